@@ -1,0 +1,19 @@
+/**
+ * Base of every error the app throws on purpose. `code` is stable and safe to
+ * switch on; `message` is for people and logs and may change.
+ */
+export class AppError<Code extends string = string> extends Error {
+  readonly code: Code
+
+  constructor(code: Code, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = new.target.name
+    this.code = code
+  }
+}
+
+/** The message of anything thrown, for showing to a person or writing to a log. */
+export const describeError = (error: unknown): string => {
+  if (error instanceof Error) return error.message
+  return String(error)
+}
