@@ -1,0 +1,74 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { assert, fromHex, toHex } from '../../base'
+import keyPair from '../../../../shared/vectors/vc-eddsa-jcs-2022/vc_keyPair.json'
+import signed from '../../../../shared/vectors/vc-eddsa-jcs-2022/vc_signedJCS.json'
+import combinedHash from '../../../../shared/vectors/vc-eddsa-jcs-2022/vc_combinedHashJCS.txt?raw'
+import { publicKeyFromSeed, verifySignature } from '../keys/ed25519'
+import type { PublicKey } from '../keys/keys'
+import { generateKeyPair, publicKeyToBytes } from '../keys/keys'
+import { fromBase58, toBase58 } from './base58'
+import { fromDidKey, toDidKey, toMultibase } from './did-key'
+import { fingerprint } from './fingerprint'
+
+const W3C_KEY = 'did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2'
+const w3cKey = (): PublicKey => {
+  const key = fromDidKey(W3C_KEY)
+  assert(key !== undefined, 'the W3C vector key decodes')
+  return key
+}
+
+describe('base58btc', () => {
+  it('matches known encodings, leading zeros included', () => {
+    expect(toBase58(new TextEncoder().encode('Hello World!'))).toBe('2NEpo7TZRRrLZSi2U')
+    expect(toBase58(Uint8Array.of(0, 0, 1))).toBe('112')
+    expect(fromBase58('112')).toEqual(Uint8Array.of(0, 0, 1))
+    expect(fromBase58('0OIl')).toBeUndefined()
+  })
+  it('round-trips any bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), (bytes) => {
+        expect(fromBase58(toBase58(bytes))).toEqual(bytes)
+      }),
+      { seed: 58, numRuns: 200 },
+    )
+  })
+})
+
+describe('did:key', () => {
+  it('decodes the W3C vector key and encodes it back', () => {
+    const key = w3cKey()
+    expect(toDidKey(key)).toBe(W3C_KEY)
+    expect(toMultibase(key)).toBe(keyPair.publicKeyMultibase)
+  })
+
+  it('is the key of the W3C private key, and verifies the W3C signed credential with it', () => {
+    const secret = fromBase58(keyPair.privateKeyMultibase.slice(1))
+    // multicodec ed25519-priv is 0x1300, varint 0x80 0x26.
+    expect(secret?.subarray(0, 2)).toEqual(Uint8Array.of(0x80, 0x26))
+    const key = w3cKey()
+    expect(toHex(publicKeyFromSeed(secret?.subarray(2) ?? new Uint8Array()))).toBe(key)
+    const signature = fromBase58(signed.proof.proofValue.slice(1)) ?? new Uint8Array()
+    const message = fromHex(combinedHash.trim()) ?? new Uint8Array()
+    expect(verifySignature(signature, message, publicKeyToBytes(key))).toBe(true)
+  })
+
+  it('refuses other methods, codecs and small-order keys', () => {
+    expect(fromDidKey('did:web:example.com')).toBeUndefined()
+    expect(fromDidKey(W3C_KEY.replace('z6Mk', 'z6Mj'))).toBeUndefined()
+    expect(
+      fromDidKey(`did:key:z${toBase58(Uint8Array.of(0xed, 0x01, 1, ...new Array<number>(31).fill(0)))}`),
+    ).toBeUndefined()
+  })
+})
+
+describe('fingerprint', () => {
+  it('is five groups of four unambiguous characters, fixed for a given key', () => {
+    const key = w3cKey()
+    expect(fingerprint(key)).toBe('G8RW QFMN 7NV0 YAPZ 1NQ1')
+    expect(fingerprint(generateKeyPair().publicKey)).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}( [0-9A-HJKMNP-TV-Z]{4}){4}$/)
+  })
+  it('differs between keys', () => {
+    expect(fingerprint(generateKeyPair().publicKey)).not.toBe(fingerprint(generateKeyPair().publicKey))
+  })
+})
