@@ -17,7 +17,7 @@ export class NotCanonical extends AppError<'not-canonical'> {
   }
 }
 
-const write = (value: CanonicalValue | undefined, seen: Set<object>): string => {
+const write = (value: unknown, seen: Set<object>): string => {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value)
   if (typeof value === 'number') {
     if (!Number.isSafeInteger(value) || Object.is(value, -0)) throw new NotCanonical(`not a safe integer: ${value}`)
@@ -31,7 +31,7 @@ const write = (value: CanonicalValue | undefined, seen: Set<object>): string => 
   return out
 }
 
-const writeArray = (values: readonly CanonicalValue[], seen: Set<object>): string =>
+const writeArray = (values: readonly unknown[], seen: Set<object>): string =>
   `[${values.map((item) => write(item, seen)).join(',')}]`
 
 const writeObject = (object: Record<string, unknown>, seen: Set<object>): string => {
@@ -41,11 +41,11 @@ const writeObject = (object: Record<string, unknown>, seen: Set<object>): string
   const keys = Object.keys(object)
     .filter((key) => object[key] !== undefined)
     .sort()
-  return `{${keys.map((key) => `${JSON.stringify(key)}:${write(object[key] as CanonicalValue, seen)}`).join(',')}}`
+  return `{${keys.map((key) => `${JSON.stringify(key)}:${write(object[key], seen)}`).join(',')}}`
 }
 
-/** The canonical text of `value`. */
-export const canonicalJson = (value: CanonicalValue): string => write(value, new Set())
+/** The canonical text of `value`; throws `NotCanonical` for anything outside the subset. */
+export const canonicalJson = (value: unknown): string => write(value, new Set())
 
 /** The canonical UTF-8 bytes of `value`: what gets hashed and signed. */
-export const canonicalBytes = (value: CanonicalValue): Uint8Array => utf8(canonicalJson(value))
+export const canonicalBytes = (value: unknown): Uint8Array => utf8(canonicalJson(value))

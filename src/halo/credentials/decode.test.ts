@@ -1,0 +1,86 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { ManualClock } from '../../base'
+import type { IdentityKey } from '../keys/keys'
+import { generateKeyPair } from '../keys/keys'
+import type { Credential } from './credential'
+import { decodeCredential, decodeCredentialJson, encodeCredential, MAX_CREDENTIAL_BYTES } from './decode'
+import { issueCredential } from './issue'
+import { MAX_CHAIN_LENGTH, verifyCredential } from './verify'
+
+const clock = new ManualClock(1_800_000_000_000)
+const identity = generateKeyPair<IdentityKey>()
+const device = generateKeyPair()
+const chain = issueCredential({
+  issuer: identity.publicKey,
+  subject: device.publicKey,
+  assertion: { kind: 'AuthorizedDevice' },
+  signer: { key: identity },
+  clock,
+})
+const profile = issueCredential({
+  issuer: identity.publicKey,
+  subject: identity.publicKey,
+  assertion: { kind: 'Profile', displayName: 'Ada', avatar: { colour: '#aa00ff' } },
+  signer: { key: device, chain },
+  clock,
+  expiresAt: clock.now() + 1000,
+})
+
+const problemOf = (json: string) => {
+  const result = decodeCredentialJson(json)
+  return result.ok ? 'ok' : result.error.problem
+}
+
+describe('decodeCredentialJson', () => {
+  it('round-trips an issued credential, which then verifies', () => {
+    const decoded = decodeCredentialJson(encodeCredential(profile))
+    expect(decoded).toEqual({ ok: true, value: profile })
+    expect(decoded.ok && verifyCredential(decoded.value, { clock }).ok).toBe(true)
+  })
+
+  it('refuses oversized text before parsing it', () => {
+    expect(problemOf(' '.repeat(MAX_CREDENTIAL_BYTES + 1))).toBe('too-large')
+  })
+
+  it('refuses text that is not JSON', () => {
+    expect(problemOf('{"id":')).toBe('not-json')
+  })
+
+  it('refuses a chain deeper than the verifier would follow', () => {
+    let value: Credential = profile
+    for (let i = 0; i <= MAX_CHAIN_LENGTH + 1; i++) value = { ...profile, proof: { ...profile.proof, chain: value } }
+    expect(problemOf(JSON.stringify(value))).toBe('too-deep')
+  })
+
+  it.each([
+    ['an unknown field', { ...profile, extra: 1 }],
+    ['a missing field', { ...profile, parents: undefined }],
+    ['an unknown kind', { ...profile, assertion: { kind: 'Admin' } }],
+    ['an upper-case key', { ...profile, issuer: identity.publicKey.toUpperCase() }],
+    ['a fractional time', { ...profile, issuedAt: 1.5 }],
+    ['a short signature', { ...profile, proof: { ...profile.proof, signature: 'ab' } }],
+    ['a bad colour', { ...profile, assertion: { ...profile.assertion, avatar: { colour: 'red' } } }],
+    ['a malformed chain', { ...profile, proof: { ...profile.proof, chain: { id: 'x' } } }],
+    ['an array', [profile]],
+  ])('refuses %s', (_, value) => {
+    expect(problemOf(JSON.stringify(value))).toBe('invalid-shape')
+  })
+
+  it('never throws, whatever the input', () => {
+    const json = encodeCredential(profile)
+    fc.assert(
+      fc.property(fc.nat({ max: json.length }), fc.string({ maxLength: 8 }), (at, insert) => {
+        const result = decodeCredentialJson(json.slice(0, at) + insert + json.slice(at + insert.length))
+        expect(typeof result.ok).toBe('boolean')
+      }),
+      { seed: 0xdec0de, numRuns: 300 },
+    )
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(decodeCredential(value).ok).toBe(false)
+      }),
+      { seed: 0xdec0de, numRuns: 200 },
+    )
+  })
+})

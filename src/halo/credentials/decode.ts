@@ -1,0 +1,103 @@
+/**
+ * The one door for credentials that come from outside (a peer, a file, a synced
+ * document): size first, then JSON, then chain depth, then exact shape. Only the
+ * shape is checked here; whether the credential holds is `verifyCredential`'s job.
+ */
+import * as v from 'valibot'
+import type { Result } from '../../base'
+import { AppError, err, ok } from '../../base'
+import { canonicalJson } from '../encoding/canonical-json'
+import type { Credential } from './credential'
+import { SPACE_ROLES } from './credential'
+import { MAX_CHAIN_LENGTH } from './verify'
+
+/** Far above a real credential with a full chain (about 1 KB a link), far below what hurts to parse. */
+export const MAX_CREDENTIAL_BYTES = 64 * 1024
+const MAX_PARENTS = 64
+
+export type DecodeProblem = 'too-large' | 'not-json' | 'too-deep' | 'invalid-shape'
+
+export class CredentialMalformed extends AppError<'credential-malformed'> {
+  readonly problem: DecodeProblem
+  constructor(problem: DecodeProblem, message: string) {
+    super('credential-malformed', message)
+    this.problem = problem
+  }
+}
+
+const hex = (length: number) => v.pipe(v.string(), v.regex(new RegExp(`^[0-9a-f]{${length}}$`)))
+const key = hex(64)
+const time = v.pipe(v.number(), v.safeInteger(), v.minValue(0))
+const text = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max))
+const role = v.picklist(SPACE_ROLES)
+
+const assertion = v.variant('kind', [
+  v.strictObject({ kind: v.literal('SpaceGenesis'), owner: key }),
+  v.strictObject({ kind: v.literal('SpaceMember'), space: key, role }),
+  v.strictObject({ kind: v.literal('MemberRemoved'), space: key }),
+  v.strictObject({ kind: v.literal('AuthorizedDevice') }),
+  v.strictObject({ kind: v.literal('DeviceName'), name: text(64) }),
+  v.strictObject({ kind: v.literal('DeviceRevoked') }),
+  v.strictObject({ kind: v.literal('Epoch'), space: key, number: time, snapshot: text(128) }),
+  v.strictObject({ kind: v.literal('DelegatedInvitation'), space: key, role, multiUse: v.boolean() }),
+  v.strictObject({ kind: v.literal('InvitationCancelled'), space: key }),
+  v.strictObject({
+    kind: v.literal('Profile'),
+    displayName: text(64),
+    avatar: v.strictObject({
+      colour: v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/)),
+      emoji: v.exactOptional(text(16)),
+    }),
+  }),
+])
+
+const credential: v.GenericSchema = v.strictObject({
+  id: hex(64),
+  issuer: key,
+  subject: key,
+  assertion,
+  issuedAt: time,
+  expiresAt: v.exactOptional(time),
+  parents: v.pipe(v.array(hex(64)), v.maxLength(MAX_PARENTS)),
+  proof: v.strictObject({
+    signer: key,
+    signature: hex(128),
+    chain: v.exactOptional(v.lazy(() => credential)),
+  }),
+})
+
+const chainDepth = (value: unknown): number => {
+  let depth = 0
+  let link = value
+  while (depth <= MAX_CHAIN_LENGTH + 1 && typeof link === 'object' && link !== null && 'proof' in link) {
+    const proof = link.proof
+    link = typeof proof === 'object' && proof !== null && 'chain' in proof ? proof.chain : undefined
+    depth++
+  }
+  return depth
+}
+
+/** Checks the shape of an already parsed value (for example from a synced document). */
+export const decodeCredential = (value: unknown): Result<Credential, CredentialMalformed> => {
+  if (chainDepth(value) > MAX_CHAIN_LENGTH + 1) return err(new CredentialMalformed('too-deep', 'chain too long'))
+  const parsed = v.safeParse(credential, value)
+  if (!parsed.success) return err(new CredentialMalformed('invalid-shape', v.summarize(parsed.issues)))
+  // The schema above is the runtime form of the Credential type.
+  return ok(parsed.output as Credential)
+}
+
+/** Parses a credential received as JSON text. */
+export const decodeCredentialJson = (json: string): Result<Credential, CredentialMalformed> => {
+  // The UTF-16 length is within a factor of 3 of the UTF-8 size: a cheap bound to check before parsing.
+  if (json.length > MAX_CREDENTIAL_BYTES) return err(new CredentialMalformed('too-large', `${json.length} chars`))
+  let value: unknown
+  try {
+    value = JSON.parse(json)
+  } catch {
+    return err(new CredentialMalformed('not-json', 'not JSON text'))
+  }
+  return decodeCredential(value)
+}
+
+/** The canonical JSON of a whole credential, for files and the wire. */
+export const encodeCredential = (value: Credential): string => canonicalJson(value)
