@@ -24,7 +24,10 @@ export default tseslint.config(
   ...tseslint.configs.stylisticTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        project: ['./tsconfig.json', './tsconfig.node.json', './sw/tsconfig.json', './signal-worker/tsconfig.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
       globals: { ...globals.browser },
     },
     rules: {
@@ -34,6 +37,7 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
       'no-restricted-syntax': [
         'error',
         { selector: 'ExportAllDeclaration', message: 'Name every export; no `export *`.' },
@@ -62,5 +66,10 @@ export default tseslint.config(
   {
     files: ['scripts/**', 'e2e/**', 'bench/**', '*.config.ts', 'eslint.config.js', 'signal-worker/test/**'],
     languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    // Playwright reads a fixture's dependencies from its first parameter, so a fixture with none takes `{}`.
+    files: ['e2e/**'],
+    rules: { 'no-empty-pattern': ['error', { allowObjectPatternsAsParameters: true }] },
   },
 )

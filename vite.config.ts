@@ -8,14 +8,18 @@ import { webManifest } from './scripts/web-manifest.ts'
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }
 
 /** The build id distinguishes two builds of one version, so an update is visible to people and tests. */
-const build = process.env['APP_BUILD'] ?? new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '')
+const build = process.env.APP_BUILD ?? new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '')
 
 /** The CSP goes into the built page only: the dev server injects inline styles and scripts for hot reload. */
 const cspMeta = (): Plugin => ({
   name: 'commonplace-csp',
   apply: 'build',
   transformIndexHtml: () => [
-    { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy }, injectTo: 'head-prepend' },
+    {
+      tag: 'meta',
+      attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy },
+      injectTo: 'head-prepend',
+    },
   ],
 })
 

@@ -1,15 +1,6 @@
 export { assert, assertNever, AssertionFailed } from './assert'
 export type { Brand } from './brand'
-export {
-  bytesEqual,
-  concatBytes,
-  fromBase64Url,
-  fromHex,
-  fromUtf8,
-  toBase64Url,
-  toHex,
-  utf8,
-} from './bytes'
+export { bytesEqual, concatBytes, fromBase64Url, fromHex, fromUtf8, toBase64Url, toHex, utf8 } from './bytes'
 export { ManualClock, systemClock } from './clock'
 export { Cell } from './observable'
 export type { Observable } from './observable'

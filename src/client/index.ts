@@ -1,2 +1,3 @@
-// The public surface of src/client: other layers import only what is named here.
-export {}
+export type { AppUpdate, AppUpdateState } from './app-update'
+export { createClient } from './client'
+export type { Client, ClientOptions } from './client'

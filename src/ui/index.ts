@@ -1,2 +1,1 @@
-// The public surface of src/ui: other layers import only what is named here.
-export {}
+export { mountApp } from './mount'

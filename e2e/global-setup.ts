@@ -1,0 +1,28 @@
+/**
+ * Builds the app once, starts the real signal worker and serves the build, all
+ * on free ports of 127.0.0.1; tests read the URLs from the environment (see
+ * `env.ts`). The returned function stops both after the run.
+ */
+import { buildApp } from '../scripts/build-app.ts'
+import { freePort } from '../scripts/free-port.ts'
+import { startSignalWorker } from '../scripts/signal-worker-process.ts'
+import { serveStatic } from '../scripts/static-server.ts'
+import { E2E_BUILD, e2eDist, envKeys } from './env.ts'
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const signalPort = await freePort()
+  const relayUrl = `ws://127.0.0.1:${signalPort}/r/main`
+  const [worker] = await Promise.all([
+    startSignalWorker({ port: signalPort }),
+    buildApp({ outDir: e2eDist, build: E2E_BUILD, signalUrls: relayUrl }),
+  ])
+  const app = await serveStatic({ root: e2eDist, port: await freePort() })
+
+  process.env[envKeys.appUrl] = app.url
+  process.env[envKeys.signalHttpUrl] = worker.httpUrl
+  process.env[envKeys.signalRelayUrl] = worker.relayUrl
+
+  return async () => {
+    await Promise.all([app.close(), worker.stop()])
+  }
+}
