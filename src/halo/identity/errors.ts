@@ -1,0 +1,47 @@
+import { AppError } from '../../base'
+
+/** Why a stored identity cannot be opened. The UI offers recovery; nothing is ever replaced silently. */
+export const DAMAGE_REASONS = [
+  'missing-identity-record',
+  'malformed-identity-record',
+  'missing-wrapping-key',
+  'missing-identity-secret',
+  'missing-device-secret',
+  'unreadable-secret',
+  'key-mismatch',
+  'missing-device-authorization',
+  'this-device-revoked',
+] as const
+export type DamageReason = (typeof DAMAGE_REASONS)[number]
+
+export class IdentityDamaged extends AppError<'identity-damaged'> {
+  readonly reason: DamageReason
+  constructor(reason: DamageReason, detail: string) {
+    super('identity-damaged', `the stored identity cannot be opened (${reason}): ${detail}`)
+    this.reason = reason
+  }
+}
+
+export class IdentityExists extends AppError<'identity-exists'> {
+  constructor() {
+    super('identity-exists', 'this browser profile already holds a working identity')
+  }
+}
+
+export class InvalidInput extends AppError<'invalid-input'> {
+  constructor(detail: string) {
+    super('invalid-input', detail)
+  }
+}
+
+export class DeviceNotFound extends AppError<'device-not-found'> {
+  constructor(device: string) {
+    super('device-not-found', `${device} is not a device of this identity`)
+  }
+}
+
+export class CannotRevokeThisDevice extends AppError<'cannot-revoke-this-device'> {
+  constructor() {
+    super('cannot-revoke-this-device', 'a device cannot revoke itself; revoke it from another device')
+  }
+}

@@ -1,0 +1,144 @@
+import type { Clock, Observable, Result } from '../../base'
+import { Cell, err, ok } from '../../base'
+import type { Assertion, Credential } from '../credentials/credential'
+import type { Signer } from '../credentials/issue'
+import type { Rejection } from '../credentials/verify'
+import { toDidKey } from '../identifiers/did-key'
+import { fingerprint } from '../identifiers/fingerprint'
+import type { DeviceKey, IdentityKey, PublicKey } from '../keys/keys'
+import type { WeakPassword } from '../recovery/identity-file'
+import { writeIdentityFile } from '../recovery/identity-file'
+import { recoveryPhraseOf } from '../recovery/recovery-phrase'
+import type { HaloStorage } from '../storage/halo-database'
+import type { DeviceInfo } from './devices'
+import { listDevices } from './devices'
+import type { InvalidInput } from './errors'
+import { CannotRevokeThisDevice, DeviceNotFound } from './errors'
+import type { ProfileInput } from './new-identity'
+import { issueChecked, profileAssertion } from './new-identity'
+import type { Profile } from './profile'
+import { latestProfile } from './profile'
+import { trustedSet, verifyWith } from './trust'
+import type { Unlocked } from './unlock'
+
+/**
+ * An identity opened on this device: who it is, what it has signed, and the
+ * operations that sign more. Everything it signs is signed by the device key
+ * with the device -> identity chain attached.
+ */
+export class HaloIdentity {
+  readonly identityKey: IdentityKey
+  readonly deviceKey: DeviceKey
+  /** `did:key:z6Mk...`: the identity as a W3C decentralized identifier. */
+  readonly did: string
+  /** Five groups of four characters to compare out of band. */
+  readonly fingerprint: string
+  readonly #unlocked: Unlocked
+  readonly #storage: HaloStorage
+  readonly #clock: Clock
+  readonly #credentials: Cell<readonly Credential[]>
+  #revoked: ReadonlySet<string>
+
+  constructor(unlocked: Unlocked, storage: HaloStorage, clock: Clock) {
+    this.#unlocked = unlocked
+    this.#storage = storage
+    this.#clock = clock
+    this.identityKey = unlocked.identity.publicKey
+    this.deviceKey = unlocked.device.publicKey
+    this.did = toDidKey(this.identityKey)
+    this.fingerprint = fingerprint(this.identityKey)
+    this.#credentials = new Cell(unlocked.credentials)
+    this.#revoked = trustedSet(this.identityKey, unlocked.credentials, clock).revoked
+  }
+
+  /** The identity's verified credentials: what the personal space will sync between its devices. */
+  get credentials(): Observable<readonly Credential[]> {
+    return this.#credentials
+  }
+
+  get profile(): Profile | undefined {
+    return latestProfile(this.identityKey, this.#credentials.get())
+  }
+
+  devices(): DeviceInfo[] {
+    return listDevices(this.identityKey, this.deviceKey, this.#credentials.get())
+  }
+
+  /** The 12 words; show them only when the person asks. */
+  recoveryPhrase(): string {
+    return recoveryPhraseOf(this.#unlocked.secret)
+  }
+
+  /** The device key with its chain, for signing credentials that other layers keep (space membership...). */
+  get signer(): Signer {
+    return { key: this.#unlocked.device, chain: this.#unlocked.chain }
+  }
+
+  /** Verifies any credential with this identity's clock and its revocations applied. */
+  verify(credential: Credential): Result<Credential, Rejection> {
+    const known = new Set(this.#credentials.get().map((known) => known.id))
+    return verifyWith(this.identityKey, this.#revoked, this.#clock, known)(credential)
+  }
+
+  updateProfile(input: ProfileInput): Promise<Result<Credential, InvalidInput>> {
+    return this.#issueAndStore(this.identityKey, profileAssertion(input))
+  }
+
+  renameDevice(device: PublicKey, name: string): Promise<Result<Credential, InvalidInput | DeviceNotFound>> {
+    const known = this.devices().find((info) => info.key === device)
+    if (known === undefined) return Promise.resolve(err(new DeviceNotFound(device)))
+    return this.#issueAndStore(known.key, { kind: 'DeviceName', name: name.trim() })
+  }
+
+  async revokeDevice(
+    device: PublicKey,
+  ): Promise<Result<Credential, InvalidInput | DeviceNotFound | CannotRevokeThisDevice>> {
+    if (device === this.deviceKey) return err(new CannotRevokeThisDevice())
+    const known = this.devices().find((info) => info.key === device && info.revokedAt === undefined)
+    if (known === undefined) return err(new DeviceNotFound(device))
+    return this.#issueAndStore(known.key, { kind: 'DeviceRevoked' })
+  }
+
+  /**
+   * Takes credentials from elsewhere (the personal space, a file): keeps the
+   * ones of this identity that decode and verify, and reports how many.
+   */
+  async receive(values: readonly unknown[]): Promise<{ readonly accepted: number; readonly ignored: number }> {
+    const current = this.#credentials.get()
+    const trusted = trustedSet(this.identityKey, [...current, ...values], this.#clock)
+    const known = new Set(current.map((credential) => credential.id))
+    const fresh = trusted.accepted.filter((credential) => !known.has(credential.id))
+    await this.#storage.addCredentials(fresh)
+    this.#apply(trusted.accepted, trusted.revoked)
+    return { accepted: fresh.length, ignored: values.length - fresh.length }
+  }
+
+  /** Re-reads the stored credentials, e.g. after another tab changed them. */
+  async refresh(): Promise<void> {
+    const snapshot = await this.#storage.read()
+    const trusted = trustedSet(this.identityKey, snapshot.credentials, this.#clock)
+    this.#apply(trusted.accepted, trusted.revoked)
+  }
+
+  exportFile(password: string): Promise<Result<string, WeakPassword>> {
+    return writeIdentityFile({ secret: this.#unlocked.secret, credentials: this.#credentials.get() }, password)
+  }
+
+  #apply(credentials: readonly Credential[], revoked: ReadonlySet<string>): void {
+    this.#revoked = revoked
+    this.#credentials.set(credentials)
+  }
+
+  async #issueAndStore(
+    subject: IdentityKey | DeviceKey,
+    assertion: Assertion,
+  ): Promise<Result<Credential, InvalidInput>> {
+    const issued = issueChecked(this.identityKey, subject, assertion, this.signer, this.#clock)
+    if (!issued.ok) return issued
+    await this.#storage.addCredentials([issued.value])
+    // Re-fold everything: a revocation also withdraws what the revoked device had signed.
+    const trusted = trustedSet(this.identityKey, [...this.#credentials.get(), issued.value], this.#clock)
+    this.#apply(trusted.accepted, trusted.revoked)
+    return ok(issued.value)
+  }
+}

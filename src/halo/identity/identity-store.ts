@@ -1,0 +1,179 @@
+import type { Clock, Observable, Result } from '../../base'
+import { Cell, err, ok, systemClock } from '../../base'
+import type { Credential } from '../credentials/credential'
+import type { IdentityFileError } from '../recovery/identity-file'
+import { readIdentityFile } from '../recovery/identity-file'
+import type { RecoveryPhraseInvalid, RecoverySecret } from '../recovery/recovery-phrase'
+import { identityKeyPairOf, newRecoverySecret, parseRecoveryPhrase } from '../recovery/recovery-phrase'
+import { DEFAULT_DATABASE_NAME, HaloStorage } from '../storage/halo-database'
+import type { InvalidInput } from './errors'
+import { IdentityDamaged, IdentityExists } from './errors'
+import { HaloIdentity } from './halo-identity'
+import type { ProfileInput } from './new-identity'
+import { prepareNewDevice } from './new-identity'
+import { latestProfile } from './profile'
+import { trustedSet } from './trust'
+import { unlock } from './unlock'
+
+/** What this browser profile holds. `damaged` carries the reason, for a screen with the recovery options. */
+export type IdentityState =
+  | { readonly status: 'loading' }
+  | { readonly status: 'none' }
+  | { readonly status: 'ready'; readonly identity: HaloIdentity }
+  | { readonly status: 'damaged'; readonly error: IdentityDamaged }
+
+/** The part of `navigator.locks` used here (an exclusive lock by name); injectable for tests. */
+export interface Locks {
+  request<T>(name: string, callback: () => Promise<T>): Promise<T>
+}
+
+export interface IdentityStoreOptions {
+  readonly databaseName?: string
+  readonly locks?: Locks
+  readonly clock?: Clock
+}
+
+export interface CreateInput {
+  readonly profile: ProfileInput
+  readonly deviceName: string
+  /** Replace a damaged identity with a new one. Only on an explicit choice by the person. */
+  readonly discardDamaged?: boolean
+}
+
+export interface RestoreInput {
+  readonly deviceName: string
+  /** Used only when no profile of the identity is found to keep. */
+  readonly profile?: ProfileInput
+}
+
+/** Serializes identity creation across every tab of this browser profile. */
+const LOCK_NAME = 'commonplace/halo/identity'
+
+/**
+ * HALO's storage-backed entry point: first run, load, restore and import.
+ * `state` always says what the profile holds; a damaged identity is reported,
+ * never silently replaced.
+ */
+export class IdentityStore {
+  readonly #storage: HaloStorage
+  readonly #locks: Locks
+  readonly #clock: Clock
+  readonly #state = new Cell<IdentityState>({ status: 'loading' })
+
+  constructor(options: IdentityStoreOptions = {}) {
+    this.#storage = new HaloStorage(options.databaseName ?? DEFAULT_DATABASE_NAME)
+    this.#locks = options.locks ?? navigator.locks
+    this.#clock = options.clock ?? systemClock
+  }
+
+  get state(): Observable<IdentityState> {
+    return this.#state
+  }
+
+  /** Reads what is stored. Never writes. */
+  async load(): Promise<IdentityState> {
+    const opened = await unlock(await this.#storage.read(), this.#clock)
+    if (opened === 'none') return this.#publish({ status: 'none' })
+    if (opened instanceof IdentityDamaged) return this.#publish({ status: 'damaged', error: opened })
+    const current = this.#state.get()
+    if (current.status === 'ready' && current.identity.deviceKey === opened.device.publicKey) {
+      // One object per open identity: bring its credentials up to date instead of replacing it.
+      await current.identity.refresh()
+      return current
+    }
+    return this.#publish({ status: 'ready', identity: new HaloIdentity(opened, this.#storage, this.#clock) })
+  }
+
+  /**
+   * First run. If another tab created an identity meanwhile, that one is
+   * loaded and returned with `created: false`: a profile holds one identity.
+   */
+  create(
+    input: CreateInput,
+  ): Promise<Result<{ identity: HaloIdentity; created: boolean }, IdentityDamaged | InvalidInput>> {
+    return this.#locks.request(LOCK_NAME, async () => {
+      const current = await this.load()
+      if (current.status === 'ready') return ok({ identity: current.identity, created: false })
+      if (current.status === 'damaged' && input.discardDamaged !== true) return err(current.error)
+      const prepared = await prepareNewDevice({
+        secret: newRecoverySecret(),
+        deviceName: input.deviceName,
+        profile: input.profile,
+        clock: this.#clock,
+      })
+      if (!prepared.ok) return prepared
+      const mode = current.status === 'none' ? 'fresh' : 'replace'
+      // `fresh` writes nothing if another tab got there first (even one that bypassed the lock).
+      const created = await this.#storage.writeIdentity(prepared.value.contents, mode)
+      const opened = await this.#open()
+      return opened.ok ? ok({ identity: opened.value, created }) : opened
+    })
+  }
+
+  /** Restores from the 12 words: the same identity key, a new device key authorized by it. */
+  async restoreFromPhrase(
+    phrase: string,
+    input: RestoreInput,
+  ): Promise<Result<HaloIdentity, RecoveryPhraseInvalid | IdentityExists | IdentityDamaged | InvalidInput>> {
+    const parsed = parseRecoveryPhrase(phrase)
+    if (!parsed.ok) return parsed
+    return this.#restore(parsed.value, [], input)
+  }
+
+  /** Imports a file from `HaloIdentity.exportFile`. A wrong password or damaged file changes nothing stored. */
+  async importFile(
+    file: string,
+    password: string,
+    input: RestoreInput,
+  ): Promise<Result<HaloIdentity, IdentityFileError | IdentityExists | IdentityDamaged | InvalidInput>> {
+    const backup = await readIdentityFile(file, password)
+    if (!backup.ok) return backup
+    return this.#restore(backup.value.secret, backup.value.credentials, input)
+  }
+
+  close(): void {
+    this.#storage.close()
+  }
+
+  #restore(
+    secret: RecoverySecret,
+    received: readonly Credential[],
+    input: RestoreInput,
+  ): Promise<Result<HaloIdentity, IdentityExists | IdentityDamaged | InvalidInput>> {
+    return this.#locks.request(LOCK_NAME, async () => {
+      if ((await this.load()).status === 'ready') return err(new IdentityExists())
+      const snapshot = await this.#storage.read()
+      const identity = identityKeyPairOf(secret).publicKey
+      // Keep what still holds of this identity: a damaged store's credentials and the file's.
+      const carried = trustedSet(identity, [...snapshot.credentials, ...received], this.#clock).accepted
+      const prepared = await prepareNewDevice({
+        secret,
+        deviceName: input.deviceName,
+        profile: latestProfile(identity, carried) === undefined ? input.profile : undefined,
+        carried,
+        clock: this.#clock,
+      })
+      if (!prepared.ok) return prepared
+      await this.#storage.writeIdentity(prepared.value.contents, 'replace')
+      return this.#open()
+    })
+  }
+
+  /** Listeners hear of a change of what is stored, not of every read. */
+  #publish(state: IdentityState): IdentityState {
+    const current = this.#state.get()
+    const same =
+      (current.status === 'none' && state.status === 'none') ||
+      (current.status === 'damaged' && state.status === 'damaged' && current.error.reason === state.error.reason)
+    if (same) return current
+    this.#state.set(state)
+    return state
+  }
+
+  /** Loads what was just written. */
+  async #open(): Promise<Result<HaloIdentity, IdentityDamaged>> {
+    const state = await this.load()
+    if (state.status === 'ready') return ok(state.identity)
+    return err(state.status === 'damaged' ? state.error : new IdentityDamaged('missing-identity-record', 'not stored'))
+  }
+}

@@ -1,0 +1,51 @@
+import type { Clock, Result } from '../../base'
+import type { Credential, CredentialId } from '../credentials/credential'
+import { decodeCredential } from '../credentials/decode'
+import type { Rejection } from '../credentials/verify'
+import { verifyCredential } from '../credentials/verify'
+import type { PublicKey } from '../keys/keys'
+
+export interface TrustedSet {
+  /** The credentials that decode and verify, revocations applied. */
+  readonly accepted: readonly Credential[]
+  /** Devices revoked by the identity. */
+  readonly revoked: ReadonlySet<string>
+}
+
+const isRevocationBy = (identity: PublicKey, credential: Credential): boolean =>
+  credential.assertion.kind === 'DeviceRevoked' && credential.issuer === identity
+
+/**
+ * The credentials issued by one identity that hold, from whatever was stored or
+ * received. Revocations are read first (each verified on its own, so two
+ * devices that revoke each other both end revoked: the safe side); then every
+ * credential is verified with them applied. A revoked device's signatures
+ * stop counting, including ones it made before it was revoked.
+ */
+export const trustedSet = (identity: PublicKey, values: readonly unknown[], clock: Clock): TrustedSet => {
+  const decoded = values.flatMap((value) => {
+    const result = decodeCredential(value)
+    return result.ok ? [result.value] : []
+  })
+  const known = new Set<string>(decoded.map((credential) => credential.id))
+  const hasCredential = (id: CredentialId) => known.has(id)
+  const revoked = new Set(
+    decoded
+      .filter((credential) => isRevocationBy(identity, credential))
+      .filter((credential) => verifyCredential(credential, { clock, hasCredential }).ok)
+      .map((credential) => credential.subject),
+  )
+  const verify = verifyWith(identity, revoked, clock, known)
+  const accepted = decoded.filter((credential) => credential.issuer === identity && verify(credential).ok)
+  return { accepted, revoked }
+}
+
+/** A verifier that applies `identity`'s revocations. */
+export const verifyWith =
+  (identity: PublicKey, revoked: ReadonlySet<string>, clock: Clock, known: ReadonlySet<string>) =>
+  (credential: Credential): Result<Credential, Rejection> =>
+    verifyCredential(credential, {
+      clock,
+      hasCredential: (id) => known.has(id),
+      isRevoked: (issuer, device) => issuer === identity && revoked.has(device),
+    })

@@ -1,0 +1,148 @@
+/**
+ * The IndexedDB layout of HALO, through Dexie (the only file that knows Dexie).
+ * Every transaction is opened with strict durability: the browser reports a
+ * write done only once it is flushed to disk, so a crash right after creating
+ * an identity cannot lose it.
+ *
+ * Reads hand back `unknown` values on purpose: a record may be damaged, and the
+ * loader validates everything before trusting it.
+ */
+import type { EntityTable } from 'dexie'
+import Dexie from 'dexie'
+import type { Credential } from '../credentials/credential'
+import type { SealedSecret } from './key-wrapping'
+
+export const DEFAULT_DATABASE_NAME = 'commonplace-halo'
+
+/** Which identity this profile holds and which device it is. */
+export interface IdentityRecord {
+  readonly slot: 'self'
+  readonly version: 1
+  readonly identityKey: string
+  readonly deviceKey: string
+  readonly createdAt: number
+}
+
+export type SecretSlot = 'identity' | 'device'
+
+export interface SecretRecord extends SealedSecret {
+  readonly slot: SecretSlot
+}
+
+export interface WrappingKeyRecord {
+  readonly slot: 'wrapping'
+  readonly key: CryptoKey
+}
+
+/** A credential kept as plain JSON data, indexed for the queries HALO and the personal space need. */
+export interface CredentialRecord {
+  readonly id: string
+  readonly issuer: string
+  readonly subject: string
+  readonly kind: string
+  readonly credential: Credential
+}
+
+type HaloDatabase = Dexie & {
+  identity: EntityTable<IdentityRecord, 'slot'>
+  secrets: EntityTable<SecretRecord, 'slot'>
+  wrapping: EntityTable<WrappingKeyRecord, 'slot'>
+  credentials: EntityTable<CredentialRecord, 'id'>
+}
+
+export const openHaloDatabase = (name: string): HaloDatabase => {
+  const db = new Dexie(name, { chromeTransactionDurability: 'strict' }) as HaloDatabase
+  db.version(1).stores({
+    identity: 'slot',
+    secrets: 'slot',
+    wrapping: 'slot',
+    credentials: 'id, issuer, subject, kind',
+  })
+  return db
+}
+
+/** Everything stored, read in one transaction, not yet validated. */
+export interface StoredSnapshot {
+  readonly identity: unknown
+  readonly wrappingKey: unknown
+  readonly secrets: ReadonlyMap<string, unknown>
+  readonly credentials: readonly unknown[]
+}
+
+/** What a new identity (first run, restore or import) writes, all at once. */
+export interface IdentityContents {
+  readonly identity: IdentityRecord
+  readonly wrappingKey: CryptoKey
+  readonly secrets: readonly SecretRecord[]
+  readonly credentials: readonly Credential[]
+}
+
+const recordOf = (credential: Credential): CredentialRecord => ({
+  id: credential.id,
+  issuer: credential.issuer,
+  subject: credential.subject,
+  kind: credential.assertion.kind,
+  credential,
+})
+
+/** Nothing of HALO is stored: the one state in which a first run may create an identity. */
+export const isEmptySnapshot = (snapshot: StoredSnapshot): boolean =>
+  snapshot.identity === undefined &&
+  snapshot.wrappingKey === undefined &&
+  snapshot.secrets.size === 0 &&
+  snapshot.credentials.length === 0
+
+/** The storage edge of HALO: a snapshot read and three kinds of atomic write. */
+export class HaloStorage {
+  readonly #db: HaloDatabase
+
+  constructor(name: string = DEFAULT_DATABASE_NAME) {
+    this.#db = openHaloDatabase(name)
+  }
+
+  read(): Promise<StoredSnapshot> {
+    const db = this.#db
+    return db.transaction('r', [db.identity, db.secrets, db.wrapping, db.credentials], async () => {
+      const [identity, wrapping, secrets, credentials] = await Promise.all([
+        db.identity.get('self'),
+        db.wrapping.get('wrapping'),
+        db.secrets.toArray(),
+        db.credentials.toArray(),
+      ])
+      return {
+        identity,
+        wrappingKey: wrapping?.key,
+        secrets: new Map(secrets.map((record) => [record.slot, record])),
+        credentials: credentials.map((record) => record.credential),
+      }
+    })
+  }
+
+  /**
+   * Writes a whole identity in one transaction. `fresh` writes only into an
+   * empty database and returns false otherwise (another tab won); `replace`
+   * clears what is there first (recovery over a damaged identity).
+   */
+  writeIdentity(contents: IdentityContents, mode: 'fresh' | 'replace'): Promise<boolean> {
+    const db = this.#db
+    return db.transaction('rw', [db.identity, db.secrets, db.wrapping, db.credentials], async () => {
+      if (mode === 'fresh' && !isEmptySnapshot(await this.read())) return false
+      await Promise.all([db.identity.clear(), db.secrets.clear(), db.wrapping.clear(), db.credentials.clear()])
+      await db.identity.put(contents.identity)
+      await db.wrapping.put({ slot: 'wrapping', key: contents.wrappingKey })
+      await db.secrets.bulkPut([...contents.secrets])
+      await db.credentials.bulkPut(contents.credentials.map(recordOf))
+      return true
+    })
+  }
+
+  /** Adds credentials (verified by the caller); an id is a content hash, so adding one twice changes nothing. */
+  async addCredentials(credentials: readonly Credential[]): Promise<void> {
+    const db = this.#db
+    await db.transaction('rw', db.credentials, () => db.credentials.bulkPut(credentials.map(recordOf)))
+  }
+
+  close(): void {
+    this.#db.close()
+  }
+}
