@@ -1,0 +1,212 @@
+import { systemClock, type Clock } from './clock'
+import { Connection, isAttachment } from './connection'
+import type { Env } from './env'
+import { eoseFrame, eventFrame, noticeFrame, okFrame } from './frames'
+import { parseLimits, type Limits } from './limits'
+import { parseFrame, type Command } from './protocol'
+import { describeRefusal, Reason } from './reasons'
+import { TokenBucket } from './token-bucket'
+import { TopicIndex } from './topic-index'
+
+export interface ShardCounts {
+  readonly sockets: number
+  readonly subscriptions: number
+  readonly topics: number
+  /** A fresh id each time the shard object is built, e.g. after it hibernated: tests and operators can see wake-ups. */
+  readonly instance: string
+}
+
+const utf8 = new TextEncoder()
+
+/**
+ * One shard of the relay (one per `/r/<shard>` path): a Durable Object that
+ * holds the sockets with the hibernation API and forwards each EVENT to the
+ * other sockets subscribed to its topic. It stores nothing.
+ */
+export class Shard implements DurableObject {
+  readonly #ctx: DurableObjectState
+  readonly #limits: Limits
+  readonly #clock: Clock = systemClock
+  readonly #index = new TopicIndex<Connection>()
+  readonly #bySocket = new Map<WebSocket, Connection>()
+  readonly #byId = new Map<string, Connection>()
+  readonly #instance = crypto.randomUUID()
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    this.#ctx = ctx
+    this.#limits = parseLimits(env)
+    // After hibernation this is a fresh object: the sockets are still open and
+    // their attachments say who subscribed to what.
+    for (const ws of ctx.getWebSockets()) this.#restore(ws)
+  }
+
+  fetch(request: Request): Response {
+    if (new URL(request.url).pathname === '/health') return Response.json(this.counts())
+    const ip = request.headers.get('cf-connecting-ip') ?? 'unknown'
+    const ipTag = `ip:${ip}`
+    if (this.#ctx.getWebSockets(ipTag).length >= this.#limits.maxConnectionsPerIp) {
+      return new Response(`limit: at most ${this.#limits.maxConnectionsPerIp} connections per address`, {
+        status: 429,
+      })
+    }
+    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket]
+    this.#ctx.acceptWebSocket(server, [ipTag])
+    const conn = new Connection(server, crypto.randomUUID(), ip, this.#bucket())
+    server.serializeAttachment(conn.attachment())
+    this.#track(conn)
+    return new Response(null, { status: 101, webSocket: client })
+  }
+
+  webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    const conn = this.#connection(ws)
+    if (typeof message !== 'string') {
+      this.#refuse(conn, null, `${Reason.invalid}: binary frames are not part of the protocol`)
+    } else if (this.#tooLarge(message)) {
+      this.#refuse(conn, null, `${Reason.limit}: frames are at most ${this.#limits.maxFrameBytes} bytes`)
+    } else {
+      const parsed = parseFrame(message, this.#limits.maxTopicsPerSubscription)
+      if (parsed.ok) this.#run(conn, parsed.command)
+      else this.#refuse(conn, parsed.eventId, describeRefusal(parsed.refusal))
+    }
+  }
+
+  webSocketClose(ws: WebSocket, code: number, reason: string): void {
+    this.#drop(ws)
+    // workerd under `wrangler dev` does not answer the client's close frame on a
+    // hibernatable socket (despite web_socket_auto_reply_to_close), and the
+    // client would wait for it. 1005 and 1006 may not be sent, so answer 1000.
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, reason)
+    } catch {
+      // The runtime already answered it.
+    }
+  }
+
+  webSocketError(ws: WebSocket): void {
+    this.#drop(ws)
+  }
+
+  /** UTF-8 takes at most 3 bytes per UTF-16 unit, so most frames need no encoding to be measured. */
+  #tooLarge(message: string): boolean {
+    const max = this.#limits.maxFrameBytes
+    return message.length > max || (message.length * 3 > max && utf8.encode(message).length > max)
+  }
+
+  counts(): ShardCounts {
+    let subscriptions = 0
+    for (const conn of this.#byId.values()) subscriptions += conn.subs.size
+    return { sockets: this.#byId.size, subscriptions, topics: this.#index.topicCount, instance: this.#instance }
+  }
+
+  /** Every frame costs a token, so a flood of garbage is bounded like a flood of events. */
+  #refuse(conn: Connection, eventId: string | null, notice: string): void {
+    if (!conn.bucket.take()) this.#rateLimited(conn, eventId)
+    else conn.send(noticeFrame(notice))
+  }
+
+  #rateLimited(conn: Connection, eventId: string | null): void {
+    const reason = `${Reason.rateLimited}: at most ${this.#limits.ratePerSecond} frames per second`
+    conn.send(eventId === null ? noticeFrame(reason) : okFrame(eventId, false, reason))
+  }
+
+  #run(conn: Connection, command: Command): void {
+    if (!conn.bucket.take()) {
+      this.#rateLimited(conn, command.verb === 'EVENT' ? command.id : null)
+      return
+    }
+    switch (command.verb) {
+      case 'EVENT':
+        for (const sub of this.#index.match(command.topic, command.kind)) {
+          if (sub.conn !== conn) sub.conn.send(eventFrame(sub.subId, command.raw))
+        }
+        conn.send(okFrame(command.id, true, ''))
+        return
+      case 'REQ': {
+        const { subId, filter } = command
+        const next = new Map(conn.subs)
+        const sub = conn.subscription(subId, filter)
+        next.set(subId, sub)
+        if (next.size > this.#limits.maxSubscriptionsPerSocket) {
+          conn.send(noticeFrame(`${Reason.limit}: at most ${this.#limits.maxSubscriptionsPerSocket} subscriptions`))
+          return
+        }
+        if (conn.topicCount(next) > this.#limits.maxTopicsPerSocket) {
+          conn.send(noticeFrame(`${Reason.limit}: at most ${this.#limits.maxTopicsPerSocket} topics per socket`))
+          return
+        }
+        try {
+          conn.ws.serializeAttachment(conn.attachment(next))
+        } catch {
+          conn.send(noticeFrame(`${Reason.limit}: subscriptions too large to keep; use fewer or shorter topics`))
+          return
+        }
+        const previous = conn.subs.get(subId)
+        if (previous !== undefined) this.#index.remove(previous)
+        this.#index.add(sub)
+        conn.subs = next
+        conn.send(eoseFrame(subId))
+        return
+      }
+      case 'CLOSE': {
+        const previous = conn.subs.get(command.subId)
+        if (previous === undefined) return
+        this.#index.remove(previous)
+        conn.subs.delete(command.subId)
+        conn.ws.serializeAttachment(conn.attachment())
+        return
+      }
+    }
+  }
+
+  #bucket(): TokenBucket {
+    return new TokenBucket(
+      { capacity: this.#limits.rateBurst, refillPerSecond: this.#limits.ratePerSecond },
+      this.#clock,
+    )
+  }
+
+  #track(conn: Connection): void {
+    this.#bySocket.set(conn.ws, conn)
+    this.#byId.set(conn.id, conn)
+  }
+
+  /**
+   * Rebuilds a connection and its index entries from the socket attachment.
+   * The token bucket starts full: a shard only hibernates after its sockets
+   * have been quiet for longer than a bucket takes to refill.
+   */
+  #restore(ws: WebSocket): Connection {
+    const attachment: unknown = ws.deserializeAttachment()
+    const known = isAttachment(attachment) ? this.#byId.get(attachment.id) : undefined
+    if (known !== undefined) {
+      // The same socket handed over as a new object: keep its state.
+      this.#bySocket.delete(known.ws)
+      known.ws = ws
+      this.#bySocket.set(ws, known)
+      return known
+    }
+    const ip = isAttachment(attachment) ? attachment.ip : 'unknown'
+    const conn = new Connection(ws, isAttachment(attachment) ? attachment.id : crypto.randomUUID(), ip, this.#bucket())
+    if (isAttachment(attachment)) {
+      for (const [subId, topics, kinds] of attachment.subs) {
+        const sub = conn.subscription(subId, { topics, kinds })
+        conn.subs.set(subId, sub)
+        this.#index.add(sub)
+      }
+    }
+    this.#track(conn)
+    return conn
+  }
+
+  #connection(ws: WebSocket): Connection {
+    return this.#bySocket.get(ws) ?? this.#restore(ws)
+  }
+
+  #drop(ws: WebSocket): void {
+    const conn = this.#bySocket.get(ws)
+    if (conn === undefined) return
+    for (const sub of conn.subs.values()) this.#index.remove(sub)
+    this.#bySocket.delete(ws)
+    this.#byId.delete(conn.id)
+  }
+}
