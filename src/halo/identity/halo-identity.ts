@@ -23,8 +23,13 @@ import type { Unlocked } from './unlock'
 
 /**
  * An identity opened on this device: who it is, what it has signed, and the
- * operations that sign more. Everything it signs is signed by the device key
- * with the device -> identity chain attached.
+ * operations that sign more.
+ *
+ * Two signers: `signer` (the device key with its device -> identity chain) is
+ * for everything other layers keep, so a lost device can be revoked and its
+ * signatures stop counting. HALO's own administration (profile, device names,
+ * revocations) is signed by the identity key, which every device restored or
+ * created from the phrase holds, so it outlives the device that made it.
  */
 export class HaloIdentity {
   readonly identityKey: IdentityKey
@@ -133,7 +138,8 @@ export class HaloIdentity {
     subject: IdentityKey | DeviceKey,
     assertion: Assertion,
   ): Promise<Result<Credential, InvalidInput>> {
-    const issued = issueChecked(this.identityKey, subject, assertion, this.signer, this.#clock)
+    const admin = { key: this.#unlocked.identity }
+    const issued = issueChecked(this.identityKey, subject, assertion, admin, this.#clock)
     if (!issued.ok) return issued
     await this.#storage.addCredentials([issued.value])
     // Re-fold everything: a revocation also withdraws what the revoked device had signed.

@@ -68,7 +68,9 @@ export const prepareNewDevice = async (request: NewDeviceRequest): Promise<Resul
     signer: { key: identity },
     clock,
   })
-  const signer = { key: device, chain }
+  // Identity-administration credentials are signed by the identity key itself, so they still hold
+  // after the device that made them is revoked (see HaloIdentity).
+  const signer = { key: identity }
   const name = issueChecked(
     identity.publicKey,
     device.publicKey,
