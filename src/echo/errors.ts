@@ -1,0 +1,59 @@
+import { AppError } from '../base'
+
+/** The browser refused a write because the origin is out of storage; earlier writes are intact. */
+export class StorageQuotaExceeded extends AppError<'storage-quota-exceeded'> {
+  constructor(options?: { cause?: unknown }) {
+    super(
+      'storage-quota-exceeded',
+      'The device is out of storage space for this app; the last change was not saved.',
+      options,
+    )
+  }
+}
+
+/** Any other failure of the storage underneath (IndexedDB closed, aborted, broken). */
+export class StorageFailed extends AppError<'storage-failed'> {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('storage-failed', message, options)
+  }
+}
+
+/** Bytes that claim to be an Automerge document but cannot be loaded. */
+export class DocumentCorrupt extends AppError<'document-corrupt'> {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('document-corrupt', message, options)
+  }
+}
+
+/** The acting identity's role in the space does not allow the change. */
+export class NotAllowed extends AppError<'not-allowed'> {
+  constructor(message: string) {
+    super('not-allowed', message)
+  }
+}
+
+export class SpaceNotFound extends AppError<'space-not-found'> {
+  constructor(space: string) {
+    super('space-not-found', `no space ${space} on this device`)
+  }
+}
+
+export class ObjectNotFound extends AppError<'object-not-found'> {
+  constructor(object: string) {
+    super('object-not-found', `no object ${object} in this space`)
+  }
+}
+
+/** Fields given to create or update do not match the object type's schema. */
+export class InvalidFields extends AppError<'invalid-fields'> {
+  constructor(message: string) {
+    super('invalid-fields', message)
+  }
+}
+
+/** A space file to import is not one this app wrote, or is damaged. */
+export class InvalidSpaceFile extends AppError<'invalid-space-file'> {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid-space-file', message, options)
+  }
+}

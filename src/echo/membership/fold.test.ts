@@ -1,0 +1,142 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { ManualClock } from '../../base'
+import type { Credential, CredentialId, KeyPair, PublicKey, SpaceRole } from '../../halo'
+import { generateKeyPair } from '../../halo'
+import type { SpaceId } from '../ids'
+import type { Actor } from './entries'
+import { issueEpoch, issueGenesis, issueMember, issueRemoval } from './entries'
+import type { MembershipState } from './fold'
+import { foldMembership, roleOf } from './fold'
+
+const clock = new ManualClock(1_800_000_000_000)
+const spaceKey = generateKeyPair()
+const space = spaceKey.publicKey as string as SpaceId
+const people = [generateKeyPair(), generateKeyPair(), generateKeyPair(), generateKeyPair()] as const
+const [alice, bob, carol] = people
+const actor = (pair: KeyPair): Actor => ({ identity: pair.publicKey, signer: { key: pair } })
+const genesis = issueGenesis(spaceKey, alice.publicKey, clock)
+const genesisHead = [genesis[1]?.id ?? ''] as CredentialId[]
+
+const fold = (log: readonly unknown[]) => foldMembership(space, log, clock)
+/** What a permutation or junk must not change. */
+const essence = (state: MembershipState) => ({ members: state.members, epoch: state.epoch, applied: state.applied })
+
+const member = (by: KeyPair, subject: KeyPair, role: SpaceRole, parents: readonly CredentialId[] = genesisHead) =>
+  issueMember({ actor: actor(by), space, subject: subject.publicKey, role, parents, clock })
+const removal = (by: KeyPair, subject: KeyPair, parents: readonly CredentialId[]) =>
+  issueRemoval({ actor: actor(by), space, subject: subject.publicKey, parents, clock })
+
+describe('membership fold rules', () => {
+  it('makes the genesis owner the owner', () => {
+    const state = fold(genesis)
+    expect(state.members).toEqual([{ key: alice.publicKey, role: 'owner' }])
+    expect(state.heads).toEqual(genesisHead)
+  })
+
+  it('lets an admin admit editors but not admins, and editors admit nobody', () => {
+    const bobAdmin = member(alice, bob, 'admin')
+    const carolEditor = member(bob, carol, 'editor', [bobAdmin.id])
+    const carolAdmin = member(bob, carol, 'admin', [carolEditor.id])
+    const byEditor = member(carol, people[3], 'viewer', [carolAdmin.id])
+    const state = fold([...genesis, bobAdmin, carolEditor, carolAdmin, byEditor])
+    expect(roleOf(state, carol.publicKey)).toBe('editor')
+    expect(roleOf(state, people[3].publicKey)).toBeUndefined()
+    expect(state.ignored.map((entry) => entry.reason).sort()).toEqual(['unauthorized', 'unauthorized'])
+  })
+
+  it('lets a removal win over a concurrent grant, in either order, and allows re-admission after it', () => {
+    const bobEditor = member(alice, bob, 'editor')
+    const remove = removal(alice, bob, [bobEditor.id])
+    const concurrentGrant = member(alice, bob, 'admin', [bobEditor.id])
+    expect(roleOf(fold([...genesis, bobEditor, remove, concurrentGrant]), bob.publicKey)).toBeUndefined()
+    const readmit = member(alice, bob, 'viewer', [remove.id, concurrentGrant.id])
+    expect(roleOf(fold([...genesis, bobEditor, remove, concurrentGrant, readmit]), bob.publicKey)).toBe('viewer')
+  })
+
+  it('keeps the last owner, lets members leave, and takes only newer epochs', () => {
+    const bobViewer = member(alice, bob, 'viewer')
+    const leave = removal(bob, bob, [bobViewer.id])
+    const aliceLeaves = removal(alice, alice, [leave.id])
+    const epoch = (number: number, parents: readonly CredentialId[]) =>
+      issueEpoch({ actor: actor(alice), space, number, snapshot: `s${number}`, parents, clock })
+    const two = epoch(2, [aliceLeaves.id])
+    const one = epoch(1, [two.id])
+    const state = fold([...genesis, bobViewer, leave, aliceLeaves, two, one])
+    expect(state.members).toEqual([{ key: alice.publicKey, role: 'owner' }])
+    expect(state.epoch?.number).toBe(2)
+    expect(Object.fromEntries(state.ignored.map((entry) => [entry.id, entry.reason]))).toEqual({
+      [aliceLeaves.id]: 'last-owner',
+      [one.id]: 'stale-epoch',
+    })
+  })
+})
+
+/** A random history: each step someone issues a grant or removal on top of some earlier entries. */
+const step = fc.record({
+  issuer: fc.nat(3),
+  subject: fc.nat(3),
+  role: fc.constantFrom<SpaceRole>('owner', 'admin', 'editor', 'viewer'),
+  remove: fc.boolean(),
+  parents: fc.uniqueArray(fc.nat(40), { minLength: 1, maxLength: 3 }),
+})
+
+type Step = typeof step extends fc.Arbitrary<infer T> ? T : never
+
+const history = (steps: readonly Step[]): Credential[] => {
+  const log: Credential[] = [...genesis]
+  for (const { issuer, subject, role, remove, parents } of steps) {
+    const by = people[issuer] ?? alice
+    const who = people[subject] ?? alice
+    const links = [...new Set(parents.map((index) => log[1 + (index % (log.length - 1))]?.id ?? genesisHead[0]))]
+    const ids = links.filter((id): id is CredentialId => id !== undefined)
+    log.push(remove ? removal(by, who, ids) : member(by, who, role, ids))
+  }
+  return log
+}
+
+/** Tampered copies: a changed role or subject under the old signature, or a signature from the wrong key. */
+const forgeries = (log: readonly Credential[], outsider: KeyPair): unknown[] =>
+  log.flatMap((entry) => [
+    { ...entry, subject: outsider.publicKey },
+    { ...entry, proof: { ...entry.proof, signer: outsider.publicKey } },
+    { ...entry, assertion: { ...entry.assertion, role: 'owner' } },
+    { id: entry.id, junk: true },
+  ])
+
+describe('membership fold properties', () => {
+  const runs = { numRuns: 40 }
+
+  it('gives the same state for every permutation and duplication of a set', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 10 }), fc.array(fc.nat()), (steps, keys) => {
+        const log = history(steps)
+        const shuffled = [...log, ...log.slice(0, 3)].map((entry, index) => ({ entry, key: keys[index] ?? index }))
+        shuffled.sort((a, b) => a.key - b.key)
+        expect(fold(shuffled.map(({ entry }) => entry))).toEqual(fold(log))
+      }),
+      runs,
+    )
+  })
+
+  it('never lets forged entries, or entries by outsiders, change the members', () => {
+    const outsider = generateKeyPair()
+    const outsiderKey: PublicKey = outsider.publicKey
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 10 }), (steps) => {
+        const log = history(steps)
+        const honest = fold(log)
+        const heads = [...honest.heads]
+        const byOutsider = [
+          member(outsider, outsider, 'owner', heads),
+          removal(outsider, alice, heads),
+          issueEpoch({ actor: actor(outsider), space, number: 9, snapshot: 'x', parents: heads, clock }),
+        ]
+        const attacked = fold([...forgeries(log, outsider), ...log, ...byOutsider])
+        expect(essence(attacked)).toEqual(essence(honest))
+        expect(roleOf(attacked, outsiderKey)).toBeUndefined()
+      }),
+      runs,
+    )
+  })
+})

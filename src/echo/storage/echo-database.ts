@@ -1,0 +1,92 @@
+/**
+ * The one IndexedDB database of ECHO: Automerge's chunks, the list of spaces on
+ * this device, and the query index (derived data, rebuildable from documents).
+ */
+import { Dexie } from 'dexie'
+import type { EntityTable } from 'dexie'
+
+/** One Automerge storage chunk; `key` is automerge-repo's StorageKey (an array). */
+export interface ChunkRow {
+  /** Insertion order: automerge-repo's adapter suite expects ranges in the order they were saved. */
+  readonly seq: number
+  readonly key: string[]
+  readonly data: Uint8Array
+}
+
+export interface SpaceRow {
+  readonly id: string
+  readonly rootUrl: string
+  readonly identity: string
+  readonly name: string
+  readonly personal: 0 | 1
+  readonly archived: 0 | 1
+  readonly createdAt: number
+}
+
+/** The query index: one row per object, everything a query needs without opening a document. */
+export interface ObjectRow {
+  readonly key: string
+  readonly spaceId: string
+  readonly id: string
+  readonly type: string
+  readonly doc: string
+  /** 1 when soft-deleted; 0 otherwise (IndexedDB cannot index booleans). */
+  readonly deleted: 0 | 1
+  readonly createdAt: number
+  readonly updatedAt: number
+  readonly title: string
+  readonly order: string
+  /** Lower-case words of the title and text, for prefix search. */
+  readonly words: string[]
+  /** The validated, migrated object as JSON-compatible data. */
+  readonly record: unknown
+}
+
+/** An object that failed validation: kept for the report, never returned by queries. */
+export interface QuarantineRow {
+  readonly key: string
+  readonly spaceId: string
+  readonly id: string
+  readonly doc: string
+  readonly reason: string
+}
+
+/** The heads of each document as last indexed, to catch up after a reload. */
+export interface IndexedDocRow {
+  readonly doc: string
+  readonly spaceId: string
+  readonly heads: string
+}
+
+export type EchoDatabase = Dexie & {
+  chunks: EntityTable<ChunkRow, 'seq'>
+  spaces: EntityTable<SpaceRow, 'id'>
+  objects: EntityTable<ObjectRow, 'key'>
+  quarantine: EntityTable<QuarantineRow, 'key'>
+  indexedDocs: EntityTable<IndexedDocRow, 'doc'>
+}
+
+export interface DatabaseOptions {
+  readonly name?: string
+  /** An IndexedDB implementation (fake-indexeddb in Node tests). */
+  readonly indexedDB?: IDBFactory
+  readonly IDBKeyRange?: typeof IDBKeyRange
+}
+
+export const DEFAULT_DATABASE_NAME = 'commonplace-echo'
+
+export const openEchoDatabase = (options: DatabaseOptions = {}): EchoDatabase => {
+  const db = new Dexie(options.name ?? DEFAULT_DATABASE_NAME, {
+    ...(options.indexedDB === undefined ? {} : { indexedDB: options.indexedDB }),
+    ...(options.IDBKeyRange === undefined ? {} : { IDBKeyRange: options.IDBKeyRange }),
+  }) as EchoDatabase
+  db.version(1).stores({
+    chunks: '++seq, &key',
+    spaces: 'id, identity',
+    objects:
+      'key, spaceId, doc, [spaceId+type+updatedAt], [spaceId+type+order], [spaceId+type+title], [spaceId+updatedAt], *words',
+    quarantine: 'key, spaceId, doc',
+    indexedDocs: 'doc, spaceId',
+  })
+  return db
+}

@@ -1,0 +1,2 @@
+// Tests only: the full entry of @automerge/automerge compiles the wasm on import in Node.
+import '@automerge/automerge'
