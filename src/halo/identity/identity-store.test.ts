@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ManualClock } from '../../base'
 import { openHaloDatabase } from '../storage/halo-database'
 import type { DamageReason } from './errors'
-import type { CreateInput, IdentityState, Locks } from './identity-store'
+import type { CreateInput, HaloIdentityState, Locks } from './identity-store'
 import { IdentityStore } from './identity-store'
 
 const clock = new ManualClock(1_800_000_000_000)
@@ -92,7 +92,7 @@ describe('first run and reload', () => {
 
   it('publishes its state', async () => {
     const store = storeOn(freshName())
-    const seen: IdentityState['status'][] = []
+    const seen: HaloIdentityState['status'][] = []
     store.state.subscribe((state) => seen.push(state.status))
     await store.load()
     const identity = await ready(store)

@@ -16,7 +16,7 @@ import { trustedSet } from './trust'
 import { unlock } from './unlock'
 
 /** What this browser profile holds. `damaged` carries the reason, for a screen with the recovery options. */
-export type IdentityState =
+export type HaloIdentityState =
   | { readonly status: 'loading' }
   | { readonly status: 'none' }
   | { readonly status: 'ready'; readonly identity: HaloIdentity }
@@ -58,7 +58,7 @@ export class IdentityStore {
   readonly #storage: HaloStorage
   readonly #locks: Locks
   readonly #clock: Clock
-  readonly #state = new Cell<IdentityState>({ status: 'loading' })
+  readonly #state = new Cell<HaloIdentityState>({ status: 'loading' })
 
   constructor(options: IdentityStoreOptions = {}) {
     this.#storage = new HaloStorage(options.databaseName ?? DEFAULT_DATABASE_NAME)
@@ -66,12 +66,12 @@ export class IdentityStore {
     this.#clock = options.clock ?? systemClock
   }
 
-  get state(): Observable<IdentityState> {
+  get state(): Observable<HaloIdentityState> {
     return this.#state
   }
 
   /** Reads what is stored. Never writes. */
-  async load(): Promise<IdentityState> {
+  async load(): Promise<HaloIdentityState> {
     const opened = await unlock(await this.#storage.read(), this.#clock)
     if (opened === 'none') return this.#publish({ status: 'none' })
     if (opened instanceof IdentityDamaged) return this.#publish({ status: 'damaged', error: opened })
@@ -160,7 +160,7 @@ export class IdentityStore {
   }
 
   /** Listeners hear of a change of what is stored, not of every read. */
-  #publish(state: IdentityState): IdentityState {
+  #publish(state: HaloIdentityState): HaloIdentityState {
     const current = this.#state.get()
     const same =
       (current.status === 'none' && state.status === 'none') ||
