@@ -43,6 +43,8 @@ const health = async (env: Env, url: URL): Promise<Response> => {
 }
 
 const route = async (request: Request, env: Env): Promise<Response> => {
+  // Read first, so a bad var is reported here rather than inside a shard, where its class is lost.
+  const limits = limitsOf(env)
   const url = new URL(request.url)
   if (url.pathname === '/health') {
     return request.method === 'GET' ? health(env, url) : text(405, 'GET only')
@@ -52,7 +54,7 @@ const route = async (request: Request, env: Env): Promise<Response> => {
   if (request.method !== 'GET' || request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
     return text(426, 'This is a WebSocket endpoint')
   }
-  if (!limitsOf(env).origins.allows(request.headers.get('origin'))) return text(403, 'Origin not allowed')
+  if (!limits.origins.allows(request.headers.get('origin'))) return text(403, 'Origin not allowed')
   return shardStub(env, shard).fetch(request)
 }
 

@@ -7,32 +7,38 @@ export interface BucketConfig {
   readonly refillPerSecond: number
 }
 
-/** A token bucket: each frame takes one token; tokens come back at a steady rate up to `capacity`. */
+/**
+ * A token bucket: each frame takes one token; tokens come back at a steady
+ * rate up to `capacity`. It counts in thousandths of a token so that whole
+ * milliseconds refill exactly, with no floating-point drift.
+ */
 export class TokenBucket {
-  readonly #config: BucketConfig
+  readonly #capacity: number
+  readonly #refillPerSecond: number
   readonly #clock: Clock
-  #tokens: number
+  #milliTokens: number
   #updatedAt: number
 
   constructor(config: BucketConfig, clock: Clock) {
-    this.#config = config
+    this.#capacity = config.capacity * 1000
+    this.#refillPerSecond = config.refillPerSecond
     this.#clock = clock
-    this.#tokens = config.capacity
+    this.#milliTokens = this.#capacity
     this.#updatedAt = clock.now()
   }
 
   /** Takes one token if there is one; returns whether it did. */
   take(): boolean {
     this.#refill()
-    if (this.#tokens < 1) return false
-    this.#tokens -= 1
+    if (this.#milliTokens < 1000) return false
+    this.#milliTokens -= 1000
     return true
   }
 
   /** Whole tokens available now. */
   available(): number {
     this.#refill()
-    return Math.floor(this.#tokens)
+    return Math.floor(this.#milliTokens / 1000)
   }
 
   #refill(): void {
@@ -40,6 +46,6 @@ export class TokenBucket {
     // A clock that steps back (NTP) must not drain or overfill the bucket.
     const elapsed = Math.max(0, now - this.#updatedAt)
     this.#updatedAt = now
-    this.#tokens = Math.min(this.#config.capacity, this.#tokens + (elapsed * this.#config.refillPerSecond) / 1000)
+    this.#milliTokens = Math.min(this.#capacity, this.#milliTokens + elapsed * this.#refillPerSecond)
   }
 }

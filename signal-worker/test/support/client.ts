@@ -12,14 +12,14 @@ const NodeWebSocket = WebSocket as unknown as new (url: string, init?: { headers
 export class TestSocket {
   readonly #ws: WebSocket
   readonly #frames: string[] = []
-  #waiter: (() => void) | undefined
+  readonly #waiters = new Set<() => void>()
   readonly closed: Promise<void>
 
   private constructor(ws: WebSocket) {
     this.#ws = ws
     ws.onmessage = (message) => {
       this.#frames.push(String(message.data))
-      this.#waiter?.()
+      for (const wake of this.#waiters) wake()
     }
     this.closed = new Promise((resolve) => ws.addEventListener('close', () => resolve()))
   }
@@ -44,11 +44,13 @@ export class TestSocket {
       const left = deadline - Date.now()
       if (left <= 0) throw new Error('no frame arrived in time')
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left)
-        this.#waiter = () => {
+        const wake = (): void => {
           clearTimeout(timer)
+          this.#waiters.delete(wake)
           resolve()
         }
+        const timer = setTimeout(wake, left)
+        this.#waiters.add(wake)
       })
     }
     return this.#frames.shift() ?? ''
