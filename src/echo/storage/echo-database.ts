@@ -4,6 +4,7 @@
  */
 import { Dexie } from 'dexie'
 import type { EntityTable } from 'dexie'
+import type { EchoObject } from '../schema/echo-object'
 
 /** One Automerge storage chunk; `key` is automerge-repo's StorageKey (an array). */
 export interface ChunkRow {
@@ -38,8 +39,8 @@ export interface ObjectRow {
   readonly order: string
   /** Lower-case words of the title and text, for prefix search. */
   readonly words: string[]
-  /** The validated, migrated object as JSON-compatible data. */
-  readonly record: unknown
+  /** The validated, migrated object. */
+  readonly record: EchoObject
 }
 
 /** An object that failed validation: kept for the report, never returned by queries. */

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest'
+import { ManualClock } from '../base'
+import { makeActor, openTestEcho, T0, uniqueDatabaseName } from './testing/fixtures'
+import type { ObjectId } from './ids'
+
+describe('Echo spaces and objects', () => {
+  it('creates a space with its creator as owner, and a personal space once', async () => {
+    const echo = openTestEcho()
+    const alice = makeActor()
+    const space = await echo.createSpace(alice, 'Work')
+    expect(space.membership.get().members).toEqual([{ key: alice.identity, role: 'owner' }])
+    const personal = await echo.personalSpace(alice)
+    expect(personal.personal).toBe(true)
+    expect((await echo.personalSpace(alice)).id).toBe(personal.id)
+    expect((await echo.listSpaces(alice.identity)).map((row) => [row.name, row.personal])).toEqual([
+      ['Work', 0],
+      ['Personal', 1],
+    ])
+    await echo.close()
+  })
+
+  it('creates, updates, deletes, restores and queries notes and tasks, and keeps them across a reopen', async () => {
+    const name = uniqueDatabaseName()
+    const clock = new ManualClock(T0)
+    const alice = makeActor()
+    const echo = openTestEcho({ name, clock })
+    const space = await echo.createSpace(alice, 'Home')
+    const note = await space.createNote(alice, 'Shopping list', 'milk and honey')
+    expect(note.ok).toBe(true)
+    if (!note.ok) return
+    clock.advance(10)
+    const task = await space.create(alice, 'task', { title: 'Buy milk', done: false, order: 'V', note: note.value.id })
+    if (!task.ok) return
+    clock.advance(10)
+    expect((await space.update(alice, task.value.id, 'task', { done: true, due: '2026-12-24' })).ok).toBe(true)
+    expect((await space.find({ text: 'hon' })).map((object) => object.id)).toEqual([note.value.id])
+    expect((await space.find({ type: 'task', where: { done: true } })).map((object) => object.fields.title)).toEqual([
+      'Buy milk',
+    ])
+    expect((await space.resolve(task.value.id))?.fields).toMatchObject({ note: note.value.id })
+
+    expect((await space.delete(alice, note.value.id)).ok).toBe(true)
+    expect(await space.find({ text: 'honey' })).toEqual([])
+    expect((await space.find({ deleted: 'only' })).map((object) => object.id)).toEqual([note.value.id])
+    expect(await space.resolve(note.value.id)).toBeUndefined()
+    expect((await space.restore(alice, note.value.id)).ok).toBe(true)
+    expect((await echo.close()).ok).toBe(true)
+
+    const again = openTestEcho({ name, clock })
+    const reopened = await again.openSpace(space.id)
+    if (!reopened.ok) throw reopened.error
+    const all = await reopened.value.find({ sort: { by: 'createdAt' } })
+    expect(all.map((object) => [object.type, object.fields.title, object.deleted])).toEqual([
+      ['note', 'Shopping list', undefined],
+      ['task', 'Buy milk', undefined],
+    ])
+    expect(all[1]?.fields).toEqual({
+      title: 'Buy milk',
+      done: true,
+      due: '2026-12-24',
+      order: 'V',
+      note: note.value.id,
+    })
+    const text = await reopened.value.noteText(note.value.id)
+    expect(text.ok && text.value.handle.doc().text).toBe('milk and honey')
+    await again.close()
+  })
+
+  it('refuses writes by non-members and invalid fields, with typed errors', async () => {
+    const echo = openTestEcho()
+    const alice = makeActor()
+    const space = await echo.createSpace(alice, 'Mine')
+    const mallory = makeActor()
+    const refused = await space.create(mallory, 'task', { title: 'x', done: false, order: 'V' })
+    expect(!refused.ok && refused.error.code).toBe('not-allowed')
+    const invalid = await space.create(alice, 'task', { title: 'x', done: false, order: 'bad0' })
+    expect(!invalid.ok && invalid.error.code).toBe('invalid-fields')
+    const missing = await space.delete(alice, 'f'.repeat(32) as ObjectId)
+    expect(!missing.ok && missing.error.code).toBe('object-not-found')
+    space.admit(alice, mallory.identity, 'viewer')
+    expect(space.roleOf(mallory.identity)).toBe('viewer')
+    expect((await space.create(mallory, 'task', { title: 'x', done: false, order: 'V' })).ok).toBe(false)
+    await echo.close()
+  })
+})

@@ -1,0 +1,214 @@
+/**
+ * The ECHO runtime of one browser profile: an automerge-repo over our Dexie
+ * storage (optionally shared with other tabs over BroadcastChannel), the query
+ * indexer, and the spaces on this device.
+ */
+import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel'
+import type { DocHandle, NetworkAdapterInterface } from '@automerge/automerge-repo/slim'
+import { Repo } from '@automerge/automerge-repo/slim'
+import type { Clock, Observable, Result } from '../base'
+import { err, ok, systemClock } from '../base'
+import type { KeyPair, PublicKey } from '../halo'
+import { generateKeyPair } from '../halo'
+import { SpaceNotFound } from './errors'
+import type { StorageFailed, StorageQuotaExceeded } from './errors'
+import type { SpaceId } from './ids'
+import { Indexer } from './indexer'
+import type { Actor } from './membership/entries'
+import { issueGenesis } from './membership/entries'
+import type { AutomergeUrl, SpaceDoc } from './space/documents'
+import { toStored } from './space/documents'
+import type { Placement } from './space/placement'
+import { DEFAULT_PLACEMENT } from './space/placement'
+import { Space } from './space/space'
+import { DexieStorageAdapter, toStorageError } from './storage/dexie-storage-adapter'
+import type { StorageStatus } from './storage/dexie-storage-adapter'
+import type { DatabaseOptions, EchoDatabase, SpaceRow } from './storage/echo-database'
+import { openEchoDatabase } from './storage/echo-database'
+import { clearSpaceIndex } from './storage/object-index'
+import type { StorageHealth } from './storage/durability'
+import { storageHealth } from './storage/durability'
+import { getSpace, liveSpaces, putSpace, spacesOf, updateSpace } from './storage/space-registry'
+
+export interface EchoOptions {
+  /** Where the IndexedDB database lives (name, fake-indexeddb in tests); ignored when `db` is given. */
+  readonly database?: DatabaseOptions
+  readonly db?: EchoDatabase
+  readonly clock?: Clock
+  /** automerge-repo network adapters, e.g. `broadcastChannelNetwork()` to share documents between tabs. */
+  readonly network?: readonly NetworkAdapterInterface[]
+  readonly placement?: Placement
+  /** How long automerge-repo waits to batch saves of a document (ms); `flush()` saves at once. */
+  readonly saveDebounceMs?: number
+}
+
+/** Shares documents with the other tabs of this browser profile that use the same channel. */
+export const broadcastChannelNetwork = (channelName = 'commonplace-echo'): NetworkAdapterInterface =>
+  new BroadcastChannelNetworkAdapter({ channelName })
+
+export class Echo {
+  readonly db: EchoDatabase
+  readonly repo: Repo
+  readonly clock: Clock
+  readonly #adapter: DexieStorageAdapter
+  readonly #indexer: Indexer
+  readonly #placement: Placement
+  readonly #open = new Map<SpaceId, Promise<Space>>()
+
+  constructor(options: EchoOptions = {}) {
+    this.db = options.db ?? openEchoDatabase(options.database)
+    this.clock = options.clock ?? systemClock
+    this.#placement = options.placement ?? DEFAULT_PLACEMENT
+    this.#adapter = new DexieStorageAdapter(this.db)
+    this.repo = new Repo({
+      storage: this.#adapter,
+      network: [...(options.network ?? [])],
+      saveDebounceRate: options.saveDebounceMs ?? 100,
+      // Within one browser every tab is the same person; peers get their own policy in the mesh.
+      sharePolicy: () => Promise.resolve(true),
+    })
+    this.#indexer = new Indexer(this.db, this.repo)
+  }
+
+  /** 'quota-exceeded' after the browser refused a write (nothing earlier is lost), until one succeeds. */
+  get storageStatus(): Observable<StorageStatus> {
+    return this.#adapter.status
+  }
+
+  /** The last failure to write the query index, until a later batch succeeds. */
+  get indexFailure(): Observable<Error | undefined> {
+    return this.#indexer.failure
+  }
+
+  /** Creates a space with a fresh space key; the actor becomes its owner. */
+  async createSpace(actor: Actor, name: string, options: { personal?: boolean } = {}): Promise<Space> {
+    const spaceKey: KeyPair = generateKeyPair()
+    const id = spaceKey.publicKey as string as SpaceId
+    const log = issueGenesis(spaceKey, actor.identity, this.clock)
+    const root = this.repo.create<SpaceDoc>({
+      kind: 'commonplace/space',
+      space: id,
+      name,
+      personal: options.personal === true,
+      log: {},
+      documents: {},
+      epochs: {},
+    })
+    root.change((doc) => {
+      doc.name = toStored(name) as string
+      for (const entry of log) doc.log[entry.id] = toStored(entry)
+    })
+    await putSpace(this.db, {
+      id,
+      rootUrl: root.url,
+      identity: actor.identity,
+      name,
+      personal: options.personal === true ? 1 : 0,
+      archived: 0,
+      createdAt: this.clock.now(),
+    })
+    const space = this.#space(id, root)
+    this.#open.set(id, Promise.resolve(space))
+    return space
+  }
+
+  /** The identity's personal space (synced to its own devices), created on first call. */
+  async personalSpace(actor: Actor): Promise<Space> {
+    const existing = (await spacesOf(this.db, actor.identity)).find((row) => row.personal === 1)
+    if (existing === undefined) return this.createSpace(actor, 'Personal', { personal: true })
+    const opened = await this.openSpace(existing.id as SpaceId)
+    if (!opened.ok) throw opened.error
+    return opened.value
+  }
+
+  /** The identity's spaces on this device, kept current across tabs (`undefined` until first read). */
+  spaces(identity: PublicKey): Observable<readonly SpaceRow[] | undefined> & { close(): void } {
+    return liveSpaces(this.db, identity)
+  }
+
+  listSpaces(identity: PublicKey): Promise<SpaceRow[]> {
+    return spacesOf(this.db, identity)
+  }
+
+  /** 'storage-cleared' when this identity exists but its spaces are gone from this device. */
+  async health(identity: PublicKey, identityExists = true): Promise<StorageHealth> {
+    return storageHealth(identityExists, await spacesOf(this.db, identity))
+  }
+
+  /** Opens a space of this device; its object documents load and the index catches up before it resolves. */
+  openSpace(id: SpaceId): Promise<Result<Space, SpaceNotFound>> {
+    const opening = this.#open.get(id)
+    if (opening !== undefined) return opening.then(ok)
+    return getSpace(this.db, id).then(async (row) => {
+      if (row === undefined) return err(new SpaceNotFound(id))
+      const promise = this.repo.find<SpaceDoc>(row.rootUrl as AutomergeUrl).then(async (root) => {
+        const space = this.#space(id, root)
+        await space.load()
+        return space
+      })
+      this.#open.set(id, promise)
+      return ok(await promise)
+    })
+  }
+
+  /** Hides a space on this device (or shows it again); nothing is deleted. */
+  async archive(id: SpaceId, archived: boolean): Promise<void> {
+    await updateSpace(this.db, id, { archived: archived ? 1 : 0 })
+  }
+
+  /** Leaves a space: a signed self-removal in its log, and the space archived here. */
+  async leave(actor: Actor, space: Space): Promise<void> {
+    space.remove(actor, actor.identity)
+    await this.archive(space.id, true)
+  }
+
+  /** Clears a space's index and rebuilds it from its documents. */
+  async rebuildIndex(space: Space): Promise<void> {
+    await this.#indexer.settled()
+    await clearSpaceIndex(this.db, space.id)
+    this.#indexer.reindexSpace(space.id)
+    await this.#indexer.settled()
+  }
+
+  /** Resolves when pending index updates are written. */
+  settled(): Promise<void> {
+    return this.#indexer.settled()
+  }
+
+  /**
+   * Writes every changed document and the index now; call it on `pagehide`.
+   * A full disk comes back as `StorageQuotaExceeded`; what was saved before stays.
+   */
+  async flush(): Promise<Result<void, StorageQuotaExceeded | StorageFailed>> {
+    try {
+      await this.repo.flush()
+      await this.#indexer.settled()
+    } catch (error) {
+      return err(toStorageError(error))
+    }
+    const failure = this.#indexer.failure.get()
+    return failure === undefined ? ok(undefined) : err(toStorageError(failure))
+  }
+
+  /** Flushes, then stops the repo and closes the database. */
+  async close(): Promise<Result<void, StorageQuotaExceeded | StorageFailed>> {
+    const flushed = await this.flush()
+    await this.repo.shutdown().catch(() => undefined)
+    this.db.close()
+    return flushed
+  }
+
+  #space(id: SpaceId, root: DocHandle<SpaceDoc>): Space {
+    const context = {
+      repo: this.repo,
+      db: this.db,
+      indexer: this.#indexer,
+      clock: this.clock,
+      placement: this.#placement,
+    }
+    const space = new Space(id, root, context)
+    // The registry caches the name for the space list; a rename here or by a peer updates it.
+    root.on('change', () => void updateSpace(this.db, id, { name: space.name }))
+    return space
+  }
+}

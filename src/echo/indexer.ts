@@ -1,0 +1,184 @@
+/**
+ * Keeps the query index in step with the documents. Every change to a watched
+ * document, local or remote (another tab, a peer), arrives as the handle's
+ * `change` event; the indexer marks the objects it touched and writes their rows
+ * in batches, one transaction each. It can also re-index whole documents (after
+ * a reload, when their heads moved) and so rebuild a space from scratch.
+ */
+import type { DocHandle, DocHandleChangePayload, Repo } from '@automerge/automerge-repo/slim'
+import { Cell } from '../base'
+import type { Observable } from '../base'
+import type { ObjectId, SpaceId } from './ids'
+import { wordsOf } from './query/query'
+import type { EchoObject } from './schema/echo-object'
+import { validateObject } from './schema/echo-object'
+import type { AutomergeUrl, DocumentId, ObjectsDoc, TextDoc } from './space/documents'
+import { toPlain } from './space/documents'
+import type { EchoDatabase, IndexedDocRow, ObjectRow, QuarantineRow } from './storage/echo-database'
+import { indexedHeads, keysFromDocument, objectKey, writeIndexBatch } from './storage/object-index'
+
+interface Dirty {
+  readonly space: SpaceId
+  /** Object ids changed, or 'all' to re-index the whole document. */
+  ids: Set<string> | 'all'
+}
+
+interface TextOwner {
+  readonly space: SpaceId
+  readonly object: ObjectId
+  readonly doc: DocumentId
+}
+
+const headsOf = (handle: DocHandle<unknown>): string => handle.heads().join(',')
+
+export class Indexer {
+  readonly #db: EchoDatabase
+  readonly #repo: Repo
+  readonly #objectDocs = new Map<DocumentId, DocHandle<ObjectsDoc>>()
+  readonly #textOwners = new Map<DocumentId, TextOwner>()
+  readonly #textWatched = new Set<DocumentId>()
+  readonly #dirty = new Map<DocumentId, Dirty>()
+  readonly #failure = new Cell<Error | undefined>(undefined)
+  #running: Promise<void> = Promise.resolve()
+  #scheduled = false
+
+  constructor(db: EchoDatabase, repo: Repo) {
+    this.#db = db
+    this.#repo = repo
+  }
+
+  /** The last indexing failure (for example a full disk), until a batch succeeds. */
+  get failure(): Observable<Error | undefined> {
+    return this.#failure
+  }
+
+  /** Follows an object document; re-indexes it now if it moved since it was last indexed. */
+  async watchObjects(space: SpaceId, handle: DocHandle<ObjectsDoc>): Promise<void> {
+    if (this.#objectDocs.has(handle.documentId)) return
+    this.#objectDocs.set(handle.documentId, handle)
+    handle.on('change', ({ patches }: DocHandleChangePayload<ObjectsDoc>) => {
+      const ids = patches.flatMap((patch) =>
+        patch.path[0] === 'objects' && patch.path[1] !== undefined ? [patch.path[1]] : [],
+      )
+      this.#mark(handle.documentId, space, ids.map(String))
+    })
+    if ((await indexedHeads(this.#db, handle.documentId)) !== headsOf(handle))
+      this.#mark(handle.documentId, space, 'all')
+  }
+
+  forget(doc: DocumentId): void {
+    this.#objectDocs.delete(doc)
+    this.#dirty.delete(doc)
+  }
+
+  /** Re-indexes every watched document of a space (after its index rows were cleared). */
+  reindexSpace(space: SpaceId): void {
+    for (const [doc, dirty] of this.#dirtyTargets(space)) this.#mark(doc, dirty, 'all')
+  }
+
+  /** Resolves when every change seen so far is in the index. */
+  async settled(): Promise<void> {
+    for (;;) {
+      const running = this.#running
+      await running
+      if (running === this.#running && !this.#scheduled) return
+    }
+  }
+
+  *#dirtyTargets(space: SpaceId): Generator<[DocumentId, SpaceId]> {
+    for (const [doc, handle] of this.#objectDocs) if (handle.doc().space === space) yield [doc, space]
+  }
+
+  #mark(doc: DocumentId, space: SpaceId, ids: readonly string[] | 'all'): void {
+    const dirty = this.#dirty.get(doc) ?? { space, ids: new Set<string>() }
+    if (ids === 'all') dirty.ids = 'all'
+    else if (dirty.ids !== 'all') for (const id of ids) dirty.ids.add(id)
+    this.#dirty.set(doc, dirty)
+    if (this.#scheduled) return
+    this.#scheduled = true
+    this.#running = this.#running.then(() => this.#run())
+  }
+
+  async #run(): Promise<void> {
+    this.#scheduled = false
+    const work = [...this.#dirty]
+    this.#dirty.clear()
+    const rows: ObjectRow[] = []
+    const quarantined: QuarantineRow[] = []
+    const removedKeys: string[] = []
+    const docs: IndexedDocRow[] = []
+    try {
+      for (const [doc, { space, ids }] of work) {
+        const handle = this.#objectDocs.get(doc)
+        if (handle === undefined) continue
+        const objects = handle.doc().objects
+        const wanted = ids === 'all' ? await this.#allIds(doc, space, objects) : ids
+        for (const id of wanted) {
+          const key = objectKey(space, id)
+          const raw = objects[id]
+          if (raw === undefined) {
+            removedKeys.push(key)
+            continue
+          }
+          const checked = validateObject(toPlain(raw))
+          if (checked.ok && checked.value.id === id) rows.push(await this.#row(space, doc, key, checked.value))
+          else {
+            const reason = checked.ok ? 'id-mismatch' : `${checked.error.reason}: ${checked.error.detail}`
+            quarantined.push({ key, spaceId: space, id, doc, reason })
+          }
+        }
+        docs.push({ doc, spaceId: space, heads: headsOf(handle) })
+      }
+      await writeIndexBatch(this.#db, { rows, quarantined, removedKeys, docs })
+      this.#failure.set(undefined)
+    } catch (error) {
+      this.#failure.set(error instanceof Error ? error : new Error(String(error)))
+    }
+  }
+
+  async #allIds(doc: DocumentId, space: SpaceId, objects: Record<string, unknown>): Promise<Set<string>> {
+    const ids = new Set(Object.keys(objects))
+    const prefix = `${space}/`
+    for (const key of await keysFromDocument(this.#db, doc)) ids.add(key.slice(prefix.length))
+    return ids
+  }
+
+  async #row(space: SpaceId, doc: DocumentId, key: string, object: EchoObject): Promise<ObjectRow> {
+    const text = object.type === 'note' ? await this.#noteText(space, doc, object.id, object.fields.text) : ''
+    const title = object.fields.title
+    return {
+      key,
+      spaceId: space,
+      id: object.id,
+      type: object.type,
+      doc,
+      deleted: object.deleted === true ? 1 : 0,
+      createdAt: object.createdAt,
+      updatedAt: object.updatedAt,
+      title: title.toLowerCase(),
+      order: object.type === 'task' ? object.fields.order : '',
+      words: wordsOf(`${title} ${text}`),
+      record: object,
+    }
+  }
+
+  /** The note's text, following its document so that typing re-indexes the note. */
+  async #noteText(space: SpaceId, doc: DocumentId, object: ObjectId, url: string): Promise<string> {
+    let handle: DocHandle<TextDoc>
+    try {
+      handle = await this.#repo.find<TextDoc>(url as AutomergeUrl)
+    } catch {
+      return ''
+    }
+    const textDoc = handle.documentId
+    this.#textOwners.set(textDoc, { space, object, doc })
+    if (!this.#textWatched.has(textDoc)) {
+      this.#textWatched.add(textDoc)
+      handle.on('change', () => {
+        const owner = this.#textOwners.get(textDoc)
+        if (owner !== undefined) this.#mark(owner.doc, owner.space, [owner.object])
+      })
+    }
+    return typeof handle.doc().text === 'string' ? handle.doc().text : ''
+  }
+}

@@ -1,0 +1,33 @@
+/** What a query can ask for; executed over the index by storage/query-index.ts. */
+import type { ObjectType } from '../schema/object-types'
+
+export const SORT_FIELDS = ['updatedAt', 'createdAt', 'order', 'title'] as const
+export type SortField = (typeof SORT_FIELDS)[number]
+
+export const DELETED_FILTERS = ['exclude', 'include', 'only'] as const
+export type DeletedFilter = (typeof DELETED_FILTERS)[number]
+
+export interface Query {
+  readonly type?: ObjectType
+  /** Field equality: `{ done: false }`. */
+  readonly where?: Readonly<Record<string, string | number | boolean>>
+  /** Words that must each start a word of the title or text (case-insensitive). */
+  readonly text?: string
+  readonly sort?: { readonly by: SortField; readonly direction?: 'asc' | 'desc' }
+  readonly limit?: number
+  /** Soft-deleted objects: left out (default), included, or only they (a trash view). */
+  readonly deleted?: DeletedFilter
+}
+
+const MAX_WORDS = 256
+const MAX_WORD = 32
+
+/** Lower-case words of a text, for the search index and for queries. */
+export const wordsOf = (text: string): string[] => {
+  const words = new Set<string>()
+  for (const match of text.toLowerCase().matchAll(/[\p{L}\p{N}]+/gu)) {
+    words.add(match[0].slice(0, MAX_WORD))
+    if (words.size >= MAX_WORDS) break
+  }
+  return [...words]
+}

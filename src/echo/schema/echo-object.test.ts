@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest'
+import { checkFields, validateObject } from './echo-object'
+import { orderBetween } from './fractional-index'
+
+const id = '0123456789abcdef0123456789abcdef'
+const envelope = { id, createdAt: 1000, updatedAt: 2000 }
+const reasonOf = (raw: unknown) => {
+  const result = validateObject(raw)
+  return result.ok ? 'ok' : result.error.reason
+}
+
+describe('validateObject', () => {
+  it('accepts current notes and tasks as they are', () => {
+    const note = { ...envelope, type: 'note', version: 1, fields: { title: 'Hi', text: 'automerge:abc' } }
+    const task = {
+      ...envelope,
+      type: 'task',
+      version: 2,
+      fields: { title: 'T', done: false, order: 'V' },
+      deleted: true,
+    }
+    expect(validateObject(note)).toEqual({ ok: true, value: note })
+    expect(validateObject(task)).toEqual({ ok: true, value: task })
+  })
+
+  it('migrates a version 1 task to version 2 with an order that follows creation time', () => {
+    const v1 = (createdAt: number) => ({
+      ...envelope,
+      createdAt,
+      type: 'task',
+      version: 1,
+      fields: { title: 'Old', done: true, due: '2026-12-01' },
+    })
+    const early = validateObject(v1(1000))
+    const late = validateObject(v1(5000))
+    expect(early.ok && late.ok).toBe(true)
+    if (!early.ok || !late.ok || early.value.type !== 'task' || late.value.type !== 'task') return
+    expect(early.value.version).toBe(2)
+    expect(early.value.fields).toMatchObject({ title: 'Old', done: true, due: '2026-12-01' })
+    expect(early.value.fields.order < late.value.fields.order).toBe(true)
+    const between = orderBetween(early.value.fields.order, late.value.fields.order)
+    expect(checkFields('task', { title: 'new', done: false, order: between }).ok).toBe(true)
+  })
+
+  it('quarantines what it cannot trust, with a reason', () => {
+    expect(reasonOf('text')).toBe('invalid-envelope')
+    expect(reasonOf({ ...envelope, id: 'x', type: 'note', version: 1, fields: {} })).toBe('invalid-envelope')
+    expect(reasonOf({ ...envelope, type: 'poll', version: 1, fields: {} })).toBe('unknown-type')
+    expect(reasonOf({ ...envelope, type: 'task', version: 3, fields: {} })).toBe('newer-version')
+    expect(reasonOf({ ...envelope, type: 'task', version: 2, fields: { title: 1 } })).toBe('invalid-fields')
+    expect(reasonOf({ ...envelope, type: 'task', version: 1, fields: { done: 'yes' } })).toBe('invalid-fields')
+    expect(reasonOf({ ...envelope, type: 'task', version: 2, fields: { title: '', done: false, order: 'a0' } })).toBe(
+      'invalid-fields',
+    )
+  })
+})

@@ -1,0 +1,69 @@
+/**
+ * The shapes of ECHO's Automerge documents. A space has one root document (its
+ * name, membership log and list of data documents) and data documents: object
+ * documents holding `objects` by id, and one text document per note.
+ */
+import { ImmutableString, isImmutableString } from '@automerge/automerge/slim'
+import type { AutomergeUrl, DocumentId } from '@automerge/automerge-repo/slim'
+
+export const DOCUMENT_ROLES = ['objects', 'text'] as const
+export type DocumentRole = (typeof DOCUMENT_ROLES)[number]
+
+/** Which documents, at which heads, an epoch's snapshot consists of. */
+export interface EpochManifest {
+  readonly number: number
+  /** Document id -> heads, for every data document of the space after compaction. */
+  readonly documents: Record<string, string[]>
+}
+
+export interface SpaceDoc {
+  kind: 'commonplace/space'
+  space: string
+  name: string
+  personal: boolean
+  /** The membership log: credential id -> credential (grow-only; entries are never removed). */
+  log: Record<string, unknown>
+  /** Data documents of the space: id -> role. */
+  documents: Record<string, DocumentRole>
+  /** Epoch manifests by snapshot hash (the hash the Epoch credential names). */
+  epochs: Record<string, EpochManifest>
+}
+
+export interface ObjectsDoc {
+  kind: 'commonplace/objects'
+  space: string
+  objects: Record<string, unknown>
+}
+
+/** A note's text: a plain Automerge text field the editor binds to. */
+export interface TextDoc {
+  text: string
+}
+
+export const TEXT_PATH = ['text'] as const
+
+export type { AutomergeUrl, DocumentId }
+
+/**
+ * Object fields are written as immutable strings: a title or an order key is
+ * replaced whole, and per-character text would cost one operation per letter at
+ * 100,000 objects. Collaborative text lives in the note's text document.
+ */
+export const toStored = (value: unknown): unknown => {
+  if (typeof value === 'string') return new ImmutableString(value)
+  if (Array.isArray(value)) return value.map(toStored)
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, toStored(field)]))
+  }
+  return value
+}
+
+/** The plain JSON form of a value read from a document. */
+export const toPlain = (value: unknown): unknown => {
+  if (isImmutableString(value)) return value.toString()
+  if (Array.isArray(value)) return value.map(toPlain)
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, toPlain(field)]))
+  }
+  return value
+}

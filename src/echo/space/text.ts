@@ -1,0 +1,23 @@
+/** Notes' text documents: one Automerge document per note, its text at `TEXT_PATH`. */
+import type { DocHandle, Repo } from '@automerge/automerge-repo/slim'
+import type { AutomergeUrl, TextDoc } from './documents'
+import { TEXT_PATH } from './documents'
+
+/** What an editor binding needs: the document handle and the path of the text in it. */
+export interface NoteText {
+  readonly handle: DocHandle<TextDoc>
+  readonly url: AutomergeUrl
+  readonly path: typeof TEXT_PATH
+}
+
+export const newTextDocument = (repo: Repo, text: string): DocHandle<TextDoc> => repo.create<TextDoc>({ text })
+
+export const openTextDocument = async (repo: Repo, url: AutomergeUrl): Promise<NoteText> => {
+  const handle = await repo.find<TextDoc>(url)
+  return { handle, url, path: TEXT_PATH }
+}
+
+export const textOf = (handle: DocHandle<TextDoc>): string => {
+  const text: unknown = handle.doc().text
+  return typeof text === 'string' ? text : ''
+}

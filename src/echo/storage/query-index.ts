@@ -1,0 +1,106 @@
+/**
+ * Runs a `Query` over the index tables, choosing an index so that the common
+ * queries (by type in an order, with a limit) read only the rows they return,
+ * and wraps it in Dexie's liveQuery, which re-runs on changes from this tab and
+ * from other tabs of the same browser.
+ */
+import { Dexie, liveQuery } from 'dexie'
+import { Cell } from '../../base'
+import type { Observable } from '../../base'
+import { assertNever } from '../../base'
+import type { Query, SortField } from '../query/query'
+import { wordsOf } from '../query/query'
+import type { EchoObject } from '../schema/echo-object'
+import type { EchoDatabase, ObjectRow } from './echo-database'
+
+const matches = (row: ObjectRow, query: Query, words: readonly string[]): boolean => {
+  const deleted = query.deleted ?? 'exclude'
+  switch (deleted) {
+    case 'exclude':
+      if (row.deleted === 1) return false
+      break
+    case 'only':
+      if (row.deleted === 0) return false
+      break
+    case 'include':
+      break
+    default:
+      assertNever(deleted)
+  }
+  if (query.type !== undefined && row.type !== query.type) return false
+  if (!words.every((word) => row.words.some((candidate) => candidate.startsWith(word)))) return false
+  const fields: Readonly<Record<string, unknown>> = row.record.fields
+  return Object.entries(query.where ?? {}).every(([name, value]) => fields[name] === value)
+}
+
+const sortValue = (row: ObjectRow, by: SortField): string | number => row[by]
+
+const compareRows = (by: SortField, descending: boolean) => (a: ObjectRow, b: ObjectRow) => {
+  const [x, y] = [sortValue(a, by), sortValue(b, by)]
+  const order = x < y ? -1 : x > y ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0
+  return descending ? -order : order
+}
+
+/** The index to walk when no text is searched: one that already yields the wanted order. */
+type Rows = ReturnType<EchoDatabase['objects']['toCollection']>
+
+const ordered = (db: EchoDatabase, spaceId: string, query: Query, by: SortField): Rows | undefined => {
+  if (query.type === undefined) {
+    return by === 'updatedAt'
+      ? db.objects.where('[spaceId+updatedAt]').between([spaceId, Dexie.minKey], [spaceId, Dexie.maxKey])
+      : undefined
+  }
+  if (by === 'createdAt') return undefined
+  return db.objects
+    .where(`[spaceId+type+${by}]`)
+    .between([spaceId, query.type, Dexie.minKey], [spaceId, query.type, Dexie.maxKey])
+}
+
+export const runQuery = async (db: EchoDatabase, spaceId: string, query: Query): Promise<EchoObject[]> => {
+  const words = wordsOf(query.text ?? '')
+  const by = query.sort?.by ?? 'updatedAt'
+  const descending = (query.sort?.direction ?? (by === 'updatedAt' ? 'desc' : 'asc')) === 'desc'
+  const limit = query.limit ?? Infinity
+  const keep = (row: ObjectRow) => row.spaceId === spaceId && matches(row, query, words)
+  const walk = words.length === 0 ? ordered(db, spaceId, query, by) : undefined
+  let rows: ObjectRow[]
+  if (walk !== undefined) {
+    const filtered = (descending ? walk.reverse() : walk).filter(keep)
+    rows = await (Number.isFinite(limit) ? filtered.limit(limit) : filtered).toArray()
+  } else {
+    // Text search starts from the rarest-looking (longest) word's prefix range.
+    const longest = [...words].sort((a, b) => b.length - a.length)[0]
+    const candidates =
+      longest === undefined
+        ? db.objects.where('spaceId').equals(spaceId)
+        : db.objects.where('words').startsWith(longest).distinct()
+    rows = (await candidates.filter(keep).toArray()).sort(compareRows(by, descending)).slice(0, limit)
+  }
+  return rows.map((row) => row.record)
+}
+
+export const QUERY_STATUSES = ['loading', 'ready', 'failed'] as const
+
+export type QueryState =
+  | { readonly status: 'loading' }
+  | { readonly status: 'ready'; readonly objects: readonly EchoObject[] }
+  | { readonly status: 'failed'; readonly error: Error }
+
+/** A query whose results stay current; call `close` when no longer shown. */
+export interface LiveQuery extends Observable<QueryState> {
+  close(): void
+}
+
+export const liveObjectQuery = (db: EchoDatabase, spaceId: string, query: Query): LiveQuery => {
+  const state = new Cell<QueryState>({ status: 'loading' })
+  const subscription = liveQuery(() => runQuery(db, spaceId, query)).subscribe({
+    next: (objects) => state.set({ status: 'ready', objects }),
+    error: (error: unknown) =>
+      state.set({ status: 'failed', error: error instanceof Error ? error : new Error(String(error)) }),
+  })
+  return {
+    get: () => state.get(),
+    subscribe: (listener) => state.subscribe(listener),
+    close: () => subscription.unsubscribe(),
+  }
+}
