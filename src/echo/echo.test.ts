@@ -5,9 +5,11 @@ import type { ObjectId } from './ids'
 
 describe('Echo spaces and objects', () => {
   it('creates a space with its creator as owner, and a personal space once', async () => {
-    const echo = openTestEcho()
+    const clock = new ManualClock(T0)
+    const echo = openTestEcho({ clock })
     const alice = makeActor()
     const space = await echo.createSpace(alice, 'Work')
+    clock.advance(1)
     expect(space.membership.get().members).toEqual([{ key: alice.identity, role: 'owner' }])
     const personal = await echo.personalSpace(alice)
     expect(personal.personal).toBe(true)
