@@ -24,6 +24,7 @@ export { issueCredential } from './credentials/issue'
 export type { IssueRequest, Signer } from './credentials/issue'
 export { DEFAULT_CLOCK_SKEW_MS, MAX_CHAIN_LENGTH, REJECTION_REASONS, verifyCredential } from './credentials/verify'
 export type { Rejection, RejectionReason, VerifyContext } from './credentials/verify'
+export { VerifiedCache } from './credentials/verified-cache'
 export {
   CredentialMalformed,
   decodeCredential,

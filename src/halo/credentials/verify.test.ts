@@ -8,6 +8,7 @@ import { issueCredential } from './issue'
 import { credentialIdOf, signedBytes } from './signed-bytes'
 import type { Rejection, RejectionReason, VerifyContext } from './verify'
 import { DEFAULT_CLOCK_SKEW_MS, MAX_CHAIN_LENGTH, verifyCredential } from './verify'
+import { VerifiedCache } from './verified-cache'
 
 const T0 = 1_800_000_000_000
 const clock = new ManualClock(T0)
@@ -239,5 +240,38 @@ describe('verifyCredential', () => {
   it('a value that has no canonical form: malformed', () => {
     const fractional = { ...byDevice(alice), issuedAt: T0 + 0.5 }
     expect(reasonOf(verifyCredential(fractional, context))).toBe('malformed')
+  })
+})
+
+describe('verifyCredential with a VerifiedCache', () => {
+  it('gives the same verdicts, and still checks times, parents and revocations', () => {
+    const cache = new VerifiedCache()
+    const credential = byDevice(alice, { expiresAt: T0 + 1000 })
+    expect(reasonOf(verifyCredential(credential, { clock, cache }))).toBe('ok')
+    expect(cache.size).toBe(2)
+    expect(reasonOf(verifyCredential(credential, { clock, cache }))).toBe('ok')
+    const late = new ManualClock(T0 + 1000 + DEFAULT_CLOCK_SKEW_MS + 1)
+    expect(reasonOf(verifyCredential(credential, { clock: late, cache }))).toBe('expired')
+    const revoked = () => true
+    expect(reasonOf(verifyCredential(credential, { clock, cache, isRevoked: revoked }))).toBe('revoked')
+  })
+
+  it('never lets a cached verdict cover another signature or changed content', () => {
+    const cache = new VerifiedCache()
+    const credential = byDevice(alice)
+    expect(verifyCredential(credential, { clock, cache }).ok).toBe(true)
+    const forged = { ...credential, proof: { ...credential.proof, signature: byDevice(bob).proof.signature } }
+    expect(reasonOf(verifyCredential(forged, { clock, cache }))).toBe('bad-signature')
+    const changed = { ...credential, assertion: { ...profile, displayName: 'Eve' } }
+    expect(reasonOf(verifyCredential(changed, { clock, cache }))).toBe('id-mismatch')
+  })
+
+  it('stays within its capacity, dropping the least recently used', () => {
+    const cache = new VerifiedCache(2)
+    cache.add('a', 's')
+    cache.add('b', 's')
+    expect(cache.has('a', 's')).toBe(true)
+    cache.add('c', 's')
+    expect([cache.size, cache.has('a', 's'), cache.has('b', 's'), cache.has('c', 's')]).toEqual([2, true, false, true])
   })
 })

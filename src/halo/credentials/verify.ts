@@ -6,6 +6,7 @@ import type { PublicKey } from '../keys/keys'
 import { parsePublicKey } from '../keys/keys'
 import type { Credential, CredentialId } from './credential'
 import { credentialIdOf, signedBytes } from './signed-bytes'
+import type { VerifiedCache } from './verified-cache'
 
 /** Why a credential was refused. Stable codes: callers and peers switch on them. */
 export const REJECTION_REASONS = [
@@ -46,6 +47,8 @@ export interface VerifyContext {
   readonly isRevoked?: (identity: PublicKey, device: PublicKey) => boolean
   /** Whether a credential with this id is already known; without it, any parent is unknown. */
   readonly hasCredential?: (id: CredentialId) => boolean
+  /** Skips the signature of links verified before (see VerifiedCache). */
+  readonly cache?: VerifiedCache
 }
 
 const reject = (credential: Credential, reason: RejectionReason, detail: string): Result<never, Rejection> =>
@@ -90,13 +93,17 @@ const verifyLink = (link: Credential, context: VerifyContext): Result<Credential
     if (error instanceof NotCanonical) return reject(link, 'malformed', error.message)
     throw error
   }
-  if (parsePublicKey(link.subject) === undefined) return reject(link, 'invalid-key', 'the subject is not a usable key')
   if (credentialIdOf(bytes) !== link.id) return reject(link, 'id-mismatch', 'the id is not the hash of the content')
-  const signature = fromHex(link.proof.signature)
-  const signer = fromHex(link.proof.signer)
-  // verifySignature refuses non-canonical and small-order signer keys itself.
-  if (signature === undefined || signer === undefined || !verifySignature(signature, bytes, signer)) {
-    return reject(link, 'bad-signature', `not signed by ${link.proof.signer}`)
+  if (context.cache?.has(link.id, link.proof.signature) !== true) {
+    if (parsePublicKey(link.subject) === undefined)
+      return reject(link, 'invalid-key', 'the subject is not a usable key')
+    const signature = fromHex(link.proof.signature)
+    const signer = fromHex(link.proof.signer)
+    // verifySignature refuses non-canonical and small-order signer keys itself.
+    if (signature === undefined || signer === undefined || !verifySignature(signature, bytes, signer)) {
+      return reject(link, 'bad-signature', `not signed by ${link.proof.signer}`)
+    }
+    context.cache?.add(link.id, link.proof.signature)
   }
   const now = context.clock.now()
   const skew = context.skewMs ?? DEFAULT_CLOCK_SKEW_MS

@@ -3,6 +3,7 @@ import { Cell, err, ok } from '../../base'
 import type { Assertion, Credential } from '../credentials/credential'
 import type { Signer } from '../credentials/issue'
 import type { Rejection } from '../credentials/verify'
+import { VerifiedCache } from '../credentials/verified-cache'
 import { toDidKey } from '../identifiers/did-key'
 import { fingerprint } from '../identifiers/fingerprint'
 import type { DeviceKey, IdentityKey, PublicKey } from '../keys/keys'
@@ -43,6 +44,7 @@ export class HaloIdentity {
   readonly #clock: Clock
   readonly #credentials: Cell<readonly Credential[]>
   #revoked: ReadonlySet<string>
+  readonly #cache = new VerifiedCache()
 
   constructor(unlocked: Unlocked, storage: HaloStorage, clock: Clock) {
     this.#unlocked = unlocked
@@ -53,7 +55,7 @@ export class HaloIdentity {
     this.did = toDidKey(this.identityKey)
     this.fingerprint = fingerprint(this.identityKey)
     this.#credentials = new Cell(unlocked.credentials)
-    this.#revoked = trustedSet(this.identityKey, unlocked.credentials, clock).revoked
+    this.#revoked = trustedSet(this.identityKey, unlocked.credentials, clock, this.#cache).revoked
   }
 
   /** The identity's verified credentials: what the personal space will sync between its devices. */
@@ -82,7 +84,7 @@ export class HaloIdentity {
   /** Verifies any credential with this identity's clock and its revocations applied. */
   verify(credential: Credential): Result<Credential, Rejection> {
     const known = new Set(this.#credentials.get().map((known) => known.id))
-    return verifyWith(this.identityKey, this.#revoked, this.#clock, known)(credential)
+    return verifyWith(this.identityKey, this.#revoked, this.#clock, known, this.#cache)(credential)
   }
 
   updateProfile(input: ProfileInput): Promise<Result<Credential, InvalidInput>> {
@@ -110,7 +112,7 @@ export class HaloIdentity {
    */
   async receive(values: readonly unknown[]): Promise<{ readonly accepted: number; readonly ignored: number }> {
     const current = this.#credentials.get()
-    const trusted = trustedSet(this.identityKey, [...current, ...values], this.#clock)
+    const trusted = trustedSet(this.identityKey, [...current, ...values], this.#clock, this.#cache)
     const known = new Set(current.map((credential) => credential.id))
     const fresh = trusted.accepted.filter((credential) => !known.has(credential.id))
     await this.#storage.addCredentials(fresh)
@@ -121,7 +123,7 @@ export class HaloIdentity {
   /** Re-reads the stored credentials, e.g. after another tab changed them. */
   async refresh(): Promise<void> {
     const snapshot = await this.#storage.read()
-    const trusted = trustedSet(this.identityKey, snapshot.credentials, this.#clock)
+    const trusted = trustedSet(this.identityKey, snapshot.credentials, this.#clock, this.#cache)
     this.#apply(trusted.accepted, trusted.revoked)
   }
 
@@ -143,7 +145,7 @@ export class HaloIdentity {
     if (!issued.ok) return issued
     await this.#storage.addCredentials([issued.value])
     // Re-fold everything: a revocation also withdraws what the revoked device had signed.
-    const trusted = trustedSet(this.identityKey, [...this.#credentials.get(), issued.value], this.#clock)
+    const trusted = trustedSet(this.identityKey, [...this.#credentials.get(), issued.value], this.#clock, this.#cache)
     this.#apply(trusted.accepted, trusted.revoked)
     return ok(issued.value)
   }

@@ -3,6 +3,7 @@ import type { Credential, CredentialId } from '../credentials/credential'
 import { decodeCredential } from '../credentials/decode'
 import type { Rejection } from '../credentials/verify'
 import { verifyCredential } from '../credentials/verify'
+import type { VerifiedCache } from '../credentials/verified-cache'
 import type { PublicKey } from '../keys/keys'
 
 export interface TrustedSet {
@@ -22,7 +23,12 @@ const isRevocationBy = (identity: PublicKey, credential: Credential): boolean =>
  * credential is verified with them applied. A revoked device's signatures
  * stop counting, including ones it made before it was revoked.
  */
-export const trustedSet = (identity: PublicKey, values: readonly unknown[], clock: Clock): TrustedSet => {
+export const trustedSet = (
+  identity: PublicKey,
+  values: readonly unknown[],
+  clock: Clock,
+  cache?: VerifiedCache,
+): TrustedSet => {
   const decoded = values.flatMap((value) => {
     const result = decodeCredential(value)
     return result.ok ? [result.value] : []
@@ -32,20 +38,27 @@ export const trustedSet = (identity: PublicKey, values: readonly unknown[], cloc
   const revoked = new Set(
     decoded
       .filter((credential) => isRevocationBy(identity, credential))
-      .filter((credential) => verifyCredential(credential, { clock, hasCredential }).ok)
+      .filter((credential) => verifyCredential(credential, { clock, hasCredential, ...(cache && { cache }) }).ok)
       .map((credential) => credential.subject),
   )
-  const verify = verifyWith(identity, revoked, clock, known)
+  const verify = verifyWith(identity, revoked, clock, known, cache)
   const accepted = decoded.filter((credential) => credential.issuer === identity && verify(credential).ok)
   return { accepted, revoked }
 }
 
 /** A verifier that applies `identity`'s revocations. */
 export const verifyWith =
-  (identity: PublicKey, revoked: ReadonlySet<string>, clock: Clock, known: ReadonlySet<string>) =>
+  (
+    identity: PublicKey,
+    revoked: ReadonlySet<string>,
+    clock: Clock,
+    known: ReadonlySet<string>,
+    cache?: VerifiedCache,
+  ) =>
   (credential: Credential): Result<Credential, Rejection> =>
     verifyCredential(credential, {
       clock,
       hasCredential: (id) => known.has(id),
       isRevoked: (issuer, device) => issuer === identity && revoked.has(device),
+      ...(cache && { cache }),
     })
