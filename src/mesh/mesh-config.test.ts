@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest'
+import {
+  buildRoomConfig,
+  DEFAULT_SIGNAL_URL,
+  defaultMeshSettings,
+  MAX_RELAYS,
+  MESH_APP_ID,
+  MeshSettingsError,
+  validateMeshSettings,
+  type MeshSettingsInput,
+} from './mesh-config'
+
+const input = (overrides: Partial<MeshSettingsInput> = {}): MeshSettingsInput => ({
+  signalUrls: ['wss://signal.example/r/main'],
+  publicRelays: [],
+  iceServers: [],
+  ...overrides,
+})
+
+const codes = (settings: MeshSettingsInput): string[] => {
+  const result = validateMeshSettings(settings)
+  return result.ok ? [] : result.error.map((problem) => `${problem.field}[${problem.index}] ${problem.code}`)
+}
+
+describe('defaultMeshSettings', () => {
+  it('uses the local dev worker and no third party when the build names nothing', () => {
+    expect(defaultMeshSettings({})).toEqual({ signalUrls: [DEFAULT_SIGNAL_URL], publicRelays: [], iceServers: [] })
+  })
+
+  it('reads comma-separated build-time lists', () => {
+    expect(
+      defaultMeshSettings({
+        VITE_SIGNAL_URLS: ' wss://a.example/r/main , wss://b.example/r/main,',
+        VITE_PUBLIC_RELAYS: 'wss://relay.example',
+        VITE_STUN_URLS: 'stun:stun.example:3478',
+      }),
+    ).toEqual({
+      signalUrls: ['wss://a.example/r/main', 'wss://b.example/r/main'],
+      publicRelays: ['wss://relay.example/'],
+      iceServers: [{ urls: ['stun:stun.example:3478'] }],
+    })
+  })
+
+  it('refuses to start from a broken build-time URL', () => {
+    expect(() => defaultMeshSettings({ VITE_SIGNAL_URLS: 'http://signal.example' })).toThrow(MeshSettingsError)
+  })
+})
+
+describe('validateMeshSettings', () => {
+  it('accepts wss anywhere and ws on this machine, removing duplicates', () => {
+    const result = validateMeshSettings(
+      input({
+        signalUrls: [
+          'ws://127.0.0.1:8787/r/main',
+          'ws://localhost:1/r/x',
+          'wss://s.example/r/main',
+          'wss://s.example/r/main',
+        ],
+        publicRelays: ['wss://s.example/r/main', 'wss://relay.example'],
+      }),
+    )
+    expect(result).toEqual({
+      ok: true,
+      value: {
+        signalUrls: ['ws://127.0.0.1:8787/r/main', 'ws://localhost:1/r/x', 'wss://s.example/r/main'],
+        publicRelays: ['wss://relay.example/'],
+        iceServers: [],
+      },
+    })
+  })
+
+  it('names each bad relay URL with a code, its field and its position', () => {
+    expect(
+      codes(input({ signalUrls: ['nope', 'https://s.example', 'ws://s.example/r/main'], publicRelays: ['ftp://x'] })),
+    ).toEqual([
+      'signalUrls[0] not-a-url',
+      'signalUrls[1] wrong-scheme',
+      'signalUrls[2] insecure-relay',
+      'publicRelays[0] wrong-scheme',
+    ])
+  })
+
+  it('needs at least one relay, and not too many', () => {
+    expect(codes(input({ signalUrls: [] }))).toEqual(['signalUrls[-1] no-relay'])
+    const many = Array.from({ length: MAX_RELAYS + 1 }, (_, i) => `wss://r${i}.example`)
+    expect(codes(input({ publicRelays: many }))).toEqual(['publicRelays[-1] too-many-relays'])
+  })
+
+  it('checks STUN and TURN servers', () => {
+    const turn = { urls: ['turn:turn.example:3478?transport=udp'], username: 'u', credential: 'c' }
+    expect(codes(input({ iceServers: [{ urls: ['stun:stun.example'] }, turn] }))).toEqual([])
+    expect(
+      codes(
+        input({
+          iceServers: [
+            { urls: [] },
+            { urls: ['http://stun.example'] },
+            { urls: ['turns:turn.example'] },
+            { urls: ['::'] },
+          ],
+        }),
+      ),
+    ).toEqual([
+      'iceServers[0] no-ice-url',
+      'iceServers[1] wrong-scheme',
+      'iceServers[2] turn-needs-credentials',
+      'iceServers[3] not-a-url',
+    ])
+  })
+})
+
+describe('buildRoomConfig', () => {
+  it('lists our workers before public relays and always overrides the ICE servers', () => {
+    const settings = defaultMeshSettings({ VITE_PUBLIC_RELAYS: 'wss://relay.example' })
+    expect(buildRoomConfig(settings, { password: 'derived-secret' })).toEqual({
+      appId: MESH_APP_ID,
+      password: 'derived-secret',
+      relayConfig: { urls: [DEFAULT_SIGNAL_URL, 'wss://relay.example/'] },
+      rtcConfig: { iceServers: [] },
+    })
+  })
+
+  it('passes TURN credentials through', () => {
+    const result = validateMeshSettings(
+      input({ iceServers: [{ urls: ['turns:t.example'], username: 'u', credential: 'c' }] }),
+    )
+    if (!result.ok) throw new Error('expected valid settings')
+    expect(buildRoomConfig(result.value, { password: 'p' }).rtcConfig).toEqual({
+      iceServers: [{ urls: ['turns:t.example'], username: 'u', credential: 'c' }],
+    })
+  })
+
+  it('refuses a room without a password', () => {
+    expect(() => buildRoomConfig(defaultMeshSettings({}), { password: '' })).toThrow(/password/)
+  })
+})

@@ -1,0 +1,223 @@
+/**
+ * The one place that turns mesh settings (signal worker URLs, public relays
+ * beside ours, STUN/TURN servers) and a room's password into the
+ * configuration Trystero's `joinRoom` takes. Pure; the settings screen edits
+ * `MeshSettingsInput`, validates it here, and stores the result.
+ *
+ * Defaults come from build-time config (`VITE_SIGNAL_URLS`, `VITE_PUBLIC_RELAYS`,
+ * `VITE_STUN_URLS`, comma-separated). Without `VITE_SIGNAL_URLS` the app talks
+ * to the local dev worker, `ws://127.0.0.1:8787/r/main` (what `npm start` runs).
+ * Without `VITE_STUN_URLS` there is no STUN server: the app contacts no third
+ * party, and peers connect on one machine or one network only.
+ */
+import { AppError, err, ok, type Result } from '../base'
+import type { JoinRoomConfig } from 'trystero'
+
+/** The local dev worker (`wrangler dev` on its default port), used when the build names none. */
+export const DEFAULT_SIGNAL_URL = 'ws://127.0.0.1:8787/r/main'
+
+/** Namespaces the app's topics on a relay; changing it splits old and new clients apart. */
+export const MESH_APP_ID = 'commonplace/1'
+
+/** Trystero opens one socket per relay; more than this costs every page without adding reach. */
+export const MAX_RELAYS = 8
+
+export interface IceServer {
+  readonly urls: readonly string[]
+  readonly username?: string
+  readonly credential?: string
+}
+
+/** Validated settings: every URL parsed and normalised, duplicates removed. */
+export interface MeshSettings {
+  /** Our signal workers, `ws(s)://host/r/<shard>`. */
+  readonly signalUrls: readonly string[]
+  /** Public Nostr relays used beside ours (none by default). */
+  readonly publicRelays: readonly string[]
+  /** STUN and TURN servers; empty means direct connections only. */
+  readonly iceServers: readonly IceServer[]
+}
+
+/** What a settings form holds before validation. */
+export interface MeshSettingsInput {
+  readonly signalUrls: readonly string[]
+  readonly publicRelays: readonly string[]
+  readonly iceServers: readonly IceServer[]
+}
+
+export const MeshSettingsCode = {
+  notAUrl: 'not-a-url',
+  wrongScheme: 'wrong-scheme',
+  insecureRelay: 'insecure-relay',
+  noRelay: 'no-relay',
+  tooManyRelays: 'too-many-relays',
+  noIceUrl: 'no-ice-url',
+  turnNeedsCredentials: 'turn-needs-credentials',
+} as const
+export type MeshSettingsCode = (typeof MeshSettingsCode)[keyof typeof MeshSettingsCode]
+
+export type MeshSettingsField = 'signalUrls' | 'publicRelays' | 'iceServers'
+
+/** One thing wrong with a settings form, pointing at the field and entry to fix. */
+export interface MeshSettingsProblem {
+  readonly code: MeshSettingsCode
+  readonly field: MeshSettingsField
+  /** Index of the entry within its field; -1 for the field as a whole. */
+  readonly index: number
+  readonly message: string
+}
+
+/** Settings that cannot be used where there is nobody to ask, e.g. a bad build-time default. */
+export class MeshSettingsError extends AppError<MeshSettingsCode> {
+  readonly problems: readonly MeshSettingsProblem[]
+
+  constructor(problems: readonly [MeshSettingsProblem, ...MeshSettingsProblem[]]) {
+    super(problems[0].code, problems.map((problem) => problem.message).join('; '))
+    this.problems = problems
+  }
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
+const ICE_SCHEMES = new Set(['stun:', 'stuns:', 'turn:', 'turns:'])
+
+const problem = (
+  code: MeshSettingsCode,
+  field: MeshSettingsField,
+  index: number,
+  message: string,
+): MeshSettingsProblem => ({ code, field, index, message })
+
+const parseUrl = (text: string): URL | undefined => {
+  try {
+    return new URL(text.trim())
+  } catch {
+    return undefined
+  }
+}
+
+const checkRelays = (
+  field: 'signalUrls' | 'publicRelays',
+  urls: readonly string[],
+  problems: MeshSettingsProblem[],
+) => {
+  const valid: string[] = []
+  urls.forEach((text, index) => {
+    const url = parseUrl(text)
+    if (url === undefined) {
+      problems.push(problem(MeshSettingsCode.notAUrl, field, index, `"${text}" is not a URL`))
+    } else if (url.protocol !== 'wss:' && url.protocol !== 'ws:') {
+      problems.push(problem(MeshSettingsCode.wrongScheme, field, index, `${url.href} must start with wss://`))
+    } else if (url.protocol === 'ws:' && !LOOPBACK.has(url.hostname)) {
+      // Pages served over https cannot open ws:// sockets, and the topics would travel in clear.
+      problems.push(
+        problem(MeshSettingsCode.insecureRelay, field, index, `${url.href}: use wss:// beyond this machine`),
+      )
+    } else {
+      valid.push(url.href)
+    }
+  })
+  return valid
+}
+
+const checkIce = (servers: readonly IceServer[], problems: MeshSettingsProblem[]): IceServer[] =>
+  servers.flatMap((server, index) => {
+    const before = problems.length
+    if (server.urls.length === 0) {
+      problems.push(problem(MeshSettingsCode.noIceUrl, 'iceServers', index, 'an ICE server needs at least one URL'))
+    }
+    const urls = server.urls.map((text) => {
+      const url = parseUrl(text)
+      if (url === undefined) {
+        problems.push(problem(MeshSettingsCode.notAUrl, 'iceServers', index, `"${text}" is not a URL`))
+      } else if (!ICE_SCHEMES.has(url.protocol)) {
+        problems.push(
+          problem(MeshSettingsCode.wrongScheme, 'iceServers', index, `${text} must be stun:, stuns:, turn: or turns:`),
+        )
+      }
+      return text.trim()
+    })
+    const isTurn = urls.some((url) => url.startsWith('turn'))
+    if (isTurn && (server.username === undefined || server.credential === undefined)) {
+      problems.push(
+        problem(
+          MeshSettingsCode.turnNeedsCredentials,
+          'iceServers',
+          index,
+          'a TURN server needs a username and a credential',
+        ),
+      )
+    }
+    if (problems.length > before) return []
+    return [{ ...server, urls }]
+  })
+
+/** Checks a settings form; returns the normalised settings or every problem found. */
+export const validateMeshSettings = (
+  input: MeshSettingsInput,
+): Result<MeshSettings, readonly MeshSettingsProblem[]> => {
+  const problems: MeshSettingsProblem[] = []
+  const signalUrls = [...new Set(checkRelays('signalUrls', input.signalUrls, problems))]
+  const publicRelays = [...new Set(checkRelays('publicRelays', input.publicRelays, problems))].filter(
+    (url) => !signalUrls.includes(url),
+  )
+  const iceServers = checkIce(input.iceServers, problems)
+  const relays = signalUrls.length + publicRelays.length
+  if (relays === 0 && input.signalUrls.length + input.publicRelays.length === 0) {
+    problems.push(problem(MeshSettingsCode.noRelay, 'signalUrls', -1, 'at least one signal worker or relay is needed'))
+  }
+  if (relays > MAX_RELAYS) {
+    problems.push(problem(MeshSettingsCode.tooManyRelays, 'publicRelays', -1, `at most ${MAX_RELAYS} relays in all`))
+  }
+  return problems.length === 0 ? ok({ signalUrls, publicRelays, iceServers }) : err(problems)
+}
+
+/** Splits a comma-separated build-time list; blank entries are ignored. */
+export const splitList = (text: string | undefined): string[] =>
+  (text ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+
+export interface BuildEnv {
+  readonly VITE_SIGNAL_URLS?: string | undefined
+  readonly VITE_PUBLIC_RELAYS?: string | undefined
+  readonly VITE_STUN_URLS?: string | undefined
+}
+
+/** The settings a fresh install starts with; throws `MeshSettingsError` if the build was given bad URLs. */
+export const defaultMeshSettings = (env: BuildEnv = import.meta.env): MeshSettings => {
+  const signalUrls = splitList(env.VITE_SIGNAL_URLS)
+  const stun = splitList(env.VITE_STUN_URLS)
+  const result = validateMeshSettings({
+    signalUrls: signalUrls.length > 0 ? signalUrls : [DEFAULT_SIGNAL_URL],
+    publicRelays: splitList(env.VITE_PUBLIC_RELAYS),
+    iceServers: stun.length > 0 ? [{ urls: stun }] : [],
+  })
+  if (result.ok) return result.value
+  const [first, ...rest] = result.error
+  throw new MeshSettingsError(
+    first === undefined ? [problem(MeshSettingsCode.noRelay, 'signalUrls', -1, 'no relay')] : [first, ...rest],
+  )
+}
+
+/**
+ * The `joinRoom` configuration for one room. `rtcConfig.iceServers` is always
+ * set, so Trystero's built-in public STUN servers are never used behind the
+ * person's back; TURN servers go there too (Trystero's `turnConfig` would only
+ * be appended to its defaults).
+ */
+export const buildRoomConfig = (settings: MeshSettings, room: { readonly password: string }): JoinRoomConfig => {
+  if (room.password === '') throw new AppError('no-room-password', 'a room needs a password derived from its secret')
+  return {
+    appId: MESH_APP_ID,
+    password: room.password,
+    relayConfig: { urls: [...settings.signalUrls, ...settings.publicRelays] },
+    rtcConfig: {
+      iceServers: settings.iceServers.map((server) => ({
+        urls: [...server.urls],
+        ...(server.username === undefined ? {} : { username: server.username }),
+        ...(server.credential === undefined ? {} : { credential: server.credential }),
+      })),
+    },
+  }
+}
