@@ -3,7 +3,7 @@ import { Cell, err, ok } from '../../base'
 import type { Assertion, Credential } from '../credentials/credential'
 import type { Signer } from '../credentials/issue'
 import type { Rejection } from '../credentials/verify'
-import { VerifiedCache } from '../credentials/verified-cache'
+import type { VerifiedCache } from '../credentials/verified-cache'
 import { toDidKey } from '../identifiers/did-key'
 import { fingerprint } from '../identifiers/fingerprint'
 import type { DeviceKey, IdentityKey, PublicKey } from '../keys/keys'
@@ -44,7 +44,7 @@ export class HaloIdentity {
   readonly #clock: Clock
   readonly #credentials: Cell<readonly Credential[]>
   #revoked: ReadonlySet<string>
-  readonly #cache = new VerifiedCache()
+  readonly #cache: VerifiedCache
 
   constructor(unlocked: Unlocked, storage: HaloStorage, clock: Clock) {
     this.#unlocked = unlocked
@@ -55,7 +55,8 @@ export class HaloIdentity {
     this.did = toDidKey(this.identityKey)
     this.fingerprint = fingerprint(this.identityKey)
     this.#credentials = new Cell(unlocked.credentials)
-    this.#revoked = trustedSet(this.identityKey, unlocked.credentials, clock, this.#cache).revoked
+    this.#revoked = unlocked.revoked
+    this.#cache = unlocked.verified
   }
 
   /** The identity's verified credentials: what the personal space will sync between its devices. */

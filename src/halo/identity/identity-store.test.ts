@@ -103,6 +103,14 @@ describe('first run and reload', () => {
     expect(seen).toEqual(['none', 'ready'])
   })
 
+  it('accepts a colour as a colour picker writes it', async () => {
+    const result = await storeOn(freshName()).create({
+      ...input,
+      profile: { ...input.profile, avatar: { colour: '#AA00FF' } },
+    })
+    expect(result.ok && result.value.identity.profile?.avatar).toEqual({ colour: '#aa00ff' })
+  })
+
   it('refuses invalid input before storing anything', async () => {
     const name = freshName()
     const result = await storeOn(name).create({ ...input, profile: { ...input.profile, displayName: ' ' } })

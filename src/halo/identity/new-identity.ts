@@ -34,10 +34,11 @@ export const issueChecked = (
   return checked.ok ? ok(credential) : err(new InvalidInput(checked.error.message))
 }
 
+/** Trims the name and lower-cases the colour, so `#AA00FF` from a colour picker is accepted. */
 export const profileAssertion = (input: ProfileInput): Assertion => ({
   kind: 'Profile',
   displayName: input.displayName.trim(),
-  avatar: input.avatar,
+  avatar: { ...input.avatar, colour: input.avatar.colour.toLowerCase() },
 })
 
 export interface NewDeviceRequest {

@@ -6,6 +6,7 @@
 import * as v from 'valibot'
 import type { Clock } from '../../base'
 import type { Credential } from '../credentials/credential'
+import { VerifiedCache } from '../credentials/verified-cache'
 import type { DeviceKey, IdentityKey, KeyPair } from '../keys/keys'
 import { keyPairFromSeed } from '../keys/keys'
 import type { RecoverySecret } from '../recovery/recovery-phrase'
@@ -24,6 +25,10 @@ export interface Unlocked {
   /** This device's AuthorizedDevice credential: the chain attached to everything it signs. */
   readonly chain: Credential
   readonly credentials: readonly Credential[]
+  /** Devices the identity has revoked. */
+  readonly revoked: ReadonlySet<string>
+  /** Signatures already checked while opening, so the identity does not check them again. */
+  readonly verified: VerifiedCache
 }
 
 const identityRecord = v.object({
@@ -67,11 +72,12 @@ export const unlock = async (snapshot: StoredSnapshot, clock: Clock): Promise<Un
     return damaged('key-mismatch', 'the secrets do not belong to the recorded keys')
   }
 
-  const { accepted, revoked } = trustedSet(identity.publicKey, snapshot.credentials, clock)
+  const verified = new VerifiedCache()
+  const { accepted, revoked } = trustedSet(identity.publicKey, snapshot.credentials, clock, verified)
   if (revoked.has(device.publicKey)) return damaged('this-device-revoked', 'another device revoked this one')
   const chain = accepted.find(
     (credential) => credential.assertion.kind === 'AuthorizedDevice' && credential.subject === device.publicKey,
   )
   if (chain === undefined) return damaged('missing-device-authorization', 'no valid AuthorizedDevice for this device')
-  return { secret, identity, device, chain, credentials: accepted }
+  return { secret, identity, device, chain, credentials: accepted, revoked, verified }
 }

@@ -12,9 +12,8 @@ import { sha512 } from '@noble/hashes/sha2.js'
 // The synchronous API needs a SHA-512; the synchronous path is what keeps a chain link well under 1 ms.
 hashes.sha512 = sha512
 
-export const PUBLIC_KEY_LENGTH = 32
-export const SECRET_KEY_LENGTH = 32
-export const SIGNATURE_LENGTH = 64
+const PUBLIC_KEY_LENGTH = 32
+const SIGNATURE_LENGTH = 64
 
 const STRICT_RFC8032 = { zip215: false } as const
 

@@ -23,8 +23,8 @@ import { decodeCredential } from '../credentials/decode'
 import type { RecoverySecret } from './recovery-phrase'
 import { recoverySecretFromBytes } from './recovery-phrase'
 
-export const FILE_FORMAT = 'commonplace-identity'
-export const FILE_VERSION = 1
+const FILE_FORMAT = 'commonplace-identity'
+const FILE_VERSION = 1
 export const PBKDF2_ITERATIONS = 600_000
 /** Refused above this: a hostile file must not make the import spin for minutes. */
 const MAX_ITERATIONS = 10_000_000

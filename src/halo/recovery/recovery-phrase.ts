@@ -21,7 +21,7 @@ import type { IdentityKey, KeyPair } from '../keys/keys'
 import { keyPairFromSeed } from '../keys/keys'
 
 /** 128 bits: the security level of Ed25519 itself, in 12 words a person can write down. */
-export const RECOVERY_ENTROPY_BYTES = 16
+const RECOVERY_ENTROPY_BYTES = 16
 export const RECOVERY_PHRASE_WORDS = 12
 
 export type RecoverySecret = Brand<Uint8Array, 'RecoverySecret'>
