@@ -10,6 +10,7 @@ import type { Clock, Observable, Result } from '../base'
 import { err, ok, systemClock } from '../base'
 import type { KeyPair, PublicKey } from '../halo'
 import { generateKeyPair } from '../halo'
+import { DocumentStore, REPO_SAVE_DELAY_NEVER } from './document-store'
 import { SpaceNotFound } from './errors'
 import type { StorageFailed, StorageQuotaExceeded } from './errors'
 import type { SpaceId } from './ids'
@@ -38,7 +39,7 @@ export interface EchoOptions {
   /** automerge-repo network adapters, e.g. `broadcastChannelNetwork()` to share documents between tabs. */
   readonly network?: readonly NetworkAdapterInterface[]
   readonly placement?: Placement
-  /** How long automerge-repo waits to batch saves of a document (ms); `flush()` saves at once. */
+  /** How long to wait before writing changed documents (ms); `flush()` writes at once. */
   readonly saveDebounceMs?: number
 }
 
@@ -49,6 +50,7 @@ export const broadcastChannelNetwork = (channelName = 'commonplace-echo'): Netwo
 export class Echo {
   readonly db: EchoDatabase
   readonly repo: Repo
+  readonly documents: DocumentStore
   readonly clock: Clock
   readonly #adapter: DexieStorageAdapter
   readonly #indexer: Indexer
@@ -63,11 +65,13 @@ export class Echo {
     this.repo = new Repo({
       storage: this.#adapter,
       network: [...(options.network ?? [])],
-      saveDebounceRate: options.saveDebounceMs ?? 100,
+      // Saves are made by the DocumentStore, which reports failures; see document-store.ts.
+      saveDebounceRate: REPO_SAVE_DELAY_NEVER,
       // Within one browser every tab is the same person; peers get their own policy in the mesh.
       sharePolicy: () => Promise.resolve(true),
     })
-    this.#indexer = new Indexer(this.db, this.repo)
+    this.documents = new DocumentStore(this.repo, options.saveDebounceMs ?? 100)
+    this.#indexer = new Indexer(this.db, this.documents)
   }
 
   /** 'quota-exceeded' after the browser refused a write (nothing earlier is lost), until one succeeds. */
@@ -85,7 +89,7 @@ export class Echo {
     const spaceKey: KeyPair = generateKeyPair()
     const id = spaceKey.publicKey as string as SpaceId
     const log = issueGenesis(spaceKey, actor.identity, this.clock)
-    const root = this.repo.create<SpaceDoc>({
+    const root = this.documents.create<SpaceDoc>({
       kind: 'commonplace/space',
       space: id,
       name,
@@ -141,7 +145,7 @@ export class Echo {
     if (opening !== undefined) return opening.then(ok)
     return getSpace(this.db, id).then(async (row) => {
       if (row === undefined) return err(new SpaceNotFound(id))
-      const promise = this.repo.find<SpaceDoc>(row.rootUrl as AutomergeUrl).then(async (root) => {
+      const promise = this.documents.find<SpaceDoc>(row.rootUrl as AutomergeUrl).then(async (root) => {
         const space = this.#space(id, root)
         await space.load()
         return space
@@ -180,12 +184,9 @@ export class Echo {
    * A full disk comes back as `StorageQuotaExceeded`; what was saved before stays.
    */
   async flush(): Promise<Result<void, StorageQuotaExceeded | StorageFailed>> {
-    try {
-      await this.repo.flush()
-      await this.#indexer.settled()
-    } catch (error) {
-      return err(toStorageError(error))
-    }
+    const saved = await this.documents.flush()
+    if (!saved.ok) return saved
+    await this.#indexer.settled()
     const failure = this.#indexer.failure.get()
     return failure === undefined ? ok(undefined) : err(toStorageError(failure))
   }
@@ -200,7 +201,7 @@ export class Echo {
 
   #space(id: SpaceId, root: DocHandle<SpaceDoc>): Space {
     const context = {
-      repo: this.repo,
+      documents: this.documents,
       db: this.db,
       indexer: this.#indexer,
       clock: this.clock,

@@ -5,9 +5,10 @@
  * in batches, one transaction each. It can also re-index whole documents (after
  * a reload, when their heads moved) and so rebuild a space from scratch.
  */
-import type { DocHandle, DocHandleChangePayload, Repo } from '@automerge/automerge-repo/slim'
+import type { DocHandle, DocHandleChangePayload } from '@automerge/automerge-repo/slim'
 import { Cell } from '../base'
 import type { Observable } from '../base'
+import type { DocumentStore } from './document-store'
 import type { ObjectId, SpaceId } from './ids'
 import { wordsOf } from './query/query'
 import type { EchoObject } from './schema/echo-object'
@@ -33,7 +34,7 @@ const headsOf = (handle: DocHandle<unknown>): string => handle.heads().join(',')
 
 export class Indexer {
   readonly #db: EchoDatabase
-  readonly #repo: Repo
+  readonly #documents: DocumentStore
   readonly #objectDocs = new Map<DocumentId, DocHandle<ObjectsDoc>>()
   readonly #textOwners = new Map<DocumentId, TextOwner>()
   readonly #textWatched = new Set<DocumentId>()
@@ -42,9 +43,9 @@ export class Indexer {
   #running: Promise<void> = Promise.resolve()
   #scheduled = false
 
-  constructor(db: EchoDatabase, repo: Repo) {
+  constructor(db: EchoDatabase, documents: DocumentStore) {
     this.#db = db
-    this.#repo = repo
+    this.#documents = documents
   }
 
   /** The last indexing failure (for example a full disk), until a batch succeeds. */
@@ -166,7 +167,7 @@ export class Indexer {
   async #noteText(space: SpaceId, doc: DocumentId, object: ObjectId, url: string): Promise<string> {
     let handle: DocHandle<TextDoc>
     try {
-      handle = await this.#repo.find<TextDoc>(url as AutomergeUrl)
+      handle = await this.#documents.find<TextDoc>(url as AutomergeUrl)
     } catch {
       return ''
     }

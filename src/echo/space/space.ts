@@ -3,10 +3,11 @@
  * its objects (written into object documents, read back through the index) and
  * its notes' text documents.
  */
-import type { DocHandle, Repo } from '@automerge/automerge-repo/slim'
+import type { DocHandle } from '@automerge/automerge-repo/slim'
 import type { Clock, Observable, Result } from '../../base'
 import { Cell, err, ok } from '../../base'
 import type { Credential, PublicKey, SpaceRole } from '../../halo'
+import type { DocumentStore } from '../document-store'
 import { InvalidFields, NotAllowed, ObjectNotFound } from '../errors'
 import type { ObjectId, SpaceId } from '../ids'
 import type { Indexer } from '../indexer'
@@ -33,7 +34,7 @@ import { newTextDocument, openTextDocument } from './text'
 import type { NoteText } from './text'
 
 export interface SpaceContext {
-  readonly repo: Repo
+  readonly documents: DocumentStore
   readonly db: EchoDatabase
   readonly indexer: Indexer
   readonly clock: Clock
@@ -54,13 +55,19 @@ export class Space {
     this.root = root
     this.#context = context
     this.#membership = new Cell(this.#fold())
-    root.on('change', () => this.#membership.set(this.#fold()))
+    root.on('change', () => {
+      this.#membership.set(this.#fold())
+      // Another tab or a peer may have added an object document.
+      void this.load()
+    })
   }
 
-  /** Loads the object documents and brings the index up to date with them. */
+  /** Loads the object documents not loaded yet and brings the index up to date with them. */
   async load(): Promise<void> {
-    const ids = Object.entries(this.root.doc().documents).flatMap(([doc, role]) => (role === 'objects' ? [doc] : []))
-    await Promise.all(ids.map((doc) => this.#watch(doc as DocumentId)))
+    const ids = Object.entries(this.root.doc().documents).flatMap(([doc, role]) =>
+      role === 'objects' && !this.#objectDocs.has(doc as DocumentId) ? [doc as DocumentId] : [],
+    )
+    await Promise.all(ids.map((doc) => this.#watch(doc)))
   }
 
   get name(): string {
@@ -128,7 +135,7 @@ export class Space {
   ): Promise<Result<EchoObjectOf<'note'>, NotAllowed | InvalidFields>> {
     const allowed = this.#mayWrite(actor)
     if (!allowed.ok) return Promise.resolve(allowed)
-    const textDoc = newTextDocument(this.#context.repo, text)
+    const textDoc = newTextDocument(this.#context.documents, text)
     this.root.change((doc) => {
       doc.documents[textDoc.documentId] = 'text'
     })
@@ -194,7 +201,7 @@ export class Space {
   async noteText(id: ObjectId): Promise<Result<NoteText, ObjectNotFound>> {
     const note = await this.get(id)
     if (note?.type !== 'note') return err(new ObjectNotFound(id))
-    return ok(await openTextDocument(this.#context.repo, note.fields.text as AutomergeUrl))
+    return ok(await openTextDocument(this.#context.documents, note.fields.text as AutomergeUrl))
   }
 
   objectDocuments(): readonly DocHandle<ObjectsDoc>[] {
@@ -202,7 +209,7 @@ export class Space {
   }
 
   async #watch(doc: DocumentId): Promise<DocHandle<ObjectsDoc>> {
-    const handle = await this.#context.repo.find<ObjectsDoc>(doc)
+    const handle = await this.#context.documents.find<ObjectsDoc>(doc)
     this.#objectDocs.set(doc, handle)
     await this.#context.indexer.watchObjects(this.id, handle)
     return handle
@@ -212,7 +219,13 @@ export class Space {
     for (const handle of this.#objectDocs.values()) {
       if (roomLeft(this.#context.placement, Object.keys(handle.doc().objects).length) > 0) return handle
     }
-    const handle = this.#context.repo.create<ObjectsDoc>({ kind: 'commonplace/objects', space: this.id, objects: {} })
+    const handle = this.#context.documents.create<ObjectsDoc>({
+      kind: 'commonplace/objects',
+      space: this.id,
+      objects: {},
+    })
+    // Known at once, so that creates running concurrently fill this document rather than each making one.
+    this.#objectDocs.set(handle.documentId, handle)
     this.root.change((doc) => {
       doc.documents[handle.documentId] = 'objects'
     })

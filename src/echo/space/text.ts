@@ -1,5 +1,6 @@
 /** Notes' text documents: one Automerge document per note, its text at `TEXT_PATH`. */
-import type { DocHandle, Repo } from '@automerge/automerge-repo/slim'
+import type { DocHandle } from '@automerge/automerge-repo/slim'
+import type { DocumentStore } from '../document-store'
 import type { AutomergeUrl, TextDoc } from './documents'
 import { TEXT_PATH } from './documents'
 
@@ -10,10 +11,11 @@ export interface NoteText {
   readonly path: typeof TEXT_PATH
 }
 
-export const newTextDocument = (repo: Repo, text: string): DocHandle<TextDoc> => repo.create<TextDoc>({ text })
+export const newTextDocument = (documents: DocumentStore, text: string): DocHandle<TextDoc> =>
+  documents.create<TextDoc>({ text })
 
-export const openTextDocument = async (repo: Repo, url: AutomergeUrl): Promise<NoteText> => {
-  const handle = await repo.find<TextDoc>(url)
+export const openTextDocument = async (documents: DocumentStore, url: AutomergeUrl): Promise<NoteText> => {
+  const handle = await documents.find<TextDoc>(url)
   return { handle, url, path: TEXT_PATH }
 }
 

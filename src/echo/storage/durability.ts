@@ -18,7 +18,10 @@ export interface StorageEdge {
   estimate(): Promise<StorageEstimate>
 }
 
-export const browserStorageEdge = (storage: StorageManager): StorageEdge => ({
+/** The edge over `navigator.storage` (or anything shaped like its three calls). */
+export const browserStorageEdge = (
+  storage: Pick<StorageManager, 'persist' | 'persisted' | 'estimate'>,
+): StorageEdge => ({
   persist: () => storage.persist(),
   persisted: () => storage.persisted(),
   estimate: async () => {

@@ -1,0 +1,76 @@
+/**
+ * ECHO's door to automerge-repo documents, which also decides when they are
+ * written. automerge-repo's own throttled save runs detached (`void save()`), so
+ * a full disk would become an unhandled rejection with no one to tell; instead
+ * the repo's timer is set out of reach and this store saves the documents it
+ * handed out, after `delayMs` or at `flush()`, and returns failures as typed
+ * errors. A failed document stays dirty and is written again at the next flush.
+ */
+import type { AnyDocumentId, DocHandle, DocumentId, Repo } from '@automerge/automerge-repo/slim'
+import type { Result } from '../base'
+import { err, ok } from '../base'
+import type { StorageFailed, StorageQuotaExceeded } from './errors'
+import { toStorageError } from './storage/dexie-storage-adapter'
+
+/** The longest timer delay browsers accept; automerge-repo's own saves wait this long, i.e. never. */
+export const REPO_SAVE_DELAY_NEVER = 2 ** 31 - 1
+
+export class DocumentStore {
+  readonly repo: Repo
+  readonly #delayMs: number
+  readonly #tracked = new Set<DocumentId>()
+  readonly #dirty = new Set<DocumentId>()
+  #timer: ReturnType<typeof setTimeout> | undefined
+  #lastFailure: StorageQuotaExceeded | StorageFailed | undefined
+
+  constructor(repo: Repo, delayMs: number) {
+    this.repo = repo
+    this.#delayMs = delayMs
+  }
+
+  create<T>(initial: T): DocHandle<T> {
+    const handle = this.repo.create<T>(initial)
+    this.#track(handle)
+    this.#mark(handle.documentId)
+    return handle
+  }
+
+  async find<T>(id: AnyDocumentId): Promise<DocHandle<T>> {
+    const handle = await this.repo.find<T>(id)
+    this.#track(handle)
+    return handle
+  }
+
+  /** The failure of the last background save, if it failed (cleared by a successful save). */
+  get lastFailure(): StorageQuotaExceeded | StorageFailed | undefined {
+    return this.#lastFailure
+  }
+
+  /** Writes every changed document now. */
+  async flush(): Promise<Result<void, StorageQuotaExceeded | StorageFailed>> {
+    clearTimeout(this.#timer)
+    this.#timer = undefined
+    const ids = [...this.#dirty]
+    this.#dirty.clear()
+    try {
+      await this.repo.flush(ids)
+      this.#lastFailure = undefined
+      return ok(undefined)
+    } catch (error) {
+      for (const id of ids) this.#dirty.add(id)
+      this.#lastFailure = toStorageError(error)
+      return err(this.#lastFailure)
+    }
+  }
+
+  #track(handle: DocHandle<unknown>): void {
+    if (this.#tracked.has(handle.documentId)) return
+    this.#tracked.add(handle.documentId)
+    handle.on('heads-changed', () => this.#mark(handle.documentId))
+  }
+
+  #mark(id: DocumentId): void {
+    this.#dirty.add(id)
+    this.#timer ??= setTimeout(() => void this.flush(), this.#delayMs)
+  }
+}
