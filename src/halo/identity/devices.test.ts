@@ -55,11 +55,16 @@ describe('devices of an identity', () => {
 
   it('renames this device and another one, and the names survive a reload', async () => {
     const { laptop, phone, laptopDb } = await twoDevices()
+    let changes = 0
+    laptop.credentials.subscribe(() => changes++)
+    await laptop.refresh()
+    expect(changes).toBe(0)
     clock.advance(1000)
     expect((await laptop.renameDevice(laptop.deviceKey, 'Work laptop')).ok).toBe(true)
     expect((await laptop.renameDevice(phone.deviceKey, 'Old phone')).ok).toBe(true)
     const rejected = await laptop.renameDevice(phone.deviceKey, '')
     expect(rejected.ok ? 'ok' : rejected.error.code).toBe('invalid-input')
+    expect(changes).toBe(2)
     const state = await store(laptopDb).store.load()
     const reloaded = state.status === 'ready' ? state.identity : laptop
     expect(reloaded).not.toBe(laptop)

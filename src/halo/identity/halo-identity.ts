@@ -92,9 +92,9 @@ export class HaloIdentity {
     return this.#issueAndStore(this.identityKey, profileAssertion(input))
   }
 
-  renameDevice(device: PublicKey, name: string): Promise<Result<Credential, InvalidInput | DeviceNotFound>> {
+  async renameDevice(device: PublicKey, name: string): Promise<Result<Credential, InvalidInput | DeviceNotFound>> {
     const known = this.devices().find((info) => info.key === device)
-    if (known === undefined) return Promise.resolve(err(new DeviceNotFound(device)))
+    if (known === undefined) return err(new DeviceNotFound(device))
     return this.#issueAndStore(known.key, { kind: 'DeviceName', name: name.trim() })
   }
 
@@ -132,9 +132,12 @@ export class HaloIdentity {
     return writeIdentityFile({ secret: this.#unlocked.secret, credentials: this.#credentials.get() }, password)
   }
 
+  /** Publishes only a real change, so a refresh that finds nothing new wakes no one. */
   #apply(credentials: readonly Credential[], revoked: ReadonlySet<string>): void {
     this.#revoked = revoked
-    this.#credentials.set(credentials)
+    const current = new Set(this.#credentials.get().map((credential) => credential.id))
+    const same = current.size === credentials.length && credentials.every((credential) => current.has(credential.id))
+    if (!same) this.#credentials.set(credentials)
   }
 
   async #issueAndStore(
