@@ -6,14 +6,26 @@
  * handed out, after `delayMs` or at `flush()`, and returns failures as typed
  * errors. A failed document stays dirty and is written again at the next flush.
  */
+import { load } from '@automerge/automerge/slim'
 import type { AnyDocumentId, DocHandle, DocumentId, Repo } from '@automerge/automerge-repo/slim'
 import type { Result } from '../base'
 import { err, ok } from '../base'
+import { DocumentCorrupt } from './errors'
 import type { StorageFailed, StorageQuotaExceeded } from './errors'
 import { toStorageError } from './storage/dexie-storage-adapter'
 
 /** The longest timer delay browsers accept; automerge-repo's own saves wait this long, i.e. never. */
 export const REPO_SAVE_DELAY_NEVER = 2 ** 31 - 1
+
+/** Loads bytes on their own, to learn whether they are a whole, sound Automerge document. */
+export const checkDocument = (bytes: Uint8Array): Result<void, DocumentCorrupt> => {
+  try {
+    load(bytes)
+    return ok(undefined)
+  } catch (error) {
+    return err(new DocumentCorrupt(error instanceof Error ? error.message : String(error), { cause: error }))
+  }
+}
 
 export class DocumentStore {
   readonly repo: Repo
@@ -39,6 +51,25 @@ export class DocumentStore {
     const handle = await this.repo.find<T>(id)
     this.#track(handle)
     return handle
+  }
+
+  /**
+   * Takes a document's bytes from outside (a file, a peer) under `id`, merging
+   * with what is here. The bytes are loaded on their own first, so damaged or
+   * hostile input is refused with `DocumentCorrupt` before it touches a document.
+   */
+  importDocument<T>(bytes: Uint8Array, id?: DocumentId): Result<DocHandle<T>, DocumentCorrupt> {
+    const checked = checkDocument(bytes)
+    if (!checked.ok) return checked
+    const handle = this.repo.import<T>(bytes, id === undefined ? undefined : { docId: id })
+    this.#track(handle)
+    this.#mark(handle.documentId)
+    return ok(handle)
+  }
+
+  /** The document's bytes (its whole history), for export. */
+  async exportDocument(id: DocumentId): Promise<Uint8Array | undefined> {
+    return this.repo.export(id)
   }
 
   /** The failure of the last background save, if it failed (cleared by a successful save). */

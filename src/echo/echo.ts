@@ -5,13 +5,14 @@
  */
 import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel'
 import type { DocHandle, NetworkAdapterInterface } from '@automerge/automerge-repo/slim'
-import { Repo } from '@automerge/automerge-repo/slim'
+import { Repo, stringifyAutomergeUrl } from '@automerge/automerge-repo/slim'
 import type { Clock, Observable, Result } from '../base'
 import { err, ok, systemClock } from '../base'
 import type { KeyPair, PublicKey } from '../halo'
 import { generateKeyPair } from '../halo'
 import { DocumentStore, REPO_SAVE_DELAY_NEVER } from './document-store'
 import { SpaceNotFound } from './errors'
+import type { DocumentCorrupt, InvalidSpaceFile } from './errors'
 import type { StorageFailed, StorageQuotaExceeded } from './errors'
 import type { SpaceId } from './ids'
 import { Indexer } from './indexer'
@@ -29,6 +30,7 @@ import { openEchoDatabase } from './storage/echo-database'
 import { clearSpaceIndex } from './storage/object-index'
 import type { StorageHealth } from './storage/durability'
 import { storageHealth } from './storage/durability'
+import { exportSpaceFile, importSpaceFile } from './transfer/space-file'
 import { getSpace, liveSpaces, putSpace, spacesOf, updateSpace } from './storage/space-registry'
 
 export interface EchoOptions {
@@ -164,6 +166,26 @@ export class Echo {
   async leave(actor: Actor, space: Space): Promise<void> {
     space.remove(actor, actor.identity)
     await this.archive(space.id, true)
+  }
+
+  /** The space in one file (all its documents with their history), for `importSpace` here or elsewhere. */
+  exportSpace(space: Space): Promise<string> {
+    return exportSpaceFile(this.documents, space.id, space.root.documentId)
+  }
+
+  /** Imports a space file for `actor`: the same documents as exported, merged with any copy already here. */
+  async importSpace(actor: Actor, file: string): Promise<Result<Space, InvalidSpaceFile | DocumentCorrupt>> {
+    const imported = importSpaceFile(this.documents, file)
+    if (!imported.ok) return imported
+    const { space: id, root, name, personal } = imported.value
+    if ((await getSpace(this.db, id)) === undefined) {
+      const rootUrl = stringifyAutomergeUrl({ documentId: root })
+      const row = { id, rootUrl, identity: actor.identity, name, archived: 0 as const, createdAt: this.clock.now() }
+      await putSpace(this.db, { ...row, personal: personal ? 1 : 0 })
+    }
+    const opened = await this.openSpace(id)
+    if (!opened.ok) throw opened.error
+    return ok(opened.value)
   }
 
   /** Clears a space's index and rebuilds it from its documents. */

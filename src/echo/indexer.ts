@@ -15,6 +15,7 @@ import type { EchoObject } from './schema/echo-object'
 import { validateObject } from './schema/echo-object'
 import type { AutomergeUrl, DocumentId, ObjectsDoc, TextDoc } from './space/documents'
 import { toPlain } from './space/documents'
+import { textOf } from './space/text'
 import type { EchoDatabase, IndexedDocRow, ObjectRow, QuarantineRow } from './storage/echo-database'
 import { indexedHeads, keysFromDocument, objectKey, writeIndexBatch } from './storage/object-index'
 
@@ -180,6 +181,6 @@ export class Indexer {
         if (owner !== undefined) this.#mark(owner.doc, owner.space, [owner.object])
       })
     }
-    return typeof handle.doc().text === 'string' ? handle.doc().text : ''
+    return textOf(handle)
   }
 }

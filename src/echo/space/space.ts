@@ -30,7 +30,9 @@ import type { FieldPatch } from './object-writes'
 import { insertObject, patchObject, setDeleted } from './object-writes'
 import type { Placement } from './placement'
 import { roomLeft } from './placement'
-import { newTextDocument, openTextDocument } from './text'
+import { newTextDocument, openTextDocument, textOf } from './text'
+import type { MarkdownFile } from '../transfer/markdown'
+import { noteToMarkdown } from '../transfer/markdown'
 import type { NoteText } from './text'
 
 export interface SpaceContext {
@@ -202,6 +204,14 @@ export class Space {
     const note = await this.get(id)
     if (note?.type !== 'note') return err(new ObjectNotFound(id))
     return ok(await openTextDocument(this.#context.documents, note.fields.text as AutomergeUrl))
+  }
+
+  /** The note as a Markdown file (title as heading, text as body). */
+  async noteMarkdown(id: ObjectId): Promise<Result<MarkdownFile, ObjectNotFound>> {
+    const note = await this.get(id)
+    if (note?.type !== 'note') return err(new ObjectNotFound(id))
+    const text = await openTextDocument(this.#context.documents, note.fields.text as AutomergeUrl)
+    return ok(noteToMarkdown(note, textOf(text.handle)))
   }
 
   objectDocuments(): readonly DocHandle<ObjectsDoc>[] {
