@@ -126,8 +126,12 @@ describe('joinSwarm', () => {
     expect(peersOf(b)).toEqual(['peer-0'])
     const got: [string, string][] = []
     b.channel<string>('cp.chat').subscribe((data, peerId) => got.push([data, peerId]))
+    b.channel<string>('cp.chat').subscribe((data) => got.push([data, 'second listener']))
     await a.channel<string>('cp.chat').send('hello')
-    expect(got).toEqual([['hello', 'peer-0']])
+    expect(got).toEqual([
+      ['hello', 'peer-0'],
+      ['hello', 'second listener'],
+    ])
     for (let i = 0; i < 10; i++) beat([a, b])
     expect(peersOf(a)).toEqual(['peer-1'])
   })

@@ -65,7 +65,9 @@ export const joinSwarm = (
     presence.left(peerId)
   }
 
-  const channel = <T extends DataPayload>(name: string): SwarmChannel<T> => {
+  // Trystero keeps one action per name, so a channel is made once and shared by every caller.
+  const channels = new Map<string, SwarmChannel<never>>()
+  const makeChannel = <T extends DataPayload>(name: string): SwarmChannel<T> => {
     const listeners = new Set<(data: T, peerId: string) => void>()
     const action = trystero.makeAction<T>(name, {
       onMessage: (data, { peerId }) => {
@@ -80,6 +82,13 @@ export const joinSwarm = (
         return () => listeners.delete(listener)
       },
     }
+  }
+  const channel = <T extends DataPayload>(name: string): SwarmChannel<T> => {
+    const known = channels.get(name) as SwarmChannel<T> | undefined
+    if (known !== undefined) return known
+    const made = makeChannel<T>(name)
+    channels.set(name, made as SwarmChannel<never>)
+    return made
   }
 
   const heartbeat = channel<string>(PRESENCE_CHANNEL)

@@ -1,0 +1,147 @@
+/**
+ * What the relay e2e spec and `bench/relay.bench.ts` share: a bare test page
+ * that runs `src/mesh` (bundled with esbuild from `relay-page.ts`, served on
+ * 127.0.0.1, an origin the worker admits by default), a page object to drive
+ * it, and a signal worker of their own that they may stop and start again.
+ */
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Page } from '@playwright/test'
+import { build } from 'esbuild'
+import { freePort } from '../scripts/free-port.ts'
+import { startSignalWorker, type SignalWorkerProcess } from '../scripts/signal-worker-process.ts'
+import { serveStatic, type StaticServer } from '../scripts/static-server.ts'
+import { e2eTmp } from './env.ts'
+import type { ReceivedBlob } from './relay-page.ts'
+
+const pageDir = join(e2eTmp, 'relay-page')
+
+/** Builds the test page and serves it; `url` is the page to open. */
+export const serveRelayPage = async (): Promise<StaticServer> => {
+  await mkdir(pageDir, { recursive: true })
+  await build({
+    entryPoints: [new URL('./relay-page.ts', import.meta.url).pathname],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2023',
+    outfile: join(pageDir, 'page.js'),
+    // The page passes its settings explicitly; no build-time defaults are read.
+    define: { 'import.meta.env': '{}' },
+    logLevel: 'warning',
+  })
+  await writeFile(
+    join(pageDir, 'index.html'),
+    '<!doctype html><meta charset="utf-8"><title>relay test</title><link rel="icon" href="data:,"><script type="module" src="/page.js"></script>\n',
+  )
+  return serveStatic({ root: pageDir, port: await freePort() })
+}
+
+/** A signal worker on a fixed port, so it can be killed and started again at the same URL. */
+export class RestartableWorker {
+  readonly port: number
+  #process: SignalWorkerProcess | undefined
+
+  private constructor(port: number) {
+    this.port = port
+  }
+
+  static async start(): Promise<RestartableWorker> {
+    const worker = new RestartableWorker(await freePort())
+    await worker.restart()
+    return worker
+  }
+
+  get relayUrl(): string {
+    return `ws://127.0.0.1:${this.port}/r/main`
+  }
+
+  get httpUrl(): string {
+    return `http://127.0.0.1:${this.port}`
+  }
+
+  /** Kills the whole process group (wrangler and workerd): sockets drop as in a crash. */
+  async stop(): Promise<void> {
+    await this.#process?.stop()
+    this.#process = undefined
+  }
+
+  async restart(): Promise<void> {
+    await this.stop()
+    this.#process = await startSignalWorker({ port: this.port })
+  }
+}
+
+/** One browser page in a swarm, driven through `window.relayTest`. */
+export class RelayPeer {
+  readonly page: Page
+  id = ''
+
+  constructor(page: Page) {
+    this.page = page
+  }
+
+  async open(pageUrl: string): Promise<this> {
+    await this.page.goto(pageUrl)
+    await this.page.waitForFunction(() => 'relayTest' in window)
+    return this
+  }
+
+  async join(relayUrl: string, roomId: string, password = 'relay-test-password'): Promise<void> {
+    this.id = await this.page.evaluate((options) => window.relayTest.join(options), {
+      relayUrls: [relayUrl],
+      roomId,
+      password,
+    })
+  }
+
+  peers(): Promise<string[]> {
+    return this.page.evaluate(() => window.relayTest.peers())
+  }
+
+  /** Waits until the present peers are exactly `ids`. */
+  async waitForPeers(ids: readonly string[], timeoutMs = 15_000): Promise<void> {
+    await this.page.waitForFunction(
+      (expected) => window.relayTest.peers().join() === expected,
+      [...ids].sort().join(),
+      {
+        timeout: timeoutMs,
+        polling: 50,
+      },
+    )
+  }
+
+  firstPeerAfterMs(): Promise<number | null> {
+    return this.page.evaluate(() => window.relayTest.firstPeerAfterMs())
+  }
+
+  sendBlob(size: number, seed: number): Promise<string> {
+    return this.page.evaluate(([s, n]) => window.relayTest.sendBlob(s, n), [size, seed] as const)
+  }
+
+  async waitForBlob(from: string, timeoutMs = 15_000): Promise<ReceivedBlob> {
+    const handle = await this.page.waitForFunction(
+      (sender) => window.relayTest.receivedBlobs().find((blob) => blob.from === sender),
+      from,
+      { timeout: timeoutMs, polling: 50 },
+    )
+    const blob = await handle.jsonValue()
+    if (blob === undefined) throw new Error(`no blob from ${from}`)
+    return blob
+  }
+
+  sendText(text: string): Promise<void> {
+    return this.page.evaluate((t) => window.relayTest.sendText(t), text)
+  }
+
+  async waitForText(text: string, timeoutMs = 15_000): Promise<void> {
+    await this.page.waitForFunction((t) => window.relayTest.texts().includes(t), text, {
+      timeout: timeoutMs,
+      polling: 50,
+    })
+  }
+
+  leave(): Promise<void> {
+    return this.page.evaluate(() => window.relayTest.leave())
+  }
+}
