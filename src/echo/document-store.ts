@@ -72,6 +72,13 @@ export class DocumentStore {
     return this.repo.export(id)
   }
 
+  /** Deletes a document here, from memory and storage (other peers keep their copies). */
+  remove(id: DocumentId): void {
+    this.#dirty.delete(id)
+    this.#tracked.delete(id)
+    this.repo.delete(id)
+  }
+
   /** The failure of the last background save, if it failed (cleared by a successful save). */
   get lastFailure(): StorageQuotaExceeded | StorageFailed | undefined {
     return this.#lastFailure
@@ -101,6 +108,8 @@ export class DocumentStore {
   }
 
   #mark(id: DocumentId): void {
+    // A removed document may still announce its deletion; there is nothing left to save.
+    if (!this.#tracked.has(id)) return
     this.#dirty.add(id)
     this.#timer ??= setTimeout(() => void this.flush(), this.#delayMs)
   }

@@ -13,7 +13,7 @@ import type { ObjectId, SpaceId } from '../ids'
 import type { Indexer } from '../indexer'
 import type { Actor } from '../membership/entries'
 import { issueMember, issueRemoval } from '../membership/entries'
-import type { MembershipState } from '../membership/fold'
+import type { EpochRecord, MembershipState } from '../membership/fold'
 import { foldMembership, roleOf } from '../membership/fold'
 import type { Query } from '../query/query'
 import type { EchoObject, EchoObjectOf } from '../schema/echo-object'
@@ -28,6 +28,7 @@ import type { AutomergeUrl, DocumentId, ObjectsDoc, SpaceDoc } from './documents
 import { toPlain, toStored } from './documents'
 import type { FieldPatch } from './object-writes'
 import { insertObject, patchObject, setDeleted } from './object-writes'
+import { compactSpace } from './epoch'
 import type { Placement } from './placement'
 import { roomLeft } from './placement'
 import { newTextDocument, openTextDocument, textOf } from './text'
@@ -64,12 +65,26 @@ export class Space {
     })
   }
 
-  /** Loads the object documents not loaded yet and brings the index up to date with them. */
+  /**
+   * Follows the root's list of object documents: loads the new ones (bringing the
+   * index up to date with them) and lets go of those an epoch replaced.
+   */
   async load(): Promise<void> {
-    const ids = Object.entries(this.root.doc().documents).flatMap(([doc, role]) =>
+    const listed = this.root.doc().documents
+    for (const doc of this.#objectDocs.keys()) {
+      if (listed[doc] !== undefined) continue
+      this.#objectDocs.delete(doc)
+      this.#context.indexer.forget(doc)
+    }
+    const ids = Object.entries(listed).flatMap(([doc, role]) =>
       role === 'objects' && !this.#objectDocs.has(doc as DocumentId) ? [doc as DocumentId] : [],
     )
     await Promise.all(ids.map((doc) => this.#watch(doc)))
+  }
+
+  /** Records an epoch: object documents compacted to their current state (owners and admins). */
+  createEpoch(actor: Actor): Promise<Result<EpochRecord, NotAllowed>> {
+    return compactSpace(this, actor, this.#context)
   }
 
   get name(): string {
