@@ -42,7 +42,7 @@ test('the first screen is accessible at desktop and phone widths, light and dark
   await expect(page.getByRole('banner')).toBeVisible()
   await expect(page.getByRole('main')).toBeVisible()
   await expect(page.getByRole('contentinfo')).toBeVisible()
-  await expect(page.getByRole('heading', { level: 2, name: 'You' })).toBeVisible()
+  await expect(page.getByRole('heading', { level: 2, name: 'Create your identity' })).toBeVisible()
   await expect(page.getByRole('heading', { level: 2, name: 'Spaces' })).toBeVisible()
 
   // The keyboard reaches the skip link first, and it moves focus to the content.

@@ -6,3 +6,4 @@ if (!root) throw new Error('index.html has no #root element')
 
 const client = createClient({ serviceWorkerUrl: import.meta.env.PROD ? '/sw.js' : undefined })
 mountApp(root, client)
+void client.start()

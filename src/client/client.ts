@@ -1,6 +1,9 @@
 import type { Observable } from '../base'
+import { IdentityStore } from '../halo'
 import { startAppUpdate, type AppUpdate } from './app-update'
 import { watchConnectivity } from './connectivity'
+import type { IdentityApi } from './identity-api'
+import { IdentityService } from './identity'
 
 export interface ClientOptions {
   /** The service worker script; omit to run without one (tests, unsupported browsers). */
@@ -15,10 +18,18 @@ export interface Client {
   readonly version: string
   readonly online: Observable<boolean>
   readonly appUpdate: AppUpdate
+  readonly identity: IdentityApi
+  /** Reads what this browser holds; the interface shows `loading` until it resolves. */
+  start(): Promise<void>
 }
 
-export const createClient = (options: ClientOptions = {}): Client => ({
-  version: __APP_VERSION__,
-  online: watchConnectivity(),
-  appUpdate: startAppUpdate(options.serviceWorkerUrl),
-})
+export const createClient = (options: ClientOptions = {}): Client => {
+  const identity = new IdentityService(new IdentityStore())
+  return {
+    version: __APP_VERSION__,
+    online: watchConnectivity(),
+    appUpdate: startAppUpdate(options.serviceWorkerUrl),
+    identity,
+    start: () => identity.load(),
+  }
+}

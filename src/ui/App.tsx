@@ -1,31 +1,64 @@
-import type { Component } from 'solid-js'
+import { createSignal, Match, Switch, type Component } from 'solid-js'
+import type { IdentityState } from '../client'
+import { useClient } from './client-context'
+import { DamagedIdentity } from './identity/DamagedIdentity'
+import { IdentityPanel } from './identity/IdentityPanel'
+import { Onboarding } from './identity/Onboarding'
+import { RecoveryOffer } from './identity/RecoveryOffer'
+import { createObserved } from './reactive'
 import { AppFooter } from './shell/AppFooter'
 import { AppHeader } from './shell/AppHeader'
 import { UpdateBanner } from './shell/UpdateBanner'
+import { SpacesIntro } from './spaces/SpacesIntro'
 
-export const App: Component = () => (
-  <>
-    <a class="skip-link" href="#main">
-      Skip to content
-    </a>
-    <AppHeader />
-    <UpdateBanner />
-    <main id="main" class="main" tabindex="-1">
-      <section class="region" aria-labelledby="identity-heading">
-        <h2 id="identity-heading">You</h2>
-        <p>
-          Your identity is a key made on this device. Nobody hands it out and nobody can take it away; a recovery phrase
-          brings it back if this browser is lost.
-        </p>
-      </section>
-      <section class="region" aria-labelledby="spaces-heading">
-        <h2 id="spaces-heading">Spaces</h2>
-        <p>
-          A space holds notes and tasks. Keep one to yourself, or share it with a link: the people in it edit together,
-          directly between their devices.
-        </p>
-      </section>
-    </main>
-    <AppFooter />
-  </>
-)
+const when = <K extends IdentityState['kind']>(state: IdentityState, kind: K) =>
+  state.kind === kind ? (state as Extract<IdentityState, { kind: K }>) : undefined
+
+export const App: Component = () => {
+  const identity = createObserved(useClient().identity.state)
+  // Set between creating an identity and dismissing the recovery phrase offer.
+  const [welcoming, setWelcoming] = createSignal(false)
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <AppHeader />
+      <UpdateBanner />
+      <main id="main" class="main" tabindex="-1">
+        <Switch>
+          <Match when={identity().kind === 'loading'}>
+            <p role="status" class="loading">
+              Opening your identity…
+            </p>
+          </Match>
+          <Match when={identity().kind === 'none'}>
+            <Onboarding
+              onCreated={() => {
+                setWelcoming(true)
+              }}
+            />
+            <SpacesIntro />
+          </Match>
+          <Match when={when(identity(), 'damaged')}>{(damaged) => <DamagedIdentity reason={damaged().reason} />}</Match>
+          <Match when={welcoming() && when(identity(), 'ready')}>
+            <RecoveryOffer
+              onDone={() => {
+                setWelcoming(false)
+              }}
+            />
+          </Match>
+          <Match when={when(identity(), 'ready')}>
+            {(ready) => (
+              <>
+                <IdentityPanel identity={ready().identity} />
+                <SpacesIntro />
+              </>
+            )}
+          </Match>
+        </Switch>
+      </main>
+      <AppFooter />
+    </>
+  )
+}

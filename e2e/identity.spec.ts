@@ -1,0 +1,149 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import AxeBuilder from '@axe-core/playwright'
+import { expect, test } from './fixtures.ts'
+import { IdentityPage } from './pages/identity-page.ts'
+
+test('a fresh profile creates an identity, is offered the phrase, and keeps the identity after a reload', async ({
+  page,
+}) => {
+  const identity = new IdentityPage(page)
+  await page.goto('/')
+  await expect(identity.createHeading).toBeVisible()
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([])
+
+  // An empty name is refused with a reason, and nothing is created.
+  await identity.createButton.click()
+  await expect(identity.formError).toHaveText('Please enter a name.')
+
+  await identity.create('Ada')
+  await page.getByRole('button', { name: 'Show my recovery phrase' }).click()
+  await expect(identity.recoveryPhrase.getByRole('listitem')).toHaveCount(12)
+  await expect(page.getByRole('button', { name: 'Continue' })).toBeDisabled()
+  await identity.confirmWroteItDown()
+
+  await expect(identity.displayName).toHaveText('Ada')
+  const fingerprint = await identity.fingerprint.textContent()
+  expect(fingerprint).toMatch(/\S/)
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([])
+
+  await page.reload()
+  await expect(identity.fingerprint).toHaveText(fingerprint ?? '')
+  await expect(identity.displayName).toHaveText('Ada')
+  expect(await identity.deviceNames()).toEqual([expect.stringContaining('this device')])
+})
+
+test('two tabs creating at the same moment end with exactly one identity', async ({ context }) => {
+  const tabs = await Promise.all([context.newPage(), context.newPage()])
+  const identities = tabs.map((tab) => new IdentityPage(tab))
+  await Promise.all(tabs.map((tab) => tab.goto('/')))
+  await Promise.all(identities.map((identity, i) => identity.nameInput.fill(`Tab ${i}`)))
+  await Promise.all(identities.map((identity) => identity.createButton.click()))
+  await Promise.all(
+    tabs.map((tab) => tab.getByRole('heading', { name: 'Your identity is ready' }).waitFor({ state: 'visible' })),
+  )
+  for (const tab of tabs) await tab.getByRole('button', { name: /^Later/ }).click()
+
+  const [first, second] = identities
+  if (!first || !second) throw new Error('two tabs expected')
+  await expect(first.fingerprint).toHaveText(/\S/)
+  await expect(second.fingerprint).toHaveText((await first.fingerprint.textContent()) ?? '')
+  // One device, one identity: the losing tab adopted the winner's identity.
+  expect(await first.deviceNames()).toHaveLength(1)
+  await second.page.reload()
+  await expect(second.fingerprint).toHaveText((await first.fingerprint.textContent()) ?? '')
+})
+
+test('the recovery phrase restores the same identity in another browser profile', async ({ page, openDevices }) => {
+  const original = new IdentityPage(page)
+  await page.goto('/')
+  await original.createAndContinue('Grace')
+  const fingerprint = (await original.fingerprint.textContent()) ?? ''
+  const phrase = await original.revealRecoveryPhrase()
+
+  const [other] = await openDevices(1)
+  if (!other) throw new Error('a second device expected')
+  const restored = new IdentityPage(other.page)
+  await other.page.goto('/')
+
+  // A wrong phrase is refused clearly and changes nothing.
+  await restored.restoreFromPhrase(phrase.split(' ').reverse().join(' '))
+  await expect(restored.formError).toBeVisible()
+  await other.page.reload()
+  await expect(restored.createHeading).toBeVisible()
+
+  await restored.restoreFromPhrase(phrase, 'Grace')
+  await expect(restored.fingerprint).toHaveText(fingerprint)
+  await expect(restored.displayName).toHaveText('Grace')
+  // The restored browser is a new device of the same identity (the phrase carries no device list;
+  // the others' credentials arrive when the personal space syncs).
+  const [thisDevice] = await restored.deviceNames()
+  expect(thisDevice).toContain('this device')
+})
+
+test('an exported identity file imports in another profile; a wrong password or damaged file changes nothing', async ({
+  page,
+  openDevices,
+}, testInfo) => {
+  const original = new IdentityPage(page)
+  await page.goto('/')
+  await original.createAndContinue('Hedy')
+  const fingerprint = (await original.fingerprint.textContent()) ?? ''
+  const file = await original.exportFile('correct horse battery')
+
+  const [other] = await openDevices(1)
+  if (!other) throw new Error('a second device expected')
+  const imported = new IdentityPage(other.page)
+  await other.page.goto('/')
+
+  await imported.importFile(file, 'wrong password')
+  await expect(imported.formError).toContainText(/password/i)
+  await other.page.reload()
+  await expect(imported.createHeading).toBeVisible()
+
+  await mkdir(testInfo.outputDir, { recursive: true })
+  const damaged = join(testInfo.outputDir, 'damaged.json')
+  const text = await readFile(file, 'utf8')
+  await writeFile(damaged, text.slice(0, Math.floor(text.length / 2)))
+  await imported.importFile(damaged, 'correct horse battery')
+  await expect(imported.formError).toBeVisible()
+  await other.page.reload()
+  await expect(imported.createHeading).toBeVisible()
+
+  await imported.importFile(file, 'correct horse battery')
+  await expect(imported.fingerprint).toHaveText(fingerprint)
+  await expect(imported.displayName).toHaveText('Hedy')
+})
+
+test('a damaged key store shows recovery options and never a silent new identity', async ({ page }) => {
+  const identity = new IdentityPage(page)
+  await page.goto('/')
+  await identity.createAndContinue('Katherine')
+  const fingerprint = (await identity.fingerprint.textContent()) ?? ''
+  const phrase = await identity.revealRecoveryPhrase()
+
+  // Lose the wrapping key, as a partly cleared profile would.
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('commonplace-halo')
+        open.onsuccess = () => {
+          const tx = open.result.transaction('wrapping', 'readwrite')
+          tx.objectStore('wrapping').clear()
+          tx.oncomplete = () => {
+            open.result.close()
+            resolve()
+          }
+          tx.onerror = () => reject(new Error(String(tx.error)))
+        }
+        open.onerror = () => reject(new Error(String(open.error)))
+      }),
+  )
+  await page.reload()
+  await expect(page.getByRole('heading', { name: 'Your identity could not be opened' })).toBeVisible()
+  await expect(identity.createHeading).toBeHidden()
+
+  await page.getByLabel('Recovery phrase (12 words)').fill(phrase)
+  await page.getByRole('button', { name: 'Restore identity' }).click()
+  await expect(identity.fingerprint).toHaveText(fingerprint)
+})

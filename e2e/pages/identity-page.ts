@@ -1,0 +1,86 @@
+import type { Locator, Page } from '@playwright/test'
+
+/** Onboarding, restore and the identity panel, as a person uses them. */
+export class IdentityPage {
+  readonly page: Page
+  readonly createHeading: Locator
+  readonly nameInput: Locator
+  readonly createButton: Locator
+  readonly fingerprint: Locator
+  readonly displayName: Locator
+  readonly recoveryPhrase: Locator
+  readonly formError: Locator
+
+  constructor(page: Page) {
+    this.page = page
+    this.createHeading = page.getByRole('heading', { name: 'Create your identity' })
+    this.nameInput = page.getByLabel('Your name')
+    this.createButton = page.getByRole('button', { name: 'Create my identity' })
+    this.fingerprint = page.getByTestId('fingerprint')
+    this.displayName = page.getByTestId('display-name')
+    this.recoveryPhrase = page.getByTestId('recovery-phrase')
+    this.formError = page.getByRole('alert')
+  }
+
+  /** First run up to the recovery phrase offer. */
+  async create(name: string): Promise<void> {
+    await this.nameInput.fill(name)
+    await this.createButton.click()
+    await this.page.getByRole('heading', { name: 'Your identity is ready' }).waitFor()
+  }
+
+  /** Dismisses the recovery offer after confirming the words were written down. */
+  async confirmWroteItDown(): Promise<void> {
+    await this.page.getByLabel('I wrote it down').check()
+    await this.page.getByRole('button', { name: 'Continue' }).click()
+  }
+
+  async createAndContinue(name: string): Promise<void> {
+    await this.create(name)
+    await this.page.getByRole('button', { name: /^Later/ }).click()
+    await this.fingerprint.waitFor()
+  }
+
+  async revealRecoveryPhrase(): Promise<string> {
+    await this.page.getByText('Recovery phrase', { exact: true }).click()
+    await this.page.getByRole('button', { name: 'Show my recovery phrase' }).click()
+    const words = await this.recoveryPhrase.getByRole('listitem').allTextContents()
+    return words.join(' ')
+  }
+
+  async openRestore(method: 'Recovery phrase' | 'Identity file'): Promise<void> {
+    await this.page.getByRole('button', { name: 'I already have an identity' }).click()
+    await this.page.getByRole('radio', { name: method }).check()
+  }
+
+  async restoreFromPhrase(phrase: string, name = ''): Promise<void> {
+    await this.openRestore('Recovery phrase')
+    await this.page.getByLabel('Recovery phrase (12 words)').fill(phrase)
+    await this.page.getByLabel('Your name').fill(name)
+    await this.page.getByRole('button', { name: 'Restore identity' }).click()
+  }
+
+  async exportFile(password: string): Promise<string> {
+    await this.page.getByText('Identity file', { exact: true }).click()
+    await this.page.getByLabel('Password', { exact: true }).fill(password)
+    await this.page.getByLabel('Repeat password').fill(password)
+    const download = this.page.waitForEvent('download')
+    await this.page.getByRole('button', { name: 'Save identity file' }).click()
+    const path = await (await download).path()
+    await this.page.getByText('Identity file saved.').waitFor()
+    return path
+  }
+
+  async importFile(path: string, password: string): Promise<void> {
+    await this.openRestore('Identity file')
+    await this.page.getByLabel('Your identity file').setInputFiles(path)
+    await this.page.getByLabel('File password').fill(password)
+    await this.page.getByRole('button', { name: 'Restore identity' }).click()
+  }
+
+  async deviceNames(): Promise<string[]> {
+    const list = this.page.getByRole('list', { name: 'Devices' })
+    if (!(await list.isVisible())) await this.page.getByText('Devices', { exact: true }).click()
+    return list.locator('.device-name').allTextContents()
+  }
+}

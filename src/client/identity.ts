@@ -1,0 +1,164 @@
+import { Cell, err, ok, type Result } from '../base'
+import type { DeviceInfo, HaloIdentity, HaloIdentityState, IdentityStore, PublicKey } from '../halo'
+import type { DeviceView, IdentityApi, IdentityProblem, IdentityState, IdentityView, Profile } from './identity-api'
+import { openTabChannel } from './tab-channel'
+
+const problem = (error: { code: string; message: string }): IdentityProblem => ({
+  code: error.code,
+  message: error.message,
+})
+
+const viewOf = (identity: HaloIdentity): IdentityView => {
+  const profile = identity.profile
+  return {
+    identityKey: identity.identityKey,
+    did: identity.did,
+    fingerprint: identity.fingerprint,
+    deviceKey: identity.deviceKey,
+    displayName: profile?.displayName ?? 'Unnamed',
+    avatar: profile?.avatar ?? { colour: '#2f5d50' },
+  }
+}
+
+const deviceViewOf = (device: DeviceInfo): DeviceView => ({
+  deviceKey: device.key,
+  name: device.name ?? 'Unnamed device',
+  thisDevice: device.isThisDevice,
+  revoked: device.revokedAt !== undefined,
+  addedAt: device.authorizedAt,
+})
+
+const isChange = (data: unknown): data is 'identity-changed' => data === 'identity-changed'
+
+/**
+ * The identity part of the client: HALO's store behind framework-neutral state.
+ * Every write is announced to the other tabs, which re-read storage.
+ */
+export class IdentityService implements IdentityApi {
+  readonly state = new Cell<IdentityState>({ kind: 'loading' })
+  readonly devices = new Cell<readonly DeviceView[]>([])
+  readonly #store: IdentityStore
+  readonly #tabs = openTabChannel('identity', isChange)
+  #current: HaloIdentity | undefined
+  #stopWatching: (() => void) | undefined
+
+  constructor(store: IdentityStore) {
+    this.#store = store
+    store.state.subscribe((state) => {
+      this.#follow(state)
+    })
+    this.#tabs.subscribe(() => void this.#reload())
+  }
+
+  /** Reads what this browser holds; call once at start. */
+  async load(): Promise<void> {
+    this.#follow(await this.#store.load())
+  }
+
+  /** The identity that is open, for the layers that sign with it. */
+  get current(): HaloIdentity | undefined {
+    return this.#current
+  }
+
+  async create(profile: Profile, deviceName: string): Promise<void> {
+    const result = await this.#store.create({ profile, deviceName })
+    if (!result.ok) throw result.error
+    this.#announce()
+  }
+
+  async updateProfile(profile: Profile): Promise<void> {
+    const result = await this.#ready().updateProfile(profile)
+    if (!result.ok) throw result.error
+    this.#announce()
+  }
+
+  recoveryPhrase(): Promise<string> {
+    return Promise.resolve(this.#ready().recoveryPhrase())
+  }
+
+  async restoreFromPhrase(
+    phrase: string,
+    deviceName: string,
+    profile?: Profile,
+  ): Promise<Result<void, IdentityProblem>> {
+    const result = await this.#store.restoreFromPhrase(phrase, profile ? { deviceName, profile } : { deviceName })
+    if (!result.ok) return err(problem(result.error))
+    this.#announce()
+    return ok(undefined)
+  }
+
+  async exportFile(password: string): Promise<Result<Blob, IdentityProblem>> {
+    const result = await this.#ready().exportFile(password)
+    if (!result.ok) return err(problem(result.error))
+    return ok(new Blob([result.value], { type: 'application/json' }))
+  }
+
+  async importFile(
+    file: Blob,
+    password: string,
+    deviceName: string,
+    profile?: Profile,
+  ): Promise<Result<void, IdentityProblem>> {
+    const input = profile ? { deviceName, profile } : { deviceName }
+    const result = await this.#store.importFile(await file.text(), password, input)
+    if (!result.ok) return err(problem(result.error))
+    this.#announce()
+    return ok(undefined)
+  }
+
+  async renameDevice(deviceKey: string, name: string): Promise<void> {
+    const result = await this.#ready().renameDevice(deviceKey as PublicKey, name)
+    if (!result.ok) throw result.error
+    this.#announce()
+  }
+
+  async revokeDevice(deviceKey: string): Promise<Result<void, IdentityProblem>> {
+    const result = await this.#ready().revokeDevice(deviceKey as PublicKey)
+    if (!result.ok) return err(problem(result.error))
+    this.#announce()
+    return ok(undefined)
+  }
+
+  #ready(): HaloIdentity {
+    if (!this.#current) throw new Error('No identity is open on this device yet.')
+    return this.#current
+  }
+
+  #announce(): void {
+    this.#tabs.post('identity-changed')
+  }
+
+  async #reload(): Promise<void> {
+    if (this.#current) await this.#current.refresh()
+    else await this.load()
+  }
+
+  #follow(state: HaloIdentityState): void {
+    this.#stopWatching?.()
+    this.#stopWatching = undefined
+    this.#current = state.status === 'ready' ? state.identity : undefined
+    switch (state.status) {
+      case 'loading':
+        this.state.set({ kind: 'loading' })
+        return
+      case 'none':
+        this.state.set({ kind: 'none' })
+        this.devices.set([])
+        return
+      case 'damaged':
+        this.state.set({ kind: 'damaged', reason: state.error.reason })
+        this.devices.set([])
+        return
+      case 'ready': {
+        const identity = state.identity
+        const publish = () => {
+          this.state.set({ kind: 'ready', identity: viewOf(identity) })
+          this.devices.set(identity.devices().map(deviceViewOf))
+        }
+        publish()
+        this.#stopWatching = identity.credentials.subscribe(publish)
+        return
+      }
+    }
+  }
+}

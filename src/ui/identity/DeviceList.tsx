@@ -1,0 +1,106 @@
+import { createSignal, For, Show, type Component } from 'solid-js'
+import type { DeviceView } from '../../client'
+import { useClient } from '../client-context'
+import { createAction } from '../action'
+import { FormError } from '../FormError'
+import { createObserved } from '../reactive'
+
+const DeviceRow: Component<{ device: DeviceView }> = (props) => {
+  const identity = useClient().identity
+  const [editing, setEditing] = createSignal(false)
+  const [name, setName] = createSignal('')
+  const rename = createAction(async () => {
+    const trimmed = name().trim()
+    if (trimmed === '') return { ok: false, error: { message: 'A device needs a name.' } }
+    await identity.renameDevice(props.device.deviceKey, trimmed)
+    setEditing(false)
+    return undefined
+  })
+  const revoke = createAction(() => identity.revokeDevice(props.device.deviceKey))
+  return (
+    <li class="device" data-revoked={props.device.revoked}>
+      <Show
+        when={editing()}
+        fallback={
+          <span class="device-name">
+            {props.device.name}
+            <Show when={props.device.thisDevice}>
+              <span class="tag">this device</span>
+            </Show>
+            <Show when={props.device.revoked}>
+              <span class="tag">revoked</span>
+            </Show>
+          </span>
+        }
+      >
+        <form
+          class="inline-form"
+          onSubmit={(event) => {
+            event.preventDefault()
+            void rename.run()
+          }}
+        >
+          <label>
+            <span class="visually-hidden">New name for {props.device.name}</span>
+            <input
+              value={name()}
+              maxLength={64}
+              onInput={(event) => {
+                setName(event.currentTarget.value)
+              }}
+            />
+          </label>
+          <button type="submit" class="button" disabled={rename.busy()}>
+            Save
+          </button>
+          <button
+            type="button"
+            class="button link"
+            onClick={() => {
+              setEditing(false)
+            }}
+          >
+            Cancel
+          </button>
+        </form>
+      </Show>
+      <Show when={!props.device.revoked && !editing()}>
+        <span class="device-actions">
+          <button
+            type="button"
+            class="button small"
+            onClick={() => {
+              setName(props.device.name)
+              setEditing(true)
+            }}
+          >
+            Rename<span class="visually-hidden"> {props.device.name}</span>
+          </button>
+          <Show when={!props.device.thisDevice}>
+            <button
+              type="button"
+              class="button small danger"
+              disabled={revoke.busy()}
+              onClick={() => {
+                if (confirm(`Revoke ${props.device.name}? It will no longer act for you.`)) void revoke.run()
+              }}
+            >
+              Revoke<span class="visually-hidden"> {props.device.name}</span>
+            </button>
+          </Show>
+        </span>
+      </Show>
+      <FormError message={rename.error() ?? revoke.error()} />
+    </li>
+  )
+}
+
+/** The identity's devices: this one first, then the others, revoked ones last. */
+export const DeviceList: Component = () => {
+  const devices = createObserved(useClient().identity.devices)
+  return (
+    <ul class="devices" aria-label="Devices">
+      <For each={devices()}>{(device) => <DeviceRow device={device} />}</For>
+    </ul>
+  )
+}

@@ -1,0 +1,71 @@
+import { createSignal, Show, type Component } from 'solid-js'
+import { useClient } from '../client-context'
+import { createAction } from '../action'
+import { FormError } from '../FormError'
+
+const MIN_PASSWORD_LENGTH = 8
+
+/** Saves the identity as a file encrypted with a password the person chooses. */
+export const ExportIdentity: Component = () => {
+  const identity = useClient().identity
+  const [password, setPassword] = createSignal('')
+  const [repeat, setRepeat] = createSignal('')
+  const [saved, setSaved] = createSignal(false)
+  const exportFile = createAction(async () => {
+    setSaved(false)
+    if (password().length < MIN_PASSWORD_LENGTH)
+      return { ok: false, error: { message: `Use a password of at least ${MIN_PASSWORD_LENGTH} characters.` } }
+    if (password() !== repeat()) return { ok: false, error: { message: 'The two passwords differ.' } }
+    const result = await identity.exportFile(password())
+    if (!result.ok) return result
+    const link = document.createElement('a')
+    link.href = URL.createObjectURL(result.value)
+    link.download = 'commonplace-identity.json'
+    link.click()
+    URL.revokeObjectURL(link.href)
+    setPassword('')
+    setRepeat('')
+    setSaved(true)
+    return undefined
+  })
+  return (
+    <form
+      class="form"
+      onSubmit={(event) => {
+        event.preventDefault()
+        void exportFile.run()
+      }}
+    >
+      <p>The file holds your identity key, encrypted with this password. Keep both safe.</p>
+      <label class="field">
+        <span>Password</span>
+        <input
+          type="password"
+          autocomplete="new-password"
+          value={password()}
+          onInput={(event) => {
+            setPassword(event.currentTarget.value)
+          }}
+        />
+      </label>
+      <label class="field">
+        <span>Repeat password</span>
+        <input
+          type="password"
+          autocomplete="new-password"
+          value={repeat()}
+          onInput={(event) => {
+            setRepeat(event.currentTarget.value)
+          }}
+        />
+      </label>
+      <FormError message={exportFile.error()} />
+      <Show when={saved()}>
+        <p role="status">Identity file saved.</p>
+      </Show>
+      <button type="submit" class="button" disabled={exportFile.busy()}>
+        {exportFile.busy() ? 'Encrypting…' : 'Save identity file'}
+      </button>
+    </form>
+  )
+}

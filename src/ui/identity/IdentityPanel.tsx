@@ -1,0 +1,73 @@
+import { createSignal, Show, type Component } from 'solid-js'
+import type { IdentityView } from '../../client'
+import { Avatar } from './Avatar'
+import { DeviceList } from './DeviceList'
+import { EditProfile } from './EditProfile'
+import { ExportIdentity } from './ExportIdentity'
+import { RecoveryPhraseView } from './RecoveryPhraseView'
+
+/** Who you are here: profile, the fingerprint to compare with others, devices, recovery. */
+export const IdentityPanel: Component<{ identity: IdentityView }> = (props) => {
+  const [editing, setEditing] = createSignal(false)
+  return (
+    <section class="region identity" aria-labelledby="identity-heading">
+      <h2 id="identity-heading">You</h2>
+      <Show
+        when={!editing()}
+        fallback={
+          <EditProfile
+            identity={props.identity}
+            onDone={() => {
+              setEditing(false)
+            }}
+          />
+        }
+      >
+        <div class="profile">
+          <Avatar avatar={props.identity.avatar} name={props.identity.displayName} size="large" />
+          <div>
+            <p class="profile-name" data-testid="display-name">
+              {props.identity.displayName}
+            </p>
+            <p class="fingerprint">
+              <span class="label">Fingerprint </span>
+              <code data-testid="fingerprint">{props.identity.fingerprint}</code>
+            </p>
+          </div>
+        </div>
+        <button
+          type="button"
+          class="button small"
+          onClick={() => {
+            setEditing(true)
+          }}
+        >
+          Edit profile
+        </button>
+      </Show>
+      <details>
+        <summary>Devices</summary>
+        <DeviceList />
+      </details>
+      <details>
+        <summary>Recovery phrase</summary>
+        <p>These words restore your identity on a new browser. Keep them private.</p>
+        <RecoveryPhraseView />
+      </details>
+      <details>
+        <summary>Identity file</summary>
+        <ExportIdentity />
+      </details>
+      <details>
+        <summary>Identifier</summary>
+        <p>
+          Your identity as a decentralized identifier. Compare the fingerprint above with someone in person or on a call
+          to be sure a space is shared with the right person.
+        </p>
+        <code class="did" data-testid="did">
+          {props.identity.did}
+        </code>
+      </details>
+    </section>
+  )
+}

@@ -1,0 +1,144 @@
+import { createSignal, Show, type Component } from 'solid-js'
+import { useClient } from '../client-context'
+import { createAction } from '../action'
+import { FormError } from '../FormError'
+import { AVATAR_COLOURS, suggestDeviceName } from './avatar-choices'
+
+/**
+ * Brings an identity to this browser from a recovery phrase or an identity
+ * file. This browser becomes a new device of that identity.
+ */
+export const RestoreIdentity: Component<{ onCancel?: () => void }> = (props) => {
+  const identity = useClient().identity
+  const [method, setMethod] = createSignal<'phrase' | 'file'>('phrase')
+  const [phrase, setPhrase] = createSignal('')
+  const [file, setFile] = createSignal<File>()
+  const [password, setPassword] = createSignal('')
+  const [displayName, setDisplayName] = createSignal('')
+  const [deviceName, setDeviceName] = createSignal(suggestDeviceName(navigator.userAgent))
+  const restore = createAction(async () => {
+    const device = deviceName().trim() || suggestDeviceName(navigator.userAgent)
+    const name = displayName().trim()
+    // A phrase carries no profile; the name is used until the profile arrives from another device.
+    const profile = name === '' ? undefined : { displayName: name, avatar: { colour: AVATAR_COLOURS[0] } }
+    if (method() === 'phrase') return identity.restoreFromPhrase(phrase(), device, profile)
+    const chosen = file()
+    if (!chosen) return { ok: false, error: { message: 'Choose your identity file first.' } }
+    return identity.importFile(chosen, password(), device, profile)
+  })
+
+  return (
+    <div class="restore">
+      <h2 id="onboarding-heading">Restore your identity</h2>
+      <fieldset class="field segmented">
+        <legend>Restore from</legend>
+        <label>
+          <input
+            type="radio"
+            name="restore-method"
+            checked={method() === 'phrase'}
+            onChange={() => {
+              setMethod('phrase')
+            }}
+          />
+          Recovery phrase
+        </label>
+        <label>
+          <input
+            type="radio"
+            name="restore-method"
+            checked={method() === 'file'}
+            onChange={() => {
+              setMethod('file')
+            }}
+          />
+          Identity file
+        </label>
+      </fieldset>
+      <form
+        class="form"
+        onSubmit={(event) => {
+          event.preventDefault()
+          void restore.run()
+        }}
+      >
+        <Show
+          when={method() === 'phrase'}
+          fallback={
+            <>
+              <label class="field">
+                <span>Your identity file</span>
+                <input
+                  type="file"
+                  accept=".json,application/json"
+                  onChange={(event) => {
+                    setFile(event.currentTarget.files?.[0])
+                  }}
+                />
+              </label>
+              <label class="field">
+                <span>File password</span>
+                <input
+                  type="password"
+                  autocomplete="current-password"
+                  value={password()}
+                  onInput={(event) => {
+                    setPassword(event.currentTarget.value)
+                  }}
+                />
+              </label>
+            </>
+          }
+        >
+          <label class="field">
+            <span>Recovery phrase (12 words)</span>
+            <textarea
+              rows="3"
+              autocomplete="off"
+              spellcheck={false}
+              value={phrase()}
+              onInput={(event) => {
+                setPhrase(event.currentTarget.value)
+              }}
+            />
+          </label>
+          <label class="field">
+            <span>Your name</span>
+            <input
+              autocomplete="nickname"
+              maxLength={64}
+              value={displayName()}
+              onInput={(event) => {
+                setDisplayName(event.currentTarget.value)
+              }}
+            />
+            <small>Shown until your profile arrives from your other devices.</small>
+          </label>
+        </Show>
+        <label class="field">
+          <span>Name for this device</span>
+          <input
+            value={deviceName()}
+            maxLength={64}
+            onInput={(event) => {
+              setDeviceName(event.currentTarget.value)
+            }}
+          />
+        </label>
+        <FormError message={restore.error()} />
+        <div class="actions">
+          <button type="submit" class="button primary" disabled={restore.busy()}>
+            {restore.busy() ? 'Restoring…' : 'Restore identity'}
+          </button>
+          <Show when={props.onCancel}>
+            {(cancel) => (
+              <button type="button" class="button link" onClick={() => cancel()()}>
+                Back
+              </button>
+            )}
+          </Show>
+        </div>
+      </form>
+    </div>
+  )
+}
