@@ -60,6 +60,12 @@ export class RestartableWorker {
     return `http://127.0.0.1:${this.port}`
   }
 
+  /** Counts of the `main` shard, from `GET /health`. */
+  async health(): Promise<{ sockets: number; subscriptions: number; topics: number }> {
+    const response = await fetch(`${this.httpUrl}/health?shard=main`)
+    return (await response.json()) as { sockets: number; subscriptions: number; topics: number }
+  }
+
   /** Kills the whole process group (wrangler and workerd): sockets drop as in a crash. */
   async stop(): Promise<void> {
     await this.#process?.stop()

@@ -83,6 +83,9 @@ test('with the worker killed, connected peers keep talking; after its restart a 
   await bob.waitForText('while the worker is down')
 
   await worker.restart()
+  // Trystero reconnects after a random delay and then subscribes again, but it does not announce again
+  // for up to a minute: a peer that joins before the others are back would meet them only then.
+  await expect.poll(async () => (await worker.health()).subscriptions, { timeout: 45_000, intervals: [100] }).toBe(2)
   const carol = at(await joinAll([at(devices, 2)], roomId), 0)
   await waitForMesh([alice, bob, carol], 45_000)
   await bob.sendText('after the restart')
