@@ -4,6 +4,7 @@ import { startAppUpdate, type AppUpdate } from './app-update'
 import { watchConnectivity } from './connectivity'
 import type { IdentityApi } from './identity-api'
 import { IdentityService } from './identity'
+import { createMeshSettings, type MeshSettingsApi } from './mesh-settings'
 
 export interface ClientOptions {
   /** The service worker script; omit to run without one (tests, unsupported browsers). */
@@ -19,6 +20,7 @@ export interface Client {
   readonly online: Observable<boolean>
   readonly appUpdate: AppUpdate
   readonly identity: IdentityApi
+  readonly meshSettings: MeshSettingsApi
   /** Reads what this browser holds; the interface shows `loading` until it resolves. */
   start(): Promise<void>
 }
@@ -30,6 +32,7 @@ export const createClient = (options: ClientOptions = {}): Client => {
     online: watchConnectivity(),
     appUpdate: startAppUpdate(options.serviceWorkerUrl),
     identity,
+    meshSettings: createMeshSettings(localStorage),
     start: () => identity.load(),
   }
 }

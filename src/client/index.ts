@@ -11,3 +11,5 @@ export type {
   IdentityView,
   Profile,
 } from './identity-api'
+export type { MeshSettingsApi } from './mesh-settings'
+export type { MeshSettings, MeshSettingsProblem } from '../mesh'

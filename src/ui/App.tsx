@@ -6,6 +6,8 @@ import { IdentityPanel } from './identity/IdentityPanel'
 import { Onboarding } from './identity/Onboarding'
 import { RecoveryOffer } from './identity/RecoveryOffer'
 import { createObserved } from './reactive'
+import { createRoute } from './router'
+import { SettingsView } from './settings/SettingsView'
 import { AppFooter } from './shell/AppFooter'
 import { AppHeader } from './shell/AppHeader'
 import { UpdateBanner } from './shell/UpdateBanner'
@@ -18,15 +20,19 @@ export const App: Component = () => {
   const identity = createObserved(useClient().identity.state)
   // Set between creating an identity and dismissing the recovery phrase offer.
   const [welcoming, setWelcoming] = createSignal(false)
+  const route = createRoute()
   return (
     <>
       <a class="skip-link" href="#main">
         Skip to content
       </a>
-      <AppHeader />
+      <AppHeader route={route} />
       <UpdateBanner />
       <main id="main" class="main" tabindex="-1">
         <Switch>
+          <Match when={route().view === 'settings'}>
+            <SettingsView />
+          </Match>
           <Match when={identity().kind === 'loading'}>
             <p role="status" class="loading">
               Opening your identity…

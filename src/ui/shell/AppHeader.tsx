@@ -1,7 +1,14 @@
-import type { Component } from 'solid-js'
+import type { Accessor, Component } from 'solid-js'
+import { hrefOf, type Route } from '../router'
 import { StatusBar } from './StatusBar'
 
-export const AppHeader: Component = () => (
+const NavLink: Component<{ to: Route; current: Route; label: string }> = (props) => (
+  <a href={hrefOf(props.to)} aria-current={props.current.view === props.to.view ? 'page' : undefined}>
+    {props.label}
+  </a>
+)
+
+export const AppHeader: Component<{ route: Accessor<Route> }> = (props) => (
   <header class="header">
     <div class="brand">
       <img src="/icons/icon.svg" alt="" width="40" height="40" />
@@ -14,5 +21,9 @@ export const AppHeader: Component = () => (
       </div>
     </div>
     <StatusBar />
+    <nav class="nav" aria-label="Main">
+      <NavLink to={{ view: 'home' }} current={props.route()} label="Home" />
+      <NavLink to={{ view: 'settings' }} current={props.route()} label="Settings" />
+    </nav>
   </header>
 )

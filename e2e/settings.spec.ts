@@ -1,0 +1,32 @@
+import AxeBuilder from '@axe-core/playwright'
+import { expect, test } from './fixtures.ts'
+
+test('connection settings show the build defaults, refuse bad URLs, and keep saved values', async ({
+  page,
+  signal,
+}) => {
+  await page.goto('/')
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click()
+  await expect(page).toHaveURL(/#\/settings$/)
+  const workers = page.getByLabel('Signal workers (one per line)')
+  // The build points at the suite's local worker.
+  await expect(workers).toHaveValue(signal.relayUrl)
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([])
+
+  await workers.fill('http://not-a-relay.example')
+  await page.getByRole('button', { name: 'Save connection settings' }).click()
+  await expect(page.getByRole('alert')).toContainText('must start with wss://')
+
+  await workers.fill('wss://signal.example.org/r/team')
+  await page.getByLabel('STUN servers (optional, one per line)').fill('stun:stun.example.org:3478')
+  await page.getByRole('button', { name: 'Save connection settings' }).click()
+  await expect(page.getByText('Connection settings saved.')).toBeVisible()
+
+  await page.reload()
+  await expect(workers).toHaveValue('wss://signal.example.org/r/team')
+  await expect(page.getByLabel('STUN servers (optional, one per line)')).toHaveValue('stun:stun.example.org:3478')
+
+  await page.getByRole('button', { name: 'Reset to defaults' }).click()
+  await expect(workers).toHaveValue(signal.relayUrl)
+  await expect(page.getByRole('button', { name: 'Reset to defaults' })).toBeHidden()
+})

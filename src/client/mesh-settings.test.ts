@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest'
+import { defaultMeshSettings } from '../mesh'
+import { createMeshSettings, type SettingsStorage } from './mesh-settings'
+
+const memoryStorage = (): SettingsStorage & { items: Map<string, string> } => {
+  const items = new Map<string, string>()
+  return {
+    items,
+    getItem: (key) => items.get(key) ?? null,
+    setItem: (key, value) => items.set(key, value),
+    removeItem: (key) => items.delete(key),
+  }
+}
+
+const defaults = defaultMeshSettings({ VITE_SIGNAL_URLS: 'wss://signal.example.org/r/main' })
+
+describe('mesh settings', () => {
+  it("starts from the build's defaults", () => {
+    const settings = createMeshSettings(memoryStorage(), defaults)
+    expect(settings.current.get()).toEqual(defaults)
+    expect(settings.customised.get()).toBe(false)
+  })
+
+  it('saves valid settings, which a later start reads back', () => {
+    const storage = memoryStorage()
+    const settings = createMeshSettings(storage, defaults)
+    const saved = settings.save({
+      signalUrls: ['wss://mine.example.net/r/team'],
+      publicRelays: [],
+      iceServers: [{ urls: ['stun:stun.example.net:3478'] }],
+    })
+    expect(saved.ok).toBe(true)
+    expect(settings.customised.get()).toBe(true)
+    const again = createMeshSettings(storage, defaults)
+    expect(again.current.get().signalUrls).toEqual(['wss://mine.example.net/r/team'])
+    expect(again.current.get().iceServers).toEqual([{ urls: ['stun:stun.example.net:3478'] }])
+  })
+
+  it('refuses invalid settings with the problems and keeps what was in force', () => {
+    const storage = memoryStorage()
+    const settings = createMeshSettings(storage, defaults)
+    const result = settings.save({ signalUrls: ['http://nope'], publicRelays: [], iceServers: [] })
+    expect(result.ok).toBe(false)
+    if (!result.ok) expect(result.error.map((problem) => problem.code)).toEqual(['wrong-scheme'])
+    expect(settings.current.get()).toEqual(defaults)
+    expect(storage.items.size).toBe(0)
+  })
+
+  it('ignores a damaged saved value and can reset to the defaults', () => {
+    const storage = memoryStorage()
+    storage.setItem('commonplace.mesh-settings', '{not json')
+    expect(createMeshSettings(storage, defaults).current.get()).toEqual(defaults)
+    storage.setItem(
+      'commonplace.mesh-settings',
+      JSON.stringify({ signalUrls: ['ftp://x'], publicRelays: [], iceServers: [] }),
+    )
+    expect(createMeshSettings(storage, defaults).current.get()).toEqual(defaults)
+
+    const settings = createMeshSettings(storage, defaults)
+    settings.save({ signalUrls: ['wss://other.example.net/r/x'], publicRelays: [], iceServers: [] })
+    settings.resetToDefaults()
+    expect(settings.current.get()).toEqual(defaults)
+    expect(settings.customised.get()).toBe(false)
+    expect(storage.items.has('commonplace.mesh-settings')).toBe(false)
+  })
+})

@@ -1,0 +1,9 @@
+import type { Component } from 'solid-js'
+import { ConnectionSettings } from './ConnectionSettings'
+
+export const SettingsView: Component = () => (
+  <>
+    <h2 class="visually-hidden">Settings</h2>
+    <ConnectionSettings />
+  </>
+)
