@@ -34,6 +34,8 @@ export class DocumentStore {
   readonly #dirty = new Set<DocumentId>()
   #timer: ReturnType<typeof setTimeout> | undefined
   #lastFailure: StorageQuotaExceeded | StorageFailed | undefined
+  /** The save under way; saves run one after another so `flush()` also waits for a timed save. */
+  #saving: Promise<unknown> = Promise.resolve()
 
   constructor(repo: Repo, delayMs: number) {
     this.repo = repo
@@ -84,8 +86,14 @@ export class DocumentStore {
     return this.#lastFailure
   }
 
-  /** Writes every changed document now. */
-  async flush(): Promise<Result<void, StorageQuotaExceeded | StorageFailed>> {
+  /** Writes every changed document now, after any save already under way. */
+  flush(): Promise<Result<void, StorageQuotaExceeded | StorageFailed>> {
+    const next = this.#saving.then(() => this.#save())
+    this.#saving = next
+    return next
+  }
+
+  async #save(): Promise<Result<void, StorageQuotaExceeded | StorageFailed>> {
     clearTimeout(this.#timer)
     this.#timer = undefined
     const ids = [...this.#dirty]

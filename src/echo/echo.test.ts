@@ -49,6 +49,8 @@ describe('Echo spaces and objects', () => {
     expect((await echo.close()).ok).toBe(true)
 
     const again = openTestEcho({ name, clock })
+    // The index answers before any document of the space is opened.
+    expect((await again.find(space.id, { type: 'task' })).map((object) => object.id)).toEqual([task.value.id])
     const reopened = await again.openSpace(space.id)
     if (!reopened.ok) throw reopened.error
     const all = await reopened.value.find({ sort: { by: 'createdAt' } })

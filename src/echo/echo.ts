@@ -30,6 +30,10 @@ import { openEchoDatabase } from './storage/echo-database'
 import { clearSpaceIndex } from './storage/object-index'
 import type { StorageHealth } from './storage/durability'
 import { storageHealth } from './storage/durability'
+import type { Query } from './query/query'
+import type { EchoObject } from './schema/echo-object'
+import type { LiveQuery } from './storage/query-index'
+import { liveObjectQuery, runQuery } from './storage/query-index'
 import { exportSpaceFile, importSpaceFile } from './transfer/space-file'
 import { getSpace, liveSpaces, putSpace, spacesOf, updateSpace } from './storage/space-registry'
 
@@ -141,6 +145,20 @@ export class Echo {
     return storageHealth(identityExists, await spacesOf(this.db, identity))
   }
 
+  /**
+   * A live query straight over the index, without opening the space's documents:
+   * the fast path for the first screen after a reload.
+   */
+  query(space: SpaceId, query: Query): LiveQuery {
+    return liveObjectQuery(this.db, space, query)
+  }
+
+  /** A one-off query over the index, after pending index updates are written. */
+  async find(space: SpaceId, query: Query): Promise<EchoObject[]> {
+    await this.#indexer.settled()
+    return runQuery(this.db, space, query)
+  }
+
   /** Opens a space of this device; its object documents load and the index catches up before it resolves. */
   openSpace(id: SpaceId): Promise<Result<Space, SpaceNotFound>> {
     const opening = this.#open.get(id)
@@ -231,7 +249,9 @@ export class Echo {
     }
     const space = new Space(id, root, context)
     // The registry caches the name for the space list; a rename here or by a peer updates it.
-    root.on('change', () => void updateSpace(this.db, id, { name: space.name }))
+    root.on('change', ({ patches }) => {
+      if (patches.some((patch) => patch.path[0] === 'name')) void updateSpace(this.db, id, { name: space.name })
+    })
     return space
   }
 }

@@ -52,16 +52,21 @@ export class Space {
   readonly #context: SpaceContext
   readonly #membership: Cell<MembershipState>
   readonly #objectDocs = new Map<DocumentId, DocHandle<ObjectsDoc>>()
+  #filling: { readonly handle: DocHandle<ObjectsDoc>; count: number } | undefined
 
   constructor(id: SpaceId, root: DocHandle<SpaceDoc>, context: SpaceContext) {
     this.id = id
     this.root = root
     this.#context = context
     this.#membership = new Cell(this.#fold())
-    root.on('change', () => {
-      this.#membership.set(this.#fold())
-      // Another tab or a peer may have added an object document.
-      void this.load()
+    // Only what a change touched is recomputed: a space with 100,000 objects changes its root often.
+    root.on('change', ({ patches }) => {
+      if (patches.some((patch) => patch.path[0] === 'log')) this.#membership.set(this.#fold())
+      const documents = patches.flatMap((patch) =>
+        patch.path[0] === 'documents' && patch.path.length === 2 ? [String(patch.path[1]) as DocumentId] : [],
+      )
+      // Another tab or a peer may have added an object document, or an epoch replaced some.
+      if (documents.length > 0) void this.#follow(documents)
     })
   }
 
@@ -70,16 +75,22 @@ export class Space {
    * index up to date with them) and lets go of those an epoch replaced.
    */
   async load(): Promise<void> {
+    await this.#follow([...(Object.keys(this.root.doc().documents) as DocumentId[]), ...this.#objectDocs.keys()])
+  }
+
+  async #follow(ids: readonly DocumentId[]): Promise<void> {
     const listed = this.root.doc().documents
-    for (const doc of this.#objectDocs.keys()) {
-      if (listed[doc] !== undefined) continue
-      this.#objectDocs.delete(doc)
-      this.#context.indexer.forget(doc)
+    const added: DocumentId[] = []
+    for (const doc of new Set(ids)) {
+      const watched = this.#objectDocs.has(doc)
+      if (listed[doc] === 'objects' && !watched) added.push(doc)
+      if (listed[doc] === undefined && watched) {
+        this.#objectDocs.delete(doc)
+        this.#context.indexer.forget(doc)
+        if (this.#filling?.handle.documentId === doc) this.#filling = undefined
+      }
     }
-    const ids = Object.entries(listed).flatMap(([doc, role]) =>
-      role === 'objects' && !this.#objectDocs.has(doc as DocumentId) ? [doc as DocumentId] : [],
-    )
-    await Promise.all(ids.map((doc) => this.#watch(doc)))
+    await Promise.all(added.map((doc) => this.#watch(doc)))
   }
 
   /** Records an epoch: object documents compacted to their current state (owners and admins). */
@@ -240,9 +251,18 @@ export class Space {
     return handle
   }
 
+  /** The document the next object goes into; counts are kept, since counting keys per write costs O(n). */
   async #documentWithRoom(): Promise<DocHandle<ObjectsDoc>> {
-    for (const handle of this.#objectDocs.values()) {
-      if (roomLeft(this.#context.placement, Object.keys(handle.doc().objects).length) > 0) return handle
+    const { placement } = this.#context
+    if (this.#filling === undefined) {
+      for (const handle of this.#objectDocs.values()) {
+        const count = Object.keys(handle.doc().objects).length
+        if (roomLeft(placement, count) > 0) this.#filling = { handle, count }
+      }
+    }
+    if (this.#filling !== undefined && roomLeft(placement, this.#filling.count) > 0) {
+      this.#filling.count++
+      return this.#filling.handle
     }
     const handle = this.#context.documents.create<ObjectsDoc>({
       kind: 'commonplace/objects',
@@ -251,6 +271,7 @@ export class Space {
     })
     // Known at once, so that creates running concurrently fill this document rather than each making one.
     this.#objectDocs.set(handle.documentId, handle)
+    this.#filling = { handle, count: 1 }
     this.root.change((doc) => {
       doc.documents[handle.documentId] = 'objects'
     })
