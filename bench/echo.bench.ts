@@ -28,8 +28,18 @@ interface Variant {
 }
 
 const variants: readonly Variant[] = [
-  { name: 'grouped 1000/doc', placement: { kind: 'grouped', objectsPerDocument: 1000 }, noteEvery: 2, largest: 100_000 },
-  { name: 'grouped 1000/doc, tasks only', placement: { kind: 'grouped', objectsPerDocument: 1000 }, noteEvery: 0, largest: 100_000 },
+  {
+    name: 'grouped 1000/doc',
+    placement: { kind: 'grouped', objectsPerDocument: 1000 },
+    noteEvery: 2,
+    largest: 100_000,
+  },
+  {
+    name: 'grouped 1000/doc, tasks only',
+    placement: { kind: 'grouped', objectsPerDocument: 1000 },
+    noteEvery: 0,
+    largest: 100_000,
+  },
   { name: 'grouped 100/doc', placement: { kind: 'grouped', objectsPerDocument: 100 }, noteEvery: 2, largest: 10_000 },
   { name: 'one doc per object', placement: { kind: 'per-object' }, noteEvery: 2, largest: 10_000 },
 ]
@@ -73,19 +83,22 @@ const measure = async (url: string, variant: Variant, objects: number): Promise<
     await page.goto(url)
     await ready(page)
     const created: CreateResult = await page.evaluate(
-      ([placement, count, noteEvery]) => (globalThis as unknown as { echoBench: EchoBenchApi }).echoBench.create(placement, count, noteEvery),
+      ([placement, count, noteEvery]) =>
+        (globalThis as unknown as { echoBench: EchoBenchApi }).echoBench.create(placement, count, noteEvery),
       [variant.placement, objects, variant.noteEvery] as const,
     )
     const heapAfterCreateMb = await heapMb(context, page)
     await page.reload()
     await ready(page)
     const reopened: ReopenResult = await page.evaluate(
-      ([spaceId, placement]) => (globalThis as unknown as { echoBench: EchoBenchApi }).echoBench.reopen(spaceId, placement),
+      ([spaceId, placement]) =>
+        (globalThis as unknown as { echoBench: EchoBenchApi }).echoBench.reopen(spaceId, placement),
       [created.spaceId, variant.placement] as const,
     )
     const heapAfterReopenMb = await heapMb(context, page)
     const usage = await page.evaluate(() => (globalThis as unknown as { echoBench: EchoBenchApi }).echoBench.usage())
-    if (reopened.typeResults !== 50 || reopened.textResults === 0) throw new Error(`wrong results: ${JSON.stringify(reopened)}`)
+    if (reopened.typeResults !== 50 || reopened.textResults === 0)
+      throw new Error(`wrong results: ${JSON.stringify(reopened)}`)
     return {
       variant: variant.name,
       objects,
@@ -131,4 +144,7 @@ try {
 
 console.table(rows)
 await mkdir(join(here, 'results'), { recursive: true })
-await writeFile(join(here, 'results', 'echo.json'), `${JSON.stringify({ date: new Date().toISOString(), rows }, null, 2)}\n`)
+await writeFile(
+  join(here, 'results', 'echo.json'),
+  `${JSON.stringify({ date: new Date().toISOString(), rows }, null, 2)}\n`,
+)

@@ -87,3 +87,27 @@ describe('Echo spaces and objects', () => {
     await echo.close()
   })
 })
+
+describe('createMany', () => {
+  it('fills object documents to the placement size and writes nothing when one draft is invalid', async () => {
+    const echo = openTestEcho({ placement: { kind: 'grouped', objectsPerDocument: 2 } })
+    const alice = makeActor()
+    const space = await echo.createSpace(alice, 'Batch')
+    const task = (title: string) => ({ type: 'task' as const, fields: { title, done: false, order: 'V' } })
+    const refused = await space.createMany(alice, [
+      task('a'),
+      { type: 'task', fields: { title: 'b', done: false, order: '' } },
+    ])
+    expect(!refused.ok && refused.error.code).toBe('invalid-fields')
+    const created = await space.createMany(alice, [
+      task('a'),
+      task('b'),
+      task('c'),
+      { type: 'note', title: 'n', text: 't' },
+    ])
+    expect(created.ok && created.value.map((object) => object.type)).toEqual(['task', 'task', 'task', 'note'])
+    expect(space.objectDocuments().map((handle) => Object.keys(handle.doc().objects).length)).toEqual([2, 2])
+    expect((await space.find({})).length).toBe(4)
+    await echo.close()
+  })
+})

@@ -46,6 +46,16 @@ export interface SpaceContext {
 
 const WRITERS: readonly SpaceRole[] = ['owner', 'admin', 'editor']
 
+/** What `createMany` takes: tasks with their fields, notes with their title and initial text. */
+export type Draft =
+  | { readonly type: 'task'; readonly fields: FieldsOf['task'] }
+  | { readonly type: 'note'; readonly title: string; readonly text?: string }
+
+type ObjectDraft = { [T in ObjectType]: { readonly type: T; readonly fields: FieldsOf[T] } }[ObjectType]
+
+/** A well-formed text URL, to check a note's title before its text document is made. */
+const noteProbe = { text: 'automerge:probe' }
+
 export class Space {
   readonly id: SpaceId
   readonly root: DocHandle<SpaceDoc>
@@ -142,32 +152,79 @@ export class Space {
     type: T,
     fields: FieldsOf[T],
   ): Promise<Result<EchoObjectOf<T>, NotAllowed | InvalidFields>> {
-    const allowed = this.#mayWrite(actor)
-    if (!allowed.ok) return allowed
-    const checked = checkFields(type, fields)
-    if (!checked.ok) return err(new InvalidFields(checked.error))
-    const now = this.#context.clock.now()
-    const id = crypto.randomUUID().replaceAll('-', '') as ObjectId
-    const object = { id, type, version: CURRENT_VERSION[type], fields: checked.value, createdAt: now, updatedAt: now }
-    const handle = await this.#documentWithRoom()
-    // The object was built from checked fields of type T.
-    handle.change((doc) => insertObject(doc, object as EchoObject))
-    return ok(object)
+    const created = await this.#insert(actor, [{ type, fields } as ObjectDraft])
+    // One draft of type T in, one object of type T out.
+    return created.ok ? ok(created.value[0] as EchoObjectOf<T>) : created
   }
 
   /** A new note with its own text document holding `text`. */
-  createNote(
+  async createNote(
     actor: Actor,
     title: string,
     text = '',
   ): Promise<Result<EchoObjectOf<'note'>, NotAllowed | InvalidFields>> {
+    const created = await this.createMany(actor, [{ type: 'note', title, text }])
+    return created.ok ? ok(created.value[0] as EchoObjectOf<'note'>) : created
+  }
+
+  /**
+   * Creates many objects with one change per object document (an import, a
+   * paste): much cheaper than one change each. Nothing is written unless every
+   * draft is valid.
+   */
+  async createMany(actor: Actor, drafts: readonly Draft[]): Promise<Result<EchoObject[], NotAllowed | InvalidFields>> {
     const allowed = this.#mayWrite(actor)
-    if (!allowed.ok) return Promise.resolve(allowed)
-    const textDoc = newTextDocument(this.#context.documents, text)
-    this.root.change((doc) => {
-      doc.documents[textDoc.documentId] = 'text'
+    if (!allowed.ok) return allowed
+    const invalid = drafts.find(
+      (draft) => draft.type === 'note' && !checkFields('note', { ...noteProbe, title: draft.title }).ok,
+    )
+    if (invalid !== undefined) return err(new InvalidFields('a note title is not valid'))
+    const texts: DocumentId[] = []
+    const objects = drafts.map((draft): ObjectDraft => {
+      if (draft.type !== 'note') return draft
+      const textDoc = newTextDocument(this.#context.documents, draft.text ?? '')
+      texts.push(textDoc.documentId)
+      return { type: 'note', fields: { title: draft.title, text: textDoc.url } }
     })
-    return this.create(actor, 'note', { title, text: textDoc.url })
+    if (texts.length > 0) {
+      this.root.change((doc) => {
+        for (const id of texts) doc.documents[id] = 'text'
+      })
+    }
+    return this.#insert(actor, objects)
+  }
+
+  async #insert(
+    actor: Actor,
+    drafts: readonly ObjectDraft[],
+  ): Promise<Result<EchoObject[], NotAllowed | InvalidFields>> {
+    const allowed = this.#mayWrite(actor)
+    if (!allowed.ok) return allowed
+    const now = this.#context.clock.now()
+    const objects: EchoObject[] = []
+    for (const { type, fields } of drafts) {
+      const checked = checkFields(type, fields)
+      if (!checked.ok) return err(new InvalidFields(checked.error))
+      const id = crypto.randomUUID().replaceAll('-', '') as ObjectId
+      // Fields checked against the schema of `type`.
+      objects.push({
+        id,
+        type,
+        version: CURRENT_VERSION[type],
+        fields: checked.value,
+        createdAt: now,
+        updatedAt: now,
+      } as EchoObject)
+    }
+    for (let next = 0; next < objects.length;) {
+      const { handle, taken } = await this.#reserve(objects.length - next)
+      const batch = objects.slice(next, next + taken)
+      handle.change((doc) => {
+        for (const object of batch) insertObject(doc, object)
+      })
+      next += taken
+    }
+    return ok(objects)
   }
 
   async update<T extends ObjectType>(
@@ -251,8 +308,11 @@ export class Space {
     return handle
   }
 
-  /** The document the next object goes into; counts are kept, since counting keys per write costs O(n). */
-  async #documentWithRoom(): Promise<DocHandle<ObjectsDoc>> {
+  /**
+   * A document for up to `wanted` new objects, and how many it takes. Counts are
+   * kept, since counting a document's keys on every write would cost O(n).
+   */
+  async #reserve(wanted: number): Promise<{ handle: DocHandle<ObjectsDoc>; taken: number }> {
     const { placement } = this.#context
     if (this.#filling === undefined) {
       for (const handle of this.#objectDocs.values()) {
@@ -260,9 +320,11 @@ export class Space {
         if (roomLeft(placement, count) > 0) this.#filling = { handle, count }
       }
     }
-    if (this.#filling !== undefined && roomLeft(placement, this.#filling.count) > 0) {
-      this.#filling.count++
-      return this.#filling.handle
+    const filling = this.#filling
+    if (filling !== undefined && roomLeft(placement, filling.count) > 0) {
+      const taken = Math.min(wanted, roomLeft(placement, filling.count))
+      filling.count += taken
+      return { handle: filling.handle, taken }
     }
     const handle = this.#context.documents.create<ObjectsDoc>({
       kind: 'commonplace/objects',
@@ -271,11 +333,12 @@ export class Space {
     })
     // Known at once, so that creates running concurrently fill this document rather than each making one.
     this.#objectDocs.set(handle.documentId, handle)
-    this.#filling = { handle, count: 1 }
+    const taken = Math.min(wanted, roomLeft(placement, 0))
+    this.#filling = { handle, count: taken }
     this.root.change((doc) => {
       doc.documents[handle.documentId] = 'objects'
     })
-    return this.#watch(handle.documentId)
+    return { handle: await this.#watch(handle.documentId), taken }
   }
 
   async #find(actor: Actor, id: ObjectId) {
