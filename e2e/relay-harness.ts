@@ -70,6 +70,17 @@ export class RestartableWorker {
   async stop(): Promise<void> {
     await this.#process?.stop()
     this.#process = undefined
+    // wrangler exits before its workerd: wait until nothing answers on the port, so a restart binds it afresh.
+    const deadline = Date.now() + 10_000
+    while (
+      await fetch(`${this.httpUrl}/health`).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      if (Date.now() > deadline) throw new Error(`the signal worker on port ${this.port} did not stop`)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
   }
 
   async restart(): Promise<void> {
