@@ -13,6 +13,18 @@
 import { AppError, err, ok, type Result } from '../base'
 import type { JoinRoomConfig } from 'trystero'
 
+declare global {
+  /** The build-time vars this module reads; Vite fills `import.meta.env` from `VITE_*` variables. */
+  interface ImportMetaEnv {
+    /** Comma-separated signal worker URLs, e.g. `wss://signal.example/r/main`. */
+    readonly VITE_SIGNAL_URLS?: string
+    /** Comma-separated public Nostr relays used beside ours; none when unset. */
+    readonly VITE_PUBLIC_RELAYS?: string
+    /** Comma-separated STUN URLs, e.g. `stun:stun.cloudflare.com:3478`; none when unset. */
+    readonly VITE_STUN_URLS?: string
+  }
+}
+
 /** The local dev worker (`wrangler dev` on its default port), used when the build names none. */
 export const DEFAULT_SIGNAL_URL = 'ws://127.0.0.1:8787/r/main'
 
