@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../base'
 import { makeActor, openTestEcho, T0, uniqueDatabaseName } from './testing/fixtures'
-import type { ObjectId } from './ids'
+import type { ObjectId, SpaceId } from './ids'
 
 describe('Echo spaces and objects', () => {
   it('creates a space with its creator as owner, and a personal space once', async () => {
@@ -108,6 +108,26 @@ describe('createMany', () => {
     expect(created.ok && created.value.map((object) => object.type)).toEqual(['task', 'task', 'task', 'note'])
     expect(space.objectDocuments().map((handle) => Object.keys(handle.doc().objects).length)).toEqual([2, 2])
     expect((await space.find({})).length).toBe(4)
+    await echo.close()
+  })
+})
+
+describe('leaving and archiving', () => {
+  it('lets a member leave (archived here) but not the last owner, and reports unknown spaces', async () => {
+    const echo = openTestEcho()
+    const alice = makeActor()
+    const bob = makeActor()
+    const space = await echo.createSpace(alice, 'Club')
+    const refused = await echo.leave(alice, space)
+    expect(!refused.ok && refused.error.code).toBe('not-allowed')
+    space.admit(alice, bob.identity, 'editor')
+    expect((await echo.leave(bob, space)).ok).toBe(true)
+    expect(space.roleOf(bob.identity)).toBeUndefined()
+    expect((await echo.listSpaces(alice.identity)).map((row) => row.archived)).toEqual([1])
+    await echo.archive(space.id, false)
+    expect((await echo.listSpaces(alice.identity)).map((row) => row.archived)).toEqual([0])
+    const missing = await echo.openSpace(bob.identity as string as SpaceId)
+    expect(!missing.ok && missing.error.code).toBe('space-not-found')
     await echo.close()
   })
 })

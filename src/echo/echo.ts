@@ -11,7 +11,7 @@ import { err, ok, systemClock } from '../base'
 import type { KeyPair, PublicKey } from '../halo'
 import { generateKeyPair } from '../halo'
 import { DocumentStore, REPO_SAVE_DELAY_NEVER } from './document-store'
-import { SpaceNotFound } from './errors'
+import { NotAllowed, SpaceNotFound } from './errors'
 import type { DocumentCorrupt, InvalidSpaceFile } from './errors'
 import type { StorageFailed, StorageQuotaExceeded } from './errors'
 import type { SpaceId } from './ids'
@@ -61,7 +61,7 @@ export class Echo {
   readonly #adapter: DexieStorageAdapter
   readonly #indexer: Indexer
   readonly #placement: Placement
-  readonly #open = new Map<SpaceId, Promise<Space>>()
+  readonly #open = new Map<SpaceId, Promise<Result<Space, SpaceNotFound>>>()
 
   constructor(options: EchoOptions = {}) {
     this.db = options.db ?? openEchoDatabase(options.database)
@@ -118,7 +118,7 @@ export class Echo {
       createdAt: this.clock.now(),
     })
     const space = this.#space(id, root)
-    this.#open.set(id, Promise.resolve(space))
+    this.#open.set(id, Promise.resolve(ok(space)))
     return space
   }
 
@@ -161,18 +161,24 @@ export class Echo {
 
   /** Opens a space of this device; its object documents load and the index catches up before it resolves. */
   openSpace(id: SpaceId): Promise<Result<Space, SpaceNotFound>> {
-    const opening = this.#open.get(id)
-    if (opening !== undefined) return opening.then(ok)
-    return getSpace(this.db, id).then(async (row) => {
-      if (row === undefined) return err(new SpaceNotFound(id))
-      const promise = this.documents.find<SpaceDoc>(row.rootUrl as AutomergeUrl).then(async (root) => {
-        const space = this.#space(id, root)
-        await space.load()
-        return space
-      })
-      this.#open.set(id, promise)
-      return ok(await promise)
-    })
+    // Remembered at once, so that two callers share one opening.
+    const opening = this.#open.get(id) ?? this.#opening(id)
+    this.#open.set(id, opening)
+    return opening
+  }
+
+  async #opening(id: SpaceId): Promise<Result<Space, SpaceNotFound>> {
+    const row = await getSpace(this.db, id)
+    try {
+      if (row === undefined) throw new SpaceNotFound(id)
+      const space = this.#space(id, await this.documents.find<SpaceDoc>(row.rootUrl as AutomergeUrl))
+      await space.load()
+      return ok(space)
+    } catch (error) {
+      this.#open.delete(id)
+      // The registry knows the space but its root document is gone: as good as not here.
+      return err(error instanceof SpaceNotFound ? error : new SpaceNotFound(id))
+    }
   }
 
   /** Hides a space on this device (or shows it again); nothing is deleted. */
@@ -180,10 +186,16 @@ export class Echo {
     await updateSpace(this.db, id, { archived: archived ? 1 : 0 })
   }
 
-  /** Leaves a space: a signed self-removal in its log, and the space archived here. */
-  async leave(actor: Actor, space: Space): Promise<void> {
+  /** Leaves a space: a signed self-removal in its log, and the space archived here. The last owner cannot leave. */
+  async leave(actor: Actor, space: Space): Promise<Result<void, NotAllowed>> {
+    const { members } = space.membership.get()
+    const owners = members.filter((member) => member.role === 'owner')
+    if (owners.length === 1 && owners[0]?.key === actor.identity) {
+      return err(new NotAllowed('the last owner cannot leave; make someone else owner first'))
+    }
     space.remove(actor, actor.identity)
     await this.archive(space.id, true)
+    return ok(undefined)
   }
 
   /** The space in one file (all its documents with their history), for `importSpace` here or elsewhere. */

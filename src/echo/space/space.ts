@@ -175,10 +175,14 @@ export class Space {
   async createMany(actor: Actor, drafts: readonly Draft[]): Promise<Result<EchoObject[], NotAllowed | InvalidFields>> {
     const allowed = this.#mayWrite(actor)
     if (!allowed.ok) return allowed
-    const invalid = drafts.find(
-      (draft) => draft.type === 'note' && !checkFields('note', { ...noteProbe, title: draft.title }).ok,
-    )
-    if (invalid !== undefined) return err(new InvalidFields('a note title is not valid'))
+    // Every draft is checked before any text document is made, so a refusal leaves nothing behind.
+    for (const draft of drafts) {
+      const checked =
+        draft.type === 'note'
+          ? checkFields('note', { ...noteProbe, title: draft.title })
+          : checkFields('task', draft.fields)
+      if (!checked.ok) return err(new InvalidFields(checked.error))
+    }
     const texts: DocumentId[] = []
     const objects = drafts.map((draft): ObjectDraft => {
       if (draft.type !== 'note') return draft
