@@ -19,7 +19,7 @@ export const isAttachment = (value: unknown): value is Attachment =>
 
 /** One open socket and its subscriptions. */
 export class Connection {
-  ws: WebSocket
+  readonly ws: WebSocket
   readonly id: string
   readonly ip: string
   readonly bucket: TokenBucket

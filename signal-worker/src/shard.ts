@@ -72,9 +72,9 @@ export class Shard implements DurableObject {
 
   webSocketClose(ws: WebSocket, code: number, reason: string): void {
     this.#drop(ws)
-    // workerd under `wrangler dev` does not answer the client's close frame on a
-    // hibernatable socket (despite web_socket_auto_reply_to_close), and the
-    // client would wait for it. 1005 and 1006 may not be sent, so answer 1000.
+    // Local workerd does not answer a client's close frame on a hibernatable
+    // socket by itself, and the client would wait for the answer until it
+    // times out. 1005 and 1006 may not be sent in a frame, so answer 1000.
     try {
       ws.close(code === 1005 || code === 1006 ? 1000 : code, reason)
     } catch {
@@ -175,31 +175,27 @@ export class Shard implements DurableObject {
    * The token bucket starts full: a shard only hibernates after its sockets
    * have been quiet for longer than a bucket takes to refill.
    */
-  #restore(ws: WebSocket): Connection {
+  #restore(ws: WebSocket): void {
     const attachment: unknown = ws.deserializeAttachment()
-    const known = isAttachment(attachment) ? this.#byId.get(attachment.id) : undefined
-    if (known !== undefined) {
-      // The same socket handed over as a new object: keep its state.
-      this.#bySocket.delete(known.ws)
-      known.ws = ws
-      this.#bySocket.set(ws, known)
-      return known
+    // Every socket gets an attachment when it is accepted; one in another shape would come from an older version.
+    if (!isAttachment(attachment)) {
+      ws.close(1011, 'relay restarted; reconnect')
+      return
     }
-    const ip = isAttachment(attachment) ? attachment.ip : 'unknown'
-    const conn = new Connection(ws, isAttachment(attachment) ? attachment.id : crypto.randomUUID(), ip, this.#bucket())
-    if (isAttachment(attachment)) {
-      for (const [subId, topics, kinds] of attachment.subs) {
-        const sub = conn.subscription(subId, { topics, kinds })
-        conn.subs.set(subId, sub)
-        this.#index.add(sub)
-      }
+    const conn = new Connection(ws, attachment.id, attachment.ip, this.#bucket())
+    for (const [subId, topics, kinds] of attachment.subs) {
+      const sub = conn.subscription(subId, { topics, kinds })
+      conn.subs.set(subId, sub)
+      this.#index.add(sub)
     }
     this.#track(conn)
-    return conn
   }
 
   #connection(ws: WebSocket): Connection {
-    return this.#bySocket.get(ws) ?? this.#restore(ws)
+    const conn = this.#bySocket.get(ws)
+    // The runtime hands each socket to its handlers as the object accepted or restored here.
+    if (conn === undefined) throw new Error('a socket this shard does not know')
+    return conn
   }
 
   #drop(ws: WebSocket): void {
