@@ -123,6 +123,30 @@ describe('limits', () => {
   })
 })
 
+describe('socket attachment', () => {
+  it('refuses subscriptions that would not fit the 16 KiB attachment, and keeps the ones it had', async () => {
+    const roomy = await startRelay({ MAX_TOPICS_PER_SOCKET: '2000' })
+    try {
+      const [socket, sender] = await Promise.all([
+        TestSocket.open(`${roomy.wsBase}/r/big`),
+        TestSocket.open(`${roomy.wsBase}/r/big`),
+      ])
+      const kept = subId()
+      await socket.subscribe(kept, ['small'])
+      const longTopics = (prefix: string): string[] =>
+        Array.from({ length: 250 }, (_, i) => `${prefix}${String(i).padStart(3, '0')}`.padEnd(64, 'x'))
+      socket.send(['REQ', subId(), { '#x': longTopics('a') }])
+      expect(await socket.next()).toEqual(['NOTICE', expect.stringMatching(/^limit: subscriptions too large to keep/)])
+      const event = nostrEvent('small')
+      await sender.publish(event)
+      expect(await socket.next()).toEqual(['EVENT', kept, event])
+      await Promise.all([socket.close(), sender.close()])
+    } finally {
+      await roomy.dispose()
+    }
+  })
+})
+
 describe('origins', () => {
   const url = (): string => `${relay.httpBase}/r/origins`
 
