@@ -19,5 +19,10 @@ export type {
   MeshSettingsProblem,
 } from './mesh-config'
 export { PresenceTracker } from './presence'
-export { DEFAULT_HEARTBEAT_MS, DEFAULT_PRESENCE_TIMEOUT_MS, joinSwarm } from './swarm'
-export type { Swarm, SwarmChannel, SwarmOptions } from './swarm'
+export {
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_HIDDEN_PRESENCE_TIMEOUT_MS,
+  DEFAULT_PRESENCE_TIMEOUT_MS,
+  joinSwarm,
+} from './swarm'
+export type { Swarm, SwarmChannel, SwarmOptions, Visibility } from './swarm'

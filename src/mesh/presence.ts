@@ -1,16 +1,22 @@
 import { Cell, type Clock, type Observable } from '../base'
 
+interface Heard {
+  readonly at: number
+  readonly timeoutMs: number
+}
+
 /**
  * Who is present in a swarm, judged by heartbeats. Trystero notices a page
  * that closed without leaving only when its connection times out (10-12 s);
- * a peer whose heartbeats stop for `timeoutMs` is dropped here instead, and
- * comes back as soon as it is heard again. Pure: time comes from `clock`, and
- * `sweep` is called by whoever owns the timer.
+ * a peer that falls silent for its timeout is dropped here instead, and comes
+ * back as soon as it is heard again. Each peer may say how long to wait for
+ * it (a hidden tab, whose timers the browser slows down, asks for longer).
+ * Pure: time comes from `clock`, and `sweep` is called by whoever owns the timer.
  */
 export class PresenceTracker {
   readonly #clock: Clock
   readonly #timeoutMs: number
-  readonly #lastHeard = new Map<string, number>()
+  readonly #heard = new Map<string, Heard>()
   readonly #peers = new Cell<ReadonlySet<string>>(new Set())
 
   constructor(options: { readonly clock: Clock; readonly timeoutMs: number }) {
@@ -23,25 +29,28 @@ export class PresenceTracker {
     return this.#peers
   }
 
-  /** A peer joined or sent anything: it is present from now until it falls silent. */
-  heard(peerId: string): void {
-    const isNew = !this.#lastHeard.has(peerId)
-    this.#lastHeard.set(peerId, this.#clock.now())
-    if (isNew) this.#publish()
+  /**
+   * A peer joined or sent anything: it is present until it falls silent for
+   * `timeoutMs`, or, when that is not given, for the timeout it last asked for.
+   */
+  heard(peerId: string, timeoutMs?: number): void {
+    const previous = this.#heard.get(peerId)
+    this.#heard.set(peerId, { at: this.#clock.now(), timeoutMs: timeoutMs ?? previous?.timeoutMs ?? this.#timeoutMs })
+    if (previous === undefined) this.#publish()
   }
 
   /** A peer said goodbye or its connection closed. */
   left(peerId: string): void {
-    if (this.#lastHeard.delete(peerId)) this.#publish()
+    if (this.#heard.delete(peerId)) this.#publish()
   }
 
-  /** Drops every peer not heard from within the timeout. */
+  /** Drops every peer not heard from within its timeout. */
   sweep(): void {
     const now = this.#clock.now()
     let changed = false
-    for (const [peerId, at] of this.#lastHeard) {
-      if (now - at > this.#timeoutMs) {
-        this.#lastHeard.delete(peerId)
+    for (const [peerId, { at, timeoutMs }] of this.#heard) {
+      if (now - at > timeoutMs) {
+        this.#heard.delete(peerId)
         changed = true
       }
     }
@@ -49,12 +58,12 @@ export class PresenceTracker {
   }
 
   clear(): void {
-    if (this.#lastHeard.size === 0) return
-    this.#lastHeard.clear()
+    if (this.#heard.size === 0) return
+    this.#heard.clear()
     this.#publish()
   }
 
   #publish(): void {
-    this.#peers.set(new Set(this.#lastHeard.keys()))
+    this.#peers.set(new Set(this.#heard.keys()))
   }
 }

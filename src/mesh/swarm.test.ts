@@ -2,7 +2,7 @@ import type { joinRoom, JoinRoomConfig, MessageActionConfig, Room } from 'tryste
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../base'
 import { defaultMeshSettings } from './mesh-config'
-import { joinSwarm, type Swarm } from './swarm'
+import { joinSwarm, type Swarm, type Visibility } from './swarm'
 
 /** Rooms that reach each other in memory, enough of Trystero's `Room` for `joinSwarm`. */
 class FakeNetwork {
@@ -74,11 +74,31 @@ class FakeRoom {
   }
 }
 
+/** A page's visibility that the test flips. */
+class FakeVisibility implements Visibility {
+  hidden = false
+  readonly #listeners = new Set<() => void>()
+
+  isHidden(): boolean {
+    return this.hidden
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  set(hidden: boolean): void {
+    this.hidden = hidden
+    for (const listener of this.#listeners) listener()
+  }
+}
+
 const setup = () => {
   const network = new FakeNetwork()
   const clock = new ManualClock()
   const ticks = new Map<Swarm, () => void>()
-  const join = (): Swarm => {
+  const join = (visibility = new FakeVisibility()): Swarm => {
     let tick = (): void => undefined
     const swarm = joinSwarm(
       defaultMeshSettings({}),
@@ -88,6 +108,8 @@ const setup = () => {
         join: network.join,
         heartbeatMs: 1_000,
         presenceTimeoutMs: 3_500,
+        hiddenPresenceTimeoutMs: 75_000,
+        visibility,
         every: (_ms, run) => {
           tick = run
           return () => {
@@ -159,5 +181,24 @@ describe('joinSwarm', () => {
     await b.leave()
     expect(peersOf(a)).toEqual([])
     expect(peersOf(b)).toEqual([])
+  })
+
+  it('waits longer for a peer whose page is hidden, and goes back to a short wait as soon as it is visible', async () => {
+    const { join, beat } = setup()
+    const bobsPage = new FakeVisibility()
+    const [alice, bob] = [join(), join(bobsPage)]
+    await Promise.resolve()
+    bobsPage.set(true)
+    beat([alice, bob])
+    // Bob's timers now run about once a minute: only Alice's keep beating.
+    for (let i = 0; i < 60; i++) beat([alice])
+    expect(peersOf(alice)).toEqual(['peer-1'])
+    beat([alice, bob])
+    bobsPage.set(false)
+    for (let i = 0; i < 3; i++) beat([alice])
+    expect(peersOf(alice)).toEqual(['peer-1'])
+    beat([alice])
+    expect(peersOf(alice)).toEqual([])
+    expect(peersOf(bob)).toEqual(['peer-0'])
   })
 })

@@ -25,6 +25,10 @@ export interface SwarmOptions {
   readonly heartbeatMs?: number
   /** Silence after which a peer counts as gone; a few heartbeats, so one late beat is not a departure. */
   readonly presenceTimeoutMs?: number
+  /** The same for a peer whose page is hidden: browsers may then run its timers only once a minute. */
+  readonly hiddenPresenceTimeoutMs?: number
+  /** Whether this page is hidden, and a way to hear when that changes; the document's by default. */
+  readonly visibility?: Visibility
   readonly clock?: Clock
   /** Runs `tick` every `ms` until the returned function is called. */
   readonly every?: (ms: number, tick: () => void) => () => void
@@ -32,8 +36,28 @@ export interface SwarmOptions {
   readonly join?: typeof joinRoom
 }
 
+/** Whether the page is hidden, and a way to hear when that changes. */
+export interface Visibility {
+  isHidden(): boolean
+  subscribe(listener: () => void): () => void
+}
+
 export const DEFAULT_HEARTBEAT_MS = 1_000
 export const DEFAULT_PRESENCE_TIMEOUT_MS = 3_500
+export const DEFAULT_HIDDEN_PRESENCE_TIMEOUT_MS = 75_000
+
+const documentVisibility: Visibility = {
+  isHidden: () => typeof document !== 'undefined' && document.visibilityState === 'hidden',
+  subscribe: (listener) => {
+    if (typeof document === 'undefined') return () => undefined
+    document.addEventListener('visibilitychange', listener)
+    return () => {
+      document.removeEventListener('visibilitychange', listener)
+    }
+  },
+}
+
+type Beat = 'here' | 'hidden'
 /** Trystero reserves names starting with `@_`; ours start with `cp.` so they cannot collide with it. */
 const PRESENCE_CHANNEL = 'cp.presence'
 
@@ -54,10 +78,11 @@ export const joinSwarm = (
   options: SwarmOptions = {},
 ): Swarm => {
   const trystero: Room = (options.join ?? joinRoom)(buildRoomConfig(settings, room), room.roomId)
-  const presence = new PresenceTracker({
-    clock: options.clock ?? systemClock,
-    timeoutMs: options.presenceTimeoutMs ?? DEFAULT_PRESENCE_TIMEOUT_MS,
-  })
+  const timeouts: Record<Beat, number> = {
+    here: options.presenceTimeoutMs ?? DEFAULT_PRESENCE_TIMEOUT_MS,
+    hidden: options.hiddenPresenceTimeoutMs ?? DEFAULT_HIDDEN_PRESENCE_TIMEOUT_MS,
+  }
+  const presence = new PresenceTracker({ clock: options.clock ?? systemClock, timeoutMs: timeouts.here })
   trystero.onPeerJoin = (peerId) => {
     presence.heard(peerId)
   }
@@ -91,11 +116,24 @@ export const joinSwarm = (
     return made
   }
 
+  const visibility = options.visibility ?? documentVisibility
   const heartbeat = channel<string>(PRESENCE_CHANNEL)
-  const stopBeating = (options.every ?? intervalTimer)(options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, () => {
+  heartbeat.subscribe((beat, peerId) => {
+    presence.heard(peerId, beat === 'hidden' ? timeouts.hidden : timeouts.here)
+  })
+  const beat = (): void => {
+    const message: Beat = visibility.isHidden() ? 'hidden' : 'here'
     // A peer that vanishes while this is in flight rejects it; noticing such peers is the point of the beat.
-    heartbeat.send('here').catch(() => undefined)
+    heartbeat.send(message).catch(() => undefined)
+  }
+  const stopBeating = (options.every ?? intervalTimer)(options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, () => {
+    beat()
     presence.sweep()
+  })
+  // A page coming back tells the others at once, so they stop waiting long for it. A page going hidden
+  // says so with its next beat: a closing page turns hidden too, and must not ask to be waited for.
+  const stopWatching = visibility.subscribe(() => {
+    if (!visibility.isHidden()) beat()
   })
 
   return {
@@ -104,6 +142,7 @@ export const joinSwarm = (
     channel,
     leave: async () => {
       stopBeating()
+      stopWatching()
       presence.clear()
       // Trystero rejects when a peer is already gone; the room is left either way.
       await trystero.leave().catch(() => undefined)
