@@ -18,7 +18,10 @@ const owners = {
   '@trystero-p2p': '^src/mesh/',
   dexie: '^src/(halo|echo)/storage/',
   'solid-js': '^src/ui/',
-  '@automerge': '^src/(echo|mesh)/',
+  // main.tsx only names the URL of the Automerge wasm, which the client loads through echo.
+  '@automerge': '^src/((echo|mesh)/|main\\.tsx$)',
+  // CodeMirror is the editor (ui); echo binds Automerge text to it.
+  '@codemirror': '^src/(ui|echo)/',
   '@noble': '^src/halo/',
   '@scure': '^src/halo/',
   'workbox-window': '^src/client/',

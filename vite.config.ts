@@ -27,6 +27,11 @@ export default defineConfig({
   define: {
     __APP_VERSION__: JSON.stringify(`${pkg.version}+${build}`),
   },
+  resolve: {
+    // Libraries that import Automerge's full entry (automerge-codemirror) get the slim one the app
+    // initializes with its separately served wasm, instead of a second, inlined copy.
+    alias: [{ find: /^@automerge\/automerge$/, replacement: '@automerge/automerge/slim' }],
+  },
   build: {
     target: 'es2023',
     sourcemap: true,

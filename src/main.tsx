@@ -1,9 +1,16 @@
+import automergeWasmUrl from '@automerge/automerge/automerge.wasm?url'
 import { createClient } from './client'
 import { mountApp } from './ui'
 
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root element')
 
-const client = createClient({ serviceWorkerUrl: import.meta.env.PROD ? '/sw.js' : undefined })
+const client = createClient({
+  serviceWorkerUrl: import.meta.env.PROD ? '/sw.js' : undefined,
+  automergeWasmUrl,
+})
 mountApp(root, client)
 void client.start()
+
+// The last edits reach IndexedDB before the page goes away (tab closed, app switched on a phone).
+addEventListener('pagehide', () => void client.spaces.flush())

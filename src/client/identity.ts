@@ -41,6 +41,8 @@ export class IdentityService implements IdentityApi {
   readonly #tabs = openTabChannel('identity', isChange)
   #current: HaloIdentity | undefined
   #stopWatching: (() => void) | undefined
+  #settingUp = false
+  #onReady: ((identity: HaloIdentity, setUpHere: boolean) => Promise<void>) | undefined
 
   constructor(store: IdentityStore) {
     this.#store = store
@@ -52,7 +54,17 @@ export class IdentityService implements IdentityApi {
 
   /** Reads what this browser holds; call once at start. */
   async load(): Promise<void> {
-    this.#follow(await this.#store.load())
+    // The store publishes what it read; the subscription in the constructor follows it.
+    await this.#store.load()
+  }
+
+  /**
+   * Runs `hook` whenever an identity opens, and before a first run, restore or
+   * import in this tab is announced to the other tabs; `setUpHere` tells those
+   * apart from an identity that was already on this device.
+   */
+  onReady(hook: (identity: HaloIdentity, setUpHere: boolean) => Promise<void>): void {
+    this.#onReady = hook
   }
 
   /** The identity that is open, for the layers that sign with it. */
@@ -61,9 +73,8 @@ export class IdentityService implements IdentityApi {
   }
 
   async create(profile: Profile, deviceName: string): Promise<void> {
-    const result = await this.#store.create({ profile, deviceName })
+    const result = await this.#setUp(() => this.#store.create({ profile, deviceName }))
     if (!result.ok) throw result.error
-    this.#announce()
   }
 
   async updateProfile(profile: Profile): Promise<void> {
@@ -81,10 +92,9 @@ export class IdentityService implements IdentityApi {
     deviceName: string,
     profile?: Profile,
   ): Promise<Result<void, IdentityProblem>> {
-    const result = await this.#store.restoreFromPhrase(phrase, profile ? { deviceName, profile } : { deviceName })
-    if (!result.ok) return err(problem(result.error))
-    this.#announce()
-    return ok(undefined)
+    const input = profile ? { deviceName, profile } : { deviceName }
+    const result = await this.#setUp(() => this.#store.restoreFromPhrase(phrase, input))
+    return result.ok ? ok(undefined) : err(problem(result.error))
   }
 
   async exportFile(password: string): Promise<Result<Blob, IdentityProblem>> {
@@ -100,10 +110,9 @@ export class IdentityService implements IdentityApi {
     profile?: Profile,
   ): Promise<Result<void, IdentityProblem>> {
     const input = profile ? { deviceName, profile } : { deviceName }
-    const result = await this.#store.importFile(await file.text(), password, input)
-    if (!result.ok) return err(problem(result.error))
-    this.#announce()
-    return ok(undefined)
+    const text = await file.text()
+    const result = await this.#setUp(() => this.#store.importFile(text, password, input))
+    return result.ok ? ok(undefined) : err(problem(result.error))
   }
 
   async renameDevice(deviceKey: string, name: string): Promise<void> {
@@ -117,6 +126,19 @@ export class IdentityService implements IdentityApi {
     if (!result.ok) return err(problem(result.error))
     this.#announce()
     return ok(undefined)
+  }
+
+  /** Sets an identity up in this tab; the ready hook finishes before other tabs hear of it. */
+  async #setUp<T, E>(write: () => Promise<Result<T, E>>): Promise<Result<T, E>> {
+    this.#settingUp = true
+    try {
+      const result = await write()
+      if (result.ok && this.#current) await this.#onReady?.(this.#current, true)
+      if (result.ok) this.#announce()
+      return result
+    } finally {
+      this.#settingUp = false
+    }
   }
 
   #ready(): HaloIdentity {
@@ -157,6 +179,7 @@ export class IdentityService implements IdentityApi {
         }
         publish()
         this.#stopWatching = identity.credentials.subscribe(publish)
+        if (!this.#settingUp) void this.#onReady?.(identity, false)
         return
       }
     }

@@ -12,4 +12,15 @@ export type {
   Profile,
 } from './identity-api'
 export type { MeshSettingsApi } from './mesh-settings'
+export type {
+  LiveList,
+  NoteEditor,
+  NoteView,
+  SpaceProblem,
+  SpaceSession,
+  SpaceSummary,
+  SpacesApi,
+  StorageState,
+  TaskView,
+} from './spaces-api'
 export type { MeshSettings, MeshSettingsProblem } from '../mesh'

@@ -6,15 +6,20 @@ import { IdentityPanel } from './identity/IdentityPanel'
 import { Onboarding } from './identity/Onboarding'
 import { RecoveryOffer } from './identity/RecoveryOffer'
 import { createObserved } from './reactive'
-import { createRoute } from './router'
+import { createRoute, type Route } from './router'
 import { SettingsView } from './settings/SettingsView'
 import { AppFooter } from './shell/AppFooter'
 import { AppHeader } from './shell/AppHeader'
 import { UpdateBanner } from './shell/UpdateBanner'
+import { SpaceList } from './spaces/SpaceList'
 import { SpacesIntro } from './spaces/SpacesIntro'
+import { SpaceView } from './spaces/SpaceView'
+import { StorageBanner } from './spaces/StorageBanner'
 
 const when = <K extends IdentityState['kind']>(state: IdentityState, kind: K) =>
   state.kind === kind ? (state as Extract<IdentityState, { kind: K }>) : undefined
+
+const spaceRoute = (route: Route) => (route.view === 'space' ? route : undefined)
 
 export const App: Component = () => {
   const identity = createObserved(useClient().identity.state)
@@ -28,6 +33,7 @@ export const App: Component = () => {
       </a>
       <AppHeader route={route} />
       <UpdateBanner />
+      <StorageBanner />
       <main id="main" class="main" tabindex="-1">
         <Switch>
           <Match when={route().view === 'settings'}>
@@ -56,10 +62,15 @@ export const App: Component = () => {
           </Match>
           <Match when={when(identity(), 'ready')}>
             {(ready) => (
-              <>
-                <IdentityPanel identity={ready().identity} />
-                <SpacesIntro />
-              </>
+              <Switch>
+                <Match when={spaceRoute(route())}>
+                  {(space) => <SpaceView spaceId={space().spaceId} noteId={space().noteId} />}
+                </Match>
+                <Match when={true}>
+                  <IdentityPanel identity={ready().identity} />
+                  <SpaceList />
+                </Match>
+              </Switch>
             )}
           </Match>
         </Switch>

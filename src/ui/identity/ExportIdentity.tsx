@@ -1,6 +1,7 @@
 import { createSignal, Show, type Component } from 'solid-js'
 import { useClient } from '../client-context'
 import { createAction } from '../action'
+import { saveFile } from '../download'
 import { FormError } from '../FormError'
 
 const MIN_PASSWORD_LENGTH = 8
@@ -18,11 +19,7 @@ export const ExportIdentity: Component = () => {
     if (password() !== repeat()) return { ok: false, error: { message: 'The two passwords differ.' } }
     const result = await identity.exportFile(password())
     if (!result.ok) return result
-    const link = document.createElement('a')
-    link.href = URL.createObjectURL(result.value)
-    link.download = 'commonplace-identity.json'
-    link.click()
-    URL.revokeObjectURL(link.href)
+    saveFile({ fileName: 'commonplace-identity.json', blob: result.value })
     setPassword('')
     setRepeat('')
     setSaved(true)

@@ -1,5 +1,6 @@
 import type { Component } from 'solid-js'
 
+/** Before there is an identity: what spaces are, so the first screen says what the app is for. */
 export const SpacesIntro: Component = () => (
   <section class="region" aria-labelledby="spaces-heading">
     <h2 id="spaces-heading">Spaces</h2>

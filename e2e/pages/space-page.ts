@@ -1,0 +1,51 @@
+import type { Locator, Page } from '@playwright/test'
+
+/** A space as a person works in it: notes, tasks, search. */
+export class SpacePage {
+  readonly page: Page
+  readonly name: Locator
+  readonly search: Locator
+  readonly notes: Locator
+  readonly tasks: Locator
+  readonly noteText: Locator
+  readonly noteTitle: Locator
+
+  constructor(page: Page) {
+    this.page = page
+    this.name = page.getByTestId('space-name')
+    this.search = page.getByLabel('Search notes and tasks')
+    this.notes = page.getByRole('list', { name: 'Notes' })
+    this.tasks = page.getByRole('list', { name: 'Tasks' })
+    this.noteText = page.getByRole('textbox', { name: 'Note text' })
+    this.noteTitle = page.getByLabel('Title', { exact: true })
+  }
+
+  /** From the home screen: makes a space and opens it. */
+  async createSpace(name: string): Promise<void> {
+    await this.page.getByPlaceholder('Name of a new space').fill(name)
+    await this.page.getByRole('button', { name: 'Create space' }).click()
+    await this.name.filter({ hasText: name }).waitFor()
+  }
+
+  async createNote(title: string, text: string): Promise<void> {
+    await this.page.getByPlaceholder('Title of a new note').fill(title)
+    await this.page.getByRole('button', { name: 'New note' }).click()
+    await this.noteText.click()
+    await this.page.keyboard.type(text)
+  }
+
+  async backToNotes(): Promise<void> {
+    await this.page.getByRole('link', { name: '← All notes' }).click()
+    await this.notes.waitFor()
+  }
+
+  async addTask(title: string): Promise<void> {
+    await this.page.getByPlaceholder('Add a task').fill(title)
+    await this.page.getByRole('button', { name: 'Add task' }).click()
+    await this.tasks.getByText(title, { exact: true }).waitFor()
+  }
+
+  taskTitles(): Promise<string[]> {
+    return this.tasks.locator('.task-title span').allTextContents()
+  }
+}

@@ -1,0 +1,214 @@
+import { Cell, err, ok, type Result } from '../base'
+import {
+  noteEditorBinding,
+  orderBetween,
+  parseObjectId,
+  type Actor,
+  type EchoObject,
+  type LiveQuery,
+  type ObjectId,
+  type Space,
+} from '../echo'
+import type { LiveList, NoteEditor, NoteView, SpaceProblem, SpaceSession, TaskView } from './spaces-api'
+
+export const problemOf = (error: { code: string; message: string }): SpaceProblem => ({
+  code: error.code,
+  message: error.message,
+})
+
+const noSuchObject = (id: string): SpaceProblem => ({ code: 'object-not-found', message: `No object ${id} here.` })
+
+const noteView = (object: EchoObject): NoteView | undefined =>
+  object.type === 'note' ? { id: object.id, title: object.fields.title, updatedAt: object.updatedAt } : undefined
+
+const taskView = (object: EchoObject): TaskView | undefined =>
+  object.type === 'task'
+    ? {
+        id: object.id,
+        title: object.fields.title,
+        done: object.fields.done,
+        due: object.fields.due,
+        updatedAt: object.updatedAt,
+      }
+    : undefined
+
+/** A live query whose objects are mapped to views; objects of another type are left out. */
+const liveList = <T>(query: LiveQuery, view: (object: EchoObject) => T | undefined): LiveList<T> => {
+  const map = (): readonly T[] | undefined => {
+    const state = query.get()
+    if (state.status !== 'ready') return undefined
+    return state.objects.flatMap((object) => {
+      const mapped = view(object)
+      return mapped === undefined ? [] : [mapped]
+    })
+  }
+  const list = new Cell(map())
+  const stop = query.subscribe(() => {
+    list.set(map())
+  })
+  return {
+    get: () => list.get(),
+    subscribe: (listener) => list.subscribe(listener),
+    close: () => {
+      stop()
+      query.close()
+    },
+  }
+}
+
+const done = (result: Result<unknown, { code: string; message: string }>): Result<void, SpaceProblem> =>
+  result.ok ? ok(undefined) : err(problemOf(result.error))
+
+/** One open space, acting as the device's identity. */
+export class OpenSpace implements SpaceSession {
+  readonly id: string
+  readonly name: Cell<string>
+  readonly personal: boolean
+  readonly #space: Space
+  readonly #actor: Actor
+  readonly #exportSpace: (space: Space) => Promise<string>
+  readonly #onRootChange = () => {
+    this.name.set(this.#space.name)
+  }
+
+  constructor(space: Space, actor: Actor, exportSpace: (space: Space) => Promise<string>) {
+    this.#space = space
+    this.#actor = actor
+    this.#exportSpace = exportSpace
+    this.id = space.id
+    this.personal = space.personal
+    this.name = new Cell(space.name)
+    // A rename, here, in another tab or by a peer, changes the space's root document.
+    space.root.on('change', this.#onRootChange)
+  }
+
+  get canWrite(): boolean {
+    const role = this.#space.roleOf(this.#actor.identity)
+    return role === 'owner' || role === 'admin' || role === 'editor'
+  }
+
+  rename(name: string): Result<void, SpaceProblem> {
+    const trimmed = name.trim()
+    if (trimmed === '') return err({ code: 'invalid-name', message: 'A space needs a name.' })
+    return done(this.#space.rename(this.#actor, trimmed))
+  }
+
+  notes(search: string): LiveList<NoteView> {
+    const text = search.trim()
+    return liveList(
+      this.#space.query({ type: 'note', sort: { by: 'updatedAt', direction: 'desc' }, ...(text ? { text } : {}) }),
+      noteView,
+    )
+  }
+
+  tasks(search: string): LiveList<TaskView> {
+    const text = search.trim()
+    return liveList(this.#space.query({ type: 'task', sort: { by: 'order' }, ...(text ? { text } : {}) }), taskView)
+  }
+
+  async createNote(title: string): Promise<Result<string, SpaceProblem>> {
+    const created = await this.#space.createNote(this.#actor, title.trim())
+    return created.ok ? ok(created.value.id) : err(problemOf(created.error))
+  }
+
+  async renameNote(id: string, title: string): Promise<Result<void, SpaceProblem>> {
+    const objectId = parseObjectId(id)
+    if (!objectId) return err(noSuchObject(id))
+    return done(await this.#space.update(this.#actor, objectId, 'note', { title }))
+  }
+
+  async noteEditor(id: string): Promise<Result<NoteEditor, SpaceProblem>> {
+    const objectId = parseObjectId(id)
+    if (!objectId) return err(noSuchObject(id))
+    const text = await this.#space.noteText(objectId)
+    if (!text.ok) return err(problemOf(text.error))
+    return ok(noteEditorBinding(text.value))
+  }
+
+  async createTask(title: string, due?: string): Promise<Result<string, SpaceProblem>> {
+    const last = await this.#lastTaskOrder()
+    const created = await this.#space.create(this.#actor, 'task', {
+      title: title.trim(),
+      done: false,
+      order: orderBetween(last, undefined),
+      ...(due ? { due } : {}),
+    })
+    return created.ok ? ok(created.value.id) : err(problemOf(created.error))
+  }
+
+  async updateTask(
+    id: string,
+    patch: { title?: string; done?: boolean; due?: string | null },
+  ): Promise<Result<void, SpaceProblem>> {
+    const objectId = parseObjectId(id)
+    if (!objectId) return err(noSuchObject(id))
+    return done(
+      await this.#space.update(this.#actor, objectId, 'task', {
+        ...(patch.title === undefined ? {} : { title: patch.title.trim() }),
+        ...(patch.done === undefined ? {} : { done: patch.done }),
+        ...(patch.due === undefined ? {} : { due: patch.due ?? undefined }),
+      }),
+    )
+  }
+
+  async moveTask(
+    id: string,
+    after: string | undefined,
+    before: string | undefined,
+  ): Promise<Result<void, SpaceProblem>> {
+    const objectId = parseObjectId(id)
+    if (!objectId) return err(noSuchObject(id))
+    const orderOf = async (neighbour: string | undefined): Promise<string | undefined> => {
+      const neighbourId = neighbour === undefined ? undefined : parseObjectId(neighbour)
+      if (!neighbourId) return undefined
+      const object = await this.#space.get(neighbourId)
+      return object?.type === 'task' ? object.fields.order : undefined
+    }
+    const order = orderBetween(await orderOf(after), await orderOf(before))
+    return done(await this.#space.update(this.#actor, objectId, 'task', { order }))
+  }
+
+  async remove(id: string): Promise<Result<void, SpaceProblem>> {
+    const objectId = parseObjectId(id)
+    if (!objectId) return err(noSuchObject(id))
+    return done(await this.#space.delete(this.#actor, objectId))
+  }
+
+  async restore(id: string): Promise<Result<void, SpaceProblem>> {
+    const objectId = parseObjectId(id)
+    if (!objectId) return err(noSuchObject(id))
+    return done(await this.#space.restore(this.#actor, objectId))
+  }
+
+  async exportFile(): Promise<{ readonly fileName: string; readonly blob: Blob }> {
+    const file = await this.#exportSpace(this.#space)
+    const slug =
+      this.#space.name
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}]+/gu, '-')
+        .replace(/^-+|-+$/g, '') || 'space'
+    return { fileName: `${slug}.commonplace.json`, blob: new Blob([file], { type: 'application/json' }) }
+  }
+
+  async noteMarkdown(id: string): Promise<Result<{ readonly fileName: string; readonly blob: Blob }, SpaceProblem>> {
+    const objectId: ObjectId | undefined = parseObjectId(id)
+    if (!objectId) return err(noSuchObject(id))
+    const file = await this.#space.noteMarkdown(objectId)
+    if (!file.ok) return err(problemOf(file.error))
+    return ok({ fileName: file.value.fileName, blob: new Blob([file.value.markdown], { type: 'text/markdown' }) })
+  }
+
+  close(): void {
+    this.#space.root.off('change', this.#onRootChange)
+  }
+
+  async #lastTaskOrder(): Promise<string | undefined> {
+    const [last] = await this.#space.find({
+      type: 'task',
+      sort: { by: 'order', direction: 'desc' },
+      limit: 1,
+      deleted: 'include',
+    })
+    return last?.type === 'task' ? last.fields.order : undefined
+  }
+}

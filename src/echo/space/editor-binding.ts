@@ -1,0 +1,21 @@
+/**
+ * Binds a note's text document to a CodeMirror editor with the established
+ * automerge-codemirror plugin: local edits become Automerge splices, remote
+ * changes (other tabs, peers) become editor changes. It lives here because it
+ * is the one place that touches both the Automerge handle and its text path.
+ */
+import { automergeSyncPlugin } from '@automerge/automerge-codemirror'
+import type { Extension } from '@codemirror/state'
+import type { NoteText } from './text'
+import { textOf } from './text'
+
+export interface EditorBinding {
+  /** The text as it is now: the editor must start from exactly this. */
+  readonly initialText: string
+  readonly binding: Extension
+}
+
+export const noteEditorBinding = (note: NoteText): EditorBinding => ({
+  initialText: textOf(note.handle),
+  binding: automergeSyncPlugin({ handle: note.handle, path: [...note.path] }),
+})

@@ -1,0 +1,94 @@
+import { createResource, createSignal, Show, type Component } from 'solid-js'
+import type { SpaceSession } from '../../client'
+import { createAction } from '../action'
+import { saveFile } from '../download'
+import { FormError } from '../FormError'
+import { createLiveList } from '../live'
+import { hrefOf, navigate } from '../router'
+import { TextEditor } from './TextEditor'
+
+/** One note: its title, its collaborative text, Markdown export and delete. */
+export const NoteEditorPanel: Component<{ space: SpaceSession; noteId: string }> = (props) => {
+  const [editor] = createResource(
+    () => props.noteId,
+    (id) => props.space.noteEditor(id),
+  )
+  const notes = createLiveList(() => props.space.notes(''))
+  const note = () => notes()?.find((candidate) => candidate.id === props.noteId)
+  const [title, setTitle] = createSignal<string>()
+  const saveTitle = createAction(async () => {
+    const next = title()
+    if (next === undefined || next === note()?.title) return undefined
+    return props.space.renameNote(props.noteId, next)
+  })
+  const exportMarkdown = createAction(async () => {
+    const file = await props.space.noteMarkdown(props.noteId)
+    if (file.ok) saveFile(file.value)
+    return file
+  })
+  const remove = createAction(async () => {
+    const removed = await props.space.remove(props.noteId)
+    if (removed.ok) navigate({ view: 'space', spaceId: props.space.id })
+    return removed
+  })
+  return (
+    <section class="region note-editor" aria-label="Note">
+      <a href={hrefOf({ view: 'space', spaceId: props.space.id })} class="back">
+        ← All notes
+      </a>
+      <Show when={editor()} fallback={<p role="status">Opening the note…</p>}>
+        {(opened) => (
+          <Show
+            when={opened().ok ? opened() : undefined}
+            fallback={<p role="alert">This note cannot be opened: it was deleted or is not on this device.</p>}
+          >
+            {(ready) => {
+              const value = ready()
+              return (
+                <Show when={value.ok ? value.value : undefined}>
+                  {(binding) => (
+                    <>
+                      <label class="field">
+                        <span>Title</span>
+                        <input
+                          class="note-title"
+                          maxLength={1000}
+                          readOnly={!props.space.canWrite}
+                          value={title() ?? note()?.title ?? ''}
+                          onInput={(event) => {
+                            setTitle(event.currentTarget.value)
+                          }}
+                          onBlur={() => void saveTitle.run()}
+                          onKeyDown={(event) => {
+                            if (event.key === 'Enter') void saveTitle.run()
+                          }}
+                        />
+                      </label>
+                      <TextEditor initialText={binding().initialText} binding={binding().binding} label="Note text" />
+                    </>
+                  )}
+                </Show>
+              )
+            }}
+          </Show>
+        )}
+      </Show>
+      <FormError message={saveTitle.error() ?? exportMarkdown.error() ?? remove.error()} />
+      <div class="actions">
+        <button
+          type="button"
+          class="button small"
+          disabled={exportMarkdown.busy()}
+          onClick={() => void exportMarkdown.run()}
+        >
+          Export as Markdown
+        </button>
+        <Show when={props.space.canWrite}>
+          <button type="button" class="button small danger" disabled={remove.busy()} onClick={() => void remove.run()}>
+            Delete note
+          </button>
+        </Show>
+      </div>
+    </section>
+  )
+}

@@ -1,0 +1,71 @@
+import { createSignal, For, Show, type Component } from 'solid-js'
+import type { SpaceSession } from '../../client'
+import { createAction } from '../action'
+import { FormError } from '../FormError'
+import { createLiveList } from '../live'
+import { hrefOf, navigate } from '../router'
+
+const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+
+export const NotesPanel: Component<{ space: SpaceSession; search: string }> = (props) => {
+  const notes = createLiveList(() => props.space.notes(props.search))
+  const [title, setTitle] = createSignal('')
+  const create = createAction(async () => {
+    const created = await props.space.createNote(title().trim() || 'Untitled note')
+    if (!created.ok) return created
+    setTitle('')
+    navigate({ view: 'space', spaceId: props.space.id, noteId: created.value })
+    return undefined
+  })
+  return (
+    <section class="region" aria-labelledby="notes-heading">
+      <h3 id="notes-heading">Notes</h3>
+      <Show when={props.space.canWrite}>
+        <form
+          class="inline-form"
+          onSubmit={(event) => {
+            event.preventDefault()
+            void create.run()
+          }}
+        >
+          <label>
+            <span class="visually-hidden">Title of the new note</span>
+            <input
+              placeholder="Title of a new note"
+              maxLength={1000}
+              value={title()}
+              onInput={(event) => {
+                setTitle(event.currentTarget.value)
+              }}
+            />
+          </label>
+          <button type="submit" class="button primary" disabled={create.busy()}>
+            New note
+          </button>
+        </form>
+        <FormError message={create.error()} />
+      </Show>
+      <Show when={notes()} fallback={<p role="status">Loading notes…</p>}>
+        {(list) => (
+          <Show
+            when={list().length > 0}
+            fallback={<p>{props.search.trim() ? 'No note matches your search.' : 'No notes yet.'}</p>}
+          >
+            <ul class="note-list" aria-label="Notes">
+              <For each={list()}>
+                {(note) => (
+                  <li>
+                    <a href={hrefOf({ view: 'space', spaceId: props.space.id, noteId: note.id })}>
+                      {note.title || 'Untitled note'}
+                    </a>
+                    <small>{when.format(note.updatedAt)}</small>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </Show>
+        )}
+      </Show>
+    </section>
+  )
+}

@@ -1,0 +1,101 @@
+import { createSignal, Show, untrack, type Component } from 'solid-js'
+import type { SpaceSession } from '../../client'
+import { useClient } from '../client-context'
+import { createAction } from '../action'
+import { saveFile } from '../download'
+import { FormError } from '../FormError'
+import { createObserved } from '../reactive'
+import { hrefOf, navigate } from '../router'
+
+export const SpaceHeader: Component<{ space: SpaceSession }> = (props) => {
+  const spaces = useClient().spaces
+  // One header per opened space: the session does not change under it.
+  const space = untrack(() => props.space)
+  const name = createObserved(space.name)
+  const [renaming, setRenaming] = createSignal(false)
+  const [draft, setDraft] = createSignal('')
+  const [error, setError] = createSignal<string>()
+  const rename = () => {
+    const result = props.space.rename(draft())
+    if (result.ok) setRenaming(false)
+    setError(result.ok ? undefined : result.error.message)
+  }
+  const exportSpace = createAction(async () => {
+    saveFile(await props.space.exportFile())
+    return undefined
+  })
+  const archive = createAction(async () => {
+    await spaces.archive(props.space.id, true)
+    navigate({ view: 'home' })
+    return undefined
+  })
+  return (
+    <header class="space-header">
+      <a href={hrefOf({ view: 'home' })} class="back">
+        ← All spaces
+      </a>
+      <Show
+        when={renaming()}
+        fallback={
+          <div class="space-title">
+            <h2 data-testid="space-name">{name()}</h2>
+            <Show when={props.space.canWrite}>
+              <button
+                type="button"
+                class="button small"
+                onClick={() => {
+                  setDraft(name())
+                  setRenaming(true)
+                }}
+              >
+                Rename space
+              </button>
+            </Show>
+          </div>
+        }
+      >
+        <form
+          class="inline-form"
+          onSubmit={(event) => {
+            event.preventDefault()
+            rename()
+          }}
+        >
+          <label>
+            <span class="visually-hidden">Space name</span>
+            <input
+              value={draft()}
+              maxLength={200}
+              onInput={(event) => {
+                setDraft(event.currentTarget.value)
+              }}
+            />
+          </label>
+          <button type="submit" class="button primary">
+            Save name
+          </button>
+          <button
+            type="button"
+            class="button link"
+            onClick={() => {
+              setRenaming(false)
+            }}
+          >
+            Cancel
+          </button>
+        </form>
+      </Show>
+      <FormError message={error() ?? exportSpace.error() ?? archive.error()} />
+      <div class="actions">
+        <button type="button" class="button small" disabled={exportSpace.busy()} onClick={() => void exportSpace.run()}>
+          Export space
+        </button>
+        <Show when={!props.space.personal}>
+          <button type="button" class="button small" disabled={archive.busy()} onClick={() => void archive.run()}>
+            Archive space
+          </button>
+        </Show>
+      </div>
+    </header>
+  )
+}

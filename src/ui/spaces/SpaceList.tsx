@@ -1,0 +1,93 @@
+import { createSignal, For, Show, type Component } from 'solid-js'
+import type { SpaceSummary } from '../../client'
+import { useClient } from '../client-context'
+import { createAction } from '../action'
+import { FormError } from '../FormError'
+import { createObserved } from '../reactive'
+import { hrefOf, navigate } from '../router'
+
+const SpaceLink: Component<{ space: SpaceSummary }> = (props) => (
+  <li>
+    <a href={hrefOf({ view: 'space', spaceId: props.space.id })}>{props.space.name}</a>
+    <Show when={props.space.personal}>
+      <span class="tag">only you</span>
+    </Show>
+  </li>
+)
+
+/** The identity's spaces on this device, with creating and importing one. */
+export const SpaceList: Component = () => {
+  const spaces = useClient().spaces
+  const list = createObserved(spaces.list)
+  const [name, setName] = createSignal('')
+  const active = () => (list() ?? []).filter((space) => !space.archived)
+  const archived = () => (list() ?? []).filter((space) => space.archived)
+  const create = createAction(async () => {
+    const created = await spaces.create(name())
+    if (!created.ok) return created
+    setName('')
+    navigate({ view: 'space', spaceId: created.value.id })
+    return undefined
+  })
+  const importFile = createAction(async (file: File) => {
+    const imported = await spaces.importFile(file)
+    if (!imported.ok) return imported
+    navigate({ view: 'space', spaceId: imported.value.id })
+    return undefined
+  })
+  return (
+    <section class="region" aria-labelledby="spaces-heading">
+      <h2 id="spaces-heading">Spaces</h2>
+      <Show when={list()} fallback={<p role="status">Opening your spaces…</p>}>
+        <ul class="space-list" aria-label="Your spaces">
+          <For each={active()}>{(space) => <SpaceLink space={space} />}</For>
+        </ul>
+      </Show>
+      <form
+        class="inline-form"
+        onSubmit={(event) => {
+          event.preventDefault()
+          void create.run()
+        }}
+      >
+        <label>
+          <span class="visually-hidden">Name of the new space</span>
+          <input
+            placeholder="Name of a new space"
+            maxLength={200}
+            value={name()}
+            onInput={(event) => {
+              setName(event.currentTarget.value)
+            }}
+          />
+        </label>
+        <button type="submit" class="button primary" disabled={create.busy()}>
+          Create space
+        </button>
+      </form>
+      <FormError message={create.error()} />
+      <label class="field file-field">
+        <span>Import a space file</span>
+        <input
+          type="file"
+          accept=".json,application/json"
+          disabled={importFile.busy()}
+          onChange={(event) => {
+            const file = event.currentTarget.files?.[0]
+            if (file) void importFile.run(file)
+            event.currentTarget.value = ''
+          }}
+        />
+      </label>
+      <FormError message={importFile.error()} />
+      <Show when={archived().length > 0}>
+        <details>
+          <summary>Archived spaces ({archived().length})</summary>
+          <ul class="space-list">
+            <For each={archived()}>{(space) => <SpaceLink space={space} />}</For>
+          </ul>
+        </details>
+      </Show>
+    </section>
+  )
+}

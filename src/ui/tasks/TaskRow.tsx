@@ -1,0 +1,91 @@
+import { Show, type Component } from 'solid-js'
+import type { SpaceSession, TaskView } from '../../client'
+
+const dueFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' })
+
+/** One task: done, title, due date, and moving by keyboard (buttons, Alt+arrows) or by dragging. */
+export const TaskRow: Component<{
+  task: TaskView
+  space: SpaceSession
+  first: boolean
+  last: boolean
+  dragging: boolean
+  onMove: (step: -1 | 1) => void
+  onDragStart: () => void
+  onDrop: () => void
+  onRemove: () => void
+}> = (props) => (
+  <li
+    class="task"
+    classList={{ done: props.task.done, dragging: props.dragging }}
+    draggable={props.space.canWrite}
+    onDragStart={(event) => {
+      event.dataTransfer?.setData('text/plain', props.task.id)
+      props.onDragStart()
+    }}
+    onDragOver={(event) => {
+      event.preventDefault()
+    }}
+    onDrop={(event) => {
+      event.preventDefault()
+      props.onDrop()
+    }}
+    onKeyDown={(event) => {
+      if (!event.altKey || !props.space.canWrite) return
+      if (event.key === 'ArrowUp' && !props.first) {
+        event.preventDefault()
+        props.onMove(-1)
+      } else if (event.key === 'ArrowDown' && !props.last) {
+        event.preventDefault()
+        props.onMove(1)
+      }
+    }}
+  >
+    <span class="drag-handle" aria-hidden="true">
+      ⠿
+    </span>
+    <label class="task-title">
+      <input
+        type="checkbox"
+        checked={props.task.done}
+        disabled={!props.space.canWrite}
+        onChange={(event) => void props.space.updateTask(props.task.id, { done: event.currentTarget.checked })}
+      />
+      <span>{props.task.title}</span>
+    </label>
+    <Show when={props.task.due}>{(due) => <small class="due">due {dueFormat.format(new Date(due()))}</small>}</Show>
+    <Show when={props.space.canWrite}>
+      <span class="task-actions">
+        <button
+          type="button"
+          class="button small"
+          disabled={props.first}
+          onClick={() => {
+            props.onMove(-1)
+          }}
+        >
+          ↑<span class="visually-hidden">Move “{props.task.title}” up</span>
+        </button>
+        <button
+          type="button"
+          class="button small"
+          disabled={props.last}
+          onClick={() => {
+            props.onMove(1)
+          }}
+        >
+          ↓<span class="visually-hidden">Move “{props.task.title}” down</span>
+        </button>
+        <button
+          type="button"
+          class="button small danger"
+          onClick={() => {
+            props.onRemove()
+          }}
+        >
+          Delete<span class="visually-hidden"> “{props.task.title}”</span>
+        </button>
+      </span>
+    </Show>
+  </li>
+)

@@ -1,0 +1,122 @@
+import { createSignal, For, Show, type Component } from 'solid-js'
+import type { SpaceSession, TaskView } from '../../client'
+import { createAction } from '../action'
+import { FormError } from '../FormError'
+import { createLiveList } from '../live'
+import { TaskRow } from './TaskRow'
+import { UndoToast, type Undoable } from './UndoToast'
+
+/** Where `task` lands when moved by `step` places (-1 up, +1 down): its new neighbours. */
+const neighboursAfterMove = (tasks: readonly TaskView[], index: number, step: -1 | 1) => {
+  const target = index + step
+  if (target < 0 || target >= tasks.length) return undefined
+  const rest = tasks.filter((_, i) => i !== index)
+  return { after: rest[target - 1]?.id, before: rest[target]?.id }
+}
+
+export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (props) => {
+  const tasks = createLiveList(() => props.space.tasks(props.search))
+  const [title, setTitle] = createSignal('')
+  const [due, setDue] = createSignal('')
+  const [dragged, setDragged] = createSignal<string>()
+  const [undoable, setUndoable] = createSignal<Undoable>()
+  const add = createAction(async () => {
+    if (title().trim() === '') return { ok: false, error: { message: 'A task needs a title.' } }
+    const created = await props.space.createTask(title(), due() || undefined)
+    if (created.ok) {
+      setTitle('')
+      setDue('')
+    }
+    return created
+  })
+  const move = createAction(async (id: string, step: -1 | 1) => {
+    const list = tasks() ?? []
+    const place = neighboursAfterMove(
+      list,
+      list.findIndex((task) => task.id === id),
+      step,
+    )
+    if (!place) return undefined
+    return props.space.moveTask(id, place.after, place.before)
+  })
+  const dropOn = createAction(async (targetId: string) => {
+    const id = dragged()
+    setDragged(undefined)
+    if (id === undefined || id === targetId) return undefined
+    const list = (tasks() ?? []).filter((task) => task.id !== id)
+    const index = list.findIndex((task) => task.id === targetId)
+    return props.space.moveTask(id, list[index - 1]?.id, targetId)
+  })
+  const remove = createAction(async (task: TaskView) => {
+    const removed = await props.space.remove(task.id)
+    if (removed.ok) setUndoable({ label: `Deleted “${task.title}”.`, undo: () => props.space.restore(task.id) })
+    return removed
+  })
+  return (
+    <section class="region" aria-labelledby="tasks-heading">
+      <h3 id="tasks-heading">Tasks</h3>
+      <Show when={props.space.canWrite}>
+        <form
+          class="task-form"
+          onSubmit={(event) => {
+            event.preventDefault()
+            void add.run()
+          }}
+        >
+          <label>
+            <span class="visually-hidden">New task</span>
+            <input
+              placeholder="Add a task"
+              maxLength={1000}
+              value={title()}
+              onInput={(event) => {
+                setTitle(event.currentTarget.value)
+              }}
+            />
+          </label>
+          <label>
+            <span class="visually-hidden">Due date (optional)</span>
+            <input
+              type="date"
+              value={due()}
+              onInput={(event) => {
+                setDue(event.currentTarget.value)
+              }}
+            />
+          </label>
+          <button type="submit" class="button primary" disabled={add.busy()}>
+            Add task
+          </button>
+        </form>
+      </Show>
+      <FormError message={add.error() ?? move.error() ?? dropOn.error() ?? remove.error()} />
+      <Show when={tasks()} fallback={<p role="status">Loading tasks…</p>}>
+        {(list) => (
+          <Show
+            when={list().length > 0}
+            fallback={<p>{props.search.trim() ? 'No task matches your search.' : 'No tasks yet.'}</p>}
+          >
+            <ol class="task-list" aria-label="Tasks">
+              <For each={list()}>
+                {(task, index) => (
+                  <TaskRow
+                    task={task}
+                    space={props.space}
+                    first={index() === 0}
+                    last={index() === list().length - 1}
+                    dragging={dragged() === task.id}
+                    onMove={(step) => void move.run(task.id, step)}
+                    onDragStart={() => setDragged(task.id)}
+                    onDrop={() => void dropOn.run(task.id)}
+                    onRemove={() => void remove.run(task)}
+                  />
+                )}
+              </For>
+            </ol>
+          </Show>
+        )}
+      </Show>
+      <UndoToast item={undoable()} onDone={() => setUndoable(undefined)} />
+    </section>
+  )
+}
