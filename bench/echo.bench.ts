@@ -4,7 +4,8 @@
  * objects, time from reload to the first query result, query latency by type and
  * by text, JS heap (after creating and after reopening), IndexedDB bytes.
  * ECHO_BENCH_SIZES=1000,10000 limits the sizes; placements too slow for 100k on
- * this machine run at the smaller sizes only (see `largest` below).
+ * this machine run at the smaller sizes only (see `largest` below); ECHO_BENCH_ONLY
+ * picks variants by name.
  */
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -40,10 +41,12 @@ const variants: readonly Variant[] = [
     noteEvery: 0,
     largest: 100_000,
   },
-  { name: 'grouped 100/doc', placement: { kind: 'grouped', objectsPerDocument: 100 }, noteEvery: 2, largest: 10_000 },
-  { name: 'one doc per object', placement: { kind: 'per-object' }, noteEvery: 2, largest: 10_000 },
+  { name: 'grouped-100', placement: { kind: 'grouped', objectsPerDocument: 100 }, noteEvery: 2, largest: 10_000 },
+  { name: 'per-object', placement: { kind: 'per-object' }, noteEvery: 2, largest: 10_000 },
 ]
 const sizes = (process.env.ECHO_BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number)
+/** ECHO_BENCH_ONLY=per-object runs only the variants whose name contains it. */
+const only = process.env.ECHO_BENCH_ONLY ?? ''
 
 interface Row {
   readonly variant: string
@@ -131,7 +134,7 @@ const rows: Row[] = []
 try {
   for (const objects of sizes) {
     for (const variant of variants) {
-      if (objects > variant.largest) continue
+      if (objects > variant.largest || !variant.name.includes(only)) continue
       const row = await measure(`${server.url}/`, variant, objects)
       rows.push(row)
       console.log(JSON.stringify(row))

@@ -58,25 +58,32 @@ const apply = async (space: Space, ids: ObjectId[], step: Op): Promise<void> => 
   }
 }
 
+// Property tests run many cases; on a busy two-core machine they need more than the default 5 s.
+const PROPERTY_TIMEOUT_MS = 60_000
+
 describe('the query index', () => {
-  it('equals an index rebuilt from the documents after any sequence of changes', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(op, { maxLength: 14 }), async (ops) => {
-        const echo = openTestEcho()
-        const space = await echo.createSpace(alice, 'Fuzz')
-        const ids: ObjectId[] = []
-        for (const step of ops) await apply(space, ids, step)
-        await echo.settled()
-        const incremental = await dumpSpaceIndex(echo.db, space.id)
-        await echo.rebuildIndex(space)
-        expect(await dumpSpaceIndex(echo.db, space.id)).toEqual(incremental)
-        const visible = await space.find({})
-        expect(visible.every((object) => object.deleted !== true)).toBe(true)
-        expect(incremental.quarantine.every((row) => !visible.some((object) => object.id === row.id))).toBe(true)
-        await echo.close()
-      }),
-      // A fixed seed keeps CI stable; widen numRuns locally to search further.
-      { seed: 20261122, numRuns: 25 },
-    )
-  })
+  it(
+    'equals an index rebuilt from the documents after any sequence of changes',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(op, { maxLength: 14 }), async (ops) => {
+          const echo = openTestEcho()
+          const space = await echo.createSpace(alice, 'Fuzz')
+          const ids: ObjectId[] = []
+          for (const step of ops) await apply(space, ids, step)
+          await echo.settled()
+          const incremental = await dumpSpaceIndex(echo.db, space.id)
+          await echo.rebuildIndex(space)
+          expect(await dumpSpaceIndex(echo.db, space.id)).toEqual(incremental)
+          const visible = await space.find({})
+          expect(visible.every((object) => object.deleted !== true)).toBe(true)
+          expect(incremental.quarantine.every((row) => !visible.some((object) => object.id === row.id))).toBe(true)
+          await echo.close()
+        }),
+        // A fixed seed keeps CI stable; widen numRuns locally to search further.
+        { seed: 20261122, numRuns: 25 },
+      )
+    },
+    PROPERTY_TIMEOUT_MS,
+  )
 })

@@ -27,6 +27,9 @@ const member = (by: KeyPair, subject: KeyPair, role: SpaceRole, parents: readonl
 const removal = (by: KeyPair, subject: KeyPair, parents: readonly CredentialId[]) =>
   issueRemoval({ actor: actor(by), space, subject: subject.publicKey, parents, clock })
 
+// Property tests run many cases; on a busy two-core machine they need more than the default 5 s.
+const PROPERTY_TIMEOUT_MS = 60_000
+
 describe('membership fold rules', () => {
   it('makes the genesis owner the owner', () => {
     const state = fold(genesis)
@@ -107,36 +110,44 @@ const forgeries = (log: readonly Credential[], outsider: KeyPair): unknown[] =>
 describe('membership fold properties', () => {
   const runs = { numRuns: 40 }
 
-  it('gives the same state for every permutation and duplication of a set', () => {
-    fc.assert(
-      fc.property(fc.array(step, { maxLength: 10 }), fc.array(fc.nat()), (steps, keys) => {
-        const log = history(steps)
-        const shuffled = [...log, ...log.slice(0, 3)].map((entry, index) => ({ entry, key: keys[index] ?? index }))
-        shuffled.sort((a, b) => a.key - b.key)
-        expect(fold(shuffled.map(({ entry }) => entry))).toEqual(fold(log))
-      }),
-      runs,
-    )
-  })
+  it(
+    'gives the same state for every permutation and duplication of a set',
+    () => {
+      fc.assert(
+        fc.property(fc.array(step, { maxLength: 10 }), fc.array(fc.nat()), (steps, keys) => {
+          const log = history(steps)
+          const shuffled = [...log, ...log.slice(0, 3)].map((entry, index) => ({ entry, key: keys[index] ?? index }))
+          shuffled.sort((a, b) => a.key - b.key)
+          expect(fold(shuffled.map(({ entry }) => entry))).toEqual(fold(log))
+        }),
+        runs,
+      )
+    },
+    PROPERTY_TIMEOUT_MS,
+  )
 
-  it('never lets forged entries, or entries by outsiders, change the members', () => {
-    const outsider = generateKeyPair()
-    const outsiderKey: PublicKey = outsider.publicKey
-    fc.assert(
-      fc.property(fc.array(step, { maxLength: 10 }), (steps) => {
-        const log = history(steps)
-        const honest = fold(log)
-        const heads = [...honest.heads]
-        const byOutsider = [
-          member(outsider, outsider, 'owner', heads),
-          removal(outsider, alice, heads),
-          issueEpoch({ actor: actor(outsider), space, number: 9, snapshot: 'x', parents: heads, clock }),
-        ]
-        const attacked = fold([...forgeries(log, outsider), ...log, ...byOutsider])
-        expect(essence(attacked)).toEqual(essence(honest))
-        expect(roleOf(attacked, outsiderKey)).toBeUndefined()
-      }),
-      runs,
-    )
-  })
+  it(
+    'never lets forged entries, or entries by outsiders, change the members',
+    () => {
+      const outsider = generateKeyPair()
+      const outsiderKey: PublicKey = outsider.publicKey
+      fc.assert(
+        fc.property(fc.array(step, { maxLength: 10 }), (steps) => {
+          const log = history(steps)
+          const honest = fold(log)
+          const heads = [...honest.heads]
+          const byOutsider = [
+            member(outsider, outsider, 'owner', heads),
+            removal(outsider, alice, heads),
+            issueEpoch({ actor: actor(outsider), space, number: 9, snapshot: 'x', parents: heads, clock }),
+          ]
+          const attacked = fold([...forgeries(log, outsider), ...log, ...byOutsider])
+          expect(essence(attacked)).toEqual(essence(honest))
+          expect(roleOf(attacked, outsiderKey)).toBeUndefined()
+        }),
+        runs,
+      )
+    },
+    PROPERTY_TIMEOUT_MS,
+  )
 })

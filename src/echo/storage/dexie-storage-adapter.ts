@@ -29,9 +29,17 @@ export const toStorageError = (error: unknown): StorageQuotaExceeded | StorageFa
   return new StorageFailed(error instanceof Error ? error.message : String(error), { cause: error })
 }
 
+interface PendingSave {
+  readonly key: StorageKey
+  readonly data: Uint8Array
+  readonly resolve: () => void
+  readonly reject: (error: unknown) => void
+}
+
 export class DexieStorageAdapter implements StorageAdapterInterface {
   readonly #db: EchoDatabase
   readonly #status = new Cell<StorageStatus>('ok')
+  #pending: PendingSave[] = []
 
   constructor(db: EchoDatabase) {
     this.#db = db
@@ -47,15 +55,36 @@ export class DexieStorageAdapter implements StorageAdapterInterface {
     return row?.data
   }
 
-  async save(key: StorageKey, data: Uint8Array): Promise<void> {
+  /**
+   * Saves made in the same tick (automerge-repo saves every changed document at
+   * once on flush) go into one transaction: one commit instead of thousands.
+   * If the transaction fails, every save in it fails, and nothing of it is stored.
+   */
+  save(key: StorageKey, data: Uint8Array): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ key, data, resolve, reject })
+      if (this.#pending.length === 1) queueMicrotask(() => void this.#commit())
+    })
+  }
+
+  async #commit(): Promise<void> {
+    const batch = this.#pending
+    this.#pending = []
     const chunks = this.#db.chunks
-    await this.#write(() =>
-      this.#db.transaction('rw', chunks, async () => {
-        const existing = await chunks.where('key').equals(key).first()
-        if (existing === undefined) await chunks.add({ key, data })
-        else await chunks.put({ seq: existing.seq, key, data })
-      }),
-    )
+    try {
+      await this.#write(() =>
+        this.#db.transaction('rw', chunks, async () => {
+          for (const { key, data } of batch) {
+            const existing = await chunks.where('key').equals(key).first()
+            if (existing === undefined) await chunks.add({ key, data })
+            else await chunks.put({ seq: existing.seq, key, data })
+          }
+        }),
+      )
+      for (const save of batch) save.resolve()
+    } catch (error) {
+      for (const save of batch) save.reject(error)
+    }
   }
 
   async remove(key: StorageKey): Promise<void> {
