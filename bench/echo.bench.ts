@@ -30,13 +30,13 @@ interface Variant {
 
 const variants: readonly Variant[] = [
   {
-    name: 'grouped 1000/doc',
+    name: 'grouped-1000',
     placement: { kind: 'grouped', objectsPerDocument: 1000 },
     noteEvery: 2,
     largest: 100_000,
   },
   {
-    name: 'grouped 1000/doc, tasks only',
+    name: 'grouped-1000 tasks-only',
     placement: { kind: 'grouped', objectsPerDocument: 1000 },
     noteEvery: 0,
     largest: 100_000,
