@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../base'
 import { makeActor, openTestEcho, T0, uniqueDatabaseName } from './testing/fixtures'
 import type { ObjectId, SpaceId } from './ids'
+import { toPlain } from './space/documents'
 
 describe('Echo spaces and objects', () => {
   it('creates a space with its creator as owner, and a personal space once', async () => {
@@ -128,6 +129,44 @@ describe('leaving and archiving', () => {
     expect((await echo.listSpaces(alice.identity)).map((row) => row.archived)).toEqual([0])
     const missing = await echo.openSpace(bob.identity as string as SpaceId)
     expect(!missing.ok && missing.error.code).toBe('space-not-found')
+    await echo.close()
+  })
+})
+
+describe('objects that arrive from elsewhere', () => {
+  it('quarantines invalid ones (kept in the document, reported, never returned) and migrates old versions', async () => {
+    const echo = openTestEcho()
+    const alice = makeActor()
+    const space = await echo.createSpace(alice, 'Incoming')
+    await space.create(alice, 'task', { title: 'local', done: false, order: 'V' })
+    const [handle] = space.objectDocuments()
+    if (handle === undefined) throw new Error('no object document')
+    const bad = 'b'.repeat(32) as ObjectId
+    const old = 'c'.repeat(32) as ObjectId
+    // What a peer running an older release, or a broken one, could write.
+    handle.change((doc) => {
+      doc.objects[bad] = { id: bad, type: 'task', version: 2, fields: { title: 7 }, createdAt: T0, updatedAt: T0 }
+      doc.objects[old] = {
+        id: old,
+        type: 'task',
+        version: 1,
+        fields: { title: 'v1', done: false },
+        createdAt: T0,
+        updatedAt: T0,
+      }
+    })
+    await echo.settled()
+    expect(await space.find({ type: 'task' })).toHaveLength(2)
+    expect(await space.get(bad)).toBeUndefined()
+    expect((await space.quarantined()).map((row) => [row.id, row.reason.split(':')[0]])).toEqual([
+      [bad, 'invalid-fields'],
+    ])
+    expect(handle.doc().objects[bad]).toBeDefined()
+
+    const migrated = await space.get(old)
+    expect(migrated?.version).toBe(2)
+    expect((await space.update(alice, old, 'task', { done: true })).ok).toBe(true)
+    expect(toPlain(handle.doc().objects[old])).toMatchObject({ version: 2, fields: { title: 'v1', done: true } })
     await echo.close()
   })
 })
