@@ -7,6 +7,7 @@ export {
   MESH_APP_ID,
   MeshSettingsCode,
   MeshSettingsError,
+  parseMeshSettings,
   splitList,
   validateMeshSettings,
 } from './mesh-config'

@@ -6,6 +6,7 @@ import {
   MAX_RELAYS,
   MESH_APP_ID,
   MeshSettingsError,
+  parseMeshSettings,
   validateMeshSettings,
   type MeshSettingsInput,
 } from './mesh-config'
@@ -105,6 +106,24 @@ describe('validateMeshSettings', () => {
       'iceServers[1] wrong-scheme',
       'iceServers[2] turn-needs-credentials',
       'iceServers[3] not-a-url',
+    ])
+  })
+})
+
+describe('parseMeshSettings', () => {
+  it('validates well-shaped settings of unknown origin', () => {
+    expect(parseMeshSettings(JSON.parse(JSON.stringify(input())))).toEqual(validateMeshSettings(input()))
+  })
+
+  it('names each field of the wrong shape instead of throwing', () => {
+    const fields = (value: unknown): string[] => {
+      const result = parseMeshSettings(value)
+      return result.ok ? [] : result.error.map((problem) => `${problem.field} ${problem.code}`)
+    }
+    expect(fields(null)).toEqual(['signalUrls malformed', 'publicRelays malformed', 'iceServers malformed'])
+    expect(fields({ ...input(), signalUrls: 'wss://a.example' })).toEqual(['signalUrls malformed'])
+    expect(fields({ ...input(), iceServers: [{ urls: ['stun:s.example'], username: 1 }] })).toEqual([
+      'iceServers malformed',
     ])
   })
 })

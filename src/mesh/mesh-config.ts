@@ -65,6 +65,7 @@ export const MeshSettingsCode = {
   tooManyRelays: 'too-many-relays',
   noIceUrl: 'no-ice-url',
   turnNeedsCredentials: 'turn-needs-credentials',
+  malformed: 'malformed',
 } as const
 export type MeshSettingsCode = (typeof MeshSettingsCode)[keyof typeof MeshSettingsCode]
 
@@ -181,6 +182,36 @@ export const validateMeshSettings = (
     problems.push(problem(MeshSettingsCode.tooManyRelays, 'publicRelays', -1, `at most ${MAX_RELAYS} relays in all`))
   }
   return problems.length === 0 ? ok({ signalUrls, publicRelays, iceServers }) : err(problems)
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+const isStringList = (value: unknown): value is readonly string[] =>
+  Array.isArray(value) && value.every((entry) => typeof entry === 'string')
+
+const isOptionalString = (value: unknown): boolean => value === undefined || typeof value === 'string'
+
+const isIceServer = (value: unknown): value is IceServer =>
+  isRecord(value) && isStringList(value.urls) && isOptionalString(value.username) && isOptionalString(value.credential)
+
+/**
+ * Checks settings of unknown shape (saved JSON, an import) and then validates
+ * them: a field that is not a list of the right things is a `malformed` problem.
+ */
+export const parseMeshSettings = (value: unknown): Result<MeshSettings, readonly MeshSettingsProblem[]> => {
+  const { signalUrls, publicRelays, iceServers } = isRecord(value) ? value : {}
+  const iceServersOk = Array.isArray(iceServers) && iceServers.every(isIceServer)
+  if (isStringList(signalUrls) && isStringList(publicRelays) && iceServersOk) {
+    return validateMeshSettings({ signalUrls, publicRelays, iceServers })
+  }
+  const malformed = (field: MeshSettingsField, what: string): MeshSettingsProblem =>
+    problem(MeshSettingsCode.malformed, field, -1, `${field} must be a list of ${what}`)
+  return err([
+    ...(isStringList(signalUrls) ? [] : [malformed('signalUrls', 'URLs')]),
+    ...(isStringList(publicRelays) ? [] : [malformed('publicRelays', 'URLs')]),
+    ...(iceServersOk ? [] : [malformed('iceServers', 'servers with urls, and optional username and credential')]),
+  ])
 }
 
 /** Splits a comma-separated build-time list; blank entries are ignored. */
