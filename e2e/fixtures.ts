@@ -30,7 +30,7 @@ interface Fixtures {
   errors: ErrorGuard
   signal: SignalUrls
   openDevices: (count: number) => Promise<Device[]>
-  openPersistentDevice: () => Promise<Device>
+  openPersistentDevice: (options?: { serviceWorkers?: 'allow' | 'block' }) => Promise<Device>
 }
 
 export const test = base.extend<Fixtures>({
@@ -68,11 +68,12 @@ export const test = base.extend<Fixtures>({
   },
   openPersistentDevice: async ({ baseURL, errors }, use) => {
     const opened: { context: BrowserContext; dir: string }[] = []
-    await use(async () => {
+    await use(async (options = {}) => {
       const dir = await mkdtemp(join(e2eTmp, 'profile-'))
       const context = await chromium.launchPersistentContext(dir, {
         ...chromiumLaunchOptions(),
         baseURL: baseURL ?? '',
+        serviceWorkers: options.serviceWorkers ?? 'allow',
       })
       opened.push({ context, dir })
       errors.watch(context)

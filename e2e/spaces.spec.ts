@@ -20,7 +20,7 @@ test('a new identity has a personal space; notes and tasks survive a reload', as
 
   await page.reload()
   await expect(space.notes.getByRole('link', { name: 'Seeds to buy' })).toBeVisible()
-  expect(await space.taskTitles()).toEqual(['Dig the beds', 'Sow the beans'])
+  await expect.poll(() => space.taskTitles()).toEqual(['Dig the beds', 'Sow the beans'])
   await space.notes.getByRole('link', { name: 'Seeds to buy' }).click()
   await expect(space.noteText).toHaveText('Tomatoes, basil and beans.')
 })
@@ -69,7 +69,7 @@ test('search finds notes and tasks by words as they are typed', async ({ page })
 
   await space.search.fill('pass')
   await expect(space.notes.getByRole('link')).toHaveText(['Packing list'])
-  expect(await space.taskTitles()).toEqual(['Renew passport'])
+  await expect.poll(() => space.taskTitles()).toEqual(['Renew passport'])
   await space.search.fill('lisbon')
   await expect(space.notes.getByRole('link')).toHaveText(['Hotels'])
   await expect(page.getByText('No task matches your search.')).toBeVisible()

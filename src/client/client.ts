@@ -34,7 +34,11 @@ export interface Client {
 export const createClient = (options: ClientOptions): Client => {
   const identity = new IdentityService(new IdentityStore())
   // Tabs of this browser share documents over a BroadcastChannel; storage is shared anyway.
-  const echo = initEcho(options.automergeWasmUrl).then(() => new Echo({ network: [broadcastChannelNetwork()] }))
+  // Edits are saved on the next turn of the event loop rather than after a pause, so a reload or a
+  // closed tab right after typing loses nothing; the storage adapter batches them into one transaction.
+  const echo = initEcho(options.automergeWasmUrl).then(
+    () => new Echo({ network: [broadcastChannelNetwork()], saveDebounceMs: 0 }),
+  )
   const spaces = new SpacesService(echo, browserStorageEdge(navigator.storage), navigator.locks)
   identity.onReady((opened, setUpHere) =>
     spaces.attach({ identity: opened.identityKey, signer: opened.signer }, setUpHere),

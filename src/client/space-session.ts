@@ -56,7 +56,7 @@ const liveList = <T>(query: LiveQuery, view: (object: EchoObject) => T | undefin
   }
 }
 
-const done = (result: Result<unknown, { code: string; message: string }>): Result<void, SpaceProblem> =>
+const outcome = (result: Result<unknown, { code: string; message: string }>): Result<void, SpaceProblem> =>
   result.ok ? ok(undefined) : err(problemOf(result.error))
 
 /** One open space, acting as the device's identity. */
@@ -67,14 +67,20 @@ export class OpenSpace implements SpaceSession {
   readonly #space: Space
   readonly #actor: Actor
   readonly #exportSpace: (space: Space) => Promise<string>
+  readonly #flush: () => Promise<unknown>
   readonly #onRootChange = () => {
     this.name.set(this.#space.name)
   }
 
-  constructor(space: Space, actor: Actor, exportSpace: (space: Space) => Promise<string>) {
+  constructor(
+    space: Space,
+    actor: Actor,
+    storage: { exportSpace: (space: Space) => Promise<string>; flush: () => Promise<unknown> },
+  ) {
     this.#space = space
     this.#actor = actor
-    this.#exportSpace = exportSpace
+    this.#exportSpace = storage.exportSpace
+    this.#flush = storage.flush
     this.id = space.id
     this.personal = space.personal
     this.name = new Cell(space.name)
@@ -90,7 +96,9 @@ export class OpenSpace implements SpaceSession {
   rename(name: string): Result<void, SpaceProblem> {
     const trimmed = name.trim()
     if (trimmed === '') return err({ code: 'invalid-name', message: 'A space needs a name.' })
-    return done(this.#space.rename(this.#actor, trimmed))
+    const renamed = outcome(this.#space.rename(this.#actor, trimmed))
+    if (renamed.ok) void this.#flush()
+    return renamed
   }
 
   notes(search: string): LiveList<NoteView> {
@@ -108,13 +116,15 @@ export class OpenSpace implements SpaceSession {
 
   async createNote(title: string): Promise<Result<string, SpaceProblem>> {
     const created = await this.#space.createNote(this.#actor, title.trim())
-    return created.ok ? ok(created.value.id) : err(problemOf(created.error))
+    if (!created.ok) return err(problemOf(created.error))
+    await this.#flush()
+    return ok(created.value.id)
   }
 
   async renameNote(id: string, title: string): Promise<Result<void, SpaceProblem>> {
     const objectId = parseObjectId(id)
     if (!objectId) return err(noSuchObject(id))
-    return done(await this.#space.update(this.#actor, objectId, 'note', { title }))
+    return this.#saved(await this.#space.update(this.#actor, objectId, 'note', { title }))
   }
 
   async noteEditor(id: string): Promise<Result<NoteEditor, SpaceProblem>> {
@@ -133,7 +143,9 @@ export class OpenSpace implements SpaceSession {
       order: orderBetween(last, undefined),
       ...(due ? { due } : {}),
     })
-    return created.ok ? ok(created.value.id) : err(problemOf(created.error))
+    if (!created.ok) return err(problemOf(created.error))
+    await this.#flush()
+    return ok(created.value.id)
   }
 
   async updateTask(
@@ -142,7 +154,7 @@ export class OpenSpace implements SpaceSession {
   ): Promise<Result<void, SpaceProblem>> {
     const objectId = parseObjectId(id)
     if (!objectId) return err(noSuchObject(id))
-    return done(
+    return this.#saved(
       await this.#space.update(this.#actor, objectId, 'task', {
         ...(patch.title === undefined ? {} : { title: patch.title.trim() }),
         ...(patch.done === undefined ? {} : { done: patch.done }),
@@ -165,19 +177,19 @@ export class OpenSpace implements SpaceSession {
       return object?.type === 'task' ? object.fields.order : undefined
     }
     const order = orderBetween(await orderOf(after), await orderOf(before))
-    return done(await this.#space.update(this.#actor, objectId, 'task', { order }))
+    return this.#saved(await this.#space.update(this.#actor, objectId, 'task', { order }))
   }
 
   async remove(id: string): Promise<Result<void, SpaceProblem>> {
     const objectId = parseObjectId(id)
     if (!objectId) return err(noSuchObject(id))
-    return done(await this.#space.delete(this.#actor, objectId))
+    return this.#saved(await this.#space.delete(this.#actor, objectId))
   }
 
   async restore(id: string): Promise<Result<void, SpaceProblem>> {
     const objectId = parseObjectId(id)
     if (!objectId) return err(noSuchObject(id))
-    return done(await this.#space.restore(this.#actor, objectId))
+    return this.#saved(await this.#space.restore(this.#actor, objectId))
   }
 
   async exportFile(): Promise<{ readonly fileName: string; readonly blob: Blob }> {
@@ -196,6 +208,12 @@ export class OpenSpace implements SpaceSession {
     const file = await this.#space.noteMarkdown(objectId)
     if (!file.ok) return err(problemOf(file.error))
     return ok({ fileName: file.value.fileName, blob: new Blob([file.value.markdown], { type: 'text/markdown' }) })
+  }
+
+  /** A change the person made is on disk before the action reports success: a reload right after keeps it. */
+  async #saved(result: Result<unknown, { code: string; message: string }>): Promise<Result<void, SpaceProblem>> {
+    if (result.ok) await this.#flush()
+    return outcome(result)
   }
 
   close(): void {

@@ -124,7 +124,12 @@ export class SpacesService implements SpacesApi {
     const echo = await this.#echo
     const opened = await echo.openSpace(id as SpaceId)
     if (!opened.ok) return err(problemOf(opened.error))
-    return ok(new OpenSpace(opened.value, actor, (space) => echo.exportSpace(space)))
+    return ok(
+      new OpenSpace(opened.value, actor, {
+        exportSpace: (space) => echo.exportSpace(space),
+        flush: () => echo.flush(),
+      }),
+    )
   }
 
   async archive(id: string, archived: boolean): Promise<void> {

@@ -11,9 +11,10 @@ export const NotesPanel: Component<{ space: SpaceSession; search: string }> = (p
   const notes = createLiveList(() => props.space.notes(props.search))
   const [title, setTitle] = createSignal('')
   const create = createAction(async () => {
-    const created = await props.space.createNote(title().trim() || 'Untitled note')
+    const submitted = title()
+    const created = await props.space.createNote(submitted.trim() || 'Untitled note')
     if (!created.ok) return created
-    setTitle('')
+    if (title() === submitted) setTitle('')
     navigate({ view: 'space', spaceId: props.space.id, noteId: created.value })
     return undefined
   })

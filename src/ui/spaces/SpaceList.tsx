@@ -23,9 +23,10 @@ export const SpaceList: Component = () => {
   const active = () => (list() ?? []).filter((space) => !space.archived)
   const archived = () => (list() ?? []).filter((space) => space.archived)
   const create = createAction(async () => {
-    const created = await spaces.create(name())
+    const submitted = name()
+    const created = await spaces.create(submitted)
     if (!created.ok) return created
-    setName('')
+    if (name() === submitted) setName('')
     navigate({ view: 'space', spaceId: created.value.id })
     return undefined
   })

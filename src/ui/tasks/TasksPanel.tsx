@@ -21,12 +21,12 @@ export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (p
   const [dragged, setDragged] = createSignal<string>()
   const [undoable, setUndoable] = createSignal<Undoable>()
   const add = createAction(async () => {
-    if (title().trim() === '') return { ok: false, error: { message: 'A task needs a title.' } }
-    const created = await props.space.createTask(title(), due() || undefined)
-    if (created.ok) {
-      setTitle('')
-      setDue('')
-    }
+    const submitted = { title: title(), due: due() }
+    if (submitted.title.trim() === '') return { ok: false, error: { message: 'A task needs a title.' } }
+    const created = await props.space.createTask(submitted.title, submitted.due || undefined)
+    // Clear only what was submitted: anything typed meanwhile is the next task, not lost.
+    if (created.ok && title() === submitted.title) setTitle('')
+    if (created.ok && due() === submitted.due) setDue('')
     return created
   })
   const move = createAction(async (id: string, step: -1 | 1) => {

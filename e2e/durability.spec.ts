@@ -1,0 +1,140 @@
+import { readFile } from 'node:fs/promises'
+import { freePort } from '../scripts/free-port.ts'
+import { serveStatic } from '../scripts/static-server.ts'
+import { e2eDist } from './env.ts'
+import { expect, test } from './fixtures.ts'
+import { AppPage } from './pages/app-page.ts'
+import { IdentityPage } from './pages/identity-page.ts'
+import { SpacePage } from './pages/space-page.ts'
+
+test('with the web server stopped, work done offline is all there after a reload', async ({ page, errors }) => {
+  const server = await serveStatic({ root: e2eDist, port: await freePort() })
+  const app = new AppPage(page)
+  await app.open(server.url)
+  await app.waitUntilOfflineReady()
+  await server.close()
+  errors.allow(/ERR_CONNECTION_REFUSED|Failed to update a ServiceWorker/)
+
+  await page.reload()
+  await new IdentityPage(page).createAndContinue('Offline Olga')
+  const space = new SpacePage(page)
+  await space.createSpace('Cabin')
+  await space.createNote('No signal', 'Written without any network.')
+  await space.backToNotes()
+  await space.addTask('Chop wood')
+
+  await page.reload()
+  await expect(space.notes.getByRole('link', { name: 'No signal' })).toBeVisible()
+  await expect.poll(() => space.taskTitles()).toEqual(['Chop wood'])
+  await space.notes.getByRole('link', { name: 'No signal' }).click()
+  await expect(space.noteText).toHaveText('Written without any network.')
+})
+
+test('a full disk is told in words and what was saved before stays intact', async ({
+  openPersistentDevice,
+  baseURL,
+}) => {
+  // Chromium obeys a quota override only in a profile on disk, only when it is set before the origin
+  // stores anything, and only the first one; estimate() keeps reporting the real quota. So the quota is
+  // fixed up front, with the service worker's cache (megabytes) kept out of the count.
+  const { page } = await openPersistentDevice({ serviceWorkers: 'block' })
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: `${new URL(baseURL ?? '').origin}/`, quotaSize: 700_000 })
+  await page.goto('/')
+  await new IdentityPage(page).createAndContinue('Quota Quinn')
+  const space = new SpacePage(page)
+  await space.createSpace('Full')
+  await space.addTask('Saved before the disk filled')
+  await space.createNote('Big note', 'start ')
+
+  // Paste text that does not compress, a chunk at a time, until the room runs out.
+  let seed = 1
+  const noise = () =>
+    Array.from({ length: 100_000 }, () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31
+      return String.fromCharCode(97 + (seed % 26))
+    }).join('')
+  const full = page.getByRole('alert').filter({ hasText: 'out of storage space' })
+  for (let chunk = 0; chunk < 20 && !(await full.isVisible()); chunk++) {
+    await page.keyboard.insertText(noise())
+    await full.waitFor({ timeout: 1000 }).catch(() => undefined)
+  }
+
+  await expect(page.getByRole('alert')).toContainText('out of storage space')
+  await expect(page.getByRole('alert')).toContainText('Everything saved before is safe')
+
+  await page.reload()
+  await expect(space.tasks.getByText('Saved before the disk filled', { exact: true })).toBeVisible()
+  // The page reopens on the note: its title and the text saved before the disk filled are there.
+  await expect(space.noteTitle).toHaveValue('Big note')
+  await expect(space.noteText).toContainText('start ')
+})
+
+test('a renderer killed during a burst of writes reopens to a consistent prefix', async ({ context, page }) => {
+  await page.goto('/')
+  await new IdentityPage(page).createAndContinue('Crash Carla')
+  const space = new SpacePage(page)
+  await space.createSpace('Burst')
+  const url = page.url()
+  await space.addTask('Task 01')
+
+  // Keep adding tasks while the renderer is killed part way through.
+  const crashed = page.waitForEvent('crash')
+  const burst = (async () => {
+    for (let i = 2; i <= 40; i++) {
+      await page.getByPlaceholder('Add a task').fill(`Task ${String(i).padStart(2, '0')}`)
+      await page.getByRole('button', { name: 'Add task' }).click()
+      if (i === 12) void (await context.newCDPSession(page)).send('Page.crash').catch(() => undefined)
+    }
+  })().catch(() => undefined)
+  await crashed
+  await burst
+
+  const reopened = await context.newPage()
+  await reopened.goto(url)
+  const after = new SpacePage(reopened)
+  await expect(after.tasks).toBeVisible()
+  const titles = await after.taskTitles()
+  expect(titles.length).toBeGreaterThanOrEqual(1)
+  expect(titles).toEqual(titles.map((_, i) => `Task ${String(i + 1).padStart(2, '0')}`))
+
+  // The space still takes writes after the crash.
+  await after.addTask('After the crash')
+  await reopened.reload()
+  await expect(after.tasks.getByText('After the crash', { exact: true })).toBeVisible()
+})
+
+test('a space exports to one file that imports elsewhere exactly; a note exports as Markdown', async ({
+  page,
+  openDevices,
+}) => {
+  await page.goto('/')
+  await new IdentityPage(page).createAndContinue('Export Eve')
+  const space = new SpacePage(page)
+  await space.createSpace('Recipes')
+  await space.createNote('Bread', 'Flour, water, salt.')
+  const markdown = page.waitForEvent('download')
+  await page.getByRole('button', { name: 'Export as Markdown' }).click()
+  expect(await readFile(await (await markdown).path(), 'utf8')).toBe('# Bread\n\nFlour, water, salt.\n')
+  await space.backToNotes()
+  await space.addTask('Buy yeast')
+  await space.addTask('Feed the starter')
+  await space.tasks.getByRole('checkbox', { name: 'Buy yeast' }).check()
+
+  const download = page.waitForEvent('download')
+  await page.getByRole('button', { name: 'Export space' }).click()
+  const file = await (await download).path()
+
+  const [other] = await openDevices(1)
+  if (!other) throw new Error('a second device expected')
+  await other.page.goto('/')
+  await new IdentityPage(other.page).createAndContinue('Import Ian')
+  await other.page.getByLabel('Import a space file').setInputFiles(file)
+  const imported = new SpacePage(other.page)
+  await expect(imported.name).toHaveText('Recipes')
+  await expect(imported.notes.getByRole('link', { name: 'Bread' })).toBeVisible()
+  await expect.poll(() => imported.taskTitles()).toEqual(['Buy yeast', 'Feed the starter'])
+  await expect(imported.tasks.getByRole('checkbox', { name: 'Buy yeast' })).toBeChecked()
+  await imported.notes.getByRole('link', { name: 'Bread' }).click()
+  await expect(imported.noteText).toHaveText('Flour, water, salt.')
+})
