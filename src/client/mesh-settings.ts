@@ -1,6 +1,7 @@
 import { Cell, err, ok, type Observable, type Result } from '../base'
 import {
   defaultMeshSettings,
+  parseMeshSettings,
   validateMeshSettings,
   type MeshSettings,
   type MeshSettingsInput,
@@ -30,13 +31,15 @@ export interface SettingsStorage {
 const readSaved = (storage: SettingsStorage): MeshSettings | undefined => {
   const text = storage.getItem(STORAGE_KEY)
   if (text === null) return undefined
+  let value: unknown
   try {
-    // Stored settings are re-validated: a hand-edited or older value never reaches Trystero unchecked.
-    const result = validateMeshSettings(JSON.parse(text) as MeshSettingsInput)
-    return result.ok ? result.value : undefined
+    value = JSON.parse(text)
   } catch {
     return undefined
   }
+  // Stored settings are checked again: a hand-edited or older value never reaches Trystero unchecked.
+  const result = parseMeshSettings(value)
+  return result.ok ? result.value : undefined
 }
 
 /** Settings for the mesh, kept on this device; a bad saved value falls back to the build's defaults. */
