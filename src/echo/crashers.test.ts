@@ -17,7 +17,7 @@ describe('automerge fuzz crashers', () => {
       const imported = echo.documents.importDocument(new Uint8Array(readFileSync(new URL(file, folder))))
       expect(imported.ok ? 'imported' : imported.error.code, file).toBe('document-corrupt')
     }
-    const task = await space.create(alice, 'task', { title: 'after the crashers', done: false, order: 'V' })
+    const task = await space.create(alice, 'task', { title: 'after the crashers', done: false, order: 'a0' })
     expect(task.ok).toBe(true)
     expect((await space.find({ text: 'crashers' })).length).toBe(1)
     expect((await echo.flush()).ok).toBe(true)

@@ -14,11 +14,11 @@ describe('a full disk', () => {
     const alice = makeActor()
     const echo = openTestEcho({ db })
     const space = await echo.createSpace(alice, 'Full')
-    await space.create(alice, 'task', { title: 'saved', done: false, order: 'V' })
+    await space.create(alice, 'task', { title: 'saved', done: false, order: 'a0' })
     expect((await echo.flush()).ok).toBe(true)
 
     budget.remaining = 0
-    await space.create(alice, 'task', { title: 'refused', done: false, order: 'W' })
+    await space.create(alice, 'task', { title: 'refused', done: false, order: 'a1' })
     const flushed = await echo.flush()
     expect(!flushed.ok && flushed.error.code).toBe('storage-quota-exceeded')
     expect(echo.storageStatus.get()).toBe('quota-exceeded')

@@ -32,7 +32,7 @@ describe('Echo spaces and objects', () => {
     expect(note.ok).toBe(true)
     if (!note.ok) return
     clock.advance(10)
-    const task = await space.create(alice, 'task', { title: 'Buy milk', done: false, order: 'V', note: note.value.id })
+    const task = await space.create(alice, 'task', { title: 'Buy milk', done: false, order: 'a0', note: note.value.id })
     if (!task.ok) return
     clock.advance(10)
     expect((await space.update(alice, task.value.id, 'task', { done: true, due: '2026-12-24' })).ok).toBe(true)
@@ -63,7 +63,7 @@ describe('Echo spaces and objects', () => {
       title: 'Buy milk',
       done: true,
       due: '2026-12-24',
-      order: 'V',
+      order: 'a0',
       note: note.value.id,
     })
     const text = await reopened.value.noteText(note.value.id)
@@ -76,7 +76,7 @@ describe('Echo spaces and objects', () => {
     const alice = makeActor()
     const space = await echo.createSpace(alice, 'Mine')
     const mallory = makeActor()
-    const refused = await space.create(mallory, 'task', { title: 'x', done: false, order: 'V' })
+    const refused = await space.create(mallory, 'task', { title: 'x', done: false, order: 'a0' })
     expect(!refused.ok && refused.error.code).toBe('not-allowed')
     const invalid = await space.create(alice, 'task', { title: 'x', done: false, order: 'bad0' })
     expect(!invalid.ok && invalid.error.code).toBe('invalid-fields')
@@ -84,7 +84,7 @@ describe('Echo spaces and objects', () => {
     expect(!missing.ok && missing.error.code).toBe('object-not-found')
     space.admit(alice, mallory.identity, 'viewer')
     expect(space.roleOf(mallory.identity)).toBe('viewer')
-    expect((await space.create(mallory, 'task', { title: 'x', done: false, order: 'V' })).ok).toBe(false)
+    expect((await space.create(mallory, 'task', { title: 'x', done: false, order: 'a0' })).ok).toBe(false)
     await echo.close()
   })
 })
@@ -94,7 +94,7 @@ describe('createMany', () => {
     const echo = openTestEcho({ placement: { kind: 'grouped', objectsPerDocument: 2 } })
     const alice = makeActor()
     const space = await echo.createSpace(alice, 'Batch')
-    const task = (title: string) => ({ type: 'task' as const, fields: { title, done: false, order: 'V' } })
+    const task = (title: string) => ({ type: 'task' as const, fields: { title, done: false, order: 'a0' } })
     const refused = await space.createMany(alice, [
       task('a'),
       { type: 'task', fields: { title: 'b', done: false, order: '' } },
@@ -138,7 +138,7 @@ describe('objects that arrive from elsewhere', () => {
     const echo = openTestEcho()
     const alice = makeActor()
     const space = await echo.createSpace(alice, 'Incoming')
-    await space.create(alice, 'task', { title: 'local', done: false, order: 'V' })
+    await space.create(alice, 'task', { title: 'local', done: false, order: 'a0' })
     const [handle] = space.objectDocuments()
     if (handle === undefined) throw new Error('no object document')
     const bad = 'b'.repeat(32) as ObjectId

@@ -31,7 +31,7 @@ const apply = async (space: Space, ids: ObjectId[], step: Op): Promise<void> => 
       return
     }
     case 'task': {
-      const created = await space.create(alice, 'task', { title: step.title, done: step.done, order: 'V' })
+      const created = await space.create(alice, 'task', { title: step.title, done: step.done, order: 'a0' })
       if (created.ok) ids.push(created.value.id)
       return
     }

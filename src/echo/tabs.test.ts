@@ -18,7 +18,7 @@ describe('two tabs of one browser', () => {
     if (!opened.ok) throw opened.error
     const inB = opened.value
     const live = inB.query({ type: 'task' })
-    await space.create(alice, 'task', { title: 'from tab A', done: false, order: 'V' })
+    await space.create(alice, 'task', { title: 'from tab A', done: false, order: 'a0' })
     const seen = await waitFor(live, (state) => state.status === 'ready' && state.objects.length === 1)
     expect(seen.status === 'ready' && seen.objects[0]?.fields.title).toBe('from tab A')
 

@@ -16,7 +16,7 @@ describe('validateObject', () => {
       ...envelope,
       type: 'task',
       version: 2,
-      fields: { title: 'T', done: false, order: 'V' },
+      fields: { title: 'T', done: false, order: 'a0' },
       deleted: true,
     }
     expect(validateObject(note)).toEqual({ ok: true, value: note })
@@ -49,7 +49,7 @@ describe('validateObject', () => {
     expect(reasonOf({ ...envelope, type: 'task', version: 3, fields: {} })).toBe('newer-version')
     expect(reasonOf({ ...envelope, type: 'task', version: 2, fields: { title: 1 } })).toBe('invalid-fields')
     expect(reasonOf({ ...envelope, type: 'task', version: 1, fields: { done: 'yes' } })).toBe('invalid-fields')
-    expect(reasonOf({ ...envelope, type: 'task', version: 2, fields: { title: '', done: false, order: 'a0' } })).toBe(
+    expect(reasonOf({ ...envelope, type: 'task', version: 2, fields: { title: '', done: false, order: 'a00' } })).toBe(
       'invalid-fields',
     )
   })

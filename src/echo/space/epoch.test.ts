@@ -11,7 +11,7 @@ describe('epochs', () => {
     const note = await space.createNote(alice, 'Diary', 'day one')
     if (!note.ok) throw note.error
     for (let i = 0; i < 5; i++) {
-      const task = await space.create(alice, 'task', { title: `task ${i}`, done: false, order: `V${i + 1}` })
+      const task = await space.create(alice, 'task', { title: `task ${i}`, done: false, order: `a${i + 1}` })
       if (task.ok) await space.update(alice, task.value.id, 'task', { done: true, title: `done ${i}` })
     }
     const [oldDoc] = space.objectDocuments()

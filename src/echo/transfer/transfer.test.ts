@@ -7,7 +7,7 @@ describe('space files and Markdown', () => {
     const source = openTestEcho()
     const space = await source.createSpace(alice, 'Travel')
     const note = await space.createNote(alice, 'Packing\nlist', 'passport\n')
-    await space.create(alice, 'task', { title: 'Book train', done: false, order: 'V', due: '2027-01-02' })
+    await space.create(alice, 'task', { title: 'Book train', done: false, order: 'a0', due: '2027-01-02' })
     if (!note.ok) throw note.error
     await source.settled()
     const file = await source.exportSpace(space)
