@@ -138,3 +138,28 @@ test('a space exports to one file that imports elsewhere exactly; a note exports
   await imported.notes.getByRole('link', { name: 'Bread' }).click()
   await expect(imported.noteText).toHaveText('Flour, water, salt.')
 })
+
+test('spaces cleared by the browser are reported, never taken for a first run', async ({ page }) => {
+  await page.goto('/')
+  await new IdentityPage(page).createAndContinue('Evicted Ed')
+  const spaces = page.getByRole('list', { name: 'Your spaces' })
+  await expect(spaces.getByRole('link', { name: 'Personal' })).toBeVisible()
+
+  // What eviction leaves behind: the identity's records, and no spaces.
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const request = indexedDB.deleteDatabase('commonplace-echo')
+        request.onsuccess = () => resolve()
+        request.onerror = () => reject(new Error(String(request.error)))
+      }),
+  )
+  await page.reload()
+  await expect(page.getByRole('alert')).toContainText("Your spaces are no longer in this browser's storage")
+  await expect(page.getByTestId('display-name')).toHaveText('Evicted Ed')
+  await expect(spaces.getByRole('link')).toHaveCount(0)
+
+  await page.getByRole('button', { name: 'Start again with an empty personal space' }).click()
+  await expect(spaces.getByRole('link', { name: 'Personal' })).toBeVisible()
+  await expect(page.getByRole('alert')).toBeHidden()
+})

@@ -55,8 +55,11 @@ export interface IdentityProblem {
 export interface IdentityApi {
   readonly state: Observable<IdentityState>
   readonly devices: Observable<readonly DeviceView[]>
-  /** First run: makes the identity, this device and its profile. */
-  create(profile: Profile, deviceName: string): Promise<void>
+  /**
+   * First run: makes the identity, this device and its profile. `created` is false when another tab of
+   * this browser made one first: a browser profile holds one identity, and this tab now shows that one.
+   */
+  create(profile: Profile, deviceName: string): Promise<{ readonly created: boolean }>
   updateProfile(profile: Profile): Promise<void>
   /** The recovery phrase, words separated by spaces; shown only when the person asks. */
   recoveryPhrase(): Promise<string>

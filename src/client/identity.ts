@@ -72,9 +72,10 @@ export class IdentityService implements IdentityApi {
     return this.#current
   }
 
-  async create(profile: Profile, deviceName: string): Promise<void> {
+  async create(profile: Profile, deviceName: string): Promise<{ readonly created: boolean }> {
     const result = await this.#setUp(() => this.#store.create({ profile, deviceName }))
     if (!result.ok) throw result.error
+    return { created: result.value.created }
   }
 
   async updateProfile(profile: Profile): Promise<void> {

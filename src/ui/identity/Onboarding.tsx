@@ -17,14 +17,15 @@ export const Onboarding: Component<{ onCreated: () => void }> = (props) => {
     const displayName = name().trim()
     if (displayName === '') return { ok: false, error: { message: 'Please enter a name.' } }
     const chosenEmoji = emoji().trim()
-    await identity.create(
+    const { created } = await identity.create(
       {
         displayName,
         avatar: chosenEmoji === '' ? { colour: colour() } : { colour: colour(), emoji: chosenEmoji },
       },
       suggestDeviceName(navigator.userAgent),
     )
-    props.onCreated()
+    // Only the tab that made the identity offers its recovery phrase; one that adopted another tab's does not.
+    if (created) props.onCreated()
     return undefined
   })
 
