@@ -5,16 +5,14 @@
  */
 import type { DocHandle } from '@automerge/automerge-repo/slim'
 import type { Clock, Observable, Result } from '../../base'
-import { Cell, err, ok } from '../../base'
+import { err, ok } from '../../base'
 import type { Credential, PublicKey, SpaceRole } from '../../halo'
 import type { DocumentStore } from '../document-store'
 import { InvalidFields, NotAllowed, ObjectNotFound } from '../errors'
 import type { ObjectId, SpaceId } from '../ids'
 import type { Indexer } from '../indexer'
 import type { Actor } from '../membership/entries'
-import { issueMember, issueRemoval } from '../membership/entries'
 import type { EpochRecord, MembershipState } from '../membership/fold'
-import { foldMembership, roleOf } from '../membership/fold'
 import type { Query } from '../query/query'
 import type { EchoObject, EchoObjectOf } from '../schema/echo-object'
 import { checkFields, validateObject } from '../schema/echo-object'
@@ -29,8 +27,9 @@ import { toPlain, toStored } from './documents'
 import type { FieldPatch } from './object-writes'
 import { insertObject, patchObject, setDeleted } from './object-writes'
 import { compactSpace } from './epoch'
+import { ObjectDocuments } from './object-documents'
+import { SpaceMembership } from './space-membership'
 import type { Placement } from './placement'
-import { roomLeft } from './placement'
 import { newTextDocument, openTextDocument, textOf } from './text'
 import type { MarkdownFile } from '../transfer/markdown'
 import { noteToMarkdown } from '../transfer/markdown'
@@ -60,47 +59,29 @@ export class Space {
   readonly id: SpaceId
   readonly root: DocHandle<SpaceDoc>
   readonly #context: SpaceContext
-  readonly #membership: Cell<MembershipState>
-  readonly #objectDocs = new Map<DocumentId, DocHandle<ObjectsDoc>>()
-  #filling: { readonly handle: DocHandle<ObjectsDoc>; count: number } | undefined
+  readonly #membership: SpaceMembership
+  readonly #objects: ObjectDocuments
 
   constructor(id: SpaceId, root: DocHandle<SpaceDoc>, context: SpaceContext) {
     this.id = id
     this.root = root
     this.#context = context
-    this.#membership = new Cell(this.#fold())
+    this.#membership = new SpaceMembership(id, root, context.clock)
+    this.#objects = new ObjectDocuments(id, root, context)
     // Only what a change touched is recomputed: a space with 100,000 objects changes its root often.
     root.on('change', ({ patches }) => {
-      if (patches.some((patch) => patch.path[0] === 'log')) this.#membership.set(this.#fold())
+      if (patches.some((patch) => patch.path[0] === 'log')) this.#membership.refold()
       const documents = patches.flatMap((patch) =>
         patch.path[0] === 'documents' && patch.path.length === 2 ? [String(patch.path[1]) as DocumentId] : [],
       )
       // Another tab or a peer may have added an object document, or an epoch replaced some.
-      if (documents.length > 0) void this.#follow(documents)
+      if (documents.length > 0) void this.#objects.follow(documents)
     })
   }
 
-  /**
-   * Follows the root's list of object documents: loads the new ones (bringing the
-   * index up to date with them) and lets go of those an epoch replaced.
-   */
-  async load(): Promise<void> {
-    await this.#follow([...(Object.keys(this.root.doc().documents) as DocumentId[]), ...this.#objectDocs.keys()])
-  }
-
-  async #follow(ids: readonly DocumentId[]): Promise<void> {
-    const listed = this.root.doc().documents
-    const added: DocumentId[] = []
-    for (const doc of new Set(ids)) {
-      const watched = this.#objectDocs.has(doc)
-      if (listed[doc] === 'objects' && !watched) added.push(doc)
-      if (listed[doc] === undefined && watched) {
-        this.#objectDocs.delete(doc)
-        this.#context.indexer.forget(doc)
-        if (this.#filling?.handle.documentId === doc) this.#filling = undefined
-      }
-    }
-    await Promise.all(added.map((doc) => this.#watch(doc)))
+  /** Loads the object documents and brings the index up to date with them (and lets go of replaced ones). */
+  load(): Promise<void> {
+    return this.#objects.load()
   }
 
   /** Records an epoch: object documents compacted to their current state (owners and admins). */
@@ -117,11 +98,11 @@ export class Space {
   }
 
   get membership(): Observable<MembershipState> {
-    return this.#membership
+    return this.#membership.state
   }
 
   roleOf(key: PublicKey): SpaceRole | undefined {
-    return roleOf(this.#membership.get(), key)
+    return this.#membership.roleOf(key)
   }
 
   rename(actor: Actor, name: string): Result<void, NotAllowed> {
@@ -135,16 +116,16 @@ export class Space {
 
   /** Admits `subject` with `role` (or changes their role), as the fold's rules allow `actor`. */
   admit(actor: Actor, subject: PublicKey, role: SpaceRole): Credential {
-    return this.#append(issueMember({ ...this.#entryBase(actor), subject, role }))
+    return this.#membership.admit(actor, subject, role)
   }
 
   remove(actor: Actor, subject: PublicKey): Credential {
-    return this.#append(issueRemoval({ ...this.#entryBase(actor), subject }))
+    return this.#membership.remove(actor, subject)
   }
 
   /** Appends a signed entry to the log (kept even if the fold ignores it). */
   append(entry: Credential): void {
-    this.#append(entry)
+    this.#membership.append(entry)
   }
 
   async create<T extends ObjectType>(
@@ -221,7 +202,7 @@ export class Space {
       } as EchoObject)
     }
     for (let next = 0; next < objects.length;) {
-      const { handle, taken } = await this.#reserve(objects.length - next)
+      const { handle, taken } = await this.#objects.reserve(objects.length - next)
       const batch = objects.slice(next, next + taken)
       handle.change((doc) => {
         for (const object of batch) insertObject(doc, object)
@@ -302,47 +283,7 @@ export class Space {
   }
 
   objectDocuments(): readonly DocHandle<ObjectsDoc>[] {
-    return [...this.#objectDocs.values()]
-  }
-
-  async #watch(doc: DocumentId): Promise<DocHandle<ObjectsDoc>> {
-    const handle = await this.#context.documents.find<ObjectsDoc>(doc)
-    this.#objectDocs.set(doc, handle)
-    await this.#context.indexer.watchObjects(this.id, handle)
-    return handle
-  }
-
-  /**
-   * A document for up to `wanted` new objects, and how many it takes. Counts are
-   * kept, since counting a document's keys on every write would cost O(n).
-   */
-  async #reserve(wanted: number): Promise<{ handle: DocHandle<ObjectsDoc>; taken: number }> {
-    const { placement } = this.#context
-    if (this.#filling === undefined) {
-      for (const handle of this.#objectDocs.values()) {
-        const count = Object.keys(handle.doc().objects).length
-        if (roomLeft(placement, count) > 0) this.#filling = { handle, count }
-      }
-    }
-    const filling = this.#filling
-    if (filling !== undefined && roomLeft(placement, filling.count) > 0) {
-      const taken = Math.min(wanted, roomLeft(placement, filling.count))
-      filling.count += taken
-      return { handle: filling.handle, taken }
-    }
-    const handle = this.#context.documents.create<ObjectsDoc>({
-      kind: 'commonplace/objects',
-      space: this.id,
-      objects: {},
-    })
-    // Known at once, so that creates running concurrently fill this document rather than each making one.
-    this.#objectDocs.set(handle.documentId, handle)
-    const taken = Math.min(wanted, roomLeft(placement, 0))
-    this.#filling = { handle, count: taken }
-    this.root.change((doc) => {
-      doc.documents[handle.documentId] = 'objects'
-    })
-    return { handle: await this.#watch(handle.documentId), taken }
+    return this.#objects.all()
   }
 
   async #find(actor: Actor, id: ObjectId) {
@@ -350,7 +291,7 @@ export class Space {
     if (!allowed.ok) return allowed
     await this.#context.indexer.settled()
     const row = await findObjectRow(this.#context.db, this.id, id)
-    const handle = row === undefined ? undefined : this.#objectDocs.get(row.doc as DocumentId)
+    const handle = row === undefined ? undefined : this.#objects.get(row.doc as DocumentId)
     const raw = handle?.doc().objects[id]
     const checked = raw === undefined ? undefined : validateObject(toPlain(raw))
     if (handle === undefined || checked?.ok !== true) return err(new ObjectNotFound(id))
@@ -374,21 +315,5 @@ export class Space {
     const role = this.roleOf(actor.identity)
     if (role !== undefined && WRITERS.includes(role)) return ok(undefined)
     return err(new NotAllowed(`${actor.identity} is ${role ?? 'not a member'} in this space and may not write`))
-  }
-
-  #entryBase(actor: Actor) {
-    return { actor, space: this.id, parents: this.#membership.get().heads, clock: this.#context.clock }
-  }
-
-  #append(entry: Credential): Credential {
-    this.root.change((doc) => {
-      doc.log[entry.id] = toStored(entry)
-    })
-    return entry
-  }
-
-  #fold(): MembershipState {
-    const log = Object.values(this.root.doc().log).map(toPlain)
-    return foldMembership(this.id, log, this.#context.clock)
   }
 }

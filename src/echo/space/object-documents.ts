@@ -1,0 +1,101 @@
+/**
+ * The object documents of one space: which exist (the root's list), which are
+ * loaded and indexed, and which one the next objects go into under the
+ * placement in force.
+ */
+import type { DocHandle } from '@automerge/automerge-repo/slim'
+import type { DocumentStore } from '../document-store'
+import type { SpaceId } from '../ids'
+import type { Indexer } from '../indexer'
+import type { DocumentId, ObjectsDoc, SpaceDoc } from './documents'
+import type { Placement } from './placement'
+import { roomLeft } from './placement'
+
+export interface ObjectDocumentsContext {
+  readonly documents: DocumentStore
+  readonly indexer: Indexer
+  readonly placement: Placement
+}
+
+export class ObjectDocuments {
+  readonly #space: SpaceId
+  readonly #root: DocHandle<SpaceDoc>
+  readonly #context: ObjectDocumentsContext
+  readonly #handles = new Map<DocumentId, DocHandle<ObjectsDoc>>()
+  #filling: { readonly handle: DocHandle<ObjectsDoc>; count: number } | undefined
+
+  constructor(space: SpaceId, root: DocHandle<SpaceDoc>, context: ObjectDocumentsContext) {
+    this.#space = space
+    this.#root = root
+    this.#context = context
+  }
+
+  all(): readonly DocHandle<ObjectsDoc>[] {
+    return [...this.#handles.values()]
+  }
+
+  get(doc: DocumentId): DocHandle<ObjectsDoc> | undefined {
+    return this.#handles.get(doc)
+  }
+
+  /** Every listed document loaded and indexed; every one no longer listed let go. */
+  async load(): Promise<void> {
+    await this.follow([...(Object.keys(this.#root.doc().documents) as DocumentId[]), ...this.#handles.keys()])
+  }
+
+  /** Brings the documents `ids` (just changed in the root's list) in line with the list. */
+  async follow(ids: readonly DocumentId[]): Promise<void> {
+    const listed = this.#root.doc().documents
+    const added: DocumentId[] = []
+    for (const doc of new Set(ids)) {
+      const watched = this.#handles.has(doc)
+      if (listed[doc] === 'objects' && !watched) added.push(doc)
+      if (listed[doc] === undefined && watched) {
+        this.#handles.delete(doc)
+        this.#context.indexer.forget(doc)
+        if (this.#filling?.handle.documentId === doc) this.#filling = undefined
+      }
+    }
+    await Promise.all(added.map((doc) => this.#watch(doc)))
+  }
+
+  /**
+   * A document for up to `wanted` new objects, and how many it takes. Counts are
+   * kept, since counting a document's keys on every write would cost O(n).
+   */
+  async reserve(wanted: number): Promise<{ handle: DocHandle<ObjectsDoc>; taken: number }> {
+    const { placement } = this.#context
+    if (this.#filling === undefined) {
+      for (const handle of this.#handles.values()) {
+        const count = Object.keys(handle.doc().objects).length
+        if (roomLeft(placement, count) > 0) this.#filling = { handle, count }
+      }
+    }
+    const filling = this.#filling
+    if (filling !== undefined && roomLeft(placement, filling.count) > 0) {
+      const taken = Math.min(wanted, roomLeft(placement, filling.count))
+      filling.count += taken
+      return { handle: filling.handle, taken }
+    }
+    const handle = this.#context.documents.create<ObjectsDoc>({
+      kind: 'commonplace/objects',
+      space: this.#space,
+      objects: {},
+    })
+    // Known at once, so that creates running concurrently fill this document rather than each making one.
+    this.#handles.set(handle.documentId, handle)
+    const taken = Math.min(wanted, roomLeft(placement, 0))
+    this.#filling = { handle, count: taken }
+    this.#root.change((doc) => {
+      doc.documents[handle.documentId] = 'objects'
+    })
+    return { handle: await this.#watch(handle.documentId), taken }
+  }
+
+  async #watch(doc: DocumentId): Promise<DocHandle<ObjectsDoc>> {
+    const handle = await this.#context.documents.find<ObjectsDoc>(doc)
+    this.#handles.set(doc, handle)
+    await this.#context.indexer.watchObjects(this.#space, handle)
+    return handle
+  }
+}
