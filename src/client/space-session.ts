@@ -132,7 +132,7 @@ export class OpenSpace implements SpaceSession {
     if (!objectId) return err(noSuchObject(id))
     const text = await this.#space.noteText(objectId)
     if (!text.ok) return err(problemOf(text.error))
-    return ok(noteEditorBinding(text.value))
+    return ok(await noteEditorBinding(text.value))
   }
 
   async createTask(title: string, due?: string): Promise<Result<string, SpaceProblem>> {

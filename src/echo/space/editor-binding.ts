@@ -4,7 +4,6 @@
  * changes (other tabs, peers) become editor changes. It lives here because it
  * is the one place that touches both the Automerge handle and its text path.
  */
-import { automergeSyncPlugin } from '@automerge/automerge-codemirror'
 import type { Extension } from '@codemirror/state'
 import type { NoteText } from './text'
 import { textOf } from './text'
@@ -15,7 +14,11 @@ export interface EditorBinding {
   readonly binding: Extension
 }
 
-export const noteEditorBinding = (note: NoteText): EditorBinding => ({
-  initialText: textOf(note.handle),
-  binding: automergeSyncPlugin({ handle: note.handle, path: [...note.path] }),
-})
+/** Loaded on first use: CodeMirror is most of the app's code and only a note editor needs it. */
+export const noteEditorBinding = async (note: NoteText): Promise<EditorBinding> => {
+  const { automergeSyncPlugin } = await import('@automerge/automerge-codemirror')
+  return {
+    initialText: textOf(note.handle),
+    binding: automergeSyncPlugin({ handle: note.handle, path: [...note.path] }),
+  }
+}

@@ -1,11 +1,13 @@
-import { createResource, createSignal, Show, type Component } from 'solid-js'
+import { createResource, createSignal, lazy, Show, type Component } from 'solid-js'
 import type { SpaceSession } from '../../client'
 import { createAction } from '../action'
 import { saveFile } from '../download'
 import { FormError } from '../FormError'
 import { createLiveList } from '../live'
 import { hrefOf, navigate } from '../router'
-import { TextEditor } from './TextEditor'
+
+// CodeMirror loads with the first note opened, not with the app.
+const TextEditor = lazy(async () => ({ default: (await import('./TextEditor')).TextEditor }))
 
 /** One note: its title, its collaborative text, Markdown export and delete. */
 export const NoteEditorPanel: Component<{ space: SpaceSession; noteId: string }> = (props) => {
