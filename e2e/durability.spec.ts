@@ -1,20 +1,11 @@
 import { readFile } from 'node:fs/promises'
-import { freePort } from '../scripts/free-port.ts'
-import { serveStatic } from '../scripts/static-server.ts'
-import { e2eDist } from './env.ts'
 import { expect, test } from './fixtures.ts'
-import { AppPage } from './pages/app-page.ts'
+import { visitThenStopServer } from './offline.ts'
 import { IdentityPage } from './pages/identity-page.ts'
 import { SpacePage } from './pages/space-page.ts'
 
 test('with the web server stopped, work done offline is all there after a reload', async ({ page, errors }) => {
-  const server = await serveStatic({ root: e2eDist, port: await freePort() })
-  const app = new AppPage(page)
-  await app.open(server.url)
-  await app.waitUntilOfflineReady()
-  await server.close()
-  errors.allow(/ERR_CONNECTION_REFUSED|Failed to update a ServiceWorker/)
-
+  await visitThenStopServer(page, errors)
   await page.reload()
   await new IdentityPage(page).createAndContinue('Offline Olga')
   const space = new SpacePage(page)

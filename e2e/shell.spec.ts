@@ -4,6 +4,7 @@ import { freePort } from '../scripts/free-port.ts'
 import { serveStatic } from '../scripts/static-server.ts'
 import { E2E_BUILD, e2eDist, e2eTmp } from './env.ts'
 import { expect, test } from './fixtures.ts'
+import { visitThenStopServer } from './offline.ts'
 import { AppPage } from './pages/app-page.ts'
 
 test('the app loads without errors and Chromium reports it installable', async ({ openPersistentDevice }) => {
@@ -63,19 +64,13 @@ test('the chosen theme applies and is remembered', async ({ page }) => {
 })
 
 test('after one online visit, the app reloads with its web server stopped', async ({ page, errors }) => {
-  // This test stops its own server, so it serves the build on a port of its own.
-  const server = await serveStatic({ root: e2eDist, port: await freePort() })
+  const url = await visitThenStopServer(page, errors)
   const app = new AppPage(page)
-  await app.open(server.url)
-  await app.waitUntilOfflineReady()
-  await server.close()
-  errors.allow(/ERR_CONNECTION_REFUSED|Failed to update a ServiceWorker/)
-
   await page.reload()
   await expect(app.heading).toBeVisible()
   await expect(app.version).toHaveText(new RegExp(`\\+${E2E_BUILD}$`))
   // A route inside the app also opens from the cache.
-  await page.goto(`${server.url}/spaces/anything`)
+  await page.goto(`${url}/spaces/anything`)
   await expect(app.heading).toBeVisible()
 })
 

@@ -3,7 +3,7 @@ import type { IdentityView } from '../../client'
 import { useClient } from '../client-context'
 import { createAction } from '../action'
 import { FormError } from '../FormError'
-import { ProfileFields } from './ProfileFields'
+import { profileFrom, ProfileFields } from './ProfileFields'
 
 export const EditProfile: Component<{ identity: IdentityView; onDone: () => void }> = (props) => {
   const client = useClient()
@@ -13,13 +13,9 @@ export const EditProfile: Component<{ identity: IdentityView; onDone: () => void
   const [colour, setColour] = createSignal(initial.avatar.colour)
   const [emoji, setEmoji] = createSignal(initial.avatar.emoji ?? '')
   const save = createAction(async () => {
-    const displayName = name().trim()
-    if (displayName === '') return { ok: false, error: { message: 'Please enter a name.' } }
-    const chosenEmoji = emoji().trim()
-    await client.identity.updateProfile({
-      displayName,
-      avatar: chosenEmoji === '' ? { colour: colour() } : { colour: colour(), emoji: chosenEmoji },
-    })
+    const profile = profileFrom(name(), colour(), emoji())
+    if (!profile.ok) return profile
+    await client.identity.updateProfile(profile.value)
     props.onDone()
     return undefined
   })

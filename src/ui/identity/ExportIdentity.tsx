@@ -2,6 +2,7 @@ import { createSignal, Show, type Component } from 'solid-js'
 import { useClient } from '../client-context'
 import { createAction } from '../action'
 import { saveFile } from '../download'
+import { TextField } from '../Field'
 import { FormError } from '../FormError'
 
 const MIN_PASSWORD_LENGTH = 8
@@ -34,28 +35,20 @@ export const ExportIdentity: Component = () => {
       }}
     >
       <p>The file holds your identity key, encrypted with this password. Keep both safe.</p>
-      <label class="field">
-        <span>Password</span>
-        <input
-          type="password"
-          autocomplete="new-password"
-          value={password()}
-          onInput={(event) => {
-            setPassword(event.currentTarget.value)
-          }}
-        />
-      </label>
-      <label class="field">
-        <span>Repeat password</span>
-        <input
-          type="password"
-          autocomplete="new-password"
-          value={repeat()}
-          onInput={(event) => {
-            setRepeat(event.currentTarget.value)
-          }}
-        />
-      </label>
+      <TextField
+        label="Password"
+        type="password"
+        autocomplete="new-password"
+        value={password()}
+        onValue={setPassword}
+      />
+      <TextField
+        label="Repeat password"
+        type="password"
+        autocomplete="new-password"
+        value={repeat()}
+        onValue={setRepeat}
+      />
       <FormError message={exportFile.error()} />
       <Show when={saved()}>
         <p role="status">Identity file saved.</p>

@@ -3,7 +3,7 @@ import { useClient } from '../client-context'
 import { createAction } from '../action'
 import { FormError } from '../FormError'
 import { AVATAR_COLOURS, suggestDeviceName } from './avatar-choices'
-import { ProfileFields } from './ProfileFields'
+import { profileFrom, ProfileFields } from './ProfileFields'
 import { RestoreIdentity } from './RestoreIdentity'
 
 /** The first run: a name and colour, then one button; or restoring an identity from elsewhere. */
@@ -14,16 +14,9 @@ export const Onboarding: Component<{ onCreated: () => void }> = (props) => {
   const [emoji, setEmoji] = createSignal('')
   const [restoring, setRestoring] = createSignal(false)
   const create = createAction(async () => {
-    const displayName = name().trim()
-    if (displayName === '') return { ok: false, error: { message: 'Please enter a name.' } }
-    const chosenEmoji = emoji().trim()
-    const { created } = await identity.create(
-      {
-        displayName,
-        avatar: chosenEmoji === '' ? { colour: colour() } : { colour: colour(), emoji: chosenEmoji },
-      },
-      suggestDeviceName(navigator.userAgent),
-    )
+    const profile = profileFrom(name(), colour(), emoji())
+    if (!profile.ok) return profile
+    const { created } = await identity.create(profile.value, suggestDeviceName(navigator.userAgent))
     // Only the tab that made the identity offers its recovery phrase; one that adopted another tab's does not.
     if (created) props.onCreated()
     return undefined

@@ -1,7 +1,20 @@
 import { For, type Component } from 'solid-js'
+import type { Profile } from '../../client'
 import { AVATAR_COLOURS, AVATAR_COLOUR_NAMES } from './avatar-choices'
 
 export const MAX_NAME_LENGTH = 64
+
+/** The profile the fields describe, or why there is none yet. */
+export const profileFrom = (
+  name: string,
+  colour: string,
+  emoji: string,
+): { ok: true; value: Profile } | { ok: false; error: { message: string } } => {
+  const displayName = name.trim()
+  if (displayName === '') return { ok: false, error: { message: 'Please enter a name.' } }
+  const chosen = emoji.trim()
+  return { ok: true, value: { displayName, avatar: chosen === '' ? { colour } : { colour, emoji: chosen } } }
+}
 
 /** The name, colour and optional emoji of a profile, shared by onboarding and profile editing. */
 export const ProfileFields: Component<{

@@ -1,6 +1,7 @@
 import { createSignal, Show, type Component } from 'solid-js'
 import { useClient } from '../client-context'
 import { createAction } from '../action'
+import { TextField } from '../Field'
 import { FormError } from '../FormError'
 import { AVATAR_COLOURS, suggestDeviceName } from './avatar-choices'
 
@@ -76,17 +77,13 @@ export const RestoreIdentity: Component<{ onCancel?: () => void }> = (props) => 
                   }}
                 />
               </label>
-              <label class="field">
-                <span>File password</span>
-                <input
-                  type="password"
-                  autocomplete="current-password"
-                  value={password()}
-                  onInput={(event) => {
-                    setPassword(event.currentTarget.value)
-                  }}
-                />
-              </label>
+              <TextField
+                label="File password"
+                type="password"
+                autocomplete="current-password"
+                value={password()}
+                onValue={setPassword}
+              />
             </>
           }
         >
@@ -102,29 +99,16 @@ export const RestoreIdentity: Component<{ onCancel?: () => void }> = (props) => 
               }}
             />
           </label>
-          <label class="field">
-            <span>Your name</span>
-            <input
-              autocomplete="nickname"
-              maxLength={64}
-              value={displayName()}
-              onInput={(event) => {
-                setDisplayName(event.currentTarget.value)
-              }}
-            />
-            <small>Shown until your profile arrives from your other devices.</small>
-          </label>
-        </Show>
-        <label class="field">
-          <span>Name for this device</span>
-          <input
-            value={deviceName()}
+          <TextField
+            label="Your name"
+            autocomplete="nickname"
             maxLength={64}
-            onInput={(event) => {
-              setDeviceName(event.currentTarget.value)
-            }}
+            value={displayName()}
+            onValue={setDisplayName}
+            hint="Shown until your profile arrives from your other devices."
           />
-        </label>
+        </Show>
+        <TextField label="Name for this device" maxLength={64} value={deviceName()} onValue={setDeviceName} />
         <FormError message={restore.error()} />
         <div class="actions">
           <button type="submit" class="button primary" disabled={restore.busy()}>

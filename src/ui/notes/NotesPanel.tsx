@@ -1,6 +1,7 @@
 import { createSignal, For, Show, type Component } from 'solid-js'
 import type { SpaceSession } from '../../client'
 import { createAction } from '../action'
+import { CreateForm } from '../Field'
 import { FormError } from '../FormError'
 import { createLiveList } from '../live'
 import { hrefOf, navigate } from '../router'
@@ -22,28 +23,16 @@ export const NotesPanel: Component<{ space: SpaceSession; search: string }> = (p
     <section class="region" aria-labelledby="notes-heading">
       <h3 id="notes-heading">Notes</h3>
       <Show when={props.space.canWrite}>
-        <form
-          class="inline-form"
-          onSubmit={(event) => {
-            event.preventDefault()
-            void create.run()
-          }}
-        >
-          <label>
-            <span class="visually-hidden">Title of the new note</span>
-            <input
-              placeholder="Title of a new note"
-              maxLength={1000}
-              value={title()}
-              onInput={(event) => {
-                setTitle(event.currentTarget.value)
-              }}
-            />
-          </label>
-          <button type="submit" class="button primary" disabled={create.busy()}>
-            New note
-          </button>
-        </form>
+        <CreateForm
+          label="Title of the new note"
+          placeholder="Title of a new note"
+          button="New note"
+          maxLength={1000}
+          value={title()}
+          onValue={setTitle}
+          busy={create.busy()}
+          onSubmit={() => void create.run()}
+        />
         <FormError message={create.error()} />
       </Show>
       <Show when={notes()} fallback={<p role="status">Loading notes…</p>}>

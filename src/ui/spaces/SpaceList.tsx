@@ -2,6 +2,7 @@ import { createSignal, For, Show, type Component } from 'solid-js'
 import type { SpaceSummary } from '../../client'
 import { useClient } from '../client-context'
 import { createAction } from '../action'
+import { CreateForm } from '../Field'
 import { FormError } from '../FormError'
 import { createObserved } from '../reactive'
 import { hrefOf, navigate } from '../router'
@@ -44,28 +45,16 @@ export const SpaceList: Component = () => {
           <For each={active()}>{(space) => <SpaceLink space={space} />}</For>
         </ul>
       </Show>
-      <form
-        class="inline-form"
-        onSubmit={(event) => {
-          event.preventDefault()
-          void create.run()
-        }}
-      >
-        <label>
-          <span class="visually-hidden">Name of the new space</span>
-          <input
-            placeholder="Name of a new space"
-            maxLength={200}
-            value={name()}
-            onInput={(event) => {
-              setName(event.currentTarget.value)
-            }}
-          />
-        </label>
-        <button type="submit" class="button primary" disabled={create.busy()}>
-          Create space
-        </button>
-      </form>
+      <CreateForm
+        label="Name of the new space"
+        placeholder="Name of a new space"
+        button="Create space"
+        maxLength={200}
+        value={name()}
+        onValue={setName}
+        busy={create.busy()}
+        onSubmit={() => void create.run()}
+      />
       <FormError message={create.error()} />
       <label class="field file-field">
         <span>Import a space file</span>
