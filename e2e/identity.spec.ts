@@ -156,3 +156,39 @@ test('a damaged key store shows recovery options and never a silent new identity
   await page.getByRole('button', { name: 'Restore identity' }).click()
   await expect(identity.fingerprint).toHaveText(fingerprint)
 })
+
+test('devices: this one can be renamed, another one revoked', async ({ page, openDevices }) => {
+  const original = new IdentityPage(page)
+  await page.goto('/')
+  await original.createAndContinue('Ida')
+  const file = await original.exportFile('correct horse battery')
+
+  // A second browser with the identity file knows the first device too.
+  const [other] = await openDevices(1)
+  if (!other) throw new Error('a second device expected')
+  const second = new IdentityPage(other.page)
+  await other.page.goto('/')
+  await second.importFile(file, 'correct horse battery')
+  await expect(second.fingerprint).toBeVisible()
+  expect(await second.deviceNames()).toHaveLength(2)
+
+  const devices = other.page.getByRole('list', { name: 'Devices' })
+  // This device is listed first; while it is being renamed its label is an input.
+  const thisDevice = devices.getByRole('listitem').first()
+  await expect(thisDevice).toContainText('this device')
+  await thisDevice.getByRole('button', { name: /^Rename/ }).click()
+  await thisDevice.getByRole('textbox').fill('Work laptop')
+  await thisDevice.getByRole('button', { name: 'Save' }).click()
+  await expect(thisDevice).toContainText('Work laptop')
+
+  const firstDevice = devices.getByRole('listitem').nth(1)
+  other.page.once('dialog', (dialog) => void dialog.accept())
+  await firstDevice.getByRole('button', { name: /^Revoke/ }).click()
+  await expect(firstDevice).toContainText('revoked')
+
+  await other.page.reload()
+  expect(await second.deviceNames()).toEqual([
+    expect.stringContaining('Work laptop'),
+    expect.stringContaining('revoked'),
+  ])
+})
