@@ -110,3 +110,22 @@ test('a change in one tab shows in a list in another tab', async ({ context, pag
   await space.addTask('Seen elsewhere')
   await expect(otherSpace.tasks.getByText('Seen elsewhere', { exact: true })).toBeVisible({ timeout: 1000 })
 })
+
+test('compacting history keeps every note and task the same after a reload', async ({ page }) => {
+  const space = new SpacePage(page)
+  await space.createSpace('Archive of edits')
+  await space.createNote('Long history', 'first draft')
+  await page.keyboard.type(', second draft')
+  await space.backToNotes()
+  await space.addTask('Keep me')
+  await space.tasks.getByRole('checkbox', { name: 'Keep me' }).check()
+
+  await page.getByRole('button', { name: 'Compact history' }).click()
+  await expect(page.getByText('History compacted: this space is now at epoch 1.')).toBeVisible()
+
+  await page.reload()
+  await expect.poll(() => space.taskTitles()).toEqual(['Keep me'])
+  await expect(space.tasks.getByRole('checkbox', { name: 'Keep me' })).toBeChecked()
+  await space.notes.getByRole('link', { name: 'Long history' }).click()
+  await expect(space.noteText).toHaveText('first draft, second draft')
+})

@@ -93,6 +93,18 @@ export class OpenSpace implements SpaceSession {
     return role === 'owner' || role === 'admin' || role === 'editor'
   }
 
+  get canCompact(): boolean {
+    const role = this.#space.roleOf(this.#actor.identity)
+    return role === 'owner' || role === 'admin'
+  }
+
+  async compactHistory(): Promise<Result<number, SpaceProblem>> {
+    const epoch = await this.#space.createEpoch(this.#actor)
+    if (!epoch.ok) return err(problemOf(epoch.error))
+    await this.#flush()
+    return ok(epoch.value.number)
+  }
+
   rename(name: string): Result<void, SpaceProblem> {
     const trimmed = name.trim()
     if (trimmed === '') return err({ code: 'invalid-name', message: 'A space needs a name.' })

@@ -53,6 +53,8 @@ export interface SpaceSession {
   readonly name: Observable<string>
   readonly personal: boolean
   readonly canWrite: boolean
+  /** Owners and admins may compact the space's history into an epoch. */
+  readonly canCompact: boolean
   rename(name: string): Result<void, SpaceProblem>
   notes(search: string): LiveList<NoteView>
   /** Tasks in their manual order. */
@@ -70,6 +72,8 @@ export interface SpaceSession {
   moveTask(id: string, after: string | undefined, before: string | undefined): Promise<Result<void, SpaceProblem>>
   remove(id: string): Promise<Result<void, SpaceProblem>>
   restore(id: string): Promise<Result<void, SpaceProblem>>
+  /** Starts a new epoch: history folded into a snapshot, recorded in the membership log. Returns its number. */
+  compactHistory(): Promise<Result<number, SpaceProblem>>
   exportFile(): Promise<{ readonly fileName: string; readonly blob: Blob }>
   noteMarkdown(id: string): Promise<Result<{ readonly fileName: string; readonly blob: Blob }, SpaceProblem>>
   close(): void

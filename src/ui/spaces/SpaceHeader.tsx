@@ -24,6 +24,12 @@ export const SpaceHeader: Component<{ space: SpaceSession }> = (props) => {
     saveFile(await props.space.exportFile())
     return undefined
   })
+  const [compacted, setCompacted] = createSignal<number>()
+  const compact = createAction(async () => {
+    const epoch = await space.compactHistory()
+    if (epoch.ok) setCompacted(epoch.value)
+    return epoch
+  })
   const archive = createAction(async () => {
     await spaces.archive(props.space.id, true)
     navigate({ view: 'home' })
@@ -85,11 +91,19 @@ export const SpaceHeader: Component<{ space: SpaceSession }> = (props) => {
           </button>
         </form>
       </Show>
-      <FormError message={error() ?? exportSpace.error() ?? archive.error()} />
+      <FormError message={error() ?? exportSpace.error() ?? archive.error() ?? compact.error()} />
+      <Show when={compacted()}>
+        {(epoch) => <p role="status">History compacted: this space is now at epoch {epoch()}.</p>}
+      </Show>
       <div class="actions">
         <button type="button" class="button small" disabled={exportSpace.busy()} onClick={() => void exportSpace.run()}>
           Export space
         </button>
+        <Show when={props.space.canCompact}>
+          <button type="button" class="button small" disabled={compact.busy()} onClick={() => void compact.run()}>
+            Compact history
+          </button>
+        </Show>
         <Show when={!props.space.personal}>
           <button type="button" class="button small" disabled={archive.busy()} onClick={() => void archive.run()}>
             Archive space
