@@ -129,3 +129,17 @@ test('compacting history keeps every note and task the same after a reload', asy
   await space.notes.getByRole('link', { name: 'Long history' }).click()
   await expect(space.noteText).toHaveText('first draft, second draft')
 })
+
+test('a task can refer to a note and leads to it', async ({ page }) => {
+  const space = new SpacePage(page)
+  await space.createSpace('Moving')
+  await space.createNote('Boxes', 'Kitchen first.')
+  await space.backToNotes()
+  await page.getByPlaceholder('Add a task').fill('Pack the kitchen')
+  await page.getByLabel('Related note (optional)').selectOption({ label: 'Boxes' })
+  await page.getByRole('button', { name: 'Add task' }).click()
+
+  const task = space.tasks.getByRole('listitem').filter({ hasText: 'Pack the kitchen' })
+  await task.getByRole('link', { name: 'Boxes' }).click()
+  await expect(space.noteText).toHaveText('Kitchen first.')
+})

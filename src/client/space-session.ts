@@ -28,6 +28,7 @@ const taskView = (object: EchoObject): TaskView | undefined =>
         title: object.fields.title,
         done: object.fields.done,
         due: object.fields.due,
+        note: object.fields.note,
         updatedAt: object.updatedAt,
       }
     : undefined
@@ -147,13 +148,20 @@ export class OpenSpace implements SpaceSession {
     return ok(await noteEditorBinding(text.value))
   }
 
-  async createTask(title: string, due?: string): Promise<Result<string, SpaceProblem>> {
+  async createTask(
+    title: string,
+    options: { due?: string; note?: string } = {},
+  ): Promise<Result<string, SpaceProblem>> {
+    const { due } = options
+    const note = options.note === undefined ? undefined : parseObjectId(options.note)
+    if (options.note !== undefined && note === undefined) return err(noSuchObject(options.note))
     const last = await this.#lastTaskOrder()
     const created = await this.#space.create(this.#actor, 'task', {
       title: title.trim(),
       done: false,
       order: orderBetween(last, undefined),
       ...(due ? { due } : {}),
+      ...(note ? { note } : {}),
     })
     if (!created.ok) return err(problemOf(created.error))
     await this.#flush()

@@ -21,6 +21,8 @@ export interface TaskView {
   readonly done: boolean
   /** `YYYY-MM-DD`. */
   readonly due: string | undefined
+  /** A note this task refers to. */
+  readonly note: string | undefined
   readonly updatedAt: number
 }
 
@@ -63,7 +65,7 @@ export interface SpaceSession {
   renameNote(id: string, title: string): Promise<Result<void, SpaceProblem>>
   /** What the editor needs for a note's collaborative text. */
   noteEditor(id: string): Promise<Result<NoteEditor, SpaceProblem>>
-  createTask(title: string, due?: string): Promise<Result<string, SpaceProblem>>
+  createTask(title: string, options?: { due?: string; note?: string }): Promise<Result<string, SpaceProblem>>
   updateTask(
     id: string,
     patch: { title?: string; done?: boolean; due?: string | null },

@@ -1,11 +1,14 @@
 import { Show, type Component } from 'solid-js'
 import type { SpaceSession, TaskView } from '../../client'
+import { hrefOf } from '../router'
 
 const dueFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' })
 
 /** One task: done, title, due date, and moving by keyboard (buttons, Alt+arrows) or by dragging. */
 export const TaskRow: Component<{
   task: TaskView
+  /** The title of the note the task refers to, when that note is here. */
+  noteTitle: string | undefined
   space: SpaceSession
   first: boolean
   last: boolean
@@ -53,6 +56,11 @@ export const TaskRow: Component<{
       />
       <span>{props.task.title}</span>
     </label>
+    <Show when={props.task.note !== undefined && props.noteTitle !== undefined}>
+      <a class="task-note" href={hrefOf({ view: 'space', spaceId: props.space.id, noteId: props.task.note ?? '' })}>
+        {props.noteTitle}
+      </a>
+    </Show>
     <Show when={props.task.due}>{(due) => <small class="due">due {dueFormat.format(new Date(due()))}</small>}</Show>
     <Show when={props.space.canWrite}>
       <span class="task-actions">

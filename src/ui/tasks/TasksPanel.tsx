@@ -18,15 +18,21 @@ export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (p
   const tasks = createLiveList(() => props.space.tasks(props.search))
   const [title, setTitle] = createSignal('')
   const [due, setDue] = createSignal('')
+  const [note, setNote] = createSignal('')
+  const notes = createLiveList(() => props.space.notes(''))
   const [dragged, setDragged] = createSignal<string>()
   const [undoable, setUndoable] = createSignal<Undoable>()
   const add = createAction(async () => {
-    const submitted = { title: title(), due: due() }
+    const submitted = { title: title(), due: due(), note: note() }
     if (submitted.title.trim() === '') return { ok: false, error: { message: 'A task needs a title.' } }
-    const created = await props.space.createTask(submitted.title, submitted.due || undefined)
+    const created = await props.space.createTask(submitted.title, {
+      ...(submitted.due ? { due: submitted.due } : {}),
+      ...(submitted.note ? { note: submitted.note } : {}),
+    })
     // Clear only what was submitted: anything typed meanwhile is the next task, not lost.
     if (created.ok && title() === submitted.title) setTitle('')
     if (created.ok && due() === submitted.due) setDue('')
+    if (created.ok && note() === submitted.note) setNote('')
     return created
   })
   const move = createAction(async (id: string, step: -1 | 1) => {
@@ -84,6 +90,18 @@ export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (p
               }}
             />
           </label>
+          <label>
+            <span class="visually-hidden">Related note (optional)</span>
+            <select
+              value={note()}
+              onChange={(event) => {
+                setNote(event.currentTarget.value)
+              }}
+            >
+              <option value="">No related note</option>
+              <For each={notes() ?? []}>{(candidate) => <option value={candidate.id}>{candidate.title}</option>}</For>
+            </select>
+          </label>
           <button type="submit" class="button primary" disabled={add.busy()}>
             Add task
           </button>
@@ -101,6 +119,7 @@ export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (p
                 {(task, index) => (
                   <TaskRow
                     task={task}
+                    noteTitle={notes()?.find((candidate) => candidate.id === task.note)?.title}
                     space={props.space}
                     first={index() === 0}
                     last={index() === list().length - 1}
