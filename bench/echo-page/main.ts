@@ -92,6 +92,7 @@ const reopen = async (spaceId: string, placement: Placement): Promise<ReopenResu
   live.close()
   const opened = await echo.openSpace(id)
   if (!opened.ok) throw opened.error
+  await opened.value.loaded()
   await echo.settled()
   const fullOpenMs = performance.now()
   const byText: Query = { text: topic(42), limit: 50, sort: { by: 'title' } }

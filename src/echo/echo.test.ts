@@ -170,3 +170,23 @@ describe('objects that arrive from elsewhere', () => {
     await echo.close()
   })
 })
+
+describe('reopening a space', () => {
+  it('answers from the index at once and takes writes before its documents finished loading', async () => {
+    const name = uniqueDatabaseName()
+    const alice = makeActor()
+    const first = openTestEcho({ name })
+    const space = await first.createSpace(alice, 'Again')
+    const task = await space.create(alice, 'task', { title: 'before', done: false, order: 'a0' })
+    if (!task.ok) throw task.error
+    await first.close()
+
+    const second = openTestEcho({ name })
+    const opened = await second.openSpace(space.id)
+    if (!opened.ok) throw opened.error
+    expect((await opened.value.update(alice, task.value.id, 'task', { title: 'after' })).ok).toBe(true)
+    await opened.value.loaded()
+    expect((await opened.value.find({})).map((object) => object.fields.title)).toEqual(['after'])
+    await second.close()
+  })
+})

@@ -159,7 +159,7 @@ export class Echo {
     return runQuery(this.db, space, query)
   }
 
-  /** Opens a space of this device; its object documents load and the index catches up before it resolves. */
+  /** Opens a space of this device: resolves once its root is here; its object documents keep loading (`loaded()`). */
   openSpace(id: SpaceId): Promise<Result<Space, SpaceNotFound>> {
     // Remembered at once, so that two callers share one opening.
     const opening = this.#open.get(id) ?? this.#opening(id)
@@ -172,7 +172,8 @@ export class Echo {
     try {
       if (row === undefined) throw new SpaceNotFound(id)
       const space = this.#space(id, await this.documents.find<SpaceDoc>(row.rootUrl as AutomergeUrl))
-      await space.load()
+      // Object documents load in the background (`space.loaded()`); a write loads its document first.
+      space.loaded().catch(() => undefined)
       return ok(space)
     } catch (error) {
       this.#open.delete(id)
@@ -215,11 +216,14 @@ export class Echo {
     }
     const opened = await this.openSpace(id)
     if (!opened.ok) throw opened.error
+    // A space new to this device has no index yet: it is built as its documents load.
+    await opened.value.loaded()
     return ok(opened.value)
   }
 
   /** Clears a space's index and rebuilds it from its documents. */
   async rebuildIndex(space: Space): Promise<void> {
+    await space.loaded()
     await this.#indexer.settled()
     await clearSpaceIndex(this.db, space.id)
     this.#indexer.reindexSpace(space.id)

@@ -27,7 +27,8 @@ export interface CompactableSpace {
   roleOf(key: PublicKey): SpaceRole | undefined
   objectDocuments(): readonly DocHandle<ObjectsDoc>[]
   append(entry: Credential): void
-  load(): Promise<void>
+  loaded(): Promise<void>
+  refresh(): Promise<void>
 }
 
 const sha256 = async (text: string): Promise<string> =>
@@ -51,6 +52,7 @@ export const compactSpace = async (
 ): Promise<Result<EpochRecord, NotAllowed>> => {
   const role = space.roleOf(actor.identity)
   if (role !== 'owner' && role !== 'admin') return err(new NotAllowed('only owners and admins record epochs'))
+  await space.loaded()
   const number = (space.membership.get().epoch?.number ?? 0) + 1
   const replaced = space.objectDocuments().map((old) => {
     // Created from the plain state, the new document starts with one change and no history.
@@ -78,7 +80,7 @@ export const compactSpace = async (
     clock: context.clock,
   })
   space.append(entry)
-  await space.load()
+  await space.refresh()
   for (const { old } of replaced) context.documents.remove(old.documentId)
   const epoch = space.membership.get().epoch
   return epoch?.credential === entry.id

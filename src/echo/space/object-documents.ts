@@ -34,8 +34,11 @@ export class ObjectDocuments {
     return [...this.#handles.values()]
   }
 
-  get(doc: DocumentId): DocHandle<ObjectsDoc> | undefined {
-    return this.#handles.get(doc)
+  /** The document, loading it first if it is listed but not loaded yet (a write soon after opening). */
+  async ensure(doc: DocumentId): Promise<DocHandle<ObjectsDoc> | undefined> {
+    const loaded = this.#handles.get(doc)
+    if (loaded !== undefined) return loaded
+    return this.#root.doc().documents[doc] === 'objects' ? this.#watch(doc) : undefined
   }
 
   /** Every listed document loaded and indexed; every one no longer listed let go. */

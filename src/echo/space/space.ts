@@ -61,6 +61,7 @@ export class Space {
   readonly #context: SpaceContext
   readonly #membership: SpaceMembership
   readonly #objects: ObjectDocuments
+  #loading: Promise<void> | undefined
 
   constructor(id: SpaceId, root: DocHandle<SpaceDoc>, context: SpaceContext) {
     this.id = id
@@ -79,8 +80,18 @@ export class Space {
     })
   }
 
-  /** Loads the object documents and brings the index up to date with them (and lets go of replaced ones). */
-  load(): Promise<void> {
+  /**
+   * Resolves when every object document is loaded and the index has caught up
+   * with them (started once, when the space is opened). Queries do not need to
+   * wait for it: they read the index, which outlives reloads.
+   */
+  loaded(): Promise<void> {
+    this.#loading ??= this.#objects.load()
+    return this.#loading
+  }
+
+  /** Brings the loaded object documents in line with the root's list again. */
+  refresh(): Promise<void> {
     return this.#objects.load()
   }
 
@@ -291,7 +302,7 @@ export class Space {
     if (!allowed.ok) return allowed
     await this.#context.indexer.settled()
     const row = await findObjectRow(this.#context.db, this.id, id)
-    const handle = row === undefined ? undefined : this.#objects.get(row.doc as DocumentId)
+    const handle = row === undefined ? undefined : await this.#objects.ensure(row.doc as DocumentId)
     const raw = handle?.doc().objects[id]
     const checked = raw === undefined ? undefined : validateObject(toPlain(raw))
     if (handle === undefined || checked?.ok !== true) return err(new ObjectNotFound(id))
