@@ -41,7 +41,7 @@ export const createClient = (options: ClientOptions): Client => {
   )
   const spaces = new SpacesService(echo, browserStorageEdge(navigator.storage), navigator.locks)
   identity.onReady((opened, setUpHere) =>
-    spaces.attach({ identity: opened.identityKey, signer: opened.signer }, setUpHere),
+    spaces.attach({ identity: opened.identityKey, signer: opened.signer }, opened, setUpHere),
   )
   identity.state.subscribe((state) => {
     if (state.kind !== 'ready') spaces.detach()

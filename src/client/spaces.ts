@@ -1,7 +1,15 @@
-import { Cell, err, ok, type Result } from '../base'
-import type { Actor, Echo, SpaceId, SpaceRow, StorageEdge } from '../echo'
+import { Cell, err, ok, type Observable, type Result } from '../base'
+import type { Actor, Echo, Space, SpaceId, SpaceRow, StorageEdge } from '../echo'
+import type { Credential } from '../halo'
 import { OpenSpace, problemOf } from './space-session'
 import type { SpaceProblem, SpaceSession, SpaceSummary, SpacesApi, StorageState } from './spaces-api'
+
+/** The identity's own credentials, which the personal space carries between its devices. */
+export interface IdentityRecords {
+  readonly credentials: Observable<readonly Credential[]>
+  /** Takes credentials from the space; HALO keeps those that verify. */
+  receive(values: readonly unknown[]): Promise<unknown>
+}
 
 /** The part of `navigator.locks` used here, so tests can pass their own. */
 export type Locks = Pick<LockManager, 'request'>
@@ -59,6 +67,8 @@ export class SpacesService implements SpacesApi {
   readonly #edge: StorageEdge
   readonly #locks: Locks
   #actor: Actor | undefined
+  #records: IdentityRecords | undefined
+  #stopRecords: (() => void) | undefined
   /** Resolves once an identity is attached, so a space opened on load waits instead of failing. */
   #attached = pending<Actor>()
   #stop: (() => void) | undefined
@@ -79,10 +89,11 @@ export class SpacesService implements SpacesApi {
    * one that was already here but has no spaces lost them (the browser cleared
    * storage): that is reported, and nothing is created until the person says so.
    */
-  async attach(actor: Actor, setUpHere: boolean): Promise<void> {
+  async attach(actor: Actor, records: IdentityRecords, setUpHere: boolean): Promise<void> {
     const echo = await this.#echo
     this.#stop?.()
     this.#actor = actor
+    this.#records = records
     const spaces = echo.spaces(actor.identity)
     const stopList = spaces.subscribe((rows) => {
       this.list.set(rows?.map(summaryOf))
@@ -90,6 +101,8 @@ export class SpacesService implements SpacesApi {
     this.#stop = () => {
       stopList()
       spaces.close()
+      this.#stopRecords?.()
+      this.#stopRecords = undefined
     }
     await this.#locks.request(SETUP_LOCK, async () => {
       const health = await echo.health(actor.identity)
@@ -168,9 +181,25 @@ export class SpacesService implements SpacesApi {
 
   async #ensurePersonalSpace(echo: Echo, actor: Actor): Promise<void> {
     const had = (await echo.listSpaces(actor.identity)).length > 0
-    await echo.personalSpace(actor)
+    const personal = await echo.personalSpace(actor)
+    if (this.#records) this.#carryIdentityRecords(personal, this.#records)
     // The first space is when keeping data starts to matter: ask the browser not to evict it.
     if (!had) await this.#requestPersistence()
+  }
+
+  /** Keeps HALO's credentials and the personal space's copy in step, both ways. */
+  #carryIdentityRecords(personal: Space, records: IdentityRecords): void {
+    this.#stopRecords?.()
+    personal.keepIdentityCredentials(records.credentials.get())
+    const stopOut = records.credentials.subscribe((credentials) => {
+      personal.keepIdentityCredentials(credentials)
+    })
+    const arrivals = personal.identityCredentials((values) => void records.receive(values))
+    void records.receive(arrivals.now)
+    this.#stopRecords = () => {
+      stopOut()
+      arrivals.stop()
+    }
   }
 
   async #requestPersistence(): Promise<void> {

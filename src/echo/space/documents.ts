@@ -27,6 +27,11 @@ export interface SpaceDoc {
   documents: Record<string, DocumentRole>
   /** Epoch manifests by snapshot hash (the hash the Epoch credential names). */
   epochs: Record<string, EpochManifest>
+  /**
+   * Personal space only: the identity's own credentials (devices, device names, revocations, profile),
+   * credential id -> credential, so they travel to every device of the identity with the space.
+   */
+  identity?: Record<string, unknown>
 }
 
 export interface ObjectsDoc {

@@ -27,6 +27,7 @@ import { toPlain, toStored } from './documents'
 import type { FieldPatch } from './object-writes'
 import { insertObject, patchObject, setDeleted } from './object-writes'
 import { compactSpace } from './epoch'
+import { identityCredentialsIn, keepIdentityCredentials, onIdentityCredentials } from './identity-records'
 import { ObjectDocuments } from './object-documents'
 import { SpaceMembership } from './space-membership'
 import type { Placement } from './placement'
@@ -106,6 +107,17 @@ export class Space {
 
   get personal(): boolean {
     return this.root.doc().personal
+  }
+
+  /** Personal space only: keeps the identity's own credentials so they sync to its devices. */
+  keepIdentityCredentials(credentials: readonly Credential[]): Result<number, NotAllowed> {
+    if (!this.personal) return err(new NotAllowed('only the personal space keeps identity credentials'))
+    return ok(keepIdentityCredentials(this.root, credentials))
+  }
+
+  /** The identity credentials this space holds, unverified, and every later arrival of them. */
+  identityCredentials(listener: (credentials: unknown[]) => void): { now: unknown[]; stop: () => void } {
+    return { now: identityCredentialsIn(this.root), stop: onIdentityCredentials(this.root, listener) }
   }
 
   get membership(): Observable<MembershipState> {

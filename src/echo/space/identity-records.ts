@@ -1,0 +1,38 @@
+/**
+ * The personal space carries the identity's own credentials (AuthorizedDevice,
+ * DeviceName, DeviceRevoked, Profile) beside its membership log, so whatever
+ * syncs the space between the identity's devices syncs those too. ECHO only
+ * keeps them: HALO verifies what it reads back (`HaloIdentity.receive`).
+ */
+import type { DocHandle } from '@automerge/automerge-repo/slim'
+import type { Credential } from '../../halo'
+import type { SpaceDoc } from './documents'
+import { toPlain, toStored } from './documents'
+
+/** Adds the credentials not yet kept; returns how many were new. A grow-only set, like the log. */
+export const keepIdentityCredentials = (root: DocHandle<SpaceDoc>, credentials: readonly Credential[]): number => {
+  const kept = root.doc().identity ?? {}
+  const fresh = credentials.filter((credential) => !(credential.id in kept))
+  if (fresh.length === 0) return 0
+  root.change((doc) => {
+    doc.identity ??= {}
+    for (const credential of fresh) doc.identity[credential.id] = toStored(credential)
+  })
+  return fresh.length
+}
+
+/** What the space holds, as plain values still to be verified. */
+export const identityCredentialsIn = (root: DocHandle<SpaceDoc>): unknown[] =>
+  Object.values(root.doc().identity ?? {}).map(toPlain)
+
+/** Calls `listener` with the kept credentials whenever a change (here, another tab, a peer) touches them. */
+export const onIdentityCredentials = (
+  root: DocHandle<SpaceDoc>,
+  listener: (credentials: unknown[]) => void,
+): (() => void) => {
+  const onChange = ({ patches }: { patches: readonly { path: readonly unknown[] }[] }) => {
+    if (patches.some((patch) => patch.path[0] === 'identity')) listener(identityCredentialsIn(root))
+  }
+  root.on('change', onChange)
+  return () => root.off('change', onChange)
+}
