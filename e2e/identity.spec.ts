@@ -28,9 +28,14 @@ test('a fresh profile creates an identity, is offered the phrase, and keeps the 
   expect(fingerprint).toMatch(/\S/)
   expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([])
 
+  await page.getByRole('button', { name: 'Edit profile' }).click()
+  await identity.nameInput.fill('Ada Lovelace')
+  await page.getByRole('button', { name: 'Save profile' }).click()
+  await expect(identity.displayName).toHaveText('Ada Lovelace')
+
   await page.reload()
   await expect(identity.fingerprint).toHaveText(fingerprint ?? '')
-  await expect(identity.displayName).toHaveText('Ada')
+  await expect(identity.displayName).toHaveText('Ada Lovelace')
   expect(await identity.deviceNames()).toEqual([expect.stringContaining('this device')])
 })
 
