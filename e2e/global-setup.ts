@@ -12,11 +12,21 @@ import { E2E_BUILD, e2eDist, envKeys } from './env.ts'
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const signalPort = await freePort()
   const relayUrl = `ws://127.0.0.1:${signalPort}/r/main`
-  const [worker] = await Promise.all([
+  const [started, built] = await Promise.allSettled([
     startSignalWorker({ port: signalPort }),
     buildApp({ outDir: e2eDist, build: E2E_BUILD, signalUrls: relayUrl }),
   ])
-  const app = await serveStatic({ root: e2eDist, port: await freePort() })
+  // A failed build must not leave the worker running: it is its own process group and outlives us.
+  if (started.status === 'rejected') throw started.reason
+  const worker = started.value
+  if (built.status === 'rejected') {
+    await worker.stop()
+    throw built.reason
+  }
+  const app = await serveStatic({ root: e2eDist, port: await freePort() }).catch(async (error: unknown) => {
+    await worker.stop()
+    throw error
+  })
 
   process.env[envKeys.appUrl] = app.url
   process.env[envKeys.signalHttpUrl] = worker.httpUrl
