@@ -197,3 +197,16 @@ test('devices: this one can be renamed, another one revoked', async ({ page, ope
     expect.stringContaining('revoked'),
   ])
 })
+
+test('a browser that refuses storage gets a clear explanation, not an endless wait', async ({ page }) => {
+  // What a browser with site data blocked does: every attempt to open IndexedDB fails.
+  await page.addInitScript(() => {
+    IDBFactory.prototype.open = () => {
+      throw new DOMException('The user denied permission to access the database.', 'SecurityError')
+    }
+  })
+  await page.goto('/')
+  await expect(page.getByRole('heading', { name: "This browser won't let Commonplace store anything" })).toBeVisible()
+  await expect(page.getByText('What the browser said:')).toContainText('denied permission')
+  await expect(page.getByRole('heading', { name: 'Create your identity' })).toBeHidden()
+})

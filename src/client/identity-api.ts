@@ -38,13 +38,16 @@ export interface DeviceView {
  * - `loading`: reading this browser's storage;
  * - `none`: nothing stored: the first run;
  * - `ready`: an identity is open;
- * - `damaged`: records exist but cannot be opened; only recovery helps, never a silent new identity.
+ * - `damaged`: records exist but cannot be opened; only recovery helps, never a silent new identity;
+ * - `unavailable`: this browser does not let the app store anything, so nothing can be kept.
  */
 export type IdentityState =
   | { readonly kind: 'loading' }
   | { readonly kind: 'none' }
   | { readonly kind: 'ready'; readonly identity: IdentityView }
   | { readonly kind: 'damaged'; readonly reason: IdentityDamageReason }
+  /** The browser refuses storage here (storage disabled, a private mode without IndexedDB...). */
+  | { readonly kind: 'unavailable'; readonly reason: string }
 
 /** Why a restore or import did not happen; the stored identity is unchanged in every case. */
 export interface IdentityProblem {

@@ -1,4 +1,4 @@
-import { Cell, err, ok, type Result } from '../base'
+import { Cell, describeError, err, ok, type Result } from '../base'
 import type { DeviceInfo, HaloIdentity, HaloIdentityState, IdentityStore, PublicKey } from '../halo'
 import type { DeviceView, IdentityApi, IdentityProblem, IdentityState, IdentityView, Profile } from './identity-api'
 import { openTabChannel } from './tab-channel'
@@ -54,8 +54,12 @@ export class IdentityService implements IdentityApi {
 
   /** Reads what this browser holds; call once at start. */
   async load(): Promise<void> {
-    // The store publishes what it read; the subscription in the constructor follows it.
-    await this.#store.load()
+    try {
+      // The store publishes what it read; the subscription in the constructor follows it.
+      await this.#store.load()
+    } catch (error) {
+      this.state.set({ kind: 'unavailable', reason: describeError(error) })
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ import { DamagedIdentity } from './identity/DamagedIdentity'
 import { IdentityPanel } from './identity/IdentityPanel'
 import { Onboarding } from './identity/Onboarding'
 import { RecoveryOffer } from './identity/RecoveryOffer'
+import { StorageUnavailable } from './identity/StorageUnavailable'
 import { createObserved } from './reactive'
 import { createRoute, type Route } from './router'
 import { SettingsView } from './settings/SettingsView'
@@ -43,6 +44,9 @@ export const App: Component = () => {
             <p role="status" class="loading">
               Opening your identity…
             </p>
+          </Match>
+          <Match when={when(identity(), 'unavailable')}>
+            {(unavailable) => <StorageUnavailable reason={unavailable().reason} />}
           </Match>
           <Match when={identity().kind === 'none'}>
             <Onboarding
