@@ -133,7 +133,8 @@ describe('comparing node_modules with the lock', () => {
   })
 })
 
-describe('the check .ci/run runs after npm install', () => {
+// Each case starts Node; on a loaded 2-core machine that can take seconds.
+describe('the check .ci/run runs after npm install', { timeout: 30_000 }, () => {
   const script = fileURLToPath(new URL('check-install.ts', import.meta.url))
 
   /** A project folder with package.json, the lock npm wrote, the committed lock and node_modules. */
