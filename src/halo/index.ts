@@ -62,6 +62,8 @@ export type {
 } from './identity/identity-store'
 export { HaloIdentity } from './identity/halo-identity'
 export type { DeviceInfo } from './identity/devices'
+export { resolveRevocations, signingDevices } from './identity/revocations'
+export type { Revocations } from './identity/revocations'
 export type { Profile } from './identity/profile'
 export type { ProfileInput } from './identity/new-identity'
 export {
