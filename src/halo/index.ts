@@ -20,7 +20,7 @@ export type {
   Proof,
   SpaceRole,
 } from './credentials/credential'
-export { issueCredential } from './credentials/issue'
+export { IllFormedText, issueCredential } from './credentials/issue'
 export type { IssueRequest, Signer } from './credentials/issue'
 export { DEFAULT_CLOCK_SKEW_MS, MAX_CHAIN_LENGTH, REJECTION_REASONS, verifyCredential } from './credentials/verify'
 export type { Rejection, RejectionReason, VerifyContext } from './credentials/verify'
