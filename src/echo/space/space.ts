@@ -7,11 +7,13 @@ import type { DocHandle } from '@automerge/automerge-repo/slim'
 import type { Clock, Observable, Result } from '../../base'
 import { err, ok } from '../../base'
 import type { Credential, PublicKey, SpaceRole } from '../../halo'
+import { decodeCredential } from '../../halo'
 import type { DocumentStore } from '../document-store'
 import { InvalidFields, NotAllowed, ObjectNotFound } from '../errors'
 import type { ObjectId, SpaceId } from '../ids'
 import type { Indexer } from '../indexer'
 import type { Actor } from '../membership/entries'
+import { issueDeviceRevocation } from '../membership/entries'
 import type { EpochRecord, MembershipState } from '../membership/fold'
 import type { Query } from '../query/query'
 import type { EchoObject, EchoObjectOf } from '../schema/echo-object'
@@ -144,6 +146,37 @@ export class Space {
 
   remove(actor: Actor, subject: PublicKey): Credential {
     return this.#membership.remove(actor, subject)
+  }
+
+  /**
+   * Records in the log that `actor`'s identity revoked `device`, from the heads
+   * this device has seen on (what they name keeps its effect). Returns undefined
+   * when a revocation of it already counts here; only members record them.
+   */
+  recordDeviceRevocation(actor: Actor, device: PublicKey): Result<Credential | undefined, NotAllowed> {
+    if (this.roleOf(actor.identity) === undefined) return err(new NotAllowed('only a member records revocations'))
+    const state = this.#membership.state.get()
+    const applied = new Set<string>(state.applied)
+    const counts = Object.values(this.root.doc().log).some((stored) => {
+      const entry = decodeCredential(toPlain(stored))
+      return (
+        entry.ok &&
+        applied.has(entry.value.id) &&
+        entry.value.assertion.kind === 'DeviceRevoked' &&
+        entry.value.issuer === actor.identity &&
+        entry.value.subject === device
+      )
+    })
+    if (counts) return ok(undefined)
+    const entry = issueDeviceRevocation({
+      actor,
+      space: this.id,
+      device,
+      parents: state.heads,
+      clock: this.#context.clock,
+    })
+    this.#membership.append(entry)
+    return ok(entry)
   }
 
   /** Appends a signed entry to the log (kept even if the fold ignores it). */
