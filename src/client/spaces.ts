@@ -199,15 +199,15 @@ export class SpacesService implements SpacesApi {
     this.#stopRecords?.()
     personal.keepIdentityCredentials(records.credentials.get())
     const revokedOf = (credentials: readonly Credential[]) =>
-      [...resolveRevocations(actor.identity, credentials).revoked].filter(
-        (device) => device !== actor.signer.key.publicKey,
+      [...resolveRevocations(actor.identity, credentials).holding].filter(
+        ([device]) => device !== actor.signer.key.publicKey,
       )
-    const carried = new Set(revokedOf(records.credentials.get()))
+    const carried = new Set(revokedOf(records.credentials.get()).map(([device]) => device))
     const stopOut = records.credentials.subscribe((credentials) => {
       personal.keepIdentityCredentials(credentials)
-      const fresh = revokedOf(credentials).filter((device) => !carried.has(device))
-      for (const device of fresh) carried.add(device)
-      void recordDeviceRevocations(echo, actor, fresh)
+      const fresh = revokedOf(credentials).filter(([device]) => !carried.has(device))
+      for (const [device] of fresh) carried.add(device)
+      void recordDeviceRevocations(echo, actor, new Map(fresh))
     })
     const arrivals = personal.identityCredentials((values) => void records.receive(values))
     void records.receive(arrivals.now)

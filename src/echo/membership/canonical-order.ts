@@ -112,10 +112,12 @@ export const canonicalOrder = (raw: readonly unknown[], clock: Clock): Ordered =
  * (`resolveRevocations`: the identity key always wins, a revoked device's
  * revocations stop counting, devices that revoke each other are both revoked),
  * then applied from the revocation on: an entry signed through a revoked device
- * takes effect only if it is an ancestor of every revocation that holds that
- * device revoked (the revoker had seen it). Voided are those entries, and the
- * revocations that do not count. An entry whose id was signed with several
- * chains is voided only if every chain is.
+ * takes effect only if it is an ancestor of every revocation with parents that
+ * holds that device revoked (the revoker had seen it). Revocations without
+ * parents (HALO's own, copied into the log) count for who is revoked but mark no
+ * position; if only such revocations hold a device, none of its entries count.
+ * Voided are those entries, and the revocations that do not count. An entry
+ * whose id was signed with several chains is voided only if every chain is.
  */
 const voidedByRevocation = (
   entries: readonly Credential[],
@@ -153,9 +155,13 @@ const voidedByRevocation = (
       // Whether a revocation counts does not depend on its position: HALO's rule decides.
       return !(verdict.holding.get(entry.subject) ?? []).some((holding) => holding.id === entry.id)
     }
-    return signingDevices(entry).some((device) =>
-      (verdict.holding.get(device) ?? []).some((revocation) => !ancestorsOf(revocation.id).has(entry.id)),
-    )
+    return signingDevices(entry).some((device) => {
+      const holding = verdict.holding.get(device)
+      if (holding === undefined) return false
+      // A revocation without parents (a copy of HALO's) decides who is revoked but marks no position.
+      const placed = holding.filter((revocation) => revocation.parents.length > 0)
+      return placed.length === 0 || placed.some((revocation) => !ancestorsOf(revocation.id).has(entry.id))
+    })
   }
   for (const entry of entries) {
     if ((variants.get(entry.id) ?? [entry]).every(voids)) voided.add(entry.id)

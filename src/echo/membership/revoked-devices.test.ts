@@ -117,6 +117,22 @@ describe('revoked devices in the membership log', () => {
     expect(roleOf(state, carol.publicKey)).toBeUndefined()
   })
 
+  it("takes who is revoked, not a position, from a revocation without parents (HALO's own, copied)", () => {
+    const bobByPhone = member(phone, bob, 'editor', genesisHead)
+    const halo = revocation(phrase, phone, [])
+    // Alone, it marks no position: none of the phone's entries count.
+    expect(roleOf(fold([...genesis, bobByPhone, halo]), bob.publicKey)).toBeUndefined()
+    // With a device's revocation that had seen Bob's admission, that admission stands; the phone's answer does not.
+    const fromLaptop = revocation(laptop, phone, [bobByPhone.id])
+    const answer = revocation(phone, laptop, [bobByPhone.id])
+    const carolByLaptop = member(laptop, carol, 'editor', [fromLaptop.id, answer.id])
+    const state = fold([...genesis, bobByPhone, halo, fromLaptop, answer, carolByLaptop])
+    expect([roleOf(state, bob.publicKey), roleOf(state, carol.publicKey)]).toEqual(['editor', 'editor'])
+    // Without the identity key's revocation the two devices cancel each other out.
+    const mutual = fold([...genesis, bobByPhone, fromLaptop, answer, carolByLaptop])
+    expect([roleOf(mutual, bob.publicKey), roleOf(mutual, carol.publicKey)]).toEqual(['editor', undefined])
+  })
+
   it("ignores another identity's revocations of Alice's devices", () => {
     const forged = issueDeviceRevocation({
       actor: { identity: mallory.publicKey, signer: { key: mallory } },

@@ -149,34 +149,37 @@ export class Space {
   }
 
   /**
-   * Records in the log that `actor`'s identity revoked `device`, from the heads
-   * this device has seen on (what they name keeps its effect). Returns undefined
-   * when a revocation of it already counts here; only members record them.
+   * Records in the log that `actor`'s identity revoked `device`: a revocation
+   * signed by `actor` from the heads this device has seen on (what they name
+   * keeps its effect), unless one that counts is there already; and `evidence`,
+   * the identity's own revocations of it (HALO's, which may be signed by the
+   * identity key and so outrank any device), copied as they are. Returns what
+   * was written; only members record revocations.
    */
-  recordDeviceRevocation(actor: Actor, device: PublicKey): Result<Credential | undefined, NotAllowed> {
+  recordDeviceRevocation(
+    actor: Actor,
+    device: PublicKey,
+    evidence: readonly Credential[] = [],
+  ): Result<readonly Credential[], NotAllowed> {
     if (this.roleOf(actor.identity) === undefined) return err(new NotAllowed('only a member records revocations'))
     const state = this.#membership.state.get()
     const applied = new Set<string>(state.applied)
-    const counts = Object.values(this.root.doc().log).some((stored) => {
+    const log = Object.values(this.root.doc().log).flatMap((stored) => {
       const entry = decodeCredential(toPlain(stored))
-      return (
-        entry.ok &&
-        applied.has(entry.value.id) &&
-        entry.value.assertion.kind === 'DeviceRevoked' &&
-        entry.value.issuer === actor.identity &&
-        entry.value.subject === device
-      )
+      return entry.ok ? [entry.value] : []
     })
-    if (counts) return ok(undefined)
-    const entry = issueDeviceRevocation({
-      actor,
-      space: this.id,
-      device,
-      parents: state.heads,
-      clock: this.#context.clock,
-    })
-    this.#membership.append(entry)
-    return ok(entry)
+    const ofDevice = (entry: Credential) =>
+      entry.assertion.kind === 'DeviceRevoked' && entry.issuer === actor.identity && entry.subject === device
+    const placed = log.some((entry) => ofDevice(entry) && entry.parents.length > 0 && applied.has(entry.id))
+    const written: Credential[] = []
+    if (!placed) {
+      const clock = this.#context.clock
+      written.push(issueDeviceRevocation({ actor, space: this.id, device, parents: state.heads, clock }))
+    }
+    const present = new Set<string>(log.map((entry) => entry.id))
+    written.push(...evidence.filter((entry) => ofDevice(entry) && !present.has(entry.id)))
+    for (const entry of written) this.#membership.append(entry)
+    return ok(written)
   }
 
   /** Appends a signed entry to the log (kept even if the fold ignores it). */
