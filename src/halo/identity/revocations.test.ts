@@ -69,6 +69,9 @@ describe('revocation rule (HALO)', () => {
     expect(revokedBy(mutual)).toEqual(sorted([first, later]))
     expect(revokedBy([...mutual, revoke('identity', first)])).toEqual(sorted([first]))
     expect(revokedBy([...mutual, revoke('identity', later)])).toEqual(sorted([later]))
+    // A third device that stands settles it as well.
+    const third = device()
+    expect(revokedBy([...mutual, third.chain, revoke(third, first)])).toEqual(sorted([first]))
   })
 
   it('lets a device revoke itself, and a device linked by a revoked device fall with it', () => {
