@@ -19,6 +19,7 @@ import type { ProfileInput } from './new-identity'
 import { issueChecked, profileAssertion } from './new-identity'
 import type { Profile } from './profile'
 import { latestProfile } from './profile'
+import { revokedByIdentityKey } from './revocations'
 import { trustedSet, verifyWith } from './trust'
 import type { Unlocked } from './unlock'
 
@@ -102,8 +103,12 @@ export class HaloIdentity {
     device: PublicKey,
   ): Promise<Result<Credential, InvalidInput | DeviceNotFound | CannotRevokeThisDevice>> {
     if (device === this.deviceKey) return err(new CannotRevokeThisDevice())
-    const known = this.devices().find((info) => info.key === device && info.revokedAt === undefined)
-    if (known === undefined) return err(new DeviceNotFound(device))
+    // A device revoked only by devices (say, a thief's device that revoked itself and others) can still be revoked
+    // by the identity key, which settles what those revocations left open.
+    const known = this.devices().find((info) => info.key === device)
+    if (known === undefined || revokedByIdentityKey(this.identityKey, device, this.#credentials.get())) {
+      return err(new DeviceNotFound(device))
+    }
     return this.#issueAndStore(known.key, { kind: 'DeviceRevoked' })
   }
 

@@ -80,4 +80,33 @@ describe('a thief with one device, and the owner with the phrase', () => {
     await laptop.receive([thiefRevokes(phone, laptop.deviceKey), thiefRevokes(phone, fresh.deviceKey)])
     expect(await statusAfterReload(first.databaseName)).toBe('ready')
   })
+
+  it('a thief who makes the stolen device revoke itself cannot keep the phrase from settling it', async () => {
+    const first = open()
+    const laptop = ready(
+      await first.store.create({
+        profile: { displayName: 'Sam', avatar: { colour: '#123456' } },
+        deviceName: 'Laptop',
+      }),
+    ).identity
+    const words = laptop.recoveryPhrase()
+    clock.advance(1000)
+    const phone = ready(await open().store.restoreFromPhrase(words, { deviceName: 'Phone' }))
+    await laptop.receive(phone.credentials.get())
+    // The phone revokes itself, then the laptop: both end revoked, so the phone looks already dealt with.
+    clock.advance(1000)
+    await laptop.receive([thiefRevokes(phone, phone.deviceKey), thiefRevokes(phone, laptop.deviceKey)])
+    expect(stateOf(laptop)).toEqual(['Laptop: revoked', 'Phone: revoked'])
+
+    clock.advance(1000)
+    const fresh = ready(await open().store.restoreFromPhrase(words, { deviceName: 'New laptop' }))
+    await fresh.receive(laptop.credentials.get())
+    ready(await fresh.revokeDevice(phone.deviceKey))
+    await laptop.receive(fresh.credentials.get())
+    expect(stateOf(laptop)).toEqual(['Laptop: active', 'New laptop: active', 'Phone: revoked'])
+    expect(await statusAfterReload(first.databaseName)).toBe('ready')
+    // Revoked by the identity key, it is revoked for good: there is nothing left to revoke.
+    const again = await fresh.revokeDevice(phone.deviceKey)
+    expect(again.ok ? 'ok' : again.error.code).toBe('device-not-found')
+  })
 })

@@ -89,3 +89,17 @@ export const resolveRevocations = (identity: PublicKey, credentials: readonly Cr
   }
   return { revoked: new Set(holding.keys()), holding }
 }
+
+/** Whether the identity key itself revoked `device`: nothing more can be said about it, nothing brings it back. */
+export const revokedByIdentityKey = (
+  identity: PublicKey,
+  device: PublicKey,
+  credentials: readonly Credential[],
+): boolean =>
+  credentials.some(
+    (credential) =>
+      credential.assertion.kind === 'DeviceRevoked' &&
+      credential.issuer === identity &&
+      credential.subject === device &&
+      signingDevices(credential).length === 0,
+  )
