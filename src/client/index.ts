@@ -1,4 +1,4 @@
-export type { AppUpdate, AppUpdateState } from './app-update'
+export type { AppUpdate, AppUpdateProblem, AppUpdateState } from './app-update'
 export { createClient } from './client'
 export type { Client, ClientOptions } from './client'
 export type {
