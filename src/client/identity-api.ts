@@ -47,7 +47,14 @@ export type IdentityState =
   | { readonly kind: 'ready'; readonly identity: IdentityView }
   | { readonly kind: 'damaged'; readonly reason: IdentityDamageReason }
   /** The browser refuses storage here (storage disabled, a private mode without IndexedDB...). */
-  | { readonly kind: 'unavailable'; readonly reason: string }
+  | {
+      readonly kind: 'unavailable'
+      /**
+       * The browser's own words when it refused with a `DOMException` (see `browser-words.ts`);
+       * undefined when the failure was anything else (the app's own fault, its text for the console).
+       */
+      readonly browserSaid: string | undefined
+    }
 
 /** Why a restore or import did not happen; the stored identity is unchanged in every case. */
 export interface IdentityProblem {

@@ -1,12 +1,9 @@
-import { Cell, describeError, err, ok, type Result } from '../base'
+import { Cell, err, ok, type Result } from '../base'
 import type { DeviceInfo, HaloIdentity, HaloIdentityState, IdentityStore, PublicKey } from '../halo'
 import type { DeviceView, IdentityApi, IdentityProblem, IdentityState, IdentityView, Profile } from './identity-api'
+import { browserWords } from './browser-words'
+import { identityProblem } from './problem-words'
 import { openTabChannel } from './tab-channel'
-
-const problem = (error: { code: string; message: string }): IdentityProblem => ({
-  code: error.code,
-  message: error.message,
-})
 
 const viewOf = (identity: HaloIdentity): IdentityView => {
   const profile = identity.profile
@@ -58,7 +55,8 @@ export class IdentityService implements IdentityApi {
       // The store publishes what it read; the subscription in the constructor follows it.
       await this.#store.load()
     } catch (error) {
-      this.state.set({ kind: 'unavailable', reason: describeError(error) })
+      console.warn('The identity store could not be opened:', error)
+      this.state.set({ kind: 'unavailable', browserSaid: browserWords(error) })
     }
   }
 
@@ -99,12 +97,12 @@ export class IdentityService implements IdentityApi {
   ): Promise<Result<void, IdentityProblem>> {
     const input = profile ? { deviceName, profile } : { deviceName }
     const result = await this.#setUp(() => this.#store.restoreFromPhrase(phrase, input))
-    return result.ok ? ok(undefined) : err(problem(result.error))
+    return result.ok ? ok(undefined) : err(identityProblem(result.error))
   }
 
   async exportFile(password: string): Promise<Result<Blob, IdentityProblem>> {
     const result = await this.#ready().exportFile(password)
-    if (!result.ok) return err(problem(result.error))
+    if (!result.ok) return err(identityProblem(result.error))
     return ok(new Blob([result.value], { type: 'application/json' }))
   }
 
@@ -117,7 +115,7 @@ export class IdentityService implements IdentityApi {
     const input = profile ? { deviceName, profile } : { deviceName }
     const text = await file.text()
     const result = await this.#setUp(() => this.#store.importFile(text, password, input))
-    return result.ok ? ok(undefined) : err(problem(result.error))
+    return result.ok ? ok(undefined) : err(identityProblem(result.error))
   }
 
   async renameDevice(deviceKey: string, name: string): Promise<void> {
@@ -128,7 +126,7 @@ export class IdentityService implements IdentityApi {
 
   async revokeDevice(deviceKey: string): Promise<Result<void, IdentityProblem>> {
     const result = await this.#ready().revokeDevice(deviceKey as PublicKey)
-    if (!result.ok) return err(problem(result.error))
+    if (!result.ok) return err(identityProblem(result.error))
     this.#announce()
     return ok(undefined)
   }

@@ -46,7 +46,7 @@ export const App: Component = () => {
             </p>
           </Match>
           <Match when={when(identity(), 'unavailable')}>
-            {(unavailable) => <StorageUnavailable reason={unavailable().reason} />}
+            {(unavailable) => <StorageUnavailable browserSaid={unavailable().browserSaid} />}
           </Match>
           <Match when={identity().kind === 'none'}>
             <Onboarding
