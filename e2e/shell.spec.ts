@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
 import { buildApp } from '../scripts/build-app.ts'
 import { freePort } from '../scripts/free-port.ts'
-import { serveStatic } from '../scripts/static-server.ts'
+import { serveBuild } from '../scripts/static-server.ts'
 import { E2E_BUILD, e2eDist, e2eTmp } from './env.ts'
 import { expect, test } from './fixtures.ts'
 import { visitThenStopServer } from './offline.ts'
@@ -108,7 +108,7 @@ test('a newer build is offered to an open page and runs after consent', async ({
   const nextDist = await mkdtemp(join(e2eTmp, 'dist-next-'))
   await buildApp({ outDir: nextDist, build: 'e2e-2', signalUrls: signal.relayUrl })
   const port = await freePort()
-  let server = await serveStatic({ root: e2eDist, port })
+  let server = await serveBuild({ root: e2eDist, port })
   const app = new AppPage(page)
   await app.open(server.url)
   await app.waitUntilOfflineReady()
@@ -116,7 +116,7 @@ test('a newer build is offered to an open page and runs after consent', async ({
 
   // The same origin now serves the next build.
   await server.close()
-  server = await serveStatic({ root: nextDist, port })
+  server = await serveBuild({ root: nextDist, port })
   try {
     await app.checkForUpdates.click()
     await expect(app.reloadToUpdate).toBeVisible()

@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import { extname, join, resolve, sep } from 'node:path'
+import { readHeadersFile } from './headers-file.ts'
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -67,7 +68,10 @@ const cacheControl = (pathname: string): string =>
 
 export const serveStatic = async (options: StaticServerOptions): Promise<StaticServer> => {
   const root = resolve(options.root)
-  const extra = options.headers ?? {}
+  // Lower-cased, so a header of the build's file replaces the server's own of that name instead of doubling it.
+  const extra = Object.fromEntries(
+    Object.entries(options.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+  )
   const server: Server = createServer((request, response) => {
     const pathname = new URL(request.url ?? '/', 'http://127.0.0.1').pathname
     const plain = (status: number, body: string): void => {
@@ -84,10 +88,10 @@ export const serveStatic = async (options: StaticServerOptions): Promise<StaticS
             return
           case 'file':
             response.writeHead(200, {
+              'x-content-type-options': 'nosniff',
               ...extra,
               'content-type': types[extname(found.path)] ?? 'application/octet-stream',
               'cache-control': cacheControl(pathname),
-              'x-content-type-options': 'nosniff',
             })
             if (request.method === 'HEAD') response.end()
             else createReadStream(found.path).pipe(response)
@@ -111,3 +115,7 @@ export const serveStatic = async (options: StaticServerOptions): Promise<StaticS
       }),
   }
 }
+
+/** Serves an app build with the headers it wrote into its `_headers` (rejects if it wrote none). */
+export const serveBuild = async (options: { readonly root: string; readonly port: number }): Promise<StaticServer> =>
+  serveStatic({ ...options, headers: await readHeadersFile(options.root) })
