@@ -49,14 +49,17 @@ export const serveRelayPage = async (): Promise<StaticServer> => {
 /** A signal worker on a fixed port, so it can be killed and started again at the same URL. */
 export class RestartableWorker {
   readonly port: number
+  readonly #vars: Readonly<Record<string, string>>
   #process: SignalWorkerProcess | undefined
 
-  private constructor(port: number) {
+  private constructor(port: number, vars: Readonly<Record<string, string>>) {
     this.port = port
+    this.#vars = vars
   }
 
-  static async start(): Promise<RestartableWorker> {
-    const worker = new RestartableWorker(await freePort())
+  /** `vars` replace some of `wrangler.toml`'s, e.g. limits a bench must raise. */
+  static async start(vars: Readonly<Record<string, string>> = {}): Promise<RestartableWorker> {
+    const worker = new RestartableWorker(await freePort(), vars)
     await worker.restart()
     return worker
   }
@@ -94,7 +97,7 @@ export class RestartableWorker {
 
   async restart(): Promise<void> {
     await this.stop()
-    this.#process = await startSignalWorker({ port: this.port })
+    this.#process = await startSignalWorker({ port: this.port, vars: this.#vars })
   }
 }
 
