@@ -50,7 +50,7 @@ const decodePath = (pathname: string): string | undefined => {
 }
 
 /** The file a request path names, if it lies inside `root` (an absolute, resolved path). */
-export const lookUp = async (root: string, pathname: string): Promise<Lookup> => {
+const lookUp = async (root: string, pathname: string): Promise<Lookup> => {
   const decoded = decodePath(pathname)
   if (decoded === undefined) return { kind: 'bad-request' }
   // `..%2f` survives URL normalisation and is only decoded here, so the check is on the resolved path.
