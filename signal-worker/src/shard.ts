@@ -19,6 +19,14 @@ export interface ShardCounts {
 }
 
 const utf8 = new TextEncoder()
+/** Where frames are encoded to be measured; grown to the largest frame yet, shared by the objects of this isolate. */
+let scratch = new Uint8Array(0)
+
+/** The size of a frame in UTF-8, which takes at most 3 bytes per UTF-16 unit. */
+const utf8Length = (message: string): number => {
+  if (scratch.length < message.length * 3) scratch = new Uint8Array(message.length * 3)
+  return utf8.encodeInto(message, scratch).written
+}
 
 /**
  * One shard of the relay (one per `/r/<shard>` path): a Durable Object that
@@ -34,13 +42,10 @@ export class Shard implements DurableObject {
   readonly #byId = new Map<string, Connection>()
   readonly #budgets: AddressBudgets
   readonly #instance = crypto.randomUUID()
-  /** Where frames are encoded to be measured: 3 bytes per UTF-16 unit at most, so any frame short enough fits. */
-  readonly #scratch: Uint8Array
 
   constructor(ctx: DurableObjectState, env: Env) {
     this.#ctx = ctx
     this.#limits = parseLimits(env)
-    this.#scratch = new Uint8Array(this.#limits.maxFrameBytes * 3)
     this.#budgets = new AddressBudgets(
       {
         frames: { capacity: this.#limits.addressRateBurst, refillPerSecond: this.#limits.addressRatePerSecond },
@@ -103,10 +108,9 @@ export class Shard implements DurableObject {
     this.#drop(ws)
   }
 
-  /** The frame's size in UTF-8; a frame with more UTF-16 units than the limit has at least that many bytes. */
+  /** A frame with more UTF-16 units than the limit has at least that many bytes, and is not encoded. */
   #utf8Length(message: string): number {
-    if (message.length > this.#limits.maxFrameBytes) return message.length
-    return utf8.encodeInto(message, this.#scratch).written
+    return message.length > this.#limits.maxFrameBytes ? message.length : utf8Length(message)
   }
 
   counts(): ShardCounts {
