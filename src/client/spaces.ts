@@ -1,6 +1,6 @@
 import { Cell, err, ok, type Observable, type Result } from '../base'
 import type { Actor, Echo, Space, SpaceId, SpaceRow, StorageEdge } from '../echo'
-import { recordDeviceRevocations } from '../echo'
+import { MAX_SPACE_FILE_BYTES, recordDeviceRevocations, SpaceFileTooLarge } from '../echo'
 import type { Credential } from '../halo'
 import { resolveRevocations } from '../halo'
 import { OpenSpace, problemOf } from './space-session'
@@ -154,6 +154,8 @@ export class SpacesService implements SpacesApi {
   async importFile(file: Blob): Promise<Result<SpaceSummary, SpaceProblem>> {
     const actor = this.#actor
     if (!actor) return err(noIdentity)
+    // Refused before reading: a file is read whole into memory.
+    if (file.size > MAX_SPACE_FILE_BYTES) return err(problemOf(new SpaceFileTooLarge(file.size, MAX_SPACE_FILE_BYTES)))
     const echo = await this.#echo
     const imported = await echo.importSpace(actor, await file.text())
     if (!imported.ok) return err(problemOf(imported.error))

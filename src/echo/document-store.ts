@@ -69,6 +69,11 @@ export class DocumentStore {
     return ok(handle)
   }
 
+  /** Whether the document is loaded in this tab (whether or not it was saved yet). */
+  isLoaded(id: DocumentId): boolean {
+    return this.repo.handles[id]?.isReady() === true
+  }
+
   /** The document's bytes (its whole history), for export. */
   async exportDocument(id: DocumentId): Promise<Uint8Array | undefined> {
     return this.repo.export(id)

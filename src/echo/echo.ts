@@ -12,7 +12,7 @@ import type { KeyPair, PublicKey } from '../halo'
 import { generateKeyPair } from '../halo'
 import { DocumentStore, REPO_SAVE_DELAY_NEVER } from './document-store'
 import { NotAllowed, SpaceNotFound } from './errors'
-import type { DocumentCorrupt, InvalidSpaceFile } from './errors'
+import type { DocumentCorrupt, InvalidSpaceFile, SpaceFileTooLarge } from './errors'
 import type { StorageFailed, StorageQuotaExceeded } from './errors'
 import type { SpaceId } from './ids'
 import { Indexer } from './indexer'
@@ -34,7 +34,9 @@ import type { Query } from './query/query'
 import type { EchoObject } from './schema/echo-object'
 import type { LiveQuery } from './storage/query-index'
 import { liveObjectQuery, runQuery } from './storage/query-index'
-import { exportSpaceFile, importSpaceFile } from './transfer/space-file'
+import { exportSpaceFile, readSpaceFile } from './transfer/space-file'
+import { checkSpaceFile } from './transfer/space-file-check'
+import { localDocuments } from './transfer/local-documents'
 import { getSpace, liveSpaces, putSpace, spacesOf, updateSpace } from './storage/space-registry'
 
 export interface EchoOptions {
@@ -204,12 +206,28 @@ export class Echo {
     return exportSpaceFile(this.documents, space.id, space.root.documentId)
   }
 
-  /** Imports a space file for `actor`: the same documents as exported, merged with any copy already here. */
-  async importSpace(actor: Actor, file: string): Promise<Result<Space, InvalidSpaceFile | DocumentCorrupt>> {
-    const imported = importSpaceFile(this.documents, file)
-    if (!imported.ok) return imported
-    const { space: id, root, name, personal } = imported.value
-    if ((await getSpace(this.db, id)) === undefined) {
+  /**
+   * Imports a space file for `actor`: the same documents as exported, merged with
+   * any copy already here. The file is decoded and judged (`checkSpaceFile`) before
+   * anything is imported, so a refused file changes nothing stored; it touches only
+   * documents of its own space.
+   */
+  async importSpace(
+    actor: Actor,
+    file: string,
+  ): Promise<Result<Space, InvalidSpaceFile | DocumentCorrupt | SpaceFileTooLarge>> {
+    const read = readSpaceFile(file)
+    if (!read.ok) return read
+    const plan = await checkSpaceFile(read.value, localDocuments(this.db, this.documents), this.clock)
+    if (!plan.ok) return plan
+    const { space: id, root, name, personal } = plan.value
+    for (const { id: doc, bytes, existing } of plan.value.imports) {
+      // Merged into the copy here, so it must be loaded first, not replaced by the file's copy.
+      if (existing) await this.documents.find(doc)
+      const imported = this.documents.importDocument(bytes, doc)
+      if (!imported.ok) return imported
+    }
+    if (plan.value.isNew) {
       const rootUrl = stringifyAutomergeUrl({ documentId: root })
       const row = { id, rootUrl, identity: actor.identity, name, archived: 0 as const, createdAt: this.clock.now() }
       await putSpace(this.db, { ...row, personal: personal ? 1 : 0 })

@@ -57,3 +57,10 @@ export class InvalidSpaceFile extends AppError<'invalid-space-file'> {
     super('invalid-space-file', message, options)
   }
 }
+
+/** A space file over the size this device will read (`MAX_SPACE_FILE_BYTES`); nothing was read into a space. */
+export class SpaceFileTooLarge extends AppError<'space-file-too-large'> {
+  constructor(size: number, limit: number) {
+    super('space-file-too-large', `the space file has ${size} bytes; at most ${limit} are read`)
+  }
+}

@@ -22,6 +22,7 @@ export {
   InvalidSpaceFile,
   NotAllowed,
   ObjectNotFound,
+  SpaceFileTooLarge,
   SpaceNotFound,
   StorageFailed,
   StorageQuotaExceeded,
@@ -54,4 +55,4 @@ export type { StorageEdge, StorageEstimate, StorageHealth } from './storage/dura
 export { DEFAULT_DATABASE_NAME } from './storage/echo-database'
 export type { DatabaseOptions, QuarantineRow, SpaceRow } from './storage/echo-database'
 export type { MarkdownFile } from './transfer/markdown'
-export { SPACE_FILE_FORMAT } from './transfer/space-file'
+export { MAX_SPACE_FILE_BYTES, SPACE_FILE_FORMAT } from './transfer/space-file'
