@@ -86,6 +86,17 @@ export class DocumentStore {
     this.repo.delete(id)
   }
 
+  /** Like `remove`, and resolves once its chunks are gone from storage (the repo's own removal is not awaited). */
+  async removeStored(id: DocumentId): Promise<Result<void, StorageQuotaExceeded | StorageFailed>> {
+    this.remove(id)
+    try {
+      await this.repo.storageSubsystem?.removeDoc(id)
+      return ok(undefined)
+    } catch (error) {
+      return err(toStorageError(error))
+    }
+  }
+
   /** The failure of the last background save, if it failed (cleared by a successful save). */
   get lastFailure(): StorageQuotaExceeded | StorageFailed | undefined {
     return this.#lastFailure

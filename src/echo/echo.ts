@@ -175,7 +175,8 @@ export class Echo {
       if (row === undefined) throw new SpaceNotFound(id)
       const space = this.#space(id, await this.documents.find<SpaceDoc>(row.rootUrl as AutomergeUrl))
       // Object documents load in the background (`space.loaded()`); a write loads its document first.
-      space.loaded().catch(() => undefined)
+      // Then what earlier epochs replaced is collected (never in the session that replaced it).
+      space.collectRetired().catch(() => undefined)
       return ok(space)
     } catch (error) {
       this.#open.delete(id)

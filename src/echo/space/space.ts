@@ -10,6 +10,7 @@ import type { Credential, PublicKey, SpaceRole } from '../../halo'
 import { decodeCredential } from '../../halo'
 import type { DocumentStore } from '../document-store'
 import { InvalidFields, NotAllowed, ObjectNotFound } from '../errors'
+import type { StorageFailed, StorageQuotaExceeded } from '../errors'
 import type { ObjectId, SpaceId } from '../ids'
 import type { Indexer } from '../indexer'
 import type { Actor } from '../membership/entries'
@@ -29,6 +30,8 @@ import { toPlain, toStored } from './documents'
 import type { FieldPatch } from './object-writes'
 import { insertObject, patchObject, setDeleted } from './object-writes'
 import { compactSpace } from './epoch'
+import type { EpochError } from './epoch'
+import { collectRetired } from './epoch-collect'
 import { identityCredentialsIn, keepIdentityCredentials, onIdentityCredentials } from './identity-records'
 import { ObjectDocuments } from './object-documents'
 import { SpaceMembership } from './space-membership'
@@ -65,6 +68,8 @@ export class Space {
   readonly #membership: SpaceMembership
   readonly #objects: ObjectDocuments
   #loading: Promise<void> | undefined
+  #collecting: Promise<Result<number, StorageQuotaExceeded | StorageFailed>> | undefined
+  readonly #retiredHere = new Set<DocumentId>()
 
   constructor(id: SpaceId, root: DocHandle<SpaceDoc>, context: SpaceContext) {
     this.id = id
@@ -99,8 +104,22 @@ export class Space {
   }
 
   /** Records an epoch: object documents compacted to their current state (owners and admins). */
-  createEpoch(actor: Actor): Promise<Result<EpochRecord, NotAllowed>> {
+  createEpoch(actor: Actor): Promise<Result<EpochRecord, EpochError>> {
     return compactSpace(this, actor, this.#context)
+  }
+
+  /** Marks documents an epoch of this session replaced: they are collected at a later start. */
+  retiring(ids: readonly DocumentId[]): void {
+    for (const id of ids) this.#retiredHere.add(id)
+  }
+
+  /**
+   * Deletes the object documents earlier epochs replaced, once this start has
+   * loaded their replacements (started once by `Echo.openSpace`); resolves with how many went.
+   */
+  collectRetired(): Promise<Result<number, StorageQuotaExceeded | StorageFailed>> {
+    this.#collecting ??= this.loaded().then(() => collectRetired(this.root, this.#context, this.#retiredHere))
+    return this.#collecting
   }
 
   get name(): string {
