@@ -64,3 +64,10 @@ export class SpaceFileTooLarge extends AppError<'space-file-too-large'> {
     super('space-file-too-large', `the space file has ${size} bytes; at most ${limit} are read`)
   }
 }
+
+/** A note's `text` names a document that is not a text document of the note's own space; it is neither read nor written. */
+export class NoteTextNotInSpace extends AppError<'note-text-not-in-space'> {
+  constructor(note: string) {
+    super('note-text-not-in-space', `the text of note ${note} is not a text document of this space`)
+  }
+}

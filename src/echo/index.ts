@@ -20,6 +20,7 @@ export {
   DocumentCorrupt,
   InvalidFields,
   InvalidSpaceFile,
+  NoteTextNotInSpace,
   NotAllowed,
   ObjectNotFound,
   SpaceFileTooLarge,

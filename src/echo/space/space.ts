@@ -9,7 +9,7 @@ import { err, ok } from '../../base'
 import type { Credential, PublicKey, SpaceRole } from '../../halo'
 import { decodeCredential } from '../../halo'
 import type { DocumentStore } from '../document-store'
-import { InvalidFields, NotAllowed, ObjectNotFound } from '../errors'
+import { InvalidFields, NoteTextNotInSpace, NotAllowed, ObjectNotFound } from '../errors'
 import type { StorageFailed, StorageQuotaExceeded } from '../errors'
 import type { ObjectId, SpaceId } from '../ids'
 import type { Indexer } from '../indexer'
@@ -36,7 +36,7 @@ import { identityCredentialsIn, keepIdentityCredentials, onIdentityCredentials }
 import { ObjectDocuments } from './object-documents'
 import { SpaceMembership } from './space-membership'
 import type { Placement } from './placement'
-import { newTextDocument, openTextDocument, textOf } from './text'
+import { newTextDocument, openTextDocument, textDocumentIn, textOf } from './text'
 import type { MarkdownFile } from '../transfer/markdown'
 import { noteToMarkdown } from '../transfer/markdown'
 import type { NoteText } from './text'
@@ -295,11 +295,15 @@ export class Space {
     id: ObjectId,
     type: T,
     patch: FieldPatch<T>,
-  ): Promise<Result<EchoObjectOf<T>, NotAllowed | InvalidFields | ObjectNotFound>> {
+  ): Promise<Result<EchoObjectOf<T>, NotAllowed | InvalidFields | ObjectNotFound | NoteTextNotInSpace>> {
     const found = await this.#find(actor, id)
     if (!found.ok) return found
     const { handle, object } = found.value
     if (object.type !== type) return err(new InvalidFields(`object ${id} is a ${object.type}, not a ${type}`))
+    const text = (patch as { text?: unknown }).text
+    if (object.type === 'note' && typeof text === 'string' && textDocumentIn(this.root.doc(), text) === undefined) {
+      return err(new NoteTextNotInSpace(id))
+    }
     const merged = { ...object.fields, ...patch }
     for (const [name, value] of Object.entries(patch)) if (value === undefined) Reflect.deleteProperty(merged, name)
     const checked = checkFields(type, merged)
@@ -346,18 +350,21 @@ export class Space {
   }
 
   /** The note's text document, for an editor binding (CodeMirror on `handle` at `path`). */
-  async noteText(id: ObjectId): Promise<Result<NoteText, ObjectNotFound>> {
+  async noteText(id: ObjectId): Promise<Result<NoteText, ObjectNotFound | NoteTextNotInSpace>> {
     const note = await this.get(id)
     if (note?.type !== 'note') return err(new ObjectNotFound(id))
+    const text = textDocumentIn(this.root.doc(), note.fields.text)
+    if (text === undefined) return err(new NoteTextNotInSpace(id))
     return ok(await openTextDocument(this.#context.documents, note.fields.text as AutomergeUrl))
   }
 
   /** The note as a Markdown file (title as heading, text as body). */
-  async noteMarkdown(id: ObjectId): Promise<Result<MarkdownFile, ObjectNotFound>> {
+  async noteMarkdown(id: ObjectId): Promise<Result<MarkdownFile, ObjectNotFound | NoteTextNotInSpace>> {
+    const opened = await this.noteText(id)
+    if (!opened.ok) return opened
     const note = await this.get(id)
     if (note?.type !== 'note') return err(new ObjectNotFound(id))
-    const text = await openTextDocument(this.#context.documents, note.fields.text as AutomergeUrl)
-    return ok(noteToMarkdown(note, textOf(text.handle)))
+    return ok(noteToMarkdown(note, textOf(opened.value.handle)))
   }
 
   objectDocuments(): readonly DocHandle<ObjectsDoc>[] {
