@@ -71,3 +71,10 @@ export class NoteTextNotInSpace extends AppError<'note-text-not-in-space'> {
     super('note-text-not-in-space', `the text of note ${note} is not a text document of this space`)
   }
 }
+
+/** The space's current epoch number leaves no next one (a safe integer); nothing was changed. */
+export class EpochOutOfRange extends AppError<'epoch-out-of-range'> {
+  constructor(current: number) {
+    super('epoch-out-of-range', `the current epoch is number ${current}; there is no safe next number`)
+  }
+}

@@ -18,6 +18,7 @@ export type { ObjectId, SpaceId } from './ids'
 export { parseObjectId } from './ids'
 export {
   DocumentCorrupt,
+  EpochOutOfRange,
   InvalidFields,
   InvalidSpaceFile,
   NoteTextNotInSpace,

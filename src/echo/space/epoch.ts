@@ -15,7 +15,7 @@ import type { Clock, Result } from '../../base'
 import type { Observable } from '../../base'
 import { err, ok, toHex } from '../../base'
 import type { DocumentStore } from '../document-store'
-import { NotAllowed } from '../errors'
+import { EpochOutOfRange, NotAllowed } from '../errors'
 import type { StorageFailed, StorageQuotaExceeded } from '../errors'
 import type { Actor } from '../membership/entries'
 import { issueEpoch } from '../membership/entries'
@@ -68,7 +68,13 @@ const canonicalManifest = (manifest: EpochManifest): string =>
         }),
   })
 
-export type EpochError = NotAllowed | StorageQuotaExceeded | StorageFailed
+/**
+ * The highest epoch number: Automerge reads 2^53 - 1 back as a bigint, which the
+ * credential decoder refuses, so an Epoch numbered so would vanish from the log.
+ */
+export const MAX_EPOCH_NUMBER = Number.MAX_SAFE_INTEGER - 1
+
+export type EpochError = NotAllowed | EpochOutOfRange | StorageQuotaExceeded | StorageFailed
 
 export const compactSpace = async (
   space: CompactableSpace,
@@ -78,18 +84,18 @@ export const compactSpace = async (
   const role = space.roleOf(actor.identity)
   if (role !== 'owner' && role !== 'admin') return err(new NotAllowed('only owners and admins record epochs'))
   await space.loaded()
-  const number = (space.membership.get().epoch?.number ?? 0) + 1
+  // The next number is the current one + 1, checked before anything is made.
+  const current = space.membership.get().epoch?.number ?? 0
+  const number = current + 1
+  if (!Number.isSafeInteger(number) || number > MAX_EPOCH_NUMBER) return err(new EpochOutOfRange(current))
   const replaced = space.objectDocuments().map((old) => {
     const heads = [...old.heads()]
     // Created from the plain state, the new document starts with one change and no history.
     const fresh = context.documents.create<ObjectsDoc>(toJS(old.doc()))
     return { old, heads, fresh }
   })
-  // On disk before the root names them; if they cannot be written, nothing else has changed.
-  const written = await context.documents.flush()
-  if (!written.ok) {
+  const discard = () => {
     for (const { fresh } of replaced) context.documents.remove(fresh.documentId)
-    return written
   }
   const manifest: EpochManifest = {
     number,
@@ -99,6 +105,27 @@ export const compactSpace = async (
     ),
   }
   const snapshot = await sha256(canonicalManifest(manifest))
+  // Signed before anything is written: if signing fails, the fresh documents (only in memory) go and nothing changed.
+  let entry: Credential
+  try {
+    entry = issueEpoch({
+      actor,
+      space: space.id,
+      number,
+      snapshot,
+      parents: space.membership.get().heads,
+      clock: context.clock,
+    })
+  } catch (error) {
+    discard()
+    throw error
+  }
+  // On disk before the root names them; if they cannot be written, nothing else has changed.
+  const written = await context.documents.flush()
+  if (!written.ok) {
+    discard()
+    return written
+  }
   space.retiring(replaced.map(({ old }) => old.documentId))
   space.root.change((doc) => {
     for (const { old, fresh } of replaced) {
@@ -106,14 +133,6 @@ export const compactSpace = async (
       doc.documents[fresh.documentId] = 'objects'
     }
     doc.epochs[snapshot] = manifest
-  })
-  const entry = issueEpoch({
-    actor,
-    space: space.id,
-    number,
-    snapshot,
-    parents: space.membership.get().heads,
-    clock: context.clock,
   })
   space.append(entry)
   await space.refresh()
