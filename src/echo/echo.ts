@@ -22,6 +22,7 @@ import type { AutomergeUrl, SpaceDoc } from './space/documents'
 import { toStored } from './space/documents'
 import type { Placement } from './space/placement'
 import { DEFAULT_PLACEMENT } from './space/placement'
+import type { Locks } from './space/object-lock'
 import { Space } from './space/space'
 import { DexieStorageAdapter, toStorageError } from './storage/dexie-storage-adapter'
 import type { StorageStatus } from './storage/dexie-storage-adapter'
@@ -49,6 +50,8 @@ export interface EchoOptions {
   readonly placement?: Placement
   /** How long to wait before writing changed documents (ms); `flush()` writes at once. */
   readonly saveDebounceMs?: number
+  /** Web Locks shared with the other tabs (default `navigator.locks`): epochs exclude object writes. */
+  readonly locks?: Locks
 }
 
 /** Shares documents with the other tabs of this browser profile that use the same channel. */
@@ -63,12 +66,14 @@ export class Echo {
   readonly #adapter: DexieStorageAdapter
   readonly #indexer: Indexer
   readonly #placement: Placement
+  readonly #locks: Locks
   readonly #open = new Map<SpaceId, Promise<Result<Space, SpaceNotFound>>>()
 
   constructor(options: EchoOptions = {}) {
     this.db = options.db ?? openEchoDatabase(options.database)
     this.clock = options.clock ?? systemClock
     this.#placement = options.placement ?? DEFAULT_PLACEMENT
+    this.#locks = options.locks ?? navigator.locks
     this.#adapter = new DexieStorageAdapter(this.db)
     this.repo = new Repo({
       storage: this.#adapter,
@@ -281,6 +286,7 @@ export class Echo {
       indexer: this.#indexer,
       clock: this.clock,
       placement: this.#placement,
+      locks: this.#locks,
     }
     const space = new Space(id, root, context)
     // The registry caches the name for the space list; a rename here or by a peer updates it.

@@ -3,7 +3,8 @@
  * space, after its documents loaded: only then is it known that the root naming
  * the replacements and the replacements themselves are here, and a successful
  * flush puts them on disk before what they replace is deleted. Documents retired
- * in this session wait for the next start.
+ * in this session wait for the next start. Late changes in an old document are
+ * carried into its replacement first. Callers hold the objects lock exclusive.
  */
 import type { DocHandle } from '@automerge/automerge-repo/slim'
 import type { Result } from '../../base'
@@ -12,7 +13,8 @@ import type { DocumentStore } from '../document-store'
 import type { StorageFailed, StorageQuotaExceeded } from '../errors'
 import type { EchoDatabase } from '../storage/echo-database'
 import { storedDocuments } from '../storage/stored-documents'
-import type { DocumentId, RetiredDocument, SpaceDoc } from './documents'
+import { carryForward } from './carry-forward'
+import type { DocumentId, ObjectsDoc, RetiredDocument, SpaceDoc } from './documents'
 
 export interface CollectContext {
   readonly documents: DocumentStore
@@ -50,6 +52,14 @@ export const collectRetired = async (
   )
   const retired = candidates.filter(([old]) => stored.has(old))
   if (retired.length === 0) return ok(0)
+  // Anything written into an old document after the epoch took its heads moves into the replacement first.
+  for (const [old, { into, heads }] of retired) {
+    carryForward(
+      await context.documents.find<ObjectsDoc>(old),
+      heads,
+      await context.documents.find<ObjectsDoc>(into as DocumentId),
+    )
+  }
   // The root and the replacements reach the disk before anything they replace is deleted.
   const flushed = await context.documents.flush()
   if (!flushed.ok) return flushed

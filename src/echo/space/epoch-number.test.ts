@@ -25,7 +25,8 @@ const spaceWithTasks = async () => {
   return { alice, echo, space, unchanged }
 }
 
-describe('epoch numbers', () => {
+// Each test builds, exports and reopens spaces: seconds on a loaded 2-core machine.
+describe('epoch numbers', { timeout: 30_000 }, () => {
   it('a log whose epoch sits at the highest number gets a typed refusal, and nothing is rewritten', async () => {
     const { alice, echo, space, unchanged } = await spaceWithTasks()
     space.append(

@@ -90,7 +90,8 @@ describe('compaction on a full disk', () => {
       await later.echo.close()
       await echo.close()
     }
-  })
+    // One space built and reopened per failure point: seconds, not the default 5.
+  }, 60_000)
 
   it('keeps the replaced documents until a later start has the new ones, then deletes them', async () => {
     const { name, alice, echo, space, before, oldDocs } = await spaceOnFillingDisk()

@@ -8,7 +8,10 @@
  * Nothing is deleted here. The fresh documents are written before the root names
  * them, and the old ones stay until a later start has found the new root and its
  * documents on disk (`epoch-collect.ts`): a full disk or a killed tab leaves
- * either the old space or the new one, never neither.
+ * either the old space or the new one, never neither. The manifest keeps each old
+ * document's heads at the snapshot, so changes made to it later are carried into
+ * its replacement (`carry-forward.ts`), here and again before it is collected.
+ * Callers hold the space's objects lock exclusive (`object-lock.ts`).
  */
 import { toJS } from '@automerge/automerge/slim'
 import type { Clock, Result } from '../../base'
@@ -23,6 +26,7 @@ import type { Credential, PublicKey, SpaceRole } from '../../halo'
 import type { SpaceId } from '../ids'
 import type { EpochRecord, MembershipState } from '../membership/fold'
 import type { DocHandle } from '@automerge/automerge-repo/slim'
+import { carryForward } from './carry-forward'
 import type { DocumentId, EpochManifest, ObjectsDoc, SpaceDoc } from './documents'
 
 /** The parts of a space an epoch works on. */
@@ -136,6 +140,8 @@ export const compactSpace = async (
   })
   space.append(entry)
   await space.refresh()
+  // Writes that reached an old document after its heads were taken (a peer, a tab that ignored the lock) move over.
+  for (const { old, heads, fresh } of replaced) carryForward(old, heads, fresh)
   // If the root cannot be written now it stays queued; until it is, the old documents are the space on disk.
   const saved = await context.documents.flush()
   if (!saved.ok) return saved

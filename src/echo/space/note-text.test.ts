@@ -10,7 +10,8 @@ interface FileJson {
   documents: Record<string, string>
 }
 
-describe("a note's text", () => {
+// Each test builds, exports and reopens spaces: seconds on a loaded 2-core machine.
+describe("a note's text", { timeout: 30_000 }, () => {
   it('may only be a text document of its own space: another space’s text is neither read, written nor indexed', async () => {
     const alice = makeActor()
     const echo = openTestEcho()

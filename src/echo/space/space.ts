@@ -36,6 +36,8 @@ import { identityCredentialsIn, keepIdentityCredentials, onIdentityCredentials }
 import { ObjectDocuments } from './object-documents'
 import { SpaceMembership } from './space-membership'
 import type { Placement } from './placement'
+import type { Locks } from './object-lock'
+import { withObjectsLock } from './object-lock'
 import { newTextDocument, openTextDocument, textDocumentIn, textOf } from './text'
 import type { MarkdownFile } from '../transfer/markdown'
 import { noteToMarkdown } from '../transfer/markdown'
@@ -47,6 +49,7 @@ export interface SpaceContext {
   readonly indexer: Indexer
   readonly clock: Clock
   readonly placement: Placement
+  readonly locks: Locks
 }
 
 const WRITERS: readonly SpaceRole[] = ['owner', 'admin', 'editor']
@@ -105,7 +108,7 @@ export class Space {
 
   /** Records an epoch: object documents compacted to their current state (owners and admins). */
   createEpoch(actor: Actor): Promise<Result<EpochRecord, EpochError>> {
-    return compactSpace(this, actor, this.#context)
+    return withObjectsLock(this.#context.locks, this.id, 'exclusive', () => compactSpace(this, actor, this.#context))
   }
 
   /** Marks documents an epoch of this session replaced: they are collected at a later start. */
@@ -118,7 +121,11 @@ export class Space {
    * loaded their replacements (started once by `Echo.openSpace`); resolves with how many went.
    */
   collectRetired(): Promise<Result<number, StorageQuotaExceeded | StorageFailed>> {
-    this.#collecting ??= this.loaded().then(() => collectRetired(this.root, this.#context, this.#retiredHere))
+    this.#collecting ??= this.loaded().then(() =>
+      withObjectsLock(this.#context.locks, this.id, 'exclusive', () =>
+        collectRetired(this.root, this.#context, this.#retiredHere),
+      ),
+    )
     return this.#collecting
   }
 
@@ -279,18 +286,29 @@ export class Space {
         updatedAt: now,
       } as EchoObject)
     }
-    for (let next = 0; next < objects.length;) {
-      const { handle, taken } = await this.#objects.reserve(objects.length - next)
-      const batch = objects.slice(next, next + taken)
-      handle.change((doc) => {
-        for (const object of batch) insertObject(doc, object)
-      })
-      next += taken
-    }
+    await this.#writing(async () => {
+      for (let next = 0; next < objects.length;) {
+        const { handle, taken } = await this.#objects.reserve(objects.length - next)
+        const batch = objects.slice(next, next + taken)
+        handle.change((doc) => {
+          for (const object of batch) insertObject(doc, object)
+        })
+        next += taken
+      }
+    })
     return ok(objects)
   }
 
-  async update<T extends ObjectType>(
+  update<T extends ObjectType>(
+    actor: Actor,
+    id: ObjectId,
+    type: T,
+    patch: FieldPatch<T>,
+  ): Promise<Result<EchoObjectOf<T>, NotAllowed | InvalidFields | ObjectNotFound | NoteTextNotInSpace>> {
+    return this.#writing(() => this.#update(actor, id, type, patch))
+  }
+
+  async #update<T extends ObjectType>(
     actor: Actor,
     id: ObjectId,
     type: T,
@@ -388,12 +406,19 @@ export class Space {
     return typeof record === 'object' && record !== null && 'version' in record ? record.version : undefined
   }
 
-  async #setDeleted(actor: Actor, id: ObjectId, deleted: boolean): Promise<Result<void, NotAllowed | ObjectNotFound>> {
-    const found = await this.#find(actor, id)
-    if (!found.ok) return found
-    const now = this.#context.clock.now()
-    found.value.handle.change((doc) => setDeleted(doc, id, deleted, now))
-    return ok(undefined)
+  #setDeleted(actor: Actor, id: ObjectId, deleted: boolean): Promise<Result<void, NotAllowed | ObjectNotFound>> {
+    return this.#writing(async () => {
+      const found = await this.#find(actor, id)
+      if (!found.ok) return found
+      const now = this.#context.clock.now()
+      found.value.handle.change((doc) => setDeleted(doc, id, deleted, now))
+      return ok(undefined)
+    })
+  }
+
+  /** Object writes hold the space's objects lock shared: an epoch in any tab waits for them, and they for it. */
+  #writing<T>(work: () => Promise<T>): Promise<T> {
+    return withObjectsLock(this.#context.locks, this.id, 'shared', work)
   }
 
   #mayWrite(actor: Actor): Result<void, NotAllowed> {

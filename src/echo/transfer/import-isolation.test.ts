@@ -79,7 +79,8 @@ const titlesAfterReload = async (name: string, space: Space) => {
   return titles
 }
 
-describe('a space file touches only its own space', () => {
+// Each test builds, exports and reopens spaces: seconds on a loaded 2-core machine.
+describe('a space file touches only its own space', { timeout: 30_000 }, () => {
   it('a file whose root is not a space root changes no document here, before or after a reload', async () => {
     const { name, echo, work, file, objectsDoc, rentTask } = await aliceWork()
     const other = makeActor().identity as string
