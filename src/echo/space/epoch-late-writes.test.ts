@@ -1,35 +1,22 @@
 // The fixtures install fake-indexeddb, which Dexie must find when it loads.
 import { makeActor, openTestEcho, uniqueDatabaseName } from '../testing/fixtures'
-import type { DBCore, Middleware } from 'dexie'
 import { describe, expect, it } from 'vitest'
 import { broadcastChannelNetwork } from '../echo'
 import type { ObjectId, SpaceId } from '../ids'
 import { openEchoDatabase } from '../storage/echo-database'
+import { chunkWriteHook } from '../storage/quota-budget'
 import { storedDocuments } from '../storage/stored-documents'
 import type { ObjectsDoc } from './documents'
 import { toStored } from './documents'
 
 /** Runs `hook.run` once, at the first chunk write after it is set: mid-compaction, after the snapshot was taken. */
-const onNextWrite = (hook: { run?: (() => void) | undefined }): Middleware<DBCore> => ({
-  stack: 'dbcore',
-  name: 'on-next-write',
-  create: (down) => ({
-    ...down,
-    table: (name) => {
-      const table = down.table(name)
-      if (name !== 'chunks') return table
-      return {
-        ...table,
-        mutate: (request) => {
-          const run = hook.run
-          hook.run = undefined
-          run?.()
-          return table.mutate(request)
-        },
-      }
-    },
-  }),
-})
+const onNextWrite = (hook: { run?: (() => void) | undefined }) =>
+  chunkWriteHook(() => {
+    const run = hook.run
+    hook.run = undefined
+    run?.()
+    return undefined
+  })
 
 const titlesOf = async (space: { find: (query: { type: 'task' }) => Promise<{ fields: { title: string } }[]> }) =>
   (await space.find({ type: 'task' })).map((task) => task.fields.title).sort()

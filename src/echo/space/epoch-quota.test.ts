@@ -1,34 +1,17 @@
 // The fixtures install fake-indexeddb, which Dexie must find when it loads.
 import { makeActor, openTestEcho, uniqueDatabaseName } from '../testing/fixtures'
-import type { DBCore, Middleware } from 'dexie'
 import { describe, expect, it } from 'vitest'
 import { openEchoDatabase } from '../storage/echo-database'
+import { chunkWriteHook } from '../storage/quota-budget'
 import { storedDocuments } from '../storage/stored-documents'
 
 /** The real storage, except that once `allowed` chunk writes are used up the disk is full. */
-const diskFillsAfter = (gate: { allowed: number; used: number }): Middleware<DBCore> => ({
-  stack: 'dbcore',
-  name: 'disk-fills',
-  create: (down) => ({
-    ...down,
-    table: (name) => {
-      const table = down.table(name)
-      if (name !== 'chunks') return table
-      return {
-        ...table,
-        mutate: (request) => {
-          if (request.type === 'put' || request.type === 'add') {
-            if (gate.used >= gate.allowed) {
-              return Promise.reject(new DOMException('disk full (test)', 'QuotaExceededError'))
-            }
-            gate.used += 1
-          }
-          return table.mutate(request)
-        },
-      }
-    },
-  }),
-})
+const diskFillsAfter = (gate: { allowed: number; used: number }) =>
+  chunkWriteHook(() => {
+    if (gate.used >= gate.allowed) return new DOMException('disk full (test)', 'QuotaExceededError')
+    gate.used += 1
+    return undefined
+  })
 
 /** A space with history in its object document, on a disk that fills after `allowed` more chunk writes. */
 const spaceOnFillingDisk = async () => {
