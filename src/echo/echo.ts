@@ -23,6 +23,7 @@ import { toStored } from './space/documents'
 import type { Placement } from './space/placement'
 import { DEFAULT_PLACEMENT } from './space/placement'
 import type { Locks } from './space/object-lock'
+import { withObjectsLock } from './space/object-lock'
 import { Space } from './space/space'
 import { DexieStorageAdapter, toStorageError } from './storage/dexie-storage-adapter'
 import type { StorageStatus } from './storage/dexie-storage-adapter'
@@ -227,12 +228,17 @@ export class Echo {
     const plan = await checkSpaceFile(read.value, localDocuments(this.db, this.documents), this.clock)
     if (!plan.ok) return plan
     const { space: id, root, name, personal } = plan.value
-    for (const { id: doc, bytes, existing } of plan.value.imports) {
-      // Merged into the copy here, so it must be loaded first, not replaced by the file's copy.
-      if (existing) await this.documents.find(doc)
-      const imported = this.documents.importDocument(bytes, doc)
-      if (!imported.ok) return imported
-    }
+    // A writer of the space's object documents like any other: an epoch in another tab waits for it.
+    const merged = await withObjectsLock(this.#locks, id, 'shared', async () => {
+      for (const { id: doc, bytes, existing } of plan.value.imports) {
+        // Merged into the copy here, so it must be loaded first, not replaced by the file's copy.
+        if (existing) await this.documents.find(doc)
+        const imported = this.documents.importDocument(bytes, doc)
+        if (!imported.ok) return imported
+      }
+      return ok(undefined)
+    })
+    if (!merged.ok) return merged
     if (plan.value.isNew) {
       const rootUrl = stringifyAutomergeUrl({ documentId: root })
       const row = { id, rootUrl, identity: actor.identity, name, archived: 0 as const, createdAt: this.clock.now() }
