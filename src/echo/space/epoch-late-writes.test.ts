@@ -5,6 +5,7 @@ import { broadcastChannelNetwork } from '../echo'
 import type { ObjectId, SpaceId } from '../ids'
 import { openEchoDatabase } from '../storage/echo-database'
 import { chunkWriteHook } from '../storage/quota-budget'
+import { waitFor } from '../testing/wait-for'
 import { storedDocuments } from '../storage/stored-documents'
 import type { ObjectsDoc } from './documents'
 import { toStored } from './documents'
@@ -68,7 +69,7 @@ describe('writes during and after compaction', { timeout: 30_000 }, () => {
     expect(later.collected).toEqual({ ok: true, value: 1 })
   })
 
-  it('a change reaching an old document after compaction is carried over at the next start, before it is deleted', async () => {
+  it('a change reaching an old document after compaction is carried over at once, and again before it is deleted', async () => {
     const name = uniqueDatabaseName()
     const alice = makeActor()
     const echo = openTestEcho({ name })
@@ -80,6 +81,8 @@ describe('writes during and after compaction', { timeout: 30_000 }, () => {
     expect((await space.createEpoch(alice)).ok).toBe(true)
     // A peer that had not heard of the epoch syncs a change of the old document.
     old.change(retitle(rent.value.id, 'Rent paid by the peer'))
+    await echo.settled()
+    expect(await titlesOf(space)).toEqual(['Rent paid by the peer'])
     expect((await echo.close()).ok).toBe(true)
 
     const later = await afterRestart(name, space.id)
@@ -88,6 +91,27 @@ describe('writes during and after compaction', { timeout: 30_000 }, () => {
     const check = openEchoDatabase({ name })
     expect([...(await storedDocuments(check, [old.documentId]))]).toEqual([])
     check.close()
+  })
+
+  it('a change that reached only the stored old document is carried over at the next start', async () => {
+    const name = uniqueDatabaseName()
+    const alice = makeActor()
+    const echo = openTestEcho({ name })
+    const space = await echo.createSpace(alice, 'Stored late')
+    const rent = await space.create(alice, 'task', { title: 'Pay rent', done: false, order: 'a0' })
+    if (!rent.ok) throw rent.error
+    const [old] = space.objectDocuments()
+    if (old === undefined) throw new Error('no object document')
+    expect((await space.createEpoch(alice)).ok).toBe(true)
+    expect((await echo.close()).ok).toBe(true)
+    // Something else on this device (a tab with no channel to this one) wrote into the old document.
+    const other = openTestEcho({ name })
+    ;(await other.documents.find<ObjectsDoc>(old.documentId)).change(retitle(rent.value.id, 'Written elsewhere'))
+    expect((await other.close()).ok).toBe(true)
+
+    const later = await afterRestart(name, space.id)
+    expect(later.titles).toEqual(['Written elsewhere'])
+    expect(later.collected).toEqual({ ok: true, value: 1 })
   })
 
   it('a write in another tab waits for the compaction and is kept', async () => {
@@ -120,6 +144,12 @@ describe('writes during and after compaction', { timeout: 30_000 }, () => {
     expect(await during).toMatchObject({ ok: true })
     // B asked while A was compacting; the objects lock made it wait until A was done.
     expect(order).toEqual(['epoch recorded', 'B wrote'])
+    // Whichever document B's write went into, both tabs show it now, not only after a restart.
+    for (const tab of [space, inB]) {
+      const live = tab.query({ type: 'task' })
+      await waitFor(live, (state) => state.status === 'ready' && state.objects.length === 3)
+      live.close()
+    }
     expect((await tabB.close()).ok).toBe(true)
     expect((await tabA.close()).ok).toBe(true)
 

@@ -34,6 +34,7 @@ import type { EpochError } from './epoch'
 import { collectRetired } from './epoch-collect'
 import { identityCredentialsIn, keepIdentityCredentials, onIdentityCredentials } from './identity-records'
 import { ObjectDocuments } from './object-documents'
+import { RetiredDocuments } from './retired-documents'
 import { SpaceMembership } from './space-membership'
 import type { Placement } from './placement'
 import type { Locks } from './object-lock'
@@ -70,6 +71,7 @@ export class Space {
   readonly #context: SpaceContext
   readonly #membership: SpaceMembership
   readonly #objects: ObjectDocuments
+  readonly #retired: RetiredDocuments
   #loading: Promise<void> | undefined
   #collecting: Promise<Result<number, StorageQuotaExceeded | StorageFailed>> | undefined
   readonly #retiredHere = new Set<DocumentId>()
@@ -80,6 +82,7 @@ export class Space {
     this.#context = context
     this.#membership = new SpaceMembership(id, root, context.clock)
     this.#objects = new ObjectDocuments(id, root, context)
+    this.#retired = new RetiredDocuments(root, context.documents, (doc) => this.#objects.ensure(doc))
     // Only what a change touched is recomputed: a space with 100,000 objects changes its root often.
     root.on('change', ({ patches }) => {
       if (patches.some((patch) => patch.path[0] === 'log')) this.#membership.refold()
@@ -88,6 +91,7 @@ export class Space {
       )
       // Another tab or a peer may have added an object document, or an epoch replaced some.
       if (documents.length > 0) void this.#objects.follow(documents)
+      if (patches.some((patch) => patch.path[0] === 'epochs')) void this.#retired.follow()
     })
   }
 
