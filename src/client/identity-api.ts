@@ -24,6 +24,18 @@ export interface IdentityView extends Profile {
   /** A short form to compare out of band ("Does yours say the same?"). */
   readonly fingerprint: string
   readonly deviceKey: string
+  /**
+   * - `needed`: this device still keeps the identity secret, because no backup is saved yet: show
+   *   "Your identity has no backup yet" until the person saves the phrase or an identity file;
+   * - `saved`: the secret is not on this device; revoking a device, showing the phrase and exporting
+   *   the identity ask for the recovery phrase.
+   */
+  readonly backup: 'needed' | 'saved'
+}
+
+/** What the person gives to act as the identity once this device no longer keeps its secret. */
+export interface IdentityUnlock {
+  readonly recoveryPhrase: string
 }
 
 export interface DeviceView {
@@ -64,12 +76,17 @@ export interface IdentityApi {
    */
   create(profile: Profile, deviceName: string): Promise<{ readonly created: boolean }>
   updateProfile(profile: Profile): Promise<void>
-  /** The recovery phrase, words separated by spaces; shown only when the person asks. */
-  recoveryPhrase(): Promise<string>
+  /**
+   * The recovery phrase, words separated by spaces; shown only when the person asks. After the
+   * backup is saved it needs `unlock` (the phrase itself: the answer then confirms it is right).
+   */
+  recoveryPhrase(unlock?: IdentityUnlock): Promise<Result<string, IdentityProblem>>
+  /** The person has saved the phrase or an identity file elsewhere: this device deletes its copy. */
+  confirmBackup(): Promise<Result<void, IdentityProblem>>
   /** Restores the identity of `phrase` on this browser as a new device. */
   restoreFromPhrase(phrase: string, deviceName: string, profile?: Profile): Promise<Result<void, IdentityProblem>>
   /** The identity, encrypted with `password`, as a file to keep. */
-  exportFile(password: string): Promise<Result<Blob, IdentityProblem>>
+  exportFile(password: string, unlock?: IdentityUnlock): Promise<Result<Blob, IdentityProblem>>
   importFile(
     file: Blob,
     password: string,
@@ -77,5 +94,6 @@ export interface IdentityApi {
     profile?: Profile,
   ): Promise<Result<void, IdentityProblem>>
   renameDevice(deviceKey: string, name: string): Promise<void>
-  revokeDevice(deviceKey: string): Promise<Result<void, IdentityProblem>>
+  /** Signed by the identity key: needs `unlock` once the backup is saved. */
+  revokeDevice(deviceKey: string, unlock?: IdentityUnlock): Promise<Result<void, IdentityProblem>>
 }

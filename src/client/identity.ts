@@ -1,6 +1,14 @@
 import { Cell, describeError, err, ok, type Result } from '../base'
 import type { DeviceInfo, HaloIdentity, HaloIdentityState, IdentityStore, PublicKey } from '../halo'
-import type { DeviceView, IdentityApi, IdentityProblem, IdentityState, IdentityView, Profile } from './identity-api'
+import type {
+  DeviceView,
+  IdentityApi,
+  IdentityProblem,
+  IdentityState,
+  IdentityUnlock,
+  IdentityView,
+  Profile,
+} from './identity-api'
 import { openTabChannel } from './tab-channel'
 
 const problem = (error: { code: string; message: string }): IdentityProblem => ({
@@ -17,6 +25,7 @@ const viewOf = (identity: HaloIdentity): IdentityView => {
     deviceKey: identity.deviceKey,
     displayName: profile?.displayName ?? 'Unnamed',
     avatar: profile?.avatar ?? { colour: '#2f5d50' },
+    backup: identity.backup.get(),
   }
 }
 
@@ -88,8 +97,16 @@ export class IdentityService implements IdentityApi {
     this.#announce()
   }
 
-  recoveryPhrase(): Promise<string> {
-    return Promise.resolve(this.#ready().recoveryPhrase())
+  async recoveryPhrase(unlock?: IdentityUnlock): Promise<Result<string, IdentityProblem>> {
+    const result = await this.#ready().recoveryPhrase(unlock)
+    return result.ok ? result : err(problem(result.error))
+  }
+
+  async confirmBackup(): Promise<Result<void, IdentityProblem>> {
+    const result = await this.#ready().confirmBackup()
+    if (!result.ok) return err(problem(result.error))
+    this.#announce()
+    return ok(undefined)
   }
 
   async restoreFromPhrase(
@@ -102,8 +119,8 @@ export class IdentityService implements IdentityApi {
     return result.ok ? ok(undefined) : err(problem(result.error))
   }
 
-  async exportFile(password: string): Promise<Result<Blob, IdentityProblem>> {
-    const result = await this.#ready().exportFile(password)
+  async exportFile(password: string, unlock?: IdentityUnlock): Promise<Result<Blob, IdentityProblem>> {
+    const result = await this.#ready().exportFile(password, unlock)
     if (!result.ok) return err(problem(result.error))
     return ok(new Blob([result.value], { type: 'application/json' }))
   }
@@ -126,8 +143,8 @@ export class IdentityService implements IdentityApi {
     this.#announce()
   }
 
-  async revokeDevice(deviceKey: string): Promise<Result<void, IdentityProblem>> {
-    const result = await this.#ready().revokeDevice(deviceKey as PublicKey)
+  async revokeDevice(deviceKey: string, unlock?: IdentityUnlock): Promise<Result<void, IdentityProblem>> {
+    const result = await this.#ready().revokeDevice(deviceKey as PublicKey, unlock)
     if (!result.ok) return err(problem(result.error))
     this.#announce()
     return ok(undefined)
@@ -183,7 +200,10 @@ export class IdentityService implements IdentityApi {
           this.devices.set(identity.devices().map(deviceViewOf))
         }
         publish()
-        this.#stopWatching = identity.credentials.subscribe(publish)
+        const stops = [identity.credentials.subscribe(publish), identity.backup.subscribe(publish)]
+        this.#stopWatching = () => {
+          for (const stop of stops) stop()
+        }
         if (!this.#settingUp) void this.#onReady?.(identity, false)
         return
       }

@@ -8,6 +8,7 @@ export type {
   IdentityDamageReason,
   IdentityProblem,
   IdentityState,
+  IdentityUnlock,
   IdentityView,
   Profile,
 } from './identity-api'

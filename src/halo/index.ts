@@ -61,6 +61,9 @@ export type {
   RestoreInput,
 } from './identity/identity-store'
 export { HaloIdentity } from './identity/halo-identity'
+export { BACKUP_STATES } from './identity/unlock'
+export type { BackupState } from './identity/unlock'
+export type { IdentityUnlock, UnlockProblem } from './identity/identity-unlock'
 export type { DeviceInfo } from './identity/devices'
 export type { Profile } from './identity/profile'
 export type { ProfileInput } from './identity/new-identity'
@@ -71,5 +74,7 @@ export {
   IdentityDamaged,
   IdentityExists,
   InvalidInput,
+  NotThisIdentity,
+  UnlockNeeded,
 } from './identity/errors'
 export type { DamageReason } from './identity/errors'

@@ -45,3 +45,19 @@ export class CannotRevokeThisDevice extends AppError<'cannot-revoke-this-device'
     super('cannot-revoke-this-device', 'a device cannot revoke itself; revoke it from another device')
   }
 }
+
+/** The operation signs with the identity key, which this device no longer keeps: ask for the recovery phrase. */
+export class UnlockNeeded extends AppError<'identity-unlock-needed'> {
+  constructor() {
+    super('identity-unlock-needed', 'this needs your recovery phrase: this device does not keep your identity secret')
+  }
+}
+
+/** A well-formed recovery phrase of another identity (a typo that passed the checksum, or another person's). */
+export class NotThisIdentity extends AppError<'not-this-identity'> {
+  readonly fingerprint: string
+  constructor(fingerprint: string) {
+    super('not-this-identity', `this recovery phrase belongs to another identity (${fingerprint}); check each word`)
+    this.fingerprint = fingerprint
+  }
+}

@@ -99,6 +99,7 @@ export class IdentityStore {
         secret: newRecoverySecret(),
         deviceName: input.deviceName,
         profile: input.profile,
+        keepSecret: true,
         clock: this.#clock,
       })
       if (!prepared.ok) return prepared
@@ -151,6 +152,7 @@ export class IdentityStore {
         deviceName: input.deviceName,
         profile: latestProfile(identity, carried) === undefined ? input.profile : undefined,
         carried,
+        keepSecret: false,
         clock: this.#clock,
       })
       if (!prepared.ok) return prepared

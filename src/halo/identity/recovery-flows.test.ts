@@ -4,6 +4,8 @@ import { ManualClock } from '../../base'
 import { verifyCredential } from '../credentials/verify'
 import { openHaloDatabase } from '../storage/halo-database'
 import type { CreateInput } from './identity-store'
+import type { HaloIdentity } from './halo-identity'
+import type { IdentityUnlock } from './identity-unlock'
 import { IdentityStore } from './identity-store'
 
 const clock = new ManualClock(1_800_000_000_000)
@@ -18,6 +20,12 @@ const freshStore = (databaseName = `halo-recovery-${crypto.randomUUID()}`) => {
 afterEach(() => {
   for (const store of opened.splice(0)) store.close()
 })
+
+const phraseOf = async (identity: HaloIdentity, unlock?: IdentityUnlock) => {
+  const phrase = await identity.recoveryPhrase(unlock)
+  if (!phrase.ok) throw phrase.error
+  return phrase.value
+}
 
 const original = async () => {
   const { store, databaseName } = freshStore()
@@ -43,7 +51,7 @@ describe('restore from the recovery phrase', () => {
   it('gives the same identity key and a new device key authorized by it, in a fresh profile', async () => {
     const { identity } = await original()
     const { store } = freshStore()
-    const restored = await store.restoreFromPhrase(identity.recoveryPhrase(), {
+    const restored = await store.restoreFromPhrase(await phraseOf(identity), {
       deviceName: 'New laptop',
       profile: { displayName: 'Lin again', avatar: { colour: '#000000' } },
     })
@@ -54,17 +62,18 @@ describe('restore from the recovery phrase', () => {
     expect(chain !== undefined && verifyCredential(chain, { clock }).ok).toBe(true)
     expect(chain?.proof.signer).toBe(identity.identityKey)
     expect(restored.value.profile?.displayName).toBe('Lin again')
-    expect(restored.value.recoveryPhrase()).toBe(identity.recoveryPhrase())
+    expect(await phraseOf(restored.value, { recoveryPhrase: await phraseOf(identity) })).toBe(await phraseOf(identity))
   })
 
   it('over a damaged identity keeps what still holds of it (profile, devices)', async () => {
     const { identity, databaseName } = await original()
+    const phrase = await phraseOf(identity)
     const db = openHaloDatabase(databaseName)
     await db.wrapping.clear()
     db.close()
     const { store } = freshStore(databaseName)
     expect((await store.load()).status).toBe('damaged')
-    const restored = await store.restoreFromPhrase(identity.recoveryPhrase(), { deviceName: 'Phone, restored' })
+    const restored = await store.restoreFromPhrase(phrase, { deviceName: 'Phone, restored' })
     if (!restored.ok) throw restored.error
     expect(restored.value.profile).toEqual(input.profile)
     expect(restored.value.devices().map((d) => [d.name, d.isThisDevice])).toEqual([
@@ -77,7 +86,7 @@ describe('restore from the recovery phrase', () => {
     const { identity, databaseName } = await original()
     const before = await dump(databaseName)
     const { store } = freshStore(databaseName)
-    const again = await store.restoreFromPhrase(identity.recoveryPhrase(), { deviceName: 'x' })
+    const again = await store.restoreFromPhrase(await phraseOf(identity), { deviceName: 'x' })
     expect(again.ok ? 'ok' : again.error.code).toBe('identity-exists')
     const typo = await freshStore().store.restoreFromPhrase('legal winner thank', { deviceName: 'x' })
     expect(typo.ok ? 'ok' : typo.error.code).toBe('recovery-phrase-invalid')

@@ -21,6 +21,11 @@ export interface IdentityRecord {
   readonly identityKey: string
   readonly deviceKey: string
   readonly createdAt: number
+  /**
+   * When the person confirmed a backup of the identity secret (the phrase or a
+   * file) and this device deleted its copy. Absent while the copy is kept.
+   */
+  readonly backupSavedAt?: number
 }
 
 export type SecretSlot = 'identity' | 'device'
@@ -132,6 +137,22 @@ export class HaloStorage {
       await db.wrapping.put({ slot: 'wrapping', key: contents.wrappingKey })
       await db.secrets.bulkPut([...contents.secrets])
       await db.credentials.bulkPut(contents.credentials.map(recordOf))
+      return true
+    })
+  }
+
+  /**
+   * Deletes this device's copy of the identity secret and records when the
+   * backup was confirmed, in one transaction. False (and nothing changed) when
+   * the stored identity is not `identityKey`.
+   */
+  forgetIdentitySecret(identityKey: string, at: number): Promise<boolean> {
+    const db = this.#db
+    return db.transaction('rw', [db.identity, db.secrets], async () => {
+      const record = await db.identity.get('self')
+      if (record?.identityKey !== identityKey) return false
+      await db.secrets.delete('identity')
+      if (record.backupSavedAt === undefined) await db.identity.put({ ...record, backupSavedAt: at })
       return true
     })
   }

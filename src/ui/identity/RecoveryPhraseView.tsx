@@ -8,7 +8,9 @@ export const RecoveryPhraseView: Component = () => {
   const identity = useClient().identity
   const [words, setWords] = createSignal<string[]>()
   const reveal = createAction(async () => {
-    setWords((await identity.recoveryPhrase()).split(' '))
+    const phrase = await identity.recoveryPhrase()
+    if (!phrase.ok) return phrase
+    setWords(phrase.value.split(' '))
     return undefined
   })
   return (
