@@ -129,6 +129,7 @@ describe('the identity secret on this device', () => {
     const state = await storeOn(databaseName).store.load()
     expect(state.status === 'ready' && state.identity.backup.get()).toBe('saved')
     const reopened = state.status === 'ready' ? state.identity : identity
+    clock.advance(1000)
     expect((await reopened.updateProfile({ displayName: 'Noor A.', avatar: { colour: '#336699' } })).ok).toBe(true)
     expect(reopened.profile?.displayName).toBe('Noor A.')
   })
