@@ -18,10 +18,10 @@ test('a fresh profile creates an identity, is offered the phrase, and keeps the 
   await expect(identity.formError).toHaveText('Please enter a name.')
 
   await identity.create('Ada')
-  await page.getByRole('button', { name: 'Show my recovery phrase' }).click()
-  await expect(identity.recoveryPhrase.getByRole('listitem')).toHaveCount(12)
-  await expect(page.getByRole('button', { name: 'Continue' })).toBeDisabled()
-  await identity.confirmWroteItDown()
+  // "I've saved it" is offered only once the words are on screen.
+  await expect(page.getByRole('button', { name: "I've saved it" })).toBeHidden()
+  expect((await identity.saveRecoveryPhrase()).split(' ')).toHaveLength(12)
+  await expect(identity.backupNotice).toBeHidden()
 
   await expect(identity.displayName).toHaveText('Ada')
   const fingerprint = await identity.fingerprint.textContent()
@@ -162,13 +162,18 @@ test('a damaged key store shows recovery options and never a silent new identity
   await expect(identity.fingerprint).toHaveText(fingerprint)
 })
 
-test('devices: this one can be renamed, another one revoked', async ({ page, openDevices }) => {
+test('devices: this one can be renamed, another one revoked with the recovery phrase', async ({
+  page,
+  openDevices,
+}) => {
   const original = new IdentityPage(page)
   await page.goto('/')
   await original.createAndContinue('Ida')
+  const phrase = await original.revealRecoveryPhrase()
   const file = await original.exportFile('correct horse battery')
 
-  // A second browser with the identity file knows the first device too.
+  // A second browser with the identity file knows the first device too. It never stores the
+  // identity secret (the person holds the file), so revoking asks for the phrase.
   const [other] = await openDevices(1)
   if (!other) throw new Error('a second device expected')
   const second = new IdentityPage(other.page)
@@ -187,7 +192,8 @@ test('devices: this one can be renamed, another one revoked', async ({ page, ope
   await expect(thisDevice).toContainText('Work laptop')
 
   const firstDevice = devices.getByRole('listitem').nth(1)
-  other.page.once('dialog', (dialog) => void dialog.accept())
+  await firstDevice.getByRole('button', { name: /^Revoke/ }).click()
+  await second.phraseField.fill(phrase)
   await firstDevice.getByRole('button', { name: /^Revoke/ }).click()
   await expect(firstDevice).toContainText('revoked')
 
@@ -196,6 +202,61 @@ test('devices: this one can be renamed, another one revoked', async ({ page, ope
     expect.stringContaining('Work laptop'),
     expect.stringContaining('revoked'),
   ])
+})
+
+test('a new identity has no backup until the phrase is saved; then showing it, exporting and revoking ask for it', async ({
+  page,
+  openDevices,
+}) => {
+  const identity = new IdentityPage(page)
+  await page.goto('/')
+  await identity.createAndContinue('Mary')
+  await expect(identity.backupNotice).toBeVisible()
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([])
+  await page.reload()
+  await expect(identity.backupNotice).toBeVisible()
+
+  const phrase = await identity.saveRecoveryPhrase()
+  await expect(identity.backupNotice).toBeHidden()
+  await page.reload()
+  await expect(identity.fingerprint).toBeVisible()
+  await expect(identity.backupNotice).toBeHidden()
+
+  // The phrase is no longer on this device: showing it asks for it, and a wrong one is refused.
+  await page.getByText('Recovery phrase', { exact: true }).click()
+  await page.getByRole('button', { name: 'Show my recovery phrase' }).click()
+  await expect(identity.phraseField).toBeVisible()
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([])
+  await identity.phraseField.fill(phrase.split(' ').reverse().join(' '))
+  await page.getByRole('button', { name: 'Show my recovery phrase' }).click()
+  await expect(identity.formError).toBeVisible()
+  await expect(identity.recoveryPhrase).toBeHidden()
+  await identity.phraseField.fill(phrase)
+  await page.getByRole('button', { name: 'Show my recovery phrase' }).click()
+  await expect(identity.recoveryPhrase.getByRole('listitem')).toHaveText(phrase.split(' '))
+  await expect(page.getByText('That is your recovery phrase.')).toBeVisible()
+
+  // Exporting asks for it too; the file then brings the identity to a second browser.
+  const file = await identity.exportFile('correct horse battery', phrase)
+  const [other] = await openDevices(1)
+  if (!other) throw new Error('a second device expected')
+  const second = new IdentityPage(other.page)
+  await other.page.goto('/')
+  await second.importFile(file, 'correct horse battery')
+  await expect(second.fingerprint).toHaveText((await identity.fingerprint.textContent()) ?? '')
+  await expect(second.backupNotice).toBeHidden()
+
+  // Revoking the first browser from the second asks for the phrase; without it nothing changes.
+  expect(await second.deviceNames()).toHaveLength(2)
+  const firstDevice = other.page.getByRole('list', { name: 'Devices' }).getByRole('listitem').nth(1)
+  await firstDevice.getByRole('button', { name: /^Revoke/ }).click()
+  await expect(second.phraseField).toBeVisible()
+  await firstDevice.getByRole('button', { name: /^Revoke/ }).click()
+  await expect(firstDevice.getByRole('alert')).toBeVisible()
+  await expect(firstDevice).not.toContainText('revoked')
+  await second.phraseField.fill(phrase)
+  await firstDevice.getByRole('button', { name: /^Revoke/ }).click()
+  await expect(firstDevice).toContainText('revoked')
 })
 
 test('a browser that refuses storage gets a clear explanation, not an endless wait', async ({ page }) => {

@@ -10,6 +10,8 @@ export class IdentityPage {
   readonly displayName: Locator
   readonly recoveryPhrase: Locator
   readonly formError: Locator
+  readonly backupNotice: Locator
+  readonly phraseField: Locator
 
   constructor(page: Page) {
     this.page = page
@@ -20,6 +22,9 @@ export class IdentityPage {
     this.displayName = page.getByTestId('display-name')
     this.recoveryPhrase = page.getByTestId('recovery-phrase')
     this.formError = page.getByRole('alert')
+    this.backupNotice = page.getByRole('heading', { name: 'Your identity has no backup yet' })
+    // Only the form that asks now: others sit in closed sections.
+    this.phraseField = page.getByLabel('Your recovery phrase (12 words)').filter({ visible: true })
   }
 
   /** First run up to the recovery phrase offer. */
@@ -29,10 +34,12 @@ export class IdentityPage {
     await this.page.getByRole('heading', { name: 'Your identity is ready' }).waitFor()
   }
 
-  /** Dismisses the recovery offer after confirming the words were written down. */
-  async confirmWroteItDown(): Promise<void> {
-    await this.page.getByLabel('I wrote it down').check()
-    await this.page.getByRole('button', { name: 'Continue' }).click()
+  /** Shows the phrase (in the offer or the notice), reads it and says it is saved; returns the words. */
+  async saveRecoveryPhrase(): Promise<string> {
+    await this.page.getByRole('button', { name: 'Save your recovery phrase' }).click()
+    const words = await this.recoveryPhrase.getByRole('listitem').allTextContents()
+    await this.page.getByRole('button', { name: "I've saved it" }).click()
+    return words.join(' ')
   }
 
   async createAndContinue(name: string): Promise<void> {
@@ -41,9 +48,15 @@ export class IdentityPage {
     await this.fingerprint.waitFor()
   }
 
-  async revealRecoveryPhrase(): Promise<string> {
+  /** Before the backup is saved the phrase shows at once; after, `phrase` is typed first, as the app asks. */
+  async revealRecoveryPhrase(phrase?: string): Promise<string> {
     await this.page.getByText('Recovery phrase', { exact: true }).click()
     await this.page.getByRole('button', { name: 'Show my recovery phrase' }).click()
+    if (phrase !== undefined) {
+      await this.phraseField.fill(phrase)
+      await this.page.getByRole('button', { name: 'Show my recovery phrase' }).click()
+    }
+    await this.recoveryPhrase.waitFor()
     const words = await this.recoveryPhrase.getByRole('listitem').allTextContents()
     return words.join(' ')
   }
@@ -60,8 +73,10 @@ export class IdentityPage {
     await this.page.getByRole('button', { name: 'Restore identity' }).click()
   }
 
-  async exportFile(password: string): Promise<string> {
+  /** `phrase` is needed once the backup is saved. */
+  async exportFile(password: string, phrase?: string): Promise<string> {
     await this.page.getByText('Identity file', { exact: true }).click()
+    if (phrase !== undefined) await this.phraseField.fill(phrase)
     await this.page.getByLabel('Password', { exact: true }).fill(password)
     await this.page.getByLabel('Repeat password').fill(password)
     const download = this.page.waitForEvent('download')

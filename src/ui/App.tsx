@@ -1,6 +1,7 @@
-import { createSignal, Match, Switch, type Component } from 'solid-js'
+import { createSignal, Match, Show, Switch, type Component } from 'solid-js'
 import type { IdentityState } from '../client'
 import { useClient } from './client-context'
+import { BackupNotice } from './identity/BackupNotice'
 import { DamagedIdentity } from './identity/DamagedIdentity'
 import { IdentityPanel } from './identity/IdentityPanel'
 import { Onboarding } from './identity/Onboarding'
@@ -71,6 +72,9 @@ export const App: Component = () => {
                   {(space) => <SpaceView spaceId={space().spaceId} noteId={space().noteId} />}
                 </Match>
                 <Match when={true}>
+                  <Show when={ready().identity.backup === 'needed'}>
+                    <BackupNotice />
+                  </Show>
                   <IdentityPanel identity={ready().identity} />
                   <SpaceList />
                 </Match>

@@ -47,16 +47,16 @@ export const IdentityPanel: Component<{ identity: IdentityView }> = (props) => {
       </Show>
       <details>
         <summary>Devices</summary>
-        <DeviceList />
+        <DeviceList backup={props.identity.backup} />
       </details>
       <details>
         <summary>Recovery phrase</summary>
         <p>These words restore your identity on a new browser. Keep them private.</p>
-        <RecoveryPhraseView />
+        <RecoveryPhraseView backup={props.identity.backup} />
       </details>
       <details>
         <summary>Identity file</summary>
-        <ExportIdentity />
+        <ExportIdentity backup={props.identity.backup} />
       </details>
       <details>
         <summary>Identifier</summary>
