@@ -2,6 +2,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
+import { validateMnemonic } from '@scure/bip39'
+import { wordlist } from '@scure/bip39/wordlists/english.js'
 import { expect, test } from './fixtures.ts'
 import { IdentityPage } from './pages/identity-page.ts'
 
@@ -81,7 +83,7 @@ test('the recovery phrase restores the same identity in another browser profile'
   await other.page.goto('/')
 
   // A wrong phrase is refused clearly and changes nothing.
-  await restored.restoreFromPhrase(phrase.split(' ').reverse().join(' '))
+  await restored.checkPhrase(['notaword', ...phrase.split(' ').slice(1)].join(' '))
   await expect(restored.formError).toBeVisible()
   await other.page.reload()
   await expect(restored.createHeading).toBeVisible()
@@ -93,6 +95,51 @@ test('the recovery phrase restores the same identity in another browser profile'
   // the others' credentials arrive when the personal space syncs).
   const [thisDevice] = await restored.deviceNames()
   expect(thisDevice).toContain('this device')
+})
+
+/** A one-word change of `phrase` that still passes the BIP-39 checksum (about 1 in 16 do). */
+const typoThatPasses = (phrase: string): string => {
+  const words = phrase.split(' ')
+  const typo = wordlist
+    .map((word) => [...words.slice(0, 11), word].join(' '))
+    .find((candidate) => candidate !== phrase && validateMnemonic(candidate, wordlist))
+  if (typo === undefined) throw new Error('no passing typo')
+  return typo
+}
+
+test('a typo that passes the checksum shows another fingerprint, and nothing is written until the person says yes', async ({
+  page,
+  openDevices,
+}) => {
+  const original = new IdentityPage(page)
+  await page.goto('/')
+  await original.createAndContinue('Joan')
+  const fingerprint = (await original.fingerprint.textContent()) ?? ''
+  const phrase = await original.revealRecoveryPhrase()
+
+  const [other] = await openDevices(1)
+  if (!other) throw new Error('a second device expected')
+  const restored = new IdentityPage(other.page)
+  await other.page.goto('/')
+  await restored.checkPhrase(typoThatPasses(phrase), 'Joan')
+  await expect(other.page.getByRole('heading', { name: 'Is this your identity?' })).toBeVisible()
+  await expect(restored.restoreFingerprint).toHaveText(/\S/)
+  await expect(restored.restoreFingerprint).not.toHaveText(fingerprint)
+  await expect(other.page.getByTestId('restore-name')).toHaveText(
+    'No name is known for this identity on this browser yet.',
+  )
+  expect((await new AxeBuilder({ page: other.page }).analyze()).violations).toEqual([])
+
+  // Back to the words: they are kept to correct, and nothing was stored.
+  await other.page.getByRole('button', { name: 'No, check my words' }).click()
+  await other.page.getByLabel('Recovery phrase (12 words)').fill(phrase)
+  await other.page.getByRole('button', { name: 'Restore identity' }).click()
+  await expect(restored.restoreFingerprint).toHaveText(fingerprint)
+  await other.page.reload()
+  await expect(restored.createHeading).toBeVisible()
+
+  await restored.restoreFromPhrase(phrase, 'Joan')
+  await expect(restored.fingerprint).toHaveText(fingerprint)
 })
 
 test('an exported identity file imports in another profile; a wrong password or damaged file changes nothing', async ({
@@ -124,7 +171,11 @@ test('an exported identity file imports in another profile; a wrong password or 
   await other.page.reload()
   await expect(imported.createHeading).toBeVisible()
 
+  // Before anything is written, the file's identity is shown by fingerprint and name.
   await imported.importFile(file, 'correct horse battery')
+  await expect(imported.restoreFingerprint).toHaveText(fingerprint)
+  await expect(other.page.getByTestId('restore-name')).toHaveText('Name: Hedy')
+  await imported.confirmRestore()
   await expect(imported.fingerprint).toHaveText(fingerprint)
   await expect(imported.displayName).toHaveText('Hedy')
 })
@@ -159,6 +210,8 @@ test('a damaged key store shows recovery options and never a silent new identity
 
   await page.getByLabel('Recovery phrase (12 words)').fill(phrase)
   await page.getByRole('button', { name: 'Restore identity' }).click()
+  await expect(page.getByText('This browser held this identity')).toBeVisible()
+  await identity.confirmRestore()
   await expect(identity.fingerprint).toHaveText(fingerprint)
 })
 
@@ -178,7 +231,7 @@ test('devices: this one can be renamed, another one revoked with the recovery ph
   if (!other) throw new Error('a second device expected')
   const second = new IdentityPage(other.page)
   await other.page.goto('/')
-  await second.importFile(file, 'correct horse battery')
+  await second.importFileAndConfirm(file, 'correct horse battery')
   await expect(second.fingerprint).toBeVisible()
   expect(await second.deviceNames()).toHaveLength(2)
 
@@ -242,7 +295,7 @@ test('a new identity has no backup until the phrase is saved; then showing it, e
   if (!other) throw new Error('a second device expected')
   const second = new IdentityPage(other.page)
   await other.page.goto('/')
-  await second.importFile(file, 'correct horse battery')
+  await second.importFileAndConfirm(file, 'correct horse battery')
   await expect(second.fingerprint).toHaveText((await identity.fingerprint.textContent()) ?? '')
   await expect(second.backupNotice).toBeHidden()
 

@@ -12,6 +12,7 @@ export class IdentityPage {
   readonly formError: Locator
   readonly backupNotice: Locator
   readonly phraseField: Locator
+  readonly restoreFingerprint: Locator
 
   constructor(page: Page) {
     this.page = page
@@ -24,6 +25,7 @@ export class IdentityPage {
     this.formError = page.getByRole('alert')
     this.backupNotice = page.getByRole('heading', { name: 'Your identity has no backup yet' })
     // Only the form that asks now: others sit in closed sections.
+    this.restoreFingerprint = page.getByTestId('restore-fingerprint')
     this.phraseField = page.getByLabel('Your recovery phrase (12 words)').filter({ visible: true })
   }
 
@@ -66,11 +68,22 @@ export class IdentityPage {
     await this.page.getByRole('radio', { name: method }).check()
   }
 
-  async restoreFromPhrase(phrase: string, name = ''): Promise<void> {
+  /** Fills the phrase and asks which identity it is; nothing is written yet. */
+  async checkPhrase(phrase: string, name = ''): Promise<void> {
     await this.openRestore('Recovery phrase')
     await this.page.getByLabel('Recovery phrase (12 words)').fill(phrase)
     await this.page.getByLabel('Your name').fill(name)
     await this.page.getByRole('button', { name: 'Restore identity' }).click()
+  }
+
+  /** Says yes to "Is this your identity?". */
+  async confirmRestore(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Yes, restore this identity' }).click()
+  }
+
+  async restoreFromPhrase(phrase: string, name = ''): Promise<void> {
+    await this.checkPhrase(phrase, name)
+    await this.confirmRestore()
   }
 
   /** `phrase` is needed once the backup is saved. */
@@ -91,6 +104,11 @@ export class IdentityPage {
     await this.page.getByLabel('Your identity file').setInputFiles(path)
     await this.page.getByLabel('File password').fill(password)
     await this.page.getByRole('button', { name: 'Restore identity' }).click()
+  }
+
+  async importFileAndConfirm(path: string, password: string): Promise<void> {
+    await this.importFile(path, password)
+    await this.confirmRestore()
   }
 
   async deviceNames(): Promise<string[]> {

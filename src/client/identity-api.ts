@@ -61,6 +61,28 @@ export type IdentityState =
   /** The browser refuses storage here (storage disabled, a private mode without IndexedDB...). */
   | { readonly kind: 'unavailable'; readonly reason: string }
 
+/**
+ * What a restore or import would bring, shown before anything is written: a typo in the phrase can
+ * pass its checksum and stand for another, empty identity.
+ */
+export interface RestorePreview {
+  /** Pass back to `restoreFromPhrase` or `importFile` once the person confirms. */
+  readonly identityKey: string
+  readonly fingerprint: string
+  /** The latest name known for it (from the file or this browser's damaged records), if any. */
+  readonly displayName: string | undefined
+  /** What this browser holds now, if anything (a damaged identity). */
+  readonly stored:
+    | {
+        /** Whose records they are, if that can still be read. */
+        readonly fingerprint: string | undefined
+        readonly sameIdentity: boolean
+        /** Another identity's secret still opens here, so the restore is refused rather than delete it. */
+        readonly otherSecretOpens: boolean
+      }
+    | undefined
+}
+
 /** Why a restore or import did not happen; the stored identity is unchanged in every case. */
 export interface IdentityProblem {
   readonly code: string
@@ -83,13 +105,26 @@ export interface IdentityApi {
   recoveryPhrase(unlock?: IdentityUnlock): Promise<Result<string, IdentityProblem>>
   /** The person has saved the phrase or an identity file elsewhere: this device deletes its copy. */
   confirmBackup(): Promise<Result<void, IdentityProblem>>
-  /** Restores the identity of `phrase` on this browser as a new device. */
-  restoreFromPhrase(phrase: string, deviceName: string, profile?: Profile): Promise<Result<void, IdentityProblem>>
+  /** Which identity `phrase` stands for; writes nothing. */
+  previewPhrase(phrase: string): Promise<Result<RestorePreview, IdentityProblem>>
+  /** Which identity the file holds; writes nothing. */
+  previewFile(file: Blob, password: string): Promise<Result<RestorePreview, IdentityProblem>>
+  /**
+   * Restores the identity of `phrase` on this browser as a new device, only if it is `confirmed`
+   * (the `identityKey` of the preview the person accepted).
+   */
+  restoreFromPhrase(
+    phrase: string,
+    confirmed: string,
+    deviceName: string,
+    profile?: Profile,
+  ): Promise<Result<void, IdentityProblem>>
   /** The identity, encrypted with `password`, as a file to keep. */
   exportFile(password: string, unlock?: IdentityUnlock): Promise<Result<Blob, IdentityProblem>>
   importFile(
     file: Blob,
     password: string,
+    confirmed: string,
     deviceName: string,
     profile?: Profile,
   ): Promise<Result<void, IdentityProblem>>

@@ -1,5 +1,5 @@
 import { Cell, describeError, err, ok, type Result } from '../base'
-import type { DeviceInfo, HaloIdentity, HaloIdentityState, IdentityStore, PublicKey } from '../halo'
+import type { DeviceInfo, HaloIdentity, HaloIdentityState, IdentityKey, IdentityStore, PublicKey } from '../halo'
 import type {
   DeviceView,
   IdentityApi,
@@ -8,6 +8,7 @@ import type {
   IdentityUnlock,
   IdentityView,
   Profile,
+  RestorePreview,
 } from './identity-api'
 import { openTabChannel } from './tab-channel'
 
@@ -36,6 +37,11 @@ const deviceViewOf = (device: DeviceInfo): DeviceView => ({
   revoked: device.revokedAt !== undefined,
   addedAt: device.authorizedAt,
 })
+
+const restoreInput = (confirmed: string, deviceName: string, profile: Profile | undefined) => {
+  const confirmedIdentity = confirmed as IdentityKey
+  return profile ? { confirmedIdentity, deviceName, profile } : { confirmedIdentity, deviceName }
+}
 
 const isChange = (data: unknown): data is 'identity-changed' => data === 'identity-changed'
 
@@ -109,12 +115,23 @@ export class IdentityService implements IdentityApi {
     return ok(undefined)
   }
 
+  async previewPhrase(phrase: string): Promise<Result<RestorePreview, IdentityProblem>> {
+    const result = await this.#store.previewPhrase(phrase)
+    return result.ok ? result : err(problem(result.error))
+  }
+
+  async previewFile(file: Blob, password: string): Promise<Result<RestorePreview, IdentityProblem>> {
+    const result = await this.#store.previewFile(await file.text(), password)
+    return result.ok ? result : err(problem(result.error))
+  }
+
   async restoreFromPhrase(
     phrase: string,
+    confirmed: string,
     deviceName: string,
     profile?: Profile,
   ): Promise<Result<void, IdentityProblem>> {
-    const input = profile ? { deviceName, profile } : { deviceName }
+    const input = restoreInput(confirmed, deviceName, profile)
     const result = await this.#setUp(() => this.#store.restoreFromPhrase(phrase, input))
     return result.ok ? ok(undefined) : err(problem(result.error))
   }
@@ -128,10 +145,11 @@ export class IdentityService implements IdentityApi {
   async importFile(
     file: Blob,
     password: string,
+    confirmed: string,
     deviceName: string,
     profile?: Profile,
   ): Promise<Result<void, IdentityProblem>> {
-    const input = profile ? { deviceName, profile } : { deviceName }
+    const input = restoreInput(confirmed, deviceName, profile)
     const text = await file.text()
     const result = await this.#setUp(() => this.#store.importFile(text, password, input))
     return result.ok ? ok(undefined) : err(problem(result.error))

@@ -11,6 +11,7 @@ export type {
   IdentityUnlock,
   IdentityView,
   Profile,
+  RestorePreview,
 } from './identity-api'
 export type { MeshSettingsApi } from './mesh-settings'
 export type {

@@ -59,7 +59,9 @@ export type {
   IdentityStoreOptions,
   Locks,
   RestoreInput,
+  RestoreProblem,
 } from './identity/identity-store'
+export type { RestorePreview, StoredIdentity } from './identity/restore-preview'
 export { HaloIdentity } from './identity/halo-identity'
 export { BACKUP_STATES } from './identity/unlock'
 export type { BackupState } from './identity/unlock'
@@ -74,7 +76,9 @@ export {
   IdentityDamaged,
   IdentityExists,
   InvalidInput,
+  NotConfirmed,
   NotThisIdentity,
   UnlockNeeded,
+  WouldReplaceIdentity,
 } from './identity/errors'
 export type { DamageReason } from './identity/errors'

@@ -141,12 +141,18 @@ describe('the identity secret on this device', () => {
     if (!file.ok) throw file.error
 
     const byPhrase = storeOn()
-    const restored = await byPhrase.store.restoreFromPhrase(phrase, { deviceName: 'Phone' })
+    const restored = await byPhrase.store.restoreFromPhrase(phrase, {
+      confirmedIdentity: identity.identityKey,
+      deviceName: 'Phone',
+    })
     expect(restored.ok && restored.value.backup.get()).toBe('saved')
     expect(await leaksIdentity(byPhrase.databaseName, phrase)).toBe(false)
 
     const byFile = storeOn()
-    const imported = await byFile.store.importFile(file.value, 'a long enough password', { deviceName: 'Tablet' })
+    const imported = await byFile.store.importFile(file.value, 'a long enough password', {
+      confirmedIdentity: identity.identityKey,
+      deviceName: 'Tablet',
+    })
     expect(imported.ok && imported.value.backup.get()).toBe('saved')
     expect(await leaksIdentity(byFile.databaseName, phrase)).toBe(false)
   })
@@ -154,7 +160,10 @@ describe('the identity secret on this device', () => {
   it('after the backup, revoking, showing the phrase and exporting ask for the phrase and check it', async () => {
     const { identity } = await created()
     const phrase = await phraseOf(identity)
-    const phone = await storeOn().store.restoreFromPhrase(phrase, { deviceName: 'Phone' })
+    const phone = await storeOn().store.restoreFromPhrase(phrase, {
+      confirmedIdentity: identity.identityKey,
+      deviceName: 'Phone',
+    })
     if (!phone.ok) throw phone.error
     await identity.receive(phone.value.credentials.get())
     expect((await identity.confirmBackup()).ok).toBe(true)

@@ -35,7 +35,10 @@ const twoDevices = async (): Promise<{ laptop: HaloIdentity; phone: HaloIdentity
   if (!created.ok) throw created.error
   const laptop = created.value.identity
   clock.advance(1000)
-  const restored = await store().store.restoreFromPhrase(await phraseOf(laptop), { deviceName: 'Phone' })
+  const restored = await store().store.restoreFromPhrase(await phraseOf(laptop), {
+    confirmedIdentity: laptop.identityKey,
+    deviceName: 'Phone',
+  })
   if (!restored.ok) throw restored.error
   const phone = restored.value
   await laptop.receive(phone.credentials.get())

@@ -61,3 +61,25 @@ export class NotThisIdentity extends AppError<'not-this-identity'> {
     this.fingerprint = fingerprint
   }
 }
+
+/**
+ * A restore into a damaged store that still holds another identity's secret, which opens: writing would
+ * delete it. About 1 in 16 single-word typos passes the phrase's checksum, so this is usually a typo.
+ */
+export class WouldReplaceIdentity extends AppError<'would-replace-identity'> {
+  readonly storedFingerprint: string
+  constructor(storedFingerprint: string) {
+    super(
+      'would-replace-identity',
+      `this browser still holds the secret of another identity (${storedFingerprint}); restoring would delete it`,
+    )
+    this.storedFingerprint = storedFingerprint
+  }
+}
+
+/** The identity to restore is not the one the person confirmed (the words or the file changed in between). */
+export class NotConfirmed extends AppError<'restore-not-confirmed'> {
+  constructor() {
+    super('restore-not-confirmed', 'this is not the identity you confirmed; check what will be restored again')
+  }
+}

@@ -52,6 +52,7 @@ describe('restore from the recovery phrase', () => {
     const { identity } = await original()
     const { store } = freshStore()
     const restored = await store.restoreFromPhrase(await phraseOf(identity), {
+      confirmedIdentity: identity.identityKey,
       deviceName: 'New laptop',
       profile: { displayName: 'Lin again', avatar: { colour: '#000000' } },
     })
@@ -73,7 +74,10 @@ describe('restore from the recovery phrase', () => {
     db.close()
     const { store } = freshStore(databaseName)
     expect((await store.load()).status).toBe('damaged')
-    const restored = await store.restoreFromPhrase(phrase, { deviceName: 'Phone, restored' })
+    const restored = await store.restoreFromPhrase(phrase, {
+      confirmedIdentity: identity.identityKey,
+      deviceName: 'Phone, restored',
+    })
     if (!restored.ok) throw restored.error
     expect(restored.value.profile).toEqual(input.profile)
     expect(restored.value.devices().map((d) => [d.name, d.isThisDevice])).toEqual([
@@ -86,9 +90,15 @@ describe('restore from the recovery phrase', () => {
     const { identity, databaseName } = await original()
     const before = await dump(databaseName)
     const { store } = freshStore(databaseName)
-    const again = await store.restoreFromPhrase(await phraseOf(identity), { deviceName: 'x' })
+    const again = await store.restoreFromPhrase(await phraseOf(identity), {
+      confirmedIdentity: identity.identityKey,
+      deviceName: 'x',
+    })
     expect(again.ok ? 'ok' : again.error.code).toBe('identity-exists')
-    const typo = await freshStore().store.restoreFromPhrase('legal winner thank', { deviceName: 'x' })
+    const typo = await freshStore().store.restoreFromPhrase('legal winner thank', {
+      confirmedIdentity: identity.identityKey,
+      deviceName: 'x',
+    })
     expect(typo.ok ? 'ok' : typo.error.code).toBe('recovery-phrase-invalid')
     expect(await dump(databaseName)).toEqual(before)
   })
@@ -100,7 +110,10 @@ describe('export to a file and import it', () => {
     const file = await identity.exportFile(PASSWORD)
     if (!file.ok) throw file.error
     const { store } = freshStore()
-    const imported = await store.importFile(file.value, PASSWORD, { deviceName: 'Desktop' })
+    const imported = await store.importFile(file.value, PASSWORD, {
+      confirmedIdentity: identity.identityKey,
+      deviceName: 'Desktop',
+    })
     if (!imported.ok) throw imported.error
     expect(imported.value.identityKey).toBe(identity.identityKey)
     expect(imported.value.deviceKey).not.toBe(identity.deviceKey)
@@ -119,12 +132,16 @@ describe('export to a file and import it', () => {
     harm.close()
     const damagedBefore = await dump(damagedTarget.databaseName)
 
-    const wrong = await target.store.importFile(file.value, 'not the password', { deviceName: 'x' })
+    const wrong = await target.store.importFile(file.value, 'not the password', {
+      confirmedIdentity: identity.identityKey,
+      deviceName: 'x',
+    })
     expect(wrong.ok ? 'ok' : wrong.error.code).toBe('wrong-password')
     const cut = await target.store.importFile(
       file.value.replace(/"ciphertext": "(.)/, '"ciphertext": "-$1'),
       PASSWORD,
       {
+        confirmedIdentity: identity.identityKey,
         deviceName: 'x',
       },
     )
@@ -132,7 +149,10 @@ describe('export to a file and import it', () => {
     expect((await target.store.load()).status).toBe('none')
 
     const intoDamaged = freshStore(damagedTarget.databaseName).store
-    const refused = await intoDamaged.importFile(file.value, 'still not the password', { deviceName: 'x' })
+    const refused = await intoDamaged.importFile(file.value, 'still not the password', {
+      confirmedIdentity: identity.identityKey,
+      deviceName: 'x',
+    })
     expect(refused.ok ? 'ok' : refused.error.code).toBe('wrong-password')
     expect(await dump(damagedTarget.databaseName)).toEqual(damagedBefore)
   })

@@ -57,6 +57,15 @@ const openSlot = async (key: CryptoKey, record: unknown, slot: 'identity' | 'dev
   return bytes ?? damaged('unreadable-secret', `the ${slot} secret does not open`)
 }
 
+/** The identity secret stored here, if it opens, whatever identity the other records name. */
+export const storedIdentitySecret = async (snapshot: StoredSnapshot): Promise<RecoverySecret | undefined> => {
+  const key = snapshot.wrappingKey
+  const record = snapshot.secrets.get('identity')
+  if (!(key instanceof CryptoKey) || record === undefined) return undefined
+  const bytes = await openSlot(key, record, 'identity')
+  return bytes instanceof IdentityDamaged ? undefined : recoverySecretFromBytes(bytes)
+}
+
 /**
  * The identity secret this device still keeps (before a backup), opened and
  * checked against `identityKey`; undefined when there is none or it does not
@@ -66,11 +75,7 @@ export const keptIdentitySecret = async (
   snapshot: StoredSnapshot,
   identityKey: IdentityKey,
 ): Promise<RecoverySecret | undefined> => {
-  const key = snapshot.wrappingKey
-  const record = snapshot.secrets.get('identity')
-  if (!(key instanceof CryptoKey) || record === undefined) return undefined
-  const bytes = await openSlot(key, record, 'identity')
-  const secret = bytes instanceof IdentityDamaged ? undefined : recoverySecretFromBytes(bytes)
+  const secret = await storedIdentitySecret(snapshot)
   return secret !== undefined && identityKeyPairOf(secret).publicKey === identityKey ? secret : undefined
 }
 
