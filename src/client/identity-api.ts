@@ -28,15 +28,14 @@ export interface IdentityView extends Profile {
    * - `needed`: this device still keeps the identity secret, because no backup is saved yet: show
    *   "Your identity has no backup yet" until the person saves the phrase or an identity file;
    * - `saved`: the secret is not on this device; revoking a device, showing the phrase and exporting
-   *   the identity ask for the recovery phrase.
+   *   the identity ask for the recovery phrase;
+   * - `locked`: the person keeps it on this device behind a passphrase, which those operations ask for.
    */
-  readonly backup: 'needed' | 'saved'
+  readonly backup: 'needed' | 'saved' | 'locked'
 }
 
-/** What the person gives to act as the identity once this device no longer keeps its secret. */
-export interface IdentityUnlock {
-  readonly recoveryPhrase: string
-}
+/** What the person gives to act as the identity once this device no longer keeps its secret openly. */
+export type IdentityUnlock = { readonly recoveryPhrase: string } | { readonly passphrase: string }
 
 export interface DeviceView {
   readonly deviceKey: string
@@ -105,6 +104,10 @@ export interface IdentityApi {
   recoveryPhrase(unlock?: IdentityUnlock): Promise<Result<string, IdentityProblem>>
   /** The person has saved the phrase or an identity file elsewhere: this device deletes its copy. */
   confirmBackup(): Promise<Result<void, IdentityProblem>>
+  /** Keeps the identity secret on this device behind `passphrase`; `unlock` is the recovery phrase. */
+  keepWithPassphrase(passphrase: string, unlock: IdentityUnlock): Promise<Result<void, IdentityProblem>>
+  /** Deletes the passphrase copy; the recovery phrase is asked for again. */
+  forgetPassphrase(): Promise<Result<void, IdentityProblem>>
   /** Which identity `phrase` stands for; writes nothing. */
   previewPhrase(phrase: string): Promise<Result<RestorePreview, IdentityProblem>>
   /** Which identity the file holds; writes nothing. */

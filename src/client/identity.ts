@@ -136,6 +136,20 @@ export class IdentityService implements IdentityApi {
     return result.ok ? ok(undefined) : err(problem(result.error))
   }
 
+  async keepWithPassphrase(passphrase: string, unlock: IdentityUnlock): Promise<Result<void, IdentityProblem>> {
+    const result = await this.#ready().keepWithPassphrase(passphrase, unlock)
+    if (!result.ok) return err(problem(result.error))
+    this.#announce()
+    return ok(undefined)
+  }
+
+  async forgetPassphrase(): Promise<Result<void, IdentityProblem>> {
+    const result = await this.#ready().forgetPassphrase()
+    if (!result.ok) return err(problem(result.error))
+    this.#announce()
+    return ok(undefined)
+  }
+
   async exportFile(password: string, unlock?: IdentityUnlock): Promise<Result<Blob, IdentityProblem>> {
     const result = await this.#ready().exportFile(password, unlock)
     if (!result.ok) return err(problem(result.error))

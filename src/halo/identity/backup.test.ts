@@ -134,61 +134,103 @@ describe('the identity secret on this device', () => {
     expect(reopened.profile?.displayName).toBe('Noor A.')
   })
 
-  it('is never stored by a restore from the phrase or an import of the file (the person holds them)', async () => {
-    const { identity } = await created()
-    const phrase = await phraseOf(identity)
-    const file = await identity.exportFile('a long enough password')
-    if (!file.ok) throw file.error
+  // PBKDF2 of 600,000 iterations to write and to read the file: seconds on a loaded machine.
+  it(
+    'is never stored by a restore from the phrase or an import of the file (the person holds them)',
+    { timeout: 30_000 },
+    async () => {
+      const { identity } = await created()
+      const phrase = await phraseOf(identity)
+      const file = await identity.exportFile('a long enough password')
+      if (!file.ok) throw file.error
 
-    const byPhrase = storeOn()
-    const restored = await byPhrase.store.restoreFromPhrase(phrase, {
-      confirmedIdentity: identity.identityKey,
-      deviceName: 'Phone',
-    })
-    expect(restored.ok && restored.value.backup.get()).toBe('saved')
-    expect(await leaksIdentity(byPhrase.databaseName, phrase)).toBe(false)
+      const byPhrase = storeOn()
+      const restored = await byPhrase.store.restoreFromPhrase(phrase, {
+        confirmedIdentity: identity.identityKey,
+        deviceName: 'Phone',
+      })
+      expect(restored.ok && restored.value.backup.get()).toBe('saved')
+      expect(await leaksIdentity(byPhrase.databaseName, phrase)).toBe(false)
 
-    const byFile = storeOn()
-    const imported = await byFile.store.importFile(file.value, 'a long enough password', {
-      confirmedIdentity: identity.identityKey,
-      deviceName: 'Tablet',
-    })
-    expect(imported.ok && imported.value.backup.get()).toBe('saved')
-    expect(await leaksIdentity(byFile.databaseName, phrase)).toBe(false)
-  })
+      const byFile = storeOn()
+      const imported = await byFile.store.importFile(file.value, 'a long enough password', {
+        confirmedIdentity: identity.identityKey,
+        deviceName: 'Tablet',
+      })
+      expect(imported.ok && imported.value.backup.get()).toBe('saved')
+      expect(await leaksIdentity(byFile.databaseName, phrase)).toBe(false)
+    },
+  )
 
-  it('after the backup, revoking, showing the phrase and exporting ask for the phrase and check it', async () => {
-    const { identity } = await created()
-    const phrase = await phraseOf(identity)
-    const phone = await storeOn().store.restoreFromPhrase(phrase, {
-      confirmedIdentity: identity.identityKey,
-      deviceName: 'Phone',
-    })
-    if (!phone.ok) throw phone.error
-    await identity.receive(phone.value.credentials.get())
-    expect((await identity.confirmBackup()).ok).toBe(true)
+  it(
+    'after the backup, revoking, showing the phrase and exporting ask for the phrase and check it',
+    { timeout: 30_000 },
+    async () => {
+      const { identity } = await created()
+      const phrase = await phraseOf(identity)
+      const phone = await storeOn().store.restoreFromPhrase(phrase, {
+        confirmedIdentity: identity.identityKey,
+        deviceName: 'Phone',
+      })
+      if (!phone.ok) throw phone.error
+      await identity.receive(phone.value.credentials.get())
+      expect((await identity.confirmBackup()).ok).toBe(true)
 
-    const codeOf = (result: { ok: boolean; error?: { code: string } }) => (result.ok ? 'ok' : result.error?.code)
-    expect(codeOf(await identity.recoveryPhrase())).toBe('identity-unlock-needed')
-    expect(codeOf(await identity.exportFile('a long enough password'))).toBe('identity-unlock-needed')
-    expect(codeOf(await identity.revokeDevice(phone.value.deviceKey))).toBe('identity-unlock-needed')
+      const codeOf = (result: { ok: boolean; error?: { code: string } }) => (result.ok ? 'ok' : result.error?.code)
+      expect(codeOf(await identity.recoveryPhrase())).toBe('identity-unlock-needed')
+      expect(codeOf(await identity.exportFile('a long enough password'))).toBe('identity-unlock-needed')
+      expect(codeOf(await identity.revokeDevice(phone.value.deviceKey))).toBe('identity-unlock-needed')
 
-    // A typo the checksum catches, and a valid phrase of another identity (a typo it does not catch).
-    const words = phrase.split(' ')
-    const typo = [...words.slice(0, 11), words[11] === 'zoo' ? 'abandon' : 'zoo'].join(' ')
-    const other = await created()
-    const otherPhrase = await phraseOf(other.identity)
-    const foreign = await identity.revokeDevice(phone.value.deviceKey, { recoveryPhrase: otherPhrase })
-    expect(codeOf(foreign)).toBe('not-this-identity')
-    expect(identity.devices().every((device) => device.revokedAt === undefined)).toBe(true)
-    const mistyped = await identity.recoveryPhrase({ recoveryPhrase: typo })
-    expect(['recovery-phrase-invalid', 'not-this-identity']).toContain(codeOf(mistyped))
+      // A typo the checksum catches, and a valid phrase of another identity (a typo it does not catch).
+      const words = phrase.split(' ')
+      const typo = [...words.slice(0, 11), words[11] === 'zoo' ? 'abandon' : 'zoo'].join(' ')
+      const other = await created()
+      const otherPhrase = await phraseOf(other.identity)
+      const foreign = await identity.revokeDevice(phone.value.deviceKey, { recoveryPhrase: otherPhrase })
+      expect(codeOf(foreign)).toBe('not-this-identity')
+      expect(identity.devices().every((device) => device.revokedAt === undefined)).toBe(true)
+      const mistyped = await identity.recoveryPhrase({ recoveryPhrase: typo })
+      expect(['recovery-phrase-invalid', 'not-this-identity']).toContain(codeOf(mistyped))
 
-    expect(await identity.recoveryPhrase({ recoveryPhrase: phrase.toUpperCase() })).toEqual({ ok: true, value: phrase })
-    expect(codeOf(await identity.exportFile('a long enough password', { recoveryPhrase: phrase }))).toBe('ok')
-    const revoked = await identity.revokeDevice(phone.value.deviceKey, { recoveryPhrase: phrase })
-    expect(revoked.ok && revoked.value.proof.signer).toBe(identity.identityKey)
-  })
+      expect(await identity.recoveryPhrase({ recoveryPhrase: phrase.toUpperCase() })).toEqual({
+        ok: true,
+        value: phrase,
+      })
+      expect(codeOf(await identity.exportFile('a long enough password', { recoveryPhrase: phrase }))).toBe('ok')
+      const revoked = await identity.revokeDevice(phone.value.deviceKey, { recoveryPhrase: phrase })
+      expect(revoked.ok && revoked.value.proof.signer).toBe(identity.identityKey)
+    },
+  )
+
+  // Three PBKDF2 runs of 600,000 iterations: seconds on a loaded machine.
+  it(
+    'kept behind a passphrase: asked for instead of the phrase, and no stored key opens it',
+    { timeout: 30_000 },
+    async () => {
+      const { identity, databaseName } = await created()
+      const phrase = await phraseOf(identity)
+      expect((await identity.confirmBackup()).ok).toBe(true)
+      const codeOf = (result: { ok: boolean; error?: { code: string } }) => (result.ok ? 'ok' : result.error?.code)
+      const passphrase = 'river glass lantern'
+
+      expect(codeOf(await identity.keepWithPassphrase('short', { recoveryPhrase: phrase }))).toBe('weak-password')
+      const other = await phraseOf((await created()).identity)
+      expect(codeOf(await identity.keepWithPassphrase(passphrase, { recoveryPhrase: other }))).toBe('not-this-identity')
+      expect(codeOf(await identity.keepWithPassphrase(passphrase, { recoveryPhrase: phrase }))).toBe('ok')
+      expect(identity.backup.get()).toBe('locked')
+      expect(await leaksIdentity(databaseName, phrase)).toBe(false)
+
+      expect(codeOf(await identity.recoveryPhrase())).toBe('identity-unlock-needed')
+      expect(codeOf(await identity.recoveryPhrase({ passphrase: 'not the passphrase' }))).toBe('wrong-password')
+      expect(await identity.recoveryPhrase({ passphrase })).toEqual({ ok: true, value: phrase })
+      const state = await storeOn(databaseName).store.load()
+      expect(state.status === 'ready' && state.identity.backup.get()).toBe('locked')
+
+      expect((await identity.forgetPassphrase()).ok).toBe(true)
+      expect(identity.backup.get()).toBe('saved')
+      expect(codeOf(await identity.recoveryPhrase({ passphrase }))).toBe('identity-unlock-needed')
+    },
+  )
 
   it('another tab learns that the backup was saved', async () => {
     const { identity, databaseName } = await created()

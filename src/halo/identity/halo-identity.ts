@@ -23,6 +23,7 @@ import type { Profile } from './profile'
 import { latestProfile } from './profile'
 import { trustedSet, verifyWith } from './trust'
 import type { BackupState, Unlocked } from './unlock'
+import { backupStateOf } from './unlock'
 
 /**
  * An identity opened on this device: who it is, what it has signed, and the
@@ -100,7 +101,34 @@ export class HaloIdentity {
   async confirmBackup(): Promise<Result<void, NotThisIdentity>> {
     const done = await this.#storage.forgetIdentitySecret(this.identityKey, this.#clock.now())
     if (!done) return err(new NotThisIdentity(this.fingerprint))
-    this.#backup.set('saved')
+    this.#backup.set(backupStateOf(await this.#storage.read()))
+    return ok(undefined)
+  }
+
+  /**
+   * Keeps the identity secret on this device behind `passphrase` (PBKDF2, as the identity file), so
+   * the person can act as the identity here without typing the 12 words. Needs the phrase to start.
+   */
+  async keepWithPassphrase(
+    passphrase: string,
+    unlock: IdentityUnlock,
+  ): Promise<Result<void, WeakPassword | UnlockProblem | NotThisIdentity>> {
+    const opened = await openIdentitySecret(this.#storage, this.identityKey, unlock)
+    if (!opened.ok) return opened
+    const file = await writeIdentityFile({ secret: opened.value.secret, credentials: [] }, passphrase)
+    if (!file.ok) return file
+    return this.#setLocked(file.value)
+  }
+
+  /** Deletes the passphrase copy: the phrase is asked for again. */
+  forgetPassphrase(): Promise<Result<void, NotThisIdentity>> {
+    return this.#setLocked(undefined)
+  }
+
+  async #setLocked(file: string | undefined): Promise<Result<void, NotThisIdentity>> {
+    if (!(await this.#storage.setLockedSecret(this.identityKey, file)))
+      return err(new NotThisIdentity(this.fingerprint))
+    this.#backup.set(backupStateOf(await this.#storage.read()))
     return ok(undefined)
   }
 
@@ -155,8 +183,8 @@ export class HaloIdentity {
   /** Re-reads the stored credentials, e.g. after another tab changed them. */
   async refresh(): Promise<void> {
     const snapshot = await this.#storage.read()
-    // Another tab may have confirmed the backup; the copy only ever goes away, never comes back.
-    if (!snapshot.secrets.has('identity')) this.#backup.set('saved')
+    // Another tab may have confirmed the backup or set a passphrase.
+    this.#backup.set(backupStateOf(snapshot))
     const trusted = trustedSet(this.identityKey, snapshot.credentials, this.#clock, this.#cache)
     this.#apply(trusted.accepted, trusted.revoked)
   }

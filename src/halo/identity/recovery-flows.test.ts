@@ -104,7 +104,8 @@ describe('restore from the recovery phrase', () => {
   })
 })
 
-describe('export to a file and import it', () => {
+// Each file costs a PBKDF2 of 600,000 iterations to write and to read: seconds on a loaded machine.
+describe('export to a file and import it', { timeout: 30_000 }, () => {
   it('imports the same identity, with its profile and devices, in a fresh profile', async () => {
     const { identity } = await original()
     const file = await identity.exportFile(PASSWORD)

@@ -21,9 +21,10 @@ import { trustedSet } from './trust'
 /**
  * Whether this device still keeps the identity secret: `needed` until the
  * person confirms a backup (the phrase written down or a file saved), `saved`
- * after, when only the phrase or the file can sign as the identity.
+ * after, when only the phrase or the file can sign as the identity, `locked`
+ * when the person chose to keep it here behind a passphrase.
  */
-export const BACKUP_STATES = ['needed', 'saved'] as const
+export const BACKUP_STATES = ['needed', 'saved', 'locked'] as const
 export type BackupState = (typeof BACKUP_STATES)[number]
 
 export interface Unlocked {
@@ -79,6 +80,12 @@ export const keptIdentitySecret = async (
   return secret !== undefined && identityKeyPairOf(secret).publicKey === identityKey ? secret : undefined
 }
 
+/** The backup state of an identity that opens. */
+export const backupStateOf = (snapshot: StoredSnapshot): BackupState => {
+  if (snapshot.secrets.has('identity')) return 'needed'
+  return snapshot.secrets.has('locked') ? 'locked' : 'saved'
+}
+
 /** Checks the kept identity secret, if any: it must open and belong to the recorded identity. */
 const checkKeptSecret = async (
   key: CryptoKey,
@@ -89,7 +96,8 @@ const checkKeptSecret = async (
   const record = snapshot.secrets.get('identity')
   if (record === undefined) {
     // No copy is normal only once the person confirmed a backup; otherwise the secret was lost.
-    return backupSavedAt === undefined ? damaged('missing-identity-secret', 'identity') : 'saved'
+    if (backupSavedAt === undefined) return damaged('missing-identity-secret', 'identity')
+    return backupStateOf(snapshot)
   }
   const bytes = await openSlot(key, record, 'identity')
   if (bytes instanceof IdentityDamaged) return bytes

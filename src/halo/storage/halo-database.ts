@@ -7,7 +7,7 @@
  * Reads hand back `unknown` values on purpose: a record may be damaged, and the
  * loader validates everything before trusting it.
  */
-import type { EntityTable } from 'dexie'
+import type { EntityTable, Table } from 'dexie'
 import Dexie from 'dexie'
 import type { Credential } from '../credentials/credential'
 import type { SealedSecret } from './key-wrapping'
@@ -34,6 +34,15 @@ export interface SecretRecord extends SealedSecret {
   readonly slot: SecretSlot
 }
 
+/**
+ * The identity secret kept behind the person's passphrase: an identity file (PBKDF2-SHA-256, 600,000
+ * iterations, AES-GCM) with no credentials, under a key nothing on the device holds.
+ */
+export interface LockedSecretRecord {
+  readonly slot: 'locked'
+  readonly file: string
+}
+
 export interface WrappingKeyRecord {
   readonly slot: 'wrapping'
   readonly key: CryptoKey
@@ -50,7 +59,7 @@ export interface CredentialRecord {
 
 type HaloDatabase = Dexie & {
   identity: EntityTable<IdentityRecord, 'slot'>
-  secrets: EntityTable<SecretRecord, 'slot'>
+  secrets: Table<SecretRecord | LockedSecretRecord, string>
   wrapping: EntityTable<WrappingKeyRecord, 'slot'>
   credentials: EntityTable<CredentialRecord, 'id'>
 }
@@ -153,6 +162,17 @@ export class HaloStorage {
       if (record?.identityKey !== identityKey) return false
       await db.secrets.delete('identity')
       if (record.backupSavedAt === undefined) await db.identity.put({ ...record, backupSavedAt: at })
+      return true
+    })
+  }
+
+  /** Keeps (or, with `undefined`, deletes) the passphrase-locked secret; false when the identity is not `identityKey`. */
+  setLockedSecret(identityKey: string, file: string | undefined): Promise<boolean> {
+    const db = this.#db
+    return db.transaction('rw', [db.identity, db.secrets], async () => {
+      const record = await db.identity.get('self')
+      if (record?.identityKey !== identityKey) return false
+      await (file === undefined ? db.secrets.delete('locked') : db.secrets.put({ slot: 'locked', file }))
       return true
     })
   }

@@ -4,16 +4,17 @@ import { useClient } from '../client-context'
 import { createAction } from '../action'
 import { FormError } from '../FormError'
 import { createObserved } from '../reactive'
-import { PHRASE_NEEDED, PhraseField } from './PhraseField'
+import { PHRASE_NEEDED } from './PhraseField'
+import { needsUnlock, UnlockField, unlockOf } from './UnlockField'
 
 type Backup = IdentityView['backup']
 
 /** Revoking signs with the identity key: once this device no longer keeps it, the phrase is the confirmation. */
-const RevokeWithPhrase: Component<{ device: DeviceView; onDone: () => void }> = (props) => {
+const RevokeWithPhrase: Component<{ device: DeviceView; backup: Backup; onDone: () => void }> = (props) => {
   const identity = useClient().identity
   const [phrase, setPhrase] = createSignal('')
   const revoke = createAction(async () => {
-    const result = await identity.revokeDevice(props.device.deviceKey, { recoveryPhrase: phrase() })
+    const result = await identity.revokeDevice(props.device.deviceKey, unlockOf(props.backup, phrase()))
     if (result.ok) props.onDone()
     return result
   })
@@ -27,7 +28,7 @@ const RevokeWithPhrase: Component<{ device: DeviceView; onDone: () => void }> = 
       }}
     >
       <p>Revoke {props.device.name}? It will no longer act for you.</p>
-      <PhraseField value={phrase()} onValue={setPhrase} why={PHRASE_NEEDED} />
+      <UnlockField backup={props.backup} value={phrase()} onValue={setPhrase} why={PHRASE_NEEDED} />
       <FormError message={revoke.error()} />
       <div class="actions">
         <button type="submit" class="button danger" disabled={revoke.busy()}>
@@ -119,7 +120,7 @@ const DeviceRow: Component<{ device: DeviceView; backup: Backup }> = (props) => 
               class="button small danger"
               disabled={revoke.busy()}
               onClick={() => {
-                if (props.backup === 'saved') setRevoking(true)
+                if (needsUnlock(props.backup)) setRevoking(true)
                 else if (confirm(`Revoke ${props.device.name}? It will no longer act for you.`)) void revoke.run()
               }}
             >
@@ -131,6 +132,7 @@ const DeviceRow: Component<{ device: DeviceView; backup: Backup }> = (props) => 
       <Show when={revoking()}>
         <RevokeWithPhrase
           device={props.device}
+          backup={props.backup}
           onDone={() => {
             setRevoking(false)
           }}

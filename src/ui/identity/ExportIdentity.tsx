@@ -5,7 +5,8 @@ import { createAction } from '../action'
 import { saveFile } from '../download'
 import { TextField } from '../Field'
 import { FormError } from '../FormError'
-import { PHRASE_NEEDED, PhraseField } from './PhraseField'
+import { PHRASE_NEEDED } from './PhraseField'
+import { needsUnlock, UnlockField, unlockOf } from './UnlockField'
 
 const MIN_PASSWORD_LENGTH = 8
 
@@ -24,8 +25,7 @@ export const ExportIdentity: Component<{ backup: IdentityView['backup']; onSaved
     if (password().length < MIN_PASSWORD_LENGTH)
       return { ok: false, error: { message: `Use a password of at least ${MIN_PASSWORD_LENGTH} characters.` } }
     if (password() !== repeat()) return { ok: false, error: { message: 'The two passwords differ.' } }
-    const unlock = props.backup === 'saved' ? { recoveryPhrase: phrase() } : undefined
-    const result = await identity.exportFile(password(), unlock)
+    const result = await identity.exportFile(password(), unlockOf(props.backup, phrase()))
     if (!result.ok) return result
     saveFile({ fileName: 'commonplace-identity.json', blob: result.value })
     setPhrase('')
@@ -44,8 +44,8 @@ export const ExportIdentity: Component<{ backup: IdentityView['backup']; onSaved
       }}
     >
       <p>The file holds your identity key, encrypted with this password. Keep both safe.</p>
-      <Show when={props.backup === 'saved'}>
-        <PhraseField value={phrase()} onValue={setPhrase} why={PHRASE_NEEDED} />
+      <Show when={needsUnlock(props.backup)}>
+        <UnlockField backup={props.backup} value={phrase()} onValue={setPhrase} why={PHRASE_NEEDED} />
       </Show>
       <TextField
         label="Password"

@@ -4,6 +4,7 @@ import { Avatar } from './Avatar'
 import { DeviceList } from './DeviceList'
 import { EditProfile } from './EditProfile'
 import { ExportIdentity } from './ExportIdentity'
+import { PassphraseUnlock } from './PassphraseUnlock'
 import { RecoveryPhraseView } from './RecoveryPhraseView'
 
 /** Who you are here: profile, the fingerprint to compare with others, devices, recovery. */
@@ -58,6 +59,12 @@ export const IdentityPanel: Component<{ identity: IdentityView }> = (props) => {
         <summary>Identity file</summary>
         <ExportIdentity backup={props.identity.backup} />
       </details>
+      <Show when={props.identity.backup !== 'needed'}>
+        <details>
+          <summary>Passphrase on this device</summary>
+          <PassphraseUnlock backup={props.identity.backup} />
+        </details>
+      </Show>
       <details>
         <summary>Identifier</summary>
         <p>

@@ -17,5 +17,5 @@ export const PhraseField: Component<{ value: string; onValue: (value: string) =>
   </label>
 )
 
-/** Why the phrase is asked for, the same words everywhere. */
-export const PHRASE_NEEDED = 'This device no longer keeps your recovery phrase, so this needs it.'
+/** Why the phrase (or passphrase) is asked for, the same words everywhere. */
+export const PHRASE_NEEDED = 'This device does not keep your identity key openly, so this needs it.'

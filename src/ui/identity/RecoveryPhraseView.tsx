@@ -3,7 +3,7 @@ import type { IdentityView } from '../../client'
 import { useClient } from '../client-context'
 import { createAction } from '../action'
 import { FormError } from '../FormError'
-import { PhraseField } from './PhraseField'
+import { needsUnlock, UnlockField, unlockOf } from './UnlockField'
 import { PhraseWords } from './PhraseWords'
 
 /**
@@ -16,11 +16,11 @@ export const RecoveryPhraseView: Component<{ backup: IdentityView['backup'] }> =
   const [typed, setTyped] = createSignal('')
   const [words, setWords] = createSignal<string[]>()
   const reveal = createAction(async () => {
-    if (props.backup === 'saved' && !asking()) {
+    if (needsUnlock(props.backup) && !asking()) {
       setAsking(true)
       return undefined
     }
-    const phrase = await identity.recoveryPhrase(asking() ? { recoveryPhrase: typed() } : undefined)
+    const phrase = await identity.recoveryPhrase(asking() ? unlockOf(props.backup, typed()) : undefined)
     if (!phrase.ok) return phrase
     setTyped('')
     setAsking(false)
@@ -40,10 +40,15 @@ export const RecoveryPhraseView: Component<{ backup: IdentityView['backup'] }> =
             }}
           >
             <Show when={asking()}>
-              <PhraseField
+              <UnlockField
+                backup={props.backup}
                 value={typed()}
                 onValue={setTyped}
-                why="This device no longer keeps your recovery phrase. Type it to see it here and check it."
+                why={
+                  props.backup === 'locked'
+                    ? 'Your recovery phrase is kept on this device behind your passphrase.'
+                    : 'This device no longer keeps your recovery phrase. Type it to see it here and check it.'
+                }
               />
             </Show>
             <button type="submit" class="button" disabled={reveal.busy()}>
