@@ -312,6 +312,37 @@ test('a new identity has no backup until the phrase is saved; then showing it, e
   await expect(firstDevice).toContainText('revoked')
 })
 
+test('after the backup the identity key can be kept behind a passphrase, asked for instead of the phrase', async ({
+  page,
+}) => {
+  const identity = new IdentityPage(page)
+  await page.goto('/')
+  await identity.create('Nell')
+  const phrase = await identity.saveRecoveryPhrase()
+  await expect(identity.fingerprint).toBeVisible()
+  await expect(identity.backupNotice).toBeHidden()
+
+  await page.getByText('Passphrase on this device', { exact: true }).click()
+  await identity.phraseField.fill(phrase)
+  await page.getByLabel('New passphrase').fill('river glass lantern')
+  await page.getByLabel('Repeat passphrase').fill('river glass lantern')
+  await page.getByRole('button', { name: 'Keep it behind this passphrase' }).click()
+  await expect(page.getByText('This device keeps your identity key behind your passphrase.')).toBeVisible()
+
+  await page.reload()
+  await page.getByText('Recovery phrase', { exact: true }).click()
+  await page.getByRole('button', { name: 'Show my recovery phrase' }).click()
+  const passphrase = page.getByLabel('Your passphrase for this device').filter({ visible: true })
+  await passphrase.fill('not the passphrase')
+  await page.getByRole('button', { name: 'Show my recovery phrase' }).click()
+  await expect(identity.formError).toContainText(/password/i)
+  await expect(identity.recoveryPhrase).toBeHidden()
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([])
+  await passphrase.fill('river glass lantern')
+  await page.getByRole('button', { name: 'Show my recovery phrase' }).click()
+  await expect(identity.recoveryPhrase.getByRole('listitem')).toHaveText(phrase.split(' '))
+})
+
 test('a browser that refuses storage gets a clear explanation, not an endless wait', async ({ page }) => {
   // What a browser with site data blocked does: every attempt to open IndexedDB fails.
   await page.addInitScript(() => {
