@@ -20,7 +20,7 @@ export type {
   Proof,
   SpaceRole,
 } from './credentials/credential'
-export { issueCredential } from './credentials/issue'
+export { IllFormedText, issueCredential } from './credentials/issue'
 export type { IssueRequest, Signer } from './credentials/issue'
 export { DEFAULT_CLOCK_SKEW_MS, MAX_CHAIN_LENGTH, REJECTION_REASONS, verifyCredential } from './credentials/verify'
 export type { Rejection, RejectionReason, VerifyContext } from './credentials/verify'
@@ -67,6 +67,8 @@ export { BACKUP_STATES } from './identity/unlock'
 export type { BackupState } from './identity/unlock'
 export type { IdentityUnlock, UnlockProblem } from './identity/identity-unlock'
 export type { DeviceInfo } from './identity/devices'
+export { resolveRevocations, signingDevices } from './identity/revocations'
+export type { Revocations } from './identity/revocations'
 export type { Profile } from './identity/profile'
 export type { ProfileInput } from './identity/new-identity'
 export {

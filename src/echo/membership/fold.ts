@@ -22,6 +22,11 @@
  *    ignored.
  * 5. Epochs. An owner or admin may record an Epoch; only one with a higher number
  *    than the current epoch takes effect.
+ * 6. Revoked devices. A member may record the revocation of one of their own
+ *    devices (DeviceRevoked). `canonicalOrder` resolves revocations with HALO's
+ *    rule and voids, from the revocation on, the entries signed through a
+ *    revoked device (reason `revoked-device`); they are judged like any other
+ *    entry for ancestry only.
  */
 import type { Clock } from '../../base'
 import type { Credential, CredentialId, PublicKey, SpaceRole } from '../../halo'
@@ -72,10 +77,12 @@ class Folding {
   epoch: EpochRecord | undefined
 
   readonly space: PublicKey
+  readonly revoked: ReadonlySet<CredentialId>
 
-  constructor(space: SpaceId) {
+  constructor(space: SpaceId, revoked: ReadonlySet<CredentialId>) {
     // A SpaceId is the space's public key.
     this.space = space as string as PublicKey
+    this.revoked = revoked
   }
 
   ancestorsOf(entry: Credential): ReadonlySet<CredentialId> {
@@ -95,6 +102,7 @@ class Folding {
   /** Why `entry` has no effect, or undefined when it takes effect (and applies it). */
   judge(entry: Credential): IgnoreReason | undefined {
     const seen = this.ancestorsOf(entry)
+    if (this.revoked.has(entry.id)) return 'revoked-device'
     const { assertion } = entry
     if (assertion.kind === 'SpaceGenesis') {
       if (entry.issuer !== this.space || entry.subject !== this.space) return 'other-space'
@@ -139,9 +147,11 @@ class Folding {
         this.epoch = { number, snapshot, credential: entry.id, issuedAt: entry.issuedAt }
         return undefined
       }
+      case 'DeviceRevoked':
+        // Its effect was applied in canonicalOrder; recorded as applied when a member made it.
+        return this.roles.has(entry.issuer) ? undefined : 'unauthorized'
       case 'AuthorizedDevice':
       case 'DeviceName':
-      case 'DeviceRevoked':
       case 'DelegatedInvitation':
       case 'InvitationCancelled':
       case 'Profile':
@@ -153,7 +163,7 @@ class Folding {
 /** Folds a space's log (raw values as stored in its document) into its membership. */
 export const foldMembership = (space: SpaceId, log: readonly unknown[], clock: Clock): MembershipState => {
   const ordered = canonicalOrder(log, clock)
-  const folding = new Folding(space)
+  const folding = new Folding(space, ordered.revoked)
   for (const entry of ordered.entries) {
     const reason = folding.judge(entry)
     if (reason === undefined) folding.applied.push(entry.id)

@@ -7,11 +7,13 @@ import type { DocHandle } from '@automerge/automerge-repo/slim'
 import type { Clock, Observable, Result } from '../../base'
 import { err, ok } from '../../base'
 import type { Credential, PublicKey, SpaceRole } from '../../halo'
+import { decodeCredential } from '../../halo'
 import type { DocumentStore } from '../document-store'
 import { InvalidFields, NotAllowed, ObjectNotFound } from '../errors'
 import type { ObjectId, SpaceId } from '../ids'
 import type { Indexer } from '../indexer'
 import type { Actor } from '../membership/entries'
+import { issueDeviceRevocation } from '../membership/entries'
 import type { EpochRecord, MembershipState } from '../membership/fold'
 import type { Query } from '../query/query'
 import type { EchoObject, EchoObjectOf } from '../schema/echo-object'
@@ -144,6 +146,40 @@ export class Space {
 
   remove(actor: Actor, subject: PublicKey): Credential {
     return this.#membership.remove(actor, subject)
+  }
+
+  /**
+   * Records in the log that `actor`'s identity revoked `device`: a revocation
+   * signed by `actor` from the heads this device has seen on (what they name
+   * keeps its effect), unless one that counts is there already; and `evidence`,
+   * the identity's own revocations of it (HALO's, which may be signed by the
+   * identity key and so outrank any device), copied as they are. Returns what
+   * was written; only members record revocations.
+   */
+  recordDeviceRevocation(
+    actor: Actor,
+    device: PublicKey,
+    evidence: readonly Credential[] = [],
+  ): Result<readonly Credential[], NotAllowed> {
+    if (this.roleOf(actor.identity) === undefined) return err(new NotAllowed('only a member records revocations'))
+    const state = this.#membership.state.get()
+    const applied = new Set<string>(state.applied)
+    const log = Object.values(this.root.doc().log).flatMap((stored) => {
+      const entry = decodeCredential(toPlain(stored))
+      return entry.ok ? [entry.value] : []
+    })
+    const ofDevice = (entry: Credential) =>
+      entry.assertion.kind === 'DeviceRevoked' && entry.issuer === actor.identity && entry.subject === device
+    const placed = log.some((entry) => ofDevice(entry) && entry.parents.length > 0 && applied.has(entry.id))
+    const written: Credential[] = []
+    if (!placed) {
+      const clock = this.#context.clock
+      written.push(issueDeviceRevocation({ actor, space: this.id, device, parents: state.heads, clock }))
+    }
+    const present = new Set<string>(log.map((entry) => entry.id))
+    written.push(...evidence.filter((entry) => ofDevice(entry) && !present.has(entry.id)))
+    for (const entry of written) this.#membership.append(entry)
+    return ok(written)
   }
 
   /** Appends a signed entry to the log (kept even if the fold ignores it). */

@@ -83,6 +83,14 @@ describe('devices of an identity', () => {
     ])
   })
 
+  it('refuses a name that is not well-formed Unicode with a typed error, and stores nothing', async () => {
+    const { laptop } = await twoDevices()
+    const before = laptop.credentials.get()
+    const result = await laptop.renameDevice(laptop.deviceKey, 'Ada\ud800')
+    expect(result.ok ? 'ok' : result.error.code).toBe('invalid-input')
+    expect(laptop.credentials.get()).toBe(before)
+  })
+
   it('revokes another device: its signatures stop counting, here and after sync', async () => {
     const { laptop, phone } = await twoDevices()
     const signedByPhone = issueCredential({

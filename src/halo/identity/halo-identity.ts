@@ -21,6 +21,7 @@ import type { ProfileInput } from './new-identity'
 import { issueChecked, profileAssertion } from './new-identity'
 import type { Profile } from './profile'
 import { latestProfile } from './profile'
+import { revokedByIdentityKey } from './revocations'
 import { trustedSet, verifyWith } from './trust'
 import type { BackupState, Unlocked } from './unlock'
 import { backupStateOf } from './unlock'
@@ -159,8 +160,12 @@ export class HaloIdentity {
     unlock?: IdentityUnlock,
   ): Promise<Result<Credential, InvalidInput | DeviceNotFound | CannotRevokeThisDevice | UnlockProblem>> {
     if (device === this.deviceKey) return err(new CannotRevokeThisDevice())
-    const known = this.devices().find((info) => info.key === device && info.revokedAt === undefined)
-    if (known === undefined) return err(new DeviceNotFound(device))
+    // A device revoked only by devices (say, a thief's device that revoked itself and others) can still be revoked
+    // by the identity key, which settles what those revocations left open.
+    const known = this.devices().find((info) => info.key === device)
+    if (known === undefined || revokedByIdentityKey(this.identityKey, device, this.#credentials.get())) {
+      return err(new DeviceNotFound(device))
+    }
     const opened = await openIdentitySecret(this.#storage, this.identityKey, unlock)
     if (!opened.ok) return opened
     return this.#issueAndStore(known.key, { kind: 'DeviceRevoked' }, { key: opened.value.keyPair })

@@ -4,7 +4,7 @@ import { err, ok } from '../../base'
 import type { Assertion, Avatar, Credential } from '../credentials/credential'
 import { decodeCredential } from '../credentials/decode'
 import type { Signer } from '../credentials/issue'
-import { issueCredential } from '../credentials/issue'
+import { IllFormedText, issueCredential } from '../credentials/issue'
 import type { DeviceKey, IdentityKey, KeyPair } from '../keys/keys'
 import { generateKeyPair } from '../keys/keys'
 import type { RecoverySecret } from '../recovery/recovery-phrase'
@@ -29,7 +29,13 @@ export const issueChecked = (
   signer: Signer,
   clock: Clock,
 ): Result<Credential, InvalidInput> => {
-  const credential = issueCredential({ issuer: identity, subject, assertion, signer, clock })
+  let credential: Credential
+  try {
+    credential = issueCredential({ issuer: identity, subject, assertion, signer, clock })
+  } catch (error) {
+    if (error instanceof IllFormedText) return err(new InvalidInput(error.message))
+    throw error
+  }
   const checked = decodeCredential(credential)
   return checked.ok ? ok(credential) : err(new InvalidInput(checked.error.message))
 }
