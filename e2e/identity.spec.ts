@@ -268,6 +268,10 @@ test('a new identity has no backup until the phrase is saved; then showing it, e
   expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([])
   await page.reload()
   await expect(identity.backupNotice).toBeVisible()
+  // Away from the home screen it stays in view as one line that leads back.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click()
+  await page.getByRole('link', { name: 'Save your recovery phrase' }).click()
+  await expect(identity.backupNotice).toBeVisible()
 
   const phrase = await identity.saveRecoveryPhrase()
   await expect(identity.backupNotice).toBeHidden()

@@ -1,6 +1,7 @@
 import { createSignal, Match, Show, Switch, type Component } from 'solid-js'
 import type { IdentityState } from '../client'
 import { useClient } from './client-context'
+import { BackupBanner } from './identity/BackupBanner'
 import { BackupNotice } from './identity/BackupNotice'
 import { DamagedIdentity } from './identity/DamagedIdentity'
 import { IdentityPanel } from './identity/IdentityPanel'
@@ -36,6 +37,9 @@ export const App: Component = () => {
       <AppHeader route={route} />
       <UpdateBanner />
       <StorageBanner />
+      <Show when={route().view !== 'home' && when(identity(), 'ready')?.identity.backup === 'needed'}>
+        <BackupBanner />
+      </Show>
       <main id="main" class="main" tabindex="-1">
         <Switch>
           <Match when={route().view === 'settings'}>
