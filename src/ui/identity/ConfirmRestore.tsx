@@ -15,7 +15,6 @@ export const ConfirmRestore: Component<{
   onBack: () => void
 }> = (props) => {
   const blocked = () => props.preview.stored?.otherSecretOpens === true
-  const storedFingerprint = () => props.preview.stored?.fingerprint ?? 'which cannot be read'
   return (
     <section class="confirm-restore" aria-labelledby="confirm-restore-heading">
       <h3 id="confirm-restore-heading">Is this your identity?</h3>
@@ -35,15 +34,16 @@ export const ConfirmRestore: Component<{
       <Switch>
         <Match when={blocked()}>
           <p class="notice warning" role="alert">
-            This browser still holds another identity (fingerprint {storedFingerprint()}) whose key can still be opened.
-            Restoring this would delete it, so it is not allowed. Check each word, or restore in another browser
-            profile.
+            This browser still holds another identity (fingerprint {props.preview.stored?.fingerprint}) whose key can
+            still be opened. Restoring this would delete it, so it is not allowed. Check each word, or restore in
+            another browser profile.
           </p>
         </Match>
         <Match when={props.preview.stored?.sameIdentity === false}>
           <p class="notice warning">
-            The damaged records in this browser belong to another identity (fingerprint {storedFingerprint()}).
-            Restoring replaces them.
+            {props.preview.stored?.fingerprint === undefined
+              ? 'This browser holds damaged records that cannot be read. Restoring replaces them.'
+              : `The damaged records in this browser belong to another identity (fingerprint ${props.preview.stored.fingerprint}). Restoring replaces them.`}
           </p>
         </Match>
         <Match when={props.preview.stored?.sameIdentity === true}>
