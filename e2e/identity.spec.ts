@@ -142,6 +142,48 @@ test('a typo that passes the checksum shows another fingerprint, and nothing is 
   await expect(restored.fingerprint).toHaveText(fingerprint)
 })
 
+test('a damaged store whose identity key still opens is never replaced by a restore of another identity', async ({
+  page,
+}) => {
+  const identity = new IdentityPage(page)
+  await page.goto('/')
+  await identity.createAndContinue('Lise')
+  const fingerprint = (await identity.fingerprint.textContent()) ?? ''
+  const phrase = await identity.revealRecoveryPhrase()
+  // Lose the device key only: the identity key (no backup saved yet) still opens.
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('commonplace-halo')
+        open.onsuccess = () => {
+          const tx = open.result.transaction('secrets', 'readwrite')
+          tx.objectStore('secrets').delete('device')
+          tx.oncomplete = () => {
+            open.result.close()
+            resolve()
+          }
+          tx.onerror = () => reject(new Error(String(tx.error)))
+        }
+        open.onerror = () => reject(new Error(String(open.error)))
+      }),
+  )
+  await page.reload()
+  await expect(page.getByRole('heading', { name: 'Your identity could not be opened' })).toBeVisible()
+
+  await page.getByLabel('Recovery phrase (12 words)').fill(typoThatPasses(phrase))
+  await page.getByRole('button', { name: 'Restore identity' }).click()
+  await expect(page.getByRole('alert').filter({ hasText: 'still holds another identity' })).toContainText(fingerprint)
+  await expect(page.getByRole('button', { name: 'Yes, restore this identity' })).toBeHidden()
+
+  await page.getByRole('button', { name: 'No, check my words' }).click()
+  await page.getByLabel('Recovery phrase (12 words)').fill(phrase)
+  await page.getByRole('button', { name: 'Restore identity' }).click()
+  await expect(page.getByText('This browser held this identity')).toBeVisible()
+  await identity.confirmRestore()
+  await expect(identity.fingerprint).toHaveText(fingerprint)
+  await expect(identity.displayName).toHaveText('Lise')
+})
+
 test('an exported identity file imports in another profile; a wrong password or damaged file changes nothing', async ({
   page,
   openDevices,
