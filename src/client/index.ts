@@ -8,8 +8,10 @@ export type {
   IdentityDamageReason,
   IdentityProblem,
   IdentityState,
+  IdentityUnlock,
   IdentityView,
   Profile,
+  RestorePreview,
 } from './identity-api'
 export type { MeshSettingsApi } from './mesh-settings'
 export type {

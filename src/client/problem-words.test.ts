@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidSpaceFile, NotAllowed, ObjectNotFound, StorageFailed } from '../echo'
-import { DeviceNotFound, IdentityFileDamaged, RecoveryPhraseInvalid, WrongPassword } from '../halo'
+import {
+  DeviceNotFound,
+  IdentityFileDamaged,
+  NotConfirmed,
+  NotThisIdentity,
+  RecoveryPhraseInvalid,
+  UnlockNeeded,
+  WouldReplaceIdentity,
+  WrongPassword,
+} from '../halo'
 import { identityProblem, spaceProblem } from './problem-words'
 
 describe('spaceProblem', () => {
@@ -38,6 +47,21 @@ describe('identityProblem', () => {
       message: 'This identity file is damaged and cannot be read.',
     })
     expect(identityProblem(new DeviceNotFound('z6MkDevice')).message).not.toContain('z6Mk')
+  })
+
+  it('has words of its own for every refusal of a restore or an unlock', () => {
+    const fallback = identityProblem({ code: 'something-new' }).message
+    for (const error of [
+      new UnlockNeeded(),
+      new NotThisIdentity('AB12 CD34'),
+      new WouldReplaceIdentity('AB12 CD34'),
+      new NotConfirmed(),
+    ]) {
+      const problem = identityProblem(error)
+      expect(problem.code).toBe(error.code)
+      expect(problem.message).not.toBe(fallback)
+      expect(problem.message).not.toContain('AB12')
+    }
   })
 
   it('points at the word of a recovery phrase that is wrong, counting from one', () => {

@@ -41,6 +41,10 @@ const identityWords: Readonly<Record<string, string>> = {
   'cannot-revoke-this-device': 'A device cannot revoke itself: revoke it from another of your devices.',
   'identity-unlock-needed': 'This needs your recovery phrase: this device does not keep your identity secret.',
   'not-this-identity': 'This recovery phrase belongs to another identity. Check each word.',
+  'would-replace-identity':
+    'This browser still holds the secret of another identity, and restoring would delete it. Check your words: a typo can name another identity.',
+  'restore-not-confirmed': 'What you entered changed after you confirmed it. Check it and confirm again.',
+  'ill-formed-text': 'Something you entered has characters that cannot be saved. Retype it and try again.',
 }
 
 const IDENTITY_FALLBACK = 'This did not work, and nothing was changed. Try again, or reload the page.'

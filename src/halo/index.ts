@@ -59,8 +59,13 @@ export type {
   IdentityStoreOptions,
   Locks,
   RestoreInput,
+  RestoreProblem,
 } from './identity/identity-store'
+export type { RestorePreview, StoredIdentity } from './identity/restore-preview'
 export { HaloIdentity } from './identity/halo-identity'
+export { BACKUP_STATES } from './identity/unlock'
+export type { BackupState } from './identity/unlock'
+export type { IdentityUnlock, UnlockProblem } from './identity/identity-unlock'
 export type { DeviceInfo } from './identity/devices'
 export { resolveRevocations, signingDevices } from './identity/revocations'
 export type { Revocations } from './identity/revocations'
@@ -73,5 +78,9 @@ export {
   IdentityDamaged,
   IdentityExists,
   InvalidInput,
+  NotConfirmed,
+  NotThisIdentity,
+  UnlockNeeded,
+  WouldReplaceIdentity,
 } from './identity/errors'
 export type { DamageReason } from './identity/errors'

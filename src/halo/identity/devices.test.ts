@@ -19,6 +19,12 @@ afterEach(() => {
   for (const each of opened.splice(0)) each.close()
 })
 
+const phraseOf = async (identity: HaloIdentity) => {
+  const phrase = await identity.recoveryPhrase()
+  if (!phrase.ok) throw phrase.error
+  return phrase.value
+}
+
 /** Two devices of one identity that have exchanged credentials, as the personal space will do. */
 const twoDevices = async (): Promise<{ laptop: HaloIdentity; phone: HaloIdentity; laptopDb: string }> => {
   const first = store()
@@ -29,7 +35,10 @@ const twoDevices = async (): Promise<{ laptop: HaloIdentity; phone: HaloIdentity
   if (!created.ok) throw created.error
   const laptop = created.value.identity
   clock.advance(1000)
-  const restored = await store().store.restoreFromPhrase(laptop.recoveryPhrase(), { deviceName: 'Phone' })
+  const restored = await store().store.restoreFromPhrase(await phraseOf(laptop), {
+    confirmedIdentity: laptop.identityKey,
+    deviceName: 'Phone',
+  })
   if (!restored.ok) throw restored.error
   const phone = restored.value
   await laptop.receive(phone.credentials.get())

@@ -9,7 +9,7 @@ import type { DeviceKey, IdentityKey, KeyPair } from '../keys/keys'
 import { generateKeyPair } from '../keys/keys'
 import type { RecoverySecret } from '../recovery/recovery-phrase'
 import { identityKeyPairOf } from '../recovery/recovery-phrase'
-import type { IdentityContents } from '../storage/halo-database'
+import type { IdentityContents, SecretRecord } from '../storage/halo-database'
 import { createWrappingKey, sealSecret } from '../storage/key-wrapping'
 import { InvalidInput } from './errors'
 
@@ -54,6 +54,11 @@ export interface NewDeviceRequest {
   readonly profile?: ProfileInput | undefined
   /** Verified credentials of the same identity to keep (from a damaged store or a file). */
   readonly carried?: readonly Credential[]
+  /**
+   * A first run keeps the identity secret on the device until the person saves
+   * a backup. A restore or import does not: the person holds the phrase or file.
+   */
+  readonly keepSecret: boolean
   readonly clock: Clock
 }
 
@@ -75,8 +80,8 @@ export const prepareNewDevice = async (request: NewDeviceRequest): Promise<Resul
     signer: { key: identity },
     clock,
   })
-  // Identity-administration credentials are signed by the identity key itself, so they still hold
-  // after the device that made them is revoked (see HaloIdentity).
+  // Signed by the identity key while it is at hand, so the device's name and the first profile
+  // hold even after this device is revoked.
   const signer = { key: identity }
   const name = issueChecked(
     identity.publicKey,
@@ -99,16 +104,15 @@ export const prepareNewDevice = async (request: NewDeviceRequest): Promise<Resul
     credentials.push(profile.value)
   }
   const wrappingKey = await createWrappingKey()
-  const secrets = [
-    { slot: 'identity' as const, ...(await sealSecret(wrappingKey, 'identity', secret)) },
-    { slot: 'device' as const, ...(await sealSecret(wrappingKey, 'device', device.secretKey)) },
-  ]
+  const secrets: SecretRecord[] = [{ slot: 'device', ...(await sealSecret(wrappingKey, 'device', device.secretKey)) }]
+  if (request.keepSecret) secrets.push({ slot: 'identity', ...(await sealSecret(wrappingKey, 'identity', secret)) })
   const record = {
     slot: 'self' as const,
     version: 1 as const,
     identityKey: identity.publicKey,
     deviceKey: device.publicKey,
     createdAt: clock.now(),
+    ...(request.keepSecret ? {} : { backupSavedAt: clock.now() }),
   }
   return ok({ contents: { identity: record, wrappingKey, secrets, credentials }, identity, device })
 }

@@ -50,9 +50,11 @@ describe('a thief with one device, and the owner with the phrase', () => {
         deviceName: 'Laptop',
       }),
     ).identity
-    const words = laptop.recoveryPhrase()
+    const words = ready(await laptop.recoveryPhrase())
     clock.advance(1000)
-    const phone = ready(await open().store.restoreFromPhrase(words, { deviceName: 'Phone' }))
+    const phone = ready(
+      await open().store.restoreFromPhrase(words, { confirmedIdentity: laptop.identityKey, deviceName: 'Phone' }),
+    )
     await laptop.receive(phone.credentials.get())
     await phone.receive(laptop.credentials.get())
 
@@ -63,14 +65,16 @@ describe('a thief with one device, and the owner with the phrase', () => {
 
     // The owner restores from the phrase on a new device; the thief revokes that one too.
     clock.advance(1000)
-    const fresh = ready(await open().store.restoreFromPhrase(words, { deviceName: 'New laptop' }))
+    const fresh = ready(
+      await open().store.restoreFromPhrase(words, { confirmedIdentity: laptop.identityKey, deviceName: 'New laptop' }),
+    )
     await fresh.receive(laptop.credentials.get())
     await fresh.receive([thiefRevokes(phone, fresh.deviceKey)])
     expect(stateOf(fresh)).toEqual(['Laptop: revoked', 'New laptop: revoked', 'Phone: active'])
 
     // The phrase holder revokes the stolen phone: everything the thief revoked stands again.
     clock.advance(1000)
-    ready(await fresh.revokeDevice(phone.deviceKey))
+    ready(await fresh.revokeDevice(phone.deviceKey, { recoveryPhrase: words }))
     expect(stateOf(fresh)).toEqual(['Laptop: active', 'New laptop: active', 'Phone: revoked'])
     await laptop.receive(fresh.credentials.get())
     expect(await statusAfterReload(first.databaseName)).toBe('ready')
@@ -89,9 +93,11 @@ describe('a thief with one device, and the owner with the phrase', () => {
         deviceName: 'Laptop',
       }),
     ).identity
-    const words = laptop.recoveryPhrase()
+    const words = ready(await laptop.recoveryPhrase())
     clock.advance(1000)
-    const phone = ready(await open().store.restoreFromPhrase(words, { deviceName: 'Phone' }))
+    const phone = ready(
+      await open().store.restoreFromPhrase(words, { confirmedIdentity: laptop.identityKey, deviceName: 'Phone' }),
+    )
     await laptop.receive(phone.credentials.get())
     // The phone revokes itself, then the laptop: both end revoked, so the phone looks already dealt with.
     clock.advance(1000)
@@ -99,14 +105,16 @@ describe('a thief with one device, and the owner with the phrase', () => {
     expect(stateOf(laptop)).toEqual(['Laptop: revoked', 'Phone: revoked'])
 
     clock.advance(1000)
-    const fresh = ready(await open().store.restoreFromPhrase(words, { deviceName: 'New laptop' }))
+    const fresh = ready(
+      await open().store.restoreFromPhrase(words, { confirmedIdentity: laptop.identityKey, deviceName: 'New laptop' }),
+    )
     await fresh.receive(laptop.credentials.get())
-    ready(await fresh.revokeDevice(phone.deviceKey))
+    ready(await fresh.revokeDevice(phone.deviceKey, { recoveryPhrase: words }))
     await laptop.receive(fresh.credentials.get())
     expect(stateOf(laptop)).toEqual(['Laptop: active', 'New laptop: active', 'Phone: revoked'])
     expect(await statusAfterReload(first.databaseName)).toBe('ready')
     // Revoked by the identity key, it is revoked for good: there is nothing left to revoke.
-    const again = await fresh.revokeDevice(phone.deviceKey)
+    const again = await fresh.revokeDevice(phone.deviceKey, { recoveryPhrase: words })
     expect(again.ok ? 'ok' : again.error.code).toBe('device-not-found')
   })
 })
