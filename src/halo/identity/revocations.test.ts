@@ -95,6 +95,37 @@ describe('revocation rule (HALO)', () => {
     expect(revokedBy([...kept, revoke('identity', first)])).toEqual(sorted([first, third]))
   })
 
+  it('keeps no revocation signed through a device the identity key revoked: it can never count again', () => {
+    const linked = device(first)
+    const byFirst = revoke(first, later)
+    const byLinked = revoke(linked, later)
+    const byLater = revoke(later, first)
+    const log = [...chains, linked.chain, byFirst, byLinked, byLater, revoke('identity', first)]
+    const kept = trusted(log).accepted.map((credential) => credential.id)
+    expect(kept).not.toContain(byFirst.id)
+    expect(kept).not.toContain(byLinked.id)
+    expect(kept).toContain(byLater.id)
+    // Revoked by a device only, its revocations are kept: revoking its revoker would make them count again.
+    const third = device()
+    const byThird = revoke(third, later)
+    const keptThird = trusted([...chains, third.chain, byThird, revoke(later, third)]).accepted
+    expect(keptThird.map((credential) => credential.id)).toContain(byThird.id)
+  })
+
+  it('keeps no revocation of a key that is not a device of this identity', () => {
+    const stranger = { key: generateKeyPair<DeviceKey>(), chain: later.chain }
+    const ofStranger = revoke(first, stranger)
+    const ofIdentity = issueCredential({
+      issuer: me,
+      subject: me,
+      assertion: { kind: 'DeviceRevoked' },
+      signer: signerOf(first),
+      clock,
+    })
+    const kept = trusted([...chains, ofStranger, ofIdentity]).accepted.map((credential) => credential.id)
+    expect(kept).toEqual(chains.map((chain) => chain.id))
+  })
+
   it('names the devices a credential was signed through', () => {
     const linked = device(first)
     expect(signingDevices(revoke('identity', first))).toEqual([])
