@@ -116,8 +116,9 @@ export const canonicalOrder = (raw: readonly unknown[], clock: Clock): Ordered =
  * holds that device revoked (the revoker had seen it). Revocations without
  * parents (HALO's own, copied into the log) count for who is revoked but mark no
  * position; if only such revocations hold a device, none of its entries count.
- * Voided are those entries, and the revocations that do not count. An entry
- * whose id was signed with several chains is voided only if every chain is.
+ * Voided are those entries (never a MemberRemoved: removal is the safe side),
+ * and the revocations that do not count. An entry whose id was signed with
+ * several chains is voided only if every chain is.
  */
 const voidedByRevocation = (
   entries: readonly Credential[],
@@ -155,6 +156,8 @@ const voidedByRevocation = (
       // Whether a revocation counts does not depend on its position: HALO's rule decides.
       return !(verdict.holding.get(entry.subject) ?? []).some((holding) => holding.id === entry.id)
     }
+    // Removal is the safe side: no revocation brings back a member a device removed (a thief's cycle would).
+    if (entry.assertion.kind === 'MemberRemoved') return false
     return signingDevices(entry).some((device) => {
       const holding = verdict.holding.get(device)
       if (holding === undefined) return false
