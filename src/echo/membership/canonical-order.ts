@@ -107,6 +107,12 @@ export const canonicalOrder = (raw: readonly unknown[], clock: Clock): Ordered =
   return { entries, ignored: [...ignored].map(([id, reason]) => ({ id, reason })), revoked }
 }
 
+/** The identity an entry names as a member, if any. */
+const namedMember = (assertion: Credential['assertion'], subject: PublicKey): PublicKey[] => {
+  if (assertion.kind === 'SpaceGenesis') return [assertion.owner]
+  return assertion.kind === 'SpaceMember' ? [subject] : []
+}
+
 /**
  * The DeviceRevoked entries of the log, resolved per identity by HALO's rule
  * (`resolveRevocations`: the identity key always wins, a revoked device's
@@ -124,9 +130,11 @@ const voidedByRevocation = (
   entries: readonly Credential[],
   variants: ReadonlyMap<CredentialId, readonly Credential[]>,
 ): Set<CredentialId> => {
+  // Only an identity the log names as a member can have entries that count; nobody else's revocations are resolved.
+  const named = new Set(entries.flatMap(({ assertion, subject }) => namedMember(assertion, subject)))
   const byIssuer = new Map<PublicKey, Credential[]>()
   for (const entry of entries) {
-    if (entry.assertion.kind !== 'DeviceRevoked') continue
+    if (entry.assertion.kind !== 'DeviceRevoked' || !named.has(entry.issuer)) continue
     const list = byIssuer.get(entry.issuer) ?? []
     list.push(...(variants.get(entry.id) ?? [entry]))
     byIssuer.set(entry.issuer, list)

@@ -170,6 +170,35 @@ describe('revoked devices in the membership log', () => {
     expect(roleOf(fold([...genesis, forged, bobByLaptop]), bob.publicKey)).toBe('editor')
   })
 
+  it('resolves no revocations of an identity the log never names as a member: its entries are unauthorized', () => {
+    // Mallory, never admitted, revokes her own device with her key; that device's revocation then does not count.
+    const device = generateKeyPair<DeviceKey>()
+    const chain = issueCredential({
+      issuer: mallory.publicKey,
+      subject: device.publicKey,
+      assertion: { kind: 'AuthorizedDevice' },
+      signer: { key: mallory },
+      clock,
+    })
+    const stranger: Actor = { identity: mallory.publicKey, signer: { key: device, chain } }
+    const byKey = issueDeviceRevocation({
+      actor: { identity: mallory.publicKey, signer: { key: mallory } },
+      space,
+      device: device.publicKey,
+      parents: genesisHead,
+      clock,
+    })
+    const byDevice = issueDeviceRevocation({
+      actor: stranger,
+      space,
+      device: deviceOf(laptop),
+      parents: genesisHead,
+      clock,
+    })
+    const state = fold([...genesis, byKey, byDevice])
+    expect([reasonOf(state, byKey), reasonOf(state, byDevice)]).toEqual(['unauthorized', 'unauthorized'])
+  })
+
   it('keeps an entry that someone re-attached to a second chain running through a revoked device', () => {
     const bobByLaptop = member(laptop, bob, 'editor', genesisHead)
     // The phone also authorizes the laptop; the same entry with that chain has the same id.
