@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../../base'
-import type { Credential } from '../credentials/credential'
+import type { Credential, CredentialId } from '../credentials/credential'
 import type { Signer } from '../credentials/issue'
 import { issueCredential } from '../credentials/issue'
 import { VerifiedCache } from '../credentials/verified-cache'
@@ -251,7 +251,7 @@ const shape = {
       chain?: Credential,
     ) =>
       ({
-        id: `${kind}:${signer}:${subject}`,
+        id: `${kind}:${signer}:${subject}` as CredentialId,
         issuer: me,
         subject,
         assertion: { kind },
