@@ -1,13 +1,13 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
-import { ManualClock } from '../../base'
+import { Cell, ManualClock } from '../../base'
 import type { Credential, DeviceKey, KeyPair, PublicKey } from '../../halo'
 import { decodeCredential, generateKeyPair, issueCredential, resolveRevocations } from '../../halo'
 import type { Actor } from '../membership/entries'
 import { makeActor, openTestEcho, T0 } from '../testing/fixtures'
 import { toPlain } from './documents'
 import type { Space } from './space'
-import { recordDeviceRevocations } from './device-revocations'
+import { carryDeviceRevocations, recordDeviceRevocations } from './device-revocations'
 
 /** A device of `identity`, authorized by the identity key, signing with its chain. */
 const deviceOf = (identity: KeyPair, clock: ManualClock): Actor => {
@@ -147,6 +147,58 @@ describe("recording an identity's device revocations in its spaces", () => {
     const other = deviceOf(generateKeyPair(), clock)
     const stranger = space.recordDeviceRevocation(other, other.signer.key.publicKey)
     expect(stranger.ok ? 'ok' : stranger.error.code).toBe('not-allowed')
+    await echo.close()
+  })
+})
+
+describe("carrying HALO's revocations into the spaces as they change", () => {
+  const setUp = async () => {
+    const clock = new ManualClock(T0)
+    const echo = openTestEcho({ clock })
+    const alice = generateKeyPair()
+    const [laptop, phone] = [deviceOf(alice, clock), deviceOf(alice, clock)]
+    const names = new Map([
+      [laptop.signer.key.publicKey, 'laptop'],
+      [phone.signer.key.publicKey, 'phone'],
+    ])
+    const work = await echo.createSpace(laptop, 'Work')
+    const hidden = await echo.createSpace(laptop, 'Hidden')
+    await echo.archive(hidden.id, true)
+    const inSpaces = () => [revocationsIn(work, alice, names), revocationsIn(hidden, alice, names)]
+    return { clock, echo, alice, laptop, phone, inSpaces }
+  }
+
+  it('carries a later, stronger revocation of a device already recorded, into archived spaces too', async () => {
+    const { clock, echo, alice, laptop, phone, inSpaces } = await setUp()
+    const halo = new Cell<readonly Credential[]>([])
+    const carrier = carryDeviceRevocations(echo, laptop, halo)
+    const byLaptop = haloRevocation(alice, laptop, phone, clock)
+    halo.set([byLaptop])
+    await carrier.settled()
+    expect(inSpaces()).toEqual([
+      ['laptop placed->phone', 'laptop->phone'],
+      ['laptop placed->phone', 'laptop->phone'],
+    ])
+    halo.set([byLaptop, haloRevocation(alice, 'phrase', phone, clock)])
+    await carrier.settled()
+    const all = ['laptop placed->phone', 'laptop->phone', 'phrase->phone']
+    expect(inSpaces()).toEqual([all, all])
+    carrier.stop()
+    await echo.close()
+  })
+
+  it('carries on start what HALO held already, since a write may have been lost when a tab closed', async () => {
+    const { clock, echo, alice, laptop, phone, inSpaces } = await setUp()
+    const halo = new Cell<readonly Credential[]>([haloRevocation(alice, 'phrase', phone, clock)])
+    const carrier = carryDeviceRevocations(echo, laptop, halo)
+    await carrier.settled()
+    const both = ['laptop placed->phone', 'phrase->phone']
+    expect(inSpaces()).toEqual([both, both])
+    // Nothing new: another change writes nothing more.
+    halo.set([...halo.get()])
+    await carrier.settled()
+    expect(inSpaces()).toEqual([both, both])
+    carrier.stop()
     await echo.close()
   })
 })

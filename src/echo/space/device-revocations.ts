@@ -1,5 +1,7 @@
 /** Carries an identity's device revocations into the membership logs of its spaces. */
-import type { Credential, PublicKey } from '../../halo'
+import type { Observable } from '../../base'
+import type { Credential, CredentialId, PublicKey } from '../../halo'
+import { resolveRevocations } from '../../halo'
 import type { Echo } from '../echo'
 import type { SpaceId } from '../ids'
 import type { Actor } from '../membership/entries'
@@ -19,8 +21,8 @@ const decidedHere = (actor: Actor, evidence: readonly Credential[]): boolean =>
   )
 
 /**
- * Records, in each space of `actor`'s identity where it is a member (not
- * archived), HALO's revocations of these devices, copied as they are; and,
+ * Records, in each space of `actor`'s identity where it is a member (archived
+ * ones too), HALO's revocations of these devices, copied as they are; and,
  * for a device the identity key or this device revoked, a revocation signed by
  * this device from the log's heads on: there too the device's entries stop
  * counting from that point. What a log already holds is not written again.
@@ -34,7 +36,6 @@ export const recordDeviceRevocations = async (
   let written = 0
   if (revoked.size === 0) return written
   for (const row of await echo.listSpaces(actor.identity)) {
-    if (row.archived === 1) continue
     const opened = await echo.openSpace(row.id as SpaceId)
     if (!opened.ok) continue
     for (const [device, evidence] of revoked) {
@@ -44,4 +45,46 @@ export const recordDeviceRevocations = async (
     }
   }
   return written
+}
+
+export interface RevocationCarrier {
+  /** Resolves once every revocation seen so far has been carried (or its attempt failed). */
+  settled(): Promise<void>
+  stop(): void
+}
+
+/**
+ * Follows HALO's credentials and carries every revocation that holds a device
+ * of `actor`'s identity (other than `actor`'s own) into its spaces. At the start
+ * it carries all of them, since the logs skip what they hold: a write lost when
+ * a tab closed is made again, and spaces that arrived since get them. Then it
+ * carries each revocation credential new to it, with the others of that device.
+ * Known by credential id, not by device, so a later, stronger revocation of a
+ * device already recorded (the identity key's) is carried too.
+ */
+export const carryDeviceRevocations = (
+  echo: Echo,
+  actor: Actor,
+  credentials: Observable<readonly Credential[]>,
+): RevocationCarrier => {
+  const carried = new Set<CredentialId>()
+  let queue = Promise.resolve()
+  const carry = (values: readonly Credential[]) => {
+    const holding = [...resolveRevocations(actor.identity, values).holding].filter(
+      ([device]) => device !== actor.signer.key.publicKey,
+    )
+    const fresh = new Map(holding.filter(([, evidence]) => evidence.some((each) => !carried.has(each.id))))
+    if (fresh.size === 0) return
+    queue = queue.then(async () => {
+      try {
+        await recordDeviceRevocations(echo, actor, fresh)
+        for (const evidence of fresh.values()) for (const each of evidence) carried.add(each.id)
+      } catch {
+        // Not marked as carried: the next change, or the next session, tries again.
+      }
+    })
+  }
+  carry(credentials.get())
+  const stop = credentials.subscribe(carry)
+  return { settled: () => queue, stop }
 }
