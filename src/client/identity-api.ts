@@ -42,6 +42,8 @@ export interface DeviceView {
   readonly name: string
   readonly thisDevice: boolean
   readonly revoked: boolean
+  /** Revoked by devices only, not by the identity key: revoking it here settles it for good. */
+  readonly revokedByDevicesOnly: boolean
   readonly addedAt: number
 }
 

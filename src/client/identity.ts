@@ -32,6 +32,7 @@ const deviceViewOf = (device: DeviceInfo): DeviceView => ({
   name: device.name ?? 'Unnamed device',
   thisDevice: device.isThisDevice,
   revoked: device.revokedAt !== undefined,
+  revokedByDevicesOnly: device.revokedAt !== undefined && !device.revokedByIdentityKey,
   addedAt: device.authorizedAt,
 })
 

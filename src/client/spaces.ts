@@ -1,8 +1,7 @@
 import { Cell, err, ok, type Observable, type Result } from '../base'
 import type { Actor, Echo, Space, SpaceId, SpaceRow, StorageEdge } from '../echo'
-import { MAX_SPACE_FILE_BYTES, recordDeviceRevocations, SpaceFileTooLarge } from '../echo'
+import { carryDeviceRevocations, MAX_SPACE_FILE_BYTES, SpaceFileTooLarge } from '../echo'
 import type { Credential } from '../halo'
-import { resolveRevocations } from '../halo'
 import { OpenSpace, problemOf } from './space-session'
 import type { SpaceProblem, SpaceSession, SpaceSummary, SpacesApi, StorageState } from './spaces-api'
 
@@ -193,28 +192,22 @@ export class SpacesService implements SpacesApi {
 
   /**
    * Keeps HALO's credentials and the personal space's copy in step, both ways,
-   * and writes each device revocation that appears into the logs of the
-   * identity's spaces, so the revoked device stops counting there too. (Those
-   * already there when the identity opened were carried when they appeared.)
+   * and carries HALO's device revocations into the logs of the identity's
+   * spaces (ECHO's `carryDeviceRevocations`), so a revoked device stops counting
+   * there too.
    */
   #carryIdentityRecords(echo: Echo, actor: Actor, personal: Space, records: IdentityRecords): void {
     this.#stopRecords?.()
     personal.keepIdentityCredentials(records.credentials.get())
-    const revokedOf = (credentials: readonly Credential[]) =>
-      [...resolveRevocations(actor.identity, credentials).holding].filter(
-        ([device]) => device !== actor.signer.key.publicKey,
-      )
-    const carried = new Set(revokedOf(records.credentials.get()).map(([device]) => device))
     const stopOut = records.credentials.subscribe((credentials) => {
       personal.keepIdentityCredentials(credentials)
-      const fresh = revokedOf(credentials).filter(([device]) => !carried.has(device))
-      for (const [device] of fresh) carried.add(device)
-      void recordDeviceRevocations(echo, actor, new Map(fresh))
     })
+    const revocations = carryDeviceRevocations(echo, actor, records.credentials)
     const arrivals = personal.identityCredentials((values) => void records.receive(values))
     void records.receive(arrivals.now)
     this.#stopRecords = () => {
       stopOut()
+      revocations.stop()
       arrivals.stop()
     }
   }

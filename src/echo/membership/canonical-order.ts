@@ -107,6 +107,12 @@ export const canonicalOrder = (raw: readonly unknown[], clock: Clock): Ordered =
   return { entries, ignored: [...ignored].map(([id, reason]) => ({ id, reason })), revoked }
 }
 
+/** The identity an entry names as a member, if any. */
+const namedMember = (assertion: Credential['assertion'], subject: PublicKey): PublicKey[] => {
+  if (assertion.kind === 'SpaceGenesis') return [assertion.owner]
+  return assertion.kind === 'SpaceMember' ? [subject] : []
+}
+
 /**
  * The DeviceRevoked entries of the log, resolved per identity by HALO's rule
  * (`resolveRevocations`: the identity key always wins, a revoked device's
@@ -116,16 +122,19 @@ export const canonicalOrder = (raw: readonly unknown[], clock: Clock): Ordered =
  * holds that device revoked (the revoker had seen it). Revocations without
  * parents (HALO's own, copied into the log) count for who is revoked but mark no
  * position; if only such revocations hold a device, none of its entries count.
- * Voided are those entries, and the revocations that do not count. An entry
- * whose id was signed with several chains is voided only if every chain is.
+ * Voided are those entries (never a MemberRemoved: removal is the safe side),
+ * and the revocations that do not count. An entry whose id was signed with
+ * several chains is voided only if every chain is.
  */
 const voidedByRevocation = (
   entries: readonly Credential[],
   variants: ReadonlyMap<CredentialId, readonly Credential[]>,
 ): Set<CredentialId> => {
+  // Only an identity the log names as a member can have entries that count; nobody else's revocations are resolved.
+  const named = new Set(entries.flatMap(({ assertion, subject }) => namedMember(assertion, subject)))
   const byIssuer = new Map<PublicKey, Credential[]>()
   for (const entry of entries) {
-    if (entry.assertion.kind !== 'DeviceRevoked') continue
+    if (entry.assertion.kind !== 'DeviceRevoked' || !named.has(entry.issuer)) continue
     const list = byIssuer.get(entry.issuer) ?? []
     list.push(...(variants.get(entry.id) ?? [entry]))
     byIssuer.set(entry.issuer, list)
@@ -155,6 +164,8 @@ const voidedByRevocation = (
       // Whether a revocation counts does not depend on its position: HALO's rule decides.
       return !(verdict.holding.get(entry.subject) ?? []).some((holding) => holding.id === entry.id)
     }
+    // Removal is the safe side: no revocation brings back a member a device removed (a thief's cycle would).
+    if (entry.assertion.kind === 'MemberRemoved') return false
     return signingDevices(entry).some((device) => {
       const holding = verdict.holding.get(device)
       if (holding === undefined) return false

@@ -93,8 +93,8 @@ describe('revoked devices in the membership log', () => {
     // Alice restores from the phrase and revokes the phone, having seen everything so far.
     const owner = revocation(phrase, phone, [malloryOwner.id, carolByLaptop.id])
     const removeMallory = removal(laptop, mallory, [owner.id])
-    // The thief keeps signing with the phone: removing Bob, concurrent with the revocation.
-    const thiefLater = removal(phone, bob, [malloryOwner.id])
+    // The thief keeps signing with the phone: making Bob an owner, concurrent with the revocation.
+    const thiefLater = member(phone, bob, 'owner', [malloryOwner.id])
     const log = [...genesis, bobByLaptop, thiefRevokes, malloryOwner, carolByLaptop, owner, removeMallory, thiefLater]
     const state = fold(log)
     expect(roleOf(state, alice.publicKey)).toBe('owner')
@@ -102,6 +102,31 @@ describe('revoked devices in the membership log', () => {
     expect(roleOf(state, carol.publicKey)).toBe('editor')
     expect(roleOf(state, mallory.publicKey)).toBeUndefined()
     expect([reasonOf(state, thiefRevokes), reasonOf(state, thiefLater)]).toEqual(['revoked-device', 'revoked-device'])
+  })
+
+  it('never brings back a member a device removed, even when a thief revokes that device from before', () => {
+    const malloryByLaptop = member(laptop, mallory, 'editor', genesisHead)
+    const removeMallory = removal(laptop, mallory, [malloryByLaptop.id])
+    // The thief's phone revokes the laptop from the genesis on; the laptop answers: both are revoked.
+    const thief = revocation(phone, laptop, genesisHead)
+    const answer = revocation(laptop, phone, [removeMallory.id, thief.id])
+    const log = [...genesis, malloryByLaptop, removeMallory, thief, answer]
+    expect(roleOf(fold(log), mallory.publicKey)).toBeUndefined()
+    expect(reasonOf(fold(log), removeMallory)).toBe('applied')
+    // The identity key settles it either way; Mallory stays out.
+    for (const decided of [revocation(phrase, phone, [answer.id]), revocation(phrase, laptop, [answer.id])]) {
+      expect(roleOf(fold([...log, decided]), mallory.publicKey)).toBeUndefined()
+    }
+  })
+
+  it("keeps a thief's removal: removal is the safe side, and the owner admits again after it", () => {
+    const bobByLaptop = member(laptop, bob, 'editor', genesisHead)
+    const thiefRemoves = removal(phone, bob, [bobByLaptop.id])
+    const owner = revocation(phrase, phone, [bobByLaptop.id])
+    const state = fold([...genesis, bobByLaptop, thiefRemoves, owner])
+    expect(roleOf(state, bob.publicKey)).toBeUndefined()
+    const again = member(laptop, bob, 'editor', [thiefRemoves.id, owner.id])
+    expect(roleOf(fold([...genesis, bobByLaptop, thiefRemoves, owner, again]), bob.publicKey)).toBe('editor')
   })
 
   it('voids both of two devices that revoke each other, until the identity key decides', () => {
@@ -143,6 +168,35 @@ describe('revoked devices in the membership log', () => {
     })
     const bobByLaptop = member(laptop, bob, 'editor', [forged.id])
     expect(roleOf(fold([...genesis, forged, bobByLaptop]), bob.publicKey)).toBe('editor')
+  })
+
+  it('resolves no revocations of an identity the log never names as a member: its entries are unauthorized', () => {
+    // Mallory, never admitted, revokes her own device with her key; that device's revocation then does not count.
+    const device = generateKeyPair<DeviceKey>()
+    const chain = issueCredential({
+      issuer: mallory.publicKey,
+      subject: device.publicKey,
+      assertion: { kind: 'AuthorizedDevice' },
+      signer: { key: mallory },
+      clock,
+    })
+    const stranger: Actor = { identity: mallory.publicKey, signer: { key: device, chain } }
+    const byKey = issueDeviceRevocation({
+      actor: { identity: mallory.publicKey, signer: { key: mallory } },
+      space,
+      device: device.publicKey,
+      parents: genesisHead,
+      clock,
+    })
+    const byDevice = issueDeviceRevocation({
+      actor: stranger,
+      space,
+      device: deviceOf(laptop),
+      parents: genesisHead,
+      clock,
+    })
+    const state = fold([...genesis, byKey, byDevice])
+    expect([reasonOf(state, byKey), reasonOf(state, byDevice)]).toEqual(['unauthorized', 'unauthorized'])
   })
 
   it('keeps an entry that someone re-attached to a second chain running through a revoked device', () => {
@@ -231,7 +285,7 @@ describe('revoked devices: properties', () => {
   )
 
   it(
-    'lets no entry through a device the identity key revoked take effect unless the revocation had seen it',
+    'lets no entry but a removal through a device the identity key revoked take effect unless the revocation had seen it',
     () => {
       fc.assert(
         fc.property(fc.array(step, { maxLength: 10 }), fc.nat(1), fc.nat(40), (steps, target, at) => {
@@ -242,7 +296,10 @@ describe('revoked devices: properties', () => {
           ])
           const state = fold([...log, revoked])
           const seen = ancestorsOf(log, revoked)
-          const through = log.filter((entry) => signingDevices(entry).includes(deviceOf(device)))
+          // Removals excepted: no revocation brings a removed member back.
+          const through = log.filter(
+            (entry) => signingDevices(entry).includes(deviceOf(device)) && entry.assertion.kind !== 'MemberRemoved',
+          )
           for (const entry of through) if (!seen.has(entry.id)) expect(state.applied).not.toContain(entry.id)
         }),
         { ...runs, seed: 0x9e41d },

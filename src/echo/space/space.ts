@@ -179,30 +179,33 @@ export class Space {
   }
 
   /**
-   * Records in the log that `actor`'s identity revoked `device`: a revocation
-   * signed by `actor` from the heads this device has seen on (what they name
-   * keeps its effect), unless one that counts is there already; and `evidence`,
-   * the identity's own revocations of it (HALO's, which may be signed by the
-   * identity key and so outrank any device), copied as they are. Returns what
-   * was written; only members record revocations.
+   * Records in the log that `actor`'s identity revoked `device`: unless `place`
+   * is false, a revocation signed by `actor` from the heads this device has seen
+   * on (what they name keeps its effect), if this device has not placed one
+   * already; and `evidence`, the identity's own revocations of it (HALO's, which
+   * may be signed by the identity key and so outrank any device), copied as they
+   * are. Returns what was written; only members record revocations.
    */
   recordDeviceRevocation(
     actor: Actor,
     device: PublicKey,
     evidence: readonly Credential[] = [],
+    { place = true }: { readonly place?: boolean } = {},
   ): Result<readonly Credential[], NotAllowed> {
     if (this.roleOf(actor.identity) === undefined) return err(new NotAllowed('only a member records revocations'))
     const state = this.#membership.state.get()
-    const applied = new Set<string>(state.applied)
     const log = Object.values(this.root.doc().log).flatMap((stored) => {
       const entry = decodeCredential(toPlain(stored))
       return entry.ok ? [entry.value] : []
     })
     const ofDevice = (entry: Credential) =>
       entry.assertion.kind === 'DeviceRevoked' && entry.issuer === actor.identity && entry.subject === device
-    const placed = log.some((entry) => ofDevice(entry) && entry.parents.length > 0 && applied.has(entry.id))
+    // Whether it counts or not, one placed revocation per device and signer: a second would change nothing.
+    const placed = log.some(
+      (entry) => ofDevice(entry) && entry.parents.length > 0 && entry.proof.signer === actor.signer.key.publicKey,
+    )
     const written: Credential[] = []
-    if (!placed) {
+    if (place && !placed) {
       const clock = this.#context.clock
       written.push(issueDeviceRevocation({ actor, space: this.id, device, parents: state.heads, clock }))
     }

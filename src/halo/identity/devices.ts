@@ -1,6 +1,6 @@
 import type { Credential } from '../credentials/credential'
 import type { DeviceKey, IdentityKey } from '../keys/keys'
-import { resolveRevocations } from './revocations'
+import { resolveRevocations, signingDevices } from './revocations'
 
 export interface DeviceInfo {
   readonly key: DeviceKey
@@ -8,6 +8,11 @@ export interface DeviceInfo {
   readonly name: string | undefined
   readonly authorizedAt: number
   readonly revokedAt: number | undefined
+  /**
+   * Revoked by the identity key: settled for good. A device revoked only by
+   * devices stays revoked only while they stand; the identity key can settle it.
+   */
+  readonly revokedByIdentityKey: boolean
   readonly isThisDevice: boolean
 }
 
@@ -65,6 +70,9 @@ export const listDevices = (
       name: nameOf(key),
       authorizedAt,
       revokedAt: revokedAt(key),
+      revokedByIdentityKey: (holding.get(key as DeviceKey) ?? []).some(
+        (credential) => signingDevices(credential).length === 0,
+      ),
       isThisDevice: key === thisDevice,
     }))
     .sort(

@@ -56,7 +56,14 @@ describe('first run and reload', () => {
         .sort(),
     ).toEqual(['AuthorizedDevice', 'DeviceName', 'Profile'])
     expect(identity.devices()).toEqual([
-      { key: identity.deviceKey, name: 'Laptop', authorizedAt: clock.now(), revokedAt: undefined, isThisDevice: true },
+      {
+        key: identity.deviceKey,
+        name: 'Laptop',
+        authorizedAt: clock.now(),
+        revokedAt: undefined,
+        revokedByIdentityKey: false,
+        isThisDevice: true,
+      },
     ])
     expect(identity.did).toMatch(/^did:key:z6Mk/)
   })

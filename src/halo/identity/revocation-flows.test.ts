@@ -103,6 +103,8 @@ describe('a thief with one device, and the owner with the phrase', () => {
     clock.advance(1000)
     await laptop.receive([thiefRevokes(phone, phone.deviceKey), thiefRevokes(phone, laptop.deviceKey)])
     expect(stateOf(laptop)).toEqual(['Laptop: revoked', 'Phone: revoked'])
+    // Revoked by devices only: the device list says the identity key can still settle it.
+    expect(laptop.devices().map((d) => d.revokedByIdentityKey)).toEqual([false, false])
 
     clock.advance(1000)
     const fresh = ready(
@@ -112,6 +114,8 @@ describe('a thief with one device, and the owner with the phrase', () => {
     ready(await fresh.revokeDevice(phone.deviceKey, { recoveryPhrase: words }))
     await laptop.receive(fresh.credentials.get())
     expect(stateOf(laptop)).toEqual(['Laptop: active', 'New laptop: active', 'Phone: revoked'])
+    const settled = laptop.devices().find((d) => d.key === phone.deviceKey)
+    expect(settled?.revokedByIdentityKey).toBe(true)
     expect(await statusAfterReload(first.databaseName)).toBe('ready')
     // Revoked by the identity key, it is revoked for good: there is nothing left to revoke.
     const again = await fresh.revokeDevice(phone.deviceKey, { recoveryPhrase: words })

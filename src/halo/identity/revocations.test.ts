@@ -1,11 +1,11 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../../base'
-import type { Credential } from '../credentials/credential'
+import type { Credential, CredentialId } from '../credentials/credential'
 import type { Signer } from '../credentials/issue'
 import { issueCredential } from '../credentials/issue'
 import { VerifiedCache } from '../credentials/verified-cache'
-import type { DeviceKey, IdentityKey, KeyPair } from '../keys/keys'
+import type { DeviceKey, IdentityKey, KeyPair, PublicKey } from '../keys/keys'
 import { generateKeyPair } from '../keys/keys'
 import { resolveRevocations, signingDevices } from './revocations'
 import { trustedSet } from './trust'
@@ -93,6 +93,37 @@ describe('revocation rule (HALO)', () => {
     expect(revokedBy(log)).toEqual(sorted([later]))
     const kept = trusted(log).accepted
     expect(revokedBy([...kept, revoke('identity', first)])).toEqual(sorted([first, third]))
+  })
+
+  it('keeps no revocation signed through a device the identity key revoked: it can never count again', () => {
+    const linked = device(first)
+    const byFirst = revoke(first, later)
+    const byLinked = revoke(linked, later)
+    const byLater = revoke(later, first)
+    const log = [...chains, linked.chain, byFirst, byLinked, byLater, revoke('identity', first)]
+    const kept = trusted(log).accepted.map((credential) => credential.id)
+    expect(kept).not.toContain(byFirst.id)
+    expect(kept).not.toContain(byLinked.id)
+    expect(kept).toContain(byLater.id)
+    // Revoked by a device only, its revocations are kept: revoking its revoker would make them count again.
+    const third = device()
+    const byThird = revoke(third, later)
+    const keptThird = trusted([...chains, third.chain, byThird, revoke(later, third)]).accepted
+    expect(keptThird.map((credential) => credential.id)).toContain(byThird.id)
+  })
+
+  it('keeps no revocation of a key that is not a device of this identity', () => {
+    const stranger = { key: generateKeyPair<DeviceKey>(), chain: later.chain }
+    const ofStranger = revoke(first, stranger)
+    const ofIdentity = issueCredential({
+      issuer: me,
+      subject: me,
+      assertion: { kind: 'DeviceRevoked' },
+      signer: signerOf(first),
+      clock,
+    })
+    const kept = trusted([...chains, ofStranger, ofIdentity]).accepted.map((credential) => credential.id)
+    expect(kept).toEqual(chains.map((chain) => chain.id))
   })
 
   it('names the devices a credential was signed through', () => {
@@ -203,4 +234,87 @@ describe('revocation rule properties', () => {
     },
     PROPERTY_TIMEOUT_MS,
   )
+})
+
+/**
+ * Unsigned stand-ins with the shape the rule reads (issuer, subject, signer,
+ * chain): `resolveRevocations` takes verified credentials and checks no
+ * signature, so thousands of devices cost no signing here.
+ */
+const shape = {
+  device: (index: number) => `device-${index}` as PublicKey,
+  revocation: (by: PublicKey | 'identity', target: PublicKey): Credential => {
+    const link = (
+      signer: PublicKey,
+      subject: PublicKey,
+      kind: 'AuthorizedDevice' | 'DeviceRevoked',
+      chain?: Credential,
+    ) =>
+      ({
+        id: `${kind}:${signer}:${subject}` as CredentialId,
+        issuer: me,
+        subject,
+        assertion: { kind },
+        issuedAt: 0,
+        parents: [],
+        proof: { signer, signature: '', ...(chain && { chain }) },
+      }) as Credential
+    if (by === 'identity') return link(me, target, 'DeviceRevoked')
+    return link(by, target, 'DeviceRevoked', link(me, by, 'AuthorizedDevice'))
+  },
+}
+
+/** The rule as first written: rounds over every device until none changes (quadratic, kept as the reference). */
+const byRounds = (credentials: readonly Credential[]): PublicKey[] => {
+  const against = new Map<PublicKey, PublicKey[][]>()
+  for (const credential of credentials) {
+    if (credential.subject === me) continue
+    against.set(credential.subject, [...(against.get(credential.subject) ?? []), signingDevices(credential)])
+  }
+  const stands = new Set<PublicKey>()
+  const out = new Set<PublicKey>()
+  const standing = (each: PublicKey) => stands.has(each) || !against.has(each)
+  for (let changed = true; changed;) {
+    changed = false
+    for (const [each, revocations] of against) {
+      if (stands.has(each) || out.has(each)) continue
+      if (revocations.some((through) => through.every(standing))) out.add(each)
+      else if (revocations.every((through) => through.some((via) => out.has(via)))) stands.add(each)
+      else continue
+      changed = true
+    }
+  }
+  return [...against.keys()].filter((each) => !stands.has(each)).sort()
+}
+
+describe('revocation rule at scale', () => {
+  it('resolves a chain of 10,000 revocations in reverse order, each device deciding the next', () => {
+    // The identity key revokes the last device; each device revokes the one before it. Listed first to last,
+    // so rounds over the list decided one device a round.
+    const count = 10_000
+    const credentials = [
+      ...Array.from({ length: count }, (_, index) => shape.revocation(shape.device(index + 1), shape.device(index))),
+      shape.revocation('identity', shape.device(count)),
+    ]
+    const { revoked, holding } = resolveRevocations(me, credentials)
+    // The last is revoked, the one before stands (its revoker is revoked), the one before that is revoked, ...
+    const expected = Array.from({ length: count + 1 }, (_, index) => index)
+      .filter((index) => (count - index) % 2 === 0)
+      .map(shape.device)
+    expect([...revoked].sort()).toEqual(expected.sort())
+    expect(holding.get(shape.device(0))).toEqual([credentials[0]])
+  })
+
+  it('decides what rounds over every device decide, on random revocations among eight devices', () => {
+    const devices = Array.from({ length: 8 }, (_, index) => shape.device(index))
+    const signer = fc.constantFrom<PublicKey | 'identity'>('identity', ...devices)
+    const revocation = fc.tuple(signer, fc.constantFrom(...devices))
+    fc.assert(
+      fc.property(fc.array(revocation, { maxLength: 24 }), (pairs) => {
+        const credentials = pairs.map(([by, target]) => shape.revocation(by, target))
+        expect([...resolveRevocations(me, credentials).revoked].sort()).toEqual(byRounds(credentials))
+      }),
+      { seed: 0x3a7c1, numRuns: 500 },
+    )
+  })
 })

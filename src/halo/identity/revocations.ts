@@ -59,29 +59,60 @@ export const resolveRevocations = (identity: PublicKey, credentials: readonly Cr
     // The identity key is not a device: nothing revokes it.
     if (credential.subject === identity) continue
     const list = against.get(credential.subject) ?? []
-    list.push({ credential, through: signingDevices(credential) })
+    list.push({ credential, through: [...new Set(signingDevices(credential))] })
     against.set(credential.subject, list)
   }
+  // A worklist instead of rounds over every device: deciding a device re-examines only the revocations signed
+  // through it, so the whole resolution is linear in the size of the chains (rounds were quadratic on a chain).
   const stands = new Set<PublicKey>()
   const out = new Set<PublicKey>()
-  const standing = (device: PublicKey) => stands.has(device) || !against.has(device)
-  for (let changed = true; changed;) {
-    changed = false
-    for (const [device, revocations] of against) {
-      if (stands.has(device) || out.has(device)) continue
-      if (revocations.some((revocation) => revocation.through.every(standing))) {
-        out.add(device)
-        changed = true
-      } else if (revocations.every((revocation) => revocation.through.some((via) => out.has(via)))) {
-        stands.add(device)
-        changed = true
+  const dependents = new Map<PublicKey, Revocation[]>()
+  /** Per revocation: how many of its devices do not stand yet (it counts at 0). */
+  const unsettled = new Map<Revocation, number>()
+  /** Per device: how many of its revocations are not yet made through a revoked device (it stands at 0). */
+  const live = new Map<PublicKey, number>()
+  const withdrawn = new Set<Revocation>()
+  const decided: PublicKey[] = []
+  const decide = (device: PublicKey, into: Set<PublicKey>) => {
+    if (stands.has(device) || out.has(device)) return
+    into.add(device)
+    decided.push(device)
+  }
+  for (const [device, revocations] of against) {
+    live.set(device, revocations.length)
+    for (const revocation of revocations) {
+      // A device no revocation names stands from the start.
+      const pending = revocation.through.filter((via) => against.has(via))
+      unsettled.set(revocation, pending.length)
+      for (const via of pending) {
+        const list = dependents.get(via) ?? []
+        list.push(revocation)
+        dependents.set(via, list)
+      }
+      if (pending.length === 0) decide(device, out)
+    }
+  }
+  for (let next = decided.pop(); next !== undefined; next = decided.pop()) {
+    const standing = stands.has(next)
+    for (const revocation of dependents.get(next) ?? []) {
+      const subject = revocation.credential.subject
+      if (standing) {
+        const left = (unsettled.get(revocation) ?? 0) - 1
+        unsettled.set(revocation, left)
+        if (left === 0) decide(subject, out)
+      } else if (!withdrawn.has(revocation)) {
+        withdrawn.add(revocation)
+        const left = (live.get(subject) ?? 0) - 1
+        live.set(subject, left)
+        if (left === 0) decide(subject, stands)
       }
     }
   }
   const holding = new Map<PublicKey, readonly Credential[]>()
   for (const [device, revocations] of against) {
     if (stands.has(device)) continue
-    const held = revocations.filter((revocation) => !revocation.through.some((via) => out.has(via)))
+    // Those made through a revoked device are withdrawn; the rest hold it (all of them, for a cycle).
+    const held = revocations.filter((revocation) => !withdrawn.has(revocation))
     holding.set(
       device,
       held.map((revocation) => revocation.credential),

@@ -5,13 +5,15 @@ import type { Rejection } from '../credentials/verify'
 import { verifyCredential } from '../credentials/verify'
 import type { VerifiedCache } from '../credentials/verified-cache'
 import type { PublicKey } from '../keys/keys'
-import { resolveRevocations } from './revocations'
+import { resolveRevocations, signingDevices } from './revocations'
 
 export interface TrustedSet {
   /**
    * The credentials that decode and verify, revocations applied, plus every
-   * revocation that verifies on its own: whether one counts can change when its
-   * signer is revoked, so all of them are kept and synced.
+   * revocation of one of the identity's devices that verifies on its own:
+   * whether one counts can change when its signer is revoked, so all of them
+   * are kept and synced, except those signed through a device the identity key
+   * revoked (they can never count again).
    */
   readonly accepted: readonly Credential[]
   /** Devices revoked under the rule of `resolveRevocations`. */
@@ -41,15 +43,31 @@ export const trustedSet = (
   })
   const known = new Set<string>(decoded.map((credential) => credential.id))
   const hasCredential = (id: CredentialId) => known.has(id)
-  const evidence = new Set(
+  const onItsOwn = (credential: Credential) =>
+    verifyCredential(credential, { clock, hasCredential, ...(cache && { cache }) }).ok
+  // A revocation can only ever count against a device of this identity: one whose authorization verifies.
+  const devices = new Set<PublicKey>(
     decoded
-      .filter((credential) => isRevocationBy(identity, credential))
-      .filter((credential) => verifyCredential(credential, { clock, hasCredential, ...(cache && { cache }) }).ok),
+      .filter((credential) => credential.issuer === identity && credential.assertion.kind === 'AuthorizedDevice')
+      .filter(onItsOwn)
+      .map((credential) => credential.subject),
+  )
+  const verifiedRevocations = decoded
+    .filter((credential) => isRevocationBy(identity, credential) && devices.has(credential.subject))
+    .filter(onItsOwn)
+  // Nothing withdraws the identity key's revocations: what was signed through a device it revoked never counts again.
+  const dead = new Set(
+    verifiedRevocations.filter((credential) => signingDevices(credential).length === 0).map((each) => each.subject),
+  )
+  const evidence = new Set(
+    verifiedRevocations.filter((credential) => !signingDevices(credential).some((device) => dead.has(device))),
   )
   const { revoked } = resolveRevocations(identity, [...evidence])
   const verify = verifyWith(identity, revoked, clock, known, cache)
   const accepted = decoded.filter(
-    (credential) => credential.issuer === identity && (evidence.has(credential) || verify(credential).ok),
+    (credential) =>
+      credential.issuer === identity &&
+      (isRevocationBy(identity, credential) ? evidence.has(credential) : verify(credential).ok),
   )
   return { accepted, revoked }
 }

@@ -138,6 +138,23 @@ const DeviceRow: Component<{ device: DeviceView; backup: Backup }> = (props) => 
           }}
         />
       </Show>
+      <Show when={props.device.revokedByDevicesOnly && !props.device.thisDevice && !revoking()}>
+        <p class="device-note">
+          Revoked by another of your devices, not with your recovery phrase, so it can still be undone. If you meant it,
+          revoke it here to settle it for good; if not, revoke the device that did.
+        </p>
+        <button
+          type="button"
+          class="button small danger"
+          disabled={revoke.busy()}
+          onClick={() => {
+            if (needsUnlock(props.backup)) setRevoking(true)
+            else if (confirm(`Revoke ${props.device.name} for good? Nothing will bring it back.`)) void revoke.run()
+          }}
+        >
+          Revoke for good<span class="visually-hidden"> {props.device.name}</span>
+        </button>
+      </Show>
       <FormError message={rename.error() ?? revoke.error()} />
     </li>
   )
