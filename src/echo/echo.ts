@@ -27,6 +27,7 @@ import { DexieStorageAdapter, toStorageError } from './storage/dexie-storage-ada
 import type { StorageStatus } from './storage/dexie-storage-adapter'
 import type { DatabaseOptions, EchoDatabase, SpaceRow } from './storage/echo-database'
 import { openEchoDatabase } from './storage/echo-database'
+import { LogStore } from './storage/log-store'
 import { clearSpaceIndex } from './storage/object-index'
 import type { StorageHealth } from './storage/durability'
 import { storageHealth } from './storage/durability'
@@ -60,6 +61,7 @@ export class Echo {
   readonly clock: Clock
   readonly #adapter: DexieStorageAdapter
   readonly #indexer: Indexer
+  readonly #logs: LogStore
   readonly #placement: Placement
   readonly #open = new Map<SpaceId, Promise<Result<Space, SpaceNotFound>>>()
 
@@ -78,6 +80,7 @@ export class Echo {
     })
     this.documents = new DocumentStore(this.repo, options.saveDebounceMs ?? 100)
     this.#indexer = new Indexer(this.db, this.documents)
+    this.#logs = new LogStore(this.db)
   }
 
   /** 'quota-exceeded' after the browser refused a write (nothing earlier is lost), until one succeeds. */
@@ -172,6 +175,7 @@ export class Echo {
     try {
       if (row === undefined) throw new SpaceNotFound(id)
       const space = this.#space(id, await this.documents.find<SpaceDoc>(row.rootUrl as AutomergeUrl))
+      await space.loadMembership()
       // Object documents load in the background (`space.loaded()`); a write loads its document first.
       space.loaded().catch(() => undefined)
       return ok(space)
@@ -242,6 +246,8 @@ export class Echo {
   async flush(): Promise<Result<void, StorageQuotaExceeded | StorageFailed>> {
     const saved = await this.documents.flush()
     if (!saved.ok) return saved
+    const logFailure = await this.#logs.settled()
+    if (logFailure !== undefined) return err(toStorageError(logFailure))
     await this.#indexer.settled()
     const failure = this.#indexer.failure.get()
     return failure === undefined ? ok(undefined) : err(toStorageError(failure))
@@ -259,6 +265,7 @@ export class Echo {
     const context = {
       documents: this.documents,
       db: this.db,
+      logs: this.#logs,
       indexer: this.#indexer,
       clock: this.clock,
       placement: this.#placement,

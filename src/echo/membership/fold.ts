@@ -151,7 +151,15 @@ class Folding {
 }
 
 /** Folds a space's log (raw values as stored in its document) into its membership. */
-export const foldMembership = (space: SpaceId, log: readonly unknown[], clock: Clock): MembershipState => {
+export const foldMembership = (space: SpaceId, log: readonly unknown[], clock: Clock): MembershipState =>
+  foldLog(space, log, clock).state
+
+/** The fold, with the entries that verified (what a device keeps for good). */
+export const foldLog = (
+  space: SpaceId,
+  log: readonly unknown[],
+  clock: Clock,
+): { state: MembershipState; verified: readonly Credential[] } => {
   const ordered = canonicalOrder(log, clock)
   const folding = new Folding(space)
   for (const entry of ordered.entries) {
@@ -160,7 +168,7 @@ export const foldMembership = (space: SpaceId, log: readonly unknown[], clock: C
     else folding.ignored.push({ id: entry.id, reason })
   }
   const parents = new Set(ordered.entries.flatMap((entry) => entry.parents))
-  return {
+  const state = {
     genesis: folding.genesis?.id,
     members: [...folding.roles].map(([key, role]) => ({ key, role })).sort((a, b) => (a.key < b.key ? -1 : 1)),
     epoch: folding.epoch,
@@ -171,6 +179,7 @@ export const foldMembership = (space: SpaceId, log: readonly unknown[], clock: C
       .filter((id) => !parents.has(id))
       .sort(),
   }
+  return { state, verified: ordered.entries }
 }
 
 export const roleOf = (state: MembershipState, key: PublicKey): SpaceRole | undefined =>

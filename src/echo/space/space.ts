@@ -19,6 +19,7 @@ import { checkFields, validateObject } from '../schema/echo-object'
 import type { FieldsOf, ObjectType } from '../schema/object-types'
 import { CURRENT_VERSION } from '../schema/object-types'
 import type { EchoDatabase } from '../storage/echo-database'
+import type { LogStore } from '../storage/log-store'
 import { findObjectRow, quarantineOf } from '../storage/object-index'
 import type { LiveQuery } from '../storage/query-index'
 import { liveObjectQuery, runQuery } from '../storage/query-index'
@@ -39,6 +40,8 @@ import type { NoteText } from './text'
 export interface SpaceContext {
   readonly documents: DocumentStore
   readonly db: EchoDatabase
+  /** Every verified membership entry this device has seen (the log only grows). */
+  readonly logs: LogStore
   readonly indexer: Indexer
   readonly clock: Clock
   readonly placement: Placement
@@ -68,7 +71,7 @@ export class Space {
     this.id = id
     this.root = root
     this.#context = context
-    this.#membership = new SpaceMembership(id, root, context.clock)
+    this.#membership = new SpaceMembership(id, root, context.clock, context.logs)
     this.#objects = new ObjectDocuments(id, root, context)
     // Only what a change touched is recomputed: a space with 100,000 objects changes its root often.
     root.on('change', ({ patches }) => {
@@ -79,6 +82,11 @@ export class Space {
       // Another tab or a peer may have added an object document, or an epoch replaced some.
       if (documents.length > 0) void this.#objects.follow(documents)
     })
+  }
+
+  /** Adds the membership entries this device kept earlier; roles are final once it resolves. */
+  loadMembership(): Promise<void> {
+    return this.#membership.load()
   }
 
   /**
