@@ -18,6 +18,9 @@ export const IGNORE_REASONS = [
   'removed-concurrently',
   'last-owner',
   'stale-epoch',
+  'after-ignored',
+  'issuer-removed',
+  'conflicting-removal',
 ] as const
 export type IgnoreReason = (typeof IGNORE_REASONS)[number]
 

@@ -1,0 +1,148 @@
+/**
+ * One pass of the membership fold: entries in canonical order, each judged
+ * against the state the entries before it built (the rules are listed in
+ * fold.ts). A pass can be continued with entries that sort after all others,
+ * which is how one new entry is folded without starting again.
+ */
+import type { Credential, CredentialId, PublicKey, SpaceRole } from '../../halo'
+import type { SpaceId } from '../ids'
+import type { Ignored, IgnoreReason } from './canonical-order'
+import type { Reach } from './reach'
+
+export interface EpochRecord {
+  readonly number: number
+  readonly snapshot: string
+  readonly credential: CredentialId
+  readonly issuedAt: number
+}
+
+const may = (issuer: SpaceRole | undefined, from: SpaceRole | undefined, to: SpaceRole | 'removed'): boolean => {
+  if (issuer === 'owner') return true
+  if (issuer !== 'admin') return false
+  const limited = (role: SpaceRole | 'removed' | undefined) =>
+    role === undefined || role === 'editor' || role === 'viewer' || role === 'removed'
+  return limited(from) && limited(to)
+}
+
+export class Pass {
+  readonly roles = new Map<PublicKey, SpaceRole>()
+  /** The entry that began each member's current membership; their entries must descend from it. */
+  readonly grants = new Map<PublicKey, CredentialId>()
+  /** Applied removals, by the removed member. */
+  readonly removals = new Map<PublicKey, CredentialId[]>()
+  /** Where each key first became a member (its seniority: lower is more senior). */
+  readonly firstRole = new Map<PublicKey, number>()
+  /** Keys that were owner or admin at some point of the pass (only they can remove others). */
+  readonly powerful = new Set<PublicKey>()
+  readonly applied = new Set<CredentialId>()
+  readonly appliedOrder: CredentialId[] = []
+  readonly ignored: Ignored[] = []
+  genesis: Credential | undefined
+  epoch: EpochRecord | undefined
+  #position = 0
+
+  readonly space: PublicKey
+  readonly #reach: Reach
+  readonly #excluded: ReadonlyMap<CredentialId, IgnoreReason>
+
+  constructor(space: SpaceId, reach: Reach, excluded: ReadonlyMap<CredentialId, IgnoreReason>) {
+    // A SpaceId is the space's public key.
+    this.space = space as string as PublicKey
+    this.#reach = reach
+    this.#excluded = excluded
+  }
+
+  run(entries: readonly Credential[]): this {
+    for (const entry of entries) this.take(entry)
+    return this
+  }
+
+  /** Judges the next entry in canonical order and records the verdict. */
+  take(entry: Credential): IgnoreReason | undefined {
+    const reason = this.#judge(entry, this.#position++)
+    if (reason === undefined) {
+      this.applied.add(entry.id)
+      this.appliedOrder.push(entry.id)
+    } else this.ignored.push({ id: entry.id, reason })
+    return reason
+  }
+
+  owners(): number {
+    return [...this.roles.values()].filter((role) => role === 'owner').length
+  }
+
+  /** The issuer's role, if it holds one and the entry has seen the membership that gave it. */
+  #authority(entry: Credential): SpaceRole | undefined {
+    const role = this.roles.get(entry.issuer)
+    const grant = this.grants.get(entry.issuer)
+    if (role === undefined || grant === undefined) return undefined
+    return grant === entry.id || this.#reach.descends(entry.id, grant) ? role : undefined
+  }
+
+  #grant(subject: PublicKey, role: SpaceRole, entry: CredentialId, position: number): void {
+    if (!this.roles.has(subject)) this.grants.set(subject, entry)
+    if (!this.firstRole.has(subject)) this.firstRole.set(subject, position)
+    if (role === 'owner' || role === 'admin') this.powerful.add(subject)
+    this.roles.set(subject, role)
+  }
+
+  #judge(entry: Credential, position: number): IgnoreReason | undefined {
+    const excluded = this.#excluded.get(entry.id)
+    if (excluded !== undefined) return excluded
+    if (entry.parents.some((parent) => !this.applied.has(parent))) return 'after-ignored'
+    const { assertion } = entry
+    if (assertion.kind === 'SpaceGenesis') {
+      if (entry.issuer !== this.space || entry.subject !== this.space) return 'other-space'
+      if (this.genesis !== undefined) return 'second-genesis'
+      this.genesis = entry
+      this.#grant(assertion.owner, 'owner', entry.id, position)
+      return undefined
+    }
+    if (this.genesis === undefined) return 'before-genesis'
+    switch (assertion.kind) {
+      case 'SpaceMember': {
+        if (assertion.space !== this.space) return 'other-space'
+        if (entry.issuer === this.space) {
+          const owner = this.genesis.assertion.kind === 'SpaceGenesis' ? this.genesis.assertion.owner : undefined
+          // The space key only confirms the genesis owner; the entry changes nothing.
+          return assertion.role === 'owner' && entry.subject === owner ? undefined : 'unauthorized'
+        }
+        const from = this.roles.get(entry.subject)
+        if (!may(this.#authority(entry), from, assertion.role)) return 'unauthorized'
+        const removals = this.removals.get(entry.subject) ?? []
+        if (removals.some((removal) => !this.#reach.descends(entry.id, removal))) return 'removed-concurrently'
+        if (from === 'owner' && assertion.role !== 'owner' && this.owners() === 1) return 'last-owner'
+        this.#grant(entry.subject, assertion.role, entry.id, position)
+        return undefined
+      }
+      case 'MemberRemoved': {
+        if (assertion.space !== this.space) return 'other-space'
+        const from = this.roles.get(entry.subject)
+        const issuer = this.#authority(entry)
+        const self = entry.issuer === entry.subject && issuer !== undefined
+        if (!self && !may(issuer, from, 'removed')) return 'unauthorized'
+        if (from === 'owner' && this.owners() === 1) return 'last-owner'
+        this.roles.delete(entry.subject)
+        this.grants.delete(entry.subject)
+        this.removals.set(entry.subject, [...(this.removals.get(entry.subject) ?? []), entry.id])
+        return undefined
+      }
+      case 'Epoch': {
+        if (assertion.space !== this.space) return 'other-space'
+        const role = this.#authority(entry)
+        if (role !== 'owner' && role !== 'admin') return 'unauthorized'
+        if (this.epoch !== undefined && assertion.number <= this.epoch.number) return 'stale-epoch'
+        const { number, snapshot } = assertion
+        this.epoch = { number, snapshot, credential: entry.id, issuedAt: entry.issuedAt }
+        return undefined
+      }
+      case 'AuthorizedDevice':
+      case 'DeviceName':
+      case 'DeviceRevoked':
+      case 'DelegatedInvitation':
+      case 'InvitationCancelled':
+      case 'Profile':
+        return 'not-membership'
+    }
+  }
+}
