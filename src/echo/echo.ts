@@ -198,7 +198,8 @@ export class Echo {
     if (owners.length === 1 && owners[0]?.key === actor.identity) {
       return err(new NotAllowed('the last owner cannot leave; make someone else owner first'))
     }
-    space.remove(actor, actor.identity)
+    const removed = space.remove(actor, actor.identity)
+    if (!removed.ok) return removed
     await this.archive(space.id, true)
     return ok(undefined)
   }

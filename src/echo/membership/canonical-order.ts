@@ -2,7 +2,6 @@
  * From a bag of log entries (any order, duplicates, junk) to the verified
  * entries in one canonical order that every peer computes the same way.
  */
-import type { Clock } from '../../base'
 import type { Credential, CredentialId } from '../../halo'
 import { decodeCredential, verifyCredential } from '../../halo'
 
@@ -21,6 +20,8 @@ export const IGNORE_REASONS = [
   'after-ignored',
   'issuer-removed',
   'conflicting-removal',
+  'has-expiry',
+  'not-a-member',
 ] as const
 export type IgnoreReason = (typeof IGNORE_REASONS)[number]
 
@@ -47,7 +48,7 @@ const preferred = (a: Credential, b: Credential): Credential => {
 
 const rank = (entry: Credential): string => `${entry.assertion.kind === 'MemberRemoved' ? 0 : 1}:${entry.id}`
 
-export const canonicalOrder = (raw: readonly unknown[], clock: Clock): Ordered => {
+export const canonicalOrder = (raw: readonly unknown[]): Ordered => {
   const ignored = new Map<string, Ignored['reason']>()
   const decoded: Credential[] = []
   for (const value of raw) {
@@ -58,6 +59,8 @@ export const canonicalOrder = (raw: readonly unknown[], clock: Clock): Ordered =
   const present = new Set<string>(decoded.map((entry) => entry.id))
   const byId = new Map<CredentialId, Credential>()
   for (const entry of decoded) {
+    // Times are judged at the entry's own issuedAt, never the wall clock: every peer decides alike, at any time.
+    const clock = { now: () => entry.issuedAt }
     const verified = verifyCredential(entry, { clock, hasCredential: (id) => present.has(id) })
     if (!verified.ok) {
       if (!byId.has(entry.id)) ignored.set(entry.id, 'invalid')

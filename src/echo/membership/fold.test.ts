@@ -8,6 +8,7 @@ import type { Actor } from './entries'
 import { issueEpoch, issueGenesis, issueMember, issueRemoval } from './entries'
 import type { MembershipState } from './fold'
 import { foldMembership, roleOf } from './fold'
+import { standingOf } from './seniority'
 
 const clock = new ManualClock(1_800_000_000_000)
 const spaceKey = generateKeyPair()
@@ -18,7 +19,7 @@ const actor = (pair: KeyPair): Actor => ({ identity: pair.publicKey, signer: { k
 const genesis = issueGenesis(spaceKey, alice.publicKey, clock)
 const genesisHead = [genesis[1]?.id ?? ''] as CredentialId[]
 
-const fold = (log: readonly unknown[]) => foldMembership(space, log, clock)
+const fold = (log: readonly unknown[]) => foldMembership(space, log)
 /** What a permutation or junk must not change. */
 const essence = (state: MembershipState) => ({ members: state.members, epoch: state.epoch, applied: state.applied })
 
@@ -53,13 +54,9 @@ describe('membership fold rules', () => {
     const remove = removal(alice, bob, [bobEditor.id])
     const concurrentGrant = member(alice, bob, 'admin', [bobEditor.id])
     expect(roleOf(fold([...genesis, bobEditor, remove, concurrentGrant]), bob.publicKey)).toBeUndefined()
-    const readmit = member(alice, bob, 'viewer', [remove.id])
+    // Built on the grant that lost the race: the grant changed nothing, what follows it stands.
+    const readmit = member(alice, bob, 'viewer', [remove.id, concurrentGrant.id])
     expect(roleOf(fold([...genesis, bobEditor, remove, concurrentGrant, readmit]), bob.publicKey)).toBe('viewer')
-    // Built on the grant that lost: ignored too.
-    const onTheGrant = member(alice, bob, 'viewer', [remove.id, concurrentGrant.id])
-    const state = fold([...genesis, bobEditor, remove, concurrentGrant, onTheGrant])
-    expect(roleOf(state, bob.publicKey)).toBeUndefined()
-    expect(state.ignored.find((entry) => entry.id === onTheGrant.id)?.reason).toBe('after-ignored')
   })
 
   it('keeps the last owner, lets members leave, and takes only newer epochs', () => {
@@ -193,8 +190,12 @@ const withPowers = (steps: readonly Step[]): Credential[] => {
   return log
 }
 
+/** Applied removals by another member (a member leaving does not cascade). */
 const removalsApplied = (log: readonly Credential[], state: MembershipState) =>
-  log.filter((entry) => entry.assertion.kind === 'MemberRemoved' && state.applied.includes(entry.id))
+  log.filter(
+    (entry) =>
+      entry.assertion.kind === 'MemberRemoved' && entry.issuer !== entry.subject && state.applied.includes(entry.id),
+  )
 
 describe('removed members cannot backdate', () => {
   const runs = { numRuns: 60 }
@@ -246,7 +247,16 @@ describe('removed members cannot backdate', () => {
           const entry = move.remove
             ? issueRemoval({ actor: actor(x), space, subject: who.publicKey, parents, clock: at })
             : issueMember({ actor: actor(x), space, subject: who.publicKey, role: move.role, parents, clock: at })
+          // The same content as an entry already there is that entry, not a new one.
+          if (log.some((known) => known.id === entry.id)) return
           const attacked = fold([...log, entry])
+          const standing = standingOf([...log, entry], alice.publicKey, new Set())
+          if (move.remove && who.publicKey === removal.issuer && standing.compare(x.publicKey, removal.issuer) < 0) {
+            // A mutual removal goes to the senior member (cascade.ts): the one documented exception.
+            if (attacked.applied.includes(entry.id)) expect(attacked.applied).not.toContain(removal.id)
+            else expect(essence(attacked)).toEqual(essence(honest))
+            return
+          }
           expect(attacked.applied).not.toContain(entry.id)
           expect(essence(attacked)).toEqual(essence(honest))
         }),

@@ -5,8 +5,10 @@
  *
  * 1. Order. Entries are taken in `canonicalOrder`: parents first; among entries
  *    ready at the same time, removals first, then by id. Invalid entries (bad
- *    shape or signature, expired, unknown or invalid parent) are kept in the log
- *    and ignored.
+ *    shape or signature, unknown or invalid parent) are kept in the log and
+ *    ignored. No wall clock: a log entry carrying `expiresAt` is ignored, and a
+ *    chain's times are judged at the entry's own `issuedAt`, so every peer
+ *    computes the same state at any time.
  * 2. Genesis. The first valid SpaceGenesis signed by the space key makes its
  *    `owner` the owner. Nothing before it counts; a second genesis is ignored.
  *    The space key may afterwards only confirm that owner (SpaceMember owner).
@@ -27,9 +29,11 @@
  * 5. Epochs. An owner or admin may record an Epoch; only one with a higher number
  *    than the current epoch takes effect.
  * 6. Nothing built on an ignored entry takes effect: an entry with a parent
- *    that did not take effect is ignored too.
+ *    that was refused (unauthorized, invalid, by a removed issuer...) is
+ *    ignored too. An entry that was allowed but lost a race or changed nothing
+ *    (removed-concurrently, last-owner, stale-epoch, not-a-member) may be built
+ *    on: honest devices that wrote on top of it keep their entries.
  */
-import type { Clock } from '../../base'
 import type { Credential, CredentialId, PublicKey, SpaceRole } from '../../halo'
 import type { SpaceId } from '../ids'
 import type { Ignored } from './canonical-order'
@@ -54,33 +58,32 @@ export interface MembershipState {
   readonly applied: readonly CredentialId[]
   /** Entries kept in the log but without effect, sorted by id. */
   readonly ignored: readonly Ignored[]
-  /** Valid entries that no valid entry names as parent: the parents of the next entry. */
+  /**
+   * Accepted entries (applied, or allowed without effect) that no accepted entry names as parent: the
+   * parents of the next entry (see parents.ts).
+   */
   readonly heads: readonly CredentialId[]
 }
 
 /** Folds a space's log (raw values as stored in its document) into its membership. */
-export const foldMembership = (space: SpaceId, log: readonly unknown[], clock: Clock): MembershipState =>
-  foldLog(space, log, clock).state
+export const foldMembership = (space: SpaceId, log: readonly unknown[]): MembershipState => foldLog(space, log).state
 
 /** The fold, with the entries that verified (what a device keeps for good). */
 export const foldLog = (
   space: SpaceId,
   log: readonly unknown[],
-  clock: Clock,
 ): { state: MembershipState; verified: readonly Credential[] } => {
-  const ordered = canonicalOrder(log, clock)
+  const ordered = canonicalOrder(log)
   const pass = foldPasses(space, ordered.entries, new Reach(ordered.entries))
-  const parents = new Set(ordered.entries.flatMap((entry) => entry.parents))
+  // Heads come from accepted entries only: junk never becomes a parent of an honest entry.
+  const parents = new Set(pass.accepted.flatMap((id) => pass.entry(id)?.parents ?? []))
   const state = {
     genesis: pass.genesis?.id,
     members: [...pass.roles].map(([key, role]) => ({ key, role })).sort((a, b) => (a.key < b.key ? -1 : 1)),
     epoch: pass.epoch,
     applied: pass.appliedOrder,
     ignored: [...ordered.ignored, ...pass.ignored].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-    heads: ordered.entries
-      .map((entry) => entry.id)
-      .filter((id) => !parents.has(id))
-      .sort(),
+    heads: pass.accepted.filter((id) => !parents.has(id)).sort(),
   }
   return { state, verified: ordered.entries }
 }

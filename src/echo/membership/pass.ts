@@ -16,6 +16,18 @@ export interface EpochRecord {
   readonly issuedAt: number
 }
 
+/**
+ * Entries an authorized issuer may make that lose a race with a concurrent one
+ * (or repeat what is so already): no effect, but what was built on them stands.
+ * Every other reason marks an entry nothing may be built on.
+ */
+const NO_EFFECT: ReadonlySet<IgnoreReason> = new Set<IgnoreReason>([
+  'removed-concurrently',
+  'last-owner',
+  'stale-epoch',
+  'not-a-member',
+])
+
 const may = (issuer: SpaceRole | undefined, from: SpaceRole | undefined, to: SpaceRole | 'removed'): boolean => {
   if (issuer === 'owner') return true
   if (issuer !== 'admin') return false
@@ -30,16 +42,17 @@ export class Pass {
   readonly grants = new Map<PublicKey, CredentialId>()
   /** Applied removals, by the removed member. */
   readonly removals = new Map<PublicKey, CredentialId[]>()
-  /** Where each key first became a member (its seniority: lower is more senior). */
-  readonly firstRole = new Map<PublicKey, number>()
   /** Keys that were owner or admin at some point of the pass (only they can remove others). */
   readonly powerful = new Set<PublicKey>()
   readonly applied = new Set<CredentialId>()
   readonly appliedOrder: CredentialId[] = []
+  /** Applied entries and entries that were allowed but changed nothing (they may be built on). */
+  readonly accepted: CredentialId[] = []
+  readonly #accepted = new Set<CredentialId>()
+  readonly #entries = new Map<CredentialId, Credential>()
   readonly ignored: Ignored[] = []
   genesis: Credential | undefined
   epoch: EpochRecord | undefined
-  #position = 0
 
   readonly space: PublicKey
   readonly #reach: Reach
@@ -59,12 +72,22 @@ export class Pass {
 
   /** Judges the next entry in canonical order and records the verdict. */
   take(entry: Credential): IgnoreReason | undefined {
-    const reason = this.#judge(entry, this.#position++)
+    this.#entries.set(entry.id, entry)
+    const reason = this.#judge(entry)
     if (reason === undefined) {
       this.applied.add(entry.id)
       this.appliedOrder.push(entry.id)
     } else this.ignored.push({ id: entry.id, reason })
+    if (reason === undefined || NO_EFFECT.has(reason)) {
+      this.#accepted.add(entry.id)
+      this.accepted.push(entry.id)
+    }
     return reason
+  }
+
+  /** An entry this pass has taken. */
+  entry(id: CredentialId): Credential | undefined {
+    return this.#entries.get(id)
   }
 
   owners(): number {
@@ -79,23 +102,24 @@ export class Pass {
     return grant === entry.id || this.#reach.descends(entry.id, grant) ? role : undefined
   }
 
-  #grant(subject: PublicKey, role: SpaceRole, entry: CredentialId, position: number): void {
+  #grant(subject: PublicKey, role: SpaceRole, entry: CredentialId): void {
     if (!this.roles.has(subject)) this.grants.set(subject, entry)
-    if (!this.firstRole.has(subject)) this.firstRole.set(subject, position)
     if (role === 'owner' || role === 'admin') this.powerful.add(subject)
     this.roles.set(subject, role)
   }
 
-  #judge(entry: Credential, position: number): IgnoreReason | undefined {
+  #judge(entry: Credential): IgnoreReason | undefined {
     const excluded = this.#excluded.get(entry.id)
     if (excluded !== undefined) return excluded
-    if (entry.parents.some((parent) => !this.applied.has(parent))) return 'after-ignored'
+    if (entry.parents.some((parent) => !this.#accepted.has(parent))) return 'after-ignored'
+    // An expiry would be judged against each peer's clock and void what follows; log entries carry none.
+    if (entry.expiresAt !== undefined) return 'has-expiry'
     const { assertion } = entry
     if (assertion.kind === 'SpaceGenesis') {
       if (entry.issuer !== this.space || entry.subject !== this.space) return 'other-space'
       if (this.genesis !== undefined) return 'second-genesis'
       this.genesis = entry
-      this.#grant(assertion.owner, 'owner', entry.id, position)
+      this.#grant(assertion.owner, 'owner', entry.id)
       return undefined
     }
     if (this.genesis === undefined) return 'before-genesis'
@@ -112,7 +136,7 @@ export class Pass {
         const removals = this.removals.get(entry.subject) ?? []
         if (removals.some((removal) => !this.#reach.descends(entry.id, removal))) return 'removed-concurrently'
         if (from === 'owner' && assertion.role !== 'owner' && this.owners() === 1) return 'last-owner'
-        this.#grant(entry.subject, assertion.role, entry.id, position)
+        this.#grant(entry.subject, assertion.role, entry.id)
         return undefined
       }
       case 'MemberRemoved': {
@@ -121,6 +145,8 @@ export class Pass {
         const issuer = this.#authority(entry)
         const self = entry.issuer === entry.subject && issuer !== undefined
         if (!self && !may(issuer, from, 'removed')) return 'unauthorized'
+        // Removing a non-member changes nothing, and would block a later admission concurrent with it.
+        if (from === undefined) return 'not-a-member'
         if (from === 'owner' && this.owners() === 1) return 'last-owner'
         this.roles.delete(entry.subject)
         this.grants.delete(entry.subject)

@@ -6,14 +6,16 @@
  * deleted it) is written back. A deletion in the document never shrinks the set.
  */
 import type { DocHandle } from '@automerge/automerge-repo/slim'
-import type { Clock, Observable } from '../../base'
-import { Cell } from '../../base'
-import type { Credential, PublicKey, SpaceRole } from '../../halo'
+import type { Clock, Observable, Result } from '../../base'
+import { Cell, err, ok } from '../../base'
+import type { Credential, CredentialId, PublicKey, SpaceRole } from '../../halo'
+import { NotAllowed } from '../errors'
 import type { SpaceId } from '../ids'
 import type { Actor } from '../membership/entries'
 import { issueMember, issueRemoval } from '../membership/entries'
 import type { MembershipState } from '../membership/fold'
 import { foldLog, roleOf } from '../membership/fold'
+import { chooseParents, MAX_ENTRY_PARENTS } from '../membership/parents'
 import type { LogStore } from '../storage/log-store'
 import type { SpaceDoc } from './documents'
 import { toPlain, toStored } from './documents'
@@ -26,6 +28,8 @@ export class SpaceMembership {
   /** Every verified entry seen here (from the store or the document), by credential id. */
   readonly #kept = new Map<string, unknown>()
   readonly #state: Cell<MembershipState>
+  /** The entries of the last fold that verified, in canonical order. */
+  #verified: readonly Credential[] = []
   #writeBackQueued = false
 
   constructor(space: SpaceId, root: DocHandle<SpaceDoc>, clock: Clock, store: LogStore) {
@@ -58,14 +62,17 @@ export class SpaceMembership {
     return roleOf(this.#state.get(), key)
   }
 
-  admit(actor: Actor, subject: PublicKey, role: SpaceRole): Credential {
-    return this.append(issueMember({ ...this.#entryBase(actor), subject, role }))
+  /** Admits `subject` with `role` (or changes their role); `NotAllowed` when the entry would not take effect. */
+  admit(actor: Actor, subject: PublicKey, role: SpaceRole): Result<Credential, NotAllowed> {
+    return this.#issue(issueMember({ ...this.#entryBase(actor, subject), subject, role }))
   }
 
-  remove(actor: Actor, subject: PublicKey): Credential {
-    return this.append(issueRemoval({ ...this.#entryBase(actor), subject }))
+  /** Removes `subject` (the actor itself: leaves); `NotAllowed` when the entry would not take effect. */
+  remove(actor: Actor, subject: PublicKey): Result<Credential, NotAllowed> {
+    return this.#issue(issueRemoval({ ...this.#entryBase(actor, subject), subject }))
   }
 
+  /** Writes an entry into the log whatever the fold makes of it (kept even if ignored). */
   append(entry: Credential): Credential {
     this.#root.change((doc) => {
       doc.log[entry.id] = toStored(entry)
@@ -73,15 +80,40 @@ export class SpaceMembership {
     return entry
   }
 
-  #entryBase(actor: Actor) {
-    return { actor, space: this.#space, parents: this.#state.get().heads, clock: this.#clock }
+  /** Appends the entry only if it takes effect, so a refused change leaves nothing behind. */
+  #issue(entry: Credential): Result<Credential, NotAllowed> {
+    const { state } = foldLog(this.#space, [...this.#input(), entry])
+    if (!state.applied.includes(entry.id)) {
+      const reason = state.ignored.find((ignored) => ignored.id === entry.id)?.reason ?? 'invalid'
+      return err(new NotAllowed(`the membership log does not accept this entry (${reason})`))
+    }
+    this.append(entry)
+    return ok(entry)
   }
 
-  #fold(): MembershipState {
+  #entryBase(actor: Actor, subject: PublicKey) {
+    const { heads } = this.#state.get()
+    const entries = new Map<CredentialId, Credential>()
+    const positions = new Map<CredentialId, number>()
+    if (heads.length > MAX_ENTRY_PARENTS) {
+      for (const entry of this.#verified) entries.set(entry.id, entry)
+      this.#state.get().applied.forEach((id, position) => positions.set(id, position))
+    }
+    const parents = chooseParents({ heads, entries, positions, issuer: actor.identity, subject })
+    return { actor, space: this.#space, parents, clock: this.#clock }
+  }
+
+  /** The union the fold takes: the document's log and every kept entry it lacks. */
+  #input(): unknown[] {
     const log = this.#root.doc().log
     const input = Object.values(log).map(toPlain)
     for (const [id, entry] of this.#kept) if (log[id] === undefined) input.push(entry)
-    const { state, verified } = foldLog(this.#space, input, this.#clock)
+    return input
+  }
+
+  #fold(): MembershipState {
+    const { state, verified } = foldLog(this.#space, this.#input())
+    this.#verified = verified
     const fresh = new Map<string, unknown>()
     for (const entry of verified) {
       if (this.#kept.has(entry.id)) continue

@@ -145,12 +145,13 @@ export class Space {
     return ok(undefined)
   }
 
-  /** Admits `subject` with `role` (or changes their role), as the fold's rules allow `actor`. */
-  admit(actor: Actor, subject: PublicKey, role: SpaceRole): Credential {
+  /** Admits `subject` with `role` (or changes their role); `NotAllowed` unless the entry takes effect. */
+  admit(actor: Actor, subject: PublicKey, role: SpaceRole): Result<Credential, NotAllowed> {
     return this.#membership.admit(actor, subject, role)
   }
 
-  remove(actor: Actor, subject: PublicKey): Credential {
+  /** Removes `subject` (`actor` itself: leaves); `NotAllowed` unless the entry takes effect. */
+  remove(actor: Actor, subject: PublicKey): Result<Credential, NotAllowed> {
     return this.#membership.remove(actor, subject)
   }
 
