@@ -32,16 +32,25 @@ import { Pass } from './pass'
 import type { Reach } from './reach'
 import { standingOf } from './seniority'
 
-export const foldPasses = (space: SpaceId, entries: readonly Credential[], reach: Reach): Pass => {
+export const foldPasses = (
+  space: SpaceId,
+  entries: readonly Credential[],
+  reach: Reach,
+  verify: (entry: Credential) => boolean,
+): { pass: Pass; excluded: boolean } => {
   const excluded = new Map<CredentialId, IgnoreReason>()
-  const run = (without: ReadonlyMap<CredentialId, IgnoreReason>) => new Pass(space, reach, without).run(entries)
+  const run = (without: ReadonlyMap<CredentialId, IgnoreReason>) => new Pass(space, reach, without, verify).run(entries)
   let result = run(excluded)
   const genesis = result.genesis?.assertion
   const standing = standingOf(entries, genesis?.kind === 'SpaceGenesis' ? genesis.owner : undefined, result.powerful)
   const position = new Map(entries.map((entry, index) => [entry.id, index]))
   const byId = new Map(entries.map((entry) => [entry.id, entry]))
   const byIssuer = new Map<PublicKey, CredentialId[]>()
-  for (const entry of entries) byIssuer.set(entry.issuer, [...(byIssuer.get(entry.issuer) ?? []), entry.id])
+  for (const entry of entries) {
+    const ids = byIssuer.get(entry.issuer)
+    if (ids === undefined) byIssuer.set(entry.issuer, [entry.id])
+    else ids.push(entry.id)
+  }
   // A member leaving orders only her own entries; the cascade is for removals by others.
   const removals = entries.filter((entry) => entry.assertion.kind === 'MemberRemoved' && entry.issuer !== entry.subject)
   // Entries of the removed member concurrent with the removal.
@@ -82,7 +91,7 @@ export const foldPasses = (space: SpaceId, entries: readonly Credential[], reach
       excluded.set(removal.id, 'conflicting-removal')
       changed = true
     }
-    if (!changed) return result
+    if (!changed) return { pass: result, excluded: excluded.size > 0 }
     result = run(excluded)
   }
 }

@@ -3,7 +3,7 @@
  * roles on every peer, whatever order the entries arrived in. The rules
  * (CONTEXT.md repeats them):
  *
- * 1. Order. Entries are taken in `canonicalOrder`: parents first; among entries
+ * 1. Order. Entries are taken in canonical order (canonical-order.ts): parents first; among entries
  *    ready at the same time, removals first, then by id. Invalid entries (bad
  *    shape or signature, unknown or invalid parent) are kept in the log and
  *    ignored. No wall clock: a log entry carrying `expiresAt` is ignored, and a
@@ -34,58 +34,19 @@
  *    (removed-concurrently, last-owner, stale-epoch, not-a-member) may be built
  *    on: honest devices that wrote on top of it keep their entries.
  */
-import type { Credential, CredentialId, PublicKey, SpaceRole } from '../../halo'
+import type { PublicKey, SpaceRole } from '../../halo'
 import type { SpaceId } from '../ids'
-import type { Ignored } from './canonical-order'
-import { canonicalOrder } from './canonical-order'
-import { foldPasses } from './cascade'
-import type { EpochRecord } from './pass'
-import { Reach } from './reach'
+import type { MembershipState } from './log'
+import { MembershipLog } from './log'
 
 export type { EpochRecord } from './pass'
-
-export interface Member {
-  readonly key: PublicKey
-  readonly role: SpaceRole
-}
-
-export interface MembershipState {
-  readonly genesis: CredentialId | undefined
-  /** Sorted by key. */
-  readonly members: readonly Member[]
-  readonly epoch: EpochRecord | undefined
-  /** Entries that took effect, in canonical order. */
-  readonly applied: readonly CredentialId[]
-  /** Entries kept in the log but without effect, sorted by id. */
-  readonly ignored: readonly Ignored[]
-  /**
-   * Accepted entries (applied, or allowed without effect) that no accepted entry names as parent: the
-   * parents of the next entry (see parents.ts).
-   */
-  readonly heads: readonly CredentialId[]
-}
+export type { Member, MembershipState } from './log'
 
 /** Folds a space's log (raw values as stored in its document) into its membership. */
-export const foldMembership = (space: SpaceId, log: readonly unknown[]): MembershipState => foldLog(space, log).state
-
-/** The fold, with the entries that verified (what a device keeps for good). */
-export const foldLog = (
-  space: SpaceId,
-  log: readonly unknown[],
-): { state: MembershipState; verified: readonly Credential[] } => {
-  const ordered = canonicalOrder(log)
-  const pass = foldPasses(space, ordered.entries, new Reach(ordered.entries))
-  // Heads come from accepted entries only: junk never becomes a parent of an honest entry.
-  const parents = new Set(pass.accepted.flatMap((id) => pass.entry(id)?.parents ?? []))
-  const state = {
-    genesis: pass.genesis?.id,
-    members: [...pass.roles].map(([key, role]) => ({ key, role })).sort((a, b) => (a.key < b.key ? -1 : 1)),
-    epoch: pass.epoch,
-    applied: pass.appliedOrder,
-    ignored: [...ordered.ignored, ...pass.ignored].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-    heads: pass.accepted.filter((id) => !parents.has(id)).sort(),
-  }
-  return { state, verified: ordered.entries }
+export const foldMembership = (space: SpaceId, log: readonly unknown[]): MembershipState => {
+  const folded = new MembershipLog(space)
+  folded.add(log)
+  return folded.state()
 }
 
 export const roleOf = (state: MembershipState, key: PublicKey): SpaceRole | undefined =>

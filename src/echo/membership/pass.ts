@@ -58,11 +58,41 @@ export class Pass {
   readonly #reach: Reach
   readonly #excluded: ReadonlyMap<CredentialId, IgnoreReason>
 
-  constructor(space: SpaceId, reach: Reach, excluded: ReadonlyMap<CredentialId, IgnoreReason>) {
+  readonly #verify: (entry: Credential) => boolean
+
+  /**
+   * `verify` checks an entry's signature and chain; it is asked only once the
+   * issuer is known to hold a role here (junk by anyone else costs no check).
+   */
+  constructor(
+    space: SpaceId,
+    reach: Reach,
+    excluded: ReadonlyMap<CredentialId, IgnoreReason>,
+    verify: (entry: Credential) => boolean,
+  ) {
     // A SpaceId is the space's public key.
     this.space = space as string as PublicKey
     this.#reach = reach
     this.#excluded = excluded
+    this.#verify = verify
+  }
+
+  /** A copy to judge entries on without changing this pass (a preview). */
+  fork(): Pass {
+    const copy = new Pass(this.space as string as SpaceId, this.#reach, this.#excluded, this.#verify)
+    for (const [key, role] of this.roles) copy.roles.set(key, role)
+    for (const [key, grant] of this.grants) copy.grants.set(key, grant)
+    for (const [key, ids] of this.removals) copy.removals.set(key, [...ids])
+    for (const key of this.powerful) copy.powerful.add(key)
+    for (const id of this.applied) copy.applied.add(id)
+    copy.appliedOrder.push(...this.appliedOrder)
+    copy.accepted.push(...this.accepted)
+    for (const id of this.#accepted) copy.#accepted.add(id)
+    for (const [id, entry] of this.#entries) copy.#entries.set(id, entry)
+    copy.ignored.push(...this.ignored)
+    copy.genesis = this.genesis
+    copy.epoch = this.epoch
+    return copy
   }
 
   run(entries: readonly Credential[]): this {
@@ -118,6 +148,7 @@ export class Pass {
     if (assertion.kind === 'SpaceGenesis') {
       if (entry.issuer !== this.space || entry.subject !== this.space) return 'other-space'
       if (this.genesis !== undefined) return 'second-genesis'
+      if (!this.#verify(entry)) return 'invalid'
       this.genesis = entry
       this.#grant(assertion.owner, 'owner', entry.id)
       return undefined
@@ -129,10 +160,12 @@ export class Pass {
         if (entry.issuer === this.space) {
           const owner = this.genesis.assertion.kind === 'SpaceGenesis' ? this.genesis.assertion.owner : undefined
           // The space key only confirms the genesis owner; the entry changes nothing.
-          return assertion.role === 'owner' && entry.subject === owner ? undefined : 'unauthorized'
+          if (assertion.role !== 'owner' || entry.subject !== owner) return 'unauthorized'
+          return this.#verify(entry) ? undefined : 'invalid'
         }
         const from = this.roles.get(entry.subject)
         if (!may(this.#authority(entry), from, assertion.role)) return 'unauthorized'
+        if (!this.#verify(entry)) return 'invalid'
         const removals = this.removals.get(entry.subject) ?? []
         if (removals.some((removal) => !this.#reach.descends(entry.id, removal))) return 'removed-concurrently'
         if (from === 'owner' && assertion.role !== 'owner' && this.owners() === 1) return 'last-owner'
@@ -145,6 +178,7 @@ export class Pass {
         const issuer = this.#authority(entry)
         const self = entry.issuer === entry.subject && issuer !== undefined
         if (!self && !may(issuer, from, 'removed')) return 'unauthorized'
+        if (!this.#verify(entry)) return 'invalid'
         // Removing a non-member changes nothing, and would block a later admission concurrent with it.
         if (from === undefined) return 'not-a-member'
         if (from === 'owner' && this.owners() === 1) return 'last-owner'
@@ -157,6 +191,7 @@ export class Pass {
         if (assertion.space !== this.space) return 'other-space'
         const role = this.#authority(entry)
         if (role !== 'owner' && role !== 'admin') return 'unauthorized'
+        if (!this.#verify(entry)) return 'invalid'
         if (this.epoch !== undefined && assertion.number <= this.epoch.number) return 'stale-epoch'
         const { number, snapshot } = assertion
         this.epoch = { number, snapshot, credential: entry.id, issuedAt: entry.issuedAt }

@@ -20,6 +20,7 @@ export class Reach {
 
   /** Adds an entry whose parents are all added (topological order). */
   add(entry: Credential): void {
+    if (this.#index.has(entry.id)) return
     this.#index.set(entry.id, this.#index.size)
     this.#parents.set(entry.id, entry.parents)
     for (const parent of entry.parents) {

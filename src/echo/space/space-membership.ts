@@ -14,7 +14,8 @@ import type { SpaceId } from '../ids'
 import type { Actor } from '../membership/entries'
 import { issueMember, issueRemoval } from '../membership/entries'
 import type { MembershipState } from '../membership/fold'
-import { foldLog, roleOf } from '../membership/fold'
+import { roleOf } from '../membership/fold'
+import { MembershipLog } from '../membership/log'
 import { chooseParents, MAX_ENTRY_PARENTS } from '../membership/parents'
 import type { LogStore } from '../storage/log-store'
 import type { SpaceDoc } from './documents'
@@ -27,9 +28,8 @@ export class SpaceMembership {
   readonly #store: LogStore
   /** Every verified entry seen here (from the store or the document), by credential id. */
   readonly #kept = new Map<string, unknown>()
+  readonly #log: MembershipLog
   readonly #state: Cell<MembershipState>
-  /** The entries of the last fold that verified, in canonical order. */
-  #verified: readonly Credential[] = []
   #writeBackQueued = false
 
   constructor(space: SpaceId, root: DocHandle<SpaceDoc>, clock: Clock, store: LogStore) {
@@ -37,25 +37,32 @@ export class SpaceMembership {
     this.#root = root
     this.#clock = clock
     this.#store = store
-    this.#state = new Cell(this.#fold())
+    this.#log = new MembershipLog(space)
+    this.#log.add(Object.values(root.doc().log).map(toPlain))
+    this.#state = new Cell(this.#settle())
   }
 
   /** Adds the entries this device kept earlier; call once when the space is opened, before trusting roles. */
   async load(): Promise<void> {
-    for (const entry of await this.#store.load(this.#space)) {
-      const id = idOf(entry)
-      if (id !== undefined && !this.#kept.has(id)) this.#kept.set(id, entry)
-    }
-    this.refold()
+    const stored = await this.#store.load(this.#space)
+    // Only verified entries are stored: their signatures are not checked again (the fold checks the rest).
+    const entries = stored.filter(isCredentialLike)
+    this.#log.trust(entries)
+    for (const entry of entries) if (!this.#kept.has(entry.id)) this.#kept.set(entry.id, entry)
+    if (this.#log.add(entries)) this.#state.set(this.#settle())
+    else this.#queueWriteBack()
   }
 
   get state(): Observable<MembershipState> {
     return this.#state
   }
 
-  /** Called when the log in the root changed (locally, in another tab, from a peer). */
-  refold(): void {
-    this.#state.set(this.#fold())
+  /** Called when the log in the root changed (locally, in another tab, from a peer): `keys` are the log keys touched. */
+  refold(keys: readonly string[]): void {
+    const log = this.#root.doc().log
+    const values = keys.flatMap((key) => (log[key] === undefined ? [] : [toPlain(log[key])]))
+    if (this.#log.add(values)) this.#state.set(this.#settle())
+    else this.#queueWriteBack()
   }
 
   roleOf(key: PublicKey): SpaceRole | undefined {
@@ -82,11 +89,8 @@ export class SpaceMembership {
 
   /** Appends the entry only if it takes effect, so a refused change leaves nothing behind. */
   #issue(entry: Credential): Result<Credential, NotAllowed> {
-    const { state } = foldLog(this.#space, [...this.#input(), entry])
-    if (!state.applied.includes(entry.id)) {
-      const reason = state.ignored.find((ignored) => ignored.id === entry.id)?.reason ?? 'invalid'
-      return err(new NotAllowed(`the membership log does not accept this entry (${reason})`))
-    }
+    const reason = this.#log.preview(entry)
+    if (reason !== undefined) return err(new NotAllowed(`the membership log does not accept this entry (${reason})`))
     this.append(entry)
     return ok(entry)
   }
@@ -96,33 +100,24 @@ export class SpaceMembership {
     const entries = new Map<CredentialId, Credential>()
     const positions = new Map<CredentialId, number>()
     if (heads.length > MAX_ENTRY_PARENTS) {
-      for (const entry of this.#verified) entries.set(entry.id, entry)
+      for (const [id, entry] of this.#log.entries()) entries.set(id, entry)
       this.#state.get().applied.forEach((id, position) => positions.set(id, position))
     }
     const parents = chooseParents({ heads, entries, positions, issuer: actor.identity, subject })
     return { actor, space: this.#space, parents, clock: this.#clock }
   }
 
-  /** The union the fold takes: the document's log and every kept entry it lacks. */
-  #input(): unknown[] {
-    const log = this.#root.doc().log
-    const input = Object.values(log).map(toPlain)
-    for (const [id, entry] of this.#kept) if (log[id] === undefined) input.push(entry)
-    return input
-  }
-
-  #fold(): MembershipState {
-    const { state, verified } = foldLog(this.#space, this.#input())
-    this.#verified = verified
+  /** The state after the log grew: newly verified entries are kept for good, lost ones written back. */
+  #settle(): MembershipState {
     const fresh = new Map<string, unknown>()
-    for (const entry of verified) {
+    for (const entry of this.#log.drainVerified()) {
       if (this.#kept.has(entry.id)) continue
       this.#kept.set(entry.id, entry)
       fresh.set(entry.id, entry)
     }
     this.#store.keep(this.#space, fresh)
     this.#queueWriteBack()
-    return state
+    return this.#log.state()
   }
 
   /** Puts back the kept entries the document lacks (after the change that removed them is done). */
@@ -142,5 +137,6 @@ export class SpaceMembership {
   }
 }
 
-const idOf = (entry: unknown): string | undefined =>
-  typeof entry === 'object' && entry !== null && 'id' in entry && typeof entry.id === 'string' ? entry.id : undefined
+/** Stored rows are this device's own writes; the shape check is the fold's (the id is what keys them here). */
+const isCredentialLike = (entry: unknown): entry is Credential =>
+  typeof entry === 'object' && entry !== null && 'id' in entry && typeof entry.id === 'string' && 'proof' in entry

@@ -75,7 +75,12 @@ export class Space {
     this.#objects = new ObjectDocuments(id, root, context)
     // Only what a change touched is recomputed: a space with 100,000 objects changes its root often.
     root.on('change', ({ patches }) => {
-      if (patches.some((patch) => patch.path[0] === 'log')) this.#membership.refold()
+      const log = patches.filter((patch) => patch.path[0] === 'log')
+      // The whole log replaced: every key is looked at again (and what it lost written back).
+      const keys = log.some((patch) => patch.path.length < 2)
+        ? Object.keys(root.doc().log)
+        : log.map((patch) => String(patch.path[1]))
+      if (log.length > 0) this.#membership.refold([...new Set(keys)])
       const documents = patches.flatMap((patch) =>
         patch.path[0] === 'documents' && patch.path.length === 2 ? [String(patch.path[1]) as DocumentId] : [],
       )
