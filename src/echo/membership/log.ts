@@ -45,9 +45,9 @@ const CACHE_CAPACITY = 200_000
 
 export class MembershipLog {
   readonly #space: SpaceId
-  readonly #cache = new VerifiedCache(CACHE_CAPACITY)
+  readonly #cache: VerifiedCache
   /** The copy of each id that verified, or null when none did (until another copy arrives). */
-  readonly #verdicts = new Map<CredentialId, Credential | null>()
+  readonly #verdicts: Map<CredentialId, Credential | null>
   readonly #copies = new Map<CredentialId, Credential[]>()
   /** Raw values refused before ordering (not decodable, or an id that is not their hash). */
   readonly #refused = new Map<string, Ignored['reason']>()
@@ -68,8 +68,17 @@ export class MembershipLog {
   readonly #removed = new Set<PublicKey>()
   #state: MembershipState | undefined
 
-  constructor(space: SpaceId) {
+  /** `checked` shares what another log of the same space has verified (a preview's trial). */
+  constructor(
+    space: SpaceId,
+    checked: { cache: VerifiedCache; verdicts: Map<CredentialId, Credential | null> } = {
+      cache: new VerifiedCache(CACHE_CAPACITY),
+      verdicts: new Map(),
+    },
+  ) {
     this.#space = space
+    this.#cache = checked.cache
+    this.#verdicts = checked.verdicts
   }
 
   /** Takes raw values (from a document, a store, a peer); true when the set grew. */
@@ -140,8 +149,9 @@ export class MembershipLog {
       const copy = pass.fork()
       return copy.take(entry)
     }
-    const trial = new MembershipLog(this.#space)
-    trial.add([...this.#order, entry])
+    // The whole set again, without checking a signature twice.
+    const trial = new MembershipLog(this.#space, { cache: this.#cache, verdicts: this.#verdicts })
+    trial.add([...[...this.#copies.values()].flat(), entry])
     if (trial.state().applied.includes(entry.id)) return undefined
     return trial.state().ignored.find((ignored) => ignored.id === entry.id)?.reason ?? 'invalid'
   }
