@@ -59,6 +59,21 @@ describe('membership fold rules', () => {
     expect(roleOf(fold([...genesis, bobEditor, remove, concurrentGrant, readmit]), bob.publicKey)).toBe('viewer')
   })
 
+  it('keeps what was built on a removal that a concurrent leave made redundant', () => {
+    const carolEditor = member(alice, carol, 'editor')
+    const leaves = removal(carol, carol, [carolEditor.id])
+    const removes = removal(alice, carol, [carolEditor.id])
+    const next = member(alice, bob, 'viewer', [removes.id])
+    for (const log of [
+      [...genesis, carolEditor, leaves, removes, next],
+      [...genesis, carolEditor, removes, leaves, next],
+    ]) {
+      const state = fold(log)
+      expect(roleOf(state, carol.publicKey)).toBeUndefined()
+      expect(roleOf(state, bob.publicKey)).toBe('viewer')
+    }
+  })
+
   it('keeps the last owner, lets members leave, and takes only newer epochs', () => {
     const bobViewer = member(alice, bob, 'viewer')
     const leave = removal(bob, bob, [bobViewer.id])
