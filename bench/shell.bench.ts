@@ -14,7 +14,7 @@ import { chromium } from '@playwright/test'
 import { buildApp } from '../scripts/build-app.ts'
 import { chromiumLaunchOptions } from '../scripts/chromium.ts'
 import { freePort } from '../scripts/free-port.ts'
-import { serveStatic } from '../scripts/static-server.ts'
+import { serveBuild } from '../scripts/static-server.ts'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const dist = join(here, 'results', 'shell-dist')
@@ -53,7 +53,7 @@ const offline: number[] = []
 try {
   for (let round = 0; round < ROUNDS; round++) {
     const port = await freePort()
-    const server = await serveStatic({ root: dist, port })
+    const server = await serveBuild({ root: dist, port })
     const context = await browser.newContext()
     const page = await context.newPage()
     const heading = page.getByRole('heading', { name: 'Commonplace', level: 1 })

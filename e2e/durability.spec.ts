@@ -21,16 +21,41 @@ test('with the web server stopped, work done offline is all there after a reload
   await expect(space.noteText).toHaveText('Written without any network.')
 })
 
+/**
+ * Setting up (identity, space, task, note) stores about 95 KB; a chunk of 100,000 random printable
+ * characters adds about 310 KB. Chromium checks a write against the usage it counted a moment before,
+ * so a chunk or two past the quota still go through and the third is refused (measured: 3 chunks,
+ * 8-12 s, 19 s with the CPU slowed 3x). The cap only turns a quota that never bites into a failure.
+ */
+const FULL_DISK = { quota: 300_000, chunkChars: 100_000, maxChunks: 8 } as const
+
+/** Seeded random printable ASCII (mulberry32): about 6.5 bits a character, so neither deflate nor snappy shrink it much. */
+const incompressibleText = (seed: number) => {
+  let state = seed
+  const next = (): number => {
+    state = (state + 0x6d2b79f5) | 0
+    let t = Math.imul(state ^ (state >>> 15), 1 | state)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
+  }
+  return (length: number): string =>
+    Array.from({ length }, () => String.fromCharCode(33 + Math.floor(next() * 94))).join('')
+}
+
 test('a full disk is told in words and what was saved before stays intact', async ({
   openPersistentDevice,
   baseURL,
 }) => {
-  // Chromium obeys a quota override only in a profile on disk, only when it is set before the origin
-  // stores anything, and only the first one; estimate() keeps reporting the real quota. So the quota is
-  // fixed up front, with the service worker's cache (megabytes) kept out of the count.
+  // Chromium obeys a quota override only in a profile on disk and only when it is set before the origin
+  // stores anything: each run gets a fresh profile, so the override is set first. estimate() keeps
+  // reporting the real quota; CDP's own figure says whether the override took. The service worker's
+  // cache (megabytes) is kept out of the count.
   const { page } = await openPersistentDevice({ serviceWorkers: 'block' })
   const cdp = await page.context().newCDPSession(page)
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin: `${new URL(baseURL ?? '').origin}/`, quotaSize: 700_000 })
+  const origin = `${new URL(baseURL ?? '').origin}/`
+  const stored = () => cdp.send('Storage.getUsageAndQuota', { origin })
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: FULL_DISK.quota })
+  expect(await stored()).toMatchObject({ quota: FULL_DISK.quota, overrideActive: true })
   await page.goto('/')
   await new IdentityPage(page).createAndContinue('Quota Quinn')
   const space = new SpacePage(page)
@@ -38,17 +63,18 @@ test('a full disk is told in words and what was saved before stays intact', asyn
   await space.addTask('Saved before the disk filled')
   await space.createNote('Big note', 'start ')
 
-  // Paste text that does not compress, a chunk at a time, until the room runs out.
-  let seed = 1
-  const noise = () =>
-    Array.from({ length: 100_000 }, () => {
-      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31
-      return String.fromCharCode(97 + (seed % 26))
-    }).join('')
+  // Paste text that does not compress, a chunk at a time; after each chunk, wait until it is on disk
+  // or refused (a fixed wait is too short on a loaded machine and wasted on a quiet one).
+  const noise = incompressibleText(1)
   const full = page.getByRole('alert').filter({ hasText: 'out of storage space' })
-  for (let chunk = 0; chunk < 20 && !(await full.isVisible()); chunk++) {
-    await page.keyboard.insertText(noise())
-    await full.waitFor({ timeout: 1000 }).catch(() => undefined)
+  for (let chunk = 0; chunk < FULL_DISK.maxChunks && !(await full.isVisible()); chunk++) {
+    const before = (await stored()).usage
+    await page.keyboard.insertText(noise(FULL_DISK.chunkChars))
+    await expect
+      .poll(async () => (await full.isVisible()) || (await stored()).usage > before, {
+        message: 'the chunk is saved or refused',
+      })
+      .toBe(true)
   }
 
   await expect(page.getByRole('alert')).toContainText('out of storage space')

@@ -6,7 +6,7 @@
 import { buildApp } from '../scripts/build-app.ts'
 import { freePort } from '../scripts/free-port.ts'
 import { startSignalWorker } from '../scripts/signal-worker-process.ts'
-import { serveStatic } from '../scripts/static-server.ts'
+import { serveBuild } from '../scripts/static-server.ts'
 import { E2E_BUILD, e2eDist, envKeys } from './env.ts'
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
@@ -23,10 +23,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await worker.stop()
     throw built.reason
   }
-  const app = await serveStatic({ root: e2eDist, port: await freePort() }).catch(async (error: unknown) => {
-    await worker.stop()
-    throw error
-  })
+  // Served with the build's own `_headers`, as `npm start` serves it.
+  const app = await freePort()
+    .then((port) => serveBuild({ root: e2eDist, port }))
+    .catch(async (error: unknown) => {
+      await worker.stop()
+      throw error
+    })
 
   process.env[envKeys.appUrl] = app.url
   process.env[envKeys.signalHttpUrl] = worker.httpUrl

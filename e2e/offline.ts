@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test'
 import { freePort } from '../scripts/free-port.ts'
-import { serveStatic } from '../scripts/static-server.ts'
+import { serveBuild } from '../scripts/static-server.ts'
 import { e2eDist } from './env.ts'
 import type { ErrorGuard } from './error-guard.ts'
 import { AppPage } from './pages/app-page.ts'
@@ -12,7 +12,7 @@ import { AppPage } from './pages/app-page.ts'
  * The browser's failed update checks against the stopped server are expected.
  */
 export const visitThenStopServer = async (page: Page, errors: ErrorGuard): Promise<string> => {
-  const server = await serveStatic({ root: e2eDist, port: await freePort() })
+  const server = await serveBuild({ root: e2eDist, port: await freePort() })
   const app = new AppPage(page)
   await app.open(server.url)
   await app.waitUntilOfflineReady()

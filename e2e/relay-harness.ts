@@ -4,7 +4,7 @@
  * 127.0.0.1, an origin the worker admits by default), a page object to drive
  * it, and a signal worker of their own that they may stop and start again.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { build } from 'esbuild'
@@ -14,11 +14,13 @@ import { serveStatic, type StaticServer } from '../scripts/static-server.ts'
 import { e2eTmp } from './env.ts'
 import type { ReceivedBlob } from './relay-page.ts'
 
-const pageDir = join(e2eTmp, 'relay-page')
-
-/** Builds the test page and serves it; `url` is the page to open. */
+/**
+ * Builds the test page into a directory of its own and serves it; `url` is the page to open. Parallel
+ * or repeated runs each build their own: rewriting one shared `page.js` could serve half a file.
+ */
 export const serveRelayPage = async (): Promise<StaticServer> => {
-  await mkdir(pageDir, { recursive: true })
+  await mkdir(e2eTmp, { recursive: true })
+  const pageDir = await mkdtemp(join(e2eTmp, 'relay-page-'))
   await build({
     entryPoints: [new URL('./relay-page.ts', import.meta.url).pathname],
     bundle: true,
@@ -34,20 +36,30 @@ export const serveRelayPage = async (): Promise<StaticServer> => {
     join(pageDir, 'index.html'),
     '<!doctype html><meta charset="utf-8"><title>relay test</title><link rel="icon" href="data:,"><script type="module" src="/page.js"></script>\n',
   )
-  return serveStatic({ root: pageDir, port: await freePort() })
+  const server = await serveStatic({ root: pageDir, port: await freePort() })
+  return {
+    url: server.url,
+    close: async () => {
+      await server.close()
+      await rm(pageDir, { recursive: true, force: true })
+    },
+  }
 }
 
 /** A signal worker on a fixed port, so it can be killed and started again at the same URL. */
 export class RestartableWorker {
   readonly port: number
+  readonly #vars: Readonly<Record<string, string>>
   #process: SignalWorkerProcess | undefined
 
-  private constructor(port: number) {
+  private constructor(port: number, vars: Readonly<Record<string, string>>) {
     this.port = port
+    this.#vars = vars
   }
 
-  static async start(): Promise<RestartableWorker> {
-    const worker = new RestartableWorker(await freePort())
+  /** `vars` replace some of `wrangler.toml`'s, e.g. limits a bench must raise. */
+  static async start(vars: Readonly<Record<string, string>> = {}): Promise<RestartableWorker> {
+    const worker = new RestartableWorker(await freePort(), vars)
     await worker.restart()
     return worker
   }
@@ -85,7 +97,7 @@ export class RestartableWorker {
 
   async restart(): Promise<void> {
     await this.stop()
-    this.#process = await startSignalWorker({ port: this.port })
+    this.#process = await startSignalWorker({ port: this.port, vars: this.#vars })
   }
 }
 

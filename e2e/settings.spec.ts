@@ -17,13 +17,21 @@ test('connection settings show the build defaults, refuse bad URLs, and keep sav
   await page.getByRole('button', { name: 'Save connection settings' }).click()
   await expect(page.getByRole('alert')).toContainText('must start with wss://')
 
+  // The page's connect-src lists only this build's relay origins: another relay would be blocked, so it is refused.
+  const origin = new URL(signal.relayUrl).origin
+  await expect(page.getByText(`This build may connect only to relays on ${origin}`)).toBeVisible()
   await workers.fill('wss://signal.example.org/r/team')
+  await page.getByRole('button', { name: 'Save connection settings' }).click()
+  await expect(page.getByRole('alert')).toContainText(`this app may only connect to ${origin}`)
+
+  // Another shard on an allowed origin is fine.
+  await workers.fill(`${origin}/r/team`)
   await page.getByLabel('STUN servers (optional, one per line)').fill('stun:stun.example.org:3478')
   await page.getByRole('button', { name: 'Save connection settings' }).click()
   await expect(page.getByText('Connection settings saved.')).toBeVisible()
 
   await page.reload()
-  await expect(workers).toHaveValue('wss://signal.example.org/r/team')
+  await expect(workers).toHaveValue(`${origin}/r/team`)
   await expect(page.getByLabel('STUN servers (optional, one per line)')).toHaveValue('stun:stun.example.org:3478')
 
   await page.getByRole('button', { name: 'Reset to defaults' }).click()

@@ -1,11 +1,15 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { join } from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
 import { buildApp } from '../scripts/build-app.ts'
 import { freePort } from '../scripts/free-port.ts'
-import { serveStatic } from '../scripts/static-server.ts'
+import { serveBuild } from '../scripts/static-server.ts'
 import { E2E_BUILD, e2eDist, e2eTmp } from './env.ts'
 import { expect, test } from './fixtures.ts'
 import { visitThenStopServer } from './offline.ts'
 import { AppPage } from './pages/app-page.ts'
+import { IdentityPage } from './pages/identity-page.ts'
+import { SpacePage } from './pages/space-page.ts'
 
 test('the app loads without errors and Chromium reports it installable', async ({ openPersistentDevice }) => {
   const { page } = await openPersistentDevice()
@@ -74,12 +78,37 @@ test('after one online visit, the app reloads with its web server stopped', asyn
   await expect(app.heading).toBeVisible()
 })
 
+test.describe('with service workers blocked (a private mode, a policy)', () => {
+  test.use({ serviceWorkers: 'block' })
+
+  test('the status says in plain words that the app cannot be kept offline, and the app works online', async ({
+    page,
+  }) => {
+    const app = new AppPage(page)
+    await app.open()
+    await expect(app.offlineReadiness).toHaveText('This browser cannot keep Commonplace for offline use')
+    await new IdentityPage(page).createAndContinue('Online Otto')
+    const space = new SpacePage(page)
+    await space.createSpace('Online only')
+    await space.addTask('Still works')
+    await app.checkForUpdates.click()
+    await expect(app.checkForUpdates).toBeEnabled()
+
+    await page.reload()
+    await expect(space.tasks.getByText('Still works', { exact: true })).toBeVisible()
+    await expect(app.offlineReadiness).toHaveText('This browser cannot keep Commonplace for offline use')
+    // No error text of the code's own, anywhere on the page.
+    await expect(page.locator('body')).not.toContainText(/undefined|TypeError|Cannot read/)
+  })
+})
+
 test('a newer build is offered to an open page and runs after consent', async ({ page, signal }) => {
   test.setTimeout(120_000)
-  const nextDist = `${e2eTmp}dist-next/`
+  // A directory of this run's own: repeated or parallel runs would otherwise empty each other's build.
+  const nextDist = await mkdtemp(join(e2eTmp, 'dist-next-'))
   await buildApp({ outDir: nextDist, build: 'e2e-2', signalUrls: signal.relayUrl })
   const port = await freePort()
-  let server = await serveStatic({ root: e2eDist, port })
+  let server = await serveBuild({ root: e2eDist, port })
   const app = new AppPage(page)
   await app.open(server.url)
   await app.waitUntilOfflineReady()
@@ -87,7 +116,7 @@ test('a newer build is offered to an open page and runs after consent', async ({
 
   // The same origin now serves the next build.
   await server.close()
-  server = await serveStatic({ root: nextDist, port })
+  server = await serveBuild({ root: nextDist, port })
   try {
     await app.checkForUpdates.click()
     await expect(app.reloadToUpdate).toBeVisible()
@@ -98,6 +127,7 @@ test('a newer build is offered to an open page and runs after consent', async ({
     await expect(app.reloadToUpdate).toBeHidden()
   } finally {
     await server.close()
+    await rm(nextDist, { recursive: true, force: true })
   }
 })
 

@@ -25,7 +25,8 @@ const checkLayers = (fixture: string): { status: number | null; violations: Viol
   return { status: cruise(fixture, 'err').status, violations: report.summary.violations }
 }
 
-describe('the layer check', () => {
+// Each case starts dependency-cruiser twice; on a loaded 2-core machine one start can take several seconds.
+describe('the layer check', { timeout: 60_000 }, () => {
   it('rejects an upward import, a cycle, a sibling import and a reach past index.ts', () => {
     const { status, violations } = checkLayers('forbidden')
     expect(status).not.toBe(0)

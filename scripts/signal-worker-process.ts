@@ -51,6 +51,8 @@ export const startSignalWorker = async (options: {
   port: number
   timeoutMs?: number
   log?: (line: string) => void
+  /** `wrangler.toml` vars to replace, e.g. limits a bench must raise. */
+  vars?: Readonly<Record<string, string>>
 }): Promise<SignalWorkerProcess> => {
   const child = spawn(
     process.execPath,
@@ -64,6 +66,7 @@ export const startSignalWorker = async (options: {
       '--log-level',
       'warn',
       '--show-interactive-dev-session=false',
+      ...Object.entries(options.vars ?? {}).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
     ],
     { cwd: workerDir, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...quietEnv } },
   )

@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { readHeadersFile } from './headers-file.ts'
 import { startSignalWorker } from './signal-worker-process.ts'
 import { serveStatic } from './static-server.ts'
 
@@ -21,9 +22,13 @@ const build = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'bui
 })
 if (build.status !== 0) process.exit(build.status ?? 1)
 
+const dist = `${root}dist`
+// The build's own `_headers` (CSP with frame-ancestors, X-Frame-Options, COOP): what a host is told to send.
+const headers = await readHeadersFile(dist)
+
 console.log('Starting the signal worker…')
 const worker = await startSignalWorker({ port: signalPort })
-const app = await serveStatic({ root: `${root}dist`, port: appPort }).catch(async (error: unknown) => {
+const app = await serveStatic({ root: dist, port: appPort, headers }).catch(async (error: unknown) => {
   await worker.stop()
   throw error
 })

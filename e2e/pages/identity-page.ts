@@ -10,6 +10,9 @@ export class IdentityPage {
   readonly displayName: Locator
   readonly recoveryPhrase: Locator
   readonly formError: Locator
+  readonly backupNotice: Locator
+  readonly phraseField: Locator
+  readonly restoreFingerprint: Locator
 
   constructor(page: Page) {
     this.page = page
@@ -20,6 +23,10 @@ export class IdentityPage {
     this.displayName = page.getByTestId('display-name')
     this.recoveryPhrase = page.getByTestId('recovery-phrase')
     this.formError = page.getByRole('alert')
+    this.backupNotice = page.getByRole('heading', { name: 'Your identity has no backup yet' })
+    // Only the form that asks now: others sit in closed sections.
+    this.restoreFingerprint = page.getByTestId('restore-fingerprint')
+    this.phraseField = page.getByLabel('Your recovery phrase (12 words)').filter({ visible: true })
   }
 
   /** First run up to the recovery phrase offer. */
@@ -29,10 +36,12 @@ export class IdentityPage {
     await this.page.getByRole('heading', { name: 'Your identity is ready' }).waitFor()
   }
 
-  /** Dismisses the recovery offer after confirming the words were written down. */
-  async confirmWroteItDown(): Promise<void> {
-    await this.page.getByLabel('I wrote it down').check()
-    await this.page.getByRole('button', { name: 'Continue' }).click()
+  /** Shows the phrase (in the offer or the notice), reads it and says it is saved; returns the words. */
+  async saveRecoveryPhrase(): Promise<string> {
+    await this.page.getByRole('button', { name: 'Save your recovery phrase' }).click()
+    const words = await this.recoveryPhrase.getByRole('listitem').allTextContents()
+    await this.page.getByRole('button', { name: "I've saved it" }).click()
+    return words.join(' ')
   }
 
   async createAndContinue(name: string): Promise<void> {
@@ -41,9 +50,15 @@ export class IdentityPage {
     await this.fingerprint.waitFor()
   }
 
-  async revealRecoveryPhrase(): Promise<string> {
+  /** Before the backup is saved the phrase shows at once; after, `phrase` is typed first, as the app asks. */
+  async revealRecoveryPhrase(phrase?: string): Promise<string> {
     await this.page.getByText('Recovery phrase', { exact: true }).click()
     await this.page.getByRole('button', { name: 'Show my recovery phrase' }).click()
+    if (phrase !== undefined) {
+      await this.phraseField.fill(phrase)
+      await this.page.getByRole('button', { name: 'Show my recovery phrase' }).click()
+    }
+    await this.recoveryPhrase.waitFor()
     const words = await this.recoveryPhrase.getByRole('listitem').allTextContents()
     return words.join(' ')
   }
@@ -53,15 +68,28 @@ export class IdentityPage {
     await this.page.getByRole('radio', { name: method }).check()
   }
 
-  async restoreFromPhrase(phrase: string, name = ''): Promise<void> {
+  /** Fills the phrase and asks which identity it is; nothing is written yet. */
+  async checkPhrase(phrase: string, name = ''): Promise<void> {
     await this.openRestore('Recovery phrase')
     await this.page.getByLabel('Recovery phrase (12 words)').fill(phrase)
     await this.page.getByLabel('Your name').fill(name)
     await this.page.getByRole('button', { name: 'Restore identity' }).click()
   }
 
-  async exportFile(password: string): Promise<string> {
+  /** Says yes to "Is this your identity?". */
+  async confirmRestore(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Yes, restore this identity' }).click()
+  }
+
+  async restoreFromPhrase(phrase: string, name = ''): Promise<void> {
+    await this.checkPhrase(phrase, name)
+    await this.confirmRestore()
+  }
+
+  /** `phrase` is needed once the backup is saved. */
+  async exportFile(password: string, phrase?: string): Promise<string> {
     await this.page.getByText('Identity file', { exact: true }).click()
+    if (phrase !== undefined) await this.phraseField.fill(phrase)
     await this.page.getByLabel('Password', { exact: true }).fill(password)
     await this.page.getByLabel('Repeat password').fill(password)
     const download = this.page.waitForEvent('download')
@@ -76,6 +104,11 @@ export class IdentityPage {
     await this.page.getByLabel('Your identity file').setInputFiles(path)
     await this.page.getByLabel('File password').fill(password)
     await this.page.getByRole('button', { name: 'Restore identity' }).click()
+  }
+
+  async importFileAndConfirm(path: string, password: string): Promise<void> {
+    await this.importFile(path, password)
+    await this.confirmRestore()
   }
 
   async deviceNames(): Promise<string[]> {

@@ -8,27 +8,28 @@ import type { Subscription } from './topic-index'
  * these when the Durable Object wakes up.
  */
 export interface Attachment {
-  readonly v: 1
+  readonly v: 2
   readonly id: string
-  readonly ip: string
+  /** What the socket counts as for per-address limits (`client-address.ts`): an IPv4 address, an IPv6 /64, or `local`. */
+  readonly address: string
   readonly subs: readonly (readonly [subId: string, topics: readonly string[], kinds: readonly number[] | null])[]
 }
 
 export const isAttachment = (value: unknown): value is Attachment =>
-  typeof value === 'object' && value !== null && 'v' in value && value.v === 1
+  typeof value === 'object' && value !== null && 'v' in value && value.v === 2
 
 /** One open socket and its subscriptions. */
 export class Connection {
   readonly ws: WebSocket
   readonly id: string
-  readonly ip: string
+  readonly address: string
   readonly bucket: TokenBucket
   subs = new Map<string, Subscription<Connection>>()
 
-  constructor(ws: WebSocket, id: string, ip: string, bucket: TokenBucket) {
+  constructor(ws: WebSocket, id: string, address: string, bucket: TokenBucket) {
     this.ws = ws
     this.id = id
-    this.ip = ip
+    this.address = address
     this.bucket = bucket
   }
 
@@ -44,9 +45,9 @@ export class Connection {
 
   attachment(subs: ReadonlyMap<string, Subscription<Connection>> = this.subs): Attachment {
     return {
-      v: 1,
+      v: 2,
       id: this.id,
-      ip: this.ip,
+      address: this.address,
       subs: [...subs.values()].map((sub) => [sub.subId, sub.topics, sub.kinds === null ? null : [...sub.kinds]]),
     }
   }

@@ -1,3 +1,5 @@
+import { AddressBudgets } from './address-budget'
+import { clientAddress } from './client-address'
 import { systemClock, type Clock } from './clock'
 import { Connection, isAttachment } from './connection'
 import type { Env } from './env'
@@ -17,6 +19,14 @@ export interface ShardCounts {
 }
 
 const utf8 = new TextEncoder()
+/** Where frames are encoded to be measured; grown to the largest frame yet, shared by the objects of this isolate. */
+let scratch = new Uint8Array(0)
+
+/** The size of a frame in UTF-8, which takes at most 3 bytes per UTF-16 unit. */
+const utf8Length = (message: string): number => {
+  if (scratch.length < message.length * 3) scratch = new Uint8Array(message.length * 3)
+  return utf8.encodeInto(message, scratch).written
+}
 
 /**
  * One shard of the relay (one per `/r/<shard>` path): a Durable Object that
@@ -30,11 +40,19 @@ export class Shard implements DurableObject {
   readonly #index = new TopicIndex<Connection>()
   readonly #bySocket = new Map<WebSocket, Connection>()
   readonly #byId = new Map<string, Connection>()
+  readonly #budgets: AddressBudgets
   readonly #instance = crypto.randomUUID()
 
   constructor(ctx: DurableObjectState, env: Env) {
     this.#ctx = ctx
     this.#limits = parseLimits(env)
+    this.#budgets = new AddressBudgets(
+      {
+        frames: { capacity: this.#limits.addressRateBurst, refillPerSecond: this.#limits.addressRatePerSecond },
+        bytes: { capacity: this.#limits.addressBytesBurst, refillPerSecond: this.#limits.addressBytesPerSecond },
+      },
+      this.#clock,
+    )
     // After hibernation this is a fresh object: the sockets are still open and
     // their attachments say who subscribed to what.
     for (const ws of ctx.getWebSockets()) this.#restore(ws)
@@ -42,16 +60,16 @@ export class Shard implements DurableObject {
 
   fetch(request: Request): Response {
     if (new URL(request.url).pathname === '/health') return Response.json(this.counts())
-    const ip = request.headers.get('cf-connecting-ip') ?? 'unknown'
-    const ipTag = `ip:${ip}`
-    if (this.#ctx.getWebSockets(ipTag).length >= this.#limits.maxConnectionsPerIp) {
+    const address = clientAddress(request.headers, this.#limits.behindCloudflareEdge)
+    const addressTag = `ip:${address}`
+    if (this.#ctx.getWebSockets(addressTag).length >= this.#limits.maxConnectionsPerIp) {
       return new Response(`limit: at most ${this.#limits.maxConnectionsPerIp} connections per address`, {
         status: 429,
       })
     }
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket]
-    this.#ctx.acceptWebSocket(server, [ipTag])
-    const conn = new Connection(server, crypto.randomUUID(), ip, this.#bucket())
+    this.#ctx.acceptWebSocket(server, [addressTag])
+    const conn = new Connection(server, crypto.randomUUID(), address, this.#bucket())
     server.serializeAttachment(conn.attachment())
     this.#track(conn)
     return new Response(null, { status: 101, webSocket: client })
@@ -59,14 +77,18 @@ export class Shard implements DurableObject {
 
   webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
     const conn = this.#connection(ws)
+    const max = this.#limits.maxFrameBytes
+    const bytes = typeof message === 'string' ? this.#utf8Length(message) : message.byteLength
+    // A frame over the limit is charged as the limit: its refusal should read `limit:`, not `rate-limited:`.
+    const cost = Math.min(bytes, max)
     if (typeof message !== 'string') {
-      this.#refuse(conn, null, `${Reason.invalid}: binary frames are not part of the protocol`)
-    } else if (this.#tooLarge(message)) {
-      this.#refuse(conn, null, `${Reason.limit}: frames are at most ${this.#limits.maxFrameBytes} bytes`)
+      this.#refuse(conn, null, `${Reason.invalid}: binary frames are not part of the protocol`, cost)
+    } else if (bytes > max) {
+      this.#refuse(conn, null, `${Reason.limit}: frames are at most ${max} bytes`, cost)
     } else {
       const parsed = parseFrame(message, this.#limits.maxTopicsPerSubscription)
-      if (parsed.ok) this.#run(conn, parsed.command)
-      else this.#refuse(conn, parsed.eventId, describeRefusal(parsed.refusal))
+      if (parsed.ok) this.#run(conn, parsed.command, cost)
+      else this.#refuse(conn, parsed.eventId, describeRefusal(parsed.refusal), cost)
     }
   }
 
@@ -86,10 +108,9 @@ export class Shard implements DurableObject {
     this.#drop(ws)
   }
 
-  /** UTF-8 takes at most 3 bytes per UTF-16 unit, so most frames need no encoding to be measured. */
-  #tooLarge(message: string): boolean {
-    const max = this.#limits.maxFrameBytes
-    return message.length > max || (message.length * 3 > max && utf8.encode(message).length > max)
+  /** A frame with more UTF-16 units than the limit has at least that many bytes, and is not encoded. */
+  #utf8Length(message: string): number {
+    return message.length > this.#limits.maxFrameBytes ? message.length : utf8Length(message)
   }
 
   counts(): ShardCounts {
@@ -98,20 +119,41 @@ export class Shard implements DurableObject {
     return { sockets: this.#byId.size, subscriptions, topics: this.#index.topicCount, instance: this.#instance }
   }
 
-  /** Every frame costs a token, so a flood of garbage is bounded like a flood of events. */
-  #refuse(conn: Connection, eventId: string | null, notice: string): void {
-    if (!conn.bucket.take()) this.#rateLimited(conn, eventId)
+  /** Every frame is charged, so a flood of garbage is bounded like a flood of events. */
+  #refuse(conn: Connection, eventId: string | null, notice: string, bytes: number): void {
+    const overdrawn = this.#charge(conn, bytes)
+    if (overdrawn !== undefined) this.#rateLimited(conn, eventId, overdrawn)
     else conn.send(noticeFrame(notice))
   }
 
-  #rateLimited(conn: Connection, eventId: string | null): void {
-    const reason = `${Reason.rateLimited}: at most ${this.#limits.ratePerSecond} frames per second`
+  /**
+   * Charges a frame to its socket's bucket and to its address's frame and
+   * byte budgets; returns why it may not go ahead, if it may not.
+   */
+  #charge(conn: Connection, bytes: number): string | undefined {
+    const limits = this.#limits
+    if (!conn.bucket.take()) return `at most ${limits.ratePerSecond} frames per second on one socket`
+    const verdict = this.#budgets.take(conn.address, bytes)
+    switch (verdict) {
+      case 'ok':
+        return undefined
+      case 'frames':
+        return `at most ${limits.addressRatePerSecond} frames per second from one address`
+      case 'bytes':
+        return `at most ${limits.addressBytesPerSecond} bytes per second from one address`
+    }
+  }
+
+  /** Only `rate-limited:` may travel in `OK false`: Trystero backs off on it and keeps the relay. */
+  #rateLimited(conn: Connection, eventId: string | null, why: string): void {
+    const reason = `${Reason.rateLimited}: ${why}`
     conn.send(eventId === null ? noticeFrame(reason) : okFrame(eventId, false, reason))
   }
 
-  #run(conn: Connection, command: Command): void {
-    if (!conn.bucket.take()) {
-      this.#rateLimited(conn, command.verb === 'EVENT' ? command.id : null)
+  #run(conn: Connection, command: Command, bytes: number): void {
+    const overdrawn = this.#charge(conn, bytes)
+    if (overdrawn !== undefined) {
+      this.#rateLimited(conn, command.verb === 'EVENT' ? command.id : null, overdrawn)
       return
     }
     switch (command.verb) {
@@ -168,12 +210,14 @@ export class Shard implements DurableObject {
   #track(conn: Connection): void {
     this.#bySocket.set(conn.ws, conn)
     this.#byId.set(conn.id, conn)
+    this.#budgets.join(conn.address)
   }
 
   /**
    * Rebuilds a connection and its index entries from the socket attachment.
-   * The token bucket starts full: a shard only hibernates after its sockets
-   * have been quiet for longer than a bucket takes to refill.
+   * The token buckets (the socket's and its address's) start full: a shard
+   * only hibernates after its sockets have been quiet for longer than a
+   * bucket takes to refill.
    */
   #restore(ws: WebSocket): void {
     const attachment: unknown = ws.deserializeAttachment()
@@ -182,7 +226,7 @@ export class Shard implements DurableObject {
       ws.close(1011, 'relay restarted; reconnect')
       return
     }
-    const conn = new Connection(ws, attachment.id, attachment.ip, this.#bucket())
+    const conn = new Connection(ws, attachment.id, attachment.address, this.#bucket())
     for (const [subId, topics, kinds] of attachment.subs) {
       const sub = conn.subscription(subId, { topics, kinds })
       conn.subs.set(subId, sub)
@@ -204,5 +248,6 @@ export class Shard implements DurableObject {
     for (const sub of conn.subs.values()) this.#index.remove(sub)
     this.#bySocket.delete(ws)
     this.#byId.delete(conn.id)
+    this.#budgets.leave(conn.address)
   }
 }

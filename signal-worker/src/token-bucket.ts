@@ -8,8 +8,8 @@ export interface BucketConfig {
 }
 
 /**
- * A token bucket: each frame takes one token; tokens come back at a steady
- * rate up to `capacity`. It counts in thousandths of a token so that whole
+ * A token bucket: each frame (or byte) takes one token; tokens come back at a
+ * steady rate up to `capacity`. It counts in thousandths of a token so that whole
  * milliseconds refill exactly, with no floating-point drift.
  */
 export class TokenBucket {
@@ -27,12 +27,18 @@ export class TokenBucket {
     this.#updatedAt = clock.now()
   }
 
-  /** Takes one token if there is one; returns whether it did. */
-  take(): boolean {
+  /** Takes `count` tokens if there are that many (none otherwise); returns whether it did. */
+  take(count = 1): boolean {
     this.#refill()
-    if (this.#milliTokens < 1000) return false
-    this.#milliTokens -= 1000
+    if (this.#milliTokens < count * 1000) return false
+    this.#milliTokens -= count * 1000
     return true
+  }
+
+  /** Whether the bucket is back to its capacity, so forgetting it gives nobody anything. */
+  isFull(): boolean {
+    this.#refill()
+    return this.#milliTokens >= this.#capacity
   }
 
   /** Whole tokens available now. */

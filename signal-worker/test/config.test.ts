@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../src/config-error'
 import { DEFAULT_ALLOWED_ORIGINS, parseLimits } from '../src/limits'
 import { parseOrigins } from '../src/origins'
+import { MAX_SHARDS, parseShards } from '../src/shards'
 
 describe('parseLimits', () => {
   it('uses the defaults for vars that are not set, and reads strings and numbers', () => {
@@ -16,6 +17,16 @@ describe('parseLimits', () => {
 
   it.each(['0', '-1', '1.5', 'ten', '1e400'])('refuses %s as a limit', (value) => {
     expect(() => parseLimits({ MAX_CONNECTIONS_PER_IP: value })).toThrow(ConfigError)
+  })
+
+  it('trusts CF-Connecting-IP only when told the worker is behind Cloudflare’s edge', () => {
+    expect(parseLimits({}).behindCloudflareEdge).toBe(false)
+    expect(parseLimits({ BEHIND_CLOUDFLARE_EDGE: 'true' }).behindCloudflareEdge).toBe(true)
+    expect(() => parseLimits({ BEHIND_CLOUDFLARE_EDGE: 'yes' })).toThrow(/BEHIND_CLOUDFLARE_EDGE/)
+  })
+
+  it('refuses an address byte burst smaller than the largest frame, which could never be sent', () => {
+    expect(() => parseLimits({ MAX_FRAME_BYTES: '2000', ADDRESS_BYTES_BURST: '1999' })).toThrow(/ADDRESS_BYTES_BURST/)
   })
 
   it('refuses an origin list it cannot read', () => {
@@ -45,5 +56,23 @@ describe('origins', () => {
 
   it('admits clients that send no Origin: only browsers send one, and they always do', () => {
     expect(parseOrigins('https://app.example').allows(null)).toBe(true)
+  })
+})
+
+describe('shards', () => {
+  it('serves only listed names, `main` by default', () => {
+    expect(parseLimits({}).shards.names).toEqual(['main'])
+    const policy = parseShards(' main, team-2 ,main,')
+    expect(policy.names).toEqual(['main', 'team-2'])
+    expect(policy.first).toBe('main')
+    expect(policy.allows('team-2')).toBe(true)
+    expect(policy.allows('team-3')).toBe(false)
+  })
+
+  it('refuses a list it cannot use', () => {
+    expect(() => parseShards('')).toThrow(/at least one/)
+    expect(() => parseShards('main,bad name')).toThrow(ConfigError)
+    expect(() => parseShards('x'.repeat(65))).toThrow(ConfigError)
+    expect(() => parseShards(Array.from({ length: MAX_SHARDS + 1 }, (_, i) => `s${i}`).join(','))).toThrow(/more than/)
   })
 })

@@ -20,7 +20,7 @@ const health = async (): Promise<Record<string, unknown>> =>
   (await (await fetch(`${relay.httpBase}/health?shard=${shard}`)).json()) as Record<string, unknown>
 
 beforeAll(async () => {
-  relay = await startRelay({ MAX_SUBSCRIPTIONS_PER_SOCKET: '2' })
+  relay = await startRelay({ MAX_SUBSCRIPTIONS_PER_SOCKET: '2', ALLOWED_SHARDS: shard })
 })
 afterAll(async () => {
   await Promise.all(sockets.filter((socket) => socket.isOpen).map((socket) => socket.close()))

@@ -5,8 +5,8 @@ import { startRelay, type Relay } from './support/relay'
 
 let relay: Relay
 const sockets: TestSocket[] = []
-const open = async (shard: string, origin?: string): Promise<TestSocket> => {
-  const socket = await TestSocket.open(`${relay.wsBase}/r/${shard}`, origin)
+const open = async (shard: string): Promise<TestSocket> => {
+  const socket = await TestSocket.open(`${relay.wsBase}/r/${shard}`)
   sockets.push(socket)
   return socket
 }
@@ -23,6 +23,19 @@ beforeAll(async () => {
     RATE_PER_SECOND: '1',
     MAX_CONNECTIONS_PER_IP: '3',
     ALLOWED_ORIGINS: 'https://app.example, http://127.0.0.1:*',
+    ALLOWED_SHARDS: [
+      'main',
+      'frames',
+      'subs',
+      'topics',
+      'socket-topics',
+      'rate',
+      'rate-garbage',
+      'per-ip',
+      'per-ip-2',
+      'origins',
+      'counted',
+    ].join(','),
   })
 })
 afterAll(async () => {
@@ -125,7 +138,7 @@ describe('limits', () => {
 
 describe('socket attachment', () => {
   it('refuses subscriptions that would not fit the 16 KiB attachment, and keeps the ones it had', async () => {
-    const roomy = await startRelay({ MAX_TOPICS_PER_SOCKET: '2000' })
+    const roomy = await startRelay({ MAX_TOPICS_PER_SOCKET: '2000', ALLOWED_SHARDS: 'big' })
     try {
       const [socket, sender] = await Promise.all([
         TestSocket.open(`${roomy.wsBase}/r/big`),

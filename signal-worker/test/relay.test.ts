@@ -12,7 +12,7 @@ const open = async (shard = 'protocol'): Promise<TestSocket> => {
 }
 
 beforeAll(async () => {
-  relay = await startRelay()
+  relay = await startRelay({ ALLOWED_SHARDS: 'protocol,forget,bad' })
 })
 afterAll(async () => {
   await Promise.all(sockets.map((socket) => socket.close()))

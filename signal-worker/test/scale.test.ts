@@ -8,7 +8,12 @@ let relay: Relay
 let sockets: TestSocket[] = []
 
 beforeAll(async () => {
-  relay = await startRelay({ MAX_CONNECTIONS_PER_IP: String(COUNT + 10) })
+  // Every socket here comes from one address, which would otherwise share one frame budget.
+  relay = await startRelay({
+    MAX_CONNECTIONS_PER_IP: String(COUNT + 10),
+    ADDRESS_RATE_BURST: String(COUNT * 4),
+    ALLOWED_SHARDS: 'crowd',
+  })
 })
 afterAll(async () => {
   await Promise.all(sockets.map((socket) => socket.close()))

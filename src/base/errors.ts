@@ -11,9 +11,3 @@ export class AppError<Code extends string = string> extends Error {
     this.code = code
   }
 }
-
-/** The message of anything thrown, for showing to a person or writing to a log. */
-export const describeError = (error: unknown): string => {
-  if (error instanceof Error) return error.message
-  return String(error)
-}

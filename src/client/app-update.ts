@@ -1,14 +1,21 @@
 import { Workbox } from 'workbox-window'
-import { Cell, describeError, type Observable } from '../base'
+import { Cell, type Observable } from '../base'
+
+/** Why the app could not be saved for offline use although the browser can do it; words for people. */
+export interface AppUpdateProblem {
+  readonly code: 'offline-copy-failed'
+  readonly message: string
+}
 
 /**
  * Where the installed app stands against the newest deployed version:
- * - `unsupported`: no service worker here (the app still runs, online only);
+ * - `unsupported`: this browser keeps no service worker (none at all, or refused by a private mode,
+ *   a policy or blocked site data); the app still runs, online only;
  * - `installing`: the first visit is caching the app for offline use;
  * - `offline-ready`: the app is cached and opens without a network;
  * - `update-available`: a newer version is downloaded and waits for consent;
  * - `updating`: the person agreed; the page reloads once the new version controls it;
- * - `failed`: registering the service worker failed (the message says why).
+ * - `failed`: registering the service worker failed where the browser supports it.
  */
 export type AppUpdateState =
   | { readonly kind: 'unsupported' }
@@ -16,7 +23,35 @@ export type AppUpdateState =
   | { readonly kind: 'offline-ready' }
   | { readonly kind: 'update-available' }
   | { readonly kind: 'updating' }
-  | { readonly kind: 'failed'; readonly reason: string }
+  | { readonly kind: 'failed'; readonly problem: AppUpdateProblem }
+
+const offlineCopyFailed: AppUpdateProblem = {
+  code: 'offline-copy-failed',
+  message:
+    'Commonplace could not be saved for offline use this time; it works online and tries again when it next opens',
+}
+
+/** What the app could find out after `register` failed. */
+export interface RegistrationFacts {
+  /** A registration for our scope exists (an earlier visit installed one). */
+  readonly registered: boolean
+  /** The service worker script can be fetched from the server right now. */
+  readonly scriptLoads: boolean
+}
+
+/**
+ * What a failed registration means for the person. A browser that refuses service workers (a private
+ * mode, a policy, blocked site data) rejects with `SecurityError` or `NotSupportedError`; one whose
+ * `register` is switched off hands back no registration, and workbox-window then fails reading it:
+ * the script loads, yet nothing is registered. A script that did not load, or a failure beside a working
+ * registration, may pass next time. The error's own text goes to the console only, never to the screen.
+ */
+export const registrationOutcome = (error: unknown, facts: RegistrationFacts): AppUpdateState => {
+  const refused =
+    error instanceof DOMException && (error.name === 'SecurityError' || error.name === 'NotSupportedError')
+  if (refused || (facts.scriptLoads && !facts.registered)) return { kind: 'unsupported' }
+  return { kind: 'failed', problem: offlineCopyFailed }
+}
 
 export interface AppUpdate {
   readonly state: Observable<AppUpdateState>
@@ -60,6 +95,7 @@ export const startAppUpdate = (
   })
 
   const check = async (): Promise<void> => {
+    if (state.get().kind === 'unsupported') return
     try {
       await workbox.update()
     } catch {
@@ -67,17 +103,28 @@ export const startAppUpdate = (
     }
   }
 
-  workbox.register().then(
-    () => {
-      document.addEventListener('visibilitychange', () => {
-        if (document.visibilityState === 'visible') void check()
-      })
-      setInterval(() => void check(), CHECK_INTERVAL_MS)
-    },
-    (error: unknown) => {
-      state.set({ kind: 'failed', reason: describeError(error) })
-    },
-  )
+  const register = async (): Promise<void> => {
+    try {
+      await workbox.register()
+    } catch (error) {
+      // For the developer's console; the person gets words from the state.
+      console.warn('The service worker was not registered:', error)
+      const [registration, scriptLoads] = await Promise.all([
+        navigator.serviceWorker.getRegistration('/').catch(() => undefined),
+        fetch(scriptUrl, { method: 'HEAD', cache: 'no-store' }).then(
+          (response) => response.ok,
+          () => false,
+        ),
+      ])
+      state.set(registrationOutcome(error, { registered: registration !== undefined, scriptLoads }))
+      return
+    }
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') void check()
+    })
+    setInterval(() => void check(), CHECK_INTERVAL_MS)
+  }
+  void register()
 
   return {
     state,

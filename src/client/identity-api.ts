@@ -24,7 +24,18 @@ export interface IdentityView extends Profile {
   /** A short form to compare out of band ("Does yours say the same?"). */
   readonly fingerprint: string
   readonly deviceKey: string
+  /**
+   * - `needed`: this device still keeps the identity secret, because no backup is saved yet: show
+   *   "Your identity has no backup yet" until the person saves the phrase or an identity file;
+   * - `saved`: the secret is not on this device; revoking a device, showing the phrase and exporting
+   *   the identity ask for the recovery phrase;
+   * - `locked`: the person keeps it on this device behind a passphrase, which those operations ask for.
+   */
+  readonly backup: 'needed' | 'saved' | 'locked'
 }
+
+/** What the person gives to act as the identity once this device no longer keeps its secret openly. */
+export type IdentityUnlock = { readonly recoveryPhrase: string } | { readonly passphrase: string }
 
 export interface DeviceView {
   readonly deviceKey: string
@@ -47,7 +58,36 @@ export type IdentityState =
   | { readonly kind: 'ready'; readonly identity: IdentityView }
   | { readonly kind: 'damaged'; readonly reason: IdentityDamageReason }
   /** The browser refuses storage here (storage disabled, a private mode without IndexedDB...). */
-  | { readonly kind: 'unavailable'; readonly reason: string }
+  | {
+      readonly kind: 'unavailable'
+      /**
+       * The browser's own words when it refused with a `DOMException` (see `browser-words.ts`);
+       * undefined when the failure was anything else (the app's own fault, its text for the console).
+       */
+      readonly browserSaid: string | undefined
+    }
+
+/**
+ * What a restore or import would bring, shown before anything is written: a typo in the phrase can
+ * pass its checksum and stand for another, empty identity.
+ */
+export interface RestorePreview {
+  /** Pass back to `restoreFromPhrase` or `importFile` once the person confirms. */
+  readonly identityKey: string
+  readonly fingerprint: string
+  /** The latest name known for it (from the file or this browser's damaged records), if any. */
+  readonly displayName: string | undefined
+  /** What this browser holds now, if anything (a damaged identity). */
+  readonly stored:
+    | {
+        /** Whose records they are, if that can still be read. */
+        readonly fingerprint: string | undefined
+        readonly sameIdentity: boolean
+        /** Another identity's secret still opens here, so the restore is refused rather than delete it. */
+        readonly otherSecretOpens: boolean
+      }
+    | undefined
+}
 
 /** Why a restore or import did not happen; the stored identity is unchanged in every case. */
 export interface IdentityProblem {
@@ -64,18 +104,41 @@ export interface IdentityApi {
    */
   create(profile: Profile, deviceName: string): Promise<{ readonly created: boolean }>
   updateProfile(profile: Profile): Promise<void>
-  /** The recovery phrase, words separated by spaces; shown only when the person asks. */
-  recoveryPhrase(): Promise<string>
-  /** Restores the identity of `phrase` on this browser as a new device. */
-  restoreFromPhrase(phrase: string, deviceName: string, profile?: Profile): Promise<Result<void, IdentityProblem>>
+  /**
+   * The recovery phrase, words separated by spaces; shown only when the person asks. After the
+   * backup is saved it needs `unlock` (the phrase itself: the answer then confirms it is right).
+   */
+  recoveryPhrase(unlock?: IdentityUnlock): Promise<Result<string, IdentityProblem>>
+  /** The person has saved the phrase or an identity file elsewhere: this device deletes its copy. */
+  confirmBackup(): Promise<Result<void, IdentityProblem>>
+  /** Keeps the identity secret on this device behind `passphrase`; `unlock` is the recovery phrase. */
+  keepWithPassphrase(passphrase: string, unlock: IdentityUnlock): Promise<Result<void, IdentityProblem>>
+  /** Deletes the passphrase copy; the recovery phrase is asked for again. */
+  forgetPassphrase(): Promise<Result<void, IdentityProblem>>
+  /** Which identity `phrase` stands for; writes nothing. */
+  previewPhrase(phrase: string): Promise<Result<RestorePreview, IdentityProblem>>
+  /** Which identity the file holds; writes nothing. */
+  previewFile(file: Blob, password: string): Promise<Result<RestorePreview, IdentityProblem>>
+  /**
+   * Restores the identity of `phrase` on this browser as a new device, only if it is `confirmed`
+   * (the `identityKey` of the preview the person accepted).
+   */
+  restoreFromPhrase(
+    phrase: string,
+    confirmed: string,
+    deviceName: string,
+    profile?: Profile,
+  ): Promise<Result<void, IdentityProblem>>
   /** The identity, encrypted with `password`, as a file to keep. */
-  exportFile(password: string): Promise<Result<Blob, IdentityProblem>>
+  exportFile(password: string, unlock?: IdentityUnlock): Promise<Result<Blob, IdentityProblem>>
   importFile(
     file: Blob,
     password: string,
+    confirmed: string,
     deviceName: string,
     profile?: Profile,
   ): Promise<Result<void, IdentityProblem>>
   renameDevice(deviceKey: string, name: string): Promise<void>
-  revokeDevice(deviceKey: string): Promise<Result<void, IdentityProblem>>
+  /** Signed by the identity key: needs `unlock` once the backup is saved. */
+  revokeDevice(deviceKey: string, unlock?: IdentityUnlock): Promise<Result<void, IdentityProblem>>
 }

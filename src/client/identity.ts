@@ -1,12 +1,18 @@
-import { Cell, describeError, err, ok, type Result } from '../base'
-import type { DeviceInfo, HaloIdentity, HaloIdentityState, IdentityStore, PublicKey } from '../halo'
-import type { DeviceView, IdentityApi, IdentityProblem, IdentityState, IdentityView, Profile } from './identity-api'
+import { Cell, err, ok, type Result } from '../base'
+import type { DeviceInfo, HaloIdentity, HaloIdentityState, IdentityKey, IdentityStore, PublicKey } from '../halo'
+import type {
+  DeviceView,
+  IdentityApi,
+  IdentityProblem,
+  IdentityState,
+  IdentityUnlock,
+  IdentityView,
+  Profile,
+  RestorePreview,
+} from './identity-api'
+import { browserWords } from './browser-words'
+import { identityProblem } from './problem-words'
 import { openTabChannel } from './tab-channel'
-
-const problem = (error: { code: string; message: string }): IdentityProblem => ({
-  code: error.code,
-  message: error.message,
-})
 
 const viewOf = (identity: HaloIdentity): IdentityView => {
   const profile = identity.profile
@@ -17,6 +23,7 @@ const viewOf = (identity: HaloIdentity): IdentityView => {
     deviceKey: identity.deviceKey,
     displayName: profile?.displayName ?? 'Unnamed',
     avatar: profile?.avatar ?? { colour: '#2f5d50' },
+    backup: identity.backup.get(),
   }
 }
 
@@ -27,6 +34,11 @@ const deviceViewOf = (device: DeviceInfo): DeviceView => ({
   revoked: device.revokedAt !== undefined,
   addedAt: device.authorizedAt,
 })
+
+const restoreInput = (confirmed: string, deviceName: string, profile: Profile | undefined) => {
+  const confirmedIdentity = confirmed as IdentityKey
+  return profile ? { confirmedIdentity, deviceName, profile } : { confirmedIdentity, deviceName }
+}
 
 const isChange = (data: unknown): data is 'identity-changed' => data === 'identity-changed'
 
@@ -58,7 +70,8 @@ export class IdentityService implements IdentityApi {
       // The store publishes what it read; the subscription in the constructor follows it.
       await this.#store.load()
     } catch (error) {
-      this.state.set({ kind: 'unavailable', reason: describeError(error) })
+      console.warn('The identity store could not be opened:', error)
+      this.state.set({ kind: 'unavailable', browserSaid: browserWords(error) })
     }
   }
 
@@ -88,36 +101,70 @@ export class IdentityService implements IdentityApi {
     this.#announce()
   }
 
-  recoveryPhrase(): Promise<string> {
-    return Promise.resolve(this.#ready().recoveryPhrase())
+  async recoveryPhrase(unlock?: IdentityUnlock): Promise<Result<string, IdentityProblem>> {
+    const result = await this.#ready().recoveryPhrase(unlock)
+    return result.ok ? result : err(identityProblem(result.error))
+  }
+
+  async confirmBackup(): Promise<Result<void, IdentityProblem>> {
+    const result = await this.#ready().confirmBackup()
+    if (!result.ok) return err(identityProblem(result.error))
+    this.#announce()
+    return ok(undefined)
+  }
+
+  async previewPhrase(phrase: string): Promise<Result<RestorePreview, IdentityProblem>> {
+    const result = await this.#store.previewPhrase(phrase)
+    return result.ok ? result : err(identityProblem(result.error))
+  }
+
+  async previewFile(file: Blob, password: string): Promise<Result<RestorePreview, IdentityProblem>> {
+    const result = await this.#store.previewFile(await file.text(), password)
+    return result.ok ? result : err(identityProblem(result.error))
   }
 
   async restoreFromPhrase(
     phrase: string,
+    confirmed: string,
     deviceName: string,
     profile?: Profile,
   ): Promise<Result<void, IdentityProblem>> {
-    const input = profile ? { deviceName, profile } : { deviceName }
+    const input = restoreInput(confirmed, deviceName, profile)
     const result = await this.#setUp(() => this.#store.restoreFromPhrase(phrase, input))
-    return result.ok ? ok(undefined) : err(problem(result.error))
+    return result.ok ? ok(undefined) : err(identityProblem(result.error))
   }
 
-  async exportFile(password: string): Promise<Result<Blob, IdentityProblem>> {
-    const result = await this.#ready().exportFile(password)
-    if (!result.ok) return err(problem(result.error))
+  async keepWithPassphrase(passphrase: string, unlock: IdentityUnlock): Promise<Result<void, IdentityProblem>> {
+    const result = await this.#ready().keepWithPassphrase(passphrase, unlock)
+    if (!result.ok) return err(identityProblem(result.error))
+    this.#announce()
+    return ok(undefined)
+  }
+
+  async forgetPassphrase(): Promise<Result<void, IdentityProblem>> {
+    const result = await this.#ready().forgetPassphrase()
+    if (!result.ok) return err(identityProblem(result.error))
+    this.#announce()
+    return ok(undefined)
+  }
+
+  async exportFile(password: string, unlock?: IdentityUnlock): Promise<Result<Blob, IdentityProblem>> {
+    const result = await this.#ready().exportFile(password, unlock)
+    if (!result.ok) return err(identityProblem(result.error))
     return ok(new Blob([result.value], { type: 'application/json' }))
   }
 
   async importFile(
     file: Blob,
     password: string,
+    confirmed: string,
     deviceName: string,
     profile?: Profile,
   ): Promise<Result<void, IdentityProblem>> {
-    const input = profile ? { deviceName, profile } : { deviceName }
+    const input = restoreInput(confirmed, deviceName, profile)
     const text = await file.text()
     const result = await this.#setUp(() => this.#store.importFile(text, password, input))
-    return result.ok ? ok(undefined) : err(problem(result.error))
+    return result.ok ? ok(undefined) : err(identityProblem(result.error))
   }
 
   async renameDevice(deviceKey: string, name: string): Promise<void> {
@@ -126,9 +173,9 @@ export class IdentityService implements IdentityApi {
     this.#announce()
   }
 
-  async revokeDevice(deviceKey: string): Promise<Result<void, IdentityProblem>> {
-    const result = await this.#ready().revokeDevice(deviceKey as PublicKey)
-    if (!result.ok) return err(problem(result.error))
+  async revokeDevice(deviceKey: string, unlock?: IdentityUnlock): Promise<Result<void, IdentityProblem>> {
+    const result = await this.#ready().revokeDevice(deviceKey as PublicKey, unlock)
+    if (!result.ok) return err(identityProblem(result.error))
     this.#announce()
     return ok(undefined)
   }
@@ -183,7 +230,10 @@ export class IdentityService implements IdentityApi {
           this.devices.set(identity.devices().map(deviceViewOf))
         }
         publish()
-        this.#stopWatching = identity.credentials.subscribe(publish)
+        const stops = [identity.credentials.subscribe(publish), identity.backup.subscribe(publish)]
+        this.#stopWatching = () => {
+          for (const stop of stops) stop()
+        }
         if (!this.#settingUp) void this.#onReady?.(identity, false)
         return
       }

@@ -1,4 +1,4 @@
-export type { AppUpdate, AppUpdateState } from './app-update'
+export type { AppUpdate, AppUpdateProblem, AppUpdateState } from './app-update'
 export { createClient } from './client'
 export type { Client, ClientOptions } from './client'
 export type {
@@ -8,8 +8,10 @@ export type {
   IdentityDamageReason,
   IdentityProblem,
   IdentityState,
+  IdentityUnlock,
   IdentityView,
   Profile,
+  RestorePreview,
 } from './identity-api'
 export type { MeshSettingsApi } from './mesh-settings'
 export type {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { defaultMeshSettings } from '../mesh'
+import { allowedRelayOrigins, defaultMeshSettings } from '../mesh'
 import { createMeshSettings, type SettingsStorage } from './mesh-settings'
 
 const memoryStorage = (): SettingsStorage & { items: Map<string, string> } => {
@@ -12,18 +12,23 @@ const memoryStorage = (): SettingsStorage & { items: Map<string, string> } => {
   }
 }
 
-const defaults = defaultMeshSettings({ VITE_SIGNAL_URLS: 'wss://signal.example.org/r/main' })
+const build = {
+  VITE_SIGNAL_URLS: 'wss://signal.example.org/r/main',
+  VITE_ALLOWED_RELAYS: 'wss://mine.example.net,wss://other.example.net',
+}
+const defaults = defaultMeshSettings(build)
+const allowed = allowedRelayOrigins(build)
 
 describe('mesh settings', () => {
   it("starts from the build's defaults", () => {
-    const settings = createMeshSettings(memoryStorage(), defaults)
+    const settings = createMeshSettings(memoryStorage(), defaults, allowed)
     expect(settings.current.get()).toEqual(defaults)
     expect(settings.customised.get()).toBe(false)
   })
 
   it('saves valid settings, which a later start reads back', () => {
     const storage = memoryStorage()
-    const settings = createMeshSettings(storage, defaults)
+    const settings = createMeshSettings(storage, defaults, allowed)
     const saved = settings.save({
       signalUrls: ['wss://mine.example.net/r/team'],
       publicRelays: [],
@@ -31,14 +36,14 @@ describe('mesh settings', () => {
     })
     expect(saved.ok).toBe(true)
     expect(settings.customised.get()).toBe(true)
-    const again = createMeshSettings(storage, defaults)
+    const again = createMeshSettings(storage, defaults, allowed)
     expect(again.current.get().signalUrls).toEqual(['wss://mine.example.net/r/team'])
     expect(again.current.get().iceServers).toEqual([{ urls: ['stun:stun.example.net:3478'] }])
   })
 
   it('refuses invalid settings with the problems and keeps what was in force', () => {
     const storage = memoryStorage()
-    const settings = createMeshSettings(storage, defaults)
+    const settings = createMeshSettings(storage, defaults, allowed)
     const result = settings.save({ signalUrls: ['http://nope'], publicRelays: [], iceServers: [] })
     expect(result.ok).toBe(false)
     if (!result.ok) expect(result.error.map((problem) => problem.code)).toEqual(['wrong-scheme'])
@@ -46,17 +51,43 @@ describe('mesh settings', () => {
     expect(storage.items.size).toBe(0)
   })
 
+  it('refuses a relay the build does not allow (the page could not reach it), and forgets a saved one', () => {
+    const storage = memoryStorage()
+    const settings = createMeshSettings(storage, defaults, allowed)
+    expect(settings.allowedOrigins).toEqual([
+      'wss://signal.example.org',
+      'wss://mine.example.net',
+      'wss://other.example.net',
+    ])
+    const result = settings.save({
+      signalUrls: ['wss://elsewhere.example.com/r/main'],
+      publicRelays: [],
+      iceServers: [],
+    })
+    expect(result.ok).toBe(false)
+    if (!result.ok) expect(result.error.map((problem) => problem.code)).toEqual(['relay-not-allowed'])
+    expect(storage.items.size).toBe(0)
+    // Saved by a build that allowed it: this build starts from its defaults instead.
+    storage.setItem(
+      'commonplace.mesh-settings',
+      JSON.stringify({ signalUrls: ['wss://elsewhere.example.com/r/main'], publicRelays: [], iceServers: [] }),
+    )
+    const later = createMeshSettings(storage, defaults, allowed)
+    expect(later.current.get()).toEqual(defaults)
+    expect(later.customised.get()).toBe(false)
+  })
+
   it('ignores a damaged saved value and can reset to the defaults', () => {
     const storage = memoryStorage()
     storage.setItem('commonplace.mesh-settings', '{not json')
-    expect(createMeshSettings(storage, defaults).current.get()).toEqual(defaults)
+    expect(createMeshSettings(storage, defaults, allowed).current.get()).toEqual(defaults)
     storage.setItem(
       'commonplace.mesh-settings',
       JSON.stringify({ signalUrls: ['ftp://x'], publicRelays: [], iceServers: [] }),
     )
-    expect(createMeshSettings(storage, defaults).current.get()).toEqual(defaults)
+    expect(createMeshSettings(storage, defaults, allowed).current.get()).toEqual(defaults)
 
-    const settings = createMeshSettings(storage, defaults)
+    const settings = createMeshSettings(storage, defaults, allowed)
     settings.save({ signalUrls: ['wss://other.example.net/r/x'], publicRelays: [], iceServers: [] })
     settings.resetToDefaults()
     expect(settings.current.get()).toEqual(defaults)

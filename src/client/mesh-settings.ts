@@ -1,5 +1,6 @@
 import { Cell, err, ok, type Observable, type Result } from '../base'
 import {
+  allowedRelayOrigins,
   defaultMeshSettings,
   parseMeshSettings,
   validateMeshSettings,
@@ -15,6 +16,8 @@ export interface MeshSettingsApi {
   readonly current: Observable<MeshSettings>
   /** What this build was configured with (`VITE_SIGNAL_URLS` and friends). */
   readonly defaults: MeshSettings
+  /** The relay origins this build's Content-Security-Policy lets the page reach; `save` refuses others. */
+  readonly allowedOrigins: readonly string[]
   /** Whether `current` differs from the defaults because the person saved their own. */
   readonly customised: Observable<boolean>
   save(input: MeshSettingsInput): Result<MeshSettings, readonly MeshSettingsProblem[]>
@@ -28,7 +31,7 @@ export interface SettingsStorage {
   removeItem(key: string): void
 }
 
-const readSaved = (storage: SettingsStorage): MeshSettings | undefined => {
+const readSaved = (storage: SettingsStorage, allowedOrigins: readonly string[]): MeshSettings | undefined => {
   const text = storage.getItem(STORAGE_KEY)
   if (text === null) return undefined
   let value: unknown
@@ -37,8 +40,9 @@ const readSaved = (storage: SettingsStorage): MeshSettings | undefined => {
   } catch {
     return undefined
   }
-  // Stored settings are checked again: a hand-edited or older value never reaches Trystero unchecked.
-  const result = parseMeshSettings(value)
+  // Stored settings are checked again: a hand-edited or older value never reaches Trystero unchecked,
+  // and a relay that a newer build no longer allows falls back to the defaults.
+  const result = parseMeshSettings(value, allowedOrigins)
   return result.ok ? result.value : undefined
 }
 
@@ -46,16 +50,18 @@ const readSaved = (storage: SettingsStorage): MeshSettings | undefined => {
 export const createMeshSettings = (
   storage: SettingsStorage,
   defaults: MeshSettings = defaultMeshSettings(),
+  allowedOrigins: readonly string[] = allowedRelayOrigins(),
 ): MeshSettingsApi => {
-  const saved = readSaved(storage)
+  const saved = readSaved(storage, allowedOrigins)
   const current = new Cell<MeshSettings>(saved ?? defaults)
   const customised = new Cell(saved !== undefined)
   return {
     current,
     defaults,
+    allowedOrigins,
     customised,
     save: (input) => {
-      const result = validateMeshSettings(input)
+      const result = validateMeshSettings(input, allowedOrigins)
       if (!result.ok) return err(result.error)
       storage.setItem(STORAGE_KEY, JSON.stringify(result.value))
       current.set(result.value)

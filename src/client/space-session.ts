@@ -9,14 +9,13 @@ import {
   type ObjectId,
   type Space,
 } from '../echo'
+import { spaceProblem } from './problem-words'
 import type { LiveList, NoteEditor, NoteView, SpaceProblem, SpaceSession, TaskView } from './spaces-api'
 
-export const problemOf = (error: { code: string; message: string }): SpaceProblem => ({
-  code: error.code,
-  message: error.message,
-})
+/** A refused space action as the person reads it: words chosen by code, never the error's own text. */
+export const problemOf = (error: { code: string }): SpaceProblem => spaceProblem(error)
 
-const noSuchObject = (id: string): SpaceProblem => ({ code: 'object-not-found', message: `No object ${id} here.` })
+const noSuchObject = (): SpaceProblem => spaceProblem({ code: 'object-not-found' })
 
 const noteView = (object: EchoObject): NoteView | undefined =>
   object.type === 'note' ? { id: object.id, title: object.fields.title, updatedAt: object.updatedAt } : undefined
@@ -136,13 +135,13 @@ export class OpenSpace implements SpaceSession {
 
   async renameNote(id: string, title: string): Promise<Result<void, SpaceProblem>> {
     const objectId = parseObjectId(id)
-    if (!objectId) return err(noSuchObject(id))
+    if (!objectId) return err(noSuchObject())
     return this.#saved(await this.#space.update(this.#actor, objectId, 'note', { title }))
   }
 
   async noteEditor(id: string): Promise<Result<NoteEditor, SpaceProblem>> {
     const objectId = parseObjectId(id)
-    if (!objectId) return err(noSuchObject(id))
+    if (!objectId) return err(noSuchObject())
     const text = await this.#space.noteText(objectId)
     if (!text.ok) return err(problemOf(text.error))
     return ok(await noteEditorBinding(text.value))
@@ -154,7 +153,7 @@ export class OpenSpace implements SpaceSession {
   ): Promise<Result<string, SpaceProblem>> {
     const { due } = options
     const note = options.note === undefined ? undefined : parseObjectId(options.note)
-    if (options.note !== undefined && note === undefined) return err(noSuchObject(options.note))
+    if (options.note !== undefined && note === undefined) return err(noSuchObject())
     const last = await this.#lastTaskOrder()
     const created = await this.#space.create(this.#actor, 'task', {
       title: title.trim(),
@@ -173,7 +172,7 @@ export class OpenSpace implements SpaceSession {
     patch: { title?: string; done?: boolean; due?: string | null },
   ): Promise<Result<void, SpaceProblem>> {
     const objectId = parseObjectId(id)
-    if (!objectId) return err(noSuchObject(id))
+    if (!objectId) return err(noSuchObject())
     return this.#saved(
       await this.#space.update(this.#actor, objectId, 'task', {
         ...(patch.title === undefined ? {} : { title: patch.title.trim() }),
@@ -189,7 +188,7 @@ export class OpenSpace implements SpaceSession {
     before: string | undefined,
   ): Promise<Result<void, SpaceProblem>> {
     const objectId = parseObjectId(id)
-    if (!objectId) return err(noSuchObject(id))
+    if (!objectId) return err(noSuchObject())
     const orderOf = async (neighbour: string | undefined): Promise<string | undefined> => {
       const neighbourId = neighbour === undefined ? undefined : parseObjectId(neighbour)
       if (!neighbourId) return undefined
@@ -202,13 +201,13 @@ export class OpenSpace implements SpaceSession {
 
   async remove(id: string): Promise<Result<void, SpaceProblem>> {
     const objectId = parseObjectId(id)
-    if (!objectId) return err(noSuchObject(id))
+    if (!objectId) return err(noSuchObject())
     return this.#saved(await this.#space.delete(this.#actor, objectId))
   }
 
   async restore(id: string): Promise<Result<void, SpaceProblem>> {
     const objectId = parseObjectId(id)
-    if (!objectId) return err(noSuchObject(id))
+    if (!objectId) return err(noSuchObject())
     return this.#saved(await this.#space.restore(this.#actor, objectId))
   }
 
@@ -224,7 +223,7 @@ export class OpenSpace implements SpaceSession {
 
   async noteMarkdown(id: string): Promise<Result<{ readonly fileName: string; readonly blob: Blob }, SpaceProblem>> {
     const objectId: ObjectId | undefined = parseObjectId(id)
-    if (!objectId) return err(noSuchObject(id))
+    if (!objectId) return err(noSuchObject())
     const file = await this.#space.noteMarkdown(objectId)
     if (!file.ok) return err(problemOf(file.error))
     return ok({ fileName: file.value.fileName, blob: new Blob([file.value.markdown], { type: 'text/markdown' }) })

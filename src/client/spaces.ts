@@ -1,6 +1,8 @@
 import { Cell, err, ok, type Observable, type Result } from '../base'
 import type { Actor, Echo, Space, SpaceId, SpaceRow, StorageEdge } from '../echo'
+import { MAX_SPACE_FILE_BYTES, recordDeviceRevocations, SpaceFileTooLarge } from '../echo'
 import type { Credential } from '../halo'
+import { resolveRevocations } from '../halo'
 import { OpenSpace, problemOf } from './space-session'
 import type { SpaceProblem, SpaceSession, SpaceSummary, SpacesApi, StorageState } from './spaces-api'
 
@@ -152,6 +154,8 @@ export class SpacesService implements SpacesApi {
   async importFile(file: Blob): Promise<Result<SpaceSummary, SpaceProblem>> {
     const actor = this.#actor
     if (!actor) return err(noIdentity)
+    // Refused before reading: a file is read whole into memory.
+    if (file.size > MAX_SPACE_FILE_BYTES) return err(problemOf(new SpaceFileTooLarge(file.size, MAX_SPACE_FILE_BYTES)))
     const echo = await this.#echo
     const imported = await echo.importSpace(actor, await file.text())
     if (!imported.ok) return err(problemOf(imported.error))
@@ -182,17 +186,30 @@ export class SpacesService implements SpacesApi {
   async #ensurePersonalSpace(echo: Echo, actor: Actor): Promise<void> {
     const had = (await echo.listSpaces(actor.identity)).length > 0
     const personal = await echo.personalSpace(actor)
-    if (this.#records) this.#carryIdentityRecords(personal, this.#records)
+    if (this.#records) this.#carryIdentityRecords(echo, actor, personal, this.#records)
     // The first space is when keeping data starts to matter: ask the browser not to evict it.
     if (!had) await this.#requestPersistence()
   }
 
-  /** Keeps HALO's credentials and the personal space's copy in step, both ways. */
-  #carryIdentityRecords(personal: Space, records: IdentityRecords): void {
+  /**
+   * Keeps HALO's credentials and the personal space's copy in step, both ways,
+   * and writes each device revocation that appears into the logs of the
+   * identity's spaces, so the revoked device stops counting there too. (Those
+   * already there when the identity opened were carried when they appeared.)
+   */
+  #carryIdentityRecords(echo: Echo, actor: Actor, personal: Space, records: IdentityRecords): void {
     this.#stopRecords?.()
     personal.keepIdentityCredentials(records.credentials.get())
+    const revokedOf = (credentials: readonly Credential[]) =>
+      [...resolveRevocations(actor.identity, credentials).holding].filter(
+        ([device]) => device !== actor.signer.key.publicKey,
+      )
+    const carried = new Set(revokedOf(records.credentials.get()).map(([device]) => device))
     const stopOut = records.credentials.subscribe((credentials) => {
       personal.keepIdentityCredentials(credentials)
+      const fresh = revokedOf(credentials).filter(([device]) => !carried.has(device))
+      for (const [device] of fresh) carried.add(device)
+      void recordDeviceRevocations(echo, actor, new Map(fresh))
     })
     const arrivals = personal.identityCredentials((values) => void records.receive(values))
     void records.receive(arrivals.now)

@@ -69,6 +69,11 @@ export class DocumentStore {
     return ok(handle)
   }
 
+  /** Whether the document is loaded in this tab (whether or not it was saved yet). */
+  isLoaded(id: DocumentId): boolean {
+    return this.repo.handles[id]?.isReady() === true
+  }
+
   /** The document's bytes (its whole history), for export. */
   async exportDocument(id: DocumentId): Promise<Uint8Array | undefined> {
     return this.repo.export(id)
@@ -79,6 +84,17 @@ export class DocumentStore {
     this.#dirty.delete(id)
     this.#tracked.delete(id)
     this.repo.delete(id)
+  }
+
+  /** Like `remove`, and resolves once its chunks are gone from storage (the repo's own removal is not awaited). */
+  async removeStored(id: DocumentId): Promise<Result<void, StorageQuotaExceeded | StorageFailed>> {
+    this.remove(id)
+    try {
+      await this.repo.storageSubsystem?.removeDoc(id)
+      return ok(undefined)
+    } catch (error) {
+      return err(toStorageError(error))
+    }
   }
 
   /** The failure of the last background save, if it failed (cleared by a successful save). */

@@ -12,7 +12,7 @@ import type { KeyPair, PublicKey } from '../halo'
 import { generateKeyPair } from '../halo'
 import { DocumentStore, REPO_SAVE_DELAY_NEVER } from './document-store'
 import { NotAllowed, SpaceNotFound } from './errors'
-import type { DocumentCorrupt, InvalidSpaceFile } from './errors'
+import type { DocumentCorrupt, InvalidSpaceFile, SpaceFileTooLarge } from './errors'
 import type { StorageFailed, StorageQuotaExceeded } from './errors'
 import type { SpaceId } from './ids'
 import { Indexer } from './indexer'
@@ -22,6 +22,8 @@ import type { AutomergeUrl, SpaceDoc } from './space/documents'
 import { toStored } from './space/documents'
 import type { Placement } from './space/placement'
 import { DEFAULT_PLACEMENT } from './space/placement'
+import type { Locks } from './space/object-lock'
+import { withObjectsLock } from './space/object-lock'
 import { Space } from './space/space'
 import { DexieStorageAdapter, toStorageError } from './storage/dexie-storage-adapter'
 import type { StorageStatus } from './storage/dexie-storage-adapter'
@@ -35,7 +37,9 @@ import type { Query } from './query/query'
 import type { EchoObject } from './schema/echo-object'
 import type { LiveQuery } from './storage/query-index'
 import { liveObjectQuery, runQuery } from './storage/query-index'
-import { exportSpaceFile, importSpaceFile } from './transfer/space-file'
+import { exportSpaceFile, readSpaceFile } from './transfer/space-file'
+import { checkSpaceFile } from './transfer/space-file-check'
+import { localDocuments } from './transfer/local-documents'
 import { getSpace, liveSpaces, putSpace, spacesOf, updateSpace } from './storage/space-registry'
 
 export interface EchoOptions {
@@ -48,6 +52,8 @@ export interface EchoOptions {
   readonly placement?: Placement
   /** How long to wait before writing changed documents (ms); `flush()` writes at once. */
   readonly saveDebounceMs?: number
+  /** Web Locks shared with the other tabs (default `navigator.locks`): epochs exclude object writes. */
+  readonly locks?: Locks
 }
 
 /** Shares documents with the other tabs of this browser profile that use the same channel. */
@@ -63,12 +69,14 @@ export class Echo {
   readonly #indexer: Indexer
   readonly #logs: LogStore
   readonly #placement: Placement
+  readonly #locks: Locks
   readonly #open = new Map<SpaceId, Promise<Result<Space, SpaceNotFound>>>()
 
   constructor(options: EchoOptions = {}) {
     this.db = options.db ?? openEchoDatabase(options.database)
     this.clock = options.clock ?? systemClock
     this.#placement = options.placement ?? DEFAULT_PLACEMENT
+    this.#locks = options.locks ?? navigator.locks
     this.#adapter = new DexieStorageAdapter(this.db)
     this.repo = new Repo({
       storage: this.#adapter,
@@ -177,7 +185,8 @@ export class Echo {
       const space = this.#space(id, await this.documents.find<SpaceDoc>(row.rootUrl as AutomergeUrl))
       await space.loadMembership()
       // Object documents load in the background (`space.loaded()`); a write loads its document first.
-      space.loaded().catch(() => undefined)
+      // Then what earlier epochs replaced is collected (never in the session that replaced it).
+      space.collectRetired().catch(() => undefined)
       return ok(space)
     } catch (error) {
       this.#open.delete(id)
@@ -209,12 +218,33 @@ export class Echo {
     return exportSpaceFile(this.documents, space.id, space.root.documentId)
   }
 
-  /** Imports a space file for `actor`: the same documents as exported, merged with any copy already here. */
-  async importSpace(actor: Actor, file: string): Promise<Result<Space, InvalidSpaceFile | DocumentCorrupt>> {
-    const imported = importSpaceFile(this.documents, file)
-    if (!imported.ok) return imported
-    const { space: id, root, name, personal } = imported.value
-    if ((await getSpace(this.db, id)) === undefined) {
+  /**
+   * Imports a space file for `actor`: the same documents as exported, merged with
+   * any copy already here. The file is decoded and judged (`checkSpaceFile`) before
+   * anything is imported, so a refused file changes nothing stored; it touches only
+   * documents of its own space.
+   */
+  async importSpace(
+    actor: Actor,
+    file: string,
+  ): Promise<Result<Space, InvalidSpaceFile | DocumentCorrupt | SpaceFileTooLarge>> {
+    const read = readSpaceFile(file)
+    if (!read.ok) return read
+    const plan = await checkSpaceFile(read.value, localDocuments(this.db, this.documents))
+    if (!plan.ok) return plan
+    const { space: id, root, name, personal } = plan.value
+    // A writer of the space's object documents like any other: an epoch in another tab waits for it.
+    const merged = await withObjectsLock(this.#locks, id, 'shared', async () => {
+      for (const { id: doc, bytes, existing } of plan.value.imports) {
+        // Merged into the copy here, so it must be loaded first, not replaced by the file's copy.
+        if (existing) await this.documents.find(doc)
+        const imported = this.documents.importDocument(bytes, doc)
+        if (!imported.ok) return imported
+      }
+      return ok(undefined)
+    })
+    if (!merged.ok) return merged
+    if (plan.value.isNew) {
       const rootUrl = stringifyAutomergeUrl({ documentId: root })
       const row = { id, rootUrl, identity: actor.identity, name, archived: 0 as const, createdAt: this.clock.now() }
       await putSpace(this.db, { ...row, personal: personal ? 1 : 0 })
@@ -270,6 +300,7 @@ export class Echo {
       indexer: this.#indexer,
       clock: this.clock,
       placement: this.#placement,
+      locks: this.#locks,
     }
     const space = new Space(id, root, context)
     // The registry caches the name for the space list; a rename here or by a peer updates it.

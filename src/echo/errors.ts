@@ -57,3 +57,24 @@ export class InvalidSpaceFile extends AppError<'invalid-space-file'> {
     super('invalid-space-file', message, options)
   }
 }
+
+/** A space file over the size this device will read (`MAX_SPACE_FILE_BYTES`); nothing was read into a space. */
+export class SpaceFileTooLarge extends AppError<'space-file-too-large'> {
+  constructor(size: number, limit: number) {
+    super('space-file-too-large', `the space file has ${size} bytes; at most ${limit} are read`)
+  }
+}
+
+/** A note's `text` names a document that is not a text document of the note's own space; it is neither read nor written. */
+export class NoteTextNotInSpace extends AppError<'note-text-not-in-space'> {
+  constructor(note: string) {
+    super('note-text-not-in-space', `the text of note ${note} is not a text document of this space`)
+  }
+}
+
+/** The space's current epoch number leaves no next one (a safe integer); nothing was changed. */
+export class EpochOutOfRange extends AppError<'epoch-out-of-range'> {
+  constructor(current: number) {
+    super('epoch-out-of-range', `the current epoch is number ${current}; there is no safe next number`)
+  }
+}

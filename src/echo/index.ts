@@ -4,6 +4,7 @@ export { broadcastChannelNetwork, Echo } from './echo'
 export type { EchoOptions } from './echo'
 export { Space } from './space/space'
 export type { Draft } from './space/space'
+export { recordDeviceRevocations } from './space/device-revocations'
 export type { NoteText } from './space/text'
 export { noteEditorBinding } from './space/editor-binding'
 export type { EditorBinding } from './space/editor-binding'
@@ -17,10 +18,13 @@ export type { ObjectId, SpaceId } from './ids'
 export { parseObjectId } from './ids'
 export {
   DocumentCorrupt,
+  EpochOutOfRange,
   InvalidFields,
   InvalidSpaceFile,
+  NoteTextNotInSpace,
   NotAllowed,
   ObjectNotFound,
+  SpaceFileTooLarge,
   SpaceNotFound,
   StorageFailed,
   StorageQuotaExceeded,
@@ -53,4 +57,4 @@ export type { StorageEdge, StorageEstimate, StorageHealth } from './storage/dura
 export { DEFAULT_DATABASE_NAME } from './storage/echo-database'
 export type { DatabaseOptions, QuarantineRow, SpaceRow } from './storage/echo-database'
 export type { MarkdownFile } from './transfer/markdown'
-export { SPACE_FILE_FORMAT } from './transfer/space-file'
+export { MAX_SPACE_FILE_BYTES, SPACE_FILE_FORMAT } from './transfer/space-file'

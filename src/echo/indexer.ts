@@ -13,7 +13,7 @@ import type { ObjectId, SpaceId } from './ids'
 import { wordsOf } from './query/query'
 import type { EchoObject } from './schema/echo-object'
 import { validateObject } from './schema/echo-object'
-import type { AutomergeUrl, DocumentId, ObjectsDoc, TextDoc } from './space/documents'
+import type { DocumentId, ObjectsDoc, TextDoc } from './space/documents'
 import { toPlain } from './space/documents'
 import { textOf } from './space/text'
 import type { EchoDatabase, IndexedDocRow, ObjectRow, QuarantineRow } from './storage/echo-database'
@@ -31,6 +31,9 @@ interface TextOwner {
   readonly doc: DocumentId
 }
 
+/** The text document a note's URL names, if the note's space lists it as one of its text documents. */
+export type TextResolver = (url: string) => DocumentId | undefined
+
 const headsOf = (handle: DocHandle<unknown>): string => handle.heads().join(',')
 
 export class Indexer {
@@ -39,6 +42,7 @@ export class Indexer {
   readonly #objectDocs = new Map<DocumentId, DocHandle<ObjectsDoc>>()
   readonly #textOwners = new Map<DocumentId, TextOwner>()
   readonly #textWatched = new Set<DocumentId>()
+  readonly #texts = new Map<SpaceId, TextResolver>()
   readonly #dirty = new Map<DocumentId, Dirty>()
   readonly #failure = new Cell<Error | undefined>(undefined)
   #running: Promise<void> = Promise.resolve()
@@ -54,10 +58,14 @@ export class Indexer {
     return this.#failure
   }
 
-  /** Follows an object document; re-indexes it now if it moved since it was last indexed. */
-  async watchObjects(space: SpaceId, handle: DocHandle<ObjectsDoc>): Promise<void> {
+  /**
+   * Follows an object document; re-indexes it now if it moved since it was last
+   * indexed. `textOf` says which document a note's text URL may be read from.
+   */
+  async watchObjects(space: SpaceId, handle: DocHandle<ObjectsDoc>, textOf: TextResolver): Promise<void> {
     if (this.#objectDocs.has(handle.documentId)) return
     this.#objectDocs.set(handle.documentId, handle)
+    this.#texts.set(space, textOf)
     handle.on('change', ({ patches }: DocHandleChangePayload<ObjectsDoc>) => {
       const ids = patches.flatMap((patch) =>
         patch.path[0] === 'objects' && patch.path[1] !== undefined ? [patch.path[1]] : [],
@@ -166,9 +174,12 @@ export class Indexer {
 
   /** The note's text, following its document so that typing re-indexes the note. */
   async #noteText(space: SpaceId, doc: DocumentId, object: ObjectId, url: string): Promise<string> {
+    // A note may name any URL; only its own space's text documents are read.
+    const listed = this.#texts.get(space)?.(url)
+    if (listed === undefined) return ''
     let handle: DocHandle<TextDoc>
     try {
-      handle = await this.#documents.find<TextDoc>(url as AutomergeUrl)
+      handle = await this.#documents.find<TextDoc>(listed)
     } catch {
       return ''
     }

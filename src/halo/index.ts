@@ -20,7 +20,7 @@ export type {
   Proof,
   SpaceRole,
 } from './credentials/credential'
-export { issueCredential } from './credentials/issue'
+export { IllFormedText, issueCredential } from './credentials/issue'
 export { idMatchesContent } from './credentials/signed-bytes'
 export type { IssueRequest, Signer } from './credentials/issue'
 export { DEFAULT_CLOCK_SKEW_MS, MAX_CHAIN_LENGTH, REJECTION_REASONS, verifyCredential } from './credentials/verify'
@@ -60,9 +60,16 @@ export type {
   IdentityStoreOptions,
   Locks,
   RestoreInput,
+  RestoreProblem,
 } from './identity/identity-store'
+export type { RestorePreview, StoredIdentity } from './identity/restore-preview'
 export { HaloIdentity } from './identity/halo-identity'
+export { BACKUP_STATES } from './identity/unlock'
+export type { BackupState } from './identity/unlock'
+export type { IdentityUnlock, UnlockProblem } from './identity/identity-unlock'
 export type { DeviceInfo } from './identity/devices'
+export { resolveRevocations, signingDevices } from './identity/revocations'
+export type { Revocations } from './identity/revocations'
 export type { Profile } from './identity/profile'
 export type { ProfileInput } from './identity/new-identity'
 export {
@@ -72,5 +79,9 @@ export {
   IdentityDamaged,
   IdentityExists,
   InvalidInput,
+  NotConfirmed,
+  NotThisIdentity,
+  UnlockNeeded,
+  WouldReplaceIdentity,
 } from './identity/errors'
 export type { DamageReason } from './identity/errors'

@@ -1,24 +1,18 @@
 // The public surface of src/mesh: other layers import only what is named here.
+export { DEFAULT_SIGNAL_URL, splitList } from './build-env'
+export type { BuildEnv } from './build-env'
 export {
+  allowedRelayOrigins,
   buildRoomConfig,
-  DEFAULT_SIGNAL_URL,
   defaultMeshSettings,
   MAX_RELAYS,
   MESH_APP_ID,
   MeshSettingsCode,
   MeshSettingsError,
   parseMeshSettings,
-  splitList,
   validateMeshSettings,
 } from './mesh-config'
-export type {
-  BuildEnv,
-  IceServer,
-  MeshSettings,
-  MeshSettingsField,
-  MeshSettingsInput,
-  MeshSettingsProblem,
-} from './mesh-config'
+export type { IceServer, MeshSettings, MeshSettingsField, MeshSettingsInput, MeshSettingsProblem } from './mesh-config'
 export { PresenceTracker } from './presence'
 export {
   DEFAULT_HEARTBEAT_MS,

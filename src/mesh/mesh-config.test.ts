@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
+  allowedRelayOrigins,
   buildRoomConfig,
-  DEFAULT_SIGNAL_URL,
   defaultMeshSettings,
   MAX_RELAYS,
   MESH_APP_ID,
@@ -10,6 +10,7 @@ import {
   validateMeshSettings,
   type MeshSettingsInput,
 } from './mesh-config'
+import { DEFAULT_SIGNAL_URL } from './build-env'
 
 const input = (overrides: Partial<MeshSettingsInput> = {}): MeshSettingsInput => ({
   signalUrls: ['wss://signal.example/r/main'],
@@ -47,7 +48,44 @@ describe('defaultMeshSettings', () => {
   })
 })
 
+describe('allowedRelayOrigins', () => {
+  it('is the local dev worker when the build names nothing', () => {
+    expect(allowedRelayOrigins({})).toEqual(['ws://127.0.0.1:8787'])
+  })
+
+  it('lists the origins of the default relays and of VITE_ALLOWED_RELAYS, once each', () => {
+    expect(
+      allowedRelayOrigins({
+        VITE_SIGNAL_URLS: 'wss://a.example/r/main,wss://a.example/r/other,wss://b.example:8443/r/main',
+        VITE_PUBLIC_RELAYS: 'wss://relay.example',
+        VITE_ALLOWED_RELAYS: 'wss://extra.example/, wss://a.example',
+      }),
+    ).toEqual(['wss://a.example', 'wss://b.example:8443', 'wss://relay.example', 'wss://extra.example'])
+  })
+
+  it('refuses a build-time allowed relay that is not a secure relay URL', () => {
+    expect(() => allowedRelayOrigins({ VITE_ALLOWED_RELAYS: 'https://relay.example' })).toThrow(MeshSettingsError)
+    expect(() => allowedRelayOrigins({ VITE_ALLOWED_RELAYS: 'ws://relay.example' })).toThrow(MeshSettingsError)
+  })
+})
+
 describe('validateMeshSettings', () => {
+  it('with allowed origins, refuses a relay on any other origin and accepts any path on an allowed one', () => {
+    const allowed = ['wss://s.example', 'ws://127.0.0.1:8787']
+    const result = validateMeshSettings(
+      input({ signalUrls: ['wss://s.example/r/team', 'ws://127.0.0.1:8787/r/main'], publicRelays: [] }),
+      allowed,
+    )
+    expect(result.ok).toBe(true)
+    const refused = validateMeshSettings(
+      input({ signalUrls: ['wss://s.example:444/r/main'], publicRelays: ['wss://relay.example'] }),
+      allowed,
+    )
+    expect(
+      refused.ok ? [] : refused.error.map((problem) => `${problem.field}[${problem.index}] ${problem.code}`),
+    ).toEqual(['signalUrls[0] relay-not-allowed', 'publicRelays[0] relay-not-allowed'])
+  })
+
   it('accepts wss anywhere and ws on this machine, removing duplicates', () => {
     const result = validateMeshSettings(
       input({

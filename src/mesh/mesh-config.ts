@@ -9,9 +9,15 @@
  * to the local dev worker, `ws://127.0.0.1:8787/r/main` (what `npm start` runs).
  * Without `VITE_STUN_URLS` there is no STUN server: the app contacts no third
  * party, and peers connect on one machine or one network only.
+ *
+ * The page's `connect-src` lists only the relay origins of the build
+ * (`allowedRelayOrigins`: those defaults plus `VITE_ALLOWED_RELAYS`), so the
+ * settings screen refuses any other relay instead of saving one the browser
+ * would block.
  */
 import { AppError, err, ok, type Result } from '../base'
 import type { JoinRoomConfig } from 'trystero'
+import { buildRelayOrigins, buildSignalUrls, splitList, type BuildEnv } from './build-env'
 
 declare global {
   /** The build-time vars this module reads; Vite fills `import.meta.env` from `VITE_*` variables. */
@@ -22,11 +28,10 @@ declare global {
     readonly VITE_PUBLIC_RELAYS?: string
     /** Comma-separated STUN URLs, e.g. `stun:stun.cloudflare.com:3478`; none when unset. */
     readonly VITE_STUN_URLS?: string
+    /** Comma-separated relay origins people may choose in settings beside the defaults, e.g. `wss://relay.example`. */
+    readonly VITE_ALLOWED_RELAYS?: string
   }
 }
-
-/** The local dev worker (`wrangler dev` on its default port), used when the build names none. */
-export const DEFAULT_SIGNAL_URL = 'ws://127.0.0.1:8787/r/main'
 
 /** Namespaces the app's topics on a relay; changing it splits old and new clients apart. */
 export const MESH_APP_ID = 'commonplace/1'
@@ -65,6 +70,7 @@ export const MeshSettingsCode = {
   tooManyRelays: 'too-many-relays',
   noIceUrl: 'no-ice-url',
   turnNeedsCredentials: 'turn-needs-credentials',
+  relayNotAllowed: 'relay-not-allowed',
   malformed: 'malformed',
 } as const
 export type MeshSettingsCode = (typeof MeshSettingsCode)[keyof typeof MeshSettingsCode]
@@ -112,6 +118,7 @@ const checkRelays = (
   field: 'signalUrls' | 'publicRelays',
   urls: readonly string[],
   problems: MeshSettingsProblem[],
+  allowedOrigins?: readonly string[],
 ) => {
   const valid: string[] = []
   urls.forEach((text, index) => {
@@ -124,6 +131,16 @@ const checkRelays = (
       // Pages served over https cannot open ws:// sockets, and the topics would travel in clear.
       problems.push(
         problem(MeshSettingsCode.insecureRelay, field, index, `${url.href}: use wss:// beyond this machine`),
+      )
+    } else if (allowedOrigins !== undefined && !allowedOrigins.includes(url.origin)) {
+      // The browser would block the socket (connect-src); saying so here beats a relay that silently never answers.
+      problems.push(
+        problem(
+          MeshSettingsCode.relayNotAllowed,
+          field,
+          index,
+          `${url.href}: this app may only connect to ${allowedOrigins.join(', ')}; whoever builds it can allow more (VITE_ALLOWED_RELAYS)`,
+        ),
       )
     } else {
       valid.push(url.href)
@@ -164,13 +181,18 @@ const checkIce = (servers: readonly IceServer[], problems: MeshSettingsProblem[]
     return [{ ...server, urls }]
   })
 
-/** Checks a settings form; returns the normalised settings or every problem found. */
+/**
+ * Checks a settings form; returns the normalised settings or every problem
+ * found. With `allowedOrigins` (the app passes `allowedRelayOrigins()`), a
+ * relay on any other origin is a `relay-not-allowed` problem.
+ */
 export const validateMeshSettings = (
   input: MeshSettingsInput,
+  allowedOrigins?: readonly string[],
 ): Result<MeshSettings, readonly MeshSettingsProblem[]> => {
   const problems: MeshSettingsProblem[] = []
-  const signalUrls = [...new Set(checkRelays('signalUrls', input.signalUrls, problems))]
-  const publicRelays = [...new Set(checkRelays('publicRelays', input.publicRelays, problems))].filter(
+  const signalUrls = [...new Set(checkRelays('signalUrls', input.signalUrls, problems, allowedOrigins))]
+  const publicRelays = [...new Set(checkRelays('publicRelays', input.publicRelays, problems, allowedOrigins))].filter(
     (url) => !signalUrls.includes(url),
   )
   const iceServers = checkIce(input.iceServers, problems)
@@ -199,11 +221,14 @@ const isIceServer = (value: unknown): value is IceServer =>
  * Checks settings of unknown shape (saved JSON, an import) and then validates
  * them: a field that is not a list of the right things is a `malformed` problem.
  */
-export const parseMeshSettings = (value: unknown): Result<MeshSettings, readonly MeshSettingsProblem[]> => {
+export const parseMeshSettings = (
+  value: unknown,
+  allowedOrigins?: readonly string[],
+): Result<MeshSettings, readonly MeshSettingsProblem[]> => {
   const { signalUrls, publicRelays, iceServers } = isRecord(value) ? value : {}
   const iceServersOk = Array.isArray(iceServers) && iceServers.every(isIceServer)
   if (isStringList(signalUrls) && isStringList(publicRelays) && iceServersOk) {
-    return validateMeshSettings({ signalUrls, publicRelays, iceServers })
+    return validateMeshSettings({ signalUrls, publicRelays, iceServers }, allowedOrigins)
   }
   const malformed = (field: MeshSettingsField, what: string): MeshSettingsProblem =>
     problem(MeshSettingsCode.malformed, field, -1, `${field} must be a list of ${what}`)
@@ -214,33 +239,37 @@ export const parseMeshSettings = (value: unknown): Result<MeshSettings, readonly
   ])
 }
 
-/** Splits a comma-separated build-time list; blank entries are ignored. */
-export const splitList = (text: string | undefined): string[] =>
-  (text ?? '')
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '')
-
-export interface BuildEnv {
-  readonly VITE_SIGNAL_URLS?: string | undefined
-  readonly VITE_PUBLIC_RELAYS?: string | undefined
-  readonly VITE_STUN_URLS?: string | undefined
+const throwProblems = (problems: readonly MeshSettingsProblem[]): never => {
+  const [first, ...rest] = problems
+  throw new MeshSettingsError(
+    first === undefined ? [problem(MeshSettingsCode.noRelay, 'signalUrls', -1, 'no relay')] : [first, ...rest],
+  )
 }
 
 /** The settings a fresh install starts with; throws `MeshSettingsError` if the build was given bad URLs. */
 export const defaultMeshSettings = (env: BuildEnv = import.meta.env): MeshSettings => {
-  const signalUrls = splitList(env.VITE_SIGNAL_URLS)
   const stun = splitList(env.VITE_STUN_URLS)
   const result = validateMeshSettings({
-    signalUrls: signalUrls.length > 0 ? signalUrls : [DEFAULT_SIGNAL_URL],
+    signalUrls: buildSignalUrls(env),
     publicRelays: splitList(env.VITE_PUBLIC_RELAYS),
     iceServers: stun.length > 0 ? [{ urls: stun }] : [],
   })
-  if (result.ok) return result.value
-  const [first, ...rest] = result.error
-  throw new MeshSettingsError(
-    first === undefined ? [problem(MeshSettingsCode.noRelay, 'signalUrls', -1, 'no relay')] : [first, ...rest],
-  )
+  return result.ok ? result.value : throwProblems(result.error)
+}
+
+/**
+ * The origins (`wss://host[:port]`) this build may open sockets to: those of
+ * its default signal workers and public relays, and `VITE_ALLOWED_RELAYS`.
+ * The build writes them into the page's `connect-src` (see `scripts/csp.ts`),
+ * and the settings accept relays on these origins only. Throws
+ * `MeshSettingsError` for a bad entry, as `defaultMeshSettings` does.
+ */
+export const allowedRelayOrigins = (env: BuildEnv = import.meta.env): readonly string[] => {
+  // Checked here so a bad entry stops the app rather than quietly narrowing what it may reach.
+  defaultMeshSettings(env)
+  const problems: MeshSettingsProblem[] = []
+  checkRelays('publicRelays', splitList(env.VITE_ALLOWED_RELAYS), problems)
+  return problems.length > 0 ? throwProblems(problems) : buildRelayOrigins(env)
 }
 
 /**

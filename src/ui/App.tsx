@@ -1,6 +1,8 @@
-import { createSignal, Match, Switch, type Component } from 'solid-js'
+import { createSignal, Match, Show, Switch, type Component } from 'solid-js'
 import type { IdentityState } from '../client'
 import { useClient } from './client-context'
+import { BackupBanner } from './identity/BackupBanner'
+import { BackupNotice } from './identity/BackupNotice'
 import { DamagedIdentity } from './identity/DamagedIdentity'
 import { IdentityPanel } from './identity/IdentityPanel'
 import { Onboarding } from './identity/Onboarding'
@@ -35,6 +37,9 @@ export const App: Component = () => {
       <AppHeader route={route} />
       <UpdateBanner />
       <StorageBanner />
+      <Show when={route().view !== 'home' && when(identity(), 'ready')?.identity.backup === 'needed'}>
+        <BackupBanner />
+      </Show>
       <main id="main" class="main" tabindex="-1">
         <Switch>
           <Match when={route().view === 'settings'}>
@@ -46,7 +51,7 @@ export const App: Component = () => {
             </p>
           </Match>
           <Match when={when(identity(), 'unavailable')}>
-            {(unavailable) => <StorageUnavailable reason={unavailable().reason} />}
+            {(unavailable) => <StorageUnavailable browserSaid={unavailable().browserSaid} />}
           </Match>
           <Match when={identity().kind === 'none'}>
             <Onboarding
@@ -71,6 +76,9 @@ export const App: Component = () => {
                   {(space) => <SpaceView spaceId={space().spaceId} noteId={space().noteId} />}
                 </Match>
                 <Match when={true}>
+                  <Show when={ready().identity.backup === 'needed'}>
+                    <BackupNotice />
+                  </Show>
                   <IdentityPanel identity={ready().identity} />
                   <SpaceList />
                 </Match>

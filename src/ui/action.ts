@@ -1,5 +1,5 @@
 import { createSignal, type Accessor } from 'solid-js'
-import { describeError, type Result } from '../base'
+import type { Result } from '../base'
 
 export interface Action<Args extends unknown[]> {
   run: (...args: Args) => Promise<void>
@@ -9,8 +9,17 @@ export interface Action<Args extends unknown[]> {
 }
 
 /**
+ * What a person reads when an action threw instead of returning a problem: a thrown error is a
+ * fault of the app, and its text (a stack, a `TypeError`) means nothing to them.
+ */
+export const UNEXPECTED_FAILURE =
+  'Something went wrong in Commonplace and this was not done. Try again, or reload the page.'
+
+/**
  * Wraps an async client call for a form: one run at a time, `busy` while it
- * runs, and the failure as a message (a refused `Result` or a thrown error).
+ * runs, and the failure in words for a person: a refused `Result` carries a
+ * typed problem whose message is written for people; a thrown error goes to the
+ * console and the person reads `UNEXPECTED_FAILURE`.
  */
 export const createAction = <Args extends unknown[]>(
   perform: (...args: Args) => Promise<Result<unknown, { message: string }> | undefined>,
@@ -25,7 +34,8 @@ export const createAction = <Args extends unknown[]>(
       const result = await perform(...args)
       if (result && !result.ok) setError(result.error.message)
     } catch (caught) {
-      setError(describeError(caught))
+      console.error('An action failed:', caught)
+      setError(UNEXPECTED_FAILURE)
     } finally {
       setBusy(false)
     }

@@ -24,8 +24,9 @@ export class TestSocket {
     this.closed = new Promise((resolve) => ws.addEventListener('close', () => resolve()))
   }
 
-  static open(url: string, origin?: string): Promise<TestSocket> {
-    const ws = new NodeWebSocket(url, origin === undefined ? undefined : { headers: { origin } })
+  /** Opens a socket, sending `headers` (such as `origin` or `cf-connecting-ip`) with the handshake. */
+  static open(url: string, headers?: Record<string, string>): Promise<TestSocket> {
+    const ws = new NodeWebSocket(url, headers === undefined ? undefined : { headers })
     return new Promise((resolve, reject) => {
       ws.onopen = () => resolve(new TestSocket(ws))
       ws.onerror = () => reject(new Error(`could not open ${url}`))

@@ -24,6 +24,7 @@ export const IGNORE_REASONS = [
   'conflicting-removal',
   'has-expiry',
   'not-a-member',
+  'revoked-device',
 ] as const
 export type IgnoreReason = (typeof IGNORE_REASONS)[number]
 
@@ -36,7 +37,7 @@ const idOf = (value: unknown): string =>
   typeof value === 'object' && value !== null && 'id' in value && typeof value.id === 'string' ? value.id : '?'
 
 /** Two copies of one id differ only in their proof (another chain or signature); prefer one by a fixed rule. */
-const proofKey = (c: Credential) => `${c.proof.chain?.id ?? ''}:${c.proof.signature}`
+export const proofKey = (c: Credential) => `${c.proof.chain?.id ?? ''}:${c.proof.signature}`
 
 export const rank = (entry: Credential): string => `${entry.assertion.kind === 'MemberRemoved' ? 0 : 1}:${entry.id}`
 

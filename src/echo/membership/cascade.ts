@@ -28,6 +28,7 @@
 import type { Credential, CredentialId, PublicKey } from '../../halo'
 import type { SpaceId } from '../ids'
 import type { IgnoreReason } from './canonical-order'
+import type { Check } from './pass'
 import { Pass } from './pass'
 import type { Reach } from './reach'
 import { standingOf } from './seniority'
@@ -36,10 +37,10 @@ export const foldPasses = (
   space: SpaceId,
   entries: readonly Credential[],
   reach: Reach,
-  verify: (entry: Credential) => boolean,
+  check: Check,
 ): { pass: Pass; excluded: boolean } => {
   const excluded = new Map<CredentialId, IgnoreReason>()
-  const run = (without: ReadonlyMap<CredentialId, IgnoreReason>) => new Pass(space, reach, without, verify).run(entries)
+  const run = (without: ReadonlyMap<CredentialId, IgnoreReason>) => new Pass(space, reach, without, check).run(entries)
   let result = run(excluded)
   const genesis = result.genesis?.assertion
   const standing = standingOf(entries, genesis?.kind === 'SpaceGenesis' ? genesis.owner : undefined, result.powerful)

@@ -55,6 +55,15 @@ export const issueMember = (request: EntryRequest & { subject: PublicKey; role: 
 export const issueRemoval = (request: EntryRequest & { subject: PublicKey }): Credential =>
   issue(request, request.subject, { kind: 'MemberRemoved', space: spaceKeyOf(request.space) })
 
+/**
+ * Records in the log that the actor's identity revoked one of its devices. Its
+ * parents mark what the revoker had seen: the device's entries among them keep
+ * their effect, the others lose it. Signed by the identity key (the phrase) it
+ * outranks every device; signed by a device, HALO's rule decides.
+ */
+export const issueDeviceRevocation = (request: EntryRequest & { device: PublicKey }): Credential =>
+  issue(request, request.device, { kind: 'DeviceRevoked' })
+
 export const issueEpoch = (request: EntryRequest & { number: number; snapshot: string }): Credential =>
   issue(request, spaceKeyOf(request.space), {
     kind: 'Epoch',

@@ -74,20 +74,26 @@ describe('membership fold rules', () => {
     }
   })
 
-  it('keeps the last owner, lets members leave, and takes only newer epochs', () => {
+  it('keeps the last owner, lets members leave, and takes only the next epoch', () => {
     const bobViewer = member(alice, bob, 'viewer')
     const leave = removal(bob, bob, [bobViewer.id])
     const aliceLeaves = removal(alice, alice, [leave.id])
     const epoch = (number: number, parents: readonly CredentialId[]) =>
       issueEpoch({ actor: actor(alice), space, number, snapshot: `s${number}`, parents, clock })
+    // Number 2 with no epoch yet skips 1; after 1, number 3 skips 2 and another 1 repeats it.
     const two = epoch(2, [leave.id])
     const one = epoch(1, [two.id])
-    const state = fold([...genesis, bobViewer, leave, aliceLeaves, two, one])
+    const three = epoch(3, [one.id])
+    const again = epoch(1, [three.id])
+    const state = fold([...genesis, bobViewer, leave, aliceLeaves, two, one, three, again])
     expect(state.members).toEqual([{ key: alice.publicKey, role: 'owner' }])
-    expect(state.epoch?.number).toBe(2)
+    expect(state.epoch?.number).toBe(1)
+    expect(state.epoch?.credential).toBe(one.id)
     expect(Object.fromEntries(state.ignored.map((entry) => [entry.id, entry.reason]))).toEqual({
       [aliceLeaves.id]: 'last-owner',
-      [one.id]: 'stale-epoch',
+      [two.id]: 'stale-epoch',
+      [three.id]: 'stale-epoch',
+      [again.id]: 'stale-epoch',
     })
   })
 })

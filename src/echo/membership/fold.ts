@@ -26,13 +26,21 @@
  *    seen the removal. (b) Once a removal of X takes effect, no entry issued by X
  *    (by any of X's devices) that is concurrent with the removal takes effect,
  *    wherever it sorts; mutual removals go to the senior member (cascade.ts).
- * 5. Epochs. An owner or admin may record an Epoch; only one with a higher number
- *    than the current epoch takes effect.
+ * 5. Epochs. An owner or admin may record an Epoch; only the next number (the
+ *    current one + 1, or 1 for the first) takes effect (`stale-epoch` otherwise),
+ *    so no Epoch can use up the numbers left.
  * 6. Nothing built on an ignored entry takes effect: an entry with a parent
  *    that was refused (unauthorized, invalid, by a removed issuer...) is
  *    ignored too. An entry that was allowed but lost a race or changed nothing
  *    (removed-concurrently, last-owner, stale-epoch, not-a-member) may be built
- *    on: honest devices that wrote on top of it keep their entries.
+ *    on: honest devices that wrote on top of it keep their entries. So may an
+ *    entry voided by a device revocation (rule 7), though it is no head.
+ * 7. Revoked devices (revocations.ts). DeviceRevoked entries are resolved per
+ *    identity by HALO's rule; from a revocation on, entries signed through the
+ *    revoked device have no effect (`revoked-device`) unless every revocation
+ *    with parents that holds the device revoked descends from them. Checked
+ *    with the signature, once the issuer holds a role. A DeviceRevoked entry is
+ *    applied when its issuer holds a role (rule 3); it counts either way.
  */
 import type { PublicKey, SpaceRole } from '../../halo'
 import type { SpaceId } from '../ids'

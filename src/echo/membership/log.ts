@@ -7,17 +7,18 @@
  * - One new entry that sorts after every other entry, near nothing the
  *   removal cascade looks at, is judged on top of the last pass (about
  *   constant time); anything else (several entries, a missing parent arriving,
- *   a removal cascade in play) folds the whole set again, still without
- *   checking a signature twice.
+ *   a removal cascade in play, a device revocation) folds the whole set again,
+ *   still without checking a signature twice.
  */
 import type { Credential, CredentialId, PublicKey, SpaceRole } from '../../halo'
 import { VerifiedCache } from '../../halo'
 import type { SpaceId } from '../ids'
 import type { Ignored } from './canonical-order'
-import { addCopy, decodeEntries, orderCopies, rank, verifyEntry } from './canonical-order'
+import { addCopy, decodeEntries, orderCopies, proofKey, rank, verifyEntry } from './canonical-order'
 import { foldPasses } from './cascade'
-import type { EpochRecord, Pass } from './pass'
+import type { Check, EpochRecord, Pass } from './pass'
 import { Reach } from './reach'
+import { DeviceRevocations } from './revocations'
 
 export interface Member {
   readonly key: PublicKey
@@ -56,6 +57,7 @@ export class MembershipLog {
   /** Entries waiting for a parent that is not here. */
   readonly #waiting = new Set<CredentialId>()
   #reach = new Reach()
+  #revocations = new DeviceRevocations([], this.#reach, () => [])
   #pass: Pass | undefined
   /** Whether the last full fold excluded entries (the cascade was in play). */
   #cascaded = false
@@ -167,9 +169,43 @@ export class MembershipLog {
     return verified !== null
   }
 
+  /** Every copy of `id` whose signature and chain hold (the revocations of an identity, each copy counting). */
+  #verifiedCopies = (id: CredentialId): Credential[] => {
+    const [first] = this.#copies.get(id) ?? []
+    if (first === undefined || !this.#verify(first)) return []
+    return this.#holding(this.#copies.get(id) ?? [first])
+  }
+
+  /** The copies that verify, the one `#verify` chose first; the others are checked only when asked for. */
+  #holding(copies: readonly Credential[]): Credential[] {
+    const chosen = this.#verdicts.get(copies[0]?.id ?? ('' as CredentialId))
+    if (chosen === undefined || chosen === null) return []
+    const known = (id: CredentialId) => this.#copies.has(id)
+    const others = copies.filter(
+      (copy) => proofKey(copy) !== proofKey(chosen) && verifyEntry([copy], known, this.#cache) !== undefined,
+    )
+    return [chosen, ...others]
+  }
+
+  /**
+   * An entry stands if a copy of it verifies and no device revocation voids
+   * that copy: a copy signed through a revoked device does not void another
+   * copy of the same id signed through a device that stands.
+   */
+  #check: Check = (entry) => {
+    if (!this.#verify(entry)) return 'invalid'
+    const chosen = this.#verdicts.get(entry.id)
+    if (chosen === undefined || chosen === null || !this.#revocations.voids(chosen)) return undefined
+    const copies = this.#copies.get(entry.id) ?? [entry]
+    if (copies.length === 1) return 'revoked-device'
+    return this.#holding(copies).some((copy) => !this.#revocations.voids(copy)) ? undefined : 'revoked-device'
+  }
+
   /** Whether one new entry can be judged on top of the last pass and give what a full fold gives. */
   #fastPath(entry: Credential): boolean {
     if (this.#pass === undefined || this.#cascaded || this.#waiting.size > 0) return false
+    // A revocation changes what earlier entries are worth.
+    if (entry.assertion.kind === 'DeviceRevoked') return false
     if (!entry.parents.every((parent) => this.#position.has(parent))) return false
     // It sorts last: every entry after its last parent ranks below it (Kahn's order with a heap).
     const last = Math.max(-1, ...entry.parents.map((parent) => this.#position.get(parent) ?? -1))
@@ -218,7 +254,8 @@ export class MembershipLog {
     for (const entry of entries) {
       if (entry.assertion.kind === 'MemberRemoved' && entry.issuer !== entry.subject) this.#removed.add(entry.subject)
     }
-    const { pass, excluded } = foldPasses(this.#space, entries, this.#reach, this.#verify)
+    this.#revocations = new DeviceRevocations(entries, this.#reach, this.#verifiedCopies)
+    const { pass, excluded } = foldPasses(this.#space, entries, this.#reach, this.#check)
     this.#pass = pass
     this.#cascaded = excluded
     this.#members = [...pass.roles].map(([key, role]) => ({ key, role })).sort((a, b) => (a.key < b.key ? -1 : 1))

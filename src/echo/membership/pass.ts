@@ -28,6 +28,21 @@ const NO_EFFECT: ReadonlySet<IgnoreReason> = new Set<IgnoreReason>([
   'not-a-member',
 ])
 
+/**
+ * Entries signed through a revoked device (revocations.ts): no effect, and no
+ * head, but what others built on them is judged on its own. Honest devices
+ * write on top of a stolen device's entries until the revocation reaches
+ * them; voiding those too would hand the thief everyone's entries of that time.
+ */
+const BUILT_ON: ReadonlySet<IgnoreReason> = new Set<IgnoreReason>(['revoked-device'])
+
+/**
+ * Whether an entry's signature and chain hold (`invalid` otherwise), and
+ * whether a device revocation voids it (`revoked-device`); undefined when it
+ * stands.
+ */
+export type Check = (entry: Credential) => 'invalid' | 'revoked-device' | undefined
+
 const may = (issuer: SpaceRole | undefined, from: SpaceRole | undefined, to: SpaceRole | 'removed'): boolean => {
   if (issuer === 'owner') return true
   if (issuer !== 'admin') return false
@@ -49,6 +64,8 @@ export class Pass {
   /** Applied entries and entries that were allowed but changed nothing (they may be built on). */
   readonly accepted: CredentialId[] = []
   readonly #accepted = new Set<CredentialId>()
+  /** Accepted entries and entries of revoked devices: an entry may name only these as parents. */
+  readonly #buildable = new Set<CredentialId>()
   readonly #entries = new Map<CredentialId, Credential>()
   readonly ignored: Ignored[] = []
   genesis: Credential | undefined
@@ -58,28 +75,24 @@ export class Pass {
   readonly #reach: Reach
   readonly #excluded: ReadonlyMap<CredentialId, IgnoreReason>
 
-  readonly #verify: (entry: Credential) => boolean
+  readonly #check: Check
 
   /**
-   * `verify` checks an entry's signature and chain; it is asked only once the
-   * issuer is known to hold a role here (junk by anyone else costs no check).
+   * `check` checks an entry's signature, chain and device revocations; it is
+   * asked only once the issuer is known to hold a role here (junk by anyone
+   * else costs no check).
    */
-  constructor(
-    space: SpaceId,
-    reach: Reach,
-    excluded: ReadonlyMap<CredentialId, IgnoreReason>,
-    verify: (entry: Credential) => boolean,
-  ) {
+  constructor(space: SpaceId, reach: Reach, excluded: ReadonlyMap<CredentialId, IgnoreReason>, check: Check) {
     // A SpaceId is the space's public key.
     this.space = space as string as PublicKey
     this.#reach = reach
     this.#excluded = excluded
-    this.#verify = verify
+    this.#check = check
   }
 
   /** A copy to judge entries on without changing this pass (a preview). */
   fork(): Pass {
-    const copy = new Pass(this.space as string as SpaceId, this.#reach, this.#excluded, this.#verify)
+    const copy = new Pass(this.space as string as SpaceId, this.#reach, this.#excluded, this.#check)
     for (const [key, role] of this.roles) copy.roles.set(key, role)
     for (const [key, grant] of this.grants) copy.grants.set(key, grant)
     for (const [key, ids] of this.removals) copy.removals.set(key, [...ids])
@@ -88,6 +101,7 @@ export class Pass {
     copy.appliedOrder.push(...this.appliedOrder)
     copy.accepted.push(...this.accepted)
     for (const id of this.#accepted) copy.#accepted.add(id)
+    for (const id of this.#buildable) copy.#buildable.add(id)
     for (const [id, entry] of this.#entries) copy.#entries.set(id, entry)
     copy.ignored.push(...this.ignored)
     copy.genesis = this.genesis
@@ -112,6 +126,7 @@ export class Pass {
       this.#accepted.add(entry.id)
       this.accepted.push(entry.id)
     }
+    if (reason === undefined || NO_EFFECT.has(reason) || BUILT_ON.has(reason)) this.#buildable.add(entry.id)
     return reason
   }
 
@@ -141,14 +156,15 @@ export class Pass {
   #judge(entry: Credential): IgnoreReason | undefined {
     const excluded = this.#excluded.get(entry.id)
     if (excluded !== undefined) return excluded
-    if (entry.parents.some((parent) => !this.#accepted.has(parent))) return 'after-ignored'
+    if (entry.parents.some((parent) => !this.#buildable.has(parent))) return 'after-ignored'
     // An expiry would be judged against each peer's clock and void what follows; log entries carry none.
     if (entry.expiresAt !== undefined) return 'has-expiry'
     const { assertion } = entry
     if (assertion.kind === 'SpaceGenesis') {
       if (entry.issuer !== this.space || entry.subject !== this.space) return 'other-space'
       if (this.genesis !== undefined) return 'second-genesis'
-      if (!this.#verify(entry)) return 'invalid'
+      // The space key signs no chain: no device of it can be revoked.
+      if (this.#check(entry) !== undefined) return 'invalid'
       this.genesis = entry
       this.#grant(assertion.owner, 'owner', entry.id)
       return undefined
@@ -161,11 +177,12 @@ export class Pass {
           const owner = this.genesis.assertion.kind === 'SpaceGenesis' ? this.genesis.assertion.owner : undefined
           // The space key only confirms the genesis owner; the entry changes nothing.
           if (assertion.role !== 'owner' || entry.subject !== owner) return 'unauthorized'
-          return this.#verify(entry) ? undefined : 'invalid'
+          return this.#check(entry) === undefined ? undefined : 'invalid'
         }
         const from = this.roles.get(entry.subject)
         if (!may(this.#authority(entry), from, assertion.role)) return 'unauthorized'
-        if (!this.#verify(entry)) return 'invalid'
+        const checked = this.#check(entry)
+        if (checked !== undefined) return checked
         const removals = this.removals.get(entry.subject) ?? []
         if (removals.some((removal) => !this.#reach.descends(entry.id, removal))) return 'removed-concurrently'
         if (from === 'owner' && assertion.role !== 'owner' && this.owners() === 1) return 'last-owner'
@@ -178,7 +195,8 @@ export class Pass {
         const issuer = this.#authority(entry)
         const self = entry.issuer === entry.subject && issuer !== undefined
         if (!self && !may(issuer, from, 'removed')) return 'unauthorized'
-        if (!this.#verify(entry)) return 'invalid'
+        const checked = this.#check(entry)
+        if (checked !== undefined) return checked
         // Removing a non-member changes nothing, and would block a later admission concurrent with it.
         if (from === undefined) return 'not-a-member'
         if (from === 'owner' && this.owners() === 1) return 'last-owner'
@@ -191,15 +209,21 @@ export class Pass {
         if (assertion.space !== this.space) return 'other-space'
         const role = this.#authority(entry)
         if (role !== 'owner' && role !== 'admin') return 'unauthorized'
-        if (!this.#verify(entry)) return 'invalid'
-        if (this.epoch !== undefined && assertion.number <= this.epoch.number) return 'stale-epoch'
+        const checked = this.#check(entry)
+        if (checked !== undefined) return checked
+        // Exactly the next number: a skip (up to the largest number) would leave no room for later epochs.
+        if (assertion.number !== (this.epoch?.number ?? 0) + 1) return 'stale-epoch'
         const { number, snapshot } = assertion
         this.epoch = { number, snapshot, credential: entry.id, issuedAt: entry.issuedAt }
         return undefined
       }
+      case 'DeviceRevoked': {
+        // Its effect (revocations.ts) does not depend on this verdict, which records whether a member made it.
+        if (this.#authority(entry) === undefined) return 'unauthorized'
+        return this.#check(entry)
+      }
       case 'AuthorizedDevice':
       case 'DeviceName':
-      case 'DeviceRevoked':
       case 'DelegatedInvitation':
       case 'InvitationCancelled':
       case 'Profile':

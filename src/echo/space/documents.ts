@@ -9,11 +9,19 @@ import type { AutomergeUrl, DocumentId } from '@automerge/automerge-repo/slim'
 export const DOCUMENT_ROLES = ['objects', 'text'] as const
 export type DocumentRole = (typeof DOCUMENT_ROLES)[number]
 
+/** An object document an epoch replaced: the document that took its objects, and its heads when they were taken. */
+export interface RetiredDocument {
+  readonly into: string
+  readonly heads: string[]
+}
+
 /** Which documents, at which heads, an epoch's snapshot consists of. */
 export interface EpochManifest {
   readonly number: number
   /** Document id -> heads, for every data document of the space after compaction. */
   readonly documents: Record<string, string[]>
+  /** Old document id -> what replaced it; old documents are deleted only at a later start (`epoch-collect.ts`). */
+  readonly replaced?: Record<string, RetiredDocument>
 }
 
 export interface SpaceDoc {

@@ -4,20 +4,30 @@
  * root lists the new documents, keeps the manifest (documents and heads) under
  * its hash, and an Epoch credential naming that hash is added to the membership
  * log. Notes' text documents keep their history: the editor merges against it.
+ *
+ * Nothing is deleted here. The fresh documents are written before the root names
+ * them, and the old ones stay until a later start has found the new root and its
+ * documents on disk (`epoch-collect.ts`): a full disk or a killed tab leaves
+ * either the old space or the new one, never neither. The manifest keeps each old
+ * document's heads at the snapshot, so changes made to it later are carried into
+ * its replacement (`carry-forward.ts`), here and again before it is collected.
+ * Callers hold the space's objects lock exclusive (`object-lock.ts`).
  */
 import { toJS } from '@automerge/automerge/slim'
 import type { Clock, Result } from '../../base'
 import type { Observable } from '../../base'
 import { err, ok, toHex } from '../../base'
 import type { DocumentStore } from '../document-store'
-import { NotAllowed } from '../errors'
+import { EpochOutOfRange, NotAllowed } from '../errors'
+import type { StorageFailed, StorageQuotaExceeded } from '../errors'
 import type { Actor } from '../membership/entries'
 import { issueEpoch } from '../membership/entries'
 import type { Credential, PublicKey, SpaceRole } from '../../halo'
 import type { SpaceId } from '../ids'
 import type { EpochRecord, MembershipState } from '../membership/fold'
 import type { DocHandle } from '@automerge/automerge-repo/slim'
-import type { EpochManifest, ObjectsDoc, SpaceDoc } from './documents'
+import { carryForward } from './carry-forward'
+import type { DocumentId, EpochManifest, ObjectsDoc, SpaceDoc } from './documents'
 
 /** The parts of a space an epoch works on. */
 export interface CompactableSpace {
@@ -29,41 +39,98 @@ export interface CompactableSpace {
   append(entry: Credential): void
   loaded(): Promise<void>
   refresh(): Promise<void>
+  /** Documents this session retired: a later start collects them, not this one. */
+  retiring(ids: readonly DocumentId[]): void
 }
 
 const sha256 = async (text: string): Promise<string> =>
   `sha256:${toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))))}`
 
-/** The manifest as canonical JSON: document ids sorted, heads sorted. */
+const sortedHeads = (record: Readonly<Record<string, readonly string[]>>) =>
+  Object.fromEntries(
+    Object.keys(record)
+      .sort()
+      .map((id) => [id, [...(record[id] ?? [])].sort()]),
+  )
+
+/** The manifest as canonical JSON: document ids sorted, heads sorted (`replaced` only when there is one). */
 const canonicalManifest = (manifest: EpochManifest): string =>
   JSON.stringify({
     number: manifest.number,
-    documents: Object.fromEntries(
-      Object.keys(manifest.documents)
-        .sort()
-        .map((id) => [id, [...(manifest.documents[id] ?? [])].sort()]),
-    ),
+    documents: sortedHeads(manifest.documents),
+    ...(manifest.replaced === undefined
+      ? {}
+      : {
+          replaced: Object.fromEntries(
+            Object.keys(manifest.replaced)
+              .sort()
+              .map((id) => {
+                const retired = manifest.replaced?.[id]
+                return [id, { into: retired?.into, heads: [...(retired?.heads ?? [])].sort() }]
+              }),
+          ),
+        }),
   })
+
+/**
+ * The highest epoch number: Automerge reads 2^53 - 1 back as a bigint, which the
+ * credential decoder refuses, so an Epoch numbered so would vanish from the log.
+ */
+export const MAX_EPOCH_NUMBER = Number.MAX_SAFE_INTEGER - 1
+
+export type EpochError = NotAllowed | EpochOutOfRange | StorageQuotaExceeded | StorageFailed
 
 export const compactSpace = async (
   space: CompactableSpace,
   actor: Actor,
   context: { readonly documents: DocumentStore; readonly clock: Clock },
-): Promise<Result<EpochRecord, NotAllowed>> => {
+): Promise<Result<EpochRecord, EpochError>> => {
   const role = space.roleOf(actor.identity)
   if (role !== 'owner' && role !== 'admin') return err(new NotAllowed('only owners and admins record epochs'))
   await space.loaded()
-  const number = (space.membership.get().epoch?.number ?? 0) + 1
+  // The next number is the current one + 1, checked before anything is made.
+  const current = space.membership.get().epoch?.number ?? 0
+  const number = current + 1
+  if (!Number.isSafeInteger(number) || number > MAX_EPOCH_NUMBER) return err(new EpochOutOfRange(current))
   const replaced = space.objectDocuments().map((old) => {
+    const heads = [...old.heads()]
     // Created from the plain state, the new document starts with one change and no history.
     const fresh = context.documents.create<ObjectsDoc>(toJS(old.doc()))
-    return { old, fresh }
+    return { old, heads, fresh }
   })
+  const discard = () => {
+    for (const { fresh } of replaced) context.documents.remove(fresh.documentId)
+  }
   const manifest: EpochManifest = {
     number,
     documents: Object.fromEntries(replaced.map(({ fresh }) => [fresh.documentId, [...fresh.heads()]])),
+    replaced: Object.fromEntries(
+      replaced.map(({ old, heads, fresh }) => [old.documentId, { into: fresh.documentId, heads }]),
+    ),
   }
   const snapshot = await sha256(canonicalManifest(manifest))
+  // Signed before anything is written: if signing fails, the fresh documents (only in memory) go and nothing changed.
+  let entry: Credential
+  try {
+    entry = issueEpoch({
+      actor,
+      space: space.id,
+      number,
+      snapshot,
+      parents: space.membership.get().heads,
+      clock: context.clock,
+    })
+  } catch (error) {
+    discard()
+    throw error
+  }
+  // On disk before the root names them; if they cannot be written, nothing else has changed.
+  const written = await context.documents.flush()
+  if (!written.ok) {
+    discard()
+    return written
+  }
+  space.retiring(replaced.map(({ old }) => old.documentId))
   space.root.change((doc) => {
     for (const { old, fresh } of replaced) {
       Reflect.deleteProperty(doc.documents, old.documentId)
@@ -71,17 +138,13 @@ export const compactSpace = async (
     }
     doc.epochs[snapshot] = manifest
   })
-  const entry = issueEpoch({
-    actor,
-    space: space.id,
-    number,
-    snapshot,
-    parents: space.membership.get().heads,
-    clock: context.clock,
-  })
   space.append(entry)
   await space.refresh()
-  for (const { old } of replaced) context.documents.remove(old.documentId)
+  // Writes that reached an old document after its heads were taken (a peer, a tab that ignored the lock) move over.
+  for (const { old, heads, fresh } of replaced) carryForward(old, heads, fresh)
+  // If the root cannot be written now it stays queued; until it is, the old documents are the space on disk.
+  const saved = await context.documents.flush()
+  if (!saved.ok) return saved
   const epoch = space.membership.get().epoch
   return epoch?.credential === entry.id
     ? ok(epoch)

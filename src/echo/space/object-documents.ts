@@ -10,6 +10,7 @@ import type { Indexer } from '../indexer'
 import type { DocumentId, ObjectsDoc, SpaceDoc } from './documents'
 import type { Placement } from './placement'
 import { roomLeft } from './placement'
+import { textDocumentIn } from './text'
 
 export interface ObjectDocumentsContext {
   readonly documents: DocumentStore
@@ -98,7 +99,8 @@ export class ObjectDocuments {
   async #watch(doc: DocumentId): Promise<DocHandle<ObjectsDoc>> {
     const handle = await this.#context.documents.find<ObjectsDoc>(doc)
     this.#handles.set(doc, handle)
-    await this.#context.indexer.watchObjects(this.#space, handle)
+    // Notes' text is indexed only from the text documents this space's root lists.
+    await this.#context.indexer.watchObjects(this.#space, handle, (url) => textDocumentIn(this.#root.doc(), url))
     return handle
   }
 }

@@ -7,11 +7,14 @@ import type { DocHandle } from '@automerge/automerge-repo/slim'
 import type { Clock, Observable, Result } from '../../base'
 import { err, ok } from '../../base'
 import type { Credential, PublicKey, SpaceRole } from '../../halo'
+import { decodeCredential } from '../../halo'
 import type { DocumentStore } from '../document-store'
-import { InvalidFields, NotAllowed, ObjectNotFound } from '../errors'
+import { InvalidFields, NoteTextNotInSpace, NotAllowed, ObjectNotFound } from '../errors'
+import type { StorageFailed, StorageQuotaExceeded } from '../errors'
 import type { ObjectId, SpaceId } from '../ids'
 import type { Indexer } from '../indexer'
 import type { Actor } from '../membership/entries'
+import { issueDeviceRevocation } from '../membership/entries'
 import type { EpochRecord, MembershipState } from '../membership/fold'
 import type { Query } from '../query/query'
 import type { EchoObject, EchoObjectOf } from '../schema/echo-object'
@@ -28,11 +31,16 @@ import { toPlain, toStored } from './documents'
 import type { FieldPatch } from './object-writes'
 import { insertObject, patchObject, setDeleted } from './object-writes'
 import { compactSpace } from './epoch'
+import type { EpochError } from './epoch'
+import { collectRetired } from './epoch-collect'
 import { identityCredentialsIn, keepIdentityCredentials, onIdentityCredentials } from './identity-records'
 import { ObjectDocuments } from './object-documents'
+import { RetiredDocuments } from './retired-documents'
 import { SpaceMembership } from './space-membership'
 import type { Placement } from './placement'
-import { newTextDocument, openTextDocument, textOf } from './text'
+import type { Locks } from './object-lock'
+import { withObjectsLock } from './object-lock'
+import { newTextDocument, openTextDocument, textDocumentIn, textOf } from './text'
 import type { MarkdownFile } from '../transfer/markdown'
 import { noteToMarkdown } from '../transfer/markdown'
 import type { NoteText } from './text'
@@ -45,6 +53,7 @@ export interface SpaceContext {
   readonly indexer: Indexer
   readonly clock: Clock
   readonly placement: Placement
+  readonly locks: Locks
 }
 
 const WRITERS: readonly SpaceRole[] = ['owner', 'admin', 'editor']
@@ -65,7 +74,10 @@ export class Space {
   readonly #context: SpaceContext
   readonly #membership: SpaceMembership
   readonly #objects: ObjectDocuments
+  readonly #retired: RetiredDocuments
   #loading: Promise<void> | undefined
+  #collecting: Promise<Result<number, StorageQuotaExceeded | StorageFailed>> | undefined
+  readonly #retiredHere = new Set<DocumentId>()
 
   constructor(id: SpaceId, root: DocHandle<SpaceDoc>, context: SpaceContext) {
     this.id = id
@@ -73,6 +85,7 @@ export class Space {
     this.#context = context
     this.#membership = new SpaceMembership(id, root, context.clock, context.logs)
     this.#objects = new ObjectDocuments(id, root, context)
+    this.#retired = new RetiredDocuments(root, context.documents, (doc) => this.#objects.ensure(doc))
     // Only what a change touched is recomputed: a space with 100,000 objects changes its root often.
     root.on('change', ({ patches }) => {
       const log = patches.filter((patch) => patch.path[0] === 'log')
@@ -86,6 +99,7 @@ export class Space {
       )
       // Another tab or a peer may have added an object document, or an epoch replaced some.
       if (documents.length > 0) void this.#objects.follow(documents)
+      if (patches.some((patch) => patch.path[0] === 'epochs')) void this.#retired.follow()
     })
   }
 
@@ -110,8 +124,26 @@ export class Space {
   }
 
   /** Records an epoch: object documents compacted to their current state (owners and admins). */
-  createEpoch(actor: Actor): Promise<Result<EpochRecord, NotAllowed>> {
-    return compactSpace(this, actor, this.#context)
+  createEpoch(actor: Actor): Promise<Result<EpochRecord, EpochError>> {
+    return withObjectsLock(this.#context.locks, this.id, 'exclusive', () => compactSpace(this, actor, this.#context))
+  }
+
+  /** Marks documents an epoch of this session replaced: they are collected at a later start. */
+  retiring(ids: readonly DocumentId[]): void {
+    for (const id of ids) this.#retiredHere.add(id)
+  }
+
+  /**
+   * Deletes the object documents earlier epochs replaced, once this start has
+   * loaded their replacements (started once by `Echo.openSpace`); resolves with how many went.
+   */
+  collectRetired(): Promise<Result<number, StorageQuotaExceeded | StorageFailed>> {
+    this.#collecting ??= this.loaded().then(() =>
+      withObjectsLock(this.#context.locks, this.id, 'exclusive', () =>
+        collectRetired(this.root, this.#context, this.#retiredHere),
+      ),
+    )
+    return this.#collecting
   }
 
   get name(): string {
@@ -158,6 +190,40 @@ export class Space {
   /** Removes `subject` (`actor` itself: leaves); `NotAllowed` unless the entry takes effect. */
   remove(actor: Actor, subject: PublicKey): Result<Credential, NotAllowed> {
     return this.#membership.remove(actor, subject)
+  }
+
+  /**
+   * Records in the log that `actor`'s identity revoked `device`: a revocation
+   * signed by `actor` from the heads this device has seen on (what they name
+   * keeps its effect), unless one that counts is there already; and `evidence`,
+   * the identity's own revocations of it (HALO's, which may be signed by the
+   * identity key and so outrank any device), copied as they are. Returns what
+   * was written; only members record revocations.
+   */
+  recordDeviceRevocation(
+    actor: Actor,
+    device: PublicKey,
+    evidence: readonly Credential[] = [],
+  ): Result<readonly Credential[], NotAllowed> {
+    if (this.roleOf(actor.identity) === undefined) return err(new NotAllowed('only a member records revocations'))
+    const state = this.#membership.state.get()
+    const applied = new Set<string>(state.applied)
+    const log = Object.values(this.root.doc().log).flatMap((stored) => {
+      const entry = decodeCredential(toPlain(stored))
+      return entry.ok ? [entry.value] : []
+    })
+    const ofDevice = (entry: Credential) =>
+      entry.assertion.kind === 'DeviceRevoked' && entry.issuer === actor.identity && entry.subject === device
+    const placed = log.some((entry) => ofDevice(entry) && entry.parents.length > 0 && applied.has(entry.id))
+    const written: Credential[] = []
+    if (!placed) {
+      const clock = this.#context.clock
+      written.push(issueDeviceRevocation({ actor, space: this.id, device, parents: state.heads, clock }))
+    }
+    const present = new Set<string>(log.map((entry) => entry.id))
+    written.push(...evidence.filter((entry) => ofDevice(entry) && !present.has(entry.id)))
+    for (const entry of written) this.#membership.append(entry)
+    return ok(written)
   }
 
   /** Appends a signed entry to the log (kept even if the fold ignores it). */
@@ -238,27 +304,42 @@ export class Space {
         updatedAt: now,
       } as EchoObject)
     }
-    for (let next = 0; next < objects.length;) {
-      const { handle, taken } = await this.#objects.reserve(objects.length - next)
-      const batch = objects.slice(next, next + taken)
-      handle.change((doc) => {
-        for (const object of batch) insertObject(doc, object)
-      })
-      next += taken
-    }
+    await this.#writing(async () => {
+      for (let next = 0; next < objects.length;) {
+        const { handle, taken } = await this.#objects.reserve(objects.length - next)
+        const batch = objects.slice(next, next + taken)
+        handle.change((doc) => {
+          for (const object of batch) insertObject(doc, object)
+        })
+        next += taken
+      }
+    })
     return ok(objects)
   }
 
-  async update<T extends ObjectType>(
+  update<T extends ObjectType>(
     actor: Actor,
     id: ObjectId,
     type: T,
     patch: FieldPatch<T>,
-  ): Promise<Result<EchoObjectOf<T>, NotAllowed | InvalidFields | ObjectNotFound>> {
+  ): Promise<Result<EchoObjectOf<T>, NotAllowed | InvalidFields | ObjectNotFound | NoteTextNotInSpace>> {
+    return this.#writing(() => this.#update(actor, id, type, patch))
+  }
+
+  async #update<T extends ObjectType>(
+    actor: Actor,
+    id: ObjectId,
+    type: T,
+    patch: FieldPatch<T>,
+  ): Promise<Result<EchoObjectOf<T>, NotAllowed | InvalidFields | ObjectNotFound | NoteTextNotInSpace>> {
     const found = await this.#find(actor, id)
     if (!found.ok) return found
     const { handle, object } = found.value
     if (object.type !== type) return err(new InvalidFields(`object ${id} is a ${object.type}, not a ${type}`))
+    const text = (patch as { text?: unknown }).text
+    if (object.type === 'note' && typeof text === 'string' && textDocumentIn(this.root.doc(), text) === undefined) {
+      return err(new NoteTextNotInSpace(id))
+    }
     const merged = { ...object.fields, ...patch }
     for (const [name, value] of Object.entries(patch)) if (value === undefined) Reflect.deleteProperty(merged, name)
     const checked = checkFields(type, merged)
@@ -305,18 +386,21 @@ export class Space {
   }
 
   /** The note's text document, for an editor binding (CodeMirror on `handle` at `path`). */
-  async noteText(id: ObjectId): Promise<Result<NoteText, ObjectNotFound>> {
+  async noteText(id: ObjectId): Promise<Result<NoteText, ObjectNotFound | NoteTextNotInSpace>> {
     const note = await this.get(id)
     if (note?.type !== 'note') return err(new ObjectNotFound(id))
+    const text = textDocumentIn(this.root.doc(), note.fields.text)
+    if (text === undefined) return err(new NoteTextNotInSpace(id))
     return ok(await openTextDocument(this.#context.documents, note.fields.text as AutomergeUrl))
   }
 
   /** The note as a Markdown file (title as heading, text as body). */
-  async noteMarkdown(id: ObjectId): Promise<Result<MarkdownFile, ObjectNotFound>> {
+  async noteMarkdown(id: ObjectId): Promise<Result<MarkdownFile, ObjectNotFound | NoteTextNotInSpace>> {
+    const opened = await this.noteText(id)
+    if (!opened.ok) return opened
     const note = await this.get(id)
     if (note?.type !== 'note') return err(new ObjectNotFound(id))
-    const text = await openTextDocument(this.#context.documents, note.fields.text as AutomergeUrl)
-    return ok(noteToMarkdown(note, textOf(text.handle)))
+    return ok(noteToMarkdown(note, textOf(opened.value.handle)))
   }
 
   objectDocuments(): readonly DocHandle<ObjectsDoc>[] {
@@ -340,12 +424,19 @@ export class Space {
     return typeof record === 'object' && record !== null && 'version' in record ? record.version : undefined
   }
 
-  async #setDeleted(actor: Actor, id: ObjectId, deleted: boolean): Promise<Result<void, NotAllowed | ObjectNotFound>> {
-    const found = await this.#find(actor, id)
-    if (!found.ok) return found
-    const now = this.#context.clock.now()
-    found.value.handle.change((doc) => setDeleted(doc, id, deleted, now))
-    return ok(undefined)
+  #setDeleted(actor: Actor, id: ObjectId, deleted: boolean): Promise<Result<void, NotAllowed | ObjectNotFound>> {
+    return this.#writing(async () => {
+      const found = await this.#find(actor, id)
+      if (!found.ok) return found
+      const now = this.#context.clock.now()
+      found.value.handle.change((doc) => setDeleted(doc, id, deleted, now))
+      return ok(undefined)
+    })
+  }
+
+  /** Object writes hold the space's objects lock shared: an epoch in any tab waits for them, and they for it. */
+  #writing<T>(work: () => Promise<T>): Promise<T> {
+    return withObjectsLock(this.#context.locks, this.id, 'shared', work)
   }
 
   #mayWrite(actor: Actor): Result<void, NotAllowed> {

@@ -44,3 +44,27 @@ export const quotaBudgetMiddleware = (budget: QuotaBudget): Middleware<DBCore> =
     },
   }),
 })
+
+/**
+ * Calls `before` ahead of every write of Automerge chunks; an error it returns
+ * fails that write. Tests use it to fill the disk at an exact write, or to act
+ * at an exact moment of a compaction.
+ */
+export const chunkWriteHook = (before: () => Error | undefined): Middleware<DBCore> => ({
+  stack: 'dbcore',
+  name: 'chunk-write-hook',
+  create: (down) => ({
+    ...down,
+    table: (name) => {
+      const table = down.table(name)
+      if (name !== 'chunks') return table
+      return {
+        ...table,
+        mutate: (request) => {
+          const refusal = request.type === 'put' || request.type === 'add' ? before() : undefined
+          return refusal === undefined ? table.mutate(request) : Promise.reject(refusal)
+        },
+      }
+    },
+  }),
+})

@@ -38,3 +38,6 @@ export const liveSpaces = (
     close: () => subscription.unsubscribe(),
   }
 }
+
+/** Every space on this device, whichever identity it belongs to. */
+export const allSpaces = (db: EchoDatabase): Promise<SpaceRow[]> => db.spaces.toArray()

@@ -1,20 +1,34 @@
 /**
  * A space in one file: its root document and every data document, each as its
  * full Automerge history, so importing gives back the very same documents (same
- * ids, same heads). The file is JSON; document bytes are base64url.
+ * ids, same heads). The file is JSON; document bytes are base64url, so a file
+ * this app wrote is ASCII and its length in characters is its size in bytes.
+ *
+ * Reading a file only decodes it; `space-file-check.ts` decides whether it may
+ * touch anything here, and `Echo.importSpace` imports only after that.
  */
+import { load } from '@automerge/automerge/slim'
+import type { Doc } from '@automerge/automerge/slim'
+import { isValidDocumentId } from '@automerge/automerge-repo/slim'
 import * as v from 'valibot'
 import type { Result } from '../../base'
 import { err, fromBase64Url, ok, toBase64Url } from '../../base'
 import type { DocumentStore } from '../document-store'
-import { checkDocument } from '../document-store'
-import { InvalidSpaceFile } from '../errors'
-import type { DocumentCorrupt } from '../errors'
+import { DocumentCorrupt, InvalidSpaceFile, SpaceFileTooLarge } from '../errors'
 import type { SpaceId } from '../ids'
 import type { DocumentId, SpaceDoc } from '../space/documents'
-import { toPlain } from '../space/documents'
+
+/** A document of unknown shape, as loaded from bytes nobody vouched for. */
+export type RawDoc = Doc<Record<string, unknown>>
 
 export const SPACE_FILE_FORMAT = 'commonplace/space/v1'
+
+/**
+ * The largest space file read, in bytes (= characters). Reading one costs about
+ * four times its size in memory (text, parsed JSON, bytes, loaded documents)
+ * before anything is imported; identity files are capped at 4 MiB.
+ */
+export const MAX_SPACE_FILE_BYTES = 128 * 1024 * 1024
 
 const SpaceFile = v.strictObject({
   format: v.literal(SPACE_FILE_FORMAT),
@@ -36,18 +50,25 @@ export const exportSpaceFile = async (documents: DocumentStore, space: SpaceId, 
   return JSON.stringify({ format: SPACE_FILE_FORMAT, space, root, documents: encoded })
 }
 
-export interface ImportedSpace {
-  readonly space: SpaceId
-  readonly root: DocumentId
-  readonly name: string
-  readonly personal: boolean
+/** One document of a file: its bytes, and the document they load to (loaded on its own, away from the repo). */
+export interface FileDocument {
+  readonly bytes: Uint8Array
+  readonly doc: RawDoc
 }
 
-/** Checks a space file and loads its documents; nothing is imported unless every document loads. */
-export const importSpaceFile = (
-  documents: DocumentStore,
+/** A decoded space file: nothing in it has been checked against this device yet. */
+export interface SpaceFileContents {
+  readonly space: SpaceId
+  readonly root: DocumentId
+  readonly documents: ReadonlyMap<DocumentId, FileDocument>
+}
+
+/** Decodes a space file and loads each document on its own; touches no repo and no storage. */
+export const readSpaceFile = (
   text: string,
-): Result<ImportedSpace, InvalidSpaceFile | DocumentCorrupt> => {
+  limit = MAX_SPACE_FILE_BYTES,
+): Result<SpaceFileContents, InvalidSpaceFile | DocumentCorrupt | SpaceFileTooLarge> => {
+  if (text.length > limit) return err(new SpaceFileTooLarge(text.length, limit))
   let json: unknown
   try {
     json = JSON.parse(text)
@@ -57,28 +78,25 @@ export const importSpaceFile = (
   const parsed = v.safeParse(SpaceFile, json)
   if (!parsed.success) return err(new InvalidSpaceFile(`not a space file: ${v.summarize(parsed.issues)}`))
   const file = parsed.output
-  const binaries = Object.entries(file.documents).map(([id, data]) => [id, fromBase64Url(data)] as const)
-  if (binaries.some(([, bytes]) => bytes === undefined) || file.documents[file.root] === undefined) {
-    return err(new InvalidSpaceFile('a document of the space file is missing or not base64url'))
+  const documents = new Map<DocumentId, FileDocument>()
+  for (const [id, data] of Object.entries(file.documents)) {
+    if (!isValidDocumentId(id)) return err(new InvalidSpaceFile(`"${id.slice(0, 64)}" is not a document id`))
+    const bytes = fromBase64Url(data)
+    if (bytes === undefined) return err(new InvalidSpaceFile(`document ${id} is not base64url`))
+    const loaded = loadAlone(bytes)
+    if (!loaded.ok) return loaded
+    documents.set(id, { bytes, doc: loaded.value })
   }
-  for (const [, bytes] of binaries) {
-    const checked = bytes === undefined ? ok(undefined) : checkDocument(bytes)
-    if (!checked.ok) return checked
+  if (!isValidDocumentId(file.root) || !documents.has(file.root)) {
+    return err(new InvalidSpaceFile('the root document of the space file is missing'))
   }
-  let root: SpaceDoc | undefined
-  for (const [id, bytes] of binaries) {
-    if (bytes === undefined) continue
-    const imported = documents.importDocument<SpaceDoc>(bytes, id as DocumentId)
-    if (!imported.ok) return imported
-    if (id === file.root) root = imported.value.doc()
+  return ok({ space: file.space as SpaceId, root: file.root, documents })
+}
+
+const loadAlone = (bytes: Uint8Array): Result<RawDoc, DocumentCorrupt> => {
+  try {
+    return ok(load<Record<string, unknown>>(bytes))
+  } catch (error) {
+    return err(new DocumentCorrupt(error instanceof Error ? error.message : String(error), { cause: error }))
   }
-  if (root?.kind !== 'commonplace/space' || root.space !== file.space) {
-    return err(new InvalidSpaceFile('the root document is not the root of this space'))
-  }
-  return ok({
-    space: file.space as SpaceId,
-    root: file.root as DocumentId,
-    name: toPlain(root.name) as string,
-    personal: root.personal,
-  })
 }

@@ -67,6 +67,19 @@ describe('decodeCredentialJson', () => {
     expect(problemOf(JSON.stringify(value))).toBe('invalid-shape')
   })
 
+  it('refuses a string that is not well-formed Unicode, which a UTF-8 store would change', () => {
+    const named = (displayName: string) => ({ ...profile, assertion: { ...profile.assertion, displayName } })
+    // JSON.stringify writes a lone surrogate as the escape \ud800; JSON.parse gives it back.
+    expect(problemOf(JSON.stringify(named('Ada\ud800')))).toBe('ill-formed-text')
+    const inChain = {
+      ...profile,
+      proof: { ...profile.proof, chain: { ...chain, assertion: { kind: 'DeviceName', name: '\udc00' } } },
+    }
+    const result = decodeCredential(inChain)
+    expect(result.ok ? 'ok' : result.error.problem).toBe('ill-formed-text')
+    expect(problemOf(JSON.stringify(named('Ada 🦊')))).toBe('ok')
+  })
+
   it('never throws, whatever the input', () => {
     const json = encodeCredential(profile)
     fc.assert(

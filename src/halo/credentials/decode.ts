@@ -7,6 +7,7 @@ import * as v from 'valibot'
 import type { Result } from '../../base'
 import { AppError, err, ok } from '../../base'
 import { canonicalJson } from '../encoding/canonical-json'
+import { illFormedPath } from '../encoding/well-formed'
 import type { Credential } from './credential'
 import { SPACE_ROLES } from './credential'
 import { MAX_CHAIN_LENGTH } from './verify'
@@ -15,7 +16,7 @@ import { MAX_CHAIN_LENGTH } from './verify'
 export const MAX_CREDENTIAL_BYTES = 64 * 1024
 const MAX_PARENTS = 64
 
-export type DecodeProblem = 'too-large' | 'not-json' | 'too-deep' | 'invalid-shape'
+export type DecodeProblem = 'too-large' | 'not-json' | 'too-deep' | 'invalid-shape' | 'ill-formed-text'
 
 export class CredentialMalformed extends AppError<'credential-malformed'> {
   readonly problem: DecodeProblem
@@ -82,6 +83,11 @@ export const decodeCredential = (value: unknown): Result<Credential, CredentialM
   if (chainDepth(value) > MAX_CHAIN_LENGTH + 1) return err(new CredentialMalformed('too-deep', 'chain too long'))
   const parsed = v.safeParse(credential, value)
   if (!parsed.success) return err(new CredentialMalformed('invalid-shape', v.summarize(parsed.issues)))
+  // A lone surrogate verifies here but becomes U+FFFD in any UTF-8 store, and then fails on every other device.
+  const illFormed = illFormedPath(parsed.output)
+  if (illFormed !== undefined) {
+    return err(new CredentialMalformed('ill-formed-text', `${illFormed} is not well-formed Unicode`))
+  }
   // The schema above is the runtime form of the Credential type.
   return ok(parsed.output as Credential)
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../../base'
-import { toHex } from '../../base'
+import { AppError, toHex } from '../../base'
+import { illFormedPath } from '../encoding/well-formed'
 import type { KeyPair, PublicKey } from '../keys/keys'
 import { signWith } from '../keys/keys'
 import type { Assertion, Credential, CredentialId } from './credential'
@@ -22,6 +23,16 @@ export interface IssueRequest<A extends Assertion> {
   readonly parents?: readonly CredentialId[]
 }
 
+/** A string to be signed holds a lone surrogate: peers would store it changed and refuse the credential. */
+export class IllFormedText extends AppError<'ill-formed-text'> {
+  readonly path: string
+  constructor(path: string) {
+    super('ill-formed-text', `${path} is not well-formed Unicode (a lone surrogate)`)
+    this.path = path
+  }
+}
+
+/** Signs a credential. Throws `IllFormedText` for a string that is not well-formed Unicode. */
 export const issueCredential = <A extends Assertion>(request: IssueRequest<A>): Credential<A> => {
   const unsigned = {
     issuer: request.issuer,
@@ -32,6 +43,8 @@ export const issueCredential = <A extends Assertion>(request: IssueRequest<A>): 
     parents: request.parents ?? [],
     signer: request.signer.key.publicKey,
   }
+  const illFormed = illFormedPath(unsigned)
+  if (illFormed !== undefined) throw new IllFormedText(illFormed)
   const bytes = signedBytes(unsigned)
   const signature = toHex(signWith(request.signer.key, bytes))
   const chain = request.signer.chain

@@ -61,6 +61,10 @@ describe('canonicalJson', () => {
     for (const value of [1.5, -0, Number.NaN, 2 ** 53, new Date(0), undefined, 1n, () => 1]) {
       expect(() => canonicalJson(value)).toThrow(NotCanonical)
     }
+    // I-JSON: no lone surrogates, in values or keys; pairs are fine.
+    expect(() => canonicalJson({ name: 'Ada\ud800' })).toThrow(NotCanonical)
+    expect(() => canonicalJson({ ['\udc00']: 1 })).toThrow(NotCanonical)
+    expect(canonicalJson({ name: '🦊' })).toBe('{"name":"🦊"}')
     const cyclic: Record<string, CanonicalValue> = {}
     cyclic.self = cyclic
     expect(() => canonicalJson(cyclic)).toThrow(NotCanonical)

@@ -7,6 +7,7 @@
  * signed record must never depend on how a runtime prints a float.
  */
 import { AppError, utf8 } from '../../base'
+import { isWellFormedText } from './well-formed'
 
 export type CanonicalValue =
   null | boolean | number | string | readonly CanonicalValue[] | { readonly [key: string]: CanonicalValue | undefined }
@@ -17,8 +18,15 @@ export class NotCanonical extends AppError<'not-canonical'> {
   }
 }
 
+const writeString = (value: string): string => {
+  // I-JSON (RFC 7493), which JCS requires, has no lone surrogates; UTF-8 cannot carry them.
+  if (!isWellFormedText(value)) throw new NotCanonical('a string that is not well-formed Unicode')
+  return JSON.stringify(value)
+}
+
 const write = (value: unknown, seen: Set<object>): string => {
-  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'string') return writeString(value)
+  if (value === null || typeof value === 'boolean') return JSON.stringify(value)
   if (typeof value === 'number') {
     if (!Number.isSafeInteger(value) || Object.is(value, -0)) throw new NotCanonical(`not a safe integer: ${value}`)
     return String(value)
@@ -41,7 +49,7 @@ const writeObject = (object: Record<string, unknown>, seen: Set<object>): string
   const keys = Object.keys(object)
     .filter((key) => object[key] !== undefined)
     .sort()
-  return `{${keys.map((key) => `${JSON.stringify(key)}:${write(object[key], seen)}`).join(',')}}`
+  return `{${keys.map((key) => `${writeString(key)}:${write(object[key], seen)}`).join(',')}}`
 }
 
 /** The canonical text of `value`; throws `NotCanonical` for anything outside the subset. */

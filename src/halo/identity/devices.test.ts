@@ -19,6 +19,12 @@ afterEach(() => {
   for (const each of opened.splice(0)) each.close()
 })
 
+const phraseOf = async (identity: HaloIdentity) => {
+  const phrase = await identity.recoveryPhrase()
+  if (!phrase.ok) throw phrase.error
+  return phrase.value
+}
+
 /** Two devices of one identity that have exchanged credentials, as the personal space will do. */
 const twoDevices = async (): Promise<{ laptop: HaloIdentity; phone: HaloIdentity; laptopDb: string }> => {
   const first = store()
@@ -29,7 +35,10 @@ const twoDevices = async (): Promise<{ laptop: HaloIdentity; phone: HaloIdentity
   if (!created.ok) throw created.error
   const laptop = created.value.identity
   clock.advance(1000)
-  const restored = await store().store.restoreFromPhrase(laptop.recoveryPhrase(), { deviceName: 'Phone' })
+  const restored = await store().store.restoreFromPhrase(await phraseOf(laptop), {
+    confirmedIdentity: laptop.identityKey,
+    deviceName: 'Phone',
+  })
   if (!restored.ok) throw restored.error
   const phone = restored.value
   await laptop.receive(phone.credentials.get())
@@ -72,6 +81,14 @@ describe('devices of an identity', () => {
       ['Work laptop', true, 'active'],
       ['Old phone', false, 'active'],
     ])
+  })
+
+  it('refuses a name that is not well-formed Unicode with a typed error, and stores nothing', async () => {
+    const { laptop } = await twoDevices()
+    const before = laptop.credentials.get()
+    const result = await laptop.renameDevice(laptop.deviceKey, 'Ada\ud800')
+    expect(result.ok ? 'ok' : result.error.code).toBe('invalid-input')
+    expect(laptop.credentials.get()).toBe(before)
   })
 
   it('revokes another device: its signatures stop counting, here and after sync', async () => {

@@ -1,5 +1,6 @@
 import type { Credential } from '../credentials/credential'
 import type { DeviceKey, IdentityKey } from '../keys/keys'
+import { resolveRevocations } from './revocations'
 
 export interface DeviceInfo {
   readonly key: DeviceKey
@@ -26,7 +27,6 @@ export const listDevices = (
 ): DeviceInfo[] => {
   const authorized = new Map<string, number>()
   const names = new Map<string, Credential>()
-  const revoked = new Map<string, number>()
   for (const credential of credentials) {
     if (credential.issuer !== identity) continue
     const device = credential.subject
@@ -39,8 +39,6 @@ export const listDevices = (
         if (isNewer(credential, names.get(device))) names.set(device, credential)
         break
       case 'DeviceRevoked':
-        revoked.set(device, Math.min(credential.issuedAt, revoked.get(device) ?? Infinity))
-        break
       case 'SpaceGenesis':
       case 'SpaceMember':
       case 'MemberRemoved':
@@ -51,6 +49,12 @@ export const listDevices = (
         break
     }
   }
+  // Revocations that stopped counting (their signer was revoked) leave no mark.
+  const { holding } = resolveRevocations(identity, credentials)
+  const revokedAt = (device: string): number | undefined => {
+    const held = holding.get(device as DeviceKey)
+    return held === undefined ? undefined : Math.min(...held.map((credential) => credential.issuedAt))
+  }
   const nameOf = (device: string): string | undefined => {
     const assertion = names.get(device)?.assertion
     return assertion?.kind === 'DeviceName' ? assertion.name : undefined
@@ -60,7 +64,7 @@ export const listDevices = (
       key: key as DeviceKey,
       name: nameOf(key),
       authorizedAt,
-      revokedAt: revoked.get(key),
+      revokedAt: revokedAt(key),
       isThisDevice: key === thisDevice,
     }))
     .sort(

@@ -45,3 +45,41 @@ export class CannotRevokeThisDevice extends AppError<'cannot-revoke-this-device'
     super('cannot-revoke-this-device', 'a device cannot revoke itself; revoke it from another device')
   }
 }
+
+/** The operation signs with the identity key, which this device no longer keeps: ask for the recovery phrase. */
+export class UnlockNeeded extends AppError<'identity-unlock-needed'> {
+  constructor() {
+    super('identity-unlock-needed', 'this needs your recovery phrase: this device does not keep your identity secret')
+  }
+}
+
+/** A well-formed recovery phrase of another identity (a typo that passed the checksum, or another person's). */
+export class NotThisIdentity extends AppError<'not-this-identity'> {
+  readonly fingerprint: string
+  constructor(fingerprint: string) {
+    super('not-this-identity', `this recovery phrase belongs to another identity (${fingerprint}); check each word`)
+    this.fingerprint = fingerprint
+  }
+}
+
+/**
+ * A restore into a damaged store that still holds another identity's secret, which opens: writing would
+ * delete it. About 1 in 16 single-word typos passes the phrase's checksum, so this is usually a typo.
+ */
+export class WouldReplaceIdentity extends AppError<'would-replace-identity'> {
+  readonly storedFingerprint: string
+  constructor(storedFingerprint: string) {
+    super(
+      'would-replace-identity',
+      `this browser still holds the secret of another identity (${storedFingerprint}); restoring would delete it`,
+    )
+    this.storedFingerprint = storedFingerprint
+  }
+}
+
+/** The identity to restore is not the one the person confirmed (the words or the file changed in between). */
+export class NotConfirmed extends AppError<'restore-not-confirmed'> {
+  constructor() {
+    super('restore-not-confirmed', 'this is not the identity you confirmed; check what will be restored again')
+  }
+}

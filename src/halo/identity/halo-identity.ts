@@ -14,23 +14,28 @@ import type { HaloStorage } from '../storage/halo-database'
 import type { DeviceInfo } from './devices'
 import { listDevices } from './devices'
 import type { InvalidInput } from './errors'
-import { CannotRevokeThisDevice, DeviceNotFound } from './errors'
+import { CannotRevokeThisDevice, DeviceNotFound, NotThisIdentity } from './errors'
+import type { IdentityUnlock, UnlockProblem } from './identity-unlock'
+import { openIdentitySecret } from './identity-unlock'
 import type { ProfileInput } from './new-identity'
 import { issueChecked, profileAssertion } from './new-identity'
 import type { Profile } from './profile'
 import { latestProfile } from './profile'
+import { revokedByIdentityKey } from './revocations'
 import { trustedSet, verifyWith } from './trust'
-import type { Unlocked } from './unlock'
+import type { BackupState, Unlocked } from './unlock'
+import { backupStateOf } from './unlock'
 
 /**
  * An identity opened on this device: who it is, what it has signed, and the
  * operations that sign more.
  *
- * Two signers: `signer` (the device key with its device -> identity chain) is
- * for everything other layers keep, so a lost device can be revoked and its
- * signatures stop counting. HALO's own administration (profile, device names,
- * revocations) is signed by the identity key, which every device restored or
- * created from the phrase holds, so it outlives the device that made it.
+ * Day to day everything is signed by the device key with its device -> identity
+ * chain (`signer`, also for the profile and device names), so a lost device can
+ * be revoked and its signatures stop counting. The identity key signs only what
+ * must outlive any device: authorizing and revoking devices. This device keeps
+ * the identity secret only until the person confirms a backup (`backup`); after
+ * that, revoking, showing the phrase and exporting ask for the recovery phrase.
  */
 export class HaloIdentity {
   readonly identityKey: IdentityKey
@@ -45,18 +50,25 @@ export class HaloIdentity {
   readonly #credentials: Cell<readonly Credential[]>
   #revoked: ReadonlySet<string>
   readonly #cache: VerifiedCache
+  readonly #backup: Cell<BackupState>
 
   constructor(unlocked: Unlocked, storage: HaloStorage, clock: Clock) {
     this.#unlocked = unlocked
     this.#storage = storage
     this.#clock = clock
-    this.identityKey = unlocked.identity.publicKey
+    this.identityKey = unlocked.identityKey
     this.deviceKey = unlocked.device.publicKey
     this.did = toDidKey(this.identityKey)
     this.fingerprint = fingerprint(this.identityKey)
     this.#credentials = new Cell(unlocked.credentials)
     this.#revoked = unlocked.revoked
     this.#cache = unlocked.verified
+    this.#backup = new Cell(unlocked.backup)
+  }
+
+  /** `needed` while this device keeps the identity secret because no backup was confirmed yet. */
+  get backup(): Observable<BackupState> {
+    return this.#backup
   }
 
   /** The identity's verified credentials: what the personal space will sync between its devices. */
@@ -72,9 +84,53 @@ export class HaloIdentity {
     return listDevices(this.identityKey, this.deviceKey, this.#credentials.get())
   }
 
-  /** The 12 words; show them only when the person asks. */
-  recoveryPhrase(): string {
-    return recoveryPhraseOf(this.#unlocked.secret)
+  /**
+   * The 12 words; show them only when the person asks. Once the backup is saved
+   * they are not on this device: `unlock` must then hold the phrase itself, and
+   * the answer confirms it is the right one.
+   */
+  async recoveryPhrase(unlock?: IdentityUnlock): Promise<Result<string, UnlockProblem>> {
+    const opened = await openIdentitySecret(this.#storage, this.identityKey, unlock)
+    return opened.ok ? ok(recoveryPhraseOf(opened.value.secret)) : opened
+  }
+
+  /**
+   * The person has saved the phrase or the identity file elsewhere: delete this
+   * device's copy of the identity secret. From now on only the phrase or the
+   * file can act as the identity.
+   */
+  async confirmBackup(): Promise<Result<void, NotThisIdentity>> {
+    const done = await this.#storage.forgetIdentitySecret(this.identityKey, this.#clock.now())
+    if (!done) return err(new NotThisIdentity(this.fingerprint))
+    this.#backup.set(backupStateOf(await this.#storage.read()))
+    return ok(undefined)
+  }
+
+  /**
+   * Keeps the identity secret on this device behind `passphrase` (PBKDF2, as the identity file), so
+   * the person can act as the identity here without typing the 12 words. Needs the phrase to start.
+   */
+  async keepWithPassphrase(
+    passphrase: string,
+    unlock: IdentityUnlock,
+  ): Promise<Result<void, WeakPassword | UnlockProblem | NotThisIdentity>> {
+    const opened = await openIdentitySecret(this.#storage, this.identityKey, unlock)
+    if (!opened.ok) return opened
+    const file = await writeIdentityFile({ secret: opened.value.secret, credentials: [] }, passphrase)
+    if (!file.ok) return file
+    return this.#setLocked(file.value)
+  }
+
+  /** Deletes the passphrase copy: the phrase is asked for again. */
+  forgetPassphrase(): Promise<Result<void, NotThisIdentity>> {
+    return this.#setLocked(undefined)
+  }
+
+  async #setLocked(file: string | undefined): Promise<Result<void, NotThisIdentity>> {
+    if (!(await this.#storage.setLockedSecret(this.identityKey, file)))
+      return err(new NotThisIdentity(this.fingerprint))
+    this.#backup.set(backupStateOf(await this.#storage.read()))
+    return ok(undefined)
   }
 
   /** The device key with its chain, for signing credentials that other layers keep (space membership...). */
@@ -89,22 +145,30 @@ export class HaloIdentity {
   }
 
   updateProfile(input: ProfileInput): Promise<Result<Credential, InvalidInput>> {
-    return this.#issueAndStore(this.identityKey, profileAssertion(input))
+    return this.#issueAndStore(this.identityKey, profileAssertion(input), this.signer)
   }
 
   async renameDevice(device: PublicKey, name: string): Promise<Result<Credential, InvalidInput | DeviceNotFound>> {
     const known = this.devices().find((info) => info.key === device)
     if (known === undefined) return err(new DeviceNotFound(device))
-    return this.#issueAndStore(known.key, { kind: 'DeviceName', name: name.trim() })
+    return this.#issueAndStore(known.key, { kind: 'DeviceName', name: name.trim() }, this.signer)
   }
 
+  /** Signed by the identity key, so it holds whatever happens to this device; asks for the phrase after a backup. */
   async revokeDevice(
     device: PublicKey,
-  ): Promise<Result<Credential, InvalidInput | DeviceNotFound | CannotRevokeThisDevice>> {
+    unlock?: IdentityUnlock,
+  ): Promise<Result<Credential, InvalidInput | DeviceNotFound | CannotRevokeThisDevice | UnlockProblem>> {
     if (device === this.deviceKey) return err(new CannotRevokeThisDevice())
-    const known = this.devices().find((info) => info.key === device && info.revokedAt === undefined)
-    if (known === undefined) return err(new DeviceNotFound(device))
-    return this.#issueAndStore(known.key, { kind: 'DeviceRevoked' })
+    // A device revoked only by devices (say, a thief's device that revoked itself and others) can still be revoked
+    // by the identity key, which settles what those revocations left open.
+    const known = this.devices().find((info) => info.key === device)
+    if (known === undefined || revokedByIdentityKey(this.identityKey, device, this.#credentials.get())) {
+      return err(new DeviceNotFound(device))
+    }
+    const opened = await openIdentitySecret(this.#storage, this.identityKey, unlock)
+    if (!opened.ok) return opened
+    return this.#issueAndStore(known.key, { kind: 'DeviceRevoked' }, { key: opened.value.keyPair })
   }
 
   /**
@@ -124,12 +188,17 @@ export class HaloIdentity {
   /** Re-reads the stored credentials, e.g. after another tab changed them. */
   async refresh(): Promise<void> {
     const snapshot = await this.#storage.read()
+    // Another tab may have confirmed the backup or set a passphrase.
+    this.#backup.set(backupStateOf(snapshot))
     const trusted = trustedSet(this.identityKey, snapshot.credentials, this.#clock, this.#cache)
     this.#apply(trusted.accepted, trusted.revoked)
   }
 
-  exportFile(password: string): Promise<Result<string, WeakPassword>> {
-    return writeIdentityFile({ secret: this.#unlocked.secret, credentials: this.#credentials.get() }, password)
+  /** The identity as a password-encrypted file; asks for the phrase once this device no longer keeps the secret. */
+  async exportFile(password: string, unlock?: IdentityUnlock): Promise<Result<string, WeakPassword | UnlockProblem>> {
+    const opened = await openIdentitySecret(this.#storage, this.identityKey, unlock)
+    if (!opened.ok) return opened
+    return writeIdentityFile({ secret: opened.value.secret, credentials: this.#credentials.get() }, password)
   }
 
   /** Publishes only a real change, so a refresh that finds nothing new wakes no one. */
@@ -143,9 +212,9 @@ export class HaloIdentity {
   async #issueAndStore(
     subject: IdentityKey | DeviceKey,
     assertion: Assertion,
+    signer: Signer,
   ): Promise<Result<Credential, InvalidInput>> {
-    const admin = { key: this.#unlocked.identity }
-    const issued = issueChecked(this.identityKey, subject, assertion, admin, this.#clock)
+    const issued = issueChecked(this.identityKey, subject, assertion, signer, this.#clock)
     if (!issued.ok) return issued
     await this.#storage.addCredentials([issued.value])
     // Re-fold everything: a revocation also withdraws what the revoked device had signed.

@@ -6,12 +6,16 @@ import { readIdentityFile } from '../recovery/identity-file'
 import type { RecoveryPhraseInvalid, RecoverySecret } from '../recovery/recovery-phrase'
 import { identityKeyPairOf, newRecoverySecret, parseRecoveryPhrase } from '../recovery/recovery-phrase'
 import { DEFAULT_DATABASE_NAME, HaloStorage } from '../storage/halo-database'
+import { fingerprint } from '../identifiers/fingerprint'
+import type { IdentityKey } from '../keys/keys'
 import type { InvalidInput } from './errors'
-import { IdentityDamaged, IdentityExists } from './errors'
+import { IdentityDamaged, IdentityExists, NotConfirmed, WouldReplaceIdentity } from './errors'
 import { HaloIdentity } from './halo-identity'
 import type { ProfileInput } from './new-identity'
 import { prepareNewDevice } from './new-identity'
 import { latestProfile } from './profile'
+import type { RestorePreview } from './restore-preview'
+import { openableStoredIdentity, previewRestore } from './restore-preview'
 import { trustedSet } from './trust'
 import { unlock } from './unlock'
 
@@ -41,10 +45,17 @@ export interface CreateInput {
 }
 
 export interface RestoreInput {
+  /**
+   * The identity the person confirmed after seeing its preview (`previewPhrase`, `previewFile`). A
+   * restore of any other identity is refused: a typo can pass the phrase's checksum.
+   */
+  readonly confirmedIdentity: IdentityKey
   readonly deviceName: string
   /** Used only when no profile of the identity is found to keep. */
   readonly profile?: ProfileInput
 }
+
+export type RestoreProblem = IdentityExists | IdentityDamaged | InvalidInput | NotConfirmed | WouldReplaceIdentity
 
 /** Serializes identity creation across every tab of this browser profile. */
 const LOCK_NAME = 'commonplace/halo/identity'
@@ -99,6 +110,7 @@ export class IdentityStore {
         secret: newRecoverySecret(),
         deviceName: input.deviceName,
         profile: input.profile,
+        keepSecret: true,
         clock: this.#clock,
       })
       if (!prepared.ok) return prepared
@@ -110,11 +122,26 @@ export class IdentityStore {
     })
   }
 
+  /** Which identity the words stand for, and what is known of it here; writes nothing. */
+  async previewPhrase(phrase: string): Promise<Result<RestorePreview, RecoveryPhraseInvalid>> {
+    const parsed = parseRecoveryPhrase(phrase)
+    if (!parsed.ok) return parsed
+    return ok(await previewRestore(await this.#storage.read(), parsed.value, [], this.#clock))
+  }
+
+  /** Which identity the file holds, with its name if the file has a profile; writes nothing. */
+  async previewFile(file: string, password: string): Promise<Result<RestorePreview, IdentityFileError>> {
+    const backup = await readIdentityFile(file, password)
+    if (!backup.ok) return backup
+    const { secret, credentials } = backup.value
+    return ok(await previewRestore(await this.#storage.read(), secret, credentials, this.#clock))
+  }
+
   /** Restores from the 12 words: the same identity key, a new device key authorized by it. */
   async restoreFromPhrase(
     phrase: string,
     input: RestoreInput,
-  ): Promise<Result<HaloIdentity, RecoveryPhraseInvalid | IdentityExists | IdentityDamaged | InvalidInput>> {
+  ): Promise<Result<HaloIdentity, RecoveryPhraseInvalid | RestoreProblem>> {
     const parsed = parseRecoveryPhrase(phrase)
     if (!parsed.ok) return parsed
     return this.#restore(parsed.value, [], input)
@@ -125,7 +152,7 @@ export class IdentityStore {
     file: string,
     password: string,
     input: RestoreInput,
-  ): Promise<Result<HaloIdentity, IdentityFileError | IdentityExists | IdentityDamaged | InvalidInput>> {
+  ): Promise<Result<HaloIdentity, IdentityFileError | RestoreProblem>> {
     const backup = await readIdentityFile(file, password)
     if (!backup.ok) return backup
     return this.#restore(backup.value.secret, backup.value.credentials, input)
@@ -139,11 +166,15 @@ export class IdentityStore {
     secret: RecoverySecret,
     received: readonly Credential[],
     input: RestoreInput,
-  ): Promise<Result<HaloIdentity, IdentityExists | IdentityDamaged | InvalidInput>> {
+  ): Promise<Result<HaloIdentity, RestoreProblem>> {
     return this.#locks.request(LOCK_NAME, async () => {
+      const identity = identityKeyPairOf(secret).publicKey
+      if (identity !== input.confirmedIdentity) return err(new NotConfirmed())
       if ((await this.load()).status === 'ready') return err(new IdentityExists())
       const snapshot = await this.#storage.read()
-      const identity = identityKeyPairOf(secret).publicKey
+      // A damaged store may still hold a secret that opens: never delete another identity's.
+      const openable = await openableStoredIdentity(snapshot)
+      if (openable !== undefined && openable !== identity) return err(new WouldReplaceIdentity(fingerprint(openable)))
       // Keep what still holds of this identity: a damaged store's credentials and the file's.
       const carried = trustedSet(identity, [...snapshot.credentials, ...received], this.#clock).accepted
       const prepared = await prepareNewDevice({
@@ -151,6 +182,7 @@ export class IdentityStore {
         deviceName: input.deviceName,
         profile: latestProfile(identity, carried) === undefined ? input.profile : undefined,
         carried,
+        keepSecret: false,
         clock: this.#clock,
       })
       if (!prepared.ok) return prepared

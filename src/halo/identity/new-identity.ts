@@ -4,12 +4,12 @@ import { err, ok } from '../../base'
 import type { Assertion, Avatar, Credential } from '../credentials/credential'
 import { decodeCredential } from '../credentials/decode'
 import type { Signer } from '../credentials/issue'
-import { issueCredential } from '../credentials/issue'
+import { IllFormedText, issueCredential } from '../credentials/issue'
 import type { DeviceKey, IdentityKey, KeyPair } from '../keys/keys'
 import { generateKeyPair } from '../keys/keys'
 import type { RecoverySecret } from '../recovery/recovery-phrase'
 import { identityKeyPairOf } from '../recovery/recovery-phrase'
-import type { IdentityContents } from '../storage/halo-database'
+import type { IdentityContents, SecretRecord } from '../storage/halo-database'
 import { createWrappingKey, sealSecret } from '../storage/key-wrapping'
 import { InvalidInput } from './errors'
 
@@ -29,7 +29,13 @@ export const issueChecked = (
   signer: Signer,
   clock: Clock,
 ): Result<Credential, InvalidInput> => {
-  const credential = issueCredential({ issuer: identity, subject, assertion, signer, clock })
+  let credential: Credential
+  try {
+    credential = issueCredential({ issuer: identity, subject, assertion, signer, clock })
+  } catch (error) {
+    if (error instanceof IllFormedText) return err(new InvalidInput(error.message))
+    throw error
+  }
   const checked = decodeCredential(credential)
   return checked.ok ? ok(credential) : err(new InvalidInput(checked.error.message))
 }
@@ -48,6 +54,11 @@ export interface NewDeviceRequest {
   readonly profile?: ProfileInput | undefined
   /** Verified credentials of the same identity to keep (from a damaged store or a file). */
   readonly carried?: readonly Credential[]
+  /**
+   * A first run keeps the identity secret on the device until the person saves
+   * a backup. A restore or import does not: the person holds the phrase or file.
+   */
+  readonly keepSecret: boolean
   readonly clock: Clock
 }
 
@@ -69,8 +80,8 @@ export const prepareNewDevice = async (request: NewDeviceRequest): Promise<Resul
     signer: { key: identity },
     clock,
   })
-  // Identity-administration credentials are signed by the identity key itself, so they still hold
-  // after the device that made them is revoked (see HaloIdentity).
+  // Signed by the identity key while it is at hand, so the device's name and the first profile
+  // hold even after this device is revoked.
   const signer = { key: identity }
   const name = issueChecked(
     identity.publicKey,
@@ -93,16 +104,15 @@ export const prepareNewDevice = async (request: NewDeviceRequest): Promise<Resul
     credentials.push(profile.value)
   }
   const wrappingKey = await createWrappingKey()
-  const secrets = [
-    { slot: 'identity' as const, ...(await sealSecret(wrappingKey, 'identity', secret)) },
-    { slot: 'device' as const, ...(await sealSecret(wrappingKey, 'device', device.secretKey)) },
-  ]
+  const secrets: SecretRecord[] = [{ slot: 'device', ...(await sealSecret(wrappingKey, 'device', device.secretKey)) }]
+  if (request.keepSecret) secrets.push({ slot: 'identity', ...(await sealSecret(wrappingKey, 'identity', secret)) })
   const record = {
     slot: 'self' as const,
     version: 1 as const,
     identityKey: identity.publicKey,
     deviceKey: device.publicKey,
     createdAt: clock.now(),
+    ...(request.keepSecret ? {} : { backupSavedAt: clock.now() }),
   }
   return ok({ contents: { identity: record, wrappingKey, secrets, credentials }, identity, device })
 }

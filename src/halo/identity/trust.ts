@@ -5,11 +5,16 @@ import type { Rejection } from '../credentials/verify'
 import { verifyCredential } from '../credentials/verify'
 import type { VerifiedCache } from '../credentials/verified-cache'
 import type { PublicKey } from '../keys/keys'
+import { resolveRevocations } from './revocations'
 
 export interface TrustedSet {
-  /** The credentials that decode and verify, revocations applied. */
+  /**
+   * The credentials that decode and verify, revocations applied, plus every
+   * revocation that verifies on its own: whether one counts can change when its
+   * signer is revoked, so all of them are kept and synced.
+   */
   readonly accepted: readonly Credential[]
-  /** Devices revoked by the identity. */
+  /** Devices revoked under the rule of `resolveRevocations`. */
   readonly revoked: ReadonlySet<string>
 }
 
@@ -18,10 +23,11 @@ const isRevocationBy = (identity: PublicKey, credential: Credential): boolean =>
 
 /**
  * The credentials issued by one identity that hold, from whatever was stored or
- * received. Revocations are read first (each verified on its own, so two
- * devices that revoke each other both end revoked: the safe side); then every
- * credential is verified with them applied. A revoked device's signatures
- * stop counting, including ones it made before it was revoked.
+ * received. Revocations are verified on their own and resolved by the rule of
+ * `resolveRevocations` (a revoked device's revocations stop counting; the
+ * identity key always wins); then every credential is verified with the result
+ * applied. A revoked device's signatures stop counting, including ones it made
+ * before it was revoked (a stolen device can backdate).
  */
 export const trustedSet = (
   identity: PublicKey,
@@ -35,14 +41,16 @@ export const trustedSet = (
   })
   const known = new Set<string>(decoded.map((credential) => credential.id))
   const hasCredential = (id: CredentialId) => known.has(id)
-  const revoked = new Set(
+  const evidence = new Set(
     decoded
       .filter((credential) => isRevocationBy(identity, credential))
-      .filter((credential) => verifyCredential(credential, { clock, hasCredential, ...(cache && { cache }) }).ok)
-      .map((credential) => credential.subject),
+      .filter((credential) => verifyCredential(credential, { clock, hasCredential, ...(cache && { cache }) }).ok),
   )
+  const { revoked } = resolveRevocations(identity, [...evidence])
   const verify = verifyWith(identity, revoked, clock, known, cache)
-  const accepted = decoded.filter((credential) => credential.issuer === identity && verify(credential).ok)
+  const accepted = decoded.filter(
+    (credential) => credential.issuer === identity && (evidence.has(credential) || verify(credential).ok),
+  )
   return { accepted, revoked }
 }
 

@@ -18,10 +18,19 @@ import type { DamageReason } from './errors'
 import { IdentityDamaged } from './errors'
 import { trustedSet } from './trust'
 
+/**
+ * Whether this device still keeps the identity secret: `needed` until the
+ * person confirms a backup (the phrase written down or a file saved), `saved`
+ * after, when only the phrase or the file can sign as the identity, `locked`
+ * when the person chose to keep it here behind a passphrase.
+ */
+export const BACKUP_STATES = ['needed', 'saved', 'locked'] as const
+export type BackupState = (typeof BACKUP_STATES)[number]
+
 export interface Unlocked {
-  readonly secret: RecoverySecret
-  readonly identity: KeyPair<IdentityKey>
+  readonly identityKey: IdentityKey
   readonly device: KeyPair<DeviceKey>
+  readonly backup: BackupState
   /** This device's AuthorizedDevice credential: the chain attached to everything it signs. */
   readonly chain: Credential
   readonly credentials: readonly Credential[]
@@ -37,18 +46,67 @@ const identityRecord = v.object({
   identityKey: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
   deviceKey: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
   createdAt: v.number(),
+  backupSavedAt: v.optional(v.number()),
 })
 const sealed = v.object({ iv: v.instance(Uint8Array), ciphertext: v.instance(Uint8Array) })
 
 const damaged = (reason: DamageReason, detail: string) => new IdentityDamaged(reason, detail)
 
-const openSlot = async (key: CryptoKey, snapshot: StoredSnapshot, slot: 'identity' | 'device') => {
-  const record = snapshot.secrets.get(slot)
-  if (record === undefined)
-    return damaged(slot === 'identity' ? 'missing-identity-secret' : 'missing-device-secret', slot)
+const openSlot = async (key: CryptoKey, record: unknown, slot: 'identity' | 'device') => {
   const parsed = v.safeParse(sealed, record)
   const bytes = parsed.success ? await openSecret(key, slot, parsed.output) : undefined
   return bytes ?? damaged('unreadable-secret', `the ${slot} secret does not open`)
+}
+
+/** The identity secret stored here, if it opens, whatever identity the other records name. */
+export const storedIdentitySecret = async (snapshot: StoredSnapshot): Promise<RecoverySecret | undefined> => {
+  const key = snapshot.wrappingKey
+  const record = snapshot.secrets.get('identity')
+  if (!(key instanceof CryptoKey) || record === undefined) return undefined
+  const bytes = await openSlot(key, record, 'identity')
+  return bytes instanceof IdentityDamaged ? undefined : recoverySecretFromBytes(bytes)
+}
+
+/**
+ * The identity secret this device still keeps (before a backup), opened and
+ * checked against `identityKey`; undefined when there is none or it does not
+ * open to that identity. Read at the moment of use, never held in memory.
+ */
+export const keptIdentitySecret = async (
+  snapshot: StoredSnapshot,
+  identityKey: IdentityKey,
+): Promise<RecoverySecret | undefined> => {
+  const secret = await storedIdentitySecret(snapshot)
+  return secret !== undefined && identityKeyPairOf(secret).publicKey === identityKey ? secret : undefined
+}
+
+/** The backup state of an identity that opens. */
+export const backupStateOf = (snapshot: StoredSnapshot): BackupState => {
+  if (snapshot.secrets.has('identity')) return 'needed'
+  return snapshot.secrets.has('locked') ? 'locked' : 'saved'
+}
+
+/** Checks the kept identity secret, if any: it must open and belong to the recorded identity. */
+const checkKeptSecret = async (
+  key: CryptoKey,
+  snapshot: StoredSnapshot,
+  identityKey: string,
+  backupSavedAt: number | undefined,
+): Promise<BackupState | IdentityDamaged> => {
+  const record = snapshot.secrets.get('identity')
+  if (record === undefined) {
+    // No copy is normal only once the person confirmed a backup; otherwise the secret was lost.
+    if (backupSavedAt === undefined) return damaged('missing-identity-secret', 'identity')
+    return backupStateOf(snapshot)
+  }
+  const bytes = await openSlot(key, record, 'identity')
+  if (bytes instanceof IdentityDamaged) return bytes
+  const secret = recoverySecretFromBytes(bytes)
+  if (secret === undefined) return damaged('unreadable-secret', 'the identity secret has a wrong size')
+  if (identityKeyPairOf(secret).publicKey !== identityKey) {
+    return damaged('key-mismatch', 'the identity secret does not belong to the recorded identity')
+  }
+  return 'needed'
 }
 
 /** 'none' only when nothing at all is stored: the one case where a first run may create an identity. */
@@ -60,24 +118,25 @@ export const unlock = async (snapshot: StoredSnapshot, clock: Clock): Promise<Un
   const key = snapshot.wrappingKey
   if (!(key instanceof CryptoKey)) return damaged('missing-wrapping-key', 'the key that seals the secrets is gone')
 
-  const identitySecret = await openSlot(key, snapshot, 'identity')
-  if (identitySecret instanceof IdentityDamaged) return identitySecret
-  const deviceSeed = await openSlot(key, snapshot, 'device')
+  const deviceRecord = snapshot.secrets.get('device')
+  if (deviceRecord === undefined) return damaged('missing-device-secret', 'device')
+  const backup = await checkKeptSecret(key, snapshot, record.output.identityKey, record.output.backupSavedAt)
+  if (backup instanceof IdentityDamaged) return backup
+  const deviceSeed = await openSlot(key, deviceRecord, 'device')
   if (deviceSeed instanceof IdentityDamaged) return deviceSeed
-  const secret = recoverySecretFromBytes(identitySecret)
-  if (secret === undefined || deviceSeed.length !== 32) return damaged('unreadable-secret', 'a secret has a wrong size')
-  const identity = identityKeyPairOf(secret)
+  if (deviceSeed.length !== 32) return damaged('unreadable-secret', 'the device secret has a wrong size')
+  const identityKey = record.output.identityKey as IdentityKey
   const device = keyPairFromSeed<DeviceKey>(deviceSeed)
-  if (identity.publicKey !== record.output.identityKey || device.publicKey !== record.output.deviceKey) {
-    return damaged('key-mismatch', 'the secrets do not belong to the recorded keys')
+  if (device.publicKey !== record.output.deviceKey) {
+    return damaged('key-mismatch', 'the device secret does not belong to the recorded device')
   }
 
   const verified = new VerifiedCache()
-  const { accepted, revoked } = trustedSet(identity.publicKey, snapshot.credentials, clock, verified)
+  const { accepted, revoked } = trustedSet(identityKey, snapshot.credentials, clock, verified)
   if (revoked.has(device.publicKey)) return damaged('this-device-revoked', 'another device revoked this one')
   const chain = accepted.find(
     (credential) => credential.assertion.kind === 'AuthorizedDevice' && credential.subject === device.publicKey,
   )
   if (chain === undefined) return damaged('missing-device-authorization', 'no valid AuthorizedDevice for this device')
-  return { secret, identity, device, chain, credentials: accepted, revoked, verified }
+  return { identityKey, device, backup, chain, credentials: accepted, revoked, verified }
 }

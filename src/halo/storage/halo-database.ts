@@ -7,7 +7,7 @@
  * Reads hand back `unknown` values on purpose: a record may be damaged, and the
  * loader validates everything before trusting it.
  */
-import type { EntityTable } from 'dexie'
+import type { EntityTable, Table } from 'dexie'
 import Dexie from 'dexie'
 import type { Credential } from '../credentials/credential'
 import type { SealedSecret } from './key-wrapping'
@@ -21,12 +21,26 @@ export interface IdentityRecord {
   readonly identityKey: string
   readonly deviceKey: string
   readonly createdAt: number
+  /**
+   * When the person confirmed a backup of the identity secret (the phrase or a
+   * file) and this device deleted its copy. Absent while the copy is kept.
+   */
+  readonly backupSavedAt?: number
 }
 
 export type SecretSlot = 'identity' | 'device'
 
 export interface SecretRecord extends SealedSecret {
   readonly slot: SecretSlot
+}
+
+/**
+ * The identity secret kept behind the person's passphrase: an identity file (PBKDF2-SHA-256, 600,000
+ * iterations, AES-GCM) with no credentials, under a key nothing on the device holds.
+ */
+export interface LockedSecretRecord {
+  readonly slot: 'locked'
+  readonly file: string
 }
 
 export interface WrappingKeyRecord {
@@ -45,7 +59,7 @@ export interface CredentialRecord {
 
 type HaloDatabase = Dexie & {
   identity: EntityTable<IdentityRecord, 'slot'>
-  secrets: EntityTable<SecretRecord, 'slot'>
+  secrets: Table<SecretRecord | LockedSecretRecord, string>
   wrapping: EntityTable<WrappingKeyRecord, 'slot'>
   credentials: EntityTable<CredentialRecord, 'id'>
 }
@@ -132,6 +146,33 @@ export class HaloStorage {
       await db.wrapping.put({ slot: 'wrapping', key: contents.wrappingKey })
       await db.secrets.bulkPut([...contents.secrets])
       await db.credentials.bulkPut(contents.credentials.map(recordOf))
+      return true
+    })
+  }
+
+  /**
+   * Deletes this device's copy of the identity secret and records when the
+   * backup was confirmed, in one transaction. False (and nothing changed) when
+   * the stored identity is not `identityKey`.
+   */
+  forgetIdentitySecret(identityKey: string, at: number): Promise<boolean> {
+    const db = this.#db
+    return db.transaction('rw', [db.identity, db.secrets], async () => {
+      const record = await db.identity.get('self')
+      if (record?.identityKey !== identityKey) return false
+      await db.secrets.delete('identity')
+      if (record.backupSavedAt === undefined) await db.identity.put({ ...record, backupSavedAt: at })
+      return true
+    })
+  }
+
+  /** Keeps (or, with `undefined`, deletes) the passphrase-locked secret; false when the identity is not `identityKey`. */
+  setLockedSecret(identityKey: string, file: string | undefined): Promise<boolean> {
+    const db = this.#db
+    return db.transaction('rw', [db.identity, db.secrets], async () => {
+      const record = await db.identity.get('self')
+      if (record?.identityKey !== identityKey) return false
+      await (file === undefined ? db.secrets.delete('locked') : db.secrets.put({ slot: 'locked', file }))
       return true
     })
   }

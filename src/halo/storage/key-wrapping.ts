@@ -1,8 +1,15 @@
 /**
  * Private keys at rest are sealed with AES-GCM under a WebCrypto key created
- * non-extractable: script (or an XSS) can ask the browser to use it, but can
- * never read its bits, and a copy of the IndexedDB files alone opens nothing.
- * IndexedDB stores the CryptoKey itself by structured clone.
+ * non-extractable, stored in IndexedDB by structured clone.
+ *
+ * What that buys is narrow: `exportKey` refuses, so the key's bits cannot be
+ * copied out through the API. It does not stop `decrypt`: any script running in
+ * this origin (an XSS, a compromised dependency) can open every sealed secret
+ * with `crypto.subtle.decrypt`, and the browser may write the key's bits into its
+ * IndexedDB files, so a copy of the profile on disk may open them too. Only keep
+ * here what the app must use without asking the person (the device key); the
+ * identity secret is kept only until its backup is saved (see CONTEXT.md,
+ * "Threat model").
  */
 import { utf8 } from '../../base'
 

@@ -1,13 +1,51 @@
 import { createSignal, For, Show, type Component } from 'solid-js'
-import type { DeviceView } from '../../client'
+import type { DeviceView, IdentityView } from '../../client'
 import { useClient } from '../client-context'
 import { createAction } from '../action'
 import { FormError } from '../FormError'
 import { createObserved } from '../reactive'
+import { PHRASE_NEEDED } from './PhraseField'
+import { needsUnlock, UnlockField, unlockOf } from './UnlockField'
 
-const DeviceRow: Component<{ device: DeviceView }> = (props) => {
+type Backup = IdentityView['backup']
+
+/** Revoking signs with the identity key: once this device no longer keeps it, the phrase is the confirmation. */
+const RevokeWithPhrase: Component<{ device: DeviceView; backup: Backup; onDone: () => void }> = (props) => {
+  const identity = useClient().identity
+  const [phrase, setPhrase] = createSignal('')
+  const revoke = createAction(async () => {
+    const result = await identity.revokeDevice(props.device.deviceKey, unlockOf(props.backup, phrase()))
+    if (result.ok) props.onDone()
+    return result
+  })
+  return (
+    <form
+      class="form"
+      aria-label={`Revoke ${props.device.name}`}
+      onSubmit={(event) => {
+        event.preventDefault()
+        void revoke.run()
+      }}
+    >
+      <p>Revoke {props.device.name}? It will no longer act for you.</p>
+      <UnlockField backup={props.backup} value={phrase()} onValue={setPhrase} why={PHRASE_NEEDED} />
+      <FormError message={revoke.error()} />
+      <div class="actions">
+        <button type="submit" class="button danger" disabled={revoke.busy()}>
+          Revoke<span class="visually-hidden"> {props.device.name}</span>
+        </button>
+        <button type="button" class="button link" onClick={() => props.onDone()}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  )
+}
+
+const DeviceRow: Component<{ device: DeviceView; backup: Backup }> = (props) => {
   const identity = useClient().identity
   const [editing, setEditing] = createSignal(false)
+  const [revoking, setRevoking] = createSignal(false)
   const [name, setName] = createSignal('')
   const rename = createAction(async () => {
     const trimmed = name().trim()
@@ -64,7 +102,7 @@ const DeviceRow: Component<{ device: DeviceView }> = (props) => {
           </button>
         </form>
       </Show>
-      <Show when={!props.device.revoked && !editing()}>
+      <Show when={!props.device.revoked && !editing() && !revoking()}>
         <span class="device-actions">
           <button
             type="button"
@@ -82,7 +120,8 @@ const DeviceRow: Component<{ device: DeviceView }> = (props) => {
               class="button small danger"
               disabled={revoke.busy()}
               onClick={() => {
-                if (confirm(`Revoke ${props.device.name}? It will no longer act for you.`)) void revoke.run()
+                if (needsUnlock(props.backup)) setRevoking(true)
+                else if (confirm(`Revoke ${props.device.name}? It will no longer act for you.`)) void revoke.run()
               }}
             >
               Revoke<span class="visually-hidden"> {props.device.name}</span>
@@ -90,17 +129,26 @@ const DeviceRow: Component<{ device: DeviceView }> = (props) => {
           </Show>
         </span>
       </Show>
+      <Show when={revoking()}>
+        <RevokeWithPhrase
+          device={props.device}
+          backup={props.backup}
+          onDone={() => {
+            setRevoking(false)
+          }}
+        />
+      </Show>
       <FormError message={rename.error() ?? revoke.error()} />
     </li>
   )
 }
 
 /** The identity's devices: this one first, then the others, revoked ones last. */
-export const DeviceList: Component = () => {
+export const DeviceList: Component<{ backup: Backup }> = (props) => {
   const devices = createObserved(useClient().identity.devices)
   return (
     <ul class="devices" aria-label="Devices">
-      <For each={devices()}>{(device) => <DeviceRow device={device} />}</For>
+      <For each={devices()}>{(device) => <DeviceRow device={device} backup={props.backup} />}</For>
     </ul>
   )
 }

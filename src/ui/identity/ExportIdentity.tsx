@@ -1,15 +1,22 @@
 import { createSignal, Show, type Component } from 'solid-js'
+import type { IdentityView } from '../../client'
 import { useClient } from '../client-context'
 import { createAction } from '../action'
 import { saveFile } from '../download'
 import { TextField } from '../Field'
 import { FormError } from '../FormError'
+import { PHRASE_NEEDED } from './PhraseField'
+import { needsUnlock, UnlockField, unlockOf } from './UnlockField'
 
 const MIN_PASSWORD_LENGTH = 8
 
-/** Saves the identity as a file encrypted with a password the person chooses. */
-export const ExportIdentity: Component = () => {
+/**
+ * Saves the identity as a file encrypted with a password the person chooses; asks for the
+ * recovery phrase once this device no longer keeps it.
+ */
+export const ExportIdentity: Component<{ backup: IdentityView['backup']; onSaved?: () => void }> = (props) => {
   const identity = useClient().identity
+  const [phrase, setPhrase] = createSignal('')
   const [password, setPassword] = createSignal('')
   const [repeat, setRepeat] = createSignal('')
   const [saved, setSaved] = createSignal(false)
@@ -18,12 +25,14 @@ export const ExportIdentity: Component = () => {
     if (password().length < MIN_PASSWORD_LENGTH)
       return { ok: false, error: { message: `Use a password of at least ${MIN_PASSWORD_LENGTH} characters.` } }
     if (password() !== repeat()) return { ok: false, error: { message: 'The two passwords differ.' } }
-    const result = await identity.exportFile(password())
+    const result = await identity.exportFile(password(), unlockOf(props.backup, phrase()))
     if (!result.ok) return result
     saveFile({ fileName: 'commonplace-identity.json', blob: result.value })
+    setPhrase('')
     setPassword('')
     setRepeat('')
     setSaved(true)
+    props.onSaved?.()
     return undefined
   })
   return (
@@ -35,6 +44,9 @@ export const ExportIdentity: Component = () => {
       }}
     >
       <p>The file holds your identity key, encrypted with this password. Keep both safe.</p>
+      <Show when={needsUnlock(props.backup)}>
+        <UnlockField backup={props.backup} value={phrase()} onValue={setPhrase} why={PHRASE_NEEDED} />
+      </Show>
       <TextField
         label="Password"
         type="password"

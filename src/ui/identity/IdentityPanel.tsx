@@ -4,6 +4,7 @@ import { Avatar } from './Avatar'
 import { DeviceList } from './DeviceList'
 import { EditProfile } from './EditProfile'
 import { ExportIdentity } from './ExportIdentity'
+import { PassphraseUnlock } from './PassphraseUnlock'
 import { RecoveryPhraseView } from './RecoveryPhraseView'
 
 /** Who you are here: profile, the fingerprint to compare with others, devices, recovery. */
@@ -47,17 +48,23 @@ export const IdentityPanel: Component<{ identity: IdentityView }> = (props) => {
       </Show>
       <details>
         <summary>Devices</summary>
-        <DeviceList />
+        <DeviceList backup={props.identity.backup} />
       </details>
       <details>
         <summary>Recovery phrase</summary>
         <p>These words restore your identity on a new browser. Keep them private.</p>
-        <RecoveryPhraseView />
+        <RecoveryPhraseView backup={props.identity.backup} />
       </details>
       <details>
         <summary>Identity file</summary>
-        <ExportIdentity />
+        <ExportIdentity backup={props.identity.backup} />
       </details>
+      <Show when={props.identity.backup !== 'needed'}>
+        <details>
+          <summary>Passphrase on this device</summary>
+          <PassphraseUnlock backup={props.identity.backup} />
+        </details>
+      </Show>
       <details>
         <summary>Identifier</summary>
         <p>

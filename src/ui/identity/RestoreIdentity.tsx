@@ -1,13 +1,16 @@
 import { createSignal, Show, type Component } from 'solid-js'
+import type { RestorePreview } from '../../client'
 import { useClient } from '../client-context'
 import { createAction } from '../action'
 import { TextField } from '../Field'
 import { FormError } from '../FormError'
 import { AVATAR_COLOURS, suggestDeviceName } from './avatar-choices'
+import { ConfirmRestore } from './ConfirmRestore'
 
 /**
  * Brings an identity to this browser from a recovery phrase or an identity
- * file. This browser becomes a new device of that identity.
+ * file. This browser becomes a new device of that identity. Nothing is written
+ * before the person has seen which identity it is and said yes.
  */
 export const RestoreIdentity: Component<{ onCancel?: () => void }> = (props) => {
   const identity = useClient().identity
@@ -17,21 +20,34 @@ export const RestoreIdentity: Component<{ onCancel?: () => void }> = (props) => 
   const [password, setPassword] = createSignal('')
   const [displayName, setDisplayName] = createSignal('')
   const [deviceName, setDeviceName] = createSignal(suggestDeviceName(navigator.userAgent))
-  const restore = createAction(async () => {
+  const [preview, setPreview] = createSignal<RestorePreview>()
+  const check = createAction(async () => {
+    if (method() === 'phrase') {
+      const result = await identity.previewPhrase(phrase())
+      if (result.ok) setPreview(result.value)
+      return result
+    }
+    const chosen = file()
+    if (!chosen) return { ok: false, error: { message: 'Choose your identity file first.' } }
+    const result = await identity.previewFile(chosen, password())
+    if (result.ok) setPreview(result.value)
+    return result
+  })
+  const restore = createAction(async (confirmed: string) => {
     const device = deviceName().trim() || suggestDeviceName(navigator.userAgent)
     const name = displayName().trim()
     // A phrase carries no profile; the name is used until the profile arrives from another device.
     const profile = name === '' ? undefined : { displayName: name, avatar: { colour: AVATAR_COLOURS[0] } }
-    if (method() === 'phrase') return identity.restoreFromPhrase(phrase(), device, profile)
+    if (method() === 'phrase') return identity.restoreFromPhrase(phrase(), confirmed, device, profile)
     const chosen = file()
     if (!chosen) return { ok: false, error: { message: 'Choose your identity file first.' } }
-    return identity.importFile(chosen, password(), device, profile)
+    return identity.importFile(chosen, password(), confirmed, device, profile)
   })
 
   return (
     <div class="restore">
       <h2 id="onboarding-heading">Restore your identity</h2>
-      <fieldset class="field segmented">
+      <fieldset class="field segmented" hidden={preview() !== undefined}>
         <legend>Restore from</legend>
         <label>
           <input
@@ -56,11 +72,26 @@ export const RestoreIdentity: Component<{ onCancel?: () => void }> = (props) => 
           Identity file
         </label>
       </fieldset>
+      <Show when={preview()}>
+        {(shown) => (
+          <ConfirmRestore
+            preview={shown()}
+            method={method()}
+            busy={restore.busy()}
+            error={restore.error()}
+            onConfirm={() => void restore.run(shown().identityKey)}
+            onBack={() => {
+              setPreview(undefined)
+            }}
+          />
+        )}
+      </Show>
       <form
         class="form"
+        hidden={preview() !== undefined}
         onSubmit={(event) => {
           event.preventDefault()
-          void restore.run()
+          void check.run()
         }}
       >
         <Show
@@ -109,10 +140,10 @@ export const RestoreIdentity: Component<{ onCancel?: () => void }> = (props) => 
           />
         </Show>
         <TextField label="Name for this device" maxLength={64} value={deviceName()} onValue={setDeviceName} />
-        <FormError message={restore.error()} />
+        <FormError message={check.error()} />
         <div class="actions">
-          <button type="submit" class="button primary" disabled={restore.busy()}>
-            {restore.busy() ? 'Restoring…' : 'Restore identity'}
+          <button type="submit" class="button primary" disabled={check.busy()}>
+            {check.busy() ? 'Checking…' : 'Restore identity'}
           </button>
           <Show when={props.onCancel}>
             {(cancel) => (

@@ -87,6 +87,9 @@ export const ConnectionSettings: Component = () => {
           <span>Signal workers (one per line)</span>
           <textarea rows="2" value={draft().signalUrls} onInput={edit('signalUrls')} />
           <small>Default for this build: {mesh.defaults.signalUrls.join(', ')}</small>
+          <small>
+            This build may connect only to relays on {mesh.allowedOrigins.join(', ')}; any path (shard) there is fine.
+          </small>
         </label>
         <label class="field">
           <span>Public Nostr relays beside ours (optional, one per line)</span>

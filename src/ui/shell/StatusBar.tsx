@@ -1,25 +1,7 @@
 import type { Component } from 'solid-js'
-import { assertNever } from '../../base'
-import type { AppUpdateState } from '../../client'
 import { useClient } from '../client-context'
 import { createObserved } from '../reactive'
-
-const offlineText = (state: AppUpdateState): string => {
-  switch (state.kind) {
-    case 'unsupported':
-      return 'This browser cannot keep the app for offline use'
-    case 'installing':
-      return 'Saving the app for offline use…'
-    case 'offline-ready':
-    case 'update-available':
-    case 'updating':
-      return 'Works offline'
-    case 'failed':
-      return `Offline use is unavailable: ${state.reason}`
-    default:
-      return assertNever(state)
-  }
-}
+import { offlineText } from './offline-text'
 
 /** Says in plain words whether there is a network and whether the app works without one. */
 export const StatusBar: Component = () => {

@@ -1,0 +1,134 @@
+/**
+ * Whether a decoded space file may be imported here, and what exactly: it runs
+ * before anything touches the repo or storage, so a refused file changes nothing.
+ *
+ * The rules. The root is the root of `file.space`: a space root naming that
+ * space, the very root registered here if the space is here, and otherwise one
+ * whose log holds a genesis signed by the space key. Every other document is
+ * listed by the file's root. Every document the root lists after merging is in
+ * the file or already a document of this space here (the file is complete). A
+ * document new to this space is new to this device: not a document of another
+ * space, not stored or loaded here at all. Object documents name this space.
+ */
+import { clone, merge } from '@automerge/automerge/slim'
+import type { Result } from '../../base'
+import { err, ok } from '../../base'
+import { InvalidSpaceFile } from '../errors'
+import type { SpaceId } from '../ids'
+import { foldMembership } from '../membership/fold'
+import type { DocumentId, DocumentRole } from '../space/documents'
+import { DOCUMENT_ROLES, toPlain } from '../space/documents'
+import type { FileDocument, RawDoc, SpaceFileContents } from './space-file'
+
+/** What the check needs to know about this device; read only. */
+export interface LocalDocuments {
+  /** The root document registered for `space` here. */
+  registeredRoot(space: SpaceId): Promise<DocumentId | undefined>
+  /** The document as it is here, if it can be loaded. */
+  current(id: DocumentId): Promise<RawDoc | undefined>
+  /** The roots of the other spaces here and every document they list. */
+  ofOtherSpaces(space: SpaceId): Promise<ReadonlySet<DocumentId>>
+  /** Those of `ids` with anything stored or loaded here. */
+  present(ids: readonly DocumentId[]): Promise<ReadonlySet<DocumentId>>
+}
+
+/** What to import once the file passed: documents of its space only. */
+export interface ImportPlan {
+  readonly space: SpaceId
+  readonly root: DocumentId
+  readonly name: string
+  readonly personal: boolean
+  /** True when the space is not here yet (it gets registered). */
+  readonly isNew: boolean
+  /** The root first; `existing` documents are already this space's documents here (load them before merging). */
+  readonly imports: readonly { readonly id: DocumentId; readonly bytes: Uint8Array; readonly existing: boolean }[]
+}
+
+type Refusal = Result<never, InvalidSpaceFile>
+const refuse = (message: string): Refusal => err(new InvalidSpaceFile(message))
+
+const record = (value: unknown): Readonly<Record<string, unknown>> =>
+  typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {}
+
+const isSpaceRoot = (doc: RawDoc, space: SpaceId): boolean => {
+  const root = record(doc)
+  return root.kind === 'commonplace/space' && root.space === space
+}
+
+/** The root's list of data documents, or undefined when an entry is not a known role. */
+const listed = (doc: RawDoc | undefined): ReadonlyMap<DocumentId, DocumentRole> | undefined => {
+  const entries = Object.entries(record(record(doc).documents))
+  if (entries.some(([, role]) => !DOCUMENT_ROLES.includes(role as DocumentRole))) return undefined
+  return new Map(entries as [DocumentId, DocumentRole][])
+}
+
+/** Only the genesis entries are folded: enough to learn that the space key signed this log, and cheap. */
+const hasGenesis = (doc: RawDoc, space: SpaceId): boolean => {
+  const geneses = Object.values(record(record(doc).log))
+    .map(toPlain)
+    .filter((entry) => record(record(entry).assertion).kind === 'SpaceGenesis')
+  return foldMembership(space, geneses).genesis !== undefined
+}
+
+const mergedWith = (local: RawDoc | undefined, file: FileDocument): RawDoc =>
+  local === undefined ? file.doc : merge(clone(local), clone(file.doc))
+
+export const checkSpaceFile = async (
+  file: SpaceFileContents,
+  here: LocalDocuments,
+): Promise<Result<ImportPlan, InvalidSpaceFile>> => {
+  const { space, root } = file
+  const fileRoot = file.documents.get(root)
+  if (fileRoot === undefined || !isSpaceRoot(fileRoot.doc, space)) {
+    return refuse('the root document is not the root of this space')
+  }
+  const registered = await here.registeredRoot(space)
+  if (registered !== undefined && registered !== root) {
+    return refuse('this space is here with another root document; the file is not a copy of it')
+  }
+  if (registered === undefined && !hasGenesis(fileRoot.doc, space)) {
+    return refuse('the root document holds no genesis signed by the space key')
+  }
+  const localRoot = registered === undefined ? undefined : await here.current(root)
+  const mergedRoot = mergedWith(localRoot, fileRoot)
+  const fileListed = listed(fileRoot.doc)
+  const mergedListed = listed(mergedRoot)
+  const localListed = listed(localRoot) ?? new Map<DocumentId, DocumentRole>()
+  if (fileListed === undefined || mergedListed === undefined || !isSpaceRoot(mergedRoot, space)) {
+    return refuse('the root document is not the root of this space')
+  }
+  for (const id of file.documents.keys()) {
+    if (id !== root && !fileListed.has(id)) return refuse(`document ${id} is not listed by the space's root`)
+  }
+  for (const id of mergedListed.keys()) {
+    if (!file.documents.has(id) && !localListed.has(id)) return refuse(`the file is incomplete: ${id} is missing`)
+  }
+  // A document the root here no longer lists (replaced by a later epoch here) is left out.
+  const ids = [root, ...[...file.documents.keys()].filter((id) => mergedListed.has(id))]
+  const others = await here.ofOtherSpaces(space)
+  const taken = ids.find((id) => others.has(id))
+  if (taken !== undefined) return refuse(`document ${taken} belongs to another space here`)
+  const newcomers = ids.filter((id) => !localListed.has(id) && id !== registered)
+  const [present] = await here.present(newcomers)
+  if (present !== undefined) return refuse(`document ${present} is already here, but not in this space`)
+  for (const [id, role] of mergedListed) {
+    const fileDoc = file.documents.get(id)
+    if (role !== 'objects' || fileDoc === undefined) continue
+    const doc = record(mergedWith(localListed.has(id) ? await here.current(id) : undefined, fileDoc))
+    if (doc.kind !== 'commonplace/objects' || doc.space !== space) {
+      return refuse(`document ${id} is not an object document of this space`)
+    }
+  }
+  const plainRoot = record(toPlain(mergedRoot))
+  return ok({
+    space,
+    root,
+    name: typeof plainRoot.name === 'string' ? plainRoot.name : '',
+    personal: plainRoot.personal === true,
+    isNew: registered === undefined,
+    imports: ids.flatMap((id) => {
+      const bytes = file.documents.get(id)?.bytes
+      return bytes === undefined ? [] : [{ id, bytes, existing: id === registered || localListed.has(id) }]
+    }),
+  })
+}
