@@ -29,6 +29,7 @@ import { DexieStorageAdapter, toStorageError } from './storage/dexie-storage-ada
 import type { StorageStatus } from './storage/dexie-storage-adapter'
 import type { DatabaseOptions, EchoDatabase, SpaceRow } from './storage/echo-database'
 import { openEchoDatabase } from './storage/echo-database'
+import { LogStore } from './storage/log-store'
 import { clearSpaceIndex } from './storage/object-index'
 import type { StorageHealth } from './storage/durability'
 import { storageHealth } from './storage/durability'
@@ -66,6 +67,7 @@ export class Echo {
   readonly clock: Clock
   readonly #adapter: DexieStorageAdapter
   readonly #indexer: Indexer
+  readonly #logs: LogStore
   readonly #placement: Placement
   readonly #locks: Locks
   readonly #open = new Map<SpaceId, Promise<Result<Space, SpaceNotFound>>>()
@@ -86,6 +88,7 @@ export class Echo {
     })
     this.documents = new DocumentStore(this.repo, options.saveDebounceMs ?? 100)
     this.#indexer = new Indexer(this.db, this.documents)
+    this.#logs = new LogStore(this.db)
   }
 
   /** 'quota-exceeded' after the browser refused a write (nothing earlier is lost), until one succeeds. */
@@ -180,6 +183,7 @@ export class Echo {
     try {
       if (row === undefined) throw new SpaceNotFound(id)
       const space = this.#space(id, await this.documents.find<SpaceDoc>(row.rootUrl as AutomergeUrl))
+      await space.loadMembership()
       // Object documents load in the background (`space.loaded()`); a write loads its document first.
       // Then what earlier epochs replaced is collected (never in the session that replaced it).
       space.collectRetired().catch(() => undefined)
@@ -203,7 +207,8 @@ export class Echo {
     if (owners.length === 1 && owners[0]?.key === actor.identity) {
       return err(new NotAllowed('the last owner cannot leave; make someone else owner first'))
     }
-    space.remove(actor, actor.identity)
+    const removed = space.remove(actor, actor.identity)
+    if (!removed.ok) return removed
     await this.archive(space.id, true)
     return ok(undefined)
   }
@@ -225,7 +230,7 @@ export class Echo {
   ): Promise<Result<Space, InvalidSpaceFile | DocumentCorrupt | SpaceFileTooLarge>> {
     const read = readSpaceFile(file)
     if (!read.ok) return read
-    const plan = await checkSpaceFile(read.value, localDocuments(this.db, this.documents), this.clock)
+    const plan = await checkSpaceFile(read.value, localDocuments(this.db, this.documents))
     if (!plan.ok) return plan
     const { space: id, root, name, personal } = plan.value
     // A writer of the space's object documents like any other: an epoch in another tab waits for it.
@@ -272,6 +277,8 @@ export class Echo {
   async flush(): Promise<Result<void, StorageQuotaExceeded | StorageFailed>> {
     const saved = await this.documents.flush()
     if (!saved.ok) return saved
+    const logFailure = await this.#logs.settled()
+    if (logFailure !== undefined) return err(toStorageError(logFailure))
     await this.#indexer.settled()
     const failure = this.#indexer.failure.get()
     return failure === undefined ? ok(undefined) : err(toStorageError(failure))
@@ -289,6 +296,7 @@ export class Echo {
     const context = {
       documents: this.documents,
       db: this.db,
+      logs: this.#logs,
       indexer: this.#indexer,
       clock: this.clock,
       placement: this.#placement,

@@ -21,6 +21,7 @@ export type {
   SpaceRole,
 } from './credentials/credential'
 export { IllFormedText, issueCredential } from './credentials/issue'
+export { idMatchesContent } from './credentials/signed-bytes'
 export type { IssueRequest, Signer } from './credentials/issue'
 export { DEFAULT_CLOCK_SKEW_MS, MAX_CHAIN_LENGTH, REJECTION_REASONS, verifyCredential } from './credentials/verify'
 export type { Rejection, RejectionReason, VerifyContext } from './credentials/verify'

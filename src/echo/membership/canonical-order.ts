@@ -1,11 +1,11 @@
 /**
- * From a bag of log entries (any order, duplicates, junk) to the verified
- * entries in one canonical order that every peer computes the same way, and
- * which of them a device revocation voids.
+ * From a bag of log entries (any order, duplicates, junk) to one canonical
+ * order that every peer computes the same way, and the check of an entry's
+ * signature, which the fold asks for only when the entry could count.
  */
-import type { Clock } from '../../base'
-import type { Credential, CredentialId, PublicKey } from '../../halo'
-import { decodeCredential, resolveRevocations, signingDevices, verifyCredential } from '../../halo'
+import type { Credential, CredentialId } from '../../halo'
+import type { VerifiedCache } from '../../halo'
+import { decodeCredential, idMatchesContent, verifyCredential } from '../../halo'
 
 export const IGNORE_REASONS = [
   'malformed',
@@ -19,6 +19,11 @@ export const IGNORE_REASONS = [
   'removed-concurrently',
   'last-owner',
   'stale-epoch',
+  'after-ignored',
+  'issuer-removed',
+  'conflicting-removal',
+  'has-expiry',
+  'not-a-member',
   'revoked-device',
 ] as const
 export type IgnoreReason = (typeof IGNORE_REASONS)[number]
@@ -28,154 +33,123 @@ export interface Ignored {
   readonly reason: IgnoreReason
 }
 
-export interface Ordered {
-  /**
-   * Verified entries, parents before children; among entries ready together,
-   * removals first, then by id. Entries in `revoked` stay here, so every
-   * entry's ancestors are here too.
-   */
-  readonly entries: readonly Credential[]
-  /** Entries that failed to decode or verify, or follow one that did. */
-  readonly ignored: readonly Ignored[]
-  /** Entries of `entries` without effect because of a device revocation (see `voidedByRevocation`). */
-  readonly revoked: ReadonlySet<CredentialId>
-}
-
 const idOf = (value: unknown): string =>
   typeof value === 'object' && value !== null && 'id' in value && typeof value.id === 'string' ? value.id : '?'
 
-/** Two valid entries can share an id only by carrying different device chains; keep one, by a fixed rule. */
-const preferred = (a: Credential, b: Credential): Credential => {
-  const key = (c: Credential) => `${c.proof.chain?.id ?? ''}:${c.proof.signature}`
-  return key(a) <= key(b) ? a : b
-}
+/** Two copies of one id differ only in their proof (another chain or signature); prefer one by a fixed rule. */
+export const proofKey = (c: Credential) => `${c.proof.chain?.id ?? ''}:${c.proof.signature}`
 
-const rank = (entry: Credential): string => `${entry.assertion.kind === 'MemberRemoved' ? 0 : 1}:${entry.id}`
+export const rank = (entry: Credential): string => `${entry.assertion.kind === 'MemberRemoved' ? 0 : 1}:${entry.id}`
 
-export const canonicalOrder = (raw: readonly unknown[], clock: Clock): Ordered => {
+/** Decodes raw values and keeps those whose id holds; no signature is checked here. */
+export const decodeEntries = (
+  raw: readonly unknown[],
+): { entries: Credential[]; ignored: Map<string, Ignored['reason']> } => {
   const ignored = new Map<string, Ignored['reason']>()
-  const decoded: Credential[] = []
+  const entries: Credential[] = []
   for (const value of raw) {
     const result = decodeCredential(value)
-    if (result.ok) decoded.push(result.value)
-    else ignored.set(idOf(value), 'malformed')
+    if (!result.ok) ignored.set(idOf(value), 'malformed')
+    else if (!idMatchesContent(result.value)) ignored.set(result.value.id, 'invalid')
+    else entries.push(result.value)
   }
-  const present = new Set<string>(decoded.map((entry) => entry.id))
-  const byId = new Map<CredentialId, Credential>()
-  const variants = new Map<CredentialId, Credential[]>()
-  for (const entry of decoded) {
-    // Revocations are applied below, with the positions of the revocations in the log.
-    const verified = verifyCredential(entry, { clock, hasCredential: (id) => present.has(id) })
-    if (!verified.ok) {
-      if (!byId.has(entry.id)) ignored.set(entry.id, 'invalid')
-      continue
-    }
-    const known = byId.get(entry.id)
-    byId.set(entry.id, known === undefined ? entry : preferred(known, entry))
-    const copies = variants.get(entry.id) ?? []
-    copies.push(entry)
-    variants.set(entry.id, copies)
-    ignored.delete(entry.id)
-  }
+  return { entries, ignored }
+}
 
-  // Kahn's algorithm; an entry whose parent is not valid is not valid either.
+/** Adds a copy under its id, keeping the preferred copy first; false when that copy was known. */
+export const addCopy = (copies: Map<CredentialId, Credential[]>, entry: Credential): boolean => {
+  const known = copies.get(entry.id)
+  if (known === undefined) {
+    copies.set(entry.id, [entry])
+    return true
+  }
+  if (known.some((copy) => proofKey(copy) === proofKey(entry))) return false
+  known.push(entry)
+  known.sort((a, b) => (proofKey(a) < proofKey(b) ? -1 : 1))
+  return true
+}
+
+/** Kahn's algorithm over one copy per id, with a heap for the ready entries; an entry with a missing parent waits. */
+export const orderCopies = (
+  copies: ReadonlyMap<CredentialId, readonly Credential[]>,
+): { entries: Credential[]; placed: Set<CredentialId> } => {
   const waiting = new Map<CredentialId, number>()
   const children = new Map<CredentialId, CredentialId[]>()
-  const ready: Credential[] = []
-  for (const entry of byId.values()) {
+  const ready = new Heap()
+  for (const [id, [entry]] of copies) {
+    if (entry === undefined) continue
     const parents = new Set(entry.parents)
-    waiting.set(entry.id, parents.size)
-    for (const parent of parents) children.set(parent, [...(children.get(parent) ?? []), entry.id])
+    waiting.set(id, parents.size)
+    for (const parent of parents) {
+      const list = children.get(parent)
+      if (list === undefined) children.set(parent, [id])
+      else list.push(id)
+    }
     if (parents.size === 0) ready.push(entry)
   }
   const entries: Credential[] = []
-  while (ready.length > 0) {
-    ready.sort((a, b) => (rank(a) < rank(b) ? -1 : 1))
-    const next = ready.shift()
-    if (next === undefined) break
+  const placed = new Set<CredentialId>()
+  for (let next = ready.pop(); next !== undefined; next = ready.pop()) {
     entries.push(next)
+    placed.add(next.id)
     for (const child of children.get(next.id) ?? []) {
       const left = (waiting.get(child) ?? 0) - 1
       waiting.set(child, left)
-      const entry = byId.get(child)
+      const entry = copies.get(child)?.[0]
       if (left === 0 && entry !== undefined) ready.push(entry)
     }
   }
-  const placed = new Set(entries.map((entry) => entry.id))
-  for (const id of byId.keys()) if (!placed.has(id)) ignored.set(id, 'invalid-parent')
-  const revoked = voidedByRevocation(entries, variants)
-  return { entries, ignored: [...ignored].map(([id, reason]) => ({ id, reason })), revoked }
+  return { entries, placed }
 }
 
-/** The identity an entry names as a member, if any. */
-const namedMember = (assertion: Credential['assertion'], subject: PublicKey): PublicKey[] => {
-  if (assertion.kind === 'SpaceGenesis') return [assertion.owner]
-  return assertion.kind === 'SpaceMember' ? [subject] : []
+/** A binary min-heap of entries by `rank`. */
+class Heap {
+  readonly #items: { key: string; entry: Credential }[] = []
+
+  push(entry: Credential): void {
+    const items = this.#items
+    items.push({ key: rank(entry), entry })
+    for (let at = items.length - 1; at > 0;) {
+      const up = (at - 1) >> 1
+      const [child, parent] = [items[at], items[up]]
+      if (child === undefined || parent === undefined || parent.key <= child.key) break
+      ;[items[at], items[up]] = [parent, child]
+      at = up
+    }
+  }
+
+  pop(): Credential | undefined {
+    const items = this.#items
+    const top = items[0]
+    const last = items.pop()
+    if (top === undefined || last === undefined || items.length === 0) return top?.entry
+    items[0] = last
+    for (let at = 0; ;) {
+      const [left, right] = [2 * at + 1, 2 * at + 2]
+      let least = at
+      if ((items[left]?.key ?? '\uffff') < (items[least]?.key ?? '')) least = left
+      if ((items[right]?.key ?? '\uffff') < (items[least]?.key ?? '')) least = right
+      if (least === at) break
+      const [a, b] = [items[at], items[least]]
+      if (a === undefined || b === undefined) break
+      ;[items[at], items[least]] = [b, a]
+      at = least
+    }
+    return top.entry
+  }
 }
 
 /**
- * The DeviceRevoked entries of the log, resolved per identity by HALO's rule
- * (`resolveRevocations`: the identity key always wins, a revoked device's
- * revocations stop counting, devices that revoke each other are both revoked),
- * then applied from the revocation on: an entry signed through a revoked device
- * takes effect only if it is an ancestor of every revocation with parents that
- * holds that device revoked (the revoker had seen it). Revocations without
- * parents (HALO's own, copied into the log) count for who is revoked but mark no
- * position; if only such revocations hold a device, none of its entries count.
- * Voided are those entries (never a MemberRemoved: removal is the safe side),
- * and the revocations that do not count. An entry whose id was signed with
- * several chains is voided only if every chain is.
+ * Checks the copies of one entry until one holds: signature, chain and times.
+ * Times are judged at the entry's own issuedAt, never the wall clock, so every
+ * peer decides alike at any time; `cache` skips signatures checked before.
  */
-const voidedByRevocation = (
-  entries: readonly Credential[],
-  variants: ReadonlyMap<CredentialId, readonly Credential[]>,
-): Set<CredentialId> => {
-  // Only an identity the log names as a member can have entries that count; nobody else's revocations are resolved.
-  const named = new Set(entries.flatMap(({ assertion, subject }) => namedMember(assertion, subject)))
-  const byIssuer = new Map<PublicKey, Credential[]>()
-  for (const entry of entries) {
-    if (entry.assertion.kind !== 'DeviceRevoked' || !named.has(entry.issuer)) continue
-    const list = byIssuer.get(entry.issuer) ?? []
-    list.push(...(variants.get(entry.id) ?? [entry]))
-    byIssuer.set(entry.issuer, list)
-  }
-  const voided = new Set<CredentialId>()
-  if (byIssuer.size === 0) return voided
-  const verdicts = new Map([...byIssuer].map(([issuer, list]) => [issuer, resolveRevocations(issuer, list)]))
-  const parentsOf = new Map(entries.map((entry) => [entry.id, entry.parents]))
-  const ancestors = new Map<CredentialId, ReadonlySet<CredentialId>>()
-  const ancestorsOf = (id: CredentialId): ReadonlySet<CredentialId> => {
-    const known = ancestors.get(id)
-    if (known !== undefined) return known
-    const seen = new Set<CredentialId>()
-    const stack = [...(parentsOf.get(id) ?? [])]
-    for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
-      if (seen.has(next)) continue
-      seen.add(next)
-      stack.push(...(parentsOf.get(next) ?? []))
-    }
-    ancestors.set(id, seen)
-    return seen
-  }
-  const voids = (entry: Credential): boolean => {
-    const verdict = verdicts.get(entry.issuer)
-    if (verdict === undefined) return false
-    if (entry.assertion.kind === 'DeviceRevoked') {
-      // Whether a revocation counts does not depend on its position: HALO's rule decides.
-      return !(verdict.holding.get(entry.subject) ?? []).some((holding) => holding.id === entry.id)
-    }
-    // Removal is the safe side: no revocation brings back a member a device removed (a thief's cycle would).
-    if (entry.assertion.kind === 'MemberRemoved') return false
-    return signingDevices(entry).some((device) => {
-      const holding = verdict.holding.get(device)
-      if (holding === undefined) return false
-      // A revocation without parents (a copy of HALO's) decides who is revoked but marks no position.
-      const placed = holding.filter((revocation) => revocation.parents.length > 0)
-      return placed.length === 0 || placed.some((revocation) => !ancestorsOf(revocation.id).has(entry.id))
-    })
-  }
-  for (const entry of entries) {
-    if ((variants.get(entry.id) ?? [entry]).every(voids)) voided.add(entry.id)
-  }
-  return voided
-}
+export const verifyEntry = (
+  copies: readonly Credential[],
+  known: (id: CredentialId) => boolean,
+  cache: VerifiedCache,
+): Credential | undefined =>
+  copies.find((entry) => {
+    const clock = { now: () => entry.issuedAt }
+    return verifyCredential(entry, { clock, hasCredential: known, cache }).ok
+  })

@@ -8,6 +8,7 @@ import type { Actor } from './entries'
 import { issueDeviceRevocation, issueGenesis, issueMember, issueRemoval } from './entries'
 import type { MembershipState } from './fold'
 import { foldMembership, roleOf } from './fold'
+import { MembershipLog } from './log'
 
 const clock = new ManualClock(1_800_000_000_000)
 const spaceKey = generateKeyPair()
@@ -34,6 +35,7 @@ const phrase: Actor = { identity: alice.publicKey, signer: { key: alice } }
 const laptop = aliceDevice()
 const phone = aliceDevice()
 const deviceOf = (actor: Actor): PublicKey => actor.signer.key.publicKey
+const actorOf = (key: KeyPair): Actor => ({ identity: key.publicKey, signer: { key } })
 
 const member = (actor: Actor, subject: KeyPair, role: SpaceRole, parents: readonly CredentialId[]) =>
   issueMember({ actor, space, subject: subject.publicKey, role, parents, clock })
@@ -42,7 +44,7 @@ const removal = (actor: Actor, subject: KeyPair, parents: readonly CredentialId[
 const revocation = (actor: Actor, device: Actor, parents: readonly CredentialId[]) =>
   issueDeviceRevocation({ actor, space, device: deviceOf(device), parents, clock })
 
-const fold = (log: readonly unknown[]) => foldMembership(space, log, clock)
+const fold = (log: readonly unknown[]) => foldMembership(space, log)
 const roles = (state: MembershipState) => state.members.map((each) => [each.key, each.role])
 const reasonOf = (state: MembershipState, entry: Credential) =>
   state.applied.includes(entry.id) ? 'applied' : state.ignored.find((each) => each.id === entry.id)?.reason
@@ -105,12 +107,13 @@ describe('revoked devices in the membership log', () => {
   })
 
   it('never brings back a member a device removed, even when a thief revokes that device from before', () => {
-    const malloryByLaptop = member(laptop, mallory, 'editor', genesisHead)
-    const removeMallory = removal(laptop, mallory, [malloryByLaptop.id])
+    // Mallory was admitted with the phrase, so only the laptop's removal keeps her out.
+    const malloryByPhrase = member(phrase, mallory, 'editor', genesisHead)
+    const removeMallory = removal(laptop, mallory, [malloryByPhrase.id])
     // The thief's phone revokes the laptop from the genesis on; the laptop answers: both are revoked.
     const thief = revocation(phone, laptop, genesisHead)
     const answer = revocation(laptop, phone, [removeMallory.id, thief.id])
-    const log = [...genesis, malloryByLaptop, removeMallory, thief, answer]
+    const log = [...genesis, malloryByPhrase, removeMallory, thief, answer]
     expect(roleOf(fold(log), mallory.publicKey)).toBeUndefined()
     expect(reasonOf(fold(log), removeMallory)).toBe('applied')
     // The identity key settles it either way; Mallory stays out.
@@ -166,8 +169,11 @@ describe('revoked devices in the membership log', () => {
       parents: genesisHead,
       clock,
     })
-    const bobByLaptop = member(laptop, bob, 'editor', [forged.id])
-    expect(roleOf(fold([...genesis, forged, bobByLaptop]), bob.publicKey)).toBe('editor')
+    // Honest devices do not build on it (a stranger's entry is no head), so the laptop writes from the genesis on.
+    const bobByLaptop = member(laptop, bob, 'editor', genesisHead)
+    const state = fold([...genesis, forged, bobByLaptop])
+    expect(roleOf(state, bob.publicKey)).toBe('editor')
+    expect(reasonOf(state, forged)).toBe('unauthorized')
   })
 
   it('resolves no revocations of an identity the log never names as a member: its entries are unauthorized', () => {
@@ -221,6 +227,38 @@ describe('revoked devices in the membership log', () => {
     const state = fold([...genesis, revoked, reattached, bobByLaptop])
     expect(roleOf(state, bob.publicKey)).toBe('editor')
     expect(roleOf(fold([...genesis, revoked, reattached]), bob.publicKey)).toBeUndefined()
+  })
+
+  it("keeps honest entries that were built on a thief's entries before the revocation reached their device", () => {
+    const thiefAdmits = member(phone, mallory, 'owner', genesisHead)
+    // Bob, an owner, saw the thief's entry and wrote on top of it.
+    const bobOwner = member(phrase, bob, 'owner', genesisHead)
+    const carolByBob = member(actorOf(bob), carol, 'editor', [thiefAdmits.id, bobOwner.id])
+    const revoked = revocation(phrase, phone, [bobOwner.id])
+    const thiefLater = member(phone, mallory, 'owner', [revoked.id])
+    const state = fold([...genesis, thiefAdmits, bobOwner, carolByBob, revoked, thiefLater])
+    expect([reasonOf(state, thiefAdmits), reasonOf(state, thiefLater)]).toEqual(['revoked-device', 'revoked-device'])
+    expect([roleOf(state, carol.publicKey), roleOf(state, mallory.publicKey)]).toEqual(['editor', undefined])
+    // A revoked device's entry is no head: the next entry does not name it.
+    expect(state.heads).toEqual([carolByBob.id, revoked.id].sort())
+  })
+
+  it('folds a revocation that arrives last into what was folded before, as a whole fold does', () => {
+    const bobByLaptop = member(laptop, bob, 'editor', genesisHead)
+    const carolByPhone = member(phone, carol, 'editor', genesisHead)
+    // A revocation that sorts after every entry (so one arrival could be judged on top of the last pass).
+    let revoked = revocation(phrase, phone, [bobByLaptop.id])
+    while (revoked.id < carolByPhone.id || revoked.id < bobByLaptop.id) {
+      clock.advance(1)
+      revoked = revocation(phrase, phone, [bobByLaptop.id])
+    }
+    const log = new MembershipLog(space)
+    log.add([...genesis, bobByLaptop, carolByPhone])
+    expect(roleOf(log.state(), carol.publicKey)).toBe('editor')
+    expect(log.preview(revoked)).toBeUndefined()
+    log.add([revoked])
+    expect(log.state()).toEqual(fold([...genesis, bobByLaptop, carolByPhone, revoked]))
+    expect([roleOf(log.state(), bob.publicKey), roleOf(log.state(), carol.publicKey)]).toEqual(['editor', undefined])
   })
 })
 

@@ -4,6 +4,7 @@ import { Cell, ManualClock } from '../../base'
 import type { Credential, DeviceKey, KeyPair, PublicKey } from '../../halo'
 import { decodeCredential, generateKeyPair, issueCredential, resolveRevocations } from '../../halo'
 import type { Actor } from '../membership/entries'
+import { issueMember } from '../membership/entries'
 import { makeActor, openTestEcho, T0 } from '../testing/fixtures'
 import { toPlain } from './documents'
 import type { Space } from './space'
@@ -69,8 +70,22 @@ describe("recording an identity's device revocations in its spaces", () => {
     expect(await recordDeviceRevocations(echo, laptop, revoked)).toBe(0)
     // What the phone did before stands; what it signs now has no effect.
     expect(work.roleOf(bob)).toBe('editor')
-    const carolInWork = work.admit(phone, carol, 'editor')
-    home.admit(phone, carol, 'editor')
+    const refused = [work.admit(phone, carol, 'editor'), home.admit(phone, carol, 'editor')]
+    expect(refused.map((result) => (result.ok ? 'written' : result.error.message))).toEqual([
+      expect.stringContaining('revoked-device'),
+      expect.stringContaining('revoked-device'),
+    ])
+    // A thief's copy of the app writes it anyway: the log keeps it, without effect.
+    const { heads } = work.membership.get()
+    const carolInWork = issueMember({
+      actor: phone,
+      space: work.id,
+      subject: carol,
+      role: 'editor',
+      parents: heads,
+      clock,
+    })
+    work.append(carolInWork)
     expect([work.roleOf(carol), home.roleOf(carol)]).toEqual([undefined, undefined])
     // (HALO's copy, without parents, may sort before the genesis and be ignored there; it counts all the same.)
     const voided = work.membership.get().ignored.filter((entry) => entry.reason === 'revoked-device')

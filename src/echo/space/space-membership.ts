@@ -1,13 +1,23 @@
-/** A space's membership: the log in its root document, folded whenever the log changes. */
+/**
+ * A space's membership: the log in its root document, folded whenever the log
+ * changes. The log is a set that only grows: every verified entry is also kept
+ * in the device's log store, the fold takes the union of the store and the
+ * document, and an entry the document lost (a peer, a file or another tab
+ * deleted it) is written back. A deletion in the document never shrinks the set.
+ */
 import type { DocHandle } from '@automerge/automerge-repo/slim'
-import type { Clock, Observable } from '../../base'
-import { Cell } from '../../base'
-import type { Credential, PublicKey, SpaceRole } from '../../halo'
+import type { Clock, Observable, Result } from '../../base'
+import { Cell, err, ok } from '../../base'
+import type { Credential, CredentialId, PublicKey, SpaceRole } from '../../halo'
+import { NotAllowed } from '../errors'
 import type { SpaceId } from '../ids'
 import type { Actor } from '../membership/entries'
 import { issueMember, issueRemoval } from '../membership/entries'
 import type { MembershipState } from '../membership/fold'
-import { foldMembership, roleOf } from '../membership/fold'
+import { roleOf } from '../membership/fold'
+import { MembershipLog } from '../membership/log'
+import { chooseParents, MAX_ENTRY_PARENTS } from '../membership/parents'
+import type { LogStore } from '../storage/log-store'
 import type { SpaceDoc } from './documents'
 import { toPlain, toStored } from './documents'
 
@@ -15,36 +25,61 @@ export class SpaceMembership {
   readonly #space: SpaceId
   readonly #root: DocHandle<SpaceDoc>
   readonly #clock: Clock
+  readonly #store: LogStore
+  /** Every verified entry seen here (from the store or the document), by credential id. */
+  readonly #kept = new Map<string, unknown>()
+  readonly #log: MembershipLog
   readonly #state: Cell<MembershipState>
+  #writeBackQueued = false
 
-  constructor(space: SpaceId, root: DocHandle<SpaceDoc>, clock: Clock) {
+  constructor(space: SpaceId, root: DocHandle<SpaceDoc>, clock: Clock, store: LogStore) {
     this.#space = space
     this.#root = root
     this.#clock = clock
-    this.#state = new Cell(this.#fold())
+    this.#store = store
+    this.#log = new MembershipLog(space)
+    this.#log.add(Object.values(root.doc().log).map(toPlain))
+    this.#state = new Cell(this.#settle())
+  }
+
+  /** Adds the entries this device kept earlier; call once when the space is opened, before trusting roles. */
+  async load(): Promise<void> {
+    const stored = await this.#store.load(this.#space)
+    // Only verified entries are stored: their signatures are not checked again (the fold checks the rest).
+    const entries = stored.filter(isCredentialLike)
+    this.#log.trust(entries)
+    for (const entry of entries) if (!this.#kept.has(entry.id)) this.#kept.set(entry.id, entry)
+    if (this.#log.add(entries)) this.#state.set(this.#settle())
+    else this.#queueWriteBack()
   }
 
   get state(): Observable<MembershipState> {
     return this.#state
   }
 
-  /** Called when the log in the root changed (locally, in another tab, from a peer). */
-  refold(): void {
-    this.#state.set(this.#fold())
+  /** Called when the log in the root changed (locally, in another tab, from a peer): `keys` are the log keys touched. */
+  refold(keys: readonly string[]): void {
+    const log = this.#root.doc().log
+    const values = keys.flatMap((key) => (log[key] === undefined ? [] : [toPlain(log[key])]))
+    if (this.#log.add(values)) this.#state.set(this.#settle())
+    else this.#queueWriteBack()
   }
 
   roleOf(key: PublicKey): SpaceRole | undefined {
     return roleOf(this.#state.get(), key)
   }
 
-  admit(actor: Actor, subject: PublicKey, role: SpaceRole): Credential {
-    return this.append(issueMember({ ...this.#entryBase(actor), subject, role }))
+  /** Admits `subject` with `role` (or changes their role); `NotAllowed` when the entry would not take effect. */
+  admit(actor: Actor, subject: PublicKey, role: SpaceRole): Result<Credential, NotAllowed> {
+    return this.#issue(issueMember({ ...this.#entryBase(actor, subject), subject, role }))
   }
 
-  remove(actor: Actor, subject: PublicKey): Credential {
-    return this.append(issueRemoval({ ...this.#entryBase(actor), subject }))
+  /** Removes `subject` (the actor itself: leaves); `NotAllowed` when the entry would not take effect. */
+  remove(actor: Actor, subject: PublicKey): Result<Credential, NotAllowed> {
+    return this.#issue(issueRemoval({ ...this.#entryBase(actor, subject), subject }))
   }
 
+  /** Writes an entry into the log whatever the fold makes of it (kept even if ignored). */
   append(entry: Credential): Credential {
     this.#root.change((doc) => {
       doc.log[entry.id] = toStored(entry)
@@ -52,12 +87,56 @@ export class SpaceMembership {
     return entry
   }
 
-  #entryBase(actor: Actor) {
-    return { actor, space: this.#space, parents: this.#state.get().heads, clock: this.#clock }
+  /** Appends the entry only if it takes effect, so a refused change leaves nothing behind. */
+  #issue(entry: Credential): Result<Credential, NotAllowed> {
+    const reason = this.#log.preview(entry)
+    if (reason !== undefined) return err(new NotAllowed(`the membership log does not accept this entry (${reason})`))
+    this.append(entry)
+    return ok(entry)
   }
 
-  #fold(): MembershipState {
-    const log = Object.values(this.#root.doc().log).map(toPlain)
-    return foldMembership(this.#space, log, this.#clock)
+  #entryBase(actor: Actor, subject: PublicKey) {
+    const { heads } = this.#state.get()
+    const entries = new Map<CredentialId, Credential>()
+    const positions = new Map<CredentialId, number>()
+    if (heads.length > MAX_ENTRY_PARENTS) {
+      for (const [id, entry] of this.#log.entries()) entries.set(id, entry)
+      this.#state.get().applied.forEach((id, position) => positions.set(id, position))
+    }
+    const parents = chooseParents({ heads, entries, positions, issuer: actor.identity, subject })
+    return { actor, space: this.#space, parents, clock: this.#clock }
+  }
+
+  /** The state after the log grew: newly verified entries are kept for good, lost ones written back. */
+  #settle(): MembershipState {
+    const fresh = new Map<string, unknown>()
+    for (const entry of this.#log.drainVerified()) {
+      if (this.#kept.has(entry.id)) continue
+      this.#kept.set(entry.id, entry)
+      fresh.set(entry.id, entry)
+    }
+    this.#store.keep(this.#space, fresh)
+    this.#queueWriteBack()
+    return this.#log.state()
+  }
+
+  /** Puts back the kept entries the document lacks (after the change that removed them is done). */
+  #queueWriteBack(): void {
+    if (this.#writeBackQueued) return
+    const log = this.#root.doc().log
+    if ([...this.#kept.keys()].every((id) => log[id] !== undefined)) return
+    this.#writeBackQueued = true
+    queueMicrotask(() => {
+      this.#writeBackQueued = false
+      const missing = [...this.#kept].filter(([id]) => this.#root.doc().log[id] === undefined)
+      if (missing.length === 0) return
+      this.#root.change((doc) => {
+        for (const [id, entry] of missing) doc.log[id] = toStored(entry)
+      })
+    })
   }
 }
+
+/** Stored rows are this device's own writes; the shape check is the fold's (the id is what keys them here). */
+const isCredentialLike = (entry: unknown): entry is Credential =>
+  typeof entry === 'object' && entry !== null && 'id' in entry && typeof entry.id === 'string' && 'proof' in entry

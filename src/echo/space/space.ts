@@ -22,6 +22,7 @@ import { checkFields, validateObject } from '../schema/echo-object'
 import type { FieldsOf, ObjectType } from '../schema/object-types'
 import { CURRENT_VERSION } from '../schema/object-types'
 import type { EchoDatabase } from '../storage/echo-database'
+import type { LogStore } from '../storage/log-store'
 import { findObjectRow, quarantineOf } from '../storage/object-index'
 import type { LiveQuery } from '../storage/query-index'
 import { liveObjectQuery, runQuery } from '../storage/query-index'
@@ -47,6 +48,8 @@ import type { NoteText } from './text'
 export interface SpaceContext {
   readonly documents: DocumentStore
   readonly db: EchoDatabase
+  /** Every verified membership entry this device has seen (the log only grows). */
+  readonly logs: LogStore
   readonly indexer: Indexer
   readonly clock: Clock
   readonly placement: Placement
@@ -80,12 +83,17 @@ export class Space {
     this.id = id
     this.root = root
     this.#context = context
-    this.#membership = new SpaceMembership(id, root, context.clock)
+    this.#membership = new SpaceMembership(id, root, context.clock, context.logs)
     this.#objects = new ObjectDocuments(id, root, context)
     this.#retired = new RetiredDocuments(root, context.documents, (doc) => this.#objects.ensure(doc))
     // Only what a change touched is recomputed: a space with 100,000 objects changes its root often.
     root.on('change', ({ patches }) => {
-      if (patches.some((patch) => patch.path[0] === 'log')) this.#membership.refold()
+      const log = patches.filter((patch) => patch.path[0] === 'log')
+      // The whole log replaced: every key is looked at again (and what it lost written back).
+      const keys = log.some((patch) => patch.path.length < 2)
+        ? Object.keys(root.doc().log)
+        : log.map((patch) => String(patch.path[1]))
+      if (log.length > 0) this.#membership.refold([...new Set(keys)])
       const documents = patches.flatMap((patch) =>
         patch.path[0] === 'documents' && patch.path.length === 2 ? [String(patch.path[1]) as DocumentId] : [],
       )
@@ -93,6 +101,11 @@ export class Space {
       if (documents.length > 0) void this.#objects.follow(documents)
       if (patches.some((patch) => patch.path[0] === 'epochs')) void this.#retired.follow()
     })
+  }
+
+  /** Adds the membership entries this device kept earlier; roles are final once it resolves. */
+  loadMembership(): Promise<void> {
+    return this.#membership.load()
   }
 
   /**
@@ -169,12 +182,13 @@ export class Space {
     return ok(undefined)
   }
 
-  /** Admits `subject` with `role` (or changes their role), as the fold's rules allow `actor`. */
-  admit(actor: Actor, subject: PublicKey, role: SpaceRole): Credential {
+  /** Admits `subject` with `role` (or changes their role); `NotAllowed` unless the entry takes effect. */
+  admit(actor: Actor, subject: PublicKey, role: SpaceRole): Result<Credential, NotAllowed> {
     return this.#membership.admit(actor, subject, role)
   }
 
-  remove(actor: Actor, subject: PublicKey): Credential {
+  /** Removes `subject` (`actor` itself: leaves); `NotAllowed` unless the entry takes effect. */
+  remove(actor: Actor, subject: PublicKey): Result<Credential, NotAllowed> {
     return this.#membership.remove(actor, subject)
   }
 

@@ -59,12 +59,26 @@ export interface IndexedDocRow {
   readonly heads: string
 }
 
+/**
+ * A verified membership log entry of a space, kept apart from the space's root
+ * document: a change to the document can delete entries, this copy cannot be
+ * reached by one (see space/space-membership.ts).
+ */
+export interface LogEntryRow {
+  /** `spaceId/credentialId`. */
+  readonly key: string
+  readonly spaceId: string
+  /** The credential as plain JSON. */
+  readonly entry: unknown
+}
+
 export type EchoDatabase = Dexie & {
   chunks: EntityTable<ChunkRow, 'seq'>
   spaces: EntityTable<SpaceRow, 'id'>
   objects: EntityTable<ObjectRow, 'key'>
   quarantine: EntityTable<QuarantineRow, 'key'>
   indexedDocs: EntityTable<IndexedDocRow, 'doc'>
+  logEntries: EntityTable<LogEntryRow, 'key'>
 }
 
 export interface DatabaseOptions {
@@ -89,5 +103,6 @@ export const openEchoDatabase = (options: DatabaseOptions = {}): EchoDatabase =>
     quarantine: 'key, spaceId, doc',
     indexedDocs: 'doc, spaceId',
   })
+  db.version(2).stores({ logEntries: 'key, spaceId' })
   return db
 }

@@ -11,7 +11,7 @@
  * space, not stored or loaded here at all. Object documents name this space.
  */
 import { clone, merge } from '@automerge/automerge/slim'
-import type { Clock, Result } from '../../base'
+import type { Result } from '../../base'
 import { err, ok } from '../../base'
 import { InvalidSpaceFile } from '../errors'
 import type { SpaceId } from '../ids'
@@ -63,11 +63,11 @@ const listed = (doc: RawDoc | undefined): ReadonlyMap<DocumentId, DocumentRole> 
 }
 
 /** Only the genesis entries are folded: enough to learn that the space key signed this log, and cheap. */
-const hasGenesis = (doc: RawDoc, space: SpaceId, clock: Clock): boolean => {
+const hasGenesis = (doc: RawDoc, space: SpaceId): boolean => {
   const geneses = Object.values(record(record(doc).log))
     .map(toPlain)
     .filter((entry) => record(record(entry).assertion).kind === 'SpaceGenesis')
-  return foldMembership(space, geneses, clock).genesis !== undefined
+  return foldMembership(space, geneses).genesis !== undefined
 }
 
 const mergedWith = (local: RawDoc | undefined, file: FileDocument): RawDoc =>
@@ -76,7 +76,6 @@ const mergedWith = (local: RawDoc | undefined, file: FileDocument): RawDoc =>
 export const checkSpaceFile = async (
   file: SpaceFileContents,
   here: LocalDocuments,
-  clock: Clock,
 ): Promise<Result<ImportPlan, InvalidSpaceFile>> => {
   const { space, root } = file
   const fileRoot = file.documents.get(root)
@@ -87,7 +86,7 @@ export const checkSpaceFile = async (
   if (registered !== undefined && registered !== root) {
     return refuse('this space is here with another root document; the file is not a copy of it')
   }
-  if (registered === undefined && !hasGenesis(fileRoot.doc, space, clock)) {
+  if (registered === undefined && !hasGenesis(fileRoot.doc, space)) {
     return refuse('the root document holds no genesis signed by the space key')
   }
   const localRoot = registered === undefined ? undefined : await here.current(root)

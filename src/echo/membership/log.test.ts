@@ -1,0 +1,93 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { ManualClock } from '../../base'
+import type { Credential, CredentialId, KeyPair, SpaceRole } from '../../halo'
+import { generateKeyPair } from '../../halo'
+import type { SpaceId } from '../ids'
+import { issueGenesis, issueMember, issueRemoval } from './entries'
+import { foldMembership } from './fold'
+import { MembershipLog } from './log'
+
+const clock = new ManualClock(1_800_000_000_000)
+const spaceKey = generateKeyPair()
+const space = spaceKey.publicKey as string as SpaceId
+const people = [generateKeyPair(), generateKeyPair(), generateKeyPair(), generateKeyPair()] as const
+const [alice] = people
+const genesis = issueGenesis(spaceKey, alice.publicKey, clock)
+const actor = (pair: KeyPair) => ({ identity: pair.publicKey, signer: { key: pair } })
+
+const step = fc.record({
+  issuer: fc.nat(3),
+  subject: fc.nat(3),
+  role: fc.constantFrom<SpaceRole>('owner', 'admin', 'editor', 'viewer'),
+  remove: fc.boolean(),
+  /** Most entries name the latest entry (what an honest device does); some name older ones. */
+  latest: fc.boolean(),
+  parent: fc.nat(40),
+})
+
+const build = (steps: readonly (typeof step extends fc.Arbitrary<infer T> ? T : never)[]): Credential[] => {
+  const log: Credential[] = [...genesis]
+  for (const [index, { issuer, subject, role, remove, latest, parent }] of steps.entries()) {
+    const by = actor(people[issuer] ?? alice)
+    const who = (people[subject] ?? alice).publicKey
+    const at = latest ? log.length - 1 : 1 + (parent % (log.length - 1))
+    const parents = [log[at]?.id].filter((id): id is CredentialId => id !== undefined)
+    const when = new ManualClock(clock.now() + index)
+    log.push(
+      remove
+        ? issueRemoval({ actor: by, space, subject: who, parents, clock: when })
+        : issueMember({ actor: by, space, subject: who, role, parents, clock: when }),
+    )
+  }
+  return log
+}
+
+describe('the membership log folded entry by entry', () => {
+  it('gives what a fold of the whole set gives, after every arrival, in any arrival order', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 12 }), fc.boolean(), fc.array(fc.nat()), (steps, inOrder, keys) => {
+        const log = build(steps)
+        const arrivals = inOrder
+          ? log
+          : log
+              .map((entry, index) => ({ entry, key: keys[index] ?? index }))
+              .sort((a, b) => a.key - b.key)
+              .map(({ entry }) => entry)
+        const folded = new MembershipLog(space)
+        for (const [index, entry] of arrivals.entries()) {
+          folded.add([entry])
+          expect(folded.state()).toEqual(foldMembership(space, arrivals.slice(0, index + 1)))
+        }
+      }),
+      { numRuns: 40 },
+    )
+  }, 60_000)
+
+  it('checks no signature of an entry whose issuer holds no role where it stands', () => {
+    const outsider = generateKeyPair()
+    const junk = issueMember({
+      actor: actor(outsider),
+      space,
+      subject: outsider.publicKey,
+      role: 'owner',
+      parents: [genesis[1]?.id ?? ('' as CredentialId)],
+      clock,
+    })
+    // A signature that does not hold: a check would call it invalid, the fold calls it unauthorized.
+    const forged = { ...junk, proof: { ...junk.proof, signature: '0'.repeat(128) } }
+    const state = foldMembership(space, [...genesis, forged])
+    expect(state.ignored).toEqual([{ id: junk.id, reason: 'unauthorized' }])
+    // Signed by the owner but forged: checked, and refused.
+    const byOwner = issueMember({
+      actor: actor(alice),
+      space,
+      subject: outsider.publicKey,
+      role: 'viewer',
+      parents: [genesis[1]?.id ?? ('' as CredentialId)],
+      clock,
+    })
+    const badOwner = { ...byOwner, proof: { ...byOwner.proof, signature: '0'.repeat(128) } }
+    expect(foldMembership(space, [...genesis, badOwner]).ignored).toEqual([{ id: byOwner.id, reason: 'invalid' }])
+  })
+})

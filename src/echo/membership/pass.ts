@@ -1,0 +1,233 @@
+/**
+ * One pass of the membership fold: entries in canonical order, each judged
+ * against the state the entries before it built (the rules are listed in
+ * fold.ts). A pass can be continued with entries that sort after all others,
+ * which is how one new entry is folded without starting again.
+ */
+import type { Credential, CredentialId, PublicKey, SpaceRole } from '../../halo'
+import type { SpaceId } from '../ids'
+import type { Ignored, IgnoreReason } from './canonical-order'
+import type { Reach } from './reach'
+
+export interface EpochRecord {
+  readonly number: number
+  readonly snapshot: string
+  readonly credential: CredentialId
+  readonly issuedAt: number
+}
+
+/**
+ * Entries an authorized issuer may make that lose a race with a concurrent one
+ * (or repeat what is so already): no effect, but what was built on them stands.
+ * Every other reason marks an entry nothing may be built on.
+ */
+const NO_EFFECT: ReadonlySet<IgnoreReason> = new Set<IgnoreReason>([
+  'removed-concurrently',
+  'last-owner',
+  'stale-epoch',
+  'not-a-member',
+])
+
+/**
+ * Entries signed through a revoked device (revocations.ts): no effect, and no
+ * head, but what others built on them is judged on its own. Honest devices
+ * write on top of a stolen device's entries until the revocation reaches
+ * them; voiding those too would hand the thief everyone's entries of that time.
+ */
+const BUILT_ON: ReadonlySet<IgnoreReason> = new Set<IgnoreReason>(['revoked-device'])
+
+/**
+ * Whether an entry's signature and chain hold (`invalid` otherwise), and
+ * whether a device revocation voids it (`revoked-device`); undefined when it
+ * stands.
+ */
+export type Check = (entry: Credential) => 'invalid' | 'revoked-device' | undefined
+
+const may = (issuer: SpaceRole | undefined, from: SpaceRole | undefined, to: SpaceRole | 'removed'): boolean => {
+  if (issuer === 'owner') return true
+  if (issuer !== 'admin') return false
+  const limited = (role: SpaceRole | 'removed' | undefined) =>
+    role === undefined || role === 'editor' || role === 'viewer' || role === 'removed'
+  return limited(from) && limited(to)
+}
+
+export class Pass {
+  readonly roles = new Map<PublicKey, SpaceRole>()
+  /** The entry that began each member's current membership; their entries must descend from it. */
+  readonly grants = new Map<PublicKey, CredentialId>()
+  /** Applied removals, by the removed member. */
+  readonly removals = new Map<PublicKey, CredentialId[]>()
+  /** Keys that were owner or admin at some point of the pass (only they can remove others). */
+  readonly powerful = new Set<PublicKey>()
+  readonly applied = new Set<CredentialId>()
+  readonly appliedOrder: CredentialId[] = []
+  /** Applied entries and entries that were allowed but changed nothing (they may be built on). */
+  readonly accepted: CredentialId[] = []
+  readonly #accepted = new Set<CredentialId>()
+  /** Accepted entries and entries of revoked devices: an entry may name only these as parents. */
+  readonly #buildable = new Set<CredentialId>()
+  readonly #entries = new Map<CredentialId, Credential>()
+  readonly ignored: Ignored[] = []
+  genesis: Credential | undefined
+  epoch: EpochRecord | undefined
+
+  readonly space: PublicKey
+  readonly #reach: Reach
+  readonly #excluded: ReadonlyMap<CredentialId, IgnoreReason>
+
+  readonly #check: Check
+
+  /**
+   * `check` checks an entry's signature, chain and device revocations; it is
+   * asked only once the issuer is known to hold a role here (junk by anyone
+   * else costs no check).
+   */
+  constructor(space: SpaceId, reach: Reach, excluded: ReadonlyMap<CredentialId, IgnoreReason>, check: Check) {
+    // A SpaceId is the space's public key.
+    this.space = space as string as PublicKey
+    this.#reach = reach
+    this.#excluded = excluded
+    this.#check = check
+  }
+
+  /** A copy to judge entries on without changing this pass (a preview). */
+  fork(): Pass {
+    const copy = new Pass(this.space as string as SpaceId, this.#reach, this.#excluded, this.#check)
+    for (const [key, role] of this.roles) copy.roles.set(key, role)
+    for (const [key, grant] of this.grants) copy.grants.set(key, grant)
+    for (const [key, ids] of this.removals) copy.removals.set(key, [...ids])
+    for (const key of this.powerful) copy.powerful.add(key)
+    for (const id of this.applied) copy.applied.add(id)
+    copy.appliedOrder.push(...this.appliedOrder)
+    copy.accepted.push(...this.accepted)
+    for (const id of this.#accepted) copy.#accepted.add(id)
+    for (const id of this.#buildable) copy.#buildable.add(id)
+    for (const [id, entry] of this.#entries) copy.#entries.set(id, entry)
+    copy.ignored.push(...this.ignored)
+    copy.genesis = this.genesis
+    copy.epoch = this.epoch
+    return copy
+  }
+
+  run(entries: readonly Credential[]): this {
+    for (const entry of entries) this.take(entry)
+    return this
+  }
+
+  /** Judges the next entry in canonical order and records the verdict. */
+  take(entry: Credential): IgnoreReason | undefined {
+    this.#entries.set(entry.id, entry)
+    const reason = this.#judge(entry)
+    if (reason === undefined) {
+      this.applied.add(entry.id)
+      this.appliedOrder.push(entry.id)
+    } else this.ignored.push({ id: entry.id, reason })
+    if (reason === undefined || NO_EFFECT.has(reason)) {
+      this.#accepted.add(entry.id)
+      this.accepted.push(entry.id)
+    }
+    if (reason === undefined || NO_EFFECT.has(reason) || BUILT_ON.has(reason)) this.#buildable.add(entry.id)
+    return reason
+  }
+
+  /** An entry this pass has taken. */
+  entry(id: CredentialId): Credential | undefined {
+    return this.#entries.get(id)
+  }
+
+  owners(): number {
+    return [...this.roles.values()].filter((role) => role === 'owner').length
+  }
+
+  /** The issuer's role, if it holds one and the entry has seen the membership that gave it. */
+  #authority(entry: Credential): SpaceRole | undefined {
+    const role = this.roles.get(entry.issuer)
+    const grant = this.grants.get(entry.issuer)
+    if (role === undefined || grant === undefined) return undefined
+    return grant === entry.id || this.#reach.descends(entry.id, grant) ? role : undefined
+  }
+
+  #grant(subject: PublicKey, role: SpaceRole, entry: CredentialId): void {
+    if (!this.roles.has(subject)) this.grants.set(subject, entry)
+    if (role === 'owner' || role === 'admin') this.powerful.add(subject)
+    this.roles.set(subject, role)
+  }
+
+  #judge(entry: Credential): IgnoreReason | undefined {
+    const excluded = this.#excluded.get(entry.id)
+    if (excluded !== undefined) return excluded
+    if (entry.parents.some((parent) => !this.#buildable.has(parent))) return 'after-ignored'
+    // An expiry would be judged against each peer's clock and void what follows; log entries carry none.
+    if (entry.expiresAt !== undefined) return 'has-expiry'
+    const { assertion } = entry
+    if (assertion.kind === 'SpaceGenesis') {
+      if (entry.issuer !== this.space || entry.subject !== this.space) return 'other-space'
+      if (this.genesis !== undefined) return 'second-genesis'
+      // The space key signs no chain: no device of it can be revoked.
+      if (this.#check(entry) !== undefined) return 'invalid'
+      this.genesis = entry
+      this.#grant(assertion.owner, 'owner', entry.id)
+      return undefined
+    }
+    if (this.genesis === undefined) return 'before-genesis'
+    switch (assertion.kind) {
+      case 'SpaceMember': {
+        if (assertion.space !== this.space) return 'other-space'
+        if (entry.issuer === this.space) {
+          const owner = this.genesis.assertion.kind === 'SpaceGenesis' ? this.genesis.assertion.owner : undefined
+          // The space key only confirms the genesis owner; the entry changes nothing.
+          if (assertion.role !== 'owner' || entry.subject !== owner) return 'unauthorized'
+          return this.#check(entry) === undefined ? undefined : 'invalid'
+        }
+        const from = this.roles.get(entry.subject)
+        if (!may(this.#authority(entry), from, assertion.role)) return 'unauthorized'
+        const checked = this.#check(entry)
+        if (checked !== undefined) return checked
+        const removals = this.removals.get(entry.subject) ?? []
+        if (removals.some((removal) => !this.#reach.descends(entry.id, removal))) return 'removed-concurrently'
+        if (from === 'owner' && assertion.role !== 'owner' && this.owners() === 1) return 'last-owner'
+        this.#grant(entry.subject, assertion.role, entry.id)
+        return undefined
+      }
+      case 'MemberRemoved': {
+        if (assertion.space !== this.space) return 'other-space'
+        const from = this.roles.get(entry.subject)
+        const issuer = this.#authority(entry)
+        const self = entry.issuer === entry.subject && issuer !== undefined
+        if (!self && !may(issuer, from, 'removed')) return 'unauthorized'
+        const checked = this.#check(entry)
+        if (checked !== undefined) return checked
+        // Removing a non-member changes nothing, and would block a later admission concurrent with it.
+        if (from === undefined) return 'not-a-member'
+        if (from === 'owner' && this.owners() === 1) return 'last-owner'
+        this.roles.delete(entry.subject)
+        this.grants.delete(entry.subject)
+        this.removals.set(entry.subject, [...(this.removals.get(entry.subject) ?? []), entry.id])
+        return undefined
+      }
+      case 'Epoch': {
+        if (assertion.space !== this.space) return 'other-space'
+        const role = this.#authority(entry)
+        if (role !== 'owner' && role !== 'admin') return 'unauthorized'
+        const checked = this.#check(entry)
+        if (checked !== undefined) return checked
+        // Exactly the next number: a skip (up to the largest number) would leave no room for later epochs.
+        if (assertion.number !== (this.epoch?.number ?? 0) + 1) return 'stale-epoch'
+        const { number, snapshot } = assertion
+        this.epoch = { number, snapshot, credential: entry.id, issuedAt: entry.issuedAt }
+        return undefined
+      }
+      case 'DeviceRevoked': {
+        // Its effect (revocations.ts) does not depend on this verdict, which records whether a member made it.
+        if (this.#authority(entry) === undefined) return 'unauthorized'
+        return this.#check(entry)
+      }
+      case 'AuthorizedDevice':
+      case 'DeviceName':
+      case 'DelegatedInvitation':
+      case 'InvitationCancelled':
+      case 'Profile':
+        return 'not-membership'
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import { Repo } from '@automerge/automerge-repo/slim'
+import { describe, expect, it } from 'vitest'
+import type { Result } from '../../base'
+import { fromBase64Url, toBase64Url } from '../../base'
+import type { Echo } from '../echo'
+import type { NotAllowed } from '../errors'
+import { makeActor, openTestEcho, uniqueDatabaseName } from '../testing/fixtures'
+import type { SpaceDoc } from './documents'
+import type { Space } from './space'
+
+const open = async (echo: Echo, space: Space): Promise<Space> => {
+  const opened = await echo.openSpace(space.id)
+  if (!opened.ok) throw opened.error
+  return opened.value
+}
+
+const accepted = <T>(result: Result<T, NotAllowed>): T => {
+  if (!result.ok) throw result.error
+  return result.value
+}
+
+const imported = async (echo: Echo, actor: ReturnType<typeof makeActor>, file: string): Promise<Space> => {
+  const result = await echo.importSpace(actor, file)
+  if (!result.ok) throw result.error
+  return result.value
+}
+
+describe('the membership log only grows', () => {
+  it('keeps a removed editor removed when her copy, without her removal, is imported, and after a reopen', async () => {
+    const name = uniqueDatabaseName()
+    const alice = makeActor()
+    const mallory = makeActor()
+    const aliceEcho = openTestEcho({ name })
+    const space = await aliceEcho.createSpace(alice, 'Work')
+    space.admit(alice, mallory.identity, 'editor')
+    const removal = accepted(space.remove(alice, mallory.identity))
+    expect(space.roleOf(mallory.identity)).toBeUndefined()
+
+    // Mallory deletes her removal from her copy of the root and sends the copy back.
+    await imported(aliceEcho, alice, await exportWithout(aliceEcho, space, removal.id))
+    expect(space.roleOf(mallory.identity)).toBeUndefined()
+    await waitForEntry(space, removal.id)
+    expect((await aliceEcho.close()).ok).toBe(true)
+
+    const again = openTestEcho({ name })
+    const reopened = await open(again, space)
+    expect(reopened.roleOf(mallory.identity)).toBeUndefined()
+    expect(reopened.root.doc().log[removal.id]).toBeDefined()
+    await again.close()
+  })
+
+  it('does not lock the owner out when the whole log is wiped', async () => {
+    const alice = makeActor()
+    const mallory = makeActor()
+    const aliceEcho = openTestEcho()
+    const space = await aliceEcho.createSpace(alice, 'Mine')
+    space.admit(alice, mallory.identity, 'viewer')
+    const ids = Object.keys(space.root.doc().log)
+    await imported(aliceEcho, alice, await exportWithout(aliceEcho, space, ...ids))
+
+    expect(space.roleOf(alice.identity)).toBe('owner')
+    expect((await space.create(alice, 'task', { title: 'still mine', done: false, order: 'a0' })).ok).toBe(true)
+    expect(space.roleOf(mallory.identity)).toBe('viewer')
+    for (const id of ids) await waitForEntry(space, id)
+    await aliceEcho.close()
+  })
+
+  it('takes an entry back from the store when the document lost it while the space was closed', async () => {
+    const name = uniqueDatabaseName()
+    const alice = makeActor()
+    const bob = makeActor()
+    const first = openTestEcho({ name })
+    const space = await first.createSpace(alice, 'Closed')
+    space.admit(alice, bob.identity, 'editor')
+    const removal = accepted(space.remove(alice, bob.identity))
+    await first.close()
+
+    // The root changes without the space being opened (as a sync or a file would change it).
+    const second = openTestEcho({ name })
+    const root = await second.documents.find<SpaceDoc>(space.root.url)
+    root.change((doc) => {
+      Reflect.deleteProperty(doc.log, removal.id)
+    })
+    await second.close()
+
+    const third = openTestEcho({ name })
+    const reopened = await open(third, space)
+    expect(reopened.roleOf(bob.identity)).toBeUndefined()
+    await waitForEntry(reopened, removal.id)
+    await third.close()
+  })
+})
+
+/** The space exported from `echo` with `ids` deleted from its log, as a hostile client would send it. */
+const exportWithout = async (echo: Echo, space: Space, ...ids: string[]): Promise<string> => {
+  const file = JSON.parse(await echo.exportSpace(space)) as { documents: Record<string, string> }
+  const rootId = space.root.documentId
+  // Another device's repo: the deletion is a change in the document's history, merged on import.
+  const elsewhere = new Repo({ network: [] })
+  const handle = elsewhere.import<SpaceDoc>(fromBase64Url(file.documents[rootId] ?? '') ?? new Uint8Array())
+  handle.change((doc) => {
+    for (const id of ids) Reflect.deleteProperty(doc.log, id)
+  })
+  file.documents[rootId] = toBase64Url((await elsewhere.export(handle.documentId)) ?? new Uint8Array())
+  await elsewhere.shutdown()
+  return JSON.stringify(file)
+}
+
+const waitForEntry = (space: Space, id: string): Promise<void> =>
+  new Promise((resolve) => {
+    if (space.root.doc().log[id] !== undefined) {
+      resolve()
+      return
+    }
+    const check = () => {
+      if (space.root.doc().log[id] === undefined) return
+      space.root.off('change', check)
+      resolve()
+    }
+    space.root.on('change', check)
+  })
