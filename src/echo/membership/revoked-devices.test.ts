@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../../base'
-import type { Credential, CredentialId, DeviceKey, KeyPair, PublicKey, SpaceRole } from '../../halo'
+import type { Credential, CredentialId, KeyPair, PublicKey, SpaceRole } from '../../halo'
 import { generateKeyPair, issueCredential, signingDevices } from '../../halo'
 import type { SpaceId } from '../ids'
 import type { Actor } from './entries'
@@ -9,6 +9,7 @@ import { issueDeviceRevocation, issueGenesis, issueMember, issueRemoval } from '
 import type { MembershipState } from './fold'
 import { foldMembership, roleOf } from './fold'
 import { MembershipLog } from './log'
+import { makeDeviceActor } from '../testing/device-actor'
 
 const clock = new ManualClock(1_800_000_000_000)
 const spaceKey = generateKeyPair()
@@ -19,17 +20,7 @@ const genesis = issueGenesis(spaceKey, alice.publicKey, clock)
 const genesisHead = [genesis[1]?.id ?? ''] as CredentialId[]
 
 /** A device of Alice's, authorized by her identity key: it signs as Alice with its chain. */
-const aliceDevice = (): Actor => {
-  const key = generateKeyPair<DeviceKey>()
-  const chain = issueCredential({
-    issuer: alice.publicKey,
-    subject: key.publicKey,
-    assertion: { kind: 'AuthorizedDevice' },
-    signer: { key: alice },
-    clock,
-  })
-  return { identity: alice.publicKey, signer: { key, chain } }
-}
+const aliceDevice = (): Actor => makeDeviceActor(alice, clock)
 /** Alice with her recovery phrase: the identity key itself. */
 const phrase: Actor = { identity: alice.publicKey, signer: { key: alice } }
 const laptop = aliceDevice()
@@ -178,15 +169,8 @@ describe('revoked devices in the membership log', () => {
 
   it('resolves no revocations of an identity the log never names as a member: its entries are unauthorized', () => {
     // Mallory, never admitted, revokes her own device with her key; that device's revocation then does not count.
-    const device = generateKeyPair<DeviceKey>()
-    const chain = issueCredential({
-      issuer: mallory.publicKey,
-      subject: device.publicKey,
-      assertion: { kind: 'AuthorizedDevice' },
-      signer: { key: mallory },
-      clock,
-    })
-    const stranger: Actor = { identity: mallory.publicKey, signer: { key: device, chain } }
+    const stranger = makeDeviceActor(mallory, clock)
+    const device = stranger.signer.key
     const byKey = issueDeviceRevocation({
       actor: { identity: mallory.publicKey, signer: { key: mallory } },
       space,

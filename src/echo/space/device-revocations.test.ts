@@ -1,27 +1,17 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
 import { Cell, ManualClock } from '../../base'
-import type { Credential, DeviceKey, KeyPair, PublicKey } from '../../halo'
+import type { Credential, KeyPair, PublicKey } from '../../halo'
 import { decodeCredential, generateKeyPair, issueCredential, resolveRevocations } from '../../halo'
 import type { Actor } from '../membership/entries'
 import { issueMember } from '../membership/entries'
+import { makeDeviceActor } from '../testing/device-actor'
 import { makeActor, openTestEcho, T0 } from '../testing/fixtures'
 import { toPlain } from './documents'
 import type { Space } from './space'
 import { carryDeviceRevocations, recordDeviceRevocations } from './device-revocations'
 
-/** A device of `identity`, authorized by the identity key, signing with its chain. */
-const deviceOf = (identity: KeyPair, clock: ManualClock): Actor => {
-  const key = generateKeyPair<DeviceKey>()
-  const chain = issueCredential({
-    issuer: identity.publicKey,
-    subject: key.publicKey,
-    assertion: { kind: 'AuthorizedDevice' },
-    signer: { key: identity },
-    clock,
-  })
-  return { identity: identity.publicKey, signer: { key, chain } }
-}
+const deviceOf = makeDeviceActor
 
 /** HALO's revocation of `device`, made with the phrase (the identity key) or by one of the identity's devices. */
 const haloRevocation = (identity: KeyPair, by: Actor | 'phrase', device: Actor, clock: ManualClock): Credential =>

@@ -55,6 +55,11 @@ const DeviceRow: Component<{ device: DeviceView; backup: Backup }> = (props) => 
     return undefined
   })
   const revoke = createAction(() => identity.revokeDevice(props.device.deviceKey))
+  /** Asks for the phrase where this device no longer keeps the identity key, else for a plain confirmation. */
+  const startRevoke = (question: string) => {
+    if (needsUnlock(props.backup)) setRevoking(true)
+    else if (confirm(question)) void revoke.run()
+  }
   return (
     <li class="device" data-revoked={props.device.revoked}>
       <Show
@@ -120,8 +125,7 @@ const DeviceRow: Component<{ device: DeviceView; backup: Backup }> = (props) => 
               class="button small danger"
               disabled={revoke.busy()}
               onClick={() => {
-                if (needsUnlock(props.backup)) setRevoking(true)
-                else if (confirm(`Revoke ${props.device.name}? It will no longer act for you.`)) void revoke.run()
+                startRevoke(`Revoke ${props.device.name}? It will no longer act for you.`)
               }}
             >
               Revoke<span class="visually-hidden"> {props.device.name}</span>
@@ -148,8 +152,7 @@ const DeviceRow: Component<{ device: DeviceView; backup: Backup }> = (props) => 
           class="button small danger"
           disabled={revoke.busy()}
           onClick={() => {
-            if (needsUnlock(props.backup)) setRevoking(true)
-            else if (confirm(`Revoke ${props.device.name} for good? Nothing will bring it back.`)) void revoke.run()
+            startRevoke(`Revoke ${props.device.name} for good? Nothing will bring it back.`)
           }}
         >
           Revoke for good<span class="visually-hidden"> {props.device.name}</span>
