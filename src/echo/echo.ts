@@ -301,6 +301,7 @@ export class Echo {
       clock: this.clock,
       placement: this.#placement,
       locks: this.#locks,
+      otherSpaces: (space: SpaceId) => localDocuments(this.db, this.documents).ofOtherSpaces(space),
     }
     const space = new Space(id, root, context)
     // The registry caches the name for the space list; a rename here or by a peer updates it.

@@ -9,56 +9,47 @@
 import type { DocHandle } from '@automerge/automerge-repo/slim'
 import type { Result } from '../../base'
 import { ok } from '../../base'
-import type { DocumentStore } from '../document-store'
 import type { StorageFailed, StorageQuotaExceeded } from '../errors'
+import type { EpochRecord } from '../membership/fold'
 import type { EchoDatabase } from '../storage/echo-database'
 import { storedDocuments } from '../storage/stored-documents'
 import { carryForward } from './carry-forward'
 import type { DocumentId, ObjectsDoc, RetiredDocument, SpaceDoc } from './documents'
+import type { ReplacementCheck } from './epoch-trust'
+import { appliedReplacements, ownReplacement } from './epoch-trust'
 
-export interface CollectContext {
-  readonly documents: DocumentStore
+export interface CollectContext extends ReplacementCheck {
   readonly db: EchoDatabase
-}
-
-/** Old documents no longer listed whose replacement is listed and loaded here. */
-const collectable = (
-  root: DocHandle<SpaceDoc>,
-  documents: DocumentStore,
-  skip: ReadonlySet<DocumentId>,
-): [DocumentId, RetiredDocument][] => {
-  const doc = root.doc()
-  const listed = doc.documents
-  return Object.values(doc.epochs).flatMap((manifest) =>
-    Object.entries(manifest.replaced ?? {}).flatMap(([old, retired]): [DocumentId, RetiredDocument][] => {
-      const into = retired.into as DocumentId
-      const ready = listed[old] === undefined && listed[into] === 'objects' && documents.isLoaded(into)
-      return ready && !skip.has(old as DocumentId) ? [[old as DocumentId, retired]] : []
-    }),
-  )
 }
 
 /** Deletes the retired documents still stored here; resolves with how many went. */
 export const collectRetired = async (
   root: DocHandle<SpaceDoc>,
+  epoch: EpochRecord | undefined,
   context: CollectContext,
   skip: ReadonlySet<DocumentId>,
 ): Promise<Result<number, StorageQuotaExceeded | StorageFailed>> => {
-  const candidates = collectable(root, context.documents, skip)
+  const doc = root.doc()
+  // Only the applied epoch's manifest, and only replacements loaded here (`epoch-trust.ts`).
+  const candidates = (await appliedReplacements(doc, epoch)).filter(
+    ([old, { into }]) => !skip.has(old) && context.documents.isLoaded(into as DocumentId),
+  )
   if (candidates.length === 0) return ok(0)
   const stored = await storedDocuments(
     context.db,
     candidates.map(([old]) => old),
   )
-  const retired = candidates.filter(([old]) => stored.has(old))
+  const others = await context.otherSpaces(context.space)
+  const retired: [DocumentId, RetiredDocument, DocHandle<ObjectsDoc>][] = []
+  for (const candidate of candidates) {
+    if (!stored.has(candidate[0])) continue
+    const old = await ownReplacement(doc, candidate, context, others)
+    if (old !== undefined) retired.push([...candidate, old])
+  }
   if (retired.length === 0) return ok(0)
   // Anything written into an old document after the epoch took its heads moves into the replacement first.
-  for (const [old, { into, heads }] of retired) {
-    carryForward(
-      await context.documents.find<ObjectsDoc>(old),
-      heads,
-      await context.documents.find<ObjectsDoc>(into as DocumentId),
-    )
+  for (const [, { into, heads }, old] of retired) {
+    carryForward(old, heads, await context.documents.find<ObjectsDoc>(into as DocumentId))
   }
   // The root and the replacements reach the disk before anything they replace is deleted.
   const flushed = await context.documents.flush()

@@ -43,7 +43,7 @@ export interface CompactableSpace {
   retiring(ids: readonly DocumentId[]): void
 }
 
-const sha256 = async (text: string): Promise<string> =>
+export const sha256 = async (text: string): Promise<string> =>
   `sha256:${toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))))}`
 
 const sortedHeads = (record: Readonly<Record<string, readonly string[]>>) =>
@@ -54,7 +54,7 @@ const sortedHeads = (record: Readonly<Record<string, readonly string[]>>) =>
   )
 
 /** The manifest as canonical JSON: document ids sorted, heads sorted (`replaced` only when there is one). */
-const canonicalManifest = (manifest: EpochManifest): string =>
+export const canonicalManifest = (manifest: EpochManifest): string =>
   JSON.stringify({
     number: manifest.number,
     documents: sortedHeads(manifest.documents),

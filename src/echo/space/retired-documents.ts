@@ -3,44 +3,54 @@
  * another tab or by a peer) replaces documents this tab has loaded, writes can
  * still reach them: this tab's own writes made before it saw the epoch, another
  * tab's, a peer's. Each is carried into the replacement as soon as it lands, so
- * the space shows it now rather than after the next start.
+ * the space shows it now rather than after the next start. Only the applied
+ * epoch's replacements of this space's own documents are followed (`epoch-trust.ts`).
  */
 import type { DocHandle } from '@automerge/automerge-repo/slim'
-import type { DocumentStore } from '../document-store'
+import type { EpochRecord } from '../membership/fold'
 import { carryForward } from './carry-forward'
 import type { DocumentId, ObjectsDoc, SpaceDoc } from './documents'
+import type { ReplacementCheck } from './epoch-trust'
+import { appliedReplacements, ownReplacement } from './epoch-trust'
 
 export class RetiredDocuments {
   readonly #root: DocHandle<SpaceDoc>
-  readonly #documents: DocumentStore
+  readonly #check: ReplacementCheck
+  readonly #epoch: () => EpochRecord | undefined
   readonly #ensure: (id: DocumentId) => Promise<DocHandle<ObjectsDoc> | undefined>
   readonly #followed = new Set<DocumentId>()
 
   constructor(
     root: DocHandle<SpaceDoc>,
-    documents: DocumentStore,
+    check: ReplacementCheck,
+    epoch: () => EpochRecord | undefined,
     ensure: (id: DocumentId) => Promise<DocHandle<ObjectsDoc> | undefined>,
   ) {
     this.#root = root
-    this.#documents = documents
+    this.#check = check
+    this.#epoch = epoch
     this.#ensure = ensure
   }
 
-  /** Starts following every replaced document loaded here (called when the root's epochs change). */
+  /** Starts following every replaced document loaded here (called when the root's epochs or the applied epoch change). */
   async follow(): Promise<void> {
     const doc = this.#root.doc()
-    for (const manifest of Object.values(doc.epochs)) {
-      for (const [old, { into, heads }] of Object.entries(manifest.replaced ?? {})) {
-        const id = old as DocumentId
-        if (this.#followed.has(id) || doc.documents[id] !== undefined || !this.#documents.isLoaded(id)) continue
-        this.#followed.add(id)
-        const target = await this.#ensure(into as DocumentId)
-        if (target === undefined) continue
-        const source = await this.#documents.find<ObjectsDoc>(id)
-        const carry = () => void carryForward(source, heads, target)
-        carry()
-        source.on('change', carry)
-      }
+    const replaced = (await appliedReplacements(doc, this.#epoch())).filter(
+      ([old]) => !this.#followed.has(old) && this.#check.documents.isLoaded(old),
+    )
+    if (replaced.length === 0) return
+    const others = await this.#check.otherSpaces(this.#check.space)
+    for (const entry of replaced) {
+      const [id, { into, heads }] = entry
+      if (this.#followed.has(id)) continue
+      const source = await ownReplacement(doc, entry, this.#check, others)
+      if (source === undefined) continue
+      this.#followed.add(id)
+      const target = await this.#ensure(into as DocumentId)
+      if (target === undefined) continue
+      const carry = () => void carryForward(source, heads, target)
+      carry()
+      source.on('change', carry)
     }
   }
 }

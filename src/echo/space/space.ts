@@ -54,6 +54,8 @@ export interface SpaceContext {
   readonly clock: Clock
   readonly placement: Placement
   readonly locks: Locks
+  /** The roots of the other spaces here and every document they list: never this space's to collect. */
+  readonly otherSpaces: (space: SpaceId) => Promise<ReadonlySet<DocumentId>>
 }
 
 const WRITERS: readonly SpaceRole[] = ['owner', 'admin', 'editor']
@@ -85,7 +87,16 @@ export class Space {
     this.#context = context
     this.#membership = new SpaceMembership(id, root, context.clock, context.logs)
     this.#objects = new ObjectDocuments(id, root, context)
-    this.#retired = new RetiredDocuments(root, context.documents, (doc) => this.#objects.ensure(doc))
+    const check = { space: id, documents: context.documents, otherSpaces: context.otherSpaces }
+    const epoch = () => this.#membership.state.get().epoch
+    this.#retired = new RetiredDocuments(root, check, epoch, (doc) => this.#objects.ensure(doc))
+    // An epoch's manifest counts once the fold applied its credential, which may come after the manifest.
+    let applied = epoch()?.credential
+    this.#membership.state.subscribe(({ epoch: current }) => {
+      if (current?.credential === applied) return
+      applied = current?.credential
+      void this.#retired.follow()
+    })
     // Only what a change touched is recomputed: a space with 100,000 objects changes its root often.
     root.on('change', ({ patches }) => {
       const log = patches.filter((patch) => patch.path[0] === 'log')
@@ -140,7 +151,12 @@ export class Space {
   collectRetired(): Promise<Result<number, StorageQuotaExceeded | StorageFailed>> {
     this.#collecting ??= this.loaded().then(() =>
       withObjectsLock(this.#context.locks, this.id, 'exclusive', () =>
-        collectRetired(this.root, this.#context, this.#retiredHere),
+        collectRetired(
+          this.root,
+          this.#membership.state.get().epoch,
+          { ...this.#context, space: this.id },
+          this.#retiredHere,
+        ),
       ),
     )
     return this.#collecting

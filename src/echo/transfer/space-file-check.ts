@@ -9,6 +9,7 @@
  * the file or already a document of this space here (the file is complete). A
  * document new to this space is new to this device: not a document of another
  * space, not stored or loaded here at all. Object documents name this space.
+ * The root's epochs name no document of another space here.
  */
 import { clone, merge } from '@automerge/automerge/slim'
 import type { Result } from '../../base'
@@ -70,6 +71,17 @@ const hasGenesis = (doc: RawDoc, space: SpaceId): boolean => {
   return foldMembership(space, geneses).genesis !== undefined
 }
 
+/** Every document the root's epoch manifests name: what they list, replace, or replace with. */
+const namedByEpochs = (doc: RawDoc): DocumentId[] =>
+  Object.values(record(record(doc).epochs)).flatMap((manifest) => {
+    const replaced = record(record(manifest).replaced)
+    return [
+      ...Object.keys(record(record(manifest).documents)),
+      ...Object.keys(replaced),
+      ...Object.values(replaced).map((retired) => String(record(retired).into)),
+    ] as DocumentId[]
+  })
+
 const mergedWith = (local: RawDoc | undefined, file: FileDocument): RawDoc =>
   local === undefined ? file.doc : merge(clone(local), clone(file.doc))
 
@@ -108,6 +120,9 @@ export const checkSpaceFile = async (
   const others = await here.ofOtherSpaces(space)
   const taken = ids.find((id) => others.has(id))
   if (taken !== undefined) return refuse(`document ${taken} belongs to another space here`)
+  // An epoch naming another space's document would have it carried off and deleted at the next start.
+  const claimed = namedByEpochs(mergedRoot).find((id) => others.has(id))
+  if (claimed !== undefined) return refuse(`the space's epochs name document ${claimed} of another space here`)
   const newcomers = ids.filter((id) => !localListed.has(id) && id !== registered)
   const [present] = await here.present(newcomers)
   if (present !== undefined) return refuse(`document ${present} is already here, but not in this space`)
