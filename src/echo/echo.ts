@@ -18,7 +18,7 @@ import type { SpaceId } from './ids'
 import { Indexer } from './indexer'
 import type { Actor } from './membership/entries'
 import { issueGenesis } from './membership/entries'
-import type { AutomergeUrl, SpaceDoc } from './space/documents'
+import type { AutomergeUrl, DocumentId, SpaceDoc } from './space/documents'
 import { toStored } from './space/documents'
 import type { Placement } from './space/placement'
 import { DEFAULT_PLACEMENT } from './space/placement'
@@ -234,10 +234,15 @@ export class Echo {
     if (!plan.ok) return plan
     const { space: id, root, name, personal } = plan.value
     // A writer of the space's object documents like any other: an epoch in another tab waits for it.
+    // Data documents first and the root last: an import that fails part way leaves the root as it was.
+    const imports = [
+      ...plan.value.imports.filter((doc) => doc.id !== root),
+      ...plan.value.imports.filter((doc) => doc.id === root),
+    ]
     const merged = await withObjectsLock(this.#locks, id, 'shared', async () => {
-      for (const { id: doc, bytes, existing } of plan.value.imports) {
+      for (const { id: doc, bytes, existing } of imports) {
         // Merged into the copy here, so it must be loaded first, not replaced by the file's copy.
-        if (existing) await this.documents.find(doc)
+        if (existing) await this.#loadIfHere(doc)
         const imported = this.documents.importDocument(bytes, doc)
         if (!imported.ok) return imported
       }
@@ -254,6 +259,15 @@ export class Echo {
     // A space new to this device has no index yet: it is built as its documents load.
     await opened.value.loaded()
     return ok(opened.value)
+  }
+
+  /** Loads a document of this device; one lost from storage (unavailable) is left for the file's copy to replace. */
+  async #loadIfHere(id: DocumentId): Promise<void> {
+    try {
+      await this.documents.find(id)
+    } catch {
+      // Unavailable: nothing here to merge with, so a backup file can repair the space.
+    }
   }
 
   /** Clears a space's index and rebuilds it from its documents. */

@@ -125,7 +125,11 @@ export class Space {
    * wait for it: they read the index, which outlives reloads.
    */
   loaded(): Promise<void> {
-    this.#loading ??= this.#objects.load()
+    // A document that could not be loaded (lost from storage) is tried again next time: an import may restore it.
+    this.#loading ??= this.#objects.load().catch((error: unknown) => {
+      this.#loading = undefined
+      throw error
+    })
     return this.#loading
   }
 

@@ -1,0 +1,71 @@
+// The fixtures install fake-indexeddb, which Dexie must find when it loads.
+import { makeActor, openTestEcho, uniqueDatabaseName } from '../testing/fixtures'
+import { Dexie } from 'dexie'
+import { describe, expect, it, vi } from 'vitest'
+import { err } from '../../base'
+import { DocumentCorrupt } from '../errors'
+import type { EchoDatabase } from '../storage/echo-database'
+
+const chunksOf = (db: EchoDatabase, id: string) =>
+  db.chunks.where('key').between([id], [id, Dexie.maxKey], true, true).toArray()
+
+// Each test builds, exports and reopens spaces: seconds on a loaded 2-core machine.
+describe('importing over a space here', { timeout: 30_000 }, () => {
+  it("a space's own earlier export restores an object document lost from storage", async () => {
+    const name = uniqueDatabaseName()
+    const alice = makeActor()
+    const echo = openTestEcho({ name })
+    const work = await echo.createSpace(alice, 'Work')
+    await work.create(alice, 'task', { title: 'Pay rent', done: false, order: 'a0' })
+    const backup = await echo.exportSpace(work)
+    const lost = work.objectDocuments()[0]?.documentId
+    if (lost === undefined) throw new Error('no object document')
+    expect((await echo.flush()).ok).toBe(true)
+    expect((await echo.documents.removeStored(lost)).ok).toBe(true)
+    await echo.close()
+
+    const again = openTestEcho({ name })
+    const opened = await again.openSpace(work.id)
+    if (!opened.ok) throw opened.error
+    await expect(opened.value.loaded()).rejects.toThrow(/unavailable/)
+    const imported = await again.importSpace(alice, backup)
+    if (!imported.ok) throw imported.error
+    await again.rebuildIndex(imported.value)
+    expect((await imported.value.find({ type: 'task' })).map((task) => task.fields.title)).toEqual(['Pay rent'])
+    await again.close()
+    const later = openTestEcho({ name })
+    expect((await chunksOf(later.db, lost)).length).toBeGreaterThan(0)
+    await later.close()
+  })
+
+  it('an import that fails part way leaves the root as it was', async () => {
+    const name = uniqueDatabaseName()
+    const alice = makeActor()
+    const echo = openTestEcho({ name })
+    const work = await echo.createSpace(alice, 'Work')
+    await work.create(alice, 'task', { title: 'Pay rent', done: false, order: 'a0' })
+    const laptop = openTestEcho()
+    const copy = await laptop.importSpace(alice, await echo.exportSpace(work))
+    if (!copy.ok) throw copy.error
+    // A note adds a text document the root lists: the newer file holds a document new here.
+    await copy.value.createNote(alice, 'Laptop note', 'typed there')
+    const newer = await laptop.exportSpace(copy.value)
+    await laptop.close()
+    expect((await echo.flush()).ok).toBe(true)
+    const heads = [...work.root.heads()]
+    const rootChunks = await chunksOf(echo.db, work.root.documentId)
+    const importDocument = echo.documents.importDocument.bind(echo.documents)
+    // The first document not already here fails to import (a full disk, a damaged copy).
+    vi.spyOn(echo.documents, 'importDocument').mockImplementation((bytes, id) =>
+      id !== undefined && id !== work.root.documentId && !echo.documents.isLoaded(id)
+        ? err(new DocumentCorrupt('refused for the test'))
+        : importDocument(bytes, id),
+    )
+    const result = await echo.importSpace(alice, newer)
+    expect(result.ok ? 'imported' : result.error.code).toBe('document-corrupt')
+    expect([...work.root.heads()]).toEqual(heads)
+    expect((await echo.flush()).ok).toBe(true)
+    expect(await chunksOf(echo.db, work.root.documentId)).toEqual(rootChunks)
+    await echo.close()
+  })
+})
