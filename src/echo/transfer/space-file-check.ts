@@ -51,9 +51,31 @@ const refuse = (message: string): Refusal => err(new InvalidSpaceFile(message))
 const record = (value: unknown): Readonly<Record<string, unknown>> =>
   typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {}
 
+/** The fields a space root has (`documents.ts`); anything else in a file's root is refused. */
+const ROOT_FIELDS: ReadonlySet<string> = new Set([
+  'kind',
+  'space',
+  'name',
+  'personal',
+  'log',
+  'documents',
+  'epochs',
+  'identity',
+])
+
+/** The longest space name a file may carry: a name is shown in lists, not a place for data. */
+export const MAX_SPACE_NAME_LENGTH = 4096
+
 const isSpaceRoot = (doc: RawDoc, space: SpaceId): boolean => {
   const root = record(doc)
-  return root.kind === 'commonplace/space' && root.space === space
+  const name = toPlain(root.name)
+  return (
+    root.kind === 'commonplace/space' &&
+    root.space === space &&
+    typeof name === 'string' &&
+    name.length <= MAX_SPACE_NAME_LENGTH &&
+    Object.keys(root).every((field) => ROOT_FIELDS.has(field))
+  )
 }
 
 /** The root's list of data documents, or undefined when an entry is not a known role. */

@@ -7,7 +7,7 @@
  * Reading a file only decodes it; `space-file-check.ts` decides whether it may
  * touch anything here, and `Echo.importSpace` imports only after that.
  */
-import { load } from '@automerge/automerge/slim'
+import { load, stats } from '@automerge/automerge/slim'
 import type { Doc } from '@automerge/automerge/slim'
 import { isValidDocumentId } from '@automerge/automerge-repo/slim'
 import * as v from 'valibot'
@@ -29,6 +29,19 @@ export const SPACE_FILE_FORMAT = 'commonplace/space/v1'
  * before anything is imported; identity files are capped at 4 MiB.
  */
 export const MAX_SPACE_FILE_BYTES = 128 * 1024 * 1024
+
+/**
+ * Automerge's run-length encoding lets a few bytes stand for millions of
+ * operations: 4 KB loading to 4M ops took 540 MB and 12 s, a 4.3 KB file held a
+ * 2M-character root. Each document is loaded once here, alone, anyway; a file
+ * holding more operations than these caps is refused before the repo loads it a
+ * second time and stores it. Pasted prose measured 6-10 ops per document byte,
+ * typed text 14 (about 10 per character of base64): 64 per file character leaves
+ * room. 4M ops is about 540 MB loaded: a bigger genuine space compacts (an epoch)
+ * before it is exported. The first load itself is bounded only by the byte cap.
+ */
+export const MAX_OPS_PER_FILE_CHARACTER = 64
+export const MAX_SPACE_FILE_OPS = 4_000_000
 
 const SpaceFile = v.strictObject({
   format: v.literal(SPACE_FILE_FORMAT),
@@ -79,12 +92,18 @@ export const readSpaceFile = (
   if (!parsed.success) return err(new InvalidSpaceFile(`not a space file: ${v.summarize(parsed.issues)}`))
   const file = parsed.output
   const documents = new Map<DocumentId, FileDocument>()
+  const maxOps = Math.min(MAX_SPACE_FILE_OPS, MAX_OPS_PER_FILE_CHARACTER * text.length)
+  let ops = 0
   for (const [id, data] of Object.entries(file.documents)) {
     if (!isValidDocumentId(id)) return err(new InvalidSpaceFile(`"${id.slice(0, 64)}" is not a document id`))
     const bytes = fromBase64Url(data)
     if (bytes === undefined) return err(new InvalidSpaceFile(`document ${id} is not base64url`))
     const loaded = loadAlone(bytes)
     if (!loaded.ok) return loaded
+    ops += stats(loaded.value).numOps
+    if (ops > maxOps) {
+      return err(new InvalidSpaceFile(`the file unpacks to over ${String(maxOps)} operations, too many for its size`))
+    }
     documents.set(id, { bytes, doc: loaded.value })
   }
   if (!isValidDocumentId(file.root) || !documents.has(file.root)) {
