@@ -42,10 +42,14 @@ export class RetiredDocuments {
     const others = await this.#check.otherSpaces(this.#check.space)
     for (const entry of replaced) {
       const [id, { into, heads }] = entry
+      // Taken before the first await, so that two calls running at once follow a document once.
       if (this.#followed.has(id)) continue
-      const source = await ownReplacement(doc, entry, this.#check, others)
-      if (source === undefined) continue
       this.#followed.add(id)
+      const source = await ownReplacement(doc, entry, this.#check, others)
+      if (source === undefined) {
+        this.#followed.delete(id)
+        continue
+      }
       const target = await this.#ensure(into as DocumentId)
       if (target === undefined) continue
       const carry = () => void carryForward(source, heads, target)

@@ -95,7 +95,7 @@ export class Space {
     this.#membership.state.subscribe(({ epoch: current }) => {
       if (current?.credential === applied) return
       applied = current?.credential
-      void this.#retired.follow()
+      this.#followRetired()
     })
     // Only what a change touched is recomputed: a space with 100,000 objects changes its root often.
     root.on('change', ({ patches }) => {
@@ -110,8 +110,13 @@ export class Space {
       )
       // Another tab or a peer may have added an object document, or an epoch replaced some.
       if (documents.length > 0) void this.#objects.follow(documents)
-      if (patches.some((patch) => patch.path[0] === 'epochs')) void this.#retired.follow()
+      if (patches.some((patch) => patch.path[0] === 'epochs')) this.#followRetired()
     })
+  }
+
+  /** In the background: a failure (the database closed meanwhile) leaves the writes for the next start's collection. */
+  #followRetired(): void {
+    this.#retired.follow().catch(() => undefined)
   }
 
   /** Adds the membership entries this device kept earlier; roles are final once it resolves. */
@@ -133,9 +138,10 @@ export class Space {
     return this.#loading
   }
 
-  /** Brings the loaded object documents in line with the root's list again. */
-  refresh(): Promise<void> {
-    return this.#objects.load()
+  /** Brings the loaded object documents in line with the root's list again, and follows what the epoch replaced. */
+  async refresh(): Promise<void> {
+    await this.#objects.load()
+    await this.#retired.follow()
   }
 
   /** Records an epoch: object documents compacted to their current state (owners and admins). */
