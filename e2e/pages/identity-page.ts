@@ -39,9 +39,9 @@ export class IdentityPage {
   /** Shows the phrase (in the offer or the notice), reads it and says it is saved; returns the words. */
   async saveRecoveryPhrase(): Promise<string> {
     await this.page.getByRole('button', { name: 'Save your recovery phrase' }).click()
-    const words = await this.recoveryPhrase.getByRole('listitem').allTextContents()
+    const words = await this.shownPhrase()
     await this.page.getByRole('button', { name: "I've saved it" }).click()
-    return words.join(' ')
+    return words
   }
 
   async createAndContinue(name: string): Promise<void> {
@@ -58,9 +58,14 @@ export class IdentityPage {
       await this.phraseField.fill(phrase)
       await this.page.getByRole('button', { name: 'Show my recovery phrase' }).click()
     }
-    await this.recoveryPhrase.waitFor()
-    const words = await this.recoveryPhrase.getByRole('listitem').allTextContents()
-    return words.join(' ')
+    return this.shownPhrase()
+  }
+
+  /** The words on screen, once all twelve are there (they appear after the click's work is done). */
+  private async shownPhrase(): Promise<string> {
+    const words = this.recoveryPhrase.getByRole('listitem')
+    await words.nth(11).waitFor()
+    return (await words.allTextContents()).join(' ')
   }
 
   async openRestore(method: 'Recovery phrase' | 'Identity file'): Promise<void> {
@@ -114,6 +119,8 @@ export class IdentityPage {
   async deviceNames(): Promise<string[]> {
     const list = this.page.getByRole('list', { name: 'Devices' })
     if (!(await list.isVisible())) await this.page.getByText('Devices', { exact: true }).click()
-    return list.locator('.device-name').allTextContents()
+    const names = list.locator('.device-name')
+    await names.first().waitFor()
+    return names.allTextContents()
   }
 }
