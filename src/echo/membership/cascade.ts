@@ -1,20 +1,22 @@
 /**
- * The removal cascade (fold rule 4b): once a removal of X by another member
- * takes effect, no entry issued by X that is concurrent with it (neither
- * before nor after it in the DAG) takes effect, wherever it sorts, and nothing
- * built on such an entry does either. (X leaving is X ordering her own
- * entries: it does not cascade.) A single pass cannot see this: a backdated entry by X sorts
- * before the removal and may even stop it (by removing its issuer). So the
- * fold runs passes until a fixed point:
+ * The removal cascade (fold rule 4b): once a removal of X takes effect
+ * (by another member, or X leaving), no entry issued by X that is concurrent
+ * with it (neither before nor after it in the DAG) takes effect, wherever it
+ * sorts, and nothing built on such an entry does either. A demotion of X by
+ * another member works the same way for what needs the higher role: X's
+ * entries concurrent with it are judged with the lower role. A single pass
+ * cannot see this: a backdated entry by X sorts before the removal (or the
+ * demotion) and may even stop it (by removing its issuer). So the fold runs
+ * passes until a fixed point:
  *
- * - A removal R of X whose issuer was ever owner or admin (or X itself) and
- *   that coexists with applied entries of X concurrent with it is tried: the
- *   pass is run again without X's concurrent entries; if R then takes effect,
- *   those entries are excluded for good.
- * - Only removals by eligible keys are tried (seniority.ts), by the seniority
- *   of their issuer, then by position.
- * - Mutual removals (X removed the issuer concurrently) go to the senior of
- *   the two (seniority.ts): once the senior's removal took effect, the
+ * - A removal R of X (a demotion D of X to a role r) whose issuer is eligible
+ *   (seniority.ts; X itself for a leave) and whose signature holds, and that
+ *   coexists with applied entries of X concurrent with it (that needed more
+ *   than r) is tried: the pass is run again without X's concurrent entries
+ *   (with them judged as r); if R (D) then takes effect, that is kept for good.
+ * - They are tried by the seniority of their issuer, then by position.
+ * - Mutual removals (X removed or demoted the issuer concurrently) go to the
+ *   senior of the two (seniority.ts): once the senior's took effect, the
  *   junior's is not tried, whatever ids or parents either chose. This is the one exception to
  *   "removal wins": a senior member removed by a junior can answer with a
  *   removal of the junior, and the genesis owner can never be removed against
@@ -22,28 +24,33 @@
  * - A removal that still takes effect beside applied entries of X concurrent
  *   with it relied on them: it is ignored (`conflicting-removal`).
  *
- * Exclusions only grow, so this ends; the usual log (no removed member's
- * concurrent entries) needs the first pass only.
+ * Exclusions and caps only grow, so this ends; the usual log (no removed or
+ * demoted member's concurrent entries) needs the first pass only.
  */
-import type { Credential, CredentialId, PublicKey } from '../../halo'
+import type { Credential, CredentialId, PublicKey, SpaceRole } from '../../halo'
 import type { SpaceId } from '../ids'
 import type { IgnoreReason } from './canonical-order'
 import type { Check } from './pass'
-import { Pass } from './pass'
+import { Pass, ROLE_RANK } from './pass'
 import type { Reach } from './reach'
 import { standingOf } from './seniority'
+
+/** The role a removal or demotion leaves its subject with (undefined: removed). */
+const leaves = (entry: Credential): SpaceRole | undefined =>
+  entry.assertion.kind === 'SpaceMember' ? entry.assertion.role : undefined
 
 export const foldPasses = (
   space: SpaceId,
   entries: readonly Credential[],
   reach: Reach,
   check: Check,
-): { pass: Pass; excluded: boolean } => {
+): { pass: Pass; excluded: boolean; eligible: ReadonlySet<PublicKey> } => {
   const excluded = new Map<CredentialId, IgnoreReason>()
-  const run = (without: ReadonlyMap<CredentialId, IgnoreReason>) => new Pass(space, reach, without, check).run(entries)
-  let result = run(excluded)
-  const genesis = result.genesis?.assertion
-  const standing = standingOf(entries, genesis?.kind === 'SpaceGenesis' ? genesis.owner : undefined, result.powerful)
+  const caps = new Map<CredentialId, SpaceRole>()
+  const run = (without: ReadonlyMap<CredentialId, IgnoreReason>, capped: ReadonlyMap<CredentialId, SpaceRole>) =>
+    new Pass(space, reach, without, check, capped).run(entries)
+  let result = run(excluded, caps)
+  const standing = standingOf(entries, result.genesis, result.powerful, reach, check)
   const position = new Map(entries.map((entry, index) => [entry.id, index]))
   const byId = new Map(entries.map((entry) => [entry.id, entry]))
   const byIssuer = new Map<PublicKey, CredentialId[]>()
@@ -52,38 +59,67 @@ export const foldPasses = (
     if (ids === undefined) byIssuer.set(entry.issuer, [entry.id])
     else ids.push(entry.id)
   }
-  // A member leaving orders only her own entries; the cascade is for removals by others.
-  const removals = entries.filter((entry) => entry.assertion.kind === 'MemberRemoved' && entry.issuer !== entry.subject)
-  // Entries of the removed member concurrent with the removal.
-  const concurrentOf = (removal: Credential): CredentialId[] =>
-    (byIssuer.get(removal.subject) ?? []).filter((id) => reach.concurrent(id, removal.id))
-  const conflicts = (removal: Credential, pass: Pass): boolean =>
-    concurrentOf(removal).some((id) => pass.applied.has(id))
-  // A mutual removal that the other side won: X, the senior, removed the issuer concurrently, and that took effect.
+  // Removals (a member leaving too) and what may be demotions: a role below owner given by someone else.
+  const removals = entries.filter((entry) => entry.assertion.kind === 'MemberRemoved')
+  const demotions = entries.filter(
+    (entry) =>
+      entry.assertion.kind === 'SpaceMember' &&
+      entry.assertion.role !== 'owner' &&
+      entry.issuer !== entry.subject &&
+      standing.eligible.has(entry.subject),
+  )
+  // Entries of the removed (demoted) member concurrent with the removal that it changes.
+  const concurrentOf = (removal: Credential, pass: Pass | undefined): CredentialId[] => {
+    const role = leaves(removal)
+    const changes = (id: CredentialId) => {
+      if (role === undefined) return true
+      const needed = pass?.needed.get(id)
+      return needed !== undefined && ROLE_RANK[needed] > ROLE_RANK[role]
+    }
+    return (byIssuer.get(removal.subject) ?? []).filter(
+      (id) => (pass === undefined || pass.applied.has(id)) && changes(id) && reach.concurrent(id, removal.id),
+    )
+  }
+  const conflicts = (removal: Credential, pass: Pass): boolean => concurrentOf(removal, pass).length > 0
+  // A mutual removal that the other side won: X, the senior, removed or demoted the issuer concurrently, and that took effect.
   const lost = (removal: Credential, pass: Pass): boolean =>
     standing.compare(removal.subject, removal.issuer) < 0 &&
-    concurrentOf(removal).some((id) => {
+    concurrentOf(removal, pass).some((id) => {
       const entry = byId.get(id)
-      return pass.applied.has(id) && entry?.assertion.kind === 'MemberRemoved' && entry.subject === removal.issuer
+      return (
+        (entry?.assertion.kind === 'MemberRemoved' || entry?.assertion.kind === 'SpaceMember') &&
+        entry.subject === removal.issuer
+      )
     })
   const tried = (a: Credential, b: Credential) =>
     standing.compare(a.issuer, b.issuer) || (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0)
+  // Only removals whose signature holds count (junk "by" a member costs no trial pass).
+  const counts = (entry: Credential) =>
+    (entry.issuer === entry.subject || standing.eligible.has(entry.issuer)) && check(entry) !== 'invalid'
 
   for (;;) {
     let changed = false
-    const candidates = removals
-      .filter((removal) => removal.issuer !== removal.subject && standing.eligible.has(removal.issuer))
-      .filter((removal) => !excluded.has(removal.id) && conflicts(removal, result))
+    const candidates = [...removals, ...demotions]
+      .filter((removal) => !excluded.has(removal.id) && conflicts(removal, result) && counts(removal))
       .sort(tried)
     for (const removal of candidates) {
-      const concurrent = concurrentOf(removal).filter((id) => !excluded.has(id))
+      const role = leaves(removal)
+      // Every entry of X concurrent with a removal goes; a demotion caps what needed more.
+      const concurrent = (role === undefined ? concurrentOf(removal, undefined) : concurrentOf(removal, result)).filter(
+        (id) => !excluded.has(id),
+      )
       // Seniors' removals are tried first, so a senior's removal of this issuer has had its chance.
       if (concurrent.length === 0 || excluded.has(removal.id) || lost(removal, result)) continue
       const trying = new Map(excluded)
-      for (const id of concurrent) trying.set(id, 'issuer-removed')
-      const trial = run(trying)
+      const capping = new Map(caps)
+      for (const id of concurrent) {
+        if (role === undefined) trying.set(id, 'issuer-removed')
+        else capping.set(id, role)
+      }
+      const trial = run(trying, capping)
       if (!trial.applied.has(removal.id)) continue
-      for (const id of concurrent) excluded.set(id, 'issuer-removed')
+      for (const [id, reason] of trying) excluded.set(id, reason)
+      for (const [id, cap] of capping) caps.set(id, cap)
       result = trial
       changed = true
     }
@@ -92,7 +128,7 @@ export const foldPasses = (
       excluded.set(removal.id, 'conflicting-removal')
       changed = true
     }
-    if (!changed) return { pass: result, excluded: excluded.size > 0 }
-    result = run(excluded)
+    if (!changed) return { pass: result, excluded: excluded.size > 0 || caps.size > 0, eligible: standing.eligible }
+    result = run(excluded, caps)
   }
 }

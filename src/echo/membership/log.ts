@@ -66,8 +66,10 @@ export class MembershipLog {
   #members: Member[] = []
   /** Entries verified since `drainVerified` was last called. */
   #newlyVerified: Credential[] = []
-  /** Keys that some other key's removal names (their entries may be in the cascade). */
+  /** Keys that a removal whose signature holds names (their entries may be in the cascade). */
   readonly #removed = new Set<PublicKey>()
+  /** Keys whose removals the cascade tries (seniority.ts), as of the last full fold. */
+  #eligible: ReadonlySet<PublicKey> = new Set()
   #state: MembershipState | undefined
 
   /** `checked` shares what another log of the same space has verified (a preview's trial). */
@@ -217,11 +219,24 @@ export class MembershipLog {
     // Nothing the cascade looks at: no removal of its issuer it is concurrent with, and for a removal,
     // no applied entry of its subject concurrent with it.
     if (this.#removed.has(entry.issuer)) return false
-    if (entry.assertion.kind === 'MemberRemoved' && entry.issuer !== entry.subject) {
+    // A key raised to owner or admin may make the cascade try its removals.
+    const { assertion } = entry
+    const raises = assertion.kind === 'SpaceMember' && (assertion.role === 'owner' || assertion.role === 'admin')
+    if (raises && !this.#eligible.has(entry.subject)) return false
+    // A removal, or a demotion of a key that may have done what needs the higher role (cascade.ts).
+    const demotes = assertion.kind === 'SpaceMember' && assertion.role !== 'owner' && this.#eligible.has(entry.subject)
+    if (assertion.kind === 'MemberRemoved' || (demotes && entry.issuer !== entry.subject)) {
       const pass = this.#pass
       return !this.#order.some((other) => other.issuer === entry.subject && pass.applied.has(other.id))
     }
     return true
+  }
+
+  /** A removal the cascade may try: by a key it tries (or a leave), and its signature holds (junk costs nothing). */
+  #counts(entry: Credential): boolean {
+    if (entry.assertion.kind !== 'MemberRemoved') return false
+    if (entry.issuer !== entry.subject && !this.#eligible.has(entry.issuer)) return false
+    return this.#check(entry) !== 'invalid'
   }
 
   #appendOne(entry: Credential): boolean {
@@ -234,7 +249,7 @@ export class MembershipLog {
     if (reason === undefined) {
       this.#updateMember(entry.assertion.kind === 'SpaceGenesis' ? entry.assertion.owner : entry.subject)
     }
-    if (entry.assertion.kind === 'MemberRemoved' && entry.issuer !== entry.subject) this.#removed.add(entry.subject)
+    if (this.#counts(entry)) this.#removed.add(entry.subject)
     if (pass.accepted.at(-1) === entry.id) {
       for (const parent of entry.parents) this.#heads.delete(parent)
       this.#heads.add(entry.id)
@@ -250,14 +265,13 @@ export class MembershipLog {
     this.#waiting.clear()
     for (const id of this.#copies.keys()) if (!placed.has(id)) this.#waiting.add(id)
     this.#reach = new Reach(entries)
-    this.#removed.clear()
-    for (const entry of entries) {
-      if (entry.assertion.kind === 'MemberRemoved' && entry.issuer !== entry.subject) this.#removed.add(entry.subject)
-    }
     this.#revocations = new DeviceRevocations(entries, this.#reach, this.#verifiedCopies)
-    const { pass, excluded } = foldPasses(this.#space, entries, this.#reach, this.#check)
+    const { pass, excluded, eligible } = foldPasses(this.#space, entries, this.#reach, this.#check)
     this.#pass = pass
     this.#cascaded = excluded
+    this.#eligible = eligible
+    this.#removed.clear()
+    for (const entry of entries) if (this.#counts(entry)) this.#removed.add(entry.subject)
     this.#members = [...pass.roles].map(([key, role]) => ({ key, role })).sort((a, b) => (a.key < b.key ? -1 : 1))
     const cited = new Set(pass.accepted.flatMap((id) => pass.entry(id)?.parents ?? []))
     this.#heads = new Set(pass.accepted.filter((id) => !cited.has(id)))

@@ -43,6 +43,11 @@ const BUILT_ON: ReadonlySet<IgnoreReason> = new Set<IgnoreReason>(['revoked-devi
  */
 export type Check = (entry: Credential) => 'invalid' | 'revoked-device' | undefined
 
+/** Roles from the least to the most powerful (a demotion lowers a member in this order). */
+export const ROLE_RANK: Readonly<Record<SpaceRole, number>> = { viewer: 0, editor: 1, admin: 2, owner: 3 }
+
+const lower = (a: SpaceRole, b: SpaceRole): SpaceRole => (ROLE_RANK[a] <= ROLE_RANK[b] ? a : b)
+
 const may = (issuer: SpaceRole | undefined, from: SpaceRole | undefined, to: SpaceRole | 'removed'): boolean => {
   if (issuer === 'owner') return true
   if (issuer !== 'admin') return false
@@ -74,6 +79,10 @@ export class Pass {
   readonly space: PublicKey
   readonly #reach: Reach
   readonly #excluded: ReadonlyMap<CredentialId, IgnoreReason>
+  /** Entries judged with at most this role (entries of a member concurrent with her demotion, cascade.ts). */
+  readonly #caps: ReadonlyMap<CredentialId, SpaceRole>
+  /** The least role each applied entry needed (cascade.ts: whether a demotion changes it). */
+  readonly needed = new Map<CredentialId, SpaceRole>()
 
   readonly #check: Check
 
@@ -82,22 +91,30 @@ export class Pass {
    * asked only once the issuer is known to hold a role here (junk by anyone
    * else costs no check).
    */
-  constructor(space: SpaceId, reach: Reach, excluded: ReadonlyMap<CredentialId, IgnoreReason>, check: Check) {
+  constructor(
+    space: SpaceId,
+    reach: Reach,
+    excluded: ReadonlyMap<CredentialId, IgnoreReason>,
+    check: Check,
+    caps: ReadonlyMap<CredentialId, SpaceRole> = new Map(),
+  ) {
     // A SpaceId is the space's public key.
     this.space = space as string as PublicKey
     this.#reach = reach
     this.#excluded = excluded
     this.#check = check
+    this.#caps = caps
   }
 
   /** A copy to judge entries on without changing this pass (a preview). */
   fork(): Pass {
-    const copy = new Pass(this.space as string as SpaceId, this.#reach, this.#excluded, this.#check)
+    const copy = new Pass(this.space as string as SpaceId, this.#reach, this.#excluded, this.#check, this.#caps)
     for (const [key, role] of this.roles) copy.roles.set(key, role)
     for (const [key, grant] of this.grants) copy.grants.set(key, grant)
     for (const [key, ids] of this.removals) copy.removals.set(key, [...ids])
     for (const key of this.powerful) copy.powerful.add(key)
     for (const id of this.applied) copy.applied.add(id)
+    for (const [id, role] of this.needed) copy.needed.set(id, role)
     copy.appliedOrder.push(...this.appliedOrder)
     copy.accepted.push(...this.accepted)
     for (const id of this.#accepted) copy.#accepted.add(id)
@@ -144,7 +161,9 @@ export class Pass {
     const role = this.roles.get(entry.issuer)
     const grant = this.grants.get(entry.issuer)
     if (role === undefined || grant === undefined) return undefined
-    return grant === entry.id || this.#reach.descends(entry.id, grant) ? role : undefined
+    if (grant !== entry.id && !this.#reach.descends(entry.id, grant)) return undefined
+    const cap = this.#caps.get(entry.id)
+    return cap === undefined ? role : lower(role, cap)
   }
 
   #grant(subject: PublicKey, role: SpaceRole, entry: CredentialId): void {
@@ -183,6 +202,7 @@ export class Pass {
         if (!may(this.#authority(entry), from, assertion.role)) return 'unauthorized'
         const checked = this.#check(entry)
         if (checked !== undefined) return checked
+        this.needed.set(entry.id, may('admin', from, assertion.role) ? 'admin' : 'owner')
         const removals = this.removals.get(entry.subject) ?? []
         if (removals.some((removal) => !this.#reach.descends(entry.id, removal))) return 'removed-concurrently'
         if (from === 'owner' && assertion.role !== 'owner' && this.owners() === 1) return 'last-owner'
@@ -197,6 +217,7 @@ export class Pass {
         if (!self && !may(issuer, from, 'removed')) return 'unauthorized'
         const checked = this.#check(entry)
         if (checked !== undefined) return checked
+        this.needed.set(entry.id, self ? 'viewer' : may('admin', from, 'removed') ? 'admin' : 'owner')
         // Removing a non-member changes nothing, and would block a later admission concurrent with it.
         if (from === undefined) return 'not-a-member'
         if (from === 'owner' && this.owners() === 1) return 'last-owner'
@@ -211,6 +232,7 @@ export class Pass {
         if (role !== 'owner' && role !== 'admin') return 'unauthorized'
         const checked = this.#check(entry)
         if (checked !== undefined) return checked
+        this.needed.set(entry.id, 'admin')
         // Exactly the next number: a skip (up to the largest number) would leave no room for later epochs.
         if (assertion.number !== (this.epoch?.number ?? 0) + 1) return 'stale-epoch'
         const { number, snapshot } = assertion

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest'
+import { ManualClock } from '../../base'
+import type { CredentialId, KeyPair, SpaceRole } from '../../halo'
+import { generateKeyPair } from '../../halo'
+import type { SpaceId } from '../ids'
+import type { Actor } from './entries'
+import { issueGenesis, issueMember, issueRemoval } from './entries'
+import { foldMembership, roleOf } from './fold'
+
+const clock = new ManualClock(1_800_000_000_000)
+const spaceKey = generateKeyPair()
+const space = spaceKey.publicKey as string as SpaceId
+const [alice, x, puppet, viewer] = [generateKeyPair(), generateKeyPair(), generateKeyPair(), generateKeyPair()]
+const actor = (pair: KeyPair): Actor => ({ identity: pair.publicKey, signer: { key: pair } })
+const genesis = issueGenesis(spaceKey, alice.publicKey, clock)
+const genesisHead = [genesis[1]?.id ?? ''] as CredentialId[]
+const member = (by: KeyPair, subject: KeyPair, role: SpaceRole, parents: readonly CredentialId[]) => {
+  clock.advance(1)
+  return issueMember({ actor: actor(by), space, subject: subject.publicKey, role, parents, clock })
+}
+const removal = (by: KeyPair, subject: KeyPair, parents: readonly CredentialId[]) => {
+  clock.advance(1)
+  return issueRemoval({ actor: actor(by), space, subject: subject.publicKey, parents, clock })
+}
+
+// X was made owner (entry G) and then lost that role; later X signs entries that name only G.
+const xOwner = member(alice, x, 'owner', genesisHead)
+const other = member(alice, viewer, 'viewer', [xOwner.id])
+const removesAlice = removal(x, alice, [xOwner.id])
+const admitsPuppet = member(x, puppet, 'owner', [xOwner.id])
+
+const roles = (log: readonly unknown[]) => {
+  const state = foldMembership(space, log)
+  return {
+    alice: roleOf(state, alice.publicKey),
+    x: roleOf(state, x.publicKey),
+    puppet: roleOf(state, puppet.publicKey),
+  }
+}
+
+describe('the cascade after a demotion or a leave', () => {
+  const demote = member(alice, x, 'viewer', [other.id])
+  const demoted = [...genesis, xOwner, other, demote, member(alice, generateKeyPair(), 'viewer', [demote.id])]
+  const leave = removal(x, x, [other.id])
+  const left = [...genesis, xOwner, other, leave, member(alice, generateKeyPair(), 'viewer', [leave.id])]
+
+  it('lets no owner demoted to viewer remove the genesis owner with an entry concurrent with the demotion', () => {
+    expect(roles(demoted)).toEqual({ alice: 'owner', x: 'viewer', puppet: undefined })
+    expect(roles([...demoted, removesAlice])).toEqual({ alice: 'owner', x: 'viewer', puppet: undefined })
+  })
+
+  it('lets no demoted owner admit an owner with an entry concurrent with the demotion', () => {
+    expect(roles([...demoted, admitsPuppet])).toEqual({ alice: 'owner', x: 'viewer', puppet: undefined })
+  })
+
+  it('judges what a demoted owner did concurrently with the lower role: an admin still admits editors', () => {
+    const toAdmin = member(alice, x, 'admin', [other.id])
+    const editor = member(x, puppet, 'editor', [xOwner.id])
+    const log = [...genesis, xOwner, other, toAdmin]
+    expect(roles([...log, editor])).toEqual({ alice: 'owner', x: 'admin', puppet: 'editor' })
+    expect(roles([...log, removesAlice])).toEqual({ alice: 'owner', x: 'admin', puppet: undefined })
+  })
+
+  it('lets no member who left remove the genesis owner with an entry concurrent with the leave', () => {
+    expect(roles(left)).toEqual({ alice: 'owner', x: undefined, puppet: undefined })
+    expect(roles([...left, removesAlice])).toEqual({ alice: 'owner', x: undefined, puppet: undefined })
+    expect(roles([...left, admitsPuppet])).toEqual({ alice: 'owner', x: undefined, puppet: undefined })
+  })
+
+  it('gives the same state whatever order these entries arrive in', () => {
+    const log = [...demoted, removesAlice, admitsPuppet]
+    const expected = roles(log)
+    expect(roles([...log].reverse())).toEqual(expected)
+  })
+})
