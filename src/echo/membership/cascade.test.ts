@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ManualClock } from '../../base'
 import type { CredentialId, KeyPair, SpaceRole } from '../../halo'
 import { generateKeyPair } from '../../halo'
@@ -6,6 +6,8 @@ import type { SpaceId } from '../ids'
 import type { Actor } from './entries'
 import { issueGenesis, issueMember, issueRemoval } from './entries'
 import { foldMembership, roleOf } from './fold'
+import { MembershipLog } from './log'
+import { Pass } from './pass'
 
 const clock = new ManualClock(1_800_000_000_000)
 const spaceKey = generateKeyPair()
@@ -71,5 +73,38 @@ describe('the cascade after a demotion or a leave', () => {
     const log = [...demoted, removesAlice, admitsPuppet]
     const expected = roles(log)
     expect(roles([...log].reverse())).toEqual(expected)
+  })
+})
+
+describe('removals whose signature does not hold', () => {
+  // Junk "by" the owner and by an admin: removals of each other, with no parents, signed by an outsider.
+  const outsider = generateKeyPair()
+  const admin = generateKeyPair()
+  const adminEntry = member(alice, admin, 'admin', genesisHead)
+  const base = [...genesis, adminEntry, member(admin, viewer, 'editor', [adminEntry.id])]
+  const junk = Array.from({ length: 20 }, (_, index) => {
+    clock.advance(1)
+    const [as, subject] = index % 2 === 0 ? [alice, admin] : [admin, alice]
+    const forgedBy: Actor = { identity: as.publicKey, signer: { key: outsider } }
+    return issueRemoval({ actor: forgedBy, space, subject: subject.publicKey, parents: [], clock })
+  })
+
+  it('cost no trial pass of the cascade', () => {
+    const runs = vi.spyOn(Pass.prototype, 'run')
+    const state = foldMembership(space, [...base, ...junk])
+    expect(roleOf(state, admin.publicKey)).toBe('admin')
+    expect(runs).toHaveBeenCalledTimes(1)
+    runs.mockRestore()
+  })
+
+  it('leave the next entry of the members they name on the fast path (judged on top of the last pass)', () => {
+    const log = new MembershipLog(space)
+    log.add([...base, ...junk])
+    const runs = vi.spyOn(Pass.prototype, 'run')
+    const next = member(alice, generateKeyPair(), 'viewer', log.state().heads)
+    log.add([next])
+    expect(log.state().applied).toContain(next.id)
+    expect(runs).not.toHaveBeenCalled()
+    runs.mockRestore()
   })
 })
