@@ -140,6 +140,13 @@ export class MembershipLog {
     return drained
   }
 
+  /** Whether `raw` is a copy of entry `id` whose signature and chain hold (what a document must keep under `id`). */
+  holds(id: string, raw: unknown): boolean {
+    const [entry] = decodeEntries([raw]).entries
+    if (entry?.id !== id) return false
+    return verifyEntry([entry], (known) => this.#copies.has(known), this.#cache) !== undefined
+  }
+
   /** The entries of the log by id (one copy each), to choose parents. */
   entries(): ReadonlyMap<CredentialId, Credential> {
     return new Map(this.#order.map((entry) => [entry.id, entry]))

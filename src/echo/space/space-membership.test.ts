@@ -2,10 +2,13 @@ import { Repo } from '@automerge/automerge-repo/slim'
 import { describe, expect, it } from 'vitest'
 import type { Result } from '../../base'
 import { fromBase64Url, toBase64Url } from '../../base'
+import type { PublicKey } from '../../halo'
 import type { Echo } from '../echo'
 import type { NotAllowed } from '../errors'
 import { makeActor, openTestEcho, uniqueDatabaseName } from '../testing/fixtures'
+import { foldMembership, roleOf } from '../membership/fold'
 import type { SpaceDoc } from './documents'
+import { toPlain, toStored } from './documents'
 import type { Space } from './space'
 
 const open = async (echo: Echo, space: Space): Promise<Space> => {
@@ -118,4 +121,56 @@ const waitForEntry = (space: Space, id: string): Promise<void> =>
       resolve()
     }
     space.root.on('change', check)
+  })
+
+describe('a value put under an entry’s id', () => {
+  const setup = async () => {
+    const alice = makeActor()
+    const mallory = makeActor()
+    const echo = openTestEcho()
+    const space = await echo.createSpace(alice, 'Work')
+    const admission = accepted(space.admit(alice, mallory.identity, 'editor'))
+    const removal = accepted(space.remove(alice, mallory.identity))
+    return { echo, space, mallory, admission, removal }
+  }
+  /** What a device that has only the document (a fresh one, an import) makes of it. */
+  const freshRole = (space: Space, key: PublicKey) =>
+    roleOf(foldMembership(space.id, Object.values(space.root.doc().log).map(toPlain)), key)
+  const signatureOf = (space: Space, id: string) => {
+    const value = toPlain(space.root.doc().log[id]) as { proof?: { signature?: unknown } }
+    return value.proof?.signature
+  }
+
+  it('is replaced by the entry when it is another entry', async () => {
+    const { echo, space, mallory, admission, removal } = await setup()
+    space.root.change((doc) => {
+      doc.log[removal.id] = toStored(admission)
+    })
+    await waitForValue(space, removal.id, (value) => (value as { id?: unknown }).id === removal.id)
+    expect(space.roleOf(mallory.identity)).toBeUndefined()
+    expect(freshRole(space, mallory.identity)).toBeUndefined()
+    await echo.close()
+  })
+
+  it('is replaced by the entry when it is a copy whose signature does not hold', async () => {
+    const { echo, space, mallory, removal } = await setup()
+    space.root.change((doc) => {
+      doc.log[removal.id] = toStored({ ...removal, proof: { ...removal.proof, signature: '00'.repeat(64) } })
+    })
+    await waitForValue(space, removal.id, () => signatureOf(space, removal.id) === removal.proof.signature)
+    expect(freshRole(space, mallory.identity)).toBeUndefined()
+    await echo.close()
+  })
+})
+
+const waitForValue = (space: Space, id: string, done: (value: unknown) => boolean): Promise<void> =>
+  new Promise((resolve) => {
+    const check = () => {
+      const value = space.root.doc().log[id]
+      if (value === undefined || !done(toPlain(value))) return
+      space.root.off('change', check)
+      resolve()
+    }
+    space.root.on('change', check)
+    check()
   })

@@ -3,7 +3,11 @@
  * changes. The log is a set that only grows: every verified entry is also kept
  * in the device's log store, the fold takes the union of the store and the
  * document, and an entry the document lost (a peer, a file or another tab
- * deleted it) is written back. A deletion in the document never shrinks the set.
+ * deleted it, or put another value, another entry or a copy whose signature
+ * does not hold, under its id) is written back. A deletion in the document
+ * never shrinks the set. A value that is a valid copy is left alone, so two
+ * devices holding different valid copies of one entry do not overwrite each
+ * other in turns.
  */
 import type { DocHandle } from '@automerge/automerge-repo/slim'
 import type { Clock, Observable, Result } from '../../base'
@@ -31,6 +35,8 @@ export class SpaceMembership {
   readonly #log: MembershipLog
   readonly #state: Cell<MembershipState>
   #writeBackQueued = false
+  /** Kept ids whose value in the document changed since it was last looked at. */
+  readonly #suspect = new Set<string>()
 
   constructor(space: SpaceId, root: DocHandle<SpaceDoc>, clock: Clock, store: LogStore) {
     this.#space = space
@@ -39,7 +45,7 @@ export class SpaceMembership {
     this.#store = store
     this.#log = new MembershipLog(space)
     this.#log.add(Object.values(root.doc().log).map(toPlain))
-    this.#state = new Cell(this.#settle())
+    this.#state = new Cell(this.#settle([]))
   }
 
   /** Adds the entries this device kept earlier; call once when the space is opened, before trusting roles. */
@@ -49,8 +55,10 @@ export class SpaceMembership {
     const entries = stored.filter(isCredentialLike)
     this.#log.trust(entries)
     for (const entry of entries) if (!this.#kept.has(entry.id)) this.#kept.set(entry.id, entry)
-    if (this.#log.add(entries)) this.#state.set(this.#settle())
-    else this.#queueWriteBack()
+    // Every kept id is looked at once here; later only the keys a change touched.
+    const ids = [...this.#kept.keys()]
+    if (this.#log.add(entries)) this.#state.set(this.#settle(ids))
+    else this.#queueWriteBack(ids)
   }
 
   get state(): Observable<MembershipState> {
@@ -61,8 +69,8 @@ export class SpaceMembership {
   refold(keys: readonly string[]): void {
     const log = this.#root.doc().log
     const values = keys.flatMap((key) => (log[key] === undefined ? [] : [toPlain(log[key])]))
-    if (this.#log.add(values)) this.#state.set(this.#settle())
-    else this.#queueWriteBack()
+    if (this.#log.add(values)) this.#state.set(this.#settle(keys))
+    else this.#queueWriteBack(keys)
   }
 
   roleOf(key: PublicKey): SpaceRole | undefined {
@@ -107,8 +115,8 @@ export class SpaceMembership {
     return { actor, space: this.#space, parents, clock: this.#clock }
   }
 
-  /** The state after the log grew: newly verified entries are kept for good, lost ones written back. */
-  #settle(): MembershipState {
+  /** The state after the log grew (`touched`: the log keys that changed): new entries kept, lost ones written back. */
+  #settle(touched: readonly string[]): MembershipState {
     const fresh = new Map<string, unknown>()
     for (const entry of this.#log.drainVerified()) {
       if (this.#kept.has(entry.id)) continue
@@ -116,24 +124,43 @@ export class SpaceMembership {
       fresh.set(entry.id, entry)
     }
     this.#store.keep(this.#space, fresh)
-    this.#queueWriteBack()
+    this.#queueWriteBack([...touched, ...fresh.keys()])
     return this.#log.state()
   }
 
-  /** Puts back the kept entries the document lacks (after the change that removed them is done). */
-  #queueWriteBack(): void {
+  /**
+   * Puts back the kept entries the document lacks or holds no valid copy of (after the change that did it is done).
+   * Only `touched` keys are decoded and verified; every kept key is checked for presence.
+   */
+  #queueWriteBack(touched: readonly string[]): void {
+    for (const id of touched) if (this.#kept.has(id)) this.#suspect.add(id)
     if (this.#writeBackQueued) return
-    const log = this.#root.doc().log
-    if ([...this.#kept.keys()].every((id) => log[id] !== undefined)) return
+    if (this.#lost().length === 0) {
+      this.#suspect.clear()
+      return
+    }
     this.#writeBackQueued = true
     queueMicrotask(() => {
       this.#writeBackQueued = false
-      const missing = [...this.#kept].filter(([id]) => this.#root.doc().log[id] === undefined)
-      if (missing.length === 0) return
+      const lost = this.#lost()
+      this.#suspect.clear()
+      if (lost.length === 0) return
       this.#root.change((doc) => {
-        for (const [id, entry] of missing) doc.log[id] = toStored(entry)
+        for (const [id, entry] of lost) doc.log[id] = toStored(entry)
       })
     })
+  }
+
+  /** Kept entries the document lacks, or holds no valid copy of under their id (of the suspect keys). */
+  #lost(): [string, unknown][] {
+    const log = this.#root.doc().log
+    const lost: [string, unknown][] = []
+    for (const [id, entry] of this.#kept) {
+      const value = log[id]
+      if (value === undefined) lost.push([id, entry])
+      else if (this.#suspect.has(id) && !this.#log.holds(id, toPlain(value))) lost.push([id, entry])
+    }
+    return lost
   }
 }
 
