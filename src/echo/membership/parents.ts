@@ -33,18 +33,29 @@ export const chooseParents = (request: ParentRequest): CredentialId[] => {
   if (heads.length <= MAX_ENTRY_PARENTS) return [...heads]
   const involved = (entry: Credential) =>
     entry.issuer === issuer || entry.issuer === subject || entry.subject === issuer || entry.subject === subject
+  // Whether an entry's history (itself included) involves them, found once per entry: a walk per head
+  // would cost heads x history (a second at 2,000 of each).
+  const known = new Map<CredentialId, boolean>()
   const relevant = (head: CredentialId): boolean => {
-    const seen = new Set<CredentialId>()
     const stack = [head]
-    for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
-      if (seen.has(next)) continue
-      seen.add(next)
-      const entry = entries.get(next)
-      if (entry === undefined) continue
-      if (involved(entry)) return true
-      stack.push(...entry.parents)
+    for (let id = stack.at(-1); id !== undefined; id = stack.at(-1)) {
+      const entry = entries.get(id)
+      if (known.has(id) || entry === undefined || involved(entry)) {
+        if (!known.has(id)) known.set(id, entry !== undefined)
+        stack.pop()
+        continue
+      }
+      const pending = entry.parents.filter((parent) => !known.has(parent))
+      if (pending.length > 0) stack.push(...pending)
+      else {
+        known.set(
+          id,
+          entry.parents.some((parent) => known.get(parent) === true),
+        )
+        stack.pop()
+      }
     }
-    return false
+    return known.get(head) === true
   }
   const ranked = heads.map((id) => ({ id, relevant: relevant(id), position: positions.get(id) ?? -1 }))
   ranked.sort((a, b) =>
