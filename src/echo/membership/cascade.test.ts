@@ -108,3 +108,21 @@ describe('removals whose signature does not hold', () => {
     runs.mockRestore()
   })
 })
+
+describe('an entry whose parent never arrives', () => {
+  it('leaves the next entry on the fast path, and is placed when its parent arrives', () => {
+    const missing = member(alice, generateKeyPair(), 'viewer', genesisHead)
+    const orphan = member(alice, generateKeyPair(), 'viewer', [missing.id])
+    const log = new MembershipLog(space)
+    log.add([...genesis, xOwner, orphan])
+    const runs = vi.spyOn(Pass.prototype, 'run')
+    const next = member(alice, viewer, 'viewer', log.state().heads)
+    log.add([next])
+    expect(log.state().applied).toContain(next.id)
+    expect(runs).not.toHaveBeenCalled()
+    runs.mockRestore()
+    log.add([missing])
+    expect(log.state().applied).toEqual(foldMembership(space, [...genesis, xOwner, orphan, next, missing]).applied)
+    expect(log.state().applied).toContain(orphan.id)
+  })
+})

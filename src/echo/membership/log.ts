@@ -56,6 +56,8 @@ export class MembershipLog {
   readonly #position = new Map<CredentialId, number>()
   /** Entries waiting for a parent that is not here. */
   readonly #waiting = new Set<CredentialId>()
+  /** The parents waiting entries lack: only the arrival of one of these places them. */
+  readonly #awaited = new Set<CredentialId>()
   #reach = new Reach()
   #revocations = new DeviceRevocations([], this.#reach, () => [])
   #pass: Pass | undefined
@@ -212,7 +214,8 @@ export class MembershipLog {
 
   /** Whether one new entry can be judged on top of the last pass and give what a full fold gives. */
   #fastPath(entry: Credential): boolean {
-    if (this.#pass === undefined || this.#cascaded || this.#waiting.size > 0) return false
+    // An entry whose parent never arrives does not stop this; one that a waiting entry needs places it.
+    if (this.#pass === undefined || this.#cascaded || this.#awaited.has(entry.id)) return false
     // A revocation changes what earlier entries are worth.
     if (entry.assertion.kind === 'DeviceRevoked') return false
     if (!entry.parents.every((parent) => this.#position.has(parent))) return false
@@ -270,7 +273,12 @@ export class MembershipLog {
     this.#position.clear()
     entries.forEach((entry, index) => this.#position.set(entry.id, index))
     this.#waiting.clear()
-    for (const id of this.#copies.keys()) if (!placed.has(id)) this.#waiting.add(id)
+    this.#awaited.clear()
+    for (const [id, [copy]] of this.#copies) {
+      if (placed.has(id)) continue
+      this.#waiting.add(id)
+      for (const parent of copy?.parents ?? []) if (!placed.has(parent)) this.#awaited.add(parent)
+    }
     this.#reach = new Reach(entries)
     this.#revocations = new DeviceRevocations(entries, this.#reach, this.#verifiedCopies)
     const { pass, excluded, eligible } = foldPasses(this.#space, entries, this.#reach, this.#check)
