@@ -24,15 +24,29 @@ const step = fc.record({
   /** Most entries name the latest entry (what an honest device does); some name older ones. */
   latest: fc.boolean(),
   parent: fc.nat(40),
+  /** 0: signed by an outsider's key (the signature does not hold), 1: no parents, 2: a parent that never arrives. */
+  junk: fc.nat(9),
+})
+
+const outsiderKey = generateKeyPair()
+const neverArrives = issueMember({
+  actor: actor(alice),
+  space,
+  subject: outsiderKey.publicKey,
+  role: 'viewer',
+  parents: [genesis[1]?.id ?? ('' as CredentialId)],
+  clock,
 })
 
 const build = (steps: readonly (typeof step extends fc.Arbitrary<infer T> ? T : never)[]): Credential[] => {
   const log: Credential[] = [...genesis]
-  for (const [index, { issuer, subject, role, remove, latest, parent }] of steps.entries()) {
-    const by = actor(people[issuer] ?? alice)
+  for (const [index, { issuer, subject, role, remove, latest, parent, junk }] of steps.entries()) {
+    const key = people[issuer] ?? alice
+    const by = junk === 0 ? { identity: key.publicKey, signer: { key: outsiderKey } } : actor(key)
     const who = (people[subject] ?? alice).publicKey
     const at = latest ? log.length - 1 : 1 + (parent % (log.length - 1))
-    const parents = [log[at]?.id].filter((id): id is CredentialId => id !== undefined)
+    const named = [log[at]?.id].filter((id): id is CredentialId => id !== undefined)
+    const parents = junk === 1 ? [] : junk === 2 ? [neverArrives.id] : named
     const when = new ManualClock(clock.now() + index)
     log.push(
       remove
@@ -44,7 +58,7 @@ const build = (steps: readonly (typeof step extends fc.Arbitrary<infer T> ? T : 
 }
 
 describe('the membership log folded entry by entry', () => {
-  it('gives what a fold of the whole set gives, after every arrival, in any arrival order', () => {
+  it('gives what a fold of the whole set gives, after every arrival, in any arrival order (junk and demotions too)', () => {
     fc.assert(
       fc.property(fc.array(step, { maxLength: 12 }), fc.boolean(), fc.array(fc.nat()), (steps, inOrder, keys) => {
         const log = build(steps)
