@@ -69,6 +69,20 @@ describe('the cascade after a demotion or a leave', () => {
     expect(roles([...left, admitsPuppet])).toEqual({ alice: 'owner', x: undefined, puppet: undefined })
   })
 
+  it('lets no member who left rescue such an entry with a second leave that descends from it', () => {
+    // Another owner, so that X is not the last owner once Alice is gone (the second leave takes effect).
+    const coOwner = member(alice, generateKeyPair(), 'owner', genesisHead)
+    const made = member(alice, x, 'owner', [coOwner.id])
+    const seen = member(alice, viewer, 'viewer', [made.id])
+    const leaves = removal(x, x, [seen.id])
+    const removesAfter = removal(x, alice, [made.id])
+    const secondLeave = removal(x, x, [removesAfter.id])
+    // Something of X's concurrent with the second leave, so that the second leave is tried first.
+    const admitsViewer = member(x, puppet, 'viewer', [made.id])
+    const log = [...genesis, coOwner, made, seen, leaves, removesAfter, secondLeave, admitsViewer]
+    expect(roles(log)).toEqual({ alice: 'owner', x: undefined, puppet: undefined })
+  })
+
   it('gives the same state whatever order these entries arrive in', () => {
     const log = [...demoted, removesAlice, admitsPuppet]
     const expected = roles(log)

@@ -80,7 +80,13 @@ export const foldPasses = (
       (id) => (pass === undefined || pass.applied.has(id)) && changes(id) && reach.concurrent(id, removal.id),
     )
   }
-  const conflicts = (removal: Credential, pass: Pass): boolean => concurrentOf(removal, pass).length > 0
+  const isLeave = (entry: Credential | undefined) =>
+    entry?.assertion.kind === 'MemberRemoved' && entry.issuer === entry.subject
+  // X's leaves are one choice: another leave of X concurrent with one is no conflict, and is never excluded for good
+  // (else X could pick, with a second leave backdated after them, which of her entries stand).
+  const bothLeaves = (removal: Credential, id: CredentialId) => isLeave(removal) && isLeave(byId.get(id))
+  const conflicts = (removal: Credential, pass: Pass): boolean =>
+    concurrentOf(removal, pass).some((id) => !bothLeaves(removal, id))
   // A mutual removal that the other side won: X, the senior, removed or demoted the issuer concurrently, and that took effect.
   const lost = (removal: Credential, pass: Pass): boolean =>
     standing.compare(removal.subject, removal.issuer) < 0 &&
@@ -118,9 +124,13 @@ export const foldPasses = (
       }
       const trial = run(trying, capping)
       if (!trial.applied.has(removal.id)) continue
-      for (const [id, reason] of trying) excluded.set(id, reason)
-      for (const [id, cap] of capping) caps.set(id, cap)
-      result = trial
+      const kept = concurrent.filter((id) => !bothLeaves(removal, id))
+      if (kept.length === 0) continue
+      for (const id of kept) {
+        if (role === undefined) excluded.set(id, 'issuer-removed')
+        else caps.set(id, role)
+      }
+      result = kept.length === concurrent.length ? trial : run(excluded, caps)
       changed = true
     }
     for (const removal of removals) {

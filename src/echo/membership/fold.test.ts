@@ -241,52 +241,60 @@ describe('removed members cannot backdate', () => {
     PROPERTY_TIMEOUT_MS,
   )
 
+  const backdated = () =>
+    fc.property(fc.array(step, { maxLength: 10 }), fc.nat(), step, fc.nat(1000), (steps, pick, move, grind) => {
+      const log = withPowers(steps)
+      const honest = fold(log)
+      const removals = removalsApplied(log, honest)
+      const removal = removals[pick % Math.max(1, removals.length)]
+      if (removal === undefined) return
+      const above = ancestry(log)
+      // Parents anywhere except on or after the removal: the entry is concurrent with it.
+      const before = log.filter(
+        (entry) => entry.id !== removal.id && !above.get(entry.id)?.has(removal.id) && entry !== genesis[0],
+      )
+      const parents = [
+        ...new Set(move.parents.map((index) => before[index % before.length]?.id ?? genesisHead[0])),
+      ].filter((id): id is CredentialId => id !== undefined)
+      const who = people[move.subject] ?? alice
+      const x = people.find((pair) => pair.publicKey === removal.subject) ?? alice
+      // Another issuedAt gives another id, so the entry sorts elsewhere among its peers.
+      const at = new ManualClock(clock.now() + grind)
+      const entry = move.remove
+        ? issueRemoval({ actor: actor(x), space, subject: who.publicKey, parents, clock: at })
+        : issueMember({ actor: actor(x), space, subject: who.publicKey, role: move.role, parents, clock: at })
+      // The same content as an entry already there is that entry, not a new one.
+      if (log.some((known) => known.id === entry.id)) return
+      const attacked = fold([...log, entry])
+      const all = [...log, entry]
+      const origin = all.find((known) => known.assertion.kind === 'SpaceGenesis')
+      const standing = standingOf(all, origin, new Set(), new Reach(all), () => undefined)
+      if (removal.issuer === removal.subject && move.remove && who.publicKey === x.publicKey) {
+        // Two concurrent leaves of X: whichever sorts first is the leave, the other changes nothing.
+        expect(attacked.members).toEqual(honest.members)
+        return
+      }
+      const answers = move.remove || move.role !== 'owner'
+      if (answers && who.publicKey === removal.issuer && standing.compare(x.publicKey, removal.issuer) < 0) {
+        // A mutual removal (or a removal answered by a demotion) goes to the senior member (cascade.ts).
+        if (attacked.applied.includes(entry.id)) expect(attacked.applied).not.toContain(removal.id)
+        else expect(essence(attacked)).toEqual(essence(honest))
+        return
+      }
+      expect(attacked.applied).not.toContain(entry.id)
+      expect(essence(attacked)).toEqual(essence(honest))
+    })
+
   it(
     'lets no entry by X concurrent with X’s removal change the state, whatever its parents, kind and id',
-    () => {
-      fc.assert(
-        fc.property(fc.array(step, { maxLength: 10 }), fc.nat(), step, fc.nat(1000), (steps, pick, move, grind) => {
-          const log = withPowers(steps)
-          const honest = fold(log)
-          const removals = removalsApplied(log, honest)
-          const removal = removals[pick % Math.max(1, removals.length)]
-          if (removal === undefined) return
-          const above = ancestry(log)
-          // Parents anywhere except on or after the removal: the entry is concurrent with it.
-          const before = log.filter(
-            (entry) => entry.id !== removal.id && !above.get(entry.id)?.has(removal.id) && entry !== genesis[0],
-          )
-          const parents = [
-            ...new Set(move.parents.map((index) => before[index % before.length]?.id ?? genesisHead[0])),
-          ].filter((id): id is CredentialId => id !== undefined)
-          const who = people[move.subject] ?? alice
-          const x = people.find((pair) => pair.publicKey === removal.subject) ?? alice
-          // Another issuedAt gives another id, so the entry sorts elsewhere among its peers.
-          const at = new ManualClock(clock.now() + grind)
-          const entry = move.remove
-            ? issueRemoval({ actor: actor(x), space, subject: who.publicKey, parents, clock: at })
-            : issueMember({ actor: actor(x), space, subject: who.publicKey, role: move.role, parents, clock: at })
-          // The same content as an entry already there is that entry, not a new one.
-          if (log.some((known) => known.id === entry.id)) return
-          const attacked = fold([...log, entry])
-          const all = [...log, entry]
-          const origin = all.find((known) => known.assertion.kind === 'SpaceGenesis')
-          const standing = standingOf(all, origin, new Set(), new Reach(all), () => undefined)
-          const answers = move.remove || move.role !== 'owner'
-          if (answers && who.publicKey === removal.issuer && standing.compare(x.publicKey, removal.issuer) < 0) {
-            // A mutual removal (or a removal answered by a demotion) goes to the senior member (cascade.ts).
-            if (attacked.applied.includes(entry.id)) expect(attacked.applied).not.toContain(removal.id)
-            else expect(essence(attacked)).toEqual(essence(honest))
-            return
-          }
-          expect(attacked.applied).not.toContain(entry.id)
-          expect(essence(attacked)).toEqual(essence(honest))
-        }),
-        runs,
-      )
-    },
+    () => fc.assert(backdated(), runs),
     PROPERTY_TIMEOUT_MS,
   )
+
+  it('keeps what a leave voided when a second leave, built on those entries, sorts first (pinned)', () => {
+    // Found by the property above once leaves cascade: the second leave excluded the first one for good.
+    fc.assert(backdated(), { seed: 217708488, path: '42:2:2:4:5:13:12:14:0:4:5:5:5:5:6:10:7', endOnFailure: true })
+  })
 
   const dave = people[3]
   const puppetScenario = (grind: number) => {
