@@ -1,11 +1,14 @@
+// The fixtures install fake-indexeddb, which Dexie must find when it loads.
+import { makeActor, openTestEcho, T0, uniqueDatabaseName } from '../testing/fixtures'
 import { Repo } from '@automerge/automerge-repo/slim'
 import { describe, expect, it } from 'vitest'
 import type { Result } from '../../base'
-import { fromBase64Url, toBase64Url } from '../../base'
+import { fromBase64Url, ManualClock, toBase64Url } from '../../base'
 import type { PublicKey } from '../../halo'
+import { generateKeyPair, issueCredential } from '../../halo'
 import type { Echo } from '../echo'
 import type { NotAllowed } from '../errors'
-import { makeActor, openTestEcho, uniqueDatabaseName } from '../testing/fixtures'
+import { makeDeviceActor } from '../testing/device-actor'
 import { foldMembership, roleOf } from '../membership/fold'
 import type { SpaceDoc } from './documents'
 import { toPlain, toStored } from './documents'
@@ -159,6 +162,39 @@ describe('a value put under an entry’s id', () => {
     })
     await waitForValue(space, removal.id, () => signatureOf(space, removal.id) === removal.proof.signature)
     expect(freshRole(space, mallory.identity)).toBeUndefined()
+    await echo.close()
+  })
+})
+
+describe('two valid copies of one entry', () => {
+  it('are not written over each other: a copy through another chain of the same device stays', async () => {
+    const aliceKey = generateKeyPair()
+    const clock = new ManualClock(T0)
+    const alice = makeDeviceActor(aliceKey, clock)
+    const echo = openTestEcho()
+    const space = await echo.createSpace(alice, 'Work')
+    const bob = makeActor()
+    const admission = accepted(space.admit(alice, bob.identity, 'editor'))
+    const removal = accepted(space.remove(alice, bob.identity))
+    clock.advance(1)
+    // The identity key authorizes the same device again: the entry with that chain is the same entry, and verifies.
+    const chain = issueCredential({
+      issuer: aliceKey.publicKey,
+      subject: alice.signer.key.publicKey,
+      assertion: { kind: 'AuthorizedDevice' },
+      signer: { key: aliceKey },
+      clock,
+    })
+    const otherCopy = { ...removal, proof: { ...removal.proof, chain } }
+    space.root.change((doc) => {
+      doc.log[removal.id] = toStored(otherCopy)
+      Reflect.deleteProperty(doc.log, admission.id)
+    })
+    // The write-back that puts the admission back would also have put this device's copy of the removal back.
+    await waitForEntry(space, admission.id)
+    const kept = toPlain(space.root.doc().log[removal.id]) as { proof?: { chain?: { id?: unknown } } }
+    expect(kept.proof?.chain?.id).toBe(chain.id)
+    expect(space.roleOf(bob.identity)).toBeUndefined()
     await echo.close()
   })
 })
