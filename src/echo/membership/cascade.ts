@@ -14,7 +14,10 @@
  *   coexists with applied entries of X concurrent with it (that needed more
  *   than r) is tried: the pass is run again without X's concurrent entries
  *   (with them judged as r); if R (D) then takes effect, that is kept for good.
- * - They are tried by the seniority of their issuer, then by position.
+ * - They are tried by the seniority of their issuer, then by position. A
+ *   demotion is tried only when its issuer is senior to X (as in a mutual
+ *   removal): a junior made owner by an entry that a removal voids could
+ *   otherwise demote the remover, cap the removal and bring that entry back.
  * - Mutual removals (X removed or demoted the issuer concurrently) go to the
  *   senior of the two (seniority.ts): once the senior's took effect, the
  *   junior's is not tried, whatever ids or parents either chose. This is the one exception to
@@ -66,7 +69,9 @@ export const foldPasses = (
       entry.assertion.kind === 'SpaceMember' &&
       entry.assertion.role !== 'owner' &&
       entry.issuer !== entry.subject &&
-      standing.eligible.has(entry.subject),
+      standing.eligible.has(entry.subject) &&
+      // Only a senior's: a junior's demotion capping a senior's removal could bring back what that removal voided.
+      standing.compare(entry.issuer, entry.subject) < 0,
   )
   // Entries of the removed (demoted) member concurrent with the removal that it changes.
   const concurrentOf = (removal: Credential, pass: Pass | undefined): CredentialId[] => {
@@ -103,10 +108,17 @@ export const foldPasses = (
   const counts = (entry: Credential) =>
     (entry.issuer === entry.subject || standing.eligible.has(entry.issuer)) && check(entry) !== 'invalid'
 
+  // A leave concurrent with a removal of X by another is X's entry beside that removal: it is not tried (else a
+  // removed member's backdated leave would void her own earlier entries that the removal left standing).
+  const byOthers = removals.filter((entry) => entry.issuer !== entry.subject)
+  const beside = (leave: Credential) =>
+    isLeave(leave) &&
+    byOthers.some((other) => other.subject === leave.subject && counts(other) && reach.concurrent(leave.id, other.id))
   for (;;) {
     let changed = false
     const candidates = [...removals, ...demotions]
       .filter((removal) => !excluded.has(removal.id) && conflicts(removal, result) && counts(removal))
+      .filter((removal) => !beside(removal))
       .sort(tried)
     for (const removal of candidates) {
       const role = leaves(removal)
