@@ -1,6 +1,6 @@
 /**
- * The removal cascade (fold rule 4b): once a removal of X takes effect
- * (by another member, or X leaving), no entry issued by X that is concurrent
+ * The removal cascade (fold rule 4b): once a removal of X by another member
+ * takes effect, no entry issued by X that is concurrent
  * with it (neither before nor after it in the DAG) takes effect, wherever it
  * sorts, and nothing built on such an entry does either. A demotion of X by
  * another member works the same way for what needs the higher role: X's
@@ -10,7 +10,7 @@
  * passes until a fixed point:
  *
  * - A removal R of X (a demotion D of X to a role r) whose issuer is eligible
- *   (seniority.ts; X itself for a leave) and whose signature holds, and that
+ *   (seniority.ts) and whose signature holds, and that
  *   coexists with applied entries of X concurrent with it (that needed more
  *   than r) is tried: the pass is run again without X's concurrent entries
  *   (with them judged as r); if R (D) then takes effect, that is kept for good.
@@ -62,8 +62,8 @@ export const foldPasses = (
     if (ids === undefined) byIssuer.set(entry.issuer, [entry.id])
     else ids.push(entry.id)
   }
-  // Removals (a member leaving too) and what may be demotions: a role below owner given by someone else.
-  const removals = entries.filter((entry) => entry.assertion.kind === 'MemberRemoved')
+  // Removals by others (a member leaving does not cascade: see CONTEXT.md) and what may be demotions.
+  const removals = entries.filter((entry) => entry.assertion.kind === 'MemberRemoved' && entry.issuer !== entry.subject)
   const demotions = entries.filter(
     (entry) =>
       entry.assertion.kind === 'SpaceMember' &&
@@ -85,13 +85,7 @@ export const foldPasses = (
       (id) => (pass === undefined || pass.applied.has(id)) && changes(id) && reach.concurrent(id, removal.id),
     )
   }
-  const isLeave = (entry: Credential | undefined) =>
-    entry?.assertion.kind === 'MemberRemoved' && entry.issuer === entry.subject
-  // X's leaves are one choice: another leave of X concurrent with one is no conflict, and is never excluded for good
-  // (else X could pick, with a second leave backdated after them, which of her entries stand).
-  const bothLeaves = (removal: Credential, id: CredentialId) => isLeave(removal) && isLeave(byId.get(id))
-  const conflicts = (removal: Credential, pass: Pass): boolean =>
-    concurrentOf(removal, pass).some((id) => !bothLeaves(removal, id))
+  const conflicts = (removal: Credential, pass: Pass): boolean => concurrentOf(removal, pass).length > 0
   // A mutual removal that the other side won: X, the senior, removed or demoted the issuer concurrently, and that took effect.
   const lost = (removal: Credential, pass: Pass): boolean =>
     standing.compare(removal.subject, removal.issuer) < 0 &&
@@ -105,20 +99,12 @@ export const foldPasses = (
   const tried = (a: Credential, b: Credential) =>
     standing.compare(a.issuer, b.issuer) || (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0)
   // Only removals whose signature holds count (junk "by" a member costs no trial pass).
-  const counts = (entry: Credential) =>
-    (entry.issuer === entry.subject || standing.eligible.has(entry.issuer)) && check(entry) !== 'invalid'
+  const counts = (entry: Credential) => standing.eligible.has(entry.issuer) && check(entry) !== 'invalid'
 
-  // A leave concurrent with a removal of X by another is X's entry beside that removal: it is not tried (else a
-  // removed member's backdated leave would void her own earlier entries that the removal left standing).
-  const byOthers = removals.filter((entry) => entry.issuer !== entry.subject)
-  const beside = (leave: Credential) =>
-    isLeave(leave) &&
-    byOthers.some((other) => other.subject === leave.subject && counts(other) && reach.concurrent(leave.id, other.id))
   for (;;) {
     let changed = false
     const candidates = [...removals, ...demotions]
       .filter((removal) => !excluded.has(removal.id) && conflicts(removal, result) && counts(removal))
-      .filter((removal) => !beside(removal))
       .sort(tried)
     for (const removal of candidates) {
       const role = leaves(removal)
@@ -136,13 +122,11 @@ export const foldPasses = (
       }
       const trial = run(trying, capping)
       if (!trial.applied.has(removal.id)) continue
-      const kept = concurrent.filter((id) => !bothLeaves(removal, id))
-      if (kept.length === 0) continue
-      for (const id of kept) {
+      for (const id of concurrent) {
         if (role === undefined) excluded.set(id, 'issuer-removed')
         else caps.set(id, role)
       }
-      result = kept.length === concurrent.length ? trial : run(excluded, caps)
+      result = trial
       changed = true
     }
     for (const removal of removals) {

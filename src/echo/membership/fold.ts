@@ -23,8 +23,8 @@
  * 4. Removal wins. (a) A SpaceMember for someone who has a removal that is not
  *    among the entry's ancestors (that is concurrent with it) is ignored,
  *    whichever came first: re-admitting a removed member needs an entry that has
- *    seen the removal. (b) Once a removal of X takes effect (by another member
- *    or X leaving), no entry issued by X (by any of X's devices) that is
+ *    seen the removal. (b) Once a removal of X by another member takes
+ *    effect, no entry issued by X (by any of X's devices) that is
  *    concurrent with the removal takes effect, wherever it sorts; after a
  *    demotion of X by another member, X's entries concurrent with it are
  *    judged with the lower role; mutual removals go to the senior member

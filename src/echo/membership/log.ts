@@ -235,17 +235,17 @@ export class MembershipLog {
     if (raises && !this.#eligible.has(entry.subject)) return false
     // A removal, or a demotion of a key that may have done what needs the higher role (cascade.ts).
     const demotes = assertion.kind === 'SpaceMember' && assertion.role !== 'owner' && this.#eligible.has(entry.subject)
-    if (assertion.kind === 'MemberRemoved' || (demotes && entry.issuer !== entry.subject)) {
+    if ((assertion.kind === 'MemberRemoved' || demotes) && entry.issuer !== entry.subject) {
       const pass = this.#pass
       return !this.#order.some((other) => other.issuer === entry.subject && pass.applied.has(other.id))
     }
     return true
   }
 
-  /** A removal the cascade may try: by a key it tries (or a leave), and its signature holds (junk costs nothing). */
+  /** A removal the cascade may try: by another key it tries, and its signature holds (junk costs nothing). */
   #counts(entry: Credential): boolean {
-    if (entry.assertion.kind !== 'MemberRemoved') return false
-    if (entry.issuer !== entry.subject && !this.#eligible.has(entry.issuer)) return false
+    if (entry.assertion.kind !== 'MemberRemoved' || entry.issuer === entry.subject) return false
+    if (!this.#eligible.has(entry.issuer)) return false
     return this.#check(entry) !== 'invalid'
   }
 
