@@ -1,35 +1,17 @@
 import 'fake-indexeddb/auto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { bytesEqual, ManualClock, utf8 } from '../../base'
 import { keyPairFromSeed } from '../keys/keys'
 import type { RecoverySecret } from '../recovery/recovery-phrase'
 import { identityKeyPairOf, parseRecoveryPhrase } from '../recovery/recovery-phrase'
-import type { HaloIdentity } from './halo-identity'
 import type { CreateInput } from './identity-store'
-import { IdentityStore } from './identity-store'
+import { identityStores, phraseOf } from '../testing/identity-stores'
 
 const clock = new ManualClock(1_800_000_000_000)
 const input: CreateInput = { profile: { displayName: 'Noor', avatar: { colour: '#336699' } }, deviceName: 'Laptop' }
-const opened: IdentityStore[] = []
-afterEach(() => {
-  for (const store of opened.splice(0)) store.close()
-})
-const storeOn = (databaseName = `halo-backup-${crypto.randomUUID()}`) => {
-  const store = new IdentityStore({ databaseName, clock })
-  opened.push(store)
-  return { store, databaseName }
-}
-const created = async () => {
-  const { store, databaseName } = storeOn()
-  const result = await store.create(input)
-  if (!result.ok) throw result.error
-  return { identity: result.value.identity, databaseName }
-}
-const phraseOf = async (identity: HaloIdentity) => {
-  const phrase = await identity.recoveryPhrase()
-  if (!phrase.ok) throw phrase.error
-  return phrase.value
-}
+const stores = identityStores('halo-backup', clock)
+const storeOn = stores.storeOn
+const created = () => stores.created(input)
 const secretOf = (phrase: string): RecoverySecret => {
   const parsed = parseRecoveryPhrase(phrase)
   if (!parsed.ok) throw parsed.error

@@ -1,51 +1,20 @@
 import 'fake-indexeddb/auto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../../base'
 import { verifyCredential } from '../credentials/verify'
 import { openHaloDatabase } from '../storage/halo-database'
 import type { CreateInput } from './identity-store'
-import type { HaloIdentity } from './halo-identity'
-import type { IdentityUnlock } from './identity-unlock'
-import { IdentityStore } from './identity-store'
+import { dumpHaloDatabase, identityStores, phraseOf } from '../testing/identity-stores'
 
 const clock = new ManualClock(1_800_000_000_000)
 const input: CreateInput = { profile: { displayName: 'Lin', avatar: { colour: '#ff8800' } }, deviceName: 'Phone' }
 const PASSWORD = 'a long enough password'
-const opened: IdentityStore[] = []
-const freshStore = (databaseName = `halo-recovery-${crypto.randomUUID()}`) => {
-  const store = new IdentityStore({ databaseName, clock })
-  opened.push(store)
-  return { store, databaseName }
-}
-afterEach(() => {
-  for (const store of opened.splice(0)) store.close()
-})
+const stores = identityStores('halo-recovery', clock)
+const freshStore = stores.storeOn
+const original = () => stores.created(input)
 
-const phraseOf = async (identity: HaloIdentity, unlock?: IdentityUnlock) => {
-  const phrase = await identity.recoveryPhrase(unlock)
-  if (!phrase.ok) throw phrase.error
-  return phrase.value
-}
-
-const original = async () => {
-  const { store, databaseName } = freshStore()
-  const created = await store.create(input)
-  if (!created.ok) throw created.error
-  return { identity: created.value.identity, databaseName }
-}
-
-/** Everything stored, as comparable data (CryptoKeys by identity of their slot only). */
-const dump = async (databaseName: string) => {
-  const db = openHaloDatabase(databaseName)
-  const [identity, secrets, credentials, wrapping] = await Promise.all([
-    db.identity.toArray(),
-    db.secrets.toArray(),
-    db.credentials.toArray(),
-    db.wrapping.count(),
-  ])
-  db.close()
-  return { identity, secrets, credentials, wrapping }
-}
+/** Everything stored, as comparable data. */
+const dump = dumpHaloDatabase
 
 describe('restore from the recovery phrase', () => {
   it('gives the same identity key and a new device key authorized by it, in a fresh profile', async () => {

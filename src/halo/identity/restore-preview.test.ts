@@ -1,33 +1,22 @@
 import 'fake-indexeddb/auto'
 import { wordlist } from '@scure/bip39/wordlists/english.js'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../../base'
 import { fingerprint } from '../identifiers/fingerprint'
 import { identityKeyPairOf, parseRecoveryPhrase, recoveryPhraseOf } from '../recovery/recovery-phrase'
 import type { RecoverySecret } from '../recovery/recovery-phrase'
 import { openHaloDatabase } from '../storage/halo-database'
 import type { CreateInput } from './identity-store'
-import { IdentityStore } from './identity-store'
+import { dumpHaloDatabase, identityStores, phraseOf } from '../testing/identity-stores'
 
 const clock = new ManualClock(1_800_000_000_000)
 const input: CreateInput = { profile: { displayName: 'Lin', avatar: { colour: '#ff8800' } }, deviceName: 'Phone' }
 const PASSWORD = 'a long enough password'
-const opened: IdentityStore[] = []
-afterEach(() => {
-  for (const store of opened.splice(0)) store.close()
-})
-const storeOn = (databaseName = `halo-preview-${crypto.randomUUID()}`) => {
-  const store = new IdentityStore({ databaseName, clock })
-  opened.push(store)
-  return { store, databaseName }
-}
+const stores = identityStores('halo-preview', clock)
+const storeOn = stores.storeOn
 const created = async () => {
-  const { store, databaseName } = storeOn()
-  const result = await store.create(input)
-  if (!result.ok) throw result.error
-  const phrase = await result.value.identity.recoveryPhrase()
-  if (!phrase.ok) throw phrase.error
-  return { identity: result.value.identity, phrase: phrase.value, databaseName }
+  const made = await stores.created(input)
+  return { ...made, phrase: await phraseOf(made.identity) }
 }
 
 /** The first one-word change of `phrase` that still passes the BIP-39 checksum: a typo nothing catches. */
@@ -41,17 +30,7 @@ const typoThatPasses = (phrase: string, position: number): string => {
   throw new Error('no passing typo')
 }
 
-const dump = async (databaseName: string) => {
-  const db = openHaloDatabase(databaseName)
-  const [identity, secrets, credentials, wrapping] = await Promise.all([
-    db.identity.toArray(),
-    db.secrets.toArray(),
-    db.credentials.toArray(),
-    db.wrapping.count(),
-  ])
-  db.close()
-  return { identity, secrets, credentials, wrapping }
-}
+const dump = dumpHaloDatabase
 
 const harm = async (databaseName: string, how: 'device-secret' | 'wrapping-key') => {
   const db = openHaloDatabase(databaseName)
