@@ -41,21 +41,24 @@ const stateOf = (identity: HaloIdentity): string[] =>
     .map((d) => `${d.name ?? '?'}: ${d.revokedAt === undefined ? 'active' : 'revoked'}`)
     .sort()
 
+/** Sam's laptop, where the identity was made, and a phone restored from the phrase a second later; the laptop knows the phone. */
+const laptopAndPhone = async () => {
+  const first = open()
+  const laptop = ready(
+    await first.store.create({ profile: { displayName: 'Sam', avatar: { colour: '#123456' } }, deviceName: 'Laptop' }),
+  ).identity
+  const words = ready(await laptop.recoveryPhrase())
+  clock.advance(1000)
+  const phone = ready(
+    await open().store.restoreFromPhrase(words, { confirmedIdentity: laptop.identityKey, deviceName: 'Phone' }),
+  )
+  await laptop.receive(phone.credentials.get())
+  return { first, laptop, words, phone }
+}
+
 describe('a thief with one device, and the owner with the phrase', () => {
   it('the thief locks the owner out only until the phrase revokes the stolen device', async () => {
-    const first = open()
-    const laptop = ready(
-      await first.store.create({
-        profile: { displayName: 'Sam', avatar: { colour: '#123456' } },
-        deviceName: 'Laptop',
-      }),
-    ).identity
-    const words = ready(await laptop.recoveryPhrase())
-    clock.advance(1000)
-    const phone = ready(
-      await open().store.restoreFromPhrase(words, { confirmedIdentity: laptop.identityKey, deviceName: 'Phone' }),
-    )
-    await laptop.receive(phone.credentials.get())
+    const { first, laptop, words, phone } = await laptopAndPhone()
     await phone.receive(laptop.credentials.get())
 
     // The phone is stolen. The thief revokes the laptop, and the personal space carries it there.
@@ -86,19 +89,7 @@ describe('a thief with one device, and the owner with the phrase', () => {
   })
 
   it('a thief who makes the stolen device revoke itself cannot keep the phrase from settling it', async () => {
-    const first = open()
-    const laptop = ready(
-      await first.store.create({
-        profile: { displayName: 'Sam', avatar: { colour: '#123456' } },
-        deviceName: 'Laptop',
-      }),
-    ).identity
-    const words = ready(await laptop.recoveryPhrase())
-    clock.advance(1000)
-    const phone = ready(
-      await open().store.restoreFromPhrase(words, { confirmedIdentity: laptop.identityKey, deviceName: 'Phone' }),
-    )
-    await laptop.receive(phone.credentials.get())
+    const { first, laptop, words, phone } = await laptopAndPhone()
     // The phone revokes itself, then the laptop: both end revoked, so the phone looks already dealt with.
     clock.advance(1000)
     await laptop.receive([thiefRevokes(phone, phone.deviceKey), thiefRevokes(phone, laptop.deviceKey)])
