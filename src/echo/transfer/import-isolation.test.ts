@@ -80,6 +80,13 @@ const titlesAfterReload = async (name: string, space: Space) => {
 }
 
 // Each test builds, exports and reopens spaces: seconds on a loaded 2-core machine.
+/** A genuine file of Mallory's own space, exported from her browser (`theirs`, to close at the end). */
+const mallorysOwnSpace = async () => {
+  const theirs = openTestEcho()
+  const own = await exported(theirs, await theirs.createSpace(makeActor(), 'Mallory'))
+  return { theirs, own }
+}
+
 describe('a space file touches only its own space', { timeout: 30_000 }, () => {
   it('a file whose root is not a space root changes no document here, before or after a reload', async () => {
     const { name, echo, work, file, objectsDoc, rentTask } = await aliceWork()
@@ -98,9 +105,7 @@ describe('a space file touches only its own space', { timeout: 30_000 }, () => {
 
   it('refuses a genuine space file that carries a document its root does not list', async () => {
     const { name, echo, work, file, objectsDoc, rentTask } = await aliceWork()
-    const mallory = makeActor()
-    const theirs = openTestEcho()
-    const own = await exported(theirs, await theirs.createSpace(mallory, 'Mallory'))
+    const { theirs, own } = await mallorysOwnSpace()
     const hostile = {
       ...own,
       documents: { ...own.documents, [objectsDoc]: tamper(file.documents[objectsDoc] ?? '', rentTask) },
@@ -113,9 +118,7 @@ describe('a space file touches only its own space', { timeout: 30_000 }, () => {
 
   it('refuses a space file whose root claims a document of another space here', async () => {
     const { name, echo, work, file, objectsDoc, rentTask } = await aliceWork()
-    const mallory = makeActor()
-    const theirs = openTestEcho()
-    const own = await exported(theirs, await theirs.createSpace(mallory, 'Mallory'))
+    const { theirs, own } = await mallorysOwnSpace()
     const hostile = {
       ...own,
       documents: {
