@@ -165,22 +165,7 @@ test('a damaged store whose identity key still opens is never replaced by a rest
   const fingerprint = (await identity.fingerprint.textContent()) ?? ''
   const phrase = await identity.revealRecoveryPhrase()
   // Lose the device key only: the identity key (no backup saved yet) still opens.
-  await page.evaluate(
-    () =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('commonplace-halo')
-        open.onsuccess = () => {
-          const tx = open.result.transaction('secrets', 'readwrite')
-          tx.objectStore('secrets').delete('device')
-          tx.oncomplete = () => {
-            open.result.close()
-            resolve()
-          }
-          tx.onerror = () => reject(new Error(String(tx.error)))
-        }
-        open.onerror = () => reject(new Error(String(open.error)))
-      }),
-  )
+  await identity.damageStore('secrets', 'device')
   await page.reload()
   await expect(page.getByRole('heading', { name: 'Your identity could not be opened' })).toBeVisible()
 
@@ -244,22 +229,7 @@ test('a damaged key store shows recovery options and never a silent new identity
   const phrase = await identity.revealRecoveryPhrase()
 
   // Lose the wrapping key, as a partly cleared profile would.
-  await page.evaluate(
-    () =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('commonplace-halo')
-        open.onsuccess = () => {
-          const tx = open.result.transaction('wrapping', 'readwrite')
-          tx.objectStore('wrapping').clear()
-          tx.oncomplete = () => {
-            open.result.close()
-            resolve()
-          }
-          tx.onerror = () => reject(new Error(String(tx.error)))
-        }
-        open.onerror = () => reject(new Error(String(open.error)))
-      }),
-  )
+  await identity.damageStore('wrapping')
   await page.reload()
   await expect(page.getByRole('heading', { name: 'Your identity could not be opened' })).toBeVisible()
   await expect(identity.createHeading).toBeHidden()

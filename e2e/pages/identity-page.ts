@@ -123,4 +123,27 @@ export class IdentityPage {
     await names.first().waitFor()
     return names.allTextContents()
   }
+
+  /** Deletes one record (or, with no key, every record) of a table of HALO's database, as a damaged profile would. */
+  async damageStore(table: 'secrets' | 'wrapping', key?: string): Promise<void> {
+    await this.page.evaluate(
+      ([name, record]) =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('commonplace-halo')
+          open.onsuccess = () => {
+            const tx = open.result.transaction(name, 'readwrite')
+            const store = tx.objectStore(name)
+            if (record === undefined) store.clear()
+            else store.delete(record)
+            tx.oncomplete = () => {
+              open.result.close()
+              resolve()
+            }
+            tx.onerror = () => reject(new Error(String(tx.error)))
+          }
+          open.onerror = () => reject(new Error(String(open.error)))
+        }),
+      [table, key] as const,
+    )
+  }
 }
