@@ -6,9 +6,9 @@ import signed from '../../../../shared/vectors/vc-eddsa-jcs-2022/vc_signedJCS.js
 import combinedHash from '../../../../shared/vectors/vc-eddsa-jcs-2022/vc_combinedHashJCS.txt?raw'
 import { publicKeyFromSeed, verifySignature } from '../keys/ed25519'
 import type { PublicKey } from '../keys/keys'
-import { generateKeyPair, publicKeyToBytes } from '../keys/keys'
-import { fromBase58, toBase58 } from './base58'
-import { fromDidKey, toDidKey, toMultibase } from './did-key'
+import { generateKeyPair, parsePublicKey, publicKeyToBytes } from '../keys/keys'
+import { base58 } from '@scure/base'
+import { fromBase58, fromDidKey, toDidKey, toMultibase } from './did-key'
 import { fingerprint } from './fingerprint'
 
 const W3C_KEY = 'did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2'
@@ -17,6 +17,8 @@ const w3cKey = (): PublicKey => {
   assert(key !== undefined, 'the W3C vector key decodes')
   return key
 }
+
+const toBase58 = (bytes: Uint8Array): string => base58.encode(bytes)
 
 describe('base58btc', () => {
   it('matches known encodings, leading zeros included', () => {
@@ -70,5 +72,43 @@ describe('fingerprint', () => {
   })
   it('differs between keys', () => {
     expect(fingerprint(generateKeyPair().publicKey)).not.toBe(fingerprint(generateKeyPair().publicKey))
+  })
+})
+
+/** Made by the hand-written base58 and Crockford code before @scure/base (2026-11-26); people have seen these. */
+const SHOWN = [
+  [
+    '3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29',
+    'AM1F T7YS RRS6 J9ZA 02B6',
+    'z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp',
+  ],
+  [
+    '8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c',
+    '6YZT A35M 2W6G 3F0K M9GT',
+    'z6Mkon3Necd6NkkyfoGoHxid2znGc59LU3K7mubaRcFbLfLX',
+  ],
+  [
+    '248acbdbaf9e050196de704bea2d68770e519150d103b587dae2d9cad53dd930',
+    'CG29 SVD4 DBM8 GF5Y TH1H',
+    'z6MkguuUVNj72BEqpY3qHikwFtSCiUWgDGbwiX8pqu5uh3gK',
+  ],
+  [
+    '76a1592044a6e4f511265bca73a604d90b0529d1df602be30a19a9257660d1f5',
+    '54WA XFV9 BGNR X57Y X1YW',
+    'z6MknSLrJoTcukLrE435hVNQT4JUhbvWLX4kUzqkEStBU8Vi',
+  ],
+] as const
+
+describe('identifiers already shown to people', () => {
+  it('keep the same fingerprint and did:key', () => {
+    for (const [hex, shownFingerprint, multibase] of SHOWN) {
+      const key = parsePublicKey(hex)
+      assert(key !== undefined, 'a vector key parses')
+      expect([fingerprint(key), toDidKey(key), fromDidKey(`did:key:${multibase}`)]).toEqual([
+        shownFingerprint,
+        `did:key:${multibase}`,
+        key,
+      ])
+    }
   })
 })
