@@ -40,7 +40,7 @@ export const MESH_APP_ID = 'commonplace/1'
 /** Trystero opens one socket per relay; more than this costs every page without adding reach. */
 export const MAX_RELAYS = 8
 
-export interface IceServer {
+interface IceServer {
   readonly urls: readonly string[]
   readonly username?: string
   readonly credential?: string
@@ -76,7 +76,7 @@ export const MeshSettingsCode = {
 } as const
 export type MeshSettingsCode = (typeof MeshSettingsCode)[keyof typeof MeshSettingsCode]
 
-export type MeshSettingsField = 'signalUrls' | 'publicRelays' | 'iceServers'
+type MeshSettingsField = 'signalUrls' | 'publicRelays' | 'iceServers'
 
 /** One thing wrong with a settings form, pointing at the field and entry to fix. */
 export interface MeshSettingsProblem {
