@@ -11,7 +11,7 @@ const ED25519_PUB = Uint8Array.of(0xed, 0x01)
 const PREFIX = 'did:key:z'
 
 /** Parses base58btc (Bitcoin alphabet); undefined for a character outside it, where the library throws. */
-export const fromBase58 = (text: string): Uint8Array | undefined => {
+const fromBase58 = (text: string): Uint8Array | undefined => {
   try {
     return base58.decode(text)
   } catch {
