@@ -47,6 +47,7 @@ export interface StorageState {
 export interface SpaceProblem {
   readonly code: string
   readonly message: string
+  readonly field?: string
 }
 
 /** One space opened for work. */

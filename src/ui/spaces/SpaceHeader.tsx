@@ -1,9 +1,11 @@
 import { createSignal, Show, untrack, type Component } from 'solid-js'
-import type { SpaceSession } from '../../client'
+import type { SpaceProblem, SpaceSession } from '../../client'
 import { useClient } from '../client-context'
 import { createAction } from '../action'
 import { saveFile } from '../download'
+import { Field } from '../Field'
 import { FormError } from '../FormError'
+import { formErrors, submitForm } from '../form-errors'
 import { createObserved } from '../reactive'
 import { hrefOf, navigate } from '../router'
 
@@ -14,11 +16,12 @@ export const SpaceHeader: Component<{ space: SpaceSession }> = (props) => {
   const name = createObserved(space.name)
   const [renaming, setRenaming] = createSignal(false)
   const [draft, setDraft] = createSignal('')
-  const [error, setError] = createSignal<string>()
+  const [problem, setProblem] = createSignal<SpaceProblem>()
+  const renameErrors = formErrors({ error: () => problem()?.message, field: () => problem()?.field }, ['name'])
   const rename = () => {
     const result = props.space.rename(draft())
     if (result.ok) setRenaming(false)
-    setError(result.ok ? undefined : result.error.message)
+    setProblem(result.ok ? undefined : result.error)
   }
   const exportSpace = createAction(async () => {
     saveFile(await props.space.exportFile())
@@ -63,20 +66,21 @@ export const SpaceHeader: Component<{ space: SpaceSession }> = (props) => {
         <form
           class="inline-form"
           onSubmit={(event) => {
-            event.preventDefault()
-            rename()
+            submitForm(event, rename)
           }}
         >
-          <label>
-            <span class="visually-hidden">Space name</span>
-            <input
-              value={draft()}
-              maxLength={200}
-              onInput={(event) => {
-                setDraft(event.currentTarget.value)
-              }}
-            />
-          </label>
+          <Field label="Space name" hiddenLabel error={renameErrors.of('name')}>
+            {(control) => (
+              <input
+                {...control}
+                value={draft()}
+                maxLength={200}
+                onInput={(event) => {
+                  setDraft(event.currentTarget.value)
+                }}
+              />
+            )}
+          </Field>
           <button type="submit" class="button primary">
             Save name
           </button>
@@ -91,7 +95,7 @@ export const SpaceHeader: Component<{ space: SpaceSession }> = (props) => {
           </button>
         </form>
       </Show>
-      <FormError message={error() ?? exportSpace.error() ?? archive.error() ?? compact.error()} />
+      <FormError message={renameErrors.form() ?? exportSpace.error() ?? archive.error() ?? compact.error()} />
       <Show when={compacted()}>
         {(epoch) => <p role="status">History compacted: this space is now at epoch {epoch()}.</p>}
       </Show>
