@@ -43,26 +43,23 @@ export const SpaceHeader: Component<{ space: SpaceSession }> = (props) => {
       <a href={hrefOf({ view: 'home' })} class="back">
         ← All spaces
       </a>
-      <Show
-        when={renaming()}
-        fallback={
-          <div class="space-title">
-            <h2 data-testid="space-name">{name()}</h2>
-            <Show when={props.space.canWrite}>
-              <button
-                type="button"
-                class="button small"
-                onClick={() => {
-                  setDraft(name())
-                  setRenaming(true)
-                }}
-              >
-                Rename space
-              </button>
-            </Show>
-          </div>
-        }
-      >
+      <div class="space-title">
+        <h2 data-testid="space-name">{name()}</h2>
+        <Show when={props.space.canWrite && !renaming()}>
+          <button
+            type="button"
+            class="button small"
+            onClick={() => {
+              setDraft(name())
+              setRenaming(true)
+            }}
+          >
+            Rename space
+          </button>
+        </Show>
+      </div>
+      {/* The heading stays while renaming: the page keeps its outline (h1, h2, then the panels' h3). */}
+      <Show when={renaming()}>
         <form
           class="inline-form"
           onSubmit={(event) => {
