@@ -86,6 +86,7 @@ export const SpaceHeader: Component<{ space: SpaceSession }> = (props) => {
             class="button link"
             onClick={() => {
               setRenaming(false)
+              setProblem(undefined)
             }}
           >
             Cancel
