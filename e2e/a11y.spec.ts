@@ -12,7 +12,11 @@ test('onboarding and restore are accessible in light and dark, with their errors
   await identity.createButton.click()
   await expectFieldError(identity.nameInput, 'Please enter a name.')
   // Announced once: the error on the field is the only alert.
-  await expect(page.getByRole('alert')).toHaveText('Please enter a name.')
+  const error = page.getByRole('alert')
+  await expect(error).toHaveText('Please enter a name.')
+  // Inside a region an error keeps the text colour, not the muted colour of the region's prose.
+  const text = await identity.createHeading.evaluate((heading) => getComputedStyle(heading).color)
+  await expect(error).toHaveCSS('color', text)
   await expectAccessible(page, 'onboarding with a form error')
 
   await identity.checkPhrase('these are not twelve words')
