@@ -3,14 +3,14 @@ import { submitForm, type FormErrors } from './form-errors'
 import { FormError } from './FormError'
 
 /** What ties a control to its label, hint and error; spread onto the input, textarea or select. */
-export interface ControlAttributes {
+interface ControlAttributes {
   readonly id: string
   readonly 'aria-invalid': 'true' | undefined
   readonly 'aria-describedby': string | undefined
 }
 
 /** Error messages: one, several (a settings field with a problem per line), or none. */
-export type FieldError = string | readonly string[] | undefined
+type FieldError = string | readonly string[] | undefined
 
 const hasError = (error: FieldError): boolean => error !== undefined && (typeof error === 'string' || error.length > 0)
 
