@@ -95,6 +95,7 @@ export interface RestorePreview {
 export interface IdentityProblem {
   readonly code: string
   readonly message: string
+  readonly field?: string
 }
 
 export interface IdentityApi {

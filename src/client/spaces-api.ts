@@ -55,6 +55,7 @@ export interface StorageState {
 export interface SpaceProblem {
   readonly code: string
   readonly message: string
+  readonly field?: string
 }
 
 /** One space opened for work. */

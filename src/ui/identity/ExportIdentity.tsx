@@ -5,6 +5,7 @@ import { createAction } from '../action'
 import { saveFile } from '../download'
 import { TextField } from '../Field'
 import { FormError } from '../FormError'
+import { formErrors, submitForm } from '../form-errors'
 import { PHRASE_NEEDED } from './PhraseField'
 import { needsUnlock, UnlockField, unlockOf } from './UnlockField'
 
@@ -23,8 +24,11 @@ export const ExportIdentity: Component<{ backup: IdentityView['backup']; onSaved
   const exportFile = createAction(async () => {
     setSaved(false)
     if (password().length < MIN_PASSWORD_LENGTH)
-      return { ok: false, error: { message: `Use a password of at least ${MIN_PASSWORD_LENGTH} characters.` } }
-    if (password() !== repeat()) return { ok: false, error: { message: 'The two passwords differ.' } }
+      return {
+        ok: false,
+        error: { message: `Use a password of at least ${MIN_PASSWORD_LENGTH} characters.`, field: 'password' },
+      }
+    if (password() !== repeat()) return { ok: false, error: { message: 'The two passwords differ.', field: 'repeat' } }
     const result = await identity.exportFile(password(), unlockOf(props.backup, phrase()))
     if (!result.ok) return result
     saveFile({ fileName: 'commonplace-identity.json', blob: result.value })
@@ -35,17 +39,23 @@ export const ExportIdentity: Component<{ backup: IdentityView['backup']; onSaved
     props.onSaved?.()
     return undefined
   })
+  const errors = formErrors(exportFile, ['unlock', 'password', 'repeat'])
   return (
     <form
       class="form"
       onSubmit={(event) => {
-        event.preventDefault()
-        void exportFile.run()
+        submitForm(event, () => exportFile.run())
       }}
     >
       <p>The file holds your identity key, encrypted with this password. Keep both safe.</p>
       <Show when={needsUnlock(props.backup)}>
-        <UnlockField backup={props.backup} value={phrase()} onValue={setPhrase} why={PHRASE_NEEDED} />
+        <UnlockField
+          backup={props.backup}
+          value={phrase()}
+          onValue={setPhrase}
+          why={PHRASE_NEEDED}
+          error={errors.of('unlock')}
+        />
       </Show>
       <TextField
         label="Password"
@@ -53,6 +63,7 @@ export const ExportIdentity: Component<{ backup: IdentityView['backup']; onSaved
         autocomplete="new-password"
         value={password()}
         onValue={setPassword}
+        error={errors.of('password')}
       />
       <TextField
         label="Repeat password"
@@ -60,8 +71,9 @@ export const ExportIdentity: Component<{ backup: IdentityView['backup']; onSaved
         autocomplete="new-password"
         value={repeat()}
         onValue={setRepeat}
+        error={errors.of('repeat')}
       />
-      <FormError message={exportFile.error()} />
+      <FormError message={errors.form()} />
       <Show when={saved()}>
         <p role="status">Identity file saved.</p>
       </Show>

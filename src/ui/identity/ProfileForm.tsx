@@ -3,6 +3,7 @@ import type { Result } from '../../base'
 import type { Profile } from '../../client'
 import { createAction } from '../action'
 import { FormError } from '../FormError'
+import { formErrors, submitForm } from '../form-errors'
 import { AVATAR_COLOURS } from './avatar-choices'
 import { profileFrom, ProfileFields } from './ProfileFields'
 
@@ -12,7 +13,7 @@ export const ProfileForm: Component<{
   initial?: Profile
   submitLabel: string
   busyLabel: string
-  onSubmit: (profile: Profile) => Promise<Result<unknown, { message: string }> | undefined>
+  onSubmit: (profile: Profile) => Promise<Result<unknown, { message: string; field?: string }> | undefined>
   /** Buttons beside the submit button (cancel, another way in). */
   children?: JSX.Element
 }> = (props) => {
@@ -24,12 +25,12 @@ export const ProfileForm: Component<{
     const profile = profileFrom(name(), colour(), emoji())
     return profile.ok ? props.onSubmit(profile.value) : profile
   })
+  const errors = formErrors(submit, ['displayName', 'emoji'])
   return (
     <form
       class="form"
       onSubmit={(event) => {
-        event.preventDefault()
-        void submit.run()
+        submitForm(event, () => submit.run())
       }}
     >
       <ProfileFields
@@ -39,8 +40,9 @@ export const ProfileForm: Component<{
         onName={setName}
         onColour={setColour}
         onEmoji={setEmoji}
+        errors={errors}
       />
-      <FormError message={submit.error()} />
+      <FormError message={errors.form()} />
       <div class="actions">
         <button type="submit" class="button primary" disabled={submit.busy()}>
           {submit.busy() ? props.busyLabel : props.submitLabel}

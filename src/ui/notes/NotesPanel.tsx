@@ -2,7 +2,7 @@ import { createSignal, For, Show, type Component } from 'solid-js'
 import type { SpaceSession } from '../../client'
 import { createAction } from '../action'
 import { CreateForm } from '../Field'
-import { FormError } from '../FormError'
+import { formErrors } from '../form-errors'
 import { createLiveList } from '../live'
 import { hrefOf, navigate } from '../router'
 
@@ -31,9 +31,10 @@ export const NotesPanel: Component<{ space: SpaceSession; search: string }> = (p
           value={title()}
           onValue={setTitle}
           busy={create.busy()}
-          onSubmit={() => void create.run()}
+          onSubmit={() => create.run()}
+          field="title"
+          errors={formErrors(create, ['title'])}
         />
-        <FormError message={create.error()} />
       </Show>
       <Show when={notes()} fallback={<p role="status">Loading notes…</p>}>
         {(list) => (
