@@ -43,16 +43,14 @@ const RevokeWithPhrase: Component<{ device: DeviceView; backup: Backup; onDone: 
 }
 
 const DeviceRow: Component<{ device: DeviceView; backup: Backup }> = (props) => {
-  const identity = useClient().identity
+  const { identity, limits } = useClient()
   const [editing, setEditing] = createSignal(false)
   const [revoking, setRevoking] = createSignal(false)
   const [name, setName] = createSignal('')
   const rename = createAction(async () => {
-    const trimmed = name().trim()
-    if (trimmed === '') return { ok: false, error: { message: 'A device needs a name.' } }
-    await identity.renameDevice(props.device.deviceKey, trimmed)
-    setEditing(false)
-    return undefined
+    const renamed = await identity.renameDevice(props.device.deviceKey, name().trim())
+    if (renamed.ok) setEditing(false)
+    return renamed
   })
   const revoke = createAction(() => identity.revokeDevice(props.device.deviceKey))
   /** Asks for the phrase where this device no longer keeps the identity key, else for a plain confirmation. */
@@ -87,7 +85,7 @@ const DeviceRow: Component<{ device: DeviceView; backup: Backup }> = (props) => 
             <span class="visually-hidden">New name for {props.device.name}</span>
             <input
               value={name()}
-              maxLength={64}
+              maxLength={limits.deviceName}
               onInput={(event) => {
                 setName(event.currentTarget.value)
               }}

@@ -1,5 +1,5 @@
 import { createSignal, For, Show, type Component } from 'solid-js'
-import type { MeshSettings, MeshSettingsProblem } from '../../client'
+import type { MeshSettings, Problem } from '../../client'
 import { useClient } from '../client-context'
 import { createObserved } from '../reactive'
 import { fromLines, toLines } from './lines'
@@ -51,23 +51,23 @@ export const ConnectionSettings: Component = () => {
   const mesh = useClient().meshSettings
   const customised = createObserved(mesh.customised)
   const [draft, setDraft] = createSignal<Draft>(draftOf(mesh.current.get()))
-  const [problems, setProblems] = createSignal<readonly MeshSettingsProblem[]>([])
+  const [problems, setProblems] = createSignal<readonly Problem[]>([])
   const [saved, setSaved] = createSignal(false)
   const edit = (field: keyof Draft) => (event: { currentTarget: { value: string } }) => {
     setSaved(false)
     setDraft({ ...draft(), [field]: event.currentTarget.value })
   }
-  const save = () => {
-    const result = mesh.save(inputOf(draft()))
+  const save = async () => {
+    const result = await mesh.save(inputOf(draft()))
     setProblems(result.ok ? [] : result.error)
     setSaved(result.ok)
     if (result.ok) setDraft(draftOf(result.value))
   }
-  const reset = () => {
-    mesh.resetToDefaults()
+  const reset = async () => {
+    const result = await mesh.resetToDefaults()
     setDraft(draftOf(mesh.current.get()))
-    setProblems([])
-    setSaved(true)
+    setProblems(result.ok ? [] : [result.error])
+    setSaved(result.ok)
   }
   return (
     <section class="region" aria-labelledby="connection-heading">
@@ -80,7 +80,7 @@ export const ConnectionSettings: Component = () => {
         class="form"
         onSubmit={(event) => {
           event.preventDefault()
-          save()
+          void save()
         }}
       >
         <label class="field">
@@ -128,7 +128,7 @@ export const ConnectionSettings: Component = () => {
             Save connection settings
           </button>
           <Show when={customised()}>
-            <button type="button" class="button" onClick={reset}>
+            <button type="button" class="button" onClick={() => void reset()}>
               Reset to defaults
             </button>
           </Show>

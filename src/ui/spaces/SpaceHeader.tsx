@@ -8,21 +8,22 @@ import { createObserved } from '../reactive'
 import { hrefOf, navigate } from '../router'
 
 export const SpaceHeader: Component<{ space: SpaceSession }> = (props) => {
-  const spaces = useClient().spaces
+  const { spaces, limits } = useClient()
   // One header per opened space: the session does not change under it.
   const space = untrack(() => props.space)
   const name = createObserved(space.name)
   const [renaming, setRenaming] = createSignal(false)
   const [draft, setDraft] = createSignal('')
   const [error, setError] = createSignal<string>()
-  const rename = () => {
-    const result = props.space.rename(draft())
+  const rename = async () => {
+    const result = await props.space.rename(draft())
     if (result.ok) setRenaming(false)
     setError(result.ok ? undefined : result.error.message)
   }
   const exportSpace = createAction(async () => {
-    saveFile(await props.space.exportFile())
-    return undefined
+    const file = await props.space.exportFile()
+    if (file.ok) saveFile(file.value)
+    return file
   })
   const [compacted, setCompacted] = createSignal<number>()
   const compact = createAction(async () => {
@@ -31,9 +32,9 @@ export const SpaceHeader: Component<{ space: SpaceSession }> = (props) => {
     return epoch
   })
   const archive = createAction(async () => {
-    await spaces.archive(props.space.id, true)
-    navigate({ view: 'home' })
-    return undefined
+    const archived = await spaces.archive(props.space.id, true)
+    if (archived.ok) navigate({ view: 'home' })
+    return archived
   })
   return (
     <header class="space-header">
@@ -64,14 +65,14 @@ export const SpaceHeader: Component<{ space: SpaceSession }> = (props) => {
           class="inline-form"
           onSubmit={(event) => {
             event.preventDefault()
-            rename()
+            void rename()
           }}
         >
           <label>
             <span class="visually-hidden">Space name</span>
             <input
               value={draft()}
-              maxLength={200}
+              maxLength={limits.spaceName}
               onInput={(event) => {
                 setDraft(event.currentTarget.value)
               }}
