@@ -8,22 +8,20 @@ import { FormError } from '../FormError'
 import { PHRASE_NEEDED } from './PhraseField'
 import { needsUnlock, UnlockField, unlockOf } from './UnlockField'
 
-const MIN_PASSWORD_LENGTH = 8
-
 /**
  * Saves the identity as a file encrypted with a password the person chooses; asks for the
  * recovery phrase once this device no longer keeps it.
  */
 export const ExportIdentity: Component<{ backup: IdentityView['backup']; onSaved?: () => void }> = (props) => {
-  const identity = useClient().identity
+  const { identity, limits } = useClient()
   const [phrase, setPhrase] = createSignal('')
   const [password, setPassword] = createSignal('')
   const [repeat, setRepeat] = createSignal('')
   const [saved, setSaved] = createSignal(false)
   const exportFile = createAction(async () => {
     setSaved(false)
-    if (password().length < MIN_PASSWORD_LENGTH)
-      return { ok: false, error: { message: `Use a password of at least ${MIN_PASSWORD_LENGTH} characters.` } }
+    if (password().length < limits.passwordMin)
+      return { ok: false, error: { message: `Use a password of at least ${limits.passwordMin} characters.` } }
     if (password() !== repeat()) return { ok: false, error: { message: 'The two passwords differ.' } }
     const result = await identity.exportFile(password(), unlockOf(props.backup, phrase()))
     if (!result.ok) return result

@@ -1,8 +1,7 @@
 import { For, type Component } from 'solid-js'
 import type { Profile } from '../../client'
+import { useClient } from '../client-context'
 import { AVATAR_COLOURS, AVATAR_COLOUR_NAMES } from './avatar-choices'
-
-export const MAX_NAME_LENGTH = 64
 
 /** The profile the fields describe, or why there is none yet. */
 export const profileFrom = (
@@ -32,7 +31,7 @@ export const ProfileFields: Component<{
         name="displayName"
         autocomplete="nickname"
         aria-required="true"
-        maxLength={MAX_NAME_LENGTH}
+        maxLength={useClient().limits.displayName}
         value={props.name}
         onInput={(event) => {
           props.onName(event.currentTarget.value)
@@ -64,7 +63,7 @@ export const ProfileFields: Component<{
       <span>Emoji (optional)</span>
       <input
         name="emoji"
-        maxLength={8}
+        maxLength={useClient().limits.avatarEmoji}
         value={props.emoji}
         onInput={(event) => {
           props.onEmoji(event.currentTarget.value)

@@ -1,6 +1,7 @@
 import { createResource, createSignal, lazy, Show, type Component } from 'solid-js'
 import type { SpaceSession } from '../../client'
 import { createAction } from '../action'
+import { useClient } from '../client-context'
 import { saveFile } from '../download'
 import { FormError } from '../FormError'
 import { createLiveList } from '../live'
@@ -54,7 +55,7 @@ export const NoteEditorPanel: Component<{ space: SpaceSession; noteId: string }>
                         <span>Title</span>
                         <input
                           class="note-title"
-                          maxLength={1000}
+                          maxLength={useClient().limits.noteTitle}
                           readOnly={!props.space.canWrite}
                           value={title() ?? note()?.title ?? ''}
                           onInput={(event) => {

@@ -1,6 +1,7 @@
 import { createSignal, For, Show, type Component } from 'solid-js'
 import type { SpaceSession, TaskView } from '../../client'
 import { createAction } from '../action'
+import { useClient } from '../client-context'
 import { FormError } from '../FormError'
 import { createLiveList } from '../live'
 import { TaskRow } from './TaskRow'
@@ -24,7 +25,6 @@ export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (p
   const [undoable, setUndoable] = createSignal<Undoable>()
   const add = createAction(async () => {
     const submitted = { title: title(), due: due(), note: note() }
-    if (submitted.title.trim() === '') return { ok: false, error: { message: 'A task needs a title.' } }
     const created = await props.space.createTask(submitted.title, {
       ...(submitted.due ? { due: submitted.due } : {}),
       ...(submitted.note ? { note: submitted.note } : {}),
@@ -53,6 +53,13 @@ export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (p
     const index = list.findIndex((task) => task.id === targetId)
     return props.space.moveTask(id, list[index - 1]?.id, targetId)
   })
+  // Not a `createAction`: a second tick while the first is saving must not be dropped.
+  const [toggleError, setToggleError] = createSignal<string>()
+  const toggle = async (id: string, done: boolean): Promise<boolean> => {
+    const result = await props.space.updateTask(id, { done })
+    setToggleError(result.ok ? undefined : result.error.message)
+    return result.ok
+  }
   const remove = createAction(async (task: TaskView) => {
     const removed = await props.space.remove(task.id)
     if (removed.ok) setUndoable({ label: `Deleted “${task.title}”.`, undo: () => props.space.restore(task.id) })
@@ -73,7 +80,7 @@ export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (p
             <span class="visually-hidden">New task</span>
             <input
               placeholder="Add a task"
-              maxLength={1000}
+              maxLength={useClient().limits.taskTitle}
               value={title()}
               onInput={(event) => {
                 setTitle(event.currentTarget.value)
@@ -107,7 +114,7 @@ export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (p
           </button>
         </form>
       </Show>
-      <FormError message={add.error() ?? move.error() ?? dropOn.error() ?? remove.error()} />
+      <FormError message={add.error() ?? toggleError() ?? move.error() ?? dropOn.error() ?? remove.error()} />
       <Show when={tasks()} fallback={<p role="status">Loading tasks…</p>}>
         {(list) => (
           <Show
@@ -125,6 +132,7 @@ export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (p
                     last={index() === list().length - 1}
                     dragging={dragged() === task.id}
                     onMove={(step) => void move.run(task.id, step)}
+                    onToggle={(done) => toggle(task.id, done)}
                     onDragStart={() => setDragged(task.id)}
                     onDrop={() => void dropOn.run(task.id)}
                     onRemove={() => void remove.run(task)}
