@@ -13,7 +13,7 @@ const fullDisk = (page: Page) => {
       type Write = (this: IDBObjectStore, value: unknown, key?: IDBValidKey) => IDBRequest<IDBValidKey>
       const state = globalThis as unknown as { writes?: { put: Write; add: Write } }
       const prototype = IDBObjectStore.prototype
-      state.writes ??= { put: prototype.put, add: prototype.add }
+      state.writes ??= { put: Reflect.get(prototype, 'put') as Write, add: Reflect.get(prototype, 'add') as Write }
       const { put, add } = state.writes
       const refusing = (write: Write): Write =>
         function (this: IDBObjectStore, value, key) {
