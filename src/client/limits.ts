@@ -1,5 +1,4 @@
 import { MIN_PASSWORD_LENGTH } from '../halo'
-import type { Avatar } from './identity-api'
 
 /**
  * How long what a person types may be, in one place: the client refuses what breaks them and the
@@ -21,4 +20,4 @@ export const LIMITS = {
 export type Limits = typeof LIMITS
 
 /** The avatar of a profile made without one (a restore that found no profile to keep). */
-export const DEFAULT_AVATAR: Avatar = { colour: '#2f5d50' }
+export const DEFAULT_AVATAR: { readonly colour: string } = { colour: '#2f5d50' }
