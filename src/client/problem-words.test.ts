@@ -82,10 +82,15 @@ describe('toProblem of an identity refusal', () => {
 })
 
 describe('toProblem of anything else', () => {
-  it("reads the browser's full disk as the storage problem", () => {
+  it("reads the browser's full disk as the storage problem, also when Dexie wraps it", () => {
     expect(toProblem(new DOMException('The quota has been exceeded.', 'QuotaExceededError')).code).toBe(
       'storage-quota-exceeded',
     )
+    const dexie = Object.assign(new Error('QuotaExceededError: The quota has been exceeded.'), {
+      name: 'QuotaExceededError',
+    })
+    expect(toProblem(dexie).code).toBe('storage-quota-exceeded')
+    expect(toProblem(new DOMException('stopped', 'AbortError')).code).toBe('aborted')
   })
 
   it('keeps the field a problem names when it is passed on', () => {

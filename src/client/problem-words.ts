@@ -87,9 +87,11 @@ export const problem = (code: string, field?: string): Problem => ({
 
 const codeOf = (error: unknown): string | undefined => {
   if (typeof error !== 'object' || error === null) return undefined
-  // A full disk reaches some calls as the browser's own exception (localStorage, IndexedDB).
-  if (error instanceof DOMException) return error.name === 'QuotaExceededError' ? 'storage-quota-exceeded' : undefined
-  const code = (error as { readonly code?: unknown }).code
+  // A full disk or a stopped wait can reach a call as the browser's own exception (localStorage,
+  // IndexedDB, or Dexie's copy of it, which keeps the name); a DOMException's numeric `code` means nothing here.
+  const { name, code } = error as { readonly name?: unknown; readonly code?: unknown }
+  if (name === 'QuotaExceededError') return 'storage-quota-exceeded'
+  if (name === 'AbortError') return 'aborted'
   return typeof code === 'string' ? code : undefined
 }
 
