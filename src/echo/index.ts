@@ -18,6 +18,7 @@ export { DocumentStore } from './document-store'
 export type { ObjectId, SpaceId } from './ids'
 export { parseObjectId } from './ids'
 export {
+  Aborted,
   DocumentCorrupt,
   EpochOutOfRange,
   InvalidFields,

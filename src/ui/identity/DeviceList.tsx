@@ -51,18 +51,16 @@ const RevokeWithPhrase: Component<{ device: DeviceView; backup: Backup; onDone: 
 }
 
 const DeviceRow: Component<{ device: DeviceView; backup: Backup }> = (props) => {
-  const identity = useClient().identity
+  const { identity, limits } = useClient()
   const [editing, setEditing] = createSignal(false)
   const [revoking, setRevoking] = createSignal(false)
   const [name, setName] = createSignal('')
   const rename = createAction(async () => {
-    const trimmed = name().trim()
-    if (trimmed === '') return { ok: false, error: { message: 'A device needs a name.', field: 'name' } }
-    await identity.renameDevice(props.device.deviceKey, trimmed)
-    setEditing(false)
-    return undefined
+    const renamed = await identity.renameDevice(props.device.deviceKey, name().trim())
+    if (renamed.ok) setEditing(false)
+    return renamed
   })
-  const renameErrors = formErrors(rename, ['name'])
+  const renameErrors = formErrors(rename, ['deviceName'])
   const revoke = createAction(() => identity.revokeDevice(props.device.deviceKey))
   /** Asks for the phrase where this device no longer keeps the identity key, else for a plain confirmation. */
   const startRevoke = (question: string) => {
@@ -91,12 +89,12 @@ const DeviceRow: Component<{ device: DeviceView; backup: Backup }> = (props) => 
             submitForm(event, () => rename.run())
           }}
         >
-          <Field label={`New name for ${props.device.name}`} hiddenLabel error={renameErrors.of('name')}>
+          <Field label={`New name for ${props.device.name}`} hiddenLabel error={renameErrors.of('deviceName')}>
             {(control) => (
               <input
                 {...control}
                 value={name()}
-                maxLength={64}
+                maxLength={limits.deviceName}
                 onInput={(event) => {
                   setName(event.currentTarget.value)
                 }}

@@ -9,24 +9,22 @@ import { formErrors, submitForm } from '../form-errors'
 import { PHRASE_NEEDED } from './PhraseField'
 import { needsUnlock, UnlockField, unlockOf } from './UnlockField'
 
-const MIN_PASSWORD_LENGTH = 8
-
 /**
  * Saves the identity as a file encrypted with a password the person chooses; asks for the
  * recovery phrase once this device no longer keeps it.
  */
 export const ExportIdentity: Component<{ backup: IdentityView['backup']; onSaved?: () => void }> = (props) => {
-  const identity = useClient().identity
+  const { identity, limits } = useClient()
   const [phrase, setPhrase] = createSignal('')
   const [password, setPassword] = createSignal('')
   const [repeat, setRepeat] = createSignal('')
   const [saved, setSaved] = createSignal(false)
   const exportFile = createAction(async () => {
     setSaved(false)
-    if (password().length < MIN_PASSWORD_LENGTH)
+    if (password().length < limits.passwordMin)
       return {
         ok: false,
-        error: { message: `Use a password of at least ${MIN_PASSWORD_LENGTH} characters.`, field: 'password' },
+        error: { message: `Use a password of at least ${limits.passwordMin} characters.`, field: 'password' },
       }
     if (password() !== repeat()) return { ok: false, error: { message: 'The two passwords differ.', field: 'repeat' } }
     const result = await identity.exportFile(password(), unlockOf(props.backup, phrase()))

@@ -7,22 +7,20 @@ import { FormError } from '../FormError'
 import { formErrors, submitForm } from '../form-errors'
 import { PhraseField } from './PhraseField'
 
-const MIN_PASSPHRASE_LENGTH = 8
-
 /**
  * Optionally keeps the identity secret on this device behind a passphrase, so revoking, showing
  * the phrase and saving a file ask for the passphrase instead of the 12 words.
  */
 export const PassphraseUnlock: Component<{ backup: IdentityView['backup'] }> = (props) => {
-  const identity = useClient().identity
+  const { identity, limits } = useClient()
   const [phrase, setPhrase] = createSignal('')
   const [passphrase, setPassphrase] = createSignal('')
   const [repeat, setRepeat] = createSignal('')
   const keep = createAction(async () => {
-    if (passphrase().length < MIN_PASSPHRASE_LENGTH)
+    if (passphrase().length < limits.passwordMin)
       return {
         ok: false,
-        error: { message: `Use a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters.`, field: 'passphrase' },
+        error: { message: `Use a passphrase of at least ${limits.passwordMin} characters.`, field: 'passphrase' },
       }
     if (passphrase() !== repeat())
       return { ok: false, error: { message: 'The two passphrases differ.', field: 'repeat' } }

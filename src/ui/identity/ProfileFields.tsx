@@ -1,10 +1,9 @@
 import { For, type Component } from 'solid-js'
 import type { Profile } from '../../client'
+import { useClient } from '../client-context'
 import { Field } from '../Field'
 import type { FormErrors } from '../form-errors'
 import { AVATAR_COLOURS, AVATAR_COLOUR_NAMES } from './avatar-choices'
-
-const MAX_NAME_LENGTH = 64
 
 /** The profile the fields describe, or why there is none yet. */
 export const profileFrom = (
@@ -28,55 +27,58 @@ export const ProfileFields: Component<{
   onEmoji: (emoji: string) => void
   /** Failures on `displayName` and `emoji` are drawn on those fields. */
   errors: FormErrors
-}> = (props) => (
-  <>
-    <Field label="Your name" hint="Shown to the people you share spaces with." error={props.errors.of('displayName')}>
-      {(control) => (
-        <input
-          {...control}
-          name="displayName"
-          autocomplete="nickname"
-          aria-required="true"
-          maxLength={MAX_NAME_LENGTH}
-          value={props.name}
-          onInput={(event) => {
-            props.onName(event.currentTarget.value)
-          }}
-        />
-      )}
-    </Field>
-    <fieldset class="field colours">
-      <legend>Colour</legend>
-      <For each={AVATAR_COLOURS}>
-        {(colour) => (
-          <label class="swatch">
-            <input
-              type="radio"
-              name="colour"
-              value={colour}
-              checked={props.colour === colour}
-              onChange={() => {
-                props.onColour(colour)
-              }}
-            />
-            <span class="swatch-colour" style={{ '--swatch': colour }} />
-            {AVATAR_COLOUR_NAMES[colour]}
-          </label>
+}> = (props) => {
+  const { limits } = useClient()
+  return (
+    <>
+      <Field label="Your name" hint="Shown to the people you share spaces with." error={props.errors.of('displayName')}>
+        {(control) => (
+          <input
+            {...control}
+            name="displayName"
+            autocomplete="nickname"
+            aria-required="true"
+            maxLength={limits.displayName}
+            value={props.name}
+            onInput={(event) => {
+              props.onName(event.currentTarget.value)
+            }}
+          />
         )}
-      </For>
-    </fieldset>
-    <Field label="Emoji (optional)" error={props.errors.of('emoji')}>
-      {(control) => (
-        <input
-          {...control}
-          name="emoji"
-          maxLength={8}
-          value={props.emoji}
-          onInput={(event) => {
-            props.onEmoji(event.currentTarget.value)
-          }}
-        />
-      )}
-    </Field>
-  </>
-)
+      </Field>
+      <fieldset class="field colours">
+        <legend>Colour</legend>
+        <For each={AVATAR_COLOURS}>
+          {(colour) => (
+            <label class="swatch">
+              <input
+                type="radio"
+                name="colour"
+                value={colour}
+                checked={props.colour === colour}
+                onChange={() => {
+                  props.onColour(colour)
+                }}
+              />
+              <span class="swatch-colour" style={{ '--swatch': colour }} />
+              {AVATAR_COLOUR_NAMES[colour]}
+            </label>
+          )}
+        </For>
+      </fieldset>
+      <Field label="Emoji (optional)" error={props.errors.of('emoji')}>
+        {(control) => (
+          <input
+            {...control}
+            name="emoji"
+            maxLength={limits.avatarEmoji}
+            value={props.emoji}
+            onInput={(event) => {
+              props.onEmoji(event.currentTarget.value)
+            }}
+          />
+        )}
+      </Field>
+    </>
+  )
+}

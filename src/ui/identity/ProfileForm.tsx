@@ -2,9 +2,9 @@ import { createSignal, untrack, type Component, type JSX } from 'solid-js'
 import type { Result } from '../../base'
 import type { Profile } from '../../client'
 import { createAction } from '../action'
+import { useClient } from '../client-context'
 import { FormError } from '../FormError'
 import { formErrors, submitForm } from '../form-errors'
-import { AVATAR_COLOURS } from './avatar-choices'
 import { profileFrom, ProfileFields } from './ProfileFields'
 
 /** Name, colour and emoji with a submit button: the first run and profile editing alike. */
@@ -19,7 +19,7 @@ export const ProfileForm: Component<{
 }> = (props) => {
   const initial = untrack(() => props.initial)
   const [name, setName] = createSignal(initial?.displayName ?? '')
-  const [colour, setColour] = createSignal<string>(initial?.avatar.colour ?? AVATAR_COLOURS[0])
+  const [colour, setColour] = createSignal<string>(initial?.avatar.colour ?? useClient().defaultAvatar.colour)
   const [emoji, setEmoji] = createSignal(initial?.avatar.emoji ?? '')
   const submit = createAction(async () => {
     const profile = profileFrom(name(), colour(), emoji())

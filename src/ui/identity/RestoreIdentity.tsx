@@ -5,7 +5,7 @@ import { createAction } from '../action'
 import { Field, TextField } from '../Field'
 import { FormError } from '../FormError'
 import { formErrors, submitForm } from '../form-errors'
-import { AVATAR_COLOURS, suggestDeviceName } from './avatar-choices'
+import { suggestDeviceName } from './avatar-choices'
 import { ConfirmRestore } from './ConfirmRestore'
 
 /**
@@ -14,7 +14,7 @@ import { ConfirmRestore } from './ConfirmRestore'
  * before the person has seen which identity it is and said yes.
  */
 export const RestoreIdentity: Component<{ onCancel?: () => void }> = (props) => {
-  const identity = useClient().identity
+  const { identity, limits } = useClient()
   const [method, setMethod] = createSignal<'phrase' | 'file'>('phrase')
   const [phrase, setPhrase] = createSignal('')
   const [file, setFile] = createSignal<File>()
@@ -39,7 +39,7 @@ export const RestoreIdentity: Component<{ onCancel?: () => void }> = (props) => 
     const device = deviceName().trim() || suggestDeviceName(navigator.userAgent)
     const name = displayName().trim()
     // A phrase carries no profile; the name is used until the profile arrives from another device.
-    const profile = name === '' ? undefined : { displayName: name, avatar: { colour: AVATAR_COLOURS[0] } }
+    const profile = name === '' ? undefined : { displayName: name }
     if (method() === 'phrase') return identity.restoreFromPhrase(phrase(), confirmed, device, profile)
     const chosen = file()
     if (!chosen) return { ok: false, error: { message: 'Choose your identity file first.' } }
@@ -139,7 +139,7 @@ export const RestoreIdentity: Component<{ onCancel?: () => void }> = (props) => 
           <TextField
             label="Your name"
             autocomplete="nickname"
-            maxLength={64}
+            maxLength={limits.displayName}
             value={displayName()}
             onValue={setDisplayName}
             hint="Shown until your profile arrives from your other devices."
@@ -148,7 +148,7 @@ export const RestoreIdentity: Component<{ onCancel?: () => void }> = (props) => 
         </Show>
         <TextField
           label="Name for this device"
-          maxLength={64}
+          maxLength={limits.deviceName}
           value={deviceName()}
           onValue={setDeviceName}
           error={errors.of('deviceName')}

@@ -1,6 +1,7 @@
 import { createResource, createSignal, lazy, Show, type Component } from 'solid-js'
 import type { SpaceSession } from '../../client'
 import { createAction } from '../action'
+import { useClient } from '../client-context'
 import { saveFile } from '../download'
 import { Field } from '../Field'
 import { FormError } from '../FormError'
@@ -58,7 +59,7 @@ export const NoteEditorPanel: Component<{ space: SpaceSession; noteId: string }>
                           <input
                             {...control}
                             class="note-title"
-                            maxLength={1000}
+                            maxLength={useClient().limits.noteTitle}
                             readOnly={!props.space.canWrite}
                             value={title() ?? note()?.title ?? ''}
                             onInput={(event) => {

@@ -1,6 +1,7 @@
 import { createSignal, For, Show, type Component } from 'solid-js'
 import type { SpaceSession } from '../../client'
 import { createAction } from '../action'
+import { useClient } from '../client-context'
 import { CreateForm } from '../Field'
 import { formErrors } from '../form-errors'
 import { createLiveList } from '../live'
@@ -27,7 +28,7 @@ export const NotesPanel: Component<{ space: SpaceSession; search: string }> = (p
           label="Title of the new note"
           placeholder="Title of a new note"
           button="New note"
-          maxLength={1000}
+          maxLength={useClient().limits.noteTitle}
           value={title()}
           onValue={setTitle}
           busy={create.busy()}

@@ -67,9 +67,9 @@ export const ConnectionSettings: Component = () => {
   const editText = (field: DraftField) => (event: { currentTarget: { value: string } }) => {
     edit(field)(event.currentTarget.value)
   }
-  const save = () => {
+  const save = async () => {
     const typed = draft()
-    const result = mesh.save(inputOf(typed))
+    const result = await mesh.save(inputOf(typed))
     setProblems(
       result.ok
         ? []
@@ -78,11 +78,11 @@ export const ConnectionSettings: Component = () => {
     setSaved(result.ok)
     if (result.ok) setDraft(draftOf(result.value))
   }
-  const reset = () => {
-    mesh.resetToDefaults()
+  const reset = async () => {
+    const result = await mesh.resetToDefaults()
     setDraft(draftOf(mesh.current.get()))
-    setProblems([])
-    setSaved(true)
+    setProblems(result.ok ? [] : [{ field: undefined, message: result.error.message }])
+    setSaved(result.ok)
   }
   return (
     <section class="region" aria-labelledby="connection-heading">
@@ -149,7 +149,7 @@ export const ConnectionSettings: Component = () => {
             Save connection settings
           </button>
           <Show when={customised()}>
-            <button type="button" class="button" onClick={reset}>
+            <button type="button" class="button" onClick={() => void reset()}>
               Reset to defaults
             </button>
           </Show>

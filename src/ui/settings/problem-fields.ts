@@ -1,4 +1,4 @@
-import type { MeshSettingsProblem } from '../../client'
+import type { SettingsProblem } from '../../client'
 
 /** The boxes of the connection form, each a field a problem can be drawn on. */
 export type DraftField = 'signalUrls' | 'publicRelays' | 'stunUrls' | 'turnUrl' | 'turnUsername' | 'turnCredential'
@@ -9,11 +9,11 @@ export type DraftField = 'signalUrls' | 'publicRelays' | 'stunUrls' | 'turnUrl' 
  * Undefined for a problem with no box of its own, shown for the form as a whole.
  */
 export const draftFieldOf = (
-  problem: MeshSettingsProblem,
+  problem: SettingsProblem,
   draft: { readonly stunUrls: string; readonly turnUsername: string },
 ): DraftField | undefined => {
-  if (problem.field !== 'iceServers') return problem.field
-  if (problem.index < 0) return undefined
+  if (problem.field === 'signalUrls' || problem.field === 'publicRelays') return problem.field
+  if (problem.field !== 'iceServers' || problem.index === undefined || problem.index < 0) return undefined
   const hasStun = draft.stunUrls.trim() !== ''
   if (hasStun && problem.index === 0) return 'stunUrls'
   if (problem.code === 'turn-needs-credentials') return draft.turnUsername === '' ? 'turnUsername' : 'turnCredential'

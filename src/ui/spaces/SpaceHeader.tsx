@@ -1,5 +1,5 @@
 import { createSignal, Show, untrack, type Component } from 'solid-js'
-import type { SpaceProblem, SpaceSession } from '../../client'
+import type { Problem, SpaceSession } from '../../client'
 import { useClient } from '../client-context'
 import { createAction } from '../action'
 import { saveFile } from '../download'
@@ -10,22 +10,23 @@ import { createObserved } from '../reactive'
 import { hrefOf, navigate } from '../router'
 
 export const SpaceHeader: Component<{ space: SpaceSession }> = (props) => {
-  const spaces = useClient().spaces
+  const { spaces, limits } = useClient()
   // One header per opened space: the session does not change under it.
   const space = untrack(() => props.space)
   const name = createObserved(space.name)
   const [renaming, setRenaming] = createSignal(false)
   const [draft, setDraft] = createSignal('')
-  const [problem, setProblem] = createSignal<SpaceProblem>()
+  const [problem, setProblem] = createSignal<Problem>()
   const renameErrors = formErrors({ error: () => problem()?.message, field: () => problem()?.field }, ['name'])
-  const rename = () => {
-    const result = props.space.rename(draft())
+  const rename = async () => {
+    const result = await props.space.rename(draft())
     if (result.ok) setRenaming(false)
     setProblem(result.ok ? undefined : result.error)
   }
   const exportSpace = createAction(async () => {
-    saveFile(await props.space.exportFile())
-    return undefined
+    const file = await props.space.exportFile()
+    if (file.ok) saveFile(file.value)
+    return file
   })
   const [compacted, setCompacted] = createSignal<number>()
   const compact = createAction(async () => {
@@ -34,9 +35,9 @@ export const SpaceHeader: Component<{ space: SpaceSession }> = (props) => {
     return epoch
   })
   const archive = createAction(async () => {
-    await spaces.archive(props.space.id, true)
-    navigate({ view: 'home' })
-    return undefined
+    const archived = await spaces.archive(props.space.id, true)
+    if (archived.ok) navigate({ view: 'home' })
+    return archived
   })
   return (
     <header class="space-header">
@@ -71,7 +72,7 @@ export const SpaceHeader: Component<{ space: SpaceSession }> = (props) => {
               <input
                 {...control}
                 value={draft()}
-                maxLength={200}
+                maxLength={limits.spaceName}
                 onInput={(event) => {
                   setDraft(event.currentTarget.value)
                 }}

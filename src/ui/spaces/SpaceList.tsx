@@ -19,7 +19,7 @@ const SpaceLink: Component<{ space: SpaceSummary }> = (props) => (
 
 /** The identity's spaces on this device, with creating and importing one. */
 export const SpaceList: Component = () => {
-  const spaces = useClient().spaces
+  const { spaces, limits } = useClient()
   const list = createObserved(spaces.list)
   const [name, setName] = createSignal('')
   const active = () => (list() ?? []).filter((space) => !space.archived)
@@ -51,7 +51,7 @@ export const SpaceList: Component = () => {
         label="Name of the new space"
         placeholder="Name of a new space"
         button="Create space"
-        maxLength={200}
+        maxLength={limits.spaceName}
         value={name()}
         onValue={setName}
         busy={create.busy()}

@@ -1,0 +1,17 @@
+// The fixtures install fake-indexeddb, which Dexie must find when it loads.
+import { openTestEcho } from './testing/fixtures'
+import { describe, expect, it } from 'vitest'
+
+describe('DocumentStore.find', () => {
+  it('stops with Aborted when its signal is aborted, even for a document that is here', async () => {
+    const echo = openTestEcho()
+    const handle = echo.documents.create({ title: 'here' })
+    const controller = new AbortController()
+    controller.abort()
+    await expect(echo.documents.find(handle.url, { signal: controller.signal })).rejects.toMatchObject({
+      code: 'aborted',
+    })
+    expect((await echo.documents.find<{ title: string }>(handle.url)).doc().title).toBe('here')
+    await echo.close()
+  })
+})
