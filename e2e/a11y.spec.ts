@@ -48,13 +48,17 @@ test('identity, space, note and settings are accessible in light and dark, with 
   // A space with tasks (each with its danger Delete button) and a refused rename.
   const space = new SpacePage(page)
   await space.createSpace('Garden')
+  // The client refuses a task without a title, on the title field.
+  await page.getByRole('button', { name: 'Add task' }).click()
+  await expectFieldError(page.getByLabel('New task'), 'A task needs a title.')
   await space.addTask('Dig the beds')
+  await expect(page.getByLabel('New task')).not.toHaveAttribute('aria-invalid', 'true')
   await space.addTask('Sow the beans')
   await expect(page.getByRole('button', { name: 'Delete “Dig the beds”' })).toHaveClass(/danger/)
   await page.getByRole('button', { name: 'Rename space' }).click()
   await page.getByLabel('Space name').fill('  ')
   await page.getByRole('button', { name: 'Save name' }).click()
-  await expect(page.getByRole('alert')).toHaveText('A space needs a name.')
+  await expectFieldError(page.getByLabel('Space name'), 'A space needs a name.')
   await expectAccessible(page, 'space with a form error and danger buttons')
 
   // A note, with its danger Delete button.

@@ -3,7 +3,9 @@ import type { Result } from '../../base'
 import type { Problem, SpaceSession, TaskPlace, TaskView } from '../../client'
 import { createAction } from '../action'
 import { useClient } from '../client-context'
+import { Field } from '../Field'
 import { FormError } from '../FormError'
+import { formErrors, submitForm } from '../form-errors'
 import { createLiveList } from '../live'
 import { createFocusKeeper } from './focus-keeper'
 import { TaskRow } from './TaskRow'
@@ -17,6 +19,7 @@ const movedText = (title: string, place: TaskPlace): string =>
 
 export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (props) => {
   const tasks = createLiveList(() => props.space.tasks(props.search))
+  const { limits } = useClient()
   const [title, setTitle] = createSignal('')
   const [due, setDue] = createSignal('')
   const [note, setNote] = createSignal('')
@@ -35,6 +38,8 @@ export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (p
     if (created.ok && note() === submitted.note) setNote('')
     return created
   })
+  // A blank title is refused by the client on the title field.
+  const addErrors = formErrors(add, ['title'])
   const [announcement, setAnnouncement] = createSignal('')
   let listElement: HTMLOListElement | undefined
   // A moved row keeps its element (the list is keyed by id), but moving the node blurs it.
@@ -81,21 +86,22 @@ export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (p
         <form
           class="task-form"
           onSubmit={(event) => {
-            event.preventDefault()
-            void add.run()
+            submitForm(event, () => add.run())
           }}
         >
-          <label>
-            <span class="visually-hidden">New task</span>
-            <input
-              placeholder="Add a task"
-              maxLength={useClient().limits.taskTitle}
-              value={title()}
-              onInput={(event) => {
-                setTitle(event.currentTarget.value)
-              }}
-            />
-          </label>
+          <Field label="New task" hiddenLabel error={addErrors.of('title')}>
+            {(control) => (
+              <input
+                {...control}
+                placeholder="Add a task"
+                maxLength={limits.taskTitle}
+                value={title()}
+                onInput={(event) => {
+                  setTitle(event.currentTarget.value)
+                }}
+              />
+            )}
+          </Field>
           <label>
             <span class="visually-hidden">Due date (optional)</span>
             <input
@@ -123,7 +129,7 @@ export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (p
           </button>
         </form>
       </Show>
-      <FormError message={add.error() ?? toggleError() ?? move.error() ?? dropOn.error() ?? remove.error()} />
+      <FormError message={addErrors.form() ?? toggleError() ?? move.error() ?? dropOn.error() ?? remove.error()} />
       <Show when={tasks()} fallback={<p role="status">Loading tasks…</p>}>
         {(list) => (
           <Show
