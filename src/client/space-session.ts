@@ -1,5 +1,7 @@
-import { Cell, err, ok, type Result } from '../base'
+import { Cell, err, ok, type Observable, type Result } from '../base'
+import type { SpaceRole } from '../halo'
 import {
+  can,
   noteEditorBinding,
   orderBetween,
   parseObjectId,
@@ -68,9 +70,9 @@ export class OpenSpace implements SpaceSession {
   readonly #actor: Actor
   readonly #exportSpace: (space: Space) => Promise<string>
   readonly #flush: () => Promise<unknown>
-  readonly #onRootChange = () => {
-    this.name.set(this.#space.name)
-  }
+  readonly #stopName: () => void
+  /** The actor's role here, as the membership changes; `can` says what it allows. */
+  readonly #role: Observable<SpaceRole | undefined>
 
   constructor(
     space: Space,
@@ -84,18 +86,17 @@ export class OpenSpace implements SpaceSession {
     this.id = space.id
     this.personal = space.personal
     this.name = new Cell(space.name)
-    // A rename, here, in another tab or by a peer, changes the space's root document.
-    space.root.on('change', this.#onRootChange)
+    // A rename, here, in another tab or by a peer.
+    this.#stopName = space.liveName.subscribe((name) => this.name.set(name))
+    this.#role = space.role(actor.identity)
   }
 
   get canWrite(): boolean {
-    const role = this.#space.roleOf(this.#actor.identity)
-    return role === 'owner' || role === 'admin' || role === 'editor'
+    return can(this.#role.get(), 'write')
   }
 
   get canCompact(): boolean {
-    const role = this.#space.roleOf(this.#actor.identity)
-    return role === 'owner' || role === 'admin'
+    return can(this.#role.get(), 'compact')
   }
 
   async compactHistory(): Promise<Result<number, SpaceProblem>> {
@@ -236,7 +237,7 @@ export class OpenSpace implements SpaceSession {
   }
 
   close(): void {
-    this.#space.root.off('change', this.#onRootChange)
+    this.#stopName()
   }
 
   async #lastTaskOrder(): Promise<string | undefined> {

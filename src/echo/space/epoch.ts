@@ -25,6 +25,7 @@ import { issueEpoch } from '../membership/entries'
 import type { Credential, PublicKey, SpaceRole } from '../../halo'
 import type { SpaceId } from '../ids'
 import type { EpochRecord, MembershipState } from '../membership/fold'
+import { can } from '../membership/policy'
 import type { DocHandle } from '@automerge/automerge-repo/slim'
 import { carryForward } from './carry-forward'
 import type { DocumentId, EpochManifest, ObjectsDoc, SpaceDoc } from './documents'
@@ -85,8 +86,7 @@ export const compactSpace = async (
   actor: Actor,
   context: { readonly documents: DocumentStore; readonly clock: Clock },
 ): Promise<Result<EpochRecord, EpochError>> => {
-  const role = space.roleOf(actor.identity)
-  if (role !== 'owner' && role !== 'admin') return err(new NotAllowed('only owners and admins record epochs'))
+  if (!can(space.roleOf(actor.identity), 'compact')) return err(new NotAllowed('this role may not record epochs'))
   await space.loaded()
   // The next number is the current one + 1, checked before anything is made.
   const current = space.membership.get().epoch?.number ?? 0
