@@ -9,7 +9,7 @@ import { issueEpoch } from '../membership/entries'
 import type { Actor } from '../membership/entries'
 import type { EchoDatabase } from '../storage/echo-database'
 import type { DocumentId, EpochManifest, ObjectsDoc } from './documents'
-import { canonicalManifest, sha256 } from './epoch'
+import { manifestHash } from './epoch-manifest'
 import type { Space } from './space'
 import { dbOf, documentsOf, objectDocumentsOf, rootOf } from '../testing/internals'
 
@@ -64,7 +64,7 @@ const titlesAfterReload = async (name: string, ids: readonly SpaceId[], work: Sp
 }
 
 const signEpoch = async (echo: Echo, space: Space, actor: Actor, manifest: EpochManifest) => {
-  const snapshot = await sha256(canonicalManifest(manifest))
+  const snapshot = await manifestHash(manifest)
   rootOf(space).change((doc) => {
     doc.epochs[snapshot] = manifest
   })
