@@ -32,7 +32,7 @@ export {
 } from './errors'
 export type { Actor } from './membership/entries'
 export { foldMembership, roleOf } from './membership/fold'
-export { can, SPACE_ACTIONS } from './membership/policy'
+export { can } from './membership/policy'
 export type { SpaceAction } from './membership/policy'
 export type { EpochRecord, Member, MembershipState } from './membership/fold'
 export { IGNORE_REASONS } from './membership/canonical-order'
