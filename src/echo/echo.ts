@@ -62,7 +62,7 @@ export const broadcastChannelNetwork = (channelName = 'commonplace-echo'): Netwo
   new BroadcastChannelNetworkAdapter({ channelName })
 
 /** What only ECHO's own code (and its tests, through `testing/`) may reach: storage and documents. */
-export interface EchoInternals {
+interface EchoInternals {
   readonly db: EchoDatabase
   readonly repo: Repo
   readonly documents: DocumentStore

@@ -27,12 +27,12 @@ export const SPACE_ACTIONS = [
 export type SpaceAction = (typeof SPACE_ACTIONS)[number]
 
 /** Roles from the least to the most powerful (a demotion lowers a member in this order). */
-export const ROLES_ASCENDING: readonly SpaceRole[] = ['viewer', 'editor', 'admin', 'owner']
+const ROLES_ASCENDING: readonly SpaceRole[] = ['viewer', 'editor', 'admin', 'owner']
 
 const ALL: readonly SpaceAction[] = SPACE_ACTIONS
 
 /** The table: what each role may do. */
-export const POLICY: Readonly<Record<SpaceRole, readonly SpaceAction[]>> = {
+const POLICY: Readonly<Record<SpaceRole, readonly SpaceAction[]>> = {
   owner: ALL,
   admin: ALL,
   editor: ['write', 'rename', 'leave', 'revoke-device'],
@@ -40,7 +40,7 @@ export const POLICY: Readonly<Record<SpaceRole, readonly SpaceAction[]>> = {
 }
 
 /** Whose role each role may give or take: only owners manage admins and owners. */
-export const MANAGES: Readonly<Record<SpaceRole, readonly SpaceRole[]>> = {
+const MANAGES: Readonly<Record<SpaceRole, readonly SpaceRole[]>> = {
   owner: ['owner', 'admin', 'editor', 'viewer'],
   admin: ['editor', 'viewer'],
   editor: [],
@@ -78,7 +78,7 @@ export const leastRoleTo = (action: SpaceAction): SpaceRole | undefined =>
  * The role a space always keeps one of: the last member holding it can be
  * neither removed nor demoted, and only this role may be given by the space key.
  */
-export const TOP_ROLE: SpaceRole = 'owner'
+const TOP_ROLE: SpaceRole = 'owner'
 
 export const isTopRole = (role: SpaceRole | undefined): boolean => role === TOP_ROLE
 

@@ -12,7 +12,7 @@ import type { FieldsOf, NoteFields, ObjectType, TaskFields } from './object-type
 import { NoteFields as NoteSchema, OBJECT_TYPES, TaskFields as TaskSchema, TaskFieldsV1 } from './object-types'
 
 /** What the query index keeps of an object besides its envelope. */
-export interface IndexedFields {
+interface IndexedFields {
   /** Searched, and sorted by (`sort: { by: 'title' }`, case-insensitive). */
   readonly title: string
   /** Sorted by (`sort: { by: 'order' }`); objects without one sort as ''. */

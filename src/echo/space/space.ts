@@ -35,11 +35,10 @@ import type { Draft, ObjectDraft } from './space-objects'
 import { SpaceObjects } from './space-objects'
 import type { NoteText } from './text'
 
-export type { SpaceContext } from './space-context'
 export type { Draft } from './space-objects'
 
 /** What only ECHO's own code (and its tests, through `testing/`) may reach: the Automerge documents. */
-export interface SpaceInternals {
+interface SpaceInternals {
   readonly root: DocHandle<SpaceDoc>
   objectDocuments(): readonly DocHandle<ObjectsDoc>[]
 }
