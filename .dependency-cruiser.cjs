@@ -25,6 +25,8 @@ const owners = {
   '@noble': '^src/halo/',
   '@scure': '^src/halo/',
   'workbox-window': '^src/client/',
+  // Schemas for input of unknown shape belong to the core layers that read it; client and ui get typed values.
+  valibot: '^src/(halo|echo|mesh)/',
 }
 
 module.exports = {

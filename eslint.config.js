@@ -16,7 +16,6 @@ export default tseslint.config(
       'e2e/.tmp/',
       'bench/results/',
       '**/.wrangler/',
-      'e2e/fixtures/layer-violation/',
     ],
   },
   js.configs.recommended,

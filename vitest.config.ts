@@ -1,5 +1,11 @@
 import { defineConfig } from 'vitest/config'
 
+/** Solid's reactive (browser) build for Node tests, in place of the server build Node's conditions pick. */
+const SOLID_BROWSER = [
+  { find: /^solid-js$/, replacement: 'solid-js/dist/solid.js' },
+  { find: /^solid-js\/store$/, replacement: 'solid-js/store/dist/store.js' },
+]
+
 export default defineConfig({
   test: {
     projects: [
@@ -8,7 +14,11 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts', 'sw/**/*.test.ts', 'scripts/**/*.test.ts'],
           environment: 'node',
+          // Node would load Solid's server build, where effects never run; src/ui tests need the
+          // browser build's reactivity. Inlined, so solid-js/store shares that one copy of Solid.
+          server: { deps: { inline: [/\/node_modules\/solid-js\//] } },
         },
+        resolve: { alias: SOLID_BROWSER },
       },
       {
         test: {

@@ -21,7 +21,7 @@ export interface Device {
   readonly page: Page
 }
 
-export interface SignalUrls {
+interface SignalUrls {
   readonly httpUrl: string
   readonly relayUrl: string
 }

@@ -1,5 +1,5 @@
 /** Sent by the page when the person accepts an update. */
-export const SKIP_WAITING = 'SKIP_WAITING'
+const SKIP_WAITING = 'SKIP_WAITING'
 
 export const isSkipWaitingMessage = (data: unknown): boolean =>
   typeof data === 'object' && data !== null && (data as { type?: unknown }).type === SKIP_WAITING

@@ -48,4 +48,29 @@ export class SpacePage {
   taskTitles(): Promise<string[]> {
     return this.tasks.locator('.task-title span').allTextContents()
   }
+
+  taskCheckbox(title: string): Locator {
+    return this.tasks.getByRole('checkbox', { name: title, exact: true })
+  }
+
+  /**
+   * Marks the element behind `locator` with a JavaScript property: a later
+   * `isMarked` tells whether the page still shows that very element, or a copy
+   * rebuilt in its place with the same name.
+   */
+  async mark(locator: Locator, tag: string): Promise<void> {
+    await locator.evaluate((element, value) => Object.assign(element, { e2eMark: value }), tag)
+  }
+
+  isMarked(locator: Locator, tag: string): Promise<boolean> {
+    return locator.evaluate((element, value) => 'e2eMark' in element && element.e2eMark === value, tag)
+  }
+
+  /** The mark on the element that has focus, or undefined when focus is on an unmarked element or nowhere. */
+  focusedMark(): Promise<unknown> {
+    return this.page.evaluate(() => {
+      const active = document.activeElement
+      return active !== null && 'e2eMark' in active ? active.e2eMark : undefined
+    })
+  }
 }

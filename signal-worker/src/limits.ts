@@ -47,7 +47,7 @@ const VAR_DEFAULTS = {
 } as const
 
 /** The shard the app uses unless it is built with another (`VITE_SIGNAL_URLS`). */
-export const DEFAULT_ALLOWED_SHARDS = 'main'
+const DEFAULT_ALLOWED_SHARDS = 'main'
 
 /** Only pages served from this machine, on any port: a deployment lists its own origin. */
 export const DEFAULT_ALLOWED_ORIGINS = 'http://127.0.0.1:*,http://localhost:*'

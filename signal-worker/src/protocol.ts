@@ -29,7 +29,7 @@ export type Parsed =
   /** `eventId` is set when the frame was an EVENT whose id could be read, so a refusal can name it. */
   | { readonly ok: false; readonly refusal: Refusal; readonly eventId: string | null }
 
-export const EPHEMERAL_KINDS = { min: 20_000, max: 29_999 } as const
+const EPHEMERAL_KINDS = { min: 20_000, max: 29_999 } as const
 const MAX_ID_LENGTH = 64
 const MAX_TOPIC_LENGTH = 64
 /** Filter fields about stored events; nothing is stored, so they cannot change what is delivered. */

@@ -1,6 +1,6 @@
 import { AppError } from './errors'
 
-export class AssertionFailed extends AppError<'assertion-failed'> {
+class AssertionFailed extends AppError<'assertion-failed'> {
   constructor(message: string) {
     super('assertion-failed', message)
   }

@@ -1,4 +1,4 @@
-export { assert, assertNever, AssertionFailed } from './assert'
+export { assert, assertNever } from './assert'
 export type { Brand } from './brand'
 export { bytesEqual, concatBytes, fromBase64Url, fromHex, fromUtf8, toBase64Url, toHex, utf8 } from './bytes'
 export { ManualClock, systemClock } from './clock'

@@ -23,6 +23,7 @@ export type {
   SpaceSummary,
   SpacesApi,
   StorageState,
+  TaskPlace,
   TaskView,
 } from './spaces-api'
 export type { MeshSettings, MeshSettingsProblem } from '../mesh'

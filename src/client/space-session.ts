@@ -12,7 +12,7 @@ import {
   type Space,
 } from '../echo'
 import { spaceProblem } from './problem-words'
-import type { LiveList, NoteEditor, NoteView, SpaceProblem, SpaceSession, TaskView } from './spaces-api'
+import type { LiveList, NoteEditor, NoteView, SpaceProblem, SpaceSession, TaskPlace, TaskView } from './spaces-api'
 
 /** A refused space action as the person reads it: words chosen by code, never the error's own text. */
 export const problemOf = (error: { code: string }): SpaceProblem => spaceProblem(error)
@@ -60,6 +60,12 @@ const liveList = <T>(query: LiveQuery, view: (object: EchoObject) => T | undefin
 
 const outcome = (result: Result<unknown, { code: string; message: string }>): Result<void, SpaceProblem> =>
   result.ok ? ok(undefined) : err(problemOf(result.error))
+
+/** A space's tasks in manual order, and the ids of those a search shows. */
+interface TaskOrder {
+  readonly all: readonly { readonly id: string; readonly order: string }[]
+  readonly shown: readonly string[]
+}
 
 /** One open space, acting as the device's identity. */
 export class OpenSpace implements SpaceSession {
@@ -185,19 +191,64 @@ export class OpenSpace implements SpaceSession {
 
   async moveTask(
     id: string,
-    after: string | undefined,
-    before: string | undefined,
-  ): Promise<Result<void, SpaceProblem>> {
+    direction: 'up' | 'down',
+    options: { search?: string } = {},
+  ): Promise<Result<TaskPlace, SpaceProblem>> {
+    const tasks = await this.#taskOrder(options.search)
+    const index = tasks.shown.indexOf(id)
+    if (index < 0) return err(noSuchObject())
+    // Past the neighbour the person sees: with a search, the tasks it hides keep their places.
+    const passed = tasks.shown[direction === 'up' ? index - 1 : index + 1]
+    if (passed === undefined) return ok({ moved: false, position: index + 1, count: tasks.shown.length })
+    const rest = tasks.all.filter((task) => task.id !== id)
+    return this.#placeTask(id, tasks, rest.findIndex((task) => task.id === passed) + (direction === 'up' ? 0 : 1))
+  }
+
+  async moveTaskBefore(
+    id: string,
+    target: string | undefined,
+    options: { search?: string } = {},
+  ): Promise<Result<TaskPlace, SpaceProblem>> {
+    const tasks = await this.#taskOrder(options.search)
+    const rest = tasks.all.filter((task) => task.id !== id)
+    // Before itself is where it is: as many tasks before it as it has now.
+    const at =
+      target === undefined
+        ? rest.length
+        : target === id
+          ? tasks.all.findIndex((task) => task.id === id)
+          : rest.findIndex((task) => task.id === target)
+    if (rest.length === tasks.all.length || at < 0) return err(noSuchObject())
+    return this.#placeTask(id, tasks, at)
+  }
+
+  /**
+   * Every task of the space in its manual order, with its order key, and the ids a search shows
+   * (all of them without one): a move is computed on the whole order, never on what a screen shows.
+   */
+  async #taskOrder(search = ''): Promise<TaskOrder> {
+    const inOrder = (objects: readonly EchoObject[]) =>
+      objects.flatMap((object) => (object.type === 'task' ? [{ id: object.id, order: object.fields.order }] : []))
+    const all = inOrder(await this.#space.find({ type: 'task', sort: { by: 'order' } }))
+    const text = search.trim()
+    if (text === '') return { all, shown: all.map((task) => task.id) }
+    const found = inOrder(await this.#space.find({ type: 'task', sort: { by: 'order' }, text }))
+    const matching = new Set(found.map((task) => task.id))
+    return { all, shown: all.filter((task) => matching.has(task.id)).map((task) => task.id) }
+  }
+
+  /** Puts task `id` at index `at` of the other tasks; its place then among the tasks shown. */
+  async #placeTask(id: string, tasks: TaskOrder, at: number): Promise<Result<TaskPlace, SpaceProblem>> {
     const objectId = parseObjectId(id)
     if (!objectId) return err(noSuchObject())
-    const orderOf = async (neighbour: string | undefined): Promise<string | undefined> => {
-      const neighbourId = neighbour === undefined ? undefined : parseObjectId(neighbour)
-      if (!neighbourId) return undefined
-      const object = await this.#space.get(neighbourId)
-      return object?.type === 'task' ? object.fields.order : undefined
-    }
-    const order = orderBetween(await orderOf(after), await orderOf(before))
-    return this.#saved(await this.#space.update(this.#actor, objectId, 'task', { order }))
+    const rest = tasks.all.filter((task) => task.id !== id)
+    const placed = [...rest.slice(0, at).map((task) => task.id), id, ...rest.slice(at).map((task) => task.id)]
+    const shown = new Set(tasks.shown)
+    const place = { position: placed.filter((task) => shown.has(task)).indexOf(id) + 1, count: tasks.shown.length }
+    if (placed.join() === tasks.all.map((task) => task.id).join()) return ok({ moved: false, ...place })
+    const order = orderBetween(rest[at - 1]?.order, rest[at]?.order)
+    const saved = await this.#saved(await this.#space.update(this.#actor, objectId, 'task', { order }))
+    return saved.ok ? ok({ moved: true, ...place }) : saved
   }
 
   async remove(id: string): Promise<Result<void, SpaceProblem>> {

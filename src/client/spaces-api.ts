@@ -26,6 +26,14 @@ export interface TaskView {
   readonly updatedAt: number
 }
 
+/** Where a task stands after a move, counted in the list the move was made in (from 1). */
+export interface TaskPlace {
+  /** False when it was already there (the first task moved up, a drop on its own place). */
+  readonly moved: boolean
+  readonly position: number
+  readonly count: number
+}
+
 /** A list that stays current; `undefined` until the first read. Close it when no longer shown. */
 export interface LiveList<T> extends Observable<readonly T[] | undefined> {
   close(): void
@@ -70,8 +78,21 @@ export interface SpaceSession {
     id: string,
     patch: { title?: string; done?: boolean; due?: string | null },
   ): Promise<Result<void, SpaceProblem>>
-  /** Moves a task between two neighbours (ids, or undefined at either end). */
-  moveTask(id: string, after: string | undefined, before: string | undefined): Promise<Result<void, SpaceProblem>>
+  /**
+   * Moves a task one place up or down the list `search` shows (the whole list without one): past
+   * the neighbour shown, in the space's full manual order. At either end it does nothing and says so.
+   */
+  moveTask(
+    id: string,
+    direction: 'up' | 'down',
+    options?: { search?: string },
+  ): Promise<Result<TaskPlace, SpaceProblem>>
+  /** Moves a task just before `target` (to the end when undefined), as a drop does. */
+  moveTaskBefore(
+    id: string,
+    target: string | undefined,
+    options?: { search?: string },
+  ): Promise<Result<TaskPlace, SpaceProblem>>
   remove(id: string): Promise<Result<void, SpaceProblem>>
   restore(id: string): Promise<Result<void, SpaceProblem>>
   /** Starts a new epoch: history folded into a snapshot, recorded in the membership log. Returns its number. */

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   allowedRelayOrigins,
@@ -5,6 +6,7 @@ import {
   defaultMeshSettings,
   MAX_RELAYS,
   MESH_APP_ID,
+  MeshSettingsCode,
   MeshSettingsError,
   parseMeshSettings,
   validateMeshSettings,
@@ -163,6 +165,33 @@ describe('parseMeshSettings', () => {
     expect(fields({ ...input(), iceServers: [{ urls: ['stun:s.example'], username: 1 }] })).toEqual([
       'iceServers malformed',
     ])
+  })
+
+  it('keeps only the fields it knows, whatever else a stored value carries', () => {
+    const stored = JSON.parse(
+      '{"signalUrls":["wss://signal.example/r/main"],"publicRelays":[],"extra":1,' +
+        '"iceServers":[{"urls":["stun:s.example"],"__proto__":{"polluted":true},"note":"x"}]}',
+    ) as unknown
+    const result = parseMeshSettings(stored)
+    expect(result.ok && result.value).toEqual({
+      signalUrls: ['wss://signal.example/r/main'],
+      publicRelays: [],
+      iceServers: [{ urls: ['stun:s.example'] }],
+    })
+  })
+
+  it('answers any JSON value with settings or typed problems, never an exception', () => {
+    const codes: readonly string[] = Object.values(MeshSettingsCode)
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.jsonValue(), fc.record({ signalUrls: fc.jsonValue(), iceServers: fc.jsonValue() })),
+        (value) => {
+          const result = parseMeshSettings(value)
+          if (!result.ok) expect(result.error.every((problem) => codes.includes(problem.code))).toBe(true)
+        },
+      ),
+      { seed: 7, numRuns: 500 },
+    )
   })
 })
 

@@ -15,6 +15,7 @@
  * settings screen refuses any other relay instead of saving one the browser
  * would block.
  */
+import * as v from 'valibot'
 import { AppError, err, ok, type Result } from '../base'
 import type { JoinRoomConfig } from 'trystero'
 import { buildRelayOrigins, buildSignalUrls, splitList, type BuildEnv } from './build-env'
@@ -39,7 +40,7 @@ export const MESH_APP_ID = 'commonplace/1'
 /** Trystero opens one socket per relay; more than this costs every page without adding reach. */
 export const MAX_RELAYS = 8
 
-export interface IceServer {
+interface IceServer {
   readonly urls: readonly string[]
   readonly username?: string
   readonly credential?: string
@@ -75,7 +76,7 @@ export const MeshSettingsCode = {
 } as const
 export type MeshSettingsCode = (typeof MeshSettingsCode)[keyof typeof MeshSettingsCode]
 
-export type MeshSettingsField = 'signalUrls' | 'publicRelays' | 'iceServers'
+type MeshSettingsField = 'signalUrls' | 'publicRelays' | 'iceServers'
 
 /** One thing wrong with a settings form, pointing at the field and entry to fix. */
 export interface MeshSettingsProblem {
@@ -206,16 +207,20 @@ export const validateMeshSettings = (
   return problems.length === 0 ? ok({ signalUrls, publicRelays, iceServers }) : err(problems)
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-
-const isStringList = (value: unknown): value is readonly string[] =>
-  Array.isArray(value) && value.every((entry) => typeof entry === 'string')
-
-const isOptionalString = (value: unknown): boolean => value === undefined || typeof value === 'string'
-
-const isIceServer = (value: unknown): value is IceServer =>
-  isRecord(value) && isStringList(value.urls) && isOptionalString(value.username) && isOptionalString(value.credential)
+/** The shape of stored or imported settings; `validateMeshSettings` then checks what the strings say. */
+const StringList = v.array(v.string())
+const SettingsShape = v.object({
+  signalUrls: StringList,
+  publicRelays: StringList,
+  iceServers: v.array(
+    v.object({ urls: StringList, username: v.exactOptional(v.string()), credential: v.exactOptional(v.string()) }),
+  ),
+})
+const SHAPES: Readonly<Record<MeshSettingsField, string>> = {
+  signalUrls: 'URLs',
+  publicRelays: 'URLs',
+  iceServers: 'servers with urls, and optional username and credential',
+}
 
 /**
  * Checks settings of unknown shape (saved JSON, an import) and then validates
@@ -225,18 +230,15 @@ export const parseMeshSettings = (
   value: unknown,
   allowedOrigins?: readonly string[],
 ): Result<MeshSettings, readonly MeshSettingsProblem[]> => {
-  const { signalUrls, publicRelays, iceServers } = isRecord(value) ? value : {}
-  const iceServersOk = Array.isArray(iceServers) && iceServers.every(isIceServer)
-  if (isStringList(signalUrls) && isStringList(publicRelays) && iceServersOk) {
-    return validateMeshSettings({ signalUrls, publicRelays, iceServers }, allowedOrigins)
-  }
-  const malformed = (field: MeshSettingsField, what: string): MeshSettingsProblem =>
-    problem(MeshSettingsCode.malformed, field, -1, `${field} must be a list of ${what}`)
-  return err([
-    ...(isStringList(signalUrls) ? [] : [malformed('signalUrls', 'URLs')]),
-    ...(isStringList(publicRelays) ? [] : [malformed('publicRelays', 'URLs')]),
-    ...(iceServersOk ? [] : [malformed('iceServers', 'servers with urls, and optional username and credential')]),
-  ])
+  const parsed = v.safeParse(SettingsShape, value)
+  if (parsed.success) return validateMeshSettings(parsed.output, allowedOrigins)
+  // An issue without a path is the value itself (not an object): every field is then malformed.
+  const wrong = new Set(parsed.issues.map((issue) => issue.path?.[0]?.key))
+  return err(
+    (Object.keys(SHAPES) as MeshSettingsField[])
+      .filter((field) => wrong.has(field) || wrong.has(undefined))
+      .map((field) => problem(MeshSettingsCode.malformed, field, -1, `${field} must be a list of ${SHAPES[field]}`)),
+  )
 }
 
 const throwProblems = (problems: readonly MeshSettingsProblem[]): never => {

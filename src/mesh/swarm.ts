@@ -4,7 +4,7 @@ import { buildRoomConfig, type MeshSettings } from './mesh-config'
 import { PresenceTracker } from './presence'
 
 /** A named message channel between the peers of a swarm. */
-export interface SwarmChannel<T extends DataPayload> {
+interface SwarmChannel<T extends DataPayload> {
   /** To every present peer, or to some. */
   send(data: T, target?: string | readonly string[]): Promise<void>
   /** Calls `listener` for each message; returns the unsubscribe. */
@@ -42,9 +42,9 @@ export interface Visibility {
   subscribe(listener: () => void): () => void
 }
 
-export const DEFAULT_HEARTBEAT_MS = 1_000
-export const DEFAULT_PRESENCE_TIMEOUT_MS = 3_500
-export const DEFAULT_HIDDEN_PRESENCE_TIMEOUT_MS = 75_000
+const DEFAULT_HEARTBEAT_MS = 1_000
+const DEFAULT_PRESENCE_TIMEOUT_MS = 3_500
+const DEFAULT_HIDDEN_PRESENCE_TIMEOUT_MS = 75_000
 
 const documentVisibility: Visibility = {
   isHidden: () => typeof document !== 'undefined' && document.visibilityState === 'hidden',

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { isOrderKey, orderBetween } from './fractional-index'
+import { InvalidOrderKey, isOrderKey, orderBetween } from './fractional-index'
 
 /** Inserts keys at random positions of a list, as people reordering tasks would. */
 const insertAll = (positions: readonly number[]): string[] => {
@@ -21,6 +21,7 @@ describe('orderBetween', () => {
         expect([...keys].sort()).toEqual(keys)
         expect(new Set(keys).size).toBe(keys.length)
       }),
+      { seed: 62 },
     )
   })
 
@@ -53,5 +54,64 @@ describe('orderBetween', () => {
     expect(orderBetween('a1', 'a1') > 'a1').toBe(true)
     expect(['', 'V', 'a', 'a00', 'b1', 'a0!'].map(isOrderKey)).toEqual([false, false, false, false, false, false])
     expect(['a0', 'a0V', 'b12', 'Zz'].map(isOrderKey)).toEqual([true, true, true, true])
+  })
+
+  it('goes just after tied neighbours, before the next key that does not start with them', () => {
+    // Two peers gave two tasks 'a1V'; the next task is 'a1X'. The old code jumped to 'a2', past 'a1X'.
+    const between = orderBetween('a1V', 'a1V')
+    expect('a1V' < between && between < 'a1W' && isOrderKey(between)).toBe(true)
+    expect(orderBetween('a2', 'a1') > 'a2').toBe(true)
+  })
+
+  it('refuses a string that is not a key with InvalidOrderKey, never the library error', () => {
+    const smallest = `A${'0'.repeat(26)}`
+    expect(isOrderKey(smallest)).toBe(false)
+    for (const bad of ['', 'a0!', 'a00', 'b1', smallest, 'a0\u00ff']) {
+      expect(() => orderBetween(bad)).toThrow(InvalidOrderKey)
+      expect(() => orderBetween(undefined, bad)).toThrow(InvalidOrderKey)
+      expect(() => orderBetween('a0', bad)).toThrow(InvalidOrderKey)
+    }
+    fc.assert(
+      fc.property(
+        fc.option(fc.string(), { nil: undefined }),
+        fc.option(fc.string(), { nil: undefined }),
+        (low, high) => {
+          try {
+            const key = orderBetween(low, high)
+            expect(isOrderKey(key)).toBe(true)
+            if (low !== undefined) expect(key > low).toBe(true)
+            if (low !== undefined && high !== undefined && low < high) expect(key < high).toBe(true)
+          } catch (error) {
+            expect(error).toBeInstanceOf(InvalidOrderKey)
+          }
+        },
+      ),
+      { seed: 10, numRuns: 2000 },
+    )
+  })
+})
+
+/**
+ * Keys made by the hand-written code this library replaced (run on 2026-11-26:
+ * appends, prepends, inserts, one gap halved twelve times, a tie), plus two
+ * version 1 migration keys. Stored tasks carry keys like these.
+ */
+const OLD_KEYS = (
+  'Yzp Zx Zx7 ZxB ZxF ZxV Zy Zy7 ZyB ZyF ZyV Zz ZzV a0 a000loyw3v28V a000mif8n400V a0V a1 a1F a1J a1K a1KF a1KJ a1KK ' +
+  'a1KL a1KN a1KV a1L a1N a1V a2 a3 b0B'
+).split(' ')
+
+describe('keys stored by the old code', () => {
+  it('stay valid and in order, and new keys between them sort between them', () => {
+    expect(OLD_KEYS.every(isOrderKey)).toBe(true)
+    expect([...OLD_KEYS].sort()).toEqual(OLD_KEYS)
+    const neighbours = [undefined, ...OLD_KEYS, undefined]
+    for (let i = 0; i + 1 < neighbours.length; i++) {
+      const low = neighbours[i]
+      const high = neighbours[i + 1]
+      const key = orderBetween(low, high)
+      expect(isOrderKey(key)).toBe(true)
+      expect((low === undefined || low < key) && (high === undefined || key < high)).toBe(true)
+    }
   })
 })

@@ -2,9 +2,9 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { toHex } from '../../base'
-import unsigned from '../../../../shared/vectors/vc-eddsa-jcs-2022/vc_unsigned.json'
-import signed from '../../../../shared/vectors/vc-eddsa-jcs-2022/vc_signedJCS.json'
-import combinedHash from '../../../../shared/vectors/vc-eddsa-jcs-2022/vc_combinedHashJCS.txt?raw'
+import unsigned from '../../../test-vectors/vc-eddsa-jcs-2022/vc_unsigned.json'
+import signed from '../../../test-vectors/vc-eddsa-jcs-2022/vc_signedJCS.json'
+import combinedHash from '../../../test-vectors/vc-eddsa-jcs-2022/vc_combinedHashJCS.txt?raw'
 import { canonicalBytes, canonicalJson, NotCanonical } from './canonical-json'
 
 type CanonicalValue = null | boolean | number | string | CanonicalValue[] | { [key: string]: CanonicalValue }

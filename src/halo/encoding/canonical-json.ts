@@ -9,9 +9,6 @@
 import { AppError, utf8 } from '../../base'
 import { isWellFormedText } from './well-formed'
 
-export type CanonicalValue =
-  null | boolean | number | string | readonly CanonicalValue[] | { readonly [key: string]: CanonicalValue | undefined }
-
 export class NotCanonical extends AppError<'not-canonical'> {
   constructor(message: string) {
     super('not-canonical', message)

@@ -5,22 +5,17 @@
  * were rejected on purpose: BIP-39 words here would look like a recovery phrase.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
+import { base32crockford } from '@scure/base'
 import { concatBytes, utf8 } from '../../base'
 import type { PublicKey } from '../keys/keys'
 import { publicKeyToBytes } from '../keys/keys'
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 const LABEL = utf8('commonplace/fingerprint/v1')
 const CHARACTERS = 20
 
-export const fingerprint = (key: PublicKey): string => {
-  const digest = sha256(concatBytes(LABEL, publicKeyToBytes(key)))
-  let out = ''
-  for (let i = 0; i < CHARACTERS; i++) {
-    const bit = i * 5
-    const pair = ((digest[bit >> 3] ?? 0) << 8) | (digest[(bit >> 3) + 1] ?? 0)
-    out += CROCKFORD.charAt((pair >> (11 - (bit & 7))) & 31)
-    if (i % 4 === 3 && i < CHARACTERS - 1) out += ' '
-  }
-  return out
-}
+/** The first 100 bits of the digest in Crockford base32, as `XXXX XXXX XXXX XXXX XXXX`. */
+export const fingerprint = (key: PublicKey): string =>
+  base32crockford
+    .encode(sha256(concatBytes(LABEL, publicKeyToBytes(key))))
+    .slice(0, CHARACTERS)
+    .replace(/(.{4})(?=.)/g, '$1 ')

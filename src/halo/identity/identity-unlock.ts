@@ -34,7 +34,7 @@ const opened = (secret: RecoverySecret, identityKey: IdentityKey): Result<Opened
 }
 
 /** A phrase must parse and stand for `identityKey`: a typo that passes the checksum is another identity. */
-export const secretFromPhrase = (
+const secretFromPhrase = (
   phrase: string,
   identityKey: IdentityKey,
 ): Result<OpenedIdentitySecret, RecoveryPhraseInvalid | NotThisIdentity> => {

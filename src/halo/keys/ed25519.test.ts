@@ -1,9 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { fromHex, toHex, utf8 } from '../../base'
-import rfc8032 from '../../../../shared/vectors/ed25519/rfc8032.json'
-import wycheproof from '../../../../shared/vectors/ed25519/wycheproof_ed25519_test.json'
-import zip215 from '../../../../shared/vectors/ed25519/zip215.json'
+import rfc8032 from '../../../test-vectors/ed25519/rfc8032.json'
+import wycheproof from '../../../test-vectors/ed25519/wycheproof_ed25519_test.json'
+import zip215 from '../../../test-vectors/ed25519/zip215.json'
 import { Point } from '@noble/ed25519'
 import { isAcceptablePublicKey, publicKeyFromSeed, signBytes, verifySignature } from './ed25519'
 

@@ -15,7 +15,7 @@ import type { SealedSecret } from './key-wrapping'
 export const DEFAULT_DATABASE_NAME = 'commonplace-halo'
 
 /** Which identity this profile holds and which device it is. */
-export interface IdentityRecord {
+interface IdentityRecord {
   readonly slot: 'self'
   readonly version: 1
   readonly identityKey: string
@@ -28,7 +28,7 @@ export interface IdentityRecord {
   readonly backupSavedAt?: number
 }
 
-export type SecretSlot = 'identity' | 'device'
+type SecretSlot = 'identity' | 'device'
 
 export interface SecretRecord extends SealedSecret {
   readonly slot: SecretSlot
@@ -38,18 +38,18 @@ export interface SecretRecord extends SealedSecret {
  * The identity secret kept behind the person's passphrase: an identity file (PBKDF2-SHA-256, 600,000
  * iterations, AES-GCM) with no credentials, under a key nothing on the device holds.
  */
-export interface LockedSecretRecord {
+interface LockedSecretRecord {
   readonly slot: 'locked'
   readonly file: string
 }
 
-export interface WrappingKeyRecord {
+interface WrappingKeyRecord {
   readonly slot: 'wrapping'
   readonly key: CryptoKey
 }
 
 /** A credential kept as plain JSON data, indexed for the queries HALO and the personal space need. */
-export interface CredentialRecord {
+interface CredentialRecord {
   readonly id: string
   readonly issuer: string
   readonly subject: string

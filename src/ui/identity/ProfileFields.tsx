@@ -2,7 +2,7 @@ import { For, type Component } from 'solid-js'
 import type { Profile } from '../../client'
 import { AVATAR_COLOURS, AVATAR_COLOUR_NAMES } from './avatar-choices'
 
-export const MAX_NAME_LENGTH = 64
+const MAX_NAME_LENGTH = 64
 
 /** The profile the fields describe, or why there is none yet. */
 export const profileFrom = (

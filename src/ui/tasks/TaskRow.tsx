@@ -13,7 +13,7 @@ export const TaskRow: Component<{
   first: boolean
   last: boolean
   dragging: boolean
-  onMove: (step: -1 | 1) => void
+  onMove: (direction: 'up' | 'down') => void
   onDragStart: () => void
   onDrop: () => void
   onRemove: () => void
@@ -37,10 +37,10 @@ export const TaskRow: Component<{
       if (!event.altKey || !props.space.canWrite) return
       if (event.key === 'ArrowUp' && !props.first) {
         event.preventDefault()
-        props.onMove(-1)
+        props.onMove('up')
       } else if (event.key === 'ArrowDown' && !props.last) {
         event.preventDefault()
-        props.onMove(1)
+        props.onMove('down')
       }
     }}
   >
@@ -69,7 +69,7 @@ export const TaskRow: Component<{
           class="button small"
           disabled={props.first}
           onClick={() => {
-            props.onMove(-1)
+            props.onMove('up')
           }}
         >
           ↑<span class="visually-hidden">Move “{props.task.title}” up</span>
@@ -79,7 +79,7 @@ export const TaskRow: Component<{
           class="button small"
           disabled={props.last}
           onClick={() => {
-            props.onMove(1)
+            props.onMove('down')
           }}
         >
           ↓<span class="visually-hidden">Move “{props.task.title}” down</span>

@@ -1,18 +1,18 @@
 import { createSignal, For, Show, type Component } from 'solid-js'
-import type { SpaceSession, TaskView } from '../../client'
+import type { Result } from '../../base'
+import type { SpaceProblem, SpaceSession, TaskPlace, TaskView } from '../../client'
 import { createAction } from '../action'
 import { FormError } from '../FormError'
 import { createLiveList } from '../live'
+import { createFocusKeeper } from './focus-keeper'
 import { TaskRow } from './TaskRow'
 import { UndoToast, type Undoable } from './UndoToast'
 
-/** Where `task` lands when moved by `step` places (-1 up, +1 down): its new neighbours. */
-const neighboursAfterMove = (tasks: readonly TaskView[], index: number, step: -1 | 1) => {
-  const target = index + step
-  if (target < 0 || target >= tasks.length) return undefined
-  const rest = tasks.filter((_, i) => i !== index)
-  return { after: rest[target - 1]?.id, before: rest[target]?.id }
-}
+/** What a screen reader announces after a move. */
+const movedText = (title: string, place: TaskPlace): string =>
+  place.moved
+    ? `Moved “${title}” to position ${place.position} of ${place.count}.`
+    : `“${title}” stays at position ${place.position} of ${place.count}.`
 
 export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (props) => {
   const tasks = createLiveList(() => props.space.tasks(props.search))
@@ -35,23 +35,32 @@ export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (p
     if (created.ok && note() === submitted.note) setNote('')
     return created
   })
-  const move = createAction(async (id: string, step: -1 | 1) => {
-    const list = tasks() ?? []
-    const place = neighboursAfterMove(
-      list,
-      list.findIndex((task) => task.id === id),
-      step,
-    )
-    if (!place) return undefined
-    return props.space.moveTask(id, place.after, place.before)
+  const [announcement, setAnnouncement] = createSignal('')
+  let listElement: HTMLOListElement | undefined
+  // A moved row keeps its element (the list is keyed by id), but moving the node blurs it.
+  const focus = createFocusKeeper(() => tasks()?.map((task) => task.id))
+  const announced = (title: string, moved: Result<TaskPlace, SpaceProblem>) => {
+    if (moved.ok) setAnnouncement(movedText(title, moved.value))
+    return moved
+  }
+  const move = createAction(async (task: TaskView, direction: 'up' | 'down') => {
+    const active = document.activeElement
+    if (active instanceof HTMLElement && listElement?.contains(active) === true) focus.keep(active)
+    const title = task.title
+    return announced(title, await props.space.moveTask(task.id, direction, { search: props.search }))
   })
-  const dropOn = createAction(async (targetId: string) => {
+  // Alt+↑ pressed three times quickly is three moves: each waits for the one before, none is lost.
+  let moves = Promise.resolve()
+  const queueMove = (task: TaskView, direction: 'up' | 'down') => {
+    moves = moves.then(() => move.run(task, direction))
+  }
+  const dropOn = createAction(async (target: TaskView) => {
     const id = dragged()
     setDragged(undefined)
-    if (id === undefined || id === targetId) return undefined
-    const list = (tasks() ?? []).filter((task) => task.id !== id)
-    const index = list.findIndex((task) => task.id === targetId)
-    return props.space.moveTask(id, list[index - 1]?.id, targetId)
+    const task = tasks()?.find((candidate) => candidate.id === id)
+    if (task === undefined || task.id === target.id) return undefined
+    const title = task.title
+    return announced(title, await props.space.moveTaskBefore(task.id, target.id, { search: props.search }))
   })
   const remove = createAction(async (task: TaskView) => {
     const removed = await props.space.remove(task.id)
@@ -114,7 +123,7 @@ export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (p
             when={list().length > 0}
             fallback={<p>{props.search.trim() ? 'No task matches your search.' : 'No tasks yet.'}</p>}
           >
-            <ol class="task-list" aria-label="Tasks">
+            <ol class="task-list" aria-label="Tasks" ref={(element) => (listElement = element)}>
               <For each={list()}>
                 {(task, index) => (
                   <TaskRow
@@ -124,9 +133,11 @@ export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (p
                     first={index() === 0}
                     last={index() === list().length - 1}
                     dragging={dragged() === task.id}
-                    onMove={(step) => void move.run(task.id, step)}
+                    onMove={(direction) => {
+                      queueMove(task, direction)
+                    }}
                     onDragStart={() => setDragged(task.id)}
-                    onDrop={() => void dropOn.run(task.id)}
+                    onDrop={() => void dropOn.run(task)}
                     onRemove={() => void remove.run(task)}
                   />
                 )}
@@ -135,6 +146,9 @@ export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (p
           </Show>
         )}
       </Show>
+      <p class="visually-hidden" role="status" aria-live="polite">
+        {announcement()}
+      </p>
       <UndoToast item={undoable()} onDone={() => setUndoable(undefined)} />
     </section>
   )
