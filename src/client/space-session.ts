@@ -10,6 +10,7 @@ import {
   type LiveQuery,
   type ObjectId,
   type Space,
+  type SpaceAction,
 } from '../echo'
 import { spaceProblem } from './problem-words'
 import type { LiveList, NoteEditor, NoteView, SpaceProblem, SpaceSession, TaskPlace, TaskView } from './spaces-api'
@@ -98,11 +99,16 @@ export class OpenSpace implements SpaceSession {
   }
 
   get canWrite(): boolean {
-    return can(this.#role.get(), 'write')
+    return this.#may('write')
   }
 
   get canCompact(): boolean {
-    return can(this.#role.get(), 'compact')
+    return this.#may('compact')
+  }
+
+  /** What the actor's role allows now, by echo's one policy. */
+  #may(action: SpaceAction): boolean {
+    return can(this.#role.get(), action)
   }
 
   async compactHistory(): Promise<Result<number, SpaceProblem>> {

@@ -51,7 +51,7 @@ import type { MembershipState } from './log'
 import { MembershipLog } from './log'
 
 export type { EpochRecord } from './pass'
-export type { Member, MembershipState } from './log'
+export type { MembershipState } from './log'
 
 /** Folds a space's log (raw values as stored in its document) into its membership. */
 export const foldMembership = (space: SpaceId, log: readonly unknown[]): MembershipState => {

@@ -22,7 +22,6 @@ export interface EchoObjectOf<T extends ObjectType> {
 
 export type EchoObject = { [T in ObjectType]: EchoObjectOf<T> }[ObjectType]
 export type NoteObject = EchoObjectOf<'note'>
-export type TaskObject = EchoObjectOf<'task'>
 
 const time = v.pipe(v.number(), v.safeInteger(), v.minValue(0))
 const Envelope = v.strictObject({
@@ -35,8 +34,7 @@ const Envelope = v.strictObject({
   deleted: v.exactOptional(v.literal(true)),
 })
 
-export const QUARANTINE_REASONS = ['invalid-envelope', 'unknown-type', 'newer-version', 'invalid-fields'] as const
-export type QuarantineReason = (typeof QUARANTINE_REASONS)[number]
+type QuarantineReason = 'invalid-envelope' | 'unknown-type' | 'newer-version' | 'invalid-fields'
 
 export interface Quarantined {
   readonly reason: QuarantineReason

@@ -89,9 +89,7 @@ export const runQuery = async (db: EchoDatabase, spaceId: string, query: Query):
   return rows.map((row) => row.record)
 }
 
-export const QUERY_STATUSES = ['loading', 'ready', 'failed'] as const
-
-export type QueryState =
+type QueryState =
   | { readonly status: 'loading' }
   | { readonly status: 'ready'; readonly objects: readonly EchoObject[] }
   | { readonly status: 'failed'; readonly error: Error }
