@@ -1,9 +1,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import { validateMnemonic } from '@scure/bip39'
 import { wordlist } from '@scure/bip39/wordlists/english.js'
+import { expectAccessible } from './a11y.ts'
 import { expect, test } from './fixtures.ts'
 import { IdentityPage } from './pages/identity-page.ts'
 
@@ -13,7 +13,7 @@ test('a fresh profile creates an identity, is offered the phrase, and keeps the 
   const identity = new IdentityPage(page)
   await page.goto('/')
   await expect(identity.createHeading).toBeVisible()
-  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([])
+  await expectAccessible(page, 'onboarding')
 
   // An empty name is refused with a reason, and nothing is created.
   await identity.createButton.click()
@@ -28,7 +28,7 @@ test('a fresh profile creates an identity, is offered the phrase, and keeps the 
   await expect(identity.displayName).toHaveText('Ada')
   const fingerprint = await identity.fingerprint.textContent()
   expect(fingerprint).toMatch(/\S/)
-  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([])
+  await expectAccessible(page, 'identity after the backup')
 
   await page.getByRole('button', { name: 'Edit profile' }).click()
   await identity.nameInput.fill('Ada Lovelace')
@@ -142,7 +142,7 @@ test('a typo that passes the checksum shows another fingerprint, and nothing is 
   await expect(other.page.getByTestId('restore-name')).toHaveText(
     'No name is known for this identity on this browser yet.',
   )
-  expect((await new AxeBuilder({ page: other.page }).analyze()).violations).toEqual([])
+  await expectAccessible(other.page, 'restore: is this your identity?')
 
   // Back to the words: they are kept to correct, and nothing was stored.
   await other.page.getByRole('button', { name: 'No, check my words' }).click()
@@ -291,7 +291,7 @@ test('a new identity has no backup until the phrase is saved; then showing it, e
   await page.goto('/')
   await identity.createAndContinue('Mary')
   await expect(identity.backupNotice).toBeVisible()
-  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([])
+  await expectAccessible(page, 'identity with the backup notice')
   await page.reload()
   await expect(identity.backupNotice).toBeVisible()
   // Away from the home screen it stays in view as one line that leads back.
@@ -309,7 +309,7 @@ test('a new identity has no backup until the phrase is saved; then showing it, e
   await page.getByText('Recovery phrase', { exact: true }).click()
   await page.getByRole('button', { name: 'Show my recovery phrase' }).click()
   await expect(identity.phraseField).toBeVisible()
-  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([])
+  await expectAccessible(page, 'identity asking for the phrase')
   await identity.phraseField.fill(phrase.split(' ').reverse().join(' '))
   await page.getByRole('button', { name: 'Show my recovery phrase' }).click()
   await expect(identity.formError).toBeVisible()
@@ -367,7 +367,7 @@ test('after the backup the identity key can be kept behind a passphrase, asked f
   await page.getByRole('button', { name: 'Show my recovery phrase' }).click()
   await expect(identity.formError).toContainText(/password/i)
   await expect(identity.recoveryPhrase).toBeHidden()
-  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([])
+  await expectAccessible(page, 'identity with a wrong passphrase')
   await passphrase.fill('river glass lantern')
   await page.getByRole('button', { name: 'Show my recovery phrase' }).click()
   await expect(identity.recoveryPhrase.getByRole('listitem')).toHaveText(phrase.split(' '))

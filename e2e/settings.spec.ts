@@ -1,4 +1,4 @@
-import AxeBuilder from '@axe-core/playwright'
+import { expectAccessible } from './a11y.ts'
 import { expect, test } from './fixtures.ts'
 
 test('connection settings show the build defaults, refuse bad URLs, and keep saved values', async ({
@@ -11,7 +11,7 @@ test('connection settings show the build defaults, refuse bad URLs, and keep sav
   const workers = page.getByLabel('Signal workers (one per line)')
   // The build points at the suite's local worker.
   await expect(workers).toHaveValue(signal.relayUrl)
-  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([])
+  await expectAccessible(page, 'settings')
 
   await workers.fill('http://not-a-relay.example')
   await page.getByRole('button', { name: 'Save connection settings' }).click()

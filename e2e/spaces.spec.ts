@@ -1,4 +1,4 @@
-import AxeBuilder from '@axe-core/playwright'
+import { expectAccessible } from './a11y.ts'
 import { expect, test } from './fixtures.ts'
 import { IdentityPage } from './pages/identity-page.ts'
 import { SpacePage } from './pages/space-page.ts'
@@ -16,7 +16,7 @@ test('a new identity has a personal space; notes and tasks survive a reload', as
   await space.backToNotes()
   await space.addTask('Dig the beds')
   await space.addTask('Sow the beans')
-  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([])
+  await expectAccessible(page, 'space with notes and tasks')
 
   await page.reload()
   await expect(space.notes.getByRole('link', { name: 'Seeds to buy' })).toBeVisible()

@@ -1,5 +1,5 @@
 import automergeWasmUrl from '@automerge/automerge/automerge.wasm?url'
-import { createClient } from './client'
+import { browserEdges, createClient } from './client'
 import { mountApp } from './ui'
 
 const root = document.getElementById('root')
@@ -8,6 +8,7 @@ if (!root) throw new Error('index.html has no #root element')
 const client = createClient({
   serviceWorkerUrl: import.meta.env.PROD ? '/sw.js' : undefined,
   automergeWasmUrl,
+  edges: browserEdges(),
 })
 mountApp(root, client)
 void client.start()

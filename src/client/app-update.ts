@@ -1,5 +1,7 @@
 import { Workbox } from 'workbox-window'
-import { Cell, type Observable } from '../base'
+import { Cell, ok, type Observable, type Result } from '../base'
+import type { BrowserEdges } from './edges'
+import type { Problem } from './problem-words'
 
 /** Why the app could not be saved for offline use although the browser can do it; words for people. */
 export interface AppUpdateProblem {
@@ -55,10 +57,10 @@ export const registrationOutcome = (error: unknown, facts: RegistrationFacts): A
 
 export interface AppUpdate {
   readonly state: Observable<AppUpdateState>
-  /** Asks the server whether a newer version exists; resolves when the check is done. */
-  checkForUpdate(): Promise<void>
-  /** Activates the waiting version and reloads the page into it. */
-  applyUpdate(): void
+  /** Asks the server whether a newer version exists; resolves when the check is done (offline is no failure). */
+  checkForUpdate(): Promise<Result<void, Problem>>
+  /** Activates the waiting version and reloads the page into it; does nothing unless one is waiting. */
+  applyUpdate(): Promise<Result<void, Problem>>
 }
 
 /** How often an open page looks for a new version, besides when it becomes visible again. */
@@ -71,37 +73,53 @@ const CHECK_INTERVAL_MS = 60 * 60 * 1000
  */
 export const startAppUpdate = (
   scriptUrl: string | undefined,
+  edges: Pick<BrowserEdges, 'serviceWorker' | 'visibility'>,
   reload: () => void = () => {
     location.reload()
   },
-): AppUpdate => {
+): { readonly api: AppUpdate; stop(): void } => {
   const state = new Cell<AppUpdateState>({ kind: 'unsupported' })
-  if (scriptUrl === undefined || !('serviceWorker' in navigator)) {
-    return { state, checkForUpdate: () => Promise.resolve(), applyUpdate: () => undefined }
+  const container = edges.serviceWorker
+  if (scriptUrl === undefined || container === undefined) {
+    const api: AppUpdate = {
+      state,
+      checkForUpdate: () => Promise.resolve(ok(undefined)),
+      applyUpdate: () => Promise.resolve(ok(undefined)),
+    }
+    return { api, stop: () => undefined }
   }
 
   const workbox = new Workbox(scriptUrl, { scope: '/', type: 'classic' })
-  state.set({ kind: navigator.serviceWorker.controller ? 'offline-ready' : 'installing' })
+  state.set({ kind: container.controller ? 'offline-ready' : 'installing' })
 
-  workbox.addEventListener('installed', (event) => {
-    if (!event.isUpdate) state.set({ kind: 'offline-ready' })
-  })
-  workbox.addEventListener('waiting', () => {
+  const onInstalled = (event: { readonly isUpdate?: boolean | undefined }) => {
+    if (event.isUpdate !== true) state.set({ kind: 'offline-ready' })
+  }
+  const onWaiting = () => {
     state.set({ kind: 'update-available' })
-  })
-  navigator.serviceWorker.addEventListener('controllerchange', () => {
+  }
+  const onControllerChange = () => {
     // Only a version the person accepted reloads the page; the first install just takes control.
     if (state.get().kind === 'updating') reload()
-  })
+  }
+  workbox.addEventListener('installed', onInstalled)
+  workbox.addEventListener('waiting', onWaiting)
+  container.addEventListener('controllerchange', onControllerChange)
 
-  const check = async (): Promise<void> => {
-    if (state.get().kind === 'unsupported') return
+  const check = async (): Promise<Result<void, Problem>> => {
+    if (state.get().kind === 'unsupported') return ok(undefined)
     try {
       await workbox.update()
     } catch {
       // Offline or server gone: the next check will try again; the cached app keeps working.
     }
+    return ok(undefined)
   }
+  const onVisible = () => {
+    if (edges.visibility.visibilityState === 'visible') void check()
+  }
+  let interval: ReturnType<typeof setInterval> | undefined
+  let stopped = false
 
   const register = async (): Promise<void> => {
     try {
@@ -110,7 +128,7 @@ export const startAppUpdate = (
       // For the developer's console; the person gets words from the state.
       console.warn('The service worker was not registered:', error)
       const [registration, scriptLoads] = await Promise.all([
-        navigator.serviceWorker.getRegistration('/').catch(() => undefined),
+        container.getRegistration('/').catch(() => undefined),
         fetch(scriptUrl, { method: 'HEAD', cache: 'no-store' }).then(
           (response) => response.ok,
           () => false,
@@ -119,20 +137,30 @@ export const startAppUpdate = (
       state.set(registrationOutcome(error, { registered: registration !== undefined, scriptLoads }))
       return
     }
-    document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'visible') void check()
-    })
-    setInterval(() => void check(), CHECK_INTERVAL_MS)
+    if (stopped) return
+    edges.visibility.addEventListener('visibilitychange', onVisible)
+    interval = setInterval(() => void check(), CHECK_INTERVAL_MS)
   }
   void register()
 
   return {
-    state,
-    checkForUpdate: check,
-    applyUpdate: () => {
-      if (state.get().kind !== 'update-available') return
-      state.set({ kind: 'updating' })
-      workbox.messageSkipWaiting()
+    api: {
+      state,
+      checkForUpdate: check,
+      applyUpdate: () => {
+        if (state.get().kind !== 'update-available') return Promise.resolve(ok(undefined))
+        state.set({ kind: 'updating' })
+        workbox.messageSkipWaiting()
+        return Promise.resolve(ok(undefined))
+      },
+    },
+    stop: () => {
+      stopped = true
+      workbox.removeEventListener('installed', onInstalled)
+      workbox.removeEventListener('waiting', onWaiting)
+      container.removeEventListener('controllerchange', onControllerChange)
+      edges.visibility.removeEventListener('visibilitychange', onVisible)
+      clearInterval(interval)
     },
   }
 }

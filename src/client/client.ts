@@ -1,10 +1,13 @@
 import type { Observable } from '../base'
-import { broadcastChannelNetwork, browserStorageEdge, Echo, initEcho } from '../echo'
+import { browserStorageEdge, Echo, initEcho } from '../echo'
 import { IdentityStore } from '../halo'
 import { startAppUpdate, type AppUpdate } from './app-update'
 import { watchConnectivity } from './connectivity'
+import type { BrowserEdges } from './edges'
 import type { IdentityApi } from './identity-api'
 import { IdentityService } from './identity'
+import { DEFAULT_AVATAR, LIMITS, type Limits } from './limits'
+import type { Avatar } from './identity-api'
 import { createMeshSettings, type MeshSettingsApi } from './mesh-settings'
 import { SpacesService } from './spaces'
 import type { SpacesApi } from './spaces-api'
@@ -12,13 +15,16 @@ import type { SpacesApi } from './spaces-api'
 export interface ClientOptions {
   /** The service worker script; omit to run without one (tests, unsupported browsers). */
   readonly serviceWorkerUrl?: string | undefined
-  /** Where the Automerge wasm is served (a separate, cacheable file). */
-  readonly automergeWasmUrl: string
+  /** Where the Automerge wasm is served (a separate, cacheable file); omit where it is loaded already (Node). */
+  readonly automergeWasmUrl?: string | undefined
+  /** What the client takes from the browser: `browserEdges()` in the app, fakes in tests. */
+  readonly edges: BrowserEdges
 }
 
 /**
  * The one object the interface talks to. It composes the layers and hands out
- * framework-neutral state (`Observable`s) and actions.
+ * framework-neutral state (`Observable`s) and actions. Every action resolves to
+ * `Result<T, Problem>` and never throws.
  */
 export interface Client {
   readonly version: string
@@ -27,32 +33,64 @@ export interface Client {
   readonly identity: IdentityApi
   readonly spaces: SpacesApi
   readonly meshSettings: MeshSettingsApi
+  /** How long names, titles and passwords may be; the client refuses what breaks them. */
+  readonly limits: Limits
+  /** The avatar of a profile made without one. */
+  readonly defaultAvatar: Avatar
   /** Reads what this browser holds; the interface shows `loading` until it resolves. */
   start(): Promise<void>
+  /** Saves what is pending, lets go of every listener and closes storage. Calling it again waits for the first. */
+  close(): Promise<void>
 }
 
 export const createClient = (options: ClientOptions): Client => {
-  const identity = new IdentityService(new IdentityStore())
+  const { edges } = options
+  const identity = new IdentityService(
+    new IdentityStore({ locks: edges.locks, ...(edges.databases ? { databaseName: edges.databases.halo } : {}) }),
+    edges.openChannel,
+  )
   // Tabs of this browser share documents over a BroadcastChannel; storage is shared anyway.
   // Edits are saved on the next turn of the event loop rather than after a pause, so a reload or a
   // closed tab right after typing loses nothing; the storage adapter batches them into one transaction.
-  const echo = initEcho(options.automergeWasmUrl).then(
-    () => new Echo({ network: [broadcastChannelNetwork()], saveDebounceMs: 0 }),
+  const echo = (options.automergeWasmUrl === undefined ? Promise.resolve() : initEcho(options.automergeWasmUrl)).then(
+    () =>
+      new Echo({
+        network: edges.tabsNetwork(),
+        saveDebounceMs: 0,
+        locks: edges.locks,
+        ...(edges.databases ? { database: { name: edges.databases.echo } } : {}),
+      }),
   )
-  const spaces = new SpacesService(echo, browserStorageEdge(navigator.storage), navigator.locks)
+  const spaces = new SpacesService(echo, browserStorageEdge(edges.storage), edges.locks)
   identity.onReady((opened, setUpHere) =>
     spaces.attach({ identity: opened.identityKey, signer: opened.signer }, opened, setUpHere),
   )
-  identity.state.subscribe((state) => {
+  const stopDetach = identity.state.subscribe((state) => {
     if (state.kind !== 'ready') spaces.detach()
   })
+  const connectivity = watchConnectivity(edges.connectivity)
+  const appUpdate = startAppUpdate(options.serviceWorkerUrl, edges)
+  let closing: Promise<void> | undefined
+  const close = async (): Promise<void> => {
+    stopDetach()
+    connectivity.stop()
+    appUpdate.stop()
+    await spaces.close()
+    identity.close()
+    const flushed = await (await echo).close()
+    // Nobody is left to tell: the console keeps it for whoever investigates.
+    if (!flushed.ok) console.warn('The last changes were not saved while closing:', flushed.error)
+  }
   return {
-    version: __APP_VERSION__,
-    online: watchConnectivity(),
-    appUpdate: startAppUpdate(options.serviceWorkerUrl),
+    version: edges.version,
+    online: connectivity.online,
+    appUpdate: appUpdate.api,
     identity,
     spaces,
-    meshSettings: createMeshSettings(localStorage),
+    meshSettings: createMeshSettings(edges.settings),
+    limits: LIMITS,
+    defaultAvatar: DEFAULT_AVATAR,
     start: () => identity.load(),
+    close: () => (closing ??= close()),
   }
 }

@@ -1,5 +1,6 @@
 import type { Observable, Result } from '../base'
 import type { DamageReason } from '../halo'
+import type { Problem } from './problem-words'
 
 /** Why stored identity records cannot be opened (a stable code; the interface words it). */
 export type IdentityDamageReason = DamageReason
@@ -91,12 +92,16 @@ export interface RestorePreview {
     | undefined
 }
 
-/** Why a restore or import did not happen; the stored identity is unchanged in every case. */
-export interface IdentityProblem {
-  readonly code: string
-  readonly message: string
+/** A restore's profile, used only when none of the identity is found to keep; the client picks the avatar if none. */
+export interface RestoreProfile {
+  readonly displayName: string
+  readonly avatar?: Avatar
 }
 
+/**
+ * Every action resolves to a `Result` and never throws; a refused one changed nothing stored (a failed
+ * restore or import leaves the stored identity as it was).
+ */
 export interface IdentityApi {
   readonly state: Observable<IdentityState>
   readonly devices: Observable<readonly DeviceView[]>
@@ -104,23 +109,23 @@ export interface IdentityApi {
    * First run: makes the identity, this device and its profile. `created` is false when another tab of
    * this browser made one first: a browser profile holds one identity, and this tab now shows that one.
    */
-  create(profile: Profile, deviceName: string): Promise<{ readonly created: boolean }>
-  updateProfile(profile: Profile): Promise<void>
+  create(profile: Profile, deviceName: string): Promise<Result<{ readonly created: boolean }, Problem>>
+  updateProfile(profile: Profile): Promise<Result<void, Problem>>
   /**
    * The recovery phrase, words separated by spaces; shown only when the person asks. After the
    * backup is saved it needs `unlock` (the phrase itself: the answer then confirms it is right).
    */
-  recoveryPhrase(unlock?: IdentityUnlock): Promise<Result<string, IdentityProblem>>
+  recoveryPhrase(unlock?: IdentityUnlock): Promise<Result<string, Problem>>
   /** The person has saved the phrase or an identity file elsewhere: this device deletes its copy. */
-  confirmBackup(): Promise<Result<void, IdentityProblem>>
+  confirmBackup(): Promise<Result<void, Problem>>
   /** Keeps the identity secret on this device behind `passphrase`; `unlock` is the recovery phrase. */
-  keepWithPassphrase(passphrase: string, unlock: IdentityUnlock): Promise<Result<void, IdentityProblem>>
+  keepWithPassphrase(passphrase: string, unlock: IdentityUnlock): Promise<Result<void, Problem>>
   /** Deletes the passphrase copy; the recovery phrase is asked for again. */
-  forgetPassphrase(): Promise<Result<void, IdentityProblem>>
+  forgetPassphrase(): Promise<Result<void, Problem>>
   /** Which identity `phrase` stands for; writes nothing. */
-  previewPhrase(phrase: string): Promise<Result<RestorePreview, IdentityProblem>>
+  previewPhrase(phrase: string): Promise<Result<RestorePreview, Problem>>
   /** Which identity the file holds; writes nothing. */
-  previewFile(file: Blob, password: string): Promise<Result<RestorePreview, IdentityProblem>>
+  previewFile(file: Blob, password: string): Promise<Result<RestorePreview, Problem>>
   /**
    * Restores the identity of `phrase` on this browser as a new device, only if it is `confirmed`
    * (the `identityKey` of the preview the person accepted).
@@ -129,18 +134,18 @@ export interface IdentityApi {
     phrase: string,
     confirmed: string,
     deviceName: string,
-    profile?: Profile,
-  ): Promise<Result<void, IdentityProblem>>
+    profile?: RestoreProfile,
+  ): Promise<Result<void, Problem>>
   /** The identity, encrypted with `password`, as a file to keep. */
-  exportFile(password: string, unlock?: IdentityUnlock): Promise<Result<Blob, IdentityProblem>>
+  exportFile(password: string, unlock?: IdentityUnlock): Promise<Result<Blob, Problem>>
   importFile(
     file: Blob,
     password: string,
     confirmed: string,
     deviceName: string,
-    profile?: Profile,
-  ): Promise<Result<void, IdentityProblem>>
-  renameDevice(deviceKey: string, name: string): Promise<void>
+    profile?: RestoreProfile,
+  ): Promise<Result<void, Problem>>
+  renameDevice(deviceKey: string, name: string): Promise<Result<void, Problem>>
   /** Signed by the identity key: needs `unlock` once the backup is saved. */
-  revokeDevice(deviceKey: string, unlock?: IdentityUnlock): Promise<Result<void, IdentityProblem>>
+  revokeDevice(deviceKey: string, unlock?: IdentityUnlock): Promise<Result<void, Problem>>
 }

@@ -3,16 +3,17 @@ import type { DeviceInfo, HaloIdentity, HaloIdentityState, IdentityKey, Identity
 import type {
   DeviceView,
   IdentityApi,
-  IdentityProblem,
   IdentityState,
   IdentityUnlock,
   IdentityView,
   Profile,
+  RestoreProfile,
   RestorePreview,
 } from './identity-api'
 import { browserWords } from './browser-words'
-import { identityProblem } from './problem-words'
-import { openTabChannel } from './tab-channel'
+import { DEFAULT_AVATAR, LIMITS } from './limits'
+import { attempt, outcome, problem, toProblem, type Problem } from './problem-words'
+import { openTabChannel, type OpenChannel } from './tab-channel'
 
 const viewOf = (identity: HaloIdentity): IdentityView => {
   const profile = identity.profile
@@ -22,7 +23,7 @@ const viewOf = (identity: HaloIdentity): IdentityView => {
     fingerprint: identity.fingerprint,
     deviceKey: identity.deviceKey,
     displayName: profile?.displayName ?? 'Unnamed',
-    avatar: profile?.avatar ?? { colour: '#2f5d50' },
+    avatar: profile?.avatar ?? DEFAULT_AVATAR,
     backup: identity.backup.get(),
   }
 }
@@ -36,10 +37,26 @@ const deviceViewOf = (device: DeviceInfo): DeviceView => ({
   addedAt: device.authorizedAt,
 })
 
-const restoreInput = (confirmed: string, deviceName: string, profile: Profile | undefined) => {
+const restoreInput = (confirmed: string, deviceName: string, profile: RestoreProfile | undefined) => {
   const confirmedIdentity = confirmed as IdentityKey
-  return profile ? { confirmedIdentity, deviceName, profile } : { confirmedIdentity, deviceName }
+  return profile
+    ? {
+        confirmedIdentity,
+        deviceName,
+        profile: { displayName: profile.displayName, avatar: profile.avatar ?? DEFAULT_AVATAR },
+      }
+    : { confirmedIdentity, deviceName }
 }
+
+/** A name a person typed, against the rule for its field: not blank, not longer than its limit. */
+const checkName = (name: string, kind: 'display-name' | 'device-name'): Problem | undefined => {
+  const field = kind === 'display-name' ? 'displayName' : 'deviceName'
+  if (name.trim() === '') return problem(`${kind}-required`, field)
+  if (name.length > LIMITS[field]) return problem(`${kind}-too-long`, field)
+  return undefined
+}
+
+const noIdentity = (): Result<never, Problem> => err(problem('no-identity'))
 
 const isChange = (data: unknown): data is 'identity-changed' => data === 'identity-changed'
 
@@ -51,18 +68,22 @@ export class IdentityService implements IdentityApi {
   readonly state = new Cell<IdentityState>({ kind: 'loading' })
   readonly devices = new Cell<readonly DeviceView[]>([])
   readonly #store: IdentityStore
-  readonly #tabs = openTabChannel('identity', isChange)
+  readonly #tabs
+  readonly #stops: (() => void)[]
   #current: HaloIdentity | undefined
   #stopWatching: (() => void) | undefined
   #settingUp = false
   #onReady: ((identity: HaloIdentity, setUpHere: boolean) => Promise<void>) | undefined
 
-  constructor(store: IdentityStore) {
+  constructor(store: IdentityStore, openChannel: OpenChannel) {
     this.#store = store
-    store.state.subscribe((state) => {
-      this.#follow(state)
-    })
-    this.#tabs.subscribe(() => void this.#reload())
+    this.#tabs = openTabChannel(openChannel, 'identity', isChange)
+    this.#stops = [
+      store.state.subscribe((state) => {
+        this.#follow(state)
+      }),
+      this.#tabs.subscribe(() => void this.#reload()),
+    ]
   }
 
   /** Reads what this browser holds; call once at start. */
@@ -74,6 +95,16 @@ export class IdentityService implements IdentityApi {
       console.warn('The identity store could not be opened:', error)
       this.state.set({ kind: 'unavailable', browserSaid: browserWords(error) })
     }
+  }
+
+  /** Stops following the store and the other tabs, and closes HALO's database. */
+  close(): void {
+    for (const stop of this.#stops.splice(0)) stop()
+    this.#stopWatching?.()
+    this.#stopWatching = undefined
+    this.#onReady = undefined
+    this.#tabs.close()
+    this.#store.close()
   }
 
   /**
@@ -90,95 +121,113 @@ export class IdentityService implements IdentityApi {
     return this.#current
   }
 
-  async create(profile: Profile, deviceName: string): Promise<{ readonly created: boolean }> {
-    const result = await this.#setUp(() => this.#store.create({ profile, deviceName }))
-    if (!result.ok) throw result.error
-    return { created: result.value.created }
+  create(profile: Profile, deviceName: string): Promise<Result<{ readonly created: boolean }, Problem>> {
+    return attempt(async () => {
+      const refused = checkName(profile.displayName, 'display-name') ?? checkName(deviceName, 'device-name')
+      if (refused) return err(refused)
+      const result = await this.#setUp(() => this.#store.create({ profile, deviceName }))
+      return result.ok ? ok({ created: result.value.created }) : err(toProblem(result.error))
+    })
   }
 
-  async updateProfile(profile: Profile): Promise<void> {
-    const result = await this.#ready().updateProfile(profile)
-    if (!result.ok) throw result.error
-    this.#announce()
+  updateProfile(profile: Profile): Promise<Result<void, Problem>> {
+    return this.#write(async (identity) => {
+      const refused = checkName(profile.displayName, 'display-name')
+      return refused ? err(refused) : identity.updateProfile(profile)
+    })
   }
 
-  async recoveryPhrase(unlock?: IdentityUnlock): Promise<Result<string, IdentityProblem>> {
-    const result = await this.#ready().recoveryPhrase(unlock)
-    return result.ok ? result : err(identityProblem(result.error))
+  recoveryPhrase(unlock?: IdentityUnlock): Promise<Result<string, Problem>> {
+    return this.#act(async (identity) => outcome(await identity.recoveryPhrase(unlock)))
   }
 
-  async confirmBackup(): Promise<Result<void, IdentityProblem>> {
-    const result = await this.#ready().confirmBackup()
-    if (!result.ok) return err(identityProblem(result.error))
-    this.#announce()
-    return ok(undefined)
+  confirmBackup(): Promise<Result<void, Problem>> {
+    return this.#write((identity) => identity.confirmBackup())
   }
 
-  async previewPhrase(phrase: string): Promise<Result<RestorePreview, IdentityProblem>> {
-    const result = await this.#store.previewPhrase(phrase)
-    return result.ok ? result : err(identityProblem(result.error))
+  previewPhrase(phrase: string): Promise<Result<RestorePreview, Problem>> {
+    return attempt(async () => outcome(await this.#store.previewPhrase(phrase)))
   }
 
-  async previewFile(file: Blob, password: string): Promise<Result<RestorePreview, IdentityProblem>> {
-    const result = await this.#store.previewFile(await file.text(), password)
-    return result.ok ? result : err(identityProblem(result.error))
+  previewFile(file: Blob, password: string): Promise<Result<RestorePreview, Problem>> {
+    return attempt(async () => outcome(await this.#store.previewFile(await file.text(), password), 'password'))
   }
 
-  async restoreFromPhrase(
+  restoreFromPhrase(
     phrase: string,
     confirmed: string,
     deviceName: string,
-    profile?: Profile,
-  ): Promise<Result<void, IdentityProblem>> {
-    const input = restoreInput(confirmed, deviceName, profile)
-    const result = await this.#setUp(() => this.#store.restoreFromPhrase(phrase, input))
-    return result.ok ? ok(undefined) : err(identityProblem(result.error))
+    profile?: RestoreProfile,
+  ): Promise<Result<void, Problem>> {
+    return attempt(async () => {
+      const refused = checkName(deviceName, 'device-name')
+      if (refused) return err(refused)
+      const input = restoreInput(confirmed, deviceName, profile)
+      const result = await this.#setUp(() => this.#store.restoreFromPhrase(phrase, input))
+      return result.ok ? ok(undefined) : err(toProblem(result.error))
+    })
   }
 
-  async keepWithPassphrase(passphrase: string, unlock: IdentityUnlock): Promise<Result<void, IdentityProblem>> {
-    const result = await this.#ready().keepWithPassphrase(passphrase, unlock)
-    if (!result.ok) return err(identityProblem(result.error))
-    this.#announce()
-    return ok(undefined)
+  keepWithPassphrase(passphrase: string, unlock: IdentityUnlock): Promise<Result<void, Problem>> {
+    return this.#write((identity) => identity.keepWithPassphrase(passphrase, unlock), 'passphrase')
   }
 
-  async forgetPassphrase(): Promise<Result<void, IdentityProblem>> {
-    const result = await this.#ready().forgetPassphrase()
-    if (!result.ok) return err(identityProblem(result.error))
-    this.#announce()
-    return ok(undefined)
+  forgetPassphrase(): Promise<Result<void, Problem>> {
+    return this.#write((identity) => identity.forgetPassphrase())
   }
 
-  async exportFile(password: string, unlock?: IdentityUnlock): Promise<Result<Blob, IdentityProblem>> {
-    const result = await this.#ready().exportFile(password, unlock)
-    if (!result.ok) return err(identityProblem(result.error))
-    return ok(new Blob([result.value], { type: 'application/json' }))
+  exportFile(password: string, unlock?: IdentityUnlock): Promise<Result<Blob, Problem>> {
+    return this.#act(async (identity) => {
+      const result = await identity.exportFile(password, unlock)
+      if (!result.ok) return outcome(result, 'password')
+      return ok(new Blob([result.value], { type: 'application/json' }))
+    })
   }
 
-  async importFile(
+  importFile(
     file: Blob,
     password: string,
     confirmed: string,
     deviceName: string,
-    profile?: Profile,
-  ): Promise<Result<void, IdentityProblem>> {
-    const input = restoreInput(confirmed, deviceName, profile)
-    const text = await file.text()
-    const result = await this.#setUp(() => this.#store.importFile(text, password, input))
-    return result.ok ? ok(undefined) : err(identityProblem(result.error))
+    profile?: RestoreProfile,
+  ): Promise<Result<void, Problem>> {
+    return attempt(async () => {
+      const refused = checkName(deviceName, 'device-name')
+      if (refused) return err(refused)
+      const input = restoreInput(confirmed, deviceName, profile)
+      const text = await file.text()
+      const result = await this.#setUp(() => this.#store.importFile(text, password, input))
+      return result.ok ? ok(undefined) : err(toProblem(result.error))
+    })
   }
 
-  async renameDevice(deviceKey: string, name: string): Promise<void> {
-    const result = await this.#ready().renameDevice(deviceKey as PublicKey, name)
-    if (!result.ok) throw result.error
-    this.#announce()
+  renameDevice(deviceKey: string, name: string): Promise<Result<void, Problem>> {
+    return this.#write(async (identity) => {
+      const refused = checkName(name, 'device-name')
+      return refused ? err(refused) : identity.renameDevice(deviceKey as PublicKey, name)
+    })
   }
 
-  async revokeDevice(deviceKey: string, unlock?: IdentityUnlock): Promise<Result<void, IdentityProblem>> {
-    const result = await this.#ready().revokeDevice(deviceKey as PublicKey, unlock)
-    if (!result.ok) return err(identityProblem(result.error))
-    this.#announce()
-    return ok(undefined)
+  revokeDevice(deviceKey: string, unlock?: IdentityUnlock): Promise<Result<void, Problem>> {
+    return this.#write((identity) => identity.revokeDevice(deviceKey as PublicKey, unlock))
+  }
+
+  /** An action on the open identity; without one it is refused, never thrown. */
+  #act<T>(action: (identity: HaloIdentity) => Promise<Result<T, Problem>>): Promise<Result<T, Problem>> {
+    return attempt(() => (this.#current ? action(this.#current) : Promise.resolve(noIdentity())))
+  }
+
+  /** A write to the open identity, announced to the other tabs once it is stored. */
+  #write(
+    write: (identity: HaloIdentity) => Promise<Result<unknown, unknown>>,
+    field?: string,
+  ): Promise<Result<void, Problem>> {
+    return this.#act(async (identity) => {
+      const result = await write(identity)
+      if (!result.ok) return err(toProblem(result.error, field))
+      this.#announce()
+      return ok(undefined)
+    })
   }
 
   /** Sets an identity up in this tab; the ready hook finishes before other tabs hear of it. */
@@ -192,11 +241,6 @@ export class IdentityService implements IdentityApi {
     } finally {
       this.#settingUp = false
     }
-  }
-
-  #ready(): HaloIdentity {
-    if (!this.#current) throw new Error('No identity is open on this device yet.')
-    return this.#current
   }
 
   #announce(): void {

@@ -1,24 +1,27 @@
 export type { AppUpdate, AppUpdateProblem, AppUpdateState } from './app-update'
 export { createClient } from './client'
 export type { Client, ClientOptions } from './client'
+export { browserEdges } from './edges'
+export type { BrowserEdges, ListenerTarget } from './edges'
 export type {
   Avatar,
   DeviceView,
   IdentityApi,
   IdentityDamageReason,
-  IdentityProblem,
   IdentityState,
   IdentityUnlock,
   IdentityView,
   Profile,
   RestorePreview,
+  RestoreProfile,
 } from './identity-api'
-export type { MeshSettingsApi } from './mesh-settings'
+export type { Limits } from './limits'
+export type { MeshSettingsApi, SettingsProblem } from './mesh-settings'
+export type { Problem } from './problem-words'
 export type {
   LiveList,
   NoteEditor,
   NoteView,
-  SpaceProblem,
   SpaceSession,
   SpaceSummary,
   SpacesApi,

@@ -20,16 +20,32 @@ const defaults = defaultMeshSettings(build)
 const allowed = allowedRelayOrigins(build)
 
 describe('mesh settings', () => {
+  it('refuses to save when the storage is full, and keeps what was in force', async () => {
+    const storage = memoryStorage()
+    storage.setItem = () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+    }
+    const settings = createMeshSettings(storage, defaults, allowed)
+    const saved = await settings.save({
+      signalUrls: ['wss://mine.example.net/r/team'],
+      publicRelays: [],
+      iceServers: [],
+    })
+    expect(!saved.ok && saved.error.map((problem) => problem.code)).toEqual(['storage-quota-exceeded'])
+    expect(settings.current.get()).toEqual(defaults)
+    expect(settings.customised.get()).toBe(false)
+  })
+
   it("starts from the build's defaults", () => {
     const settings = createMeshSettings(memoryStorage(), defaults, allowed)
     expect(settings.current.get()).toEqual(defaults)
     expect(settings.customised.get()).toBe(false)
   })
 
-  it('saves valid settings, which a later start reads back', () => {
+  it('saves valid settings, which a later start reads back', async () => {
     const storage = memoryStorage()
     const settings = createMeshSettings(storage, defaults, allowed)
-    const saved = settings.save({
+    const saved = await settings.save({
       signalUrls: ['wss://mine.example.net/r/team'],
       publicRelays: [],
       iceServers: [{ urls: ['stun:stun.example.net:3478'] }],
@@ -41,17 +57,17 @@ describe('mesh settings', () => {
     expect(again.current.get().iceServers).toEqual([{ urls: ['stun:stun.example.net:3478'] }])
   })
 
-  it('refuses invalid settings with the problems and keeps what was in force', () => {
+  it('refuses invalid settings with the problems and keeps what was in force', async () => {
     const storage = memoryStorage()
     const settings = createMeshSettings(storage, defaults, allowed)
-    const result = settings.save({ signalUrls: ['http://nope'], publicRelays: [], iceServers: [] })
+    const result = await settings.save({ signalUrls: ['http://nope'], publicRelays: [], iceServers: [] })
     expect(result.ok).toBe(false)
     if (!result.ok) expect(result.error.map((problem) => problem.code)).toEqual(['wrong-scheme'])
     expect(settings.current.get()).toEqual(defaults)
     expect(storage.items.size).toBe(0)
   })
 
-  it('refuses a relay the build does not allow (the page could not reach it), and forgets a saved one', () => {
+  it('refuses a relay the build does not allow (the page could not reach it), and forgets a saved one', async () => {
     const storage = memoryStorage()
     const settings = createMeshSettings(storage, defaults, allowed)
     expect(settings.allowedOrigins).toEqual([
@@ -59,7 +75,7 @@ describe('mesh settings', () => {
       'wss://mine.example.net',
       'wss://other.example.net',
     ])
-    const result = settings.save({
+    const result = await settings.save({
       signalUrls: ['wss://elsewhere.example.com/r/main'],
       publicRelays: [],
       iceServers: [],
@@ -77,7 +93,7 @@ describe('mesh settings', () => {
     expect(later.customised.get()).toBe(false)
   })
 
-  it('ignores a damaged saved value and can reset to the defaults', () => {
+  it('ignores a damaged saved value and can reset to the defaults', async () => {
     const storage = memoryStorage()
     storage.setItem('commonplace.mesh-settings', '{not json')
     expect(createMeshSettings(storage, defaults, allowed).current.get()).toEqual(defaults)
@@ -88,8 +104,8 @@ describe('mesh settings', () => {
     expect(createMeshSettings(storage, defaults, allowed).current.get()).toEqual(defaults)
 
     const settings = createMeshSettings(storage, defaults, allowed)
-    settings.save({ signalUrls: ['wss://other.example.net/r/x'], publicRelays: [], iceServers: [] })
-    settings.resetToDefaults()
+    await settings.save({ signalUrls: ['wss://other.example.net/r/x'], publicRelays: [], iceServers: [] })
+    expect((await settings.resetToDefaults()).ok).toBe(true)
     expect(settings.current.get()).toEqual(defaults)
     expect(settings.customised.get()).toBe(false)
     expect(storage.items.has('commonplace.mesh-settings')).toBe(false)

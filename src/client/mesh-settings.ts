@@ -1,4 +1,5 @@
 import { Cell, err, ok, type Observable, type Result } from '../base'
+import { toProblem, type Problem } from './problem-words'
 import {
   allowedRelayOrigins,
   defaultMeshSettings,
@@ -6,7 +7,6 @@ import {
   validateMeshSettings,
   type MeshSettings,
   type MeshSettingsInput,
-  type MeshSettingsProblem,
 } from '../mesh'
 
 const STORAGE_KEY = 'commonplace.mesh-settings'
@@ -20,8 +20,14 @@ export interface MeshSettingsApi {
   readonly allowedOrigins: readonly string[]
   /** Whether `current` differs from the defaults because the person saved their own. */
   readonly customised: Observable<boolean>
-  save(input: MeshSettingsInput): Result<MeshSettings, readonly MeshSettingsProblem[]>
-  resetToDefaults(): void
+  /** Refused with one problem per wrong entry (`field` and `index` name it), or the storage's refusal. */
+  save(input: MeshSettingsInput): Promise<Result<MeshSettings, readonly SettingsProblem[]>>
+  resetToDefaults(): Promise<Result<void, Problem>>
+}
+
+/** A refused setting: its field and, in a list, the entry (`index`, -1 for the list as a whole). */
+export interface SettingsProblem extends Problem {
+  readonly index?: number
 }
 
 /** Storage of the mesh settings; `localStorage` in the app, a map in tests. */
@@ -62,16 +68,26 @@ export const createMeshSettings = (
     customised,
     save: (input) => {
       const result = validateMeshSettings(input, allowedOrigins)
-      if (!result.ok) return err(result.error)
-      storage.setItem(STORAGE_KEY, JSON.stringify(result.value))
+      if (!result.ok) return Promise.resolve(err(result.error))
+      try {
+        // localStorage throws when the origin is out of space.
+        storage.setItem(STORAGE_KEY, JSON.stringify(result.value))
+      } catch (error) {
+        return Promise.resolve(err([toProblem(error)]))
+      }
       current.set(result.value)
       customised.set(true)
-      return ok(result.value)
+      return Promise.resolve(ok(result.value))
     },
     resetToDefaults: () => {
-      storage.removeItem(STORAGE_KEY)
+      try {
+        storage.removeItem(STORAGE_KEY)
+      } catch (error) {
+        return Promise.resolve(err(toProblem(error)))
+      }
       current.set(defaults)
       customised.set(false)
+      return Promise.resolve(ok(undefined))
     },
   }
 }

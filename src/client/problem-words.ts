@@ -3,11 +3,22 @@
  * error's own message is written for logs and often names internals (ids, schema issues, the
  * browser's exception text), so it never becomes a problem's message.
  */
+import { err, type Result } from '../base'
 import { MIN_PASSWORD_LENGTH, RECOVERY_PHRASE_WORDS, RecoveryPhraseInvalid } from '../halo'
-import type { IdentityProblem } from './identity-api'
-import type { SpaceProblem } from './spaces-api'
+import { LIMITS } from './limits'
 
-const spaceWords: Readonly<Record<string, string>> = {
+/**
+ * Why an action of the client was not done: a stable `code` for programs, a `message` for people,
+ * and the `field` of the form it is about, when it is about one.
+ */
+export interface Problem {
+  readonly code: string
+  readonly message: string
+  readonly field?: string
+}
+
+const words: Readonly<Record<string, string>> = {
+  // Storage and spaces.
   'storage-quota-exceeded':
     'This device is out of storage space, so this change was not saved. Everything saved before is safe.',
   'storage-failed': "The browser's storage failed, so this change was not saved. Reload the page and try again.",
@@ -19,17 +30,18 @@ const spaceWords: Readonly<Record<string, string>> = {
   'invalid-space-file': 'This file is not a Commonplace space file, or it is damaged. Nothing was imported.',
   'space-file-too-large': 'This file is too large to import. Nothing was imported.',
   'note-text-not-in-space': 'The text of this note is not part of this space, so it cannot be opened.',
-}
-
-const SPACE_FALLBACK = 'This could not be done. Try again, or reload the page.'
-
-/** A refused space action, in words for people. */
-export const spaceProblem = (error: { readonly code: string }): SpaceProblem => ({
-  code: error.code,
-  message: spaceWords[error.code] ?? SPACE_FALLBACK,
-})
-
-const identityWords: Readonly<Record<string, string>> = {
+  'name-required': 'A space needs a name.',
+  'name-too-long': `A space name has at most ${LIMITS.spaceName} characters.`,
+  'title-required': 'A task needs a title.',
+  'title-too-long': `A title has at most ${LIMITS.taskTitle} characters.`,
+  aborted: 'This was stopped before it finished.',
+  closed: 'Commonplace was closed on this page. Reload the page.',
+  // The identity.
+  'no-identity': 'Create or restore your identity first.',
+  'display-name-required': 'Your name cannot be empty.',
+  'display-name-too-long': `A name has at most ${LIMITS.displayName} characters.`,
+  'device-name-required': 'A device needs a name.',
+  'device-name-too-long': `A device name has at most ${LIMITS.deviceName} characters.`,
   'weak-password': `A password needs at least ${MIN_PASSWORD_LENGTH} characters.`,
   'wrong-password': 'The password does not open this file. Check it and try again.',
   'identity-file-damaged': 'This identity file is damaged and cannot be read.',
@@ -47,7 +59,11 @@ const identityWords: Readonly<Record<string, string>> = {
   'ill-formed-text': 'Something you entered has characters that cannot be saved. Retype it and try again.',
 }
 
-const IDENTITY_FALLBACK = 'This did not work, and nothing was changed. Try again, or reload the page.'
+/** For a code that has no words yet: what every refusal promises. */
+const FALLBACK = 'This could not be done, and nothing was changed. Try again, or reload the page.'
+
+/** What a person reads when the app itself failed (a throw, not a refusal): its text means nothing to them. */
+export const UNEXPECTED = 'Something went wrong in Commonplace and this was not done. Try again, or reload the page.'
 
 const phraseWords = (error: RecoveryPhraseInvalid): string => {
   switch (error.problem) {
@@ -62,9 +78,46 @@ const phraseWords = (error: RecoveryPhraseInvalid): string => {
   }
 }
 
-/** A refused identity action (restore, import, export, revoke), in words for people. */
-export const identityProblem = (error: { readonly code: string }): IdentityProblem => ({
-  code: error.code,
-  message:
-    error instanceof RecoveryPhraseInvalid ? phraseWords(error) : (identityWords[error.code] ?? IDENTITY_FALLBACK),
+/** A problem the client finds itself (a rule of its own), with the form field it is about. */
+export const problem = (code: string, field?: string): Problem => ({
+  code,
+  message: words[code] ?? FALLBACK,
+  ...(field === undefined ? {} : { field }),
 })
+
+const codeOf = (error: unknown): string | undefined => {
+  if (typeof error !== 'object' || error === null) return undefined
+  // A full disk or a stopped wait can reach a call as the browser's own exception (localStorage,
+  // IndexedDB, or Dexie's copy of it, which keeps the name); a DOMException's numeric `code` means nothing here.
+  const { name, code } = error as { readonly name?: unknown; readonly code?: unknown }
+  if (name === 'QuotaExceededError') return 'storage-quota-exceeded'
+  if (name === 'AbortError') return 'aborted'
+  return typeof code === 'string' ? code : undefined
+}
+
+/**
+ * Any failure as a `Problem`: a typed error (a stable `code`) in the words chosen for its code, anything
+ * else (a throw the app did not expect) as `unexpected`, its text for the console only.
+ */
+export const toProblem = (error: unknown, field?: string): Problem => {
+  if (error instanceof RecoveryPhraseInvalid) return { code: error.code, message: phraseWords(error), field: 'phrase' }
+  const code = codeOf(error)
+  // A problem passed on again keeps the field it names.
+  const named = (error as { readonly field?: unknown } | undefined)?.field
+  if (code !== undefined) return problem(code, field ?? (typeof named === 'string' ? named : undefined))
+  console.error('Commonplace failed unexpectedly:', error)
+  return { code: 'unexpected', message: UNEXPECTED }
+}
+
+/** Runs an action so that it never throws: a throw becomes its `Problem`. */
+export const attempt = async <T>(action: () => Promise<Result<T, Problem>>): Promise<Result<T, Problem>> => {
+  try {
+    return await action()
+  } catch (error) {
+    return err(toProblem(error))
+  }
+}
+
+/** A refused `Result` of a lower layer as the action's `Problem`. */
+export const outcome = <T>(result: Result<T, unknown>, field?: string): Result<T, Problem> =>
+  result.ok ? result : err(toProblem(result.error, field))

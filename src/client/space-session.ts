@@ -2,6 +2,8 @@ import { Cell, err, ok, type Observable, type Result } from '../base'
 import type { SpaceRole } from '../halo'
 import {
   can,
+  type StorageFailed,
+  type StorageQuotaExceeded,
   noteEditorBinding,
   orderBetween,
   parseObjectId,
@@ -12,13 +14,28 @@ import {
   type Space,
   type SpaceAction,
 } from '../echo'
-import { spaceProblem } from './problem-words'
-import type { LiveList, NoteEditor, NoteView, SpaceProblem, SpaceSession, TaskPlace, TaskView } from './spaces-api'
+import { LIMITS } from './limits'
+import { attempt, outcome, problem, toProblem, type Problem } from './problem-words'
+import type { LiveList, NoteEditor, NoteView, SpaceSession, TaskPlace, TaskView } from './spaces-api'
 
-/** A refused space action as the person reads it: words chosen by code, never the error's own text. */
-export const problemOf = (error: { code: string }): SpaceProblem => spaceProblem(error)
+const noSuchObject = (): Problem => problem('object-not-found')
 
-const noSuchObject = (): SpaceProblem => spaceProblem({ code: 'object-not-found' })
+/** The rule for a task's title, here rather than in ECHO's schema: tasks stored with an empty title stay readable. */
+const checkTitle = (title: string): Problem | undefined => {
+  if (title.trim() === '') return problem('title-required', 'title')
+  if (title.trim().length > LIMITS.taskTitle) return problem('title-too-long', 'title')
+  return undefined
+}
+
+/** A space's name: not blank, at most `LIMITS.spaceName` characters once trimmed. */
+export const checkSpaceName = (name: string): Problem | undefined => {
+  if (name.trim() === '') return problem('name-required', 'name')
+  if (name.trim().length > LIMITS.spaceName) return problem('name-too-long', 'name')
+  return undefined
+}
+
+/** Writes what is pending; a refusal (a full disk) is the action's failure. */
+export type Flush = () => Promise<Result<void, StorageQuotaExceeded | StorageFailed>>
 
 const noteView = (object: EchoObject): NoteView | undefined =>
   object.type === 'note' ? { id: object.id, title: object.fields.title, updatedAt: object.updatedAt } : undefined
@@ -59,8 +76,8 @@ const liveList = <T>(query: LiveQuery, view: (object: EchoObject) => T | undefin
   }
 }
 
-const outcome = (result: Result<unknown, { code: string; message: string }>): Result<void, SpaceProblem> =>
-  result.ok ? ok(undefined) : err(problemOf(result.error))
+/** An action's result without its value. */
+const done = (result: Result<unknown, Problem>): Result<void, Problem> => (result.ok ? ok(undefined) : result)
 
 /** A space's tasks in manual order, and the ids of those a search shows. */
 interface TaskOrder {
@@ -76,16 +93,12 @@ export class OpenSpace implements SpaceSession {
   readonly #space: Space
   readonly #actor: Actor
   readonly #exportSpace: (space: Space) => Promise<string>
-  readonly #flush: () => Promise<unknown>
+  readonly #flush: Flush
   readonly #stopName: () => void
   /** The actor's role here, as the membership changes; `can` says what it allows. */
   readonly #role: Observable<SpaceRole | undefined>
 
-  constructor(
-    space: Space,
-    actor: Actor,
-    storage: { exportSpace: (space: Space) => Promise<string>; flush: () => Promise<unknown> },
-  ) {
+  constructor(space: Space, actor: Actor, storage: { exportSpace: (space: Space) => Promise<string>; flush: Flush }) {
     this.#space = space
     this.#actor = actor
     this.#exportSpace = storage.exportSpace
@@ -111,19 +124,19 @@ export class OpenSpace implements SpaceSession {
     return can(this.#role.get(), action)
   }
 
-  async compactHistory(): Promise<Result<number, SpaceProblem>> {
-    const epoch = await this.#space.createEpoch(this.#actor)
-    if (!epoch.ok) return err(problemOf(epoch.error))
-    await this.#flush()
-    return ok(epoch.value.number)
+  compactHistory(): Promise<Result<number, Problem>> {
+    return attempt(async () => {
+      const epoch = await this.#saved(await this.#space.createEpoch(this.#actor))
+      return epoch.ok ? ok(epoch.value.number) : epoch
+    })
   }
 
-  rename(name: string): Result<void, SpaceProblem> {
-    const trimmed = name.trim()
-    if (trimmed === '') return err({ code: 'invalid-name', message: 'A space needs a name.' })
-    const renamed = outcome(this.#space.rename(this.#actor, trimmed))
-    if (renamed.ok) void this.#flush()
-    return renamed
+  rename(name: string): Promise<Result<void, Problem>> {
+    return attempt(async () => {
+      const refused = checkSpaceName(name)
+      if (refused) return err(refused)
+      return done(await this.#saved(this.#space.rename(this.#actor, name.trim())))
+    })
   }
 
   notes(search: string): LiveList<NoteView> {
@@ -139,93 +152,106 @@ export class OpenSpace implements SpaceSession {
     return liveList(this.#space.query({ type: 'task', sort: { by: 'order' }, ...(text ? { text } : {}) }), taskView)
   }
 
-  async createNote(title: string): Promise<Result<string, SpaceProblem>> {
-    const created = await this.#space.createNote(this.#actor, title.trim())
-    if (!created.ok) return err(problemOf(created.error))
-    await this.#flush()
-    return ok(created.value.id)
-  }
-
-  async renameNote(id: string, title: string): Promise<Result<void, SpaceProblem>> {
-    const objectId = parseObjectId(id)
-    if (!objectId) return err(noSuchObject())
-    return this.#saved(await this.#space.update(this.#actor, objectId, 'note', { title }))
-  }
-
-  async noteEditor(id: string): Promise<Result<NoteEditor, SpaceProblem>> {
-    const objectId = parseObjectId(id)
-    if (!objectId) return err(noSuchObject())
-    const text = await this.#space.noteText(objectId)
-    if (!text.ok) return err(problemOf(text.error))
-    return ok(await noteEditorBinding(text.value))
-  }
-
-  async createTask(
-    title: string,
-    options: { due?: string; note?: string } = {},
-  ): Promise<Result<string, SpaceProblem>> {
-    const { due } = options
-    const note = options.note === undefined ? undefined : parseObjectId(options.note)
-    if (options.note !== undefined && note === undefined) return err(noSuchObject())
-    const last = await this.#lastTaskOrder()
-    const created = await this.#space.create(this.#actor, 'task', {
-      title: title.trim(),
-      done: false,
-      order: orderBetween(last, undefined),
-      ...(due ? { due } : {}),
-      ...(note ? { note } : {}),
+  createNote(title: string): Promise<Result<string, Problem>> {
+    return attempt(async () => {
+      if (title.trim().length > LIMITS.noteTitle) return err(problem('title-too-long', 'title'))
+      const created = await this.#saved(await this.#space.createNote(this.#actor, title.trim()))
+      return created.ok ? ok(created.value.id) : created
     })
-    if (!created.ok) return err(problemOf(created.error))
-    await this.#flush()
-    return ok(created.value.id)
   }
 
-  async updateTask(
+  renameNote(id: string, title: string): Promise<Result<void, Problem>> {
+    return attempt(async () => {
+      const objectId = parseObjectId(id)
+      if (!objectId) return err(noSuchObject())
+      if (title.length > LIMITS.noteTitle) return err(problem('title-too-long', 'title'))
+      return done(await this.#saved(await this.#space.update(this.#actor, objectId, 'note', { title })))
+    })
+  }
+
+  noteEditor(id: string): Promise<Result<NoteEditor, Problem>> {
+    return attempt(async () => {
+      const objectId = parseObjectId(id)
+      if (!objectId) return err(noSuchObject())
+      const text = await this.#space.noteText(objectId)
+      if (!text.ok) return outcome(text)
+      return ok(await noteEditorBinding(text.value))
+    })
+  }
+
+  createTask(title: string, options: { due?: string; note?: string } = {}): Promise<Result<string, Problem>> {
+    return attempt(async () => {
+      const refused = checkTitle(title)
+      if (refused) return err(refused)
+      const { due } = options
+      const note = options.note === undefined ? undefined : parseObjectId(options.note)
+      if (options.note !== undefined && note === undefined) return err(noSuchObject())
+      const last = await this.#lastTaskOrder()
+      const created = await this.#space.create(this.#actor, 'task', {
+        title: title.trim(),
+        done: false,
+        order: orderBetween(last, undefined),
+        ...(due ? { due } : {}),
+        ...(note ? { note } : {}),
+      })
+      const saved = await this.#saved(created)
+      return saved.ok ? ok(saved.value.id) : saved
+    })
+  }
+
+  updateTask(
     id: string,
     patch: { title?: string; done?: boolean; due?: string | null },
-  ): Promise<Result<void, SpaceProblem>> {
-    const objectId = parseObjectId(id)
-    if (!objectId) return err(noSuchObject())
-    return this.#saved(
-      await this.#space.update(this.#actor, objectId, 'task', {
+  ): Promise<Result<void, Problem>> {
+    return attempt(async () => {
+      const objectId = parseObjectId(id)
+      if (!objectId) return err(noSuchObject())
+      const refused = patch.title === undefined ? undefined : checkTitle(patch.title)
+      if (refused) return err(refused)
+      const updated = await this.#space.update(this.#actor, objectId, 'task', {
         ...(patch.title === undefined ? {} : { title: patch.title.trim() }),
         ...(patch.done === undefined ? {} : { done: patch.done }),
         ...(patch.due === undefined ? {} : { due: patch.due ?? undefined }),
-      }),
-    )
+      })
+      return done(await this.#saved(updated))
+    })
   }
 
-  async moveTask(
+  moveTask(
     id: string,
     direction: 'up' | 'down',
     options: { search?: string } = {},
-  ): Promise<Result<TaskPlace, SpaceProblem>> {
-    const tasks = await this.#taskOrder(options.search)
-    const index = tasks.shown.indexOf(id)
-    if (index < 0) return err(noSuchObject())
-    // Past the neighbour the person sees: with a search, the tasks it hides keep their places.
-    const passed = tasks.shown[direction === 'up' ? index - 1 : index + 1]
-    if (passed === undefined) return ok({ moved: false, position: index + 1, count: tasks.shown.length })
-    const rest = tasks.all.filter((task) => task.id !== id)
-    return this.#placeTask(id, tasks, rest.findIndex((task) => task.id === passed) + (direction === 'up' ? 0 : 1))
+  ): Promise<Result<TaskPlace, Problem>> {
+    return attempt(async () => {
+      const tasks = await this.#taskOrder(options.search)
+      const index = tasks.shown.indexOf(id)
+      if (index < 0) return err(noSuchObject())
+      // Past the neighbour the person sees: with a search, the tasks it hides keep their places.
+      const passed = tasks.shown[direction === 'up' ? index - 1 : index + 1]
+      if (passed === undefined) return ok({ moved: false, position: index + 1, count: tasks.shown.length })
+      const rest = tasks.all.filter((task) => task.id !== id)
+      return this.#placeTask(id, tasks, rest.findIndex((task) => task.id === passed) + (direction === 'up' ? 0 : 1))
+    })
   }
 
-  async moveTaskBefore(
+  moveTaskBefore(
     id: string,
     target: string | undefined,
     options: { search?: string } = {},
-  ): Promise<Result<TaskPlace, SpaceProblem>> {
-    const tasks = await this.#taskOrder(options.search)
-    const rest = tasks.all.filter((task) => task.id !== id)
-    // Before itself is where it is: as many tasks before it as it has now.
-    const at =
-      target === undefined
-        ? rest.length
-        : target === id
-          ? tasks.all.findIndex((task) => task.id === id)
-          : rest.findIndex((task) => task.id === target)
-    if (rest.length === tasks.all.length || at < 0) return err(noSuchObject())
-    return this.#placeTask(id, tasks, at)
+  ): Promise<Result<TaskPlace, Problem>> {
+    return attempt(async () => {
+      const tasks = await this.#taskOrder(options.search)
+      const rest = tasks.all.filter((task) => task.id !== id)
+      // Before itself is where it is: as many tasks before it as it has now.
+      const at =
+        target === undefined
+          ? rest.length
+          : target === id
+            ? tasks.all.findIndex((task) => task.id === id)
+            : rest.findIndex((task) => task.id === target)
+      if (rest.length === tasks.all.length || at < 0) return err(noSuchObject())
+      return this.#placeTask(id, tasks, at)
+    })
   }
 
   /**
@@ -244,7 +270,7 @@ export class OpenSpace implements SpaceSession {
   }
 
   /** Puts task `id` at index `at` of the other tasks; its place then among the tasks shown. */
-  async #placeTask(id: string, tasks: TaskOrder, at: number): Promise<Result<TaskPlace, SpaceProblem>> {
+  async #placeTask(id: string, tasks: TaskOrder, at: number): Promise<Result<TaskPlace, Problem>> {
     const objectId = parseObjectId(id)
     if (!objectId) return err(noSuchObject())
     const rest = tasks.all.filter((task) => task.id !== id)
@@ -257,40 +283,52 @@ export class OpenSpace implements SpaceSession {
     return saved.ok ? ok({ moved: true, ...place }) : saved
   }
 
-  async remove(id: string): Promise<Result<void, SpaceProblem>> {
-    const objectId = parseObjectId(id)
-    if (!objectId) return err(noSuchObject())
-    return this.#saved(await this.#space.delete(this.#actor, objectId))
+  remove(id: string): Promise<Result<void, Problem>> {
+    return attempt(async () => {
+      const objectId = parseObjectId(id)
+      if (!objectId) return err(noSuchObject())
+      return done(await this.#saved(await this.#space.delete(this.#actor, objectId)))
+    })
   }
 
-  async restore(id: string): Promise<Result<void, SpaceProblem>> {
-    const objectId = parseObjectId(id)
-    if (!objectId) return err(noSuchObject())
-    return this.#saved(await this.#space.restore(this.#actor, objectId))
+  restore(id: string): Promise<Result<void, Problem>> {
+    return attempt(async () => {
+      const objectId = parseObjectId(id)
+      if (!objectId) return err(noSuchObject())
+      return done(await this.#saved(await this.#space.restore(this.#actor, objectId)))
+    })
   }
 
-  async exportFile(): Promise<{ readonly fileName: string; readonly blob: Blob }> {
-    const file = await this.#exportSpace(this.#space)
-    const slug =
-      this.#space.name
-        .toLowerCase()
-        .replace(/[^\p{L}\p{N}]+/gu, '-')
-        .replace(/^-+|-+$/g, '') || 'space'
-    return { fileName: `${slug}.commonplace.json`, blob: new Blob([file], { type: 'application/json' }) }
+  exportFile(): Promise<Result<{ readonly fileName: string; readonly blob: Blob }, Problem>> {
+    return attempt(async () => {
+      const file = await this.#exportSpace(this.#space)
+      const slug =
+        this.#space.name
+          .toLowerCase()
+          .replace(/[^\p{L}\p{N}]+/gu, '-')
+          .replace(/^-+|-+$/g, '') || 'space'
+      return ok({ fileName: `${slug}.commonplace.json`, blob: new Blob([file], { type: 'application/json' }) })
+    })
   }
 
-  async noteMarkdown(id: string): Promise<Result<{ readonly fileName: string; readonly blob: Blob }, SpaceProblem>> {
-    const objectId: ObjectId | undefined = parseObjectId(id)
-    if (!objectId) return err(noSuchObject())
-    const file = await this.#space.noteMarkdown(objectId)
-    if (!file.ok) return err(problemOf(file.error))
-    return ok({ fileName: file.value.fileName, blob: new Blob([file.value.markdown], { type: 'text/markdown' }) })
+  noteMarkdown(id: string): Promise<Result<{ readonly fileName: string; readonly blob: Blob }, Problem>> {
+    return attempt(async () => {
+      const objectId: ObjectId | undefined = parseObjectId(id)
+      if (!objectId) return err(noSuchObject())
+      const file = await this.#space.noteMarkdown(objectId)
+      if (!file.ok) return outcome(file)
+      return ok({ fileName: file.value.fileName, blob: new Blob([file.value.markdown], { type: 'text/markdown' }) })
+    })
   }
 
-  /** A change the person made is on disk before the action reports success: a reload right after keeps it. */
-  async #saved(result: Result<unknown, { code: string; message: string }>): Promise<Result<void, SpaceProblem>> {
-    if (result.ok) await this.#flush()
-    return outcome(result)
+  /**
+   * A change the person made is on disk before the action reports success: a reload right after keeps
+   * it, and a save the browser refused (a full disk) is the action's failure.
+   */
+  async #saved<T>(result: Result<T, unknown>): Promise<Result<T, Problem>> {
+    if (!result.ok) return outcome(result)
+    const flushed = await this.#flush()
+    return flushed.ok ? result : err(toProblem(flushed.error))
   }
 
   close(): void {

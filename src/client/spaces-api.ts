@@ -1,4 +1,5 @@
 import type { Observable, Result } from '../base'
+import type { Problem } from './problem-words'
 
 export interface SpaceSummary {
   readonly id: string
@@ -52,12 +53,10 @@ export interface StorageState {
   readonly usage: { readonly used: number; readonly quota: number } | undefined
 }
 
-export interface SpaceProblem {
-  readonly code: string
-  readonly message: string
-}
-
-/** One space opened for work. */
+/**
+ * One space opened for work. Every action resolves to a `Result` and never throws; a change is on disk
+ * before its action reports success, and a failed save (a full disk) fails the action.
+ */
 export interface SpaceSession {
   readonly id: string
   readonly name: Observable<string>
@@ -65,40 +64,36 @@ export interface SpaceSession {
   readonly canWrite: boolean
   /** Owners and admins may compact the space's history into an epoch. */
   readonly canCompact: boolean
-  rename(name: string): Result<void, SpaceProblem>
+  /** At most `limits.spaceName` characters, not blank (`field: 'name'`). */
+  rename(name: string): Promise<Result<void, Problem>>
   notes(search: string): LiveList<NoteView>
   /** Tasks in their manual order. */
   tasks(search: string): LiveList<TaskView>
-  createNote(title: string): Promise<Result<string, SpaceProblem>>
-  renameNote(id: string, title: string): Promise<Result<void, SpaceProblem>>
+  createNote(title: string): Promise<Result<string, Problem>>
+  renameNote(id: string, title: string): Promise<Result<void, Problem>>
   /** What the editor needs for a note's collaborative text. */
-  noteEditor(id: string): Promise<Result<NoteEditor, SpaceProblem>>
-  createTask(title: string, options?: { due?: string; note?: string }): Promise<Result<string, SpaceProblem>>
-  updateTask(
-    id: string,
-    patch: { title?: string; done?: boolean; due?: string | null },
-  ): Promise<Result<void, SpaceProblem>>
+  noteEditor(id: string): Promise<Result<NoteEditor, Problem>>
+  /** A task needs a title: a blank one is refused with `field: 'title'`. */
+  createTask(title: string, options?: { due?: string; note?: string }): Promise<Result<string, Problem>>
+  updateTask(id: string, patch: { title?: string; done?: boolean; due?: string | null }): Promise<Result<void, Problem>>
   /**
    * Moves a task one place up or down the list `search` shows (the whole list without one): past
    * the neighbour shown, in the space's full manual order. At either end it does nothing and says so.
    */
-  moveTask(
-    id: string,
-    direction: 'up' | 'down',
-    options?: { search?: string },
-  ): Promise<Result<TaskPlace, SpaceProblem>>
+  moveTask(id: string, direction: 'up' | 'down', options?: { search?: string }): Promise<Result<TaskPlace, Problem>>
   /** Moves a task just before `target` (to the end when undefined), as a drop does. */
   moveTaskBefore(
     id: string,
     target: string | undefined,
     options?: { search?: string },
-  ): Promise<Result<TaskPlace, SpaceProblem>>
-  remove(id: string): Promise<Result<void, SpaceProblem>>
-  restore(id: string): Promise<Result<void, SpaceProblem>>
+  ): Promise<Result<TaskPlace, Problem>>
+  remove(id: string): Promise<Result<void, Problem>>
+  restore(id: string): Promise<Result<void, Problem>>
   /** Starts a new epoch: history folded into a snapshot, recorded in the membership log. Returns its number. */
-  compactHistory(): Promise<Result<number, SpaceProblem>>
-  exportFile(): Promise<{ readonly fileName: string; readonly blob: Blob }>
-  noteMarkdown(id: string): Promise<Result<{ readonly fileName: string; readonly blob: Blob }, SpaceProblem>>
+  compactHistory(): Promise<Result<number, Problem>>
+  exportFile(): Promise<Result<{ readonly fileName: string; readonly blob: Blob }, Problem>>
+  noteMarkdown(id: string): Promise<Result<{ readonly fileName: string; readonly blob: Blob }, Problem>>
+  /** Stops following the space; its lists are closed by whoever opened them. */
   close(): void
 }
 
@@ -113,12 +108,17 @@ export interface SpacesApi {
   /** The identity's spaces on this device (`undefined` while loading). */
   readonly list: Observable<readonly SpaceSummary[] | undefined>
   readonly storage: Observable<StorageState>
-  create(name: string): Promise<Result<SpaceSummary, SpaceProblem>>
-  open(id: string): Promise<Result<SpaceSession, SpaceProblem>>
-  archive(id: string, archived: boolean): Promise<void>
-  importFile(file: Blob): Promise<Result<SpaceSummary, SpaceProblem>>
+  /** At most `limits.spaceName` characters, not blank (`field: 'name'`). */
+  create(name: string): Promise<Result<SpaceSummary, Problem>>
+  /**
+   * Waits for the identity's spaces if they are still loading (the first screen after a reload);
+   * `signal` stops the wait with an `aborted` problem.
+   */
+  open(id: string, options?: { readonly signal?: AbortSignal }): Promise<Result<SpaceSession, Problem>>
+  archive(id: string, archived: boolean): Promise<Result<void, Problem>>
+  importFile(file: Blob): Promise<Result<SpaceSummary, Problem>>
   /** After a `cleared` warning: start over with a new personal space. */
-  acknowledgeCleared(): Promise<void>
+  acknowledgeCleared(): Promise<Result<void, Problem>>
   /** Writes everything pending to storage; the app calls it on `pagehide`. */
-  flush(): Promise<void>
+  flush(): Promise<Result<void, Problem>>
 }

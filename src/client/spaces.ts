@@ -2,8 +2,9 @@ import { Cell, err, ok, type Observable, type Result } from '../base'
 import type { Actor, Echo, Space, SpaceId, SpaceRow, StorageEdge } from '../echo'
 import { carryDeviceRevocations, MAX_SPACE_FILE_BYTES, SpaceFileTooLarge } from '../echo'
 import type { Credential } from '../halo'
-import { OpenSpace, problemOf } from './space-session'
-import type { SpaceProblem, SpaceSession, SpaceSummary, SpacesApi, StorageState } from './spaces-api'
+import { attempt, outcome, problem, toProblem, type Problem } from './problem-words'
+import { checkSpaceName, OpenSpace } from './space-session'
+import type { SpaceSession, SpaceSummary, SpacesApi, StorageState } from './spaces-api'
 
 /** The identity's own credentials, which the personal space carries between its devices. */
 export interface IdentityRecords {
@@ -50,7 +51,27 @@ const pending = <T>(): Pending<T> => {
   }
 }
 
-const noIdentity: SpaceProblem = { code: 'no-identity', message: 'Create or restore your identity first.' }
+/** `promise`, or an `aborted` refusal as soon as `signal` aborts; the work itself goes on for other callers. */
+const unlessAborted = <T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<Result<T, Problem>> => {
+  if (signal === undefined) return promise.then(ok)
+  if (signal.aborted) return Promise.resolve(err(problem('aborted')))
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      resolve(err(problem('aborted')))
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(ok(value))
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error instanceof Error ? error : new Error(String(error)))
+      },
+    )
+  })
+}
 
 /**
  * The spaces part of the client: the identity's spaces on this device, the
@@ -73,16 +94,23 @@ export class SpacesService implements SpacesApi {
   /** Resolves once an identity is attached, so a space opened on load waits instead of failing. */
   #attached = pending<Actor>()
   #stop: (() => void) | undefined
+  readonly #stopStatus: Promise<() => void>
 
   constructor(echo: Promise<Echo>, edge: StorageEdge, locks: Locks) {
     this.#echo = echo
     this.#edge = edge
     this.#locks = locks
-    void echo.then((ready) =>
+    this.#stopStatus = echo.then((ready) =>
       ready.storageStatus.subscribe((status) => {
         this.#setStorage({ quotaExceeded: status === 'quota-exceeded' })
       }),
     )
+  }
+
+  /** Stops following the spaces and storage; echo itself is closed by the client. */
+  async close(): Promise<void> {
+    this.detach()
+    ;(await this.#stopStatus)()
   }
 
   /**
@@ -122,64 +150,87 @@ export class SpacesService implements SpacesApi {
     this.list.set(undefined)
   }
 
-  async create(name: string): Promise<Result<SpaceSummary, SpaceProblem>> {
-    const actor = this.#actor
-    if (!actor) return err(noIdentity)
-    const trimmed = name.trim()
-    if (trimmed === '') return err({ code: 'invalid-name', message: 'A space needs a name.' })
-    const echo = await this.#echo
-    const space = await echo.createSpace(actor, trimmed)
-    await this.#requestPersistence()
-    return ok({ id: space.id, name: trimmed, personal: false, archived: false, createdAt: echo.clock.now() })
-  }
-
-  async open(id: string): Promise<Result<SpaceSession, SpaceProblem>> {
-    const actor = await this.#attached.promise
-    const echo = await this.#echo
-    const opened = await echo.openSpace(id as SpaceId)
-    if (!opened.ok) return err(problemOf(opened.error))
-    return ok(
-      new OpenSpace(opened.value, actor, {
-        exportSpace: (space) => echo.exportSpace(space),
-        flush: () => echo.flush(),
-      }),
-    )
-  }
-
-  async archive(id: string, archived: boolean): Promise<void> {
-    await (await this.#echo).archive(id as SpaceId, archived)
-  }
-
-  async importFile(file: Blob): Promise<Result<SpaceSummary, SpaceProblem>> {
-    const actor = this.#actor
-    if (!actor) return err(noIdentity)
-    // Refused before reading: a file is read whole into memory.
-    if (file.size > MAX_SPACE_FILE_BYTES) return err(problemOf(new SpaceFileTooLarge(file.size, MAX_SPACE_FILE_BYTES)))
-    const echo = await this.#echo
-    const imported = await echo.importSpace(actor, await file.text())
-    if (!imported.ok) return err(problemOf(imported.error))
-    const space = imported.value
-    this.#setStorage({ cleared: false })
-    await this.#requestPersistence()
-    return ok({
-      id: space.id,
-      name: space.name,
-      personal: space.personal,
-      archived: false,
-      createdAt: echo.clock.now(),
+  create(name: string): Promise<Result<SpaceSummary, Problem>> {
+    return attempt(async () => {
+      const actor = this.#actor
+      if (!actor) return err(problem('no-identity'))
+      const refused = checkSpaceName(name)
+      if (refused) return err(refused)
+      const trimmed = name.trim()
+      const echo = await this.#echo
+      const space = await echo.createSpace(actor, trimmed)
+      const flushed = await echo.flush()
+      if (!flushed.ok) return outcome(flushed)
+      await this.#requestPersistence()
+      return ok({ id: space.id, name: trimmed, personal: false, archived: false, createdAt: echo.clock.now() })
     })
   }
 
-  async acknowledgeCleared(): Promise<void> {
-    const actor = this.#actor
-    if (!actor) return
-    const echo = await this.#echo
-    await this.#ensurePersonalSpace(echo, actor)
-    this.#setStorage({ cleared: false })
+  open(id: string, options: { readonly signal?: AbortSignal } = {}): Promise<Result<SpaceSession, Problem>> {
+    return attempt(async () => {
+      const { signal } = options
+      const actor = await unlessAborted(this.#attached.promise, signal)
+      if (!actor.ok) return actor
+      const echo = await this.#echo
+      const opened = await unlessAborted(echo.openSpace(id as SpaceId), signal)
+      if (!opened.ok) return opened
+      if (!opened.value.ok) return outcome(opened.value)
+      return ok(
+        new OpenSpace(opened.value.value, actor.value, {
+          exportSpace: (space) => echo.exportSpace(space),
+          flush: () => echo.flush(),
+        }),
+      )
+    })
   }
 
-  async flush(): Promise<void> {
-    await (await this.#echo).flush()
+  archive(id: string, archived: boolean): Promise<Result<void, Problem>> {
+    return attempt(async () => {
+      await (await this.#echo).archive(id as SpaceId, archived)
+      return ok(undefined)
+    })
+  }
+
+  importFile(file: Blob): Promise<Result<SpaceSummary, Problem>> {
+    return attempt(async () => {
+      const actor = this.#actor
+      if (!actor) return err(problem('no-identity'))
+      // Refused before reading: a file is read whole into memory.
+      if (file.size > MAX_SPACE_FILE_BYTES)
+        return err(toProblem(new SpaceFileTooLarge(file.size, MAX_SPACE_FILE_BYTES)))
+      const echo = await this.#echo
+      const imported = await echo.importSpace(actor, await file.text())
+      if (!imported.ok) return outcome(imported)
+      const flushed = await echo.flush()
+      if (!flushed.ok) return outcome(flushed)
+      const space = imported.value
+      this.#setStorage({ cleared: false })
+      await this.#requestPersistence()
+      return ok({
+        id: space.id,
+        name: space.name,
+        personal: space.personal,
+        archived: false,
+        createdAt: echo.clock.now(),
+      })
+    })
+  }
+
+  acknowledgeCleared(): Promise<Result<void, Problem>> {
+    return attempt(async () => {
+      const actor = this.#actor
+      if (!actor) return err(problem('no-identity'))
+      const echo = await this.#echo
+      await this.#ensurePersonalSpace(echo, actor)
+      const flushed = await echo.flush()
+      if (!flushed.ok) return outcome(flushed)
+      this.#setStorage({ cleared: false })
+      return ok(undefined)
+    })
+  }
+
+  flush(): Promise<Result<void, Problem>> {
+    return attempt(async () => outcome(await (await this.#echo).flush()))
   }
 
   async #ensurePersonalSpace(echo: Echo, actor: Actor): Promise<void> {

@@ -10,7 +10,7 @@ import { load } from '@automerge/automerge/slim'
 import type { AnyDocumentId, DocHandle, DocumentId, Repo } from '@automerge/automerge-repo/slim'
 import type { Result } from '../base'
 import { err, ok } from '../base'
-import { DocumentCorrupt } from './errors'
+import { Aborted, DocumentCorrupt } from './errors'
 import type { StorageFailed, StorageQuotaExceeded } from './errors'
 import { toStorageError } from './storage/dexie-storage-adapter'
 
@@ -49,8 +49,11 @@ export class DocumentStore {
     return handle
   }
 
-  async find<T>(id: AnyDocumentId): Promise<DocHandle<T>> {
-    const handle = await this.repo.find<T>(id)
+  /** A document may never arrive (no peer has it): `signal` stops the wait, which then rejects with `Aborted`. */
+  async find<T>(id: AnyDocumentId, options: { readonly signal?: AbortSignal } = {}): Promise<DocHandle<T>> {
+    const handle = await this.repo.find<T>(id, options).catch((error: unknown) => {
+      throw options.signal?.aborted === true ? new Aborted({ cause: error }) : error
+    })
     this.#track(handle)
     return handle
   }

@@ -85,3 +85,10 @@ export class EpochOutOfRange extends AppError<'epoch-out-of-range'> {
     super('epoch-out-of-range', `the current epoch is number ${current}; there is no safe next number`)
   }
 }
+
+/** A wait that the caller stopped with an `AbortSignal` (e.g. a document that never arrived). */
+export class Aborted extends AppError<'aborted'> {
+  constructor(options?: { cause?: unknown }) {
+    super('aborted', 'stopped by its caller', options)
+  }
+}

@@ -14,6 +14,20 @@ describe('createAction', () => {
     expect(action.error()).toBe('A space needs a name.')
   })
 
+  it('keeps the field a refused Result names, and forgets it on the next run', async () => {
+    let fail = true
+    const action = createRoot(() =>
+      createAction(() =>
+        Promise.resolve(fail ? err({ message: 'The two passwords differ.', field: 'repeat' }) : undefined),
+      ),
+    )
+    await action.run()
+    expect(action.field()).toBe('repeat')
+    fail = false
+    await action.run()
+    expect([action.error(), action.field()]).toEqual([undefined, undefined])
+  })
+
   it('never shows the text of a thrown error; the console gets it', async () => {
     const console = vi.spyOn(globalThis.console, 'error').mockImplementation(() => undefined)
     const bug = new TypeError("Cannot read properties of undefined (reading 'waiting')")

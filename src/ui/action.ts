@@ -6,6 +6,8 @@ export interface Action<Args extends unknown[]> {
   busy: Accessor<boolean>
   /** What went wrong the last time, in words for a person; cleared on the next run. */
   error: Accessor<string | undefined>
+  /** The field of the form the last failure names, if it names one (`Problem.field`). */
+  field: Accessor<string | undefined>
 }
 
 /**
@@ -22,17 +24,22 @@ export const UNEXPECTED_FAILURE =
  * console and the person reads `UNEXPECTED_FAILURE`.
  */
 export const createAction = <Args extends unknown[]>(
-  perform: (...args: Args) => Promise<Result<unknown, { message: string }> | undefined>,
+  perform: (...args: Args) => Promise<Result<unknown, { message: string; field?: string }> | undefined>,
 ): Action<Args> => {
   const [busy, setBusy] = createSignal(false)
   const [error, setError] = createSignal<string>()
+  const [field, setField] = createSignal<string>()
   const run = async (...args: Args): Promise<void> => {
     if (busy()) return
     setBusy(true)
     setError(undefined)
+    setField(undefined)
     try {
       const result = await perform(...args)
-      if (result && !result.ok) setError(result.error.message)
+      if (result && !result.ok) {
+        setField(result.error.field)
+        setError(result.error.message)
+      }
     } catch (caught) {
       console.error('An action failed:', caught)
       setError(UNEXPECTED_FAILURE)
@@ -40,5 +47,5 @@ export const createAction = <Args extends unknown[]>(
       setBusy(false)
     }
   }
-  return { run, busy, error }
+  return { run, busy, error, field }
 }

@@ -2,7 +2,9 @@ import { createSignal, For, Show, type Component } from 'solid-js'
 import type { DeviceView, IdentityView } from '../../client'
 import { useClient } from '../client-context'
 import { createAction } from '../action'
+import { Field } from '../Field'
 import { FormError } from '../FormError'
+import { formErrors, submitForm } from '../form-errors'
 import { createObserved } from '../reactive'
 import { PHRASE_NEEDED } from './PhraseField'
 import { needsUnlock, UnlockField, unlockOf } from './UnlockField'
@@ -18,18 +20,24 @@ const RevokeWithPhrase: Component<{ device: DeviceView; backup: Backup; onDone: 
     if (result.ok) props.onDone()
     return result
   })
+  const errors = formErrors(revoke, ['unlock'])
   return (
     <form
       class="form"
       aria-label={`Revoke ${props.device.name}`}
       onSubmit={(event) => {
-        event.preventDefault()
-        void revoke.run()
+        submitForm(event, () => revoke.run())
       }}
     >
       <p>Revoke {props.device.name}? It will no longer act for you.</p>
-      <UnlockField backup={props.backup} value={phrase()} onValue={setPhrase} why={PHRASE_NEEDED} />
-      <FormError message={revoke.error()} />
+      <UnlockField
+        backup={props.backup}
+        value={phrase()}
+        onValue={setPhrase}
+        why={PHRASE_NEEDED}
+        error={errors.of('unlock')}
+      />
+      <FormError message={errors.form()} />
       <div class="actions">
         <button type="submit" class="button danger" disabled={revoke.busy()}>
           Revoke<span class="visually-hidden"> {props.device.name}</span>
@@ -43,17 +51,16 @@ const RevokeWithPhrase: Component<{ device: DeviceView; backup: Backup; onDone: 
 }
 
 const DeviceRow: Component<{ device: DeviceView; backup: Backup }> = (props) => {
-  const identity = useClient().identity
+  const { identity, limits } = useClient()
   const [editing, setEditing] = createSignal(false)
   const [revoking, setRevoking] = createSignal(false)
   const [name, setName] = createSignal('')
   const rename = createAction(async () => {
-    const trimmed = name().trim()
-    if (trimmed === '') return { ok: false, error: { message: 'A device needs a name.' } }
-    await identity.renameDevice(props.device.deviceKey, trimmed)
-    setEditing(false)
-    return undefined
+    const renamed = await identity.renameDevice(props.device.deviceKey, name().trim())
+    if (renamed.ok) setEditing(false)
+    return renamed
   })
+  const renameErrors = formErrors(rename, ['deviceName'])
   const revoke = createAction(() => identity.revokeDevice(props.device.deviceKey))
   /** Asks for the phrase where this device no longer keeps the identity key, else for a plain confirmation. */
   const startRevoke = (question: string) => {
@@ -79,20 +86,21 @@ const DeviceRow: Component<{ device: DeviceView; backup: Backup }> = (props) => 
         <form
           class="inline-form"
           onSubmit={(event) => {
-            event.preventDefault()
-            void rename.run()
+            submitForm(event, () => rename.run())
           }}
         >
-          <label>
-            <span class="visually-hidden">New name for {props.device.name}</span>
-            <input
-              value={name()}
-              maxLength={64}
-              onInput={(event) => {
-                setName(event.currentTarget.value)
-              }}
-            />
-          </label>
+          <Field label={`New name for ${props.device.name}`} hiddenLabel error={renameErrors.of('deviceName')}>
+            {(control) => (
+              <input
+                {...control}
+                value={name()}
+                maxLength={limits.deviceName}
+                onInput={(event) => {
+                  setName(event.currentTarget.value)
+                }}
+              />
+            )}
+          </Field>
           <button type="submit" class="button" disabled={rename.busy()}>
             Save
           </button>
@@ -158,7 +166,7 @@ const DeviceRow: Component<{ device: DeviceView; backup: Backup }> = (props) => 
           Revoke for good<span class="visually-hidden"> {props.device.name}</span>
         </button>
       </Show>
-      <FormError message={rename.error() ?? revoke.error()} />
+      <FormError message={renameErrors.form() ?? revoke.error()} />
     </li>
   )
 }

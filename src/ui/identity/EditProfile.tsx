@@ -6,9 +6,9 @@ import { ProfileForm } from './ProfileForm'
 export const EditProfile: Component<{ identity: IdentityView; onDone: () => void }> = (props) => {
   const client = useClient()
   const save = async (profile: Profile) => {
-    await client.identity.updateProfile(profile)
-    props.onDone()
-    return undefined
+    const saved = await client.identity.updateProfile(profile)
+    if (saved.ok) props.onDone()
+    return saved
   }
   return (
     <ProfileForm initial={props.identity} submitLabel="Save profile" busyLabel="Saving…" onSubmit={save}>

@@ -10,10 +10,10 @@ export const Onboarding: Component<{ onCreated: () => void }> = (props) => {
   const identity = useClient().identity
   const [restoring, setRestoring] = createSignal(false)
   const create = async (profile: Profile) => {
-    const { created } = await identity.create(profile, suggestDeviceName(navigator.userAgent))
+    const result = await identity.create(profile, suggestDeviceName(navigator.userAgent))
     // Only the tab that made the identity offers its recovery phrase; one that adopted another tab's does not.
-    if (created) props.onCreated()
-    return undefined
+    if (result.ok && result.value.created) props.onCreated()
+    return result
   }
   return (
     <section class="region onboarding" aria-labelledby="onboarding-heading">

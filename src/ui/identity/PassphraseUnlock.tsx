@@ -4,23 +4,26 @@ import { useClient } from '../client-context'
 import { createAction } from '../action'
 import { TextField } from '../Field'
 import { FormError } from '../FormError'
+import { formErrors, submitForm } from '../form-errors'
 import { PhraseField } from './PhraseField'
-
-const MIN_PASSPHRASE_LENGTH = 8
 
 /**
  * Optionally keeps the identity secret on this device behind a passphrase, so revoking, showing
  * the phrase and saving a file ask for the passphrase instead of the 12 words.
  */
 export const PassphraseUnlock: Component<{ backup: IdentityView['backup'] }> = (props) => {
-  const identity = useClient().identity
+  const { identity, limits } = useClient()
   const [phrase, setPhrase] = createSignal('')
   const [passphrase, setPassphrase] = createSignal('')
   const [repeat, setRepeat] = createSignal('')
   const keep = createAction(async () => {
-    if (passphrase().length < MIN_PASSPHRASE_LENGTH)
-      return { ok: false, error: { message: `Use a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters.` } }
-    if (passphrase() !== repeat()) return { ok: false, error: { message: 'The two passphrases differ.' } }
+    if (passphrase().length < limits.passwordMin)
+      return {
+        ok: false,
+        error: { message: `Use a passphrase of at least ${limits.passwordMin} characters.`, field: 'passphrase' },
+      }
+    if (passphrase() !== repeat())
+      return { ok: false, error: { message: 'The two passphrases differ.', field: 'repeat' } }
     const result = await identity.keepWithPassphrase(passphrase(), { recoveryPhrase: phrase() })
     if (result.ok) {
       setPhrase('')
@@ -29,6 +32,7 @@ export const PassphraseUnlock: Component<{ backup: IdentityView['backup'] }> = (
     }
     return result
   })
+  const errors = formErrors(keep, ['unlock', 'passphrase', 'repeat'])
   const forget = createAction(() => identity.forgetPassphrase())
   return (
     <Switch>
@@ -36,21 +40,21 @@ export const PassphraseUnlock: Component<{ backup: IdentityView['backup'] }> = (
         <form
           class="form"
           onSubmit={(event) => {
-            event.preventDefault()
-            void keep.run()
+            submitForm(event, () => keep.run())
           }}
         >
           <p>
             Keep your identity key on this device behind a passphrase, so that you can act as yourself here without
             typing your 12 words. Anyone who learns the passphrase and uses this device can too.
           </p>
-          <PhraseField value={phrase()} onValue={setPhrase} />
+          <PhraseField value={phrase()} onValue={setPhrase} error={errors.of('unlock')} />
           <TextField
             label="New passphrase"
             type="password"
             autocomplete="new-password"
             value={passphrase()}
             onValue={setPassphrase}
+            error={errors.of('passphrase')}
           />
           <TextField
             label="Repeat passphrase"
@@ -58,8 +62,9 @@ export const PassphraseUnlock: Component<{ backup: IdentityView['backup'] }> = (
             autocomplete="new-password"
             value={repeat()}
             onValue={setRepeat}
+            error={errors.of('repeat')}
           />
-          <FormError message={keep.error()} />
+          <FormError message={errors.form()} />
           <button type="submit" class="button" disabled={keep.busy()}>
             {keep.busy() ? 'Encrypting…' : 'Keep it behind this passphrase'}
           </button>

@@ -1,20 +1,27 @@
-import { Show, type Component } from 'solid-js'
+import type { Component } from 'solid-js'
+import { Field } from '../Field'
 
 /** Asks for the recovery phrase where this device no longer keeps it (to act as the identity). */
-export const PhraseField: Component<{ value: string; onValue: (value: string) => void; why?: string }> = (props) => (
-  <label class="field">
-    <span>Your recovery phrase (12 words)</span>
-    <textarea
-      rows="3"
-      autocomplete="off"
-      spellcheck={false}
-      value={props.value}
-      onInput={(event) => {
-        props.onValue(event.currentTarget.value)
-      }}
-    />
-    <Show when={props.why}>{(why) => <small>{why()}</small>}</Show>
-  </label>
+export const PhraseField: Component<{
+  value: string
+  onValue: (value: string) => void
+  why?: string
+  error?: string | undefined
+}> = (props) => (
+  <Field label="Your recovery phrase (12 words)" hint={props.why} error={props.error}>
+    {(control) => (
+      <textarea
+        {...control}
+        rows="3"
+        autocomplete="off"
+        spellcheck={false}
+        value={props.value}
+        onInput={(event) => {
+          props.onValue(event.currentTarget.value)
+        }}
+      />
+    )}
+  </Field>
 )
 
 /** Why the phrase (or passphrase) is asked for, the same words everywhere. */

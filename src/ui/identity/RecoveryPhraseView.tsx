@@ -3,6 +3,7 @@ import type { IdentityView } from '../../client'
 import { useClient } from '../client-context'
 import { createAction } from '../action'
 import { FormError } from '../FormError'
+import { formErrors, submitForm } from '../form-errors'
 import { needsUnlock, UnlockField, unlockOf } from './UnlockField'
 import { PhraseWords } from './PhraseWords'
 
@@ -27,6 +28,7 @@ export const RecoveryPhraseView: Component<{ backup: IdentityView['backup'] }> =
     setWords(phrase.value.split(' '))
     return undefined
   })
+  const errors = formErrors(reveal, ['unlock'])
   return (
     <div class="recovery-phrase">
       <Show
@@ -35,8 +37,7 @@ export const RecoveryPhraseView: Component<{ backup: IdentityView['backup'] }> =
           <form
             class="form"
             onSubmit={(event) => {
-              event.preventDefault()
-              void reveal.run()
+              submitForm(event, () => reveal.run())
             }}
           >
             <Show when={asking()}>
@@ -49,6 +50,7 @@ export const RecoveryPhraseView: Component<{ backup: IdentityView['backup'] }> =
                     ? 'Your recovery phrase is kept on this device behind your passphrase.'
                     : 'This device no longer keeps your recovery phrase. Type it to see it here and check it.'
                 }
+                error={errors.of('unlock')}
               />
             </Show>
             <button type="submit" class="button" disabled={reveal.busy()}>
@@ -75,7 +77,7 @@ export const RecoveryPhraseView: Component<{ backup: IdentityView['backup'] }> =
           </>
         )}
       </Show>
-      <FormError message={reveal.error()} />
+      <FormError message={errors.form()} />
     </div>
   )
 }

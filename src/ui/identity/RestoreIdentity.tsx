@@ -2,9 +2,10 @@ import { createSignal, Show, type Component } from 'solid-js'
 import type { RestorePreview } from '../../client'
 import { useClient } from '../client-context'
 import { createAction } from '../action'
-import { TextField } from '../Field'
+import { Field, TextField } from '../Field'
 import { FormError } from '../FormError'
-import { AVATAR_COLOURS, suggestDeviceName } from './avatar-choices'
+import { formErrors, submitForm } from '../form-errors'
+import { suggestDeviceName } from './avatar-choices'
 import { ConfirmRestore } from './ConfirmRestore'
 
 /**
@@ -13,7 +14,7 @@ import { ConfirmRestore } from './ConfirmRestore'
  * before the person has seen which identity it is and said yes.
  */
 export const RestoreIdentity: Component<{ onCancel?: () => void }> = (props) => {
-  const identity = useClient().identity
+  const { identity, limits } = useClient()
   const [method, setMethod] = createSignal<'phrase' | 'file'>('phrase')
   const [phrase, setPhrase] = createSignal('')
   const [file, setFile] = createSignal<File>()
@@ -28,16 +29,17 @@ export const RestoreIdentity: Component<{ onCancel?: () => void }> = (props) => 
       return result
     }
     const chosen = file()
-    if (!chosen) return { ok: false, error: { message: 'Choose your identity file first.' } }
+    if (!chosen) return { ok: false, error: { message: 'Choose your identity file first.', field: 'file' } }
     const result = await identity.previewFile(chosen, password())
     if (result.ok) setPreview(result.value)
     return result
   })
+  const errors = formErrors(check, ['phrase', 'file', 'password', 'displayName', 'deviceName'])
   const restore = createAction(async (confirmed: string) => {
     const device = deviceName().trim() || suggestDeviceName(navigator.userAgent)
     const name = displayName().trim()
     // A phrase carries no profile; the name is used until the profile arrives from another device.
-    const profile = name === '' ? undefined : { displayName: name, avatar: { colour: AVATAR_COLOURS[0] } }
+    const profile = name === '' ? undefined : { displayName: name }
     if (method() === 'phrase') return identity.restoreFromPhrase(phrase(), confirmed, device, profile)
     const chosen = file()
     if (!chosen) return { ok: false, error: { message: 'Choose your identity file first.' } }
@@ -90,57 +92,68 @@ export const RestoreIdentity: Component<{ onCancel?: () => void }> = (props) => 
         class="form"
         hidden={preview() !== undefined}
         onSubmit={(event) => {
-          event.preventDefault()
-          void check.run()
+          submitForm(event, () => check.run())
         }}
       >
         <Show
           when={method() === 'phrase'}
           fallback={
             <>
-              <label class="field">
-                <span>Your identity file</span>
-                <input
-                  type="file"
-                  accept=".json,application/json"
-                  onChange={(event) => {
-                    setFile(event.currentTarget.files?.[0])
-                  }}
-                />
-              </label>
+              <Field label="Your identity file" error={errors.of('file')}>
+                {(control) => (
+                  <input
+                    {...control}
+                    type="file"
+                    accept=".json,application/json"
+                    onChange={(event) => {
+                      setFile(event.currentTarget.files?.[0])
+                    }}
+                  />
+                )}
+              </Field>
               <TextField
                 label="File password"
                 type="password"
                 autocomplete="current-password"
                 value={password()}
                 onValue={setPassword}
+                error={errors.of('password')}
               />
             </>
           }
         >
-          <label class="field">
-            <span>Recovery phrase (12 words)</span>
-            <textarea
-              rows="3"
-              autocomplete="off"
-              spellcheck={false}
-              value={phrase()}
-              onInput={(event) => {
-                setPhrase(event.currentTarget.value)
-              }}
-            />
-          </label>
+          <Field label="Recovery phrase (12 words)" error={errors.of('phrase')}>
+            {(control) => (
+              <textarea
+                {...control}
+                rows="3"
+                autocomplete="off"
+                spellcheck={false}
+                value={phrase()}
+                onInput={(event) => {
+                  setPhrase(event.currentTarget.value)
+                }}
+              />
+            )}
+          </Field>
           <TextField
             label="Your name"
             autocomplete="nickname"
-            maxLength={64}
+            maxLength={limits.displayName}
             value={displayName()}
             onValue={setDisplayName}
             hint="Shown until your profile arrives from your other devices."
+            error={errors.of('displayName')}
           />
         </Show>
-        <TextField label="Name for this device" maxLength={64} value={deviceName()} onValue={setDeviceName} />
-        <FormError message={check.error()} />
+        <TextField
+          label="Name for this device"
+          maxLength={limits.deviceName}
+          value={deviceName()}
+          onValue={setDeviceName}
+          error={errors.of('deviceName')}
+        />
+        <FormError message={errors.form()} />
         <div class="actions">
           <button type="submit" class="button primary" disabled={check.busy()}>
             {check.busy() ? 'Checking…' : 'Restore identity'}

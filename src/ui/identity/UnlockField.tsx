@@ -26,10 +26,12 @@ export const UnlockField: Component<{
   value: string
   onValue: (value: string) => void
   why: string
+  /** A failure naming the `unlock` field. */
+  error: string | undefined
 }> = (props) => (
   <Show
     when={props.backup === 'locked'}
-    fallback={<PhraseField value={props.value} onValue={props.onValue} why={props.why} />}
+    fallback={<PhraseField value={props.value} onValue={props.onValue} why={props.why} error={props.error} />}
   >
     <TextField
       label="Your passphrase for this device"
@@ -38,6 +40,7 @@ export const UnlockField: Component<{
       value={props.value}
       onValue={props.onValue}
       hint={props.why}
+      error={props.error}
     />
   </Show>
 )

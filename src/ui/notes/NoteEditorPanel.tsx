@@ -1,8 +1,11 @@
 import { createResource, createSignal, lazy, Show, type Component } from 'solid-js'
 import type { SpaceSession } from '../../client'
 import { createAction } from '../action'
+import { useClient } from '../client-context'
 import { saveFile } from '../download'
+import { Field } from '../Field'
 import { FormError } from '../FormError'
+import { formErrors } from '../form-errors'
 import { createLiveList } from '../live'
 import { hrefOf, navigate } from '../router'
 
@@ -23,6 +26,7 @@ export const NoteEditorPanel: Component<{ space: SpaceSession; noteId: string }>
     if (next === undefined || next === note()?.title) return undefined
     return props.space.renameNote(props.noteId, next)
   })
+  const titleErrors = formErrors(saveTitle, ['title'])
   const exportMarkdown = createAction(async () => {
     const file = await props.space.noteMarkdown(props.noteId)
     if (file.ok) saveFile(file.value)
@@ -50,22 +54,24 @@ export const NoteEditorPanel: Component<{ space: SpaceSession; noteId: string }>
                 <Show when={value.ok ? value.value : undefined}>
                   {(binding) => (
                     <>
-                      <label class="field">
-                        <span>Title</span>
-                        <input
-                          class="note-title"
-                          maxLength={1000}
-                          readOnly={!props.space.canWrite}
-                          value={title() ?? note()?.title ?? ''}
-                          onInput={(event) => {
-                            setTitle(event.currentTarget.value)
-                          }}
-                          onBlur={() => void saveTitle.run()}
-                          onKeyDown={(event) => {
-                            if (event.key === 'Enter') void saveTitle.run()
-                          }}
-                        />
-                      </label>
+                      <Field label="Title" error={titleErrors.of('title')}>
+                        {(control) => (
+                          <input
+                            {...control}
+                            class="note-title"
+                            maxLength={useClient().limits.noteTitle}
+                            readOnly={!props.space.canWrite}
+                            value={title() ?? note()?.title ?? ''}
+                            onInput={(event) => {
+                              setTitle(event.currentTarget.value)
+                            }}
+                            onBlur={() => void saveTitle.run()}
+                            onKeyDown={(event) => {
+                              if (event.key === 'Enter') void saveTitle.run()
+                            }}
+                          />
+                        )}
+                      </Field>
                       <TextEditor initialText={binding().initialText} binding={binding().binding} label="Note text" />
                     </>
                   )}
@@ -75,7 +81,7 @@ export const NoteEditorPanel: Component<{ space: SpaceSession; noteId: string }>
           </Show>
         )}
       </Show>
-      <FormError message={saveTitle.error() ?? exportMarkdown.error() ?? remove.error()} />
+      <FormError message={titleErrors.form() ?? exportMarkdown.error() ?? remove.error()} />
       <div class="actions">
         <button
           type="button"

@@ -1,8 +1,9 @@
 import { createSignal, For, Show, type Component } from 'solid-js'
 import type { SpaceSession } from '../../client'
 import { createAction } from '../action'
+import { useClient } from '../client-context'
 import { CreateForm } from '../Field'
-import { FormError } from '../FormError'
+import { formErrors } from '../form-errors'
 import { createLiveList } from '../live'
 import { hrefOf, navigate } from '../router'
 
@@ -27,13 +28,14 @@ export const NotesPanel: Component<{ space: SpaceSession; search: string }> = (p
           label="Title of the new note"
           placeholder="Title of a new note"
           button="New note"
-          maxLength={1000}
+          maxLength={useClient().limits.noteTitle}
           value={title()}
           onValue={setTitle}
           busy={create.busy()}
-          onSubmit={() => void create.run()}
+          onSubmit={() => create.run()}
+          field="title"
+          errors={formErrors(create, ['title'])}
         />
-        <FormError message={create.error()} />
       </Show>
       <Show when={notes()} fallback={<p role="status">Loading notes…</p>}>
         {(list) => (

@@ -1,16 +1,19 @@
-import { createSignal, For, Show, type Component } from 'solid-js'
-import type { MeshSettings, MeshSettingsProblem } from '../../client'
+import { createSignal, Show, type Component } from 'solid-js'
+import type { MeshSettings } from '../../client'
 import { useClient } from '../client-context'
+import { Field, TextField } from '../Field'
+import { FormError } from '../FormError'
+import { submitForm } from '../form-errors'
 import { createObserved } from '../reactive'
 import { fromLines, toLines } from './lines'
+import { draftFieldOf, type DraftField } from './problem-fields'
 
-interface Draft {
-  signalUrls: string
-  publicRelays: string
-  stunUrls: string
-  turnUrl: string
-  turnUsername: string
-  turnCredential: string
+type Draft = Readonly<Record<DraftField, string>>
+
+/** A problem of the last save, on the box it names (undefined: the form as a whole). */
+interface ShownProblem {
+  readonly field: DraftField | undefined
+  readonly message: string
 }
 
 const draftOf = (settings: MeshSettings): Draft => {
@@ -51,23 +54,35 @@ export const ConnectionSettings: Component = () => {
   const mesh = useClient().meshSettings
   const customised = createObserved(mesh.customised)
   const [draft, setDraft] = createSignal<Draft>(draftOf(mesh.current.get()))
-  const [problems, setProblems] = createSignal<readonly MeshSettingsProblem[]>([])
+  const [problems, setProblems] = createSignal<readonly ShownProblem[]>([])
+  const messagesOf = (field: DraftField | undefined) =>
+    problems()
+      .filter((problem) => problem.field === field)
+      .map((problem) => problem.message)
   const [saved, setSaved] = createSignal(false)
-  const edit = (field: keyof Draft) => (event: { currentTarget: { value: string } }) => {
+  const edit = (field: DraftField) => (value: string) => {
     setSaved(false)
-    setDraft({ ...draft(), [field]: event.currentTarget.value })
+    setDraft({ ...draft(), [field]: value })
   }
-  const save = () => {
-    const result = mesh.save(inputOf(draft()))
-    setProblems(result.ok ? [] : result.error)
+  const editText = (field: DraftField) => (event: { currentTarget: { value: string } }) => {
+    edit(field)(event.currentTarget.value)
+  }
+  const save = async () => {
+    const typed = draft()
+    const result = await mesh.save(inputOf(typed))
+    setProblems(
+      result.ok
+        ? []
+        : result.error.map((problem) => ({ field: draftFieldOf(problem, typed), message: problem.message })),
+    )
     setSaved(result.ok)
     if (result.ok) setDraft(draftOf(result.value))
   }
-  const reset = () => {
-    mesh.resetToDefaults()
+  const reset = async () => {
+    const result = await mesh.resetToDefaults()
     setDraft(draftOf(mesh.current.get()))
-    setProblems([])
-    setSaved(true)
+    setProblems(result.ok ? [] : [{ field: undefined, message: result.error.message }])
+    setSaved(result.ok)
   }
   return (
     <section class="region" aria-labelledby="connection-heading">
@@ -79,47 +94,53 @@ export const ConnectionSettings: Component = () => {
       <form
         class="form"
         onSubmit={(event) => {
-          event.preventDefault()
-          save()
+          submitForm(event, save)
         }}
       >
-        <label class="field">
-          <span>Signal workers (one per line)</span>
-          <textarea rows="2" value={draft().signalUrls} onInput={edit('signalUrls')} />
-          <small>Default for this build: {mesh.defaults.signalUrls.join(', ')}</small>
-          <small>
-            This build may connect only to relays on {mesh.allowedOrigins.join(', ')}; any path (shard) there is fine.
-          </small>
-        </label>
-        <label class="field">
-          <span>Public Nostr relays beside ours (optional, one per line)</span>
-          <textarea rows="2" value={draft().publicRelays} onInput={edit('publicRelays')} />
-        </label>
-        <label class="field">
-          <span>STUN servers (optional, one per line)</span>
-          <textarea rows="2" value={draft().stunUrls} onInput={edit('stunUrls')} />
-          <small>Without STUN, devices connect only on the same network.</small>
-        </label>
+        <Field
+          label="Signal workers (one per line)"
+          hint={
+            <>
+              Default for this build: {mesh.defaults.signalUrls.join(', ')}. This build may connect only to relays on{' '}
+              {mesh.allowedOrigins.join(', ')}; any path (shard) there is fine.
+            </>
+          }
+          error={messagesOf('signalUrls')}
+        >
+          {(control) => <textarea {...control} rows="2" value={draft().signalUrls} onInput={editText('signalUrls')} />}
+        </Field>
+        <Field label="Public Nostr relays beside ours (optional, one per line)" error={messagesOf('publicRelays')}>
+          {(control) => (
+            <textarea {...control} rows="2" value={draft().publicRelays} onInput={editText('publicRelays')} />
+          )}
+        </Field>
+        <Field
+          label="STUN servers (optional, one per line)"
+          hint="Without STUN, devices connect only on the same network."
+          error={messagesOf('stunUrls')}
+        >
+          {(control) => <textarea {...control} rows="2" value={draft().stunUrls} onInput={editText('stunUrls')} />}
+        </Field>
         <fieldset class="field">
           <legend>TURN server (optional)</legend>
-          <label class="field">
-            <span>TURN URL</span>
-            <input value={draft().turnUrl} onInput={edit('turnUrl')} />
-          </label>
-          <label class="field">
-            <span>TURN username</span>
-            <input value={draft().turnUsername} autocomplete="off" onInput={edit('turnUsername')} />
-          </label>
-          <label class="field">
-            <span>TURN credential</span>
-            <input type="password" value={draft().turnCredential} autocomplete="off" onInput={edit('turnCredential')} />
-          </label>
+          <TextField label="TURN URL" value={draft().turnUrl} onValue={edit('turnUrl')} error={messagesOf('turnUrl')} />
+          <TextField
+            label="TURN username"
+            autocomplete="off"
+            value={draft().turnUsername}
+            onValue={edit('turnUsername')}
+            error={messagesOf('turnUsername')}
+          />
+          <TextField
+            label="TURN credential"
+            type="password"
+            autocomplete="off"
+            value={draft().turnCredential}
+            onValue={edit('turnCredential')}
+            error={messagesOf('turnCredential')}
+          />
         </fieldset>
-        <Show when={problems().length > 0}>
-          <ul class="form-error" role="alert" aria-label="Problems">
-            <For each={problems()}>{(problem) => <li>{problem.message}</li>}</For>
-          </ul>
-        </Show>
+        <FormError message={messagesOf(undefined)} />
         <Show when={saved()}>
           <p role="status">Connection settings saved.</p>
         </Show>
@@ -128,7 +149,7 @@ export const ConnectionSettings: Component = () => {
             Save connection settings
           </button>
           <Show when={customised()}>
-            <button type="button" class="button" onClick={reset}>
+            <button type="button" class="button" onClick={() => void reset()}>
               Reset to defaults
             </button>
           </Show>

@@ -23,7 +23,7 @@ export const UpdateBanner: Component = () => {
           class="button primary"
           disabled={state().kind === 'updating'}
           onClick={() => {
-            update.applyUpdate()
+            void update.applyUpdate()
           }}
         >
           Reload to update

@@ -1,28 +1,32 @@
 import { createSignal, Show, untrack, type Component } from 'solid-js'
-import type { SpaceSession } from '../../client'
+import type { Problem, SpaceSession } from '../../client'
 import { useClient } from '../client-context'
 import { createAction } from '../action'
 import { saveFile } from '../download'
+import { Field } from '../Field'
 import { FormError } from '../FormError'
+import { formErrors, submitForm } from '../form-errors'
 import { createObserved } from '../reactive'
 import { hrefOf, navigate } from '../router'
 
 export const SpaceHeader: Component<{ space: SpaceSession }> = (props) => {
-  const spaces = useClient().spaces
+  const { spaces, limits } = useClient()
   // One header per opened space: the session does not change under it.
   const space = untrack(() => props.space)
   const name = createObserved(space.name)
   const [renaming, setRenaming] = createSignal(false)
   const [draft, setDraft] = createSignal('')
-  const [error, setError] = createSignal<string>()
-  const rename = () => {
-    const result = props.space.rename(draft())
+  const [problem, setProblem] = createSignal<Problem>()
+  const renameErrors = formErrors({ error: () => problem()?.message, field: () => problem()?.field }, ['name'])
+  const rename = async () => {
+    const result = await props.space.rename(draft())
     if (result.ok) setRenaming(false)
-    setError(result.ok ? undefined : result.error.message)
+    setProblem(result.ok ? undefined : result.error)
   }
   const exportSpace = createAction(async () => {
-    saveFile(await props.space.exportFile())
-    return undefined
+    const file = await props.space.exportFile()
+    if (file.ok) saveFile(file.value)
+    return file
   })
   const [compacted, setCompacted] = createSignal<number>()
   const compact = createAction(async () => {
@@ -31,52 +35,50 @@ export const SpaceHeader: Component<{ space: SpaceSession }> = (props) => {
     return epoch
   })
   const archive = createAction(async () => {
-    await spaces.archive(props.space.id, true)
-    navigate({ view: 'home' })
-    return undefined
+    const archived = await spaces.archive(props.space.id, true)
+    if (archived.ok) navigate({ view: 'home' })
+    return archived
   })
   return (
     <header class="space-header">
       <a href={hrefOf({ view: 'home' })} class="back">
         ← All spaces
       </a>
-      <Show
-        when={renaming()}
-        fallback={
-          <div class="space-title">
-            <h2 data-testid="space-name">{name()}</h2>
-            <Show when={props.space.canWrite}>
-              <button
-                type="button"
-                class="button small"
-                onClick={() => {
-                  setDraft(name())
-                  setRenaming(true)
-                }}
-              >
-                Rename space
-              </button>
-            </Show>
-          </div>
-        }
-      >
+      <div class="space-title">
+        <h2 data-testid="space-name">{name()}</h2>
+        <Show when={props.space.canWrite && !renaming()}>
+          <button
+            type="button"
+            class="button small"
+            onClick={() => {
+              setDraft(name())
+              setRenaming(true)
+            }}
+          >
+            Rename space
+          </button>
+        </Show>
+      </div>
+      {/* The heading stays while renaming: the page keeps its outline (h1, h2, then the panels' h3). */}
+      <Show when={renaming()}>
         <form
           class="inline-form"
           onSubmit={(event) => {
-            event.preventDefault()
-            rename()
+            submitForm(event, rename)
           }}
         >
-          <label>
-            <span class="visually-hidden">Space name</span>
-            <input
-              value={draft()}
-              maxLength={200}
-              onInput={(event) => {
-                setDraft(event.currentTarget.value)
-              }}
-            />
-          </label>
+          <Field label="Space name" hiddenLabel error={renameErrors.of('name')}>
+            {(control) => (
+              <input
+                {...control}
+                value={draft()}
+                maxLength={limits.spaceName}
+                onInput={(event) => {
+                  setDraft(event.currentTarget.value)
+                }}
+              />
+            )}
+          </Field>
           <button type="submit" class="button primary">
             Save name
           </button>
@@ -85,13 +87,14 @@ export const SpaceHeader: Component<{ space: SpaceSession }> = (props) => {
             class="button link"
             onClick={() => {
               setRenaming(false)
+              setProblem(undefined)
             }}
           >
             Cancel
           </button>
         </form>
       </Show>
-      <FormError message={error() ?? exportSpace.error() ?? archive.error() ?? compact.error()} />
+      <FormError message={renameErrors.form() ?? exportSpace.error() ?? archive.error() ?? compact.error()} />
       <Show when={compacted()}>
         {(epoch) => <p role="status">History compacted: this space is now at epoch {epoch()}.</p>}
       </Show>

@@ -2,8 +2,9 @@ import { createSignal, For, Show, type Component } from 'solid-js'
 import type { SpaceSummary } from '../../client'
 import { useClient } from '../client-context'
 import { createAction } from '../action'
-import { CreateForm } from '../Field'
+import { CreateForm, Field } from '../Field'
 import { FormError } from '../FormError'
+import { formErrors } from '../form-errors'
 import { createObserved } from '../reactive'
 import { hrefOf, navigate } from '../router'
 
@@ -18,7 +19,7 @@ const SpaceLink: Component<{ space: SpaceSummary }> = (props) => (
 
 /** The identity's spaces on this device, with creating and importing one. */
 export const SpaceList: Component = () => {
-  const spaces = useClient().spaces
+  const { spaces, limits } = useClient()
   const list = createObserved(spaces.list)
   const [name, setName] = createSignal('')
   const active = () => (list() ?? []).filter((space) => !space.archived)
@@ -37,6 +38,7 @@ export const SpaceList: Component = () => {
     navigate({ view: 'space', spaceId: imported.value.id })
     return undefined
   })
+  const importErrors = formErrors(importFile, ['file'])
   return (
     <section class="region" aria-labelledby="spaces-heading">
       <h2 id="spaces-heading">Spaces</h2>
@@ -49,27 +51,30 @@ export const SpaceList: Component = () => {
         label="Name of the new space"
         placeholder="Name of a new space"
         button="Create space"
-        maxLength={200}
+        maxLength={limits.spaceName}
         value={name()}
         onValue={setName}
         busy={create.busy()}
-        onSubmit={() => void create.run()}
+        onSubmit={() => create.run()}
+        field="name"
+        errors={formErrors(create, ['name'])}
       />
-      <FormError message={create.error()} />
-      <label class="field file-field">
-        <span>Import a space file</span>
-        <input
-          type="file"
-          accept=".json,application/json"
-          disabled={importFile.busy()}
-          onChange={(event) => {
-            const file = event.currentTarget.files?.[0]
-            if (file) void importFile.run(file)
-            event.currentTarget.value = ''
-          }}
-        />
-      </label>
-      <FormError message={importFile.error()} />
+      <Field label="Import a space file" class="file-field" error={importErrors.of('file')}>
+        {(control) => (
+          <input
+            {...control}
+            type="file"
+            accept=".json,application/json"
+            disabled={importFile.busy()}
+            onChange={(event) => {
+              const file = event.currentTarget.files?.[0]
+              if (file) void importFile.run(file)
+              event.currentTarget.value = ''
+            }}
+          />
+        )}
+      </Field>
+      <FormError message={importErrors.form()} />
       <Show when={archived().length > 0}>
         <details>
           <summary>Archived spaces ({archived().length})</summary>

@@ -8,10 +8,7 @@ import { createObserved } from '../reactive'
 export const StorageBanner: Component = () => {
   const spaces = useClient().spaces
   const storage = createObserved(spaces.storage)
-  const startAgain = createAction(async () => {
-    await spaces.acknowledgeCleared()
-    return undefined
-  })
+  const startAgain = createAction(() => spaces.acknowledgeCleared())
   return (
     <>
       <Show when={storage().quotaExceeded}>

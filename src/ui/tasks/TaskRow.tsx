@@ -14,6 +14,8 @@ export const TaskRow: Component<{
   last: boolean
   dragging: boolean
   onMove: (direction: 'up' | 'down') => void
+  /** Saves done or not done; resolves false when the client refused (the panel shows why). */
+  onToggle: (done: boolean) => Promise<boolean>
   onDragStart: () => void
   onDrop: () => void
   onRemove: () => void
@@ -52,7 +54,14 @@ export const TaskRow: Component<{
         type="checkbox"
         checked={props.task.done}
         disabled={!props.space.canWrite}
-        onChange={(event) => void props.space.updateTask(props.task.id, { done: event.currentTarget.checked })}
+        onChange={(event) => {
+          const box = event.currentTarget
+          // A refused change puts the box back: it shows what is stored, not what was asked for.
+          const stored = props.task.done
+          void props.onToggle(box.checked).then((saved) => {
+            if (!saved) box.checked = stored
+          })
+        }}
       />
       <span>{props.task.title}</span>
     </label>

@@ -1,7 +1,8 @@
 import { createSignal, For, Show, type Component } from 'solid-js'
 import type { Result } from '../../base'
-import type { SpaceProblem, SpaceSession, TaskPlace, TaskView } from '../../client'
+import type { Problem, SpaceSession, TaskPlace, TaskView } from '../../client'
 import { createAction } from '../action'
+import { useClient } from '../client-context'
 import { FormError } from '../FormError'
 import { createLiveList } from '../live'
 import { createFocusKeeper } from './focus-keeper'
@@ -24,7 +25,6 @@ export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (p
   const [undoable, setUndoable] = createSignal<Undoable>()
   const add = createAction(async () => {
     const submitted = { title: title(), due: due(), note: note() }
-    if (submitted.title.trim() === '') return { ok: false, error: { message: 'A task needs a title.' } }
     const created = await props.space.createTask(submitted.title, {
       ...(submitted.due ? { due: submitted.due } : {}),
       ...(submitted.note ? { note: submitted.note } : {}),
@@ -39,7 +39,7 @@ export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (p
   let listElement: HTMLOListElement | undefined
   // A moved row keeps its element (the list is keyed by id), but moving the node blurs it.
   const focus = createFocusKeeper(() => tasks()?.map((task) => task.id))
-  const announced = (title: string, moved: Result<TaskPlace, SpaceProblem>) => {
+  const announced = (title: string, moved: Result<TaskPlace, Problem>) => {
     if (moved.ok) setAnnouncement(movedText(title, moved.value))
     return moved
   }
@@ -62,6 +62,13 @@ export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (p
     const title = task.title
     return announced(title, await props.space.moveTaskBefore(task.id, target.id, { search: props.search }))
   })
+  // Not a `createAction`: a second tick while the first is saving must not be dropped.
+  const [toggleError, setToggleError] = createSignal<string>()
+  const toggle = async (id: string, done: boolean): Promise<boolean> => {
+    const result = await props.space.updateTask(id, { done })
+    setToggleError(result.ok ? undefined : result.error.message)
+    return result.ok
+  }
   const remove = createAction(async (task: TaskView) => {
     const removed = await props.space.remove(task.id)
     if (removed.ok) setUndoable({ label: `Deleted “${task.title}”.`, undo: () => props.space.restore(task.id) })
@@ -82,7 +89,7 @@ export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (p
             <span class="visually-hidden">New task</span>
             <input
               placeholder="Add a task"
-              maxLength={1000}
+              maxLength={useClient().limits.taskTitle}
               value={title()}
               onInput={(event) => {
                 setTitle(event.currentTarget.value)
@@ -116,7 +123,7 @@ export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (p
           </button>
         </form>
       </Show>
-      <FormError message={add.error() ?? move.error() ?? dropOn.error() ?? remove.error()} />
+      <FormError message={add.error() ?? toggleError() ?? move.error() ?? dropOn.error() ?? remove.error()} />
       <Show when={tasks()} fallback={<p role="status">Loading tasks…</p>}>
         {(list) => (
           <Show
@@ -136,6 +143,7 @@ export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (p
                     onMove={(direction) => {
                       queueMove(task, direction)
                     }}
+                    onToggle={(done) => toggle(task.id, done)}
                     onDragStart={() => setDragged(task.id)}
                     onDrop={() => void dropOn.run(task)}
                     onRemove={() => void remove.run(task)}

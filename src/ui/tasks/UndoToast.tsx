@@ -1,5 +1,6 @@
-import { createEffect, onCleanup, Show, type Component } from 'solid-js'
+import { createEffect, createSignal, onCleanup, Show, type Component } from 'solid-js'
 import type { Result } from '../../base'
+import { FormError } from '../FormError'
 
 export interface Undoable {
   readonly label: string
@@ -11,7 +12,9 @@ const UNDO_MS = 10_000
 
 /** A short-lived "Deleted … Undo" message, announced politely to screen readers. */
 export const UndoToast: Component<{ item: Undoable | undefined; onDone: () => void }> = (props) => {
+  const [problem, setProblem] = createSignal<string>()
   createEffect(() => {
+    setProblem(undefined)
     if (!props.item) return
     const timer = setTimeout(() => {
       props.onDone()
@@ -20,9 +23,11 @@ export const UndoToast: Component<{ item: Undoable | undefined; onDone: () => vo
       clearTimeout(timer)
     })
   })
+  /** A refused undo keeps the toast open with the problem in words, so the person can try again. */
   const undo = async (item: Undoable) => {
-    await item.undo()
-    props.onDone()
+    const result = await item.undo()
+    if (result.ok) props.onDone()
+    else setProblem(result.error.message)
   }
   return (
     <div class="toast-region" role="status" aria-live="polite">
@@ -33,6 +38,7 @@ export const UndoToast: Component<{ item: Undoable | undefined; onDone: () => vo
             <button type="button" class="button small" onClick={() => void undo(item())}>
               Undo
             </button>
+            <FormError message={problem()} />
           </div>
         )}
       </Show>

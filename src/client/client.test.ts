@@ -1,0 +1,213 @@
+// The real client in Node: fake-indexeddb for storage, fakes for the browser's other edges.
+import { automergeWasmUrl, fakeBrowser, refuseWrites, until } from './testing/fake-edges'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createClient, type Client } from './client'
+import type { BrowserEdges } from './edges'
+import type { LiveList, SpaceSession } from './spaces-api'
+
+const wasm = automergeWasmUrl()
+const clients: Client[] = []
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.close()))
+})
+
+const start = async (edges: BrowserEdges): Promise<Client> => {
+  const client = createClient({ edges, automergeWasmUrl: wasm })
+  clients.push(client)
+  await client.start()
+  return client
+}
+
+const profile = { displayName: 'Ada', avatar: { colour: '#1f5fa8' } }
+
+const expectOk = <T>(result: { ok: true; value: T } | { ok: false; error: unknown }): T => {
+  if (!result.ok) throw new Error(`expected success, got ${JSON.stringify(result.error)}`)
+  return result.value
+}
+
+const personalSpace = async (client: Client): Promise<SpaceSession> => {
+  const list = await until(client.spaces.list, (spaces) => spaces?.some((space) => space.personal) === true)
+  const personal = list?.find((space) => space.personal)
+  if (!personal) throw new Error('no personal space')
+  return expectOk(await client.spaces.open(personal.id))
+}
+
+const titles = async <T extends { title: string }>(list: LiveList<T>): Promise<string[]> => {
+  const items = await until(list, (value) => value !== undefined)
+  list.close()
+  return (items ?? []).map((item) => item.title)
+}
+
+describe('the client, from a first run to a reload', () => {
+  it('creates the identity and its personal space, keeps tasks and notes, and a reload sees them', async () => {
+    const browser = fakeBrowser()
+    const first = await start(browser.edges)
+    expect(first.identity.state.get()).toEqual({ kind: 'none' })
+    expect(expectOk(await first.identity.create(profile, 'Laptop'))).toEqual({ created: true })
+    const space = await personalSpace(first)
+    expectOk(await space.createTask('Buy milk'))
+    expectOk(await space.createTask('Call Bob'))
+    expectOk(await space.createNote('Ideas'))
+    space.close()
+    await first.close()
+
+    const reloaded = await start(browser.edges)
+    const state = await until(reloaded.identity.state, (value) => value.kind === 'ready')
+    expect(state.kind === 'ready' && state.identity.displayName).toBe('Ada')
+    const again = await personalSpace(reloaded)
+    expect(await titles(again.tasks(''))).toEqual(['Buy milk', 'Call Bob'])
+    expect(await titles(again.notes(''))).toEqual(['Ideas'])
+    expect(reloaded.spaces.storage.get().cleared).toBe(false)
+    again.close()
+  })
+
+  it('reports spaces the browser cleared, creates nothing until told, then starts over', async () => {
+    const browser = fakeBrowser()
+    const first = await start(browser.edges)
+    expectOk(await first.identity.create(profile, 'Laptop'))
+    const space = await personalSpace(first)
+    expectOk(await space.createTask('Lost with the storage'))
+    space.close()
+    await first.close()
+    await browser.clearSpaces()
+
+    const after = await start(browser.edges)
+    await until(after.spaces.storage, (storage) => storage.cleared)
+    expect(await until(after.spaces.list, (list) => list !== undefined)).toEqual([])
+    expectOk(await after.spaces.acknowledgeCleared())
+    expect(after.spaces.storage.get().cleared).toBe(false)
+    const fresh = await personalSpace(after)
+    expect(await titles(fresh.tasks(''))).toEqual([])
+    fresh.close()
+  })
+})
+
+describe('a save the browser refuses', () => {
+  it('fails the action with the storage problem, and nothing saved before is lost', async () => {
+    const browser = fakeBrowser()
+    const client = await start(browser.edges)
+    expectOk(await client.identity.create(profile, 'Laptop'))
+    const space = await personalSpace(client)
+    expectOk(await space.createTask('Saved before'))
+
+    const allow = refuseWrites(browser.databases.echo)
+    try {
+      const refused = await space.createTask('Not saved')
+      expect(refused).toMatchObject({ ok: false, error: { code: 'storage-quota-exceeded' } })
+      expect(!refused.ok && refused.error.message).toContain('out of storage space')
+      const renamed = await space.rename('Renamed while full')
+      expect(renamed).toMatchObject({ ok: false, error: { code: 'storage-quota-exceeded' } })
+    } finally {
+      allow()
+    }
+    space.close()
+    // The page goes away while the disk is still full: the refused task never reaches storage.
+    const stillFull = refuseWrites(browser.databases.echo)
+    await client.close()
+    stillFull()
+
+    const reloaded = await start(browser.edges)
+    const again = await personalSpace(reloaded)
+    expect(await titles(again.tasks(''))).toEqual(['Saved before'])
+    again.close()
+  })
+})
+
+describe('rules the client keeps', () => {
+  it('refuses a task without a title, naming the field, and changes nothing', async () => {
+    const client = await start(fakeBrowser().edges)
+    expectOk(await client.identity.create(profile, 'Laptop'))
+    const space = await personalSpace(client)
+    expect(await space.createTask('   ')).toMatchObject({
+      ok: false,
+      error: { code: 'title-required', field: 'title', message: 'A task needs a title.' },
+    })
+    const id = expectOk(await space.createTask('Keep me'))
+    expect(await space.updateTask(id, { title: '' })).toMatchObject({ ok: false, error: { field: 'title' } })
+    expect(await titles(space.tasks(''))).toEqual(['Keep me'])
+    space.close()
+  })
+
+  it('refuses a space name longer than its limit, on create and rename', async () => {
+    const client = await start(fakeBrowser().edges)
+    expectOk(await client.identity.create(profile, 'Laptop'))
+    const long = 'x'.repeat(client.limits.spaceName + 1)
+    expect(await client.spaces.create(long)).toMatchObject({
+      ok: false,
+      error: { code: 'name-too-long', field: 'name' },
+    })
+    const space = await personalSpace(client)
+    expect(await space.rename(long)).toMatchObject({ ok: false, error: { code: 'name-too-long', field: 'name' } })
+    expect(space.name.get()).toBe('Personal')
+    expectOk(await client.spaces.create('x'.repeat(client.limits.spaceName)))
+    space.close()
+  })
+
+  it('answers an identity action without an identity with a problem instead of a throw', async () => {
+    const client = await start(fakeBrowser().edges)
+    expect(await client.identity.updateProfile(profile)).toMatchObject({ ok: false, error: { code: 'no-identity' } })
+    expect(await client.identity.renameDevice('00', 'Phone')).toMatchObject({
+      ok: false,
+      error: { code: 'no-identity' },
+    })
+    expect(await client.identity.create({ ...profile, displayName: ' ' }, 'Laptop')).toMatchObject({
+      ok: false,
+      error: { field: 'displayName' },
+    })
+    expectOk(await client.identity.create(profile, 'Laptop'))
+    expect(
+      await client.identity.updateProfile({ ...profile, displayName: 'x'.repeat(client.limits.displayName + 1) }),
+    ).toMatchObject({ ok: false, error: { code: 'display-name-too-long', field: 'displayName' } })
+  })
+})
+
+describe('long waits', () => {
+  it('stops opening a space when its signal is aborted, before or while it waits for the identity', async () => {
+    const client = await start(fakeBrowser().edges)
+    const aborted = new AbortController()
+    aborted.abort()
+    expect(await client.spaces.open('any', { signal: aborted.signal })).toMatchObject({
+      ok: false,
+      error: { code: 'aborted' },
+    })
+    // No identity yet: without a signal this wait would last until one is created.
+    const later = new AbortController()
+    const opening = client.spaces.open('any', { signal: later.signal })
+    later.abort()
+    expect(await opening).toMatchObject({ ok: false, error: { code: 'aborted' } })
+    // The wait that was given up on does not stop a later open.
+    expectOk(await client.identity.create(profile, 'Laptop'))
+    ;(await personalSpace(client)).close()
+  })
+})
+
+describe('close', () => {
+  it('lets go of every listener on the browser edges and closes its channels', async () => {
+    const browser = fakeBrowser()
+    const client = await start(browser.edges)
+    expectOk(await client.identity.create(profile, 'Laptop'))
+    const space = await personalSpace(client)
+    space.close()
+    expect(browser.connectivity.listenerCount).toBeGreaterThan(0)
+    expect(browser.channels.openCount).toBeGreaterThan(0)
+
+    await client.close()
+    expect(browser.connectivity.listenerCount).toBe(0)
+    expect(browser.visibility.listenerCount).toBe(0)
+    expect(browser.channels.listenerCount).toBe(0)
+    expect(browser.channels.openCount).toBe(0)
+    // The databases are closed: deleting them is not blocked by an open connection.
+    await browser.clearSpaces()
+  })
+
+  it('follows connectivity until closed', async () => {
+    const browser = fakeBrowser()
+    const client = await start(browser.edges)
+    expectOk(await client.identity.create(profile, 'Laptop'))
+    browser.connectivity.dispatch(new Event('offline'))
+    expect(client.online.get()).toBe(false)
+    await client.close()
+    browser.connectivity.dispatch(new Event('online'))
+    expect(client.online.get()).toBe(false)
+  })
+})

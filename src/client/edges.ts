@@ -1,0 +1,54 @@
+import { broadcastChannelNetwork } from '../echo'
+import type { SettingsStorage } from './mesh-settings'
+import type { Locks } from './spaces'
+import type { OpenChannel } from './tab-channel'
+
+/** The part of an `EventTarget` the client listens on. */
+export type ListenerTarget = Pick<EventTarget, 'addEventListener' | 'removeEventListener'>
+
+/**
+ * Everything the client takes from the browser, passed in so that tests run the real client in Node
+ * (fake-indexeddb for IndexedDB, fakes for the rest) and can check that `close()` let go of it all.
+ */
+export interface BrowserEdges {
+  /** `navigator.storage`: persistence and the usage estimate. */
+  readonly storage: Pick<StorageManager, 'persist' | 'persisted' | 'estimate'>
+  /** `navigator.locks`, shared with the other tabs. */
+  readonly locks: Locks
+  /** `localStorage`, for the mesh settings of this device. */
+  readonly settings: SettingsStorage
+  /** Where `online` and `offline` are announced (the window), and whether the browser is online now. */
+  readonly connectivity: ListenerTarget & { readonly onLine: boolean }
+  /** Where `visibilitychange` is announced (the document): a page shown again looks for a new version. */
+  readonly visibility: ListenerTarget & { readonly visibilityState: DocumentVisibilityState }
+  /** `navigator.serviceWorker`; undefined where the browser has none (or in tests). */
+  readonly serviceWorker: ServiceWorkerContainer | undefined
+  /** `name => new BroadcastChannel(name)`: the tabs of this profile tell each other of changes. */
+  readonly openChannel: OpenChannel
+  /** automerge-repo adapters that share documents with the other tabs; none in a test of one tab. */
+  readonly tabsNetwork: () => readonly ReturnType<typeof broadcastChannelNetwork>[]
+  /** The IndexedDB databases' names; tests give each run its own. */
+  readonly databases: { readonly halo: string; readonly echo: string } | undefined
+  /** The version of this build (`__APP_VERSION__`). */
+  readonly version: string
+}
+
+/** The edges of the real app, in a browser. */
+export const browserEdges = (): BrowserEdges => ({
+  storage: navigator.storage,
+  locks: navigator.locks,
+  settings: localStorage,
+  connectivity: {
+    get onLine() {
+      return navigator.onLine
+    },
+    addEventListener: window.addEventListener.bind(window),
+    removeEventListener: window.removeEventListener.bind(window),
+  },
+  visibility: document,
+  serviceWorker: 'serviceWorker' in navigator ? navigator.serviceWorker : undefined,
+  openChannel: (name) => new BroadcastChannel(name),
+  tabsNetwork: () => [broadcastChannelNetwork()],
+  databases: undefined,
+  version: __APP_VERSION__,
+})
