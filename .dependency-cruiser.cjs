@@ -1,7 +1,7 @@
 /**
  * The layer rules of ARCHITECTURE.md section 3, checked by `npm run layers`:
  * arrows only point down, no cycles, another layer only through its index.ts,
- * and each library in the one layer that owns it.
+ * each library in the one layer that owns it, and test fixtures (testing/) out of production code.
  */
 const layers = ['base', 'halo', 'echo', 'mesh', 'client', 'ui']
 const allowed = {
@@ -51,6 +51,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/([^/]+)/' },
       to: { path: `^src/(${layers.join('|')})/.+`, pathNot: ['^src/$1/', `^src/(${layers.join('|')})/index\\.ts$`] },
+    },
+    {
+      name: 'no-testing-in-production',
+      comment: 'Fixtures under a testing/ folder are for tests only: production code never imports them.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['\\.test\\.tsx?$', '/testing/'] },
+      to: { path: '^src/.*/testing/' },
     },
     ...Object.entries(owners).map(([library, owner]) => ({
       name: `${library.replace('@', '')}-only-in-its-layer`,

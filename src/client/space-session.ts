@@ -1,5 +1,7 @@
-import { Cell, err, ok, type Result } from '../base'
+import { Cell, err, ok, type Observable, type Result } from '../base'
+import type { SpaceRole } from '../halo'
 import {
+  can,
   type StorageFailed,
   type StorageQuotaExceeded,
   noteEditorBinding,
@@ -10,6 +12,7 @@ import {
   type LiveQuery,
   type ObjectId,
   type Space,
+  type SpaceAction,
 } from '../echo'
 import { LIMITS } from './limits'
 import { attempt, outcome, problem, toProblem, type Problem } from './problem-words'
@@ -91,9 +94,9 @@ export class OpenSpace implements SpaceSession {
   readonly #actor: Actor
   readonly #exportSpace: (space: Space) => Promise<string>
   readonly #flush: Flush
-  readonly #onRootChange = () => {
-    this.name.set(this.#space.name)
-  }
+  readonly #stopName: () => void
+  /** The actor's role here, as the membership changes; `can` says what it allows. */
+  readonly #role: Observable<SpaceRole | undefined>
 
   constructor(space: Space, actor: Actor, storage: { exportSpace: (space: Space) => Promise<string>; flush: Flush }) {
     this.#space = space
@@ -103,18 +106,22 @@ export class OpenSpace implements SpaceSession {
     this.id = space.id
     this.personal = space.personal
     this.name = new Cell(space.name)
-    // A rename, here, in another tab or by a peer, changes the space's root document.
-    space.root.on('change', this.#onRootChange)
+    // A rename, here, in another tab or by a peer.
+    this.#stopName = space.liveName.subscribe((name) => this.name.set(name))
+    this.#role = space.role(actor.identity)
   }
 
   get canWrite(): boolean {
-    const role = this.#space.roleOf(this.#actor.identity)
-    return role === 'owner' || role === 'admin' || role === 'editor'
+    return this.#may('write')
   }
 
   get canCompact(): boolean {
-    const role = this.#space.roleOf(this.#actor.identity)
-    return role === 'owner' || role === 'admin'
+    return this.#may('compact')
+  }
+
+  /** What the actor's role allows now, by echo's one policy. */
+  #may(action: SpaceAction): boolean {
+    return can(this.#role.get(), action)
   }
 
   compactHistory(): Promise<Result<number, Problem>> {
@@ -325,7 +332,7 @@ export class OpenSpace implements SpaceSession {
   }
 
   close(): void {
-    this.#space.root.off('change', this.#onRootChange)
+    this.#stopName()
   }
 
   async #lastTaskOrder(): Promise<string | undefined> {

@@ -3,6 +3,7 @@
 import { makeActor, openTestEcho } from './testing/fixtures'
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { documentsOf } from './testing/internals'
 
 const folder = new URL('../../test-vectors/automerge-crashers/', import.meta.url)
 const crashers = readdirSync(folder)
@@ -16,7 +17,7 @@ describe('automerge fuzz crashers', () => {
     const alice = makeActor()
     const space = await echo.createSpace(alice, 'Still here')
     for (const file of crashers) {
-      const imported = echo.documents.importDocument(new Uint8Array(readFileSync(new URL(file, folder))))
+      const imported = documentsOf(echo).importDocument(new Uint8Array(readFileSync(new URL(file, folder))))
       expect(imported.ok ? 'imported' : imported.error.code, file).toBe('document-corrupt')
     }
     const task = await space.create(alice, 'task', { title: 'after the crashers', done: false, order: 'a0' })

@@ -18,7 +18,7 @@ import { toStorageError } from './storage/dexie-storage-adapter'
 export const REPO_SAVE_DELAY_NEVER = 2 ** 31 - 1
 
 /** Loads bytes on their own, to learn whether they are a whole, sound Automerge document. */
-export const checkDocument = (bytes: Uint8Array): Result<void, DocumentCorrupt> => {
+const checkDocument = (bytes: Uint8Array): Result<void, DocumentCorrupt> => {
   try {
     load(bytes)
     return ok(undefined)

@@ -3,6 +3,7 @@ import { ManualClock } from '../base'
 import { makeActor, openTestEcho, T0, uniqueDatabaseName } from './testing/fixtures'
 import type { ObjectId, SpaceId } from './ids'
 import { toPlain } from './space/documents'
+import { objectDocumentsOf } from './testing/internals'
 
 describe('Echo spaces and objects', () => {
   it('creates a space with its creator as owner, and a personal space once', async () => {
@@ -107,7 +108,7 @@ describe('createMany', () => {
       { type: 'note', title: 'n', text: 't' },
     ])
     expect(created.ok && created.value.map((object) => object.type)).toEqual(['task', 'task', 'task', 'note'])
-    expect(space.objectDocuments().map((handle) => Object.keys(handle.doc().objects).length)).toEqual([2, 2])
+    expect(objectDocumentsOf(space).map((handle) => Object.keys(handle.doc().objects).length)).toEqual([2, 2])
     expect((await space.find({})).length).toBe(4)
     await echo.close()
   })
@@ -139,7 +140,7 @@ describe('objects that arrive from elsewhere', () => {
     const alice = makeActor()
     const space = await echo.createSpace(alice, 'Incoming')
     await space.create(alice, 'task', { title: 'local', done: false, order: 'a0' })
-    const [handle] = space.objectDocuments()
+    const [handle] = objectDocumentsOf(space)
     if (handle === undefined) throw new Error('no object document')
     const bad = 'b'.repeat(32) as ObjectId
     const old = 'c'.repeat(32) as ObjectId

@@ -18,13 +18,14 @@ import type { SpaceId } from './ids'
 import { Indexer } from './indexer'
 import type { Actor } from './membership/entries'
 import { issueGenesis } from './membership/entries'
+import { can, isTopRole } from './membership/policy'
 import type { AutomergeUrl, DocumentId, SpaceDoc } from './space/documents'
 import { toStored } from './space/documents'
 import type { Placement } from './space/placement'
 import { DEFAULT_PLACEMENT } from './space/placement'
 import type { Locks } from './space/object-lock'
 import { withObjectsLock } from './space/object-lock'
-import { Space } from './space/space'
+import { Space, spaceInternals } from './space/space'
 import { DexieStorageAdapter, toStorageError } from './storage/dexie-storage-adapter'
 import type { StorageStatus } from './storage/dexie-storage-adapter'
 import type { DatabaseOptions, EchoDatabase, SpaceRow } from './storage/echo-database'
@@ -60,11 +61,23 @@ export interface EchoOptions {
 export const broadcastChannelNetwork = (channelName = 'commonplace-echo'): NetworkAdapterInterface =>
   new BroadcastChannelNetworkAdapter({ channelName })
 
-export class Echo {
+/** What only ECHO's own code (and its tests, through `testing/`) may reach: storage and documents. */
+interface EchoInternals {
   readonly db: EchoDatabase
   readonly repo: Repo
   readonly documents: DocumentStore
+}
+
+let internalsOf: (echo: Echo) => EchoInternals
+
+/** Not exported by index.ts, so no other layer reaches the database or the repo. */
+export const echoInternals = (echo: Echo): EchoInternals => internalsOf(echo)
+
+export class Echo {
   readonly clock: Clock
+  readonly #db: EchoDatabase
+  readonly #repo: Repo
+  readonly #documents: DocumentStore
   readonly #adapter: DexieStorageAdapter
   readonly #indexer: Indexer
   readonly #logs: LogStore
@@ -72,13 +85,17 @@ export class Echo {
   readonly #locks: Locks
   readonly #open = new Map<SpaceId, Promise<Result<Space, SpaceNotFound>>>()
 
+  static {
+    internalsOf = (echo) => ({ db: echo.#db, repo: echo.#repo, documents: echo.#documents })
+  }
+
   constructor(options: EchoOptions = {}) {
-    this.db = options.db ?? openEchoDatabase(options.database)
+    this.#db = options.db ?? openEchoDatabase(options.database)
     this.clock = options.clock ?? systemClock
     this.#placement = options.placement ?? DEFAULT_PLACEMENT
     this.#locks = options.locks ?? navigator.locks
-    this.#adapter = new DexieStorageAdapter(this.db)
-    this.repo = new Repo({
+    this.#adapter = new DexieStorageAdapter(this.#db)
+    this.#repo = new Repo({
       storage: this.#adapter,
       network: [...(options.network ?? [])],
       // Saves are made by the DocumentStore, which reports failures; see document-store.ts.
@@ -86,9 +103,9 @@ export class Echo {
       // Within one browser every tab is the same person; peers get their own policy in the mesh.
       sharePolicy: () => Promise.resolve(true),
     })
-    this.documents = new DocumentStore(this.repo, options.saveDebounceMs ?? 100)
-    this.#indexer = new Indexer(this.db, this.documents)
-    this.#logs = new LogStore(this.db)
+    this.#documents = new DocumentStore(this.#repo, options.saveDebounceMs ?? 100)
+    this.#indexer = new Indexer(this.#db, this.#documents)
+    this.#logs = new LogStore(this.#db)
   }
 
   /** 'quota-exceeded' after the browser refused a write (nothing earlier is lost), until one succeeds. */
@@ -106,7 +123,7 @@ export class Echo {
     const spaceKey: KeyPair = generateKeyPair()
     const id = spaceKey.publicKey as string as SpaceId
     const log = issueGenesis(spaceKey, actor.identity, this.clock)
-    const root = this.documents.create<SpaceDoc>({
+    const root = this.#documents.create<SpaceDoc>({
       kind: 'commonplace/space',
       space: id,
       name,
@@ -119,7 +136,7 @@ export class Echo {
       doc.name = toStored(name) as string
       for (const entry of log) doc.log[entry.id] = toStored(entry)
     })
-    await putSpace(this.db, {
+    await putSpace(this.#db, {
       id,
       rootUrl: root.url,
       identity: actor.identity,
@@ -135,7 +152,7 @@ export class Echo {
 
   /** The identity's personal space (synced to its own devices), created on first call. */
   async personalSpace(actor: Actor): Promise<Space> {
-    const existing = (await spacesOf(this.db, actor.identity)).find((row) => row.personal === 1)
+    const existing = (await spacesOf(this.#db, actor.identity)).find((row) => row.personal === 1)
     if (existing === undefined) return this.createSpace(actor, 'Personal', { personal: true })
     const opened = await this.openSpace(existing.id as SpaceId)
     if (!opened.ok) throw opened.error
@@ -144,16 +161,16 @@ export class Echo {
 
   /** The identity's spaces on this device, kept current across tabs (`undefined` until first read). */
   spaces(identity: PublicKey): Observable<readonly SpaceRow[] | undefined> & { close(): void } {
-    return liveSpaces(this.db, identity)
+    return liveSpaces(this.#db, identity)
   }
 
   listSpaces(identity: PublicKey): Promise<SpaceRow[]> {
-    return spacesOf(this.db, identity)
+    return spacesOf(this.#db, identity)
   }
 
   /** 'storage-cleared' when this identity exists but its spaces are gone from this device. */
   async health(identity: PublicKey, identityExists = true): Promise<StorageHealth> {
-    return storageHealth(identityExists, await spacesOf(this.db, identity))
+    return storageHealth(identityExists, await spacesOf(this.#db, identity))
   }
 
   /**
@@ -161,13 +178,13 @@ export class Echo {
    * the fast path for the first screen after a reload.
    */
   query(space: SpaceId, query: Query): LiveQuery {
-    return liveObjectQuery(this.db, space, query)
+    return liveObjectQuery(this.#db, space, query)
   }
 
   /** A one-off query over the index, after pending index updates are written. */
   async find(space: SpaceId, query: Query): Promise<EchoObject[]> {
     await this.#indexer.settled()
-    return runQuery(this.db, space, query)
+    return runQuery(this.#db, space, query)
   }
 
   /** Opens a space of this device: resolves once its root is here; its object documents keep loading (`loaded()`). */
@@ -179,10 +196,10 @@ export class Echo {
   }
 
   async #opening(id: SpaceId): Promise<Result<Space, SpaceNotFound>> {
-    const row = await getSpace(this.db, id)
+    const row = await getSpace(this.#db, id)
     try {
       if (row === undefined) throw new SpaceNotFound(id)
-      const space = this.#space(id, await this.documents.find<SpaceDoc>(row.rootUrl as AutomergeUrl))
+      const space = this.#space(id, await this.#documents.find<SpaceDoc>(row.rootUrl as AutomergeUrl))
       await space.loadMembership()
       // Object documents load in the background (`space.loaded()`); a write loads its document first.
       // Then what earlier epochs replaced is collected (never in the session that replaced it).
@@ -197,13 +214,14 @@ export class Echo {
 
   /** Hides a space on this device (or shows it again); nothing is deleted. */
   async archive(id: SpaceId, archived: boolean): Promise<void> {
-    await updateSpace(this.db, id, { archived: archived ? 1 : 0 })
+    await updateSpace(this.#db, id, { archived: archived ? 1 : 0 })
   }
 
   /** Leaves a space: a signed self-removal in its log, and the space archived here. The last owner cannot leave. */
   async leave(actor: Actor, space: Space): Promise<Result<void, NotAllowed>> {
+    if (!can(space.roleOf(actor.identity), 'leave')) return err(new NotAllowed('only a member can leave'))
     const { members } = space.membership.get()
-    const owners = members.filter((member) => member.role === 'owner')
+    const owners = members.filter((member) => isTopRole(member.role))
     if (owners.length === 1 && owners[0]?.key === actor.identity) {
       return err(new NotAllowed('the last owner cannot leave; make someone else owner first'))
     }
@@ -215,7 +233,7 @@ export class Echo {
 
   /** The space in one file (all its documents with their history), for `importSpace` here or elsewhere. */
   exportSpace(space: Space): Promise<string> {
-    return exportSpaceFile(this.documents, space.id, space.root.documentId)
+    return exportSpaceFile(this.#documents, space.id, spaceInternals(space).root.documentId)
   }
 
   /**
@@ -230,7 +248,7 @@ export class Echo {
   ): Promise<Result<Space, InvalidSpaceFile | DocumentCorrupt | SpaceFileTooLarge>> {
     const read = readSpaceFile(file)
     if (!read.ok) return read
-    const plan = await checkSpaceFile(read.value, localDocuments(this.db, this.documents))
+    const plan = await checkSpaceFile(read.value, localDocuments(this.#db, this.#documents))
     if (!plan.ok) return plan
     const { space: id, root, name, personal } = plan.value
     // A writer of the space's object documents like any other: an epoch in another tab waits for it.
@@ -243,7 +261,7 @@ export class Echo {
       for (const { id: doc, bytes, existing } of imports) {
         // Merged into the copy here, so it must be loaded first, not replaced by the file's copy.
         if (existing) await this.#loadIfHere(doc)
-        const imported = this.documents.importDocument(bytes, doc)
+        const imported = this.#documents.importDocument(bytes, doc)
         if (!imported.ok) return imported
       }
       return ok(undefined)
@@ -252,7 +270,7 @@ export class Echo {
     if (plan.value.isNew) {
       const rootUrl = stringifyAutomergeUrl({ documentId: root })
       const row = { id, rootUrl, identity: actor.identity, name, archived: 0 as const, createdAt: this.clock.now() }
-      await putSpace(this.db, { ...row, personal: personal ? 1 : 0 })
+      await putSpace(this.#db, { ...row, personal: personal ? 1 : 0 })
     }
     const opened = await this.openSpace(id)
     if (!opened.ok) throw opened.error
@@ -264,7 +282,7 @@ export class Echo {
   /** Loads a document of this device; one lost from storage (unavailable) is left for the file's copy to replace. */
   async #loadIfHere(id: DocumentId): Promise<void> {
     try {
-      await this.documents.find(id)
+      await this.#documents.find(id)
     } catch {
       // Unavailable: nothing here to merge with, so a backup file can repair the space.
     }
@@ -274,7 +292,7 @@ export class Echo {
   async rebuildIndex(space: Space): Promise<void> {
     await space.loaded()
     await this.#indexer.settled()
-    await clearSpaceIndex(this.db, space.id)
+    await clearSpaceIndex(this.#db, space.id)
     this.#indexer.reindexSpace(space.id)
     await this.#indexer.settled()
   }
@@ -289,7 +307,7 @@ export class Echo {
    * A full disk comes back as `StorageQuotaExceeded`; what was saved before stays.
    */
   async flush(): Promise<Result<void, StorageQuotaExceeded | StorageFailed>> {
-    const saved = await this.documents.flush()
+    const saved = await this.#documents.flush()
     if (!saved.ok) return saved
     const logFailure = await this.#logs.settled()
     if (logFailure !== undefined) return err(toStorageError(logFailure))
@@ -301,27 +319,25 @@ export class Echo {
   /** Flushes, then stops the repo and closes the database. */
   async close(): Promise<Result<void, StorageQuotaExceeded | StorageFailed>> {
     const flushed = await this.flush()
-    await this.repo.shutdown().catch(() => undefined)
-    this.db.close()
+    await this.#repo.shutdown().catch(() => undefined)
+    this.#db.close()
     return flushed
   }
 
   #space(id: SpaceId, root: DocHandle<SpaceDoc>): Space {
     const context = {
-      documents: this.documents,
-      db: this.db,
+      documents: this.#documents,
+      db: this.#db,
       logs: this.#logs,
       indexer: this.#indexer,
       clock: this.clock,
       placement: this.#placement,
       locks: this.#locks,
-      otherSpaces: (space: SpaceId) => localDocuments(this.db, this.documents).ofOtherSpaces(space),
+      otherSpaces: (space: SpaceId) => localDocuments(this.#db, this.#documents).ofOtherSpaces(space),
     }
     const space = new Space(id, root, context)
     // The registry caches the name for the space list; a rename here or by a peer updates it.
-    root.on('change', ({ patches }) => {
-      if (patches.some((patch) => patch.path[0] === 'name')) void updateSpace(this.db, id, { name: space.name })
-    })
+    space.liveName.subscribe((name) => void updateSpace(this.#db, id, { name }))
     return space
   }
 }

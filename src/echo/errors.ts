@@ -51,6 +51,13 @@ export class InvalidFields extends AppError<'invalid-fields'> {
   }
 }
 
+/** A query no index can answer: an unknown object type, or a sort field its type does not have (a programming error). */
+export class InvalidQuery extends AppError<'invalid-query'> {
+  constructor(message: string) {
+    super('invalid-query', message)
+  }
+}
+
 /** A space file to import is not one this app wrote, or is damaged. */
 export class InvalidSpaceFile extends AppError<'invalid-space-file'> {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -1,12 +1,9 @@
 import type { Brand } from '../base'
-import { toHex } from '../base'
 
 /** A space is named by its space key (64 hex characters). */
 export type SpaceId = Brand<string, 'SpaceId'>
 /** An object id: 32 random hex characters, unique across spaces. */
 export type ObjectId = Brand<string, 'ObjectId'>
-
-export const newObjectId = (): ObjectId => toHex(crypto.getRandomValues(new Uint8Array(16))) as ObjectId
 
 const OBJECT_ID = /^[0-9a-f]{32}$/
 

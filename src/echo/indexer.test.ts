@@ -5,6 +5,7 @@ import type { ObjectId } from './ids'
 import type { Space } from './space/space'
 import { dumpSpaceIndex } from './storage/object-index'
 import { makeActor, openTestEcho } from './testing/fixtures'
+import { dbOf, objectDocumentsOf } from './testing/internals'
 
 const alice = makeActor()
 
@@ -50,7 +51,7 @@ const apply = async (space: Space, ids: ObjectId[], step: Op): Promise<void> => 
     }
     case 'corrupt': {
       // What a faulty or hostile peer could write: the index must quarantine it, the same way after a rebuild.
-      const handle = space.objectDocuments()[0]
+      const handle = objectDocumentsOf(space)[0]
       if (target !== undefined)
         handle?.change((doc) => (doc.objects[target] = { id: target, type: 'task', version: 2 }))
       return
@@ -72,9 +73,9 @@ describe('the query index', () => {
           const ids: ObjectId[] = []
           for (const step of ops) await apply(space, ids, step)
           await echo.settled()
-          const incremental = await dumpSpaceIndex(echo.db, space.id)
+          const incremental = await dumpSpaceIndex(dbOf(echo), space.id)
           await echo.rebuildIndex(space)
-          expect(await dumpSpaceIndex(echo.db, space.id)).toEqual(incremental)
+          expect(await dumpSpaceIndex(dbOf(echo), space.id)).toEqual(incremental)
           const visible = await space.find({})
           expect(visible.every((object) => object.deleted !== true)).toBe(true)
           expect(incremental.quarantine.every((row) => !visible.some((object) => object.id === row.id))).toBe(true)

@@ -13,6 +13,7 @@ import type { ObjectId, SpaceId } from './ids'
 import { wordsOf } from './query/query'
 import type { EchoObject } from './schema/echo-object'
 import { validateObject } from './schema/echo-object'
+import { specOf } from './schema/object-type-specs'
 import type { DocumentId, ObjectsDoc, TextDoc } from './space/documents'
 import { toPlain } from './space/documents'
 import { textOf } from './space/text'
@@ -154,8 +155,8 @@ export class Indexer {
   }
 
   async #row(space: SpaceId, doc: DocumentId, key: string, object: EchoObject): Promise<ObjectRow> {
-    const text = object.type === 'note' ? await this.#noteText(space, doc, object.id, object.fields.text) : ''
-    const title = object.fields.title
+    const { title, order = '', textDocument } = specOf(object.type).index(object.fields)
+    const text = textDocument === undefined ? '' : await this.#text(space, doc, object.id, textDocument)
     return {
       key,
       spaceId: space,
@@ -166,15 +167,15 @@ export class Indexer {
       createdAt: object.createdAt,
       updatedAt: object.updatedAt,
       title: title.toLowerCase(),
-      order: object.type === 'task' ? object.fields.order : '',
+      order,
       words: wordsOf(`${title} ${text}`),
       record: object,
     }
   }
 
-  /** The note's text, following its document so that typing re-indexes the note. */
-  async #noteText(space: SpaceId, doc: DocumentId, object: ObjectId, url: string): Promise<string> {
-    // A note may name any URL; only its own space's text documents are read.
+  /** An object's text document (a note's), followed so that typing re-indexes the object. */
+  async #text(space: SpaceId, doc: DocumentId, object: ObjectId, url: string): Promise<string> {
+    // An object may name any URL; only its own space's text documents are read.
     const listed = this.#texts.get(space)?.(url)
     if (listed === undefined) return ''
     let handle: DocHandle<TextDoc>

@@ -15,5 +15,3 @@ export const initEcho = (wasmUrl: string): Promise<void> => {
   starting ??= initializeWasm(wasmUrl)
   return starting
 }
-
-export const isEchoReady = (): boolean => isWasmInitialized()

@@ -7,26 +7,24 @@ import type { Credential, CredentialId } from '../../halo'
 import type { VerifiedCache } from '../../halo'
 import { decodeCredential, idMatchesContent, verifyCredential } from '../../halo'
 
-export const IGNORE_REASONS = [
-  'malformed',
-  'invalid',
-  'invalid-parent',
-  'before-genesis',
-  'second-genesis',
-  'other-space',
-  'not-membership',
-  'unauthorized',
-  'removed-concurrently',
-  'last-owner',
-  'stale-epoch',
-  'after-ignored',
-  'issuer-removed',
-  'conflicting-removal',
-  'has-expiry',
-  'not-a-member',
-  'revoked-device',
-] as const
-export type IgnoreReason = (typeof IGNORE_REASONS)[number]
+export type IgnoreReason =
+  | 'malformed'
+  | 'invalid'
+  | 'invalid-parent'
+  | 'before-genesis'
+  | 'second-genesis'
+  | 'other-space'
+  | 'not-membership'
+  | 'unauthorized'
+  | 'removed-concurrently'
+  | 'last-owner'
+  | 'stale-epoch'
+  | 'after-ignored'
+  | 'issuer-removed'
+  | 'conflicting-removal'
+  | 'has-expiry'
+  | 'not-a-member'
+  | 'revoked-device'
 
 export interface Ignored {
   readonly id: string

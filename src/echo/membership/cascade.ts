@@ -34,7 +34,8 @@ import type { Credential, CredentialId, PublicKey, SpaceRole } from '../../halo'
 import type { SpaceId } from '../ids'
 import type { IgnoreReason } from './canonical-order'
 import type { Check } from './pass'
-import { Pass, ROLE_RANK } from './pass'
+import { Pass } from './pass'
+import { isTopRole, outranks } from './policy'
 import type { Reach } from './reach'
 import { standingOf } from './seniority'
 
@@ -67,7 +68,7 @@ export const foldPasses = (
   const demotions = entries.filter(
     (entry) =>
       entry.assertion.kind === 'SpaceMember' &&
-      entry.assertion.role !== 'owner' &&
+      !isTopRole(entry.assertion.role) &&
       entry.issuer !== entry.subject &&
       standing.eligible.has(entry.subject) &&
       // Only a senior's: a junior's demotion capping a senior's removal could bring back what that removal voided.
@@ -79,7 +80,7 @@ export const foldPasses = (
     const changes = (id: CredentialId) => {
       if (role === undefined) return true
       const needed = pass?.needed.get(id)
-      return needed !== undefined && ROLE_RANK[needed] > ROLE_RANK[role]
+      return needed !== undefined && outranks(needed, role)
     }
     return (byIssuer.get(removal.subject) ?? []).filter(
       (id) => (pass === undefined || pass.applied.has(id)) && changes(id) && reach.concurrent(id, removal.id),

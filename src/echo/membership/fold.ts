@@ -12,7 +12,7 @@
  * 2. Genesis. The first valid SpaceGenesis signed by the space key makes its
  *    `owner` the owner. Nothing before it counts; a second genesis is ignored.
  *    The space key may afterwards only confirm that owner (SpaceMember owner).
- * 3. Who admits whom. An owner may give anyone any role and remove anyone. An
+ * 3. Who admits whom (the table is policy.ts's). An owner may give anyone any role and remove anyone. An
  *    admin may add, change and remove editors and viewers only. Editors and
  *    viewers admit nobody. Anyone may remove themselves (leave). The last owner
  *    can be neither removed nor demoted. Each entry is judged by the state built
@@ -51,7 +51,7 @@ import type { MembershipState } from './log'
 import { MembershipLog } from './log'
 
 export type { EpochRecord } from './pass'
-export type { Member, MembershipState } from './log'
+export type { MembershipState } from './log'
 
 /** Folds a space's log (raw values as stored in its document) into its membership. */
 export const foldMembership = (space: SpaceId, log: readonly unknown[]): MembershipState => {

@@ -17,6 +17,7 @@ import type { Ignored } from './canonical-order'
 import { addCopy, decodeEntries, orderCopies, proofKey, rank, verifyEntry } from './canonical-order'
 import { foldPasses } from './cascade'
 import type { Check, EpochRecord, Pass } from './pass'
+import { isTopRole, mayRemoveOthers } from './policy'
 import { Reach } from './reach'
 import { DeviceRevocations } from './revocations'
 
@@ -231,10 +232,10 @@ export class MembershipLog {
     if (this.#removed.has(entry.issuer)) return false
     // A key raised to owner or admin may make the cascade try its removals.
     const { assertion } = entry
-    const raises = assertion.kind === 'SpaceMember' && (assertion.role === 'owner' || assertion.role === 'admin')
+    const raises = assertion.kind === 'SpaceMember' && mayRemoveOthers(assertion.role)
     if (raises && !this.#eligible.has(entry.subject)) return false
     // A removal, or a demotion of a key that may have done what needs the higher role (cascade.ts).
-    const demotes = assertion.kind === 'SpaceMember' && assertion.role !== 'owner' && this.#eligible.has(entry.subject)
+    const demotes = assertion.kind === 'SpaceMember' && !isTopRole(assertion.role) && this.#eligible.has(entry.subject)
     if ((assertion.kind === 'MemberRemoved' || demotes) && entry.issuer !== entry.subject) {
       const pass = this.#pass
       return !this.#order.some((other) => other.issuer === entry.subject && pass.applied.has(other.id))

@@ -7,6 +7,7 @@
 import type { Credential, CredentialId, PublicKey, SpaceRole } from '../../halo'
 import type { SpaceId } from '../ids'
 import type { Ignored, IgnoreReason } from './canonical-order'
+import { can, isTopRole, leastRoleFor, leastRoleTo, lowerRole, mayChange, mayRemoveOthers } from './policy'
 import type { Reach } from './reach'
 
 export interface EpochRecord {
@@ -42,19 +43,6 @@ const BUILT_ON: ReadonlySet<IgnoreReason> = new Set<IgnoreReason>(['revoked-devi
  * stands.
  */
 export type Check = (entry: Credential) => 'invalid' | 'revoked-device' | undefined
-
-/** Roles from the least to the most powerful (a demotion lowers a member in this order). */
-export const ROLE_RANK: Readonly<Record<SpaceRole, number>> = { viewer: 0, editor: 1, admin: 2, owner: 3 }
-
-const lower = (a: SpaceRole, b: SpaceRole): SpaceRole => (ROLE_RANK[a] <= ROLE_RANK[b] ? a : b)
-
-const may = (issuer: SpaceRole | undefined, from: SpaceRole | undefined, to: SpaceRole | 'removed'): boolean => {
-  if (issuer === 'owner') return true
-  if (issuer !== 'admin') return false
-  const limited = (role: SpaceRole | 'removed' | undefined) =>
-    role === undefined || role === 'editor' || role === 'viewer' || role === 'removed'
-  return limited(from) && limited(to)
-}
 
 export class Pass {
   readonly roles = new Map<PublicKey, SpaceRole>()
@@ -153,7 +141,7 @@ export class Pass {
   }
 
   owners(): number {
-    return [...this.roles.values()].filter((role) => role === 'owner').length
+    return [...this.roles.values()].filter(isTopRole).length
   }
 
   /** The issuer's role, if it holds one and the entry has seen the membership that gave it. */
@@ -163,12 +151,17 @@ export class Pass {
     if (role === undefined || grant === undefined) return undefined
     if (grant !== entry.id && !this.#reach.descends(entry.id, grant)) return undefined
     const cap = this.#caps.get(entry.id)
-    return cap === undefined ? role : lower(role, cap)
+    return cap === undefined ? role : lowerRole(role, cap)
+  }
+
+  /** Records the least role an applied entry needed (the policy gives one for every allowed entry). */
+  #need(id: CredentialId, role: SpaceRole | undefined): void {
+    if (role !== undefined) this.needed.set(id, role)
   }
 
   #grant(subject: PublicKey, role: SpaceRole, entry: CredentialId): void {
     if (!this.roles.has(subject)) this.grants.set(subject, entry)
-    if (role === 'owner' || role === 'admin') this.powerful.add(subject)
+    if (mayRemoveOthers(role)) this.powerful.add(subject)
     this.roles.set(subject, role)
   }
 
@@ -195,17 +188,17 @@ export class Pass {
         if (entry.issuer === this.space) {
           const owner = this.genesis.assertion.kind === 'SpaceGenesis' ? this.genesis.assertion.owner : undefined
           // The space key only confirms the genesis owner; the entry changes nothing.
-          if (assertion.role !== 'owner' || entry.subject !== owner) return 'unauthorized'
+          if (!isTopRole(assertion.role) || entry.subject !== owner) return 'unauthorized'
           return this.#check(entry) === undefined ? undefined : 'invalid'
         }
         const from = this.roles.get(entry.subject)
-        if (!may(this.#authority(entry), from, assertion.role)) return 'unauthorized'
+        if (!mayChange(this.#authority(entry), from, assertion.role)) return 'unauthorized'
         const checked = this.#check(entry)
         if (checked !== undefined) return checked
-        this.needed.set(entry.id, may('admin', from, assertion.role) ? 'admin' : 'owner')
+        this.#need(entry.id, leastRoleFor(from, assertion.role))
         const removals = this.removals.get(entry.subject) ?? []
         if (removals.some((removal) => !this.#reach.descends(entry.id, removal))) return 'removed-concurrently'
-        if (from === 'owner' && assertion.role !== 'owner' && this.owners() === 1) return 'last-owner'
+        if (isTopRole(from) && !isTopRole(assertion.role) && this.owners() === 1) return 'last-owner'
         this.#grant(entry.subject, assertion.role, entry.id)
         return undefined
       }
@@ -213,14 +206,14 @@ export class Pass {
         if (assertion.space !== this.space) return 'other-space'
         const from = this.roles.get(entry.subject)
         const issuer = this.#authority(entry)
-        const self = entry.issuer === entry.subject && issuer !== undefined
-        if (!self && !may(issuer, from, 'removed')) return 'unauthorized'
+        const self = entry.issuer === entry.subject && can(issuer, 'leave')
+        if (!self && !mayChange(issuer, from, 'removed')) return 'unauthorized'
         const checked = this.#check(entry)
         if (checked !== undefined) return checked
-        this.needed.set(entry.id, self ? 'viewer' : may('admin', from, 'removed') ? 'admin' : 'owner')
+        this.#need(entry.id, self ? leastRoleTo('leave') : leastRoleFor(from, 'removed'))
         // Removing a non-member changes nothing, and would block a later admission concurrent with it.
         if (from === undefined) return 'not-a-member'
-        if (from === 'owner' && this.owners() === 1) return 'last-owner'
+        if (isTopRole(from) && this.owners() === 1) return 'last-owner'
         this.roles.delete(entry.subject)
         this.grants.delete(entry.subject)
         this.removals.set(entry.subject, [...(this.removals.get(entry.subject) ?? []), entry.id])
@@ -229,10 +222,10 @@ export class Pass {
       case 'Epoch': {
         if (assertion.space !== this.space) return 'other-space'
         const role = this.#authority(entry)
-        if (role !== 'owner' && role !== 'admin') return 'unauthorized'
+        if (!can(role, 'compact')) return 'unauthorized'
         const checked = this.#check(entry)
         if (checked !== undefined) return checked
-        this.needed.set(entry.id, 'admin')
+        this.#need(entry.id, leastRoleTo('compact'))
         // Exactly the next number: a skip (up to the largest number) would leave no room for later epochs.
         if (assertion.number !== (this.epoch?.number ?? 0) + 1) return 'stale-epoch'
         const { number, snapshot } = assertion
@@ -241,7 +234,7 @@ export class Pass {
       }
       case 'DeviceRevoked': {
         // Its effect (revocations.ts) does not depend on this verdict, which records whether a member made it.
-        if (this.#authority(entry) === undefined) return 'unauthorized'
+        if (!can(this.#authority(entry), 'revoke-device')) return 'unauthorized'
         return this.#check(entry)
       }
       case 'AuthorizedDevice':

@@ -21,6 +21,7 @@
  */
 import type { Credential, CredentialId, PublicKey } from '../../halo'
 import type { Check } from './pass'
+import { mayRemoveOthers } from './policy'
 import type { Reach } from './reach'
 
 export interface Standing {
@@ -55,7 +56,7 @@ export const standingOf = (
     const from = began.get(entry.issuer)
     if (from === undefined || !reach.descends(entry.id, from) || check(entry) === 'invalid') continue
     if (!began.has(entry.subject)) began.set(entry.subject, entry.id)
-    if (assertion.role === 'owner' || assertion.role === 'admin') eligible.add(entry.subject)
+    if (mayRemoveOthers(assertion.role)) eligible.add(entry.subject)
     const candidate = { depth: depth.get(entry.id) ?? 0, id: entry.id }
     const known = first.get(entry.subject)
     if (

@@ -4,8 +4,7 @@ import type { ObjectType } from '../schema/object-types'
 export const SORT_FIELDS = ['updatedAt', 'createdAt', 'order', 'title'] as const
 export type SortField = (typeof SORT_FIELDS)[number]
 
-export const DELETED_FILTERS = ['exclude', 'include', 'only'] as const
-export type DeletedFilter = (typeof DELETED_FILTERS)[number]
+type DeletedFilter = 'exclude' | 'include' | 'only'
 
 export interface Query {
   readonly type?: ObjectType

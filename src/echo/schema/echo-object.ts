@@ -8,7 +8,7 @@ import type { Result } from '../../base'
 import { err, ok } from '../../base'
 import type { ObjectId } from '../ids'
 import type { FieldsOf, ObjectType } from './object-types'
-import { CURRENT_VERSION, fieldSchemas, migrateFields, OBJECT_TYPES } from './object-types'
+import { isObjectType, specOf } from './object-type-specs'
 
 export interface EchoObjectOf<T extends ObjectType> {
   readonly id: ObjectId
@@ -22,7 +22,6 @@ export interface EchoObjectOf<T extends ObjectType> {
 
 export type EchoObject = { [T in ObjectType]: EchoObjectOf<T> }[ObjectType]
 export type NoteObject = EchoObjectOf<'note'>
-export type TaskObject = EchoObjectOf<'task'>
 
 const time = v.pipe(v.number(), v.safeInteger(), v.minValue(0))
 const Envelope = v.strictObject({
@@ -35,15 +34,12 @@ const Envelope = v.strictObject({
   deleted: v.exactOptional(v.literal(true)),
 })
 
-export const QUARANTINE_REASONS = ['invalid-envelope', 'unknown-type', 'newer-version', 'invalid-fields'] as const
-export type QuarantineReason = (typeof QUARANTINE_REASONS)[number]
+type QuarantineReason = 'invalid-envelope' | 'unknown-type' | 'newer-version' | 'invalid-fields'
 
 export interface Quarantined {
   readonly reason: QuarantineReason
   readonly detail: string
 }
-
-const isObjectType = (type: string): type is ObjectType => (OBJECT_TYPES as readonly string[]).includes(type)
 
 /** Checks and upgrades a stored object; what fails is reported, never repaired by guessing. */
 export const validateObject = (raw: unknown): Result<EchoObject, Quarantined> => {
@@ -51,22 +47,24 @@ export const validateObject = (raw: unknown): Result<EchoObject, Quarantined> =>
   if (!envelope.success) return err({ reason: 'invalid-envelope', detail: v.summarize(envelope.issues) })
   const { type, version, fields, createdAt } = envelope.output
   if (!isObjectType(type)) return err({ reason: 'unknown-type', detail: type })
-  if (version > CURRENT_VERSION[type]) return err({ reason: 'newer-version', detail: `${type} v${version}` })
+  const spec = specOf(type)
+  if (version > spec.version) return err({ reason: 'newer-version', detail: `${type} v${version}` })
   let migrated: unknown
   try {
-    migrated = migrateFields(type, version, fields, createdAt)
+    migrated = spec.migrate(version, fields, createdAt)
   } catch (error) {
     return err({ reason: 'invalid-fields', detail: error instanceof Error ? error.message : String(error) })
   }
-  const parsed = v.safeParse(fieldSchemas[type], migrated)
+  const parsed = v.safeParse(spec.schema, migrated)
   if (!parsed.success) return err({ reason: 'invalid-fields', detail: v.summarize(parsed.issues) })
   // The envelope and fields are checked above; this is their typed form.
-  return ok({ ...envelope.output, version: CURRENT_VERSION[type], fields: parsed.output } as EchoObject)
+  return ok({ ...envelope.output, version: spec.version, fields: parsed.output } as EchoObject)
 }
 
-/** Checks fields a caller wants to write, with the same schema as stored data. */
+/** Checks fields a caller wants to write, with the same schema as stored data; an unknown type is refused. */
 export const checkFields = <T extends ObjectType>(type: T, fields: unknown): Result<FieldsOf[T], string> => {
-  const parsed = v.safeParse(fieldSchemas[type], fields)
+  if (!isObjectType(type)) return err(`unknown object type: ${String(type)}`)
+  const parsed = v.safeParse(specOf(type).schema, fields)
   // The schema for `type` outputs FieldsOf[type].
   return parsed.success ? ok(parsed.output as FieldsOf[T]) : err(v.summarize(parsed.issues))
 }

@@ -1,8 +1,8 @@
 /**
  * The object types ECHO stores, as valibot schemas (the runtime check) and the
- * TypeScript types inferred from them. Each type has a current version and a
- * migration from every older version; an object of an unknown type or of a
- * newer version than this app knows is quarantined, never guessed at.
+ * TypeScript types inferred from them. What else ECHO knows of each type
+ * (version, migration, what is indexed) is its `ObjectTypeSpec` in
+ * object-type-specs.ts.
  */
 import * as v from 'valibot'
 import type { ObjectId } from '../ids'
@@ -30,7 +30,7 @@ export const TaskFields = v.strictObject({
   note: v.exactOptional(objectId),
 })
 /** Task version 1, as written by the first release: no manual order. */
-const TaskFieldsV1 = v.strictObject({ title, done: v.boolean(), due: v.exactOptional(day) })
+export const TaskFieldsV1 = v.strictObject({ title, done: v.boolean(), due: v.exactOptional(day) })
 
 export type NoteFields = v.InferOutput<typeof NoteFields>
 export type TaskFields = v.InferOutput<typeof TaskFields>
@@ -41,28 +41,4 @@ export type ObjectType = (typeof OBJECT_TYPES)[number]
 export interface FieldsOf {
   note: NoteFields
   task: TaskFields
-}
-
-export const CURRENT_VERSION: Readonly<Record<ObjectType, number>> = { note: 1, task: 2 }
-
-export const fieldSchemas = { note: NoteFields, task: TaskFields } as const
-
-/**
- * Version 1 tasks get an order key from their creation time, so they keep the
- * order they were shown in; keys made later by `orderBetween` interleave with them.
- */
-const taskFromV1 = (fields: unknown, createdAt: number): unknown => {
-  const old = v.parse(TaskFieldsV1, fields)
-  // Fixed width so string order is time order; 11 base-36 digits hold any safe integer.
-  return { ...old, order: `a${createdAt.toString(36).padStart(11, '0')}V` }
-}
-
-/** Upgrades fields of `version` to the current version; throws a valibot error when they do not fit. */
-export const migrateFields = (type: ObjectType, version: number, fields: unknown, createdAt: number): unknown => {
-  switch (type) {
-    case 'note':
-      return fields
-    case 'task':
-      return version === 1 ? taskFromV1(fields, createdAt) : fields
-  }
 }

@@ -7,6 +7,7 @@ import type { Echo } from '../echo'
 import { carryForward } from './carry-forward'
 import type { ObjectsDoc } from './documents'
 import { toPlain, toStored } from './documents'
+import { documentsOf } from '../testing/internals'
 
 const fieldsOf = (doc: ObjectsDoc, id: string) => (doc.objects[id] as { fields: Record<string, unknown> }).fields
 
@@ -14,12 +15,12 @@ const fieldsOf = (doc: ObjectsDoc, id: string) => (doc.objects[id] as { fields: 
 describe('carryForward', { timeout: 30_000 }, () => {
   it('moves keys changed in the old document since the snapshot, keeps the fresh side where both changed, and is idempotent', async () => {
     const echo = openTestEcho()
-    const old = echo.documents.create<ObjectsDoc>({ kind: 'commonplace/objects', space: 's', objects: {} })
+    const old = documentsOf(echo).create<ObjectsDoc>({ kind: 'commonplace/objects', space: 's', objects: {} })
     old.change((doc) => {
       doc.objects.x = toStored({ id: 'x', fields: { title: 'base', done: false }, updatedAt: 1 })
     })
     const since = [...old.heads()]
-    const fresh = echo.documents.create<ObjectsDoc>(toJS(old.doc()))
+    const fresh = documentsOf(echo).create<ObjectsDoc>(toJS(old.doc()))
     old.change((doc) => {
       const fields = fieldsOf(doc, 'x')
       fields.title = toStored('old side')
@@ -54,10 +55,10 @@ describe('carryForward', { timeout: 30_000 }, () => {
     }
   }
   const run = (echo: Echo, base: State, theirs: State, ours: State | undefined) => {
-    const old = echo.documents.create<ObjectsDoc>({ kind: 'commonplace/objects', space: 's', objects: {} })
+    const old = documentsOf(echo).create<ObjectsDoc>({ kind: 'commonplace/objects', space: 's', objects: {} })
     old.change((doc) => setTo(doc, objectsOf(base)))
     const since = [...old.heads()]
-    const fresh = echo.documents.create<ObjectsDoc>(toJS(old.doc()))
+    const fresh = documentsOf(echo).create<ObjectsDoc>(toJS(old.doc()))
     old.change((doc) => setTo(doc, objectsOf(theirs)))
     if (ours !== undefined) fresh.change((doc) => setTo(doc, objectsOf(ours)))
     const first = carryForward(old, since, fresh)

@@ -10,6 +10,7 @@ import { makeActor, openTestEcho, T0 } from '../testing/fixtures'
 import { toPlain } from './documents'
 import type { Space } from './space'
 import { carryDeviceRevocations, recordDeviceRevocations } from './device-revocations'
+import { rootOf } from '../testing/internals'
 
 const deviceOf = makeDeviceActor
 
@@ -29,7 +30,7 @@ const holdingOf = (identity: KeyPair, credentials: readonly Credential[]) =>
 
 /** The DeviceRevoked entries of a space's log, as "signer->device" (signer: the device key, or "phrase"). */
 const revocationsIn = (space: Space, identity: KeyPair, names: ReadonlyMap<PublicKey, string>): string[] =>
-  Object.values(space.root.doc().log)
+  Object.values(rootOf(space).doc().log)
     .flatMap((stored) => {
       const entry = decodeCredential(toPlain(stored))
       return entry.ok ? [entry.value] : []

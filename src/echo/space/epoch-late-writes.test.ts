@@ -9,6 +9,7 @@ import { waitFor } from '../testing/wait-for'
 import { storedDocuments } from '../storage/stored-documents'
 import type { ObjectsDoc } from './documents'
 import { toStored } from './documents'
+import { documentsOf, objectDocumentsOf } from '../testing/internals'
 
 /** Runs `hook.run` once, at the first chunk write after it is set: mid-compaction, after the snapshot was taken. */
 const onNextWrite = (hook: { run?: (() => void) | undefined }) =>
@@ -53,7 +54,7 @@ describe('writes during and after compaction', { timeout: 30_000 }, () => {
     await space.create(alice, 'task', { title: 'Water plants', done: false, order: 'a1' })
     if (!rent.ok) throw rent.error
     expect((await echo.flush()).ok).toBe(true)
-    const [old] = space.objectDocuments()
+    const [old] = objectDocumentsOf(space)
     if (old === undefined) throw new Error('no object document')
     // A peer (or a tab that does not take the lock) writes into the old document while the fresh ones are saved.
     hook.run = () => old.change(retitle(rent.value.id, 'Pay rent (late)'))
@@ -76,7 +77,7 @@ describe('writes during and after compaction', { timeout: 30_000 }, () => {
     const space = await echo.createSpace(alice, 'Late peer')
     const rent = await space.create(alice, 'task', { title: 'Pay rent', done: false, order: 'a0' })
     if (!rent.ok) throw rent.error
-    const [old] = space.objectDocuments()
+    const [old] = objectDocumentsOf(space)
     if (old === undefined) throw new Error('no object document')
     expect((await space.createEpoch(alice)).ok).toBe(true)
     // A peer that had not heard of the epoch syncs a change of the old document.
@@ -100,13 +101,13 @@ describe('writes during and after compaction', { timeout: 30_000 }, () => {
     const space = await echo.createSpace(alice, 'Stored late')
     const rent = await space.create(alice, 'task', { title: 'Pay rent', done: false, order: 'a0' })
     if (!rent.ok) throw rent.error
-    const [old] = space.objectDocuments()
+    const [old] = objectDocumentsOf(space)
     if (old === undefined) throw new Error('no object document')
     expect((await space.createEpoch(alice)).ok).toBe(true)
     expect((await echo.close()).ok).toBe(true)
     // Something else on this device (a tab with no channel to this one) wrote into the old document.
     const other = openTestEcho({ name })
-    ;(await other.documents.find<ObjectsDoc>(old.documentId)).change(retitle(rent.value.id, 'Written elsewhere'))
+    ;(await documentsOf(other).find<ObjectsDoc>(old.documentId)).change(retitle(rent.value.id, 'Written elsewhere'))
     expect((await other.close()).ok).toBe(true)
 
     const later = await afterRestart(name, space.id)

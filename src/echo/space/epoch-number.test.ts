@@ -8,6 +8,7 @@ import type { EchoDatabase } from '../storage/echo-database'
 import type { MembershipState } from '../membership/fold'
 import type { CompactableSpace } from './epoch'
 import { compactSpace, MAX_EPOCH_NUMBER } from './epoch'
+import { dbOf, documentsOf, objectDocumentsOf, rootOf } from '../testing/internals'
 
 const chunks = (db: EchoDatabase) => db.chunks.toArray()
 
@@ -19,10 +20,10 @@ const spaceWithTasks = async () => {
   await space.loaded()
   expect((await echo.flush()).ok).toBe(true)
   const unchanged = async () => ({
-    heads: space.root.heads(),
-    documents: { ...space.root.doc().documents },
-    epochs: Object.keys(space.root.doc().epochs),
-    chunks: await chunks(echo.db),
+    heads: rootOf(space).heads(),
+    documents: { ...rootOf(space).doc().documents },
+    epochs: Object.keys(rootOf(space).doc().epochs),
+    chunks: await chunks(dbOf(echo)),
   })
   return { alice, echo, space, unchanged }
 }
@@ -54,17 +55,18 @@ describe('epoch numbers', { timeout: 30_000 }, () => {
     const epoch = { number: MAX_EPOCH_NUMBER, snapshot: 'sha256:none', credential: state.applied[0] ?? '', issuedAt: 0 }
     const atTheEnd: CompactableSpace = {
       id: space.id,
-      root: space.root,
+      root: rootOf(space),
       membership: { get: () => ({ ...state, epoch }) as MembershipState, subscribe: () => () => undefined },
       roleOf: (key) => space.roleOf(key),
-      objectDocuments: () => space.objectDocuments(),
+      objectDocuments: () => objectDocumentsOf(space),
       append: (entry) => space.append(entry),
       loaded: () => space.loaded(),
       refresh: () => space.refresh(),
-      retiring: (ids) => space.retiring(ids),
+      // Refused before anything is retired.
+      retiring: () => undefined,
     }
     const before = await unchanged()
-    const result = await compactSpace(atTheEnd, alice, { documents: echo.documents, clock: echo.clock })
+    const result = await compactSpace(atTheEnd, alice, { documents: documentsOf(echo), clock: echo.clock })
     expect(result.ok ? 'ok' : result.error.code).toBe('epoch-out-of-range')
     expect((await echo.flush()).ok).toBe(true)
     expect(await unchanged()).toEqual(before)

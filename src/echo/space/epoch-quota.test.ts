@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { openEchoDatabase } from '../storage/echo-database'
 import { chunkWriteHook } from '../storage/quota-budget'
 import { storedDocuments } from '../storage/stored-documents'
+import { dbOf, objectDocumentsOf } from '../testing/internals'
 
 /** The real storage, except that once `allowed` chunk writes are used up the disk is full. */
 const diskFillsAfter = (gate: { allowed: number; used: number }) =>
@@ -31,7 +32,7 @@ const spaceOnFillingDisk = async () => {
   }
   expect((await echo.flush()).ok).toBe(true)
   const before = await space.find({ deleted: 'include', sort: { by: 'createdAt' } })
-  const oldDocs = space.objectDocuments().map((handle) => handle.documentId)
+  const oldDocs = objectDocumentsOf(space).map((handle) => handle.documentId)
   return { name, gate, alice, echo, space, note: note.value, before, oldDocs }
 }
 
@@ -83,12 +84,12 @@ describe('compaction on a full disk', () => {
     expect((await echo.flush()).ok).toBe(true)
     // Not in the session that replaced them.
     expect(await space.collectRetired()).toEqual({ ok: true, value: 0 })
-    expect([...(await storedDocuments(echo.db, oldDocs))]).toEqual(oldDocs)
+    expect([...(await storedDocuments(dbOf(echo), oldDocs))]).toEqual(oldDocs)
     await echo.close()
 
     const later = await reopen(name, space.id)
     expect(await later.space.collectRetired()).toEqual({ ok: true, value: oldDocs.length })
-    expect([...(await storedDocuments(later.echo.db, oldDocs))]).toEqual([])
+    expect([...(await storedDocuments(dbOf(later.echo), oldDocs))]).toEqual([])
     await later.echo.rebuildIndex(later.space)
     expect(await later.space.find({ deleted: 'include', sort: { by: 'createdAt' } })).toEqual(before)
     await later.echo.close()

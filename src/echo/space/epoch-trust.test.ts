@@ -9,14 +9,15 @@ import { issueEpoch } from '../membership/entries'
 import type { Actor } from '../membership/entries'
 import type { EchoDatabase } from '../storage/echo-database'
 import type { DocumentId, EpochManifest, ObjectsDoc } from './documents'
-import { canonicalManifest, sha256 } from './epoch'
+import { manifestHash } from './epoch-manifest'
 import type { Space } from './space'
+import { dbOf, documentsOf, objectDocumentsOf, rootOf } from '../testing/internals'
 
 /** The stored chunks of one document, bytes included: what "left untouched" is compared on. */
 const chunksOf = (db: EchoDatabase, id: string) => db.chunks.filter((chunk) => chunk.key[0] === id).toArray()
 
 const firstObjects = (space: Space): DocumentId => {
-  const id = space.objectDocuments()[0]?.documentId
+  const id = objectDocumentsOf(space)[0]?.documentId
   if (id === undefined) throw new Error('no object document')
   return id
 }
@@ -63,8 +64,8 @@ const titlesAfterReload = async (name: string, ids: readonly SpaceId[], work: Sp
 }
 
 const signEpoch = async (echo: Echo, space: Space, actor: Actor, manifest: EpochManifest) => {
-  const snapshot = await sha256(canonicalManifest(manifest))
-  space.root.change((doc) => {
+  const snapshot = await manifestHash(manifest)
+  rootOf(space).change((doc) => {
     doc.epochs[snapshot] = manifest
   })
   space.append(
@@ -88,7 +89,7 @@ describe("an epoch cannot reach another space's documents", { timeout: 30_000 },
     const json = JSON.parse(file) as { root: string; documents: Record<string, string> }
     const rootBytes = fromBase64Url(json.documents[json.root] ?? '')
     if (rootBytes === undefined) throw new Error('root missing')
-    const heads = [...((await echo.documents.find<ObjectsDoc>(w)).heads() as string[])]
+    const heads = [...((await documentsOf(echo).find<ObjectsDoc>(w)).heads() as string[])]
     json.documents[json.root] = toBase64Url(
       save(
         change(load<{ epochs: Record<string, unknown> }>(rootBytes), (doc) => {
@@ -96,11 +97,11 @@ describe("an epoch cannot reach another space's documents", { timeout: 30_000 },
         }),
       ),
     )
-    const before = await chunksOf(echo.db, w)
+    const before = await chunksOf(dbOf(echo), w)
     const result = await echo.importSpace(makeActor(), JSON.stringify(json))
     expect(result.ok ? 'imported' : result.error.message).toMatch(/epochs name document .* of another space/)
     expect((await echo.flush()).ok).toBe(true)
-    expect(await chunksOf(echo.db, w)).toEqual(before)
+    expect(await chunksOf(dbOf(echo), w)).toEqual(before)
     expect((await work.find({ type: 'task' })).map((task) => task.fields.title)).toEqual(['Pay rent'])
     await echo.close()
     expect(await titlesAfterReload(name, [work.id], work.id)).toEqual(['Pay rent'])
@@ -119,33 +120,33 @@ describe("an epoch cannot reach another space's documents", { timeout: 30_000 },
     await echo.settled()
     expect((await imported.value.find({ type: 'task' })).map((t) => t.fields.title)).toEqual(['bait'])
     expect((await echo.flush()).ok).toBe(true)
-    const before = await chunksOf(echo.db, w)
+    const before = await chunksOf(dbOf(echo), w)
     await echo.close()
     expect(await titlesAfterReload(name, [own, work.id], work.id)).toEqual(['Pay rent (written while followed)'])
     const again = openTestEcho({ name })
-    expect(await chunksOf(again.db, w)).toEqual(before)
+    expect(await chunksOf(dbOf(again), w)).toEqual(before)
     await again.close()
   })
 
   it('a manifest with no applied Epoch credential (a removed member writing the root) deletes nothing', async () => {
     const { name, echo, work, w } = await victimAndMallory()
-    const old = await echo.documents.find<ObjectsDoc>(w)
-    const fresh = echo.documents.create<ObjectsDoc>({ kind: 'commonplace/objects', space: work.id, objects: {} })
+    const old = await documentsOf(echo).find<ObjectsDoc>(w)
+    const fresh = documentsOf(echo).create<ObjectsDoc>({ kind: 'commonplace/objects', space: work.id, objects: {} })
     const manifest = hostileManifest(w, fresh.documentId, [...(old.heads() as string[])])
-    work.root.change((doc) => {
+    rootOf(work).change((doc) => {
       Reflect.deleteProperty(doc.documents, w)
       doc.documents[fresh.documentId] = 'objects'
       doc.epochs['sha256:forged'] = manifest
     })
     expect(work.membership.get().epoch).toBeUndefined()
     expect((await echo.flush()).ok).toBe(true)
-    const before = await chunksOf(echo.db, w)
+    const before = await chunksOf(dbOf(echo), w)
     await echo.close()
     const again = openTestEcho({ name })
     const reopened = await again.openSpace(work.id)
     if (!reopened.ok) throw reopened.error
     expect(await reopened.value.collectRetired()).toEqual({ ok: true, value: 0 })
-    expect(await chunksOf(again.db, w)).toEqual(before)
+    expect(await chunksOf(dbOf(again), w)).toEqual(before)
     await again.close()
   })
 })

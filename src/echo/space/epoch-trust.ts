@@ -15,7 +15,7 @@ import type { EpochRecord } from '../membership/fold'
 import type { DocumentStore } from '../document-store'
 import type { DocumentId, EpochManifest, ObjectsDoc, RetiredDocument, SpaceDoc } from './documents'
 import { toPlain } from './documents'
-import { canonicalManifest, sha256 } from './epoch'
+import { manifestMatches } from './epoch-manifest'
 
 const isStrings = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((item) => typeof item === 'string')
@@ -41,7 +41,7 @@ export const appliedReplacements = async (
     },
   )
   if (entries.length !== Object.keys(replaced).length) return []
-  return (await sha256(canonicalManifest(manifest))) === epoch.snapshot ? entries : []
+  return (await manifestMatches(manifest, epoch.snapshot)) ? entries : []
 }
 
 /** What deciding whether a replacement is this space's own needs. */

@@ -1,6 +1,7 @@
 import { makeActor, openTestEcho, uniqueDatabaseName } from '../testing/fixtures'
 import { getAllChanges } from '@automerge/automerge/slim'
 import { describe, expect, it } from 'vitest'
+import { objectDocumentsOf, rootOf } from '../testing/internals'
 
 describe('epochs', () => {
   it('compact object documents to one change each, are recorded in the log, and keep every object', async () => {
@@ -14,18 +15,18 @@ describe('epochs', () => {
       const task = await space.create(alice, 'task', { title: `task ${i}`, done: false, order: `a${i + 1}` })
       if (task.ok) await space.update(alice, task.value.id, 'task', { done: true, title: `done ${i}` })
     }
-    const [oldDoc] = space.objectDocuments()
+    const [oldDoc] = objectDocumentsOf(space)
     if (oldDoc === undefined) throw new Error('no object document')
     expect(getAllChanges(oldDoc.doc()).length).toBeGreaterThan(5)
     const before = await space.find({ deleted: 'include', sort: { by: 'createdAt' } })
 
     const epoch = await space.createEpoch(alice)
     expect(epoch.ok && epoch.value.number).toBe(1)
-    const [fresh] = space.objectDocuments()
+    const [fresh] = objectDocumentsOf(space)
     if (fresh === undefined) throw new Error('no object document after the epoch')
     expect(fresh.documentId).not.toBe(oldDoc.documentId)
     expect(getAllChanges(fresh.doc()).length).toBe(1)
-    expect(Object.values(space.root.doc().epochs).map((manifest) => manifest.number)).toEqual([1])
+    expect(Object.values(rootOf(space).doc().epochs).map((manifest) => manifest.number)).toEqual([1])
     expect(await space.find({ deleted: 'include', sort: { by: 'createdAt' } })).toEqual(before)
     expect((await echo.close()).ok).toBe(true)
 

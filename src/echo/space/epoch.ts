@@ -16,7 +16,7 @@
 import { toJS } from '@automerge/automerge/slim'
 import type { Clock, Result } from '../../base'
 import type { Observable } from '../../base'
-import { err, ok, toHex } from '../../base'
+import { err, ok } from '../../base'
 import type { DocumentStore } from '../document-store'
 import { EpochOutOfRange, NotAllowed } from '../errors'
 import type { StorageFailed, StorageQuotaExceeded } from '../errors'
@@ -25,8 +25,10 @@ import { issueEpoch } from '../membership/entries'
 import type { Credential, PublicKey, SpaceRole } from '../../halo'
 import type { SpaceId } from '../ids'
 import type { EpochRecord, MembershipState } from '../membership/fold'
+import { can } from '../membership/policy'
 import type { DocHandle } from '@automerge/automerge-repo/slim'
 import { carryForward } from './carry-forward'
+import { manifestHash } from './epoch-manifest'
 import type { DocumentId, EpochManifest, ObjectsDoc, SpaceDoc } from './documents'
 
 /** The parts of a space an epoch works on. */
@@ -43,35 +45,6 @@ export interface CompactableSpace {
   retiring(ids: readonly DocumentId[]): void
 }
 
-export const sha256 = async (text: string): Promise<string> =>
-  `sha256:${toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))))}`
-
-const sortedHeads = (record: Readonly<Record<string, readonly string[]>>) =>
-  Object.fromEntries(
-    Object.keys(record)
-      .sort()
-      .map((id) => [id, [...(record[id] ?? [])].sort()]),
-  )
-
-/** The manifest as canonical JSON: document ids sorted, heads sorted (`replaced` only when there is one). */
-export const canonicalManifest = (manifest: EpochManifest): string =>
-  JSON.stringify({
-    number: manifest.number,
-    documents: sortedHeads(manifest.documents),
-    ...(manifest.replaced === undefined
-      ? {}
-      : {
-          replaced: Object.fromEntries(
-            Object.keys(manifest.replaced)
-              .sort()
-              .map((id) => {
-                const retired = manifest.replaced?.[id]
-                return [id, { into: retired?.into, heads: [...(retired?.heads ?? [])].sort() }]
-              }),
-          ),
-        }),
-  })
-
 /**
  * The highest epoch number: Automerge reads 2^53 - 1 back as a bigint, which the
  * credential decoder refuses, so an Epoch numbered so would vanish from the log.
@@ -85,8 +58,7 @@ export const compactSpace = async (
   actor: Actor,
   context: { readonly documents: DocumentStore; readonly clock: Clock },
 ): Promise<Result<EpochRecord, EpochError>> => {
-  const role = space.roleOf(actor.identity)
-  if (role !== 'owner' && role !== 'admin') return err(new NotAllowed('only owners and admins record epochs'))
+  if (!can(space.roleOf(actor.identity), 'compact')) return err(new NotAllowed('this role may not record epochs'))
   await space.loaded()
   // The next number is the current one + 1, checked before anything is made.
   const current = space.membership.get().epoch?.number ?? 0
@@ -108,7 +80,7 @@ export const compactSpace = async (
       replaced.map(({ old, heads, fresh }) => [old.documentId, { into: fresh.documentId, heads }]),
     ),
   }
-  const snapshot = await sha256(canonicalManifest(manifest))
+  const snapshot = await manifestHash(manifest)
   // Signed before anything is written: if signing fails, the fresh documents (only in memory) go and nothing changed.
   let entry: Credential
   try {

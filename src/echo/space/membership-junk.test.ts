@@ -10,6 +10,7 @@ import { issueMember } from '../membership/entries'
 import { MAX_ENTRY_PARENTS } from '../membership/parents'
 import { toStored } from './documents'
 import type { Space } from './space'
+import { rootOf } from '../testing/internals'
 
 const accepted = <T>(result: Result<T, NotAllowed>): T => {
   if (!result.ok) throw result.error
@@ -18,7 +19,7 @@ const accepted = <T>(result: Result<T, NotAllowed>): T => {
 
 /** Entries arriving together (a sync, a file): one change of the root. */
 const appendAll = (space: Space, entries: readonly Credential[]): void => {
-  space.root.change((doc) => {
+  rootOf(space).change((doc) => {
     for (const entry of entries) doc.log[entry.id] = toStored(entry)
   })
 }
@@ -137,7 +138,7 @@ describe('admit, remove and leave say when the entry did not take effect', () =>
     const stranger = makeActor()
     const space = await echo.createSpace(alice, 'Strict')
     accepted(space.admit(alice, bob.identity, 'editor'))
-    const entries = () => Object.keys(space.root.doc().log).length
+    const entries = () => Object.keys(rootOf(space).doc().log).length
     const before = entries()
 
     const byEditor = space.admit(bob, stranger.identity, 'viewer')

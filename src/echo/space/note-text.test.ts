@@ -4,6 +4,7 @@ import { change, ImmutableString, load, save } from '@automerge/automerge/slim'
 import { describe, expect, it } from 'vitest'
 import { fromBase64Url, toBase64Url } from '../../base'
 import { textOf } from './text'
+import { objectDocumentsOf, rootOf } from '../testing/internals'
 
 interface FileJson {
   root: string
@@ -28,7 +29,7 @@ describe("a note's text", { timeout: 30_000 }, () => {
     if (!note.ok) throw note.error
     await theirs.settled()
     const file = JSON.parse(await theirs.exportSpace(bait)) as FileJson
-    const objectsDoc = bait.objectDocuments()[0]?.documentId
+    const objectsDoc = objectDocumentsOf(bait)[0]?.documentId
     const bytes = objectsDoc === undefined ? undefined : fromBase64Url(file.documents[objectsDoc] ?? '')
     if (objectsDoc === undefined || bytes === undefined) throw new Error('no object document')
     const pointed = change(load<{ objects: Record<string, { fields: Record<string, unknown> }> }>(bytes), (doc) => {
@@ -64,7 +65,7 @@ describe("a note's text", { timeout: 30_000 }, () => {
     if (!note.ok || !elsewhere.ok) throw new Error('notes not created')
     const moved = await work.update(alice, note.value.id, 'note', { text: elsewhere.value.fields.text })
     expect(moved.ok ? 'updated' : moved.error.code).toBe('note-text-not-in-space')
-    const rootUrl = `automerge:${work.root.documentId}`
+    const rootUrl = `automerge:${rootOf(work).documentId}`
     const atRoot = await work.update(alice, note.value.id, 'note', { text: rootUrl })
     expect(atRoot.ok ? 'updated' : atRoot.error.code).toBe('note-text-not-in-space')
     const text = await work.noteText(note.value.id)

@@ -9,7 +9,7 @@ import type { SpaceId } from '../ids'
 /** The part of `navigator.locks` ECHO uses (injected, so tests can share or replace it). */
 export type Locks = Pick<LockManager, 'request'>
 
-export const objectsLockName = (space: SpaceId): string => `commonplace-echo-objects:${space}`
+const objectsLockName = (space: SpaceId): string => `commonplace-echo-objects:${space}`
 
 export const withObjectsLock = <T>(locks: Locks, space: SpaceId, mode: LockMode, work: () => Promise<T>): Promise<T> =>
   locks.request(objectsLockName(space), { mode }, work)

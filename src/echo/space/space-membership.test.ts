@@ -13,6 +13,7 @@ import { foldMembership, roleOf } from '../membership/fold'
 import type { SpaceDoc } from './documents'
 import { toPlain, toStored } from './documents'
 import type { Space } from './space'
+import { documentsOf, rootOf } from '../testing/internals'
 
 const open = async (echo: Echo, space: Space): Promise<Space> => {
   const opened = await echo.openSpace(space.id)
@@ -51,7 +52,7 @@ describe('the membership log only grows', () => {
     const again = openTestEcho({ name })
     const reopened = await open(again, space)
     expect(reopened.roleOf(mallory.identity)).toBeUndefined()
-    expect(reopened.root.doc().log[removal.id]).toBeDefined()
+    expect(rootOf(reopened).doc().log[removal.id]).toBeDefined()
     await again.close()
   })
 
@@ -61,7 +62,7 @@ describe('the membership log only grows', () => {
     const aliceEcho = openTestEcho()
     const space = await aliceEcho.createSpace(alice, 'Mine')
     space.admit(alice, mallory.identity, 'viewer')
-    const ids = Object.keys(space.root.doc().log)
+    const ids = Object.keys(rootOf(space).doc().log)
     await imported(aliceEcho, alice, await exportWithout(aliceEcho, space, ...ids))
 
     expect(space.roleOf(alice.identity)).toBe('owner')
@@ -83,7 +84,7 @@ describe('the membership log only grows', () => {
 
     // The root changes without the space being opened (as a sync or a file would change it).
     const second = openTestEcho({ name })
-    const root = await second.documents.find<SpaceDoc>(space.root.url)
+    const root = await documentsOf(second).find<SpaceDoc>(rootOf(space).url)
     root.change((doc) => {
       Reflect.deleteProperty(doc.log, removal.id)
     })
@@ -100,7 +101,7 @@ describe('the membership log only grows', () => {
 /** The space exported from `echo` with `ids` deleted from its log, as a hostile client would send it. */
 const exportWithout = async (echo: Echo, space: Space, ...ids: string[]): Promise<string> => {
   const file = JSON.parse(await echo.exportSpace(space)) as { documents: Record<string, string> }
-  const rootId = space.root.documentId
+  const rootId = rootOf(space).documentId
   // Another device's repo: the deletion is a change in the document's history, merged on import.
   const elsewhere = new Repo({ network: [] })
   const handle = elsewhere.import<SpaceDoc>(fromBase64Url(file.documents[rootId] ?? '') ?? new Uint8Array())
@@ -114,16 +115,16 @@ const exportWithout = async (echo: Echo, space: Space, ...ids: string[]): Promis
 
 const waitForEntry = (space: Space, id: string): Promise<void> =>
   new Promise((resolve) => {
-    if (space.root.doc().log[id] !== undefined) {
+    if (rootOf(space).doc().log[id] !== undefined) {
       resolve()
       return
     }
     const check = () => {
-      if (space.root.doc().log[id] === undefined) return
-      space.root.off('change', check)
+      if (rootOf(space).doc().log[id] === undefined) return
+      rootOf(space).off('change', check)
       resolve()
     }
-    space.root.on('change', check)
+    rootOf(space).on('change', check)
   })
 
 describe('a value put under an entry’s id', () => {
@@ -138,15 +139,15 @@ describe('a value put under an entry’s id', () => {
   }
   /** What a device that has only the document (a fresh one, an import) makes of it. */
   const freshRole = (space: Space, key: PublicKey) =>
-    roleOf(foldMembership(space.id, Object.values(space.root.doc().log).map(toPlain)), key)
+    roleOf(foldMembership(space.id, Object.values(rootOf(space).doc().log).map(toPlain)), key)
   const signatureOf = (space: Space, id: string) => {
-    const value = toPlain(space.root.doc().log[id]) as { proof?: { signature?: unknown } }
+    const value = toPlain(rootOf(space).doc().log[id]) as { proof?: { signature?: unknown } }
     return value.proof?.signature
   }
 
   it('is replaced by the entry when it is another entry', async () => {
     const { echo, space, mallory, admission, removal } = await setup()
-    space.root.change((doc) => {
+    rootOf(space).change((doc) => {
       doc.log[removal.id] = toStored(admission)
     })
     await waitForValue(space, removal.id, (value) => (value as { id?: unknown }).id === removal.id)
@@ -157,7 +158,7 @@ describe('a value put under an entry’s id', () => {
 
   it('is replaced by the entry when it is a copy whose signature does not hold', async () => {
     const { echo, space, mallory, removal } = await setup()
-    space.root.change((doc) => {
+    rootOf(space).change((doc) => {
       doc.log[removal.id] = toStored({ ...removal, proof: { ...removal.proof, signature: '00'.repeat(64) } })
     })
     await waitForValue(space, removal.id, () => signatureOf(space, removal.id) === removal.proof.signature)
@@ -186,13 +187,13 @@ describe('two valid copies of one entry', () => {
       clock,
     })
     const otherCopy = { ...removal, proof: { ...removal.proof, chain } }
-    space.root.change((doc) => {
+    rootOf(space).change((doc) => {
       doc.log[removal.id] = toStored(otherCopy)
       Reflect.deleteProperty(doc.log, admission.id)
     })
     // The write-back that puts the admission back would also have put this device's copy of the removal back.
     await waitForEntry(space, admission.id)
-    const kept = toPlain(space.root.doc().log[removal.id]) as { proof?: { chain?: { id?: unknown } } }
+    const kept = toPlain(rootOf(space).doc().log[removal.id]) as { proof?: { chain?: { id?: unknown } } }
     expect(kept.proof?.chain?.id).toBe(chain.id)
     expect(space.roleOf(bob.identity)).toBeUndefined()
     await echo.close()
@@ -202,11 +203,11 @@ describe('two valid copies of one entry', () => {
 const waitForValue = (space: Space, id: string, done: (value: unknown) => boolean): Promise<void> =>
   new Promise((resolve) => {
     const check = () => {
-      const value = space.root.doc().log[id]
+      const value = rootOf(space).doc().log[id]
       if (value === undefined || !done(toPlain(value))) return
-      space.root.off('change', check)
+      rootOf(space).off('change', check)
       resolve()
     }
-    space.root.on('change', check)
+    rootOf(space).on('change', check)
     check()
   })

@@ -11,8 +11,7 @@ import type { Observable } from '../../base'
 import { StorageFailed, StorageQuotaExceeded } from '../errors'
 import type { EchoDatabase } from './echo-database'
 
-export const STORAGE_STATUSES = ['ok', 'quota-exceeded', 'failed'] as const
-export type StorageStatus = (typeof STORAGE_STATUSES)[number]
+export type StorageStatus = 'ok' | 'quota-exceeded' | 'failed'
 
 const isQuotaError = (error: unknown): boolean => {
   for (let cause = error, depth = 0; cause instanceof Error && depth < 4; depth++) {

@@ -5,7 +5,7 @@
  */
 import type { SpaceRow } from './echo-database'
 
-export interface StorageEstimate {
+interface StorageEstimate {
   readonly usage: number
   readonly quota: number
 }
@@ -30,8 +30,7 @@ export const browserStorageEdge = (
   },
 })
 
-export const STORAGE_HEALTH = ['first-run', 'ok', 'storage-cleared'] as const
-export type StorageHealth = (typeof STORAGE_HEALTH)[number]
+export type StorageHealth = 'first-run' | 'ok' | 'storage-cleared'
 
 /**
  * Every identity gets its personal space when it is created, so an identity on

@@ -10,7 +10,9 @@ import type { Observable } from '../../base'
 import { assertNever } from '../../base'
 import type { Query, SortField } from '../query/query'
 import { wordsOf } from '../query/query'
+import { InvalidQuery } from '../errors'
 import type { EchoObject } from '../schema/echo-object'
+import { isObjectType, specOf } from '../schema/object-type-specs'
 import type { EchoDatabase, ObjectRow } from './echo-database'
 
 const matches = (row: ObjectRow, query: Query, words: readonly string[]): boolean => {
@@ -56,9 +58,17 @@ const ordered = (db: EchoDatabase, spaceId: string, query: Query, by: SortField)
     .between([spaceId, query.type, Dexie.minKey], [spaceId, query.type, Dexie.maxKey])
 }
 
+/** Throws `InvalidQuery` for a type ECHO does not know or a sort field its spec does not list. */
+const checkQuery = (query: Query, by: SortField): void => {
+  if (query.type === undefined) return
+  if (!isObjectType(query.type)) throw new InvalidQuery(`unknown object type: ${String(query.type)}`)
+  if (!specOf(query.type).sortFields.includes(by)) throw new InvalidQuery(`a ${query.type} has no ${by} to sort by`)
+}
+
 export const runQuery = async (db: EchoDatabase, spaceId: string, query: Query): Promise<EchoObject[]> => {
   const words = wordsOf(query.text ?? '')
   const by = query.sort?.by ?? 'updatedAt'
+  checkQuery(query, by)
   const descending = (query.sort?.direction ?? (by === 'updatedAt' ? 'desc' : 'asc')) === 'desc'
   const limit = query.limit ?? Infinity
   const keep = (row: ObjectRow) => row.spaceId === spaceId && matches(row, query, words)
@@ -79,9 +89,7 @@ export const runQuery = async (db: EchoDatabase, spaceId: string, query: Query):
   return rows.map((row) => row.record)
 }
 
-export const QUERY_STATUSES = ['loading', 'ready', 'failed'] as const
-
-export type QueryState =
+type QueryState =
   | { readonly status: 'loading' }
   | { readonly status: 'ready'; readonly objects: readonly EchoObject[] }
   | { readonly status: 'failed'; readonly error: Error }

@@ -18,10 +18,6 @@ export const updateSpace = async (
   await db.spaces.update(id, changes)
 }
 
-export const removeSpace = async (db: EchoDatabase, id: string): Promise<void> => {
-  await db.spaces.delete(id)
-}
-
 export const spacesOf = (db: EchoDatabase, identity: string): Promise<SpaceRow[]> =>
   db.spaces.where('identity').equals(identity).sortBy('createdAt')
 

@@ -7,6 +7,7 @@ import type { Echo } from '../echo'
 import type { Space } from '../space/space'
 import type { EchoDatabase } from '../storage/echo-database'
 import { readSpaceFile } from './space-file'
+import { dbOf, objectDocumentsOf, repoOf } from '../testing/internals'
 
 interface FileJson {
   format: string
@@ -44,7 +45,7 @@ const aliceWork = async () => {
   if (!task.ok) throw task.error
   await echo.settled()
   const file = await exported(echo, work)
-  const objectsDoc = work.objectDocuments()[0]?.documentId
+  const objectsDoc = objectDocumentsOf(work)[0]?.documentId
   if (objectsDoc === undefined) throw new Error('no object document')
   expect((await echo.flush()).ok).toBe(true)
   const rentTask = (doc: Record<string, unknown>) => {
@@ -60,13 +61,13 @@ const aliceWork = async () => {
 /** Imports `file` into `echo`, and checks that it was refused with `code` and that storage is unchanged. */
 const expectRefused = async (echo: Echo, file: FileJson | string, code: string, message?: RegExp) => {
   // The repo writes its own storage id once, whatever happens next.
-  await echo.repo.storageId()
-  const before = await stored(echo.db)
+  await repoOf(echo).storageId()
+  const before = await stored(dbOf(echo))
   const result = await echo.importSpace(makeActor(), typeof file === 'string' ? file : JSON.stringify(file))
   expect(result.ok ? 'imported' : result.error.code).toBe(code)
   if (!result.ok && message !== undefined) expect(result.error.message).toMatch(message)
   expect((await echo.flush()).ok).toBe(true)
-  expect(await stored(echo.db)).toEqual(before)
+  expect(await stored(dbOf(echo))).toEqual(before)
 }
 
 const titlesAfterReload = async (name: string, space: Space) => {

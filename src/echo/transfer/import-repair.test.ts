@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { err } from '../../base'
 import { DocumentCorrupt } from '../errors'
 import type { EchoDatabase } from '../storage/echo-database'
+import { dbOf, documentsOf, objectDocumentsOf, rootOf } from '../testing/internals'
 
 const chunksOf = (db: EchoDatabase, id: string) => db.chunks.filter((chunk) => chunk.key[0] === id).toArray()
 
@@ -16,10 +17,10 @@ describe('importing over a space here', { timeout: 30_000 }, () => {
     const work = await echo.createSpace(alice, 'Work')
     await work.create(alice, 'task', { title: 'Pay rent', done: false, order: 'a0' })
     const backup = await echo.exportSpace(work)
-    const lost = work.objectDocuments()[0]?.documentId
+    const lost = objectDocumentsOf(work)[0]?.documentId
     if (lost === undefined) throw new Error('no object document')
     expect((await echo.flush()).ok).toBe(true)
-    expect((await echo.documents.removeStored(lost)).ok).toBe(true)
+    expect((await documentsOf(echo).removeStored(lost)).ok).toBe(true)
     await echo.close()
 
     const again = openTestEcho({ name })
@@ -32,7 +33,7 @@ describe('importing over a space here', { timeout: 30_000 }, () => {
     expect((await imported.value.find({ type: 'task' })).map((task) => task.fields.title)).toEqual(['Pay rent'])
     await again.close()
     const later = openTestEcho({ name })
-    expect((await chunksOf(later.db, lost)).length).toBeGreaterThan(0)
+    expect((await chunksOf(dbOf(later), lost)).length).toBeGreaterThan(0)
     await later.close()
   })
 
@@ -50,20 +51,20 @@ describe('importing over a space here', { timeout: 30_000 }, () => {
     const newer = await laptop.exportSpace(copy.value)
     await laptop.close()
     expect((await echo.flush()).ok).toBe(true)
-    const heads = [...work.root.heads()]
-    const rootChunks = await chunksOf(echo.db, work.root.documentId)
-    const importDocument = echo.documents.importDocument.bind(echo.documents)
+    const heads = [...rootOf(work).heads()]
+    const rootChunks = await chunksOf(dbOf(echo), rootOf(work).documentId)
+    const importDocument = documentsOf(echo).importDocument.bind(documentsOf(echo))
     // The first document not already here fails to import (a full disk, a damaged copy).
-    vi.spyOn(echo.documents, 'importDocument').mockImplementation((bytes, id) =>
-      id !== undefined && id !== work.root.documentId && !echo.documents.isLoaded(id)
+    vi.spyOn(documentsOf(echo), 'importDocument').mockImplementation((bytes, id) =>
+      id !== undefined && id !== rootOf(work).documentId && !documentsOf(echo).isLoaded(id)
         ? err(new DocumentCorrupt('refused for the test'))
         : importDocument(bytes, id),
     )
     const result = await echo.importSpace(alice, newer)
     expect(result.ok ? 'imported' : result.error.code).toBe('document-corrupt')
-    expect([...work.root.heads()]).toEqual(heads)
+    expect([...rootOf(work).heads()]).toEqual(heads)
     expect((await echo.flush()).ok).toBe(true)
-    expect(await chunksOf(echo.db, work.root.documentId)).toEqual(rootChunks)
+    expect(await chunksOf(dbOf(echo), rootOf(work).documentId)).toEqual(rootChunks)
     await echo.close()
   })
 })

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { fromBase64Url, toBase64Url } from '../../base'
 import type { Echo } from '../echo'
 import { MAX_SPACE_NAME_LENGTH } from './space-file-check'
+import { dbOf, repoOf } from '../testing/internals'
 
 interface FileJson {
   root: string
@@ -24,13 +25,13 @@ const withRoot = async (edit: (root: Record<string, unknown>) => void): Promise<
 }
 
 const refusedWithNothingStored = async (echo: Echo, file: string, message: RegExp) => {
-  await echo.repo.storageId()
-  const before = await echo.db.chunks.toArray()
+  await repoOf(echo).storageId()
+  const before = await dbOf(echo).chunks.toArray()
   const result = await echo.importSpace(makeActor(), file)
   expect(result.ok ? 'imported' : `${result.error.code}: ${result.error.message}`).toMatch(message)
   expect((await echo.flush()).ok).toBe(true)
-  expect(await echo.db.chunks.toArray()).toEqual(before)
-  expect(await echo.db.spaces.count()).toBe(0)
+  expect(await dbOf(echo).chunks.toArray()).toEqual(before)
+  expect(await dbOf(echo).spaces.count()).toBe(0)
 }
 
 // Each test builds and exports a space: seconds on a loaded 2-core machine.

@@ -21,7 +21,7 @@ import type { DocumentId, SpaceDoc } from '../space/documents'
 /** A document of unknown shape, as loaded from bytes nobody vouched for. */
 export type RawDoc = Doc<Record<string, unknown>>
 
-export const SPACE_FILE_FORMAT = 'commonplace/space/v1'
+const SPACE_FILE_FORMAT = 'commonplace/space/v1'
 
 /**
  * The largest space file read, in bytes (= characters). Reading one costs about
@@ -40,8 +40,8 @@ export const MAX_SPACE_FILE_BYTES = 128 * 1024 * 1024
  * room. 4M ops is about 540 MB loaded: a bigger genuine space compacts (an epoch)
  * before it is exported. The first load itself is bounded only by the byte cap.
  */
-export const MAX_OPS_PER_FILE_CHARACTER = 64
-export const MAX_SPACE_FILE_OPS = 4_000_000
+const MAX_OPS_PER_FILE_CHARACTER = 64
+const MAX_SPACE_FILE_OPS = 4_000_000
 
 const SpaceFile = v.strictObject({
   format: v.literal(SPACE_FILE_FORMAT),

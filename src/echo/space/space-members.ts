@@ -1,0 +1,119 @@
+/**
+ * Who is in a space and what they may do: the folded membership, each key's
+ * role (now and as it changes), the permission check every write goes through
+ * (`membership/policy.ts`), and the entries members add to the log.
+ */
+import type { DocHandle } from '@automerge/automerge-repo/slim'
+import type { Clock, Observable, Result } from '../../base'
+import { err, ok } from '../../base'
+import type { Credential, PublicKey, SpaceRole } from '../../halo'
+import { decodeCredential } from '../../halo'
+import { NotAllowed } from '../errors'
+import type { SpaceId } from '../ids'
+import type { Actor } from '../membership/entries'
+import { issueDeviceRevocation } from '../membership/entries'
+import type { MembershipState } from '../membership/fold'
+import { roleOf } from '../membership/fold'
+import type { SpaceAction } from '../membership/policy'
+import { can } from '../membership/policy'
+import type { LogStore } from '../storage/log-store'
+import type { SpaceDoc } from './documents'
+import { toPlain } from './documents'
+import { SpaceMembership } from './space-membership'
+
+export class SpaceMembers {
+  readonly #id: SpaceId
+  readonly #root: DocHandle<SpaceDoc>
+  readonly #clock: Clock
+  readonly #membership: SpaceMembership
+
+  constructor(id: SpaceId, root: DocHandle<SpaceDoc>, context: { readonly clock: Clock; readonly logs: LogStore }) {
+    this.#id = id
+    this.#root = root
+    this.#clock = context.clock
+    this.#membership = new SpaceMembership(id, root, context.clock, context.logs)
+  }
+
+  load(): Promise<void> {
+    return this.#membership.load()
+  }
+
+  refold(keys: readonly string[]): void {
+    this.#membership.refold(keys)
+  }
+
+  get state(): Observable<MembershipState> {
+    return this.#membership.state
+  }
+
+  roleOf(key: PublicKey): SpaceRole | undefined {
+    return this.#membership.roleOf(key)
+  }
+
+  /** `key`'s role now and whenever the fold changes it (listeners hear only real changes). */
+  role(key: PublicKey): Observable<SpaceRole | undefined> {
+    const state = this.#membership.state
+    const current = () => roleOf(state.get(), key)
+    return {
+      get: current,
+      subscribe: (listener) => {
+        let last = current()
+        return state.subscribe(() => {
+          const now = current()
+          if (now === last) return
+          last = now
+          listener(now)
+        })
+      },
+    }
+  }
+
+  /** `NotAllowed` unless the actor's role may do `action` (the policy's table). */
+  permit(actor: Actor, action: SpaceAction): Result<void, NotAllowed> {
+    const role = this.roleOf(actor.identity)
+    if (can(role, action)) return ok(undefined)
+    return err(new NotAllowed(`${actor.identity} is ${role ?? 'not a member'} in this space and may not ${action}`))
+  }
+
+  admit(actor: Actor, subject: PublicKey, role: SpaceRole): Result<Credential, NotAllowed> {
+    return this.#membership.admit(actor, subject, role)
+  }
+
+  remove(actor: Actor, subject: PublicKey): Result<Credential, NotAllowed> {
+    return this.#membership.remove(actor, subject)
+  }
+
+  append(entry: Credential): void {
+    this.#membership.append(entry)
+  }
+
+  /** See `Space.recordDeviceRevocation`. */
+  recordDeviceRevocation(
+    actor: Actor,
+    device: PublicKey,
+    evidence: readonly Credential[],
+    place: boolean,
+  ): Result<readonly Credential[], NotAllowed> {
+    const allowed = this.permit(actor, 'revoke-device')
+    if (!allowed.ok) return allowed
+    const log = Object.values(this.#root.doc().log).flatMap((stored) => {
+      const entry = decodeCredential(toPlain(stored))
+      return entry.ok ? [entry.value] : []
+    })
+    const ofDevice = (entry: Credential) =>
+      entry.assertion.kind === 'DeviceRevoked' && entry.issuer === actor.identity && entry.subject === device
+    // Whether it counts or not, one placed revocation per device and signer: a second would change nothing.
+    const placed = log.some(
+      (entry) => ofDevice(entry) && entry.parents.length > 0 && entry.proof.signer === actor.signer.key.publicKey,
+    )
+    const written: Credential[] = []
+    if (place && !placed) {
+      const parents = this.#membership.state.get().heads
+      written.push(issueDeviceRevocation({ actor, space: this.#id, device, parents, clock: this.#clock }))
+    }
+    const present = new Set<string>(log.map((entry) => entry.id))
+    written.push(...evidence.filter((entry) => ofDevice(entry) && !present.has(entry.id)))
+    for (const entry of written) this.#membership.append(entry)
+    return ok(written)
+  }
+}

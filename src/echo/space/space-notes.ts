@@ -1,0 +1,65 @@
+/**
+ * Notes' text: each note's text lives in its own document, which the space's
+ * root lists; a note may name no other document (`textDocumentIn`).
+ */
+import type { DocHandle } from '@automerge/automerge-repo/slim'
+import type { Result } from '../../base'
+import { err, ok } from '../../base'
+import type { DocumentStore } from '../document-store'
+import { NoteTextNotInSpace, ObjectNotFound } from '../errors'
+import type { ObjectId } from '../ids'
+import type { EchoObject } from '../schema/echo-object'
+import type { MarkdownFile } from '../transfer/markdown'
+import { noteToMarkdown } from '../transfer/markdown'
+import type { AutomergeUrl, DocumentId, SpaceDoc } from './documents'
+import type { NoteText } from './text'
+import { newTextDocument, openTextDocument, textDocumentIn, textOf } from './text'
+
+export class SpaceNotes {
+  readonly #root: DocHandle<SpaceDoc>
+  readonly #documents: DocumentStore
+  readonly #get: (id: ObjectId) => Promise<EchoObject | undefined>
+
+  constructor(
+    root: DocHandle<SpaceDoc>,
+    documents: DocumentStore,
+    get: (id: ObjectId) => Promise<EchoObject | undefined>,
+  ) {
+    this.#root = root
+    this.#documents = documents
+    this.#get = get
+  }
+
+  /** New text documents holding `texts`, listed by the root in one change; returns their URLs in order. */
+  createTexts(texts: readonly string[]): AutomergeUrl[] {
+    const made = texts.map((text) => newTextDocument(this.#documents, text))
+    if (made.length > 0) {
+      this.#root.change((doc) => {
+        for (const handle of made) doc.documents[handle.documentId] = 'text'
+      })
+    }
+    return made.map((handle) => handle.url)
+  }
+
+  /** Whether `url` names a text document of this space (a note may name no other). */
+  inSpace(url: string): DocumentId | undefined {
+    return textDocumentIn(this.#root.doc(), url)
+  }
+
+  /** The note's text document, for an editor binding (CodeMirror on `handle` at `path`). */
+  async text(id: ObjectId): Promise<Result<NoteText, ObjectNotFound | NoteTextNotInSpace>> {
+    const note = await this.#get(id)
+    if (note?.type !== 'note') return err(new ObjectNotFound(id))
+    if (this.inSpace(note.fields.text) === undefined) return err(new NoteTextNotInSpace(id))
+    return ok(await openTextDocument(this.#documents, note.fields.text as AutomergeUrl))
+  }
+
+  /** The note as a Markdown file (title as heading, text as body). */
+  async markdown(id: ObjectId): Promise<Result<MarkdownFile, ObjectNotFound | NoteTextNotInSpace>> {
+    const opened = await this.text(id)
+    if (!opened.ok) return opened
+    const note = await this.#get(id)
+    if (note?.type !== 'note') return err(new ObjectNotFound(id))
+    return ok(noteToMarkdown(note, textOf(opened.value.handle)))
+  }
+}
