@@ -4,7 +4,7 @@ import type { BrowserEdges } from './edges'
 import type { Problem } from './problem-words'
 
 /** Why the app could not be saved for offline use although the browser can do it; words for people. */
-export interface AppUpdateProblem {
+interface AppUpdateProblem {
   readonly code: 'offline-copy-failed'
   readonly message: string
 }

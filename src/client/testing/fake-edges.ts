@@ -6,7 +6,7 @@ import type { BrowserEdges, ListenerTarget } from '../edges'
 import type { ChannelEdge } from '../tab-channel'
 
 /** An event target that counts its listeners, so a test sees what `close()` left behind. */
-export class CountingTarget implements ListenerTarget {
+class CountingTarget implements ListenerTarget {
   readonly #listeners = new Map<string, Set<EventListenerOrEventListenerObject>>()
 
   addEventListener(type: string, listener: EventListenerOrEventListenerObject | null): void {
