@@ -159,13 +159,7 @@ export class IdentityService implements IdentityApi {
     deviceName: string,
     profile?: RestoreProfile,
   ): Promise<Result<void, Problem>> {
-    return attempt(async () => {
-      const refused = checkName(deviceName, 'device-name')
-      if (refused) return err(refused)
-      const input = restoreInput(confirmed, deviceName, profile)
-      const result = await this.#setUp(() => this.#store.restoreFromPhrase(phrase, input))
-      return result.ok ? ok(undefined) : err(toProblem(result.error))
-    })
+    return this.#restore(confirmed, deviceName, profile, (input) => this.#store.restoreFromPhrase(phrase, input))
   }
 
   keepWithPassphrase(passphrase: string, unlock: IdentityUnlock): Promise<Result<void, Problem>> {
@@ -191,14 +185,9 @@ export class IdentityService implements IdentityApi {
     deviceName: string,
     profile?: RestoreProfile,
   ): Promise<Result<void, Problem>> {
-    return attempt(async () => {
-      const refused = checkName(deviceName, 'device-name')
-      if (refused) return err(refused)
-      const input = restoreInput(confirmed, deviceName, profile)
-      const text = await file.text()
-      const result = await this.#setUp(() => this.#store.importFile(text, password, input))
-      return result.ok ? ok(undefined) : err(toProblem(result.error))
-    })
+    return this.#restore(confirmed, deviceName, profile, async (input) =>
+      this.#store.importFile(await file.text(), password, input),
+    )
   }
 
   renameDevice(deviceKey: string, name: string): Promise<Result<void, Problem>> {
@@ -227,6 +216,21 @@ export class IdentityService implements IdentityApi {
       if (!result.ok) return err(toProblem(result.error, field))
       this.#announce()
       return ok(undefined)
+    })
+  }
+
+  /** A restore from the phrase or a file: the device name checked first, the identity set up as confirmed. */
+  #restore(
+    confirmed: string,
+    deviceName: string,
+    profile: RestoreProfile | undefined,
+    write: (input: ReturnType<typeof restoreInput>) => Promise<Result<unknown, unknown>>,
+  ): Promise<Result<void, Problem>> {
+    return attempt(async () => {
+      const refused = checkName(deviceName, 'device-name')
+      if (refused) return err(refused)
+      const result = await this.#setUp(() => write(restoreInput(confirmed, deviceName, profile)))
+      return result.ok ? ok(undefined) : err(toProblem(result.error))
     })
   }
 
