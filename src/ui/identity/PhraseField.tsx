@@ -3,12 +3,14 @@ import { Field } from '../Field'
 
 /** Asks for the recovery phrase where this device no longer keeps it (to act as the identity). */
 export const PhraseField: Component<{
+  /** "Your recovery phrase (12 words)" unless told otherwise. */
+  label?: string
   value: string
   onValue: (value: string) => void
   why?: string
   error?: string | undefined
 }> = (props) => (
-  <Field label="Your recovery phrase (12 words)" hint={props.why} error={props.error}>
+  <Field label={props.label ?? 'Your recovery phrase (12 words)'} hint={props.why} error={props.error}>
     {(control) => (
       <textarea
         {...control}

@@ -7,6 +7,7 @@ import { FormError } from '../FormError'
 import { formErrors, submitForm } from '../form-errors'
 import { suggestDeviceName } from './avatar-choices'
 import { ConfirmRestore } from './ConfirmRestore'
+import { PhraseField } from './PhraseField'
 
 /**
  * Brings an identity to this browser from a recovery phrase or an identity
@@ -122,20 +123,12 @@ export const RestoreIdentity: Component<{ onCancel?: () => void }> = (props) => 
             </>
           }
         >
-          <Field label="Recovery phrase (12 words)" error={errors.of('phrase')}>
-            {(control) => (
-              <textarea
-                {...control}
-                rows="3"
-                autocomplete="off"
-                spellcheck={false}
-                value={phrase()}
-                onInput={(event) => {
-                  setPhrase(event.currentTarget.value)
-                }}
-              />
-            )}
-          </Field>
+          <PhraseField
+            label="Recovery phrase (12 words)"
+            value={phrase()}
+            onValue={setPhrase}
+            error={errors.of('phrase')}
+          />
           <TextField
             label="Your name"
             autocomplete="nickname"
