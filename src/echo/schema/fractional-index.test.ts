@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { InvalidOrderKey, isOrderKey, orderBetween } from './fractional-index'
+import { InvalidOrderKey, isOrderKey, ORDER_KEY_MAX_LENGTH, orderBetween, ordersBetween } from './fractional-index'
 
 /** Inserts keys at random positions of a list, as people reordering tasks would. */
 const insertAll = (positions: readonly number[]): string[] => {
@@ -88,6 +88,52 @@ describe('orderBetween', () => {
       ),
       { seed: 10, numRuns: 2000 },
     )
+  })
+})
+
+describe('the smallest keys', () => {
+  it('makes a valid key below the integer just over the smallest, and below any key there is', () => {
+    const smallest = `A${'0'.repeat(26)}`
+    const justOver = `A${'0'.repeat(25)}1`
+    for (const high of [justOver, `${smallest}V`, `${smallest}01`, `${smallest}0001`]) {
+      const key = orderBetween(undefined, high)
+      expect(isOrderKey(key) && key < high).toBe(true)
+      expect(ordersBetween(undefined, high, 5).every((made) => isOrderKey(made) && made < high)).toBe(true)
+    }
+  })
+})
+
+describe('key length', () => {
+  it('refuses a key longer than the limit', () => {
+    expect(isOrderKey(`a0${'V'.repeat(ORDER_KEY_MAX_LENGTH - 2)}`)).toBe(true)
+    expect(isOrderKey(`a0${'V'.repeat(ORDER_KEY_MAX_LENGTH - 1)}`)).toBe(false)
+    expect(() => orderBetween(`a0${'V'.repeat(1_000_000)}`)).toThrow(InvalidOrderKey)
+  })
+})
+
+const keyArbitrary = fc.array(fc.nat(), { maxLength: 40 }).map((positions) => insertAll(positions))
+
+describe('ordersBetween', () => {
+  it('makes that many distinct valid keys in order, after low and before a higher high', () => {
+    fc.assert(
+      fc.property(keyArbitrary, fc.nat(), fc.nat(), fc.nat({ max: 40 }), (keys, i, j, count) => {
+        const pick = (n: number) => (n % (keys.length + 2) < keys.length ? keys[n % (keys.length + 2)] : undefined)
+        const low = pick(i)
+        const high = pick(j)
+        const made = ordersBetween(low, high, count)
+        expect(made).toHaveLength(count)
+        expect(made.every(isOrderKey)).toBe(true)
+        expect(made.every((key, k) => k === 0 || (made[k - 1] ?? '') < key)).toBe(true)
+        if (low !== undefined) expect(made.every((key) => key > low)).toBe(true)
+        if (high !== undefined && (low === undefined || low < high)) expect(made.every((key) => key < high)).toBe(true)
+      }),
+      { seed: 1126, numRuns: 500 },
+    )
+  })
+
+  it('gives a run of 1,000 tied tasks keys no longer than a few characters', () => {
+    const made = ordersBetween('a0', 'a1', 1000)
+    expect(Math.max(...made.map((key) => key.length))).toBeLessThanOrEqual(4)
   })
 })
 

@@ -22,11 +22,21 @@ export class InvalidOrderKey extends AppError<'invalid-order-key'> {
   }
 }
 
+/**
+ * The longest key the schema accepts. Keys made here grow with the logarithm of
+ * the list (4 characters after 100,000 appends) or by one character per about
+ * six insertions into one gap; the longest pinned old key has 15. A peer's
+ * longer key would make every key placed next to it as long.
+ */
+export const ORDER_KEY_MAX_LENGTH = 256
+
 // The library trusts that every character is a base-62 digit; it checks the rest.
 const DIGITS = /^[0-9A-Za-z]+$/
+// The integer the library can go no lower than: a key, but nothing sorts before it, so the library refuses it.
+const SMALLEST = `A${'0'.repeat(26)}`
 
 export const isOrderKey = (key: string): boolean => {
-  if (!DIGITS.test(key)) return false
+  if (key.length > ORDER_KEY_MAX_LENGTH || !DIGITS.test(key)) return false
   try {
     // The library's own check (head letter, integer length, no trailing '0', not the smallest key) runs first.
     // Cheap enough for every object read: 100,000 keys in about 25 ms on this 2-core machine.
@@ -57,5 +67,20 @@ export const orderBetween = (low?: string, high?: string): string => {
     // `low + 'V'` is a key (it ends in a non-zero digit) and only keys starting with `low` sort below it.
     return generateKeyBetween(lower, `${lower}V`)
   }
-  return generateKeyBetween(lower, upper)
+  const key = generateKeyBetween(lower, upper)
+  // Below the integer just above the smallest, the library steps down to the smallest, which is no
+  // key; the smallest integer with a fraction is one, and sorts below `upper` (that integer).
+  return key === SMALLEST ? `${SMALLEST}V` : key
+}
+
+/**
+ * `count` distinct keys in increasing order, all after `low` and (when `low < high`) before
+ * `high`: to give a run of tasks that share a key fresh keys of their own. Each key halves the
+ * gap it is made in, so the keys stay about as short as single insertions would make them.
+ */
+export const ordersBetween = (low: string | undefined, high: string | undefined, count: number): string[] => {
+  if (count <= 0) return []
+  const middle = orderBetween(low, high)
+  const below = Math.floor((count - 1) / 2)
+  return [...ordersBetween(low, middle, below), middle, ...ordersBetween(middle, high, count - 1 - below)]
 }
