@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { checkFields, validateObject } from './echo-object'
-import { orderBetween } from './fractional-index'
+import { ORDER_KEY_MAX_LENGTH, orderBetween } from './fractional-index'
 
 const id = '0123456789abcdef0123456789abcdef'
 const envelope = { id, createdAt: 1000, updatedAt: 2000 }
@@ -52,5 +52,30 @@ describe('validateObject', () => {
     expect(reasonOf({ ...envelope, type: 'task', version: 2, fields: { title: '', done: false, order: 'a00' } })).toBe(
       'invalid-fields',
     )
+  })
+
+  it('quarantines a task whose order key is longer than the limit, or whose due day is not a real day', () => {
+    const task = (fields: Record<string, unknown>) =>
+      reasonOf({ ...envelope, type: 'task', version: 2, fields: { title: 'T', done: false, order: 'a0', ...fields } })
+    expect(task({ order: `a0${'V'.repeat(ORDER_KEY_MAX_LENGTH - 2)}` })).toBe('ok')
+    expect(task({ order: `a0${'V'.repeat(ORDER_KEY_MAX_LENGTH - 1)}` })).toBe('invalid-fields')
+    expect(task({ order: `a0${'V'.repeat(1_000_000)}` })).toBe('invalid-fields')
+    for (const due of ['2024-02-29', '2000-02-29', '2026-04-30', '2026-12-31', '0001-01-01']) {
+      expect(task({ due })).toBe('ok')
+    }
+    for (const due of [
+      '2024-02-31',
+      '2023-02-29',
+      '1900-02-29',
+      '2026-04-31',
+      '2026-13-01',
+      '2026-00-10',
+      '2026-01-00',
+    ]) {
+      expect(task({ due })).toBe('invalid-fields')
+    }
+    expect(
+      reasonOf({ ...envelope, type: 'task', version: 1, fields: { title: 'T', done: false, due: '2025-02-29' } }),
+    ).toBe('invalid-fields')
   })
 })

@@ -15,8 +15,29 @@ const objectId = v.pipe(
 )
 const title = v.pipe(v.string(), v.maxLength(1000))
 const orderKey = v.pipe(v.string(), v.check(isOrderKey, 'not an order key'))
+/** February has 29 days in a leap year: every 4th, but not every 100th unless every 400th. */
+const daysIn = (year: number, month: number): number =>
+  month === 2
+    ? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+      ? 29
+      : 28
+    : [4, 6, 9, 11].includes(month)
+      ? 30
+      : 31
+
+/**
+ * A `YYYY-MM-DD` that names a real day: `isoDate` alone takes `2024-02-31`, which some browsers
+ * read as an invalid date. Counted by hand, not by `Date`, which reads years below 100 as 19xx.
+ */
+const isCalendarDay = (text: string): boolean => {
+  const parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text)
+  if (!parts) return false
+  const [year, month, date] = [Number(parts[1]), Number(parts[2]), Number(parts[3])]
+  return month >= 1 && month <= 12 && date >= 1 && date <= daysIn(year, month)
+}
+
 /** A calendar day, `YYYY-MM-DD`. */
-const day = v.pipe(v.string(), v.isoDate())
+const day = v.pipe(v.string(), v.check(isCalendarDay, 'not a calendar day'))
 const documentUrl = v.pipe(v.string(), v.startsWith('automerge:'))
 
 /** A note's title; its text lives in its own Automerge document at `text` (path ['text']). */
