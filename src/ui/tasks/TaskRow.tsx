@@ -1,8 +1,7 @@
 import { Show, type Component } from 'solid-js'
 import type { SpaceSession, TaskView } from '../../client'
 import { hrefOf } from '../router'
-
-const dueFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' })
+import { dueText } from './due-text'
 
 /** One task: done, title, due date, and moving by keyboard (buttons, Alt+arrows) or by dragging. */
 export const TaskRow: Component<{
@@ -70,7 +69,7 @@ export const TaskRow: Component<{
         {props.noteTitle}
       </a>
     </Show>
-    <Show when={props.task.due}>{(due) => <small class="due">due {dueFormat.format(new Date(due()))}</small>}</Show>
+    <Show when={props.task.due}>{(due) => <small class="due">due {dueText(due())}</small>}</Show>
     <Show when={props.space.canWrite}>
       <span class="task-actions">
         <button
