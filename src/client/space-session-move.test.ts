@@ -1,9 +1,10 @@
 import 'fake-indexeddb/auto'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import fc from 'fast-check'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { ManualClock } from '../base'
-import { Echo, initEcho } from '../echo'
+import { err, ManualClock, ok } from '../base'
+import { Echo, initEcho, StorageQuotaExceeded, type Actor, type Space } from '../echo'
 import { generateKeyPair } from '../halo'
 import { OpenSpace } from './space-session'
 
@@ -15,6 +16,8 @@ beforeAll(async () => {
 
 let echo: Echo
 let session: OpenSpace
+let space: Space
+let actor: Actor
 
 /** A space with tasks made in this order; returns their ids by title. */
 const withTasks = async (...titles: string[]): Promise<Record<string, string>> => {
@@ -47,8 +50,8 @@ const titles = async (search = ''): Promise<string[]> => {
 beforeEach(async () => {
   echo = new Echo({ clock: new ManualClock(1_800_000_000_000), database: { name: crypto.randomUUID() } })
   const key = generateKeyPair()
-  const actor = { identity: key.publicKey, signer: { key } }
-  const space = await echo.createSpace(actor, 'Chores')
+  actor = { identity: key.publicKey, signer: { key } }
+  space = await echo.createSpace(actor, 'Chores')
   session = new OpenSpace(space, actor, {
     exportSpace: () => Promise.reject(new Error('not used here')),
     flush: () => echo.flush(),
@@ -158,4 +161,127 @@ describe('moving a task', () => {
     expect((await session.moveTask(ids.Laundry ?? '', 'down', { search: 'post' })).ok).toBe(false)
     expect(await titles()).toEqual(['Laundry', 'Post'])
   })
+})
+
+/** Tasks stored with the given order keys, as a peer or a file may give them (ties included); ids in the order given. */
+const withKeys = async (on: Space, keys: readonly string[]): Promise<string[]> => {
+  const ids: string[] = []
+  for (const [index, order] of keys.entries()) {
+    const created = await on.create(actor, 'task', { title: `Task ${index}`, done: false, order })
+    if (!created.ok) throw new Error(created.error.message)
+    ids.push(created.value.id)
+  }
+  return ids
+}
+
+/** The ids of a space's tasks as echo lists them (by order key, then id), checked against that rule. */
+const shownIds = async (on: Space): Promise<string[]> => {
+  const tasks = (await on.find({ type: 'task', sort: { by: 'order' } })).flatMap((object) =>
+    object.type === 'task' ? [{ id: object.id, order: object.fields.order }] : [],
+  )
+  const byKeyThenId = [...tasks].sort((a, b) =>
+    a.order < b.order ? -1 : a.order > b.order ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+  )
+  expect(tasks.map((task) => task.id)).toEqual(byKeyThenId.map((task) => task.id))
+  return tasks.map((task) => task.id)
+}
+
+describe('moving among tasks that share an order key', () => {
+  it('moves the last of three tied tasks to the top, one real place per step', async () => {
+    await withKeys(space, ['a0', 'a0', 'a0'])
+    const before = await shownIds(space)
+    const last = before[2] ?? ''
+    expect(await session.moveTask(last, 'up')).toEqual(ok({ moved: true, position: 2, count: 3 }))
+    expect(await shownIds(space)).toEqual([before[0], last, before[1]])
+    expect(await session.moveTask(last, 'up')).toEqual(ok({ moved: true, position: 1, count: 3 }))
+    expect(await shownIds(space)).toEqual([last, before[0], before[1]])
+    expect(await session.moveTask(last, 'up')).toEqual(ok({ moved: false, position: 1, count: 3 }))
+  })
+
+  it('moves a task to the top above the key just over the smallest integer', async () => {
+    const [low, other] = await withKeys(space, [`A${'0'.repeat(25)}1`, 'a0'])
+    expect(await session.moveTaskBefore(other ?? '', low)).toEqual(ok({ moved: true, position: 1, count: 2 }))
+    expect(await shownIds(space)).toEqual([other, low])
+  })
+
+  it('fails a move whose keys could not be saved', async () => {
+    await withKeys(space, ['a0', 'a0', 'a0'])
+    const last = (await shownIds(space))[2] ?? ''
+    const full = new OpenSpace(space, actor, {
+      exportSpace: () => Promise.reject(new Error('not used here')),
+      flush: () => Promise.resolve(err(new StorageQuotaExceeded())),
+    })
+    const moved = await full.moveTask(last, 'up')
+    full.close()
+    expect(moved).toMatchObject({ ok: false, error: { code: 'storage-quota-exceeded' } })
+  })
+
+  type Move =
+    | { readonly kind: 'up' | 'down'; readonly task: number }
+    | { readonly kind: 'before'; readonly task: number; readonly target: number | undefined }
+
+  /** Where the person expects the tasks after a move, in the list as it was shown. */
+  const expected = (order: readonly string[], move: Move, n: number): string[] => {
+    const id = order[move.task % n] ?? ''
+    const index = order.indexOf(id)
+    const next = [...order]
+    if (move.kind !== 'before') {
+      const other = move.kind === 'up' ? index - 1 : index + 1
+      if (other < 0 || other >= n) return next
+      ;[next[index], next[other]] = [next[other] ?? '', id]
+      return next
+    }
+    const target = move.target === undefined ? undefined : order[move.target % n]
+    if (target === id) return next
+    next.splice(index, 1)
+    next.splice(target === undefined ? next.length : next.indexOf(target), 0, id)
+    return next
+  }
+
+  const moves = fc.array(
+    fc.oneof(
+      fc.record({ kind: fc.constantFrom('up' as const, 'down' as const), task: fc.nat() }),
+      fc.record({
+        kind: fc.constant('before' as const),
+        task: fc.nat(),
+        target: fc.option(fc.nat(), { nil: undefined }),
+      }),
+    ),
+    { maxLength: 8 },
+  )
+
+  it('lands every move where it says, whatever keys the tasks share (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom('a0', 'a0V', 'a1', 'Zz'), { minLength: 1, maxLength: 6 }),
+        moves,
+        async (keys, steps) => {
+          const on = await echo.createSpace(actor, 'Ties')
+          const tied = new OpenSpace(on, actor, {
+            exportSpace: () => Promise.reject(new Error('not used here')),
+            flush: () => echo.flush(),
+          })
+          try {
+            await withKeys(on, keys)
+            let order = await shownIds(on)
+            for (const step of steps) {
+              const id = order[step.task % keys.length] ?? ''
+              const target =
+                step.kind === 'before' && step.target !== undefined ? order[step.target % keys.length] : undefined
+              const want = expected(order, step, keys.length)
+              const place =
+                step.kind === 'before' ? await tied.moveTaskBefore(id, target) : await tied.moveTask(id, step.kind)
+              const moved = want.join() !== order.join()
+              order = await shownIds(on)
+              expect(order).toEqual(want)
+              expect(place).toEqual(ok({ moved, position: order.indexOf(id) + 1, count: keys.length }))
+            }
+          } finally {
+            tied.close()
+          }
+        },
+      ),
+      { seed: 1126, numRuns: 60 },
+    )
+  }, 60_000)
 })

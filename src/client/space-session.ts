@@ -6,6 +6,7 @@ import {
   type StorageQuotaExceeded,
   noteEditorBinding,
   orderBetween,
+  ordersBetween,
   parseObjectId,
   type Actor,
   type EchoObject,
@@ -83,6 +84,31 @@ const done = (result: Result<unknown, Problem>): Result<void, Problem> => (resul
 interface TaskOrder {
   readonly all: readonly { readonly id: string; readonly order: string }[]
   readonly shown: readonly string[]
+}
+
+type OrderedTask = TaskOrder['all'][number]
+
+/**
+ * The keys that put task `id` at index `at` of the other tasks (`rest`, in order). One new key
+ * between its neighbours when they differ; when they share a key (peers or a file gave several
+ * tasks the same one, ties sorting by id), no key goes between them, so the whole tied run gets
+ * fresh, distinct keys between the nearest different keys around it, in the order it shows with
+ * the moved task at its new place.
+ */
+const keysFor = (rest: readonly OrderedTask[], id: string, at: number): OrderedTask[] => {
+  const low = rest[at - 1]?.order
+  const high = rest[at]?.order
+  if (low === undefined || high === undefined || low < high) return [{ id, order: orderBetween(low, high) }]
+  let start = at - 1
+  while (start > 0 && rest[start - 1]?.order === low) start--
+  let end = at
+  while (end < rest.length && rest[end]?.order === low) end++
+  const run = [...rest.slice(start, at).map((task) => task.id), id, ...rest.slice(at, end).map((task) => task.id)]
+  const keys = ordersBetween(rest[start - 1]?.order, rest[end]?.order, run.length)
+  return run.flatMap((task, index) => {
+    const order = keys[index]
+    return order === undefined || (task !== id && order === low) ? [] : [{ id: task, order }]
+  })
 }
 
 /** One open space, acting as the device's identity. */
@@ -271,15 +297,19 @@ export class OpenSpace implements SpaceSession {
 
   /** Puts task `id` at index `at` of the other tasks; its place then among the tasks shown. */
   async #placeTask(id: string, tasks: TaskOrder, at: number): Promise<Result<TaskPlace, Problem>> {
-    const objectId = parseObjectId(id)
-    if (!objectId) return err(noSuchObject())
     const rest = tasks.all.filter((task) => task.id !== id)
     const placed = [...rest.slice(0, at).map((task) => task.id), id, ...rest.slice(at).map((task) => task.id)]
     const shown = new Set(tasks.shown)
     const place = { position: placed.filter((task) => shown.has(task)).indexOf(id) + 1, count: tasks.shown.length }
     if (placed.join() === tasks.all.map((task) => task.id).join()) return ok({ moved: false, ...place })
-    const order = orderBetween(rest[at - 1]?.order, rest[at]?.order)
-    const saved = await this.#saved(await this.#space.update(this.#actor, objectId, 'task', { order }))
+    for (const change of keysFor(rest, id, at)) {
+      const changed = parseObjectId(change.id)
+      if (!changed) return err(noSuchObject())
+      const updated = await this.#space.update(this.#actor, changed, 'task', { order: change.order })
+      if (!updated.ok) return outcome(updated)
+    }
+    // One write to disk for the whole move; a refused one fails the move.
+    const saved = await this.#saved(ok(undefined))
     return saved.ok ? ok({ moved: true, ...place }) : saved
   }
 
