@@ -204,6 +204,13 @@ describe('moving among tasks that share an order key', () => {
     expect(await shownIds(space)).toEqual([other, low])
   })
 
+  it('moves between two keys with no key of allowed length between them by re-keying around them', async () => {
+    const low = `a0${'V'.repeat(253)}`
+    const [lowTask, highTask, moved] = await withKeys(space, [low, `${low}1`, 'a1'])
+    expect(await session.moveTaskBefore(moved ?? '', highTask)).toEqual(ok({ moved: true, position: 2, count: 3 }))
+    expect(await shownIds(space)).toEqual([lowTask, moved, highTask])
+  })
+
   it('fails a move whose keys could not be saved', async () => {
     await withKeys(space, ['a0', 'a0', 'a0'])
     const last = (await shownIds(space))[2] ?? ''
@@ -250,38 +257,38 @@ describe('moving among tasks that share an order key', () => {
     { maxLength: 8 },
   )
 
+  // Small, so ties are common; the two long keys have no key of allowed length between them.
+  const LONG = `a0${'V'.repeat(253)}`
+  const keyFrom = fc.constantFrom('a0', 'a0V', 'a1', 'Zz', LONG, `${LONG}1`)
+
   it('lands every move where it says, whatever keys the tasks share (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.constantFrom('a0', 'a0V', 'a1', 'Zz'), { minLength: 1, maxLength: 6 }),
-        moves,
-        async (keys, steps) => {
-          const on = await echo.createSpace(actor, 'Ties')
-          const tied = new OpenSpace(on, actor, {
-            exportSpace: () => Promise.reject(new Error('not used here')),
-            flush: () => echo.flush(),
-          })
-          try {
-            await withKeys(on, keys)
-            let order = await shownIds(on)
-            for (const step of steps) {
-              const id = order[step.task % keys.length] ?? ''
-              const target =
-                step.kind === 'before' && step.target !== undefined ? order[step.target % keys.length] : undefined
-              const want = expected(order, step, keys.length)
-              const place =
-                step.kind === 'before' ? await tied.moveTaskBefore(id, target) : await tied.moveTask(id, step.kind)
-              const moved = want.join() !== order.join()
-              order = await shownIds(on)
-              expect(order).toEqual(want)
-              expect(place).toEqual(ok({ moved, position: order.indexOf(id) + 1, count: keys.length }))
-            }
-          } finally {
-            tied.close()
+      fc.asyncProperty(fc.array(keyFrom, { minLength: 1, maxLength: 6 }), moves, async (keys, steps) => {
+        const on = await echo.createSpace(actor, 'Ties')
+        const tied = new OpenSpace(on, actor, {
+          exportSpace: () => Promise.reject(new Error('not used here')),
+          flush: () => echo.flush(),
+        })
+        try {
+          await withKeys(on, keys)
+          let order = await shownIds(on)
+          for (const step of steps) {
+            const id = order[step.task % keys.length] ?? ''
+            const target =
+              step.kind === 'before' && step.target !== undefined ? order[step.target % keys.length] : undefined
+            const want = expected(order, step, keys.length)
+            const place =
+              step.kind === 'before' ? await tied.moveTaskBefore(id, target) : await tied.moveTask(id, step.kind)
+            const moved = want.join() !== order.join()
+            order = await shownIds(on)
+            expect(order).toEqual(want)
+            expect(place).toEqual(ok({ moved, position: order.indexOf(id) + 1, count: keys.length }))
           }
-        },
-      ),
-      { seed: 1126, numRuns: 60 },
+        } finally {
+          tied.close()
+        }
+      }),
+      { seed: 1126, numRuns: 100 },
     )
   }, 60_000)
 })

@@ -5,6 +5,7 @@ import {
   type StorageFailed,
   type StorageQuotaExceeded,
   noteEditorBinding,
+  isOrderKey,
   orderBetween,
   ordersBetween,
   parseObjectId,
@@ -90,25 +91,34 @@ type OrderedTask = TaskOrder['all'][number]
 
 /**
  * The keys that put task `id` at index `at` of the other tasks (`rest`, in order). One new key
- * between its neighbours when they differ; when they share a key (peers or a file gave several
+ * between its neighbours when they differ. When they share a key (peers or a file gave several
  * tasks the same one, ties sorting by id), no key goes between them, so the whole tied run gets
  * fresh, distinct keys between the nearest different keys around it, in the order it shows with
- * the moved task at its new place.
+ * the moved task at its new place. When the keys would be longer than a key may be (a gap halved
+ * hundreds of times), the run widens, doubling, until they fit: the whole list always does.
  */
 const keysFor = (rest: readonly OrderedTask[], id: string, at: number): OrderedTask[] => {
-  const low = rest[at - 1]?.order
-  const high = rest[at]?.order
-  if (low === undefined || high === undefined || low < high) return [{ id, order: orderBetween(low, high) }]
-  let start = at - 1
-  while (start > 0 && rest[start - 1]?.order === low) start--
+  const tie = rest[at - 1]?.order === rest[at]?.order ? rest[at]?.order : undefined
+  let start = at
+  while (tie !== undefined && start > 0 && rest[start - 1]?.order === tie) start--
   let end = at
-  while (end < rest.length && rest[end]?.order === low) end++
-  const run = [...rest.slice(start, at).map((task) => task.id), id, ...rest.slice(at, end).map((task) => task.id)]
-  const keys = ordersBetween(rest[start - 1]?.order, rest[end]?.order, run.length)
-  return run.flatMap((task, index) => {
-    const order = keys[index]
-    return order === undefined || (task !== id && order === low) ? [] : [{ id: task, order }]
-  })
+  while (tie !== undefined && end < rest.length && rest[end]?.order === tie) end++
+  for (;;) {
+    const run = [...rest.slice(start, end)]
+    run.splice(at - start, 0, { id, order: '' })
+    const low = rest[start - 1]?.order
+    const high = rest[end]?.order
+    const keys = ordersBetween(low, high, run.length)
+    const whole = start === 0 && end === rest.length
+    if (whole || ((low === undefined || high === undefined || low < high) && keys.every(isOrderKey))) {
+      return run.flatMap((task, index) => {
+        const order = keys[index]
+        return order === undefined || order === task.order ? [] : [{ id: task.id, order }]
+      })
+    }
+    start = Math.max(0, start - run.length)
+    end = Math.min(rest.length, end + run.length)
+  }
 }
 
 /** One open space, acting as the device's identity. */
