@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { ManualClock } from '../../base'
+import { ManualClock } from '../../base/testing/manual-clock'
 import type { IdentityKey } from '../keys/keys'
 import { generateKeyPair } from '../keys/keys'
 import type { Credential } from './credential'
