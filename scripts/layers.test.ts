@@ -46,7 +46,7 @@ describe('the layer check', { timeout: 40_000 }, () => {
     )
   })
 
-  it('accepts a tree whose arrows all point down, and a test entering a layer through its testing/ fixtures', () => {
+  it('accepts a tree whose arrows all point down, and a test fixture entering another layer through its testing/ folder', () => {
     expect(checkLayers('allowed')).toEqual({ errors: 0, violations: [] })
   })
 })
