@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
-import { InvalidSpaceFile, NotAllowed, ObjectNotFound, StorageFailed } from '../echo'
+import { StorageFailed } from '../echo'
+import { InvalidSpaceFile, NotAllowed, ObjectNotFound } from '../echo/testing/errors'
 import { RecoveryPhraseInvalid } from '../halo'
 import {
   DeviceNotFound,
