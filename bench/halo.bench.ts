@@ -139,7 +139,7 @@ const workload = async (halo: Halo, budgetMs: number): Promise<Figures> => {
   }
 }
 
-/** src/halo as one ES module and one script that sets `globalThis.halo`. */
+/** halo's bench entry as one ES module and one script that sets `globalThis.halo`. */
 const bundle = async (): Promise<{ es: string; iife: string }> => {
   const output = await build({
     configFile: false,
