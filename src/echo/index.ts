@@ -8,14 +8,7 @@ export { noteEditorBinding } from './space/editor-binding'
 export type { Placement } from './space/placement'
 export type { ObjectId, SpaceId } from './ids'
 export { parseObjectId } from './ids'
-export {
-  InvalidSpaceFile,
-  NotAllowed,
-  ObjectNotFound,
-  SpaceFileTooLarge,
-  StorageFailed,
-  StorageQuotaExceeded,
-} from './errors'
+export { SpaceFileTooLarge, StorageFailed, StorageQuotaExceeded } from './errors'
 export type { Actor } from './membership/entries'
 export { can } from './membership/policy'
 export type { SpaceAction } from './membership/policy'
