@@ -316,10 +316,14 @@ export class Echo {
     return failure === undefined ? ok(undefined) : err(toStorageError(failure))
   }
 
-  /** Flushes, then stops the repo and closes the database. */
+  /**
+   * Flushes, then stops the repo and closes the database. Safe at any moment: the repo's own startup work
+   * (reading or writing its storage id) is waited for, so it never meets a closed database.
+   */
   async close(): Promise<Result<void, StorageQuotaExceeded | StorageFailed>> {
     const flushed = await this.flush()
     await this.#repo.shutdown().catch(() => undefined)
+    await this.#adapter.started
     this.#db.close()
     return flushed
   }
