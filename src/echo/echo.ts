@@ -311,6 +311,8 @@ export class Echo {
     if (!saved.ok) return saved
     const logFailure = await this.#logs.settled()
     if (logFailure !== undefined) return err(toStorageError(logFailure))
+    // Index rows a full disk refused earlier are written now that documents could be.
+    this.#indexer.retry()
     await this.#indexer.settled()
     const failure = this.#indexer.failure.get()
     return failure === undefined ? ok(undefined) : err(toStorageError(failure))
