@@ -13,6 +13,7 @@ import {
   type ObjectId,
   type Space,
   type SpaceAction,
+  UndoLog,
 } from '../echo'
 import { LIMITS } from './limits'
 import { attempt, outcome, problem, toProblem, type Problem } from './problem-words'
@@ -126,7 +127,8 @@ export class OpenSpace implements SpaceSession {
 
   compactHistory(): Promise<Result<number, Problem>> {
     return attempt(async () => {
-      const epoch = await this.#saved(await this.#space.createEpoch(this.#actor))
+      // An epoch keeps its own order on a full disk (echo's CONTEXT.md, "Epochs"): nothing to take back here.
+      const epoch = await this.#saved(() => this.#space.createEpoch(this.#actor))
       return epoch.ok ? ok(epoch.value.number) : epoch
     })
   }
@@ -135,7 +137,7 @@ export class OpenSpace implements SpaceSession {
     return attempt(async () => {
       const refused = checkSpaceName(name)
       if (refused) return err(refused)
-      return done(await this.#saved(this.#space.rename(this.#actor, name.trim())))
+      return done(await this.#saved((undo) => Promise.resolve(this.#space.rename(this.#actor, name.trim(), undo))))
     })
   }
 
@@ -155,7 +157,7 @@ export class OpenSpace implements SpaceSession {
   createNote(title: string): Promise<Result<string, Problem>> {
     return attempt(async () => {
       if (title.trim().length > LIMITS.noteTitle) return err(problem('title-too-long', 'title'))
-      const created = await this.#saved(await this.#space.createNote(this.#actor, title.trim()))
+      const created = await this.#saved((undo) => this.#space.createNote(this.#actor, title.trim(), '', undo))
       return created.ok ? ok(created.value.id) : created
     })
   }
@@ -165,7 +167,7 @@ export class OpenSpace implements SpaceSession {
       const objectId = parseObjectId(id)
       if (!objectId) return err(noSuchObject())
       if (title.length > LIMITS.noteTitle) return err(problem('title-too-long', 'title'))
-      return done(await this.#saved(await this.#space.update(this.#actor, objectId, 'note', { title })))
+      return done(await this.#saved((undo) => this.#space.update(this.#actor, objectId, 'note', { title }, undo)))
     })
   }
 
@@ -187,14 +189,14 @@ export class OpenSpace implements SpaceSession {
       const note = options.note === undefined ? undefined : parseObjectId(options.note)
       if (options.note !== undefined && note === undefined) return err(noSuchObject())
       const last = await this.#lastTaskOrder()
-      const created = await this.#space.create(this.#actor, 'task', {
+      const fields = {
         title: title.trim(),
         done: false,
         order: orderBetween(last, undefined),
         ...(due ? { due } : {}),
         ...(note ? { note } : {}),
-      })
-      const saved = await this.#saved(created)
+      }
+      const saved = await this.#saved((undo) => this.#space.create(this.#actor, 'task', fields, undo))
       return saved.ok ? ok(saved.value.id) : saved
     })
   }
@@ -208,12 +210,12 @@ export class OpenSpace implements SpaceSession {
       if (!objectId) return err(noSuchObject())
       const refused = patch.title === undefined ? undefined : checkTitle(patch.title)
       if (refused) return err(refused)
-      const updated = await this.#space.update(this.#actor, objectId, 'task', {
+      const fields = {
         ...(patch.title === undefined ? {} : { title: patch.title.trim() }),
         ...(patch.done === undefined ? {} : { done: patch.done }),
         ...(patch.due === undefined ? {} : { due: patch.due ?? undefined }),
-      })
-      return done(await this.#saved(updated))
+      }
+      return done(await this.#saved((undo) => this.#space.update(this.#actor, objectId, 'task', fields, undo)))
     })
   }
 
@@ -279,7 +281,7 @@ export class OpenSpace implements SpaceSession {
     const place = { position: placed.filter((task) => shown.has(task)).indexOf(id) + 1, count: tasks.shown.length }
     if (placed.join() === tasks.all.map((task) => task.id).join()) return ok({ moved: false, ...place })
     const order = orderBetween(rest[at - 1]?.order, rest[at]?.order)
-    const saved = await this.#saved(await this.#space.update(this.#actor, objectId, 'task', { order }))
+    const saved = await this.#saved((undo) => this.#space.update(this.#actor, objectId, 'task', { order }, undo))
     return saved.ok ? ok({ moved: true, ...place }) : saved
   }
 
@@ -287,7 +289,7 @@ export class OpenSpace implements SpaceSession {
     return attempt(async () => {
       const objectId = parseObjectId(id)
       if (!objectId) return err(noSuchObject())
-      return done(await this.#saved(await this.#space.delete(this.#actor, objectId)))
+      return done(await this.#saved((undo) => this.#space.delete(this.#actor, objectId, undo)))
     })
   }
 
@@ -295,7 +297,7 @@ export class OpenSpace implements SpaceSession {
     return attempt(async () => {
       const objectId = parseObjectId(id)
       if (!objectId) return err(noSuchObject())
-      return done(await this.#saved(await this.#space.restore(this.#actor, objectId)))
+      return done(await this.#saved((undo) => this.#space.restore(this.#actor, objectId, undo)))
     })
   }
 
@@ -323,12 +325,18 @@ export class OpenSpace implements SpaceSession {
 
   /**
    * A change the person made is on disk before the action reports success: a reload right after keeps
-   * it, and a save the browser refused (a full disk) is the action's failure.
+   * it. A save the browser refused (a full disk) is the action's failure, and the change is taken back
+   * in the page, so the list, the document and (once a later save gets through) storage all say it
+   * was not made, as the words do.
    */
-  async #saved<T>(result: Result<T, unknown>): Promise<Result<T, Problem>> {
+  async #saved<T>(write: (undo: UndoLog) => Promise<Result<T, unknown>>): Promise<Result<T, Problem>> {
+    const undo = new UndoLog()
+    const result = await write(undo)
     if (!result.ok) return outcome(result)
     const flushed = await this.#flush()
-    return flushed.ok ? result : err(toProblem(flushed.error))
+    if (flushed.ok) return result
+    await this.#space.undo(undo)
+    return err(toProblem(flushed.error))
   }
 
   close(): void {
