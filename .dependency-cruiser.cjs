@@ -47,10 +47,13 @@ module.exports = {
     })),
     {
       name: 'enter-layers-through-index',
-      comment: 'Another layer is entered only through its index.ts.',
+      comment: 'Another layer is entered only through its index.ts (tests also through its testing/ fixtures).',
       severity: 'error',
       from: { path: '^src/([^/]+)/' },
-      to: { path: `^src/(${layers.join('|')})/.+`, pathNot: ['^src/$1/', `^src/(${layers.join('|')})/index\\.ts$`] },
+      to: {
+        path: `^src/(${layers.join('|')})/.+`,
+        pathNot: ['^src/$1/', `^src/(${layers.join('|')})/(index\\.ts|testing/.+)$`],
+      },
     },
     {
       name: 'no-testing-in-production',

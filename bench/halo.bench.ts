@@ -2,8 +2,9 @@
  * `npm run bench halo`: HALO's signature and credential-chain figures, in Node
  * and in real Chromium, written to bench/results/halo.json.
  *
- * src/halo is bundled once with Vite (as ES for Node, as a script for the page);
- * the same `workload` function runs in both, so the figures compare like for like.
+ * halo's bench entry (src/halo/testing/bench-entry.ts) is bundled once with Vite
+ * (as ES for Node, as a script for the page); the same `workload` function runs
+ * in both, so the figures compare like for like.
  * In Chromium it also times the browser's own WebCrypto Ed25519 verify against
  * noble's, on the same messages.
  */
@@ -15,7 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { chromium } from '@playwright/test'
 import { build } from 'vite'
 import type { Rollup } from 'vite'
-import type * as HaloModule from '../src/halo/index.ts'
+import type * as HaloModule from '../src/halo/testing/bench-entry.ts'
 
 type Halo = typeof HaloModule
 
@@ -138,7 +139,7 @@ const workload = async (halo: Halo, budgetMs: number): Promise<Figures> => {
   }
 }
 
-/** src/halo as one ES module and one script that sets `globalThis.halo`. */
+/** halo's bench entry as one ES module and one script that sets `globalThis.halo`. */
 const bundle = async (): Promise<{ es: string; iife: string }> => {
   const output = await build({
     configFile: false,
@@ -147,7 +148,7 @@ const bundle = async (): Promise<{ es: string; iife: string }> => {
     build: {
       write: false,
       minify: true,
-      lib: { entry: join(root, 'src/halo/index.ts'), name: 'halo', formats: ['es', 'iife'] },
+      lib: { entry: join(root, 'src/halo/testing/bench-entry.ts'), name: 'halo', formats: ['es', 'iife'] },
     },
   })
   const chunks = (Array.isArray(output) ? output : [output]).flatMap((result) =>

@@ -32,7 +32,7 @@ test.beforeEach(async ({ page }) => {
   await new IdentityPage(page).createAndContinue('Ada')
 })
 
-test('a refused save is told in words: the checkbox shows what is stored and the undo stays offered', async ({
+test('a refused tick is taken back: the page, the words and what a reload finds all say it was not done', async ({
   page,
 }) => {
   const space = new SpacePage(page)
@@ -43,17 +43,55 @@ test('a refused save is told in words: the checkbox shows what is stored and the
   const panel = page.getByRole('region', { name: 'Tasks' })
 
   await disk.refuse()
-  const box = space.tasks.getByRole('checkbox', { name: 'Water the plants' })
+  const box = space.taskCheckbox('Water the plants')
   await box.click()
   await expect(panel.getByRole('alert')).toContainText('out of storage space, so this change was not saved')
   await expect(box).not.toBeChecked()
 
+  // Room again: the next change saves, and with it what the refused one left queued (the tick and its
+  // undoing). A rename writes another document than the tasks', so the reload reads the tasks' document
+  // anew: what it finds is what was stored, not an index row left from before.
   await disk.allow()
+  await page.getByRole('button', { name: 'Rename space' }).click()
+  await page.getByRole('textbox', { name: 'Space name' }).fill('Garden')
+  await page.getByRole('button', { name: 'Save name' }).click()
+  await expect(space.name).toHaveText('Garden')
+  await page.reload()
+  await expect(space.name).toHaveText('Garden')
+  await expect.poll(() => space.taskTitles()).toEqual(['Water the plants', 'Feed the cat'])
+  await expect(box).not.toBeChecked()
+
+  // And a tick with room is kept as before.
+  await box.click()
+  await expect(box).toBeChecked()
+  await page.reload()
+  await expect(box).toBeChecked()
+})
+
+test('a refused Undo leaves the task deleted, as the toast says, and a reload after the next save agrees', async ({
+  page,
+}) => {
+  const space = new SpacePage(page)
+  const disk = fullDisk(page)
+  await space.createSpace('Full')
+  await space.addTask('Water the plants')
+  await space.addTask('Feed the cat')
   await page.getByRole('button', { name: 'Delete “Feed the cat”' }).click()
   await expect(page.getByRole('status').filter({ hasText: 'Deleted “Feed the cat”.' })).toBeVisible()
+
   await disk.refuse()
-  await page.getByRole('button', { name: 'Undo' }).click()
   const toast = page.locator('.toast')
-  await expect(toast.getByRole('alert')).toContainText('out of storage space')
+  await toast.getByRole('button', { name: 'Undo' }).click()
+  await expect(toast.getByRole('alert')).toContainText('out of storage space, so this change was not saved')
   await expect(toast.getByRole('button', { name: 'Undo' })).toBeVisible()
+  await expect.poll(() => space.taskTitles()).toEqual(['Water the plants'])
+
+  await disk.allow()
+  await page.getByRole('button', { name: 'Rename space' }).click()
+  await page.getByRole('textbox', { name: 'Space name' }).fill('Garden')
+  await page.getByRole('button', { name: 'Save name' }).click()
+  await expect(space.name).toHaveText('Garden')
+  await page.reload()
+  await expect(space.name).toHaveText('Garden')
+  await expect.poll(() => space.taskTitles()).toEqual(['Water the plants'])
 })

@@ -31,7 +31,7 @@ const checkLayers = (fixture: string): { errors: number; violations: Violation[]
 // A case starts dependency-cruiser once. Measured on this 2-core machine with two CPU-bound processes running beside
 // other work (load average 7.4): 4.9 to 7.5 s a case (2 s when idle). The timeout is five times the worst.
 describe('the layer check', { timeout: 40_000 }, () => {
-  it('rejects an upward import, a cycle, a sibling import and a reach past index.ts', () => {
+  it('rejects an upward import, a cycle, a sibling import, a reach past index.ts and fixtures in production', () => {
     const { errors, violations } = checkLayers('forbidden')
     expect(errors).toBeGreaterThan(0)
     const found = violations.map(({ rule, from, to }) => `${rule.name}: ${from} -> ${to}`)
@@ -41,11 +41,12 @@ describe('the layer check', { timeout: 40_000 }, () => {
         'no-circular: src/halo/index.ts -> src/ui/index.ts',
         'echo-imports-only-base-halo: src/echo/index.ts -> src/mesh/peers.ts',
         'enter-layers-through-index: src/echo/index.ts -> src/mesh/peers.ts',
+        'no-testing-in-production: src/mesh/index.ts -> src/base/testing/clock.ts',
       ]),
     )
   })
 
-  it('accepts a tree whose arrows all point down', () => {
+  it('accepts a tree whose arrows all point down, and a test fixture entering another layer through its testing/ folder', () => {
     expect(checkLayers('allowed')).toEqual({ errors: 0, violations: [] })
   })
 })

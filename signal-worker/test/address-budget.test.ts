@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ManualClock } from '../../src/base/clock'
+import { ManualClock } from '../../src/base/testing/manual-clock'
 import { AddressBudgets } from '../src/address-budget'
 
 const config = { frames: { capacity: 3, refillPerSecond: 1 }, bytes: { capacity: 1000, refillPerSecond: 100 } }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ManualClock } from '../../src/base/clock'
+import { ManualClock } from '../../src/base/testing/manual-clock'
 import { TokenBucket } from '../src/token-bucket'
 
 describe('TokenBucket', () => {

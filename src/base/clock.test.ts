@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { ManualClock } from './clock'
+import { ManualClock } from './testing/manual-clock'
 
 it('ManualClock moves only when told', () => {
   const clock = new ManualClock(1000)

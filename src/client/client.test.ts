@@ -143,6 +143,31 @@ describe('rules the client keeps', () => {
     space.close()
   })
 
+  it('bounds a profile as the interface does: the name trimmed, the emoji a few characters, on create, update and restore', async () => {
+    const client = await start(fakeBrowser().edges)
+    const padded = `  ${'n'.repeat(client.limits.displayName)}  `
+    const longEmoji = { ...profile, avatar: { ...profile.avatar, emoji: '🦉'.repeat(client.limits.avatarEmoji) } }
+    expect(await client.identity.create(longEmoji, 'Laptop')).toMatchObject({
+      ok: false,
+      error: { code: 'emoji-too-long', field: 'emoji' },
+    })
+    expectOk(await client.identity.create({ ...profile, displayName: padded }, 'Laptop'))
+    expect(await client.identity.updateProfile(longEmoji)).toMatchObject({
+      ok: false,
+      error: { code: 'emoji-too-long', field: 'emoji' },
+    })
+    const phrase = await client.identity.recoveryPhrase()
+    if (!phrase.ok) throw new Error('no phrase')
+    const other = await start(fakeBrowser().edges)
+    const preview = await other.identity.previewPhrase(phrase.value)
+    if (!preview.ok) throw new Error('no preview')
+    for (const displayName of [' ', 'n'.repeat(client.limits.displayName + 1)])
+      expect(
+        await other.identity.restoreFromPhrase(phrase.value, preview.value.identityKey, 'Phone', { displayName }),
+      ).toMatchObject({ ok: false, error: { field: 'displayName' } })
+    expect(other.identity.state.get().kind).toBe('none')
+  })
+
   it('answers an identity action without an identity with a problem instead of a throw', async () => {
     const client = await start(fakeBrowser().edges)
     expect(await client.identity.updateProfile(profile)).toMatchObject({ ok: false, error: { code: 'no-identity' } })
@@ -198,6 +223,19 @@ describe('close', () => {
     expect(browser.channels.openCount).toBe(0)
     // The databases are closed: deleting them is not blocked by an open connection.
     await browser.clearSpaces()
+  })
+
+  it('answers an action after close with the closed problem, not an unexpected failure', async () => {
+    const client = await start(fakeBrowser().edges)
+    expectOk(await client.identity.create(profile, 'Laptop'))
+    const space = await personalSpace(client)
+    await client.close()
+    expect(await client.identity.updateProfile({ ...profile, displayName: 'Ada L.' })).toMatchObject({
+      ok: false,
+      error: { code: 'closed' },
+    })
+    expect(await space.createTask('After the end')).toMatchObject({ ok: false, error: { code: 'closed' } })
+    space.close()
   })
 
   it('follows connectivity until closed', async () => {

@@ -1,6 +1,7 @@
 import { Cell, err, ok, type Result } from '../base'
 import type { DeviceInfo, HaloIdentity, HaloIdentityState, IdentityKey, IdentityStore, PublicKey } from '../halo'
 import type {
+  Avatar,
   DeviceView,
   IdentityApi,
   IdentityState,
@@ -51,10 +52,16 @@ const restoreInput = (confirmed: string, deviceName: string, profile: RestorePro
 /** A name a person typed, against the rule for its field: not blank, not longer than its limit. */
 const checkName = (name: string, kind: 'display-name' | 'device-name'): Problem | undefined => {
   const field = kind === 'display-name' ? 'displayName' : 'deviceName'
-  if (name.trim() === '') return problem(`${kind}-required`, field)
-  if (name.length > LIMITS[field]) return problem(`${kind}-too-long`, field)
+  const trimmed = name.trim()
+  if (trimmed === '') return problem(`${kind}-required`, field)
+  if (trimmed.length > LIMITS[field]) return problem(`${kind}-too-long`, field)
   return undefined
 }
+
+/** A profile against the rules of its fields: its name as any name, its emoji a few characters at most. */
+const checkProfile = (profile: { readonly displayName: string; readonly avatar?: Avatar }): Problem | undefined =>
+  checkName(profile.displayName, 'display-name') ??
+  ((profile.avatar?.emoji?.trim().length ?? 0) > LIMITS.avatarEmoji ? problem('emoji-too-long', 'emoji') : undefined)
 
 const noIdentity = (): Result<never, Problem> => err(problem('no-identity'))
 
@@ -123,7 +130,7 @@ export class IdentityService implements IdentityApi {
 
   create(profile: Profile, deviceName: string): Promise<Result<{ readonly created: boolean }, Problem>> {
     return attempt(async () => {
-      const refused = checkName(profile.displayName, 'display-name') ?? checkName(deviceName, 'device-name')
+      const refused = checkProfile(profile) ?? checkName(deviceName, 'device-name')
       if (refused) return err(refused)
       const result = await this.#setUp(() => this.#store.create({ profile, deviceName }))
       return result.ok ? ok({ created: result.value.created }) : err(toProblem(result.error))
@@ -132,7 +139,7 @@ export class IdentityService implements IdentityApi {
 
   updateProfile(profile: Profile): Promise<Result<void, Problem>> {
     return this.#write(async (identity) => {
-      const refused = checkName(profile.displayName, 'display-name')
+      const refused = checkProfile(profile)
       return refused ? err(refused) : identity.updateProfile(profile)
     })
   }
@@ -227,7 +234,7 @@ export class IdentityService implements IdentityApi {
     write: (input: ReturnType<typeof restoreInput>) => Promise<Result<unknown, unknown>>,
   ): Promise<Result<void, Problem>> {
     return attempt(async () => {
-      const refused = checkName(deviceName, 'device-name')
+      const refused = checkName(deviceName, 'device-name') ?? (profile ? checkProfile(profile) : undefined)
       if (refused) return err(refused)
       const result = await this.#setUp(() => write(restoreInput(confirmed, deviceName, profile)))
       return result.ok ? ok(undefined) : err(toProblem(result.error))

@@ -1,15 +1,16 @@
 import { describe, expect, it, vi } from 'vitest'
-import { InvalidSpaceFile, NotAllowed, ObjectNotFound, StorageFailed } from '../echo'
+import { StorageFailed } from '../echo'
+import { InvalidSpaceFile, NotAllowed, ObjectNotFound } from '../echo/testing/errors'
+import { RecoveryPhraseInvalid } from '../halo'
 import {
   DeviceNotFound,
   IdentityFileDamaged,
   NotConfirmed,
   NotThisIdentity,
-  RecoveryPhraseInvalid,
   UnlockNeeded,
   WouldReplaceIdentity,
   WrongPassword,
-} from '../halo'
+} from '../halo/testing'
 import { attempt, toProblem, UNEXPECTED } from './problem-words'
 
 describe('toProblem of a space refusal', () => {

@@ -42,6 +42,7 @@ const words: Readonly<Record<string, string>> = {
   'display-name-too-long': `A name has at most ${LIMITS.displayName} characters.`,
   'device-name-required': 'A device needs a name.',
   'device-name-too-long': `A device name has at most ${LIMITS.deviceName} characters.`,
+  'emoji-too-long': `An avatar emoji has at most ${LIMITS.avatarEmoji} characters.`,
   'weak-password': `A password needs at least ${MIN_PASSWORD_LENGTH} characters.`,
   'wrong-password': 'The password does not open this file. Check it and try again.',
   'identity-file-damaged': 'This identity file is damaged and cannot be read.',
@@ -92,6 +93,8 @@ const codeOf = (error: unknown): string | undefined => {
   const { name, code } = error as { readonly name?: unknown; readonly code?: unknown }
   if (name === 'QuotaExceededError') return 'storage-quota-exceeded'
   if (name === 'AbortError') return 'aborted'
+  // Dexie's name for a database closed under the call: the client was closed, or the browser closed it.
+  if (name === 'DatabaseClosedError') return 'closed'
   return typeof code === 'string' ? code : undefined
 }
 

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import fc from 'fast-check'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { err, ManualClock, ok } from '../base'
+import { err, ok } from '../base'
+import { ManualClock } from '../base/testing/manual-clock'
 import { Echo, initEcho, StorageQuotaExceeded, type Actor, type Space } from '../echo'
 import { generateKeyPair } from '../halo'
 import { OpenSpace } from './space-session'
@@ -211,9 +212,10 @@ describe('moving among tasks that share an order key', () => {
     expect(await shownIds(space)).toEqual([lowTask, moved, highTask])
   })
 
-  it('fails a move whose keys could not be saved', async () => {
+  it('fails a move whose keys could not be saved, and takes every key it wrote back', async () => {
     await withKeys(space, ['a0', 'a0', 'a0'])
-    const last = (await shownIds(space))[2] ?? ''
+    const before = await shownIds(space)
+    const last = before[2] ?? ''
     const full = new OpenSpace(space, actor, {
       exportSpace: () => Promise.reject(new Error('not used here')),
       flush: () => Promise.resolve(err(new StorageQuotaExceeded())),
@@ -221,6 +223,10 @@ describe('moving among tasks that share an order key', () => {
     const moved = await full.moveTask(last, 'up')
     full.close()
     expect(moved).toMatchObject({ ok: false, error: { code: 'storage-quota-exceeded' } })
+    // Every key the move wrote is taken back, so the list is as the words say.
+    expect(await shownIds(space)).toEqual(before)
+    const keys = await space.find({ type: 'task', sort: { by: 'order' } })
+    expect(keys.map((task) => (task.type === 'task' ? task.fields.order : ''))).toEqual(['a0', 'a0', 'a0'])
   })
 
   type Move =

@@ -15,6 +15,7 @@ import {
   type ObjectId,
   type Space,
   type SpaceAction,
+  UndoLog,
 } from '../echo'
 import { LIMITS } from './limits'
 import { attempt, outcome, problem, toProblem, type Problem } from './problem-words'
@@ -83,7 +84,7 @@ const done = (result: Result<unknown, Problem>): Result<void, Problem> => (resul
 
 /** A space's tasks in manual order, and the ids of those a search shows. */
 interface TaskOrder {
-  readonly all: readonly { readonly id: string; readonly order: string }[]
+  readonly all: readonly { readonly id: ObjectId; readonly order: string }[]
   readonly shown: readonly string[]
 }
 
@@ -97,7 +98,7 @@ type OrderedTask = TaskOrder['all'][number]
  * the moved task at its new place. When the keys would be longer than a key may be (a gap halved
  * hundreds of times), the run widens, doubling, until they fit: the whole list always does.
  */
-const keysFor = (rest: readonly OrderedTask[], id: string, at: number): OrderedTask[] => {
+const keysFor = (rest: readonly OrderedTask[], id: ObjectId, at: number): OrderedTask[] => {
   const tie = rest[at - 1]?.order === rest[at]?.order ? rest[at]?.order : undefined
   let start = at
   while (tie !== undefined && start > 0 && rest[start - 1]?.order === tie) start--
@@ -162,7 +163,8 @@ export class OpenSpace implements SpaceSession {
 
   compactHistory(): Promise<Result<number, Problem>> {
     return attempt(async () => {
-      const epoch = await this.#saved(await this.#space.createEpoch(this.#actor))
+      // An epoch keeps its own order on a full disk (echo's CONTEXT.md, "Epochs"): nothing to take back here.
+      const epoch = await this.#saved(() => this.#space.createEpoch(this.#actor))
       return epoch.ok ? ok(epoch.value.number) : epoch
     })
   }
@@ -171,7 +173,7 @@ export class OpenSpace implements SpaceSession {
     return attempt(async () => {
       const refused = checkSpaceName(name)
       if (refused) return err(refused)
-      return done(await this.#saved(this.#space.rename(this.#actor, name.trim())))
+      return done(await this.#saved((undo) => Promise.resolve(this.#space.rename(this.#actor, name.trim(), undo))))
     })
   }
 
@@ -191,7 +193,7 @@ export class OpenSpace implements SpaceSession {
   createNote(title: string): Promise<Result<string, Problem>> {
     return attempt(async () => {
       if (title.trim().length > LIMITS.noteTitle) return err(problem('title-too-long', 'title'))
-      const created = await this.#saved(await this.#space.createNote(this.#actor, title.trim()))
+      const created = await this.#saved((undo) => this.#space.createNote(this.#actor, title.trim(), '', undo))
       return created.ok ? ok(created.value.id) : created
     })
   }
@@ -201,7 +203,7 @@ export class OpenSpace implements SpaceSession {
       const objectId = parseObjectId(id)
       if (!objectId) return err(noSuchObject())
       if (title.length > LIMITS.noteTitle) return err(problem('title-too-long', 'title'))
-      return done(await this.#saved(await this.#space.update(this.#actor, objectId, 'note', { title })))
+      return done(await this.#saved((undo) => this.#space.update(this.#actor, objectId, 'note', { title }, undo)))
     })
   }
 
@@ -223,14 +225,14 @@ export class OpenSpace implements SpaceSession {
       const note = options.note === undefined ? undefined : parseObjectId(options.note)
       if (options.note !== undefined && note === undefined) return err(noSuchObject())
       const last = await this.#lastTaskOrder()
-      const created = await this.#space.create(this.#actor, 'task', {
+      const fields = {
         title: title.trim(),
         done: false,
         order: orderBetween(last, undefined),
         ...(due ? { due } : {}),
         ...(note ? { note } : {}),
-      })
-      const saved = await this.#saved(created)
+      }
+      const saved = await this.#saved((undo) => this.#space.create(this.#actor, 'task', fields, undo))
       return saved.ok ? ok(saved.value.id) : saved
     })
   }
@@ -244,12 +246,12 @@ export class OpenSpace implements SpaceSession {
       if (!objectId) return err(noSuchObject())
       const refused = patch.title === undefined ? undefined : checkTitle(patch.title)
       if (refused) return err(refused)
-      const updated = await this.#space.update(this.#actor, objectId, 'task', {
+      const fields = {
         ...(patch.title === undefined ? {} : { title: patch.title.trim() }),
         ...(patch.done === undefined ? {} : { done: patch.done }),
         ...(patch.due === undefined ? {} : { due: patch.due ?? undefined }),
-      })
-      return done(await this.#saved(updated))
+      }
+      return done(await this.#saved((undo) => this.#space.update(this.#actor, objectId, 'task', fields, undo)))
     })
   }
 
@@ -307,19 +309,24 @@ export class OpenSpace implements SpaceSession {
 
   /** Puts task `id` at index `at` of the other tasks; its place then among the tasks shown. */
   async #placeTask(id: string, tasks: TaskOrder, at: number): Promise<Result<TaskPlace, Problem>> {
+    const objectId = parseObjectId(id)
+    if (!objectId) return err(noSuchObject())
     const rest = tasks.all.filter((task) => task.id !== id)
     const placed = [...rest.slice(0, at).map((task) => task.id), id, ...rest.slice(at).map((task) => task.id)]
     const shown = new Set(tasks.shown)
     const place = { position: placed.filter((task) => shown.has(task)).indexOf(id) + 1, count: tasks.shown.length }
     if (placed.join() === tasks.all.map((task) => task.id).join()) return ok({ moved: false, ...place })
-    for (const change of keysFor(rest, id, at)) {
-      const changed = parseObjectId(change.id)
-      if (!changed) return err(noSuchObject())
-      const updated = await this.#space.update(this.#actor, changed, 'task', { order: change.order })
-      if (!updated.ok) return outcome(updated)
-    }
-    // One write to disk for the whole move; a refused one fails the move.
-    const saved = await this.#saved(ok(undefined))
+    // One undo log for every key the move writes: a refused write or flush takes them all back.
+    const saved = await this.#saved(async (undo) => {
+      for (const change of keysFor(rest, objectId, at)) {
+        const updated = await this.#space.update(this.#actor, change.id, 'task', { order: change.order }, undo)
+        if (!updated.ok) {
+          await this.#space.undo(undo)
+          return updated
+        }
+      }
+      return ok(undefined)
+    })
     return saved.ok ? ok({ moved: true, ...place }) : saved
   }
 
@@ -327,7 +334,7 @@ export class OpenSpace implements SpaceSession {
     return attempt(async () => {
       const objectId = parseObjectId(id)
       if (!objectId) return err(noSuchObject())
-      return done(await this.#saved(await this.#space.delete(this.#actor, objectId)))
+      return done(await this.#saved((undo) => this.#space.delete(this.#actor, objectId, undo)))
     })
   }
 
@@ -335,7 +342,7 @@ export class OpenSpace implements SpaceSession {
     return attempt(async () => {
       const objectId = parseObjectId(id)
       if (!objectId) return err(noSuchObject())
-      return done(await this.#saved(await this.#space.restore(this.#actor, objectId)))
+      return done(await this.#saved((undo) => this.#space.restore(this.#actor, objectId, undo)))
     })
   }
 
@@ -363,12 +370,18 @@ export class OpenSpace implements SpaceSession {
 
   /**
    * A change the person made is on disk before the action reports success: a reload right after keeps
-   * it, and a save the browser refused (a full disk) is the action's failure.
+   * it. A save the browser refused (a full disk) is the action's failure, and the change is taken back
+   * in the page, so the list, the document and (once a later save gets through) storage all say it
+   * was not made, as the words do.
    */
-  async #saved<T>(result: Result<T, unknown>): Promise<Result<T, Problem>> {
+  async #saved<T>(write: (undo: UndoLog) => Promise<Result<T, unknown>>): Promise<Result<T, Problem>> {
+    const undo = new UndoLog()
+    const result = await write(undo)
     if (!result.ok) return outcome(result)
     const flushed = await this.#flush()
-    return flushed.ok ? result : err(toProblem(flushed.error))
+    if (flushed.ok) return result
+    await this.#space.undo(undo)
+    return err(toProblem(flushed.error))
   }
 
   close(): void {

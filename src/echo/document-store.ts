@@ -4,7 +4,8 @@
  * a full disk would become an unhandled rejection with no one to tell; instead
  * the repo's timer is set out of reach and this store saves the documents it
  * handed out, after `delayMs` or at `flush()`, and returns failures as typed
- * errors. A failed document stays dirty and is written again at the next flush.
+ * errors. A failed document stays dirty and is written again at the next flush,
+ * or on its own after `retryMs` (a full disk may get room again while the page is open).
  */
 import { load } from '@automerge/automerge/slim'
 import type { AnyDocumentId, DocHandle, DocumentId, Repo } from '@automerge/automerge-repo/slim'
@@ -27,19 +28,29 @@ const checkDocument = (bytes: Uint8Array): Result<void, DocumentCorrupt> => {
   }
 }
 
+export interface SaveTiming {
+  /** How long to wait before writing changed documents (ms). */
+  readonly delayMs: number
+  /** How long after a refused save to try again (ms). */
+  readonly retryMs: number
+  /** Called after every save that got through (ECHO writes the index rows a full disk refused). */
+  readonly saved?: () => void
+}
+
 export class DocumentStore {
   readonly repo: Repo
-  readonly #delayMs: number
+  readonly #timing: SaveTiming
   readonly #tracked = new Set<DocumentId>()
   readonly #dirty = new Set<DocumentId>()
   #timer: ReturnType<typeof setTimeout> | undefined
+  #closed = false
   #lastFailure: StorageQuotaExceeded | StorageFailed | undefined
   /** The save under way; saves run one after another so `flush()` also waits for a timed save. */
   #saving: Promise<unknown> = Promise.resolve()
 
-  constructor(repo: Repo, delayMs: number) {
+  constructor(repo: Repo, timing: SaveTiming) {
     this.repo = repo
-    this.#delayMs = delayMs
+    this.#timing = timing
   }
 
   create<T>(initial: T): DocHandle<T> {
@@ -120,12 +131,25 @@ export class DocumentStore {
     try {
       await this.repo.flush(ids)
       this.#lastFailure = undefined
+      this.#timing.saved?.()
       return ok(undefined)
     } catch (error) {
       for (const id of ids) this.#dirty.add(id)
       this.#lastFailure = toStorageError(error)
+      this.#later(this.#timing.retryMs)
       return err(this.#lastFailure)
     }
+  }
+
+  /** No more timed saves (ECHO is closing); `flush()` still writes what is asked. */
+  close(): void {
+    this.#closed = true
+    clearTimeout(this.#timer)
+    this.#timer = undefined
+  }
+
+  #later(delayMs: number): void {
+    if (!this.#closed) this.#timer ??= setTimeout(() => void this.flush(), delayMs)
   }
 
   #track(handle: DocHandle<unknown>): void {
@@ -138,6 +162,6 @@ export class DocumentStore {
     // A removed document may still announce its deletion; there is nothing left to save.
     if (!this.#tracked.has(id)) return
     this.#dirty.add(id)
-    this.#timer ??= setTimeout(() => void this.flush(), this.#delayMs)
+    this.#later(this.#timing.delayMs)
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ManualClock } from '../base'
+import { ManualClock } from '../base/testing/manual-clock'
 import { makeActor, openTestEcho, T0, uniqueDatabaseName } from './testing/fixtures'
 import type { ObjectId, SpaceId } from './ids'
 import { toPlain } from './space/documents'

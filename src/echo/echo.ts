@@ -53,6 +53,8 @@ export interface EchoOptions {
   readonly placement?: Placement
   /** How long to wait before writing changed documents (ms); `flush()` writes at once. */
   readonly saveDebounceMs?: number
+  /** How long after a refused save (a full disk) to try again on its own (ms; default 5 s). */
+  readonly saveRetryMs?: number
   /** Web Locks shared with the other tabs (default `navigator.locks`): epochs exclude object writes. */
   readonly locks?: Locks
 }
@@ -103,7 +105,12 @@ export class Echo {
       // Within one browser every tab is the same person; peers get their own policy in the mesh.
       sharePolicy: () => Promise.resolve(true),
     })
-    this.#documents = new DocumentStore(this.#repo, options.saveDebounceMs ?? 100)
+    this.#documents = new DocumentStore(this.#repo, {
+      delayMs: options.saveDebounceMs ?? 100,
+      retryMs: options.saveRetryMs ?? 5_000,
+      // Index rows a full disk refused are written once documents could be.
+      saved: () => this.#indexer.retry(),
+    })
     this.#indexer = new Indexer(this.#db, this.#documents)
     this.#logs = new LogStore(this.#db)
   }
@@ -316,10 +323,15 @@ export class Echo {
     return failure === undefined ? ok(undefined) : err(toStorageError(failure))
   }
 
-  /** Flushes, then stops the repo and closes the database. */
+  /**
+   * Flushes, then stops the repo and closes the database. Safe at any moment: the repo's own startup work
+   * (reading or writing its storage id) is waited for, so it never meets a closed database.
+   */
   async close(): Promise<Result<void, StorageQuotaExceeded | StorageFailed>> {
     const flushed = await this.flush()
+    this.#documents.close()
     await this.#repo.shutdown().catch(() => undefined)
+    await this.#adapter.started
     this.#db.close()
     return flushed
   }

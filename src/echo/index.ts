@@ -5,17 +5,11 @@ export { Space } from './space/space'
 export type { Draft } from './space/space'
 export { carryDeviceRevocations } from './space/device-revocations'
 export { noteEditorBinding } from './space/editor-binding'
+export { UndoLog } from './space/undo-log'
 export type { Placement } from './space/placement'
 export type { ObjectId, SpaceId } from './ids'
 export { parseObjectId } from './ids'
-export {
-  InvalidSpaceFile,
-  NotAllowed,
-  ObjectNotFound,
-  SpaceFileTooLarge,
-  StorageFailed,
-  StorageQuotaExceeded,
-} from './errors'
+export { SpaceFileTooLarge, StorageFailed, StorageQuotaExceeded } from './errors'
 export type { Actor } from './membership/entries'
 export { can } from './membership/policy'
 export type { SpaceAction } from './membership/policy'

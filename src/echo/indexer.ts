@@ -87,7 +87,15 @@ export class Indexer {
     for (const [doc, dirty] of this.#dirtyTargets(space)) this.#mark(doc, dirty, 'all')
   }
 
-  /** Resolves when every change seen so far is in the index. */
+  /**
+   * Writes again what a refused batch (a full disk) left out. A failed batch keeps its work, which also
+   * goes with the next change; `Echo.flush` calls this after the documents were written.
+   */
+  retry(): void {
+    if (this.#dirty.size > 0 && !this.#scheduled) this.#schedule()
+  }
+
+  /** Resolves when every change seen so far is in the index (or its batch failed: see `failure`). */
   async settled(): Promise<void> {
     for (;;) {
       const running = this.#running
@@ -101,11 +109,11 @@ export class Indexer {
   }
 
   #mark(doc: DocumentId, space: SpaceId, ids: readonly string[] | 'all'): void {
-    const dirty = this.#dirty.get(doc) ?? { space, ids: new Set<string>() }
-    if (ids === 'all') dirty.ids = 'all'
-    else if (dirty.ids !== 'all') for (const id of ids) dirty.ids.add(id)
-    this.#dirty.set(doc, dirty)
-    if (this.#scheduled) return
+    this.#requeue(doc, space, ids === 'all' ? ids : new Set(ids))
+    if (!this.#scheduled) this.#schedule()
+  }
+
+  #schedule(): void {
     this.#scheduled = true
     this.#running = this.#running.then(() => this.#run())
   }
@@ -143,8 +151,20 @@ export class Indexer {
       await writeIndexBatch(this.#db, { rows, quarantined, removedKeys, docs })
       this.#failure.set(undefined)
     } catch (error) {
+      // Nothing of the batch was written: its work stays due, or the rows would lag their documents for good.
+      for (const [doc, { space, ids }] of work) {
+        if (this.#objectDocs.has(doc)) this.#requeue(doc, space, ids)
+      }
       this.#failure.set(error instanceof Error ? error : new Error(String(error)))
     }
+  }
+
+  /** Adds work without scheduling it (failed work waits for the next change or `retry()`). */
+  #requeue(doc: DocumentId, space: SpaceId, ids: Set<string> | 'all'): void {
+    const dirty = this.#dirty.get(doc) ?? { space, ids: new Set<string>() }
+    if (ids === 'all') dirty.ids = 'all'
+    else if (dirty.ids !== 'all') for (const id of ids) dirty.ids.add(id)
+    this.#dirty.set(doc, dirty)
   }
 
   async #allIds(doc: DocumentId, space: SpaceId, objects: Record<string, unknown>): Promise<Set<string>> {

@@ -4,6 +4,7 @@ import {
   allowedRelayOrigins,
   buildRoomConfig,
   defaultMeshSettings,
+  MAX_ICE_SERVERS,
   MAX_RELAYS,
   MESH_APP_ID,
   MeshSettingsCode,
@@ -147,6 +148,19 @@ describe('validateMeshSettings', () => {
       'iceServers[2] turn-needs-credentials',
       'iceServers[3] not-a-url',
     ])
+  })
+
+  it('knows a TURN server by its parsed scheme, whatever its case', () => {
+    expect(codes(input({ iceServers: [{ urls: ['TURN:turn.example:3478'] }] }))).toEqual([
+      'iceServers[0] turn-needs-credentials',
+    ])
+    expect(codes(input({ iceServers: [{ urls: ['Turns:turn.example'], username: 'u', credential: 'c' }] }))).toEqual([])
+  })
+
+  it('takes at most MAX_ICE_SERVERS servers', () => {
+    const many = Array.from({ length: MAX_ICE_SERVERS + 1 }, (_, i) => ({ urls: [`stun:s${i}.example`] }))
+    expect(codes(input({ iceServers: many }))).toEqual(['iceServers[-1] too-many-ice-servers'])
+    expect(codes(input({ iceServers: many.slice(1) }))).toEqual([])
   })
 })
 

@@ -40,6 +40,9 @@ export const MESH_APP_ID = 'commonplace/1'
 /** Trystero opens one socket per relay; more than this costs every page without adding reach. */
 export const MAX_RELAYS = 8
 
+/** Every peer connection gathers candidates from each ICE server: a few are plenty, thousands stall it. */
+export const MAX_ICE_SERVERS = 8
+
 interface IceServer {
   readonly urls: readonly string[]
   readonly username?: string
@@ -69,6 +72,7 @@ export const MeshSettingsCode = {
   insecureRelay: 'insecure-relay',
   noRelay: 'no-relay',
   tooManyRelays: 'too-many-relays',
+  tooManyIceServers: 'too-many-ice-servers',
   noIceUrl: 'no-ice-url',
   turnNeedsCredentials: 'turn-needs-credentials',
   relayNotAllowed: 'relay-not-allowed',
@@ -165,9 +169,10 @@ const checkIce = (servers: readonly IceServer[], problems: MeshSettingsProblem[]
           problem(MeshSettingsCode.wrongScheme, 'iceServers', index, `${text} must be stun:, stuns:, turn: or turns:`),
         )
       }
-      return text.trim()
+      return { text: text.trim(), turn: url?.protocol === 'turn:' || url?.protocol === 'turns:' }
     })
-    const isTurn = urls.some((url) => url.startsWith('turn'))
+    // By the parsed scheme: `TURN:` is a TURN server too, and the browser refuses one without credentials.
+    const isTurn = urls.some((url) => url.turn)
     if (isTurn && (server.username === undefined || server.credential === undefined)) {
       problems.push(
         problem(
@@ -179,7 +184,7 @@ const checkIce = (servers: readonly IceServer[], problems: MeshSettingsProblem[]
       )
     }
     if (problems.length > before) return []
-    return [{ ...server, urls }]
+    return [{ ...server, urls: urls.map((url) => url.text) }]
   })
 
 /**
@@ -200,6 +205,11 @@ export const validateMeshSettings = (
   const relays = signalUrls.length + publicRelays.length
   if (relays === 0 && input.signalUrls.length + input.publicRelays.length === 0) {
     problems.push(problem(MeshSettingsCode.noRelay, 'signalUrls', -1, 'at least one signal worker or relay is needed'))
+  }
+  if (input.iceServers.length > MAX_ICE_SERVERS) {
+    problems.push(
+      problem(MeshSettingsCode.tooManyIceServers, 'iceServers', -1, `at most ${MAX_ICE_SERVERS} STUN and TURN servers`),
+    )
   }
   if (relays > MAX_RELAYS) {
     problems.push(problem(MeshSettingsCode.tooManyRelays, 'publicRelays', -1, `at most ${MAX_RELAYS} relays in all`))

@@ -1,6 +1,6 @@
 import type { joinRoom, JoinRoomConfig, MessageActionConfig, Room } from 'trystero'
 import { describe, expect, it } from 'vitest'
-import { ManualClock } from '../base'
+import { ManualClock } from '../base/testing/manual-clock'
 import { defaultMeshSettings } from './mesh-config'
 import { joinSwarm, type Swarm, type Visibility } from './swarm'
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { ManualClock } from '../../base'
+import { ManualClock } from '../../base/testing/manual-clock'
 import type { Credential, CredentialId, KeyPair, SpaceRole } from '../../halo'
 import { generateKeyPair } from '../../halo'
 import type { SpaceId } from '../ids'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ManualClock } from '../../base'
+import { ManualClock } from '../../base/testing/manual-clock'
 import type { Credential, CredentialId, KeyPair } from '../../halo'
 import { generateKeyPair } from '../../halo'
 import type { SpaceId } from '../ids'

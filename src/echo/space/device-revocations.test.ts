@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
-import { Cell, ManualClock } from '../../base'
+import { Cell } from '../../base'
+import { ManualClock } from '../../base/testing/manual-clock'
 import type { Credential, KeyPair, PublicKey } from '../../halo'
 import { decodeCredential, generateKeyPair, issueCredential, resolveRevocations } from '../../halo'
 import type { Actor } from '../membership/entries'

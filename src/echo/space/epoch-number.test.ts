@@ -1,7 +1,7 @@
 // The fixtures install fake-indexeddb, which Dexie must find when it loads.
 import { makeActor, openTestEcho } from '../testing/fixtures'
 import { describe, expect, it } from 'vitest'
-import type { SecretKey } from '../../halo'
+import type { SecretKey } from '../../halo/testing'
 import { issueEpoch } from '../membership/entries'
 import type { Actor } from '../membership/entries'
 import type { EchoDatabase } from '../storage/echo-database'

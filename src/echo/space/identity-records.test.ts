@@ -1,6 +1,6 @@
 import { Repo } from '@automerge/automerge-repo'
 import { describe, expect, it } from 'vitest'
-import { ManualClock } from '../../base'
+import { ManualClock } from '../../base/testing/manual-clock'
 import { generateKeyPair, issueCredential, type IdentityKey } from '../../halo'
 import type { SpaceDoc } from './documents'
 import { identityCredentialsIn, keepIdentityCredentials, onIdentityCredentials } from './identity-records'

@@ -2,7 +2,7 @@
 import { makeActor, openTestEcho, T0 } from '../testing/fixtures'
 import { describe, expect, it } from 'vitest'
 import type { Result } from '../../base'
-import { ManualClock } from '../../base'
+import { ManualClock } from '../../base/testing/manual-clock'
 import type { Credential, CredentialId, PublicKey } from '../../halo'
 import { decodeCredential, generateKeyPair, issueCredential } from '../../halo'
 import type { NotAllowed } from '../errors'

@@ -2,7 +2,7 @@
 // anywhere else that disagrees with the policy's table fails here. The fixtures install fake-indexeddb first.
 import { makeActor, openTestEcho, T0 } from '../testing/fixtures'
 import { describe, expect, it } from 'vitest'
-import { ManualClock } from '../../base'
+import { ManualClock } from '../../base/testing/manual-clock'
 import type { Credential, CredentialId, KeyPair, SpaceRole } from '../../halo'
 import { generateKeyPair } from '../../halo'
 import type { SpaceId } from '../ids'

@@ -26,6 +26,7 @@ import type { FieldPatch } from './object-writes'
 import { insertObject, patchObject, setDeleted } from './object-writes'
 import type { SpaceContext } from './space-context'
 import type { SpaceNotes } from './space-notes'
+import type { UndoLog } from './undo-log'
 
 /** What `createMany` takes: tasks with their fields, notes with their title and initial text. */
 export type Draft =
@@ -58,8 +59,12 @@ export class SpaceObjects {
     this.#permit = permit
   }
 
-  /** Nothing is written unless the actor may write and every draft is valid. */
-  async createMany(actor: Actor, drafts: readonly Draft[]): Promise<Result<EchoObject[], NotAllowed | InvalidFields>> {
+  /** Nothing is written unless the actor may write and every draft is valid; `undo` learns how to take it back. */
+  async createMany(
+    actor: Actor,
+    drafts: readonly Draft[],
+    undo?: UndoLog,
+  ): Promise<Result<EchoObject[], NotAllowed | InvalidFields>> {
     const allowed = this.#permit(actor)
     if (!allowed.ok) return allowed
     // Every draft is checked before any text document is made, so a refusal leaves nothing behind.
@@ -76,12 +81,13 @@ export class SpaceObjects {
       if (draft.type !== 'note') return draft
       return { type: 'note', fields: { title: draft.title, text: urls.shift() ?? '' } }
     })
-    return this.insert(actor, objects)
+    return this.insert(actor, objects, undo)
   }
 
   async insert(
     actor: Actor,
     drafts: readonly ObjectDraft[],
+    undo?: UndoLog,
   ): Promise<Result<EchoObject[], NotAllowed | InvalidFields>> {
     const allowed = this.#permit(actor)
     if (!allowed.ok) return allowed
@@ -105,9 +111,16 @@ export class SpaceObjects {
       for (let next = 0; next < objects.length;) {
         const { handle, taken } = await this.#documents.reserve(objects.length - next)
         const batch = objects.slice(next, next + taken)
-        handle.change((doc) => {
-          for (const object of batch) insertObject(doc, object)
-        })
+        const change = () =>
+          handle.change((doc) => {
+            for (const object of batch) insertObject(doc, object)
+          })
+        tracked(
+          undo,
+          handle,
+          batch.map((object) => object.id),
+          change,
+        )
         next += taken
       }
     })
@@ -119,8 +132,9 @@ export class SpaceObjects {
     id: ObjectId,
     type: T,
     patch: FieldPatch<T>,
+    undo?: UndoLog,
   ): Promise<Result<EchoObjectOf<T>, NotAllowed | InvalidFields | ObjectNotFound | NoteTextNotInSpace>> {
-    return this.#writing(() => this.#update(actor, id, type, patch))
+    return this.#writing(() => this.#update(actor, id, type, patch, undo))
   }
 
   async #update<T extends ObjectType>(
@@ -128,6 +142,7 @@ export class SpaceObjects {
     id: ObjectId,
     type: T,
     patch: FieldPatch<T>,
+    undo: UndoLog | undefined,
   ): Promise<Result<EchoObjectOf<T>, NotAllowed | InvalidFields | ObjectNotFound | NoteTextNotInSpace>> {
     const found = await this.#find(actor, id)
     if (!found.ok) return found
@@ -143,17 +158,31 @@ export class SpaceObjects {
     if (!checked.ok) return err(new InvalidFields(checked.error))
     const now = this.#context.clock.now()
     const migrated = storedVersion(handle, id) !== object.version
-    handle.change((doc) => patchObject(doc, object, patch, now, migrated))
+    tracked(undo, handle, [id], () => handle.change((doc) => patchObject(doc, object, patch, now, migrated)))
     return ok({ ...object, fields: checked.value, updatedAt: now } as EchoObjectOf<T>)
   }
 
-  setDeleted(actor: Actor, id: ObjectId, deleted: boolean): Promise<Result<void, NotAllowed | ObjectNotFound>> {
+  setDeleted(
+    actor: Actor,
+    id: ObjectId,
+    deleted: boolean,
+    undo?: UndoLog,
+  ): Promise<Result<void, NotAllowed | ObjectNotFound>> {
     return this.#writing(async () => {
       const found = await this.#find(actor, id)
       if (!found.ok) return found
       const now = this.#context.clock.now()
-      found.value.handle.change((doc) => setDeleted(doc, id, deleted, now))
+      const { handle } = found.value
+      tracked(undo, handle, [id], () => handle.change((doc) => setDeleted(doc, id, deleted, now)))
       return ok(undefined)
+    })
+  }
+
+  /** Takes back the writes `undo` remembers (their save was refused), under the objects lock like any write. */
+  undo(undo: UndoLog): Promise<void> {
+    return this.#writing(() => {
+      undo.undo()
+      return Promise.resolve()
     })
   }
 
@@ -192,6 +221,17 @@ export class SpaceObjects {
   #writing<T>(work: () => Promise<T>): Promise<T> {
     return withObjectsLock(this.#context.locks, this.#id, 'shared', work)
   }
+}
+
+/** Makes `change`, through `undo` when the caller may need to take it back. */
+const tracked = (
+  undo: UndoLog | undefined,
+  handle: DocHandle<ObjectsDoc>,
+  ids: readonly ObjectId[],
+  change: () => void,
+): void => {
+  if (undo === undefined) change()
+  else undo.objects(handle, ids, change)
 }
 
 const storedVersion = (handle: DocHandle<ObjectsDoc>, id: ObjectId): unknown => {

@@ -34,6 +34,7 @@ import { SpaceNotes } from './space-notes'
 import type { Draft, ObjectDraft } from './space-objects'
 import { SpaceObjects } from './space-objects'
 import type { NoteText } from './text'
+import type { UndoLog } from './undo-log'
 
 export type { Draft } from './space-objects'
 
@@ -191,12 +192,15 @@ export class Space {
     return this.#members.role(key)
   }
 
-  rename(actor: Actor, name: string): Result<void, NotAllowed> {
+  rename(actor: Actor, name: string, undo?: UndoLog): Result<void, NotAllowed> {
     const allowed = this.#members.permit(actor, 'rename')
     if (!allowed.ok) return allowed
-    this.#root.change((doc) => {
-      doc.name = toStored(name) as string
-    })
+    const change = () =>
+      this.#root.change((doc) => {
+        doc.name = toStored(name) as string
+      })
+    if (undo === undefined) change()
+    else undo.name(this.#root, change)
     return ok(undefined)
   }
 
@@ -236,8 +240,9 @@ export class Space {
     actor: Actor,
     type: T,
     fields: FieldsOf[T],
+    undo?: UndoLog,
   ): Promise<Result<EchoObjectOf<T>, NotAllowed | InvalidFields>> {
-    const created = await this.#objects.insert(actor, [{ type, fields } as ObjectDraft])
+    const created = await this.#objects.insert(actor, [{ type, fields } as ObjectDraft], undo)
     // One draft of type T in, one object of type T out.
     return created.ok ? ok(created.value[0] as EchoObjectOf<T>) : created
   }
@@ -247,8 +252,9 @@ export class Space {
     actor: Actor,
     title: string,
     text = '',
+    undo?: UndoLog,
   ): Promise<Result<EchoObjectOf<'note'>, NotAllowed | InvalidFields>> {
-    const created = await this.createMany(actor, [{ type: 'note', title, text }])
+    const created = await this.createMany(actor, [{ type: 'note', title, text }], undo)
     return created.ok ? ok(created.value[0] as EchoObjectOf<'note'>) : created
   }
 
@@ -257,8 +263,12 @@ export class Space {
    * paste): much cheaper than one change each. Nothing is written unless every
    * draft is valid.
    */
-  createMany(actor: Actor, drafts: readonly Draft[]): Promise<Result<EchoObject[], NotAllowed | InvalidFields>> {
-    return this.#objects.createMany(actor, drafts)
+  createMany(
+    actor: Actor,
+    drafts: readonly Draft[],
+    undo?: UndoLog,
+  ): Promise<Result<EchoObject[], NotAllowed | InvalidFields>> {
+    return this.#objects.createMany(actor, drafts, undo)
   }
 
   update<T extends ObjectType>(
@@ -266,17 +276,27 @@ export class Space {
     id: ObjectId,
     type: T,
     patch: FieldPatch<T>,
+    undo?: UndoLog,
   ): Promise<Result<EchoObjectOf<T>, NotAllowed | InvalidFields | ObjectNotFound | NoteTextNotInSpace>> {
-    return this.#objects.update(actor, id, type, patch)
+    return this.#objects.update(actor, id, type, patch, undo)
   }
 
   /** Soft delete: the object stays in its document with `deleted: true` and can be restored. */
-  delete(actor: Actor, id: ObjectId): Promise<Result<void, NotAllowed | ObjectNotFound>> {
-    return this.#objects.setDeleted(actor, id, true)
+  delete(actor: Actor, id: ObjectId, undo?: UndoLog): Promise<Result<void, NotAllowed | ObjectNotFound>> {
+    return this.#objects.setDeleted(actor, id, true, undo)
   }
 
-  restore(actor: Actor, id: ObjectId): Promise<Result<void, NotAllowed | ObjectNotFound>> {
-    return this.#objects.setDeleted(actor, id, false)
+  restore(actor: Actor, id: ObjectId, undo?: UndoLog): Promise<Result<void, NotAllowed | ObjectNotFound>> {
+    return this.#objects.setDeleted(actor, id, false, undo)
+  }
+
+  /**
+   * Takes back the writes `undo` remembers, when their save was refused (a full disk): the list, the
+   * document and, once saved, storage then agree they were not made. Both the write and its undoing
+   * stay queued and reach the disk together at a later save.
+   */
+  undo(undo: UndoLog): Promise<void> {
+    return this.#objects.undo(undo)
   }
 
   /** The object as indexed (undefined when unknown or quarantined). */

@@ -28,6 +28,8 @@ export const toStorageError = (error: unknown): StorageQuotaExceeded | StorageFa
   return new StorageFailed(error instanceof Error ? error.message : String(error), { cause: error })
 }
 
+const isStorageId = (key: StorageKey): boolean => key.length === 1 && key[0] === STORAGE_ID_KEY
+
 interface PendingSave {
   readonly key: StorageKey
   readonly data: Uint8Array
@@ -35,10 +37,15 @@ interface PendingSave {
   readonly reject: (error: unknown) => void
 }
 
+/** The key under which automerge-repo keeps its storage id, read (and written when absent) as the repo starts. */
+const STORAGE_ID_KEY = 'storage-adapter-id'
+
 export class DexieStorageAdapter implements StorageAdapterInterface {
   readonly #db: EchoDatabase
   readonly #status = new Cell<StorageStatus>('ok')
   #pending: PendingSave[] = []
+  #startupOver: () => void = () => undefined
+  readonly #started = new Promise<void>((resolve) => (this.#startupOver = resolve))
 
   constructor(db: EchoDatabase) {
     this.#db = db
@@ -49,9 +56,26 @@ export class DexieStorageAdapter implements StorageAdapterInterface {
     return this.#status
   }
 
+  /**
+   * Settles once the repo's startup work with its storage id is over: read, and written if there was none.
+   * The repo starts it detached in its constructor, so closing the database before would leave it to fail
+   * with no one to tell; `Echo.close` waits for this first.
+   */
+  get started(): Promise<void> {
+    return this.#started
+  }
+
   async load(key: StorageKey): Promise<Uint8Array | undefined> {
-    const row = await this.#db.chunks.where('key').equals(key).first()
-    return row?.data
+    const startup = isStorageId(key)
+    try {
+      const row = await this.#db.chunks.where('key').equals(key).first()
+      // A stored id ends the startup; a missing one is written next (`save`).
+      if (startup && row !== undefined) this.#startupOver()
+      return row?.data
+    } catch (error) {
+      if (startup) this.#startupOver()
+      throw error
+    }
   }
 
   /**
@@ -60,10 +84,15 @@ export class DexieStorageAdapter implements StorageAdapterInterface {
    * If the transaction fails, every save in it fails, and nothing of it is stored.
    */
   save(key: StorageKey, data: Uint8Array): Promise<void> {
-    return new Promise((resolve, reject) => {
+    const saved = new Promise<void>((resolve, reject) => {
       this.#pending.push({ key, data, resolve, reject })
       if (this.#pending.length === 1) queueMicrotask(() => void this.#commit())
     })
+    if (isStorageId(key)) {
+      const done = () => this.#startupOver()
+      saved.then(done, done)
+    }
+    return saved
   }
 
   async #commit(): Promise<void> {

@@ -1,6 +1,7 @@
 // Tests only: an actor that signs as an identity through a device key and its chain.
 import type { Clock } from '../../base'
-import type { DeviceKey, KeyPair } from '../../halo'
+import type { KeyPair } from '../../halo'
+import type { DeviceKey } from '../../halo/testing'
 import { generateKeyPair, issueCredential } from '../../halo'
 import type { Actor } from '../membership/entries'
 

@@ -1,7 +1,7 @@
 // Tests only: a fresh Echo on fake-indexeddb, and actors that sign with their identity key.
 import './node-runtime'
 import 'fake-indexeddb/auto'
-import { ManualClock } from '../../base'
+import { ManualClock } from '../../base/testing/manual-clock'
 import type { KeyPair } from '../../halo'
 import { generateKeyPair } from '../../halo'
 import type { EchoOptions } from '../echo'

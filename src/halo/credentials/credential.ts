@@ -36,10 +36,10 @@ export type Assertion =
   | { readonly kind: 'InvitationCancelled'; readonly space: PublicKey }
   | { readonly kind: 'Profile'; readonly displayName: string; readonly avatar: Avatar }
 
-export type AssertionKind = Assertion['kind']
+type AssertionKind = Assertion['kind']
 export type AssertionOf<K extends AssertionKind> = Extract<Assertion, { kind: K }>
 
-export interface Proof {
+interface Proof {
   /** The key that made `signature`: the issuer itself, or a device of the issuer with `chain`. */
   readonly signer: PublicKey
   /** Ed25519 signature (hex) over the canonical signed bytes. */

@@ -1,22 +1,19 @@
 /**
  * The one door for credentials that come from outside (a peer, a file, a synced
- * document): size first, then JSON, then chain depth, then exact shape. Only the
- * shape is checked here; whether the credential holds is `verifyCredential`'s job.
+ * document), already parsed: chain depth first, then exact shape. Only the shape
+ * is checked here; whether the credential holds is `verifyCredential`'s job.
  */
 import * as v from 'valibot'
 import type { Result } from '../../base'
 import { AppError, err, ok } from '../../base'
-import { canonicalJson } from '../encoding/canonical-json'
 import { illFormedPath } from '../encoding/well-formed'
 import type { Credential } from './credential'
 import { SPACE_ROLES } from './credential'
 import { MAX_CHAIN_LENGTH } from './verify'
 
-/** Far above a real credential with a full chain (about 1 KB a link), far below what hurts to parse. */
-export const MAX_CREDENTIAL_BYTES = 64 * 1024
 const MAX_PARENTS = 64
 
-export type DecodeProblem = 'too-large' | 'not-json' | 'too-deep' | 'invalid-shape' | 'ill-formed-text'
+export type DecodeProblem = 'too-deep' | 'invalid-shape' | 'ill-formed-text'
 
 export class CredentialMalformed extends AppError<'credential-malformed'> {
   readonly problem: DecodeProblem
@@ -91,19 +88,3 @@ export const decodeCredential = (value: unknown): Result<Credential, CredentialM
   // The schema above is the runtime form of the Credential type.
   return ok(parsed.output as Credential)
 }
-
-/** Parses a credential received as JSON text. */
-export const decodeCredentialJson = (json: string): Result<Credential, CredentialMalformed> => {
-  // The UTF-16 length is within a factor of 3 of the UTF-8 size: a cheap bound to check before parsing.
-  if (json.length > MAX_CREDENTIAL_BYTES) return err(new CredentialMalformed('too-large', `${json.length} chars`))
-  let value: unknown
-  try {
-    value = JSON.parse(json)
-  } catch {
-    return err(new CredentialMalformed('not-json', 'not JSON text'))
-  }
-  return decodeCredential(value)
-}
-
-/** The canonical JSON of a whole credential, for files and the wire. */
-export const encodeCredential = (value: Credential): string => canonicalJson(value)

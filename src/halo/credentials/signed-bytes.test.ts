@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { fromUtf8, ManualClock } from '../../base'
+import { fromUtf8 } from '../../base'
+import { ManualClock } from '../../base/testing/manual-clock'
 import { keyPairFromSeed } from '../keys/keys'
 import type { Credential } from './credential'
 import { issueCredential } from './issue'

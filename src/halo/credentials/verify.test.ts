@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Result } from '../../base'
-import { ManualClock } from '../../base'
+import { ManualClock } from '../../base/testing/manual-clock'
 import type { DeviceKey, IdentityKey, KeyPair } from '../keys/keys'
 import { generateKeyPair } from '../keys/keys'
 import type { Assertion, Credential, CredentialId } from './credential'

@@ -9,24 +9,22 @@ import { credentialIdOf, signedBytes } from './signed-bytes'
 import type { VerifiedCache } from './verified-cache'
 
 /** Why a credential was refused. Stable codes: callers and peers switch on them. */
-export const REJECTION_REASONS = [
-  'malformed',
-  'invalid-key',
-  'id-mismatch',
-  'bad-signature',
-  'missing-chain',
-  'unexpected-chain',
-  'wrong-kind',
-  'broken-chain',
-  'foreign-chain',
-  'cyclic-chain',
-  'chain-too-long',
-  'expired',
-  'not-yet-valid',
-  'revoked',
-  'unknown-parent',
-] as const
-export type RejectionReason = (typeof REJECTION_REASONS)[number]
+export type RejectionReason =
+  | 'malformed'
+  | 'invalid-key'
+  | 'id-mismatch'
+  | 'bad-signature'
+  | 'missing-chain'
+  | 'unexpected-chain'
+  | 'wrong-kind'
+  | 'broken-chain'
+  | 'foreign-chain'
+  | 'cyclic-chain'
+  | 'chain-too-long'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'revoked'
+  | 'unknown-parent'
 
 export interface Rejection {
   readonly reason: RejectionReason

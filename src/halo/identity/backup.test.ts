@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
-import { bytesEqual, ManualClock, utf8 } from '../../base'
+import { bytesEqual, utf8 } from '../../base'
+import { ManualClock } from '../../base/testing/manual-clock'
 import { keyPairFromSeed } from '../keys/keys'
 import type { RecoverySecret } from '../recovery/recovery-phrase'
 import { identityKeyPairOf, parseRecoveryPhrase } from '../recovery/recovery-phrase'

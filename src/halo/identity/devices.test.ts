@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto'
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ManualClock } from '../../base'
+import { ManualClock } from '../../base/testing/manual-clock'
 import { issueCredential } from '../credentials/issue'
 import { generateKeyPair } from '../keys/keys'
 import { listDevices } from './devices'

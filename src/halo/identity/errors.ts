@@ -1,18 +1,16 @@
 import { AppError } from '../../base'
 
 /** Why a stored identity cannot be opened. The UI offers recovery; nothing is ever replaced silently. */
-export const DAMAGE_REASONS = [
-  'missing-identity-record',
-  'malformed-identity-record',
-  'missing-wrapping-key',
-  'missing-identity-secret',
-  'missing-device-secret',
-  'unreadable-secret',
-  'key-mismatch',
-  'missing-device-authorization',
-  'this-device-revoked',
-] as const
-export type DamageReason = (typeof DAMAGE_REASONS)[number]
+export type DamageReason =
+  | 'missing-identity-record'
+  | 'malformed-identity-record'
+  | 'missing-wrapping-key'
+  | 'missing-identity-secret'
+  | 'missing-device-secret'
+  | 'unreadable-secret'
+  | 'key-mismatch'
+  | 'missing-device-authorization'
+  | 'this-device-revoked'
 
 export class IdentityDamaged extends AppError<'identity-damaged'> {
   readonly reason: DamageReason

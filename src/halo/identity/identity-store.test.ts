@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { ManualClock } from '../../base'
+import { ManualClock } from '../../base/testing/manual-clock'
 import { openHaloDatabase } from '../storage/halo-database'
 import type { DamageReason } from './errors'
 import type { CreateInput, HaloIdentityState, Locks } from './identity-store'

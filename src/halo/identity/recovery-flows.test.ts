@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
-import { ManualClock } from '../../base'
+import { ManualClock } from '../../base/testing/manual-clock'
 import { verifyCredential } from '../credentials/verify'
 import { openHaloDatabase } from '../storage/halo-database'
 import type { CreateInput } from './identity-store'

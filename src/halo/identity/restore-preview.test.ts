@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto'
 import { wordlist } from '@scure/bip39/wordlists/english.js'
 import { describe, expect, it } from 'vitest'
-import { ManualClock } from '../../base'
+import { ManualClock } from '../../base/testing/manual-clock'
 import { fingerprint } from '../identifiers/fingerprint'
 import { identityKeyPairOf, parseRecoveryPhrase, recoveryPhraseOf } from '../recovery/recovery-phrase'
 import type { RecoverySecret } from '../recovery/recovery-phrase'

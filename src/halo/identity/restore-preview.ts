@@ -24,7 +24,7 @@ export interface RestorePreview {
   readonly stored: StoredIdentity | undefined
 }
 
-export interface StoredIdentity {
+interface StoredIdentity {
   /** The identity the damaged records name (or whose secret they hold); undefined if unreadable. */
   readonly fingerprint: string | undefined
   readonly sameIdentity: boolean

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ManualClock } from '../../base'
+import { ManualClock } from '../../base/testing/manual-clock'
 import type { Credential } from '../credentials/credential'
 import { issueCredential } from '../credentials/issue'
 import type { PublicKey } from '../keys/keys'

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { ManualClock } from '../../base'
+import { ManualClock } from '../../base/testing/manual-clock'
 import type { Credential, CredentialId } from '../credentials/credential'
 import type { Signer } from '../credentials/issue'
 import { issueCredential } from '../credentials/issue'

@@ -24,8 +24,7 @@ import { trustedSet } from './trust'
  * after, when only the phrase or the file can sign as the identity, `locked`
  * when the person chose to keep it here behind a passphrase.
  */
-export const BACKUP_STATES = ['needed', 'saved', 'locked'] as const
-export type BackupState = (typeof BACKUP_STATES)[number]
+export type BackupState = 'needed' | 'saved' | 'locked'
 
 export interface Unlocked {
   readonly identityKey: IdentityKey

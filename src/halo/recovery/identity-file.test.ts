@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { ManualClock } from '../../base'
+import { ManualClock } from '../../base/testing/manual-clock'
 import type { Credential } from '../credentials/credential'
 import { issueCredential } from '../credentials/issue'
 import type { IdentityBackup } from './identity-file'

@@ -51,7 +51,7 @@ export class IdentityFileDamaged extends AppError<'identity-file-damaged'> {
     super('identity-file-damaged', `the identity file is damaged: ${detail}`)
   }
 }
-export class IdentityFileUnsupported extends AppError<'identity-file-unsupported'> {
+class IdentityFileUnsupported extends AppError<'identity-file-unsupported'> {
   constructor(detail: string) {
     super('identity-file-unsupported', `not an identity file this app can read: ${detail}`)
   }
