@@ -13,6 +13,7 @@ import type * as View from '@codemirror/view'
 import type { Observable } from '../../base'
 import type { NoteReader, NoteText } from './text'
 import { readerOf, textOf } from './text'
+import { replacedPart } from './text-diff'
 
 export interface EditorBinding {
   /** The text as it is now: the editor must start from exactly this. */
@@ -21,15 +22,6 @@ export interface EditorBinding {
 }
 
 type CodeMirror = [typeof State, typeof View]
-
-/** The smallest replacement turning `now` into `next`: the common start and end stay. */
-export const replacedPart = (now: string, next: string): { from: number; to: number; insert: string } => {
-  let start = 0
-  while (start < now.length && start < next.length && now[start] === next[start]) start++
-  let end = 0
-  while (end < now.length - start && end < next.length - start && now.at(-1 - end) === next.at(-1 - end)) end++
-  return { from: start, to: now.length - end, insert: next.slice(start, next.length - end) }
-}
 
 /** Read-only and following `reader`: each change of the document replaces what differs in the editor. */
 const following = ([{ EditorState }, { EditorView, ViewPlugin }]: CodeMirror, reader: NoteReader): Extension => [
@@ -69,13 +61,19 @@ export const noteEditorBinding = async (note: NoteText, mayWrite: Observable<boo
   const access = new Compartment()
   const writing = (may: boolean): Extension =>
     may ? automergeSyncPlugin({ handle: note.handle, path: [...note.path] }) : following(editor, readerOf(note.handle))
+  const built = mayWrite.get()
   const switcher = ViewPlugin.define((view) => {
     let live = true
-    const stop = mayWrite.subscribe((may) =>
+    let current = built
+    const follow = (may: boolean) =>
       queueMicrotask(() => {
-        if (live) view.dispatch({ effects: access.reconfigure(writing(may)) })
-      }),
-    )
+        if (!live || may === current) return
+        current = may
+        view.dispatch({ effects: access.reconfigure(writing(may)) })
+      })
+    // The role may have changed between this binding and the editor that mounts it.
+    follow(mayWrite.get())
+    const stop = mayWrite.subscribe(follow)
     return {
       destroy: () => {
         live = false
@@ -83,7 +81,7 @@ export const noteEditorBinding = async (note: NoteText, mayWrite: Observable<boo
       },
     }
   })
-  return { initialText: textOf(note.handle), binding: [access.of(writing(mayWrite.get())), switcher] }
+  return { initialText: textOf(note.handle), binding: [access.of(writing(built)), switcher] }
 }
 
 /** A binding for a member who may only read: live text, no writes. */

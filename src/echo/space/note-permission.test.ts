@@ -4,7 +4,7 @@ import { EditorState } from '@codemirror/state'
 import { EditorView } from '@codemirror/view'
 import { describe, expect, it } from 'vitest'
 import { Cell } from '../../base'
-import { noteEditorBinding, noteReaderBinding, replacedPart } from './editor-binding'
+import { noteEditorBinding, noteReaderBinding } from './editor-binding'
 import { textOf } from './text'
 
 /** A space of Alice's with one note, and Bob admitted as a viewer. */
@@ -78,14 +78,5 @@ describe("a note's text and the permission policy", { timeout: 30_000 }, () => {
       editable: false,
     })
     await echo.close()
-  })
-})
-
-describe('replacedPart', () => {
-  it('replaces only what differs between the editor and the document', () => {
-    expect(replacedPart('first draft', 'first good draft')).toEqual({ from: 6, to: 6, insert: 'good ' })
-    expect(replacedPart('aaa', 'aa')).toEqual({ from: 2, to: 3, insert: '' })
-    expect(replacedPart('', 'new')).toEqual({ from: 0, to: 0, insert: 'new' })
-    expect(replacedPart('same', 'same')).toEqual({ from: 4, to: 4, insert: '' })
   })
 })
