@@ -6,6 +6,7 @@ import {
   type StorageQuotaExceeded,
   noteEditorBinding,
   isOrderKey,
+  noteReaderBinding,
   orderBetween,
   ordersBetween,
   parseObjectId,
@@ -55,7 +56,10 @@ const taskView = (object: EchoObject): TaskView | undefined =>
       }
     : undefined
 
-/** A live query whose objects are mapped to views; objects of another type are left out. */
+/**
+ * A live query whose objects are mapped to views; objects of another type are left out. A query that
+ * failed stays `undefined` and says why in `problem`, so a screen can tell it from one still loading.
+ */
 const liveList = <T>(query: LiveQuery, view: (object: EchoObject) => T | undefined): LiveList<T> => {
   const map = (): readonly T[] | undefined => {
     const state = query.get()
@@ -65,19 +69,40 @@ const liveList = <T>(query: LiveQuery, view: (object: EchoObject) => T | undefin
       return mapped === undefined ? [] : [mapped]
     })
   }
+  const failure = (): Problem | undefined => {
+    const state = query.get()
+    return state.status === 'failed' ? toProblem(state.error) : undefined
+  }
   const list = new Cell(map())
+  const problem = new Cell(failure())
   const stop = query.subscribe(() => {
+    problem.set(failure())
     list.set(map())
   })
   return {
     get: () => list.get(),
     subscribe: (listener) => list.subscribe(listener),
+    problem,
     close: () => {
       stop()
       query.close()
     },
   }
 }
+
+/** Whether `role` may do `action`, now and as the role changes (listeners hear only real changes). */
+const allowed = (role: Observable<SpaceRole | undefined>, action: SpaceAction): Observable<boolean> => ({
+  get: () => can(role.get(), action),
+  subscribe: (listener) => {
+    let last = can(role.get(), action)
+    return role.subscribe((next) => {
+      const now = can(next, action)
+      if (now === last) return
+      last = now
+      listener(now)
+    })
+  },
+})
 
 /** An action's result without its value. */
 const done = (result: Result<unknown, Problem>): Result<void, Problem> => (result.ok ? ok(undefined) : result)
@@ -132,8 +157,9 @@ export class OpenSpace implements SpaceSession {
   readonly #exportSpace: (space: Space) => Promise<string>
   readonly #flush: Flush
   readonly #stopName: () => void
-  /** The actor's role here, as the membership changes; `can` says what it allows. */
-  readonly #role: Observable<SpaceRole | undefined>
+  /** Whether the actor's role allows writing, by echo's one policy, as the membership changes. */
+  readonly canWrite: Observable<boolean>
+  readonly canCompact: Observable<boolean>
 
   constructor(space: Space, actor: Actor, storage: { exportSpace: (space: Space) => Promise<string>; flush: Flush }) {
     this.#space = space
@@ -145,20 +171,9 @@ export class OpenSpace implements SpaceSession {
     this.name = new Cell(space.name)
     // A rename, here, in another tab or by a peer.
     this.#stopName = space.liveName.subscribe((name) => this.name.set(name))
-    this.#role = space.role(actor.identity)
-  }
-
-  get canWrite(): boolean {
-    return this.#may('write')
-  }
-
-  get canCompact(): boolean {
-    return this.#may('compact')
-  }
-
-  /** What the actor's role allows now, by echo's one policy. */
-  #may(action: SpaceAction): boolean {
-    return can(this.#role.get(), action)
+    const role = space.role(actor.identity)
+    this.canWrite = allowed(role, 'write')
+    this.canCompact = allowed(role, 'compact')
   }
 
   compactHistory(): Promise<Result<number, Problem>> {
@@ -211,9 +226,15 @@ export class OpenSpace implements SpaceSession {
     return attempt(async () => {
       const objectId = parseObjectId(id)
       if (!objectId) return err(noSuchObject())
-      const text = await this.#space.noteText(objectId)
+      // Only a member who may write gets the document's writable handle; the binding follows the role.
+      if (!this.canWrite.get()) {
+        const reader = await this.#space.noteReader(objectId)
+        if (!reader.ok) return outcome(reader)
+        return ok({ ...(await noteReaderBinding(reader.value)), readOnly: true })
+      }
+      const text = await this.#space.noteText(this.#actor, objectId)
       if (!text.ok) return outcome(text)
-      return ok(await noteEditorBinding(text.value))
+      return ok({ ...(await noteEditorBinding(text.value, this.canWrite)), readOnly: false })
     })
   }
 

@@ -35,8 +35,12 @@ export interface TaskPlace {
   readonly count: number
 }
 
-/** A list that stays current; `undefined` until the first read. Close it when no longer shown. */
+/**
+ * A list that stays current; `undefined` until the first read, or while it cannot be read, and then
+ * `problem` says why (undefined otherwise). Close it when no longer shown.
+ */
 export interface LiveList<T> extends Observable<readonly T[] | undefined> {
+  readonly problem: Observable<Problem | undefined>
   close(): void
 }
 
@@ -61,9 +65,10 @@ export interface SpaceSession {
   readonly id: string
   readonly name: Observable<string>
   readonly personal: boolean
-  readonly canWrite: boolean
+  /** Whether the device's role here allows writing, now and as the membership changes. */
+  readonly canWrite: Observable<boolean>
   /** Owners and admins may compact the space's history into an epoch. */
-  readonly canCompact: boolean
+  readonly canCompact: Observable<boolean>
   /** At most `limits.spaceName` characters, not blank (`field: 'name'`). */
   rename(name: string): Promise<Result<void, Problem>>
   notes(search: string): LiveList<NoteView>
@@ -71,7 +76,10 @@ export interface SpaceSession {
   tasks(search: string): LiveList<TaskView>
   createNote(title: string): Promise<Result<string, Problem>>
   renameNote(id: string, title: string): Promise<Result<void, Problem>>
-  /** What the editor needs for a note's collaborative text. */
+  /**
+   * What the editor needs for a note's collaborative text: writable for a member who may write,
+   * read-only (live, never writing) otherwise; a writer demoted while it is open stops writing.
+   */
   noteEditor(id: string): Promise<Result<NoteEditor, Problem>>
   /** A task needs a title: a blank one is refused with `field: 'title'`. */
   createTask(title: string, options?: { due?: string; note?: string }): Promise<Result<string, Problem>>
@@ -102,6 +110,8 @@ export interface NoteEditor {
   readonly initialText: string
   /** A CodeMirror extension; opaque to everything but the editor. */
   readonly binding: unknown
+  /** True when the binding only follows the text (the role allows reading only). */
+  readonly readOnly: boolean
 }
 
 export interface SpacesApi {

@@ -67,7 +67,7 @@ describe('Echo spaces and objects', () => {
       order: 'a0',
       note: note.value.id,
     })
-    const text = await reopened.value.noteText(note.value.id)
+    const text = await reopened.value.noteText(alice, note.value.id)
     expect(text.ok && text.value.handle.doc().text).toBe('milk and honey')
     await again.close()
   })

@@ -45,7 +45,7 @@ const apply = async (space: Space, ids: ObjectId[], step: Op): Promise<void> => 
       if (target !== undefined) await (step.restore ? space.restore(alice, target) : space.delete(alice, target))
       return
     case 'type-text': {
-      const text = target === undefined ? undefined : await space.noteText(target)
+      const text = target === undefined ? undefined : await space.noteText(alice, target)
       if (text?.ok === true) text.value.handle.change((doc) => updateText(doc, ['text'], step.text))
       return
     }

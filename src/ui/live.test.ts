@@ -1,7 +1,7 @@
 import { createRenderEffect, createRoot, createSignal } from 'solid-js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Cell } from '../base'
-import type { LiveList } from '../client'
+import type { LiveList, Problem } from '../client'
 import { createLiveList } from './live'
 
 interface Item {
@@ -12,15 +12,22 @@ interface Item {
 /** A client live list the test drives by hand, remembering whether it was closed. */
 const fakeList = (initial: readonly Item[] | undefined) => {
   const cell = new Cell<readonly Item[] | undefined>(initial)
+  const problem = new Cell<Problem | undefined>(undefined)
   let closed = false
   const list: LiveList<Item> = {
     get: () => cell.get(),
     subscribe: (listener) => cell.subscribe(listener),
+    problem,
     close: () => {
       closed = true
     },
   }
-  return { list, emit: (items: readonly Item[] | undefined) => cell.set(items), closed: () => closed }
+  return {
+    list,
+    emit: (items: readonly Item[] | undefined) => cell.set(items),
+    fail: (failure: Problem | undefined) => problem.set(failure),
+    closed: () => closed,
+  }
 }
 
 let dispose: (() => void) | undefined
@@ -111,6 +118,26 @@ describe('createLiveList', () => {
     dispose?.()
     dispose = undefined
     expect(source.closed()).toBe(true)
+  })
+
+  it('says why a list could not be read, instead of loading forever', () => {
+    const source = fakeList(undefined)
+    const items = follow(() => source.list)
+    expect(items.problem()).toBeUndefined()
+    source.fail({ code: 'storage-failed', message: 'The browser refused to read.' })
+    expect(items()).toBeUndefined()
+    expect(items.problem()?.message).toBe('The browser refused to read.')
+    source.fail(undefined)
+    source.emit([{ id: 'a', title: 'Milk' }])
+    expect(items.problem()).toBeUndefined()
+    expect(items()).toEqual([{ id: 'a', title: 'Milk' }])
+  })
+
+  it('starts with the problem of a list that had already failed', () => {
+    const source = fakeList(undefined)
+    source.fail({ code: 'unexpected', message: 'Something went wrong.' })
+    const items = follow(() => source.list)
+    expect(items.problem()?.code).toBe('unexpected')
   })
 
   it('opens nothing while there is nothing to follow', () => {

@@ -1,6 +1,6 @@
-import { createEffect, onCleanup, type Accessor } from 'solid-js'
+import { createEffect, createSignal, onCleanup, type Accessor } from 'solid-js'
 import { createStore, reconcile } from 'solid-js/store'
-import type { LiveList } from '../client'
+import type { LiveList, Problem } from '../client'
 
 /**
  * Follows a live list that depends on reactive inputs (a search, a space): when
@@ -10,11 +10,14 @@ import type { LiveList } from '../client'
  * Every emission of the client maps fresh view objects; they are reconciled by
  * `id` into one store, so an item keeps its identity (and `<For>` its row, with
  * focus and state) while its fields change or it moves. Rows read fields reactively.
+ *
+ * `problem` says why the list could not be read, so a screen can say it instead of loading forever.
  */
 export const createLiveList = <T extends { readonly id: string }>(
   open: () => LiveList<T> | undefined,
-): Accessor<readonly T[] | undefined> => {
+): Accessor<readonly T[] | undefined> & { readonly problem: Accessor<Problem | undefined> } => {
   const [state, setState] = createStore<{ items: T[] | undefined }>({ items: undefined })
+  const [problem, setProblem] = createSignal<Problem | undefined>()
   const show = (next: readonly T[]) => {
     setState('items', reconcile([...next], { key: 'id', merge: false }))
   }
@@ -23,13 +26,20 @@ export const createLiveList = <T extends { readonly id: string }>(
     if (!list) return
     const now = list.get()
     if (now !== undefined) show(now)
+    setProblem(list.problem.get())
     const stop = list.subscribe((next) => {
       if (next !== undefined) show(next)
     })
+    const stopProblem = list.problem.subscribe((next) => setProblem(next))
     onCleanup(() => {
       stop()
+      stopProblem()
       list.close()
     })
   })
-  return () => state.items
+  function items(): readonly T[] | undefined {
+    return state.items
+  }
+  items.problem = problem
+  return items
 }

@@ -6,14 +6,14 @@ import type { DocHandle } from '@automerge/automerge-repo/slim'
 import type { Result } from '../../base'
 import { err, ok } from '../../base'
 import type { DocumentStore } from '../document-store'
-import { NoteTextNotInSpace, ObjectNotFound } from '../errors'
+import { NoteTextNotInSpace, ObjectNotFound, type NotAllowed } from '../errors'
 import type { ObjectId } from '../ids'
 import type { EchoObject } from '../schema/echo-object'
 import type { MarkdownFile } from '../transfer/markdown'
 import { noteToMarkdown } from '../transfer/markdown'
 import type { AutomergeUrl, DocumentId, SpaceDoc } from './documents'
-import type { NoteText } from './text'
-import { newTextDocument, openTextDocument, textDocumentIn, textOf } from './text'
+import type { NoteReader, NoteText } from './text'
+import { newTextDocument, openTextDocument, readerOf, textDocumentIn, textOf } from './text'
 
 export class SpaceNotes {
   readonly #root: DocHandle<SpaceDoc>
@@ -46,20 +46,38 @@ export class SpaceNotes {
     return textDocumentIn(this.#root.doc(), url)
   }
 
-  /** The note's text document, for an editor binding (CodeMirror on `handle` at `path`). */
-  async text(id: ObjectId): Promise<Result<NoteText, ObjectNotFound | NoteTextNotInSpace>> {
-    const note = await this.#get(id)
-    if (note?.type !== 'note') return err(new ObjectNotFound(id))
-    if (this.inSpace(note.fields.text) === undefined) return err(new NoteTextNotInSpace(id))
-    return ok(await openTextDocument(this.#documents, note.fields.text as AutomergeUrl))
+  /**
+   * The note's writable text document, for an editor binding (CodeMirror on `handle` at `path`).
+   * `permitted` is the policy's answer for the actor (`can(role, 'write')`): the handle writes, so
+   * nobody who may not write gets one.
+   */
+  async text(
+    id: ObjectId,
+    permitted: Result<void, NotAllowed>,
+  ): Promise<Result<NoteText, ObjectNotFound | NoteTextNotInSpace | NotAllowed>> {
+    if (!permitted.ok) return permitted
+    return this.#open(id)
+  }
+
+  /** The note's text, read-only: what it is now and its changes (here, in another tab, from a peer). */
+  async reader(id: ObjectId): Promise<Result<NoteReader, ObjectNotFound | NoteTextNotInSpace>> {
+    const opened = await this.#open(id)
+    return opened.ok ? ok(readerOf(opened.value.handle)) : opened
   }
 
   /** The note as a Markdown file (title as heading, text as body). */
   async markdown(id: ObjectId): Promise<Result<MarkdownFile, ObjectNotFound | NoteTextNotInSpace>> {
-    const opened = await this.text(id)
+    const opened = await this.#open(id)
     if (!opened.ok) return opened
     const note = await this.#get(id)
     if (note?.type !== 'note') return err(new ObjectNotFound(id))
     return ok(noteToMarkdown(note, textOf(opened.value.handle)))
+  }
+
+  async #open(id: ObjectId): Promise<Result<NoteText, ObjectNotFound | NoteTextNotInSpace>> {
+    const note = await this.#get(id)
+    if (note?.type !== 'note') return err(new ObjectNotFound(id))
+    if (this.inSpace(note.fields.text) === undefined) return err(new NoteTextNotInSpace(id))
+    return ok(await openTextDocument(this.#documents, note.fields.text as AutomergeUrl))
   }
 }

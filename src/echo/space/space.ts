@@ -33,7 +33,7 @@ import { SpaceMembers } from './space-members'
 import { SpaceNotes } from './space-notes'
 import type { Draft, ObjectDraft } from './space-objects'
 import { SpaceObjects } from './space-objects'
-import type { NoteText } from './text'
+import type { NoteReader, NoteText } from './text'
 import type { UndoLog } from './undo-log'
 
 export type { Draft } from './space-objects'
@@ -323,9 +323,14 @@ export class Space {
     return this.#objects.quarantined()
   }
 
-  /** The note's text document, for an editor binding (CodeMirror on `handle` at `path`). */
-  noteText(id: ObjectId): Promise<Result<NoteText, ObjectNotFound | NoteTextNotInSpace>> {
-    return this.#notes.text(id)
+  /** The note's writable text document, for an editor binding; `NotAllowed` unless `can(role, 'write')`. */
+  noteText(actor: Actor, id: ObjectId): Promise<Result<NoteText, ObjectNotFound | NoteTextNotInSpace | NotAllowed>> {
+    return this.#notes.text(id, this.#members.permit(actor, 'write'))
+  }
+
+  /** The note's text for reading only (any member may read): its value now and its changes. */
+  noteReader(id: ObjectId): Promise<Result<NoteReader, ObjectNotFound | NoteTextNotInSpace>> {
+    return this.#notes.reader(id)
   }
 
   /** The note as a Markdown file (title as heading, text as body). */

@@ -35,3 +35,21 @@ export const textOf = (handle: DocHandle<TextDoc>): string => {
   const text: unknown = handle.doc().text
   return typeof text === 'string' ? text : ''
 }
+
+/** A note's text for someone who may only read it: no handle, so nothing here can write. */
+export interface NoteReader {
+  /** The text as it is now. */
+  text(): string
+  /** Calls `listener` after each change of the document; returns the unsubscribe. */
+  subscribe(listener: () => void): () => void
+}
+
+export const readerOf = (handle: DocHandle<TextDoc>): NoteReader => ({
+  text: () => textOf(handle),
+  subscribe: (listener) => {
+    handle.on('change', listener)
+    return () => {
+      handle.off('change', listener)
+    }
+  },
+})

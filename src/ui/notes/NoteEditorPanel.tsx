@@ -1,4 +1,4 @@
-import { createResource, createSignal, lazy, Show, type Component } from 'solid-js'
+import { createResource, createSignal, lazy, Show, untrack, type Component } from 'solid-js'
 import type { SpaceSession } from '../../client'
 import { createAction } from '../action'
 import { useClient } from '../client-context'
@@ -7,6 +7,7 @@ import { Field } from '../Field'
 import { FormError } from '../FormError'
 import { formErrors } from '../form-errors'
 import { createLiveList } from '../live'
+import { createObserved } from '../reactive'
 import { hrefOf, navigate } from '../router'
 
 // CodeMirror loads with the first note opened, not with the app.
@@ -14,9 +15,11 @@ const TextEditor = lazy(async () => ({ default: (await import('./TextEditor')).T
 
 /** One note: its title, its collaborative text, Markdown export and delete. */
 export const NoteEditorPanel: Component<{ space: SpaceSession; noteId: string }> = (props) => {
+  const canWrite = createObserved(untrack(() => props.space.canWrite))
+  // Reopened when the role changes: a member promoted to writing gets a writable binding.
   const [editor] = createResource(
-    () => props.noteId,
-    (id) => props.space.noteEditor(id),
+    () => ({ id: props.noteId, writable: canWrite() }),
+    ({ id }) => props.space.noteEditor(id),
   )
   const notes = createLiveList(() => props.space.notes(''))
   const note = () => notes()?.find((candidate) => candidate.id === props.noteId)
@@ -51,7 +54,7 @@ export const NoteEditorPanel: Component<{ space: SpaceSession; noteId: string }>
             {(ready) => {
               const value = ready()
               return (
-                <Show when={value.ok ? value.value : undefined}>
+                <Show when={value.ok ? value.value : undefined} keyed>
                   {(binding) => (
                     <>
                       <Field label="Title" error={titleErrors.of('title')}>
@@ -60,7 +63,7 @@ export const NoteEditorPanel: Component<{ space: SpaceSession; noteId: string }>
                             {...control}
                             class="note-title"
                             maxLength={useClient().limits.noteTitle}
-                            readOnly={!props.space.canWrite}
+                            readOnly={!canWrite()}
                             value={title() ?? note()?.title ?? ''}
                             onInput={(event) => {
                               setTitle(event.currentTarget.value)
@@ -72,7 +75,11 @@ export const NoteEditorPanel: Component<{ space: SpaceSession; noteId: string }>
                           />
                         )}
                       </Field>
-                      <TextEditor initialText={binding().initialText} binding={binding().binding} label="Note text" />
+                      <TextEditor
+                        initialText={binding.initialText}
+                        binding={binding.binding}
+                        label={binding.readOnly ? 'Note text (read only)' : 'Note text'}
+                      />
                     </>
                   )}
                 </Show>
@@ -91,7 +98,7 @@ export const NoteEditorPanel: Component<{ space: SpaceSession; noteId: string }>
         >
           Export as Markdown
         </button>
-        <Show when={props.space.canWrite}>
+        <Show when={canWrite()}>
           <button type="button" class="button small danger" disabled={remove.busy()} onClick={() => void remove.run()}>
             Delete note
           </button>

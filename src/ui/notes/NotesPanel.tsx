@@ -1,16 +1,19 @@
-import { createSignal, For, Show, type Component } from 'solid-js'
+import { createSignal, For, Show, untrack, type Component } from 'solid-js'
 import type { SpaceSession } from '../../client'
 import { createAction } from '../action'
 import { useClient } from '../client-context'
 import { CreateForm } from '../Field'
 import { formErrors } from '../form-errors'
+import { ListFallback } from '../ListFallback'
 import { createLiveList } from '../live'
+import { createObserved } from '../reactive'
 import { hrefOf, navigate } from '../router'
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 
 export const NotesPanel: Component<{ space: SpaceSession; search: string }> = (props) => {
   const notes = createLiveList(() => props.space.notes(props.search))
+  const canWrite = createObserved(untrack(() => props.space.canWrite))
   const [title, setTitle] = createSignal('')
   const create = createAction(async () => {
     const submitted = title()
@@ -23,7 +26,7 @@ export const NotesPanel: Component<{ space: SpaceSession; search: string }> = (p
   return (
     <section class="region" aria-labelledby="notes-heading">
       <h3 id="notes-heading">Notes</h3>
-      <Show when={props.space.canWrite}>
+      <Show when={canWrite()}>
         <CreateForm
           label="Title of the new note"
           placeholder="Title of a new note"
@@ -37,7 +40,7 @@ export const NotesPanel: Component<{ space: SpaceSession; search: string }> = (p
           errors={formErrors(create, ['title'])}
         />
       </Show>
-      <Show when={notes()} fallback={<p role="status">Loading notes…</p>}>
+      <Show when={notes()} fallback={<ListFallback what="notes" problem={notes.problem()} />}>
         {(list) => (
           <Show
             when={list().length > 0}

@@ -14,6 +14,8 @@ export const SpaceHeader: Component<{ space: SpaceSession }> = (props) => {
   // One header per opened space: the session does not change under it.
   const space = untrack(() => props.space)
   const name = createObserved(space.name)
+  const canWrite = createObserved(space.canWrite)
+  const canCompact = createObserved(space.canCompact)
   const [renaming, setRenaming] = createSignal(false)
   const [draft, setDraft] = createSignal('')
   const [problem, setProblem] = createSignal<Problem>()
@@ -46,7 +48,7 @@ export const SpaceHeader: Component<{ space: SpaceSession }> = (props) => {
       </a>
       <div class="space-title">
         <h2 data-testid="space-name">{name()}</h2>
-        <Show when={props.space.canWrite && !renaming()}>
+        <Show when={canWrite() && !renaming()}>
           <button
             type="button"
             class="button small"
@@ -102,7 +104,7 @@ export const SpaceHeader: Component<{ space: SpaceSession }> = (props) => {
         <button type="button" class="button small" disabled={exportSpace.busy()} onClick={() => void exportSpace.run()}>
           Export space
         </button>
-        <Show when={props.space.canCompact}>
+        <Show when={canCompact()}>
           <button type="button" class="button small" disabled={compact.busy()} onClick={() => void compact.run()}>
             Compact history
           </button>

@@ -9,6 +9,8 @@ export const TaskRow: Component<{
   /** The title of the note the task refers to, when that note is here. */
   noteTitle: string | undefined
   space: SpaceSession
+  /** Whether the role allows changing tasks, followed by the panel. */
+  canWrite: boolean
   first: boolean
   last: boolean
   dragging: boolean
@@ -22,7 +24,7 @@ export const TaskRow: Component<{
   <li
     class="task"
     classList={{ done: props.task.done, dragging: props.dragging }}
-    draggable={props.space.canWrite}
+    draggable={props.canWrite}
     onDragStart={(event) => {
       event.dataTransfer?.setData('text/plain', props.task.id)
       props.onDragStart()
@@ -35,7 +37,7 @@ export const TaskRow: Component<{
       props.onDrop()
     }}
     onKeyDown={(event) => {
-      if (!event.altKey || !props.space.canWrite) return
+      if (!event.altKey || !props.canWrite) return
       if (event.key === 'ArrowUp' && !props.first) {
         event.preventDefault()
         props.onMove('up')
@@ -52,7 +54,7 @@ export const TaskRow: Component<{
       <input
         type="checkbox"
         checked={props.task.done}
-        disabled={!props.space.canWrite}
+        disabled={!props.canWrite}
         onChange={(event) => {
           const box = event.currentTarget
           // A refused change puts the box back: it shows what is stored, not what was asked for.
@@ -70,7 +72,7 @@ export const TaskRow: Component<{
       </a>
     </Show>
     <Show when={props.task.due}>{(due) => <small class="due">due {dueText(due())}</small>}</Show>
-    <Show when={props.space.canWrite}>
+    <Show when={props.canWrite}>
       <span class="task-actions">
         <button
           type="button"

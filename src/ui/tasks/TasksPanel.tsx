@@ -1,4 +1,4 @@
-import { createSignal, For, Show, type Component } from 'solid-js'
+import { createSignal, For, Show, untrack, type Component } from 'solid-js'
 import type { Result } from '../../base'
 import type { Problem, SpaceSession, TaskPlace, TaskView } from '../../client'
 import { createAction } from '../action'
@@ -6,7 +6,9 @@ import { useClient } from '../client-context'
 import { Field } from '../Field'
 import { FormError } from '../FormError'
 import { formErrors, submitForm } from '../form-errors'
+import { ListFallback } from '../ListFallback'
 import { createLiveList } from '../live'
+import { createObserved } from '../reactive'
 import { createFocusKeeper } from './focus-keeper'
 import { TaskRow } from './TaskRow'
 import { UndoToast, type Undoable } from './UndoToast'
@@ -19,6 +21,7 @@ const movedText = (title: string, place: TaskPlace): string =>
 
 export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (props) => {
   const tasks = createLiveList(() => props.space.tasks(props.search))
+  const canWrite = createObserved(untrack(() => props.space.canWrite))
   const { limits } = useClient()
   const [title, setTitle] = createSignal('')
   const [due, setDue] = createSignal('')
@@ -82,7 +85,7 @@ export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (p
   return (
     <section class="region" aria-labelledby="tasks-heading">
       <h3 id="tasks-heading">Tasks</h3>
-      <Show when={props.space.canWrite}>
+      <Show when={canWrite()}>
         <form
           class="task-form"
           onSubmit={(event) => {
@@ -130,7 +133,7 @@ export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (p
         </form>
       </Show>
       <FormError message={addErrors.form() ?? toggleError() ?? move.error() ?? dropOn.error() ?? remove.error()} />
-      <Show when={tasks()} fallback={<p role="status">Loading tasks…</p>}>
+      <Show when={tasks()} fallback={<ListFallback what="tasks" problem={tasks.problem()} />}>
         {(list) => (
           <Show
             when={list().length > 0}
@@ -143,6 +146,7 @@ export const TasksPanel: Component<{ space: SpaceSession; search: string }> = (p
                     task={task}
                     noteTitle={notes()?.find((candidate) => candidate.id === task.note)?.title}
                     space={props.space}
+                    canWrite={canWrite()}
                     first={index() === 0}
                     last={index() === list().length - 1}
                     dragging={dragged() === task.id}
