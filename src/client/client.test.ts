@@ -1,36 +1,12 @@
 // The real client in Node: fake-indexeddb for storage, fakes for the browser's other edges.
-import { automergeWasmUrl, fakeBrowser, refuseWrites, until } from './testing/fake-edges'
-import { afterEach, describe, expect, it } from 'vitest'
-import { createClient, type Client } from './client'
-import type { BrowserEdges } from './edges'
-import type { LiveList, SpaceSession } from './spaces-api'
+import { fakeBrowser, refuseWrites, until } from './testing/fake-edges'
+import { describe, expect, it } from 'vitest'
+import { clientsClosedAfterEach, expectOk, personalSpace } from './testing/client-harness'
+import type { LiveList } from './spaces-api'
 
-const wasm = automergeWasmUrl()
-const clients: Client[] = []
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()))
-})
-
-const start = async (edges: BrowserEdges): Promise<Client> => {
-  const client = createClient({ edges, automergeWasmUrl: wasm })
-  clients.push(client)
-  await client.start()
-  return client
-}
+const start = clientsClosedAfterEach()
 
 const profile = { displayName: 'Ada', avatar: { colour: '#1f5fa8' } }
-
-const expectOk = <T>(result: { ok: true; value: T } | { ok: false; error: unknown }): T => {
-  if (!result.ok) throw new Error(`expected success, got ${JSON.stringify(result.error)}`)
-  return result.value
-}
-
-const personalSpace = async (client: Client): Promise<SpaceSession> => {
-  const list = await until(client.spaces.list, (spaces) => spaces?.some((space) => space.personal) === true)
-  const personal = list?.find((space) => space.personal)
-  if (!personal) throw new Error('no personal space')
-  return expectOk(await client.spaces.open(personal.id))
-}
 
 const titles = async <T extends { title: string }>(list: LiveList<T>): Promise<string[]> => {
   const items = await until(list, (value) => value !== undefined)

@@ -1,35 +1,11 @@
 // A refused save (a full disk) in the real client, in Node: the change is taken back, so what the list shows,
 // what the document holds and what a reload finds all say it was not made, as the action's words do.
-import { automergeWasmUrl, fakeBrowser, refuseWrites, until } from './testing/fake-edges'
-import { afterEach, describe, expect, it } from 'vitest'
-import { createClient, type Client } from './client'
-import type { BrowserEdges } from './edges'
-import type { LiveList, SpaceSession, TaskView } from './spaces-api'
+import { fakeBrowser, refuseWrites, until } from './testing/fake-edges'
+import { describe, expect, it } from 'vitest'
+import { clientsClosedAfterEach, expectOk, personalSpace } from './testing/client-harness'
+import type { LiveList, TaskView } from './spaces-api'
 
-const wasm = automergeWasmUrl()
-const clients: Client[] = []
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()))
-})
-
-const start = async (edges: BrowserEdges): Promise<Client> => {
-  const client = createClient({ edges, automergeWasmUrl: wasm })
-  clients.push(client)
-  await client.start()
-  return client
-}
-
-const expectOk = <T>(result: { ok: true; value: T } | { ok: false; error: unknown }): T => {
-  if (!result.ok) throw new Error(`expected success, got ${JSON.stringify(result.error)}`)
-  return result.value
-}
-
-const personalSpace = async (client: Client): Promise<SpaceSession> => {
-  const list = await until(client.spaces.list, (spaces) => spaces?.some((space) => space.personal) === true)
-  const personal = list?.find((space) => space.personal)
-  if (!personal) throw new Error('no personal space')
-  return expectOk(await client.spaces.open(personal.id))
-}
+const start = clientsClosedAfterEach()
 
 /** The tasks a list shows, as "title" or "title (done)". */
 const shown = (tasks: readonly TaskView[] | undefined): string[] =>
