@@ -30,6 +30,10 @@ const fullDisk = (page: Page) => {
 test.beforeEach(async ({ page }) => {
   await page.goto('/')
   await new IdentityPage(page).createAndContinue('Ada')
+  const space = new SpacePage(page)
+  await space.createSpace('Full')
+  await space.addTask('Water the plants')
+  await space.addTask('Feed the cat')
 })
 
 test('a refused tick is taken back: the page, the words and what a reload finds all say it was not done', async ({
@@ -37,9 +41,6 @@ test('a refused tick is taken back: the page, the words and what a reload finds 
 }) => {
   const space = new SpacePage(page)
   const disk = fullDisk(page)
-  await space.createSpace('Full')
-  await space.addTask('Water the plants')
-  await space.addTask('Feed the cat')
   const panel = page.getByRole('region', { name: 'Tasks' })
 
   await disk.refuse()
@@ -73,9 +74,6 @@ test('a refused Undo leaves the task deleted, as the toast says, and a reload af
 }) => {
   const space = new SpacePage(page)
   const disk = fullDisk(page)
-  await space.createSpace('Full')
-  await space.addTask('Water the plants')
-  await space.addTask('Feed the cat')
   await page.getByRole('button', { name: 'Delete “Feed the cat”' }).click()
   await expect(page.getByRole('status').filter({ hasText: 'Deleted “Feed the cat”.' })).toBeVisible()
 
