@@ -93,7 +93,9 @@ export const foldPasses = (
     concurrentOf(removal, pass).some((id) => {
       const entry = byId.get(id)
       return (
-        (entry?.assertion.kind === 'MemberRemoved' || entry?.assertion.kind === 'SpaceMember') &&
+        // A removal or a demotion answers; X granting the remover the top role again is no answer.
+        (entry?.assertion.kind === 'MemberRemoved' ||
+          (entry?.assertion.kind === 'SpaceMember' && !isTopRole(entry.assertion.role))) &&
         entry.subject === removal.issuer
       )
     })

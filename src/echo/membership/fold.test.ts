@@ -327,6 +327,27 @@ describe('removed members cannot backdate', () => {
     }
   }
 
+  it('does not take a senior re-granting the remover the top role, concurrent with its removal, as an answer to it', () => {
+    // Found by the backdating property in a CI run: the re-grant sorted before bob's first grant, so the removal
+    // looked unauthorized, and the cascade then counted the re-grant as alice answering bob.
+    const bobOwner = member(alice, bob, 'owner')
+    const removeAlice = removal(bob, alice, [bobOwner.id])
+    for (const grind of [1, 2, 3, 5, 8, 13, 21, 34, 55, 89]) {
+      const regrant = issueMember({
+        actor: actor(alice),
+        space,
+        subject: bob.publicKey,
+        role: 'owner',
+        parents: genesisHead,
+        clock: new ManualClock(clock.now() + grind),
+      })
+      const state = fold([...genesis, bobOwner, removeAlice, regrant])
+      expect(roleOf(state, alice.publicKey)).toBeUndefined()
+      expect(roleOf(state, bob.publicKey)).toBe('owner')
+      expect(state.applied).not.toContain(regrant.id)
+    }
+  })
+
   it('ignores the puppet a removed co-owner admitted with backdated parents, and all it did', () => {
     for (const grind of [0, 1, 2, 3, 5, 8, 13, 21]) {
       const { log, mallory, puppet } = puppetScenario(grind)
