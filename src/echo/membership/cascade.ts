@@ -106,8 +106,17 @@ export const foldPasses = (
 
   for (;;) {
     let changed = false
+    // A removal is tried whenever X has entries concurrent with it, applied yet or not: one of them may only apply
+    // once a junior's removal (tried later) voids what blocked it, and the senior's removal must have its turn first.
     const candidates = [...removals, ...demotions]
-      .filter((removal) => !excluded.has(removal.id) && conflicts(removal, result) && counts(removal))
+      .filter(
+        (removal) =>
+          !excluded.has(removal.id) &&
+          (leaves(removal) === undefined
+            ? concurrentOf(removal, undefined).some((id) => !excluded.has(id))
+            : conflicts(removal, result)) &&
+          counts(removal),
+      )
       .sort(tried)
     for (const removal of candidates) {
       const role = leaves(removal)
