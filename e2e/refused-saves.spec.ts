@@ -27,6 +27,19 @@ const fullDisk = (page: Page) => {
   return { refuse: () => set(true), allow: () => set(false) }
 }
 
+/**
+ * The next change once there is room: a rename writes another document than the tasks', so the reload reads the
+ * tasks' document anew and shows what was stored, not an index row left from before.
+ */
+const renameThenReload = async (page: Page, space: SpacePage) => {
+  await page.getByRole('button', { name: 'Rename space' }).click()
+  await page.getByRole('textbox', { name: 'Space name' }).fill('Garden')
+  await page.getByRole('button', { name: 'Save name' }).click()
+  await expect(space.name).toHaveText('Garden')
+  await page.reload()
+  await expect(space.name).toHaveText('Garden')
+}
+
 test.beforeEach(async ({ page }) => {
   await page.goto('/')
   await new IdentityPage(page).createAndContinue('Ada')
@@ -53,12 +66,7 @@ test('a refused tick is taken back: the page, the words and what a reload finds 
   // undoing). A rename writes another document than the tasks', so the reload reads the tasks' document
   // anew: what it finds is what was stored, not an index row left from before.
   await disk.allow()
-  await page.getByRole('button', { name: 'Rename space' }).click()
-  await page.getByRole('textbox', { name: 'Space name' }).fill('Garden')
-  await page.getByRole('button', { name: 'Save name' }).click()
-  await expect(space.name).toHaveText('Garden')
-  await page.reload()
-  await expect(space.name).toHaveText('Garden')
+  await renameThenReload(page, space)
   await expect.poll(() => space.taskTitles()).toEqual(['Water the plants', 'Feed the cat'])
   await expect(box).not.toBeChecked()
 
@@ -85,11 +93,6 @@ test('a refused Undo leaves the task deleted, as the toast says, and a reload af
   await expect.poll(() => space.taskTitles()).toEqual(['Water the plants'])
 
   await disk.allow()
-  await page.getByRole('button', { name: 'Rename space' }).click()
-  await page.getByRole('textbox', { name: 'Space name' }).fill('Garden')
-  await page.getByRole('button', { name: 'Save name' }).click()
-  await expect(space.name).toHaveText('Garden')
-  await page.reload()
-  await expect(space.name).toHaveText('Garden')
+  await renameThenReload(page, space)
   await expect.poll(() => space.taskTitles()).toEqual(['Water the plants'])
 })
