@@ -35,6 +35,8 @@ const renameThenReload = async (page: Page, space: SpacePage) => {
   await page.getByRole('button', { name: 'Rename space' }).click()
   await page.getByRole('textbox', { name: 'Space name' }).fill('Garden')
   await page.getByRole('button', { name: 'Save name' }).click()
+  // The form closes once the rename is on disk; the heading changes before, with the document.
+  await expect(page.getByRole('button', { name: 'Save name' })).toBeHidden()
   await expect(space.name).toHaveText('Garden')
   await page.reload()
   await expect(space.name).toHaveText('Garden')
