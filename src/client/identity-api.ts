@@ -46,6 +46,10 @@ export interface DeviceView {
   /** Revoked by devices only, not by the identity key: revoking it here settles it for good. */
   readonly revokedByDevicesOnly: boolean
   readonly addedAt: number
+  /** Connected to this device now (issue 11: filled in once devices sync; absent until then). */
+  readonly online?: boolean
+  /** Unix ms this device last synced with it, if ever. */
+  readonly lastSeenAt?: number
 }
 
 /**
@@ -60,6 +64,8 @@ export type IdentityState =
   | { readonly kind: 'none' }
   | { readonly kind: 'ready'; readonly identity: IdentityView }
   | { readonly kind: 'damaged'; readonly reason: IdentityDamageReason }
+  /** Another of the identity's devices revoked this one: its local copy stays readable, nothing syncs. */
+  | { readonly kind: 'removed'; readonly identity: IdentityView }
   /** The browser refuses storage here (storage disabled, a private mode without IndexedDB...). */
   | {
       readonly kind: 'unavailable'

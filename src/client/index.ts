@@ -1,6 +1,16 @@
 export type { AppUpdateState } from './app-update'
 export { createClient } from './client'
 export type { Client } from './client'
+export type {
+  DevicesApi,
+  JoinState,
+  LinkInvitation,
+  LinkJoin,
+  LinkOffer,
+  OfferState,
+  SyncApi,
+  SyncStatus,
+} from './devices-api'
 export { browserEdges } from './edges'
 export type {
   Avatar,
