@@ -1,6 +1,9 @@
 import { createSignal, Match, Show, Switch, type Component } from 'solid-js'
 import type { IdentityState } from '../client'
 import { useClient } from './client-context'
+import { useDevices } from './devices/devices-context'
+import { JoinRoute } from './devices/JoinRoute'
+import { RemovedDevice } from './devices/RemovedDevice'
 import { BackupBanner } from './identity/BackupBanner'
 import { BackupNotice } from './identity/BackupNotice'
 import { DamagedIdentity } from './identity/DamagedIdentity'
@@ -29,6 +32,12 @@ export const App: Component = () => {
   // Set between creating an identity and dismissing the recovery phrase offer.
   const [welcoming, setWelcoming] = createSignal(false)
   const route = createRoute()
+  const linking = useDevices()
+  /** A device link, where the client links devices. */
+  const joining = () => {
+    const now = route()
+    return linking && now.view === 'join' ? { devices: linking.devices, payload: now.payload } : undefined
+  }
   return (
     <>
       <a class="skip-link" href="#main">
@@ -45,6 +54,7 @@ export const App: Component = () => {
           <Match when={route().view === 'settings'}>
             <SettingsView />
           </Match>
+          <Match when={joining()}>{(join) => <JoinRoute devices={join().devices} payload={join().payload} />}</Match>
           <Match when={identity().kind === 'loading'}>
             <p role="status" class="loading">
               Opening your identity…
@@ -60,6 +70,10 @@ export const App: Component = () => {
               }}
             />
             <SpacesIntro />
+          </Match>
+          <Match when={when(identity(), 'removed')}>
+            <RemovedDevice />
+            <SpaceList />
           </Match>
           <Match when={when(identity(), 'damaged')}>{(damaged) => <DamagedIdentity reason={damaged().reason} />}</Match>
           <Match when={welcoming() && when(identity(), 'ready')}>

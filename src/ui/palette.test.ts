@@ -45,6 +45,7 @@ const PAIRS: readonly Pair[] = [
   { fg: 'control-border', bg: 'surface', needs: NON_TEXT, use: 'edge of a control in a region' },
   { fg: 'warn', bg: 'surface', needs: NON_TEXT, use: 'offline dot, warning edge' },
   { fg: 'ok', bg: 'surface', needs: NON_TEXT, use: 'online dot' },
+  { fg: 'qr-dark', bg: 'qr-light', needs: NON_TEXT, use: 'QR code modules (both themes)' },
 ]
 
 type Theme = 'light' | 'dark'

@@ -25,11 +25,21 @@ describe('parseRoute', () => {
       `#/space/${'zz'.repeat(32)}`,
       '#/settings/',
       '#settings',
-      '#/join/secret',
+      '#/join',
+      '#/join/',
+      '#/join/a+b',
+      `#/join/${'a'.repeat(513)}`,
+      '#/join/abc/def',
       `/space/${SPACE}`,
     ]) {
       expect(parseRoute(hash), hash).toEqual({ view: 'home' })
     }
+  })
+
+  it('reads a device link and keeps its payload, which hrefOf never writes back', () => {
+    const payload = 'AQIx_-'.repeat(15)
+    expect(parseRoute(`#/join/${payload}`)).toEqual({ view: 'join', payload })
+    expect(hrefOf({ view: 'join', payload })).toBe('#/join')
   })
 
   it('reads back every route hrefOf writes', () => {

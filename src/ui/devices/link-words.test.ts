@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { JoinState, OfferState, SyncStatus } from '../../client'
-import { codeText, joinEnded, joinText, offerText, syncText } from './link-words'
+import { codeText, joinEnded, joinText, offerText, syncAgo, syncText } from './link-words'
 
 const problem = { code: 'storage-failed', message: "The browser's storage failed." }
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0)
@@ -60,9 +60,16 @@ describe('syncText', () => {
       [{ kind: 'syncing' }, 'Syncing…'],
       [{ kind: 'offline' }, 'Offline: changes are kept on this device'],
       [{ kind: 'looking' }, 'Looking for your other devices…'],
-      [{ kind: 'idle', deviceName: 'Phone', at: NOW - 5 * 60_000 }, 'Last synced with Phone 5 min ago'],
       [{ kind: 'solo' }, 'Only on this device'],
     ]
-    for (const [status, text] of words) expect(syncText(status, NOW)).toBe(text)
+    for (const [status, text] of words) {
+      expect(syncText(status)).toBe(text)
+      expect(syncAgo(status, NOW)).toBeUndefined()
+    }
+  })
+
+  it('says when it last synced, the time apart from the words announced', () => {
+    const idle: SyncStatus = { kind: 'idle', deviceName: 'Phone', at: NOW - 5 * 60_000 }
+    expect(`${syncText(idle)} ${syncAgo(idle, NOW) ?? ''}`).toBe('Last synced with Phone 5 min ago')
   })
 })

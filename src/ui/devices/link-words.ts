@@ -58,8 +58,11 @@ export const joinText = (state: JoinState): string => {
 /** The step is over: the screen offers a way on instead of waiting. */
 export const joinEnded = (state: JoinState): boolean => ['denied', 'expired', 'used', 'failed'].includes(state.kind)
 
-/** Sync status in words for the status bar; `now` for "Last synced … 5 min ago". */
-export const syncText = (status: SyncStatus, now: number): string => {
+/**
+ * Sync status in words for the status bar. The time of "Last synced with Phone 5 min ago" is apart
+ * (`syncAgo`): the words are announced when the status changes, the time is not, every minute.
+ */
+export const syncText = (status: SyncStatus): string => {
   switch (status.kind) {
     case 'solo':
       return 'Only on this device'
@@ -72,8 +75,12 @@ export const syncText = (status: SyncStatus, now: number): string => {
     case 'up-to-date':
       return status.devices === 1 ? 'Up to date with 1 device' : `Up to date with ${status.devices} devices`
     case 'idle':
-      return `Last synced with ${status.deviceName} ${agoText(status.at, now)}`
+      return `Last synced with ${status.deviceName}`
     default:
       return assertNever(status)
   }
 }
+
+/** The time that follows `syncText` ("5 min ago"), or undefined where the status has none. */
+export const syncAgo = (status: SyncStatus, now: number): string | undefined =>
+  status.kind === 'idle' ? agoText(status.at, now) : undefined

@@ -5,6 +5,7 @@ import { createAction } from '../action'
 import { Field } from '../Field'
 import { FormError } from '../FormError'
 import { formErrors, submitForm } from '../form-errors'
+import { DeviceSeen } from '../devices/DeviceSeen'
 import { createObserved } from '../reactive'
 import { PHRASE_NEEDED } from './PhraseField'
 import { needsUnlock, UnlockField, unlockOf } from './UnlockField'
@@ -79,6 +80,9 @@ const DeviceRow: Component<{ device: DeviceView; backup: Backup }> = (props) => 
             </Show>
             <Show when={props.device.revoked}>
               <span class="tag">revoked</span>
+            </Show>
+            <Show when={!props.device.thisDevice && !props.device.revoked}>
+              <DeviceSeen device={props.device} />
             </Show>
           </span>
         }

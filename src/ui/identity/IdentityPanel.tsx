@@ -1,5 +1,7 @@
 import { createSignal, Show, type Component } from 'solid-js'
 import type { IdentityView } from '../../client'
+import { LinkDevicePanel } from '../devices/LinkDevicePanel'
+import { useDevices } from '../devices/devices-context'
 import { Avatar } from './Avatar'
 import { DeviceList } from './DeviceList'
 import { EditProfile } from './EditProfile'
@@ -10,6 +12,7 @@ import { RecoveryPhraseView } from './RecoveryPhraseView'
 /** Who you are here: profile, the fingerprint to compare with others, devices, recovery. */
 export const IdentityPanel: Component<{ identity: IdentityView }> = (props) => {
   const [editing, setEditing] = createSignal(false)
+  const linking = useDevices()
   return (
     <section class="region identity" aria-labelledby="identity-heading">
       <h2 id="identity-heading">You</h2>
@@ -46,6 +49,7 @@ export const IdentityPanel: Component<{ identity: IdentityView }> = (props) => {
           Edit profile
         </button>
       </Show>
+      <Show when={linking}>{(ui) => <LinkDevicePanel devices={ui().devices} />}</Show>
       <details>
         <summary>Devices</summary>
         <DeviceList backup={props.identity.backup} />

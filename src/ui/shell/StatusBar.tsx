@@ -1,5 +1,7 @@
-import type { Component } from 'solid-js'
+import { Show, type Component } from 'solid-js'
 import { useClient } from '../client-context'
+import { useDevices } from '../devices/devices-context'
+import { SyncStatusText } from '../devices/SyncStatusText'
 import { createObserved } from '../reactive'
 import { offlineText } from './offline-text'
 
@@ -8,6 +10,7 @@ export const StatusBar: Component = () => {
   const client = useClient()
   const online = createObserved(client.online)
   const update = createObserved(client.appUpdate.state)
+  const devices = useDevices()
   return (
     <div class="status" role="group" aria-label="Status">
       <span class="chip" data-state={online() ? 'online' : 'offline'} data-testid="connectivity" role="status">
@@ -17,6 +20,7 @@ export const StatusBar: Component = () => {
       <span class="chip" data-state={update().kind} data-testid="offline-readiness" role="status">
         {offlineText(update())}
       </span>
+      <Show when={devices}>{(ui) => <SyncStatusText status={ui().sync.overall} />}</Show>
     </div>
   )
 }
