@@ -1,4 +1,4 @@
-import { createRoot } from 'solid-js'
+import { createComputed, createRoot } from 'solid-js'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createNow } from './now'
 
@@ -7,20 +7,33 @@ afterEach(() => {
 })
 
 describe('createNow', () => {
-  it('ticks with the clock and stops when its owner is disposed', () => {
+  it('re-runs its readers on each tick and stops when its owner is disposed', () => {
     vi.useFakeTimers()
     let clock = 1_000
     createRoot((dispose) => {
       const now = createNow(10_000, () => clock)
-      expect(now()).toBe(1_000)
+      const seen: number[] = []
+      createComputed(() => seen.push(now()))
+      expect(seen).toEqual([1_000])
       clock = 11_000
       vi.advanceTimersByTime(10_000)
-      expect(now()).toBe(11_000)
+      expect(seen).toEqual([1_000, 11_000])
       dispose()
       clock = 21_000
       vi.advanceTimersByTime(10_000)
-      expect(now()).toBe(11_000)
+      expect(seen).toEqual([1_000, 11_000])
       expect(vi.getTimerCount()).toBe(0)
+    })
+  })
+
+  it('reads the clock when read, not at the last tick', () => {
+    vi.useFakeTimers()
+    let clock = 1_000
+    createRoot((dispose) => {
+      const now = createNow(30_000, () => clock)
+      clock = 20_000
+      expect(now()).toBe(20_000)
+      dispose()
     })
   })
 })
