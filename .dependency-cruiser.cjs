@@ -18,6 +18,8 @@ const owners = {
   '@trystero-p2p': '^src/mesh/',
   dexie: '^src/(halo|echo)/storage/',
   'solid-js': '^src/ui/',
+  // QR codes of device links are drawn in one file of ui.
+  uqr: '^src/ui/devices/qr\\.ts$',
   // main.tsx only names the URL of the Automerge wasm, which the client loads through echo.
   '@automerge': '^src/((echo|mesh)/|main\\.tsx$)',
   // CodeMirror is the editor (ui); echo binds Automerge text to it.

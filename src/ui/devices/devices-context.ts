@@ -8,9 +8,9 @@ export interface DevicesUi {
 }
 
 /**
- * Provided at the root beside the client. Without it the app shows no link button, no join screen
+ * Provided at the root beside the client (`mountApp`'s `devices`). Without it the app shows no link button, no join screen
  * and no sync status, so the screens can land before the client links devices.
  */
-export const DevicesContext = createContext<DevicesUi>()
+export const DevicesContext = createContext<DevicesUi | undefined>(undefined)
 
 export const useDevices = (): DevicesUi | undefined => useContext(DevicesContext)
