@@ -27,7 +27,7 @@ export interface PeerIdentity {
 }
 
 /** What the remote adapter says of itself in its hello; only a claim. */
-export interface PeerClaims {
+interface PeerClaims {
   readonly peerId: string
   readonly peerMetadata?: PeerMetadata
 }
@@ -69,14 +69,14 @@ const timeout = (ms: number, fire: () => void): (() => void) => {
 }
 
 /** `hex(sha256(device|storage))`, 32 characters: a remote cannot pick the key our sync state is stored under. */
-export const storageIdOf = async (remote: PeerRemote): Promise<StorageId | undefined> => {
+const storageIdOf = async (remote: PeerRemote): Promise<StorageId | undefined> => {
   if (remote.storage === null) return undefined
   const digest = await crypto.subtle.digest('SHA-256', new Uint8Array(utf8(`${remote.device}|${remote.storage}`)))
   return toHex(new Uint8Array(digest)).slice(0, 32) as StorageId
 }
 
 /** The production rule: the hello must name the Repo the handshake authenticated; metadata comes from it too. */
-export const bindToLink: Identify = async (remote, claims) => {
+const bindToLink: Identify = async (remote, claims) => {
   if (claims.peerId !== remote.repo) return undefined
   const storageId = await storageIdOf(remote)
   const peerMetadata: PeerMetadata =
