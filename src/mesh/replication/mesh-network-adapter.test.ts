@@ -66,6 +66,20 @@ describe('MeshNetworkAdapter', () => {
     expect(noStorage.candidates[0]?.peerMetadata).toEqual({ isEphemeral: false })
   })
 
+  it('is ready once the Repo connects, not before', async () => {
+    const { adapter } = side()
+    let ready = false
+    const whenReady = adapter.whenReady().then(() => {
+      ready = true
+    })
+    await Promise.resolve()
+    expect(ready).toBe(false)
+    expect(adapter.isReady()).toBe(false)
+    adapter.connect(A)
+    await whenReady
+    expect(adapter.isReady()).toBe(true)
+  })
+
   it('refuses a hello naming another repo than the handshake did', async () => {
     const a = side()
     const b = side()
@@ -195,6 +209,10 @@ describe('MeshNetworkAdapter', () => {
     advance(1)
     expect(a.disconnects).toEqual([B])
     expect(a.adapter.stats.get().stalls).toBe(1)
+    // Until it is announced again, the Repo hears nothing from that peer.
+    toB.inject(syncFrame({ targetId: A }))
+    expect(a.messages).toEqual([])
+    expect(a.adapter.stats.get().dropped).toEqual({ 'not-connected': 1 })
     expect(a.candidates).toHaveLength(1)
     release()
     await vi.waitFor(() => {

@@ -106,11 +106,16 @@ export class MeshNetworkAdapter extends NetworkAdapter {
   /** Peers the Repo was told about, with what it was told. */
   readonly #announced = new Map<PeerId, PeerMetadata>()
   #connected = false
+  readonly #ready: Promise<void>
+  #becomeReady: () => void = () => undefined
   readonly #stats = new Cell<MeshAdapterStats>({ dropped: {}, withheld: {}, stalls: 0 })
 
   constructor(options: MeshAdapterOptions) {
     super()
     this.#options = options
+    this.#ready = new Promise((resolve) => {
+      this.#becomeReady = resolve
+    })
   }
 
   get stats(): Observable<MeshAdapterStats> {
@@ -121,8 +126,9 @@ export class MeshNetworkAdapter extends NetworkAdapter {
     return this.#connected
   }
 
+  /** Ready once the Repo has connected: peers come and go with rooms, and `find()` must not wait for them. */
   whenReady(): Promise<void> {
-    return Promise.resolve()
+    return this.#ready
   }
 
   connect(peerId: PeerId, peerMetadata?: PeerMetadata): void {
@@ -131,6 +137,7 @@ export class MeshNetworkAdapter extends NetworkAdapter {
     // The Repo's reconnect() passes no metadata: keep what its first connect said.
     if (peerMetadata !== undefined) this.peerMetadata = peerMetadata
     this.#connected = true
+    this.#becomeReady()
     for (const state of this.#links) this.#sendControl(state, this.#hello('hello'))
   }
 
@@ -256,7 +263,8 @@ export class MeshNetworkAdapter extends NetworkAdapter {
       return
     }
     const self = this.peerId
-    if (!this.#connected || self === undefined || state.peer === undefined) {
+    // The Repo hears only from peers it was told about: not before the hello, nor while a link is stalled.
+    if (!this.#connected || self === undefined || state.peer === undefined || !this.#announced.has(state.peer.peerId)) {
       this.#drop('not-connected')
       return
     }
