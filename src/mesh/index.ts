@@ -3,3 +3,5 @@ export { allowedRelayOrigins, defaultMeshSettings, parseMeshSettings, validateMe
 export type { MeshSettings, MeshSettingsInput, MeshSettingsProblem } from './mesh-config'
 export { joinSwarm } from './swarm'
 export type { Swarm } from './swarm'
+export { MeshNetworkAdapter } from './replication/mesh-network-adapter'
+export type { MeshAdapterOptions, MeshAdapterStats, PeerLink, PeerRemote } from './replication/mesh-network-adapter'

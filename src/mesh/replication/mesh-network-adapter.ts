@@ -1,0 +1,378 @@
+import { NetworkAdapter } from '@automerge/automerge-repo/slim'
+import type { Message, PeerId, PeerMetadata, StorageId } from '@automerge/automerge-repo/slim'
+import { Cell, toHex, utf8, type Observable } from '../../base'
+import { controlMetadata, decodeFrame, encodeControl, encodeMessage, readMessage } from './frames'
+import type { Control, DropReason } from './frames'
+
+/** Who is at the other end of a link, as the handshake authenticated it. */
+export interface PeerRemote {
+  /** The remote Repo's peer id. */
+  readonly repo: string
+  readonly storage: string | null
+  readonly device: string
+  readonly identity: string | null
+}
+
+/** One authenticated connection, in one room, to one remote Repo. */
+export interface PeerLink {
+  readonly remote: PeerRemote
+  send(bytes: Uint8Array): Promise<void>
+  subscribe(onBytes: (bytes: Uint8Array) => void): () => void
+}
+
+/** The peer id and metadata the Repo is told about a link's remote. */
+export interface PeerIdentity {
+  readonly peerId: PeerId
+  readonly peerMetadata: PeerMetadata
+}
+
+/** What the remote adapter says of itself in its hello; only a claim. */
+interface PeerClaims {
+  readonly peerId: string
+  readonly peerMetadata?: PeerMetadata
+}
+
+export type Identify = (remote: PeerRemote, claims: PeerClaims) => Promise<PeerIdentity | undefined>
+
+export interface MeshAdapterStats {
+  /** Inbound frames dropped, by reason. */
+  readonly dropped: Readonly<Partial<Record<DropReason, number>>>
+  /** Outbound messages not sent: no live link, not allowed, or a relayed ephemeral. */
+  readonly withheld: Readonly<Partial<Record<'no-link' | 'denied' | 'relayed' | 'disconnected', number>>>
+  /** Times a peer was re-announced after a send stalled or failed. */
+  readonly stalls: number
+}
+
+export interface MeshAdapterOptions {
+  /** Whether `remoteRepo` may receive messages about `documentId`; checked on every outbound message. */
+  readonly allowed: (remoteRepo: PeerId, documentId: string) => boolean
+  /** Frames larger than this are dropped before decoding. */
+  readonly maxFrameBytes?: number
+  /** A send still pending after this long means the link stalled (Trystero gives up silently at 10 s). */
+  readonly stallMs?: number
+  /** Runs `fire` after `ms` unless the returned cancel is called first. */
+  readonly after?: (ms: number, fire: () => void) => () => void
+  /** Maps a link and its hello to the Repo's peer; the default binds it to the authenticated remote. */
+  readonly identify?: Identify
+}
+
+const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024
+const DEFAULT_STALL_MS = 9_000
+/** Frames held while a hello is being identified; more is a flood. */
+const MAX_QUEUED_FRAMES = 1_024
+
+const timeout = (ms: number, fire: () => void): (() => void) => {
+  const timer = setTimeout(fire, ms)
+  return () => {
+    clearTimeout(timer)
+  }
+}
+
+/** `hex(sha256(device|storage))`, 32 characters: a remote cannot pick the key our sync state is stored under. */
+const storageIdOf = async (remote: PeerRemote): Promise<StorageId | undefined> => {
+  if (remote.storage === null) return undefined
+  const digest = await crypto.subtle.digest('SHA-256', new Uint8Array(utf8(`${remote.device}|${remote.storage}`)))
+  return toHex(new Uint8Array(digest)).slice(0, 32) as StorageId
+}
+
+/** The production rule: the hello must name the Repo the handshake authenticated; metadata comes from it too. */
+const bindToLink: Identify = async (remote, claims) => {
+  if (claims.peerId !== remote.repo) return undefined
+  const storageId = await storageIdOf(remote)
+  const peerMetadata: PeerMetadata =
+    storageId === undefined ? { isEphemeral: false } : { storageId, isEphemeral: false }
+  return { peerId: remote.repo as PeerId, peerMetadata }
+}
+
+interface LinkState {
+  readonly link: PeerLink
+  /** The remote's Repo is connected on this link, as identified. */
+  peer: PeerIdentity | undefined
+  /** A hello being identified; frames wait behind it, in order. */
+  identifying: boolean
+  readonly queue: Uint8Array[]
+  pending: number
+  stalled: boolean
+  unsubscribe: () => void
+}
+
+/**
+ * One automerge-repo adapter for every room: each authenticated link is attached here, and a remote Repo
+ * reached through several rooms is one peer for the Repo, announced while at least one link to it is usable.
+ */
+export class MeshNetworkAdapter extends NetworkAdapter {
+  readonly #options: MeshAdapterOptions
+  readonly #links = new Set<LinkState>()
+  /** Peers the Repo was told about, with what it was told. */
+  readonly #announced = new Map<PeerId, PeerMetadata>()
+  #connected = false
+  readonly #ready: Promise<void>
+  #becomeReady: () => void = () => undefined
+  readonly #stats = new Cell<MeshAdapterStats>({ dropped: {}, withheld: {}, stalls: 0 })
+
+  constructor(options: MeshAdapterOptions) {
+    super()
+    this.#options = options
+    this.#ready = new Promise((resolve) => {
+      this.#becomeReady = resolve
+    })
+  }
+
+  get stats(): Observable<MeshAdapterStats> {
+    return this.#stats
+  }
+
+  isReady(): boolean {
+    return this.#connected
+  }
+
+  /** Ready once the Repo has connected: peers come and go with rooms, and `find()` must not wait for them. */
+  whenReady(): Promise<void> {
+    return this.#ready
+  }
+
+  connect(peerId: PeerId, peerMetadata?: PeerMetadata): void {
+    if (this.#connected) this.disconnect()
+    this.peerId = peerId
+    // The Repo's reconnect() passes no metadata: keep what its first connect said.
+    if (peerMetadata !== undefined) this.peerMetadata = peerMetadata
+    this.#connected = true
+    this.#becomeReady()
+    for (const state of this.#links) this.#sendControl(state, this.#hello('hello'))
+  }
+
+  disconnect(): void {
+    if (!this.#connected) return
+    this.#connected = false
+    for (const state of this.#links) {
+      this.#sendControl(state, { kind: 'bye' })
+      state.peer = undefined
+    }
+    this.#reconcileAll()
+  }
+
+  /** Adds one authenticated connection; returns its removal. */
+  attach(link: PeerLink): () => void {
+    const state: LinkState = {
+      link,
+      peer: undefined,
+      identifying: false,
+      queue: [],
+      pending: 0,
+      stalled: false,
+      unsubscribe: () => undefined,
+    }
+    this.#links.add(state)
+    state.unsubscribe = link.subscribe((bytes) => {
+      this.#receive(state, bytes)
+    })
+    if (this.#connected) this.#sendControl(state, this.#hello('hello'))
+    return () => {
+      if (!this.#links.delete(state)) return
+      state.unsubscribe()
+      const peer = state.peer?.peerId
+      state.peer = undefined
+      if (peer !== undefined) this.#reconcile(peer)
+    }
+  }
+
+  send(message: Message): void {
+    if (!this.#connected) {
+      this.#withhold('disconnected')
+      return
+    }
+    if (message.type === 'ephemeral' && message.senderId !== this.peerId) {
+      this.#withhold('relayed')
+      return
+    }
+    const documentId = message.documentId
+    if (
+      documentId !== undefined &&
+      message.type !== 'doc-unavailable' &&
+      !this.#options.allowed(message.targetId, documentId)
+    ) {
+      this.#withhold('denied')
+      return
+    }
+    const state = this.#usableLinks(message.targetId)[0]
+    if (state === undefined) {
+      this.#withhold('no-link')
+      return
+    }
+    this.#transmit(state, encodeMessage(message), true)
+  }
+
+  #hello(kind: 'hello' | 'welcome'): Control {
+    const peerId = this.peerId ?? ''
+    const storageId = this.peerMetadata?.storageId
+    return storageId === undefined ? { kind, peerId } : { kind, peerId, storageId }
+  }
+
+  #usableLinks(peerId: PeerId): LinkState[] {
+    return [...this.#links].filter((state) => state.peer?.peerId === peerId && !state.stalled)
+  }
+
+  /** Tells the Repo about `peerId` as its usable links now say. */
+  #reconcile(peerId: PeerId, bounce = false): void {
+    const first = this.#connected ? this.#usableLinks(peerId)[0] : undefined
+    const wasAnnounced = this.#announced.has(peerId)
+    if (wasAnnounced && (first === undefined || bounce)) {
+      this.#announced.delete(peerId)
+      this.emit('peer-disconnected', { peerId })
+    }
+    if (first?.peer !== undefined && !this.#announced.has(peerId)) {
+      this.#announced.set(peerId, first.peer.peerMetadata)
+      this.emit('peer-candidate', { peerId, peerMetadata: first.peer.peerMetadata })
+    }
+  }
+
+  #reconcileAll(): void {
+    const peers = new Set([...this.#announced.keys()])
+    for (const state of this.#links) if (state.peer !== undefined) peers.add(state.peer.peerId)
+    for (const peerId of peers) this.#reconcile(peerId)
+  }
+
+  #drop(reason: DropReason): void {
+    const stats = this.#stats.get()
+    this.#stats.set({ ...stats, dropped: { ...stats.dropped, [reason]: (stats.dropped[reason] ?? 0) + 1 } })
+  }
+
+  #withhold(reason: keyof MeshAdapterStats['withheld']): void {
+    const stats = this.#stats.get()
+    this.#stats.set({ ...stats, withheld: { ...stats.withheld, [reason]: (stats.withheld[reason] ?? 0) + 1 } })
+  }
+
+  #receive(state: LinkState, bytes: Uint8Array): void {
+    if (!this.#links.has(state)) return
+    if (state.identifying) {
+      if (state.queue.length >= MAX_QUEUED_FRAMES) {
+        this.#drop('overflow')
+        return
+      }
+      state.queue.push(bytes)
+      return
+    }
+    const decoded = decodeFrame(bytes, this.#options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES)
+    if (!decoded.ok) {
+      this.#drop(decoded.reason)
+      return
+    }
+    const { frame } = decoded
+    if (frame.kind === 'control') {
+      this.#control(state, frame.control)
+      return
+    }
+    const self = this.peerId
+    // The Repo hears only from peers it was told about: not before the hello, nor while a link is stalled.
+    if (!this.#connected || self === undefined || state.peer === undefined || !this.#announced.has(state.peer.peerId)) {
+      this.#drop('not-connected')
+      return
+    }
+    const read = readMessage(frame.body, state.peer.peerId, self)
+    if (!read.ok) {
+      this.#drop(read.reason)
+      return
+    }
+    this.emit('message', read.message)
+  }
+
+  #control(state: LinkState, control: Control): void {
+    if (control.kind === 'bye') {
+      const peer = state.peer?.peerId
+      state.peer = undefined
+      if (peer !== undefined) this.#reconcile(peer)
+      return
+    }
+    // A hello that arrives while this Repo is away is answered by our own hello on connect.
+    if (!this.#connected) return
+    const metadata = controlMetadata(control)
+    const claims: PeerClaims =
+      metadata === undefined ? { peerId: control.peerId } : { peerId: control.peerId, peerMetadata: metadata }
+    const known = state.peer
+    if (control.kind === 'welcome' && known?.peerId === control.peerId) return
+    state.identifying = true
+    const identify = this.#options.identify ?? bindToLink
+    identify(state.link.remote, claims)
+      .catch(() => undefined)
+      .then((identity) => {
+        state.identifying = false
+        this.#identified(state, control.kind, identity)
+        this.#drain(state)
+      })
+      .catch(() => undefined)
+  }
+
+  /** Frames that waited go through in order, until another hello makes the rest wait again. */
+  #drain(state: LinkState): void {
+    let next = state.queue.shift()
+    while (next !== undefined) {
+      this.#receive(state, next)
+      if (state.identifying) return
+      next = state.queue.shift()
+    }
+  }
+
+  #identified(state: LinkState, kind: 'hello' | 'welcome', identity: PeerIdentity | undefined): void {
+    if (!this.#links.has(state) || !this.#connected) return
+    if (identity === undefined) {
+      this.#drop('unidentified')
+      return
+    }
+    const before = state.peer
+    // Answer first: the remote starts sending once it hears us, so our welcome must precede our messages.
+    if (kind === 'hello') this.#sendControl(state, this.#hello('welcome'))
+    state.peer = identity
+    if (before !== undefined && before.peerId !== identity.peerId) this.#reconcile(before.peerId)
+    // A hello on a link already up means the remote lost its side of the sync: start over with it.
+    this.#reconcile(identity.peerId, kind === 'hello' && before !== undefined)
+  }
+
+  #sendControl(state: LinkState, control: Control): void {
+    this.#transmit(state, encodeControl(control), false)
+  }
+
+  /** Sends and watches: a send that stalls or fails has lost messages, so the peer's sync must restart. */
+  #transmit(state: LinkState, bytes: Uint8Array, isMessage: boolean): void {
+    state.pending += 1
+    let settled = false
+    const cancel = (this.#options.after ?? timeout)(this.#options.stallMs ?? DEFAULT_STALL_MS, () => {
+      if (!settled) this.#stall(state)
+    })
+    const settle = (failed: boolean): void => {
+      settled = true
+      cancel()
+      state.pending -= 1
+      if (failed) this.#failed(state, isMessage)
+      if (state.pending === 0 && state.stalled) {
+        state.stalled = false
+        if (state.peer !== undefined) this.#reconcile(state.peer.peerId)
+      }
+    }
+    state.link.send(bytes).then(
+      () => {
+        settle(false)
+      },
+      () => {
+        settle(true)
+      },
+    )
+  }
+
+  #stall(state: LinkState): void {
+    if (state.stalled || !this.#links.has(state)) return
+    state.stalled = true
+    const stats = this.#stats.get()
+    this.#stats.set({ ...stats, stalls: stats.stalls + 1 })
+    // Taken out now; announced again once this link drains, or at once through another usable link.
+    if (state.peer !== undefined) this.#reconcile(state.peer.peerId, true)
+  }
+
+  /** A failed send: the link is down until the remote welcomes us again, which our hello asks for. */
+  #failed(state: LinkState, isMessage: boolean): void {
+    const peer = state.peer?.peerId
+    if (peer === undefined || !this.#links.has(state)) return
+    state.peer = undefined
+    this.#reconcile(peer, true)
+    if (isMessage && this.#connected) this.#sendControl(state, this.#hello('hello'))
+  }
+}
