@@ -156,7 +156,7 @@ export class FakeTabLocks implements Locks {
                 if (release() || lock === null) resolve(value as Awaited<T>)
               },
               (error: unknown) => {
-                if (release() || lock === null) reject(error)
+                if (release() || lock === null) reject(error instanceof Error ? error : new Error(String(error)))
               },
             )
         })
