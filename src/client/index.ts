@@ -12,7 +12,6 @@ export type {
   Profile,
   RestorePreview,
 } from './identity-api'
-export type { TabRole } from './mesh-leader'
 export type { SettingsProblem } from './mesh-settings'
 export type { Problem } from './problem-words'
 export type { LiveList, SpaceSession, SpaceSummary, TaskPlace, TaskView } from './spaces-api'

@@ -6,12 +6,12 @@ import type { Locks } from './spaces'
 export type TabRole = 'leader' | 'follower'
 
 /** One tab of the profile leads; its lock is freed by the browser the moment the tab closes. */
-export const LEADER_LOCK = 'commonplace/mesh/leader'
+const LEADER_LOCK = 'commonplace/mesh/leader'
 /**
  * Held while a mesh runs, from `onLead` until its stop has finished. A stolen leader lock is free at
  * once, while the old leader is still leaving its rooms; the new one waits here, so two meshes never run.
  */
-export const MESH_LOCK = 'commonplace/mesh/running'
+const MESH_LOCK = 'commonplace/mesh/running'
 
 export interface LeadershipEdges {
   readonly locks: Locks

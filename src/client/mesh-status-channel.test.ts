@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { startMeshTab, type StartMesh } from './mesh-tab'
-import { CONNECTING, openMeshStatus, type MeshStatus } from './mesh-status-channel'
+import type { MeshStatus } from '../mesh'
+import { CONNECTING, openMeshStatus } from './mesh-status-channel'
 import { fakeBrowser, until } from './testing/fake-edges'
 
 const idle = () =>

@@ -1,47 +1,6 @@
-import * as v from 'valibot'
 import { Cell, type Observable } from '../base'
+import { isMeshStatusMessage, type MeshStatus } from '../mesh'
 import { openTabChannel, type OpenChannel } from './tab-channel'
-
-/**
- * Where a space (or the whole mesh) stands. `connecting`: no leader tab has told yet, or its mesh is
- * starting; `offline`: no network; `alone`: online, but none of the other devices is reachable.
- */
-export const SYNC_STATES = ['connecting', 'offline', 'alone', 'syncing', 'up-to-date'] as const
-export type SyncState = (typeof SYNC_STATES)[number]
-
-const device = v.pipe(v.string(), v.maxLength(128))
-const name = v.pipe(v.string(), v.maxLength(256))
-const time = v.pipe(v.number(), v.integer(), v.minValue(0))
-
-const peer = v.strictObject({ device, name: v.optional(name) })
-const lastSynced = v.strictObject({ at: time, device, name: v.optional(name) })
-const spaceStatus = v.strictObject({
-  state: v.picklist(SYNC_STATES),
-  peers: v.pipe(v.array(peer), v.maxLength(1000)),
-  lastSynced: v.optional(lastSynced),
-})
-const meshStatus = v.strictObject({
-  overall: v.picklist(SYNC_STATES),
-  spaces: v.pipe(
-    v.record(v.pipe(v.string(), v.maxLength(256)), spaceStatus),
-    v.check((spaces) => Object.keys(spaces).length <= 10_000),
-  ),
-  lastSynced: v.optional(lastSynced),
-})
-
-/** The leader's sync status, as every tab shows it: plain JSON, so it crosses the tab channel as is. */
-export type MeshStatus = v.InferOutput<typeof meshStatus>
-export type SpaceMeshStatus = v.InferOutput<typeof spaceStatus>
-
-const tab = v.pipe(v.string(), v.maxLength(64))
-const message = v.variant('type', [
-  v.strictObject({ type: v.literal('status'), leader: tab, status: meshStatus }),
-  v.strictObject({ type: v.literal('gone'), leader: tab }),
-  v.strictObject({ type: v.literal('request') }),
-])
-type MeshMessage = v.InferOutput<typeof message>
-
-const isMessage = (data: unknown): data is MeshMessage => v.is(message, data)
 
 /** Before any leader has told: nothing known. */
 export const CONNECTING: MeshStatus = { overall: 'connecting', spaces: {} }
@@ -56,7 +15,7 @@ const connectingFrom = (status: MeshStatus): MeshStatus => ({
 })
 
 /** What the leader tab holds while it leads: what it publishes, every tab shows. */
-export interface StatusPublisher {
+interface StatusPublisher {
   publish(status: MeshStatus): void
   /** Tells the other tabs this leader is gone; they show `connecting` until the next one publishes. */
   stepDown(): void
@@ -77,7 +36,7 @@ const RETIRED_KEPT = 32
  * a follower keeps the last status and asks for a fresh one when it opens, so a new tab shows it at once.
  */
 export const openMeshStatus = (open: OpenChannel): MeshStatusChannel => {
-  const channel = openTabChannel(open, 'mesh', isMessage)
+  const channel = openTabChannel(open, 'mesh', isMeshStatusMessage)
   const status = new Cell<MeshStatus>(CONNECTING)
   const retired: string[] = []
   let leader: string | undefined

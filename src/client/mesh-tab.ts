@@ -1,7 +1,8 @@
 import type { Observable } from '../base'
 import type { BrowserEdges } from './edges'
 import { startLeadership, type TabRole } from './mesh-leader'
-import { openMeshStatus, type MeshStatus } from './mesh-status-channel'
+import type { MeshStatus } from '../mesh'
+import { openMeshStatus } from './mesh-status-channel'
 
 /** Starts the mesh in the leader tab; `publish` shares its status with every tab. Resolves with its stop. */
 export type StartMesh = (publish: (status: MeshStatus) => void) => Promise<() => Promise<void>>
