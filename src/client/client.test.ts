@@ -195,6 +195,7 @@ describe('close', () => {
     await client.close()
     expect(browser.connectivity.listenerCount).toBe(0)
     expect(browser.visibility.listenerCount).toBe(0)
+    expect(browser.page.listenerCount).toBe(0)
     expect(browser.channels.listenerCount).toBe(0)
     expect(browser.channels.openCount).toBe(0)
     // The databases are closed: deleting them is not blocked by an open connection.
@@ -212,6 +213,18 @@ describe('close', () => {
     })
     expect(await space.createTask('After the end')).toMatchObject({ ok: false, error: { code: 'closed' } })
     space.close()
+  })
+
+  it('releases the leader lock, so another tab of the profile leads', async () => {
+    const browser = fakeBrowser()
+    const first = await start(browser.edges)
+    await until(first.tabRole, (role) => role === 'leader')
+    const second = await start(browser.openTab().edges)
+    expect(second.tabRole.get()).toBe('follower')
+
+    await first.close()
+    expect(first.tabRole.get()).toBe('follower')
+    await until(second.tabRole, (role) => role === 'leader')
   })
 
   it('follows connectivity until closed', async () => {

@@ -8,7 +8,9 @@ import type { IdentityApi } from './identity-api'
 import { IdentityService } from './identity'
 import { DEFAULT_AVATAR, LIMITS, type Limits } from './limits'
 import type { Avatar } from './identity-api'
+import type { TabRole } from './mesh-leader'
 import { createMeshSettings, type MeshSettingsApi } from './mesh-settings'
+import { startMeshTab } from './mesh-tab'
 import { SpacesService } from './spaces'
 import type { SpacesApi } from './spaces-api'
 
@@ -33,6 +35,8 @@ export interface Client {
   readonly identity: IdentityApi
   readonly spaces: SpacesApi
   readonly meshSettings: MeshSettingsApi
+  /** Whether this tab holds the profile's connections (one tab leads) or follows the leader through the others. */
+  readonly tabRole: Observable<TabRole>
   /** How long names, titles and passwords may be; the client refuses what breaks them. */
   readonly limits: Limits
   /** The avatar of a profile made without one. */
@@ -70,11 +74,14 @@ export const createClient = (options: ClientOptions): Client => {
   })
   const connectivity = watchConnectivity(edges.connectivity)
   const appUpdate = startAppUpdate(options.serviceWorkerUrl, edges)
+  // One tab of the profile leads. No mesh is started in it yet: the leader publishes `connecting`.
+  const meshTab = startMeshTab(edges, () => Promise.resolve(() => Promise.resolve()))
   let closing: Promise<void> | undefined
   const close = async (): Promise<void> => {
     stopDetach()
     connectivity.stop()
     appUpdate.stop()
+    await meshTab.stop()
     await spaces.close()
     identity.close()
     const flushed = await (await echo).close()
@@ -88,6 +95,7 @@ export const createClient = (options: ClientOptions): Client => {
     identity,
     spaces,
     meshSettings: createMeshSettings(edges.settings),
+    tabRole: meshTab.role,
     limits: LIMITS,
     defaultAvatar: DEFAULT_AVATAR,
     start: () => identity.load(),

@@ -19,6 +19,11 @@ export interface BrowserEdges {
   readonly settings: SettingsStorage
   /** Where `online` and `offline` are announced (the window), and whether the browser is online now. */
   readonly connectivity: ListenerTarget & { readonly onLine: boolean }
+  /**
+   * Where `pagehide`/`pageshow` (the window) and `freeze`/`resume` (the document) are announced: a leader
+   * tab hands over its connections when hidden or frozen, and lines up again when shown.
+   */
+  readonly page: ListenerTarget
   /** Where `visibilitychange` is announced (the document): a page shown again looks for a new version. */
   readonly visibility: ListenerTarget & { readonly visibilityState: DocumentVisibilityState }
   /** `navigator.serviceWorker`; undefined where the browser has none (or in tests). */
@@ -33,6 +38,20 @@ export interface BrowserEdges {
   readonly version: string
 }
 
+/** The Page Lifecycle events go to the document, `pagehide`/`pageshow` to the window. */
+const ON_DOCUMENT = new Set(['freeze', 'resume'])
+const pageLifecycle = (): ListenerTarget => {
+  const targetOf = (type: string): ListenerTarget => (ON_DOCUMENT.has(type) ? document : window)
+  return {
+    addEventListener: (type, listener, options) => {
+      targetOf(type).addEventListener(type, listener, options)
+    },
+    removeEventListener: (type, listener, options) => {
+      targetOf(type).removeEventListener(type, listener, options)
+    },
+  }
+}
+
 /** The edges of the real app, in a browser. */
 export const browserEdges = (): BrowserEdges => ({
   storage: navigator.storage,
@@ -45,6 +64,7 @@ export const browserEdges = (): BrowserEdges => ({
     addEventListener: window.addEventListener.bind(window),
     removeEventListener: window.removeEventListener.bind(window),
   },
+  page: pageLifecycle(),
   visibility: document,
   serviceWorker: 'serviceWorker' in navigator ? navigator.serviceWorker : undefined,
   openChannel: (name) => new BroadcastChannel(name),

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import type { Observable } from '../../base'
 import type { BrowserEdges, ListenerTarget } from '../edges'
 import type { ChannelEdge } from '../tab-channel'
+import { FakeLockManager } from './fake-locks'
 
 /** An event target that counts its listeners, so a test sees what `close()` left behind. */
 class CountingTarget implements ListenerTarget {
@@ -76,27 +77,35 @@ class FakeChannel extends CountingTarget implements ChannelEdge {
   }
 }
 
-/** One browser profile: its databases (named for this test), storage, settings and channels. */
-export const fakeBrowser = () => {
-  const id = crypto.randomUUID()
-  const databases = { halo: `client-test-halo-${id}`, echo: `client-test-echo-${id}` }
-  const settings = new Map<string, string>()
-  const channels = new FakeChannels()
+/** The parts of a profile its tabs share: databases, settings, channels and Web Locks. */
+interface Profile {
+  readonly databases: { readonly halo: string; readonly echo: string }
+  readonly settings: Map<string, string>
+  readonly channels: FakeChannels
+  readonly lockManager: FakeLockManager
+}
+
+/** One tab of `profile`: its own window, document and `navigator.locks`. */
+const fakeTab = (profile: Profile) => {
+  const { databases, settings, channels } = profile
   const connectivity = Object.assign(new CountingTarget(), { onLine: true })
+  const page = new CountingTarget()
   const visibility = Object.assign(new CountingTarget(), { visibilityState: 'visible' as const })
+  const locks = profile.lockManager.tab()
   const edges: BrowserEdges = {
     storage: {
       persist: () => Promise.resolve(true),
       persisted: () => Promise.resolve(true),
       estimate: () => Promise.resolve({ usage: 0, quota: 1_000_000_000 }),
     },
-    locks: navigator.locks,
+    locks,
     settings: {
       getItem: (key) => settings.get(key) ?? null,
       setItem: (key, value) => void settings.set(key, value),
       removeItem: (key) => void settings.delete(key),
     },
     connectivity,
+    page,
     visibility,
     serviceWorker: undefined,
     openChannel: channels.openChannel,
@@ -115,7 +124,32 @@ export const fakeBrowser = () => {
         reject(request.error ?? new Error('deleteDatabase failed'))
       }
     })
-  return { edges, databases, channels, connectivity, visibility, clearSpaces }
+  return {
+    edges,
+    databases,
+    channels,
+    connectivity,
+    page,
+    visibility,
+    locks,
+    lockManager: profile.lockManager,
+    clearSpaces,
+  }
+}
+
+/**
+ * One browser profile: its databases (named for this test), storage, settings, channels and locks, seen
+ * from its first tab; `openTab()` opens another tab of the same profile.
+ */
+export const fakeBrowser = () => {
+  const id = crypto.randomUUID()
+  const profile: Profile = {
+    databases: { halo: `client-test-halo-${id}`, echo: `client-test-echo-${id}` },
+    settings: new Map<string, string>(),
+    channels: new FakeChannels(),
+    lockManager: new FakeLockManager(),
+  }
+  return { ...fakeTab(profile), openTab: () => fakeTab(profile) }
 }
 
 /**
