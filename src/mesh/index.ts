@@ -3,3 +3,15 @@ export { allowedRelayOrigins, defaultMeshSettings, parseMeshSettings, validateMe
 export type { MeshSettings, MeshSettingsInput, MeshSettingsProblem } from './mesh-config'
 export { joinSwarm } from './swarm'
 export type { Swarm } from './swarm'
+export { confirmationCode } from './handshake/confirmation-code'
+export { newRepoId } from './handshake/messages'
+export { HandshakeRefusal } from './handshake/refusal'
+export type { RefusalCode } from './handshake/refusal'
+export { DEFAULT_HANDSHAKE_TIMEOUT_MS, runHandshake } from './handshake/run-handshake'
+export type {
+  AuthenticatedPeer,
+  HandshakeContext,
+  HandshakeOptions,
+  LocalParty,
+  Refused,
+} from './handshake/run-handshake'
