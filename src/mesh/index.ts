@@ -2,7 +2,7 @@
 export { allowedRelayOrigins, defaultMeshSettings, parseMeshSettings, validateMeshSettings } from './mesh-config'
 export type { MeshSettings, MeshSettingsInput, MeshSettingsProblem } from './mesh-config'
 export { joinSwarm } from './swarm'
-export type { Swarm } from './swarm'
+export type { Swarm, SwarmHandshake, SwarmOptions, SwarmRefusal } from './swarm'
 export { confirmationCode } from './handshake/confirmation-code'
 export { newRepoId } from './handshake/messages'
 export { HandshakeRefusal } from './handshake/refusal'
