@@ -2,7 +2,7 @@
 // Tests of other layers reach test-only names through ./testing/ (the layer rule keeps production code out of it).
 
 // Keys.
-export { generateKeyPair } from './keys/keys'
+export { generateKeyPair, verifyBytes } from './keys/keys'
 export type { IdentityKey, KeyPair, PublicKey } from './keys/keys'
 
 // Canonical encoding (what gets hashed and signed).

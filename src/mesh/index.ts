@@ -4,6 +4,18 @@ export type { MeshSettings, MeshSettingsInput, MeshSettingsProblem } from './mes
 export { isMeshStatusMessage } from './mesh-status'
 export type { MeshStatus } from './mesh-status'
 export { joinSwarm } from './swarm'
-export type { Swarm } from './swarm'
+export type { Swarm, SwarmHandshake, SwarmOptions, SwarmRefusal } from './swarm'
+export { confirmationCode } from './handshake/confirmation-code'
+export { newRepoId } from './handshake/messages'
+export { HandshakeRefusal } from './handshake/refusal'
+export type { RefusalCode } from './handshake/refusal'
+export { DEFAULT_HANDSHAKE_TIMEOUT_MS, runHandshake } from './handshake/run-handshake'
+export type {
+  AuthenticatedPeer,
+  HandshakeContext,
+  HandshakeOptions,
+  LocalParty,
+  Refused,
+} from './handshake/run-handshake'
 export { MeshNetworkAdapter } from './replication/mesh-network-adapter'
 export type { MeshAdapterOptions, MeshAdapterStats, PeerLink, PeerRemote } from './replication/mesh-network-adapter'

@@ -1,8 +1,18 @@
-import type { joinRoom, JoinRoomConfig, MessageActionConfig, Room } from 'trystero'
+import type { joinRoom, JoinRoomCallbacks, JoinRoomConfig, MessageActionConfig, Room } from 'trystero'
 import { describe, expect, it } from 'vitest'
+import { err, ok } from '../base'
 import { ManualClock } from '../base/testing/manual-clock'
+import type { IdentityKey, PublicKey } from '../halo'
+import { HandshakeRefusal } from './handshake/refusal'
 import { defaultMeshSettings } from './mesh-config'
-import { joinSwarm, type Swarm, type Visibility } from './swarm'
+import {
+  joinSwarm,
+  type Swarm,
+  type SwarmHandshake,
+  type SwarmOptions,
+  type SwarmRefusal,
+  type Visibility,
+} from './swarm'
 
 /** Rooms that reach each other in memory, enough of Trystero's `Room` for `joinSwarm`. */
 class FakeNetwork {
@@ -10,17 +20,50 @@ class FakeNetwork {
   readonly #rooms = new Map<string, FakeRoom>()
   #next = 0
 
-  join: typeof joinRoom = (config) => {
+  readonly closed: string[] = []
+  readonly callbacks: JoinRoomCallbacks[] = []
+
+  join: typeof joinRoom = (config, _roomId, callbacks = {}) => {
     this.configs.push(config)
-    const room = new FakeRoom(this, `peer-${this.#next++}`)
+    this.callbacks.push(callbacks)
+    const room = new FakeRoom(this, `peer-${this.#next++}`, callbacks)
     for (const other of this.#rooms.values()) {
       queueMicrotask(() => {
-        other.onPeerJoin?.(room.id)
-        room.onPeerJoin?.(other.id)
+        void this.#meet(other, room)
       })
     }
     this.#rooms.set(room.id, room)
     return room as unknown as Room
+  }
+
+  /** As Trystero: both predicates run over a pending link, and only when both resolve do the peers join. */
+  async #meet(a: FakeRoom, b: FakeRoom): Promise<void> {
+    const [toA, toB] = [new Inbox(), new Inbox()]
+    const run = async (self: FakeRoom, remote: FakeRoom, inbox: Inbox, outbox: Inbox): Promise<boolean> => {
+      const predicate = self.callbacks.onPeerHandshake
+      if (predicate === undefined) return true
+      try {
+        await predicate(
+          remote.id,
+          (data) => {
+            outbox.push(data)
+            return Promise.resolve()
+          },
+          inbox.receive,
+          self.id < remote.id,
+        )
+        return true
+      } catch (error) {
+        self.callbacks.onJoinError?.({ error: String(error), appId: 'app', roomId: 'room', peerId: remote.id })
+        return false
+      }
+    }
+    const [aPassed, bPassed] = await Promise.all([run(a, b, toA, toB), run(b, a, toB, toA)])
+    if (!aPassed || !bPassed) return
+    a.link(b.id)
+    b.link(a.id)
+    a.onPeerJoin?.(b.id)
+    b.onPeerJoin?.(a.id)
   }
 
   /** A page that closed without leaving: it neither sends nor receives again, and nobody is told. */
@@ -34,11 +77,30 @@ class FakeNetwork {
   }
 
   deliver(from: string, name: string, data: unknown, target: string | string[] | null | undefined): void {
+    const sender = this.#rooms.get(from)
     for (const room of this.#rooms.values()) {
       const wanted = target === null || target === undefined || target === room.id || target.includes(room.id)
-      if (room.id !== from && wanted) room.receive(from, name, data)
+      // Trystero sends to active peers only: a peer refused in its handshake never gets channel data.
+      if (room.id !== from && wanted && sender?.linked.has(room.id) === true) room.receive(from, name, data)
     }
   }
+}
+
+/** One direction of a pending link's handshake frames. */
+class Inbox {
+  readonly #items: unknown[] = []
+  readonly #waiting: ((frame: { data: never }) => void)[] = []
+
+  push(data: unknown): void {
+    const waiter = this.#waiting.shift()
+    if (waiter === undefined) this.#items.push(data)
+    else waiter({ data: data as never })
+  }
+
+  receive = (): Promise<{ data: never }> =>
+    this.#items.length > 0
+      ? Promise.resolve({ data: this.#items.shift() as never })
+      : new Promise((resolve) => this.#waiting.push(resolve))
 }
 
 class FakeRoom {
@@ -48,10 +110,23 @@ class FakeRoom {
 
   readonly network: FakeNetwork
   readonly id: string
+  readonly callbacks: JoinRoomCallbacks
+  readonly linked = new Set<string>()
 
-  constructor(network: FakeNetwork, id: string) {
+  constructor(network: FakeNetwork, id: string, callbacks: JoinRoomCallbacks) {
     this.network = network
     this.id = id
+    this.callbacks = callbacks
+  }
+
+  link(peerId: string): void {
+    this.linked.add(peerId)
+  }
+
+  getPeers(): Record<string, { close(): void }> {
+    const peers: Record<string, { close(): void }> = {}
+    for (const id of this.linked) peers[id] = { close: () => this.network.closed.push(`${this.id}->${id}`) }
+    return peers
   }
 
   makeAction(name: string, config: MessageActionConfig<never>) {
@@ -98,7 +173,7 @@ const setup = () => {
   const network = new FakeNetwork()
   const clock = new ManualClock()
   const ticks = new Map<Swarm, () => void>()
-  const join = (visibility = new FakeVisibility()): Swarm => {
+  const join = (visibility = new FakeVisibility(), extra: SwarmOptions = {}): Swarm => {
     let tick = (): void => undefined
     const swarm = joinSwarm(
       defaultMeshSettings({}),
@@ -110,6 +185,7 @@ const setup = () => {
         presenceTimeoutMs: 3_500,
         hiddenPresenceTimeoutMs: 75_000,
         visibility,
+        ...extra,
         every: (_ms, run) => {
           tick = run
           return () => {
@@ -131,6 +207,12 @@ const setup = () => {
   return { network, join, beat }
 }
 
+/** Lets every queued microtask run (the fake's handshakes and joins), with no timed wait. */
+const flush = (): Promise<void> =>
+  new Promise((resolve) => {
+    setTimeout(resolve, 0)
+  })
+
 const peersOf = (swarm: Swarm): string[] => [...swarm.peers.get()].sort()
 
 describe('joinSwarm', () => {
@@ -143,7 +225,7 @@ describe('joinSwarm', () => {
   it('sees peers join, carries channel messages, and keeps beating peers present', async () => {
     const { join, beat } = setup()
     const [a, b] = [join(), join()]
-    await Promise.resolve()
+    await flush()
     expect(peersOf(a)).toEqual(['peer-1'])
     expect(peersOf(b)).toEqual(['peer-0'])
     const got: [string, string][] = []
@@ -161,7 +243,7 @@ describe('joinSwarm', () => {
   it('drops a peer whose page closed without leaving once its heartbeats stop', async () => {
     const { network, join, beat } = setup()
     const [a, b, c] = [join(), join(), join()]
-    await Promise.resolve()
+    await flush()
     expect(peersOf(a)).toEqual(['peer-1', 'peer-2'])
     network.crash('peer-2')
     beat([a, b])
@@ -177,7 +259,7 @@ describe('joinSwarm', () => {
   it('drops a peer that leaves at once, and forgets everyone when it leaves itself', async () => {
     const { join } = setup()
     const [a, b] = [join(), join()]
-    await Promise.resolve()
+    await flush()
     await b.leave()
     expect(peersOf(a)).toEqual([])
     expect(peersOf(b)).toEqual([])
@@ -187,7 +269,7 @@ describe('joinSwarm', () => {
     const { join, beat } = setup()
     const bobsPage = new FakeVisibility()
     const [alice, bob] = [join(), join(bobsPage)]
-    await Promise.resolve()
+    await flush()
     bobsPage.set(true)
     beat([alice, bob])
     // Bob's timers now run about once a minute: only Alice's keep beating.
@@ -200,5 +282,87 @@ describe('joinSwarm', () => {
     beat([alice])
     expect(peersOf(alice)).toEqual([])
     expect(peersOf(bob)).toEqual(['peer-0'])
+  })
+
+  describe('with a handshake', () => {
+    const peerFor = (peerId: string) => ({
+      peerId,
+      repo: `cp1.${'a'.repeat(64)}.${peerId}`,
+      storage: null,
+      identity: 'b'.repeat(64) as IdentityKey,
+      device: 'a'.repeat(64) as PublicKey,
+      chain: null,
+      transcript: new Uint8Array(),
+    })
+    /** Says its name, then done, or a reject for a remote whose name is in `deny` (runHandshake's last step). */
+    const handshakeAs =
+      (name: string, deny: ReadonlySet<string> = new Set()): SwarmHandshake =>
+      async (peerId, send, receive) => {
+        await send(name)
+        const { data } = await receive()
+        if (typeof data === 'string' && deny.has(data)) {
+          await send('reject')
+          return err(new HandshakeRefusal('not-member'))
+        }
+        await send('done')
+        const { data: last } = await receive()
+        if (last === 'reject') return err(new HandshakeRefusal('refused-by-peer', { remoteCode: 'not-member' }))
+        return ok(peerFor(peerId))
+      }
+    const ids = (swarm: Swarm): string[] => [...swarm.authenticated.get().keys()].sort()
+
+    it('passes the app id and the handshake timeout to Trystero, and reports its join errors', () => {
+      const { network, join } = setup()
+      const swarm = join(undefined, { appId: 'commonplace/1/join', handshake: handshakeAs('a') })
+      expect(network.configs[0]?.appId).toBe('commonplace/1/join')
+      expect(network.callbacks[0]?.handshakeTimeoutMs).toBe(15_000)
+      const refusals: SwarmRefusal[] = []
+      swarm.onRefused((refusal) => refusals.push(refusal))
+      // Trystero's own refusal (its password check or its timeout) reaches the same events.
+      network.callbacks[0]?.onJoinError?.({
+        error: 'password',
+        appId: 'commonplace/1/join',
+        roomId: 'room',
+        peerId: 'p',
+      })
+      expect(refusals).toEqual([{ peerId: 'p', code: 'join-error' }])
+    })
+
+    it('lets in only peers that passed: a refused one is never authenticated or present and gets no message', async () => {
+      const { join } = setup()
+      const refusals: SwarmRefusal[] = []
+      const alice = join(undefined, { handshake: handshakeAs('alice', new Set(['mallory'])) })
+      alice.onRefused((refusal) => refusals.push(refusal))
+      const bob = join(undefined, { handshake: handshakeAs('bob') })
+      const mallory = join(undefined, { handshake: handshakeAs('mallory') })
+      const malloryRefusals: SwarmRefusal[] = []
+      mallory.onRefused((refusal) => malloryRefusals.push(refusal))
+      const heard: string[] = []
+      mallory.channel<string>('cp.chat').subscribe((data) => heard.push(data))
+      await flush()
+      expect(ids(alice)).toEqual(['peer-1'])
+      expect(peersOf(alice)).toEqual(['peer-1'])
+      expect(alice.authenticated.get().get('peer-1')).toMatchObject({ peerId: 'peer-1' })
+      expect(ids(mallory)).toEqual(['peer-1'])
+      expect(refusals).toEqual([{ peerId: 'peer-2', code: 'not-member' }])
+      expect(malloryRefusals).toEqual([{ peerId: 'peer-0', code: 'refused-by-peer', remoteCode: 'not-member' }])
+      await alice.channel<string>('cp.chat').send('for members')
+      await alice.channel<string>('cp.chat').send('for mallory', 'peer-2')
+      expect(heard).toEqual([])
+      expect(ids(bob)).toEqual(['peer-0', 'peer-2'])
+    })
+
+    it('forgets a peer that leaves, and closePeer closes its connection', async () => {
+      const { network, join } = setup()
+      const alice = join(undefined, { handshake: handshakeAs('alice') })
+      const bob = join(undefined, { handshake: handshakeAs('bob') })
+      await flush()
+      alice.closePeer('peer-1')
+      alice.closePeer('peer-9')
+      expect(network.closed).toEqual(['peer-0->peer-1'])
+      await bob.leave()
+      expect(ids(alice)).toEqual([])
+      expect(ids(bob)).toEqual([])
+    })
   })
 })

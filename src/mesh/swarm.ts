@@ -1,5 +1,7 @@
 import { joinRoom, selfId, type DataPayload, type Room } from 'trystero'
-import { systemClock, type Clock, type Observable } from '../base'
+import { Cell, systemClock, type Clock, type Observable, type Result } from '../base'
+import type { HandshakeRefusal, RefusalCode } from './handshake/refusal'
+import { DEFAULT_HANDSHAKE_TIMEOUT_MS, type AuthenticatedPeer } from './handshake/run-handshake'
 import { buildRoomConfig, type MeshSettings } from './mesh-config'
 import { PresenceTracker } from './presence'
 
@@ -16,11 +18,39 @@ export interface Swarm {
   readonly selfId: string
   /** Peers present now, by heartbeat (see `PresenceTracker`). */
   readonly peers: Observable<ReadonlySet<string>>
+  /** With a handshake: the peers that passed it and are connected now. */
+  readonly authenticated: Observable<ReadonlyMap<string, AuthenticatedPeer>>
   channel<T extends DataPayload>(name: string): SwarmChannel<T>
+  /** Closes the connection to `peerId` (e.g. a device just revoked); it must pass the handshake again. */
+  closePeer(peerId: string): void
+  /** Calls `listener` for each refused handshake, ours or the remote's; returns the unsubscribe. */
+  onRefused(listener: (refusal: SwarmRefusal) => void): () => void
   leave(): Promise<void>
 }
 
+/** A refused handshake: our code, or 'join-error' when Trystero failed the peer itself (its password check). */
+export interface SwarmRefusal {
+  readonly peerId: string
+  readonly code: RefusalCode | 'join-error'
+  /** For 'refused-by-peer', the remote's code. */
+  readonly remoteCode?: string
+}
+
+/** Trystero's handshake arguments, for `runHandshake`. */
+export type SwarmHandshake = (
+  peerId: string,
+  send: (data: string) => Promise<void>,
+  receive: () => Promise<{ readonly data: unknown }>,
+  isInitiator: boolean,
+) => Promise<Result<AuthenticatedPeer, HandshakeRefusal>>
+
 export interface SwarmOptions {
+  /** 'commonplace/1' for space rooms (the default), 'commonplace/1/join' for link rooms. */
+  readonly appId?: string
+  /** Run for every peer before it joins; only peers it passes are present, authenticated or heard. */
+  readonly handshake?: SwarmHandshake
+  /** Covers Trystero's password check and ours; 15 s by default. */
+  readonly handshakeTimeoutMs?: number
   /** How often this peer says it is here. */
   readonly heartbeatMs?: number
   /** Silence after which a peer counts as gone; a few heartbeats, so one late beat is not a departure. */
@@ -77,16 +107,68 @@ export const joinSwarm = (
   room: { readonly roomId: string; readonly password: string },
   options: SwarmOptions = {},
 ): Swarm => {
-  const trystero: Room = (options.join ?? joinRoom)(buildRoomConfig(settings, room), room.roomId)
+  const refusedListeners = new Set<(refusal: SwarmRefusal) => void>()
+  const refuse = (refusal: SwarmRefusal): void => {
+    for (const listener of [...refusedListeners]) listener(refusal)
+  }
+  // Peers whose handshake passed but that Trystero has not activated yet, then the active ones.
+  const passed = new Map<string, AuthenticatedPeer>()
+  const authenticated = new Cell<ReadonlyMap<string, AuthenticatedPeer>>(new Map())
+  const setAuthenticated = (change: (peers: Map<string, AuthenticatedPeer>) => void): void => {
+    const next = new Map(authenticated.get())
+    change(next)
+    authenticated.set(next)
+  }
+  const handshake = options.handshake
+  const reported = new Set<string>()
+  const config = {
+    ...buildRoomConfig(settings, room),
+    ...(options.appId === undefined ? {} : { appId: options.appId }),
+  }
+  const trystero: Room = (options.join ?? joinRoom)(
+    config,
+    room.roomId,
+    handshake === undefined
+      ? {}
+      : {
+          handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
+          onPeerHandshake: async (peerId, send, receive, isInitiator) => {
+            passed.delete(peerId)
+            const outcome = await handshake(peerId, (data) => send(data), receive, isInitiator)
+            if (!outcome.ok) {
+              reported.add(peerId)
+              const { code, remoteCode } = outcome.error
+              refuse({ peerId, code, ...(remoteCode === undefined ? {} : { remoteCode }) })
+              // Trystero refuses the peer when the predicate throws.
+              throw outcome.error
+            }
+            passed.set(peerId, outcome.value)
+          },
+          onJoinError: ({ peerId }) => {
+            // Our own refusals were reported above; anything else is Trystero's (password check, its timeout).
+            if (!reported.delete(peerId)) refuse({ peerId, code: 'join-error' })
+          },
+        },
+  )
+  const admitted = (peerId: string): boolean => handshake === undefined || authenticated.get().has(peerId)
   const timeouts: Record<Beat, number> = {
     here: options.presenceTimeoutMs ?? DEFAULT_PRESENCE_TIMEOUT_MS,
     hidden: options.hiddenPresenceTimeoutMs ?? DEFAULT_HIDDEN_PRESENCE_TIMEOUT_MS,
   }
   const presence = new PresenceTracker({ clock: options.clock ?? systemClock, timeoutMs: timeouts.here })
   trystero.onPeerJoin = (peerId) => {
+    if (handshake !== undefined) {
+      const peer = passed.get(peerId)
+      // Trystero activates only peers whose predicate resolved; anything else is not let in.
+      if (peer === undefined) return
+      passed.delete(peerId)
+      setAuthenticated((peers) => peers.set(peerId, peer))
+    }
     presence.heard(peerId)
   }
   trystero.onPeerLeave = (peerId) => {
+    passed.delete(peerId)
+    if (authenticated.get().has(peerId)) setAuthenticated((peers) => peers.delete(peerId))
     presence.left(peerId)
   }
 
@@ -96,12 +178,19 @@ export const joinSwarm = (
     const listeners = new Set<(data: T, peerId: string) => void>()
     const action = trystero.makeAction<T>(name, {
       onMessage: (data, { peerId }) => {
+        if (!admitted(peerId)) return
         presence.heard(peerId)
         for (const listener of [...listeners]) listener(data, peerId)
       },
     })
     return {
-      send: (data, target) => action.send(data, { target: targets(target) }),
+      send: (data, target) => {
+        if (handshake === undefined) return action.send(data, { target: targets(target) })
+        const wanted = target === undefined ? null : typeof target === 'string' ? [target] : target
+        // Trystero sends only to active peers, which passed; this keeps the rule in one place for tests and fakes.
+        const peers = [...authenticated.get().keys()].filter((id) => wanted === null || wanted.includes(id))
+        return peers.length === 0 ? Promise.resolve() : action.send(data, { target: peers })
+      },
       subscribe: (listener) => {
         listeners.add(listener)
         return () => listeners.delete(listener)
@@ -139,11 +228,21 @@ export const joinSwarm = (
   return {
     selfId,
     peers: presence.peers,
+    authenticated,
     channel,
+    closePeer: (peerId) => {
+      trystero.getPeers()[peerId]?.close()
+    },
+    onRefused: (listener) => {
+      refusedListeners.add(listener)
+      return () => refusedListeners.delete(listener)
+    },
     leave: async () => {
       stopBeating()
       stopWatching()
       presence.clear()
+      passed.clear()
+      authenticated.set(new Map())
       // Trystero rejects when a peer is already gone; the room is left either way.
       await trystero.leave().catch(() => undefined)
     },

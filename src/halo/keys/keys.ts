@@ -1,6 +1,6 @@
 import type { Brand } from '../../base'
 import { assert, fromHex, toHex } from '../../base'
-import { isAcceptablePublicKey, publicKeyFromSeed, randomSeed, signBytes } from './ed25519'
+import { isAcceptablePublicKey, publicKeyFromSeed, randomSeed, signBytes, verifySignature } from './ed25519'
 
 /** An Ed25519 public key as 64 lowercase hex characters, already checked by `isAcceptablePublicKey`. */
 export type PublicKey = Brand<string, 'PublicKey'>
@@ -39,3 +39,14 @@ export const keyPairFromSeed = <K extends PublicKey = PublicKey>(seed: Uint8Arra
 export const generateKeyPair = <K extends PublicKey = PublicKey>(): KeyPair<K> => keyPairFromSeed<K>(randomSeed())
 
 export const signWith = (pair: KeyPair, message: Uint8Array): Uint8Array => signBytes(message, pair.secretKey)
+
+/**
+ * True only when `signature` (hex) is a strict RFC 8032 signature of `message` by `key` (hex), for a peer's
+ * signature over raw bytes such as a handshake transcript; a key that `parsePublicKey` refuses never verifies.
+ */
+export const verifyBytes = (signature: string, message: Uint8Array, key: string): boolean => {
+  const publicKey = parsePublicKey(key)
+  const signatureBytes = /^[0-9a-f]{128}$/.test(signature) ? fromHex(signature) : undefined
+  if (publicKey === undefined || signatureBytes === undefined) return false
+  return verifySignature(signatureBytes, message, publicKeyToBytes(publicKey))
+}

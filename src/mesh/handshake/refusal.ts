@@ -1,0 +1,37 @@
+import { AppError } from '../../base'
+
+/**
+ * Why a handshake was refused. Stable strings: they travel to the remote in a reject and drive the status words.
+ * See src/mesh/CONTEXT.md for what each one means.
+ */
+export type RefusalCode =
+  | 'bad-hello'
+  | 'bad-proof'
+  | 'wrong-peer'
+  | 'wrong-context'
+  | 'bad-signature'
+  | 'bad-chain'
+  | 'revoked'
+  | 'not-member'
+  | 'not-invited'
+  | 'link-used'
+  | 'link-expired'
+  | 'wrong-role'
+  | 'timeout'
+  | 'refused-by-peer'
+
+export class HandshakeRefusal extends AppError<RefusalCode> {
+  /** For 'refused-by-peer': the code the remote sent (any short string; it is the remote's word, unchecked). */
+  readonly remoteCode: string | undefined
+  /** Evidence sent with a reject (e.g. DeviceRevoked credentials); the receiver must verify it before use. */
+  readonly evidence: unknown
+
+  constructor(code: RefusalCode, options: { remoteCode?: string; evidence?: unknown } = {}) {
+    super(
+      code,
+      options.remoteCode === undefined ? `handshake refused: ${code}` : `refused by peer: ${options.remoteCode}`,
+    )
+    this.remoteCode = options.remoteCode
+    this.evidence = options.evidence
+  }
+}

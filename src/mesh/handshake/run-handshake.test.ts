@@ -1,0 +1,360 @@
+import { describe, expect, it } from 'vitest'
+import { concatBytes, err, ok, toHex, utf8 } from '../../base'
+import { canonicalJson, type IdentityKey, type KeyPair } from '../../halo'
+import { fixedKeyPair, signWith } from '../../halo/testing'
+import { confirmationCode } from './confirmation-code'
+import { newRepoId } from './messages'
+import {
+  contextString,
+  runHandshake,
+  type HandshakeContext,
+  type HandshakeOptions,
+  type LocalParty,
+} from './run-handshake'
+
+/** One direction of a connection: frames wait in order until read. */
+class Queue {
+  readonly #items: unknown[] = []
+  readonly #waiting: ((frame: { data: unknown }) => void)[] = []
+  readonly sent: unknown[] = []
+
+  push(data: unknown): void {
+    this.sent.push(data)
+    const waiter = this.#waiting.shift()
+    if (waiter === undefined) this.#items.push(data)
+    else waiter({ data })
+  }
+
+  receive = (): Promise<{ data: unknown }> =>
+    this.#items.length > 0
+      ? Promise.resolve({ data: this.#items.shift() })
+      : new Promise((resolve) => this.#waiting.push(resolve))
+}
+
+const identity = fixedKeyPair(1)
+const deviceA = fixedKeyPair(2)
+const deviceB = fixedKeyPair(3)
+const invite = fixedKeyPair(4)
+const stranger = fixedKeyPair(5)
+const space: HandshakeContext = { kind: 'space', spaceId: 'space-1', generation: 1 }
+const link: HandshakeContext = { kind: 'link', inviteKey: invite.publicKey }
+
+/** Stands in for an AuthorizedDevice; real chains are halo's to verify (verifyPeerDevice). */
+const chainFor = (device: KeyPair, issuer: KeyPair = identity) => ({
+  issuer: issuer.publicKey,
+  subject: device.publicKey,
+})
+const signer = (pair: KeyPair) => (bytes: Uint8Array) => Promise.resolve(toHex(signWith(pair, bytes)))
+
+const party = (id: string, device: KeyPair, host: boolean, overrides: Partial<LocalParty> = {}): LocalParty => ({
+  peerId: id,
+  repo: newRepoId(device.publicKey),
+  storage: `storage-${id}`,
+  identity: host ? (identity.publicKey as IdentityKey) : null,
+  device: device.publicKey,
+  chain: host ? chainFor(device) : null,
+  sign: signer(device),
+  ...(host ? {} : { signInvite: signer(invite) }),
+  ...overrides,
+})
+
+interface Checks {
+  revoked?: ReadonlySet<string>
+  members?: ReadonlySet<string>
+}
+
+const verifyChain =
+  (checks: Checks): HandshakeOptions['verifyChain'] =>
+  (chain, device) => {
+    const c = chain as { issuer?: unknown; subject?: unknown }
+    if (typeof c.issuer !== 'string' || c.subject !== device)
+      return Promise.resolve(err({ code: 'bad-chain' as const }))
+    if (checks.revoked?.has(device) === true) {
+      return Promise.resolve(err({ code: 'revoked' as const, evidence: { revoked: device } }))
+    }
+    return Promise.resolve(ok({ identity: c.issuer as IdentityKey }))
+  }
+
+const authorize =
+  (checks: Checks): HandshakeOptions['authorize'] =>
+  (_ctx, peer) =>
+    peer.identity === null || (checks.members ?? new Set([identity.publicKey])).has(peer.identity)
+      ? Promise.resolve(ok(undefined))
+      : Promise.resolve(err({ code: 'not-member' as const }))
+
+/** Manual timers: nothing fires unless the test says so. */
+const manualTimers = () => {
+  const pending: (() => void)[] = []
+  return {
+    after: (_ms: number, fire: () => void) => {
+      pending.push(fire)
+      return () => pending.splice(pending.indexOf(fire), 1)
+    },
+    fireAll: () => {
+      for (const fire of [...pending]) fire()
+    },
+    get count() {
+      return pending.length
+    },
+  }
+}
+
+const side = (
+  local: LocalParty,
+  remotePeerId: string,
+  inbox: Queue,
+  outbox: Queue,
+  isInitiator: boolean,
+  ctx: HandshakeContext,
+  checks: Checks = {},
+  timers = manualTimers(),
+) =>
+  runHandshake({
+    ctx,
+    local,
+    remotePeerId,
+    send: (data) => {
+      outbox.push(data)
+      return Promise.resolve()
+    },
+    receive: inbox.receive,
+    isInitiator,
+    verifyChain: verifyChain(checks),
+    authorize: authorize(checks),
+    after: timers.after,
+  })
+
+interface PairOptions {
+  ctxA?: HandshakeContext
+  ctxB?: HandshakeContext
+  checksA?: Checks
+  checksB?: Checks
+  /** What B believes A's Trystero id is. */
+  aSeenByB?: string
+}
+
+const pair = async (a: LocalParty, b: LocalParty, options: PairOptions = {}) => {
+  const [toA, toB] = [new Queue(), new Queue()]
+  const ctxA = options.ctxA ?? space
+  const results = await Promise.all([
+    side(a, b.peerId, toA, toB, true, ctxA, options.checksA),
+    side(b, options.aSeenByB ?? a.peerId, toB, toA, false, options.ctxB ?? ctxA, options.checksB),
+  ])
+  return { results, toA, toB }
+}
+
+const codeOf = (result: Awaited<ReturnType<typeof runHandshake>>) => (result.ok ? 'ok' : result.error.code)
+const remoteCodeOf = (result: Awaited<ReturnType<typeof runHandshake>>) =>
+  result.ok ? undefined : result.error.remoteCode
+
+/** Drives one side by hand against B (the responder) running the real handshake. */
+const scripted = (ctx: HandshakeContext, b: LocalParty, checks: Checks = {}) => {
+  const [toA, toB] = [new Queue(), new Queue()]
+  const result = side(b, 'peer-a', toB, toA, false, ctx, checks)
+  return {
+    result,
+    send: (data: unknown) => {
+      toB.push(data)
+    },
+    receive: async () => (await toA.receive()).data,
+  }
+}
+
+const helloOf = (local: LocalParty, ctx: HandshakeContext, nonce = 'A'.repeat(43)) => ({
+  v: 1,
+  ctx: contextString(ctx),
+  peer: local.peerId,
+  nonce,
+  repo: local.repo,
+  storage: local.storage,
+  identity: local.identity,
+  device: local.device,
+})
+
+const transcriptOf = (ctx: HandshakeContext, initiator: unknown, responder: unknown) =>
+  utf8(canonicalJson({ format: 'commonplace/mesh-handshake/v1', ctx: contextString(ctx), initiator, responder }))
+
+describe('runHandshake', () => {
+  it('authenticates both devices of a space, each seeing the other, with one transcript', async () => {
+    const a = party('peer-a', deviceA, true)
+    const b = party('peer-b', deviceB, true)
+    const { results } = await pair(a, b)
+    const [ra, rb] = results
+    expect(ra.ok && rb.ok).toBe(true)
+    if (!ra.ok || !rb.ok) return
+    expect(ra.value).toMatchObject({
+      peerId: 'peer-b',
+      device: deviceB.publicKey,
+      repo: b.repo,
+      identity: identity.publicKey,
+    })
+    expect(rb.value).toMatchObject({
+      peerId: 'peer-a',
+      device: deviceA.publicKey,
+      repo: a.repo,
+      storage: 'storage-peer-a',
+    })
+    expect(ra.value.transcript).toEqual(rb.value.transcript)
+  })
+
+  it('links a guest with the invite key to a host, and both get the same six-digit code', async () => {
+    const host = party('peer-a', deviceA, true)
+    const guest = party('peer-b', deviceB, false)
+    const { results } = await pair(host, guest, { ctxA: link })
+    const [ra, rb] = results
+    if (!ra.ok || !rb.ok) throw new Error(`refused: ${codeOf(ra)} ${codeOf(rb)}`)
+    expect(ra.value.identity).toBeNull()
+    expect(rb.value.identity).toBe(identity.publicKey)
+    const [codeA, codeB] = await Promise.all([
+      confirmationCode(ra.value.transcript),
+      confirmationCode(rb.value.transcript),
+    ])
+    expect(codeA).toMatch(/^\d{6}$/)
+    expect(codeA).toBe(codeB)
+  })
+
+  it('refuses a Proof recorded in one session and replayed into a new one', async () => {
+    const a = party('peer-a', deviceA, true)
+    const b = party('peer-b', deviceB, true)
+    const first = await pair(a, b)
+    const [recordedHello, recordedProof] = first.toB.sent
+    const attack = scripted(space, b)
+    attack.send(recordedHello)
+    await attack.receive()
+    await attack.receive()
+    attack.send(recordedProof)
+    expect(await attack.receive()).toBe(JSON.stringify({ v: 1, reject: 'bad-signature' }))
+    expect(codeOf(await attack.result)).toBe('bad-signature')
+  })
+
+  it("refuses the peer's own Proof sent back to it", async () => {
+    const b = party('peer-b', deviceB, true)
+    // The attacker claims B's own device and repo so the reflected signature's key matches.
+    const attack = scripted(space, b)
+    attack.send(JSON.stringify(helloOf({ ...b, peerId: 'peer-a' }, space)))
+    await attack.receive()
+    attack.send(await attack.receive())
+    expect(codeOf(await attack.result)).toBe('bad-signature')
+  })
+
+  it('refuses a Hello whose peer id is not the connection’s, and the other side hears it at once', async () => {
+    const { results } = await pair(party('peer-a', deviceA, true), party('peer-b', deviceB, true), {
+      aSeenByB: 'peer-x',
+    })
+    expect(codeOf(results[1])).toBe('wrong-peer')
+    expect(codeOf(results[0])).toBe('refused-by-peer')
+    expect(remoteCodeOf(results[0])).toBe('wrong-peer')
+  })
+
+  it.each([
+    ['another space', { kind: 'space', spaceId: 'space-2', generation: 1 }],
+    ['another generation', { kind: 'space', spaceId: 'space-1', generation: 2 }],
+    ['a link room', link],
+  ] as const)('refuses a peer in %s', async (_name, ctxB) => {
+    const { results } = await pair(party('peer-a', deviceA, true), party('peer-b', deviceB, true), { ctxB })
+    expect(results.map(codeOf)).toEqual(['wrong-context', 'wrong-context'])
+  })
+
+  it('refuses a chain for another device', async () => {
+    const a = party('peer-a', deviceA, true, { chain: chainFor(stranger) })
+    const { results } = await pair(a, party('peer-b', deviceB, true))
+    expect(codeOf(results[1])).toBe('bad-chain')
+    expect(remoteCodeOf(results[0])).toBe('bad-chain')
+  })
+
+  it('refuses a revoked device and sends the evidence with the reject', async () => {
+    const { results } = await pair(party('peer-a', deviceA, true), party('peer-b', deviceB, true), {
+      checksB: { revoked: new Set([deviceA.publicKey]) },
+    })
+    expect(codeOf(results[1])).toBe('revoked')
+    expect(results[0].ok ? null : results[0].error).toMatchObject({
+      code: 'refused-by-peer',
+      remoteCode: 'revoked',
+      evidence: { revoked: deviceA.publicKey },
+    })
+  })
+
+  it('refuses a verified device whose identity is not a member', async () => {
+    const { results } = await pair(party('peer-a', deviceA, true), party('peer-b', deviceB, true), {
+      checksB: { members: new Set(['0'.repeat(64)]) },
+    })
+    expect(codeOf(results[1])).toBe('not-member')
+    expect(remoteCodeOf(results[0])).toBe('not-member')
+  })
+
+  it('refuses a guest whose invite signature is by another key', async () => {
+    const guest = party('peer-b', deviceB, false, { signInvite: signer(stranger) })
+    const { results } = await pair(party('peer-a', deviceA, true), guest, { ctxA: link })
+    expect(codeOf(results[0])).toBe('not-invited')
+    expect(remoteCodeOf(results[1])).toBe('not-invited')
+  })
+
+  it('refuses a guest with no invite signature', async () => {
+    const host = party('peer-b', deviceB, true)
+    const guest = party('peer-a', stranger, false)
+    const attack = scripted(link, host)
+    const hello = helloOf(guest, link)
+    attack.send(JSON.stringify(hello))
+    const theirs: unknown = JSON.parse((await attack.receive()) as string)
+    const sig = toHex(signWith(stranger, concatBytes(transcriptOf(link, hello, theirs), utf8('initiator'))))
+    attack.send(JSON.stringify({ v: 1, chain: null, sig }))
+    await attack.receive()
+    expect(codeOf(await attack.result)).toBe('not-invited')
+  })
+
+  it.each([
+    ['two guests', false],
+    ['two hosts', true],
+  ] as const)('refuses %s in a link room', async (_name, host) => {
+    const { results } = await pair(party('peer-a', deviceA, host), party('peer-b', deviceB, host), { ctxA: link })
+    expect(results.map(codeOf)).toEqual(['wrong-role', 'wrong-role'])
+  })
+
+  it.each([
+    ['oversize', (hello: object) => JSON.stringify(hello) + ' '.repeat(4 * 1024)],
+    ['not JSON', () => '{"v":1,'],
+    ['not a string', (hello: object) => hello],
+    ['an unknown field', (hello: object) => JSON.stringify({ ...hello, extra: 1 })],
+    ['a short nonce', (hello: object) => JSON.stringify({ ...hello, nonce: 'abc' })],
+    ['a repo of another device', (hello: object) => JSON.stringify({ ...hello, repo: newRepoId(stranger.publicKey) })],
+  ])('refuses a Hello that is %s', async (_name, mangle) => {
+    const attack = scripted(space, party('peer-b', deviceB, true))
+    attack.send(mangle(helloOf(party('peer-a', deviceA, true), space)))
+    await attack.receive()
+    expect(await attack.receive()).toBe(JSON.stringify({ v: 1, reject: 'bad-hello' }))
+    expect(codeOf(await attack.result)).toBe('bad-hello')
+  })
+
+  it.each([
+    ['oversize', { v: 1, chain: { pad: 'x'.repeat(64 * 1024) }, sig: 'ab'.repeat(64) }],
+    ['a signature that is not hex', { v: 1, chain: null, sig: 'zz'.repeat(64) }],
+    ['an extra field', { v: 1, chain: null, sig: 'ab'.repeat(64), member: {} }],
+  ])('refuses a Proof that is %s', async (_name, proof) => {
+    const attack = scripted(space, party('peer-b', deviceB, true))
+    attack.send(JSON.stringify(helloOf(party('peer-a', deviceA, true), space)))
+    await attack.receive()
+    await attack.receive()
+    attack.send(JSON.stringify(proof))
+    expect(codeOf(await attack.result)).toBe('bad-proof')
+  })
+
+  it('times out on a silent peer and tells it so', async () => {
+    const timers = manualTimers()
+    const [toA, toB] = [new Queue(), new Queue()]
+    const result = side(party('peer-a', deviceA, true), 'peer-b', toA, toB, true, space, {}, timers)
+    expect(timers.count).toBe(1)
+    timers.fireAll()
+    expect(codeOf(await result)).toBe('timeout')
+    expect(toB.sent.at(-1)).toBe(JSON.stringify({ v: 1, reject: 'timeout' }))
+  })
+
+  it("ends at once on the remote's reject, before any timer fires", async () => {
+    const timers = manualTimers()
+    const [toA, toB] = [new Queue(), new Queue()]
+    const result = side(party('peer-a', deviceA, true), 'peer-b', toA, toB, true, space, {}, timers)
+    toA.push(JSON.stringify({ v: 1, reject: 'revoked' }))
+    const outcome = await result
+    expect(outcome.ok ? null : outcome.error).toMatchObject({ code: 'refused-by-peer', remoteCode: 'revoked' })
+    expect(timers.count).toBe(0)
+  })
+})

@@ -1,0 +1,228 @@
+import type { GenericSchema } from 'valibot'
+import { assert, concatBytes, err, ok, toBase64Url, utf8, type Result } from '../../base'
+import { canonicalJson, verifyBytes, type IdentityKey, type PublicKey } from '../../halo'
+import {
+  doneMessage,
+  helloSchema,
+  MAX_CONTROL_BYTES,
+  MAX_HELLO_BYTES,
+  MAX_PROOF_BYTES,
+  proofSchema,
+  readFrame,
+  repoDevice,
+  type Hello,
+} from './messages'
+import { HandshakeRefusal, type RefusalCode } from './refusal'
+
+/** What a handshake is about: one generation of a space's swarm, or one link (device or invitation) room. */
+export type HandshakeContext =
+  | { readonly kind: 'space'; readonly spaceId: string; readonly generation: number }
+  | { readonly kind: 'link'; readonly inviteKey: PublicKey }
+
+/** This side of the handshake. */
+export interface LocalParty {
+  /** Our Trystero id (`selfId`). */
+  readonly peerId: string
+  /** `cp1.<device hex>.<random>`, see `newRepoId`. */
+  readonly repo: string
+  readonly storage: string | null
+  /** Null only for a guest in a link room (a device not linked yet). */
+  readonly identity: IdentityKey | null
+  readonly device: PublicKey
+  /** Our AuthorizedDevice; null only for a guest. */
+  readonly chain: unknown
+  /** Ed25519 by the device key, hex. */
+  sign(bytes: Uint8Array): Promise<string>
+  /** Ed25519 by the invite key (from halo's linkRoom), hex; a guest must have it. */
+  signInvite?(bytes: Uint8Array): Promise<string>
+}
+
+/** A peer that proved its device key (and chain, or invitation) for this handshake. */
+export interface AuthenticatedPeer {
+  readonly peerId: string
+  readonly repo: string
+  readonly storage: string | null
+  /** Null for a guest in a link room. */
+  readonly identity: IdentityKey | null
+  readonly device: PublicKey
+  readonly chain: unknown
+  /** The canonical transcript both sides signed; its hash gives the confirmation code. */
+  readonly transcript: Uint8Array
+}
+
+/** A refusal an injected check gives: the code is sent to the remote, with verified evidence if any. */
+export interface Refused {
+  readonly code: RefusalCode
+  readonly evidence?: unknown
+}
+
+export interface HandshakeOptions {
+  readonly ctx: HandshakeContext
+  readonly local: LocalParty
+  /** Trystero's id for the remote of this connection. */
+  readonly remotePeerId: string
+  /** Trystero's handshake `send`, `receive` and `isInitiator`; the role orders the transcript only. */
+  readonly send: (data: string) => Promise<void>
+  readonly receive: () => Promise<{ readonly data: unknown }>
+  readonly isInitiator: boolean
+  /** halo's verifyPeerDevice with the caller's clock and revocations; its subject must be `device`. */
+  readonly verifyChain: (chain: unknown, device: PublicKey) => Promise<Result<{ identity: IdentityKey }, Refused>>
+  /** Membership (space) or invitation state (link) of the proven peer, by the caller's own fold and clock. */
+  readonly authorize: (ctx: HandshakeContext, peer: AuthenticatedPeer) => Promise<Result<void, Refused>>
+  /** Default 15 s. */
+  readonly timeoutMs?: number
+  /** Calls `fire` after `ms`; returns the cancel. Tests pass a manual timer. */
+  readonly after?: (ms: number, fire: () => void) => () => void
+}
+
+export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 15_000
+const FORMAT = 'commonplace/mesh-handshake/v1'
+
+type Outcome = Result<AuthenticatedPeer, HandshakeRefusal>
+type Role = 'initiator' | 'responder'
+
+export const contextString = (ctx: HandshakeContext): string =>
+  ctx.kind === 'space' ? `space:${ctx.spaceId}:${String(ctx.generation)}` : `link:${ctx.inviteKey}`
+
+const timerAfter = (ms: number, fire: () => void): (() => void) => {
+  const timer = setTimeout(fire, ms)
+  return () => {
+    clearTimeout(timer)
+  }
+}
+
+/**
+ * Mutual challenge-response inside Trystero's `onPeerHandshake`; both sides run this same code. Hello, Proof
+ * and done go each way; any failure sends `{v:1, reject}` first so the remote fails at once.
+ */
+export const runHandshake = async (options: HandshakeOptions): Promise<Outcome> => {
+  const session = { settled: false }
+  let cancel = (): void => undefined
+  const timeout = new Promise<Outcome>((resolve) => {
+    cancel = (options.after ?? timerAfter)(options.timeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS, () => {
+      if (session.settled) return
+      session.settled = true
+      options.send(JSON.stringify({ v: 1, reject: 'timeout' })).catch(() => undefined)
+      resolve(err(new HandshakeRefusal('timeout')))
+    })
+  })
+  try {
+    return await Promise.race([exchange(options, session), timeout])
+  } finally {
+    session.settled = true
+    cancel()
+  }
+}
+
+/** Thrown inside `exchange` to end it; turned into the outcome at its one catch. */
+class Stop extends Error {
+  readonly outcome: Outcome
+  constructor(outcome: Outcome) {
+    super('handshake ended')
+    this.outcome = outcome
+  }
+}
+
+const exchange = async (options: HandshakeOptions, session: { settled: boolean }): Promise<Outcome> => {
+  const { ctx, local } = options
+  assert(ctx.kind === 'space' || local.identity !== null || local.signInvite !== undefined, 'a guest signs its invite')
+
+  const fail = async (refused: Refused): Promise<never> => {
+    if (!session.settled) {
+      const message =
+        refused.evidence === undefined
+          ? { v: 1, reject: refused.code }
+          : { v: 1, reject: refused.code, evidence: refused.evidence }
+      await options.send(JSON.stringify(message)).catch(() => undefined)
+    }
+    throw new Stop(err(new HandshakeRefusal(refused.code, { evidence: refused.evidence })))
+  }
+  const next = async <T>(schema: GenericSchema<unknown, T>, maxBytes: number, malformed: RefusalCode): Promise<T> => {
+    const { data } = await options.receive()
+    // After a timeout the outcome is decided; a late frame must not send anything more.
+    if (session.settled) throw new Stop(err(new HandshakeRefusal('timeout')))
+    const frame = readFrame(data, schema, maxBytes)
+    if (frame.kind === 'reject') {
+      const evidence = frame.value.evidence
+      throw new Stop(err(new HandshakeRefusal('refused-by-peer', { remoteCode: frame.value.reject, evidence })))
+    }
+    if (frame.kind === 'malformed') return fail({ code: malformed })
+    return frame.value
+  }
+
+  try {
+    const ctxText = contextString(ctx)
+    const hello: Hello = {
+      v: 1,
+      ctx: ctxText,
+      peer: local.peerId,
+      nonce: toBase64Url(crypto.getRandomValues(new Uint8Array(32))),
+      repo: local.repo,
+      storage: local.storage,
+      identity: local.identity,
+      device: local.device,
+    }
+    await options.send(JSON.stringify(hello))
+    const theirs = await next(helloSchema, MAX_HELLO_BYTES, 'bad-hello')
+    if (theirs.peer !== options.remotePeerId) return await fail({ code: 'wrong-peer' })
+    if (theirs.ctx !== ctxText) return await fail({ code: 'wrong-context' })
+    if (repoDevice(theirs.repo) !== theirs.device) return await fail({ code: 'bad-hello' })
+    const localHost = local.identity !== null
+    const remoteHost = theirs.identity !== null
+    if (ctx.kind === 'space' ? !remoteHost : localHost === remoteHost) return await fail({ code: 'wrong-role' })
+
+    const [role, theirRole]: [Role, Role] = options.isInitiator
+      ? ['initiator', 'responder']
+      : ['responder', 'initiator']
+    let transcript: Uint8Array
+    try {
+      const [initiator, responder] = options.isInitiator ? [hello, theirs] : [theirs, hello]
+      transcript = utf8(canonicalJson({ format: FORMAT, ctx: ctxText, initiator, responder }))
+    } catch {
+      // A string that is not well-formed Unicode has no canonical form.
+      return await fail({ code: 'bad-hello' })
+    }
+
+    const sig = await local.sign(concatBytes(transcript, utf8(role)))
+    const inviteSig = localHost ? undefined : await local.signInvite?.(concatBytes(transcript, utf8('guest')))
+    const proof = inviteSig === undefined ? { v: 1, chain: local.chain, sig } : { v: 1, chain: null, sig, inviteSig }
+    await options.send(JSON.stringify(proof))
+    const theirProof = await next(proofSchema, MAX_PROOF_BYTES, 'bad-proof')
+
+    if (!verifyBytes(theirProof.sig, concatBytes(transcript, utf8(theirRole)), theirs.device)) {
+      return await fail({ code: 'bad-signature' })
+    }
+    const device = theirs.device as PublicKey
+    if (remoteHost) {
+      if (theirProof.inviteSig !== undefined || theirProof.chain === null) return await fail({ code: 'bad-proof' })
+      const verdict = await options.verifyChain(theirProof.chain, device)
+      if (!verdict.ok) return await fail(verdict.error)
+      if (verdict.value.identity !== theirs.identity) return await fail({ code: 'bad-chain' })
+    } else {
+      if (ctx.kind !== 'link' || theirProof.chain !== null) return await fail({ code: 'bad-proof' })
+      const invited =
+        theirProof.inviteSig !== undefined &&
+        verifyBytes(theirProof.inviteSig, concatBytes(transcript, utf8('guest')), ctx.inviteKey)
+      if (!invited) return await fail({ code: 'not-invited' })
+    }
+    const peer: AuthenticatedPeer = {
+      peerId: options.remotePeerId,
+      repo: theirs.repo,
+      storage: theirs.storage,
+      identity: theirs.identity as IdentityKey | null,
+      device,
+      chain: theirProof.chain,
+      transcript,
+    }
+    const allowed = await options.authorize(ctx, peer)
+    if (!allowed.ok) return await fail(allowed.error)
+
+    // Both sides say done, so a refusal by the remote's last check reaches us too, not only its timeout.
+    await options.send(JSON.stringify({ v: 1, done: true }))
+    await next(doneMessage, MAX_CONTROL_BYTES, 'bad-proof')
+    return ok(peer)
+  } catch (error) {
+    if (error instanceof Stop) return error.outcome
+    throw error
+  }
+}
