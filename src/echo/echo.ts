@@ -4,7 +4,7 @@
  * indexer, and the spaces on this device.
  */
 import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel'
-import type { DocHandle, NetworkAdapterInterface } from '@automerge/automerge-repo/slim'
+import type { DocHandle, NetworkAdapterInterface, PeerId } from '@automerge/automerge-repo/slim'
 import { Repo, stringifyAutomergeUrl } from '@automerge/automerge-repo/slim'
 import type { Clock, Observable, Result } from '../base'
 import { err, ok, systemClock } from '../base'
@@ -16,6 +16,8 @@ import type { DocumentCorrupt, InvalidSpaceFile, SpaceFileTooLarge } from './err
 import type { StorageFailed, StorageQuotaExceeded } from './errors'
 import type { SpaceId } from './ids'
 import { Indexer } from './indexer'
+import type { ReplicationRules } from './replication'
+import { Replication } from './replication'
 import type { Actor } from './membership/entries'
 import { issueGenesis } from './membership/entries'
 import { can, isTopRole } from './membership/policy'
@@ -50,6 +52,8 @@ export interface EchoOptions {
   readonly clock?: Clock
   /** automerge-repo network adapters, e.g. `broadcastChannelNetwork()` to share documents between tabs. */
   readonly network?: readonly NetworkAdapterInterface[]
+  /** This repo's peer id (the client passes `cp1.<device hex>.<random>`); random when absent. */
+  readonly peerId?: string
   readonly placement?: Placement
   /** How long to wait before writing changed documents (ms); `flush()` writes at once. */
   readonly saveDebounceMs?: number
@@ -86,6 +90,7 @@ export class Echo {
   readonly #placement: Placement
   readonly #locks: Locks
   readonly #open = new Map<SpaceId, Promise<Result<Space, SpaceNotFound>>>()
+  readonly #replication = new Replication()
 
   static {
     internalsOf = (echo) => ({ db: echo.#db, repo: echo.#repo, documents: echo.#documents })
@@ -97,13 +102,16 @@ export class Echo {
     this.#placement = options.placement ?? DEFAULT_PLACEMENT
     this.#locks = options.locks ?? navigator.locks
     this.#adapter = new DexieStorageAdapter(this.#db)
+    const tabs = options.network ?? []
+    for (const adapter of tabs) this.#replication.addTabs(adapter)
     this.#repo = new Repo({
       storage: this.#adapter,
-      network: [...(options.network ?? [])],
+      network: [...tabs],
+      ...(options.peerId === undefined ? {} : { peerId: options.peerId as PeerId }),
       // Saves are made by the DocumentStore, which reports failures; see document-store.ts.
       saveDebounceRate: REPO_SAVE_DELAY_NEVER,
-      // Within one browser every tab is the same person; peers get their own policy in the mesh.
-      sharePolicy: () => Promise.resolve(true),
+      // Tabs share everything (the same person); peers of `replicate` only what their rules allow (replication.ts).
+      shareConfig: this.#replication.shareConfig,
     })
     this.#documents = new DocumentStore(this.#repo, {
       delayMs: options.saveDebounceMs ?? 100,
@@ -123,6 +131,26 @@ export class Echo {
   /** The last failure to write the query index, until a later batch succeeds. */
   get indexFailure(): Observable<Error | undefined> {
     return this.#indexer.failure
+  }
+
+  /**
+   * Replicates over `adapter` (the mesh) from now on: its peers get and may ask for only the documents
+   * `rules` allow. Call `shareConfigChanged()` whenever an answer may have changed (membership, revocations).
+   */
+  replicate(adapter: NetworkAdapterInterface, rules: ReplicationRules): void {
+    this.#replication.addRemote(adapter, rules)
+    this.#repo.networkSubsystem.addNetworkAdapter(adapter)
+  }
+
+  /** Stops replicating over `adapter` (it is disconnected); the tabs keep sharing. */
+  stopReplicating(adapter: NetworkAdapterInterface): void {
+    if (!this.#replication.removeRemote(adapter)) return
+    this.#repo.networkSubsystem.removeNetworkAdapter(adapter)
+  }
+
+  /** The rules' answers may have changed: documents now allowed are offered, those refused stop. */
+  shareConfigChanged(): void {
+    this.#repo.shareConfigChanged()
   }
 
   /** Creates a space with a fresh space key; the actor becomes its owner. */
