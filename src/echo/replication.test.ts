@@ -89,7 +89,7 @@ describe('Echo.replicate', () => {
       doc.name = 'After'
     })
     const fresh = rootOf(await a.createSpace(actor, 'Alone'))
-    expect(fresh.doc().name.toString()).toBe('Alone')
+    expect(String(fresh.doc().name)).toBe('Alone')
     expect(toB.sentDocuments.length).toBe(before)
   })
 })

@@ -4,7 +4,7 @@ import { NetworkAdapter } from '@automerge/automerge-repo/slim'
 
 export class PairedAdapter extends NetworkAdapter {
   other: PairedAdapter | undefined
-  #connected = false
+  connected = false
   /** The ids of documents this side sent data of (sync messages), in order. */
   readonly sentDocuments: string[] = []
 
@@ -18,29 +18,28 @@ export class PairedAdapter extends NetworkAdapter {
 
   connect(peerId: PeerId): void {
     this.peerId = peerId
-    this.#connected = true
-    this.emit('ready', { network: this })
+    this.connected = true
     const other = this.other
-    if (other?.#connected !== true || other.peerId === undefined) return
+    if (other?.connected !== true || other.peerId === undefined) return
     this.emit('peer-candidate', { peerId: other.peerId, peerMetadata: {} })
     other.emit('peer-candidate', { peerId, peerMetadata: {} })
   }
 
   send(message: Message): void {
     const other = this.other
-    if (other?.#connected !== true) return
+    if (other?.connected !== true) return
     if ('documentId' in message && message.type === 'sync') this.sentDocuments.push(message.documentId)
     queueMicrotask(() => {
-      if (other.#connected) other.emit('message', message)
+      if (other.connected) other.emit('message', message)
     })
   }
 
   disconnect(): void {
-    if (!this.#connected) return
-    this.#connected = false
+    if (!this.connected) return
+    this.connected = false
     const other = this.other
     if (other?.peerId !== undefined) this.emit('peer-disconnected', { peerId: other.peerId })
-    if (other?.#connected === true && this.peerId !== undefined) {
+    if (other?.connected === true && this.peerId !== undefined) {
       other.emit('peer-disconnected', { peerId: this.peerId })
     }
   }
