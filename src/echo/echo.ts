@@ -15,6 +15,7 @@ import { NotAllowed, SpaceNotFound } from './errors'
 import type { DocumentCorrupt, InvalidSpaceFile, SpaceFileTooLarge } from './errors'
 import type { StorageFailed, StorageQuotaExceeded } from './errors'
 import type { SpaceId } from './ids'
+import { DocumentSpaces } from './document-spaces'
 import { Indexer } from './indexer'
 import type { ReplicationRules } from './replication'
 import { Replication } from './replication'
@@ -91,6 +92,7 @@ export class Echo {
   readonly #locks: Locks
   readonly #open = new Map<SpaceId, Promise<Result<Space, SpaceNotFound>>>()
   readonly #replication = new Replication()
+  readonly #documentSpaces = new DocumentSpaces()
 
   static {
     internalsOf = (echo) => ({ db: echo.#db, repo: echo.#repo, documents: echo.#documents })
@@ -151,6 +153,14 @@ export class Echo {
   /** The rules' answers may have changed: documents now allowed are offered, those refused stop. */
   shareConfigChanged(): void {
     this.#repo.shareConfigChanged()
+  }
+
+  /**
+   * The space whose root is `documentId` or lists it, among the spaces opened here (synchronous, for the
+   * access rule); undefined for a document no space or more than one space lists.
+   */
+  spaceOfDocument(documentId: DocumentId): SpaceId | undefined {
+    return this.#documentSpaces.spaceOf(documentId)
   }
 
   /** Creates a space with a fresh space key; the actor becomes its owner. */
@@ -376,6 +386,7 @@ export class Echo {
       otherSpaces: (space: SpaceId) => localDocuments(this.#db, this.#documents).ofOtherSpaces(space),
     }
     const space = new Space(id, root, context)
+    this.#documentSpaces.follow(id, root)
     // The registry caches the name for the space list; a rename here or by a peer updates it.
     space.liveName.subscribe((name) => void updateSpace(this.#db, id, { name }))
     return space

@@ -187,6 +187,11 @@ export class Space {
     return this.#members.roleOf(key)
   }
 
+  /** Whether the space's fold holds `device` revoked (a revocation its identity made, or one that outranks it). */
+  isDeviceRevoked(device: PublicKey): boolean {
+    return this.#members.isDeviceRevoked(device)
+  }
+
   /** `key`'s role now and as the membership changes (undefined: not a member); `can` says what it allows. */
   role(key: PublicKey): Observable<SpaceRole | undefined> {
     return this.#members.role(key)
