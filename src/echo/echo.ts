@@ -29,6 +29,7 @@ import { DEFAULT_PLACEMENT } from './space/placement'
 import type { Locks } from './space/object-lock'
 import { withObjectsLock } from './space/object-lock'
 import { Space, spaceInternals } from './space/space'
+import type { ListedSpace } from './space/space-lists'
 import { DexieStorageAdapter, toStorageError } from './storage/dexie-storage-adapter'
 import type { StorageStatus } from './storage/dexie-storage-adapter'
 import type { DatabaseOptions, EchoDatabase, SpaceRow } from './storage/echo-database'
@@ -192,16 +193,38 @@ export class Echo {
     })
     const space = this.#space(id, root)
     this.#open.set(id, Promise.resolve(ok(space)))
+    if (options.personal !== true) await this.#listInPersonal(actor, [{ spaceId: id, rootUrl: root.url }])
     return space
+  }
+
+  /**
+   * Lists spaces in the actor's personal space, if it is on this device, so its other devices find them. A space
+   * whose listing is refused (a device without the right to write there) stays unlisted; the next call lists it.
+   */
+  async #listInPersonal(actor: Actor, spaces: readonly ListedSpace[]): Promise<void> {
+    const row = (await spacesOf(this.#db, actor.identity)).find((each) => each.personal === 1)
+    if (row === undefined) return
+    const personal = await this.openSpace(row.id as SpaceId)
+    if (!personal.ok) return
+    for (const { spaceId, rootUrl } of spaces) personal.value.listSpace(actor, spaceId, rootUrl)
   }
 
   /** The identity's personal space (synced to its own devices), created on first call. */
   async personalSpace(actor: Actor): Promise<Space> {
-    const existing = (await spacesOf(this.#db, actor.identity)).find((row) => row.personal === 1)
-    if (existing === undefined) return this.createSpace(actor, 'Personal', { personal: true })
-    const opened = await this.openSpace(existing.id as SpaceId)
-    if (!opened.ok) throw opened.error
-    return opened.value
+    const rows = await spacesOf(this.#db, actor.identity)
+    const existing = rows.find((row) => row.personal === 1)
+    let personal: Space
+    if (existing === undefined) personal = await this.createSpace(actor, 'Personal', { personal: true })
+    else {
+      const opened = await this.openSpace(existing.id as SpaceId)
+      if (!opened.ok) throw opened.error
+      personal = opened.value
+    }
+    // Spaces made before the personal space listed them (or while it could not be written) are listed now.
+    const listed = new Set<string>(personal.listedSpaces.get().map((each) => each.spaceId))
+    const unlisted = rows.filter((row) => row.personal === 0 && !listed.has(row.id))
+    for (const row of unlisted) personal.listSpace(actor, row.id as SpaceId, row.rootUrl as AutomergeUrl)
+    return personal
   }
 
   /** The identity's spaces on this device, kept current across tabs (`undefined` until first read). */
@@ -316,6 +339,7 @@ export class Echo {
       const rootUrl = stringifyAutomergeUrl({ documentId: root })
       const row = { id, rootUrl, identity: actor.identity, name, archived: 0 as const, createdAt: this.clock.now() }
       await putSpace(this.#db, { ...row, personal: personal ? 1 : 0 })
+      if (!personal) await this.#listInPersonal(actor, [{ spaceId: id, rootUrl }])
     }
     const opened = await this.openSpace(id)
     if (!opened.ok) throw opened.error

@@ -11,7 +11,7 @@ import type { Observable, Result } from '../../base'
 import { err, ok } from '../../base'
 import type { Credential, PublicKey, SpaceRole } from '../../halo'
 import type { InvalidFields, NoteTextNotInSpace, ObjectNotFound } from '../errors'
-import { NotAllowed } from '../errors'
+import { InvalidSpaceListing, NotAllowed } from '../errors'
 import type { StorageFailed, StorageQuotaExceeded } from '../errors'
 import type { ObjectId, SpaceId } from '../ids'
 import type { Actor } from '../membership/entries'
@@ -21,7 +21,7 @@ import type { EchoObject, EchoObjectOf } from '../schema/echo-object'
 import type { FieldsOf, ObjectType } from '../schema/object-types'
 import type { LiveQuery } from '../storage/query-index'
 import type { MarkdownFile } from '../transfer/markdown'
-import type { DocumentId, ObjectsDoc, SpaceDoc } from './documents'
+import type { AutomergeUrl, DocumentId, ObjectsDoc, SpaceDoc } from './documents'
 import { toPlain, toStored } from './documents'
 import type { EpochError } from './epoch'
 import { identityCredentialsIn, keepIdentityCredentials, onIdentityCredentials } from './identity-records'
@@ -29,6 +29,8 @@ import { ObjectDocuments } from './object-documents'
 import type { FieldPatch } from './object-writes'
 import type { SpaceContext } from './space-context'
 import { SpaceEpochs } from './space-epochs'
+import type { Added, ListedSpace, SwarmBoxes } from './space-lists'
+import { addSwarmBox, listedSpacesIn, listSpace, rootObservable, swarmBoxesIn } from './space-lists'
 import { SpaceMembers } from './space-members'
 import { SpaceNotes } from './space-notes'
 import type { Draft, ObjectDraft } from './space-objects'
@@ -177,6 +179,40 @@ export class Space {
   /** The identity credentials this space holds, unverified, and every later arrival of them. */
   identityCredentials(listener: (credentials: unknown[]) => void): { now: unknown[]; stop: () => void } {
     return { now: identityCredentialsIn(this.#root), stop: onIdentityCredentials(this.#root, listener) }
+  }
+
+  /** Personal space only: the identity's spaces as listed for its devices (valid entries only), as they change. */
+  get listedSpaces(): Observable<readonly ListedSpace[]> {
+    return rootObservable(this.#root, 'spaces', listedSpacesIn)
+  }
+
+  /** Personal space only: the swarm secret of `spaceId` sealed to each device (valid entries only), as they change. */
+  swarmBoxes(spaceId: SpaceId): Observable<SwarmBoxes> {
+    return rootObservable(this.#root, 'spaceKeys', (doc) => swarmBoxesIn(doc, spaceId))
+  }
+
+  /** Lists a space of the identity for its other devices; true when added (a listing is never replaced). */
+  listSpace(actor: Actor, spaceId: SpaceId, rootUrl: AutomergeUrl): Result<boolean, NotAllowed | InvalidSpaceListing> {
+    return this.#addToLists(actor, () => listSpace(this.#root, spaceId, rootUrl))
+  }
+
+  /** Keeps `box` (the space's swarm secret sealed to `device`); true when added (a box is never replaced). */
+  addSwarmBox(
+    actor: Actor,
+    spaceId: SpaceId,
+    device: PublicKey,
+    box: string,
+  ): Result<boolean, NotAllowed | InvalidSpaceListing> {
+    return this.#addToLists(actor, () => addSwarmBox(this.#root, spaceId, device, box))
+  }
+
+  #addToLists(actor: Actor, add: () => Added): Result<boolean, NotAllowed | InvalidSpaceListing> {
+    if (!this.personal) return err(new NotAllowed('only the personal space lists spaces'))
+    const allowed = this.#members.permit(actor, 'write')
+    if (!allowed.ok) return allowed
+    const added = add()
+    if (added === 'invalid') return err(new InvalidSpaceListing('a space id, root URL, device key or box is malformed'))
+    return ok(added === 'added')
   }
 
   get membership(): Observable<MembershipState> {

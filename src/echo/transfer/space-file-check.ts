@@ -61,6 +61,8 @@ const ROOT_FIELDS: ReadonlySet<string> = new Set([
   'documents',
   'epochs',
   'identity',
+  'spaces',
+  'spaceKeys',
 ])
 
 /** The longest space name a file may carry: a name is shown in lists, not a place for data. */
