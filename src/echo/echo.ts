@@ -5,13 +5,13 @@
  */
 import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel'
 import type { DocHandle, NetworkAdapterInterface, PeerId } from '@automerge/automerge-repo/slim'
-import { Repo, stringifyAutomergeUrl } from '@automerge/automerge-repo/slim'
+import { isValidAutomergeUrl, parseAutomergeUrl, Repo, stringifyAutomergeUrl } from '@automerge/automerge-repo/slim'
 import type { Clock, Observable, Result } from '../base'
 import { err, ok, systemClock } from '../base'
 import type { KeyPair, PublicKey } from '../halo'
 import { generateKeyPair } from '../halo'
 import { DocumentStore, REPO_SAVE_DELAY_NEVER } from './document-store'
-import { NotAllowed, SpaceNotFound } from './errors'
+import { Aborted, NotAllowed, SpaceNotFound, SpaceRefused } from './errors'
 import type { DocumentCorrupt, InvalidSpaceFile, SpaceFileTooLarge } from './errors'
 import type { StorageFailed, StorageQuotaExceeded } from './errors'
 import type { SpaceId } from './ids'
@@ -23,7 +23,8 @@ import type { Actor } from './membership/entries'
 import { issueGenesis } from './membership/entries'
 import { can, isTopRole } from './membership/policy'
 import type { AutomergeUrl, DocumentId, SpaceDoc } from './space/documents'
-import { toStored } from './space/documents'
+import { toPlain, toStored } from './space/documents'
+import { refusalOf, untilReady } from './space/adopted-root'
 import type { Placement } from './space/placement'
 import { DEFAULT_PLACEMENT } from './space/placement'
 import type { Locks } from './space/object-lock'
@@ -278,6 +279,56 @@ export class Echo {
       // The registry knows the space but its root document is gone: as good as not here.
       return err(error instanceof SpaceNotFound ? error : new SpaceNotFound(id))
     }
+  }
+
+  /**
+   * Registers a space learned from a peer (a linked device reads it from the personal space): its root is fetched
+   * (waiting until a peer sends it; `signal` stops the wait with `Aborted`) and checked like an imported file's root
+   * before the space is registered or opened. A refused root is `SpaceRefused` and leaves nothing stored (a document
+   * fetched for it is removed; one that was here before is left as it was). A space already here is opened as it is.
+   */
+  async adoptSpace(
+    { identity, spaceId, rootUrl }: { identity: PublicKey; spaceId: SpaceId; rootUrl: AutomergeUrl },
+    { signal }: { signal?: AbortSignal | undefined } = {},
+  ): Promise<Result<Space, SpaceRefused | Aborted>> {
+    if ((await getSpace(this.#db, spaceId)) !== undefined) {
+      const opened = await this.openSpace(spaceId)
+      if (opened.ok) return opened
+    }
+    if (!/^[0-9a-f]{64}$/.test(spaceId) || !isValidAutomergeUrl(rootUrl)) {
+      return err(new SpaceRefused(spaceId, 'malformed space id or root URL'))
+    }
+    const local = localDocuments(this.#db, this.#documents)
+    const { documentId } = parseAutomergeUrl(rootUrl)
+    if ((await local.ofOtherSpaces(spaceId)).has(documentId)) {
+      return err(new SpaceRefused(spaceId, 'its root is a document of another space here'))
+    }
+    const wasHere = (await local.present([documentId])).has(documentId)
+    let root: DocHandle<SpaceDoc>
+    try {
+      root = await this.#documents.find<SpaceDoc>(rootUrl, {
+        ...(signal === undefined ? {} : { signal }),
+        allowableStates: ['ready', 'unavailable'],
+      })
+      await untilReady(root, signal)
+    } catch (error) {
+      if (!wasHere) this.#documents.remove(documentId)
+      if (error instanceof Aborted) return err(error)
+      throw error
+    }
+    const refused = refusalOf(root.doc(), spaceId)
+    if (refused !== undefined) {
+      if (!wasHere) this.#documents.remove(documentId)
+      return err(refused)
+    }
+    const personal = root.doc().personal && !(await spacesOf(this.#db, identity)).some((row) => row.personal === 1)
+    const name = toPlain(root.doc().name) as string
+    const row = { id: spaceId, rootUrl, identity, name, archived: 0 as const, createdAt: this.clock.now() }
+    await putSpace(this.#db, { ...row, personal: personal ? 1 : 0 })
+    this.#open.delete(spaceId)
+    const opened = await this.openSpace(spaceId)
+    if (!opened.ok) throw opened.error
+    return opened
   }
 
   /** Hides a space on this device (or shows it again); nothing is deleted. */

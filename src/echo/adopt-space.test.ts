@@ -1,0 +1,86 @@
+import 'fake-indexeddb/auto'
+import { afterEach, describe, expect, it } from 'vitest'
+import { generateKeyPair } from '../halo'
+import type { Echo } from './echo'
+import type { SpaceId } from './ids'
+import type { SpaceDoc } from './space/documents'
+import { makeActor, openTestEcho } from './testing/fixtures'
+import { dbOf, documentsOf, repoOf, rootOf } from './testing/internals'
+import { pairedAdapters } from './testing/paired-network'
+
+const opened: Echo[] = []
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((echo) => echo.close()))
+})
+
+const everything = { access: () => true, announce: () => true }
+
+/** Two devices replicating everything with each other. */
+const linked = () => {
+  const a = openTestEcho()
+  const b = openTestEcho()
+  opened.push(a, b)
+  const [toB, toA] = pairedAdapters()
+  a.replicate(toB, everything)
+  b.replicate(toA, everything)
+  return { a, b }
+}
+
+describe('Echo.adoptSpace', () => {
+  it('registers a space a peer has once its root arrives and checks out; adopting it again changes nothing', async () => {
+    const { a, b } = linked()
+    const actor = makeActor()
+    const work = await a.createSpace(actor, 'Work')
+    const adopted = await b.adoptSpace({ identity: actor.identity, spaceId: work.id, rootUrl: rootOf(work).url })
+    if (!adopted.ok) throw adopted.error
+    expect(adopted.value.name).toBe('Work')
+    expect(adopted.value.roleOf(actor.identity)).toBe('owner')
+    expect((await b.listSpaces(actor.identity)).map((row) => row.id)).toEqual([work.id])
+    expect(b.spaceOfDocument(rootOf(work).documentId)).toBe(work.id)
+    const again = await b.adoptSpace({ identity: actor.identity, spaceId: work.id, rootUrl: rootOf(work).url })
+    expect(again.ok && again.value).toBe(adopted.value)
+  })
+
+  it('refuses a root without a genesis by the space key, or of another space, and stores nothing', async () => {
+    const { a, b } = linked()
+    const actor = makeActor()
+    const claimed = generateKeyPair().publicKey as string as SpaceId
+    const forged = documentsOf(a).create<SpaceDoc>({
+      kind: 'commonplace/space',
+      space: claimed,
+      name: 'Forged',
+      personal: false,
+      log: {},
+      documents: {},
+      epochs: {},
+    })
+    const refused = await b.adoptSpace({ identity: actor.identity, spaceId: claimed, rootUrl: forged.url })
+    expect(!refused.ok && refused.error.code).toBe('space-refused')
+    expect(await b.listSpaces(actor.identity)).toEqual([])
+    expect(repoOf(b).handles[forged.documentId]).toBeUndefined()
+    expect(await dbOf(b).table('spaces').count()).toBe(0)
+
+    const work = await a.createSpace(actor, 'Work')
+    const other = generateKeyPair().publicKey as string as SpaceId
+    const wrongId = await b.adoptSpace({ identity: actor.identity, spaceId: other, rootUrl: rootOf(work).url })
+    expect(!wrongId.ok && wrongId.error.code).toBe('space-refused')
+    expect(await b.listSpaces(actor.identity)).toEqual([])
+  })
+
+  it('stops waiting for a root no peer has when the signal aborts, storing nothing', async () => {
+    const { b } = linked()
+    const actor = makeActor()
+    const absent = openTestEcho()
+    opened.push(absent)
+    const elsewhere = await absent.createSpace(actor, 'Elsewhere')
+    const controller = new AbortController()
+    const adopting = b.adoptSpace(
+      { identity: actor.identity, spaceId: elsewhere.id, rootUrl: rootOf(elsewhere).url },
+      { signal: controller.signal },
+    )
+    controller.abort()
+    const result = await adopting
+    expect(!result.ok && result.error.code).toBe('aborted')
+    expect(await b.listSpaces(actor.identity)).toEqual([])
+  })
+})
