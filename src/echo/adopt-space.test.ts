@@ -84,3 +84,30 @@ describe('Echo.adoptSpace', () => {
     expect(await b.listSpaces(actor.identity)).toEqual([])
   })
 })
+
+describe('a space arriving from a peer', () => {
+  it('loads its objects, then fetches every note text in the queue, with progress, and search fills in', async () => {
+    const a = openTestEcho()
+    const b = openTestEcho()
+    opened.push(a, b)
+    const actor = makeActor()
+    const work = await a.createSpace(actor, 'Work')
+    // A offers roots and object documents; texts go only to who asks (the queue on B).
+    const isText = (doc: string) => rootOf(work).doc().documents[doc] === 'text'
+    const [toB, toA] = pairedAdapters()
+    a.replicate(toB, { access: () => true, announce: (_peer, doc) => !isText(doc) })
+    b.replicate(toA, everything)
+    const notes = Array.from({ length: 9 }, (_, n) => ({ type: 'note' as const, title: `Note ${n}`, text: `word${n}` }))
+    expect((await work.createMany(actor, notes)).ok).toBe(true)
+    await a.flush()
+    const adopted = await b.adoptSpace({ identity: actor.identity, spaceId: work.id, rootUrl: rootOf(work).url })
+    if (!adopted.ok) throw adopted.error
+    await adopted.value.loaded()
+    await b.settled()
+    const { objects, texts } = adopted.value.receiving.get()
+    expect(objects.total).toBeGreaterThan(0)
+    expect(objects).toEqual({ done: objects.total, total: objects.total })
+    expect(texts).toEqual({ done: 9, total: 9 })
+    expect(await adopted.value.find({ type: 'note', text: 'word7' })).toHaveLength(1)
+  })
+})

@@ -36,6 +36,7 @@ import { SpaceNotes } from './space-notes'
 import type { Draft, ObjectDraft } from './space-objects'
 import { SpaceObjects } from './space-objects'
 import type { NoteReader, NoteText } from './text'
+import type { Progress } from '../text-queue'
 import type { UndoLog } from './undo-log'
 
 export type { Draft } from './space-objects'
@@ -59,6 +60,7 @@ export class Space {
   readonly #objects: SpaceObjects
   readonly #notes: SpaceNotes
   readonly #epochs: SpaceEpochs
+  readonly #textProgress: Observable<Progress>
   #loading: Promise<void> | undefined
 
   static {
@@ -70,6 +72,7 @@ export class Space {
     this.#root = root
     this.#members = new SpaceMembers(id, root, context)
     this.#documents = new ObjectDocuments(id, root, context)
+    this.#textProgress = context.indexer.textProgress(id)
     this.#notes = new SpaceNotes(root, context.documents, (object) => this.get(object))
     const permit = (actor: Actor) => this.#members.permit(actor, 'write')
     this.#objects = new SpaceObjects(id, context, this.#documents, this.#notes, permit)
@@ -179,6 +182,25 @@ export class Space {
   /** The identity credentials this space holds, unverified, and every later arrival of them. */
   identityCredentials(listener: (credentials: unknown[]) => void): { now: unknown[]; stop: () => void } {
     return { now: identityCredentialsIn(this.#root), stop: onIdentityCredentials(this.#root, listener) }
+  }
+
+  /**
+   * How much of the space is here: object documents loaded of those listed, and notes' texts fetched of those
+   * asked for (a note's text comes in a bounded queue after the objects), e.g. "Receiving your spaces: 3 of 7".
+   */
+  get receiving(): Observable<{ objects: Progress; texts: Progress }> {
+    const objects = this.#documents.progress
+    const texts = this.#textProgress
+    const now = () => ({ objects: objects.get(), texts: texts.get() })
+    return {
+      get: now,
+      subscribe: (listener) => {
+        const stops = [objects.subscribe(() => listener(now())), texts.subscribe(() => listener(now()))]
+        return () => {
+          for (const stop of stops) stop()
+        }
+      },
+    }
   }
 
   /** Personal space only: the identity's spaces as listed for its devices (valid entries only), as they change. */
