@@ -14,7 +14,7 @@ export interface Progress {
 }
 
 /** How many text documents are fetched at once. */
-export const TEXT_FETCHES = 4
+const TEXT_FETCHES = 4
 
 export class TextQueue {
   readonly #fetch: (id: DocumentId) => Promise<void>

@@ -16,7 +16,7 @@ import { textDocumentIn } from './text'
 import type { Progress } from '../text-queue'
 
 /** Object documents loaded at once: roots and objects come first, but a thousand finds at once slow each other. */
-export const OBJECT_FETCHES = 8
+const OBJECT_FETCHES = 8
 
 export interface ObjectDocumentsContext {
   readonly documents: DocumentStore
