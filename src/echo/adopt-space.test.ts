@@ -6,7 +6,7 @@ import type { SpaceId } from './ids'
 import type { SpaceDoc } from './space/documents'
 import { makeActor, openTestEcho } from './testing/fixtures'
 import { dbOf, documentsOf, repoOf, rootOf } from './testing/internals'
-import { pairedAdapters } from './testing/paired-network'
+import { pairedAdapters, whenPeer } from './testing/paired-network'
 
 const opened: Echo[] = []
 afterEach(async () => {
@@ -15,20 +15,32 @@ afterEach(async () => {
 
 const everything = { access: () => true, announce: () => true }
 
-/** Two devices replicating everything with each other. */
-const linked = () => {
-  const a = openTestEcho()
-  const b = openTestEcho()
+/** Two devices, not yet connected. */
+const two = () => {
+  const a = openTestEcho({ peerId: 'cp1.aa.1' })
+  const b = openTestEcho({ peerId: 'cp1.bb.2' })
   opened.push(a, b)
+  return { a, b }
+}
+
+/** Connects A and B; A offers what `announce` says (B asks for the rest), B everything. */
+const connect = async (a: Echo, b: Echo, announce: (doc: string) => boolean = () => true) => {
   const [toB, toA] = pairedAdapters()
-  a.replicate(toB, everything)
+  a.replicate(toB, { access: () => true, announce: (_peer, doc) => announce(doc) })
   b.replicate(toA, everything)
+  await Promise.all([whenPeer(repoOf(a), 'cp1.bb.2'), whenPeer(repoOf(b), 'cp1.aa.1')])
+}
+
+/** Two devices replicating everything with each other. */
+const linked = async () => {
+  const { a, b } = two()
+  await connect(a, b)
   return { a, b }
 }
 
 describe('Echo.adoptSpace', () => {
   it('registers a space a peer has once its root arrives and checks out; adopting it again changes nothing', async () => {
-    const { a, b } = linked()
+    const { a, b } = await linked()
     const actor = makeActor()
     const work = await a.createSpace(actor, 'Work')
     const adopted = await b.adoptSpace({ identity: actor.identity, spaceId: work.id, rootUrl: rootOf(work).url })
@@ -42,7 +54,7 @@ describe('Echo.adoptSpace', () => {
   })
 
   it('refuses a root without a genesis by the space key, or of another space, and stores nothing', async () => {
-    const { a, b } = linked()
+    const { a, b } = two()
     const actor = makeActor()
     const claimed = generateKeyPair().publicKey as string as SpaceId
     const forged = documentsOf(a).create<SpaceDoc>({
@@ -54,13 +66,15 @@ describe('Echo.adoptSpace', () => {
       documents: {},
       epochs: {},
     })
+    const work = await a.createSpace(actor, 'Work')
+    // A offers nothing: B holds only what it asks for.
+    await connect(a, b, () => false)
     const refused = await b.adoptSpace({ identity: actor.identity, spaceId: claimed, rootUrl: forged.url })
     expect(!refused.ok && refused.error.code).toBe('space-refused')
     expect(await b.listSpaces(actor.identity)).toEqual([])
     expect(repoOf(b).handles[forged.documentId]).toBeUndefined()
     expect(await dbOf(b).table('spaces').count()).toBe(0)
 
-    const work = await a.createSpace(actor, 'Work')
     const other = generateKeyPair().publicKey as string as SpaceId
     const wrongId = await b.adoptSpace({ identity: actor.identity, spaceId: other, rootUrl: rootOf(work).url })
     expect(!wrongId.ok && wrongId.error.code).toBe('space-refused')
@@ -68,7 +82,7 @@ describe('Echo.adoptSpace', () => {
   })
 
   it('stops waiting for a root no peer has when the signal aborts, storing nothing', async () => {
-    const { b } = linked()
+    const { b } = await linked()
     const actor = makeActor()
     const absent = openTestEcho()
     opened.push(absent)
@@ -87,19 +101,14 @@ describe('Echo.adoptSpace', () => {
 
 describe('a space arriving from a peer', () => {
   it('loads its objects, then fetches every note text in the queue, with progress, and search fills in', async () => {
-    const a = openTestEcho()
-    const b = openTestEcho()
-    opened.push(a, b)
+    const { a, b } = two()
     const actor = makeActor()
     const work = await a.createSpace(actor, 'Work')
-    // A offers roots and object documents; texts go only to who asks (the queue on B).
-    const isText = (doc: string) => rootOf(work).doc().documents[doc] === 'text'
-    const [toB, toA] = pairedAdapters()
-    a.replicate(toB, { access: () => true, announce: (_peer, doc) => !isText(doc) })
-    b.replicate(toA, everything)
     const notes = Array.from({ length: 9 }, (_, n) => ({ type: 'note' as const, title: `Note ${n}`, text: `word${n}` }))
     expect((await work.createMany(actor, notes)).ok).toBe(true)
     await a.flush()
+    // A offers roots and object documents; texts go only to who asks (the queue on B).
+    await connect(a, b, (doc) => rootOf(work).doc().documents[doc] !== 'text')
     const adopted = await b.adoptSpace({ identity: actor.identity, spaceId: work.id, rootUrl: rootOf(work).url })
     if (!adopted.ok) throw adopted.error
     await adopted.value.loaded()

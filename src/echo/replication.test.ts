@@ -3,7 +3,7 @@ import type { DocumentId, PeerId } from '@automerge/automerge-repo/slim'
 import type { Echo } from './echo'
 import { makeActor, openTestEcho } from './testing/fixtures'
 import { repoOf, rootOf } from './testing/internals'
-import { pairedAdapters } from './testing/paired-network'
+import { pairedAdapters, whenPeer } from './testing/paired-network'
 
 const opened: Echo[] = []
 afterEach(async () => {
@@ -32,6 +32,7 @@ describe('Echo.replicate', () => {
     const [toB, toA] = pairedAdapters()
     a.replicate(toB, rulesOver(new Set([shared.documentId])))
     b.replicate(toA, { access: () => true, announce: () => true })
+    await Promise.all([whenPeer(repoOf(a), 'cp1.bb.2'), whenPeer(repoOf(b), 'cp1.aa.1')])
 
     const got = await repoOf(b).find<{ name: unknown }>(shared.url)
     expect(String(got.doc().name)).toBe('Shared')
@@ -50,6 +51,7 @@ describe('Echo.replicate', () => {
     const [toB, toA] = pairedAdapters()
     a.replicate(toB, rulesOver(allowed))
     b.replicate(toA, { access: () => true, announce: () => true })
+    await Promise.all([whenPeer(repoOf(a), 'cp1.bb.2'), whenPeer(repoOf(b), 'cp1.aa.1')])
     const early = await repoOf(b).find(root.url, { allowableStates: ['ready', 'unavailable'] })
     expect(early.state).toBe('unavailable')
     expect(toB.sentDocuments).not.toContain(root.documentId)
@@ -81,6 +83,7 @@ describe('Echo.replicate', () => {
     const [toB, toA] = pairedAdapters()
     a.replicate(toB, { access: () => true, announce: () => true })
     b.replicate(toA, { access: () => true, announce: () => true })
+    await Promise.all([whenPeer(repoOf(a), 'cp1.bb.2'), whenPeer(repoOf(b), 'cp1.aa.1')])
     const root = rootOf(await a.createSpace(actor, 'Both'))
     await repoOf(b).find(root.url)
     a.stopReplicating(toB)

@@ -1,5 +1,5 @@
 // Tests only: two network adapters joined to each other in memory, counting the documents each side sent.
-import type { Message, PeerId } from '@automerge/automerge-repo/slim'
+import type { Message, PeerId, Repo } from '@automerge/automerge-repo/slim'
 import { NetworkAdapter } from '@automerge/automerge-repo/slim'
 
 export class PairedAdapter extends NetworkAdapter {
@@ -53,3 +53,19 @@ export const pairedAdapters = (): [PairedAdapter, PairedAdapter] => {
   b.other = a
   return [a, b]
 }
+
+/** Resolves once `repo` syncs with `peer` (its synchronizer added it), so a request reaches that peer. */
+export const whenPeer = (repo: Repo, peer: string): Promise<void> =>
+  new Promise((resolve) => {
+    const check = () => {
+      if (!repo.peers.includes(peer as PeerId)) return false
+      repo.networkSubsystem.off('peer', onPeer)
+      resolve()
+      return true
+    }
+    const onPeer = () => {
+      // The synchronizer hears the same event after this listener: look once it has.
+      queueMicrotask(check)
+    }
+    if (!check()) repo.networkSubsystem.on('peer', onPeer)
+  })
