@@ -8,7 +8,7 @@
  * or on its own after `retryMs` (a full disk may get room again while the page is open).
  */
 import { load } from '@automerge/automerge/slim'
-import type { AnyDocumentId, DocHandle, DocumentId, Repo } from '@automerge/automerge-repo/slim'
+import type { AnyDocumentId, DocHandle, DocumentId, HandleState, Repo } from '@automerge/automerge-repo/slim'
 import type { Result } from '../base'
 import { err, ok } from '../base'
 import { Aborted, DocumentCorrupt } from './errors'
@@ -61,7 +61,10 @@ export class DocumentStore {
   }
 
   /** A document may never arrive (no peer has it): `signal` stops the wait, which then rejects with `Aborted`. */
-  async find<T>(id: AnyDocumentId, options: { readonly signal?: AbortSignal } = {}): Promise<DocHandle<T>> {
+  async find<T>(
+    id: AnyDocumentId,
+    options: { readonly signal?: AbortSignal; readonly allowableStates?: HandleState[] } = {},
+  ): Promise<DocHandle<T>> {
     const handle = await this.repo.find<T>(id, options).catch((error: unknown) => {
       throw options.signal?.aborted === true ? new Aborted({ cause: error }) : error
     })

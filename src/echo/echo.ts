@@ -4,28 +4,33 @@
  * indexer, and the spaces on this device.
  */
 import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel'
-import type { DocHandle, NetworkAdapterInterface } from '@automerge/automerge-repo/slim'
-import { Repo, stringifyAutomergeUrl } from '@automerge/automerge-repo/slim'
+import type { DocHandle, NetworkAdapterInterface, PeerId } from '@automerge/automerge-repo/slim'
+import { isValidAutomergeUrl, parseAutomergeUrl, Repo, stringifyAutomergeUrl } from '@automerge/automerge-repo/slim'
 import type { Clock, Observable, Result } from '../base'
 import { err, ok, systemClock } from '../base'
 import type { KeyPair, PublicKey } from '../halo'
 import { generateKeyPair } from '../halo'
 import { DocumentStore, REPO_SAVE_DELAY_NEVER } from './document-store'
-import { NotAllowed, SpaceNotFound } from './errors'
+import { Aborted, NotAllowed, SpaceNotFound, SpaceRefused } from './errors'
 import type { DocumentCorrupt, InvalidSpaceFile, SpaceFileTooLarge } from './errors'
 import type { StorageFailed, StorageQuotaExceeded } from './errors'
 import type { SpaceId } from './ids'
+import { DocumentSpaces } from './document-spaces'
 import { Indexer } from './indexer'
+import type { ReplicationRules } from './replication'
+import { Replication } from './replication'
 import type { Actor } from './membership/entries'
 import { issueGenesis } from './membership/entries'
 import { can, isTopRole } from './membership/policy'
 import type { AutomergeUrl, DocumentId, SpaceDoc } from './space/documents'
-import { toStored } from './space/documents'
+import { toPlain, toStored } from './space/documents'
+import { refusalOf, untilReady } from './space/adopted-root'
 import type { Placement } from './space/placement'
 import { DEFAULT_PLACEMENT } from './space/placement'
 import type { Locks } from './space/object-lock'
 import { withObjectsLock } from './space/object-lock'
 import { Space, spaceInternals } from './space/space'
+import type { ListedSpace } from './space/space-lists'
 import { DexieStorageAdapter, toStorageError } from './storage/dexie-storage-adapter'
 import type { StorageStatus } from './storage/dexie-storage-adapter'
 import type { DatabaseOptions, EchoDatabase, SpaceRow } from './storage/echo-database'
@@ -50,6 +55,8 @@ export interface EchoOptions {
   readonly clock?: Clock
   /** automerge-repo network adapters, e.g. `broadcastChannelNetwork()` to share documents between tabs. */
   readonly network?: readonly NetworkAdapterInterface[]
+  /** This repo's peer id (the client passes `cp1.<device hex>.<random>`); random when absent. */
+  readonly peerId?: string
   readonly placement?: Placement
   /** How long to wait before writing changed documents (ms); `flush()` writes at once. */
   readonly saveDebounceMs?: number
@@ -86,6 +93,8 @@ export class Echo {
   readonly #placement: Placement
   readonly #locks: Locks
   readonly #open = new Map<SpaceId, Promise<Result<Space, SpaceNotFound>>>()
+  readonly #replication = new Replication()
+  readonly #documentSpaces = new DocumentSpaces()
 
   static {
     internalsOf = (echo) => ({ db: echo.#db, repo: echo.#repo, documents: echo.#documents })
@@ -97,13 +106,16 @@ export class Echo {
     this.#placement = options.placement ?? DEFAULT_PLACEMENT
     this.#locks = options.locks ?? navigator.locks
     this.#adapter = new DexieStorageAdapter(this.#db)
+    const tabs = options.network ?? []
+    for (const adapter of tabs) this.#replication.addTabs(adapter)
     this.#repo = new Repo({
       storage: this.#adapter,
-      network: [...(options.network ?? [])],
+      network: [...tabs],
+      ...(options.peerId === undefined ? {} : { peerId: options.peerId as PeerId }),
       // Saves are made by the DocumentStore, which reports failures; see document-store.ts.
       saveDebounceRate: REPO_SAVE_DELAY_NEVER,
-      // Within one browser every tab is the same person; peers get their own policy in the mesh.
-      sharePolicy: () => Promise.resolve(true),
+      // Tabs share everything (the same person); peers of `replicate` only what their rules allow (replication.ts).
+      shareConfig: this.#replication.shareConfig,
     })
     this.#documents = new DocumentStore(this.#repo, {
       delayMs: options.saveDebounceMs ?? 100,
@@ -123,6 +135,34 @@ export class Echo {
   /** The last failure to write the query index, until a later batch succeeds. */
   get indexFailure(): Observable<Error | undefined> {
     return this.#indexer.failure
+  }
+
+  /**
+   * Replicates over `adapter` (the mesh) from now on: its peers get and may ask for only the documents
+   * `rules` allow. Call `shareConfigChanged()` whenever an answer may have changed (membership, revocations).
+   */
+  replicate(adapter: NetworkAdapterInterface, rules: ReplicationRules): void {
+    this.#replication.addRemote(adapter, rules)
+    this.#repo.networkSubsystem.addNetworkAdapter(adapter)
+  }
+
+  /** Stops replicating over `adapter` (it is disconnected); the tabs keep sharing. */
+  stopReplicating(adapter: NetworkAdapterInterface): void {
+    if (!this.#replication.removeRemote(adapter)) return
+    this.#repo.networkSubsystem.removeNetworkAdapter(adapter)
+  }
+
+  /** The rules' answers may have changed: documents now allowed are offered, those refused stop. */
+  shareConfigChanged(): void {
+    this.#repo.shareConfigChanged()
+  }
+
+  /**
+   * The space whose root is `documentId` or lists it, among the spaces opened here (synchronous, for the
+   * access rule); undefined for a document no space or more than one space lists.
+   */
+  spaceOfDocument(documentId: DocumentId): SpaceId | undefined {
+    return this.#documentSpaces.spaceOf(documentId)
   }
 
   /** Creates a space with a fresh space key; the actor becomes its owner. */
@@ -154,16 +194,38 @@ export class Echo {
     })
     const space = this.#space(id, root)
     this.#open.set(id, Promise.resolve(ok(space)))
+    if (options.personal !== true) await this.#listInPersonal(actor, [{ spaceId: id, rootUrl: root.url }])
     return space
+  }
+
+  /**
+   * Lists spaces in the actor's personal space, if it is on this device, so its other devices find them. A space
+   * whose listing is refused (a device without the right to write there) stays unlisted; the next call lists it.
+   */
+  async #listInPersonal(actor: Actor, spaces: readonly ListedSpace[]): Promise<void> {
+    const row = (await spacesOf(this.#db, actor.identity)).find((each) => each.personal === 1)
+    if (row === undefined) return
+    const personal = await this.openSpace(row.id as SpaceId)
+    if (!personal.ok) return
+    for (const { spaceId, rootUrl } of spaces) personal.value.listSpace(actor, spaceId, rootUrl)
   }
 
   /** The identity's personal space (synced to its own devices), created on first call. */
   async personalSpace(actor: Actor): Promise<Space> {
-    const existing = (await spacesOf(this.#db, actor.identity)).find((row) => row.personal === 1)
-    if (existing === undefined) return this.createSpace(actor, 'Personal', { personal: true })
-    const opened = await this.openSpace(existing.id as SpaceId)
-    if (!opened.ok) throw opened.error
-    return opened.value
+    const rows = await spacesOf(this.#db, actor.identity)
+    const existing = rows.find((row) => row.personal === 1)
+    let personal: Space
+    if (existing === undefined) personal = await this.createSpace(actor, 'Personal', { personal: true })
+    else {
+      const opened = await this.openSpace(existing.id as SpaceId)
+      if (!opened.ok) throw opened.error
+      personal = opened.value
+    }
+    // Spaces made before the personal space listed them (or while it could not be written) are listed now.
+    const listed = new Set<string>(personal.listedSpaces.get().map((each) => each.spaceId))
+    const unlisted = rows.filter((row) => row.personal === 0 && !listed.has(row.id))
+    for (const row of unlisted) personal.listSpace(actor, row.id as SpaceId, row.rootUrl as AutomergeUrl)
+    return personal
   }
 
   /** The identity's spaces on this device, kept current across tabs (`undefined` until first read). */
@@ -217,6 +279,56 @@ export class Echo {
       // The registry knows the space but its root document is gone: as good as not here.
       return err(error instanceof SpaceNotFound ? error : new SpaceNotFound(id))
     }
+  }
+
+  /**
+   * Registers a space learned from a peer (a linked device reads it from the personal space): its root is fetched
+   * (waiting until a peer sends it; `signal` stops the wait with `Aborted`) and checked like an imported file's root
+   * before the space is registered or opened. A refused root is `SpaceRefused` and leaves nothing stored (a document
+   * fetched for it is removed; one that was here before is left as it was). A space already here is opened as it is.
+   */
+  async adoptSpace(
+    { identity, spaceId, rootUrl }: { identity: PublicKey; spaceId: SpaceId; rootUrl: AutomergeUrl },
+    { signal }: { signal?: AbortSignal | undefined } = {},
+  ): Promise<Result<Space, SpaceRefused | Aborted>> {
+    if ((await getSpace(this.#db, spaceId)) !== undefined) {
+      const opened = await this.openSpace(spaceId)
+      if (opened.ok) return opened
+    }
+    if (!/^[0-9a-f]{64}$/.test(spaceId) || !isValidAutomergeUrl(rootUrl)) {
+      return err(new SpaceRefused(spaceId, 'malformed space id or root URL'))
+    }
+    const local = localDocuments(this.#db, this.#documents)
+    const { documentId } = parseAutomergeUrl(rootUrl)
+    if ((await local.ofOtherSpaces(spaceId)).has(documentId)) {
+      return err(new SpaceRefused(spaceId, 'its root is a document of another space here'))
+    }
+    const wasHere = (await local.present([documentId])).has(documentId)
+    let root: DocHandle<SpaceDoc>
+    try {
+      root = await this.#documents.find<SpaceDoc>(rootUrl, {
+        ...(signal === undefined ? {} : { signal }),
+        allowableStates: ['ready', 'unavailable'],
+      })
+      await untilReady(root, signal)
+    } catch (error) {
+      if (!wasHere) this.#documents.remove(documentId)
+      if (error instanceof Aborted) return err(error)
+      throw error
+    }
+    const refused = refusalOf(root.doc(), spaceId)
+    if (refused !== undefined) {
+      if (!wasHere) this.#documents.remove(documentId)
+      return err(refused)
+    }
+    const personal = root.doc().personal && !(await spacesOf(this.#db, identity)).some((row) => row.personal === 1)
+    const name = toPlain(root.doc().name) as string
+    const row = { id: spaceId, rootUrl, identity, name, archived: 0 as const, createdAt: this.clock.now() }
+    await putSpace(this.#db, { ...row, personal: personal ? 1 : 0 })
+    this.#open.delete(spaceId)
+    const opened = await this.openSpace(spaceId)
+    if (!opened.ok) throw opened.error
+    return opened
   }
 
   /** Hides a space on this device (or shows it again); nothing is deleted. */
@@ -278,6 +390,7 @@ export class Echo {
       const rootUrl = stringifyAutomergeUrl({ documentId: root })
       const row = { id, rootUrl, identity: actor.identity, name, archived: 0 as const, createdAt: this.clock.now() }
       await putSpace(this.#db, { ...row, personal: personal ? 1 : 0 })
+      if (!personal) await this.#listInPersonal(actor, [{ spaceId: id, rootUrl }])
     }
     const opened = await this.openSpace(id)
     if (!opened.ok) throw opened.error
@@ -348,6 +461,7 @@ export class Echo {
       otherSpaces: (space: SpaceId) => localDocuments(this.#db, this.#documents).ofOtherSpaces(space),
     }
     const space = new Space(id, root, context)
+    this.#documentSpaces.follow(id, root)
     // The registry caches the name for the space list; a rename here or by a peer updates it.
     space.liveName.subscribe((name) => void updateSpace(this.#db, id, { name }))
     return space

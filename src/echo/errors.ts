@@ -92,3 +92,17 @@ export class Aborted extends AppError<'aborted'> {
     super('aborted', 'stopped by its caller', options)
   }
 }
+
+/** A space listing or sealed box for the personal space that is not in its format (an id, a key, a box). */
+export class InvalidSpaceListing extends AppError<'invalid-space-listing'> {
+  constructor(message: string) {
+    super('invalid-space-listing', message)
+  }
+}
+
+/** A space learned from a peer whose root is not that space's (no genesis by its key, wrong id or shape). */
+export class SpaceRefused extends AppError<'space-refused'> {
+  constructor(space: string, reason: string) {
+    super('space-refused', `space ${space} refused: ${reason}`)
+  }
+}

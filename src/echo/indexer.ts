@@ -17,6 +17,8 @@ import { specOf } from './schema/object-type-specs'
 import type { DocumentId, ObjectsDoc, TextDoc } from './space/documents'
 import { toPlain } from './space/documents'
 import { textOf } from './space/text'
+import type { Progress } from './text-queue'
+import { TextQueue } from './text-queue'
 import type { EchoDatabase, IndexedDocRow, ObjectRow, QuarantineRow } from './storage/echo-database'
 import { indexedHeads, keysFromDocument, objectKey, writeIndexBatch } from './storage/object-index'
 
@@ -46,6 +48,7 @@ export class Indexer {
   readonly #texts = new Map<SpaceId, TextResolver>()
   readonly #dirty = new Map<DocumentId, Dirty>()
   readonly #failure = new Cell<Error | undefined>(undefined)
+  readonly #textQueue = new TextQueue((id) => this.#fetchText(id))
   #running: Promise<void> = Promise.resolve()
   #scheduled = false
 
@@ -100,8 +103,26 @@ export class Indexer {
     for (;;) {
       const running = this.#running
       await running
+      // Texts fetched from storage or a peer re-index their notes: settled once those are written too.
+      await this.#textQueue.idle()
       if (running === this.#running && !this.#scheduled) return
     }
+  }
+
+  /** How many of a space's notes' text documents have arrived, of those asked for. */
+  textProgress(space: SpaceId): Observable<Progress> {
+    return this.#textQueue.progress(space)
+  }
+
+  /** Fetches a queued text document; once here (now or later, from a peer) its note is indexed again. */
+  async #fetchText(id: DocumentId): Promise<void> {
+    const handle = await this.#documents.find<TextDoc>(id, { allowableStates: ['ready', 'unavailable'] })
+    const arrived = () => {
+      const owner = this.#textOwners.get(id)
+      if (owner !== undefined) this.#mark(owner.doc, owner.space, [owner.object])
+    }
+    if (handle.isReady()) arrived()
+    else void handle.whenReady(['ready']).then(arrived, () => undefined)
   }
 
   *#dirtyTargets(space: SpaceId): Generator<[DocumentId, SpaceId]> {
@@ -198,14 +219,14 @@ export class Indexer {
     // An object may name any URL; only its own space's text documents are read.
     const listed = this.#texts.get(space)?.(url)
     if (listed === undefined) return ''
-    let handle: DocHandle<TextDoc>
-    try {
-      handle = await this.#documents.find<TextDoc>(listed)
-    } catch {
+    const textDoc = listed
+    this.#textOwners.set(textDoc, { space, object, doc })
+    // Not loaded yet (on disk, or still to come from a peer): the queue brings it and the note is indexed again.
+    if (!this.#documents.isLoaded(textDoc)) {
+      this.#textQueue.enqueue(space, textDoc)
       return ''
     }
-    const textDoc = handle.documentId
-    this.#textOwners.set(textDoc, { space, object, doc })
+    const handle = await this.#documents.find<TextDoc>(textDoc)
     if (!this.#textWatched.has(textDoc)) {
       this.#textWatched.add(textDoc)
       handle.on('change', () => {

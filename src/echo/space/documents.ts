@@ -40,6 +40,10 @@ export interface SpaceDoc {
    * credential id -> credential, so they travel to every device of the identity with the space.
    */
   identity?: Record<string, unknown>
+  /** Personal space only: the identity's spaces, space id -> where its root is (space-lists.ts; validated on read). */
+  spaces?: Record<string, { root: string }>
+  /** Personal space only: space id -> device key -> the space's swarm secret sealed to that device (b64url). */
+  spaceKeys?: Record<string, Record<string, string>>
 }
 
 export interface ObjectsDoc {

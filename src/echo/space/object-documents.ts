@@ -4,6 +4,8 @@
  * placement in force.
  */
 import type { DocHandle } from '@automerge/automerge-repo/slim'
+import type { Observable } from '../../base'
+import { Cell } from '../../base'
 import type { DocumentStore } from '../document-store'
 import type { SpaceId } from '../ids'
 import type { Indexer } from '../indexer'
@@ -11,6 +13,10 @@ import type { DocumentId, ObjectsDoc, SpaceDoc } from './documents'
 import type { Placement } from './placement'
 import { roomLeft } from './placement'
 import { textDocumentIn } from './text'
+import type { Progress } from '../text-queue'
+
+/** Object documents loaded at once: roots and objects come first, but a thousand finds at once slow each other. */
+const OBJECT_FETCHES = 8
 
 export interface ObjectDocumentsContext {
   readonly documents: DocumentStore
@@ -24,11 +30,17 @@ export class ObjectDocuments {
   readonly #context: ObjectDocumentsContext
   readonly #handles = new Map<DocumentId, DocHandle<ObjectsDoc>>()
   #filling: { readonly handle: DocHandle<ObjectsDoc>; count: number } | undefined
+  readonly #progress = new Cell<Progress>({ done: 0, total: 0 })
 
   constructor(space: SpaceId, root: DocHandle<SpaceDoc>, context: ObjectDocumentsContext) {
     this.#space = space
     this.#root = root
     this.#context = context
+  }
+
+  /** Object documents loaded here, of those the root lists. */
+  get progress(): Observable<Progress> {
+    return this.#progress
   }
 
   all(): readonly DocHandle<ObjectsDoc>[] {
@@ -60,7 +72,20 @@ export class ObjectDocuments {
         if (this.#filling?.handle.documentId === doc) this.#filling = undefined
       }
     }
-    await Promise.all(added.map((doc) => this.#watch(doc)))
+    this.#count()
+    const queue = [...added]
+    const worker = async () => {
+      for (let doc = queue.shift(); doc !== undefined; doc = queue.shift()) await this.#watch(doc)
+    }
+    await Promise.all(Array.from({ length: Math.min(OBJECT_FETCHES, queue.length) }, worker))
+  }
+
+  #count(): void {
+    const listed = this.#root.doc().documents
+    const total = Object.values(listed).filter((role) => role === 'objects').length
+    const done = [...this.#handles.keys()].filter((doc) => listed[doc] === 'objects').length
+    const now = this.#progress.get()
+    if (now.done !== done || now.total !== total) this.#progress.set({ done, total })
   }
 
   /**
@@ -99,6 +124,7 @@ export class ObjectDocuments {
   async #watch(doc: DocumentId): Promise<DocHandle<ObjectsDoc>> {
     const handle = await this.#context.documents.find<ObjectsDoc>(doc)
     this.#handles.set(doc, handle)
+    this.#count()
     // Notes' text is indexed only from the text documents this space's root lists.
     await this.#context.indexer.watchObjects(this.#space, handle, (url) => textDocumentIn(this.#root.doc(), url))
     return handle

@@ -26,6 +26,8 @@ export class SpaceMembers {
   readonly #root: DocHandle<SpaceDoc>
   readonly #clock: Clock
   readonly #membership: SpaceMembership
+  /** The devices revoked in the state they were read from (recomputed only when asked after a fold). */
+  #revoked: { readonly state: MembershipState; readonly devices: ReadonlySet<string> } | undefined
 
   constructor(id: SpaceId, root: DocHandle<SpaceDoc>, context: { readonly clock: Clock; readonly logs: LogStore }) {
     this.#id = id
@@ -66,6 +68,24 @@ export class SpaceMembers {
         })
       },
     }
+  }
+
+  /**
+   * Whether the fold counts a revocation of `device`: an applied DeviceRevoked entry (its issuer holds a role and
+   * HALO's rule counts it; a revocation the rule voids is ignored, never applied).
+   */
+  isDeviceRevoked(device: PublicKey): boolean {
+    const state = this.#membership.state.get()
+    if (this.#revoked?.state !== state) {
+      const log = this.#root.doc().log
+      const devices = new Set<string>()
+      for (const id of state.applied) {
+        const entry = decodeCredential(toPlain(log[id]))
+        if (entry.ok && entry.value.assertion.kind === 'DeviceRevoked') devices.add(entry.value.subject)
+      }
+      this.#revoked = { state, devices }
+    }
+    return this.#revoked.devices.has(device)
   }
 
   /** `NotAllowed` unless the actor's role may do `action` (the policy's table). */

@@ -11,7 +11,7 @@ import type { Observable, Result } from '../../base'
 import { err, ok } from '../../base'
 import type { Credential, PublicKey, SpaceRole } from '../../halo'
 import type { InvalidFields, NoteTextNotInSpace, ObjectNotFound } from '../errors'
-import { NotAllowed } from '../errors'
+import { InvalidSpaceListing, NotAllowed } from '../errors'
 import type { StorageFailed, StorageQuotaExceeded } from '../errors'
 import type { ObjectId, SpaceId } from '../ids'
 import type { Actor } from '../membership/entries'
@@ -21,7 +21,7 @@ import type { EchoObject, EchoObjectOf } from '../schema/echo-object'
 import type { FieldsOf, ObjectType } from '../schema/object-types'
 import type { LiveQuery } from '../storage/query-index'
 import type { MarkdownFile } from '../transfer/markdown'
-import type { DocumentId, ObjectsDoc, SpaceDoc } from './documents'
+import type { AutomergeUrl, DocumentId, ObjectsDoc, SpaceDoc } from './documents'
 import { toPlain, toStored } from './documents'
 import type { EpochError } from './epoch'
 import { identityCredentialsIn, keepIdentityCredentials, onIdentityCredentials } from './identity-records'
@@ -29,11 +29,14 @@ import { ObjectDocuments } from './object-documents'
 import type { FieldPatch } from './object-writes'
 import type { SpaceContext } from './space-context'
 import { SpaceEpochs } from './space-epochs'
+import type { Added, ListedSpace, SwarmBoxes } from './space-lists'
+import { addSwarmBox, listedSpacesIn, listSpace, rootObservable, swarmBoxesIn } from './space-lists'
 import { SpaceMembers } from './space-members'
 import { SpaceNotes } from './space-notes'
 import type { Draft, ObjectDraft } from './space-objects'
 import { SpaceObjects } from './space-objects'
 import type { NoteReader, NoteText } from './text'
+import type { Progress } from '../text-queue'
 import type { UndoLog } from './undo-log'
 
 export type { Draft } from './space-objects'
@@ -57,6 +60,7 @@ export class Space {
   readonly #objects: SpaceObjects
   readonly #notes: SpaceNotes
   readonly #epochs: SpaceEpochs
+  readonly #textProgress: Observable<Progress>
   #loading: Promise<void> | undefined
 
   static {
@@ -68,6 +72,7 @@ export class Space {
     this.#root = root
     this.#members = new SpaceMembers(id, root, context)
     this.#documents = new ObjectDocuments(id, root, context)
+    this.#textProgress = context.indexer.textProgress(id)
     this.#notes = new SpaceNotes(root, context.documents, (object) => this.get(object))
     const permit = (actor: Actor) => this.#members.permit(actor, 'write')
     this.#objects = new SpaceObjects(id, context, this.#documents, this.#notes, permit)
@@ -179,12 +184,70 @@ export class Space {
     return { now: identityCredentialsIn(this.#root), stop: onIdentityCredentials(this.#root, listener) }
   }
 
+  /**
+   * How much of the space is here: object documents loaded of those listed, and notes' texts fetched of those
+   * asked for (a note's text comes in a bounded queue after the objects), e.g. "Receiving your spaces: 3 of 7".
+   */
+  get receiving(): Observable<{ objects: Progress; texts: Progress }> {
+    const objects = this.#documents.progress
+    const texts = this.#textProgress
+    const now = () => ({ objects: objects.get(), texts: texts.get() })
+    return {
+      get: now,
+      subscribe: (listener) => {
+        const stops = [objects.subscribe(() => listener(now())), texts.subscribe(() => listener(now()))]
+        return () => {
+          for (const stop of stops) stop()
+        }
+      },
+    }
+  }
+
+  /** Personal space only: the identity's spaces as listed for its devices (valid entries only), as they change. */
+  get listedSpaces(): Observable<readonly ListedSpace[]> {
+    return rootObservable(this.#root, 'spaces', listedSpacesIn)
+  }
+
+  /** Personal space only: the swarm secret of `spaceId` sealed to each device (valid entries only), as they change. */
+  swarmBoxes(spaceId: SpaceId): Observable<SwarmBoxes> {
+    return rootObservable(this.#root, 'spaceKeys', (doc) => swarmBoxesIn(doc, spaceId))
+  }
+
+  /** Lists a space of the identity for its other devices; true when added (a listing is never replaced). */
+  listSpace(actor: Actor, spaceId: SpaceId, rootUrl: AutomergeUrl): Result<boolean, NotAllowed | InvalidSpaceListing> {
+    return this.#addToLists(actor, () => listSpace(this.#root, spaceId, rootUrl))
+  }
+
+  /** Keeps `box` (the space's swarm secret sealed to `device`); true when added (a box is never replaced). */
+  addSwarmBox(
+    actor: Actor,
+    spaceId: SpaceId,
+    device: PublicKey,
+    box: string,
+  ): Result<boolean, NotAllowed | InvalidSpaceListing> {
+    return this.#addToLists(actor, () => addSwarmBox(this.#root, spaceId, device, box))
+  }
+
+  #addToLists(actor: Actor, add: () => Added): Result<boolean, NotAllowed | InvalidSpaceListing> {
+    if (!this.personal) return err(new NotAllowed('only the personal space lists spaces'))
+    const allowed = this.#members.permit(actor, 'write')
+    if (!allowed.ok) return allowed
+    const added = add()
+    if (added === 'invalid') return err(new InvalidSpaceListing('a space id, root URL, device key or box is malformed'))
+    return ok(added === 'added')
+  }
+
   get membership(): Observable<MembershipState> {
     return this.#members.state
   }
 
   roleOf(key: PublicKey): SpaceRole | undefined {
     return this.#members.roleOf(key)
+  }
+
+  /** Whether the space's fold holds `device` revoked (a revocation its identity made, or one that outranks it). */
+  isDeviceRevoked(device: PublicKey): boolean {
+    return this.#members.isDeviceRevoked(device)
   }
 
   /** `key`'s role now and as the membership changes (undefined: not a member); `can` says what it allows. */

@@ -61,12 +61,14 @@ const ROOT_FIELDS: ReadonlySet<string> = new Set([
   'documents',
   'epochs',
   'identity',
+  'spaces',
+  'spaceKeys',
 ])
 
 /** The longest space name a file may carry: a name is shown in lists, not a place for data. */
 export const MAX_SPACE_NAME_LENGTH = 4096
 
-const isSpaceRoot = (doc: RawDoc, space: SpaceId): boolean => {
+export const isSpaceRoot = (doc: RawDoc, space: SpaceId): boolean => {
   const root = record(doc)
   const name = toPlain(root.name)
   return (
@@ -79,14 +81,14 @@ const isSpaceRoot = (doc: RawDoc, space: SpaceId): boolean => {
 }
 
 /** The root's list of data documents, or undefined when an entry is not a known role. */
-const listed = (doc: RawDoc | undefined): ReadonlyMap<DocumentId, DocumentRole> | undefined => {
+export const listed = (doc: RawDoc | undefined): ReadonlyMap<DocumentId, DocumentRole> | undefined => {
   const entries = Object.entries(record(record(doc).documents))
   if (entries.some(([, role]) => !DOCUMENT_ROLES.includes(role as DocumentRole))) return undefined
   return new Map(entries as [DocumentId, DocumentRole][])
 }
 
 /** Only the genesis entries are folded: enough to learn that the space key signed this log, and cheap. */
-const hasGenesis = (doc: RawDoc, space: SpaceId): boolean => {
+export const hasGenesis = (doc: RawDoc, space: SpaceId): boolean => {
   const geneses = Object.values(record(record(doc).log))
     .map(toPlain)
     .filter((entry) => record(record(entry).assertion).kind === 'SpaceGenesis')

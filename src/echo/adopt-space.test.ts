@@ -1,0 +1,122 @@
+import 'fake-indexeddb/auto'
+import { afterEach, describe, expect, it } from 'vitest'
+import { generateKeyPair } from '../halo'
+import type { Echo } from './echo'
+import type { SpaceId } from './ids'
+import type { SpaceDoc } from './space/documents'
+import { makeActor, openTestEcho } from './testing/fixtures'
+import { dbOf, documentsOf, repoOf, rootOf } from './testing/internals'
+import { pairedAdapters, whenPeer } from './testing/paired-network'
+
+const opened: Echo[] = []
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((echo) => echo.close()))
+})
+
+const everything = { access: () => true, announce: () => true }
+
+/** Two devices, not yet connected. */
+const two = () => {
+  const a = openTestEcho({ peerId: 'cp1.aa.1' })
+  const b = openTestEcho({ peerId: 'cp1.bb.2' })
+  opened.push(a, b)
+  return { a, b }
+}
+
+/** Connects A and B; A offers what `announce` says (B asks for the rest), B everything. */
+const connect = async (a: Echo, b: Echo, announce: (doc: string) => boolean = () => true) => {
+  const [toB, toA] = pairedAdapters()
+  a.replicate(toB, { access: () => true, announce: (_peer, doc) => announce(doc) })
+  b.replicate(toA, everything)
+  await Promise.all([whenPeer(repoOf(a), 'cp1.bb.2'), whenPeer(repoOf(b), 'cp1.aa.1')])
+}
+
+/** Two devices replicating everything with each other. */
+const linked = async () => {
+  const { a, b } = two()
+  await connect(a, b)
+  return { a, b }
+}
+
+describe('Echo.adoptSpace', () => {
+  it('registers a space a peer has once its root arrives and checks out; adopting it again changes nothing', async () => {
+    const { a, b } = await linked()
+    const actor = makeActor()
+    const work = await a.createSpace(actor, 'Work')
+    const adopted = await b.adoptSpace({ identity: actor.identity, spaceId: work.id, rootUrl: rootOf(work).url })
+    if (!adopted.ok) throw adopted.error
+    expect(adopted.value.name).toBe('Work')
+    expect(adopted.value.roleOf(actor.identity)).toBe('owner')
+    expect((await b.listSpaces(actor.identity)).map((row) => row.id)).toEqual([work.id])
+    expect(b.spaceOfDocument(rootOf(work).documentId)).toBe(work.id)
+    const again = await b.adoptSpace({ identity: actor.identity, spaceId: work.id, rootUrl: rootOf(work).url })
+    expect(again.ok && again.value).toBe(adopted.value)
+  })
+
+  it('refuses a root without a genesis by the space key, or of another space, and stores nothing', async () => {
+    const { a, b } = two()
+    const actor = makeActor()
+    const claimed = generateKeyPair().publicKey as string as SpaceId
+    const forged = documentsOf(a).create<SpaceDoc>({
+      kind: 'commonplace/space',
+      space: claimed,
+      name: 'Forged',
+      personal: false,
+      log: {},
+      documents: {},
+      epochs: {},
+    })
+    const work = await a.createSpace(actor, 'Work')
+    // A offers nothing: B holds only what it asks for.
+    await connect(a, b, () => false)
+    const refused = await b.adoptSpace({ identity: actor.identity, spaceId: claimed, rootUrl: forged.url })
+    expect(!refused.ok && refused.error.code).toBe('space-refused')
+    expect(await b.listSpaces(actor.identity)).toEqual([])
+    expect(repoOf(b).handles[forged.documentId]).toBeUndefined()
+    expect(await dbOf(b).table('spaces').count()).toBe(0)
+
+    const other = generateKeyPair().publicKey as string as SpaceId
+    const wrongId = await b.adoptSpace({ identity: actor.identity, spaceId: other, rootUrl: rootOf(work).url })
+    expect(!wrongId.ok && wrongId.error.code).toBe('space-refused')
+    expect(await b.listSpaces(actor.identity)).toEqual([])
+  })
+
+  it('stops waiting for a root no peer has when the signal aborts, storing nothing', async () => {
+    const { b } = await linked()
+    const actor = makeActor()
+    const absent = openTestEcho()
+    opened.push(absent)
+    const elsewhere = await absent.createSpace(actor, 'Elsewhere')
+    const controller = new AbortController()
+    const adopting = b.adoptSpace(
+      { identity: actor.identity, spaceId: elsewhere.id, rootUrl: rootOf(elsewhere).url },
+      { signal: controller.signal },
+    )
+    controller.abort()
+    const result = await adopting
+    expect(!result.ok && result.error.code).toBe('aborted')
+    expect(await b.listSpaces(actor.identity)).toEqual([])
+  })
+})
+
+describe('a space arriving from a peer', () => {
+  it('loads its objects, then fetches every note text in the queue, with progress, and search fills in', async () => {
+    const { a, b } = two()
+    const actor = makeActor()
+    const work = await a.createSpace(actor, 'Work')
+    const notes = Array.from({ length: 9 }, (_, n) => ({ type: 'note' as const, title: `Note ${n}`, text: `word${n}` }))
+    expect((await work.createMany(actor, notes)).ok).toBe(true)
+    await a.flush()
+    // A offers roots and object documents; texts go only to who asks (the queue on B).
+    await connect(a, b, (doc) => rootOf(work).doc().documents[doc] !== 'text')
+    const adopted = await b.adoptSpace({ identity: actor.identity, spaceId: work.id, rootUrl: rootOf(work).url })
+    if (!adopted.ok) throw adopted.error
+    await adopted.value.loaded()
+    await b.settled()
+    const { objects, texts } = adopted.value.receiving.get()
+    expect(objects.total).toBeGreaterThan(0)
+    expect(objects).toEqual({ done: objects.total, total: objects.total })
+    expect(texts).toEqual({ done: 9, total: 9 })
+    expect(await adopted.value.find({ type: 'note', text: 'word7' })).toHaveLength(1)
+  })
+})

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest'
+import type { DocumentId } from './space/documents'
+import { makeActor, openTestEcho } from './testing/fixtures'
+import { objectDocumentsOf, rootOf } from './testing/internals'
+
+describe('Echo.spaceOfDocument', () => {
+  it('names the space of its root and of every document its root lists, as the list changes', async () => {
+    const echo = openTestEcho()
+    const actor = makeActor()
+    const space = await echo.createSpace(actor, 'Work')
+    const root = rootOf(space)
+    expect(echo.spaceOfDocument(root.documentId)).toBe(space.id)
+    const note = await space.createNote(actor, 'Plan', 'text')
+    expect(note.ok).toBe(true)
+    const listed = Object.keys(root.doc().documents) as DocumentId[]
+    expect(listed.length).toBe(2)
+    for (const doc of listed) expect(echo.spaceOfDocument(doc)).toBe(space.id)
+    const [objects] = objectDocumentsOf(space)
+    expect(objects && echo.spaceOfDocument(objects.documentId)).toBe(space.id)
+    expect(echo.spaceOfDocument('4NMNnkMhL8jXrdJ9jamS58PAVdXu' as DocumentId)).toBeUndefined()
+
+    const text = listed.find((doc) => root.doc().documents[doc] === 'text')
+    if (text === undefined) throw new Error('no text document listed')
+    root.change((doc) => {
+      Reflect.deleteProperty(doc.documents, text)
+    })
+    expect(echo.spaceOfDocument(text)).toBeUndefined()
+    await echo.close()
+  })
+
+  it('answers neither space for a document two spaces list (a root cannot claim another space’s document)', async () => {
+    const echo = openTestEcho()
+    const actor = makeActor()
+    const mine = await echo.createSpace(actor, 'Mine')
+    const theirs = await echo.createSpace(actor, 'Theirs')
+    await mine.createNote(actor, 'Secret', 'words')
+    const [stolen] = Object.keys(rootOf(mine).doc().documents) as DocumentId[]
+    if (stolen === undefined) throw new Error('no document listed')
+    rootOf(theirs).change((doc) => {
+      doc.documents[stolen] = 'objects'
+    })
+    expect(echo.spaceOfDocument(stolen)).toBeUndefined()
+    rootOf(theirs).change((doc) => {
+      Reflect.deleteProperty(doc.documents, stolen)
+    })
+    expect(echo.spaceOfDocument(stolen)).toBe(mine.id)
+    await echo.close()
+  })
+})

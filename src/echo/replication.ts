@@ -1,0 +1,83 @@
+/**
+ * Who may have which document. Tabs of this browser profile share everything
+ * (the same person on the same device); a peer reached through an adapter given
+ * to `Echo.replicate` gets only what its rules allow; a peer no adapter we know
+ * brought gets nothing. automerge-repo checks `access` on every inbound message
+ * and `announce` before offering a document, so both answer synchronously.
+ */
+import type { NetworkAdapterInterface, PeerId, RepoConfig } from '@automerge/automerge-repo/slim'
+import type { DocumentId } from './space/documents'
+
+/** A peer's rights, decided by the caller (the mesh: authenticated device, membership, revocations). */
+export interface ReplicationRules {
+  access(peer: PeerId, documentId: DocumentId): boolean
+  announce(peer: PeerId, documentId: DocumentId): boolean
+}
+
+type ShareConfig = NonNullable<RepoConfig['shareConfig']>
+
+interface Followed {
+  readonly peers: Set<PeerId>
+  readonly stop: () => void
+}
+
+/** Follows the peers each adapter brought, from its own events (heard before the repo hears them). */
+const follow = (adapter: NetworkAdapterInterface): Followed => {
+  const peers = new Set<PeerId>()
+  const candidate = ({ peerId }: { peerId: PeerId }) => void peers.add(peerId)
+  const gone = ({ peerId }: { peerId: PeerId }) => void peers.delete(peerId)
+  adapter.on('peer-candidate', candidate)
+  adapter.on('peer-disconnected', gone)
+  return {
+    peers,
+    stop: () => {
+      adapter.off('peer-candidate', candidate)
+      adapter.off('peer-disconnected', gone)
+    },
+  }
+}
+
+export class Replication {
+  readonly #tabs = new Map<NetworkAdapterInterface, Followed>()
+  readonly #remote = new Map<NetworkAdapterInterface, Followed & { readonly rules: ReplicationRules }>()
+
+  /** The repo's share config; it reads the adapters and rules in force at each call. */
+  readonly shareConfig: ShareConfig = {
+    access: (peer, documentId) => Promise.resolve(this.#allows(peer, documentId, 'access')),
+    announce: (peer, documentId) =>
+      Promise.resolve(documentId !== undefined && this.#allows(peer, documentId, 'announce')),
+  }
+
+  /** An adapter to the other tabs: its peers share every document. Call before the repo sees the adapter. */
+  addTabs(adapter: NetworkAdapterInterface): void {
+    this.#tabs.set(adapter, follow(adapter))
+  }
+
+  /** Call before the repo sees the adapter, so its first peer is already known here. */
+  addRemote(adapter: NetworkAdapterInterface, rules: ReplicationRules): void {
+    this.#remote.get(adapter)?.stop()
+    this.#remote.set(adapter, { ...follow(adapter), rules })
+  }
+
+  /** False when the adapter was not replicating. */
+  removeRemote(adapter: NetworkAdapterInterface): boolean {
+    const followed = this.#remote.get(adapter)
+    if (followed === undefined) return false
+    followed.stop()
+    this.#remote.delete(adapter)
+    return true
+  }
+
+  #allows(peer: PeerId, documentId: DocumentId, question: keyof ReplicationRules): boolean {
+    // A remote peer answers to its rules even if a tab adapter claims the same id: the stricter side wins.
+    let remote = false
+    for (const { peers, rules } of this.#remote.values()) {
+      if (!peers.has(peer)) continue
+      remote = true
+      if (!rules[question](peer, documentId)) return false
+    }
+    if (remote) return true
+    for (const { peers } of this.#tabs.values()) if (peers.has(peer)) return true
+    return false
+  }
+}

@@ -1,0 +1,111 @@
+import 'fake-indexeddb/auto'
+import { describe, expect, it } from 'vitest'
+import { generateKeyPair } from '../../halo'
+import type { SpaceId } from '../ids'
+import { makeActor, openTestEcho } from '../testing/fixtures'
+import { rootOf } from '../testing/internals'
+import type { SwarmBoxes } from './space-lists'
+import { MAX_SWARM_BOX_LENGTH } from './space-lists'
+
+const BOX = 'A'.repeat(139)
+
+describe("the personal space's lists of spaces and sealed swarm secrets", () => {
+  it('lists spaces and boxes, tells listeners, and never replaces an entry', async () => {
+    const echo = openTestEcho()
+    const actor = makeActor()
+    const personal = await echo.personalSpace(actor)
+    const work = await echo.createSpace(makeActor(), 'Work')
+    const device = generateKeyPair().publicKey
+    const heard: SwarmBoxes[] = []
+    personal.swarmBoxes(work.id).subscribe((boxes) => heard.push(boxes))
+
+    expect(personal.listSpace(actor, work.id, rootOf(work).url)).toEqual({ ok: true, value: true })
+    expect(personal.listedSpaces.get()).toEqual([{ spaceId: work.id, rootUrl: rootOf(work).url }])
+    expect(personal.listSpace(actor, work.id, rootOf(personal).url)).toEqual({ ok: true, value: false })
+    expect(personal.listedSpaces.get()[0]?.rootUrl).toBe(rootOf(work).url)
+
+    expect(personal.addSwarmBox(actor, work.id, device, BOX)).toEqual({ ok: true, value: true })
+    expect(personal.addSwarmBox(actor, work.id, device, 'B'.repeat(139))).toEqual({ ok: true, value: false })
+    expect(personal.swarmBoxes(work.id).get()).toEqual(new Map([[device, BOX]]))
+    expect(heard).toEqual([new Map([[device, BOX]])])
+    await echo.close()
+  })
+
+  it('ignores junk a peer wrote into the lists, and every read still answers', async () => {
+    const echo = openTestEcho()
+    const actor = makeActor()
+    const personal = await echo.personalSpace(actor)
+    const good = generateKeyPair().publicKey as string as SpaceId
+    const device = generateKeyPair().publicKey
+    const root = rootOf(personal)
+    root.change((doc) => {
+      const raw = doc as unknown as Record<string, unknown>
+      raw.spaces = {
+        [good]: { root: root.url },
+        'not-an-id': { root: root.url },
+        [generateKeyPair().publicKey]: { root: 'https://example.com' },
+        [generateKeyPair().publicKey]: 7,
+      }
+      raw.spaceKeys = {
+        [good]: { [device]: BOX, short: BOX, [generateKeyPair().publicKey]: 'x'.repeat(MAX_SWARM_BOX_LENGTH + 1) },
+        [generateKeyPair().publicKey]: 'junk',
+      }
+    })
+    expect(personal.listedSpaces.get()).toEqual([{ spaceId: good, rootUrl: root.url }])
+    expect(personal.swarmBoxes(good).get()).toEqual(new Map([[device, BOX]]))
+    root.change((doc) => {
+      const raw = doc as unknown as Record<string, unknown>
+      raw.spaces = 'junk'
+      raw.spaceKeys = [1, 2]
+    })
+    expect(personal.listedSpaces.get()).toEqual([])
+    expect(personal.swarmBoxes(good).get()).toEqual(new Map())
+    // Writing over the junk adds a valid entry.
+    expect(personal.listSpace(actor, good, root.url).ok).toBe(true)
+    expect(personal.addSwarmBox(actor, good, device, BOX).ok).toBe(true)
+    expect(personal.listedSpaces.get()).toHaveLength(1)
+    expect(personal.swarmBoxes(good).get().get(device)).toBe(BOX)
+    await echo.close()
+  })
+
+  it('refuses other spaces, non-members and malformed entries with typed errors', async () => {
+    const echo = openTestEcho()
+    const actor = makeActor()
+    const personal = await echo.personalSpace(actor)
+    const work = await echo.createSpace(actor, 'Work')
+    const url = rootOf(work).url
+    const code = (result: { ok: boolean; error?: { code: string } }) => result.error?.code
+    expect(code(work.listSpace(actor, work.id, url))).toBe('not-allowed')
+    expect(code(personal.listSpace(makeActor(), work.id, url))).toBe('not-allowed')
+    expect(code(personal.listSpace(actor, 'nope' as SpaceId, url))).toBe('invalid-space-listing')
+    const device = generateKeyPair().publicKey
+    expect(code(personal.addSwarmBox(actor, work.id, device, 'not base64url!'))).toBe('invalid-space-listing')
+    expect(code(personal.addSwarmBox(actor, work.id, device, 'x'.repeat(MAX_SWARM_BOX_LENGTH + 1)))).toBe(
+      'invalid-space-listing',
+    )
+    expect(personal.listedSpaces.get().map((listed) => listed.spaceId)).toEqual([work.id])
+    await echo.close()
+  })
+})
+
+describe('spaces made or imported here are listed in the personal space', () => {
+  it('lists a created space, an imported one, and one made before the personal space at its next opening', async () => {
+    const echo = openTestEcho()
+    const actor = makeActor()
+    const early = await echo.createSpace(actor, 'Early')
+    const personal = await echo.personalSpace(actor)
+    const work = await echo.createSpace(actor, 'Work')
+    const ids = () => personal.listedSpaces.get().map((listed) => listed.spaceId)
+    expect(ids()).toEqual([early.id, work.id].sort())
+
+    const elsewhere = openTestEcho()
+    const shared = await elsewhere.createSpace(makeActor(), 'Shared')
+    const file = await elsewhere.exportSpace(shared)
+    const imported = await echo.importSpace(actor, file)
+    expect(imported.ok).toBe(true)
+    expect(ids()).toEqual([early.id, work.id, shared.id].sort())
+    expect(personal.listedSpaces.get().find((listed) => listed.spaceId === shared.id)?.rootUrl).toBe(rootOf(shared).url)
+    await elsewhere.close()
+    await echo.close()
+  })
+})
