@@ -13,6 +13,9 @@ const B64URL_32 = /^[A-Za-z0-9_-]{43}$/
 const key = v.pipe(v.string(), v.regex(HEX_KEY))
 const bounded = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max))
 
+/** B → A: B is listening; A answers with the profile. Sent again until it comes, as either side may hear the
+ * other some time after it was let in. */
+const helloFrame = v.strictObject({ v: v.literal(1), t: v.literal('hello') })
 /** A → B: who the identity is, as a signed Profile credential B checks against the link's identity key. */
 const profileFrame = v.strictObject({ v: v.literal(1), t: v.literal('profile'), profile: v.unknown() })
 /** B → A: the name the new device gives itself. */
@@ -40,7 +43,7 @@ const deniedFrame = v.strictObject({ v: v.literal(1), t: v.literal('denied') })
 /** B → A: the welcome is stored; A may leave the room. */
 const storedFrame = v.strictObject({ v: v.literal(1), t: v.literal('stored') })
 
-const frameSchema = v.variant('t', [profileFrame, requestFrame, welcomeFrame, deniedFrame, storedFrame])
+const frameSchema = v.variant('t', [helloFrame, profileFrame, requestFrame, welcomeFrame, deniedFrame, storedFrame])
 export type LinkFrame = v.InferOutput<typeof frameSchema>
 export type WelcomeFrame = v.InferOutput<typeof welcomeFrame>
 

@@ -10,6 +10,7 @@ import type { LinkEdges, LinkResult } from './ports'
 
 /** With nobody found after this long, B says the other device is not online (and keeps looking). */
 export const UNREACHABLE_AFTER_MS = 8_000
+const HELLO_EVERY_MS = 1_000
 
 /** A link as B read it. */
 export interface ReadInvitation {
@@ -113,9 +114,17 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
       if (state.get().kind === 'looking') state.set({ kind: 'unreachable' })
     }),
   )
+  // Says hello until the profile comes: the host may let us in a moment after we let it in.
+  const hello = (): void => {
+    const kind = state.get().kind
+    if (!active() || host === undefined || (kind !== 'looking' && kind !== 'unreachable')) return
+    channel.send(writeLinkFrame({ v: 1, t: 'hello' }), host.peerId).catch(() => undefined)
+    stops.push(edges.after(HELLO_EVERY_MS, hello))
+  }
   stops.push(
     room.authenticated.subscribe((peers) => {
-      if (!active() || host === undefined || peers.has(host.peerId)) return
+      if (!active() || host === undefined) return
+      if (peers.has(host.peerId)) return hello()
       const kind = state.get().kind
       if (kind === 'found' || kind === 'confirm' || kind === 'receiving') {
         end({ kind: 'failed', problem: problem('link-peer-left') })

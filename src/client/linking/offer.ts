@@ -99,29 +99,27 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
       if (state.get().kind === 'waiting') end({ kind: 'expired' })
     }),
   )
-  let welcomed = false
   stops.push(
     room.authenticated.subscribe((peers) => {
-      if (guest === undefined || ended) return
-      const peerId = guest.peer.peerId
-      if (peers.has(peerId)) {
-        if (welcomed) return
-        welcomed = true
-        send(peerId, { v: 1, t: 'profile', profile: host.profile }).catch((error: unknown) => {
-          end({ kind: 'failed', problem: toProblem(error) })
-        })
-      } else if (welcomed && ['waiting', 'confirm', 'linking'].includes(state.get().kind)) {
-        // The new device left before the link was done.
+      if (guest === undefined || ended || peers.has(guest.peer.peerId)) return
+      // The new device left before the link was done.
+      if (['waiting', 'confirm', 'linking'].includes(state.get().kind) && heard) {
         end({ kind: 'failed', problem: problem('link-peer-left') })
       }
     }),
   )
+  let heard = false
   stops.push(
     channel.subscribe((data, peerId) => {
       if (ended || guest === undefined || peerId !== guest.peer.peerId) return
       const frame = readLinkFrame(data)
       if (frame === undefined) return
-      if (frame.t === 'request' && state.get().kind === 'waiting') {
+      if (frame.t === 'hello' && state.get().kind === 'waiting') {
+        heard = true
+        send(peerId, { v: 1, t: 'profile', profile: host.profile }).catch((error: unknown) => {
+          end({ kind: 'failed', problem: toProblem(error) })
+        })
+      } else if (frame.t === 'request' && state.get().kind === 'waiting') {
         const current = guest
         current.deviceName = frame.deviceName
         confirmationCode(current.peer.transcript).then(
