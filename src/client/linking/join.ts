@@ -56,8 +56,10 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
   }
   const keys = edges.linkRoom(invitation.secret)
   const ctx: HandshakeContext = { kind: 'link', inviteKey: keys.inviteKey }
-  let host: AuthenticatedPeer | undefined
+  const found: { host?: AuthenticatedPeer } = {}
   let ended = false
+  // Read after an await: the session may have ended meanwhile.
+  const over = (): boolean => ended
   const stops: (() => void)[] = []
 
   const authorize = (_ctx: HandshakeContext, peer: AuthenticatedPeer): Promise<Result<void, Refused>> =>
@@ -65,7 +67,7 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
     Promise.resolve(
       peer.identity !== invitation.identityKey
         ? err({ code: 'bad-chain' })
-        : host === undefined
+        : found.host === undefined
           ? ok(undefined)
           : err({ code: 'link-used' }),
     )
@@ -91,7 +93,7 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
         verifyChain: edges.verifyPeerDevice,
         authorize,
       })
-      if (outcome.ok) host = outcome.value
+      if (outcome.ok) found.host = outcome.value
       else {
         const next = refusalState(outcome.error.remoteCode ?? outcome.error.code)
         if (next !== undefined) end(next)
@@ -107,7 +109,6 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
     for (const stop of stops.splice(0)) stop()
     room.leave().catch(() => undefined)
   }
-  const active = (): boolean => !ended && host !== undefined
 
   stops.push(
     edges.after(UNREACHABLE_AFTER_MS, () => {
@@ -117,14 +118,19 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
   // Says hello until the profile comes: the host may let us in a moment after we let it in.
   const hello = (): void => {
     const kind = state.get().kind
-    if (!active() || host === undefined || (kind !== 'looking' && kind !== 'unreachable')) return
+    const host = found.host
+    if (ended || host === undefined || (kind !== 'looking' && kind !== 'unreachable')) return
     channel.send(writeLinkFrame({ v: 1, t: 'hello' }), host.peerId).catch(() => undefined)
     stops.push(edges.after(HELLO_EVERY_MS, hello))
   }
   stops.push(
     room.authenticated.subscribe((peers) => {
-      if (!active() || host === undefined) return
-      if (peers.has(host.peerId)) return hello()
+      const host = found.host
+      if (ended || host === undefined) return
+      if (peers.has(host.peerId)) {
+        hello()
+        return
+      }
       const kind = state.get().kind
       if (kind === 'found' || kind === 'confirm' || kind === 'receiving') {
         end({ kind: 'failed', problem: problem('link-peer-left') })
@@ -132,23 +138,32 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
     }),
   )
   const welcome = async (frame: WelcomeFrame, peerId: string): Promise<void> => {
-    if (frame.identityKey !== invitation.identityKey) return end({ kind: 'failed', problem: problem('link-failed') })
+    if (frame.identityKey !== invitation.identityKey) {
+      end({ kind: 'failed', problem: problem('link-failed') })
+      return
+    }
     state.set({ kind: 'receiving', done: 0, total: 1 })
     const stored = await guest.store(frame)
-    if (!stored.ok) return end({ kind: 'failed', problem: stored.error })
+    if (!stored.ok) {
+      end({ kind: 'failed', problem: stored.error })
+      return
+    }
     state.set({ kind: 'receiving', done: 1, total: 1 })
     await channel.send(writeLinkFrame({ v: 1, t: 'stored' }), peerId).catch(() => undefined)
     end({ kind: 'linked' })
   }
   stops.push(
     channel.subscribe((data, peerId) => {
-      if (!active() || host === undefined || peerId !== host.peerId) return
+      if (ended || found.host?.peerId !== peerId) return
       const frame = readLinkFrame(data)
       if (frame === undefined) return
       const kind = state.get().kind
       if (frame.t === 'profile' && (kind === 'looking' || kind === 'unreachable')) {
         const profile = guest.verifyProfile(frame.profile, invitation.identityKey)
-        if (profile === undefined) return end({ kind: 'failed', problem: problem('link-failed') })
+        if (profile === undefined) {
+          end({ kind: 'failed', problem: problem('link-failed') })
+          return
+        }
         state.set({ kind: 'found', ...profile, fingerprint: invitation.fingerprint })
       } else if (frame.t === 'denied' && kind === 'confirm') {
         end({ kind: 'denied' })
@@ -164,11 +179,11 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
     const name = deviceName.trim()
     if (name === '') return err(problem('device-name-required', 'deviceName'))
     if (name.length > LIMITS.deviceName) return err(problem('device-name-too-long', 'deviceName'))
-    if (!active() || host === undefined || state.get().kind !== 'found') return err(problem('link-not-ready'))
-    const peer = host
+    const peer = found.host
+    if (ended || peer === undefined || state.get().kind !== 'found') return err(problem('link-not-ready'))
     // Confirm first, so a quick Allow's welcome finds this device ready for it.
     const code = await confirmationCode(peer.transcript)
-    if (ended || state.get().kind !== 'found') return err(problem('link-not-ready'))
+    if (over() || state.get().kind !== 'found') return err(problem('link-not-ready'))
     state.set({ kind: 'confirm', code })
     await channel.send(writeLinkFrame({ v: 1, t: 'request', deviceName: name }), peer.peerId)
     return ok(undefined)

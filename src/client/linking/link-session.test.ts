@@ -3,7 +3,7 @@ import { Cell, err, fromBase64Url, ok, toBase64Url, toHex, type Clock } from '..
 import { generateKeyPair, type IdentityKey, type PublicKey } from '../../halo'
 import { signWith } from '../../halo/testing'
 import { newRepoId, type AuthenticatedPeer, type SwarmHandshake } from '../../mesh'
-import type { JoinState, LinkJoin, LinkOffer, OfferState } from '../devices-api'
+import type { LinkJoin, LinkOffer } from '../devices-api'
 import { LINK_CHANNEL, type WelcomeFrame } from './frames'
 import { joinLink, UNREACHABLE_AFTER_MS, type LinkGuest } from './join'
 import { LINK_TTL_MS, offerLink, type LinkHost } from './offer'
@@ -54,24 +54,30 @@ class RoomNetwork {
     const [outA, outB] = await Promise.all([
       a.handshake(
         b.selfId,
-        (data) => Promise.resolve(toB.push(data)),
+        (data) => {
+          toB.push(data)
+          return Promise.resolve()
+        },
         () => toA.take(),
         true,
       ),
       b.handshake(
         a.selfId,
-        (data) => Promise.resolve(toA.push(data)),
+        (data) => {
+          toA.push(data)
+          return Promise.resolve()
+        },
         () => toB.take(),
         false,
       ),
     ])
-    if (!outA.ok || !outB.ok || a.left || b.left) return
+    if (!outA.ok || !outB.ok || a.isLeft() || b.isLeft()) return
     a.add(outA.value)
     b.add(outB.value)
   }
   deliver(from: FakeRoom, to: string, data: string): void {
     const room = this.rooms.find((r) => r.selfId === to && !r.left)
-    if (room === undefined || !room.authenticated.get().has(from.selfId)) return
+    if (!room?.authenticated.get().has(from.selfId)) return
     this.frames.push({ from: from.selfId, to, data })
     room.receive(data, from.selfId)
   }
@@ -98,13 +104,21 @@ class FakeRoom implements LinkRoom {
   readonly authenticated = new Cell<ReadonlyMap<string, AuthenticatedPeer>>(new Map())
   readonly #listeners = new Set<(data: string, peerId: string) => void>()
   left = false
-  constructor(
-    readonly network: RoomNetwork,
-    readonly selfId: string,
-    readonly roomId: string,
-    readonly password: string,
-    readonly handshake: SwarmHandshake,
-  ) {}
+  isLeft(): boolean {
+    return this.left
+  }
+  readonly network: RoomNetwork
+  readonly selfId: string
+  readonly roomId: string
+  readonly password: string
+  readonly handshake: SwarmHandshake
+  constructor(network: RoomNetwork, selfId: string, roomId: string, password: string, handshake: SwarmHandshake) {
+    this.network = network
+    this.selfId = selfId
+    this.roomId = roomId
+    this.password = password
+    this.handshake = handshake
+  }
   add(peer: AuthenticatedPeer): void {
     this.authenticated.set(new Map(this.authenticated.get()).set(peer.peerId, peer))
   }
@@ -163,6 +177,13 @@ const generateKeyPairFromSecret = (secret: Uint8Array) => {
   const pair = invites.get(id) ?? generateKeyPair()
   invites.set(id, pair)
   return pair
+}
+
+/** The test's link payload is K itself. */
+const secretOf = (offer: LinkOffer): Uint8Array => {
+  const secret = fromBase64Url(offer.url.split('/#/join/')[1] ?? '')
+  if (secret === undefined) throw new Error('no secret in the link')
+  return secret
 }
 
 /** A chain in these tests is `{ identity, device }`; the real check is halo's and has its own tests. */
@@ -240,7 +261,7 @@ const setup = () => {
   const join = (offered: LinkOffer, secret?: Uint8Array): { join: LinkJoin; guest: LinkGuest } => {
     if (payload === undefined) throw new Error('no link')
     const guest = guestOf()
-    const fromUrl = fromBase64Url(offered.url.split('/#/join/')[1] ?? '')
+    const fromUrl = secretOf(offered)
     const invitation = {
       identityKey: payload.identityKey,
       secret: secret ?? fromUrl,
@@ -252,7 +273,7 @@ const setup = () => {
   return { network, time, offer, join, authorized, stored, identity, host }
 }
 
-const kinds = <T extends { kind: string }>(cell: { subscribe(listener: (value: T) => void): () => void }) => {
+const kinds = (cell: { subscribe(listener: (value: { kind: string }) => void): () => void }) => {
   const seen: string[] = []
   cell.subscribe((value) => seen.push(value.kind))
   return seen
@@ -264,9 +285,9 @@ describe('device linking', () => {
     const { offer, join, authorized, stored, identity } = setup()
     const a = offer()
     expect(a.url).toMatch(/^https:\/\/commonplace\.test\/#\/join\//)
-    const aSteps = kinds<OfferState>(a.state)
+    const aSteps = kinds(a.state)
     const { join: b, guest } = join(a)
-    const bSteps = kinds<JoinState>(b.state)
+    const bSteps = kinds(b.state)
     await settle()
     expect(stateOf(b.state)).toEqual({ kind: 'found', name: 'Ada', avatar: { colour: '#123456' }, fingerprint: 'AB12' })
     expect(await b.request('  Phone  ')).toEqual(ok(undefined))
@@ -322,7 +343,7 @@ describe('device linking', () => {
     expect(network.frames).toEqual([])
   })
 
-  it('B reads expired at once from the payload, and A ends its offer when the time runs out', async () => {
+  it('B reads expired at once from the payload, and A ends its offer when the time runs out', () => {
     const { offer, join, time, network } = setup()
     const a = offer()
     time.advance(LINK_TTL_MS)
@@ -383,7 +404,7 @@ describe('device linking', () => {
   it('a guest in the right room with the wrong invite key is refused not-invited with zero frames', async () => {
     const { offer, network, time, identity } = setup()
     const a = offer()
-    const K = fromBase64Url(a.url.split('/#/join/')[1] ?? '')
+    const K = secretOf(a)
     const keys = fakeLinkRoom(K)
     const intruder = generateKeyPair()
     const other = generateKeyPair()

@@ -34,8 +34,6 @@ export interface OfferOptions {
   readonly ttlMs?: number
 }
 
-type Guest = { readonly peer: AuthenticatedPeer; deviceName?: string }
-
 /**
  * Offers a one-time device link: the room is keyed by K, the guest proves it holds the link's invite key in the
  * handshake, and only one guest, before expiry, gets past it. Nothing reaches the guest before Allow but the
@@ -51,14 +49,16 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
   secret.fill(0)
   const state = new Cell<OfferState>({ kind: 'waiting' })
   // Once a guest passed the handshake the link is spent, whatever happens next.
-  let guest: Guest | undefined
+  const claim: { guest?: AuthenticatedPeer } = {}
   let ended = false
+  // Read after an await: the session may have ended meanwhile.
+  const over = (): boolean => ended
   const ctx: HandshakeContext = { kind: 'link', inviteKey: keys.inviteKey }
 
   const authorize = (_ctx: HandshakeContext, peer: AuthenticatedPeer): Promise<Result<void, Refused>> => {
     if (edges.clock.now() >= expiresAt) return Promise.resolve(err({ code: 'link-expired' }))
-    if (guest !== undefined || ended) return Promise.resolve(err({ code: 'link-used' }))
-    guest = { peer }
+    if (claim.guest !== undefined || ended) return Promise.resolve(err({ code: 'link-used' }))
+    claim.guest = peer
     return Promise.resolve(ok(undefined))
   }
   const room = edges.openRoom({ roomId: keys.roomId, password: keys.password }, (peerId, send, receive, isInitiator) =>
@@ -101,7 +101,7 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
   )
   stops.push(
     room.authenticated.subscribe((peers) => {
-      if (guest === undefined || ended || peers.has(guest.peer.peerId)) return
+      if (claim.guest === undefined || ended || peers.has(claim.guest.peerId)) return
       // The new device left before the link was done.
       if (['waiting', 'confirm', 'linking'].includes(state.get().kind) && heard) {
         end({ kind: 'failed', problem: problem('link-peer-left') })
@@ -111,7 +111,7 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
   let heard = false
   stops.push(
     channel.subscribe((data, peerId) => {
-      if (ended || guest === undefined || peerId !== guest.peer.peerId) return
+      if (ended || claim.guest?.peerId !== peerId) return
       const frame = readLinkFrame(data)
       if (frame === undefined) return
       if (frame.t === 'hello' && state.get().kind === 'waiting') {
@@ -120,9 +120,7 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
           end({ kind: 'failed', problem: toProblem(error) })
         })
       } else if (frame.t === 'request' && state.get().kind === 'waiting') {
-        const current = guest
-        current.deviceName = frame.deviceName
-        confirmationCode(current.peer.transcript).then(
+        confirmationCode(claim.guest.transcript).then(
           (code) => {
             if (!ended) state.set({ kind: 'confirm', code, deviceName: frame.deviceName })
           },
@@ -138,14 +136,20 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
 
   const allow = async (): Promise<void> => {
     const current = state.get()
-    if (current.kind !== 'confirm' || guest === undefined || ended) return
-    const { peer } = guest
+    const peer = claim.guest
+    if (current.kind !== 'confirm' || peer === undefined || ended) return
     state.set({ kind: 'linking', deviceName: current.deviceName })
     const authorized = await host.authorizeDevice(peer.device, current.deviceName)
-    if (!authorized.ok) return end({ kind: 'failed', problem: authorized.error })
+    if (!authorized.ok) {
+      end({ kind: 'failed', problem: authorized.error })
+      return
+    }
     const personal = await host.personal()
-    if (!personal.ok) return end({ kind: 'failed', problem: personal.error })
-    if (ended) return
+    if (!personal.ok) {
+      end({ kind: 'failed', problem: personal.error })
+      return
+    }
+    if (over()) return
     await send(peer.peerId, {
       v: 1,
       t: 'welcome',
@@ -167,8 +171,8 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
       })
     },
     deny: () => {
-      if (state.get().kind !== 'confirm' || guest === undefined || ended) return
-      const peerId = guest.peer.peerId
+      const peerId = claim.guest?.peerId
+      if (state.get().kind !== 'confirm' || peerId === undefined || ended) return
       state.set({ kind: 'denied' })
       // The guest reads 'denied' before the room closes.
       send(peerId, { v: 1, t: 'denied' }).then(
