@@ -1,4 +1,5 @@
 import { broadcastChannelNetwork } from '../echo'
+import { trysteroPage, type TrysteroPage } from '../mesh'
 import type { SettingsStorage } from './mesh-settings'
 import type { Locks } from './spaces'
 import type { OpenChannel } from './tab-channel'
@@ -32,6 +33,8 @@ export interface BrowserEdges {
   readonly openChannel: OpenChannel
   /** automerge-repo adapters that share documents with the other tabs; none in a test of one tab. */
   readonly tabsNetwork: () => readonly ReturnType<typeof broadcastChannelNetwork>[]
+  /** Trystero of this page (its `selfId` and `joinRoom`): the leader tab's rooms; tests pass a fake page. */
+  readonly trystero: TrysteroPage
   /** The IndexedDB databases' names; tests give each run its own. */
   readonly databases: { readonly halo: string; readonly echo: string } | undefined
   /** The version of this build (`__APP_VERSION__`). */
@@ -69,6 +72,7 @@ export const browserEdges = (): BrowserEdges => ({
   serviceWorker: 'serviceWorker' in navigator ? navigator.serviceWorker : undefined,
   openChannel: (name) => new BroadcastChannel(name),
   tabsNetwork: () => [broadcastChannelNetwork()],
+  trystero: trysteroPage,
   databases: undefined,
   version: __APP_VERSION__,
 })

@@ -1,10 +1,10 @@
-import type { joinRoom, JoinRoomCallbacks, JoinRoomConfig, MessageActionConfig, Room } from 'trystero'
 import { describe, expect, it } from 'vitest'
 import { err, ok } from '../base'
 import { ManualClock } from '../base/testing/manual-clock'
 import type { IdentityKey, PublicKey } from '../halo'
 import { HandshakeRefusal } from './handshake/refusal'
 import { defaultMeshSettings } from './mesh-config'
+import { FakeTrystero, type FakePage } from './testing/fake-trystero'
 import {
   joinSwarm,
   type Swarm,
@@ -13,141 +13,6 @@ import {
   type SwarmRefusal,
   type Visibility,
 } from './swarm'
-
-/** Rooms that reach each other in memory, enough of Trystero's `Room` for `joinSwarm`. */
-class FakeNetwork {
-  readonly configs: JoinRoomConfig[] = []
-  readonly #rooms = new Map<string, FakeRoom>()
-  #next = 0
-
-  readonly closed: string[] = []
-  readonly callbacks: JoinRoomCallbacks[] = []
-
-  join: typeof joinRoom = (config, _roomId, callbacks = {}) => {
-    this.configs.push(config)
-    this.callbacks.push(callbacks)
-    const room = new FakeRoom(this, `peer-${this.#next++}`, callbacks)
-    for (const other of this.#rooms.values()) {
-      queueMicrotask(() => {
-        void this.#meet(other, room)
-      })
-    }
-    this.#rooms.set(room.id, room)
-    return room as unknown as Room
-  }
-
-  /** As Trystero: both predicates run over a pending link, and only when both resolve do the peers join. */
-  async #meet(a: FakeRoom, b: FakeRoom): Promise<void> {
-    const [toA, toB] = [new Inbox(), new Inbox()]
-    const run = async (self: FakeRoom, remote: FakeRoom, inbox: Inbox, outbox: Inbox): Promise<boolean> => {
-      const predicate = self.callbacks.onPeerHandshake
-      if (predicate === undefined) return true
-      try {
-        await predicate(
-          remote.id,
-          (data) => {
-            outbox.push(data)
-            return Promise.resolve()
-          },
-          inbox.receive,
-          self.id < remote.id,
-        )
-        return true
-      } catch (error) {
-        self.callbacks.onJoinError?.({ error: String(error), appId: 'app', roomId: 'room', peerId: remote.id })
-        return false
-      }
-    }
-    const [aPassed, bPassed] = await Promise.all([run(a, b, toA, toB), run(b, a, toB, toA)])
-    if (!aPassed || !bPassed) return
-    a.link(b.id)
-    b.link(a.id)
-    a.onPeerJoin?.(b.id)
-    b.onPeerJoin?.(a.id)
-  }
-
-  /** A page that closed without leaving: it neither sends nor receives again, and nobody is told. */
-  crash(id: string): void {
-    this.#rooms.delete(id)
-  }
-
-  leave(id: string): void {
-    this.#rooms.delete(id)
-    for (const other of this.#rooms.values()) other.onPeerLeave?.(id)
-  }
-
-  deliver(from: string, name: string, data: unknown, target: string | string[] | null | undefined): void {
-    const sender = this.#rooms.get(from)
-    for (const room of this.#rooms.values()) {
-      const wanted = target === null || target === undefined || target === room.id || target.includes(room.id)
-      // Trystero sends to active peers only: a peer refused in its handshake never gets channel data.
-      if (room.id !== from && wanted && sender?.linked.has(room.id) === true) room.receive(from, name, data)
-    }
-  }
-}
-
-/** One direction of a pending link's handshake frames. */
-class Inbox {
-  readonly #items: unknown[] = []
-  readonly #waiting: ((frame: { data: never }) => void)[] = []
-
-  push(data: unknown): void {
-    const waiter = this.#waiting.shift()
-    if (waiter === undefined) this.#items.push(data)
-    else waiter({ data: data as never })
-  }
-
-  receive = (): Promise<{ data: never }> =>
-    this.#items.length > 0
-      ? Promise.resolve({ data: this.#items.shift() as never })
-      : new Promise((resolve) => this.#waiting.push(resolve))
-}
-
-class FakeRoom {
-  onPeerJoin: ((peerId: string) => void) | null = null
-  onPeerLeave: ((peerId: string) => void) | null = null
-  readonly #handlers = new Map<string, (data: unknown, context: { peerId: string }) => void>()
-
-  readonly network: FakeNetwork
-  readonly id: string
-  readonly callbacks: JoinRoomCallbacks
-  readonly linked = new Set<string>()
-
-  constructor(network: FakeNetwork, id: string, callbacks: JoinRoomCallbacks) {
-    this.network = network
-    this.id = id
-    this.callbacks = callbacks
-  }
-
-  link(peerId: string): void {
-    this.linked.add(peerId)
-  }
-
-  getPeers(): Record<string, { close(): void }> {
-    const peers: Record<string, { close(): void }> = {}
-    for (const id of this.linked) peers[id] = { close: () => this.network.closed.push(`${this.id}->${id}`) }
-    return peers
-  }
-
-  makeAction(name: string, config: MessageActionConfig<never>) {
-    this.#handlers.set(name, config.onMessage as (data: unknown, context: { peerId: string }) => void)
-    return {
-      send: (data: unknown, options: { target?: string | string[] | null }) => {
-        this.network.deliver(this.id, name, data, options.target)
-        return Promise.resolve()
-      },
-    }
-  }
-
-  receive(from: string, name: string, data: unknown): void {
-    this.#handlers.get(name)?.(data, { peerId: from })
-  }
-
-  leave(): Promise<void> {
-    this.network.leave(this.id)
-    return Promise.resolve()
-  }
-}
 
 /** A page's visibility that the test flips. */
 class FakeVisibility implements Visibility {
@@ -170,17 +35,20 @@ class FakeVisibility implements Visibility {
 }
 
 const setup = () => {
-  const network = new FakeNetwork()
+  const network = new FakeTrystero()
   const clock = new ManualClock()
   const ticks = new Map<Swarm, () => void>()
+  const pages = new Map<string, FakePage>()
   const join = (visibility = new FakeVisibility(), extra: SwarmOptions = {}): Swarm => {
     let tick = (): void => undefined
+    const page = network.page()
+    pages.set(page.selfId, page)
     const swarm = joinSwarm(
       defaultMeshSettings({}),
       { roomId: 'room', password: 'secret' },
       {
         clock,
-        join: network.join,
+        page,
         heartbeatMs: 1_000,
         presenceTimeoutMs: 3_500,
         hiddenPresenceTimeoutMs: 75_000,
@@ -204,7 +72,7 @@ const setup = () => {
     clock.advance(1_000)
     for (const swarm of swarms) ticks.get(swarm)?.()
   }
-  return { network, join, beat }
+  return { network, pages, join, beat }
 }
 
 /** Lets every queued microtask run (the fake's handshakes and joins), with no timed wait. */
@@ -241,11 +109,11 @@ describe('joinSwarm', () => {
   })
 
   it('drops a peer whose page closed without leaving once its heartbeats stop', async () => {
-    const { network, join, beat } = setup()
+    const { pages, join, beat } = setup()
     const [a, b, c] = [join(), join(), join()]
     await flush()
     expect(peersOf(a)).toEqual(['peer-1', 'peer-2'])
-    network.crash('peer-2')
+    pages.get('peer-2')?.crash()
     beat([a, b])
     beat([a, b])
     beat([a, b])
@@ -352,15 +220,18 @@ describe('joinSwarm', () => {
       expect(ids(bob)).toEqual(['peer-0', 'peer-2'])
     })
 
-    it('forgets a peer that leaves, and closePeer closes its connection', async () => {
-      const { network, join } = setup()
+    it('closePeer closes the connection on both sides, and a peer that leaves is forgotten', async () => {
+      const { join } = setup()
       const alice = join(undefined, { handshake: handshakeAs('alice') })
       const bob = join(undefined, { handshake: handshakeAs('bob') })
+      const carol = join(undefined, { handshake: handshakeAs('carol') })
       await flush()
+      expect(ids(alice)).toEqual(['peer-1', 'peer-2'])
       alice.closePeer('peer-1')
       alice.closePeer('peer-9')
-      expect(network.closed).toEqual(['peer-0->peer-1'])
-      await bob.leave()
+      expect(ids(alice)).toEqual(['peer-2'])
+      expect(ids(bob)).toEqual(['peer-2'])
+      await carol.leave()
       expect(ids(alice)).toEqual([])
       expect(ids(bob)).toEqual([])
     })

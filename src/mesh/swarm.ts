@@ -62,9 +62,18 @@ export interface SwarmOptions {
   readonly clock?: Clock
   /** Runs `tick` every `ms` until the returned function is called. */
   readonly every?: (ms: number, tick: () => void) => () => void
-  /** Trystero's `joinRoom`; tests pass a fake. */
-  readonly join?: typeof joinRoom
+  /** Trystero's page: its `selfId` (one per page, shared by every room) and `joinRoom`; tests pass a fake page. */
+  readonly page?: TrysteroPage
 }
+
+/** What Trystero is per page: one selfId for all its rooms, and the way to join one. */
+export interface TrysteroPage {
+  readonly selfId: string
+  readonly join: typeof joinRoom
+}
+
+/** The real Trystero of this page. */
+export const trysteroPage: TrysteroPage = { selfId, join: joinRoom }
 
 /** Whether the page is hidden, and a way to hear when that changes. */
 export interface Visibility {
@@ -125,7 +134,8 @@ export const joinSwarm = (
     ...buildRoomConfig(settings, room),
     ...(options.appId === undefined ? {} : { appId: options.appId }),
   }
-  const trystero: Room = (options.join ?? joinRoom)(
+  const page = options.page ?? trysteroPage
+  const trystero: Room = page.join(
     config,
     room.roomId,
     handshake === undefined
@@ -226,7 +236,7 @@ export const joinSwarm = (
   })
 
   return {
-    selfId,
+    selfId: page.selfId,
     peers: presence.peers,
     authenticated,
     channel,

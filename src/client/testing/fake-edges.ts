@@ -2,6 +2,7 @@
 import 'fake-indexeddb/auto'
 import { readFileSync } from 'node:fs'
 import type { Observable } from '../../base'
+import { FakeTrystero } from '../../mesh/testing/fake-trystero'
 import type { BrowserEdges, ListenerTarget } from '../edges'
 import type { ChannelEdge } from '../tab-channel'
 import { FakeLockManager } from './fake-locks'
@@ -83,6 +84,8 @@ interface Profile {
   readonly settings: Map<string, string>
   readonly channels: FakeChannels
   readonly lockManager: FakeLockManager
+  /** The in-memory Trystero this profile's pages join rooms on (shared with other profiles of the test). */
+  readonly network: FakeTrystero
 }
 
 /** One tab of `profile`: its own window, document and `navigator.locks`. */
@@ -92,6 +95,7 @@ const fakeTab = (profile: Profile) => {
   const page = new CountingTarget()
   const visibility = Object.assign(new CountingTarget(), { visibilityState: 'visible' as const })
   const locks = profile.lockManager.tab()
+  const trystero = profile.network.page()
   const edges: BrowserEdges = {
     storage: {
       persist: () => Promise.resolve(true),
@@ -110,6 +114,7 @@ const fakeTab = (profile: Profile) => {
     serviceWorker: undefined,
     openChannel: channels.openChannel,
     tabsNetwork: () => [],
+    trystero,
     databases,
     version: 'test',
   }
@@ -133,21 +138,24 @@ const fakeTab = (profile: Profile) => {
     visibility,
     locks,
     lockManager: profile.lockManager,
+    trystero,
     clearSpaces,
   }
 }
 
 /**
  * One browser profile: its databases (named for this test), storage, settings, channels and locks, seen
- * from its first tab; `openTab()` opens another tab of the same profile.
+ * from its first tab; `openTab()` opens another tab of the same profile. Profiles given one `network`
+ * (another device of the test) meet in its rooms; each tab is its own Trystero page.
  */
-export const fakeBrowser = () => {
+export const fakeBrowser = (network = new FakeTrystero()) => {
   const id = crypto.randomUUID()
   const profile: Profile = {
     databases: { halo: `client-test-halo-${id}`, echo: `client-test-echo-${id}` },
     settings: new Map<string, string>(),
     channels: new FakeChannels(),
     lockManager: new FakeLockManager(),
+    network,
   }
   return { ...fakeTab(profile), openTab: () => fakeTab(profile) }
 }

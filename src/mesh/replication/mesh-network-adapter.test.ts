@@ -255,4 +255,28 @@ describe('MeshNetworkAdapter', () => {
     expect(documents).toContain(open.documentId)
     expect(documents).not.toContain(hidden.documentId)
   })
+
+  it('speaks with its wire id while its Repo keeps an id fixed before the device key was known', async () => {
+    const a = side({ wireId: A })
+    const b = side()
+    const { toB } = room(a, b)
+    const alice = new Repo({ network: [a.adapter], peerId: 'peer-tab' as PeerId })
+    const bob = new Repo({ network: [b.adapter], peerId: B })
+    const doc = alice.create({ n: 1 })
+    await vi.waitFor(() => {
+      expect(b.candidates.map((candidate) => candidate.peerId)).toEqual([A])
+    })
+    const bobs = await bob.find<{ n: number }>(doc.url)
+    bobs.change((d) => {
+      d.n = 2
+    })
+    await vi.waitFor(() => {
+      expect(doc.doc().n).toBe(2)
+    })
+    const senders = toB.sent
+      .filter((bytes) => bytes[0] === 2)
+      .map((bytes) => cbor.decode<Message>(bytes.subarray(1)).senderId)
+    expect(new Set(senders)).toEqual(new Set([A]))
+    expect(a.messages.every((message) => message.targetId === 'peer-tab')).toBe(true)
+  })
 })

@@ -54,6 +54,12 @@ export interface MeshAdapterOptions {
   readonly after?: (ms: number, fire: () => void) => () => void
   /** Maps a link and its hello to the Repo's peer; the default binds it to the authenticated remote. */
   readonly identify?: Identify
+  /**
+   * Our id on the wire (`cp1.<device hex>.<random>`, the handshake's `repo`), when the Repo's own id was fixed
+   * before the device key was known: sent as our hello and senderId, required as targetId, and translated
+   * to and from the Repo's id here. The Repo's id when absent.
+   */
+  readonly wireId?: string
 }
 
 const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024
@@ -199,11 +205,16 @@ export class MeshNetworkAdapter extends NetworkAdapter {
       this.#withhold('no-link')
       return
     }
-    this.#transmit(state, encodeMessage(message), true)
+    const wireId = this.#options.wireId
+    this.#transmit(
+      state,
+      encodeMessage(wireId === undefined ? message : { ...message, senderId: wireId as PeerId }),
+      true,
+    )
   }
 
   #hello(kind: 'hello' | 'welcome'): Control {
-    const peerId = this.peerId ?? ''
+    const peerId = this.#options.wireId ?? this.peerId ?? ''
     const storageId = this.peerMetadata?.storageId
     return storageId === undefined ? { kind, peerId } : { kind, peerId, storageId }
   }
@@ -268,12 +279,12 @@ export class MeshNetworkAdapter extends NetworkAdapter {
       this.#drop('not-connected')
       return
     }
-    const read = readMessage(frame.body, state.peer.peerId, self)
+    const read = readMessage(frame.body, state.peer.peerId, (this.#options.wireId ?? self) as PeerId)
     if (!read.ok) {
       this.#drop(read.reason)
       return
     }
-    this.emit('message', read.message)
+    this.emit('message', { ...read.message, targetId: self })
   }
 
   #control(state: LinkState, control: Control): void {

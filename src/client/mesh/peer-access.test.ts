@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest'
+import type { SpaceId } from '../../echo'
+import { PeerAccess } from './peer-access'
+
+const S = 's'.repeat(64) as SpaceId
+const T = 't'.repeat(64) as SpaceId
+const spaceOf = (doc: string): SpaceId | undefined => (doc === 'in-s' ? S : doc === 'in-t' ? T : undefined)
+
+describe('PeerAccess', () => {
+  it('lets our tabs see everything and a remote only the spaces whose room it passed', () => {
+    const access = new PeerAccess(spaceOf)
+    expect(access.allows('peer-tab', 'in-s')).toBe(true)
+    expect(access.allows('peer-tab', 'nowhere')).toBe(true)
+    expect(access.allows('cp1.d.r', 'in-s')).toBe(false)
+    const revoke = access.grant('cp1.d.r', S)
+    expect(access.allows('cp1.d.r', 'in-s')).toBe(true)
+    expect(access.allows('cp1.d.r', 'in-t')).toBe(false)
+    expect(access.allows('cp1.d.r', 'nowhere')).toBe(false)
+    revoke()
+    expect(access.allows('cp1.d.r', 'in-s')).toBe(false)
+  })
+
+  it('counts grants, so a peer met twice keeps the space until both connections go', () => {
+    const access = new PeerAccess(spaceOf)
+    const first = access.grant('cp1.d.r', S)
+    const second = access.grant('cp1.d.r', S)
+    first()
+    first()
+    expect(access.spacesOf('cp1.d.r')).toEqual([S])
+    second()
+    expect(access.spacesOf('cp1.d.r')).toEqual([])
+  })
+})

@@ -1,0 +1,49 @@
+import type { SpaceId } from '../../echo'
+
+/** Wire ids of remote Repos start so (`newRepoId`); our tabs' ids (`peer-…`) never do. */
+const REMOTE_PREFIX = 'cp1.'
+
+/** Whether `peer` is a remote device's Repo (as opposed to one of our own tabs). */
+export const isRemote = (peer: string): boolean => peer.startsWith(REMOTE_PREFIX)
+
+/**
+ * Which spaces each remote Repo may see: a grant per authenticated connection in a space's room, counted,
+ * so a peer met in two rooms keeps one space when it leaves the other. Answers from memory, since the
+ * Repo asks on every message.
+ */
+export class PeerAccess {
+  readonly #grants = new Map<string, Map<SpaceId, number>>()
+  readonly #spaceOf: (documentId: string) => SpaceId | undefined
+
+  constructor(spaceOf: (documentId: string) => SpaceId | undefined) {
+    this.#spaceOf = spaceOf
+  }
+
+  /** `repo` passed the handshake of `space`'s room; the returned function takes the grant back. */
+  grant(repo: string, space: SpaceId): () => void {
+    const spaces = this.#grants.get(repo) ?? new Map<SpaceId, number>()
+    this.#grants.set(repo, spaces)
+    spaces.set(space, (spaces.get(space) ?? 0) + 1)
+    let taken = false
+    return () => {
+      if (taken) return
+      taken = true
+      const left = (spaces.get(space) ?? 1) - 1
+      if (left > 0) spaces.set(space, left)
+      else spaces.delete(space)
+      if (spaces.size === 0 && this.#grants.get(repo) === spaces) this.#grants.delete(repo)
+    }
+  }
+
+  /** Our tabs see everything; a remote only documents of a space whose room it was let into. */
+  allows(peer: string, documentId: string): boolean {
+    if (!isRemote(peer)) return true
+    const space = this.#spaceOf(documentId)
+    return space !== undefined && (this.#grants.get(peer)?.has(space) ?? false)
+  }
+
+  /** The spaces `repo` may see now. */
+  spacesOf(repo: string): readonly SpaceId[] {
+    return [...(this.#grants.get(repo)?.keys() ?? [])]
+  }
+}

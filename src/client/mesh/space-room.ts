@@ -1,0 +1,124 @@
+import type { Result } from '../../base'
+import type { SpaceId } from '../../echo'
+import type { IdentityKey, PublicKey } from '../../halo'
+import {
+  joinSwarm,
+  runHandshake,
+  type AuthenticatedPeer,
+  type HandshakeContext,
+  type LocalParty,
+  type MeshNetworkAdapter,
+  type MeshSettings,
+  type Refused,
+  type Swarm,
+  type SwarmRefusal,
+  type TrysteroPage,
+} from '../../mesh'
+import type { PeerAccess } from './peer-access'
+
+/** Space rooms; link and invitation rooms use another app id, so guests never see these tokens. */
+export const SPACE_APP_ID = 'commonplace/1'
+/** No rotation yet (issue 12): every space is at generation 1. */
+export const GENERATION = 1
+/** automerge-repo's messages, one channel per room (sharing-protocol §4.6). */
+const REPO_CHANNEL = 'cp.am'
+
+export interface SpaceRoomOptions {
+  readonly spaceId: SpaceId
+  readonly room: { readonly roomId: string; readonly password: string }
+  readonly settings: MeshSettings
+  readonly page: TrysteroPage
+  /** Everything of our side but the Trystero id, which is the page's. */
+  readonly local: Omit<LocalParty, 'peerId'>
+  readonly verifyChain: (chain: unknown, device: PublicKey) => Promise<Result<{ identity: IdentityKey }, Refused>>
+  /** Whether a proven peer may be in this space now; a refusal says why (and may carry evidence). */
+  readonly admits: (peer: AuthenticatedPeer) => Refused | undefined
+  readonly adapter: MeshNetworkAdapter
+  readonly access: PeerAccess
+  readonly onRefused?: (refusal: SwarmRefusal) => void
+}
+
+/** One space's room: peers that pass the handshake are attached to the adapter and granted the space. */
+export interface SpaceRoom {
+  readonly spaceId: SpaceId
+  readonly swarm: Swarm
+  /** Checks every connected peer again (revocations or membership changed); returns how many were cut off. */
+  recheck(): number
+  leave(): Promise<void>
+}
+
+export const joinSpaceRoom = (options: SpaceRoomOptions): SpaceRoom => {
+  const { spaceId, adapter, access } = options
+  const ctx: HandshakeContext = { kind: 'space', spaceId, generation: GENERATION }
+  const swarm = joinSwarm(options.settings, options.room, {
+    appId: SPACE_APP_ID,
+    page: options.page,
+    handshake: (remotePeerId, send, receive, isInitiator) =>
+      runHandshake({
+        ctx,
+        local: { ...options.local, peerId: options.page.selfId },
+        remotePeerId,
+        send,
+        receive,
+        isInitiator,
+        verifyChain: options.verifyChain,
+        authorize: (_ctx, peer) => {
+          const refused = options.admits(peer)
+          return Promise.resolve(refused === undefined ? { ok: true, value: undefined } : { ok: false, error: refused })
+        },
+      }),
+  })
+  const channel = swarm.channel<Uint8Array>(REPO_CHANNEL)
+  // Per connected peer: what undoes its attachment and its grant.
+  const attached = new Map<string, () => void>()
+  const release = (peerId: string): void => {
+    attached.get(peerId)?.()
+    attached.delete(peerId)
+  }
+  const attach = (peer: AuthenticatedPeer): void => {
+    const detach = adapter.attach({
+      remote: { repo: peer.repo, storage: peer.storage, device: peer.device, identity: peer.identity },
+      send: (bytes) => channel.send(bytes, peer.peerId),
+      subscribe: (onBytes) =>
+        channel.subscribe((data, from) => {
+          // Only this connection's bytes, and only bytes: anything else from a peer is dropped here.
+          if (from === peer.peerId && data instanceof Uint8Array) onBytes(data)
+        }),
+    })
+    const ungrant = access.grant(peer.repo, spaceId)
+    attached.set(peer.peerId, () => {
+      ungrant()
+      detach()
+    })
+  }
+  const stopFollowing = swarm.authenticated.subscribe((peers) => {
+    for (const peerId of [...attached.keys()]) if (!peers.has(peerId)) release(peerId)
+    for (const [peerId, peer] of peers) {
+      if (attached.has(peerId)) continue
+      // A change may have come between the handshake and the join: check again before any byte flows.
+      if (options.admits(peer) === undefined) attach(peer)
+      else swarm.closePeer(peerId)
+    }
+  })
+  const stopRefusals = options.onRefused === undefined ? () => undefined : swarm.onRefused(options.onRefused)
+  return {
+    spaceId,
+    swarm,
+    recheck: () => {
+      let cut = 0
+      for (const [peerId, peer] of swarm.authenticated.get()) {
+        if (options.admits(peer) === undefined) continue
+        release(peerId)
+        swarm.closePeer(peerId)
+        cut++
+      }
+      return cut
+    },
+    leave: async () => {
+      stopFollowing()
+      stopRefusals()
+      for (const peerId of [...attached.keys()]) release(peerId)
+      await swarm.leave()
+    },
+  }
+}

@@ -1,0 +1,252 @@
+// Tests only: an in-memory Trystero, enough of its `Room` for `joinSwarm`, for Node tests of clients.
+import type { joinRoom, JoinRoomCallbacks, JoinRoomConfig, MessageActionConfig, Room } from 'trystero'
+
+type Handler = (data: unknown, context: { peerId: string }) => void
+
+/** One delivery the network counted: `bytes` of payload from `from` to `to` on `action`. */
+export interface Delivery {
+  readonly appId: string
+  readonly roomId: string
+  readonly from: string
+  readonly to: string
+  readonly action: string
+  readonly bytes: number
+}
+
+const sizeOf = (data: unknown): number =>
+  data instanceof Uint8Array
+    ? data.byteLength
+    : new TextEncoder().encode(typeof data === 'string' ? data : JSON.stringify(data)).byteLength
+
+/** What a receiver gets: binary data as a fresh Uint8Array (as over a data channel), the rest as is. */
+const copyOf = (data: unknown): unknown => (data instanceof Uint8Array ? new Uint8Array(data) : data)
+
+/** One direction of a pending connection's handshake frames. */
+class Inbox {
+  readonly #items: unknown[] = []
+  readonly #waiting: ((frame: { data: never }) => void)[] = []
+
+  push(data: unknown): void {
+    const waiter = this.#waiting.shift()
+    if (waiter === undefined) this.#items.push(data)
+    else waiter({ data: data as never })
+  }
+
+  receive = (): Promise<{ data: never }> =>
+    this.#items.length > 0
+      ? Promise.resolve({ data: this.#items.shift() as never })
+      : new Promise((resolve) => this.#waiting.push(resolve))
+}
+
+/**
+ * Rooms keyed by (appId, roomId) that reach each other in memory. A page has one selfId shared by all its
+ * rooms (as Trystero's is per page); a connection is made only when both handshakes resolve, and only then
+ * does either side hear `onPeerJoin`; closing a connection tells both sides `onPeerLeave`.
+ */
+export class FakeTrystero {
+  readonly configs: JoinRoomConfig[] = []
+  readonly callbacks: JoinRoomCallbacks[] = []
+  readonly deliveries: Delivery[] = []
+  readonly #rooms = new Map<string, Map<string, FakeRoom>>()
+  #next = 0
+
+  /** A page: its selfId, its `joinRoom`, and `crash` (closed without leaving: nobody is told). */
+  page(selfId = `peer-${this.#next++}`): FakePage {
+    return new FakePage(this, selfId)
+  }
+
+  /** Bytes delivered, summed over the deliveries that match every given field. */
+  bytes(filter: Partial<Omit<Delivery, 'bytes'>> = {}): number {
+    return this.deliveries
+      .filter((d) => Object.entries(filter).every(([key, value]) => d[key as keyof Delivery] === value))
+      .reduce((sum, d) => sum + d.bytes, 0)
+  }
+
+  join(page: FakePage, config: JoinRoomConfig, roomId: string, callbacks: JoinRoomCallbacks): FakeRoom {
+    this.configs.push(config)
+    this.callbacks.push(callbacks)
+    const key = `${config.appId}\u0000${roomId}`
+    const members = this.#rooms.get(key) ?? new Map<string, FakeRoom>()
+    this.#rooms.set(key, members)
+    members.get(page.selfId)?.drop()
+    const room = new FakeRoom(this, page, config.appId, roomId, config.password, callbacks)
+    for (const other of members.values()) {
+      queueMicrotask(() => {
+        void this.#meet(other, room)
+      })
+    }
+    members.set(page.selfId, room)
+    return room
+  }
+
+  remove(room: FakeRoom): void {
+    const members = this.#rooms.get(`${room.appId}\u0000${room.roomId}`)
+    if (members?.get(room.selfId) === room) members.delete(room.selfId)
+  }
+
+  roomsOf(page: FakePage): FakeRoom[] {
+    return [...this.#rooms.values()].flatMap((members) => {
+      const room = members.get(page.selfId)
+      return room?.page === page ? [room] : []
+    })
+  }
+
+  /** As Trystero: both predicates run over a pending connection; only when both resolve do the peers join. */
+  async #meet(a: FakeRoom, b: FakeRoom): Promise<void> {
+    if (a.password !== b.password) {
+      a.callbacks.onJoinError?.({ error: 'password', appId: a.appId, roomId: a.roomId, peerId: b.selfId })
+      b.callbacks.onJoinError?.({ error: 'password', appId: b.appId, roomId: b.roomId, peerId: a.selfId })
+      return
+    }
+    const [toA, toB] = [new Inbox(), new Inbox()]
+    const run = async (self: FakeRoom, remote: FakeRoom, inbox: Inbox, outbox: Inbox): Promise<boolean> => {
+      const predicate = self.callbacks.onPeerHandshake
+      if (predicate === undefined) return true
+      try {
+        await predicate(
+          remote.selfId,
+          (data) => {
+            outbox.push(data)
+            return Promise.resolve()
+          },
+          inbox.receive,
+          self.selfId < remote.selfId,
+        )
+        return true
+      } catch (error) {
+        self.callbacks.onJoinError?.({
+          error: String(error),
+          appId: self.appId,
+          roomId: self.roomId,
+          peerId: remote.selfId,
+        })
+        return false
+      }
+    }
+    const [aPassed, bPassed] = await Promise.all([run(a, b, toA, toB), run(b, a, toB, toA)])
+    if (!aPassed || !bPassed || a.gone || b.gone) return
+    a.linked.set(b.selfId, b)
+    b.linked.set(a.selfId, a)
+    a.onPeerJoin?.(b.selfId)
+    b.onPeerJoin?.(a.selfId)
+  }
+}
+
+export class FakePage {
+  readonly network: FakeTrystero
+  readonly selfId: string
+
+  constructor(network: FakeTrystero, selfId: string) {
+    this.network = network
+    this.selfId = selfId
+  }
+
+  join: typeof joinRoom = (config, roomId, callbacks = {}) =>
+    this.network.join(this, config, roomId, callbacks) as unknown as Room
+
+  /** The page closed without leaving: its rooms neither send nor receive again, and nobody is told. */
+  crash(): void {
+    for (const room of this.network.roomsOf(this)) room.drop()
+  }
+}
+
+export class FakeRoom {
+  onPeerJoin: ((peerId: string) => void) | null = null
+  onPeerLeave: ((peerId: string) => void) | null = null
+  readonly linked = new Map<string, FakeRoom>()
+  gone = false
+  readonly #handlers = new Map<string, Handler>()
+  readonly #network: FakeTrystero
+
+  readonly page: FakePage
+  readonly appId: string
+  readonly roomId: string
+  readonly password: string | undefined
+  readonly callbacks: JoinRoomCallbacks
+
+  constructor(
+    network: FakeTrystero,
+    page: FakePage,
+    appId: string,
+    roomId: string,
+    password: string | undefined,
+    callbacks: JoinRoomCallbacks,
+  ) {
+    this.#network = network
+    this.page = page
+    this.appId = appId
+    this.roomId = roomId
+    this.password = password
+    this.callbacks = callbacks
+  }
+
+  get selfId(): string {
+    return this.page.selfId
+  }
+
+  /** Each peer's connection; `close()` disconnects both sides, as closing an RTCPeerConnection does. */
+  getPeers(): Record<string, { close(): void }> {
+    const peers: Record<string, { close(): void }> = {}
+    for (const [id, other] of this.linked) {
+      peers[id] = {
+        close: () => {
+          this.disconnect(other)
+        },
+      }
+    }
+    return peers
+  }
+
+  disconnect(other: FakeRoom): void {
+    if (!this.linked.delete(other.selfId)) return
+    other.linked.delete(this.selfId)
+    this.onPeerLeave?.(other.selfId)
+    other.onPeerLeave?.(this.selfId)
+  }
+
+  makeAction(name: string, config: MessageActionConfig<never> = {}) {
+    const onMessage = config.onMessage as Handler | undefined
+    if (onMessage !== undefined) this.#handlers.set(name, onMessage)
+    return {
+      send: (data: unknown, options: { target?: string | string[] | null } = {}) => {
+        if (this.gone) return Promise.resolve()
+        const target = options.target
+        for (const [id, other] of [...this.linked]) {
+          const wanted = target === null || target === undefined || target === id || target.includes(id)
+          if (wanted && !other.gone) {
+            this.#network.deliveries.push({
+              appId: this.appId,
+              roomId: this.roomId,
+              from: this.selfId,
+              to: id,
+              action: name,
+              bytes: sizeOf(data),
+            })
+            other.receive(this.selfId, name, copyOf(data))
+          }
+        }
+        return Promise.resolve()
+      },
+    }
+  }
+
+  receive(from: string, name: string, data: unknown): void {
+    this.#handlers.get(name)?.(data, { peerId: from })
+  }
+
+  /** Gone without a word (a crash), or before leaving. */
+  drop(): void {
+    this.gone = true
+    this.#network.remove(this)
+  }
+
+  leave(): Promise<void> {
+    this.drop()
+    for (const other of [...this.linked.values()]) {
+      this.linked.delete(other.selfId)
+      other.linked.delete(this.selfId)
+      other.onPeerLeave?.(this.selfId)
+    }
+    return Promise.resolve()
+  }
+}
