@@ -104,7 +104,7 @@ describe('authorizeDevice and createLinked', () => {
     const words = ready(await laptop.recoveryPhrase())
     ready(await laptop.confirmBackup())
     const { identity: phone } = await link(laptop, 'Phone')
-    const { identity: tablet } = await link(phone, 'Tablet')
+    const { identity: tablet, databaseName } = await link(phone, 'Tablet')
     // From the tablet, with the phrase: revoke the phone. The tablet's chain runs through it.
     ready(await tablet.revokeDevice(phone.deviceKey, { recoveryPhrase: words }))
     expect(tablet.isRevoked(phone.deviceKey)).toBe(true)
@@ -113,6 +113,8 @@ describe('authorizeDevice and createLinked', () => {
       isRevoked: (_identity, device) => tablet.isRevoked(device),
     })
     expect(!voided.ok && voided.error.reason).toBe('revoked')
+    const reopened = await open(databaseName).store.load()
+    expect(reopened.status === 'damaged' && reopened.error.reason).toBe('this-device-revoked')
   })
 
   it('refuses its own key, an unusable key and a revoked device', async () => {

@@ -6,6 +6,7 @@
 import * as v from 'valibot'
 import type { Clock } from '../../base'
 import type { Credential } from '../credentials/credential'
+import { decodeCredential } from '../credentials/decode'
 import { VerifiedCache } from '../credentials/verified-cache'
 import type { DeviceKey, IdentityKey, KeyPair } from '../keys/keys'
 import { keyPairFromSeed } from '../keys/keys'
@@ -16,6 +17,7 @@ import { isEmptySnapshot } from '../storage/halo-database'
 import { openSecret } from '../storage/key-wrapping'
 import type { DamageReason } from './errors'
 import { IdentityDamaged } from './errors'
+import { signingDevices } from './revocations'
 import { trustedSet } from './trust'
 
 /**
@@ -145,7 +147,20 @@ export const unlock = async (snapshot: StoredSnapshot, clock: Clock): Promise<Un
   const chain = accepted.find(
     (credential) => credential.assertion.kind === 'AuthorizedDevice' && credential.subject === device.publicKey,
   )
-  if (chain === undefined && linked) return damaged('missing-linked-chain', 'no valid AuthorizedDevice for this device')
+  if (chain === undefined && linked) {
+    // A chain signed through a device the identity revoked since: this device was cut off with it.
+    const throughRevoked = snapshot.credentials.some((value) => {
+      const decoded = decodeCredential(value)
+      return (
+        decoded.ok &&
+        decoded.value.subject === device.publicKey &&
+        decoded.value.assertion.kind === 'AuthorizedDevice' &&
+        signingDevices(decoded.value).some((signer) => revoked.has(signer))
+      )
+    })
+    if (throughRevoked) return damaged('this-device-revoked', 'the device that linked this one was revoked')
+    return damaged('missing-linked-chain', 'no valid AuthorizedDevice for this device')
+  }
   if (chain === undefined) return damaged('missing-device-authorization', 'no valid AuthorizedDevice for this device')
   return { identityKey, device, backup, chain, credentials: accepted, revoked, verified }
 }
