@@ -4,6 +4,8 @@
 // Keys.
 export { generateKeyPair, verifyBytes } from './keys/keys'
 export type { IdentityKey, KeyPair, PublicKey } from './keys/keys'
+export { linkRoom, newLinkSecret, newSwarmSecret, SecretWrongLength, swarmRoom } from './keys/derive'
+export type { LinkRoom, Room } from './keys/derive'
 
 // Canonical encoding (what gets hashed and signed).
 export { canonicalJson, NotCanonical } from './encoding/canonical-json'
