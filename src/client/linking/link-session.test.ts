@@ -265,7 +265,7 @@ const setup = () => {
     const invitation = {
       identityKey: payload.identityKey,
       secret: secret ?? fromUrl,
-      expiresAt: payload.expiresAt * 1000,
+      expiresAt: payload.expiresAt,
       fingerprint: 'AB12',
     }
     return { join: joinLink({ edges, invitation, guest }), guest }

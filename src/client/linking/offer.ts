@@ -44,8 +44,8 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
   const expiresAt = edges.clock.now() + (options.ttlMs ?? LINK_TTL_MS)
   const secret = options.newSecret()
   const keys = edges.linkRoom(secret)
-  // The payload counts in seconds; A enforces its own expiry in milliseconds.
-  const payload = options.encodeLink({ identityKey: host.identityKey, secret, expiresAt: Math.floor(expiresAt / 1000) })
+  // The payload's expiry only drives words on the new device; this device enforces its own.
+  const payload = options.encodeLink({ identityKey: host.identityKey, secret, expiresAt })
   secret.fill(0)
   const state = new Cell<OfferState>({ kind: 'waiting' })
   // Once a guest passed the handshake the link is spent, whatever happens next.
