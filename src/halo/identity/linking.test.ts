@@ -4,7 +4,9 @@ import { ManualClock } from '../../base/testing/manual-clock'
 import { issueCredential } from '../credentials/issue'
 import { verifyCredential } from '../credentials/verify'
 import type { DeviceKey, PublicKey } from '../keys/keys'
-import { generateKeyPair } from '../keys/keys'
+import { verifySignature } from '../keys/ed25519'
+import { generateKeyPair, publicKeyToBytes } from '../keys/keys'
+import { fromHex } from '../../base'
 import { openHaloDatabase } from '../storage/halo-database'
 import type { HaloIdentity } from './halo-identity'
 import { IdentityStore } from './identity-store'
@@ -21,8 +23,8 @@ afterEach(() => {
   for (const each of opened.splice(0)) each.close()
 })
 
-const ready = <T>(result: { ok: true; value: T } | { ok: false; error: Error }): T => {
-  if (!result.ok) throw result.error
+const ready = <T>(result: { ok: true; value: T } | { ok: false; error: unknown }): T => {
+  if (!result.ok) throw new Error(JSON.stringify(result.error))
   return result.value
 }
 
@@ -76,7 +78,8 @@ describe('authorizeDevice and createLinked', () => {
     ready(await laptop.confirmBackup())
     const { identity: phone } = await link(laptop, 'Phone')
     const transcript = new TextEncoder().encode('handshake transcript')
-    expect(await phone.signBytes(transcript)).toMatch(/^[0-9a-f]{128}$/)
+    const signature = fromHex(await phone.signBytes(transcript))
+    expect(signature && verifySignature(signature, transcript, publicKeyToBytes(phone.deviceKey))).toBe(true)
     const peer = ready(await verifyPeerDevice(phone.chain, phone.deviceKey, { clock, isRevoked: noRevocations }))
     expect(peer.identity).toBe(laptop.identityKey)
     const renamed = ready(await phone.renameDevice(phone.deviceKey, 'My phone'))
@@ -204,7 +207,7 @@ describe('createLinked refuses and stores nothing', () => {
 
   it('an expired chain', async () => {
     expect(
-      await refused(async (laptop) => {
+      await refused((laptop) => {
         const deviceKeyPair = generateKeyPair<DeviceKey>()
         const chain = issueCredential({
           issuer: laptop.identityKey,
@@ -214,7 +217,12 @@ describe('createLinked refuses and stores nothing', () => {
           clock,
           expiresAt: clock.now() - 60 * 60 * 1000,
         })
-        return { deviceKeyPair, identityKey: laptop.identityKey, chain, credentials: laptop.credentials.get() }
+        return Promise.resolve({
+          deviceKeyPair,
+          identityKey: laptop.identityKey,
+          chain,
+          credentials: laptop.credentials.get(),
+        })
       }),
     ).toBe('does-not-verify')
   })
