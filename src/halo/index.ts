@@ -7,6 +7,10 @@ export type { IdentityKey, KeyPair, PublicKey } from './keys/keys'
 export { linkRoom, newLinkSecret, newSwarmSecret, SecretWrongLength, swarmRoom } from './keys/derive'
 export type { LinkRoom, Room } from './keys/derive'
 
+// Join links (device links now; space invitations in issue 12).
+export { decodeJoinLink, encodeDeviceLink, LinkRefused } from './links/join-link'
+export type { JoinLink, LinkRefusedCode } from './links/join-link'
+
 // Canonical encoding (what gets hashed and signed).
 export { canonicalJson, NotCanonical } from './encoding/canonical-json'
 
