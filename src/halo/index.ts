@@ -11,6 +11,10 @@ export type { LinkRoom, Room } from './keys/derive'
 export { decodeJoinLink, encodeDeviceLink, LinkRefused } from './links/join-link'
 export type { JoinLink, LinkRefusedCode } from './links/join-link'
 
+// Sealed boxes to one device (HaloIdentity opens them with the device seed).
+export { sealFor } from './sealing/sealed-box'
+export type { SealRefused, SealRefusedCode } from './sealing/sealed-box'
+
 // Canonical encoding (what gets hashed and signed).
 export { canonicalJson, NotCanonical } from './encoding/canonical-json'
 
