@@ -5,8 +5,15 @@
 export { generateKeyPair, signWith, verifyBytes } from './keys/keys'
 export { fingerprint } from './identifiers/fingerprint'
 export type { IdentityKey, KeyPair, PublicKey } from './keys/keys'
-export { linkRoom, newLinkSecret, newSwarmSecret, SecretWrongLength, swarmRoom } from './keys/derive'
-export type { LinkRoom, Room } from './keys/derive'
+export { linkRoom, newLinkSecret, newSwarmSecret, swarmRoom } from './keys/derive'
+
+// Join links (device links now; space invitations in issue 12).
+export { decodeJoinLink, encodeDeviceLink } from './links/join-link'
+export type { JoinLink, LinkRefused } from './links/join-link'
+
+// Sealed boxes to one device (HaloIdentity opens them with the device seed).
+export { sealFor } from './sealing/sealed-box'
+export type { SealRefused } from './sealing/sealed-box'
 
 // Canonical encoding (what gets hashed and signed).
 export { canonicalJson, NotCanonical } from './encoding/canonical-json'
