@@ -460,8 +460,10 @@ export class Echo {
       locks: this.#locks,
       otherSpaces: (space: SpaceId) => localDocuments(this.#db, this.#documents).ofOtherSpaces(space),
     }
-    const space = new Space(id, root, context)
+    // Before the space follows its root: a document a peer's change lists is then known to the access rule by the
+    // time the space asks for it, or the request finds no peer to go to and the document is unavailable.
     this.#documentSpaces.follow(id, root)
+    const space = new Space(id, root, context)
     // The registry caches the name for the space list; a rename here or by a peer updates it.
     space.liveName.subscribe((name) => void updateSpace(this.#db, id, { name }))
     return space

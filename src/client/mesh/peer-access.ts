@@ -14,6 +14,8 @@ export const isRemote = (peer: string): boolean => peer.startsWith(REMOTE_PREFIX
 export class PeerAccess {
   readonly #grants = new Map<string, Map<SpaceId, number>>()
   readonly #spaceOf: (documentId: string) => SpaceId | undefined
+  // Roots being adopted: ECHO knows a space's documents only once it is open, but must ask for its root first.
+  readonly #expected = new Map<string, SpaceId>()
 
   constructor(spaceOf: (documentId: string) => SpaceId | undefined) {
     this.#spaceOf = spaceOf
@@ -38,8 +40,16 @@ export class PeerAccess {
   /** Our tabs see everything; a remote only documents of a space whose room it was let into. */
   allows(peer: string, documentId: string): boolean {
     if (!isRemote(peer)) return true
-    const space = this.#spaceOf(documentId)
+    const space = this.#spaceOf(documentId) ?? this.#expected.get(documentId)
     return space !== undefined && (this.#grants.get(peer)?.has(space) ?? false)
+  }
+
+  /** `documentId` is the root of `space`, being adopted here; the returned function forgets it. */
+  expect(documentId: string, space: SpaceId): () => void {
+    this.#expected.set(documentId, space)
+    return () => {
+      if (this.#expected.get(documentId) === space) this.#expected.delete(documentId)
+    }
   }
 
   /** The spaces `repo` may see now. */

@@ -1,0 +1,180 @@
+import 'fake-indexeddb/auto'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { Cell, err, ok, toHex } from '../../base'
+import { ManualClock } from '../../base/testing/manual-clock'
+import type { Echo, Actor, SpaceId } from '../../echo'
+import { makeDeviceActor } from '../../echo/testing/device-actor'
+import { openTestEcho, T0 } from '../../echo/testing/fixtures'
+import { rootOf } from '../../echo/testing/internals'
+import { decodeCredential, generateKeyPair, verifyCredential, type KeyPair, type PublicKey } from '../../halo'
+import { signWith } from '../../halo/testing'
+import { defaultMeshSettings } from '../../mesh'
+import { FakeTrystero } from '../../mesh/testing/fake-trystero'
+import { startMeshService, type MeshIdentity, type MeshService, type RoomEntry } from './mesh-service'
+
+const opened: { echo: Echo; service: MeshService }[] = []
+afterEach(async () => {
+  for (const { echo, service } of opened.splice(0)) {
+    await service.stop()
+    await echo.close()
+  }
+})
+
+/** One identity with devices; its revocations as a set the test changes, announced to every service. */
+const identityOf = (clock: ManualClock) => {
+  const identity: KeyPair = generateKeyPair()
+  const revoked = new Set<PublicKey>()
+  const listeners = new Set<() => void>()
+  const meshIdentity = (actor: Actor, chain: unknown = actor.signer.chain): MeshIdentity => ({
+    identityKey: actor.identity as never,
+    deviceKey: actor.signer.key.publicKey,
+    chain,
+    signBytes: (bytes) => Promise.resolve(toHex(signWith(actor.signer.key, bytes))),
+    // HALO's verifyPeerDevice, in short: the chain decodes, is for this device, verifies, and is not revoked.
+    verifyChain: (_space, offered, device) => {
+      const decoded = decodeCredential(offered)
+      if (!decoded.ok || decoded.value.subject !== device) return Promise.resolve(err({ code: 'bad-chain' }))
+      if (revoked.has(device)) return Promise.resolve(err({ code: 'revoked', evidence: [device] }))
+      const verified = verifyCredential(decoded.value, { clock, isRevoked: () => false })
+      return Promise.resolve(verified.ok ? ok({ identity: decoded.value.issuer as never }) : err({ code: 'bad-chain' }))
+    },
+    admits: (_space, peer) =>
+      revoked.has(peer.device)
+        ? { code: 'revoked' }
+        : peer.identity === identity.publicKey
+          ? undefined
+          : { code: 'not-member' },
+  })
+  return {
+    identity,
+    device: () => makeDeviceActor(identity, clock),
+    meshIdentity,
+    revoke: (device: PublicKey) => {
+      revoked.add(device)
+      for (const listener of listeners) listener()
+    },
+    onAccessChange: (listener: () => void) => {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+  }
+}
+
+const setup = () => {
+  const clock = new ManualClock(T0)
+  const network = new FakeTrystero()
+  const me = identityOf(clock)
+  const start = (name: string, identity: MeshIdentity, rooms: readonly RoomEntry[]) => {
+    const echo = openTestEcho({ clock })
+    const roomCell = new Cell(rooms)
+    const service = startMeshService({
+      echo,
+      identity,
+      rooms: roomCell,
+      onAccessChange: me.onAccessChange,
+      settings: defaultMeshSettings({}),
+      page: network.page(name),
+      storage: null,
+    })
+    opened.push({ echo, service })
+    return { echo, service, rooms: roomCell }
+  }
+  return { clock, network, me, start }
+}
+
+const WAIT = { timeout: 10_000 }
+
+const roomOf = (spaceId: SpaceId): RoomEntry => ({ spaceId, room: { roomId: `room-${spaceId}`, password: 'pw' } })
+
+/** B adopts A's space through the mesh (as a linked device does from the personal space's list). */
+const adopt = async (
+  service: MeshService,
+  echo: Echo,
+  identity: PublicKey,
+  from: Awaited<ReturnType<Echo['createSpace']>>,
+) => {
+  const forget = service.access.expect(rootOf(from).documentId, from.id)
+  const adopted = await echo.adoptSpace({ identity, spaceId: from.id, rootUrl: rootOf(from).url })
+  forget()
+  if (!adopted.ok) throw adopted.error
+  return adopted.value
+}
+
+describe('the mesh service', () => {
+  it('carries edits both ways between two devices of one identity, only after the handshake', async () => {
+    const { me, start } = setup()
+    const [laptop, phone] = [me.device(), me.device()]
+    const a = start('a', me.meshIdentity(laptop), [])
+    const work = await a.echo.createSpace(laptop, 'Work')
+    const b = start('b', me.meshIdentity(phone), [roomOf(work.id)])
+    // A joins once its space has a room, as a device coming online.
+    a.rooms.set([roomOf(work.id)])
+    const theirs = await adopt(b.service, b.echo, me.identity.publicKey, work)
+    const note = await work.createNote(laptop, 'From the laptop', 'text')
+    if (!note.ok) throw note.error
+    await vi.waitFor(async () => {
+      expect((await theirs.get(note.value.id))?.fields).toMatchObject({ title: 'From the laptop' })
+    }, WAIT)
+    const reply = await theirs.createNote(phone, 'From the phone')
+    if (!reply.ok) throw reply.error
+    await vi.waitFor(async () => {
+      expect((await work.get(reply.value.id))?.fields).toMatchObject({ title: 'From the phone' })
+    }, WAIT)
+  })
+
+  it('gives a device that knows the room secret but has no valid chain zero document bytes, and refuses it at once', async () => {
+    const { me, start, network } = setup()
+    const laptop = me.device()
+    const a = start('a', me.meshIdentity(laptop), [])
+    const work = await a.echo.createSpace(laptop, 'Work')
+    await work.createNote(laptop, 'Secret plans', 'the text')
+    // Mallory has the room's id and password, a device key, and a chain of her own identity, not ours.
+    const mallory = identityOf(new ManualClock(T0))
+    const m = start('m', mallory.meshIdentity(mallory.device()), [roomOf(work.id)])
+    const refusals: string[] = []
+    a.rooms.set([roomOf(work.id)])
+    a.service
+      .rooms()
+      .get(work.id)
+      ?.swarm.onRefused((refusal) => refusals.push(refusal.code))
+    const stolen = m.echo.adoptSpace(
+      { identity: me.identity.publicKey, spaceId: work.id, rootUrl: rootOf(work).url },
+      { signal: AbortSignal.timeout(1_000) },
+    )
+    await vi.waitFor(() => {
+      expect(refusals).toEqual(['not-member'])
+    }, WAIT)
+    expect((await stolen).ok).toBe(false)
+    expect(network.bytes({ from: 'a', to: 'm', action: 'cp.am' })).toBe(0)
+    expect(m.service.rooms().get(work.id)?.swarm.authenticated.get().size).toBe(0)
+  })
+
+  it('cuts a revoked device off: its connection closed, its grants gone, and no more bytes', async () => {
+    const { me, start, network } = setup()
+    const [laptop, phone] = [me.device(), me.device()]
+    const a = start('a', me.meshIdentity(laptop), [])
+    const work = await a.echo.createSpace(laptop, 'Work')
+    const b = start('b', me.meshIdentity(phone), [roomOf(work.id)])
+    a.rooms.set([roomOf(work.id)])
+    const theirs = await adopt(b.service, b.echo, me.identity.publicKey, work)
+    expect(theirs.name).toBe('Work')
+    const before = network.bytes({ from: 'a', to: 'b', action: 'cp.am' })
+    expect(before).toBeGreaterThan(0)
+    const started = performance.now()
+    me.revoke(phone.signer.key.publicKey)
+    expect(a.service.rooms().get(work.id)?.swarm.authenticated.get().size).toBe(0)
+    expect(performance.now() - started).toBeLessThan(2_000)
+    expect(a.service.access.spacesOf(b.service.wireId)).toEqual([])
+    await work.createNote(laptop, 'After the revocation', 'not for the phone')
+    // The phone tries again with a fresh handshake: refused, and nothing more reaches it.
+    const refusals: string[] = []
+    a.service.rooms().get(work.id)?.swarm.onRefused((refusal) => refusals.push(refusal.code))
+    b.rooms.set([])
+    b.rooms.set([{ spaceId: work.id, room: { roomId: `room-${work.id}`, password: 'pw' } }])
+    await vi.waitFor(() => {
+      expect(refusals).toEqual(['revoked'])
+    }, WAIT)
+    expect(a.service.rooms().get(work.id)?.swarm.authenticated.get().size).toBe(0)
+    expect(network.bytes({ from: 'a', to: 'b', action: 'cp.am' })).toBe(before)
+  })
+})

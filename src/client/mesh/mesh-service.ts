@@ -1,0 +1,148 @@
+import type { Observable, Result } from '../../base'
+import type { Echo, SpaceId } from '../../echo'
+import type { IdentityKey, PublicKey } from '../../halo'
+import {
+  MeshNetworkAdapter,
+  newRepoId,
+  type AuthenticatedPeer,
+  type MeshSettings,
+  type Refused,
+  type SwarmRefusal,
+  type TrysteroPage,
+} from '../../mesh'
+import { isRemote, PeerAccess } from './peer-access'
+import { joinSpaceRoom, type SpaceRoom } from './space-room'
+
+/** What the mesh needs of this device's identity (HALO's, adapted by the client). */
+export interface MeshIdentity {
+  readonly identityKey: IdentityKey
+  readonly deviceKey: PublicKey
+  /** Our AuthorizedDevice chain, shown in every handshake. */
+  readonly chain: unknown
+  signBytes(bytes: Uint8Array): Promise<string>
+  /** HALO's verifyPeerDevice with HALO's and `spaceId`'s revocations. */
+  verifyChain(spaceId: SpaceId, chain: unknown, device: PublicKey): Promise<Result<{ identity: IdentityKey }, Refused>>
+  /** Whether `peer` may be in `spaceId` now (membership by the fold, revocations); a refusal says why. */
+  admits(spaceId: SpaceId, peer: AuthenticatedPeer): Refused | undefined
+}
+
+/** A room to be in: a space of ours whose swarm secret this device holds, as room id and password. */
+export interface RoomEntry {
+  readonly spaceId: SpaceId
+  readonly room: { readonly roomId: string; readonly password: string }
+}
+
+export interface MeshServiceOptions {
+  readonly echo: Echo
+  readonly identity: MeshIdentity
+  readonly rooms: Observable<readonly RoomEntry[]>
+  /** Calls its listener whenever an answer of `admits` may have changed (revocations, membership). */
+  readonly onAccessChange: (listener: () => void) => () => void
+  readonly settings: MeshSettings
+  readonly page: TrysteroPage
+  /** This browser profile's storage id, shared by its tabs; null when unknown. */
+  readonly storage: string | null
+  readonly onRefused?: (spaceId: SpaceId, refusal: SwarmRefusal) => void
+}
+
+export interface MeshService {
+  /** Our Repo's id on the wire, `cp1.<device>.<random>`, fresh for each leader term. */
+  readonly wireId: string
+  readonly access: PeerAccess
+  readonly adapter: MeshNetworkAdapter
+  /** The rooms joined now, by space. */
+  rooms(): ReadonlyMap<SpaceId, SpaceRoom>
+  /** Re-checks every connected peer now; returns how many were cut off. */
+  recheck(): number
+  stop(): Promise<void>
+}
+
+const sameRoom = (a: RoomEntry['room'], b: RoomEntry['room']): boolean =>
+  a.roomId === b.roomId && a.password === b.password
+
+/**
+ * The leader tab's mesh: one adapter for every room, replicated by ECHO with the access rules, one room
+ * per space whose secret we hold; every change of revocations or membership re-checks each peer, and a
+ * peer no longer allowed is detached, its connection closed and the Repo told (`shareConfigChanged`).
+ */
+export const startMeshService = (options: MeshServiceOptions): MeshService => {
+  const { echo, identity } = options
+  const wireId = newRepoId(identity.deviceKey)
+  const access = new PeerAccess((documentId) => echo.spaceOfDocument(documentId as never))
+  const adapter = new MeshNetworkAdapter({ allowed: (peer, documentId) => access.allows(peer, documentId), wireId })
+  echo.replicate(adapter, {
+    access: (peer, documentId) => access.allows(peer, documentId),
+    // Remotes are offered what they may see. Tabs: ECHO's own rule (tabs share everything) answers for them.
+    announce: (peer, documentId) => isRemote(peer) && access.allows(peer, documentId),
+  })
+  const joined = new Map<SpaceId, { readonly entry: RoomEntry; readonly room: SpaceRoom }>()
+  const join = (entry: RoomEntry): SpaceRoom =>
+    joinSpaceRoom({
+      spaceId: entry.spaceId,
+      room: entry.room,
+      settings: options.settings,
+      page: options.page,
+      local: {
+        repo: wireId,
+        storage: options.storage,
+        identity: identity.identityKey,
+        device: identity.deviceKey,
+        chain: identity.chain,
+        sign: (bytes) => identity.signBytes(bytes),
+      },
+      verifyChain: (chain, device) => identity.verifyChain(entry.spaceId, chain, device),
+      admits: (peer) => identity.admits(entry.spaceId, peer),
+      adapter,
+      access,
+      ...(options.onRefused === undefined
+        ? {}
+        : { onRefused: (refusal: SwarmRefusal) => options.onRefused?.(entry.spaceId, refusal) }),
+    })
+  const leaving = new Set<Promise<void>>()
+  const leave = (room: SpaceRoom): void => {
+    const left = room.leave().finally(() => leaving.delete(left))
+    leaving.add(left)
+    echo.shareConfigChanged()
+  }
+  const follow = (entries: readonly RoomEntry[]): void => {
+    const wanted = new Map(entries.map((entry) => [entry.spaceId, entry]))
+    for (const [spaceId, { entry, room }] of [...joined]) {
+      const next = wanted.get(spaceId)
+      if (next !== undefined && sameRoom(next.room, entry.room)) continue
+      joined.delete(spaceId)
+      leave(room)
+    }
+    for (const entry of wanted.values()) {
+      if (!joined.has(entry.spaceId)) joined.set(entry.spaceId, { entry, room: join(entry) })
+    }
+  }
+  const recheck = (): number => {
+    let cut = 0
+    for (const { room } of joined.values()) cut += room.recheck()
+    // Documents now refused stop, those now allowed are offered; the outbound filter covers the meantime.
+    echo.shareConfigChanged()
+    return cut
+  }
+  follow(options.rooms.get())
+  const stopRooms = options.rooms.subscribe(follow)
+  const stopAccess = options.onAccessChange(() => {
+    recheck()
+  })
+  let stopping: Promise<void> | undefined
+  const stop = async (): Promise<void> => {
+    stopRooms()
+    stopAccess()
+    for (const { room } of joined.values()) leave(room)
+    joined.clear()
+    await Promise.all([...leaving])
+    echo.stopReplicating(adapter)
+  }
+  return {
+    wireId,
+    access,
+    adapter,
+    rooms: () => new Map([...joined].map(([spaceId, { room }]) => [spaceId, room])),
+    recheck,
+    stop: () => (stopping ??= stop()),
+  }
+}
