@@ -1,5 +1,13 @@
 import { Cell, err, ok, type Result } from '../base'
-import type { DeviceInfo, HaloIdentity, HaloIdentityState, IdentityKey, IdentityStore, PublicKey } from '../halo'
+import type {
+  DeviceInfo,
+  HaloIdentity,
+  HaloIdentityState,
+  IdentityKey,
+  IdentityStore,
+  LinkedInput,
+  PublicKey,
+} from '../halo'
 import type {
   Avatar,
   DeviceView,
@@ -134,6 +142,14 @@ export class IdentityService implements IdentityApi {
       if (refused) return err(refused)
       const result = await this.#setUp(() => this.#store.create({ profile, deviceName }))
       return result.ok ? ok({ created: result.value.created }) : err(toProblem(result.error))
+    })
+  }
+
+  /** Stores a device linked from another device of the identity (no identity secret); only into an empty profile. */
+  createLinked(input: LinkedInput): Promise<Result<void, Problem>> {
+    return attempt(async () => {
+      const result = await this.#setUp(() => this.#store.createLinked(input))
+      return result.ok ? ok(undefined) : err(toProblem(result.error))
     })
   }
 

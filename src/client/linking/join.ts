@@ -149,8 +149,10 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
       return
     }
     state.set({ kind: 'receiving', done: 1, total: 1 })
+    // Linked before telling the host, which then leaves the room: its leaving is no failure now.
+    state.set({ kind: 'linked' })
     await channel.send(writeLinkFrame({ v: 1, t: 'stored' }), peerId).catch(() => undefined)
-    end({ kind: 'linked' })
+    end(undefined)
   }
   stops.push(
     channel.subscribe((data, peerId) => {
