@@ -9,6 +9,7 @@ const client = createClient({
   serviceWorkerUrl: import.meta.env.PROD ? '/sw.js' : undefined,
   automergeWasmUrl,
   edges: browserEdges(),
+  origin: location.origin,
 })
 mountApp(root, client)
 void client.start()

@@ -1,11 +1,14 @@
-import type { Observable } from '../base'
+import { err, systemClock, type Observable } from '../base'
 import { browserStorageEdge, Echo, initEcho } from '../echo'
-import { IdentityStore } from '../halo'
+import { decodeJoinLink, encodeDeviceLink, IdentityStore } from '../halo'
 import { startAppUpdate, type AppUpdate } from './app-update'
 import { watchConnectivity } from './connectivity'
+import type { DevicesApi } from './devices-api'
 import type { BrowserEdges } from './edges'
 import type { IdentityApi } from './identity-api'
 import { IdentityService } from './identity'
+import { linkSpaces } from './linking/link-spaces'
+import { createDevicesService } from './linking/devices-service'
 import { DEFAULT_AVATAR, LIMITS, type Limits } from './limits'
 import type { Avatar } from './identity-api'
 import type { TabRole } from './mesh-leader'
@@ -21,6 +24,8 @@ export interface ClientOptions {
   readonly automergeWasmUrl?: string | undefined
   /** What the client takes from the browser: `browserEdges()` in the app, fakes in tests. */
   readonly edges: BrowserEdges
+  /** `location.origin`, for the links this device makes; omit where there is none (tests). */
+  readonly origin?: string | undefined
 }
 
 /**
@@ -35,6 +40,8 @@ export interface Client {
   readonly identity: IdentityApi
   readonly spaces: SpacesApi
   readonly meshSettings: MeshSettingsApi
+  /** Linking another device to this identity, and joining one from a link. */
+  readonly devices: DevicesApi
   /** Whether this tab holds the profile's connections (one tab leads) or follows the leader through the others. */
   readonly tabRole: Observable<TabRole>
   /** How long names, titles and passwords may be; the client refuses what breaks them. */
@@ -76,6 +83,32 @@ export const createClient = (options: ClientOptions): Client => {
   const appUpdate = startAppUpdate(options.serviceWorkerUrl, edges)
   // One tab of the profile leads. No mesh is started in it yet: the leader publishes `connecting`.
   const meshTab = startMeshTab(edges, () => Promise.resolve(() => Promise.resolve()))
+  const meshSettings = createMeshSettings(edges.settings)
+  const spacesForLink = linkSpaces(echo, identity)
+  const devices = createDevicesService({
+    clock: systemClock,
+    after: (ms, fire) => {
+      const timer = setTimeout(fire, ms)
+      return () => {
+        clearTimeout(timer)
+      }
+    },
+    page: edges.trystero,
+    settings: () => meshSettings.current.get(),
+    origin: options.origin ?? '',
+    codec: {
+      encode: encodeDeviceLink,
+      decode: (text) => {
+        const decoded = decodeJoinLink(text)
+        return decoded.ok ? decoded : err({ code: decoded.error.code })
+      },
+    },
+    current: () => identity.current,
+    hasIdentity: () => identity.state.get().kind !== 'none',
+    personal: spacesForLink.personal,
+    storeLinked: spacesForLink.storeLinked,
+    takeLead: () => meshTab.takeLead(),
+  })
   let closing: Promise<void> | undefined
   const close = async (): Promise<void> => {
     stopDetach()
@@ -94,7 +127,8 @@ export const createClient = (options: ClientOptions): Client => {
     appUpdate: appUpdate.api,
     identity,
     spaces,
-    meshSettings: createMeshSettings(edges.settings),
+    meshSettings,
+    devices,
     tabRole: meshTab.role,
     limits: LIMITS,
     defaultAvatar: DEFAULT_AVATAR,

@@ -153,6 +153,11 @@ class FakeRoom implements LinkRoom {
   }
 }
 
+/** Lets the event loop turn until `done` holds (no timed wait; the test's own timeout bounds it). */
+const until = async (done: () => boolean): Promise<void> => {
+  while (!done()) await new Promise((resolve) => setImmediate(resolve))
+}
+
 /** Lets every queued microtask and the handshakes' crypto run, with no timed wait. */
 const settle = async (): Promise<void> => {
   for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve))
@@ -288,10 +293,10 @@ describe('device linking', () => {
     const aSteps = kinds(a.state)
     const { join: b, guest } = join(a)
     const bSteps = kinds(b.state)
-    await settle()
+    await until(() => b.state.get().kind === 'found')
     expect(stateOf(b.state)).toEqual({ kind: 'found', name: 'Ada', avatar: { colour: '#123456' }, fingerprint: 'AB12' })
     expect(await b.request('  Phone  ')).toEqual(ok(undefined))
-    await settle()
+    await until(() => a.state.get().kind === 'confirm')
     const aConfirm = stateOf(a.state)
     const bConfirm = stateOf(b.state)
     if (aConfirm.kind !== 'confirm' || bConfirm.kind !== 'confirm') throw new Error('not confirming')
@@ -299,7 +304,7 @@ describe('device linking', () => {
     expect(aConfirm.code).toBe(bConfirm.code)
     expect(aConfirm.deviceName).toBe('Phone')
     a.allow()
-    await settle()
+    await until(() => b.state.get().kind === 'linked' && a.state.get().kind === 'linked')
     expect(authorized).toEqual([{ device: guest.deviceKey, name: 'Phone' }])
     expect(stored).toHaveLength(1)
     expect(stored[0]?.identityKey).toBe(identity.publicKey)
@@ -315,11 +320,11 @@ describe('device linking', () => {
     const { offer, join, authorized, stored } = setup()
     const a = offer()
     const { join: b } = join(a)
-    await settle()
+    await until(() => b.state.get().kind === 'found')
     await b.request('Phone')
-    await settle()
+    await until(() => a.state.get().kind === 'confirm')
     a.deny()
-    await settle()
+    await until(() => b.state.get().kind === 'denied')
     expect(stateOf(a.state)).toEqual({ kind: 'denied' })
     expect(stateOf(b.state)).toEqual({ kind: 'denied' })
     expect(authorized).toEqual([])
@@ -337,7 +342,7 @@ describe('device linking', () => {
       (base) => () =>
         base + clockSkew
     )(time.now())
-    await settle()
+    await until(() => b.state.get().kind === 'expired')
     expect(stateOf(b.state)).toEqual({ kind: 'expired' })
     expect(stored).toEqual([])
     expect(network.frames).toEqual([])
@@ -353,22 +358,21 @@ describe('device linking', () => {
     expect(network.rooms.filter((r) => !r.left)).toEqual([])
   })
 
-  it('a used link: a second device is refused with link-used and gets no frame', async () => {
+  it('a used link: A leaves once B stored the welcome, and a second device finds nobody and gets no frame', async () => {
     const { offer, join, stored, network } = setup()
     const a = offer()
     const { join: first } = join(a)
-    await settle()
+    await until(() => first.state.get().kind === 'found')
     await first.request('Phone')
-    await settle()
+    await until(() => a.state.get().kind === 'confirm')
     a.allow()
-    await settle()
+    await until(() => first.state.get().kind === 'linked')
     expect(stateOf(first.state)).toEqual({ kind: 'linked' })
-    // A is still in the room until the panel closes; a second device tries the same link.
-    const a2 = offer()
-    a2.cancel()
+    // A left the room once B said it stored the welcome: the same link now finds nobody.
+    expect(network.rooms[0]?.left).toBe(true)
     const { join: second } = join(a)
     await settle()
-    expect(['used', 'looking']).toContain(stateOf(second.state).kind)
+    expect(stateOf(second.state)).toEqual({ kind: 'looking' })
     expect(stored).toHaveLength(1)
     const secondRoom = network.rooms.at(-1)
     expect(network.frames.filter((f) => f.to === secondRoom?.selfId)).toEqual([])
@@ -378,11 +382,11 @@ describe('device linking', () => {
     const { offer, join, network } = setup()
     const a = offer()
     const { join: first } = join(a)
-    await settle()
+    await until(() => first.state.get().kind === 'found')
     await first.request('Phone')
-    await settle()
+    await until(() => a.state.get().kind === 'confirm')
     const { join: second } = join(a)
-    await settle()
+    await until(() => second.state.get().kind === 'used')
     expect(stateOf(second.state)).toEqual({ kind: 'used' })
     expect(stateOf(a.state).kind).toBe('confirm')
     const secondRoom = network.rooms.at(-1)
@@ -424,7 +428,7 @@ describe('device linking', () => {
         store: () => Promise.reject(new Error('must not store')),
       },
     })
-    await settle()
+    await until(() => b.state.get().kind === 'failed')
     expect(network.frames).toEqual([])
     expect(stateOf(b.state).kind).toBe('failed')
     expect(stateOf(a.state)).toEqual({ kind: 'waiting' })
@@ -434,7 +438,7 @@ describe('device linking', () => {
     const { offer, join, network } = setup()
     const a = offer()
     const { join: b } = join(a)
-    await settle()
+    await until(() => b.state.get().kind === 'found')
     const [roomA, roomB] = network.rooms
     if (!roomA || !roomB) throw new Error('rooms')
     const junk = [
@@ -462,7 +466,7 @@ describe('device linking', () => {
     const { offer, join, network } = setup()
     const a = offer()
     const { join: b } = join(a)
-    await settle()
+    await until(() => b.state.get().kind === 'found')
     a.cancel()
     b.cancel()
     expect(network.rooms.every((r) => r.left)).toBe(true)
