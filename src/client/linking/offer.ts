@@ -128,8 +128,10 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
             end({ kind: 'failed', problem: toProblem(error) })
           },
         )
-      } else if (frame.t === 'stored' && state.get().kind === 'linked') {
-        end(undefined)
+      } else if (frame.t === 'stored') {
+        // The new device may say so before our own send has resolved.
+        const now = state.get()
+        if (now.kind === 'linking' || now.kind === 'linked') end({ kind: 'linked', deviceName: now.deviceName })
       }
     }),
   )
@@ -158,7 +160,7 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
       credentials: [...authorized.value.credentials],
       personal: personal.value,
     })
-    state.set({ kind: 'linked', deviceName: current.deviceName })
+    if (!over()) state.set({ kind: 'linked', deviceName: current.deviceName })
   }
 
   return ok({
