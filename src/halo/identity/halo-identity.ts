@@ -11,6 +11,8 @@ import { parsePublicKey, signWith } from '../keys/keys'
 import type { WeakPassword } from '../recovery/identity-file'
 import { writeIdentityFile } from '../recovery/identity-file'
 import { recoveryPhraseOf } from '../recovery/recovery-phrase'
+import type { SealRefused } from '../sealing/sealed-box'
+import { openSealedBox } from '../sealing/sealed-box'
 import type { HaloStorage } from '../storage/halo-database'
 import type { DeviceInfo } from './devices'
 import { listDevices } from './devices'
@@ -148,6 +150,11 @@ export class HaloIdentity {
   /** Signs with this device's key (hex signature): the mesh handshake signs its transcript with it. */
   signBytes(bytes: Uint8Array): Promise<string> {
     return Promise.resolve(toHex(signWith(this.#unlocked.device, bytes)))
+  }
+
+  /** Opens a box sealed to this device's key (a space's swarm secret); the device seed never leaves HALO. */
+  openSealed(box: Uint8Array, aad: string): Result<Uint8Array, SealRefused> {
+    return openSealedBox(this.#unlocked.device.secretKey, box, aad)
   }
 
   /** Whether this identity has revoked `device`, from the trusted set as it stands now (kept current by every fold). */
