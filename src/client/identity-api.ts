@@ -30,9 +30,11 @@ export interface IdentityView extends Profile {
    *   "Your identity has no backup yet" until the person saves the phrase or an identity file;
    * - `saved`: the secret is not on this device; revoking a device, showing the phrase and exporting
    *   the identity ask for the recovery phrase;
-   * - `locked`: the person keeps it on this device behind a passphrase, which those operations ask for.
+   * - `locked`: the person keeps it on this device behind a passphrase, which those operations ask for;
+   * - `linked`: this device was linked from another one and never held the secret; as `saved`, those
+   *   operations ask for the recovery phrase.
    */
-  readonly backup: 'needed' | 'saved' | 'locked'
+  readonly backup: 'needed' | 'saved' | 'locked' | 'linked'
 }
 
 /** What the person gives to act as the identity once this device no longer keeps its secret openly. */

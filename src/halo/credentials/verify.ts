@@ -25,6 +25,8 @@ export type RejectionReason =
   | 'not-yet-valid'
   | 'revoked'
   | 'unknown-parent'
+  /** A device chain that authorizes another device than the one presenting it. */
+  | 'wrong-subject'
 
 export interface Rejection {
   readonly reason: RejectionReason

@@ -11,6 +11,8 @@ export type DamageReason =
   | 'key-mismatch'
   | 'missing-device-authorization'
   | 'this-device-revoked'
+  /** The record says this device was linked (no identity secret here), but its AuthorizedDevice does not hold. */
+  | 'missing-linked-chain'
 
 export class IdentityDamaged extends AppError<'identity-damaged'> {
   readonly reason: DamageReason
@@ -79,5 +81,27 @@ export class WouldReplaceIdentity extends AppError<'would-replace-identity'> {
 export class NotConfirmed extends AppError<'restore-not-confirmed'> {
   constructor() {
     super('restore-not-confirmed', 'this is not the identity you confirmed; check what will be restored again')
+  }
+}
+
+/** Why `authorizeDevice` refused a device key. */
+export type AuthorizeRefusal = 'this-device' | 'invalid-key' | 'revoked'
+
+export class CannotAuthorizeDevice extends AppError<'cannot-authorize-device'> {
+  readonly reason: AuthorizeRefusal
+  constructor(reason: AuthorizeRefusal, device: string) {
+    super('cannot-authorize-device', `device ${device} cannot be authorized (${reason})`)
+    this.reason = reason
+  }
+}
+
+/** Why a chain handed to `createLinked` is refused; nothing is stored. */
+export type LinkedChainProblem = 'malformed' | 'wrong-identity' | 'wrong-device' | 'wrong-kind' | 'does-not-verify'
+
+export class LinkedChainRefused extends AppError<'linked-chain-refused'> {
+  readonly problem: LinkedChainProblem
+  constructor(problem: LinkedChainProblem, detail: string) {
+    super('linked-chain-refused', `the device authorization does not hold (${problem}): ${detail}`)
+    this.problem = problem
   }
 }

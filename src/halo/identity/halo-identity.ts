@@ -1,5 +1,5 @@
 import type { Clock, Observable, Result } from '../../base'
-import { Cell, err, ok } from '../../base'
+import { Cell, err, ok, toHex } from '../../base'
 import type { Assertion, Credential } from '../credentials/credential'
 import type { Signer } from '../credentials/issue'
 import type { Rejection } from '../credentials/verify'
@@ -7,6 +7,7 @@ import type { VerifiedCache } from '../credentials/verified-cache'
 import { toDidKey } from '../identifiers/did-key'
 import { fingerprint } from '../identifiers/fingerprint'
 import type { DeviceKey, IdentityKey, PublicKey } from '../keys/keys'
+import { parsePublicKey, signWith } from '../keys/keys'
 import type { WeakPassword } from '../recovery/identity-file'
 import { writeIdentityFile } from '../recovery/identity-file'
 import { recoveryPhraseOf } from '../recovery/recovery-phrase'
@@ -14,7 +15,7 @@ import type { HaloStorage } from '../storage/halo-database'
 import type { DeviceInfo } from './devices'
 import { listDevices } from './devices'
 import type { InvalidInput } from './errors'
-import { CannotRevokeThisDevice, DeviceNotFound, NotThisIdentity } from './errors'
+import { CannotAuthorizeDevice, CannotRevokeThisDevice, DeviceNotFound, NotThisIdentity } from './errors'
 import type { IdentityUnlock, UnlockProblem } from './identity-unlock'
 import { openIdentitySecret } from './identity-unlock'
 import type { ProfileInput } from './new-identity'
@@ -24,7 +25,8 @@ import { latestProfile } from './profile'
 import { revokedByIdentityKey } from './revocations'
 import { trustedSet, verifyWith } from './trust'
 import type { BackupState, Unlocked } from './unlock'
-import { backupStateOf } from './unlock'
+import { backupStateOf, keptIdentitySecret } from './unlock'
+import { identityKeyPairOf } from '../recovery/recovery-phrase'
 
 /**
  * An identity opened on this device: who it is, what it has signed, and the
@@ -136,6 +138,58 @@ export class HaloIdentity {
   /** The device key with its chain, for signing credentials that other layers keep (space membership...). */
   get signer(): Signer {
     return { key: this.#unlocked.device, chain: this.#unlocked.chain }
+  }
+
+  /** This device's AuthorizedDevice credential, shown to peers with every handshake. */
+  get chain(): Credential {
+    return this.#unlocked.chain
+  }
+
+  /** Signs with this device's key (hex signature): the mesh handshake signs its transcript with it. */
+  signBytes(bytes: Uint8Array): Promise<string> {
+    return Promise.resolve(toHex(signWith(this.#unlocked.device, bytes)))
+  }
+
+  /** Whether this identity has revoked `device`, from the trusted set as it stands now (kept current by every fold). */
+  isRevoked(device: PublicKey): boolean {
+    return this.#revoked.has(device)
+  }
+
+  /**
+   * Authorizes another device of this identity (device linking) and names it. Signed by the identity key while
+   * this device keeps its secret (before a backup), otherwise by this device with its chain: linking never asks
+   * for the phrase, at a cost: revoking this device later voids the new one's chain too (see CONTEXT.md).
+   * Returns the new device's chain and every trusted credential it needs to open the identity.
+   */
+  async authorizeDevice(
+    device: PublicKey,
+    name: string,
+  ): Promise<Result<{ chain: Credential; credentials: Credential[] }, CannotAuthorizeDevice | InvalidInput>> {
+    if (parsePublicKey(device) === undefined) return err(new CannotAuthorizeDevice('invalid-key', device))
+    if (device === this.deviceKey) return err(new CannotAuthorizeDevice('this-device', device))
+    if (this.#revoked.has(device)) return err(new CannotAuthorizeDevice('revoked', device))
+    const kept = await keptIdentitySecret(await this.#storage.read(), this.identityKey)
+    const signer: Signer = kept === undefined ? this.signer : { key: identityKeyPairOf(kept) }
+    const subject = device as DeviceKey
+    const chain = issueChecked(this.identityKey, subject, { kind: 'AuthorizedDevice' }, signer, this.#clock)
+    if (!chain.ok) return chain
+    const named = issueChecked(
+      this.identityKey,
+      subject,
+      { kind: 'DeviceName', name: name.trim() },
+      signer,
+      this.#clock,
+    )
+    if (!named.ok) return named
+    await this.#storage.addCredentials([chain.value, named.value])
+    const trusted = trustedSet(
+      this.identityKey,
+      [...this.#credentials.get(), chain.value, named.value],
+      this.#clock,
+      this.#cache,
+    )
+    this.#apply(trusted.accepted, trusted.revoked)
+    return ok({ chain: chain.value, credentials: [...this.#credentials.get()] })
   }
 
   /** Verifies any credential with this identity's clock and its revocations applied. */

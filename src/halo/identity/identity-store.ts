@@ -9,7 +9,10 @@ import { DEFAULT_DATABASE_NAME, HaloStorage } from '../storage/halo-database'
 import { fingerprint } from '../identifiers/fingerprint'
 import type { IdentityKey } from '../keys/keys'
 import type { InvalidInput } from './errors'
+import type { LinkedChainRefused } from './errors'
 import { IdentityDamaged, IdentityExists, NotConfirmed, WouldReplaceIdentity } from './errors'
+import type { LinkedInput } from './linked-device'
+import { prepareLinkedDevice } from './linked-device'
 import { HaloIdentity } from './halo-identity'
 import type { ProfileInput } from './new-identity'
 import { prepareNewDevice } from './new-identity'
@@ -119,6 +122,25 @@ export class IdentityStore {
       const created = await this.#storage.writeIdentity(prepared.value.contents, mode)
       const opened = await this.#open()
       return opened.ok ? ok({ identity: opened.value, created }) : opened
+    })
+  }
+
+  /**
+   * A device linked from another device of an identity: stores this device's key, the chain that device signed
+   * and the identity's credentials that verify, with no identity secret. Only into an empty profile: an identity
+   * already here (or one another tab just wrote) is refused and nothing is written.
+   */
+  createLinked(
+    input: LinkedInput,
+  ): Promise<Result<HaloIdentity, IdentityExists | IdentityDamaged | LinkedChainRefused>> {
+    return this.#locks.request(LOCK_NAME, async () => {
+      const current = await this.load()
+      if (current.status === 'damaged') return err(current.error)
+      if (current.status !== 'none') return err(new IdentityExists())
+      const prepared = await prepareLinkedDevice(input, this.#clock)
+      if (!prepared.ok) return prepared
+      if (!(await this.#storage.writeIdentity(prepared.value, 'fresh'))) return err(new IdentityExists())
+      return this.#open()
     })
   }
 

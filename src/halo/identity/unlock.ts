@@ -6,6 +6,7 @@
 import * as v from 'valibot'
 import type { Clock } from '../../base'
 import type { Credential } from '../credentials/credential'
+import { decodeCredential } from '../credentials/decode'
 import { VerifiedCache } from '../credentials/verified-cache'
 import type { DeviceKey, IdentityKey, KeyPair } from '../keys/keys'
 import { keyPairFromSeed } from '../keys/keys'
@@ -16,15 +17,18 @@ import { isEmptySnapshot } from '../storage/halo-database'
 import { openSecret } from '../storage/key-wrapping'
 import type { DamageReason } from './errors'
 import { IdentityDamaged } from './errors'
+import { signingDevices } from './revocations'
 import { trustedSet } from './trust'
 
 /**
  * Whether this device still keeps the identity secret: `needed` until the
  * person confirms a backup (the phrase written down or a file saved), `saved`
  * after, when only the phrase or the file can sign as the identity, `locked`
- * when the person chose to keep it here behind a passphrase.
+ * when the person chose to keep it here behind a passphrase, `linked` when
+ * this device was linked from another one and never held it (the phrase is
+ * with the person or on the identity's first device).
  */
-export type BackupState = 'needed' | 'saved' | 'locked'
+export type BackupState = 'needed' | 'saved' | 'locked' | 'linked'
 
 export interface Unlocked {
   readonly identityKey: IdentityKey
@@ -46,6 +50,7 @@ const identityRecord = v.object({
   deviceKey: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
   createdAt: v.number(),
   backupSavedAt: v.optional(v.number()),
+  linked: v.optional(v.literal(true)),
 })
 const sealed = v.object({ iv: v.instance(Uint8Array), ciphertext: v.instance(Uint8Array) })
 
@@ -82,8 +87,12 @@ export const keptIdentitySecret = async (
 /** The backup state of an identity that opens. */
 export const backupStateOf = (snapshot: StoredSnapshot): BackupState => {
   if (snapshot.secrets.has('identity')) return 'needed'
-  return snapshot.secrets.has('locked') ? 'locked' : 'saved'
+  if (snapshot.secrets.has('locked')) return 'locked'
+  return isLinkedRecord(snapshot.identity) ? 'linked' : 'saved'
 }
+
+const isLinkedRecord = (record: unknown): boolean =>
+  typeof record === 'object' && record !== null && 'linked' in record && record.linked === true
 
 /** Checks the kept identity secret, if any: it must open and belong to the recorded identity. */
 const checkKeptSecret = async (
@@ -91,11 +100,12 @@ const checkKeptSecret = async (
   snapshot: StoredSnapshot,
   identityKey: string,
   backupSavedAt: number | undefined,
+  linked: boolean,
 ): Promise<BackupState | IdentityDamaged> => {
   const record = snapshot.secrets.get('identity')
   if (record === undefined) {
-    // No copy is normal only once the person confirmed a backup; otherwise the secret was lost.
-    if (backupSavedAt === undefined) return damaged('missing-identity-secret', 'identity')
+    // No copy is normal only once the person confirmed a backup, or on a linked device; otherwise it was lost.
+    if (backupSavedAt === undefined && !linked) return damaged('missing-identity-secret', 'identity')
     return backupStateOf(snapshot)
   }
   const bytes = await openSlot(key, record, 'identity')
@@ -119,7 +129,8 @@ export const unlock = async (snapshot: StoredSnapshot, clock: Clock): Promise<Un
 
   const deviceRecord = snapshot.secrets.get('device')
   if (deviceRecord === undefined) return damaged('missing-device-secret', 'device')
-  const backup = await checkKeptSecret(key, snapshot, record.output.identityKey, record.output.backupSavedAt)
+  const linked = record.output.linked === true
+  const backup = await checkKeptSecret(key, snapshot, record.output.identityKey, record.output.backupSavedAt, linked)
   if (backup instanceof IdentityDamaged) return backup
   const deviceSeed = await openSlot(key, deviceRecord, 'device')
   if (deviceSeed instanceof IdentityDamaged) return deviceSeed
@@ -136,6 +147,20 @@ export const unlock = async (snapshot: StoredSnapshot, clock: Clock): Promise<Un
   const chain = accepted.find(
     (credential) => credential.assertion.kind === 'AuthorizedDevice' && credential.subject === device.publicKey,
   )
+  if (chain === undefined && linked) {
+    // A chain signed through a device the identity revoked since: this device was cut off with it.
+    const throughRevoked = snapshot.credentials.some((value) => {
+      const decoded = decodeCredential(value)
+      return (
+        decoded.ok &&
+        decoded.value.subject === device.publicKey &&
+        decoded.value.assertion.kind === 'AuthorizedDevice' &&
+        signingDevices(decoded.value).some((signer) => revoked.has(signer))
+      )
+    })
+    if (throughRevoked) return damaged('this-device-revoked', 'the device that linked this one was revoked')
+    return damaged('missing-linked-chain', 'no valid AuthorizedDevice for this device')
+  }
   if (chain === undefined) return damaged('missing-device-authorization', 'no valid AuthorizedDevice for this device')
   return { identityKey, device, backup, chain, credentials: accepted, revoked, verified }
 }

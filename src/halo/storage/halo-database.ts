@@ -26,6 +26,11 @@ interface IdentityRecord {
    * file) and this device deleted its copy. Absent while the copy is kept.
    */
   readonly backupSavedAt?: number
+  /**
+   * Set when this device was linked from another device of the identity: it never held the identity secret, and
+   * its AuthorizedDevice came from that device.
+   */
+  readonly linked?: true
 }
 
 type SecretSlot = 'identity' | 'device'

@@ -14,6 +14,7 @@ export const unlockOf = (backup: Backup, typed: string): IdentityUnlock | undefi
     case 'needed':
       return undefined
     case 'saved':
+    case 'linked':
       return { recoveryPhrase: typed }
     case 'locked':
       return { passphrase: typed }

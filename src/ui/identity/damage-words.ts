@@ -18,6 +18,7 @@ export const damageInWords = (reason: IdentityDamageReason): string => {
     case 'key-mismatch':
       return 'the stored keys do not belong together'
     case 'missing-device-authorization':
+    case 'missing-linked-chain':
       return "this device's authorization is missing"
     case 'this-device-revoked':
       return 'this device was revoked from another of your devices'

@@ -1,0 +1,248 @@
+import 'fake-indexeddb/auto'
+import { afterEach, describe, expect, it } from 'vitest'
+import { ManualClock } from '../../base/testing/manual-clock'
+import { issueCredential } from '../credentials/issue'
+import { verifyCredential } from '../credentials/verify'
+import type { DeviceKey, PublicKey } from '../keys/keys'
+import { verifySignature } from '../keys/ed25519'
+import { generateKeyPair, publicKeyToBytes } from '../keys/keys'
+import { fromHex } from '../../base'
+import { openHaloDatabase } from '../storage/halo-database'
+import type { HaloIdentity } from './halo-identity'
+import { IdentityStore } from './identity-store'
+import { verifyPeerDevice } from './peer-device'
+
+const clock = new ManualClock(1_800_000_000_000)
+const opened: IdentityStore[] = []
+const open = (databaseName = `halo-linking-${crypto.randomUUID()}`) => {
+  const store = new IdentityStore({ databaseName, clock })
+  opened.push(store)
+  return { store, databaseName }
+}
+afterEach(() => {
+  for (const each of opened.splice(0)) each.close()
+})
+
+const ready = <T>(result: { ok: true; value: T } | { ok: false; error: unknown }): T => {
+  if (!result.ok) throw new Error(JSON.stringify(result.error))
+  return result.value
+}
+
+const firstDevice = async (name = 'Sam') =>
+  ready(
+    await open().store.create({ profile: { displayName: name, avatar: { colour: '#123456' } }, deviceName: 'Laptop' }),
+  ).identity
+
+/** Links a new device from `from`: what device linking does once the channel is authenticated. */
+const link = async (from: HaloIdentity, name: string) => {
+  const deviceKeyPair = generateKeyPair<DeviceKey>()
+  const handed = ready(await from.authorizeDevice(deviceKeyPair.publicKey, name))
+  const target = open()
+  const identity = ready(
+    await target.store.createLinked({
+      deviceKeyPair,
+      identityKey: from.identityKey,
+      chain: handed.chain,
+      credentials: handed.credentials,
+    }),
+  )
+  return { identity, handed, databaseName: target.databaseName }
+}
+
+const noRevocations = () => false
+
+describe('authorizeDevice and createLinked', () => {
+  it('links through the identity key while the first device keeps the secret', async () => {
+    const laptop = await firstDevice()
+    const { identity: phone, handed } = await link(laptop, 'Phone')
+    expect(handed.chain.proof.signer).toBe(laptop.identityKey)
+    expect(handed.chain.proof.chain).toBeUndefined()
+    expect(phone.identityKey).toBe(laptop.identityKey)
+    expect(phone.backup.get()).toBe('linked')
+    expect(laptop.devices().map((d) => d.name)).toEqual(['Laptop', 'Phone'])
+    expect(phone.devices().map((d) => d.name)).toEqual(['Phone', 'Laptop'])
+    expect(phone.profile?.displayName).toBe('Sam')
+  })
+
+  it('links through a device (a chain of two) once the backup is saved', async () => {
+    const laptop = await firstDevice()
+    ready(await laptop.confirmBackup())
+    const { identity: phone, handed } = await link(laptop, 'Phone')
+    expect(handed.chain.proof.signer).toBe(laptop.deviceKey)
+    expect(handed.chain.proof.chain?.id).toBe(laptop.chain.id)
+    expect(phone.chain.id).toBe(handed.chain.id)
+  })
+
+  it('the linked device signs with its chain, and a third party verifies it', async () => {
+    const laptop = await firstDevice()
+    ready(await laptop.confirmBackup())
+    const { identity: phone } = await link(laptop, 'Phone')
+    const transcript = new TextEncoder().encode('handshake transcript')
+    const signature = fromHex(await phone.signBytes(transcript))
+    expect(signature && verifySignature(signature, transcript, publicKeyToBytes(phone.deviceKey))).toBe(true)
+    const peer = ready(await verifyPeerDevice(phone.chain, phone.deviceKey, { clock, isRevoked: noRevocations }))
+    expect(peer.identity).toBe(laptop.identityKey)
+    const renamed = ready(await phone.renameDevice(phone.deviceKey, 'My phone'))
+    expect(verifyCredential(renamed, { clock }).ok).toBe(true)
+    const other = await firstDevice('Alex')
+    expect((await other.receive([renamed])).accepted).toBe(0)
+  })
+
+  it('verifyPeerDevice refuses a chain for another device, a revoked device and junk', async () => {
+    const laptop = await firstDevice()
+    const { identity: phone } = await link(laptop, 'Phone')
+    const wrong = await verifyPeerDevice(phone.chain, laptop.deviceKey, { clock, isRevoked: noRevocations })
+    expect(!wrong.ok && wrong.error.reason).toBe('wrong-subject')
+    const revoked = await verifyPeerDevice(phone.chain, phone.deviceKey, {
+      clock,
+      isRevoked: (_identity, device) => device === phone.deviceKey,
+    })
+    expect(!revoked.ok && revoked.error.reason).toBe('revoked')
+    const junk = await verifyPeerDevice({ proof: { chain: 'x' } }, phone.deviceKey, { clock, isRevoked: noRevocations })
+    expect(!junk.ok && junk.error.reason).toBe('malformed')
+  })
+
+  it('revoking the linking device voids a device it linked through its own chain', async () => {
+    const laptop = await firstDevice()
+    const words = ready(await laptop.recoveryPhrase())
+    ready(await laptop.confirmBackup())
+    const { identity: phone } = await link(laptop, 'Phone')
+    const { identity: tablet, databaseName } = await link(phone, 'Tablet')
+    // From the tablet, with the phrase: revoke the phone. The tablet's chain runs through it.
+    ready(await tablet.revokeDevice(phone.deviceKey, { recoveryPhrase: words }))
+    expect(tablet.isRevoked(phone.deviceKey)).toBe(true)
+    const voided = await verifyPeerDevice(tablet.chain, tablet.deviceKey, {
+      clock,
+      isRevoked: (_identity, device) => tablet.isRevoked(device),
+    })
+    expect(!voided.ok && voided.error.reason).toBe('revoked')
+    const reopened = await open(databaseName).store.load()
+    expect(reopened.status === 'damaged' && reopened.error.reason).toBe('this-device-revoked')
+  })
+
+  it('refuses its own key, an unusable key and a revoked device', async () => {
+    const laptop = await firstDevice()
+    const { identity: phone } = await link(laptop, 'Phone')
+    ready(await laptop.revokeDevice(phone.deviceKey))
+    const refusal = async (device: string) => {
+      const result = await laptop.authorizeDevice(device as PublicKey, 'X')
+      return !result.ok && result.error.code === 'cannot-authorize-device' ? result.error.reason : 'accepted'
+    }
+    expect(await refusal(laptop.deviceKey)).toBe('this-device')
+    expect(await refusal('00'.repeat(32))).toBe('invalid-key')
+    expect(await refusal(phone.deviceKey)).toBe('revoked')
+  })
+
+  it('the phrase typed on the linked device unlocks the phrase-only operations', async () => {
+    const laptop = await firstDevice()
+    const words = ready(await laptop.recoveryPhrase())
+    const { identity: phone } = await link(laptop, 'Phone')
+    const without = await phone.recoveryPhrase()
+    expect(!without.ok && without.error.code).toBe('identity-unlock-needed')
+    const exported = await phone.exportFile('a long enough password', undefined)
+    expect(!exported.ok && exported.error.code).toBe('identity-unlock-needed')
+    expect(ready(await phone.recoveryPhrase({ recoveryPhrase: words }))).toBe(words)
+    expect(ready(await phone.exportFile('a long enough password', { recoveryPhrase: words }))).toBeTypeOf('string')
+    ready(await phone.revokeDevice(laptop.deviceKey, { recoveryPhrase: words }))
+    expect(phone.isRevoked(laptop.deviceKey)).toBe(true)
+  })
+
+  it('a reload opens the linked identity again', async () => {
+    const laptop = await firstDevice()
+    const { identity: phone, databaseName } = await link(laptop, 'Phone')
+    const state = await open(databaseName).store.load()
+    expect(state.status).toBe('ready')
+    if (state.status !== 'ready') return
+    expect(state.identity.deviceKey).toBe(phone.deviceKey)
+    expect(state.identity.backup.get()).toBe('linked')
+    expect(state.identity.chain.id).toBe(phone.chain.id)
+  })
+})
+
+describe('a damaged linked record', () => {
+  it('a linked record without its chain is damage, not a saved backup', async () => {
+    const laptop = await firstDevice()
+    const { identity: phone, databaseName } = await link(laptop, 'Phone')
+    const db = openHaloDatabase(databaseName)
+    await db.credentials.delete(phone.chain.id)
+    db.close()
+    const state = await open(databaseName).store.load()
+    expect(state.status === 'damaged' && state.error.reason).toBe('missing-linked-chain')
+  })
+})
+
+describe('createLinked refuses and stores nothing', () => {
+  const refused = async (make: (laptop: HaloIdentity) => Promise<Parameters<IdentityStore['createLinked']>[0]>) => {
+    const laptop = await firstDevice()
+    const target = open()
+    const result = await target.store.createLinked(await make(laptop))
+    expect((await open(target.databaseName).store.load()).status).toBe('none')
+    return result.ok
+      ? 'accepted'
+      : result.error.code === 'linked-chain-refused'
+        ? result.error.problem
+        : result.error.code
+  }
+
+  it("another identity's chain", async () => {
+    const other = await firstDevice('Alex')
+    expect(
+      await refused(async (laptop) => {
+        const deviceKeyPair = generateKeyPair<DeviceKey>()
+        const handed = ready(await other.authorizeDevice(deviceKeyPair.publicKey, 'Phone'))
+        return { deviceKeyPair, identityKey: laptop.identityKey, chain: handed.chain, credentials: handed.credentials }
+      }),
+    ).toBe('wrong-identity')
+  })
+
+  it('a chain for another device key', async () => {
+    expect(
+      await refused(async (laptop) => {
+        const handed = ready(await laptop.authorizeDevice(generateKeyPair<DeviceKey>().publicKey, 'Phone'))
+        const deviceKeyPair = generateKeyPair<DeviceKey>()
+        return { deviceKeyPair, identityKey: laptop.identityKey, chain: handed.chain, credentials: handed.credentials }
+      }),
+    ).toBe('wrong-device')
+  })
+
+  it('an expired chain', async () => {
+    expect(
+      await refused((laptop) => {
+        const deviceKeyPair = generateKeyPair<DeviceKey>()
+        const chain = issueCredential({
+          issuer: laptop.identityKey,
+          subject: deviceKeyPair.publicKey,
+          assertion: { kind: 'AuthorizedDevice' },
+          signer: laptop.signer,
+          clock,
+          expiresAt: clock.now() - 60 * 60 * 1000,
+        })
+        return Promise.resolve({
+          deviceKeyPair,
+          identityKey: laptop.identityKey,
+          chain,
+          credentials: laptop.credentials.get(),
+        })
+      }),
+    ).toBe('does-not-verify')
+  })
+
+  it('a profile that already has an identity', async () => {
+    const laptop = await firstDevice()
+    const deviceKeyPair = generateKeyPair<DeviceKey>()
+    const handed = ready(await laptop.authorizeDevice(deviceKeyPair.publicKey, 'Phone'))
+    const target = open()
+    const existing = ready(
+      await target.store.create({ profile: { displayName: 'Kim', avatar: { colour: '#654321' } }, deviceName: 'PC' }),
+    ).identity
+    const result = await target.store.createLinked({
+      deviceKeyPair,
+      identityKey: laptop.identityKey,
+      chain: handed.chain,
+      credentials: handed.credentials,
+    })
+    expect(!result.ok && result.error.code).toBe('identity-exists')
+    const state = await open(target.databaseName).store.load()
+    expect(state.status === 'ready' && state.identity.identityKey).toBe(existing.identityKey)
+  })
+})
