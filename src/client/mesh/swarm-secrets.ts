@@ -122,5 +122,4 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
 }
 
 const sameEntries = (a: readonly RoomEntry[], b: readonly RoomEntry[]): boolean =>
-  a.length === b.length &&
-  a.every((entry, i) => entry.spaceId === b[i]?.spaceId && entry.room.roomId === b[i]?.room.roomId)
+  JSON.stringify(a) === JSON.stringify(b)
