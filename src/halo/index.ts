@@ -4,6 +4,15 @@
 // Keys.
 export { generateKeyPair, verifyBytes } from './keys/keys'
 export type { IdentityKey, KeyPair, PublicKey } from './keys/keys'
+export { linkRoom, newLinkSecret, newSwarmSecret, swarmRoom } from './keys/derive'
+
+// Join links (device links now; space invitations in issue 12).
+export { decodeJoinLink, encodeDeviceLink } from './links/join-link'
+export type { JoinLink, LinkRefused } from './links/join-link'
+
+// Sealed boxes to one device (HaloIdentity opens them with the device seed).
+export { sealFor } from './sealing/sealed-box'
+export type { SealRefused } from './sealing/sealed-box'
 
 // Canonical encoding (what gets hashed and signed).
 export { canonicalJson, NotCanonical } from './encoding/canonical-json'

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest'
+import { fromHex } from '../../base'
+import { verifySignature } from './ed25519'
+import { publicKeyToBytes } from './keys'
+import { linkRoom, newLinkSecret, newSwarmSecret, SecretWrongLength, swarmRoom } from './derive'
+
+const S = Uint8Array.from({ length: 32 }, (_, i) => i)
+const K = Uint8Array.from({ length: 32 }, (_, i) => 255 - i)
+
+describe('swarmRoom', () => {
+  // Pinned values were cross-checked against Node's crypto.hkdfSync and its Ed25519.
+  it('gives pinned room ids and passwords for fixed inputs', () => {
+    expect(swarmRoom(S, 'space-1', 1)).toMatchInlineSnapshot(`
+      {
+        "password": "w_0W_URtNMDRKF9jpEbbtDtPsrKNrRPW9sKWssVdKGM",
+        "roomId": "xdnUUnq9Gf3_ZzDv4JvcW9FX-VilH9FtpUbD97APn3g",
+      }
+    `)
+  })
+
+  it('gives distinct outputs for distinct secrets, spaces, generations and kinds', () => {
+    const rooms = [
+      swarmRoom(S, 'space-1', 1),
+      swarmRoom(S, 'space-2', 1),
+      swarmRoom(S, 'space-1', 2),
+      swarmRoom(K, 'space-1', 1),
+      // "a|1" + "1" vs "a|11": the separator keeps space and generation apart.
+      swarmRoom(S, 'space-1|1', 1),
+    ]
+    const all = rooms.flatMap((room) => [room.roomId, room.password])
+    expect(new Set(all).size).toBe(all.length)
+    for (const value of all) expect(value).toMatch(/^[A-Za-z0-9_-]{43}$/)
+  })
+
+  it('refuses a secret that is not 32 bytes', () => {
+    expect(() => swarmRoom(new Uint8Array(31), 'x', 1)).toThrow(SecretWrongLength)
+    expect(() => swarmRoom(new Uint8Array(33), 'x', 1)).toThrow(SecretWrongLength)
+  })
+})
+
+describe('linkRoom', () => {
+  it('gives a pinned room, password and invite key for a fixed K', () => {
+    const { roomId, password, inviteKey } = linkRoom(K)
+    expect({ roomId, password, inviteKey }).toMatchInlineSnapshot(`
+      {
+        "inviteKey": "66e77e2ca65ab2f22725eb8af5663e804022b0e5827732aa12d7a026db9adc32",
+        "password": "vLMG0EfiSDIjsjhNwOlVhkifo_XWVad05JSdGespZI4",
+        "roomId": "HjvpVFoYMDiPnUpJCrYpcRZiNJ7Km5XmSMZKfnI01hY",
+      }
+    `)
+  })
+
+  it('differs from the swarm room of the same bytes', () => {
+    const link = linkRoom(S)
+    const swarm = swarmRoom(S, '', 0)
+    expect(link.roomId).not.toBe(swarm.roomId)
+    expect(link.password).not.toBe(link.roomId)
+  })
+
+  it('signs with the invite key (strict RFC 8032 verify)', async () => {
+    const link = linkRoom(K)
+    const message = new TextEncoder().encode('hello')
+    const signature = fromHex(await link.signInvite(message))
+    expect(signature).toBeDefined()
+    if (signature === undefined) return
+    expect(verifySignature(signature, message, publicKeyToBytes(link.inviteKey))).toBe(true)
+    expect(verifySignature(signature, message, publicKeyToBytes(linkRoom(S).inviteKey))).toBe(false)
+  })
+
+  it('refuses a secret that is not 32 bytes', () => {
+    expect(() => linkRoom(new Uint8Array(16))).toThrow(SecretWrongLength)
+  })
+})
+
+describe('new secrets', () => {
+  it('are 32 fresh random bytes', () => {
+    expect(newSwarmSecret()).toHaveLength(32)
+    expect(newLinkSecret()).toHaveLength(32)
+    expect(newSwarmSecret()).not.toEqual(newSwarmSecret())
+  })
+})

@@ -1,0 +1,70 @@
+/**
+ * Secrets and what derives from them (sharing-protocol.md §4.0): a space's swarm room, and a link's
+ * rendezvous room and invite key. Everything is HKDF-SHA-256, so the same secret gives the same
+ * room on every device and nothing derived needs storing.
+ */
+import { hkdf } from '@noble/hashes/hkdf.js'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { AppError, toBase64Url, toHex, utf8 } from '../../base'
+import { publicKeyFromSeed, signBytes } from './ed25519'
+import type { PublicKey } from './keys'
+
+const SECRET_LENGTH = 32
+const SWARM_SALT = utf8('commonplace/swarm/v1')
+const INVITE_KEY_INFO = utf8('commonplace/invite/v1/key')
+const INVITE_ROOM_INFO = utf8('commonplace/invite/v1/room')
+
+/** A swarm or link secret of the wrong length: a caller bug or damaged input, never derived from. */
+export class SecretWrongLength extends AppError<'secret-wrong-length'> {
+  constructor(length: number) {
+    super('secret-wrong-length', `a secret is ${String(SECRET_LENGTH)} bytes, not ${String(length)}`)
+  }
+}
+
+export interface Room {
+  readonly roomId: string
+  readonly password: string
+}
+
+export interface LinkRoom extends Room {
+  readonly inviteKey: PublicKey
+  /** Signs with the invite key; the signature as 128 hex characters, like a credential's. */
+  signInvite(bytes: Uint8Array): Promise<string>
+}
+
+const checked = (secret: Uint8Array): Uint8Array => {
+  if (secret.length !== SECRET_LENGTH) throw new SecretWrongLength(secret.length)
+  return secret
+}
+
+const derive = (secret: Uint8Array, salt: Uint8Array | undefined, info: string | Uint8Array): Uint8Array =>
+  hkdf(sha256, secret, salt, typeof info === 'string' ? utf8(info) : info, SECRET_LENGTH)
+
+const roomFrom = (secret: Uint8Array, suffix: string): Room => ({
+  roomId: toBase64Url(derive(secret, SWARM_SALT, `room${suffix}`)),
+  password: toBase64Url(derive(secret, SWARM_SALT, `password${suffix}`)),
+})
+
+const randomSecret = (): Uint8Array => crypto.getRandomValues(new Uint8Array(SECRET_LENGTH))
+
+/** A fresh swarm secret S for one space and generation. */
+export const newSwarmSecret = (): Uint8Array => randomSecret()
+
+/** A fresh link secret K; it travels only in a link's fragment. */
+export const newLinkSecret = (): Uint8Array => randomSecret()
+
+/** The Trystero room of space `spaceId` at `generation`: `b64url(HKDF(S, swarm salt, "room|x|g"))` and the password. */
+export const swarmRoom = (secret: Uint8Array, spaceId: string, generation: number): Room =>
+  roomFrom(checked(secret), `|${spaceId}|${String(generation)}`)
+
+/** The rendezvous of a link: room from R_K = HKDF(K, ".../room"), invite key from the seed HKDF(K, ".../key"). */
+export const linkRoom = (secret: Uint8Array): LinkRoom => {
+  checked(secret)
+  const seed = derive(secret, undefined, INVITE_KEY_INFO)
+  const room = roomFrom(derive(secret, undefined, INVITE_ROOM_INFO), '')
+  return {
+    ...room,
+    inviteKey: toHex(publicKeyFromSeed(seed)) as PublicKey,
+    signInvite: (bytes) => Promise.resolve(toHex(signBytes(bytes, seed))),
+  }
+}
