@@ -23,6 +23,7 @@ import { issueChecked, profileAssertion } from './new-identity'
 import type { Profile } from './profile'
 import { latestProfile } from './profile'
 import { revokedByIdentityKey } from './revocations'
+import { openSealedBox, type SealRefused } from '../sealing/sealed-box'
 import { trustedSet, verifyWith } from './trust'
 import type { BackupState, Unlocked } from './unlock'
 import { backupStateOf, keptIdentitySecret } from './unlock'
@@ -148,6 +149,11 @@ export class HaloIdentity {
   /** Signs with this device's key (hex signature): the mesh handshake signs its transcript with it. */
   signBytes(bytes: Uint8Array): Promise<string> {
     return Promise.resolve(toHex(signWith(this.#unlocked.device, bytes)))
+  }
+
+  /** Opens a box sealed to this device (`sealFor` with our device key and the same label `aad`). */
+  openSealed(box: Uint8Array, aad: string): Result<Uint8Array, SealRefused> {
+    return openSealedBox(this.#unlocked.device.secretKey, box, aad)
   }
 
   /** Whether this identity has revoked `device`, from the trusted set as it stands now (kept current by every fold). */
