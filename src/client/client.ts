@@ -1,6 +1,6 @@
-import { err, systemClock, type Observable } from '../base'
+import { Cell, err, systemClock, type Observable } from '../base'
 import { browserStorageEdge, Echo, initEcho } from '../echo'
-import { decodeJoinLink, encodeDeviceLink, IdentityStore } from '../halo'
+import { decodeJoinLink, encodeDeviceLink, IdentityStore, type HaloIdentity } from '../halo'
 import { startAppUpdate, type AppUpdate } from './app-update'
 import { watchConnectivity } from './connectivity'
 import type { DevicesApi } from './devices-api'
@@ -14,6 +14,9 @@ import type { Avatar } from './identity-api'
 import type { TabRole } from './mesh-leader'
 import { createMeshSettings, type MeshSettingsApi } from './mesh-settings'
 import { startMeshTab } from './mesh-tab'
+import type { SyncApi } from './devices-api'
+import { createStartMesh } from './mesh/start-mesh'
+import { createSyncApi } from './mesh/sync-api'
 import { SpacesService } from './spaces'
 import type { SpacesApi } from './spaces-api'
 
@@ -42,6 +45,10 @@ export interface Client {
   readonly meshSettings: MeshSettingsApi
   /** Linking another device to this identity, and joining one from a link. */
   readonly devices: DevicesApi
+  /** Sync with the identity's other devices, overall and per space (every tab shows the leader's). */
+  readonly sync: SyncApi
+  /** Spaces of the identity being received on this device (leader tab): "Receiving your spaces: 3 of 7". */
+  readonly receiving: Observable<{ readonly done: number; readonly total: number }>
   /** Whether this tab holds the profile's connections (one tab leads) or follows the leader through the others. */
   readonly tabRole: Observable<TabRole>
   /** How long names, titles and passwords may be; the client refuses what breaks them. */
@@ -76,14 +83,35 @@ export const createClient = (options: ClientOptions): Client => {
   identity.onReady((opened, setUpHere) =>
     spaces.attach({ identity: opened.identityKey, signer: opened.signer }, opened, setUpHere),
   )
+  // A removed device keeps its local copy readable: only another state lets go of the spaces.
   const stopDetach = identity.state.subscribe((state) => {
-    if (state.kind !== 'ready') spaces.detach()
+    if (state.kind !== 'ready' && state.kind !== 'removed') spaces.detach()
   })
   const connectivity = watchConnectivity(edges.connectivity)
   const appUpdate = startAppUpdate(options.serviceWorkerUrl, edges)
-  // One tab of the profile leads. No mesh is started in it yet: the leader publishes `connecting`.
-  const meshTab = startMeshTab(edges, () => Promise.resolve(() => Promise.resolve()))
   const meshSettings = createMeshSettings(edges.settings)
+  // The mesh runs for an identity that is ready here; a removed device stops syncing.
+  const ready = new Cell<HaloIdentity | undefined>(undefined)
+  const stopReady = identity.state.subscribe((state) => {
+    ready.set(state.kind === 'ready' ? identity.current : undefined)
+  })
+  const receiving = new Cell({ done: 0, total: 0 })
+  // One tab of the profile leads and runs the mesh (client/mesh); the others hear its status.
+  const meshTab = startMeshTab(
+    edges,
+    createStartMesh({
+      identity: ready,
+      echo,
+      settings: meshSettings.current,
+      online: connectivity.online,
+      page: edges.trystero,
+      receiving,
+    }),
+  )
+  const otherDevices = new Cell(0)
+  const stopDevices = identity.devices.subscribe((devices) => {
+    otherDevices.set(devices.filter((device) => !device.thisDevice && !device.revoked).length)
+  })
   const spacesForLink = linkSpaces(echo, identity)
   const devices = createDevicesService({
     clock: systemClock,
@@ -112,6 +140,8 @@ export const createClient = (options: ClientOptions): Client => {
   let closing: Promise<void> | undefined
   const close = async (): Promise<void> => {
     stopDetach()
+    stopReady()
+    stopDevices()
     connectivity.stop()
     appUpdate.stop()
     await meshTab.stop()
@@ -129,6 +159,8 @@ export const createClient = (options: ClientOptions): Client => {
     spaces,
     meshSettings,
     devices,
+    sync: createSyncApi(meshTab.status, otherDevices),
+    receiving,
     tabRole: meshTab.role,
     limits: LIMITS,
     defaultAvatar: DEFAULT_AVATAR,

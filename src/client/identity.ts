@@ -298,7 +298,9 @@ export class IdentityService implements IdentityApi {
       case 'ready': {
         const identity = state.identity
         const publish = () => {
-          this.state.set({ kind: 'ready', identity: viewOf(identity) })
+          // Another device revoked this one: its copy stays readable here, and the mesh stops (it runs only while ready).
+          const kind = identity.isRevoked(identity.deviceKey) ? 'removed' : 'ready'
+          this.state.set({ kind, identity: viewOf(identity) })
           this.devices.set(identity.devices().map(deviceViewOf))
         }
         publish()

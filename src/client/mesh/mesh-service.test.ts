@@ -8,9 +8,10 @@ import { openTestEcho, T0 } from '../../echo/testing/fixtures'
 import { rootOf } from '../../echo/testing/internals'
 import { decodeCredential, generateKeyPair, verifyCredential, type KeyPair, type PublicKey } from '../../halo'
 import { signWith } from '../../halo/testing'
-import { defaultMeshSettings } from '../../mesh'
+import { defaultMeshSettings, type MeshStatus } from '../../mesh'
 import { FakeTrystero } from '../../mesh/testing/fake-trystero'
 import { startMeshService, type MeshIdentity, type MeshService, type RoomEntry } from './mesh-service'
+import { QUIET_MS, SyncTracker } from './sync-tracker'
 
 const opened: { echo: Echo; service: MeshService }[] = []
 afterEach(async () => {
@@ -67,7 +68,17 @@ const setup = () => {
   const start = (name: string, identity: MeshIdentity, rooms: readonly RoomEntry[]) => {
     const echo = openTestEcho({ clock })
     const roomCell = new Cell(rooms)
+    const status = new Cell<MeshStatus | undefined>(undefined)
+    const tracker = new SyncTracker({
+      clock,
+      online: true,
+      nameOf: (device) => (device === identity.deviceKey ? undefined : `device ${device.slice(0, 4)}`),
+      publish: (next) => {
+        status.set(next)
+      },
+    })
     const service = startMeshService({
+      tracker,
       echo,
       identity,
       rooms: roomCell,
@@ -77,7 +88,7 @@ const setup = () => {
       storage: null,
     })
     opened.push({ echo, service })
-    return { echo, service, rooms: roomCell }
+    return { echo, service, rooms: roomCell, status, tracker }
   }
   return { clock, network, me, start }
 }
@@ -102,7 +113,7 @@ const adopt = async (
 
 describe('the mesh service', () => {
   it('carries edits both ways between two devices of one identity, only after the handshake', async () => {
-    const { me, start } = setup()
+    const { me, start, clock } = setup()
     const [laptop, phone] = [me.device(), me.device()]
     const a = start('a', me.meshIdentity(laptop), [])
     const work = await a.echo.createSpace(laptop, 'Work')
@@ -120,6 +131,18 @@ describe('the mesh service', () => {
     await vi.waitFor(async () => {
       expect((await work.get(reply.value.id))?.fields).toMatchObject({ title: 'From the phone' })
     }, WAIT)
+    // Status: messages just moved, so syncing; once quiet, up to date with the phone, and last synced with it.
+    expect(a.status.get()?.overall).toBe('syncing')
+    clock.advance(QUIET_MS)
+    a.tracker.tick()
+    const phoneKey = phone.signer.key.publicKey
+    expect(a.status.get()?.spaces[work.id]).toMatchObject({
+      state: 'up-to-date',
+      peers: [{ device: phoneKey, name: `device ${phoneKey.slice(0, 4)}` }],
+      lastSynced: { device: phoneKey },
+    })
+    a.tracker.online(false)
+    expect(a.status.get()?.overall).toBe('offline')
   })
 
   it('gives a device that knows the room secret but has no valid chain zero document bytes, and refuses it at once', async () => {
@@ -168,7 +191,10 @@ describe('the mesh service', () => {
     await work.createNote(laptop, 'After the revocation', 'not for the phone')
     // The phone tries again with a fresh handshake: refused, and nothing more reaches it.
     const refusals: string[] = []
-    a.service.rooms().get(work.id)?.swarm.onRefused((refusal) => refusals.push(refusal.code))
+    a.service
+      .rooms()
+      .get(work.id)
+      ?.swarm.onRefused((refusal) => refusals.push(refusal.code))
     b.rooms.set([])
     b.rooms.set([{ spaceId: work.id, room: { roomId: `room-${work.id}`, password: 'pw' } }])
     await vi.waitFor(() => {

@@ -11,7 +11,8 @@ import {
   type TrysteroPage,
 } from '../../mesh'
 import { isRemote, PeerAccess } from './peer-access'
-import { joinSpaceRoom, type SpaceRoom } from './space-room'
+import { joinSpaceRoom, type RoomWatcher, type SpaceRoom } from './space-room'
+import type { SyncTracker } from './sync-tracker'
 
 /** What the mesh needs of this device's identity (HALO's, adapted by the client). */
 export interface MeshIdentity {
@@ -43,6 +44,8 @@ export interface MeshServiceOptions {
   /** This browser profile's storage id, shared by its tabs; null when unknown. */
   readonly storage: string | null
   readonly onRefused?: (spaceId: SpaceId, refusal: SwarmRefusal) => void
+  /** Told who is connected in each room and when bytes move (the sync status). */
+  readonly tracker?: SyncTracker
 }
 
 export interface MeshService {
@@ -76,8 +79,25 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
     announce: (peer, documentId) => isRemote(peer) && access.allows(peer, documentId),
   })
   const joined = new Map<SpaceId, { readonly entry: RoomEntry; readonly room: SpaceRoom }>()
-  const join = (entry: RoomEntry): SpaceRoom =>
-    joinSpaceRoom({
+  const { tracker } = options
+  const watcher = (spaceId: SpaceId): RoomWatcher | undefined => {
+    if (tracker === undefined) return undefined
+    tracker.space(spaceId)
+    return {
+      connected: (peerId, device) => {
+        tracker.connected(spaceId, peerId, device)
+      },
+      disconnected: (peerId) => {
+        tracker.disconnected(spaceId, peerId)
+      },
+      activity: (peerId) => {
+        tracker.activity(spaceId, peerId)
+      },
+    }
+  }
+  const join = (entry: RoomEntry): SpaceRoom => {
+    const watch = watcher(entry.spaceId)
+    return joinSpaceRoom({
       spaceId: entry.spaceId,
       room: entry.room,
       settings: options.settings,
@@ -97,9 +117,12 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
       ...(options.onRefused === undefined
         ? {}
         : { onRefused: (refusal: SwarmRefusal) => options.onRefused?.(entry.spaceId, refusal) }),
+      ...(watch === undefined ? {} : { watch }),
     })
+  }
   const leaving = new Set<Promise<void>>()
   const leave = (room: SpaceRoom): void => {
+    tracker?.forget(room.spaceId)
     const left = room.leave().finally(() => leaving.delete(left))
     leaving.add(left)
     echo.shareConfigChanged()

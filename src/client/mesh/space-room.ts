@@ -36,6 +36,14 @@ export interface SpaceRoomOptions {
   readonly adapter: MeshNetworkAdapter
   readonly access: PeerAccess
   readonly onRefused?: (refusal: SwarmRefusal) => void
+  /** Who is connected and when bytes move, for the sync status. */
+  readonly watch?: RoomWatcher
+}
+
+export interface RoomWatcher {
+  connected(peerId: string, device: string): void
+  disconnected(peerId: string): void
+  activity(peerId: string): void
 }
 
 /** One space's room: peers that pass the handshake are attached to the adapter and granted the space. */
@@ -71,18 +79,27 @@ export const joinSpaceRoom = (options: SpaceRoomOptions): SpaceRoom => {
   const channel = swarm.channel<Uint8Array>(REPO_CHANNEL)
   // Per connected peer: what undoes its attachment and its grant.
   const attached = new Map<string, () => void>()
+  const watch = options.watch
   const release = (peerId: string): void => {
-    attached.get(peerId)?.()
+    const undo = attached.get(peerId)
+    if (undo === undefined) return
     attached.delete(peerId)
+    undo()
+    watch?.disconnected(peerId)
   }
   const attach = (peer: AuthenticatedPeer): void => {
     const detach = adapter.attach({
       remote: { repo: peer.repo, storage: peer.storage, device: peer.device, identity: peer.identity },
-      send: (bytes) => channel.send(bytes, peer.peerId),
+      send: (bytes) => {
+        watch?.activity(peer.peerId)
+        return channel.send(bytes, peer.peerId)
+      },
       subscribe: (onBytes) =>
         channel.subscribe((data, from) => {
           // Only this connection's bytes, and only bytes: anything else from a peer is dropped here.
-          if (from === peer.peerId && data instanceof Uint8Array) onBytes(data)
+          if (from !== peer.peerId || !(data instanceof Uint8Array)) return
+          watch?.activity(peer.peerId)
+          onBytes(data)
         }),
     })
     const ungrant = access.grant(peer.repo, spaceId)
@@ -90,6 +107,7 @@ export const joinSpaceRoom = (options: SpaceRoomOptions): SpaceRoom => {
       ungrant()
       detach()
     })
+    watch?.connected(peer.peerId, peer.device)
   }
   const stopFollowing = swarm.authenticated.subscribe((peers) => {
     for (const peerId of [...attached.keys()]) if (!peers.has(peerId)) release(peerId)

@@ -1,0 +1,52 @@
+import { systemClock } from '../../base'
+import type { Space, SpaceId } from '../../echo'
+import { verifyPeerDevice, type HaloIdentity, type PublicKey } from '../../halo'
+import type { AuthenticatedPeer, Refused } from '../../mesh'
+import type { MeshIdentity } from './mesh-service'
+
+/** The DeviceRevoked credentials HALO holds for `device`: the evidence a refused device can verify itself. */
+const revocationsOf = (halo: HaloIdentity, device: PublicKey): unknown[] =>
+  halo.credentials
+    .get()
+    .filter((credential) => credential.assertion.kind === 'DeviceRevoked' && credential.subject === device)
+
+/**
+ * HALO's identity as the mesh asks it: chains verified by `verifyPeerDevice` with HALO's and the space's
+ * revocations; the personal space admits the identity's own devices not revoked, another space a current
+ * member (by its fold) whose device neither the space nor HALO holds revoked.
+ */
+export const meshIdentityOf = (halo: HaloIdentity, spaceOf: (spaceId: SpaceId) => Space | undefined): MeshIdentity => {
+  const revokedHere = (spaceId: SpaceId, identity: PublicKey, device: PublicKey): boolean =>
+    (identity === halo.identityKey && halo.isRevoked(device)) || spaceOf(spaceId)?.isDeviceRevoked(device) === true
+  const refusal = (peer: AuthenticatedPeer, spaceId: SpaceId): Refused | undefined => {
+    if (peer.identity === null) return { code: 'wrong-role' }
+    if (revokedHere(spaceId, peer.identity, peer.device)) {
+      return { code: 'revoked', evidence: revocationsOf(halo, peer.device) }
+    }
+    const space = spaceOf(spaceId)
+    if (space === undefined) return { code: 'not-member' }
+    if (space.personal) return peer.identity === halo.identityKey ? undefined : { code: 'not-member' }
+    return space.roleOf(peer.identity) === undefined ? { code: 'not-member' } : undefined
+  }
+  return {
+    identityKey: halo.identityKey,
+    deviceKey: halo.deviceKey,
+    chain: halo.chain,
+    signBytes: (bytes) => halo.signBytes(bytes),
+    verifyChain: async (spaceId, chain, device) => {
+      const verified = await verifyPeerDevice(chain, device, {
+        clock: systemClock,
+        isRevoked: (identity, key) => revokedHere(spaceId, identity, key),
+      })
+      if (verified.ok) return { ok: true, value: { identity: verified.value.identity } }
+      return {
+        ok: false,
+        error:
+          verified.error.reason === 'revoked'
+            ? { code: 'revoked', evidence: revocationsOf(halo, device) }
+            : { code: 'bad-chain' },
+      }
+    },
+    admits: (spaceId, peer) => refusal(peer, spaceId),
+  }
+}
