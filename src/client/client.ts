@@ -112,7 +112,12 @@ export const createClient = (options: ClientOptions): Client => {
   const stopDevices = identity.devices.subscribe((devices) => {
     otherDevices.set(devices.filter((device) => !device.thisDevice && !device.revoked).length)
   })
-  const spacesForLink = linkSpaces(echo, identity)
+  const spacesForLink = linkSpaces({
+    echo,
+    identity,
+    page: edges.trystero,
+    settings: () => meshSettings.current.get(),
+  })
   const devices = createDevicesService({
     clock: systemClock,
     after: (ms, fire) => {

@@ -46,7 +46,7 @@ export interface DevicesServiceOptions {
   /** The personal space with its swarm secret (the mesh service keeps the secrets). */
   readonly personal: (identity: HaloIdentity) => LinkResult<PersonalSpace>
   /** Stores the linked identity and registers the personal space; stores nothing on a refusal. */
-  readonly storeLinked: (input: LinkedInput, personal: PersonalSpace) => LinkResult<void>
+  readonly storeLinked: (input: LinkedInput, personal: PersonalSpace, signal: AbortSignal) => LinkResult<void>
   /** The leader tab holds the rooms: a link room needs it on the joining side (see CONTEXT.md). */
   readonly takeLead: () => Promise<boolean>
 }
@@ -145,10 +145,12 @@ export const createDevicesService = (options: DevicesServiceOptions): DevicesApi
       const read = invitations.get(invitation)
       if (read === undefined) return err(problem('malformed-link'))
       if (options.hasIdentity()) return err(problem('identity-exists'))
-      // The joining tab holds the link room and then the new identity's rooms; a follower tab would hand them off.
+      // The joining tab holds the link room, then the personal room while it receives the personal space, then
+      // (as the leader) the new identity's mesh: leading first keeps every room in this one tab. The offering
+      // device needs no lead: its leader tab, whichever it is, serves the personal space and seals the new box.
       await options.takeLead()
       const pair = generateKeyPair<LinkedInput['deviceKeyPair']['publicKey']>()
-      const store = (welcome: WelcomeFrame): LinkResult<void> =>
+      const store = (welcome: WelcomeFrame, signal: AbortSignal): LinkResult<void> =>
         options.storeLinked(
           {
             deviceKeyPair: pair,
@@ -157,6 +159,7 @@ export const createDevicesService = (options: DevicesServiceOptions): DevicesApi
             credentials: welcome.credentials,
           },
           welcome.personal,
+          signal,
         )
       return ok(
         joinLink({

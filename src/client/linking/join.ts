@@ -28,7 +28,7 @@ export interface LinkGuest {
   /** Checks the host's Profile credential against the identity key; undefined if it does not verify. */
   verifyProfile(profile: unknown, identity: IdentityKey): { name: string; avatar: Avatar } | undefined
   /** Stores the linked identity and registers the personal space; stores nothing on a refusal. */
-  store(welcome: WelcomeFrame): LinkResult<void>
+  store(welcome: WelcomeFrame, signal: AbortSignal): LinkResult<void>
 }
 
 export interface JoinOptions {
@@ -61,6 +61,11 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
   // Read after an await: the session may have ended meanwhile.
   const over = (): boolean => ended
   const stops: (() => void)[] = []
+  // Stops receiving the welcome's spaces when the join ends first (cancel, the host left).
+  const receiving = new AbortController()
+  stops.push(() => {
+    receiving.abort()
+  })
 
   const authorize = (_ctx: HandshakeContext, peer: AuthenticatedPeer): Promise<Result<void, Refused>> =>
     // The host's chain verified; it must be the identity the link names, and only one host is heard.
@@ -143,7 +148,7 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
       return
     }
     state.set({ kind: 'receiving', done: 0, total: 1 })
-    const stored = await guest.store(frame)
+    const stored = await guest.store(frame, receiving.signal)
     if (!stored.ok) {
       end({ kind: 'failed', problem: stored.error })
       return
