@@ -11,7 +11,7 @@ const client = createClient({
   edges: browserEdges(),
   origin: location.origin,
 })
-mountApp(root, client)
+mountApp(root, client, { devices: client.devices, sync: client.sync })
 void client.start()
 
 // The last edits reach IndexedDB before the page goes away (tab closed, app switched on a phone).
