@@ -358,8 +358,8 @@ describe('device linking', () => {
     expect(network.rooms.filter((r) => !r.left)).toEqual([])
   })
 
-  it('a used link: A leaves once B stored the welcome, and a second device finds nobody and gets no frame', async () => {
-    const { offer, join, stored, network } = setup()
+  it('a used link: a second device is refused with link-used and gets no frame; A leaves the room at expiry', async () => {
+    const { offer, join, stored, network, time } = setup()
     const a = offer()
     const { join: first } = join(a)
     await until(() => first.state.get().kind === 'found')
@@ -368,14 +368,15 @@ describe('device linking', () => {
     a.allow()
     await until(() => first.state.get().kind === 'linked')
     expect(stateOf(first.state)).toEqual({ kind: 'linked' })
-    // A left the room once B said it stored the welcome: the same link now finds nobody.
-    expect(network.rooms[0]?.left).toBe(true)
+    // A stays in the room until its panel closes or the time runs out: a second device is refused.
     const { join: second } = join(a)
-    await settle()
-    expect(stateOf(second.state)).toEqual({ kind: 'looking' })
+    await until(() => second.state.get().kind === 'used')
     expect(stored).toHaveLength(1)
     const secondRoom = network.rooms.at(-1)
     expect(network.frames.filter((f) => f.to === secondRoom?.selfId)).toEqual([])
+    time.advance(LINK_TTL_MS)
+    expect(stateOf(a.state)).toEqual({ kind: 'linked', deviceName: 'Phone' })
+    expect(network.rooms[0]?.left).toBe(true)
   })
 
   it('a second guest while the first is confirming is refused with link-used', async () => {

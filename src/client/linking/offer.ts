@@ -96,7 +96,8 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
 
   stops.push(
     edges.after(expiresAt - edges.clock.now(), () => {
-      if (state.get().kind === 'waiting') end({ kind: 'expired' })
+      // After its time the room is left in any step; only a link nobody used reads as expired.
+      end(state.get().kind === 'waiting' ? { kind: 'expired' } : undefined)
     }),
   )
   stops.push(
@@ -131,7 +132,7 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
       } else if (frame.t === 'stored') {
         // The new device may say so before our own send has resolved.
         const now = state.get()
-        if (now.kind === 'linking' || now.kind === 'linked') end({ kind: 'linked', deviceName: now.deviceName })
+        if (now.kind === 'linking') state.set({ kind: 'linked', deviceName: now.deviceName })
       }
     }),
   )
@@ -160,7 +161,7 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
       credentials: [...authorized.value.credentials],
       personal: personal.value,
     })
-    if (!over()) state.set({ kind: 'linked', deviceName: current.deviceName })
+    if (!over() && state.get().kind === 'linking') state.set({ kind: 'linked', deviceName: current.deviceName })
   }
 
   return ok({
