@@ -14,11 +14,10 @@ import {
   type LinkedInput,
   type PublicKey,
 } from '../../halo'
-import { joinSwarm, newRepoId, type MeshSettings, type TrysteroPage } from '../../mesh'
+import { joinSwarm, newRepoId, type MeshSettings, type TrysteroPage, type WelcomeFrame } from '../../mesh'
 import type { DevicesApi, LinkInvitation } from '../devices-api'
 import type { Avatar } from '../identity-api'
 import { problem, toProblem } from '../problem-words'
-import type { WelcomeFrame } from './frames'
 import { joinLink, type ReadInvitation } from './join'
 import { offerLink } from './offer'
 import type { LinkEdges, LinkResult, PersonalSpace } from './ports'

@@ -1,11 +1,20 @@
 import { Cell, err, ok, type Result } from '../../base'
 import type { IdentityKey, PublicKey } from '../../halo'
-import { confirmationCode, runHandshake, type AuthenticatedPeer, type HandshakeContext, type Refused } from '../../mesh'
+import {
+  confirmationCode,
+  runHandshake,
+  type AuthenticatedPeer,
+  type HandshakeContext,
+  type Refused,
+  LINK_CHANNEL,
+  readLinkFrame,
+  writeLinkFrame,
+  type WelcomeFrame,
+} from '../../mesh'
 import type { Avatar } from '../identity-api'
 import type { JoinState, LinkJoin } from '../devices-api'
 import { LIMITS } from '../limits'
 import { problem, toProblem, type Problem } from '../problem-words'
-import { LINK_CHANNEL, readLinkFrame, writeLinkFrame, type WelcomeFrame } from './frames'
 import type { LinkEdges, LinkResult } from './ports'
 
 /** With nobody found after this long, B says the other device is not online (and keeps looking). */

@@ -1,9 +1,17 @@
 import { Cell, err, ok, type Result } from '../../base'
 import type { IdentityKey, PublicKey } from '../../halo'
-import { confirmationCode, runHandshake, type AuthenticatedPeer, type HandshakeContext, type Refused } from '../../mesh'
+import {
+  confirmationCode,
+  runHandshake,
+  type AuthenticatedPeer,
+  type HandshakeContext,
+  type Refused,
+  LINK_CHANNEL,
+  readLinkFrame,
+  writeLinkFrame,
+} from '../../mesh'
 import type { LinkOffer, OfferState } from '../devices-api'
 import { problem, toProblem, type Problem } from '../problem-words'
-import { LINK_CHANNEL, readLinkFrame, writeLinkFrame } from './frames'
 import type { LinkEdges, LinkResult, PersonalSpace } from './ports'
 
 /** A link works for 10 minutes, once. */

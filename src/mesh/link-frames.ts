@@ -1,6 +1,12 @@
+/**
+ * The frames of a device link room's `cp.link` channel, after the handshake (the client runs the link). Valibot
+ * lives below the client, so the frames' schema is here.
+ */
 import * as v from 'valibot'
-import { utf8 } from '../../base'
-import { LIMITS } from '../limits'
+import { utf8 } from '../base'
+
+/** A device name as HALO signs it (a DeviceName credential); the client's limit is the same. */
+const DEVICE_NAME_MAX = 64
 
 /** The channel of a link room; Trystero reserves names starting with `@_`. */
 export const LINK_CHANNEL = 'cp.link'
@@ -22,7 +28,7 @@ const profileFrame = v.strictObject({ v: v.literal(1), t: v.literal('profile'), 
 const requestFrame = v.strictObject({
   v: v.literal(1),
   t: v.literal('request'),
-  deviceName: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(LIMITS.deviceName)),
+  deviceName: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(DEVICE_NAME_MAX)),
 })
 /** A → B after Allow: everything B needs to hold a linked identity and open the personal space. */
 const welcomeFrame = v.strictObject({
