@@ -130,3 +130,23 @@ test('the QR code carries the link; a second device with a used link reads so an
   }, databases)
   expect(stored, 'identity records on the device with the used link').toBe(0)
 })
+
+/** The same link with its expiry (the payload's last 4 bytes, unix seconds) set to an hour ago. */
+const expiredCopy = (url: string): string => {
+  const [origin, payload = ''] = url.split('/#/join/')
+  const bytes = Buffer.from(payload, 'base64url')
+  bytes.writeUInt32BE(Math.floor(Date.now() / 1000) - 3600, bytes.length - 4)
+  return `${origin ?? ''}/#/join/${bytes.toString('base64url')}`
+}
+
+test('an expired link says so at once and stores nothing', async ({ openPersistentDevice }) => {
+  const a = await openPersistentDevice({ serviceWorkers: 'block' })
+  const b = await openPersistentDevice({ serviceWorkers: 'block' })
+  const url = await offerFrom(a)
+  await b.page.goto(expiredCopy(url))
+  await expect(b.page.getByRole('heading', { name: 'This link has expired' })).toBeVisible()
+  await expect(b.page.getByRole('alert')).toHaveText('This link has expired: make a new one on your other device')
+  // Nothing was stored: this browser still offers to create an identity.
+  await b.page.goto('/')
+  await expect(new IdentityPage(b.page).createHeading).toBeVisible()
+})
