@@ -20,4 +20,4 @@ export type {
 export { MeshNetworkAdapter } from './replication/mesh-network-adapter'
 export type { MeshAdapterOptions, MeshAdapterStats, PeerLink, PeerRemote } from './replication/mesh-network-adapter'
 export { LINK_CHANNEL, readLinkFrame, writeLinkFrame } from './link-frames'
-export type { LinkFrame, WelcomeFrame } from './link-frames'
+export type { WelcomeFrame } from './link-frames'

@@ -12,7 +12,7 @@ const DEVICE_NAME_MAX = 64
 export const LINK_CHANNEL = 'cp.link'
 
 /** Every frame is a string of at most this many UTF-8 bytes; the welcome (credentials) is the big one. */
-export const MAX_FRAME_BYTES = 256 * 1024
+const MAX_FRAME_BYTES = 256 * 1024
 
 const HEX_KEY = /^[0-9a-f]{64}$/
 const B64URL_32 = /^[A-Za-z0-9_-]{43}$/

@@ -23,7 +23,7 @@ import { offerLink } from './offer'
 import type { LinkEdges, LinkResult, PersonalSpace } from './ports'
 
 /** halo's link payload codec (`encodeDeviceLink`, `decodeJoinLink`); expiry in unix milliseconds. */
-export interface LinkCodec {
+interface LinkCodec {
   encode(link: { identityKey: IdentityKey; secret: Uint8Array; expiresAt: number }): string
   decode(
     text: string,

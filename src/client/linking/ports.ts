@@ -22,7 +22,7 @@ export interface LinkRoom {
   leave(): Promise<void>
 }
 
-export type OpenLinkRoom = (
+type OpenLinkRoom = (
   room: { readonly roomId: string; readonly password: string },
   handshake: SwarmHandshake,
 ) => LinkRoom
