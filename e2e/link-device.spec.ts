@@ -69,6 +69,24 @@ test('a device linked by the link shows the personal space, and edits flow both 
   await spaceA.tasks.getByText('Written on B', { exact: true }).waitFor(LINKED)
   await spaceA.addTask('Again on A')
   await spaceB.tasks.getByText('Again on A', { exact: true }).waitFor(LINKED)
+
+  // A reorder on B reaches A: the last task moves up one place.
+  const order = await spaceB.taskTitles()
+  const last = order.at(-1) ?? ''
+  const moved = [...order.slice(0, -2), last, order.at(-2) ?? '']
+  await spaceB.taskCheckbox(last).focus()
+  await b.page.keyboard.press('Alt+ArrowUp')
+  await expect.poll(() => spaceB.taskTitles()).toEqual(moved)
+  await expect.poll(() => spaceA.taskTitles(), LINKED).toEqual(moved)
+
+  // A note's text typed on A reaches B, and B's typing reaches A.
+  await spaceA.createNote('Seeds', 'Tomatoes')
+  await spaceB.notes.getByRole('link', { name: 'Seeds' }).click(LINKED)
+  await expect(spaceB.noteText).toHaveText('Tomatoes', LINKED)
+  await spaceB.noteText.click()
+  await b.page.keyboard.press('End')
+  await b.page.keyboard.type(' and basil')
+  await expect(spaceA.noteText).toHaveText('Tomatoes and basil', LINKED)
 })
 
 test('the QR code carries the link; a second device with a used link reads so and stores nothing', async ({
