@@ -11,6 +11,7 @@ import { openHaloDatabase } from '../storage/halo-database'
 import type { HaloIdentity } from './halo-identity'
 import { IdentityStore } from './identity-store'
 import { verifyPeerDevice } from './peer-device'
+import { sealFor } from '../sealing/sealed-box'
 
 const clock = new ManualClock(1_800_000_000_000)
 const opened: IdentityStore[] = []
@@ -244,5 +245,17 @@ describe('createLinked refuses and stores nothing', () => {
     expect(!result.ok && result.error.code).toBe('identity-exists')
     const state = await open(target.databaseName).store.load()
     expect(state.status === 'ready' && state.identity.identityKey).toBe(existing.identityKey)
+  })
+})
+
+describe('openSealed', () => {
+  it('opens a box sealed to this device and refuses one sealed to another device', async () => {
+    const laptop = await firstDevice()
+    const secret = crypto.getRandomValues(new Uint8Array(32))
+    const box = sealFor(laptop.deviceKey, secret, 'space|1')
+    expect(ready(laptop.openSealed(box, 'space|1'))).toEqual(secret)
+    const other = sealFor(generateKeyPair<DeviceKey>().publicKey, secret, 'space|1')
+    const refused = laptop.openSealed(other, 'space|1')
+    expect(refused.ok ? 'opened' : refused.error.code).toBe('not-opened')
   })
 })
