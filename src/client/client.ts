@@ -12,7 +12,7 @@ import type { TabRole } from './mesh-leader'
 import { createMeshSettings, type MeshSettingsApi } from './mesh-settings'
 import { startMeshTab } from './mesh-tab'
 import type { SyncApi } from './devices-api'
-import { createStartMesh } from './mesh/start-mesh'
+import { createStartMesh, type PersonalHandover } from './mesh/start-mesh'
 import { createSyncApi } from './mesh/sync-api'
 import { SpacesService } from './spaces'
 import type { SpacesApi } from './spaces-api'
@@ -24,6 +24,11 @@ export interface ClientOptions {
   readonly automergeWasmUrl?: string | undefined
   /** What the client takes from the browser: `browserEdges()` in the app, fakes in tests. */
   readonly edges: BrowserEdges
+  /**
+   * A linked device's personal space as its linking device handed it over (id, root, swarm secret); the mesh
+   * fetches it from there. Device linking sets it; tests of sync between devices set it themselves.
+   */
+  readonly personalHandover?: Observable<PersonalHandover | undefined>
 }
 
 /**
@@ -99,6 +104,7 @@ export const createClient = (options: ClientOptions): Client => {
       online: connectivity.online,
       page: edges.trystero,
       receiving,
+      handover: options.personalHandover ?? new Cell<PersonalHandover | undefined>(undefined),
     }),
   )
   const otherDevices = new Cell(0)
