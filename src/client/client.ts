@@ -94,6 +94,7 @@ export const createClient = (options: ClientOptions): Client => {
     ready.set(state.kind === 'ready' ? identity.current : undefined)
   })
   const receiving = new Cell({ done: 0, total: 0 })
+  const offer = new Cell<(() => PersonalHandover | undefined) | undefined>(undefined)
   // One tab of the profile leads and runs the mesh (client/mesh); the others hear its status.
   const meshTab = startMeshTab(
     edges,
@@ -105,6 +106,7 @@ export const createClient = (options: ClientOptions): Client => {
       page: edges.trystero,
       receiving,
       handover: options.personalHandover ?? new Cell<PersonalHandover | undefined>(undefined),
+      offer,
     }),
   )
   const otherDevices = new Cell(0)
@@ -125,7 +127,7 @@ export const createClient = (options: ClientOptions): Client => {
     // Nobody is left to tell: the console keeps it for whoever investigates.
     if (!flushed.ok) console.warn('The last changes were not saved while closing:', flushed.error)
   }
-  return {
+  const client: Client = {
     version: edges.version,
     online: connectivity.online,
     appUpdate: appUpdate.api,
@@ -140,4 +142,14 @@ export const createClient = (options: ClientOptions): Client => {
     start: () => identity.load(),
     close: () => (closing ??= close()),
   }
+  internals.set(client, { personalHandover: () => offer.get()?.() })
+  return client
 }
+
+/** What device linking (and tests) reach beside the interface's API; `ui` never sees it. */
+interface ClientInternals {
+  /** On the leader tab: the personal space's id, root and secret, to hand to a device being linked. */
+  personalHandover(): PersonalHandover | undefined
+}
+const internals = new WeakMap<Client, ClientInternals>()
+export const clientInternals = (client: Client): ClientInternals | undefined => internals.get(client)

@@ -20,6 +20,8 @@ export interface MeshDeps {
   readonly receiving: Cell<{ readonly done: number; readonly total: number }>
   /** A linked device's personal space as the linking device handed it over (the link channel), until it is here. */
   readonly handover: Observable<PersonalHandover | undefined>
+  /** What this leader can hand to a device being linked: set while the mesh runs with a personal space. */
+  readonly offer: Cell<(() => PersonalHandover | undefined) | undefined>
 }
 
 /** What a new device needs to fetch the personal space: its id, root, and swarm secret. */
@@ -164,7 +166,12 @@ const runFor = async (halo: HaloIdentity, deps: MeshDeps, publish: (status: Mesh
       open: (box, aad) => halo.openSealed(box, aad),
     },
   })
+  deps.offer.set(() => {
+    const secret = secrets.secret(personal.id)
+    return secret === undefined ? undefined : { spaceId: personal.id, rootUrl: row.rootUrl, secret }
+  })
   stops.push(() => {
+    deps.offer.set(undefined)
     secrets.stop()
   })
   rooms.set(secrets.rooms.get())

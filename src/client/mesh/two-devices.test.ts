@@ -1,0 +1,96 @@
+import 'fake-indexeddb/auto'
+import { afterEach, describe, expect, it } from 'vitest'
+import { Cell } from '../../base'
+import { generateKeyPair, IdentityStore, type HaloIdentity } from '../../halo'
+import type { DeviceKey } from '../../halo/testing'
+import { FakeTrystero } from '../../mesh/testing/fake-trystero'
+import { clientInternals, createClient, type Client } from '../client'
+import { automergeWasmUrl, fakeBrowser, until } from '../testing/fake-edges'
+import { expectOk, personalSpace } from '../testing/client-harness'
+import type { PersonalHandover } from './start-mesh'
+
+const wasm = automergeWasmUrl()
+const clients: Client[] = []
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.close()))
+})
+
+const profile = { displayName: 'Ada', avatar: { colour: '#1f5fa8' } }
+
+const open = async (edges: ReturnType<typeof fakeBrowser>['edges'], handover?: Cell<PersonalHandover | undefined>) => {
+  const client = createClient({
+    edges,
+    automergeWasmUrl: wasm,
+    ...(handover === undefined ? {} : { personalHandover: handover }),
+  })
+  clients.push(client)
+  await client.start()
+  return client
+}
+
+/** HALO's identity of a browser profile, opened beside its client (as another tab would). */
+const haloOf = async (browser: ReturnType<typeof fakeBrowser>): Promise<HaloIdentity> => {
+  const store = new IdentityStore({ locks: browser.edges.locks, databaseName: browser.databases.halo })
+  const state = await store.load()
+  if (state.status !== 'ready') throw new Error(`no identity: ${state.status}`)
+  return state.identity
+}
+
+/** A laptop with an identity, and a phone linked to it by halo's authorizeDevice and createLinked. */
+const twoDevices = async () => {
+  const network = new FakeTrystero()
+  const laptopBrowser = fakeBrowser(network)
+  const laptop = await open(laptopBrowser.edges)
+  expectOk(await laptop.identity.create(profile, 'Laptop'))
+  const laptopSpace = await personalSpace(laptop)
+  const laptopHalo = await haloOf(laptopBrowser)
+  const phoneKey = generateKeyPair<DeviceKey>()
+  const authorized = await laptopHalo.authorizeDevice(phoneKey.publicKey, 'Phone')
+  if (!authorized.ok) throw authorized.error
+  // The laptop's client hears of the new device as from another tab.
+  laptopBrowser.openTab().edges.openChannel('commonplace/identity').postMessage('identity-changed')
+  await until(laptop.identity.devices, (devices) => devices.length === 2)
+  const phoneBrowser = fakeBrowser(network)
+  const phoneStore = new IdentityStore({ locks: phoneBrowser.edges.locks, databaseName: phoneBrowser.databases.halo })
+  const linked = await phoneStore.createLinked({
+    deviceKeyPair: phoneKey,
+    identityKey: laptopHalo.identityKey,
+    chain: authorized.value.chain,
+    credentials: authorized.value.credentials,
+  })
+  if (!linked.ok) throw linked.error
+  const handover = await until(
+    new CellOf(() => clientInternals(laptop)?.personalHandover()),
+    (value) => value !== undefined,
+  )
+  const phone = await open(phoneBrowser.edges, new Cell<PersonalHandover | undefined>(handover))
+  return { network, laptop, laptopSpace, phone, laptopBrowser, phoneBrowser, laptopHalo }
+}
+
+/** Polls `read` each turn until the test reads it through `until` (the handover appears once the mesh runs). */
+class CellOf<T> extends Cell<T> {
+  constructor(read: () => T) {
+    super(read())
+    const poll = (): void => {
+      this.set(read())
+      if (this.get() === undefined) setTimeout(poll, 10)
+    }
+    setTimeout(poll, 10)
+  }
+}
+
+describe('two devices of one identity', () => {
+  it('edits flow both ways: tasks and notes', async () => {
+    const { laptop, laptopSpace, phone } = await twoDevices()
+    expectOk(await laptopSpace.createTask('Buy milk'))
+    const phoneSpace = await personalSpace(phone)
+    const tasks = phoneSpace.tasks('')
+    await until(tasks, (items) => items?.some((task) => task.title === 'Buy milk') === true)
+    expectOk(await phoneSpace.createTask('Call Bob'))
+    const laptopTasks = laptopSpace.tasks('')
+    await until(laptopTasks, (items) => items?.some((task) => task.title === 'Call Bob') === true)
+    expect(
+      await until(laptop.sync.overall, (status) => status.kind === 'up-to-date' || status.kind === 'syncing'),
+    ).toBeDefined()
+  }, 20_000)
+})
