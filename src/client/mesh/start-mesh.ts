@@ -106,6 +106,11 @@ const runFor = async (halo: HaloIdentity, deps: MeshDeps, publish: (status: Mesh
     page: deps.page,
     storage: null,
     tracker,
+    // A device that refused us as revoked sends the DeviceRevoked credentials: HALO verifies them itself, and
+    // once it holds this device revoked the identity turns `removed` and this mesh stops.
+    onRefused: (_spaceId, refusal) => {
+      if (refusal.remoteCode === 'revoked' && Array.isArray(refusal.evidence)) void halo.receive(refusal.evidence)
+    },
   })
   const adopting = new Map<SpaceId, AbortController>()
   const adoptOne = (spaceId: SpaceId, rootUrl: string, done: (ok: boolean) => void): void => {

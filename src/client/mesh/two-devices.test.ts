@@ -38,7 +38,7 @@ const haloOf = async (browser: ReturnType<typeof fakeBrowser>): Promise<HaloIden
 
 /** A laptop with an identity, and a phone linked to it by halo's authorizeDevice and createLinked. */
 const twoDevices = async () => {
-  const network = new FakeTrystero()
+  const network = new FakeTrystero({ reconnect: true })
   const laptopBrowser = fakeBrowser(network)
   const laptop = await open(laptopBrowser.edges)
   expectOk(await laptop.identity.create(profile, 'Laptop'))
@@ -92,5 +92,28 @@ describe('two devices of one identity', () => {
     expect(
       await until(laptop.sync.overall, (status) => status.kind === 'up-to-date' || status.kind === 'syncing'),
     ).toBeDefined()
+  }, 20_000)
+
+  it('revoking the phone cuts it off within 2 s: no more document bytes, and it shows removed with its copy readable', async () => {
+    const { laptop, laptopSpace, phone, network, phoneBrowser } = await twoDevices()
+    const phoneSpace = await personalSpace(phone)
+    expectOk(await laptopSpace.createTask('Before'))
+    const phoneTasks = phoneSpace.tasks('')
+    await until(phoneTasks, (items) => items?.some((task) => task.title === 'Before') === true)
+    const phoneId = phoneBrowser.trystero.selfId
+    const devices = await until(laptop.identity.devices, (list) => list.length === 2)
+    const phoneDevice = devices.find((device) => !device.thisDevice)?.deviceKey ?? ''
+    const started = performance.now()
+    expectOk(await laptop.identity.revokeDevice(phoneDevice))
+    // The laptop is then alone: its only other device is revoked.
+    await until(laptop.sync.overall, (status) => status.kind === 'solo')
+    const cutAfter = performance.now() - started
+    expect(cutAfter).toBeLessThan(2_000)
+    const before = network.bytes({ to: phoneId, action: 'cp.am' })
+    expectOk(await laptopSpace.createTask('After'))
+    await until(phone.identity.state, (state) => state.kind === 'removed')
+    expect(network.bytes({ to: phoneId, action: 'cp.am' })).toBe(before)
+    expect(phoneTasks.get()?.map((task) => task.title)).toEqual(['Before'])
+    console.info(`revocation to cut-off: ${cutAfter.toFixed(0)} ms`)
   }, 20_000)
 })
