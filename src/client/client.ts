@@ -109,6 +109,7 @@ export const createClient = (options: ClientOptions): Client => {
       offer,
     }),
   )
+  const stopPresence = identity.followPresence(meshTab.status)
   const otherDevices = new Cell(0)
   const stopDevices = identity.devices.subscribe((devices) => {
     otherDevices.set(devices.filter((device) => !device.thisDevice && !device.revoked).length)
@@ -118,6 +119,7 @@ export const createClient = (options: ClientOptions): Client => {
     stopDetach()
     stopReady()
     stopDevices()
+    stopPresence()
     connectivity.stop()
     appUpdate.stop()
     await meshTab.stop()

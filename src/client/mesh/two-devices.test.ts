@@ -80,18 +80,29 @@ class CellOf<T> extends Cell<T> {
 }
 
 describe('two devices of one identity', () => {
-  it('edits flow both ways: tasks and notes', async () => {
+  it('edits flow both ways (tasks and their order), with devices online and the status in words', async () => {
     const { laptop, laptopSpace, phone } = await twoDevices()
     expectOk(await laptopSpace.createTask('Buy milk'))
     const phoneSpace = await personalSpace(phone)
     const tasks = phoneSpace.tasks('')
     await until(tasks, (items) => items?.some((task) => task.title === 'Buy milk') === true)
-    expectOk(await phoneSpace.createTask('Call Bob'))
+    const call = expectOk(await phoneSpace.createTask('Call Bob'))
     const laptopTasks = laptopSpace.tasks('')
-    await until(laptopTasks, (items) => items?.some((task) => task.title === 'Call Bob') === true)
-    expect(
-      await until(laptop.sync.overall, (status) => status.kind === 'up-to-date' || status.kind === 'syncing'),
-    ).toBeDefined()
+    const titles = (items: readonly { title: string }[] | undefined): string[] => items?.map((task) => task.title) ?? []
+    const order = titles(await until(laptopTasks, (items) => titles(items).includes('Call Bob')))
+    // The phone moves its task; the laptop shows the same order.
+    expectOk(await phoneSpace.moveTask(call, order.indexOf('Call Bob') === 0 ? 'down' : 'up'))
+    const moved = titles(await until(tasks, (items) => JSON.stringify(titles(items)) !== JSON.stringify(order)))
+    expect(moved).toEqual([...order].reverse())
+    await until(laptopTasks, (items) => JSON.stringify(titles(items)) === JSON.stringify(moved))
+    const devices = await until(laptop.identity.devices, (list) => list.some((device) => device.online === true))
+    expect(devices.find((device) => !device.thisDevice)).toMatchObject({ name: 'Phone', online: true })
+    const status = await until(laptop.sync.overall, (now) => now.kind === 'up-to-date')
+    expect(status).toEqual({ kind: 'up-to-date', devices: 1 })
+    expect(await until(phone.sync.overall, (now) => now.kind === 'up-to-date')).toEqual({
+      kind: 'up-to-date',
+      devices: 1,
+    })
   }, 20_000)
 
   it('revoking the phone cuts it off within 2 s: no more document bytes, and it shows removed with its copy readable', async () => {
