@@ -5,7 +5,7 @@ import { GENERATION } from './space-room'
 import type { RoomEntry } from './mesh-service'
 
 /** HALO's swarm derivations and sealing, as the mesh uses them (see halo's CONTEXT). */
-export interface SwarmKeys {
+interface SwarmKeys {
   newSecret(): Uint8Array
   room(secret: Uint8Array, spaceId: string, generation: number): { roomId: string; password: string }
   /** Seals `secret` to `device` (X25519 from its Ed25519 key). */
