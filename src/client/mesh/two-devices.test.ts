@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Cell } from '../../base'
+import { broadcastChannelNetwork } from '../../echo'
 import { generateKeyPair, IdentityStore, type HaloIdentity } from '../../halo'
 import type { DeviceKey } from '../../halo/testing'
 import { FakeTrystero } from '../../mesh/testing/fake-trystero'
@@ -36,11 +37,19 @@ const haloOf = async (browser: ReturnType<typeof fakeBrowser>): Promise<HaloIden
   return state.identity
 }
 
+/** Tabs of one profile share documents over a BroadcastChannel (Node has one), named for the profile. */
+const withTabs = (edges: ReturnType<typeof fakeBrowser>['edges'], profile: string) => ({
+  ...edges,
+  tabsNetwork: () => [broadcastChannelNetwork(`commonplace-echo-${profile}`)],
+})
+
 /** A laptop with an identity, and a phone linked to it by halo's authorizeDevice and createLinked. */
-const twoDevices = async () => {
+const twoDevices = async (options: { tabs?: boolean } = {}) => {
   const network = new FakeTrystero({ reconnect: true })
   const laptopBrowser = fakeBrowser(network)
-  const laptop = await open(laptopBrowser.edges)
+  const laptopProfile = crypto.randomUUID()
+  const laptopEdges = options.tabs === true ? withTabs(laptopBrowser.edges, laptopProfile) : laptopBrowser.edges
+  const laptop = await open(laptopEdges)
   expectOk(await laptop.identity.create(profile, 'Laptop'))
   const laptopSpace = await personalSpace(laptop)
   const laptopHalo = await haloOf(laptopBrowser)
@@ -64,7 +73,8 @@ const twoDevices = async () => {
     (value) => value !== undefined,
   )
   const phone = await open(phoneBrowser.edges, new Cell<PersonalHandover | undefined>(handover))
-  return { network, laptop, laptopSpace, phone, laptopBrowser, phoneBrowser, laptopHalo }
+  const openLaptopTab = () => open(withTabs(laptopBrowser.openTab().edges, laptopProfile))
+  return { network, laptop, laptopSpace, phone, laptopBrowser, phoneBrowser, laptopHalo, openLaptopTab }
 }
 
 /** Polls `read` each turn until the test reads it through `until` (the handover appears once the mesh runs). */
@@ -126,5 +136,25 @@ describe('two devices of one identity', () => {
     expect(network.bytes({ to: phoneId, action: 'cp.am' })).toBe(before)
     expect(phoneTasks.get()?.map((task) => task.title)).toEqual(['Before'])
     console.info(`revocation to cut-off: ${cutAfter.toFixed(0)} ms`)
+  }, 20_000)
+
+  it('a follower tab edits through its leader, and when the leader closes the follower leads and sync goes on', async () => {
+    const { laptop, phone, openLaptopTab } = await twoDevices({ tabs: true })
+    const follower = await openLaptopTab()
+    expect(follower.tabRole.get()).toBe('follower')
+    const followerSpace = await personalSpace(follower)
+    expectOk(await followerSpace.createTask('From the second tab'))
+    const phoneSpace = await personalSpace(phone)
+    const phoneTasks = phoneSpace.tasks('')
+    await until(phoneTasks, (items) => items?.some((task) => task.title === 'From the second tab') === true)
+    // The follower shows the leader's status.
+    await until(follower.sync.overall, (status) => status.kind === 'up-to-date')
+    await laptop.close()
+    await until(follower.tabRole, (role) => role === 'leader')
+    expectOk(await followerSpace.createTask('After the takeover'))
+    await until(phoneTasks, (items) => items?.some((task) => task.title === 'After the takeover') === true)
+    expectOk(await phoneSpace.createTask('Back from the phone'))
+    const followerTasks = followerSpace.tasks('')
+    await until(followerTasks, (items) => items?.some((task) => task.title === 'Back from the phone') === true)
   }, 20_000)
 })
