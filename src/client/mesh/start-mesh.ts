@@ -44,7 +44,12 @@ const liveDevices = (halo: HaloIdentity): PublicKey[] =>
     .map((device) => device.key)
 
 /** Runs the mesh for one ready identity until the returned stop. */
-const runFor = async (halo: HaloIdentity, deps: MeshDeps, publish: (status: MeshStatus) => void) => {
+const runFor = async (
+  halo: HaloIdentity,
+  deps: MeshDeps,
+  publish: (status: MeshStatus) => void,
+  signal: AbortSignal,
+) => {
   const echo = await deps.echo
   const actor = { identity: halo.identityKey, signer: halo.signer }
   const rows = echo.spaces(halo.identityKey)
@@ -128,9 +133,7 @@ const runFor = async (halo: HaloIdentity, deps: MeshDeps, publish: (status: Mesh
         adopting.delete(spaceId)
       })
   }
-  const run = { stopped: false }
   const stopAll = async (): Promise<void> => {
-    run.stopped = true
     for (const controller of adopting.values()) controller.abort()
     for (const stop of stops.splice(0)) stop()
     await service.stop()
@@ -139,7 +142,7 @@ const runFor = async (halo: HaloIdentity, deps: MeshDeps, publish: (status: Mesh
   const personalRow = (): SpaceRow | undefined => rows.get()?.find((candidate) => candidate.personal === 1)
   await new Promise<void>((resolve) => {
     const check = (): void => {
-      if (run.stopped || personalRow() !== undefined) {
+      if (signal.aborted || personalRow() !== undefined) {
         resolve()
         return
       }
@@ -151,10 +154,12 @@ const runFor = async (halo: HaloIdentity, deps: MeshDeps, publish: (status: Mesh
     const stopRows = rows.subscribe(check)
     const stopHandover = deps.handover.subscribe(check)
     stops.push(stopRows, stopHandover)
+    // A stop while waiting (the tab hands over, the identity goes) ends the wait: nothing here to hand back.
+    signal.addEventListener('abort', check, { once: true })
     check()
   })
   const row = personalRow()
-  if (run.stopped || row === undefined) return stopAll
+  if (signal.aborted || row === undefined) return stopAll
   const opened = await echo.openSpace(row.id as SpaceId)
   if (!opened.ok) throw opened.error
   const personal = opened.value
@@ -206,12 +211,14 @@ const runFor = async (halo: HaloIdentity, deps: MeshDeps, publish: (status: Mesh
 export const createStartMesh =
   (deps: MeshDeps): StartMesh =>
   (publish) => {
-    let current: { halo: HaloIdentity; stop: Promise<() => Promise<void>> } | undefined
+    let current: { halo: HaloIdentity; stop: Promise<() => Promise<void>>; end: AbortController } | undefined
     let chain = Promise.resolve()
     const follow = (halo: HaloIdentity | undefined): void => {
       if (current?.halo === halo) return
       const previous = current
-      current = halo === undefined ? undefined : { halo, stop: runFor(halo, deps, publish) }
+      previous?.end.abort()
+      const end = new AbortController()
+      current = halo === undefined ? undefined : { halo, stop: runFor(halo, deps, publish, end.signal), end }
       const next = current
       chain = chain.then(async () => {
         if (previous !== undefined) await (await previous.stop.catch(() => () => Promise.resolve()))()

@@ -1,9 +1,10 @@
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { Cell } from '../../base'
+import { Cell, toHex } from '../../base'
 import { broadcastChannelNetwork } from '../../echo'
-import { generateKeyPair, IdentityStore, type HaloIdentity } from '../../halo'
-import type { DeviceKey } from '../../halo/testing'
+import { generateKeyPair, IdentityStore, swarmRoom, type HaloIdentity, type IdentityKey } from '../../halo'
+import { signWith, type DeviceKey } from '../../halo/testing'
+import { defaultMeshSettings, joinSwarm, newRepoId, runHandshake } from '../../mesh'
 import { FakeTrystero } from '../../mesh/testing/fake-trystero'
 import { clientInternals, createClient, type Client } from '../client'
 import { automergeWasmUrl, fakeBrowser, until } from '../testing/fake-edges'
@@ -156,5 +157,46 @@ describe('two devices of one identity', () => {
     expectOk(await phoneSpace.createTask('Back from the phone'))
     const followerTasks = followerSpace.tasks('')
     await until(followerTasks, (items) => items?.some((task) => task.title === 'Back from the phone') === true)
+  }, 20_000)
+
+  it('a page that knows the personal room secret but shows no valid chain gets zero document bytes', async () => {
+    const { network, laptop, phone } = await twoDevices()
+    const handover = clientInternals(laptop)?.personalHandover()
+    if (handover === undefined) throw new Error('no handover')
+    const stranger = network.page('stranger')
+    const device = generateKeyPair<DeviceKey>()
+    const refusals: string[] = []
+    const swarm = joinSwarm(defaultMeshSettings({}), swarmRoom(handover.secret, handover.spaceId, 1), {
+      appId: 'commonplace/1',
+      page: stranger,
+      handshake: (remotePeerId, send, receive, isInitiator) =>
+        runHandshake({
+          ctx: { kind: 'space', spaceId: handover.spaceId, generation: 1 },
+          local: {
+            peerId: stranger.selfId,
+            repo: newRepoId(device.publicKey),
+            storage: null,
+            identity: device.publicKey as string as IdentityKey,
+            device: device.publicKey,
+            chain: { forged: true },
+            sign: (bytes) => Promise.resolve(toHex(signWith(device, bytes))),
+          },
+          remotePeerId,
+          send,
+          receive,
+          isInitiator,
+          verifyChain: () =>
+            Promise.resolve({ ok: true, value: { identity: device.publicKey as string as IdentityKey } }),
+          authorize: () => Promise.resolve({ ok: true, value: undefined }),
+        }),
+    })
+    swarm.onRefused((refusal) => refusals.push(refusal.remoteCode ?? refusal.code))
+    // Both the laptop and the phone are in that room: each refuses the stranger's chain at once.
+    await until(new CellOf(() => (refusals.length >= 2 ? refusals : undefined)), (value) => value !== undefined)
+    expect(refusals).toEqual(['bad-chain', 'bad-chain'])
+    expect(network.bytes({ to: 'stranger', action: 'cp.am' })).toBe(0)
+    expect(swarm.authenticated.get().size).toBe(0)
+    await swarm.leave()
+    expect(phone.identity.state.get().kind).toBe('ready')
   }, 20_000)
 })
