@@ -1,4 +1,5 @@
-import { Cell, err, ok, type Result } from '../base'
+import { Cell, err, ok, type Observable, type Result } from '../base'
+import type { MeshStatus } from '../mesh'
 import type {
   DeviceInfo,
   HaloIdentity,
@@ -37,14 +38,37 @@ const viewOf = (identity: HaloIdentity): IdentityView => {
   }
 }
 
-const deviceViewOf = (device: DeviceInfo): DeviceView => ({
-  deviceKey: device.key,
-  name: device.name ?? 'Unnamed device',
-  thisDevice: device.isThisDevice,
-  revoked: device.revokedAt !== undefined,
-  revokedByDevicesOnly: device.revokedAt !== undefined && !device.revokedByIdentityKey,
-  addedAt: device.authorizedAt,
-})
+/** What the mesh says of each other device: connected now, and when this device last synced with it. */
+type Presence = ReadonlyMap<string, { readonly online: boolean; readonly lastSeenAt?: number }>
+
+/** Each device's presence from the leader's status (every tab hears it). */
+const presenceOf = (status: MeshStatus): Presence => {
+  const presence = new Map<string, { online: boolean; lastSeenAt?: number }>()
+  for (const space of Object.values(status.spaces)) {
+    for (const peer of space.peers) presence.set(peer.device, { ...presence.get(peer.device), online: true })
+    const last = space.lastSynced
+    if (last === undefined) continue
+    const known = presence.get(last.device)
+    if (known?.lastSeenAt === undefined || known.lastSeenAt < last.at) {
+      presence.set(last.device, { online: known?.online ?? false, lastSeenAt: last.at })
+    }
+  }
+  return presence
+}
+
+const deviceViewOf = (device: DeviceInfo, presence: Presence): DeviceView => {
+  const seen = presence.get(device.key)
+  return {
+    deviceKey: device.key,
+    name: device.name ?? 'Unnamed device',
+    thisDevice: device.isThisDevice,
+    revoked: device.revokedAt !== undefined,
+    revokedByDevicesOnly: device.revokedAt !== undefined && !device.revokedByIdentityKey,
+    addedAt: device.authorizedAt,
+    ...(device.isThisDevice ? {} : { online: seen?.online ?? false }),
+    ...(seen?.lastSeenAt === undefined ? {} : { lastSeenAt: seen.lastSeenAt }),
+  }
+}
 
 const restoreInput = (confirmed: string, deviceName: string, profile: RestoreProfile | undefined) => {
   const confirmedIdentity = confirmed as IdentityKey
@@ -89,6 +113,20 @@ export class IdentityService implements IdentityApi {
   #stopWatching: (() => void) | undefined
   #settingUp = false
   #onReady: ((identity: HaloIdentity, setUpHere: boolean) => Promise<void>) | undefined
+
+  #presence: Presence = new Map()
+
+  /** Follows which devices the mesh sees (`online`, `lastSeenAt` in the device list); returns how to stop. */
+  followPresence(status: Observable<MeshStatus>): () => void {
+    const update = (next: MeshStatus): void => {
+      this.#presence = presenceOf(next)
+      const identity = this.#current
+      if (identity !== undefined)
+        this.devices.set(identity.devices().map((device) => deviceViewOf(device, this.#presence)))
+    }
+    update(status.get())
+    return status.subscribe(update)
+  }
 
   constructor(store: IdentityStore, openChannel: OpenChannel) {
     this.#store = store
@@ -301,7 +339,7 @@ export class IdentityService implements IdentityApi {
           // Another device revoked this one: its copy stays readable here, and the mesh stops (it runs only while ready).
           const kind = identity.isRevoked(identity.deviceKey) ? 'removed' : 'ready'
           this.state.set({ kind, identity: viewOf(identity) })
-          this.devices.set(identity.devices().map(deviceViewOf))
+          this.devices.set(identity.devices().map((device) => deviceViewOf(device, this.#presence)))
         }
         publish()
         const stops = [identity.credentials.subscribe(publish), identity.backup.subscribe(publish)]

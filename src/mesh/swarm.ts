@@ -34,6 +34,8 @@ export interface SwarmRefusal {
   readonly code: RefusalCode | 'join-error'
   /** For 'refused-by-peer', the remote's code. */
   readonly remoteCode?: string
+  /** For 'refused-by-peer', what the remote sent as evidence (e.g. DeviceRevoked credentials): unverified. */
+  readonly evidence?: unknown
 }
 
 /** Trystero's handshake arguments, for `runHandshake`. */
@@ -147,8 +149,13 @@ export const joinSwarm = (
             const outcome = await handshake(peerId, (data) => send(data), receive, isInitiator)
             if (!outcome.ok) {
               reported.add(peerId)
-              const { code, remoteCode } = outcome.error
-              refuse({ peerId, code, ...(remoteCode === undefined ? {} : { remoteCode }) })
+              const { code, remoteCode, evidence } = outcome.error
+              refuse({
+                peerId,
+                code,
+                ...(remoteCode === undefined ? {} : { remoteCode }),
+                ...(evidence === undefined ? {} : { evidence }),
+              })
               // Trystero refuses the peer when the predicate throws.
               throw outcome.error
             }

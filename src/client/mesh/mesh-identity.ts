@@ -24,7 +24,8 @@ export const meshIdentityOf = (halo: HaloIdentity, spaceOf: (spaceId: SpaceId) =
       return { code: 'revoked', evidence: revocationsOf(halo, peer.device) }
     }
     const space = spaceOf(spaceId)
-    if (space === undefined) return { code: 'not-member' }
+    // A space not here yet (being fetched, as a linked device fetches its personal space): our own devices only.
+    if (space === undefined) return peer.identity === halo.identityKey ? undefined : { code: 'not-member' }
     if (space.personal) return peer.identity === halo.identityKey ? undefined : { code: 'not-member' }
     return space.roleOf(peer.identity) === undefined ? { code: 'not-member' } : undefined
   }

@@ -17,7 +17,7 @@ import {
 import type { PeerAccess } from './peer-access'
 
 /** Space rooms; link and invitation rooms use another app id, so guests never see these tokens. */
-export const SPACE_APP_ID = 'commonplace/1'
+const SPACE_APP_ID = 'commonplace/1'
 /** No rotation yet (issue 12): every space is at generation 1. */
 export const GENERATION = 1
 /** automerge-repo's messages, one channel per room (sharing-protocol §4.6). */

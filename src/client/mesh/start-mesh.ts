@@ -1,10 +1,11 @@
 import { Cell, systemClock, type Observable } from '../../base'
-import type { Echo, Space, SpaceId } from '../../echo'
+import type { Echo, Space, SpaceId, SpaceRow } from '../../echo'
 import { newSwarmSecret, sealFor, swarmRoom, type HaloIdentity, type PublicKey } from '../../halo'
 import type { MeshSettings, MeshStatus, TrysteroPage } from '../../mesh'
 import type { StartMesh } from '../mesh-tab'
 import { meshIdentityOf } from './mesh-identity'
-import { startMeshService } from './mesh-service'
+import { startMeshService, type RoomEntry } from './mesh-service'
+import { GENERATION } from './space-room'
 import { followSwarmSecrets } from './swarm-secrets'
 import { SyncTracker } from './sync-tracker'
 
@@ -17,6 +18,17 @@ export interface MeshDeps {
   readonly page: TrysteroPage
   /** Spaces being received: "Receiving your spaces: 3 of 7". */
   readonly receiving: Cell<{ readonly done: number; readonly total: number }>
+  /** A linked device's personal space as the linking device handed it over (the link channel), until it is here. */
+  readonly handover: Observable<PersonalHandover | undefined>
+  /** What this leader can hand to a device being linked: set while the mesh runs with a personal space. */
+  readonly offer: Cell<(() => PersonalHandover | undefined) | undefined>
+}
+
+/** What a new device needs to fetch the personal space: its id, root, and swarm secret. */
+export interface PersonalHandover {
+  readonly spaceId: SpaceId
+  readonly rootUrl: string
+  readonly secret: Uint8Array
 }
 
 /** How often the status looks whether messages went quiet. */
@@ -32,31 +44,22 @@ const liveDevices = (halo: HaloIdentity): PublicKey[] =>
     .map((device) => device.key)
 
 /** Runs the mesh for one ready identity until the returned stop. */
-const runFor = async (halo: HaloIdentity, deps: MeshDeps, publish: (status: MeshStatus) => void) => {
+const runFor = async (
+  halo: HaloIdentity,
+  deps: MeshDeps,
+  publish: (status: MeshStatus) => void,
+  signal: AbortSignal,
+) => {
   const echo = await deps.echo
   const actor = { identity: halo.identityKey, signer: halo.signer }
   const rows = echo.spaces(halo.identityKey)
-  const personalRow = await new Promise<{ id: string }>((resolve) => {
-    const found = (): boolean => {
-      const row = rows.get()?.find((candidate) => candidate.personal === 1)
-      if (row !== undefined) resolve(row)
-      return row !== undefined
-    }
-    if (found()) return
-    const stop = rows.subscribe(() => {
-      if (found()) stop()
-    })
-  })
-  const opened = await echo.openSpace(personalRow.id as SpaceId)
-  if (!opened.ok) throw opened.error
-  const personal = opened.value
+  const stops: (() => void)[] = [() => rows.close()]
   // Open spaces for the handshake's questions (membership, device revocations), kept as the registry changes.
-  const spaces = new Map<SpaceId, Space>([[personal.id, personal]])
+  const spaces = new Map<SpaceId, Space>()
   const accessListeners = new Set<() => void>()
   const changed = (): void => {
     for (const listener of [...accessListeners]) listener()
   }
-  const membershipStops: (() => void)[] = []
   const openAll = (): void => {
     for (const row of rows.get() ?? []) {
       const id = row.id as SpaceId
@@ -64,17 +67,102 @@ const runFor = async (halo: HaloIdentity, deps: MeshDeps, publish: (status: Mesh
       void echo.openSpace(id).then((space) => {
         if (!space.ok || spaces.has(id)) return
         spaces.set(id, space.value)
-        membershipStops.push(space.value.membership.subscribe(changed))
+        stops.push(space.value.membership.subscribe(changed))
+        changed()
       })
     }
   }
   openAll()
-  const stopRows = rows.subscribe(openAll)
+  stops.push(rows.subscribe(openAll))
   const devices = new Cell<readonly PublicKey[]>(liveDevices(halo))
-  const stopDevices = halo.credentials.subscribe(() => {
-    devices.set(liveDevices(halo))
-    changed()
+  stops.push(
+    halo.credentials.subscribe(() => {
+      devices.set(liveDevices(halo))
+      changed()
+    }),
+  )
+  const tracker = new SyncTracker({
+    clock: systemClock,
+    online: deps.online.get(),
+    nameOf: (device) => halo.devices().find((info) => info.key === device)?.name,
+    publish,
   })
+  stops.push(
+    deps.online.subscribe((online) => {
+      tracker.online(online)
+    }),
+  )
+  const ticking = setInterval(() => {
+    tracker.tick()
+  }, TICK_MS)
+  stops.push(() => {
+    clearInterval(ticking)
+  })
+  const rooms = new Cell<readonly RoomEntry[]>([])
+  const service = startMeshService({
+    echo,
+    identity: meshIdentityOf(halo, (id) => spaces.get(id)),
+    rooms,
+    onAccessChange: (listener) => {
+      accessListeners.add(listener)
+      return () => accessListeners.delete(listener)
+    },
+    settings: deps.settings.get(),
+    page: deps.page,
+    storage: null,
+    tracker,
+    // A device that refused us as revoked sends the DeviceRevoked credentials: HALO verifies them itself, and
+    // once it holds this device revoked the identity turns `removed` and this mesh stops.
+    onRefused: (_spaceId, refusal) => {
+      if (refusal.remoteCode === 'revoked' && Array.isArray(refusal.evidence)) void halo.receive(refusal.evidence)
+    },
+  })
+  const adopting = new Map<SpaceId, AbortController>()
+  const adoptOne = (spaceId: SpaceId, rootUrl: string, done: (ok: boolean) => void): void => {
+    if (adopting.has(spaceId)) return
+    const controller = new AbortController()
+    adopting.set(spaceId, controller)
+    const forget = service.access.expect(documentIdOf(rootUrl), spaceId)
+    void echo
+      .adoptSpace({ identity: halo.identityKey, spaceId, rootUrl: rootUrl as never }, { signal: controller.signal })
+      .then((result) => {
+        done(result.ok)
+      })
+      .finally(() => {
+        forget()
+        adopting.delete(spaceId)
+      })
+  }
+  const stopAll = async (): Promise<void> => {
+    for (const controller of adopting.values()) controller.abort()
+    for (const stop of stops.splice(0)) stop()
+    await service.stop()
+  }
+  // A linked device has no personal space yet: it joins that room with the handed-over secret and fetches it.
+  const personalRow = (): SpaceRow | undefined => rows.get()?.find((candidate) => candidate.personal === 1)
+  await new Promise<void>((resolve) => {
+    const check = (): void => {
+      if (signal.aborted || personalRow() !== undefined) {
+        resolve()
+        return
+      }
+      const handover = deps.handover.get()
+      if (handover === undefined) return
+      rooms.set([{ spaceId: handover.spaceId, room: swarmRoom(handover.secret, handover.spaceId, GENERATION) }])
+      adoptOne(handover.spaceId, handover.rootUrl, () => undefined)
+    }
+    const stopRows = rows.subscribe(check)
+    const stopHandover = deps.handover.subscribe(check)
+    stops.push(stopRows, stopHandover)
+    // A stop while waiting (the tab hands over, the identity goes) ends the wait: nothing here to hand back.
+    signal.addEventListener('abort', check, { once: true })
+    check()
+  })
+  const row = personalRow()
+  if (signal.aborted || row === undefined) return stopAll
+  const opened = await echo.openSpace(row.id as SpaceId)
+  if (!opened.ok) throw opened.error
+  const personal = opened.value
   const secrets = followSwarmSecrets({
     actor,
     deviceKey: halo.deviceKey,
@@ -88,80 +176,49 @@ const runFor = async (halo: HaloIdentity, deps: MeshDeps, publish: (status: Mesh
       open: (box, aad) => halo.openSealed(box, aad),
     },
   })
-  const tracker = new SyncTracker({
-    clock: systemClock,
-    online: deps.online.get(),
-    nameOf: (device) => halo.devices().find((info) => info.key === device)?.name,
-    publish,
+  deps.offer.set(() => {
+    const secret = secrets.secret(personal.id)
+    return secret === undefined ? undefined : { spaceId: personal.id, rootUrl: row.rootUrl, secret }
   })
-  const stopOnline = deps.online.subscribe((online) => {
-    tracker.online(online)
+  stops.push(() => {
+    deps.offer.set(undefined)
+    secrets.stop()
   })
-  const ticking = setInterval(() => {
-    tracker.tick()
-  }, TICK_MS)
-  const service = startMeshService({
-    echo,
-    identity: meshIdentityOf(halo, (id) => spaces.get(id)),
-    rooms: secrets.rooms,
-    onAccessChange: (listener) => {
-      accessListeners.add(listener)
-      return () => accessListeners.delete(listener)
-    },
-    settings: deps.settings.get(),
-    page: deps.page,
-    storage: null,
-    tracker,
-  })
+  rooms.set(secrets.rooms.get())
+  stops.push(
+    secrets.rooms.subscribe((entries) => {
+      rooms.set(entries)
+    }),
+  )
   // Spaces listed for this device whose box opens are adopted, roots first, as their room brings them.
-  const adopting = new Map<SpaceId, AbortController>()
   let adopted = 0
   const adopt = (): void => {
     const listed = secrets.toAdopt.get()
     deps.receiving.set({ done: adopted, total: adopted + listed.length })
     for (const { spaceId, rootUrl } of listed) {
-      if (adopting.has(spaceId)) continue
-      const controller = new AbortController()
-      adopting.set(spaceId, controller)
-      const forget = service.access.expect(documentIdOf(rootUrl), spaceId)
-      void echo
-        .adoptSpace({ identity: halo.identityKey, spaceId, rootUrl: rootUrl as never }, { signal: controller.signal })
-        .then((result) => {
-          if (result.ok) adopted++
-        })
-        .finally(() => {
-          forget()
-          adopting.delete(spaceId)
-          deps.receiving.set({ done: adopted, total: adopted + secrets.toAdopt.get().length })
-        })
+      adoptOne(spaceId, rootUrl, (ok) => {
+        if (ok) adopted++
+        deps.receiving.set({ done: adopted, total: adopted + secrets.toAdopt.get().length })
+      })
     }
   }
   adopt()
-  const stopAdopt = secrets.toAdopt.subscribe(adopt)
-  return async () => {
-    stopAdopt()
-    for (const controller of adopting.values()) controller.abort()
-    clearInterval(ticking)
-    stopOnline()
-    stopDevices()
-    stopRows()
-    for (const stop of membershipStops) stop()
-    secrets.stop()
-    rows.close()
-    await service.stop()
-  }
+  stops.push(secrets.toAdopt.subscribe(adopt))
+  return stopAll
 }
 
 /** The leader tab's mesh: it runs while an identity is ready here, and stops when it goes (or is removed). */
 export const createStartMesh =
   (deps: MeshDeps): StartMesh =>
   (publish) => {
-    let current: { halo: HaloIdentity; stop: Promise<() => Promise<void>> } | undefined
+    let current: { halo: HaloIdentity; stop: Promise<() => Promise<void>>; end: AbortController } | undefined
     let chain = Promise.resolve()
     const follow = (halo: HaloIdentity | undefined): void => {
       if (current?.halo === halo) return
       const previous = current
-      current = halo === undefined ? undefined : { halo, stop: runFor(halo, deps, publish) }
+      previous?.end.abort()
+      const end = new AbortController()
+      current = halo === undefined ? undefined : { halo, stop: runFor(halo, deps, publish, end.signal), end }
       const next = current
       chain = chain.then(async () => {
         if (previous !== undefined) await (await previous.stop.catch(() => () => Promise.resolve()))()

@@ -5,7 +5,7 @@ import { GENERATION } from './space-room'
 import type { RoomEntry } from './mesh-service'
 
 /** HALO's swarm derivations and sealing, as the mesh uses them (see halo's CONTEXT). */
-export interface SwarmKeys {
+interface SwarmKeys {
   newSecret(): Uint8Array
   room(secret: Uint8Array, spaceId: string, generation: number): { roomId: string; password: string }
   /** Seals `secret` to `device` (X25519 from its Ed25519 key). */
@@ -33,6 +33,8 @@ export interface SwarmSecrets {
   readonly rooms: Observable<readonly RoomEntry[]>
   /** Spaces listed in the personal root that are not on this device yet, with their root. */
   readonly toAdopt: Observable<readonly { spaceId: SpaceId; rootUrl: string }[]>
+  /** The secret of `spaceId` if this device holds it (to hand the personal space to a device being linked). */
+  secret(spaceId: SpaceId): Uint8Array | undefined
   stop(): void
 }
 
@@ -113,6 +115,7 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
   return {
     rooms,
     toAdopt,
+    secret: (spaceId) => secrets.get(spaceId),
     stop: () => {
       for (const stop of stops) stop()
       for (const stop of boxStops.values()) stop()

@@ -6,7 +6,7 @@ type State = MeshStatus['overall']
 type LastSynced = MeshStatus['lastSynced']
 
 /** The words' state from the leader's status (every tab shows the same) and how many other devices there are. */
-export const syncStatusOf = (state: State, peers: number, lastSynced: LastSynced, otherDevices: number): SyncStatus => {
+const syncStatusOf = (state: State, peers: number, lastSynced: LastSynced, otherDevices: number): SyncStatus => {
   if (state === 'offline') return { kind: 'offline' }
   if (state === 'syncing') return { kind: 'syncing' }
   if (state === 'up-to-date') return { kind: 'up-to-date', devices: peers }

@@ -11,6 +11,8 @@ import { parsePublicKey, signWith } from '../keys/keys'
 import type { WeakPassword } from '../recovery/identity-file'
 import { writeIdentityFile } from '../recovery/identity-file'
 import { recoveryPhraseOf } from '../recovery/recovery-phrase'
+import type { SealRefused } from '../sealing/sealed-box'
+import { openSealedBox } from '../sealing/sealed-box'
 import type { HaloStorage } from '../storage/halo-database'
 import type { DeviceInfo } from './devices'
 import { listDevices } from './devices'
@@ -23,7 +25,6 @@ import { issueChecked, profileAssertion } from './new-identity'
 import type { Profile } from './profile'
 import { latestProfile } from './profile'
 import { revokedByIdentityKey } from './revocations'
-import { openSealedBox, type SealRefused } from '../sealing/sealed-box'
 import { trustedSet, verifyWith } from './trust'
 import type { BackupState, Unlocked } from './unlock'
 import { backupStateOf, keptIdentitySecret } from './unlock'
@@ -151,7 +152,7 @@ export class HaloIdentity {
     return Promise.resolve(toHex(signWith(this.#unlocked.device, bytes)))
   }
 
-  /** Opens a box sealed to this device (`sealFor` with our device key and the same label `aad`). */
+  /** Opens a box sealed to this device's key (a space's swarm secret); the device seed never leaves HALO. */
   openSealed(box: Uint8Array, aad: string): Result<Uint8Array, SealRefused> {
     return openSealedBox(this.#unlocked.device.secretKey, box, aad)
   }

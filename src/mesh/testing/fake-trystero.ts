@@ -49,6 +49,20 @@ export class FakeTrystero {
   readonly deliveries: Delivery[] = []
   readonly #rooms = new Map<string, Map<string, FakeRoom>>()
   #next = 0
+  readonly #reconnect: boolean
+
+  /** With `reconnect`, peers whose connection closed meet again (as Trystero's next announce brings them). */
+  constructor(options: { reconnect?: boolean } = {}) {
+    this.#reconnect = options.reconnect ?? false
+  }
+
+  /** After a closed connection: the two rooms meet again if both are still there and `reconnect` is on. */
+  closed(a: FakeRoom, b: FakeRoom): void {
+    if (!this.#reconnect || a.gone || b.gone) return
+    setTimeout(() => {
+      if (!a.gone && !b.gone && !a.linked.has(b.selfId)) void this.#meet(a, b)
+    }, 0)
+  }
 
   /** A page: its selfId, its `joinRoom`, and `crash` (closed without leaving: nobody is told). */
   page(selfId = `peer-${this.#next++}`): FakePage {
@@ -202,6 +216,7 @@ export class FakeRoom {
     other.linked.delete(this.selfId)
     this.onPeerLeave?.(other.selfId)
     other.onPeerLeave?.(this.selfId)
+    this.#network.closed(this, other)
   }
 
   makeAction(name: string, config: MessageActionConfig<never> = {}) {
