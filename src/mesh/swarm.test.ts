@@ -66,6 +66,15 @@ class FakeNetwork {
     b.onPeerJoin?.(a.id)
   }
 
+  /** Trystero's "peer replaced": a new connection under the same ids, handshakes again, and no onPeerLeave. */
+  reconnect(a: string, b: string): void {
+    const [roomA, roomB] = [this.#rooms.get(a), this.#rooms.get(b)]
+    if (roomA === undefined || roomB === undefined) return
+    roomA.linked.delete(b)
+    roomB.linked.delete(a)
+    void this.#meet(roomA, roomB)
+  }
+
   /** A page that closed without leaving: it neither sends nor receives again, and nobody is told. */
   crash(id: string): void {
     this.#rooms.delete(id)
@@ -350,6 +359,37 @@ describe('joinSwarm', () => {
       await alice.channel<string>('cp.chat').send('for mallory', 'peer-2')
       expect(heard).toEqual([])
       expect(ids(bob)).toEqual(['peer-0', 'peer-2'])
+    })
+
+    it('forgets an authenticated peer as soon as Trystero replaces its connection and it handshakes again', async () => {
+      const { network, join } = setup()
+      const deny = new Set<string>()
+      const alice = join(undefined, { handshake: handshakeAs('alice', deny) })
+      const bob = join(undefined, { handshake: handshakeAs('bob') })
+      await flush()
+      expect(ids(alice)).toEqual(['peer-1'])
+      const seen: string[][] = []
+      alice.authenticated.subscribe((peers) => seen.push([...peers.keys()]))
+      // Bob is revoked meanwhile; his new connection fails its handshake, and nobody calls onPeerLeave.
+      deny.add('bob')
+      network.reconnect('peer-0', 'peer-1')
+      expect(ids(alice)).toEqual([])
+      expect(ids(bob)).toEqual([])
+      await flush()
+      expect(seen).toContainEqual([])
+      expect(ids(alice)).toEqual([])
+      expect(ids(bob)).toEqual([])
+    })
+
+    it('lets a replaced connection back in when its new handshake passes', async () => {
+      const { network, join } = setup()
+      const alice = join(undefined, { handshake: handshakeAs('alice') })
+      join(undefined, { handshake: handshakeAs('bob') })
+      await flush()
+      network.reconnect('peer-0', 'peer-1')
+      expect(ids(alice)).toEqual([])
+      await flush()
+      expect(ids(alice)).toEqual(['peer-1'])
     })
 
     it('forgets a peer that leaves, and closePeer closes its connection', async () => {
