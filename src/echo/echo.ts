@@ -178,6 +178,8 @@ export class Echo {
       log: {},
       documents: {},
       epochs: {},
+      // The lists exist from the start: two devices creating them at once would each keep only their own.
+      ...(options.personal === true ? { spaces: {}, spaceKeys: {} } : {}),
     })
     root.change((doc) => {
       doc.name = toStored(name) as string
@@ -220,6 +222,7 @@ export class Echo {
       const opened = await this.openSpace(existing.id as SpaceId)
       if (!opened.ok) throw opened.error
       personal = opened.value
+      personal.createLists(actor)
     }
     // Spaces made before the personal space listed them (or while it could not be written) are listed now.
     const listed = new Set<string>(personal.listedSpaces.get().map((each) => each.spaceId))

@@ -31,7 +31,7 @@ import type { SpaceContext } from './space-context'
 import { SpaceEpochs } from './space-epochs'
 import type { Added, ListedSpace, SwarmBoxes } from './space-lists'
 import { keysIn } from './root-fields'
-import { addSwarmBox, listedSpacesIn, listSpace, rootObservable, swarmBoxesIn } from './space-lists'
+import { addSwarmBox, createLists, listedSpacesIn, listSpace, rootObservable, swarmBoxesIn } from './space-lists'
 import { SpaceMembers } from './space-members'
 import { SpaceNotes } from './space-notes'
 import type { Draft, ObjectDraft } from './space-objects'
@@ -214,6 +214,11 @@ export class Space {
   /** Personal space only: the swarm secret of `spaceId` sealed to each device (valid entries only), as they change. */
   swarmBoxes(spaceId: SpaceId): Observable<SwarmBoxes> {
     return rootObservable(this.#root, 'spaceKeys', (doc) => swarmBoxesIn(doc, spaceId))
+  }
+
+  /** Personal root made before its lists were created with it: creates them once, where `actor` may write. */
+  createLists(actor: Actor): void {
+    if (this.personal && this.#members.permit(actor, 'write').ok) createLists(this.#root)
   }
 
   /** Lists a space of the identity for its other devices; true when added (a listing is never replaced). */
