@@ -69,7 +69,7 @@ export const swarmBoxesIn = (root: SpaceDoc, spaceId: SpaceId): SwarmBoxes => {
     Object.entries(keys).flatMap(([key, box]) => {
       const device = key.slice(prefix.length)
       return key.startsWith(prefix) && v.is(deviceSchema, device) && v.is(boxSchema, box)
-        ? [[device as PublicKey, box]]
+        ? [[device, box]]
         : []
     }),
   )
