@@ -65,14 +65,13 @@ export const swarmBoxesIn = (root: SpaceDoc, spaceId: SpaceId): SwarmBoxes => {
   const keys = toPlain(root.spaceKeys)
   if (!isRecord(keys)) return new Map()
   const prefix = `${spaceId}:`
-  return new Map(
-    Object.entries(keys).flatMap(([key, box]) => {
-      const device = key.slice(prefix.length)
-      return key.startsWith(prefix) && v.is(deviceSchema, device) && v.is(boxSchema, box)
-        ? [[device, box]]
-        : []
-    }),
-  )
+  const boxes = new Map<PublicKey, string>()
+  for (const [key, box] of Object.entries(keys)) {
+    const device = key.slice(prefix.length)
+    if (key.startsWith(prefix) && v.is(deviceSchema, device) && v.is(boxSchema, box))
+      boxes.set(device as PublicKey, box)
+  }
+  return boxes
 }
 
 /** What an add did: a listing or box already there is never replaced. */
