@@ -96,7 +96,7 @@ export const linkSpaces = (options: LinkSpacesOptions) => ({
     const forget = service.access.expect(personal.rootUrl.replace(/^automerge:/, ''), spaceId)
     try {
       const adopted = await echo.adoptSpace(
-        { identity: input.identityKey, spaceId, rootUrl: personal.rootUrl as never },
+        { identity: input.identityKey, spaceId, rootUrl: personal.rootUrl as never, personal: true },
         { signal },
       )
       if (!adopted.ok) return err(problem(adopted.error.code === 'aborted' ? 'aborted' : 'link-failed'))
