@@ -270,8 +270,41 @@ describe('runHandshake', () => {
     expect(results[0].ok ? null : results[0].error).toMatchObject({
       code: 'refused-by-peer',
       remoteCode: 'revoked',
+      remoteProven: true,
       evidence: { revoked: deviceA.publicKey },
     })
+  })
+
+  it('drops the evidence of a reject sent before the remote proved itself', async () => {
+    const attack = scripted(space, party('peer-b', deviceB, true))
+    // Anyone with the room password could say this device was revoked; it must not reach halo.
+    attack.send(JSON.stringify({ v: 1, reject: 'revoked', evidence: { revoked: deviceB.publicKey } }))
+    const outcome = await attack.result
+    expect(outcome.ok ? null : outcome.error).toMatchObject({
+      code: 'refused-by-peer',
+      remoteCode: 'revoked',
+      remoteProven: false,
+    })
+    expect(outcome.ok ? null : outcome.error.evidence).toBeUndefined()
+  })
+
+  it('drops the evidence of a reject sent after a Hello but instead of a Proof', async () => {
+    const attack = scripted(space, party('peer-b', deviceB, true))
+    attack.send(JSON.stringify(helloOf(party('peer-a', deviceA, true), space)))
+    await attack.receive()
+    await attack.receive()
+    attack.send(JSON.stringify({ v: 1, reject: 'revoked', evidence: { revoked: deviceB.publicKey } }))
+    const outcome = await attack.result
+    expect(outcome.ok ? null : outcome.error).toMatchObject({ remoteCode: 'revoked', remoteProven: false })
+    expect(outcome.ok ? null : outcome.error.evidence).toBeUndefined()
+  })
+
+  it('refuses a Hello claiming a member identity with a chain to another identity', async () => {
+    // The chain is valid for device A but issued by `stranger`; the Hello claims the member identity.
+    const a = party('peer-a', deviceA, true, { chain: chainFor(deviceA, stranger) })
+    const { results } = await pair(a, party('peer-b', deviceB, true))
+    expect(codeOf(results[1])).toBe('bad-chain')
+    expect(remoteCodeOf(results[0])).toBe('bad-chain')
   })
 
   it('refuses a verified device whose identity is not a member', async () => {

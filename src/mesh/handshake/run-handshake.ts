@@ -137,14 +137,20 @@ const exchange = async (options: HandshakeOptions, session: { settled: boolean }
     }
     throw new Stop(err(new HandshakeRefusal(refused.code, { evidence: refused.evidence })))
   }
+  // The remote proved itself once its Proof verified and our checks authorized it; before that a reject is
+  // only a word from anyone holding the room password, so its evidence is dropped.
+  let remoteProven = false
   const next = async <T>(schema: GenericSchema<unknown, T>, maxBytes: number, malformed: RefusalCode): Promise<T> => {
     const { data } = await options.receive()
     // After a timeout the outcome is decided; a late frame must not send anything more.
     if (session.settled) throw new Stop(err(new HandshakeRefusal('timeout')))
     const frame = readFrame(data, schema, maxBytes)
     if (frame.kind === 'reject') {
-      const evidence = frame.value.evidence
-      throw new Stop(err(new HandshakeRefusal('refused-by-peer', { remoteCode: frame.value.reject, evidence })))
+      const remoteCode = frame.value.reject
+      const refusal = remoteProven
+        ? new HandshakeRefusal('refused-by-peer', { remoteCode, remoteProven, evidence: frame.value.evidence })
+        : new HandshakeRefusal('refused-by-peer', { remoteCode, remoteProven })
+      throw new Stop(err(refusal))
     }
     if (frame.kind === 'malformed') return fail({ code: malformed })
     return frame.value
@@ -216,6 +222,7 @@ const exchange = async (options: HandshakeOptions, session: { settled: boolean }
     }
     const allowed = await options.authorize(ctx, peer)
     if (!allowed.ok) return await fail(allowed.error)
+    remoteProven = true
 
     // Both sides say done, so a refusal by the remote's last check reaches us too, not only its timeout.
     await options.send(JSON.stringify({ v: 1, done: true }))
