@@ -121,6 +121,10 @@ export const createDevicesService = (options: DevicesServiceOptions): DevicesApi
                 const authorized = await identity.authorizeDevice(device, name)
                 return authorized.ok ? authorized : err(toProblem(authorized.error))
               },
+              revokeDevice: async (device) => {
+                const revoked = await identity.revokeDevice(device)
+                return revoked.ok ? ok(undefined) : err(toProblem(revoked.error))
+              },
               personal: () => options.personal(identity),
             },
             origin: options.origin,

@@ -111,7 +111,8 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
         authorize,
       })
       if (outcome.ok) found.host = outcome.value
-      else {
+      else if (found.host === undefined && (outcome.error.remoteCode === undefined || outcome.error.remoteProven)) {
+        // Only the host's word ends the join: anyone who saw the link can send a reject, before proving nothing.
         const next = refusalState(outcome.error.remoteCode ?? outcome.error.code)
         if (next !== undefined) end(next)
       }
