@@ -1,6 +1,14 @@
 import { Cell, err, fromBase64Url, ok, systemClock, toBase64Url, toHex, type Result } from '../../base'
 import type { Echo, SpaceId } from '../../echo'
-import { signWith, swarmRoom, verifyPeerDevice, type HaloIdentity, type LinkedInput } from '../../halo'
+import {
+  signWith,
+  swarmRoom,
+  trustedSet,
+  verifyPeerDevice,
+  type HaloIdentity,
+  type LinkedInput,
+  type PublicKey,
+} from '../../halo'
 import type { MeshSettings, TrysteroPage } from '../../mesh'
 import type { IdentityService } from '../identity'
 import { startMeshService } from '../mesh/mesh-service'
@@ -64,12 +72,17 @@ export const linkSpaces = (options: LinkSpacesOptions) => ({
     input: LinkedInput,
     personal: PersonalSpace,
     signal: AbortSignal,
+    host: PublicKey,
   ): Promise<Result<void, Problem>> => {
     const echo = await options.echo
     const secret = fromBase64Url(personal.secret)
     if (secret === undefined) return err(problem('link-failed'))
     const spaceId = personal.spaceId as SpaceId
     const device = input.deviceKeyPair.publicKey
+    // B holds no identity yet: the welcome's credentials are all it knows of the identity's revocations.
+    const { revoked } = trustedSet(input.identityKey, input.credentials, systemClock)
+    const isRevoked = (identity: PublicKey, peer: PublicKey): boolean =>
+      identity === input.identityKey && revoked.has(peer)
     const rooms = new Cell([{ spaceId, room: swarmRoom(secret, spaceId, GENERATION) }])
     const service = startMeshService({
       echo,
@@ -79,12 +92,15 @@ export const linkSpaces = (options: LinkSpacesOptions) => ({
         chain: input.chain,
         signBytes: (bytes) => Promise.resolve(toHex(signWith(input.deviceKeyPair, bytes))),
         verifyChain: async (_spaceId, chain, peerDevice) => {
-          const verified = await verifyPeerDevice(chain, peerDevice, { clock: systemClock, isRevoked: () => false })
+          const verified = await verifyPeerDevice(chain, peerDevice, { clock: systemClock, isRevoked })
           return verified.ok ? ok({ identity: verified.value.identity }) : err({ code: 'bad-chain' })
         },
-        // Only the identity's own devices, in the personal room alone.
+        // Only the device that ran the link, in the personal room alone: B cannot yet tell a device the identity
+        // revoked later than the welcome's credentials say from one that stands.
         admits: (room, peer) =>
-          room === spaceId && peer.identity === input.identityKey ? undefined : { code: 'not-member' },
+          room === spaceId && peer.identity === input.identityKey && peer.device === host
+            ? undefined
+            : { code: 'not-member' },
       },
       rooms,
       onAccessChange: () => () => undefined,

@@ -4,6 +4,7 @@ import { newSwarmSecret, sealFor, swarmRoom, type HaloIdentity, type PublicKey }
 import type { MeshSettings, MeshStatus, TrysteroPage } from '../../mesh'
 import type { StartMesh } from '../mesh-tab'
 import { meshIdentityOf } from './mesh-identity'
+import { revocationEvidence } from './revocation-evidence'
 import { startMeshService, type RoomEntry } from './mesh-service'
 import { GENERATION } from './space-room'
 import { followSwarmSecrets } from './swarm-secrets'
@@ -99,6 +100,7 @@ const runFor = async (
     clearInterval(ticking)
   })
   const rooms = new Cell<readonly RoomEntry[]>([])
+  const ofThisDevice = revocationEvidence(halo)
   const service = startMeshService({
     echo,
     identity: meshIdentityOf(halo, (id) => spaces.get(id)),
@@ -114,7 +116,9 @@ const runFor = async (
     // A device that refused us as revoked sends the DeviceRevoked credentials: HALO verifies them itself, and
     // once it holds this device revoked the identity turns `removed` and this mesh stops.
     onRefused: (_spaceId, refusal) => {
-      if (refusal.remoteCode === 'revoked' && Array.isArray(refusal.evidence)) void halo.receive(refusal.evidence)
+      if (refusal.remoteCode !== 'revoked') return
+      const evidence = ofThisDevice(refusal.evidence)
+      if (evidence.length > 0) void halo.receive(evidence)
     },
   })
   const adopting = new Map<SpaceId, AbortController>()
