@@ -8,11 +8,13 @@ import {
   CLOSED_CONNECTION,
   LINKED,
   linkedPair,
+  linkFrom,
   openPeers,
   openPersonal,
   peersOf,
   recordPeers,
 } from './linked-devices.ts'
+import { SpacePage } from './pages/space-page.ts'
 
 test.describe.configure({ mode: 'default' })
 test.setTimeout(120_000)
@@ -61,4 +63,61 @@ test('a revoked device is cut off within 2 s, keeps its copy, and never gets bac
   await b.page.reload()
   await expect(b.page.getByTestId('sync-status')).toHaveText('Only on this device', LINKED)
   await expect(a.page.getByTestId('sync-status')).toHaveText('Only on this device', LINKED)
+})
+
+test('when the leader tab closes mid-edit, the other tab leads within 2 s and nothing typed is lost', async ({
+  openPersistentDevice,
+  errors,
+}) => {
+  errors.allow(CLOSED_CONNECTION)
+  const a = await device(openPersistentDevice)
+  const b = await device(openPersistentDevice)
+  const { spaceA, spaceB } = await linkedPair(a, b)
+  const follower = await b.context.newPage()
+  await follower.goto(b.page.url())
+  const spaceF = new SpacePage(follower)
+  await spaceF.tasks.getByText('Written on A', { exact: true }).waitFor()
+  // Only the leader (the first tab) connects; both say the same words.
+  await expect(spaceB.page.getByTestId('sync-status')).toHaveText('Up to date with 1 device', LINKED)
+  await expect(follower.getByTestId('sync-status')).toHaveText('Up to date with 1 device', LINKED)
+  expect(await openPeers(b.page)).toBeGreaterThan(0)
+  expect(await peersOf(follower)).toEqual([])
+
+  await spaceF.createNote('Plan', 'Typed in the follower')
+  const closedAt = Date.now()
+  await b.page.close()
+  await follower.keyboard.type(', then more')
+  await expect.poll(() => openPeers(follower), LINKED).toBeGreaterThan(0)
+  // Its mesh starts with its first RTCPeerConnection (Trystero makes offers as it joins), then connects to A.
+  const peers = await peersOf(follower)
+  const leadMs = Math.min(...peers.map((peer) => peer.createdAt)) - closedAt
+  const connectMs = Math.min(...peers.map((peer) => peer.connectedAt ?? Infinity)) - closedAt
+  test.info().annotations.push({ type: 'leader closed -> follower leads (ms)', description: String(leadMs) })
+  test
+    .info()
+    .annotations.push({ type: 'leader closed -> follower connected to A (ms)', description: String(connectMs) })
+  console.info(`leader closed -> follower leads: ${String(leadMs)} ms, connected to A: ${String(connectMs)} ms`)
+  expect(leadMs).toBeLessThan(2_000)
+  await spaceA.notes.getByRole('link', { name: 'Plan' }).click(LINKED)
+  await expect(spaceA.noteText).toHaveText('Typed in the follower, then more', LINKED)
+})
+
+test('a third device linked from the first: all three edit live', async ({ openPersistentDevice, errors }) => {
+  errors.allow(CLOSED_CONNECTION)
+  const a = await device(openPersistentDevice)
+  const b = await device(openPersistentDevice)
+  const c = await device(openPersistentDevice)
+  const { spaceB } = await linkedPair(a, b)
+  const spaceC = await linkFrom(a, c, 'Tablet')
+  const spaceA = await openPersonal(a)
+  const spaces = [spaceA, spaceB, spaceC]
+  for (const space of spaces) {
+    await expect(space.page.getByTestId('sync-status')).toHaveText('Up to date with 2 devices', LINKED)
+  }
+  for (const [i, space] of spaces.entries()) await space.addTask(`Live on ${'ABC'[i] ?? ''}`)
+  for (const space of spaces) {
+    for (const title of ['Live on A', 'Live on B', 'Live on C']) {
+      await space.tasks.getByText(title, { exact: true }).waitFor(LINKED)
+    }
+  }
 })
