@@ -3,6 +3,7 @@
  * edits made apart converge, a follower tab takes over from a closed leader, and three devices edit live.
  * Shared steps are in `linked-devices.ts`.
  */
+import type { BrowserContext, WebSocketRoute } from '@playwright/test'
 import { expect, test, type Device } from './fixtures.ts'
 import {
   CLOSED_CONNECTION,
@@ -63,6 +64,102 @@ test('a revoked device is cut off within 2 s, keeps its copy, and never gets bac
   await b.page.reload()
   await expect(b.page.getByTestId('sync-status')).toHaveText('Only on this device', LINKED)
   await expect(a.page.getByTestId('sync-status')).toHaveText('Only on this device', LINKED)
+})
+
+/**
+ * Cuts a profile's pages off the signal relay: Playwright's WebSocket routing passes the relay sockets
+ * through while open; `cut` closes the live ones and refuses new ones. The worker itself is shared by the
+ * whole suite, so it is cut per profile rather than stopped.
+ */
+class RelayGate {
+  #open = true
+  readonly #live = new Set<WebSocketRoute>()
+  readonly #relayUrl: string
+
+  constructor(relayUrl: string) {
+    this.#relayUrl = relayUrl
+  }
+
+  async attach(context: BrowserContext): Promise<void> {
+    await context.routeWebSocket(
+      (url) => url.href.startsWith(this.#relayUrl),
+      (socket) => {
+        if (!this.#open) {
+          void socket.close()
+          return
+        }
+        socket.connectToServer()
+        this.#live.add(socket)
+        socket.onClose(() => {
+          this.#live.delete(socket)
+        })
+      },
+    )
+  }
+
+  async cut(): Promise<void> {
+    this.#open = false
+    await Promise.all([...this.#live].map((socket) => socket.close()))
+  }
+
+  open(): void {
+    this.#open = true
+  }
+}
+
+test('edits made apart on both devices (tasks, order, note text) converge when they meet again', async ({
+  openPersistentDevice,
+  signal,
+  errors,
+}) => {
+  errors.allow(CLOSED_CONNECTION)
+  // A fetch B's page makes while it is offline fails, as it should.
+  errors.allow(/net::ERR_INTERNET_DISCONNECTED/)
+  const gate = new RelayGate(signal.relayUrl)
+  const a = await device(openPersistentDevice)
+  const b = await device(openPersistentDevice)
+  await gate.attach(b.context)
+  const { spaceA, spaceB } = await linkedPair(a, b)
+  await spaceA.createNote('Seeds', 'Tomatoes')
+  await spaceB.notes.getByRole('link', { name: 'Seeds' }).click(LINKED)
+  await expect(spaceB.noteText).toHaveText('Tomatoes', LINKED)
+  await expect.poll(() => openPeers(b.page), LINKED).toBeGreaterThan(0)
+
+  // What cuts them apart: the relay refuses B (the gate closes B's relay sockets and every new one), B's
+  // reload ends its page's WebRTC connections (setOffline would not), and B goes offline, so Trystero waits
+  // for 'online' to dial the relay again instead of backing off. A keeps its relay but has no way to B.
+  await gate.cut()
+  await b.page.reload()
+  await expect(spaceB.noteText).toHaveText('Tomatoes')
+  await b.context.setOffline(true)
+  await expect.poll(() => openPeers(a.page)).toBe(0)
+  await expect(b.page.getByTestId('sync-status')).toHaveText('Offline: changes are kept on this device')
+
+  await spaceA.addTask('Apart on A')
+  await spaceB.addTask('Apart on B')
+  const order = await spaceB.taskTitles()
+  await spaceB.taskCheckbox('Apart on B').focus()
+  await b.page.keyboard.press('Alt+ArrowUp')
+  await expect.poll(() => spaceB.taskTitles()).not.toEqual(order)
+  await spaceA.noteText.click()
+  await a.page.keyboard.press('End')
+  await a.page.keyboard.type(' and basil')
+  await spaceB.noteText.click()
+  await b.page.keyboard.press('Home')
+  await b.page.keyboard.type('Peppers, ')
+  expect(await openPeers(a.page)).toBe(0)
+  expect(await openPeers(b.page)).toBe(0)
+
+  const back = Date.now()
+  gate.open()
+  await b.context.setOffline(false)
+  await expect(spaceA.noteText).toHaveText('Peppers, Tomatoes and basil', LINKED)
+  await expect(spaceB.noteText).toHaveText('Peppers, Tomatoes and basil', LINKED)
+  const both = async () => [await spaceA.taskTitles(), await spaceB.taskTitles()]
+  await expect.poll(async () => new Set((await both()).map((titles) => titles.join('\n'))).size, LINKED).toBe(1)
+  expect(await spaceA.taskTitles()).toEqual(expect.arrayContaining(['Apart on A', 'Apart on B', 'Written on A']))
+  console.info(`back online -> converged: ${String(Date.now() - back)} ms`)
+  test.info().annotations.push({ type: 'back online -> converged (ms)', description: String(Date.now() - back) })
 })
 
 test('when the leader tab closes mid-edit, the other tab leads within 2 s and nothing typed is lost', async ({
