@@ -21,7 +21,8 @@ export interface SwarmKeys {
 export interface SwarmSecretsOptions {
   readonly actor: Actor
   readonly deviceKey: PublicKey
-  readonly personal: Space
+  /** The personal space: only its lists are used here. */
+  readonly personal: Pick<Space, 'swarmBoxes' | 'addSwarmBox' | 'listSpace' | 'listedSpaces'>
   /** This device's spaces of the identity (ECHO's registry), live. */
   readonly spaces: Observable<readonly SpaceRow[] | undefined>
   /** The identity's devices that are not revoked, live. */
@@ -118,7 +119,13 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
     const { current: now, previous } = roomsOf({ ...read, held })
     if (now === undefined) return []
     current.set(spaceId, now)
-    // Seal on meet: a live sibling with no secret at this generation, or a larger one, gets ours.
+    // Seal on meet: a live sibling with no secret at this generation, or a larger one, gets ours. We also seal it
+    // to ourselves, so what we hold outlives its sealer's revocation (our previous room stays the others' one).
+    const sealedToSelf = personal
+      .swarmBoxes(spaceId)
+      .get()
+      .some((entry) => entry.recipient === me && entry.sealer === me && entry.commitment === now.commitment)
+    if (!sealedToSelf) sealFor(spaceId, now, me)
     if (read.top === undefined || now.generation >= read.top) {
       for (const device of options.devices.get()) {
         const theirs = read.claimed.get(device)
