@@ -239,7 +239,12 @@ const setup = () => {
     },
     personal: () =>
       Promise.resolve(
-        ok({ spaceId: 'a'.repeat(64), rootUrl: 'automerge:xyz', secret: toBase64Url(new Uint8Array(32).fill(7)) }),
+        ok({
+          spaceId: 'a'.repeat(64),
+          rootUrl: 'automerge:xyz',
+          generation: 1,
+          secret: toBase64Url(new Uint8Array(32).fill(7)),
+        }),
       ),
   }
   let payload: { identityKey: IdentityKey; secret: Uint8Array; expiresAt: number } | undefined

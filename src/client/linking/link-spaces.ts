@@ -2,8 +2,10 @@ import { Cell, err, fromBase64Url, ok, systemClock, toBase64Url, toHex, type Res
 import type { Echo, SpaceId } from '../../echo'
 import {
   signWith,
+  swarmCommitment,
   swarmRoom,
   trustedSet,
+  verifyBytes,
   verifyPeerDevice,
   type HaloIdentity,
   type LinkedInput,
@@ -12,8 +14,7 @@ import {
 import type { MeshSettings, TrysteroPage } from '../../mesh'
 import type { IdentityService } from '../identity'
 import { startMeshService } from '../mesh/mesh-service'
-import { GENERATION } from '../mesh/space-room'
-import { aadOf } from '../mesh/swarm-secrets'
+import { readSpaceKeys, roomsOf } from '../mesh/swarm-boxes'
 import { problem, type Problem } from '../problem-words'
 import type { PersonalSpace } from './ports'
 
@@ -61,11 +62,18 @@ export const linkSpaces = (options: LinkSpacesOptions) => ({
     const spaceId = row.id as SpaceId
     const opened = await echo.openSpace(spaceId)
     if (!opened.ok) return err(problem('link-needs-sync'))
-    const box = opened.value.swarmBoxes(spaceId).get().get(halo.deviceKey)
-    const bytes = box === undefined ? undefined : fromBase64Url(box)
-    const secret = bytes === undefined ? undefined : halo.openSealed(bytes, aadOf(spaceId))
-    if (secret?.ok !== true) return err(problem('link-needs-sync'))
-    return ok({ spaceId, rootUrl: row.rootUrl, secret: toBase64Url(secret.value) })
+    // The secret the mesh uses: A's own valid entries, read as the mesh reads them.
+    const keys = readSpaceKeys(spaceId, opened.value.swarmBoxes(spaceId).get(), {
+      me: halo.deviceKey,
+      isLive: (device) => halo.devices().some((info) => info.key === device && info.revokedAt === undefined),
+      isRevoked: (device) => halo.isRevoked(device),
+      verify: verifyBytes,
+      open: (box, aad) => halo.openSealed(box, aad),
+      commitment: swarmCommitment,
+    })
+    const held = roomsOf(keys).current
+    if (held === undefined) return err(problem('link-needs-sync'))
+    return ok({ spaceId, rootUrl: row.rootUrl, generation: held.generation, secret: toBase64Url(held.secret) })
   },
 
   storeLinked: async (
@@ -83,7 +91,8 @@ export const linkSpaces = (options: LinkSpacesOptions) => ({
     const { revoked } = trustedSet(input.identityKey, input.credentials, systemClock)
     const isRevoked = (identity: PublicKey, peer: PublicKey): boolean =>
       identity === input.identityKey && revoked.has(peer)
-    const rooms = new Cell([{ spaceId, room: swarmRoom(secret, spaceId, GENERATION) }])
+    const { generation } = personal
+    const rooms = new Cell([{ spaceId, generation, room: swarmRoom(secret, spaceId, generation) }])
     const service = startMeshService({
       echo,
       identity: {
@@ -116,7 +125,13 @@ export const linkSpaces = (options: LinkSpacesOptions) => ({
         { signal },
       )
       if (!adopted.ok) return err(problem(adopted.error.code === 'aborted' ? 'aborted' : 'link-failed'))
-      if (!(await until(adopted.value.swarmBoxes(spaceId), (boxes) => boxes.has(device), signal))) {
+      if (
+        !(await until(
+          adopted.value.swarmBoxes(spaceId),
+          (boxes) => boxes.some((box) => box.recipient === device),
+          signal,
+        ))
+      ) {
         return err(problem('aborted'))
       }
     } finally {
