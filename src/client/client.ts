@@ -182,7 +182,7 @@ export const createClient = (options: ClientOptions): Client => {
     start: () => identity.load(),
     close: () => (closing ??= close()),
   }
-  internals.set(client, { personalHandover: () => offer.get()?.() })
+  internals.set(client, { personalHandover: () => offer.get()?.(), echo: () => echo })
   return client
 }
 
@@ -190,6 +190,8 @@ export const createClient = (options: ClientOptions): Client => {
 interface ClientInternals {
   /** On the leader tab: the personal space's id, root and secret, to hand to a device being linked. */
   personalHandover(): PersonalHandover | undefined
+  /** This tab's ECHO (tests look at which documents it holds). */
+  echo(): Promise<Echo>
 }
 const internals = new WeakMap<Client, ClientInternals>()
 export const clientInternals = (client: Client): ClientInternals | undefined => internals.get(client)

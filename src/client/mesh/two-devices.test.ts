@@ -1,7 +1,9 @@
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Cell, toHex } from '../../base'
-import { broadcastChannelNetwork } from '../../echo'
+import { updateText } from '@automerge/automerge/slim'
+import { broadcastChannelNetwork, parseObjectId, type Echo, type Space, type SpaceId } from '../../echo'
+import { repoOf } from '../../echo/testing/internals'
 import { generateKeyPair, IdentityStore, swarmRoom, type HaloIdentity, type IdentityKey } from '../../halo'
 import { signWith, type DeviceKey } from '../../halo/testing'
 import { defaultMeshSettings, joinSwarm, newRepoId, runHandshake } from '../../mesh'
@@ -77,6 +79,30 @@ const twoDevices = async (options: { tabs?: boolean } = {}) => {
   const openLaptopTab = () => open(withTabs(laptopBrowser.openTab().edges, laptopProfile))
   return { network, laptop, laptopSpace, phone, laptopBrowser, phoneBrowser, laptopHalo, openLaptopTab }
 }
+
+/** A note's writable text document, as ECHO hands it to an editor. */
+type NoteText = Extract<Awaited<ReturnType<Space['noteText']>>, { ok: true }>['value']
+
+const echoOf = async (client: Client): Promise<Echo> => {
+  const internal = clientInternals(client)
+  if (internal === undefined) throw new Error('no client internals')
+  return internal.echo()
+}
+
+/** The note's text document in `client`'s ECHO, writable by `halo`'s identity (an editor's handle, without CodeMirror). */
+const noteTextIn = async (client: Client, halo: HaloIdentity, spaceId: string, noteId: string): Promise<NoteText> => {
+  const space = await (await echoOf(client)).openSpace(spaceId as SpaceId)
+  if (!space.ok) throw space.error
+  const objectId = parseObjectId(noteId)
+  if (objectId === undefined) throw new Error(`bad note id ${noteId}`)
+  const text = await space.value.noteText({ identity: halo.identityKey, signer: halo.signer }, objectId)
+  if (!text.ok) throw text.error
+  return text.value
+}
+
+/** Waits until the note's text reads `expected` in that handle. */
+const textReads = (note: NoteText, expected: string) =>
+  until(new CellOf(() => (note.handle.doc().text === expected ? true : undefined)), (value) => value === true)
 
 /** Polls `read` each turn until the test reads it through `until` (the handover appears once the mesh runs). */
 class CellOf<T> extends Cell<T> {
@@ -157,6 +183,36 @@ describe('two devices of one identity', () => {
     expectOk(await phoneSpace.createTask('Back from the phone'))
     const followerTasks = followerSpace.tasks('')
     await until(followerTasks, (items) => items?.some((task) => task.title === 'Back from the phone') === true)
+  }, 20_000)
+
+  it('a follower tab loads a document from the other device only when it opens it, then follows it and sends its edits', async () => {
+    const { laptop, laptopHalo, phone, phoneBrowser, openLaptopTab } = await twoDevices({ tabs: true })
+    const follower = await openLaptopTab()
+    expect(follower.tabRole.get()).toBe('follower')
+    const phoneSpace = await personalSpace(phone)
+    const noteId = expectOk(await phoneSpace.createNote('Plan'))
+    const phoneText = await noteTextIn(phone, await haloOf(phoneBrowser), phoneSpace.id, noteId)
+    phoneText.handle.change((doc) => updateText(doc, [...phoneText.path], 'Hello'))
+    const textId = phoneText.handle.documentId
+    // The leader holds the phone's text...
+    const leaderRepo = repoOf(await echoOf(laptop))
+    await until(
+      new CellOf(() => (leaderRepo.handles[textId]?.isReady() === true ? leaderRepo.handles[textId] : undefined)),
+      (handle) => handle?.doc().text === 'Hello',
+    )
+    await (await echoOf(laptop)).settled()
+    // ...but the follower, which has not opened the space, has not loaded it (the leader used to announce it).
+    const followerRepo = repoOf(await echoOf(follower))
+    expect(followerRepo.handles[textId]).toBeUndefined()
+    // Opened in the follower (what its editor binds to; the CodeMirror binding itself loads the full automerge
+    // build, a second wasm in Node): it reads the text, follows the phone's typing, and its edits reach the phone.
+    const followerSpace = await personalSpace(follower)
+    const followerText = await noteTextIn(follower, laptopHalo, followerSpace.id, noteId)
+    await textReads(followerText, 'Hello')
+    phoneText.handle.change((doc) => updateText(doc, [...phoneText.path], 'Hello world'))
+    await textReads(followerText, 'Hello world')
+    followerText.handle.change((doc) => updateText(doc, [...followerText.path], 'Hello world, from the laptop'))
+    await textReads(phoneText, 'Hello world, from the laptop')
   }, 20_000)
 
   it('a page that knows the personal room secret but shows no valid chain gets zero document bytes', async () => {
