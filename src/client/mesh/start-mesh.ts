@@ -5,7 +5,6 @@ import type { MeshSettings, MeshStatus, TrysteroPage } from '../../mesh'
 import type { StartMesh } from '../mesh-tab'
 import { meshIdentityOf } from './mesh-identity'
 import { startMeshService, type RoomEntry } from './mesh-service'
-import { GENERATION } from './space-room'
 import { followSwarmSecrets } from './swarm-secrets'
 import { SyncTracker } from './sync-tracker'
 
@@ -18,17 +17,6 @@ export interface MeshDeps {
   readonly page: TrysteroPage
   /** Spaces being received: "Receiving your spaces: 3 of 7". */
   readonly receiving: Cell<{ readonly done: number; readonly total: number }>
-  /** A linked device's personal space as the linking device handed it over (the link channel), until it is here. */
-  readonly handover: Observable<PersonalHandover | undefined>
-  /** What this leader can hand to a device being linked: set while the mesh runs with a personal space. */
-  readonly offer: Cell<(() => PersonalHandover | undefined) | undefined>
-}
-
-/** What a new device needs to fetch the personal space: its id, root, and swarm secret. */
-export interface PersonalHandover {
-  readonly spaceId: SpaceId
-  readonly rootUrl: string
-  readonly secret: Uint8Array
 }
 
 /** How often the status looks whether messages went quiet. */
@@ -138,22 +126,14 @@ const runFor = async (
     for (const stop of stops.splice(0)) stop()
     await service.stop()
   }
-  // A linked device has no personal space yet: it joins that room with the handed-over secret and fetches it.
+  // The personal space is made on first run, or adopted by device linking before the identity is stored: once the
+  // registry is read it is listed.
   const personalRow = (): SpaceRow | undefined => rows.get()?.find((candidate) => candidate.personal === 1)
   await new Promise<void>((resolve) => {
     const check = (): void => {
-      if (signal.aborted || personalRow() !== undefined) {
-        resolve()
-        return
-      }
-      const handover = deps.handover.get()
-      if (handover === undefined) return
-      rooms.set([{ spaceId: handover.spaceId, room: swarmRoom(handover.secret, handover.spaceId, GENERATION) }])
-      adoptOne(handover.spaceId, handover.rootUrl, () => undefined)
+      if (signal.aborted || personalRow() !== undefined) resolve()
     }
-    const stopRows = rows.subscribe(check)
-    const stopHandover = deps.handover.subscribe(check)
-    stops.push(stopRows, stopHandover)
+    stops.push(rows.subscribe(check))
     // A stop while waiting (the tab hands over, the identity goes) ends the wait: nothing here to hand back.
     signal.addEventListener('abort', check, { once: true })
     check()
@@ -176,12 +156,7 @@ const runFor = async (
       open: (box, aad) => halo.openSealed(box, aad),
     },
   })
-  deps.offer.set(() => {
-    const secret = secrets.secret(personal.id)
-    return secret === undefined ? undefined : { spaceId: personal.id, rootUrl: row.rootUrl, secret }
-  })
   stops.push(() => {
-    deps.offer.set(undefined)
     secrets.stop()
   })
   rooms.set(secrets.rooms.get())

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { Cell, toHex } from '../../base'
+import { Cell, fromBase64Url, toHex } from '../../base'
 import { updateText } from '@automerge/automerge/slim'
 import { broadcastChannelNetwork, parseObjectId, type Echo, type Space, type SpaceId } from '../../echo'
 import { repoOf } from '../../echo/testing/internals'
@@ -11,7 +11,7 @@ import { FakeTrystero } from '../../mesh/testing/fake-trystero'
 import { clientInternals, createClient, type Client } from '../client'
 import { automergeWasmUrl, fakeBrowser, until } from '../testing/fake-edges'
 import { expectOk, personalSpace } from '../testing/client-harness'
-import type { PersonalHandover } from './start-mesh'
+import { aadOf } from './swarm-secrets'
 
 const wasm = automergeWasmUrl()
 const clients: Client[] = []
@@ -21,12 +21,8 @@ afterEach(async () => {
 
 const profile = { displayName: 'Ada', avatar: { colour: '#1f5fa8' } }
 
-const open = async (edges: ReturnType<typeof fakeBrowser>['edges'], handover?: Cell<PersonalHandover | undefined>) => {
-  const client = createClient({
-    edges,
-    automergeWasmUrl: wasm,
-    ...(handover === undefined ? {} : { personalHandover: handover }),
-  })
+const open = async (edges: ReturnType<typeof fakeBrowser>['edges']) => {
+  const client = createClient({ edges, automergeWasmUrl: wasm })
   clients.push(client)
   await client.start()
   return client
@@ -46,7 +42,7 @@ const withTabs = (edges: ReturnType<typeof fakeBrowser>['edges'], profile: strin
   tabsNetwork: () => [broadcastChannelNetwork(`commonplace-echo-${profile}`)],
 })
 
-/** A laptop with an identity, and a phone linked to it by halo's authorizeDevice and createLinked. */
+/** A laptop with an identity, and a phone linked to it through the laptop's link (device linking, end to end). */
 const twoDevices = async (options: { tabs?: boolean } = {}) => {
   const network = new FakeTrystero({ reconnect: true })
   const laptopBrowser = fakeBrowser(network)
@@ -55,27 +51,18 @@ const twoDevices = async (options: { tabs?: boolean } = {}) => {
   const laptop = await open(laptopEdges)
   expectOk(await laptop.identity.create(profile, 'Laptop'))
   const laptopSpace = await personalSpace(laptop)
-  const laptopHalo = await haloOf(laptopBrowser)
-  const phoneKey = generateKeyPair<DeviceKey>()
-  const authorized = await laptopHalo.authorizeDevice(phoneKey.publicKey, 'Phone')
-  if (!authorized.ok) throw authorized.error
-  // The laptop's client hears of the new device as from another tab.
-  laptopBrowser.openTab().edges.openChannel('commonplace/identity').postMessage('identity-changed')
-  await until(laptop.identity.devices, (devices) => devices.length === 2)
   const phoneBrowser = fakeBrowser(network)
-  const phoneStore = new IdentityStore({ locks: phoneBrowser.edges.locks, databaseName: phoneBrowser.databases.halo })
-  const linked = await phoneStore.createLinked({
-    deviceKeyPair: phoneKey,
-    identityKey: laptopHalo.identityKey,
-    chain: authorized.value.chain,
-    credentials: authorized.value.credentials,
-  })
-  if (!linked.ok) throw linked.error
-  const handover = await until(
-    new CellOf(() => clientInternals(laptop)?.personalHandover()),
-    (value) => value !== undefined,
-  )
-  const phone = await open(phoneBrowser.edges, new Cell<PersonalHandover | undefined>(handover))
+  const phone = await open(phoneBrowser.edges)
+  await until(phone.identity.state, (state) => state.kind === 'none')
+  const offer = expectOk(await laptop.devices.offerLink())
+  const join = expectOk(await phone.devices.join(expectOk(phone.devices.readLink(offer.url))))
+  await until(join.state, (state) => state.kind === 'found')
+  expectOk(await join.request('Phone'))
+  await until(offer.state, (state) => state.kind === 'confirm')
+  offer.allow()
+  await until(join.state, (state) => state.kind === 'linked')
+  await until(phone.identity.state, (state) => state.kind === 'ready')
+  const laptopHalo = await haloOf(laptopBrowser)
   const openLaptopTab = () => open(withTabs(laptopBrowser.openTab().edges, laptopProfile))
   return { network, laptop, laptopSpace, phone, laptopBrowser, phoneBrowser, laptopHalo, openLaptopTab }
 }
@@ -103,6 +90,18 @@ const noteTextIn = async (client: Client, halo: HaloIdentity, spaceId: string, n
 /** Waits until the note's text reads `expected` in that handle. */
 const textReads = (note: NoteText, expected: string) =>
   until(new CellOf(() => (note.handle.doc().text === expected ? true : undefined)), (value) => value === true)
+
+/** The personal space's id and swarm secret, opened from the laptop's own sealed box (as a thief of it would hold). */
+const personalSecretOf = async (client: Client, halo: HaloIdentity) => {
+  const session = await personalSpace(client)
+  const spaceId = session.id as SpaceId
+  const space = await (await echoOf(client)).openSpace(spaceId)
+  if (!space.ok) throw space.error
+  const box = fromBase64Url(space.value.swarmBoxes(spaceId).get().get(halo.deviceKey) ?? '')
+  const secret = box === undefined ? undefined : halo.openSealed(box, aadOf(spaceId))
+  if (secret?.ok !== true) throw new Error('no sealed box for this device')
+  return { spaceId, secret: secret.value }
+}
 
 /** Polls `read` each turn until the test reads it through `until` (the handover appears once the mesh runs). */
 class CellOf<T> extends Cell<T> {
@@ -216,9 +215,8 @@ describe('two devices of one identity', () => {
   }, 20_000)
 
   it('a page that knows the personal room secret but shows no valid chain gets zero document bytes', async () => {
-    const { network, laptop, phone } = await twoDevices()
-    const handover = clientInternals(laptop)?.personalHandover()
-    if (handover === undefined) throw new Error('no handover')
+    const { network, laptop, laptopHalo, phone } = await twoDevices()
+    const handover = await personalSecretOf(laptop, laptopHalo)
     const stranger = network.page('stranger')
     const device = generateKeyPair<DeviceKey>()
     const refusals: string[] = []
