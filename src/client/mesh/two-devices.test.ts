@@ -214,6 +214,46 @@ describe('two devices of one identity', () => {
     await textReads(phoneText, 'Hello world, from the laptop')
   }, 20_000)
 
+  it("a note's text typed on each side at once converges to the same text on both", async () => {
+    const { laptop, laptopSpace, laptopHalo, phone, phoneBrowser } = await twoDevices()
+    const noteId = expectOk(await laptopSpace.createNote('Shared note'))
+    const laptopText = await noteTextIn(laptop, laptopHalo, laptopSpace.id, noteId)
+    laptopText.handle.change((doc) => updateText(doc, [...laptopText.path], 'middle'))
+    const phoneSpace = await personalSpace(phone)
+    await until(phoneSpace.notes(''), (notes) => notes?.some((note) => note.id === noteId) === true)
+    const phoneText = await noteTextIn(phone, await haloOf(phoneBrowser), phoneSpace.id, noteId)
+    await textReads(phoneText, 'middle')
+    // Both type before hearing the other: the laptop at the end, the phone at the start.
+    laptopText.handle.change((doc) => updateText(doc, [...laptopText.path], 'middle, laptop'))
+    phoneText.handle.change((doc) => updateText(doc, [...phoneText.path], 'phone, middle'))
+    await textReads(laptopText, 'phone, middle, laptop')
+    await textReads(phoneText, 'phone, middle, laptop')
+  }, 20_000)
+
+  it('notes written offline on each side while the room is down converge, text and all, once it is back', async () => {
+    const { network, laptop, laptopSpace, laptopHalo, phone, phoneBrowser } = await twoDevices()
+    const phoneSpace = await personalSpace(phone)
+    await until(laptop.sync.overall, (status) => status.kind === 'up-to-date')
+    network.setDown(true)
+    await until(laptop.sync.overall, (status) => status.kind !== 'up-to-date')
+    await until(phone.sync.overall, (status) => status.kind !== 'up-to-date')
+    const fromLaptop = expectOk(await laptopSpace.createNote('Written on the laptop offline'))
+    const laptopText = await noteTextIn(laptop, laptopHalo, laptopSpace.id, fromLaptop)
+    laptopText.handle.change((doc) => updateText(doc, [...laptopText.path], 'laptop text'))
+    const phoneHalo = await haloOf(phoneBrowser)
+    const fromPhone = expectOk(await phoneSpace.createNote('Written on the phone offline'))
+    const phoneText = await noteTextIn(phone, phoneHalo, phoneSpace.id, fromPhone)
+    phoneText.handle.change((doc) => updateText(doc, [...phoneText.path], 'phone text'))
+    network.setDown(false)
+    const both = (notes: readonly { id: string }[] | undefined): boolean =>
+      [fromLaptop, fromPhone].every((id) => notes?.some((note) => note.id === id) === true)
+    await until(laptopSpace.notes(''), both)
+    await until(phoneSpace.notes(''), both)
+    await textReads(await noteTextIn(phone, phoneHalo, phoneSpace.id, fromLaptop), 'laptop text')
+    await textReads(await noteTextIn(laptop, laptopHalo, laptopSpace.id, fromPhone), 'phone text')
+    await until(laptop.sync.overall, (status) => status.kind === 'up-to-date')
+  }, 20_000)
+
   it('a page that knows the personal room secret but shows no valid chain gets zero document bytes', async () => {
     const { network, laptop, laptopHalo, phone } = await twoDevices()
     const handover = await personalSecretOf(laptop, laptopHalo)
