@@ -124,8 +124,12 @@ export class FakeTrystero {
   }
 
   /** As Trystero: both predicates run over a pending connection; only when both resolve do the peers join. */
+  #isDown(): boolean {
+    return this.#down
+  }
+
   async #meet(a: FakeRoom, b: FakeRoom): Promise<void> {
-    if (this.#down) return
+    if (this.#isDown()) return
     if (a.password !== b.password) {
       a.callbacks.onJoinError?.({ error: 'password', appId: a.appId, roomId: a.roomId, peerId: b.selfId })
       b.callbacks.onJoinError?.({ error: 'password', appId: b.appId, roomId: b.roomId, peerId: a.selfId })
@@ -157,7 +161,8 @@ export class FakeTrystero {
       }
     }
     const [aPassed, bPassed] = await Promise.all([run(a, b, toA, toB), run(b, a, toB, toA)])
-    if (!aPassed || !bPassed || a.gone || b.gone || this.#down) return
+    // setDown(true) may have come while the handshakes ran (a call: the check above narrowed the field).
+    if (!aPassed || !bPassed || a.gone || b.gone || this.#isDown()) return
     a.linked.set(b.selfId, b)
     b.linked.set(a.selfId, a)
     a.onPeerJoin?.(b.selfId)
