@@ -1,9 +1,9 @@
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Cell, fromBase64Url, toHex } from '../../base'
-import { updateText } from '@automerge/automerge/slim'
 import { broadcastChannelNetwork, parseObjectId, type Echo, type Space, type SpaceId } from '../../echo'
 import { repoOf } from '../../echo/testing/internals'
+import { typeText } from '../../echo/testing/text'
 import { generateKeyPair, IdentityStore, swarmRoom, type HaloIdentity, type IdentityKey } from '../../halo'
 import { signWith, type DeviceKey } from '../../halo/testing'
 import { defaultMeshSettings, joinSwarm, newRepoId, runHandshake } from '../../mesh'
@@ -191,7 +191,7 @@ describe('two devices of one identity', () => {
     const phoneSpace = await personalSpace(phone)
     const noteId = expectOk(await phoneSpace.createNote('Plan'))
     const phoneText = await noteTextIn(phone, await haloOf(phoneBrowser), phoneSpace.id, noteId)
-    phoneText.handle.change((doc) => updateText(doc, [...phoneText.path], 'Hello'))
+    typeText(phoneText, 'Hello')
     const textId = phoneText.handle.documentId
     // The leader holds the phone's text...
     const leaderRepo = repoOf(await echoOf(laptop))
@@ -208,9 +208,9 @@ describe('two devices of one identity', () => {
     const followerSpace = await personalSpace(follower)
     const followerText = await noteTextIn(follower, laptopHalo, followerSpace.id, noteId)
     await textReads(followerText, 'Hello')
-    phoneText.handle.change((doc) => updateText(doc, [...phoneText.path], 'Hello world'))
+    typeText(phoneText, 'Hello world')
     await textReads(followerText, 'Hello world')
-    followerText.handle.change((doc) => updateText(doc, [...followerText.path], 'Hello world, from the laptop'))
+    typeText(followerText, 'Hello world, from the laptop')
     await textReads(phoneText, 'Hello world, from the laptop')
   }, 20_000)
 
@@ -218,14 +218,14 @@ describe('two devices of one identity', () => {
     const { laptop, laptopSpace, laptopHalo, phone, phoneBrowser } = await twoDevices()
     const noteId = expectOk(await laptopSpace.createNote('Shared note'))
     const laptopText = await noteTextIn(laptop, laptopHalo, laptopSpace.id, noteId)
-    laptopText.handle.change((doc) => updateText(doc, [...laptopText.path], 'middle'))
+    typeText(laptopText, 'middle')
     const phoneSpace = await personalSpace(phone)
     await until(phoneSpace.notes(''), (notes) => notes?.some((note) => note.id === noteId) === true)
     const phoneText = await noteTextIn(phone, await haloOf(phoneBrowser), phoneSpace.id, noteId)
     await textReads(phoneText, 'middle')
     // Both type before hearing the other: the laptop at the end, the phone at the start.
-    laptopText.handle.change((doc) => updateText(doc, [...laptopText.path], 'middle, laptop'))
-    phoneText.handle.change((doc) => updateText(doc, [...phoneText.path], 'phone, middle'))
+    typeText(laptopText, 'middle, laptop')
+    typeText(phoneText, 'phone, middle')
     await textReads(laptopText, 'phone, middle, laptop')
     await textReads(phoneText, 'phone, middle, laptop')
   }, 20_000)
@@ -239,11 +239,11 @@ describe('two devices of one identity', () => {
     await until(phone.sync.overall, (status) => status.kind !== 'up-to-date')
     const fromLaptop = expectOk(await laptopSpace.createNote('Written on the laptop offline'))
     const laptopText = await noteTextIn(laptop, laptopHalo, laptopSpace.id, fromLaptop)
-    laptopText.handle.change((doc) => updateText(doc, [...laptopText.path], 'laptop text'))
+    typeText(laptopText, 'laptop text')
     const phoneHalo = await haloOf(phoneBrowser)
     const fromPhone = expectOk(await phoneSpace.createNote('Written on the phone offline'))
     const phoneText = await noteTextIn(phone, phoneHalo, phoneSpace.id, fromPhone)
-    phoneText.handle.change((doc) => updateText(doc, [...phoneText.path], 'phone text'))
+    typeText(phoneText, 'phone text')
     network.setDown(false)
     const both = (notes: readonly { id: string }[] | undefined): boolean =>
       [fromLaptop, fromPhone].every((id) => notes?.some((note) => note.id === id) === true)
