@@ -212,7 +212,7 @@ describe('two devices of one identity', () => {
     await textReads(followerText, 'Hello world')
     typeText(followerText, 'Hello world, from the laptop')
     await textReads(phoneText, 'Hello world, from the laptop')
-  }, 20_000)
+  }, 30_000)
 
   it("a note's text typed on each side at once converges to the same text on both", async () => {
     const { laptop, laptopSpace, laptopHalo, phone, phoneBrowser } = await twoDevices()
