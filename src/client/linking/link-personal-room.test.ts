@@ -46,7 +46,7 @@ describe('a device being linked, in the personal room before it holds the identi
       laptopBrowser.openTab().edges.openChannel('commonplace/identity').postMessage('identity-changed')
       await until(laptop.identity.devices, (devices) => devices.length === 2)
       const handover = await until(
-        new Polled(() => clientInternals(laptop)?.personalHandover()),
+        new Polled(() => clientInternals(laptop)?.personalSecret()),
         (value) => value !== undefined,
       )
       if (handover === undefined) throw new Error('no handover')
@@ -54,29 +54,33 @@ describe('a device being linked, in the personal room before it holds the identi
 
       // The old phone waits in the personal room and lets anyone in.
       const page = network.page('old-phone')
-      const swarm = joinSwarm(defaultMeshSettings({}), swarmRoom(handover.secret, handover.spaceId, 1), {
-        appId: 'commonplace/1',
-        page,
-        handshake: (remotePeerId, send, receive, isInitiator) =>
-          runHandshake({
-            ctx: { kind: 'space', spaceId: handover.spaceId, generation: 1 },
-            local: {
-              peerId: page.selfId,
-              repo: newRepoId(old.publicKey),
-              storage: null,
-              identity: halo.identityKey,
-              device: old.publicKey,
-              chain: authorized.value.chain,
-              sign: (bytes) => Promise.resolve(toHex(signWith(old, bytes))),
-            },
-            remotePeerId,
-            send,
-            receive,
-            isInitiator,
-            verifyChain: () => Promise.resolve(ok({ identity: halo.identityKey })),
-            authorize: () => Promise.resolve(ok(undefined)),
-          }),
-      })
+      const swarm = joinSwarm(
+        defaultMeshSettings({}),
+        swarmRoom(handover.secret, handover.spaceId, handover.generation),
+        {
+          appId: 'commonplace/1',
+          page,
+          handshake: (remotePeerId, send, receive, isInitiator) =>
+            runHandshake({
+              ctx: { kind: 'space', spaceId: handover.spaceId, generation: handover.generation },
+              local: {
+                peerId: page.selfId,
+                repo: newRepoId(old.publicKey),
+                storage: null,
+                identity: halo.identityKey,
+                device: old.publicKey,
+                chain: authorized.value.chain,
+                sign: (bytes) => Promise.resolve(toHex(signWith(old, bytes))),
+              },
+              remotePeerId,
+              send,
+              receive,
+              isInitiator,
+              verifyChain: () => Promise.resolve(ok({ identity: halo.identityKey })),
+              authorize: () => Promise.resolve(ok(undefined)),
+            }),
+        },
+      )
       const met: string[] = []
       swarm.authenticated.subscribe((peers) => met.push(...peers.keys()))
 
