@@ -51,10 +51,16 @@ export class FakeTrystero {
   #next = 0
   #down = false
   readonly #reconnect: boolean
+  #missed = 0
 
   /** With `reconnect`, peers whose connection closed meet again (as Trystero's next announce brings them). */
   constructor(options: { reconnect?: boolean } = {}) {
     this.#reconnect = options.reconnect ?? false
+  }
+
+  /** The next `count` meetings fail silently (a lost announce, a handshake timed out): nobody is told. */
+  missMeetings(count: number): void {
+    this.#missed += count
   }
 
   /** After a closed connection: the two rooms meet again if both are still there and `reconnect` is on. */
@@ -144,6 +150,10 @@ export class FakeTrystero {
 
   async #meet(a: FakeRoom, b: FakeRoom): Promise<void> {
     if (this.#isDown()) return
+    if (this.#missed > 0) {
+      this.#missed--
+      return
+    }
     if (a.password !== b.password) {
       a.callbacks.onJoinError?.({ error: 'password', appId: a.appId, roomId: a.roomId, peerId: b.selfId })
       b.callbacks.onJoinError?.({ error: 'password', appId: b.appId, roomId: b.roomId, peerId: a.selfId })
