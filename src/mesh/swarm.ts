@@ -75,7 +75,7 @@ export interface SwarmOptions {
 }
 
 /** A way to hear that the network came back. */
-export interface OnlineSignal {
+interface OnlineSignal {
   subscribe(listener: () => void): () => void
 }
 
