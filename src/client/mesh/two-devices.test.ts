@@ -171,6 +171,19 @@ describe('two devices of one identity', () => {
     console.info(`revocation to cut-off: ${cutAfter.toFixed(0)} ms`)
   }, 20_000)
 
+  it('every other space of the identity reaches the linked phone, with its tasks, and edits flow back', async () => {
+    const { laptop, phone } = await twoDevices()
+    const garden = expectOk(await laptop.spaces.create('Garden plans')).id
+    const laptopGarden = expectOk(await laptop.spaces.open(garden))
+    expectOk(await laptopGarden.createTask('Sow tomatoes'))
+    const listed = await until(phone.spaces.list, (spaces) => spaces?.some((space) => space.id === garden) === true)
+    expect(listed?.find((space) => space.id === garden)?.name).toBe('Garden plans')
+    const phoneGarden = expectOk(await phone.spaces.open(garden))
+    await until(phoneGarden.tasks(''), (tasks) => tasks?.some((task) => task.title === 'Sow tomatoes') === true)
+    expectOk(await phoneGarden.createTask('Water them'))
+    await until(laptopGarden.tasks(''), (tasks) => tasks?.some((task) => task.title === 'Water them') === true)
+  }, 20_000)
+
   it('a follower tab edits through its leader, and when the leader closes the follower leads and sync goes on', async () => {
     const { laptop, phone, openLaptopTab } = await twoDevices({ tabs: true })
     const follower = await openLaptopTab()
