@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
-import { Cell, ok, toHex } from '../../base'
+import { ok, toHex } from '../../base'
 import { generateKeyPair, IdentityStore, swarmRoom } from '../../halo'
 import { signWith, type DeviceKey } from '../../halo/testing'
 import { defaultMeshSettings, joinSwarm, newRepoId, runHandshake } from '../../mesh'
@@ -8,20 +8,9 @@ import { FakeTrystero } from '../../mesh/testing/fake-trystero'
 import { clientInternals } from '../client'
 import { clientsClosedAfterEach, expectOk, personalSpace } from '../testing/client-harness'
 import { fakeBrowser, until } from '../testing/fake-edges'
+import { Polled } from '../testing/polled'
 
 const WAIT = { timeout: 30_000 }
-
-/** A cell that reads `read` until it gives a value (the handover appears once the mesh has started). */
-class Polled<T> extends Cell<T> {
-  constructor(read: () => T) {
-    super(read())
-    const poll = (): void => {
-      this.set(read())
-      if (this.get() === undefined) setTimeout(poll, 10)
-    }
-    setTimeout(poll, 10)
-  }
-}
 
 describe('a device being linked, in the personal room before it holds the identity', () => {
   const open = clientsClosedAfterEach()

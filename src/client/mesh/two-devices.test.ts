@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { Cell, toHex } from '../../base'
+import { toHex } from '../../base'
 import { broadcastChannelNetwork, parseObjectId, type Echo, type Space, type SpaceId } from '../../echo'
 import { repoOf } from '../../echo/testing/internals'
 import { typeText } from '../../echo/testing/text'
@@ -11,6 +11,7 @@ import { FakeTrystero } from '../../mesh/testing/fake-trystero'
 import { clientInternals, createClient, type Client } from '../client'
 import { automergeWasmUrl, fakeBrowser, until } from '../testing/fake-edges'
 import { expectOk, personalSpace } from '../testing/client-harness'
+import { Polled } from '../testing/polled'
 
 const wasm = automergeWasmUrl()
 const clients: Client[] = []
@@ -88,25 +89,13 @@ const noteTextIn = async (client: Client, halo: HaloIdentity, spaceId: string, n
 
 /** Waits until the note's text reads `expected` in that handle. */
 const textReads = (note: NoteText, expected: string) =>
-  until(new CellOf(() => (note.handle.doc().text === expected ? true : undefined)), (value) => value === true)
+  until(new Polled(() => (note.handle.doc().text === expected ? true : undefined)), (value) => value === true)
 
 /** The personal space's id and current swarm secret the client's mesh holds (as a thief of it would hold). */
 const personalSecretOf = async (client: Client) => {
-  const held = await until(new CellOf(() => clientInternals(client)?.personalSecret()), (value) => value !== undefined)
+  const held = await until(new Polled(() => clientInternals(client)?.personalSecret()), (value) => value !== undefined)
   if (held === undefined) throw new Error('no personal secret held')
   return held
-}
-
-/** Polls `read` each turn until the test reads it through `until` (the handover appears once the mesh runs). */
-class CellOf<T> extends Cell<T> {
-  constructor(read: () => T) {
-    super(read())
-    const poll = (): void => {
-      this.set(read())
-      if (this.get() === undefined) setTimeout(poll, 10)
-    }
-    setTimeout(poll, 10)
-  }
 }
 
 describe('two devices of one identity', () => {
@@ -216,7 +205,7 @@ describe('two devices of one identity', () => {
     // The leader holds the phone's text...
     const leaderRepo = repoOf(await echoOf(laptop))
     await until(
-      new CellOf(() => (leaderRepo.handles[textId]?.isReady() === true ? leaderRepo.handles[textId] : undefined)),
+      new Polled(() => (leaderRepo.handles[textId]?.isReady() === true ? leaderRepo.handles[textId] : undefined)),
       (handle) => handle?.doc().text === 'Hello',
     )
     await (await echoOf(laptop)).settled()
@@ -310,7 +299,7 @@ describe('two devices of one identity', () => {
     )
     swarm.onRefused((refusal) => refusals.push(refusal.remoteCode ?? refusal.code))
     // Both the laptop and the phone are in that room: each refuses the stranger's chain at once.
-    await until(new CellOf(() => (refusals.length >= 2 ? refusals : undefined)), (value) => value !== undefined)
+    await until(new Polled(() => (refusals.length >= 2 ? refusals : undefined)), (value) => value !== undefined)
     expect(refusals).toEqual(['bad-chain', 'bad-chain'])
     expect(network.bytes({ to: 'stranger', action: 'cp.am' })).toBe(0)
     expect(swarm.authenticated.get().size).toBe(0)
