@@ -6,7 +6,7 @@ import { signWith, type DeviceKey } from '../../halo/testing'
 import { defaultMeshSettings, joinSwarm, newRepoId, runHandshake } from '../../mesh'
 import { FakeTrystero } from '../../mesh/testing/fake-trystero'
 import { clientInternals } from '../client'
-import { clientsClosedAfterEach, expectOk, personalSpace } from '../testing/client-harness'
+import { clientsClosedAfterEach, expectOk, linkDevice, personalSpace } from '../testing/client-harness'
 import { fakeBrowser, until } from '../testing/fake-edges'
 import { Polled } from '../testing/polled'
 
@@ -75,14 +75,7 @@ describe('a device being linked, in the personal room before it holds the identi
 
       const phoneBrowser = fakeBrowser(network)
       const phone = await open(phoneBrowser.edges)
-      await until(phone.identity.state, (state) => state.kind === 'none')
-      const offer = expectOk(await laptop.devices.offerLink())
-      const join = expectOk(await phone.devices.join(expectOk(phone.devices.readLink(offer.url))))
-      await until(join.state, (state) => state.kind === 'found')
-      expectOk(await join.request('Phone'))
-      await until(offer.state, (state) => state.kind === 'confirm')
-      offer.allow()
-      await until(join.state, (state) => state.kind === 'linked' || state.kind === 'failed')
+      const join = await linkDevice(laptop, phone, 'Phone')
       await swarm.leave()
 
       expect(join.state.get().kind).toBe('linked')

@@ -10,7 +10,7 @@ import { defaultMeshSettings, joinSwarm, newRepoId, runHandshake } from '../../m
 import { FakeTrystero } from '../../mesh/testing/fake-trystero'
 import { clientInternals, createClient, type Client } from '../client'
 import { automergeWasmUrl, fakeBrowser, until } from '../testing/fake-edges'
-import { expectOk, personalSpace } from '../testing/client-harness'
+import { expectOk, linkDevice, personalSpace } from '../testing/client-harness'
 import { Polled } from '../testing/polled'
 
 const wasm = automergeWasmUrl()
@@ -53,14 +53,7 @@ const twoDevices = async (options: { tabs?: boolean } = {}) => {
   const laptopSpace = await personalSpace(laptop)
   const phoneBrowser = fakeBrowser(network)
   const phone = await open(phoneBrowser.edges)
-  await until(phone.identity.state, (state) => state.kind === 'none')
-  const offer = expectOk(await laptop.devices.offerLink())
-  const join = expectOk(await phone.devices.join(expectOk(phone.devices.readLink(offer.url))))
-  await until(join.state, (state) => state.kind === 'found')
-  expectOk(await join.request('Phone'))
-  await until(offer.state, (state) => state.kind === 'confirm')
-  offer.allow()
-  await until(join.state, (state) => state.kind === 'linked')
+  expect((await linkDevice(laptop, phone, 'Phone')).state.get().kind).toBe('linked')
   await until(phone.identity.state, (state) => state.kind === 'ready')
   const laptopHalo = await haloOf(laptopBrowser)
   const openLaptopTab = () => open(withTabs(laptopBrowser.openTab().edges, laptopProfile))
