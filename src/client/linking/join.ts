@@ -36,11 +36,8 @@ export interface LinkGuest {
   sign(bytes: Uint8Array): Promise<string>
   /** Checks the host's Profile credential against the identity key; undefined if it does not verify. */
   verifyProfile(profile: unknown, identity: IdentityKey): { name: string; avatar: Avatar } | undefined
-  /**
-   * Stores the linked identity and registers the personal space; stores nothing on a refusal. `host` is the
-   * device that ran the link: the only one B lets in before it holds the identity.
-   */
-  store(welcome: WelcomeFrame, host: PublicKey, signal: AbortSignal): LinkResult<void>
+  /** Stores the linked identity and registers the personal space; stores nothing on a refusal. */
+  store(welcome: WelcomeFrame, signal: AbortSignal): LinkResult<void>
 }
 
 export interface JoinOptions {
@@ -161,7 +158,7 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
       return
     }
     state.set({ kind: 'receiving', done: 0, total: 1 })
-    const stored = await guest.store(frame, host.device, receiving.signal)
+    const stored = await guest.store(frame, receiving.signal)
     if (!stored.ok) {
       end({ kind: 'failed', problem: stored.error })
       return
