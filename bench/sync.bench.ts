@@ -1,0 +1,295 @@
+/**
+ * `npm run bench sync`: sync between two devices of one identity, in real
+ * Chromium pages (one browser context per device) through a local signal
+ * worker with no ICE servers, beside baselines taken in the same run. Prints
+ * the figures and writes bench/results/sync.json; it never asserts a timing.
+ *
+ * 1. An edit on the laptop (a task's title) until the phone's client lists it:
+ *    p50/p99 over 200 edits, timestamps taken in each page on the shared clock
+ *    (performance.timeOrigin + now). Baseline: a raw data-channel round trip.
+ * 2. A freshly linked phone receives a space of 10,000 objects (half notes
+ *    with a paragraph each): time to the space listed, the first list, every
+ *    object searchable, every text indexed; the longest main-thread task.
+ *    Baseline: plain automerge-repo moving the same documents (the space file
+ *    the laptop exports) over the same transport, no auth.
+ * 3. Link -> spaces visible, median of 5 fresh phones.
+ *
+ * SYNC_BENCH_OBJECTS and SYNC_BENCH_EDITS make it smaller for a quick look.
+ */
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from '@playwright/test'
+import type { Browser, Page } from '@playwright/test'
+import { build } from 'vite'
+import { RestartableWorker } from '../e2e/relay-harness.ts'
+import { chromiumLaunchOptions } from '../scripts/chromium.ts'
+import { freePort } from '../scripts/free-port.ts'
+import { serveStatic } from '../scripts/static-server.ts'
+import type { SyncBenchApi } from './sync-page/main.ts'
+
+const OBJECTS = Number(process.env.SYNC_BENCH_OBJECTS ?? 10_000)
+const EDITS = Number(process.env.SYNC_BENCH_EDITS ?? 200)
+const LINKS = 5
+/** Texts fetched at once by the plain baseline: all 5,000 at once slows down faster than linearly. */
+const PLAIN_CONCURRENCY = 32
+/** How long the phone may take to receive the big space before the bench reports what it reached. */
+const RECEIVE_LIMIT_MS = 300_000
+
+type Bench = { syncBench: SyncBenchApi }
+
+const quantile = (values: readonly number[], q: number): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN
+}
+const round = (value: number, digits = 1): number => Number(value.toFixed(digits))
+const spread = (values: readonly number[]) => ({
+  p50: round(quantile(values, 0.5), 2),
+  p99: round(quantile(values, 0.99), 2),
+  min: round(Math.min(...values), 2),
+  max: round(Math.max(...values), 2),
+  samples: values.length,
+})
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+
+/** A fresh browser context (its own storage: a fresh profile) with the bench page open. */
+const openDevice = async (browser: Browser, url: string): Promise<Page> => {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  page.on('pageerror', (error) => console.error(`page error: ${error.message}`))
+  await page.goto(url)
+  await page.waitForFunction(() => 'syncBench' in globalThis)
+  return page
+}
+
+const waitHandover = async (laptop: Page) => {
+  const handle = await laptop.waitForFunction(() => (globalThis as unknown as Bench).syncBench.app.handover(), null, {
+    timeout: 60_000,
+    polling: 50,
+  })
+  const handover = await handle.jsonValue()
+  if (handover === null) throw new Error('no handover')
+  return handover
+}
+
+/** A fresh phone linked to `laptop`; resolves with the phone and the time from link to `spaces` spaces listed. */
+const linkPhone = async (
+  browser: Browser,
+  url: string,
+  signalUrl: string,
+  laptop: Page,
+  options: { name: string; spaces: number; watch?: string | undefined; objects?: number | undefined },
+): Promise<{ phone: Page; ms: number }> => {
+  const handover = await waitHandover(laptop)
+  const phone = await openDevice(browser, url)
+  const device = await phone.evaluate(() => (globalThis as unknown as Bench).syncBench.app.newDevice())
+  const authorized = await laptop.evaluate(
+    ([key, name]) => (globalThis as unknown as Bench).syncBench.app.authorize(key, name),
+    [device, options.name] as const,
+  )
+  const ms = await phone.evaluate(
+    (link) => (globalThis as unknown as Bench).syncBench.app.link(link),
+    { signalUrl, authorized, handover, spaces: options.spaces, watch: options.watch, objects: options.objects },
+  )
+  return { phone, ms }
+}
+
+/** Baseline 1: a raw data-channel round trip between two pages in one Trystero room, halved. */
+const rawRoundTrips = async (browser: Browser, url: string, signalUrl: string) => {
+  const pages = await Promise.all([openDevice(browser, url), openDevice(browser, url)])
+  const room = crypto.randomUUID()
+  await Promise.all(
+    pages.map((page) =>
+      page.evaluate(([s, r]) => (globalThis as unknown as Bench).syncBench.plain.join(s, r), [signalUrl, room] as const),
+    ),
+  )
+  await Promise.all(
+    pages.map((page) =>
+      page.waitForFunction(() => (globalThis as unknown as Bench).syncBench.plain.peers() === 1, null, { timeout: 30_000 }),
+    ),
+  )
+  const [a, b] = pages as [Page, Page]
+  await a.evaluate(() => (globalThis as unknown as Bench).syncBench.plain.roundTrips(20))
+  const times = await a.evaluate((n) => (globalThis as unknown as Bench).syncBench.plain.roundTrips(n), EDITS)
+  return { pages: [a, b] as const, times }
+}
+
+/** 1 and 3: a small laptop; five fresh phones linked in turn; the first one watches 200 edits. */
+const editsAndLinks = async (browser: Browser, url: string, signalUrl: string) => {
+  const laptop = await openDevice(browser, url)
+  await laptop.evaluate(
+    (options) => (globalThis as unknown as Bench).syncBench.app.laptop(options),
+    { signalUrl, spaces: 2, objects: 0 },
+  )
+  const links: number[] = []
+  const edits: number[] = []
+  for (let trial = 0; trial < LINKS; trial++) {
+    const { phone, ms } = await linkPhone(browser, url, signalUrl, laptop, { name: `Phone ${trial}`, spaces: 3 })
+    links.push(ms)
+    console.log(`link ${trial + 1}: spaces visible after ${round(ms)} ms`)
+    if (trial === 0) {
+      await phone.evaluate(() => (globalThis as unknown as Bench).syncBench.app.watchEdits())
+      for (let i = 1; i <= EDITS; i++) {
+        const title = `edit ${i}`
+        const sent = await laptop.evaluate((t) => (globalThis as unknown as Bench).syncBench.app.edit(t), title)
+        const handle = await phone.waitForFunction(
+          (t) => (globalThis as unknown as Bench).syncBench.app.seen(t),
+          title,
+          { timeout: 30_000, polling: 5 },
+        )
+        edits.push(((await handle.jsonValue()) ?? Number.NaN) - sent)
+      }
+      console.log(`edit -> visible: p50 ${round(quantile(edits, 0.5))} ms, p99 ${round(quantile(edits, 0.99))} ms`)
+    }
+    await phone.evaluate(() => (globalThis as unknown as Bench).syncBench.app.close())
+    await phone.context().close()
+  }
+  await laptop.evaluate(() => (globalThis as unknown as Bench).syncBench.app.close())
+  await laptop.context().close()
+  return { links, edits }
+}
+
+/** 2: a laptop with the big space; a fresh phone receives it. Returns the space file for the baseline. */
+const bigSpace = async (browser: Browser, url: string, signalUrl: string) => {
+  const laptop = await openDevice(browser, url)
+  const started = performance.now()
+  await laptop.evaluate(
+    (options) => (globalThis as unknown as Bench).syncBench.app.laptop(options),
+    { signalUrl, spaces: 0, objects: OBJECTS },
+  )
+  console.log(`laptop built ${OBJECTS} objects in ${round((performance.now() - started) / 1000)} s`)
+  const file = await laptop.evaluate(() => (globalThis as unknown as Bench).syncBench.app.exportSpace('Big'))
+  const { phone, ms } = await linkPhone(browser, url, signalUrl, laptop, {
+    name: 'Phone',
+    spaces: 1,
+    watch: 'Big',
+    objects: OBJECTS,
+  })
+  const progress = () => phone.evaluate(() => (globalThis as unknown as Bench).syncBench.app.progress())
+  await phone
+    .waitForFunction(() => (globalThis as unknown as Bench).syncBench.app.progress().texts !== undefined, null, {
+      timeout: RECEIVE_LIMIT_MS,
+      polling: 200,
+    })
+    .catch(() => console.log(`the phone did not index every text within ${RECEIVE_LIMIT_MS / 1000} s`))
+  const reached = await progress()
+  const tasks = await phone.evaluate(() => (globalThis as unknown as Bench).syncBench.app.longestTask())
+  await phone.evaluate(() => (globalThis as unknown as Bench).syncBench.app.close())
+  await phone.context().close()
+  await laptop.evaluate(() => (globalThis as unknown as Bench).syncBench.app.close())
+  await laptop.context().close()
+  return { file, personalVisibleMs: ms, progress: reached, ...tasks }
+}
+
+/** Baseline 2: plain automerge-repo moves the same documents between two fresh pages. */
+const plainTransfer = async (browser: Browser, url: string, signalUrl: string, file: string) => {
+  const pages = await Promise.all([openDevice(browser, url), openDevice(browser, url)])
+  const room = crypto.randomUUID()
+  await Promise.all(
+    pages.map((page) =>
+      page.evaluate(([s, r]) => (globalThis as unknown as Bench).syncBench.plain.join(s, r), [signalUrl, room] as const),
+    ),
+  )
+  const [from, to] = pages as [Page, Page]
+  await Promise.all(
+    pages.map((page) =>
+      page.waitForFunction(() => (globalThis as unknown as Bench).syncBench.plain.peers() === 1, null, { timeout: 30_000 }),
+    ),
+  )
+  const { ids, beforeTexts } = await from.evaluate((text) => (globalThis as unknown as Bench).syncBench.plain.load(text), file)
+  const result = await to.evaluate(
+    ([list, first, concurrency]) => (globalThis as unknown as Bench).syncBench.plain.fetch(list, first, concurrency),
+    [ids, beforeTexts, PLAIN_CONCURRENCY] as const,
+  )
+  await Promise.all(pages.map((page) => page.context().close()))
+  return { documents: ids.length, objectDocuments: beforeTexts - 1, ...result }
+}
+
+const outDir = await mkdtemp(join(tmpdir(), 'sync-bench-page-'))
+await build({
+  root: join(here, 'sync-page'),
+  configFile: false,
+  logLevel: 'error',
+  define: { __APP_VERSION__: JSON.stringify('bench') },
+  build: { outDir, emptyOutDir: true, target: 'es2023' },
+})
+const server = await serveStatic({ root: outDir, port: await freePort() })
+const worker = await RestartableWorker.start({
+  // Every page connects from 127.0.0.1: the per-address budget is raised out of the way.
+  ADDRESS_RATE_BURST: '1000000',
+  ADDRESS_RATE_PER_SECOND: '1000000',
+  ADDRESS_BYTES_BURST: '1000000000',
+  ADDRESS_BYTES_PER_SECOND: '1000000000',
+})
+const browser = await chromium.launch(chromiumLaunchOptions())
+const url = `${server.url}/`
+let results: Record<string, unknown>
+try {
+  const raw = await rawRoundTrips(browser, url, worker.relayUrl)
+  await Promise.all(raw.pages.map((page) => page.context().close()))
+  console.log(`raw data channel round trip: p50 ${round(quantile(raw.times, 0.5), 2)} ms`)
+  const { links, edits } = await editsAndLinks(browser, url, worker.relayUrl)
+  const big = await bigSpace(browser, url, worker.relayUrl)
+  console.log(`big space on the phone (ms since link): ${JSON.stringify(big.progress)}; longest task ${round(big.longestTaskMs)} ms`)
+  const plain = await plainTransfer(browser, url, worker.relayUrl, big.file)
+  console.log(
+    `plain automerge-repo, same ${plain.documents} documents: objects ${round(plain.firstBatchMs)} ms, all ${round(plain.allMs)} ms; longest task ${round(plain.longestTaskMs)} ms`,
+  )
+  const rawHalf = raw.times.map((ms) => ms / 2)
+  const editP50 = quantile(edits, 0.5)
+  const at = (key: string): number => big.progress[key] ?? Number.NaN
+  results = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, node: process.version, loadAverage: loadavg().map((load) => round(load, 2)) },
+    editVisibleMs: {
+      ...spread(edits),
+      note: 'laptop updateTask start to the phone client task list showing it; epoch clocks of two pages of one browser',
+    },
+    rawChannelMs: {
+      roundTrip: spread(raw.times),
+      oneWayP50: round(quantile(rawHalf, 0.5), 3),
+      note: 'Trystero action ping/pong between two pages, same worker, no ICE servers',
+    },
+    editP50OverRawOneWay: round(editP50 / quantile(rawHalf, 0.5)),
+    bigSpace: {
+      objects: OBJECTS,
+      msSinceLink: big.progress,
+      personalVisibleMs: round(big.personalVisibleMs),
+      longestTaskMs: round(big.longestTaskMs),
+      longTasks: big.longTasks,
+      note: 'from createLinked on the phone; listed = space in the list, firstList = a note or task listed, searchable = every object in the lists, texts = every note found by a word only its text holds',
+    },
+    plainBaseline: {
+      ...plain,
+      note: `plain automerge-repo Repo (no storage) over a Trystero channel, no auth; the laptop's exported space file; ${PLAIN_CONCURRENCY} finds at a time`,
+    },
+    ratios: {
+      searchableOverPlainObjects: round(at('searchable') / plain.firstBatchMs, 2),
+      textsOverPlainAll: round(at('texts') / plain.allMs, 2),
+    },
+    linkToSpacesVisibleMs: {
+      median: round(quantile(links, 0.5)),
+      runs: links.map((ms) => round(ms)),
+      note: 'createLinked on a fresh profile (device already authorized, personal space handed over) to every space listed; the link room handshake is not in it',
+    },
+    targets: {
+      editP50Under20Ms: editP50 < 20,
+      editP99Under60Ms: quantile(edits, 0.99) < 60,
+      firstListUnder3s: at('firstList') < 3000,
+      searchableUnder15s: at('searchable') < 15_000,
+      noTaskOver200Ms: big.longestTaskMs <= 200,
+      noSlowerThanPlain: at('texts') <= plain.allMs,
+      linkUnder3s: quantile(links, 0.5) < 3000,
+    },
+  }
+} finally {
+  await browser.close()
+  await worker.stop()
+  await server.close()
+  await rm(outDir, { recursive: true, force: true })
+}
+await mkdir(join(here, 'results'), { recursive: true })
+await writeFile(join(here, 'results', 'sync.json'), `${JSON.stringify(results, null, 2)}\n`)
+console.log(JSON.stringify(results.targets))
