@@ -37,7 +37,9 @@ const PLAIN_CONCURRENCY = 32
 /** How long the phone may take to receive the big space before the bench reports what it reached. */
 const RECEIVE_LIMIT_MS = 300_000
 
-type Bench = { syncBench: SyncBenchApi }
+interface Bench {
+  syncBench: SyncBenchApi
+}
 
 const quantile = (values: readonly number[], q: number): number => {
   const sorted = [...values].sort((a, b) => a - b)
@@ -59,6 +61,10 @@ const openDevice = async (browser: Browser, url: string): Promise<Page> => {
   const context = await browser.newContext()
   const page = await context.newPage()
   page.on('pageerror', (error) => console.error(`page error: ${error.message}`))
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning')
+      console.error(`page ${message.type()}: ${message.text()}`)
+  })
   await page.goto(url)
   await page.waitForFunction(() => 'syncBench' in globalThis)
   return page
@@ -89,10 +95,14 @@ const linkPhone = async (
     ([key, name]) => (globalThis as unknown as Bench).syncBench.app.authorize(key, name),
     [device, options.name] as const,
   )
-  const ms = await phone.evaluate(
-    (link) => (globalThis as unknown as Bench).syncBench.app.link(link),
-    { signalUrl, authorized, handover, spaces: options.spaces, watch: options.watch, objects: options.objects },
-  )
+  const ms = await phone.evaluate((link) => (globalThis as unknown as Bench).syncBench.app.link(link), {
+    signalUrl,
+    authorized,
+    handover,
+    spaces: options.spaces,
+    watch: options.watch,
+    objects: options.objects,
+  })
   return { phone, ms }
 }
 
@@ -102,15 +112,20 @@ const rawRoundTrips = async (browser: Browser, url: string, signalUrl: string) =
   const room = crypto.randomUUID()
   await Promise.all(
     pages.map((page) =>
-      page.evaluate(([s, r]) => (globalThis as unknown as Bench).syncBench.plain.join(s, r), [signalUrl, room] as const),
+      page.evaluate(([s, r]) => (globalThis as unknown as Bench).syncBench.plain.join(s, r), [
+        signalUrl,
+        room,
+      ] as const),
     ),
   )
   await Promise.all(
     pages.map((page) =>
-      page.waitForFunction(() => (globalThis as unknown as Bench).syncBench.plain.peers() === 1, null, { timeout: 30_000 }),
+      page.waitForFunction(() => (globalThis as unknown as Bench).syncBench.plain.peers() === 1, null, {
+        timeout: 30_000,
+      }),
     ),
   )
-  const [a, b] = pages as [Page, Page]
+  const [a, b] = pages
   await a.evaluate(() => (globalThis as unknown as Bench).syncBench.plain.roundTrips(20))
   const times = await a.evaluate((n) => (globalThis as unknown as Bench).syncBench.plain.roundTrips(n), EDITS)
   return { pages: [a, b] as const, times }
@@ -119,10 +134,11 @@ const rawRoundTrips = async (browser: Browser, url: string, signalUrl: string) =
 /** 1 and 3: a small laptop; five fresh phones linked in turn; the first one watches 200 edits. */
 const editsAndLinks = async (browser: Browser, url: string, signalUrl: string) => {
   const laptop = await openDevice(browser, url)
-  await laptop.evaluate(
-    (options) => (globalThis as unknown as Bench).syncBench.app.laptop(options),
-    { signalUrl, spaces: 2, objects: 0 },
-  )
+  await laptop.evaluate((options) => (globalThis as unknown as Bench).syncBench.app.laptop(options), {
+    signalUrl,
+    spaces: 2,
+    objects: 0,
+  })
   const links: number[] = []
   const edits: number[] = []
   for (let trial = 0; trial < LINKS; trial++) {
@@ -155,10 +171,11 @@ const editsAndLinks = async (browser: Browser, url: string, signalUrl: string) =
 const bigSpace = async (browser: Browser, url: string, signalUrl: string) => {
   const laptop = await openDevice(browser, url)
   const started = performance.now()
-  await laptop.evaluate(
-    (options) => (globalThis as unknown as Bench).syncBench.app.laptop(options),
-    { signalUrl, spaces: 0, objects: OBJECTS },
-  )
+  await laptop.evaluate((options) => (globalThis as unknown as Bench).syncBench.app.laptop(options), {
+    signalUrl,
+    spaces: 0,
+    objects: OBJECTS,
+  })
   console.log(`laptop built ${OBJECTS} objects in ${round((performance.now() - started) / 1000)} s`)
   const file = await laptop.evaluate(() => (globalThis as unknown as Bench).syncBench.app.exportSpace('Big'))
   const { phone, ms } = await linkPhone(browser, url, signalUrl, laptop, {
@@ -189,16 +206,24 @@ const plainTransfer = async (browser: Browser, url: string, signalUrl: string, f
   const room = crypto.randomUUID()
   await Promise.all(
     pages.map((page) =>
-      page.evaluate(([s, r]) => (globalThis as unknown as Bench).syncBench.plain.join(s, r), [signalUrl, room] as const),
+      page.evaluate(([s, r]) => (globalThis as unknown as Bench).syncBench.plain.join(s, r), [
+        signalUrl,
+        room,
+      ] as const),
     ),
   )
-  const [from, to] = pages as [Page, Page]
+  const [from, to] = pages
   await Promise.all(
     pages.map((page) =>
-      page.waitForFunction(() => (globalThis as unknown as Bench).syncBench.plain.peers() === 1, null, { timeout: 30_000 }),
+      page.waitForFunction(() => (globalThis as unknown as Bench).syncBench.plain.peers() === 1, null, {
+        timeout: 30_000,
+      }),
     ),
   )
-  const { ids, beforeTexts } = await from.evaluate((text) => (globalThis as unknown as Bench).syncBench.plain.load(text), file)
+  const { ids, beforeTexts } = await from.evaluate(
+    (text) => (globalThis as unknown as Bench).syncBench.plain.load(text),
+    file,
+  )
   const result = await to.evaluate(
     ([list, first, concurrency]) => (globalThis as unknown as Bench).syncBench.plain.fetch(list, first, concurrency),
     [ids, beforeTexts, PLAIN_CONCURRENCY] as const,
@@ -207,6 +232,15 @@ const plainTransfer = async (browser: Browser, url: string, signalUrl: string, f
   return { documents: ids.length, objectDocuments: beforeTexts - 1, ...result }
 }
 
+const worker = await RestartableWorker.start({
+  // Every page connects from 127.0.0.1: the per-address budget is raised out of the way.
+  ADDRESS_RATE_BURST: '1000000',
+  ADDRESS_RATE_PER_SECOND: '1000000',
+  ADDRESS_BYTES_BURST: '1000000000',
+  ADDRESS_BYTES_PER_SECOND: '1000000000',
+})
+// The app may only connect where its build allows: this worker is the build's one signal URL (no STUN).
+process.env.VITE_SIGNAL_URLS = worker.relayUrl
 const outDir = await mkdtemp(join(tmpdir(), 'sync-bench-page-'))
 await build({
   root: join(here, 'sync-page'),
@@ -216,13 +250,6 @@ await build({
   build: { outDir, emptyOutDir: true, target: 'es2023' },
 })
 const server = await serveStatic({ root: outDir, port: await freePort() })
-const worker = await RestartableWorker.start({
-  // Every page connects from 127.0.0.1: the per-address budget is raised out of the way.
-  ADDRESS_RATE_BURST: '1000000',
-  ADDRESS_RATE_PER_SECOND: '1000000',
-  ADDRESS_BYTES_BURST: '1000000000',
-  ADDRESS_BYTES_PER_SECOND: '1000000000',
-})
 const browser = await chromium.launch(chromiumLaunchOptions())
 const url = `${server.url}/`
 let results: Record<string, unknown>
@@ -232,7 +259,9 @@ try {
   console.log(`raw data channel round trip: p50 ${round(quantile(raw.times, 0.5), 2)} ms`)
   const { links, edits } = await editsAndLinks(browser, url, worker.relayUrl)
   const big = await bigSpace(browser, url, worker.relayUrl)
-  console.log(`big space on the phone (ms since link): ${JSON.stringify(big.progress)}; longest task ${round(big.longestTaskMs)} ms`)
+  console.log(
+    `big space on the phone (ms since link): ${JSON.stringify(big.progress)}; longest task ${round(big.longestTaskMs)} ms`,
+  )
   const plain = await plainTransfer(browser, url, worker.relayUrl, big.file)
   console.log(
     `plain automerge-repo, same ${plain.documents} documents: objects ${round(plain.firstBatchMs)} ms, all ${round(plain.allMs)} ms; longest task ${round(plain.longestTaskMs)} ms`,

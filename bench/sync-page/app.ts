@@ -62,22 +62,23 @@ const halo = async (): Promise<HaloIdentity> => {
   return state.identity
 }
 
+/** Resolves with the first value of `source` (now or later) that passes `test`. */
 const until = <T>(
   source: { get(): T; subscribe(listener: (value: T) => void): () => void },
   test: (value: T) => boolean,
 ): Promise<T> =>
   new Promise((resolve) => {
-    let stop: (() => void) | undefined
-    let done = false
-    const check = (value: T): void => {
-      if (done || !test(value)) return
-      done = true
-      stop?.()
-      resolve(value)
+    const first = source.get()
+    if (test(first)) {
+      resolve(first)
+      return
     }
-    stop = source.subscribe(check)
-    check(source.get())
-    if (done) stop()
+    // Listeners hear changes only, never the current value, so `stop` is set before the first call.
+    const stop = source.subscribe((value) => {
+      if (!test(value)) return
+      stop()
+      resolve(value)
+    })
   })
 
 /** A space of `count` objects, every other one a note with a paragraph, written by ECHO in batches. */
@@ -215,7 +216,9 @@ export const app = {
 
   /** On the laptop: the space named `name` as a space file (every document with its history), for the baseline. */
   async exportSpace(name: string): Promise<string> {
-    const id = current().spaces.list.get()?.find((space) => space.name === name)?.id
+    const id = current()
+      .spaces.list.get()
+      ?.find((space) => space.name === name)?.id
     if (id === undefined) throw new Error(`no space ${name}`)
     const session = await current().spaces.open(id)
     if (!session.ok) throw new Error(session.error.code)
