@@ -32,8 +32,11 @@ import type { SyncBenchApi } from './sync-page/main.ts'
 const OBJECTS = Number(process.env.SYNC_BENCH_OBJECTS ?? 10_000)
 const EDITS = Number(process.env.SYNC_BENCH_EDITS ?? 200)
 const LINKS = 5
-/** Texts fetched at once by the plain baseline: all 5,000 at once slows down faster than linearly. */
-const PLAIN_CONCURRENCY = 32
+/**
+ * Texts fetched at once by the plain baseline: 4 as the app's text queue (echo/text-queue.ts), and 32 to see
+ * what that bound costs. All 5,000 at once slows down faster than linearly.
+ */
+const PLAIN_CONCURRENCY = [4, 32] as const
 /** How long the phone may take to receive the big space before the bench reports what it reached. */
 const RECEIVE_LIMIT_MS = 300_000
 
@@ -57,13 +60,13 @@ const spread = (values: readonly number[]) => ({
 const here = fileURLToPath(new URL('.', import.meta.url))
 
 /** A fresh browser context (its own storage: a fresh profile) with the bench page open. */
-const openDevice = async (browser: Browser, url: string): Promise<Page> => {
+const openDevice = async (browser: Browser, url: string, label: string): Promise<Page> => {
   const context = await browser.newContext()
   const page = await context.newPage()
-  page.on('pageerror', (error) => console.error(`page error: ${error.message}`))
+  page.on('pageerror', (error) => console.error(`${label}: page error: ${error.message}`))
   page.on('console', (message) => {
     if (message.type() === 'error' || message.type() === 'warning')
-      console.error(`page ${message.type()}: ${message.text()}`)
+      console.error(`${label}: ${message.type()}: ${message.text()}`)
   })
   await page.goto(url)
   await page.waitForFunction(() => 'syncBench' in globalThis)
@@ -87,15 +90,15 @@ const linkPhone = async (
   signalUrl: string,
   laptop: Page,
   options: { name: string; spaces: number; watch?: string | undefined; objects?: number | undefined },
-): Promise<{ phone: Page; ms: number }> => {
+): Promise<{ phone: Page; ms: number | null }> => {
   const handover = await waitHandover(laptop)
-  const phone = await openDevice(browser, url)
+  const phone = await openDevice(browser, url, options.name)
   const device = await phone.evaluate(() => (globalThis as unknown as Bench).syncBench.app.newDevice())
   const authorized = await laptop.evaluate(
     ([key, name]) => (globalThis as unknown as Bench).syncBench.app.authorize(key, name),
     [device, options.name] as const,
   )
-  const ms = await phone.evaluate((link) => (globalThis as unknown as Bench).syncBench.app.link(link), {
+  const linked = await phone.evaluate((link) => (globalThis as unknown as Bench).syncBench.app.link(link), {
     signalUrl,
     authorized,
     handover,
@@ -103,12 +106,16 @@ const linkPhone = async (
     watch: options.watch,
     objects: options.objects,
   })
-  return { phone, ms }
+  if (linked.ms === null)
+    console.log(
+      `${options.name}: ${linked.spaces} of ${options.spaces} spaces listed after 60 s (sync: ${linked.sync})`,
+    )
+  return { phone, ms: linked.ms }
 }
 
 /** Baseline 1: a raw data-channel round trip between two pages in one Trystero room, halved. */
 const rawRoundTrips = async (browser: Browser, url: string, signalUrl: string) => {
-  const pages = await Promise.all([openDevice(browser, url), openDevice(browser, url)])
+  const pages = await Promise.all([openDevice(browser, url, 'plain A'), openDevice(browser, url, 'plain B')])
   const room = crypto.randomUUID()
   await Promise.all(
     pages.map((page) =>
@@ -133,19 +140,21 @@ const rawRoundTrips = async (browser: Browser, url: string, signalUrl: string) =
 
 /** 1 and 3: a small laptop; five fresh phones linked in turn; the first one watches 200 edits. */
 const editsAndLinks = async (browser: Browser, url: string, signalUrl: string) => {
-  const laptop = await openDevice(browser, url)
+  const laptop = await openDevice(browser, url, 'laptop')
   await laptop.evaluate((options) => (globalThis as unknown as Bench).syncBench.app.laptop(options), {
     signalUrl,
     spaces: 2,
     objects: 0,
   })
   const links: number[] = []
+  let failedLinks = 0
   const edits: number[] = []
   for (let trial = 0; trial < LINKS; trial++) {
     const { phone, ms } = await linkPhone(browser, url, signalUrl, laptop, { name: `Phone ${trial}`, spaces: 3 })
-    links.push(ms)
-    console.log(`link ${trial + 1}: spaces visible after ${round(ms)} ms`)
-    if (trial === 0) {
+    if (ms === null) failedLinks++
+    else links.push(ms)
+    console.log(`link ${trial + 1}: spaces visible after ${ms === null ? 'no' : round(ms)} ms`)
+    if (trial === 0 && ms !== null) {
       await phone.evaluate(() => (globalThis as unknown as Bench).syncBench.app.watchEdits())
       for (let i = 1; i <= EDITS; i++) {
         const title = `edit ${i}`
@@ -164,12 +173,12 @@ const editsAndLinks = async (browser: Browser, url: string, signalUrl: string) =
   }
   await laptop.evaluate(() => (globalThis as unknown as Bench).syncBench.app.close())
   await laptop.context().close()
-  return { links, edits }
+  return { links, failedLinks, edits }
 }
 
 /** 2: a laptop with the big space; a fresh phone receives it. Returns the space file for the baseline. */
 const bigSpace = async (browser: Browser, url: string, signalUrl: string) => {
-  const laptop = await openDevice(browser, url)
+  const laptop = await openDevice(browser, url, 'laptop')
   const started = performance.now()
   await laptop.evaluate((options) => (globalThis as unknown as Bench).syncBench.app.laptop(options), {
     signalUrl,
@@ -201,8 +210,8 @@ const bigSpace = async (browser: Browser, url: string, signalUrl: string) => {
 }
 
 /** Baseline 2: plain automerge-repo moves the same documents between two fresh pages. */
-const plainTransfer = async (browser: Browser, url: string, signalUrl: string, file: string) => {
-  const pages = await Promise.all([openDevice(browser, url), openDevice(browser, url)])
+const plainTransfer = async (browser: Browser, url: string, signalUrl: string, file: string, concurrency: number) => {
+  const pages = await Promise.all([openDevice(browser, url, 'plain A'), openDevice(browser, url, 'plain B')])
   const room = crypto.randomUUID()
   await Promise.all(
     pages.map((page) =>
@@ -226,10 +235,10 @@ const plainTransfer = async (browser: Browser, url: string, signalUrl: string, f
   )
   const result = await to.evaluate(
     ([list, first, concurrency]) => (globalThis as unknown as Bench).syncBench.plain.fetch(list, first, concurrency),
-    [ids, beforeTexts, PLAIN_CONCURRENCY] as const,
+    [ids, beforeTexts, concurrency] as const,
   )
   await Promise.all(pages.map((page) => page.context().close()))
-  return { documents: ids.length, objectDocuments: beforeTexts - 1, ...result }
+  return { documents: ids.length, objectDocuments: beforeTexts - 1, textsAtOnce: concurrency, ...result }
 }
 
 const worker = await RestartableWorker.start({
@@ -257,15 +266,20 @@ try {
   const raw = await rawRoundTrips(browser, url, worker.relayUrl)
   await Promise.all(raw.pages.map((page) => page.context().close()))
   console.log(`raw data channel round trip: p50 ${round(quantile(raw.times, 0.5), 2)} ms`)
-  const { links, edits } = await editsAndLinks(browser, url, worker.relayUrl)
+  const { links, failedLinks, edits } = await editsAndLinks(browser, url, worker.relayUrl)
   const big = await bigSpace(browser, url, worker.relayUrl)
   console.log(
     `big space on the phone (ms since link): ${JSON.stringify(big.progress)}; longest task ${round(big.longestTaskMs)} ms`,
   )
-  const plain = await plainTransfer(browser, url, worker.relayUrl, big.file)
-  console.log(
-    `plain automerge-repo, same ${plain.documents} documents: objects ${round(plain.firstBatchMs)} ms, all ${round(plain.allMs)} ms; longest task ${round(plain.longestTaskMs)} ms`,
-  )
+  const plains = []
+  for (const concurrency of PLAIN_CONCURRENCY) {
+    const plain = await plainTransfer(browser, url, worker.relayUrl, big.file, concurrency)
+    plains.push(plain)
+    console.log(
+      `plain automerge-repo, same ${plain.documents} documents, ${concurrency} texts at once: root ${round(plain.rootMs)} ms, objects ${round(plain.objectsMs)} ms, all ${round(plain.allMs)} ms; longest task ${round(plain.longestTaskMs)} ms`,
+    )
+  }
+  const plain = plains.reduce((best, next) => (next.allMs < best.allMs ? next : best))
   const rawHalf = raw.times.map((ms) => ms / 2)
   const editP50 = quantile(edits, 0.5)
   const at = (key: string): number => big.progress[key] ?? Number.NaN
@@ -285,22 +299,23 @@ try {
     bigSpace: {
       objects: OBJECTS,
       msSinceLink: big.progress,
-      personalVisibleMs: round(big.personalVisibleMs),
+      personalVisibleMs: big.personalVisibleMs === null ? null : round(big.personalVisibleMs),
       longestTaskMs: round(big.longestTaskMs),
       longTasks: big.longTasks,
       note: 'from createLinked on the phone; listed = space in the list, firstList = a note or task listed, searchable = every object in the lists, texts = every note found by a word only its text holds',
     },
     plainBaseline: {
-      ...plain,
-      note: `plain automerge-repo Repo (no storage) over a Trystero channel, no auth; the laptop's exported space file; ${PLAIN_CONCURRENCY} finds at a time`,
+      runs: plains,
+      note: "plain automerge-repo Repo (no storage, nothing announced unasked) over a Trystero channel, no auth; the laptop's exported space file; the root, then every object document at once, then the texts a few at a time; ratios against the faster run",
     },
     ratios: {
-      searchableOverPlainObjects: round(at('searchable') / plain.firstBatchMs, 2),
+      searchableOverPlainObjects: round(at('searchable') / plain.objectsMs, 2),
       textsOverPlainAll: round(at('texts') / plain.allMs, 2),
     },
     linkToSpacesVisibleMs: {
       median: round(quantile(links, 0.5)),
       runs: links.map((ms) => round(ms)),
+      failed: failedLinks,
       note: 'createLinked on a fresh profile (device already authorized, personal space handed over) to every space listed; the link room handshake is not in it',
     },
     targets: {
@@ -310,7 +325,7 @@ try {
       searchableUnder15s: at('searchable') < 15_000,
       noTaskOver200Ms: big.longestTaskMs <= 200,
       noSlowerThanPlain: at('texts') <= plain.allMs,
-      linkUnder3s: quantile(links, 0.5) < 3000,
+      linkUnder3s: failedLinks === 0 && quantile(links, 0.5) < 3000,
     },
   }
 } finally {

@@ -23,6 +23,8 @@ import { LongTasks } from './long-tasks.ts'
 /** The word every note's text holds and no title does: searching it finds the notes whose text is indexed. */
 export const TEXT_WORD = 'paragraphword'
 const BATCH = 1000
+/** How long a link may take to list every space before the bench counts it as failed. */
+const LINK_LIMIT_MS = 60_000
 
 let client: Client | undefined
 let phoneKey: KeyPair<DeviceKey> | undefined
@@ -185,7 +187,7 @@ export const app = {
     spaces: number
     watch?: string | undefined
     objects?: number | undefined
-  }): Promise<number> {
+  }): Promise<{ ms: number | null; spaces: number; sync: string }> {
     if (phoneKey === undefined) throw new Error('newDevice first')
     useSignal(options.signalUrl)
     longTasks = new LongTasks()
@@ -200,8 +202,11 @@ export const app = {
     const { spaceId, rootUrl, secret } = options.handover
     const opened = await open({ spaceId: spaceId as SpaceId, rootUrl, secret: Uint8Array.from(secret) })
     if (options.watch !== undefined) void watch(opened, options.watch, options.objects ?? 0)
-    await until(opened.spaces.list, (spaces) => (spaces?.length ?? 0) >= options.spaces)
-    return performance.now() - linkStarted
+    const listed = until(opened.spaces.list, (spaces) => (spaces?.length ?? 0) >= options.spaces).then(
+      () => performance.now() - linkStarted,
+    )
+    const ms = await Promise.race([listed, new Promise<null>((resolve) => setTimeout(resolve, LINK_LIMIT_MS, null))])
+    return { ms, spaces: opened.spaces.list.get()?.length ?? 0, sync: opened.sync.overall.get().kind }
   },
 
   /** Milliseconds since the link for each step seen so far, and the longest main-thread task then. */
