@@ -9,8 +9,9 @@ const client = createClient({
   serviceWorkerUrl: import.meta.env.PROD ? '/sw.js' : undefined,
   automergeWasmUrl,
   edges: browserEdges(),
+  origin: location.origin,
 })
-mountApp(root, client)
+mountApp(root, client, { devices: client.devices, sync: client.sync })
 void client.start()
 
 // The last edits reach IndexedDB before the page goes away (tab closed, app switched on a phone).

@@ -1,11 +1,14 @@
-import { Cell, type Observable } from '../base'
+import { Cell, err, systemClock, type Observable } from '../base'
 import { browserStorageEdge, Echo, initEcho } from '../echo'
-import { IdentityStore, type HaloIdentity } from '../halo'
+import { decodeJoinLink, encodeDeviceLink, IdentityStore, type HaloIdentity } from '../halo'
 import { startAppUpdate, type AppUpdate } from './app-update'
 import { watchConnectivity } from './connectivity'
+import type { DevicesApi } from './devices-api'
 import type { BrowserEdges } from './edges'
 import type { IdentityApi } from './identity-api'
 import { IdentityService } from './identity'
+import { linkSpaces } from './linking/link-spaces'
+import { createDevicesService } from './linking/devices-service'
 import { DEFAULT_AVATAR, LIMITS, type Limits } from './limits'
 import type { Avatar } from './identity-api'
 import type { TabRole } from './mesh-leader'
@@ -24,6 +27,8 @@ export interface ClientOptions {
   readonly automergeWasmUrl?: string | undefined
   /** What the client takes from the browser: `browserEdges()` in the app, fakes in tests. */
   readonly edges: BrowserEdges
+  /** `location.origin`, for the links this device makes; omit where there is none (tests). */
+  readonly origin?: string | undefined
   /**
    * A linked device's personal space as its linking device handed it over (id, root, swarm secret); the mesh
    * fetches it from there. Device linking sets it; tests of sync between devices set it themselves.
@@ -43,6 +48,8 @@ export interface Client {
   readonly identity: IdentityApi
   readonly spaces: SpacesApi
   readonly meshSettings: MeshSettingsApi
+  /** Linking another device to this identity, and joining one from a link. */
+  readonly devices: DevicesApi
   /** Sync with the identity's other devices, overall and per space (every tab shows the leader's). */
   readonly sync: SyncApi
   /** Spaces of the identity being received on this device (leader tab): "Receiving your spaces: 3 of 7". */
@@ -114,6 +121,36 @@ export const createClient = (options: ClientOptions): Client => {
   const stopDevices = identity.devices.subscribe((devices) => {
     otherDevices.set(devices.filter((device) => !device.thisDevice && !device.revoked).length)
   })
+  const spacesForLink = linkSpaces({
+    echo,
+    identity,
+    page: edges.trystero,
+    settings: () => meshSettings.current.get(),
+  })
+  const devices = createDevicesService({
+    clock: systemClock,
+    after: (ms, fire) => {
+      const timer = setTimeout(fire, ms)
+      return () => {
+        clearTimeout(timer)
+      }
+    },
+    page: edges.trystero,
+    settings: () => meshSettings.current.get(),
+    origin: options.origin ?? '',
+    codec: {
+      encode: encodeDeviceLink,
+      decode: (text) => {
+        const decoded = decodeJoinLink(text)
+        return decoded.ok ? decoded : err({ code: decoded.error.code })
+      },
+    },
+    current: () => identity.current,
+    hasIdentity: () => identity.state.get().kind !== 'none',
+    personal: spacesForLink.personal,
+    storeLinked: spacesForLink.storeLinked,
+    takeLead: () => meshTab.takeLead(),
+  })
   let closing: Promise<void> | undefined
   const close = async (): Promise<void> => {
     stopDetach()
@@ -136,6 +173,7 @@ export const createClient = (options: ClientOptions): Client => {
     identity,
     spaces,
     meshSettings,
+    devices,
     sync: createSyncApi(meshTab.status, otherDevices),
     receiving,
     tabRole: meshTab.role,

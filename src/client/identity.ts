@@ -1,6 +1,14 @@
 import { Cell, err, ok, type Observable, type Result } from '../base'
 import type { MeshStatus } from '../mesh'
-import type { DeviceInfo, HaloIdentity, HaloIdentityState, IdentityKey, IdentityStore, PublicKey } from '../halo'
+import type {
+  DeviceInfo,
+  HaloIdentity,
+  HaloIdentityState,
+  IdentityKey,
+  IdentityStore,
+  LinkedInput,
+  PublicKey,
+} from '../halo'
 import type {
   Avatar,
   DeviceView,
@@ -172,6 +180,14 @@ export class IdentityService implements IdentityApi {
       if (refused) return err(refused)
       const result = await this.#setUp(() => this.#store.create({ profile, deviceName }))
       return result.ok ? ok({ created: result.value.created }) : err(toProblem(result.error))
+    })
+  }
+
+  /** Stores a device linked from another device of the identity (no identity secret); only into an empty profile. */
+  createLinked(input: LinkedInput): Promise<Result<void, Problem>> {
+    return attempt(async () => {
+      const result = await this.#setUp(() => this.#store.createLinked(input))
+      return result.ok ? ok(undefined) : err(toProblem(result.error))
     })
   }
 

@@ -57,6 +57,15 @@ const words: Readonly<Record<string, string>> = {
   'would-replace-identity':
     'This browser still holds the secret of another identity, and restoring would delete it. Check your words: a typo can name another identity.',
   'restore-not-confirmed': 'What you entered changed after you confirmed it. Check it and confirm again.',
+  // Linking a device.
+  'malformed-link': 'This is not a whole Commonplace link. Copy it again from your other device.',
+  'unsupported-link': 'This link is from a newer version of Commonplace. Update the app on both devices.',
+  'link-expired': 'This link has expired: make a new one on your other device.',
+  'link-peer-left': 'The other device went away before linking finished. Make a new link and try again.',
+  'link-failed': 'The other device did not prove it holds this identity, so nothing was linked.',
+  'link-not-invited': 'This link is not valid any more: make a new one on your other device.',
+  'link-needs-sync': 'Sync between your devices has not started on this device yet, so it cannot link another one.',
+  'link-not-ready': 'The other device is not connected yet. Wait until it shows up here.',
   'ill-formed-text': 'Something you entered has characters that cannot be saved. Retype it and try again.',
 }
 

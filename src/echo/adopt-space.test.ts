@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { generateKeyPair } from '../halo'
 import type { Echo } from './echo'
+import { SpaceRefused } from './errors'
 import type { SpaceId } from './ids'
 import type { SpaceDoc } from './space/documents'
 import { makeActor, openTestEcho } from './testing/fixtures'
@@ -37,6 +38,10 @@ const linked = async () => {
   await connect(a, b)
   return { a, b }
 }
+
+/** Why an adoption was refused, or what else it gave. */
+const refusalOf = (result: Awaited<ReturnType<Echo['adoptSpace']>>): string =>
+  result.ok ? 'adopted' : result.error instanceof SpaceRefused ? result.error.refusal : result.error.code
 
 describe('Echo.adoptSpace', () => {
   it('registers a space a peer has once its root arrives and checks out; adopting it again changes nothing', async () => {
@@ -118,5 +123,37 @@ describe('a space arriving from a peer', () => {
     expect(objects).toEqual({ done: objects.total, total: objects.total })
     expect(texts).toEqual({ done: 9, total: 9 })
     expect(await adopted.value.find({ type: 'note', text: 'word7' })).toHaveLength(1)
+  })
+
+  it('refuses a space whose membership gives the adopting identity no role: no row, the fetched root removed', async () => {
+    const { a, b } = two()
+    const mallory = makeActor()
+    const ada = makeActor()
+    const bait = await a.createSpace(mallory, 'Ada (personal)', { personal: true })
+    // A offers nothing: B holds only what it asks for.
+    await connect(a, b, () => false)
+    const adopted = await b.adoptSpace({ identity: ada.identity, spaceId: bait.id, rootUrl: rootOf(bait).url })
+    expect(refusalOf(adopted)).toBe('not-a-member')
+    expect(await b.listSpaces(ada.identity)).toEqual([])
+    expect(await dbOf(b).table('spaces').count()).toBe(0)
+    expect(repoOf(b).handles[rootOf(bait).documentId]).toBeUndefined()
+  })
+
+  it('takes `personal` from the caller, never from the root, and refuses a personal space another identity founded', async () => {
+    const { a, b } = two()
+    const ada = makeActor()
+    const mallory = makeActor()
+    const flagged = await a.createSpace(ada, 'Looks personal', { personal: true })
+    // Mallory's space admits Ada, but Mallory founded it: it cannot be Ada's personal space.
+    const theirs = await a.createSpace(mallory, 'Shared')
+    expect(theirs.admit(mallory, ada.identity, 'editor').ok).toBe(true)
+    await connect(a, b)
+    const plain = await b.adoptSpace({ identity: ada.identity, spaceId: flagged.id, rootUrl: rootOf(flagged).url })
+    expect(plain.ok).toBe(true)
+    expect((await b.listSpaces(ada.identity)).map((row) => row.personal)).toEqual([0])
+    const asPersonal = { identity: ada.identity, spaceId: theirs.id, rootUrl: rootOf(theirs).url, personal: true }
+    const refused = await b.adoptSpace(asPersonal)
+    expect(refusalOf(refused)).toBe('not-our-personal-space')
+    expect((await b.listSpaces(ada.identity)).map((row) => row.id)).toEqual([flagged.id])
   })
 })

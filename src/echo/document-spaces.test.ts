@@ -28,7 +28,7 @@ describe('Echo.spaceOfDocument', () => {
     await echo.close()
   })
 
-  it('answers neither space for a document two spaces list (a root cannot claim another space’s document)', async () => {
+  it('keeps a document with the space that claimed it first when another root lists it too', async () => {
     const echo = openTestEcho()
     const actor = makeActor()
     const mine = await echo.createSpace(actor, 'Mine')
@@ -39,11 +39,37 @@ describe('Echo.spaceOfDocument', () => {
     rootOf(theirs).change((doc) => {
       doc.documents[stolen] = 'objects'
     })
-    expect(echo.spaceOfDocument(stolen)).toBeUndefined()
+    expect(echo.spaceOfDocument(stolen)).toBe(mine.id)
     rootOf(theirs).change((doc) => {
       Reflect.deleteProperty(doc.documents, stolen)
     })
     expect(echo.spaceOfDocument(stolen)).toBe(mine.id)
+    await echo.close()
+  })
+
+  it('keeps a root with its own space whatever another root lists', async () => {
+    const echo = openTestEcho()
+    const actor = makeActor()
+    const mine = await echo.createSpace(actor, 'Mine')
+    const theirs = await echo.createSpace(actor, 'Theirs')
+    const victim = rootOf(mine).documentId
+    rootOf(theirs).change((doc) => {
+      doc.documents[victim] = 'objects'
+    })
+    expect(echo.spaceOfDocument(victim)).toBe(mine.id)
+    await echo.close()
+  })
+
+  it('lists nothing for junk in `documents` and still answers for the root', async () => {
+    const echo = openTestEcho()
+    const theirs = await echo.createSpace(makeActor(), 'Theirs')
+    const root = rootOf(theirs)
+    expect(() => {
+      root.change((doc) => {
+        ;(doc as unknown as Record<string, unknown>).documents = null
+      })
+    }).not.toThrow()
+    expect(echo.spaceOfDocument(root.documentId)).toBe(theirs.id)
     await echo.close()
   })
 })

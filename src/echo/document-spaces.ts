@@ -1,18 +1,23 @@
 /**
  * Which space a document belongs to, in memory and synchronous (the mesh's access rule asks it on every inbound
- * message): each known space's root and the documents its root lists, kept current as roots change. A document two
- * spaces claim answers to neither: a peer's root could otherwise list another space's document to be sent it.
+ * message): each known space's root and the documents its root lists, kept current as roots change. A peer writes
+ * roots, so a root listing another space's document must not move it or cut it off: a root always belongs to its own
+ * space, and any other document to the space that claimed it first on this device (a newcomer's claim is refused).
+ * A `documents` field holding junk lists nothing, and the change listener never throws.
  */
 import type { DocHandle } from '@automerge/automerge-repo/slim'
 import type { SpaceId } from './ids'
 import type { DocumentId, SpaceDoc } from './space/documents'
+import { keysIn } from './space/root-fields'
 
 export class DocumentSpaces {
   readonly #claims = new Map<DocumentId, Set<SpaceId>>()
   readonly #listed = new Map<SpaceId, ReadonlySet<DocumentId>>()
+  readonly #roots = new Map<DocumentId, SpaceId>()
 
   /** Follows `root`'s list from now on; returns how to stop. */
   follow(space: SpaceId, root: DocHandle<SpaceDoc>): () => void {
+    this.#roots.set(root.documentId, space)
     this.#update(space, root)
     const changed = ({ patches }: { patches: readonly { path: readonly unknown[] }[] }) => {
       if (patches.some((patch) => patch.path[0] === 'documents' || patch.path.length === 0)) this.#update(space, root)
@@ -22,14 +27,15 @@ export class DocumentSpaces {
   }
 
   spaceOf(documentId: DocumentId): SpaceId | undefined {
-    const claims = this.#claims.get(documentId)
-    if (claims?.size !== 1) return undefined
-    const [space] = claims
+    const own = this.#roots.get(documentId)
+    if (own !== undefined) return own
+    // Claims keep the order they were made in: the first is the one already placed here.
+    const [space] = this.#claims.get(documentId) ?? []
     return space
   }
 
   #update(space: SpaceId, root: DocHandle<SpaceDoc>): void {
-    const now = new Set<DocumentId>([root.documentId, ...(Object.keys(root.doc().documents) as DocumentId[])])
+    const now = new Set<DocumentId>([root.documentId, ...(keysIn(root.doc().documents) as DocumentId[])])
     for (const doc of this.#listed.get(space) ?? []) if (!now.has(doc)) this.#unclaim(doc, space)
     for (const doc of now) {
       const claims = this.#claims.get(doc)

@@ -24,7 +24,7 @@ import { issueGenesis } from './membership/entries'
 import { can, isTopRole } from './membership/policy'
 import type { AutomergeUrl, DocumentId, SpaceDoc } from './space/documents'
 import { toPlain, toStored } from './space/documents'
-import { refusalOf, untilReady } from './space/adopted-root'
+import { membershipRefusalOf, refusalOf, untilReady } from './space/adopted-root'
 import type { Placement } from './space/placement'
 import { DEFAULT_PLACEMENT } from './space/placement'
 import type { Locks } from './space/object-lock'
@@ -178,6 +178,8 @@ export class Echo {
       log: {},
       documents: {},
       epochs: {},
+      // The lists exist from the start: two devices creating them at once would each keep only their own.
+      ...(options.personal === true ? { spaces: {}, spaceKeys: {} } : {}),
     })
     root.change((doc) => {
       doc.name = toStored(name) as string
@@ -220,6 +222,7 @@ export class Echo {
       const opened = await this.openSpace(existing.id as SpaceId)
       if (!opened.ok) throw opened.error
       personal = opened.value
+      personal.createLists(actor)
     }
     // Spaces made before the personal space listed them (or while it could not be written) are listed now.
     const listed = new Set<string>(personal.listedSpaces.get().map((each) => each.spaceId))
@@ -288,7 +291,12 @@ export class Echo {
    * fetched for it is removed; one that was here before is left as it was). A space already here is opened as it is.
    */
   async adoptSpace(
-    { identity, spaceId, rootUrl }: { identity: PublicKey; spaceId: SpaceId; rootUrl: AutomergeUrl },
+    {
+      identity,
+      spaceId,
+      rootUrl,
+      personal = false,
+    }: { identity: PublicKey; spaceId: SpaceId; rootUrl: AutomergeUrl; personal?: boolean },
     { signal }: { signal?: AbortSignal | undefined } = {},
   ): Promise<Result<Space, SpaceRefused | Aborted>> {
     if ((await getSpace(this.#db, spaceId)) !== undefined) {
@@ -296,12 +304,12 @@ export class Echo {
       if (opened.ok) return opened
     }
     if (!/^[0-9a-f]{64}$/.test(spaceId) || !isValidAutomergeUrl(rootUrl)) {
-      return err(new SpaceRefused(spaceId, 'malformed space id or root URL'))
+      return err(new SpaceRefused(spaceId, 'malformed space id or root URL', 'malformed'))
     }
     const local = localDocuments(this.#db, this.#documents)
     const { documentId } = parseAutomergeUrl(rootUrl)
     if ((await local.ofOtherSpaces(spaceId)).has(documentId)) {
-      return err(new SpaceRefused(spaceId, 'its root is a document of another space here'))
+      return err(new SpaceRefused(spaceId, 'its root is a document of another space here', 'taken'))
     }
     const wasHere = (await local.present([documentId])).has(documentId)
     let root: DocHandle<SpaceDoc>
@@ -316,15 +324,16 @@ export class Echo {
       if (error instanceof Aborted) return err(error)
       throw error
     }
-    const refused = refusalOf(root.doc(), spaceId)
+    const refused = refusalOf(root.doc(), spaceId) ?? membershipRefusalOf(root.doc(), spaceId, identity, personal)
     if (refused !== undefined) {
       if (!wasHere) this.#documents.remove(documentId)
       return err(refused)
     }
-    const personal = root.doc().personal && !(await spacesOf(this.#db, identity)).some((row) => row.personal === 1)
-    const name = toPlain(root.doc().name) as string
-    const row = { id: spaceId, rootUrl, identity, name, archived: 0 as const, createdAt: this.clock.now() }
-    await putSpace(this.#db, { ...row, personal: personal ? 1 : 0 })
+    // Personal only when the caller says so (it learned the id over the authenticated link), never from the root.
+    const isPersonal = personal && !(await spacesOf(this.#db, identity)).some((row) => row.personal === 1)
+    const name = toPlain(root.doc().name)
+    const row = { id: spaceId, rootUrl, identity, archived: 0 as const, createdAt: this.clock.now() }
+    await putSpace(this.#db, { ...row, name: typeof name === 'string' ? name : '', personal: isPersonal ? 1 : 0 })
     this.#open.delete(spaceId)
     const opened = await this.openSpace(spaceId)
     if (!opened.ok) throw opened.error

@@ -100,9 +100,20 @@ export class InvalidSpaceListing extends AppError<'invalid-space-listing'> {
   }
 }
 
-/** A space learned from a peer whose root is not that space's (no genesis by its key, wrong id or shape). */
+/** Why `adoptSpace` refused a space, for a caller that words it. */
+export type SpaceRefusal =
+  | 'malformed' // the space id or root URL is not in its format
+  | 'not-its-root' // the document is not that space's root (shape, id, documents list, genesis)
+  | 'taken' // its root is a document of another space here
+  | 'not-a-member' // the space's membership gives the adopting identity no role
+  | 'not-our-personal-space' // adopted as personal, but the space's genesis owner is another identity
+
+/** A space learned from a peer that is refused (`refusal` says why); nothing of it is kept. */
 export class SpaceRefused extends AppError<'space-refused'> {
-  constructor(space: string, reason: string) {
+  readonly refusal: SpaceRefusal
+
+  constructor(space: string, reason: string, refusal: SpaceRefusal = 'not-its-root') {
     super('space-refused', `space ${space} refused: ${reason}`)
+    this.refusal = refusal
   }
 }

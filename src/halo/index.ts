@@ -2,7 +2,8 @@
 // Tests of other layers reach test-only names through ./testing/ (the layer rule keeps production code out of it).
 
 // Keys.
-export { generateKeyPair, verifyBytes } from './keys/keys'
+export { generateKeyPair, signWith, verifyBytes } from './keys/keys'
+export { fingerprint } from './identifiers/fingerprint'
 export type { IdentityKey, KeyPair, PublicKey } from './keys/keys'
 export { linkRoom, newLinkSecret, newSwarmSecret, swarmRoom } from './keys/derive'
 

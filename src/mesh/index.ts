@@ -19,3 +19,5 @@ export type {
 } from './handshake/run-handshake'
 export { MeshNetworkAdapter } from './replication/mesh-network-adapter'
 export type { MeshAdapterOptions, MeshAdapterStats, PeerLink, PeerRemote } from './replication/mesh-network-adapter'
+export { LINK_CHANNEL, readLinkFrame, writeLinkFrame } from './link-frames'
+export type { WelcomeFrame } from './link-frames'

@@ -220,6 +220,37 @@ describe('joinSwarm', () => {
       expect(ids(bob)).toEqual(['peer-0', 'peer-2'])
     })
 
+    it('forgets an authenticated peer as soon as Trystero replaces its connection and it handshakes again', async () => {
+      const { network, join } = setup()
+      const deny = new Set<string>()
+      const alice = join(undefined, { handshake: handshakeAs('alice', deny) })
+      const bob = join(undefined, { handshake: handshakeAs('bob') })
+      await flush()
+      expect(ids(alice)).toEqual(['peer-1'])
+      const seen: string[][] = []
+      alice.authenticated.subscribe((peers) => seen.push([...peers.keys()]))
+      // Bob is revoked meanwhile; his new connection fails its handshake, and nobody calls onPeerLeave.
+      deny.add('bob')
+      network.replace('peer-0', 'peer-1')
+      expect(ids(alice)).toEqual([])
+      expect(ids(bob)).toEqual([])
+      await flush()
+      expect(seen).toContainEqual([])
+      expect(ids(alice)).toEqual([])
+      expect(ids(bob)).toEqual([])
+    })
+
+    it('lets a replaced connection back in when its new handshake passes', async () => {
+      const { network, join } = setup()
+      const alice = join(undefined, { handshake: handshakeAs('alice') })
+      join(undefined, { handshake: handshakeAs('bob') })
+      await flush()
+      network.replace('peer-0', 'peer-1')
+      expect(ids(alice)).toEqual([])
+      await flush()
+      expect(ids(alice)).toEqual(['peer-1'])
+    })
+
     it('closePeer closes the connection on both sides, and a peer that leaves is forgotten', async () => {
       const { join } = setup()
       const alice = join(undefined, { handshake: handshakeAs('alice') })

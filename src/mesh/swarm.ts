@@ -146,6 +146,8 @@ export const joinSwarm = (
           handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
           onPeerHandshake: async (peerId, send, receive, isInitiator) => {
             passed.delete(peerId)
+            // Trystero replaces a connection under the same id without onPeerLeave: the old proof is void.
+            if (authenticated.get().has(peerId)) setAuthenticated((peers) => peers.delete(peerId))
             const outcome = await handshake(peerId, (data) => send(data), receive, isInitiator)
             if (!outcome.ok) {
               reported.add(peerId)

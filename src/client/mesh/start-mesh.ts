@@ -118,13 +118,16 @@ const runFor = async (
     },
   })
   const adopting = new Map<SpaceId, AbortController>()
-  const adoptOne = (spaceId: SpaceId, rootUrl: string, done: (ok: boolean) => void): void => {
+  const adoptOne = (spaceId: SpaceId, rootUrl: string, done: (ok: boolean) => void, personal = false): void => {
     if (adopting.has(spaceId)) return
     const controller = new AbortController()
     adopting.set(spaceId, controller)
     const forget = service.access.expect(documentIdOf(rootUrl), spaceId)
     void echo
-      .adoptSpace({ identity: halo.identityKey, spaceId, rootUrl: rootUrl as never }, { signal: controller.signal })
+      .adoptSpace(
+        { identity: halo.identityKey, spaceId, rootUrl: rootUrl as never, personal },
+        { signal: controller.signal },
+      )
       .then((result) => {
         done(result.ok)
       })
@@ -149,7 +152,7 @@ const runFor = async (
       const handover = deps.handover.get()
       if (handover === undefined) return
       rooms.set([{ spaceId: handover.spaceId, room: swarmRoom(handover.secret, handover.spaceId, GENERATION) }])
-      adoptOne(handover.spaceId, handover.rootUrl, () => undefined)
+      adoptOne(handover.spaceId, handover.rootUrl, () => undefined, true)
     }
     const stopRows = rows.subscribe(check)
     const stopHandover = deps.handover.subscribe(check)

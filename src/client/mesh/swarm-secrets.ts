@@ -15,7 +15,7 @@ interface SwarmKeys {
 }
 
 /** A box is bound to its space and generation, so it cannot be moved to another. */
-const aadOf = (spaceId: SpaceId): string => `commonplace/swarm-box/v1|${spaceId}|${String(GENERATION)}`
+export const aadOf = (spaceId: SpaceId): string => `commonplace/swarm-box/v1|${spaceId}|${String(GENERATION)}`
 
 export interface SwarmSecretsOptions {
   readonly actor: Actor

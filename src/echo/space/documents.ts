@@ -42,8 +42,8 @@ export interface SpaceDoc {
   identity?: Record<string, unknown>
   /** Personal space only: the identity's spaces, space id -> where its root is (space-lists.ts; validated on read). */
   spaces?: Record<string, { root: string }>
-  /** Personal space only: space id -> device key -> the space's swarm secret sealed to that device (b64url). */
-  spaceKeys?: Record<string, Record<string, string>>
+  /** Personal space only: "<space id>:<device key>" -> the space's swarm secret sealed to that device (b64url). */
+  spaceKeys?: Record<string, string>
 }
 
 export interface ObjectsDoc {

@@ -8,10 +8,11 @@ import type { DocHandle } from '@automerge/automerge-repo/slim'
 import type { Credential } from '../../halo'
 import type { SpaceDoc } from './documents'
 import { toPlain, toStored } from './documents'
+import { recordIn } from './root-fields'
 
 /** Adds the credentials not yet kept; returns how many were new. A grow-only set, like the log. */
 export const keepIdentityCredentials = (root: DocHandle<SpaceDoc>, credentials: readonly Credential[]): number => {
-  const kept = root.doc().identity ?? {}
+  const kept = recordIn(root.doc().identity)
   const fresh = credentials.filter((credential) => !(credential.id in kept))
   if (fresh.length === 0) return 0
   root.change((doc) => {
@@ -23,7 +24,7 @@ export const keepIdentityCredentials = (root: DocHandle<SpaceDoc>, credentials: 
 
 /** What the space holds, as plain values still to be verified. */
 export const identityCredentialsIn = (root: DocHandle<SpaceDoc>): unknown[] =>
-  Object.values(root.doc().identity ?? {}).map(toPlain)
+  Object.values(recordIn(root.doc().identity)).map(toPlain)
 
 /** Calls `listener` with the kept credentials whenever a change (here, another tab, a peer) touches them. */
 export const onIdentityCredentials = (

@@ -4,6 +4,7 @@
  * placement in force.
  */
 import type { DocHandle } from '@automerge/automerge-repo/slim'
+import { isValidDocumentId } from '@automerge/automerge-repo/slim'
 import type { Observable } from '../../base'
 import { Cell } from '../../base'
 import type { DocumentStore } from '../document-store'
@@ -14,6 +15,7 @@ import type { Placement } from './placement'
 import { roomLeft } from './placement'
 import { textDocumentIn } from './text'
 import type { Progress } from '../text-queue'
+import { recordIn } from './root-fields'
 
 /** Object documents loaded at once: roots and objects come first, but a thousand finds at once slow each other. */
 const OBJECT_FETCHES = 8
@@ -51,19 +53,20 @@ export class ObjectDocuments {
   async ensure(doc: DocumentId): Promise<DocHandle<ObjectsDoc> | undefined> {
     const loaded = this.#handles.get(doc)
     if (loaded !== undefined) return loaded
-    return this.#root.doc().documents[doc] === 'objects' ? this.#watch(doc) : undefined
+    return recordIn(this.#root.doc().documents)[doc] === 'objects' ? this.#watch(doc) : undefined
   }
 
   /** Every listed document loaded and indexed; every one no longer listed let go. */
   async load(): Promise<void> {
-    await this.follow([...(Object.keys(this.#root.doc().documents) as DocumentId[]), ...this.#handles.keys()])
+    await this.follow([...(Object.keys(recordIn(this.#root.doc().documents)) as DocumentId[]), ...this.#handles.keys()])
   }
 
   /** Brings the documents `ids` (just changed in the root's list) in line with the list. */
   async follow(ids: readonly DocumentId[]): Promise<void> {
-    const listed = this.#root.doc().documents
+    const listed = recordIn(this.#root.doc().documents)
     const added: DocumentId[] = []
-    for (const doc of new Set(ids)) {
+    // A peer may list any string: only document ids are fetched.
+    for (const doc of new Set(ids.filter((id) => isValidDocumentId(id)))) {
       const watched = this.#handles.has(doc)
       if (listed[doc] === 'objects' && !watched) added.push(doc)
       if (listed[doc] === undefined && watched) {
@@ -81,7 +84,7 @@ export class ObjectDocuments {
   }
 
   #count(): void {
-    const listed = this.#root.doc().documents
+    const listed = recordIn(this.#root.doc().documents)
     const total = Object.values(listed).filter((role) => role === 'objects').length
     const done = [...this.#handles.keys()].filter((doc) => listed[doc] === 'objects').length
     const now = this.#progress.get()

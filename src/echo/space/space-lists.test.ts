@@ -1,9 +1,10 @@
 import 'fake-indexeddb/auto'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { generateKeyPair } from '../../halo'
 import type { SpaceId } from '../ids'
 import { makeActor, openTestEcho } from '../testing/fixtures'
-import { rootOf } from '../testing/internals'
+import { repoOf, rootOf } from '../testing/internals'
+import { pairedAdapters, whenPeer } from '../testing/paired-network'
 import type { SwarmBoxes } from './space-lists'
 import { MAX_SWARM_BOX_LENGTH } from './space-lists'
 
@@ -47,7 +48,10 @@ describe("the personal space's lists of spaces and sealed swarm secrets", () => 
         [generateKeyPair().publicKey]: 7,
       }
       raw.spaceKeys = {
-        [good]: { [device]: BOX, short: BOX, [generateKeyPair().publicKey]: 'x'.repeat(MAX_SWARM_BOX_LENGTH + 1) },
+        [`${good}:${device}`]: BOX,
+        [`${good}:short`]: BOX,
+        [`${good}:${generateKeyPair().publicKey}`]: 'x'.repeat(MAX_SWARM_BOX_LENGTH + 1),
+        [`${good}:${generateKeyPair().publicKey}`]: { nested: BOX },
         [generateKeyPair().publicKey]: 'junk',
       }
     })
@@ -106,6 +110,67 @@ describe('spaces made or imported here are listed in the personal space', () => 
     expect(ids()).toEqual([early.id, work.id, shared.id].sort())
     expect(personal.listedSpaces.get().find((listed) => listed.spaceId === shared.id)?.rootUrl).toBe(rootOf(shared).url)
     await elsewhere.close()
+    await echo.close()
+  })
+})
+
+describe('the personal lists under concurrent first writes on two devices', () => {
+  it('keeps every listing and box both devices added while apart', async () => {
+    const a = openTestEcho({ peerId: 'cp1.aa.1' })
+    const b = openTestEcho({ peerId: 'cp1.bb.2' })
+    const everything = { access: () => true, announce: () => true }
+    const connect = async () => {
+      const [toB, toA] = pairedAdapters()
+      a.replicate(toB, everything)
+      b.replicate(toA, everything)
+      await Promise.all([whenPeer(repoOf(a), 'cp1.bb.2'), whenPeer(repoOf(b), 'cp1.aa.1')])
+      return () => {
+        a.stopReplicating(toB)
+        b.stopReplicating(toA)
+      }
+    }
+    const ada = makeActor()
+    const onA = await a.personalSpace(ada)
+    const disconnect = await connect()
+    const url = rootOf(onA).url
+    const adopted = await b.adoptSpace({ identity: ada.identity, spaceId: onA.id, rootUrl: url, personal: true })
+    if (!adopted.ok) throw adopted.error
+    const onB = adopted.value
+    disconnect()
+
+    const [work, home] = [await a.createSpace(makeActor(), 'Work'), await b.createSpace(makeActor(), 'Home')]
+    const [laptop, phone] = [generateKeyPair().publicKey, generateKeyPair().publicKey]
+    expect(onA.addSwarmBox(ada, work.id, laptop, BOX)).toEqual({ ok: true, value: true })
+    expect(onB.addSwarmBox(ada, work.id, phone, BOX)).toEqual({ ok: true, value: true })
+    expect(onA.listSpace(ada, work.id, rootOf(work).url)).toEqual({ ok: true, value: true })
+    expect(onB.listSpace(ada, home.id, rootOf(home).url)).toEqual({ ok: true, value: true })
+    await connect()
+
+    const merged = (space: typeof onA) => ({
+      boxes: [...space.swarmBoxes(work.id).get().keys()].sort(),
+      listed: space.listedSpaces.get().map((each) => each.spaceId),
+    })
+    const whole = { boxes: [laptop, phone].sort(), listed: [work.id, home.id].sort() }
+    await vi.waitFor(() => {
+      expect(merged(onA)).toEqual(whole)
+      expect(merged(onB)).toEqual(whole)
+    })
+    await Promise.all([a.close(), b.close()])
+  })
+
+  it('creates the maps once in a personal root made before they came with it', async () => {
+    const echo = openTestEcho()
+    const actor = makeActor()
+    const root = rootOf(await echo.personalSpace(actor))
+    root.change((doc) => {
+      Reflect.deleteProperty(doc, 'spaces')
+      Reflect.deleteProperty(doc, 'spaceKeys')
+    })
+    await echo.personalSpace(actor)
+    expect([root.doc().spaces, root.doc().spaceKeys]).toEqual([{}, {}])
+    const heads = root.heads()
+    await echo.personalSpace(actor)
+    expect(root.heads()).toEqual(heads)
     await echo.close()
   })
 })

@@ -1,8 +1,10 @@
 /**
  * The personal space lists the identity's spaces for its other devices: `spaces[spaceId] = { root }` (where a
- * device finds the space) and `spaceKeys[spaceId][deviceKeyHex] = box` (the space's swarm secret sealed to that
- * device by HALO, generation 1). Both only grow: our code adds entries and never replaces one. A peer writes the
- * root too, so every read is validated here and a junk entry is skipped, never thrown.
+ * device finds the space) and `spaceKeys["<spaceId>:<deviceKeyHex>"] = box` (the space's swarm secret sealed to that
+ * device by HALO, generation 1). Both only grow: our code adds entries and never replaces one. Both maps exist from
+ * the personal root's creation and boxes are flat, so two devices adding at once never write the same key (two
+ * fresh `{}` under one key would keep only one device's). A peer writes the root too, so every read is validated
+ * here and a junk entry is skipped, never thrown.
  */
 import { isValidAutomergeUrl } from '@automerge/automerge-repo/slim'
 import type { DocHandle } from '@automerge/automerge-repo/slim'
@@ -55,16 +57,21 @@ export const listedSpacesIn = (root: SpaceDoc): readonly ListedSpace[] => {
     .sort((a, b) => (a.spaceId < b.spaceId ? -1 : 1))
 }
 
+/** The `spaceKeys` key of a device's box for a space. */
+export const swarmBoxKey = (spaceId: SpaceId, device: PublicKey): string => `${spaceId}:${device}`
+
 /** The valid boxes sealed for the space `spaceId`, by device key. */
 export const swarmBoxesIn = (root: SpaceDoc, spaceId: SpaceId): SwarmBoxes => {
   const keys = toPlain(root.spaceKeys)
-  const ofSpace = isRecord(keys) && Object.hasOwn(keys, spaceId) ? keys[spaceId] : undefined
-  if (!isRecord(ofSpace)) return new Map()
-  return new Map(
-    Object.entries(ofSpace).flatMap(([device, box]) =>
-      v.is(deviceSchema, device) && v.is(boxSchema, box) ? [[device as PublicKey, box]] : [],
-    ),
-  )
+  if (!isRecord(keys)) return new Map()
+  const prefix = `${spaceId}:`
+  const boxes = new Map<PublicKey, string>()
+  for (const [key, box] of Object.entries(keys)) {
+    const device = key.slice(prefix.length)
+    if (key.startsWith(prefix) && v.is(deviceSchema, device) && v.is(boxSchema, box))
+      boxes.set(device as PublicKey, box)
+  }
+  return boxes
 }
 
 /** What an add did: a listing or box already there is never replaced. */
@@ -85,17 +92,25 @@ export const listSpace = (root: DocHandle<SpaceDoc>, spaceId: SpaceId, rootUrl: 
 /** Adds a device's box for a space unless one is there. */
 export const addSwarmBox = (root: DocHandle<SpaceDoc>, spaceId: SpaceId, device: PublicKey, box: string): Added => {
   if (!v.is(spaceIdSchema, spaceId) || !v.is(deviceSchema, device) || !v.is(boxSchema, box)) return 'invalid'
+  const key = swarmBoxKey(spaceId, device)
   const keys = root.doc().spaceKeys
-  const ofSpace = isRecord(keys) && Object.hasOwn(keys, spaceId) ? keys[spaceId] : undefined
-  if (isRecord(ofSpace) && Object.hasOwn(ofSpace, device)) return 'present'
+  if (isRecord(keys) && Object.hasOwn(keys, key)) return 'present'
   root.change((doc) => {
-    // Junk a peer wrote where a record belongs holds no valid box: it is replaced by one.
+    // Junk a peer wrote where the map belongs holds no valid box: it is replaced by one.
     if (!isRecord(doc.spaceKeys)) doc.spaceKeys = {}
-    const all = doc.spaceKeys as Record<string, unknown>
-    if (!isRecord(all[spaceId])) all[spaceId] = {}
-    ;(all[spaceId] as Record<string, unknown>)[device] = toStored(box)
+    ;(doc.spaceKeys as Record<string, unknown>)[key] = toStored(box)
   })
   return 'added'
+}
+
+/** Creates the lists' maps in a personal root made before they were created with it; a no-op once there. */
+export const createLists = (root: DocHandle<SpaceDoc>): void => {
+  const { spaces, spaceKeys } = root.doc()
+  if (isRecord(spaces) && isRecord(spaceKeys)) return
+  root.change((doc) => {
+    if (!isRecord(doc.spaces)) doc.spaces = {}
+    if (!isRecord(doc.spaceKeys)) doc.spaceKeys = {}
+  })
 }
 
 /** A value read from the root now and again whenever a change touches `field` (here, another tab, a peer). */

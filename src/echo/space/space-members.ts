@@ -20,6 +20,7 @@ import type { LogStore } from '../storage/log-store'
 import type { SpaceDoc } from './documents'
 import { toPlain } from './documents'
 import { SpaceMembership } from './space-membership'
+import { recordIn } from './root-fields'
 
 export class SpaceMembers {
   readonly #id: SpaceId
@@ -77,7 +78,7 @@ export class SpaceMembers {
   isDeviceRevoked(device: PublicKey): boolean {
     const state = this.#membership.state.get()
     if (this.#revoked?.state !== state) {
-      const log = this.#root.doc().log
+      const log = recordIn(this.#root.doc().log)
       const devices = new Set<string>()
       for (const id of state.applied) {
         const entry = decodeCredential(toPlain(log[id]))
@@ -116,7 +117,7 @@ export class SpaceMembers {
   ): Result<readonly Credential[], NotAllowed> {
     const allowed = this.permit(actor, 'revoke-device')
     if (!allowed.ok) return allowed
-    const log = Object.values(this.#root.doc().log).flatMap((stored) => {
+    const log = Object.values(recordIn(this.#root.doc().log)).flatMap((stored) => {
       const entry = decodeCredential(toPlain(stored))
       return entry.ok ? [entry.value] : []
     })

@@ -24,6 +24,7 @@ import { chooseParents, MAX_ENTRY_PARENTS } from '../membership/parents'
 import type { LogStore } from '../storage/log-store'
 import type { SpaceDoc } from './documents'
 import { toPlain, toStored } from './documents'
+import { isRecord, recordIn } from './root-fields'
 
 export class SpaceMembership {
   readonly #space: SpaceId
@@ -44,7 +45,7 @@ export class SpaceMembership {
     this.#clock = clock
     this.#store = store
     this.#log = new MembershipLog(space)
-    this.#log.add(Object.values(root.doc().log).map(toPlain))
+    this.#log.add(Object.values(recordIn(root.doc().log)).map(toPlain))
     this.#state = new Cell(this.#settle([]))
   }
 
@@ -67,7 +68,7 @@ export class SpaceMembership {
 
   /** Called when the log in the root changed (locally, in another tab, from a peer): `keys` are the log keys touched. */
   refold(keys: readonly string[]): void {
-    const log = this.#root.doc().log
+    const log = recordIn(this.#root.doc().log)
     const values = keys.flatMap((key) => (log[key] === undefined ? [] : [toPlain(log[key])]))
     if (this.#log.add(values)) this.#state.set(this.#settle(keys))
     else this.#queueWriteBack(keys)
@@ -146,6 +147,8 @@ export class SpaceMembership {
       this.#suspect.clear()
       if (lost.length === 0) return
       this.#root.change((doc) => {
+        // A log a peer replaced with junk holds no entry: the kept ones are written into a fresh one.
+        if (!isRecord(doc.log)) doc.log = {}
         for (const [id, entry] of lost) doc.log[id] = toStored(entry)
       })
     })
@@ -153,7 +156,7 @@ export class SpaceMembership {
 
   /** Kept entries the document lacks, or holds no valid copy of under their id (of the suspect keys). */
   #lost(): [string, unknown][] {
-    const log = this.#root.doc().log
+    const log = recordIn(this.#root.doc().log)
     const lost: [string, unknown][] = []
     for (const [id, entry] of this.#kept) {
       const value = log[id]

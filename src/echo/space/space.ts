@@ -30,7 +30,8 @@ import type { FieldPatch } from './object-writes'
 import type { SpaceContext } from './space-context'
 import { SpaceEpochs } from './space-epochs'
 import type { Added, ListedSpace, SwarmBoxes } from './space-lists'
-import { addSwarmBox, listedSpacesIn, listSpace, rootObservable, swarmBoxesIn } from './space-lists'
+import { keysIn } from './root-fields'
+import { addSwarmBox, createLists, listedSpacesIn, listSpace, rootObservable, swarmBoxesIn } from './space-lists'
 import { SpaceMembers } from './space-members'
 import { SpaceNotes } from './space-notes'
 import type { Draft, ObjectDraft } from './space-objects'
@@ -90,7 +91,7 @@ export class Space {
       const log = patches.filter((patch) => patch.path[0] === 'log')
       // The whole log replaced: every key is looked at again (and what it lost written back).
       const keys = log.some((patch) => patch.path.length < 2)
-        ? Object.keys(root.doc().log)
+        ? keysIn(root.doc().log)
         : log.map((patch) => String(patch.path[1]))
       if (log.length > 0) this.#members.refold([...new Set(keys)])
       const documents = patches.flatMap((patch) =>
@@ -152,7 +153,9 @@ export class Space {
   }
 
   get name(): string {
-    return toPlain(this.#root.doc().name) as string
+    const name = toPlain(this.#root.doc().name)
+    // A peer may write anything here; a name is a string.
+    return typeof name === 'string' ? name : ''
   }
 
   /** The name now and after every rename (here, in another tab, by a peer). */
@@ -211,6 +214,11 @@ export class Space {
   /** Personal space only: the swarm secret of `spaceId` sealed to each device (valid entries only), as they change. */
   swarmBoxes(spaceId: SpaceId): Observable<SwarmBoxes> {
     return rootObservable(this.#root, 'spaceKeys', (doc) => swarmBoxesIn(doc, spaceId))
+  }
+
+  /** Personal root made before its lists were created with it: creates them once, where `actor` may write. */
+  createLists(actor: Actor): void {
+    if (this.personal && this.#members.permit(actor, 'write').ok) createLists(this.#root)
   }
 
   /** Lists a space of the identity for its other devices; true when added (a listing is never replaced). */

@@ -23,15 +23,24 @@ export type RefusalCode =
 export class HandshakeRefusal extends AppError<RefusalCode> {
   /** For 'refused-by-peer': the code the remote sent (any short string; it is the remote's word, unchecked). */
   readonly remoteCode: string | undefined
-  /** Evidence sent with a reject (e.g. DeviceRevoked credentials); the receiver must verify it before use. */
+  /**
+   * For 'refused-by-peer': whether the remote had proved itself (its Proof verified and authorized) when it
+   * refused. Only then is its evidence kept.
+   */
+  readonly remoteProven: boolean
+  /**
+   * Our own refusal: the evidence our checks gave. 'refused-by-peer': what a proven remote sent, still UNVERIFIED:
+   * the caller (halo) must verify it before acting on it. Undefined when the remote had not proved itself.
+   */
   readonly evidence: unknown
 
-  constructor(code: RefusalCode, options: { remoteCode?: string; evidence?: unknown } = {}) {
+  constructor(code: RefusalCode, options: { remoteCode?: string; remoteProven?: boolean; evidence?: unknown } = {}) {
     super(
       code,
       options.remoteCode === undefined ? `handshake refused: ${code}` : `refused by peer: ${options.remoteCode}`,
     )
     this.remoteCode = options.remoteCode
+    this.remoteProven = options.remoteProven ?? false
     this.evidence = options.evidence
   }
 }

@@ -84,17 +84,25 @@ const authorize =
 
 /** Manual timers: nothing fires unless the test says so. */
 const manualTimers = () => {
-  const pending: (() => void)[] = []
+  const pending = new Set<{ ms: number; fire: () => void }>()
   return {
-    after: (_ms: number, fire: () => void) => {
-      pending.push(fire)
-      return () => pending.splice(pending.indexOf(fire), 1)
+    after: (ms: number, fire: () => void) => {
+      const timer = { ms, fire }
+      pending.add(timer)
+      return () => pending.delete(timer)
     },
     fireAll: () => {
-      for (const fire of [...pending]) fire()
+      for (const { fire } of [...pending]) fire()
+    },
+    /** Fires the timers set for exactly `ms`. */
+    fire: (ms: number) => {
+      for (const timer of [...pending]) if (timer.ms === ms) timer.fire()
+    },
+    get delays() {
+      return [...pending].map((timer) => timer.ms).sort((a, b) => a - b)
     },
     get count() {
-      return pending.length
+      return pending.size
     },
   }
 }
@@ -150,9 +158,11 @@ const remoteCodeOf = (result: Awaited<ReturnType<typeof runHandshake>>) =>
 /** Drives one side by hand against B (the responder) running the real handshake. */
 const scripted = (ctx: HandshakeContext, b: LocalParty, checks: Checks = {}) => {
   const [toA, toB] = [new Queue(), new Queue()]
-  const result = side(b, 'peer-a', toB, toA, false, ctx, checks)
+  const timers = manualTimers()
+  const result = side(b, 'peer-a', toB, toA, false, ctx, checks, timers)
   return {
     result,
+    delays: () => timers.delays,
     send: (data: unknown) => {
       toB.push(data)
     },
@@ -270,8 +280,41 @@ describe('runHandshake', () => {
     expect(results[0].ok ? null : results[0].error).toMatchObject({
       code: 'refused-by-peer',
       remoteCode: 'revoked',
+      remoteProven: true,
       evidence: { revoked: deviceA.publicKey },
     })
+  })
+
+  it('drops the evidence of a reject sent before the remote proved itself', async () => {
+    const attack = scripted(space, party('peer-b', deviceB, true))
+    // Anyone with the room password could say this device was revoked; it must not reach halo.
+    attack.send(JSON.stringify({ v: 1, reject: 'revoked', evidence: { revoked: deviceB.publicKey } }))
+    const outcome = await attack.result
+    expect(outcome.ok ? null : outcome.error).toMatchObject({
+      code: 'refused-by-peer',
+      remoteCode: 'revoked',
+      remoteProven: false,
+    })
+    expect(outcome.ok ? null : outcome.error.evidence).toBeUndefined()
+  })
+
+  it('drops the evidence of a reject sent after a Hello but instead of a Proof', async () => {
+    const attack = scripted(space, party('peer-b', deviceB, true))
+    attack.send(JSON.stringify(helloOf(party('peer-a', deviceA, true), space)))
+    await attack.receive()
+    await attack.receive()
+    attack.send(JSON.stringify({ v: 1, reject: 'revoked', evidence: { revoked: deviceB.publicKey } }))
+    const outcome = await attack.result
+    expect(outcome.ok ? null : outcome.error).toMatchObject({ remoteCode: 'revoked', remoteProven: false })
+    expect(outcome.ok ? null : outcome.error.evidence).toBeUndefined()
+  })
+
+  it('refuses a Hello claiming a member identity with a chain to another identity', async () => {
+    // The chain is valid for device A but issued by `stranger`; the Hello claims the member identity.
+    const a = party('peer-a', deviceA, true, { chain: chainFor(deviceA, stranger) })
+    const { results } = await pair(a, party('peer-b', deviceB, true))
+    expect(codeOf(results[1])).toBe('bad-chain')
+    expect(remoteCodeOf(results[0])).toBe('bad-chain')
   })
 
   it('refuses a verified device whose identity is not a member', async () => {
@@ -342,10 +385,32 @@ describe('runHandshake', () => {
     const timers = manualTimers()
     const [toA, toB] = [new Queue(), new Queue()]
     const result = side(party('peer-a', deviceA, true), 'peer-b', toA, toB, true, space, {}, timers)
-    expect(timers.count).toBe(1)
+    expect(timers.delays).toEqual([5_000, 15_000])
     timers.fireAll()
     expect(codeOf(await result)).toBe('timeout')
     expect(toB.sent.at(-1)).toBe(JSON.stringify({ v: 1, reject: 'timeout' }))
+  })
+
+  it('cuts off a peer whose Hello does not arrive within 5 s, so Trystero stops buffering for it', async () => {
+    const timers = manualTimers()
+    const [toA, toB] = [new Queue(), new Queue()]
+    const result = side(party('peer-a', deviceA, true), 'peer-b', toA, toB, true, space, {}, timers)
+    timers.fire(5_000)
+    expect(codeOf(await result)).toBe('timeout')
+    expect(toB.sent.at(-1)).toBe(JSON.stringify({ v: 1, reject: 'timeout' }))
+    expect(timers.count).toBe(0)
+  })
+
+  it('drops the Hello deadline once the Hello arrived, and keeps the whole-handshake one', async () => {
+    const attack = scripted(space, party('peer-b', deviceB, true))
+    expect(attack.delays()).toEqual([5_000, 15_000])
+    attack.send(JSON.stringify(helloOf(party('peer-a', deviceA, true), space)))
+    await attack.receive()
+    await attack.receive()
+    // B now waits for a Proof: only its 15 s deadline is left.
+    expect(attack.delays()).toEqual([15_000])
+    attack.send(JSON.stringify({ v: 1, reject: 'timeout' }))
+    expect(codeOf(await attack.result)).toBe('refused-by-peer')
   })
 
   it("ends at once on the remote's reject, before any timer fires", async () => {

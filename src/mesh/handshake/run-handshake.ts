@@ -71,11 +71,18 @@ export interface HandshakeOptions {
   readonly authorize: (ctx: HandshakeContext, peer: AuthenticatedPeer) => Promise<Result<void, Refused>>
   /** Default 15 s. */
   readonly timeoutMs?: number
+  /**
+   * The remote's Hello must arrive within this (default 5 s): Trystero buffers a pending peer's chunks with no
+   * size cap until the handshake ends, so a peer that streams and never finishes a frame is cut off early.
+   */
+  readonly helloTimeoutMs?: number
   /** Calls `fire` after `ms`; returns the cancel. Tests pass a manual timer. */
   readonly after?: (ms: number, fire: () => void) => () => void
 }
 
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 15_000
+/** Both sides send their Hello as the handshake starts, over an open data channel: one trip, not seconds. */
+export const DEFAULT_HELLO_TIMEOUT_MS = 5_000
 const FORMAT = 'commonplace/mesh-handshake/v1'
 
 type Outcome = Result<AuthenticatedPeer, HandshakeRefusal>
@@ -96,15 +103,22 @@ const timerAfter = (ms: number, fire: () => void): (() => void) => {
  * and done go each way; any failure sends `{v:1, reject}` first so the remote fails at once.
  */
 export const runHandshake = async (options: HandshakeOptions): Promise<Outcome> => {
-  const session = { settled: false }
+  const after = options.after ?? timerAfter
+  const session: Session = { settled: false, helloArrived: () => undefined }
   let cancel = (): void => undefined
   const timeout = new Promise<Outcome>((resolve) => {
-    cancel = (options.after ?? timerAfter)(options.timeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS, () => {
+    const expire = (): void => {
       if (session.settled) return
       session.settled = true
       options.send(JSON.stringify({ v: 1, reject: 'timeout' })).catch(() => undefined)
       resolve(err(new HandshakeRefusal('timeout')))
-    })
+    }
+    const cancelAll = after(options.timeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS, expire)
+    session.helloArrived = after(options.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS, expire)
+    cancel = () => {
+      cancelAll()
+      session.helloArrived()
+    }
   })
   try {
     return await Promise.race([exchange(options, session), timeout])
@@ -112,6 +126,12 @@ export const runHandshake = async (options: HandshakeOptions): Promise<Outcome> 
     session.settled = true
     cancel()
   }
+}
+
+interface Session {
+  settled: boolean
+  /** Cancels the Hello deadline. */
+  helloArrived: () => void
 }
 
 /** Thrown inside `exchange` to end it; turned into the outcome at its one catch. */
@@ -123,7 +143,7 @@ class Stop extends Error {
   }
 }
 
-const exchange = async (options: HandshakeOptions, session: { settled: boolean }): Promise<Outcome> => {
+const exchange = async (options: HandshakeOptions, session: Session): Promise<Outcome> => {
   const { ctx, local } = options
   assert(ctx.kind === 'space' || local.identity !== null || local.signInvite !== undefined, 'a guest signs its invite')
 
@@ -137,14 +157,20 @@ const exchange = async (options: HandshakeOptions, session: { settled: boolean }
     }
     throw new Stop(err(new HandshakeRefusal(refused.code, { evidence: refused.evidence })))
   }
+  // The remote proved itself once its Proof verified and our checks authorized it; before that a reject is
+  // only a word from anyone holding the room password, so its evidence is dropped.
+  let remoteProven = false
   const next = async <T>(schema: GenericSchema<unknown, T>, maxBytes: number, malformed: RefusalCode): Promise<T> => {
     const { data } = await options.receive()
     // After a timeout the outcome is decided; a late frame must not send anything more.
     if (session.settled) throw new Stop(err(new HandshakeRefusal('timeout')))
     const frame = readFrame(data, schema, maxBytes)
     if (frame.kind === 'reject') {
-      const evidence = frame.value.evidence
-      throw new Stop(err(new HandshakeRefusal('refused-by-peer', { remoteCode: frame.value.reject, evidence })))
+      const remoteCode = frame.value.reject
+      const refusal = remoteProven
+        ? new HandshakeRefusal('refused-by-peer', { remoteCode, remoteProven, evidence: frame.value.evidence })
+        : new HandshakeRefusal('refused-by-peer', { remoteCode, remoteProven })
+      throw new Stop(err(refusal))
     }
     if (frame.kind === 'malformed') return fail({ code: malformed })
     return frame.value
@@ -164,6 +190,7 @@ const exchange = async (options: HandshakeOptions, session: { settled: boolean }
     }
     await options.send(JSON.stringify(hello))
     const theirs = await next(helloSchema, MAX_HELLO_BYTES, 'bad-hello')
+    session.helloArrived()
     if (theirs.peer !== options.remotePeerId) return await fail({ code: 'wrong-peer' })
     if (theirs.ctx !== ctxText) return await fail({ code: 'wrong-context' })
     if (repoDevice(theirs.repo) !== theirs.device) return await fail({ code: 'bad-hello' })
@@ -216,6 +243,7 @@ const exchange = async (options: HandshakeOptions, session: { settled: boolean }
     }
     const allowed = await options.authorize(ctx, peer)
     if (!allowed.ok) return await fail(allowed.error)
+    remoteProven = true
 
     // Both sides say done, so a refusal by the remote's last check reaches us too, not only its timeout.
     await options.send(JSON.stringify({ v: 1, done: true }))

@@ -2,8 +2,8 @@ import '@automerge/automerge'
 import { Repo, cbor, generateAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-repo'
 import type { DocumentId, Message, PeerId, PeerMetadata } from '@automerge/automerge-repo'
 import { describe, expect, it, vi } from 'vitest'
-import { encodeMessage } from './frames'
-import { MeshNetworkAdapter, type MeshAdapterOptions } from './mesh-network-adapter'
+import { encodeControl, encodeMessage } from './frames'
+import { MeshNetworkAdapter, type Identify, type MeshAdapterOptions } from './mesh-network-adapter'
 import { pairedLinks, remoteOf } from './testing/paired-links'
 
 const A = 'repo-a' as PeerId
@@ -91,6 +91,57 @@ describe('MeshNetworkAdapter', () => {
       expect(b.adapter.stats.get().dropped.unidentified).toBe(2)
     })
     expect(b.candidates).toEqual([])
+  })
+
+  it('answers repeated hellos on a live link without restarting the sync with that peer', async () => {
+    const { b, toA } = await connected()
+    const sentBefore = toA.sent.length
+    for (let i = 0; i < 100; i += 1) toA.inject(encodeControl({ kind: 'hello', peerId: A }))
+    await vi.waitFor(() => {
+      // Each still gets a welcome, so a remote whose send failed can come back.
+      expect(toA.sent.length).toBe(sentBefore + 100)
+    })
+    expect(b.disconnects).toEqual([])
+    expect(b.candidates).toHaveLength(1)
+    toA.inject(syncFrame({}))
+    expect(b.messages).toHaveLength(1)
+  })
+
+  it('honours a hello after a bye: the peer is announced again', async () => {
+    const { b, toA } = await connected()
+    toA.inject(encodeControl({ kind: 'bye' }))
+    expect(b.disconnects).toEqual([A])
+    toA.inject(encodeControl({ kind: 'hello', peerId: A }))
+    await vi.waitFor(() => {
+      expect(b.candidates).toHaveLength(2)
+    })
+    expect(b.disconnects).toEqual([A])
+  })
+
+  it('holds frames behind a hello being identified within a byte budget, and counts the rest', async () => {
+    let hold: ((identity: undefined) => void) | undefined
+    const identify: Identify = (_remote, claims) =>
+      claims.peerId === A || claims.peerId === B
+        ? Promise.resolve({ peerId: claims.peerId as PeerId, peerMetadata: { isEphemeral: false } })
+        : new Promise((resolve) => {
+            hold = resolve
+          })
+    const { b, toA } = await connected({ identify, maxQueuedBytes: 1_000 })
+    expect(b.candidates).toHaveLength(1)
+    toA.inject(encodeControl({ kind: 'hello', peerId: 'repo-other' }))
+    const frame = syncFrame({ data: new Uint8Array(300) })
+    expect(frame.length).toBeGreaterThan(300)
+    expect(frame.length).toBeLessThan(500)
+    toA.inject(frame)
+    toA.inject(frame)
+    toA.inject(frame)
+    expect(b.adapter.stats.get().dropped).toEqual({ overflow: 1 })
+    hold?.(undefined)
+    await vi.waitFor(() => {
+      expect(b.adapter.stats.get().dropped).toEqual({ overflow: 1, unidentified: 1 })
+    })
+    // The two that fit go through once the hello is settled, in order.
+    expect(b.messages).toHaveLength(2)
   })
 
   it('attributes a message to the link it came through, whatever sender it claims', async () => {

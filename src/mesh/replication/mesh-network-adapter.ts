@@ -52,6 +52,8 @@ export interface MeshAdapterOptions {
   readonly stallMs?: number
   /** Runs `fire` after `ms` unless the returned cancel is called first. */
   readonly after?: (ms: number, fire: () => void) => () => void
+  /** Bytes of frames held per link while a hello is identified; beyond it they are dropped as overflow. */
+  readonly maxQueuedBytes?: number
   /** Maps a link and its hello to the Repo's peer; the default binds it to the authenticated remote. */
   readonly identify?: Identify
   /**
@@ -66,6 +68,8 @@ const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024
 const DEFAULT_STALL_MS = 9_000
 /** Frames held while a hello is being identified; more is a flood. */
 const MAX_QUEUED_FRAMES = 1_024
+/** Two frames of the largest size: a hello is identified in one digest, so honest traffic never waits for more. */
+const DEFAULT_MAX_QUEUED_BYTES = 2 * DEFAULT_MAX_FRAME_BYTES
 
 const timeout = (ms: number, fire: () => void): (() => void) => {
   const timer = setTimeout(fire, ms)
@@ -97,6 +101,7 @@ interface LinkState {
   /** A hello being identified; frames wait behind it, in order. */
   identifying: boolean
   readonly queue: Uint8Array[]
+  queuedBytes: number
   pending: number
   stalled: boolean
   unsubscribe: () => void
@@ -164,6 +169,7 @@ export class MeshNetworkAdapter extends NetworkAdapter {
       peer: undefined,
       identifying: false,
       queue: [],
+      queuedBytes: 0,
       pending: 0,
       stalled: false,
       unsubscribe: () => undefined,
@@ -256,11 +262,13 @@ export class MeshNetworkAdapter extends NetworkAdapter {
   #receive(state: LinkState, bytes: Uint8Array): void {
     if (!this.#links.has(state)) return
     if (state.identifying) {
-      if (state.queue.length >= MAX_QUEUED_FRAMES) {
+      const budget = this.#options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES
+      if (state.queue.length >= MAX_QUEUED_FRAMES || state.queuedBytes + bytes.length > budget) {
         this.#drop('overflow')
         return
       }
       state.queue.push(bytes)
+      state.queuedBytes += bytes.length
       return
     }
     const decoded = decodeFrame(bytes, this.#options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES)
@@ -300,6 +308,12 @@ export class MeshNetworkAdapter extends NetworkAdapter {
     const claims: PeerClaims =
       metadata === undefined ? { peerId: control.peerId } : { peerId: control.peerId, peerMetadata: metadata }
     const known = state.peer
+    if (known?.peerId === control.peerId && this.#announced.has(known.peerId) && !state.stalled) {
+      // A repeat on a live link: a welcome lets a remote that lost its side (a failed send) come back,
+      // but our Repo's sync is not restarted, so a peer cannot make it resync every document at will.
+      if (control.kind === 'hello') this.#sendControl(state, this.#hello('welcome'))
+      return
+    }
     if (control.kind === 'welcome' && known?.peerId === control.peerId) return
     state.identifying = true
     const identify = this.#options.identify ?? bindToLink
@@ -317,6 +331,7 @@ export class MeshNetworkAdapter extends NetworkAdapter {
   #drain(state: LinkState): void {
     let next = state.queue.shift()
     while (next !== undefined) {
+      state.queuedBytes -= next.length
       this.#receive(state, next)
       if (state.identifying) return
       next = state.queue.shift()
@@ -334,7 +349,7 @@ export class MeshNetworkAdapter extends NetworkAdapter {
     if (kind === 'hello') this.#sendControl(state, this.#hello('welcome'))
     state.peer = identity
     if (before !== undefined && before.peerId !== identity.peerId) this.#reconcile(before.peerId)
-    // A hello on a link already up means the remote lost its side of the sync: start over with it.
+    // A hello on a link that stalled or was not announced yet: the remote lost its side of the sync, start over.
     this.#reconcile(identity.peerId, kind === 'hello' && before !== undefined)
   }
 

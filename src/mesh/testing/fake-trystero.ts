@@ -105,6 +105,20 @@ export class FakeTrystero {
     })
   }
 
+  /**
+   * Trystero's "peer replaced": a new connection between two pages (by selfId) in every room they share, which
+   * handshakes again; neither side hears onPeerLeave for the old one.
+   */
+  replace(a: string, b: string): void {
+    for (const members of this.#rooms.values()) {
+      const [roomA, roomB] = [members.get(a), members.get(b)]
+      if (roomA === undefined || roomB === undefined) continue
+      roomA.linked.delete(b)
+      roomB.linked.delete(a)
+      void this.#meet(roomA, roomB)
+    }
+  }
+
   /** As Trystero: both predicates run over a pending connection; only when both resolve do the peers join. */
   async #meet(a: FakeRoom, b: FakeRoom): Promise<void> {
     if (a.password !== b.password) {

@@ -57,13 +57,19 @@ export const IdentityPanel: Component<{ identity: IdentityView }> = (props) => {
       <details>
         <summary>Recovery phrase</summary>
         <p>These words restore your identity on a new browser. Keep them private.</p>
+        <Show when={props.identity.backup === 'linked'}>
+          <p>
+            This device was linked from another of your devices and does not keep your recovery phrase. Save it on that
+            device, or type it here to see it.
+          </p>
+        </Show>
         <RecoveryPhraseView backup={props.identity.backup} />
       </details>
       <details>
         <summary>Identity file</summary>
         <ExportIdentity backup={props.identity.backup} />
       </details>
-      <Show when={props.identity.backup !== 'needed'}>
+      <Show when={props.identity.backup === 'saved' || props.identity.backup === 'locked'}>
         <details>
           <summary>Passphrase on this device</summary>
           <PassphraseUnlock backup={props.identity.backup} />

@@ -1,0 +1,474 @@
+import { describe, expect, it } from 'vitest'
+import { Cell, err, fromBase64Url, ok, toBase64Url, toHex, type Clock } from '../../base'
+import { generateKeyPair, type IdentityKey, type PublicKey } from '../../halo'
+import { signWith } from '../../halo/testing'
+import { newRepoId, type AuthenticatedPeer, type SwarmHandshake, LINK_CHANNEL, type WelcomeFrame } from '../../mesh'
+import type { LinkJoin, LinkOffer } from '../devices-api'
+import { joinLink, UNREACHABLE_AFTER_MS, type LinkGuest } from './join'
+import { LINK_TTL_MS, offerLink, type LinkHost } from './offer'
+import type { LinkEdges, LinkRoom, LinkRoomKeys } from './ports'
+
+/** A manual clock and timers: time moves only when a test says so. */
+class ManualTime implements Clock {
+  #now = 1_800_000_000_000
+  readonly #timers = new Set<{ at: number; fire: () => void }>()
+  now(): number {
+    return this.#now
+  }
+  after = (ms: number, fire: () => void): (() => void) => {
+    const timer = { at: this.#now + ms, fire }
+    this.#timers.add(timer)
+    return () => this.#timers.delete(timer)
+  }
+  advance(ms: number): void {
+    this.#now += ms
+    for (const timer of [...this.#timers]) {
+      if (timer.at <= this.#now) {
+        this.#timers.delete(timer)
+        timer.fire()
+      }
+    }
+  }
+}
+
+/** Link rooms that reach each other in memory: Trystero's password check, then both handshakes, then channels. */
+class RoomNetwork {
+  readonly rooms: FakeRoom[] = []
+  /** Every frame on cp.link, with who sent it to whom. */
+  readonly frames: { from: string; to: string; data: string }[] = []
+  #next = 0
+  open = (room: { roomId: string; password: string }, handshake: SwarmHandshake): FakeRoom => {
+    const joined = new FakeRoom(this, `peer${String(++this.#next)}`, room.roomId, room.password, handshake)
+    // As Trystero: peers meet after joinRoom has returned.
+    for (const other of this.rooms) {
+      if (other.roomId === room.roomId) queueMicrotask(() => void this.connect(other, joined))
+    }
+    this.rooms.push(joined)
+    return joined
+  }
+  async connect(a: FakeRoom, b: FakeRoom): Promise<void> {
+    // Trystero refuses a wrong password before any handshake byte.
+    if (a.password !== b.password || a.left || b.left) return
+    const [toA, toB] = [new Queue(), new Queue()]
+    const [outA, outB] = await Promise.all([
+      a.handshake(
+        b.selfId,
+        (data) => {
+          toB.push(data)
+          return Promise.resolve()
+        },
+        () => toA.take(),
+        true,
+      ),
+      b.handshake(
+        a.selfId,
+        (data) => {
+          toA.push(data)
+          return Promise.resolve()
+        },
+        () => toB.take(),
+        false,
+      ),
+    ])
+    if (!outA.ok || !outB.ok || a.isLeft() || b.isLeft()) return
+    a.add(outA.value)
+    b.add(outB.value)
+  }
+  deliver(from: FakeRoom, to: string, data: string): void {
+    const room = this.rooms.find((r) => r.selfId === to && !r.left)
+    if (!room?.authenticated.get().has(from.selfId)) return
+    this.frames.push({ from: from.selfId, to, data })
+    room.receive(data, from.selfId)
+  }
+  leave(room: FakeRoom): void {
+    for (const other of this.rooms) other.drop(room.selfId)
+  }
+}
+
+class Queue {
+  readonly #items: string[] = []
+  readonly #waiting: ((value: { data: unknown }) => void)[] = []
+  push(data: string): void {
+    const waiter = this.#waiting.shift()
+    if (waiter) waiter({ data })
+    else this.#items.push(data)
+  }
+  take(): Promise<{ data: unknown }> {
+    const item = this.#items.shift()
+    return item === undefined ? new Promise((resolve) => this.#waiting.push(resolve)) : Promise.resolve({ data: item })
+  }
+}
+
+class FakeRoom implements LinkRoom {
+  readonly authenticated = new Cell<ReadonlyMap<string, AuthenticatedPeer>>(new Map())
+  readonly #listeners = new Set<(data: string, peerId: string) => void>()
+  left = false
+  isLeft(): boolean {
+    return this.left
+  }
+  readonly network: RoomNetwork
+  readonly selfId: string
+  readonly roomId: string
+  readonly password: string
+  readonly handshake: SwarmHandshake
+  constructor(network: RoomNetwork, selfId: string, roomId: string, password: string, handshake: SwarmHandshake) {
+    this.network = network
+    this.selfId = selfId
+    this.roomId = roomId
+    this.password = password
+    this.handshake = handshake
+  }
+  add(peer: AuthenticatedPeer): void {
+    this.authenticated.set(new Map(this.authenticated.get()).set(peer.peerId, peer))
+  }
+  drop(peerId: string): void {
+    if (!this.authenticated.get().has(peerId)) return
+    const next = new Map(this.authenticated.get())
+    next.delete(peerId)
+    this.authenticated.set(next)
+  }
+  receive(data: string, from: string): void {
+    for (const listener of [...this.#listeners]) listener(data, from)
+  }
+  channel(name: string) {
+    expect(name).toBe(LINK_CHANNEL)
+    return {
+      send: (data: string, target?: string) => {
+        for (const peerId of this.authenticated.get().keys()) {
+          if (target === undefined || target === peerId) this.network.deliver(this, peerId, data)
+        }
+        return Promise.resolve()
+      },
+      subscribe: (listener: (data: string, peerId: string) => void) => {
+        this.#listeners.add(listener)
+        return () => this.#listeners.delete(listener)
+      },
+    }
+  }
+  leave(): Promise<void> {
+    this.left = true
+    this.network.leave(this)
+    return Promise.resolve()
+  }
+}
+
+/** Lets the event loop turn until `done` holds (no timed wait; the test's own timeout bounds it). */
+const until = async (done: () => boolean): Promise<void> => {
+  while (!done()) await new Promise((resolve) => setImmediate(resolve))
+}
+
+/** Lets every queued microtask and the handshakes' crypto run, with no timed wait. */
+const settle = async (): Promise<void> => {
+  for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve))
+}
+
+const signer = (pair: ReturnType<typeof generateKeyPair>) => (bytes: Uint8Array) =>
+  Promise.resolve(toHex(signWith(pair, bytes)))
+
+/** A stand-in for halo's link room: the invite key is a key pair from K, the room a hash-free tag of K. */
+const fakeLinkRoom = (secret: Uint8Array): LinkRoomKeys => {
+  const invite = generateKeyPairFromSecret(secret)
+  return {
+    roomId: `room-${toBase64Url(secret).slice(0, 12)}`,
+    password: toBase64Url(secret),
+    inviteKey: invite.publicKey,
+    signInvite: signer(invite),
+  }
+}
+const invites = new Map<string, ReturnType<typeof generateKeyPair>>()
+const generateKeyPairFromSecret = (secret: Uint8Array) => {
+  const id = toBase64Url(secret)
+  const pair = invites.get(id) ?? generateKeyPair()
+  invites.set(id, pair)
+  return pair
+}
+
+/** The test's link payload is K itself. */
+const secretOf = (offer: LinkOffer): Uint8Array => {
+  const secret = fromBase64Url(offer.url.split('/#/join/')[1] ?? '')
+  if (secret === undefined) throw new Error('no secret in the link')
+  return secret
+}
+
+/** A chain in these tests is `{ identity, device }`; the real check is halo's and has its own tests. */
+const edgesFor = (network: RoomNetwork, time: ManualTime): LinkEdges => ({
+  clock: time,
+  after: time.after,
+  openRoom: network.open,
+  linkRoom: fakeLinkRoom,
+  verifyPeerDevice: (chain, device) => {
+    const c = chain as { identity?: string; device?: string } | null
+    return Promise.resolve(
+      c?.device === device && typeof c.identity === 'string'
+        ? ok({ identity: c.identity as IdentityKey })
+        : err({ code: 'bad-chain' as const }),
+    )
+  },
+  repoId: (device) => newRepoId(device),
+})
+
+const setup = () => {
+  const network = new RoomNetwork()
+  const time = new ManualTime()
+  const edges = edgesFor(network, time)
+  const identity = generateKeyPair<IdentityKey>()
+  const deviceA = generateKeyPair()
+  const authorized: { device: PublicKey; name: string }[] = []
+  const host: LinkHost = {
+    identityKey: identity.publicKey,
+    deviceKey: deviceA.publicKey,
+    chain: { identity: identity.publicKey, device: deviceA.publicKey },
+    sign: signer(deviceA),
+    profile: { name: 'Ada', signedBy: identity.publicKey },
+    authorizeDevice: (device, name) => {
+      authorized.push({ device, name })
+      return Promise.resolve(ok({ chain: { identity: identity.publicKey, device }, credentials: [{ c: 1 }] }))
+    },
+    personal: () =>
+      Promise.resolve(
+        ok({ spaceId: 'a'.repeat(64), rootUrl: 'automerge:xyz', secret: toBase64Url(new Uint8Array(32).fill(7)) }),
+      ),
+  }
+  let payload: { identityKey: IdentityKey; secret: Uint8Array; expiresAt: number } | undefined
+  const offer = (): LinkOffer => {
+    const made = offerLink({
+      edges,
+      host,
+      origin: 'https://commonplace.test',
+      newSecret: () => crypto.getRandomValues(new Uint8Array(32)),
+      encodeLink: (link) => {
+        payload = { ...link, secret: link.secret.slice() }
+        return toBase64Url(link.secret)
+      },
+    })
+    if (!made.ok) throw new Error('offer refused')
+    return made.value
+  }
+  const stored: WelcomeFrame[] = []
+  const guestOf = (): LinkGuest => {
+    const pair = generateKeyPair()
+    return {
+      deviceKey: pair.publicKey,
+      sign: signer(pair),
+      verifyProfile: (profile, id) => {
+        const p = profile as { name?: string; signedBy?: string }
+        return p.signedBy === id && typeof p.name === 'string'
+          ? { name: p.name, avatar: { colour: '#123456' } }
+          : undefined
+      },
+      store: (welcome) => {
+        stored.push(welcome)
+        return Promise.resolve(ok(undefined))
+      },
+    }
+  }
+  const join = (offered: LinkOffer, secret?: Uint8Array): { join: LinkJoin; guest: LinkGuest } => {
+    if (payload === undefined) throw new Error('no link')
+    const guest = guestOf()
+    const fromUrl = secretOf(offered)
+    const invitation = {
+      identityKey: payload.identityKey,
+      secret: secret ?? fromUrl,
+      expiresAt: payload.expiresAt,
+      fingerprint: 'AB12',
+    }
+    return { join: joinLink({ edges, invitation, guest }), guest }
+  }
+  return { network, time, offer, join, authorized, stored, identity, host }
+}
+
+const kinds = (cell: { subscribe(listener: (value: { kind: string }) => void): () => void }) => {
+  const seen: string[] = []
+  cell.subscribe((value) => seen.push(value.kind))
+  return seen
+}
+const stateOf = <T>(cell: { get(): T }): T => cell.get()
+
+describe('device linking', () => {
+  it('links B to A: same code on both, Allow, and B stores the identity, its chain and the personal space', async () => {
+    const { offer, join, authorized, stored, identity } = setup()
+    const a = offer()
+    expect(a.url).toMatch(/^https:\/\/commonplace\.test\/#\/join\//)
+    const aSteps = kinds(a.state)
+    const { join: b, guest } = join(a)
+    const bSteps = kinds(b.state)
+    await until(() => b.state.get().kind === 'found')
+    expect(stateOf(b.state)).toEqual({ kind: 'found', name: 'Ada', avatar: { colour: '#123456' }, fingerprint: 'AB12' })
+    expect(await b.request('  Phone  ')).toEqual(ok(undefined))
+    await until(() => a.state.get().kind === 'confirm')
+    const aConfirm = stateOf(a.state)
+    const bConfirm = stateOf(b.state)
+    if (aConfirm.kind !== 'confirm' || bConfirm.kind !== 'confirm') throw new Error('not confirming')
+    expect(aConfirm.code).toMatch(/^\d{6}$/)
+    expect(aConfirm.code).toBe(bConfirm.code)
+    expect(aConfirm.deviceName).toBe('Phone')
+    a.allow()
+    await until(() => b.state.get().kind === 'linked' && a.state.get().kind === 'linked')
+    expect(authorized).toEqual([{ device: guest.deviceKey, name: 'Phone' }])
+    expect(stored).toHaveLength(1)
+    expect(stored[0]?.identityKey).toBe(identity.publicKey)
+    expect(stored[0]?.chain).toEqual({ identity: identity.publicKey, device: guest.deviceKey })
+    expect(stored[0]?.personal.rootUrl).toBe('automerge:xyz')
+    expect(stateOf(b.state)).toEqual({ kind: 'linked' })
+    expect(stateOf(a.state)).toEqual({ kind: 'linked', deviceName: 'Phone' })
+    expect(aSteps).toEqual(['confirm', 'linking', 'linked'])
+    expect(bSteps).toEqual(['found', 'confirm', 'receiving', 'receiving', 'linked'])
+  })
+
+  it('Deny: both read denied and nothing is authorized or stored', async () => {
+    const { offer, join, authorized, stored } = setup()
+    const a = offer()
+    const { join: b } = join(a)
+    await until(() => b.state.get().kind === 'found')
+    await b.request('Phone')
+    await until(() => a.state.get().kind === 'confirm')
+    a.deny()
+    await until(() => b.state.get().kind === 'denied')
+    expect(stateOf(a.state)).toEqual({ kind: 'denied' })
+    expect(stateOf(b.state)).toEqual({ kind: 'denied' })
+    expect(authorized).toEqual([])
+    expect(stored).toEqual([])
+  })
+
+  it('an expired link: A refuses the handshake with link-expired, B reads expired, nothing stored', async () => {
+    const { offer, join, time, stored, network } = setup()
+    const a = offer()
+    // A's timer has not fired (its page slept), but its handshake still checks the time.
+    time.advance(0)
+    const clockSkew = LINK_TTL_MS + 1
+    const { join: b } = join(a)
+    ;(time as unknown as { now: () => number }).now = (
+      (base) => () =>
+        base + clockSkew
+    )(time.now())
+    await until(() => b.state.get().kind === 'expired')
+    expect(stateOf(b.state)).toEqual({ kind: 'expired' })
+    expect(stored).toEqual([])
+    expect(network.frames).toEqual([])
+  })
+
+  it('B reads expired at once from the payload, and A ends its offer when the time runs out', () => {
+    const { offer, join, time, network } = setup()
+    const a = offer()
+    time.advance(LINK_TTL_MS)
+    expect(stateOf(a.state)).toEqual({ kind: 'expired' })
+    const { join: b } = join(a)
+    expect(stateOf(b.state)).toEqual({ kind: 'expired' })
+    expect(network.rooms.filter((r) => !r.left)).toEqual([])
+  })
+
+  it('a used link: a second device is refused with link-used and gets no frame; A leaves the room at expiry', async () => {
+    const { offer, join, stored, network, time } = setup()
+    const a = offer()
+    const { join: first } = join(a)
+    await until(() => first.state.get().kind === 'found')
+    await first.request('Phone')
+    await until(() => a.state.get().kind === 'confirm')
+    a.allow()
+    await until(() => first.state.get().kind === 'linked')
+    expect(stateOf(first.state)).toEqual({ kind: 'linked' })
+    // A stays in the room until its panel closes or the time runs out: a second device is refused.
+    const { join: second } = join(a)
+    await until(() => second.state.get().kind === 'used')
+    expect(stored).toHaveLength(1)
+    const secondRoom = network.rooms.at(-1)
+    expect(network.frames.filter((f) => f.to === secondRoom?.selfId)).toEqual([])
+    time.advance(LINK_TTL_MS)
+    expect(stateOf(a.state)).toEqual({ kind: 'linked', deviceName: 'Phone' })
+    expect(network.rooms[0]?.left).toBe(true)
+  })
+
+  it('a second guest while the first is confirming is refused with link-used', async () => {
+    const { offer, join, network } = setup()
+    const a = offer()
+    const { join: first } = join(a)
+    await until(() => first.state.get().kind === 'found')
+    await first.request('Phone')
+    await until(() => a.state.get().kind === 'confirm')
+    const { join: second } = join(a)
+    await until(() => second.state.get().kind === 'used')
+    expect(stateOf(second.state)).toEqual({ kind: 'used' })
+    expect(stateOf(a.state).kind).toBe('confirm')
+    const secondRoom = network.rooms.at(-1)
+    expect(network.frames.filter((f) => f.to === secondRoom?.selfId)).toEqual([])
+  })
+
+  it('a guest with a wrong secret never meets A and gets zero bytes; after 8 s it says unreachable', async () => {
+    const { offer, join, network, time } = setup()
+    const a = offer()
+    const { join: b } = join(a, crypto.getRandomValues(new Uint8Array(32)))
+    await settle()
+    expect(network.frames).toEqual([])
+    expect(stateOf(b.state)).toEqual({ kind: 'looking' })
+    time.advance(UNREACHABLE_AFTER_MS)
+    expect(stateOf(b.state)).toEqual({ kind: 'unreachable' })
+    expect(stateOf(a.state)).toEqual({ kind: 'waiting' })
+  })
+
+  it('a guest in the right room with the wrong invite key is refused not-invited with zero frames', async () => {
+    const { offer, network, time, identity } = setup()
+    const a = offer()
+    const K = secretOf(a)
+    const keys = fakeLinkRoom(K)
+    const intruder = generateKeyPair()
+    const other = generateKeyPair()
+    const edges = edgesFor(network, time)
+    const b = joinLink({
+      edges: { ...edges, linkRoom: () => ({ ...keys, signInvite: signer(other) }) },
+      invitation: {
+        identityKey: identity.publicKey,
+        secret: K,
+        expiresAt: time.now() + 60_000,
+        fingerprint: 'x',
+      },
+      guest: {
+        deviceKey: intruder.publicKey,
+        sign: signer(intruder),
+        verifyProfile: () => undefined,
+        store: () => Promise.reject(new Error('must not store')),
+      },
+    })
+    await until(() => b.state.get().kind === 'failed')
+    expect(network.frames).toEqual([])
+    expect(stateOf(b.state).kind).toBe('failed')
+    expect(stateOf(a.state)).toEqual({ kind: 'waiting' })
+  })
+
+  it('malformed frames on cp.link are ignored on both sides', async () => {
+    const { offer, join, network } = setup()
+    const a = offer()
+    const { join: b } = join(a)
+    await until(() => b.state.get().kind === 'found')
+    const [roomA, roomB] = network.rooms
+    if (!roomA || !roomB) throw new Error('rooms')
+    const junk = [
+      'not json',
+      '{"v":1,"t":"request","deviceName":""}',
+      `{"v":1,"t":"request","deviceName":"${'x'.repeat(65)}"}`,
+      '{"v":1,"t":"welcome"}',
+      '{"v":2,"t":"denied"}',
+      `{"v":1,"t":"request","deviceName":"a","pad":"${'y'.repeat(300_000)}"}`,
+    ]
+    for (const data of junk) {
+      roomA.receive(data, roomB.selfId)
+      roomB.receive(data, roomA.selfId)
+    }
+    roomB.receive(JSON.stringify({ v: 1, t: 'denied' }), roomA.selfId)
+    await settle()
+    expect(stateOf(a.state)).toEqual({ kind: 'waiting' })
+    expect(stateOf(b.state).kind).toBe('found')
+    expect(await b.request('')).toEqual(
+      err(expect.objectContaining({ code: 'device-name-required', field: 'deviceName' })),
+    )
+  })
+
+  it('cancel leaves the room on both sides', async () => {
+    const { offer, join, network } = setup()
+    const a = offer()
+    const { join: b } = join(a)
+    await until(() => b.state.get().kind === 'found')
+    a.cancel()
+    b.cancel()
+    expect(network.rooms.every((r) => r.left)).toBe(true)
+  })
+})

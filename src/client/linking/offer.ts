@@ -1,0 +1,198 @@
+import { Cell, err, ok, type Result } from '../../base'
+import type { IdentityKey, PublicKey } from '../../halo'
+import {
+  confirmationCode,
+  runHandshake,
+  type AuthenticatedPeer,
+  type HandshakeContext,
+  type Refused,
+  LINK_CHANNEL,
+  readLinkFrame,
+  writeLinkFrame,
+} from '../../mesh'
+import type { LinkOffer, OfferState } from '../devices-api'
+import { problem, toProblem, type Problem } from '../problem-words'
+import type { LinkEdges, LinkResult, PersonalSpace } from './ports'
+
+/** A link works for 10 minutes, once. */
+export const LINK_TTL_MS = 10 * 60_000
+
+/** The device that holds the identity, as a link's host needs it. */
+export interface LinkHost {
+  readonly identityKey: IdentityKey
+  readonly deviceKey: PublicKey
+  /** This device's AuthorizedDevice. */
+  readonly chain: unknown
+  sign(bytes: Uint8Array): Promise<string>
+  /** The identity's signed Profile credential, if it has one. */
+  readonly profile: unknown
+  /** halo's authorizeDevice: signs and stores AuthorizedDevice and DeviceName for the new device. */
+  authorizeDevice(device: PublicKey, name: string): LinkResult<{ chain: unknown; credentials: readonly unknown[] }>
+  /** The personal space, with its swarm secret, for the welcome. */
+  personal(): LinkResult<PersonalSpace>
+}
+
+export interface OfferOptions {
+  readonly edges: LinkEdges
+  readonly host: LinkHost
+  /** `location.origin`. */
+  readonly origin: string
+  readonly newSecret: () => Uint8Array
+  readonly encodeLink: (link: { identityKey: IdentityKey; secret: Uint8Array; expiresAt: number }) => string
+  readonly ttlMs?: number
+}
+
+/**
+ * Offers a one-time device link: the room is keyed by K, the guest proves it holds the link's invite key in the
+ * handshake, and only one guest, before expiry, gets past it. Nothing reaches the guest before Allow but the
+ * identity's public profile.
+ */
+export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => {
+  const { edges, host } = options
+  const expiresAt = edges.clock.now() + (options.ttlMs ?? LINK_TTL_MS)
+  const secret = options.newSecret()
+  const keys = edges.linkRoom(secret)
+  // The payload's expiry only drives words on the new device; this device enforces its own.
+  const payload = options.encodeLink({ identityKey: host.identityKey, secret, expiresAt })
+  secret.fill(0)
+  const state = new Cell<OfferState>({ kind: 'waiting' })
+  // Once a guest passed the handshake the link is spent, whatever happens next.
+  const claim: { guest?: AuthenticatedPeer } = {}
+  let ended = false
+  // Read after an await: the session may have ended meanwhile.
+  const over = (): boolean => ended
+  const ctx: HandshakeContext = { kind: 'link', inviteKey: keys.inviteKey }
+
+  const authorize = (_ctx: HandshakeContext, peer: AuthenticatedPeer): Promise<Result<void, Refused>> => {
+    if (edges.clock.now() >= expiresAt) return Promise.resolve(err({ code: 'link-expired' }))
+    if (claim.guest !== undefined || ended) return Promise.resolve(err({ code: 'link-used' }))
+    claim.guest = peer
+    return Promise.resolve(ok(undefined))
+  }
+  const room = edges.openRoom({ roomId: keys.roomId, password: keys.password }, (peerId, send, receive, isInitiator) =>
+    runHandshake({
+      ctx,
+      local: {
+        peerId: room.selfId,
+        repo: edges.repoId(host.deviceKey),
+        storage: null,
+        identity: host.identityKey,
+        device: host.deviceKey,
+        chain: host.chain,
+        sign: (bytes) => host.sign(bytes),
+      },
+      remotePeerId: peerId,
+      send,
+      receive,
+      isInitiator,
+      verifyChain: edges.verifyPeerDevice,
+      authorize,
+    }),
+  )
+  const channel = room.channel(LINK_CHANNEL)
+  const stops: (() => void)[] = []
+  const end = (last: OfferState | undefined): void => {
+    if (ended) return
+    ended = true
+    if (last !== undefined) state.set(last)
+    for (const stop of stops.splice(0)) stop()
+    // Leaving is best effort: nothing depends on it but the relay's memory.
+    room.leave().catch(() => undefined)
+  }
+  const send = (peerId: string, frame: Parameters<typeof writeLinkFrame>[0]): Promise<void> =>
+    channel.send(writeLinkFrame(frame), peerId)
+
+  stops.push(
+    edges.after(expiresAt - edges.clock.now(), () => {
+      // After its time the room is left in any step; only a link nobody used reads as expired.
+      end(state.get().kind === 'waiting' ? { kind: 'expired' } : undefined)
+    }),
+  )
+  stops.push(
+    room.authenticated.subscribe((peers) => {
+      if (claim.guest === undefined || ended || peers.has(claim.guest.peerId)) return
+      // The new device left before the link was done.
+      if (['waiting', 'confirm', 'linking'].includes(state.get().kind) && heard) {
+        end({ kind: 'failed', problem: problem('link-peer-left') })
+      }
+    }),
+  )
+  let heard = false
+  stops.push(
+    channel.subscribe((data, peerId) => {
+      if (ended || claim.guest?.peerId !== peerId) return
+      const frame = readLinkFrame(data)
+      if (frame === undefined) return
+      if (frame.t === 'hello' && state.get().kind === 'waiting') {
+        heard = true
+        send(peerId, { v: 1, t: 'profile', profile: host.profile }).catch((error: unknown) => {
+          end({ kind: 'failed', problem: toProblem(error) })
+        })
+      } else if (frame.t === 'request' && state.get().kind === 'waiting') {
+        confirmationCode(claim.guest.transcript).then(
+          (code) => {
+            if (!ended) state.set({ kind: 'confirm', code, deviceName: frame.deviceName })
+          },
+          (error: unknown) => {
+            end({ kind: 'failed', problem: toProblem(error) })
+          },
+        )
+      } else if (frame.t === 'stored') {
+        // The new device may say so before our own send has resolved.
+        const now = state.get()
+        if (now.kind === 'linking') state.set({ kind: 'linked', deviceName: now.deviceName })
+      }
+    }),
+  )
+
+  const allow = async (): Promise<void> => {
+    const current = state.get()
+    const peer = claim.guest
+    if (current.kind !== 'confirm' || peer === undefined || ended) return
+    state.set({ kind: 'linking', deviceName: current.deviceName })
+    const authorized = await host.authorizeDevice(peer.device, current.deviceName)
+    if (!authorized.ok) {
+      end({ kind: 'failed', problem: authorized.error })
+      return
+    }
+    const personal = await host.personal()
+    if (!personal.ok) {
+      end({ kind: 'failed', problem: personal.error })
+      return
+    }
+    if (over()) return
+    await send(peer.peerId, {
+      v: 1,
+      t: 'welcome',
+      identityKey: host.identityKey,
+      chain: authorized.value.chain,
+      credentials: [...authorized.value.credentials],
+      personal: personal.value,
+    })
+    if (!over() && state.get().kind === 'linking') state.set({ kind: 'linked', deviceName: current.deviceName })
+  }
+
+  return ok({
+    url: `${options.origin}/#/join/${payload}`,
+    expiresAt,
+    state,
+    allow: () => {
+      allow().catch((error: unknown) => {
+        end({ kind: 'failed', problem: toProblem(error) })
+      })
+    },
+    deny: () => {
+      const peerId = claim.guest?.peerId
+      if (state.get().kind !== 'confirm' || peerId === undefined || ended) return
+      state.set({ kind: 'denied' })
+      // The guest reads 'denied' before the room closes.
+      send(peerId, { v: 1, t: 'denied' }).then(
+        () => end(undefined),
+        () => end(undefined),
+      )
+    },
+    cancel: () => {
+      end(undefined)
+    },
+  })
+}

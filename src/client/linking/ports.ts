@@ -1,0 +1,50 @@
+import type { Clock, Observable, Result } from '../../base'
+import type { IdentityKey, PublicKey } from '../../halo'
+import type { AuthenticatedPeer, Refused, SwarmHandshake } from '../../mesh'
+import type { Problem } from '../problem-words'
+
+/** A link room's keys, from halo's `linkRoom(K)`. */
+export interface LinkRoomKeys {
+  readonly roomId: string
+  readonly password: string
+  readonly inviteKey: PublicKey
+  signInvite(bytes: Uint8Array): Promise<string>
+}
+
+/** The parts of a swarm a link needs (`joinSwarm` with app id 'commonplace/1/join' and a handshake). */
+export interface LinkRoom {
+  readonly selfId: string
+  readonly authenticated: Observable<ReadonlyMap<string, AuthenticatedPeer>>
+  channel(name: string): {
+    send(data: string, target?: string): Promise<void>
+    subscribe(listener: (data: string, peerId: string) => void): () => void
+  }
+  leave(): Promise<void>
+}
+
+type OpenLinkRoom = (
+  room: { readonly roomId: string; readonly password: string },
+  handshake: SwarmHandshake,
+) => LinkRoom
+
+/** What both sides share: the room, halo's link keys and peer check, time. */
+export interface LinkEdges {
+  readonly clock: Clock
+  /** Calls `fire` after `ms`; returns the cancel. */
+  readonly after: (ms: number, fire: () => void) => () => void
+  readonly openRoom: OpenLinkRoom
+  readonly linkRoom: (secret: Uint8Array) => LinkRoomKeys
+  /** halo's verifyPeerDevice with this device's clock and revocations. */
+  readonly verifyPeerDevice: (chain: unknown, device: PublicKey) => Promise<Result<{ identity: IdentityKey }, Refused>>
+  /** A fresh repo id `cp1.<device hex>.<random>` for a handshake. */
+  readonly repoId: (device: PublicKey) => string
+}
+
+/** The personal space as B needs it to open it: the root and the swarm's secret (base64url). */
+export interface PersonalSpace {
+  readonly spaceId: string
+  readonly rootUrl: string
+  readonly secret: string
+}
+
+export type LinkResult<T> = Promise<Result<T, Problem>>
