@@ -96,7 +96,9 @@ export const plain = {
     return room.selfId
   },
 
-  peers: (): number => (swarm === undefined ? 0 : swarm.peers.get().size),
+  /** Peers present in the room and known to the Repo (a find before the Repo knows a peer comes back unavailable). */
+  peers: (): number =>
+    swarm === undefined || repo === undefined ? 0 : Math.min(swarm.peers.get().size, repo.peers.length),
 
   /** Round trips of a small message over the data channel, one after another, in ms. */
   async roundTrips(count: number): Promise<number[]> {
