@@ -38,7 +38,7 @@ const LINKS = 5
  */
 const PLAIN_CONCURRENCY = [4, 32] as const
 /** How long the phone may take to receive the big space before the bench reports what it reached. */
-const RECEIVE_LIMIT_MS = 300_000
+const RECEIVE_LIMIT_MS = 200_000
 
 interface Bench {
   syncBench: SyncBenchApi

@@ -65,6 +65,8 @@ class TrysteroAdapter extends NetworkAdapter {
 let swarm: Swarm | undefined
 let repo: Repo | undefined
 const pongs = new Map<number, () => void>()
+/** Whether this page holds the documents (`load`) rather than asks for them. */
+let holder = false
 
 const joined = (): { swarm: Swarm; repo: Repo } => {
   if (swarm === undefined || repo === undefined) throw new Error('join first')
@@ -88,10 +90,11 @@ export const plain = {
     ping.subscribe((n) => void pong.send(n))
     pong.subscribe((n) => pongs.get(n)?.())
     swarm = room
-    // Nothing is pushed unasked: the receiver asks for what it wants, in the order the app wants it.
+    // The page holding the documents pushes nothing unasked: the receiver asks for what it wants, in the
+    // order the app wants it (a Repo sends its requests only to peers it announces to, so the receiver does).
     repo = new Repo({
       network: [new TrysteroAdapter(room)],
-      shareConfig: { announce: () => Promise.resolve(false), access: () => Promise.resolve(true) },
+      shareConfig: { announce: () => Promise.resolve(!holder), access: () => Promise.resolve(true) },
     })
     return room.selfId
   },
@@ -121,6 +124,7 @@ export const plain = {
    * order the app wants them (the root, then object documents, then note texts) and how many come before the texts.
    */
   load(file: string): { ids: string[]; beforeTexts: number } {
+    holder = true
     const parsed = JSON.parse(file) as SpaceFileJson
     const objects: string[] = []
     const texts: string[] = []
