@@ -6,39 +6,16 @@
 import jsQR from 'jsqr'
 import { expectAccessible } from './a11y.ts'
 import { expect, test, type Device } from './fixtures.ts'
+import { CLOSED_CONNECTION, LINKED, makeIdentity, offerLink, requestLink } from './linked-devices.ts'
 import { IdentityPage } from './pages/identity-page.ts'
 import { SpacePage } from './pages/space-page.ts'
 
 test.describe.configure({ mode: 'default' })
 
-const LINKED = { timeout: 30_000 }
-
-/** Trystero logs a closed connection (a link room left once the link is done) as a console error. */
-const CLOSED_CONNECTION = /Trystero peer error: OperationError: User-Initiated Abort, reason=Close called/
-
 /** A makes its identity and a task in its personal space, then opens the link panel; returns the link. */
 const offerFrom = async (a: Device): Promise<string> => {
-  await a.page.goto('/')
-  await new IdentityPage(a.page).createAndContinue('Ada')
-  await a.page.getByRole('link', { name: /Personal/ }).click()
-  await new SpacePage(a.page).addTask('Written on A')
-  await a.page.goto('/')
-  await a.page.getByRole('button', { name: 'Link a device' }).click()
-  return (await a.page.getByTestId('link-url').textContent()) ?? ''
-}
-
-/** The code in a confirm heading, digits only. */
-const codeOn = async (device: Device, heading: string): Promise<string> =>
-  ((await device.page.locator(`#${heading} .link-code`).textContent()) ?? '').replace(/\s+/g, '')
-
-/** B asks to be linked as `name` once A's identity shows; returns when both show a code. */
-const request = async (a: Device, b: Device, name: string): Promise<void> => {
-  await expect(b.page.getByRole('heading', { name: /^Link this device to Ada.s identity\?$/ })).toBeVisible(LINKED)
-  await b.page.getByLabel('Name of this device').fill(name)
-  await b.page.getByRole('button', { name: 'Link this device' }).click()
-  await a.page.locator('#link-code-heading').waitFor(LINKED)
-  await b.page.locator('#join-code-heading').waitFor(LINKED)
-  expect(await codeOn(a, 'link-code-heading')).toBe(await codeOn(b, 'join-code-heading'))
+  await makeIdentity(a)
+  return offerLink(a)
 }
 
 test('a device linked by the link shows the personal space, and edits flow both ways', async ({
@@ -54,7 +31,7 @@ test('a device linked by the link shows the personal space, and edits flow both 
   await b.page.goto(url)
   // The secret leaves the address bar at once.
   await expect.poll(() => b.page.url()).not.toContain(url.split('/#/join/')[1] ?? '')
-  await request(a, b, 'Phone')
+  await requestLink(a, b, 'Phone')
   await a.page.getByRole('button', { name: 'Allow' }).click()
   await b.page.getByRole('link', { name: /Personal/ }).click(LINKED)
   const spaceB = new SpacePage(b.page)
@@ -118,7 +95,7 @@ test('the QR code carries the link; a second device with a used link reads so an
   await b.page.goto(url)
   await expect(b.page.getByRole('heading', { name: /^Link this device to Ada.s identity\?$/ })).toBeVisible(LINKED)
   await expectAccessible(b.page, 'the join screen')
-  await request(a, b, 'Phone')
+  await requestLink(a, b, 'Phone')
   await a.page.getByRole('button', { name: 'Allow' }).click()
   await b.page.getByRole('link', { name: /Personal/ }).waitFor(LINKED)
 

@@ -5,7 +5,7 @@
 export { generateKeyPair, signWith, verifyBytes } from './keys/keys'
 export { fingerprint } from './identifiers/fingerprint'
 export type { IdentityKey, KeyPair, PublicKey } from './keys/keys'
-export { linkRoom, newLinkSecret, newSwarmSecret, swarmRoom } from './keys/derive'
+export { linkRoom, newLinkSecret, newSwarmSecret, swarmCommitment, swarmRoom } from './keys/derive'
 
 // Join links (device links now; space invitations in issue 12).
 export { decodeJoinLink, encodeDeviceLink } from './links/join-link'
@@ -38,6 +38,7 @@ export { HaloIdentity } from './identity/halo-identity'
 export type { DeviceInfo } from './identity/devices'
 export { resolveRevocations, signingDevices } from './identity/revocations'
 export type { Revocations } from './identity/revocations'
+export { trustedSet } from './identity/trust'
 export type { AuthorizeRefusal, DamageReason, LinkedChainProblem } from './identity/errors'
 export { CannotAuthorizeDevice, LinkedChainRefused } from './identity/errors'
 export type { LinkedInput } from './identity/linked-device'

@@ -40,7 +40,8 @@ const welcomeFrame = v.strictObject({
   personal: v.strictObject({
     spaceId: key,
     rootUrl: bounded(256),
-    /** The personal swarm's secret, base64url; only ever inside this authenticated channel. */
+    /** The personal swarm's current generation and its secret, base64url; only ever inside this authenticated channel. */
+    generation: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(2 ** 31 - 1)),
     secret: v.pipe(v.string(), v.regex(B64URL_32)),
   }),
 })

@@ -43,6 +43,7 @@ const reach = <T extends { kind: string }>(
 const personal: PersonalSpace = {
   spaceId: 'b'.repeat(64),
   rootUrl: 'automerge:2j9knpCseyhnK8izDmLpGP5WMdZQ',
+  generation: 1,
   secret: toBase64Url(new Uint8Array(32).fill(9)),
 }
 

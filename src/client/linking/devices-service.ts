@@ -45,7 +45,12 @@ export interface DevicesServiceOptions {
   /** The personal space with its swarm secret (the mesh service keeps the secrets). */
   readonly personal: (identity: HaloIdentity) => LinkResult<PersonalSpace>
   /** Stores the linked identity and registers the personal space; stores nothing on a refusal. */
-  readonly storeLinked: (input: LinkedInput, personal: PersonalSpace, signal: AbortSignal) => LinkResult<void>
+  readonly storeLinked: (
+    input: LinkedInput,
+    personal: PersonalSpace,
+    signal: AbortSignal,
+    host: PublicKey,
+  ) => LinkResult<void>
   /** The leader tab holds the rooms: a link room needs it on the joining side (see CONTEXT.md). */
   readonly takeLead: () => Promise<boolean>
 }
@@ -116,6 +121,10 @@ export const createDevicesService = (options: DevicesServiceOptions): DevicesApi
                 const authorized = await identity.authorizeDevice(device, name)
                 return authorized.ok ? authorized : err(toProblem(authorized.error))
               },
+              revokeDevice: async (device) => {
+                const revoked = await identity.revokeDevice(device)
+                return revoked.ok ? ok(undefined) : err(toProblem(revoked.error))
+              },
               personal: () => options.personal(identity),
             },
             origin: options.origin,
@@ -149,7 +158,7 @@ export const createDevicesService = (options: DevicesServiceOptions): DevicesApi
       // device needs no lead: its leader tab, whichever it is, serves the personal space and seals the new box.
       await options.takeLead()
       const pair = generateKeyPair<LinkedInput['deviceKeyPair']['publicKey']>()
-      const store = (welcome: WelcomeFrame, signal: AbortSignal): LinkResult<void> =>
+      const store = (welcome: WelcomeFrame, host: PublicKey, signal: AbortSignal): LinkResult<void> =>
         options.storeLinked(
           {
             deviceKeyPair: pair,
@@ -159,6 +168,7 @@ export const createDevicesService = (options: DevicesServiceOptions): DevicesApi
           },
           welcome.personal,
           signal,
+          host,
         )
       return ok(
         joinLink({

@@ -36,8 +36,11 @@ export interface LinkGuest {
   sign(bytes: Uint8Array): Promise<string>
   /** Checks the host's Profile credential against the identity key; undefined if it does not verify. */
   verifyProfile(profile: unknown, identity: IdentityKey): { name: string; avatar: Avatar } | undefined
-  /** Stores the linked identity and registers the personal space; stores nothing on a refusal. */
-  store(welcome: WelcomeFrame, signal: AbortSignal): LinkResult<void>
+  /**
+   * Stores the linked identity and registers the personal space; stores nothing on a refusal. `host` is the
+   * device that ran the link: the only one B lets in before it holds the identity.
+   */
+  store(welcome: WelcomeFrame, host: PublicKey, signal: AbortSignal): LinkResult<void>
 }
 
 export interface JoinOptions {
@@ -108,7 +111,8 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
         authorize,
       })
       if (outcome.ok) found.host = outcome.value
-      else {
+      else if (found.host === undefined && (outcome.error.remoteCode === undefined || outcome.error.remoteProven)) {
+        // Only the host's word ends the join: anyone who saw the link can send a reject, before proving nothing.
         const next = refusalState(outcome.error.remoteCode ?? outcome.error.code)
         if (next !== undefined) end(next)
       }
@@ -151,13 +155,13 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
       }
     }),
   )
-  const welcome = async (frame: WelcomeFrame, peerId: string): Promise<void> => {
+  const welcome = async (frame: WelcomeFrame, host: AuthenticatedPeer): Promise<void> => {
     if (frame.identityKey !== invitation.identityKey) {
       end({ kind: 'failed', problem: problem('link-failed') })
       return
     }
     state.set({ kind: 'receiving', done: 0, total: 1 })
-    const stored = await guest.store(frame, receiving.signal)
+    const stored = await guest.store(frame, host.device, receiving.signal)
     if (!stored.ok) {
       end({ kind: 'failed', problem: stored.error })
       return
@@ -165,12 +169,13 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
     state.set({ kind: 'receiving', done: 1, total: 1 })
     // Linked before telling the host, which then leaves the room: its leaving is no failure now.
     state.set({ kind: 'linked' })
-    await channel.send(writeLinkFrame({ v: 1, t: 'stored' }), peerId).catch(() => undefined)
+    await channel.send(writeLinkFrame({ v: 1, t: 'stored' }), host.peerId).catch(() => undefined)
     end(undefined)
   }
   stops.push(
     channel.subscribe((data, peerId) => {
-      if (ended || found.host?.peerId !== peerId) return
+      const host = found.host
+      if (ended || host?.peerId !== peerId) return
       const frame = readLinkFrame(data)
       if (frame === undefined) return
       const kind = state.get().kind
@@ -184,7 +189,7 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
       } else if (frame.t === 'denied' && kind === 'confirm') {
         end({ kind: 'denied' })
       } else if (frame.t === 'welcome' && kind === 'confirm') {
-        welcome(frame, peerId).catch((error: unknown) => {
+        welcome(frame, host).catch((error: unknown) => {
           end({ kind: 'failed', problem: toProblem(error) })
         })
       }

@@ -2,10 +2,18 @@ import { describe, expect, it } from 'vitest'
 import { Cell, err, fromBase64Url, ok, toBase64Url, toHex, type Clock } from '../../base'
 import { generateKeyPair, type IdentityKey, type PublicKey } from '../../halo'
 import { signWith } from '../../halo/testing'
-import { newRepoId, type AuthenticatedPeer, type SwarmHandshake, LINK_CHANNEL, type WelcomeFrame } from '../../mesh'
+import {
+  newRepoId,
+  runHandshake,
+  type AuthenticatedPeer,
+  type SwarmHandshake,
+  LINK_CHANNEL,
+  type WelcomeFrame,
+} from '../../mesh'
 import type { LinkJoin, LinkOffer } from '../devices-api'
 import { joinLink, UNREACHABLE_AFTER_MS, type LinkGuest } from './join'
 import { LINK_TTL_MS, offerLink, type LinkHost } from './offer'
+import { problem } from '../problem-words'
 import type { LinkEdges, LinkRoom, LinkRoomKeys } from './ports'
 
 /** A manual clock and timers: time moves only when a test says so. */
@@ -214,6 +222,7 @@ const setup = () => {
   const identity = generateKeyPair<IdentityKey>()
   const deviceA = generateKeyPair()
   const authorized: { device: PublicKey; name: string }[] = []
+  const revoked: PublicKey[] = []
   const host: LinkHost = {
     identityKey: identity.publicKey,
     deviceKey: deviceA.publicKey,
@@ -224,9 +233,18 @@ const setup = () => {
       authorized.push({ device, name })
       return Promise.resolve(ok({ chain: { identity: identity.publicKey, device }, credentials: [{ c: 1 }] }))
     },
+    revokeDevice: (device) => {
+      revoked.push(device)
+      return Promise.resolve(ok(undefined))
+    },
     personal: () =>
       Promise.resolve(
-        ok({ spaceId: 'a'.repeat(64), rootUrl: 'automerge:xyz', secret: toBase64Url(new Uint8Array(32).fill(7)) }),
+        ok({
+          spaceId: 'a'.repeat(64),
+          rootUrl: 'automerge:xyz',
+          generation: 1,
+          secret: toBase64Url(new Uint8Array(32).fill(7)),
+        }),
       ),
   }
   let payload: { identityKey: IdentityKey; secret: Uint8Array; expiresAt: number } | undefined
@@ -274,7 +292,7 @@ const setup = () => {
     }
     return { join: joinLink({ edges, invitation, guest }), guest }
   }
-  return { network, time, offer, join, authorized, stored, identity, host }
+  return { network, time, offer, join, authorized, revoked, stored, identity, host }
 }
 
 const kinds = (cell: { subscribe(listener: (value: { kind: string }) => void): () => void }) => {
@@ -470,5 +488,153 @@ describe('device linking', () => {
     a.cancel()
     b.cancel()
     expect(network.rooms.every((r) => r.left)).toBe(true)
+  })
+})
+
+/** Holds A's authorizeDevice until the test lets it go on. */
+const holdAuthorize = (host: LinkHost): (() => void) => {
+  const original = host.authorizeDevice.bind(host)
+  let release = (): void => undefined
+  host.authorizeDevice = (device, name) =>
+    new Promise((resolve) => {
+      release = () => {
+        original(device, name).then(resolve, () => undefined)
+      }
+    })
+  return () => {
+    release()
+  }
+}
+
+/** B found A and asked; A shows the code. */
+const confirming = async (ctx: ReturnType<typeof setup>) => {
+  const a = ctx.offer()
+  const { join: b, guest } = ctx.join(a)
+  await until(() => b.state.get().kind === 'found')
+  expect(await b.request('Phone')).toEqual(ok(undefined))
+  await until(() => a.state.get().kind === 'confirm')
+  return { a, b, guest }
+}
+
+describe('device linking: Allow racing the end of the link', () => {
+  it('the link expires while Allow authorizes: A says it failed, the device is revoked and B gets no welcome', async () => {
+    const ctx = setup()
+    const release = holdAuthorize(ctx.host)
+    const { a, guest } = await confirming(ctx)
+    a.allow()
+    await until(() => a.state.get().kind === 'linking')
+    ctx.time.advance(LINK_TTL_MS)
+    release()
+    await until(() => ctx.revoked.length > 0)
+    expect(stateOf(a.state)).toEqual({ kind: 'failed', problem: problem('link-ended') })
+    expect(ctx.authorized.map((each) => each.device)).toEqual([guest.deviceKey])
+    expect(ctx.revoked).toEqual([guest.deviceKey])
+    expect(ctx.stored).toEqual([])
+  })
+
+  it('Cancel while Allow authorizes, and revoking needs the phrase: A says to remove the device', async () => {
+    const ctx = setup()
+    const release = holdAuthorize(ctx.host)
+    ctx.host.revokeDevice = () => Promise.resolve(err(problem('identity-unlock-needed')))
+    const { a } = await confirming(ctx)
+    a.allow()
+    await until(() => a.state.get().kind === 'linking')
+    a.cancel()
+    expect(stateOf(a.state)).toEqual({ kind: 'failed', problem: problem('link-ended') })
+    release()
+    await until(() => stateOf(a.state).kind === 'failed' && ctx.authorized.length === 1)
+    await settle()
+    expect(stateOf(a.state)).toEqual({ kind: 'failed', problem: problem('link-ended-remove-device') })
+    expect(ctx.stored).toEqual([])
+  })
+
+  it("Allow after the link's time, before its timer fired (a page asleep), authorizes nothing and says expired", async () => {
+    const ctx = setup()
+    const { a } = await confirming(ctx)
+    const late = ctx.time.now() + LINK_TTL_MS
+    ctx.time.now = () => late
+    a.allow()
+    await settle()
+    expect(stateOf(a.state)).toEqual({ kind: 'expired' })
+    expect(ctx.authorized).toEqual([])
+    expect(ctx.stored).toEqual([])
+  })
+
+  it("the link's time runs out while A shows the code: A says expired", async () => {
+    const ctx = setup()
+    const { a } = await confirming(ctx)
+    ctx.time.advance(LINK_TTL_MS)
+    expect(stateOf(a.state)).toEqual({ kind: 'expired' })
+  })
+})
+
+/**
+ * A peer that saw the link (it holds K): it proves the invite key as a guest, then refuses A at its own last
+ * check, so A's handshake passes A's check and still ends refused.
+ */
+const halfwayGuest = (ctx: ReturnType<typeof setup>, offer: LinkOffer): void => {
+  const keys = fakeLinkRoom(secretOf(offer))
+  const pair = generateKeyPair()
+  const room: FakeRoom = ctx.network.open(
+    { roomId: keys.roomId, password: keys.password },
+    (peerId, send, receive, isInitiator) =>
+      runHandshake({
+        ctx: { kind: 'link', inviteKey: keys.inviteKey },
+        local: {
+          peerId: room.selfId,
+          repo: newRepoId(pair.publicKey),
+          storage: null,
+          identity: null,
+          device: pair.publicKey,
+          chain: null,
+          sign: signer(pair),
+          signInvite: (bytes) => keys.signInvite(bytes),
+        },
+        remotePeerId: peerId,
+        send,
+        receive,
+        isInitiator,
+        verifyChain: () => Promise.resolve(ok({ identity: ctx.identity.publicKey })),
+        authorize: () => Promise.resolve(err({ code: 'bad-chain' })),
+      }),
+  )
+}
+
+describe('device linking: a peer who only saw the link cannot end it', () => {
+  it('a reject sent by a peer that proved nothing leaves B confirming', async () => {
+    const ctx = setup()
+    const { a, b } = await confirming(ctx)
+    const keys = fakeLinkRoom(secretOf(a))
+    ctx.network.open({ roomId: keys.roomId, password: keys.password }, async (_peerId, send) => {
+      await send(JSON.stringify({ v: 1, reject: 'link-expired' }))
+      return err(new Error('refused') as never)
+    })
+    await settle()
+    expect(stateOf(b.state).kind).toBe('confirm')
+  })
+
+  it('a reject from a peer that proved nothing, before B found A, does not end the join: B still finds A', async () => {
+    const ctx = setup()
+    const a = ctx.offer()
+    const keys = fakeLinkRoom(secretOf(a))
+    ctx.network.open({ roomId: keys.roomId, password: keys.password }, async (_peerId, send) => {
+      await send(JSON.stringify({ v: 1, reject: 'link-used' }))
+      return err(new Error('refused') as never)
+    })
+    await settle()
+    const { join: b } = ctx.join(a)
+    await until(() => b.state.get().kind !== 'looking')
+    expect(stateOf(b.state).kind).toBe('found')
+  })
+
+  it("a guest that passes A's check but does not finish the handshake does not spend the link", async () => {
+    const ctx = setup()
+    const a = ctx.offer()
+    halfwayGuest(ctx, a)
+    await settle()
+    expect(stateOf(a.state)).toEqual({ kind: 'waiting' })
+    const { join: b } = ctx.join(a)
+    await until(() => b.state.get().kind !== 'looking')
+    expect(stateOf(b.state).kind).toBe('found')
   })
 })

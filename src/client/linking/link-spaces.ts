@@ -1,11 +1,20 @@
 import { Cell, err, fromBase64Url, ok, systemClock, toBase64Url, toHex, type Result } from '../../base'
 import type { Echo, SpaceId } from '../../echo'
-import { signWith, swarmRoom, verifyPeerDevice, type HaloIdentity, type LinkedInput } from '../../halo'
+import {
+  signWith,
+  swarmCommitment,
+  swarmRoom,
+  trustedSet,
+  verifyBytes,
+  verifyPeerDevice,
+  type HaloIdentity,
+  type LinkedInput,
+  type PublicKey,
+} from '../../halo'
 import type { MeshSettings, TrysteroPage } from '../../mesh'
 import type { IdentityService } from '../identity'
 import { startMeshService } from '../mesh/mesh-service'
-import { GENERATION } from '../mesh/space-room'
-import { aadOf } from '../mesh/swarm-secrets'
+import { readSpaceKeys, roomsOf } from '../mesh/swarm-boxes'
 import { problem, type Problem } from '../problem-words'
 import type { PersonalSpace } from './ports'
 
@@ -53,24 +62,37 @@ export const linkSpaces = (options: LinkSpacesOptions) => ({
     const spaceId = row.id as SpaceId
     const opened = await echo.openSpace(spaceId)
     if (!opened.ok) return err(problem('link-needs-sync'))
-    const box = opened.value.swarmBoxes(spaceId).get().get(halo.deviceKey)
-    const bytes = box === undefined ? undefined : fromBase64Url(box)
-    const secret = bytes === undefined ? undefined : halo.openSealed(bytes, aadOf(spaceId))
-    if (secret?.ok !== true) return err(problem('link-needs-sync'))
-    return ok({ spaceId, rootUrl: row.rootUrl, secret: toBase64Url(secret.value) })
+    // The secret the mesh uses: A's own valid entries, read as the mesh reads them.
+    const keys = readSpaceKeys(spaceId, opened.value.swarmBoxes(spaceId).get(), {
+      me: halo.deviceKey,
+      isLive: (device) => halo.devices().some((info) => info.key === device && info.revokedAt === undefined),
+      isRevoked: (device) => halo.isRevoked(device),
+      verify: verifyBytes,
+      open: (box, aad) => halo.openSealed(box, aad),
+      commitment: swarmCommitment,
+    })
+    const held = roomsOf(keys).current
+    if (held === undefined) return err(problem('link-needs-sync'))
+    return ok({ spaceId, rootUrl: row.rootUrl, generation: held.generation, secret: toBase64Url(held.secret) })
   },
 
   storeLinked: async (
     input: LinkedInput,
     personal: PersonalSpace,
     signal: AbortSignal,
+    host: PublicKey,
   ): Promise<Result<void, Problem>> => {
     const echo = await options.echo
     const secret = fromBase64Url(personal.secret)
     if (secret === undefined) return err(problem('link-failed'))
     const spaceId = personal.spaceId as SpaceId
     const device = input.deviceKeyPair.publicKey
-    const rooms = new Cell([{ spaceId, room: swarmRoom(secret, spaceId, GENERATION) }])
+    // B holds no identity yet: the welcome's credentials are all it knows of the identity's revocations.
+    const { revoked } = trustedSet(input.identityKey, input.credentials, systemClock)
+    const isRevoked = (identity: PublicKey, peer: PublicKey): boolean =>
+      identity === input.identityKey && revoked.has(peer)
+    const { generation } = personal
+    const rooms = new Cell([{ spaceId, generation, room: swarmRoom(secret, spaceId, generation) }])
     const service = startMeshService({
       echo,
       identity: {
@@ -79,12 +101,15 @@ export const linkSpaces = (options: LinkSpacesOptions) => ({
         chain: input.chain,
         signBytes: (bytes) => Promise.resolve(toHex(signWith(input.deviceKeyPair, bytes))),
         verifyChain: async (_spaceId, chain, peerDevice) => {
-          const verified = await verifyPeerDevice(chain, peerDevice, { clock: systemClock, isRevoked: () => false })
+          const verified = await verifyPeerDevice(chain, peerDevice, { clock: systemClock, isRevoked })
           return verified.ok ? ok({ identity: verified.value.identity }) : err({ code: 'bad-chain' })
         },
-        // Only the identity's own devices, in the personal room alone.
+        // Only the device that ran the link, in the personal room alone: B cannot yet tell a device the identity
+        // revoked later than the welcome's credentials say from one that stands.
         admits: (room, peer) =>
-          room === spaceId && peer.identity === input.identityKey ? undefined : { code: 'not-member' },
+          room === spaceId && peer.identity === input.identityKey && peer.device === host
+            ? undefined
+            : { code: 'not-member' },
       },
       rooms,
       onAccessChange: () => () => undefined,
@@ -100,7 +125,13 @@ export const linkSpaces = (options: LinkSpacesOptions) => ({
         { signal },
       )
       if (!adopted.ok) return err(problem(adopted.error.code === 'aborted' ? 'aborted' : 'link-failed'))
-      if (!(await until(adopted.value.swarmBoxes(spaceId), (boxes) => boxes.has(device), signal))) {
+      if (
+        !(await until(
+          adopted.value.swarmBoxes(spaceId),
+          (boxes) => boxes.some((box) => box.recipient === device),
+          signal,
+        ))
+      ) {
         return err(problem('aborted'))
       }
     } finally {

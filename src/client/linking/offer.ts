@@ -28,6 +28,8 @@ export interface LinkHost {
   readonly profile: unknown
   /** halo's authorizeDevice: signs and stores AuthorizedDevice and DeviceName for the new device. */
   authorizeDevice(device: PublicKey, name: string): LinkResult<{ chain: unknown; credentials: readonly unknown[] }>
+  /** halo's revokeDevice without the phrase: refuses when this device does not keep the identity secret. */
+  revokeDevice(device: PublicKey): LinkResult<void>
   /** The personal space, with its swarm secret, for the welcome. */
   personal(): LinkResult<PersonalSpace>
 }
@@ -56,8 +58,9 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
   const payload = options.encodeLink({ identityKey: host.identityKey, secret, expiresAt })
   secret.fill(0)
   const state = new Cell<OfferState>({ kind: 'waiting' })
-  // Once a guest passed the handshake the link is spent, whatever happens next.
-  const claim: { guest?: AuthenticatedPeer } = {}
+  // Once a guest finished the handshake the link is spent, whatever happens next. A guest whose handshake is
+  // still running holds it only until that handshake ends, so one that stops half way spends nothing.
+  const claim: { guest?: AuthenticatedPeer; pending?: string | undefined } = {}
   let ended = false
   // Read after an await: the session may have ended meanwhile.
   const over = (): boolean => ended
@@ -65,36 +68,49 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
 
   const authorize = (_ctx: HandshakeContext, peer: AuthenticatedPeer): Promise<Result<void, Refused>> => {
     if (edges.clock.now() >= expiresAt) return Promise.resolve(err({ code: 'link-expired' }))
-    if (claim.guest !== undefined || ended) return Promise.resolve(err({ code: 'link-used' }))
-    claim.guest = peer
+    if (claim.guest !== undefined || claim.pending !== undefined || ended) {
+      return Promise.resolve(err({ code: 'link-used' }))
+    }
+    claim.pending = peer.peerId
     return Promise.resolve(ok(undefined))
   }
-  const room = edges.openRoom({ roomId: keys.roomId, password: keys.password }, (peerId, send, receive, isInitiator) =>
-    runHandshake({
-      ctx,
-      local: {
-        peerId: room.selfId,
-        repo: edges.repoId(host.deviceKey),
-        storage: null,
-        identity: host.identityKey,
-        device: host.deviceKey,
-        chain: host.chain,
-        sign: (bytes) => host.sign(bytes),
-      },
-      remotePeerId: peerId,
-      send,
-      receive,
-      isInitiator,
-      verifyChain: edges.verifyPeerDevice,
-      authorize,
-    }),
+  const room = edges.openRoom(
+    { roomId: keys.roomId, password: keys.password },
+    async (peerId, send, receive, isInitiator) => {
+      const outcome = await runHandshake({
+        ctx,
+        local: {
+          peerId: room.selfId,
+          repo: edges.repoId(host.deviceKey),
+          storage: null,
+          identity: host.identityKey,
+          device: host.deviceKey,
+          chain: host.chain,
+          sign: (bytes) => host.sign(bytes),
+        },
+        remotePeerId: peerId,
+        send,
+        receive,
+        isInitiator,
+        verifyChain: edges.verifyPeerDevice,
+        authorize,
+      })
+      if (claim.pending === peerId) {
+        claim.pending = undefined
+        if (outcome.ok) claim.guest = outcome.value
+      }
+      return outcome
+    },
   )
   const channel = room.channel(LINK_CHANNEL)
   const stops: (() => void)[] = []
   const end = (last: OfferState | undefined): void => {
     if (ended) return
     ended = true
+    // While Allow runs, ending always says so: Allow then takes back what it authorized.
+    const linking = state.get().kind === 'linking'
     if (last !== undefined) state.set(last)
+    else if (linking) state.set({ kind: 'failed', problem: problem('link-ended') })
     for (const stop of stops.splice(0)) stop()
     // Leaving is best effort: nothing depends on it but the relay's memory.
     room.leave().catch(() => undefined)
@@ -104,8 +120,9 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
 
   stops.push(
     edges.after(expiresAt - edges.clock.now(), () => {
-      // After its time the room is left in any step; only a link nobody used reads as expired.
-      end(state.get().kind === 'waiting' ? { kind: 'expired' } : undefined)
+      // After its time the room is left in any step; a link not yet allowed reads as expired.
+      const kind = state.get().kind
+      end(kind === 'waiting' || kind === 'confirm' ? { kind: 'expired' } : undefined)
     }),
   )
   stops.push(
@@ -145,22 +162,42 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
     }),
   )
 
+  const expired = (): boolean => edges.clock.now() >= expiresAt
+  /** The link ended while Allow authorized the device: take the authorization back, or say what to do. */
+  const takeBack = async (device: PublicKey): Promise<void> => {
+    end(undefined)
+    const revoked = await host.revokeDevice(device)
+    if (!revoked.ok) state.set({ kind: 'failed', problem: problem('link-ended-remove-device') })
+  }
   const allow = async (): Promise<void> => {
     const current = state.get()
     const peer = claim.guest
     if (current.kind !== 'confirm' || peer === undefined || ended) return
-    state.set({ kind: 'linking', deviceName: current.deviceName })
-    const authorized = await host.authorizeDevice(peer.device, current.deviceName)
-    if (!authorized.ok) {
-      end({ kind: 'failed', problem: authorized.error })
+    // The timer may not have fired yet (a page asleep): the clock decides.
+    if (expired()) {
+      end({ kind: 'expired' })
       return
     }
+    state.set({ kind: 'linking', deviceName: current.deviceName })
+    // The personal space first: a device authorized and then not welcomed would be one to take back.
     const personal = await host.personal()
     if (!personal.ok) {
       end({ kind: 'failed', problem: personal.error })
       return
     }
-    if (over()) return
+    if (over() || expired()) {
+      end({ kind: 'failed', problem: problem('link-ended') })
+      return
+    }
+    const authorized = await host.authorizeDevice(peer.device, current.deviceName)
+    if (!authorized.ok) {
+      end({ kind: 'failed', problem: authorized.error })
+      return
+    }
+    if (over() || expired()) {
+      await takeBack(peer.device)
+      return
+    }
     await send(peer.peerId, {
       v: 1,
       t: 'welcome',

@@ -40,10 +40,11 @@ export interface LinkEdges {
   readonly repoId: (device: PublicKey) => string
 }
 
-/** The personal space as B needs it to open it: the root and the swarm's secret (base64url). */
+/** The personal space as B needs it to open it: the root and the swarm's current generation and secret (base64url). */
 export interface PersonalSpace {
   readonly spaceId: string
   readonly rootUrl: string
+  readonly generation: number
   readonly secret: string
 }
 

@@ -95,7 +95,11 @@ const setup = () => {
 
 const WAIT = { timeout: 10_000 }
 
-const roomOf = (spaceId: SpaceId): RoomEntry => ({ spaceId, room: { roomId: `room-${spaceId}`, password: 'pw' } })
+const roomOf = (spaceId: SpaceId): RoomEntry => ({
+  spaceId,
+  generation: 1,
+  room: { roomId: `room-${spaceId}`, password: 'pw' },
+})
 
 /** B adopts A's space through the mesh (as a linked device does from the personal space's list). */
 const adopt = async (
@@ -196,7 +200,7 @@ describe('the mesh service', () => {
       .get(work.id)
       ?.swarm.onRefused((refusal) => refusals.push(refusal.code))
     b.rooms.set([])
-    b.rooms.set([{ spaceId: work.id, room: { roomId: `room-${work.id}`, password: 'pw' } }])
+    b.rooms.set([{ spaceId: work.id, generation: 1, room: { roomId: `room-${work.id}`, password: 'pw' } }])
     await vi.waitFor(() => {
       expect(refusals).toEqual(['revoked'])
     }, WAIT)

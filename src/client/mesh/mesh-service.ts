@@ -27,9 +27,10 @@ export interface MeshIdentity {
   admits(spaceId: SpaceId, peer: AuthenticatedPeer): Refused | undefined
 }
 
-/** A room to be in: a space of ours whose swarm secret this device holds, as room id and password. */
+/** A room to be in: a space of ours at a generation whose swarm secret this device holds, as room id and password. */
 export interface RoomEntry {
   readonly spaceId: SpaceId
+  readonly generation: number
   readonly room: { readonly roomId: string; readonly password: string }
 }
 
@@ -53,7 +54,7 @@ export interface MeshService {
   readonly wireId: string
   readonly access: PeerAccess
   readonly adapter: MeshNetworkAdapter
-  /** The rooms joined now, by space. */
+  /** The rooms joined now, by space: the highest generation's. */
   rooms(): ReadonlyMap<SpaceId, SpaceRoom>
   /** Re-checks every connected peer now; returns how many were cut off. */
   recheck(): number
@@ -62,6 +63,9 @@ export interface MeshService {
 
 const sameRoom = (a: RoomEntry['room'], b: RoomEntry['room']): boolean =>
   a.roomId === b.roomId && a.password === b.password
+
+/** A space may be in two rooms at once (its current generation and the one before). */
+const keyOf = (entry: RoomEntry): string => `${entry.spaceId}|${String(entry.generation)}`
 
 /**
  * The leader tab's mesh: one adapter for every room, replicated by ECHO with the access rules, one room
@@ -78,7 +82,7 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
     // Remotes are offered what they may see. Tabs: ECHO's own rule (tabs share everything) answers for them.
     announce: (peer, documentId) => isRemote(peer) && access.allows(peer, documentId),
   })
-  const joined = new Map<SpaceId, { readonly entry: RoomEntry; readonly room: SpaceRoom }>()
+  const joined = new Map<string, { readonly entry: RoomEntry; readonly room: SpaceRoom }>()
   const { tracker } = options
   const watcher = (spaceId: SpaceId): RoomWatcher | undefined => {
     if (tracker === undefined) return undefined
@@ -99,6 +103,7 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
     const watch = watcher(entry.spaceId)
     return joinSpaceRoom({
       spaceId: entry.spaceId,
+      generation: entry.generation,
       room: entry.room,
       settings: options.settings,
       page: options.page,
@@ -122,21 +127,22 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
   }
   const leaving = new Set<Promise<void>>()
   const leave = (room: SpaceRoom): void => {
-    tracker?.forget(room.spaceId)
+    // The status forgets a space only once none of its rooms is left.
+    if (![...joined.values()].some((each) => each.room.spaceId === room.spaceId)) tracker?.forget(room.spaceId)
     const left = room.leave().finally(() => leaving.delete(left))
     leaving.add(left)
     echo.shareConfigChanged()
   }
   const follow = (entries: readonly RoomEntry[]): void => {
-    const wanted = new Map(entries.map((entry) => [entry.spaceId, entry]))
-    for (const [spaceId, { entry, room }] of [...joined]) {
-      const next = wanted.get(spaceId)
+    const wanted = new Map(entries.map((entry) => [keyOf(entry), entry]))
+    for (const [key, { entry, room }] of [...joined]) {
+      const next = wanted.get(key)
       if (next !== undefined && sameRoom(next.room, entry.room)) continue
-      joined.delete(spaceId)
+      joined.delete(key)
       leave(room)
     }
-    for (const entry of wanted.values()) {
-      if (!joined.has(entry.spaceId)) joined.set(entry.spaceId, { entry, room: join(entry) })
+    for (const [key, entry] of wanted) {
+      if (!joined.has(key)) joined.set(key, { entry, room: join(entry) })
     }
   }
   const recheck = (): number => {
@@ -155,8 +161,9 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
   const stop = async (): Promise<void> => {
     stopRooms()
     stopAccess()
-    for (const { room } of joined.values()) leave(room)
+    const rooms = [...joined.values()]
     joined.clear()
+    for (const { room } of rooms) leave(room)
     await Promise.all([...leaving])
     echo.stopReplicating(adapter)
   }
@@ -164,7 +171,14 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
     wireId,
     access,
     adapter,
-    rooms: () => new Map([...joined].map(([spaceId, { room }]) => [spaceId, room])),
+    rooms: () => {
+      const bySpace = new Map<SpaceId, SpaceRoom>()
+      for (const { room } of joined.values()) {
+        const known = bySpace.get(room.spaceId)
+        if (known === undefined || known.generation < room.generation) bySpace.set(room.spaceId, room)
+      }
+      return bySpace
+    },
     recheck,
     stop: () => (stopping ??= stop()),
   }

@@ -18,13 +18,13 @@ import type { PeerAccess } from './peer-access'
 
 /** Space rooms; link and invitation rooms use another app id, so guests never see these tokens. */
 const SPACE_APP_ID = 'commonplace/1'
-/** No rotation yet (issue 12): every space is at generation 1. */
-export const GENERATION = 1
 /** automerge-repo's messages, one channel per room (sharing-protocol §4.6). */
 const REPO_CHANNEL = 'cp.am'
 
 export interface SpaceRoomOptions {
   readonly spaceId: SpaceId
+  /** The swarm secret's generation this room is derived from; the handshake's ctx carries it. */
+  readonly generation: number
   readonly room: { readonly roomId: string; readonly password: string }
   readonly settings: MeshSettings
   readonly page: TrysteroPage
@@ -49,6 +49,7 @@ export interface RoomWatcher {
 /** One space's room: peers that pass the handshake are attached to the adapter and granted the space. */
 export interface SpaceRoom {
   readonly spaceId: SpaceId
+  readonly generation: number
   readonly swarm: Swarm
   /** Checks every connected peer again (revocations or membership changed); returns how many were cut off. */
   recheck(): number
@@ -57,7 +58,7 @@ export interface SpaceRoom {
 
 export const joinSpaceRoom = (options: SpaceRoomOptions): SpaceRoom => {
   const { spaceId, adapter, access } = options
-  const ctx: HandshakeContext = { kind: 'space', spaceId, generation: GENERATION }
+  const ctx: HandshakeContext = { kind: 'space', spaceId, generation: options.generation }
   const swarm = joinSwarm(options.settings, options.room, {
     appId: SPACE_APP_ID,
     page: options.page,
@@ -121,6 +122,7 @@ export const joinSpaceRoom = (options: SpaceRoomOptions): SpaceRoom => {
   const stopRefusals = options.onRefused === undefined ? () => undefined : swarm.onRefused(options.onRefused)
   return {
     spaceId,
+    generation: options.generation,
     swarm,
     recheck: () => {
       let cut = 0

@@ -1,11 +1,19 @@
 import { Cell, systemClock, type Observable } from '../../base'
 import type { Echo, Space, SpaceId, SpaceRow } from '../../echo'
-import { newSwarmSecret, sealFor, swarmRoom, type HaloIdentity, type PublicKey } from '../../halo'
+import {
+  newSwarmSecret,
+  sealFor,
+  swarmCommitment,
+  swarmRoom,
+  verifyBytes,
+  type HaloIdentity,
+  type PublicKey,
+} from '../../halo'
 import type { MeshSettings, MeshStatus, TrysteroPage } from '../../mesh'
 import type { StartMesh } from '../mesh-tab'
 import { meshIdentityOf } from './mesh-identity'
+import { revocationEvidence } from './revocation-evidence'
 import { startMeshService, type RoomEntry } from './mesh-service'
-import { GENERATION } from './space-room'
 import { followSwarmSecrets } from './swarm-secrets'
 import { SyncTracker } from './sync-tracker'
 
@@ -24,10 +32,11 @@ export interface MeshDeps {
   readonly offer: Cell<(() => PersonalHandover | undefined) | undefined>
 }
 
-/** What a new device needs to fetch the personal space: its id, root, and swarm secret. */
+/** What a new device needs to fetch the personal space: its id, root, and current swarm secret with its generation. */
 export interface PersonalHandover {
   readonly spaceId: SpaceId
   readonly rootUrl: string
+  readonly generation: number
   readonly secret: Uint8Array
 }
 
@@ -99,6 +108,7 @@ const runFor = async (
     clearInterval(ticking)
   })
   const rooms = new Cell<readonly RoomEntry[]>([])
+  const ofThisDevice = revocationEvidence(halo)
   const service = startMeshService({
     echo,
     identity: meshIdentityOf(halo, (id) => spaces.get(id)),
@@ -114,10 +124,13 @@ const runFor = async (
     // A device that refused us as revoked sends the DeviceRevoked credentials: HALO verifies them itself, and
     // once it holds this device revoked the identity turns `removed` and this mesh stops.
     onRefused: (_spaceId, refusal) => {
-      if (refusal.remoteCode === 'revoked' && Array.isArray(refusal.evidence)) void halo.receive(refusal.evidence)
+      if (refusal.remoteCode !== 'revoked') return
+      const evidence = ofThisDevice(refusal.evidence)
+      if (evidence.length > 0) void halo.receive(evidence)
     },
   })
   const adopting = new Map<SpaceId, AbortController>()
+  /** `personal` only for the handed-over personal space: ECHO takes it from the caller, never from the root. */
   const adoptOne = (spaceId: SpaceId, rootUrl: string, done: (ok: boolean) => void, personal = false): void => {
     if (adopting.has(spaceId)) return
     const controller = new AbortController()
@@ -151,7 +164,8 @@ const runFor = async (
       }
       const handover = deps.handover.get()
       if (handover === undefined) return
-      rooms.set([{ spaceId: handover.spaceId, room: swarmRoom(handover.secret, handover.spaceId, GENERATION) }])
+      const { spaceId, generation, secret } = handover
+      rooms.set([{ spaceId, generation, room: swarmRoom(secret, spaceId, generation) }])
       adoptOne(handover.spaceId, handover.rootUrl, () => undefined, true)
     }
     const stopRows = rows.subscribe(check)
@@ -172,16 +186,22 @@ const runFor = async (
     personal,
     spaces: rows,
     devices,
+    isRevoked: (device) => halo.isRevoked(device),
     keys: {
       newSecret: newSwarmSecret,
       room: swarmRoom,
+      commitment: swarmCommitment,
       seal: sealFor,
       open: (box, aad) => halo.openSealed(box, aad),
+      sign: (bytes) => halo.signBytes(bytes),
+      verify: verifyBytes,
     },
   })
   deps.offer.set(() => {
-    const secret = secrets.secret(personal.id)
-    return secret === undefined ? undefined : { spaceId: personal.id, rootUrl: row.rootUrl, secret }
+    const held = secrets.secret(personal.id)
+    return held === undefined
+      ? undefined
+      : { spaceId: personal.id, rootUrl: row.rootUrl, generation: held.generation, secret: held.secret }
   })
   stops.push(() => {
     deps.offer.set(undefined)

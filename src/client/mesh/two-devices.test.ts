@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Cell, toHex } from '../../base'
 import { broadcastChannelNetwork } from '../../echo'
 import { generateKeyPair, IdentityStore, swarmRoom, type HaloIdentity, type IdentityKey } from '../../halo'
@@ -117,7 +117,7 @@ describe('two devices of one identity', () => {
   }, 20_000)
 
   it('revoking the phone cuts it off within 2 s: no more document bytes, and it shows removed with its copy readable', async () => {
-    const { laptop, laptopSpace, phone, network, phoneBrowser } = await twoDevices()
+    const { laptop, laptopSpace, phone, network, phoneBrowser, laptopBrowser } = await twoDevices()
     const phoneSpace = await personalSpace(phone)
     expectOk(await laptopSpace.createTask('Before'))
     const phoneTasks = phoneSpace.tasks('')
@@ -125,6 +125,9 @@ describe('two devices of one identity', () => {
     const phoneId = phoneBrowser.trystero.selfId
     const devices = await until(laptop.identity.devices, (list) => list.length === 2)
     const phoneDevice = devices.find((device) => !device.thisDevice)?.deviceKey ?? ''
+    const roomsOfLaptop = () => network.roomsOf(laptopBrowser.trystero).map((room) => room.roomId)
+    const earlier = new Set(roomsOfLaptop())
+    expect(clientInternals(laptop)?.personalHandover()?.generation).toBe(1)
     const started = performance.now()
     expectOk(await laptop.identity.revokeDevice(phoneDevice))
     // The laptop is then alone: its only other device is revoked.
@@ -136,6 +139,16 @@ describe('two devices of one identity', () => {
     await until(phone.identity.state, (state) => state.kind === 'removed')
     expect(network.bytes({ to: phoneId, action: 'cp.am' })).toBe(before)
     expect(phoneTasks.get()?.map((task) => task.title)).toEqual(['Before'])
+    // The phone knew the first secret: the laptop drew a second generation, sealed to nobody else, and moved there.
+    await vi.waitFor(() => {
+      expect(clientInternals(laptop)?.personalHandover()?.generation).toBe(2)
+    })
+    const fresh = roomsOfLaptop().filter((roomId) => !earlier.has(roomId))
+    expect(fresh.length).toBeGreaterThan(0)
+    expect(network.roomsOf(phoneBrowser.trystero).some((room) => fresh.includes(room.roomId))).toBe(false)
+    expect(
+      network.deliveries.some((each) => fresh.includes(each.roomId) && [each.from, each.to].includes(phoneId)),
+    ).toBe(false)
     console.info(`revocation to cut-off: ${cutAfter.toFixed(0)} ms`)
   }, 20_000)
 

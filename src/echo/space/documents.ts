@@ -42,8 +42,8 @@ export interface SpaceDoc {
   identity?: Record<string, unknown>
   /** Personal space only: the identity's spaces, space id -> where its root is (space-lists.ts; validated on read). */
   spaces?: Record<string, { root: string }>
-  /** Personal space only: "<space id>:<device key>" -> the space's swarm secret sealed to that device (b64url). */
-  spaceKeys?: Record<string, string>
+  /** Personal space only: "<space id>:<generation>:<recipient>:<sealer>:<commitment>" -> { box, commitment, sig }. */
+  spaceKeys?: Record<string, { box: string; commitment: string; sig: string }>
 }
 
 export interface ObjectsDoc {

@@ -9,6 +9,19 @@ import type { SwarmBoxes } from './space-lists'
 import { MAX_SWARM_BOX_LENGTH } from './space-lists'
 
 const BOX = 'A'.repeat(139)
+const HEX = (c: string) => c.repeat(64)
+/** A well-formed entry (echo checks the shape only; signatures are the client's to check). */
+const entry = (recipient: string, box = BOX, generation = 1, commitment = HEX('c')) => ({
+  generation,
+  recipient: recipient as never,
+  sealer: HEX('5') as never,
+  box,
+  commitment,
+  sig: 'e'.repeat(128),
+})
+const keyOf = (spaceId: string, recipient: string, generation = '1') =>
+  `${spaceId}:${generation}:${recipient}:${HEX('5')}:${HEX('c')}`
+const value = (box: unknown = BOX) => ({ box, commitment: HEX('c'), sig: 'e'.repeat(128) })
 
 describe("the personal space's lists of spaces and sealed swarm secrets", () => {
   it('lists spaces and boxes, tells listeners, and never replaces an entry', async () => {
@@ -25,10 +38,17 @@ describe("the personal space's lists of spaces and sealed swarm secrets", () => 
     expect(personal.listSpace(actor, work.id, rootOf(personal).url)).toEqual({ ok: true, value: false })
     expect(personal.listedSpaces.get()[0]?.rootUrl).toBe(rootOf(work).url)
 
-    expect(personal.addSwarmBox(actor, work.id, device, BOX)).toEqual({ ok: true, value: true })
-    expect(personal.addSwarmBox(actor, work.id, device, 'B'.repeat(139))).toEqual({ ok: true, value: false })
-    expect(personal.swarmBoxes(work.id).get()).toEqual(new Map([[device, BOX]]))
-    expect(heard).toEqual([new Map([[device, BOX]])])
+    expect(personal.addSwarmBox(actor, work.id, entry(device))).toEqual({ ok: true, value: true })
+    expect(personal.addSwarmBox(actor, work.id, entry(device, 'B'.repeat(139)))).toEqual({ ok: true, value: false })
+    // Another generation or commitment is another entry.
+    expect(personal.addSwarmBox(actor, work.id, entry(device, BOX, 2))).toEqual({ ok: true, value: true })
+    expect(personal.addSwarmBox(actor, work.id, entry(device, BOX, 1, HEX('d')))).toEqual({ ok: true, value: true })
+    expect(personal.swarmBoxes(work.id).get()).toEqual([
+      entry(device),
+      entry(device, BOX, 1, HEX('d')),
+      entry(device, BOX, 2),
+    ])
+    expect(heard[0]).toEqual([entry(device)])
     await echo.close()
   })
 
@@ -48,27 +68,33 @@ describe("the personal space's lists of spaces and sealed swarm secrets", () => 
         [generateKeyPair().publicKey]: 7,
       }
       raw.spaceKeys = {
-        [`${good}:${device}`]: BOX,
-        [`${good}:short`]: BOX,
-        [`${good}:${generateKeyPair().publicKey}`]: 'x'.repeat(MAX_SWARM_BOX_LENGTH + 1),
-        [`${good}:${generateKeyPair().publicKey}`]: { nested: BOX },
+        [keyOf(good, device)]: value(),
+        [keyOf(good, 'short')]: value(),
+        [keyOf(good, device, '01')]: value(),
+        [keyOf(good, device, '0')]: value(),
+        [keyOf(good, device, '99999999999')]: value(),
+        [`${keyOf(good, device)}:extra`]: value(),
+        [keyOf(good, generateKeyPair().publicKey)]: value('x'.repeat(MAX_SWARM_BOX_LENGTH + 1)),
+        [keyOf(good, generateKeyPair().publicKey)]: { ...value(), commitment: HEX('d') },
+        [keyOf(good, generateKeyPair().publicKey)]: { ...value(), extra: 1 },
+        [keyOf(good, generateKeyPair().publicKey)]: BOX,
         [generateKeyPair().publicKey]: 'junk',
       }
     })
     expect(personal.listedSpaces.get()).toEqual([{ spaceId: good, rootUrl: root.url }])
-    expect(personal.swarmBoxes(good).get()).toEqual(new Map([[device, BOX]]))
+    expect(personal.swarmBoxes(good).get()).toEqual([entry(device)])
     root.change((doc) => {
       const raw = doc as unknown as Record<string, unknown>
       raw.spaces = 'junk'
       raw.spaceKeys = [1, 2]
     })
     expect(personal.listedSpaces.get()).toEqual([])
-    expect(personal.swarmBoxes(good).get()).toEqual(new Map())
+    expect(personal.swarmBoxes(good).get()).toEqual([])
     // Writing over the junk adds a valid entry.
     expect(personal.listSpace(actor, good, root.url).ok).toBe(true)
-    expect(personal.addSwarmBox(actor, good, device, BOX).ok).toBe(true)
+    expect(personal.addSwarmBox(actor, good, entry(device)).ok).toBe(true)
     expect(personal.listedSpaces.get()).toHaveLength(1)
-    expect(personal.swarmBoxes(good).get().get(device)).toBe(BOX)
+    expect(personal.swarmBoxes(good).get()).toEqual([entry(device)])
     await echo.close()
   })
 
@@ -83,10 +109,12 @@ describe("the personal space's lists of spaces and sealed swarm secrets", () => 
     expect(code(personal.listSpace(makeActor(), work.id, url))).toBe('not-allowed')
     expect(code(personal.listSpace(actor, 'nope' as SpaceId, url))).toBe('invalid-space-listing')
     const device = generateKeyPair().publicKey
-    expect(code(personal.addSwarmBox(actor, work.id, device, 'not base64url!'))).toBe('invalid-space-listing')
-    expect(code(personal.addSwarmBox(actor, work.id, device, 'x'.repeat(MAX_SWARM_BOX_LENGTH + 1)))).toBe(
+    expect(code(personal.addSwarmBox(actor, work.id, entry(device, 'not base64url!')))).toBe('invalid-space-listing')
+    expect(code(personal.addSwarmBox(actor, work.id, entry(device, 'x'.repeat(MAX_SWARM_BOX_LENGTH + 1))))).toBe(
       'invalid-space-listing',
     )
+    expect(code(personal.addSwarmBox(actor, work.id, entry(device, BOX, 0)))).toBe('invalid-space-listing')
+    expect(code(personal.addSwarmBox(actor, work.id, { ...entry(device), sig: 'zz' }))).toBe('invalid-space-listing')
     expect(personal.listedSpaces.get().map((listed) => listed.spaceId)).toEqual([work.id])
     await echo.close()
   })
@@ -140,14 +168,18 @@ describe('the personal lists under concurrent first writes on two devices', () =
 
     const [work, home] = [await a.createSpace(makeActor(), 'Work'), await b.createSpace(makeActor(), 'Home')]
     const [laptop, phone] = [generateKeyPair().publicKey, generateKeyPair().publicKey]
-    expect(onA.addSwarmBox(ada, work.id, laptop, BOX)).toEqual({ ok: true, value: true })
-    expect(onB.addSwarmBox(ada, work.id, phone, BOX)).toEqual({ ok: true, value: true })
+    expect(onA.addSwarmBox(ada, work.id, entry(laptop))).toEqual({ ok: true, value: true })
+    expect(onB.addSwarmBox(ada, work.id, entry(phone))).toEqual({ ok: true, value: true })
     expect(onA.listSpace(ada, work.id, rootOf(work).url)).toEqual({ ok: true, value: true })
     expect(onB.listSpace(ada, home.id, rootOf(home).url)).toEqual({ ok: true, value: true })
     await connect()
 
     const merged = (space: typeof onA) => ({
-      boxes: [...space.swarmBoxes(work.id).get().keys()].sort(),
+      boxes: space
+        .swarmBoxes(work.id)
+        .get()
+        .map((each) => each.recipient)
+        .sort(),
       listed: space.listedSpaces.get().map((each) => each.spaceId),
     })
     const whole = { boxes: [laptop, phone].sort(), listed: [work.id, home.id].sort() }

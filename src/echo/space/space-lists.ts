@@ -1,7 +1,8 @@
 /**
  * The personal space lists the identity's spaces for its other devices: `spaces[spaceId] = { root }` (where a
- * device finds the space) and `spaceKeys["<spaceId>:<deviceKeyHex>"] = box` (the space's swarm secret sealed to that
- * device by HALO, generation 1). Both only grow: our code adds entries and never replaces one. Both maps exist from
+ * device finds the space) and `spaceKeys["<spaceId>:<generation>:<recipient>:<sealer>:<commitment>"] = { box,
+ * commitment, sig }` (the space's swarm secret sealed to a device by HALO, signed by the sealing device; the client
+ * checks signature, sealer and commitment). Both only grow: our code adds entries and never replaces one. Both maps exist from
  * the personal root's creation and boxes are flat, so two devices adding at once never write the same key (two
  * fresh `{}` under one key would keep only one device's). A peer writes the root too, so every read is validated
  * here and a junk entry is skipped, never thrown.
@@ -34,9 +35,6 @@ export interface ListedSpace {
   readonly rootUrl: AutomergeUrl
 }
 
-/** The device keys a box is sealed to, for one space. */
-export type SwarmBoxes = ReadonlyMap<PublicKey, string>
-
 interface Patches {
   readonly patches: readonly { readonly path: readonly unknown[] }[]
 }
@@ -57,22 +55,66 @@ export const listedSpacesIn = (root: SpaceDoc): readonly ListedSpace[] => {
     .sort((a, b) => (a.spaceId < b.spaceId ? -1 : 1))
 }
 
-/** The `spaceKeys` key of a device's box for a space. */
-export const swarmBoxKey = (spaceId: SpaceId, device: PublicKey): string => `${spaceId}:${device}`
+/** A swarm secret sealed by `sealer` to `recipient` at `generation`, with its commitment and the sealer's signature. */
+export interface SwarmBoxEntry {
+  readonly generation: number
+  readonly recipient: PublicKey
+  readonly sealer: PublicKey
+  readonly box: string
+  /** Hex SHA-256 of the secret with its label, space and generation: which secret this is, without it. */
+  readonly commitment: string
+  /** The sealer device's Ed25519 signature (hex) over the entry; checked by the reader, not here. */
+  readonly sig: string
+}
 
-/** The valid boxes sealed for the space `spaceId`, by device key. */
+/** Every well-formed entry for one space; whether one is signed, by whom, and opens is the reader's to check. */
+export type SwarmBoxes = readonly SwarmBoxEntry[]
+
+/** Generations are decimal integers from 1, without leading zeros, at most 2^31 - 1. */
+export const MAX_SWARM_GENERATION = 2 ** 31 - 1
+const GENERATION_TEXT = /^[1-9][0-9]{0,9}$/
+const boxValueSchema = v.strictObject({
+  box: boxSchema,
+  commitment: v.pipe(v.string(), v.regex(HEX_KEY)),
+  sig: v.pipe(v.string(), v.regex(/^[0-9a-f]{128}$/)),
+})
+
+/**
+ * The `spaceKeys` key of an entry: `<spaceId>:<generation>:<recipient>:<sealer>:<commitment>`. The commitment is
+ * in the key so a sealer that learns a smaller secret at a generation can still seal it to a device it already
+ * sealed another one to (entries are only added).
+ */
+export const swarmBoxKey = (spaceId: SpaceId, entry: Omit<SwarmBoxEntry, 'box' | 'sig'>): string =>
+  `${spaceId}:${String(entry.generation)}:${entry.recipient}:${entry.sealer}:${entry.commitment}`
+
+const parseKey = (spaceId: SpaceId, key: string) => {
+  const parts = key.split(':')
+  if (parts.length !== 5 || parts[0] !== spaceId) return undefined
+  const [, generation = '', recipient, sealer, commitment] = parts
+  const number = GENERATION_TEXT.test(generation) ? Number(generation) : 0
+  if (number < 1 || number > MAX_SWARM_GENERATION) return undefined
+  if (!v.is(deviceSchema, recipient) || !v.is(deviceSchema, sealer) || !v.is(deviceSchema, commitment)) return undefined
+  return { generation: number, recipient: recipient as PublicKey, sealer: sealer as PublicKey, commitment }
+}
+
+/** The well-formed entries for the space `spaceId`, in key order; junk keys and values are left out. */
 export const swarmBoxesIn = (root: SpaceDoc, spaceId: SpaceId): SwarmBoxes => {
   const keys = toPlain(root.spaceKeys)
-  if (!isRecord(keys)) return new Map()
-  const prefix = `${spaceId}:`
-  const boxes = new Map<PublicKey, string>()
-  for (const [key, box] of Object.entries(keys)) {
-    const device = key.slice(prefix.length)
-    if (key.startsWith(prefix) && v.is(deviceSchema, device) && v.is(boxSchema, box))
-      boxes.set(device as PublicKey, box)
+  if (!isRecord(keys)) return []
+  const entries: SwarmBoxEntry[] = []
+  for (const key of Object.keys(keys).sort()) {
+    const parsed = parseKey(spaceId, key)
+    const value = v.safeParse(boxValueSchema, keys[key])
+    if (parsed === undefined || !value.success || value.output.commitment !== parsed.commitment) continue
+    entries.push({ ...parsed, box: value.output.box, sig: value.output.sig })
   }
-  return boxes
+  return entries
 }
+
+const validEntry = (spaceId: SpaceId, entry: SwarmBoxEntry): boolean =>
+  v.is(spaceIdSchema, spaceId) &&
+  parseKey(spaceId, swarmBoxKey(spaceId, entry)) !== undefined &&
+  v.is(boxValueSchema, { box: entry.box, commitment: entry.commitment, sig: entry.sig })
 
 /** What an add did: a listing or box already there is never replaced. */
 export type Added = 'added' | 'present' | 'invalid'
@@ -89,16 +131,20 @@ export const listSpace = (root: DocHandle<SpaceDoc>, spaceId: SpaceId, rootUrl: 
   return 'added'
 }
 
-/** Adds a device's box for a space unless one is there. */
-export const addSwarmBox = (root: DocHandle<SpaceDoc>, spaceId: SpaceId, device: PublicKey, box: string): Added => {
-  if (!v.is(spaceIdSchema, spaceId) || !v.is(deviceSchema, device) || !v.is(boxSchema, box)) return 'invalid'
-  const key = swarmBoxKey(spaceId, device)
+/** Adds an entry unless one is under its key. */
+export const addSwarmBox = (root: DocHandle<SpaceDoc>, spaceId: SpaceId, entry: SwarmBoxEntry): Added => {
+  if (!validEntry(spaceId, entry)) return 'invalid'
+  const key = swarmBoxKey(spaceId, entry)
   const keys = root.doc().spaceKeys
   if (isRecord(keys) && Object.hasOwn(keys, key)) return 'present'
   root.change((doc) => {
-    // Junk a peer wrote where the map belongs holds no valid box: it is replaced by one.
+    // Junk a peer wrote where the map belongs holds no valid entry: it is replaced by one.
     if (!isRecord(doc.spaceKeys)) doc.spaceKeys = {}
-    ;(doc.spaceKeys as Record<string, unknown>)[key] = toStored(box)
+    ;(doc.spaceKeys as Record<string, unknown>)[key] = toStored({
+      box: entry.box,
+      commitment: entry.commitment,
+      sig: entry.sig,
+    })
   })
   return 'added'
 }

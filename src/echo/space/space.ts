@@ -29,7 +29,7 @@ import { ObjectDocuments } from './object-documents'
 import type { FieldPatch } from './object-writes'
 import type { SpaceContext } from './space-context'
 import { SpaceEpochs } from './space-epochs'
-import type { Added, ListedSpace, SwarmBoxes } from './space-lists'
+import type { Added, ListedSpace, SwarmBoxEntry, SwarmBoxes } from './space-lists'
 import { keysIn } from './root-fields'
 import { addSwarmBox, createLists, listedSpacesIn, listSpace, rootObservable, swarmBoxesIn } from './space-lists'
 import { SpaceMembers } from './space-members'
@@ -211,7 +211,7 @@ export class Space {
     return rootObservable(this.#root, 'spaces', listedSpacesIn)
   }
 
-  /** Personal space only: the swarm secret of `spaceId` sealed to each device (valid entries only), as they change. */
+  /** Personal space only: the sealed swarm secrets of `spaceId` (well-formed entries only), as they change. */
   swarmBoxes(spaceId: SpaceId): Observable<SwarmBoxes> {
     return rootObservable(this.#root, 'spaceKeys', (doc) => swarmBoxesIn(doc, spaceId))
   }
@@ -226,14 +226,9 @@ export class Space {
     return this.#addToLists(actor, () => listSpace(this.#root, spaceId, rootUrl))
   }
 
-  /** Keeps `box` (the space's swarm secret sealed to `device`); true when added (a box is never replaced). */
-  addSwarmBox(
-    actor: Actor,
-    spaceId: SpaceId,
-    device: PublicKey,
-    box: string,
-  ): Result<boolean, NotAllowed | InvalidSpaceListing> {
-    return this.#addToLists(actor, () => addSwarmBox(this.#root, spaceId, device, box))
+  /** Keeps a sealed swarm secret of `spaceId`; true when added (an entry is never replaced). */
+  addSwarmBox(actor: Actor, spaceId: SpaceId, entry: SwarmBoxEntry): Result<boolean, NotAllowed | InvalidSpaceListing> {
+    return this.#addToLists(actor, () => addSwarmBox(this.#root, spaceId, entry))
   }
 
   #addToLists(actor: Actor, add: () => Added): Result<boolean, NotAllowed | InvalidSpaceListing> {

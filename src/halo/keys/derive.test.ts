@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { fromHex } from '../../base'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { fromHex, toHex } from '../../base'
 import { verifySignature } from './ed25519'
 import { publicKeyToBytes } from './keys'
-import { linkRoom, newLinkSecret, newSwarmSecret, SecretWrongLength, swarmRoom } from './derive'
+import { linkRoom, newLinkSecret, newSwarmSecret, SecretWrongLength, swarmCommitment, swarmRoom } from './derive'
 
 const S = Uint8Array.from({ length: 32 }, (_, i) => i)
 const K = Uint8Array.from({ length: 32 }, (_, i) => 255 - i)
@@ -77,5 +78,24 @@ describe('new secrets', () => {
     expect(newSwarmSecret()).toHaveLength(32)
     expect(newLinkSecret()).toHaveLength(32)
     expect(newSwarmSecret()).not.toEqual(newSwarmSecret())
+  })
+})
+
+describe('swarmCommitment', () => {
+  it('is the SHA-256 of the label, space, generation and secret, and differs when any of them does', () => {
+    const secret = new Uint8Array(32).fill(7)
+    const space = 'ab'.repeat(32)
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode(`commonplace/swarm-commitment/v1|${space}|1|`),
+      ...secret,
+    ])
+    expect(swarmCommitment(secret, space, 1)).toBe(toHex(sha256(bytes)))
+    const others = [
+      swarmCommitment(new Uint8Array(32).fill(8), space, 1),
+      swarmCommitment(secret, 'cd'.repeat(32), 1),
+      swarmCommitment(secret, space, 2),
+    ]
+    expect(new Set([swarmCommitment(secret, space, 1), ...others]).size).toBe(4)
+    expect(() => swarmCommitment(new Uint8Array(31), space, 1)).toThrow(SecretWrongLength)
   })
 })

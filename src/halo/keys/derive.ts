@@ -5,7 +5,7 @@
  */
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { AppError, toBase64Url, toHex, utf8 } from '../../base'
+import { AppError, concatBytes, toBase64Url, toHex, utf8 } from '../../base'
 import { publicKeyFromSeed, signBytes } from './ed25519'
 import type { PublicKey } from './keys'
 
@@ -49,6 +49,15 @@ const randomSecret = (): Uint8Array => crypto.getRandomValues(new Uint8Array(SEC
 
 /** A fresh swarm secret S for one space and generation. */
 export const newSwarmSecret = (): Uint8Array => randomSecret()
+
+const COMMITMENT_LABEL = 'commonplace/swarm-commitment/v1'
+
+/**
+ * What names a swarm secret without giving it: hex SHA-256 of `label|spaceId|generation|` and the secret. A box's
+ * reader checks the opened secret against it, and devices at one generation agree on the smallest.
+ */
+export const swarmCommitment = (secret: Uint8Array, spaceId: string, generation: number): string =>
+  toHex(sha256(concatBytes(utf8(`${COMMITMENT_LABEL}|${spaceId}|${String(generation)}|`), checked(secret))))
 
 /** A fresh link secret K; it travels only in a link's fragment. */
 export const newLinkSecret = (): Uint8Array => randomSecret()

@@ -1,0 +1,134 @@
+import { fromBase64Url, utf8, type Result } from '../../base'
+import type { SpaceId, SwarmBoxEntry } from '../../echo'
+import { canonicalJson, type PublicKey } from '../../halo'
+
+/** A box is bound to its space, generation and recipient, so it cannot be moved to another. */
+export const aadOf = (spaceId: SpaceId, generation: number, recipient: PublicKey): string =>
+  `commonplace/swarm-box/v2|${spaceId}|${String(generation)}|${recipient}`
+
+/** The bytes the sealer signs: everything of the entry but the signature, with the space. */
+export const signedBytesOf = (spaceId: SpaceId, entry: Omit<SwarmBoxEntry, 'sig'>): Uint8Array =>
+  utf8(
+    canonicalJson({
+      spaceId,
+      generation: entry.generation,
+      recipient: entry.recipient,
+      sealer: entry.sealer,
+      box: entry.box,
+      commitment: entry.commitment,
+    }),
+  )
+
+/** What reading entries needs of HALO: the identity's devices, signatures, this device's opening. */
+export interface BoxChecks {
+  readonly me: PublicKey
+  /** A device of the identity HALO does not hold revoked. */
+  isLive(device: PublicKey): boolean
+  isRevoked(device: PublicKey): boolean
+  verify(signature: string, bytes: Uint8Array, key: PublicKey): boolean
+  open(box: Uint8Array, aad: string): Result<Uint8Array, unknown>
+  commitment(secret: Uint8Array, spaceId: string, generation: number): string
+}
+
+/** A secret this device holds at a generation. */
+export interface Held {
+  readonly generation: number
+  readonly secret: Uint8Array
+  readonly commitment: string
+}
+
+export interface SpaceKeys {
+  /** The highest generation with a valid entry (signed by a live sealer); undefined when none. */
+  readonly top: number | undefined
+  /** Whether any entry is signed by a device of the identity: a space with none has never had a secret. */
+  readonly anySigned: boolean
+  /** Per generation, the secret this device uses there: the smallest commitment among valid entries it opens. */
+  readonly held: ReadonlyMap<number, Held>
+  /** At `top`: the smallest commitment valid entries claim for each recipient. */
+  readonly claimed: ReadonlyMap<PublicKey, string>
+  /** A revoked device sealed or was sealed a secret at `top` (or every signed entry's sealer is revoked). */
+  readonly compromised: boolean
+  /** Where a new secret would go: one past every signed generation. */
+  readonly next: number
+}
+
+/** Memoises signature checks and openings by entry, so a refresh does not redo Ed25519 work. */
+export const boxCache = () => {
+  const signed = new Map<string, boolean>()
+  const opened = new Map<string, Uint8Array | undefined>()
+  const keyOf = (spaceId: SpaceId, entry: SwarmBoxEntry) =>
+    `${spaceId}|${String(entry.generation)}|${entry.recipient}|${entry.sealer}|${entry.commitment}|${entry.sig}|${entry.box}`
+  return {
+    signed: (spaceId: SpaceId, entry: SwarmBoxEntry, check: () => boolean): boolean => {
+      const key = keyOf(spaceId, entry)
+      const known = signed.get(key)
+      if (known !== undefined) return known
+      const value = check()
+      signed.set(key, value)
+      return value
+    },
+    opened: (spaceId: SpaceId, entry: SwarmBoxEntry, open: () => Uint8Array | undefined): Uint8Array | undefined => {
+      const key = keyOf(spaceId, entry)
+      if (opened.has(key)) return opened.get(key)
+      const value = open()
+      opened.set(key, value)
+      return value
+    },
+  }
+}
+export type BoxCache = ReturnType<typeof boxCache>
+
+/**
+ * Reads a space's entries. An entry counts only if its signature verifies under its sealer, the sealer is a live
+ * device, and (for ours) the opened secret matches the commitment; anything else is ignored and blocks nothing.
+ */
+export const readSpaceKeys = (
+  spaceId: SpaceId,
+  entries: readonly SwarmBoxEntry[],
+  checks: BoxChecks,
+  cache: BoxCache = boxCache(),
+): SpaceKeys => {
+  // Signed by a device of the identity, live or revoked (a revoked sealer's entry still tells who knew a secret).
+  const signed = entries.filter(
+    (entry) =>
+      (checks.isLive(entry.sealer) || checks.isRevoked(entry.sealer)) &&
+      cache.signed(spaceId, entry, () => checks.verify(entry.sig, signedBytesOf(spaceId, entry), entry.sealer)),
+  )
+  const valid = signed.filter((entry) => checks.isLive(entry.sealer))
+  const top = valid.length === 0 ? undefined : Math.max(...valid.map((entry) => entry.generation))
+  const held = new Map<number, Held>()
+  for (const entry of valid) {
+    if (entry.recipient !== checks.me) continue
+    const known = held.get(entry.generation)
+    if (known !== undefined && known.commitment <= entry.commitment) continue
+    const secret = cache.opened(spaceId, entry, () => {
+      const bytes = fromBase64Url(entry.box)
+      const opened = bytes === undefined ? undefined : checks.open(bytes, aadOf(spaceId, entry.generation, checks.me))
+      if (opened?.ok !== true) return undefined
+      return checks.commitment(opened.value, spaceId, entry.generation) === entry.commitment ? opened.value : undefined
+    })
+    if (secret !== undefined)
+      held.set(entry.generation, { generation: entry.generation, secret, commitment: entry.commitment })
+  }
+  const claimed = new Map<PublicKey, string>()
+  for (const entry of valid) {
+    if (entry.generation !== top) continue
+    const known = claimed.get(entry.recipient)
+    if (known === undefined || entry.commitment < known) claimed.set(entry.recipient, entry.commitment)
+  }
+  const atTop = signed.filter((entry) => entry.generation === top)
+  const compromised =
+    top === undefined
+      ? signed.length > 0
+      : atTop.some((entry) => checks.isRevoked(entry.recipient) || checks.isRevoked(entry.sealer))
+  const next = signed.reduce((highest, entry) => Math.max(highest, entry.generation), 0) + 1
+  return { top, anySigned: signed.length > 0, held, claimed, compromised, next }
+}
+
+/** The secret to be in the room of: the highest generation held, and the one before it if held too. */
+export const roomsOf = (keys: SpaceKeys): { current: Held | undefined; previous: Held | undefined } => {
+  const generations = [...keys.held.keys()].sort((a, b) => b - a)
+  const current = generations[0] === undefined ? undefined : keys.held.get(generations[0])
+  const previous = current === undefined ? undefined : keys.held.get(current.generation - 1)
+  return { current, previous }
+}

@@ -1,0 +1,224 @@
+import { describe, expect, it, vi } from 'vitest'
+import { Cell, ok, toBase64Url, toHex } from '../../base'
+import type { SpaceId, SpaceRow, SwarmBoxEntry } from '../../echo'
+import {
+  generateKeyPair,
+  newSwarmSecret,
+  sealFor,
+  swarmCommitment,
+  swarmRoom,
+  verifyBytes,
+  type PublicKey,
+} from '../../halo'
+import { openSealedBox, signWith } from '../../halo/testing'
+import type { RoomEntry } from './mesh-service'
+import { aadOf, signedBytesOf } from './swarm-boxes'
+import { followSwarmSecrets, type SwarmSecrets } from './swarm-secrets'
+
+type Pair = ReturnType<typeof generateKeyPair>
+const SPACE = 'a'.repeat(64) as SpaceId
+const WAIT = { timeout: 5_000 }
+
+/** The personal root's `spaceKeys` for one space, as a device's copy holds it (grow-only, one entry per key). */
+class Store {
+  readonly entries = new Cell<readonly SwarmBoxEntry[]>([])
+  add(entry: SwarmBoxEntry): boolean {
+    const key = (each: SwarmBoxEntry) => [each.generation, each.recipient, each.sealer, each.commitment].join(':')
+    if (this.entries.get().some((each) => key(each) === key(entry))) return false
+    this.entries.set([...this.entries.get(), entry])
+    return true
+  }
+  /** What a sync brings: the other copy's entries. */
+  merge(other: Store): void {
+    for (const entry of other.entries.get()) this.add(entry)
+  }
+}
+
+/** An identity's devices as every device's HALO sees them (live list, revoked set). */
+class Devices {
+  readonly live = new Cell<readonly PublicKey[]>([])
+  readonly revoked = new Set<PublicKey>()
+  constructor(pairs: readonly Pair[]) {
+    this.live.set(pairs.map((pair) => pair.publicKey))
+  }
+  revoke(device: PublicKey): void {
+    this.revoked.add(device)
+    this.live.set(this.live.get().filter((each) => each !== device))
+  }
+}
+
+const row: SpaceRow = {
+  id: SPACE,
+  rootUrl: 'automerge:x',
+  identity: '',
+  name: '',
+  personal: 1,
+  archived: 0,
+  createdAt: 0,
+}
+
+const follow = (pair: Pair, store: Store, devices: Devices): SwarmSecrets =>
+  followSwarmSecrets({
+    actor: { identity: pair.publicKey } as never,
+    deviceKey: pair.publicKey,
+    personal: {
+      swarmBoxes: () => store.entries,
+      addSwarmBox: (_actor, _spaceId, entry) => ok(store.add(entry)),
+      listSpace: () => ok(false),
+      listedSpaces: new Cell([]),
+    },
+    spaces: new Cell<readonly SpaceRow[] | undefined>([row]),
+    devices: devices.live,
+    isRevoked: (device) => devices.revoked.has(device),
+    keys: {
+      newSecret: newSwarmSecret,
+      room: swarmRoom,
+      commitment: swarmCommitment,
+      seal: sealFor,
+      open: (box, aad) => openSealedBox(pair.secretKey, box, aad),
+      sign: (bytes) => Promise.resolve(toHex(signWith(pair, bytes))),
+      verify: verifyBytes,
+    },
+  })
+
+/** An entry `sealer` writes for `recipient`; `lie` changes what a forger would change. */
+const entryOf = (
+  sealer: Pair,
+  recipient: PublicKey,
+  secret: Uint8Array,
+  lie: { generation?: number; commitment?: string; box?: string; signer?: Pair } = {},
+): SwarmBoxEntry => {
+  const generation = lie.generation ?? 1
+  const unsigned = {
+    generation,
+    recipient,
+    sealer: sealer.publicKey,
+    box: lie.box ?? toBase64Url(sealFor(recipient, secret, aadOf(SPACE, generation, recipient))),
+    commitment: lie.commitment ?? swarmCommitment(secret, SPACE, generation),
+  }
+  return { ...unsigned, sig: toHex(signWith(lie.signer ?? sealer, signedBytesOf(SPACE, unsigned))) }
+}
+
+const roomOf = (secret: Uint8Array, generation = 1): RoomEntry => ({
+  spaceId: SPACE,
+  generation,
+  room: swarmRoom(secret, SPACE, generation),
+})
+
+const current = (secrets: SwarmSecrets) => secrets.rooms.get()[0]
+
+describe('swarm secrets: signed, committed entries, generations and rotation', () => {
+  it('ignores a forged entry (bad signature, a stranger, a secret not matching its commitment, junk) and it blocks nothing', async () => {
+    const [laptop, phone, stranger] = [generateKeyPair(), generateKeyPair(), generateKeyPair()]
+    const devices = new Devices([laptop, phone])
+    const store = new Store()
+    const good = newSwarmSecret()
+    const forged = newSwarmSecret()
+    const me = phone.publicKey
+    // Each forgery would win if believed: every one claims a commitment below the good one's, or is the only one.
+    store.add(entryOf(laptop, me, forged, { signer: stranger, commitment: '0'.repeat(64) }))
+    store.add(entryOf(stranger, me, forged, { commitment: '1'.repeat(64) }))
+    store.add(entryOf(laptop, me, forged, { commitment: '2'.repeat(64) }))
+    store.add(entryOf(laptop, me, forged, { commitment: '3'.repeat(64), box: 'AAAA' }))
+    store.add(entryOf(laptop, me, good))
+    const secrets = follow(phone, store, devices)
+    expect(secrets.rooms.get()).toEqual([roomOf(good)])
+    expect(secrets.secret(SPACE)?.secret).toEqual(good)
+    // Nothing was drawn or rotated: a forgery is not a revocation.
+    await vi.waitFor(() => {
+      expect(store.entries.get().filter((entry) => entry.generation > 1)).toEqual([])
+    }, WAIT)
+    secrets.stop()
+  })
+
+  it('an entry signed by a revoked device is not used, and its secret is replaced at the next generation', async () => {
+    const [laptop, phone, old] = [generateKeyPair(), generateKeyPair(), generateKeyPair()]
+    const devices = new Devices([laptop, phone, old])
+    devices.revoke(old.publicKey)
+    const store = new Store()
+    const good = newSwarmSecret()
+    const leaked = newSwarmSecret()
+    store.add(entryOf(old, phone.publicKey, leaked, { commitment: swarmCommitment(leaked, SPACE, 1) }))
+    store.add(entryOf(laptop, phone.publicKey, good))
+    const secrets = follow(phone, store, devices)
+    await vi.waitFor(() => {
+      expect(current(secrets)?.generation).toBe(2)
+    }, WAIT)
+    // The previous generation's room is the good secret's, never the revoked sealer's.
+    expect(secrets.rooms.get()[1]).toEqual(roomOf(good))
+    expect(JSON.stringify(secrets.rooms.get())).not.toContain(swarmRoom(leaked, SPACE, 1).roomId)
+    secrets.stop()
+  })
+
+  it('two devices drawing different secrets at once converge on one room', async () => {
+    const [laptop, phone] = [generateKeyPair(), generateKeyPair()]
+    const devices = new Devices([laptop, phone])
+    const [onLaptop, onPhone] = [new Store(), new Store()]
+    const a = follow(laptop, onLaptop, devices)
+    const b = follow(phone, onPhone, devices)
+    await vi.waitFor(() => {
+      expect(onLaptop.entries.get()).toHaveLength(2)
+      expect(onPhone.entries.get()).toHaveLength(2)
+    }, WAIT)
+    expect(current(a)?.room).not.toEqual(current(b)?.room)
+    // They meet (the personal root syncs) and each copy takes the other's entries, and what they seal next.
+    const stopSync = [
+      onLaptop.entries.subscribe(() => onPhone.merge(onLaptop)),
+      onPhone.entries.subscribe(() => onLaptop.merge(onPhone)),
+    ]
+    onLaptop.merge(onPhone)
+    onPhone.merge(onLaptop)
+    await vi.waitFor(() => {
+      expect(current(a)).toEqual(current(b))
+    }, WAIT)
+    expect(a.rooms.get()).toHaveLength(1)
+    const winner = [...onLaptop.entries.get()].sort((x, y) => (x.commitment < y.commitment ? -1 : 1))[0]
+    expect(a.secret(SPACE)?.commitment).toBe(winner?.commitment)
+    for (const stop of stopSync) stop()
+    a.stop()
+    b.stop()
+  })
+
+  it('a revocation draws a new generation sealed to the live devices only; a device that missed it meets in the previous room and catches up', async () => {
+    const [laptop, phone, tablet] = [generateKeyPair(), generateKeyPair(), generateKeyPair()]
+    const devices = new Devices([laptop, phone, tablet])
+    const shared = new Store()
+    const a = follow(laptop, shared, devices)
+    const c = follow(tablet, shared, devices)
+    // The phone was offline: its copy has what it had before (the first generation), nothing after.
+    await vi.waitFor(() => {
+      expect(current(c)).toEqual(current(a))
+      const commitment = a.secret(SPACE)?.commitment
+      expect(
+        shared.entries.get().some((entry) => entry.recipient === phone.publicKey && entry.commitment === commitment),
+      ).toBe(true)
+    }, WAIT)
+    const onPhone = new Store()
+    onPhone.merge(shared)
+    // Offline, its HALO has not heard of the revocation either.
+    const b = follow(phone, onPhone, new Devices([laptop, phone, tablet]))
+    const first = current(a)
+    expect(current(b)).toEqual(first)
+    expect(current(c)).toEqual(first)
+    c.stop()
+
+    devices.revoke(tablet.publicKey)
+    await vi.waitFor(() => {
+      expect(current(a)?.generation).toBe(2)
+    }, WAIT)
+    // The laptop is in the new room and still in the previous one; the tablet is sealed nothing new.
+    expect(a.rooms.get()[1]).toEqual(first)
+    const second = shared.entries.get().filter((entry) => entry.generation === 2)
+    expect(second.map((entry) => entry.recipient).sort()).toEqual([laptop.publicKey, phone.publicKey].sort())
+    // The phone, still at the first generation, meets the laptop in the previous room...
+    expect(b.rooms.get()).toEqual([first])
+    // ...syncs the personal root there, opens its new box and moves on.
+    onPhone.merge(shared)
+    await vi.waitFor(() => {
+      expect(current(b)).toEqual(current(a))
+    }, WAIT)
+    expect(b.rooms.get()).toEqual(a.rooms.get())
+    a.stop()
+    b.stop()
+  })
+})
