@@ -128,6 +128,7 @@ export interface Authorized {
 export interface HandoverJson {
   readonly spaceId: string
   readonly rootUrl: string
+  readonly generation: number
   readonly secret: number[]
 }
 
@@ -157,7 +158,12 @@ export const app = {
   handover(): HandoverJson | null {
     const handover = clientInternals(current())?.personalHandover()
     if (handover === undefined) return null
-    return { spaceId: handover.spaceId, rootUrl: handover.rootUrl, secret: [...handover.secret] }
+    return {
+      spaceId: handover.spaceId,
+      rootUrl: handover.rootUrl,
+      generation: handover.generation,
+      secret: [...handover.secret],
+    }
   },
 
   /** Authorizes the phone's device key, as the linking device does, and tells the client as another tab would. */
@@ -199,8 +205,8 @@ export const app = {
       credentials: options.authorized.credentials,
     })
     if (!linked.ok) throw linked.error
-    const { spaceId, rootUrl, secret } = options.handover
-    const opened = await open({ spaceId: spaceId as SpaceId, rootUrl, secret: Uint8Array.from(secret) })
+    const { spaceId, rootUrl, generation, secret } = options.handover
+    const opened = await open({ spaceId: spaceId as SpaceId, rootUrl, generation, secret: Uint8Array.from(secret) })
     if (options.watch !== undefined) void watch(opened, options.watch, options.objects ?? 0)
     const listed = until(opened.spaces.list, (spaces) => (spaces?.length ?? 0) >= options.spaces).then(
       () => performance.now() - linkStarted,
