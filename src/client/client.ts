@@ -15,7 +15,7 @@ import type { TabRole } from './mesh-leader'
 import { createMeshSettings, type MeshSettingsApi } from './mesh-settings'
 import { startMeshTab } from './mesh-tab'
 import type { SyncApi } from './devices-api'
-import { createStartMesh, type PersonalHandover } from './mesh/start-mesh'
+import { createStartMesh, type PersonalSecret } from './mesh/start-mesh'
 import { createSyncApi } from './mesh/sync-api'
 import { SpacesService } from './spaces'
 import type { SpacesApi } from './spaces-api'
@@ -29,11 +29,6 @@ export interface ClientOptions {
   readonly edges: BrowserEdges
   /** `location.origin`, for the links this device makes; omit where there is none (tests). */
   readonly origin?: string | undefined
-  /**
-   * A linked device's personal space as its linking device handed it over (id, root, swarm secret); the mesh
-   * fetches it from there. Device linking sets it; tests of sync between devices set it themselves.
-   */
-  readonly personalHandover?: Observable<PersonalHandover | undefined>
 }
 
 /**
@@ -101,7 +96,7 @@ export const createClient = (options: ClientOptions): Client => {
     ready.set(state.kind === 'ready' ? identity.current : undefined)
   })
   const receiving = new Cell({ done: 0, total: 0 })
-  const offer = new Cell<(() => PersonalHandover | undefined) | undefined>(undefined)
+  const personalSecret = new Cell<(() => PersonalSecret | undefined) | undefined>(undefined)
   // One tab of the profile leads and runs the mesh (client/mesh); the others hear its status.
   const meshTab = startMeshTab(
     edges,
@@ -112,8 +107,7 @@ export const createClient = (options: ClientOptions): Client => {
       online: connectivity.online,
       page: edges.trystero,
       receiving,
-      handover: options.personalHandover ?? new Cell<PersonalHandover | undefined>(undefined),
-      offer,
+      personalSecret,
     }),
   )
   const stopPresence = identity.followPresence(meshTab.status)
@@ -182,14 +176,16 @@ export const createClient = (options: ClientOptions): Client => {
     start: () => identity.load(),
     close: () => (closing ??= close()),
   }
-  internals.set(client, { personalHandover: () => offer.get()?.() })
+  internals.set(client, { echo: () => echo, personalSecret: () => personalSecret.get()?.() })
   return client
 }
 
-/** What device linking (and tests) reach beside the interface's API; `ui` never sees it. */
+/** What tests reach beside the interface's API; `ui` never sees it. */
 interface ClientInternals {
-  /** On the leader tab: the personal space's id, root and secret, to hand to a device being linked. */
-  personalHandover(): PersonalHandover | undefined
+  /** This tab's ECHO (tests look at which documents it holds). */
+  echo(): Promise<Echo>
+  /** The personal space's secret this tab's mesh holds, while it leads (tests play a thief of it). */
+  personalSecret(): PersonalSecret | undefined
 }
 const internals = new WeakMap<Client, ClientInternals>()
 export const clientInternals = (client: Client): ClientInternals | undefined => internals.get(client)

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { DocumentSpaces } from './document-spaces'
+import type { SpaceId } from './ids'
 import type { DocumentId } from './space/documents'
 import { makeActor, openTestEcho } from './testing/fixtures'
 import { objectDocumentsOf, rootOf } from './testing/internals'
@@ -71,5 +73,39 @@ describe('Echo.spaceOfDocument', () => {
     }).not.toThrow()
     expect(echo.spaceOfDocument(root.documentId)).toBe(theirs.id)
     await echo.close()
+  })
+})
+
+describe('DocumentSpaces', () => {
+  /** Enough of a root's handle: its id, its document, and the change event. */
+  const fakeRoot = (documents: Record<string, string>) => {
+    let listener: ((event: { patches: { path: unknown[] }[] }) => void) | undefined
+    const doc = { documents }
+    return {
+      handle: {
+        documentId: 'root-doc',
+        doc: () => doc,
+        on: (_: string, fn: typeof listener) => (listener = fn),
+        off: () => (listener = undefined),
+      } as unknown as Parameters<DocumentSpaces['follow']>[1],
+      list: (id: string) => {
+        doc.documents[id] = 'text'
+        listener?.({ patches: [{ path: ['documents', id] }] })
+      },
+      touch: () => listener?.({ patches: [{ path: ['documents'] }] }),
+    }
+  }
+
+  it('says when a root lists a document it did not list before, so a document made first is offered then', () => {
+    let calls = 0
+    const spaces = new DocumentSpaces(() => calls++)
+    const root = fakeRoot({ a: 'objects' })
+    spaces.follow('space-1' as SpaceId, root.handle)
+    expect(calls).toBe(1)
+    root.touch()
+    expect(calls).toBe(1)
+    root.list('b')
+    expect(calls).toBe(2)
+    expect(spaces.spaceOf('b' as DocumentId)).toBe('space-1')
   })
 })

@@ -11,9 +11,15 @@ import type { DocumentId, SpaceDoc } from './space/documents'
 import { keysIn } from './space/root-fields'
 
 export class DocumentSpaces {
+  /** Called when a root lists a document not listed before (the share rules may now say yes to it). */
+  readonly #onListed: (space: SpaceId) => void
   readonly #claims = new Map<DocumentId, Set<SpaceId>>()
   readonly #listed = new Map<SpaceId, ReadonlySet<DocumentId>>()
   readonly #roots = new Map<DocumentId, SpaceId>()
+
+  constructor(listed: (space: SpaceId) => void = () => undefined) {
+    this.#onListed = listed
+  }
 
   /** Follows `root`'s list from now on; returns how to stop. */
   follow(space: SpaceId, root: DocHandle<SpaceDoc>): () => void {
@@ -36,13 +42,15 @@ export class DocumentSpaces {
 
   #update(space: SpaceId, root: DocHandle<SpaceDoc>): void {
     const now = new Set<DocumentId>([root.documentId, ...(keysIn(root.doc().documents) as DocumentId[])])
-    for (const doc of this.#listed.get(space) ?? []) if (!now.has(doc)) this.#unclaim(doc, space)
+    const before = this.#listed.get(space) ?? new Set<DocumentId>()
+    for (const doc of before) if (!now.has(doc)) this.#unclaim(doc, space)
     for (const doc of now) {
       const claims = this.#claims.get(doc)
       if (claims === undefined) this.#claims.set(doc, new Set([space]))
       else claims.add(space)
     }
     this.#listed.set(space, now)
+    if ([...now].some((doc) => !before.has(doc))) this.#onListed(space)
   }
 
   #unclaim(doc: DocumentId, space: SpaceId): void {

@@ -94,7 +94,13 @@ export class Echo {
   readonly #locks: Locks
   readonly #open = new Map<SpaceId, Promise<Result<Space, SpaceNotFound>>>()
   readonly #replication = new Replication()
-  readonly #documentSpaces = new DocumentSpaces()
+  // A document made before its root listed it was refused to peers then (no space yet): offer it once it is
+  // listed; a note indexed before its root listed its text is indexed again, so its text is fetched.
+  readonly #documentSpaces = new DocumentSpaces((space) => {
+    this.#offerListed()
+    this.#indexer.textsListed(space)
+  })
+  #offerScheduled = false
 
   static {
     internalsOf = (echo) => ({ db: echo.#db, repo: echo.#repo, documents: echo.#documents })
@@ -114,7 +120,8 @@ export class Echo {
       ...(options.peerId === undefined ? {} : { peerId: options.peerId as PeerId }),
       // Saves are made by the DocumentStore, which reports failures; see document-store.ts.
       saveDebounceRate: REPO_SAVE_DELAY_NEVER,
-      // Tabs share everything (the same person); peers of `replicate` only what their rules allow (replication.ts).
+      // Tabs may have everything (the same person), offered by followers only; peers of `replicate` only
+      // what their rules allow (replication.ts).
       shareConfig: this.#replication.shareConfig,
     })
     this.#documents = new DocumentStore(this.#repo, {
@@ -142,14 +149,29 @@ export class Echo {
    * `rules` allow. Call `shareConfigChanged()` whenever an answer may have changed (membership, revocations).
    */
   replicate(adapter: NetworkAdapterInterface, rules: ReplicationRules): void {
+    const leading = this.#replication.replicating
     this.#replication.addRemote(adapter, rules)
     this.#repo.networkSubsystem.addNetworkAdapter(adapter)
+    // This tab now leads: it stops offering to the tabs what they did not ask for (replication.ts).
+    if (!leading) this.#repo.shareConfigChanged()
   }
 
-  /** Stops replicating over `adapter` (it is disconnected); the tabs keep sharing. */
+  /** Stops replicating over `adapter` (it is disconnected); with no adapter left, this tab announces to the tabs again. */
   stopReplicating(adapter: NetworkAdapterInterface): void {
     if (!this.#replication.removeRemote(adapter)) return
     this.#repo.networkSubsystem.removeNetworkAdapter(adapter)
+    // No longer leading: this tab announces what it holds to the next leader, like any follower.
+    if (!this.#replication.replicating) this.#repo.shareConfigChanged()
+  }
+
+  /** Once per turn while replicating: newly listed documents may now be allowed to peers. */
+  #offerListed(): void {
+    if (!this.#replication.replicating || this.#offerScheduled) return
+    this.#offerScheduled = true
+    queueMicrotask(() => {
+      this.#offerScheduled = false
+      if (this.#replication.replicating) this.#repo.shareConfigChanged()
+    })
   }
 
   /** The rules' answers may have changed: documents now allowed are offered, those refused stop. */

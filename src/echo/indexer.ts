@@ -46,6 +46,8 @@ export class Indexer {
   readonly #textOwners = new Map<DocumentId, TextOwner>()
   readonly #textWatched = new Set<DocumentId>()
   readonly #texts = new Map<SpaceId, TextResolver>()
+  /** Notes whose text URL their space's root did not list yet (a peer's object arrived before its root's list). */
+  readonly #unlisted = new Map<SpaceId, Map<string, { readonly doc: DocumentId; readonly object: ObjectId }>>()
   readonly #dirty = new Map<DocumentId, Dirty>()
   readonly #failure = new Cell<Error | undefined>(undefined)
   readonly #textQueue = new TextQueue((id) => this.#fetchText(id))
@@ -55,6 +57,14 @@ export class Indexer {
   constructor(db: EchoDatabase, documents: DocumentStore) {
     this.#db = db
     this.#documents = documents
+  }
+
+  /** The space's root lists more documents: notes whose text was not listed before are indexed again. */
+  textsListed(space: SpaceId): void {
+    const pending = this.#unlisted.get(space)
+    if (pending === undefined) return
+    this.#unlisted.delete(space)
+    for (const { doc, object } of pending.values()) this.#mark(doc, space, [object])
   }
 
   /** The last indexing failure (for example a full disk), until a batch succeeds. */
@@ -218,7 +228,13 @@ export class Indexer {
   async #text(space: SpaceId, doc: DocumentId, object: ObjectId, url: string): Promise<string> {
     // An object may name any URL; only its own space's text documents are read.
     const listed = this.#texts.get(space)?.(url)
-    if (listed === undefined) return ''
+    if (listed === undefined) {
+      // Indexed again once the root lists it (`textsListed`), so its text is fetched and searchable then.
+      const pending = this.#unlisted.get(space) ?? new Map<string, { doc: DocumentId; object: ObjectId }>()
+      pending.set(url, { doc, object })
+      this.#unlisted.set(space, pending)
+      return ''
+    }
     const textDoc = listed
     this.#textOwners.set(textDoc, { space, object, doc })
     // Not loaded yet (on disk, or still to come from a peer): the queue brings it and the note is indexed again.

@@ -1,9 +1,15 @@
 /**
- * Who may have which document. Tabs of this browser profile share everything
- * (the same person on the same device); a peer reached through an adapter given
- * to `Echo.replicate` gets only what its rules allow; a peer no adapter we know
- * brought gets nothing. automerge-repo checks `access` on every inbound message
- * and `announce` before offering a document, so both answer synchronously.
+ * Who may have which document. Tabs of this browser profile may have everything
+ * (the same person on the same device), but only a tab that does not replicate
+ * announces to them: the leader (the tab whose Echo replicates over the mesh)
+ * holds every document its peers send, and announcing those would make every
+ * tab load them. A follower announces what it opens, so its edits reach the
+ * leader, and the leader then syncs that document back because it was asked
+ * (automerge-repo shares with `announce || (access && requested)`).
+ * A peer reached through an adapter given to `Echo.replicate` gets only what its
+ * rules allow; a peer no adapter we know brought gets nothing. automerge-repo
+ * checks `access` on every inbound message and `announce` before offering a
+ * document, so both answer synchronously.
  */
 import type { NetworkAdapterInterface, PeerId, RepoConfig } from '@automerge/automerge-repo/slim'
 import type { DocumentId } from './space/documents'
@@ -68,6 +74,11 @@ export class Replication {
     return true
   }
 
+  /** True while an adapter of `Echo.replicate` is in use: this tab leads. */
+  get replicating(): boolean {
+    return this.#remote.size > 0
+  }
+
   #allows(peer: PeerId, documentId: DocumentId, question: keyof ReplicationRules): boolean {
     // A remote peer answers to its rules even if a tab adapter claims the same id: the stricter side wins.
     let remote = false
@@ -77,6 +88,7 @@ export class Replication {
       if (!rules[question](peer, documentId)) return false
     }
     if (remote) return true
+    if (question === 'announce' && this.replicating) return false
     for (const { peers } of this.#tabs.values()) if (peers.has(peer)) return true
     return false
   }

@@ -9,11 +9,9 @@ export { linkRoom, newLinkSecret, newSwarmSecret, swarmCommitment, swarmRoom } f
 
 // Join links (device links now; space invitations in issue 12).
 export { decodeJoinLink, encodeDeviceLink } from './links/join-link'
-export type { JoinLink, LinkRefused } from './links/join-link'
 
 // Sealed boxes to one device (HaloIdentity opens them with the device seed).
 export { sealFor } from './sealing/sealed-box'
-export type { SealRefused } from './sealing/sealed-box'
 
 // Canonical encoding (what gets hashed and signed).
 export { canonicalJson, NotCanonical } from './encoding/canonical-json'
@@ -39,9 +37,6 @@ export type { DeviceInfo } from './identity/devices'
 export { resolveRevocations, signingDevices } from './identity/revocations'
 export type { Revocations } from './identity/revocations'
 export { trustedSet } from './identity/trust'
-export type { AuthorizeRefusal, DamageReason, LinkedChainProblem } from './identity/errors'
-export { CannotAuthorizeDevice, LinkedChainRefused } from './identity/errors'
+export type { DamageReason } from './identity/errors'
 export type { LinkedInput } from './identity/linked-device'
 export { verifyPeerDevice } from './identity/peer-device'
-export type { PeerDeviceContext } from './identity/peer-device'
-export type { Rejection } from './credentials/verify'

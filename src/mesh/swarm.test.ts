@@ -39,6 +39,9 @@ const setup = () => {
   const clock = new ManualClock()
   const ticks = new Map<Swarm, () => void>()
   const pages = new Map<string, FakePage>()
+  // The rejoin timers every swarm set, by delay; `rejoinTimers` runs those due, as a clock would.
+  const timers = new Set<{ readonly ms: number; readonly run: () => void }>()
+  const online = new Set<() => void>()
   const join = (visibility = new FakeVisibility(), extra: SwarmOptions = {}): Swarm => {
     let tick = (): void => undefined
     const page = network.page()
@@ -53,6 +56,17 @@ const setup = () => {
         presenceTimeoutMs: 3_500,
         hiddenPresenceTimeoutMs: 75_000,
         visibility,
+        after: (ms, run) => {
+          const timer = { ms, run }
+          timers.add(timer)
+          return () => timers.delete(timer)
+        },
+        online: {
+          subscribe: (listener) => {
+            online.add(listener)
+            return () => online.delete(listener)
+          },
+        },
         ...extra,
         every: (_ms, run) => {
           tick = run
@@ -72,7 +86,17 @@ const setup = () => {
     clock.advance(1_000)
     for (const swarm of swarms) ticks.get(swarm)?.()
   }
-  return { network, pages, join, beat }
+  /** Fires every rejoin timer set now, and gives their delays. */
+  const fireRejoins = (): number[] => {
+    const due = [...timers]
+    timers.clear()
+    for (const timer of due) timer.run()
+    return due.map((timer) => timer.ms)
+  }
+  const goOnline = (): void => {
+    for (const listener of [...online]) listener()
+  }
+  return { network, pages, join, beat, timers, fireRejoins, goOnline }
 }
 
 /** Lets every queued microtask run (the fake's handshakes and joins), with no timed wait. */
@@ -178,6 +202,78 @@ describe('joinSwarm', () => {
         return ok(peerFor(peerId))
       }
     const ids = (swarm: Swarm): string[] => [...swarm.authenticated.get().keys()].sort()
+
+    it('rejoins a room whose first meeting failed, so the two meet without waiting for the next announce', async () => {
+      const { network, join, fireRejoins } = setup()
+      network.missMeetings(1)
+      const alice = join(undefined, { handshake: handshakeAs('alice') })
+      const bob = join(undefined, { handshake: handshakeAs('bob') })
+      await flush()
+      expect(ids(alice)).toEqual([])
+      expect(fireRejoins()).toEqual([4_000, 4_000])
+      await flush()
+      expect(ids(alice)).toEqual(['peer-1'])
+      expect(ids(bob)).toEqual(['peer-0'])
+      // Met: no more rejoins, whichever of the two rejoined second.
+      fireRejoins()
+      await flush()
+      expect(ids(alice)).toEqual(['peer-1'])
+    })
+
+    it('backs off 4, 8, 16, 32 s then every 60 s while alone, and keeps channels and presence across rejoins', async () => {
+      const { network, join, fireRejoins, beat } = setup()
+      network.missMeetings(5)
+      const alice = join(undefined, { handshake: handshakeAs('alice') })
+      const bob = join(undefined, { handshake: handshakeAs('bob') })
+      const heard: [string, string][] = []
+      bob.channel<string>('cp.chat').subscribe((data, peerId) => heard.push([data, peerId]))
+      await flush()
+      const delays: number[] = []
+      // Both rejoin together here, so each round makes one meeting (the second to rejoin finds the first).
+      for (let i = 0; i < 8 && ids(alice).length === 0; i++) {
+        delays.push(...fireRejoins())
+        await flush()
+      }
+      expect(delays).toEqual([4_000, 4_000, 8_000, 8_000, 16_000, 16_000, 32_000, 32_000, 60_000, 60_000])
+      expect(ids(alice)).toEqual(['peer-1'])
+      await alice.channel<string>('cp.chat').send('after the rejoin')
+      expect(heard).toEqual([['after the rejoin', 'peer-0']])
+      for (let i = 0; i < 5; i++) beat([alice, bob])
+      expect(peersOf(bob)).toEqual(['peer-0'])
+      expect(network.callbacks.length).toBe(2 + delays.length)
+    })
+
+    it('does not rejoin while a peer is authenticated, starts again when the last one leaves, and stops on leave', async () => {
+      const { network, join, timers, fireRejoins, goOnline } = setup()
+      const alice = join(undefined, { handshake: handshakeAs('alice') })
+      const bob = join(undefined, { handshake: handshakeAs('bob') })
+      await flush()
+      expect(ids(alice)).toEqual(['peer-1'])
+      expect(timers.size).toBe(0)
+      goOnline()
+      await flush()
+      expect(network.callbacks.length).toBe(2)
+      await bob.leave()
+      expect([...timers].map((timer) => timer.ms)).toEqual([4_000])
+      await alice.leave()
+      expect(timers.size).toBe(0)
+      goOnline()
+      fireRejoins()
+      await flush()
+      expect(network.callbacks.length).toBe(2)
+    })
+
+    it('rejoins at once when the browser comes back online', async () => {
+      const { network, join, goOnline } = setup()
+      network.missMeetings(1)
+      const alice = join(undefined, { handshake: handshakeAs('alice') })
+      join(undefined, { handshake: handshakeAs('bob') })
+      await flush()
+      expect(ids(alice)).toEqual([])
+      goOnline()
+      await flush()
+      expect(ids(alice)).toEqual(['peer-1'])
+    })
 
     it('passes the app id and the handshake timeout to Trystero, and reports its join errors', () => {
       const { network, join } = setup()

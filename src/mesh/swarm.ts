@@ -1,4 +1,4 @@
-import { joinRoom, selfId, type DataPayload, type Room } from 'trystero'
+import { joinRoom, selfId, type DataPayload, type JoinRoomCallbacks, type MessageAction, type Room } from 'trystero'
 import { Cell, systemClock, type Clock, type Observable, type Result } from '../base'
 import type { HandshakeRefusal, RefusalCode } from './handshake/refusal'
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, type AuthenticatedPeer } from './handshake/run-handshake'
@@ -66,6 +66,17 @@ export interface SwarmOptions {
   readonly every?: (ms: number, tick: () => void) => () => void
   /** Trystero's page: its `selfId` (one per page, shared by every room) and `joinRoom`; tests pass a fake page. */
   readonly page?: TrysteroPage
+  /** Runs `run` once after `ms` unless the returned function is called first (the rejoin backoff). */
+  readonly after?: (ms: number, run: () => void) => () => void
+  /** Hears when the browser comes back online (the window's 'online' event by default): a lonely room rejoins then. */
+  readonly online?: OnlineSignal
+  /** Waits before each rejoin while no peer is here; the last one repeats. */
+  readonly rejoinDelaysMs?: readonly number[]
+}
+
+/** A way to hear that the network came back. */
+interface OnlineSignal {
+  subscribe(listener: () => void): () => void
 }
 
 /** What Trystero is per page: one selfId for all its rooms, and the way to join one. */
@@ -96,6 +107,29 @@ const documentVisibility: Visibility = {
       document.removeEventListener('visibilitychange', listener)
     }
   },
+}
+
+const windowOnline: OnlineSignal = {
+  subscribe: (listener) => {
+    if (typeof window === 'undefined') return () => undefined
+    window.addEventListener('online', listener)
+    return () => {
+      window.removeEventListener('online', listener)
+    }
+  },
+}
+
+/**
+ * Trystero announces a room at 233, 533 and 1,333 ms after joining, then every 60 s: a first meeting that failed
+ * (a handshake timed out, crossed offers, a relay down) would wait a minute. A lonely room rejoins sooner.
+ */
+const DEFAULT_REJOIN_DELAYS_MS: readonly number[] = [4_000, 8_000, 16_000, 32_000, 60_000]
+
+const oneShotTimer = (ms: number, run: () => void): (() => void) => {
+  const timer = setTimeout(run, ms)
+  return () => {
+    clearTimeout(timer)
+  }
 }
 
 type Beat = 'here' | 'hidden'
@@ -137,9 +171,7 @@ export const joinSwarm = (
     ...(options.appId === undefined ? {} : { appId: options.appId }),
   }
   const page = options.page ?? trysteroPage
-  const trystero: Room = page.join(
-    config,
-    room.roomId,
+  const callbacks: JoinRoomCallbacks =
     handshake === undefined
       ? {}
       : {
@@ -167,40 +199,92 @@ export const joinSwarm = (
             // Our own refusals were reported above; anything else is Trystero's (password check, its timeout).
             if (!reported.delete(peerId)) refuse({ peerId, code: 'join-error' })
           },
-        },
-  )
+        }
   const admitted = (peerId: string): boolean => handshake === undefined || authenticated.get().has(peerId)
   const timeouts: Record<Beat, number> = {
     here: options.presenceTimeoutMs ?? DEFAULT_PRESENCE_TIMEOUT_MS,
     hidden: options.hiddenPresenceTimeoutMs ?? DEFAULT_HIDDEN_PRESENCE_TIMEOUT_MS,
   }
   const presence = new PresenceTracker({ clock: options.clock ?? systemClock, timeoutMs: timeouts.here })
-  trystero.onPeerJoin = (peerId) => {
-    if (handshake !== undefined) {
-      const peer = passed.get(peerId)
-      // Trystero activates only peers whose predicate resolved; anything else is not let in.
-      if (peer === undefined) return
-      passed.delete(peerId)
-      setAuthenticated((peers) => peers.set(peerId, peer))
+  // Peers Trystero joined (and, with a handshake, that passed it) in the current room: none means lonely.
+  const joined = new Set<string>()
+  // Each channel's action on the current room, rebound on every rejoin so callers keep their channels.
+  const binders = new Map<string, (room: Room) => void>()
+  const open = (): Room => {
+    const made: Room = page.join(config, room.roomId, callbacks)
+    made.onPeerJoin = (peerId) => {
+      if (made !== trystero) return
+      if (handshake !== undefined) {
+        const peer = passed.get(peerId)
+        // Trystero activates only peers whose predicate resolved; anything else is not let in.
+        if (peer === undefined) return
+        passed.delete(peerId)
+        setAuthenticated((peers) => peers.set(peerId, peer))
+      }
+      joined.add(peerId)
+      presence.heard(peerId)
+      stopRejoining()
     }
-    presence.heard(peerId)
+    made.onPeerLeave = (peerId) => {
+      if (made !== trystero) return
+      passed.delete(peerId)
+      if (authenticated.get().has(peerId)) setAuthenticated((peers) => peers.delete(peerId))
+      presence.left(peerId)
+      if (joined.delete(peerId) && joined.size === 0) scheduleRejoin(0)
+    }
+    for (const bind of binders.values()) bind(made)
+    return made
   }
-  trystero.onPeerLeave = (peerId) => {
-    passed.delete(peerId)
-    if (authenticated.get().has(peerId)) setAuthenticated((peers) => peers.delete(peerId))
-    presence.left(peerId)
+
+  let left = false
+  let rejoining = false
+  let cancelRejoin = (): void => undefined
+  const after = options.after ?? oneShotTimer
+  const delays = options.rejoinDelaysMs ?? DEFAULT_REJOIN_DELAYS_MS
+  const stopRejoining = (): void => {
+    cancelRejoin()
+    cancelRejoin = () => undefined
   }
+  const scheduleRejoin = (attempt: number): void => {
+    stopRejoining()
+    if (left || joined.size > 0 || delays.length === 0) return
+    const delay = delays[Math.min(attempt, delays.length - 1)] ?? 0
+    cancelRejoin = after(delay, () => {
+      cancelRejoin = () => undefined
+      void rejoin().then(() => {
+        scheduleRejoin(attempt + 1)
+      })
+    })
+  }
+  // Trystero caches a room per (appId, roomId) until its leave finishes, so the new one is joined only after.
+  const rejoin = async (): Promise<void> => {
+    // Its callers (the backoff timer, the online signal) are stopped by leave(), which may come during the await.
+    if (rejoining || joined.size > 0) return
+    rejoining = true
+    await trystero.leave().catch(() => undefined)
+    rejoining = false
+    if (left) return
+    passed.clear()
+    trystero = open()
+  }
+
+  let trystero: Room = open()
 
   // Trystero keeps one action per name, so a channel is made once and shared by every caller.
   const channels = new Map<string, SwarmChannel<never>>()
   const makeChannel = <T extends DataPayload>(name: string): SwarmChannel<T> => {
     const listeners = new Set<(data: T, peerId: string) => void>()
-    const action = trystero.makeAction<T>(name, {
-      onMessage: (data, { peerId }) => {
-        if (!admitted(peerId)) return
-        presence.heard(peerId)
-        for (const listener of [...listeners]) listener(data, peerId)
-      },
+    const bind = (target: Room): MessageAction<T> =>
+      target.makeAction<T>(name, {
+        onMessage: (data, { peerId }) => {
+          if (target !== trystero || !admitted(peerId)) return
+          presence.heard(peerId)
+          for (const listener of [...listeners]) listener(data, peerId)
+        },
+      })
+    let action = bind(trystero)
+    binders.set(name, (target) => {
+      action = bind(target)
     })
     return {
       send: (data, target) => {
@@ -244,6 +328,16 @@ export const joinSwarm = (
     if (!visibility.isHidden()) beat()
   })
 
+  // The network back: a lonely room rejoins now, then backs off again from the start.
+  const stopHearingOnline = (options.online ?? windowOnline).subscribe(() => {
+    if (joined.size > 0) return
+    stopRejoining()
+    void rejoin().then(() => {
+      scheduleRejoin(0)
+    })
+  })
+  scheduleRejoin(0)
+
   return {
     selfId: page.selfId,
     peers: presence.peers,
@@ -257,6 +351,9 @@ export const joinSwarm = (
       return () => refusedListeners.delete(listener)
     },
     leave: async () => {
+      left = true
+      stopRejoining()
+      stopHearingOnline()
       stopBeating()
       stopWatching()
       presence.clear()

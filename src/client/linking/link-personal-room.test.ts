@@ -1,27 +1,16 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
-import { Cell, ok, toHex } from '../../base'
+import { ok, toHex } from '../../base'
 import { generateKeyPair, IdentityStore, swarmRoom } from '../../halo'
 import { signWith, type DeviceKey } from '../../halo/testing'
 import { defaultMeshSettings, joinSwarm, newRepoId, runHandshake } from '../../mesh'
 import { FakeTrystero } from '../../mesh/testing/fake-trystero'
 import { clientInternals } from '../client'
-import { clientsClosedAfterEach, expectOk, personalSpace } from '../testing/client-harness'
+import { clientsClosedAfterEach, expectOk, linkDevice, personalSpace } from '../testing/client-harness'
 import { fakeBrowser, until } from '../testing/fake-edges'
+import { Polled } from '../testing/polled'
 
 const WAIT = { timeout: 30_000 }
-
-/** A cell that reads `read` until it gives a value (the handover appears once the mesh has started). */
-class Polled<T> extends Cell<T> {
-  constructor(read: () => T) {
-    super(read())
-    const poll = (): void => {
-      this.set(read())
-      if (this.get() === undefined) setTimeout(poll, 10)
-    }
-    setTimeout(poll, 10)
-  }
-}
 
 describe('a device being linked, in the personal room before it holds the identity', () => {
   const open = clientsClosedAfterEach()
@@ -46,7 +35,7 @@ describe('a device being linked, in the personal room before it holds the identi
       laptopBrowser.openTab().edges.openChannel('commonplace/identity').postMessage('identity-changed')
       await until(laptop.identity.devices, (devices) => devices.length === 2)
       const handover = await until(
-        new Polled(() => clientInternals(laptop)?.personalHandover()),
+        new Polled(() => clientInternals(laptop)?.personalSecret()),
         (value) => value !== undefined,
       )
       if (handover === undefined) throw new Error('no handover')
@@ -54,42 +43,39 @@ describe('a device being linked, in the personal room before it holds the identi
 
       // The old phone waits in the personal room and lets anyone in.
       const page = network.page('old-phone')
-      const swarm = joinSwarm(defaultMeshSettings({}), swarmRoom(handover.secret, handover.spaceId, 1), {
-        appId: 'commonplace/1',
-        page,
-        handshake: (remotePeerId, send, receive, isInitiator) =>
-          runHandshake({
-            ctx: { kind: 'space', spaceId: handover.spaceId, generation: 1 },
-            local: {
-              peerId: page.selfId,
-              repo: newRepoId(old.publicKey),
-              storage: null,
-              identity: halo.identityKey,
-              device: old.publicKey,
-              chain: authorized.value.chain,
-              sign: (bytes) => Promise.resolve(toHex(signWith(old, bytes))),
-            },
-            remotePeerId,
-            send,
-            receive,
-            isInitiator,
-            verifyChain: () => Promise.resolve(ok({ identity: halo.identityKey })),
-            authorize: () => Promise.resolve(ok(undefined)),
-          }),
-      })
+      const swarm = joinSwarm(
+        defaultMeshSettings({}),
+        swarmRoom(handover.secret, handover.spaceId, handover.generation),
+        {
+          appId: 'commonplace/1',
+          page,
+          handshake: (remotePeerId, send, receive, isInitiator) =>
+            runHandshake({
+              ctx: { kind: 'space', spaceId: handover.spaceId, generation: handover.generation },
+              local: {
+                peerId: page.selfId,
+                repo: newRepoId(old.publicKey),
+                storage: null,
+                identity: halo.identityKey,
+                device: old.publicKey,
+                chain: authorized.value.chain,
+                sign: (bytes) => Promise.resolve(toHex(signWith(old, bytes))),
+              },
+              remotePeerId,
+              send,
+              receive,
+              isInitiator,
+              verifyChain: () => Promise.resolve(ok({ identity: halo.identityKey })),
+              authorize: () => Promise.resolve(ok(undefined)),
+            }),
+        },
+      )
       const met: string[] = []
       swarm.authenticated.subscribe((peers) => met.push(...peers.keys()))
 
       const phoneBrowser = fakeBrowser(network)
       const phone = await open(phoneBrowser.edges)
-      await until(phone.identity.state, (state) => state.kind === 'none')
-      const offer = expectOk(await laptop.devices.offerLink())
-      const join = expectOk(await phone.devices.join(expectOk(phone.devices.readLink(offer.url))))
-      await until(join.state, (state) => state.kind === 'found')
-      expectOk(await join.request('Phone'))
-      await until(offer.state, (state) => state.kind === 'confirm')
-      offer.allow()
-      await until(join.state, (state) => state.kind === 'linked' || state.kind === 'failed')
+      const join = await linkDevice(laptop, phone, 'Phone')
       await swarm.leave()
 
       expect(join.state.get().kind).toBe('linked')

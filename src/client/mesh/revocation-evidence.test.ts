@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { systemClock } from '../../base'
+import { ManualClock } from '../../base/testing/manual-clock'
 import { generateKeyPair, issueCredential, type PublicKey } from '../../halo'
 import { EVIDENCE_KEPT, revocationEvidence } from './revocation-evidence'
 
@@ -7,14 +7,18 @@ const identity = generateKeyPair()
 const device = generateKeyPair()
 const self = { identityKey: identity.publicKey, deviceKey: device.publicKey }
 
-const revocationOf = (subject: PublicKey, issuer = identity) =>
-  issueCredential({
+// Each revocation a millisecond after the last: two made in the same millisecond would be one credential (same id).
+const clock = new ManualClock(Date.now())
+const revocationOf = (subject: PublicKey, issuer = identity) => {
+  clock.advance(1)
+  return issueCredential({
     issuer: issuer.publicKey,
     subject,
     assertion: { kind: 'DeviceRevoked' },
     signer: { key: issuer },
-    clock: systemClock,
+    clock,
   })
+}
 
 describe('the evidence of a revoked refusal that reaches HALO', () => {
   it('keeps a DeviceRevoked credential of this identity about this device', () => {
@@ -32,7 +36,7 @@ describe('the evidence of a revoked refusal that reaches HALO', () => {
         subject: device.publicKey,
         assertion: { kind: 'DeviceName', name: 'Phone' },
         signer: { key: identity },
-        clock: systemClock,
+        clock,
       }),
       'junk',
       { id: 'x' },

@@ -1,7 +1,7 @@
 import { decodeCredential, type Credential, type PublicKey } from '../../halo'
 
 /** Entries of one refusal's evidence that are looked at: a real refuser sends this device's revocations only. */
-export const EVIDENCE_SCANNED = 8
+const EVIDENCE_SCANNED = 8
 /** Credentials of one refusal passed to HALO: each makes it re-check every credential it holds. */
 export const EVIDENCE_KEPT = 4
 /** Credential ids remembered as already passed on; past this the memory starts again (it only saves work). */

@@ -26,16 +26,13 @@ export interface MeshDeps {
   readonly page: TrysteroPage
   /** Spaces being received: "Receiving your spaces: 3 of 7". */
   readonly receiving: Cell<{ readonly done: number; readonly total: number }>
-  /** A linked device's personal space as the linking device handed it over (the link channel), until it is here. */
-  readonly handover: Observable<PersonalHandover | undefined>
-  /** What this leader can hand to a device being linked: set while the mesh runs with a personal space. */
-  readonly offer: Cell<(() => PersonalHandover | undefined) | undefined>
+  /** The personal space's secret this leader holds now, while its mesh runs (tests play a thief of it). */
+  readonly personalSecret: Cell<(() => PersonalSecret | undefined) | undefined>
 }
 
-/** What a new device needs to fetch the personal space: its id, root, and current swarm secret with its generation. */
-export interface PersonalHandover {
+/** The personal space's id and the secret (with its generation) this device's mesh is in the room of. */
+export interface PersonalSecret {
   readonly spaceId: SpaceId
-  readonly rootUrl: string
   readonly generation: number
   readonly secret: Uint8Array
 }
@@ -154,23 +151,14 @@ const runFor = async (
     for (const stop of stops.splice(0)) stop()
     await service.stop()
   }
-  // A linked device has no personal space yet: it joins that room with the handed-over secret and fetches it.
+  // The personal space is made on first run, or adopted by device linking before the identity is stored: once the
+  // registry is read it is listed.
   const personalRow = (): SpaceRow | undefined => rows.get()?.find((candidate) => candidate.personal === 1)
   await new Promise<void>((resolve) => {
     const check = (): void => {
-      if (signal.aborted || personalRow() !== undefined) {
-        resolve()
-        return
-      }
-      const handover = deps.handover.get()
-      if (handover === undefined) return
-      const { spaceId, generation, secret } = handover
-      rooms.set([{ spaceId, generation, room: swarmRoom(secret, spaceId, generation) }])
-      adoptOne(handover.spaceId, handover.rootUrl, () => undefined, true)
+      if (signal.aborted || personalRow() !== undefined) resolve()
     }
-    const stopRows = rows.subscribe(check)
-    const stopHandover = deps.handover.subscribe(check)
-    stops.push(stopRows, stopHandover)
+    stops.push(rows.subscribe(check))
     // A stop while waiting (the tab hands over, the identity goes) ends the wait: nothing here to hand back.
     signal.addEventListener('abort', check, { once: true })
     check()
@@ -197,14 +185,12 @@ const runFor = async (
       verify: verifyBytes,
     },
   })
-  deps.offer.set(() => {
+  deps.personalSecret.set(() => {
     const held = secrets.secret(personal.id)
-    return held === undefined
-      ? undefined
-      : { spaceId: personal.id, rootUrl: row.rootUrl, generation: held.generation, secret: held.secret }
+    return held === undefined ? undefined : { spaceId: personal.id, generation: held.generation, secret: held.secret }
   })
   stops.push(() => {
-    deps.offer.set(undefined)
+    deps.personalSecret.set(undefined)
     secrets.stop()
   })
   rooms.set(secrets.rooms.get())

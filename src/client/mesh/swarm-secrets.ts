@@ -5,7 +5,7 @@ import type { RoomEntry } from './mesh-service'
 import { boxCache, readSpaceKeys, roomsOf, signedBytesOf, aadOf, type Held, type SpaceKeys } from './swarm-boxes'
 
 /** HALO's swarm derivations, sealing and signatures, as the mesh uses them (see halo's CONTEXT). */
-export interface SwarmKeys {
+interface SwarmKeys {
   newSecret(): Uint8Array
   room(secret: Uint8Array, spaceId: string, generation: number): { roomId: string; password: string }
   commitment(secret: Uint8Array, spaceId: string, generation: number): string

@@ -1,15 +1,17 @@
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { Cell, toHex } from '../../base'
-import { broadcastChannelNetwork } from '../../echo'
+import { toHex } from '../../base'
+import { broadcastChannelNetwork, parseObjectId, type Echo, type Space, type SpaceId } from '../../echo'
+import { repoOf } from '../../echo/testing/internals'
+import { typeText } from '../../echo/testing/text'
 import { generateKeyPair, IdentityStore, swarmRoom, type HaloIdentity, type IdentityKey } from '../../halo'
 import { signWith, type DeviceKey } from '../../halo/testing'
 import { defaultMeshSettings, joinSwarm, newRepoId, runHandshake } from '../../mesh'
 import { FakeTrystero } from '../../mesh/testing/fake-trystero'
 import { clientInternals, createClient, type Client } from '../client'
 import { automergeWasmUrl, fakeBrowser, until } from '../testing/fake-edges'
-import { expectOk, personalSpace } from '../testing/client-harness'
-import type { PersonalHandover } from './start-mesh'
+import { expectOk, linkDevice, personalSpace } from '../testing/client-harness'
+import { Polled } from '../testing/polled'
 
 const wasm = automergeWasmUrl()
 const clients: Client[] = []
@@ -19,12 +21,8 @@ afterEach(async () => {
 
 const profile = { displayName: 'Ada', avatar: { colour: '#1f5fa8' } }
 
-const open = async (edges: ReturnType<typeof fakeBrowser>['edges'], handover?: Cell<PersonalHandover | undefined>) => {
-  const client = createClient({
-    edges,
-    automergeWasmUrl: wasm,
-    ...(handover === undefined ? {} : { personalHandover: handover }),
-  })
+const open = async (edges: ReturnType<typeof fakeBrowser>['edges']) => {
+  const client = createClient({ edges, automergeWasmUrl: wasm })
   clients.push(client)
   await client.start()
   return client
@@ -44,7 +42,7 @@ const withTabs = (edges: ReturnType<typeof fakeBrowser>['edges'], profile: strin
   tabsNetwork: () => [broadcastChannelNetwork(`commonplace-echo-${profile}`)],
 })
 
-/** A laptop with an identity, and a phone linked to it by halo's authorizeDevice and createLinked. */
+/** A laptop with an identity, and a phone linked to it through the laptop's link (device linking, end to end). */
 const twoDevices = async (options: { tabs?: boolean } = {}) => {
   const network = new FakeTrystero({ reconnect: true })
   const laptopBrowser = fakeBrowser(network)
@@ -53,41 +51,44 @@ const twoDevices = async (options: { tabs?: boolean } = {}) => {
   const laptop = await open(laptopEdges)
   expectOk(await laptop.identity.create(profile, 'Laptop'))
   const laptopSpace = await personalSpace(laptop)
-  const laptopHalo = await haloOf(laptopBrowser)
-  const phoneKey = generateKeyPair<DeviceKey>()
-  const authorized = await laptopHalo.authorizeDevice(phoneKey.publicKey, 'Phone')
-  if (!authorized.ok) throw authorized.error
-  // The laptop's client hears of the new device as from another tab.
-  laptopBrowser.openTab().edges.openChannel('commonplace/identity').postMessage('identity-changed')
-  await until(laptop.identity.devices, (devices) => devices.length === 2)
   const phoneBrowser = fakeBrowser(network)
-  const phoneStore = new IdentityStore({ locks: phoneBrowser.edges.locks, databaseName: phoneBrowser.databases.halo })
-  const linked = await phoneStore.createLinked({
-    deviceKeyPair: phoneKey,
-    identityKey: laptopHalo.identityKey,
-    chain: authorized.value.chain,
-    credentials: authorized.value.credentials,
-  })
-  if (!linked.ok) throw linked.error
-  const handover = await until(
-    new CellOf(() => clientInternals(laptop)?.personalHandover()),
-    (value) => value !== undefined,
-  )
-  const phone = await open(phoneBrowser.edges, new Cell<PersonalHandover | undefined>(handover))
+  const phone = await open(phoneBrowser.edges)
+  expect((await linkDevice(laptop, phone, 'Phone')).state.get().kind).toBe('linked')
+  await until(phone.identity.state, (state) => state.kind === 'ready')
+  const laptopHalo = await haloOf(laptopBrowser)
   const openLaptopTab = () => open(withTabs(laptopBrowser.openTab().edges, laptopProfile))
   return { network, laptop, laptopSpace, phone, laptopBrowser, phoneBrowser, laptopHalo, openLaptopTab }
 }
 
-/** Polls `read` each turn until the test reads it through `until` (the handover appears once the mesh runs). */
-class CellOf<T> extends Cell<T> {
-  constructor(read: () => T) {
-    super(read())
-    const poll = (): void => {
-      this.set(read())
-      if (this.get() === undefined) setTimeout(poll, 10)
-    }
-    setTimeout(poll, 10)
-  }
+/** A note's writable text document, as ECHO hands it to an editor. */
+type NoteText = Extract<Awaited<ReturnType<Space['noteText']>>, { ok: true }>['value']
+
+const echoOf = async (client: Client): Promise<Echo> => {
+  const internal = clientInternals(client)
+  if (internal === undefined) throw new Error('no client internals')
+  return internal.echo()
+}
+
+/** The note's text document in `client`'s ECHO, writable by `halo`'s identity (an editor's handle, without CodeMirror). */
+const noteTextIn = async (client: Client, halo: HaloIdentity, spaceId: string, noteId: string): Promise<NoteText> => {
+  const space = await (await echoOf(client)).openSpace(spaceId as SpaceId)
+  if (!space.ok) throw space.error
+  const objectId = parseObjectId(noteId)
+  if (objectId === undefined) throw new Error(`bad note id ${noteId}`)
+  const text = await space.value.noteText({ identity: halo.identityKey, signer: halo.signer }, objectId)
+  if (!text.ok) throw text.error
+  return text.value
+}
+
+/** Waits until the note's text reads `expected` in that handle. */
+const textReads = (note: NoteText, expected: string) =>
+  until(new Polled(() => (note.handle.doc().text === expected ? true : undefined)), (value) => value === true)
+
+/** The personal space's id and current swarm secret the client's mesh holds (as a thief of it would hold). */
+const personalSecretOf = async (client: Client) => {
+  const held = await until(new Polled(() => clientInternals(client)?.personalSecret()), (value) => value !== undefined)
+  if (held === undefined) throw new Error('no personal secret held')
+  return held
 }
 
 describe('two devices of one identity', () => {
@@ -127,7 +128,7 @@ describe('two devices of one identity', () => {
     const phoneDevice = devices.find((device) => !device.thisDevice)?.deviceKey ?? ''
     const roomsOfLaptop = () => network.roomsOf(laptopBrowser.trystero).map((room) => room.roomId)
     const earlier = new Set(roomsOfLaptop())
-    expect(clientInternals(laptop)?.personalHandover()?.generation).toBe(1)
+    expect(clientInternals(laptop)?.personalSecret()?.generation).toBe(1)
     const started = performance.now()
     expectOk(await laptop.identity.revokeDevice(phoneDevice))
     // The laptop is then alone: its only other device is revoked.
@@ -141,7 +142,7 @@ describe('two devices of one identity', () => {
     expect(phoneTasks.get()?.map((task) => task.title)).toEqual(['Before'])
     // The phone knew the first secret: the laptop drew a second generation, sealed to nobody else, and moved there.
     await vi.waitFor(() => {
-      expect(clientInternals(laptop)?.personalHandover()?.generation).toBe(2)
+      expect(clientInternals(laptop)?.personalSecret()?.generation).toBe(2)
     })
     const fresh = roomsOfLaptop().filter((roomId) => !earlier.has(roomId))
     expect(fresh.length).toBeGreaterThan(0)
@@ -150,6 +151,19 @@ describe('two devices of one identity', () => {
       network.deliveries.some((each) => fresh.includes(each.roomId) && [each.from, each.to].includes(phoneId)),
     ).toBe(false)
     console.info(`revocation to cut-off: ${cutAfter.toFixed(0)} ms`)
+  }, 20_000)
+
+  it('every other space of the identity reaches the linked phone, with its tasks, and edits flow back', async () => {
+    const { laptop, phone } = await twoDevices()
+    const garden = expectOk(await laptop.spaces.create('Garden plans')).id
+    const laptopGarden = expectOk(await laptop.spaces.open(garden))
+    expectOk(await laptopGarden.createTask('Sow tomatoes'))
+    const listed = await until(phone.spaces.list, (spaces) => spaces?.some((space) => space.id === garden) === true)
+    expect(listed?.find((space) => space.id === garden)?.name).toBe('Garden plans')
+    const phoneGarden = expectOk(await phone.spaces.open(garden))
+    await until(phoneGarden.tasks(''), (tasks) => tasks?.some((task) => task.title === 'Sow tomatoes') === true)
+    expectOk(await phoneGarden.createTask('Water them'))
+    await until(laptopGarden.tasks(''), (tasks) => tasks?.some((task) => task.title === 'Water them') === true)
   }, 20_000)
 
   it('a follower tab edits through its leader, and when the leader closes the follower leads and sync goes on', async () => {
@@ -172,40 +186,113 @@ describe('two devices of one identity', () => {
     await until(followerTasks, (items) => items?.some((task) => task.title === 'Back from the phone') === true)
   }, 20_000)
 
+  it('a follower tab loads a document from the other device only when it opens it, then follows it and sends its edits', async () => {
+    const { laptop, laptopHalo, phone, phoneBrowser, openLaptopTab } = await twoDevices({ tabs: true })
+    const follower = await openLaptopTab()
+    expect(follower.tabRole.get()).toBe('follower')
+    const phoneSpace = await personalSpace(phone)
+    const noteId = expectOk(await phoneSpace.createNote('Plan'))
+    const phoneText = await noteTextIn(phone, await haloOf(phoneBrowser), phoneSpace.id, noteId)
+    typeText(phoneText, 'Hello')
+    const textId = phoneText.handle.documentId
+    // The leader holds the phone's text...
+    const leaderRepo = repoOf(await echoOf(laptop))
+    await until(
+      new Polled(() => (leaderRepo.handles[textId]?.isReady() === true ? leaderRepo.handles[textId] : undefined)),
+      (handle) => handle?.doc().text === 'Hello',
+    )
+    await (await echoOf(laptop)).settled()
+    // ...but the follower, which has not opened the space, has not loaded it (the leader used to announce it).
+    const followerRepo = repoOf(await echoOf(follower))
+    expect(followerRepo.handles[textId]).toBeUndefined()
+    // Opened in the follower (what its editor binds to; the CodeMirror binding itself loads the full automerge
+    // build, a second wasm in Node): it reads the text, follows the phone's typing, and its edits reach the phone.
+    const followerSpace = await personalSpace(follower)
+    const followerText = await noteTextIn(follower, laptopHalo, followerSpace.id, noteId)
+    await textReads(followerText, 'Hello')
+    typeText(phoneText, 'Hello world')
+    await textReads(followerText, 'Hello world')
+    typeText(followerText, 'Hello world, from the laptop')
+    await textReads(phoneText, 'Hello world, from the laptop')
+  }, 30_000)
+
+  it("a note's text typed on each side at once converges to the same text on both", async () => {
+    const { laptop, laptopSpace, laptopHalo, phone, phoneBrowser } = await twoDevices()
+    const noteId = expectOk(await laptopSpace.createNote('Shared note'))
+    const laptopText = await noteTextIn(laptop, laptopHalo, laptopSpace.id, noteId)
+    typeText(laptopText, 'middle')
+    const phoneSpace = await personalSpace(phone)
+    await until(phoneSpace.notes(''), (notes) => notes?.some((note) => note.id === noteId) === true)
+    const phoneText = await noteTextIn(phone, await haloOf(phoneBrowser), phoneSpace.id, noteId)
+    await textReads(phoneText, 'middle')
+    // Both type before hearing the other: the laptop at the end, the phone at the start.
+    typeText(laptopText, 'middle, laptop')
+    typeText(phoneText, 'phone, middle')
+    await textReads(laptopText, 'phone, middle, laptop')
+    await textReads(phoneText, 'phone, middle, laptop')
+  }, 20_000)
+
+  it('notes written offline on each side while the room is down converge, text and all, once it is back', async () => {
+    const { network, laptop, laptopSpace, laptopHalo, phone, phoneBrowser } = await twoDevices()
+    const phoneSpace = await personalSpace(phone)
+    await until(laptop.sync.overall, (status) => status.kind === 'up-to-date')
+    network.setDown(true)
+    await until(laptop.sync.overall, (status) => status.kind !== 'up-to-date')
+    await until(phone.sync.overall, (status) => status.kind !== 'up-to-date')
+    const fromLaptop = expectOk(await laptopSpace.createNote('Written on the laptop offline'))
+    const laptopText = await noteTextIn(laptop, laptopHalo, laptopSpace.id, fromLaptop)
+    typeText(laptopText, 'laptop text')
+    const phoneHalo = await haloOf(phoneBrowser)
+    const fromPhone = expectOk(await phoneSpace.createNote('Written on the phone offline'))
+    const phoneText = await noteTextIn(phone, phoneHalo, phoneSpace.id, fromPhone)
+    typeText(phoneText, 'phone text')
+    network.setDown(false)
+    const both = (notes: readonly { id: string }[] | undefined): boolean =>
+      [fromLaptop, fromPhone].every((id) => notes?.some((note) => note.id === id) === true)
+    await until(laptopSpace.notes(''), both)
+    await until(phoneSpace.notes(''), both)
+    await textReads(await noteTextIn(phone, phoneHalo, phoneSpace.id, fromLaptop), 'laptop text')
+    await textReads(await noteTextIn(laptop, laptopHalo, laptopSpace.id, fromPhone), 'phone text')
+    await until(laptop.sync.overall, (status) => status.kind === 'up-to-date')
+  }, 20_000)
+
   it('a page that knows the personal room secret but shows no valid chain gets zero document bytes', async () => {
     const { network, laptop, phone } = await twoDevices()
-    const handover = clientInternals(laptop)?.personalHandover()
-    if (handover === undefined) throw new Error('no handover')
+    const handover = await personalSecretOf(laptop)
     const stranger = network.page('stranger')
     const device = generateKeyPair<DeviceKey>()
     const refusals: string[] = []
-    const swarm = joinSwarm(defaultMeshSettings({}), swarmRoom(handover.secret, handover.spaceId, 1), {
-      appId: 'commonplace/1',
-      page: stranger,
-      handshake: (remotePeerId, send, receive, isInitiator) =>
-        runHandshake({
-          ctx: { kind: 'space', spaceId: handover.spaceId, generation: 1 },
-          local: {
-            peerId: stranger.selfId,
-            repo: newRepoId(device.publicKey),
-            storage: null,
-            identity: device.publicKey as string as IdentityKey,
-            device: device.publicKey,
-            chain: { forged: true },
-            sign: (bytes) => Promise.resolve(toHex(signWith(device, bytes))),
-          },
-          remotePeerId,
-          send,
-          receive,
-          isInitiator,
-          verifyChain: () =>
-            Promise.resolve({ ok: true, value: { identity: device.publicKey as string as IdentityKey } }),
-          authorize: () => Promise.resolve({ ok: true, value: undefined }),
-        }),
-    })
+    const swarm = joinSwarm(
+      defaultMeshSettings({}),
+      swarmRoom(handover.secret, handover.spaceId, handover.generation),
+      {
+        appId: 'commonplace/1',
+        page: stranger,
+        handshake: (remotePeerId, send, receive, isInitiator) =>
+          runHandshake({
+            ctx: { kind: 'space', spaceId: handover.spaceId, generation: handover.generation },
+            local: {
+              peerId: stranger.selfId,
+              repo: newRepoId(device.publicKey),
+              storage: null,
+              identity: device.publicKey as string as IdentityKey,
+              device: device.publicKey,
+              chain: { forged: true },
+              sign: (bytes) => Promise.resolve(toHex(signWith(device, bytes))),
+            },
+            remotePeerId,
+            send,
+            receive,
+            isInitiator,
+            verifyChain: () =>
+              Promise.resolve({ ok: true, value: { identity: device.publicKey as string as IdentityKey } }),
+            authorize: () => Promise.resolve({ ok: true, value: undefined }),
+          }),
+      },
+    )
     swarm.onRefused((refusal) => refusals.push(refusal.remoteCode ?? refusal.code))
     // Both the laptop and the phone are in that room: each refuses the stranger's chain at once.
-    await until(new CellOf(() => (refusals.length >= 2 ? refusals : undefined)), (value) => value !== undefined)
+    await until(new Polled(() => (refusals.length >= 2 ? refusals : undefined)), (value) => value !== undefined)
     expect(refusals).toEqual(['bad-chain', 'bad-chain'])
     expect(network.bytes({ to: 'stranger', action: 'cp.am' })).toBe(0)
     expect(swarm.authenticated.get().size).toBe(0)

@@ -2,6 +2,7 @@
 import { afterEach } from 'vitest'
 import { createClient, type Client } from '../client'
 import type { BrowserEdges } from '../edges'
+import type { LinkJoin } from '../devices-api'
 import type { SpaceSession } from '../spaces-api'
 import { automergeWasmUrl, until } from './fake-edges'
 
@@ -31,4 +32,20 @@ export const personalSpace = async (client: Client): Promise<SpaceSession> => {
   const personal = list?.find((space) => space.personal)
   if (!personal) throw new Error('no personal space')
   return expectOk(await client.spaces.open(personal.id))
+}
+
+/**
+ * Links `to` (a fresh profile) from `from` through the client's own flow: a link offered, read and joined, this
+ * device's name, Allow. Resolves with the join once it ended, linked or not: the caller says which it expects.
+ */
+export const linkDevice = async (from: Client, to: Client, name: string): Promise<LinkJoin> => {
+  await until(to.identity.state, (state) => state.kind === 'none')
+  const offer = expectOk(await from.devices.offerLink())
+  const join = expectOk(await to.devices.join(expectOk(to.devices.readLink(offer.url))))
+  await until(join.state, (state) => state.kind === 'found')
+  expectOk(await join.request(name))
+  await until(offer.state, (state) => state.kind === 'confirm')
+  offer.allow()
+  await until(join.state, (state) => state.kind === 'linked' || state.kind === 'failed')
+  return join
 }

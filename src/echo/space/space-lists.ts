@@ -71,7 +71,7 @@ export interface SwarmBoxEntry {
 export type SwarmBoxes = readonly SwarmBoxEntry[]
 
 /** Generations are decimal integers from 1, without leading zeros, at most 2^31 - 1. */
-export const MAX_SWARM_GENERATION = 2 ** 31 - 1
+const MAX_SWARM_GENERATION = 2 ** 31 - 1
 const GENERATION_TEXT = /^[1-9][0-9]{0,9}$/
 const boxValueSchema = v.strictObject({
   box: boxSchema,
@@ -84,7 +84,7 @@ const boxValueSchema = v.strictObject({
  * in the key so a sealer that learns a smaller secret at a generation can still seal it to a device it already
  * sealed another one to (entries are only added).
  */
-export const swarmBoxKey = (spaceId: SpaceId, entry: Omit<SwarmBoxEntry, 'box' | 'sig'>): string =>
+const swarmBoxKey = (spaceId: SpaceId, entry: Omit<SwarmBoxEntry, 'box' | 'sig'>): string =>
   `${spaceId}:${String(entry.generation)}:${entry.recipient}:${entry.sealer}:${entry.commitment}`
 
 const parseKey = (spaceId: SpaceId, key: string) => {

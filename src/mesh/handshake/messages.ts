@@ -35,14 +35,13 @@ export const proofSchema = v.strictObject({
   sig: v.pipe(v.string(), v.regex(HEX_SIGNATURE)),
   inviteSig: v.optional(v.pipe(v.string(), v.regex(HEX_SIGNATURE))),
 })
-export type Proof = v.InferOutput<typeof proofSchema>
 
 const rejectSchema = v.strictObject({
   v: v.literal(1),
   reject: v.pipe(v.string(), v.regex(CODE)),
   evidence: v.optional(v.unknown()),
 })
-export type Reject = v.InferOutput<typeof rejectSchema>
+type Reject = v.InferOutput<typeof rejectSchema>
 
 const doneSchema = v.strictObject({ v: v.literal(1), done: v.literal(true) })
 

@@ -82,7 +82,7 @@ export interface HandshakeOptions {
 
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 15_000
 /** Both sides send their Hello as the handshake starts, over an open data channel: one trip, not seconds. */
-export const DEFAULT_HELLO_TIMEOUT_MS = 5_000
+const DEFAULT_HELLO_TIMEOUT_MS = 5_000
 const FORMAT = 'commonplace/mesh-handshake/v1'
 
 type Outcome = Result<AuthenticatedPeer, HandshakeRefusal>

@@ -49,11 +49,18 @@ export class FakeTrystero {
   readonly deliveries: Delivery[] = []
   readonly #rooms = new Map<string, Map<string, FakeRoom>>()
   #next = 0
+  #down = false
   readonly #reconnect: boolean
+  #missed = 0
 
   /** With `reconnect`, peers whose connection closed meet again (as Trystero's next announce brings them). */
   constructor(options: { reconnect?: boolean } = {}) {
     this.#reconnect = options.reconnect ?? false
+  }
+
+  /** The next `count` meetings fail silently (a lost announce, a handshake timed out): nobody is told. */
+  missMeetings(count: number): void {
+    this.#missed += count
   }
 
   /** After a closed connection: the two rooms meet again if both are still there and `reconnect` is on. */
@@ -62,6 +69,23 @@ export class FakeTrystero {
     setTimeout(() => {
       if (!a.gone && !b.gone && !a.linked.has(b.selfId)) void this.#meet(a, b)
     }, 0)
+  }
+
+  /**
+   * The relay and every route down (`true`): open connections close and no room meets another (each device
+   * works offline); `false` brings them back and the rooms' members meet again.
+   */
+  setDown(down: boolean): void {
+    this.#down = down
+    for (const members of this.#rooms.values()) {
+      const rooms = [...members.values()]
+      for (const [at, a] of rooms.entries()) {
+        for (const b of rooms.slice(at + 1)) {
+          if (down) a.disconnect(b)
+          else if (!a.gone && !b.gone && !a.linked.has(b.selfId)) void this.#meet(a, b)
+        }
+      }
+    }
   }
 
   /** A page: its selfId, its `joinRoom`, and `crash` (closed without leaving: nobody is told). */
@@ -120,7 +144,16 @@ export class FakeTrystero {
   }
 
   /** As Trystero: both predicates run over a pending connection; only when both resolve do the peers join. */
+  #isDown(): boolean {
+    return this.#down
+  }
+
   async #meet(a: FakeRoom, b: FakeRoom): Promise<void> {
+    if (this.#isDown()) return
+    if (this.#missed > 0) {
+      this.#missed--
+      return
+    }
     if (a.password !== b.password) {
       a.callbacks.onJoinError?.({ error: 'password', appId: a.appId, roomId: a.roomId, peerId: b.selfId })
       b.callbacks.onJoinError?.({ error: 'password', appId: b.appId, roomId: b.roomId, peerId: a.selfId })
@@ -152,7 +185,8 @@ export class FakeTrystero {
       }
     }
     const [aPassed, bPassed] = await Promise.all([run(a, b, toA, toB), run(b, a, toB, toA)])
-    if (!aPassed || !bPassed || a.gone || b.gone) return
+    // setDown(true) may have come while the handshakes ran (a call: the check above narrowed the field).
+    if (!aPassed || !bPassed || a.gone || b.gone || this.#isDown()) return
     a.linked.set(b.selfId, b)
     b.linked.set(a.selfId, a)
     a.onPeerJoin?.(b.selfId)
