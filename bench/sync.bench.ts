@@ -49,6 +49,8 @@ const quantile = (values: readonly number[], q: number): number => {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN
 }
 const round = (value: number, digits = 1): number => Number(value.toFixed(digits))
+const roundAll = (values: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(values).map(([key, value]) => [key, round(value)]))
 const spread = (values: readonly number[]) => ({
   p50: round(quantile(values, 0.5), 2),
   p99: round(quantile(values, 0.99), 2),
@@ -73,44 +75,34 @@ const openDevice = async (browser: Browser, url: string, label: string): Promise
   return page
 }
 
-const waitHandover = async (laptop: Page) => {
-  const handle = await laptop.waitForFunction(() => (globalThis as unknown as Bench).syncBench.app.handover(), null, {
-    timeout: 60_000,
-    polling: 50,
-  })
-  const handover = await handle.jsonValue()
-  if (handover === null) throw new Error('no handover')
-  return handover
-}
-
-/** A fresh phone linked to `laptop`; resolves with the phone and the time from link to `spaces` spaces listed. */
+/**
+ * A fresh phone linked to `laptop` as a person links it: the laptop offers a link, the phone opens it, names
+ * itself, the laptop allows. Resolves with the phone and the time from the link read to `spaces` spaces listed.
+ */
 const linkPhone = async (
   browser: Browser,
   url: string,
   signalUrl: string,
   laptop: Page,
   options: { name: string; spaces: number; watch?: string | undefined; objects?: number | undefined },
-): Promise<{ phone: Page; ms: number | null }> => {
-  const handover = await waitHandover(laptop)
+): Promise<{ phone: Page; ms: number | null; steps: Record<string, number> }> => {
+  const link = await laptop.evaluate(() => (globalThis as unknown as Bench).syncBench.app.offerLink())
   const phone = await openDevice(browser, url, options.name)
-  const device = await phone.evaluate(() => (globalThis as unknown as Bench).syncBench.app.newDevice())
-  const authorized = await laptop.evaluate(
-    ([key, name]) => (globalThis as unknown as Bench).syncBench.app.authorize(key, name),
-    [device, options.name] as const,
-  )
-  const linked = await phone.evaluate((link) => (globalThis as unknown as Bench).syncBench.app.link(link), {
+  const linked = await phone.evaluate((input) => (globalThis as unknown as Bench).syncBench.app.link(input), {
     signalUrl,
-    authorized,
-    handover,
+    url: link,
+    name: options.name,
     spaces: options.spaces,
     watch: options.watch,
     objects: options.objects,
   })
-  if (linked.ms === null)
+  if (linked.ms === null) {
+    const offer = await laptop.evaluate(() => (globalThis as unknown as Bench).syncBench.app.offerState())
     console.log(
-      `${options.name}: ${linked.spaces} of ${options.spaces} spaces listed after 60 s (sync: ${linked.sync})`,
+      `${options.name}: ${linked.spaces} of ${options.spaces} spaces listed after 60 s (join: ${linked.join}, offer: ${offer}, sync: ${linked.sync}, steps: ${JSON.stringify(linked.steps)})`,
     )
-  return { phone, ms: linked.ms }
+  }
+  return { phone, ms: linked.ms, steps: linked.steps }
 }
 
 /** Baseline 1: a raw data-channel round trip between two pages in one Trystero room, halved. */
@@ -148,12 +140,17 @@ const editsAndLinks = async (browser: Browser, url: string, signalUrl: string) =
   })
   const links: number[] = []
   let failedLinks = 0
+  const linkSteps: Record<string, number>[] = []
   const edits: number[] = []
   for (let trial = 0; trial < LINKS; trial++) {
-    const { phone, ms } = await linkPhone(browser, url, signalUrl, laptop, { name: `Phone ${trial}`, spaces: 3 })
+    const linked = await linkPhone(browser, url, signalUrl, laptop, { name: `Phone ${trial}`, spaces: 3 })
+    const { phone, ms } = linked
     if (ms === null) failedLinks++
     else links.push(ms)
-    console.log(`link ${trial + 1}: spaces visible after ${ms === null ? 'no' : round(ms)} ms`)
+    linkSteps.push(roundAll(linked.steps))
+    console.log(
+      `link ${trial + 1}: spaces visible after ${ms === null ? 'no' : round(ms)} ms; join steps (ms since the link was read): ${JSON.stringify(roundAll(linked.steps))}`,
+    )
     if (trial === 0 && ms !== null) {
       await phone.evaluate(() => (globalThis as unknown as Bench).syncBench.app.watchEdits())
       for (let i = 1; i <= EDITS; i++) {
@@ -173,7 +170,7 @@ const editsAndLinks = async (browser: Browser, url: string, signalUrl: string) =
   }
   await laptop.evaluate(() => (globalThis as unknown as Bench).syncBench.app.close())
   await laptop.context().close()
-  return { links, failedLinks, edits }
+  return { links, failedLinks, linkSteps, edits }
 }
 
 /** 2: a laptop with the big space; a fresh phone receives it. Returns the space file for the baseline. */
@@ -187,7 +184,7 @@ const bigSpace = async (browser: Browser, url: string, signalUrl: string) => {
   })
   console.log(`laptop built ${OBJECTS} objects in ${round((performance.now() - started) / 1000)} s`)
   const file = await laptop.evaluate(() => (globalThis as unknown as Bench).syncBench.app.exportSpace('Big'))
-  const { phone, ms } = await linkPhone(browser, url, signalUrl, laptop, {
+  const { phone, ms, steps } = await linkPhone(browser, url, signalUrl, laptop, {
     name: 'Phone',
     spaces: 1,
     watch: 'Big',
@@ -206,7 +203,7 @@ const bigSpace = async (browser: Browser, url: string, signalUrl: string) => {
   await phone.context().close()
   await laptop.evaluate(() => (globalThis as unknown as Bench).syncBench.app.close())
   await laptop.context().close()
-  return { file, personalVisibleMs: ms, progress: reached, ...tasks }
+  return { file, personalVisibleMs: ms, linkSteps: roundAll(steps), progress: reached, ...tasks }
 }
 
 /** Baseline 2: plain automerge-repo moves the same documents between two fresh pages. */
@@ -266,7 +263,7 @@ try {
   const raw = await rawRoundTrips(browser, url, worker.relayUrl)
   await Promise.all(raw.pages.map((page) => page.context().close()))
   console.log(`raw data channel round trip: p50 ${round(quantile(raw.times, 0.5), 2)} ms`)
-  const { links, failedLinks, edits } = await editsAndLinks(browser, url, worker.relayUrl)
+  const { links, failedLinks, linkSteps, edits } = await editsAndLinks(browser, url, worker.relayUrl)
   const big = await bigSpace(browser, url, worker.relayUrl)
   console.log(
     `big space on the phone (ms since link): ${JSON.stringify(big.progress)}; longest task ${round(big.longestTaskMs)} ms`,
@@ -300,9 +297,10 @@ try {
       objects: OBJECTS,
       msSinceLink: big.progress,
       personalVisibleMs: big.personalVisibleMs === null ? null : round(big.personalVisibleMs),
+      linkSteps: big.linkSteps,
       longestTaskMs: round(big.longestTaskMs),
       longTasks: big.longTasks,
-      note: 'from createLinked on the phone; listed = space in the list, firstList = a note or task listed, searchable = every object in the lists, texts = every note found by a word only its text holds',
+      note: 'ms since the phone read the link (link room, handshake, Allow pressed at once, personal space received); listed = space in the list, firstList = a note or task listed, searchable = every object in the lists, texts = every note found by a word only its text holds',
     },
     plainBaseline: {
       runs: plains,
@@ -316,7 +314,8 @@ try {
       median: round(quantile(links, 0.5)),
       runs: links.map((ms) => round(ms)),
       failed: failedLinks,
-      note: 'createLinked on a fresh profile (device already authorized, personal space handed over) to every space listed; the link room handshake is not in it',
+      steps: linkSteps,
+      note: "client.devices on both: readLink and join on a started fresh profile to every space listed (the personal space and the laptop's two); steps = when each join state first showed; the laptop presses Allow as soon as the code shows",
     },
     targets: {
       editP50Under20Ms: editP50 < 20,

@@ -2,22 +2,18 @@
  * The app side of the sync bench: the real client in this page (real Trystero,
  * the local signal worker, no ICE servers). A laptop creates an identity (and,
  * if asked, a space of many objects built through ECHO directly, as an import
- * would); a phone is linked to it the way device linking does underneath
- * (HALO's authorizeDevice on the laptop, createLinked on the phone, the
- * personal space handed over), then the bench times what the phone's client
+ * would); a fresh phone is linked to it through `client.devices` as a person
+ * does it (a link offered on the laptop, read and joined on the phone with its
+ * name, Allow on the laptop), then the bench times what the phone's client
  * shows.
  */
 import wasmUrl from '@automerge/automerge/automerge.wasm?url'
-import { Cell } from '../../src/base/index.ts'
 import { browserEdges, createClient } from '../../src/client/index.ts'
-import type { Client, SpaceSession } from '../../src/client/index.ts'
-import { clientInternals } from '../../src/client/client.ts'
-import type { PersonalHandover } from '../../src/client/mesh/start-mesh.ts'
+import type { Client, JoinState, LinkOffer, OfferState, SpaceSession } from '../../src/client/index.ts'
 import { Echo, initEcho, orderBetween } from '../../src/echo/index.ts'
-import type { Draft, SpaceId } from '../../src/echo/index.ts'
-import { generateKeyPair, IdentityStore } from '../../src/halo/index.ts'
-import type { HaloIdentity, IdentityKey, KeyPair } from '../../src/halo/index.ts'
-import type { DeviceKey } from '../../src/halo/testing/index.ts'
+import type { Draft } from '../../src/echo/index.ts'
+import { IdentityStore } from '../../src/halo/index.ts'
+import type { HaloIdentity } from '../../src/halo/index.ts'
 import { LongTasks } from './long-tasks.ts'
 
 /** The word every note's text holds and no title does: searching it finds the notes whose text is indexed. */
@@ -27,7 +23,7 @@ const BATCH = 1000
 const LINK_LIMIT_MS = 60_000
 
 let client: Client | undefined
-let phoneKey: KeyPair<DeviceKey> | undefined
+let offer: LinkOffer | undefined
 let editTask: { session: SpaceSession; id: string } | undefined
 const seenAt = new Map<string, number>()
 const progress: Record<string, number> = {}
@@ -47,12 +43,8 @@ const useSignal = (signalUrl: string): void => {
   )
 }
 
-const open = async (handover?: PersonalHandover): Promise<Client> => {
-  const opened = createClient({
-    edges: browserEdges(),
-    automergeWasmUrl: wasmUrl,
-    ...(handover === undefined ? {} : { personalHandover: new Cell<PersonalHandover | undefined>(handover) }),
-  })
+const open = async (): Promise<Client> => {
+  const opened = createClient({ edges: browserEdges(), automergeWasmUrl: wasmUrl })
   await opened.start()
   client = opened
   return opened
@@ -118,20 +110,6 @@ const personal = async (): Promise<SpaceSession> => {
   return session.value
 }
 
-export interface Authorized {
-  readonly identityKey: IdentityKey
-  readonly chain: unknown
-  readonly credentials: readonly unknown[]
-}
-
-/** A handover as plain JSON, to carry it from one page to the other. */
-export interface HandoverJson {
-  readonly spaceId: string
-  readonly rootUrl: string
-  readonly generation: number
-  readonly secret: number[]
-}
-
 export const app = {
   /** An identity on this profile, `spaces` small spaces and an optional big one, and a task to edit. */
   async laptop(options: { signalUrl: string; spaces: number; objects: number }): Promise<void> {
@@ -154,65 +132,73 @@ export const app = {
     editTask = { session, id: id.value }
   },
 
-  /** The personal handover once the mesh runs on this (leader) tab. */
-  handover(): HandoverJson | null {
-    const handover = clientInternals(current())?.personalHandover()
-    if (handover === undefined) return null
-    return {
-      spaceId: handover.spaceId,
-      rootUrl: handover.rootUrl,
-      generation: handover.generation,
-      secret: [...handover.secret],
+  /**
+   * On the laptop: offers a device link through `client.devices`, as Home's Link a device does, and presses
+   * Allow as soon as the confirmation code shows (the bench plays the person, with no reading time). Returns
+   * the link's URL.
+   */
+  async offerLink(): Promise<string> {
+    offer?.cancel()
+    const offered = await current().devices.offerLink()
+    if (!offered.ok) throw new Error(`offerLink: ${offered.error.code}`)
+    const made = offered.value
+    offer = made
+    const allowOnConfirm = (state: OfferState): void => {
+      if (state.kind === 'confirm') made.allow()
     }
+    made.state.subscribe(allowOnConfirm)
+    allowOnConfirm(made.state.get())
+    return made.url
   },
 
-  /** Authorizes the phone's device key, as the linking device does, and tells the client as another tab would. */
-  async authorize(device: string, name: string): Promise<Authorized> {
-    const identity = await halo()
-    const authorized = await identity.authorizeDevice(device as DeviceKey, name)
-    if (!authorized.ok) throw authorized.error
-    new BroadcastChannel('commonplace/identity').postMessage('identity-changed')
-    await until(current().identity.devices, (devices) => devices.some((entry) => entry.name === name))
-    return { identityKey: identity.identityKey, ...authorized.value }
-  },
-
-  /** A fresh phone's device key (kept in the page for `link`). */
-  newDevice(): string {
-    phoneKey = generateKeyPair<DeviceKey>()
-    return phoneKey.publicKey
-  },
+  /** On the laptop: the current offer's state, to say where a link stopped. */
+  offerState: (): string => offer?.state.get().kind ?? 'none',
 
   /**
-   * Links this fresh profile and starts its client; resolves when `spaces` spaces are listed, with the time
-   * since the link was opened. Progress on a space named `watch` goes on in the background (see `progress`).
+   * On a fresh profile: starts the client, opens the link as the join screen does (readLink, join, this
+   * device's name once the other device is found), and resolves when `spaces` spaces are listed, with the time
+   * since the link was read and each join step's time. Progress on a space named `watch` goes on in the
+   * background (see `progress`).
    */
   async link(options: {
     signalUrl: string
-    authorized: Authorized
-    handover: HandoverJson
+    url: string
+    name: string
     spaces: number
     watch?: string | undefined
     objects?: number | undefined
-  }): Promise<{ ms: number | null; spaces: number; sync: string }> {
-    if (phoneKey === undefined) throw new Error('newDevice first')
+  }): Promise<{ ms: number | null; steps: Record<string, number>; join: string; spaces: number; sync: string }> {
     useSignal(options.signalUrl)
+    const opened = await open()
+    await until(opened.identity.state, (state) => state.kind === 'none')
     longTasks = new LongTasks()
     linkStarted = performance.now()
-    const linked = await new IdentityStore({ locks: navigator.locks }).createLinked({
-      deviceKeyPair: phoneKey,
-      identityKey: options.authorized.identityKey,
-      chain: options.authorized.chain,
-      credentials: options.authorized.credentials,
-    })
-    if (!linked.ok) throw linked.error
-    const { spaceId, rootUrl, generation, secret } = options.handover
-    const opened = await open({ spaceId: spaceId as SpaceId, rootUrl, generation, secret: Uint8Array.from(secret) })
+    const since = (): number => performance.now() - linkStarted
     if (options.watch !== undefined) void watch(opened, options.watch, options.objects ?? 0)
-    const listed = until(opened.spaces.list, (spaces) => (spaces?.length ?? 0) >= options.spaces).then(
-      () => performance.now() - linkStarted,
-    )
+    const invitation = opened.devices.readLink(options.url)
+    if (!invitation.ok) throw new Error(`readLink: ${invitation.error.code}`)
+    const joined = await opened.devices.join(invitation.value)
+    if (!joined.ok) throw new Error(`join: ${joined.error.code}`)
+    const join = joined.value
+    const steps: Record<string, number> = {}
+    const step = (state: JoinState): void => {
+      steps[state.kind] ??= since()
+      if (state.kind !== 'found') return
+      void join.request(options.name).then((asked) => {
+        if (!asked.ok) steps[`request refused: ${asked.error.code}`] = since()
+      })
+    }
+    join.state.subscribe(step)
+    step(join.state.get())
+    const listed = until(opened.spaces.list, (spaces) => (spaces?.length ?? 0) >= options.spaces).then(since)
     const ms = await Promise.race([listed, new Promise<null>((resolve) => setTimeout(resolve, LINK_LIMIT_MS, null))])
-    return { ms, spaces: opened.spaces.list.get()?.length ?? 0, sync: opened.sync.overall.get().kind }
+    return {
+      ms,
+      steps,
+      join: join.state.get().kind,
+      spaces: opened.spaces.list.get()?.length ?? 0,
+      sync: opened.sync.overall.get().kind,
+    }
   },
 
   /** Milliseconds since the link for each step seen so far, and the longest main-thread task then. */
@@ -263,6 +249,8 @@ export const app = {
   seen: (title: string): number | null => seenAt.get(title) ?? null,
 
   async close(): Promise<void> {
+    offer?.cancel()
+    offer = undefined
     await client?.close()
     client = undefined
   },
