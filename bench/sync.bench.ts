@@ -12,7 +12,8 @@
  *    object searchable, every text indexed; the longest main-thread task.
  *    Baseline: plain automerge-repo moving the same documents (the space file
  *    the laptop exports) over the same transport, no auth.
- * 3. Link -> spaces visible, median of 5 fresh phones.
+ * 3. Link -> spaces visible, median of 5 fresh phones, each linked through
+ *    client.devices as a person does it (offer, read and join, Allow).
  *
  * SYNC_BENCH_OBJECTS and SYNC_BENCH_EDITS make it smaller for a quick look.
  */
