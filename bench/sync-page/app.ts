@@ -17,7 +17,7 @@ import type { HaloIdentity } from '../../src/halo/index.ts'
 import { LongTasks } from './long-tasks.ts'
 
 /** The word every note's text holds and no title does: searching it finds the notes whose text is indexed. */
-export const TEXT_WORD = 'paragraphword'
+const TEXT_WORD = 'paragraphword'
 const BATCH = 1000
 /** How long a link may take to list every space before the bench counts it as failed. */
 const LINK_LIMIT_MS = 60_000
