@@ -31,6 +31,8 @@ export const guests = [
   fixedKeyPair(13),
   fixedKeyPair(14),
 ] as const
+/** Never a guest of the fixtures' uses. */
+export const outsider = fixedKeyPair(20)
 export const actor = (pair: KeyPair): Actor => ({ identity: pair.publicKey, signer: { key: pair } })
 const at = (time: number) => new ManualClock(time)
 

@@ -111,10 +111,15 @@ describe('invitations: verdicts on a use', () => {
     const cancelled = cancel(bob, [invitation.id])
     const after = use(invitation, ada, { heads: [cancelled.id] })
     expect(verdict(fold([...base, invitation, cancelled, after]), after.id)).toBe('invitation-cancelled')
+    // Uses at other times have other ids, so some sort before the cancellation and some after it.
+    const concurrentUses = [0, 1, 2, 3, 4, 5, 6, 7].map((grind) => use(invitation, ada, { time: T0 + grind }))
+    expect(new Set(concurrentUses.map((entry) => entry.id < cancelled.id))).toEqual(new Set([true, false]))
+    for (const concurrent of concurrentUses) {
+      const state = fold([...base, invitation, concurrent, cancelled])
+      expect(verdict(state, concurrent.id)).toBe('invitation-cancelled')
+      expect(roleOf(state, ada.publicKey)).toBeUndefined()
+    }
     const concurrent = use(invitation, ada)
-    const state = fold([...base, invitation, concurrent, cancelled])
-    expect(verdict(state, concurrent.id)).toBe('invitation-cancelled')
-    expect(roleOf(state, ada.publicKey)).toBeUndefined()
     // A cancellation that has seen the use closes the invitation and leaves the guest in.
     const seen = cancel(bob, [concurrent.id])
     expect(roleOf(fold([...base, invitation, concurrent, seen]), ada.publicKey)).toBe('editor')
