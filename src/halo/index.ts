@@ -18,7 +18,6 @@ export { canonicalJson, NotCanonical } from './encoding/canonical-json'
 
 // Credentials.
 export type { Credential, CredentialId, SpaceRole } from './credentials/credential'
-export { MAX_INVITATION_USES } from './credentials/credential'
 export { issueCredential } from './credentials/issue'
 export { idMatchesContent } from './credentials/signed-bytes'
 export type { Signer } from './credentials/issue'

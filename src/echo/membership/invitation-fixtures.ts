@@ -40,8 +40,8 @@ const at = (time: number) => new ManualClock(time)
 export const linkKey = (n: number): KeyPair => invitationKey(new Uint8Array(32).fill(100 + n))
 
 /** Genesis (alice owner), bob admin, carol editor. */
-export const genesis = issueGenesis(spaceKey, alice.publicKey, clock)
-export const bobAdmin = issueMember({
+const genesis = issueGenesis(spaceKey, alice.publicKey, clock)
+const bobAdmin = issueMember({
   actor: actor(alice),
   space,
   subject: bob.publicKey,
@@ -49,7 +49,7 @@ export const bobAdmin = issueMember({
   parents: [genesis[1]?.id ?? ('' as CredentialId)],
   clock,
 })
-export const carolEditor = issueMember({
+const carolEditor = issueMember({
   actor: actor(alice),
   space,
   subject: carol.publicKey,
