@@ -4,7 +4,7 @@ import type { Credential, CredentialId, KeyPair, SpaceRole } from '../../halo'
 import { invitationKey } from '../../halo'
 import { fixedKeyPair } from '../../halo/testing'
 import type { SpaceId } from '../ids'
-import type { Actor } from './entries'
+import type { Actor } from '../membership/entries'
 import {
   issueGenesis,
   issueInvitation,
@@ -12,9 +12,9 @@ import {
   issueInvitationUse,
   issueMember,
   issueRemoval,
-} from './entries'
-import type { MembershipState } from './log'
-import { MembershipLog } from './log'
+} from '../membership/entries'
+import type { MembershipState } from '../membership/log'
+import { MembershipLog } from '../membership/log'
 
 export const T0 = 1_800_000_000_000
 export const HOUR = 60 * 60 * 1000
