@@ -5,7 +5,7 @@
 export { generateKeyPair, signWith, verifyBytes } from './keys/keys'
 export { fingerprint } from './identifiers/fingerprint'
 export type { IdentityKey, KeyPair, PublicKey } from './keys/keys'
-export { linkRoom, newLinkSecret, newSwarmSecret, swarmCommitment, swarmRoom } from './keys/derive'
+export { invitationKey, linkRoom, newLinkSecret, newSwarmSecret, swarmCommitment, swarmRoom } from './keys/derive'
 
 // Join links (device links now; space invitations in issue 12).
 export { decodeJoinLink, encodeDeviceLink } from './links/join-link'

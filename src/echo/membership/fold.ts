@@ -44,6 +44,15 @@
  *    with parents that holds the device revoked descends from them. Checked
  *    with the signature, once the issuer holds a role. A DeviceRevoked entry is
  *    applied when its issuer holds a role (rule 3); it counts either way.
+ * 8. Invitations (invitations.ts). A DelegatedInvitation (subject: the invite key I_K) takes effect if its
+ *    issuer may `share` and may admit a newcomer with its role, never the top role; a second one for the same
+ *    key changes nothing. An InvitationCancelled takes effect if issued by the inviter or by anyone who may
+ *    grant the role. A SpaceMember signed by an invite key that holds no role is a use: it takes effect only if it
+ *    descends from the invitation, asks its role, the inviter may still grant that role there, no cancellation
+ *    took effect before it, its own issuedAt ≤ until + 2 min, fewer than `uses` uses took effect before it
+ *    (single use: the first in canonical order), no removal of the guest is concurrent with it, and it raises
+ *    the guest (`would-downgrade`, `already-member`). A cancellation voids every use it does not descend from,
+ *    wherever that sorts (cancel wins, run to a fixed point with rule 4b).
  */
 import type { PublicKey, SpaceRole } from '../../halo'
 import type { SpaceId } from '../ids'
