@@ -139,7 +139,8 @@ export const createClient = (options: ClientOptions): Client => {
         return decoded.ok ? decoded : err({ code: decoded.error.code })
       },
     },
-    current: () => identity.current,
+    // A removed device offers no link: it joins no room and signs nothing.
+    current: () => (identity.state.get().kind === 'ready' ? identity.current : undefined),
     hasIdentity: () => identity.state.get().kind !== 'none',
     personal: spacesForLink.personal,
     storeLinked: spacesForLink.storeLinked,
