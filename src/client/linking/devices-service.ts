@@ -20,7 +20,7 @@ import type { Avatar } from '../identity-api'
 import { problem, toProblem } from '../problem-words'
 import { joinLink, type ReadInvitation } from './join'
 import { offerLink } from './offer'
-import type { LinkEdges, LinkResult, PersonalSpace } from './ports'
+import type { Arrivals, LinkEdges, LinkResult, PersonalSpace } from './ports'
 
 /** halo's link payload codec (`encodeDeviceLink`, `decodeJoinLink`); expiry in unix milliseconds. */
 interface LinkCodec {
@@ -50,7 +50,7 @@ export interface DevicesServiceOptions {
     personal: PersonalSpace,
     signal: AbortSignal,
     host: PublicKey,
-  ) => LinkResult<void>
+  ) => LinkResult<Arrivals>
   /** The leader tab holds the rooms: a link room needs it on the joining side (see CONTEXT.md). */
   readonly takeLead: () => Promise<boolean>
 }
@@ -158,7 +158,7 @@ export const createDevicesService = (options: DevicesServiceOptions): DevicesApi
       // device needs no lead: its leader tab, whichever it is, serves the personal space and seals the new box.
       await options.takeLead()
       const pair = generateKeyPair<LinkedInput['deviceKeyPair']['publicKey']>()
-      const store = (welcome: WelcomeFrame, host: PublicKey, signal: AbortSignal): LinkResult<void> =>
+      const store = (welcome: WelcomeFrame, host: PublicKey, signal: AbortSignal): LinkResult<Arrivals> =>
         options.storeLinked(
           {
             deviceKeyPair: pair,
