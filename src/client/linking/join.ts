@@ -23,7 +23,7 @@ export const UNREACHABLE_AFTER_MS = 8_000
  * Once the identity is stored, the screen shows the spaces arriving and says `linked` when all are here, or after
  * this long at most: the rest go on arriving in the background (the person need not wait on this screen).
  */
-export const RECEIVE_FOR_MS = 20_000
+const RECEIVE_FOR_MS = 20_000
 const HELLO_EVERY_MS = 1_000
 
 /** A link as B read it. */
@@ -180,6 +180,11 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
     state.set({ kind: 'receiving', ...arrivals.progress.get() })
     // The host leaves the room once told; the spaces come through this device's mesh, not the link room.
     await channel.send(writeLinkFrame({ v: 1, t: 'stored' }), host.peerId).catch(() => undefined)
+    if (over()) {
+      // Cancelled meanwhile (the screen closed): the identity is stored, and nobody is left to show the count to.
+      arrivals.stop()
+      return
+    }
     end(undefined)
     followArrivals(arrivals)
   }
