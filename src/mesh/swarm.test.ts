@@ -11,6 +11,7 @@ import {
   type SwarmHandshake,
   type SwarmOptions,
   type SwarmRefusal,
+  type TrysteroPage,
   type Visibility,
 } from './swarm'
 
@@ -192,6 +193,9 @@ describe('joinSwarm', () => {
       async (peerId, send, receive) => {
         await send(name)
         const { data } = await receive()
+        // The swarm itself refuses with a real reject frame (see 'leaving').
+        const rejected = typeof data === 'string' && /^\{"v":1,"reject":"([a-z-]+)"\}$/.exec(data)
+        if (rejected) return err(new HandshakeRefusal('refused-by-peer', { remoteCode: rejected[1] ?? '' }))
         if (typeof data === 'string' && deny.has(data)) {
           await send('reject')
           return err(new HandshakeRefusal('not-member'))
@@ -345,6 +349,35 @@ describe('joinSwarm', () => {
       expect(ids(alice)).toEqual([])
       await flush()
       expect(ids(alice)).toEqual(['peer-1'])
+    })
+
+    it('refuses at once a peer that meets it while it leaves: Trystero would never tell that peer it left', async () => {
+      const { network, join } = setup()
+      let release = (): void => undefined
+      const held = new Promise<void>((resolve) => {
+        release = resolve
+      })
+      // Trystero's leave() takes about 100 ms, during which the room still meets peers.
+      const slow = network.page()
+      const page: TrysteroPage = {
+        selfId: slow.selfId,
+        join: (config, roomId, callbacks) => {
+          const room = slow.join(config, roomId, callbacks)
+          const leave = room.leave.bind(room)
+          room.leave = () => held.then(leave)
+          return room
+        },
+      }
+      const alice = join(undefined, { handshake: handshakeAs('alice'), page })
+      const leaving = alice.leave()
+      const bob = join(undefined, { handshake: handshakeAs('bob') })
+      const refusals: SwarmRefusal[] = []
+      bob.onRefused((refusal) => refusals.push(refusal))
+      await flush()
+      expect(refusals).toEqual([{ peerId: slow.selfId, code: 'refused-by-peer', remoteCode: 'leaving' }])
+      expect(ids(bob)).toEqual([])
+      release()
+      await leaving
     })
 
     it('closePeer closes the connection on both sides, and a peer that leaves is forgotten', async () => {

@@ -1,7 +1,8 @@
 import { joinRoom, selfId, type DataPayload, type JoinRoomCallbacks, type MessageAction, type Room } from 'trystero'
 import { Cell, systemClock, type Clock, type Observable, type Result } from '../base'
-import type { HandshakeRefusal, RefusalCode } from './handshake/refusal'
-import { DEFAULT_HANDSHAKE_TIMEOUT_MS, type AuthenticatedPeer } from './handshake/run-handshake'
+import type { RefusalCode } from './handshake/refusal'
+import { HandshakeRefusal } from './handshake/refusal'
+import { DEFAULT_HANDSHAKE_TIMEOUT_MS, sendRefusal, type AuthenticatedPeer } from './handshake/run-handshake'
 import { buildRoomConfig, type MeshSettings } from './mesh-config'
 import { PresenceTracker } from './presence'
 
@@ -171,12 +172,21 @@ export const joinSwarm = (
     ...(options.appId === undefined ? {} : { appId: options.appId }),
   }
   const page = options.page ?? trysteroPage
-  const callbacks: JoinRoomCallbacks =
+  // Rooms whose leave() runs. Trystero still lets peers in for the ~100 ms it takes, but never tells them it
+  // left: such a peer would count this page as present until one of them reloads, and ignore its next join.
+  const leaving = new WeakSet<Room>()
+  const callbacksFor = (self: () => Room | undefined): JoinRoomCallbacks =>
     handshake === undefined
       ? {}
       : {
           handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
           onPeerHandshake: async (peerId, send, receive, isInitiator) => {
+            const current = self()
+            if (current !== undefined && leaving.has(current)) {
+              reported.add(peerId)
+              await sendRefusal(send, 'leaving')
+              throw new HandshakeRefusal('leaving')
+            }
             passed.delete(peerId)
             // Trystero replaces a connection under the same id without onPeerLeave: the old proof is void.
             if (authenticated.get().has(peerId)) setAuthenticated((peers) => peers.delete(peerId))
@@ -211,7 +221,13 @@ export const joinSwarm = (
   // Each channel's action on the current room, rebound on every rejoin so callers keep their channels.
   const binders = new Map<string, (room: Room) => void>()
   const open = (): Room => {
-    const made: Room = page.join(config, room.roomId, callbacks)
+    const joining: { room?: Room } = {}
+    const made: Room = page.join(
+      config,
+      room.roomId,
+      callbacksFor(() => joining.room),
+    )
+    joining.room = made
     made.onPeerJoin = (peerId) => {
       if (made !== trystero) return
       if (handshake !== undefined) {
@@ -261,6 +277,7 @@ export const joinSwarm = (
     // Its callers (the backoff timer, the online signal) are stopped by leave(), which may come during the await.
     if (rejoining || joined.size > 0) return
     rejoining = true
+    leaving.add(trystero)
     await trystero.leave().catch(() => undefined)
     rejoining = false
     if (left) return
@@ -359,6 +376,7 @@ export const joinSwarm = (
       presence.clear()
       passed.clear()
       authenticated.set(new Map())
+      leaving.add(trystero)
       // Trystero rejects when a peer is already gone; the room is left either way.
       await trystero.leave().catch(() => undefined)
     },

@@ -45,12 +45,7 @@ export interface DevicesServiceOptions {
   /** The personal space with its swarm secret (the mesh service keeps the secrets). */
   readonly personal: (identity: HaloIdentity) => LinkResult<PersonalSpace>
   /** Stores the linked identity and registers the personal space; stores nothing on a refusal. */
-  readonly storeLinked: (
-    input: LinkedInput,
-    personal: PersonalSpace,
-    signal: AbortSignal,
-    host: PublicKey,
-  ) => LinkResult<Arrivals>
+  readonly storeLinked: (input: LinkedInput, personal: PersonalSpace, signal: AbortSignal) => LinkResult<Arrivals>
   /** The leader tab holds the rooms: a link room needs it on the joining side (see CONTEXT.md). */
   readonly takeLead: () => Promise<boolean>
 }
@@ -158,7 +153,7 @@ export const createDevicesService = (options: DevicesServiceOptions): DevicesApi
       // device needs no lead: its leader tab, whichever it is, serves the personal space and seals the new box.
       await options.takeLead()
       const pair = generateKeyPair<LinkedInput['deviceKeyPair']['publicKey']>()
-      const store = (welcome: WelcomeFrame, host: PublicKey, signal: AbortSignal): LinkResult<Arrivals> =>
+      const store = (welcome: WelcomeFrame, signal: AbortSignal): LinkResult<Arrivals> =>
         options.storeLinked(
           {
             deviceKeyPair: pair,
@@ -168,7 +163,6 @@ export const createDevicesService = (options: DevicesServiceOptions): DevicesApi
           },
           welcome.personal,
           signal,
-          host,
         )
       return ok(
         joinLink({

@@ -41,11 +41,8 @@ export interface LinkGuest {
   sign(bytes: Uint8Array): Promise<string>
   /** Checks the host's Profile credential against the identity key; undefined if it does not verify. */
   verifyProfile(profile: unknown, identity: IdentityKey): { name: string; avatar: Avatar } | undefined
-  /**
-   * Stores the linked identity and registers the personal space; stores nothing on a refusal. `host` is the
-   * device that ran the link: the only one B lets in before it holds the identity. Then the identity's spaces arrive.
-   */
-  store(welcome: WelcomeFrame, host: PublicKey, signal: AbortSignal): LinkResult<Arrivals>
+  /** Stores the linked identity and registers the personal space; stores nothing on a refusal. Then the spaces arrive. */
+  store(welcome: WelcomeFrame, signal: AbortSignal): LinkResult<Arrivals>
 }
 
 export interface JoinOptions {
@@ -170,7 +167,7 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
       return
     }
     state.set({ kind: 'receiving', done: 0, total: 1 })
-    const result = await guest.store(frame, host.device, receiving.signal)
+    const result = await guest.store(frame, receiving.signal)
     if (!result.ok) {
       end({ kind: 'failed', problem: result.error })
       return

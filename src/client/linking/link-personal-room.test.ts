@@ -16,7 +16,7 @@ describe('a device being linked, in the personal room before it holds the identi
   const open = clientsClosedAfterEach()
 
   it(
-    'lets in only the device that ran the link: a revoked device of the identity waiting there meets nobody and gets zero document bytes',
+    'lets in only devices whose chains stand: a revoked device of the identity waiting there meets nobody and gets zero document bytes',
     WAIT,
     async () => {
       const network = new FakeTrystero()

@@ -81,7 +81,6 @@ export const linkSpaces = (options: LinkSpacesOptions) => ({
     input: LinkedInput,
     personal: PersonalSpace,
     signal: AbortSignal,
-    host: PublicKey,
   ): Promise<Result<Arrivals, Problem>> => {
     const echo = await options.echo
     const secret = fromBase64Url(personal.secret)
@@ -105,12 +104,11 @@ export const linkSpaces = (options: LinkSpacesOptions) => ({
           const verified = await verifyPeerDevice(chain, peerDevice, { clock: systemClock, isRevoked })
           return verified.ok ? ok({ identity: verified.value.identity }) : err({ code: 'bad-chain' })
         },
-        // Only the device that ran the link, in the personal room alone: B cannot yet tell a device the identity
-        // revoked later than the welcome's credentials say from one that stands.
+        // The identity's devices, in the personal room alone: their chains were checked against the welcome's
+        // revocations. Refusing the others would not keep anything from them (they hold this space already), and
+        // a refusal between two peers that stay connected through a third is not retried until one rejoins.
         admits: (room, peer) =>
-          room === spaceId && peer.identity === input.identityKey && peer.device === host
-            ? undefined
-            : { code: 'not-member' },
+          room === spaceId && peer.identity === input.identityKey ? undefined : { code: 'not-member' },
       },
       rooms,
       onAccessChange: () => () => undefined,

@@ -18,6 +18,7 @@ export type RefusalCode =
   | 'link-expired'
   | 'wrong-role'
   | 'timeout'
+  | 'leaving'
   | 'refused-by-peer'
 
 export class HandshakeRefusal extends AppError<RefusalCode> {

@@ -91,6 +91,10 @@ type Role = 'initiator' | 'responder'
 export const contextString = (ctx: HandshakeContext): string =>
   ctx.kind === 'space' ? `space:${ctx.spaceId}:${String(ctx.generation)}` : `link:${ctx.inviteKey}`
 
+/** Tells the remote at once that we refuse, so it fails now instead of at its timeout. */
+export const sendRefusal = (send: (data: string) => Promise<void>, code: RefusalCode): Promise<void> =>
+  send(JSON.stringify({ v: 1, reject: code })).catch(() => undefined)
+
 const timerAfter = (ms: number, fire: () => void): (() => void) => {
   const timer = setTimeout(fire, ms)
   return () => {
@@ -110,7 +114,7 @@ export const runHandshake = async (options: HandshakeOptions): Promise<Outcome> 
     const expire = (): void => {
       if (session.settled) return
       session.settled = true
-      options.send(JSON.stringify({ v: 1, reject: 'timeout' })).catch(() => undefined)
+      void sendRefusal(options.send, 'timeout')
       resolve(err(new HandshakeRefusal('timeout')))
     }
     const cancelAll = after(options.timeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS, expire)
