@@ -55,8 +55,9 @@ test('a revoked device is cut off within 2 s, keeps its copy, and never gets bac
   test.info().annotations.push({ type: 'revoke -> B connection closed (ms)', description: String(cutMs) })
   console.info(`revoke -> B's connection closed: ${String(cutMs)} ms`)
   expect(cutMs).toBeLessThan(2_000)
-  // The local copy stays readable: the personal space is still listed.
-  await expect(b.page.getByRole('link', { name: /Personal/ })).toBeVisible()
+  // The local copy stays readable: B's open space still shows its task, and nothing can be added.
+  await expect(new SpacePage(b.page).tasks.getByText('Written on A', { exact: true })).toBeVisible()
+  await expect(b.page.getByPlaceholder('Add a task')).toHaveCount(0)
 
   // A edits afterwards; B reloads and does not get back in: neither counts the other as a live device.
   const spaceA = await openPersonal(a)
@@ -64,6 +65,13 @@ test('a revoked device is cut off within 2 s, keeps its copy, and never gets bac
   await b.page.reload()
   await expect(b.page.getByTestId('sync-status')).toHaveText('Only on this device', LINKED)
   await expect(a.page.getByTestId('sync-status')).toHaveText('Only on this device', LINKED)
+  // After the reload B still says it was removed (not that its identity cannot be opened), and its copy reads.
+  await expect(b.page.getByRole('heading', { name: 'This device was removed from your identity' })).toBeVisible()
+  await expect(b.page.getByRole('heading', { name: 'Your identity could not be opened' })).toHaveCount(0)
+  await expect(b.page.getByPlaceholder('Name of a new space')).toHaveCount(0)
+  const spaceB = await openPersonal(b)
+  await expect(spaceB.tasks.getByText('After the revoke', { exact: true })).toHaveCount(0)
+  await expect(b.page.getByPlaceholder('Add a task')).toHaveCount(0)
 })
 
 /**

@@ -112,9 +112,13 @@ export const createClient = (options: ClientOptions): Client => {
   )
   const stopPresence = identity.followPresence(meshTab.status)
   const otherDevices = new Cell(0)
-  const stopDevices = identity.devices.subscribe((devices) => {
-    otherDevices.set(devices.filter((device) => !device.thisDevice && !device.revoked).length)
-  })
+  // A removed device syncs with none of them: its status says it is on its own ("Only on this device").
+  const countOthers = (): void => {
+    const removed = identity.state.get().kind === 'removed'
+    const others = identity.devices.get().filter((device) => !device.thisDevice && !device.revoked)
+    otherDevices.set(removed ? 0 : others.length)
+  }
+  const stopDevices = [identity.devices.subscribe(countOthers), identity.state.subscribe(countOthers)]
   const spacesForLink = linkSpaces({
     echo,
     identity,
@@ -139,7 +143,8 @@ export const createClient = (options: ClientOptions): Client => {
         return decoded.ok ? decoded : err({ code: decoded.error.code })
       },
     },
-    current: () => identity.current,
+    // A removed device offers no link: it joins no room and signs nothing.
+    current: () => (identity.state.get().kind === 'ready' ? identity.current : undefined),
     hasIdentity: () => identity.state.get().kind !== 'none',
     personal: spacesForLink.personal,
     storeLinked: spacesForLink.storeLinked,
@@ -149,7 +154,7 @@ export const createClient = (options: ClientOptions): Client => {
   const close = async (): Promise<void> => {
     stopDetach()
     stopReady()
-    stopDevices()
+    for (const stop of stopDevices) stop()
     stopPresence()
     connectivity.stop()
     appUpdate.stop()

@@ -57,8 +57,10 @@ export interface LinkInvitation {
  *   online: keep it open with the app");
  * - `found`: connected to the other device, which showed who the identity is (checked by the client);
  * - `confirm`: both screens show `code`; the other device asks Allow / Deny;
- * - `receiving`: allowed; `done` of `total` spaces have arrived;
- * - `linked`: this browser now holds the linked identity (the identity state follows);
+ * - `receiving`: allowed; `done` of `total` of the identity's spaces have arrived (the personal space, then each
+ *   space it lists; the identity is stored once `done` is 1 or more);
+ * - `linked`: this browser holds the linked identity (the identity state follows) and every space arrived, or
+ *   20 s passed since it was stored (the rest arrive in the background);
  * - `denied`, `expired`, `used` (the link was already used), `failed` (`problem`'s words): nothing stored.
  */
 export type JoinState =

@@ -336,8 +336,9 @@ export class IdentityService implements IdentityApi {
       case 'ready': {
         const identity = state.identity
         const publish = () => {
-          // Another device revoked this one: its copy stays readable here, and the mesh stops (it runs only while ready).
-          const kind = identity.isRevoked(identity.deviceKey) ? 'removed' : 'ready'
+          // Another device revoked this one (also found on opening, after a reload): its copy stays readable here,
+          // read-only, and the mesh stops (it runs only while ready).
+          const kind = identity.removed ? 'removed' : 'ready'
           this.state.set({ kind, identity: viewOf(identity) })
           this.devices.set(identity.devices().map((device) => deviceViewOf(device, this.#presence)))
         }

@@ -38,6 +38,8 @@ const words: Readonly<Record<string, string>> = {
   closed: 'Commonplace was closed on this page. Reload the page.',
   // The identity.
   'no-identity': 'Create or restore your identity first.',
+  'device-removed':
+    'This device was removed from your identity: you can still read what is here, but it can no longer change anything.',
   'display-name-required': 'Your name cannot be empty.',
   'display-name-too-long': `A name has at most ${LIMITS.displayName} characters.`,
   'device-name-required': 'A device needs a name.',

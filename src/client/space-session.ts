@@ -90,19 +90,33 @@ const liveList = <T>(query: LiveQuery, view: (object: EchoObject) => T | undefin
   }
 }
 
-/** Whether `role` may do `action`, now and as the role changes (listeners hear only real changes). */
-const allowed = (role: Observable<SpaceRole | undefined>, action: SpaceAction): Observable<boolean> => ({
-  get: () => can(role.get(), action),
-  subscribe: (listener) => {
-    let last = can(role.get(), action)
-    return role.subscribe((next) => {
-      const now = can(next, action)
-      if (now === last) return
-      last = now
-      listener(now)
-    })
-  },
-})
+/**
+ * Whether `role` may do `action` while this device may write at all (`writable`: false once another device removed
+ * this one), now and as either changes (listeners hear only real changes).
+ */
+const allowed = (
+  role: Observable<SpaceRole | undefined>,
+  action: SpaceAction,
+  writable: Observable<boolean>,
+): Observable<boolean> => {
+  const now = (): boolean => writable.get() && can(role.get(), action)
+  return {
+    get: now,
+    subscribe: (listener) => {
+      let last = now()
+      const check = (): void => {
+        const next = now()
+        if (next === last) return
+        last = next
+        listener(next)
+      }
+      const stops = [role.subscribe(check), writable.subscribe(check)]
+      return () => {
+        for (const stop of stops) stop()
+      }
+    },
+  }
+}
 
 /** An action's result without its value. */
 const done = (result: Result<unknown, Problem>): Result<void, Problem> => (result.ok ? ok(undefined) : result)
@@ -156,24 +170,32 @@ export class OpenSpace implements SpaceSession {
   readonly #actor: Actor
   readonly #exportSpace: (space: Space) => Promise<string>
   readonly #flush: Flush
+  readonly #writable: Observable<boolean>
   readonly #stopName: () => void
   /** Whether the actor's role allows writing, by echo's one policy, as the membership changes. */
   readonly canWrite: Observable<boolean>
   readonly canCompact: Observable<boolean>
 
-  constructor(space: Space, actor: Actor, storage: { exportSpace: (space: Space) => Promise<string>; flush: Flush }) {
+  /** `writable` (always, if not given) turns false once another device removed this one: it reads, never writes. */
+  constructor(
+    space: Space,
+    actor: Actor,
+    storage: { exportSpace: (space: Space) => Promise<string>; flush: Flush; writable?: Observable<boolean> },
+  ) {
     this.#space = space
     this.#actor = actor
     this.#exportSpace = storage.exportSpace
     this.#flush = storage.flush
+    const writable = storage.writable ?? new Cell(true)
+    this.#writable = writable
     this.id = space.id
     this.personal = space.personal
     this.name = new Cell(space.name)
     // A rename, here, in another tab or by a peer.
     this.#stopName = space.liveName.subscribe((name) => this.name.set(name))
     const role = space.role(actor.identity)
-    this.canWrite = allowed(role, 'write')
-    this.canCompact = allowed(role, 'compact')
+    this.canWrite = allowed(role, 'write', writable)
+    this.canCompact = allowed(role, 'compact', writable)
   }
 
   compactHistory(): Promise<Result<number, Problem>> {
@@ -396,6 +418,7 @@ export class OpenSpace implements SpaceSession {
    * was not made, as the words do.
    */
   async #saved<T>(write: (undo: UndoLog) => Promise<Result<T, unknown>>): Promise<Result<T, Problem>> {
+    if (!this.#writable.get()) return err(problem('device-removed'))
     const undo = new UndoLog()
     const result = await write(undo)
     if (!result.ok) return outcome(result)

@@ -11,6 +11,8 @@ export interface IdentityRecords {
   readonly credentials: Observable<readonly Credential[]>
   /** Takes credentials from the space; HALO keeps those that verify. */
   receive(values: readonly unknown[]): Promise<unknown>
+  /** Another device removed this one (HALO's `removed`, read as the credentials change): nothing is written then. */
+  readonly removed: boolean
 }
 
 /** The part of `navigator.locks` used here, so tests can pass their own. */
@@ -93,6 +95,8 @@ export class SpacesService implements SpacesApi {
   #stopRecords: (() => void) | undefined
   /** Resolves once an identity is attached, so a space opened on load waits instead of failing. */
   #attached = pending<Actor>()
+  /** False while the attached identity's device is removed: its spaces stay readable and nothing is written. */
+  readonly #writable = new Cell(true)
   #stop: (() => void) | undefined
   readonly #stopStatus: Promise<() => void>
 
@@ -127,8 +131,18 @@ export class SpacesService implements SpacesApi {
     const stopList = spaces.subscribe((rows) => {
       this.list.set(rows?.map(summaryOf))
     })
+    // Removed while open: stop carrying records (each would be a write), and every session turns read-only.
+    const follow = (): void => {
+      this.#writable.set(!records.removed)
+      if (!records.removed) return
+      this.#stopRecords?.()
+      this.#stopRecords = undefined
+    }
+    follow()
+    const stopRemoved = records.credentials.subscribe(follow)
     this.#stop = () => {
       stopList()
+      stopRemoved()
       spaces.close()
       this.#stopRecords?.()
       this.#stopRecords = undefined
@@ -136,7 +150,8 @@ export class SpacesService implements SpacesApi {
     await this.#locks.request(SETUP_LOCK, async () => {
       const health = await echo.health(actor.identity)
       if (health === 'storage-cleared' && !setUpHere) this.#setStorage({ cleared: true })
-      else await this.#ensurePersonalSpace(echo, actor)
+      // A removed device makes nothing: not even a personal space it lacks.
+      else if (this.#writable.get()) await this.#ensurePersonalSpace(echo, actor)
     })
     this.#attached.resolve(actor)
     await this.#refreshStorage()
@@ -146,19 +161,20 @@ export class SpacesService implements SpacesApi {
     this.#stop?.()
     this.#stop = undefined
     this.#actor = undefined
+    this.#writable.set(true)
     if (this.#attached.settled) this.#attached = pending<Actor>()
     this.list.set(undefined)
   }
 
   create(name: string): Promise<Result<SpaceSummary, Problem>> {
     return attempt(async () => {
-      const actor = this.#actor
-      if (!actor) return err(problem('no-identity'))
+      const actor = this.#writer()
+      if (!actor.ok) return actor
       const refused = checkSpaceName(name)
       if (refused) return err(refused)
       const trimmed = name.trim()
       const echo = await this.#echo
-      const space = await echo.createSpace(actor, trimmed)
+      const space = await echo.createSpace(actor.value, trimmed)
       const flushed = await echo.flush()
       if (!flushed.ok) return outcome(flushed)
       await this.#requestPersistence()
@@ -179,6 +195,7 @@ export class SpacesService implements SpacesApi {
         new OpenSpace(opened.value.value, actor.value, {
           exportSpace: (space) => echo.exportSpace(space),
           flush: () => echo.flush(),
+          writable: this.#writable,
         }),
       )
     })
@@ -186,6 +203,7 @@ export class SpacesService implements SpacesApi {
 
   archive(id: string, archived: boolean): Promise<Result<void, Problem>> {
     return attempt(async () => {
+      if (!this.#writable.get()) return err(problem('device-removed'))
       await (await this.#echo).archive(id as SpaceId, archived)
       return ok(undefined)
     })
@@ -193,13 +211,13 @@ export class SpacesService implements SpacesApi {
 
   importFile(file: Blob): Promise<Result<SpaceSummary, Problem>> {
     return attempt(async () => {
-      const actor = this.#actor
-      if (!actor) return err(problem('no-identity'))
+      const actor = this.#writer()
+      if (!actor.ok) return actor
       // Refused before reading: a file is read whole into memory.
       if (file.size > MAX_SPACE_FILE_BYTES)
         return err(toProblem(new SpaceFileTooLarge(file.size, MAX_SPACE_FILE_BYTES)))
       const echo = await this.#echo
-      const imported = await echo.importSpace(actor, await file.text())
+      const imported = await echo.importSpace(actor.value, await file.text())
       if (!imported.ok) return outcome(imported)
       const flushed = await echo.flush()
       if (!flushed.ok) return outcome(flushed)
@@ -218,10 +236,10 @@ export class SpacesService implements SpacesApi {
 
   acknowledgeCleared(): Promise<Result<void, Problem>> {
     return attempt(async () => {
-      const actor = this.#actor
-      if (!actor) return err(problem('no-identity'))
+      const actor = this.#writer()
+      if (!actor.ok) return actor
       const echo = await this.#echo
-      await this.#ensurePersonalSpace(echo, actor)
+      await this.#ensurePersonalSpace(echo, actor.value)
       const flushed = await echo.flush()
       if (!flushed.ok) return outcome(flushed)
       this.#setStorage({ cleared: false })
@@ -231,6 +249,12 @@ export class SpacesService implements SpacesApi {
 
   flush(): Promise<Result<void, Problem>> {
     return attempt(async () => outcome(await (await this.#echo).flush()))
+  }
+
+  /** The attached identity, when this device may write for it. */
+  #writer(): Result<Actor, Problem> {
+    if (!this.#actor) return err(problem('no-identity'))
+    return this.#writable.get() ? ok(this.#actor) : err(problem('device-removed'))
   }
 
   async #ensurePersonalSpace(echo: Echo, actor: Actor): Promise<void> {
@@ -251,9 +275,17 @@ export class SpacesService implements SpacesApi {
     this.#stopRecords?.()
     personal.keepIdentityCredentials(records.credentials.get())
     const stopOut = records.credentials.subscribe((credentials) => {
-      personal.keepIdentityCredentials(credentials)
+      if (!records.removed) personal.keepIdentityCredentials(credentials)
     })
-    const revocations = carryDeviceRevocations(echo, actor, records.credentials)
+    // The removal arrives as credentials: the listener that stops this may run after the others heard of it.
+    const whileWritable: Observable<readonly Credential[]> = {
+      get: () => records.credentials.get(),
+      subscribe: (listener) =>
+        records.credentials.subscribe((credentials) => {
+          if (!records.removed) listener(credentials)
+        }),
+    }
+    const revocations = carryDeviceRevocations(echo, actor, whileWritable)
     const arrivals = personal.identityCredentials((values) => void records.receive(values))
     void records.receive(arrivals.now)
     this.#stopRecords = () => {

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { generateKeyPair } from '../halo'
 import type { Echo } from './echo'
 import { SpaceRefused } from './errors'
@@ -56,6 +56,44 @@ describe('Echo.adoptSpace', () => {
     expect(b.spaceOfDocument(rootOf(work).documentId)).toBe(work.id)
     const again = await b.adoptSpace({ identity: actor.identity, spaceId: work.id, rootUrl: rootOf(work).url })
     expect(again.ok && again.value).toBe(adopted.value)
+  })
+
+  it('forgetAdopted takes an adoption back: no row, no index or log rows, no stored chunk of its documents', async () => {
+    const { a, b } = await linked()
+    const actor = makeActor()
+    const work = await a.createSpace(actor, 'Work')
+    const task = await work.create(actor, 'task', { title: 'Buy milk', done: false, order: 'a0' })
+    if (!task.ok) throw task.error
+    const adopted = await b.adoptSpace({ identity: actor.identity, spaceId: work.id, rootUrl: rootOf(work).url })
+    if (!adopted.ok) throw adopted.error
+    await adopted.value.loaded()
+    // Changes after the adoption: B saves a document whose heads change (one that arrived whole may wait for one).
+    if (!work.rename(actor, 'Work, renamed').ok) throw new Error('not renamed')
+    const more = await work.create(actor, 'task', { title: 'Call Bob', done: false, order: 'a1' })
+    if (!more.ok) throw more.error
+    await vi.waitFor(async () => {
+      expect(adopted.value.name).toBe('Work, renamed')
+      expect(await b.find(work.id, { type: 'task' })).toHaveLength(2)
+    })
+    const flushed = await b.flush()
+    if (!flushed.ok) throw flushed.error
+    const ids = [rootOf(work).documentId as string, ...Object.keys(rootOf(work).doc().documents)]
+    const chunksOf = () =>
+      dbOf(b)
+        .chunks.filter((chunk) => ids.includes(chunk.key[0] ?? ''))
+        .count()
+    expect(await chunksOf()).toBeGreaterThan(0)
+    expect(await dbOf(b).objects.where('spaceId').equals(work.id).count()).toBeGreaterThan(0)
+
+    const forgot = await b.forgetAdopted(work.id)
+    expect(forgot.ok).toBe(true)
+    expect(await b.listSpaces(actor.identity)).toEqual([])
+    expect(await chunksOf()).toBe(0)
+    expect(await dbOf(b).objects.where('spaceId').equals(work.id).count()).toBe(0)
+    expect(await dbOf(b).logEntries.where('spaceId').equals(work.id).count()).toBe(0)
+    expect((await b.openSpace(work.id)).ok).toBe(false)
+    // A has its copy still.
+    expect(await a.find(work.id, { type: 'task' })).toHaveLength(2)
   })
 
   it('refuses a root without a genesis by the space key, or of another space, and stores nothing', async () => {

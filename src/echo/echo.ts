@@ -5,7 +5,13 @@
  */
 import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel'
 import type { DocHandle, NetworkAdapterInterface, PeerId } from '@automerge/automerge-repo/slim'
-import { isValidAutomergeUrl, parseAutomergeUrl, Repo, stringifyAutomergeUrl } from '@automerge/automerge-repo/slim'
+import {
+  isValidAutomergeUrl,
+  isValidDocumentId,
+  parseAutomergeUrl,
+  Repo,
+  stringifyAutomergeUrl,
+} from '@automerge/automerge-repo/slim'
 import type { Clock, Observable, Result } from '../base'
 import { err, ok, systemClock } from '../base'
 import type { KeyPair, PublicKey } from '../halo'
@@ -360,6 +366,37 @@ export class Echo {
     const opened = await this.openSpace(spaceId)
     if (!opened.ok) throw opened.error
     return opened
+  }
+
+  /**
+   * Takes back an `adoptSpace` whose next step failed (device linking could not store the identity): the registry
+   * row, its index and log rows and the documents its root lists leave this device, as if it never came. Only for
+   * a space adopted moments ago that nothing else here uses; peers keep their copies.
+   */
+  async forgetAdopted(spaceId: SpaceId): Promise<Result<void, StorageQuotaExceeded | StorageFailed>> {
+    const row = await getSpace(this.#db, spaceId)
+    if (row === undefined) return ok(undefined)
+    const opened = await this.#open.get(spaceId)
+    this.#open.delete(spaceId)
+    // A root's fields come from a peer: only valid document ids are taken for ones.
+    const documents = opened?.ok === true ? toPlain(spaceInternals(opened.value).root.doc().documents) : undefined
+    const listed = typeof documents === 'object' && documents !== null ? Object.keys(documents) : []
+    const ids = [parseAutomergeUrl(row.rootUrl as AutomergeUrl).documentId, ...listed.filter(isValidDocumentId)]
+    try {
+      // What the indexer and the log store still had under way is written first, then taken back with the rest.
+      await this.#indexer.settled()
+      await this.#logs.settled()
+      await this.#db.spaces.delete(spaceId)
+      await clearSpaceIndex(this.#db, spaceId)
+      await this.#db.logEntries.where('spaceId').equals(spaceId).delete()
+    } catch (error) {
+      return err(toStorageError(error))
+    }
+    for (const id of ids) {
+      const removed = await this.#documents.removeStored(id)
+      if (!removed.ok) return removed
+    }
+    return ok(undefined)
   }
 
   /** Hides a space on this device (or shows it again); nothing is deleted. */

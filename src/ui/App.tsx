@@ -72,8 +72,16 @@ export const App: Component = () => {
             <SpacesIntro />
           </Match>
           <Match when={when(identity(), 'removed')}>
+            {/* Said on every screen; its copy stays readable: every space opens, read-only (the client refuses writes). */}
             <RemovedDevice />
-            <SpaceList />
+            <Switch>
+              <Match when={spaceRoute(route())}>
+                {(space) => <SpaceView spaceId={space().spaceId} noteId={space().noteId} />}
+              </Match>
+              <Match when={true}>
+                <SpaceList readOnly />
+              </Match>
+            </Switch>
           </Match>
           <Match when={when(identity(), 'damaged')}>{(damaged) => <DamagedIdentity reason={damaged().reason} />}</Match>
           <Match when={welcoming() && when(identity(), 'ready')}>

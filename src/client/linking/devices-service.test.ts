@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ok, systemClock, toBase64Url } from '../../base'
+import { Cell, ok, systemClock, toBase64Url } from '../../base'
 import { decodeJoinLink, encodeDeviceLink, IdentityStore, verifyPeerDevice, type HaloIdentity } from '../../halo'
 import { defaultMeshSettings } from '../../mesh'
 import { FakeTrystero } from '../../mesh/testing/fake-trystero'
@@ -67,10 +67,13 @@ const service = (
     current,
     hasIdentity: () => current() !== undefined,
     personal: () => Promise.resolve(ok(personal)),
-    storeLinked: () => Promise.resolve(ok(undefined)),
+    storeLinked: () => Promise.resolve(ok(allHere())),
     takeLead: () => Promise.resolve(true),
     ...extra,
   })
+
+/** The personal space was the only one: everything is here once the identity is stored. */
+const allHere = () => ({ progress: new Cell({ done: 1, total: 1 }), stop: () => undefined })
 
 describe('client.devices with HALO and the in-memory Trystero', () => {
   it('links B: B holds the same identity with a chain that verifies, and the personal space', async () => {
@@ -91,7 +94,7 @@ describe('client.devices with HALO and the in-memory Trystero', () => {
         if (!made.ok) throw made.error
         linked = made.value
         received.push(space)
-        return ok(undefined)
+        return ok(allHere())
       },
     })
     const offer = await a.offerLink()

@@ -20,7 +20,7 @@ import type { Avatar } from '../identity-api'
 import { problem, toProblem } from '../problem-words'
 import { joinLink, type ReadInvitation } from './join'
 import { offerLink } from './offer'
-import type { LinkEdges, LinkResult, PersonalSpace } from './ports'
+import type { Arrivals, LinkEdges, LinkResult, PersonalSpace } from './ports'
 
 /** halo's link payload codec (`encodeDeviceLink`, `decodeJoinLink`); expiry in unix milliseconds. */
 interface LinkCodec {
@@ -45,7 +45,7 @@ export interface DevicesServiceOptions {
   /** The personal space with its swarm secret (the mesh service keeps the secrets). */
   readonly personal: (identity: HaloIdentity) => LinkResult<PersonalSpace>
   /** Stores the linked identity and registers the personal space; stores nothing on a refusal. */
-  readonly storeLinked: (input: LinkedInput, personal: PersonalSpace, signal: AbortSignal) => LinkResult<void>
+  readonly storeLinked: (input: LinkedInput, personal: PersonalSpace, signal: AbortSignal) => LinkResult<Arrivals>
   /** The leader tab holds the rooms: a link room needs it on the joining side (see CONTEXT.md). */
   readonly takeLead: () => Promise<boolean>
 }
@@ -153,7 +153,7 @@ export const createDevicesService = (options: DevicesServiceOptions): DevicesApi
       // device needs no lead: its leader tab, whichever it is, serves the personal space and seals the new box.
       await options.takeLead()
       const pair = generateKeyPair<LinkedInput['deviceKeyPair']['publicKey']>()
-      const store = (welcome: WelcomeFrame, signal: AbortSignal): LinkResult<void> =>
+      const store = (welcome: WelcomeFrame, signal: AbortSignal): LinkResult<Arrivals> =>
         options.storeLinked(
           {
             deviceKeyPair: pair,

@@ -15,10 +15,15 @@ import type { Avatar } from '../identity-api'
 import type { JoinState, LinkJoin } from '../devices-api'
 import { LIMITS } from '../limits'
 import { problem, toProblem, type Problem } from '../problem-words'
-import type { LinkEdges, LinkResult } from './ports'
+import type { Arrivals, LinkEdges, LinkResult } from './ports'
 
 /** With nobody found after this long, B says the other device is not online (and keeps looking). */
 export const UNREACHABLE_AFTER_MS = 8_000
+/**
+ * Once the identity is stored, the screen shows the spaces arriving and says `linked` when all are here, or after
+ * this long at most: the rest go on arriving in the background (the person need not wait on this screen).
+ */
+const RECEIVE_FOR_MS = 20_000
 const HELLO_EVERY_MS = 1_000
 
 /** A link as B read it. */
@@ -36,8 +41,8 @@ export interface LinkGuest {
   sign(bytes: Uint8Array): Promise<string>
   /** Checks the host's Profile credential against the identity key; undefined if it does not verify. */
   verifyProfile(profile: unknown, identity: IdentityKey): { name: string; avatar: Avatar } | undefined
-  /** Stores the linked identity and registers the personal space; stores nothing on a refusal. */
-  store(welcome: WelcomeFrame, signal: AbortSignal): LinkResult<void>
+  /** Stores the linked identity and registers the personal space; stores nothing on a refusal. Then the spaces arrive. */
+  store(welcome: WelcomeFrame, signal: AbortSignal): LinkResult<Arrivals>
 }
 
 export interface JoinOptions {
@@ -67,6 +72,10 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
   const ctx: HandshakeContext = { kind: 'link', inviteKey: keys.inviteKey }
   const found: { host?: AuthenticatedPeer } = {}
   let ended = false
+  // Set once the identity is stored: the host leaving is no failure then.
+  let stored = false
+  // Following the spaces as they arrive, after the link room is left; `cancel` stops it too.
+  let stopArrivals: (() => void) | undefined
   // Read after an await: the session may have ended meanwhile.
   const over = (): boolean => ended
   const stops: (() => void)[] = []
@@ -147,7 +156,7 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
         return
       }
       const kind = state.get().kind
-      if (kind === 'found' || kind === 'confirm' || kind === 'receiving') {
+      if (!stored && (kind === 'found' || kind === 'confirm' || kind === 'receiving')) {
         end({ kind: 'failed', problem: problem('link-peer-left') })
       }
     }),
@@ -158,16 +167,45 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
       return
     }
     state.set({ kind: 'receiving', done: 0, total: 1 })
-    const stored = await guest.store(frame, receiving.signal)
-    if (!stored.ok) {
-      end({ kind: 'failed', problem: stored.error })
+    const result = await guest.store(frame, receiving.signal)
+    if (!result.ok) {
+      end({ kind: 'failed', problem: result.error })
       return
     }
-    state.set({ kind: 'receiving', done: 1, total: 1 })
-    // Linked before telling the host, which then leaves the room: its leaving is no failure now.
-    state.set({ kind: 'linked' })
+    stored = true
+    const arrivals = result.value
+    state.set({ kind: 'receiving', ...arrivals.progress.get() })
+    // The host leaves the room once told; the spaces come through this device's mesh, not the link room.
     await channel.send(writeLinkFrame({ v: 1, t: 'stored' }), host.peerId).catch(() => undefined)
+    if (over()) {
+      // Cancelled meanwhile (the screen closed): the identity is stored, and nobody is left to show the count to.
+      arrivals.stop()
+      return
+    }
     end(undefined)
+    followArrivals(arrivals)
+  }
+  const followArrivals = (arrivals: Arrivals): void => {
+    const finish = (): void => {
+      stopArrivals?.()
+      state.set({ kind: 'linked' })
+    }
+    const stops = [
+      arrivals.progress.subscribe((progress) => {
+        state.set({ kind: 'receiving', ...progress })
+        if (progress.done >= progress.total) finish()
+      }),
+      edges.after(RECEIVE_FOR_MS, () => {
+        finish()
+      }),
+    ]
+    stopArrivals = () => {
+      stopArrivals = undefined
+      for (const stop of stops) stop()
+      arrivals.stop()
+    }
+    const now = arrivals.progress.get()
+    if (now.done >= now.total) finish()
   }
   stops.push(
     channel.subscribe((data, peerId) => {
@@ -218,6 +256,7 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
     },
     cancel: () => {
       end(undefined)
+      stopArrivals?.()
     },
   }
 }

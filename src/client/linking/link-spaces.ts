@@ -1,5 +1,5 @@
 import { Cell, err, fromBase64Url, ok, systemClock, toBase64Url, toHex, type Result } from '../../base'
-import type { Echo, SpaceId } from '../../echo'
+import type { Echo, Space, SpaceId } from '../../echo'
 import {
   signWith,
   swarmCommitment,
@@ -16,7 +16,8 @@ import type { IdentityService } from '../identity'
 import { startMeshService } from '../mesh/mesh-service'
 import { readSpaceKeys, roomsOf } from '../mesh/swarm-boxes'
 import { problem, type Problem } from '../problem-words'
-import type { PersonalSpace } from './ports'
+import { arrivalsOf } from './arrivals'
+import type { Arrivals, PersonalSpace } from './ports'
 
 export interface LinkSpacesOptions {
   readonly echo: Promise<Echo>
@@ -80,7 +81,7 @@ export const linkSpaces = (options: LinkSpacesOptions) => ({
     input: LinkedInput,
     personal: PersonalSpace,
     signal: AbortSignal,
-  ): Promise<Result<void, Problem>> => {
+  ): Promise<Result<Arrivals, Problem>> => {
     const echo = await options.echo
     const secret = fromBase64Url(personal.secret)
     if (secret === undefined) return err(problem('link-failed'))
@@ -115,27 +116,33 @@ export const linkSpaces = (options: LinkSpacesOptions) => ({
       page: options.page,
       storage: null,
     })
+    // A failed join stores nothing: a personal space adopted for it goes again (unless it was here before).
+    const wasHere = (await echo.listSpaces(input.identityKey)).some((row) => row.id === spaceId)
+    const refuse = async (refusal: Problem): Promise<Result<never, Problem>> => {
+      const forgot = wasHere ? undefined : await echo.forgetAdopted(spaceId)
+      // The join's own problem is what the person reads; this one is for whoever investigates.
+      if (forgot?.ok === false) console.warn('The personal space of a failed link stays on this device:', forgot.error)
+      return err(refusal)
+    }
     // The access rule learns the root's space before it asks for it, or the request would find no peer.
     const forget = service.access.expect(personal.rootUrl.replace(/^automerge:/, ''), spaceId)
+    let space: Space
     try {
       const adopted = await echo.adoptSpace(
         { identity: input.identityKey, spaceId, rootUrl: personal.rootUrl as never, personal: true },
         { signal },
       )
       if (!adopted.ok) return err(problem(adopted.error.code === 'aborted' ? 'aborted' : 'link-failed'))
-      if (
-        !(await until(
-          adopted.value.swarmBoxes(spaceId),
-          (boxes) => boxes.some((box) => box.recipient === device),
-          signal,
-        ))
-      ) {
-        return err(problem('aborted'))
+      space = adopted.value
+      if (!(await until(space.swarmBoxes(spaceId), (boxes) => boxes.some((box) => box.recipient === device), signal))) {
+        return await refuse(problem('aborted'))
       }
     } finally {
       forget()
       await service.stop()
     }
-    return options.identity.createLinked(input)
+    const stored = await options.identity.createLinked(input)
+    if (!stored.ok) return refuse(stored.error)
+    return ok(arrivalsOf(echo, input.identityKey, space))
   },
 })

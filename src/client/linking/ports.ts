@@ -49,3 +49,12 @@ export interface PersonalSpace {
 }
 
 export type LinkResult<T> = Promise<Result<T, Problem>>
+
+/**
+ * The identity's spaces reaching a device just linked: `done` of `total`, the personal space and each space its root
+ * lists (`total` grows if the root lists more). `stop` once no longer shown.
+ */
+export interface Arrivals {
+  readonly progress: Observable<{ readonly done: number; readonly total: number }>
+  stop(): void
+}

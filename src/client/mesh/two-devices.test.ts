@@ -153,6 +153,51 @@ describe('two devices of one identity', () => {
     console.info(`revocation to cut-off: ${cutAfter.toFixed(0)} ms`)
   }, 20_000)
 
+  it('a revoked phone reopened on its storage is removed: its spaces read, every write refused, no mesh', async () => {
+    const { laptop, laptopSpace, phone, network, phoneBrowser } = await twoDevices()
+    expectOk(await laptopSpace.createTask('Before'))
+    const phoneSpace = await personalSpace(phone)
+    await until(phoneSpace.tasks(''), (items) => items?.some((task) => task.title === 'Before') === true)
+    const devices = await until(laptop.identity.devices, (list) => list.length === 2)
+    expectOk(await laptop.identity.revokeDevice(devices.find((device) => !device.thisDevice)?.deviceKey ?? ''))
+    await until(phone.identity.state, (state) => state.kind === 'removed')
+    await phone.close()
+
+    const tab = phoneBrowser.openTab()
+    const reopened = await open(tab.edges)
+    const state = await until(reopened.identity.state, (now) => now.kind !== 'loading')
+    expect(state.kind).toBe('removed')
+    expect(state.kind === 'removed' && state.identity.displayName).toBe('Ada')
+    await until(reopened.tabRole, (role) => role === 'leader')
+    const space = await personalSpace(reopened)
+    const tasks = await until(space.tasks(''), (items) => items !== undefined && items.length > 0)
+    expect(tasks?.map((task) => task.title)).toEqual(['Before'])
+    expect(space.canWrite.get()).toBe(false)
+    const refused = [
+      await space.createTask('After the removal'),
+      await space.updateTask(tasks?.[0]?.id ?? '', { done: true }),
+      await space.createNote('A note'),
+      await space.rename('Mine'),
+      await reopened.spaces.create('Another space'),
+      await reopened.identity.updateProfile({ displayName: 'Mallory', avatar: { colour: '#000000' } }),
+      await reopened.devices.offerLink(),
+    ]
+    expect(refused.map((result) => !result.ok && result.error.code)).toEqual([
+      'device-removed',
+      'device-removed',
+      'device-removed',
+      'device-removed',
+      'device-removed',
+      'device-removed',
+      'no-identity',
+    ])
+    const after = await until(space.tasks(''), (items) => items !== undefined)
+    expect(after?.map((task) => [task.title, task.done])).toEqual([['Before', false]])
+    // No mesh: the leader tab holds no secret and is in no room.
+    expect(clientInternals(reopened)?.personalSecret()).toBeUndefined()
+    expect(network.roomsOf(tab.trystero)).toEqual([])
+  }, 20_000)
+
   it('every other space of the identity reaches the linked phone, with its tasks, and edits flow back', async () => {
     const { laptop, phone } = await twoDevices()
     const garden = expectOk(await laptop.spaces.create('Garden plans')).id

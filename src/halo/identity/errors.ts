@@ -46,6 +46,13 @@ export class CannotRevokeThisDevice extends AppError<'cannot-revoke-this-device'
   }
 }
 
+/** Another device revoked this one (or the device it was linked through): it reads what it holds and signs nothing. */
+export class DeviceRemoved extends AppError<'device-removed'> {
+  constructor() {
+    super('device-removed', 'this device was removed from its identity: it can no longer sign anything')
+  }
+}
+
 /** The operation signs with the identity key, which this device no longer keeps: ask for the recovery phrase. */
 export class UnlockNeeded extends AppError<'identity-unlock-needed'> {
   constructor() {

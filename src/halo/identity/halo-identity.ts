@@ -17,14 +17,14 @@ import type { HaloStorage } from '../storage/halo-database'
 import type { DeviceInfo } from './devices'
 import { listDevices } from './devices'
 import type { InvalidInput } from './errors'
-import { CannotAuthorizeDevice, CannotRevokeThisDevice, DeviceNotFound, NotThisIdentity } from './errors'
+import { CannotAuthorizeDevice, CannotRevokeThisDevice, DeviceNotFound, DeviceRemoved, NotThisIdentity } from './errors'
 import type { IdentityUnlock, UnlockProblem } from './identity-unlock'
 import { openIdentitySecret } from './identity-unlock'
 import type { ProfileInput } from './new-identity'
 import { issueChecked, profileAssertion } from './new-identity'
 import type { Profile } from './profile'
 import { latestProfile } from './profile'
-import { revokedByIdentityKey } from './revocations'
+import { revokedByIdentityKey, signingDevices } from './revocations'
 import { trustedSet, verifyWith } from './trust'
 import type { BackupState, Unlocked } from './unlock'
 import { backupStateOf, keptIdentitySecret } from './unlock'
@@ -163,6 +163,17 @@ export class HaloIdentity {
   }
 
   /**
+   * Another device revoked this one, or a device its chain was signed through: what is stored here stays readable,
+   * and nothing is signed with its key any more (its signatures count nowhere). Follows the credentials as they come.
+   */
+  get removed(): boolean {
+    return (
+      this.#revoked.has(this.deviceKey) ||
+      signingDevices(this.#unlocked.chain).some((signer) => this.#revoked.has(signer))
+    )
+  }
+
+  /**
    * Authorizes another device of this identity (device linking) and names it. Signed by the identity key while
    * this device keeps its secret (before a backup), otherwise by this device with its chain: linking never asks
    * for the phrase, at a cost: revoking this device later voids the new one's chain too (see CONTEXT.md).
@@ -171,7 +182,10 @@ export class HaloIdentity {
   async authorizeDevice(
     device: PublicKey,
     name: string,
-  ): Promise<Result<{ chain: Credential; credentials: Credential[] }, CannotAuthorizeDevice | InvalidInput>> {
+  ): Promise<
+    Result<{ chain: Credential; credentials: Credential[] }, CannotAuthorizeDevice | InvalidInput | DeviceRemoved>
+  > {
+    if (this.removed) return err(new DeviceRemoved())
     if (parsePublicKey(device) === undefined) return err(new CannotAuthorizeDevice('invalid-key', device))
     if (device === this.deviceKey) return err(new CannotAuthorizeDevice('this-device', device))
     if (this.#revoked.has(device)) return err(new CannotAuthorizeDevice('revoked', device))
@@ -205,11 +219,16 @@ export class HaloIdentity {
     return verifyWith(this.identityKey, this.#revoked, this.#clock, known, this.#cache)(credential)
   }
 
-  updateProfile(input: ProfileInput): Promise<Result<Credential, InvalidInput>> {
+  updateProfile(input: ProfileInput): Promise<Result<Credential, InvalidInput | DeviceRemoved>> {
+    if (this.removed) return Promise.resolve(err(new DeviceRemoved()))
     return this.#issueAndStore(this.identityKey, profileAssertion(input), this.signer)
   }
 
-  async renameDevice(device: PublicKey, name: string): Promise<Result<Credential, InvalidInput | DeviceNotFound>> {
+  async renameDevice(
+    device: PublicKey,
+    name: string,
+  ): Promise<Result<Credential, InvalidInput | DeviceNotFound | DeviceRemoved>> {
+    if (this.removed) return err(new DeviceRemoved())
     const known = this.devices().find((info) => info.key === device)
     if (known === undefined) return err(new DeviceNotFound(device))
     return this.#issueAndStore(known.key, { kind: 'DeviceName', name: name.trim() }, this.signer)

@@ -22,7 +22,10 @@ import { openableStoredIdentity, previewRestore } from './restore-preview'
 import { trustedSet } from './trust'
 import { unlock } from './unlock'
 
-/** What this browser profile holds. `damaged` carries the reason, for a screen with the recovery options. */
+/**
+ * What this browser profile holds. `damaged` carries the reason, for a screen with the recovery options. A device
+ * another device revoked is `ready` with `identity.removed`: its copy stays readable, and it signs nothing.
+ */
 export type HaloIdentityState =
   | { readonly status: 'loading' }
   | { readonly status: 'none' }
@@ -192,7 +195,9 @@ export class IdentityStore {
     return this.#locks.request(LOCK_NAME, async () => {
       const identity = identityKeyPairOf(secret).publicKey
       if (identity !== input.confirmedIdentity) return err(new NotConfirmed())
-      if ((await this.load()).status === 'ready') return err(new IdentityExists())
+      // A removed device may be replaced by the identity restored as a new device: the phrase holder is the identity.
+      const loaded = await this.load()
+      if (loaded.status === 'ready' && !loaded.identity.removed) return err(new IdentityExists())
       const snapshot = await this.#storage.read()
       // A damaged store may still hold a secret that opens: never delete another identity's.
       const openable = await openableStoredIdentity(snapshot)

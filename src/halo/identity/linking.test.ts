@@ -118,7 +118,33 @@ describe('authorizeDevice and createLinked', () => {
     })
     expect(!voided.ok && voided.error.reason).toBe('revoked')
     const reopened = await open(databaseName).store.load()
-    expect(reopened.status === 'damaged' && reopened.error.reason).toBe('this-device-revoked')
+    expect(reopened.status === 'ready' && reopened.identity.removed).toBe(true)
+  })
+
+  it('a revoked linked device opens again after a reload, removed: it reads what it holds and signs nothing', async () => {
+    const laptop = await firstDevice()
+    const { identity: phone, databaseName } = await link(laptop, 'Phone')
+    expect(phone.removed).toBe(false)
+    const revocation = ready(await laptop.revokeDevice(phone.deviceKey))
+    await phone.receive([revocation])
+    expect(phone.removed).toBe(true)
+    const reopened = await open(databaseName).store.load()
+    if (reopened.status !== 'ready') throw new Error(`not opened: ${reopened.status}`)
+    const removed = reopened.identity
+    expect(removed.removed).toBe(true)
+    expect(removed.deviceKey).toBe(phone.deviceKey)
+    expect(removed.profile?.displayName).toBe('Sam')
+    expect(removed.devices().find((device) => device.isThisDevice)?.revokedAt).toBeDefined()
+    const refusals = [
+      await removed.updateProfile({ displayName: 'Mallory', avatar: { colour: '#000000' } }),
+      await removed.renameDevice(removed.deviceKey, 'Still mine'),
+      await removed.authorizeDevice(generateKeyPair<DeviceKey>().publicKey, 'Another'),
+    ]
+    expect(refusals.map((result) => !result.ok && result.error.code)).toEqual([
+      'device-removed',
+      'device-removed',
+      'device-removed',
+    ])
   })
 
   it('refuses its own key, an unusable key and a revoked device', async () => {

@@ -7,6 +7,7 @@ import * as v from 'valibot'
 import type { Clock } from '../../base'
 import type { Credential } from '../credentials/credential'
 import { decodeCredential } from '../credentials/decode'
+import { verifyCredential } from '../credentials/verify'
 import { VerifiedCache } from '../credentials/verified-cache'
 import type { DeviceKey, IdentityKey, KeyPair } from '../keys/keys'
 import { keyPairFromSeed } from '../keys/keys'
@@ -143,24 +144,41 @@ export const unlock = async (snapshot: StoredSnapshot, clock: Clock): Promise<Un
 
   const verified = new VerifiedCache()
   const { accepted, revoked } = trustedSet(identityKey, snapshot.credentials, clock, verified)
-  if (revoked.has(device.publicKey)) return damaged('this-device-revoked', 'another device revoked this one')
   const chain = accepted.find(
     (credential) => credential.assertion.kind === 'AuthorizedDevice' && credential.subject === device.publicKey,
   )
-  if (chain === undefined && linked) {
-    // A chain signed through a device the identity revoked since: this device was cut off with it.
-    const throughRevoked = snapshot.credentials.some((value) => {
-      const decoded = decodeCredential(value)
-      return (
-        decoded.ok &&
-        decoded.value.subject === device.publicKey &&
-        decoded.value.assertion.kind === 'AuthorizedDevice' &&
-        signingDevices(decoded.value).some((signer) => revoked.has(signer))
-      )
-    })
-    if (throughRevoked) return damaged('this-device-revoked', 'the device that linked this one was revoked')
+  const opened = { identityKey, device, backup, credentials: accepted, revoked, verified }
+  if (revoked.has(device.publicKey) || (chain === undefined && linked)) {
+    // Revoked, or cut off with the device that linked it: opened all the same, so the person can still read what is
+    // here (`HaloIdentity.removed` says so, and refuses to sign). Only a chain that once held counts as this device's.
+    const held = chain ?? chainOnceHeld(identityKey, device.publicKey, snapshot.credentials, clock, revoked)
+    if (held !== undefined) return { ...opened, chain: held }
+    if (revoked.has(device.publicKey)) return damaged('this-device-revoked', 'another device revoked this one')
     return damaged('missing-linked-chain', 'no valid AuthorizedDevice for this device')
   }
   if (chain === undefined) return damaged('missing-device-authorization', 'no valid AuthorizedDevice for this device')
-  return { identityKey, device, backup, chain, credentials: accepted, revoked, verified }
+  return { ...opened, chain }
+}
+
+/**
+ * This device's AuthorizedDevice that verifies with the revocations set aside, when this device or one it was signed
+ * through is revoked: it held until then. Anything else (forged, expired, for another device) is not one.
+ */
+const chainOnceHeld = (
+  identityKey: IdentityKey,
+  device: DeviceKey,
+  values: readonly unknown[],
+  clock: Clock,
+  revoked: ReadonlySet<string>,
+): Credential | undefined => {
+  for (const value of values) {
+    const decoded = decodeCredential(value)
+    if (!decoded.ok) continue
+    const credential = decoded.value
+    if (credential.issuer !== identityKey || credential.subject !== device) continue
+    if (credential.assertion.kind !== 'AuthorizedDevice') continue
+    if (!revoked.has(device) && !signingDevices(credential).some((signer) => revoked.has(signer))) continue
+    if (verifyCredential(credential, { clock }).ok) return credential
+  }
+  return undefined
 }

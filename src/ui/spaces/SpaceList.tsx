@@ -17,8 +17,11 @@ const SpaceLink: Component<{ space: SpaceSummary }> = (props) => (
   </li>
 )
 
-/** The identity's spaces on this device, with creating and importing one. */
-export const SpaceList: Component = () => {
+/**
+ * The identity's spaces on this device, with creating and importing one; `readOnly` (a device another one
+ * removed) lists them only.
+ */
+export const SpaceList: Component<{ readOnly?: boolean }> = (props) => {
   const { spaces, limits } = useClient()
   const list = createObserved(spaces.list)
   const [name, setName] = createSignal('')
@@ -47,34 +50,36 @@ export const SpaceList: Component = () => {
           <For each={active()}>{(space) => <SpaceLink space={space} />}</For>
         </ul>
       </Show>
-      <CreateForm
-        label="Name of the new space"
-        placeholder="Name of a new space"
-        button="Create space"
-        maxLength={limits.spaceName}
-        value={name()}
-        onValue={setName}
-        busy={create.busy()}
-        onSubmit={() => create.run()}
-        field="name"
-        errors={formErrors(create, ['name'])}
-      />
-      <Field label="Import a space file" class="file-field" error={importErrors.of('file')}>
-        {(control) => (
-          <input
-            {...control}
-            type="file"
-            accept=".json,application/json"
-            disabled={importFile.busy()}
-            onChange={(event) => {
-              const file = event.currentTarget.files?.[0]
-              if (file) void importFile.run(file)
-              event.currentTarget.value = ''
-            }}
-          />
-        )}
-      </Field>
-      <FormError message={importErrors.form()} />
+      <Show when={props.readOnly !== true}>
+        <CreateForm
+          label="Name of the new space"
+          placeholder="Name of a new space"
+          button="Create space"
+          maxLength={limits.spaceName}
+          value={name()}
+          onValue={setName}
+          busy={create.busy()}
+          onSubmit={() => create.run()}
+          field="name"
+          errors={formErrors(create, ['name'])}
+        />
+        <Field label="Import a space file" class="file-field" error={importErrors.of('file')}>
+          {(control) => (
+            <input
+              {...control}
+              type="file"
+              accept=".json,application/json"
+              disabled={importFile.busy()}
+              onChange={(event) => {
+                const file = event.currentTarget.files?.[0]
+                if (file) void importFile.run(file)
+                event.currentTarget.value = ''
+              }}
+            />
+          )}
+        </Field>
+        <FormError message={importErrors.form()} />
+      </Show>
       <Show when={archived().length > 0}>
         <details>
           <summary>Archived spaces ({archived().length})</summary>
