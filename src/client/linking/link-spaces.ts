@@ -13,6 +13,7 @@ import {
 } from '../../halo'
 import type { MeshSettings, TrysteroPage } from '../../mesh'
 import type { IdentityService } from '../identity'
+import { deviceStorage } from '../mesh/device-storage'
 import { startMeshService } from '../mesh/mesh-service'
 import { readSpaceKeys, roomsOf } from '../mesh/swarm-boxes'
 import { problem, type Problem } from '../problem-words'
@@ -115,7 +116,7 @@ export const linkSpaces = (options: LinkSpacesOptions) => ({
       onAccessChange: () => () => undefined,
       settings: options.settings(),
       page: options.page,
-      storage: null,
+      storage: await deviceStorage(echo, device),
     })
     // The access rule learns the root's space before it asks for it, or the request would find no peer.
     const forget = service.access.expect(personal.rootUrl.replace(/^automerge:/, ''), spaceId)
