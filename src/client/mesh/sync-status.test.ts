@@ -139,6 +139,7 @@ describe('sync status by heads', () => {
     await until(reopened.sync.overall, (status) => status.kind === 'up-to-date')
     const second = documentBytes(reopenFrom, reopenedTab.trystero.selfId)
     console.info(`document bytes: first sync ${String(first)}, after the reopen ${String(second)}`)
-    expect(second).toBeLessThan(first / 4)
+    // Measured: 3,920 of 19,862 bytes; without kept sync state (the storage id was null) 10,667 of 20,513.
+    expect(second).toBeLessThan(first / 3)
   }, 30_000)
 })
