@@ -51,7 +51,8 @@ describe('FakeTrystero', () => {
     const a = joinSwarm(defaultMeshSettings({}), room, { ...quiet, page: network.page('a') })
     const b = joinSwarm(defaultMeshSettings({}), room, { ...quiet, page: network.page('b') })
     await flush()
-    const [atA, atB]: string[][] = [[], []]
+    const atA: string[] = []
+    const atB: string[] = []
     a.channel<string>('cp.t').subscribe((data) => atA.push(data))
     b.channel<string>('cp.t').subscribe((data) => atB.push(data))
     network.hold('b', 'a')
