@@ -46,6 +46,22 @@ describe('PeerSync', () => {
     sync.close()
   })
 
+  it('compares once a peer is announced, even when the heads it reported at an earlier meeting still match', async () => {
+    const repo = new Repo({})
+    const handle = repo.create({ n: 1 })
+    // Reported at an earlier meeting; the peer now comes back under a new id, not announced yet.
+    handle.setSyncInfo(STORAGE, { lastHeads: handle.heads(), lastSyncTimestamp: 1 })
+    const sync = new PeerSync(repo, () => SPACE, 0)
+    const watch = sync.watch(PEER, () => undefined)
+    expect(watch.pending(SPACE)).toBe(1)
+    repo.networkSubsystem.emit('peer', { peerId: PEER, peerMetadata: { storageId: STORAGE, isEphemeral: false } })
+    await vi.waitFor(() => {
+      expect(watch.pending(SPACE)).toBe(0)
+    })
+    watch.stop()
+    sync.close()
+  })
+
   it('costs little with many documents: one pass when watched, one batch for a burst of reports', async () => {
     // 1,000 here (making each document costs the repo ~6 ms on this machine); PEER_SYNC_DOCS=10000 for the big space.
     const count = Number(process.env.PEER_SYNC_DOCS ?? 1_000)

@@ -46,7 +46,16 @@ export class PeerSync {
       this.follow(documentId)
     }
     repo.synchronizer.on('open-doc', opened)
-    this.#stop = () => repo.synchronizer.off('open-doc', opened)
+    // A peer announced: its storage id is known now (the repo's own listener ran first). Heads reported in an earlier
+    // meeting may all still be right, and then no document fires an event: the batch makes the full pass.
+    const announced = () => {
+      this.#schedule()
+    }
+    repo.networkSubsystem.on('peer', announced)
+    this.#stop = () => {
+      repo.synchronizer.off('open-doc', opened)
+      repo.networkSubsystem.off('peer', announced)
+    }
   }
 
   /** Follows a document's handle from now on (idempotent); ECHO calls it for every handle it makes or finds. */
@@ -91,6 +100,11 @@ export class PeerSync {
   #mark(documentId: DocumentId): void {
     if (this.#watches.size === 0) return
     this.#marked.add(documentId)
+    this.#schedule()
+  }
+
+  #schedule(): void {
+    if (this.#watches.size === 0) return
     this.#timer ??= setTimeout(() => {
       this.#timer = undefined
       this.#compareMarked()
