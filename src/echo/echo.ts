@@ -23,6 +23,7 @@ import type { StorageFailed, StorageQuotaExceeded } from './errors'
 import type { SpaceId } from './ids'
 import { DocumentSpaces } from './document-spaces'
 import { Indexer } from './indexer'
+import { PeerSync, type PeerSyncWatch } from './peer-sync'
 import type { ReplicationRules } from './replication'
 import { Replication } from './replication'
 import type { Actor } from './membership/entries'
@@ -53,6 +54,7 @@ import { exportSpaceFile, readSpaceFile } from './transfer/space-file'
 import { checkSpaceFile } from './transfer/space-file-check'
 import { localDocuments } from './transfer/local-documents'
 import { getSpace, liveSpaces, putSpace, spacesOf, updateSpace } from './storage/space-registry'
+import { SyncStates } from './sync-states'
 
 export interface EchoOptions {
   /** Where the IndexedDB database lives (name, fake-indexeddb in tests); ignored when `db` is given. */
@@ -100,6 +102,8 @@ export class Echo {
   readonly #locks: Locks
   readonly #open = new Map<SpaceId, Promise<Result<Space, SpaceNotFound>>>()
   readonly #replication = new Replication()
+  readonly #syncStates: SyncStates
+  readonly #peerSync: PeerSync
   // A document made before its root listed it was refused to peers then (no space yet): offer it once it is
   // listed; a note indexed before its root listed its text is indexed again, so its text is fetched.
   readonly #documentSpaces = new DocumentSpaces((space) => {
@@ -138,6 +142,24 @@ export class Echo {
     })
     this.#indexer = new Indexer(this.#db, this.#documents)
     this.#logs = new LogStore(this.#db)
+    this.#syncStates = new SyncStates(this.#repo, options.saveDebounceMs ?? 100)
+    this.#peerSync = new PeerSync(this.#repo, (documentId) => this.#documentSpaces.spaceOf(documentId), 50)
+  }
+
+  /**
+   * automerge-repo's storage id of this browser profile (random, made once, shared by its tabs): what a peer's
+   * repo keys the sync state it keeps for us under.
+   */
+  async storageId(): Promise<string | undefined> {
+    return this.#repo.storageId()
+  }
+
+  /**
+   * How far a remote peer (its repo's peer id) is from us, by heads as automerge-repo reports them for it
+   * (peer-sync.ts): the count of documents of a space still to sync; `changed` after each batch that moved it.
+   */
+  watchPeer(peer: string, changed: () => void): PeerSyncWatch {
+    return this.#peerSync.watch(peer, changed)
   }
 
   /** 'quota-exceeded' after the browser refused a write (nothing earlier is lost), until one succeeds. */
@@ -497,6 +519,8 @@ export class Echo {
   async flush(): Promise<Result<void, StorageQuotaExceeded | StorageFailed>> {
     const saved = await this.#documents.flush()
     if (!saved.ok) return saved
+    // Sync states only spare bytes at the next meeting: one that could not be written is not a failure.
+    await this.#syncStates.flush().catch(() => undefined)
     const logFailure = await this.#logs.settled()
     if (logFailure !== undefined) return err(toStorageError(logFailure))
     await this.#indexer.settled()
@@ -511,6 +535,8 @@ export class Echo {
   async close(): Promise<Result<void, StorageQuotaExceeded | StorageFailed>> {
     const flushed = await this.flush()
     this.#documents.close()
+    this.#syncStates.close()
+    this.#peerSync.close()
     await this.#repo.shutdown().catch(() => undefined)
     await this.#adapter.started
     this.#db.close()

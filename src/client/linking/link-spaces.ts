@@ -13,6 +13,7 @@ import {
 } from '../../halo'
 import type { MeshSettings, TrysteroPage } from '../../mesh'
 import type { IdentityService } from '../identity'
+import { deviceStorage } from '../mesh/device-storage'
 import { startMeshService } from '../mesh/mesh-service'
 import { readSpaceKeys, roomsOf } from '../mesh/swarm-boxes'
 import { problem, type Problem } from '../problem-words'
@@ -114,7 +115,7 @@ export const linkSpaces = (options: LinkSpacesOptions) => ({
       onAccessChange: () => () => undefined,
       settings: options.settings(),
       page: options.page,
-      storage: null,
+      storage: await deviceStorage(echo, device),
     })
     // A failed join stores nothing: a personal space adopted for it goes again (unless it was here before).
     const wasHere = (await echo.listSpaces(input.identityKey)).some((row) => row.id === spaceId)

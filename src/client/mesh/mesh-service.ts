@@ -42,10 +42,10 @@ export interface MeshServiceOptions {
   readonly onAccessChange: (listener: () => void) => () => void
   readonly settings: MeshSettings
   readonly page: TrysteroPage
-  /** This browser profile's storage id, shared by its tabs; null when unknown. */
+  /** This device's storage (`deviceStorage`), shared by its tabs: peers keep our sync state under it; null when unknown. */
   readonly storage: string | null
   readonly onRefused?: (spaceId: SpaceId, refusal: SwarmRefusal) => void
-  /** Told who is connected in each room and when bytes move (the sync status). */
+  /** Told who is connected in each room (the sync status compares their heads with ours). */
   readonly tracker?: SyncTracker
 }
 
@@ -88,14 +88,11 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
     if (tracker === undefined) return undefined
     tracker.space(spaceId)
     return {
-      connected: (peerId, device) => {
-        tracker.connected(spaceId, peerId, device)
+      connected: (peerId, device, repo) => {
+        tracker.connected(spaceId, peerId, device, repo)
       },
       disconnected: (peerId) => {
         tracker.disconnected(spaceId, peerId)
-      },
-      activity: (peerId) => {
-        tracker.activity(spaceId, peerId)
       },
     }
   }

@@ -36,14 +36,14 @@ export interface SpaceRoomOptions {
   readonly adapter: MeshNetworkAdapter
   readonly access: PeerAccess
   readonly onRefused?: (refusal: SwarmRefusal) => void
-  /** Who is connected and when bytes move, for the sync status. */
+  /** Who is connected, for the sync status. */
   readonly watch?: RoomWatcher
 }
 
 export interface RoomWatcher {
-  connected(peerId: string, device: string): void
+  /** `repo`: the remote's automerge-repo peer id. */
+  connected(peerId: string, device: string, repo: string): void
   disconnected(peerId: string): void
-  activity(peerId: string): void
 }
 
 /** One space's room: peers that pass the handshake are attached to the adapter and granted the space. */
@@ -91,15 +91,11 @@ export const joinSpaceRoom = (options: SpaceRoomOptions): SpaceRoom => {
   const attach = (peer: AuthenticatedPeer): void => {
     const detach = adapter.attach({
       remote: { repo: peer.repo, storage: peer.storage, device: peer.device, identity: peer.identity },
-      send: (bytes) => {
-        watch?.activity(peer.peerId)
-        return channel.send(bytes, peer.peerId)
-      },
+      send: (bytes) => channel.send(bytes, peer.peerId),
       subscribe: (onBytes) =>
         channel.subscribe((data, from) => {
           // Only this connection's bytes, and only bytes: anything else from a peer is dropped here.
           if (from !== peer.peerId || !(data instanceof Uint8Array)) return
-          watch?.activity(peer.peerId)
           onBytes(data)
         }),
     })
@@ -108,7 +104,7 @@ export const joinSpaceRoom = (options: SpaceRoomOptions): SpaceRoom => {
       ungrant()
       detach()
     })
-    watch?.connected(peer.peerId, peer.device)
+    watch?.connected(peer.peerId, peer.device, peer.repo)
   }
   const stopFollowing = swarm.authenticated.subscribe((peers) => {
     for (const peerId of [...attached.keys()]) if (!peers.has(peerId)) release(peerId)

@@ -11,6 +11,7 @@ import {
 } from '../../halo'
 import type { MeshSettings, MeshStatus, TrysteroPage } from '../../mesh'
 import type { StartMesh } from '../mesh-tab'
+import { deviceStorage } from './device-storage'
 import { meshIdentityOf } from './mesh-identity'
 import { revocationEvidence } from './revocation-evidence'
 import { startMeshService, type RoomEntry } from './mesh-service'
@@ -37,9 +38,6 @@ export interface PersonalSecret {
   readonly secret: Uint8Array
 }
 
-/** How often the status looks whether messages went quiet. */
-const TICK_MS = 1_000
-
 const documentIdOf = (rootUrl: string): string => rootUrl.replace(/^automerge:/, '')
 
 /** The identity's devices HALO does not hold revoked. */
@@ -57,6 +55,7 @@ const runFor = async (
   signal: AbortSignal,
 ) => {
   const echo = await deps.echo
+  const storage = await deviceStorage(echo, halo.deviceKey)
   const actor = { identity: halo.identityKey, signer: halo.signer }
   const rows = echo.spaces(halo.identityKey)
   const stops: (() => void)[] = [() => rows.close()]
@@ -92,18 +91,13 @@ const runFor = async (
     online: deps.online.get(),
     nameOf: (device) => halo.devices().find((info) => info.key === device)?.name,
     publish,
+    watchPeer: (repo, changed) => echo.watchPeer(repo, changed),
   })
   stops.push(
     deps.online.subscribe((online) => {
       tracker.online(online)
     }),
   )
-  const ticking = setInterval(() => {
-    tracker.tick()
-  }, TICK_MS)
-  stops.push(() => {
-    clearInterval(ticking)
-  })
   const rooms = new Cell<readonly RoomEntry[]>([])
   const ofThisDevice = revocationEvidence(halo)
   const service = startMeshService({
@@ -116,7 +110,7 @@ const runFor = async (
     },
     settings: deps.settings.get(),
     page: deps.page,
-    storage: null,
+    storage,
     tracker,
     // A device that refused us as revoked sends the DeviceRevoked credentials: HALO verifies them itself, and
     // once it holds this device revoked the identity turns `removed` and this mesh stops.

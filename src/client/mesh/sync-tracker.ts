@@ -1,28 +1,38 @@
 import type { Clock } from '../../base'
+import type { PeerSyncWatch, SpaceId } from '../../echo'
 import type { MeshStatus } from '../../mesh'
 
 type SpaceState = MeshStatus['spaces'][string]
 
-/** How long without a message either way before a connected space counts as up to date. */
-export const QUIET_MS = 1_000
+/** How a remote repo's heads compare to ours (ECHO's `watchPeer`). */
+export type WatchPeer = (repo: string, changed: () => void) => PeerSyncWatch
 
 interface Connection {
   readonly device: string
-  lastActivity: number
+  readonly repo: string
+}
+
+interface Watched {
+  readonly watch: PeerSyncWatch
+  /** Connections (over every room) that use it. */
+  users: number
 }
 
 /**
- * The leader's sync status, from what its rooms see: who is connected in each space and when a message last
- * went or came. A space is `syncing` while messages moved in the last `QUIET_MS`, then `up-to-date`; with no
- * device connected it is `alone` (and keeps when it last synced, with whom); the whole mesh is `offline`
- * without a network.
+ * The leader's sync status: who is connected in each space and whether each holds what we hold, by heads as
+ * automerge-repo reports them for it (ECHO's `watchPeer`, event driven). A space is `syncing` while any connected
+ * device has a document of it whose heads differ from ours (or not reported yet), `up-to-date` once none has;
+ * with no device connected it is `alone`, and keeps the last time a device's heads matched ours (`lastSynced`,
+ * updated at every status while they match and when it leaves); the whole mesh is `offline` without a network.
  */
 export class SyncTracker {
   readonly #connections = new Map<string, Map<string, Connection>>()
+  readonly #watched = new Map<string, Watched>()
   readonly #lastSynced = new Map<string, NonNullable<SpaceState['lastSynced']>>()
   readonly #clock: Clock
   readonly #nameOf: (device: string) => string | undefined
   readonly #publish: (status: MeshStatus) => void
+  readonly #watchPeer: WatchPeer
   #online: boolean
 
   constructor(options: {
@@ -30,11 +40,13 @@ export class SyncTracker {
     online: boolean
     nameOf: (device: string) => string | undefined
     publish: (status: MeshStatus) => void
+    watchPeer: WatchPeer
   }) {
     this.#clock = options.clock
     this.#online = options.online
     this.#nameOf = options.nameOf
     this.#publish = options.publish
+    this.#watchPeer = options.watchPeer
   }
 
   /** A space whose room we are in (none connected yet). */
@@ -44,28 +56,42 @@ export class SyncTracker {
   }
 
   forget(spaceId: string): void {
+    for (const peerId of [...(this.#connections.get(spaceId)?.keys() ?? [])]) this.disconnected(spaceId, peerId)
     this.#connections.delete(spaceId)
     this.#emit()
   }
 
-  connected(spaceId: string, peerId: string, device: string): void {
+  /** `repo` is the remote's automerge-repo peer id, whose heads are compared. */
+  connected(spaceId: string, peerId: string, device: string, repo: string): void {
     const peers = this.#connections.get(spaceId) ?? new Map<string, Connection>()
     this.#connections.set(spaceId, peers)
-    peers.set(peerId, { device, lastActivity: this.#clock.now() })
+    if (peers.has(peerId)) this.disconnected(spaceId, peerId)
+    peers.set(peerId, { device, repo })
+    const watched = this.#watched.get(repo)
+    if (watched === undefined) {
+      this.#watched.set(repo, {
+        watch: this.#watchPeer(repo, () => {
+          this.#emit()
+        }),
+        users: 1,
+      })
+    } else watched.users++
     this.#emit()
   }
 
   disconnected(spaceId: string, peerId: string): void {
-    if (this.#connections.get(spaceId)?.delete(peerId) === true) this.#emit()
-  }
-
-  /** A message went to or came from `peerId` in `spaceId`. */
-  activity(spaceId: string, peerId: string): void {
-    const connection = this.#connections.get(spaceId)?.get(peerId)
-    if (connection === undefined) return
-    const quietBefore = this.#clock.now() - connection.lastActivity >= QUIET_MS
-    connection.lastActivity = this.#clock.now()
-    if (quietBefore) this.#emit()
+    const peers = this.#connections.get(spaceId)
+    const connection = peers?.get(peerId)
+    if (peers === undefined || connection === undefined) return
+    // Its heads matched ours until now: it leaves synced.
+    if (this.#pending(spaceId, connection) === 0) this.#synced(spaceId, connection)
+    peers.delete(peerId)
+    const watched = this.#watched.get(connection.repo)
+    if (watched !== undefined && --watched.users === 0) {
+      watched.watch.stop()
+      this.#watched.delete(connection.repo)
+    }
+    this.#emit()
   }
 
   online(online: boolean): void {
@@ -73,24 +99,13 @@ export class SyncTracker {
     this.#emit()
   }
 
-  /** Called every so often: spaces whose messages went quiet turn up to date. */
-  tick(): void {
-    this.#emit()
-  }
-
   status(): MeshStatus {
-    const now = this.#clock.now()
     const spaces: Record<string, SpaceState> = {}
     for (const [spaceId, peers] of this.#connections) {
-      const busy = [...peers.values()].some((peer) => now - peer.lastActivity < QUIET_MS)
+      let busy = false
       for (const peer of peers.values()) {
-        if (busy) continue
-        const name = this.#nameOf(peer.device)
-        this.#lastSynced.set(spaceId, {
-          at: peer.lastActivity,
-          device: peer.device,
-          ...(name === undefined ? {} : { name }),
-        })
+        if (this.#pending(spaceId, peer) > 0) busy = true
+        else this.#synced(spaceId, peer)
       }
       const devices = [...new Set([...peers.values()].map((peer) => peer.device))]
       const state = !this.#online ? 'offline' : peers.size === 0 ? 'alone' : busy ? 'syncing' : 'up-to-date'
@@ -119,6 +134,19 @@ export class SyncTracker {
         undefined,
       )
     return { overall, spaces, ...(latest === undefined ? {} : { lastSynced: latest }) }
+  }
+
+  #pending(spaceId: string, connection: Connection): number {
+    return this.#watched.get(connection.repo)?.watch.pending(spaceId as SpaceId) ?? 1
+  }
+
+  #synced(spaceId: string, connection: Connection): void {
+    const name = this.#nameOf(connection.device)
+    this.#lastSynced.set(spaceId, {
+      at: this.#clock.now(),
+      device: connection.device,
+      ...(name === undefined ? {} : { name }),
+    })
   }
 
   #emit(): void {

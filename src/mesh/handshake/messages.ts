@@ -22,7 +22,8 @@ export const helloSchema = v.strictObject({
   peer: bounded(64),
   nonce: v.pipe(v.string(), v.regex(NONCE)),
   repo: bounded(256),
-  storage: v.nullable(bounded(256)),
+  /** The sender's storage (`hex(sha256(...))`, client's device-storage.ts): the key its sync state is kept under. */
+  storage: v.nullable(key),
   identity: v.nullable(key),
   device: key,
 })

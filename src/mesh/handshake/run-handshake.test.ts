@@ -49,7 +49,7 @@ const signer = (pair: KeyPair) => (bytes: Uint8Array) => Promise.resolve(toHex(s
 const party = (id: string, device: KeyPair, host: boolean, overrides: Partial<LocalParty> = {}): LocalParty => ({
   peerId: id,
   repo: newRepoId(device.publicKey),
-  storage: `storage-${id}`,
+  storage: toHex(utf8(id)).padStart(64, '0'),
   identity: host ? (identity.publicKey as IdentityKey) : null,
   device: device.publicKey,
   chain: host ? chainFor(device) : null,
@@ -202,7 +202,7 @@ describe('runHandshake', () => {
       peerId: 'peer-a',
       device: deviceA.publicKey,
       repo: a.repo,
-      storage: 'storage-peer-a',
+      storage: toHex(utf8('peer-a')).padStart(64, '0'),
     })
     expect(ra.value.transcript).toEqual(rb.value.transcript)
   })
@@ -359,6 +359,9 @@ describe('runHandshake', () => {
     ['not a string', (hello: object) => hello],
     ['an unknown field', (hello: object) => JSON.stringify({ ...hello, extra: 1 })],
     ['a short nonce', (hello: object) => JSON.stringify({ ...hello, nonce: 'abc' })],
+    // The storage keys a peer's sync state: only 64 hex characters (what a device sends), nothing longer or other.
+    ['a storage not of 64 hex', (hello: object) => JSON.stringify({ ...hello, storage: 'storage-of-someone' })],
+    ['a storage too long', (hello: object) => JSON.stringify({ ...hello, storage: 'ab'.repeat(33) })],
     ['a repo of another device', (hello: object) => JSON.stringify({ ...hello, repo: newRepoId(stranger.publicKey) })],
   ])('refuses a Hello that is %s', async (_name, mangle) => {
     const attack = scripted(space, party('peer-b', deviceB, true))

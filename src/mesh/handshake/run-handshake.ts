@@ -25,6 +25,7 @@ export interface LocalParty {
   readonly peerId: string
   /** `cp1.<device hex>.<random>`, see `newRepoId`. */
   readonly repo: string
+  /** 64 hex characters naming this device's storage (not a secret), or null; a peer keys our sync state by it. */
   readonly storage: string | null
   /** Null only for a guest in a link room (a device not linked yet). */
   readonly identity: IdentityKey | null

@@ -45,6 +45,27 @@ describe('FakeTrystero', () => {
     expect(network.bytes({ to: 'a', action: 'cp.bin' })).toBe(0)
   })
 
+  it('holds one direction back until released, in order, while the other flows; held bytes count when delivered', async () => {
+    const network = new FakeTrystero()
+    const room = { roomId: 'r', password: 'p' }
+    const a = joinSwarm(defaultMeshSettings({}), room, { ...quiet, page: network.page('a') })
+    const b = joinSwarm(defaultMeshSettings({}), room, { ...quiet, page: network.page('b') })
+    await flush()
+    const atA: string[] = []
+    const atB: string[] = []
+    a.channel<string>('cp.t').subscribe((data) => atA.push(data))
+    b.channel<string>('cp.t').subscribe((data) => atB.push(data))
+    network.hold('b', 'a')
+    await b.channel<string>('cp.t').send('one', 'a')
+    await b.channel<string>('cp.t').send('two', 'a')
+    await a.channel<string>('cp.t').send('back', 'b')
+    expect([atA, atB]).toEqual([[], ['back']])
+    expect(network.bytes({ from: 'b' })).toBe(0)
+    network.release('b', 'a')
+    expect(atA).toEqual(['one', 'two'])
+    expect(network.bytes({ from: 'b', action: 'cp.t' })).toBeGreaterThan(0)
+  })
+
   it('never connects pages with different passwords, and a crashed page is heard no more', async () => {
     const network = new FakeTrystero()
     const [a, b, c] = [network.page('a'), network.page('b'), network.page('c')]

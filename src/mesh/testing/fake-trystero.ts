@@ -52,6 +52,8 @@ export class FakeTrystero {
   #down = false
   readonly #reconnect: boolean
   #missed = 0
+  /** Frames held back per direction (`from\0to`), delivered in order on release. */
+  readonly #held = new Map<string, (() => void)[]>()
 
   /** With `reconnect`, peers whose connection closed meet again (as Trystero's next announce brings them). */
   constructor(options: { reconnect?: boolean } = {}) {
@@ -86,6 +88,27 @@ export class FakeTrystero {
         }
       }
     }
+  }
+
+  /** Frames from page `from` to page `to` (selfIds) wait, in every room, until `release`; the other way flows. */
+  hold(from: string, to: string): void {
+    const key = `${from}\u0000${to}`
+    this.#held.set(key, this.#held.get(key) ?? [])
+  }
+
+  /** Delivers what `hold` kept back, in order, and lets that direction flow again. */
+  release(from: string, to: string): void {
+    const key = `${from}\u0000${to}`
+    const held = this.#held.get(key) ?? []
+    this.#held.delete(key)
+    for (const deliver of held) deliver()
+  }
+
+  /** Runs `deliver` now, or keeps it for `release` while that direction is held. */
+  deliver(from: string, to: string, deliver: () => void): void {
+    const held = this.#held.get(`${from}\u0000${to}`)
+    if (held === undefined) deliver()
+    else held.push(deliver)
   }
 
   /** A page: its selfId, its `joinRoom`, and `crash` (closed without leaving: nobody is told). */
@@ -276,7 +299,11 @@ export class FakeRoom {
         const target = options.target
         for (const [id, other] of [...this.linked]) {
           const wanted = target === null || target === undefined || target === id || target.includes(id)
-          if (wanted && !other.gone) {
+          if (!wanted || other.gone) continue
+          const copy = copyOf(data)
+          this.#network.deliver(this.selfId, id, () => {
+            // Held frames of a connection closed meanwhile are lost, as a closed data channel's are.
+            if (other.gone || this.linked.get(id) !== other) return
             this.#network.deliveries.push({
               appId: this.appId,
               roomId: this.roomId,
@@ -285,8 +312,8 @@ export class FakeRoom {
               action: name,
               bytes: sizeOf(data),
             })
-            other.receive(this.selfId, name, copyOf(data))
-          }
+            other.receive(this.selfId, name, copy)
+          })
         }
         return Promise.resolve()
       },
