@@ -68,7 +68,12 @@ export class DocumentStore {
     const handle = await this.repo.find<T>(id, options).catch((error: unknown) => {
       throw options.signal?.aborted === true ? new Aborted({ cause: error }) : error
     })
-    this.#track(handle)
+    if (!this.#tracked.has(handle.documentId)) {
+      this.#track(handle)
+      // What arrived during the find (a whole document from a peer) changed heads before this store listened,
+      // so it is marked here. One loaded from storage costs no write: the repo skips a save with its stored heads.
+      if (handle.isReady()) this.#mark(handle.documentId)
+    }
     return handle
   }
 
