@@ -26,7 +26,13 @@ afterEach(async () => {
 const identityOf = (clock: ManualClock) => {
   const identity: KeyPair = generateKeyPair()
   const revoked = new Set<PublicKey>()
+  // Other identities our log admits, and every identity a `not-member` answer was given to.
+  const members = new Set<PublicKey>()
+  const refused: PublicKey[] = []
   const listeners = new Set<() => void>()
+  const changed = (): void => {
+    for (const listener of listeners) listener()
+  }
   const meshIdentity = (actor: Actor, chain: unknown = actor.signer.chain): MeshIdentity => ({
     identityKey: actor.identity as never,
     deviceKey: actor.signer.key.publicKey,
@@ -40,12 +46,14 @@ const identityOf = (clock: ManualClock) => {
       const verified = verifyCredential(decoded.value, { clock, isRevoked: () => false })
       return Promise.resolve(verified.ok ? ok({ identity: decoded.value.issuer as never }) : err({ code: 'bad-chain' }))
     },
-    admits: (_space, peer) =>
-      revoked.has(peer.device)
-        ? { code: 'revoked' }
-        : peer.identity === identity.publicKey
-          ? undefined
-          : { code: 'not-member' },
+    admits: (_space, peer) => {
+      if (revoked.has(peer.device)) return { code: 'revoked' }
+      if (peer.identity === identity.publicKey || (peer.identity !== null && members.has(peer.identity))) {
+        return undefined
+      }
+      if (peer.identity !== null) refused.push(peer.identity)
+      return { code: 'not-member' }
+    },
   })
   return {
     identity,
@@ -53,8 +61,13 @@ const identityOf = (clock: ManualClock) => {
     meshIdentity,
     revoke: (device: PublicKey) => {
       revoked.add(device)
-      for (const listener of listeners) listener()
+      changed()
     },
+    admit: (other: PublicKey) => {
+      members.add(other)
+      changed()
+    },
+    refused,
     onAccessChange: (listener: () => void) => {
       listeners.add(listener)
       return () => listeners.delete(listener)
@@ -66,7 +79,8 @@ const setup = () => {
   const clock = new ManualClock(T0)
   const network = new FakeTrystero()
   const me = identityOf(clock)
-  const start = async (name: string, identity: MeshIdentity, rooms: readonly RoomEntry[]) => {
+  // A `not-member` answer is final at once here, unless a test waits for an admission on purpose.
+  const start = async (name: string, identity: MeshIdentity, rooms: readonly RoomEntry[], membershipWaitMs = 0) => {
     const echo = openTestEcho({ clock })
     const roomCell = new Cell(rooms)
     const status = new Cell<MeshStatus | undefined>(undefined)
@@ -85,6 +99,7 @@ const setup = () => {
       identity,
       rooms: roomCell,
       onAccessChange: me.onAccessChange,
+      membershipWaitMs,
       settings: defaultMeshSettings({}),
       page: network.page(name),
       storage: await deviceStorage(echo, identity.deviceKey),
@@ -176,6 +191,28 @@ describe('the mesh service', () => {
     expect((await stolen).ok).toBe(false)
     expect(network.bytes({ from: 'a', to: 'm', action: 'cp.am' })).toBe(0)
     expect(m.service.rooms().get(work.id)?.swarm.authenticated.get().size).toBe(0)
+  })
+
+  it('lets in a member admitted while its first handshake waits, with no rejoin: a refusal would last', async () => {
+    const { me, start, network } = setup()
+    const laptop = me.device()
+    const a = await start('a', me.meshIdentity(laptop), [], 10_000)
+    const work = await a.echo.createSpace(laptop, 'Work')
+    // Ben was just admitted by another member; his entry has not reached the laptop's log yet.
+    const ben = identityOf(new ManualClock(T0))
+    ben.admit(me.identity.publicKey)
+    const b = await start('b', ben.meshIdentity(ben.device()), [roomOf(work.id)])
+    a.rooms.set([roomOf(work.id)])
+    await vi.waitFor(() => {
+      expect(me.refused).toContain(ben.identity.publicKey)
+    }, WAIT)
+    const joins = network.configs.length
+    me.admit(ben.identity.publicKey)
+    await vi.waitFor(() => {
+      expect(a.service.rooms().get(work.id)?.swarm.authenticated.get().size).toBe(1)
+    }, WAIT)
+    expect(b.service.rooms().get(work.id)?.swarm.authenticated.get().size).toBe(1)
+    expect(network.configs.length).toBe(joins)
   })
 
   it('cuts a revoked device off: its connection closed, its grants gone, and no more bytes', async () => {

@@ -40,6 +40,8 @@ export interface MeshServiceOptions {
   readonly rooms: Observable<readonly RoomEntry[]>
   /** Calls its listener whenever an answer of `admits` may have changed (revocations, membership). */
   readonly onAccessChange: (listener: () => void) => () => void
+  /** How long a `not-member` answer waits for the log to admit the peer; `MEMBERSHIP_WAIT_MS` by default. */
+  readonly membershipWaitMs?: number
   readonly settings: MeshSettings
   readonly page: TrysteroPage
   /** This device's storage (`deviceStorage`), shared by its tabs: peers keep our sync state under it; null when unknown. */
@@ -114,6 +116,8 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
       },
       verifyChain: (chain, device) => identity.verifyChain(entry.spaceId, chain, device),
       admits: (peer) => identity.admits(entry.spaceId, peer),
+      accessChanged: options.onAccessChange,
+      ...(options.membershipWaitMs === undefined ? {} : { membershipWaitMs: options.membershipWaitMs }),
       adapter,
       access,
       ...(options.onRefused === undefined

@@ -33,6 +33,10 @@ export interface SpaceRoomOptions {
   readonly verifyChain: (chain: unknown, device: PublicKey) => Promise<Result<{ identity: IdentityKey }, Refused>>
   /** Whether a proven peer may be in this space now; a refusal says why (and may carry evidence). */
   readonly admits: (peer: AuthenticatedPeer) => Refused | undefined
+  /** Calls its listener whenever an answer of `admits` may have changed; returns the unsubscribe. */
+  readonly accessChanged: (listener: () => void) => () => void
+  /** How long a `not-member` answer may wait for the log to admit the peer (see `admitted`). */
+  readonly membershipWaitMs?: number
   readonly adapter: MeshNetworkAdapter
   readonly access: PeerAccess
   readonly onRefused?: (refusal: SwarmRefusal) => void
@@ -56,6 +60,33 @@ export interface SpaceRoom {
   leave(): Promise<void>
 }
 
+/**
+ * A member admitted a moment ago (a guest let in by another member) may knock before its entry reaches our log.
+ * Refusing would last: Trystero tries two peers that stay connected through a third again only when one rejoins
+ * (src/mesh/CONTEXT.md, Rejoin). So a `not-member` answer waits, within the handshake's 15 s, for the access to
+ * change; anything else is final at once.
+ */
+export const MEMBERSHIP_WAIT_MS = 8_000
+
+const admitted = (options: SpaceRoomOptions, peer: AuthenticatedPeer): Promise<Refused | undefined> => {
+  const first = options.admits(peer)
+  if (first?.code !== 'not-member') return Promise.resolve(first)
+  return new Promise((resolve) => {
+    const done = (answer: Refused | undefined): void => {
+      stop()
+      clearTimeout(timer)
+      resolve(answer)
+    }
+    const stop = options.accessChanged(() => {
+      const again = options.admits(peer)
+      if (again?.code !== 'not-member') done(again)
+    })
+    const timer = setTimeout(() => {
+      done(options.admits(peer))
+    }, options.membershipWaitMs ?? MEMBERSHIP_WAIT_MS)
+  })
+}
+
 export const joinSpaceRoom = (options: SpaceRoomOptions): SpaceRoom => {
   const { spaceId, adapter, access } = options
   const ctx: HandshakeContext = { kind: 'space', spaceId, generation: options.generation }
@@ -71,9 +102,9 @@ export const joinSpaceRoom = (options: SpaceRoomOptions): SpaceRoom => {
         receive,
         isInitiator,
         verifyChain: options.verifyChain,
-        authorize: (_ctx, peer) => {
-          const refused = options.admits(peer)
-          return Promise.resolve(refused === undefined ? { ok: true, value: undefined } : { ok: false, error: refused })
+        authorize: async (_ctx, peer) => {
+          const refused = await admitted(options, peer)
+          return refused === undefined ? { ok: true, value: undefined } : { ok: false, error: refused }
         },
       }),
   })
