@@ -5,7 +5,7 @@
 export { generateKeyPair, signWith, verifyBytes } from './keys/keys'
 export { fingerprint } from './identifiers/fingerprint'
 export type { IdentityKey, KeyPair, PublicKey } from './keys/keys'
-export { linkRoom, newLinkSecret, newSwarmSecret, swarmCommitment, swarmRoom } from './keys/derive'
+export { invitationKey, linkRoom, newLinkSecret, newSwarmSecret, swarmCommitment, swarmRoom } from './keys/derive'
 
 // Join links (device links now; space invitations in issue 12).
 export { decodeJoinLink, encodeDeviceLink } from './links/join-link'
@@ -18,6 +18,7 @@ export { canonicalJson, NotCanonical } from './encoding/canonical-json'
 
 // Credentials.
 export type { Credential, CredentialId, SpaceRole } from './credentials/credential'
+export { MAX_INVITATION_USES } from './credentials/credential'
 export { issueCredential } from './credentials/issue'
 export { idMatchesContent } from './credentials/signed-bytes'
 export type { Signer } from './credentials/issue'

@@ -25,6 +25,14 @@ export type IgnoreReason =
   | 'has-expiry'
   | 'not-a-member'
   | 'revoked-device'
+  // Invitations (invitations.ts).
+  | 'invitation-exists'
+  | 'unknown-invitation'
+  | 'invitation-cancelled'
+  | 'invitation-expired'
+  | 'invitation-used'
+  | 'would-downgrade'
+  | 'already-member'
 
 export interface Ignored {
   readonly id: string

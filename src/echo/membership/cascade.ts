@@ -37,6 +37,7 @@ import type { Check } from './pass'
 import { Pass } from './pass'
 import { isTopRole, outranks } from './policy'
 import type { Reach } from './reach'
+import { cancelledUses } from './invitations'
 import { standingOf } from './seniority'
 
 /** The role a removal or demotion leaves its subject with (undefined: removed). */
@@ -144,6 +145,12 @@ export const foldPasses = (
     for (const removal of removals) {
       if (!result.applied.has(removal.id) || !conflicts(removal, result)) continue
       excluded.set(removal.id, 'conflicting-removal')
+      changed = true
+    }
+    // Cancel wins (rule 8): uses a cancellation has not seen go, whichever sorted first.
+    for (const id of cancelledUses(result.invitations.values(), reach)) {
+      if (excluded.has(id)) continue
+      excluded.set(id, 'invitation-cancelled')
       changed = true
     }
     if (!changed) return { pass: result, excluded: excluded.size > 0 || caps.size > 0, eligible: standing.eligible }

@@ -3,6 +3,7 @@ import type { Clock } from '../../base'
 import type { Credential, CredentialId, KeyPair, PublicKey, Signer, SpaceRole } from '../../halo'
 import { issueCredential } from '../../halo'
 import type { SpaceId } from '../ids'
+import { MAX_ENTRY_PARENTS } from './parents'
 
 /** Who is acting: an identity, and the key (usually a device with its chain) that signs for it. */
 export interface Actor {
@@ -71,6 +72,50 @@ export const issueEpoch = (request: EntryRequest & { number: number; snapshot: s
     number: request.number,
     snapshot: request.snapshot,
   })
+
+/**
+ * Opens an invitation: `key` is the invite key's public half (halo's `invitationKey(K)`), `uses` how many guests
+ * it may admit (1 for a single-use link), `until` (unix ms) the last moment a guest may sign its use.
+ */
+export const issueInvitation = (
+  request: EntryRequest & { key: PublicKey; role: SpaceRole; uses: number; until: number },
+): Credential =>
+  issue(request, request.key, {
+    kind: 'DelegatedInvitation',
+    space: spaceKeyOf(request.space),
+    role: request.role,
+    uses: request.uses,
+    until: request.until,
+  })
+
+/** Closes the invitation of invite key `key`; uses it has not seen lose their effect (cancel wins). */
+export const issueInvitationCancel = (request: EntryRequest & { key: PublicKey }): Credential =>
+  issue(request, request.key, { kind: 'InvitationCancelled', space: spaceKeyOf(request.space) })
+
+/**
+ * The guest's admission, signed by the invite key itself (issuer = I_K, no chain): a SpaceMember for `guest` with
+ * the invitation's role, whose parents are the invitation and the host's heads (as `chooseParents` gave them),
+ * at most 64 in all.
+ */
+export const issueInvitationUse = (request: {
+  readonly invitationKey: KeyPair
+  readonly space: SpaceId
+  readonly invitation: CredentialId
+  readonly heads: readonly CredentialId[]
+  readonly guest: PublicKey
+  readonly role: SpaceRole
+  readonly clock: Clock
+}): Credential => {
+  const others = request.heads.filter((head) => head !== request.invitation).slice(0, MAX_ENTRY_PARENTS - 1)
+  return issueCredential({
+    issuer: request.invitationKey.publicKey,
+    subject: request.guest,
+    assertion: { kind: 'SpaceMember', space: spaceKeyOf(request.space), role: request.role },
+    signer: { key: request.invitationKey },
+    clock: request.clock,
+    parents: [request.invitation, ...new Set(others)],
+  })
+}
 
 // A SpaceId is the space's public key; the brand only says which use it is put to.
 const spaceKeyOf = (space: SpaceId): PublicKey => space as string as PublicKey

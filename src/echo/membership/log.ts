@@ -16,6 +16,7 @@ import type { SpaceId } from '../ids'
 import type { Ignored } from './canonical-order'
 import { addCopy, decodeEntries, orderCopies, proofKey, rank, verifyEntry } from './canonical-order'
 import { foldPasses } from './cascade'
+import type { Invitation } from './invitations'
 import type { Check, EpochRecord, Pass } from './pass'
 import { isTopRole, mayRemoveOthers } from './policy'
 import { Reach } from './reach'
@@ -40,6 +41,8 @@ export interface MembershipState {
    * parents of the next entry (see parents.ts).
    */
   readonly heads: readonly CredentialId[]
+  /** Invitations that took effect (open, used up, cancelled or past `until` alike), sorted by id. */
+  readonly invitations: readonly Invitation[]
 }
 
 /** A space's log has a few thousand distinct signatures (entries and their device chains) per thousand entries. */
@@ -217,8 +220,8 @@ export class MembershipLog {
   #fastPath(entry: Credential): boolean {
     // An entry whose parent never arrives does not stop this; one that a waiting entry needs places it.
     if (this.#pass === undefined || this.#cascaded || this.#awaited.has(entry.id)) return false
-    // A revocation changes what earlier entries are worth.
-    if (entry.assertion.kind === 'DeviceRevoked') return false
+    // A revocation changes what earlier entries are worth; a cancellation voids the uses it has not seen.
+    if (entry.assertion.kind === 'DeviceRevoked' || entry.assertion.kind === 'InvitationCancelled') return false
     if (!entry.parents.every((parent) => this.#position.has(parent))) return false
     // It sorts last: every entry after its last parent ranks below it (Kahn's order with a heap).
     const last = Math.max(-1, ...entry.parents.map((parent) => this.#position.get(parent) ?? -1))
@@ -323,6 +326,7 @@ export class MembershipLog {
       applied: [...(pass?.appliedOrder ?? [])],
       ignored,
       heads: [...this.#heads].sort(),
+      invitations: pass?.invitationStates() ?? [],
     }
   }
 }

@@ -7,7 +7,9 @@
 import type { Credential, CredentialId, PublicKey, SpaceRole } from '../../halo'
 import type { SpaceId } from '../ids'
 import type { Ignored, IgnoreReason } from './canonical-order'
-import { can, isTopRole, leastRoleFor, leastRoleTo, lowerRole, mayChange, mayRemoveOthers } from './policy'
+import type { Invitation, InvitationRecord } from './invitations'
+import { copyRecord, isLate, recordOf } from './invitations'
+import { can, isTopRole, leastRoleFor, leastRoleTo, lowerRole, mayChange, mayRemoveOthers, outranks } from './policy'
 import type { Reach } from './reach'
 
 export interface EpochRecord {
@@ -27,6 +29,13 @@ const NO_EFFECT: ReadonlySet<IgnoreReason> = new Set<IgnoreReason>([
   'last-owner',
   'stale-epoch',
   'not-a-member',
+  // A second invitation for one invite key, and uses that lost a race (to a cancellation, to other uses, to the
+  // guest's admission by another entry): hosts that admitted them in good faith keep what they built after.
+  'invitation-exists',
+  'invitation-cancelled',
+  'invitation-used',
+  'would-downgrade',
+  'already-member',
 ])
 
 /**
@@ -61,6 +70,8 @@ export class Pass {
   readonly #buildable = new Set<CredentialId>()
   readonly #entries = new Map<CredentialId, Credential>()
   readonly ignored: Ignored[] = []
+  /** Invitations that took effect, by invite key (I_K). */
+  readonly invitations = new Map<PublicKey, InvitationRecord>()
   genesis: Credential | undefined
   epoch: EpochRecord | undefined
 
@@ -109,6 +120,7 @@ export class Pass {
     for (const id of this.#buildable) copy.#buildable.add(id)
     for (const [id, entry] of this.#entries) copy.#entries.set(id, entry)
     copy.ignored.push(...this.ignored)
+    for (const [key, record] of this.invitations) copy.invitations.set(key, copyRecord(record))
     copy.genesis = this.genesis
     copy.epoch = this.epoch
     return copy
@@ -140,6 +152,26 @@ export class Pass {
     return this.#entries.get(id)
   }
 
+  /** The invitations that took effect, sorted by id, as the state shows them. */
+  invitationStates(): Invitation[] {
+    const states = [...this.invitations.values()].map((record): Invitation => {
+      const delegation = this.#entries.get(record.id)
+      const inviter = delegation === undefined ? undefined : this.#authority(delegation)
+      return {
+        id: record.id,
+        key: record.key,
+        inviter: record.inviter,
+        role: record.role,
+        uses: record.uses,
+        usesLeft: Math.max(0, record.uses - record.used.length),
+        until: record.until,
+        cancelled: record.cancels.length > 0,
+        inviterMay: can(inviter, 'share') && mayChange(inviter, undefined, record.role),
+      }
+    })
+    return states.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  }
+
   owners(): number {
     return [...this.roles.values()].filter(isTopRole).length
   }
@@ -163,6 +195,32 @@ export class Pass {
     if (!this.roles.has(subject)) this.grants.set(subject, entry)
     if (mayRemoveOthers(role)) this.powerful.add(subject)
     this.roles.set(subject, role)
+  }
+
+  /**
+   * A SpaceMember signed by an invite key: the guest's admission (rule 8). Checks that refuse junk come before
+   * the signature; verdicts that only lose a race come after it (they may be built on).
+   */
+  #use(entry: Credential, role: SpaceRole, record: InvitationRecord): IgnoreReason | undefined {
+    // Only a use that descends from its invitation and asks its role; the key admits nobody to be itself.
+    if (!this.#reach.descends(entry.id, record.id) || role !== record.role) return 'unauthorized'
+    if (entry.subject === entry.issuer) return 'unauthorized'
+    // The inviter must still be able to grant the role here: a removed or demoted inviter's invitation admits nobody.
+    const delegation = this.#entries.get(record.id)
+    const inviter = delegation === undefined ? undefined : this.#authority(delegation)
+    if (!can(inviter, 'share') || !mayChange(inviter, undefined, role)) return 'unauthorized'
+    const checked = this.#check(entry)
+    if (checked !== undefined) return checked
+    if (record.cancels.length > 0) return 'invitation-cancelled'
+    if (isLate(entry.issuedAt, record.until)) return 'invitation-expired'
+    if (record.used.length >= record.uses) return 'invitation-used'
+    const removals = this.removals.get(entry.subject) ?? []
+    if (removals.some((removal) => !this.#reach.descends(entry.id, removal))) return 'removed-concurrently'
+    const from = this.roles.get(entry.subject)
+    if (from !== undefined && !outranks(role, from)) return from === role ? 'already-member' : 'would-downgrade'
+    this.#grant(entry.subject, role, entry.id)
+    record.used.push(entry.id)
+    return undefined
   }
 
   #judge(entry: Credential): IgnoreReason | undefined {
@@ -191,6 +249,9 @@ export class Pass {
           if (!isTopRole(assertion.role) || entry.subject !== owner) return 'unauthorized'
           return this.#check(entry) === undefined ? undefined : 'invalid'
         }
+        // An invite key holds no role: its SpaceMember entries are uses of its invitation (a member's never are).
+        const invitation = this.roles.has(entry.issuer) ? undefined : this.invitations.get(entry.issuer)
+        if (invitation !== undefined) return this.#use(entry, assertion.role, invitation)
         const from = this.roles.get(entry.subject)
         if (!mayChange(this.#authority(entry), from, assertion.role)) return 'unauthorized'
         const checked = this.#check(entry)
@@ -237,10 +298,38 @@ export class Pass {
         if (!can(this.#authority(entry), 'revoke-device')) return 'unauthorized'
         return this.#check(entry)
       }
+      case 'DelegatedInvitation': {
+        if (assertion.space !== this.space) return 'other-space'
+        const role = this.#authority(entry)
+        // A link is a bearer secret that may leak into a chat: the top role goes to a known identity only.
+        if (isTopRole(assertion.role) || !can(role, 'share') || !mayChange(role, undefined, assertion.role)) {
+          return 'unauthorized'
+        }
+        const checked = this.#check(entry)
+        if (checked !== undefined) return checked
+        this.#need(entry.id, leastRoleFor(undefined, assertion.role))
+        // Invite keys come from fresh secrets; a second invitation for one would make its uses ambiguous.
+        if (this.invitations.has(entry.subject)) return 'invitation-exists'
+        const record = recordOf(entry)
+        if (record !== undefined) this.invitations.set(entry.subject, record)
+        return undefined
+      }
+      case 'InvitationCancelled': {
+        if (assertion.space !== this.space) return 'other-space'
+        const record = this.invitations.get(entry.subject)
+        if (record === undefined) return 'unknown-invitation'
+        const role = this.#authority(entry)
+        const granting = can(role, 'share') && mayChange(role, undefined, record.role)
+        // Its inviter may always take it back (even after losing the role: closing a door is never a risk).
+        if (entry.issuer !== record.inviter && !granting) return 'unauthorized'
+        const checked = this.#check(entry)
+        if (checked !== undefined) return checked
+        if (entry.issuer !== record.inviter) this.#need(entry.id, leastRoleFor(undefined, record.role))
+        record.cancels.push(entry.id)
+        return undefined
+      }
       case 'AuthorizedDevice':
       case 'DeviceName':
-      case 'DelegatedInvitation':
-      case 'InvitationCancelled':
       case 'Profile':
         return 'not-membership'
     }

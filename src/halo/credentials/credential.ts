@@ -7,6 +7,9 @@ export type CredentialId = Brand<string, 'CredentialId'>
 export const SPACE_ROLES = ['owner', 'admin', 'editor', 'viewer'] as const
 export type SpaceRole = (typeof SPACE_ROLES)[number]
 
+/** The most guests one invitation may admit (the share panel offers a few; the cap bounds a stranger's entry). */
+export const MAX_INVITATION_USES = 100
+
 export interface Avatar {
   /** `#rrggbb`. */
   readonly colour: string
@@ -31,7 +34,10 @@ export type Assertion =
       readonly kind: 'DelegatedInvitation'
       readonly space: PublicKey
       readonly role: SpaceRole
-      readonly multiUse: boolean
+      /** How many guests it may admit (1..MAX_INVITATION_USES); 1 is a single-use link. */
+      readonly uses: number
+      /** Unix ms; a use issued after it (plus the fold's fixed skew) is refused. Judged by ECHO's fold, never `expiresAt`. */
+      readonly until: number
     }
   | { readonly kind: 'InvitationCancelled'; readonly space: PublicKey }
   | { readonly kind: 'Profile'; readonly displayName: string; readonly avatar: Avatar }

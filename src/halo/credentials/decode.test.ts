@@ -4,6 +4,7 @@ import { ManualClock } from '../../base/testing/manual-clock'
 import type { IdentityKey } from '../keys/keys'
 import { generateKeyPair } from '../keys/keys'
 import type { Credential } from './credential'
+import { MAX_INVITATION_USES } from './credential'
 import { canonicalJson } from '../encoding/canonical-json'
 import { decodeCredential } from './decode'
 import { issueCredential } from './issue'
@@ -59,6 +60,43 @@ describe('decodeCredential', () => {
     ['an array', [profile]],
   ])('refuses %s', (_, value) => {
     expect(problemOf(JSON.stringify(value))).toBe('invalid-shape')
+  })
+
+  describe('DelegatedInvitation', () => {
+    const invitation = issueCredential({
+      issuer: identity.publicKey,
+      subject: generateKeyPair().publicKey,
+      assertion: {
+        kind: 'DelegatedInvitation',
+        space: device.publicKey,
+        role: 'editor',
+        uses: 1,
+        until: 1_800_000_060_000,
+      },
+      signer: { key: identity },
+      clock,
+    })
+    const withAssertion = (assertion: Record<string, unknown>) =>
+      JSON.stringify({ ...invitation, assertion: { ...invitation.assertion, ...assertion } })
+
+    it('decodes uses 1..100 and an until', () => {
+      expect(problemOf(JSON.stringify(invitation))).toBe('ok')
+      expect(problemOf(withAssertion({ uses: MAX_INVITATION_USES }))).toBe('ok')
+    })
+
+    it.each([
+      ['no uses', { uses: undefined }],
+      ['zero uses', { uses: 0 }],
+      ['more uses than the cap', { uses: MAX_INVITATION_USES + 1 }],
+      ['fractional uses', { uses: 1.5 }],
+      ['no until', { until: undefined }],
+      ['a negative until', { until: -1 }],
+      // The shape before `uses`/`until`: nothing ever issued it, and it would never expire.
+      ['the old multiUse shape', { uses: undefined, until: undefined, multiUse: true }],
+      ['multiUse beside uses', { multiUse: false }],
+    ])('refuses %s', (_, assertion) => {
+      expect(problemOf(withAssertion(assertion))).toBe('invalid-shape')
+    })
   })
 
   it('refuses a string that is not well-formed Unicode, which a UTF-8 store would change', () => {

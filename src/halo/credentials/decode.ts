@@ -8,7 +8,7 @@ import type { Result } from '../../base'
 import { AppError, err, ok } from '../../base'
 import { illFormedPath } from '../encoding/well-formed'
 import type { Credential } from './credential'
-import { SPACE_ROLES } from './credential'
+import { MAX_INVITATION_USES, SPACE_ROLES } from './credential'
 import { MAX_CHAIN_LENGTH } from './verify'
 
 const MAX_PARENTS = 64
@@ -37,7 +37,15 @@ const assertion = v.variant('kind', [
   v.strictObject({ kind: v.literal('DeviceName'), name: text(64) }),
   v.strictObject({ kind: v.literal('DeviceRevoked') }),
   v.strictObject({ kind: v.literal('Epoch'), space: key, number: time, snapshot: text(128) }),
-  v.strictObject({ kind: v.literal('DelegatedInvitation'), space: key, role, multiUse: v.boolean() }),
+  // No `multiUse` form: nothing ever issued one (no writer existed before `uses`/`until`), and one without `until`
+  // would never expire, so the old shape is refused like any other (`invalid-shape`).
+  v.strictObject({
+    kind: v.literal('DelegatedInvitation'),
+    space: key,
+    role,
+    uses: v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(MAX_INVITATION_USES)),
+    until: time,
+  }),
   v.strictObject({ kind: v.literal('InvitationCancelled'), space: key }),
   v.strictObject({
     kind: v.literal('Profile'),

@@ -2,8 +2,16 @@ import { describe, expect, it } from 'vitest'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { fromHex, toHex } from '../../base'
 import { verifySignature } from './ed25519'
-import { publicKeyToBytes } from './keys'
-import { linkRoom, newLinkSecret, newSwarmSecret, SecretWrongLength, swarmCommitment, swarmRoom } from './derive'
+import { publicKeyToBytes, signWith } from './keys'
+import {
+  invitationKey,
+  linkRoom,
+  newLinkSecret,
+  newSwarmSecret,
+  SecretWrongLength,
+  swarmCommitment,
+  swarmRoom,
+} from './derive'
 
 const S = Uint8Array.from({ length: 32 }, (_, i) => i)
 const K = Uint8Array.from({ length: 32 }, (_, i) => 255 - i)
@@ -70,6 +78,22 @@ describe('linkRoom', () => {
 
   it('refuses a secret that is not 32 bytes', () => {
     expect(() => linkRoom(new Uint8Array(16))).toThrow(SecretWrongLength)
+  })
+})
+
+describe('invitationKey', () => {
+  it('is the key pair whose public half is the link room’s invite key, and signs as it', () => {
+    const pair = invitationKey(K)
+    expect(pair.publicKey).toBe(linkRoom(K).inviteKey)
+    expect(pair.publicKey).toBe('66e77e2ca65ab2f22725eb8af5663e804022b0e5827732aa12d7a026db9adc32')
+    expect(pair.secretKey).toHaveLength(32)
+    const message = new TextEncoder().encode('member')
+    expect(verifySignature(signWith(pair, message), message, publicKeyToBytes(pair.publicKey))).toBe(true)
+    expect(invitationKey(S).publicKey).not.toBe(pair.publicKey)
+  })
+
+  it('refuses a secret that is not 32 bytes', () => {
+    expect(() => invitationKey(new Uint8Array(31))).toThrow(SecretWrongLength)
   })
 })
 

@@ -6,8 +6,8 @@
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { AppError, concatBytes, toBase64Url, toHex, utf8 } from '../../base'
-import { publicKeyFromSeed, signBytes } from './ed25519'
-import type { PublicKey } from './keys'
+import type { KeyPair, PublicKey } from './keys'
+import { keyPairFromSeed, signWith } from './keys'
 
 const SECRET_LENGTH = 32
 const SWARM_SALT = utf8('commonplace/swarm/v1')
@@ -66,14 +66,20 @@ export const newLinkSecret = (): Uint8Array => randomSecret()
 export const swarmRoom = (secret: Uint8Array, spaceId: string, generation: number): Room =>
   roomFrom(checked(secret), `|${spaceId}|${String(generation)}`)
 
-/** The rendezvous of a link: room from R_K = HKDF(K, ".../room"), invite key from the seed HKDF(K, ".../key"). */
+/**
+ * The invite key I_K of a link: Ed25519 from the seed HKDF(K, ".../key"). Its public half is the subject of the
+ * space's DelegatedInvitation; the guest signs its own SpaceMember with it (issuer = I_K, no chain).
+ */
+export const invitationKey = (secret: Uint8Array): KeyPair =>
+  keyPairFromSeed(derive(checked(secret), undefined, INVITE_KEY_INFO))
+
+/** The rendezvous of a link: room from R_K = HKDF(K, ".../room"), invite key from `invitationKey`. */
 export const linkRoom = (secret: Uint8Array): LinkRoom => {
-  checked(secret)
-  const seed = derive(secret, undefined, INVITE_KEY_INFO)
+  const pair = invitationKey(secret)
   const room = roomFrom(derive(secret, undefined, INVITE_ROOM_INFO), '')
   return {
     ...room,
-    inviteKey: toHex(publicKeyFromSeed(seed)) as PublicKey,
-    signInvite: (bytes) => Promise.resolve(toHex(signBytes(bytes, seed))),
+    inviteKey: pair.publicKey,
+    signInvite: (bytes) => Promise.resolve(toHex(signWith(pair, bytes))),
   }
 }

@@ -1,0 +1,251 @@
+import { describe, expect, it } from 'vitest'
+import type { CredentialId, PublicKey } from '../../halo'
+import { issueCredential } from '../../halo'
+import { issueMember } from './entries'
+import { foldMembership, roleOf } from './fold'
+import { checkInvitationUse } from './invitation-check'
+import {
+  actor,
+  alice,
+  base,
+  baseHead,
+  bob,
+  cancel,
+  carol,
+  clock,
+  guests,
+  HOUR,
+  incremental,
+  invite,
+  linkKey,
+  removal,
+  space,
+  T0,
+  use,
+  verdict,
+} from './invitation-fixtures'
+import { INVITATION_SKEW_MS } from './invitations'
+
+const [ada, ben, cy] = guests
+const spaceKey = space as string as PublicKey
+const fold = (log: readonly unknown[]) => foldMembership(space, log)
+const problem = (result: ReturnType<typeof checkInvitationUse>) => (result.ok ? 'ok' : result.error.code)
+
+describe('invitations: who may invite', () => {
+  it('lets an owner invite admins, editors and viewers, and an admin editors and viewers', () => {
+    const cases = [
+      { by: alice, role: 'admin', expected: 'applied' },
+      { by: alice, role: 'viewer', expected: 'applied' },
+      { by: bob, role: 'editor', expected: 'applied' },
+      { by: bob, role: 'viewer', expected: 'applied' },
+      // Only owners manage admins (policy.ts MANAGES): an admin's invitation may not give more than an admission would.
+      { by: bob, role: 'admin', expected: 'unauthorized' },
+      // A link is a bearer secret: never the top role.
+      { by: alice, role: 'owner', expected: 'unauthorized' },
+      // Editors and viewers invite nobody.
+      { by: carol, role: 'viewer', expected: 'unauthorized' },
+    ] as const
+    cases.forEach(({ by, role, expected }, n) => {
+      const invitation = invite(by, { role, key: linkKey(n) })
+      expect([by, role, verdict(fold([...base, invitation]), invitation.id)]).toEqual([by, role, expected])
+    })
+  })
+
+  it('lists an invitation with its role, uses left, expiry, and whether it is cancelled', () => {
+    const invitation = invite(bob, { uses: 3 })
+    const first = use(invitation, ada, { heads: baseHead })
+    const state = fold([...base, invitation, first])
+    expect(state.invitations).toEqual([
+      {
+        id: invitation.id,
+        key: linkKey(0).publicKey,
+        inviter: bob.publicKey,
+        role: 'editor',
+        uses: 3,
+        usesLeft: 2,
+        until: T0 + HOUR,
+        cancelled: false,
+        inviterMay: true,
+      },
+    ])
+    expect(roleOf(state, ada.publicKey)).toBe('editor')
+  })
+
+  it('ignores a second invitation for the same invite key (invitation-exists)', () => {
+    const first = invite(alice, { role: 'viewer' })
+    const second = invite(bob, { role: 'editor', parents: [first.id] })
+    const state = fold([...base, first, second])
+    expect(verdict(state, second.id)).toBe('invitation-exists')
+    expect(state.invitations.map((known) => known.id)).toEqual([first.id])
+  })
+})
+
+describe('invitations: verdicts on a use', () => {
+  const invitation = invite(bob)
+
+  it('admits the guest with the delegated role', () => {
+    const admitted = use(invitation, ada)
+    const state = fold([...base, invitation, admitted])
+    expect(verdict(state, admitted.id)).toBe('applied')
+    expect(roleOf(state, ada.publicKey)).toBe('editor')
+    expect(state.heads).toEqual([admitted.id])
+  })
+
+  it('refuses a second use of a single-use invitation (invitation-used)', () => {
+    const first = use(invitation, ada)
+    const second = use(invitation, ben, { heads: [first.id] })
+    const state = fold([...base, invitation, first, second])
+    expect(verdict(state, second.id)).toBe('invitation-used')
+    expect(roleOf(state, ben.publicKey)).toBeUndefined()
+  })
+
+  it('judges expiry by the use’s own issuedAt against until plus the fixed skew (invitation-expired)', () => {
+    const until = T0 + HOUR
+    const inTime = use(invitation, ada, { time: until + INVITATION_SKEW_MS })
+    const late = use(invitation, ben, { time: until + INVITATION_SKEW_MS + 1 })
+    expect(verdict(fold([...base, invitation, inTime]), inTime.id)).toBe('applied')
+    expect(verdict(fold([...base, invitation, late]), late.id)).toBe('invitation-expired')
+  })
+
+  it('refuses a use after a cancellation, and voids a use the cancellation had not seen (invitation-cancelled)', () => {
+    const cancelled = cancel(bob, [invitation.id])
+    const after = use(invitation, ada, { heads: [cancelled.id] })
+    expect(verdict(fold([...base, invitation, cancelled, after]), after.id)).toBe('invitation-cancelled')
+    // Uses at other times have other ids, so some sort before the cancellation and some after it.
+    const concurrentUses = [0, 1, 2, 3, 4, 5, 6, 7].map((grind) => use(invitation, ada, { time: T0 + grind }))
+    expect(new Set(concurrentUses.map((entry) => entry.id < cancelled.id))).toEqual(new Set([true, false]))
+    for (const concurrent of concurrentUses) {
+      const state = fold([...base, invitation, concurrent, cancelled])
+      expect(verdict(state, concurrent.id)).toBe('invitation-cancelled')
+      expect(roleOf(state, ada.publicKey)).toBeUndefined()
+    }
+    const concurrent = use(invitation, ada)
+    // A cancellation that has seen the use closes the invitation and leaves the guest in.
+    const seen = cancel(bob, [concurrent.id])
+    expect(roleOf(fold([...base, invitation, concurrent, seen]), ada.publicKey)).toBe('editor')
+  })
+
+  it('lets the inviter or anyone who may grant the role cancel, and nobody else', () => {
+    const byOwner = cancel(alice, [invitation.id])
+    const byEditor = cancel(carol, [invitation.id])
+    expect(verdict(fold([...base, invitation, byOwner]), byOwner.id)).toBe('applied')
+    expect(verdict(fold([...base, invitation, byEditor]), byEditor.id)).toBe('unauthorized')
+    const unknown = cancel(alice, baseHead, linkKey(9))
+    expect(verdict(fold([...base, unknown]), unknown.id)).toBe('unknown-invitation')
+  })
+
+  it('never downgrades a member, and changes nothing for one who holds the role (would-downgrade, already-member)', () => {
+    const adaAdmin = issueMember({
+      actor: actor(alice),
+      space,
+      subject: ada.publicKey,
+      role: 'admin',
+      parents: baseHead,
+      clock,
+    })
+    const downgrade = use(invitation, ada, { heads: [adaAdmin.id] })
+    const state = fold([...base, adaAdmin, invitation, downgrade])
+    expect(verdict(state, downgrade.id)).toBe('would-downgrade')
+    expect(roleOf(state, ada.publicKey)).toBe('admin')
+    const benEditor = issueMember({
+      actor: actor(bob),
+      space,
+      subject: ben.publicKey,
+      role: 'editor',
+      parents: baseHead,
+      clock,
+    })
+    const same = use(invitation, ben, { heads: [benEditor.id] })
+    const again = fold([...base, benEditor, invitation, same])
+    expect(verdict(again, same.id)).toBe('already-member')
+    // Nothing used: the invitation still admits someone else.
+    expect(again.invitations[0]?.usesLeft).toBe(1)
+    // A viewer invited as an editor is raised.
+    const cyViewer = issueMember({
+      actor: actor(bob),
+      space,
+      subject: cy.publicKey,
+      role: 'viewer',
+      parents: baseHead,
+      clock,
+    })
+    const raise = use(invitation, cy, { heads: [cyViewer.id] })
+    expect(roleOf(fold([...base, cyViewer, invitation, raise]), cy.publicKey)).toBe('editor')
+  })
+
+  it('lets a removal win over a concurrent admission by invitation, in either order (removed-concurrently)', () => {
+    const admitted = use(invitation, ada)
+    const readmitted = use(invite(bob, { key: linkKey(1), parents: [admitted.id] }), ada, { key: linkKey(1) })
+    const removed = removal(alice, ada, [admitted.id])
+    const log = [
+      ...base,
+      invitation,
+      admitted,
+      invite(bob, { key: linkKey(1), parents: [admitted.id] }),
+      readmitted,
+      removed,
+    ]
+    const state = fold(log)
+    expect(roleOf(state, ada.publicKey)).toBeUndefined()
+    expect(verdict(state, readmitted.id)).toBe('removed-concurrently')
+    expect(incremental(log)).toEqual(state)
+  })
+
+  it('admits nobody once the inviter was removed, or with another role, or not descending from the invitation', () => {
+    const removed = removal(alice, bob, [invitation.id])
+    const afterRemoval = use(invitation, ada, { heads: [removed.id] })
+    const state = fold([...base, invitation, removed, afterRemoval])
+    expect(verdict(state, afterRemoval.id)).toBe('unauthorized')
+    expect(state.invitations[0]?.inviterMay).toBe(false)
+    const otherRole = use(invitation, ada, { role: 'viewer' })
+    expect(verdict(fold([...base, invitation, otherRole]), otherRole.id)).toBe('unauthorized')
+    // Signed by the invite key but naming only the base: a key cannot use an invitation it does not descend from.
+    const detached = issueCredential({
+      issuer: linkKey(0).publicKey,
+      subject: ada.publicKey,
+      assertion: { kind: 'SpaceMember', space: spaceKey, role: 'editor' },
+      signer: { key: linkKey(0) },
+      clock,
+      parents: baseHead,
+    })
+    expect(verdict(fold([...base, invitation, detached]), detached.id)).toBe('unauthorized')
+  })
+
+  it('voids a use signed by another key than the invitation’s (a forged signature)', () => {
+    const honest = use(invitation, ada)
+    const forged = { ...honest, proof: { ...honest.proof, signature: use(invitation, ben).proof.signature } }
+    expect(verdict(fold([...base, invitation, forged]), honest.id)).toBe('invalid')
+  })
+})
+
+describe('checkInvitationUse (the host’s check, with its own clock)', () => {
+  const invitation = invite(bob, { uses: 2 })
+  const now = T0 + 1000
+
+  it('gives the invitation when it may admit the guest', () => {
+    const result = checkInvitationUse(fold([...base, invitation]), invitation.id, now, ada.publicKey)
+    expect(result.ok && [result.value.id, result.value.role, result.value.usesLeft]).toEqual([
+      invitation.id,
+      'editor',
+      2,
+    ])
+  })
+
+  it('gives a typed code for each refusal', () => {
+    const state = fold([...base, invitation])
+    expect(problem(checkInvitationUse(state, 'f'.repeat(64) as CredentialId, now))).toBe('invitation-unknown')
+    expect(problem(checkInvitationUse(state, invitation.id, T0 + HOUR + 1))).toBe('invitation-expired')
+    expect(problem(checkInvitationUse(state, invitation.id, T0 + HOUR))).toBe('ok')
+    const cancelled = fold([...base, invitation, cancel(bob, [invitation.id])])
+    expect(problem(checkInvitationUse(cancelled, invitation.id, now))).toBe('invitation-cancelled')
+    const first = use(invitation, ada)
+    const second = use(invitation, ben, { heads: [first.id] })
+    const usedUp = fold([...base, invitation, first, second])
+    expect(problem(checkInvitationUse(usedUp, invitation.id, now))).toBe('invitation-used')
+    const afterOne = fold([...base, invitation, first])
+    expect(problem(checkInvitationUse(afterOne, invitation.id, now, ada.publicKey))).toBe('already-member')
+    expect(problem(checkInvitationUse(afterOne, invitation.id, now, bob.publicKey))).toBe('would-downgrade')
+    const inviterGone = fold([...base, invitation, removal(alice, bob, [invitation.id])])
+    expect(problem(checkInvitationUse(inviterGone, invitation.id, now))).toBe('inviter-cannot-grant')
+  })
+})
