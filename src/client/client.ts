@@ -1,6 +1,6 @@
 import { Cell, err, systemClock, type Observable } from '../base'
 import { browserStorageEdge, Echo, initEcho } from '../echo'
-import { decodeJoinLink, encodeDeviceLink, IdentityStore, type HaloIdentity } from '../halo'
+import { decodeJoinLinkOf, encodeDeviceLink, IdentityStore, type HaloIdentity } from '../halo'
 import { startAppUpdate, type AppUpdate } from './app-update'
 import { watchConnectivity } from './connectivity'
 import type { DevicesApi } from './devices-api'
@@ -135,7 +135,7 @@ export const createClient = (options: ClientOptions): Client => {
     codec: {
       encode: encodeDeviceLink,
       decode: (text) => {
-        const decoded = decodeJoinLink(text)
+        const decoded = decodeJoinLinkOf('device', text)
         return decoded.ok ? decoded : err({ code: decoded.error.code })
       },
     },

@@ -60,6 +60,7 @@ const words: Readonly<Record<string, string>> = {
   // Linking a device.
   'malformed-link': 'This is not a whole Commonplace link. Copy it again from your other device.',
   'unsupported-link': 'This link is from a newer version of Commonplace. Update the app on both devices.',
+  'wrong-kind': 'This link is for something else: open it from the place it was made for.',
   'link-expired': 'This link has expired: make a new one on your other device.',
   'link-peer-left': 'The other device went away before linking finished. Make a new link and try again.',
   'link-failed': 'The other device did not prove it holds this identity, so nothing was linked.',
