@@ -186,6 +186,7 @@ describe('joinSwarm', () => {
       device: 'a'.repeat(64) as PublicKey,
       chain: null,
       transcript: new Uint8Array(),
+      invited: false,
     })
     /** Says its name, then done, or a reject for a remote whose name is in `deny` (runHandshake's last step). */
     const handshakeAs =
