@@ -13,6 +13,15 @@ export type {
 } from './devices-api'
 export { browserEdges } from './edges'
 export type {
+  CreateInvite,
+  InviteJoin,
+  InviteJoinState,
+  Inviter,
+  InvitesApi,
+  OpenInvitation,
+  ReadInvite,
+} from './invites/invites-api'
+export type {
   Avatar,
   DeviceView,
   IdentityDamageReason,

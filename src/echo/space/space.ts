@@ -10,6 +10,7 @@ import type { DocHandle } from '@automerge/automerge-repo/slim'
 import type { Observable, Result } from '../../base'
 import { err, ok } from '../../base'
 import type { Credential, PublicKey, SpaceRole } from '../../halo'
+import { decodeCredential } from '../../halo'
 import type { InvalidFields, NoteTextNotInSpace, ObjectNotFound } from '../errors'
 import { InvalidSpaceListing, NotAllowed } from '../errors'
 import type { StorageFailed, StorageQuotaExceeded } from '../errors'
@@ -320,6 +321,14 @@ export class Space {
   /** Appends a guest's admission (signed by an invite key) only if the fold would apply it. */
   admitGuest(entry: Credential): Result<Credential, NotAllowed> {
     return this.#members.admitGuest(entry)
+  }
+
+  /** The log's entry `id` as stored (decoded, not judged: ask the fold what it made of it). */
+  entry(id: string): Credential | undefined {
+    const stored: unknown = (this.#root.doc().log as Record<string, unknown> | undefined)?.[id]
+    if (stored === undefined) return undefined
+    const decoded = decodeCredential(toPlain(stored))
+    return decoded.ok ? decoded.value : undefined
   }
 
   /** The link secrets of the space's invitations (delegation id -> K, base64url), live. */
