@@ -1,6 +1,6 @@
 /**
  * Hosting invitations (issue 12): while its mesh runs, a member who may admit (`share`) joins the room of every
- * live invitation of its spaces whose K the root keeps, and admits the guest who proves K: hello -> offer,
+ * invitation of its spaces before its `until` whose K the root keeps, and admits the guest who proves K: hello -> offer,
  * accept -> the guest's admission checked (`checkInvitationUse`, then the fold's preview) and appended ->
  * welcome with the space swarm's secret. Any such member hosts, not only the inviter.
  */
@@ -46,12 +46,15 @@ export interface HostInvitationsOptions {
   ) => ReturnType<LinkEdges['verifyPeerDevice']>
 }
 
-/** How long a room stays after its invitation is spent or cancelled: the welcome of its last use goes out. */
+/** How long a room stays after it is no longer hosted (past `until`, or this member may no longer share). */
 const CLOSE_AFTER_MS = 10_000
 
-/** An invitation a host may admit with now, by its own fold and clock. */
-const live = (invitation: Invitation, now: number): boolean =>
-  !invitation.cancelled && invitation.inviterMay && invitation.usesLeft > 0 && now <= invitation.until
+/**
+ * Whether a host keeps an invitation's room: until its `until`, even once cancelled or used up, so a guest who
+ * comes late hears why ("already used", "cancelled") rather than finding nobody. Past `until` the guest reads
+ * the expiry from its own link.
+ */
+const hosting = (invitation: Invitation, now: number): boolean => now <= invitation.until
 
 /** Whether `entry` is the admission the invitation allows for `guest`: signed by I_K, its role, this space. */
 const isAdmission = (
@@ -213,7 +216,7 @@ export const hostInvitations = (options: HostInvitationsOptions): (() => void) =
       for (const invitation of space.membership.get().invitations) {
         const stored = secrets[invitation.id]
         const secret = stored === undefined ? undefined : fromBase64Url(stored)
-        if (!live(invitation, now) || secret?.length !== 32) continue
+        if (!hosting(invitation, now) || secret?.length !== 32) continue
         // K must be the invitation's: a member could store another K under its id.
         if (options.edges.linkRoom(secret).inviteKey !== invitation.key) continue
         wanted.set(`${space.id}:${invitation.id}`, { space, secret })
@@ -221,7 +224,7 @@ export const hostInvitations = (options: HostInvitationsOptions): (() => void) =
     }
     for (const [key, room] of hosted) {
       if (wanted.has(key) || closing.has(key)) continue
-      // Not at once: the use that spent it is being welcomed in that room right now.
+      // Not at once: a welcome may be going out in that room right now.
       closing.set(
         key,
         options.edges.after(CLOSE_AFTER_MS, () => {

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
 import { FakeTrystero } from '../../mesh/testing/fake-trystero'
-import type { Client } from '../client'
+import { clientInternals, type Client } from '../client'
 import { clientsClosedAfterEach, expectOk } from '../testing/client-harness'
 import { fakeBrowser, until } from '../testing/fake-edges'
 import type { InviteJoin, InviteJoinState } from './invites-api'
@@ -27,6 +27,24 @@ const joinWith = async (
   if (found.kind === 'found') expectOk(await join.accept())
   return { join, found, end: await settled(join) }
 }
+
+/** What the guest's device holds of `spaceId`: a registered space, a listing or a sealed secret in its personal space. */
+const storedOf = async (client: Client, spaceId: string) => {
+  const echo = await clientInternals(client)?.echo()
+  const ready = client.identity.state.get()
+  if (echo === undefined || ready.kind !== 'ready') throw new Error('no client')
+  const rows = await echo.listSpaces(ready.identity.identityKey as never)
+  const personal = rows.find((row) => row.personal === 1)
+  const opened = personal === undefined ? undefined : await echo.openSpace(personal.id as never)
+  const space = opened?.ok === true ? opened.value : undefined
+  return {
+    registered: rows.some((row) => row.id === spaceId),
+    listed: space?.listedSpaces.get().some((listed) => listed.spaceId === spaceId) ?? false,
+    boxes: space?.swarmBoxes(spaceId as never).get().length ?? 0,
+  }
+}
+
+const nothingStored = { registered: false, listed: false, boxes: 0 }
 
 const hasTask = (client: Client, spaceId: string, title: string) =>
   client.spaces.open(spaceId).then(async (opened) => {
@@ -69,6 +87,85 @@ describe('invitations between two people over the in-memory Trystero', () => {
       await until(onAda.tasks(''), (tasks) => tasks?.some((task) => task.title === 'Written by Bob') === true)
       expectOk(await onAda.createTask('Ada again'))
       await until(onBob.tasks(''), (tasks) => tasks?.some((task) => task.title === 'Ada again') === true)
+    },
+  )
+
+  it('the inviter is offline: another admin admits the guest, and they edit live', WAIT, async () => {
+    const network = new FakeTrystero()
+    const ada = await person(open, network, 'Ada')
+    const carol = await person(open, network, 'Carol')
+    const bob = await person(open, network, 'Bob')
+    const garden = expectOk(await ada.spaces.create('Garden plans'))
+    const forCarol = expectOk(await ada.invites.create(garden.id, { role: 'admin' }))
+    expect((await joinWith(carol, forCarol.url)).end).toEqual({ kind: 'joined', spaceId: garden.id })
+    const forBob = expectOk(await ada.invites.create(garden.id, { role: 'editor', uses: 2 }))
+    // Carol's copy of the root holds the invitation and its K before Ada goes.
+    const onCarolList = expectOk(await carol.invites.open(garden.id))
+    await until(onCarolList, (list) => list.some((each) => each.id === forBob.id))
+    onCarolList.close()
+    await ada.close()
+
+    const { found, end } = await joinWith(bob, forBob.url)
+    expect(found).toMatchObject({ kind: 'found', spaceName: 'Garden plans', role: 'editor' })
+    expect(end).toEqual({ kind: 'joined', spaceId: garden.id })
+    const onCarol = expectOk(await carol.spaces.open(garden.id))
+    const onBob = expectOk(await bob.spaces.open(garden.id))
+    expectOk(await onBob.createTask('Bob was let in by Carol'))
+    await until(onCarol.tasks(''), (tasks) => tasks?.some((task) => task.title === 'Bob was let in by Carol') === true)
+    expectOk(await onCarol.createTask('Carol answers'))
+    await until(onBob.tasks(''), (tasks) => tasks?.some((task) => task.title === 'Carol answers') === true)
+  })
+
+  it(
+    'single use: a second guest is refused as used, with nothing stored, and the first guest opening it again just opens the space',
+    WAIT,
+    async () => {
+      const network = new FakeTrystero()
+      const ada = await person(open, network, 'Ada')
+      const bob = await person(open, network, 'Bob')
+      const dave = await person(open, network, 'Dave')
+      const garden = expectOk(await ada.spaces.create('Garden plans'))
+      const invite = expectOk(await ada.invites.create(garden.id, { role: 'viewer' }))
+      expect((await joinWith(bob, invite.url)).end).toEqual({ kind: 'joined', spaceId: garden.id })
+
+      const second = await joinWith(dave, invite.url)
+      expect(second.end).toMatchObject({ kind: 'failed', problem: { code: 'invitation-used' } })
+      expect(await storedOf(dave, garden.id)).toEqual(nothingStored)
+
+      const again = await joinWith(bob, invite.url)
+      expect(again.end).toEqual({ kind: 'joined', spaceId: garden.id })
+      const echo = await clientInternals(ada)?.echo()
+      const space = await echo?.openSpace(garden.id as never)
+      const members = space?.ok === true ? space.value.membership.get().members : []
+      expect(members.map((member) => member.role).sort()).toEqual(['owner', 'viewer'])
+    },
+  )
+
+  it(
+    'a cancelled invitation is refused as cancelled and an expired one before anyone is asked; nothing is stored',
+    WAIT,
+    async () => {
+      const network = new FakeTrystero()
+      const ada = await person(open, network, 'Ada')
+      const bob = await person(open, network, 'Bob')
+      const garden = expectOk(await ada.spaces.create('Garden plans'))
+      const cancelled = expectOk(await ada.invites.create(garden.id, { role: 'editor' }))
+      expectOk(await ada.invites.cancel(garden.id, cancelled.id))
+      const list = expectOk(await ada.invites.open(garden.id))
+      expect(list.get()).toEqual([])
+      list.close()
+      const refused = await joinWith(bob, cancelled.url)
+      expect(refused.end).toMatchObject({ kind: 'failed', problem: { code: 'invitation-cancelled' } })
+      expect(await storedOf(bob, garden.id)).toEqual(nothingStored)
+
+      // The link's expiry is whole seconds: one made to last 1 ms reads as expired at once.
+      const expired = expectOk(await ada.invites.create(garden.id, { role: 'editor', expiresInMs: 1 }))
+      const read = expectOk(bob.invites.read(expired.url))
+      expect(read.expired).toBe(true)
+      const joined = await bob.invites.join(read)
+      expect(joined).toMatchObject({ ok: false, error: { code: 'invitation-expired' } })
+      expect(await storedOf(bob, garden.id)).toEqual(nothingStored)
+      expect(bob.invites.read('#/join/not-a-link')).toMatchObject({ ok: false, error: { code: 'malformed-link' } })
     },
   )
 })
