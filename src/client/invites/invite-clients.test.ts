@@ -168,4 +168,43 @@ describe('invitations between two people over the in-memory Trystero', () => {
       expect(bob.invites.read('#/join/not-a-link')).toMatchObject({ ok: false, error: { code: 'malformed-link' } })
     },
   )
+
+  it(
+    'a browser with no identity sees the invitation, makes its identity with the name given on Join, and edits live',
+    WAIT,
+    async () => {
+      const network = new FakeTrystero()
+      const ada = await person(open, network, 'Ada')
+      const bea = await open(fakeBrowser(network).edges)
+      await until(bea.identity.state, (state) => state.kind === 'none')
+      const garden = expectOk(await ada.spaces.create('Garden plans'))
+      const cancelled = expectOk(await ada.invites.create(garden.id, { role: 'editor' }))
+      expectOk(await ada.invites.cancel(garden.id, cancelled.id))
+      const refused = expectOk(await bea.invites.join(expectOk(bea.invites.read(cancelled.url))))
+      expect(await settled(refused)).toMatchObject({ kind: 'failed', problem: { code: 'invitation-cancelled' } })
+      // A refused join made no identity.
+      expect(bea.identity.state.get().kind).toBe('none')
+
+      const invite = expectOk(await ada.invites.create(garden.id, { role: 'editor' }))
+      const join = expectOk(await bea.invites.join(expectOk(bea.invites.read(invite.url))))
+      const found = await until(join.state, (state) => state.kind === 'found' || state.kind === 'failed')
+      expect(found).toMatchObject({ kind: 'found', spaceName: 'Garden plans', inviter: { name: 'Ada' } })
+      expect(bea.identity.state.get().kind).toBe('none')
+      expect(await join.accept({ displayName: '  ' })).toMatchObject({
+        ok: false,
+        error: { code: 'display-name-required' },
+      })
+      expect(bea.identity.state.get().kind).toBe('none')
+      expectOk(await join.accept({ displayName: 'Bea' }))
+      expect(await settled(join)).toEqual({ kind: 'joined', spaceId: garden.id })
+      const ready = bea.identity.state.get()
+      expect(ready.kind === 'ready' && ready.identity.displayName).toBe('Bea')
+      const onBea = expectOk(await bea.spaces.open(garden.id))
+      const onAda = expectOk(await ada.spaces.open(garden.id))
+      expectOk(await onBea.createTask('Bea was here'))
+      await until(onAda.tasks(''), (tasks) => tasks?.some((task) => task.title === 'Bea was here') === true)
+      expectOk(await onAda.createTask('Welcome, Bea'))
+      await until(onBea.tasks(''), (tasks) => tasks?.some((task) => task.title === 'Welcome, Bea') === true)
+    },
+  )
 })

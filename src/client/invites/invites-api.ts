@@ -52,8 +52,11 @@ export type InviteJoinState =
 
 export interface InviteJoin {
   readonly state: Observable<InviteJoinState>
-  /** Accepts once `found`: the host admits this identity and hands over the space. */
-  accept(): Promise<Result<void, Problem>>
+  /**
+   * Accepts once `found`: the host admits this identity and hands over the space. With no identity here,
+   * `displayName` makes one first (only now: looking and a refusal store nothing).
+   */
+  accept(options?: { readonly displayName?: string }): Promise<Result<void, Problem>>
   cancel(): void
 }
 
@@ -69,8 +72,8 @@ export interface InvitesApi {
   /** Reads a space link (`#/join/…`, the payload, or a whole URL); nothing is stored or sent. */
   read(url: string): Result<ReadInvite, Problem>
   /**
-   * Starts joining: with no identity here, `displayName` makes one first (only once the invitation checked out
-   * locally: a link past its expiry stores nothing).
+   * Starts joining: looks for a member of the space in the invitation's room. With no identity here a throwaway
+   * one (in memory) meets the host until `accept` makes the real one. A link past its expiry is refused here.
    */
-  join(read: ReadInvite, options?: { readonly displayName?: string }): Promise<Result<InviteJoin, Problem>>
+  join(read: ReadInvite): Promise<Result<InviteJoin, Problem>>
 }

@@ -1,10 +1,13 @@
 /** `client.invites`: invitations of a space (create, list, cancel) and joining a space from an invitation link. */
-import { Cell, err, fromBase64Url, ok, toBase64Url, type Clock, type Observable, type Result } from '../../base'
+import { Cell, err, fromBase64Url, ok, toBase64Url, toHex, type Clock, type Observable, type Result } from '../../base'
 import { can, type Echo, type Space, type SpaceId } from '../../echo'
 import {
   decodeCredential,
   decodeJoinLinkOf,
   encodeSpaceLink,
+  generateKeyPair,
+  issueCredential,
+  signWith,
   invitationKey,
   MAX_INVITATION_USES,
   newLinkSecret,
@@ -12,6 +15,7 @@ import {
   swarmCommitment,
   verifyCredential,
   type HaloIdentity,
+  type IdentityKey,
   type PublicKey,
 } from '../../halo'
 import type { MeshSettings, TrysteroPage } from '../../mesh'
@@ -21,7 +25,7 @@ import { linkEdges } from '../linking/link-edges'
 import { aadOf, signedBytesOf } from '../mesh/swarm-boxes'
 import { attempt, problem, type Problem } from '../problem-words'
 import { joinInvite } from './join-invite'
-import type { InvitesApi, OpenInvitation, ReadInvite } from './invites-api'
+import type { InviteJoin, InviteJoinState, InvitesApi, OpenInvitation, ReadInvite } from './invites-api'
 
 /** A day, the default; at most a week. */
 export const DEFAULT_INVITE_MS = 24 * 60 * 60_000
@@ -41,7 +45,22 @@ export interface InvitesServiceOptions {
   readonly takeLead: () => Promise<boolean>
 }
 
-const reads = new WeakMap<ReadInvite, { spaceId: SpaceId; secret: Uint8Array }>()
+interface Link {
+  readonly spaceId: SpaceId
+  readonly secret: Uint8Array
+}
+
+const reads = new WeakMap<ReadInvite, Link>()
+
+/** The name of the device a guest with no identity joins from (renamed in Settings, like any device). */
+const DEVICE_NAME = 'This device'
+
+/** A join that ended before it began (already a member here). */
+const settledJoin = (last: InviteJoinState): InviteJoin => ({
+  state: new Cell(last),
+  accept: () => Promise.resolve(ok(undefined)),
+  cancel: () => undefined,
+})
 
 const profileOf = (profile: unknown, inviter: PublicKey, clock: Clock) => {
   const decoded = decodeCredential(profile)
@@ -90,26 +109,14 @@ export const createInvitesService = (options: InvitesServiceOptions): InvitesApi
     return opened.ok ? opened.value : undefined
   }
 
-  const join = async (read: ReadInvite, displayName: string | undefined) => {
-    const link = reads.get(read)
-    if (link === undefined) return err(problem('malformed-link'))
-    if (clock.now() > read.expiresAt) return err(problem('invitation-expired'))
-    if (options.identity.state.get().kind === 'none') {
-      const created = await options.identity.create(
-        { displayName: displayName ?? '', avatar: DEFAULT_AVATAR },
-        'This device',
-      )
-      if (!created.ok) return created
-    }
-    const halo = options.identity.current
-    if (halo === undefined) return err(problem('no-identity'))
+  /** Joins as `halo`, the identity of this browser. */
+  const joinAs = async (link: Link, halo: HaloIdentity): Promise<InviteJoin> => {
     const echo = await options.echo
     const rows = echo.spaces(halo.identityKey)
     // Already a member here: nothing to join, the space opens.
     if ((await echo.listSpaces(halo.identityKey)).some((row) => row.id === link.spaceId)) {
       rows.close()
-      const state = new Cell({ kind: 'joined', spaceId: link.spaceId } as const)
-      return ok({ state, accept: () => Promise.resolve(ok(undefined)), cancel: () => undefined })
+      return settledJoin({ kind: 'joined', spaceId: link.spaceId })
     }
     await options.takeLead()
     const actor = { identity: halo.identityKey, signer: halo.signer }
@@ -166,7 +173,88 @@ export const createInvitesService = (options: InvitesServiceOptions): InvitesApi
         },
       },
     })
-    return ok(joining)
+    return joining
+  }
+
+  /**
+   * No identity here yet: a throwaway identity (in memory only) meets a host so the screen can show who invited
+   * whom to what; Join then makes the real identity with the name given and joins as it. A failed or abandoned
+   * join before Join stores nothing.
+   */
+  const preview = (link: Link): InviteJoin => {
+    const identity = generateKeyPair<IdentityKey>()
+    const device = generateKeyPair()
+    const chain = issueCredential({
+      issuer: identity.publicKey,
+      subject: device.publicKey,
+      assertion: { kind: 'AuthorizedDevice' },
+      signer: { key: identity },
+      clock,
+    })
+    const edges = linkEdges(options.settings(), options.page, () => false, clock)
+    const peek = joinInvite({
+      edges,
+      spaceId: link.spaceId,
+      secret: link.secret,
+      guest: {
+        identityKey: identity.publicKey,
+        deviceKey: device.publicKey,
+        chain,
+        sign: (bytes) => Promise.resolve(toHex(signWith(device, bytes))),
+        verifyProfile: (profile, inviter) => profileOf(profile, inviter, clock),
+        expectHost: () => () => undefined,
+        store: () => Promise.resolve(err(problem('invitation-refused'))),
+        arrived: () => Promise.resolve(false),
+      },
+    })
+    const state = new Cell<InviteJoinState>(peek.state.get())
+    let stop = peek.state.subscribe((next) => {
+      state.set(next)
+    })
+    let real: InviteJoin | undefined
+    const accept = async (displayName: string | undefined): Promise<Result<void, Problem>> => {
+      const shown = state.get()
+      if (shown.kind !== 'found' || real !== undefined) return err(problem('invitation-not-ready'))
+      const created = await options.identity.create(
+        { displayName: displayName ?? '', avatar: DEFAULT_AVATAR },
+        DEVICE_NAME,
+      )
+      if (!created.ok) return created
+      const halo = options.identity.current
+      if (halo === undefined) return err(problem('no-identity'))
+      stop()
+      peek.cancel()
+      state.set({ kind: 'joining', spaceName: shown.spaceName })
+      const joining = await joinAs(link, halo)
+      real = joining
+      stop = joining.state.subscribe((next) => {
+        if (next.kind === 'found') void joining.accept()
+        else if (next.kind !== 'looking' && next.kind !== 'unreachable' && next.kind !== 'joining') state.set(next)
+      })
+      const now = joining.state.get()
+      if (now.kind === 'found') return joining.accept()
+      if (now.kind === 'joined' || now.kind === 'failed') state.set(now)
+      return ok(undefined)
+    }
+    return {
+      state,
+      accept: (acceptOptions) => attempt(() => accept(acceptOptions?.displayName)),
+      cancel: () => {
+        stop()
+        peek.cancel()
+        real?.cancel()
+      },
+    }
+  }
+
+  const join = async (read: ReadInvite): Promise<Result<InviteJoin, Problem>> => {
+    const link = reads.get(read)
+    if (link === undefined) return err(problem('malformed-link'))
+    if (clock.now() > read.expiresAt) return err(problem('invitation-expired'))
+    if (options.identity.state.get().kind === 'none') return ok(preview(link))
+    const halo = options.identity.current
+    if (halo === undefined) return err(problem('no-identity'))
+    return ok(await joinAs(link, halo))
   }
 
   return {
@@ -230,6 +318,6 @@ export const createInvitesService = (options: InvitesServiceOptions): InvitesApi
       return ok(read)
     },
 
-    join: (read, joinOptions) => attempt(() => join(read, joinOptions?.displayName)),
+    join: (read) => attempt(() => join(read)),
   }
 }
