@@ -2,6 +2,7 @@ import { Cell, err, ok, type Observable, type Result } from '../base'
 import type { SpaceRole } from '../halo'
 import {
   can,
+  mayChange,
   type StorageFailed,
   type StorageQuotaExceeded,
   noteEditorBinding,
@@ -104,6 +105,28 @@ const allowed = (role: Observable<SpaceRole | undefined>, action: SpaceAction): 
   },
 })
 
+const INVITABLE: readonly SpaceRole[] = ['admin', 'editor', 'viewer']
+
+/** The roles `role` may invite with, by echo's policy (the personal space has only its owner). */
+const invitable = (role: SpaceRole | undefined, personal: boolean): readonly SpaceRole[] =>
+  personal || !can(role, 'share') ? [] : INVITABLE.filter((each) => mayChange(role, undefined, each))
+
+const inviteRolesOf = (
+  role: Observable<SpaceRole | undefined>,
+  personal: boolean,
+): Observable<readonly SpaceRole[]> => ({
+  get: () => invitable(role.get(), personal),
+  subscribe: (listener) => {
+    let last = invitable(role.get(), personal).join()
+    return role.subscribe((next) => {
+      const now = invitable(next, personal)
+      if (now.join() === last) return
+      last = now.join()
+      listener(now)
+    })
+  },
+})
+
 /** An action's result without its value. */
 const done = (result: Result<unknown, Problem>): Result<void, Problem> => (result.ok ? ok(undefined) : result)
 
@@ -160,6 +183,7 @@ export class OpenSpace implements SpaceSession {
   /** Whether the actor's role allows writing, by echo's one policy, as the membership changes. */
   readonly canWrite: Observable<boolean>
   readonly canCompact: Observable<boolean>
+  readonly inviteRoles: Observable<readonly SpaceRole[]>
 
   constructor(space: Space, actor: Actor, storage: { exportSpace: (space: Space) => Promise<string>; flush: Flush }) {
     this.#space = space
@@ -174,6 +198,7 @@ export class OpenSpace implements SpaceSession {
     const role = space.role(actor.identity)
     this.canWrite = allowed(role, 'write')
     this.canCompact = allowed(role, 'compact')
+    this.inviteRoles = inviteRolesOf(role, space.personal)
   }
 
   compactHistory(): Promise<Result<number, Problem>> {
