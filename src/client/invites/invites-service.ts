@@ -9,7 +9,6 @@ import {
   issueCredential,
   signWith,
   invitationKey,
-  MAX_INVITATION_USES,
   newLinkSecret,
   sealFor,
   swarmCommitment,
@@ -20,7 +19,7 @@ import {
 } from '../../halo'
 import type { MeshSettings, TrysteroPage } from '../../mesh'
 import type { IdentityService } from '../identity'
-import { DEFAULT_AVATAR } from '../limits'
+import { DEFAULT_AVATAR, LIMITS } from '../limits'
 import { linkEdges } from '../linking/link-edges'
 import { aadOf, signedBytesOf } from '../mesh/swarm-boxes'
 import { attempt, problem, type Problem } from '../problem-words'
@@ -262,7 +261,7 @@ export const createInvitesService = (options: InvitesServiceOptions): InvitesApi
       withSpace(spaceId, (space, halo) => {
         const uses = request.uses ?? 1
         const ttl = request.expiresInMs ?? DEFAULT_INVITE_MS
-        if (!Number.isInteger(uses) || uses < 1 || uses > MAX_INVITATION_USES)
+        if (!Number.isInteger(uses) || uses < 1 || uses > LIMITS.invitationUses)
           return err(problem('invalid-input', 'uses'))
         if (!Number.isFinite(ttl) || ttl <= 0 || ttl > MAX_INVITE_MS) return err(problem('invalid-input', 'expiry'))
         if (!can(space.roleOf(halo.identityKey), 'share')) return err(problem('not-allowed'))
