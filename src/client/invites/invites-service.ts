@@ -224,6 +224,8 @@ export const createInvitesService = (options: InvitesServiceOptions): InvitesApi
       stop()
       peek.cancel()
       state.set({ kind: 'joining', spaceName: shown.spaceName })
+      // The same room is joined again as the real identity: only once the peek's room is gone.
+      await peek.left()
       const joining = await joinAs(link, halo)
       real = joining
       stop = joining.state.subscribe((next) => {

@@ -87,7 +87,10 @@ const delegationOf = (
   return { id, inviter: issuer, role: assertion.role }
 }
 
-export const joinInvite = (options: JoinInviteOptions): InviteJoin => {
+/** The join, and when its room has been left (a room joined again before that is Trystero's cached one). */
+export type RunningJoin = InviteJoin & { left(): Promise<void> }
+
+export const joinInvite = (options: JoinInviteOptions): RunningJoin => {
   const { edges, guest, spaceId } = options
   const state = new Cell<InviteJoinState>({ kind: 'looking' })
   const keys = edges.linkRoom(options.secret)
@@ -135,12 +138,13 @@ export const joinInvite = (options: JoinInviteOptions): InviteJoin => {
     },
   )
   const channel = room.channel(INVITE_CHANNEL)
+  let leaving: Promise<void> | undefined
   const end = (last: InviteJoinState | undefined): void => {
     if (ended) return
     ended = true
     if (last !== undefined) state.set(last)
     for (const stop of stops.splice(0)) stop()
-    room.leave().catch(() => undefined)
+    leaving = room.leave().catch(() => undefined)
   }
   const fail = (code: string): void => {
     end({ kind: 'failed', problem: problem(code) })
@@ -247,5 +251,6 @@ export const joinInvite = (options: JoinInviteOptions): InviteJoin => {
     cancel: () => {
       end(undefined)
     },
+    left: () => leaving ?? Promise.resolve(),
   }
 }
