@@ -14,7 +14,6 @@ export { SpaceFileTooLarge, StorageFailed, StorageQuotaExceeded } from './errors
 export type { Actor } from './membership/entries'
 export { issueInvitationUse } from './membership/entries'
 export { checkInvitationUse } from './membership/invitation-check'
-export type { InvitationProblem } from './membership/invitation-check'
 export type { Invitation } from './membership/invitations'
 export { can, mayChange } from './membership/policy'
 export type { SpaceAction } from './membership/policy'

@@ -8,8 +8,7 @@ export type { IdentityKey, KeyPair, PublicKey } from './keys/keys'
 export { invitationKey, linkRoom, newLinkSecret, newSwarmSecret, swarmCommitment, swarmRoom } from './keys/derive'
 
 // Join links: device links and space invitations.
-export { decodeJoinLink, decodeJoinLinkOf, encodeDeviceLink, encodeSpaceLink } from './links/join-link'
-export type { DeviceLink, JoinLink, SpaceLink } from './links/join-link'
+export { decodeJoinLinkOf, encodeDeviceLink, encodeSpaceLink } from './links/join-link'
 
 // Sealed boxes to one device (HaloIdentity opens them with the device seed).
 export { sealFor } from './sealing/sealed-box'

@@ -19,7 +19,7 @@ import {
 import type { LinkEdges, LinkRoom } from '../linking/ports'
 
 /** This device's identity as a host needs it. */
-export interface InviteHost {
+interface InviteHost {
   readonly identityKey: IdentityKey
   readonly deviceKey: PublicKey
   readonly chain: unknown

@@ -14,7 +14,7 @@ export interface OpenInvitation {
   readonly expiresAt: number
 }
 
-export interface CreateInvite {
+interface CreateInvite {
   readonly role: SpaceRole
   /** 1 (single use, the default) to 100. */
   readonly uses?: number

@@ -27,7 +27,7 @@ import { joinInvite } from './join-invite'
 import type { InviteJoin, InviteJoinState, InvitesApi, OpenInvitation, ReadInvite } from './invites-api'
 
 /** A day, the default; at most a week. */
-export const DEFAULT_INVITE_MS = 24 * 60 * 60_000
+const DEFAULT_INVITE_MS = 24 * 60 * 60_000
 const MAX_INVITE_MS = 7 * 24 * 60 * 60_000
 
 export interface InvitesServiceOptions {

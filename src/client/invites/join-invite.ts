@@ -32,11 +32,11 @@ import { problem, toProblem, type Problem } from '../problem-words'
 import type { InviteJoin, InviteJoinState, Inviter } from './invites-api'
 
 /** With nobody found after this long, the guest says nobody from the space is online (and keeps looking). */
-export const UNREACHABLE_AFTER_MS = 8_000
+const UNREACHABLE_AFTER_MS = 8_000
 const HELLO_EVERY_MS = 1_000
 
 /** The guest's identity on this device. */
-export interface InviteGuest {
+interface InviteGuest {
   readonly identityKey: IdentityKey
   readonly deviceKey: PublicKey
   readonly chain: unknown

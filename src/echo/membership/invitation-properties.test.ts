@@ -24,7 +24,7 @@ import {
   space,
   T0,
   use,
-} from './invitation-fixtures'
+} from '../testing/invitation-fixtures'
 import { INVITATION_SKEW_MS } from './invitations'
 
 const spaceKey = space as string as PublicKey

@@ -23,7 +23,7 @@ import {
   T0,
   use,
   verdict,
-} from './invitation-fixtures'
+} from '../testing/invitation-fixtures'
 import { INVITATION_SKEW_MS } from './invitations'
 
 const [ada, ben, cy] = guests

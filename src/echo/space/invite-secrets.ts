@@ -13,7 +13,7 @@ const ID = /^[0-9a-f]{64}$/
 const SECRET = /^[A-Za-z0-9_-]{43}$/
 
 /** The well-formed entries of the root's `invites`, by delegation id. */
-export const inviteSecretsIn = (doc: SpaceDoc): Readonly<Record<string, string>> => {
+const inviteSecretsIn = (doc: SpaceDoc): Readonly<Record<string, string>> => {
   const invites: unknown = (doc as { invites?: unknown }).invites
   if (!isRecord(invites)) return {}
   const out: Record<string, string> = {}

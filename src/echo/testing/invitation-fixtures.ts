@@ -4,7 +4,7 @@ import type { Credential, CredentialId, KeyPair, SpaceRole } from '../../halo'
 import { invitationKey } from '../../halo'
 import { fixedKeyPair } from '../../halo/testing'
 import type { SpaceId } from '../ids'
-import type { Actor } from './entries'
+import type { Actor } from '../membership/entries'
 import {
   issueGenesis,
   issueInvitation,
@@ -12,9 +12,9 @@ import {
   issueInvitationUse,
   issueMember,
   issueRemoval,
-} from './entries'
-import type { MembershipState } from './log'
-import { MembershipLog } from './log'
+} from '../membership/entries'
+import type { MembershipState } from '../membership/log'
+import { MembershipLog } from '../membership/log'
 
 export const T0 = 1_800_000_000_000
 export const HOUR = 60 * 60 * 1000
@@ -40,8 +40,8 @@ const at = (time: number) => new ManualClock(time)
 export const linkKey = (n: number): KeyPair => invitationKey(new Uint8Array(32).fill(100 + n))
 
 /** Genesis (alice owner), bob admin, carol editor. */
-export const genesis = issueGenesis(spaceKey, alice.publicKey, clock)
-export const bobAdmin = issueMember({
+const genesis = issueGenesis(spaceKey, alice.publicKey, clock)
+const bobAdmin = issueMember({
   actor: actor(alice),
   space,
   subject: bob.publicKey,
@@ -49,7 +49,7 @@ export const bobAdmin = issueMember({
   parents: [genesis[1]?.id ?? ('' as CredentialId)],
   clock,
 })
-export const carolEditor = issueMember({
+const carolEditor = issueMember({
   actor: actor(alice),
   space,
   subject: carol.publicKey,
