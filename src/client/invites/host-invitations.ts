@@ -245,9 +245,32 @@ export const hostInvitations = (options: HostInvitationsOptions): (() => void) =
   }
   const stopChange = options.onChange(refresh)
   refresh()
+  // The next `until` passes without any change to the log: look again then, so its room is left.
+  let cancelTimer = (): void => undefined
+  const arm = (): void => {
+    cancelTimer()
+    const now = options.edges.clock.now()
+    const next = Math.min(
+      ...[...options.spaces()].flatMap((space) =>
+        space.membership
+          .get()
+          .invitations.map((each) => each.until)
+          .filter((until) => until >= now),
+      ),
+    )
+    if (!Number.isFinite(next)) return
+    cancelTimer = options.edges.after(next - now + 1, () => {
+      refresh()
+      arm()
+    })
+  }
+  arm()
+  const stopArming = options.onChange(arm)
   return () => {
     stopped = true
     stopChange()
+    stopArming()
+    cancelTimer()
     for (const stop of watched.values()) stop()
     for (const cancel of closing.values()) cancel()
     for (const room of hosted.values()) room.close()
