@@ -1,12 +1,14 @@
 import { Cell, err, systemClock, type Observable } from '../base'
 import { browserStorageEdge, Echo, initEcho } from '../echo'
-import { decodeJoinLink, encodeDeviceLink, IdentityStore, type HaloIdentity } from '../halo'
+import { decodeJoinLinkOf, encodeDeviceLink, IdentityStore, type HaloIdentity } from '../halo'
 import { startAppUpdate, type AppUpdate } from './app-update'
 import { watchConnectivity } from './connectivity'
 import type { DevicesApi } from './devices-api'
 import type { BrowserEdges } from './edges'
 import type { IdentityApi } from './identity-api'
 import { IdentityService } from './identity'
+import { createInvitesService } from './invites/invites-service'
+import type { InvitesApi } from './invites/invites-api'
 import { linkSpaces } from './linking/link-spaces'
 import { createDevicesService } from './linking/devices-service'
 import { DEFAULT_AVATAR, LIMITS, type Limits } from './limits'
@@ -45,6 +47,8 @@ export interface Client {
   readonly meshSettings: MeshSettingsApi
   /** Linking another device to this identity, and joining one from a link. */
   readonly devices: DevicesApi
+  /** Invitations of a space (Share), and joining a space from an invitation link. */
+  readonly invites: InvitesApi
   /** Sync with the identity's other devices, overall and per space (every tab shows the leader's). */
   readonly sync: SyncApi
   /** Spaces of the identity being received on this device (leader tab): "Receiving your spaces: 3 of 7". */
@@ -97,6 +101,8 @@ export const createClient = (options: ClientOptions): Client => {
   })
   const receiving = new Cell({ done: 0, total: 0 })
   const personalSecret = new Cell<(() => PersonalSecret | undefined) | undefined>(undefined)
+  // Spaces this tab joins by invitation, with the hosts that admitted it, until the space is here.
+  const invited = new Map<string, Set<string>>()
   // One tab of the profile leads and runs the mesh (client/mesh); the others hear its status.
   const meshTab = startMeshTab(
     edges,
@@ -108,6 +114,7 @@ export const createClient = (options: ClientOptions): Client => {
       page: edges.trystero,
       receiving,
       personalSecret,
+      invited,
     }),
   )
   const stopPresence = identity.followPresence(meshTab.status)
@@ -139,7 +146,7 @@ export const createClient = (options: ClientOptions): Client => {
     codec: {
       encode: encodeDeviceLink,
       decode: (text) => {
-        const decoded = decodeJoinLink(text)
+        const decoded = decodeJoinLinkOf('device', text)
         return decoded.ok ? decoded : err({ code: decoded.error.code })
       },
     },
@@ -148,6 +155,16 @@ export const createClient = (options: ClientOptions): Client => {
     hasIdentity: () => identity.state.get().kind !== 'none',
     personal: spacesForLink.personal,
     storeLinked: spacesForLink.storeLinked,
+    takeLead: () => meshTab.takeLead(),
+  })
+  const invites = createInvitesService({
+    clock: systemClock,
+    echo,
+    identity,
+    page: edges.trystero,
+    settings: () => meshSettings.current.get(),
+    origin: options.origin ?? '',
+    invited,
     takeLead: () => meshTab.takeLead(),
   })
   let closing: Promise<void> | undefined
@@ -173,6 +190,7 @@ export const createClient = (options: ClientOptions): Client => {
     spaces,
     meshSettings,
     devices,
+    invites,
     sync: createSyncApi(meshTab.status, otherDevices),
     receiving,
     tabRole: meshTab.role,

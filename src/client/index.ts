@@ -12,6 +12,7 @@ export type {
   SyncStatus,
 } from './devices-api'
 export { browserEdges } from './edges'
+export type { InviteJoin, InviteJoinState, OpenInvitation, ReadInvite } from './invites/invites-api'
 export type {
   Avatar,
   DeviceView,

@@ -1,4 +1,4 @@
-import { MIN_PASSWORD_LENGTH } from '../halo'
+import { MAX_INVITATION_USES, MIN_PASSWORD_LENGTH } from '../halo'
 
 /**
  * How long what a person types may be, in one place: the client refuses what breaks them and the
@@ -15,6 +15,8 @@ export const LIMITS = {
   noteTitle: 1000,
   /** For an identity file's password and the passphrase that keeps the secret on this device. */
   passwordMin: MIN_PASSWORD_LENGTH,
+  /** How many guests one invitation may admit (HALO's DelegatedInvitation). */
+  invitationUses: MAX_INVITATION_USES,
 } as const
 
 export type Limits = typeof LIMITS

@@ -62,6 +62,7 @@ const words: Readonly<Record<string, string>> = {
   // Linking a device.
   'malformed-link': 'This is not a whole Commonplace link. Copy it again from your other device.',
   'unsupported-link': 'This link is from a newer version of Commonplace. Update the app on both devices.',
+  'wrong-kind': 'This link is for something else: open it from the place it was made for.',
   'link-expired': 'This link has expired: make a new one on your other device.',
   'link-peer-left': 'The other device went away before linking finished. Make a new link and try again.',
   'link-failed': 'The other device did not prove it holds this identity, so nothing was linked.',
@@ -71,6 +72,16 @@ const words: Readonly<Record<string, string>> = {
   'link-ended': 'The link ended before the other device was linked, so it was not added. Make a new link to try again.',
   'link-ended-remove-device':
     'The link ended just after you allowed the other device. Remove it from your devices, then make a new link.',
+  // Invitations to a space.
+  'invitation-expired': 'This invitation has expired. Ask the person who sent it for a new link.',
+  'invitation-used': 'This invitation has already been used. Ask the person who sent it for a new link.',
+  'invitation-cancelled': 'This invitation was cancelled. Ask the person who sent it for a new link.',
+  'invitation-unknown': 'This invitation is not known to the space. Ask the person who sent it for a new link.',
+  'inviter-cannot-grant':
+    'The person who invited you can no longer invite to this space. Ask someone else in it for a new link.',
+  'would-downgrade': 'You already have a higher role in this space; the invitation would lower it, so nothing changed.',
+  'invitation-refused': 'The space did not accept this invitation. Ask the person who sent it for a new link.',
+  'invitation-not-ready': 'Nobody from the space has answered yet. Keep this page open.',
   'ill-formed-text': 'Something you entered has characters that cannot be saved. Retype it and try again.',
 }
 

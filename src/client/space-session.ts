@@ -2,6 +2,7 @@ import { Cell, err, ok, type Observable, type Result } from '../base'
 import type { SpaceRole } from '../halo'
 import {
   can,
+  mayChange,
   type StorageFailed,
   type StorageQuotaExceeded,
   noteEditorBinding,
@@ -118,6 +119,37 @@ const allowed = (
   }
 }
 
+const INVITABLE: readonly SpaceRole[] = ['admin', 'editor', 'viewer']
+
+/** The roles `role` may invite with, by echo's policy (the personal space has only its owner). */
+const invitable = (role: SpaceRole | undefined, personal: boolean): readonly SpaceRole[] =>
+  personal || !can(role, 'share') ? [] : INVITABLE.filter((each) => mayChange(role, undefined, each))
+
+const inviteRolesOf = (
+  role: Observable<SpaceRole | undefined>,
+  personal: boolean,
+  writable: Observable<boolean>,
+): Observable<readonly SpaceRole[]> => {
+  // A device another one removed invites nobody: it reads, never writes.
+  const current = (): readonly SpaceRole[] => (writable.get() ? invitable(role.get(), personal) : [])
+  return {
+    get: current,
+    subscribe: (listener) => {
+      let last = current().join()
+      const check = (): void => {
+        const now = current()
+        if (now.join() === last) return
+        last = now.join()
+        listener(now)
+      }
+      const stops = [role.subscribe(check), writable.subscribe(check)]
+      return () => {
+        for (const stop of stops) stop()
+      }
+    },
+  }
+}
+
 /** An action's result without its value. */
 const done = (result: Result<unknown, Problem>): Result<void, Problem> => (result.ok ? ok(undefined) : result)
 
@@ -175,6 +207,7 @@ export class OpenSpace implements SpaceSession {
   /** Whether the actor's role allows writing, by echo's one policy, as the membership changes. */
   readonly canWrite: Observable<boolean>
   readonly canCompact: Observable<boolean>
+  readonly inviteRoles: Observable<readonly SpaceRole[]>
 
   /** `writable` (always, if not given) turns false once another device removed this one: it reads, never writes. */
   constructor(
@@ -196,6 +229,7 @@ export class OpenSpace implements SpaceSession {
     const role = space.role(actor.identity)
     this.canWrite = allowed(role, 'write', writable)
     this.canCompact = allowed(role, 'compact', writable)
+    this.inviteRoles = inviteRolesOf(role, space.personal, writable)
   }
 
   compactHistory(): Promise<Result<number, Problem>> {

@@ -1,3 +1,4 @@
+import type { SpaceRole } from '../halo'
 import type { Observable, Result } from '../base'
 import type { Problem } from './problem-words'
 
@@ -69,6 +70,11 @@ export interface SpaceSession {
   readonly canWrite: Observable<boolean>
   /** Owners and admins may compact the space's history into an epoch. */
   readonly canCompact: Observable<boolean>
+  /**
+   * The roles this member may invite with (echo's policy: owners and admins share; an admin invites editors and
+   * viewers, an owner admins too); empty for everyone else, and for the personal space.
+   */
+  readonly inviteRoles: Observable<readonly SpaceRole[]>
   /** At most `limits.spaceName` characters, not blank (`field: 'name'`). */
   rename(name: string): Promise<Result<void, Problem>>
   notes(search: string): LiveList<NoteView>

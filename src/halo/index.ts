@@ -7,8 +7,8 @@ export { fingerprint } from './identifiers/fingerprint'
 export type { IdentityKey, KeyPair, PublicKey } from './keys/keys'
 export { invitationKey, linkRoom, newLinkSecret, newSwarmSecret, swarmCommitment, swarmRoom } from './keys/derive'
 
-// Join links (device links now; space invitations in issue 12).
-export { decodeJoinLink, encodeDeviceLink } from './links/join-link'
+// Join links: device links and space invitations.
+export { decodeJoinLinkOf, encodeDeviceLink, encodeSpaceLink } from './links/join-link'
 
 // Sealed boxes to one device (HaloIdentity opens them with the device seed).
 export { sealFor } from './sealing/sealed-box'
@@ -18,6 +18,7 @@ export { canonicalJson, NotCanonical } from './encoding/canonical-json'
 
 // Credentials.
 export type { Credential, CredentialId, SpaceRole } from './credentials/credential'
+export { MAX_INVITATION_USES } from './credentials/credential'
 export { issueCredential } from './credentials/issue'
 export { idMatchesContent } from './credentials/signed-bytes'
 export type { Signer } from './credentials/issue'

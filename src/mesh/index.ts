@@ -12,3 +12,5 @@ export type { AuthenticatedPeer, HandshakeContext, LocalParty, Refused } from '.
 export { MeshNetworkAdapter } from './replication/mesh-network-adapter'
 export { LINK_CHANNEL, readLinkFrame, writeLinkFrame } from './link-frames'
 export type { WelcomeFrame } from './link-frames'
+export { INVITE_CHANNEL, readInviteFrame, writeInviteFrame } from './invite-frames'
+export type { InviteOffer, InviteWelcome } from './invite-frames'

@@ -186,6 +186,7 @@ describe('joinSwarm', () => {
       device: 'a'.repeat(64) as PublicKey,
       chain: null,
       transcript: new Uint8Array(),
+      invited: false,
     })
     /** Says its name, then done, or a reject for a remote whose name is in `deny` (runHandshake's last step). */
     const handshakeAs =
@@ -395,5 +396,33 @@ describe('joinSwarm', () => {
       expect(ids(alice)).toEqual([])
       expect(ids(bob)).toEqual([])
     })
+  })
+
+  it('ignores the peers Trystero replays from a cached room being left, instead of throwing while it joins', () => {
+    const network = new FakeTrystero()
+    const page = network.page()
+    // Trystero hands back its cached room when it is joined again before its leave finished, and replays that
+    // room's peers to a new onPeerJoin at once, inside the join.
+    const replaying: TrysteroPage = {
+      selfId: page.selfId,
+      join: (...args: Parameters<TrysteroPage['join']>) => {
+        const room = page.join(...args)
+        let handler: ((peerId: string) => void) | null = null
+        Object.defineProperty(room, 'onPeerJoin', {
+          get: () => handler,
+          set: (value: ((peerId: string) => void) | null) => {
+            handler = value
+            value?.('old-peer')
+          },
+        })
+        return room
+      },
+    }
+    let swarm: Swarm | undefined
+    expect(() => {
+      swarm = joinSwarm(defaultMeshSettings({}), { roomId: 'room', password: 'secret' }, { page: replaying })
+    }).not.toThrow()
+    expect(swarm?.peers.get().size ?? 0).toBe(0)
+    void swarm?.leave()
   })
 })

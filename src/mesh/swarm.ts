@@ -220,6 +220,10 @@ export const joinSwarm = (
   const joined = new Set<string>()
   // Each channel's action on the current room, rebound on every rejoin so callers keep their channels.
   const binders = new Map<string, (room: Room) => void>()
+  // The room being joined now, known before `trystero` is: Trystero replays a cached room's peers to
+  // `onPeerJoin` while `open` sets it (a room joined again before its leave finished, ~99 ms), and reading
+  // `trystero` there threw; those peers belong to the room being left, so they are ignored.
+  const current: { room?: Room } = {}
   const open = (): Room => {
     const joining: { room?: Room } = {}
     const made: Room = page.join(
@@ -229,7 +233,7 @@ export const joinSwarm = (
     )
     joining.room = made
     made.onPeerJoin = (peerId) => {
-      if (made !== trystero) return
+      if (made !== current.room) return
       if (handshake !== undefined) {
         const peer = passed.get(peerId)
         // Trystero activates only peers whose predicate resolved; anything else is not let in.
@@ -242,13 +246,14 @@ export const joinSwarm = (
       stopRejoining()
     }
     made.onPeerLeave = (peerId) => {
-      if (made !== trystero) return
+      if (made !== current.room) return
       passed.delete(peerId)
       if (authenticated.get().has(peerId)) setAuthenticated((peers) => peers.delete(peerId))
       presence.left(peerId)
       if (joined.delete(peerId) && joined.size === 0) scheduleRejoin(0)
     }
     for (const bind of binders.values()) bind(made)
+    current.room = made
     return made
   }
 

@@ -54,7 +54,10 @@ export const App: Component = () => {
           <Match when={route().view === 'settings'}>
             <SettingsView />
           </Match>
-          <Match when={joining()}>{(join) => <JoinRoute devices={join().devices} payload={join().payload} />}</Match>
+          {/* Keyed: another link opened in this tab is another join, read afresh. */}
+          <Match when={joining()} keyed>
+            {(join) => <JoinRoute devices={join.devices} payload={join.payload} />}
+          </Match>
           <Match when={identity().kind === 'loading'}>
             <p role="status" class="loading">
               Opening your identity…

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Cell, ok, systemClock, toBase64Url } from '../../base'
-import { decodeJoinLink, encodeDeviceLink, IdentityStore, verifyPeerDevice, type HaloIdentity } from '../../halo'
+import { decodeJoinLinkOf, encodeDeviceLink, IdentityStore, verifyPeerDevice, type HaloIdentity } from '../../halo'
 import { defaultMeshSettings } from '../../mesh'
 import { FakeTrystero } from '../../mesh/testing/fake-trystero'
 import type { JoinState, OfferState } from '../devices-api'
@@ -21,7 +21,7 @@ const storeOf = (): IdentityStore => {
 const codec = {
   encode: encodeDeviceLink,
   decode: (text: string) => {
-    const decoded = decodeJoinLink(text)
+    const decoded = decodeJoinLinkOf('device', text)
     return decoded.ok ? decoded : { ok: false as const, error: { code: decoded.error.code } }
   },
 }

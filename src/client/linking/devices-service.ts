@@ -3,22 +3,20 @@ import {
   decodeCredential,
   fingerprint,
   generateKeyPair,
-  linkRoom,
   newLinkSecret,
   signWith,
   verifyCredential,
-  verifyPeerDevice,
-  type Credential,
   type HaloIdentity,
   type IdentityKey,
   type LinkedInput,
   type PublicKey,
 } from '../../halo'
-import { joinSwarm, newRepoId, type MeshSettings, type TrysteroPage, type WelcomeFrame } from '../../mesh'
+import { type MeshSettings, type TrysteroPage, type WelcomeFrame } from '../../mesh'
 import type { DevicesApi, LinkInvitation } from '../devices-api'
 import type { Avatar } from '../identity-api'
 import { problem, toProblem } from '../problem-words'
 import { joinLink, type ReadInvitation } from './join'
+import { latestProfile, linkEdges } from './link-edges'
 import { offerLink } from './offer'
 import type { Arrivals, LinkEdges, LinkResult, PersonalSpace } from './ports'
 
@@ -73,30 +71,10 @@ const profileOf = (
   return { name: assertion.displayName, avatar: assertion.avatar }
 }
 
-/** The latest Profile credential of the identity, to show the new device who it links to. */
-const latestProfileCredential = (identity: HaloIdentity): Credential | null => {
-  let latest: Credential | null = null
-  for (const each of identity.credentials.get()) {
-    if (each.issuer !== identity.identityKey || each.assertion.kind !== 'Profile') continue
-    if (latest === null || each.issuedAt > latest.issuedAt) latest = each
-  }
-  return latest
-}
-
 /** `client.devices`: links offered from this device and joins from a link, over link rooms. */
 export const createDevicesService = (options: DevicesServiceOptions): DevicesApi => {
-  const edges = (isRevoked: (identity: PublicKey, device: PublicKey) => boolean): LinkEdges => ({
-    clock: options.clock,
-    after: options.after,
-    openRoom: (room, handshake) =>
-      joinSwarm(options.settings(), room, { appId: 'commonplace/1/join', handshake, page: options.page }),
-    linkRoom,
-    verifyPeerDevice: async (chain, device) => {
-      const verdict = await verifyPeerDevice(chain, device, { clock: options.clock, isRevoked })
-      return verdict.ok ? ok({ identity: verdict.value.identity }) : err({ code: 'bad-chain' })
-    },
-    repoId: newRepoId,
-  })
+  const edges = (isRevoked: (identity: PublicKey, device: PublicKey) => boolean): LinkEdges =>
+    linkEdges(options.settings(), options.page, isRevoked, options.clock, options.after)
 
   return {
     offerLink: () => {
@@ -111,7 +89,7 @@ export const createDevicesService = (options: DevicesServiceOptions): DevicesApi
               deviceKey: identity.deviceKey,
               chain: identity.chain,
               sign: (bytes) => identity.signBytes(bytes),
-              profile: latestProfileCredential(identity),
+              profile: latestProfile(identity),
               authorizeDevice: async (device, name) => {
                 const authorized = await identity.authorizeDevice(device, name)
                 return authorized.ok ? authorized : err(toProblem(authorized.error))

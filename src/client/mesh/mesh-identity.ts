@@ -15,7 +15,14 @@ const revocationsOf = (halo: HaloIdentity, device: PublicKey): unknown[] =>
  * revocations; the personal space admits the identity's own devices not revoked, another space a current
  * member (by its fold) whose device neither the space nor HALO holds revoked.
  */
-export const meshIdentityOf = (halo: HaloIdentity, spaceOf: (spaceId: SpaceId) => Space | undefined): MeshIdentity => {
+/** Spaces being joined by invitation (not here yet), with the identities of the hosts that admitted us. */
+export type InvitedSpaces = ReadonlyMap<string, ReadonlySet<string>>
+
+export const meshIdentityOf = (
+  halo: HaloIdentity,
+  spaceOf: (spaceId: SpaceId) => Space | undefined,
+  invited: InvitedSpaces = new Map(),
+): MeshIdentity => {
   const revokedHere = (spaceId: SpaceId, identity: PublicKey, device: PublicKey): boolean =>
     (identity === halo.identityKey && halo.isRevoked(device)) || spaceOf(spaceId)?.isDeviceRevoked(device) === true
   const refusal = (peer: AuthenticatedPeer, spaceId: SpaceId): Refused | undefined => {
@@ -24,8 +31,12 @@ export const meshIdentityOf = (halo: HaloIdentity, spaceOf: (spaceId: SpaceId) =
       return { code: 'revoked', evidence: revocationsOf(halo, peer.device) }
     }
     const space = spaceOf(spaceId)
-    // A space not here yet (being fetched, as a linked device fetches its personal space): our own devices only.
-    if (space === undefined) return peer.identity === halo.identityKey ? undefined : { code: 'not-member' }
+    // A space not here yet (being fetched, as a linked device fetches its personal space): our own devices only,
+    // and for a space we were just invited to, the members that admitted us (the root then proves the rest).
+    if (space === undefined) {
+      const mine = peer.identity === halo.identityKey || invited.get(spaceId)?.has(peer.identity) === true
+      return mine ? undefined : { code: 'not-member' }
+    }
     if (space.personal) return peer.identity === halo.identityKey ? undefined : { code: 'not-member' }
     return space.roleOf(peer.identity) === undefined ? { code: 'not-member' } : undefined
   }

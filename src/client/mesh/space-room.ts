@@ -66,7 +66,7 @@ export interface SpaceRoom {
  * (src/mesh/CONTEXT.md, Rejoin). So a `not-member` answer waits, within the handshake's 15 s, for the access to
  * change; anything else is final at once.
  */
-export const MEMBERSHIP_WAIT_MS = 8_000
+const MEMBERSHIP_WAIT_MS = 8_000
 
 const admitted = (options: SpaceRoomOptions, peer: AuthenticatedPeer): Promise<Refused | undefined> => {
   const first = options.admits(peer)

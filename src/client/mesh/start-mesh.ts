@@ -11,8 +11,10 @@ import {
 } from '../../halo'
 import type { MeshSettings, MeshStatus, TrysteroPage } from '../../mesh'
 import type { StartMesh } from '../mesh-tab'
+import { hostInvitations } from '../invites/host-invitations'
+import { latestProfile, linkEdges } from '../linking/link-edges'
 import { deviceStorage } from './device-storage'
-import { meshIdentityOf } from './mesh-identity'
+import { meshIdentityOf, type InvitedSpaces } from './mesh-identity'
 import { revocationEvidence } from './revocation-evidence'
 import { startMeshService, type RoomEntry } from './mesh-service'
 import { followSwarmSecrets } from './swarm-secrets'
@@ -29,6 +31,8 @@ export interface MeshDeps {
   readonly receiving: Cell<{ readonly done: number; readonly total: number }>
   /** The personal space's secret this leader holds now, while its mesh runs (tests play a thief of it). */
   readonly personalSecret: Cell<(() => PersonalSecret | undefined) | undefined>
+  /** Spaces this device joins by invitation, not adopted yet: the hosts that admitted it may meet it there. */
+  readonly invited: InvitedSpaces
 }
 
 /** The personal space's id and the secret (with its generation) this device's mesh is in the room of. */
@@ -102,7 +106,7 @@ const runFor = async (
   const ofThisDevice = revocationEvidence(halo)
   const service = startMeshService({
     echo,
-    identity: meshIdentityOf(halo, (id) => spaces.get(id)),
+    identity: meshIdentityOf(halo, (id) => spaces.get(id), deps.invited),
     rooms,
     onAccessChange: (listener) => {
       accessListeners.add(listener)
@@ -187,6 +191,31 @@ const runFor = async (
     deps.personalSecret.set(undefined)
     secrets.stop()
   })
+  const mesh = meshIdentityOf(halo, (id) => spaces.get(id), deps.invited)
+  stops.push(
+    hostInvitations({
+      host: {
+        identityKey: halo.identityKey,
+        deviceKey: halo.deviceKey,
+        chain: halo.chain,
+        sign: (bytes) => halo.signBytes(bytes),
+        profile: () => latestProfile(halo),
+      },
+      edges: linkEdges(
+        deps.settings.get(),
+        deps.page,
+        (owner, device) => owner === halo.identityKey && halo.isRevoked(device),
+      ),
+      spaces: () => spaces.values(),
+      onChange: (listener) => {
+        accessListeners.add(listener)
+        return () => accessListeners.delete(listener)
+      },
+      rootUrlOf: (spaceId) => rows.get()?.find((each) => each.id === spaceId)?.rootUrl,
+      secret: (spaceId) => secrets.secret(spaceId),
+      verifyChain: (spaceId, chain, device) => mesh.verifyChain(spaceId, chain, device),
+    }),
+  )
   rooms.set(secrets.rooms.get())
   stops.push(
     secrets.rooms.subscribe((entries) => {

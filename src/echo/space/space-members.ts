@@ -108,6 +108,21 @@ export class SpaceMembers {
     this.#membership.append(entry)
   }
 
+  invite(
+    actor: Actor,
+    invitation: { key: PublicKey; role: SpaceRole; uses: number; until: number },
+  ): Result<Credential, NotAllowed> {
+    return this.#membership.invite(actor, invitation)
+  }
+
+  cancelInvitation(actor: Actor, key: PublicKey): Result<Credential, NotAllowed> {
+    return this.#membership.cancelInvitation(actor, key)
+  }
+
+  admitGuest(entry: Credential): Result<Credential, NotAllowed> {
+    return this.#membership.admitGuest(entry)
+  }
+
   /** See `Space.recordDeviceRevocation`. */
   recordDeviceRevocation(
     actor: Actor,

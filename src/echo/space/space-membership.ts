@@ -16,7 +16,7 @@ import type { Credential, CredentialId, PublicKey, SpaceRole } from '../../halo'
 import { NotAllowed } from '../errors'
 import type { SpaceId } from '../ids'
 import type { Actor } from '../membership/entries'
-import { issueMember, issueRemoval } from '../membership/entries'
+import { issueInvitation, issueInvitationCancel, issueMember, issueRemoval } from '../membership/entries'
 import type { MembershipState } from '../membership/fold'
 import { roleOf } from '../membership/fold'
 import { MembershipLog } from '../membership/log'
@@ -86,6 +86,27 @@ export class SpaceMembership {
   /** Removes `subject` (the actor itself: leaves); `NotAllowed` when the entry would not take effect. */
   remove(actor: Actor, subject: PublicKey): Result<Credential, NotAllowed> {
     return this.#issue(issueRemoval({ ...this.#entryBase(actor, subject), subject }))
+  }
+
+  /**
+   * Opens an invitation of invite key `key` (halo's `invitationKey(K)`): `NotAllowed` unless the actor may grant
+   * `role` (the fold's rule 8), and then nothing is written.
+   */
+  invite(
+    actor: Actor,
+    invitation: { key: PublicKey; role: SpaceRole; uses: number; until: number },
+  ): Result<Credential, NotAllowed> {
+    return this.#issue(issueInvitation({ ...this.#entryBase(actor, invitation.key), ...invitation }))
+  }
+
+  /** Cancels the invitation of invite key `key`; `NotAllowed` unless the cancellation takes effect. */
+  cancelInvitation(actor: Actor, key: PublicKey): Result<Credential, NotAllowed> {
+    return this.#issue(issueInvitationCancel({ ...this.#entryBase(actor, key), key }))
+  }
+
+  /** A guest's admission (signed by the invite key): appended only if the fold would apply it. */
+  admitGuest(entry: Credential): Result<Credential, NotAllowed> {
+    return this.#issue(entry)
   }
 
   /** Writes an entry into the log whatever the fold makes of it (kept even if ignored). */

@@ -10,6 +10,7 @@ import type { DocHandle } from '@automerge/automerge-repo/slim'
 import type { Observable, Result } from '../../base'
 import { err, ok } from '../../base'
 import type { Credential, PublicKey, SpaceRole } from '../../halo'
+import { decodeCredential } from '../../halo'
 import type { InvalidFields, NoteTextNotInSpace, ObjectNotFound } from '../errors'
 import { InvalidSpaceListing, NotAllowed } from '../errors'
 import type { StorageFailed, StorageQuotaExceeded } from '../errors'
@@ -32,6 +33,7 @@ import { SpaceEpochs } from './space-epochs'
 import type { Added, ListedSpace, SwarmBoxEntry, SwarmBoxes } from './space-lists'
 import { keysIn } from './root-fields'
 import { addSwarmBox, createLists, listedSpacesIn, listSpace, rootObservable, swarmBoxesIn } from './space-lists'
+import { inviteSecrets, keepInviteSecret } from './invite-secrets'
 import { SpaceMembers } from './space-members'
 import { SpaceNotes } from './space-notes'
 import type { Draft, ObjectDraft } from './space-objects'
@@ -295,6 +297,43 @@ export class Space {
     { place = true }: { readonly place?: boolean } = {},
   ): Result<readonly Credential[], NotAllowed> {
     return this.#members.recordDeviceRevocation(actor, device, evidence, place)
+  }
+
+  /**
+   * Opens an invitation (halo's `invitationKey(K)` gives `key`) and keeps K (`secret`, base64url) in the root so
+   * members who may admit can host it; `NotAllowed` (nothing written) unless the actor may grant `role`.
+   */
+  invite(
+    actor: Actor,
+    invitation: { key: PublicKey; role: SpaceRole; uses: number; until: number; secret: string },
+  ): Result<Credential, NotAllowed> {
+    const { secret, ...rest } = invitation
+    const issued = this.#members.invite(actor, rest)
+    if (issued.ok) keepInviteSecret(this.#root, issued.value.id, secret)
+    return issued
+  }
+
+  /** Cancels the invitation of invite key `key`; `NotAllowed` unless it takes effect. */
+  cancelInvitation(actor: Actor, key: PublicKey): Result<Credential, NotAllowed> {
+    return this.#members.cancelInvitation(actor, key)
+  }
+
+  /** Appends a guest's admission (signed by an invite key) only if the fold would apply it. */
+  admitGuest(entry: Credential): Result<Credential, NotAllowed> {
+    return this.#members.admitGuest(entry)
+  }
+
+  /** The log's entry `id` as stored (decoded, not judged: ask the fold what it made of it). */
+  entry(id: string): Credential | undefined {
+    const stored: unknown = (this.#root.doc().log as Record<string, unknown> | undefined)?.[id]
+    if (stored === undefined) return undefined
+    const decoded = decodeCredential(toPlain(stored))
+    return decoded.ok ? decoded.value : undefined
+  }
+
+  /** The link secrets of the space's invitations (delegation id -> K, base64url), live. */
+  get inviteSecrets(): Observable<Readonly<Record<string, string>>> {
+    return inviteSecrets(this.#root)
   }
 
   /** Appends a signed entry to the log (kept even if the fold ignores it). */

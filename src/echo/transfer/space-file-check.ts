@@ -63,6 +63,8 @@ const ROOT_FIELDS: ReadonlySet<string> = new Set([
   'identity',
   'spaces',
   'spaceKeys',
+  // Shared spaces: the link secret of each invitation (space/invite-secrets.ts).
+  'invites',
 ])
 
 /** The longest space name a file may carry: a name is shown in lists, not a place for data. */

@@ -4,7 +4,7 @@ import { toHex } from '../../base'
 import { generateKeyPair } from '../keys/keys'
 import type { IdentityKey } from '../keys/keys'
 import type { JoinLink } from './join-link'
-import { decodeJoinLink, encodeDeviceLink } from './join-link'
+import { decodeJoinLink, decodeJoinLinkOf, encodeDeviceLink, encodeSpaceLink } from './join-link'
 
 const identityKey = generateKeyPair<IdentityKey>().publicKey
 const secret = Uint8Array.from({ length: 32 }, (_, i) => i + 1)
@@ -54,7 +54,7 @@ describe('join links', () => {
 
   it('refuses a mutated key byte unless the result is still an acceptable key', () => {
     for (let index = 2; index < 34; index++) {
-      const result = decodeJoinLink(withByte(index, (bytes[index] ?? 0) ^ 0xff))
+      const result = decodeJoinLinkOf('device', withByte(index, (bytes[index] ?? 0) ^ 0xff))
       if (result.ok) expect(result.value.identityKey).not.toBe(identityKey)
       else expect(result.error.code).toBe('malformed-link')
     }
@@ -63,7 +63,6 @@ describe('join links', () => {
   it('refuses another version or kind', () => {
     expect(codeOf(withByte(0, 0))).toBe('unsupported-link')
     expect(codeOf(withByte(0, 2))).toBe('unsupported-link')
-    expect(codeOf(withByte(1, 1))).toBe('unsupported-link')
     expect(codeOf(withByte(1, 0))).toBe('malformed-link')
     expect(codeOf(withByte(1, 3))).toBe('malformed-link')
   })
@@ -98,5 +97,66 @@ describe('join links', () => {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
     const other = alphabet.charAt(alphabet.indexOf(last) ^ 1)
     expect(codeOf(payload.slice(0, -1) + other)).toBe('malformed-link')
+  })
+
+  describe('space links', () => {
+    const spaceId = generateKeyPair().publicKey
+    const spacePayload = encodeSpaceLink({ spaceId, secret, expiresAt })
+    const spaceBytes = base64urlnopad.decode(spacePayload)
+
+    it('round-trips in every accepted form, the space key where the identity key stands', () => {
+      const expected: JoinLink = { kind: 'space', spaceId, secret, expiresAt }
+      expect(spaceBytes).toHaveLength(70)
+      expect(spaceBytes[0]).toBe(1)
+      expect(spaceBytes[1]).toBe(1)
+      expect(toHex(spaceBytes.slice(2, 34))).toBe(spaceId)
+      expect(spaceBytes.slice(34, 66)).toEqual(secret)
+      for (const text of [
+        spacePayload,
+        `#/join/${spacePayload}`,
+        `https://commonplace.example/#/join/${spacePayload}`,
+      ]) {
+        expect(decodeJoinLink(text)).toEqual({ ok: true, value: expected })
+      }
+    })
+
+    it('rounds the expiry down to the second and refuses one out of range', () => {
+      const decoded = decodeJoinLink(encodeSpaceLink({ spaceId, secret, expiresAt: expiresAt + 999 }))
+      expect(decoded.ok && decoded.value.expiresAt).toBe(expiresAt)
+      expect(() => encodeSpaceLink({ spaceId, secret, expiresAt: -1000 })).toThrow(RangeError)
+      expect(() => encodeSpaceLink({ spaceId, secret, expiresAt: 2 ** 33 * 1000 })).toThrow(RangeError)
+      expect(() => encodeSpaceLink({ spaceId, secret: secret.slice(1), expiresAt })).toThrow(RangeError)
+    })
+
+    it('refuses a space link naming a small-order or non-canonical key', () => {
+      const copy = spaceBytes.slice()
+      copy.fill(0, 2, 34)
+      copy[2] = 1
+      expect(codeOf(base64urlnopad.encode(copy))).toBe('malformed-link')
+      copy.fill(0xff, 2, 34)
+      expect(codeOf(base64urlnopad.encode(copy))).toBe('malformed-link')
+    })
+
+    it('refuses a truncated or extended space link', () => {
+      expect(codeOf(base64urlnopad.encode(spaceBytes.slice(0, 69)))).toBe('malformed-link')
+      expect(codeOf(base64urlnopad.encode(Uint8Array.of(...spaceBytes, 0)))).toBe('malformed-link')
+    })
+
+    it('reads one kind only when asked for it: the other kind is wrong-kind, bad input stays malformed', () => {
+      const space = decodeJoinLinkOf('space', spacePayload)
+      expect(space.ok && space.value.spaceId).toBe(spaceId)
+      const device = decodeJoinLinkOf('device', payload)
+      expect(device.ok && device.value.identityKey).toBe(identityKey)
+      const wrong = decodeJoinLinkOf('space', payload)
+      expect(!wrong.ok && wrong.error.code).toBe('wrong-kind')
+      const reverse = decodeJoinLinkOf('device', spacePayload)
+      expect(!reverse.ok && reverse.error.code).toBe('wrong-kind')
+      const bad = decodeJoinLinkOf('space', spacePayload.slice(0, -2))
+      expect(!bad.ok && bad.error.code).toBe('malformed-link')
+      const version = spaceBytes.slice()
+      version[0] = 2
+      const unsupported = decodeJoinLinkOf('space', base64urlnopad.encode(version))
+      expect(!unsupported.ok && unsupported.error.code).toBe('unsupported-link')
+    })
   })
 })

@@ -426,3 +426,144 @@ describe('runHandshake', () => {
     expect(timers.count).toBe(0)
   })
 })
+
+describe('runHandshake in an invitation room', () => {
+  const guestIdentity = fixedKeyPair(6)
+  const outsider = fixedKeyPair(7)
+  const invitation: HandshakeContext = { kind: 'invite', spaceId: 'space-1', inviteKey: invite.publicKey }
+  const host = (overrides: Partial<LocalParty> = {}) => party('peer-a', deviceA, true, overrides)
+  /** The guest's identity and chain, without K. */
+  const withoutKey = (overrides: Partial<LocalParty> = {}) =>
+    party('peer-b', deviceB, true, {
+      identity: guestIdentity.publicKey as IdentityKey,
+      chain: chainFor(deviceB, guestIdentity),
+      ...overrides,
+    })
+  /** The guest has its own identity and chain, and holds K (the invite key). */
+  const guest = (overrides: Partial<LocalParty> = {}) => withoutKey({ signInvite: signer(invite), ...overrides })
+  /** The host admits anyone who proved K; the guest takes any member host. */
+  const checks: Checks = { members: new Set([identity.publicKey, guestIdentity.publicKey]) }
+
+  it('authenticates a guest that proves K and a host, both identities with their chains', async () => {
+    const { results, toA } = await pair(host(), guest(), { ctxA: invitation, checksA: checks, checksB: checks })
+    const [onHost, onGuest] = results
+    if (!onHost.ok || !onGuest.ok) throw new Error(`refused: ${codeOf(onHost)} ${codeOf(onGuest)}`)
+    expect(onHost.value).toMatchObject({ identity: guestIdentity.publicKey, device: deviceB.publicKey, invited: true })
+    expect(onHost.value.chain).toEqual(chainFor(deviceB, guestIdentity))
+    expect(onGuest.value).toMatchObject({ identity: identity.publicKey, device: deviceA.publicKey, invited: false })
+    expect(onHost.value.transcript).toEqual(onGuest.value.transcript)
+    expect(contextString(invitation)).toBe(`invite:space-1:${invite.publicKey}`)
+    // The guest's Proof carried its chain and the invite signature.
+    const proof = JSON.parse(toA.sent[1] as string) as { chain: unknown; inviteSig?: string }
+    expect(proof.chain).toEqual(chainFor(deviceB, guestIdentity))
+    expect(proof.inviteSig).toMatch(/^[0-9a-f]{128}$/)
+  })
+
+  it('refuses a guest with no invite signature', async () => {
+    const { results } = await pair(host(), withoutKey(), { ctxA: invitation, checksA: checks, checksB: checks })
+    expect(codeOf(results[0])).toBe('not-invited')
+  })
+
+  it('refuses a guest whose invite signature is by another key', async () => {
+    const { results } = await pair(host(), guest({ signInvite: signer(stranger) }), {
+      ctxA: invitation,
+      checksA: checks,
+      checksB: checks,
+    })
+    expect(codeOf(results[0])).toBe('not-invited')
+    expect(remoteCodeOf(results[1])).toBe('not-invited')
+  })
+
+  it('refuses an invite signature made for another transcript (a replay of an earlier handshake)', async () => {
+    const first = await pair(host(), guest(), { ctxA: invitation, checksA: checks, checksB: checks })
+    const recorded = JSON.parse(first.toA.sent[1] as string) as { inviteSig: string }
+    // A thief holding the guest's device key but not K replays the invite signature it saw.
+    const attack = scripted(invitation, host(), checks)
+    const thief = guest({ peerId: 'peer-a' })
+    const hello = helloOf(thief, invitation)
+    attack.send(JSON.stringify(hello))
+    const theirs: unknown = JSON.parse((await attack.receive()) as string)
+    const transcript = transcriptOf(invitation, hello, theirs)
+    const sig = toHex(signWith(deviceB, concatBytes(transcript, utf8('initiator'))))
+    attack.send(JSON.stringify({ v: 1, chain: thief.chain, sig, inviteSig: recorded.inviteSig }))
+    await attack.receive()
+    expect(await attack.receive()).toBe(JSON.stringify({ v: 1, reject: 'not-invited' }))
+    expect(codeOf(await attack.result)).toBe('not-invited')
+  })
+
+  it.each([
+    ['another space', { kind: 'invite', spaceId: 'space-2', inviteKey: invite.publicKey }],
+    ['another invitation', { kind: 'invite', spaceId: 'space-1', inviteKey: stranger.publicKey }],
+    ['a device-link room', link],
+    ['the space swarm', space],
+  ] as const)('refuses a guest that came for %s', async (_name, ctxB) => {
+    const { results } = await pair(host(), guest(), { ctxA: invitation, ctxB, checksA: checks, checksB: checks })
+    expect(results.map(codeOf)).toEqual(['wrong-context', 'wrong-context'])
+  })
+
+  it('refuses a guest without an identity (a device link is another room)', async () => {
+    const { results } = await pair(host(), party('peer-b', deviceB, false), { ctxA: invitation, checksA: checks })
+    expect(codeOf(results[0])).toBe('wrong-role')
+    expect(remoteCodeOf(results[1])).toBe('wrong-role')
+  })
+
+  it('refuses two guests, and two hosts, meeting in the room', async () => {
+    const twoGuests = await pair(guest({ peerId: 'peer-a' }), guest(), { ctxA: invitation, checksA: checks })
+    expect(twoGuests.results.map(codeOf)).toEqual(['wrong-role', 'wrong-role'])
+    const twoHosts = await pair(host(), withoutKey(), { ctxA: invitation, checksA: checks, checksB: checks })
+    expect(twoHosts.results.map(codeOf)).toEqual(['not-invited', 'not-invited'])
+  })
+
+  it('refuses a guest whose chain is not its identity', async () => {
+    const { results } = await pair(host(), guest({ chain: chainFor(deviceB, outsider) }), {
+      ctxA: invitation,
+      checksA: checks,
+      checksB: checks,
+    })
+    expect(codeOf(results[0])).toBe('bad-chain')
+  })
+
+  it("passes the host's own check the proven guest, and refuses when it says so (a host that may not admit)", async () => {
+    const seen: { ctx: HandshakeContext; invited: boolean }[] = []
+    const [toHost, toGuest] = [new Queue(), new Queue()]
+    const base = {
+      verifyChain: verifyChain(checks),
+      after: manualTimers().after,
+    }
+    const results = await Promise.all([
+      runHandshake({
+        ...base,
+        ctx: invitation,
+        local: host(),
+        remotePeerId: 'peer-b',
+        send: (data) => {
+          toGuest.push(data)
+          return Promise.resolve()
+        },
+        receive: toHost.receive,
+        isInitiator: true,
+        // The injected check: this host's role may no longer admit (it was demoted, or the inviter was removed).
+        authorize: (ctx, peer) => {
+          seen.push({ ctx, invited: peer.invited })
+          return Promise.resolve(err({ code: 'not-invited' as const }))
+        },
+      }),
+      runHandshake({
+        ...base,
+        ctx: invitation,
+        local: guest(),
+        remotePeerId: 'peer-a',
+        send: (data) => {
+          toHost.push(data)
+          return Promise.resolve()
+        },
+        receive: toGuest.receive,
+        isInitiator: false,
+        authorize: authorize(checks),
+      }),
+    ])
+    expect(seen).toEqual([{ ctx: invitation, invited: true }])
+    expect(codeOf(results[0])).toBe('not-invited')
+    expect(remoteCodeOf(results[1])).toBe('not-invited')
+  })
+})

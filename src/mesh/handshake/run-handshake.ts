@@ -14,10 +14,14 @@ import {
 } from './messages'
 import { HandshakeRefusal, type RefusalCode } from './refusal'
 
-/** What a handshake is about: one generation of a space's swarm, or one link (device or invitation) room. */
+/**
+ * What a handshake is about: one generation of a space's swarm, one device-link room (the guest has no identity
+ * yet), or one invitation room of a space (both sides have identities and chains; the guest also proves K).
+ */
 export type HandshakeContext =
   | { readonly kind: 'space'; readonly spaceId: string; readonly generation: number }
   | { readonly kind: 'link'; readonly inviteKey: PublicKey }
+  | { readonly kind: 'invite'; readonly spaceId: string; readonly inviteKey: PublicKey }
 
 /** This side of the handshake. */
 export interface LocalParty {
@@ -30,11 +34,11 @@ export interface LocalParty {
   /** Null only for a guest in a link room (a device not linked yet). */
   readonly identity: IdentityKey | null
   readonly device: PublicKey
-  /** Our AuthorizedDevice; null only for a guest. */
+  /** Our AuthorizedDevice; null only for a guest in a link room. */
   readonly chain: unknown
   /** Ed25519 by the device key, hex. */
   sign(bytes: Uint8Array): Promise<string>
-  /** Ed25519 by the invite key (from halo's linkRoom), hex; a guest must have it. */
+  /** Ed25519 by the invite key I_K, hex: what makes us the guest of a link or invitation room. */
   signInvite?(bytes: Uint8Array): Promise<string>
 }
 
@@ -49,6 +53,8 @@ export interface AuthenticatedPeer {
   readonly chain: unknown
   /** The canonical transcript both sides signed; its hash gives the confirmation code. */
   readonly transcript: Uint8Array
+  /** The peer proved the invite key of this link or invitation room (it is the guest). */
+  readonly invited: boolean
 }
 
 /** A refusal an injected check gives: the code is sent to the remote, with verified evidence if any. */
@@ -89,8 +95,16 @@ const FORMAT = 'commonplace/mesh-handshake/v1'
 type Outcome = Result<AuthenticatedPeer, HandshakeRefusal>
 type Role = 'initiator' | 'responder'
 
-export const contextString = (ctx: HandshakeContext): string =>
-  ctx.kind === 'space' ? `space:${ctx.spaceId}:${String(ctx.generation)}` : `link:${ctx.inviteKey}`
+export const contextString = (ctx: HandshakeContext): string => {
+  switch (ctx.kind) {
+    case 'space':
+      return `space:${ctx.spaceId}:${String(ctx.generation)}`
+    case 'link':
+      return `link:${ctx.inviteKey}`
+    case 'invite':
+      return `invite:${ctx.spaceId}:${ctx.inviteKey}`
+  }
+}
 
 /** Tells the remote at once that we refuse, so it fails now instead of at its timeout. */
 export const sendRefusal = (send: (data: string) => Promise<void>, code: RefusalCode): Promise<void> =>
@@ -151,6 +165,8 @@ class Stop extends Error {
 const exchange = async (options: HandshakeOptions, session: Session): Promise<Outcome> => {
   const { ctx, local } = options
   assert(ctx.kind === 'space' || local.identity !== null || local.signInvite !== undefined, 'a guest signs its invite')
+  // The guest of a link or invitation room is the side that holds the invite key.
+  const localGuest = ctx.kind !== 'space' && local.signInvite !== undefined
 
   const fail = async (refused: Refused): Promise<never> => {
     if (!session.settled) {
@@ -201,7 +217,8 @@ const exchange = async (options: HandshakeOptions, session: Session): Promise<Ou
     if (repoDevice(theirs.repo) !== theirs.device) return await fail({ code: 'bad-hello' })
     const localHost = local.identity !== null
     const remoteHost = theirs.identity !== null
-    if (ctx.kind === 'space' ? !remoteHost : localHost === remoteHost) return await fail({ code: 'wrong-role' })
+    const roles = ctx.kind === 'link' ? localHost !== remoteHost : remoteHost
+    if (!roles) return await fail({ code: 'wrong-role' })
 
     const [role, theirRole]: [Role, Role] = options.isInitiator
       ? ['initiator', 'responder']
@@ -216,8 +233,9 @@ const exchange = async (options: HandshakeOptions, session: Session): Promise<Ou
     }
 
     const sig = await local.sign(concatBytes(transcript, utf8(role)))
-    const inviteSig = localHost ? undefined : await local.signInvite?.(concatBytes(transcript, utf8('guest')))
-    const proof = inviteSig === undefined ? { v: 1, chain: local.chain, sig } : { v: 1, chain: null, sig, inviteSig }
+    const inviteSig = localGuest ? await local.signInvite?.(concatBytes(transcript, utf8('guest'))) : undefined
+    const proof =
+      inviteSig === undefined ? { v: 1, chain: local.chain, sig } : { v: 1, chain: local.chain, sig, inviteSig }
     await options.send(JSON.stringify(proof))
     const theirProof = await next(proofSchema, MAX_PROOF_BYTES, 'bad-proof')
 
@@ -225,13 +243,20 @@ const exchange = async (options: HandshakeOptions, session: Session): Promise<Ou
       return await fail({ code: 'bad-signature' })
     }
     const device = theirs.device as PublicKey
+    // In a link room the side without an identity is the guest; in an invitation room it is the side that is
+    // not us (one guest and one host: two guests, or two hosts, have nothing to say to each other).
+    const remoteGuest = ctx.kind === 'link' ? !remoteHost : ctx.kind === 'invite' && !localGuest
+    if (ctx.kind === 'invite' && (theirProof.inviteSig !== undefined) === localGuest) {
+      return await fail({ code: localGuest ? 'wrong-role' : 'not-invited' })
+    }
     if (remoteHost) {
-      if (theirProof.inviteSig !== undefined || theirProof.chain === null) return await fail({ code: 'bad-proof' })
+      if (theirProof.chain === null) return await fail({ code: 'bad-proof' })
+      if (!remoteGuest && theirProof.inviteSig !== undefined) return await fail({ code: 'bad-proof' })
       const verdict = await options.verifyChain(theirProof.chain, device)
       if (!verdict.ok) return await fail(verdict.error)
       if (verdict.value.identity !== theirs.identity) return await fail({ code: 'bad-chain' })
-    } else {
-      if (ctx.kind !== 'link' || theirProof.chain !== null) return await fail({ code: 'bad-proof' })
+    } else if (ctx.kind !== 'link' || theirProof.chain !== null) return await fail({ code: 'bad-proof' })
+    if (remoteGuest && ctx.kind !== 'space') {
       const invited =
         theirProof.inviteSig !== undefined &&
         verifyBytes(theirProof.inviteSig, concatBytes(transcript, utf8('guest')), ctx.inviteKey)
@@ -245,6 +270,7 @@ const exchange = async (options: HandshakeOptions, session: Session): Promise<Ou
       device,
       chain: theirProof.chain,
       transcript,
+      invited: remoteGuest,
     }
     const allowed = await options.authorize(ctx, peer)
     if (!allowed.ok) return await fail(allowed.error)

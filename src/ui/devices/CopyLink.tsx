@@ -1,7 +1,7 @@
 import { createSignal, Show, type Component } from 'solid-js'
 
 /** Copy link, and Share where the browser has Web Share; what happened is said in a polite status. */
-export const CopyLink: Component<{ url: string }> = (props) => {
+export const CopyLink: Component<{ url: string; title?: string }> = (props) => {
   const [said, setSaid] = createSignal('')
   const copy = async () => {
     setSaid('')
@@ -14,7 +14,7 @@ export const CopyLink: Component<{ url: string }> = (props) => {
   }
   const share = async () => {
     try {
-      await navigator.share({ title: 'Link a device to Commonplace', url: props.url })
+      await navigator.share({ title: props.title ?? 'Link a device to Commonplace', url: props.url })
     } catch (error) {
       // Closing the share sheet is no failure.
       if (!(error instanceof DOMException && error.name === 'AbortError')) {

@@ -8,6 +8,7 @@ import { FormError } from '../FormError'
 import { formErrors, submitForm } from '../form-errors'
 import { createObserved } from '../reactive'
 import { hrefOf, navigate } from '../router'
+import { SharePanel } from '../sharing/SharePanel'
 
 export const SpaceHeader: Component<{ space: SpaceSession }> = (props) => {
   const { spaces, limits } = useClient()
@@ -115,6 +116,7 @@ export const SpaceHeader: Component<{ space: SpaceSession }> = (props) => {
           </button>
         </Show>
       </div>
+      <SharePanel space={space} />
     </header>
   )
 }

@@ -1,0 +1,279 @@
+/**
+ * Hosting invitations (issue 12): while its mesh runs, a member who may admit (`share`) joins the room of every
+ * invitation of its spaces before its `until` whose K the root keeps, and admits the guest who proves K: hello -> offer,
+ * accept -> the guest's admission checked (`checkInvitationUse`, then the fold's preview) and appended ->
+ * welcome with the space swarm's secret. Any such member hosts, not only the inviter.
+ */
+import { err, fromBase64Url, ok, toBase64Url, type Clock, type Result } from '../../base'
+import { can, checkInvitationUse, type Invitation, type Space, type SpaceId } from '../../echo'
+import { decodeCredential, verifyCredential, type Credential, type IdentityKey, type PublicKey } from '../../halo'
+import {
+  INVITE_CHANNEL,
+  readInviteFrame,
+  runHandshake,
+  writeInviteFrame,
+  type AuthenticatedPeer,
+  type HandshakeContext,
+  type Refused,
+} from '../../mesh'
+import type { LinkEdges, LinkRoom } from '../linking/ports'
+
+/** This device's identity as a host needs it. */
+interface InviteHost {
+  readonly identityKey: IdentityKey
+  readonly deviceKey: PublicKey
+  readonly chain: unknown
+  sign(bytes: Uint8Array): Promise<string>
+  /** The identity's latest signed Profile credential, shown to the guest when this identity invited. */
+  profile(): unknown
+}
+
+export interface HostInvitationsOptions {
+  readonly host: InviteHost
+  readonly edges: LinkEdges
+  /** The spaces open in the mesh now. */
+  readonly spaces: () => Iterable<Space>
+  /** Calls the listener when the spaces or their membership changed. */
+  readonly onChange: (listener: () => void) => () => void
+  readonly rootUrlOf: (spaceId: SpaceId) => string | undefined
+  /** The space swarm's current secret this device holds. */
+  readonly secret: (spaceId: SpaceId) => { readonly generation: number; readonly secret: Uint8Array } | undefined
+  /** halo's verifyPeerDevice with the space's and HALO's revocations. */
+  readonly verifyChain: (
+    spaceId: SpaceId,
+    chain: unknown,
+    device: PublicKey,
+  ) => ReturnType<LinkEdges['verifyPeerDevice']>
+}
+
+/** How long a room stays after it is no longer hosted (past `until`, or this member may no longer share). */
+const CLOSE_AFTER_MS = 10_000
+
+/**
+ * Whether a host keeps an invitation's room: until its `until`, even once cancelled or used up, so a guest who
+ * comes late hears why ("already used", "cancelled") rather than finding nobody. Past `until` the guest reads
+ * the expiry from its own link.
+ */
+const hosting = (invitation: Invitation, now: number): boolean => now <= invitation.until
+
+/** Whether `entry` is the admission the invitation allows for `guest`: signed by I_K, its role, this space. */
+const isAdmission = (
+  entry: Credential,
+  invitation: Invitation,
+  spaceId: SpaceId,
+  guest: PublicKey,
+  clock: Clock,
+): boolean => {
+  // Its signature; its parents (the delegation, the heads) the fold judges when it previews the entry.
+  const verified = verifyCredential(entry, { clock, hasCredential: () => true })
+  const { assertion } = entry
+  return (
+    verified.ok &&
+    entry.issuer === invitation.key &&
+    entry.subject === guest &&
+    assertion.kind === 'SpaceMember' &&
+    (assertion.space as string) === spaceId &&
+    assertion.role === invitation.role &&
+    entry.parents.includes(invitation.id)
+  )
+}
+
+/** One invitation's room, hosted until `close`. */
+const hostOne = (
+  options: HostInvitationsOptions,
+  space: Space,
+  invitationId: string,
+  secret: Uint8Array,
+): { close(): void } => {
+  const { edges, host } = options
+  const spaceId = space.id
+  const keys = edges.linkRoom(secret)
+  const ctx: HandshakeContext = { kind: 'invite', spaceId, inviteKey: keys.inviteKey }
+  const guests = new Map<string, AuthenticatedPeer>()
+  const invitation = (): Invitation | undefined =>
+    space.membership.get().invitations.find((each) => each.id === invitationId)
+  const authorize = (_ctx: HandshakeContext, peer: AuthenticatedPeer): Promise<Result<void, Refused>> => {
+    if (!peer.invited || peer.identity === null) return Promise.resolve(err({ code: 'not-invited' }))
+    // A host that may no longer admit (demoted, removed) stops at once, whatever the room still shows.
+    if (!can(space.roleOf(host.identityKey), 'share')) return Promise.resolve(err({ code: 'not-member' }))
+    return Promise.resolve(ok(undefined))
+  }
+  const room: LinkRoom = edges.openRoom(
+    { roomId: keys.roomId, password: keys.password },
+    async (peerId, send, receive, isInitiator) => {
+      const outcome = await runHandshake({
+        ctx,
+        local: {
+          peerId: room.selfId,
+          repo: edges.repoId(host.deviceKey),
+          storage: null,
+          identity: host.identityKey,
+          device: host.deviceKey,
+          chain: host.chain,
+          sign: (bytes) => host.sign(bytes),
+        },
+        remotePeerId: peerId,
+        send,
+        receive,
+        isInitiator,
+        verifyChain: (chain, device) => options.verifyChain(spaceId, chain, device),
+        authorize,
+      })
+      if (outcome.ok) guests.set(peerId, outcome.value)
+      return outcome
+    },
+  )
+  const channel = room.channel(INVITE_CHANNEL)
+  const send = (peerId: string, frame: Parameters<typeof writeInviteFrame>[0]): void => {
+    channel.send(writeInviteFrame(frame), peerId).catch(() => undefined)
+  }
+  /** The invitation's verdict for this guest now; 'already-member' still gets the space (it is theirs). */
+  const verdict = (guest: PublicKey): Result<Invitation, { code: string }> => {
+    const checked = checkInvitationUse(space.membership.get(), invitationId as never, edges.clock.now(), guest)
+    if (checked.ok) return checked
+    const known = invitation()
+    if (checked.error.code === 'already-member' && known !== undefined) return ok(known)
+    return err({ code: checked.error.code })
+  }
+  const welcome = (peerId: string): void => {
+    const rootUrl = options.rootUrlOf(spaceId)
+    const held = options.secret(spaceId)
+    if (rootUrl === undefined || held === undefined) {
+      // Not in the space's swarm yet here: another host (or this one, later) can welcome the guest.
+      send(peerId, { v: 1, t: 'refused', code: 'host-not-ready' })
+      return
+    }
+    send(peerId, { v: 1, t: 'welcome', rootUrl, generation: held.generation, secret: toBase64Url(held.secret) })
+  }
+  const stop = channel.subscribe((data, peerId) => {
+    const guest = guests.get(peerId)
+    if (guest?.identity == null) return
+    const frame = readInviteFrame(data)
+    if (frame === undefined) return
+    if (frame.t === 'hello') {
+      const checked = verdict(guest.identity)
+      if (!checked.ok) {
+        send(peerId, { v: 1, t: 'refused', code: checked.error.code })
+        return
+      }
+      const delegation = space.entry(invitationId)
+      send(peerId, {
+        v: 1,
+        t: 'offer',
+        spaceName: space.name,
+        role: checked.value.role,
+        delegation: delegation ?? null,
+        profile: checked.value.inviter === host.identityKey ? host.profile() : null,
+        heads: [...space.membership.get().heads].slice(0, 64),
+      })
+    } else if (frame.t === 'accept') {
+      const checked = verdict(guest.identity)
+      if (!checked.ok) {
+        send(peerId, { v: 1, t: 'refused', code: checked.error.code })
+        return
+      }
+      if (space.roleOf(guest.identity) === checked.value.role) {
+        welcome(peerId)
+        return
+      }
+      const decoded = decodeCredential(frame.member)
+      if (!decoded.ok || !isAdmission(decoded.value, checked.value, spaceId, guest.identity, edges.clock)) {
+        send(peerId, { v: 1, t: 'refused', code: 'invitation-refused' })
+        return
+      }
+      // The fold judges it by the log's order: a use another host appended first wins, and this one is not written.
+      const admitted = space.admitGuest(decoded.value)
+      if (!admitted.ok) {
+        send(peerId, { v: 1, t: 'refused', code: 'invitation-used' })
+        return
+      }
+      welcome(peerId)
+    }
+  })
+  return {
+    close: () => {
+      stop()
+      room.leave().catch(() => undefined)
+    },
+  }
+}
+
+/** Hosts every live invitation of the spaces this identity may share in; returns the stop. */
+export const hostInvitations = (options: HostInvitationsOptions): (() => void) => {
+  const hosted = new Map<string, { close(): void }>()
+  const closing = new Map<string, () => void>()
+  const watched = new Map<SpaceId, () => void>()
+  let stopped = false
+  const refresh = (): void => {
+    if (stopped) return
+    const wanted = new Map<string, { space: Space; secret: Uint8Array }>()
+    const now = options.edges.clock.now()
+    for (const space of options.spaces()) {
+      if (space.personal) continue
+      if (!watched.has(space.id)) watched.set(space.id, space.inviteSecrets.subscribe(refresh))
+      if (!can(space.roleOf(options.host.identityKey), 'share')) continue
+      const secrets = space.inviteSecrets.get()
+      for (const invitation of space.membership.get().invitations) {
+        const stored = secrets[invitation.id]
+        const secret = stored === undefined ? undefined : fromBase64Url(stored)
+        if (!hosting(invitation, now) || secret?.length !== 32) continue
+        // K must be the invitation's: a member could store another K under its id.
+        if (options.edges.linkRoom(secret).inviteKey !== invitation.key) continue
+        wanted.set(`${space.id}:${invitation.id}`, { space, secret })
+      }
+    }
+    for (const [key, room] of hosted) {
+      if (wanted.has(key) || closing.has(key)) continue
+      // Not at once: a welcome may be going out in that room right now.
+      closing.set(
+        key,
+        options.edges.after(CLOSE_AFTER_MS, () => {
+          closing.delete(key)
+          room.close()
+          hosted.delete(key)
+        }),
+      )
+    }
+    for (const key of wanted.keys()) {
+      closing.get(key)?.()
+      closing.delete(key)
+    }
+    for (const [key, { space, secret }] of wanted) {
+      if (hosted.has(key)) continue
+      hosted.set(key, hostOne(options, space, key.slice(key.indexOf(':') + 1), secret))
+    }
+  }
+  const stopChange = options.onChange(refresh)
+  refresh()
+  // The next `until` passes without any change to the log: look again then, so its room is left.
+  let cancelTimer = (): void => undefined
+  const arm = (): void => {
+    cancelTimer()
+    const now = options.edges.clock.now()
+    const next = Math.min(
+      ...[...options.spaces()].flatMap((space) =>
+        space.membership
+          .get()
+          .invitations.map((each) => each.until)
+          .filter((until) => until >= now),
+      ),
+    )
+    if (!Number.isFinite(next)) return
+    cancelTimer = options.edges.after(next - now + 1, () => {
+      refresh()
+      arm()
+    })
+  }
+  arm()
+  const stopArming = options.onChange(arm)
+  return () => {
+    stopped = true
+    stopChange()
+    stopArming()
+    cancelTimer()
+    for (const stop of watched.values()) stop()
+    for (const cancel of closing.values()) cancel()
+    for (const room of hosted.values()) room.close()
+    hosted.clear()
+  }
+}

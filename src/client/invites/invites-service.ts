@@ -1,0 +1,324 @@
+/** `client.invites`: invitations of a space (create, list, cancel) and joining a space from an invitation link. */
+import { Cell, err, fromBase64Url, ok, toBase64Url, toHex, type Clock, type Observable, type Result } from '../../base'
+import { can, type Echo, type Space, type SpaceId } from '../../echo'
+import {
+  decodeCredential,
+  decodeJoinLinkOf,
+  encodeSpaceLink,
+  generateKeyPair,
+  issueCredential,
+  signWith,
+  invitationKey,
+  newLinkSecret,
+  sealFor,
+  swarmCommitment,
+  verifyCredential,
+  type HaloIdentity,
+  type IdentityKey,
+  type PublicKey,
+} from '../../halo'
+import type { MeshSettings, TrysteroPage } from '../../mesh'
+import type { IdentityService } from '../identity'
+import { DEFAULT_AVATAR, LIMITS } from '../limits'
+import { linkEdges } from '../linking/link-edges'
+import { aadOf, signedBytesOf } from '../mesh/swarm-boxes'
+import { attempt, problem, type Problem } from '../problem-words'
+import { joinInvite } from './join-invite'
+import type { InviteJoin, InviteJoinState, InvitesApi, OpenInvitation, ReadInvite } from './invites-api'
+
+/** A day, the default; at most a week. */
+const DEFAULT_INVITE_MS = 24 * 60 * 60_000
+const MAX_INVITE_MS = 7 * 24 * 60 * 60_000
+
+export interface InvitesServiceOptions {
+  readonly clock: Clock
+  readonly echo: Promise<Echo>
+  readonly identity: IdentityService
+  readonly page: TrysteroPage
+  readonly settings: () => MeshSettings
+  /** `location.origin`. */
+  readonly origin: string
+  /** Spaces being joined here by invitation, with the hosts that admitted us (the leader's mesh reads it). */
+  readonly invited: Map<string, Set<string>>
+  /** The leader tab holds the rooms: the joining tab leads, so the space's swarm is joined here. */
+  readonly takeLead: () => Promise<boolean>
+}
+
+interface Link {
+  readonly spaceId: SpaceId
+  readonly secret: Uint8Array
+}
+
+const reads = new WeakMap<ReadInvite, Link>()
+
+/** The name of the device a guest with no identity joins from (renamed in Settings, like any device). */
+const DEVICE_NAME = 'This device'
+
+/** A join that ended before it began (already a member here). */
+const settledJoin = (last: InviteJoinState): InviteJoin => ({
+  state: new Cell(last),
+  accept: () => Promise.resolve(ok(undefined)),
+  cancel: () => undefined,
+})
+
+const profileOf = (profile: unknown, inviter: PublicKey, clock: Clock) => {
+  const decoded = decodeCredential(profile)
+  if (!decoded.ok) return undefined
+  const verified = verifyCredential(decoded.value, { clock })
+  if (!verified.ok || verified.value.issuer !== inviter || verified.value.assertion.kind !== 'Profile') return undefined
+  return { name: verified.value.assertion.displayName, avatar: verified.value.assertion.avatar }
+}
+
+/** Resolves once `ready` holds of the observable's value, or false when `signal` aborts. */
+const whenReady = <T>(cell: Observable<T>, ready: (value: T) => boolean, signal: AbortSignal): Promise<boolean> =>
+  new Promise((resolve) => {
+    if (ready(cell.get())) {
+      resolve(true)
+      return
+    }
+    const stop = cell.subscribe((value) => {
+      if (!ready(value)) return
+      stop()
+      resolve(true)
+    })
+    signal.addEventListener('abort', () => {
+      stop()
+      resolve(false)
+    })
+  })
+
+export const createInvitesService = (options: InvitesServiceOptions): InvitesApi => {
+  const { clock } = options
+  const withSpace = async <T>(
+    spaceId: string,
+    act: (space: Space, halo: HaloIdentity) => Promise<Result<T, Problem>> | Result<T, Problem>,
+  ): Promise<Result<T, Problem>> =>
+    attempt(async () => {
+      const halo = options.identity.current
+      if (halo === undefined) return err(problem('no-identity'))
+      const opened = await (await options.echo).openSpace(spaceId as SpaceId)
+      if (!opened.ok) return err(problem('space-not-found'))
+      return act(opened.value, halo)
+    })
+
+  const personalOf = async (echo: Echo, halo: HaloIdentity): Promise<Space | undefined> => {
+    const row = (await echo.listSpaces(halo.identityKey)).find((each) => each.personal === 1)
+    if (row === undefined) return undefined
+    const opened = await echo.openSpace(row.id as SpaceId)
+    return opened.ok ? opened.value : undefined
+  }
+
+  /** Joins as `halo`, the identity of this browser. */
+  const joinAs = async (link: Link, halo: HaloIdentity): Promise<InviteJoin> => {
+    const echo = await options.echo
+    const rows = echo.spaces(halo.identityKey)
+    // Already a member here: nothing to join, the space opens.
+    if ((await echo.listSpaces(halo.identityKey)).some((row) => row.id === link.spaceId)) {
+      rows.close()
+      return settledJoin({ kind: 'joined', spaceId: link.spaceId })
+    }
+    await options.takeLead()
+    const actor = { identity: halo.identityKey, signer: halo.signer }
+    const joining = joinInvite({
+      edges: linkEdges(
+        options.settings(),
+        options.page,
+        (owner, device) => owner === halo.identityKey && halo.isRevoked(device),
+        clock,
+      ),
+      spaceId: link.spaceId,
+      secret: link.secret,
+      guest: {
+        identityKey: halo.identityKey,
+        deviceKey: halo.deviceKey,
+        chain: halo.chain,
+        sign: (bytes) => halo.signBytes(bytes),
+        verifyProfile: (profile, inviter) => profileOf(profile, inviter, clock),
+        expectHost: (spaceId, host) => {
+          const hosts = options.invited.get(spaceId) ?? new Set<string>()
+          hosts.add(host)
+          options.invited.set(spaceId, hosts)
+          return () => {
+            hosts.delete(host)
+            if (hosts.size === 0) options.invited.delete(spaceId)
+          }
+        },
+        store: async (spaceId, welcome) => {
+          const secret = fromBase64Url(welcome.secret)
+          const personal = await personalOf(echo, halo)
+          if (secret === undefined || personal === undefined) return err(problem('invitation-refused'))
+          const { generation } = welcome
+          const unsigned = {
+            generation,
+            recipient: halo.deviceKey,
+            sealer: halo.deviceKey,
+            box: toBase64Url(sealFor(halo.deviceKey, secret, aadOf(spaceId, generation, halo.deviceKey))),
+            commitment: swarmCommitment(secret, spaceId, generation),
+          }
+          const sig = await halo.signBytes(signedBytesOf(spaceId, unsigned))
+          // The secret first: the mesh then finds the listed space's box and adopts it from its swarm.
+          const boxed = personal.addSwarmBox(actor, spaceId, { ...unsigned, sig })
+          if (!boxed.ok) return err(problem('invitation-refused'))
+          const listed = personal.listSpace(actor, spaceId, welcome.rootUrl as never)
+          return listed.ok ? ok(undefined) : err(problem('invitation-refused'))
+        },
+        arrived: (spaceId, signal) => {
+          signal.addEventListener('abort', () => {
+            rows.close()
+          })
+          return whenReady(rows, (list) => list?.some((row) => row.id === spaceId) === true, signal).finally(() => {
+            rows.close()
+          })
+        },
+      },
+    })
+    return joining
+  }
+
+  /**
+   * No identity here yet: a throwaway identity (in memory only) meets a host so the screen can show who invited
+   * whom to what; Join then makes the real identity with the name given and joins as it. A failed or abandoned
+   * join before Join stores nothing.
+   */
+  const preview = (link: Link): InviteJoin => {
+    const identity = generateKeyPair<IdentityKey>()
+    const device = generateKeyPair()
+    const chain = issueCredential({
+      issuer: identity.publicKey,
+      subject: device.publicKey,
+      assertion: { kind: 'AuthorizedDevice' },
+      signer: { key: identity },
+      clock,
+    })
+    const edges = linkEdges(options.settings(), options.page, () => false, clock)
+    const peek = joinInvite({
+      edges,
+      spaceId: link.spaceId,
+      secret: link.secret,
+      guest: {
+        identityKey: identity.publicKey,
+        deviceKey: device.publicKey,
+        chain,
+        sign: (bytes) => Promise.resolve(toHex(signWith(device, bytes))),
+        verifyProfile: (profile, inviter) => profileOf(profile, inviter, clock),
+        expectHost: () => () => undefined,
+        store: () => Promise.resolve(err(problem('invitation-refused'))),
+        arrived: () => Promise.resolve(false),
+      },
+    })
+    const state = new Cell<InviteJoinState>(peek.state.get())
+    let stop = peek.state.subscribe((next) => {
+      state.set(next)
+    })
+    let real: InviteJoin | undefined
+    const accept = async (displayName: string | undefined): Promise<Result<void, Problem>> => {
+      const shown = state.get()
+      if (shown.kind !== 'found' || real !== undefined) return err(problem('invitation-not-ready'))
+      const created = await options.identity.create(
+        { displayName: displayName ?? '', avatar: DEFAULT_AVATAR },
+        DEVICE_NAME,
+      )
+      if (!created.ok) return created
+      const halo = options.identity.current
+      if (halo === undefined) return err(problem('no-identity'))
+      stop()
+      peek.cancel()
+      state.set({ kind: 'joining', spaceName: shown.spaceName })
+      // The same room is joined again as the real identity: only once the peek's room is gone.
+      await peek.left()
+      const joining = await joinAs(link, halo)
+      real = joining
+      stop = joining.state.subscribe((next) => {
+        if (next.kind === 'found') void joining.accept()
+        else if (next.kind !== 'looking' && next.kind !== 'unreachable' && next.kind !== 'joining') state.set(next)
+      })
+      const now = joining.state.get()
+      if (now.kind === 'found') return joining.accept()
+      if (now.kind === 'joined' || now.kind === 'failed') state.set(now)
+      return ok(undefined)
+    }
+    return {
+      state,
+      accept: (acceptOptions) => attempt(() => accept(acceptOptions?.displayName)),
+      cancel: () => {
+        stop()
+        peek.cancel()
+        real?.cancel()
+      },
+    }
+  }
+
+  const join = async (read: ReadInvite): Promise<Result<InviteJoin, Problem>> => {
+    const link = reads.get(read)
+    if (link === undefined) return err(problem('malformed-link'))
+    if (clock.now() > read.expiresAt) return err(problem('invitation-expired'))
+    if (options.identity.state.get().kind === 'none') return ok(preview(link))
+    const halo = options.identity.current
+    if (halo === undefined) return err(problem('no-identity'))
+    return ok(await joinAs(link, halo))
+  }
+
+  return {
+    create: (spaceId, request) =>
+      withSpace(spaceId, (space, halo) => {
+        const uses = request.uses ?? 1
+        const ttl = request.expiresInMs ?? DEFAULT_INVITE_MS
+        if (!Number.isInteger(uses) || uses < 1 || uses > LIMITS.invitationUses)
+          return err(problem('invalid-input', 'uses'))
+        if (!Number.isFinite(ttl) || ttl <= 0 || ttl > MAX_INVITE_MS) return err(problem('invalid-input', 'expiry'))
+        if (!can(space.roleOf(halo.identityKey), 'share')) return err(problem('not-allowed'))
+        const secret = newLinkSecret()
+        const until = clock.now() + ttl
+        const issued = space.invite(
+          { identity: halo.identityKey, signer: halo.signer },
+          { key: invitationKey(secret).publicKey, role: request.role, uses, until, secret: toBase64Url(secret) },
+        )
+        if (!issued.ok) return err(problem('not-allowed', 'role'))
+        const payload = encodeSpaceLink({ spaceId: space.id as string as PublicKey, secret, expiresAt: until })
+        secret.fill(0)
+        return ok({ id: issued.value.id, url: `${options.origin}/#/join/${payload}`, expiresAt: until })
+      }),
+
+    open: (spaceId) =>
+      withSpace(spaceId, (space) => {
+        const list = (): readonly OpenInvitation[] =>
+          space.membership
+            .get()
+            .invitations.filter(
+              (each) => !each.cancelled && each.inviterMay && each.usesLeft > 0 && clock.now() <= each.until,
+            )
+            .map((each) => ({
+              id: each.id,
+              role: each.role,
+              uses: each.uses,
+              usesLeft: each.usesLeft,
+              expiresAt: each.until,
+            }))
+        const cell = new Cell(list())
+        const stop = space.membership.subscribe(() => {
+          const next = list()
+          if (JSON.stringify(next) !== JSON.stringify(cell.get())) cell.set(next)
+        })
+        return ok({ get: () => cell.get(), subscribe: (listener) => cell.subscribe(listener), close: stop })
+      }),
+
+    cancel: (spaceId, id) =>
+      withSpace(spaceId, (space, halo) => {
+        const invitation = space.membership.get().invitations.find((each) => each.id === id)
+        if (invitation === undefined) return err(problem('invitation-unknown'))
+        const cancelled = space.cancelInvitation({ identity: halo.identityKey, signer: halo.signer }, invitation.key)
+        return cancelled.ok ? ok(undefined) : err(problem('not-allowed'))
+      }),
+
+    read: (url) => {
+      const decoded = decodeJoinLinkOf('space', url)
+      if (!decoded.ok) return err(problem(decoded.error.code))
+      const { spaceId, secret, expiresAt } = decoded.value
+      const read: ReadInvite = { spaceId, expiresAt, expired: clock.now() > expiresAt }
+      reads.set(read, { spaceId: spaceId as string as SpaceId, secret })
+      return ok(read)
+    },
+
+    join: (read) => attempt(() => join(read)),
+  }
+}

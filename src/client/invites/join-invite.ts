@@ -1,0 +1,256 @@
+/**
+ * The guest's side of an invitation (issue 12): joins the invitation's room with its own identity, proves K in the
+ * handshake (ctx `invite`), shows who invited it to what once a host offers, and on accept sends its admission
+ * signed by the invite key. Nothing is stored before the host's welcome; then `store` keeps the space like one of
+ * the identity's own (its sealed secret and its listing in the personal space), and the mesh brings the space.
+ */
+import { Cell, err, ok, type Result } from '../../base'
+import { issueInvitationUse, type SpaceId } from '../../echo'
+import {
+  decodeCredential,
+  fingerprint,
+  invitationKey,
+  verifyCredential,
+  type IdentityKey,
+  type PublicKey,
+  type SpaceRole,
+} from '../../halo'
+import {
+  INVITE_CHANNEL,
+  readInviteFrame,
+  runHandshake,
+  writeInviteFrame,
+  type AuthenticatedPeer,
+  type HandshakeContext,
+  type InviteOffer,
+  type InviteWelcome,
+  type Refused,
+} from '../../mesh'
+import type { Avatar } from '../identity-api'
+import type { LinkEdges, LinkResult } from '../linking/ports'
+import { problem, toProblem, type Problem } from '../problem-words'
+import type { InviteJoin, InviteJoinState, Inviter } from './invites-api'
+
+/** With nobody found after this long, the guest says nobody from the space is online (and keeps looking). */
+const UNREACHABLE_AFTER_MS = 8_000
+const HELLO_EVERY_MS = 1_000
+
+/** The guest's identity on this device. */
+interface InviteGuest {
+  readonly identityKey: IdentityKey
+  readonly deviceKey: PublicKey
+  readonly chain: unknown
+  sign(bytes: Uint8Array): Promise<string>
+  /** The inviter's Profile credential, if it verifies as the inviter's own. */
+  verifyProfile(profile: unknown, inviter: PublicKey): { name: string; avatar: Avatar } | undefined
+  /** Marks the host's identity as one the mesh meets in the space's swarm before the space is here. */
+  expectHost(spaceId: SpaceId, host: IdentityKey): () => void
+  /** Keeps the space and its swarm secret for this identity's devices; stores nothing on a refusal. */
+  store(spaceId: SpaceId, welcome: InviteWelcome): LinkResult<void>
+  /** Resolves once the space is on this device (adopted from its swarm). */
+  arrived(spaceId: SpaceId, signal: AbortSignal): Promise<boolean>
+}
+
+export interface JoinInviteOptions {
+  readonly edges: LinkEdges
+  readonly spaceId: SpaceId
+  readonly secret: Uint8Array
+  readonly guest: InviteGuest
+}
+
+/** Host refusals as the guest's problem codes (their words are in problem-words.ts). */
+const REFUSALS = new Set([
+  'invitation-unknown',
+  'invitation-cancelled',
+  'invitation-expired',
+  'invitation-used',
+  'inviter-cannot-grant',
+  'would-downgrade',
+  'invitation-refused',
+])
+
+/** The offer's delegation, if it is the link's invitation: signed, for this space, to the link's invite key. */
+const delegationOf = (
+  offer: InviteOffer,
+  spaceId: SpaceId,
+  inviteKey: PublicKey,
+  edges: LinkEdges,
+): { id: string; inviter: PublicKey; role: SpaceRole } | undefined => {
+  const decoded = decodeCredential(offer.delegation)
+  if (!decoded.ok) return undefined
+  // Its signature and chain; its parents are the log's to judge (the guest has no log yet).
+  const verified = verifyCredential(decoded.value, { clock: edges.clock, hasCredential: () => true })
+  const { assertion, subject, issuer, id } = decoded.value
+  if (!verified.ok || assertion.kind !== 'DelegatedInvitation') return undefined
+  if ((assertion.space as string) !== spaceId || subject !== inviteKey || assertion.role !== offer.role)
+    return undefined
+  return { id, inviter: issuer, role: assertion.role }
+}
+
+/** The join, and when its room has been left (a room joined again before that is Trystero's cached one). */
+export type RunningJoin = InviteJoin & { left(): Promise<void> }
+
+export const joinInvite = (options: JoinInviteOptions): RunningJoin => {
+  const { edges, guest, spaceId } = options
+  const state = new Cell<InviteJoinState>({ kind: 'looking' })
+  const keys = edges.linkRoom(options.secret)
+  const signer = invitationKey(options.secret)
+  const ctx: HandshakeContext = { kind: 'invite', spaceId, inviteKey: keys.inviteKey }
+  const hosts = new Map<string, AuthenticatedPeer>()
+  const chosen: { peerId?: string; offer?: InviteOffer & { delegationId: string } } = {}
+  let ended = false
+  const stops: (() => void)[] = []
+  const arrival = new AbortController()
+  stops.push(() => {
+    arrival.abort()
+  })
+
+  const authorize = (_ctx: HandshakeContext, peer: AuthenticatedPeer): Promise<Result<void, Refused>> =>
+    // A host proved its identity's chain; whether it is a member the space's root proves once it is here.
+    Promise.resolve(peer.invited || peer.identity === null ? err({ code: 'wrong-role' }) : ok(undefined))
+  const room = edges.openRoom(
+    { roomId: keys.roomId, password: keys.password },
+    async (peerId, send, receive, isInitiator) => {
+      const outcome = await runHandshake({
+        ctx,
+        local: {
+          peerId: room.selfId,
+          repo: edges.repoId(guest.deviceKey),
+          storage: null,
+          identity: guest.identityKey,
+          device: guest.deviceKey,
+          chain: guest.chain,
+          sign: (bytes) => guest.sign(bytes),
+          signInvite: (bytes) => keys.signInvite(bytes),
+        },
+        remotePeerId: peerId,
+        send,
+        receive,
+        isInitiator,
+        verifyChain: edges.verifyPeerDevice,
+        authorize,
+      })
+      if (outcome.ok) {
+        hosts.set(peerId, outcome.value)
+        hello()
+      }
+      return outcome
+    },
+  )
+  const channel = room.channel(INVITE_CHANNEL)
+  let leaving: Promise<void> | undefined
+  const end = (last: InviteJoinState | undefined): void => {
+    if (ended) return
+    ended = true
+    if (last !== undefined) state.set(last)
+    for (const stop of stops.splice(0)) stop()
+    leaving = room.leave().catch(() => undefined)
+  }
+  const fail = (code: string): void => {
+    end({ kind: 'failed', problem: problem(code) })
+  }
+  const send = (peerId: string, frame: Parameters<typeof writeInviteFrame>[0]): void => {
+    channel.send(writeInviteFrame(frame), peerId).catch(() => undefined)
+  }
+  stops.push(
+    edges.after(UNREACHABLE_AFTER_MS, () => {
+      if (state.get().kind === 'looking') state.set({ kind: 'unreachable' })
+    }),
+  )
+  // Says hello to every host until one offers: a host may let us in a moment after we let it in.
+  const hello = (): void => {
+    const kind = state.get().kind
+    if (ended || (kind !== 'looking' && kind !== 'unreachable')) return
+    for (const peerId of hosts.keys()) send(peerId, { v: 1, t: 'hello' })
+    if (hosts.size > 0) stops.push(edges.after(HELLO_EVERY_MS, hello))
+  }
+  stops.push(
+    room.authenticated.subscribe((peers) => {
+      for (const peerId of [...hosts.keys()]) if (!peers.has(peerId)) hosts.delete(peerId)
+      const kind = state.get().kind
+      // The host that offered went away before the welcome: look for another one.
+      if (chosen.peerId !== undefined && !hosts.has(chosen.peerId) && (kind === 'found' || kind === 'joining')) {
+        delete chosen.peerId
+        state.set({ kind: 'looking' })
+        hello()
+      }
+    }),
+  )
+  const welcomed = async (welcome: InviteWelcome, host: AuthenticatedPeer, spaceName: string): Promise<void> => {
+    state.set({ kind: 'receiving', spaceName })
+    const forget = host.identity === null ? () => undefined : guest.expectHost(spaceId, host.identity)
+    stops.push(forget)
+    const stored = await guest.store(spaceId, welcome)
+    if (!stored.ok) {
+      end({ kind: 'failed', problem: stored.error })
+      return
+    }
+    if (!(await guest.arrived(spaceId, arrival.signal))) return
+    end({ kind: 'joined', spaceId })
+  }
+  stops.push(
+    channel.subscribe((data, peerId) => {
+      const host = hosts.get(peerId)
+      if (ended || host === undefined) return
+      const frame = readInviteFrame(data)
+      if (frame === undefined) return
+      const kind = state.get().kind
+      if (frame.t === 'offer' && (kind === 'looking' || kind === 'unreachable')) {
+        const delegation = delegationOf(frame, spaceId, keys.inviteKey, edges)
+        if (delegation === undefined) return
+        const shown = guest.verifyProfile(frame.profile, delegation.inviter)
+        const inviter: Inviter = {
+          name: shown?.name,
+          avatar: shown?.avatar,
+          fingerprint: fingerprint(delegation.inviter),
+        }
+        chosen.peerId = peerId
+        chosen.offer = { ...frame, delegationId: delegation.id }
+        state.set({ kind: 'found', spaceName: frame.spaceName, role: delegation.role, inviter })
+      } else if (frame.t === 'refused' && (chosen.peerId === undefined || chosen.peerId === peerId)) {
+        if (frame.code === 'host-not-ready') return
+        fail(REFUSALS.has(frame.code) ? frame.code : 'invitation-refused')
+      } else if (frame.t === 'welcome' && kind === 'joining' && chosen.peerId === peerId) {
+        welcomed(frame, host, chosen.offer?.spaceName ?? '').catch((error: unknown) => {
+          end({ kind: 'failed', problem: toProblem(error) })
+        })
+      }
+    }),
+  )
+
+  const accept = (): Result<void, Problem> => {
+    const current = state.get()
+    const peerId = chosen.peerId
+    const offer = chosen.offer
+    if (ended || current.kind !== 'found' || peerId === undefined || offer === undefined) {
+      return err(problem('invitation-not-ready'))
+    }
+    const member = issueInvitationUse({
+      invitationKey: signer,
+      space: spaceId,
+      invitation: offer.delegationId as never,
+      heads: offer.heads as never,
+      guest: guest.identityKey,
+      role: current.role,
+      clock: edges.clock,
+    })
+    state.set({ kind: 'joining', spaceName: current.spaceName })
+    send(peerId, { v: 1, t: 'accept', member })
+    return ok(undefined)
+  }
+
+  return {
+    state,
+    accept: () => {
+      try {
+        return Promise.resolve(accept())
+      } catch (error) {
+        return Promise.resolve(err(toProblem(error)))
+      }
+    },
+    cancel: () => {
+      end(undefined)
+    },
+    left: () => leaving ?? Promise.resolve(),
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * `invites[delegationId] = K` (base64url, 32 bytes) in a shared space's root: the link secret of each invitation,
+ * so any member who may admit can host it (derive its room, check the guest's invite key), not only the inviter
+ * (issue 12 plan). Members only see the root; a peer may write junk here, so every value is checked on read.
+ */
+import type { DocHandle } from '@automerge/automerge-repo/slim'
+import type { Observable } from '../../base'
+import type { SpaceDoc } from './documents'
+import { isRecord } from './root-fields'
+import { rootObservable } from './space-lists'
+
+const ID = /^[0-9a-f]{64}$/
+const SECRET = /^[A-Za-z0-9_-]{43}$/
+
+/** The well-formed entries of the root's `invites`, by delegation id. */
+const inviteSecretsIn = (doc: SpaceDoc): Readonly<Record<string, string>> => {
+  const invites: unknown = (doc as { invites?: unknown }).invites
+  if (!isRecord(invites)) return {}
+  const out: Record<string, string> = {}
+  for (const [id, value] of Object.entries(invites)) {
+    if (ID.test(id) && typeof value === 'string' && SECRET.test(value)) out[id] = value
+  }
+  return out
+}
+
+export const inviteSecrets = (root: DocHandle<SpaceDoc>): Observable<Readonly<Record<string, string>>> =>
+  rootObservable(root, 'invites', inviteSecretsIn)
+
+/** Keeps `secret` for delegation `id`; false (nothing written) for a malformed id or secret. */
+export const keepInviteSecret = (root: DocHandle<SpaceDoc>, id: string, secret: string): boolean => {
+  if (!ID.test(id) || !SECRET.test(secret)) return false
+  root.change((doc) => {
+    if (!isRecord(doc.invites)) doc.invites = {}
+    doc.invites[id] = secret
+  })
+  return true
+}

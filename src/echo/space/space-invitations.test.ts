@@ -1,0 +1,91 @@
+// The fixtures install fake-indexeddb, which Dexie must find when it loads.
+import { makeActor, openTestEcho } from '../testing/fixtures'
+import { describe, expect, it } from 'vitest'
+import { systemClock, toBase64Url } from '../../base'
+import { invitationKey, newLinkSecret } from '../../halo'
+import { issueInvitationUse } from '../membership/entries'
+import { checkInvitationUse } from '../membership/invitation-check'
+import { rootOf } from '../testing/internals'
+
+describe('invitations of a space', () => {
+  it('opens one (K kept in the root), admits a guest by its use once, and cancels', async () => {
+    const echo = openTestEcho()
+    const ada = makeActor()
+    const guest = makeActor()
+    const other = makeActor()
+    const space = await echo.createSpace(ada, 'Garden plans')
+    const secret = newLinkSecret()
+    const key = invitationKey(secret)
+    const until = systemClock.now() + 60_000
+    const opened = space.invite(ada, {
+      key: key.publicKey,
+      role: 'editor',
+      uses: 1,
+      until,
+      secret: toBase64Url(secret),
+    })
+    if (!opened.ok) throw opened.error
+    expect(space.inviteSecrets.get()).toEqual({ [opened.value.id]: toBase64Url(secret) })
+    expect(space.membership.get().invitations).toMatchObject([{ id: opened.value.id, usesLeft: 1, role: 'editor' }])
+
+    const use = (who: typeof guest) =>
+      issueInvitationUse({
+        invitationKey: key,
+        space: space.id,
+        invitation: opened.value.id,
+        heads: space.membership.get().heads,
+        guest: who.identity,
+        role: 'editor',
+        clock: systemClock,
+      })
+    expect(space.admitGuest(use(guest)).ok).toBe(true)
+    expect(space.roleOf(guest.identity)).toBe('editor')
+    // Single use: a second guest's use would not take effect, so nothing is written.
+    const second = use(other)
+    expect(space.admitGuest(second).ok).toBe(false)
+    expect(rootOf(space).doc().log[second.id]).toBeUndefined()
+    expect(space.roleOf(other.identity)).toBeUndefined()
+    const check = checkInvitationUse(space.membership.get(), opened.value.id, systemClock.now(), other.identity)
+    expect(!check.ok && check.error.code).toBe('invitation-used')
+
+    expect(space.cancelInvitation(ada, key.publicKey).ok).toBe(true)
+    expect(space.membership.get().invitations[0]?.cancelled).toBe(true)
+    await echo.close()
+  })
+
+  it('refuses an invitation by a member who may not grant the role, and keeps no secret for it', async () => {
+    const echo = openTestEcho()
+    const ada = makeActor()
+    const viewer = makeActor()
+    const space = await echo.createSpace(ada, 'Garden plans')
+    space.admit(ada, viewer.identity, 'viewer')
+    const secret = newLinkSecret()
+    const key = invitationKey(secret).publicKey
+    const until = systemClock.now() + 60_000
+    const refused = space.invite(viewer, { key, role: 'editor', uses: 1, until, secret: toBase64Url(secret) })
+    expect(refused.ok).toBe(false)
+    expect(space.inviteSecrets.get()).toEqual({})
+    expect(space.membership.get().invitations).toEqual([])
+    expect(space.cancelInvitation(viewer, key).ok).toBe(false)
+    await echo.close()
+  })
+
+  it('reads only well-formed secrets from the root (a peer may write junk there)', async () => {
+    const echo = openTestEcho()
+    const ada = makeActor()
+    const space = await echo.createSpace(ada, 'Garden plans')
+    rootOf(space).change((doc) => {
+      ;(doc as unknown as { invites: unknown }).invites = {
+        ['a'.repeat(64)]: 'short',
+        nope: 'x'.repeat(43),
+        ['b'.repeat(64)]: 'A'.repeat(43),
+      }
+    })
+    expect(space.inviteSecrets.get()).toEqual({ ['b'.repeat(64)]: 'A'.repeat(43) })
+    rootOf(space).change((doc) => {
+      ;(doc as unknown as { invites: unknown }).invites = 'junk'
+    })
+    expect(space.inviteSecrets.get()).toEqual({})
+    await echo.close()
+  })
+})
