@@ -31,7 +31,11 @@ export class SyncStates {
   constructor(repo: Repo, delayMs: number) {
     this.#repo = repo
     this.#delayMs = delayMs
-    void repo.storageId().then((id) => (this.#own = id))
+    // A browser that refuses storage rejects this too; it then keeps no sync state anyway.
+    repo.storageId().then(
+      (id) => (this.#own = id),
+      () => undefined,
+    )
     const changed = ({
       peerId,
       documentId,
