@@ -46,6 +46,7 @@ const identityOf = (clock: ManualClock) => {
         : peer.identity === identity.publicKey
           ? undefined
           : { code: 'not-member' },
+    mayWrite: (_space, writer) => writer === identity.publicKey,
   })
   return {
     identity,
