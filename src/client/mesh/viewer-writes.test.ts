@@ -1,13 +1,12 @@
 import 'fake-indexeddb/auto'
-import { getHeads } from '@automerge/automerge/slim'
-import type { DocHandle } from '@automerge/automerge-repo/slim'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Cell, err, ok, toHex } from '../../base'
 import { ManualClock } from '../../base/testing/manual-clock'
 import { can, type Actor, type Echo, type Space, type SpaceId } from '../../echo'
 import { makeDeviceActor } from '../../echo/testing/device-actor'
 import { openTestEcho, T0 } from '../../echo/testing/fixtures'
-import { objectDocumentsOf, repoOf, rootOf } from '../../echo/testing/internals'
+import { objectDocumentsOf, rootOf } from '../../echo/testing/internals'
+import { headsOf, storedHeads } from '../../echo/testing/stored-heads'
 import { decodeCredential, generateKeyPair, verifyCredential, type IdentityKey } from '../../halo'
 import { signWith } from '../../halo/testing'
 import { defaultMeshSettings } from '../../mesh'
@@ -97,22 +96,6 @@ const shared = async (role: 'viewer' | 'editor') => {
   const theirs = adopted.value
   otherSpaces.set(work.id, theirs)
   return { network, owner, other, work, ownerEcho: a.echo, theirs, noteId: note.value.id }
-}
-
-const headsOf = (handle: DocHandle<unknown>): string => JSON.stringify(getHeads(handle.doc() as never))
-
-/** The heads of what `echo` stored of each document, once flushed. */
-const storedHeads = async (echo: Echo, handles: readonly DocHandle<unknown>[]): Promise<string[]> => {
-  const flushed = await echo.flush()
-  if (!flushed.ok) throw flushed.error
-  const storage = repoOf(echo).storageSubsystem
-  if (storage === undefined) throw new Error('no storage')
-  return Promise.all(
-    handles.map(async (handle) => {
-      const stored = await storage.loadDoc(handle.documentId)
-      return stored === null ? 'none' : JSON.stringify(getHeads(stored))
-    }),
-  )
 }
 
 /** Writes to every document of `space` straight through Automerge, as a device that ignores the rules would. */
