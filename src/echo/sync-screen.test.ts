@@ -21,17 +21,13 @@ interface Note {
 }
 
 /** Two peers syncing, the viewer's messages passed through `screen`; counts the rounds until both are quiet. */
-class Pair {
+class Pair<T = Note> {
   states: [SyncState, SyncState] = [initSyncState(), initSyncState()]
-  owner: Doc<Note>
-  viewer: Doc<Note>
-  readonly screen: (data: Uint8Array, owner: Doc<Note>) => Uint8Array | undefined
+  owner: Doc<T>
+  viewer: Doc<T>
+  readonly screen: (data: Uint8Array, owner: Doc<T>) => Uint8Array | undefined
 
-  constructor(
-    owner: Doc<Note>,
-    viewer: Doc<Note>,
-    screen: (data: Uint8Array, owner: Doc<Note>) => Uint8Array | undefined,
-  ) {
+  constructor(owner: Doc<T>, viewer: Doc<T>, screen: (data: Uint8Array, owner: Doc<T>) => Uint8Array | undefined) {
     this.owner = owner
     this.viewer = viewer
     this.screen = screen
@@ -53,9 +49,16 @@ class Pair {
   }
 }
 
-const ours = (data: Uint8Array, owner: Doc<Note>): Uint8Array | undefined => withoutChanges(data, knownHeads(owner))
+const ours = <T>(data: Uint8Array, owner: Doc<T>): Uint8Array | undefined => withoutChanges(data, knownHeads(owner))
 /** The changes taken out, nothing else: what a naive check would do. */
 const changesOnly = (data: Uint8Array): Uint8Array => encodeSyncMessage({ ...decodeSyncMessage(data), changes: [] })
+
+interface Root {
+  [key: string]: unknown
+  kind: string
+  name: string
+  log: Record<string, { by: string }>
+}
 
 const shared = (): Doc<Note> => from<Note>({ title: 'Plan' })
 
@@ -115,6 +118,53 @@ describe('withoutChanges', () => {
       doc.title = 'Again'
     })
     expect(pair.sync(50)).toBe(50)
+  })
+
+  it('lets through changes that only add log entries to a root, and nothing else a viewer does there', () => {
+    const base = from<Root>({ kind: 'commonplace/space', name: 'Garden plans', log: { genesis: { by: 'owner' } } })
+    const pair = new Pair<Root>(clone(base), clone(base), ours)
+    pair.viewer = change(pair.viewer, (doc) => {
+      doc.log.leave = { by: 'viewer' }
+    })
+    expect(pair.sync()).toBeLessThan(5)
+    expect(pair.owner.log).toEqual({ genesis: { by: 'owner' }, leave: { by: 'viewer' } })
+    // Rewriting or deleting an entry there, or the name, is refused.
+    for (const refused of [
+      (doc: Root) => {
+        doc.log.genesis = { by: 'viewer' }
+      },
+      (doc: Root) => {
+        delete doc.log.genesis
+      },
+      (doc: Root) => {
+        doc.name = 'Taken over'
+        doc.log.other = { by: 'viewer' }
+      },
+    ]) {
+      pair.viewer = change(pair.viewer, refused)
+      expect(pair.sync()).toBeLessThan(5)
+      expect(pair.owner).toEqual({
+        kind: 'commonplace/space',
+        name: 'Garden plans',
+        log: { genesis: { by: 'owner' }, leave: { by: 'viewer' } },
+      })
+    }
+    // An entry added on top of a refused change would wait for it and apply later unchecked: refused too.
+    pair.viewer = change(pair.viewer, (doc) => {
+      doc.log.late = { by: 'viewer' }
+    })
+    expect(pair.sync()).toBeLessThan(5)
+    expect(Object.keys(pair.owner.log)).toEqual(['genesis', 'leave'])
+  })
+
+  it('lets nothing through in a document that is not a root', () => {
+    const base = from<Note>({ title: 'Plan', log: {} })
+    const pair = new Pair(clone(base), clone(base), ours)
+    pair.viewer = change(pair.viewer, (doc) => {
+      ;(doc.log as Record<string, unknown>).added = 'x'
+    })
+    expect(pair.sync()).toBeLessThan(5)
+    expect(pair.owner).toEqual({ title: 'Plan', log: {} })
   })
 
   it('refuses bytes that are not a sync message', () => {

@@ -144,6 +144,20 @@ describe('a member who may not write', { timeout: 30_000 }, () => {
     expect(await storedHeads(ownerEcho, documentsNow)).toEqual(afterEdit)
   })
 
+  it('applies a viewer’s own entry in the log (leaving), which the fold allows it', async () => {
+    const { work, theirs, other, noteId } = await shared('viewer')
+    await vi.waitFor(async () => {
+      expect(await theirs.get(noteId)).toBeDefined()
+    }, WAIT)
+    expect(work.roleOf(other.identity)).toBe('viewer')
+    const left = theirs.remove(other, other.identity)
+    if (!left.ok) throw left.error
+    await vi.waitFor(() => {
+      expect(work.roleOf(other.identity)).toBeUndefined()
+    }, WAIT)
+    expect(work.name).toBe('Garden plans')
+  })
+
   it('applies an editor’s change', async () => {
     const { work, theirs, noteId } = await shared('editor')
     await vi.waitFor(async () => {
