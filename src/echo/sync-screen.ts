@@ -47,7 +47,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * Whether `changes`, applied to `root`, only add new keys under `log`. A change whose dependencies we lack would
  * wait and apply later unchecked, so it does not pass; nor does one that touches an entry already there.
  */
-export const onlyAddsLogEntries = (root: Root, changes: readonly Uint8Array[]): boolean => {
+const onlyAddsLogEntries = (root: Root, changes: readonly Uint8Array[]): boolean => {
   const before = getHeads(root)
   // A sync message's chunks may be changes or a compressed bundle of them, which `applyChanges` refuses.
   let after = clone(root)
