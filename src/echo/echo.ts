@@ -26,6 +26,7 @@ import { Indexer } from './indexer'
 import { PeerSync, type PeerSyncWatch } from './peer-sync'
 import type { ReplicationRules } from './replication'
 import { Replication } from './replication'
+import { knownHeads, withoutChanges } from './sync-screen'
 import type { Actor } from './membership/entries'
 import { issueGenesis } from './membership/entries'
 import { can, isTopRole } from './membership/policy'
@@ -213,6 +214,18 @@ export class Echo {
    */
   spaceOfDocument(documentId: DocumentId): SpaceId | undefined {
     return this.#documentSpaces.spaceOf(documentId)
+  }
+
+  /**
+   * `data`, a sync message a peer sent about `documentId`, without the changes it carries (sync-screen.ts), for
+   * a peer that may not write there; undefined when it is not a sync message. Waits for the document to load.
+   */
+  async withoutChanges(documentId: string, data: Uint8Array): Promise<Uint8Array | undefined> {
+    if (!isValidDocumentId(documentId)) return undefined
+    const handle = await this.#repo
+      .find<Record<string, unknown>>(documentId, { allowableStates: ['ready', 'unavailable', 'requesting'] })
+      .catch(() => undefined)
+    return withoutChanges(data, knownHeads(handle?.isReady() === true ? handle.doc() : undefined))
   }
 
   /** Creates a space with a fresh space key; the actor becomes its owner. */

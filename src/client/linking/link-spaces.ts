@@ -110,6 +110,7 @@ export const linkSpaces = (options: LinkSpacesOptions) => ({
         // a refusal between two peers that stay connected through a third is not retried until one rejoins.
         admits: (room, peer) =>
           room === spaceId && peer.identity === input.identityKey ? undefined : { code: 'not-member' },
+        mayWrite: (_room, writer) => writer === input.identityKey,
       },
       rooms,
       onAccessChange: () => () => undefined,

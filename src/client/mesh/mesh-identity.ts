@@ -1,5 +1,5 @@
 import { systemClock } from '../../base'
-import type { Space, SpaceId } from '../../echo'
+import { can, type Space, type SpaceId } from '../../echo'
 import { verifyPeerDevice, type HaloIdentity, type PublicKey } from '../../halo'
 import type { AuthenticatedPeer, Refused } from '../../mesh'
 import type { MeshIdentity } from './mesh-service'
@@ -13,7 +13,8 @@ const revocationsOf = (halo: HaloIdentity, device: PublicKey): unknown[] =>
 /**
  * HALO's identity as the mesh asks it: chains verified by `verifyPeerDevice` with HALO's and the space's
  * revocations; the personal space admits the identity's own devices not revoked, another space a current
- * member (by its fold) whose device neither the space nor HALO holds revoked.
+ * member (by its fold) whose device neither the space nor HALO holds revoked. A member writes by the policy's
+ * `can(role, 'write')`; in the personal space, or one not open here, only the identity itself.
  */
 /** Spaces being joined by invitation (not here yet), with the identities of the hosts that admitted us. */
 export type InvitedSpaces = ReadonlyMap<string, ReadonlySet<string>>
@@ -60,5 +61,11 @@ export const meshIdentityOf = (
       }
     },
     admits: (spaceId, peer) => refusal(peer, spaceId),
+    mayWrite: (spaceId, identity) => {
+      if (identity === null) return false
+      const space = spaceOf(spaceId)
+      if (space === undefined || space.personal) return identity === halo.identityKey
+      return can(space.roleOf(identity), 'write')
+    },
   }
 }

@@ -54,6 +54,7 @@ const identityOf = (clock: ManualClock) => {
       if (peer.identity !== null) refused.push(peer.identity)
       return { code: 'not-member' }
     },
+    mayWrite: (_space, writer) => writer === identity.publicKey,
   })
   return {
     identity,

@@ -7,6 +7,7 @@ import {
   type AuthenticatedPeer,
   type MeshSettings,
   type Refused,
+  type Screen,
   type SwarmRefusal,
   type TrysteroPage,
 } from '../../mesh'
@@ -25,6 +26,8 @@ export interface MeshIdentity {
   verifyChain(spaceId: SpaceId, chain: unknown, device: PublicKey): Promise<Result<{ identity: IdentityKey }, Refused>>
   /** Whether `peer` may be in `spaceId` now (membership by the fold, revocations); a refusal says why. */
   admits(spaceId: SpaceId, peer: AuthenticatedPeer): Refused | undefined
+  /** Whether `identity` may change the documents of `spaceId` now (its role by the fold). */
+  mayWrite(spaceId: SpaceId, identity: IdentityKey | null): boolean
 }
 
 /** A room to be in: a space of ours at a generation whose swarm secret this device holds, as room id and password. */
@@ -78,7 +81,23 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
   const { echo, identity } = options
   const wireId = newRepoId(identity.deviceKey)
   const access = new PeerAccess((documentId) => echo.spaceOfDocument(documentId as never))
-  const adapter = new MeshNetworkAdapter({ allowed: (peer, documentId) => access.allows(peer, documentId), wireId })
+  // A change from a peer that may not write is not applied: its sync messages lose their changes on receipt.
+  const screen: Screen = async (sender, message) => {
+    if (message.type !== 'sync' && message.type !== 'request') return message
+    const { documentId, data } = message
+    const spaceId = documentId === undefined ? undefined : echo.spaceOfDocument(documentId)
+    // A document the peer may not see is refused by the Repo's access rule; a root being adopted, by its log.
+    if (spaceId === undefined || documentId === undefined || !access.allows(message.senderId, documentId))
+      return message
+    if (data === undefined || identity.mayWrite(spaceId, sender.identity as IdentityKey | null)) return message
+    const screened = await echo.withoutChanges(documentId, data)
+    return screened === undefined ? undefined : { ...message, data: screened }
+  }
+  const adapter = new MeshNetworkAdapter({
+    allowed: (peer, documentId) => access.allows(peer, documentId),
+    screen,
+    wireId,
+  })
   echo.replicate(adapter, {
     access: (peer, documentId) => access.allows(peer, documentId),
     // Remotes are offered what they may see. Tabs: ECHO's own rule (tabs share everything) answers for them.

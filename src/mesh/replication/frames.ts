@@ -21,6 +21,7 @@ export type DropReason =
   | 'bad-shape'
   | 'relayed'
   | 'overflow'
+  | 'screened'
 
 const MAX_ID_LENGTH = 256
 

@@ -107,6 +107,37 @@ describe('MeshNetworkAdapter', () => {
     expect(b.messages).toHaveLength(1)
   })
 
+  it('hands each inbound message to the screen with its sender, in order, and drops what it refuses', async () => {
+    const seen: { device: string; data: number }[] = []
+    let first: (() => void) | undefined
+    const { b, toA } = await connected({
+      screen: async (sender, message) => {
+        const data = message.type === 'sync' ? (message.data?.[0] ?? 0) : 0
+        seen.push({ device: sender.device, data })
+        // The first check is slow: the second message must still come after it.
+        if (data === 1) await new Promise<void>((resolve) => (first = resolve))
+        if (data === 3) return undefined
+        return message.type === 'sync' ? { ...message, data: new Uint8Array([data * 10]) } : message
+      },
+    })
+    for (const data of [1, 2, 3]) toA.inject(syncFrame({ data: new Uint8Array([data]) }))
+    await vi.waitFor(() => {
+      expect(seen).toHaveLength(1)
+    })
+    expect(b.messages).toEqual([])
+    first?.()
+    await vi.waitFor(() => {
+      expect(b.adapter.stats.get().dropped.screened).toBe(1)
+    })
+    expect(seen).toEqual([1, 2, 3].map((data) => ({ device: `device-${A}`, data })))
+    expect(
+      b.messages.map((message): number[] =>
+        message.type === 'sync' ? Array.from(message.data ?? new Uint8Array()) : [],
+      ),
+    ).toEqual([[10], [20]])
+    expect(b.messages.every((message) => message.senderId === A && message.targetId === B)).toBe(true)
+  })
+
   it('honours a hello after a bye: the peer is announced again', async () => {
     const { b, toA } = await connected()
     toA.inject(encodeControl({ kind: 'bye' }))

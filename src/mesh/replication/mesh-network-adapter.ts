@@ -32,6 +32,12 @@ interface PeerClaims {
   readonly peerMetadata?: PeerMetadata
 }
 
+/**
+ * What the Repo receives of an inbound message from `sender`: the message, another one (a sync message without
+ * its changes, from a peer that may not write), or nothing (dropped, counted as `screened`).
+ */
+export type Screen = (sender: PeerRemote, message: Message) => Promise<Message | undefined>
+
 export type Identify = (remote: PeerRemote, claims: PeerClaims) => Promise<PeerIdentity | undefined>
 
 export interface MeshAdapterStats {
@@ -56,6 +62,8 @@ export interface MeshAdapterOptions {
   readonly maxQueuedBytes?: number
   /** Maps a link and its hello to the Repo's peer; the default binds it to the authenticated remote. */
   readonly identify?: Identify
+  /** Checks each inbound message before the Repo applies it; messages of one link stay in order. */
+  readonly screen?: Screen
   /**
    * Our id on the wire (`cp1.<device hex>.<random>`, the handshake's `repo`), when the Repo's own id was fixed
    * before the device key was known: sent as our hello and senderId, required as targetId, and translated
@@ -104,6 +112,8 @@ interface LinkState {
   queuedBytes: number
   pending: number
   stalled: boolean
+  /** The last inbound message being screened: the next one waits for it, so order is kept. */
+  screening: Promise<void>
   unsubscribe: () => void
 }
 
@@ -172,6 +182,7 @@ export class MeshNetworkAdapter extends NetworkAdapter {
       queuedBytes: 0,
       pending: 0,
       stalled: false,
+      screening: Promise.resolve(),
       unsubscribe: () => undefined,
     }
     this.#links.add(state)
@@ -292,7 +303,21 @@ export class MeshNetworkAdapter extends NetworkAdapter {
       this.#drop(read.reason)
       return
     }
-    this.emit('message', { ...read.message, targetId: self })
+    const screen = this.#options.screen
+    if (screen === undefined) {
+      this.emit('message', { ...read.message, targetId: self })
+      return
+    }
+    const sender = state.peer.peerId
+    const message = read.message
+    state.screening = state.screening.then(async () => {
+      const passed = await screen(state.link.remote, message).catch(() => undefined)
+      if (passed === undefined) this.#drop('screened')
+      // The link may have gone, or the peer changed, while the check ran.
+      else if (this.#connected && state.peer?.peerId === sender && this.#announced.has(sender)) {
+        this.emit('message', { ...passed, senderId: sender, targetId: self })
+      } else this.#drop('not-connected')
+    })
   }
 
   #control(state: LinkState, control: Control): void {

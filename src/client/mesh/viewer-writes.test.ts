@@ -1,0 +1,172 @@
+import 'fake-indexeddb/auto'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { Cell, err, ok, toHex } from '../../base'
+import { ManualClock } from '../../base/testing/manual-clock'
+import { can, type Actor, type Echo, type Space, type SpaceId } from '../../echo'
+import { makeDeviceActor } from '../../echo/testing/device-actor'
+import { openTestEcho, T0 } from '../../echo/testing/fixtures'
+import { objectDocumentsOf, rootOf } from '../../echo/testing/internals'
+import { headsOf, storedHeads } from '../../echo/testing/stored-heads'
+import { decodeCredential, generateKeyPair, verifyCredential, type IdentityKey } from '../../halo'
+import { signWith } from '../../halo/testing'
+import { defaultMeshSettings } from '../../mesh'
+import { FakeTrystero } from '../../mesh/testing/fake-trystero'
+import { deviceStorage } from './device-storage'
+import { startMeshService, type MeshIdentity, type MeshService, type RoomEntry } from './mesh-service'
+
+const opened: { echo: Echo; service: MeshService }[] = []
+afterEach(async () => {
+  for (const { echo, service } of opened.splice(0)) {
+    await service.stop()
+    await echo.close()
+  }
+})
+
+const WAIT = { timeout: 10_000 }
+const clock = new ManualClock(T0)
+
+/**
+ * A person's device in the mesh: admits members of the spaces it has open, and lets them write by their role
+ * (as `meshIdentityOf` does with HALO's identity).
+ */
+const meshIdentityOf = (actor: Actor, spaces: Map<SpaceId, Space>): MeshIdentity => ({
+  identityKey: actor.identity as IdentityKey,
+  deviceKey: actor.signer.key.publicKey,
+  chain: actor.signer.chain,
+  signBytes: (bytes) => Promise.resolve(toHex(signWith(actor.signer.key, bytes))),
+  verifyChain: (_space, offered, device) => {
+    const decoded = decodeCredential(offered)
+    if (!decoded.ok || decoded.value.subject !== device) return Promise.resolve(err({ code: 'bad-chain' }))
+    const verified = verifyCredential(decoded.value, { clock, isRevoked: () => false })
+    return Promise.resolve(
+      verified.ok ? ok({ identity: decoded.value.issuer as IdentityKey }) : err({ code: 'bad-chain' }),
+    )
+  },
+  // A space not here yet is being adopted from its room (as a guest does after its welcome).
+  admits: (spaceId, peer) => {
+    const space = spaces.get(spaceId)
+    if (space === undefined) return undefined
+    return peer.identity !== null && space.roleOf(peer.identity) !== undefined ? undefined : { code: 'not-member' }
+  },
+  mayWrite: (spaceId, identity) => identity !== null && can(spaces.get(spaceId)?.roleOf(identity), 'write'),
+})
+
+const roomOf = (spaceId: SpaceId): RoomEntry => ({
+  spaceId,
+  generation: 1,
+  room: { roomId: `room-${spaceId}`, password: 'pw' },
+})
+
+/** The owner's space, shared over the fake Trystero with a second person in `role`, who adopts it. */
+const shared = async (role: 'viewer' | 'editor') => {
+  const network = new FakeTrystero()
+  const owner = makeDeviceActor(generateKeyPair(), clock)
+  const other = makeDeviceActor(generateKeyPair(), clock)
+  const start = async (name: string, actor: Actor, spaces: Map<SpaceId, Space>) => {
+    const echo = openTestEcho({ clock })
+    const rooms = new Cell<readonly RoomEntry[]>([])
+    const service = startMeshService({
+      echo,
+      identity: meshIdentityOf(actor, spaces),
+      rooms,
+      onAccessChange: () => () => undefined,
+      settings: defaultMeshSettings({}),
+      page: network.page(name),
+      storage: await deviceStorage(echo, actor.signer.key.publicKey),
+    })
+    opened.push({ echo, service })
+    return { echo, service, rooms }
+  }
+  const ownerSpaces = new Map<SpaceId, Space>()
+  const a = await start('owner', owner, ownerSpaces)
+  const work = await a.echo.createSpace(owner, 'Garden plans')
+  ownerSpaces.set(work.id, work)
+  const note = await work.createNote(owner, 'Plan', 'the text')
+  if (!note.ok) throw note.error
+  const admitted = work.admit(owner, other.identity, role)
+  if (!admitted.ok) throw admitted.error
+  const otherSpaces = new Map<SpaceId, Space>()
+  const b = await start('other', other, otherSpaces)
+  a.rooms.set([roomOf(work.id)])
+  b.rooms.set([roomOf(work.id)])
+  const forget = b.service.access.expect(rootOf(work).documentId, work.id)
+  const adopted = await b.echo.adoptSpace({ identity: other.identity, spaceId: work.id, rootUrl: rootOf(work).url })
+  forget()
+  if (!adopted.ok) throw adopted.error
+  const theirs = adopted.value
+  otherSpaces.set(work.id, theirs)
+  return { network, owner, other, work, ownerEcho: a.echo, theirs, noteId: note.value.id }
+}
+
+/** Writes to every document of `space` straight through Automerge, as a device that ignores the rules would. */
+const forceChanges = (space: Space): void => {
+  rootOf(space).change((doc) => {
+    doc.name = 'Taken over'
+  })
+  for (const handle of objectDocumentsOf(space)) {
+    handle.change((doc) => {
+      doc.objects.forced = { by: 'a member' }
+    })
+  }
+}
+
+describe('a member who may not write', { timeout: 30_000 }, () => {
+  it('is sent the owner’s edits live, and what its device changes anyway is not applied by the owner', async () => {
+    const { network, owner, work, ownerEcho, theirs, noteId } = await shared('viewer')
+    const live = await work.createNote(owner, 'Live', 'from the owner')
+    if (!live.ok) throw live.error
+    await vi.waitFor(async () => {
+      expect((await theirs.get(live.value.id))?.fields).toMatchObject({ title: 'Live' })
+    }, WAIT)
+    const documents = [rootOf(work), ...objectDocumentsOf(work)]
+    const before = documents.map(headsOf)
+    const sent = network.bytes({ from: 'other', to: 'owner', action: 'cp.am' })
+    forceChanges(theirs)
+    expect(theirs.name).toBe('Taken over')
+    // The viewer's device sends its changes …
+    await vi.waitFor(() => {
+      expect(network.bytes({ from: 'other', to: 'owner', action: 'cp.am' })).toBeGreaterThan(sent)
+    }, WAIT)
+    // … and the owner's later edits still reach it, after the owner has heard those changes.
+    const later = await work.createNote(owner, 'Later', 'still live')
+    if (!later.ok) throw later.error
+    const afterEdit = [rootOf(work), ...objectDocumentsOf(work)].map(headsOf)
+    await vi.waitFor(async () => {
+      expect((await theirs.get(later.value.id))?.fields).toMatchObject({ title: 'Later' })
+    }, WAIT)
+    expect(work.name).toBe('Garden plans')
+    expect(await work.get(noteId)).toBeDefined()
+    for (const handle of objectDocumentsOf(work)) expect(handle.doc().objects.forced).toBeUndefined()
+    // The owner's documents moved only by the owner's own edit.
+    expect(afterEdit).not.toEqual(before)
+    const documentsNow = [rootOf(work), ...objectDocumentsOf(work)]
+    expect(documentsNow.map(headsOf)).toEqual(afterEdit)
+    expect(await storedHeads(ownerEcho, documentsNow)).toEqual(afterEdit)
+  })
+
+  it('applies a viewer’s own entry in the log (leaving), which the fold allows it', async () => {
+    const { work, theirs, other, noteId } = await shared('viewer')
+    await vi.waitFor(async () => {
+      expect(await theirs.get(noteId)).toBeDefined()
+    }, WAIT)
+    expect(work.roleOf(other.identity)).toBe('viewer')
+    const left = theirs.remove(other, other.identity)
+    if (!left.ok) throw left.error
+    await vi.waitFor(() => {
+      expect(work.roleOf(other.identity)).toBeUndefined()
+    }, WAIT)
+    expect(work.name).toBe('Garden plans')
+  })
+
+  it('applies an editor’s change', async () => {
+    const { work, theirs, noteId } = await shared('editor')
+    await vi.waitFor(async () => {
+      expect(await theirs.get(noteId)).toBeDefined()
+    }, WAIT)
+    forceChanges(theirs)
+    await vi.waitFor(() => {
+      expect(work.name).toBe('Taken over')
+      for (const handle of objectDocumentsOf(work)) expect(handle.doc().objects.forced).toEqual({ by: 'a member' })
+    }, WAIT)
+  })
+})
