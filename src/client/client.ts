@@ -111,6 +111,7 @@ export const createClient = (options: ClientOptions): Client => {
     }),
   )
   const stopPresence = identity.followPresence(meshTab.status)
+  spaces.followPeers(meshTab.status)
   const otherDevices = new Cell(0)
   // A removed device syncs with none of them: its status says it is on its own ("Only on this device").
   const countOthers = (): void => {

@@ -71,6 +71,10 @@ const words: Readonly<Record<string, string>> = {
   'link-ended': 'The link ended before the other device was linked, so it was not added. Make a new link to try again.',
   'link-ended-remove-device':
     'The link ended just after you allowed the other device. Remove it from your devices, then make a new link.',
+  // Members.
+  'not-a-member': 'This person is no longer a member of this space.',
+  'last-owner': 'A space always keeps an owner: make someone else an owner first.',
+  'last-owner-leave': 'You are the only owner of this space: make someone else an owner before you leave.',
   'ill-formed-text': 'Something you entered has characters that cannot be saved. Retype it and try again.',
 }
 

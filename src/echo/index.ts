@@ -19,7 +19,7 @@ export { checkInvitationUse, InvitationRefused } from './membership/invitation-c
 export type { InvitationProblem } from './membership/invitation-check'
 export type { Invitation } from './membership/invitations'
 export type { MembershipState } from './membership/log'
-export { can } from './membership/policy'
+export { can, mayChange } from './membership/policy'
 export type { SpaceAction } from './membership/policy'
 export type { EchoObject } from './schema/echo-object'
 export { isOrderKey, orderBetween, ordersBetween } from './schema/fractional-index'

@@ -9,7 +9,7 @@
 import type { DocHandle } from '@automerge/automerge-repo/slim'
 import type { Observable, Result } from '../../base'
 import { err, ok } from '../../base'
-import type { Credential, PublicKey, SpaceRole } from '../../halo'
+import type { Credential, Profile, PublicKey, SpaceRole } from '../../halo'
 import type { InvalidFields, NoteTextNotInSpace, ObjectNotFound } from '../errors'
 import { InvalidSpaceListing, NotAllowed } from '../errors'
 import type { StorageFailed, StorageQuotaExceeded } from '../errors'
@@ -251,6 +251,16 @@ export class Space {
   /** Whether the space's fold holds `device` revoked (a revocation its identity made, or one that outranks it). */
   isDeviceRevoked(device: PublicKey): boolean {
     return this.#members.isDeviceRevoked(device)
+  }
+
+  /** Who removed `key` (an identity key), while `key` stays removed; undefined otherwise. */
+  removedBy(key: PublicKey): PublicKey | undefined {
+    return this.#members.removedBy(key)
+  }
+
+  /** The Profiles members signed into the log (verified; the fold ignores them), by identity. */
+  profiles(): ReadonlyMap<PublicKey, Profile> {
+    return this.#members.profiles()
   }
 
   /** `key`'s role now and as the membership changes (undefined: not a member); `can` says what it allows. */
