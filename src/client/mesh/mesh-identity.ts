@@ -15,7 +15,11 @@ const revocationsOf = (halo: HaloIdentity, device: PublicKey): unknown[] =>
  * revocations; the personal space admits the identity's own devices not revoked, another space a current
  * member (by its fold) whose device neither the space nor HALO holds revoked.
  */
-export const meshIdentityOf = (halo: HaloIdentity, spaceOf: (spaceId: SpaceId) => Space | undefined): MeshIdentity => {
+export const meshIdentityOf = (
+  halo: HaloIdentity,
+  spaceOf: (spaceId: SpaceId) => Space | undefined,
+  fetching: (spaceId: SpaceId) => boolean = () => false,
+): MeshIdentity => {
   const revokedHere = (spaceId: SpaceId, identity: PublicKey, device: PublicKey): boolean =>
     (identity === halo.identityKey && halo.isRevoked(device)) || spaceOf(spaceId)?.isDeviceRevoked(device) === true
   const refusal = (peer: AuthenticatedPeer, spaceId: SpaceId): Refused | undefined => {
@@ -24,8 +28,13 @@ export const meshIdentityOf = (halo: HaloIdentity, spaceOf: (spaceId: SpaceId) =
       return { code: 'revoked', evidence: revocationsOf(halo, peer.device) }
     }
     const space = spaceOf(spaceId)
-    // A space not here yet (being fetched, as a linked device fetches its personal space): our own devices only.
-    if (space === undefined) return peer.identity === halo.identityKey ? undefined : { code: 'not-member' }
+    // A space not here yet: our own devices only (a linked device fetching its personal space), unless it is one
+    // handed to this identity by another (`fetching`: listed for us, its secret sealed to us). Then the peers in its
+    // room hold its secret, which only members' devices are given; we hold nothing of it to share, the root we
+    // adopt must name us a member, and once it is here the fold decides again (a re-check on every change).
+    if (space === undefined) {
+      return peer.identity === halo.identityKey || fetching(spaceId) ? undefined : { code: 'not-member' }
+    }
     if (space.personal) return peer.identity === halo.identityKey ? undefined : { code: 'not-member' }
     return space.roleOf(peer.identity) === undefined ? { code: 'not-member' } : undefined
   }

@@ -27,8 +27,11 @@ export interface MeshDeps {
   readonly page: TrysteroPage
   /** Spaces being received: "Receiving your spaces: 3 of 7". */
   readonly receiving: Cell<{ readonly done: number; readonly total: number }>
-  /** The personal space's secret this leader holds now, while its mesh runs (tests play a thief of it). */
-  readonly personalSecret: Cell<(() => PersonalSecret | undefined) | undefined>
+  /**
+   * The secret of a space (the personal space's without one) this leader holds now, while its mesh runs (tests play
+   * a thief of it, or hand a space to another identity as an invitation would).
+   */
+  readonly personalSecret: Cell<((spaceId?: SpaceId) => PersonalSecret | undefined) | undefined>
 }
 
 /** The personal space's id and the secret (with its generation) this device's mesh is in the room of. */
@@ -99,10 +102,16 @@ const runFor = async (
     }),
   )
   const rooms = new Cell<readonly RoomEntry[]>([])
+  // Spaces listed for this identity being fetched now (their root not here yet).
+  const adopting = new Map<SpaceId, AbortController>()
   const ofThisDevice = revocationEvidence(halo)
   const service = startMeshService({
     echo,
-    identity: meshIdentityOf(halo, (id) => spaces.get(id)),
+    identity: meshIdentityOf(
+      halo,
+      (id) => spaces.get(id),
+      (id) => adopting.has(id),
+    ),
     rooms,
     onAccessChange: (listener) => {
       accessListeners.add(listener)
@@ -120,7 +129,6 @@ const runFor = async (
       if (evidence.length > 0) void halo.receive(evidence)
     },
   })
-  const adopting = new Map<SpaceId, AbortController>()
   /** `personal` only for the handed-over personal space: ECHO takes it from the caller, never from the root. */
   const adoptOne = (spaceId: SpaceId, rootUrl: string, done: (ok: boolean) => void, personal = false): void => {
     if (adopting.has(spaceId)) return
@@ -179,9 +187,9 @@ const runFor = async (
       verify: verifyBytes,
     },
   })
-  deps.personalSecret.set(() => {
-    const held = secrets.secret(personal.id)
-    return held === undefined ? undefined : { spaceId: personal.id, generation: held.generation, secret: held.secret }
+  deps.personalSecret.set((spaceId = personal.id) => {
+    const held = secrets.secret(spaceId)
+    return held === undefined ? undefined : { spaceId, generation: held.generation, secret: held.secret }
   })
   stops.push(() => {
     deps.personalSecret.set(undefined)
