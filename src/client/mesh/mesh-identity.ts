@@ -36,7 +36,10 @@ export const meshIdentityOf = (
       return peer.identity === halo.identityKey || fetching(spaceId) ? undefined : { code: 'not-member' }
     }
     if (space.personal) return peer.identity === halo.identityKey ? undefined : { code: 'not-member' }
-    return space.roleOf(peer.identity) === undefined ? { code: 'not-member' } : undefined
+    if (space.roleOf(peer.identity) !== undefined) return undefined
+    // A removed member is shown its removal, which its own fold verifies: so it learns who removed it, and when.
+    const removal = space.removalOf(peer.identity)
+    return removal === undefined ? { code: 'not-member' } : { code: 'not-member', evidence: [removal] }
   }
   return {
     identityKey: halo.identityKey,

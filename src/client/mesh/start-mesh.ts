@@ -13,6 +13,7 @@ import type { MeshSettings, MeshStatus, TrysteroPage } from '../../mesh'
 import type { StartMesh } from '../mesh-tab'
 import { deviceStorage } from './device-storage'
 import { meshIdentityOf } from './mesh-identity'
+import { keepRemovalEvidence } from './removal-evidence'
 import { revocationEvidence } from './revocation-evidence'
 import { startMeshService, type RoomEntry } from './mesh-service'
 import { followSwarmSecrets } from './swarm-secrets'
@@ -123,7 +124,9 @@ const runFor = async (
     tracker,
     // A device that refused us as revoked sends the DeviceRevoked credentials: HALO verifies them itself, and
     // once it holds this device revoked the identity turns `removed` and this mesh stops.
-    onRefused: (_spaceId, refusal) => {
+    onRefused: (spaceId, refusal) => {
+      if (refusal.remoteCode === 'not-member')
+        keepRemovalEvidence(spaces.get(spaceId), halo.identityKey, refusal.evidence)
       if (refusal.remoteCode !== 'revoked') return
       const evidence = ofThisDevice(refusal.evidence)
       if (evidence.length > 0) void halo.receive(evidence)

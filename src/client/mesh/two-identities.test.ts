@@ -29,7 +29,8 @@ const sharedGarden = async () => {
   const boTasks = boSpace.tasks('')
   await until(boTasks, (items) => items?.some((task) => task.title === 'Before') === true)
   const boIdentity = (await haloOf(bo.browser)).identityKey
-  return { network, ada, bo, spaceId: created.id, adaSpace, boSpace, boTasks, boIdentity }
+  const adaIdentity = (await haloOf(ada.browser)).identityKey
+  return { network, ada, bo, spaceId: created.id, adaSpace, boSpace, boTasks, boIdentity, adaIdentity }
 }
 
 describe('two identities in one space', () => {
@@ -50,7 +51,7 @@ describe('two identities in one space', () => {
   }, 30_000)
 
   it('removal cuts the member off within 2 s, and nothing written afterwards reaches them', async () => {
-    const { network, ada, bo, spaceId, adaSpace, boSpace, boTasks, boIdentity } = await sharedGarden()
+    const { network, ada, bo, spaceId, adaSpace, boSpace, boTasks, boIdentity, adaIdentity } = await sharedGarden()
     await until(ada.client.sync.space(spaceId), (status) => status.kind === 'up-to-date')
     const boPeer = bo.browser.trystero.selfId
     const started = performance.now()
@@ -66,6 +67,10 @@ describe('two identities in one space', () => {
     expect(network.bytes({ to: boPeer, action: 'cp.am' })).toBe(before)
     expect(boTasks.get()?.map((task) => task.title)).toEqual(['Before'])
     expect(boSpace.name.get()).toBe('Garden plans')
+    // At its next handshake Bo is refused and shown its removal: its copy says who removed it, and is read-only.
+    const removal = await until(boSpace.removal, (now) => now !== undefined)
+    expect(removal?.by).toBe(adaIdentity)
+    expect(boSpace.canWrite.get()).toBe(false)
     console.info(`removal to cut-off: ${cutAfter.toFixed(0)} ms`)
   }, 30_000)
 })

@@ -89,8 +89,8 @@ export class SpaceMembers {
     return this.#revoked.devices.has(device)
   }
 
-  /** Who removed `key` last (the issuer of the latest applied MemberRemoved of it); undefined if nobody did. */
-  removedBy(key: PublicKey): PublicKey | undefined {
+  /** The latest applied MemberRemoved of `key`, while it holds (undefined if not removed, or admitted again). */
+  removalOf(key: PublicKey): Credential | undefined {
     const state = this.#membership.state.get()
     const log = recordIn(this.#root.doc().log)
     for (let index = state.applied.length - 1; index >= 0; index--) {
@@ -98,7 +98,7 @@ export class SpaceMembers {
       if (id === undefined) continue
       const entry = decodeCredential(toPlain(log[id]))
       if (!entry.ok || entry.value.subject !== key) continue
-      if (entry.value.assertion.kind === 'MemberRemoved') return entry.value.issuer
+      if (entry.value.assertion.kind === 'MemberRemoved') return entry.value
       // Admitted again after the removal: not removed now.
       if (entry.value.assertion.kind === 'SpaceMember') return undefined
     }

@@ -255,7 +255,12 @@ export class Space {
 
   /** Who removed `key` (an identity key), while `key` stays removed; undefined otherwise. */
   removedBy(key: PublicKey): PublicKey | undefined {
-    return this.#members.removedBy(key)
+    return this.#members.removalOf(key)?.issuer
+  }
+
+  /** The removal of `key` that holds now (the evidence a refused former member can check itself). */
+  removalOf(key: PublicKey): Credential | undefined {
+    return this.#members.removalOf(key)
   }
 
   /** The Profiles members signed into the log (verified; the fold ignores them), by identity. */
