@@ -11,20 +11,24 @@ const mapped = <A, B>(source: Observable<A>, map: (value: A) => B): Observable<B
   subscribe: (listener) => source.subscribe((value) => listener(map(value))),
 })
 
-/** The identity's latest Profile among its own credentials (later issuedAt wins, then the larger id). */
-export const ownProfile = (identity: string, credentials: readonly Credential[]): Profile | undefined => {
-  let latest: (Profile & { readonly issuedAt: number; readonly id: string }) | undefined
+/** The identity's latest Profile credential among its own (later issuedAt wins, then the larger id). */
+export const ownProfileCredential = (identity: string, credentials: readonly Credential[]): Credential | undefined => {
+  let latest: Credential | undefined
   for (const credential of credentials) {
-    const { assertion } = credential
-    if (credential.issuer !== identity || assertion.kind !== 'Profile') continue
+    if (credential.issuer !== identity || credential.assertion.kind !== 'Profile') continue
     const newer =
       latest === undefined ||
       credential.issuedAt > latest.issuedAt ||
       (credential.issuedAt === latest.issuedAt && credential.id > latest.id)
-    if (newer) latest = { ...assertion, issuedAt: credential.issuedAt, id: credential.id }
+    if (newer) latest = credential
   }
-  return latest && { displayName: latest.displayName, avatar: latest.avatar }
+  return latest
 }
+
+const profileOf = (credential: Credential | undefined): Profile | undefined =>
+  credential?.assertion.kind === 'Profile'
+    ? { displayName: credential.assertion.displayName, avatar: credential.assertion.avatar }
+    : undefined
 
 /** The devices connected in `spaceId`'s room now, by the identity each proved (the leader's status). */
 export const onlineIn = (status: MeshStatus, spaceId: string): ReadonlyMap<string, readonly string[]> => {
@@ -42,6 +46,7 @@ export const memberSources = (
   credentials: Observable<readonly Credential[]>,
   status: Observable<MeshStatus>,
 ): MemberSources => ({
-  profile: mapped(credentials, (all) => ownProfile(identity, all)),
+  profile: mapped(credentials, (all) => profileOf(ownProfileCredential(identity, all))),
+  profileCredential: mapped(credentials, (all) => ownProfileCredential(identity, all)),
   online: mapped(status, (now) => onlineIn(now, spaceId)),
 })

@@ -5,7 +5,7 @@
  */
 import { Cell, err, ok, type Observable, type Result } from '../base'
 import { mayChange, type Actor, type Space } from '../echo'
-import { fingerprint, type PublicKey, type SpaceRole } from '../halo'
+import { fingerprint, type Credential, type PublicKey, type SpaceRole } from '../halo'
 import type { Profile } from './identity-api'
 import { problem, type Problem } from './problem-words'
 import type { MemberRole, MemberView, Removal } from './spaces-api'
@@ -16,6 +16,8 @@ export interface MemberSources {
   readonly profile: Observable<Profile | undefined>
   /** The devices online now in this space's room, by identity key. */
   readonly online: Observable<ReadonlyMap<string, readonly string[]>>
+  /** Our latest signed Profile: kept in each shared space's log, so the other members see our name. */
+  readonly profileCredential?: Observable<Credential | undefined>
 }
 
 export const MEMBER_ROLES: readonly MemberRole[] = ['owner', 'admin', 'editor', 'viewer']
@@ -41,17 +43,28 @@ export class SpaceMemberList {
   readonly #save: Save
   readonly #stops: (() => void)[]
 
-  constructor(space: Space, actor: Actor, sources: MemberSources, save: Save) {
+  constructor(space: Space, actor: Actor, sources: MemberSources, save: Save, writable: Observable<boolean>) {
     this.#space = space
     this.#actor = actor
     this.#sources = sources
     this.#save = save
     const members = new Cell(this.#list())
     const removal = new Cell(this.#removal())
+    // Our profile goes into the log of a shared space we are a member of, once per new Profile (written with the
+    // next save): the fold ignores it, every member's copy verifies it (`Space.profiles`).
+    const share = (): void => {
+      const credential = sources.profileCredential?.get()
+      const me = actor.identity
+      if (credential === undefined || space.personal || !writable.get() || space.roleOf(me) === undefined) return
+      const known = space.profiles().get(me)
+      if (known === undefined || known.issuedAt < credential.issuedAt) space.append(credential)
+    }
     const update = (): void => {
+      share()
       members.set(this.#list())
       removal.set(this.#removal())
     }
+    share()
     this.#stops = [
       space.membership.subscribe(update),
       sources.online.subscribe(update),

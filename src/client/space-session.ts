@@ -216,10 +216,16 @@ export class OpenSpace implements SpaceSession {
     const role = space.role(actor.identity)
     this.canWrite = allowed(role, 'write', writable)
     this.canCompact = allowed(role, 'compact', writable)
-    this.#members = new SpaceMemberList(space, actor, storage.members ?? NO_SOURCES, async () => {
-      const flushed = await this.#flush()
-      return flushed.ok ? ok(undefined) : err(toProblem(flushed.error))
-    })
+    this.#members = new SpaceMemberList(
+      space,
+      actor,
+      storage.members ?? NO_SOURCES,
+      async () => {
+        const flushed = await this.#flush()
+        return flushed.ok ? ok(undefined) : err(toProblem(flushed.error))
+      },
+      writable,
+    )
   }
 
   get members(): Observable<readonly MemberView[]> {

@@ -45,6 +45,8 @@ describe('two identities in one space', () => {
       ['editor', false],
     ])
     expect(members[0]?.displayName).toBe('Ada')
+    // Each member's devices keep its signed Profile in the space's log: Ada sees Bo's name.
+    await until(adaSpace.members, (list) => list[1]?.displayName === 'Bo')
     // Bo sees Ada online too, and may change nobody's role.
     const seen = await until(boSpace.members, (list) => list.some((member) => member.devicesOnline.length === 1))
     expect(seen.map((member) => member.rolesAllowed.length + Number(member.mayRemove))).toEqual([0, 0])
@@ -69,7 +71,7 @@ describe('two identities in one space', () => {
     expect(boSpace.name.get()).toBe('Garden plans')
     // At its next handshake Bo is refused and shown its removal: its copy says who removed it, and is read-only.
     const removal = await until(boSpace.removal, (now) => now !== undefined)
-    expect(removal?.by).toBe(adaIdentity)
+    expect(removal).toMatchObject({ by: adaIdentity, byName: 'Ada' })
     expect(boSpace.canWrite.get()).toBe(false)
     console.info(`removal to cut-off: ${cutAfter.toFixed(0)} ms`)
   }, 30_000)

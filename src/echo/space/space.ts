@@ -264,7 +264,7 @@ export class Space {
   }
 
   /** The Profiles members signed into the log (verified; the fold ignores them), by identity. */
-  profiles(): ReadonlyMap<PublicKey, Profile> {
+  profiles(): ReadonlyMap<PublicKey, Profile & { readonly issuedAt: number; readonly id: string }> {
     return this.#members.profiles()
   }
 
