@@ -12,7 +12,7 @@ const mapped = <A, B>(source: Observable<A>, map: (value: A) => B): Observable<B
 })
 
 /** The identity's latest Profile credential among its own (later issuedAt wins, then the larger id). */
-export const ownProfileCredential = (identity: string, credentials: readonly Credential[]): Credential | undefined => {
+const ownProfileCredential = (identity: string, credentials: readonly Credential[]): Credential | undefined => {
   let latest: Credential | undefined
   for (const credential of credentials) {
     if (credential.issuer !== identity || credential.assertion.kind !== 'Profile') continue
@@ -31,7 +31,7 @@ const profileOf = (credential: Credential | undefined): Profile | undefined =>
     : undefined
 
 /** The devices connected in `spaceId`'s room now, by the identity each proved (the leader's status). */
-export const onlineIn = (status: MeshStatus, spaceId: string): ReadonlyMap<string, readonly string[]> => {
+const onlineIn = (status: MeshStatus, spaceId: string): ReadonlyMap<string, readonly string[]> => {
   const online = new Map<string, string[]>()
   for (const peer of status.spaces[spaceId]?.peers ?? []) {
     if (peer.identity === undefined) continue

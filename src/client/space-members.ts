@@ -20,7 +20,7 @@ export interface MemberSources {
   readonly profileCredential?: Observable<Credential | undefined>
 }
 
-export const MEMBER_ROLES: readonly MemberRole[] = ['owner', 'admin', 'editor', 'viewer']
+const MEMBER_ROLES: readonly MemberRole[] = ['owner', 'admin', 'editor', 'viewer']
 
 const isRole = (value: unknown): value is SpaceRole => MEMBER_ROLES.includes(value as SpaceRole)
 
