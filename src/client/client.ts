@@ -1,5 +1,5 @@
 import { Cell, err, systemClock, type Observable } from '../base'
-import { browserStorageEdge, Echo, initEcho } from '../echo'
+import { browserStorageEdge, Echo, initEcho, type SpaceId } from '../echo'
 import { decodeJoinLinkOf, encodeDeviceLink, IdentityStore, type HaloIdentity } from '../halo'
 import { startAppUpdate, type AppUpdate } from './app-update'
 import { watchConnectivity } from './connectivity'
@@ -100,7 +100,7 @@ export const createClient = (options: ClientOptions): Client => {
     ready.set(state.kind === 'ready' ? identity.current : undefined)
   })
   const receiving = new Cell({ done: 0, total: 0 })
-  const personalSecret = new Cell<(() => PersonalSecret | undefined) | undefined>(undefined)
+  const personalSecret = new Cell<((spaceId?: SpaceId) => PersonalSecret | undefined) | undefined>(undefined)
   // Spaces this tab joins by invitation, with the hosts that admitted it, until the space is here.
   const invited = new Map<string, Set<string>>()
   // One tab of the profile leads and runs the mesh (client/mesh); the others hear its status.
@@ -118,6 +118,7 @@ export const createClient = (options: ClientOptions): Client => {
     }),
   )
   const stopPresence = identity.followPresence(meshTab.status)
+  spaces.followPeers(meshTab.status)
   const otherDevices = new Cell(0)
   // A removed device syncs with none of them: its status says it is on its own ("Only on this device").
   const countOthers = (): void => {
@@ -199,7 +200,11 @@ export const createClient = (options: ClientOptions): Client => {
     start: () => identity.load(),
     close: () => (closing ??= close()),
   }
-  internals.set(client, { echo: () => echo, personalSecret: () => personalSecret.get()?.() })
+  internals.set(client, {
+    echo: () => echo,
+    personalSecret: () => personalSecret.get()?.(),
+    spaceSecret: (spaceId) => personalSecret.get()?.(spaceId),
+  })
   return client
 }
 
@@ -209,6 +214,8 @@ interface ClientInternals {
   echo(): Promise<Echo>
   /** The personal space's secret this tab's mesh holds, while it leads (tests play a thief of it). */
   personalSecret(): PersonalSecret | undefined
+  /** The secret of `spaceId` this tab's mesh holds, while it leads (tests hand a space to another identity). */
+  spaceSecret(spaceId: SpaceId): PersonalSecret | undefined
 }
 const internals = new WeakMap<Client, ClientInternals>()
 export const clientInternals = (client: Client): ClientInternals | undefined => internals.get(client)

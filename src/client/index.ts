@@ -25,5 +25,14 @@ export type {
 } from './identity-api'
 export type { SettingsProblem } from './mesh-settings'
 export type { Problem } from './problem-words'
-export type { LiveList, SpaceSession, SpaceSummary, TaskPlace, TaskView } from './spaces-api'
+export type {
+  LiveList,
+  MemberRole,
+  MemberView,
+  Removal,
+  SpaceSession,
+  SpaceSummary,
+  TaskPlace,
+  TaskView,
+} from './spaces-api'
 export type { MeshSettings, MeshSettingsProblem } from '../mesh'

@@ -82,6 +82,10 @@ const words: Readonly<Record<string, string>> = {
   'would-downgrade': 'You already have a higher role in this space; the invitation would lower it, so nothing changed.',
   'invitation-refused': 'The space did not accept this invitation. Ask the person who sent it for a new link.',
   'invitation-not-ready': 'Nobody from the space has answered yet. Keep this page open.',
+  // Members.
+  'not-a-member': 'This person is no longer a member of this space.',
+  'last-owner': 'A space always keeps an owner: make someone else an owner first.',
+  'last-owner-leave': 'You are the only owner of this space: make someone else an owner before you leave.',
   'ill-formed-text': 'Something you entered has characters that cannot be saved. Retype it and try again.',
 }
 

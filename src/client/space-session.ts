@@ -21,7 +21,21 @@ import {
 } from '../echo'
 import { LIMITS } from './limits'
 import { attempt, outcome, problem, toProblem, type Problem } from './problem-words'
-import type { LiveList, NoteEditor, NoteView, SpaceSession, TaskPlace, TaskView } from './spaces-api'
+import { SpaceMemberList, type MemberSources } from './space-members'
+import type {
+  LiveList,
+  MemberRole,
+  MemberView,
+  NoteEditor,
+  NoteView,
+  Removal,
+  SpaceSession,
+  TaskPlace,
+  TaskView,
+} from './spaces-api'
+
+/** Without sources (tests of other parts): no profile of our own, nobody online. */
+const NO_SOURCES: MemberSources = { profile: new Cell(undefined), online: new Cell(new Map()) }
 
 const noSuchObject = (): Problem => problem('object-not-found')
 
@@ -208,12 +222,18 @@ export class OpenSpace implements SpaceSession {
   readonly canWrite: Observable<boolean>
   readonly canCompact: Observable<boolean>
   readonly inviteRoles: Observable<readonly SpaceRole[]>
+  readonly #members: SpaceMemberList
 
   /** `writable` (always, if not given) turns false once another device removed this one: it reads, never writes. */
   constructor(
     space: Space,
     actor: Actor,
-    storage: { exportSpace: (space: Space) => Promise<string>; flush: Flush; writable?: Observable<boolean> },
+    storage: {
+      exportSpace: (space: Space) => Promise<string>
+      flush: Flush
+      writable?: Observable<boolean>
+      members?: MemberSources
+    },
   ) {
     this.#space = space
     this.#actor = actor
@@ -230,6 +250,41 @@ export class OpenSpace implements SpaceSession {
     this.canWrite = allowed(role, 'write', writable)
     this.canCompact = allowed(role, 'compact', writable)
     this.inviteRoles = inviteRolesOf(role, space.personal, writable)
+    this.#members = new SpaceMemberList(
+      space,
+      actor,
+      storage.members ?? NO_SOURCES,
+      async () => {
+        const flushed = await this.#flush()
+        return flushed.ok ? ok(undefined) : err(toProblem(flushed.error))
+      },
+      writable,
+    )
+  }
+
+  get members(): Observable<readonly MemberView[]> {
+    return this.#members.members
+  }
+
+  get removal(): Observable<Removal | undefined> {
+    return this.#members.removal
+  }
+
+  setRole(identity: string, role: MemberRole): Promise<Result<void, Problem>> {
+    return this.#membersChange(() => this.#members.setRole(identity, role))
+  }
+
+  removeMember(identity: string): Promise<Result<void, Problem>> {
+    return this.#membersChange(() => this.#members.removeMember(identity))
+  }
+
+  leave(): Promise<Result<void, Problem>> {
+    return this.#membersChange(() => this.#members.leave())
+  }
+
+  /** A device removed from its identity signs nothing, not even a membership change. */
+  #membersChange(change: () => Promise<Result<void, Problem>>): Promise<Result<void, Problem>> {
+    return attempt(() => (this.#writable.get() ? change() : Promise.resolve(err(problem('device-removed')))))
   }
 
   compactHistory(): Promise<Result<number, Problem>> {
@@ -464,6 +519,7 @@ export class OpenSpace implements SpaceSession {
 
   close(): void {
     this.#stopName()
+    this.#members.close()
   }
 
   async #lastTaskOrder(): Promise<string | undefined> {

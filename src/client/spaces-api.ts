@@ -1,6 +1,37 @@
-import type { SpaceRole } from '../halo'
 import type { Observable, Result } from '../base'
+import type { SpaceRole } from '../halo'
+import type { Avatar } from './identity-api'
 import type { Problem } from './problem-words'
+
+/** A member's role, as echo's policy names them (owner, admin, editor, viewer). */
+export type MemberRole = SpaceRole
+
+/** One member of a space as the Members panel shows them. */
+export interface MemberView {
+  /** The identity key, hex. */
+  readonly identity: string
+  /** From the Profile they signed into the space (our own from this identity); undefined when not known here. */
+  readonly displayName: string | undefined
+  readonly avatar: Avatar | undefined
+  readonly role: MemberRole
+  /** As HALO shows fingerprints, to compare out of band. */
+  readonly fingerprint: string
+  /** This is the person using this device. */
+  readonly me: boolean
+  /** Their devices connected to this space now (device keys), from the mesh's authenticated peers. */
+  readonly devicesOnline: readonly string[]
+  /** The roles we may give them now (their own included; empty: we may not change it), by echo's policy. */
+  readonly rolesAllowed: readonly MemberRole[]
+  readonly mayRemove: boolean
+}
+
+/** This identity was removed from the space by another member: the space stays readable, read-only. */
+export interface Removal {
+  /** The remover's identity key. */
+  readonly by: string
+  readonly byName: string | undefined
+  readonly byFingerprint: string
+}
 
 export interface SpaceSummary {
   readonly id: string
@@ -107,6 +138,19 @@ export interface SpaceSession {
   compactHistory(): Promise<Result<number, Problem>>
   exportFile(): Promise<Result<{ readonly fileName: string; readonly blob: Blob }, Problem>>
   noteMarkdown(id: string): Promise<Result<{ readonly fileName: string; readonly blob: Blob }, Problem>>
+  /** The members, as the membership, their profiles and who is online change. */
+  readonly members: Observable<readonly MemberView[]>
+  /** Set once another member removed this identity; the space stays readable. */
+  readonly removal: Observable<Removal | undefined>
+  /**
+   * Gives a member another role, within echo's rules (`not-allowed`; the last owner keeps the role: `last-owner`;
+   * `not-a-member`).
+   */
+  setRole(identity: string, role: MemberRole): Promise<Result<void, Problem>>
+  /** Removes a member (`not-allowed`, `last-owner`, `not-a-member`); their devices are cut off by the mesh. */
+  removeMember(identity: string): Promise<Result<void, Problem>>
+  /** Leaves the space (`last-owner-leave` for its only owner). */
+  leave(): Promise<Result<void, Problem>>
   /** Stops following the space; its lists are closed by whoever opened them. */
   close(): void
 }

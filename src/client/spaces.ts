@@ -2,6 +2,8 @@ import { Cell, err, ok, type Observable, type Result } from '../base'
 import type { Actor, Echo, Space, SpaceId, SpaceRow, StorageEdge } from '../echo'
 import { carryDeviceRevocations, MAX_SPACE_FILE_BYTES, SpaceFileTooLarge } from '../echo'
 import type { Credential } from '../halo'
+import type { MeshStatus } from '../mesh'
+import { memberSources } from './member-sources'
 import { attempt, outcome, problem, toProblem, type Problem } from './problem-words'
 import { checkSpaceName, OpenSpace } from './space-session'
 import type { SpaceSession, SpaceSummary, SpacesApi, StorageState } from './spaces-api'
@@ -98,6 +100,8 @@ export class SpacesService implements SpacesApi {
   /** False while the attached identity's device is removed: its spaces stay readable and nothing is written. */
   readonly #writable = new Cell(true)
   #stop: (() => void) | undefined
+  /** The leader's sync status: who is connected in each space's room (none until the mesh is followed). */
+  #peers: Observable<MeshStatus> = new Cell<MeshStatus>({ overall: 'connecting', spaces: {} })
   readonly #stopStatus: Promise<() => void>
 
   constructor(echo: Promise<Echo>, edge: StorageEdge, locks: Locks) {
@@ -109,6 +113,11 @@ export class SpacesService implements SpacesApi {
         this.#setStorage({ quotaExceeded: status === 'quota-exceeded' })
       }),
     )
+  }
+
+  /** Follows the mesh's status, whose connected peers the Members panel shows as online. */
+  followPeers(status: Observable<MeshStatus>): void {
+    this.#peers = status
   }
 
   /** Stops following the spaces and storage; echo itself is closed by the client. */
@@ -196,6 +205,11 @@ export class SpacesService implements SpacesApi {
           exportSpace: (space) => echo.exportSpace(space),
           flush: () => echo.flush(),
           writable: this.#writable,
+          ...(this.#records === undefined
+            ? {}
+            : {
+                members: memberSources(id, actor.value.identity, this.#records.credentials, this.#peers),
+              }),
         }),
       )
     })

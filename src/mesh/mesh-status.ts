@@ -10,7 +10,8 @@ const device = v.pipe(v.string(), v.maxLength(128))
 const name = v.pipe(v.string(), v.maxLength(256))
 const time = v.pipe(v.number(), v.integer(), v.minValue(0))
 
-const peer = v.strictObject({ device, name: v.optional(name) })
+/** `identity`: the key the peer proved, so a space's members can be shown with their devices online. */
+const peer = v.strictObject({ device, name: v.optional(name), identity: v.optional(device) })
 const lastSynced = v.strictObject({ at: time, device, name: v.optional(name) })
 const spaceStatus = v.strictObject({
   state: v.picklist(SYNC_STATES),

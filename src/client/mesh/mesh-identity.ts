@@ -23,6 +23,7 @@ export const meshIdentityOf = (
   halo: HaloIdentity,
   spaceOf: (spaceId: SpaceId) => Space | undefined,
   invited: InvitedSpaces = new Map(),
+  fetching: (spaceId: SpaceId) => boolean = () => false,
 ): MeshIdentity => {
   const revokedHere = (spaceId: SpaceId, identity: PublicKey, device: PublicKey): boolean =>
     (identity === halo.identityKey && halo.isRevoked(device)) || spaceOf(spaceId)?.isDeviceRevoked(device) === true
@@ -32,14 +33,20 @@ export const meshIdentityOf = (
       return { code: 'revoked', evidence: revocationsOf(halo, peer.device) }
     }
     const space = spaceOf(spaceId)
-    // A space not here yet (being fetched, as a linked device fetches its personal space): our own devices only,
-    // and for a space we were just invited to, the members that admitted us (the root then proves the rest).
+    // A space not here yet: our own devices only (a linked device fetching its personal space); for a space we were
+    // just invited to, the members that admitted us; for one handed to this identity by another (`fetching`: listed
+    // for us, its secret sealed to us), the peers in its room, which hold its secret. The root we adopt must name us
+    // a member, and once it is here the fold decides again (a re-check on every change).
     if (space === undefined) {
-      const mine = peer.identity === halo.identityKey || invited.get(spaceId)?.has(peer.identity) === true
+      const mine =
+        peer.identity === halo.identityKey || invited.get(spaceId)?.has(peer.identity) === true || fetching(spaceId)
       return mine ? undefined : { code: 'not-member' }
     }
     if (space.personal) return peer.identity === halo.identityKey ? undefined : { code: 'not-member' }
-    return space.roleOf(peer.identity) === undefined ? { code: 'not-member' } : undefined
+    if (space.roleOf(peer.identity) !== undefined) return undefined
+    // A removed member is shown its removal, which its own fold verifies: so it learns who removed it, and when.
+    const removal = space.removalOf(peer.identity)
+    return removal === undefined ? { code: 'not-member' } : { code: 'not-member', evidence: [removal] }
   }
   return {
     identityKey: halo.identityKey,

@@ -109,8 +109,8 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
     if (tracker === undefined) return undefined
     tracker.space(spaceId)
     return {
-      connected: (peerId, device, repo) => {
-        tracker.connected(spaceId, peerId, device, repo)
+      connected: (peerId, device, repo, identity) => {
+        tracker.connected(spaceId, peerId, device, repo, identity)
       },
       disconnected: (peerId) => {
         tracker.disconnected(spaceId, peerId)

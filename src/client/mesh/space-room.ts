@@ -45,8 +45,8 @@ export interface SpaceRoomOptions {
 }
 
 export interface RoomWatcher {
-  /** `repo`: the remote's automerge-repo peer id. */
-  connected(peerId: string, device: string, repo: string): void
+  /** `repo`: the remote's automerge-repo peer id; `identity`: the identity it proved. */
+  connected(peerId: string, device: string, repo: string, identity: string | undefined): void
   disconnected(peerId: string): void
 }
 
@@ -135,7 +135,7 @@ export const joinSpaceRoom = (options: SpaceRoomOptions): SpaceRoom => {
       ungrant()
       detach()
     })
-    watch?.connected(peer.peerId, peer.device, peer.repo)
+    watch?.connected(peer.peerId, peer.device, peer.repo, peer.identity ?? undefined)
   }
   const stopFollowing = swarm.authenticated.subscribe((peers) => {
     for (const peerId of [...attached.keys()]) if (!peers.has(peerId)) release(peerId)

@@ -15,6 +15,7 @@ import { hostInvitations } from '../invites/host-invitations'
 import { latestProfile, linkEdges } from '../linking/link-edges'
 import { deviceStorage } from './device-storage'
 import { meshIdentityOf, type InvitedSpaces } from './mesh-identity'
+import { keepRemovalEvidence } from './removal-evidence'
 import { revocationEvidence } from './revocation-evidence'
 import { startMeshService, type RoomEntry } from './mesh-service'
 import { followSwarmSecrets } from './swarm-secrets'
@@ -29,8 +30,11 @@ export interface MeshDeps {
   readonly page: TrysteroPage
   /** Spaces being received: "Receiving your spaces: 3 of 7". */
   readonly receiving: Cell<{ readonly done: number; readonly total: number }>
-  /** The personal space's secret this leader holds now, while its mesh runs (tests play a thief of it). */
-  readonly personalSecret: Cell<(() => PersonalSecret | undefined) | undefined>
+  /**
+   * The secret of a space (the personal space's without one) this leader holds now, while its mesh runs (tests play
+   * a thief of it, or hand a space to another identity as an invitation would).
+   */
+  readonly personalSecret: Cell<((spaceId?: SpaceId) => PersonalSecret | undefined) | undefined>
   /** Spaces this device joins by invitation, not adopted yet: the hosts that admitted it may meet it there. */
   readonly invited: InvitedSpaces
 }
@@ -103,10 +107,17 @@ const runFor = async (
     }),
   )
   const rooms = new Cell<readonly RoomEntry[]>([])
+  // Spaces listed for this identity being fetched now (their root not here yet).
+  const adopting = new Map<SpaceId, AbortController>()
   const ofThisDevice = revocationEvidence(halo)
   const service = startMeshService({
     echo,
-    identity: meshIdentityOf(halo, (id) => spaces.get(id), deps.invited),
+    identity: meshIdentityOf(
+      halo,
+      (id) => spaces.get(id),
+      deps.invited,
+      (id) => adopting.has(id),
+    ),
     rooms,
     onAccessChange: (listener) => {
       accessListeners.add(listener)
@@ -118,13 +129,14 @@ const runFor = async (
     tracker,
     // A device that refused us as revoked sends the DeviceRevoked credentials: HALO verifies them itself, and
     // once it holds this device revoked the identity turns `removed` and this mesh stops.
-    onRefused: (_spaceId, refusal) => {
+    onRefused: (spaceId, refusal) => {
+      if (refusal.remoteCode === 'not-member')
+        keepRemovalEvidence(spaces.get(spaceId), halo.identityKey, refusal.evidence)
       if (refusal.remoteCode !== 'revoked') return
       const evidence = ofThisDevice(refusal.evidence)
       if (evidence.length > 0) void halo.receive(evidence)
     },
   })
-  const adopting = new Map<SpaceId, AbortController>()
   /** `personal` only for the handed-over personal space: ECHO takes it from the caller, never from the root. */
   const adoptOne = (spaceId: SpaceId, rootUrl: string, done: (ok: boolean) => void, personal = false): void => {
     if (adopting.has(spaceId)) return
@@ -183,9 +195,9 @@ const runFor = async (
       verify: verifyBytes,
     },
   })
-  deps.personalSecret.set(() => {
-    const held = secrets.secret(personal.id)
-    return held === undefined ? undefined : { spaceId: personal.id, generation: held.generation, secret: held.secret }
+  deps.personalSecret.set((spaceId = personal.id) => {
+    const held = secrets.secret(spaceId)
+    return held === undefined ? undefined : { spaceId, generation: held.generation, secret: held.secret }
   })
   stops.push(() => {
     deps.personalSecret.set(undefined)

@@ -10,6 +10,8 @@ export type WatchPeer = (repo: string, changed: () => void) => PeerSyncWatch
 interface Connection {
   readonly device: string
   readonly repo: string
+  /** The identity the peer proved in the handshake (the Members panel shows its devices online). */
+  readonly identity?: string
 }
 
 interface Watched {
@@ -61,12 +63,12 @@ export class SyncTracker {
     this.#emit()
   }
 
-  /** `repo` is the remote's automerge-repo peer id, whose heads are compared. */
-  connected(spaceId: string, peerId: string, device: string, repo: string): void {
+  /** `repo` is the remote's automerge-repo peer id, whose heads are compared; `identity` the one it proved. */
+  connected(spaceId: string, peerId: string, device: string, repo: string, identity?: string): void {
     const peers = this.#connections.get(spaceId) ?? new Map<string, Connection>()
     this.#connections.set(spaceId, peers)
     if (peers.has(peerId)) this.disconnected(spaceId, peerId)
-    peers.set(peerId, { device, repo })
+    peers.set(peerId, identity === undefined ? { device, repo } : { device, repo, identity })
     const watched = this.#watched.get(repo)
     if (watched === undefined) {
       this.#watched.set(repo, {
@@ -107,14 +109,16 @@ export class SyncTracker {
         if (this.#pending(spaceId, peer) > 0) busy = true
         else this.#synced(spaceId, peer)
       }
-      const devices = [...new Set([...peers.values()].map((peer) => peer.device))]
+      const identities = new Map([...peers.values()].map((peer) => [peer.device, peer.identity]))
+      const devices = [...identities.keys()]
       const state = !this.#online ? 'offline' : peers.size === 0 ? 'alone' : busy ? 'syncing' : 'up-to-date'
       const lastSynced = this.#lastSynced.get(spaceId)
       spaces[spaceId] = {
         state,
         peers: devices.map((device) => {
           const name = this.#nameOf(device)
-          return name === undefined ? { device } : { device, name }
+          const identity = identities.get(device)
+          return { device, ...(name === undefined ? {} : { name }), ...(identity === undefined ? {} : { identity }) }
         }),
         ...(lastSynced === undefined ? {} : { lastSynced }),
       }

@@ -6,8 +6,8 @@
 import type { DocHandle } from '@automerge/automerge-repo/slim'
 import type { Clock, Observable, Result } from '../../base'
 import { err, ok } from '../../base'
-import type { Credential, PublicKey, SpaceRole } from '../../halo'
-import { decodeCredential } from '../../halo'
+import type { Credential, Profile, PublicKey, SpaceRole } from '../../halo'
+import { decodeCredential, verifyCredential } from '../../halo'
 import { NotAllowed } from '../errors'
 import type { SpaceId } from '../ids'
 import type { Actor } from '../membership/entries'
@@ -87,6 +87,51 @@ export class SpaceMembers {
       this.#revoked = { state, devices }
     }
     return this.#revoked.devices.has(device)
+  }
+
+  /** The latest applied MemberRemoved of `key`, while it holds (undefined if not removed, or admitted again). */
+  removalOf(key: PublicKey): Credential | undefined {
+    const state = this.#membership.state.get()
+    const log = recordIn(this.#root.doc().log)
+    for (let index = state.applied.length - 1; index >= 0; index--) {
+      const id = state.applied[index]
+      if (id === undefined) continue
+      const entry = decodeCredential(toPlain(log[id]))
+      if (!entry.ok || entry.value.subject !== key) continue
+      if (entry.value.assertion.kind === 'MemberRemoved') return entry.value
+      // Admitted again after the removal: not removed now.
+      if (entry.value.assertion.kind === 'SpaceMember') return undefined
+    }
+    return undefined
+  }
+
+  /**
+   * The latest Profile each identity signed into this space's log (later issuedAt wins, then the larger id); the
+   * fold ignores them, so each is verified here, its chain judged at its own issuedAt as the fold judges entries.
+   */
+  profiles(): ReadonlyMap<PublicKey, Profile & { readonly issuedAt: number; readonly id: string }> {
+    const latest = new Map<PublicKey, Profile & { readonly issuedAt: number; readonly id: string }>()
+    for (const stored of Object.values(recordIn(this.#root.doc().log))) {
+      const decoded = decodeCredential(toPlain(stored))
+      if (!decoded.ok) continue
+      const entry = decoded.value
+      const { assertion } = entry
+      if (assertion.kind !== 'Profile') continue
+      const known = latest.get(entry.issuer)
+      if (
+        known !== undefined &&
+        (known.issuedAt > entry.issuedAt || (known.issuedAt === entry.issuedAt && known.id > entry.id))
+      )
+        continue
+      if (!verifyCredential(entry, { clock: { now: () => entry.issuedAt } }).ok) continue
+      latest.set(entry.issuer, {
+        displayName: assertion.displayName,
+        avatar: assertion.avatar,
+        issuedAt: entry.issuedAt,
+        id: entry.id,
+      })
+    }
+    return latest
   }
 
   /** `NotAllowed` unless the actor's role may do `action` (the policy's table). */

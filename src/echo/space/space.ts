@@ -9,7 +9,7 @@
 import type { DocHandle } from '@automerge/automerge-repo/slim'
 import type { Observable, Result } from '../../base'
 import { err, ok } from '../../base'
-import type { Credential, PublicKey, SpaceRole } from '../../halo'
+import type { Credential, Profile, PublicKey, SpaceRole } from '../../halo'
 import { decodeCredential } from '../../halo'
 import type { InvalidFields, NoteTextNotInSpace, ObjectNotFound } from '../errors'
 import { InvalidSpaceListing, NotAllowed } from '../errors'
@@ -253,6 +253,21 @@ export class Space {
   /** Whether the space's fold holds `device` revoked (a revocation its identity made, or one that outranks it). */
   isDeviceRevoked(device: PublicKey): boolean {
     return this.#members.isDeviceRevoked(device)
+  }
+
+  /** Who removed `key` (an identity key), while `key` stays removed; undefined otherwise. */
+  removedBy(key: PublicKey): PublicKey | undefined {
+    return this.#members.removalOf(key)?.issuer
+  }
+
+  /** The removal of `key` that holds now (the evidence a refused former member can check itself). */
+  removalOf(key: PublicKey): Credential | undefined {
+    return this.#members.removalOf(key)
+  }
+
+  /** The Profiles members signed into the log (verified; the fold ignores them), by identity. */
+  profiles(): ReadonlyMap<PublicKey, Profile & { readonly issuedAt: number; readonly id: string }> {
+    return this.#members.profiles()
   }
 
   /** `key`'s role now and as the membership changes (undefined: not a member); `can` says what it allows. */

@@ -4,6 +4,7 @@ import { useClient } from '../client-context'
 import { createAction } from '../action'
 import { saveFile } from '../download'
 import { Field } from '../Field'
+import { MembersButton } from '../members/MembersButton'
 import { FormError } from '../FormError'
 import { formErrors, submitForm } from '../form-errors'
 import { createObserved } from '../reactive'
@@ -102,6 +103,9 @@ export const SpaceHeader: Component<{ space: SpaceSession }> = (props) => {
         {(epoch) => <p role="status">History compacted: this space is now at epoch {epoch()}.</p>}
       </Show>
       <div class="actions">
+        <Show when={!props.space.personal}>
+          <MembersButton space={space} />
+        </Show>
         <button type="button" class="button small" disabled={exportSpace.busy()} onClick={() => void exportSpace.run()}>
           Export space
         </button>

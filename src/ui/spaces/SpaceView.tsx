@@ -4,6 +4,7 @@ import { useClient } from '../client-context'
 import { NotesPanel } from '../notes/NotesPanel'
 import { NoteEditorPanel } from '../notes/NoteEditorPanel'
 import { TasksPanel } from '../tasks/TasksPanel'
+import { RemovedNotice } from '../members/RemovedNotice'
 import { SpaceHeader } from './SpaceHeader'
 
 /** One space: its name and actions, a search over everything, notes and tasks side by side. */
@@ -37,6 +38,7 @@ export const SpaceView: Component<{ spaceId: string; noteId: string | undefined 
         {(space) => (
           <div class="space">
             <SpaceHeader space={space()} />
+            <RemovedNotice space={space()} />
             <label class="field search">
               <span>Search notes and tasks</span>
               <input
