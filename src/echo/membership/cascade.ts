@@ -24,6 +24,10 @@
  *   "removal wins": a senior member removed by a junior can answer with a
  *   removal of the junior, and the genesis owner can never be removed against
  *   a removal of her own.
+ * - A trial is kept only if every exclusion still has an applied removal of its
+ *   issuer concurrent with it (and every cap its demotion), and if it voids no
+ *   removal of its own issuer unless that issuer is senior to both its subject
+ *   and that remover (seeds 249, 221 and 254 of the backdating property).
  * - A removal that still takes effect beside applied entries of X concurrent
  *   with it relied on them: it is ignored (`conflicting-removal`).
  *
@@ -52,6 +56,9 @@ export const foldPasses = (
 ): { pass: Pass; excluded: boolean; eligible: ReadonlySet<PublicKey> } => {
   const excluded = new Map<CredentialId, IgnoreReason>()
   const caps = new Map<CredentialId, SpaceRole>()
+  /** The demotions whose trial was kept (the caps they justify). */
+  const kept = new Set<CredentialId>()
+  const byKey = new Map<CredentialId, PublicKey>(entries.map((entry) => [entry.id, entry.issuer]))
   const run = (without: ReadonlyMap<CredentialId, IgnoreReason>, capped: ReadonlyMap<CredentialId, SpaceRole>) =>
     new Pass(space, reach, without, check, capped).run(entries)
   let result = run(excluded, caps)
@@ -105,6 +112,37 @@ export const foldPasses = (
   // Only removals whose signature holds count (junk "by" a member costs no trial pass).
   const counts = (entry: Credential) => standing.eligible.has(entry.issuer) && check(entry) !== 'invalid'
 
+  // Exclusions and caps are kept for good, so a trial may not void what justified one: a removal of the excluded
+  // entry's issuer concurrent with it still applies (another one will do), a demotion behind a cap still applies.
+  const stillJustified = (trial: Pass, trying: CredentialId): boolean =>
+    [...kept].every((id) => id === trying || trial.applied.has(id)) &&
+    [...excluded].every(
+      ([id, reason]) =>
+        reason !== 'issuer-removed' ||
+        removals.some(
+          (other) =>
+            other.subject === byKey.get(id) &&
+            (other.id === trying || trial.applied.has(other.id)) &&
+            reach.concurrent(other.id, id),
+        ),
+    )
+  // Whether trying `removal` (by X) voids a removal of X concurrent with it that stands without it: allowed only to
+  // a member senior to both its subject and that remover (a mutual conflict), else X removed by a junior would
+  // undo that by backdating a removal of a senior whose entries the junior's removal rests on.
+  const voidsOwnRemoval = (removal: Credential, trial: Pass): boolean => {
+    const against = removals.filter(
+      (other) =>
+        other.subject === removal.issuer &&
+        !trial.applied.has(other.id) &&
+        counts(other) &&
+        reach.concurrent(other.id, removal.id) &&
+        !(standing.compare(removal.issuer, removal.subject) < 0 && standing.compare(removal.issuer, other.issuer) < 0),
+    )
+    if (against.length === 0) return false
+    const without = run(new Map([...excluded, [removal.id, 'issuer-removed' as const]]), caps)
+    return against.some((other) => without.applied.has(other.id))
+  }
+
   for (;;) {
     let changed = false
     // A removal is tried whenever X has entries concurrent with it, applied yet or not: one of them may only apply
@@ -134,11 +172,13 @@ export const foldPasses = (
         else capping.set(id, role)
       }
       const trial = run(trying, capping)
-      if (!trial.applied.has(removal.id)) continue
+      if (!trial.applied.has(removal.id) || !stillJustified(trial, removal.id)) continue
+      if (voidsOwnRemoval(removal, trial)) continue
       for (const id of concurrent) {
         if (role === undefined) excluded.set(id, 'issuer-removed')
         else caps.set(id, role)
       }
+      if (role !== undefined) kept.add(removal.id)
       result = trial
       changed = true
     }

@@ -319,6 +319,63 @@ describe('removed members cannot backdate', () => {
     PROPERTY_TIMEOUT_MS,
   )
 
+  it(
+    'keeps an exclusion only while a removal concurrent with the excluded entry applies (a counterexample, pinned)',
+    () => fc.assert(backdated(), { seed: 249, numRuns: 50, ...reported }),
+    PROPERTY_TIMEOUT_MS,
+  )
+
+  it(
+    'lets X removed by a junior remove no senior member by backdating (two counterexamples, pinned)',
+    () => {
+      fc.assert(backdated(), { seed: 221, numRuns: 50, ...reported })
+      fc.assert(backdated(), { seed: 254, numRuns: 50, ...reported })
+    },
+    PROPERTY_TIMEOUT_MS,
+  )
+
+  it('does not bring back the entries a removal voided when the answer that excluded it stops applying', () => {
+    // Seed 249, shrunk: bob removes alice; alice answers on top of carol's leave, and alice's removal of carol,
+    // concurrent with that leave, would void it. Alice wins the mutual pair; her removal of carol changes nothing.
+    const bobOwner = member(alice, bob, 'owner')
+    const carolAdmin = member(alice, carol, 'admin', [bobOwner.id])
+    const daveEditor = member(alice, people[3], 'editor', [carolAdmin.id])
+    const leave = removal(carol, carol, [carolAdmin.id, ...genesisHead])
+    const removeAlice = removal(bob, alice, [bobOwner.id])
+    const removeCarol = removal(alice, carol, [carolAdmin.id, bobOwner.id])
+    const answer = removal(alice, bob, [leave.id])
+    const state = fold([...genesis, bobOwner, carolAdmin, daveEditor, leave, removeAlice, removeCarol, answer])
+    expect(state.members).toEqual(
+      [
+        { key: alice.publicKey, role: 'owner' },
+        { key: people[3].publicKey, role: 'editor' },
+      ].sort((a, b) => (a.key < b.key ? -1 : 1)),
+    )
+    expect(state.applied).toContain(answer.id)
+    expect(Object.fromEntries(state.ignored.map((entry) => [entry.id, entry.reason]))).toEqual({
+      [removeAlice.id]: 'issuer-removed',
+      [removeCarol.id]: 'not-a-member',
+    })
+  })
+
+  it('lets a member removed by a junior not void that removal by backdating a removal of a senior', () => {
+    // Seed 221, shrunk: carol (made owner by alice) removes bob; bob, senior to carol but junior to alice, signs a
+    // removal of alice naming only entries before carol's powers. Tried first (bob is senior to carol), it voided
+    // alice's grants to carol and so carol's removal of bob, and removed the genesis owner.
+    const bobOwner = member(alice, bob, 'owner')
+    const carolAdmin = member(alice, carol, 'admin', [bobOwner.id])
+    const daveEditor = member(alice, people[3], 'editor', [carolAdmin.id])
+    const carolOwner = member(alice, carol, 'owner', [bobOwner.id])
+    const removeBob = removal(carol, bob, [carolOwner.id, carolAdmin.id])
+    const log = [...genesis, bobOwner, carolAdmin, daveEditor, carolOwner, removeBob]
+    const backdated = removal(bob, alice, [bobOwner.id, ...genesisHead])
+    const state = fold([...log, backdated])
+    expect(essence(state)).toEqual(essence(fold(log)))
+    expect(roleOf(state, alice.publicKey)).toBe('owner')
+    expect(roleOf(state, bob.publicKey)).toBeUndefined()
+    expect(state.ignored).toEqual([{ id: backdated.id, reason: 'issuer-removed' }])
+  })
+
   it('voids a removal of the senior X that rests on a junior’s demotion of X, when X answered the junior concurrently', () => {
     // Seed 18 of the backdating property, shrunk: bob demotes alice, carol (an admin) removes the editor she became,
     // and alice removed bob concurrently. Alice wins the mutual pair, so carol's removal is built on a void entry.

@@ -241,7 +241,10 @@ export class MembershipLog {
     const demotes = assertion.kind === 'SpaceMember' && !isTopRole(assertion.role) && this.#eligible.has(entry.subject)
     if ((assertion.kind === 'MemberRemoved' || demotes) && entry.issuer !== entry.subject) {
       const pass = this.#pass
-      return !this.#order.some((other) => other.issuer === entry.subject && pass.applied.has(other.id))
+      // A removal's trial excludes the subject's entries applied or not (one may only apply once another removal
+      // voids what blocked it), which renames a refused one's reason: the whole set decides that.
+      const removal = assertion.kind === 'MemberRemoved'
+      return !this.#order.some((other) => other.issuer === entry.subject && (removal || pass.applied.has(other.id)))
     }
     return true
   }
