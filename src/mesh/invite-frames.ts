@@ -5,7 +5,7 @@
  * why not. The client runs both sides; the schema is here, beside the link frames'.
  */
 import * as v from 'valibot'
-import { utf8 } from '../base'
+import { readJsonFrame } from './json-frame'
 
 export const INVITE_CHANNEL = 'cp.invite'
 
@@ -52,16 +52,7 @@ export type InviteWelcome = v.InferOutput<typeof welcomeFrame>
 export type InviteOffer = v.InferOutput<typeof offerFrame>
 
 /** One frame from the remote, or undefined for anything else (too big, not JSON, not a frame): it is ignored. */
-export const readInviteFrame = (data: unknown): InviteFrame | undefined => {
-  if (typeof data !== 'string' || data.length > MAX_FRAME_BYTES || utf8(data).length > MAX_FRAME_BYTES) return undefined
-  let json: unknown
-  try {
-    json = JSON.parse(data)
-  } catch {
-    return undefined
-  }
-  const parsed = v.safeParse(frameSchema, json)
-  return parsed.success ? parsed.output : undefined
-}
+export const readInviteFrame = (data: unknown): InviteFrame | undefined =>
+  readJsonFrame(data, frameSchema, MAX_FRAME_BYTES)
 
 export const writeInviteFrame = (frame: InviteFrame): string => JSON.stringify(frame)

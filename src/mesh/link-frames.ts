@@ -3,7 +3,7 @@
  * lives below the client, so the frames' schema is here.
  */
 import * as v from 'valibot'
-import { utf8 } from '../base'
+import { readJsonFrame } from './json-frame'
 
 /** A device name as HALO signs it (a DeviceName credential); the client's limit is the same. */
 const DEVICE_NAME_MAX = 64
@@ -55,17 +55,6 @@ export type LinkFrame = v.InferOutput<typeof frameSchema>
 export type WelcomeFrame = v.InferOutput<typeof welcomeFrame>
 
 /** One frame from the remote, or undefined for anything else (too big, not JSON, not a frame): it is ignored. */
-export const readLinkFrame = (data: unknown): LinkFrame | undefined => {
-  // Characters never outnumber UTF-8 bytes, so the cheap check first keeps a huge frame from being encoded.
-  if (typeof data !== 'string' || data.length > MAX_FRAME_BYTES || utf8(data).length > MAX_FRAME_BYTES) return undefined
-  let json: unknown
-  try {
-    json = JSON.parse(data)
-  } catch {
-    return undefined
-  }
-  const parsed = v.safeParse(frameSchema, json)
-  return parsed.success ? parsed.output : undefined
-}
+export const readLinkFrame = (data: unknown): LinkFrame | undefined => readJsonFrame(data, frameSchema, MAX_FRAME_BYTES)
 
 export const writeLinkFrame = (frame: LinkFrame): string => JSON.stringify(frame)
