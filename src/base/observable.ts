@@ -29,3 +29,21 @@ export class Cell<T> implements Observable<T> {
     return () => this.#listeners.delete(listener)
   }
 }
+
+/** Resolves true once `ready` holds of `cell`'s value (now or after a change), or false when `signal` aborts. */
+export const until = <T>(cell: Observable<T>, ready: (value: T) => boolean, signal: AbortSignal): Promise<boolean> =>
+  new Promise((resolve) => {
+    if (ready(cell.get())) {
+      resolve(true)
+      return
+    }
+    const stop = cell.subscribe((value) => {
+      if (!ready(value)) return
+      stop()
+      resolve(true)
+    })
+    signal.addEventListener('abort', () => {
+      stop()
+      resolve(false)
+    })
+  })

@@ -1,5 +1,5 @@
 /** `client.invites`: invitations of a space (create, list, cancel) and joining a space from an invitation link. */
-import { Cell, err, fromBase64Url, ok, toBase64Url, toHex, type Clock, type Observable, type Result } from '../../base'
+import { Cell, err, fromBase64Url, ok, toBase64Url, toHex, until, type Clock, type Result } from '../../base'
 import { can, type Echo, type Space, type SpaceId } from '../../echo'
 import {
   decodeCredential,
@@ -68,24 +68,6 @@ const profileOf = (profile: unknown, inviter: PublicKey, clock: Clock) => {
   if (!verified.ok || verified.value.issuer !== inviter || verified.value.assertion.kind !== 'Profile') return undefined
   return { name: verified.value.assertion.displayName, avatar: verified.value.assertion.avatar }
 }
-
-/** Resolves once `ready` holds of the observable's value, or false when `signal` aborts. */
-const whenReady = <T>(cell: Observable<T>, ready: (value: T) => boolean, signal: AbortSignal): Promise<boolean> =>
-  new Promise((resolve) => {
-    if (ready(cell.get())) {
-      resolve(true)
-      return
-    }
-    const stop = cell.subscribe((value) => {
-      if (!ready(value)) return
-      stop()
-      resolve(true)
-    })
-    signal.addEventListener('abort', () => {
-      stop()
-      resolve(false)
-    })
-  })
 
 export const createInvitesService = (options: InvitesServiceOptions): InvitesApi => {
   const { clock } = options
@@ -166,7 +148,7 @@ export const createInvitesService = (options: InvitesServiceOptions): InvitesApi
           signal.addEventListener('abort', () => {
             rows.close()
           })
-          return whenReady(rows, (list) => list?.some((row) => row.id === spaceId) === true, signal).finally(() => {
+          return until(rows, (list) => list?.some((row) => row.id === spaceId) === true, signal).finally(() => {
             rows.close()
           })
         },

@@ -1,4 +1,4 @@
-import { Cell, err, fromBase64Url, ok, systemClock, toBase64Url, toHex, type Result } from '../../base'
+import { Cell, err, fromBase64Url, ok, systemClock, toBase64Url, toHex, until, type Result } from '../../base'
 import type { Echo, Space, SpaceId } from '../../echo'
 import {
   signWith,
@@ -26,28 +26,6 @@ export interface LinkSpacesOptions {
   readonly page: TrysteroPage
   readonly settings: () => MeshSettings
 }
-
-/** Resolves when `ready` holds of `cell`, or refuses when `signal` aborts. */
-const until = <T>(
-  cell: { get(): T; subscribe(listener: (value: T) => void): () => void },
-  ready: (value: T) => boolean,
-  signal: AbortSignal,
-): Promise<boolean> =>
-  new Promise((resolve) => {
-    if (ready(cell.get())) {
-      resolve(true)
-      return
-    }
-    const stop = cell.subscribe((value) => {
-      if (!ready(value)) return
-      stop()
-      resolve(true)
-    })
-    signal.addEventListener('abort', () => {
-      stop()
-      resolve(false)
-    })
-  })
 
 /**
  * What a link hands over of the identity's spaces. A reads the personal space and opens its own sealed box of
