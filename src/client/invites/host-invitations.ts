@@ -16,7 +16,7 @@ import {
   type HandshakeContext,
   type Refused,
 } from '../../mesh'
-import type { LinkEdges, LinkRoom } from '../linking/ports'
+import { roomParty, type LinkEdges, type LinkRoom } from '../linking/ports'
 
 /** This device's identity as a host needs it. */
 interface InviteHost {
@@ -103,15 +103,7 @@ const hostOne = (
     async (peerId, send, receive, isInitiator) => {
       const outcome = await runHandshake({
         ctx,
-        local: {
-          peerId: room.selfId,
-          repo: edges.repoId(host.deviceKey),
-          storage: null,
-          identity: host.identityKey,
-          device: host.deviceKey,
-          chain: host.chain,
-          sign: (bytes) => host.sign(bytes),
-        },
+        local: roomParty(room.selfId, edges.repoId(host.deviceKey), host),
         remotePeerId: peerId,
         send,
         receive,

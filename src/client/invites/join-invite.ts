@@ -27,7 +27,7 @@ import {
   type Refused,
 } from '../../mesh'
 import type { Avatar } from '../identity-api'
-import type { LinkEdges, LinkResult } from '../linking/ports'
+import { roomParty, type LinkEdges, type LinkResult } from '../linking/ports'
 import { problem, toProblem, type Problem } from '../problem-words'
 import type { InviteJoin, InviteJoinState, Inviter } from './invites-api'
 
@@ -114,13 +114,7 @@ export const joinInvite = (options: JoinInviteOptions): RunningJoin => {
       const outcome = await runHandshake({
         ctx,
         local: {
-          peerId: room.selfId,
-          repo: edges.repoId(guest.deviceKey),
-          storage: null,
-          identity: guest.identityKey,
-          device: guest.deviceKey,
-          chain: guest.chain,
-          sign: (bytes) => guest.sign(bytes),
+          ...roomParty(room.selfId, edges.repoId(guest.deviceKey), guest),
           signInvite: (bytes) => keys.signInvite(bytes),
         },
         remotePeerId: peerId,

@@ -15,7 +15,7 @@ import type { Avatar } from '../identity-api'
 import type { JoinState, LinkJoin } from '../devices-api'
 import { LIMITS } from '../limits'
 import { problem, toProblem, type Problem } from '../problem-words'
-import type { Arrivals, LinkEdges, LinkResult } from './ports'
+import { roomParty, type Arrivals, type LinkEdges, type LinkResult } from './ports'
 
 /** With nobody found after this long, B says the other device is not online (and keeps looking). */
 export const UNREACHABLE_AFTER_MS = 8_000
@@ -100,13 +100,13 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
       const outcome = await runHandshake({
         ctx,
         local: {
-          peerId: room.selfId,
-          repo: edges.repoId(guest.deviceKey),
-          storage: null,
-          identity: null,
-          device: guest.deviceKey,
-          chain: null,
-          sign: (bytes) => guest.sign(bytes),
+          // Not linked yet: no identity and no chain; the invite key proves the link instead.
+          ...roomParty(room.selfId, edges.repoId(guest.deviceKey), {
+            identityKey: null,
+            deviceKey: guest.deviceKey,
+            chain: null,
+            sign: (bytes) => guest.sign(bytes),
+          }),
           signInvite: (bytes) => keys.signInvite(bytes),
         },
         remotePeerId: peerId,

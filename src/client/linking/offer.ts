@@ -12,7 +12,7 @@ import {
 } from '../../mesh'
 import type { LinkOffer, OfferState } from '../devices-api'
 import { problem, toProblem, type Problem } from '../problem-words'
-import type { LinkEdges, LinkResult, PersonalSpace } from './ports'
+import { roomParty, type LinkEdges, type LinkResult, type PersonalSpace } from './ports'
 
 /** A link works for 10 minutes, once. */
 export const LINK_TTL_MS = 10 * 60_000
@@ -79,15 +79,7 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
     async (peerId, send, receive, isInitiator) => {
       const outcome = await runHandshake({
         ctx,
-        local: {
-          peerId: room.selfId,
-          repo: edges.repoId(host.deviceKey),
-          storage: null,
-          identity: host.identityKey,
-          device: host.deviceKey,
-          chain: host.chain,
-          sign: (bytes) => host.sign(bytes),
-        },
+        local: roomParty(room.selfId, edges.repoId(host.deviceKey), host),
         remotePeerId: peerId,
         send,
         receive,

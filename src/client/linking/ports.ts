@@ -1,7 +1,26 @@
 import type { Clock, Observable, Result } from '../../base'
 import type { IdentityKey, PublicKey } from '../../halo'
-import type { AuthenticatedPeer, Refused, SwarmHandshake } from '../../mesh'
+import type { AuthenticatedPeer, LocalParty, Refused, SwarmHandshake } from '../../mesh'
 import type { Problem } from '../problem-words'
+
+/** A device in a link or invitation room's handshake; `identityKey` and `chain` are null for a device not linked yet. */
+interface RoomParty {
+  readonly identityKey: IdentityKey | null
+  readonly deviceKey: PublicKey
+  readonly chain: unknown
+  sign(bytes: Uint8Array): Promise<string>
+}
+
+/** Our side of a link or invitation room's handshake: no storage, since no document syncs in such a room. */
+export const roomParty = (selfId: string, repo: string, party: RoomParty): LocalParty => ({
+  peerId: selfId,
+  repo,
+  storage: null,
+  identity: party.identityKey,
+  device: party.deviceKey,
+  chain: party.chain,
+  sign: (bytes) => party.sign(bytes),
+})
 
 /** A link room's keys, from halo's `linkRoom(K)`. */
 export interface LinkRoomKeys {
