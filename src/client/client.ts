@@ -20,6 +20,7 @@ import type { SyncApi } from './devices-api'
 import { createStartMesh, type PersonalSecret } from './mesh/start-mesh'
 import { createSyncApi } from './mesh/sync-api'
 import { SpacesService } from './spaces'
+import { everyInterval, openPresenceChannel } from './presence-channel'
 import type { SpacesApi } from './spaces-api'
 
 export interface ClientOptions {
@@ -104,6 +105,8 @@ export const createClient = (options: ClientOptions): Client => {
   // Spaces this tab joins by invitation, with the hosts that admitted it, until the space is here.
   const invited = new Map<string, Set<string>>()
   // One tab of the profile leads and runs the mesh (client/mesh); the others hear its status.
+  const presence = openPresenceChannel(edges.openChannel, { clock: systemClock, every: everyInterval })
+  spaces.followPresence(presence)
   const meshTab = startMeshTab(
     edges,
     createStartMesh({
@@ -115,6 +118,7 @@ export const createClient = (options: ClientOptions): Client => {
       receiving,
       personalSecret,
       invited,
+      presence,
     }),
   )
   const stopPresence = identity.followPresence(meshTab.status)
@@ -177,6 +181,7 @@ export const createClient = (options: ClientOptions): Client => {
     connectivity.stop()
     appUpdate.stop()
     await meshTab.stop()
+    presence.close()
     await spaces.close()
     identity.close()
     const flushed = await (await echo).close()
