@@ -20,6 +20,7 @@ const personOf = (member: MemberView, devices: readonly DeviceHere[]): PersonHer
   displayName: member.displayName,
   avatar: member.avatar,
   me: member.me,
+  fingerprint: member.fingerprint,
   devices: devices.length,
 })
 

@@ -32,6 +32,8 @@ export interface PersonHere {
   readonly displayName: string | undefined
   readonly avatar: Avatar | undefined
   readonly me: boolean
+  /** As HALO shows fingerprints: names a person without a Profile here. */
+  readonly fingerprint: string
   /** Their devices here (0 for ourselves when only this device is). */
   readonly devices: number
 }
