@@ -20,7 +20,8 @@ import type { SyncApi } from './devices-api'
 import { createStartMesh, type PersonalSecret } from './mesh/start-mesh'
 import { createSyncApi } from './mesh/sync-api'
 import { SpacesService } from './spaces'
-import { everyInterval, openPresenceChannel } from './presence-channel'
+import { openPresenceChannel } from './presence-channel'
+import { everyInterval } from './mesh/room-presence'
 import type { SpacesApi } from './spaces-api'
 
 export interface ClientOptions {

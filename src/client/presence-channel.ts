@@ -144,11 +144,3 @@ export const openPresenceChannel = (open: OpenChannel, edges: PresenceChannelEdg
     },
   }
 }
-
-/** The browser's interval, as `PresenceChannelEdges.every`. */
-export const everyInterval = (ms: number, tick: () => void): (() => void) => {
-  const timer = setInterval(tick, ms)
-  return () => {
-    clearInterval(timer)
-  }
-}

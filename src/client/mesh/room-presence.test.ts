@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { Cell } from '../../base'
 import { ManualClock } from '../../base/testing/manual-clock'
 import type { AuthenticatedPeer } from '../../mesh'
-import { followRoomPresence } from './room-presence'
+import { followPresence, followRoomPresence, type DeviceHere } from './room-presence'
+import type { SpaceRoom } from './space-room'
+import type { SpaceId } from '../../echo'
 
 const NOTE = 'a'.repeat(32)
 const OTHER_NOTE = 'b'.repeat(32)
@@ -126,5 +128,48 @@ describe('followRoomPresence', () => {
     expect(room.sent).toEqual([{ data: frame([NOTE]), target: undefined }])
     room.join(peer('p2', 'j'.repeat(64)))
     expect(room.sent[1]).toEqual({ data: frame([NOTE]), target: 'p2' })
+  })
+})
+
+describe('followPresence', () => {
+  it('follows each room, says again what we have open on every beat, and a note that arrives later is believed then', async () => {
+    const room = fakeRoom()
+    const spaceId = 'ab'.repeat(32) as SpaceId
+    const spaceRoom = { spaceId, generation: 1, swarm: room.swarm } as unknown as SpaceRoom
+    const rooms = new Cell<readonly never[]>([])
+    const opened = new Cell<ReadonlyMap<string, readonly string[]>>(new Map())
+    const published: Record<string, readonly DeviceHere[]>[] = []
+    const ticks: (() => void)[] = []
+    // The note is not here yet when the first frame comes; it is once the space has synced.
+    let synced = false
+    const stop = followPresence({
+      service: { rooms: () => new Map([[spaceId, spaceRoom]]) },
+      rooms,
+      lead: { opened, publish: (here) => published.push({ ...here }) },
+      belongs: () => Promise.resolve(synced),
+      clock: new ManualClock(),
+      every: (_ms, tick) => {
+        ticks.push(tick)
+        return () => undefined
+      },
+    })
+    room.join(peer('p1', 'i'.repeat(64)))
+    expect(published.at(-1)?.[spaceId]).toHaveLength(1)
+    opened.set(new Map([[spaceId, [NOTE]]]))
+    opened.set(new Map([[spaceId, [NOTE]]]))
+    expect(room.sent).toEqual([{ data: frame([NOTE]), target: undefined }])
+    for (const tick of ticks) tick()
+    expect(room.sent).toHaveLength(2)
+    room.receive('p1', frame([NOTE]))
+    await settle()
+    await settle()
+    expect(published.at(-1)?.[spaceId]?.[0]?.open).toEqual([])
+    synced = true
+    room.receive('p1', frame([NOTE]))
+    await settle()
+    await settle()
+    expect(published.at(-1)?.[spaceId]?.[0]?.open).toEqual([NOTE])
+    stop()
+    expect(published.at(-1)).toEqual({})
   })
 })

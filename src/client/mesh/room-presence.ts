@@ -46,6 +46,8 @@ export interface RoomPresenceOptions {
 
 export interface RoomPresence {
   readonly here: Observable<readonly DeviceHere[]>
+  /** Says again what we have open, if anything (see `RESEND_MS`). */
+  resend(): void
   stop(): void
 }
 
@@ -128,6 +130,9 @@ export const followRoomPresence = (options: RoomPresenceOptions): RoomPresence =
   publish()
   return {
     here,
+    resend: () => {
+      if (options.mine.get().length > 0) channel.send(frame()).catch(() => undefined)
+    },
     stop: () => {
       stopFrames()
       stopPeers()
@@ -143,6 +148,12 @@ export interface PresenceLead {
   publish(here: Readonly<Record<string, readonly DeviceHere[]>>): void
 }
 
+/**
+ * What we have open is said again this often. A peer believes only ids of objects it holds, and a note made a moment
+ * ago (or a whole space being received by a new member) reaches it after our first frame: the next one is believed.
+ */
+const RESEND_MS = 5_000
+
 const sameList = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((item, i) => item === b[i])
 
@@ -156,6 +167,8 @@ export const followPresence = (options: {
   readonly lead: PresenceLead
   readonly belongs: (spaceId: SpaceId, objectId: string) => Promise<boolean>
   readonly clock: Clock
+  /** Runs `tick` every `ms` until the returned function is called. */
+  readonly every: (ms: number, tick: () => void) => () => void
 }): (() => void) => {
   const { lead } = options
   const followed = new Map<SpaceRoom, { readonly presence: RoomPresence; readonly stop: () => void }>()
@@ -206,11 +219,23 @@ export const followPresence = (options: {
   }
   follow()
   const stopRooms = options.rooms.subscribe(follow)
+  const stopResending = options.every(RESEND_MS, () => {
+    for (const { presence } of followed.values()) presence.resend()
+  })
   return () => {
+    stopResending()
     stopRooms()
     for (const { stop } of followed.values()) stop()
     followed.clear()
     lead.publish({})
+  }
+}
+
+/** The browser's interval, as an `every` edge. */
+export const everyInterval = (ms: number, tick: () => void): (() => void) => {
+  const timer = setInterval(tick, ms)
+  return () => {
+    clearInterval(timer)
   }
 }
 
@@ -222,6 +247,7 @@ export const leadPresence = (
     readonly rooms: Observable<readonly RoomEntry[]>
     readonly space: (spaceId: SpaceId) => Pick<Space, 'get'> | undefined
     readonly clock: Clock
+    readonly every?: (ms: number, tick: () => void) => () => void
   },
 ): (() => void) => {
   if (presence === undefined) return () => undefined
@@ -236,6 +262,7 @@ export const leadPresence = (
       return id !== undefined && space !== undefined && (await space.get(id)) !== undefined
     },
     clock: mesh.clock,
+    every: mesh.every ?? everyInterval,
   })
   return () => {
     stop()
