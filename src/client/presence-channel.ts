@@ -12,7 +12,7 @@ import { openTabChannel, type OpenChannel } from './tab-channel'
 const TAB_BEAT_MS = 5_000
 const TAB_TIMEOUT_MS = 15_000
 
-export type HereBySpace = Readonly<Record<string, readonly DeviceHere[]>>
+type HereBySpace = Readonly<Record<string, readonly DeviceHere[]>>
 
 export interface PresenceChannel {
   /** Remote devices present in each space now, as the leader tells (empty while no leader runs a mesh). */

@@ -19,15 +19,15 @@ const person = async (network: FakeTrystero, displayName: string) => {
 
 const names = (people: readonly PersonHere[]): (string | undefined)[] => people.map((one) => one.displayName)
 
-/** Ada's space shared with Bo (an editor), a note in it, both with the space open. */
-const sharedGarden = async () => {
+/** Ada's space shared with Bo (an editor unless said), a note in it, both with the space open. */
+const sharedGarden = async (role: 'editor' | 'viewer' = 'editor') => {
   const network = new Network({ reconnect: true })
   const ada = await person(network, 'Ada')
   const bo = await person(network, 'Bo')
   const created = expectOk(await ada.client.spaces.create('Garden plans'))
   const adaSpace = expectOk(await ada.client.spaces.open(created.id))
   const noteId = expectOk(await adaSpace.createNote('Beds'))
-  await shareSpace(ada, bo, created.id, 'editor')
+  await shareSpace(ada, bo, created.id, role)
   await until(bo.client.spaces.list, (list) => list?.some((space) => space.id === created.id) === true)
   const boSpace = expectOk(await bo.client.spaces.open(created.id))
   const boNotes = boSpace.notes('')
@@ -66,6 +66,14 @@ describe('presence', () => {
     // Bo's page goes: its connection closes and Ada is on her own again.
     await bo.client.close()
     expect(names(await here(adaSpace, ['Ada']))).toEqual(['Ada'])
+  }, 30_000)
+
+  it('shows a viewer too: reading a note is being in it', async () => {
+    const { adaSpace, boSpace, noteId } = await sharedGarden('viewer')
+    await here(adaSpace, ['Ada', 'Bo'])
+    expect(boSpace.canWrite.get()).toBe(false)
+    boSpace.opening(noteId)
+    expect(names(await until(adaSpace.openedBy(noteId), (people) => people.length === 1))).toEqual(['Bo'])
   }, 30_000)
 
   it('forgets a page that crashed once its heartbeat falls silent, with no word from its connection', async () => {
