@@ -86,6 +86,29 @@ describe('presence', () => {
     expect(performance.now() - started).toBeLessThan(6_000)
   }, 30_000)
 
+  it('leaves no ghost when a page reloads: the new page is here, the old one gone within the heartbeat', async () => {
+    const { network, bo, adaSpace, boSpace, noteId } = await sharedGarden()
+    await here(adaSpace, ['Ada', 'Bo'])
+    boSpace.opening(noteId)
+    await until(adaSpace.openedBy(noteId), (people) => people.length === 1)
+    // The page goes without a word (a reload that could not leave): its connections die and nobody is told, and
+    // its locks are freed as a closed page's are. Then the profile opens again in a new page.
+    const rooms = network.roomsOf(bo.browser.trystero)
+    bo.browser.trystero.crash()
+    for (const room of rooms) room.linked.clear()
+    await bo.client.close()
+    const reloaded = await open(bo.browser.openTab().edges)
+    await until(reloaded.identity.state, (state) => state.kind === 'ready')
+    const started = performance.now()
+    const again = expectOk(await reloaded.spaces.open(boSpace.id))
+    await here(again, ['Bo', 'Ada'])
+    // The old page had the note open; the new one has not opened it: once the old is silent, nobody has.
+    await until(adaSpace.openedBy(noteId), (people) => people.length === 0)
+    expect(performance.now() - started).toBeLessThan(6_000)
+    const people = await until(adaSpace.presence, (now) => now[1]?.devices === 1)
+    expect(names(people)).toEqual(['Ada', 'Bo'])
+  }, 30_000)
+
   it('drops a forged, oversized or foreign frame, and believes only what the connection itself says', async () => {
     const { network, ada, bo, adaSpace, noteId } = await sharedGarden()
     await here(adaSpace, ['Ada', 'Bo'])

@@ -21,7 +21,8 @@ const personOf = (member: MemberView, devices: readonly DeviceHere[]): PersonHer
   avatar: member.avatar,
   me: member.me,
   fingerprint: member.fingerprint,
-  devices: devices.length,
+  // A page reloaded a moment ago may still be heard beside its successor: one device, counted once.
+  devices: new Set(devices.map((device) => device.device)).size,
 })
 
 /** Both sources seen through `derive`; a listener hears a new value only when its identities changed. */
