@@ -208,7 +208,13 @@ export const hostInvitations = (options: HostInvitationsOptions): (() => void) =
     const now = options.edges.clock.now()
     for (const space of options.spaces()) {
       if (space.personal) continue
-      if (!watched.has(space.id)) watched.set(space.id, space.inviteSecrets.subscribe(refresh))
+      if (!watched.has(space.id)) {
+        // An invitation and its K come in separate changes, in either order; access may not change with either.
+        const stops = [space.inviteSecrets.subscribe(refresh), space.membership.subscribe(refresh)]
+        watched.set(space.id, () => {
+          for (const stop of stops) stop()
+        })
+      }
       if (!can(space.roleOf(options.host.identityKey), 'share')) continue
       const secrets = space.inviteSecrets.get()
       for (const invitation of space.membership.get().invitations) {
