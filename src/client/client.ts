@@ -210,6 +210,11 @@ export const createClient = (options: ClientOptions): Client => {
     echo: () => echo,
     personalSecret: () => personalSecret.get()?.(),
     spaceSecret: (spaceId) => personalSecret.get()?.(spaceId),
+    expectMembers: (spaceId, members) => {
+      const expected = invited.get(spaceId) ?? new Set<string>()
+      for (const member of members) expected.add(member)
+      invited.set(spaceId, expected)
+    },
   })
   return client
 }
@@ -222,6 +227,8 @@ interface ClientInternals {
   personalSecret(): PersonalSecret | undefined
   /** The secret of `spaceId` this tab's mesh holds, while it leads (tests hand a space to another identity). */
   spaceSecret(spaceId: SpaceId): PersonalSecret | undefined
+  /** Lets `members` in while `spaceId` is fetched, as an invitation's proved log does (tests hand a space over). */
+  expectMembers(spaceId: SpaceId, members: readonly string[]): void
 }
 const internals = new WeakMap<Client, ClientInternals>()
 export const clientInternals = (client: Client): ClientInternals | undefined => internals.get(client)

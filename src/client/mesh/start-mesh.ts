@@ -115,12 +115,7 @@ const runFor = async (
   const ofThisDevice = revocationEvidence(halo)
   const service = startMeshService({
     echo,
-    identity: meshIdentityOf(
-      halo,
-      (id) => spaces.get(id),
-      deps.invited,
-      (id) => adopting.has(id),
-    ),
+    identity: meshIdentityOf(halo, (id) => spaces.get(id), deps.invited),
     rooms,
     onAccessChange: (listener) => {
       accessListeners.add(listener)
