@@ -12,7 +12,7 @@ import { IdentityPage } from './pages/identity-page.ts'
 import { SpacePage } from './pages/space-page.ts'
 import { createLink, joinWithName, openMembers, openShare, spaceWithTask, storedState } from './sharing.ts'
 
-test.describe.configure({ mode: 'default' })
+test.describe.configure({ mode: 'default', timeout: 180_000 })
 
 /** The fingerprint the Members panel of `page` shows for the member named `name`. */
 const fingerprintOf = async (device: Device, name: string): Promise<string> => {
@@ -130,6 +130,7 @@ test('a viewer reads live with every write control gone, and its forced change i
   const page = bea.page
   await expect(page.getByRole('button', { name: 'Rename space' })).toHaveCount(0)
   await expect(page.getByRole('button', { name: 'Share' })).toHaveCount(0)
+  await expect(page.getByRole('button', { name: 'Compact history' })).toHaveCount(0)
   await expect(page.getByPlaceholder('Add a task')).toHaveCount(0)
   await expect(page.getByRole('button', { name: 'Add task' })).toHaveCount(0)
   await expect(page.getByPlaceholder('Title of a new note')).toHaveCount(0)
