@@ -66,7 +66,7 @@ export const openMembers = async (page: Page): Promise<Locator> => {
 }
 
 /** Every record of every object store of the databases of this origin whose name contains `part`. */
-export const storedRecords = (page: Page, part: string): Promise<Record<string, unknown[]>> =>
+const storedRecords = (page: Page, part: string): Promise<Record<string, unknown[]>> =>
   page.evaluate(async (part) => {
     const found: Record<string, unknown[]> = {}
     for (const { name } of await indexedDB.databases()) {
