@@ -45,7 +45,7 @@ test('with the inviter offline, an admin admits a guest from the inviter’s lin
   await ada.page.close()
 
   await cy.page.goto(forCy)
-  await expect(cy.page.getByTestId('invite-heading')).toContainText('invited you to Garden plans as an editor', LINKED)
+  await expect(cy.page.getByTestId('invite-heading')).toHaveText('Ada invited you to Garden plans as an editor', LINKED)
   await expect(cy.page.getByTestId('inviter-fingerprint')).toHaveText(adaFingerprint)
   await cy.page.getByLabel('Your name').fill('Cy')
   await cy.page.getByRole('button', { name: 'Join' }).click()

@@ -122,6 +122,12 @@ const hostOne = (
   }
   /** The log the guest folds to check we may admit it (more than a frame holds: it cannot, and waits for another). */
   const proof = (): unknown[] => space.logValues().slice(0, MAX_LOG_ENTRIES)
+  /** The inviter's signed Profile: ours, or the one the inviter signed into the log (the guest verifies it). */
+  const profileOf = (inviter: PublicKey): unknown => {
+    if (inviter === host.identityKey) return host.profile()
+    const id = space.profiles().get(inviter)?.id
+    return (id === undefined ? undefined : space.entry(id)) ?? null
+  }
   /** The invitation's verdict for this guest now; 'already-member' still gets the space (it is theirs). */
   const verdict = (guest: PublicKey): Result<Invitation, { code: string }> => {
     const checked = checkInvitationUse(space.membership.get(), invitationId as never, edges.clock.now(), guest)
@@ -160,7 +166,7 @@ const hostOne = (
         spaceName: space.name,
         role: checked.value.role,
         delegation: delegation ?? null,
-        profile: checked.value.inviter === host.identityKey ? host.profile() : null,
+        profile: profileOf(checked.value.inviter),
         heads: [...space.membership.get().heads].slice(0, 64),
         log,
       })

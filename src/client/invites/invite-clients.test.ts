@@ -106,7 +106,8 @@ describe('invitations between two people over the in-memory Trystero', () => {
     await ada.close()
 
     const { found, end } = await joinWith(bob, forBob.url)
-    expect(found).toMatchObject({ kind: 'found', spaceName: 'Garden plans', role: 'editor' })
+    // Carol hosts, and shows Ada's Profile as Ada signed it into the log.
+    expect(found).toMatchObject({ kind: 'found', spaceName: 'Garden plans', role: 'editor', inviter: { name: 'Ada' } })
     expect(end).toEqual({ kind: 'joined', spaceId: garden.id })
     const onCarol = expectOk(await carol.spaces.open(garden.id))
     const onBob = expectOk(await bob.spaces.open(garden.id))
