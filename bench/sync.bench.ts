@@ -9,8 +9,16 @@
  *    (performance.timeOrigin + now). Baseline: a raw data-channel round trip.
  *    Twice: back to back (each edit as soon as the last one shows), and paced
  *    (edits at least PACE_MS apart, as a person types). automerge-repo sends a
- *    document's changes at most once per 100 ms (DocSynchronizer's
- *    syncDebounceRate, not configurable), so back to back mostly times that wait.
+ *    document's changes at most once per 100 ms, so back to back mostly times
+ *    that wait: 2.5.6 dist/synchronizer/DocSynchronizer.js:14 `syncDebounceRate
+ *    = 100`, read once at :36 where the constructor wraps the handle's `change`
+ *    listener in `asyncThrottle` (dist/helpers/throttle.js:99: wait = last send
+ *    + 100 ms - now). The field is public but the synchronizer is made inside
+ *    the Repo (CollectionSynchronizer, `@hidden`) before anyone could set it,
+ *    `RepoConfig` has only `saveDebounceRate`, and upstream's HEAD (2.6.0-alpha.2)
+ *    is the same (src/synchronizer/DocSynchronizer.ts:114, 161-167). The phone
+ *    shows an edit from its document as soon as it arrives (echo's live lists,
+ *    CONTEXT.md "Live lists"), not after the index write.
  * 2. A freshly linked phone receives a space of 10,000 objects (half notes
  *    with a paragraph each): time to the space listed, the first list, every
  *    object searchable, every text indexed; the longest main-thread task.
