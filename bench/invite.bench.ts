@@ -15,7 +15,8 @@
  * 3. A space of OBJECTS objects (half notes with a paragraph): a fresh guest's time from the link read to the
  *    space visible, the first list, every object searchable, every text indexed.
  *
- * INVITE_BENCH_OBJECTS (default 10,000; 0 skips 3) and INVITE_BENCH_RUNS make it smaller for a quick look.
+ * INVITE_BENCH_OBJECTS (default 10,000; 0 skips 3), INVITE_BENCH_RUNS and INVITE_BENCH_RECEIVE_S (how long the guest may
+ * take to index every text, default 200) make it smaller for a quick look; INVITE_BENCH_TRACE prints each join's trace.
  */
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir } from 'node:os'
@@ -34,7 +35,7 @@ import type { TraceEvent } from './invite-page/trace.ts'
 const OBJECTS = Number(process.env.INVITE_BENCH_OBJECTS ?? 10_000)
 const RUNS = Number(process.env.INVITE_BENCH_RUNS ?? 5)
 /** How long the guest may take to receive the big space before the bench reports what it reached. */
-const RECEIVE_LIMIT_MS = 200_000
+const RECEIVE_LIMIT_MS = Number(process.env.INVITE_BENCH_RECEIVE_S ?? 200) * 1000
 
 interface Bench {
   inviteBench: InviteBenchApi
@@ -201,12 +202,17 @@ const bigSpace = async (browser: Browser, url: string, signalUrl: string) => {
     .catch(() => console.log(`the guest did not index every text within ${String(RECEIVE_LIMIT_MS / 1000)} s`))
   const progress = await guest.evaluate(() => (globalThis as unknown as Bench).inviteBench.app.progress())
   const opened = progress.opened ?? Number.NaN
+  console.log(`big space on the guest, ms since the link was read: ${JSON.stringify(relative(progress, opened))}`)
+  const samples = await guest.evaluate(() => (globalThis as unknown as Bench).inviteBench.app.samples())
+  console.log(
+    `second by second (s: repo messages in, kB in, objects listed): ${samples.map((each) => `${String(each.s)}: ${String(each.in)}/${String(each.kB)}/${String(each.listed)}`).join(', ')}`,
+  )
   await guest.evaluate(() => (globalThis as unknown as Bench).inviteBench.app.close())
   await guest.context().close()
   await owner.evaluate(() => (globalThis as unknown as Bench).inviteBench.app.close())
   await owner.context().close()
   const steps = Object.fromEntries(Object.entries(progress).filter(([key]) => key !== 'opened'))
-  return { visibleMs: run.visibleMs, joinSteps: run.steps, msSinceLink: relative(steps, opened) }
+  return { visibleMs: run.visibleMs, joinSteps: run.steps, msSinceLink: relative(steps, opened), samples }
 }
 
 const worker = await RestartableWorker.start({

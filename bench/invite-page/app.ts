@@ -15,6 +15,8 @@ import { Trace, type TraceEvent } from './trace.ts'
 /** How long a guest may take to see the space before the bench counts the run as failed. */
 const JOIN_LIMIT_MS = 60_000
 const REMOVAL_LIMIT_MS = 30_000
+/** How many one-second samples of a big space's arrival are kept. */
+const SAMPLE_S = 120
 /** The owner's task the guest waits for: the space is visible with its content. */
 export const OWNER_TASK = 'Written by Ada'
 
@@ -22,6 +24,7 @@ const trace = new Trace()
 let client: Client | undefined
 let session: SpaceSession | undefined
 const progress: Record<string, number> = {}
+const samples: { s: number; in: number; kB: number; listed: number }[] = []
 
 const now = (): number => performance.timeOrigin + performance.now()
 const current = (): Client => {
@@ -176,6 +179,9 @@ export const app = {
   /** Epoch ms of each step of a big space's arrival (`listed`, `firstList`, `searchable`, `texts`). */
   progress: (): Record<string, number> => ({ ...progress }),
 
+  /** The big space's arrival second by second: repo messages and kB received, objects listed. */
+  samples: () => [...samples],
+
   async close(): Promise<void> {
     session?.close()
     session = undefined
@@ -199,6 +205,16 @@ const watch = (space: SpaceSession, objects: number, started: number): void => {
     if (progress.searchable === undefined && count(notes) >= half && count(tasks) >= half) progress.searchable = now()
     if (progress.texts === undefined && count(texts) >= half) progress.texts = now()
   }
+  // Every second for up to SAMPLE_S seconds: repo messages and kilobytes received so far, and objects listed.
+  const sampler = setInterval(() => {
+    samples.push({
+      s: Math.round((now() - started) / 1000),
+      in: trace.repo.in,
+      kB: Math.round(trace.repo.inBytes / 1024),
+      listed: count(notes) + count(tasks),
+    })
+    if (samples.length >= SAMPLE_S || progress.texts !== undefined) clearInterval(sampler)
+  }, 1000)
   for (const list of [notes, tasks, texts]) list.subscribe(check)
   check()
 }

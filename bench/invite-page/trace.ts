@@ -13,6 +13,9 @@ export interface TraceEvent {
   readonly what: string
 }
 
+/** automerge-repo's channel in a space room (client's space-room.ts). */
+const REPO_CHANNEL = 'cp.am'
+
 const now = (): number => performance.timeOrigin + performance.now()
 
 /** Invitation and link rooms use their own app id; every other room is a space's. */
@@ -31,6 +34,8 @@ const frameOf = (data: unknown): string | undefined => {
 
 export class Trace {
   readonly events: TraceEvent[] = []
+  /** Repo messages and their bytes in and out of space rooms, counted from the last `clear`. */
+  readonly repo = { in: 0, inBytes: 0, out: 0, outBytes: 0 }
   #rooms = 0
   readonly #once = new Set<string>()
 
@@ -48,6 +53,7 @@ export class Trace {
   /** Forgets what was seen, for the next run on this page. */
   clear(): void {
     this.events.length = 0
+    Object.assign(this.repo, { in: 0, inBytes: 0, out: 0, outBytes: 0 })
     this.#once.clear()
   }
 
@@ -86,6 +92,11 @@ export class Trace {
     const first = (what: string): void => {
       this.first(what)
     }
+    const count = (way: 'in' | 'out', data: unknown): void => {
+      if (!(data instanceof Uint8Array)) return
+      this.repo[way]++
+      this.repo[way === 'in' ? 'inBytes' : 'outBytes'] += data.byteLength
+    }
     return new Proxy(room, {
       set(target, key, value: unknown) {
         if ((key === 'onPeerJoin' || key === 'onPeerLeave') && typeof value === 'function') {
@@ -112,6 +123,7 @@ export class Trace {
               ...options,
               onMessage: (data, meta) => {
                 const frame = frameOf(data)
+                if (name === REPO_CHANNEL) count('in', data)
                 if (frame === undefined) first(`${label} ${name} first in`)
                 else note(`${label} ${name} ${frame} in`)
                 void onMessage?.(data, meta)
@@ -121,6 +133,7 @@ export class Trace {
               ...action,
               send: (data: T, sendOptions?: Parameters<typeof action.send>[1]) => {
                 const frame = frameOf(data)
+                if (name === REPO_CHANNEL) count('out', data)
                 if (frame === undefined) first(`${label} ${name} first out`)
                 else note(`${label} ${name} ${frame} out`)
                 return action.send(data, sendOptions)
