@@ -103,6 +103,8 @@ const rawConnect = async (browser: Browser, url: string, signalUrl: string): Pro
 }
 
 interface JoinRun {
+  /** The fresh profile's client started to its identity state read (none), before the link is read. */
+  clientStartMs: number
   visibleMs: number | null
   steps: Record<string, number>
   guest: string[]
@@ -120,7 +122,9 @@ const joinOnce = async (
 ): Promise<{ run: JoinRun; guest: Page }> => {
   const link = await owner.evaluate(() => (globalThis as unknown as Bench).inviteBench.app.invite())
   const guest = await openProfile(browser, url, options.label)
+  const starting = performance.now()
   await guest.evaluate((s) => (globalThis as unknown as Bench).inviteBench.app.fresh(s), signalUrl)
+  const clientStartMs = round(performance.now() - starting)
   const joined = await guest.evaluate((input) => (globalThis as unknown as Bench).inviteBench.app.join(input), {
     url: link,
     name: options.label,
@@ -128,6 +132,7 @@ const joinOnce = async (
   })
   const traceOf = (page: Page) => page.evaluate(() => (globalThis as unknown as Bench).inviteBench.app.trace())
   const run: JoinRun = {
+    clientStartMs,
     visibleMs: joined.visible === null ? null : round(joined.visible - joined.opened),
     steps: relative(joined.steps, joined.opened),
     guest: timeline(await traceOf(guest), joined.opened),
@@ -168,7 +173,7 @@ const invites = async (browser: Browser, url: string, signalUrl: string): Promis
     })
     runs.push(run)
     console.log(
-      `join ${String(trial + 1)}: space visible after ${run.visibleMs === null ? 'no' : String(run.visibleMs)} ms; steps ${JSON.stringify(run.steps)}; removal closed the guest's connection after ${String(run.removal?.guestClosedMs)} ms (owner's side ${String(run.removal?.ownerClosedMs)} ms)`,
+      `join ${String(trial + 1)}: client started in ${String(run.clientStartMs)} ms, then space visible after ${run.visibleMs === null ? 'no' : String(run.visibleMs)} ms; steps ${JSON.stringify(run.steps)}; removal closed the guest's connection after ${String(run.removal?.guestClosedMs)} ms (owner's side ${String(run.removal?.ownerClosedMs)} ms)`,
     )
     if (process.env.INVITE_BENCH_TRACE !== undefined)
       console.log(`  guest:\n    ${run.guest.join('\n    ')}\n  owner:\n    ${run.owner.join('\n    ')}`)
@@ -265,6 +270,10 @@ try {
       note: 'two fresh pages join one plain Trystero room (no handshake) at once, until each heard the other (automerge-repo peer hello); same worker, no ICE servers',
     },
     visibleOverRawConnect: round(median(visible) / median(raw), 1),
+    guestClientStartMs: {
+      ...summary(runs.map((run) => run.clientStartMs)),
+      note: "a fresh profile's client started (createClient, start, identity state read) before the link is read: not in inviteToVisibleMs, but a person opening the link waits for it too, after the page and its wasm load",
+    },
     removalToClosedMs: {
       guest: summary(guestClosed),
       owner: summary(ownerClosed),
