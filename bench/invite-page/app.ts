@@ -18,7 +18,7 @@ const REMOVAL_LIMIT_MS = 30_000
 /** How many one-second samples of a big space's arrival are kept. */
 const SAMPLE_S = 120
 /** The owner's task the guest waits for: the space is visible with its content. */
-export const OWNER_TASK = 'Written by Ada'
+const OWNER_TASK = 'Written by Ada'
 
 const trace = new Trace()
 let client: Client | undefined
