@@ -9,7 +9,8 @@
  *    time went: the join's states and what the traced Trystero page saw on both sides (rooms joined, handshakes,
  *    peers let in, invitation frames, the first repo message), in ms since the link was read.
  *    Baseline: two pages meeting in a plain Trystero room (no handshake) until a first message passed.
- * 2. Removal -> the removed member's connection closed, the same RUNS guests: from the owner's removeMember to
+ *    Then RUNS more from fresh profiles that already have an identity (no preview, one invitation room).
+ * 2. Removal -> the removed member's connection closed, each of those guests: from the owner's removeMember to
  *    the guest's Members panel showing none of the owner's devices connected (and the owner's showing none of the
  *    guest's).
  * 3. A space of OBJECTS objects (half notes with a paragraph): a fresh guest's time from the link read to the
@@ -118,12 +119,15 @@ const joinOnce = async (
   url: string,
   signalUrl: string,
   owner: Page,
-  options: { label: string; objects: number; remove: boolean },
+  options: { label: string; objects: number; remove: boolean; identity?: boolean },
 ): Promise<{ run: JoinRun; guest: Page }> => {
   const link = await owner.evaluate(() => (globalThis as unknown as Bench).inviteBench.app.invite())
   const guest = await openProfile(browser, url, options.label)
   const starting = performance.now()
-  await guest.evaluate((s) => (globalThis as unknown as Bench).inviteBench.app.fresh(s), signalUrl)
+  await guest.evaluate(([s, name]) => (globalThis as unknown as Bench).inviteBench.app.fresh(s, name), [
+    signalUrl,
+    options.identity === true ? options.label : undefined,
+  ] as const)
   const clientStartMs = round(performance.now() - starting)
   const joined = await guest.evaluate((input) => (globalThis as unknown as Bench).inviteBench.app.join(input), {
     url: link,
@@ -158,7 +162,7 @@ const joinOnce = async (
 }
 
 /** 1 and 2: one owner with a small space; RUNS fresh guests in turn, each joined, then removed. */
-const invites = async (browser: Browser, url: string, signalUrl: string): Promise<JoinRun[]> => {
+const invites = async (browser: Browser, url: string, signalUrl: string, identity: boolean): Promise<JoinRun[]> => {
   const owner = await openProfile(browser, url, 'owner')
   await owner.evaluate(
     (s) => (globalThis as unknown as Bench).inviteBench.app.owner({ signalUrl: s, name: 'Garden plans', objects: 0 }),
@@ -167,13 +171,14 @@ const invites = async (browser: Browser, url: string, signalUrl: string): Promis
   const runs: JoinRun[] = []
   for (let trial = 0; trial < RUNS; trial++) {
     const { run, guest } = await joinOnce(browser, url, signalUrl, owner, {
-      label: `Guest ${String(trial)}`,
+      label: `${identity ? 'Member' : 'Guest'} ${String(trial)}`,
       objects: 0,
       remove: true,
+      identity,
     })
     runs.push(run)
     console.log(
-      `join ${String(trial + 1)}: client started in ${String(run.clientStartMs)} ms, then space visible after ${run.visibleMs === null ? 'no' : String(run.visibleMs)} ms; steps ${JSON.stringify(run.steps)}; removal closed the guest's connection after ${String(run.removal?.guestClosedMs)} ms (owner's side ${String(run.removal?.ownerClosedMs)} ms)`,
+      `${identity ? 'with an identity' : 'no identity'}, join ${String(trial + 1)}: client started in ${String(run.clientStartMs)} ms, then space visible after ${run.visibleMs === null ? 'no' : String(run.visibleMs)} ms; steps ${JSON.stringify(run.steps)}; removal closed the guest's connection after ${String(run.removal?.guestClosedMs)} ms (owner's side ${String(run.removal?.ownerClosedMs)} ms)`,
     )
     if (process.env.INVITE_BENCH_TRACE !== undefined)
       console.log(`  guest:\n    ${run.guest.join('\n    ')}\n  owner:\n    ${run.owner.join('\n    ')}`)
@@ -247,12 +252,15 @@ try {
   console.log(
     `raw Trystero room, two pages joined at once -> first message heard: median ${String(round(median(raw)))} ms`,
   )
-  const runs = await invites(browser, url, worker.relayUrl)
+  const runs = await invites(browser, url, worker.relayUrl, false)
+  const members = await invites(browser, url, worker.relayUrl, true)
+  const memberVisible = members.flatMap((run) => (run.visibleMs === null ? [] : [run.visibleMs]))
   const visible = runs.flatMap((run) => (run.visibleMs === null ? [] : [run.visibleMs]))
-  const guestClosed = runs.flatMap((run) => (run.removal?.guestClosedMs == null ? [] : [run.removal.guestClosedMs]))
-  const ownerClosed = runs.flatMap((run) => (run.removal?.ownerClosedMs == null ? [] : [run.removal.ownerClosedMs]))
+  const removals = [...runs, ...members]
+  const guestClosed = removals.flatMap((run) => (run.removal?.guestClosedMs == null ? [] : [run.removal.guestClosedMs]))
+  const ownerClosed = removals.flatMap((run) => (run.removal?.ownerClosedMs == null ? [] : [run.removal.ownerClosedMs]))
   console.log(
-    `invite link opened -> space visible on the guest: median ${String(round(median(visible)))} ms (${String(RUNS - visible.length)} failed); removal -> guest's connection closed: median ${String(round(median(guestClosed)))} ms`,
+    `invite link opened -> space visible on the guest: median ${String(round(median(visible)))} ms (${String(RUNS - visible.length)} failed), with an identity already ${String(round(median(memberVisible)))} ms (${String(RUNS - memberVisible.length)} failed); removal -> guest's connection closed: median ${String(round(median(guestClosed)))} ms`,
   )
   const big = OBJECTS > 0 ? await bigSpace(browser, url, worker.relayUrl) : undefined
   if (big !== undefined) console.log(`big space on the guest (ms since the link was read): ${JSON.stringify(big)}`)
@@ -264,6 +272,11 @@ try {
       ...summary(visible),
       failed: RUNS - visible.length,
       note: "a fresh profile with a started client and no identity: invites.read at 0, Join pressed as soon as 'found' shows, until spaces.list has the space and its task list the owner's task",
+    },
+    inviteWithIdentityToVisibleMs: {
+      ...summary(memberVisible),
+      failed: RUNS - memberVisible.length,
+      note: 'the same from a fresh profile that already has an identity: no preview with a throwaway identity, one invitation room and one handshake there',
     },
     rawConnectMs: {
       ...summary(raw),
@@ -280,6 +293,7 @@ try {
       note: "owner's removeMember start to the guest's Members panel showing none of the owner's devices connected (and the owner's none of the guest's)",
     },
     joins: runs,
+    joinsWithIdentity: members,
     bigSpace:
       big === undefined
         ? null
@@ -290,7 +304,7 @@ try {
           },
     targets: {
       inviteUnder3s: visible.length === RUNS && median(visible) < 3000,
-      removalUnder2s: guestClosed.length === RUNS && median(guestClosed) < 2000,
+      removalUnder2s: guestClosed.length === removals.length && median(guestClosed) < 2000,
       ...(big === undefined
         ? {}
         : { firstListUnder3s: at('firstList') < 3000, searchableUnder15s: at('searchable') < 15_000 }),

@@ -99,11 +99,14 @@ export const app = {
     return made.value.url
   },
 
-  /** Starts the client of a fresh profile (no identity), before the link is opened. */
-  async fresh(signalUrl: string): Promise<void> {
+  /** Starts the client of a fresh profile before the link is opened: with no identity, or one named `name`. */
+  async fresh(signalUrl: string, name?: string): Promise<void> {
     useSignal(signalUrl)
     const made = await open()
     await until(made.identity.state, (state) => state.kind === 'none', AbortSignal.timeout(JOIN_LIMIT_MS))
+    if (name === undefined) return
+    const created = await made.identity.create({ displayName: name, avatar: { colour: '#2f5d50' } }, 'Laptop')
+    if (!created.ok) throw new Error(created.error.code)
   },
 
   /**
