@@ -9,6 +9,7 @@ import { can, checkInvitationUse, type Invitation, type Space, type SpaceId } fr
 import { decodeCredential, verifyCredential, type Credential, type IdentityKey, type PublicKey } from '../../halo'
 import {
   INVITE_CHANNEL,
+  MAX_LOG_ENTRIES,
   readInviteFrame,
   runHandshake,
   writeInviteFrame,
@@ -119,6 +120,8 @@ const hostOne = (
   const send = (peerId: string, frame: Parameters<typeof writeInviteFrame>[0]): void => {
     channel.send(writeInviteFrame(frame), peerId).catch(() => undefined)
   }
+  /** The log the guest folds to check we may admit it (more than a frame holds: it cannot, and waits for another). */
+  const proof = (): unknown[] => space.logValues().slice(0, MAX_LOG_ENTRIES)
   /** The invitation's verdict for this guest now; 'already-member' still gets the space (it is theirs). */
   const verdict = (guest: PublicKey): Result<Invitation, { code: string }> => {
     const checked = checkInvitationUse(space.membership.get(), invitationId as never, edges.clock.now(), guest)
@@ -140,8 +143,10 @@ const hostOne = (
   /** The offer (or why not) for a guest that proved K: on its hello, or unasked once Trystero lets it in. */
   const offer = (peerId: string, guest: PublicKey): void => {
     const checked = verdict(guest)
+    // The log with it: the guest believes a refusal only when our log shows the same (anyone can be in the room).
+    const log = proof()
     if (!checked.ok) {
-      send(peerId, { v: 1, t: 'refused', code: checked.error.code })
+      send(peerId, { v: 1, t: 'refused', code: checked.error.code, log })
       return
     }
     const delegation = space.entry(invitationId)
@@ -153,6 +158,7 @@ const hostOne = (
       delegation: delegation ?? null,
       profile: checked.value.inviter === host.identityKey ? host.profile() : null,
       heads: [...space.membership.get().heads].slice(0, 64),
+      log,
     })
   }
   // Trystero lets each side in at its own moment and a frame from a peer not let in yet is dropped: a hello sent
@@ -168,7 +174,7 @@ const hostOne = (
   const stopFrames = channel.subscribe((data, peerId) => {
     const guest = guests.get(peerId)
     if (guest?.identity == null) return
-    const frame = readInviteFrame(data)
+    const frame = readInviteFrame(data, 'guest')
     if (frame === undefined) return
     if (frame.t === 'hello') {
       offer(peerId, guest.identity)
@@ -217,7 +223,13 @@ export const hostInvitations = (options: HostInvitationsOptions): (() => void) =
     const now = options.edges.clock.now()
     for (const space of options.spaces()) {
       if (space.personal) continue
-      if (!watched.has(space.id)) watched.set(space.id, space.inviteSecrets.subscribe(refresh))
+      if (!watched.has(space.id)) {
+        // An invitation and its K come in separate changes, in either order; access may not change with either.
+        const stops = [space.inviteSecrets.subscribe(refresh), space.membership.subscribe(refresh)]
+        watched.set(space.id, () => {
+          for (const stop of stops) stop()
+        })
+      }
       if (!can(space.roleOf(options.host.identityKey), 'share')) continue
       const secrets = space.inviteSecrets.get()
       for (const invitation of space.membership.get().invitations) {

@@ -76,7 +76,7 @@ const meet = async (first: 'host' | 'guest'): Promise<InviteJoinState> => {
         chain: bob.publicKey,
         sign: (bytes) => Promise.resolve(toHex(signWith(bobDevice, bytes))),
         verifyProfile: () => undefined,
-        expectHost: () => () => undefined,
+        expectHosts: () => () => undefined,
         store: () => Promise.resolve(ok(undefined)),
         arrived: () => Promise.resolve(false),
       },

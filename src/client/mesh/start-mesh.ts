@@ -19,6 +19,7 @@ import { keepRemovalEvidence } from './removal-evidence'
 import { revocationEvidence } from './revocation-evidence'
 import { startMeshService, type RoomEntry } from './mesh-service'
 import { followSwarmSecrets } from './swarm-secrets'
+import { leadPresence, type PresenceLead } from './room-presence'
 import { SyncTracker } from './sync-tracker'
 
 export interface MeshDeps {
@@ -37,6 +38,8 @@ export interface MeshDeps {
   readonly personalSecret: Cell<((spaceId?: SpaceId) => PersonalSecret | undefined) | undefined>
   /** Spaces this device joins by invitation, not adopted yet: the hosts that admitted it may meet it there. */
   readonly invited: InvitedSpaces
+  /** The tabs' presence channel: this leader hears their open notes and tells them who is here. */
+  readonly presence?: { lead(): PresenceLead & { stepDown(): void } }
 }
 
 /** The personal space's id and the secret (with its generation) this device's mesh is in the room of. */
@@ -112,12 +115,7 @@ const runFor = async (
   const ofThisDevice = revocationEvidence(halo)
   const service = startMeshService({
     echo,
-    identity: meshIdentityOf(
-      halo,
-      (id) => spaces.get(id),
-      deps.invited,
-      (id) => adopting.has(id),
-    ),
+    identity: meshIdentityOf(halo, (id) => spaces.get(id), deps.invited),
     rooms,
     onAccessChange: (listener) => {
       accessListeners.add(listener)
@@ -137,6 +135,7 @@ const runFor = async (
       if (evidence.length > 0) void halo.receive(evidence)
     },
   })
+  stops.push(leadPresence(deps.presence, { service, rooms, space: (id) => spaces.get(id), clock: systemClock }))
   /** `personal` only for the handed-over personal space: ECHO takes it from the caller, never from the root. */
   const adoptOne = (spaceId: SpaceId, rootUrl: string, done: (ok: boolean) => void, personal = false): void => {
     if (adopting.has(spaceId)) return

@@ -31,7 +31,7 @@ import type { FieldPatch } from './object-writes'
 import type { SpaceContext } from './space-context'
 import { SpaceEpochs } from './space-epochs'
 import type { Added, ListedSpace, SwarmBoxEntry, SwarmBoxes } from './space-lists'
-import { keysIn } from './root-fields'
+import { keysIn, recordIn } from './root-fields'
 import { addSwarmBox, createLists, listedSpacesIn, listSpace, rootObservable, swarmBoxesIn } from './space-lists'
 import { inviteSecrets, keepInviteSecret } from './invite-secrets'
 import { SpaceMembers } from './space-members'
@@ -344,6 +344,11 @@ export class Space {
     if (stored === undefined) return undefined
     const decoded = decodeCredential(toPlain(stored))
     return decoded.ok ? decoded.value : undefined
+  }
+
+  /** Every value of the log as stored (the fold's input), for a guest to fold itself before it trusts a host. */
+  logValues(): unknown[] {
+    return Object.values(recordIn(this.#root.doc().log)).map(toPlain)
   }
 
   /** The link secrets of the space's invitations (delegation id -> K, base64url), live. */
