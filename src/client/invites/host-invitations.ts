@@ -146,30 +146,44 @@ const hostOne = (
     }
     send(peerId, { v: 1, t: 'welcome', rootUrl, generation: held.generation, secret: toBase64Url(held.secret) })
   }
-  const stop = channel.subscribe((data, peerId) => {
+  /** The offer (or why not) for a guest that proved K: on its hello, or unasked once Trystero lets it in. */
+  const offer = (peerId: string, guest: PublicKey): void => {
+    const checked = verdict(guest)
+    // The log with it: the guest believes a refusal only when our log shows the same (anyone can be in the room).
+    const log = proof()
+    if (!checked.ok) {
+      send(peerId, { v: 1, t: 'refused', code: checked.error.code, log })
+      return
+    }
+    const delegation = space.entry(invitationId)
+    send(peerId, {
+      v: 1,
+      t: 'offer',
+      spaceName: space.name,
+      role: checked.value.role,
+      delegation: delegation ?? null,
+      profile: profileOf(checked.value.inviter),
+      heads: [...space.membership.get().heads].slice(0, 64),
+      log,
+    })
+  }
+  // Trystero lets each side in at its own moment and a frame from a peer not let in yet is dropped: a hello sent
+  // before we let the guest in is lost, so we offer as soon as we do rather than wait for its next, a second later.
+  let present: ReadonlyMap<string, AuthenticatedPeer> = new Map()
+  const stopGreeting = room.authenticated.subscribe((peers) => {
+    for (const peerId of peers.keys()) {
+      const guest = guests.get(peerId)?.identity
+      if (!present.has(peerId) && guest != null) offer(peerId, guest)
+    }
+    present = peers
+  })
+  const stopFrames = channel.subscribe((data, peerId) => {
     const guest = guests.get(peerId)
     if (guest?.identity == null) return
     const frame = readInviteFrame(data, 'guest')
     if (frame === undefined) return
     if (frame.t === 'hello') {
-      const checked = verdict(guest.identity)
-      // The log with it: the guest believes a refusal only when our log shows the same (anyone can be in the room).
-      const log = proof()
-      if (!checked.ok) {
-        send(peerId, { v: 1, t: 'refused', code: checked.error.code, log })
-        return
-      }
-      const delegation = space.entry(invitationId)
-      send(peerId, {
-        v: 1,
-        t: 'offer',
-        spaceName: space.name,
-        role: checked.value.role,
-        delegation: delegation ?? null,
-        profile: profileOf(checked.value.inviter),
-        heads: [...space.membership.get().heads].slice(0, 64),
-        log,
-      })
+      offer(peerId, guest.identity)
     } else if (frame.t === 'accept') {
       const checked = verdict(guest.identity)
       if (!checked.ok) {
@@ -196,7 +210,8 @@ const hostOne = (
   })
   return {
     close: () => {
-      stop()
+      stopGreeting()
+      stopFrames()
       room.leave().catch(() => undefined)
     },
   }

@@ -146,10 +146,8 @@ export const joinInvite = (options: JoinInviteOptions): RunningJoin => {
         verifyChain: edges.verifyPeerDevice,
         authorize,
       })
-      if (outcome.ok) {
-        hosts.set(peerId, outcome.value)
-        hello()
-      }
+      // Hello waits for Trystero to let the host in: a frame sent before that goes nowhere.
+      if (outcome.ok) hosts.set(peerId, outcome.value)
       return outcome
     },
   )
@@ -173,16 +171,26 @@ export const joinInvite = (options: JoinInviteOptions): RunningJoin => {
       if (state.get().kind === 'looking') state.set({ kind: 'unreachable' })
     }),
   )
-  // Says hello to every host until one offers: a host may let us in a moment after we let it in.
+  // Says hello to every host let in, at once and then every second until one offers: a host may let us in a
+  // moment after we let it in, and drop our first hello (it also offers unasked then, see host-invitations.ts).
+  let stopHello = (): void => undefined
+  stops.push(() => {
+    stopHello()
+  })
   const hello = (): void => {
+    stopHello()
     const kind = state.get().kind
     if (ended || (kind !== 'looking' && kind !== 'unreachable')) return
     for (const peerId of hosts.keys()) send(peerId, { v: 1, t: 'hello' })
-    if (hosts.size > 0) stops.push(edges.after(HELLO_EVERY_MS, hello))
+    stopHello = hosts.size > 0 ? edges.after(HELLO_EVERY_MS, hello) : () => undefined
   }
+  let present: ReadonlyMap<string, AuthenticatedPeer> = new Map()
   stops.push(
     room.authenticated.subscribe((peers) => {
+      const arrived = [...peers.keys()].some((peerId) => hosts.has(peerId) && !present.has(peerId))
+      present = peers
       for (const peerId of [...hosts.keys()]) if (!peers.has(peerId)) hosts.delete(peerId)
+      if (arrived) hello()
       const kind = state.get().kind
       // The host that offered went away before the welcome: look for another one.
       if (chosen.peerId !== undefined && !hosts.has(chosen.peerId) && (kind === 'found' || kind === 'joining')) {
