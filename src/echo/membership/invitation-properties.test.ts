@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Credential, CredentialId, KeyPair, PublicKey, SpaceRole } from '../../halo'
 import { generateKeyPair, issueCredential } from '../../halo'
+import { checkProperty, propertyTimeout } from '../../base/testing/properties'
 import { issueMember } from './entries'
 import type { MembershipState } from './fold'
 import { foldMembership, roleOf } from './fold'
@@ -40,7 +41,7 @@ const essence = (state: MembershipState) => ({
   invitations: state.invitations,
 })
 // Property tests run many cases; on a busy two-core machine they need more than the default 5 s.
-const PROPERTY_TIMEOUT_MS = 60_000
+const PROPERTY_TIMEOUT_MS = propertyTimeout()
 
 /** `log` delivered in the order `keys` gives (a permutation). */
 const shuffled = <T>(log: readonly T[], keys: readonly number[]): T[] =>
@@ -96,7 +97,7 @@ describe('invitation properties', () => {
   it(
     'lets a cancellation win over every use it has not seen, in every delivery order',
     () => {
-      fc.assert(
+      checkProperty(
         fc.property(
           redemptions,
           fc.array(fc.boolean(), { maxLength: 5 }),
@@ -131,7 +132,7 @@ describe('invitation properties', () => {
       'is judged by the use’s issuedAt against until, alike whatever the folding peer’s clock says',
       () => {
         vi.useFakeTimers({ toFake: ['Date'] })
-        fc.assert(
+        checkProperty(
           fc.property(
             fc.integer({ min: 1, max: 7 * 24 }),
             fc.integer({ min: -HOUR, max: HOUR }),
@@ -160,7 +161,7 @@ describe('invitation properties', () => {
   it(
     'admits exactly one guest with a single-use invitation under concurrent redemptions, the same in every order',
     () => {
-      fc.assert(
+      checkProperty(
         fc.property(redemptions, fc.array(fc.nat()), fc.array(fc.nat()), (steps, keys, otherKeys) => {
           const invitation = invite(bob)
           const uses = usesOf(invitation, steps)
@@ -184,7 +185,7 @@ describe('invitation properties', () => {
   it(
     'admits at most N guests with an N-use invitation (exactly N when more come)',
     () => {
-      fc.assert(
+      checkProperty(
         fc.property(fc.integer({ min: 1, max: 4 }), redemptions, fc.array(fc.nat()), (n, steps, keys) => {
           const invitation = invite(alice, { uses: n, role: 'viewer' })
           const uses = usesOf(invitation, steps)
@@ -201,7 +202,7 @@ describe('invitation properties', () => {
   it(
     'lets the removal of an inviter win against its concurrent invitations, admissions and uses after it',
     () => {
-      fc.assert(
+      checkProperty(
         fc.property(
           fc.boolean(),
           redemptions,
@@ -248,7 +249,7 @@ describe('invitation properties', () => {
   it(
     'ignores forged uses and invitations: a stranger’s key, a bad signature, an editor’s invitation, no descent',
     () => {
-      fc.assert(
+      checkProperty(
         fc.property(redemptions, fc.array(fc.nat()), (steps, keys) => {
           const invitation = invite(bob, { uses: steps.length })
           const uses = usesOf(invitation, steps)
