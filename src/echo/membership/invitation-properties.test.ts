@@ -247,6 +247,50 @@ describe('invitation properties', () => {
   )
 
   it(
+    'voids an invitation a removal has not seen, with every use the removal has not seen, under concurrent redemptions',
+    () => {
+      checkProperty(
+        fc.property(
+          redemptions,
+          fc.array(fc.boolean(), { maxLength: 5 }),
+          fc.constantFrom('before', 'concurrent', 'after'),
+          fc.boolean(),
+          fc.array(fc.nat()),
+          (steps, seenByRemoval, issued, leaves, keys) => {
+            // Carol (an editor, who could read the secret) is removed, or leaves.
+            const remover = leaves ? carol : alice
+            const after = issued === 'after' ? removal(remover, carol, baseHead) : undefined
+            const invitation = invite(bob, { uses: steps.length, parents: after === undefined ? baseHead : [after.id] })
+            const uses = usesOf(invitation, steps)
+            const seen = uses.filter((_, index) => seenByRemoval[index] === true).map((entry) => entry.id)
+            const removed =
+              after ?? removal(remover, carol, issued === 'before' ? [invitation.id, ...seen] : [...baseHead, ...seen])
+            const log = [
+              ...base,
+              ...(after === undefined ? [] : [after]),
+              invitation,
+              ...uses,
+              ...(after ? [] : [removed]),
+            ]
+            const state = sameEverywhere(log, keys)
+            expect(roleOf(state, carol.publicKey)).toBeUndefined()
+            if (issued === 'after') {
+              expect(state.invitations.map((known) => known.cancelled)).toEqual([false])
+              expect(applied(state, uses)).toEqual(uses)
+              return
+            }
+            expect(state.invitations.map((known) => known.cancelled)).toEqual([true])
+            const before = ancestorsOf(log, removed.id)
+            for (const entry of uses) expect(state.applied.includes(entry.id)).toBe(before.has(entry.id))
+          },
+        ),
+        { seed: 1207, numRuns: 40 },
+      )
+    },
+    PROPERTY_TIMEOUT_MS,
+  )
+
+  it(
     'ignores forged uses and invitations: a stranger’s key, a bad signature, an editor’s invitation, no descent',
     () => {
       checkProperty(
