@@ -1,9 +1,9 @@
 /**
- * `npm run fuzz [target...] [--minutes N] [--seeds a,b]`: runs the properties of every target in scripts/fuzz/ (one small file
+ * `npm run fuzz [target...] [--minutes N] [--seeds a,b] [--runs N]`: runs the properties of every target in scripts/fuzz/ (one small file
  * each, see target.ts) with random seeds and many runs, round after round, until the time is up (2.5 minutes by
  * default), outside `npm test` (whose properties run with fixed seeds). Prints every seed it used; on a failure,
  * the test, its seed and path in the form to pin as a regression case, and the counterexample. `--seeds` runs one
- * round with the seeds given (to replay one).
+ * round with the seeds given (to replay one); `--runs` sets the runs per seed.
  */
 import { spawnSync } from 'node:child_process'
 import { randomInt } from 'node:crypto'
@@ -24,6 +24,7 @@ const option = (name: string): string | undefined => {
   return at === -1 ? undefined : args[at + 1]
 }
 const minutes = Number(option('--minutes') ?? 2.5)
+const runs = option('--runs')
 const given = option('--seeds')
   ?.split(',')
   .map((seed) => Number.parseInt(seed, 10))
@@ -65,11 +66,12 @@ const failuresIn = (output: string): Failure[] => {
 
 /** One vitest run of a target with `seeds`; true when every property held. */
 const round = (target: FuzzTarget, seeds: readonly number[]): boolean => {
-  console.log(`fuzz ${target.name}: seeds ${seeds.join(', ')} (${target.runs} runs each)`)
+  const perSeed = runs ?? String(target.runs)
+  console.log(`fuzz ${target.name}: seeds ${seeds.join(', ')} (${perSeed} runs each)`)
   const run = spawnSync(process.execPath, [vitest, 'run', '--project', 'unit', ...target.files, '-t', NOT_PINNED], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, FUZZ_SEEDS: seeds.join(','), FUZZ_RUNS: String(target.runs), NO_COLOR: '1' },
+    env: { ...process.env, FUZZ_SEEDS: seeds.join(','), FUZZ_RUNS: perSeed, NO_COLOR: '1' },
     maxBuffer: 64 * 1024 * 1024,
   })
   if (run.status === 0) return true
