@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Credential, CredentialId, KeyPair, PublicKey, SpaceRole } from '../../halo'
 import { generateKeyPair, issueCredential } from '../../halo'
+import { checkProperty, propertyTimeout } from '../../base/testing/properties'
 import { issueMember } from './entries'
 import type { MembershipState } from './fold'
 import { foldMembership, roleOf } from './fold'
@@ -40,7 +41,7 @@ const essence = (state: MembershipState) => ({
   invitations: state.invitations,
 })
 // Property tests run many cases; on a busy two-core machine they need more than the default 5 s.
-const PROPERTY_TIMEOUT_MS = 60_000
+const PROPERTY_TIMEOUT_MS = propertyTimeout()
 
 /** `log` delivered in the order `keys` gives (a permutation). */
 const shuffled = <T>(log: readonly T[], keys: readonly number[]): T[] =>
@@ -96,7 +97,7 @@ describe('invitation properties', () => {
   it(
     'lets a cancellation win over every use it has not seen, in every delivery order',
     () => {
-      fc.assert(
+      checkProperty(
         fc.property(
           redemptions,
           fc.array(fc.boolean(), { maxLength: 5 }),
@@ -131,7 +132,7 @@ describe('invitation properties', () => {
       'is judged by the use’s issuedAt against until, alike whatever the folding peer’s clock says',
       () => {
         vi.useFakeTimers({ toFake: ['Date'] })
-        fc.assert(
+        checkProperty(
           fc.property(
             fc.integer({ min: 1, max: 7 * 24 }),
             fc.integer({ min: -HOUR, max: HOUR }),
@@ -160,7 +161,7 @@ describe('invitation properties', () => {
   it(
     'admits exactly one guest with a single-use invitation under concurrent redemptions, the same in every order',
     () => {
-      fc.assert(
+      checkProperty(
         fc.property(redemptions, fc.array(fc.nat()), fc.array(fc.nat()), (steps, keys, otherKeys) => {
           const invitation = invite(bob)
           const uses = usesOf(invitation, steps)
@@ -184,7 +185,7 @@ describe('invitation properties', () => {
   it(
     'admits at most N guests with an N-use invitation (exactly N when more come)',
     () => {
-      fc.assert(
+      checkProperty(
         fc.property(fc.integer({ min: 1, max: 4 }), redemptions, fc.array(fc.nat()), (n, steps, keys) => {
           const invitation = invite(alice, { uses: n, role: 'viewer' })
           const uses = usesOf(invitation, steps)
@@ -201,7 +202,7 @@ describe('invitation properties', () => {
   it(
     'lets the removal of an inviter win against its concurrent invitations, admissions and uses after it',
     () => {
-      fc.assert(
+      checkProperty(
         fc.property(
           fc.boolean(),
           redemptions,
@@ -246,9 +247,53 @@ describe('invitation properties', () => {
   )
 
   it(
+    'voids an invitation a removal has not seen, with every use the removal has not seen, under concurrent redemptions',
+    () => {
+      checkProperty(
+        fc.property(
+          redemptions,
+          fc.array(fc.boolean(), { maxLength: 5 }),
+          fc.constantFrom('before', 'concurrent', 'after'),
+          fc.boolean(),
+          fc.array(fc.nat()),
+          (steps, seenByRemoval, issued, leaves, keys) => {
+            // Carol (an editor, who could read the secret) is removed, or leaves.
+            const remover = leaves ? carol : alice
+            const after = issued === 'after' ? removal(remover, carol, baseHead) : undefined
+            const invitation = invite(bob, { uses: steps.length, parents: after === undefined ? baseHead : [after.id] })
+            const uses = usesOf(invitation, steps)
+            const seen = uses.filter((_, index) => seenByRemoval[index] === true).map((entry) => entry.id)
+            const removed =
+              after ?? removal(remover, carol, issued === 'before' ? [invitation.id, ...seen] : [...baseHead, ...seen])
+            const log = [
+              ...base,
+              ...(after === undefined ? [] : [after]),
+              invitation,
+              ...uses,
+              ...(after ? [] : [removed]),
+            ]
+            const state = sameEverywhere(log, keys)
+            expect(roleOf(state, carol.publicKey)).toBeUndefined()
+            if (issued === 'after') {
+              expect(state.invitations.map((known) => known.cancelled)).toEqual([false])
+              expect(applied(state, uses)).toEqual(uses)
+              return
+            }
+            expect(state.invitations.map((known) => known.cancelled)).toEqual([true])
+            const before = ancestorsOf(log, removed.id)
+            for (const entry of uses) expect(state.applied.includes(entry.id)).toBe(before.has(entry.id))
+          },
+        ),
+        { seed: 1207, numRuns: 40 },
+      )
+    },
+    PROPERTY_TIMEOUT_MS,
+  )
+
+  it(
     'ignores forged uses and invitations: a stranger’s key, a bad signature, an editor’s invitation, no descent',
     () => {
-      fc.assert(
+      checkProperty(
         fc.property(redemptions, fc.array(fc.nat()), (steps, keys) => {
           const invitation = invite(bob, { uses: steps.length })
           const uses = usesOf(invitation, steps)

@@ -173,7 +173,7 @@ describe('invitations: verdicts on a use', () => {
     expect(roleOf(fold([...base, cyViewer, invitation, raise]), cy.publicKey)).toBe('editor')
   })
 
-  it('lets a removal win over a concurrent admission by invitation, in either order (removed-concurrently)', () => {
+  it('lets a removal win over a concurrent admission by invitation, in either order (it voids the invitation too)', () => {
     const admitted = use(invitation, ada)
     const readmitted = use(invite(bob, { key: linkKey(1), parents: [admitted.id] }), ada, { key: linkKey(1) })
     const removed = removal(alice, ada, [admitted.id])
@@ -187,7 +187,8 @@ describe('invitations: verdicts on a use', () => {
     ]
     const state = fold(log)
     expect(roleOf(state, ada.publicKey)).toBeUndefined()
-    expect(verdict(state, readmitted.id)).toBe('removed-concurrently')
+    // The second invitation is concurrent with the removal, so the removal voids it before rule 4a is asked.
+    expect(verdict(state, readmitted.id)).toBe('invitation-cancelled')
     expect(incremental(log)).toEqual(state)
   })
 
@@ -245,7 +246,43 @@ describe('checkInvitationUse (the host’s check, with its own clock)', () => {
     const afterOne = fold([...base, invitation, first])
     expect(problem(checkInvitationUse(afterOne, invitation.id, now, ada.publicKey))).toBe('already-member')
     expect(problem(checkInvitationUse(afterOne, invitation.id, now, bob.publicKey))).toBe('would-downgrade')
+    const demoted = issueMember({
+      actor: actor(alice),
+      space,
+      subject: bob.publicKey,
+      role: 'viewer',
+      parents: [invitation.id],
+      clock,
+    })
+    const inviterDemoted = fold([...base, invitation, demoted])
+    expect(problem(checkInvitationUse(inviterDemoted, invitation.id, now))).toBe('inviter-cannot-grant')
+    // The inviter's removal voids the invitation (rule 8: a removal voids the invitations it has not seen).
     const inviterGone = fold([...base, invitation, removal(alice, bob, [invitation.id])])
-    expect(problem(checkInvitationUse(inviterGone, invitation.id, now))).toBe('inviter-cannot-grant')
+    expect(problem(checkInvitationUse(inviterGone, invitation.id, now))).toBe('invitation-cancelled')
+  })
+
+  it('voids the invitations a removal has not seen, and the uses it has not seen; later invitations stand', () => {
+    // Carol, an editor, could read the open invitation's secret: once removed she must not come back through it.
+    const removed = removal(alice, carol, baseHead)
+    const concurrent = fold([...base, invitation, removed])
+    expect(concurrent.invitations.map((known) => known.cancelled)).toEqual([true])
+    expect(problem(checkInvitationUse(concurrent, invitation.id, now))).toBe('invitation-cancelled')
+    // Her redemption under a new identity, naming the removal, is refused like any use of a cancelled invitation.
+    const comeback = use(invitation, ada, { heads: [removed.id] })
+    const state = fold([...base, invitation, removed, comeback])
+    expect(verdict(state, comeback.id)).toBe('invitation-cancelled')
+    expect(roleOf(state, ada.publicKey)).toBeUndefined()
+    // A use the removal had seen stands; a use it had not is voided wherever it sorts. A leave voids alike.
+    const seenUse = use(invitation, ada)
+    const afterUse = fold([...base, invitation, seenUse, removal(carol, carol, [seenUse.id])])
+    expect(roleOf(afterUse, ada.publicKey)).toBe('editor')
+    expect(problem(checkInvitationUse(afterUse, invitation.id, now))).toBe('invitation-cancelled')
+    const unseen = fold([...base, invitation, seenUse, removed])
+    expect(verdict(unseen, seenUse.id)).toBe('invitation-cancelled')
+    expect(incremental([...base, invitation, seenUse, removed])).toEqual(unseen)
+    // An invitation issued after the removal (naming it) is open.
+    const later = invite(bob, { key: linkKey(1), parents: [removed.id] })
+    const reopened = fold([...base, removed, later])
+    expect(problem(checkInvitationUse(reopened, later.id, now))).toBe('ok')
   })
 })

@@ -25,6 +25,12 @@ export interface InvitationRecord {
   readonly until: number
   /** Applied cancellations, in canonical order. */
   readonly cancels: CredentialId[]
+  /**
+   * Applied removals not in the invitation's causal past: every member could read its secret
+   * (the space root's `invites`), so a removed member (or one who left) could come back through it; each voids it
+   * as a cancellation would.
+   */
+  readonly voids: CredentialId[]
   /** Applied uses, in canonical order. */
   readonly used: CredentialId[]
 }
@@ -40,6 +46,7 @@ export interface Invitation {
   readonly usesLeft: number
   /** Unix ms: uses issued later than this (plus `INVITATION_SKEW_MS`) are refused. */
   readonly until: number
+  /** Cancelled, or voided by a removal it had not seen (rule 8): it admits nobody. */
   readonly cancelled: boolean
   /** Whether the inviter may still grant the role (a removed or demoted inviter's invitation admits nobody). */
   readonly inviterMay: boolean
@@ -49,27 +56,43 @@ export const recordOf = (entry: Credential): InvitationRecord | undefined => {
   const { assertion } = entry
   if (assertion.kind !== 'DelegatedInvitation') return undefined
   const { role, uses, until } = assertion
-  return { id: entry.id, key: entry.subject, inviter: entry.issuer, role, uses, until, cancels: [], used: [] }
+  return {
+    id: entry.id,
+    key: entry.subject,
+    inviter: entry.issuer,
+    role,
+    uses,
+    until,
+    cancels: [],
+    voids: [],
+    used: [],
+  }
 }
 
 export const copyRecord = (record: InvitationRecord): InvitationRecord => ({
   ...record,
   cancels: [...record.cancels],
+  voids: [...record.voids],
   used: [...record.used],
 })
+
+/** Whether a cancellation, or a removal it had not seen, closed the invitation. */
+export const isClosed = (record: InvitationRecord): boolean => record.cancels.length > 0 || record.voids.length > 0
 
 /** Whether a use issued at `issuedAt` comes too late for an invitation open until `until`. */
 export const isLate = (issuedAt: number, until: number): boolean => issuedAt > until + INVITATION_SKEW_MS
 
 /**
- * Applied uses that an applied cancellation of the same invitation has not seen (not among its ancestors): the
- * cancellation wins over them, whichever sorts first. The fold runs again without them (cascade.ts).
+ * Applied uses that an applied cancellation of the same invitation, or a removal that voids it, has not seen (not
+ * among its ancestors): the cancellation wins over them, whichever sorts first. The fold runs again without them
+ * (cascade.ts).
  */
 export const cancelledUses = (records: Iterable<InvitationRecord>, reach: Reach): CredentialId[] => {
   const voided: CredentialId[] = []
   for (const record of records) {
     for (const use of record.used) {
-      if (record.cancels.some((cancel) => !reach.ancestorsOf(cancel).has(use))) voided.push(use)
+      const closers = [...record.cancels, ...record.voids]
+      if (closers.some((closer) => !reach.ancestorsOf(closer).has(use))) voided.push(use)
     }
   }
   return voided

@@ -8,7 +8,7 @@ import type { Credential, CredentialId, PublicKey, SpaceRole } from '../../halo'
 import type { SpaceId } from '../ids'
 import type { Ignored, IgnoreReason } from './canonical-order'
 import type { Invitation, InvitationRecord } from './invitations'
-import { copyRecord, isLate, recordOf } from './invitations'
+import { copyRecord, isClosed, isLate, recordOf } from './invitations'
 import { can, isTopRole, leastRoleFor, leastRoleTo, lowerRole, mayChange, mayRemoveOthers, outranks } from './policy'
 import type { Reach } from './reach'
 
@@ -165,7 +165,7 @@ export class Pass {
         uses: record.uses,
         usesLeft: Math.max(0, record.uses - record.used.length),
         until: record.until,
-        cancelled: record.cancels.length > 0,
+        cancelled: isClosed(record),
         inviterMay: can(inviter, 'share') && mayChange(inviter, undefined, record.role),
       }
     })
@@ -211,7 +211,7 @@ export class Pass {
     if (!can(inviter, 'share') || !mayChange(inviter, undefined, role)) return 'unauthorized'
     const checked = this.#check(entry)
     if (checked !== undefined) return checked
-    if (record.cancels.length > 0) return 'invitation-cancelled'
+    if (isClosed(record)) return 'invitation-cancelled'
     if (isLate(entry.issuedAt, record.until)) return 'invitation-expired'
     if (record.used.length >= record.uses) return 'invitation-used'
     const removals = this.removals.get(entry.subject) ?? []
@@ -278,6 +278,10 @@ export class Pass {
         this.roles.delete(entry.subject)
         this.grants.delete(entry.subject)
         this.removals.set(entry.subject, [...(this.removals.get(entry.subject) ?? []), entry.id])
+        // The removed member could read every open invitation's secret: those the removal has not seen go with her.
+        for (const record of this.invitations.values()) {
+          if (!this.#reach.descends(record.id, entry.id)) record.voids.push(entry.id)
+        }
         return undefined
       }
       case 'Epoch': {
@@ -311,7 +315,12 @@ export class Pass {
         // Invite keys come from fresh secrets; a second invitation for one would make its uses ambiguous.
         if (this.invitations.has(entry.subject)) return 'invitation-exists'
         const record = recordOf(entry)
-        if (record !== undefined) this.invitations.set(entry.subject, record)
+        if (record === undefined) return undefined
+        // Removals it has not seen, sorted before it, void it as those after it do.
+        for (const removal of [...this.removals.values()].flat()) {
+          if (!this.#reach.descends(entry.id, removal)) record.voids.push(removal)
+        }
+        this.invitations.set(entry.subject, record)
         return undefined
       }
       case 'InvitationCancelled': {
