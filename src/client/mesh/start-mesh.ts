@@ -207,6 +207,7 @@ const runFor = async (
   stops.push(
     hostInvitations({
       host: {
+        actor,
         identityKey: halo.identityKey,
         deviceKey: halo.deviceKey,
         chain: halo.chain,

@@ -333,9 +333,9 @@ export class Space {
     return this.#members.cancelInvitation(actor, key)
   }
 
-  /** Appends a guest's admission (signed by an invite key) only if the fold would apply it. */
-  admitGuest(entry: Credential): Result<Credential, NotAllowed> {
-    return this.#members.admitGuest(entry)
+  /** Admits a guest by its use of an invitation, countersigned by `actor` (see `SpaceMembership.admitGuest`). */
+  admitGuest(actor: Actor, use: Credential): Result<Credential, NotAllowed> {
+    return this.#members.admitGuest(actor, use)
   }
 
   /** The log's entry `id` as stored (decoded, not judged: ask the fold what it made of it). */
