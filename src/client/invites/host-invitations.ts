@@ -235,6 +235,8 @@ export const hostInvitations = (options: HostInvitationsOptions): (() => void) =
       if (space.personal) continue
       if (!watched.has(space.id)) watched.set(space.id, space.inviteSecrets.subscribe(refresh))
       if (!can(space.roleOf(options.host.identityKey), 'share')) continue
+      // K of an invitation past `until` (or whose inviter may no longer grant it) leaves the root (review 12, F2).
+      space.forgetSpentInviteSecrets(options.host.actor, now)
       const secrets = space.inviteSecrets.get()
       for (const invitation of space.membership.get().invitations) {
         const stored = secrets[invitation.id]

@@ -60,6 +60,30 @@ describe('invitations of a space', () => {
     await echo.close()
   })
 
+  it('deletes K from the root once the invitation is past until, only by a member who may share', async () => {
+    const echo = openTestEcho()
+    const ada = makeActor()
+    const viewer = makeActor()
+    const space = await echo.createSpace(ada, 'Garden plans')
+    space.admit(ada, viewer.identity, 'viewer')
+    const secret = newLinkSecret()
+    const until = T0 + 60_000
+    const opened = space.invite(ada, {
+      key: invitationKey(secret).publicKey,
+      role: 'editor',
+      uses: 1,
+      until,
+      secret: toBase64Url(secret),
+    })
+    if (!opened.ok) throw opened.error
+    expect(space.forgetSpentInviteSecrets(ada, until)).toEqual([])
+    expect(space.forgetSpentInviteSecrets(viewer, until + 1)).toEqual([])
+    expect(space.inviteSecrets.get()).toEqual({ [opened.value.id]: toBase64Url(secret) })
+    expect(space.forgetSpentInviteSecrets(ada, until + 1)).toEqual([opened.value.id])
+    expect(space.inviteSecrets.get()).toEqual({})
+    await echo.close()
+  })
+
   it('refuses an invitation by a member who may not grant the role, and keeps no secret for it', async () => {
     const echo = openTestEcho()
     const ada = makeActor()

@@ -33,7 +33,7 @@ import { SpaceEpochs } from './space-epochs'
 import type { Added, ListedSpace, SwarmBoxEntry, SwarmBoxes } from './space-lists'
 import { keysIn } from './root-fields'
 import { addSwarmBox, createLists, listedSpacesIn, listSpace, rootObservable, swarmBoxesIn } from './space-lists'
-import { inviteSecrets, keepInviteSecret } from './invite-secrets'
+import { forgetInviteSecrets, inviteSecrets, keepInviteSecret } from './invite-secrets'
 import { SpaceMembers } from './space-members'
 import { SpaceNotes } from './space-notes'
 import type { Draft, ObjectDraft } from './space-objects'
@@ -344,6 +344,21 @@ export class Space {
     if (stored === undefined) return undefined
     const decoded = decodeCredential(toPlain(stored))
     return decoded.ok ? decoded.value : undefined
+  }
+
+  /**
+   * Deletes from the root the K of every invitation past `until` at `now` or whose inviter may no longer grant it,
+   * if `actor` may share; returns the ids deleted. A used-up or cancelled invitation keeps K until `until`, so
+   * its hosts can still tell a late guest why (its uses are refused by the fold whoever holds K).
+   */
+  forgetSpentInviteSecrets(actor: Actor, now: number): readonly string[] {
+    if (!this.#members.permit(actor, 'share').ok) return []
+    const held = this.inviteSecrets.get()
+    const spent = this.membership
+      .get()
+      .invitations.filter((each) => held[each.id] !== undefined && (now > each.until || !each.inviterMay))
+      .map((each) => each.id as string)
+    return forgetInviteSecrets(this.#root, spent) ? spent : []
   }
 
   /** The link secrets of the space's invitations (delegation id -> K, base64url), live. */
