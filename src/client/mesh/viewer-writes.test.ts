@@ -202,7 +202,7 @@ describe('a member who may not write', { timeout: 30_000 }, () => {
       expect(await theirs.get(noteId)).toBeDefined()
     }, WAIT)
     rootOf(theirs).change((doc) => {
-      ;(doc.log)['junk-0'] = { pad: 'x'.repeat(120_000) }
+      doc.log['junk-0'] = { pad: 'x'.repeat(120_000) }
     })
     work.rename(owner, 'Renamed by the owner')
     await vi.waitFor(() => {

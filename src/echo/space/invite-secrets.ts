@@ -47,7 +47,7 @@ export const forgetInviteSecrets = (root: DocHandle<SpaceDoc>, ids: readonly str
   if (present.length === 0) return false
   root.change((doc) => {
     if (!isRecord(doc.invites)) return
-    for (const id of present) delete doc.invites[id]
+    for (const id of present) Reflect.deleteProperty(doc.invites, id)
   })
   return true
 }
