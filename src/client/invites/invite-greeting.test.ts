@@ -55,6 +55,7 @@ const meet = async (first: 'host' | 'guest'): Promise<InviteJoinState> => {
         chain: ada.identity,
         sign: (bytes) => Promise.resolve(toHex(signWith(adaDevice, bytes))),
         profile: () => null,
+        actor: ada,
       },
       edges: stillEdges(network.page('ada'), clock),
       spaces: () => [space],

@@ -90,7 +90,7 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
     if (spaceId === undefined || documentId === undefined || !access.allows(message.senderId, documentId))
       return message
     if (data === undefined || identity.mayWrite(spaceId, sender.identity as IdentityKey | null)) return message
-    const screened = await echo.withoutChanges(documentId, data)
+    const screened = await echo.withoutChanges(documentId, data, sender.identity as PublicKey | null)
     return screened === undefined ? undefined : { ...message, data: screened }
   }
   const adapter = new MeshNetworkAdapter({

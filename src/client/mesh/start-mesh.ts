@@ -206,6 +206,7 @@ const runFor = async (
   stops.push(
     hostInvitations({
       host: {
+        actor,
         identityKey: halo.identityKey,
         deviceKey: halo.deviceKey,
         chain: halo.chain,

@@ -33,7 +33,7 @@ import { SpaceEpochs } from './space-epochs'
 import type { Added, ListedSpace, SwarmBoxEntry, SwarmBoxes } from './space-lists'
 import { keysIn, recordIn } from './root-fields'
 import { addSwarmBox, createLists, listedSpacesIn, listSpace, rootObservable, swarmBoxesIn } from './space-lists'
-import { inviteSecrets, keepInviteSecret } from './invite-secrets'
+import { forgetInviteSecrets, inviteSecrets, keepInviteSecret } from './invite-secrets'
 import { SpaceMembers } from './space-members'
 import { SpaceNotes } from './space-notes'
 import type { Draft, ObjectDraft } from './space-objects'
@@ -333,9 +333,9 @@ export class Space {
     return this.#members.cancelInvitation(actor, key)
   }
 
-  /** Appends a guest's admission (signed by an invite key) only if the fold would apply it. */
-  admitGuest(entry: Credential): Result<Credential, NotAllowed> {
-    return this.#members.admitGuest(entry)
+  /** Admits a guest by its use of an invitation, countersigned by `actor` (see `SpaceMembership.admitGuest`). */
+  admitGuest(actor: Actor, use: Credential): Result<Credential, NotAllowed> {
+    return this.#members.admitGuest(actor, use)
   }
 
   /** The log's entry `id` as stored (decoded, not judged: ask the fold what it made of it). */
@@ -349,6 +349,21 @@ export class Space {
   /** Every value of the log as stored (the fold's input), for a guest to fold itself before it trusts a host. */
   logValues(): unknown[] {
     return Object.values(recordIn(this.#root.doc().log)).map(toPlain)
+  }
+
+  /**
+   * Deletes from the root the K of every invitation past `until` at `now` or whose inviter may no longer grant it,
+   * if `actor` may share; returns the ids deleted. A used-up or cancelled invitation keeps K until `until`, so
+   * its hosts can still tell a late guest why (its uses are refused by the fold whoever holds K).
+   */
+  forgetSpentInviteSecrets(actor: Actor, now: number): readonly string[] {
+    if (!this.#members.permit(actor, 'share').ok) return []
+    const held = this.inviteSecrets.get()
+    const spent = this.membership
+      .get()
+      .invitations.filter((each) => held[each.id] !== undefined && (now > each.until || !each.inviterMay))
+      .map((each) => each.id as string)
+    return forgetInviteSecrets(this.#root, spent) ? spent : []
   }
 
   /** The link secrets of the space's invitations (delegation id -> K, base64url), live. */
