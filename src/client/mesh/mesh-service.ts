@@ -52,6 +52,8 @@ export interface MeshServiceOptions {
   readonly onRefused?: (spaceId: SpaceId, refusal: SwarmRefusal) => void
   /** Told who is connected in each room (the sync status compares their heads with ours). */
   readonly tracker?: SyncTracker
+  /** Told of each peer let into a space's room: its device, and the identity its chain proved. */
+  readonly onPeer?: (spaceId: SpaceId, device: PublicKey, identity: IdentityKey) => void
 }
 
 export interface MeshService {
@@ -104,16 +106,17 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
     announce: (peer, documentId) => isRemote(peer) && access.allows(peer, documentId),
   })
   const joined = new Map<string, { readonly entry: RoomEntry; readonly room: SpaceRoom }>()
-  const { tracker } = options
+  const { tracker, onPeer } = options
   const watcher = (spaceId: SpaceId): RoomWatcher | undefined => {
-    if (tracker === undefined) return undefined
-    tracker.space(spaceId)
+    if (tracker === undefined && onPeer === undefined) return undefined
+    tracker?.space(spaceId)
     return {
       connected: (peerId, device, repo, identity) => {
-        tracker.connected(spaceId, peerId, device, repo, identity)
+        tracker?.connected(spaceId, peerId, device, repo, identity)
+        if (identity !== undefined) onPeer?.(spaceId, device as PublicKey, identity as IdentityKey)
       },
       disconnected: (peerId) => {
-        tracker.disconnected(spaceId, peerId)
+        tracker?.disconnected(spaceId, peerId)
       },
     }
   }

@@ -18,6 +18,7 @@ import { meshIdentityOf, type InvitedSpaces } from './mesh-identity'
 import { keepRemovalEvidence } from './removal-evidence'
 import { revocationEvidence } from './revocation-evidence'
 import { startMeshService, type RoomEntry } from './mesh-service'
+import { sharedSpaces } from './shared-spaces'
 import { followSwarmSecrets } from './swarm-secrets'
 import { leadPresence, type PresenceLead } from './room-presence'
 import { SyncTracker } from './sync-tracker'
@@ -113,13 +114,19 @@ const runFor = async (
   // Spaces listed for this identity being fetched now (their root not here yet).
   const adopting = new Map<SpaceId, AbortController>()
   const ofThisDevice = revocationEvidence(halo)
+  const onAccessChange = (listener: () => void): (() => void) => {
+    accessListeners.add(listener)
+    return () => accessListeners.delete(listener)
+  }
+  // Other members' devices met in shared spaces' rooms: a rotation after a removal is sealed to them.
+  const shared = sharedSpaces({ actor, spaceOf: (id) => spaces.get(id), onAccessChange })
   const service = startMeshService({
     echo,
     identity: meshIdentityOf(halo, (id) => spaces.get(id), deps.invited),
     rooms,
-    onAccessChange: (listener) => {
-      accessListeners.add(listener)
-      return () => accessListeners.delete(listener)
+    onAccessChange,
+    onPeer: (spaceId, device, identity) => {
+      shared.met(spaceId, device, identity)
     },
     settings: deps.settings.get(),
     page: deps.page,
@@ -184,6 +191,7 @@ const runFor = async (
     spaces: rows,
     devices,
     isRevoked: (device) => halo.isRevoked(device),
+    shared,
     keys: {
       newSecret: newSwarmSecret,
       room: swarmRoom,

@@ -213,7 +213,10 @@ export class Space {
     return rootObservable(this.#root, 'spaces', listedSpacesIn)
   }
 
-  /** Personal space only: the sealed swarm secrets of `spaceId` (well-formed entries only), as they change. */
+  /**
+   * The sealed swarm secrets of `spaceId` (well-formed entries only), as they change: the personal root's for the
+   * identity's devices, a shared space's own root's for its members' devices after a rotation.
+   */
   swarmBoxes(spaceId: SpaceId): Observable<SwarmBoxes> {
     return rootObservable(this.#root, 'spaceKeys', (doc) => swarmBoxesIn(doc, spaceId))
   }
@@ -228,9 +231,19 @@ export class Space {
     return this.#addToLists(actor, () => listSpace(this.#root, spaceId, rootUrl))
   }
 
-  /** Keeps a sealed swarm secret of `spaceId`; true when added (an entry is never replaced). */
+  /**
+   * Keeps a sealed swarm secret of `spaceId`; true when added (an entry is never replaced). In the personal root for
+   * the identity's devices; in a shared space's root, its own secret only, by a member who may write (peers take a
+   * non-writer's root changes out on receipt).
+   */
   addSwarmBox(actor: Actor, spaceId: SpaceId, entry: SwarmBoxEntry): Result<boolean, NotAllowed | InvalidSpaceListing> {
-    return this.#addToLists(actor, () => addSwarmBox(this.#root, spaceId, entry))
+    if (this.personal) return this.#addToLists(actor, () => addSwarmBox(this.#root, spaceId, entry))
+    if (spaceId !== this.id) return err(new NotAllowed("a shared space's root keeps only its own secret"))
+    const allowed = this.#members.permit(actor, 'write')
+    if (!allowed.ok) return allowed
+    const added = addSwarmBox(this.#root, spaceId, entry)
+    if (added === 'invalid') return err(new InvalidSpaceListing('a space id, device key or box is malformed'))
+    return ok(added === 'added')
   }
 
   #addToLists(actor: Actor, add: () => Added): Result<boolean, NotAllowed | InvalidSpaceListing> {
