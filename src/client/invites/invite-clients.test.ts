@@ -5,6 +5,7 @@ import { clientInternals, type Client } from '../client'
 import { clientsClosedAfterEach, expectOk } from '../testing/client-harness'
 import { fakeBrowser, until } from '../testing/fake-edges'
 import type { InviteJoin, InviteJoinState } from './invites-api'
+import { storedOf } from './testing/stored-of'
 
 const WAIT = { timeout: 60_000 }
 
@@ -26,22 +27,6 @@ const joinWith = async (
   const found = await until(join.state, (state) => ['found', 'failed', 'joined'].includes(state.kind))
   if (found.kind === 'found') expectOk(await join.accept())
   return { join, found, end: await settled(join) }
-}
-
-/** What the guest's device holds of `spaceId`: a registered space, a listing or a sealed secret in its personal space. */
-const storedOf = async (client: Client, spaceId: string) => {
-  const echo = await clientInternals(client)?.echo()
-  const ready = client.identity.state.get()
-  if (echo === undefined || ready.kind !== 'ready') throw new Error('no client')
-  const rows = await echo.listSpaces(ready.identity.identityKey as never)
-  const personal = rows.find((row) => row.personal === 1)
-  const opened = personal === undefined ? undefined : await echo.openSpace(personal.id as never)
-  const space = opened?.ok === true ? opened.value : undefined
-  return {
-    registered: rows.some((row) => row.id === spaceId),
-    listed: space?.listedSpaces.get().some((listed) => listed.spaceId === spaceId) ?? false,
-    boxes: space?.swarmBoxes(spaceId as never).get().length ?? 0,
-  }
 }
 
 const nothingStored = { registered: false, listed: false, boxes: 0 }

@@ -1,29 +1,14 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
 import { FakeTrystero } from '../../mesh/testing/fake-trystero'
-import { clientInternals, type Client } from '../client'
+import { clientInternals } from '../client'
 import { clientsClosedAfterEach, expectOk } from '../testing/client-harness'
 import { fakeBrowser, until } from '../testing/fake-edges'
 import type { InviteJoin, InviteJoinState } from './invites-api'
+import { storedOf } from './testing/stored-of'
 import { recordedOffer, strangerHost } from './testing/stranger-host'
 
 const WAIT = { timeout: 90_000 }
-
-/** What Bob's device holds of `spaceId`: registered, listed in his personal space, its secret's generations. */
-const storedOf = async (client: Client, spaceId: string) => {
-  const echo = await clientInternals(client)?.echo()
-  const ready = client.identity.state.get()
-  if (echo === undefined || ready.kind !== 'ready') throw new Error('no client')
-  const rows = await echo.listSpaces(ready.identity.identityKey as never)
-  const personal = rows.find((row) => row.personal === 1)
-  const opened = personal === undefined ? undefined : await echo.openSpace(personal.id as never)
-  const space = opened?.ok === true ? opened.value : undefined
-  return {
-    registered: rows.some((row) => row.id === spaceId),
-    listed: space?.listedSpaces.get().some((listed) => listed.spaceId === spaceId) ?? false,
-    boxes: space?.swarmBoxes(spaceId as never).get().length ?? 0,
-  }
-}
 
 /** Every state the join passes through, from now on. */
 const history = (join: InviteJoin): InviteJoinState[] => {
