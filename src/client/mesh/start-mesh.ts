@@ -115,7 +115,15 @@ const runFor = async (
   const ofThisDevice = revocationEvidence(halo)
   const service = startMeshService({
     echo,
-    identity: meshIdentityOf(halo, (id) => spaces.get(id), deps.invited),
+    identity: meshIdentityOf(
+      halo,
+      (id) => spaces.get(id),
+      deps.invited,
+      async (id) => {
+        const opened = await echo.openSpace(id)
+        return opened.ok ? opened.value : undefined
+      },
+    ),
     rooms,
     onAccessChange: (listener) => {
       accessListeners.add(listener)
