@@ -26,6 +26,8 @@ export const meshIdentityOf = (
   halo: HaloIdentity,
   spaceOf: (spaceId: SpaceId) => Space | undefined,
   invited: InvitedSpaces = new Map(),
+  /** ECHO's opening of a space it follows: one just adopted is open there a moment before `spaceOf` has it. */
+  opening: (spaceId: SpaceId) => Promise<Space | undefined> = () => Promise.resolve(undefined),
 ): MeshIdentity => {
   const revokedHere = (spaceId: SpaceId, identity: PublicKey, device: PublicKey): boolean =>
     (identity === halo.identityKey && halo.isRevoked(device)) || spaceOf(spaceId)?.isDeviceRevoked(device) === true
@@ -70,9 +72,11 @@ export const meshIdentityOf = (
       }
     },
     admits: (spaceId, peer) => refusal(peer, spaceId),
-    mayWrite: (spaceId, identity) => {
+    mayWrite: async (spaceId, identity) => {
       if (identity === null) return false
-      const space = spaceOf(spaceId)
+      // Asked only about a document ECHO follows. A change a member sends while its space, just adopted, is not
+      // here yet is judged by the log: dropped, it would be lost, since the sender counts it as delivered.
+      const space = spaceOf(spaceId) ?? (await opening(spaceId))
       if (space === undefined || space.personal) return identity === halo.identityKey
       return can(space.roleOf(identity), 'write')
     },

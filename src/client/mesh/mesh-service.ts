@@ -27,7 +27,7 @@ export interface MeshIdentity {
   /** Whether `peer` may be in `spaceId` now (membership by the fold, revocations); a refusal says why. */
   admits(spaceId: SpaceId, peer: AuthenticatedPeer): Refused | undefined
   /** Whether `identity` may change the documents of `spaceId` now (its role by the fold). */
-  mayWrite(spaceId: SpaceId, identity: IdentityKey | null): boolean
+  mayWrite(spaceId: SpaceId, identity: IdentityKey | null): boolean | Promise<boolean>
 }
 
 /** A room to be in: a space of ours at a generation whose swarm secret this device holds, as room id and password. */
@@ -91,7 +91,7 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
     // A document the peer may not see is refused by the Repo's access rule; a root being adopted, by its log.
     if (spaceId === undefined || documentId === undefined || !access.allows(message.senderId, documentId))
       return message
-    if (data === undefined || identity.mayWrite(spaceId, sender.identity as IdentityKey | null)) return message
+    if (data === undefined || (await identity.mayWrite(spaceId, sender.identity as IdentityKey | null))) return message
     const screened = await echo.withoutChanges(documentId, data, sender.identity as PublicKey | null)
     return screened === undefined ? undefined : { ...message, data: screened }
   }

@@ -122,7 +122,15 @@ const runFor = async (
   const shared = sharedSpaces({ actor, spaceOf: (id) => spaces.get(id), onAccessChange })
   const service = startMeshService({
     echo,
-    identity: meshIdentityOf(halo, (id) => spaces.get(id), deps.invited),
+    identity: meshIdentityOf(
+      halo,
+      (id) => spaces.get(id),
+      deps.invited,
+      async (id) => {
+        const opened = await echo.openSpace(id)
+        return opened.ok ? opened.value : undefined
+      },
+    ),
     rooms,
     onAccessChange,
     onPeer: (spaceId, device, identity) => {
