@@ -84,10 +84,14 @@ describe('invitations between two people over the in-memory Trystero', () => {
     const forCarol = expectOk(await ada.invites.create(garden.id, { role: 'admin' }))
     expect((await joinWith(carol, forCarol.url)).end).toEqual({ kind: 'joined', spaceId: garden.id })
     const forBob = expectOk(await ada.invites.create(garden.id, { role: 'editor', uses: 2 }))
-    // Carol's copy of the root holds the invitation and its K before Ada goes.
+    // Carol's copy of the root holds the invitation and its K before Ada goes, and Ada's Profile, which Ada's
+    // open space signed into the log.
     const onCarolList = expectOk(await carol.invites.open(garden.id))
     await until(onCarolList, (list) => list.some((each) => each.id === forBob.id))
     onCarolList.close()
+    expectOk(await ada.spaces.open(garden.id))
+    const carolSees = expectOk(await carol.spaces.open(garden.id))
+    await until(carolSees.members, (list) => list.some((member) => member.displayName === 'Ada'))
     await ada.close()
 
     const { found, end } = await joinWith(bob, forBob.url)
