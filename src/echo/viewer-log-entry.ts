@@ -1,7 +1,8 @@
 /**
  * What a peer that may not write (a viewer) may add to a root's membership log through sync (sync-screen.ts):
- * only its own entries of the kinds a viewer issues, its leave (MemberRemoved of itself) and the revocation of
- * one of its devices (DeviceRevoked), each a well-formed, signed credential stored under its own id and small.
+ * only its own entries of the kinds a viewer issues, its leave (MemberRemoved of itself), the revocation of
+ * one of its devices (DeviceRevoked) and its Profile (so members see its name), each a well-formed, signed
+ * credential stored under its own id and small.
  * Anything else (junk, another member's entry, a use of an invitation) would sit in every member's log for good.
  */
 import type { Clock } from '../base'
@@ -33,7 +34,10 @@ export const viewerMayAdd = (key: string, value: unknown, sender: PublicKey | nu
   const entry = decoded.value
   if (entry.id !== key || entry.issuer !== sender || !idMatchesContent(entry)) return false
   const { kind } = entry.assertion
-  const own = (kind === 'MemberRemoved' && entry.subject === sender) || kind === 'DeviceRevoked'
+  const own =
+    (kind === 'MemberRemoved' && entry.subject === sender) ||
+    kind === 'DeviceRevoked' ||
+    (kind === 'Profile' && entry.subject === sender)
   // Parents are the fold's to judge; the signature and the device chain are checked here.
   return own && verifyCredential(entry, { clock, hasCredential: () => true }).ok
 }
