@@ -19,17 +19,12 @@
  * INVITE_BENCH_OBJECTS (default 10,000; 0 skips 3), INVITE_BENCH_RUNS and INVITE_BENCH_RECEIVE_S (how long the guest may
  * take to index every text, default 200) make it smaller for a quick look; INVITE_BENCH_TRACE prints each join's trace.
  */
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
-import { cpus, loadavg, tmpdir } from 'node:os'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium } from '@playwright/test'
 import type { Browser, Page } from '@playwright/test'
-import { build } from 'vite'
-import { RestartableWorker } from '../e2e/relay-harness.ts'
-import { chromiumLaunchOptions } from '../scripts/chromium.ts'
-import { freePort } from '../scripts/free-port.ts'
-import { serveStatic } from '../scripts/static-server.ts'
+import { startBenchApp } from './bench-app.ts'
 import type { InviteBenchApi } from './invite-page/main.ts'
 import type { TraceEvent } from './invite-page/trace.ts'
 
@@ -225,35 +220,17 @@ const bigSpace = async (browser: Browser, url: string, signalUrl: string) => {
   return { visibleMs: run.visibleMs, joinSteps: run.steps, msSinceLink: relative(steps, opened), samples }
 }
 
-const worker = await RestartableWorker.start({
-  // Every page connects from 127.0.0.1: the per-address budget is raised out of the way.
-  ADDRESS_RATE_BURST: '1000000',
-  ADDRESS_RATE_PER_SECOND: '1000000',
-  ADDRESS_BYTES_BURST: '1000000000',
-  ADDRESS_BYTES_PER_SECOND: '1000000000',
-})
-// The app may only connect where its build allows: this worker is the build's one signal URL (no STUN).
-process.env.VITE_SIGNAL_URLS = worker.relayUrl
-const outDir = await mkdtemp(join(tmpdir(), 'invite-bench-page-'))
-await build({
-  root: join(here, 'invite-page'),
-  configFile: false,
-  logLevel: 'error',
-  define: { __APP_VERSION__: JSON.stringify('bench') },
-  build: { outDir, emptyOutDir: true, target: 'es2023' },
-})
-const server = await serveStatic({ root: outDir, port: await freePort() })
-const browser = await chromium.launch(chromiumLaunchOptions())
-const url = `${server.url}/`
+const app = await startBenchApp(join(here, 'invite-page'))
+const { browser, url } = app
 let results: Record<string, unknown>
 try {
   const raw: number[] = []
-  for (let trial = 0; trial < RUNS; trial++) raw.push(await rawConnect(browser, url, worker.relayUrl))
+  for (let trial = 0; trial < RUNS; trial++) raw.push(await rawConnect(browser, url, app.relayUrl))
   console.log(
     `raw Trystero room, two pages joined at once -> first message heard: median ${String(round(median(raw)))} ms`,
   )
-  const runs = await invites(browser, url, worker.relayUrl, false)
-  const members = await invites(browser, url, worker.relayUrl, true)
+  const runs = await invites(browser, url, app.relayUrl, false)
+  const members = await invites(browser, url, app.relayUrl, true)
   const memberVisible = members.flatMap((run) => (run.visibleMs === null ? [] : [run.visibleMs]))
   const visible = runs.flatMap((run) => (run.visibleMs === null ? [] : [run.visibleMs]))
   const removals = [...runs, ...members]
@@ -262,7 +239,7 @@ try {
   console.log(
     `invite link opened -> space visible on the guest: median ${String(round(median(visible)))} ms (${String(RUNS - visible.length)} failed), with an identity already ${String(round(median(memberVisible)))} ms (${String(RUNS - memberVisible.length)} failed); removal -> guest's connection closed: median ${String(round(median(guestClosed)))} ms`,
   )
-  const big = OBJECTS > 0 ? await bigSpace(browser, url, worker.relayUrl) : undefined
+  const big = OBJECTS > 0 ? await bigSpace(browser, url, app.relayUrl) : undefined
   if (big !== undefined) console.log(`big space on the guest (ms since the link was read): ${JSON.stringify(big)}`)
   const at = (key: string): number => big?.msSinceLink[key] ?? Number.NaN
   results = {
@@ -311,10 +288,7 @@ try {
     },
   }
 } finally {
-  await browser.close()
-  await worker.stop()
-  await server.close()
-  await rm(outDir, { recursive: true, force: true })
+  await app.close()
 }
 await mkdir(join(here, 'results'), { recursive: true })
 await writeFile(join(here, 'results', 'invite.json'), `${JSON.stringify(results, null, 2)}\n`)
