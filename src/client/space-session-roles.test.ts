@@ -97,6 +97,15 @@ describe('a session and the member’s role', { timeout: 30_000 }, () => {
     expect(mine.canWrite.get()).toBe(true)
   })
 
+  it('offers the roles the member may invite with as its role changes: admins invite admins too, never owners', () => {
+    expect(mine.inviteRoles.get()).toEqual(['admin', 'editor', 'viewer'])
+    expect(theirs.inviteRoles.get()).toEqual([])
+    makeRole('editor')
+    expect(theirs.inviteRoles.get()).toEqual([])
+    makeRole('admin')
+    expect(theirs.inviteRoles.get()).toEqual(['admin', 'editor', 'viewer'])
+  })
+
   it('takes the writable binding away from a member demoted while the note is open', async () => {
     makeRole('editor')
     const editor = await theirs.noteEditor(noteId)

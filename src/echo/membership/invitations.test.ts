@@ -32,16 +32,17 @@ const fold = (log: readonly unknown[]) => foldMembership(space, log)
 const problem = (result: ReturnType<typeof checkInvitationUse>) => (result.ok ? 'ok' : result.error.code)
 
 describe('invitations: who may invite', () => {
-  it('lets an owner invite admins, editors and viewers, and an admin editors and viewers', () => {
+  it('lets owners and admins invite admins, editors and viewers, and nobody invite an owner', () => {
     const cases = [
       { by: alice, role: 'admin', expected: 'applied' },
       { by: alice, role: 'viewer', expected: 'applied' },
       { by: bob, role: 'editor', expected: 'applied' },
       { by: bob, role: 'viewer', expected: 'applied' },
-      // Only owners manage admins (policy.ts MANAGES): an admin's invitation may not give more than an admission would.
-      { by: bob, role: 'admin', expected: 'unauthorized' },
+      // Admins admit admins too (policy.ts ADMITS), as the sharing issue asks.
+      { by: bob, role: 'admin', expected: 'applied' },
       // A link is a bearer secret: never the top role.
       { by: alice, role: 'owner', expected: 'unauthorized' },
+      { by: bob, role: 'owner', expected: 'unauthorized' },
       // Editors and viewers invite nobody.
       { by: carol, role: 'viewer', expected: 'unauthorized' },
     ] as const
@@ -109,8 +110,8 @@ describe('invitations: verdicts on a use', () => {
       { invitation, host: carol, key: linkKey(0) },
       // The guest countersigning its own use holds no role.
       { invitation, host: ada, key: linkKey(0) },
-      // An admin may not admit an admin, even with the owner's admin invitation.
-      { invitation: adminInvitation, host: bob, key: linkKey(3) },
+      // An editor may not admit the admin an owner's invitation names.
+      { invitation: adminInvitation, host: carol, key: linkKey(3) },
     ]
     for (const { invitation: opened, host, key } of cases) {
       const redeemed = redeem(opened, ada, { host, key })
@@ -118,6 +119,11 @@ describe('invitations: verdicts on a use', () => {
       expect(verdict(state, redeemed.id)).toBe('unauthorized')
       expect(roleOf(state, ada.publicKey)).toBeUndefined()
     }
+    // An admin admits the admin of the owner's invitation (admins admit admins).
+    const byAdmin = redeem(adminInvitation, ada, { host: bob, key: linkKey(3) })
+    const admitted = fold([...base, adminInvitation, ...byAdmin.entries])
+    expect(verdict(admitted, byAdmin.id)).toBe('applied')
+    expect(roleOf(admitted, ada.publicKey)).toBe('admin')
   })
 
   it('refuses a second use of a single-use invitation (invitation-used), and a second countersignature of one use', () => {

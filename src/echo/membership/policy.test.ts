@@ -22,7 +22,7 @@ describe('the permission policy', () => {
     })
   })
 
-  it('lets owners manage every role and admins only editors and viewers', () => {
+  it('lets owners manage every role, and admins admit admins but change and remove only editors and viewers', () => {
     const targets = [...ROLES, 'removed'] as const
     const managed = (issuer: SpaceRole) =>
       [undefined, ...ROLES].flatMap((from) =>
@@ -30,6 +30,7 @@ describe('the permission policy', () => {
       )
     expect(managed('owner')).toHaveLength(5 * 5)
     expect(managed('admin')).toEqual([
+      'none->admin',
       'none->editor',
       'none->viewer',
       'none->removed',
@@ -49,5 +50,7 @@ describe('the permission policy', () => {
     expect(leastRoleFor('editor', 'removed')).toBe('admin')
     expect(leastRoleFor('admin', 'removed')).toBe('owner')
     expect(leastRoleFor(undefined, 'owner')).toBe('owner')
+    expect(leastRoleFor(undefined, 'admin')).toBe('admin')
+    expect(leastRoleFor('editor', 'admin')).toBe('owner')
   })
 })

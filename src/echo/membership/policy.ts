@@ -39,10 +39,22 @@ const POLICY: Readonly<Record<SpaceRole, readonly SpaceAction[]>> = {
   viewer: ['leave', 'revoke-device'],
 }
 
-/** Whose role each role may give or take: only owners manage admins and owners. */
+/** Whose role each role may change or take away: only owners manage admins and owners. */
 const MANAGES: Readonly<Record<SpaceRole, readonly SpaceRole[]>> = {
   owner: ['owner', 'admin', 'editor', 'viewer'],
   admin: ['editor', 'viewer'],
+  editor: [],
+  viewer: [],
+}
+
+/**
+ * Which role each role may give a newcomer (an admission, or an invitation, which admits). Admins also admit
+ * admins, as the sharing issue asks ("admins can also invite admins"): a new admin can do no more than its
+ * admitter, and only owners change or remove it afterwards.
+ */
+const ADMITS: Readonly<Record<SpaceRole, readonly SpaceRole[]>> = {
+  owner: ['owner', 'admin', 'editor', 'viewer'],
+  admin: ['admin', 'editor', 'viewer'],
   editor: [],
   viewer: [],
 }
@@ -62,8 +74,10 @@ export const mayChange = (
 ): boolean => {
   if (issuer === undefined) return false
   if (!can(issuer, to === 'removed' ? 'remove' : 'admit')) return false
-  const manages = MANAGES[issuer]
-  return (from === undefined || manages.includes(from)) && (to === 'removed' || manages.includes(to))
+  if (to === 'removed') return from === undefined || MANAGES[issuer].includes(from)
+  return from === undefined
+    ? ADMITS[issuer].includes(to)
+    : MANAGES[issuer].includes(from) && MANAGES[issuer].includes(to)
 }
 
 /** The least role that may make the change (what a demotion of its issuer must keep, cascade.ts). */
