@@ -5,7 +5,15 @@
 export { generateKeyPair, signWith, verifyBytes } from './keys/keys'
 export { fingerprint } from './identifiers/fingerprint'
 export type { IdentityKey, KeyPair, PublicKey } from './keys/keys'
-export { invitationKey, linkRoom, newLinkSecret, newSwarmSecret, swarmCommitment, swarmRoom } from './keys/derive'
+export {
+  invitationKey,
+  invitationRoom,
+  linkRoom,
+  newLinkSecret,
+  newSwarmSecret,
+  swarmCommitment,
+  swarmRoom,
+} from './keys/derive'
 
 // Join links: device links and space invitations.
 export { decodeJoinLinkOf, encodeDeviceLink, encodeSpaceLink } from './links/join-link'

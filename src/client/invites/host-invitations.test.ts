@@ -1,9 +1,9 @@
 // The fixtures install fake-indexeddb, which Dexie must find when it loads.
 import { makeActor, openTestEcho, T0 } from '../../echo/testing/fixtures'
 import { describe, expect, it } from 'vitest'
-import { Cell, ok, toBase64Url } from '../../base'
+import { Cell, ok } from '../../base'
 import { ManualClock } from '../../base/testing/manual-clock'
-import { invitationKey, linkRoom, newLinkSecret, type IdentityKey } from '../../halo'
+import { invitationKey, invitationRoom, linkRoom, newLinkSecret, type IdentityKey } from '../../halo'
 import type { AuthenticatedPeer } from '../../mesh'
 import type { LinkEdges } from '../linking/ports'
 import { hostInvitations } from './host-invitations'
@@ -13,6 +13,7 @@ const HOUR = 60 * 60_000
 /** Edges whose rooms only count joins and leaves, and whose timers fire when the test says. */
 const countingEdges = (clock: ManualClock) => {
   const rooms = { open: 0, left: 0 }
+  const joined: { roomId: string; password: string }[] = []
   const timers = new Set<{ at: number; fire: () => void }>()
   const edges: LinkEdges = {
     clock,
@@ -21,8 +22,9 @@ const countingEdges = (clock: ManualClock) => {
       timers.add(timer)
       return () => timers.delete(timer)
     },
-    openRoom: () => {
+    openRoom: (room) => {
       rooms.open++
+      joined.push({ roomId: room.roomId, password: room.password })
       return {
         selfId: 'host',
         authenticated: new Cell<ReadonlyMap<string, AuthenticatedPeer>>(new Map()),
@@ -34,6 +36,7 @@ const countingEdges = (clock: ManualClock) => {
       }
     },
     linkRoom,
+    invitationRoom,
     verifyPeerDevice: () => Promise.resolve(ok({ identity: 'x' as IdentityKey })),
     repoId: (device) => `cp1.${device}.abcdefgh`,
   }
@@ -46,7 +49,7 @@ const countingEdges = (clock: ManualClock) => {
       timer.fire()
     }
   }
-  return { edges, rooms, advanceTo }
+  return { edges, rooms, joined, advanceTo }
 }
 
 describe('hosting invitations', () => {
@@ -62,7 +65,6 @@ describe('hosting invitations', () => {
       role: 'editor',
       uses: 1,
       until,
-      secret: toBase64Url(secret),
     })
     expect(issued.ok).toBe(true)
     const { edges, rooms, advanceTo } = countingEdges(clock)
@@ -93,7 +95,7 @@ describe('hosting invitations', () => {
     await echo.close()
   })
 
-  it('hosts nothing for a member who may not share, nor for a K that is not the invitation’s', async () => {
+  it('hosts from the log alone, in the room a guest derives from its link, and nothing for a member who may not share', async () => {
     const clock = new ManualClock(T0)
     const echo = openTestEcho({ clock })
     const ada = makeActor()
@@ -101,17 +103,9 @@ describe('hosting invitations', () => {
     const space = await echo.createSpace(ada, 'Garden plans')
     space.admit(ada, eve.identity, 'editor')
     const secret = newLinkSecret()
-    const other = newLinkSecret()
-    // The root names another K than the delegation's invite key.
-    space.invite(ada, {
-      key: invitationKey(secret).publicKey,
-      role: 'editor',
-      uses: 1,
-      until: T0 + HOUR,
-      secret: toBase64Url(other),
-    })
+    space.invite(ada, { key: invitationKey(secret).publicKey, role: 'editor', uses: 1, until: T0 + HOUR })
     const hosting = (who: typeof ada) => {
-      const { edges, rooms } = countingEdges(clock)
+      const { edges, rooms, joined } = countingEdges(clock)
       const stop = hostInvitations({
         host: {
           actor: who,
@@ -129,10 +123,12 @@ describe('hosting invitations', () => {
         verifyChain: () => Promise.resolve(ok({ identity: 'x' as IdentityKey })),
       })
       stop()
-      return rooms.open
+      return { open: rooms.open, joined }
     }
-    expect(hosting(ada)).toBe(0)
-    expect(hosting(eve)).toBe(0)
+    // The guest's room: from the invite key its link's K gives (join-invite.ts).
+    const guestRoom = invitationRoom(space.id, linkRoom(secret).inviteKey)
+    expect(hosting(ada)).toEqual({ open: 1, joined: [guestRoom] })
+    expect(hosting(eve)).toEqual({ open: 0, joined: [] })
     await echo.close()
   })
 })

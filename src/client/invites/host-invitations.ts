@@ -1,10 +1,11 @@
 /**
  * Hosting invitations (issue 12): while its mesh runs, a member who may admit (`share`) joins the room of every
- * invitation of its spaces before its `until` whose K the root keeps, and admits the guest who proves K: hello -> offer,
+ * invitation of its spaces before its `until` (the room comes from the log's invite key, halo's `invitationRoom`: K is
+ * never stored in the space), and admits the guest who proves K: hello -> offer,
  * accept -> the guest's admission checked (`checkInvitationUse`, then the fold's preview) and appended ->
  * welcome with the space swarm's secret. Any such member hosts, not only the inviter.
  */
-import { err, fromBase64Url, ok, toBase64Url, type Clock, type Result } from '../../base'
+import { err, ok, toBase64Url, type Clock, type Result } from '../../base'
 import {
   can,
   checkInvitationUse,
@@ -102,16 +103,11 @@ const namesKnownParents = (entry: Credential, state: MembershipState): boolean =
 }
 
 /** One invitation's room, hosted until `close`. */
-const hostOne = (
-  options: HostInvitationsOptions,
-  space: Space,
-  invitationId: string,
-  secret: Uint8Array,
-): { close(): void } => {
+const hostOne = (options: HostInvitationsOptions, space: Space, opened: Invitation): { close(): void } => {
   const { edges, host } = options
   const spaceId = space.id
-  const keys = edges.linkRoom(secret)
-  const ctx: HandshakeContext = { kind: 'invite', spaceId, inviteKey: keys.inviteKey }
+  const invitationId = opened.id as string
+  const ctx: HandshakeContext = { kind: 'invite', spaceId, inviteKey: opened.key }
   const guests = new Map<string, AuthenticatedPeer>()
   const invitation = (): Invitation | undefined =>
     space.membership.get().invitations.find((each) => each.id === invitationId)
@@ -122,7 +118,7 @@ const hostOne = (
     return Promise.resolve(ok(undefined))
   }
   const room: LinkRoom = edges.openRoom(
-    { roomId: keys.roomId, password: keys.password },
+    edges.invitationRoom(spaceId, opened.key),
     async (peerId, send, receive, isInitiator) => {
       const outcome = await runHandshake({
         ctx,
@@ -256,28 +252,17 @@ export const hostInvitations = (options: HostInvitationsOptions): (() => void) =
   let stopped = false
   const refresh = (): void => {
     if (stopped) return
-    const wanted = new Map<string, { space: Space; secret: Uint8Array }>()
+    const wanted = new Map<string, { space: Space; invitation: Invitation }>()
     const now = options.edges.clock.now()
     for (const space of options.spaces()) {
       if (space.personal) continue
-      if (!watched.has(space.id)) {
-        // An invitation and its K come in separate changes, in either order; access may not change with either.
-        const stops = [space.inviteSecrets.subscribe(refresh), space.membership.subscribe(refresh)]
-        watched.set(space.id, () => {
-          for (const stop of stops) stop()
-        })
-      }
+      if (!watched.has(space.id)) watched.set(space.id, space.membership.subscribe(refresh))
       if (!can(space.roleOf(options.host.identityKey), 'share')) continue
-      // K of an invitation past `until` (or whose inviter may no longer grant it) leaves the root (review 12, F2).
-      space.forgetSpentInviteSecrets(options.host.actor, now)
-      const secrets = space.inviteSecrets.get()
       for (const invitation of space.membership.get().invitations) {
-        const stored = secrets[invitation.id]
-        const secret = stored === undefined ? undefined : fromBase64Url(stored)
-        if (!hosting(invitation, now) || secret?.length !== 32) continue
-        // K must be the invitation's: a member could store another K under its id.
-        if (options.edges.linkRoom(secret).inviteKey !== invitation.key) continue
-        wanted.set(`${space.id}:${invitation.id}`, { space, secret })
+        // An invitation whose inviter may no longer grant it admits nobody: its room is left.
+        if (hosting(invitation, now) && invitation.inviterMay) {
+          wanted.set(`${space.id}:${invitation.id}`, { space, invitation })
+        }
       }
     }
     for (const [key, room] of hosted) {
@@ -296,9 +281,9 @@ export const hostInvitations = (options: HostInvitationsOptions): (() => void) =
       closing.get(key)?.()
       closing.delete(key)
     }
-    for (const [key, { space, secret }] of wanted) {
+    for (const [key, { space, invitation }] of wanted) {
       if (hosted.has(key)) continue
-      hosted.set(key, hostOne(options, space, key.slice(key.indexOf(':') + 1), secret))
+      hosted.set(key, hostOne(options, space, invitation))
     }
   }
   const stopChange = options.onChange(refresh)

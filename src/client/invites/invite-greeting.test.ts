@@ -1,9 +1,17 @@
 // The fixtures install fake-indexeddb, which Dexie must find when it loads.
 import { makeActor, openTestEcho, T0 } from '../../echo/testing/fixtures'
 import { describe, expect, it } from 'vitest'
-import { ok, toBase64Url, toHex, until } from '../../base'
+import { ok, toHex, until } from '../../base'
 import { ManualClock } from '../../base/testing/manual-clock'
-import { generateKeyPair, invitationKey, linkRoom, newLinkSecret, signWith, type IdentityKey } from '../../halo'
+import {
+  generateKeyPair,
+  invitationKey,
+  invitationRoom,
+  linkRoom,
+  newLinkSecret,
+  signWith,
+  type IdentityKey,
+} from '../../halo'
 import { defaultMeshSettings, joinSwarm } from '../../mesh'
 import { FakeTrystero, type FakePage } from '../../mesh/testing/fake-trystero'
 import type { LinkEdges } from '../linking/ports'
@@ -27,6 +35,7 @@ const stillEdges = (page: FakePage, clock: ManualClock): LinkEdges => ({
       after: () => () => undefined,
     }),
   linkRoom,
+  invitationRoom,
   verifyPeerDevice: (chain) => Promise.resolve(ok({ identity: chain as IdentityKey })),
   repoId: (device) => `cp1.${device}.${crypto.randomUUID().slice(0, 8)}`,
 })
@@ -45,7 +54,6 @@ const meet = async (first: 'host' | 'guest'): Promise<InviteJoinState> => {
     role: 'editor',
     uses: 1,
     until: T0 + 60 * 60_000,
-    secret: toBase64Url(secret),
   })
   const host = () =>
     hostInvitations({

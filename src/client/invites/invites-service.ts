@@ -257,7 +257,7 @@ export const createInvitesService = (options: InvitesServiceOptions): InvitesApi
         const until = clock.now() + ttl
         const issued = space.invite(
           { identity: halo.identityKey, signer: halo.signer },
-          { key: invitationKey(secret).publicKey, role: request.role, uses, until, secret: toBase64Url(secret) },
+          { key: invitationKey(secret).publicKey, role: request.role, uses, until },
         )
         if (!issued.ok) return err(problem('not-allowed', 'role'))
         const payload = encodeSpaceLink({ spaceId: space.id as string as PublicKey, secret, expiresAt: until })

@@ -131,7 +131,7 @@ export const joinInvite = (options: JoinInviteOptions): RunningJoin => {
     // A host proved its identity's chain; whether it may admit us its log proves in its offer (`proofOf`).
     Promise.resolve(peer.invited || peer.identity === null ? err({ code: 'wrong-role' }) : ok(undefined))
   const room = edges.openRoom(
-    { roomId: keys.roomId, password: keys.password },
+    edges.invitationRoom(spaceId, keys.inviteKey),
     async (peerId, send, receive, isInitiator) => {
       const outcome = await runHandshake({
         ctx,

@@ -1,6 +1,13 @@
 /** The link-room edges both device links and invitations use: rooms under 'commonplace/1/join', halo's keys. */
 import { err, ok, systemClock, type Clock } from '../../base'
-import { linkRoom, verifyPeerDevice, type Credential, type HaloIdentity, type PublicKey } from '../../halo'
+import {
+  invitationRoom,
+  linkRoom,
+  verifyPeerDevice,
+  type Credential,
+  type HaloIdentity,
+  type PublicKey,
+} from '../../halo'
 import { joinSwarm, newRepoId, type MeshSettings, type TrysteroPage } from '../../mesh'
 import type { LinkEdges } from './ports'
 
@@ -22,6 +29,7 @@ export const linkEdges = (
   after,
   openRoom: (room, handshake) => joinSwarm(settings, room, { appId: 'commonplace/1/join', handshake, page }),
   linkRoom,
+  invitationRoom,
   verifyPeerDevice: async (chain, device) => {
     const verdict = await verifyPeerDevice(chain, device, { clock, isRevoked })
     return verdict.ok ? ok({ identity: verdict.value.identity }) : err({ code: 'bad-chain' })

@@ -227,6 +227,7 @@ const edgesFor = (network: RoomNetwork, time: ManualTime): LinkEdges => ({
   after: time.after,
   openRoom: network.open,
   linkRoom: fakeLinkRoom,
+  invitationRoom: (spaceId, inviteKey) => ({ roomId: `invitation-${spaceId}-${inviteKey}`, password: inviteKey }),
   verifyPeerDevice: (chain, device) => {
     const c = chain as { identity?: string; device?: string } | null
     return Promise.resolve(

@@ -44,8 +44,6 @@ export interface SpaceDoc {
   spaces?: Record<string, { root: string }>
   /** Personal space only: "<space id>:<generation>:<recipient>:<sealer>:<commitment>" -> { box, commitment, sig }. */
   spaceKeys?: Record<string, { box: string; commitment: string; sig: string }>
-  /** Shared spaces: the link secret K of each invitation, delegation id -> base64url (invite-secrets.ts). */
-  invites?: Record<string, string>
 }
 
 export interface ObjectsDoc {

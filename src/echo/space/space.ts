@@ -33,7 +33,6 @@ import { SpaceEpochs } from './space-epochs'
 import type { Added, ListedSpace, SwarmBoxEntry, SwarmBoxes } from './space-lists'
 import { keysIn, recordIn } from './root-fields'
 import { addSwarmBox, createLists, listedSpacesIn, listSpace, rootObservable, swarmBoxesIn } from './space-lists'
-import { forgetInviteSecrets, inviteSecrets, keepInviteSecret } from './invite-secrets'
 import { SpaceMembers } from './space-members'
 import { SpaceNotes } from './space-notes'
 import type { Draft, ObjectDraft } from './space-objects'
@@ -328,17 +327,15 @@ export class Space {
   }
 
   /**
-   * Opens an invitation (halo's `invitationKey(K)` gives `key`) and keeps K (`secret`, base64url) in the root so
-   * members who may admit can host it; `NotAllowed` (nothing written) unless the actor may grant `role`.
+   * Opens an invitation (halo's `invitationKey(K)` gives `key`); `NotAllowed` (nothing written) unless the actor may
+   * grant `role`. K itself is never stored in the space: members who may admit host it from `key` alone (halo's
+   * `invitationRoom`), and a member who could read K could redeem it for an identity of its own.
    */
   invite(
     actor: Actor,
-    invitation: { key: PublicKey; role: SpaceRole; uses: number; until: number; secret: string },
+    invitation: { key: PublicKey; role: SpaceRole; uses: number; until: number },
   ): Result<Credential, NotAllowed> {
-    const { secret, ...rest } = invitation
-    const issued = this.#members.invite(actor, rest)
-    if (issued.ok) keepInviteSecret(this.#root, issued.value.id, secret)
-    return issued
+    return this.#members.invite(actor, invitation)
   }
 
   /** Cancels the invitation of invite key `key`; `NotAllowed` unless it takes effect. */
@@ -362,26 +359,6 @@ export class Space {
   /** Every value of the log as stored (the fold's input), for a guest to fold itself before it trusts a host. */
   logValues(): unknown[] {
     return Object.values(recordIn(this.#root.doc().log)).map(toPlain)
-  }
-
-  /**
-   * Deletes from the root the K of every invitation past `until` at `now` or whose inviter may no longer grant it,
-   * if `actor` may share; returns the ids deleted. A used-up or cancelled invitation keeps K until `until`, so
-   * its hosts can still tell a late guest why (its uses are refused by the fold whoever holds K).
-   */
-  forgetSpentInviteSecrets(actor: Actor, now: number): readonly string[] {
-    if (!this.#members.permit(actor, 'share').ok) return []
-    const held = this.inviteSecrets.get()
-    const spent = this.membership
-      .get()
-      .invitations.filter((each) => held[each.id] !== undefined && (now > each.until || !each.inviterMay))
-      .map((each) => each.id as string)
-    return forgetInviteSecrets(this.#root, spent) ? spent : []
-  }
-
-  /** The link secrets of the space's invitations (delegation id -> K, base64url), live. */
-  get inviteSecrets(): Observable<Readonly<Record<string, string>>> {
-    return inviteSecrets(this.#root)
   }
 
   /** Appends a signed entry to the log (kept even if the fold ignores it). */

@@ -63,7 +63,8 @@ const ROOT_FIELDS: ReadonlySet<string> = new Set([
   'identity',
   'spaces',
   'spaceKeys',
-  // Shared spaces: the link secret of each invitation (space/invite-secrets.ts).
+  // Builds before invitation rooms came from the invite key kept each invitation's K here; read by nothing now,
+  // accepted so their files still import.
   'invites',
 ])
 

@@ -5,6 +5,7 @@ import { verifySignature } from './ed25519'
 import { publicKeyToBytes, signWith } from './keys'
 import {
   invitationKey,
+  invitationRoom,
   linkRoom,
   newLinkSecret,
   newSwarmSecret,
@@ -44,6 +45,31 @@ describe('swarmRoom', () => {
   it('refuses a secret that is not 32 bytes', () => {
     expect(() => swarmRoom(new Uint8Array(31), 'x', 1)).toThrow(SecretWrongLength)
     expect(() => swarmRoom(new Uint8Array(33), 'x', 1)).toThrow(SecretWrongLength)
+  })
+})
+
+describe('invitationRoom', () => {
+  const inviteKey = invitationKey(K).publicKey
+  // Cross-checked against Node's crypto.hkdfSync, as the swarm room's.
+  it('gives a pinned room and password for a fixed space and invite key', () => {
+    expect(invitationRoom('space-1', inviteKey)).toMatchInlineSnapshot(`
+      {
+        "password": "ebL5Xg8_1KT4K6S-o571q3lpTeHpLcJnzQOfSqnzR9Q",
+        "roomId": "QOaZyc_u0fC3eKiZqc3le-qbeFWB-3_lAfBndYugE_s",
+      }
+    `)
+  })
+
+  it('differs by space and by key, and from the link room of K', () => {
+    const rooms = [
+      invitationRoom('space-1', inviteKey),
+      invitationRoom('space-2', inviteKey),
+      invitationRoom('space-1', invitationKey(S).publicKey),
+      linkRoom(K),
+    ]
+    const all = rooms.flatMap((room) => [room.roomId, room.password])
+    expect(new Set(all).size).toBe(all.length)
+    for (const value of all) expect(value).toMatch(/^[A-Za-z0-9_-]{43}$/)
   })
 })
 

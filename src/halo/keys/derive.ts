@@ -13,6 +13,7 @@ const SECRET_LENGTH = 32
 const SWARM_SALT = utf8('commonplace/swarm/v1')
 const INVITE_KEY_INFO = utf8('commonplace/invite/v1/key')
 const INVITE_ROOM_INFO = utf8('commonplace/invite/v1/room')
+const INVITATION_ROOM_INFO = 'commonplace/invitation/v1/room'
 
 /** A swarm or link secret of the wrong length: a caller bug or damaged input, never derived from. */
 export class SecretWrongLength extends AppError<'secret-wrong-length'> {
@@ -73,7 +74,16 @@ export const swarmRoom = (secret: Uint8Array, spaceId: string, generation: numbe
 export const invitationKey = (secret: Uint8Array): KeyPair =>
   keyPairFromSeed(derive(checked(secret), undefined, INVITE_KEY_INFO))
 
-/** The rendezvous of a link: room from R_K = HKDF(K, ".../room"), invite key from `invitationKey`. */
+/**
+ * The rendezvous of a space invitation, from its public invite key I_K: hosts find it in the space's log alone, so K
+ * is never stored in the space, where any member could read it and redeem the invitation for an identity of its own
+ * (review 12). The room is no secret from members (they could read K before); the relay never sees the log, and
+ * entering is not admission: a guest proves K in the handshake, a host its right to admit by the log it offers.
+ */
+export const invitationRoom = (spaceId: string, inviteKey: PublicKey): Room =>
+  roomFrom(derive(utf8(`${spaceId}|${inviteKey}`), SWARM_SALT, INVITATION_ROOM_INFO), '')
+
+/** The rendezvous of a device link: room from R_K = HKDF(K, ".../room"), invite key from `invitationKey`. */
 export const linkRoom = (secret: Uint8Array): LinkRoom => {
   const pair = invitationKey(secret)
   const room = roomFrom(derive(secret, undefined, INVITE_ROOM_INFO), '')

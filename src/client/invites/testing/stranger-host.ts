@@ -48,7 +48,7 @@ const stranger = (page: TrysteroPage, url: string, guest: boolean) => {
   const sign = (bytes: Uint8Array) => Promise.resolve(toHex(signWith(device, bytes)))
   const peers: string[] = []
   const room = edges.openRoom(
-    { roomId: keys.roomId, password: keys.password },
+    edges.invitationRoom(spaceId, keys.inviteKey),
     async (peerId, send, receive, isInitiator) => {
       const base = roomParty(room.selfId, edges.repoId(device.publicKey), { ...party, sign })
       const outcome = await runHandshake({
