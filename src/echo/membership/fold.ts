@@ -55,8 +55,9 @@
  *    effect before it (single use: the first in canonical order), no removal of the guest is concurrent with it,
  *    and it raises the guest. A cancellation voids every countersignature it does not descend from, wherever
  *    that sorts (cancel wins, run to a fixed point with rule 4b). A removal (a leave too) that took effect
- *    voids, as a cancellation would, every invitation that does not descend from it: every member could read the
- *    secrets of open invitations, so a removed member must not come back through one under a new identity.
+ *    voids, as a cancellation would, every invitation that does not descend from it: a member may hold the secret
+ *    of an open invitation (a link shared with the group), so a removed member must not come back through one under
+ *    a new identity.
  */
 import type { PublicKey, SpaceRole } from '../../halo'
 import type { SpaceId } from '../ids'

@@ -141,6 +141,43 @@ describe('invitation properties', () => {
     PROPERTY_TIMEOUT_MS,
   )
 
+  it(
+    'lets a removal or a leave void every use it has not seen, in every delivery order; invitations after it stand',
+    () => {
+      fc.assert(
+        fc.property(
+          redemptions,
+          fc.array(fc.boolean(), { maxLength: 5 }),
+          fc.boolean(),
+          fc.array(fc.nat()),
+          (steps, seenByRemoval, leaves, keys) => {
+            const invitation = invite(bob, { uses: steps.length })
+            const { admissions: uses, entries } = usesOf(invitation, steps)
+            const seen = uses.filter((_, index) => seenByRemoval[index] === true).map((entry) => entry.id)
+            // Carol, an editor, may hold the link: removed by the owner, or leaving, she must not come back by it.
+            const gone = removal(leaves ? carol : alice, carol, [...baseHead, ...seen])
+            const later = invite(bob, { key: linkKey(1), parents: [gone.id] })
+            const log = [...base, invitation, ...entries, gone, later]
+            const state = sameEverywhere(log, keys)
+            const before = ancestorsOf(log, gone.id)
+            for (const entry of uses) {
+              expect(state.applied.includes(entry.id)).toBe(before.has(entry.id))
+            }
+            expect(roleOf(state, carol.publicKey)).toBeUndefined()
+            expect(state.invitations.map((known) => [known.id, known.cancelled])).toEqual(
+              expect.arrayContaining([
+                [invitation.id, true],
+                [later.id, false],
+              ]),
+            )
+          },
+        ),
+        { seed: 1208, numRuns: 30 },
+      )
+    },
+    PROPERTY_TIMEOUT_MS,
+  )
+
   describe('expiry', () => {
     afterEach(() => {
       vi.useRealTimers()
