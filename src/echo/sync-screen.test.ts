@@ -20,6 +20,7 @@ import { fixedKeyPair } from '../halo/testing'
 import type { SpaceId } from './ids'
 import { issueDeviceRevocation, issueInvitationUse, issueRemoval } from './membership/entries'
 import { knownHeads, withoutChanges } from './sync-screen'
+import { MAX_VIEWER_OWN_ENTRIES } from './viewer-log-entry'
 
 interface Note {
   title: string
@@ -236,6 +237,37 @@ describe('withoutChanges', () => {
     })
     expect(anonymous.sync()).toBeLessThan(5)
     expect(anonymous.owner.log).toEqual({})
+  })
+
+  it('caps a viewer’s own Profiles and revocations in the log over its life, never its leave', () => {
+    const revocationOf = (n: number) =>
+      issueDeviceRevocation({ actor: by(viewerKey), space, device: fixedKeyPair(100 + n).publicKey, parents, clock })
+    const held = Array.from({ length: MAX_VIEWER_OWN_ENTRIES - 1 }, (_, n) => revocationOf(n))
+    const log: Record<string, unknown> = { genesis: { by: 'owner' } }
+    for (const entry of held) log[entry.id] = stored(entry)
+    // Another identity's entries do not count against the viewer.
+    log[otherRevoke.id] = stored(otherRevoke)
+    const base = from<Root>({ kind: 'commonplace/space', name: 'Garden plans', log })
+    const pair = new Pair<Root>(clone(base), clone(base), fromViewer)
+    const last = revocationOf(MAX_VIEWER_OWN_ENTRIES)
+    const over = revocationOf(MAX_VIEWER_OWN_ENTRIES + 1)
+    pair.viewer = change(pair.viewer, (doc) => {
+      doc.log[last.id] = stored(last)
+    })
+    expect(pair.sync()).toBeLessThan(5)
+    expect(Object.keys(pair.owner.log)).toContain(last.id)
+    pair.viewer = change(pair.viewer, (doc) => {
+      doc.log[over.id] = stored(over)
+    })
+    expect(pair.sync()).toBeLessThan(5)
+    expect(Object.keys(pair.owner.log)).not.toContain(over.id)
+    // Its leave still goes, from a copy without the refused add (which a later change would build on).
+    const fresh = new Pair<Root>(clone(pair.owner), clone(pair.owner), fromViewer)
+    fresh.viewer = change(fresh.viewer, (doc) => {
+      doc.log[leave.id] = stored(leave)
+    })
+    expect(fresh.sync()).toBeLessThan(5)
+    expect(Object.keys(fresh.owner.log)).toContain(leave.id)
   })
 
   it('lets nothing through in a document that is not a root', () => {

@@ -20,7 +20,7 @@ import {
 } from '@automerge/automerge/slim'
 import type { Clock } from '../base'
 import type { PublicKey } from '../halo'
-import { MAX_VIEWER_ENTRIES, viewerMayAdd } from './viewer-log-entry'
+import { MAX_VIEWER_ENTRIES, MAX_VIEWER_OWN_ENTRIES, repeatableEntriesOf, viewerEntryKind } from './viewer-log-entry'
 
 type Root = Doc<Record<string, unknown>>
 
@@ -78,8 +78,12 @@ const onlyAddsLogEntries = (root: Root, changes: readonly Uint8Array[], sender: 
   }
   if (added.size > MAX_VIEWER_ENTRIES) return false
   const grown = after.log
-  if (!isRecord(grown)) return false
-  return [...added].every((key) => viewerMayAdd(key, grown[key], sender.identity, sender.clock))
+  const { identity } = sender
+  if (!isRecord(grown) || identity === null) return false
+  const kinds = [...added].map((key) => viewerEntryKind(key, grown[key], identity, sender.clock))
+  if (kinds.includes(undefined)) return false
+  const repeats = kinds.filter((kind) => kind === 'repeatable').length
+  return repeats === 0 || repeatableEntriesOf(isRecord(log) ? log : {}, identity) + repeats <= MAX_VIEWER_OWN_ENTRIES
 }
 
 /**
