@@ -73,7 +73,7 @@ export interface LogEntryRow {
 }
 
 /** Which space a document belongs to on this device: written once, never moved (`document-space-store.ts`). */
-export interface DocumentSpaceRow {
+interface DocumentSpaceRow {
   readonly doc: string
   readonly spaceId: string
 }
