@@ -9,8 +9,9 @@ import type { Echo } from './echo'
 import type { SpaceId } from './ids'
 import type { DocumentId } from './space/documents'
 import type { Space } from './space/space'
-import { makeActor, openTestEcho, uniqueDatabaseName } from './testing/fixtures'
-import { objectDocumentsOf, repoOf, rootOf } from './testing/internals'
+import { ManualClock } from '../base/testing/manual-clock'
+import { makeActor, openTestEcho, T0, uniqueDatabaseName } from './testing/fixtures'
+import { dbOf, objectDocumentsOf, repoOf, rootOf } from './testing/internals'
 import { pairedAdapters, whenPeer } from './testing/paired-network'
 
 const opened: Echo[] = []
@@ -18,7 +19,7 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((echo) => echo.close()))
 })
 
-const open = (options: { name?: string; peerId?: string } = {}): Echo => {
+const open = (options: { name?: string; peerId?: string; clock?: ManualClock } = {}): Echo => {
   const echo = openTestEcho(options)
   opened.push(echo)
   return echo
@@ -53,7 +54,7 @@ const serve = async (device: Echo, remote: Echo, space: Space): Promise<void> =>
   await whenPeer(repoOf(device), String(repoOf(remote).peerId))
 }
 
-describe('a document’s space, stored once', () => {
+describe('a document’s space, stored once', { timeout: 30_000 }, () => {
   it('keeps S’s documents with S when T’s root lists them, in either opening order and after restarts', async () => {
     const name = uniqueDatabaseName()
     const ada = makeActor()
@@ -94,6 +95,30 @@ describe('a document’s space, stored once', () => {
       for (const doc of sDocs) expect(again.spaceOfDocument(doc)).toBe(secret.id)
       await close(again)
     }
+  })
+
+  it('fills in the answers of a device from before they were stored: S’s documents stay S’s', async () => {
+    const name = uniqueDatabaseName()
+    const clock = new ManualClock(T0)
+    const ada = makeActor()
+    const first = open({ name, clock })
+    const secret = await first.createSpace(ada, 'Secret')
+    const note = await secret.createNote(ada, 'Plan', 'the secret plan')
+    if (!note.ok) throw note.error
+    const sDocs = [...listedBy(secret), rootOf(secret).documentId]
+    // T joined later (its id may sort before S's), and its root lists S's documents.
+    clock.advance(1_000)
+    const theirs = await first.createSpace(ada, 'Recipes')
+    claim(theirs, sDocs)
+    await close(first)
+    const old = open({ name, clock })
+    await dbOf(old).documentSpaces.clear()
+    const t = await old.openSpace(theirs.id)
+    if (!t.ok) throw t.error
+    for (const doc of sDocs) expect(old.placementOfDocument(doc)).toBe(secret.id)
+    expect(old.placementOfDocument(rootOf(t.value).documentId)).toBe(theirs.id)
+    await old.openSpace(secret.id)
+    for (const doc of sDocs) expect(old.spaceOfDocument(doc)).toBe(secret.id)
   })
 
   it('gives a document first listed by a hostile root, not here yet, to the space it arrives under', async () => {
