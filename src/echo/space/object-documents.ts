@@ -137,13 +137,15 @@ export class ObjectDocuments {
   }
 
   async #watch(doc: DocumentId): Promise<DocHandle<ObjectsDoc> | undefined> {
-    const handle = await this.#context.documents.find<ObjectsDoc>(doc, { allowableStates: ['ready', 'unavailable'] })
-    if (!handle.isReady()) {
+    const handle = await this.#context.documents.find<ObjectsDoc>(doc).catch(async (error: unknown) => {
       // No peer had it when asked (another space's claim may have sent the request elsewhere): taken up when it
       // arrives; the load still reports it missing.
-      if (!this.#awaited.has(doc)) {
+      const missing = await this.#context.documents
+        .find<ObjectsDoc>(doc, { allowableStates: ['ready', 'unavailable'] })
+        .catch(() => undefined)
+      if (missing !== undefined && !this.#awaited.has(doc)) {
         this.#awaited.add(doc)
-        handle
+        missing
           .whenReady(['ready'])
           .then(() => {
             this.#awaited.delete(doc)
@@ -151,8 +153,8 @@ export class ObjectDocuments {
           })
           .catch(() => undefined)
       }
-      throw new Error(`Document ${doc} is unavailable`)
-    }
+      throw error
+    })
     // It arrived under another space's claim: it is that space's, never read nor written as this one's.
     if (!this.#context.owns(doc)) {
       this.#drop(doc)
