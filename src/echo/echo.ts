@@ -357,9 +357,8 @@ export class Echo {
     const row = await getSpace(this.#db, id)
     try {
       if (row === undefined) throw new SpaceNotFound(id)
-      const root = await this.#documents.find<SpaceDoc>(row.rootUrl as AutomergeUrl)
       await this.#documentSpaces.load()
-      const space = this.#space(id, root)
+      const space = this.#space(id, await this.#documents.find<SpaceDoc>(row.rootUrl as AutomergeUrl))
       await space.loadMembership()
       // Object documents load in the background (`space.loaded()`); a write loads its document first.
       // Then what earlier epochs replaced is collected (never in the session that replaced it).
