@@ -37,6 +37,8 @@ export class ObjectDocuments {
   readonly #progress = new Cell<Progress>({ done: 0, total: 0 })
   /** Listed documents no peer had when asked, each waited for once. */
   readonly #awaited = new Set<DocumentId>()
+  /** Documents being loaded: a write and the root's listener asking at once share one load (and one indexer watch). */
+  readonly #loading = new Map<DocumentId, Promise<DocHandle<ObjectsDoc> | undefined>>()
 
   constructor(space: SpaceId, root: DocHandle<SpaceDoc>, context: ObjectDocumentsContext) {
     this.#space = space
@@ -136,7 +138,15 @@ export class ObjectDocuments {
     if (this.#filling?.handle.documentId === doc) this.#filling = undefined
   }
 
-  async #watch(doc: DocumentId): Promise<DocHandle<ObjectsDoc> | undefined> {
+  #watch(doc: DocumentId): Promise<DocHandle<ObjectsDoc> | undefined> {
+    const loading = this.#loading.get(doc)
+    if (loading !== undefined) return loading
+    const started = this.#load(doc).finally(() => this.#loading.delete(doc))
+    this.#loading.set(doc, started)
+    return started
+  }
+
+  async #load(doc: DocumentId): Promise<DocHandle<ObjectsDoc> | undefined> {
     const handle = await this.#context.documents.find<ObjectsDoc>(doc).catch(async (error: unknown) => {
       // No peer had it when asked (another space's claim may have sent the request elsewhere): taken up when it
       // arrives; the load still reports it missing.
