@@ -14,6 +14,7 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts', 'sw/**/*.test.ts', 'scripts/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['src/base/testing/fixed-seed.ts'],
           // Node would load Solid's server build, where effects never run; src/ui tests need the
           // browser build's reactivity. Inlined, so solid-js/store shares that one copy of Solid.
           server: { deps: { inline: [/\/node_modules\/solid-js\//] } },

@@ -9,8 +9,16 @@
  *    (performance.timeOrigin + now). Baseline: a raw data-channel round trip.
  *    Twice: back to back (each edit as soon as the last one shows), and paced
  *    (edits at least PACE_MS apart, as a person types). automerge-repo sends a
- *    document's changes at most once per 100 ms (DocSynchronizer's
- *    syncDebounceRate, not configurable), so back to back mostly times that wait.
+ *    document's changes at most once per 100 ms, so back to back mostly times
+ *    that wait: 2.5.6 dist/synchronizer/DocSynchronizer.js:14 `syncDebounceRate
+ *    = 100`, read once at :36 where the constructor wraps the handle's `change`
+ *    listener in `asyncThrottle` (dist/helpers/throttle.js:99: wait = last send
+ *    + 100 ms - now). The field is public but the synchronizer is made inside
+ *    the Repo (CollectionSynchronizer, `@hidden`) before anyone could set it,
+ *    `RepoConfig` has only `saveDebounceRate`, and upstream's HEAD (2.6.0-alpha.2)
+ *    is the same (src/synchronizer/DocSynchronizer.ts:114, 161-167). The phone
+ *    shows an edit from its document as soon as it arrives (echo's live lists,
+ *    CONTEXT.md "Live lists"), not after the index write.
  * 2. A freshly linked phone receives a space of 10,000 objects (half notes
  *    with a paragraph each): time to the space listed, the first list, every
  *    object searchable, every text indexed; the longest main-thread task.
@@ -21,17 +29,12 @@
  *
  * SYNC_BENCH_OBJECTS and SYNC_BENCH_EDITS make it smaller for a quick look.
  */
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
-import { cpus, loadavg, tmpdir } from 'node:os'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium } from '@playwright/test'
 import type { Browser, Page } from '@playwright/test'
-import { build } from 'vite'
-import { RestartableWorker } from '../e2e/relay-harness.ts'
-import { chromiumLaunchOptions } from '../scripts/chromium.ts'
-import { freePort } from '../scripts/free-port.ts'
-import { serveStatic } from '../scripts/static-server.ts'
+import { startBenchApp } from './bench-app.ts'
 import type { SyncBenchApi } from './sync-page/main.ts'
 
 const OBJECTS = Number(process.env.SYNC_BENCH_OBJECTS ?? 10_000)
@@ -262,39 +265,21 @@ const plainTransfer = async (browser: Browser, url: string, signalUrl: string, f
   return { documents: ids.length, objectDocuments: beforeTexts - 1, textsAtOnce: concurrency, ...result }
 }
 
-const worker = await RestartableWorker.start({
-  // Every page connects from 127.0.0.1: the per-address budget is raised out of the way.
-  ADDRESS_RATE_BURST: '1000000',
-  ADDRESS_RATE_PER_SECOND: '1000000',
-  ADDRESS_BYTES_BURST: '1000000000',
-  ADDRESS_BYTES_PER_SECOND: '1000000000',
-})
-// The app may only connect where its build allows: this worker is the build's one signal URL (no STUN).
-process.env.VITE_SIGNAL_URLS = worker.relayUrl
-const outDir = await mkdtemp(join(tmpdir(), 'sync-bench-page-'))
-await build({
-  root: join(here, 'sync-page'),
-  configFile: false,
-  logLevel: 'error',
-  define: { __APP_VERSION__: JSON.stringify('bench') },
-  build: { outDir, emptyOutDir: true, target: 'es2023' },
-})
-const server = await serveStatic({ root: outDir, port: await freePort() })
-const browser = await chromium.launch(chromiumLaunchOptions())
-const url = `${server.url}/`
+const app = await startBenchApp(join(here, 'sync-page'))
+const { browser, url } = app
 let results: Record<string, unknown>
 try {
-  const raw = await rawRoundTrips(browser, url, worker.relayUrl)
+  const raw = await rawRoundTrips(browser, url, app.relayUrl)
   await Promise.all(raw.pages.map((page) => page.context().close()))
   console.log(`raw data channel round trip: p50 ${round(quantile(raw.times, 0.5), 2)} ms`)
-  const { links, failedLinks, linkSteps, edits, paced } = await editsAndLinks(browser, url, worker.relayUrl)
-  const big = await bigSpace(browser, url, worker.relayUrl)
+  const { links, failedLinks, linkSteps, edits, paced } = await editsAndLinks(browser, url, app.relayUrl)
+  const big = await bigSpace(browser, url, app.relayUrl)
   console.log(
     `big space on the phone (ms since link): ${JSON.stringify(big.progress)}; longest task ${round(big.longestTaskMs)} ms`,
   )
   const plains = []
   for (const concurrency of PLAIN_CONCURRENCY) {
-    const plain = await plainTransfer(browser, url, worker.relayUrl, big.file, concurrency)
+    const plain = await plainTransfer(browser, url, app.relayUrl, big.file, concurrency)
     plains.push(plain)
     console.log(
       `plain automerge-repo, same ${plain.documents} documents, ${concurrency} texts at once: root ${round(plain.rootMs)} ms, objects ${round(plain.objectsMs)} ms, all ${round(plain.allMs)} ms; longest task ${round(plain.longestTaskMs)} ms`,
@@ -361,10 +346,7 @@ try {
     },
   }
 } finally {
-  await browser.close()
-  await worker.stop()
-  await server.close()
-  await rm(outDir, { recursive: true, force: true })
+  await app.close()
 }
 await mkdir(join(here, 'results'), { recursive: true })
 await writeFile(join(here, 'results', 'sync.json'), `${JSON.stringify(results, null, 2)}\n`)

@@ -10,15 +10,9 @@
 import wasmUrl from '@automerge/automerge/automerge.wasm?url'
 import { browserEdges, createClient } from '../../src/client/index.ts'
 import type { Client, JoinState, LinkOffer, OfferState, SpaceSession } from '../../src/client/index.ts'
-import { Echo, initEcho, orderBetween } from '../../src/echo/index.ts'
-import type { Draft } from '../../src/echo/index.ts'
-import { IdentityStore } from '../../src/halo/index.ts'
-import type { HaloIdentity } from '../../src/halo/index.ts'
+import { buildSpace, storedIdentity, TEXT_WORD } from './build-space.ts'
 import { LongTasks } from './long-tasks.ts'
 
-/** The word every note's text holds and no title does: searching it finds the notes whose text is indexed. */
-const TEXT_WORD = 'paragraphword'
-const BATCH = 1000
 /** How long a link may take to list every space before the bench counts it as failed. */
 const LINK_LIMIT_MS = 60_000
 
@@ -50,12 +44,6 @@ const open = async (): Promise<Client> => {
   return opened
 }
 
-const halo = async (): Promise<HaloIdentity> => {
-  const state = await new IdentityStore({ locks: navigator.locks }).load()
-  if (state.status !== 'ready') throw new Error(`no identity: ${state.status}`)
-  return state.identity
-}
-
 /** Resolves with the first value of `source` (now or later) that passes `test`. */
 const until = <T>(
   source: { get(): T; subscribe(listener: (value: T) => void): () => void },
@@ -75,32 +63,6 @@ const until = <T>(
     })
   })
 
-/** A space of `count` objects, every other one a note with a paragraph, written by ECHO in batches. */
-const buildSpace = async (identity: HaloIdentity, name: string, count: number): Promise<void> => {
-  await initEcho(wasmUrl)
-  const echo = new Echo({ locks: navigator.locks })
-  const actor = { identity: identity.identityKey, signer: identity.signer }
-  const space = await echo.createSpace(actor, name)
-  let order = orderBetween()
-  for (let first = 0; first < count; first += BATCH) {
-    const drafts: Draft[] = []
-    for (let i = first; i < Math.min(count, first + BATCH); i++) {
-      if (i % 2 === 0) {
-        const text = `Note ${i} holds a ${TEXT_WORD} of plain prose, the kind of paragraph a person keeps: what was said at the meeting, what to buy on the way home, a quote worth keeping, and a line about why.`
-        drafts.push({ type: 'note', title: `Note ${i}`, text })
-      } else {
-        order = orderBetween(order)
-        drafts.push({ type: 'task', fields: { title: `Task ${i}`, done: false, order } })
-      }
-    }
-    const created = await space.createMany(actor, drafts)
-    if (!created.ok) throw created.error
-    await echo.settled()
-  }
-  const flushed = await echo.close()
-  if (!flushed.ok) throw flushed.error
-}
-
 const personal = async (): Promise<SpaceSession> => {
   const list = await until(current().spaces.list, (spaces) => spaces?.some((space) => space.personal) === true)
   const id = list?.find((space) => space.personal)?.id
@@ -119,7 +81,7 @@ export const app = {
     if (!created.ok) throw new Error(created.error.code)
     if (options.objects > 0) {
       await opened.close()
-      await buildSpace(await halo(), 'Big', options.objects)
+      await buildSpace(await storedIdentity(), 'Big', options.objects)
       opened = await open()
     }
     for (let i = 0; i < options.spaces; i++) {

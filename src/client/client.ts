@@ -20,6 +20,8 @@ import type { SyncApi } from './devices-api'
 import { createStartMesh, type PersonalSecret } from './mesh/start-mesh'
 import { createSyncApi } from './mesh/sync-api'
 import { SpacesService } from './spaces'
+import { openPresenceChannel } from './presence-channel'
+import { everyInterval } from './mesh/room-presence'
 import type { SpacesApi } from './spaces-api'
 
 export interface ClientOptions {
@@ -104,6 +106,8 @@ export const createClient = (options: ClientOptions): Client => {
   // Spaces this tab joins by invitation, with the hosts that admitted it, until the space is here.
   const invited = new Map<string, Set<string>>()
   // One tab of the profile leads and runs the mesh (client/mesh); the others hear its status.
+  const presence = openPresenceChannel(edges.openChannel, { clock: systemClock, every: everyInterval })
+  spaces.followPresence(presence)
   const meshTab = startMeshTab(
     edges,
     createStartMesh({
@@ -115,6 +119,7 @@ export const createClient = (options: ClientOptions): Client => {
       receiving,
       personalSecret,
       invited,
+      presence,
     }),
   )
   const stopPresence = identity.followPresence(meshTab.status)
@@ -177,6 +182,7 @@ export const createClient = (options: ClientOptions): Client => {
     connectivity.stop()
     appUpdate.stop()
     await meshTab.stop()
+    presence.close()
     await spaces.close()
     identity.close()
     const flushed = await (await echo).close()
@@ -204,6 +210,11 @@ export const createClient = (options: ClientOptions): Client => {
     echo: () => echo,
     personalSecret: () => personalSecret.get()?.(),
     spaceSecret: (spaceId) => personalSecret.get()?.(spaceId),
+    expectMembers: (spaceId, members) => {
+      const expected = invited.get(spaceId) ?? new Set<string>()
+      for (const member of members) expected.add(member)
+      invited.set(spaceId, expected)
+    },
   })
   return client
 }
@@ -216,6 +227,8 @@ interface ClientInternals {
   personalSecret(): PersonalSecret | undefined
   /** The secret of `spaceId` this tab's mesh holds, while it leads (tests hand a space to another identity). */
   spaceSecret(spaceId: SpaceId): PersonalSecret | undefined
+  /** Lets `members` in while `spaceId` is fetched, as an invitation's proved log does (tests hand a space over). */
+  expectMembers(spaceId: SpaceId, members: readonly string[]): void
 }
 const internals = new WeakMap<Client, ClientInternals>()
 export const clientInternals = (client: Client): ClientInternals | undefined => internals.get(client)

@@ -29,6 +29,7 @@ export type {
   LiveList,
   MemberRole,
   MemberView,
+  PersonHere,
   Removal,
   SpaceSession,
   SpaceSummary,

@@ -81,7 +81,8 @@ describe('a space’s members', { timeout: 30_000 }, () => {
       role: 'owner',
       fingerprint: fingerprint(ada.identity),
       me: true,
-      devicesOnline: [],
+      // This device, which the room does not list.
+      devicesOnline: [ada.signer.key.publicKey],
       rolesAllowed: [],
       mayRemove: false,
     })

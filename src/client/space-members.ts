@@ -94,7 +94,10 @@ export class SpaceMemberList {
           role: member.role,
           fingerprint: fingerprint(member.key),
           me: isMe,
-          devicesOnline: online.get(member.key) ?? [],
+          // This device is online for us as we look; the room lists only the others.
+          devicesOnline: isMe
+            ? [this.#actor.signer.key.publicKey, ...(online.get(me) ?? [])]
+            : (online.get(member.key) ?? []),
           rolesAllowed: fixed ? [] : MEMBER_ROLES.filter((role) => mayChange(mine, member.role, role)),
           mayRemove: !fixed && mayChange(mine, member.role, 'removed'),
         }

@@ -22,10 +22,12 @@ import {
 import { LIMITS } from './limits'
 import { attempt, outcome, problem, toProblem, type Problem } from './problem-words'
 import { SpaceMemberList, type MemberSources } from './space-members'
+import { NO_PRESENCE, spacePresence, type PresenceSources } from './space-presence'
 import type {
   LiveList,
   MemberRole,
   MemberView,
+  PersonHere,
   NoteEditor,
   NoteView,
   Removal,
@@ -223,6 +225,7 @@ export class OpenSpace implements SpaceSession {
   readonly canCompact: Observable<boolean>
   readonly inviteRoles: Observable<readonly SpaceRole[]>
   readonly #members: SpaceMemberList
+  readonly #presence: ReturnType<typeof spacePresence>
 
   /** `writable` (always, if not given) turns false once another device removed this one: it reads, never writes. */
   constructor(
@@ -233,6 +236,7 @@ export class OpenSpace implements SpaceSession {
       flush: Flush
       writable?: Observable<boolean>
       members?: MemberSources
+      presence?: PresenceSources
     },
   ) {
     this.#space = space
@@ -260,6 +264,19 @@ export class OpenSpace implements SpaceSession {
       },
       writable,
     )
+    this.#presence = spacePresence(this.#members.members, storage.presence ?? NO_PRESENCE)
+  }
+
+  get presence(): Observable<readonly PersonHere[]> {
+    return this.#presence.people
+  }
+
+  openedBy(objectId: string): Observable<readonly PersonHere[]> {
+    return this.#presence.openedBy(objectId)
+  }
+
+  opening(objectId: string): () => void {
+    return this.#presence.open(objectId)
   }
 
   get members(): Observable<readonly MemberView[]> {

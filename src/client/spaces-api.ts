@@ -25,6 +25,19 @@ export interface MemberView {
   readonly mayRemove: boolean
 }
 
+/** A person in a space now: ourselves, or a member with a device connected in its room and heard. */
+export interface PersonHere {
+  /** The identity key, hex. */
+  readonly identity: string
+  readonly displayName: string | undefined
+  readonly avatar: Avatar | undefined
+  readonly me: boolean
+  /** As HALO shows fingerprints: names a person without a Profile here. */
+  readonly fingerprint: string
+  /** Their devices here (0 for ourselves when only this device is). */
+  readonly devices: number
+}
+
 /** This identity was removed from the space by another member: the space stays readable, read-only. */
 export interface Removal {
   /** The remover's identity key. */
@@ -140,6 +153,12 @@ export interface SpaceSession {
   noteMarkdown(id: string): Promise<Result<{ readonly fileName: string; readonly blob: Blob }, Problem>>
   /** The members, as the membership, their profiles and who is online change. */
   readonly members: Observable<readonly MemberView[]>
+  /** Who is here now: ourselves first, then each member with a device connected (its heartbeat heard). */
+  readonly presence: Observable<readonly PersonHere[]>
+  /** The other people who have `objectId` open now. */
+  openedBy(objectId: string): Observable<readonly PersonHere[]>
+  /** Tells the others this tab has `objectId` open, until the returned function is called. */
+  opening(objectId: string): () => void
   /** Set once another member removed this identity; the space stays readable. */
   readonly removal: Observable<Removal | undefined>
   /**

@@ -3,6 +3,8 @@ import type { Actor, Echo, Space, SpaceId, SpaceRow, StorageEdge } from '../echo
 import { carryDeviceRevocations, MAX_SPACE_FILE_BYTES, SpaceFileTooLarge } from '../echo'
 import type { Credential } from '../halo'
 import type { MeshStatus } from '../mesh'
+import type { PresenceChannel } from './presence-channel'
+import { presenceIn } from './space-presence'
 import { memberSources } from './member-sources'
 import { attempt, outcome, problem, toProblem, type Problem } from './problem-words'
 import { checkSpaceName, OpenSpace } from './space-session'
@@ -101,6 +103,7 @@ export class SpacesService implements SpacesApi {
   readonly #writable = new Cell(true)
   #stop: (() => void) | undefined
   /** The leader's sync status: who is connected in each space's room (none until the mesh is followed). */
+  #presence: PresenceChannel | undefined
   #peers: Observable<MeshStatus> = new Cell<MeshStatus>({ overall: 'connecting', spaces: {} })
   readonly #stopStatus: Promise<() => void>
 
@@ -118,6 +121,11 @@ export class SpacesService implements SpacesApi {
   /** Follows the mesh's status, whose connected peers the Members panel shows as online. */
   followPeers(status: Observable<MeshStatus>): void {
     this.#peers = status
+  }
+
+  /** Follows the tabs' presence channel: who is here in each space, and what this tab has open. */
+  followPresence(channel: PresenceChannel): void {
+    this.#presence = channel
   }
 
   /** Stops following the spaces and storage; echo itself is closed by the client. */
@@ -205,6 +213,7 @@ export class SpacesService implements SpacesApi {
           exportSpace: (space) => echo.exportSpace(space),
           flush: () => echo.flush(),
           writable: this.#writable,
+          ...(this.#presence === undefined ? {} : { presence: presenceIn(this.#presence, id) }),
           ...(this.#records === undefined
             ? {}
             : {

@@ -241,13 +241,19 @@ export class Echo {
   /**
    * `data`, a sync message a peer sent about `documentId`, without the changes it carries (sync-screen.ts), for
    * a peer that may not write there; undefined when it is not a sync message. Waits for the document to load.
+   * `sender` (the peer's identity) may add its own leave or device revocation to a root's log, nothing else.
    */
-  async withoutChanges(documentId: string, data: Uint8Array): Promise<Uint8Array | undefined> {
+  async withoutChanges(
+    documentId: string,
+    data: Uint8Array,
+    sender: PublicKey | null = null,
+  ): Promise<Uint8Array | undefined> {
     if (!isValidDocumentId(documentId)) return undefined
     const handle = await this.#repo
       .find<Record<string, unknown>>(documentId, { allowableStates: ['ready', 'unavailable', 'requesting'] })
       .catch(() => undefined)
-    return withoutChanges(data, knownHeads(handle?.isReady() === true ? handle.doc() : undefined))
+    const doc = handle?.isReady() === true ? handle.doc() : undefined
+    return withoutChanges(data, knownHeads(doc, { identity: sender, clock: this.clock }))
   }
 
   /** Creates a space with a fresh space key; the actor becomes its owner. */

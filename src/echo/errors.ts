@@ -1,4 +1,5 @@
 import { AppError } from '../base'
+import type { IgnoreReason } from './membership/canonical-order'
 
 /** The browser refused a write because the origin is out of storage; earlier writes are intact. */
 export class StorageQuotaExceeded extends AppError<'storage-quota-exceeded'> {
@@ -27,8 +28,11 @@ export class DocumentCorrupt extends AppError<'document-corrupt'> {
 
 /** The acting identity's role in the space does not allow the change. */
 export class NotAllowed extends AppError<'not-allowed'> {
-  constructor(message: string) {
+  /** The fold's verdict when the membership log refused the entry (a host tells the guest why). */
+  readonly reason: IgnoreReason | undefined
+  constructor(message: string, reason?: IgnoreReason) {
     super('not-allowed', message)
+    this.reason = reason
   }
 }
 

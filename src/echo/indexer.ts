@@ -10,6 +10,7 @@ import { Cell } from '../base'
 import type { Observable } from '../base'
 import type { DocumentStore } from './document-store'
 import type { ObjectId, SpaceId } from './ids'
+import type { ChangeSource, ObjectChanges } from './query/overlay'
 import { wordsOf } from './query/query'
 import type { EchoObject } from './schema/echo-object'
 import { validateObject } from './schema/echo-object'
@@ -39,7 +40,14 @@ export type TextResolver = (url: string) => DocumentId | undefined
 
 const headsOf = (handle: DocHandle<unknown>): string => handle.heads().join(',')
 
-export class Indexer {
+/** An object as its document holds it: valid with its own id, or why it is quarantined. */
+const readObject = (raw: unknown, id: string): { ok: true; object: EchoObject } | { ok: false; reason: string } => {
+  const checked = validateObject(toPlain(raw))
+  if (checked.ok && checked.value.id === id) return { ok: true, object: checked.value }
+  return { ok: false, reason: checked.ok ? 'id-mismatch' : `${checked.error.reason}: ${checked.error.detail}` }
+}
+
+export class Indexer implements ChangeSource {
   readonly #db: EchoDatabase
   readonly #documents: DocumentStore
   readonly #objectDocs = new Map<DocumentId, DocHandle<ObjectsDoc>>()
@@ -50,6 +58,8 @@ export class Indexer {
   readonly #unlisted = new Map<SpaceId, Map<string, { readonly doc: DocumentId; readonly object: ObjectId }>>()
   readonly #dirty = new Map<DocumentId, Dirty>()
   readonly #failure = new Cell<Error | undefined>(undefined)
+  /** Live lists of a space, told of each change to its objects before the index is written. */
+  readonly #watchers = new Map<SpaceId, Set<(changes: ObjectChanges) => void>>()
   readonly #textQueue = new TextQueue((id) => this.#fetchText(id))
   #running: Promise<void> = Promise.resolve()
   #scheduled = false
@@ -84,10 +94,42 @@ export class Indexer {
       const ids = patches.flatMap((patch) =>
         patch.path[0] === 'objects' && patch.path[1] !== undefined ? [patch.path[1]] : [],
       )
+      this.#tell(space, handle, ids.map(String))
       this.#mark(handle.documentId, space, ids.map(String))
     })
     if ((await indexedHeads(this.#db, handle.documentId)) !== headsOf(handle))
       this.#mark(handle.documentId, space, 'all')
+  }
+
+  /** Hears each change to a space's objects as its document now says, before the index has it. */
+  watch(space: string, listener: (changes: ObjectChanges) => void): () => void {
+    const key = space as SpaceId
+    const listeners = this.#watchers.get(key) ?? new Set()
+    listeners.add(listener)
+    this.#watchers.set(key, listeners)
+    return () => {
+      listeners.delete(listener)
+      if (listeners.size === 0) this.#watchers.delete(key)
+    }
+  }
+
+  /** A followed object document's heads now, as the index records them when it has caught up. */
+  heads(doc: string): string | undefined {
+    const handle = this.#objectDocs.get(doc as DocumentId)
+    return handle === undefined ? undefined : headsOf(handle)
+  }
+
+  #tell(space: SpaceId, handle: DocHandle<ObjectsDoc>, ids: readonly string[]): void {
+    const listeners = this.#watchers.get(space)
+    if (listeners === undefined || ids.length === 0) return
+    const all = handle.doc().objects
+    const objects = new Map<string, EchoObject | undefined>()
+    for (const id of ids) {
+      const raw = all[id]
+      const read = raw === undefined ? undefined : readObject(raw, id)
+      objects.set(id, read?.ok === true ? read.object : undefined)
+    }
+    for (const listener of [...listeners]) listener({ doc: handle.documentId, objects })
   }
 
   forget(doc: DocumentId): void {
@@ -162,6 +204,8 @@ export class Indexer {
         const handle = this.#objectDocs.get(doc)
         if (handle === undefined) continue
         const objects = handle.doc().objects
+        // The heads of the very state read: a list drops what it shows from the document once the index has them.
+        const heads = headsOf(handle)
         const wanted = ids === 'all' ? await this.#allIds(doc, space, objects) : ids
         for (const id of wanted) {
           const key = objectKey(space, id)
@@ -170,14 +214,11 @@ export class Indexer {
             removedKeys.push(key)
             continue
           }
-          const checked = validateObject(toPlain(raw))
-          if (checked.ok && checked.value.id === id) rows.push(await this.#row(space, doc, key, checked.value))
-          else {
-            const reason = checked.ok ? 'id-mismatch' : `${checked.error.reason}: ${checked.error.detail}`
-            quarantined.push({ key, spaceId: space, id, doc, reason })
-          }
+          const read = readObject(raw, id)
+          if (read.ok) rows.push(await this.#row(space, doc, key, read.object))
+          else quarantined.push({ key, spaceId: space, id, doc, reason: read.reason })
         }
-        docs.push({ doc, spaceId: space, heads: headsOf(handle) })
+        docs.push({ doc, spaceId: space, heads })
       }
       await writeIndexBatch(this.#db, { rows, quarantined, removedKeys, docs })
       this.#failure.set(undefined)

@@ -8,6 +8,7 @@ import type { Invitation, InvitationProblem, MembershipState } from './index'
 import {
   checkInvitationUse,
   InvitationRefused,
+  issueCountersign,
   issueInvitation,
   issueInvitationCancel,
   issueInvitationUse,
@@ -44,7 +45,7 @@ const open = (state: MembershipState, key: KeyPair, uses = 1) =>
   })
 
 describe('invitations through the public API', () => {
-  it('opens an invitation, lets the host check it, admits the guest by its signed entry, then reports it used', () => {
+  it('opens an invitation, lets the host check it, admits the guest by its signed use and the host’s countersignature', () => {
     const log: unknown[] = [...genesis]
     const key = invitationKey(newLinkSecret())
     const invitation = open(foldMembership(space, log), key)
@@ -67,6 +68,9 @@ describe('invitations through the public API', () => {
     expect(member.issuer).toBe(key.publicKey)
     expect(member.proof.chain).toBeUndefined()
     log.push(member)
+    // K alone admits nobody: the use waits for a host.
+    expect(foldMembership(space, log).members).not.toContainEqual({ key: guest.publicKey, role: 'editor' })
+    log.push(issueCountersign({ actor: host, space, use: member, parents: before.heads, clock }))
     const after = foldMembership(space, log)
     expect(after.members).toContainEqual({ key: guest.publicKey, role: 'editor' })
     expect(problemOf(checkInvitationUse(after, invitation.id, clock.now()))).toBe('invitation-used')

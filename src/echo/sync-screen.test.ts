@@ -13,6 +13,12 @@ import {
   type SyncState,
 } from '@automerge/automerge/slim'
 import { describe, expect, it } from 'vitest'
+import { ManualClock } from '../base/testing/manual-clock'
+import type { Credential, CredentialId } from '../halo'
+import { invitationKey } from '../halo'
+import { fixedKeyPair } from '../halo/testing'
+import type { SpaceId } from './ids'
+import { issueDeviceRevocation, issueInvitationUse, issueRemoval } from './membership/entries'
 import { knownHeads, withoutChanges } from './sync-screen'
 
 interface Note {
@@ -50,6 +56,48 @@ class Pair<T = Note> {
 }
 
 const ours = <T>(data: Uint8Array, owner: Doc<T>): Uint8Array | undefined => withoutChanges(data, knownHeads(owner))
+
+/** Entries a viewer (fixed key 30) and another member (31) sign, as plain stored values. */
+const clock = new ManualClock(1_800_000_000_000)
+const space = fixedKeyPair(1).publicKey as string as SpaceId
+const viewerKey = fixedKeyPair(30)
+const otherKey = fixedKeyPair(31)
+const by = (key: typeof viewerKey) => ({ identity: key.publicKey, signer: { key } })
+const parents: CredentialId[] = []
+const leave = issueRemoval({ actor: by(viewerKey), space, subject: viewerKey.publicKey, parents, clock })
+const revoke = issueDeviceRevocation({
+  actor: by(viewerKey),
+  space,
+  device: fixedKeyPair(32).publicKey,
+  parents,
+  clock,
+})
+const revocations = [40, 41, 42, 43, 44, 45, 46, 47, 48].map((n) =>
+  issueDeviceRevocation({ actor: by(viewerKey), space, device: fixedKeyPair(n).publicKey, parents, clock }),
+)
+const otherLeave = issueRemoval({ actor: by(otherKey), space, subject: otherKey.publicKey, parents, clock })
+const otherRevoke = issueDeviceRevocation({
+  actor: by(otherKey),
+  space,
+  device: fixedKeyPair(33).publicKey,
+  parents,
+  clock,
+})
+const removesOther = issueRemoval({ actor: by(viewerKey), space, subject: otherKey.publicKey, parents, clock })
+const guestUse = issueInvitationUse({
+  invitationKey: invitationKey(new Uint8Array(32).fill(7)),
+  space,
+  invitation: 'a'.repeat(64) as CredentialId,
+  heads: [],
+  guest: viewerKey.publicKey,
+  role: 'editor',
+  clock,
+})
+const stored = (entry: Credential): Record<string, unknown> & { proof: Record<string, unknown> } =>
+  JSON.parse(JSON.stringify(entry)) as Record<string, unknown> & { proof: Record<string, unknown> }
+/** The viewer's messages, screened as from the viewer's identity. */
+const fromViewer = <T>(data: Uint8Array, owner: Doc<T>): Uint8Array | undefined =>
+  withoutChanges(data, knownHeads(owner, { identity: viewerKey.publicKey, clock }))
 /** The changes taken out, nothing else: what a naive check would do. */
 const changesOnly = (data: Uint8Array): Uint8Array => encodeSyncMessage({ ...decodeSyncMessage(data), changes: [] })
 
@@ -57,7 +105,7 @@ interface Root {
   [key: string]: unknown
   kind: string
   name: string
-  log: Record<string, { by: string }>
+  log: Record<string, unknown>
 }
 
 const shared = (): Doc<Note> => from<Note>({ title: 'Plan' })
@@ -120,14 +168,16 @@ describe('withoutChanges', () => {
     expect(pair.sync(50)).toBe(50)
   })
 
-  it('lets through changes that only add log entries to a root, and nothing else a viewer does there', () => {
+  it('lets through a viewer’s own leave and device revocation added to a root’s log, and nothing else it does there', () => {
     const base = from<Root>({ kind: 'commonplace/space', name: 'Garden plans', log: { genesis: { by: 'owner' } } })
-    const pair = new Pair<Root>(clone(base), clone(base), ours)
+    const pair = new Pair<Root>(clone(base), clone(base), fromViewer)
     pair.viewer = change(pair.viewer, (doc) => {
-      doc.log.leave = { by: 'viewer' }
+      doc.log[leave.id] = stored(leave)
+      doc.log[revoke.id] = stored(revoke)
     })
     expect(pair.sync()).toBeLessThan(5)
-    expect(pair.owner.log).toEqual({ genesis: { by: 'owner' }, leave: { by: 'viewer' } })
+    const passed = { genesis: { by: 'owner' }, [leave.id]: stored(leave), [revoke.id]: stored(revoke) }
+    expect(pair.owner.log).toEqual(passed)
     // Rewriting or deleting an entry there, or the name, is refused.
     for (const refused of [
       (doc: Root) => {
@@ -138,23 +188,54 @@ describe('withoutChanges', () => {
       },
       (doc: Root) => {
         doc.name = 'Taken over'
-        doc.log.other = { by: 'viewer' }
+        doc.log[otherRevoke.id] = stored(otherRevoke)
       },
     ]) {
       pair.viewer = change(pair.viewer, refused)
       expect(pair.sync()).toBeLessThan(5)
-      expect(pair.owner).toEqual({
-        kind: 'commonplace/space',
-        name: 'Garden plans',
-        log: { genesis: { by: 'owner' }, leave: { by: 'viewer' } },
-      })
+      expect(pair.owner).toEqual({ kind: 'commonplace/space', name: 'Garden plans', log: passed })
     }
     // An entry added on top of a refused change would wait for it and apply later unchecked: refused too.
     pair.viewer = change(pair.viewer, (doc) => {
-      doc.log.late = { by: 'viewer' }
+      doc.log[otherRevoke.id] = stored(otherRevoke)
     })
     expect(pair.sync()).toBeLessThan(5)
-    expect(Object.keys(pair.owner.log)).toEqual(['genesis', 'leave'])
+    expect(Object.keys(pair.owner.log).sort()).toEqual(Object.keys(passed).sort())
+  })
+
+  it('strips a viewer’s log adds that are junk, large, not its own, not a viewer’s kind, or too many (review 12, F3)', () => {
+    const adds: readonly [string, Record<string, unknown>][][] = [
+      // 120 KB of junk: before, it passed whole and sat in every member's root.
+      [['junk-0', { pad: 'x'.repeat(120_000) }]],
+      [['junk-1', { by: 'viewer' }]],
+      // Another identity's entry, or the viewer removing someone else.
+      [[otherLeave.id, stored(otherLeave)]],
+      [[removesOther.id, stored(removesOther)]],
+      // A guest's use of an invitation signed with K: a viewer holding K may not put it in the log.
+      [[guestUse.id, stored(guestUse)]],
+      // Its own entry under another key, or with a signature that does not hold.
+      [['f'.repeat(64), stored(leave)]],
+      [[leave.id, { ...stored(leave), proof: { ...stored(leave).proof, signature: '0'.repeat(128) } }]],
+      // Its own revocations, but more than a sync message needs.
+      revocations.map((entry): [string, Record<string, unknown>] => [entry.id, stored(entry)]),
+    ]
+    for (const entries of adds) {
+      const base = from<Root>({ kind: 'commonplace/space', name: 'Garden plans', log: { genesis: { by: 'owner' } } })
+      const pair = new Pair<Root>(clone(base), clone(base), fromViewer)
+      pair.viewer = change(pair.viewer, (doc) => {
+        for (const [key, value] of entries) doc.log[key] = value
+      })
+      expect(pair.sync()).toBeLessThan(5)
+      expect(pair.owner.log).toEqual({ genesis: { by: 'owner' } })
+    }
+    // Nobody known sends: nothing passes.
+    const base = from<Root>({ kind: 'commonplace/space', name: 'Garden plans', log: {} })
+    const anonymous = new Pair<Root>(clone(base), clone(base), ours)
+    anonymous.viewer = change(anonymous.viewer, (doc) => {
+      doc.log[leave.id] = stored(leave)
+    })
+    expect(anonymous.sync()).toBeLessThan(5)
+    expect(anonymous.owner.log).toEqual({})
   })
 
   it('lets nothing through in a document that is not a root', () => {

@@ -3,8 +3,9 @@
  * message carries, so the changes are taken out and the rest (the peer's `need` and `have`) passes, so the peer
  * still receives what it asks for. If the peer's heads name a change we do not have (its own, refused), they
  * are reported as ours: otherwise each side would answer the other forever, as measured in sync-screen.test.ts.
- * One exception: changes that only add entries to a root's membership log pass whole, since the fold judges each
- * entry (a viewer may leave, or revoke a device of its own, and nothing else).
+ * One exception: changes that only add entries to a root's membership log pass whole when each is the sender's
+ * own leave or device revocation, signed and small (viewer-log-entry.ts); the fold then judges it. Any other
+ * value under `log` would stay in every member's root for good, so such changes are taken out like the rest.
  */
 import {
   clone,
@@ -17,6 +18,9 @@ import {
   loadIncremental,
   type Doc,
 } from '@automerge/automerge/slim'
+import type { Clock } from '../base'
+import type { PublicKey } from '../halo'
+import { MAX_VIEWER_ENTRIES, viewerMayAdd } from './viewer-log-entry'
 
 type Root = Doc<Record<string, unknown>>
 
@@ -43,11 +47,18 @@ export const withoutChanges = (data: Uint8Array, ours: KnownHeads): Uint8Array |
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
+/** Who sent the message (its identity, null when unknown) and this device's clock (to verify entries). */
+export interface Sender {
+  readonly identity: PublicKey | null
+  readonly clock: Clock
+}
+
 /**
- * Whether `changes`, applied to `root`, only add new keys under `log`. A change whose dependencies we lack would
- * wait and apply later unchecked, so it does not pass; nor does one that touches an entry already there.
+ * Whether `changes`, applied to `root`, only add new keys under `log`, each an entry `sender` may add. A change
+ * whose dependencies we lack would wait and apply later unchecked, so it does not pass; nor does one that touches
+ * an entry already there.
  */
-const onlyAddsLogEntries = (root: Root, changes: readonly Uint8Array[]): boolean => {
+const onlyAddsLogEntries = (root: Root, changes: readonly Uint8Array[], sender: Sender): boolean => {
   const before = getHeads(root)
   // A sync message's chunks may be changes or a compressed bundle of them, which `applyChanges` refuses.
   let after = clone(root)
@@ -59,15 +70,26 @@ const onlyAddsLogEntries = (root: Root, changes: readonly Uint8Array[]): boolean
   if (getMissingDeps(after, []).length > 0) return false
   const log = root.log
   const existing = new Set(isRecord(log) ? Object.keys(log) : [])
-  return diff(after, before, getHeads(after)).every(
-    ({ path }) => path[0] === 'log' && typeof path[1] === 'string' && !existing.has(path[1]),
-  )
+  const added = new Set<string>()
+  for (const { path } of diff(after, before, getHeads(after))) {
+    const [field, key] = path
+    if (field !== 'log' || typeof key !== 'string' || existing.has(key)) return false
+    added.add(key)
+  }
+  if (added.size > MAX_VIEWER_ENTRIES) return false
+  const grown = after.log
+  if (!isRecord(grown)) return false
+  return [...added].every((key) => viewerMayAdd(key, grown[key], sender.identity, sender.clock))
 }
 
-/** A document's heads as `withoutChanges` asks; an empty one (not here yet) when `doc` is undefined. */
-export const knownHeads = (doc: Root | undefined): KnownHeads => ({
+/**
+ * A document's heads as `withoutChanges` asks; an empty one (not here yet) when `doc` is undefined. Log entries
+ * pass only with a `sender` whose own entries they are.
+ */
+export const knownHeads = (doc: Root | undefined, sender?: Sender): KnownHeads => ({
   heads: doc === undefined ? [] : getHeads(doc),
   has: (hash) => doc !== undefined && hasHeads(doc, [hash]),
   // Only a space's root has a membership log.
-  passes: (changes) => doc?.kind === 'commonplace/space' && onlyAddsLogEntries(doc, changes),
+  passes: (changes) =>
+    doc?.kind === 'commonplace/space' && sender !== undefined && onlyAddsLogEntries(doc, changes, sender),
 })

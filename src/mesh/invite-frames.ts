@@ -9,8 +9,14 @@ import { readJsonFrame } from './json-frame'
 
 export const INVITE_CHANNEL = 'cp.invite'
 
-/** An offer carries two credentials and up to 64 heads; a welcome a URL and a secret. */
-const MAX_FRAME_BYTES = 64 * 1024
+/** A guest's frames: a hello, or an admission (one credential). */
+const MAX_GUEST_FRAME_BYTES = 64 * 1024
+/**
+ * A host's offer or refusal carries the space's membership log, which the guest folds itself before it believes
+ * a word of it: at most `MAX_LOG_ENTRIES` entries in a frame of at most 2 MiB (an entry with its chain is 1-2 KB).
+ */
+const MAX_HOST_FRAME_BYTES = 2 * 1024 * 1024
+export const MAX_LOG_ENTRIES = 1_500
 
 const HEX_ID = /^[0-9a-f]{64}$/
 const B64URL_32 = /^[A-Za-z0-9_-]{43}$/
@@ -30,6 +36,8 @@ const offerFrame = v.strictObject({
   profile: v.unknown(),
   /** The host's membership heads: the parents of the guest's admission. */
   heads: v.pipe(v.array(v.pipe(v.string(), v.regex(HEX_ID))), v.maxLength(64)),
+  /** The space's membership log as the host holds it: the guest's proof that the host may admit it. */
+  log: v.pipe(v.array(v.unknown()), v.maxLength(MAX_LOG_ENTRIES)),
 })
 const acceptFrame = v.strictObject({ v: v.literal(1), t: v.literal('accept'), member: v.unknown() })
 const welcomeFrame = v.strictObject({
@@ -44,15 +52,27 @@ const refusedFrame = v.strictObject({
   v: v.literal(1),
   t: v.literal('refused'),
   code: v.pipe(v.string(), v.regex(CODE)),
+  /** The host's log, so the guest can check the refusal itself (a refusal it cannot check does not end a join). */
+  log: v.optional(v.pipe(v.array(v.unknown()), v.maxLength(MAX_LOG_ENTRIES))),
 })
 
-const frameSchema = v.variant('t', [helloFrame, offerFrame, acceptFrame, welcomeFrame, refusedFrame])
-export type InviteFrame = v.InferOutput<typeof frameSchema>
+const guestFrames = v.variant('t', [helloFrame, acceptFrame])
+const hostFrames = v.variant('t', [offerFrame, welcomeFrame, refusedFrame])
+export type InviteFrame = v.InferOutput<typeof guestFrames> | v.InferOutput<typeof hostFrames>
 export type InviteWelcome = v.InferOutput<typeof welcomeFrame>
 export type InviteOffer = v.InferOutput<typeof offerFrame>
+export type InviteRefusal = v.InferOutput<typeof refusedFrame>
 
-/** One frame from the remote, or undefined for anything else (too big, not JSON, not a frame): it is ignored. */
-export const readInviteFrame = (data: unknown): InviteFrame | undefined =>
-  readJsonFrame(data, frameSchema, MAX_FRAME_BYTES)
+/**
+ * One frame from the remote, by what the remote is in this room, or undefined for anything else (too big, not
+ * JSON, not a frame such a remote sends): it is ignored.
+ */
+export const readInviteFrame = (
+  data: unknown,
+  from: 'guest' | 'host',
+): v.InferOutput<typeof guestFrames> | v.InferOutput<typeof hostFrames> | undefined =>
+  from === 'guest'
+    ? readJsonFrame(data, guestFrames, MAX_GUEST_FRAME_BYTES)
+    : readJsonFrame(data, hostFrames, MAX_HOST_FRAME_BYTES)
 
 export const writeInviteFrame = (frame: InviteFrame): string => JSON.stringify(frame)

@@ -1,4 +1,4 @@
-import { createSignal, Match, Show, Switch, type Component } from 'solid-js'
+import { createEffect, createSignal, Match, on, Show, Switch, type Component } from 'solid-js'
 import type { IdentityState } from '../client'
 import { useClient } from './client-context'
 import { useDevices } from './devices/devices-context'
@@ -6,6 +6,7 @@ import { JoinRoute } from './devices/JoinRoute'
 import { RemovedDevice } from './devices/RemovedDevice'
 import { BackupBanner } from './identity/BackupBanner'
 import { BackupNotice } from './identity/BackupNotice'
+import { focusIfLost } from './focus'
 import { DamagedIdentity } from './identity/DamagedIdentity'
 import { IdentityPanel } from './identity/IdentityPanel'
 import { Onboarding } from './identity/Onboarding'
@@ -32,6 +33,17 @@ export const App: Component = () => {
   // Set between creating an identity and dismissing the recovery phrase offer.
   const [welcoming, setWelcoming] = createSignal(false)
   const route = createRoute()
+  let main: HTMLElement | undefined
+  // After the first view: the view that replaced the focused control (a joined space, say) does not drop focus.
+  createEffect(
+    on(
+      route,
+      () => {
+        if (main !== undefined) focusIfLost(main)
+      },
+      { defer: true },
+    ),
+  )
   const linking = useDevices()
   /** A device link, where the client links devices. */
   const joining = () => {
@@ -49,7 +61,7 @@ export const App: Component = () => {
       <Show when={route().view !== 'home' && when(identity(), 'ready')?.identity.backup === 'needed'}>
         <BackupBanner />
       </Show>
-      <main id="main" class="main" tabindex="-1">
+      <main id="main" class="main" tabindex="-1" ref={(element) => (main = element)}>
         <Switch>
           <Match when={route().view === 'settings'}>
             <SettingsView />

@@ -68,6 +68,7 @@ describe('hosting invitations', () => {
     const { edges, rooms, advanceTo } = countingEdges(clock)
     const stop = hostInvitations({
       host: {
+        actor: ada,
         identityKey: ada.identity as IdentityKey,
         deviceKey: ada.identity,
         chain: null,
@@ -113,6 +114,7 @@ describe('hosting invitations', () => {
       const { edges, rooms } = countingEdges(clock)
       const stop = hostInvitations({
         host: {
+          actor: who,
           identityKey: who.identity as IdentityKey,
           deviceKey: who.identity,
           chain: null,

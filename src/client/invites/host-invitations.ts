@@ -5,10 +5,20 @@
  * welcome with the space swarm's secret. Any such member hosts, not only the inviter.
  */
 import { err, fromBase64Url, ok, toBase64Url, type Clock, type Result } from '../../base'
-import { can, checkInvitationUse, type Invitation, type Space, type SpaceId } from '../../echo'
+import {
+  can,
+  checkInvitationUse,
+  MAX_ENTRY_PARENTS,
+  type Actor,
+  type Invitation,
+  type MembershipState,
+  type Space,
+  type SpaceId,
+} from '../../echo'
 import { decodeCredential, verifyCredential, type Credential, type IdentityKey, type PublicKey } from '../../halo'
 import {
   INVITE_CHANNEL,
+  MAX_LOG_ENTRIES,
   readInviteFrame,
   runHandshake,
   writeInviteFrame,
@@ -20,6 +30,8 @@ import { roomParty, type LinkEdges, type LinkRoom } from '../linking/ports'
 
 /** This device's identity as a host needs it. */
 interface InviteHost {
+  /** Signs the countersignature that admits a guest (rule 8: a use counts only countersigned by a host). */
+  readonly actor: Actor
   readonly identityKey: IdentityKey
   readonly deviceKey: PublicKey
   readonly chain: unknown
@@ -78,6 +90,17 @@ const isAdmission = (
   )
 }
 
+/**
+ * Whether every parent of the guest's entry is in the log and they are few: checked before the fold's preview,
+ * which costs a fold of the whole log (54 ms at 303 entries) for an entry naming a parent nobody has.
+ */
+const namesKnownParents = (entry: Credential, state: MembershipState): boolean => {
+  if (entry.parents.length > MAX_ENTRY_PARENTS) return false
+  const known = new Set<string>(state.applied)
+  for (const ignored of state.ignored) known.add(ignored.id)
+  return entry.parents.every((parent) => known.has(parent))
+}
+
 /** One invitation's room, hosted until `close`. */
 const hostOne = (
   options: HostInvitationsOptions,
@@ -119,6 +142,14 @@ const hostOne = (
   const send = (peerId: string, frame: Parameters<typeof writeInviteFrame>[0]): void => {
     channel.send(writeInviteFrame(frame), peerId).catch(() => undefined)
   }
+  /** The log the guest folds to check we may admit it (more than a frame holds: it cannot, and waits for another). */
+  const proof = (): unknown[] => space.logValues().slice(0, MAX_LOG_ENTRIES)
+  /** The inviter's signed Profile: ours, or the one the inviter signed into the log (the guest verifies it). */
+  const profileOf = (inviter: PublicKey): unknown => {
+    if (inviter === host.identityKey) return host.profile()
+    const id = space.profiles().get(inviter)?.id
+    return (id === undefined ? undefined : space.entry(id)) ?? null
+  }
   /** The invitation's verdict for this guest now; 'already-member' still gets the space (it is theirs). */
   const verdict = (guest: PublicKey): Result<Invitation, { code: string }> => {
     const checked = checkInvitationUse(space.membership.get(), invitationId as never, edges.clock.now(), guest)
@@ -137,27 +168,44 @@ const hostOne = (
     }
     send(peerId, { v: 1, t: 'welcome', rootUrl, generation: held.generation, secret: toBase64Url(held.secret) })
   }
-  const stop = channel.subscribe((data, peerId) => {
+  /** The offer (or why not) for a guest that proved K: on its hello, or unasked once Trystero lets it in. */
+  const offer = (peerId: string, guest: PublicKey): void => {
+    const checked = verdict(guest)
+    // The log with it: the guest believes a refusal only when our log shows the same (anyone can be in the room).
+    const log = proof()
+    if (!checked.ok) {
+      send(peerId, { v: 1, t: 'refused', code: checked.error.code, log })
+      return
+    }
+    const delegation = space.entry(invitationId)
+    send(peerId, {
+      v: 1,
+      t: 'offer',
+      spaceName: space.name,
+      role: checked.value.role,
+      delegation: delegation ?? null,
+      profile: profileOf(checked.value.inviter),
+      heads: [...space.membership.get().heads].slice(0, 64),
+      log,
+    })
+  }
+  // Trystero lets each side in at its own moment and a frame from a peer not let in yet is dropped: a hello sent
+  // before we let the guest in is lost, so we offer as soon as we do rather than wait for its next, a second later.
+  let present: ReadonlyMap<string, AuthenticatedPeer> = new Map()
+  const stopGreeting = room.authenticated.subscribe((peers) => {
+    for (const peerId of peers.keys()) {
+      const guest = guests.get(peerId)?.identity
+      if (!present.has(peerId) && guest != null) offer(peerId, guest)
+    }
+    present = peers
+  })
+  const stopFrames = channel.subscribe((data, peerId) => {
     const guest = guests.get(peerId)
     if (guest?.identity == null) return
-    const frame = readInviteFrame(data)
+    const frame = readInviteFrame(data, 'guest')
     if (frame === undefined) return
     if (frame.t === 'hello') {
-      const checked = verdict(guest.identity)
-      if (!checked.ok) {
-        send(peerId, { v: 1, t: 'refused', code: checked.error.code })
-        return
-      }
-      const delegation = space.entry(invitationId)
-      send(peerId, {
-        v: 1,
-        t: 'offer',
-        spaceName: space.name,
-        role: checked.value.role,
-        delegation: delegation ?? null,
-        profile: checked.value.inviter === host.identityKey ? host.profile() : null,
-        heads: [...space.membership.get().heads].slice(0, 64),
-      })
+      offer(peerId, guest.identity)
     } else if (frame.t === 'accept') {
       const checked = verdict(guest.identity)
       if (!checked.ok) {
@@ -168,23 +216,33 @@ const hostOne = (
         welcome(peerId)
         return
       }
+      // One admission per guest connection: whatever its outcome, this peer is not answered again (a refused
+      // guest may not make the host fold the log frame after frame).
+      guests.delete(peerId)
       const decoded = decodeCredential(frame.member)
-      if (!decoded.ok || !isAdmission(decoded.value, checked.value, spaceId, guest.identity, edges.clock)) {
+      if (
+        !decoded.ok ||
+        !isAdmission(decoded.value, checked.value, spaceId, guest.identity, edges.clock) ||
+        !namesKnownParents(decoded.value, space.membership.get())
+      ) {
         send(peerId, { v: 1, t: 'refused', code: 'invitation-refused' })
         return
       }
-      // The fold judges it by the log's order: a use another host appended first wins, and this one is not written.
-      const admitted = space.admitGuest(decoded.value)
+      // This host countersigns the use (K alone admits nobody); the fold judges the pair by the log's order: a
+      // use another host countersigned first wins, and nothing is written. The guest hears the fold's reason.
+      const admitted = space.admitGuest(host.actor, decoded.value)
       if (!admitted.ok) {
-        send(peerId, { v: 1, t: 'refused', code: 'invitation-used' })
+        send(peerId, { v: 1, t: 'refused', code: admitted.error.reason ?? 'invitation-refused' })
         return
       }
+      guests.set(peerId, guest)
       welcome(peerId)
     }
   })
   return {
     close: () => {
-      stop()
+      stopGreeting()
+      stopFrames()
       room.leave().catch(() => undefined)
     },
   }
@@ -202,8 +260,16 @@ export const hostInvitations = (options: HostInvitationsOptions): (() => void) =
     const now = options.edges.clock.now()
     for (const space of options.spaces()) {
       if (space.personal) continue
-      if (!watched.has(space.id)) watched.set(space.id, space.inviteSecrets.subscribe(refresh))
+      if (!watched.has(space.id)) {
+        // An invitation and its K come in separate changes, in either order; access may not change with either.
+        const stops = [space.inviteSecrets.subscribe(refresh), space.membership.subscribe(refresh)]
+        watched.set(space.id, () => {
+          for (const stop of stops) stop()
+        })
+      }
       if (!can(space.roleOf(options.host.identityKey), 'share')) continue
+      // K of an invitation past `until` (or whose inviter may no longer grant it) leaves the root (review 12, F2).
+      space.forgetSpentInviteSecrets(options.host.actor, now)
       const secrets = space.inviteSecrets.get()
       for (const invitation of space.membership.get().invitations) {
         const stored = secrets[invitation.id]

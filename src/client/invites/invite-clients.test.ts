@@ -5,6 +5,7 @@ import { clientInternals, type Client } from '../client'
 import { clientsClosedAfterEach, expectOk } from '../testing/client-harness'
 import { fakeBrowser, until } from '../testing/fake-edges'
 import type { InviteJoin, InviteJoinState } from './invites-api'
+import { storedOf } from './testing/stored-of'
 
 const WAIT = { timeout: 60_000 }
 
@@ -26,22 +27,6 @@ const joinWith = async (
   const found = await until(join.state, (state) => ['found', 'failed', 'joined'].includes(state.kind))
   if (found.kind === 'found') expectOk(await join.accept())
   return { join, found, end: await settled(join) }
-}
-
-/** What the guest's device holds of `spaceId`: a registered space, a listing or a sealed secret in its personal space. */
-const storedOf = async (client: Client, spaceId: string) => {
-  const echo = await clientInternals(client)?.echo()
-  const ready = client.identity.state.get()
-  if (echo === undefined || ready.kind !== 'ready') throw new Error('no client')
-  const rows = await echo.listSpaces(ready.identity.identityKey as never)
-  const personal = rows.find((row) => row.personal === 1)
-  const opened = personal === undefined ? undefined : await echo.openSpace(personal.id as never)
-  const space = opened?.ok === true ? opened.value : undefined
-  return {
-    registered: rows.some((row) => row.id === spaceId),
-    listed: space?.listedSpaces.get().some((listed) => listed.spaceId === spaceId) ?? false,
-    boxes: space?.swarmBoxes(spaceId as never).get().length ?? 0,
-  }
 }
 
 const nothingStored = { registered: false, listed: false, boxes: 0 }
@@ -99,14 +84,19 @@ describe('invitations between two people over the in-memory Trystero', () => {
     const forCarol = expectOk(await ada.invites.create(garden.id, { role: 'admin' }))
     expect((await joinWith(carol, forCarol.url)).end).toEqual({ kind: 'joined', spaceId: garden.id })
     const forBob = expectOk(await ada.invites.create(garden.id, { role: 'editor', uses: 2 }))
-    // Carol's copy of the root holds the invitation and its K before Ada goes.
+    // Carol's copy of the root holds the invitation and its K before Ada goes, and Ada's Profile, which Ada's
+    // open space signed into the log.
     const onCarolList = expectOk(await carol.invites.open(garden.id))
     await until(onCarolList, (list) => list.some((each) => each.id === forBob.id))
     onCarolList.close()
+    expectOk(await ada.spaces.open(garden.id))
+    const carolSees = expectOk(await carol.spaces.open(garden.id))
+    await until(carolSees.members, (list) => list.some((member) => member.displayName === 'Ada'))
     await ada.close()
 
     const { found, end } = await joinWith(bob, forBob.url)
-    expect(found).toMatchObject({ kind: 'found', spaceName: 'Garden plans', role: 'editor' })
+    // Carol hosts, and shows Ada's Profile as Ada signed it into the log.
+    expect(found).toMatchObject({ kind: 'found', spaceName: 'Garden plans', role: 'editor', inviter: { name: 'Ada' } })
     expect(end).toEqual({ kind: 'joined', spaceId: garden.id })
     const onCarol = expectOk(await carol.spaces.open(garden.id))
     const onBob = expectOk(await bob.spaces.open(garden.id))

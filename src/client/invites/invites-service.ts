@@ -38,7 +38,10 @@ export interface InvitesServiceOptions {
   readonly settings: () => MeshSettings
   /** `location.origin`. */
   readonly origin: string
-  /** Spaces being joined here by invitation, with the hosts that admitted us (the leader's mesh reads it). */
+  /**
+   * Spaces being joined here by invitation, with the members who may write by the log the host proved: the peers
+   * the leader's mesh fetches the space from.
+   */
   readonly invited: Map<string, Set<string>>
   /** The leader tab holds the rooms: the joining tab leads, so the space's swarm is joined here. */
   readonly takeLead: () => Promise<boolean>
@@ -116,13 +119,14 @@ export const createInvitesService = (options: InvitesServiceOptions): InvitesApi
         chain: halo.chain,
         sign: (bytes) => halo.signBytes(bytes),
         verifyProfile: (profile, inviter) => profileOf(profile, inviter, clock),
-        expectHost: (spaceId, host) => {
-          const hosts = options.invited.get(spaceId) ?? new Set<string>()
-          hosts.add(host)
-          options.invited.set(spaceId, hosts)
+        expectHosts: (spaceId, hosts) => {
+          const expected = options.invited.get(spaceId) ?? new Set<string>()
+          const added = hosts.filter((host) => !expected.has(host))
+          for (const host of added) expected.add(host)
+          options.invited.set(spaceId, expected)
           return () => {
-            hosts.delete(host)
-            if (hosts.size === 0) options.invited.delete(spaceId)
+            for (const host of added) expected.delete(host)
+            if (expected.size === 0) options.invited.delete(spaceId)
           }
         },
         store: async (spaceId, welcome) => {
@@ -183,7 +187,7 @@ export const createInvitesService = (options: InvitesServiceOptions): InvitesApi
         chain,
         sign: (bytes) => Promise.resolve(toHex(signWith(device, bytes))),
         verifyProfile: (profile, inviter) => profileOf(profile, inviter, clock),
-        expectHost: () => () => undefined,
+        expectHosts: () => () => undefined,
         store: () => Promise.resolve(err(problem('invitation-refused'))),
         arrived: () => Promise.resolve(false),
       },

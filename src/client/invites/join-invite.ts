@@ -1,20 +1,21 @@
 /**
  * The guest's side of an invitation (issue 12): joins the invitation's room with its own identity, proves K in the
  * handshake (ctx `invite`), shows who invited it to what once a host offers, and on accept sends its admission
- * signed by the invite key. Nothing is stored before the host's welcome; then `store` keeps the space like one of
+ * signed by the invite key. A host's words count only once its log proves it may admit (`proofOf`): anyone who
+ * saw the link can be in its room. Nothing is stored before the proved host's welcome; then `store` keeps the space like one of
  * the identity's own (its sealed secret and its listing in the personal space), and the mesh brings the space.
  */
 import { Cell, err, ok, type Result } from '../../base'
-import { issueInvitationUse, type SpaceId } from '../../echo'
 import {
-  decodeCredential,
-  fingerprint,
-  invitationKey,
-  verifyCredential,
-  type IdentityKey,
-  type PublicKey,
-  type SpaceRole,
-} from '../../halo'
+  can,
+  checkInvitationUse,
+  foldMembership,
+  issueInvitationUse,
+  type Invitation,
+  type MembershipState,
+  type SpaceId,
+} from '../../echo'
+import { decodeCredential, fingerprint, invitationKey, type IdentityKey, type PublicKey } from '../../halo'
 import {
   INVITE_CHANNEL,
   readInviteFrame,
@@ -23,6 +24,7 @@ import {
   type AuthenticatedPeer,
   type HandshakeContext,
   type InviteOffer,
+  type InviteRefusal,
   type InviteWelcome,
   type Refused,
 } from '../../mesh'
@@ -43,8 +45,11 @@ interface InviteGuest {
   sign(bytes: Uint8Array): Promise<string>
   /** The inviter's Profile credential, if it verifies as the inviter's own. */
   verifyProfile(profile: unknown, inviter: PublicKey): { name: string; avatar: Avatar } | undefined
-  /** Marks the host's identity as one the mesh meets in the space's swarm before the space is here. */
-  expectHost(spaceId: SpaceId, host: IdentityKey): () => void
+  /**
+   * Marks the identities the mesh meets in the space's swarm before the space is here: the members who may write
+   * by the log the host proved (a viewer's or a stranger's root changes would pass unscreened while it is fetched).
+   */
+  expectHosts(spaceId: SpaceId, hosts: readonly PublicKey[]): () => void
   /** Keeps the space and its swarm secret for this identity's devices; stores nothing on a refusal. */
   store(spaceId: SpaceId, welcome: InviteWelcome): LinkResult<void>
   /** Resolves once the space is on this device (adopted from its swarm). */
@@ -69,22 +74,39 @@ const REFUSALS = new Set([
   'invitation-refused',
 ])
 
-/** The offer's delegation, if it is the link's invitation: signed, for this space, to the link's invite key. */
-const delegationOf = (
-  offer: InviteOffer,
+/** What a host's log proves to the guest: the space's membership and the link's invitation in it. */
+interface Proof {
+  readonly state: MembershipState
+  readonly invitation: Invitation
+}
+
+/**
+ * Folds the log a host sent, from the genesis the link's space key signed: undefined unless the host may admit
+ * (`share`) by it and the link's invitation took effect in it. Anyone who saw the link can join its room and
+ * answer; only a member who may admit can show a log that says so (its entries are signed, from the space key
+ * down), so a stranger's offer, refusal or welcome is never believed.
+ */
+const proofOf = (
+  log: readonly unknown[],
   spaceId: SpaceId,
+  host: PublicKey,
   inviteKey: PublicKey,
-  edges: LinkEdges,
-): { id: string; inviter: PublicKey; role: SpaceRole } | undefined => {
+): Proof | undefined => {
+  const state = foldMembership(spaceId, log)
+  const role = state.members.find((member) => member.key === host)?.role
+  if (state.genesis === undefined || !can(role, 'share')) return undefined
+  const invitation = state.invitations.find((each) => each.key === inviteKey)
+  return invitation === undefined ? undefined : { state, invitation }
+}
+
+/** The members who may write by the proved log: the peers the guest fetches the space from. */
+const writersOf = (state: MembershipState): PublicKey[] =>
+  state.members.filter((member) => can(member.role, 'write')).map((member) => member.key)
+
+/** The offer's delegation, if it is the proved invitation's: the credential its profile and parents rest on. */
+const delegationOf = (offer: InviteOffer, invitation: Invitation): boolean => {
   const decoded = decodeCredential(offer.delegation)
-  if (!decoded.ok) return undefined
-  // Its signature and chain; its parents are the log's to judge (the guest has no log yet).
-  const verified = verifyCredential(decoded.value, { clock: edges.clock, hasCredential: () => true })
-  const { assertion, subject, issuer, id } = decoded.value
-  if (!verified.ok || assertion.kind !== 'DelegatedInvitation') return undefined
-  if ((assertion.space as string) !== spaceId || subject !== inviteKey || assertion.role !== offer.role)
-    return undefined
-  return { id, inviter: issuer, role: assertion.role }
+  return decoded.ok && decoded.value.id === invitation.id && offer.role === invitation.role
 }
 
 /** The join, and when its room has been left (a room joined again before that is Trystero's cached one). */
@@ -97,7 +119,7 @@ export const joinInvite = (options: JoinInviteOptions): RunningJoin => {
   const signer = invitationKey(options.secret)
   const ctx: HandshakeContext = { kind: 'invite', spaceId, inviteKey: keys.inviteKey }
   const hosts = new Map<string, AuthenticatedPeer>()
-  const chosen: { peerId?: string; offer?: InviteOffer & { delegationId: string } } = {}
+  const chosen: { peerId?: string; offer?: InviteOffer; proof?: Proof } = {}
   let ended = false
   const stops: (() => void)[] = []
   const arrival = new AbortController()
@@ -106,7 +128,7 @@ export const joinInvite = (options: JoinInviteOptions): RunningJoin => {
   })
 
   const authorize = (_ctx: HandshakeContext, peer: AuthenticatedPeer): Promise<Result<void, Refused>> =>
-    // A host proved its identity's chain; whether it is a member the space's root proves once it is here.
+    // A host proved its identity's chain; whether it may admit us its log proves in its offer (`proofOf`).
     Promise.resolve(peer.invited || peer.identity === null ? err({ code: 'wrong-role' }) : ok(undefined))
   const room = edges.openRoom(
     { roomId: keys.roomId, password: keys.password },
@@ -124,10 +146,8 @@ export const joinInvite = (options: JoinInviteOptions): RunningJoin => {
         verifyChain: edges.verifyPeerDevice,
         authorize,
       })
-      if (outcome.ok) {
-        hosts.set(peerId, outcome.value)
-        hello()
-      }
+      // Hello waits for Trystero to let the host in: a frame sent before that goes nowhere.
+      if (outcome.ok) hosts.set(peerId, outcome.value)
       return outcome
     },
   )
@@ -151,16 +171,26 @@ export const joinInvite = (options: JoinInviteOptions): RunningJoin => {
       if (state.get().kind === 'looking') state.set({ kind: 'unreachable' })
     }),
   )
-  // Says hello to every host until one offers: a host may let us in a moment after we let it in.
+  // Says hello to every host let in, at once and then every second until one offers: a host may let us in a
+  // moment after we let it in, and drop our first hello (it also offers unasked then, see host-invitations.ts).
+  let stopHello = (): void => undefined
+  stops.push(() => {
+    stopHello()
+  })
   const hello = (): void => {
+    stopHello()
     const kind = state.get().kind
     if (ended || (kind !== 'looking' && kind !== 'unreachable')) return
     for (const peerId of hosts.keys()) send(peerId, { v: 1, t: 'hello' })
-    if (hosts.size > 0) stops.push(edges.after(HELLO_EVERY_MS, hello))
+    stopHello = hosts.size > 0 ? edges.after(HELLO_EVERY_MS, hello) : () => undefined
   }
+  let present: ReadonlyMap<string, AuthenticatedPeer> = new Map()
   stops.push(
     room.authenticated.subscribe((peers) => {
+      const arrived = [...peers.keys()].some((peerId) => hosts.has(peerId) && !present.has(peerId))
+      present = peers
       for (const peerId of [...hosts.keys()]) if (!peers.has(peerId)) hosts.delete(peerId)
+      if (arrived) hello()
       const kind = state.get().kind
       // The host that offered went away before the welcome: look for another one.
       if (chosen.peerId !== undefined && !hosts.has(chosen.peerId) && (kind === 'found' || kind === 'joining')) {
@@ -170,10 +200,9 @@ export const joinInvite = (options: JoinInviteOptions): RunningJoin => {
       }
     }),
   )
-  const welcomed = async (welcome: InviteWelcome, host: AuthenticatedPeer, spaceName: string): Promise<void> => {
+  const welcomed = async (welcome: InviteWelcome, spaceName: string, proof: Proof): Promise<void> => {
     state.set({ kind: 'receiving', spaceName })
-    const forget = host.identity === null ? () => undefined : guest.expectHost(spaceId, host.identity)
-    stops.push(forget)
+    stops.push(guest.expectHosts(spaceId, writersOf(proof.state)))
     const stored = await guest.store(spaceId, welcome)
     if (!stored.ok) {
       end({ kind: 'failed', problem: stored.error })
@@ -182,30 +211,54 @@ export const joinInvite = (options: JoinInviteOptions): RunningJoin => {
     if (!(await guest.arrived(spaceId, arrival.signal))) return
     end({ kind: 'joined', spaceId })
   }
+  /** The invitation's verdict by a proved log and our clock: 'already-member' still opens the space. */
+  const verdictOf = (proof: Proof): string | undefined => {
+    const checked = checkInvitationUse(proof.state, proof.invitation.id, edges.clock.now(), guest.identityKey)
+    return checked.ok || checked.error.code === 'already-member' ? undefined : checked.error.code
+  }
+  const offered = (frame: InviteOffer, peerId: string, host: PublicKey): void => {
+    const proof = proofOf(frame.log, spaceId, host, keys.inviteKey)
+    if (proof === undefined || !delegationOf(frame, proof.invitation)) return
+    const refused = verdictOf(proof)
+    if (refused !== undefined) {
+      fail(REFUSALS.has(refused) ? refused : 'invitation-refused')
+      return
+    }
+    const shown = guest.verifyProfile(frame.profile, proof.invitation.inviter)
+    const inviter: Inviter = {
+      name: shown?.name,
+      avatar: shown?.avatar,
+      fingerprint: fingerprint(proof.invitation.inviter),
+    }
+    chosen.peerId = peerId
+    chosen.offer = frame
+    chosen.proof = proof
+    state.set({ kind: 'found', spaceName: frame.spaceName, role: proof.invitation.role, inviter })
+  }
+  /** A refusal ends the join only from the host we chose, or when the host's log shows the same reason. */
+  const refusedBy = (frame: InviteRefusal, peerId: string, host: PublicKey): void => {
+    if (frame.code === 'host-not-ready') return
+    const code = REFUSALS.has(frame.code) ? frame.code : 'invitation-refused'
+    if (chosen.peerId !== undefined) {
+      if (chosen.peerId === peerId) fail(code)
+      return
+    }
+    const proof = frame.log === undefined ? undefined : proofOf(frame.log, spaceId, host, keys.inviteKey)
+    if (proof !== undefined && verdictOf(proof) === frame.code) fail(code)
+  }
   stops.push(
     channel.subscribe((data, peerId) => {
       const host = hosts.get(peerId)
-      if (ended || host === undefined) return
-      const frame = readInviteFrame(data)
+      if (ended || host?.identity == null) return
+      const frame = readInviteFrame(data, 'host')
       if (frame === undefined) return
       const kind = state.get().kind
       if (frame.t === 'offer' && (kind === 'looking' || kind === 'unreachable')) {
-        const delegation = delegationOf(frame, spaceId, keys.inviteKey, edges)
-        if (delegation === undefined) return
-        const shown = guest.verifyProfile(frame.profile, delegation.inviter)
-        const inviter: Inviter = {
-          name: shown?.name,
-          avatar: shown?.avatar,
-          fingerprint: fingerprint(delegation.inviter),
-        }
-        chosen.peerId = peerId
-        chosen.offer = { ...frame, delegationId: delegation.id }
-        state.set({ kind: 'found', spaceName: frame.spaceName, role: delegation.role, inviter })
-      } else if (frame.t === 'refused' && (chosen.peerId === undefined || chosen.peerId === peerId)) {
-        if (frame.code === 'host-not-ready') return
-        fail(REFUSALS.has(frame.code) ? frame.code : 'invitation-refused')
-      } else if (frame.t === 'welcome' && kind === 'joining' && chosen.peerId === peerId) {
-        welcomed(frame, host, chosen.offer?.spaceName ?? '').catch((error: unknown) => {
+        offered(frame, peerId, host.identity)
+      } else if (frame.t === 'refused') {
+        refusedBy(frame, peerId, host.identity)
+      } else if (frame.t === 'welcome' && kind === 'joining' && chosen.peerId === peerId && chosen.proof) {
+        welcomed(frame, chosen.offer?.spaceName ?? '', chosen.proof).catch((error: unknown) => {
           end({ kind: 'failed', problem: toProblem(error) })
         })
       }
@@ -216,13 +269,14 @@ export const joinInvite = (options: JoinInviteOptions): RunningJoin => {
     const current = state.get()
     const peerId = chosen.peerId
     const offer = chosen.offer
-    if (ended || current.kind !== 'found' || peerId === undefined || offer === undefined) {
+    const proof = chosen.proof
+    if (ended || current.kind !== 'found' || peerId === undefined || offer === undefined || proof === undefined) {
       return err(problem('invitation-not-ready'))
     }
     const member = issueInvitationUse({
       invitationKey: signer,
       space: spaceId,
-      invitation: offer.delegationId as never,
+      invitation: proof.invitation.id,
       heads: offer.heads as never,
       guest: guest.identityKey,
       role: current.role,

@@ -16,14 +16,18 @@ const revocationsOf = (halo: HaloIdentity, device: PublicKey): unknown[] =>
  * member (by its fold) whose device neither the space nor HALO holds revoked. A member writes by the policy's
  * `can(role, 'write')`; in the personal space, or one not open here, only the identity itself.
  */
-/** Spaces being joined by invitation (not here yet), with the identities of the hosts that admitted us. */
+/**
+ * Spaces being joined by invitation (not here yet), with the identities the host's proved log lets write: the
+ * peers the space is fetched from.
+ */
 export type InvitedSpaces = ReadonlyMap<string, ReadonlySet<string>>
 
 export const meshIdentityOf = (
   halo: HaloIdentity,
   spaceOf: (spaceId: SpaceId) => Space | undefined,
   invited: InvitedSpaces = new Map(),
-  fetching: (spaceId: SpaceId) => boolean = () => false,
+  /** ECHO's opening of a space it follows: one just adopted is open there a moment before `spaceOf` has it. */
+  opening: (spaceId: SpaceId) => Promise<Space | undefined> = () => Promise.resolve(undefined),
 ): MeshIdentity => {
   const revokedHere = (spaceId: SpaceId, identity: PublicKey, device: PublicKey): boolean =>
     (identity === halo.identityKey && halo.isRevoked(device)) || spaceOf(spaceId)?.isDeviceRevoked(device) === true
@@ -33,13 +37,13 @@ export const meshIdentityOf = (
       return { code: 'revoked', evidence: revocationsOf(halo, peer.device) }
     }
     const space = spaceOf(spaceId)
-    // A space not here yet: our own devices only (a linked device fetching its personal space); for a space we were
-    // just invited to, the members that admitted us; for one handed to this identity by another (`fetching`: listed
-    // for us, its secret sealed to us), the peers in its room, which hold its secret. The root we adopt must name us
-    // a member, and once it is here the fold decides again (a re-check on every change).
+    // A space not here yet: our own devices (a linked device fetching its personal space, or a space another of
+    // our devices joined), and for a space we are joining by invitation, the writers of the log its host proved.
+    // Nobody else: what a peer sends for a root not here yet passes unscreened (there is no log to screen it by),
+    // and a viewer or a removed member can hold the room's secret. The root we adopt must name us a member, and
+    // once it is here the fold decides again (a re-check on every change).
     if (space === undefined) {
-      const mine =
-        peer.identity === halo.identityKey || invited.get(spaceId)?.has(peer.identity) === true || fetching(spaceId)
+      const mine = peer.identity === halo.identityKey || invited.get(spaceId)?.has(peer.identity) === true
       return mine ? undefined : { code: 'not-member' }
     }
     if (space.personal) return peer.identity === halo.identityKey ? undefined : { code: 'not-member' }
@@ -68,9 +72,11 @@ export const meshIdentityOf = (
       }
     },
     admits: (spaceId, peer) => refusal(peer, spaceId),
-    mayWrite: (spaceId, identity) => {
+    mayWrite: async (spaceId, identity) => {
       if (identity === null) return false
-      const space = spaceOf(spaceId)
+      // Asked only about a document ECHO follows. A change a member sends while its space, just adopted, is not
+      // here yet is judged by the log: dropped, it would be lost, since the sender counts it as delivered.
+      const space = spaceOf(spaceId) ?? (await opening(spaceId))
       if (space === undefined || space.personal) return identity === halo.identityKey
       return can(space.roleOf(identity), 'write')
     },

@@ -27,7 +27,7 @@ export interface MeshIdentity {
   /** Whether `peer` may be in `spaceId` now (membership by the fold, revocations); a refusal says why. */
   admits(spaceId: SpaceId, peer: AuthenticatedPeer): Refused | undefined
   /** Whether `identity` may change the documents of `spaceId` now (its role by the fold). */
-  mayWrite(spaceId: SpaceId, identity: IdentityKey | null): boolean
+  mayWrite(spaceId: SpaceId, identity: IdentityKey | null): boolean | Promise<boolean>
 }
 
 /** A room to be in: a space of ours at a generation whose swarm secret this device holds, as room id and password. */
@@ -52,6 +52,8 @@ export interface MeshServiceOptions {
   readonly onRefused?: (spaceId: SpaceId, refusal: SwarmRefusal) => void
   /** Told who is connected in each room (the sync status compares their heads with ours). */
   readonly tracker?: SyncTracker
+  /** Told of each peer let into a space's room: its device, and the identity its chain proved. */
+  readonly onPeer?: (spaceId: SpaceId, device: PublicKey, identity: IdentityKey) => void
 }
 
 export interface MeshService {
@@ -92,8 +94,8 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
     // A document the peer may not see is refused by the Repo's access rule; a root being adopted, by its log.
     if (spaceId === undefined || documentId === undefined || !access.allows(message.senderId, documentId))
       return message
-    if (data === undefined || identity.mayWrite(spaceId, sender.identity as IdentityKey | null)) return message
-    const screened = await echo.withoutChanges(documentId, data)
+    if (data === undefined || (await identity.mayWrite(spaceId, sender.identity as IdentityKey | null))) return message
+    const screened = await echo.withoutChanges(documentId, data, sender.identity as PublicKey | null)
     return screened === undefined ? undefined : { ...message, data: screened }
   }
   const adapter = new MeshNetworkAdapter({
@@ -107,16 +109,17 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
     announce: (peer, documentId) => isRemote(peer) && access.allows(peer, documentId),
   })
   const joined = new Map<string, { readonly entry: RoomEntry; readonly room: SpaceRoom }>()
-  const { tracker } = options
+  const { tracker, onPeer } = options
   const watcher = (spaceId: SpaceId): RoomWatcher | undefined => {
-    if (tracker === undefined) return undefined
-    tracker.space(spaceId)
+    if (tracker === undefined && onPeer === undefined) return undefined
+    tracker?.space(spaceId)
     return {
       connected: (peerId, device, repo, identity) => {
-        tracker.connected(spaceId, peerId, device, repo, identity)
+        tracker?.connected(spaceId, peerId, device, repo, identity)
+        if (identity !== undefined) onPeer?.(spaceId, device as PublicKey, identity as IdentityKey)
       },
       disconnected: (peerId) => {
-        tracker.disconnected(spaceId, peerId)
+        tracker?.disconnected(spaceId, peerId)
       },
     }
   }

@@ -18,7 +18,9 @@ import { meshIdentityOf, type InvitedSpaces } from './mesh-identity'
 import { keepRemovalEvidence } from './removal-evidence'
 import { revocationEvidence } from './revocation-evidence'
 import { startMeshService, type RoomEntry } from './mesh-service'
+import { sharedSpaces } from './shared-spaces'
 import { followSwarmSecrets } from './swarm-secrets'
+import { leadPresence, type PresenceLead } from './room-presence'
 import { SyncTracker } from './sync-tracker'
 
 export interface MeshDeps {
@@ -37,6 +39,8 @@ export interface MeshDeps {
   readonly personalSecret: Cell<((spaceId?: SpaceId) => PersonalSecret | undefined) | undefined>
   /** Spaces this device joins by invitation, not adopted yet: the hosts that admitted it may meet it there. */
   readonly invited: InvitedSpaces
+  /** The tabs' presence channel: this leader hears their open notes and tells them who is here. */
+  readonly presence?: { lead(): PresenceLead & { stepDown(): void } }
 }
 
 /** The personal space's id and the secret (with its generation) this device's mesh is in the room of. */
@@ -110,18 +114,27 @@ const runFor = async (
   // Spaces listed for this identity being fetched now (their root not here yet).
   const adopting = new Map<SpaceId, AbortController>()
   const ofThisDevice = revocationEvidence(halo)
+  const onAccessChange = (listener: () => void): (() => void) => {
+    accessListeners.add(listener)
+    return () => accessListeners.delete(listener)
+  }
+  // Other members' devices met in shared spaces' rooms: a rotation after a removal is sealed to them.
+  const shared = sharedSpaces({ actor, spaceOf: (id) => spaces.get(id), onAccessChange })
   const service = startMeshService({
     echo,
     identity: meshIdentityOf(
       halo,
       (id) => spaces.get(id),
       deps.invited,
-      (id) => adopting.has(id),
+      async (id) => {
+        const opened = await echo.openSpace(id)
+        return opened.ok ? opened.value : undefined
+      },
     ),
     rooms,
-    onAccessChange: (listener) => {
-      accessListeners.add(listener)
-      return () => accessListeners.delete(listener)
+    onAccessChange,
+    onPeer: (spaceId, device, identity) => {
+      shared.met(spaceId, device, identity)
     },
     settings: deps.settings.get(),
     page: deps.page,
@@ -137,6 +150,7 @@ const runFor = async (
       if (evidence.length > 0) void halo.receive(evidence)
     },
   })
+  stops.push(leadPresence(deps.presence, { service, rooms, space: (id) => spaces.get(id), clock: systemClock }))
   /** `personal` only for the handed-over personal space: ECHO takes it from the caller, never from the root. */
   const adoptOne = (spaceId: SpaceId, rootUrl: string, done: (ok: boolean) => void, personal = false): void => {
     if (adopting.has(spaceId)) return
@@ -185,6 +199,7 @@ const runFor = async (
     spaces: rows,
     devices,
     isRevoked: (device) => halo.isRevoked(device),
+    shared,
     keys: {
       newSecret: newSwarmSecret,
       room: swarmRoom,
@@ -207,6 +222,7 @@ const runFor = async (
   stops.push(
     hostInvitations({
       host: {
+        actor,
         identityKey: halo.identityKey,
         deviceKey: halo.deviceKey,
         chain: halo.chain,

@@ -125,10 +125,15 @@ export const readSpaceKeys = (
   return { top, anySigned: signed.length > 0, held, claimed, compromised, next }
 }
 
-/** The secret to be in the room of: the highest generation held, and the one before it if held too. */
+/**
+ * The secrets to be in the rooms of: the highest generation held, and the highest one below it (a rotation after
+ * two exclusions at once may skip a number; a device that missed it holds only the one before).
+ */
 export const roomsOf = (keys: SpaceKeys): { current: Held | undefined; previous: Held | undefined } => {
   const generations = [...keys.held.keys()].sort((a, b) => b - a)
-  const current = generations[0] === undefined ? undefined : keys.held.get(generations[0])
-  const previous = current === undefined ? undefined : keys.held.get(current.generation - 1)
-  return { current, previous }
+  const at = (index: number) => {
+    const generation = generations[index]
+    return generation === undefined ? undefined : keys.held.get(generation)
+  }
+  return { current: at(0), previous: at(1) }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { Cell, ok, toBase64Url, toHex } from '../../base'
+import { Cell, fromBase64Url, ok, toBase64Url, toHex } from '../../base'
 import type { SpaceId, SpaceRow, SwarmBoxEntry } from '../../echo'
 import {
   generateKeyPair,
@@ -13,7 +13,7 @@ import {
 import { openSealedBox, signWith } from '../../halo/testing'
 import type { RoomEntry } from './mesh-service'
 import { aadOf, signedBytesOf } from './swarm-boxes'
-import { followSwarmSecrets, type SwarmSecrets } from './swarm-secrets'
+import { followSwarmSecrets, type SharedSpaces, type SwarmSecrets } from './swarm-secrets'
 
 type Pair = ReturnType<typeof generateKeyPair>
 const SPACE = 'a'.repeat(64) as SpaceId
@@ -57,8 +57,39 @@ const row: SpaceRow = {
   createdAt: 0,
 }
 
-const follow = (pair: Pair, store: Store, devices: Devices): SwarmSecrets =>
+/** A shared space as the mesh sees it: its root's entries, and the other members' devices it met, judged by the fold. */
+class Shared implements SharedSpaces {
+  readonly store = new Store()
+  /** Devices met in the room: whether their identity is a member now, and may write. */
+  readonly met = new Map<PublicKey, { member: boolean; writer: boolean }>()
+  exclusions = 0
+  mayWrite = true
+  readonly #listeners = new Set<() => void>()
+  boxes = (spaceId: SpaceId) => (spaceId === SPACE ? this.store.entries : undefined)
+  add = (_spaceId: SpaceId, entry: SwarmBoxEntry) => {
+    this.store.add(entry)
+  }
+  maySeal = () => this.mayWrite
+  devices = () => [...this.met].filter(([, each]) => each.member).map(([device]) => device)
+  isSealer = (_spaceId: SpaceId, device: PublicKey) => {
+    const each = this.met.get(device)
+    return each?.member === true && each.writer
+  }
+  isExcluded = (_spaceId: SpaceId, device: PublicKey) => this.met.get(device)?.member === false
+  floor = () => 1 + this.exclusions
+  onChange = (listener: () => void) => {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+  /** The fold or the rooms changed. */
+  changed(): void {
+    for (const listener of [...this.#listeners]) listener()
+  }
+}
+
+const follow = (pair: Pair, store: Store, devices: Devices, shared?: Shared): SwarmSecrets =>
   followSwarmSecrets({
+    ...(shared === undefined ? {} : { shared }),
     actor: { identity: pair.publicKey } as never,
     deviceKey: pair.publicKey,
     personal: {
@@ -220,5 +251,78 @@ describe('swarm secrets: signed, committed entries, generations and rotation', (
     expect(b.rooms.get()).toEqual(a.rooms.get())
     a.stop()
     b.stop()
+  })
+
+  it("in a shared space's root, forged entries (bad signature, a stranger, a removed member, a secret not matching its commitment, junk) are ignored and block nothing", async () => {
+    const [ada, bo, gus, stranger] = [generateKeyPair(), generateKeyPair(), generateKeyPair(), generateKeyPair()]
+    const me = bo.publicKey
+    const personal = new Store()
+    const first = newSwarmSecret()
+    personal.add(entryOf(bo, me, first))
+    const shared = new Shared()
+    shared.met.set(ada.publicKey, { member: true, writer: true })
+    shared.met.set(gus.publicKey, { member: false, writer: true })
+    shared.mayWrite = false
+    const forged = newSwarmSecret()
+    const at2 = { generation: 2 }
+    // Each would win if believed: it claims a commitment below any real one, at a newer generation.
+    shared.store.add(entryOf(ada, me, forged, { ...at2, signer: stranger, commitment: '0'.repeat(64) }))
+    shared.store.add(entryOf(stranger, me, forged, { ...at2, commitment: '1'.repeat(64) }))
+    shared.store.add(entryOf(gus, me, forged, { ...at2, commitment: swarmCommitment(forged, SPACE, 2) }))
+    shared.store.add(entryOf(ada, me, forged, { ...at2, commitment: '2'.repeat(64) }))
+    shared.store.add(entryOf(ada, me, forged, { ...at2, commitment: '3'.repeat(64), box: 'AAAA' }))
+    const secrets = follow(bo, personal, new Devices([bo]), shared)
+    expect(secrets.rooms.get()).toEqual([roomOf(first)])
+    // A real entry from a member who may write still moves Bo on: nothing forged blocked it.
+    const second = newSwarmSecret()
+    shared.store.add(entryOf(ada, me, second, at2))
+    await vi.waitFor(() => {
+      expect(secrets.rooms.get()).toEqual([roomOf(second, 2), roomOf(first)])
+    }, WAIT)
+    // Bo keeps it in its personal root for its own devices (sealed to itself), never in the space's root.
+    expect(personal.entries.get().some((entry) => entry.generation === 2 && entry.recipient === me)).toBe(true)
+    expect(shared.store.entries.get().filter((entry) => entry.sealer === me)).toEqual([])
+    secrets.stop()
+  })
+
+  it('a removal in the fold draws the next generation, sealed to current members and our devices only', async () => {
+    const [ada, laptop, bo, gus] = [generateKeyPair(), generateKeyPair(), generateKeyPair(), generateKeyPair()]
+    const personal = new Store()
+    const first = newSwarmSecret()
+    personal.add(entryOf(ada, ada.publicKey, first))
+    const shared = new Shared()
+    shared.met.set(bo.publicKey, { member: true, writer: false })
+    shared.met.set(gus.publicKey, { member: true, writer: true })
+    const secrets = follow(ada, personal, new Devices([ada, laptop]), shared)
+    await vi.waitFor(() => {
+      expect(current(secrets)).toEqual(roomOf(first))
+    }, WAIT)
+    // Gus is removed: the fold applies one exclusion past the first generation.
+    shared.met.set(gus.publicKey, { member: false, writer: true })
+    shared.exclusions = 1
+    shared.changed()
+    await vi.waitFor(() => {
+      expect(current(secrets)?.generation).toBe(2)
+    }, WAIT)
+    expect(secrets.rooms.get()[1]).toEqual(roomOf(first))
+    const recipients = (store: Store) =>
+      store.entries
+        .get()
+        .filter((entry) => entry.generation === 2)
+        .map((entry) => entry.recipient)
+        .sort()
+    await vi.waitFor(() => {
+      expect(recipients(shared.store)).toEqual([bo.publicKey])
+      expect(recipients(personal)).toEqual([ada.publicKey, laptop.publicKey].sort())
+    }, WAIT)
+    // Bo opens its box and holds the same secret: it would move to the same room.
+    const boxed = shared.store.entries.get().find((entry) => entry.generation === 2 && entry.recipient === bo.publicKey)
+    const opened = openSealedBox(
+      bo.secretKey,
+      fromBase64Url(boxed?.box ?? '') ?? new Uint8Array(),
+      aadOf(SPACE, 2, bo.publicKey),
+    )
+    expect(opened.ok && swarmCommitment(opened.value, SPACE, 2)).toBe(secrets.secret(SPACE)?.commitment)
+    secrets.stop()
   })
 })

@@ -30,6 +30,31 @@ export interface SwarmSecretsOptions {
   /** Whether HALO holds `device` revoked (asked again whenever `devices` changes). */
   readonly isRevoked: (device: PublicKey) => boolean
   readonly keys: SwarmKeys
+  /** Shared spaces open here: their own root's entries and members (absent: every space is the identity's alone). */
+  readonly shared?: SharedSpaces
+}
+
+/**
+ * What a shared space tells about sealing its secret to other members (sharing-protocol §4.5 step 3), from its
+ * fold and the devices met in its rooms. Undefined answers for a space not open here, or the personal space.
+ */
+export interface SharedSpaces {
+  /** The space root's `spaceKeys` entries for the space. */
+  boxes(spaceId: SpaceId): Observable<readonly SwarmBoxEntry[]> | undefined
+  /** Writes an entry into the space root (as this identity, which must be a member who may write). */
+  add(spaceId: SpaceId, entry: SwarmBoxEntry): void
+  /** Whether this identity may draw and seal there: a current member who may write. */
+  maySeal(spaceId: SpaceId): boolean
+  /** Other members' live devices this device knows (each proved its chain in the space's handshake). */
+  devices(spaceId: SpaceId): readonly PublicKey[]
+  /** A known live device of a current member who may write: its entries in the space root count. */
+  isSealer(spaceId: SpaceId, device: PublicKey): boolean
+  /** A known device of a member the fold removed, or a device the space holds revoked. */
+  isExcluded(spaceId: SpaceId, device: PublicKey): boolean
+  /** The lowest generation drawn after every exclusion the fold applied: 1 + its removals and device revocations. */
+  floor(spaceId: SpaceId): number
+  /** Calls `listener` when any answer may have changed (membership, revocations, a device met). */
+  onChange(listener: () => void): () => void
 }
 
 export interface SwarmSecrets {
@@ -49,6 +74,8 @@ export interface SwarmSecrets {
  *   device holding a smaller one than a sibling's (or the sibling has none) seals it for that sibling;
  * - a space of ours with no entry at all gets a new secret at generation 1; when a revoked device sealed or was
  *   sealed the current secret, a new one is drawn at the next generation and sealed to the live devices only.
+ * A shared space adds its own root's entries, sealed by its members' devices to each other: there a removal (or any
+ * exclusion the fold applied past the current generation) draws the next one, sealed to current members only.
  */
 export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets => {
   const { actor, deviceKey: me, personal, keys } = options
@@ -62,14 +89,17 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
   const writing = new Set<string>()
   let stopped = false
 
+  const { shared } = options
+  const sharedBoxes = (spaceId: SpaceId): readonly SwarmBoxEntry[] => shared?.boxes(spaceId)?.get() ?? []
   const readKeys = (spaceId: SpaceId): SpaceKeys =>
     readSpaceKeys(
       spaceId,
-      personal.swarmBoxes(spaceId).get(),
+      [...personal.swarmBoxes(spaceId).get(), ...sharedBoxes(spaceId)],
       {
         me,
-        isLive: (device) => options.devices.get().includes(device),
-        isRevoked: options.isRevoked,
+        // Our devices, and in a shared space its members' devices who may write: both roots' entries are one set.
+        isLive: (device) => options.devices.get().includes(device) || shared?.isSealer(spaceId, device) === true,
+        isRevoked: (device) => options.isRevoked(device) || shared?.isExcluded(spaceId, device) === true,
         verify: (signature, bytes, key) => keys.verify(signature, bytes, key),
         open: (box, aad) => keys.open(box, aad),
         commitment: (secret, id, generation) => keys.commitment(secret, id, generation),
@@ -77,8 +107,11 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
       cache,
     )
 
-  /** Seals `held` for `recipient`, signs the entry and adds it (once per key, even while a write is pending). */
-  const sealFor = (spaceId: SpaceId, held: Held, recipient: PublicKey): void => {
+  /**
+   * Seals `held` for `recipient`, signs the entry and adds it (once per key while its write is pending): into the
+   * personal root for our devices, into the space root for another member's.
+   */
+  const sealFor = (spaceId: SpaceId, held: Held, recipient: PublicKey, toSpace = false): void => {
     const id = `${spaceId}:${String(held.generation)}:${recipient}:${held.commitment}`
     if (writing.has(id)) return
     writing.add(id)
@@ -92,8 +125,22 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
     void keys.sign(signedBytesOf(spaceId, unsigned)).then((sig) => {
       if (stopped) return
       const entry: SwarmBoxEntry = { ...unsigned, sig }
-      personal.addSwarmBox(actor, spaceId, entry)
+      if (toSpace) shared?.add(spaceId, entry)
+      else personal.addSwarmBox(actor, spaceId, entry)
+      // Written (or refused): a later refresh reads the root, so an entry a concurrent first write lost is sealed again.
+      writing.delete(id)
     })
+  }
+
+  /** Other members' devices that lack `held` from us in the space root: each sealer seals its own (blocks nothing). */
+  const sealToMembers = (spaceId: SpaceId, held: Held): void => {
+    if (shared?.maySeal(spaceId) !== true) return
+    const ours = new Set(
+      sharedBoxes(spaceId)
+        .filter((entry) => entry.sealer === me && entry.commitment === held.commitment)
+        .map((entry) => entry.recipient),
+    )
+    for (const device of shared.devices(spaceId)) if (!ours.has(device)) sealFor(spaceId, held, device, true)
   }
 
   const draw = (spaceId: SpaceId, generation: number): Held => {
@@ -101,6 +148,7 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
     const held = { generation, secret, commitment: keys.commitment(secret, spaceId, generation) }
     drawn.set(spaceId, held)
     for (const device of options.devices.get()) sealFor(spaceId, held, device)
+    sealToMembers(spaceId, held)
     return held
   }
 
@@ -113,9 +161,17 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
       const known = held.get(pending.generation)
       if (known === undefined || pending.commitment < known.commitment) held.set(pending.generation, pending)
     }
-    const pendingAhead = pending !== undefined && pending.generation >= read.next
-    if (own && !read.anySigned && pending === undefined) held.set(1, draw(spaceId, 1))
-    else if (read.compromised && !pendingAhead) held.set(read.next, draw(spaceId, read.next))
+    // A shared space: a member who may write draws past every exclusion the fold applied (a removal, a leave, a
+    // device revocation) that the current generation does not follow yet; others wait for a writer's entries.
+    const sharedHere = shared?.boxes(spaceId) === undefined ? undefined : shared
+    const isShared = sharedHere !== undefined
+    const mayDraw = sharedHere === undefined || sharedHere.maySeal(spaceId)
+    const floor = sharedHere?.floor(spaceId) ?? 0
+    const target = Math.max(read.next, floor)
+    const pendingAhead = pending !== undefined && pending.generation >= target
+    const behind = isShared && read.anySigned && (read.top ?? 0) < floor
+    if (own && mayDraw && !read.anySigned && pending === undefined) held.set(1, draw(spaceId, 1))
+    else if (mayDraw && (read.compromised || behind) && !pendingAhead) held.set(target, draw(spaceId, target))
     const { current: now, previous } = roomsOf({ ...read, held })
     if (now === undefined) return []
     current.set(spaceId, now)
@@ -132,6 +188,7 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
         if (read.top !== now.generation || theirs === undefined || theirs > now.commitment)
           sealFor(spaceId, now, device)
       }
+      sealToMembers(spaceId, now)
     }
     return [now, previous].flatMap((each) =>
       each === undefined
@@ -162,11 +219,25 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
     if (JSON.stringify(adoptable) !== JSON.stringify(toAdopt.get())) toAdopt.set(adoptable)
   }
 
+  // A shared space's root entries are followed once it is open here (its `boxes` answers).
+  const sharedStops = new Map<SpaceId, () => void>()
+  const followShared = (): void => {
+    for (const row of options.spaces.get() ?? []) {
+      const spaceId = row.id as SpaceId
+      const boxes = shared?.boxes(spaceId)
+      if (boxes !== undefined && !sharedStops.has(spaceId)) sharedStops.set(spaceId, boxes.subscribe(refresh))
+    }
+  }
   const stops = [
     options.spaces.subscribe(refresh),
     options.devices.subscribe(refresh),
     personal.listedSpaces.subscribe(refresh),
+    shared?.onChange(() => {
+      followShared()
+      refresh()
+    }) ?? (() => undefined),
   ]
+  followShared()
   refresh()
   return {
     rooms,
@@ -175,8 +246,9 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
     stop: () => {
       stopped = true
       for (const stop of stops) stop()
-      for (const stop of boxStops.values()) stop()
+      for (const stop of [...boxStops.values(), ...sharedStops.values()]) stop()
       boxStops.clear()
+      sharedStops.clear()
     },
   }
 }

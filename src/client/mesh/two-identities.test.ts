@@ -1,12 +1,14 @@
 import 'fake-indexeddb/auto'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import type { SpaceId } from '../../echo'
 import { FakeTrystero } from '../../mesh/testing/fake-trystero'
-import type { Client } from '../client'
+import { clientInternals, type Client } from '../client'
 import { clientsClosedAfterEach, expectOk } from '../testing/client-harness'
 import { fakeBrowser, until } from '../testing/fake-edges'
 import { haloOf, shareSpace } from '../testing/share-space'
 
 const open = clientsClosedAfterEach()
+const WAIT = { timeout: 10_000 }
 
 const person = async (network: FakeTrystero, displayName: string) => {
   const browser = fakeBrowser(network)
@@ -15,9 +17,15 @@ const person = async (network: FakeTrystero, displayName: string) => {
   return { client, browser }
 }
 
+/** The swarm secret a client's mesh holds for a space now (generation and commitment's source). */
+const secretOf = (client: Client, spaceId: string) => clientInternals(client)?.spaceSecret(spaceId as SpaceId)
+
+/** Space room ids a page is in now. */
+const roomIdsOf = (network: FakeTrystero, tab: Pick<ReturnType<typeof fakeBrowser>, 'trystero'>) =>
+  network.roomsOf(tab.trystero).map((room) => room.roomId)
+
 /** Ada's space "Garden plans" with a task, shared with Bo as an editor; both have it open and Bo has the task. */
-const sharedGarden = async () => {
-  const network = new FakeTrystero({ reconnect: true })
+const sharedGarden = async (network = new FakeTrystero({ reconnect: true })) => {
   const ada = await person(network, 'Ada')
   const bo = await person(network, 'Bo')
   const created = expectOk(await ada.client.spaces.create('Garden plans'))
@@ -48,7 +56,9 @@ describe('two identities in one space', () => {
     // Each member's devices keep its signed Profile in the space's log: Ada sees Bo's name.
     await until(adaSpace.members, (list) => list[1]?.displayName === 'Bo')
     // Bo sees Ada online too, and may change nobody's role.
-    const seen = await until(boSpace.members, (list) => list.some((member) => member.devicesOnline.length === 1))
+    const seen = await until(boSpace.members, (list) =>
+      list.some((member) => !member.me && member.devicesOnline.length === 1),
+    )
     expect(seen.map((member) => member.rolesAllowed.length + Number(member.mayRemove))).toEqual([0, 0])
   }, 30_000)
 
@@ -75,4 +85,86 @@ describe('two identities in one space', () => {
     expect(boSpace.canWrite.get()).toBe(false)
     console.info(`removal to cut-off: ${cutAfter.toFixed(0)} ms`)
   }, 30_000)
+
+  it('removal rotates the swarm secret: the others move to the next generation, whose room the removed page never finds', async () => {
+    const { network, ada, bo, spaceId, adaSpace, boSpace, boIdentity } = await sharedGarden()
+    await until(ada.client.sync.space(spaceId), (status) => status.kind === 'up-to-date')
+    const first = secretOf(ada.client, spaceId)
+    expect(first?.generation).toBe(1)
+    expect(secretOf(bo.client, spaceId)?.secret).toEqual(first?.secret)
+    const earlier = new Set(roomIdsOf(network, ada.browser))
+    expectOk(await adaSpace.removeMember(boIdentity))
+    await vi.waitFor(() => {
+      expect(secretOf(ada.client, spaceId)?.generation).toBe(2)
+    }, WAIT)
+    expectOk(await adaSpace.createTask('After'))
+    // Ada is in the new room and still in the previous one (where a member who missed the rotation finds her).
+    const fresh = roomIdsOf(network, ada.browser).filter((roomId) => !earlier.has(roomId))
+    expect(fresh).toHaveLength(1)
+    expect(roomIdsOf(network, ada.browser)).toEqual(expect.arrayContaining([...earlier]))
+    await until(boSpace.removal, (now) => now !== undefined)
+    // Bo holds only the first generation: no box of the second reached it, so it is in no room with the new id.
+    expect(secretOf(bo.client, spaceId)?.generation).toBe(1)
+    expect(roomIdsOf(network, bo.browser).some((roomId) => fresh.includes(roomId))).toBe(false)
+    const boPeer = bo.browser.trystero.selfId
+    expect(
+      network.deliveries.some((each) => fresh.includes(each.roomId) && [each.from, each.to].includes(boPeer)),
+    ).toBe(false)
+  }, 30_000)
+
+  it('a member who leaves is rotated out the same way', async () => {
+    const { network, ada, bo, spaceId, boSpace } = await sharedGarden()
+    await until(ada.client.sync.space(spaceId), (status) => status.kind === 'up-to-date')
+    const earlier = new Set(roomIdsOf(network, ada.browser))
+    expectOk(await boSpace.leave())
+    await vi.waitFor(() => {
+      expect(secretOf(ada.client, spaceId)?.generation).toBe(2)
+    }, WAIT)
+    const fresh = roomIdsOf(network, ada.browser).filter((roomId) => !earlier.has(roomId))
+    expect(fresh).toHaveLength(1)
+    expect(secretOf(bo.client, spaceId)?.generation).toBe(1)
+    expect(roomIdsOf(network, bo.browser).some((roomId) => fresh.includes(roomId))).toBe(false)
+  }, 30_000)
+
+  it('a member cut off during the rotation still meets the others in the previous room, opens its box and moves on', async () => {
+    const network = new FakeTrystero({ reconnect: true })
+    const { ada, bo, spaceId, adaSpace, boIdentity } = await sharedGarden(network)
+    const cy = await person(network, 'Cy')
+    await shareSpace(ada, cy, spaceId, 'editor')
+    await until(cy.client.spaces.list, (list) => list?.some((space) => space.id === spaceId) === true)
+    const cySpace = expectOk(await cy.client.spaces.open(spaceId))
+    const cyIdentity = (await haloOf(cy.browser)).identityKey
+    await until(adaSpace.members, (list) => list.find((m) => m.identity === cyIdentity)?.devicesOnline.length === 1)
+    expect(secretOf(cy.client, spaceId)?.generation).toBe(1)
+    const earlier = new Set(roomIdsOf(network, ada.browser))
+    // Nothing passes between Ada and Cy while Ada removes Bo and rotates: Cy misses the removal and its new box.
+    const [adaPeer, cyPeer] = [ada.browser.trystero.selfId, cy.browser.trystero.selfId]
+    network.hold(adaPeer, cyPeer)
+    network.hold(cyPeer, adaPeer)
+    expectOk(await adaSpace.removeMember(boIdentity))
+    await vi.waitFor(() => {
+      expect(secretOf(ada.client, spaceId)?.generation).toBe(2)
+    }, WAIT)
+    expect(secretOf(cy.client, spaceId)?.generation).toBe(1)
+    const drawn = roomIdsOf(network, ada.browser).filter((roomId) => !earlier.has(roomId))
+    expect(roomIdsOf(network, cy.browser).some((roomId) => drawn.includes(roomId))).toBe(false)
+    // Back: Cy and Ada are both still in the first generation's room, where Cy syncs the space's root, opens the box
+    // Ada sealed to it, and moves on to the new room.
+    network.release(adaPeer, cyPeer)
+    network.release(cyPeer, adaPeer)
+    // (Cy may see the removal before its box and draw a second generation of its own: the smaller commitment wins.)
+    await vi.waitFor(() => {
+      expect(secretOf(cy.client, spaceId)?.generation).toBe(2)
+      expect(secretOf(cy.client, spaceId)?.secret).toEqual(secretOf(ada.client, spaceId)?.secret)
+    }, WAIT)
+    const fresh = roomIdsOf(network, ada.browser).filter((roomId) => !earlier.has(roomId))
+    expect(fresh).toHaveLength(1)
+    await vi.waitFor(() => {
+      expect(roomIdsOf(network, cy.browser)).toEqual(expect.arrayContaining(fresh))
+    }, WAIT)
+    expect(secretOf(bo.client, spaceId)?.generation).toBe(1)
+    expect(roomIdsOf(network, bo.browser).some((roomId) => fresh.includes(roomId))).toBe(false)
+    expectOk(await adaSpace.createTask('While Bo is out'))
+    await until(cySpace.tasks(''), (items) => items?.some((task) => task.title === 'While Bo is out') === true)
+  }, 40_000)
 })

@@ -1,13 +1,20 @@
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { Cell, err, ok, toHex } from '../../base'
+import { Cell, err, fromBase64Url, ok, toBase64Url, toHex } from '../../base'
 import { ManualClock } from '../../base/testing/manual-clock'
-import { can, type Actor, type Echo, type Space, type SpaceId } from '../../echo'
+import { can, issueInvitationUse, type Actor, type Echo, type Space, type SpaceId } from '../../echo'
 import { makeDeviceActor } from '../../echo/testing/device-actor'
 import { openTestEcho, T0 } from '../../echo/testing/fixtures'
 import { objectDocumentsOf, rootOf } from '../../echo/testing/internals'
 import { headsOf, storedHeads } from '../../echo/testing/stored-heads'
-import { decodeCredential, generateKeyPair, verifyCredential, type IdentityKey } from '../../halo'
+import {
+  decodeCredential,
+  generateKeyPair,
+  invitationKey,
+  newLinkSecret,
+  verifyCredential,
+  type IdentityKey,
+} from '../../halo'
 import { signWith } from '../../halo/testing'
 import { defaultMeshSettings } from '../../mesh'
 import { FakeTrystero } from '../../mesh/testing/fake-trystero'
@@ -142,6 +149,66 @@ describe('a member who may not write', { timeout: 30_000 }, () => {
     const documentsNow = [rootOf(work), ...objectDocumentsOf(work)]
     expect(documentsNow.map(headsOf)).toEqual(afterEdit)
     expect(await storedHeads(ownerEcho, documentsNow)).toEqual(afterEdit)
+  })
+
+  it('cannot make itself editor with the K of an invitation it reads in the root, backdated past expiry (review 12, F2)', async () => {
+    const { owner, other, work, theirs, noteId } = await shared('viewer')
+    await vi.waitFor(async () => {
+      expect(await theirs.get(noteId)).toBeDefined()
+    }, WAIT)
+    const secret = newLinkSecret()
+    const until = clock.now() + 60 * 60_000
+    const issued = work.invite(owner, {
+      key: invitationKey(secret).publicKey,
+      role: 'editor',
+      uses: 1,
+      until,
+      secret: toBase64Url(secret),
+    })
+    if (!issued.ok) throw issued.error
+    const stolen = await vi.waitFor(() => {
+      const held = theirs.inviteSecrets.get()[issued.value.id]
+      expect(held).toBeDefined()
+      return fromBase64Url(held ?? '') ?? new Uint8Array()
+    }, WAIT)
+    clock.advance(2 * 24 * 60 * 60_000)
+    const use = issueInvitationUse({
+      invitationKey: invitationKey(stolen),
+      space: work.id,
+      invitation: issued.value.id,
+      heads: [...theirs.membership.get().heads],
+      guest: other.identity,
+      role: 'editor',
+      clock: new ManualClock(until - 1000),
+    })
+    // Its own raw log add: the screen strips it (not the viewer's own entry), so the owner never holds it.
+    theirs.append(use)
+    work.rename(owner, 'Renamed by the owner')
+    await vi.waitFor(() => {
+      expect(theirs.name).toBe('Renamed by the owner')
+    }, WAIT)
+    expect(rootOf(work).doc().log[use.id]).toBeUndefined()
+    // And wherever it comes from, K alone admits nobody: the use waits for a host that never countersigns it.
+    work.append(use)
+    await vi.waitFor(() => {
+      expect(work.membership.get().ignored).toContainEqual({ id: use.id, reason: 'awaiting-host' })
+    }, WAIT)
+    expect(work.roleOf(other.identity)).toBe('viewer')
+  })
+
+  it('fills no member’s root with junk under the log (review 12, F3)', async () => {
+    const { owner, work, theirs, noteId } = await shared('viewer')
+    await vi.waitFor(async () => {
+      expect(await theirs.get(noteId)).toBeDefined()
+    }, WAIT)
+    rootOf(theirs).change((doc) => {
+      doc.log['junk-0'] = { pad: 'x'.repeat(120_000) }
+    })
+    work.rename(owner, 'Renamed by the owner')
+    await vi.waitFor(() => {
+      expect(theirs.name).toBe('Renamed by the owner')
+    }, WAIT)
+    expect(Object.keys(rootOf(work).doc().log)).not.toContain('junk-0')
   })
 
   it('applies a viewer’s own entry in the log (leaving), which the fold allows it', async () => {

@@ -57,6 +57,8 @@ export const shareSpace = async (
   )
   if (held === undefined) throw new Error('the host holds no secret of the space')
 
+  // As an invitation's welcome does: the guest fetches the space from the host, whose membership it was shown.
+  clientInternals(guest.client)?.expectMembers(id, [hostHalo.identityKey])
   const guestEcho = await echoOf(guest.client)
   const guestRow = (await guestEcho.listSpaces(guestHalo.identityKey)).find((each) => each.personal === 1)
   if (guestRow === undefined) throw new Error('the guest has no personal space')

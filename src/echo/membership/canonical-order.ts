@@ -28,6 +28,7 @@ export type IgnoreReason =
   // Invitations (invitations.ts).
   | 'invitation-exists'
   | 'unknown-invitation'
+  | 'awaiting-host'
   | 'invitation-cancelled'
   | 'invitation-expired'
   | 'invitation-used'

@@ -143,6 +143,40 @@ export const foldPasses = (
     return against.some((other) => without.applied.has(other.id))
   }
 
+  // Whether `entry` (by X) answers `removal` (of X): it removes or demotes the remover, or the issuer of an entry
+  // the removal rests on that `entry` has not seen (a mutual removal, which goes by seniority: seed 18).
+  const answers = (entry: Credential, removal: Credential): boolean => {
+    const { assertion } = entry
+    if (assertion.kind !== 'MemberRemoved' && (assertion.kind !== 'SpaceMember' || isTopRole(assertion.role))) {
+      return false
+    }
+    const seen = reach.ancestorsOf(entry.id)
+    return [removal.id, ...reach.ancestorsOf(removal.id)].some((id) => byKey.get(id) === entry.subject && !seen.has(id))
+  }
+  // Removal wins: a removal (demotion) of X is tried before X's removals and demotions concurrent with it, which it
+  // voids (caps), whatever their issuer's seniority; only X's answer to its remover goes by seniority. Otherwise X's
+  // removal of a third member, tried first, kept exclusions that X's own removal could then not void (the
+  // backdating property's seed -2091275868). A cycle (each removing the next) falls back to seniority.
+  const inTurn = function* (sorted: readonly Credential[]): Generator<Credential> {
+    const waiting = [...sorted]
+    while (waiting.length > 0) {
+      const blocked = (entry: Credential) =>
+        waiting.some(
+          (other) =>
+            other !== entry &&
+            other.subject === entry.issuer &&
+            !answers(entry, other) &&
+            reach.concurrent(other.id, entry.id),
+        )
+      const at = Math.max(
+        0,
+        waiting.findIndex((entry) => !blocked(entry)),
+      )
+      const [next] = waiting.splice(at, 1)
+      if (next !== undefined) yield next
+    }
+  }
+
   for (;;) {
     let changed = false
     // A removal is tried whenever X has entries concurrent with it, applied yet or not: one of them may only apply
@@ -157,7 +191,7 @@ export const foldPasses = (
           counts(removal),
       )
       .sort(tried)
-    for (const removal of candidates) {
+    for (const removal of inTurn(candidates)) {
       const role = leaves(removal)
       // Every entry of X concurrent with a removal goes; a demotion caps what needed more.
       const concurrent = (role === undefined ? concurrentOf(removal, undefined) : concurrentOf(removal, result)).filter(

@@ -117,5 +117,21 @@ export const issueInvitationUse = (request: {
   })
 }
 
+/**
+ * A host's countersignature of a guest's `use` (fold rule 8): the host's own SpaceMember for the same guest and
+ * role, naming the use first among its parents (then the host's heads), at most 64 in all. Without it a use admits
+ * nobody; the fold judges it by this entry's `issuedAt` (the host's clock) and the host's role.
+ */
+export const issueCountersign = (request: EntryRequest & { use: Credential }): Credential => {
+  const { use } = request
+  const role = use.assertion.kind === 'SpaceMember' ? use.assertion.role : 'viewer'
+  const others = request.parents.filter((parent) => parent !== use.id).slice(0, MAX_ENTRY_PARENTS - 1)
+  return issue({ ...request, parents: [use.id, ...new Set(others)] }, use.subject, {
+    kind: 'SpaceMember',
+    space: spaceKeyOf(request.space),
+    role,
+  })
+}
+
 // A SpaceId is the space's public key; the brand only says which use it is put to.
 const spaceKeyOf = (space: SpaceId): PublicKey => space as string as PublicKey

@@ -28,7 +28,8 @@
  *    concurrent with the removal takes effect, wherever it sorts; after a
  *    demotion of X by another member, X's entries concurrent with it are
  *    judged with the lower role; mutual removals go to the senior member
- *    (cascade.ts, seniority.ts).
+ *    (cascade.ts, seniority.ts). A removal of X is tried before X's
+ *    concurrent removals of others, X's answers to it excepted.
  * 5. Epochs. An owner or admin may record an Epoch; only the next number (the
  *    current one + 1, or 1 for the first) takes effect (`stale-epoch` otherwise),
  *    so no Epoch can use up the numbers left.
@@ -47,12 +48,15 @@
  * 8. Invitations (invitations.ts). A DelegatedInvitation (subject: the invite key I_K) takes effect if its
  *    issuer may `share` and may admit a newcomer with its role, never the top role; a second one for the same
  *    key changes nothing. An InvitationCancelled takes effect if issued by the inviter or by anyone who may
- *    grant the role. A SpaceMember signed by an invite key that holds no role is a use: it takes effect only if it
- *    descends from the invitation, asks its role, the inviter may still grant that role there, no cancellation
- *    took effect before it, its own issuedAt ≤ until + 2 min, fewer than `uses` uses took effect before it
- *    (single use: the first in canonical order), no removal of the guest is concurrent with it, and it raises
- *    the guest (`would-downgrade`, `already-member`). A cancellation voids every use it does not descend from,
- *    wherever that sorts (cancel wins, run to a fixed point with rule 4b).
+ *    grant the role. Holding K admits nobody: a SpaceMember signed by an invite key (a use) only waits
+ *    (`awaiting-host`). A host's own SpaceMember for the same guest and role naming the use as a parent (its
+ *    countersignature) admits, only if the host may admit that role there, the inviter may still grant it, no
+ *    cancellation took effect before it, the host's issuedAt ≤ until, fewer than `uses` countersignatures took
+ *    effect before it (single use: the first in canonical order), no removal of the guest is concurrent with it,
+ *    and it raises the guest. A cancellation voids every countersignature it does not descend from, wherever
+ *    that sorts (cancel wins, run to a fixed point with rule 4b). A removal (a leave too) that took effect
+ *    voids, as a cancellation would, every invitation that does not descend from it: every member could read the
+ *    secrets of open invitations, so a removed member must not come back through one under a new identity.
  */
 import type { PublicKey, SpaceRole } from '../../halo'
 import type { SpaceId } from '../ids'

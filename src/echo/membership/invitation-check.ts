@@ -41,9 +41,8 @@ export class InvitationRefused extends AppError<InvitationProblem> {
 }
 
 /**
- * Whether invitation `id` may admit `guest` (when known) at `now` (the host's clock, unix ms; the fold forgives
- * a guest's clock `INVITATION_SKEW_MS` ahead, the host's check does not). Returns the invitation: its role is the
- * one the guest's entry must ask for.
+ * Whether invitation `id` may admit `guest` (when known) at `now` (the host's clock, unix ms, as the fold judges
+ * the host's countersignature). Returns the invitation: its role is the one the guest's entry must ask for.
  */
 export const checkInvitationUse = (
   state: MembershipState,

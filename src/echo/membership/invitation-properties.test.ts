@@ -1,8 +1,10 @@
 import fc from 'fast-check'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { ManualClock } from '../../base/testing/manual-clock'
 import type { Credential, CredentialId, KeyPair, PublicKey, SpaceRole } from '../../halo'
 import { generateKeyPair, issueCredential } from '../../halo'
-import { issueMember } from './entries'
+import { orderCopies } from './canonical-order'
+import { issueCountersign, issueMember } from './entries'
 import type { MembershipState } from './fold'
 import { foldMembership, roleOf } from './fold'
 import {
@@ -20,12 +22,12 @@ import {
   invite,
   linkKey,
   outsider,
+  redeem,
   removal,
   space,
   T0,
   use,
 } from '../testing/invitations'
-import { INVITATION_SKEW_MS } from './invitations'
 
 const spaceKey = space as string as PublicKey
 const withSignature = (entry: Credential, signature: string): Credential => ({
@@ -70,7 +72,7 @@ const ancestorsOf = (log: readonly Credential[], id: CredentialId): Set<Credenti
   return seen
 }
 
-/** Uses by distinct guests; each names the invitation and some earlier uses (what its host had seen). */
+/** Redemptions by distinct guests; each names the invitation and some earlier admissions (what its host had seen). */
 const redemptions = fc.array(fc.record({ seen: fc.array(fc.boolean(), { maxLength: 5 }), grind: fc.nat(1000) }), {
   minLength: 1,
   maxLength: guests.length,
@@ -80,14 +82,31 @@ interface Redemption {
   readonly grind: number
 }
 
-const usesOf = (invitation: Credential, steps: readonly Redemption[]): Credential[] => {
-  const made: Credential[] = []
+/** The countersignatures (the entries that admit) and the log entries (uses and countersignatures). */
+const usesOf = (
+  invitation: Credential,
+  steps: readonly Redemption[],
+  host: KeyPair = alice,
+): { admissions: Credential[]; entries: Credential[] } => {
+  const admissions: Credential[] = []
+  const entries: Credential[] = []
   steps.forEach(({ seen, grind }, n) => {
-    const heads = made.filter((_, index) => seen[index] === true).map((entry) => entry.id)
-    made.push(use(invitation, guests[n] ?? alice, { heads: [...baseHead, ...heads], time: T0 + 1000 + grind }))
+    const heads = admissions.filter((_, index) => seen[index] === true).map((entry) => entry.id)
+    const made = redeem(invitation, guests[n] ?? alice, {
+      host,
+      heads: [...baseHead, ...heads],
+      hostHeads: [invitation.id, ...heads],
+      hostTime: T0 + 1000 + grind,
+    })
+    admissions.push(made.admission)
+    entries.push(...made.entries)
   })
-  return made
+  return { admissions, entries }
 }
+
+/** Ids in the order the fold takes them. */
+const canonical = (log: readonly Credential[]): CredentialId[] =>
+  orderCopies(new Map(log.map((entry) => [entry.id, [entry]]))).entries.map((entry) => entry.id)
 
 const applied = (state: MembershipState, entries: readonly Credential[]) =>
   entries.filter((entry) => state.applied.includes(entry.id))
@@ -104,10 +123,10 @@ describe('invitation properties', () => {
           fc.array(fc.nat()),
           (steps, seenByCancel, byOwner, keys) => {
             const invitation = invite(bob, { uses: steps.length })
-            const uses = usesOf(invitation, steps)
+            const { admissions: uses, entries } = usesOf(invitation, steps)
             const seen = uses.filter((_, index) => seenByCancel[index] === true).map((entry) => entry.id)
             const cancelled = cancel(byOwner ? alice : bob, [invitation.id, ...seen])
-            const log = [...base, invitation, ...uses, cancelled]
+            const log = [...base, invitation, ...entries, cancelled]
             const state = sameEverywhere(log, keys)
             const before = ancestorsOf(log, cancelled.id)
             for (const entry of uses) {
@@ -128,26 +147,32 @@ describe('invitation properties', () => {
     })
 
     it(
-      'is judged by the use’s issuedAt against until, alike whatever the folding peer’s clock says',
+      'is judged by the host’s issuedAt against until, whatever the guest signed, alike on every peer’s clock',
       () => {
         vi.useFakeTimers({ toFake: ['Date'] })
         fc.assert(
           fc.property(
             fc.integer({ min: 1, max: 7 * 24 }),
             fc.integer({ min: -HOUR, max: HOUR }),
+            fc.integer({ min: -7 * 24 * HOUR, max: 7 * 24 * HOUR }),
             fc.array(fc.integer({ min: 0, max: 4_000_000_000_000 }), { minLength: 2, maxLength: 3 }),
-            (hours, offset, peerClocks) => {
+            (hours, offset, guestOffset, peerClocks) => {
               const until = T0 + hours * HOUR
               const invitation = invite(bob, { until })
-              const time = until + INVITATION_SKEW_MS + offset
-              const admitted = use(invitation, guests[0], { time })
-              const log = [...base, invitation, admitted]
+              const time = until + offset
+              // Whoever holds K picks the use's time: backdated, in time or late, it changes nothing.
+              const redeemed = redeem(invitation, guests[0], { time: Math.max(0, until + guestOffset), hostTime: time })
+              const admitted = redeemed.admission
+              const log = [...base, invitation, ...redeemed.entries]
               const states = peerClocks.map((now) => {
                 vi.setSystemTime(now)
                 return fold(log)
               })
               for (const state of states) expect(state).toEqual(states[0])
-              expect(states[0]?.applied.includes(admitted.id)).toBe(time <= until + INVITATION_SKEW_MS)
+              expect(states.map((state) => state.applied.includes(admitted.id))).toContain(time <= until)
+              for (const state of states) {
+                expect(roleOf(state, guests[0].publicKey)).toBe(time <= until ? 'editor' : undefined)
+              }
             },
           ),
           { seed: 1202, numRuns: 40 },
@@ -158,23 +183,30 @@ describe('invitation properties', () => {
   })
 
   it(
-    'admits exactly one guest with a single-use invitation under concurrent redemptions, the same in every order',
+    'admits exactly one guest with a single-use invitation under concurrent countersigned uses: the first in log order',
     () => {
       fc.assert(
-        fc.property(redemptions, fc.array(fc.nat()), fc.array(fc.nat()), (steps, keys, otherKeys) => {
-          const invitation = invite(bob)
-          const uses = usesOf(invitation, steps)
-          const log = [...base, invitation, ...uses]
-          const state = sameEverywhere(log, keys)
-          sameEverywhere(log, otherKeys)
-          expect(applied(state, uses)).toHaveLength(1)
-          expect(state.invitations[0]?.usesLeft).toBe(0)
-          for (const entry of uses) {
-            if (!state.applied.includes(entry.id)) {
-              expect(state.ignored).toContainEqual({ id: entry.id, reason: 'invitation-used' })
+        fc.property(
+          redemptions,
+          fc.array(fc.nat()),
+          fc.array(fc.nat()),
+          fc.boolean(),
+          (steps, keys, otherKeys, byBob) => {
+            const invitation = invite(bob)
+            const { admissions: uses, entries } = usesOf(invitation, steps, byBob ? bob : alice)
+            const log = [...base, invitation, ...entries]
+            const state = sameEverywhere(log, keys)
+            sameEverywhere(log, otherKeys)
+            const winner = canonical(log).find((id) => uses.some((entry) => entry.id === id))
+            expect(applied(state, uses).map((entry) => entry.id)).toEqual([winner])
+            expect(state.invitations[0]?.usesLeft).toBe(0)
+            for (const entry of uses) {
+              if (!state.applied.includes(entry.id)) {
+                expect(state.ignored).toContainEqual({ id: entry.id, reason: 'invitation-used' })
+              }
             }
-          }
-        }),
+          },
+        ),
         { seed: 1203, numRuns: 30 },
       )
     },
@@ -187,8 +219,8 @@ describe('invitation properties', () => {
       fc.assert(
         fc.property(fc.integer({ min: 1, max: 4 }), redemptions, fc.array(fc.nat()), (n, steps, keys) => {
           const invitation = invite(alice, { uses: n, role: 'viewer' })
-          const uses = usesOf(invitation, steps)
-          const state = sameEverywhere([...base, invitation, ...uses], keys)
+          const { admissions: uses, entries } = usesOf(invitation, steps)
+          const state = sameEverywhere([...base, invitation, ...entries], keys)
           expect(applied(state, uses)).toHaveLength(Math.min(n, uses.length))
           expect(state.invitations[0]?.usesLeft).toBe(Math.max(0, n - uses.length))
         }),
@@ -219,13 +251,14 @@ describe('invitation properties', () => {
               parents: [invitation.id],
               clock,
             })
-            const uses = steps.map(({ grind }, n) =>
-              use(invitation, guests[n] ?? alice, {
+            const redeemed = steps.map(({ grind }, n) =>
+              redeem(invitation, guests[n] ?? alice, {
                 heads: afterRemoval[n] === true ? [removed.id] : baseHead,
-                time: T0 + 1000 + grind,
+                hostTime: T0 + 1000 + grind,
               }),
             )
-            const log = [...base, invitation, removed, write, ...uses]
+            const uses = redeemed.map((each) => each.admission)
+            const log = [...base, invitation, removed, write, ...redeemed.flatMap((each) => each.entries)]
             const state = sameEverywhere(log, keys)
             expect(roleOf(state, bob.publicKey)).toBeUndefined()
             expect(state.applied).not.toContain(write.id)
@@ -251,8 +284,8 @@ describe('invitation properties', () => {
       fc.assert(
         fc.property(redemptions, fc.array(fc.nat()), (steps, keys) => {
           const invitation = invite(bob, { uses: steps.length })
-          const uses = usesOf(invitation, steps)
-          const honestLog = [...base, invitation, ...uses]
+          const { entries } = usesOf(invitation, steps)
+          const honestLog = [...base, invitation, ...entries]
           const honest = fold(honestLog)
           const heads = [...honest.heads]
           const stranger = generateKeyPair()
@@ -286,6 +319,62 @@ describe('invitation properties', () => {
           expect(roleOf(attacked, intruder.publicKey)).toBeUndefined()
         }),
         { seed: 1206, numRuns: 30 },
+      )
+    },
+    PROPERTY_TIMEOUT_MS,
+  )
+  it(
+    'never admits anyone with K alone: uses at any time, countersigned by nobody or by members who may not admit the role',
+    () => {
+      const viewer = guests[4]
+      const viewerMember = issueMember({
+        actor: actor(alice),
+        space,
+        subject: viewer.publicKey,
+        role: 'viewer',
+        parents: baseHead,
+        clock,
+      })
+      const editorInvitation = invite(bob, { parents: [viewerMember.id] })
+      const adminInvitation = invite(alice, { key: linkKey(1), role: 'admin', parents: [viewerMember.id] })
+      const editorOpen = { invitation: editorInvitation, key: linkKey(0) }
+      const adminOpen = { invitation: adminInvitation, key: linkKey(1) }
+      // Who countersigns: nobody, the editor, the viewer, the guest itself, an outsider; an admin for admin.
+      const signers = [undefined, carol, viewer, 'guest', outsider, bob] as const
+      const attempt = fc.record({
+        which: fc.nat(1),
+        guest: fc.nat(3),
+        signer: fc.nat(signers.length - 1),
+        time: fc.integer({ min: T0 - 7 * 24 * HOUR, max: T0 + 30 * 24 * HOUR }),
+        seen: fc.array(fc.nat(20), { maxLength: 3 }),
+      })
+      fc.assert(
+        fc.property(fc.array(attempt, { minLength: 1, maxLength: 6 }), fc.array(fc.nat()), (attempts, keys) => {
+          const honest = [...base, viewerMember, editorInvitation, adminInvitation]
+          const made: Credential[] = []
+          for (const { which, guest, signer, time, seen } of attempts) {
+            const { invitation, key } = which === 0 ? editorOpen : adminOpen
+            const byWhom = signers[signer]
+            // An admin may host the editor invitation: that would be a real admission, not this property's.
+            if (byWhom === bob && which === 0) continue
+            const everything = [...honest, ...made]
+            const heads = seen.flatMap((n) => (everything[n] === undefined ? [] : [everything[n].id]))
+            const guestKey = guests[guest] ?? alice
+            const bare = use(invitation, guestKey, { key, heads: [invitation.id, ...heads], time })
+            made.push(bare)
+            if (byWhom === undefined) continue
+            const host = byWhom === 'guest' ? guestKey : byWhom
+            made.push(
+              issueCountersign({ actor: actor(host), space, use: bare, parents: heads, clock: new ManualClock(time) }),
+            )
+          }
+          const state = sameEverywhere([...honest, ...made], keys)
+          for (const guest of guests.slice(0, 4)) expect(roleOf(state, guest.publicKey)).toBeUndefined()
+          expect(roleOf(state, viewer.publicKey)).toBe('viewer')
+          expect(state.invitations.map((known) => known.usesLeft)).toEqual(state.invitations.map((known) => known.uses))
+          expect(state.applied.filter((id) => made.some((entry) => entry.id === id))).toEqual([])
+        }),
+        { seed: 1207, numRuns: 40 },
       )
     },
     PROPERTY_TIMEOUT_MS,

@@ -18,13 +18,13 @@ import {
   incremental,
   invite,
   linkKey,
+  redeem,
   removal,
   space,
   T0,
   use,
   verdict,
 } from '../testing/invitations'
-import { INVITATION_SKEW_MS } from './invitations'
 
 const [ada, ben, cy] = guests
 const spaceKey = space as string as PublicKey
@@ -53,8 +53,8 @@ describe('invitations: who may invite', () => {
 
   it('lists an invitation with its role, uses left, expiry, and whether it is cancelled', () => {
     const invitation = invite(bob, { uses: 3 })
-    const first = use(invitation, ada, { heads: baseHead })
-    const state = fold([...base, invitation, first])
+    const first = redeem(invitation, ada, { heads: baseHead })
+    const state = fold([...base, invitation, ...first.entries])
     expect(state.invitations).toEqual([
       {
         id: invitation.id,
@@ -83,46 +83,83 @@ describe('invitations: who may invite', () => {
 describe('invitations: verdicts on a use', () => {
   const invitation = invite(bob)
 
-  it('admits the guest with the delegated role', () => {
-    const admitted = use(invitation, ada)
-    const state = fold([...base, invitation, admitted])
+  it('admits the guest with the delegated role once a host countersigned the use', () => {
+    // The host names its heads too (the invitation here), as `chooseParents` gives them.
+    const admitted = redeem(invitation, ada, { hostHeads: [invitation.id] })
+    const state = fold([...base, invitation, ...admitted.entries])
     expect(verdict(state, admitted.id)).toBe('applied')
+    expect(verdict(state, admitted.use.id)).toBe('awaiting-host')
     expect(roleOf(state, ada.publicKey)).toBe('editor')
     expect(state.heads).toEqual([admitted.id])
   })
 
-  it('refuses a second use of a single-use invitation (invitation-used)', () => {
-    const first = use(invitation, ada)
-    const second = use(invitation, ben, { heads: [first.id] })
-    const state = fold([...base, invitation, first, second])
-    expect(verdict(state, second.id)).toBe('invitation-used')
-    expect(roleOf(state, ben.publicKey)).toBeUndefined()
+  it('admits nobody with a use alone: K is no admission (awaiting-host, and no head)', () => {
+    const alone = use(invitation, ada, { heads: baseHead })
+    const state = fold([...base, invitation, alone])
+    expect(verdict(state, alone.id)).toBe('awaiting-host')
+    expect(roleOf(state, ada.publicKey)).toBeUndefined()
+    expect(state.heads).toEqual([invitation.id])
+    expect(state.invitations[0]?.usesLeft).toBe(1)
   })
 
-  it('judges expiry by the use’s own issuedAt against until plus the fixed skew (invitation-expired)', () => {
+  it('counts a countersignature only by a member who may admit the role there', () => {
+    const adminInvitation = invite(alice, { role: 'admin', key: linkKey(3) })
+    const cases = [
+      // Editors and viewers admit nobody, whatever use they hold.
+      { invitation, host: carol, key: linkKey(0) },
+      // The guest countersigning its own use holds no role.
+      { invitation, host: ada, key: linkKey(0) },
+      // An admin may not admit an admin, even with the owner's admin invitation.
+      { invitation: adminInvitation, host: bob, key: linkKey(3) },
+    ]
+    for (const { invitation: opened, host, key } of cases) {
+      const redeemed = redeem(opened, ada, { host, key })
+      const state = fold([...base, opened, ...redeemed.entries])
+      expect(verdict(state, redeemed.id)).toBe('unauthorized')
+      expect(roleOf(state, ada.publicKey)).toBeUndefined()
+    }
+  })
+
+  it('refuses a second use of a single-use invitation (invitation-used), and a second countersignature of one use', () => {
+    const first = redeem(invitation, ada)
+    const second = redeem(invitation, ben, { heads: [first.id] })
+    const state = fold([...base, invitation, ...first.entries, ...second.entries])
+    expect(verdict(state, second.id)).toBe('invitation-used')
+    expect(roleOf(state, ben.publicKey)).toBeUndefined()
+    const twice = invite(bob, { key: linkKey(4), uses: 3 })
+    const once = redeem(twice, ada, { key: linkKey(4) })
+    const again = redeem(twice, ada, { key: linkKey(4), host: bob, hostHeads: [once.id] })
+    const counted = fold([...base, twice, ...once.entries, again.admission])
+    expect(again.use.id).toBe(once.use.id)
+    expect(verdict(counted, again.id)).toBe('invitation-used')
+    expect(counted.invitations[0]?.usesLeft).toBe(2)
+  })
+
+  it('judges expiry by the host’s issuedAt against until, never by the guest’s (invitation-expired)', () => {
     const until = T0 + HOUR
-    const inTime = use(invitation, ada, { time: until + INVITATION_SKEW_MS })
-    const late = use(invitation, ben, { time: until + INVITATION_SKEW_MS + 1 })
-    expect(verdict(fold([...base, invitation, inTime]), inTime.id)).toBe('applied')
-    expect(verdict(fold([...base, invitation, late]), late.id)).toBe('invitation-expired')
+    const inTime = redeem(invitation, ada, { time: until + 5 * HOUR, hostTime: until })
+    // A use backdated by whoever holds K counts for nothing: the host's time decides.
+    const late = redeem(invitation, ben, { time: until - 1000, hostTime: until + 1 })
+    expect(verdict(fold([...base, invitation, ...inTime.entries]), inTime.id)).toBe('applied')
+    expect(verdict(fold([...base, invitation, ...late.entries]), late.id)).toBe('invitation-expired')
   })
 
   it('refuses a use after a cancellation, and voids a use the cancellation had not seen (invitation-cancelled)', () => {
     const cancelled = cancel(bob, [invitation.id])
-    const after = use(invitation, ada, { heads: [cancelled.id] })
-    expect(verdict(fold([...base, invitation, cancelled, after]), after.id)).toBe('invitation-cancelled')
-    // Uses at other times have other ids, so some sort before the cancellation and some after it.
-    const concurrentUses = [0, 1, 2, 3, 4, 5, 6, 7].map((grind) => use(invitation, ada, { time: T0 + grind }))
+    const after = redeem(invitation, ada, { heads: [cancelled.id] })
+    expect(verdict(fold([...base, invitation, cancelled, ...after.entries]), after.id)).toBe('invitation-cancelled')
+    // Countersignatures at other times have other ids, so some sort before the cancellation and some after it.
+    const concurrentUses = [0, 1, 2, 3, 4, 5, 6, 7].map((grind) => redeem(invitation, ada, { hostTime: T0 + grind }))
     expect(new Set(concurrentUses.map((entry) => entry.id < cancelled.id))).toEqual(new Set([true, false]))
     for (const concurrent of concurrentUses) {
-      const state = fold([...base, invitation, concurrent, cancelled])
+      const state = fold([...base, invitation, ...concurrent.entries, cancelled])
       expect(verdict(state, concurrent.id)).toBe('invitation-cancelled')
       expect(roleOf(state, ada.publicKey)).toBeUndefined()
     }
-    const concurrent = use(invitation, ada)
-    // A cancellation that has seen the use closes the invitation and leaves the guest in.
+    const concurrent = redeem(invitation, ada)
+    // A cancellation that has seen the countersignature closes the invitation and leaves the guest in.
     const seen = cancel(bob, [concurrent.id])
-    expect(roleOf(fold([...base, invitation, concurrent, seen]), ada.publicKey)).toBe('editor')
+    expect(roleOf(fold([...base, invitation, ...concurrent.entries, seen]), ada.publicKey)).toBe('editor')
   })
 
   it('lets the inviter or anyone who may grant the role cancel, and nobody else', () => {
@@ -143,8 +180,8 @@ describe('invitations: verdicts on a use', () => {
       parents: baseHead,
       clock,
     })
-    const downgrade = use(invitation, ada, { heads: [adaAdmin.id] })
-    const state = fold([...base, adaAdmin, invitation, downgrade])
+    const downgrade = redeem(invitation, ada, { heads: [adaAdmin.id] })
+    const state = fold([...base, adaAdmin, invitation, ...downgrade.entries])
     expect(verdict(state, downgrade.id)).toBe('would-downgrade')
     expect(roleOf(state, ada.publicKey)).toBe('admin')
     const benEditor = issueMember({
@@ -155,8 +192,8 @@ describe('invitations: verdicts on a use', () => {
       parents: baseHead,
       clock,
     })
-    const same = use(invitation, ben, { heads: [benEditor.id] })
-    const again = fold([...base, benEditor, invitation, same])
+    const same = redeem(invitation, ben, { heads: [benEditor.id] })
+    const again = fold([...base, benEditor, invitation, ...same.entries])
     expect(verdict(again, same.id)).toBe('already-member')
     // Nothing used: the invitation still admits someone else.
     expect(again.invitations[0]?.usesLeft).toBe(1)
@@ -169,33 +206,36 @@ describe('invitations: verdicts on a use', () => {
       parents: baseHead,
       clock,
     })
-    const raise = use(invitation, cy, { heads: [cyViewer.id] })
-    expect(roleOf(fold([...base, cyViewer, invitation, raise]), cy.publicKey)).toBe('editor')
+    const raise = redeem(invitation, cy, { heads: [cyViewer.id] })
+    expect(roleOf(fold([...base, cyViewer, invitation, ...raise.entries]), cy.publicKey)).toBe('editor')
   })
 
-  it('lets a removal win over a concurrent admission by invitation, in either order (removed-concurrently)', () => {
-    const admitted = use(invitation, ada)
-    const readmitted = use(invite(bob, { key: linkKey(1), parents: [admitted.id] }), ada, { key: linkKey(1) })
+  it('lets a removal win over a concurrent admission by invitation, in either order (it voids the invitation too)', () => {
+    const admitted = redeem(invitation, ada)
+    const readmitted = redeem(invite(bob, { key: linkKey(1), parents: [admitted.id] }), ada, { key: linkKey(1) })
     const removed = removal(alice, ada, [admitted.id])
     const log = [
       ...base,
       invitation,
-      admitted,
+      ...admitted.entries,
       invite(bob, { key: linkKey(1), parents: [admitted.id] }),
-      readmitted,
+      ...readmitted.entries,
       removed,
     ]
     const state = fold(log)
     expect(roleOf(state, ada.publicKey)).toBeUndefined()
-    expect(verdict(state, readmitted.id)).toBe('removed-concurrently')
+    // The second invitation is concurrent with the removal, so the removal voids it before rule 4a is asked.
+    expect(verdict(state, readmitted.id)).toBe('invitation-cancelled')
     expect(incremental(log)).toEqual(state)
   })
 
   it('admits nobody once the inviter was removed, or with another role, or not descending from the invitation', () => {
     const removed = removal(alice, bob, [invitation.id])
-    const afterRemoval = use(invitation, ada, { heads: [removed.id] })
-    const state = fold([...base, invitation, removed, afterRemoval])
-    expect(verdict(state, afterRemoval.id)).toBe('unauthorized')
+    const afterRemoval = redeem(invitation, ada, { heads: [removed.id] })
+    const state = fold([...base, invitation, removed, ...afterRemoval.entries])
+    expect(verdict(state, afterRemoval.use.id)).toBe('unauthorized')
+    expect(verdict(state, afterRemoval.id)).toBe('after-ignored')
+    expect(roleOf(state, ada.publicKey)).toBeUndefined()
     expect(state.invitations[0]?.inviterMay).toBe(false)
     const otherRole = use(invitation, ada, { role: 'viewer' })
     expect(verdict(fold([...base, invitation, otherRole]), otherRole.id)).toBe('unauthorized')
@@ -238,14 +278,50 @@ describe('checkInvitationUse (the host’s check, with its own clock)', () => {
     expect(problem(checkInvitationUse(state, invitation.id, T0 + HOUR))).toBe('ok')
     const cancelled = fold([...base, invitation, cancel(bob, [invitation.id])])
     expect(problem(checkInvitationUse(cancelled, invitation.id, now))).toBe('invitation-cancelled')
-    const first = use(invitation, ada)
-    const second = use(invitation, ben, { heads: [first.id] })
-    const usedUp = fold([...base, invitation, first, second])
+    const first = redeem(invitation, ada)
+    const second = redeem(invitation, ben, { heads: [first.id] })
+    const usedUp = fold([...base, invitation, ...first.entries, ...second.entries])
     expect(problem(checkInvitationUse(usedUp, invitation.id, now))).toBe('invitation-used')
-    const afterOne = fold([...base, invitation, first])
+    const afterOne = fold([...base, invitation, ...first.entries])
     expect(problem(checkInvitationUse(afterOne, invitation.id, now, ada.publicKey))).toBe('already-member')
     expect(problem(checkInvitationUse(afterOne, invitation.id, now, bob.publicKey))).toBe('would-downgrade')
+    const demoted = issueMember({
+      actor: actor(alice),
+      space,
+      subject: bob.publicKey,
+      role: 'viewer',
+      parents: [invitation.id],
+      clock,
+    })
+    const inviterDemoted = fold([...base, invitation, demoted])
+    expect(problem(checkInvitationUse(inviterDemoted, invitation.id, now))).toBe('inviter-cannot-grant')
+    // The inviter's removal voids the invitation (rule 8: a removal voids the invitations it has not seen).
     const inviterGone = fold([...base, invitation, removal(alice, bob, [invitation.id])])
-    expect(problem(checkInvitationUse(inviterGone, invitation.id, now))).toBe('inviter-cannot-grant')
+    expect(problem(checkInvitationUse(inviterGone, invitation.id, now))).toBe('invitation-cancelled')
+  })
+
+  it('voids the invitations a removal has not seen, and the uses it has not seen; later invitations stand', () => {
+    // Carol, an editor, could read the open invitation's secret: once removed she must not come back through it.
+    const removed = removal(alice, carol, baseHead)
+    const concurrent = fold([...base, invitation, removed])
+    expect(concurrent.invitations.map((known) => known.cancelled)).toEqual([true])
+    expect(problem(checkInvitationUse(concurrent, invitation.id, now))).toBe('invitation-cancelled')
+    // Her redemption under a new identity, naming the removal, is refused like any use of a cancelled invitation.
+    const comeback = redeem(invitation, ada, { heads: [removed.id] })
+    const state = fold([...base, invitation, removed, ...comeback.entries])
+    expect(verdict(state, comeback.id)).toBe('invitation-cancelled')
+    expect(roleOf(state, ada.publicKey)).toBeUndefined()
+    // A use the removal had seen stands; a use it had not is voided wherever it sorts. A leave voids alike.
+    const seenUse = redeem(invitation, ada)
+    const afterUse = fold([...base, invitation, ...seenUse.entries, removal(carol, carol, [seenUse.id])])
+    expect(roleOf(afterUse, ada.publicKey)).toBe('editor')
+    expect(problem(checkInvitationUse(afterUse, invitation.id, now))).toBe('invitation-cancelled')
+    const unseen = fold([...base, invitation, ...seenUse.entries, removed])
+    expect(verdict(unseen, seenUse.id)).toBe('invitation-cancelled')
+    expect(incremental([...base, invitation, ...seenUse.entries, removed])).toEqual(unseen)
+    // An invitation issued after the removal (naming it) is open.
+    const later = invite(bob, { key: linkKey(1), parents: [removed.id] })
+    const reopened = fold([...base, removed, later])
+    expect(problem(checkInvitationUse(reopened, later.id, now))).toBe('ok')
   })
 })

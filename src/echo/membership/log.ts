@@ -78,7 +78,7 @@ export class MembershipLog {
   #eligible: ReadonlySet<PublicKey> = new Set()
   #state: MembershipState | undefined
 
-  /** `checked` shares what another log of the same space has verified (a preview's trial). */
+  /** `checked` shares what another log of the same space has verified (a preview's trial gets a copy of the verdicts). */
   constructor(
     space: SpaceId,
     checked: { cache: VerifiedCache; verdicts: Map<CredentialId, Credential | null> } = {
@@ -104,11 +104,7 @@ export class MembershipLog {
       if (known) {
         newCopy = true
         if (this.#verdicts.get(entry.id) === null) this.#verdicts.delete(entry.id)
-      } else {
-        fresh.push(entry)
-        const previewed = this.#verdicts.get(entry.id)
-        if (previewed !== undefined && previewed !== null) this.#newlyVerified.push(previewed)
-      }
+      } else fresh.push(entry)
     }
     if (fresh.length === 0 && !newCopy) {
       if (ignored.size > 0) this.#state = undefined
@@ -158,17 +154,22 @@ export class MembershipLog {
     return new Map(this.#order.map((entry) => [entry.id, entry]))
   }
 
-  /** Whether `entry` would take effect if added now (nothing is kept). */
-  preview(entry: Credential): Ignored['reason'] | undefined {
+  /**
+   * Whether `entry` would take effect if added now, after `before` (a guest's use it countersigns); nothing is
+   * kept: a refused entry a stranger sent leaves no verdict behind.
+   */
+  preview(entry: Credential, before: readonly Credential[] = []): Ignored['reason'] | undefined {
     const pass = this.#pass
-    if (pass !== undefined && this.#fastPath(entry)) {
+    if (pass !== undefined && before.length === 0 && this.#fastPath(entry)) {
+      const judged = this.#verdicts.has(entry.id)
       this.#reach.add(entry)
-      const copy = pass.fork()
-      return copy.take(entry)
+      const reason = pass.fork().take(entry)
+      if (!judged && !this.#copies.has(entry.id)) this.#verdicts.delete(entry.id)
+      return reason
     }
-    // The whole set again, without checking a signature twice.
-    const trial = new MembershipLog(this.#space, { cache: this.#cache, verdicts: this.#verdicts })
-    trial.add([...[...this.#copies.values()].flat(), entry])
+    // The whole set again, without checking a signature twice; its verdicts are a copy, dropped with the trial.
+    const trial = new MembershipLog(this.#space, { cache: this.#cache, verdicts: new Map(this.#verdicts) })
+    trial.add([...[...this.#copies.values()].flat(), ...before, entry])
     if (trial.state().applied.includes(entry.id)) return undefined
     return trial.state().ignored.find((ignored) => ignored.id === entry.id)?.reason ?? 'invalid'
   }
@@ -179,7 +180,7 @@ export class MembershipLog {
     const copies = this.#copies.get(entry.id) ?? [entry]
     const verified = verifyEntry(copies, (id) => this.#copies.has(id), this.#cache) ?? null
     this.#verdicts.set(entry.id, verified)
-    // A previewed entry is not in the log (yet): it is kept when it arrives (see `add`).
+    // A previewed entry is not in the log: its verdict is dropped after the preview (see `preview`).
     if (verified !== null && this.#copies.has(entry.id)) this.#newlyVerified.push(verified)
     return verified !== null
   }
@@ -222,6 +223,8 @@ export class MembershipLog {
     if (this.#pass === undefined || this.#cascaded || this.#awaited.has(entry.id)) return false
     // A revocation changes what earlier entries are worth; a cancellation voids the uses it has not seen.
     if (entry.assertion.kind === 'DeviceRevoked' || entry.assertion.kind === 'InvitationCancelled') return false
+    // A removal voids the invitations it has not seen, and with them the uses it has not seen (rule 8).
+    if (entry.assertion.kind === 'MemberRemoved' && this.#pass.invitations.size > 0) return false
     if (!entry.parents.every((parent) => this.#position.has(parent))) return false
     // It sorts last: every entry after its last parent ranks below it (Kahn's order with a heap).
     const last = Math.max(-1, ...entry.parents.map((parent) => this.#position.get(parent) ?? -1))

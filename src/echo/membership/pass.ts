@@ -7,9 +7,10 @@
 import type { Credential, CredentialId, PublicKey, SpaceRole } from '../../halo'
 import type { SpaceId } from '../ids'
 import type { Ignored, IgnoreReason } from './canonical-order'
-import type { Invitation, InvitationRecord } from './invitations'
-import { copyRecord, isLate, recordOf } from './invitations'
-import { can, isTopRole, leastRoleFor, leastRoleTo, lowerRole, mayChange, mayRemoveOthers, outranks } from './policy'
+import type { Invitation, InvitationContext } from './invitations'
+import type { InvitationRecord } from './invitations'
+import { citedUse, copyRecord, isClosed, judgeCountersign, judgeUse, recordOf } from './invitations'
+import { can, isTopRole, leastRoleFor, leastRoleTo, lowerRole, mayChange, mayRemoveOthers } from './policy'
 import type { Reach } from './reach'
 
 export interface EpochRecord {
@@ -44,7 +45,11 @@ const NO_EFFECT: ReadonlySet<IgnoreReason> = new Set<IgnoreReason>([
  * write on top of a stolen device's entries until the revocation reaches
  * them; voiding those too would hand the thief everyone's entries of that time.
  */
-const BUILT_ON: ReadonlySet<IgnoreReason> = new Set<IgnoreReason>(['revoked-device'])
+const BUILT_ON: ReadonlySet<IgnoreReason> = new Set<IgnoreReason>([
+  'revoked-device',
+  // A guest's use waiting for a host (invitations.ts): only the host's countersignature names it on purpose.
+  'awaiting-host',
+])
 
 /**
  * Whether an entry's signature and chain hold (`invalid` otherwise), and
@@ -84,6 +89,7 @@ export class Pass {
   readonly needed = new Map<CredentialId, SpaceRole>()
 
   readonly #check: Check
+  readonly #invitationContext: InvitationContext
 
   /**
    * `check` checks an entry's signature, chain and device revocations; it is
@@ -103,6 +109,15 @@ export class Pass {
     this.#excluded = excluded
     this.#check = check
     this.#caps = caps
+    this.#invitationContext = {
+      reach,
+      entry: (id) => this.#entries.get(id),
+      authority: (entry) => this.#authority(entry),
+      roleOf: (key) => this.roles.get(key),
+      removalsOf: (key) => this.removals.get(key) ?? [],
+      check,
+      need: (id, from, to) => this.#need(id, leastRoleFor(from, to)),
+    }
   }
 
   /** A copy to judge entries on without changing this pass (a preview). */
@@ -165,7 +180,7 @@ export class Pass {
         uses: record.uses,
         usesLeft: Math.max(0, record.uses - record.used.length),
         until: record.until,
-        cancelled: record.cancels.length > 0,
+        cancelled: isClosed(record),
         inviterMay: can(inviter, 'share') && mayChange(inviter, undefined, record.role),
       }
     })
@@ -197,32 +212,6 @@ export class Pass {
     this.roles.set(subject, role)
   }
 
-  /**
-   * A SpaceMember signed by an invite key: the guest's admission (rule 8). Checks that refuse junk come before
-   * the signature; verdicts that only lose a race come after it (they may be built on).
-   */
-  #use(entry: Credential, role: SpaceRole, record: InvitationRecord): IgnoreReason | undefined {
-    // Only a use that descends from its invitation and asks its role; the key admits nobody to be itself.
-    if (!this.#reach.descends(entry.id, record.id) || role !== record.role) return 'unauthorized'
-    if (entry.subject === entry.issuer) return 'unauthorized'
-    // The inviter must still be able to grant the role here: a removed or demoted inviter's invitation admits nobody.
-    const delegation = this.#entries.get(record.id)
-    const inviter = delegation === undefined ? undefined : this.#authority(delegation)
-    if (!can(inviter, 'share') || !mayChange(inviter, undefined, role)) return 'unauthorized'
-    const checked = this.#check(entry)
-    if (checked !== undefined) return checked
-    if (record.cancels.length > 0) return 'invitation-cancelled'
-    if (isLate(entry.issuedAt, record.until)) return 'invitation-expired'
-    if (record.used.length >= record.uses) return 'invitation-used'
-    const removals = this.removals.get(entry.subject) ?? []
-    if (removals.some((removal) => !this.#reach.descends(entry.id, removal))) return 'removed-concurrently'
-    const from = this.roles.get(entry.subject)
-    if (from !== undefined && !outranks(role, from)) return from === role ? 'already-member' : 'would-downgrade'
-    this.#grant(entry.subject, role, entry.id)
-    record.used.push(entry.id)
-    return undefined
-  }
-
   #judge(entry: Credential): IgnoreReason | undefined {
     const excluded = this.#excluded.get(entry.id)
     if (excluded !== undefined) return excluded
@@ -251,7 +240,14 @@ export class Pass {
         }
         // An invite key holds no role: its SpaceMember entries are uses of its invitation (a member's never are).
         const invitation = this.roles.has(entry.issuer) ? undefined : this.invitations.get(entry.issuer)
-        if (invitation !== undefined) return this.#use(entry, assertion.role, invitation)
+        if (invitation !== undefined) return judgeUse(this.#invitationContext, entry, assertion.role, invitation)
+        // A member's entry naming a guest's use countersigns it: judged as that invitation's use, never as a plain admission.
+        const cited = citedUse(this.#invitationContext, this.invitations, entry, assertion.role)
+        if (cited !== undefined) {
+          const reason = judgeCountersign(this.#invitationContext, entry, assertion.role, cited)
+          if (reason === undefined) this.#grant(entry.subject, assertion.role, entry.id)
+          return reason
+        }
         const from = this.roles.get(entry.subject)
         if (!mayChange(this.#authority(entry), from, assertion.role)) return 'unauthorized'
         const checked = this.#check(entry)
@@ -278,6 +274,10 @@ export class Pass {
         this.roles.delete(entry.subject)
         this.grants.delete(entry.subject)
         this.removals.set(entry.subject, [...(this.removals.get(entry.subject) ?? []), entry.id])
+        // The removed member could read every open invitation's secret: those the removal has not seen go with her.
+        for (const record of this.invitations.values()) {
+          if (!this.#reach.descends(record.id, entry.id)) record.voids.push(entry.id)
+        }
         return undefined
       }
       case 'Epoch': {
@@ -311,7 +311,12 @@ export class Pass {
         // Invite keys come from fresh secrets; a second invitation for one would make its uses ambiguous.
         if (this.invitations.has(entry.subject)) return 'invitation-exists'
         const record = recordOf(entry)
-        if (record !== undefined) this.invitations.set(entry.subject, record)
+        if (record === undefined) return undefined
+        // Removals it has not seen, sorted before it, void it as those after it do.
+        for (const removal of [...this.removals.values()].flat()) {
+          if (!this.#reach.descends(entry.id, removal)) record.voids.push(removal)
+        }
+        this.invitations.set(entry.subject, record)
         return undefined
       }
       case 'InvitationCancelled': {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../../base/testing/manual-clock'
 import type { Credential, CredentialId, KeyPair, PublicKey, SpaceRole } from '../../halo'
 import { generateKeyPair, issueCredential, signingDevices } from '../../halo'
+import { checkProperty, propertyTimeout } from '../../base/testing/properties'
 import type { SpaceId } from '../ids'
 import type { Actor } from './entries'
 import { issueDeviceRevocation, issueGenesis, issueMember, issueRemoval } from './entries'
@@ -41,7 +42,7 @@ const reasonOf = (state: MembershipState, entry: Credential) =>
   state.applied.includes(entry.id) ? 'applied' : state.ignored.find((each) => each.id === entry.id)?.reason
 
 // Property tests sign and verify many entries a case; a busy two-core machine needs more than 5 s.
-const PROPERTY_TIMEOUT_MS = 60_000
+const PROPERTY_TIMEOUT_MS = propertyTimeout()
 
 describe('revoked devices in the membership log', () => {
   it("adds no owner through a revoked device's SpaceMember, made after or concurrent with the revocation", () => {
@@ -293,7 +294,7 @@ describe('revoked devices: properties', () => {
   it(
     'gives the same state whatever order the entries arrive in',
     () => {
-      fc.assert(
+      checkProperty(
         fc.property(fc.array(step, { maxLength: 10 }), fc.array(fc.nat()), (steps, keys) => {
           const log = history(steps)
           const shuffled = log.map((entry, index) => ({ entry, key: keys[index] ?? index }))
@@ -309,7 +310,7 @@ describe('revoked devices: properties', () => {
   it(
     'lets no entry but a removal through a device the identity key revoked take effect unless the revocation had seen it',
     () => {
-      fc.assert(
+      checkProperty(
         fc.property(fc.array(step, { maxLength: 10 }), fc.nat(1), fc.nat(40), (steps, target, at) => {
           const log = history(steps)
           const device = devices[target] ?? laptop

@@ -35,3 +35,19 @@ export const keepInviteSecret = (root: DocHandle<SpaceDoc>, id: string, secret: 
   })
   return true
 }
+
+/**
+ * Deletes the K of invitations `ids` from the root (used up, cancelled or past `until`: nobody is to be admitted
+ * with them, and a copy of the root must not keep them); false when none was there.
+ */
+export const forgetInviteSecrets = (root: DocHandle<SpaceDoc>, ids: readonly string[]): boolean => {
+  const invites: unknown = (root.doc() as { invites?: unknown }).invites
+  if (!isRecord(invites)) return false
+  const present = ids.filter((id) => id in invites)
+  if (present.length === 0) return false
+  root.change((doc) => {
+    if (!isRecord(doc.invites)) return
+    for (const id of present) Reflect.deleteProperty(doc.invites, id)
+  })
+  return true
+}

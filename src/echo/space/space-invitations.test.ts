@@ -1,5 +1,5 @@
 // The fixtures install fake-indexeddb, which Dexie must find when it loads.
-import { makeActor, openTestEcho } from '../testing/fixtures'
+import { makeActor, openTestEcho, T0 } from '../testing/fixtures'
 import { describe, expect, it } from 'vitest'
 import { systemClock, toBase64Url } from '../../base'
 import { invitationKey, newLinkSecret } from '../../halo'
@@ -8,7 +8,7 @@ import { checkInvitationUse } from '../membership/invitation-check'
 import { rootOf } from '../testing/internals'
 
 describe('invitations of a space', () => {
-  it('opens one (K kept in the root), admits a guest by its use once, and cancels', async () => {
+  it('opens one (K kept in the root), admits a guest by its use and the host’s countersignature once, and cancels', async () => {
     const echo = openTestEcho()
     const ada = makeActor()
     const guest = makeActor()
@@ -16,7 +16,8 @@ describe('invitations of a space', () => {
     const space = await echo.createSpace(ada, 'Garden plans')
     const secret = newLinkSecret()
     const key = invitationKey(secret)
-    const until = systemClock.now() + 60_000
+    // The host's clock (the echo's) judges expiry.
+    const until = T0 + 60_000
     const opened = space.invite(ada, {
       key: key.publicKey,
       role: 'editor',
@@ -38,18 +39,48 @@ describe('invitations of a space', () => {
         role: 'editor',
         clock: systemClock,
       })
-    expect(space.admitGuest(use(guest)).ok).toBe(true)
+    const first = use(guest)
+    const admitted = space.admitGuest(ada, first)
+    if (!admitted.ok) throw admitted.error
+    expect(admitted.value.issuer).toBe(ada.identity)
+    expect(admitted.value.parents[0]).toBe(first.id)
+    expect(rootOf(space).doc().log[first.id]).toBeDefined()
     expect(space.roleOf(guest.identity)).toBe('editor')
-    // Single use: a second guest's use would not take effect, so nothing is written.
+    // Single use: a second guest's use would not take effect, so nothing is written (the fold's reason is given).
     const second = use(other)
-    expect(space.admitGuest(second).ok).toBe(false)
+    const refused = space.admitGuest(ada, second)
+    expect(!refused.ok && refused.error.reason).toBe('invitation-used')
     expect(rootOf(space).doc().log[second.id]).toBeUndefined()
     expect(space.roleOf(other.identity)).toBeUndefined()
-    const check = checkInvitationUse(space.membership.get(), opened.value.id, systemClock.now(), other.identity)
+    const check = checkInvitationUse(space.membership.get(), opened.value.id, T0, other.identity)
     expect(!check.ok && check.error.code).toBe('invitation-used')
 
     expect(space.cancelInvitation(ada, key.publicKey).ok).toBe(true)
     expect(space.membership.get().invitations[0]?.cancelled).toBe(true)
+    await echo.close()
+  })
+
+  it('deletes K from the root once the invitation is past until, only by a member who may share', async () => {
+    const echo = openTestEcho()
+    const ada = makeActor()
+    const viewer = makeActor()
+    const space = await echo.createSpace(ada, 'Garden plans')
+    space.admit(ada, viewer.identity, 'viewer')
+    const secret = newLinkSecret()
+    const until = T0 + 60_000
+    const opened = space.invite(ada, {
+      key: invitationKey(secret).publicKey,
+      role: 'editor',
+      uses: 1,
+      until,
+      secret: toBase64Url(secret),
+    })
+    if (!opened.ok) throw opened.error
+    expect(space.forgetSpentInviteSecrets(ada, until)).toEqual([])
+    expect(space.forgetSpentInviteSecrets(viewer, until + 1)).toEqual([])
+    expect(space.inviteSecrets.get()).toEqual({ [opened.value.id]: toBase64Url(secret) })
+    expect(space.forgetSpentInviteSecrets(ada, until + 1)).toEqual([opened.value.id])
+    expect(space.inviteSecrets.get()).toEqual({})
     await echo.close()
   })
 

@@ -118,6 +118,25 @@ describe("the personal space's lists of spaces and sealed swarm secrets", () => 
     expect(personal.listedSpaces.get().map((listed) => listed.spaceId)).toEqual([work.id])
     await echo.close()
   })
+
+  it("a shared space's root keeps its own secret's entries from a member who may write, and only those", async () => {
+    const echo = openTestEcho()
+    const owner = makeActor()
+    const viewer = makeActor()
+    const work = await echo.createSpace(owner, 'Work')
+    const other = await echo.createSpace(owner, 'Other')
+    expect(work.admit(owner, viewer.identity, 'viewer').ok).toBe(true)
+    const device = generateKeyPair().publicKey
+    const code = (result: { ok: boolean; error?: { code: string } }) => result.error?.code
+    expect(work.addSwarmBox(owner, work.id, entry(device))).toEqual({ ok: true, value: true })
+    expect(work.swarmBoxes(work.id).get()).toEqual([entry(device)])
+    expect(code(work.addSwarmBox(viewer, work.id, entry(device, BOX, 2)))).toBe('not-allowed')
+    expect(code(work.addSwarmBox(makeActor(), work.id, entry(device, BOX, 2)))).toBe('not-allowed')
+    expect(code(work.addSwarmBox(owner, other.id, entry(device, BOX, 2)))).toBe('not-allowed')
+    expect(code(work.addSwarmBox(owner, work.id, entry(device, BOX, 0)))).toBe('invalid-space-listing')
+    expect(work.swarmBoxes(work.id).get()).toEqual([entry(device)])
+    await echo.close()
+  })
 })
 
 describe('spaces made or imported here are listed in the personal space', () => {

@@ -164,8 +164,8 @@ export class SpaceMembers {
     return this.#membership.cancelInvitation(actor, key)
   }
 
-  admitGuest(entry: Credential): Result<Credential, NotAllowed> {
-    return this.#membership.admitGuest(entry)
+  admitGuest(actor: Actor, use: Credential): Result<Credential, NotAllowed> {
+    return this.#membership.admitGuest(actor, use)
   }
 
   /** See `Space.recordDeviceRevocation`. */

@@ -16,7 +16,13 @@ import type { Credential, CredentialId, PublicKey, SpaceRole } from '../../halo'
 import { NotAllowed } from '../errors'
 import type { SpaceId } from '../ids'
 import type { Actor } from '../membership/entries'
-import { issueInvitation, issueInvitationCancel, issueMember, issueRemoval } from '../membership/entries'
+import {
+  issueCountersign,
+  issueInvitation,
+  issueInvitationCancel,
+  issueMember,
+  issueRemoval,
+} from '../membership/entries'
 import type { MembershipState } from '../membership/fold'
 import { roleOf } from '../membership/fold'
 import { MembershipLog } from '../membership/log'
@@ -104,9 +110,22 @@ export class SpaceMembership {
     return this.#issue(issueInvitationCancel({ ...this.#entryBase(actor, key), key }))
   }
 
-  /** A guest's admission (signed by the invite key): appended only if the fold would apply it. */
-  admitGuest(entry: Credential): Result<Credential, NotAllowed> {
-    return this.#issue(entry)
+  /**
+   * Admits a guest by invitation: `use` (the guest's SpaceMember signed by the invite key) and the actor's
+   * countersignature of it are appended together, only if the fold would apply the countersignature (rule 8: the
+   * actor may admit the role, the invitation is live by this device's clock). Returns the countersignature.
+   */
+  admitGuest(actor: Actor, use: Credential): Result<Credential, NotAllowed> {
+    const admission = issueCountersign({ ...this.#entryBase(actor, use.subject), use })
+    const reason = this.#log.preview(admission, [use])
+    if (reason !== undefined) {
+      return err(new NotAllowed(`the membership log does not accept this entry (${reason})`, reason))
+    }
+    this.#root.change((doc) => {
+      doc.log[use.id] = toStored(use)
+      doc.log[admission.id] = toStored(admission)
+    })
+    return ok(admission)
   }
 
   /** Writes an entry into the log whatever the fold makes of it (kept even if ignored). */

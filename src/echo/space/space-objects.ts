@@ -193,7 +193,7 @@ export class SpaceObjects {
   }
 
   query(query: Query): LiveQuery {
-    return liveObjectQuery(this.#context.db, this.#id, query)
+    return liveObjectQuery(this.#context.db, this.#id, query, this.#context.indexer)
   }
 
   async find(query: Query): Promise<EchoObject[]> {

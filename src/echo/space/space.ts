@@ -31,9 +31,9 @@ import type { FieldPatch } from './object-writes'
 import type { SpaceContext } from './space-context'
 import { SpaceEpochs } from './space-epochs'
 import type { Added, ListedSpace, SwarmBoxEntry, SwarmBoxes } from './space-lists'
-import { keysIn } from './root-fields'
+import { keysIn, recordIn } from './root-fields'
 import { addSwarmBox, createLists, listedSpacesIn, listSpace, rootObservable, swarmBoxesIn } from './space-lists'
-import { inviteSecrets, keepInviteSecret } from './invite-secrets'
+import { forgetInviteSecrets, inviteSecrets, keepInviteSecret } from './invite-secrets'
 import { SpaceMembers } from './space-members'
 import { SpaceNotes } from './space-notes'
 import type { Draft, ObjectDraft } from './space-objects'
@@ -214,7 +214,10 @@ export class Space {
     return rootObservable(this.#root, 'spaces', listedSpacesIn)
   }
 
-  /** Personal space only: the sealed swarm secrets of `spaceId` (well-formed entries only), as they change. */
+  /**
+   * The sealed swarm secrets of `spaceId` (well-formed entries only), as they change: the personal root's for the
+   * identity's devices, a shared space's own root's for its members' devices after a rotation.
+   */
   swarmBoxes(spaceId: SpaceId): Observable<SwarmBoxes> {
     return rootObservable(this.#root, 'spaceKeys', (doc) => swarmBoxesIn(doc, spaceId))
   }
@@ -229,9 +232,19 @@ export class Space {
     return this.#addToLists(actor, () => listSpace(this.#root, spaceId, rootUrl))
   }
 
-  /** Keeps a sealed swarm secret of `spaceId`; true when added (an entry is never replaced). */
+  /**
+   * Keeps a sealed swarm secret of `spaceId`; true when added (an entry is never replaced). In the personal root for
+   * the identity's devices; in a shared space's root, its own secret only, by a member who may write (peers take a
+   * non-writer's root changes out on receipt).
+   */
   addSwarmBox(actor: Actor, spaceId: SpaceId, entry: SwarmBoxEntry): Result<boolean, NotAllowed | InvalidSpaceListing> {
-    return this.#addToLists(actor, () => addSwarmBox(this.#root, spaceId, entry))
+    if (this.personal) return this.#addToLists(actor, () => addSwarmBox(this.#root, spaceId, entry))
+    if (spaceId !== this.id) return err(new NotAllowed("a shared space's root keeps only its own secret"))
+    const allowed = this.#members.permit(actor, 'write')
+    if (!allowed.ok) return allowed
+    const added = addSwarmBox(this.#root, spaceId, entry)
+    if (added === 'invalid') return err(new InvalidSpaceListing('a space id, device key or box is malformed'))
+    return ok(added === 'added')
   }
 
   #addToLists(actor: Actor, add: () => Added): Result<boolean, NotAllowed | InvalidSpaceListing> {
@@ -334,9 +347,9 @@ export class Space {
     return this.#members.cancelInvitation(actor, key)
   }
 
-  /** Appends a guest's admission (signed by an invite key) only if the fold would apply it. */
-  admitGuest(entry: Credential): Result<Credential, NotAllowed> {
-    return this.#members.admitGuest(entry)
+  /** Admits a guest by its use of an invitation, countersigned by `actor` (see `SpaceMembership.admitGuest`). */
+  admitGuest(actor: Actor, use: Credential): Result<Credential, NotAllowed> {
+    return this.#members.admitGuest(actor, use)
   }
 
   /** The log's entry `id` as stored (decoded, not judged: ask the fold what it made of it). */
@@ -345,6 +358,26 @@ export class Space {
     if (stored === undefined) return undefined
     const decoded = decodeCredential(toPlain(stored))
     return decoded.ok ? decoded.value : undefined
+  }
+
+  /** Every value of the log as stored (the fold's input), for a guest to fold itself before it trusts a host. */
+  logValues(): unknown[] {
+    return Object.values(recordIn(this.#root.doc().log)).map(toPlain)
+  }
+
+  /**
+   * Deletes from the root the K of every invitation past `until` at `now` or whose inviter may no longer grant it,
+   * if `actor` may share; returns the ids deleted. A used-up or cancelled invitation keeps K until `until`, so
+   * its hosts can still tell a late guest why (its uses are refused by the fold whoever holds K).
+   */
+  forgetSpentInviteSecrets(actor: Actor, now: number): readonly string[] {
+    if (!this.#members.permit(actor, 'share').ok) return []
+    const held = this.inviteSecrets.get()
+    const spent = this.membership
+      .get()
+      .invitations.filter((each) => held[each.id] !== undefined && (now > each.until || !each.inviterMay))
+      .map((each) => each.id as string)
+    return forgetInviteSecrets(this.#root, spent) ? spent : []
   }
 
   /** The link secrets of the space's invitations (delegation id -> K, base64url), live. */

@@ -7,33 +7,17 @@
 import { Dexie, liveQuery } from 'dexie'
 import { Cell } from '../../base'
 import type { Observable } from '../../base'
-import { assertNever } from '../../base'
 import type { Query, SortField } from '../query/query'
 import { wordsOf } from '../query/query'
+import type { ChangeSource, Pending } from '../query/overlay'
+import { objectMatches, overlaid, overlayApplies } from '../query/overlay'
 import { InvalidQuery } from '../errors'
 import type { EchoObject } from '../schema/echo-object'
 import { isObjectType, specOf } from '../schema/object-type-specs'
 import type { EchoDatabase, ObjectRow } from './echo-database'
 
-const matches = (row: ObjectRow, query: Query, words: readonly string[]): boolean => {
-  const deleted = query.deleted ?? 'exclude'
-  switch (deleted) {
-    case 'exclude':
-      if (row.deleted === 1) return false
-      break
-    case 'only':
-      if (row.deleted === 0) return false
-      break
-    case 'include':
-      break
-    default:
-      assertNever(deleted)
-  }
-  if (query.type !== undefined && row.type !== query.type) return false
-  if (!words.every((word) => row.words.some((candidate) => candidate.startsWith(word)))) return false
-  const fields: Readonly<Record<string, unknown>> = row.record.fields
-  return Object.entries(query.where ?? {}).every(([name, value]) => fields[name] === value)
-}
+const matches = (row: ObjectRow, query: Query, words: readonly string[]): boolean =>
+  objectMatches(row.record, query) && words.every((word) => row.words.some((candidate) => candidate.startsWith(word)))
 
 const sortValue = (row: ObjectRow, by: SortField): string | number => row[by]
 
@@ -99,16 +83,57 @@ export interface LiveQuery extends Observable<QueryState> {
   close(): void
 }
 
-export const liveObjectQuery = (db: EchoDatabase, spaceId: string, query: Query): LiveQuery => {
+/** The query's rows and, read in the same transaction, the heads each of the space's documents was indexed at. */
+const indexedRun = (db: EchoDatabase, spaceId: string, query: Query) =>
+  db.transaction('r', [db.objects, db.indexedDocs], async () => {
+    const objects = await runQuery(db, spaceId, query)
+    const docs = await db.indexedDocs.where('spaceId').equals(spaceId).toArray()
+    return { objects, heads: new Map(docs.map((row) => [row.doc, row.heads])) }
+  })
+
+/**
+ * Given `changes` (a space's, by its indexer), a whole list (`overlayApplies`) shows an object as its document
+ * says from the moment it changed, until the index has caught up with that document (its indexed heads are the
+ * document's heads now): a peer's edit shows without waiting for the index write and the query after it.
+ */
+export const liveObjectQuery = (db: EchoDatabase, spaceId: string, query: Query, changes?: ChangeSource): LiveQuery => {
   const state = new Cell<QueryState>({ status: 'loading' })
-  const subscription = liveQuery(() => runQuery(db, spaceId, query)).subscribe({
-    next: (objects) => state.set({ status: 'ready', objects }),
+  const source = changes !== undefined && overlayApplies(query) ? changes : undefined
+  const pending = new Map<string, Pending>()
+  let indexed: readonly EchoObject[] | undefined
+  const show = (): void => {
+    if (indexed === undefined) return
+    state.set({ status: 'ready', objects: pending.size === 0 ? indexed : overlaid(indexed, pending, query) })
+  }
+  const stopChanges = source?.watch(spaceId, ({ doc, objects }) => {
+    for (const [id, object] of objects) pending.set(id, { doc, object })
+    show()
+  })
+  const subscription = liveQuery(() =>
+    source === undefined
+      ? runQuery(db, spaceId, query).then((objects) => ({ objects, heads: new Map<string, string>() }))
+      : indexedRun(db, spaceId, query),
+  ).subscribe({
+    next: ({ objects, heads }) => {
+      indexed = objects
+      if (source !== undefined) {
+        for (const [id, { doc }] of pending) {
+          // A document no longer followed (replaced by an epoch) is indexed again from its replacement.
+          const now = source.heads(doc)
+          if (now === undefined || heads.get(doc) === now) pending.delete(id)
+        }
+      }
+      show()
+    },
     error: (error: unknown) =>
       state.set({ status: 'failed', error: error instanceof Error ? error : new Error(String(error)) }),
   })
   return {
     get: () => state.get(),
     subscribe: (listener) => state.subscribe(listener),
-    close: () => subscription.unsubscribe(),
+    close: () => {
+      stopChanges?.()
+      subscription.unsubscribe()
+    },
   }
 }

@@ -6,6 +6,7 @@ import { fixedKeyPair } from '../../halo/testing'
 import type { SpaceId } from '../ids'
 import type { Actor } from '../membership/entries'
 import {
+  issueCountersign,
   issueGenesis,
   issueInvitation,
   issueInvitationCancel,
@@ -89,6 +90,34 @@ export const use = (
     role: options.role ?? (invitation.assertion.kind === 'DelegatedInvitation' ? invitation.assertion.role : 'viewer'),
     clock: at(options.time ?? T0 + 1000),
   })
+
+/** A guest's use and a host's countersignature of it (`id`: the countersignature's, the entry that admits). */
+export interface Redemption {
+  readonly use: Credential
+  readonly admission: Credential
+  readonly entries: readonly Credential[]
+  readonly id: CredentialId
+}
+
+/**
+ * `guest` redeems `invitation` through `host` (default alice, the owner): the use names the invitation and
+ * `heads`, the countersignature the use and `hostHeads` (default `heads`), signed at `hostTime` (default `time`).
+ */
+export const redeem = (
+  invitation: Credential,
+  guest: KeyPair,
+  options: Parameters<typeof use>[2] & { host?: KeyPair; hostHeads?: readonly CredentialId[]; hostTime?: number } = {},
+): Redemption => {
+  const made = use(invitation, guest, options)
+  const admission = issueCountersign({
+    actor: actor(options.host ?? alice),
+    space,
+    use: made,
+    parents: options.hostHeads ?? options.heads ?? [],
+    clock: at(options.hostTime ?? options.time ?? T0 + 1000),
+  })
+  return { use: made, admission, entries: [made, admission], id: admission.id }
+}
 
 export const cancel = (by: KeyPair, parents: readonly CredentialId[], key: KeyPair = linkKey(0)) =>
   issueInvitationCancel({ actor: actor(by), space, key: key.publicKey, parents, clock })

@@ -54,7 +54,10 @@ const MemberRow: Component<{ space: SpaceSession; member: MemberView }> = (props
           }
         >
           <span role="group" aria-label={props.member.me ? 'Confirm leaving' : `Confirm removing ${name()}`}>
-            <span>{props.member.me ? 'Leave this space?' : `Remove ${name()} from this space?`}</span>{' '}
+            <span>
+              {props.member.me ? 'Leave this space?' : `Remove ${name()} from this space?`} This also cancels the open
+              invitation links.
+            </span>{' '}
             <button
               type="button"
               class="button small danger"

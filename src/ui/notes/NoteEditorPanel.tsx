@@ -8,6 +8,7 @@ import { FormError } from '../FormError'
 import { formErrors } from '../form-errors'
 import { createLiveList } from '../live'
 import { createObserved } from '../reactive'
+import { NoteHere } from '../presence/NoteHere'
 import { hrefOf, navigate } from '../router'
 
 // CodeMirror loads with the first note opened, not with the app.
@@ -45,6 +46,7 @@ export const NoteEditorPanel: Component<{ space: SpaceSession; noteId: string }>
       <a href={hrefOf({ view: 'space', spaceId: props.space.id })} class="back">
         ← All notes
       </a>
+      <NoteHere space={props.space} noteId={props.noteId} />
       <Show when={editor()} fallback={<p role="status">Opening the note…</p>}>
         {(opened) => (
           <Show

@@ -34,7 +34,11 @@ const Joining: Component<{ join: InviteJoin; needsName: boolean }> = (props) => 
   const [accepted, setAccepted] = createSignal(false)
   const accept = createAction(async () => {
     const result = await join.accept(props.needsName ? { displayName: name().trim() } : {})
-    if (result.ok) setAccepted(true)
+    if (result.ok) {
+      // The form goes away with its Join button: focus moves to the words that tell how the join goes.
+      setAccepted(true)
+      status?.focus()
+    }
     return result
   })
   const errors = formErrors(accept, ['displayName'])

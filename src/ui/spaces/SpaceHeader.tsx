@@ -5,6 +5,7 @@ import { createAction } from '../action'
 import { saveFile } from '../download'
 import { Field } from '../Field'
 import { MembersButton } from '../members/MembersButton'
+import { HereNow } from '../presence/HereNow'
 import { FormError } from '../FormError'
 import { formErrors, submitForm } from '../form-errors'
 import { createObserved } from '../reactive'
@@ -63,6 +64,9 @@ export const SpaceHeader: Component<{ space: SpaceSession }> = (props) => {
           </button>
         </Show>
       </div>
+      <Show when={!props.space.personal}>
+        <HereNow space={space} />
+      </Show>
       {/* The heading stays while renaming: the page keeps its outline (h1, h2, then the panels' h3). */}
       <Show when={renaming()}>
         <form

@@ -1,0 +1,110 @@
+/**
+ * `npm run fuzz [target...] [--minutes N] [--seeds a,b] [--runs N]`: runs the properties of every target in scripts/fuzz/ (one small file
+ * each, see target.ts) with random seeds and many runs, round after round, until the time is up (2.5 minutes by
+ * default), outside `npm test` (whose properties run with fixed seeds). Prints every seed it used; on a failure,
+ * the test, its seed and path in the form to pin as a regression case, and the counterexample. `--seeds` runs one
+ * round with the seeds given (to replay one); `--runs` sets the runs per seed.
+ */
+import { spawnSync } from 'node:child_process'
+import { randomInt } from 'node:crypto'
+import { readdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { FuzzTarget } from './fuzz/target.ts'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const folder = join(root, 'scripts', 'fuzz')
+const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs')
+// Pinned regressions run in `npm test` with their own seeds; random seeds add nothing to them.
+const NOT_PINNED = '^(?!.*pinned)'
+
+const args = process.argv.slice(2)
+const option = (name: string): string | undefined => {
+  const at = args.indexOf(name)
+  return at === -1 ? undefined : args[at + 1]
+}
+const minutes = Number(option('--minutes') ?? 2.5)
+const runs = option('--runs')
+const given = option('--seeds')
+  ?.split(',')
+  .map((seed) => Number.parseInt(seed, 10))
+const wanted = args.filter((arg, index) => !arg.startsWith('--') && !(args[index - 1] ?? '').startsWith('--'))
+
+const loadTargets = async (): Promise<FuzzTarget[]> => {
+  const files = readdirSync(folder).filter((file) => file.endsWith('.ts') && file !== 'target.ts')
+  const loaded = await Promise.all(
+    files.sort().map(async (file) => ((await import(join(folder, file))) as { target: FuzzTarget }).target),
+  )
+  return loaded.filter((target) => wanted.length === 0 || wanted.includes(target.name))
+}
+
+interface Failure {
+  test: string
+  seed: string
+  path: string
+  counterexample: string
+}
+
+/** The failed properties in vitest's output: the test's name, fast-check's seed and path, the counterexample. */
+const failuresIn = (output: string): Failure[] => {
+  const failures: Failure[] = []
+  let test = ''
+  for (const line of output.split('\n')) {
+    const failed = /FAIL\s+.*?\.test\.ts\s+>\s+(.*)$/.exec(line)
+    if (failed?.[1] !== undefined) test = failed[1].trim()
+    const replay = /^\{ seed: (-?\d+), path: "([^"]*)"/.exec(line.trim())
+    if (replay?.[1] !== undefined && replay[2] !== undefined) {
+      failures.push({ test, seed: replay[1], path: replay[2], counterexample: '' })
+    }
+    const last = failures.at(-1)
+    if (line.startsWith('Counterexample: ') && last?.counterexample === '') {
+      last.counterexample = line.slice('Counterexample: '.length)
+    }
+  }
+  return failures
+}
+
+/** One vitest run of a target with `seeds`; true when every property held. */
+const round = (target: FuzzTarget, seeds: readonly number[]): boolean => {
+  const perSeed = runs ?? String(target.runs)
+  console.log(`fuzz ${target.name}: seeds ${seeds.join(', ')} (${perSeed} runs each)`)
+  const run = spawnSync(process.execPath, [vitest, 'run', '--project', 'unit', ...target.files, '-t', NOT_PINNED], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, FUZZ_SEEDS: seeds.join(','), FUZZ_RUNS: perSeed, NO_COLOR: '1' },
+    maxBuffer: 64 * 1024 * 1024,
+  })
+  if (run.status === 0) return true
+  const output = `${run.stdout}\n${run.stderr}`
+  const failures = failuresIn(output)
+  if (failures.length === 0) console.log(output.split('\n').slice(-60).join('\n'))
+  for (const failure of failures) {
+    console.log(`\nFAILED ${target.name}: ${failure.test}`)
+    console.log(
+      `  pin it: fc.assert(<property>, { seed: ${failure.seed}, path: '${failure.path}', endOnFailure: true })`,
+    )
+    console.log(`  counterexample: ${failure.counterexample}`)
+  }
+  return false
+}
+
+const targets = await loadTargets()
+if (targets.length === 0) {
+  console.log(`No fuzz target matched (${wanted.join(', ')}).`)
+  process.exitCode = 1
+} else {
+  const deadline = Date.now() + minutes * 60_000
+  let rounds = 0
+  let held = true
+  while (held && Date.now() < deadline) {
+    for (const target of targets) {
+      const seeds = given ?? Array.from({ length: target.seedsPerRound }, () => randomInt(-(2 ** 31), 2 ** 31 - 1))
+      held = round(target, seeds) && held
+      rounds++
+      if (!held || Date.now() >= deadline) break
+    }
+    if (given !== undefined) break
+  }
+  console.log(held ? `fuzz: ${rounds} rounds, no counterexample.` : 'fuzz: stopped at the first failure.')
+  process.exitCode = held ? 0 : 1
+}

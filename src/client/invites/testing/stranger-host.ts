@@ -1,0 +1,160 @@
+/**
+ * Test only: a stranger who saw an invitation link (it knows K, it is no member of the space) and plays its host
+ * with the project's own room and handshake code: it offers what it likes (its own delegation and a Profile that
+ * says "Ada", or a real host's offer it recorded as a guest), refuses, or welcomes into a root and secret it chose.
+ */
+import { systemClock, toBase64Url, toHex } from '../../../base'
+import {
+  decodeJoinLinkOf,
+  generateKeyPair,
+  issueCredential,
+  linkRoom,
+  newSwarmSecret,
+  signWith,
+  type IdentityKey,
+} from '../../../halo'
+import {
+  INVITE_CHANNEL,
+  readInviteFrame,
+  runHandshake,
+  writeInviteFrame,
+  type InviteOffer,
+  type TrysteroPage,
+} from '../../../mesh'
+import { linkEdges } from '../../linking/link-edges'
+import { roomParty } from '../../linking/ports'
+import { createMeshSettings } from '../../mesh-settings'
+
+type Answer = { readonly offer: Partial<InviteOffer> } | { readonly refuse: string }
+
+const stranger = (page: TrysteroPage, url: string, guest: boolean) => {
+  const link = decodeJoinLinkOf('space', url)
+  if (!link.ok) throw new Error('not an invitation link')
+  const { spaceId, secret } = link.value
+  const keys = linkRoom(secret)
+  const identity = generateKeyPair<IdentityKey>()
+  const device = generateKeyPair()
+  const signer = { key: identity }
+  const chain = issueCredential({
+    issuer: identity.publicKey,
+    subject: device.publicKey,
+    assertion: { kind: 'AuthorizedDevice' },
+    signer,
+    clock: systemClock,
+  })
+  const settings = createMeshSettings({ getItem: () => null, setItem: () => undefined, removeItem: () => undefined })
+  const edges = linkEdges(settings.current.get(), page, () => false)
+  const party = { identityKey: identity.publicKey, deviceKey: device.publicKey, chain }
+  const sign = (bytes: Uint8Array) => Promise.resolve(toHex(signWith(device, bytes)))
+  const peers: string[] = []
+  const room = edges.openRoom(
+    { roomId: keys.roomId, password: keys.password },
+    async (peerId, send, receive, isInitiator) => {
+      const base = roomParty(room.selfId, edges.repoId(device.publicKey), { ...party, sign })
+      const outcome = await runHandshake({
+        ctx: { kind: 'invite', spaceId, inviteKey: keys.inviteKey },
+        local: guest ? { ...base, signInvite: (bytes) => keys.signInvite(bytes) } : base,
+        remotePeerId: peerId,
+        send,
+        receive,
+        isInitiator,
+        verifyChain: edges.verifyPeerDevice,
+        authorize: () => Promise.resolve({ ok: true, value: undefined }),
+      })
+      if (outcome.ok) peers.push(peerId)
+      return outcome
+    },
+  )
+  const channel = room.channel(INVITE_CHANNEL)
+  return { spaceId, keys, identity, signer, peers, channel, leave: () => room.leave() }
+}
+
+/**
+ * Hosts `url` as a stranger: answers every hello with `answer` (an offer with its own delegation and a Profile
+ * named `name` unless the answer gives its own fields), and every accept with a welcome into `rootUrl` at the
+ * highest generation. `accepts` counts the admissions guests sent it.
+ */
+export const strangerHost = (page: TrysteroPage, url: string, answer: Answer, name = 'Ada') => {
+  const host = stranger(page, url, false)
+  const delegation = issueCredential({
+    issuer: host.identity.publicKey,
+    subject: host.keys.inviteKey,
+    assertion: {
+      kind: 'DelegatedInvitation',
+      space: host.spaceId,
+      role: 'editor',
+      uses: 1,
+      until: Date.now() + 3_600_000,
+    },
+    signer: host.signer,
+    clock: systemClock,
+  })
+  const profile = issueCredential({
+    issuer: host.identity.publicKey,
+    subject: host.identity.publicKey,
+    assertion: { kind: 'Profile', displayName: name, avatar: { colour: '#2f5d50' } },
+    signer: host.signer,
+    clock: systemClock,
+  })
+  const seen = { hellos: 0, accepts: 0 }
+  host.channel.subscribe((data, peerId) => {
+    const frame = readInviteFrame(data, 'guest')
+    const reply = (out: Parameters<typeof writeInviteFrame>[0]): void => {
+      host.channel.send(writeInviteFrame(out), peerId).catch(() => undefined)
+    }
+    if (frame?.t === 'hello') {
+      seen.hellos++
+      if ('refuse' in answer) reply({ v: 1, t: 'refused', code: answer.refuse })
+      else
+        reply({
+          v: 1,
+          t: 'offer',
+          spaceName: 'Garden plans',
+          role: 'editor',
+          delegation,
+          profile,
+          heads: [],
+          log: [delegation],
+          ...answer.offer,
+        })
+    } else if (frame?.t === 'accept') {
+      seen.accepts++
+      reply({
+        v: 1,
+        t: 'welcome',
+        rootUrl: 'automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu',
+        generation: 2 ** 31 - 1,
+        secret: toBase64Url(newSwarmSecret()),
+      })
+    }
+  })
+  return { seen, leave: host.leave }
+}
+
+/** Plays a guest of `url`'s real hosts and records the first offer one sends (it never accepts). */
+export const recordedOffer = (
+  page: TrysteroPage,
+  url: string,
+): { offer: Promise<InviteOffer>; leave(): Promise<void> } => {
+  const guest = stranger(page, url, true)
+  const offer = new Promise<InviteOffer>((resolve) => {
+    guest.channel.subscribe((data) => {
+      const frame = readInviteFrame(data, 'host')
+      if (frame?.t === 'offer') resolve(frame)
+    })
+  })
+  const hello = setInterval(() => {
+    for (const peerId of guest.peers)
+      guest.channel.send(writeInviteFrame({ v: 1, t: 'hello' }), peerId).catch(() => undefined)
+  }, 200)
+  void offer.then(() => {
+    clearInterval(hello)
+  })
+  return {
+    offer,
+    leave: () => {
+      clearInterval(hello)
+      return guest.leave()
+    },
+  }
+}

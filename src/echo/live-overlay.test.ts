@@ -1,0 +1,196 @@
+import fc from 'fast-check'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { Echo } from './echo'
+import type { ObjectId } from './ids'
+import { overlaid } from './query/overlay'
+import type { Query } from './query/query'
+import type { EchoObject } from './schema/echo-object'
+import { validateObject } from './schema/echo-object'
+import { toPlain } from './space/documents'
+import { patchObject, setDeleted } from './space/object-writes'
+import type { Space } from './space/space'
+import type { LiveQuery } from './storage/query-index'
+import { T0, makeActor, openTestEcho } from './testing/fixtures'
+import { dbOf, objectDocumentsOf } from './testing/internals'
+
+const alice = makeActor()
+const byOrder: Query = { type: 'task', sort: { by: 'order' } }
+
+const titles = (query: LiveQuery): readonly string[] | undefined => {
+  const state = query.get()
+  return state.status === 'ready' ? state.objects.map((object) => object.fields.title) : undefined
+}
+
+/**
+ * Holds the index: a read-write transaction on the objects table that lasts until released, so the indexer's
+ * batch (a read-write transaction over that table too) waits behind it.
+ */
+const holds: (() => Promise<void>)[] = []
+
+const holdIndex = async (echo: Echo): Promise<() => Promise<void>> => {
+  const db = dbOf(echo)
+  let released = false
+  let started: () => void = () => undefined
+  const holding = new Promise<void>((resolve) => (started = resolve))
+  const held = db.transaction('rw', db.objects, async () => {
+    started()
+    while (!released) await db.objects.count()
+  })
+  await holding
+  const release = async () => {
+    released = true
+    await held
+  }
+  holds.push(release)
+  return release
+}
+
+/** A write to an object's document as a peer's sync message (or another tab) makes it: the handle changes. */
+const peerWrites = (space: Space, object: EchoObject, change: 'rename' | 'move-last' | 'delete'): void => {
+  const handle = objectDocumentsOf(space).find((each) => each.doc().objects[object.id] !== undefined)
+  if (handle === undefined) throw new Error('no document holds the object')
+  handle.change((doc) => {
+    if (change === 'rename') patchObject(doc, object, { title: 'renamed by a peer' }, T0 + 1, false)
+    else if (change === 'move-last') patchObject(doc, object, { order: 'a9' }, T0 + 2, false)
+    else setDeleted(doc, object.id, true, T0 + 3)
+  })
+}
+
+describe('a live list shows a change from its document before the index is written', () => {
+  let echo: Echo | undefined
+  afterEach(async () => {
+    // A failed test may leave the index held: closing waits for it.
+    await Promise.all(holds.splice(0).map((release) => release()))
+    await echo?.close()
+    echo = undefined
+  })
+
+  const setUp = async () => {
+    echo = openTestEcho()
+    const space = await echo.createSpace(alice, 'Live')
+    for (const [title, order] of [
+      ['first', 'a0'],
+      ['second', 'a1'],
+      ['third', 'a2'],
+    ] as const)
+      await space.create(alice, 'task', { title, done: false, order })
+    await echo.settled()
+    const tasks = await space.find(byOrder)
+    return { echo, space, tasks }
+  }
+
+  it('renames, moves and deletes in the list while the index write is held, then the index catches up', async () => {
+    const { echo, space, tasks } = await setUp()
+    const [first, second] = tasks
+    if (first === undefined || second === undefined) throw new Error('tasks missing')
+    const live = space.query(byOrder)
+    await vi.waitFor(() => expect(titles(live)).toEqual(['first', 'second', 'third']))
+    const release = await holdIndex(echo)
+    let indexed = false
+    void echo.settled().then(() => (indexed = true))
+
+    peerWrites(space, first, 'rename')
+    await vi.waitFor(() => expect(titles(live)).toEqual(['renamed by a peer', 'second', 'third']))
+    peerWrites(space, second, 'move-last')
+    await vi.waitFor(() => expect(titles(live)).toEqual(['renamed by a peer', 'third', 'second']))
+    peerWrites(space, first, 'delete')
+    await vi.waitFor(() => expect(titles(live)).toEqual(['third', 'second']))
+    // Shown from the documents alone: the index has none of it yet.
+    expect(indexed).toBe(false)
+
+    await release()
+    await echo.settled()
+    expect((await space.find(byOrder)).map((object) => object.fields.title)).toEqual(['third', 'second'])
+    expect(titles(live)).toEqual(['third', 'second'])
+    live.close()
+  })
+
+  it('keeps a search on the index: its words include a note text no object document holds', async () => {
+    const { echo, space, tasks } = await setUp()
+    const [first] = tasks
+    if (first === undefined) throw new Error('tasks missing')
+    const search = space.query({ ...byOrder, text: 'first' })
+    await vi.waitFor(() => expect(titles(search)).toEqual(['first']))
+    const whole = space.query(byOrder)
+    await vi.waitFor(() => expect(titles(whole)).toEqual(['first', 'second', 'third']))
+    const release = await holdIndex(echo)
+    peerWrites(space, first, 'rename')
+    await vi.waitFor(() => expect(titles(whole)).toEqual(['renamed by a peer', 'second', 'third']))
+    expect(titles(search)).toEqual(['first'])
+    await release()
+    await echo.settled()
+    await vi.waitFor(() => expect(titles(search)).toEqual([]))
+    search.close()
+    whole.close()
+  })
+})
+
+/** The list as the documents say, object by object (the index plays no part). */
+const fromDocuments = (space: Space, query: Query): string[] => {
+  const all = new Map<string, { doc: string; object: EchoObject | undefined }>()
+  for (const handle of objectDocumentsOf(space))
+    for (const [id, raw] of Object.entries(handle.doc().objects)) {
+      const checked = validateObject(toPlain(raw))
+      all.set(id, { doc: handle.documentId, object: checked.ok && checked.value.id === id ? checked.value : undefined })
+    }
+  return overlaid([], all, query).map((object) => object.fields.title)
+}
+
+const step = fc.record({
+  kind: fc.constantFrom('create', 'rename', 'move', 'delete', 'restore', 'done'),
+  pick: fc.nat(),
+  word: fc.constantFrom('apple', 'Banana', 'cherry', 'date'),
+  order: fc.constantFrom('a0', 'a1', 'a2', 'a3'),
+})
+
+describe('a live list overlaid with its documents', () => {
+  it('always settles on what the documents say, however the index writes interleave with the changes', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 12 }), async (steps) => {
+        const echo = openTestEcho()
+        const space = await echo.createSpace(alice, 'Fuzz')
+        const seed = await space.create(alice, 'task', { title: 'seed', done: false, order: 'a1' })
+        const ids: ObjectId[] = seed.ok ? [seed.value.id] : []
+        const handle = objectDocumentsOf(space)[0]
+        if (handle === undefined) throw new Error('no object document')
+        const queries: Query[] = [byOrder, { type: 'task', sort: { by: 'title' } }, { where: { done: false } }]
+        const lives = queries.map((query) => space.query(query))
+        await Promise.all(lives.map((live) => vi.waitFor(() => expect(titles(live)).toBeDefined())))
+        let time = T0
+        for (const { kind, pick, word, order } of steps) {
+          time += 1
+          const id = ids[pick % Math.max(ids.length, 1)]
+          const current = id === undefined ? undefined : validateObject(toPlain(handle.doc().objects[id]))
+          if (kind === 'create' || current?.ok !== true) {
+            const created = await space.create(alice, 'task', { title: word, done: false, order })
+            if (created.ok) ids.push(created.value.id)
+            continue
+          }
+          // Written straight into the document, as a peer's sync message does; the index follows on its own.
+          handle.change((doc) => {
+            const object = current.value
+            if (kind === 'rename') patchObject(doc, object, { title: `${word} ${pick}` }, time, false)
+            else if (kind === 'move') patchObject(doc, object, { order }, time, false)
+            else if (kind === 'done') patchObject(doc, object, { done: true }, time, false)
+            else setDeleted(doc, object.id, kind === 'delete', time)
+          })
+          lives.forEach((live, index) => {
+            // Right after the change, before any index write: the list already says it.
+            const query = queries[index]
+            if (query !== undefined) expect(titles(live)).toEqual(fromDocuments(space, query))
+          })
+        }
+        await echo.settled()
+        for (const [index, live] of lives.entries()) {
+          const query = queries[index]
+          if (query === undefined) continue
+          await vi.waitFor(() => expect(titles(live)).toEqual(fromDocuments(space, query)))
+          expect((await space.find(query)).map((object) => object.fields.title)).toEqual(titles(live))
+          live.close()
+        }
+        await echo.close()
+      }),
+      { seed: 20261127, numRuns: 20 },
+    )
+  }, 60_000)
+})
