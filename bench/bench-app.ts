@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from '@playwright/test'
-import type { Browser } from '@playwright/test'
+import type { Browser, Page } from '@playwright/test'
 import { build } from 'vite'
 import { RestartableWorker } from '../e2e/relay-harness.ts'
 import { chromiumLaunchOptions } from '../scripts/chromium.ts'
@@ -52,4 +52,18 @@ export const startBenchApp = async (pageDir: string): Promise<BenchApp> => {
       await rm(outDir, { recursive: true, force: true })
     },
   }
+}
+
+/** A fresh browser context (its own storage: a fresh profile) with the bench page open, once it sets `api`. */
+export const openBenchPage = async (browser: Browser, url: string, label: string, api: string): Promise<Page> => {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  page.on('pageerror', (error) => console.error(`${label}: page error: ${error.message}`))
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning')
+      console.error(`${label}: ${message.type()}: ${message.text()}`)
+  })
+  await page.goto(url)
+  await page.waitForFunction((name) => name in globalThis, api)
+  return page
 }

@@ -24,7 +24,7 @@ import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from '@playwright/test'
-import { startBenchApp } from './bench-app.ts'
+import { openBenchPage, startBenchApp } from './bench-app.ts'
 import type { InviteBenchApi } from './invite-page/main.ts'
 import type { TraceEvent } from './invite-page/trace.ts'
 
@@ -51,19 +51,8 @@ const summary = (values: readonly number[]) => ({
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 
-/** A fresh browser context (its own storage: a fresh profile) with the bench page open. */
-const openProfile = async (browser: Browser, url: string, label: string): Promise<Page> => {
-  const context = await browser.newContext()
-  const page = await context.newPage()
-  page.on('pageerror', (error) => console.error(`${label}: page error: ${error.message}`))
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning')
-      console.error(`${label}: ${message.type()}: ${message.text()}`)
-  })
-  await page.goto(url)
-  await page.waitForFunction(() => 'inviteBench' in globalThis)
-  return page
-}
+const openProfile = (browser: Browser, url: string, label: string): Promise<Page> =>
+  openBenchPage(browser, url, label, 'inviteBench')
 
 /** `events` as "+ms what" since `from`, one line per event, for reading where the time went. */
 const timeline = (events: readonly TraceEvent[], from: number): string[] =>

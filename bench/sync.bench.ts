@@ -34,7 +34,7 @@ import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from '@playwright/test'
-import { startBenchApp } from './bench-app.ts'
+import { openBenchPage, startBenchApp } from './bench-app.ts'
 import type { SyncBenchApi } from './sync-page/main.ts'
 
 const OBJECTS = Number(process.env.SYNC_BENCH_OBJECTS ?? 10_000)
@@ -71,19 +71,8 @@ const spread = (values: readonly number[]) => ({
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 
-/** A fresh browser context (its own storage: a fresh profile) with the bench page open. */
-const openDevice = async (browser: Browser, url: string, label: string): Promise<Page> => {
-  const context = await browser.newContext()
-  const page = await context.newPage()
-  page.on('pageerror', (error) => console.error(`${label}: page error: ${error.message}`))
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning')
-      console.error(`${label}: ${message.type()}: ${message.text()}`)
-  })
-  await page.goto(url)
-  await page.waitForFunction(() => 'syncBench' in globalThis)
-  return page
-}
+const openDevice = (browser: Browser, url: string, label: string): Promise<Page> =>
+  openBenchPage(browser, url, label, 'syncBench')
 
 /**
  * A fresh phone linked to `laptop` as a person links it: the laptop offers a link, the phone opens it, names

@@ -86,11 +86,12 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
   })
 
   const authorize = (_ctx: HandshakeContext, peer: AuthenticatedPeer): Promise<Result<void, Refused>> =>
-    // The host's chain verified; it must be the identity the link names, and only one host is heard.
+    // The host's chain verified; it must be the identity the link names, and only one host device is heard (it
+    // may come back over a new connection when Trystero replaces one that dropped).
     Promise.resolve(
       peer.identity !== invitation.identityKey
         ? err({ code: 'bad-chain' })
-        : found.host === undefined
+        : found.host === undefined || found.host.device === peer.device
           ? ok(undefined)
           : err({ code: 'link-used' }),
     )

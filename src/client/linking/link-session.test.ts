@@ -44,6 +44,8 @@ class RoomNetwork {
   readonly rooms: FakeRoom[] = []
   /** Every frame on cp.link, with who sent it to whom. */
   readonly frames: { from: string; to: string; data: string }[] = []
+  /** The cut the next connection suffers, if any. */
+  nextCut: Cut | undefined
   #next = 0
   open = (room: { roomId: string; password: string }, handshake: SwarmHandshake): FakeRoom => {
     const joined = new FakeRoom(this, `peer${String(++this.#next)}`, room.roomId, room.password, handshake)
@@ -58,25 +60,19 @@ class RoomNetwork {
     // Trystero refuses a wrong password before any handshake byte.
     if (a.password !== b.password || a.left || b.left) return
     const [toA, toB] = [new Queue(), new Queue()]
+    const cut = this.nextCut
+    this.nextCut = undefined
+    cut?.onDrop(() => {
+      toA.fail()
+      toB.fail()
+    })
+    const sender = (queue: Queue, from: FakeRoom) => (data: string) => {
+      if (cut?.loses(data, from) !== true) queue.push(data)
+      return Promise.resolve()
+    }
     const [outA, outB] = await Promise.all([
-      a.handshake(
-        b.selfId,
-        (data) => {
-          toB.push(data)
-          return Promise.resolve()
-        },
-        () => toA.take(),
-        true,
-      ),
-      b.handshake(
-        a.selfId,
-        (data) => {
-          toA.push(data)
-          return Promise.resolve()
-        },
-        () => toB.take(),
-        false,
-      ),
+      a.handshake(b.selfId, sender(toB, a), () => toA.take(), true),
+      b.handshake(a.selfId, sender(toA, b), () => toB.take(), false),
     ])
     if (!outA.ok || !outB.ok || a.isLeft() || b.isLeft()) return
     a.add(outA.value)
@@ -93,17 +89,44 @@ class RoomNetwork {
   }
 }
 
+/** A connection that drops mid-handshake: the frames `lose` picks never arrive, and after `drop()` every read
+ * rejects, as Trystero's do for a connection it closed or replaced. */
+class Cut {
+  readonly #lose: (data: string, from: FakeRoom) => boolean
+  readonly #drops: (() => void)[] = []
+  constructor(lose: (data: string, from: FakeRoom) => boolean) {
+    this.#lose = lose
+  }
+  loses(data: string, from: FakeRoom): boolean {
+    return this.#lose(data, from)
+  }
+  onDrop(fire: () => void): void {
+    this.#drops.push(fire)
+  }
+  drop(): void {
+    for (const fire of this.#drops.splice(0)) fire()
+  }
+}
+
 class Queue {
   readonly #items: string[] = []
-  readonly #waiting: ((value: { data: unknown }) => void)[] = []
+  readonly #waiting: { resolve: (value: { data: unknown }) => void; reject: (error: Error) => void }[] = []
+  #failed = false
   push(data: string): void {
     const waiter = this.#waiting.shift()
-    if (waiter) waiter({ data })
+    if (waiter) waiter.resolve({ data })
     else this.#items.push(data)
   }
   take(): Promise<{ data: unknown }> {
+    if (this.#failed) return Promise.reject(new Error('peer disconnected during handshake'))
     const item = this.#items.shift()
-    return item === undefined ? new Promise((resolve) => this.#waiting.push(resolve)) : Promise.resolve({ data: item })
+    return item === undefined
+      ? new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }))
+      : Promise.resolve({ data: item })
+  }
+  fail(): void {
+    this.#failed = true
+    for (const waiter of this.#waiting.splice(0)) waiter.reject(new Error('peer disconnected during handshake'))
   }
 }
 
@@ -600,6 +623,50 @@ const halfwayGuest = (ctx: ReturnType<typeof setup>, offer: LinkOffer): void => 
       }),
   )
 }
+
+describe('device linking over a connection that drops mid-handshake', () => {
+  const done = (data: string): boolean => data.includes('"done"')
+  /** A's offer, and B's join over a first connection that loses `lose`'s frames and then drops. */
+  const dropped = async (lose: (data: string, from: FakeRoom, host: FakeRoom) => boolean) => {
+    const ctx = setup()
+    const a = ctx.offer()
+    const host = ctx.network.rooms[0]
+    if (host === undefined) throw new Error('no host room')
+    const cut = new Cut((data, from) => lose(data, from, host))
+    ctx.network.nextCut = cut
+    const { join: b } = ctx.join(a)
+    await settle()
+    cut.drop()
+    await settle()
+    return { ctx, a, b, host, guest: ctx.network.rooms.at(-1) }
+  }
+  const linksOverTheNextConnection = async ({ ctx, a, b, host, guest }: Awaited<ReturnType<typeof dropped>>) => {
+    expect(stateOf(b.state).kind).toBe('looking')
+    if (guest === undefined) throw new Error('no guest room')
+    await ctx.network.connect(host, guest)
+    await until(() => b.state.get().kind === 'found')
+    await b.request('Phone')
+    await until(() => a.state.get().kind === 'confirm')
+    a.allow()
+    await until(() => b.state.get().kind === 'linked')
+    expect(ctx.stored).toHaveLength(1)
+  }
+
+  it("A's check passed, B's done lost: the link is not held by the dead attempt", async () => {
+    await linksOverTheNextConnection(await dropped((data, from, host) => from !== host && done(data)))
+  })
+
+  it("A let B in, A's done lost: B's device takes its link back over the next connection", async () => {
+    await linksOverTheNextConnection(await dropped((data, from, host) => from === host && done(data)))
+  })
+
+  it('another device is still refused once B holds the link, and B still links', async () => {
+    const made = await dropped((data, from, host) => from === host && done(data))
+    const { join: other } = made.ctx.join(made.a)
+    await until(() => other.state.get().kind === 'used')
+    await linksOverTheNextConnection(made)
+  })
+})
 
 describe('device linking: a peer who only saw the link cannot end it', () => {
   it('a reject sent by a peer that proved nothing leaves B confirming', async () => {

@@ -58,25 +58,30 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
   const payload = options.encodeLink({ identityKey: host.identityKey, secret, expiresAt })
   secret.fill(0)
   const state = new Cell<OfferState>({ kind: 'waiting' })
-  // Once a guest finished the handshake the link is spent, whatever happens next. A guest whose handshake is
-  // still running holds it only until that handshake ends, so one that stops half way spends nothing.
-  const claim: { guest?: AuthenticatedPeer; pending?: string | undefined } = {}
+  // Once a guest finished the handshake the link is spent on its device, whatever happens next; that device may
+  // still come back over a new connection (Trystero replaces one that drops). A guest whose handshake is still
+  // running holds the link only until that handshake ends, so one that stops half way spends nothing.
+  const claim: { guest?: AuthenticatedPeer; pending?: { attempt: object; device: PublicKey } } = {}
   let ended = false
   // Read after an await: the session may have ended meanwhile.
   const over = (): boolean => ended
   const ctx: HandshakeContext = { kind: 'link', inviteKey: keys.inviteKey }
 
-  const authorize = (_ctx: HandshakeContext, peer: AuthenticatedPeer): Promise<Result<void, Refused>> => {
-    if (edges.clock.now() >= expiresAt) return Promise.resolve(err({ code: 'link-expired' }))
-    if (claim.guest !== undefined || claim.pending !== undefined || ended) {
-      return Promise.resolve(err({ code: 'link-used' }))
+  const authorizeFor =
+    (attempt: object) =>
+    (_ctx: HandshakeContext, peer: AuthenticatedPeer): Promise<Result<void, Refused>> => {
+      if (edges.clock.now() >= expiresAt) return Promise.resolve(err({ code: 'link-expired' }))
+      const holder = claim.pending?.device ?? claim.guest?.device
+      if (ended || (holder !== undefined && holder !== peer.device)) {
+        return Promise.resolve(err({ code: 'link-used' }))
+      }
+      claim.pending = { attempt, device: peer.device }
+      return Promise.resolve(ok(undefined))
     }
-    claim.pending = peer.peerId
-    return Promise.resolve(ok(undefined))
-  }
   const room = edges.openRoom(
     { roomId: keys.roomId, password: keys.password },
     async (peerId, send, receive, isInitiator) => {
+      const attempt = {}
       const outcome = await runHandshake({
         ctx,
         local: roomParty(room.selfId, edges.repoId(host.deviceKey), host),
@@ -85,10 +90,10 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
         receive,
         isInitiator,
         verifyChain: edges.verifyPeerDevice,
-        authorize,
+        authorize: authorizeFor(attempt),
       })
-      if (claim.pending === peerId) {
-        claim.pending = undefined
+      if (claim.pending?.attempt === attempt) {
+        delete claim.pending
         if (outcome.ok) claim.guest = outcome.value
       }
       return outcome

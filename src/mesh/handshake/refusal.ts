@@ -18,6 +18,8 @@ export type RefusalCode =
   | 'link-expired'
   | 'wrong-role'
   | 'timeout'
+  /** The connection closed (or Trystero replaced it) before the handshake ended. */
+  | 'disconnected'
   | 'leaving'
   | 'refused-by-peer'
 

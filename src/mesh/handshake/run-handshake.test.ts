@@ -416,6 +416,36 @@ describe('runHandshake', () => {
     expect(codeOf(await attack.result)).toBe('refused-by-peer')
   })
 
+  it('ends as disconnected, not with a thrown error, when Trystero drops the connection mid-handshake', async () => {
+    const timers = manualTimers()
+    const gone = new Error('peer replaced')
+    const whileWaiting = runHandshake({
+      ctx: space,
+      local: party('peer-a', deviceA, true),
+      remotePeerId: 'peer-b',
+      send: () => Promise.resolve(),
+      receive: () => Promise.reject(gone),
+      isInitiator: true,
+      verifyChain: verifyChain({}),
+      authorize: authorize({}),
+      after: timers.after,
+    })
+    expect(codeOf(await whileWaiting)).toBe('disconnected')
+    const whileSending = runHandshake({
+      ctx: space,
+      local: party('peer-a', deviceA, true),
+      remotePeerId: 'peer-b',
+      send: () => Promise.reject(gone),
+      receive: () => new Promise(() => undefined),
+      isInitiator: true,
+      verifyChain: verifyChain({}),
+      authorize: authorize({}),
+      after: timers.after,
+    })
+    expect(codeOf(await whileSending)).toBe('disconnected')
+    expect(timers.count).toBe(0)
+  })
+
   it("ends at once on the remote's reject, before any timer fires", async () => {
     const timers = manualTimers()
     const [toA, toB] = [new Queue(), new Queue()]

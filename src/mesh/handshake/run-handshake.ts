@@ -168,6 +168,12 @@ const exchange = async (options: HandshakeOptions, session: Session): Promise<Ou
   // The guest of a link or invitation room is the side that holds the invite key.
   const localGuest = ctx.kind !== 'space' && local.signInvite !== undefined
 
+  // Trystero rejects both once the connection is gone (closed, or replaced under the same peer id): the
+  // handshake then ends as `disconnected`, a result its caller handles like any other refusal.
+  const gone = (): never => {
+    throw new Stop(err(new HandshakeRefusal('disconnected')))
+  }
+  const send = (data: string): Promise<void> => options.send(data).catch(gone)
   const fail = async (refused: Refused): Promise<never> => {
     if (!session.settled) {
       const message =
@@ -182,7 +188,7 @@ const exchange = async (options: HandshakeOptions, session: Session): Promise<Ou
   // only a word from anyone holding the room password, so its evidence is dropped.
   let remoteProven = false
   const next = async <T>(schema: GenericSchema<unknown, T>, maxBytes: number, malformed: RefusalCode): Promise<T> => {
-    const { data } = await options.receive()
+    const { data } = await options.receive().catch(gone)
     // After a timeout the outcome is decided; a late frame must not send anything more.
     if (session.settled) throw new Stop(err(new HandshakeRefusal('timeout')))
     const frame = readFrame(data, schema, maxBytes)
@@ -209,7 +215,7 @@ const exchange = async (options: HandshakeOptions, session: Session): Promise<Ou
       identity: local.identity,
       device: local.device,
     }
-    await options.send(JSON.stringify(hello))
+    await send(JSON.stringify(hello))
     const theirs = await next(helloSchema, MAX_HELLO_BYTES, 'bad-hello')
     session.helloArrived()
     if (theirs.peer !== options.remotePeerId) return await fail({ code: 'wrong-peer' })
@@ -236,7 +242,7 @@ const exchange = async (options: HandshakeOptions, session: Session): Promise<Ou
     const inviteSig = localGuest ? await local.signInvite?.(concatBytes(transcript, utf8('guest'))) : undefined
     const proof =
       inviteSig === undefined ? { v: 1, chain: local.chain, sig } : { v: 1, chain: local.chain, sig, inviteSig }
-    await options.send(JSON.stringify(proof))
+    await send(JSON.stringify(proof))
     const theirProof = await next(proofSchema, MAX_PROOF_BYTES, 'bad-proof')
 
     if (!verifyBytes(theirProof.sig, concatBytes(transcript, utf8(theirRole)), theirs.device)) {
@@ -277,7 +283,7 @@ const exchange = async (options: HandshakeOptions, session: Session): Promise<Ou
     remoteProven = true
 
     // Both sides say done, so a refusal by the remote's last check reaches us too, not only its timeout.
-    await options.send(JSON.stringify({ v: 1, done: true }))
+    await send(JSON.stringify({ v: 1, done: true }))
     await next(doneMessage, MAX_CONTROL_BYTES, 'bad-proof')
     return ok(peer)
   } catch (error) {
