@@ -98,7 +98,7 @@ describe('DocumentSpaces', () => {
 
   it('says when a root lists a document it did not list before, so a document made first is offered then', () => {
     let calls = 0
-    const spaces = new DocumentSpaces(() => calls++)
+    const spaces = new DocumentSpaces({ listed: () => calls++ })
     const root = fakeRoot({ a: 'objects' })
     spaces.follow('space-1' as SpaceId, root.handle)
     expect(calls).toBe(1)

@@ -7,7 +7,8 @@
  * errors. A failed document stays dirty and is written again at the next flush,
  * or on its own after `retryMs` (a full disk may get room again while the page is open).
  */
-import { load } from '@automerge/automerge/slim'
+import type { PatchInfo } from '@automerge/automerge/slim'
+import { getHeads, hasHeads, load, merge } from '@automerge/automerge/slim'
 import type { AnyDocumentId, DocHandle, DocumentId, HandleState, Repo } from '@automerge/automerge-repo/slim'
 import type { Result } from '../base'
 import { err, ok } from '../base'
@@ -26,6 +27,16 @@ const checkDocument = (bytes: Uint8Array): Result<void, DocumentCorrupt> => {
   } catch (error) {
     return err(new DocumentCorrupt(error instanceof Error ? error.message : String(error), { cause: error }))
   }
+}
+
+/**
+ * automerge-repo (2.5.6) applies a storage read by replacing the document. A find made while the document is
+ * 'requesting' (its synchronizer makes one for each message it gets) starts such a read, which may end after a
+ * peer made the document ready and after writes here: the replacement would drop them (two tabs lost a write
+ * this way). What the replaced document held and the new one lacks is merged back.
+ */
+const keepReplaced = <T>(handle: DocHandle<T>, { before, after }: PatchInfo<T>): void => {
+  if (!hasHeads(after, getHeads(before))) handle.update((doc) => merge(doc, before))
 }
 
 export interface SaveTiming {
@@ -164,6 +175,7 @@ export class DocumentStore {
     if (this.#tracked.has(handle.documentId)) return
     this.#tracked.add(handle.documentId)
     handle.on('heads-changed', () => this.#mark(handle.documentId))
+    handle.on('change', ({ patchInfo }) => keepReplaced(handle, patchInfo))
   }
 
   #mark(id: DocumentId): void {

@@ -22,6 +22,8 @@ import type { DocumentCorrupt, InvalidSpaceFile, SpaceFileTooLarge } from './err
 import type { StorageFailed, StorageQuotaExceeded } from './errors'
 import type { SpaceId } from './ids'
 import { DocumentSpaces } from './document-spaces'
+import { documentSpaceStore } from './storage/document-space-store'
+import { keysIn } from './space/root-fields'
 import { Indexer } from './indexer'
 import { PeerSync, type PeerSyncWatch } from './peer-sync'
 import type { ReplicationRules } from './replication'
@@ -107,10 +109,7 @@ export class Echo {
   readonly #peerSync: PeerSync
   // A document made before its root listed it was refused to peers then (no space yet): offer it once it is
   // listed; a note indexed before its root listed its text is indexed again, so its text is fetched.
-  readonly #documentSpaces = new DocumentSpaces((space) => {
-    this.#offerListed()
-    this.#indexer.textsListed(space)
-  })
+  readonly #documentSpaces: DocumentSpaces
   #offerScheduled = false
 
   static {
@@ -144,6 +143,21 @@ export class Echo {
     this.#indexer = new Indexer(this.#db, this.#documents)
     this.#logs = new LogStore(this.#db)
     this.#syncStates = new SyncStates(this.#repo, options.saveDebounceMs ?? 100)
+    this.#documentSpaces = new DocumentSpaces({
+      listed: (space) => {
+        this.#offerListed()
+        this.#indexer.textsListed(space)
+      },
+      isHere: (documentId) => this.#documents.isLoaded(documentId),
+      store: documentSpaceStore(this.#db, {
+        rootOf: (row) => parseAutomergeUrl(row.rootUrl as AutomergeUrl).documentId,
+        listedBy: async (row) => {
+          // Read once, before answers were stored: a root that cannot be read lists nothing.
+          const root = await this.#documents.find<SpaceDoc>(row.rootUrl as AutomergeUrl).catch(() => undefined)
+          return keysIn(root?.doc().documents)
+        },
+      }),
+    })
     this.#peerSync = new PeerSync(this.#repo, (documentId) => this.#documentSpaces.spaceOf(documentId), 50)
   }
 
@@ -217,6 +231,14 @@ export class Echo {
   }
 
   /**
+   * The space `documentId` was placed in on this device, stored once and never moved (document-spaces.ts), even
+   * while that space does not list it; undefined for a document not here yet.
+   */
+  placementOfDocument(documentId: DocumentId): SpaceId | undefined {
+    return this.#documentSpaces.placement(documentId)
+  }
+
+  /**
    * `data`, a sync message a peer sent about `documentId`, without the changes it carries (sync-screen.ts), for
    * a peer that may not write there; undefined when it is not a sync message. Waits for the document to load.
    * `sender` (the peer's identity) may add its own leave or device revocation to a root's log, nothing else.
@@ -236,6 +258,7 @@ export class Echo {
 
   /** Creates a space with a fresh space key; the actor becomes its owner. */
   async createSpace(actor: Actor, name: string, options: { personal?: boolean } = {}): Promise<Space> {
+    await this.#documentSpaces.load()
     const spaceKey: KeyPair = generateKeyPair()
     const id = spaceKey.publicKey as string as SpaceId
     const log = issueGenesis(spaceKey, actor.identity, this.clock)
@@ -340,6 +363,7 @@ export class Echo {
     const row = await getSpace(this.#db, id)
     try {
       if (row === undefined) throw new SpaceNotFound(id)
+      await this.#documentSpaces.load()
       const space = this.#space(id, await this.#documents.find<SpaceDoc>(row.rootUrl as AutomergeUrl))
       await space.loadMembership()
       // Object documents load in the background (`space.loaded()`); a write loads its document first.
@@ -377,7 +401,9 @@ export class Echo {
     }
     const local = localDocuments(this.#db, this.#documents)
     const { documentId } = parseAutomergeUrl(rootUrl)
-    if ((await local.ofOtherSpaces(spaceId)).has(documentId)) {
+    await this.#documentSpaces.load()
+    const placed = this.#documentSpaces.placement(documentId)
+    if ((placed !== undefined && placed !== spaceId) || (await local.ofOtherSpaces(spaceId)).has(documentId)) {
       return err(new SpaceRefused(spaceId, 'its root is a document of another space here', 'taken'))
     }
     const wasHere = (await local.present([documentId])).has(documentId)
@@ -430,6 +456,7 @@ export class Echo {
       await this.#db.spaces.delete(spaceId)
       await clearSpaceIndex(this.#db, spaceId)
       await this.#db.logEntries.where('spaceId').equals(spaceId).delete()
+      await this.#documentSpaces.forget(spaceId)
     } catch (error) {
       return err(toStorageError(error))
     }
@@ -540,6 +567,8 @@ export class Echo {
     if (!saved.ok) return saved
     // Sync states only spare bytes at the next meeting: one that could not be written is not a failure.
     await this.#syncStates.flush().catch(() => undefined)
+    const placeFailure = await this.#documentSpaces.flush()
+    if (placeFailure !== undefined) return err(toStorageError(placeFailure))
     const logFailure = await this.#logs.settled()
     if (logFailure !== undefined) return err(toStorageError(logFailure))
     await this.#indexer.settled()
@@ -572,6 +601,7 @@ export class Echo {
       placement: this.#placement,
       locks: this.#locks,
       otherSpaces: (space: SpaceId) => localDocuments(this.#db, this.#documents).ofOtherSpaces(space),
+      owns: (documentId: DocumentId) => this.#documentSpaces.owns(id, documentId),
     }
     // Before the space follows its root: a document a peer's change lists is then known to the access rule by the
     // time the space asks for it, or the request finds no peer to go to and the document is unavailable.

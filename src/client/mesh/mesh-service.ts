@@ -82,7 +82,10 @@ const keyOf = (entry: RoomEntry): string => `${entry.spaceId}|${String(entry.gen
 export const startMeshService = (options: MeshServiceOptions): MeshService => {
   const { echo, identity } = options
   const wireId = newRepoId(identity.deviceKey)
-  const access = new PeerAccess((documentId) => echo.spaceOfDocument(documentId as never))
+  const access = new PeerAccess(
+    (documentId) => echo.spaceOfDocument(documentId as never),
+    (documentId) => echo.placementOfDocument(documentId as never),
+  )
   // A change from a peer that may not write is not applied: its sync messages lose their changes on receipt.
   const screen: Screen = async (sender, message) => {
     if (message.type !== 'sync' && message.type !== 'request') return message

@@ -30,4 +30,15 @@ describe('PeerAccess', () => {
     second()
     expect(access.spacesOf('cp1.d.r')).toEqual([])
   })
+
+  it('lets a root being adopted go to the adopting space’s peers only if this device placed it nowhere else', () => {
+    // 'placed-t' is a document stored here under T that T's root no longer lists.
+    const access = new PeerAccess(spaceOf, (doc) => (doc === 'placed-t' ? T : undefined))
+    access.grant('cp1.d.r', S)
+    const forgetNew = access.expect('new-root', S)
+    expect(access.allows('cp1.d.r', 'new-root')).toBe(true)
+    forgetNew()
+    access.expect('placed-t', S)
+    expect(access.allows('cp1.d.r', 'placed-t')).toBe(false)
+  })
 })

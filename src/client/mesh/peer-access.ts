@@ -14,11 +14,20 @@ export const isRemote = (peer: string): boolean => peer.startsWith(REMOTE_PREFIX
 export class PeerAccess {
   readonly #grants = new Map<string, Map<SpaceId, number>>()
   readonly #spaceOf: (documentId: string) => SpaceId | undefined
+  readonly #placedIn: (documentId: string) => SpaceId | undefined
   // Roots being adopted: ECHO knows a space's documents only once it is open, but must ask for its root first.
   readonly #expected = new Map<string, SpaceId>()
 
-  constructor(spaceOf: (documentId: string) => SpaceId | undefined) {
+  /**
+   * `spaceOf` is ECHO's answer for a listed document; `placedIn` the space a document was stored under here, also
+   * when no root lists it now (a root being adopted is never one placed in another space).
+   */
+  constructor(
+    spaceOf: (documentId: string) => SpaceId | undefined,
+    placedIn: (documentId: string) => SpaceId | undefined = () => undefined,
+  ) {
     this.#spaceOf = spaceOf
+    this.#placedIn = placedIn
   }
 
   /** `repo` passed the handshake of `space`'s room; the returned function takes the grant back. */
@@ -40,8 +49,14 @@ export class PeerAccess {
   /** Our tabs see everything; a remote only documents of a space whose room it was let into. */
   allows(peer: string, documentId: string): boolean {
     if (!isRemote(peer)) return true
-    const space = this.#spaceOf(documentId) ?? this.#expected.get(documentId)
+    const space = this.#spaceOf(documentId) ?? this.#expectedOf(documentId)
     return space !== undefined && (this.#grants.get(peer)?.has(space) ?? false)
+  }
+
+  #expectedOf(documentId: string): SpaceId | undefined {
+    const expected = this.#expected.get(documentId)
+    const placed = this.#placedIn(documentId)
+    return placed === undefined || placed === expected ? expected : undefined
   }
 
   /** `documentId` is the root of `space`, being adopted here; the returned function forgets it. */

@@ -24,6 +24,8 @@ export interface ObjectDocumentsContext {
   readonly documents: DocumentStore
   readonly indexer: Indexer
   readonly placement: Placement
+  /** Whether a listed document is this space's (one placed in another space here is not, whatever the root says). */
+  readonly owns: (documentId: DocumentId) => boolean
 }
 
 export class ObjectDocuments {
@@ -33,6 +35,10 @@ export class ObjectDocuments {
   readonly #handles = new Map<DocumentId, DocHandle<ObjectsDoc>>()
   #filling: { readonly handle: DocHandle<ObjectsDoc>; count: number } | undefined
   readonly #progress = new Cell<Progress>({ done: 0, total: 0 })
+  /** Listed documents no peer had when asked, each waited for once. */
+  readonly #awaited = new Set<DocumentId>()
+  /** Documents being loaded: a write and the root's listener asking at once share one load (and one indexer watch). */
+  readonly #loading = new Map<DocumentId, Promise<DocHandle<ObjectsDoc> | undefined>>()
 
   constructor(space: SpaceId, root: DocHandle<SpaceDoc>, context: ObjectDocumentsContext) {
     this.#space = space
@@ -53,7 +59,7 @@ export class ObjectDocuments {
   async ensure(doc: DocumentId): Promise<DocHandle<ObjectsDoc> | undefined> {
     const loaded = this.#handles.get(doc)
     if (loaded !== undefined) return loaded
-    return recordIn(this.#root.doc().documents)[doc] === 'objects' ? this.#watch(doc) : undefined
+    return this.#listedHere(recordIn(this.#root.doc().documents), doc) ? this.#watch(doc) : undefined
   }
 
   /** Every listed document loaded and indexed; every one no longer listed let go. */
@@ -68,12 +74,8 @@ export class ObjectDocuments {
     // A peer may list any string: only document ids are fetched.
     for (const doc of new Set(ids.filter((id) => isValidDocumentId(id)))) {
       const watched = this.#handles.has(doc)
-      if (listed[doc] === 'objects' && !watched) added.push(doc)
-      if (listed[doc] === undefined && watched) {
-        this.#handles.delete(doc)
-        this.#context.indexer.forget(doc)
-        if (this.#filling?.handle.documentId === doc) this.#filling = undefined
-      }
+      if (this.#listedHere(listed, doc) && !watched) added.push(doc)
+      if (listed[doc] === undefined && watched) this.#drop(doc)
     }
     this.#count()
     const queue = [...added]
@@ -85,8 +87,8 @@ export class ObjectDocuments {
 
   #count(): void {
     const listed = recordIn(this.#root.doc().documents)
-    const total = Object.values(listed).filter((role) => role === 'objects').length
-    const done = [...this.#handles.keys()].filter((doc) => listed[doc] === 'objects').length
+    const total = (Object.keys(listed) as DocumentId[]).filter((doc) => this.#listedHere(listed, doc)).length
+    const done = [...this.#handles.keys()].filter((doc) => this.#listedHere(listed, doc)).length
     const now = this.#progress.get()
     if (now.done !== done || now.total !== total) this.#progress.set({ done, total })
   }
@@ -121,15 +123,63 @@ export class ObjectDocuments {
     this.#root.change((doc) => {
       doc.documents[handle.documentId] = 'objects'
     })
-    return { handle: await this.#watch(handle.documentId), taken }
+    await this.#watch(handle.documentId)
+    return { handle, taken }
   }
 
-  async #watch(doc: DocumentId): Promise<DocHandle<ObjectsDoc>> {
-    const handle = await this.#context.documents.find<ObjectsDoc>(doc)
+  /** An object document the root lists that is this space's (the root's listing alone is only a claim). */
+  #listedHere(listed: Readonly<Record<string, unknown>>, doc: DocumentId): boolean {
+    return listed[doc] === 'objects' && this.#context.owns(doc)
+  }
+
+  #drop(doc: DocumentId): void {
+    this.#handles.delete(doc)
+    this.#context.indexer.forget(doc)
+    if (this.#filling?.handle.documentId === doc) this.#filling = undefined
+  }
+
+  #watch(doc: DocumentId): Promise<DocHandle<ObjectsDoc> | undefined> {
+    const loading = this.#loading.get(doc)
+    if (loading !== undefined) return loading
+    const started = this.#load(doc).finally(() => this.#loading.delete(doc))
+    this.#loading.set(doc, started)
+    return started
+  }
+
+  async #load(doc: DocumentId): Promise<DocHandle<ObjectsDoc> | undefined> {
+    const handle = await this.#context.documents.find<ObjectsDoc>(doc).catch(async (error: unknown) => {
+      // No peer had it when asked (another space's claim may have sent the request elsewhere): taken up when it
+      // arrives; the load still reports it missing.
+      const missing = await this.#context.documents
+        .find<ObjectsDoc>(doc, { allowableStates: ['ready', 'unavailable'] })
+        .catch(() => undefined)
+      if (missing !== undefined && !this.#awaited.has(doc)) {
+        this.#awaited.add(doc)
+        missing
+          .whenReady(['ready'])
+          .then(() => {
+            this.#awaited.delete(doc)
+            return this.follow([doc])
+          })
+          .catch(() => undefined)
+      }
+      throw error
+    })
+    // It arrived under another space's claim: it is that space's, never read nor written as this one's.
+    if (!this.#context.owns(doc)) {
+      this.#drop(doc)
+      this.#count()
+      return undefined
+    }
     this.#handles.set(doc, handle)
     this.#count()
-    // Notes' text is indexed only from the text documents this space's root lists.
-    await this.#context.indexer.watchObjects(this.#space, handle, (url) => textDocumentIn(this.#root.doc(), url))
+    // Notes' text is indexed only from the text documents this space's root lists (and that are its own).
+    await this.#context.indexer.watchObjects(this.#space, handle, (url) => this.#textIn(url))
     return handle
+  }
+
+  #textIn(url: string): DocumentId | undefined {
+    const text = textDocumentIn(this.#root.doc(), url)
+    return text !== undefined && this.#context.owns(text) ? text : undefined
   }
 }

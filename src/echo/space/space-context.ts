@@ -20,4 +20,6 @@ export interface SpaceContext {
   readonly locks: Locks
   /** The roots of the other spaces here and every document they list: never this space's to collect. */
   readonly otherSpaces: (space: SpaceId) => Promise<ReadonlySet<DocumentId>>
+  /** Whether a document its root lists is this space's: not placed in another space here (document-spaces.ts). */
+  readonly owns: (documentId: DocumentId) => boolean
 }

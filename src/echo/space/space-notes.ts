@@ -19,15 +19,18 @@ export class SpaceNotes {
   readonly #root: DocHandle<SpaceDoc>
   readonly #documents: DocumentStore
   readonly #get: (id: ObjectId) => Promise<EchoObject | undefined>
+  readonly #owns: (documentId: DocumentId) => boolean
 
   constructor(
     root: DocHandle<SpaceDoc>,
     documents: DocumentStore,
     get: (id: ObjectId) => Promise<EchoObject | undefined>,
+    owns: (documentId: DocumentId) => boolean,
   ) {
     this.#root = root
     this.#documents = documents
     this.#get = get
+    this.#owns = owns
   }
 
   /** New text documents holding `texts`, listed by the root in one change; returns their URLs in order. */
@@ -41,9 +44,10 @@ export class SpaceNotes {
     return made.map((handle) => handle.url)
   }
 
-  /** Whether `url` names a text document of this space (a note may name no other). */
+  /** Whether `url` names a text document of this space (a note may name no other, nor one placed elsewhere). */
   inSpace(url: string): DocumentId | undefined {
-    return textDocumentIn(this.#root.doc(), url)
+    const text = textDocumentIn(this.#root.doc(), url)
+    return text !== undefined && this.#owns(text) ? text : undefined
   }
 
   /**

@@ -75,7 +75,7 @@ export class Space {
     this.#members = new SpaceMembers(id, root, context)
     this.#documents = new ObjectDocuments(id, root, context)
     this.#textProgress = context.indexer.textProgress(id)
-    this.#notes = new SpaceNotes(root, context.documents, (object) => this.get(object))
+    this.#notes = new SpaceNotes(root, context.documents, (object) => this.get(object), context.owns)
     const permit = (actor: Actor) => this.#members.permit(actor, 'write')
     this.#objects = new SpaceObjects(id, context, this.#documents, this.#notes, permit)
     const epoch = () => this.#members.state.get().epoch
@@ -99,7 +99,8 @@ export class Space {
         patch.path[0] === 'documents' && patch.path.length === 2 ? [String(patch.path[1]) as DocumentId] : [],
       )
       // Another tab or a peer may have added an object document, or an epoch replaced some.
-      if (documents.length > 0) void this.#documents.follow(documents)
+      // One no peer has yet is taken up when it arrives (object-documents.ts).
+      if (documents.length > 0) this.#documents.follow(documents).catch(() => undefined)
       if (patches.some((patch) => patch.path[0] === 'epochs')) this.#epochs.followInBackground()
     })
   }

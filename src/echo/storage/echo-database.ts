@@ -72,6 +72,12 @@ export interface LogEntryRow {
   readonly entry: unknown
 }
 
+/** Which space a document belongs to on this device: written once, never moved (`document-space-store.ts`). */
+interface DocumentSpaceRow {
+  readonly doc: string
+  readonly spaceId: string
+}
+
 export type EchoDatabase = Dexie & {
   chunks: EntityTable<ChunkRow, 'seq'>
   spaces: EntityTable<SpaceRow, 'id'>
@@ -79,6 +85,7 @@ export type EchoDatabase = Dexie & {
   quarantine: EntityTable<QuarantineRow, 'key'>
   indexedDocs: EntityTable<IndexedDocRow, 'doc'>
   logEntries: EntityTable<LogEntryRow, 'key'>
+  documentSpaces: EntityTable<DocumentSpaceRow, 'doc'>
 }
 
 export interface DatabaseOptions {
@@ -104,5 +111,6 @@ export const openEchoDatabase = (options: DatabaseOptions = {}): EchoDatabase =>
     indexedDocs: 'doc, spaceId',
   })
   db.version(2).stores({ logEntries: 'key, spaceId' })
+  db.version(3).stores({ documentSpaces: 'doc, spaceId' })
   return db
 }
