@@ -64,18 +64,32 @@ const failuresIn = (output: string): Failure[] => {
   return failures
 }
 
+/** Inputs fed and time spent, per target. */
+const tally = new Map<string, { inputs: number; ms: number }>()
+
+/** The inputs a round fed: each property prints `fuzz-runs <n>` per seed it ran (src/base/testing/properties.ts). */
+const inputsIn = (output: string): number =>
+  [...output.matchAll(/^fuzz-runs (\d+)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0)
+
 /** One vitest run of a target with `seeds`; true when every property held. */
 const round = (target: FuzzTarget, seeds: readonly number[]): boolean => {
   const perSeed = runs ?? String(target.runs)
-  console.log(`fuzz ${target.name}: seeds ${seeds.join(', ')} (${perSeed} runs each)`)
+  const started = Date.now()
   const run = spawnSync(process.execPath, [vitest, 'run', '--project', 'unit', ...target.files, '-t', NOT_PINNED], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, FUZZ_SEEDS: seeds.join(','), FUZZ_RUNS: perSeed, NO_COLOR: '1' },
     maxBuffer: 64 * 1024 * 1024,
   })
-  if (run.status === 0) return true
   const output = `${run.stdout}\n${run.stderr}`
+  const inputs = inputsIn(output)
+  const ms = Date.now() - started
+  const sum = tally.get(target.name) ?? { inputs: 0, ms: 0 }
+  tally.set(target.name, { inputs: sum.inputs + inputs, ms: sum.ms + ms })
+  console.log(
+    `fuzz ${target.name}: seeds ${seeds.join(', ')} (${perSeed} runs each): ${String(inputs)} inputs in ${(ms / 1000).toFixed(1)} s`,
+  )
+  if (run.status === 0) return true
   const failures = failuresIn(output)
   if (failures.length === 0) console.log(output.split('\n').slice(-60).join('\n'))
   for (const failure of failures) {
@@ -105,6 +119,13 @@ if (targets.length === 0) {
     }
     if (given !== undefined) break
   }
-  console.log(held ? `fuzz: ${rounds} rounds, no counterexample.` : 'fuzz: stopped at the first failure.')
+  let total = 0
+  for (const [name, { inputs, ms }] of tally) {
+    total += inputs
+    console.log(`  ${name}: ${String(inputs)} inputs in ${(ms / 1000).toFixed(1)} s`)
+  }
+  const seconds = ((Date.now() - deadline) / 1000 + minutes * 60).toFixed(0)
+  console.log(`fuzz: ${String(total)} inputs in ${seconds} s, ${String(rounds)} rounds.`)
+  console.log(held ? 'fuzz: no counterexample.' : 'fuzz: stopped at the first failure.')
   process.exitCode = held ? 0 : 1
 }
