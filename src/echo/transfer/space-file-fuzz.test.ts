@@ -71,7 +71,7 @@ describe('space files under mutation', { timeout: 30_000 }, () => {
     echo = openTestEcho()
     const actor = makeActor()
     const space = await echo.createSpace(actor, 'Garden plans')
-    await space.create('task', { title: 'Water the beans', done: false })
+    await space.create(actor, 'task', { title: 'Water the beans', done: false, order: 'a0' })
     own = await echo.exportSpace(space)
     const theirs = openTestEcho()
     foreign = await theirs.exportSpace(await theirs.createSpace(makeActor(), 'Mallory'))

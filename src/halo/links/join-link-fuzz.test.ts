@@ -7,14 +7,14 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { mutatedText } from '../../base/testing/mutations'
 import { checkProperty, expectNoHang, propertyTimeout } from '../../base/testing/properties'
-import type { IdentityKey, PublicKey } from '../keys/keys'
+import type { IdentityKey } from '../keys/keys'
 import { fixedKeyPair } from '../testing'
 import { decodeJoinLinkOf, encodeDeviceLink, encodeSpaceLink, LinkRefused } from './join-link'
 
 const secret = new Uint8Array(32).fill(9)
 const expiresAt = 1_800_000_000_000
 const device = encodeDeviceLink({ identityKey: fixedKeyPair(1).publicKey as IdentityKey, secret, expiresAt })
-const space = encodeSpaceLink({ spaceId: fixedKeyPair(2).publicKey as PublicKey, secret, expiresAt })
+const space = encodeSpaceLink({ spaceId: fixedKeyPair(2).publicKey, secret, expiresAt })
 const links = [device, space, `https://app.example/#/join/${device}`, `#/join/${space}`]
 
 describe('join links under mutation', () => {

@@ -144,7 +144,7 @@ describe('the handshake under a scripted peer', () => {
           const [toA, toB] = [new Queue(), new Queue()]
           const timers: (() => void)[] = []
           const started = performance.now()
-          let settled = false
+          const progress = { settled: false }
           const result = runHandshake({
             ctx,
             local: honest,
@@ -170,7 +170,7 @@ describe('the handshake under a scripted peer', () => {
               return () => undefined
             },
           }).finally(() => {
-            settled = true
+            progress.settled = true
           })
           // The scripted peer: its genuine Hello and Proof answer the honest side's Hello.
           const theirs = JSON.parse((await toA.receive()).data as string) as unknown
@@ -204,7 +204,7 @@ describe('the handshake under a scripted peer', () => {
           ])
             toB.push(frame)
           // Once the honest side waits with nothing left to read, its deadlines pass.
-          while (!settled && !toB.starved && performance.now() - started < inputDeadlineMs()) {
+          while (!progress.settled && !toB.starved && performance.now() - started < inputDeadlineMs()) {
             await new Promise((resolve) => setImmediate(resolve))
           }
           for (const fire of timers) fire()
