@@ -1,9 +1,19 @@
 /**
- * `npm run fuzz [target...] [--minutes N] [--seeds a,b] [--runs N]`: runs the properties of every target in scripts/fuzz/ (one small file
- * each, see target.ts) with random seeds and many runs, round after round, until the time is up (2.5 minutes by
- * default), outside `npm test` (whose properties run with fixed seeds). Prints every seed it used; on a failure,
- * the test, its seed and path in the form to pin as a regression case, and the counterexample. `--seeds` runs one
- * round with the seeds given (to replay one); `--runs` sets the runs per seed.
+ * `npm run fuzz [target...] [--minutes N] [--seeds a,b] [--runs N]`: runs the properties of every target in
+ * scripts/fuzz/ (one small file each, see target.ts) with random seeds and many runs, outside `npm test` (whose
+ * properties run the same code with fixed seeds). Every target runs once, the slow ones last; then rounds go on
+ * until the time is up (2.5 minutes by default). Targets: handshake (a scripted peer's Hello, Proof and done,
+ * genuine, mutated, replaced or left out, against `runHandshake`), room-frames (invitation and link room frames,
+ * join links), credentials (mutated chains through decode, verify and `verifyPeerDevice`), adapter-frames (mutated
+ * CBOR frames into the mesh adapter), sync-screen (a viewer's mutated sync messages through echo's screen), files
+ * (space files read, checked and imported; identity file envelope and payload) and membership-fold. Each input
+ * must not throw, take over 1 s, or, refused, change anything stored.
+ *
+ * Prints every seed it used, the inputs each round fed (each property prints its runs per seed, see
+ * `checkProperty`) and the totals; on a failure, the test, its seed and path in the form to pin as a regression
+ * case, and the counterexample. `--seeds` runs one round with the seeds given (to replay one); `--runs` sets the
+ * runs per seed. Measured (2026-11-27, this 2-core machine shared with other suites): one run fed 109,400 inputs;
+ * the six new targets 108,000 in 83 s (room-frames 90,000 in 21 s), the fold 1,400 in 130-240 s.
  */
 import { spawnSync } from 'node:child_process'
 import { randomInt } from 'node:crypto'
