@@ -12,8 +12,9 @@
  * Prints every seed it used, the inputs each round fed (each property prints its runs per seed, see
  * `checkProperty`) and the totals; on a failure, the test, its seed and path in the form to pin as a regression
  * case, and the counterexample. `--seeds` runs one round with the seeds given (to replay one); `--runs` sets the
- * runs per seed. Measured (2026-11-27, this 2-core machine shared with other suites): one run fed 109,400 inputs;
- * the six new targets 108,000 in 83 s (room-frames 90,000 in 21 s), the fold 1,400 in 130-240 s.
+ * runs per seed. Measured (2026-11-27, this 2-core machine shared with other suites): one run fed 109,400 inputs
+ * in 201 s (324 s beside a typecheck): the six newer targets 108,000 in 71-83 s (room-frames 90,000 in 10-21 s),
+ * the fold 1,400 in 130-240 s.
  */
 import { spawnSync } from 'node:child_process'
 import { randomInt } from 'node:crypto'
