@@ -11,4 +11,5 @@ export const target: FuzzTarget = {
   ],
   runs: 100,
   seedsPerRound: 2,
+  slow: true,
 }

@@ -7,4 +7,6 @@ export interface FuzzTarget {
   readonly runs: number
   /** Seeds per vitest run (each run pays a few seconds to start). */
   readonly seedsPerRound: number
+  /** Runs after the others in each pass (a round of it takes minutes). */
+  readonly slow?: boolean
 }

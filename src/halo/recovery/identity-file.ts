@@ -142,7 +142,8 @@ export const writeIdentityFile = async (
   )
 }
 
-const parseEnvelope = (text: string): Result<v.InferOutput<typeof envelope>, IdentityFileError> => {
+/** The file up to the key derivation: what a file costs before its password is tried. Exported for its fuzz test. */
+export const parseEnvelope = (text: string): Result<v.InferOutput<typeof envelope>, IdentityFileError> => {
   if (text.length > MAX_FILE_CHARS) return err(new IdentityFileDamaged('too large'))
   let value: unknown
   try {
@@ -179,7 +180,8 @@ export const readIdentityFile = async (
   return decodePayload(plaintext)
 }
 
-const decodePayload = (plaintext: Uint8Array): Result<IdentityBackup, IdentityFileDamaged> => {
+/** What a file holds once it authenticated (a file made with a known password may hold anything). Exported for its fuzz test. */
+export const decodePayload = (plaintext: Uint8Array): Result<IdentityBackup, IdentityFileDamaged> => {
   let value: unknown
   try {
     value = JSON.parse(fromUtf8(plaintext))
