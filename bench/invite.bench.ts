@@ -17,7 +17,10 @@
  *    space visible, the first list, every object searchable, every text indexed.
  *
  * INVITE_BENCH_OBJECTS (default 10,000; 0 skips 3), INVITE_BENCH_RUNS and INVITE_BENCH_RECEIVE_S (how long the guest may
- * take to index every text, default 200) make it smaller for a quick look; INVITE_BENCH_TRACE prints each join's trace.
+ * take to index every text, default 200) make it smaller for a quick look; INVITE_BENCH_TRACE prints each join's trace
+ * and writes every repo message of the big space on both sides (time, way, type, document) to
+ * bench/results/invite-repo-trace.json; INVITE_BENCH_PROFILE writes a CPU profile of the guest's first 25 s after the
+ * space showed to bench/results/invite-guest.cpuprofile.
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus, loadavg } from 'node:os'
@@ -188,6 +191,16 @@ const bigSpace = async (browser: Browser, url: string, signalUrl: string) => {
     objects: OBJECTS,
     remove: false,
   })
+  if (process.env.INVITE_BENCH_PROFILE !== undefined) {
+    // Where the guest's main thread goes while the space arrives: a CPU profile of the next 25 s.
+    const cdp = await guest.context().newCDPSession(guest)
+    await cdp.send('Profiler.enable')
+    await cdp.send('Profiler.start')
+    await new Promise((resolve) => setTimeout(resolve, 25_000))
+    const { profile } = await cdp.send('Profiler.stop')
+    await mkdir(join(here, 'results'), { recursive: true })
+    await writeFile(join(here, 'results', 'invite-guest.cpuprofile'), JSON.stringify(profile))
+  }
   await guest
     .waitForFunction(() => (globalThis as unknown as Bench).inviteBench.app.progress().texts !== undefined, null, {
       timeout: RECEIVE_LIMIT_MS,
@@ -198,6 +211,15 @@ const bigSpace = async (browser: Browser, url: string, signalUrl: string) => {
   const opened = progress.opened ?? Number.NaN
   console.log(`big space on the guest, ms since the link was read: ${JSON.stringify(relative(progress, opened))}`)
   const samples = await guest.evaluate(() => (globalThis as unknown as Bench).inviteBench.app.samples())
+  if (process.env.INVITE_BENCH_TRACE !== undefined) {
+    console.log(`  guest:\n    ${run.guest.join('\n    ')}\n  owner:\n    ${run.owner.join('\n    ')}`)
+    const repoEvents = (page: Page) =>
+      page.evaluate(() => (globalThis as unknown as Bench).inviteBench.app.repoEvents())
+    const trace = { opened, guest: await repoEvents(guest), owner: await repoEvents(owner) }
+    await mkdir(join(here, 'results'), { recursive: true })
+    await writeFile(join(here, 'results', 'invite-repo-trace.json'), JSON.stringify(trace))
+    console.log('every repo message of the big space: bench/results/invite-repo-trace.json')
+  }
   console.log(
     `second by second (s: repo messages in, kB in, objects listed): ${samples.map((each) => `${String(each.s)}: ${String(each.in)}/${String(each.kB)}/${String(each.listed)}`).join(', ')}`,
   )

@@ -176,6 +176,9 @@ export const app = {
     return ok ? now() : null
   },
 
+  /** Every repo message of space rooms since the last join (INVITE_BENCH_TRACE writes them out for the big space). */
+  repoEvents: () => [...trace.repoEvents],
+
   /** What the traced Trystero page saw since the last join. */
   trace: (): readonly TraceEvent[] => [...trace.events],
 

@@ -4,6 +4,7 @@
  * (invitation frames by their type; repo and presence messages only the first each way per room). The invite bench
  * reads it to say where a join's seconds go, without touching the app.
  */
+import { cbor } from '@automerge/automerge-repo/slim'
 import type { DataPayload, JoinRoomCallbacks, MessageActionConfig, Room } from 'trystero'
 import { trysteroPage, type TrysteroPage } from '../../src/mesh/index.ts'
 
@@ -32,7 +33,29 @@ const frameOf = (data: unknown): string | undefined => {
   }
 }
 
+/** One repo message of a space room: when, which way, its type and document (for where a big space's time goes). */
+export interface RepoEvent {
+  readonly at: number
+  readonly way: 'in' | 'out'
+  readonly type: string
+  readonly doc: string
+  readonly bytes: number
+}
+
+/** A repo frame's message type and document: the adapter's kind byte, then CBOR (`src/mesh/replication/frames.ts`). */
+const repoMessageOf = (data: Uint8Array): { type: string; doc: string } => {
+  try {
+    const body = cbor.decode<{ type?: unknown; documentId?: unknown; kind?: unknown }>(data.subarray(1))
+    const type = typeof body.type === 'string' ? body.type : typeof body.kind === 'string' ? body.kind : '?'
+    return { type, doc: typeof body.documentId === 'string' ? body.documentId : '' }
+  } catch {
+    return { type: 'undecoded', doc: '' }
+  }
+}
+
 export class Trace {
+  /** Every repo message of space rooms since the last `clear`. */
+  readonly repoEvents: RepoEvent[] = []
   readonly events: TraceEvent[] = []
   /** Repo messages and their bytes in and out of space rooms, counted from the last `clear`. */
   readonly repo = { in: 0, inBytes: 0, out: 0, outBytes: 0 }
@@ -53,6 +76,7 @@ export class Trace {
   /** Forgets what was seen, for the next run on this page. */
   clear(): void {
     this.events.length = 0
+    this.repoEvents.length = 0
     Object.assign(this.repo, { in: 0, inBytes: 0, out: 0, outBytes: 0 })
     this.#once.clear()
   }
@@ -96,6 +120,7 @@ export class Trace {
       if (!(data instanceof Uint8Array)) return
       this.repo[way]++
       this.repo[way === 'in' ? 'inBytes' : 'outBytes'] += data.byteLength
+      this.repoEvents.push({ at: now(), way, ...repoMessageOf(data), bytes: data.byteLength })
     }
     return new Proxy(room, {
       set(target, key, value: unknown) {

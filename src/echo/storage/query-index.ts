@@ -2,7 +2,10 @@
  * Runs a `Query` over the index tables, choosing an index so that the common
  * queries (by type in an order, with a limit) read only the rows they return,
  * and wraps it in Dexie's liveQuery, which re-runs on changes from this tab and
- * from other tabs of the same browser.
+ * from other tabs of the same browser. A list without a limit is read in one
+ * `getAll` and filtered here: a Dexie `filter` or `distinct` walks a cursor, one
+ * IndexedDB request per row, and a live list of 5,000 re-read on every index
+ * write was most of a guest's time while a big space arrived.
  */
 import { Dexie, liveQuery } from 'dexie'
 import { Cell } from '../../base'
@@ -58,20 +61,29 @@ export const runQuery = async (db: EchoDatabase, spaceId: string, query: Query):
   const keep = (row: ObjectRow) => row.spaceId === spaceId && matches(row, query, words)
   const walk = words.length === 0 ? ordered(db, spaceId, query, by) : undefined
   let rows: ObjectRow[]
-  if (walk !== undefined) {
-    const filtered = (descending ? walk.reverse() : walk).filter(keep)
-    rows = await (Number.isFinite(limit) ? filtered.limit(limit) : filtered).toArray()
+  if (walk !== undefined && Number.isFinite(limit)) {
+    // A cursor stops at the limit; a whole list is read at once below.
+    rows = await (descending ? walk.reverse() : walk).filter(keep).limit(limit).toArray()
+  } else if (walk !== undefined) {
+    const all = await walk.toArray()
+    rows = (descending ? all.reverse() : all).filter(keep)
   } else {
     // Text search starts from the rarest-looking (longest) word's prefix range.
     const longest = [...words].sort((a, b) => b.length - a.length)[0]
     const candidates =
       longest === undefined
         ? db.objects.where('spaceId').equals(spaceId)
-        : db.objects.where('words').startsWith(longest).distinct()
-    rows = (await candidates.filter(keep).toArray()).sort(compareRows(by, descending)).slice(0, limit)
+        : db.objects.where('words').startsWith(longest)
+    rows = distinct(await candidates.toArray())
+      .filter(keep)
+      .sort(compareRows(by, descending))
+      .slice(0, limit)
   }
   return rows.map((row) => row.record)
 }
+
+/** Rows read through a multi-entry index come once per matching word. */
+const distinct = (rows: readonly ObjectRow[]): ObjectRow[] => [...new Map(rows.map((row) => [row.key, row])).values()]
 
 type QueryState =
   | { readonly status: 'loading' }
