@@ -82,10 +82,11 @@ const setup = () => {
     })
     return swarm
   }
-  /** Moves time by one heartbeat and runs every swarm's timer. */
-  const beat = (swarms: readonly Swarm[]): void => {
+  /** Moves time by one heartbeat, runs every swarm's timer, and lets the beats arrive. */
+  const beat = async (swarms: readonly Swarm[]): Promise<void> => {
     clock.advance(1_000)
     for (const swarm of swarms) ticks.get(swarm)?.()
+    await flush()
   }
   /** Fires every rejoin timer set now, and gives their delays. */
   const fireRejoins = (): number[] => {
@@ -125,11 +126,12 @@ describe('joinSwarm', () => {
     b.channel<string>('cp.chat').subscribe((data, peerId) => got.push([data, peerId]))
     b.channel<string>('cp.chat').subscribe((data) => got.push([data, 'second listener']))
     await a.channel<string>('cp.chat').send('hello')
+    await flush()
     expect(got).toEqual([
       ['hello', 'peer-0'],
       ['hello', 'second listener'],
     ])
-    for (let i = 0; i < 10; i++) beat([a, b])
+    for (let i = 0; i < 10; i++) await beat([a, b])
     expect(peersOf(a)).toEqual(['peer-1'])
   })
 
@@ -139,11 +141,11 @@ describe('joinSwarm', () => {
     await flush()
     expect(peersOf(a)).toEqual(['peer-1', 'peer-2'])
     pages.get('peer-2')?.crash()
-    beat([a, b])
-    beat([a, b])
-    beat([a, b])
+    await beat([a, b])
+    await beat([a, b])
+    await beat([a, b])
     expect(peersOf(a)).toEqual(['peer-1', 'peer-2'])
-    beat([a, b])
+    await beat([a, b])
     expect(peersOf(a)).toEqual(['peer-1'])
     expect(peersOf(b)).toEqual(['peer-0'])
     expect(peersOf(c)).toEqual(['peer-0', 'peer-1'])
@@ -164,15 +166,17 @@ describe('joinSwarm', () => {
     const [alice, bob] = [join(), join(bobsPage)]
     await flush()
     bobsPage.set(true)
-    beat([alice, bob])
+    await flush()
+    await beat([alice, bob])
     // Bob's timers now run about once a minute: only Alice's keep beating.
-    for (let i = 0; i < 60; i++) beat([alice])
+    for (let i = 0; i < 60; i++) await beat([alice])
     expect(peersOf(alice)).toEqual(['peer-1'])
-    beat([alice, bob])
+    await beat([alice, bob])
     bobsPage.set(false)
-    for (let i = 0; i < 3; i++) beat([alice])
+    await flush()
+    for (let i = 0; i < 3; i++) await beat([alice])
     expect(peersOf(alice)).toEqual(['peer-1'])
-    beat([alice])
+    await beat([alice])
     expect(peersOf(alice)).toEqual([])
     expect(peersOf(bob)).toEqual(['peer-0'])
   })
@@ -242,8 +246,9 @@ describe('joinSwarm', () => {
       expect(delays).toEqual([4_000, 4_000, 8_000, 8_000, 16_000, 16_000, 32_000, 32_000, 60_000, 60_000])
       expect(ids(alice)).toEqual(['peer-1'])
       await alice.channel<string>('cp.chat').send('after the rejoin')
+      await flush()
       expect(heard).toEqual([['after the rejoin', 'peer-0']])
-      for (let i = 0; i < 5; i++) beat([alice, bob])
+      for (let i = 0; i < 5; i++) await beat([alice, bob])
       expect(peersOf(bob)).toEqual(['peer-0'])
       expect(network.callbacks.length).toBe(2 + delays.length)
     })

@@ -301,18 +301,21 @@ export class FakeRoom {
           const wanted = target === null || target === undefined || target === id || target.includes(id)
           if (!wanted || other.gone) continue
           const copy = copyOf(data)
+          // After the sender's turn, as a data channel delivers: never inside the sender's own call.
           this.#network.deliver(this.selfId, id, () => {
-            // Held frames of a connection closed meanwhile are lost, as a closed data channel's are.
-            if (other.gone || this.linked.get(id) !== other) return
-            this.#network.deliveries.push({
-              appId: this.appId,
-              roomId: this.roomId,
-              from: this.selfId,
-              to: id,
-              action: name,
-              bytes: sizeOf(data),
+            queueMicrotask(() => {
+              // Held frames of a connection closed meanwhile are lost, as a closed data channel's are.
+              if (other.gone || this.linked.get(id) !== other) return
+              this.#network.deliveries.push({
+                appId: this.appId,
+                roomId: this.roomId,
+                from: this.selfId,
+                to: id,
+                action: name,
+                bytes: sizeOf(data),
+              })
+              other.receive(this.selfId, name, copy)
             })
-            other.receive(this.selfId, name, copy)
           })
         }
         return Promise.resolve()
