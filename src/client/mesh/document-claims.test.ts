@@ -5,18 +5,18 @@
  */
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { Cell, err, ok, toHex } from '../../base'
+import { Cell } from '../../base'
 import { ManualClock } from '../../base/testing/manual-clock'
-import { can, type Actor, type Echo, type Space, type SpaceId } from '../../echo'
+import { type Actor, type Echo, type Space, type SpaceId } from '../../echo'
 import { makeDeviceActor } from '../../echo/testing/device-actor'
 import { openTestEcho, T0 } from '../../echo/testing/fixtures'
 import { objectDocumentsOf, repoOf, rootOf } from '../../echo/testing/internals'
-import { decodeCredential, generateKeyPair, verifyCredential, type IdentityKey } from '../../halo'
-import { signWith } from '../../halo/testing'
+import { generateKeyPair } from '../../halo'
 import { defaultMeshSettings } from '../../mesh'
 import { FakeTrystero } from '../../mesh/testing/fake-trystero'
 import { deviceStorage } from './device-storage'
 import { startMeshService, type MeshIdentity, type MeshService, type RoomEntry } from './mesh-service'
+import { memberIdentity } from './testing/member-identity'
 
 const opened: { echo: Echo; service: MeshService }[] = []
 afterEach(async () => {
@@ -29,28 +29,7 @@ afterEach(async () => {
 const WAIT = { timeout: 10_000 }
 const clock = new ManualClock(T0)
 
-/** A person's device: admits members of the spaces it has open, and lets them write by their role. */
-const meshIdentityOf = (actor: Actor, spaces: Map<SpaceId, Space>): MeshIdentity => ({
-  identityKey: actor.identity as IdentityKey,
-  deviceKey: actor.signer.key.publicKey,
-  chain: actor.signer.chain,
-  signBytes: (bytes) => Promise.resolve(toHex(signWith(actor.signer.key, bytes))),
-  verifyChain: (_space, offered, device) => {
-    const decoded = decodeCredential(offered)
-    if (!decoded.ok || decoded.value.subject !== device) return Promise.resolve(err({ code: 'bad-chain' }))
-    const verified = verifyCredential(decoded.value, { clock, isRevoked: () => false })
-    return Promise.resolve(
-      verified.ok ? ok({ identity: decoded.value.issuer as IdentityKey }) : err({ code: 'bad-chain' }),
-    )
-  },
-  // A space not here yet is being adopted from its room.
-  admits: (spaceId, peer) => {
-    const space = spaces.get(spaceId)
-    if (space === undefined) return undefined
-    return peer.identity !== null && space.roleOf(peer.identity) !== undefined ? undefined : { code: 'not-member' }
-  },
-  mayWrite: (spaceId, identity) => identity !== null && can(spaces.get(spaceId)?.roleOf(identity), 'write'),
-})
+const meshIdentityOf = (actor: Actor, spaces: Map<SpaceId, Space>): MeshIdentity => memberIdentity(actor, spaces, clock)
 
 /** Mallory runs her own code: it admits anyone and lets anyone write. */
 const hostileIdentity = (actor: Actor, spaces: Map<SpaceId, Space>): MeshIdentity => ({
