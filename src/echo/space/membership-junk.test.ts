@@ -53,6 +53,105 @@ describe('junk cannot freeze the membership log', () => {
     await echo.close()
   })
 
+  it('takes admissions and removals after a flood of 1,000 junk entries of every kind', async () => {
+    const clock = new ManualClock(T0)
+    const echo = openTestEcho({ clock })
+    const alice = makeActor()
+    const bob = makeActor()
+    const carol = makeActor()
+    const outsider = makeActor()
+    const space = await echo.createSpace(alice, 'Flooded')
+    accepted(space.admit(alice, bob.identity, 'admin'))
+    const beforeRemoval = space.membership.get().heads
+    accepted(space.remove(alice, bob.identity))
+    const honestHeads = space.membership.get().heads
+    const members = () => space.membership.get().members.map((member) => `${member.key}:${member.role}`)
+    const honestMembers = members()
+    const stranger = () => makeActor().identity
+    const at = (index: number) => new ManualClock(T0 + index)
+    const missingParent = '0'.repeat(64) as CredentialId
+    const kinds: ((index: number) => Credential)[] = [
+      // Signed by someone who holds no role.
+      (index) =>
+        issueMember({
+          actor: outsider,
+          space: space.id,
+          subject: stranger(),
+          role: 'owner',
+          parents: honestHeads,
+          clock: at(index),
+        }),
+      // Alice's name with a signature that does not hold.
+      (index) => {
+        const entry = issueMember({
+          actor: alice,
+          space: space.id,
+          subject: stranger(),
+          role: 'editor',
+          parents: honestHeads,
+          clock: at(index),
+        })
+        const signature = entry.proof.signature
+        const flipped = (signature.startsWith('0') ? '1' : '0') + signature.slice(1)
+        return { ...entry, proof: { ...entry.proof, signature: flipped } }
+      },
+      // Alice's own, but with an expiry: a log entry never carries one.
+      (index) =>
+        issueCredential({
+          issuer: alice.identity,
+          subject: stranger(),
+          assertion: { kind: 'SpaceMember', space: space.id as string as PublicKey, role: 'viewer' },
+          signer: alice.signer,
+          clock: at(index),
+          expiresAt: T0 + 60_000,
+          parents: honestHeads,
+        }),
+      // Alice's own, on a parent that never arrives.
+      (index) =>
+        issueMember({
+          actor: alice,
+          space: space.id,
+          subject: stranger(),
+          role: 'editor',
+          parents: [missingParent],
+          clock: at(index),
+        }),
+      // Bob, removed, admitting people on the history from before his removal (backdated).
+      (index) =>
+        issueMember({
+          actor: bob,
+          space: space.id,
+          subject: stranger(),
+          role: 'editor',
+          parents: beforeRemoval,
+          clock: at(index),
+        }),
+    ]
+    const junk = kinds.flatMap((kind) => Array.from({ length: 200 }, (_, index) => kind(index)))
+    appendAll(space, junk)
+    expect(space.membership.get().heads).toEqual(honestHeads)
+    expect(members()).toEqual(honestMembers)
+    const reasons = new Map<string, number>()
+    for (const { reason } of space.membership.get().ignored) reasons.set(reason, (reasons.get(reason) ?? 0) + 1)
+    // Each kind is ignored for its own reason, none by accident of another.
+    expect(Object.fromEntries(reasons)).toEqual({
+      unauthorized: 200,
+      invalid: 200,
+      'has-expiry': 200,
+      'invalid-parent': 200,
+      'issuer-removed': 200,
+    })
+
+    const admitted = accepted(space.admit(alice, carol.identity, 'editor'))
+    expect(admitted.parents).toEqual(honestHeads)
+    expect(space.roleOf(carol.identity)).toBe('editor')
+    accepted(space.remove(alice, carol.identity))
+    expect(space.roleOf(carol.identity)).toBeUndefined()
+    expect(space.roleOf(bob.identity)).toBeUndefined()
+    expect(members()).toEqual(honestMembers)
+    await echo.close()
+  })
+
   it('names at most 64 parents when more entries than that took effect concurrently', async () => {
     const clock = new ManualClock(T0)
     const echo = openTestEcho({ clock })
