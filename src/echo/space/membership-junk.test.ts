@@ -150,7 +150,8 @@ describe('junk cannot freeze the membership log', () => {
     expect(space.roleOf(bob.identity)).toBeUndefined()
     expect(members()).toEqual(honestMembers)
     await echo.close()
-  })
+    // Each of the three folds of 1,000 entries takes about a second here; a loaded machine takes several.
+  }, 60_000)
 
   it('names at most 64 parents when more entries than that took effect concurrently', async () => {
     const clock = new ManualClock(T0)
