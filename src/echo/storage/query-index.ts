@@ -15,6 +15,7 @@ import { wordsOf } from '../query/query'
 import type { ChangeSource, Pending } from '../query/overlay'
 import { objectMatches, overlaid, overlayApplies } from '../query/overlay'
 import { InvalidQuery } from '../errors'
+import { PacedReads } from './paced-reads'
 import type { EchoObject } from '../schema/echo-object'
 import { isObjectType, specOf } from '../schema/object-type-specs'
 import type { EchoDatabase, ObjectRow } from './echo-database'
@@ -121,12 +122,14 @@ export const liveObjectQuery = (db: EchoDatabase, spaceId: string, query: Query,
     for (const [id, object] of objects) pending.set(id, { doc, object })
     show()
   })
-  const subscription = liveQuery(() =>
-    source === undefined
-      ? runQuery(db, spaceId, query).then((objects) => ({ objects, heads: new Map<string, string>() }))
-      : indexedRun(db, spaceId, query),
-  ).subscribe({
-    next: ({ objects, heads }) => {
+  const failed = (error: unknown) =>
+    state.set({ status: 'failed', error: error instanceof Error ? error : new Error(String(error)) })
+  const reads = new PacedReads(
+    () =>
+      source === undefined
+        ? runQuery(db, spaceId, query).then((objects) => ({ objects, heads: new Map<string, string>() }))
+        : indexedRun(db, spaceId, query),
+    ({ objects, heads }) => {
       indexed = objects
       if (source !== undefined) {
         for (const [id, { doc }] of pending) {
@@ -137,8 +140,13 @@ export const liveObjectQuery = (db: EchoDatabase, spaceId: string, query: Query,
       }
       show()
     },
-    error: (error: unknown) =>
-      state.set({ status: 'failed', error: error instanceof Error ? error : new Error(String(error)) }),
+    failed,
+  )
+  // Dexie tells of every index write of the space, from this tab or another, through the space's few heads rows
+  // (each write puts them: object-index.ts); the list itself is read outside Dexie's tracking, paced.
+  const subscription = liveQuery(() => db.indexedDocs.where('spaceId').equals(spaceId).toArray()).subscribe({
+    next: () => reads.changed(),
+    error: failed,
   })
   return {
     get: () => state.get(),
@@ -146,6 +154,7 @@ export const liveObjectQuery = (db: EchoDatabase, spaceId: string, query: Query,
     close: () => {
       stopChanges?.()
       subscription.unsubscribe()
+      reads.close()
     },
   }
 }
