@@ -5,6 +5,7 @@ import { HandshakeRefusal } from './handshake/refusal'
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, sendRefusal, type AuthenticatedPeer } from './handshake/run-handshake'
 import { buildRoomConfig, type MeshSettings } from './mesh-config'
 import { PresenceTracker } from './presence'
+import { trysteroRelaySockets, type RelaySockets } from './relay-watch'
 
 /** A named message channel between the peers of a swarm. */
 interface SwarmChannel<T extends DataPayload> {
@@ -84,10 +85,12 @@ interface OnlineSignal {
 export interface TrysteroPage {
   readonly selfId: string
   readonly join: typeof joinRoom
+  /** Its relay sockets, for the relay status (`watchRelays`); fakes without relays leave it out. */
+  readonly relaySockets?: RelaySockets
 }
 
 /** The real Trystero of this page. */
-export const trysteroPage: TrysteroPage = { selfId, join: joinRoom }
+export const trysteroPage: TrysteroPage = { selfId, join: joinRoom, relaySockets: trysteroRelaySockets }
 
 /** Whether the page is hidden, and a way to hear when that changes. */
 export interface Visibility {

@@ -9,7 +9,7 @@ import {
   type HaloIdentity,
   type PublicKey,
 } from '../../halo'
-import type { MeshSettings, MeshStatus, TrysteroPage } from '../../mesh'
+import { watchRelays, type MeshSettings, type MeshStatus, type TrysteroPage } from '../../mesh'
 import type { StartMesh } from '../mesh-tab'
 import { hostInvitations } from '../invites/host-invitations'
 import { latestProfile, linkEdges } from '../linking/link-edges'
@@ -110,6 +110,19 @@ const runFor = async (
       tracker.online(online)
     }),
   )
+  // The relays this mesh's rooms use: the settings it starts with.
+  const relaySockets = deps.page.relaySockets
+  const { signalUrls, publicRelays } = deps.settings.get()
+  if (relaySockets !== undefined)
+    stops.push(
+      watchRelays({
+        urls: [...signalUrls, ...publicRelays],
+        sockets: relaySockets,
+        onChange: (relays) => {
+          tracker.relays(relays)
+        },
+      }),
+    )
   const rooms = new Cell<readonly RoomEntry[]>([])
   // Spaces listed for this identity being fetched now (their root not here yet).
   const adopting = new Map<SpaceId, AbortController>()
