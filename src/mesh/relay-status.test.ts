@@ -43,15 +43,14 @@ describe('readRelayFrame', () => {
 })
 
 describe('nextRelayStatus', () => {
-  it('goes from connecting to connected to unreachable, and back once the relay answers', () => {
+  it('goes from connecting to connected to unreachable, and back once a socket opens or the relay answers', () => {
     let status = nextRelayStatus(fresh, { kind: 'open' })
     expect(status).toEqual({ url, state: 'connected' })
     status = nextRelayStatus(status, { kind: 'close' })
     expect(status.state).toBe('unreachable')
-    // A redial that opens and closes again is still unreachable: only a frame it reads shows the relay answers.
-    status = nextRelayStatus(status, { kind: 'open' })
-    expect(status.state).toBe('unreachable')
     status = nextRelayStatus(status, { kind: 'fine' })
+    expect(status).toEqual({ url, state: 'connected' })
+    status = nextRelayStatus(nextRelayStatus(status, { kind: 'close' }), { kind: 'open' })
     expect(status).toEqual({ url, state: 'connected' })
   })
 

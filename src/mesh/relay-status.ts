@@ -71,10 +71,7 @@ export const readRelayFrame = (data: unknown): RelayFrame => {
 /** What happened to a relay's socket. */
 export type RelayEvent = RelayFrame | { readonly kind: 'open' } | { readonly kind: 'close' }
 
-/**
- * The next status of a relay. A refusal is final (Trystero never uses that relay again in this page); a relay that
- * was unreachable stays so while its new sockets open and close, until it sends a frame we can read.
- */
+/** The next status of a relay. A refusal is final: Trystero never uses that relay again in this page. */
 export const nextRelayStatus = (status: RelayStatus, event: RelayEvent): RelayStatus => {
   if (status.state === 'refused') return event.kind === 'junk' ? withJunk(status) : status
   switch (event.kind) {
@@ -86,7 +83,7 @@ export const nextRelayStatus = (status: RelayStatus, event: RelayEvent): RelaySt
     case 'fine':
       return withState(status, 'connected')
     case 'open':
-      return status.state === 'connecting' ? withState(status, 'connected') : status
+      return status.state === 'slowed' ? status : withState(status, 'connected')
     case 'close':
       return withState(status, 'unreachable')
   }

@@ -29,7 +29,7 @@ const setup = () => {
   const seen: (readonly RelayStatus[])[] = []
   let tick = (): void => undefined
   let stopped = false
-  const stop = watchRelays({
+  const watch = watchRelays({
     urls: [hostile, honest, honest],
     sockets: () => sockets,
     every: (_ms, run) => {
@@ -47,8 +47,11 @@ const setup = () => {
       tick()
     },
     last: () => seen.at(-1),
+    look: () => {
+      watch.look()
+    },
     stop: () => {
-      stop()
+      watch.stop()
       return stopped
     },
   }
@@ -92,11 +95,10 @@ describe('watchRelays', () => {
     const second = new FakeSocket()
     watch.sockets[honest] = second
     watch.tick()
-    second.open()
-    first.frame('["EOSE","s"]')
+    first.frame('["CLOSED","s","from the old socket"]')
     watch.tick()
     expect(watch.last()?.[1]).toEqual({ url: honest, state: 'unreachable' })
-    second.frame('["EOSE","s"]')
+    second.open()
     watch.tick()
     expect(watch.last()?.[1]).toEqual({ url: honest, state: 'connected' })
   })
@@ -126,5 +128,18 @@ describe('watchRelays', () => {
     watch.sockets[hostile] = socket
     watch.tick()
     expect(watch.last()?.[0]).toEqual({ url: hostile, state: 'unreachable' })
+  })
+
+  it('listens from the moment it is asked to look, so a relay that refuses at once is not missed', () => {
+    const watch = setup()
+    const socket = new FakeSocket()
+    watch.sockets[hostile] = socket
+    // Trystero makes the socket inside its first join; the caller looks right after, before any frame.
+    watch.look()
+    socket.open()
+    socket.frame('["CLOSED","s","blocked: no"]')
+    socket.close()
+    watch.tick()
+    expect(watch.last()?.[0]).toEqual({ url: hostile, state: 'refused', reason: 'blocked: no' })
   })
 })

@@ -49,11 +49,21 @@ export interface RelayWatchOptions {
   readonly onChange: (relays: readonly RelayStatus[]) => void
 }
 
+/** A running watch. */
+export interface RelayWatch {
+  /**
+   * Looks for new sockets now. Trystero makes a page's relay sockets inside its first `joinRoom`, so calling this
+   * right after a join listens before any frame can arrive (a relay that refuses at once is not missed).
+   */
+  look(): void
+  stop(): void
+}
+
 /**
  * Follows what each relay does to us, by listening to Trystero's sockets (`getRelaySockets()`): the frames it sends
- * (read as Trystero reads them), and its socket opening and closing. Returns the stop.
+ * (read as Trystero reads them), and its socket opening and closing.
  */
-export const watchRelays = (options: RelayWatchOptions): (() => void) => {
+export const watchRelays = (options: RelayWatchOptions): RelayWatch => {
   const sockets = options.sockets ?? trysteroRelaySockets
   const urls = [...new Set(options.urls)]
   const statuses = new Map<string, RelayStatus>(urls.map((url) => [url, { url, state: 'connecting' }]))
@@ -101,9 +111,12 @@ export const watchRelays = (options: RelayWatchOptions): (() => void) => {
   }
   tick()
   const stop = (options.every ?? intervalTimer)(options.pollMs ?? DEFAULT_POLL_MS, tick)
-  return () => {
-    stop()
-    for (const { detach } of watched.values()) detach()
-    watched.clear()
+  return {
+    look: tick,
+    stop: () => {
+      stop()
+      for (const { detach } of watched.values()) detach()
+      watched.clear()
+    },
   }
 }
