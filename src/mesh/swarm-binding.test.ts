@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { ok, toHex, utf8 } from '../base'
 import type { IdentityKey, KeyPair } from '../halo'
 import { fixedKeyPair, signWith } from '../halo/testing'
-import { checkBinding, connectionFingerprints, fingerprintsOf } from './handshake/connection-binding'
+import type { Room } from 'trystero'
+import { checkBinding, connectionFingerprints, fingerprintsOf, rememberSigner } from './handshake/connection-binding'
 import { newRepoId } from './handshake/messages'
 import { runHandshake, type AuthenticatedPeer } from './handshake/run-handshake'
 import { defaultMeshSettings } from './mesh-config'
 import { joinSwarm, type Swarm, type SwarmRefusal } from './swarm'
+import { bindConnections } from './swarm-binding'
 import { FakeTrystero, type FakePage } from './testing/fake-trystero'
 
 const identity = fixedKeyPair(1)
@@ -100,6 +102,52 @@ describe('binding the handshake to its connection (DTLS fingerprints)', () => {
     const documentFrames = network.deliveries.filter((delivery) => !['cp.bind'].includes(delivery.action))
     expect(documentFrames.filter((delivery) => delivery.action.startsWith('cp.'))).toEqual([])
     await Promise.all([a.swarm.leave(), b.swarm.leave()])
+  })
+})
+
+describe('bindConnections', () => {
+  it('refuses a peer whose binding does not come in time, and a replaced connection’s old wait refuses nothing', async () => {
+    const device = fixedKeyPair(2)
+    const peer: AuthenticatedPeer = {
+      peerId: 'p',
+      repo: newRepoId(device.publicKey),
+      storage: null,
+      identity: identity.publicKey as IdentityKey,
+      device: device.publicKey,
+      chain: null,
+      transcript: utf8('t'),
+      invited: false,
+    }
+    rememberSigner(peer, (bytes) => Promise.resolve(toHex(signWith(device, bytes))))
+    const sdp = (fingerprint: string) => ({ sdp: `a=fingerprint:sha-256 ${fingerprint}` })
+    const room = {
+      makeAction: () => ({ send: () => Promise.resolve() }),
+      getPeers: () => ({ p: { localDescription: sdp('AA'), remoteDescription: sdp('BB') } }),
+    } as unknown as Room
+    const timers: (() => void)[] = []
+    const refused: string[] = []
+    const admitted: string[] = []
+    const binding = bindConnections(
+      room,
+      {
+        passed: () => peer,
+        admit: (peerId) => admitted.push(peerId),
+        refuse: (peerId) => refused.push(peerId),
+      },
+      (_ms, run) => {
+        timers.push(run)
+        return () => undefined
+      },
+    )
+    binding.joined('p', peer)
+    // Trystero replaces the connection under the same id: a new wait; the first timer must not end it.
+    binding.joined('p', peer)
+    timers[0]?.()
+    await flush()
+    expect(refused).toEqual([])
+    timers[1]?.()
+    expect(refused).toEqual(['p'])
+    expect(admitted).toEqual([])
   })
 })
 

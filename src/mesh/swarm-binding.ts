@@ -67,6 +67,9 @@ export const bindConnections = (
   })
   return {
     joined: (peerId: string, peer: AuthenticatedPeer): void => {
+      // Trystero may replace a connection under the same id without a leave: the old wait ends here.
+      waiting.get(peerId)?.cancel()
+      waiting.delete(peerId)
       const ours = connectionFingerprints(room.getPeers()[peerId])
       if (ours === undefined || !canBind(peer)) {
         hooks.admit(peerId, peer)
@@ -82,11 +85,16 @@ export const bindConnections = (
         finish(peerId, peer, ours, frame)
         return
       }
-      const cancel = after(BIND_TIMEOUT_MS, () => {
-        if (!waiting.delete(peerId)) return
-        hooks.refuse(peerId)
-      })
-      waiting.set(peerId, { peer, ours, cancel })
+      const entry: Waiting = {
+        peer,
+        ours,
+        cancel: after(BIND_TIMEOUT_MS, () => {
+          if (waiting.get(peerId) !== entry) return
+          waiting.delete(peerId)
+          hooks.refuse(peerId)
+        }),
+      }
+      waiting.set(peerId, entry)
     },
     left: (peerId: string): void => {
       early.delete(peerId)
