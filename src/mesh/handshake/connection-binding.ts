@@ -1,6 +1,11 @@
 import { toBase64Url, utf8 } from '../../base'
-import { verifyBytes } from '../../halo'
-import type { AuthenticatedPeer } from './run-handshake'
+import { verifyBytes, type PublicKey } from '../../halo'
+
+/** What the binding needs of a passed handshake (`AuthenticatedPeer`): the transcript and the device it proved. */
+interface BoundPeer {
+  readonly transcript: Uint8Array
+  readonly device: PublicKey
+}
 
 /**
  * Binding a handshake to the WebRTC connection it ran over (SECURITY.md N12). The transcript names both Trystero
@@ -54,17 +59,17 @@ const bindingBytes = (transcript: Uint8Array, signerLocal: string, signerRemote:
   utf8(JSON.stringify([FORMAT, toBase64Url(transcript), signerLocal, signerRemote]))
 
 /** Our signer per handshake that passed (`runHandshake` sets it): only that handshake's key signs its binding. */
-const signers = new WeakMap<AuthenticatedPeer, (bytes: Uint8Array) => Promise<string>>()
+const signers = new WeakMap<BoundPeer, (bytes: Uint8Array) => Promise<string>>()
 
-export const rememberSigner = (peer: AuthenticatedPeer, sign: (bytes: Uint8Array) => Promise<string>): void => {
+export const rememberSigner = (peer: BoundPeer, sign: (bytes: Uint8Array) => Promise<string>): void => {
   signers.set(peer, sign)
 }
 
 /** Whether `peer` came from `runHandshake` (a handshake whose connection can be bound). */
-export const canBind = (peer: AuthenticatedPeer): boolean => signers.has(peer)
+export const canBind = (peer: BoundPeer): boolean => signers.has(peer)
 
 /** Our binding frame for the connection to `peer`. */
-export const signBinding = async (peer: AuthenticatedPeer, ours: ConnectionFingerprints): Promise<string> => {
+export const signBinding = async (peer: BoundPeer, ours: ConnectionFingerprints): Promise<string> => {
   const sign = signers.get(peer)
   if (sign === undefined) throw new Error('no handshake to bind')
   const sig = await sign(bindingBytes(peer.transcript, ours.local, ours.remote))
@@ -75,7 +80,7 @@ export const signBinding = async (peer: AuthenticatedPeer, ours: ConnectionFinge
  * Checks the remote's binding frame (attacker bytes: size first, then shape): its device signed this transcript
  * with, as its own certificate, the one we see as remote, and as remote the one that is ours.
  */
-export const checkBinding = (peer: AuthenticatedPeer, ours: ConnectionFingerprints, frame: unknown): boolean => {
+export const checkBinding = (peer: BoundPeer, ours: ConnectionFingerprints, frame: unknown): boolean => {
   if (typeof frame !== 'string' || frame.length > MAX_BINDING_CHARS) return false
   let parsed: unknown
   try {
