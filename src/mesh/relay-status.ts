@@ -6,7 +6,7 @@ import * as v from 'valibot'
  * again); `refused`: it sent `CLOSED` or another `OK false`, and Trystero dropped it for the rest of the page
  * session; `unreachable`: its socket closed (Trystero dials again, backing off).
  */
-export const RELAY_STATES = ['connecting', 'connected', 'slowed', 'refused', 'unreachable'] as const
+const RELAY_STATES = ['connecting', 'connected', 'slowed', 'refused', 'unreachable'] as const
 type RelayState = (typeof RELAY_STATES)[number]
 
 /** A relay's reason text is shown at most this long. */
