@@ -1,4 +1,5 @@
 import type { Observable, Result } from '../base'
+import type { RelayStatus } from '../mesh'
 import type { Avatar } from './identity-api'
 import type { Problem } from './problem-words'
 
@@ -117,4 +118,6 @@ export type SyncStatus =
 export interface SyncApi {
   readonly overall: Observable<SyncStatus>
   space(spaceId: string): Observable<SyncStatus>
+  /** How each relay of the leader's mesh treats us, in the settings' order (empty until its mesh runs). */
+  readonly relays: Observable<readonly RelayStatus[]>
 }

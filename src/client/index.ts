@@ -36,4 +36,4 @@ export type {
   TaskPlace,
   TaskView,
 } from './spaces-api'
-export type { MeshSettings, MeshSettingsProblem } from '../mesh'
+export type { MeshSettings, MeshSettingsProblem, RelayStatus } from '../mesh'

@@ -3,6 +3,8 @@ export { allowedRelayOrigins, defaultMeshSettings, parseMeshSettings, validateMe
 export type { MeshSettings, MeshSettingsInput, MeshSettingsProblem } from './mesh-config'
 export { isMeshStatusMessage } from './mesh-status'
 export type { MeshStatus } from './mesh-status'
+export type { RelayStatus } from './relay-status'
+export { watchRelays } from './relay-watch'
 export { joinSwarm, trysteroPage } from './swarm'
 export type { Swarm, SwarmHandshake, SwarmRefusal, TrysteroPage } from './swarm'
 export { confirmationCode } from './handshake/confirmation-code'

@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { relayStatusSchema } from './relay-status'
 
 /**
  * Where a space (or the whole mesh) stands. `connecting`: no leader tab has told yet, or its mesh is
@@ -25,6 +26,8 @@ const meshStatus = v.strictObject({
     v.check((spaces) => Object.keys(spaces).length <= 10_000),
   ),
   lastSynced: v.optional(lastSynced),
+  /** Each relay of the leader's mesh, in its settings' order (`watchRelays`). */
+  relays: v.optional(v.pipe(v.array(relayStatusSchema), v.maxLength(64))),
 })
 
 /** The leader's sync status, as every tab shows it: plain JSON, so it crosses the tab channel as is. */

@@ -3,8 +3,10 @@ import { Cell, systemClock, type Clock, type Observable, type Result } from '../
 import type { RefusalCode } from './handshake/refusal'
 import { HandshakeRefusal } from './handshake/refusal'
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, sendRefusal, type AuthenticatedPeer } from './handshake/run-handshake'
+import { bindConnections } from './swarm-binding'
 import { buildRoomConfig, type MeshSettings } from './mesh-config'
 import { PresenceTracker } from './presence'
+import { trysteroRelaySockets, type RelaySockets } from './relay-watch'
 
 /** A named message channel between the peers of a swarm. */
 interface SwarmChannel<T extends DataPayload> {
@@ -84,10 +86,12 @@ interface OnlineSignal {
 export interface TrysteroPage {
   readonly selfId: string
   readonly join: typeof joinRoom
+  /** Its relay sockets, for the relay status (`watchRelays`); fakes without relays leave it out. */
+  readonly relaySockets?: RelaySockets
 }
 
 /** The real Trystero of this page. */
-export const trysteroPage: TrysteroPage = { selfId, join: joinRoom }
+export const trysteroPage: TrysteroPage = { selfId, join: joinRoom, relaySockets: trysteroRelaySockets }
 
 /** Whether the page is hidden, and a way to hear when that changes. */
 export interface Visibility {
@@ -232,21 +236,38 @@ export const joinSwarm = (
       callbacksFor(() => joining.room),
     )
     joining.room = made
-    made.onPeerJoin = (peerId) => {
+    const admit = (peerId: string, peer?: AuthenticatedPeer): void => {
       if (made !== current.room) return
-      if (handshake !== undefined) {
-        const peer = passed.get(peerId)
-        // Trystero activates only peers whose predicate resolved; anything else is not let in.
-        if (peer === undefined) return
-        passed.delete(peerId)
-        setAuthenticated((peers) => peers.set(peerId, peer))
-      }
+      if (peer !== undefined) setAuthenticated((peers) => peers.set(peerId, peer))
       joined.add(peerId)
       presence.heard(peerId)
       stopRejoining()
     }
+    // With a handshake, a peer is admitted once its connection is bound to it (see swarm-binding.ts).
+    const binding = bindConnections(made, {
+      passed: (peerId) => passed.get(peerId),
+      admit,
+      refuse: (peerId) => {
+        if (made !== current.room || left) return
+        refuse({ peerId, code: 'wrong-connection' })
+        made.getPeers()[peerId]?.close()
+      },
+    })
+    made.onPeerJoin = (peerId) => {
+      if (made !== current.room) return
+      if (handshake === undefined) {
+        admit(peerId)
+        return
+      }
+      const peer = passed.get(peerId)
+      // Trystero activates only peers whose predicate resolved; anything else is not let in.
+      if (peer === undefined) return
+      passed.delete(peerId)
+      binding.joined(peerId, peer)
+    }
     made.onPeerLeave = (peerId) => {
       if (made !== current.room) return
+      binding.left(peerId)
       passed.delete(peerId)
       if (authenticated.get().has(peerId)) setAuthenticated((peers) => peers.delete(peerId))
       presence.left(peerId)

@@ -9,7 +9,7 @@ import {
   type HaloIdentity,
   type PublicKey,
 } from '../../halo'
-import type { MeshSettings, MeshStatus, TrysteroPage } from '../../mesh'
+import { watchRelays, type MeshSettings, type MeshStatus, type TrysteroPage } from '../../mesh'
 import type { StartMesh } from '../mesh-tab'
 import { hostInvitations } from '../invites/host-invitations'
 import { latestProfile, linkEdges } from '../linking/link-edges'
@@ -110,6 +110,35 @@ const runFor = async (
       tracker.online(online)
     }),
   )
+  // The relays this mesh's rooms use: the settings it starts with (Trystero dials a page's relays at its first join).
+  const relaySockets = deps.page.relaySockets
+  const { signalUrls, publicRelays } = deps.settings.get()
+  const relays =
+    relaySockets === undefined
+      ? undefined
+      : watchRelays({
+          urls: [...signalUrls, ...publicRelays],
+          sockets: relaySockets,
+          onChange: (statuses) => {
+            tracker.relays(statuses)
+          },
+        })
+  if (relays !== undefined)
+    stops.push(() => {
+      relays.stop()
+    })
+  // Looks for relay sockets right after each join, before a relay that refuses at once has said a word.
+  const page: TrysteroPage =
+    relays === undefined
+      ? deps.page
+      : {
+          ...deps.page,
+          join: (...args) => {
+            const room = deps.page.join(...args)
+            relays.look()
+            return room
+          },
+        }
   const rooms = new Cell<readonly RoomEntry[]>([])
   // Spaces listed for this identity being fetched now (their root not here yet).
   const adopting = new Map<SpaceId, AbortController>()
@@ -137,7 +166,7 @@ const runFor = async (
       shared.met(spaceId, device, identity)
     },
     settings: deps.settings.get(),
-    page: deps.page,
+    page,
     storage,
     tracker,
     // A device that refused us as revoked sends the DeviceRevoked credentials: HALO verifies them itself, and
@@ -231,7 +260,7 @@ const runFor = async (
       },
       edges: linkEdges(
         deps.settings.get(),
-        deps.page,
+        page,
         (owner, device) => owner === halo.identityKey && halo.isRevoked(device),
       ),
       spaces: () => spaces.values(),

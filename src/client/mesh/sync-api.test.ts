@@ -27,4 +27,17 @@ describe('client.sync', () => {
     expect(sync.overall.get()).toEqual({ kind: 'offline' })
     expect(sync.space('home').get()).toEqual({ kind: 'offline' })
   })
+
+  it('gives each relay of the leader status, and tells only changes', () => {
+    const status = new Cell<MeshStatus>({ overall: 'connecting', spaces: {} })
+    const relays = createSyncApi(status, new Cell(0)).relays
+    expect(relays.get()).toEqual([])
+    let told = 0
+    relays.subscribe(() => told++)
+    const refused = { url: 'ws://127.0.0.1:1/r/bad', state: 'refused', reason: 'blocked: no' } as const
+    status.set({ overall: 'alone', spaces: {}, relays: [refused] })
+    status.set({ overall: 'syncing', spaces: {}, relays: [refused] })
+    expect(relays.get()).toEqual([refused])
+    expect(told).toBe(1)
+  })
 })

@@ -1,5 +1,5 @@
 import { Cell, type Observable } from '../../base'
-import type { MeshStatus } from '../../mesh'
+import type { MeshStatus, RelayStatus } from '../../mesh'
 import type { SyncApi, SyncStatus } from '../devices-api'
 
 type State = MeshStatus['overall']
@@ -45,4 +45,5 @@ export const createSyncApi = (status: Observable<MeshStatus>, otherDevices: Obse
         return syncStatusOf(status.get().overall === 'offline' ? 'offline' : 'alone', 0, undefined, otherDevices.get())
       return syncStatusOf(space.state, space.peers.length, space.lastSynced, otherDevices.get())
     }),
+  relays: follow<readonly RelayStatus[]>([status], () => status.get().relays ?? []),
 })

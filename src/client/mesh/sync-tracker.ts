@@ -1,6 +1,6 @@
 import type { Clock } from '../../base'
 import type { PeerSyncWatch, SpaceId } from '../../echo'
-import type { MeshStatus } from '../../mesh'
+import type { MeshStatus, RelayStatus } from '../../mesh'
 
 type SpaceState = MeshStatus['spaces'][string]
 
@@ -36,6 +36,7 @@ export class SyncTracker {
   readonly #publish: (status: MeshStatus) => void
   readonly #watchPeer: WatchPeer
   #online: boolean
+  #relays: readonly RelayStatus[] = []
 
   constructor(options: {
     clock: Clock
@@ -101,6 +102,12 @@ export class SyncTracker {
     this.#emit()
   }
 
+  /** How each relay treats us (mesh's `watchRelays`), shown in Settings. */
+  relays(relays: readonly RelayStatus[]): void {
+    this.#relays = relays
+    this.#emit()
+  }
+
   status(): MeshStatus {
     const spaces: Record<string, SpaceState> = {}
     for (const [spaceId, peers] of this.#connections) {
@@ -137,7 +144,12 @@ export class SyncTracker {
         (best, next) => (next !== undefined && (best === undefined || next.at > best.at) ? next : best),
         undefined,
       )
-    return { overall, spaces, ...(latest === undefined ? {} : { lastSynced: latest }) }
+    return {
+      overall,
+      spaces,
+      ...(latest === undefined ? {} : { lastSynced: latest }),
+      ...(this.#relays.length === 0 ? {} : { relays: [...this.#relays] }),
+    }
   }
 
   #pending(spaceId: string, connection: Connection): number {

@@ -21,6 +21,8 @@ export type RefusalCode =
   /** The connection closed (or Trystero replaced it) before the handshake ended. */
   | 'disconnected'
   | 'leaving'
+  /** The handshake's binding to the WebRTC connection failed (a party in between): see connection-binding.ts. */
+  | 'wrong-connection'
   | 'refused-by-peer'
 
 export class HandshakeRefusal extends AppError<RefusalCode> {

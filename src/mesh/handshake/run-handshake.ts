@@ -12,6 +12,7 @@ import {
   repoDevice,
   type Hello,
 } from './messages'
+import { rememberSigner } from './connection-binding'
 import { HandshakeRefusal, type RefusalCode } from './refusal'
 
 /**
@@ -285,6 +286,8 @@ const exchange = async (options: HandshakeOptions, session: Session): Promise<Ou
     // Both sides say done, so a refusal by the remote's last check reaches us too, not only its timeout.
     await send(JSON.stringify({ v: 1, done: true }))
     await next(doneMessage, MAX_CONTROL_BYTES, 'bad-proof')
+    // Our key signs this handshake's binding to its connection once Trystero activates the peer.
+    rememberSigner(peer, (bytes) => local.sign(bytes))
     return ok(peer)
   } catch (error) {
     if (error instanceof Stop) return error.outcome

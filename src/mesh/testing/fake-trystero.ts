@@ -21,6 +21,19 @@ const sizeOf = (data: unknown): number =>
 /** What a receiver gets: binary data as a fresh Uint8Array (as over a data channel), the rest as is. */
 const copyOf = (data: unknown): unknown => (data instanceof Uint8Array ? new Uint8Array(data) : data)
 
+/** The part of an RTCPeerConnection the swarm reads. */
+interface FakeConnection {
+  readonly localDescription: { readonly sdp: string }
+  readonly remoteDescription: { readonly sdp: string }
+  close(): void
+}
+
+/** A DTLS certificate fingerprint per page, from its id (SHA-256 length, colon-separated hex). */
+const fingerprintFor = (selfId: string): string =>
+  `sha-256 ${Array.from({ length: 32 }, (_, i) => ((selfId.charCodeAt(i % selfId.length) * 7 + i) & 0xff).toString(16).padStart(2, '0').toUpperCase()).join(':')}`
+
+const sdpWith = (fingerprint: string): string => `v=0\r\na=setup:actpass\r\na=fingerprint:${fingerprint}\r\n`
+
 /** One direction of a pending connection's handshake frames. */
 class Inbox {
   readonly #items: unknown[] = []
@@ -58,6 +71,22 @@ export class FakeTrystero {
   /** With `reconnect`, peers whose connection closed meet again (as Trystero's next announce brings them). */
   constructor(options: { reconnect?: boolean } = {}) {
     this.#reconnect = options.reconnect ?? false
+  }
+
+  /** Certificates seen in place of the remote's, per connection end (`self\0remote`): a party in between. */
+  readonly #seenAs = new Map<string, string>()
+
+  /**
+   * A party in between: `page`'s connection to `remoteId` ends at a stranger's certificate, as when someone who
+   * knows the room password swapped the SDP and relays the handshake (the remote's own end is untouched).
+   */
+  interpose(page: FakePage, remoteId: string): void {
+    this.#seenAs.set(`${page.selfId}\0${remoteId}`, fingerprintFor(`stranger-${remoteId}`))
+  }
+
+  /** The fingerprint `self` sees for its connection to `remote`: its own, or a stranger's if one is in between. */
+  seenFingerprint(self: string, remote: string): string {
+    return this.#seenAs.get(`${self}\0${remote}`) ?? fingerprintFor(remote)
   }
 
   /** The next `count` meetings fail silently (a lost announce, a handshake timed out): nobody is told. */
@@ -269,11 +298,16 @@ export class FakeRoom {
     return this.page.selfId
   }
 
-  /** Each peer's connection; `close()` disconnects both sides, as closing an RTCPeerConnection does. */
-  getPeers(): Record<string, { close(): void }> {
-    const peers: Record<string, { close(): void }> = {}
+  /**
+   * Each peer's connection; `close()` disconnects both sides, as closing an RTCPeerConnection does. Its local and
+   * remote descriptions carry `a=fingerprint` lines, each page's certificate (or a stranger's, see `interpose`).
+   */
+  getPeers(): Record<string, FakeConnection> {
+    const peers: Record<string, FakeConnection> = {}
     for (const [id, other] of this.linked) {
       peers[id] = {
+        localDescription: { sdp: sdpWith(fingerprintFor(this.selfId)) },
+        remoteDescription: { sdp: sdpWith(this.#network.seenFingerprint(this.selfId, id)) },
         close: () => {
           this.disconnect(other)
         },

@@ -1,4 +1,4 @@
-import { createSignal, Show, type Component } from 'solid-js'
+import { createSignal, For, Show, type Component } from 'solid-js'
 import type { MeshSettings } from '../../client'
 import { useClient } from '../client-context'
 import { Field, TextField } from '../Field'
@@ -6,6 +6,7 @@ import { FormError } from '../FormError'
 import { submitForm } from '../form-errors'
 import { createObserved } from '../reactive'
 import { fromLines, toLines } from './lines'
+import { relayWords } from './relay-words'
 import { draftFieldOf, type DraftField } from './problem-fields'
 
 type Draft = Readonly<Record<DraftField, string>>
@@ -51,7 +52,9 @@ const inputOf = (draft: Draft) => {
 
 /** Where peers meet (signal workers, optional public relays) and how they connect (STUN/TURN). */
 export const ConnectionSettings: Component = () => {
-  const mesh = useClient().meshSettings
+  const client = useClient()
+  const mesh = client.meshSettings
+  const relays = createObserved(client.sync.relays)
   const customised = createObserved(mesh.customised)
   const [draft, setDraft] = createSignal<Draft>(draftOf(mesh.current.get()))
   const [problems, setProblems] = createSignal<readonly ShownProblem[]>([])
@@ -91,6 +94,18 @@ export const ConnectionSettings: Component = () => {
         Devices find each other through a signal worker, which only passes along encrypted connection offers; your notes
         and tasks travel directly between devices. Changes apply to spaces opened from now on.
       </p>
+      <h3 id="relay-status-heading">Relay status</h3>
+      <Show when={relays().length > 0} fallback={<p>Shown once this device has an identity and its spaces connect.</p>}>
+        <ul class="relay-status" aria-labelledby="relay-status-heading">
+          <For each={relays()}>
+            {(relay) => (
+              <li>
+                <code>{relay.url}</code>: <span data-testid="relay-words">{relayWords(relay)}</span>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
       <form
         class="form"
         onSubmit={(event) => {
