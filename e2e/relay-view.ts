@@ -20,6 +20,8 @@ export interface SocketView {
   readonly remoteAddress: string
   readonly origin: string | undefined
   readonly userAgent: string | undefined
+  /** Names of the upgrade request's headers. */
+  readonly headers: readonly string[]
   readonly openedAt: number
   readonly lastAt: number
   /** Every topic of every REQ, and when first. */
@@ -54,6 +56,10 @@ export const socketView = (connection: DecodedConnection): SocketView => {
     remoteAddress: connection.remoteAddress,
     origin: headerOf(head, 'origin'),
     userAgent: headerOf(head, 'user-agent'),
+    headers: head
+      .split('\r\n')
+      .slice(1)
+      .map((line) => line.split(':')[0]?.toLowerCase() ?? ''),
     openedAt: connection.requests[0]?.at ?? 0,
     lastAt: connection.messages.at(-1)?.at ?? connection.requests[0]?.at ?? 0,
     subscribed: new Map(),
@@ -168,6 +174,7 @@ export const relayReport = (
       (key) => new Set(views.filter((view) => view.pubkeys.has(key)).map(ownerOf)).size > 1,
     ).length,
     peerIdsPerSocket: Math.max(0, ...views.map((view) => view.peerIds.size)),
+    upgradeHeaders: [...new Set(views.flatMap((view) => view.headers))].sort(),
     announceIntervalMs: { min: Math.min(...intervals), median: median(intervals), max: Math.max(...intervals) },
   }
   return { lines, figures }
