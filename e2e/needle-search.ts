@@ -36,7 +36,7 @@ const base64Core = (bytes: Uint8Array, shift: number, url: boolean): string => {
 }
 
 /** Every form of `needle` searched for. */
-export const encodingsOf = (bytes: Uint8Array): { encoding: string; pattern: Buffer }[] => {
+const encodingsOf = (bytes: Uint8Array): { encoding: string; pattern: Buffer }[] => {
   if (bytes.length < MIN_NEEDLE_BYTES) throw new Error(`a needle of ${String(bytes.length)} bytes is too short`)
   const hex = Buffer.from(bytes).toString('hex')
   return [

@@ -7,14 +7,14 @@
 import { constants, createInflateRaw, type InflateRaw } from 'node:zlib'
 import type { Chunk, RecordedConnection } from './recording-proxy.ts'
 
-export interface DecodedRequest {
+interface DecodedRequest {
   readonly at: number
   /** Request line and headers, as sent. */
   readonly head: string
   readonly body: Buffer
 }
 
-export interface DecodedMessage {
+interface DecodedMessage {
   /** When its last frame arrived. */
   readonly at: number
   /** 1 text, 2 binary, 8 close, 9 ping, 10 pong. */
@@ -213,7 +213,7 @@ export const decodeConnection = async (connection: RecordedConnection): Promise<
 }
 
 /** `%XX` escapes of a request head decoded byte for byte (a secret in a query string may be escaped). */
-export const percentDecoded = (text: string): Buffer => {
+const percentDecoded = (text: string): Buffer => {
   const bytes: number[] = []
   for (let i = 0; i < text.length; i++) {
     const hex = text.slice(i + 1, i + 3)
