@@ -117,6 +117,9 @@ test('a whole journey leaves no secret and no content with the signal worker or 
   errors,
 }) => {
   errors.allow(CLOSED_CONNECTION)
+  // The same abort with no reason attached, seen once in nine runs of this journey (pages here leave rooms by
+  // navigating, rotating and removing); only this exact text is allowed.
+  errors.allow(/^console error on [^ ]+: Trystero peer error: OperationError$/)
   const words = {
     ada: tagged('Ada'),
     phone: tagged('Phone'),
