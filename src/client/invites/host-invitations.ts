@@ -178,10 +178,10 @@ const hostOne = (options: HostInvitationsOptions, space: Space, opened: Invitati
   }
   // The offer's bytes for the log as it is now: the same for every guest (the role is the invitation's), so a
   // flood of new connections costs one serialization per change of the log, not one per guest.
-  let written: { state: MembershipState; bytes: string } | undefined
+  let written: { state: MembershipState; name: string; bytes: string } | undefined
   const offerBytes = (role: Invitation['role'], inviter: PublicKey): string => {
     const state = space.membership.get()
-    if (written?.state !== state) {
+    if (written?.state !== state || written.name !== space.name) {
       const bytes = writeInviteFrame({
         v: 1,
         t: 'offer',
@@ -192,13 +192,13 @@ const hostOne = (options: HostInvitationsOptions, space: Space, opened: Invitati
         heads: [...state.heads].slice(0, 64),
         log: proof(),
       })
-      written = { state, bytes }
+      written = { state, name: space.name, bytes }
     }
     return written.bytes
   }
   /**
    * The answer to a guest that proved K, the same bytes each time for one connection (its hello, or unasked once
-   * Trystero lets it in): the offer with the log, or for an invitation that cancelled, used or expired, a short
+   * Trystero lets it in): the offer with the log, or for an invitation cancelled, used up or expired, a short
    * refusal without it (review 13 G3, G8: a dead link's K got the whole log, names and all, once per hello).
    */
   const answerOf = (guest: PublicKey): string => {
