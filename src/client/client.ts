@@ -9,6 +9,7 @@ import type { IdentityApi } from './identity-api'
 import { IdentityService } from './identity'
 import { createInvitesService } from './invites/invites-service'
 import type { InvitesApi } from './invites/invites-api'
+import { createWelcomes } from './invites/welcomes'
 import { linkSpaces } from './linking/link-spaces'
 import { createDevicesService } from './linking/devices-service'
 import { DEFAULT_AVATAR, LIMITS, type Limits } from './limits'
@@ -105,6 +106,8 @@ export const createClient = (options: ClientOptions): Client => {
   const personalSecret = new Cell<((spaceId?: SpaceId) => PersonalSecret | undefined) | undefined>(undefined)
   // Spaces this tab joins by invitation, with the hosts that admitted it, until the space is here.
   const invited = new Map<string, Set<string>>()
+  // Their welcomes, in memory until the space's root is here and admits this identity.
+  const welcomed = createWelcomes()
   // One tab of the profile leads and runs the mesh (client/mesh); the others hear its status.
   const presence = openPresenceChannel(edges.openChannel, { clock: systemClock, every: everyInterval })
   spaces.followPresence(presence)
@@ -119,6 +122,7 @@ export const createClient = (options: ClientOptions): Client => {
       receiving,
       personalSecret,
       invited,
+      welcomed,
       presence,
     }),
   )
@@ -171,6 +175,7 @@ export const createClient = (options: ClientOptions): Client => {
     settings: () => meshSettings.current.get(),
     origin: options.origin ?? '',
     invited,
+    welcomed,
     takeLead: () => meshTab.takeLead(),
   })
   let closing: Promise<void> | undefined

@@ -29,7 +29,7 @@ const inviteFrames: readonly (readonly ['guest' | 'host', InviteFrame])[] = [
     },
   ],
   ['host', { v: 1, t: 'welcome', rootUrl: 'automerge:abc', generation: 1, secret: 'A'.repeat(43) }],
-  ['host', { v: 1, t: 'refused', code: 'invitation-used', log: [credential] }],
+  ['host', { v: 1, t: 'refused', code: 'invitation-used' }],
 ]
 const linkFrames: readonly LinkFrame[] = [
   { v: 1, t: 'hello' },

@@ -12,8 +12,8 @@ export const INVITE_CHANNEL = 'cp.invite'
 /** A guest's frames: a hello, or an admission (one credential). */
 const MAX_GUEST_FRAME_BYTES = 64 * 1024
 /**
- * A host's offer or refusal carries the space's membership log, which the guest folds itself before it believes
- * a word of it: at most `MAX_LOG_ENTRIES` entries in a frame of at most 2 MiB (an entry with its chain is 1-2 KB).
+ * A host's offer carries the space's membership log, which the guest folds itself before it believes a word of
+ * it: at most `MAX_LOG_ENTRIES` entries in a frame of at most 2 MiB (an entry with its chain is 1-2 KB).
  */
 const MAX_HOST_FRAME_BYTES = 2 * 1024 * 1024
 export const MAX_LOG_ENTRIES = 1_500
@@ -51,9 +51,8 @@ const welcomeFrame = v.strictObject({
 const refusedFrame = v.strictObject({
   v: v.literal(1),
   t: v.literal('refused'),
+  /** Why not; no log (review 13 G8: a dead link's holder learns nothing of the space), so the guest cannot check it. */
   code: v.pipe(v.string(), v.regex(CODE)),
-  /** The host's log, so the guest can check the refusal itself (a refusal it cannot check does not end a join). */
-  log: v.optional(v.pipe(v.array(v.unknown()), v.maxLength(MAX_LOG_ENTRIES))),
 })
 
 const guestFrames = v.variant('t', [helloFrame, acceptFrame])

@@ -59,6 +59,12 @@ export interface HostInvitationsOptions {
   ) => ReturnType<LinkEdges['verifyPeerDevice']>
 }
 
+/**
+ * How often one guest connection is answered (the offer, or a refusal): its first hellos may go out before it
+ * lets us in, and ours before it lets us in; more is a flood (review 13 G3: 200 hellos drew 41.7 MB of offers).
+ */
+const ANSWERS_PER_GUEST = 3
+
 /** How long a room stays after it is no longer hosted (past `until`, or this member may no longer share). */
 const CLOSE_AFTER_MS = 10_000
 
@@ -109,6 +115,9 @@ const hostOne = (options: HostInvitationsOptions, space: Space, opened: Invitati
   const invitationId = opened.id as string
   const ctx: HandshakeContext = { kind: 'invite', spaceId, inviteKey: opened.key }
   const guests = new Map<string, AuthenticatedPeer>()
+  // Per guest connection: its answer and how often it was sent. The guest says hello every second until a host
+  // offers, and a frame sent before it let us in is lost, so a few repeats are answered; the rest get nothing.
+  const answers = new Map<string, { bytes: string; sent: number }>()
   const invitation = (): Invitation | undefined =>
     space.membership.get().invitations.find((each) => each.id === invitationId)
   const authorize = (_ctx: HandshakeContext, peer: AuthenticatedPeer): Promise<Result<void, Refused>> => {
@@ -130,7 +139,10 @@ const hostOne = (options: HostInvitationsOptions, space: Space, opened: Invitati
         verifyChain: (chain, device) => options.verifyChain(spaceId, chain, device),
         authorize,
       })
-      if (outcome.ok) guests.set(peerId, outcome.value)
+      if (outcome.ok) {
+        guests.set(peerId, outcome.value)
+        answers.delete(peerId)
+      }
       return outcome
     },
   )
@@ -164,26 +176,42 @@ const hostOne = (options: HostInvitationsOptions, space: Space, opened: Invitati
     }
     send(peerId, { v: 1, t: 'welcome', rootUrl, generation: held.generation, secret: toBase64Url(held.secret) })
   }
-  /** The offer (or why not) for a guest that proved K: on its hello, or unasked once Trystero lets it in. */
-  const offer = (peerId: string, guest: PublicKey): void => {
-    const checked = verdict(guest)
-    // The log with it: the guest believes a refusal only when our log shows the same (anyone can be in the room).
-    const log = proof()
-    if (!checked.ok) {
-      send(peerId, { v: 1, t: 'refused', code: checked.error.code, log })
-      return
+  // The offer's bytes for the log as it is now: the same for every guest (the role is the invitation's), so a
+  // flood of new connections costs one serialization per change of the log, not one per guest.
+  let written: { state: MembershipState; name: string; bytes: string } | undefined
+  const offerBytes = (role: Invitation['role'], inviter: PublicKey): string => {
+    const state = space.membership.get()
+    if (written?.state !== state || written.name !== space.name) {
+      const bytes = writeInviteFrame({
+        v: 1,
+        t: 'offer',
+        spaceName: space.name,
+        role,
+        delegation: space.entry(invitationId) ?? null,
+        profile: profileOf(inviter),
+        heads: [...state.heads].slice(0, 64),
+        log: proof(),
+      })
+      written = { state, name: space.name, bytes }
     }
-    const delegation = space.entry(invitationId)
-    send(peerId, {
-      v: 1,
-      t: 'offer',
-      spaceName: space.name,
-      role: checked.value.role,
-      delegation: delegation ?? null,
-      profile: profileOf(checked.value.inviter),
-      heads: [...space.membership.get().heads].slice(0, 64),
-      log,
-    })
+    return written.bytes
+  }
+  /**
+   * The answer to a guest that proved K, the same bytes each time for one connection (its hello, or unasked once
+   * Trystero lets it in): the offer with the log, or for an invitation cancelled, used up or expired, a short
+   * refusal without it (review 13 G3, G8: a dead link's K got the whole log, names and all, once per hello).
+   */
+  const answerOf = (guest: PublicKey): string => {
+    const checked = verdict(guest)
+    if (!checked.ok) return writeInviteFrame({ v: 1, t: 'refused', code: checked.error.code })
+    return offerBytes(checked.value.role, checked.value.inviter)
+  }
+  const offer = (peerId: string, guest: PublicKey): void => {
+    const answer = answers.get(peerId) ?? { bytes: answerOf(guest), sent: 0 }
+    answers.set(peerId, answer)
+    if (answer.sent >= ANSWERS_PER_GUEST) return
+    answer.sent++
+    channel.send(answer.bytes, peerId).catch(() => undefined)
   }
   // Trystero lets each side in at its own moment and a frame from a peer not let in yet is dropped: a hello sent
   // before we let the guest in is lost, so we offer as soon as we do rather than wait for its next, a second later.
@@ -193,6 +221,7 @@ const hostOne = (options: HostInvitationsOptions, space: Space, opened: Invitati
       const guest = guests.get(peerId)?.identity
       if (!present.has(peerId) && guest != null) offer(peerId, guest)
     }
+    for (const peerId of present.keys()) if (!peers.has(peerId)) answers.delete(peerId)
     present = peers
   })
   const stopFrames = channel.subscribe((data, peerId) => {

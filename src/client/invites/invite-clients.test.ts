@@ -16,7 +16,7 @@ const person = async (open: ReturnType<typeof clientsClosedAfterEach>, network: 
 }
 
 const settled = (join: InviteJoin): Promise<InviteJoinState> =>
-  until(join.state, (state) => state.kind === 'joined' || state.kind === 'failed')
+  until(join.state, (state) => ['joined', 'failed', 'refused'].includes(state.kind))
 
 /** Reads the link on `guest`, waits for a host's offer, accepts, and resolves with where the join ended. */
 const joinWith = async (
@@ -24,9 +24,12 @@ const joinWith = async (
   url: string,
 ): Promise<{ join: InviteJoin; found: InviteJoinState; end: InviteJoinState }> => {
   const join = expectOk(await guest.invites.join(expectOk(guest.invites.read(url))))
-  const found = await until(join.state, (state) => ['found', 'failed', 'joined'].includes(state.kind))
+  const found = await until(join.state, (state) => ['found', 'failed', 'joined', 'refused'].includes(state.kind))
   if (found.kind === 'found') expectOk(await join.accept())
-  return { join, found, end: await settled(join) }
+  const end = await settled(join)
+  // A refusal keeps looking (nobody can check it: it carries no log); the page would stay until left.
+  if (end.kind === 'refused') join.cancel()
+  return { join, found, end }
 }
 
 const nothingStored = { registered: false, listed: false, boxes: 0 }
@@ -119,7 +122,7 @@ describe('invitations between two people over the in-memory Trystero', () => {
       expect((await joinWith(bob, invite.url)).end).toEqual({ kind: 'joined', spaceId: garden.id })
 
       const second = await joinWith(dave, invite.url)
-      expect(second.end).toMatchObject({ kind: 'failed', problem: { code: 'invitation-used' } })
+      expect(second.end).toMatchObject({ kind: 'refused', problem: { code: 'invitation-used' } })
       expect(await storedOf(dave, garden.id)).toEqual(nothingStored)
 
       const again = await joinWith(bob, invite.url)
@@ -145,7 +148,7 @@ describe('invitations between two people over the in-memory Trystero', () => {
       expect(list.get()).toEqual([])
       list.close()
       const refused = await joinWith(bob, cancelled.url)
-      expect(refused.end).toMatchObject({ kind: 'failed', problem: { code: 'invitation-cancelled' } })
+      expect(refused.end).toMatchObject({ kind: 'refused', problem: { code: 'invitation-cancelled' } })
       expect(await storedOf(bob, garden.id)).toEqual(nothingStored)
 
       // The link's expiry is whole seconds: one made to last 1 ms reads as expired at once.
@@ -171,7 +174,8 @@ describe('invitations between two people over the in-memory Trystero', () => {
       const cancelled = expectOk(await ada.invites.create(garden.id, { role: 'editor' }))
       expectOk(await ada.invites.cancel(garden.id, cancelled.id))
       const refused = expectOk(await bea.invites.join(expectOk(bea.invites.read(cancelled.url))))
-      expect(await settled(refused)).toMatchObject({ kind: 'failed', problem: { code: 'invitation-cancelled' } })
+      expect(await settled(refused)).toMatchObject({ kind: 'refused', problem: { code: 'invitation-cancelled' } })
+      refused.cancel()
       // A refused join made no identity.
       expect(bea.identity.state.get().kind).toBe('none')
 

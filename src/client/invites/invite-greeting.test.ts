@@ -86,7 +86,7 @@ const meet = async (first: 'host' | 'guest'): Promise<InviteJoinState> => {
         sign: (bytes) => Promise.resolve(toHex(signWith(bobDevice, bytes))),
         verifyProfile: () => undefined,
         expectHosts: () => () => undefined,
-        store: () => Promise.resolve(ok(undefined)),
+        hold: () => () => undefined,
         arrived: () => Promise.resolve(false),
       },
     })

@@ -43,6 +43,11 @@ export type InviteJoinState =
   | { readonly kind: 'looking' }
   /** Nobody from the space answered yet: the invitation may be valid; the page keeps looking. */
   | { readonly kind: 'unreachable' }
+  /**
+   * Someone in the invitation's room says it cannot be used (cancelled, used, expired). A host sends no log with a
+   * refusal, so the guest cannot check it: the page shows it and keeps looking, and a proved host's offer still wins.
+   */
+  | { readonly kind: 'refused'; readonly problem: Problem }
   | { readonly kind: 'found'; readonly spaceName: string; readonly role: SpaceRole; readonly inviter: Inviter }
   | { readonly kind: 'joining'; readonly spaceName: string }
   /** The space is stored and its swarm joined; the space arrives from its members. */

@@ -1,5 +1,5 @@
 /** `client.invites`: invitations of a space (create, list, cancel) and joining a space from an invitation link. */
-import { Cell, err, fromBase64Url, ok, toBase64Url, toHex, until, type Clock, type Result } from '../../base'
+import { Cell, err, fromBase64Url, ok, toHex, until, type Clock, type Result } from '../../base'
 import { can, type Echo, type Space, type SpaceId } from '../../echo'
 import {
   decodeCredential,
@@ -10,8 +10,6 @@ import {
   signWith,
   invitationKey,
   newLinkSecret,
-  sealFor,
-  swarmCommitment,
   verifyCredential,
   type HaloIdentity,
   type IdentityKey,
@@ -21,9 +19,9 @@ import type { MeshSettings, TrysteroPage } from '../../mesh'
 import type { IdentityService } from '../identity'
 import { DEFAULT_AVATAR, LIMITS } from '../limits'
 import { linkEdges } from '../linking/link-edges'
-import { aadOf, signedBytesOf } from '../mesh/swarm-boxes'
 import { attempt, problem, type Problem } from '../problem-words'
 import { joinInvite } from './join-invite'
+import type { Welcomes } from './welcomes'
 import type { InviteJoin, InviteJoinState, InvitesApi, OpenInvitation, ReadInvite } from './invites-api'
 
 /** A day, the default; at most a week. */
@@ -43,6 +41,8 @@ export interface InvitesServiceOptions {
    * the leader's mesh fetches the space from.
    */
   readonly invited: Map<string, Set<string>>
+  /** Their welcomes, held in memory for the leader's mesh until the space's root is here. */
+  readonly welcomed: Welcomes
   /** The leader tab holds the rooms: the joining tab leads, so the space's swarm is joined here. */
   readonly takeLead: () => Promise<boolean>
 }
@@ -129,32 +129,25 @@ export const createInvitesService = (options: InvitesServiceOptions): InvitesApi
             if (expected.size === 0) options.invited.delete(spaceId)
           }
         },
-        store: async (spaceId, welcome) => {
+        hold: (spaceId, welcome) => {
           const secret = fromBase64Url(welcome.secret)
-          const personal = await personalOf(echo, halo)
-          if (secret === undefined || personal === undefined) return err(problem('invitation-refused'))
-          const { generation } = welcome
-          const unsigned = {
-            generation,
-            recipient: halo.deviceKey,
-            sealer: halo.deviceKey,
-            box: toBase64Url(sealFor(halo.deviceKey, secret, aadOf(spaceId, generation, halo.deviceKey))),
-            commitment: swarmCommitment(secret, spaceId, generation),
-          }
-          const sig = await halo.signBytes(signedBytesOf(spaceId, unsigned))
-          // The secret first: the mesh then finds the listed space's box and adopts it from its swarm.
-          const boxed = personal.addSwarmBox(actor, spaceId, { ...unsigned, sig })
-          if (!boxed.ok) return err(problem('invitation-refused'))
-          const listed = personal.listSpace(actor, spaceId, welcome.rootUrl as never)
-          return listed.ok ? ok(undefined) : err(problem('invitation-refused'))
+          if (secret === undefined) return () => undefined
+          return options.welcomed.hold(spaceId, { rootUrl: welcome.rootUrl, generation: welcome.generation, secret })
         },
-        arrived: (spaceId, signal) => {
+        arrived: async (spaceId, signal) => {
           signal.addEventListener('abort', () => {
             rows.close()
           })
-          return until(rows, (list) => list?.some((row) => row.id === spaceId) === true, signal).finally(() => {
-            rows.close()
-          })
+          const here = await until(rows, (list) => list?.some((row) => row.id === spaceId) === true, signal).finally(
+            () => {
+              rows.close()
+            },
+          )
+          const row = here ? (await echo.listSpaces(halo.identityKey)).find((each) => each.id === spaceId) : undefined
+          const personal = row === undefined ? undefined : await personalOf(echo, halo)
+          // Adopted from that root, which admits us: a listing naming another (an earlier welcome's) gives way.
+          if (row !== undefined) personal?.listSpace(actor, spaceId, row.rootUrl as never, { replace: true })
+          return here
         },
       },
     })
@@ -188,7 +181,8 @@ export const createInvitesService = (options: InvitesServiceOptions): InvitesApi
         sign: (bytes) => Promise.resolve(toHex(signWith(device, bytes))),
         verifyProfile: (profile, inviter) => profileOf(profile, inviter, clock),
         expectHosts: () => () => undefined,
-        store: () => Promise.resolve(err(problem('invitation-refused'))),
+        // The peek never accepts (Join joins again as the real identity), so it is never welcomed.
+        hold: () => () => undefined,
         arrived: () => Promise.resolve(false),
       },
     })

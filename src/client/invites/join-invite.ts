@@ -2,8 +2,9 @@
  * The guest's side of an invitation (issue 12): joins the invitation's room with its own identity, proves K in the
  * handshake (ctx `invite`), shows who invited it to what once a host offers, and on accept sends its admission
  * signed by the invite key. A host's words count only once its log proves it may admit (`proofOf`): anyone who
- * saw the link can be in its room. Nothing is stored before the proved host's welcome; then `store` keeps the space like one of
- * the identity's own (its sealed secret and its listing in the personal space), and the mesh brings the space.
+ * saw the link can be in its room. Nothing is stored from the welcome either: `hold` keeps it in memory, the mesh
+ * joins its room and adopts its root, and only a root whose log admits this identity is kept (its secret and listing
+ * then go into the personal space as for any space of the identity's).
  */
 import { Cell, err, ok, type Result } from '../../base'
 import {
@@ -29,7 +30,7 @@ import {
   type Refused,
 } from '../../mesh'
 import type { Avatar } from '../identity-api'
-import { roomParty, type LinkEdges, type LinkResult } from '../linking/ports'
+import { roomParty, type LinkEdges } from '../linking/ports'
 import { problem, toProblem, type Problem } from '../problem-words'
 import type { InviteJoin, InviteJoinState, Inviter } from './invites-api'
 
@@ -50,9 +51,15 @@ interface InviteGuest {
    * by the log the host proved (a viewer's or a stranger's root changes would pass unscreened while it is fetched).
    */
   expectHosts(spaceId: SpaceId, hosts: readonly PublicKey[]): () => void
-  /** Keeps the space and its swarm secret for this identity's devices; stores nothing on a refusal. */
-  store(spaceId: SpaceId, welcome: InviteWelcome): LinkResult<void>
-  /** Resolves once the space is on this device (adopted from its swarm). */
+  /**
+   * Holds the welcome in memory for the mesh, in place of an earlier one into the space (review 13 G5: a host's
+   * welcome is checked only by the root it leads to). Returns its release.
+   */
+  hold(spaceId: SpaceId, welcome: InviteWelcome): () => void
+  /**
+   * Resolves once the space is on this device: adopted from its swarm, its root's log admitting this identity;
+   * then its listing names that root, in place of any other.
+   */
   arrived(spaceId: SpaceId, signal: AbortSignal): Promise<boolean>
 }
 
@@ -171,6 +178,11 @@ export const joinInvite = (options: JoinInviteOptions): RunningJoin => {
       if (state.get().kind === 'looking') state.set({ kind: 'unreachable' })
     }),
   )
+  /** Whether no host has been chosen yet: still looking, nobody answered, or only refusals nobody proved. */
+  const seeking = (): boolean => {
+    const kind = state.get().kind
+    return kind === 'looking' || kind === 'unreachable' || kind === 'refused'
+  }
   // Says hello to every host let in, at once and then every second until one offers: a host may let us in a
   // moment after we let it in, and drop our first hello (it also offers unasked then, see host-invitations.ts).
   let stopHello = (): void => undefined
@@ -179,8 +191,7 @@ export const joinInvite = (options: JoinInviteOptions): RunningJoin => {
   })
   const hello = (): void => {
     stopHello()
-    const kind = state.get().kind
-    if (ended || (kind !== 'looking' && kind !== 'unreachable')) return
+    if (ended || !seeking()) return
     for (const peerId of hosts.keys()) send(peerId, { v: 1, t: 'hello' })
     stopHello = hosts.size > 0 ? edges.after(HELLO_EVERY_MS, hello) : () => undefined
   }
@@ -203,11 +214,11 @@ export const joinInvite = (options: JoinInviteOptions): RunningJoin => {
   const welcomed = async (welcome: InviteWelcome, spaceName: string, proof: Proof): Promise<void> => {
     state.set({ kind: 'receiving', spaceName })
     stops.push(guest.expectHosts(spaceId, writersOf(proof.state)))
-    const stored = await guest.store(spaceId, welcome)
-    if (!stored.ok) {
-      end({ kind: 'failed', problem: stored.error })
-      return
-    }
+    const release = guest.hold(spaceId, welcome)
+    // Kept once joined, until the mesh sealed its secret here; a join given up lets it go.
+    stops.push(() => {
+      if (state.get().kind !== 'joined') release()
+    })
     if (!(await guest.arrived(spaceId, arrival.signal))) return
     end({ kind: 'joined', spaceId })
   }
@@ -235,16 +246,18 @@ export const joinInvite = (options: JoinInviteOptions): RunningJoin => {
     chosen.proof = proof
     state.set({ kind: 'found', spaceName: frame.spaceName, role: proof.invitation.role, inviter })
   }
-  /** A refusal ends the join only from the host we chose, or when the host's log shows the same reason. */
-  const refusedBy = (frame: InviteRefusal, peerId: string, host: PublicKey): void => {
+  /**
+   * A refusal ends the join only from the host we chose (its log proved it). Before that anyone in the room may
+   * say it: it is shown (`refused`) and the guest keeps looking (a real host's offer still comes through).
+   */
+  const refusedBy = (frame: InviteRefusal, peerId: string): void => {
     if (frame.code === 'host-not-ready') return
     const code = REFUSALS.has(frame.code) ? frame.code : 'invitation-refused'
     if (chosen.peerId !== undefined) {
       if (chosen.peerId === peerId) fail(code)
       return
     }
-    const proof = frame.log === undefined ? undefined : proofOf(frame.log, spaceId, host, keys.inviteKey)
-    if (proof !== undefined && verdictOf(proof) === frame.code) fail(code)
+    if (seeking()) state.set({ kind: 'refused', problem: problem(code) })
   }
   stops.push(
     channel.subscribe((data, peerId) => {
@@ -253,10 +266,10 @@ export const joinInvite = (options: JoinInviteOptions): RunningJoin => {
       const frame = readInviteFrame(data, 'host')
       if (frame === undefined) return
       const kind = state.get().kind
-      if (frame.t === 'offer' && (kind === 'looking' || kind === 'unreachable')) {
+      if (frame.t === 'offer' && seeking()) {
         offered(frame, peerId, host.identity)
       } else if (frame.t === 'refused') {
-        refusedBy(frame, peerId, host.identity)
+        refusedBy(frame, peerId)
       } else if (frame.t === 'welcome' && kind === 'joining' && chosen.peerId === peerId && chosen.proof) {
         welcomed(frame, chosen.offer?.spaceName ?? '', chosen.proof).catch((error: unknown) => {
           end({ kind: 'failed', problem: toProblem(error) })

@@ -19,7 +19,7 @@ import { keepRemovalEvidence } from './removal-evidence'
 import { revocationEvidence } from './revocation-evidence'
 import { startMeshService, type RoomEntry } from './mesh-service'
 import { sharedSpaces } from './shared-spaces'
-import { followSwarmSecrets } from './swarm-secrets'
+import { followSwarmSecrets, type WelcomedSecrets } from './swarm-secrets'
 import { leadPresence, type PresenceLead } from './room-presence'
 import { SyncTracker } from './sync-tracker'
 
@@ -39,6 +39,8 @@ export interface MeshDeps {
   readonly personalSecret: Cell<((spaceId?: SpaceId) => PersonalSecret | undefined) | undefined>
   /** Spaces this device joins by invitation, not adopted yet: the hosts that admitted it may meet it there. */
   readonly invited: InvitedSpaces
+  /** Spaces this device was welcomed into by an invitation (in memory): their room is joined and root adopted. */
+  readonly welcomed: WelcomedSecrets
   /** The tabs' presence channel: this leader hears their open notes and tells them who is here. */
   readonly presence?: { lead(): PresenceLead & { stepDown(): void } }
 }
@@ -140,8 +142,8 @@ const runFor = async (
           },
         }
   const rooms = new Cell<readonly RoomEntry[]>([])
-  // Spaces listed for this identity being fetched now (their root not here yet).
-  const adopting = new Map<SpaceId, AbortController>()
+  // Spaces listed for this identity (or welcomed into) being fetched now (their root not here yet).
+  const adopting = new Map<SpaceId, { controller: AbortController; rootUrl: string }>()
   const ofThisDevice = revocationEvidence(halo)
   const onAccessChange = (listener: () => void): (() => void) => {
     accessListeners.add(listener)
@@ -184,7 +186,8 @@ const runFor = async (
   const adoptOne = (spaceId: SpaceId, rootUrl: string, done: (ok: boolean) => void, personal = false): void => {
     if (adopting.has(spaceId)) return
     const controller = new AbortController()
-    adopting.set(spaceId, controller)
+    const fetching = { controller, rootUrl }
+    adopting.set(spaceId, fetching)
     const forget = service.access.expect(documentIdOf(rootUrl), spaceId)
     void echo
       .adoptSpace(
@@ -196,11 +199,11 @@ const runFor = async (
       })
       .finally(() => {
         forget()
-        adopting.delete(spaceId)
+        if (adopting.get(spaceId) === fetching) adopting.delete(spaceId)
       })
   }
   const stopAll = async (): Promise<void> => {
-    for (const controller of adopting.values()) controller.abort()
+    for (const { controller } of adopting.values()) controller.abort()
     for (const stop of stops.splice(0)) stop()
     await service.stop()
   }
@@ -229,6 +232,7 @@ const runFor = async (
     devices,
     isRevoked: (device) => halo.isRevoked(device),
     shared,
+    welcomed: deps.welcomed,
     keys: {
       newSecret: newSwarmSecret,
       room: swarmRoom,
@@ -283,6 +287,13 @@ const runFor = async (
   let adopted = 0
   const adopt = (): void => {
     const listed = secrets.toAdopt.get()
+    // A welcome replaced by a later one names another root (or none): the fetch of the earlier one stops, or it
+    // would hold the space for good while its root never comes (review 13 G5).
+    for (const [spaceId, { controller, rootUrl }] of adopting) {
+      if (listed.some((each) => each.spaceId === spaceId && each.rootUrl === rootUrl)) continue
+      controller.abort()
+      adopting.delete(spaceId)
+    }
     deps.receiving.set({ done: adopted, total: adopted + listed.length })
     for (const { spaceId, rootUrl } of listed) {
       adoptOne(spaceId, rootUrl, (ok) => {

@@ -13,6 +13,7 @@ import {
 import { openSealedBox, signWith } from '../../halo/testing'
 import type { RoomEntry } from './mesh-service'
 import { aadOf, signedBytesOf } from './swarm-boxes'
+import { createWelcomes } from '../invites/welcomes'
 import { followSwarmSecrets, type SharedSpaces, type SwarmSecrets } from './swarm-secrets'
 
 type Pair = ReturnType<typeof generateKeyPair>
@@ -324,5 +325,87 @@ describe('swarm secrets: signed, committed entries, generations and rotation', (
     )
     expect(opened.ok && swarmCommitment(opened.value, SPACE, 2)).toBe(secrets.secret(SPACE)?.commitment)
     secrets.stop()
+  })
+
+  describe("an invitation's welcome (review 13 G5)", () => {
+    /** A device joining SPACE by invitation: its welcomes, and whether the space is here yet (its root arrived). */
+    const joining = () => {
+      const me = generateKeyPair()
+      const store = new Store()
+      const shared = new Shared()
+      const spaces = new Cell<readonly SpaceRow[] | undefined>([])
+      const welcomes = createWelcomes()
+      const secrets = followSwarmSecrets({
+        shared,
+        welcomed: welcomes,
+        actor: { identity: me.publicKey } as never,
+        deviceKey: me.publicKey,
+        personal: {
+          swarmBoxes: () => store.entries,
+          addSwarmBox: (_actor, _spaceId, entry) => ok(store.add(entry)),
+          listSpace: () => ok(false),
+          listedSpaces: new Cell([]),
+        },
+        spaces,
+        devices: new Devices([me]).live,
+        isRevoked: () => false,
+        keys: {
+          newSecret: newSwarmSecret,
+          room: swarmRoom,
+          commitment: swarmCommitment,
+          seal: sealFor,
+          open: (box, aad) => openSealedBox(me.secretKey, box, aad),
+          sign: (bytes) => Promise.resolve(toHex(signWith(me, bytes))),
+          verify: verifyBytes,
+        },
+      })
+      const arrived = () => {
+        spaces.set([{ ...row, personal: 0 }])
+      }
+      return { store, welcomes, secrets, arrived }
+    }
+
+    it('is held in memory: its room and root until the space is here, a later one replaces it, and its secret is sealed only then', async () => {
+      const { store, welcomes, secrets, arrived } = joining()
+      const junk = newSwarmSecret()
+      const release = welcomes.hold(SPACE, { rootUrl: 'automerge:junk', generation: 2 ** 31 - 1, secret: junk })
+      expect(secrets.rooms.get()).toEqual([roomOf(junk, 2 ** 31 - 1)])
+      expect(secrets.toAdopt.get()).toEqual([{ spaceId: SPACE, rootUrl: 'automerge:junk' }])
+      const real = newSwarmSecret()
+      welcomes.hold(SPACE, { rootUrl: 'automerge:real', generation: 1, secret: real })
+      expect(secrets.rooms.get()).toEqual([roomOf(real)])
+      expect(secrets.toAdopt.get()).toEqual([{ spaceId: SPACE, rootUrl: 'automerge:real' }])
+      // The replaced welcome's release lets go of nothing.
+      release()
+      expect(welcomes.get().has(SPACE)).toBe(true)
+      expect(store.entries.get()).toEqual([])
+
+      arrived()
+      await vi.waitFor(() => {
+        expect(welcomes.get().has(SPACE)).toBe(false)
+      }, WAIT)
+      expect(store.entries.get().map((entry) => entry.generation)).toEqual([1])
+      expect(current(secrets)).toEqual(roomOf(real))
+      expect(secrets.toAdopt.get()).toEqual([])
+      secrets.stop()
+    })
+
+    it('is not used above a few generations past what the adopted root shows, and nothing of ours is drawn instead', async () => {
+      const { store, welcomes, secrets, arrived } = joining()
+      welcomes.hold(SPACE, { rootUrl: 'automerge:x', generation: 2 ** 31 - 1, secret: newSwarmSecret() })
+      arrived()
+      // The root shows no exclusion and no entry: generation 1 at most, so 9 at most (the slack is 8).
+      expect(secrets.rooms.get()).toEqual([])
+      welcomes.hold(SPACE, { rootUrl: 'automerge:x', generation: 10, secret: newSwarmSecret() })
+      expect(secrets.rooms.get()).toEqual([])
+      expect(store.entries.get()).toEqual([])
+      const ninth = newSwarmSecret()
+      welcomes.hold(SPACE, { rootUrl: 'automerge:x', generation: 9, secret: ninth })
+      await vi.waitFor(() => {
+        expect(store.entries.get().map((entry) => entry.generation)).toEqual([9])
+      }, WAIT)
+      expect(current(secrets)).toEqual(roomOf(ninth, 9))
+      secrets.stop()
+    })
   })
 })

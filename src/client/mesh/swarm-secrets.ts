@@ -32,7 +32,28 @@ export interface SwarmSecretsOptions {
   readonly keys: SwarmKeys
   /** Shared spaces open here: their own root's entries and members (absent: every space is the identity's alone). */
   readonly shared?: SharedSpaces
+  /** Spaces this device was welcomed into by an invitation, in memory until their root is here. */
+  readonly welcomed?: WelcomedSecrets
 }
+
+/** An invitation's welcome: where the space's root is and the secret of its room, as the host said. */
+export interface Welcomed {
+  readonly rootUrl: string
+  readonly generation: number
+  readonly secret: Uint8Array
+}
+
+/** The welcomes held in memory; `forget` once the secret is sealed in the personal root. */
+export interface WelcomedSecrets extends Observable<ReadonlyMap<SpaceId, Welcomed>> {
+  forget(spaceId: SpaceId, welcome: Welcomed): void
+}
+
+/**
+ * How far a welcome's generation may be above what the adopted root shows (1 + its exclusions, the top generation
+ * of its entries): a rotation for a revoked device of a member adds one and leaves no trace in the root. Above it
+ * the welcome is not used, so a host can never plant a generation (up to 2^31 - 1) that outranks every later one.
+ */
+const WELCOME_SLACK = 8
 
 /**
  * What a shared space tells about sealing its secret to other members (sharing-protocol §4.5 step 3), from its
@@ -87,6 +108,8 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
   // A secret drawn here, used until its entries are written (signing is asynchronous).
   const drawn = new Map<SpaceId, Held>()
   const writing = new Set<string>()
+  // Welcomes whose secret the personal root now holds, forgotten once a refresh is done (it refreshes again).
+  const forgetting: (() => void)[] = []
   let stopped = false
 
   const { shared } = options
@@ -152,25 +175,41 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
     return held
   }
 
+  /**
+   * A welcome into a space that is here now (its root arrived and admits us): its secret, unless its generation is
+   * above what that root shows; then it is not used. Forgotten once sealed to us in the personal root.
+   */
+  const welcomeOf = (spaceId: SpaceId, read: SpaceKeys, floor: number): Held | undefined => {
+    const welcome = options.welcomed?.get().get(spaceId)
+    if (welcome === undefined || welcome.generation > Math.max(floor, read.top ?? 0) + WELCOME_SLACK) return undefined
+    const { generation, secret } = welcome
+    const commitment = keys.commitment(secret, spaceId, generation)
+    if (read.held.get(generation)?.commitment === commitment)
+      forgetting.push(() => options.welcomed?.forget(spaceId, welcome))
+    return { generation, secret, commitment }
+  }
+
   /** The rooms of one space this device can be in now, after drawing, rotating or sealing what is due. */
   const settle = (spaceId: SpaceId, own: boolean): RoomEntry[] => {
     const read = readKeys(spaceId)
-    const pending = drawn.get(spaceId)
-    const held = new Map(read.held)
-    if (pending !== undefined && (read.top ?? 0) <= pending.generation) {
-      const known = held.get(pending.generation)
-      if (known === undefined || pending.commitment < known.commitment) held.set(pending.generation, pending)
-    }
     // A shared space: a member who may write draws past every exclusion the fold applied (a removal, a leave, a
     // device revocation) that the current generation does not follow yet; others wait for a writer's entries.
     const sharedHere = shared?.boxes(spaceId) === undefined ? undefined : shared
     const isShared = sharedHere !== undefined
     const mayDraw = sharedHere === undefined || sharedHere.maySeal(spaceId)
     const floor = sharedHere?.floor(spaceId) ?? 0
+    const pending = drawn.get(spaceId) ?? (own ? welcomeOf(spaceId, read, floor) : undefined)
+    const held = new Map(read.held)
+    if (pending !== undefined && (read.top ?? 0) <= pending.generation) {
+      const known = held.get(pending.generation)
+      if (known === undefined || pending.commitment < known.commitment) held.set(pending.generation, pending)
+    }
     const target = Math.max(read.next, floor)
     const pendingAhead = pending !== undefined && pending.generation >= target
     const behind = isShared && read.anySigned && (read.top ?? 0) < floor
-    if (own && mayDraw && !read.anySigned && pending === undefined) held.set(1, draw(spaceId, 1))
+    // A space we were welcomed into is never given a first secret of our own: its root's writers hold one.
+    const welcomed = options.welcomed?.get().has(spaceId) === true
+    if (own && mayDraw && !read.anySigned && pending === undefined && !welcomed) held.set(1, draw(spaceId, 1))
     else if (mayDraw && (read.compromised || behind) && !pendingAhead) held.set(target, draw(spaceId, target))
     const { current: now, previous } = roomsOf({ ...read, held })
     if (now === undefined) return []
@@ -197,6 +236,13 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
     )
   }
 
+  /** A welcome's room while its space is not here: nothing of it is sealed or listed before its root arrives. */
+  const welcomeRoom = (spaceId: SpaceId, welcome: Welcomed): RoomEntry => ({
+    spaceId,
+    generation: welcome.generation,
+    room: keys.room(welcome.secret, spaceId, welcome.generation),
+  })
+
   const refresh = (): void => {
     if (stopped) return
     const rows = options.spaces.get() ?? []
@@ -205,8 +251,13 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
       const spaceId = row.id as SpaceId
       if (row.personal === 0) personal.listSpace(actor, spaceId, row.rootUrl as never)
     }
-    const listed = personal.listedSpaces.get().filter((entry) => !here.has(entry.spaceId))
-    const entries: RoomEntry[] = []
+    // A space being joined is fetched from its welcome's room and root, not from a listing it may have.
+    const arriving = [...(options.welcomed?.get() ?? [])].filter(([spaceId]) => !here.has(spaceId))
+    const joining = new Set(arriving.map(([spaceId]) => spaceId))
+    const listed = personal.listedSpaces
+      .get()
+      .filter((entry) => !here.has(entry.spaceId) && !joining.has(entry.spaceId))
+    const entries: RoomEntry[] = arriving.map(([spaceId, welcome]) => welcomeRoom(spaceId, welcome))
     const wanted = [...here]
       .map((id) => ({ spaceId: id, own: true }))
       .concat(listed.map((entry) => ({ spaceId: entry.spaceId, own: false })))
@@ -215,8 +266,12 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
       entries.push(...settle(spaceId, own))
     }
     if (JSON.stringify(rooms.get()) !== JSON.stringify(entries)) rooms.set(entries)
-    const adoptable = listed.filter((entry) => current.has(entry.spaceId))
+    const adoptable: { spaceId: SpaceId; rootUrl: string }[] = [
+      ...listed.filter((entry) => current.has(entry.spaceId)),
+      ...arriving.map(([spaceId, welcome]) => ({ spaceId, rootUrl: welcome.rootUrl })),
+    ]
     if (JSON.stringify(adoptable) !== JSON.stringify(toAdopt.get())) toAdopt.set(adoptable)
+    for (const forget of forgetting.splice(0)) forget()
   }
 
   // A shared space's root entries are followed once it is open here (its `boxes` answers).
@@ -232,6 +287,7 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
     options.spaces.subscribe(refresh),
     options.devices.subscribe(refresh),
     personal.listedSpaces.subscribe(refresh),
+    options.welcomed?.subscribe(refresh) ?? (() => undefined),
     shared?.onChange(() => {
       followShared()
       refresh()

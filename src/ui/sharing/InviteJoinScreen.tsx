@@ -54,7 +54,8 @@ const Joining: Component<{ join: InviteJoin; needsName: boolean }> = (props) => 
   onCleanup(() => {
     join.cancel()
   })
-  const failed = () => state().kind === 'failed'
+  // A refusal nobody proved keeps looking, but nothing was stored either way.
+  const failed = () => state().kind === 'failed' || state().kind === 'refused'
   return (
     <>
       <Show

@@ -59,6 +59,7 @@ export const inviteJoinText = (state: InviteJoinState): string => {
       return `Receiving ${state.spaceName}…`
     case 'joined':
       return 'Joined. Opening the space…'
+    case 'refused':
     case 'failed':
       return state.problem.message
   }

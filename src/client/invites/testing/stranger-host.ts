@@ -27,12 +27,17 @@ import { createMeshSettings } from '../../mesh-settings'
 
 type Answer = { readonly offer: Partial<InviteOffer> } | { readonly refuse: string }
 
-const stranger = (page: TrysteroPage, url: string, guest: boolean) => {
+export type IdentityPair = ReturnType<typeof generateKeyPair<IdentityKey>>
+
+/**
+ * Someone in `url`'s invitation room with an identity of its own: as a guest it proves the link's K (every host
+ * answers it), else it only proves its identity. `peers` are the peers its handshake let in.
+ */
+export const stranger = (page: TrysteroPage, url: string, guest: boolean, identity: IdentityPair) => {
   const link = decodeJoinLinkOf('space', url)
   if (!link.ok) throw new Error('not an invitation link')
   const { spaceId, secret } = link.value
   const keys = linkRoom(secret)
-  const identity = generateKeyPair<IdentityKey>()
   const device = generateKeyPair()
   const signer = { key: identity }
   const chain = issueCredential({
@@ -71,11 +76,22 @@ const stranger = (page: TrysteroPage, url: string, guest: boolean) => {
 
 /**
  * Hosts `url` as a stranger: answers every hello with `answer` (an offer with its own delegation and a Profile
- * named `name` unless the answer gives its own fields), and every accept with a welcome into `rootUrl` at the
- * highest generation. `accepts` counts the admissions guests sent it.
+ * named `name` unless the answer gives its own fields), and every accept with `welcome`: a root URL of its own and
+ * a secret it drew, at the highest generation. `accepts` counts the admissions guests sent it. With `identity`,
+ * it plays that identity (a member whose log it shows, as a demoted admin or a man in the middle would).
  */
-export const strangerHost = (page: TrysteroPage, url: string, answer: Answer, name = 'Ada') => {
-  const host = stranger(page, url, false)
+export const strangerHost = (
+  page: TrysteroPage,
+  url: string,
+  answer: Answer,
+  { name = 'Ada', identity = generateKeyPair<IdentityKey>() }: { name?: string; identity?: IdentityPair } = {},
+) => {
+  const host = stranger(page, url, false, identity)
+  const welcome = {
+    rootUrl: 'automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu',
+    generation: 2 ** 31 - 1,
+    secret: newSwarmSecret(),
+  }
   const delegation = issueCredential({
     issuer: host.identity.publicKey,
     subject: host.keys.inviteKey,
@@ -119,16 +135,10 @@ export const strangerHost = (page: TrysteroPage, url: string, answer: Answer, na
         })
     } else if (frame?.t === 'accept') {
       seen.accepts++
-      reply({
-        v: 1,
-        t: 'welcome',
-        rootUrl: 'automerge:4NMNnkMhL8jXrdJ9jamS58PAVdXu',
-        generation: 2 ** 31 - 1,
-        secret: toBase64Url(newSwarmSecret()),
-      })
+      reply({ v: 1, t: 'welcome', ...welcome, secret: toBase64Url(welcome.secret) })
     }
   })
-  return { seen, leave: host.leave }
+  return { seen, welcome, leave: host.leave }
 }
 
 /** Plays a guest of `url`'s real hosts and records the first offer one sends (it never accepts). */
@@ -136,7 +146,7 @@ export const recordedOffer = (
   page: TrysteroPage,
   url: string,
 ): { offer: Promise<InviteOffer>; leave(): Promise<void> } => {
-  const guest = stranger(page, url, true)
+  const guest = stranger(page, url, true, generateKeyPair<IdentityKey>())
   const offer = new Promise<InviteOffer>((resolve) => {
     guest.channel.subscribe((data) => {
       const frame = readInviteFrame(data, 'host')
