@@ -54,10 +54,9 @@
  *    cancellation took effect before it, the host's issuedAt ≤ until, fewer than `uses` countersignatures took
  *    effect before it (single use: the first in canonical order), no removal of the guest is concurrent with it,
  *    and it raises the guest. A cancellation voids every countersignature it does not descend from, wherever
- *    that sorts (cancel wins, run to a fixed point with rule 4b). A removal (a leave too) that took effect
- *    voids, as a cancellation would, every invitation that does not descend from it: a member may hold the secret
- *    of an open invitation (a link shared with the group), so a removed member must not come back through one under
- *    a new identity.
+ *    that sorts (cancel wins, run to a fixed point with rule 4b). A removal or a leave closes no invitation and
+ *    voids no use: its signer picks its parents, so "what it has not seen" would be what it chose to void (review
+ *    13, G1). A removed member who kept an open link can come back under a new identity until it is cancelled.
  */
 import type { PublicKey, SpaceRole } from '../../halo'
 import type { SpaceId } from '../ids'

@@ -24,12 +24,6 @@ export interface InvitationRecord {
   readonly until: number
   /** Applied cancellations, in canonical order. */
   readonly cancels: CredentialId[]
-  /**
-   * Applied removals not in the invitation's causal past: every member could read its secret
-   * (the space root's `invites`), so a removed member (or one who left) could come back through it; each voids it
-   * as a cancellation would.
-   */
-  readonly voids: CredentialId[]
   /** Guests' uses (signed by I_K) that hold and wait for a host's countersignature. */
   readonly pending: CredentialId[]
   /** Uses a countersignature took effect for (each counts once). */
@@ -67,7 +61,6 @@ export const recordOf = (entry: Credential): InvitationRecord | undefined => {
     uses,
     until,
     cancels: [],
-    voids: [],
     pending: [],
     redeemed: [],
     used: [],
@@ -77,16 +70,18 @@ export const recordOf = (entry: Credential): InvitationRecord | undefined => {
 export const copyRecord = (record: InvitationRecord): InvitationRecord => ({
   ...record,
   cancels: [...record.cancels],
-  voids: [...record.voids],
   pending: [...record.pending],
   redeemed: [...record.redeemed],
   used: [...record.used],
 })
 
-/** What the invitation rules ask of the pass that runs them (pass.ts). */
-/** Whether a cancellation, or a removal it had not seen, closed the invitation. */
-export const isClosed = (record: InvitationRecord): boolean => record.cancels.length > 0 || record.voids.length > 0
+/**
+ * Whether a cancellation closed the invitation. A removal closes none: its signer picks its parents, so "every use
+ * it has not seen" would be whatever the remover (a viewer leaving too) chose to void (review 13, G1).
+ */
+export const isClosed = (record: InvitationRecord): boolean => record.cancels.length > 0
 
+/** What the invitation rules ask of the pass that runs them (pass.ts). */
 export interface InvitationContext {
   readonly reach: Reach
   entry(id: CredentialId): Credential | undefined
@@ -179,8 +174,7 @@ export const cancelledUses = (records: Iterable<InvitationRecord>, reach: Reach)
   const voided: CredentialId[] = []
   for (const record of records) {
     for (const use of record.used) {
-      const closers = [...record.cancels, ...record.voids]
-      if (closers.some((closer) => !reach.ancestorsOf(closer).has(use))) voided.push(use)
+      if (record.cancels.some((cancel) => !reach.ancestorsOf(cancel).has(use))) voided.push(use)
     }
   }
   return voided

@@ -274,10 +274,6 @@ export class Pass {
         this.roles.delete(entry.subject)
         this.grants.delete(entry.subject)
         this.removals.set(entry.subject, [...(this.removals.get(entry.subject) ?? []), entry.id])
-        // The removed member could read every open invitation's secret: those the removal has not seen go with her.
-        for (const record of this.invitations.values()) {
-          if (!this.#reach.descends(record.id, entry.id)) record.voids.push(entry.id)
-        }
         return undefined
       }
       case 'Epoch': {
@@ -312,10 +308,6 @@ export class Pass {
         if (this.invitations.has(entry.subject)) return 'invitation-exists'
         const record = recordOf(entry)
         if (record === undefined) return undefined
-        // Removals it has not seen, sorted before it, void it as those after it do.
-        for (const removal of [...this.removals.values()].flat()) {
-          if (!this.#reach.descends(entry.id, removal)) record.voids.push(removal)
-        }
         this.invitations.set(entry.subject, record)
         return undefined
       }
