@@ -17,6 +17,11 @@
  *    viewers admit nobody. Anyone may remove themselves (leave). The last owner
  *    can be neither removed nor demoted. Each entry is judged by the state built
  *    from the entries before it in the canonical order.
+ *    Raising a key that held a role before (admitting it again after a removal or a leave, any raise after a
+ *    demotion; a host's countersignature too) changes that member's role: it needs MANAGES over the highest role
+ *    the key held in that state, not only ADMITS (`mayGrant`), so an admin cannot bring back, or raise again, an
+ *    admin that an owner removed or demoted (review 13, G2). That highest role is what the pass granted the key
+ *    before the entry, so every peer computes the same.
  *    An issuer's entry counts only if it descends from the entry that began the
  *    issuer's current membership (no entry signed before one was admitted, or
  *    re-admitted, takes effect later).

@@ -10,7 +10,7 @@
  */
 import type { Credential, CredentialId, PublicKey, SpaceRole } from '../../halo'
 import type { IgnoreReason } from './canonical-order'
-import { can, mayChange, outranks } from './policy'
+import { can, mayChange, mayGrant, outranks } from './policy'
 import type { Reach } from './reach'
 
 /** An invitation as one pass of the fold has it so far. */
@@ -89,10 +89,12 @@ export interface InvitationContext {
   authority(entry: Credential): SpaceRole | undefined
   roleOf(key: PublicKey): SpaceRole | undefined
   removalsOf(key: PublicKey): readonly CredentialId[]
+  /** The highest role a key held so far (undefined: never a member). */
+  heldOf(key: PublicKey): SpaceRole | undefined
   /** Signature, chain and device revocations (undefined: it stands). */
   check(entry: Credential): 'invalid' | 'revoked-device' | undefined
   /** Records the least role an applied entry needed (the cascade's demotions). */
-  need(id: CredentialId, from: SpaceRole | undefined, to: SpaceRole): void
+  need(id: CredentialId, from: SpaceRole | undefined, to: SpaceRole, held: SpaceRole | undefined): void
 }
 
 const inviterMay = (ctx: InvitationContext, record: InvitationRecord): boolean => {
@@ -148,12 +150,14 @@ export const judgeCountersign = (
   { use, record }: { readonly use: CredentialId; readonly record: InvitationRecord },
 ): IgnoreReason | undefined => {
   const from = ctx.roleOf(entry.subject)
-  // The host must be a member who may admit this role here, and the inviter must still be able to grant it.
+  const held = ctx.heldOf(entry.subject)
+  // The host must be a member who may admit this role here (one who held a role: as raising it, policy.ts), and the
+  // inviter must still be able to grant it.
   const host = ctx.authority(entry)
-  if (!can(host, 'share') || !mayChange(host, from, role) || !inviterMay(ctx, record)) return 'unauthorized'
+  if (!can(host, 'share') || !mayGrant(host, from, role, held) || !inviterMay(ctx, record)) return 'unauthorized'
   const checked = ctx.check(entry)
   if (checked !== undefined) return checked
-  ctx.need(entry.id, from, role)
+  ctx.need(entry.id, from, role, held)
   if (isClosed(record)) return 'invitation-cancelled'
   // The host's clock, which it checked before signing: a guest picks no time that counts.
   if (entry.issuedAt > record.until) return 'invitation-expired'
