@@ -50,8 +50,8 @@ const MANAGES: Readonly<Record<SpaceRole, readonly SpaceRole[]>> = {
 /**
  * Which role each role may give a newcomer (an admission, or an invitation, which admits). Admins also admit
  * admins, as the sharing issue asks ("admins can also invite admins"): a new admin can do no more than its
- * admitter, and only owners change, remove or bring back it afterwards (`mayGrant`: someone who held a role before
- * is no newcomer).
+ * admitter, and only owners change it, remove it or bring it back afterwards (`mayGrant`: someone who held a role
+ * before is no newcomer).
  */
 const ADMITS: Readonly<Record<SpaceRole, readonly SpaceRole[]>> = {
   owner: ['owner', 'admin', 'editor', 'viewer'],
