@@ -17,6 +17,11 @@
  *    viewers admit nobody. Anyone may remove themselves (leave). The last owner
  *    can be neither removed nor demoted. Each entry is judged by the state built
  *    from the entries before it in the canonical order.
+ *    Raising a key that held a role before (admitting it again after a removal or a leave, any raise after a
+ *    demotion; a host's countersignature too) changes that member's role: it needs MANAGES over the highest role
+ *    the key held in that state, not only ADMITS (`mayGrant`), so an admin cannot bring back, or raise again, an
+ *    admin that an owner removed or demoted (review 13, G2). That highest role is what the pass granted the key
+ *    before the entry, so every peer computes the same.
  *    An issuer's entry counts only if it descends from the entry that began the
  *    issuer's current membership (no entry signed before one was admitted, or
  *    re-admitted, takes effect later).
@@ -54,10 +59,9 @@
  *    cancellation took effect before it, the host's issuedAt ≤ until, fewer than `uses` countersignatures took
  *    effect before it (single use: the first in canonical order), no removal of the guest is concurrent with it,
  *    and it raises the guest. A cancellation voids every countersignature it does not descend from, wherever
- *    that sorts (cancel wins, run to a fixed point with rule 4b). A removal (a leave too) that took effect
- *    voids, as a cancellation would, every invitation that does not descend from it: a member may hold the secret
- *    of an open invitation (a link shared with the group), so a removed member must not come back through one under
- *    a new identity.
+ *    that sorts (cancel wins, run to a fixed point with rule 4b). A removal or a leave closes no invitation and
+ *    voids no use: its signer picks its parents, so "what it has not seen" would be what it chose to void (review
+ *    13, G1). A removed member who kept an open link can come back under a new identity until it is cancelled.
  */
 import type { PublicKey, SpaceRole } from '../../halo'
 import type { SpaceId } from '../ids'

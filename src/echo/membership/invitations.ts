@@ -10,7 +10,7 @@
  */
 import type { Credential, CredentialId, PublicKey, SpaceRole } from '../../halo'
 import type { IgnoreReason } from './canonical-order'
-import { can, mayChange, outranks } from './policy'
+import { can, mayChange, mayGrant, outranks } from './policy'
 import type { Reach } from './reach'
 
 /** An invitation as one pass of the fold has it so far. */
@@ -24,12 +24,6 @@ export interface InvitationRecord {
   readonly until: number
   /** Applied cancellations, in canonical order. */
   readonly cancels: CredentialId[]
-  /**
-   * Applied removals not in the invitation's causal past: every member could read its secret
-   * (the space root's `invites`), so a removed member (or one who left) could come back through it; each voids it
-   * as a cancellation would.
-   */
-  readonly voids: CredentialId[]
   /** Guests' uses (signed by I_K) that hold and wait for a host's countersignature. */
   readonly pending: CredentialId[]
   /** Uses a countersignature took effect for (each counts once). */
@@ -67,7 +61,6 @@ export const recordOf = (entry: Credential): InvitationRecord | undefined => {
     uses,
     until,
     cancels: [],
-    voids: [],
     pending: [],
     redeemed: [],
     used: [],
@@ -77,16 +70,18 @@ export const recordOf = (entry: Credential): InvitationRecord | undefined => {
 export const copyRecord = (record: InvitationRecord): InvitationRecord => ({
   ...record,
   cancels: [...record.cancels],
-  voids: [...record.voids],
   pending: [...record.pending],
   redeemed: [...record.redeemed],
   used: [...record.used],
 })
 
-/** What the invitation rules ask of the pass that runs them (pass.ts). */
-/** Whether a cancellation, or a removal it had not seen, closed the invitation. */
-export const isClosed = (record: InvitationRecord): boolean => record.cancels.length > 0 || record.voids.length > 0
+/**
+ * Whether a cancellation closed the invitation. A removal closes none: its signer picks its parents, so "every use
+ * it has not seen" would be whatever the remover (a viewer leaving too) chose to void (review 13, G1).
+ */
+export const isClosed = (record: InvitationRecord): boolean => record.cancels.length > 0
 
+/** What the invitation rules ask of the pass that runs them (pass.ts). */
 export interface InvitationContext {
   readonly reach: Reach
   entry(id: CredentialId): Credential | undefined
@@ -94,10 +89,12 @@ export interface InvitationContext {
   authority(entry: Credential): SpaceRole | undefined
   roleOf(key: PublicKey): SpaceRole | undefined
   removalsOf(key: PublicKey): readonly CredentialId[]
+  /** The highest role a key held so far (undefined: never a member). */
+  heldOf(key: PublicKey): SpaceRole | undefined
   /** Signature, chain and device revocations (undefined: it stands). */
   check(entry: Credential): 'invalid' | 'revoked-device' | undefined
   /** Records the least role an applied entry needed (the cascade's demotions). */
-  need(id: CredentialId, from: SpaceRole | undefined, to: SpaceRole): void
+  need(id: CredentialId, from: SpaceRole | undefined, to: SpaceRole, held: SpaceRole | undefined): void
 }
 
 const inviterMay = (ctx: InvitationContext, record: InvitationRecord): boolean => {
@@ -153,12 +150,14 @@ export const judgeCountersign = (
   { use, record }: { readonly use: CredentialId; readonly record: InvitationRecord },
 ): IgnoreReason | undefined => {
   const from = ctx.roleOf(entry.subject)
-  // The host must be a member who may admit this role here, and the inviter must still be able to grant it.
+  const held = ctx.heldOf(entry.subject)
+  // The host must be a member who may admit this role here (one who held a role: as raising it, policy.ts), and the
+  // inviter must still be able to grant it.
   const host = ctx.authority(entry)
-  if (!can(host, 'share') || !mayChange(host, from, role) || !inviterMay(ctx, record)) return 'unauthorized'
+  if (!can(host, 'share') || !mayGrant(host, from, role, held) || !inviterMay(ctx, record)) return 'unauthorized'
   const checked = ctx.check(entry)
   if (checked !== undefined) return checked
-  ctx.need(entry.id, from, role)
+  ctx.need(entry.id, from, role, held)
   if (isClosed(record)) return 'invitation-cancelled'
   // The host's clock, which it checked before signing: a guest picks no time that counts.
   if (entry.issuedAt > record.until) return 'invitation-expired'
@@ -179,8 +178,7 @@ export const cancelledUses = (records: Iterable<InvitationRecord>, reach: Reach)
   const voided: CredentialId[] = []
   for (const record of records) {
     for (const use of record.used) {
-      const closers = [...record.cancels, ...record.voids]
-      if (closers.some((closer) => !reach.ancestorsOf(closer).has(use))) voided.push(use)
+      if (record.cancels.some((cancel) => !reach.ancestorsOf(cancel).has(use))) voided.push(use)
     }
   }
   return voided

@@ -223,8 +223,6 @@ export class MembershipLog {
     if (this.#pass === undefined || this.#cascaded || this.#awaited.has(entry.id)) return false
     // A revocation changes what earlier entries are worth; a cancellation voids the uses it has not seen.
     if (entry.assertion.kind === 'DeviceRevoked' || entry.assertion.kind === 'InvitationCancelled') return false
-    // A removal voids the invitations it has not seen, and with them the uses it has not seen (rule 8).
-    if (entry.assertion.kind === 'MemberRemoved' && this.#pass.invitations.size > 0) return false
     if (!entry.parents.every((parent) => this.#position.has(parent))) return false
     // It sorts last: every entry after its last parent ranks below it (Kahn's order with a heap).
     const last = Math.max(-1, ...entry.parents.map((parent) => this.#position.get(parent) ?? -1))

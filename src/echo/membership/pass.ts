@@ -10,7 +10,17 @@ import type { Ignored, IgnoreReason } from './canonical-order'
 import type { Invitation, InvitationContext } from './invitations'
 import type { InvitationRecord } from './invitations'
 import { citedUse, copyRecord, isClosed, judgeCountersign, judgeUse, recordOf } from './invitations'
-import { can, isTopRole, leastRoleFor, leastRoleTo, lowerRole, mayChange, mayRemoveOthers } from './policy'
+import {
+  can,
+  isTopRole,
+  leastRoleFor,
+  leastRoleTo,
+  lowerRole,
+  mayChange,
+  mayGrant,
+  mayRemoveOthers,
+  outranks,
+} from './policy'
 import type { Reach } from './reach'
 
 export interface EpochRecord {
@@ -64,6 +74,8 @@ export class Pass {
   readonly grants = new Map<PublicKey, CredentialId>()
   /** Applied removals, by the removed member. */
   readonly removals = new Map<PublicKey, CredentialId[]>()
+  /** The highest role each key held at any point of the pass: raising it again needs MANAGES over that (policy.ts). */
+  readonly held = new Map<PublicKey, SpaceRole>()
   /** Keys that were owner or admin at some point of the pass (only they can remove others). */
   readonly powerful = new Set<PublicKey>()
   readonly applied = new Set<CredentialId>()
@@ -115,8 +127,9 @@ export class Pass {
       authority: (entry) => this.#authority(entry),
       roleOf: (key) => this.roles.get(key),
       removalsOf: (key) => this.removals.get(key) ?? [],
+      heldOf: (key) => this.held.get(key),
       check,
-      need: (id, from, to) => this.#need(id, leastRoleFor(from, to)),
+      need: (id, from, to, held) => this.#need(id, leastRoleFor(from, to, held)),
     }
   }
 
@@ -126,6 +139,7 @@ export class Pass {
     for (const [key, role] of this.roles) copy.roles.set(key, role)
     for (const [key, grant] of this.grants) copy.grants.set(key, grant)
     for (const [key, ids] of this.removals) copy.removals.set(key, [...ids])
+    for (const [key, role] of this.held) copy.held.set(key, role)
     for (const key of this.powerful) copy.powerful.add(key)
     for (const id of this.applied) copy.applied.add(id)
     for (const [id, role] of this.needed) copy.needed.set(id, role)
@@ -208,6 +222,8 @@ export class Pass {
 
   #grant(subject: PublicKey, role: SpaceRole, entry: CredentialId): void {
     if (!this.roles.has(subject)) this.grants.set(subject, entry)
+    const held = this.held.get(subject)
+    if (held === undefined || outranks(role, held)) this.held.set(subject, role)
     if (mayRemoveOthers(role)) this.powerful.add(subject)
     this.roles.set(subject, role)
   }
@@ -249,10 +265,11 @@ export class Pass {
           return reason
         }
         const from = this.roles.get(entry.subject)
-        if (!mayChange(this.#authority(entry), from, assertion.role)) return 'unauthorized'
+        const held = this.held.get(entry.subject)
+        if (!mayGrant(this.#authority(entry), from, assertion.role, held)) return 'unauthorized'
         const checked = this.#check(entry)
         if (checked !== undefined) return checked
-        this.#need(entry.id, leastRoleFor(from, assertion.role))
+        this.#need(entry.id, leastRoleFor(from, assertion.role, held))
         const removals = this.removals.get(entry.subject) ?? []
         if (removals.some((removal) => !this.#reach.descends(entry.id, removal))) return 'removed-concurrently'
         if (isTopRole(from) && !isTopRole(assertion.role) && this.owners() === 1) return 'last-owner'
@@ -274,10 +291,6 @@ export class Pass {
         this.roles.delete(entry.subject)
         this.grants.delete(entry.subject)
         this.removals.set(entry.subject, [...(this.removals.get(entry.subject) ?? []), entry.id])
-        // The removed member could read every open invitation's secret: those the removal has not seen go with her.
-        for (const record of this.invitations.values()) {
-          if (!this.#reach.descends(record.id, entry.id)) record.voids.push(entry.id)
-        }
         return undefined
       }
       case 'Epoch': {
@@ -312,10 +325,6 @@ export class Pass {
         if (this.invitations.has(entry.subject)) return 'invitation-exists'
         const record = recordOf(entry)
         if (record === undefined) return undefined
-        // Removals it has not seen, sorted before it, void it as those after it do.
-        for (const removal of [...this.removals.values()].flat()) {
-          if (!this.#reach.descends(entry.id, removal)) record.voids.push(removal)
-        }
         this.invitations.set(entry.subject, record)
         return undefined
       }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { SpaceRole } from '../../halo'
-import { can, leastRoleFor, mayChange, SPACE_ACTIONS } from './policy'
+import { can, leastRoleFor, mayChange, mayGrant, SPACE_ACTIONS } from './policy'
 import type { SpaceAction } from './policy'
 
 const ROLES: readonly SpaceRole[] = ['owner', 'admin', 'editor', 'viewer']
@@ -52,5 +52,21 @@ describe('the permission policy', () => {
     expect(leastRoleFor(undefined, 'owner')).toBe('owner')
     expect(leastRoleFor(undefined, 'admin')).toBe('admin')
     expect(leastRoleFor('editor', 'admin')).toBe('owner')
+    // Raising a key that held admin before (removed, left or demoted) is the owner's, as its removal was.
+    expect(leastRoleFor(undefined, 'admin', 'admin')).toBe('owner')
+    expect(leastRoleFor('viewer', 'editor', 'admin')).toBe('owner')
+    expect(leastRoleFor(undefined, 'admin', 'editor')).toBe('admin')
+    expect(leastRoleFor('admin', 'removed', 'admin')).toBe('owner')
+  })
+
+  it('lets a raise of a key that held a role before need MANAGES over that role; lowering and removal do not', () => {
+    expect(mayGrant('admin', undefined, 'viewer', 'admin')).toBe(false)
+    expect(mayGrant('admin', 'viewer', 'editor', 'admin')).toBe(false)
+    expect(mayGrant('admin', 'editor', 'viewer', 'admin')).toBe(true)
+    expect(mayGrant('admin', 'viewer', 'removed', 'admin')).toBe(true)
+    expect(mayGrant('admin', undefined, 'admin', 'editor')).toBe(true)
+    expect(mayGrant('admin', undefined, 'admin', undefined)).toBe(true)
+    expect(mayGrant('owner', undefined, 'admin', 'owner')).toBe(true)
+    expect(mayGrant('editor', undefined, 'viewer', undefined)).toBe(false)
   })
 })

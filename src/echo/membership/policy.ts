@@ -50,7 +50,8 @@ const MANAGES: Readonly<Record<SpaceRole, readonly SpaceRole[]>> = {
 /**
  * Which role each role may give a newcomer (an admission, or an invitation, which admits). Admins also admit
  * admins, as the sharing issue asks ("admins can also invite admins"): a new admin can do no more than its
- * admitter, and only owners change or remove it afterwards.
+ * admitter, and only owners change it, remove it or bring it back afterwards (`mayGrant`: someone who held a role
+ * before is no newcomer).
  */
 const ADMITS: Readonly<Record<SpaceRole, readonly SpaceRole[]>> = {
   owner: ['owner', 'admin', 'editor', 'viewer'],
@@ -80,9 +81,30 @@ export const mayChange = (
     : MANAGES[issuer].includes(from) && MANAGES[issuer].includes(to)
 }
 
+/**
+ * `mayChange` for a change to `to` of a key whose highest role in the space so far was `held` (undefined: it never
+ * held one). Raising a key that held a role before (admitting it again after a removal or a leave, any raise after
+ * a demotion) changes that member's role, as removing or demoting it did: it also needs `MANAGES` over `held`.
+ * Otherwise an admin undid an owner's removal or demotion of an admin by admitting it again as a newcomer (review
+ * 13, G2). Lowering and removing are judged by `mayChange` alone.
+ */
+export const mayGrant = (
+  issuer: SpaceRole | undefined,
+  from: SpaceRole | undefined,
+  to: SpaceRole | 'removed',
+  held: SpaceRole | undefined,
+): boolean => {
+  if (!mayChange(issuer, from, to)) return false
+  const raise = to !== 'removed' && (from === undefined || outranks(to, from))
+  return !raise || held === undefined || (issuer !== undefined && MANAGES[issuer].includes(held))
+}
+
 /** The least role that may make the change (what a demotion of its issuer must keep, cascade.ts). */
-export const leastRoleFor = (from: SpaceRole | undefined, to: SpaceRole | 'removed'): SpaceRole | undefined =>
-  ROLES_ASCENDING.find((role) => mayChange(role, from, to))
+export const leastRoleFor = (
+  from: SpaceRole | undefined,
+  to: SpaceRole | 'removed',
+  held?: SpaceRole,
+): SpaceRole | undefined => ROLES_ASCENDING.find((role) => mayGrant(role, from, to, held))
 
 /** The least role that may do `action`. */
 export const leastRoleTo = (action: SpaceAction): SpaceRole | undefined =>

@@ -54,10 +54,7 @@ const MemberRow: Component<{ space: SpaceSession; member: MemberView }> = (props
           }
         >
           <span role="group" aria-label={props.member.me ? 'Confirm leaving' : `Confirm removing ${name()}`}>
-            <span>
-              {props.member.me ? 'Leave this space?' : `Remove ${name()} from this space?`} This also cancels the open
-              invitation links.
-            </span>{' '}
+            <span>{props.member.me ? 'Leave this space?' : `Remove ${name()} from this space?`}</span>{' '}
             <button
               type="button"
               class="button small danger"
