@@ -77,9 +77,14 @@ export interface HostileApi {
     spaceId: string
     generation: number
     script: Script
+    /** How many peers it waits to meet: it rejoins until it has. */
+    expectPeers: number
   }): string
-  /** Sends `count` raw frames per open connection at `perSecond`, of `kind`; returns frames sent. */
-  flood(options: { kind: FloodKind; count: number; perSecond: number }): Promise<number>
+  /**
+   * Sends `count` rounds of raw frames at `perSecond` rounds a second, each round one frame of each of `kinds` to
+   * every open connection; returns the frames sent of each kind.
+   */
+  flood(options: { kinds: readonly FloodKind[]; count: number; perSecond: number }): Promise<number[]>
   report(): HostileReport
   leave(): Promise<void>
 }
@@ -253,12 +258,21 @@ const drained = (channel: RTCDataChannel): Promise<void> =>
         channel.addEventListener('close', done)
       })
 
-let room: ReturnType<typeof trysteroPage.join> | undefined
+type Room = ReturnType<typeof trysteroPage.join>
+let room: Room | undefined
+let retrying: ReturnType<typeof setTimeout> | undefined
 const peers: PeerRecord[] = []
 const joinErrors: string[] = []
 
+/** A frame as the report keeps it: text up to 8 KB, anything else by its size. */
 const shown = (data: unknown): string =>
-  typeof data === 'string' ? data : data instanceof Uint8Array ? `<${String(data.length)} bytes>` : JSON.stringify(data)
+  typeof data === 'string'
+    ? data.length > 8192
+      ? `<${String(data.length)} characters>`
+      : data
+    : data instanceof Uint8Array
+      ? `<${String(data.length)} bytes>`
+      : JSON.stringify(data)
 
 window.hostilePeer = {
   mintParty() {
@@ -285,120 +299,156 @@ window.hostilePeer = {
     }
     return found
   },
-  join({ relayUrl, roomId, password, spaceId, generation, script }) {
+  join({ relayUrl, roomId, password, spaceId, generation, script, expectPeers }) {
+    const joinedAt = Date.now()
     const ctx = `space:${spaceId}:${String(generation)}`
-    room = trysteroPage.join(
-      {
-        appId: 'commonplace/1',
-        password,
-        relayConfig: { urls: [relayUrl] },
-        rtcConfig: { iceServers: [] },
-      },
-      roomId,
-      {
-        handshakeTimeoutMs: 60_000,
-        onJoinError: ({ peerId, error }) => {
-          joinErrors.push(`${peerId}: ${error}`)
+    const open = (): Room =>
+      trysteroPage.join(
+        {
+          appId: 'commonplace/1',
+          password,
+          relayConfig: { urls: [relayUrl] },
+          rtcConfig: { iceServers: [] },
         },
-        onPeerHandshake: async (peerId, send, receive, isInitiator) => {
-          const record: PeerRecord = { peerId, startedAt: Date.now(), received: [], sent: [] }
-          peers.push(record)
-          const sendText = async (data: string | Uint8Array<ArrayBuffer>): Promise<void> => {
-            record.sent.push(shown(data))
-            await send(data)
-          }
-          const listen = async (): Promise<{ data: unknown }> => {
-            const frame = await receive()
-            record.received.push(shown(frame.data))
-            return frame
-          }
-          const listenUntilEnd = async (): Promise<void> => {
-            for (;;) await listen()
-          }
-          try {
-            switch (script.kind) {
-              case 'handshake': {
-                const { party } = script
-                const outcome = await runHandshake({
-                  ctx: { kind: 'space', spaceId, generation },
-                  local: {
-                    peerId: trysteroPage.selfId,
-                    repo: newRepoId(party.device),
-                    storage: null,
-                    identity: party.identity as never,
-                    device: party.device as PublicKey,
-                    chain: party.chain,
-                    sign: (bytes) => Promise.resolve(hex(signWith(keyPairOf(party), bytes))),
-                  },
-                  remotePeerId: peerId,
-                  send: sendText,
-                  receive: listen,
-                  isInitiator,
-                  // The hostile side believes anyone: all that matters is what the honest side decides.
-                  verifyChain: (chain) =>
-                    Promise.resolve({ ok: true, value: { identity: (chain as { issuer: never }).issuer } }),
-                  authorize: () => Promise.resolve({ ok: true, value: undefined }),
-                })
-                record.outcome = outcome.ok ? 'passed' : outcome.error.code
-                if (!outcome.ok) throw outcome.error
-                return
-              }
-              case 'replay':
-                for (const frame of script.frames) await sendText(frame)
-                await listenUntilEnd()
-                return
-              case 'after-hello':
-                await sendText(helloOf(script.party, ctx, trysteroPage.selfId))
-                for (const payload of script.payloads) {
-                  await sendText(
-                    payload === 'binary'
-                      ? new Uint8Array([0xba, 0xff, 0xff, 0xff, 0xff, 0x61])
-                      : 'x'.repeat(OVERSIZE_BYTES),
-                  )
-                }
-                await listenUntilEnd()
-                return
-              case 'hold':
-                await sendText(helloOf(script.party, ctx, trysteroPage.selfId))
-                await listenUntilEnd()
-                return
+        roomId,
+        {
+          handshakeTimeoutMs: 300_000,
+          onJoinError: ({ peerId, error }) => {
+            joinErrors.push(`${peerId}: ${error}`)
+          },
+          onPeerHandshake: async (peerId, send, receive, isInitiator) => {
+            const record: PeerRecord = { peerId, startedAt: Date.now(), received: [], sent: [] }
+            peers.push(record)
+            const sendText = async (data: string | Uint8Array<ArrayBuffer>): Promise<void> => {
+              record.sent.push(shown(data))
+              await send(data)
             }
-          } catch (error) {
-            record.outcome ??= error instanceof Error ? error.message : String(error)
-            throw error
-          } finally {
-            record.endedAt = Date.now()
-          }
+            const listen = async (): Promise<{ data: unknown }> => {
+              const frame = await receive()
+              record.received.push(shown(frame.data))
+              return frame
+            }
+            // A hostile peer does not hang up when refused: it keeps listening, so the report shows when the honest
+            // side closed the connection.
+            const listenUntilEnd = async (): Promise<void> => {
+              for (;;) {
+                const { data } = await listen()
+                if (typeof data === 'string' && data.includes('"reject"')) {
+                  record.outcome ??= 'refused-by-peer'
+                  record.endedAt ??= Date.now()
+                }
+              }
+            }
+            try {
+              switch (script.kind) {
+                case 'handshake': {
+                  const { party } = script
+                  const outcome = await runHandshake({
+                    ctx: { kind: 'space', spaceId, generation },
+                    local: {
+                      peerId: trysteroPage.selfId,
+                      repo: newRepoId(party.device),
+                      storage: null,
+                      identity: party.identity as never,
+                      device: party.device as PublicKey,
+                      chain: party.chain,
+                      sign: (bytes) => Promise.resolve(hex(signWith(keyPairOf(party), bytes))),
+                    },
+                    remotePeerId: peerId,
+                    send: sendText,
+                    receive: listen,
+                    isInitiator,
+                    // The hostile side believes anyone: all that matters is what the honest side decides.
+                    verifyChain: (chain) =>
+                      Promise.resolve({ ok: true, value: { identity: (chain as { issuer: never }).issuer } }),
+                    authorize: () => Promise.resolve({ ok: true, value: undefined }),
+                  })
+                  record.outcome = outcome.ok ? 'passed' : outcome.error.code
+                  if (!outcome.ok) throw outcome.error
+                  return
+                }
+                case 'replay':
+                  for (const frame of script.frames) await sendText(frame)
+                  await listenUntilEnd()
+                  return
+                case 'after-hello':
+                  await sendText(helloOf(script.party, ctx, trysteroPage.selfId))
+                  for (const payload of script.payloads) {
+                    await sendText(
+                      payload === 'binary'
+                        ? new Uint8Array([0xba, 0xff, 0xff, 0xff, 0xff, 0x61])
+                        : 'x'.repeat(OVERSIZE_BYTES),
+                    )
+                  }
+                  await listenUntilEnd()
+                  return
+                case 'hold':
+                  await sendText(helloOf(script.party, ctx, trysteroPage.selfId))
+                  await listenUntilEnd()
+                  return
+              }
+            } catch (error) {
+              record.outcome ??= error instanceof Error ? error.message : String(error)
+              throw error
+            } finally {
+              record.endedAt ??= Date.now()
+            }
+          },
         },
-      },
-    )
+      )
+    room = open()
+    // Trystero announces again only after 60 s when a first meeting fails (a busy relay): rejoin sooner, as the
+    // app's swarm does, until it has met `expectPeers`.
+    const retry = (): void => {
+      retrying = setTimeout(() => {
+        const met = peers.filter((peer) => peer.startedAt >= joinedAt)
+        if (room === undefined || met.length >= expectPeers) return
+        // Never while a handshake runs: leaving would end it.
+        if (met.some((peer) => peer.endedAt === undefined)) {
+          retry()
+          return
+        }
+        void room
+          .leave()
+          .catch(() => undefined)
+          .then(() => {
+            if (room === undefined) return
+            room = open()
+            retry()
+          })
+      }, 5_000)
+    }
+    retry()
     return trysteroPage.selfId
   },
-  async flood({ kind, count, perSecond }) {
+  async flood({ kinds, count, perSecond }) {
     const nonceBase = 40_000
-    let sent = 0
+    const sent = kinds.map(() => 0)
     const started = performance.now()
     for (let i = 0; i < count; i++) {
       const targets = openChannels()
       if (targets.length === 0) break
-      const endless = kind === 'endless-handshake'
-      for (const { channel, token } of targets) {
-        const frame = rawFrame(
-          token,
-          endless ? '@_hsdata' : 'cp.am',
-          endless ? nonceBase : (nonceBase + i) & 0xffff,
-          endless ? 4 : 5,
-          floodPayload(kind, i),
-        )
-        try {
-          channel.send(frame as Uint8Array<ArrayBuffer>)
-          sent++
-        } catch {
-          // The channel closed under us: the honest side dropped the connection.
+      for (const [k, kind] of kinds.entries()) {
+        const endless = kind === 'endless-handshake'
+        for (const { channel, token } of targets) {
+          const action = endless ? '@_hsdata' : 'cp.am'
+          const frame = rawFrame(
+            token,
+            action,
+            endless ? nonceBase : (nonceBase + i) & 0xffff,
+            endless ? 4 : 5,
+            floodPayload(kind, i),
+          )
+          try {
+            channel.send(frame as Uint8Array<ArrayBuffer>)
+            sent[k] = (sent[k] ?? 0) + 1
+          } catch {
+            // The channel closed under us: the honest side dropped the connection.
+          }
+          await drained(channel)
         }
-        await drained(channel)
       }
-      // Keeps to the rate: every 100 frames, wait until the clock catches up.
+      // Keeps to the rate: every 100 rounds, wait until the clock catches up.
       if (i % 100 === 99) {
         const due = started + ((i + 1) / perSecond) * 1000
         const wait = due - performance.now()
@@ -421,7 +471,9 @@ window.hostilePeer = {
     joinErrors: [...joinErrors],
   }),
   async leave() {
-    await room?.leave().catch(() => undefined)
+    clearTimeout(retrying)
+    const left = room
     room = undefined
+    await left?.leave().catch(() => undefined)
   },
 }

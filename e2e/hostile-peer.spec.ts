@@ -5,6 +5,7 @@
  * first-hand to the honest devices. Each case checks that it is refused or dropped, gets no document byte, that
  * nothing the honest pages store changes, and that an edit still syncs between the two honest devices.
  */
+import type { Page } from '@playwright/test'
 import { expect, test, type Device } from './fixtures.ts'
 import {
   HostilePeer,
@@ -38,6 +39,10 @@ const honestDevice = async (open: (options: { serviceWorkers: 'block' }) => Prom
   await stealSecrets(device.context)
   return device
 }
+
+/** Console errors of the hostile pages (Trystero logs the connections the honest devices cut); the app's still count. */
+const hostileErrors = (): RegExp =>
+  new RegExp(`^console error on ${hostileServer.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/: Trystero peer error`)
 
 /** A hostile page of its own (its own Trystero id), open on the hostile origin. */
 const hostilePage = async (openDevices: (count: number) => Promise<Device[]>): Promise<HostilePeer> => {
@@ -80,8 +85,60 @@ const rejectOf = (peer: PeerRecord): string | undefined => {
 const metHonest = async (hostile: HostilePeer, others: readonly string[]): Promise<PeerRecord[]> => {
   const honest = (peers: readonly PeerRecord[]): PeerRecord[] =>
     peers.filter((peer) => peer.endedAt !== undefined && !others.includes(peer.peerId))
-  await expect.poll(async () => honest((await hostile.report()).peers).length, { timeout: 100_000 }).toBe(2)
+  try {
+    await expect.poll(async () => honest((await hostile.report()).peers).length, { timeout: 100_000 }).toBe(2)
+  } catch (error) {
+    // What the hostile page saw, for the failure's message.
+    const seen = (await hostile.report()).peers.map(({ peerId, startedAt, endedAt, outcome }) => ({
+      peerId,
+      startedAt,
+      endedAt,
+      outcome,
+    }))
+    throw new Error(`${String(error)}\n${JSON.stringify(seen)}`, { cause: error })
+  }
   return honest((await hostile.report()).peers)
+}
+
+/** What `page` stores, once two reads a second apart agree (the last edit's save is done). */
+const settledDocuments = async (page: Page): Promise<Record<string, string[]>> => {
+  let last = await storedDocuments(page)
+  await expect
+    .poll(
+      async () => {
+        const now = await storedDocuments(page)
+        const same = JSON.stringify(now) === JSON.stringify(last)
+        last = now
+        return same
+      },
+      { intervals: [1_000], timeout: 30_000 },
+    )
+    .toBe(true)
+  return last
+}
+
+const note = (type: string, description: string): void => {
+  test.info().annotations.push({ type, description })
+  console.info(`${type}: ${description}`)
+}
+
+/**
+ * Waits until the honest devices have closed every connection the hostile page had with them, though it never
+ * hangs up itself; notes the longest time from a refusal to its connection's close.
+ */
+const cutOff = async (hostile: HostilePeer, what: string): Promise<void> => {
+  const open = async (): Promise<number> =>
+    (await hostile.report()).connections.filter((each) => each.connectedAt !== undefined && each.closedAt === undefined)
+      .length
+  await expect.poll(open, { timeout: 60_000, message: `connections left open after ${what}` }).toBe(0)
+  const { peers, connections } = await hostile.report()
+  const refusedAt = Math.max(...peers.map((peer) => peer.endedAt ?? 0))
+  const closedAt = Math.max(...connections.map((each) => each.closedAt ?? 0))
+  const firstAt = Math.min(...peers.map((peer) => peer.startedAt))
+  note(
+    `${what}: handshake start -> last refusal -> last connection closed (ms)`,
+    `${String(refusedAt - firstAt)} -> ${String(closedAt - firstAt)}`,
+  )
 }
 
 /** An edit on one honest device reaches the other. */
@@ -104,6 +161,7 @@ test('holding the room secret with a chain to another identity, or a revoked dev
   errors,
 }) => {
   errors.allow(CLOSED_CONNECTION)
+  errors.allow(hostileErrors())
   const a = await honestDevice(openPersistentDevice)
   const b = await honestDevice(openPersistentDevice)
   const c = await honestDevice(openPersistentDevice)
@@ -153,4 +211,71 @@ test('holding the room secret with a chain to another identity, or a revoked dev
 
   expect(await Promise.all([storedDocuments(a.page), storedDocuments(b.page)])).toEqual(before)
   await editSyncs(spaceA, spaceB, 'After the hostile peers')
+})
+
+test('before it is authenticated, junk, oversize frames, mutated sync messages and 10,000 messages a second are dropped and the connection cut, and the honest devices keep syncing', async ({
+  openPersistentDevice,
+  openDevices,
+  signal,
+  errors,
+}) => {
+  errors.allow(CLOSED_CONNECTION)
+  errors.allow(hostileErrors())
+  const a = await honestDevice(openPersistentDevice)
+  const b = await honestDevice(openPersistentDevice)
+  const { spaceA, spaceB } = await linkedPair(a, b)
+  await syncedWith(a, 1)
+  await syncedWith(b, 1)
+  const junk = await hostilePage(openDevices)
+  const room = await stealRoom(junk, a)
+  const before = await Promise.all([settledDocuments(a.page), settledDocuments(b.page)])
+  const party = await junk.mintParty()
+
+  // Junk CBOR where its Proof goes: refused as a bad proof by both devices, and cut off.
+  await junk.join(signal.relayUrl, room, { kind: 'after-hello', party, payloads: ['binary'] })
+  expect((await metHonest(junk, [])).map(rejectOf)).toEqual(['bad-proof', 'bad-proof'])
+  await cutOff(junk, 'junk CBOR as the Proof')
+  await junk.leave()
+
+  // A 16 MiB Proof (256 times the cap): a bad proof, or too late if it takes over 5 s to arrive.
+  const oversize = await hostilePage(openDevices)
+  await oversize.join(signal.relayUrl, room, { kind: 'after-hello', party, payloads: ['oversize'] })
+  const oversizeRejects = (await metHonest(oversize, [])).map(rejectOf)
+  note('16 MiB Proof refused as', oversizeRejects.join(', '))
+  for (const reject of oversizeRejects) expect(['bad-proof', 'timeout']).toContain(reject)
+  await cutOff(oversize, 'a 16 MiB Proof')
+  await oversize.leave()
+
+  // A handshake message that never ends: Trystero reassembles it with no cap (SECURITY.md N5), until the cut.
+  const streamer = await hostilePage(openDevices)
+  await streamer.join(signal.relayUrl, room, { kind: 'hold', party })
+  await streamer.waitForPending()
+  const streamed = streamer.flood(['endless-handshake'], 1_000_000, 1_000_000)
+  expect((await metHonest(streamer, [])).map(rejectOf)).toEqual(['timeout', 'timeout'])
+  await cutOff(streamer, 'an endless handshake message')
+  note('16 KiB chunks of the endless message sent before the cut', String(await streamed))
+  await streamer.leave()
+
+  // Nothing either device stores changed.
+  expect(await Promise.all([storedDocuments(a.page), storedDocuments(b.page)])).toEqual(before)
+
+  // A genuine Hello and then no Proof keeps the connection pending: 10,000 frames a second each of junk CBOR,
+  // mutated sync messages and small frames on the document channel, while an edit syncs between the honest devices.
+  const flooder = await hostilePage(openDevices)
+  await flooder.join(signal.relayUrl, room, { kind: 'hold', party })
+  await flooder.waitForPending()
+  const flooded = flooder.flood(['junk-cbor', 'mutated-sync', 'small'], 100_000, 10_000)
+  await editSyncs(spaceA, spaceB, 'During the flood')
+  // What the devices store once that edit is saved: the rest of the flood changes none of it.
+  const afterEdit = await Promise.all([settledDocuments(a.page), settledDocuments(b.page)])
+  expect((await metHonest(flooder, [])).map(rejectOf)).toEqual(['timeout', 'timeout'])
+  await cutOff(flooder, 'a flood of 3 x 10,000 frames a second')
+  const sent = await flooded
+  note('frames of the flood sent to the two devices before the cut (junk, mutated sync, small)', sent.join(', '))
+  expect(Math.min(...sent)).toBeGreaterThan(0)
+  expect((await flooder.report()).documentBytes).toBe(0)
+  await flooder.leave()
+
+  expect(await Promise.all([storedDocuments(a.page), storedDocuments(b.page)])).toEqual(afterEdit)
+  await editSyncs(spaceB, spaceA, 'After the flood')
 })

@@ -81,6 +81,7 @@ export class HostilePeer {
     return { spaceId, ...found }
   }
 
+  /** Joins the room; until it has met the two honest devices, it rejoins. */
   async join(relayUrl: string, room: StolenRoom, script: Script): Promise<void> {
     this.selfId = await this.page.evaluate(
       ([relay, stolen, scripted]) =>
@@ -91,13 +92,14 @@ export class HostilePeer {
           spaceId: stolen.spaceId,
           generation: stolen.generation,
           script: scripted,
+          expectPeers: 2,
         }),
       [relayUrl, room, script] as const,
     )
   }
 
-  flood(kind: FloodKind, count: number, perSecond: number): Promise<number> {
-    return this.page.evaluate((options) => window.hostilePeer.flood(options), { kind, count, perSecond })
+  flood(kinds: readonly FloodKind[], count: number, perSecond: number): Promise<number[]> {
+    return this.page.evaluate((options) => window.hostilePeer.flood(options), { kinds, count, perSecond })
   }
 
   report(): Promise<HostileReport> {
