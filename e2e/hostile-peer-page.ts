@@ -21,8 +21,8 @@ export interface Party {
 export type Script =
   /** The real handshake code, signing as `party` (whose chain the honest side must judge). */
   | { readonly kind: 'handshake'; readonly party: Party }
-  /** Sends these frames as they were recorded, then listens. */
-  | { readonly kind: 'replay'; readonly frames: readonly string[] }
+  /** Sends these frames as they were recorded (with `asSelf`, its Hello's peer id made ours), then listens. */
+  | { readonly kind: 'replay'; readonly frames: readonly string[]; readonly asSelf: boolean }
   /** Sends `party`'s genuine Hello, then its own payloads on the handshake channel (strings or bytes). */
   | { readonly kind: 'after-hello'; readonly party: Party; readonly payloads: readonly ('binary' | 'oversize')[] }
   /** Sends a genuine Hello and then nothing: the connection stays pending while raw frames flood it. */
@@ -368,7 +368,12 @@ window.hostilePeer = {
                   return
                 }
                 case 'replay':
-                  for (const frame of script.frames) await sendText(frame)
+                  for (const frame of script.frames) {
+                    const hello = script.asSelf && frame.includes('"nonce"')
+                    await sendText(
+                      hello ? JSON.stringify({ ...(JSON.parse(frame) as object), peer: trysteroPage.selfId }) : frame,
+                    )
+                  }
                   await listenUntilEnd()
                   return
                 case 'after-hello':

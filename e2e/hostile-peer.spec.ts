@@ -213,6 +213,53 @@ test('holding the room secret with a chain to another identity, or a revoked dev
   await editSyncs(spaceA, spaceB, 'After the hostile peers')
 })
 
+test('a handshake transcript recorded from a real device and replayed is refused, as is, or with its peer id made the replayer’s', async ({
+  openPersistentDevice,
+  openDevices,
+  signal,
+  errors,
+}) => {
+  errors.allow(CLOSED_CONNECTION)
+  errors.allow(hostileErrors())
+  const a = await honestDevice(openPersistentDevice)
+  const b = await honestDevice(openPersistentDevice)
+  const { spaceA, spaceB } = await linkedPair(a, b)
+  await syncedWith(a, 1)
+  await syncedWith(b, 1)
+  const recorder = await hostilePage(openDevices)
+  const room = await stealRoom(recorder, a)
+  const before = await Promise.all([settledDocuments(a.page), settledDocuments(b.page)])
+
+  // A device's genuine Hello and Proof, signed for a handshake with the recorder (which is then refused).
+  await recorder.join(signal.relayUrl, room, { kind: 'handshake', party: await recorder.mintParty() })
+  const [recorded] = await metHonest(recorder, [])
+  const transcript = recorded?.received.slice(0, 2) ?? []
+  expect(
+    transcript.map((frame) =>
+      Object.keys(JSON.parse(frame) as object)
+        .sort()
+        .join(),
+    ),
+  ).toEqual(['ctx,device,identity,nonce,peer,repo,storage,v', 'chain,sig,v'])
+  await recorder.leave()
+
+  // As recorded: its Hello names the device's own Trystero id, not this connection's.
+  const replayer = await hostilePage(openDevices)
+  await replayer.join(signal.relayUrl, room, { kind: 'replay', frames: transcript, asSelf: false })
+  expect((await metHonest(replayer, [])).map(rejectOf)).toEqual(['wrong-peer', 'wrong-peer'])
+  await cutOff(replayer, 'a replayed transcript')
+  await replayer.leave()
+  // With the peer id made the replayer's: the Proof signed another transcript (other nonces, other peer).
+  const forger = await hostilePage(openDevices)
+  await forger.join(signal.relayUrl, room, { kind: 'replay', frames: transcript, asSelf: true })
+  expect((await metHonest(forger, [])).map(rejectOf)).toEqual(['bad-signature', 'bad-signature'])
+  await cutOff(forger, 'a replayed transcript under its own peer id')
+
+  for (const hostile of [recorder, replayer, forger]) expect((await hostile.report()).documentBytes).toBe(0)
+  expect(await Promise.all([storedDocuments(a.page), storedDocuments(b.page)])).toEqual(before)
+  await editSyncs(spaceA, spaceB, 'After the replays')
+})
+
 test('before it is authenticated, junk, oversize frames, mutated sync messages and 10,000 messages a second are dropped and the connection cut, and the honest devices keep syncing', async ({
   openPersistentDevice,
   openDevices,
