@@ -405,7 +405,10 @@ window.hostilePeer = {
     room = open()
     // Trystero announces again only after 60 s when a first meeting fails (a busy relay): rejoin sooner, as the
     // app's swarm does, until it has met `expectPeers`.
+    let attempt = 0
     const retry = (): void => {
+      // Backs off (5, 10, 20, 30 s): every page here shares one address's signaling budget at the worker.
+      const delay = [5_000, 10_000, 20_000, 30_000][Math.min(attempt++, 3)] ?? 30_000
       retrying = setTimeout(() => {
         const met = peers.filter((peer) => peer.startedAt >= joinedAt)
         if (room === undefined || met.length >= expectPeers) return
@@ -422,7 +425,7 @@ window.hostilePeer = {
             room = open()
             retry()
           })
-      }, 5_000)
+      }, delay)
     }
     retry()
     return trysteroPage.selfId

