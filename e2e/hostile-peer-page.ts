@@ -5,7 +5,15 @@
  * junk), floods raw frames on its data channels, and counts every byte it receives. Bundled by
  * `hostile-peer.ts`; never part of the app.
  */
-import { issueCredential, generateKeyPair, signWith, swarmRoom, type KeyPair, type PublicKey } from '../src/halo'
+import {
+  issueCredential,
+  generateKeyPair,
+  signWith,
+  swarmCommitment,
+  swarmRoom,
+  type KeyPair,
+  type PublicKey,
+} from '../src/halo'
 import { newRepoId, runHandshake, trysteroPage } from '../src/mesh'
 
 /** A device the hostile peer signs as: its own, or one it stole (a revoked device's seed and chain). */
@@ -294,8 +302,14 @@ window.hostilePeer = {
       for (let generation = 0; generation < 8; generation++) {
         const derived = swarmRoom(fromHex(candidate), spaceId, generation)
         if (!rooms.includes(derived.roomId)) continue
-        if (found === undefined || found.generation < generation)
-          found = { secretHex: candidate, generation, ...derived }
+        const commitment = swarmCommitment(fromHex(candidate), spaceId, generation)
+        // Two devices may each draw a generation's secret; they agree on the smallest commitment, and so here.
+        const better =
+          found === undefined ||
+          found.generation < generation ||
+          (found.generation === generation &&
+            commitment < swarmCommitment(fromHex(found.secretHex), spaceId, generation))
+        if (better) found = { secretHex: candidate, generation, ...derived }
       }
     }
     return found

@@ -53,13 +53,19 @@ const hostilePage = async (openDevices: (count: number) => Promise<Device[]>): P
   return new HostilePeer(device.page).open(`${hostileServer.url}/`)
 }
 
-/** The room of the personal space at its newest generation, from the secret read out of A. */
-const stealRoom = async (hostile: HostilePeer, a: Device, generation = 0): Promise<StolenRoom> => {
+/** The room of the personal space at its newest generation, from the secrets read out of both devices. */
+const stealRoom = async (hostile: HostilePeer, a: Device, b: Device, generation = 0): Promise<StolenRoom> => {
   const spaceId = await personalSpaceId(a.page)
   let room: StolenRoom | undefined
   await expect
     .poll(async () => {
-      room = await hostile.stealRoom(await lootOf(a.page), spaceId).catch(() => undefined)
+      const [fromA, fromB] = await Promise.all([lootOf(a.page), lootOf(b.page)])
+      // The room both devices joined; the secret may have been drawn on either.
+      const loot = {
+        secrets: [...fromA.secrets, ...fromB.secrets],
+        rooms: fromA.rooms.filter((each) => fromB.rooms.includes(each)),
+      }
+      room = await hostile.stealRoom(loot, spaceId).catch(() => undefined)
       return room?.generation ?? -1
     }, LINKED)
     .toBeGreaterThanOrEqual(generation)
@@ -176,8 +182,7 @@ test('holding the room secret with a chain to another identity, or a revoked dev
 
   const foreign = await hostilePage(openDevices)
   // The revocation rotated the room: the thief reads the new generation's secret out of A, and B is there too.
-  const room = await stealRoom(foreign, a, 1)
-  await stealRoom(foreign, b, 1)
+  const room = await stealRoom(foreign, a, b, 1)
   const spaceA = await openPersonal(a)
   await syncedWith(a, 1)
   await syncedWith(b, 1)
@@ -224,7 +229,7 @@ test('a handshake transcript recorded from a real device and replayed is refused
   await syncedWith(a, 1)
   await syncedWith(b, 1)
   const recorder = await hostilePage(openDevices)
-  const room = await stealRoom(recorder, a)
+  const room = await stealRoom(recorder, a, b)
   const before = await Promise.all([settledDocuments(a.page), settledDocuments(b.page)])
 
   // A device's genuine Hello and Proof, signed for a handshake with the recorder (which is then refused).
@@ -271,7 +276,7 @@ test('before it is authenticated, junk, oversize frames, mutated sync messages a
   await syncedWith(a, 1)
   await syncedWith(b, 1)
   const junk = await hostilePage(openDevices)
-  const room = await stealRoom(junk, a)
+  const room = await stealRoom(junk, a, b)
   const before = await Promise.all([settledDocuments(a.page), settledDocuments(b.page)])
   const party = await junk.mintParty()
 
