@@ -7,6 +7,7 @@ import {
   MAX_ICE_SERVERS,
   MAX_RELAYS,
   MESH_APP_ID,
+  UNUSED_CONNECTION_MS,
   MeshSettingsCode,
   MeshSettingsError,
   parseMeshSettings,
@@ -217,7 +218,13 @@ describe('buildRoomConfig', () => {
       password: 'derived-secret',
       relayConfig: { urls: [DEFAULT_SIGNAL_URL, 'wss://relay.example/'] },
       rtcConfig: { iceServers: [] },
+      _test_only_sharedPeerIdleMs: UNUSED_CONNECTION_MS,
     })
+  })
+
+  it('closes a connection no room uses any more (a refused peer’s) after 5 s, not Trystero’s 123 s', () => {
+    const config = buildRoomConfig(defaultMeshSettings({}), { password: 'p' })
+    expect(config._test_only_sharedPeerIdleMs).toBe(5_000)
   })
 
   it('passes TURN credentials through', () => {

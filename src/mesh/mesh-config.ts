@@ -290,11 +290,20 @@ export const allowedRelayOrigins = (env: BuildEnv = import.meta.env): readonly s
  * person's back; TURN servers go there too (Trystero's `turnConfig` would only
  * be appended to its defaults).
  */
+/**
+ * How long Trystero keeps a connection that no room uses any more: a refused peer's, once our handshake threw. Its
+ * default is 123 s, and meanwhile the peer may go on sending: frames of a room it is not in are buffered without a
+ * cap (`pendingDataByToken`, @trystero-p2p/core shared-peer.mjs). Measured in e2e/hostile-peer.spec.ts. The option
+ * is named `_test_only_` in 0.25.4's types; the type check fails if an upgrade drops it.
+ */
+export const UNUSED_CONNECTION_MS = 5_000
+
 export const buildRoomConfig = (settings: MeshSettings, room: { readonly password: string }): JoinRoomConfig => {
   if (room.password === '') throw new AppError('no-room-password', 'a room needs a password derived from its secret')
   return {
     appId: MESH_APP_ID,
     password: room.password,
+    _test_only_sharedPeerIdleMs: UNUSED_CONNECTION_MS,
     relayConfig: { urls: [...settings.signalUrls, ...settings.publicRelays] },
     rtcConfig: {
       iceServers: settings.iceServers.map((server) => ({

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { concatBytes, err, ok, toHex, utf8 } from '../../base'
 import { canonicalJson, type IdentityKey, type KeyPair } from '../../halo'
 import { fixedKeyPair, signWith } from '../../halo/testing'
@@ -410,10 +410,25 @@ describe('runHandshake', () => {
     attack.send(JSON.stringify(helloOf(party('peer-a', deviceA, true), space)))
     await attack.receive()
     await attack.receive()
-    // B now waits for a Proof: only its 15 s deadline is left.
-    expect(attack.delays()).toEqual([15_000])
+    // B now waits for a Proof: its own 5 s deadline and the whole handshake's.
+    expect(attack.delays()).toEqual([5_000, 15_000])
     attack.send(JSON.stringify({ v: 1, reject: 'timeout' }))
     expect(codeOf(await attack.result)).toBe('refused-by-peer')
+  })
+
+  it('cuts off a peer whose Proof does not arrive within 5 s of its Hello, not at the 15 s deadline', async () => {
+    const timers = manualTimers()
+    const [toA, toB] = [new Queue(), new Queue()]
+    const result = side(party('peer-b', deviceB, true), 'peer-a', toB, toA, false, space, {}, timers)
+    toB.push(JSON.stringify(helloOf(party('peer-a', deviceA, true), space)))
+    // B's Hello and Proof are out: it waits for A's Proof, which a streaming peer never finishes.
+    await vi.waitFor(() => {
+      expect(toA.sent).toHaveLength(2)
+    })
+    timers.fire(5_000)
+    expect(codeOf(await result)).toBe('timeout')
+    expect(toA.sent.at(-1)).toBe(JSON.stringify({ v: 1, reject: 'timeout' }))
+    expect(timers.count).toBe(0)
   })
 
   it('ends as disconnected, not with a thrown error, when Trystero drops the connection mid-handshake', async () => {

@@ -80,8 +80,9 @@ export interface HandshakeOptions {
   /** Default 15 s. */
   readonly timeoutMs?: number
   /**
-   * The remote's Hello must arrive within this (default 5 s): Trystero buffers a pending peer's chunks with no
-   * size cap until the handshake ends, so a peer that streams and never finishes a frame is cut off early.
+   * The remote's Hello must arrive within this (default 5 s), and then its Proof within as long again: Trystero
+   * buffers a pending peer's chunks with no size cap until the handshake ends, so a peer that streams and never
+   * finishes a frame is cut off early. (Its `done` may take longer: the remote's authorize may wait for its log.)
    */
   readonly helloTimeoutMs?: number
   /** Calls `fire` after `ms`; returns the cancel. Tests pass a manual timer. */
@@ -124,7 +125,7 @@ const timerAfter = (ms: number, fire: () => void): (() => void) => {
  */
 export const runHandshake = async (options: HandshakeOptions): Promise<Outcome> => {
   const after = options.after ?? timerAfter
-  const session: Session = { settled: false, helloArrived: () => undefined }
+  const session: Session = { settled: false, helloArrived: () => undefined, proofArrived: () => undefined }
   let cancel = (): void => undefined
   const timeout = new Promise<Outcome>((resolve) => {
     const expire = (): void => {
@@ -133,11 +134,17 @@ export const runHandshake = async (options: HandshakeOptions): Promise<Outcome> 
       void sendRefusal(options.send, 'timeout')
       resolve(err(new HandshakeRefusal('timeout')))
     }
+    const frameMs = options.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS
     const cancelAll = after(options.timeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS, expire)
-    session.helloArrived = after(options.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS, expire)
+    const cancelHello = after(frameMs, expire)
+    session.helloArrived = () => {
+      cancelHello()
+      if (!session.settled) session.proofArrived = after(frameMs, expire)
+    }
     cancel = () => {
       cancelAll()
-      session.helloArrived()
+      cancelHello()
+      session.proofArrived()
     }
   })
   try {
@@ -150,8 +157,10 @@ export const runHandshake = async (options: HandshakeOptions): Promise<Outcome> 
 
 interface Session {
   settled: boolean
-  /** Cancels the Hello deadline. */
+  /** Cancels the Hello deadline and starts the Proof's. */
   helloArrived: () => void
+  /** Cancels the Proof deadline. */
+  proofArrived: () => void
 }
 
 /** Thrown inside `exchange` to end it; turned into the outcome at its one catch. */
@@ -245,6 +254,7 @@ const exchange = async (options: HandshakeOptions, session: Session): Promise<Ou
       inviteSig === undefined ? { v: 1, chain: local.chain, sig } : { v: 1, chain: local.chain, sig, inviteSig }
     await send(JSON.stringify(proof))
     const theirProof = await next(proofSchema, MAX_PROOF_BYTES, 'bad-proof')
+    session.proofArrived()
 
     if (!verifyBytes(theirProof.sig, concatBytes(transcript, utf8(theirRole)), theirs.device)) {
       return await fail({ code: 'bad-signature' })

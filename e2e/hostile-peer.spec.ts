@@ -1,0 +1,331 @@
+/**
+ * A scripted hostile peer (issue 13) against real app pages through the local signal worker, over real WebRTC.
+ * The hostile page runs the project's own mesh and halo code (`hostile-peer-page.ts`); it holds the personal
+ * space's swarm secret, read out of an honest page by a same-origin script, so it reaches the room and speaks
+ * first-hand to the honest devices. Each case checks that it is refused or dropped, gets no document byte, that
+ * nothing the honest pages store changes, and that an edit still syncs between the two honest devices.
+ */
+import type { Page } from '@playwright/test'
+import { expect, test, type Device } from './fixtures.ts'
+import {
+  HostilePeer,
+  lootOf,
+  personalSpaceId,
+  serveHostilePage,
+  stealDevice,
+  stealSecrets,
+  storedDocuments,
+  type Party,
+  type PeerRecord,
+  type StolenRoom,
+} from './hostile-peer.ts'
+import { CLOSED_CONNECTION, LINKED, linkedPair, linkFrom, openPersonal } from './linked-devices.ts'
+import type { SpacePage } from './pages/space-page.ts'
+import type { StaticServer } from '../scripts/static-server.ts'
+
+test.describe.configure({ mode: 'default' })
+test.setTimeout(360_000)
+
+let hostileServer: StaticServer
+test.beforeAll(async () => {
+  hostileServer = await serveHostilePage()
+})
+test.afterAll(async () => {
+  await hostileServer.close()
+})
+
+const honestDevice = async (open: (options: { serviceWorkers: 'block' }) => Promise<Device>): Promise<Device> => {
+  const device = await open({ serviceWorkers: 'block' })
+  await stealSecrets(device.context)
+  return device
+}
+
+/**
+ * Trystero logs a cut connection as a console error, on the hostile page and on the device that cut it (an
+ * OperationError other than the "Close called" of `CLOSED_CONNECTION`); any other error still fails the test.
+ */
+const CUT_CONNECTION = /Trystero peer error: OperationError$/
+
+/** A hostile page of its own (its own Trystero id), open on the hostile origin. */
+const hostilePage = async (openDevices: (count: number) => Promise<Device[]>): Promise<HostilePeer> => {
+  const [device] = await openDevices(1)
+  if (device === undefined) throw new Error('no page')
+  return new HostilePeer(device.page).open(`${hostileServer.url}/`)
+}
+
+/** The room of the personal space at its newest generation, from the secrets read out of both devices. */
+const stealRoom = async (hostile: HostilePeer, a: Device, b: Device, generation = 0): Promise<StolenRoom> => {
+  const spaceId = await personalSpaceId(a.page)
+  let room: StolenRoom | undefined
+  await expect
+    .poll(async () => {
+      const [fromA, fromB] = await Promise.all([lootOf(a.page), lootOf(b.page)])
+      // The room both devices joined; the secret may have been drawn on either.
+      const loot = {
+        secrets: [...fromA.secrets, ...fromB.secrets],
+        rooms: fromA.rooms.filter((each) => fromB.rooms.includes(each)),
+      }
+      room = await hostile.stealRoom(loot, spaceId).catch(() => undefined)
+      return room?.generation ?? -1
+    }, LINKED)
+    .toBeGreaterThanOrEqual(generation)
+  if (room === undefined) throw new Error('no room')
+  return room
+}
+
+/** The reject code the honest side sent in a handshake, read from the frames the hostile peer received. */
+const rejectOf = (peer: PeerRecord): string | undefined => {
+  for (const frame of peer.received) {
+    try {
+      const parsed = JSON.parse(frame) as { reject?: unknown }
+      if (typeof parsed.reject === 'string') return parsed.reject
+    } catch {
+      // Not JSON: a frame of its own script.
+    }
+  }
+  return undefined
+}
+
+/** The handshakes with the two honest devices, once both have ended (the hostile page rejoins until it met both). */
+const metHonest = async (hostile: HostilePeer): Promise<PeerRecord[]> => {
+  const honest = (peers: readonly PeerRecord[]): PeerRecord[] => peers.filter((peer) => peer.endedAt !== undefined)
+  try {
+    await expect.poll(async () => honest((await hostile.report()).peers).length, { timeout: 100_000 }).toBe(2)
+  } catch (error) {
+    // What the hostile page saw, for the failure's message.
+    const seen = (await hostile.report()).peers.map(({ peerId, startedAt, endedAt, outcome }) => ({
+      peerId,
+      startedAt,
+      endedAt,
+      outcome,
+    }))
+    throw new Error(`${String(error)}\n${JSON.stringify(seen)}`, { cause: error })
+  }
+  return honest((await hostile.report()).peers)
+}
+
+/** What `page` stores, once two reads a second apart agree (the last edit's save is done). */
+const settledDocuments = async (page: Page): Promise<Record<string, string[]>> => {
+  let last = await storedDocuments(page)
+  await expect
+    .poll(
+      async () => {
+        const now = await storedDocuments(page)
+        const same = JSON.stringify(now) === JSON.stringify(last)
+        last = now
+        return same
+      },
+      { intervals: [1_000], timeout: 30_000 },
+    )
+    .toBe(true)
+  return last
+}
+
+const note = (type: string, description: string): void => {
+  test.info().annotations.push({ type, description })
+  console.info(`${type}: ${description}`)
+}
+
+/**
+ * Waits until the honest devices have closed every connection the hostile page had with them, though it never
+ * hangs up itself; notes the longest time from a refusal to its connection's close.
+ */
+const cutOff = async (hostile: HostilePeer, what: string): Promise<void> => {
+  const open = async (): Promise<number> =>
+    (await hostile.report()).connections.filter((each) => each.connectedAt !== undefined && each.closedAt === undefined)
+      .length
+  await expect.poll(open, { timeout: 60_000, message: `connections left open after ${what}` }).toBe(0)
+  const { peers, connections } = await hostile.report()
+  const refusedAt = Math.max(...peers.map((peer) => peer.endedAt ?? 0))
+  const closedAt = Math.max(...connections.map((each) => each.closedAt ?? 0))
+  const firstAt = Math.min(...peers.map((peer) => peer.startedAt))
+  note(
+    `${what}: handshake start -> last refusal -> last connection closed (ms)`,
+    `${String(refusedAt - firstAt)} -> ${String(closedAt - firstAt)}`,
+  )
+}
+
+/** An edit on one honest device reaches the other. */
+const editSyncs = async (from: SpacePage, to: SpacePage, title: string): Promise<void> => {
+  await from.addTask(title)
+  await to.tasks.getByText(title, { exact: true }).waitFor(LINKED)
+}
+
+const syncedWith = async (device: Device, count: number): Promise<void> => {
+  await expect(device.page.getByTestId('sync-status')).toContainText(
+    `Up to date with ${String(count)} device${count === 1 ? '' : 's'}`,
+    LINKED,
+  )
+}
+
+test('holding the room secret with a chain to another identity, or a revoked device’s, is refused at the handshake and gets zero document bytes', async ({
+  openPersistentDevice,
+  openDevices,
+  signal,
+  errors,
+}) => {
+  errors.allow(CLOSED_CONNECTION)
+  errors.allow(CUT_CONNECTION)
+  const a = await honestDevice(openPersistentDevice)
+  const b = await honestDevice(openPersistentDevice)
+  const c = await honestDevice(openPersistentDevice)
+  const { spaceB } = await linkedPair(a, b)
+  await linkFrom(a, c, 'Tablet')
+  // The tablet's key and chain, read out of its own store; then it is revoked (offline: it need not hear of it).
+  const revoked = await stealDevice(c.page)
+  await c.context.close()
+  await a.page.goto('/')
+  await a.page.getByText('Devices', { exact: true }).click()
+  a.page.once('dialog', (dialog) => void dialog.accept())
+  await a.page.getByRole('button', { name: 'Revoke Tablet' }).click()
+  await expect(a.page.getByRole('list', { name: 'Devices' }).getByText('revoked')).toBeVisible()
+
+  const foreign = await hostilePage(openDevices)
+  // The revocation rotated the room: the thief reads the new generation's secret out of A, and B is there too.
+  const room = await stealRoom(foreign, a, b, 1)
+  const spaceA = await openPersonal(a)
+  await syncedWith(a, 1)
+  await syncedWith(b, 1)
+  const before = await Promise.all([storedDocuments(a.page), storedDocuments(b.page)])
+  const minted = await foreign.mintParty()
+  // Claims A's identity, with a valid chain to an identity of its own.
+  const chainToAnother: Party = { ...minted, identity: revoked.identity }
+  // One after the other: two hostile pages at once would also meet each other.
+  await foreign.join(signal.relayUrl, room, { kind: 'handshake', party: chainToAnother })
+  const byForeign = await metHonest(foreign)
+  expect(byForeign.map(rejectOf)).toEqual(['bad-chain', 'bad-chain'])
+  await cutOff(foreign, 'a chain to another identity')
+  await foreign.leave()
+  const thief = await hostilePage(openDevices)
+  await thief.join(signal.relayUrl, room, { kind: 'handshake', party: revoked })
+  const byThief = await metHonest(thief)
+  expect(byThief.map(rejectOf)).toEqual(['revoked', 'revoked'])
+  await cutOff(thief, 'a revoked device’s chain')
+  for (const peer of [...byForeign, ...byThief]) expect(peer.outcome).toBe('refused-by-peer')
+  for (const hostile of [foreign, thief]) {
+    const report = await hostile.report()
+    expect(report.documentBytes).toBe(0)
+    test.info().annotations.push({
+      type: 'bytes the hostile page received (handshake only)',
+      description: String(report.connections.reduce((sum, each) => sum + each.bytesReceived, 0)),
+    })
+  }
+
+  expect(await Promise.all([storedDocuments(a.page), storedDocuments(b.page)])).toEqual(before)
+  await editSyncs(spaceA, spaceB, 'After the hostile peers')
+})
+
+test('a handshake transcript recorded from a real device and replayed is refused, as is, or with its peer id made the replayer’s', async ({
+  openPersistentDevice,
+  openDevices,
+  signal,
+  errors,
+}) => {
+  errors.allow(CLOSED_CONNECTION)
+  errors.allow(CUT_CONNECTION)
+  const a = await honestDevice(openPersistentDevice)
+  const b = await honestDevice(openPersistentDevice)
+  const { spaceA, spaceB } = await linkedPair(a, b)
+  await syncedWith(a, 1)
+  await syncedWith(b, 1)
+  const recorder = await hostilePage(openDevices)
+  const room = await stealRoom(recorder, a, b)
+  const before = await Promise.all([settledDocuments(a.page), settledDocuments(b.page)])
+
+  // A device's genuine Hello and Proof, signed for a handshake with the recorder (which is then refused).
+  await recorder.join(signal.relayUrl, room, { kind: 'handshake', party: await recorder.mintParty() })
+  const [recorded] = await metHonest(recorder)
+  const transcript = recorded?.received.slice(0, 2) ?? []
+  expect(
+    transcript.map((frame) =>
+      Object.keys(JSON.parse(frame) as object)
+        .sort()
+        .join(),
+    ),
+  ).toEqual(['ctx,device,identity,nonce,peer,repo,storage,v', 'chain,sig,v'])
+  await recorder.leave()
+
+  // As recorded: its Hello names the device's own Trystero id, not this connection's.
+  const replayer = await hostilePage(openDevices)
+  await replayer.join(signal.relayUrl, room, { kind: 'replay', frames: transcript, asSelf: false })
+  expect((await metHonest(replayer)).map(rejectOf)).toEqual(['wrong-peer', 'wrong-peer'])
+  await cutOff(replayer, 'a replayed transcript')
+  await replayer.leave()
+  // With the peer id made the replayer's: the Proof signed another transcript (other nonces, other peer).
+  const forger = await hostilePage(openDevices)
+  await forger.join(signal.relayUrl, room, { kind: 'replay', frames: transcript, asSelf: true })
+  expect((await metHonest(forger)).map(rejectOf)).toEqual(['bad-signature', 'bad-signature'])
+  await cutOff(forger, 'a replayed transcript under its own peer id')
+
+  for (const hostile of [recorder, replayer, forger]) expect((await hostile.report()).documentBytes).toBe(0)
+  expect(await Promise.all([storedDocuments(a.page), storedDocuments(b.page)])).toEqual(before)
+  await editSyncs(spaceA, spaceB, 'After the replays')
+})
+
+test('before it is authenticated, junk, oversize frames, mutated sync messages and 10,000 messages a second are dropped and the connection cut, and the honest devices keep syncing', async ({
+  openPersistentDevice,
+  openDevices,
+  signal,
+  errors,
+}) => {
+  errors.allow(CLOSED_CONNECTION)
+  errors.allow(CUT_CONNECTION)
+  const a = await honestDevice(openPersistentDevice)
+  const b = await honestDevice(openPersistentDevice)
+  const { spaceA, spaceB } = await linkedPair(a, b)
+  await syncedWith(a, 1)
+  await syncedWith(b, 1)
+  const junk = await hostilePage(openDevices)
+  const room = await stealRoom(junk, a, b)
+  const before = await Promise.all([settledDocuments(a.page), settledDocuments(b.page)])
+  const party = await junk.mintParty()
+
+  // Junk CBOR where its Proof goes: refused as a bad proof by both devices, and cut off.
+  await junk.join(signal.relayUrl, room, { kind: 'after-hello', party, payloads: ['binary'] })
+  expect((await metHonest(junk)).map(rejectOf)).toEqual(['bad-proof', 'bad-proof'])
+  await cutOff(junk, 'junk CBOR as the Proof')
+  await junk.leave()
+
+  // A 16 MiB Proof (256 times the cap): a bad proof, or too late if it takes over 5 s to arrive.
+  const oversize = await hostilePage(openDevices)
+  await oversize.join(signal.relayUrl, room, { kind: 'after-hello', party, payloads: ['oversize'] })
+  const oversizeRejects = (await metHonest(oversize)).map(rejectOf)
+  note('16 MiB Proof refused as', oversizeRejects.join(', '))
+  for (const reject of oversizeRejects) expect(['bad-proof', 'timeout']).toContain(reject)
+  await cutOff(oversize, 'a 16 MiB Proof')
+  await oversize.leave()
+
+  // A handshake message that never ends: Trystero reassembles it with no cap (SECURITY.md N5), until the cut.
+  const streamer = await hostilePage(openDevices)
+  await streamer.join(signal.relayUrl, room, { kind: 'hold', party })
+  await streamer.waitForPending()
+  const streamed = streamer.flood(['endless-handshake'], 1_000_000, 1_000_000)
+  expect((await metHonest(streamer)).map(rejectOf)).toEqual(['timeout', 'timeout'])
+  await cutOff(streamer, 'an endless handshake message')
+  note('16 KiB chunks of the endless message sent before the cut', String(await streamed))
+  await streamer.leave()
+
+  // Nothing either device stores changed.
+  expect(await Promise.all([storedDocuments(a.page), storedDocuments(b.page)])).toEqual(before)
+
+  // A genuine Hello and then no Proof keeps the connection pending: 10,000 frames a second each of junk CBOR,
+  // mutated sync messages and small frames on the document channel, while an edit syncs between the honest devices.
+  const flooder = await hostilePage(openDevices)
+  await flooder.join(signal.relayUrl, room, { kind: 'hold', party })
+  await flooder.waitForPending()
+  const flooded = flooder.flood(['junk-cbor', 'mutated-sync', 'small'], 100_000, 10_000)
+  await editSyncs(spaceA, spaceB, 'During the flood')
+  // What the devices store once that edit is saved: the rest of the flood changes none of it.
+  const afterEdit = await Promise.all([settledDocuments(a.page), settledDocuments(b.page)])
+  // Refused at the Proof deadline; amid the flood the reject may be lost as the connection closes (checked next).
+  for (const reject of (await metHonest(flooder)).map(rejectOf)) expect([undefined, 'timeout']).toContain(reject)
+  await cutOff(flooder, 'a flood of 3 x 10,000 frames a second')
+  const sent = await flooded
+  note('frames of the flood sent to the two devices before the cut (junk, mutated sync, small)', sent.join(', '))
+  expect(Math.min(...sent)).toBeGreaterThan(0)
+  expect((await flooder.report()).documentBytes).toBe(0)
+  await flooder.leave()
+
+  expect(await Promise.all([storedDocuments(a.page), storedDocuments(b.page)])).toEqual(afterEdit)
+  await editSyncs(spaceB, spaceA, 'After the flood')
+})
