@@ -68,6 +68,8 @@ const setup = () => {
             return () => online.delete(listener)
           },
         },
+        // The middle of the rejoin jitter: each delay as written.
+        random: () => 0.5,
         ...extra,
         every: (_ms, run) => {
           tick = run
@@ -251,6 +253,21 @@ describe('joinSwarm', () => {
       for (let i = 0; i < 5; i++) await beat([alice, bob])
       expect(peersOf(bob)).toEqual(['peer-0'])
       expect(network.callbacks.length).toBe(2 + delays.length)
+    })
+
+    it('spreads the rejoins of two rooms that went lonely together, within a quarter of each delay', async () => {
+      const { network, join, timers, fireRejoins } = setup()
+      network.missMeetings(3)
+      // Two pages' draws: the lowest and the highest the jitter allows.
+      const alice = join(undefined, { handshake: handshakeAs('alice'), random: () => 0 })
+      join(undefined, { handshake: handshakeAs('bob'), random: () => 0.999 })
+      await flush()
+      expect(ids(alice)).toEqual([])
+      // Not in lockstep: 4 s became 3 s and just under 5 s.
+      expect([...timers].map((timer) => timer.ms)).toEqual([3_000, 4_998])
+      fireRejoins()
+      await flush()
+      expect([...timers].map((timer) => timer.ms)).toEqual([6_000, 9_996])
     })
 
     it('does not rejoin while a peer is authenticated, starts again when the last one leaves, and stops on leave', async () => {

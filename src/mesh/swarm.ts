@@ -73,8 +73,10 @@ export interface SwarmOptions {
   readonly after?: (ms: number, run: () => void) => () => void
   /** Hears when the browser comes back online (the window's 'online' event by default): a lonely room rejoins then. */
   readonly online?: OnlineSignal
-  /** Waits before each rejoin while no peer is here; the last one repeats. */
+  /** Waits before each rejoin while no peer is here; the last one repeats. Each is spread by `REJOIN_JITTER`. */
   readonly rejoinDelaysMs?: readonly number[]
+  /** A number in [0, 1) that spreads each rejoin delay (`Math.random` by default; tests pass a fixed one). */
+  readonly random?: () => number
 }
 
 /** A way to hear that the network came back. */
@@ -129,6 +131,12 @@ const windowOnline: OnlineSignal = {
  * (a handshake timed out, crossed offers, a relay down) would wait a minute. A lonely room rejoins sooner.
  */
 const DEFAULT_REJOIN_DELAYS_MS: readonly number[] = [4_000, 8_000, 16_000, 32_000, 60_000]
+/**
+ * Each rejoin waits its delay times a factor drawn in [0.75, 1.25): two peers that went lonely together (a
+ * connection between them closed) otherwise rejoined in lockstep, left and joined at the same instants, and
+ * missed each other again at every step; at 4 s they now rejoin up to 2 s apart.
+ */
+const REJOIN_JITTER = 0.25
 
 const oneShotTimer = (ms: number, run: () => void): (() => void) => {
   const timer = setTimeout(run, ms)
@@ -283,6 +291,7 @@ export const joinSwarm = (
   let cancelRejoin = (): void => undefined
   const after = options.after ?? oneShotTimer
   const delays = options.rejoinDelaysMs ?? DEFAULT_REJOIN_DELAYS_MS
+  const random = options.random ?? Math.random
   const stopRejoining = (): void => {
     cancelRejoin()
     cancelRejoin = () => undefined
@@ -290,7 +299,8 @@ export const joinSwarm = (
   const scheduleRejoin = (attempt: number): void => {
     stopRejoining()
     if (left || joined.size > 0 || delays.length === 0) return
-    const delay = delays[Math.min(attempt, delays.length - 1)] ?? 0
+    const base = delays[Math.min(attempt, delays.length - 1)] ?? 0
+    const delay = Math.round(base * (1 + REJOIN_JITTER * (2 * random() - 1)))
     cancelRejoin = after(delay, () => {
       cancelRejoin = () => undefined
       void rejoin().then(() => {
