@@ -13,7 +13,19 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const signalPort = await freePort()
   const relayUrl = `ws://127.0.0.1:${signalPort}/r/main`
   const [started, built] = await Promise.allSettled([
-    startSignalWorker({ port: signalPort }),
+    // Every page of the run comes from one address, 127.0.0.1: the per-address budgets, meant for one person's
+    // devices, would be shared by all specs' pages at once (a hostile peer's spec starved the others' signalling).
+    // Each socket keeps its own limits.
+    startSignalWorker({
+      port: signalPort,
+      vars: {
+        ADDRESS_RATE_BURST: '1000000',
+        ADDRESS_RATE_PER_SECOND: '1000000',
+        ADDRESS_BYTES_BURST: '1000000000',
+        ADDRESS_BYTES_PER_SECOND: '1000000000',
+        MAX_CONNECTIONS_PER_IP: '1000',
+      },
+    }),
     buildApp({ outDir: e2eDist, build: E2E_BUILD, signalUrls: relayUrl }),
   ])
   // A failed build must not leave the worker running: it is its own process group and outlives us.
