@@ -4,44 +4,16 @@
  * and the thief's tools on the honest side: an init script that reads the swarm secret out of an honest page, a
  * reader of a device's stored key and chain, and a snapshot of what a page stores.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { BrowserContext, Page } from '@playwright/test'
-import { build } from 'esbuild'
-import { freePort } from '../scripts/free-port.ts'
-import { serveStatic, type StaticServer } from '../scripts/static-server.ts'
-import { e2eTmp } from './env.ts'
+import type { StaticServer } from '../scripts/static-server.ts'
+import { serveTestPage } from './test-page.ts'
 import type { FloodKind, HostileReport, Party, PeerRecord, Script } from './hostile-peer-page.ts'
 
 export type { Party, PeerRecord, Script }
 
 /** Builds the hostile page into a directory of its own and serves it. */
-export const serveHostilePage = async (): Promise<StaticServer> => {
-  await mkdir(e2eTmp, { recursive: true })
-  const pageDir = await mkdtemp(join(e2eTmp, 'hostile-page-'))
-  await build({
-    entryPoints: [new URL('./hostile-peer-page.ts', import.meta.url).pathname],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2023',
-    outfile: join(pageDir, 'page.js'),
-    define: { 'import.meta.env': '{}' },
-    logLevel: 'warning',
-  })
-  await writeFile(
-    join(pageDir, 'index.html'),
-    '<!doctype html><meta charset="utf-8"><title>hostile peer</title><link rel="icon" href="data:,"><script type="module" src="/page.js"></script>\n',
-  )
-  const server = await serveStatic({ root: pageDir, port: await freePort() })
-  return {
-    url: server.url,
-    close: async () => {
-      await server.close()
-      await rm(pageDir, { recursive: true, force: true })
-    },
-  }
-}
+export const serveHostilePage = (): Promise<StaticServer> =>
+  serveTestPage(new URL('./hostile-peer-page.ts', import.meta.url), 'hostile peer')
 
 /** The room a thief found: the swarm secret, its generation and the room it derives. */
 export interface StolenRoom {

@@ -4,47 +4,16 @@
  * 127.0.0.1, an origin the worker admits by default), a page object to drive
  * it, and a signal worker of their own that they may stop and start again.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { Page } from '@playwright/test'
-import { build } from 'esbuild'
 import { freePort } from '../scripts/free-port.ts'
 import { startSignalWorker, type SignalWorkerProcess } from '../scripts/signal-worker-process.ts'
-import { serveStatic, type StaticServer } from '../scripts/static-server.ts'
-import { e2eTmp } from './env.ts'
+import type { StaticServer } from '../scripts/static-server.ts'
+import { serveTestPage } from './test-page.ts'
 import type { ReceivedBlob } from './relay-page.ts'
 
-/**
- * Builds the test page into a directory of its own and serves it; `url` is the page to open. Parallel
- * or repeated runs each build their own: rewriting one shared `page.js` could serve half a file.
- */
-export const serveRelayPage = async (): Promise<StaticServer> => {
-  await mkdir(e2eTmp, { recursive: true })
-  const pageDir = await mkdtemp(join(e2eTmp, 'relay-page-'))
-  await build({
-    entryPoints: [new URL('./relay-page.ts', import.meta.url).pathname],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2023',
-    outfile: join(pageDir, 'page.js'),
-    // The page passes its settings explicitly; no build-time defaults are read.
-    define: { 'import.meta.env': '{}' },
-    logLevel: 'warning',
-  })
-  await writeFile(
-    join(pageDir, 'index.html'),
-    '<!doctype html><meta charset="utf-8"><title>relay test</title><link rel="icon" href="data:,"><script type="module" src="/page.js"></script>\n',
-  )
-  const server = await serveStatic({ root: pageDir, port: await freePort() })
-  return {
-    url: server.url,
-    close: async () => {
-      await server.close()
-      await rm(pageDir, { recursive: true, force: true })
-    },
-  }
-}
+/** Builds the relay test page and serves it (`test-page.ts`). */
+export const serveRelayPage = (): Promise<StaticServer> =>
+  serveTestPage(new URL('./relay-page.ts', import.meta.url), 'relay test')
 
 /** A signal worker on a fixed port, so it can be killed and started again at the same URL. */
 export class RestartableWorker {
