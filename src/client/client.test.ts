@@ -14,6 +14,19 @@ const titles = async <T extends { title: string }>(list: LiveList<T>): Promise<s
   return (items ?? []).map((item) => item.title)
 }
 
+describe('the device list', () => {
+  it('keeps its views while the mesh status changes around them (a row being edited is not re-drawn)', async () => {
+    const client = await start(fakeBrowser().edges)
+    expectOk(await client.identity.create(profile, 'Laptop'))
+    const listed = await until(client.identity.devices, (devices) => devices.length === 1)
+    // New spaces join rooms: the mesh status changes (each space is in it), nothing about the devices does.
+    const spaceId = expectOk(await client.spaces.create('Garden')).id
+    expectOk(await client.spaces.create('Work'))
+    await until(client.sync.space(spaceId), (status) => status.kind === 'solo')
+    expect(client.identity.devices.get()).toBe(listed)
+  })
+})
+
 describe('the client, from a first run to a reload', () => {
   it('creates the identity and its personal space, keeps tasks and notes, and a reload sees them', async () => {
     const browser = fakeBrowser()

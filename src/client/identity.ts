@@ -70,6 +70,30 @@ const deviceViewOf = (device: DeviceInfo, presence: Presence): DeviceView => {
   }
 }
 
+const sameView = (a: DeviceView, b: DeviceView): boolean =>
+  a.deviceKey === b.deviceKey &&
+  a.name === b.name &&
+  a.thisDevice === b.thisDevice &&
+  a.revoked === b.revoked &&
+  a.revokedByDevicesOnly === b.revokedByDevicesOnly &&
+  a.addedAt === b.addedAt &&
+  a.online === b.online &&
+  a.lastSeenAt === b.lastSeenAt
+
+/**
+ * `next`, with each view that did not change kept as the same object, or `previous` itself when nothing changed.
+ * The mesh status changes often (each relay's state, each sync): a list re-made on every change re-drew each
+ * device row and dropped what a person was typing into it (a rename, the phrase to revoke).
+ */
+const keepUnchanged = (previous: readonly DeviceView[], next: readonly DeviceView[]): readonly DeviceView[] => {
+  const before = new Map(previous.map((view) => [view.deviceKey, view]))
+  const kept = next.map((view) => {
+    const old = before.get(view.deviceKey)
+    return old !== undefined && sameView(old, view) ? old : view
+  })
+  return kept.length === previous.length && kept.every((view, index) => view === previous[index]) ? previous : kept
+}
+
 const restoreInput = (confirmed: string, deviceName: string, profile: RestoreProfile | undefined) => {
   const confirmedIdentity = confirmed as IdentityKey
   return profile
@@ -121,11 +145,18 @@ export class IdentityService implements IdentityApi {
     const update = (next: MeshStatus): void => {
       this.#presence = presenceOf(next)
       const identity = this.#current
-      if (identity !== undefined)
-        this.devices.set(identity.devices().map((device) => deviceViewOf(device, this.#presence)))
+      if (identity !== undefined) this.#showDevices(identity)
     }
     update(status.get())
     return status.subscribe(update)
+  }
+
+  #showDevices(identity: HaloIdentity): void {
+    const next = keepUnchanged(
+      this.devices.get(),
+      identity.devices().map((device) => deviceViewOf(device, this.#presence)),
+    )
+    if (next !== this.devices.get()) this.devices.set(next)
   }
 
   constructor(store: IdentityStore, openChannel: OpenChannel) {
@@ -340,7 +371,7 @@ export class IdentityService implements IdentityApi {
           // read-only, and the mesh stops (it runs only while ready).
           const kind = identity.removed ? 'removed' : 'ready'
           this.state.set({ kind, identity: viewOf(identity) })
-          this.devices.set(identity.devices().map((device) => deviceViewOf(device, this.#presence)))
+          this.#showDevices(identity)
         }
         publish()
         const stops = [identity.credentials.subscribe(publish), identity.backup.subscribe(publish)]
