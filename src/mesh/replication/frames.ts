@@ -5,10 +5,14 @@ import type { Message, PeerId, PeerMetadata, StorageId } from '@automerge/autome
 const CONTROL = 1
 const MESSAGE = 2
 
-/** Adapter lifecycle: `hello` asks for a `welcome`; `bye` says this side's Repo has left. */
+/**
+ * Adapter lifecycle: `hello` asks for a `welcome`; `bye` says this side's Repo has left; `resync` asks the remote to
+ * start its sync with us over (a message between us was lost, and Automerge's sync never sends one again).
+ */
 export type Control =
   | { readonly kind: 'hello' | 'welcome'; readonly peerId: string; readonly storageId?: string }
   | { readonly kind: 'bye' }
+  | { readonly kind: 'resync' }
 
 /** Why an inbound frame was dropped; the counters of `MeshAdapterStats` use these names. */
 export type DropReason =
@@ -22,6 +26,7 @@ export type DropReason =
   | 'relayed'
   | 'overflow'
   | 'screened'
+  | 'resync-too-soon'
 
 const MAX_ID_LENGTH = 256
 
@@ -48,6 +53,7 @@ const shortString = (value: unknown): value is string =>
 
 const readControl = (body: Record<string, unknown>): Control | undefined => {
   if (body.kind === 'bye') return { kind: 'bye' }
+  if (body.kind === 'resync') return { kind: 'resync' }
   if ((body.kind !== 'hello' && body.kind !== 'welcome') || !shortString(body.peerId)) return undefined
   if (body.storageId === undefined) return { kind: body.kind, peerId: body.peerId }
   return shortString(body.storageId) ? { kind: body.kind, peerId: body.peerId, storageId: body.storageId } : undefined
@@ -71,7 +77,9 @@ export const decodeFrame = (bytes: unknown, maxBytes: number): Decoded => {
 }
 
 export const controlMetadata = (control: Control): PeerMetadata | undefined =>
-  control.kind !== 'bye' && control.storageId !== undefined ? { storageId: control.storageId as StorageId } : undefined
+  (control.kind === 'hello' || control.kind === 'welcome') && control.storageId !== undefined
+    ? { storageId: control.storageId as StorageId }
+    : undefined
 
 /**
  * Rebuilds a message the Repo may receive from a decoded body, with `senderId` set to the neighbour.

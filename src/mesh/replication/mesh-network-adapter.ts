@@ -47,6 +47,8 @@ export interface MeshAdapterStats {
   readonly withheld: Readonly<Partial<Record<'no-link' | 'denied' | 'relayed' | 'disconnected', number>>>
   /** Times a peer was re-announced after a send stalled or failed. */
   readonly stalls: number
+  /** Times we asked a peer to start our sync over (`restart`), and times a peer's request was followed. */
+  readonly resyncs?: { readonly asked: number; readonly followed: number }
 }
 
 export interface MeshAdapterOptions {
@@ -58,6 +60,8 @@ export interface MeshAdapterOptions {
   readonly stallMs?: number
   /** Runs `fire` after `ms` unless the returned cancel is called first. */
   readonly after?: (ms: number, fire: () => void) => () => void
+  /** A peer's `resync` is followed at most once in this long; one sooner is dropped (`resync-too-soon`). */
+  readonly resyncEveryMs?: number
   /** Bytes of frames held per link while a hello is identified; beyond it they are dropped as overflow. */
   readonly maxQueuedBytes?: number
   /** Maps a link and its hello to the Repo's peer; the default binds it to the authenticated remote. */
@@ -74,6 +78,8 @@ export interface MeshAdapterOptions {
 
 const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024
 const DEFAULT_STALL_MS = 9_000
+/** A restart costs one small sync message per shared document; a peer may ask for one this often at most. */
+const DEFAULT_RESYNC_EVERY_MS = 10_000
 /** Frames held while a hello is being identified; more is a flood. */
 const MAX_QUEUED_FRAMES = 1_024
 /** Two frames of the largest size: a hello is identified in one digest, so honest traffic never waits for more. */
@@ -130,6 +136,8 @@ export class MeshNetworkAdapter extends NetworkAdapter {
   readonly #ready: Promise<void>
   #becomeReady: () => void = () => undefined
   readonly #stats = new Cell<MeshAdapterStats>({ dropped: {}, withheld: {}, stalls: 0 })
+  /** Peers whose `resync` was followed lately: another one waits out `resyncEveryMs`. */
+  readonly #resynced = new Set<PeerId>()
 
   constructor(options: MeshAdapterOptions) {
     super()
@@ -197,6 +205,22 @@ export class MeshNetworkAdapter extends NetworkAdapter {
       state.peer = undefined
       if (peer !== undefined) this.#reconcile(peer)
     }
+  }
+
+  /**
+   * Starts our sync with `peerId` over on both sides, for a document that stays behind with no progress: a message
+   * between us was lost (a link closed with it in flight, a side that could not place the document yet refused
+   * it), and Automerge's sync, made for a reliable stream, never sends it again. The remote is asked to meet us
+   * anew (`resync`) and our Repo meets it anew: each side sends its heads again, one small message per document.
+   * False when the peer has no usable link.
+   */
+  restart(peerId: string): boolean {
+    const state = this.#connected ? this.#usableLinks(peerId as PeerId)[0] : undefined
+    if (state === undefined || !this.#announced.has(peerId as PeerId)) return false
+    this.#sendControl(state, { kind: 'resync' })
+    this.#reconcile(peerId as PeerId, true)
+    this.#countResync('asked')
+    return true
   }
 
   send(message: Message): void {
@@ -321,6 +345,10 @@ export class MeshNetworkAdapter extends NetworkAdapter {
   }
 
   #control(state: LinkState, control: Control): void {
+    if (control.kind === 'resync') {
+      this.#resync(state)
+      return
+    }
     if (control.kind === 'bye') {
       const peer = state.peer?.peerId
       state.peer = undefined
@@ -376,6 +404,31 @@ export class MeshNetworkAdapter extends NetworkAdapter {
     if (before !== undefined && before.peerId !== identity.peerId) this.#reconcile(before.peerId)
     // A hello on a link that stalled or was not announced yet: the remote lost its side of the sync, start over.
     this.#reconcile(identity.peerId, kind === 'hello' && before !== undefined)
+  }
+
+  /** A remote's `resync`: our Repo meets it anew, at most once per `resyncEveryMs`, so it cannot make us loop. */
+  #resync(state: LinkState): void {
+    const peer = state.peer?.peerId
+    if (peer === undefined || !this.#connected || !this.#announced.has(peer)) {
+      this.#drop('not-connected')
+      return
+    }
+    if (this.#resynced.has(peer)) {
+      this.#drop('resync-too-soon')
+      return
+    }
+    this.#resynced.add(peer)
+    ;(this.#options.after ?? timeout)(this.#options.resyncEveryMs ?? DEFAULT_RESYNC_EVERY_MS, () => {
+      this.#resynced.delete(peer)
+    })
+    this.#reconcile(peer, true)
+    this.#countResync('followed')
+  }
+
+  #countResync(kind: 'asked' | 'followed'): void {
+    const stats = this.#stats.get()
+    const resyncs = stats.resyncs ?? { asked: 0, followed: 0 }
+    this.#stats.set({ ...stats, resyncs: { ...resyncs, [kind]: resyncs[kind] + 1 } })
   }
 
   #sendControl(state: LinkState, control: Control): void {
