@@ -106,6 +106,10 @@ const runFor = async (
     nameOf: (device) => halo.devices().find((info) => info.key === device)?.name,
     publish,
     watchPeer: (repo, changed) => echo.watchPeer(repo, changed),
+    // A stall is noticed seconds after the service below has started.
+    restart: (repo) => {
+      service.adapter.restart(repo)
+    },
   })
   stops.push(
     deps.online.subscribe((online) => {

@@ -18,6 +18,25 @@ interface Watched {
   readonly watch: PeerSyncWatch
   /** Connections (over every room) that use it. */
   users: number
+  /** Cancels the stall timer, armed while the peer has a document behind ours. */
+  cancelStall: (() => void) | undefined
+  /** How long the next stall timer waits: doubled at each restart, back to the start once up to date. */
+  stallMs: number
+}
+
+/**
+ * A peer with a document behind ours and no progress for this long is restarted (`restart`): a message between us
+ * was lost, and Automerge's sync never sends it again (a device stayed "Syncing…" for good in CI). Progress is any
+ * change of the peer's pending documents; a first sync of 10,000 documents changes them many times a second.
+ */
+const FIRST_STALL_MS = 8_000
+const MAX_STALL_MS = 128_000
+
+const timer = (run: () => void, ms: number): (() => void) => {
+  const handle = setTimeout(run, ms)
+  return () => {
+    clearTimeout(handle)
+  }
 }
 
 /**
@@ -35,6 +54,8 @@ export class SyncTracker {
   readonly #nameOf: (device: string) => string | undefined
   readonly #publish: (status: MeshStatus) => void
   readonly #watchPeer: WatchPeer
+  readonly #restart: (repo: string) => void
+  readonly #after: (run: () => void, ms: number) => () => void
   #online: boolean
   #relays: readonly RelayStatus[] = []
 
@@ -44,12 +65,18 @@ export class SyncTracker {
     nameOf: (device: string) => string | undefined
     publish: (status: MeshStatus) => void
     watchPeer: WatchPeer
+    /** Starts the sync with a remote repo over on both sides (mesh's `MeshNetworkAdapter.restart`). */
+    restart?: (repo: string) => void
+    /** Runs `run` after `ms` unless the returned cancel is called first. */
+    after?: (run: () => void, ms: number) => () => void
   }) {
     this.#clock = options.clock
     this.#online = options.online
     this.#nameOf = options.nameOf
     this.#publish = options.publish
     this.#watchPeer = options.watchPeer
+    this.#restart = options.restart ?? (() => undefined)
+    this.#after = options.after ?? timer
   }
 
   /** A space whose room we are in (none connected yet). */
@@ -72,12 +99,17 @@ export class SyncTracker {
     peers.set(peerId, identity === undefined ? { device, repo } : { device, repo, identity })
     const watched = this.#watched.get(repo)
     if (watched === undefined) {
-      this.#watched.set(repo, {
+      const added: Watched = {
         watch: this.#watchPeer(repo, () => {
+          this.#progressed(repo)
           this.#emit()
         }),
         users: 1,
-      })
+        cancelStall: undefined,
+        stallMs: FIRST_STALL_MS,
+      }
+      this.#watched.set(repo, added)
+      this.#progressed(repo)
     } else watched.users++
     this.#emit()
   }
@@ -91,6 +123,7 @@ export class SyncTracker {
     peers.delete(peerId)
     const watched = this.#watched.get(connection.repo)
     if (watched !== undefined && --watched.users === 0) {
+      watched.cancelStall?.()
       watched.watch.stop()
       this.#watched.delete(connection.repo)
     }
@@ -150,6 +183,33 @@ export class SyncTracker {
       ...(latest === undefined ? {} : { lastSynced: latest }),
       ...(this.#relays.length === 0 ? {} : { relays: [...this.#relays] }),
     }
+  }
+
+  /** The peer's pending documents changed (or it was met): its stall timer starts again while it is behind. */
+  #progressed(repo: string): void {
+    const watched = this.#watched.get(repo)
+    if (watched === undefined) return
+    watched.cancelStall?.()
+    watched.cancelStall = undefined
+    if (!this.#behind(repo)) {
+      watched.stallMs = FIRST_STALL_MS
+      return
+    }
+    watched.cancelStall = this.#after(() => {
+      watched.cancelStall = undefined
+      if (this.#watched.get(repo) !== watched || !this.#behind(repo)) return
+      this.#restart(repo)
+      watched.stallMs = Math.min(watched.stallMs * 2, MAX_STALL_MS)
+      this.#progressed(repo)
+    }, watched.stallMs)
+  }
+
+  /** Whether a connected device of that repo has a document of a space we share with it that differs from ours. */
+  #behind(repo: string): boolean {
+    for (const [spaceId, peers] of this.#connections) {
+      for (const peer of peers.values()) if (peer.repo === repo && this.#pending(spaceId, peer) > 0) return true
+    }
+    return false
   }
 
   #pending(spaceId: string, connection: Connection): number {
