@@ -419,7 +419,7 @@ describe('joinSwarm', () => {
       expect(ids(alice)).toEqual([])
       expect(ids(bob)).toEqual([])
     })
-    it("lets a device's new connection supersede its old one at once: a page gone without a word leaves no ghost", async () => {
+    it("lets a device's new connection supersede its old one at once", async () => {
       const { network, pages, join } = setup()
       const alice = join(undefined, { handshake: handshakeAs('alice') })
       const bob = join(undefined, { handshake: handshakeAs('bob') })
