@@ -2,7 +2,8 @@
  * Two tabs of one device and a linked second device type into one note at the same time, and all three end with
  * the same text holding every word each typed (SECURITY.md N19). The follower tab's changes reach the other device
  * through its leader tab (only the leader holds connections); the other device's reach the follower the same way.
- * Each writer types at the end of its own line, so each one's words stay together and in order.
+ * First each writer types at the end of its own line; then all three at the very end of the note, where the words
+ * interleaved letter by letter before the fix in `src/echo/space/remote-cursor.ts`.
  */
 import type { Page } from '@playwright/test'
 import { expect, test, type Device } from './fixtures.ts'
@@ -20,7 +21,6 @@ const device = async (open: (options: { serviceWorkers: 'block' }) => Promise<De
 const LINES = ['Alpha line.', 'Bravo line.', 'Charlie line.']
 
 interface Writer {
-  readonly name: string
   readonly space: SpacePage
   /** Its line of the note (0-based). */
   readonly line: number
@@ -63,9 +63,9 @@ test('two tabs of one device and a linked device type into one note at once and 
     await expect(space.noteText).toContainText(LINES.join(''), LINKED)
   }
   const writers: Writer[] = [
-    { name: "A's leader tab", space: spaceA, line: 0, words: ['amber', 'azure', 'aqua', 'ash'] },
-    { name: "A's follower tab", space: spaceTab, line: 1, words: ['fern', 'flax', 'frost', 'fig'] },
-    { name: 'B', space: spaceB, line: 2, words: ['pearl', 'plum', 'pine', 'peach'] },
+    { space: spaceA, line: 0, words: ['amber', 'azure', 'aqua', 'ash'] },
+    { space: spaceTab, line: 1, words: ['fern', 'flax', 'frost', 'fig'] },
+    { space: spaceB, line: 2, words: ['pearl', 'plum', 'pine', 'peach'] },
   ]
   for (const writer of writers) await toEndOfLine(writer)
 
@@ -86,9 +86,33 @@ test('two tabs of one device and a linked device type into one note at once and 
       { type: 'typing at once (ms)', description: String(typedMs) },
       { type: 'last key -> all three the same (ms)', description: String(convergedMs) },
     )
+
+  // Then all three at the very same place, the end of the note: the order of their words is the merge's to choose,
+  // but every word is there whole, each writer's in its order, and the text is the same everywhere.
+  const more = [
+    ['onyx', 'opal', 'olive'],
+    ['reed', 'rye', 'rose'],
+    ['sage', 'sand', 'slate'],
+  ]
+  for (const writer of writers) {
+    await writer.space.noteText.click()
+    await writer.space.page.keyboard.press('Control+End')
+  }
+  await Promise.all(writers.map((writer, at) => typeWords(writer.space.page, more[at] ?? [])))
+  await expect.poll(async () => new Set(await texts()).size, LINKED).toBe(1)
+  const [merged = ''] = await texts()
+  console.info(`at the same place: ${merged.slice(expected.length)}`)
+  expect(merged.startsWith(expected)).toBe(true)
+  const tail = merged
+    .slice(expected.length)
+    .split(' ')
+    .filter((word) => word !== '')
+  expect([...tail].sort()).toEqual(more.flat().sort())
+  for (const words of more) expect(tail.filter((word) => words.includes(word))).toEqual(words)
+
   // What each has is kept: after a reload, B and A's follower tab read the same.
   await tab.reload()
-  await expect(spaceTab.noteText).toHaveText(expected, LINKED)
+  await expect(spaceTab.noteText).toHaveText(merged, LINKED)
   await b.page.reload()
-  await expect(spaceB.noteText).toHaveText(expected, LINKED)
+  await expect(spaceB.noteText).toHaveText(merged, LINKED)
 })
