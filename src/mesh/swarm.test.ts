@@ -184,12 +184,13 @@ describe('joinSwarm', () => {
   })
 
   describe('with a handshake', () => {
-    const peerFor = (peerId: string) => ({
+    /** The peer `peerId` as its handshake proved it: its device key is its name's (one device, one name). */
+    const peerFor = (peerId: string, name: string) => ({
       peerId,
-      repo: `cp1.${'a'.repeat(64)}.${peerId}`,
+      repo: `cp1.${name.padEnd(64, '0')}.${peerId}`,
       storage: null,
       identity: 'b'.repeat(64) as IdentityKey,
-      device: 'a'.repeat(64) as PublicKey,
+      device: name.padEnd(64, '0') as PublicKey,
       chain: null,
       transcript: new Uint8Array(),
       invited: false,
@@ -210,7 +211,7 @@ describe('joinSwarm', () => {
         await send('done')
         const { data: last } = await receive()
         if (last === 'reject') return err(new HandshakeRefusal('refused-by-peer', { remoteCode: 'not-member' }))
-        return ok(peerFor(peerId))
+        return ok(peerFor(peerId, String(data)))
       }
     const ids = (swarm: Swarm): string[] => [...swarm.authenticated.get().keys()].sort()
 
@@ -417,6 +418,28 @@ describe('joinSwarm', () => {
       await carol.leave()
       expect(ids(alice)).toEqual([])
       expect(ids(bob)).toEqual([])
+    })
+    it("lets a device's new connection supersede its old one at once", async () => {
+      const { network, pages, join } = setup()
+      const alice = join(undefined, { handshake: handshakeAs('alice') })
+      const bob = join(undefined, { handshake: handshakeAs('bob') })
+      join(undefined, { handshake: handshakeAs('carol') })
+      await flush()
+      expect(ids(alice)).toEqual(['peer-1', 'peer-2'])
+      // Bob's page goes without a word (a reload that could not leave, a crash): Alice is not told.
+      pages.get(bob.selfId)?.crash()
+      await flush()
+      expect(ids(alice)).toEqual(['peer-1', 'peer-2'])
+      // The device opens again: a new page, a new Trystero id, the same device key.
+      const bobAgain = join(undefined, { handshake: handshakeAs('bob') })
+      await flush()
+      expect(ids(alice)).toEqual(['peer-2', 'peer-3'])
+      expect(peersOf(alice)).toEqual(['peer-2', 'peer-3'])
+      expect(ids(bobAgain)).toEqual(['peer-0', 'peer-2'])
+      // The old connection is closed, not left for WebRTC to notice.
+      const alicePage = pages.get(alice.selfId)
+      const aliceRooms = alicePage === undefined ? [] : network.roomsOf(alicePage)
+      expect(aliceRooms.map((room) => [...room.linked.keys()].sort())).toEqual([['peer-2', 'peer-3']])
     })
   })
 

@@ -244,12 +244,29 @@ export const joinSwarm = (
       callbacksFor(() => joining.room),
     )
     joining.room = made
+    // A device runs one page in the mesh at a time (its leader tab): its new connection, proven by its key, is that
+    // device come back (a reload, a crash), and an older one leads to a page that is gone. Trystero notices 15-17 s
+    // later, and meanwhile the adapter kept the old page's Repo as a peer (SECURITY.md N18).
     const admit = (peerId: string, peer?: AuthenticatedPeer): void => {
       if (made !== current.room) return
-      if (peer !== undefined) setAuthenticated((peers) => peers.set(peerId, peer))
+      const superseded =
+        peer === undefined
+          ? []
+          : [...authenticated.get()].flatMap(([id, old]) => (id !== peerId && old.device === peer.device ? [id] : []))
+      if (peer !== undefined) {
+        setAuthenticated((peers) => {
+          for (const id of superseded) peers.delete(id)
+          peers.set(peerId, peer)
+        })
+      }
       joined.add(peerId)
       presence.heard(peerId)
       stopRejoining()
+      for (const id of superseded) {
+        joined.delete(id)
+        presence.left(id)
+        made.getPeers()[id]?.close()
+      }
     }
     // With a handshake, a peer is admitted once its connection is bound to it (see swarm-binding.ts).
     const binding = bindConnections(made, {

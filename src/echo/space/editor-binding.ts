@@ -12,6 +12,7 @@ import type { Extension } from '@codemirror/state'
 import type * as View from '@codemirror/view'
 import type { Observable } from '../../base'
 import type { NoteReader, NoteText } from './text'
+import { keepCursorBeforeRemoteText } from './remote-cursor'
 import { readerOf, textOf } from './text'
 import { replacedPart } from './text-diff'
 
@@ -56,7 +57,12 @@ const codeMirror = (): Promise<CodeMirror> => Promise.all([import('@codemirror/s
  * the role allows it again.
  */
 export const noteEditorBinding = async (note: NoteText, mayWrite: Observable<boolean>): Promise<EditorBinding> => {
-  const [{ automergeSyncPlugin }, editor] = await Promise.all([import('@automerge/automerge-codemirror'), codeMirror()])
+  const [{ automergeSyncPlugin }, { isReconcileTx }, editor] = await Promise.all([
+    import('@automerge/automerge-codemirror'),
+    // Not re-exported by the package's index: it marks the plugin's own transactions (see remote-cursor.ts).
+    import('@automerge/automerge-codemirror/dist/plugin.js'),
+    codeMirror(),
+  ])
   const [{ Compartment }, { ViewPlugin }] = editor
   const access = new Compartment()
   const writing = (may: boolean): Extension =>
@@ -81,7 +87,10 @@ export const noteEditorBinding = async (note: NoteText, mayWrite: Observable<boo
       },
     }
   })
-  return { initialText: textOf(note.handle), binding: [access.of(writing(built)), switcher] }
+  return {
+    initialText: textOf(note.handle),
+    binding: [access.of(writing(built)), switcher, keepCursorBeforeRemoteText(editor[0], isReconcileTx)],
+  }
 }
 
 /** A binding for a member who may only read: live text, no writes. */
