@@ -76,4 +76,14 @@ describe('an invitation room’s guest connections (review 14 H2)', () => {
     connections.passed('p', peerOf('p'))
     expect(connections.answer('p', offer, busy)).toBe('offer')
   })
+
+  it('takes a guest off while its one admission is judged, and keeps it once admitted', () => {
+    const { connections } = setup()
+    const peer = peerOf('p')
+    connections.passed('p', peer)
+    connections.judging('p')
+    expect(connections.guest('p')).toBeUndefined()
+    connections.admitted('p', peer)
+    expect(connections.guest('p')).toBe(peer)
+  })
 })

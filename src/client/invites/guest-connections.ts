@@ -44,7 +44,7 @@ export class GuestConnections {
       peerId,
       this.#after(FORGET_UNSEEN_MS, () => {
         this.#unseen.delete(peerId)
-        if (!this.#present.has(peerId)) this.forget(peerId)
+        if (!this.#present.has(peerId)) this.#forget(peerId)
       }),
     )
   }
@@ -52,7 +52,7 @@ export class GuestConnections {
   /** The peers Trystero lets in now; returns those just let in (to be offered unasked). Those gone are forgotten. */
   present(peers: ReadonlyMap<string, AuthenticatedPeer>): string[] {
     const arrived = [...peers.keys()].filter((peerId) => !this.#present.has(peerId))
-    for (const peerId of this.#present.keys()) if (!peers.has(peerId)) this.forget(peerId)
+    for (const peerId of this.#present.keys()) if (!peers.has(peerId)) this.#forget(peerId)
     this.#present = peers
     return arrived
   }
@@ -61,12 +61,17 @@ export class GuestConnections {
     return this.#guests.get(peerId)
   }
 
-  /** The guest on `peerId` is not answered again (it left, or its one admission was judged). */
-  forget(peerId: string): void {
+  /** The connection on `peerId` is gone: its guest, answer and wait are forgotten. */
+  #forget(peerId: string): void {
     this.#guests.delete(peerId)
     this.#forgetAnswer(peerId)
     this.#unseen.get(peerId)?.()
     this.#unseen.delete(peerId)
+  }
+
+  /** Takes the guest off `peerId` while its one admission is judged: it is not answered again unless `admitted`. */
+  judging(peerId: string): void {
+    this.#guests.delete(peerId)
   }
 
   /** Keeps `peer` on `peerId` after its admission (it may ask for its welcome again). */

@@ -233,7 +233,7 @@ const hostOne = (options: HostInvitationsOptions, space: Space, opened: Invitati
       }
       // One admission per guest connection: whatever its outcome, this peer is not answered again (a refused
       // guest may not make the host fold the log frame after frame).
-      guests.forget(peerId)
+      guests.judging(peerId)
       const decoded = decodeCredential(frame.member)
       if (
         !decoded.ok ||
