@@ -75,8 +75,6 @@ export interface JoinInviteOptions {
   readonly spaceId: SpaceId
   readonly secret: Uint8Array
   readonly guest: InviteGuest
-  /** A monotonic clock in ms for the fold's pacing (`fold-gate.ts`); `performance.now` unless a test sets it. */
-  readonly now?: () => number
 }
 
 /** Host refusals as the guest's problem codes (their words are in problem-words.ts). */
@@ -138,7 +136,7 @@ export const joinInvite = (options: JoinInviteOptions): RunningJoin => {
   // Per host connection: the frames read from it, and whether its offer was taken to be checked (one per connection).
   const reads = new Map<string, number>()
   const judged = new Set<string>()
-  const gate = foldGate({ after: edges.after, now: options.now })
+  const gate = foldGate({ after: edges.after })
   const chosen: { peerId?: string; offer?: InviteOffer; proof?: Proof } = {}
   let ended = false
   const stops: (() => void)[] = []
