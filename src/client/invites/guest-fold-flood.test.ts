@@ -4,12 +4,12 @@ import { describe, expect, it, vi } from 'vitest'
 import { systemClock } from '../../base'
 import { ManualClock } from '../../base/testing/manual-clock'
 import type * as Echo from '../../echo'
-import { issueMember } from '../../echo/membership/entries'
 import { generateKeyPair, type IdentityKey } from '../../halo'
 import { FakeTrystero } from '../../mesh/testing/fake-trystero'
 import { clientsClosedAfterEach, expectOk } from '../testing/client-harness'
 import { fakeBrowser, until } from '../testing/fake-edges'
 import { Polled } from '../testing/polled'
+import { adminsSignedBy } from './testing/junk-entries'
 import { hostAs, inviteLink } from './testing/test-host'
 import { recordedOffer, strangerHost } from './testing/stranger-host'
 
@@ -76,17 +76,10 @@ describe('a guest that a host floods with offers', () => {
       await ada.close()
       // The real genesis and invitation, then admins Mallory signed herself: what costs a fold the most per byte.
       const signer = makeActor(generateKeyPair<IdentityKey>())
-      const clock = new ManualClock(Date.now())
-      const junk = Array.from({ length: FLOOD - recorded.log.length }, () =>
-        issueMember({
-          actor: signer,
-          space: garden.id as never,
-          subject: generateKeyPair().publicKey,
-          role: 'admin',
-          parents: recorded.heads as never,
-          clock,
-        }),
-      )
+      const junk = adminsSignedBy(signer, garden.id, FLOOD - recorded.log.length, {
+        parents: recorded.heads,
+        clock: new ManualClock(Date.now()),
+      })
       const stranger = strangerHost(mallory, link.url, { offer: { ...recorded, log: [...recorded.log, ...junk] } })
 
       const stalled = stalls()
