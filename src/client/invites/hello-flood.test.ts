@@ -1,29 +1,15 @@
 // The fixtures install fake-indexeddb, which Dexie must find when it loads.
 import { makeActor, openTestEcho } from '../../echo/testing/fixtures'
 import { describe, expect, it } from 'vitest'
-import { systemClock, toHex } from '../../base'
-import {
-  encodeSpaceLink,
-  generateKeyPair,
-  invitationKey,
-  issueCredential,
-  newLinkSecret,
-  signWith,
-  type IdentityKey,
-  type PublicKey,
-} from '../../halo'
+import { generateKeyPair, type IdentityKey } from '../../halo'
 import { INVITE_CHANNEL, readInviteFrame, writeInviteFrame } from '../../mesh'
 import { FakeTrystero } from '../../mesh/testing/fake-trystero'
-import { linkEdges } from '../linking/link-edges'
-import { createMeshSettings } from '../mesh-settings'
 import { until } from '../testing/fake-edges'
 import { Polled } from '../testing/polled'
-import { hostInvitations } from './host-invitations'
+import { hostAs, inviteLink } from './testing/test-host'
 import { stranger } from './testing/stranger-host'
 
-const HOUR = 60 * 60_000
 const HELLOS = 200
-const settings = createMeshSettings({ getItem: () => null, setItem: () => undefined, removeItem: () => undefined })
 
 /**
  * Review 13 G3 and G8: a guest who proved K streams 19-byte hellos. Before, each one made every host build and send
@@ -41,40 +27,9 @@ describe('a guest that floods a host with hellos', () => {
       const ada = makeActor(adaKeys)
       const space = await echo.createSpace(ada, 'Garden plans')
       for (let at = 0; at < 100; at++) space.admit(ada, makeActor().identity, 'viewer')
-      const link = (cancelled: boolean): string => {
-        const secret = newLinkSecret()
-        const key = invitationKey(secret).publicKey
-        const until = Date.now() + HOUR
-        space.invite(ada, { key, role: 'editor', uses: 1, until })
-        if (cancelled) space.cancelInvitation(ada, key)
-        return encodeSpaceLink({ spaceId: space.id as string as PublicKey, secret, expiresAt: until })
-      }
-      const live = link(false)
-      const dead = link(true)
-      const device = generateKeyPair()
-      const edges = linkEdges(settings.current.get(), network.page('ada'), () => false)
-      const stop = hostInvitations({
-        host: {
-          actor: ada,
-          identityKey: adaKeys.publicKey,
-          deviceKey: device.publicKey,
-          chain: issueCredential({
-            issuer: adaKeys.publicKey,
-            subject: device.publicKey,
-            assertion: { kind: 'AuthorizedDevice' },
-            signer: { key: adaKeys },
-            clock: systemClock,
-          }),
-          sign: (bytes) => Promise.resolve(toHex(signWith(device, bytes))),
-          profile: () => null,
-        },
-        edges,
-        spaces: () => [space],
-        onChange: (listener) => space.membership.subscribe(listener),
-        rootUrlOf: () => undefined,
-        secret: () => undefined,
-        verifyChain: (_spaceId, chain, key) => edges.verifyPeerDevice(chain, key),
-      })
+      const live = inviteLink(space, ada).url
+      const dead = inviteLink(space, ada, { cancelled: true }).url
+      const stop = hostAs(network.page('ada'), space, adaKeys)
 
       /** Mallory proves the link's K, waits for the first answer, then says hello `HELLOS` times. */
       const flood = async (url: string, page: string) => {

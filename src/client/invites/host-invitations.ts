@@ -28,6 +28,8 @@ import {
   type Refused,
 } from '../../mesh'
 import { roomParty, type LinkEdges, type LinkRoom } from '../linking/ports'
+import { GuestConnections } from './guest-connections'
+import { offerBudget } from './offer-budget'
 
 /** This device's identity as a host needs it. */
 interface InviteHost {
@@ -58,12 +60,6 @@ export interface HostInvitationsOptions {
     device: PublicKey,
   ) => ReturnType<LinkEdges['verifyPeerDevice']>
 }
-
-/**
- * How often one guest connection is answered (the offer, or a refusal): its first hellos may go out before it
- * lets us in, and ours before it lets us in; more is a flood (review 13 G3: 200 hellos drew 41.7 MB of offers).
- */
-const ANSWERS_PER_GUEST = 3
 
 /** How long a room stays after it is no longer hosted (past `until`, or this member may no longer share). */
 const CLOSE_AFTER_MS = 10_000
@@ -114,10 +110,10 @@ const hostOne = (options: HostInvitationsOptions, space: Space, opened: Invitati
   const spaceId = space.id
   const invitationId = opened.id as string
   const ctx: HandshakeContext = { kind: 'invite', spaceId, inviteKey: opened.key }
-  const guests = new Map<string, AuthenticatedPeer>()
   // Per guest connection: its answer and how often it was sent. The guest says hello every second until a host
   // offers, and a frame sent before it let us in is lost, so a few repeats are answered; the rest get nothing.
-  const answers = new Map<string, { bytes: string; sent: number }>()
+  const guests = new GuestConnections(edges.after)
+  const budget = offerBudget(() => edges.clock.now())
   const invitation = (): Invitation | undefined =>
     space.membership.get().invitations.find((each) => each.id === invitationId)
   const authorize = (_ctx: HandshakeContext, peer: AuthenticatedPeer): Promise<Result<void, Refused>> => {
@@ -139,10 +135,7 @@ const hostOne = (options: HostInvitationsOptions, space: Space, opened: Invitati
         verifyChain: (chain, device) => options.verifyChain(spaceId, chain, device),
         authorize,
       })
-      if (outcome.ok) {
-        guests.set(peerId, outcome.value)
-        answers.delete(peerId)
-      }
+      if (outcome.ok) guests.passed(peerId, outcome.value)
       return outcome
     },
   )
@@ -201,31 +194,28 @@ const hostOne = (options: HostInvitationsOptions, space: Space, opened: Invitati
    * Trystero lets it in): the offer with the log, or for an invitation cancelled, used up or expired, a short
    * refusal without it (review 13 G3, G8: a dead link's K got the whole log, names and all, once per hello).
    */
-  const answerOf = (guest: PublicKey): string => {
+  const answerOf = (guest: PublicKey): string | undefined => {
     const checked = verdict(guest)
     if (!checked.ok) return writeInviteFrame({ v: 1, t: 'refused', code: checked.error.code })
+    // The log only within the room's and this identity's offers (review 14 H2); a refusal is a few bytes.
+    if (!budget.take(guest)) return undefined
     return offerBytes(checked.value.role, checked.value.inviter)
   }
+  const busy = (): string => writeInviteFrame({ v: 1, t: 'refused', code: 'host-busy' })
   const offer = (peerId: string, guest: PublicKey): void => {
-    const answer = answers.get(peerId) ?? { bytes: answerOf(guest), sent: 0 }
-    answers.set(peerId, answer)
-    if (answer.sent >= ANSWERS_PER_GUEST) return
-    answer.sent++
-    channel.send(answer.bytes, peerId).catch(() => undefined)
+    const bytes = guests.answer(peerId, () => answerOf(guest), busy)
+    if (bytes !== undefined) channel.send(bytes, peerId).catch(() => undefined)
   }
   // Trystero lets each side in at its own moment and a frame from a peer not let in yet is dropped: a hello sent
   // before we let the guest in is lost, so we offer as soon as we do rather than wait for its next, a second later.
-  let present: ReadonlyMap<string, AuthenticatedPeer> = new Map()
   const stopGreeting = room.authenticated.subscribe((peers) => {
-    for (const peerId of peers.keys()) {
-      const guest = guests.get(peerId)?.identity
-      if (!present.has(peerId) && guest != null) offer(peerId, guest)
+    for (const peerId of guests.present(peers)) {
+      const guest = guests.guest(peerId)?.identity
+      if (guest != null) offer(peerId, guest)
     }
-    for (const peerId of present.keys()) if (!peers.has(peerId)) answers.delete(peerId)
-    present = peers
   })
   const stopFrames = channel.subscribe((data, peerId) => {
-    const guest = guests.get(peerId)
+    const guest = guests.guest(peerId)
     if (guest?.identity == null) return
     const frame = readInviteFrame(data, 'guest')
     if (frame === undefined) return
@@ -243,7 +233,7 @@ const hostOne = (options: HostInvitationsOptions, space: Space, opened: Invitati
       }
       // One admission per guest connection: whatever its outcome, this peer is not answered again (a refused
       // guest may not make the host fold the log frame after frame).
-      guests.delete(peerId)
+      guests.judging(peerId)
       const decoded = decodeCredential(frame.member)
       if (
         !decoded.ok ||
@@ -260,7 +250,7 @@ const hostOne = (options: HostInvitationsOptions, space: Space, opened: Invitati
         send(peerId, { v: 1, t: 'refused', code: admitted.error.reason ?? 'invitation-refused' })
         return
       }
-      guests.set(peerId, guest)
+      guests.admitted(peerId, guest)
       welcome(peerId)
     }
   })
