@@ -113,6 +113,10 @@ const setup = () => {
 
 const WAIT = { timeout: 10_000 }
 
+const expectRenamed = (result: { ok: boolean }): void => {
+  expect(result.ok).toBe(true)
+}
+
 const roomOf = (spaceId: SpaceId): RoomEntry => ({
   spaceId,
   generation: 1,
@@ -247,4 +251,44 @@ describe('the mesh service', () => {
     expect(a.service.rooms().get(work.id)?.swarm.authenticated.get().size).toBe(0)
     expect(network.bytes({ from: 'a', to: 'b', action: 'cp.am' })).toBe(before)
   })
+
+  it('keeps syncing a space whose rooms were all replaced while another room still connects the two devices', async () => {
+    const { me, start } = setup()
+    const [laptop, phone] = [me.device(), me.device()]
+    const a = await start('a', me.meshIdentity(laptop), [])
+    const personal = await a.echo.createSpace(laptop, 'Personal')
+    const work = await a.echo.createSpace(laptop, 'Work')
+    const b = await start('b', me.meshIdentity(phone), [roomOf(personal.id), roomOf(work.id)])
+    a.rooms.set([roomOf(personal.id), roomOf(work.id)])
+    await adopt(b.service, b.echo, me.identity.publicKey, personal)
+    const theirs = await adopt(b.service, b.echo, me.identity.publicKey, work)
+    // Two rotations in a row: both devices leave the space's last shared room before they meet in the new one,
+    // while the personal space's room keeps them connected (the peer is never announced anew).
+    const rotated: RoomEntry = {
+      spaceId: work.id,
+      generation: 3,
+      room: { roomId: `room-${work.id}-3`, password: 'pw' },
+    }
+    a.rooms.set([roomOf(personal.id)])
+    b.rooms.set([roomOf(personal.id)])
+    await vi.waitFor(() => {
+      expect(a.service.access.spacesOf(b.service.wireId)).toEqual([personal.id])
+      expect(b.service.access.spacesOf(a.service.wireId)).toEqual([personal.id])
+    }, WAIT)
+    a.rooms.set([roomOf(personal.id), rotated])
+    b.rooms.set([roomOf(personal.id), rotated])
+    await vi.waitFor(() => {
+      expect(a.service.rooms().get(work.id)?.swarm.authenticated.get().size).toBe(1)
+      expect(b.service.rooms().get(work.id)?.swarm.authenticated.get().size).toBe(1)
+    }, WAIT)
+    // The space's root was synced before: only its changes made after the rotation travel now.
+    expectRenamed(work.rename(laptop, 'Work after the rotation'))
+    await vi.waitFor(() => {
+      expect(theirs.name).toBe('Work after the rotation')
+    }, WAIT)
+    expectRenamed(theirs.rename(phone, 'Back from the phone'))
+    await vi.waitFor(() => {
+      expect(work.name).toBe('Back from the phone')
+    }, WAIT)
+  }, 30_000)
 })

@@ -82,9 +82,21 @@ const keyOf = (entry: RoomEntry): string => `${entry.spaceId}|${String(entry.gen
 export const startMeshService = (options: MeshServiceOptions): MeshService => {
   const { echo, identity } = options
   const wireId = newRepoId(identity.deviceKey)
+  // A remote that may see a space again (its last room there was left, then a new room met it: a rotation) while
+  // another room kept it connected was taken out of that space's documents when its grant went, and nothing would
+  // start them again: the Repo re-reads who may see what, once per turn.
+  let resharing = false
   const access = new PeerAccess(
     (documentId) => echo.spaceOfDocument(documentId as never),
     (documentId) => echo.placementOfDocument(documentId as never),
+    () => {
+      if (resharing) return
+      resharing = true
+      queueMicrotask(() => {
+        resharing = false
+        echo.shareConfigChanged()
+      })
+    },
   )
   // A change from a peer that may not write is not applied: its sync messages lose their changes on receipt.
   const screen: Screen = async (sender, message) => {

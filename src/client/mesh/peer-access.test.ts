@@ -20,6 +20,20 @@ describe('PeerAccess', () => {
     expect(access.allows('cp1.d.r', 'in-s')).toBe(false)
   })
 
+  it('tells when a remote may see a space it could not see just before (its first grant there)', () => {
+    const gained: string[] = []
+    const access = new PeerAccess(spaceOf, undefined, (repo, space) => gained.push(`${repo} ${space.slice(0, 1)}`))
+    const first = access.grant('cp1.d.r', S)
+    const second = access.grant('cp1.d.r', S)
+    access.grant('cp1.d.r', T)
+    expect(gained).toEqual(['cp1.d.r s', 'cp1.d.r t'])
+    first()
+    second()
+    // Every room of S left, then met again in a new one (a rotation): S is gained again.
+    access.grant('cp1.d.r', S)
+    expect(gained).toEqual(['cp1.d.r s', 'cp1.d.r t', 'cp1.d.r s'])
+  })
+
   it('counts grants, so a peer met twice keeps the space until both connections go', () => {
     const access = new PeerAccess(spaceOf)
     const first = access.grant('cp1.d.r', S)

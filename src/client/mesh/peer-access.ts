@@ -17,24 +17,30 @@ export class PeerAccess {
   readonly #placedIn: (documentId: string) => SpaceId | undefined
   // Roots being adopted: ECHO knows a space's documents only once it is open, but must ask for its root first.
   readonly #expected = new Map<string, SpaceId>()
+  readonly #gained: (repo: string, space: SpaceId) => void
 
   /**
    * `spaceOf` is ECHO's answer for a listed document; `placedIn` the space a document was stored under here, also
-   * when no root lists it now (a root being adopted is never one placed in another space).
+   * when no root lists it now (a root being adopted is never one placed in another space). `gained` is told when a
+   * remote may see a space it could not see just before (its first grant there).
    */
   constructor(
     spaceOf: (documentId: string) => SpaceId | undefined,
     placedIn: (documentId: string) => SpaceId | undefined = () => undefined,
+    gained: (repo: string, space: SpaceId) => void = () => undefined,
   ) {
     this.#spaceOf = spaceOf
     this.#placedIn = placedIn
+    this.#gained = gained
   }
 
   /** `repo` passed the handshake of `space`'s room; the returned function takes the grant back. */
   grant(repo: string, space: SpaceId): () => void {
     const spaces = this.#grants.get(repo) ?? new Map<SpaceId, number>()
     this.#grants.set(repo, spaces)
-    spaces.set(space, (spaces.get(space) ?? 0) + 1)
+    const before = spaces.get(space) ?? 0
+    spaces.set(space, before + 1)
+    if (before === 0) this.#gained(repo, space)
     let taken = false
     return () => {
       if (taken) return
