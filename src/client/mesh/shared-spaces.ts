@@ -75,6 +75,15 @@ export const sharedSpaces = (
       }
       return 1 + exclusions
     },
+    excludedBy: (spaceId) => {
+      const space = sharedOf(spaceId)
+      const applied = space?.membership.get().applied ?? []
+      for (const id of [...applied].reverse()) {
+        const entry = space?.entry(id)
+        if (EXCLUSIONS.has(entry?.assertion.kind ?? '')) return entry?.proof.signer
+      }
+      return undefined
+    },
     onChange: (listener) => {
       listeners.add(listener)
       const stopAccess = options.onAccessChange(listener)

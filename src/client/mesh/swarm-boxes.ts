@@ -48,6 +48,8 @@ export interface SpaceKeys {
   readonly claimed: ReadonlyMap<PublicKey, string>
   /** A revoked device sealed or was sealed a secret at `top` (or every signed entry's sealer is revoked). */
   readonly compromised: boolean
+  /** The highest generation at which a revoked device sealed or was sealed a secret (a reason for the next one). */
+  readonly exposed: number | undefined
   /** Where a new secret would go: one past every signed generation. */
   readonly next: number
 }
@@ -116,13 +118,11 @@ export const readSpaceKeys = (
     const known = claimed.get(entry.recipient)
     if (known === undefined || entry.commitment < known) claimed.set(entry.recipient, entry.commitment)
   }
-  const atTop = signed.filter((entry) => entry.generation === top)
-  const compromised =
-    top === undefined
-      ? signed.length > 0
-      : atTop.some((entry) => checks.isRevoked(entry.recipient) || checks.isRevoked(entry.sealer))
+  const revokedIn = signed.filter((entry) => checks.isRevoked(entry.recipient) || checks.isRevoked(entry.sealer))
+  const compromised = top === undefined ? signed.length > 0 : revokedIn.some((entry) => entry.generation === top)
+  const exposed = revokedIn.length === 0 ? undefined : Math.max(...revokedIn.map((entry) => entry.generation))
   const next = signed.reduce((highest, entry) => Math.max(highest, entry.generation), 0) + 1
-  return { top, anySigned: signed.length > 0, held, claimed, compromised, next }
+  return { top, anySigned: signed.length > 0, held, claimed, compromised, exposed, next }
 }
 
 /**

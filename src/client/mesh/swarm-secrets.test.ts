@@ -78,6 +78,9 @@ class Shared implements SharedSpaces {
   }
   isExcluded = (_spaceId: SpaceId, device: PublicKey) => this.met.get(device)?.member === false
   floor = () => 1 + this.exclusions
+  /** The device that signed the last exclusion (undefined: none, or unknown). */
+  drawer: PublicKey | undefined = undefined
+  excludedBy = () => this.drawer
   onChange = (listener: () => void) => {
     this.#listeners.add(listener)
     return () => this.#listeners.delete(listener)
@@ -88,9 +91,10 @@ class Shared implements SharedSpaces {
   }
 }
 
-const follow = (pair: Pair, store: Store, devices: Devices, shared?: Shared): SwarmSecrets =>
+const follow = (pair: Pair, store: Store, devices: Devices, shared?: Shared, drawWaitMs?: number): SwarmSecrets =>
   followSwarmSecrets({
     ...(shared === undefined ? {} : { shared }),
+    ...(drawWaitMs === undefined ? {} : { drawWaitMs }),
     actor: { identity: pair.publicKey } as never,
     deviceKey: pair.publicKey,
     personal: {
@@ -325,6 +329,113 @@ describe('swarm secrets: signed, committed entries, generations and rotation', (
     )
     expect(opened.ok && swarmCommitment(opened.value, SPACE, 2)).toBe(secrets.secret(SPACE)?.commitment)
     secrets.stop()
+  })
+
+  it("a sibling's box that comes before the removal it follows is sealed to no other member until the fold shows it", async () => {
+    const [laptop, phone, bo, gus] = [generateKeyPair(), generateKeyPair(), generateKeyPair(), generateKeyPair()]
+    const personal = new Store()
+    const first = newSwarmSecret()
+    personal.add(entryOf(laptop, phone.publicKey, first))
+    const shared = new Shared()
+    shared.met.set(bo.publicKey, { member: true, writer: true })
+    shared.met.set(gus.publicKey, { member: true, writer: true })
+    const secrets = follow(phone, personal, new Devices([laptop, phone]), shared)
+    await vi.waitFor(() => {
+      expect(
+        shared.store.entries
+          .get()
+          .map((entry) => entry.recipient)
+          .sort(),
+      ).toEqual([bo.publicKey, gus.publicKey].sort())
+    }, WAIT)
+    // The laptop removed Gus and drew the next generation; its box for the phone (the personal root) arrives first.
+    const second = newSwarmSecret()
+    personal.add(entryOf(laptop, phone.publicKey, second, { generation: 2 }))
+    await vi.waitFor(() => {
+      expect(current(secrets)).toEqual(roomOf(second, 2))
+      // Sealed to itself: what it holds, it keeps.
+      expect(personal.entries.get().some((entry) => entry.generation === 2 && entry.sealer === phone.publicKey)).toBe(
+        true,
+      )
+    }, WAIT)
+    const sealedAt2 = () =>
+      shared.store.entries
+        .get()
+        .filter((entry) => entry.generation === 2)
+        .map((entry) => entry.recipient)
+    expect(sealedAt2()).toEqual([])
+    // The removal arrives: Bo gets the second generation from the phone too, Gus never does, and nothing is drawn.
+    shared.met.set(gus.publicKey, { member: false, writer: true })
+    shared.exclusions = 1
+    shared.changed()
+    await vi.waitFor(() => {
+      expect(sealedAt2()).toEqual([bo.publicKey])
+    }, WAIT)
+    expect(current(secrets)).toEqual(roomOf(second, 2))
+    secrets.stop()
+  })
+
+  describe('a removal signed by another device that draws (one of ours, or a member who may write)', () => {
+    /** The phone, sibling of the laptop, in a space shared with Bo and Gus; the laptop removes Gus. */
+    const removedByTheLaptop = async (drawWaitMs?: number) => {
+      const [laptop, phone, bo, gus] = [generateKeyPair(), generateKeyPair(), generateKeyPair(), generateKeyPair()]
+      const personal = new Store()
+      personal.add(entryOf(laptop, phone.publicKey, newSwarmSecret()))
+      const shared = new Shared()
+      shared.met.set(bo.publicKey, { member: true, writer: true })
+      shared.met.set(gus.publicKey, { member: true, writer: true })
+      const secrets = follow(phone, personal, new Devices([laptop, phone]), shared, drawWaitMs)
+      // The phone sealed the first generation to both on meeting them: once Gus is out, his box reads as exposed.
+      await vi.waitFor(() => {
+        expect(shared.store.entries.get()).toHaveLength(2)
+      }, WAIT)
+      shared.met.set(gus.publicKey, { member: false, writer: true })
+      shared.exclusions = 1
+      shared.drawer = laptop.publicKey
+      shared.changed()
+      return { laptop, phone, bo, gus, personal, shared, secrets }
+    }
+    const commitmentsAt2 = (store: Store) =>
+      new Set(
+        store.entries
+          .get()
+          .filter((entry) => entry.generation === 2)
+          .map((entry) => entry.commitment),
+      )
+
+    it('is followed by its box: this device draws none of its own, so both are in one room', async () => {
+      const { laptop, phone, personal, secrets } = await removedByTheLaptop()
+      // The removal came first (the space's root); the laptop's box follows in the personal root.
+      const second = newSwarmSecret()
+      personal.add(entryOf(laptop, phone.publicKey, second, { generation: 2 }))
+      await vi.waitFor(() => {
+        expect(current(secrets)).toEqual(roomOf(second, 2))
+      }, WAIT)
+      expect(commitmentsAt2(personal)).toEqual(new Set([swarmCommitment(second, SPACE, 2)]))
+      secrets.stop()
+    })
+
+    it('with no box in time, this device draws itself (the laptop may have gone offline)', async () => {
+      const { phone, bo, gus, personal, shared, secrets } = await removedByTheLaptop(20)
+      expect(current(secrets)?.generation).toBe(1)
+      await vi.waitFor(() => {
+        expect(current(secrets)?.generation).toBe(2)
+      }, WAIT)
+      expect(commitmentsAt2(personal)).toEqual(new Set([secrets.secret(SPACE)?.commitment]))
+      // Sealed to Bo too (the phone knows why), never to Gus.
+      await vi.waitFor(() => {
+        expect(
+          shared.store.entries
+            .get()
+            .filter((entry) => entry.generation === 2 && entry.sealer === phone.publicKey)
+            .map((entry) => entry.recipient),
+        ).toEqual([bo.publicKey])
+      }, WAIT)
+      expect(
+        shared.store.entries.get().some((entry) => entry.generation === 2 && entry.recipient === gus.publicKey),
+      ).toBe(false)
+      secrets.stop()
+    })
   })
 
   describe("an invitation's welcome (review 13 G5)", () => {

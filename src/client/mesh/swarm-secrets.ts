@@ -34,6 +34,8 @@ export interface SwarmSecretsOptions {
   readonly shared?: SharedSpaces
   /** Spaces this device was welcomed into by an invitation, in memory until their root is here. */
   readonly welcomed?: WelcomedSecrets
+  /** How long to wait for the box of the device that signed an exclusion before drawing here; `DRAW_WAIT_MS`. */
+  readonly drawWaitMs?: number
 }
 
 /** An invitation's welcome: where the space's root is and the secret of its room, as the host said. */
@@ -56,6 +58,13 @@ export interface WelcomedSecrets extends Observable<ReadonlyMap<SpaceId, Welcome
 const WELCOME_SLACK = 8
 
 /**
+ * How long a device waits for the box of the device that signed an exclusion (which draws at once) before it draws
+ * itself. The exclusion and that box travel in two documents, so the exclusion often comes first: each then drew,
+ * and two rooms of one generation met only after one of them was left (e2e: the box came 0.2-0.6 s later).
+ */
+const DRAW_WAIT_MS = 10_000
+
+/**
  * What a shared space tells about sealing its secret to other members (sharing-protocol §4.5 step 3), from its
  * fold and the devices met in its rooms. Undefined answers for a space not open here, or the personal space.
  */
@@ -74,6 +83,8 @@ export interface SharedSpaces {
   isExcluded(spaceId: SpaceId, device: PublicKey): boolean
   /** The lowest generation drawn after every exclusion the fold applied: 1 + its removals and device revocations. */
   floor(spaceId: SpaceId): number
+  /** The device that signed the last exclusion the fold applied (it draws the next generation at once). */
+  excludedBy(spaceId: SpaceId): PublicKey | undefined
   /** Calls `listener` when any answer may have changed (membership, revocations, a device met). */
   onChange(listener: () => void): () => void
 }
@@ -110,6 +121,8 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
   const writing = new Set<string>()
   // Welcomes whose secret the personal root now holds, forgotten once a refresh is done (it refreshes again).
   const forgetting: (() => void)[] = []
+  // Per space behind its floor: the wait for the box of the device that signed the exclusion.
+  const waits = new Map<SpaceId, { floor: number; over: boolean; cancel: () => void }>()
   let stopped = false
 
   const { shared } = options
@@ -189,6 +202,29 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
     return { generation, secret, commitment }
   }
 
+  /**
+   * Whether this device may draw past `floor` now: at once unless the exclusion was signed by another device that
+   * draws and seals to us (one of ours, or a member's who may write), then once its box had time to come.
+   */
+  const mayDrawPast = (spaceId: SpaceId, floor: number, sharedHere: SharedSpaces): boolean => {
+    const drawer = sharedHere.excludedBy(spaceId)
+    if (drawer === undefined || drawer === me) return true
+    if (!options.devices.get().includes(drawer) && !sharedHere.isSealer(spaceId, drawer)) return true
+    const known = waits.get(spaceId)
+    if (known?.floor === floor) return known.over
+    known?.cancel()
+    const wait: { floor: number; over: boolean; cancel: () => void } = { floor, over: false, cancel: () => undefined }
+    const timer = setTimeout(() => {
+      wait.over = true
+      refresh()
+    }, options.drawWaitMs ?? DRAW_WAIT_MS)
+    wait.cancel = () => {
+      clearTimeout(timer)
+    }
+    waits.set(spaceId, wait)
+    return false
+  }
+
   /** The rooms of one space this device can be in now, after drawing, rotating or sealing what is due. */
   const settle = (spaceId: SpaceId, own: boolean): RoomEntry[] => {
     const read = readKeys(spaceId)
@@ -210,7 +246,9 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
     // A space we were welcomed into is never given a first secret of our own: its root's writers hold one.
     const welcomed = options.welcomed?.get().has(spaceId) === true
     if (own && mayDraw && !read.anySigned && pending === undefined && !welcomed) held.set(1, draw(spaceId, 1))
-    else if (mayDraw && (read.compromised || behind) && !pendingAhead) held.set(target, draw(spaceId, target))
+    // Behind the floor, the excluded member's boxes at the top also read as compromised: the wait applies to both.
+    else if (mayDraw && (behind ? mayDrawPast(spaceId, floor, sharedHere) : read.compromised) && !pendingAhead)
+      held.set(target, draw(spaceId, target))
     const { current: now, previous } = roomsOf({ ...read, held })
     if (now === undefined) return []
     current.set(spaceId, now)
@@ -227,7 +265,11 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
         if (read.top !== now.generation || theirs === undefined || theirs > now.commitment)
           sealFor(spaceId, now, device)
       }
-      sealToMembers(spaceId, now)
+      // Another member gets a generation from us only once we know why it was drawn: we drew it, the fold shows
+      // the exclusions it follows, or a revoked device held the one before. A sibling's box can come before the
+      // removal it follows (two documents): sealed then, it went to the removed member too.
+      const why = Math.max(floor, (read.exposed ?? 0) + 1)
+      if (drawn.get(spaceId)?.commitment === now.commitment || now.generation <= why) sealToMembers(spaceId, now)
     }
     return [now, previous].flatMap((each) =>
       each === undefined
@@ -301,6 +343,7 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
     secret: (spaceId) => current.get(spaceId),
     stop: () => {
       stopped = true
+      for (const { cancel } of waits.values()) cancel()
       for (const stop of stops) stop()
       for (const stop of [...boxStops.values(), ...sharedStops.values()]) stop()
       boxStops.clear()
