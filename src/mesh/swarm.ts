@@ -4,6 +4,7 @@ import type { RefusalCode } from './handshake/refusal'
 import { HandshakeRefusal } from './handshake/refusal'
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, sendRefusal, type AuthenticatedPeer } from './handshake/run-handshake'
 import { bindConnections } from './swarm-binding'
+import { PEER_RATE_LIMIT, PeerRate, type RateLimit } from './peer-rate'
 import { buildRoomConfig, type MeshSettings } from './mesh-config'
 import { PresenceTracker } from './presence'
 import { trysteroRelaySockets, type RelaySockets } from './relay-watch'
@@ -23,6 +24,8 @@ export interface Swarm {
   readonly peers: Observable<ReadonlySet<string>>
   /** With a handshake: the peers that passed it and are connected now. */
   readonly authenticated: Observable<ReadonlyMap<string, AuthenticatedPeer>>
+  /** With a handshake: channel frames dropped over the rate limit, and peers cut off for flooding. */
+  readonly rate: Observable<SwarmRateStats>
   channel<T extends DataPayload>(name: string): SwarmChannel<T>
   /** Closes the connection to `peerId` (e.g. a device just revoked); it must pass the handshake again. */
   closePeer(peerId: string): void
@@ -39,6 +42,11 @@ export interface SwarmRefusal {
   readonly remoteCode?: string
   /** For 'refused-by-peer', what the remote sent as evidence (e.g. DeviceRevoked credentials): unverified. */
   readonly evidence?: unknown
+}
+
+export interface SwarmRateStats {
+  readonly dropped: number
+  readonly cut: number
 }
 
 /** Trystero's handshake arguments, for `runHandshake`. */
@@ -77,6 +85,8 @@ export interface SwarmOptions {
   readonly rejoinDelaysMs?: readonly number[]
   /** A number in [0, 1) that spreads each rejoin delay (`Math.random` by default; tests pass a fixed one). */
   readonly random?: () => number
+  /** Channel frames an authenticated peer may send (`PEER_RATE_LIMIT` by default); beyond, dropped, then cut off. */
+  readonly rateLimit?: RateLimit
 }
 
 /** A way to hear that the network came back. */
@@ -138,6 +148,12 @@ const DEFAULT_REJOIN_DELAYS_MS: readonly number[] = [4_000, 8_000, 16_000, 32_00
  */
 const REJOIN_JITTER = 0.25
 
+/**
+ * A device cut off for flooding is refused at its next handshakes for this long: each new connection would
+ * otherwise come with a full bucket.
+ */
+const FLOOD_BAN_MS = 60_000
+
 const oneShotTimer = (ms: number, run: () => void): (() => void) => {
   const timer = setTimeout(run, ms)
   return () => {
@@ -179,6 +195,16 @@ export const joinSwarm = (
   }
   const handshake = options.handshake
   const reported = new Set<string>()
+  const clock = options.clock ?? systemClock
+  const rate = new PeerRate(options.rateLimit ?? PEER_RATE_LIMIT, clock)
+  const rateStats = new Cell<SwarmRateStats>({ dropped: 0, cut: 0 })
+  // Devices cut off for flooding, until when their handshakes are refused.
+  const banned = new Map<string, number>()
+  const isBanned = (device: string): boolean => {
+    const until = banned.get(device)
+    if (until !== undefined && until <= clock.now()) banned.delete(device)
+    return until !== undefined && until > clock.now()
+  }
   const config = {
     ...buildRoomConfig(settings, room),
     ...(options.appId === undefined ? {} : { appId: options.appId }),
@@ -200,9 +226,15 @@ export const joinSwarm = (
               throw new HandshakeRefusal('leaving')
             }
             passed.delete(peerId)
+            rate.forget(peerId)
             // Trystero replaces a connection under the same id without onPeerLeave: the old proof is void.
             if (authenticated.get().has(peerId)) setAuthenticated((peers) => peers.delete(peerId))
             const outcome = await handshake(peerId, (data) => send(data), receive, isInitiator)
+            if (outcome.ok && isBanned(outcome.value.device)) {
+              reported.add(peerId)
+              refuse({ peerId, code: 'flooding' })
+              throw new HandshakeRefusal('flooding')
+            }
             if (!outcome.ok) {
               reported.add(peerId)
               const { code, remoteCode, evidence } = outcome.error
@@ -227,7 +259,7 @@ export const joinSwarm = (
     here: options.presenceTimeoutMs ?? DEFAULT_PRESENCE_TIMEOUT_MS,
     hidden: options.hiddenPresenceTimeoutMs ?? DEFAULT_HIDDEN_PRESENCE_TIMEOUT_MS,
   }
-  const presence = new PresenceTracker({ clock: options.clock ?? systemClock, timeoutMs: timeouts.here })
+  const presence = new PresenceTracker({ clock, timeoutMs: timeouts.here })
   // Peers Trystero joined (and, with a handshake, that passed it) in the current room: none means lonely.
   const joined = new Set<string>()
   // Each channel's action on the current room, rebound on every rejoin so callers keep their channels.
@@ -294,6 +326,7 @@ export const joinSwarm = (
       if (made !== current.room) return
       binding.left(peerId)
       passed.delete(peerId)
+      rate.forget(peerId)
       if (authenticated.get().has(peerId)) setAuthenticated((peers) => peers.delete(peerId))
       presence.left(peerId)
       if (joined.delete(peerId) && joined.size === 0) scheduleRejoin(0)
@@ -340,6 +373,23 @@ export const joinSwarm = (
 
   let trystero: Room = open()
 
+  // Over the limit a frame is dropped; a peer that keeps on is cut off, and its device refused for a while.
+  const withinRate = (peerId: string): boolean => {
+    if (handshake === undefined) return true
+    const verdict = rate.take(peerId)
+    if (verdict === 'pass') return true
+    const stats = rateStats.get()
+    rateStats.set({ dropped: stats.dropped + 1, cut: stats.cut + (verdict === 'cut' ? 1 : 0) })
+    if (verdict === 'cut') {
+      const peer = authenticated.get().get(peerId)
+      if (peer !== undefined) banned.set(peer.device, clock.now() + FLOOD_BAN_MS)
+      setAuthenticated((peers) => peers.delete(peerId))
+      refuse({ peerId, code: 'flooding' })
+      trystero.getPeers()[peerId]?.close()
+    }
+    return false
+  }
+
   // Trystero keeps one action per name, so a channel is made once and shared by every caller.
   const channels = new Map<string, SwarmChannel<never>>()
   const makeChannel = <T extends DataPayload>(name: string): SwarmChannel<T> => {
@@ -347,7 +397,7 @@ export const joinSwarm = (
     const bind = (target: Room): MessageAction<T> =>
       target.makeAction<T>(name, {
         onMessage: (data, { peerId }) => {
-          if (target !== trystero || !admitted(peerId)) return
+          if (target !== trystero || !admitted(peerId) || !withinRate(peerId)) return
           presence.heard(peerId)
           for (const listener of [...listeners]) listener(data, peerId)
         },
@@ -412,6 +462,7 @@ export const joinSwarm = (
     selfId: page.selfId,
     peers: presence.peers,
     authenticated,
+    rate: rateStats,
     channel,
     closePeer: (peerId) => {
       trystero.getPeers()[peerId]?.close()

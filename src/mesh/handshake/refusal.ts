@@ -23,6 +23,8 @@ export type RefusalCode =
   | 'leaving'
   /** The handshake's binding to the WebRTC connection failed (a party in between): see connection-binding.ts. */
   | 'wrong-connection'
+  /** A peer that passed sent channel frames past the rate limit and kept on (peer-rate.ts); or was cut for it lately. */
+  | 'flooding'
   | 'refused-by-peer'
 
 export class HandshakeRefusal extends AppError<RefusalCode> {
