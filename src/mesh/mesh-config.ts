@@ -19,6 +19,7 @@ import * as v from 'valibot'
 import { AppError, err, ok, type Result } from '../base'
 import type { JoinRoomConfig } from 'trystero'
 import { buildRelayOrigins, buildSignalUrls, splitList, type BuildEnv } from './build-env'
+import { cappedPeerConnection } from './pending-cap'
 
 declare global {
   /** The build-time vars this module reads; Vite fills `import.meta.env` from `VITE_*` variables. */
@@ -298,12 +299,21 @@ export const allowedRelayOrigins = (env: BuildEnv = import.meta.env): readonly s
  */
 export const UNUSED_CONNECTION_MS = 5_000
 
+/** The browser's RTCPeerConnection with a cap on what a pending peer may send (pending-cap.ts); none in Node. */
+let capped: typeof RTCPeerConnection | undefined
+const rtcPolyfill = (): { rtcPolyfill?: typeof RTCPeerConnection } => {
+  if (typeof RTCPeerConnection === 'undefined') return {}
+  capped ??= cappedPeerConnection(RTCPeerConnection)
+  return { rtcPolyfill: capped }
+}
+
 export const buildRoomConfig = (settings: MeshSettings, room: { readonly password: string }): JoinRoomConfig => {
   if (room.password === '') throw new AppError('no-room-password', 'a room needs a password derived from its secret')
   return {
     appId: MESH_APP_ID,
     password: room.password,
     _test_only_sharedPeerIdleMs: UNUSED_CONNECTION_MS,
+    ...rtcPolyfill(),
     relayConfig: { urls: [...settings.signalUrls, ...settings.publicRelays] },
     rtcConfig: {
       iceServers: settings.iceServers.map((server) => ({

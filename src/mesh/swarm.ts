@@ -5,6 +5,7 @@ import { HandshakeRefusal } from './handshake/refusal'
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, sendRefusal, type AuthenticatedPeer } from './handshake/run-handshake'
 import { bindConnections } from './swarm-binding'
 import { PEER_RATE_LIMIT, PeerRate, type RateLimit } from './peer-rate'
+import { trustConnection } from './pending-cap'
 import { buildRoomConfig, type MeshSettings } from './mesh-config'
 import { PresenceTracker } from './presence'
 import { trysteroRelaySockets, type RelaySockets } from './relay-watch'
@@ -320,6 +321,8 @@ export const joinSwarm = (
       // Trystero activates only peers whose predicate resolved; anything else is not let in.
       if (peer === undefined) return
       passed.delete(peerId)
+      // Its connection is no longer a pending peer's: the cap on what it may send before (pending-cap.ts) is lifted.
+      trustConnection(made.getPeers()[peerId])
       binding.joined(peerId, peer)
     }
     made.onPeerLeave = (peerId) => {
