@@ -220,6 +220,24 @@ describe('the mesh service', () => {
     expect(network.configs.length).toBe(joins)
   })
 
+  it('cuts off a member device that keeps sending undecodable frames on the document channel', async () => {
+    const { me, start } = setup()
+    const [laptop, phone] = [me.device(), me.device()]
+    const a = await start('a', me.meshIdentity(laptop), [])
+    const work = await a.echo.createSpace(laptop, 'Work')
+    const b = await start('b', me.meshIdentity(phone), [roomOf(work.id)])
+    a.rooms.set([roomOf(work.id)])
+    await adopt(b.service, b.echo, me.identity.publicKey, work)
+    const room = a.service.rooms().get(work.id)
+    expect(room?.swarm.authenticated.get().size).toBe(1)
+    const junk = b.service.rooms().get(work.id)?.swarm.channel<Uint8Array>('cp.am')
+    for (let i = 0; i < 16; i++) await junk?.send(Uint8Array.of(2, 0xff, 0xfe), 'a')
+    await vi.waitFor(() => {
+      expect(room?.swarm.authenticated.get().size).toBe(0)
+    }, WAIT)
+    expect(a.service.access.spacesOf(b.service.wireId)).toEqual([])
+  })
+
   it('cuts a revoked device off: its connection closed, its grants gone, and no more bytes', async () => {
     const { me, start, network } = setup()
     const [laptop, phone] = [me.device(), me.device()]

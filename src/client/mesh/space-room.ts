@@ -129,6 +129,10 @@ export const joinSpaceRoom = (options: SpaceRoomOptions): SpaceRoom => {
           if (from !== peer.peerId || !(data instanceof Uint8Array)) return
           onBytes(data)
         }),
+      // Oversize or undecodable frames, over and over: no honest peer sends them. It must pass the handshake again.
+      misbehaved: () => {
+        swarm.closePeer(peer.peerId)
+      },
     })
     const ungrant = access.grant(peer.repo, spaceId)
     attached.set(peer.peerId, () => {

@@ -18,6 +18,8 @@ export interface PeerLink {
   readonly remote: PeerRemote
   send(bytes: Uint8Array): Promise<void>
   subscribe(onBytes: (bytes: Uint8Array) => void): () => void
+  /** Called once when the remote has sent `MAX_BAD_FRAMES` oversize or undecodable frames: cut it off. */
+  misbehaved?(): void
 }
 
 /** The peer id and metadata the Repo is told about a link's remote. */
@@ -84,6 +86,8 @@ const DEFAULT_RESYNC_EVERY_MS = 10_000
 const MAX_QUEUED_FRAMES = 1_024
 /** Two frames of the largest size: a hello is identified in one digest, so honest traffic never waits for more. */
 const DEFAULT_MAX_QUEUED_BYTES = 2 * DEFAULT_MAX_FRAME_BYTES
+/** Oversize or undecodable frames a link may bring before it is cut off: an honest peer of this build sends none. */
+export const MAX_BAD_FRAMES = 16
 
 const timeout = (ms: number, fire: () => void): (() => void) => {
   const timer = setTimeout(fire, ms)
@@ -121,6 +125,8 @@ interface LinkState {
   /** The last inbound message being screened: the next one waits for it, so order is kept. */
   screening: Promise<void>
   unsubscribe: () => void
+  /** Oversize or undecodable frames so far. */
+  bad: number
 }
 
 /**
@@ -192,6 +198,7 @@ export class MeshNetworkAdapter extends NetworkAdapter {
       stalled: false,
       screening: Promise.resolve(),
       unsubscribe: () => undefined,
+      bad: 0,
     }
     this.#links.add(state)
     state.unsubscribe = link.subscribe((bytes) => {
@@ -309,6 +316,8 @@ export class MeshNetworkAdapter extends NetworkAdapter {
     const decoded = decodeFrame(bytes, this.#options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES)
     if (!decoded.ok) {
       this.#drop(decoded.reason)
+      state.bad += 1
+      if (state.bad === MAX_BAD_FRAMES) state.link.misbehaved?.()
       return
     }
     const { frame } = decoded
