@@ -1,5 +1,5 @@
 /**
- * A cap on what a connection may send us before any room of ours let its peer in (SECURITY.md N5). Trystero
+ * A cap on what a connection may send us before any room of ours let its peer in (SECURITY.md P57). Trystero
  * reassembles a pending peer's handshake chunks with no size limit (`@trystero-p2p/core` action-wire.mjs
  * `handleData`) and hands our handshake only whole frames, so our size checks came after the bytes were held. It
  * takes its `RTCPeerConnection` from the config (`rtcPolyfill`), so we give it one that listens to its data channel
