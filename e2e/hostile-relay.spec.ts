@@ -1,5 +1,5 @@
 /**
- * SECURITY.md N13: a relay beside ours that turns hostile (junk, 1 MiB frames, `CLOSED`, `OK false`). The app says
+ * SECURITY.md R10: a relay beside ours that turns hostile (junk, 1 MiB frames, `CLOSED`, `OK false`). The app says
  * so in Settings, the devices' connections hold, and devices still meet through the honest relay.
  */
 import { expect, test, type Device } from './fixtures.ts'

@@ -1,5 +1,5 @@
 /**
- * SECURITY.md N14: the signal worker killed mid-session, at app level. Two linked devices keep syncing over the
+ * SECURITY.md R11: the signal worker killed mid-session, at app level. Two linked devices keep syncing over the
  * connection they hold, Settings says the relay is not reachable, and once it is back a third device links and
  * syncs with them while their pages stay as they were (no reload).
  */

@@ -1,5 +1,5 @@
 /**
- * A device whose page goes without a word leaves no ghost on the other (SECURITY.md N18). A page that reloads in
+ * A device whose page goes without a word leaves no ghost on the other (SECURITY.md R15). A page that reloads in
  * Chromium usually closes its connections as it goes (the other side knew within 68 ms in one run); one that cannot
  * (its renderer killed, as here; a phone that drops the tab) leaves its connection open on the other device until
  * WebRTC and Trystero notice: 15.7-17.4 s after the kill in three runs before the fix. Until then that device's Repo keeps

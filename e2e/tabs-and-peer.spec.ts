@@ -1,6 +1,6 @@
 /**
  * Two tabs of one device and a linked second device type into one note at the same time, and all three end with
- * the same text holding every word each typed (SECURITY.md N19). The follower tab's changes reach the other device
+ * the same text holding every word each typed (SECURITY.md R16). The follower tab's changes reach the other device
  * through its leader tab (only the leader holds connections); the other device's reach the follower the same way.
  * First each writer types at the end of its own line; then all three at the very end of the note, where the words
  * interleaved letter by letter before the fix in `src/echo/space/remote-cursor.ts`.

@@ -279,7 +279,7 @@ export const joinSwarm = (
     joining.room = made
     // A device runs one page in the mesh at a time (its leader tab): its new connection, proven by its key, is that
     // device come back (a reload, a crash), and an older one leads to a page that is gone. Trystero notices 15-17 s
-    // later, and meanwhile the adapter kept the old page's Repo as a peer (SECURITY.md N18).
+    // later, and meanwhile the adapter kept the old page's Repo as a peer (SECURITY.md R15).
     const admit = (peerId: string, peer?: AuthenticatedPeer): void => {
       if (made !== current.room) return
       const superseded =

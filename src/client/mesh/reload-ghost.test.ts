@@ -21,7 +21,7 @@ const meshPeersOf = async (client: Client): Promise<() => string[]> => {
 const peersWhen = async (read: () => string[], accept: (peers: string[]) => boolean): Promise<string[]> =>
   (await until(new Polled(() => (accept(read()) ? read() : undefined)), (peers) => peers !== undefined)) ?? []
 
-describe('a device whose page went without a word (SECURITY.md N18)', () => {
+describe('a device whose page went without a word (SECURITY.md R15)', () => {
   it('is not kept as a ghost in the other Repo once its new page connects', async () => {
     const network = new FakeTrystero({ reconnect: true })
     const laptopBrowser = fakeBrowser(network)

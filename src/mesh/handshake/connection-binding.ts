@@ -8,7 +8,7 @@ interface BoundPeer {
 }
 
 /**
- * Binding a handshake to the WebRTC connection it ran over (SECURITY.md N12). The transcript names both Trystero
+ * Binding a handshake to the WebRTC connection it ran over (SECURITY.md R12). The transcript names both Trystero
  * ids, repos and nonces, but not the connection: a room-password holder between two peers could relay the handshake
  * and sit on both connections. Each side's DTLS certificate fingerprint is in the SDP (`a=fingerprint`), and a relay
  * has its own certificate on each leg. Trystero hides a pending peer's connection (`getPeers()` lists active peers
