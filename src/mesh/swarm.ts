@@ -45,7 +45,7 @@ export interface SwarmRefusal {
   readonly evidence?: unknown
 }
 
-export interface SwarmRateStats {
+interface SwarmRateStats {
   readonly dropped: number
   readonly cut: number
 }
