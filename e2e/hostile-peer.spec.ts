@@ -10,17 +10,20 @@ import { expect, test, type Device } from './fixtures.ts'
 import {
   HostilePeer,
   lootOf,
-  personalSpaceId,
+  spaceIdOf,
   serveHostilePage,
   stealDevice,
   stealSecrets,
+  storedDocumentIds,
   storedDocuments,
+  type AmRecord,
   type Party,
   type PeerRecord,
   type StolenRoom,
 } from './hostile-peer.ts'
 import { CLOSED_CONNECTION, LINKED, linkedPair, linkFrom, openPersonal } from './linked-devices.ts'
-import type { SpacePage } from './pages/space-page.ts'
+import { SpacePage } from './pages/space-page.ts'
+import { createLink, joinWithName, openMembers } from './sharing.ts'
 import type { StaticServer } from '../scripts/static-server.ts'
 
 test.describe.configure({ mode: 'default' })
@@ -53,9 +56,18 @@ const hostilePage = async (openDevices: (count: number) => Promise<Device[]>): P
   return new HostilePeer(device.page).open(`${hostileServer.url}/`)
 }
 
-/** The room of the personal space at its newest generation, from the secrets read out of both devices. */
-const stealRoom = async (hostile: HostilePeer, a: Device, b: Device, generation = 0): Promise<StolenRoom> => {
-  const spaceId = await personalSpaceId(a.page)
+/**
+ * The room of a space (the personal space unless `at.space` names another) at its newest generation, once that is
+ * at least `at.generation`, from the secrets read out of both devices.
+ */
+const stealRoom = async (
+  hostile: HostilePeer,
+  a: Device,
+  b: Device,
+  at: { readonly generation?: number; readonly space?: string } = {},
+): Promise<StolenRoom> => {
+  const spaceId = await spaceIdOf(a.page, at.space)
+  const generation = at.generation ?? 0
   let room: StolenRoom | undefined
   await expect
     .poll(async () => {
@@ -156,6 +168,24 @@ const editSyncs = async (from: SpacePage, to: SpacePage, title: string): Promise
   await to.tasks.getByText(title, { exact: true }).waitFor(LINKED)
 }
 
+/**
+ * Ada (A, with her phone B linked) makes the space Garden with a task and shares it by an invite link with Bea, a
+ * person of her own on X; B opens Garden from Ada's personal space.
+ */
+const gardenWithBea = async (a: Device, b: Device, x: Device): Promise<{ onA: SpacePage; onB: SpacePage }> => {
+  await linkedPair(a, b)
+  await a.page.goto('/')
+  const onA = new SpacePage(a.page)
+  await onA.createSpace('Garden')
+  await onA.addTask('In the garden')
+  await joinWithName(x, await createLink(a.page), 'Bea', 'In the garden')
+  await b.page.goto('/')
+  await b.page.getByRole('link', { name: 'Garden' }).click(LINKED)
+  const onB = new SpacePage(b.page)
+  await onB.tasks.getByText('In the garden', { exact: true }).waitFor(LINKED)
+  return { onA, onB }
+}
+
 const syncedWith = async (device: Device, count: number): Promise<void> => {
   await expect(device.page.getByTestId('sync-status')).toContainText(
     `Up to date with ${String(count)} device${count === 1 ? '' : 's'}`,
@@ -187,7 +217,7 @@ test('holding the room secret with a chain to another identity, or a revoked dev
 
   const foreign = await hostilePage(openDevices)
   // The revocation rotated the room: the thief reads the new generation's secret out of A, and B is there too.
-  const room = await stealRoom(foreign, a, b, 1)
+  const room = await stealRoom(foreign, a, b, { generation: 1 })
   const spaceA = await openPersonal(a)
   await syncedWith(a, 1)
   await syncedWith(b, 1)
@@ -334,4 +364,132 @@ test('before it is authenticated, junk, oversize frames, mutated sync messages a
 
   expect(await Promise.all([storedDocuments(a.page), storedDocuments(b.page)])).toEqual(afterEdit)
   await editSyncs(spaceB, spaceA, 'After the flood')
+})
+
+test('a member’s device that claims another peer’s repo or sender id is refused or answered as itself, and gets zero bytes of the spaces it is not in', async ({
+  openPersistentDevice,
+  openDevices,
+  signal,
+  errors,
+}) => {
+  errors.allow(CLOSED_CONNECTION)
+  errors.allow(CUT_CONNECTION)
+  const a = await honestDevice(openPersistentDevice)
+  const b = await honestDevice(openPersistentDevice)
+  const x = await honestDevice(openPersistentDevice)
+  const { onA, onB } = await gardenWithBea(a, b, x)
+  // Bea's device key and chain, read out of her store: a member's in Garden, in no other space of Ada's.
+  const bea = await stealDevice(x.page)
+  const beas = new Set(await storedDocumentIds(x.page))
+  await x.context.close()
+  // What Ada's devices hold that Bea's does not: her personal space.
+  const notBeas = (await storedDocumentIds(a.page)).filter((id) => !beas.has(id))
+  expect(notBeas.length).toBeGreaterThan(0)
+  const member = await hostilePage(openDevices)
+  const garden = await stealRoom(member, a, b, { space: 'Garden' })
+  const before = await Promise.all([settledDocuments(a.page), settledDocuments(b.page)])
+
+  // As Bea's device in Garden's room: the handshake and the connection binding pass on both of Ada's devices.
+  const repo = await member.joinAsMember(signal.relayUrl, garden, bea)
+  await expect.poll(async () => (await member.members()).length, { timeout: 100_000 }).toBe(2)
+  const honest = await member.members()
+  const repos = honest.map((peer) => peer.repo)
+  const received = async (): Promise<readonly AmRecord[]> => (await member.report()).received
+  // Each device's adapter says hello on the new link.
+  await expect
+    .poll(async () => {
+      const got = await received()
+      return honest.every((peer) => got.some((frame) => frame.from === peer.peerId && frame.kind === 'hello'))
+    }, LINKED)
+    .toBe(true)
+  for (const peer of honest) {
+    const other = repos.find((each) => each !== peer.repo) ?? peer.repo
+    await member.sendAm(peer.peerId, [
+      // Hellos naming another peer's repo (each of Ada's devices'), then its own.
+      ...repos.map((claimed) => ({ kind: 'hello' as const, peerId: claimed })),
+      { kind: 'hello', peerId: repo },
+      // Requests for every document Bea may not read, as if from Ada's other device, which may.
+      ...notBeas.map((documentId) => ({ kind: 'request' as const, senderId: other, targetId: peer.repo, documentId })),
+    ])
+  }
+  const answeredAll = (got: readonly AmRecord[]): boolean =>
+    honest.every((peer) =>
+      notBeas.every((id) =>
+        got.some((frame) => frame.from === peer.peerId && frame.type === 'doc-unavailable' && frame.documentId === id),
+      ),
+    )
+  await expect.poll(async () => answeredAll(await received()), LINKED).toBe(true)
+  const got = await received()
+  // The hellos that claimed another repo were dropped: one welcome from each device, to its own hello.
+  for (const peer of honest) {
+    expect(got.filter((frame) => frame.from === peer.peerId && frame.kind === 'welcome').length).toBe(1)
+  }
+  // Every message was addressed to the repo the handshake proved, never to the sender it claimed.
+  const messages = got.filter((frame) => frame.kind === 'message')
+  expect([...new Set(messages.map((frame) => frame.targetId))]).toEqual([repo])
+  // Of what it may not read, only "unavailable": zero document bytes. Garden's documents did flow to it.
+  const bytesOf = (frames: readonly AmRecord[]): number => frames.reduce((sum, frame) => sum + frame.bytes, 0)
+  const forbidden = messages.filter(
+    (frame) => frame.type !== 'doc-unavailable' && notBeas.includes(frame.documentId ?? ''),
+  )
+  expect(bytesOf(forbidden)).toBe(0)
+  const allowed = messages.filter((frame) => frame.type === 'sync' && beas.has(frame.documentId ?? ''))
+  note('document bytes the member received: of Garden, of the personal space', `${String(bytesOf(allowed))}, 0`)
+  expect(bytesOf(allowed)).toBeGreaterThan(0)
+  await member.leave()
+
+  // Bea's valid chain in Ada's personal room (its secret read out of her page): not a member there.
+  const outsider = await hostilePage(openDevices)
+  await outsider.join(signal.relayUrl, await stealRoom(outsider, a, b), { kind: 'handshake', party: bea })
+  expect((await metHonest(outsider)).map(rejectOf)).toEqual(['not-member', 'not-member'])
+  await cutOff(outsider, 'a member of Garden in the personal room')
+  await outsider.leave()
+  // A Hello that names another peer's repo id (one of Ada's devices'): refused before any proof.
+  const claimer = await hostilePage(openDevices)
+  await claimer.join(signal.relayUrl, garden, { kind: 'handshake', party: bea, repo: repos[0] ?? '' })
+  expect((await metHonest(claimer)).map(rejectOf)).toEqual(['bad-hello', 'bad-hello'])
+  await cutOff(claimer, 'a Hello naming another peer’s repo')
+  for (const hostile of [outsider, claimer]) expect((await hostile.report()).documentBytes).toBe(0)
+
+  expect(await Promise.all([storedDocuments(a.page), storedDocuments(b.page)])).toEqual(before)
+  await editSyncs(onA, onB, 'After the lying member')
+})
+
+test('a removed member’s device is never admitted again, in the room it held nor in the new one', async ({
+  openPersistentDevice,
+  openDevices,
+  signal,
+  errors,
+}) => {
+  errors.allow(CLOSED_CONNECTION)
+  errors.allow(CUT_CONNECTION)
+  const a = await honestDevice(openPersistentDevice)
+  const b = await honestDevice(openPersistentDevice)
+  const x = await honestDevice(openPersistentDevice)
+  const { onA, onB } = await gardenWithBea(a, b, x)
+  // Bea's device key and chain, and the room she held, read before her removal; her device then goes offline.
+  const bea = await stealDevice(x.page)
+  const removed = await hostilePage(openDevices)
+  const heldRoom = await stealRoom(removed, a, b, { space: 'Garden' })
+  await x.context.close()
+  const members = await openMembers(a.page)
+  await members.getByRole('listitem').filter({ hasText: 'Bea' }).getByRole('button', { name: 'Remove' }).click()
+  await members.getByRole('button', { name: 'Remove Bea' }).click()
+  // The removal moved Garden to its next generation; even its secret, read out of Ada's page, does not help.
+  const newRoom = await stealRoom(removed, a, b, { space: 'Garden', generation: heldRoom.generation + 1 })
+  const before = await Promise.all([settledDocuments(a.page), settledDocuments(b.page)])
+
+  // Ada's devices keep the previous generation's room for a device that missed the rotation: Bea is refused there.
+  await removed.join(signal.relayUrl, heldRoom, { kind: 'handshake', party: bea })
+  expect((await metHonest(removed)).map(rejectOf)).toEqual(['not-member', 'not-member'])
+  await cutOff(removed, 'a removed member in the room it held')
+  await removed.leave()
+  const again = await hostilePage(openDevices)
+  await again.join(signal.relayUrl, newRoom, { kind: 'handshake', party: bea })
+  expect((await metHonest(again)).map(rejectOf)).toEqual(['not-member', 'not-member'])
+  await cutOff(again, 'a removed member in the new room')
+  for (const hostile of [removed, again]) expect((await hostile.report()).documentBytes).toBe(0)
+
+  expect(await Promise.all([storedDocuments(a.page), storedDocuments(b.page)])).toEqual(before)
+  await editSyncs(onA, onB, 'After the removed member')
 })
