@@ -435,7 +435,8 @@ const joinUntilMet = (open: () => { leave(): Promise<void> }, expectPeers: numbe
     // Backs off (5, 10, 20, 30 s): every page here shares one address's signaling budget at the worker.
     const delay = [5_000, 10_000, 20_000, 30_000][Math.min(attempt++, 3)] ?? 30_000
     retrying = setTimeout(() => {
-      const met = peers.filter((peer) => peer.startedAt >= joinedAt)
+      // A handshake whose connection dropped (Trystero replaced or closed it) decided nothing: meet that peer again.
+      const met = peers.filter((peer) => peer.startedAt >= joinedAt && peer.outcome !== 'disconnected')
       if (room === undefined || met.length >= expectPeers) return
       // Never while a handshake runs: leaving would end it.
       if (met.some((peer) => peer.endedAt === undefined)) {

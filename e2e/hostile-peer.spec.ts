@@ -6,6 +6,7 @@
  * nothing the honest pages store changes, and that an edit still syncs between the two honest devices.
  */
 import type { Page } from '@playwright/test'
+import type { ErrorGuard } from './error-guard.ts'
 import { expect, test, type Device } from './fixtures.ts'
 import {
   HostilePeer,
@@ -19,6 +20,7 @@ import {
   type AmRecord,
   type Party,
   type PeerRecord,
+  type Script,
   type StolenRoom,
 } from './hostile-peer.ts'
 import { CLOSED_CONNECTION, LINKED, linkedPair, linkFrom, openPersonal } from './linked-devices.ts'
@@ -49,16 +51,27 @@ const honestDevice = async (open: (options: { serviceWorkers: 'block' }) => Prom
  */
 const CUT_CONNECTION = /Trystero peer error: OperationError$/
 
+/** The console errors of connections closed by either side: a refused peer's, a left room's. */
+const allowCuts = (errors: ErrorGuard): void => {
+  errors.allow(CLOSED_CONNECTION)
+  errors.allow(CUT_CONNECTION)
+}
+
 /** A hostile page of its own (its own Trystero id), open on the hostile origin. */
-const hostilePage = async (openDevices: (count: number) => Promise<Device[]>): Promise<HostilePeer> => {
+const hostilePage = async (
+  openDevices: (count: number) => Promise<Device[]>,
+  signal: { readonly relayUrl: string },
+): Promise<HostilePeer> => {
   const [device] = await openDevices(1)
   if (device === undefined) throw new Error('no page')
-  return new HostilePeer(device.page).open(`${hostileServer.url}/`)
+  return new HostilePeer(device.page, signal.relayUrl).open(`${hostileServer.url}/`)
 }
 
 /**
  * The room of a space (the personal space unless `at.space` names another) at its newest generation, once that is
- * at least `at.generation`, from the secrets read out of both devices.
+ * at least `at.generation`, from the secrets read out of both devices. Both devices may draw a generation's secret,
+ * and they settle on the smaller commitment: the room is taken once both joined the one that wins among all they
+ * drew (a room only one of them drew, or one they left for the winner, is met by nobody).
  */
 const stealRoom = async (
   hostile: HostilePeer,
@@ -67,20 +80,19 @@ const stealRoom = async (
   at: { readonly generation?: number; readonly space?: string } = {},
 ): Promise<StolenRoom> => {
   const spaceId = await spaceIdOf(a.page, at.space)
-  const generation = at.generation ?? 0
   let room: StolenRoom | undefined
   await expect
     .poll(async () => {
       const [fromA, fromB] = await Promise.all([lootOf(a.page), lootOf(b.page)])
-      // The room both devices joined; the secret may have been drawn on either.
-      const loot = {
-        secrets: [...fromA.secrets, ...fromB.secrets],
-        rooms: fromA.rooms.filter((each) => fromB.rooms.includes(each)),
-      }
-      room = await hostile.stealRoom(loot, spaceId).catch(() => undefined)
-      return room?.generation ?? -1
+      const secrets = [...fromA.secrets, ...fromB.secrets]
+      const both = fromA.rooms.filter((each) => fromB.rooms.includes(each))
+      room = await hostile.stealRoom({ secrets, rooms: both }, spaceId).catch(() => undefined)
+      const winner = await hostile
+        .stealRoom({ secrets, rooms: [...fromA.rooms, ...fromB.rooms] }, spaceId)
+        .catch(() => undefined)
+      return room !== undefined && room.roomId === winner?.roomId ? room.generation : -1
     }, LINKED)
-    .toBeGreaterThanOrEqual(generation)
+    .toBeGreaterThanOrEqual(at.generation ?? 0)
   if (room === undefined) throw new Error('no room')
   return room
 }
@@ -103,7 +115,9 @@ const rejectOf = (peer: PeerRecord): string | undefined => {
  * them): both, unless the page is busy flooding, which may keep it from meeting the second device in time.
  */
 const metHonest = async (hostile: HostilePeer, count: 1 | 2 = 2): Promise<PeerRecord[]> => {
-  const honest = (peers: readonly PeerRecord[]): PeerRecord[] => peers.filter((peer) => peer.endedAt !== undefined)
+  // A handshake whose connection dropped decided nothing; the page meets that device again.
+  const honest = (peers: readonly PeerRecord[]): PeerRecord[] =>
+    peers.filter((peer) => peer.endedAt !== undefined && peer.outcome !== 'disconnected')
   try {
     await expect
       .poll(async () => honest((await hostile.report()).peers).length, { timeout: 100_000 })
@@ -116,7 +130,10 @@ const metHonest = async (hostile: HostilePeer, count: 1 | 2 = 2): Promise<PeerRe
       endedAt,
       outcome,
     }))
-    throw new Error(`${String(error)}\n${JSON.stringify(seen)}`, { cause: error })
+    const { joinErrors, connections } = await hostile.report()
+    const connected = connections.filter((each) => each.connectedAt !== undefined).length
+    const tried = { joinErrors, connections: connections.length, connected }
+    throw new Error(`${String(error)}\n${JSON.stringify({ seen, ...tried })}`, { cause: error })
   }
   return honest((await hostile.report()).peers)
 }
@@ -162,6 +179,14 @@ const cutOff = async (hostile: HostilePeer, what: string): Promise<void> => {
   )
 }
 
+/** Joins with `script` until both honest devices refused it and cut it off; returns their reject codes. */
+const refused = async (hostile: HostilePeer, room: StolenRoom, script: Script, what: string) => {
+  await hostile.join(room, script)
+  const met = await metHonest(hostile)
+  await cutOff(hostile, what)
+  return met.map(rejectOf)
+}
+
 /** An edit on one honest device reaches the other. */
 const editSyncs = async (from: SpacePage, to: SpacePage, title: string): Promise<void> => {
   await from.addTask(title)
@@ -170,20 +195,40 @@ const editSyncs = async (from: SpacePage, to: SpacePage, title: string): Promise
 
 /**
  * Ada (A, with her phone B linked) makes the space Garden with a task and shares it by an invite link with Bea, a
- * person of her own on X; B opens Garden from Ada's personal space.
+ * person of her own on X; B opens Garden from Ada's personal space. Cut connections are allowed in the console.
  */
-const gardenWithBea = async (a: Device, b: Device, x: Device): Promise<{ onA: SpacePage; onB: SpacePage }> => {
+const gardenWithBea = async (
+  open: (options: { serviceWorkers: 'block' }) => Promise<Device>,
+  errors: ErrorGuard,
+): Promise<{ a: Device; b: Device; x: Device; onA: SpacePage; onB: SpacePage; bea: Party }> => {
+  allowCuts(errors)
+  const a = await honestDevice(open)
+  const b = await honestDevice(open)
+  const x = await honestDevice(open)
   await linkedPair(a, b)
   await a.page.goto('/')
   const onA = new SpacePage(a.page)
   await onA.createSpace('Garden')
   await onA.addTask('In the garden')
-  await joinWithName(x, await createLink(a.page), 'Bea', 'In the garden')
+  // B looks for it while Bea joins.
   await b.page.goto('/')
+  await joinWithName(x, await createLink(a.page), 'Bea', 'In the garden')
   await b.page.getByRole('link', { name: 'Garden' }).click(LINKED)
   const onB = new SpacePage(b.page)
   await onB.tasks.getByText('In the garden', { exact: true }).waitFor(LINKED)
-  return { onA, onB }
+  // Bea's device key and chain, read out of her store: a member's of Garden, of no other space of Ada's.
+  return { a, b, x, onA, onB, bea: await stealDevice(x.page) }
+}
+
+/** Nothing the two devices store changed since `before`, and an edit on one still reaches the other. */
+const unharmed = async (
+  from: SpacePage,
+  to: SpacePage,
+  before: readonly Record<string, string[]>[],
+  title: string,
+): Promise<void> => {
+  expect(await Promise.all([storedDocuments(from.page), storedDocuments(to.page)])).toEqual(before)
+  await editSyncs(from, to, title)
 }
 
 const syncedWith = async (device: Device, count: number): Promise<void> => {
@@ -199,8 +244,7 @@ test('holding the room secret with a chain to another identity, or a revoked dev
   signal,
   errors,
 }) => {
-  errors.allow(CLOSED_CONNECTION)
-  errors.allow(CUT_CONNECTION)
+  allowCuts(errors)
   const a = await honestDevice(openPersistentDevice)
   const b = await honestDevice(openPersistentDevice)
   const c = await honestDevice(openPersistentDevice)
@@ -208,6 +252,9 @@ test('holding the room secret with a chain to another identity, or a revoked dev
   await linkFrom(a, c, 'Tablet')
   // The tablet's key and chain, read out of its own store; then it is revoked (offline: it need not hear of it).
   const revoked = await stealDevice(c.page)
+  const foreign = await hostilePage(openDevices, signal)
+  // The room the tablet held, read before its revocation.
+  const heldRoom = await stealRoom(foreign, a, b)
   await c.context.close()
   await a.page.goto('/')
   await a.page.getByText('Devices', { exact: true }).click()
@@ -215,9 +262,8 @@ test('holding the room secret with a chain to another identity, or a revoked dev
   await a.page.getByRole('button', { name: 'Revoke Tablet' }).click()
   await expect(a.page.getByRole('list', { name: 'Devices' }).getByText('revoked')).toBeVisible()
 
-  const foreign = await hostilePage(openDevices)
   // The revocation rotated the room: the thief reads the new generation's secret out of A, and B is there too.
-  const room = await stealRoom(foreign, a, b, { generation: 1 })
+  const room = await stealRoom(foreign, a, b, { generation: heldRoom.generation + 1 })
   const spaceA = await openPersonal(a)
   await syncedWith(a, 1)
   await syncedWith(b, 1)
@@ -226,19 +272,20 @@ test('holding the room secret with a chain to another identity, or a revoked dev
   // Claims A's identity, with a valid chain to an identity of its own.
   const chainToAnother: Party = { ...minted, identity: revoked.identity }
   // One after the other: two hostile pages at once would also meet each other.
-  await foreign.join(signal.relayUrl, room, { kind: 'handshake', party: chainToAnother })
-  const byForeign = await metHonest(foreign)
-  expect(byForeign.map(rejectOf)).toEqual(['bad-chain', 'bad-chain'])
-  await cutOff(foreign, 'a chain to another identity')
+  const otherChain: Script = { kind: 'handshake', party: chainToAnother }
+  expect(await refused(foreign, room, otherChain, 'a chain to another identity')).toEqual(['bad-chain', 'bad-chain'])
   await foreign.leave()
-  const thief = await hostilePage(openDevices)
-  await thief.join(signal.relayUrl, room, { kind: 'handshake', party: revoked })
-  const byThief = await metHonest(thief)
-  expect(byThief.map(rejectOf)).toEqual(['revoked', 'revoked'])
-  await cutOff(thief, 'a revoked device’s chain')
-  for (const peer of [...byForeign, ...byThief]) expect(peer.outcome).toBe('refused-by-peer')
-  for (const hostile of [foreign, thief]) {
+  const asTablet: Script = { kind: 'handshake', party: revoked }
+  const thief = await hostilePage(openDevices, signal)
+  expect(await refused(thief, room, asTablet, 'a revoked device’s chain')).toEqual(['revoked', 'revoked'])
+  await thief.leave()
+  // The devices keep the room before the rotation for one that missed it: the tablet coming back there is refused.
+  const returning = await hostilePage(openDevices, signal)
+  const held = 'a revoked device’s chain in the room it held'
+  expect(await refused(returning, heldRoom, asTablet, held)).toEqual(['revoked', 'revoked'])
+  for (const hostile of [foreign, thief, returning]) {
     const report = await hostile.report()
+    for (const peer of report.peers) expect(peer.outcome).toBe('refused-by-peer')
     expect(report.documentBytes).toBe(0)
     test.info().annotations.push({
       type: 'bytes the hostile page received (handshake only)',
@@ -246,8 +293,7 @@ test('holding the room secret with a chain to another identity, or a revoked dev
     })
   }
 
-  expect(await Promise.all([storedDocuments(a.page), storedDocuments(b.page)])).toEqual(before)
-  await editSyncs(spaceA, spaceB, 'After the hostile peers')
+  await unharmed(spaceA, spaceB, before, 'After the hostile peers')
 })
 
 test('a handshake transcript recorded from a real device and replayed is refused, as is, or with its peer id made the replayer’s', async ({
@@ -256,19 +302,18 @@ test('a handshake transcript recorded from a real device and replayed is refused
   signal,
   errors,
 }) => {
-  errors.allow(CLOSED_CONNECTION)
-  errors.allow(CUT_CONNECTION)
+  allowCuts(errors)
   const a = await honestDevice(openPersistentDevice)
   const b = await honestDevice(openPersistentDevice)
   const { spaceA, spaceB } = await linkedPair(a, b)
   await syncedWith(a, 1)
   await syncedWith(b, 1)
-  const recorder = await hostilePage(openDevices)
+  const recorder = await hostilePage(openDevices, signal)
   const room = await stealRoom(recorder, a, b)
   const before = await Promise.all([settledDocuments(a.page), settledDocuments(b.page)])
 
   // A device's genuine Hello and Proof, signed for a handshake with the recorder (which is then refused).
-  await recorder.join(signal.relayUrl, room, { kind: 'handshake', party: await recorder.mintParty() })
+  await recorder.join(room, { kind: 'handshake', party: await recorder.mintParty() })
   const [recorded] = await metHonest(recorder)
   const transcript = recorded?.received.slice(0, 2) ?? []
   expect(
@@ -281,20 +326,20 @@ test('a handshake transcript recorded from a real device and replayed is refused
   await recorder.leave()
 
   // As recorded: its Hello names the device's own Trystero id, not this connection's.
-  const replayer = await hostilePage(openDevices)
-  await replayer.join(signal.relayUrl, room, { kind: 'replay', frames: transcript, asSelf: false })
-  expect((await metHonest(replayer)).map(rejectOf)).toEqual(['wrong-peer', 'wrong-peer'])
-  await cutOff(replayer, 'a replayed transcript')
+  const replayer = await hostilePage(openDevices, signal)
+  const replayerScript: Script = { kind: 'replay', frames: transcript, asSelf: false }
+  expect(await refused(replayer, room, replayerScript, 'a replayed transcript')).toEqual(['wrong-peer', 'wrong-peer'])
   await replayer.leave()
   // With the peer id made the replayer's: the Proof signed another transcript (other nonces, other peer).
-  const forger = await hostilePage(openDevices)
-  await forger.join(signal.relayUrl, room, { kind: 'replay', frames: transcript, asSelf: true })
-  expect((await metHonest(forger)).map(rejectOf)).toEqual(['bad-signature', 'bad-signature'])
-  await cutOff(forger, 'a replayed transcript under its own peer id')
+  const forger = await hostilePage(openDevices, signal)
+  const forgerScript: Script = { kind: 'replay', frames: transcript, asSelf: true }
+  expect(await refused(forger, room, forgerScript, 'a replayed transcript under its own peer id')).toEqual([
+    'bad-signature',
+    'bad-signature',
+  ])
 
   for (const hostile of [recorder, replayer, forger]) expect((await hostile.report()).documentBytes).toBe(0)
-  expect(await Promise.all([storedDocuments(a.page), storedDocuments(b.page)])).toEqual(before)
-  await editSyncs(spaceA, spaceB, 'After the replays')
+  await unharmed(spaceA, spaceB, before, 'After the replays')
 })
 
 test('before it is authenticated, junk, oversize frames, mutated sync messages and 10,000 messages a second are dropped and the connection cut, and the honest devices keep syncing', async ({
@@ -303,27 +348,25 @@ test('before it is authenticated, junk, oversize frames, mutated sync messages a
   signal,
   errors,
 }) => {
-  errors.allow(CLOSED_CONNECTION)
-  errors.allow(CUT_CONNECTION)
+  allowCuts(errors)
   const a = await honestDevice(openPersistentDevice)
   const b = await honestDevice(openPersistentDevice)
   const { spaceA, spaceB } = await linkedPair(a, b)
   await syncedWith(a, 1)
   await syncedWith(b, 1)
-  const junk = await hostilePage(openDevices)
+  const junk = await hostilePage(openDevices, signal)
   const room = await stealRoom(junk, a, b)
   const before = await Promise.all([settledDocuments(a.page), settledDocuments(b.page)])
   const party = await junk.mintParty()
 
   // Junk CBOR where its Proof goes: refused as a bad proof by both devices, and cut off.
-  await junk.join(signal.relayUrl, room, { kind: 'after-hello', party, payloads: ['binary'] })
-  expect((await metHonest(junk)).map(rejectOf)).toEqual(['bad-proof', 'bad-proof'])
-  await cutOff(junk, 'junk CBOR as the Proof')
+  const junkScript: Script = { kind: 'after-hello', party, payloads: ['binary'] }
+  expect(await refused(junk, room, junkScript, 'junk CBOR as the Proof')).toEqual(['bad-proof', 'bad-proof'])
   await junk.leave()
 
   // A 16 MiB Proof (256 times the cap): a bad proof, or too late if it takes over 5 s to arrive.
-  const oversize = await hostilePage(openDevices)
-  await oversize.join(signal.relayUrl, room, { kind: 'after-hello', party, payloads: ['oversize'] })
+  const oversize = await hostilePage(openDevices, signal)
+  await oversize.join(room, { kind: 'after-hello', party, payloads: ['oversize'] })
   const oversizeRejects = (await metHonest(oversize)).map(rejectOf)
   note('16 MiB Proof refused as', oversizeRejects.join(', '))
   for (const reject of oversizeRejects) expect(['bad-proof', 'timeout']).toContain(reject)
@@ -331,8 +374,8 @@ test('before it is authenticated, junk, oversize frames, mutated sync messages a
   await oversize.leave()
 
   // A handshake message that never ends: Trystero reassembles it with no cap (SECURITY.md N5), until the cut.
-  const streamer = await hostilePage(openDevices)
-  await streamer.join(signal.relayUrl, room, { kind: 'hold', party })
+  const streamer = await hostilePage(openDevices, signal)
+  await streamer.join(room, { kind: 'hold', party })
   await streamer.waitForPending()
   const streamed = streamer.flood(['endless-handshake'], 1_000_000, 1_000_000)
   expect((await metHonest(streamer)).map(rejectOf)).toEqual(['timeout', 'timeout'])
@@ -345,8 +388,8 @@ test('before it is authenticated, junk, oversize frames, mutated sync messages a
 
   // A genuine Hello and then no Proof keeps the connection pending: 10,000 frames a second each of junk CBOR,
   // mutated sync messages and small frames on the document channel, while an edit syncs between the honest devices.
-  const flooder = await hostilePage(openDevices)
-  await flooder.join(signal.relayUrl, room, { kind: 'hold', party })
+  const flooder = await hostilePage(openDevices, signal)
+  await flooder.join(room, { kind: 'hold', party })
   await flooder.waitForPending()
   const flooded = flooder.flood(['junk-cbor', 'mutated-sync', 'small'], 100_000, 10_000)
   await editSyncs(spaceA, spaceB, 'During the flood')
@@ -372,25 +415,18 @@ test('a member’s device that claims another peer’s repo or sender id is refu
   signal,
   errors,
 }) => {
-  errors.allow(CLOSED_CONNECTION)
-  errors.allow(CUT_CONNECTION)
-  const a = await honestDevice(openPersistentDevice)
-  const b = await honestDevice(openPersistentDevice)
-  const x = await honestDevice(openPersistentDevice)
-  const { onA, onB } = await gardenWithBea(a, b, x)
-  // Bea's device key and chain, read out of her store: a member's in Garden, in no other space of Ada's.
-  const bea = await stealDevice(x.page)
+  const { a, b, x, onA, onB, bea } = await gardenWithBea(openPersistentDevice, errors)
   const beas = new Set(await storedDocumentIds(x.page))
   await x.context.close()
   // What Ada's devices hold that Bea's does not: her personal space.
   const notBeas = (await storedDocumentIds(a.page)).filter((id) => !beas.has(id))
   expect(notBeas.length).toBeGreaterThan(0)
-  const member = await hostilePage(openDevices)
+  const member = await hostilePage(openDevices, signal)
   const garden = await stealRoom(member, a, b, { space: 'Garden' })
   const before = await Promise.all([settledDocuments(a.page), settledDocuments(b.page)])
 
   // As Bea's device in Garden's room: the handshake and the connection binding pass on both of Ada's devices.
-  const repo = await member.joinAsMember(signal.relayUrl, garden, bea)
+  const repo = await member.joinAsMember(garden, bea)
   await expect.poll(async () => (await member.members()).length, { timeout: 100_000 }).toBe(2)
   const honest = await member.members()
   const repos = honest.map((peer) => peer.repo)
@@ -439,20 +475,22 @@ test('a member’s device that claims another peer’s repo or sender id is refu
   await member.leave()
 
   // Bea's valid chain in Ada's personal room (its secret read out of her page): not a member there.
-  const outsider = await hostilePage(openDevices)
-  await outsider.join(signal.relayUrl, await stealRoom(outsider, a, b), { kind: 'handshake', party: bea })
-  expect((await metHonest(outsider)).map(rejectOf)).toEqual(['not-member', 'not-member'])
-  await cutOff(outsider, 'a member of Garden in the personal room')
+  const asBea: Script = { kind: 'handshake', party: bea }
+  const outsider = await hostilePage(openDevices, signal)
+  expect(
+    await refused(outsider, await stealRoom(outsider, a, b), asBea, 'a member of Garden in the personal room'),
+  ).toEqual(['not-member', 'not-member'])
   await outsider.leave()
   // A Hello that names another peer's repo id (one of Ada's devices'): refused before any proof.
-  const claimer = await hostilePage(openDevices)
-  await claimer.join(signal.relayUrl, garden, { kind: 'handshake', party: bea, repo: repos[0] ?? '' })
-  expect((await metHonest(claimer)).map(rejectOf)).toEqual(['bad-hello', 'bad-hello'])
-  await cutOff(claimer, 'a Hello naming another peer’s repo')
+  const claimer = await hostilePage(openDevices, signal)
+  const claimerScript: Script = { ...asBea, repo: repos[0] ?? '' }
+  expect(await refused(claimer, garden, claimerScript, 'a Hello naming another peer’s repo')).toEqual([
+    'bad-hello',
+    'bad-hello',
+  ])
   for (const hostile of [outsider, claimer]) expect((await hostile.report()).documentBytes).toBe(0)
 
-  expect(await Promise.all([storedDocuments(a.page), storedDocuments(b.page)])).toEqual(before)
-  await editSyncs(onA, onB, 'After the lying member')
+  await unharmed(onA, onB, before, 'After the lying member')
 })
 
 test('a removed member’s device is never admitted again, in the room it held nor in the new one', async ({
@@ -461,15 +499,9 @@ test('a removed member’s device is never admitted again, in the room it held n
   signal,
   errors,
 }) => {
-  errors.allow(CLOSED_CONNECTION)
-  errors.allow(CUT_CONNECTION)
-  const a = await honestDevice(openPersistentDevice)
-  const b = await honestDevice(openPersistentDevice)
-  const x = await honestDevice(openPersistentDevice)
-  const { onA, onB } = await gardenWithBea(a, b, x)
-  // Bea's device key and chain, and the room she held, read before her removal; her device then goes offline.
-  const bea = await stealDevice(x.page)
-  const removed = await hostilePage(openDevices)
+  const { a, b, x, onA, onB, bea } = await gardenWithBea(openPersistentDevice, errors)
+  // The room Bea held, read before her removal; her device then goes offline.
+  const removed = await hostilePage(openDevices, signal)
   const heldRoom = await stealRoom(removed, a, b, { space: 'Garden' })
   await x.context.close()
   const members = await openMembers(a.page)
@@ -479,17 +511,17 @@ test('a removed member’s device is never admitted again, in the room it held n
   const newRoom = await stealRoom(removed, a, b, { space: 'Garden', generation: heldRoom.generation + 1 })
   const before = await Promise.all([settledDocuments(a.page), settledDocuments(b.page)])
 
-  // Ada's devices keep the previous generation's room for a device that missed the rotation: Bea is refused there.
-  await removed.join(signal.relayUrl, heldRoom, { kind: 'handshake', party: bea })
-  expect((await metHonest(removed)).map(rejectOf)).toEqual(['not-member', 'not-member'])
-  await cutOff(removed, 'a removed member in the room it held')
-  await removed.leave()
-  const again = await hostilePage(openDevices)
-  await again.join(signal.relayUrl, newRoom, { kind: 'handshake', party: bea })
-  expect((await metHonest(again)).map(rejectOf)).toEqual(['not-member', 'not-member'])
-  await cutOff(again, 'a removed member in the new room')
+  const again = await hostilePage(openDevices, signal)
+  const asBea: Script = { kind: 'handshake', party: bea }
+  expect(await refused(again, newRoom, asBea, 'a removed member in the new room')).toEqual(['not-member', 'not-member'])
+  await again.leave()
+  // Ada's devices keep the previous generation's room for a device that missed the rotation: Bea is refused there
+  // too.
+  expect(await refused(removed, heldRoom, asBea, 'a removed member in the room it held')).toEqual([
+    'not-member',
+    'not-member',
+  ])
   for (const hostile of [removed, again]) expect((await hostile.report()).documentBytes).toBe(0)
 
-  expect(await Promise.all([storedDocuments(a.page), storedDocuments(b.page)])).toEqual(before)
-  await editSyncs(onA, onB, 'After the removed member')
+  await unharmed(onA, onB, before, 'After the removed member')
 })

@@ -36,10 +36,13 @@ export interface StolenRoom {
 /** The hostile peer's page, driven through `window.hostilePeer`. */
 export class HostilePeer {
   readonly page: Page
+  /** The signal relay it joins rooms through. */
+  readonly relayUrl: string
   selfId = ''
 
-  constructor(page: Page) {
+  constructor(page: Page, relayUrl: string) {
     this.page = page
+    this.relayUrl = relayUrl
   }
 
   async open(url: string): Promise<this> {
@@ -63,7 +66,7 @@ export class HostilePeer {
   }
 
   /** Joins the room; until it has met the two honest devices, it rejoins. */
-  async join(relayUrl: string, room: StolenRoom, script: Script): Promise<void> {
+  async join(room: StolenRoom, script: Script): Promise<void> {
     this.selfId = await this.page.evaluate(
       ([relay, stolen, scripted]) =>
         window.hostilePeer.join({
@@ -75,12 +78,12 @@ export class HostilePeer {
           script: scripted,
           expectPeers: 2,
         }),
-      [relayUrl, room, script] as const,
+      [this.relayUrl, room, script] as const,
     )
   }
 
   /** Joins through the real swarm as `party`, a member's device; returns its repo id. */
-  joinAsMember(relayUrl: string, room: StolenRoom, party: Party): Promise<string> {
+  joinAsMember(room: StolenRoom, party: Party): Promise<string> {
     return this.page.evaluate(
       ([relay, stolen, member]) =>
         window.hostilePeer.joinAsMember({
@@ -92,7 +95,7 @@ export class HostilePeer {
           party: member,
           expectPeers: 2,
         }),
-      [relayUrl, room, party] as const,
+      [this.relayUrl, room, party] as const,
     )
   }
 
