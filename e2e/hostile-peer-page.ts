@@ -51,6 +51,11 @@ export interface PeerRecord {
   readonly sent: string[]
   /** How our side ended: 'passed', our refusal code, or Trystero's error. */
   outcome?: string
+  /**
+   * The attempt decided nothing: the connection dropped, or our own handshake refused the remote's frames (stale
+   * frames of an earlier attempt on a shared connection). The page meets that peer again.
+   */
+  undecided?: boolean
   endedAt?: number
 }
 
@@ -391,6 +396,12 @@ const recorded = <T extends string | Uint8Array<ArrayBuffer>>(
   return { record, sendText, listen }
 }
 
+/** Records how a handshake ended: 'passed', or the refusal's code (undecided unless the remote refused). */
+const settle = (record: PeerRecord, outcome: Awaited<ReturnType<typeof runHandshake>>): void => {
+  record.outcome = outcome.ok ? 'passed' : outcome.error.code
+  if (!outcome.ok && outcome.error.code !== 'refused-by-peer') record.undecided = true
+}
+
 /** The real handshake, signing as `party` with a Hello that names `repo`; the hostile side believes anyone. */
 const handshakeAs = (
   party: Party,
@@ -435,8 +446,7 @@ const joinUntilMet = (open: () => { leave(): Promise<void> }, expectPeers: numbe
     // Backs off (5, 10, 20, 30 s): every page here shares one address's signaling budget at the worker.
     const delay = [5_000, 10_000, 20_000, 30_000][Math.min(attempt++, 3)] ?? 30_000
     retrying = setTimeout(() => {
-      // A handshake whose connection dropped (Trystero replaced or closed it) decided nothing: meet that peer again.
-      const met = peers.filter((peer) => peer.startedAt >= joinedAt && peer.outcome !== 'disconnected')
+      const met = peers.filter((peer) => peer.startedAt >= joinedAt && peer.undecided !== true)
       if (room === undefined || met.length >= expectPeers) return
       // Never while a handshake runs: leaving would end it.
       if (met.some((peer) => peer.endedAt === undefined)) {
@@ -527,7 +537,7 @@ window.hostilePeer = {
                     send: sendText,
                     receive: listen,
                   })
-                  record.outcome = outcome.ok ? 'passed' : outcome.error.code
+                  settle(record, outcome)
                   if (!outcome.ok) throw outcome.error
                   return
                 }
@@ -584,7 +594,7 @@ window.hostilePeer = {
               send: sendText,
               receive: listen,
             })
-            record.outcome = outcome.ok ? 'passed' : outcome.error.code
+            settle(record, outcome)
             record.endedAt = Date.now()
             return outcome
           },
