@@ -2,9 +2,12 @@
  * Browser side of the hostile peer (issue 13): a bare page that runs the project's own mesh code (`src/mesh`) and
  * keys and credentials (`src/halo`), with hooks to misbehave. It joins a space's room with a password it stole,
  * runs a scripted handshake (a foreign or revoked chain through the real `runHandshake`, a replayed transcript, or
- * junk), floods raw frames on its data channels, and counts every byte it receives. Bundled by
+ * junk), floods raw frames on its data channels, and counts every byte it receives. With a member device's stolen
+ * key it also passes the handshake through the real swarm and then speaks document-channel frames of its own
+ * (hellos and messages that claim any repo or sender), reading every frame it is sent. Bundled by
  * `hostile-peer.ts`; never part of the app.
  */
+import { cbor } from '@automerge/automerge-repo/slim'
 import {
   issueCredential,
   generateKeyPair,
@@ -14,7 +17,7 @@ import {
   type KeyPair,
   type PublicKey,
 } from '../src/halo'
-import { newRepoId, runHandshake, trysteroPage } from '../src/mesh'
+import { joinSwarm, newRepoId, runHandshake, trysteroPage } from '../src/mesh'
 
 /** A device the hostile peer signs as: its own, or one it stole (a revoked device's seed and chain). */
 export interface Party {
@@ -27,8 +30,11 @@ export interface Party {
 
 /** What the peer does in each handshake. */
 export type Script =
-  /** The real handshake code, signing as `party` (whose chain the honest side must judge). */
-  | { readonly kind: 'handshake'; readonly party: Party }
+  /**
+   * The real handshake code, signing as `party` (whose chain the honest side must judge); its Hello names `repo`
+   * (another peer's, say) instead of a repo of its own device when given.
+   */
+  | { readonly kind: 'handshake'; readonly party: Party; readonly repo?: string }
   /** Sends these frames as they were recorded (with `asSelf`, its Hello's peer id made ours), then listens. */
   | { readonly kind: 'replay'; readonly frames: readonly string[]; readonly asSelf: boolean }
   /** Sends `party`'s genuine Hello, then its own payloads on the handshake channel (strings or bytes). */
@@ -45,6 +51,11 @@ export interface PeerRecord {
   readonly sent: string[]
   /** How our side ended: 'passed', our refusal code, or Trystero's error. */
   outcome?: string
+  /**
+   * The attempt decided nothing: the connection dropped, or our own handshake refused the remote's frames (stale
+   * frames of an earlier attempt on a shared connection). The page meets that peer again.
+   */
+  undecided?: boolean
   endedAt?: number
 }
 
@@ -67,6 +78,39 @@ export interface HostileReport {
   readonly connections: readonly Omit<ConnectionRecord, 'channels' | 'token'>[]
   readonly documentBytes: number
   readonly joinErrors: readonly string[]
+  /** As a member: every frame the document channel brought, in order. */
+  readonly received: readonly AmRecord[]
+}
+
+/** A frame a member page sends on the document channel, with whatever ids it likes to claim. */
+export type AmFrame =
+  | { readonly kind: 'hello'; readonly peerId: string }
+  | {
+      readonly kind: 'request'
+      readonly senderId: string
+      readonly targetId: string
+      readonly documentId: string
+    }
+
+/** A document-channel frame a member page received: a control (`hello`, `welcome`, `bye`) or a message. */
+export interface AmRecord {
+  /** The Trystero id of the connection it came on. */
+  readonly from: string
+  readonly bytes: number
+  readonly kind: string
+  /** A control's repo id. */
+  readonly peerId?: string
+  readonly type?: string
+  readonly documentId?: string
+  readonly senderId?: string
+  readonly targetId?: string
+}
+
+/** A peer the member page passed the handshake and the connection binding with. */
+export interface Member {
+  readonly peerId: string
+  readonly repo: string
+  readonly device: string
 }
 
 export interface HostileApi {
@@ -78,16 +122,17 @@ export interface HostileApi {
     rooms: readonly string[],
     spaceId: string,
   ): { secretHex: string; generation: number; roomId: string; password: string } | undefined
-  join(options: {
-    relayUrl: string
-    roomId: string
-    password: string
-    spaceId: string
-    generation: number
-    script: Script
-    /** How many peers it waits to meet: it rejoins until it has. */
-    expectPeers: number
-  }): string
+  join(options: RoomOptions & { script: Script }): string
+  /**
+   * Joins through the real swarm as `party` (a member's stolen device): the handshake and the connection binding
+   * pass, and the document channel is open; returns its repo id (of `party`'s device). It sends nothing there
+   * until `sendAm`.
+   */
+  joinAsMember(options: RoomOptions & { party: Party }): string
+  /** The peers it was let in by. */
+  members(): Member[]
+  /** Sends `frames` on the document channel to `peerId`, in order. */
+  sendAm(peerId: string, frames: readonly AmFrame[]): Promise<void>
   /**
    * Sends `count` rounds of raw frames at `perSecond` rounds a second, each round one frame of each of `kinds` to
    * every open connection; returns the frames sent of each kind.
@@ -95,6 +140,17 @@ export interface HostileApi {
   flood(options: { kinds: readonly FloodKind[]; count: number; perSecond: number }): Promise<number[]>
   report(): HostileReport
   leave(): Promise<void>
+}
+
+/** Where the page joins. */
+interface RoomOptions {
+  readonly relayUrl: string
+  readonly roomId: string
+  readonly password: string
+  readonly spaceId: string
+  readonly generation: number
+  /** How many peers it waits to meet: it rejoins until it has. */
+  readonly expectPeers: number
 }
 
 /** Raw frames: junk CBOR or mutated sync messages as the document channel, or a never-ending handshake message. */
@@ -115,6 +171,8 @@ const decoder = new TextDecoder()
 // Trystero's wire (node_modules/@trystero-p2p/core/dist/action-wire.mjs): a 32-byte action name, a 2-byte nonce, a
 // tag (1 last, 4 binary), a progress byte, then the payload; shared-peer.mjs wraps it as 1, token length (2), token.
 const ACTION_HEADER = 36
+/** The document channel of a space room (src/client/mesh/space-room.ts). */
+const REPO_CHANNEL = 'cp.am'
 const CHUNK_PAYLOAD = 16 * 1024 - ACTION_HEADER
 /** A complete handshake message 256 times the largest our handshake reads (a Proof, 64 KB). */
 const OVERSIZE_BYTES = 16 * 1024 * 1024
@@ -144,7 +202,7 @@ class Counted extends Original {
         if (!(event.data instanceof ArrayBuffer)) return
         const frame = new Uint8Array(event.data)
         record.bytesReceived += frame.length
-        if (actionOf(frame) === 'cp.am') record.documentBytes += frame.length
+        if (actionOf(frame) === REPO_CHANNEL) record.documentBytes += frame.length
       })
       const send = channel.send.bind(channel) as (data: Uint8Array<ArrayBuffer>) => void
       channel.send = ((data: Uint8Array<ArrayBuffer>) => {
@@ -208,27 +266,58 @@ const rawFrame = (token: Uint8Array, action: string, nonce: number, tag: number,
   return frame
 }
 
-/** automerge-repo's CBOR of a sync message whose bytes are not an Automerge sync message (a mutation of one). */
+/** A frame of our adapter (src/mesh/replication/frames.ts): its kind byte (1 control, 2 message), then CBOR. */
+const adapterFrame = (kind: 1 | 2, body: object): Uint8Array => {
+  const encoded = cbor.encode(body)
+  const frame = new Uint8Array(encoded.length + 1)
+  frame[0] = kind
+  frame.set(encoded, 1)
+  return frame
+}
+
+/** A sync message whose bytes are not an Automerge sync message (a mutation of one). */
 const mutatedSync = (seq: number): Uint8Array => {
-  const text = (s: string): number[] => [0x60 + s.length, ...encoder.encode(s)]
   const data = crypto.getRandomValues(new Uint8Array(64))
   data[0] = 0x42 // Automerge's sync message type byte, then junk.
-  return new Uint8Array([
-    2, // our adapter's kind byte for a message (src/mesh/replication/frames.ts)
-    0xa5,
-    ...text('type'),
-    ...text('sync'),
-    ...text('senderId'),
-    ...text(`x${String(seq % 10)}`),
-    ...text('targetId'),
-    ...text('y'),
-    ...text('documentId'),
-    ...text('2vKtyrg4qP7wYt2TBtWqahPkbDd2'),
-    ...text('data'),
-    0x58,
-    data.length,
-    ...data,
-  ])
+  return adapterFrame(2, {
+    type: 'sync',
+    senderId: `x${String(seq % 10)}`,
+    targetId: 'y',
+    documentId: '2vKtyrg4qP7wYt2TBtWqahPkbDd2',
+    data,
+  })
+}
+
+/** Automerge's first sync message from an empty document: what a Repo sends to ask for a document it lacks. */
+const EMPTY_SYNC = new Uint8Array([0x42, 0, 0, 1, 0, 0, 0, 2, 2, 0x84])
+
+const present = <K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> =>
+  value === undefined ? {} : ({ [key]: value } as Record<K, string>)
+
+/** What a member page reads of a document-channel frame. */
+const readAm = (data: unknown, from: string): AmRecord => {
+  if (!(data instanceof Uint8Array)) return { from, bytes: 0, kind: 'junk' }
+  let body: unknown
+  try {
+    body = cbor.decode(data.subarray(1))
+  } catch {
+    return { from, bytes: data.length, kind: 'junk' }
+  }
+  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}
+  const text = (name: string): string | undefined => {
+    const value = fields[name]
+    return typeof value === 'string' ? value : undefined
+  }
+  const record = { from, bytes: data.length }
+  if (data[0] === 1) return { ...record, kind: text('kind') ?? 'junk', ...present('peerId', text('peerId')) }
+  return {
+    ...record,
+    kind: data[0] === 2 ? 'message' : 'junk',
+    ...present('type', text('type')),
+    ...present('documentId', text('documentId')),
+    ...present('senderId', text('senderId')),
+    ...present('targetId', text('targetId')),
+  }
 }
 
 const floodPayload = (kind: FloodKind, seq: number): Uint8Array => {
@@ -267,11 +356,13 @@ const drained = (channel: RTCDataChannel): Promise<void> =>
         channel.addEventListener('close', done)
       })
 
-type Room = ReturnType<typeof trysteroPage.join>
-let room: Room | undefined
+let room: { leave(): Promise<void> } | undefined
 let retrying: ReturnType<typeof setTimeout> | undefined
+/** The swarm a member page joined, and the repo id it passed the handshake with. */
+let member: { readonly swarm: ReturnType<typeof joinSwarm>; readonly repo: string } | undefined
 const peers: PeerRecord[] = []
 const joinErrors: string[] = []
+const received: AmRecord[] = []
 
 /** A frame as the report keeps it: text up to 8 KB, anything else by its size. */
 const shown = (data: unknown): string =>
@@ -282,6 +373,98 @@ const shown = (data: unknown): string =>
     : data instanceof Uint8Array
       ? `<${String(data.length)} bytes>`
       : JSON.stringify(data)
+
+type Receive = () => Promise<{ readonly data: unknown }>
+
+/** A handshake with `peerId`, recorded: what it sends and receives goes into its record. */
+const recorded = <T extends string | Uint8Array<ArrayBuffer>>(
+  peerId: string,
+  send: (data: T) => Promise<void>,
+  receive: Receive,
+) => {
+  const record: PeerRecord = { peerId, startedAt: Date.now(), received: [], sent: [] }
+  peers.push(record)
+  const sendText = async (data: T): Promise<void> => {
+    record.sent.push(shown(data))
+    await send(data)
+  }
+  const listen = async (): Promise<{ data: unknown }> => {
+    const frame = await receive()
+    record.received.push(shown(frame.data))
+    return frame
+  }
+  return { record, sendText, listen }
+}
+
+/** Records how a handshake ended: 'passed', or the refusal's code (undecided unless the remote refused). */
+const settle = (record: PeerRecord, outcome: Awaited<ReturnType<typeof runHandshake>>): void => {
+  record.outcome = outcome.ok ? 'passed' : outcome.error.code
+  if (!outcome.ok && outcome.error.code !== 'refused-by-peer') record.undecided = true
+}
+
+/** The real handshake, signing as `party` with a Hello that names `repo`; the hostile side believes anyone. */
+const handshakeAs = (
+  party: Party,
+  repo: string,
+  where: RoomOptions,
+  peer: {
+    readonly peerId: string
+    readonly isInitiator: boolean
+    readonly send: (data: string) => Promise<void>
+    readonly receive: Receive
+  },
+) =>
+  runHandshake({
+    ctx: { kind: 'space', spaceId: where.spaceId, generation: where.generation },
+    local: {
+      peerId: trysteroPage.selfId,
+      repo,
+      storage: null,
+      identity: party.identity as never,
+      device: party.device as PublicKey,
+      chain: party.chain,
+      sign: (bytes) => Promise.resolve(hex(signWith(keyPairOf(party), bytes))),
+    },
+    remotePeerId: peer.peerId,
+    send: peer.send,
+    receive: peer.receive,
+    isInitiator: peer.isInitiator,
+    // All that matters is what the honest side decides.
+    verifyChain: (chain) => Promise.resolve({ ok: true, value: { identity: (chain as { issuer: never }).issuer } }),
+    authorize: () => Promise.resolve({ ok: true, value: undefined }),
+  })
+
+/**
+ * Joins with `open` and, until it has met `expectPeers` since, joins again: Trystero announces again only after
+ * 60 s when a first meeting fails (a busy relay), and a swarm that met one peer stops rejoining.
+ */
+const joinUntilMet = (open: () => { leave(): Promise<void> }, expectPeers: number): void => {
+  const joinedAt = Date.now()
+  room = open()
+  let attempt = 0
+  const retry = (): void => {
+    // Backs off (5, 10, 20, 30 s): every page here shares one address's signaling budget at the worker.
+    const delay = [5_000, 10_000, 20_000, 30_000][Math.min(attempt++, 3)] ?? 30_000
+    retrying = setTimeout(() => {
+      const met = peers.filter((peer) => peer.startedAt >= joinedAt && peer.undecided !== true)
+      if (room === undefined || met.length >= expectPeers) return
+      // Never while a handshake runs: leaving would end it.
+      if (met.some((peer) => peer.endedAt === undefined)) {
+        retry()
+        return
+      }
+      void room
+        .leave()
+        .catch(() => undefined)
+        .then(() => {
+          if (room === undefined) return
+          room = open()
+          retry()
+        })
+    }, delay)
+  }
+  retry()
+}
 
 window.hostilePeer = {
   mintParty() {
@@ -314,10 +497,10 @@ window.hostilePeer = {
     }
     return found
   },
-  join({ relayUrl, roomId, password, spaceId, generation, script, expectPeers }) {
-    const joinedAt = Date.now()
+  join(options) {
+    const { relayUrl, roomId, password, spaceId, generation, script } = options
     const ctx = `space:${spaceId}:${String(generation)}`
-    const open = (): Room =>
+    const open = () =>
       trysteroPage.join(
         {
           appId: 'commonplace/1',
@@ -332,17 +515,7 @@ window.hostilePeer = {
             joinErrors.push(`${peerId}: ${error}`)
           },
           onPeerHandshake: async (peerId, send, receive, isInitiator) => {
-            const record: PeerRecord = { peerId, startedAt: Date.now(), received: [], sent: [] }
-            peers.push(record)
-            const sendText = async (data: string | Uint8Array<ArrayBuffer>): Promise<void> => {
-              record.sent.push(shown(data))
-              await send(data)
-            }
-            const listen = async (): Promise<{ data: unknown }> => {
-              const frame = await receive()
-              record.received.push(shown(frame.data))
-              return frame
-            }
+            const { record, sendText, listen } = recorded(peerId, send, receive)
             // A hostile peer does not hang up when refused: it keeps listening, so the report shows when the honest
             // side closed the connection.
             const listenUntilEnd = async (): Promise<void> => {
@@ -358,27 +531,13 @@ window.hostilePeer = {
               switch (script.kind) {
                 case 'handshake': {
                   const { party } = script
-                  const outcome = await runHandshake({
-                    ctx: { kind: 'space', spaceId, generation },
-                    local: {
-                      peerId: trysteroPage.selfId,
-                      repo: newRepoId(party.device),
-                      storage: null,
-                      identity: party.identity as never,
-                      device: party.device as PublicKey,
-                      chain: party.chain,
-                      sign: (bytes) => Promise.resolve(hex(signWith(keyPairOf(party), bytes))),
-                    },
-                    remotePeerId: peerId,
+                  const outcome = await handshakeAs(party, script.repo ?? newRepoId(party.device), options, {
+                    peerId,
+                    isInitiator,
                     send: sendText,
                     receive: listen,
-                    isInitiator,
-                    // The hostile side believes anyone: all that matters is what the honest side decides.
-                    verifyChain: (chain) =>
-                      Promise.resolve({ ok: true, value: { identity: (chain as { issuer: never }).issuer } }),
-                    authorize: () => Promise.resolve({ ok: true, value: undefined }),
                   })
-                  record.outcome = outcome.ok ? 'passed' : outcome.error.code
+                  settle(record, outcome)
                   if (!outcome.ok) throw outcome.error
                   return
                 }
@@ -416,33 +575,57 @@ window.hostilePeer = {
           },
         },
       )
-    room = open()
-    // Trystero announces again only after 60 s when a first meeting fails (a busy relay): rejoin sooner, as the
-    // app's swarm does, until it has met `expectPeers`.
-    let attempt = 0
-    const retry = (): void => {
-      // Backs off (5, 10, 20, 30 s): every page here shares one address's signaling budget at the worker.
-      const delay = [5_000, 10_000, 20_000, 30_000][Math.min(attempt++, 3)] ?? 30_000
-      retrying = setTimeout(() => {
-        const met = peers.filter((peer) => peer.startedAt >= joinedAt)
-        if (room === undefined || met.length >= expectPeers) return
-        // Never while a handshake runs: leaving would end it.
-        if (met.some((peer) => peer.endedAt === undefined)) {
-          retry()
-          return
-        }
-        void room
-          .leave()
-          .catch(() => undefined)
-          .then(() => {
-            if (room === undefined) return
-            room = open()
-            retry()
-          })
-      }, delay)
-    }
-    retry()
+    joinUntilMet(open, options.expectPeers)
     return trysteroPage.selfId
+  },
+  joinAsMember(options) {
+    const { party } = options
+    const repo = newRepoId(party.device)
+    const open = () => {
+      const swarm = joinSwarm(
+        { signalUrls: [options.relayUrl], publicRelays: [], iceServers: [] },
+        { roomId: options.roomId, password: options.password },
+        {
+          handshake: async (peerId, send, receive, isInitiator) => {
+            const { record, sendText, listen } = recorded(peerId, send, receive)
+            const outcome = await handshakeAs(party, repo, options, {
+              peerId,
+              isInitiator,
+              send: sendText,
+              receive: listen,
+            })
+            settle(record, outcome)
+            record.endedAt = Date.now()
+            return outcome
+          },
+        },
+      )
+      swarm.channel<Uint8Array>(REPO_CHANNEL).subscribe((data, from) => {
+        received.push(readAm(data, from))
+      })
+      member = { swarm, repo }
+      return swarm
+    }
+    joinUntilMet(open, options.expectPeers)
+    return repo
+  },
+  members: () =>
+    [...(member?.swarm.authenticated.get().values() ?? [])].map(({ peerId, repo, device }) => ({
+      peerId,
+      repo,
+      device,
+    })),
+  async sendAm(peerId, frames) {
+    const channel = member?.swarm.channel<Uint8Array>(REPO_CHANNEL)
+    if (channel === undefined) throw new Error('not joined as a member')
+    for (const frame of frames) {
+      await channel.send(
+        frame.kind === 'hello'
+          ? adapterFrame(1, { kind: 'hello', peerId: frame.peerId })
+          : adapterFrame(2, { ...frame, type: 'request', data: EMPTY_SYNC }),
+        peerId,
+      )
+    }
   },
   async flood({ kinds, count, perSecond }) {
     const nonceBase = 40_000
@@ -454,7 +637,7 @@ window.hostilePeer = {
       for (const [k, kind] of kinds.entries()) {
         const endless = kind === 'endless-handshake'
         for (const { channel, token } of targets) {
-          const action = endless ? '@_hsdata' : 'cp.am'
+          const action = endless ? '@_hsdata' : REPO_CHANNEL
           const frame = rawFrame(
             token,
             action,
@@ -492,11 +675,13 @@ window.hostilePeer = {
     })),
     documentBytes: connections.reduce((sum, record) => sum + record.documentBytes, 0),
     joinErrors: [...joinErrors],
+    received: [...received],
   }),
   async leave() {
     clearTimeout(retrying)
     const left = room
     room = undefined
+    member = undefined
     await left?.leave().catch(() => undefined)
   },
 }

@@ -7,9 +7,18 @@
 import type { BrowserContext, Page } from '@playwright/test'
 import type { StaticServer } from '../scripts/static-server.ts'
 import { serveTestPage } from './test-page.ts'
-import type { FloodKind, HostileReport, Party, PeerRecord, Script } from './hostile-peer-page.ts'
+import type {
+  AmFrame,
+  AmRecord,
+  FloodKind,
+  HostileReport,
+  Member,
+  Party,
+  PeerRecord,
+  Script,
+} from './hostile-peer-page.ts'
 
-export type { Party, PeerRecord, Script }
+export type { AmFrame, AmRecord, Member, Party, PeerRecord, Script }
 
 /** Builds the hostile page into a directory of its own and serves it. */
 export const serveHostilePage = (): Promise<StaticServer> =>
@@ -27,10 +36,13 @@ export interface StolenRoom {
 /** The hostile peer's page, driven through `window.hostilePeer`. */
 export class HostilePeer {
   readonly page: Page
+  /** The signal relay it joins rooms through. */
+  readonly relayUrl: string
   selfId = ''
 
-  constructor(page: Page) {
+  constructor(page: Page, relayUrl: string) {
     this.page = page
+    this.relayUrl = relayUrl
   }
 
   async open(url: string): Promise<this> {
@@ -54,7 +66,7 @@ export class HostilePeer {
   }
 
   /** Joins the room; until it has met the two honest devices, it rejoins. */
-  async join(relayUrl: string, room: StolenRoom, script: Script): Promise<void> {
+  async join(room: StolenRoom, script: Script): Promise<void> {
     this.selfId = await this.page.evaluate(
       ([relay, stolen, scripted]) =>
         window.hostilePeer.join({
@@ -66,8 +78,33 @@ export class HostilePeer {
           script: scripted,
           expectPeers: 2,
         }),
-      [relayUrl, room, script] as const,
+      [this.relayUrl, room, script] as const,
     )
+  }
+
+  /** Joins through the real swarm as `party`, a member's device; returns its repo id. */
+  joinAsMember(room: StolenRoom, party: Party): Promise<string> {
+    return this.page.evaluate(
+      ([relay, stolen, member]) =>
+        window.hostilePeer.joinAsMember({
+          relayUrl: relay,
+          roomId: stolen.roomId,
+          password: stolen.password,
+          spaceId: stolen.spaceId,
+          generation: stolen.generation,
+          party: member,
+          expectPeers: 2,
+        }),
+      [this.relayUrl, room, party] as const,
+    )
+  }
+
+  members(): Promise<Member[]> {
+    return this.page.evaluate(() => window.hostilePeer.members())
+  }
+
+  sendAm(peerId: string, frames: readonly AmFrame[]): Promise<void> {
+    return this.page.evaluate(([to, sent]) => window.hostilePeer.sendAm(to, sent), [peerId, frames] as const)
   }
 
   flood(kinds: readonly FloodKind[], count: number, perSecond: number): Promise<number[]> {
@@ -172,12 +209,23 @@ const storedRecords = (page: Page, name: string): Promise<Record<string, unknown
     return found
   }, name)
 
-/** The personal space's id on `page`, from ECHO's registry. */
-export const personalSpaceId = async (page: Page): Promise<string> => {
-  const rows = (await storedRecords(page, 'commonplace-echo')).spaces as { id: string; personal?: number }[]
-  const personal = rows.find((row) => row.personal === 1)
-  if (personal === undefined) throw new Error('no personal space stored')
-  return personal.id
+/** The id of the space `page` lists as `name` (without a name, the personal space), from ECHO's registry. */
+export const spaceIdOf = async (page: Page, name?: string): Promise<string> => {
+  const rows = (await storedRecords(page, 'commonplace-echo')).spaces as {
+    id: string
+    name?: string
+    personal?: number
+  }[]
+  const found = rows.find((row) => (name === undefined ? row.personal === 1 : row.name === name))
+  if (found === undefined) throw new Error(`no space ${name ?? 'personal'} stored`)
+  return found.id
+}
+
+/** The ids of the documents `page` stores (a chunk's key starts with its document's id). */
+export const storedDocumentIds = async (page: Page): Promise<string[]> => {
+  const chunks = (await storedRecords(page, 'commonplace-echo')).chunks ?? []
+  const ids = chunks.map((row) => (row as { key: string[] }).key).filter((key) => key.length > 1)
+  return [...new Set(ids.map((key) => key[0] ?? ''))].sort()
 }
 
 /**
