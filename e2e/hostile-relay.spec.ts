@@ -48,7 +48,7 @@ test('a relay that sends junk, 1 MiB frames, CLOSED and OK false is named in Set
   expect(open.length).toBeGreaterThan(0)
   hostile.attack()
   await expect(relayWords(settings, hostile.url)).toHaveText(
-    `Refused our messages: ${REFUSAL}. Not used again until the app is reloaded. It sent 3 unreadable messages, ignored`,
+    `Refused our messages; not used again until the app is reloaded. It sent 3 unreadable messages, ignored. The relay said: “${REFUSAL}”`,
     LINKED,
   )
   await expect(relayWords(settings, signal.relayUrl)).toHaveText('Connected')
@@ -69,6 +69,6 @@ test('a relay that sends junk, 1 MiB frames, CLOSED and OK false is named in Set
   await spaceB.addTask('After B reloaded')
   await spaceA.tasks.getByText('After B reloaded', { exact: true }).waitFor(LINKED)
   await toSettings(b.page)
-  await expect(relayWords(b.page, hostile.url)).toContainText(`Refused our messages: ${REFUSAL}`, LINKED)
+  await expect(relayWords(b.page, hostile.url)).toContainText(`The relay said: “${REFUSAL}”`, LINKED)
   await expect(relayWords(b.page, signal.relayUrl)).toHaveText('Connected')
 })

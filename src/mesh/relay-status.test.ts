@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { isMeshStatusMessage } from './mesh-status'
-import { MAX_READ_FRAME, MAX_REASON, nextRelayStatus, readRelayFrame, type RelayStatus } from './relay-status'
+import {
+  cleanReason,
+  MAX_READ_FRAME,
+  MAX_REASON,
+  nextRelayStatus,
+  readRelayFrame,
+  type RelayStatus,
+} from './relay-status'
 
 const url = 'ws://127.0.0.1:1/r/main'
 const fresh: RelayStatus = { url, state: 'connecting' }
@@ -27,18 +34,72 @@ describe('readRelayFrame', () => {
     ['not a list', '{"a":1}'],
     ['a list without a type', '[1,2]'],
     ['binary', new Uint8Array([1, 2])],
-    ['over the size it reads, even when JSON', `["CLOSED","s","${'x'.repeat(MAX_READ_FRAME)}"]`],
+    ['over the size it reads, and no CLOSED or OK', `["EVENT","s","${'x'.repeat(MAX_READ_FRAME)}"]`],
+    ['over the size it reads, a CLOSED that is not JSON', `["CLOSED","s","${'x'.repeat(MAX_READ_FRAME)}`],
+    // Trystero's `startsWith` throws on these reasons before it drops or backs off the relay: nothing changes.
+    ['OK false with a number as its reason', '["OK","id",false,5]'],
+    ['OK false with a list as its reason', '["OK","id",false,["rate-limited:"]]'],
+    ['OK false with an object as its reason', '["OK","id",false,{"a":1}]'],
   ])('counts a frame that is %s as junk, without throwing', (_name, data) => {
     expect(readRelayFrame(data)).toEqual({ kind: 'junk' })
   })
 
-  it('keeps a reason short and free of control characters', () => {
-    const frame = readRelayFrame(JSON.stringify(['CLOSED', 's', `bad\n\u0007${'y'.repeat(500)}`]))
-    expect(frame.kind).toBe('refused')
-    const reason = frame.kind === 'refused' ? frame.reason : ''
-    expect(reason).toHaveLength(MAX_REASON)
-    expect(reason.startsWith('bad  y')).toBe(true)
+  it('reads an OK false without a reason, or a CLOSED without a text one, as Trystero does: dropped', () => {
+    expect(readRelayFrame('["OK","id",false]')).toEqual({ kind: 'refused', reason: '' })
+    expect(readRelayFrame('["OK","id",false,null]')).toEqual({ kind: 'refused', reason: '' })
+    expect(readRelayFrame('["CLOSED"]')).toEqual({ kind: 'refused', reason: '' })
     expect(readRelayFrame('["CLOSED","s",{"no":"text"}]')).toEqual({ kind: 'refused', reason: '' })
+    // Trystero's reason for a CLOSED whose third element is not text is its fourth.
+    expect(readRelayFrame('["CLOSED","s",7,"blocked: go away"]')).toEqual({
+      kind: 'refused',
+      reason: 'blocked: go away',
+    })
+    // A prefix is judged on the relay's own text: a hidden character before it is no rate limit.
+    expect(readRelayFrame('["OK","id",false,"\u200Brate-limited: x"]')).toEqual({
+      kind: 'refused',
+      reason: 'rate-limited: x',
+    })
+  })
+
+  it('reads a CLOSED or OK over the size it reads, as Trystero parses it whole and drops the relay', () => {
+    const long = 'x'.repeat(300_000)
+    expect(readRelayFrame(JSON.stringify(['CLOSED', 's', `blocked ${long}`]))).toEqual({
+      kind: 'refused',
+      reason: `blocked ${long}`.slice(0, MAX_REASON),
+    })
+    expect(readRelayFrame(` \n[ "OK", "id", false, "no: ${long}"]`)).toEqual({
+      kind: 'refused',
+      reason: `no: ${long}`.slice(0, MAX_REASON),
+    })
+    // Escaped, behind a long run of whitespace: still a CLOSED to JSON.parse, so to Trystero.
+    expect(readRelayFrame(`${' '.repeat(MAX_READ_FRAME)}["\\u0043LOSED","s","gone"]`)).toEqual({
+      kind: 'refused',
+      reason: 'gone',
+    })
+    expect(readRelayFrame(`["OK","id",false,"rate-limited: ${long}"]`).kind).toBe('slowed')
+  })
+
+  it('keeps a reason short, on one line, and free of anything that reorders or hides text', () => {
+    const frame = readRelayFrame(JSON.stringify(['CLOSED', 's', `bad\n\u0007${'y'.repeat(500)}`]))
+    expect(frame).toEqual({ kind: 'refused', reason: `bad ${'y'.repeat(MAX_REASON - 4)}` })
+    const bidi = readRelayFrame(
+      JSON.stringify(['CLOSED', 's', 'blocked \u202Emoc.live//:sptth ot og\u200B \u2066x\u2069\u2028\uFEFF\u061C end']),
+    )
+    expect(bidi).toEqual({ kind: 'refused', reason: 'blocked moc.live//:sptth ot og x end' })
+  })
+})
+
+describe('cleanReason', () => {
+  it('drops format, control, surrogate and private-use characters, cuts between characters, and is idempotent', () => {
+    expect(cleanReason('  a\t\r\n  b\u00A0\u3000c  ')).toBe('a b c')
+    expect(cleanReason('\uD800x\uDC00\uE000\u{E0041}y')).toBe('xy')
+    // 199 units then an emoji (two units): the emoji is left out whole, not halved.
+    const cut = cleanReason(`${'a'.repeat(MAX_REASON - 1)}\u{1F600}`)
+    expect(cut).toBe('a'.repeat(MAX_REASON - 1))
+    const kept = 'é 日本 \u{1F600} ok'
+    expect(cleanReason(kept)).toBe(kept)
+    for (const raw of ['x\u202E y', ' '.repeat(1_000) + 'z', `${'\u200B'.repeat(700)}hidden`, 'a\u0000\u0085b'])
+      expect(cleanReason(cleanReason(raw))).toBe(cleanReason(raw))
   })
 })
 
@@ -77,6 +138,7 @@ describe('nextRelayStatus', () => {
     for (const relays of [
       [{ url, state: 'angry' }],
       [{ url, state: 'refused', reason: 'x'.repeat(MAX_REASON + 1) }],
+      [{ url, state: 'refused', reason: 'go \u202Eereh' }],
       [{ url, state: 'connected', extra: 1 }],
       [{ url, state: 'connected', junk: -1 }],
     ])

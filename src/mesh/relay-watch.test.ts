@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { RelayStatus } from './relay-status'
+import { MAX_REASON, type RelayStatus } from './relay-status'
 import { watchRelays, type RelaySocket } from './relay-watch'
 
 /** A relay socket as Trystero holds it: the watcher only listens. */
@@ -141,5 +141,24 @@ describe('watchRelays', () => {
     socket.close()
     watch.tick()
     expect(watch.last()?.[0]).toEqual({ url: hostile, state: 'refused', reason: 'blocked: no' })
+  })
+
+  it('agrees with Trystero on what it drops and what it keeps using (review 14, H5)', () => {
+    const watch = setup()
+    watch.sockets[hostile] = new FakeSocket()
+    watch.sockets[honest] = new FakeSocket()
+    watch.look()
+    watch.sockets[hostile].open()
+    watch.sockets[honest].open()
+    // Trystero throws on a reason that is not text and keeps the relay: junk, not a refusal.
+    watch.sockets[honest].frame('["OK","id",false,5]')
+    // Trystero parses a 300 KB CLOSED whole and drops the relay, then closes its socket: refused, not unreachable.
+    watch.sockets[hostile].frame(JSON.stringify(['CLOSED', 's', `blocked \u202E${'x'.repeat(300_000)}`]))
+    watch.sockets[hostile].close()
+    watch.tick()
+    expect(watch.last()).toEqual([
+      { url: hostile, state: 'refused', reason: `blocked ${'x'.repeat(MAX_REASON - 8)}` },
+      { url: honest, state: 'connected', junk: 1 },
+    ])
   })
 })

@@ -105,6 +105,40 @@ describe('binding the handshake to its connection (DTLS fingerprints)', () => {
   })
 })
 
+/** `count` distinct fingerprint lines, as a party in between may write them (RFC 8122 allows several). */
+const fingerprintLine = (byte: string): string => `a=fingerprint:sha-256 ${Array<string>(32).fill(byte).join(':')}`
+const fingerprintLines = (count: number): string =>
+  Array.from({ length: count }, (_, i) => fingerprintLine(String(10 + i))).join('\r\n')
+
+describe('a connection whose fingerprints cannot be read (fails closed)', () => {
+  it.each([
+    ['five distinct fingerprint lines', `v=0\r\n${fingerprintLines(5)}\r\n`],
+    ['a fingerprint line the strict pattern does not read', 'v=0\r\na=fingerprint:sha-256\tAB:CD\r\n'],
+    ['no remote description', null],
+  ])('is refused wrong-connection and closed when its remote description has %s', async (_name, sdp) => {
+    const network = new FakeTrystero()
+    const [pageA, pageB] = [network.page(), network.page()]
+    network.writeRemoteSdp(pageA, pageB.selfId, sdp)
+    const a = member(pageA, fixedKeyPair(2))
+    const b = member(pageB, fixedKeyPair(3))
+    const heard: string[] = []
+    b.swarm.channel<string>('cp.chat').subscribe((data) => heard.push(data))
+    await flush()
+    expect(a.refusals).toEqual([{ peerId: pageB.selfId, code: 'wrong-connection' }])
+    // A refused before it signed anything; B's binding went unanswered when the connection closed.
+    expect(
+      network.deliveries.filter((delivery) => delivery.action === 'cp.bind' && delivery.from === pageA.selfId),
+    ).toEqual([])
+    expect(pageA.network.roomsOf(pageA).every((room) => room.linked.size === 0)).toBe(true)
+    expect(ids(a.swarm)).toEqual([])
+    expect(ids(b.swarm)).toEqual([])
+    await a.swarm.channel<string>('cp.chat').send('unbound')
+    await flush()
+    expect(heard).toEqual([])
+    await Promise.all([a.swarm.leave(), b.swarm.leave()])
+  })
+})
+
 describe('bindConnections', () => {
   it('refuses a peer whose binding does not come in time, and a replaced connection’s old wait refuses nothing', async () => {
     const device = fixedKeyPair(2)
@@ -134,6 +168,7 @@ describe('bindConnections', () => {
         admit: (peerId) => admitted.push(peerId),
         refuse: (peerId) => refused.push(peerId),
       },
+      { admitUnbound: false },
       (_ms, run) => {
         timers.push(run)
         return () => undefined
@@ -148,6 +183,72 @@ describe('bindConnections', () => {
     timers[1]?.()
     expect(refused).toEqual(['p'])
     expect(admitted).toEqual([])
+  })
+})
+
+describe('bindConnections on a connection it cannot bind', () => {
+  const device = fixedKeyPair(2)
+  const peerOf = (signed: boolean): AuthenticatedPeer => {
+    const peer: AuthenticatedPeer = {
+      peerId: 'p',
+      repo: newRepoId(device.publicKey),
+      storage: null,
+      identity: identity.publicKey as IdentityKey,
+      device: device.publicKey,
+      chain: null,
+      transcript: utf8('t'),
+      invited: false,
+    }
+    if (signed) rememberSigner(peer, (bytes) => Promise.resolve(toHex(signWith(device, bytes))))
+    return peer
+  }
+  const readable = 'a=fingerprint:sha-256 BB'
+  const run = (remoteSdp: string | undefined, peer: AuthenticatedPeer, admitUnbound: boolean) => {
+    const sent: unknown[] = []
+    const room = {
+      makeAction: () => ({
+        send: (data: unknown) => {
+          sent.push(data)
+          return Promise.resolve()
+        },
+      }),
+      getPeers: () => ({
+        p: {
+          localDescription: { sdp: 'a=fingerprint:sha-256 AA' },
+          remoteDescription: remoteSdp === undefined ? null : { sdp: remoteSdp },
+        },
+      }),
+    } as unknown as Room
+    const admitted: string[] = []
+    const refused: string[] = []
+    const binding = bindConnections(
+      room,
+      { passed: () => peer, admit: (peerId) => admitted.push(peerId), refuse: (peerId) => refused.push(peerId) },
+      { admitUnbound },
+      () => () => undefined,
+    )
+    binding.joined('p', peer)
+    return { admitted, refused, sent }
+  }
+
+  it.each([
+    ['five distinct fingerprint lines', fingerprintLines(5), true],
+    ['a line the strict pattern does not read', 'a=fingerprint:sha-256\tBB', true],
+    ['no remote description', undefined, true],
+    ['a handshake runHandshake did not make', readable, false],
+  ])('refuses at once, sending nothing: %s', async (_name, remoteSdp, signed) => {
+    const outcome = run(remoteSdp, peerOf(signed), false)
+    await flush()
+    expect(outcome).toEqual({ admitted: [], refused: ['p'], sent: [] })
+  })
+
+  it('admits such a peer unbound only when the tests ask for it, and still binds one it can', async () => {
+    expect(run(fingerprintLines(5), peerOf(true), true)).toEqual({ admitted: ['p'], refused: [], sent: [] })
+    expect(run(readable, peerOf(false), true)).toEqual({ admitted: ['p'], refused: [], sent: [] })
+    const bound = run(readable, peerOf(true), true)
+    await flush()
+    expect(bound.admitted).toEqual([])
+    expect(bound.sent).toHaveLength(1)
   })
 })
 

@@ -38,12 +38,15 @@ interface Waiting {
  * The binding step of one room (`handshake/connection-binding.ts`): when Trystero activates a peer whose handshake
  * passed, each side sends its signed binding on `cp.bind`, and the peer is admitted once the remote's checks out.
  * The receiving path is synchronous, so a peer is admitted before the next frame it sent after its binding is read.
- * A connection whose fingerprints cannot be read (a fake without SDP) or a handshake not made by `runHandshake` is
- * admitted at once.
+ * A connection that cannot be bound (its fingerprints unreadable: no remote description, more than 4 distinct
+ * `a=fingerprint` lines, a line the strict pattern does not read; or a handshake not made by `runHandshake`) is
+ * refused at once: a party in between writes the SDP we read, so an unreadable one is no reason to trust it.
+ * `admitUnbound` (tests whose fakes cannot bind, `SwarmOptions.admitUnboundTestPeers`) admits such a peer instead.
  */
 export const bindConnections = (
   room: Room,
   hooks: BindingHooks,
+  options: { readonly admitUnbound: boolean },
   after: (ms: number, run: () => void) => () => void = oneShotTimer,
 ) => {
   // A binding that came before Trystero told us the peer joined (kept only for a peer whose handshake passed).
@@ -72,7 +75,9 @@ export const bindConnections = (
       waiting.delete(peerId)
       const ours = connectionFingerprints(room.getPeers()[peerId])
       if (ours === undefined || !canBind(peer)) {
-        hooks.admit(peerId, peer)
+        early.delete(peerId)
+        if (options.admitUnbound) hooks.admit(peerId, peer)
+        else hooks.refuse(peerId)
         return
       }
       // A send to a peer that just left rejects; the binding then simply never arrives.

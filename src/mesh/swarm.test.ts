@@ -213,13 +213,18 @@ describe('joinSwarm', () => {
         if (last === 'reject') return err(new HandshakeRefusal('refused-by-peer', { remoteCode: 'not-member' }))
         return ok(peerFor(peerId, String(data)))
       }
+    /** The stub is not `runHandshake`, so its connections cannot be bound: these tests let them in unbound. */
+    const unbound = (name: string, deny?: ReadonlySet<string>): SwarmOptions => ({
+      handshake: handshakeAs(name, deny),
+      admitUnboundTestPeers: true,
+    })
     const ids = (swarm: Swarm): string[] => [...swarm.authenticated.get().keys()].sort()
 
     it('rejoins a room whose first meeting failed, so the two meet without waiting for the next announce', async () => {
       const { network, join, fireRejoins } = setup()
       network.missMeetings(1)
-      const alice = join(undefined, { handshake: handshakeAs('alice') })
-      const bob = join(undefined, { handshake: handshakeAs('bob') })
+      const alice = join(undefined, { ...unbound('alice') })
+      const bob = join(undefined, { ...unbound('bob') })
       await flush()
       expect(ids(alice)).toEqual([])
       expect(fireRejoins()).toEqual([4_000, 4_000])
@@ -235,8 +240,8 @@ describe('joinSwarm', () => {
     it('backs off 4, 8, 16, 32 s then every 60 s while alone, and keeps channels and presence across rejoins', async () => {
       const { network, join, fireRejoins, beat } = setup()
       network.missMeetings(5)
-      const alice = join(undefined, { handshake: handshakeAs('alice') })
-      const bob = join(undefined, { handshake: handshakeAs('bob') })
+      const alice = join(undefined, { ...unbound('alice') })
+      const bob = join(undefined, { ...unbound('bob') })
       const heard: [string, string][] = []
       bob.channel<string>('cp.chat').subscribe((data, peerId) => heard.push([data, peerId]))
       await flush()
@@ -260,8 +265,8 @@ describe('joinSwarm', () => {
       const { network, join, timers, fireRejoins } = setup()
       network.missMeetings(3)
       // Two pages' draws: the lowest and the highest the jitter allows.
-      const alice = join(undefined, { handshake: handshakeAs('alice'), random: () => 0 })
-      join(undefined, { handshake: handshakeAs('bob'), random: () => 0.999 })
+      const alice = join(undefined, { ...unbound('alice'), random: () => 0 })
+      join(undefined, { ...unbound('bob'), random: () => 0.999 })
       await flush()
       expect(ids(alice)).toEqual([])
       // Not in lockstep: 4 s became 3 s and just under 5 s.
@@ -273,8 +278,8 @@ describe('joinSwarm', () => {
 
     it('does not rejoin while a peer is authenticated, starts again when the last one leaves, and stops on leave', async () => {
       const { network, join, timers, fireRejoins, goOnline } = setup()
-      const alice = join(undefined, { handshake: handshakeAs('alice') })
-      const bob = join(undefined, { handshake: handshakeAs('bob') })
+      const alice = join(undefined, { ...unbound('alice') })
+      const bob = join(undefined, { ...unbound('bob') })
       await flush()
       expect(ids(alice)).toEqual(['peer-1'])
       expect(timers.size).toBe(0)
@@ -294,8 +299,8 @@ describe('joinSwarm', () => {
     it('rejoins at once when the browser comes back online', async () => {
       const { network, join, goOnline } = setup()
       network.missMeetings(1)
-      const alice = join(undefined, { handshake: handshakeAs('alice') })
-      join(undefined, { handshake: handshakeAs('bob') })
+      const alice = join(undefined, { ...unbound('alice') })
+      join(undefined, { ...unbound('bob') })
       await flush()
       expect(ids(alice)).toEqual([])
       goOnline()
@@ -305,7 +310,7 @@ describe('joinSwarm', () => {
 
     it('passes the app id and the handshake timeout to Trystero, and reports its join errors', () => {
       const { network, join } = setup()
-      const swarm = join(undefined, { appId: 'commonplace/1/join', handshake: handshakeAs('a') })
+      const swarm = join(undefined, { appId: 'commonplace/1/join', ...unbound('a') })
       expect(network.configs[0]?.appId).toBe('commonplace/1/join')
       expect(network.callbacks[0]?.handshakeTimeoutMs).toBe(15_000)
       const refusals: SwarmRefusal[] = []
@@ -323,10 +328,10 @@ describe('joinSwarm', () => {
     it('lets in only peers that passed: a refused one is never authenticated or present and gets no message', async () => {
       const { join } = setup()
       const refusals: SwarmRefusal[] = []
-      const alice = join(undefined, { handshake: handshakeAs('alice', new Set(['mallory'])) })
+      const alice = join(undefined, { ...unbound('alice', new Set(['mallory'])) })
       alice.onRefused((refusal) => refusals.push(refusal))
-      const bob = join(undefined, { handshake: handshakeAs('bob') })
-      const mallory = join(undefined, { handshake: handshakeAs('mallory') })
+      const bob = join(undefined, { ...unbound('bob') })
+      const mallory = join(undefined, { ...unbound('mallory') })
       const malloryRefusals: SwarmRefusal[] = []
       mallory.onRefused((refusal) => malloryRefusals.push(refusal))
       const heard: string[] = []
@@ -347,8 +352,8 @@ describe('joinSwarm', () => {
     it('forgets an authenticated peer as soon as Trystero replaces its connection and it handshakes again', async () => {
       const { network, join } = setup()
       const deny = new Set<string>()
-      const alice = join(undefined, { handshake: handshakeAs('alice', deny) })
-      const bob = join(undefined, { handshake: handshakeAs('bob') })
+      const alice = join(undefined, { ...unbound('alice', deny) })
+      const bob = join(undefined, { ...unbound('bob') })
       await flush()
       expect(ids(alice)).toEqual(['peer-1'])
       const seen: string[][] = []
@@ -366,8 +371,8 @@ describe('joinSwarm', () => {
 
     it('lets a replaced connection back in when its new handshake passes', async () => {
       const { network, join } = setup()
-      const alice = join(undefined, { handshake: handshakeAs('alice') })
-      join(undefined, { handshake: handshakeAs('bob') })
+      const alice = join(undefined, { ...unbound('alice') })
+      join(undefined, { ...unbound('bob') })
       await flush()
       network.replace('peer-0', 'peer-1')
       expect(ids(alice)).toEqual([])
@@ -392,9 +397,9 @@ describe('joinSwarm', () => {
           return room
         },
       }
-      const alice = join(undefined, { handshake: handshakeAs('alice'), page })
+      const alice = join(undefined, { ...unbound('alice'), page })
       const leaving = alice.leave()
-      const bob = join(undefined, { handshake: handshakeAs('bob') })
+      const bob = join(undefined, { ...unbound('bob') })
       const refusals: SwarmRefusal[] = []
       bob.onRefused((refusal) => refusals.push(refusal))
       await flush()
@@ -406,9 +411,9 @@ describe('joinSwarm', () => {
 
     it('closePeer closes the connection on both sides, and a peer that leaves is forgotten', async () => {
       const { join } = setup()
-      const alice = join(undefined, { handshake: handshakeAs('alice') })
-      const bob = join(undefined, { handshake: handshakeAs('bob') })
-      const carol = join(undefined, { handshake: handshakeAs('carol') })
+      const alice = join(undefined, { ...unbound('alice') })
+      const bob = join(undefined, { ...unbound('bob') })
+      const carol = join(undefined, { ...unbound('carol') })
       await flush()
       expect(ids(alice)).toEqual(['peer-1', 'peer-2'])
       alice.closePeer('peer-1')

@@ -88,6 +88,12 @@ export interface SwarmOptions {
   readonly random?: () => number
   /** Channel frames an authenticated peer may send (`PEER_RATE_LIMIT` by default); beyond, dropped, then cut off. */
   readonly rateLimit?: RateLimit
+  /**
+   * Tests only: admit a peer whose connection cannot be bound to its handshake (a handshake stub not made by
+   * `runHandshake`, or a fake connection without `a=fingerprint` lines) instead of refusing it `wrong-connection`.
+   * No production caller sets it: there a connection is bound or refused.
+   */
+  readonly admitUnboundTestPeers?: true
 }
 
 /** A way to hear that the network came back. */
@@ -211,6 +217,7 @@ export const joinSwarm = (
     ...(options.appId === undefined ? {} : { appId: options.appId }),
   }
   const page = options.page ?? trysteroPage
+  const admitUnbound = options.admitUnboundTestPeers === true
   // Rooms whose leave() runs. Trystero still lets peers in for the ~100 ms it takes, but never tells them it
   // left: such a peer would count this page as present until one of them reloads, and ignore its next join.
   const leaving = new WeakSet<Room>()
@@ -302,15 +309,19 @@ export const joinSwarm = (
       }
     }
     // With a handshake, a peer is admitted once its connection is bound to it (see swarm-binding.ts).
-    const binding = bindConnections(made, {
-      passed: (peerId) => passed.get(peerId),
-      admit,
-      refuse: (peerId) => {
-        if (made !== current.room || left) return
-        refuse({ peerId, code: 'wrong-connection' })
-        made.getPeers()[peerId]?.close()
+    const binding = bindConnections(
+      made,
+      {
+        passed: (peerId) => passed.get(peerId),
+        admit,
+        refuse: (peerId) => {
+          if (made !== current.room || left) return
+          refuse({ peerId, code: 'wrong-connection' })
+          made.getPeers()[peerId]?.close()
+        },
       },
-    })
+      { admitUnbound },
+    )
     made.onPeerJoin = (peerId) => {
       if (made !== current.room) return
       if (handshake === undefined) {

@@ -24,7 +24,7 @@ const copyOf = (data: unknown): unknown => (data instanceof Uint8Array ? new Uin
 /** The part of an RTCPeerConnection the swarm reads. */
 interface FakeConnection {
   readonly localDescription: { readonly sdp: string }
-  readonly remoteDescription: { readonly sdp: string }
+  readonly remoteDescription: { readonly sdp: string } | null
   close(): void
 }
 
@@ -84,9 +84,23 @@ export class FakeTrystero {
     this.#seenAs.set(`${page.selfId}\0${remoteId}`, fingerprintFor(`stranger-${remoteId}`))
   }
 
-  /** The fingerprint `self` sees for its connection to `remote`: its own, or a stranger's if one is in between. */
-  seenFingerprint(self: string, remote: string): string {
-    return this.#seenAs.get(`${self}\0${remote}`) ?? fingerprintFor(remote)
+  /** Remote descriptions written in place of the remote's, per connection end (`self\0remote`); null: none. */
+  readonly #remoteSdp = new Map<string, string | null>()
+
+  /**
+   * `page`'s connection to `remoteId` holds `sdp` as its remote description (null: none yet), as when a party in
+   * between wrote it: several `a=fingerprint` lines, or one the binding cannot read.
+   */
+  writeRemoteSdp(page: FakePage, remoteId: string, sdp: string | null): void {
+    this.#remoteSdp.set(`${page.selfId}\0${remoteId}`, sdp)
+  }
+
+  /** The remote description `self` holds for its connection to `remote`: the remote's certificate, or a stranger's. */
+  remoteDescription(self: string, remote: string): { readonly sdp: string } | null {
+    const key = `${self}\0${remote}`
+    const written = this.#remoteSdp.get(key)
+    if (written !== undefined) return written === null ? null : { sdp: written }
+    return { sdp: sdpWith(this.#seenAs.get(key) ?? fingerprintFor(remote)) }
   }
 
   /** The next `count` meetings fail silently (a lost announce, a handshake timed out): nobody is told. */
@@ -300,14 +314,15 @@ export class FakeRoom {
 
   /**
    * Each peer's connection; `close()` disconnects both sides, as closing an RTCPeerConnection does. Its local and
-   * remote descriptions carry `a=fingerprint` lines, each page's certificate (or a stranger's, see `interpose`).
+   * remote descriptions carry `a=fingerprint` lines, each page's certificate (or a stranger's, see `interpose`
+   * and `writeRemoteSdp`).
    */
   getPeers(): Record<string, FakeConnection> {
     const peers: Record<string, FakeConnection> = {}
     for (const [id, other] of this.linked) {
       peers[id] = {
         localDescription: { sdp: sdpWith(fingerprintFor(this.selfId)) },
-        remoteDescription: { sdp: sdpWith(this.#network.seenFingerprint(this.selfId, id)) },
+        remoteDescription: this.#network.remoteDescription(this.selfId, id),
         close: () => {
           this.disconnect(other)
         },

@@ -98,11 +98,26 @@ export const ConnectionSettings: Component = () => {
       <Show when={relays().length > 0} fallback={<p>Shown once this device has an identity and its spaces connect.</p>}>
         <ul class="relay-status" aria-labelledby="relay-status-heading">
           <For each={relays()}>
-            {(relay) => (
-              <li>
-                <code>{relay.url}</code>: <span data-testid="relay-words">{relayWords(relay)}</span>
-              </li>
-            )}
+            {(relay) => {
+              const shown = relayWords(relay)
+              return (
+                <li>
+                  <code>{relay.url}</code>:{' '}
+                  <span data-testid="relay-words">
+                    {shown.words}
+                    <Show when={shown.said}>
+                      {/* The relay's words, isolated so their direction cannot reorder the app's. */}
+                      {(said) => (
+                        <>
+                          {' '}
+                          “<bdi class="relay-said">{said()}</bdi>”
+                        </>
+                      )}
+                    </Show>
+                  </span>
+                </li>
+              )
+            }}
           </For>
         </ul>
       </Show>
