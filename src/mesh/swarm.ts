@@ -4,6 +4,7 @@ import type { RefusalCode } from './handshake/refusal'
 import { HandshakeRefusal } from './handshake/refusal'
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, sendRefusal, type AuthenticatedPeer } from './handshake/run-handshake'
 import { bindConnections } from './swarm-binding'
+import { MissedMeetings, readMetList } from './missed-meetings'
 import { buildRoomConfig, type MeshSettings } from './mesh-config'
 import { PresenceTracker } from './presence'
 import { trysteroRelaySockets, type RelaySockets } from './relay-watch'
@@ -148,6 +149,8 @@ const oneShotTimer = (ms: number, run: () => void): (() => void) => {
 type Beat = 'here' | 'hidden'
 /** Trystero reserves names starting with `@_`; ours start with `cp.` so they cannot collide with it. */
 const PRESENCE_CHANNEL = 'cp.presence'
+/** Each peer's list of the peers it joined, sent to all of them whenever it changes (see `MissedMeetings`). */
+const MET_CHANNEL = 'cp.met'
 
 const intervalTimer = (ms: number, tick: () => void): (() => void) => {
   const timer = setInterval(tick, ms)
@@ -202,8 +205,10 @@ export const joinSwarm = (
             passed.delete(peerId)
             // Trystero replaces a connection under the same id without onPeerLeave: the old proof is void.
             if (authenticated.get().has(peerId)) setAuthenticated((peers) => peers.delete(peerId))
+            meeting.add(peerId)
             const outcome = await handshake(peerId, (data) => send(data), receive, isInitiator)
             if (!outcome.ok) {
+              endMeeting(peerId)
               reported.add(peerId)
               const { code, remoteCode, evidence } = outcome.error
               refuse({
@@ -218,6 +223,7 @@ export const joinSwarm = (
             passed.set(peerId, outcome.value)
           },
           onJoinError: ({ peerId }) => {
+            endMeeting(peerId)
             // Our own refusals were reported above; anything else is Trystero's (password check, its timeout).
             if (!reported.delete(peerId)) refuse({ peerId, code: 'join-error' })
           },
@@ -230,6 +236,9 @@ export const joinSwarm = (
   const presence = new PresenceTracker({ clock: options.clock ?? systemClock, timeoutMs: timeouts.here })
   // Peers Trystero joined (and, with a handshake, that passed it) in the current room: none means lonely.
   const joined = new Set<string>()
+  // Peers in a handshake with us, or past it and not yet admitted: not missed, whatever our peers say.
+  const meeting = new Set<string>()
+  const missed = new MissedMeetings(page.selfId)
   // Each channel's action on the current room, rebound on every rejoin so callers keep their channels.
   const binders = new Map<string, (room: Room) => void>()
   // The room being joined now, known before `trystero` is: Trystero replays a cached room's peers to
@@ -248,8 +257,15 @@ export const joinSwarm = (
       if (made !== current.room) return
       if (peer !== undefined) setAuthenticated((peers) => peers.set(peerId, peer))
       joined.add(peerId)
+      meeting.delete(peerId)
+      // A missed meeting made up: the next one missed starts the backoff from the start.
+      if (sought.has(peerId)) {
+        sought.clear()
+        meetingAttempt = 0
+      }
       presence.heard(peerId)
       stopRejoining()
+      joinedChanged()
     }
     // With a handshake, a peer is admitted once its connection is bound to it (see swarm-binding.ts).
     const binding = bindConnections(made, {
@@ -257,6 +273,7 @@ export const joinSwarm = (
       admit,
       refuse: (peerId) => {
         if (made !== current.room || left) return
+        endMeeting(peerId)
         refuse({ peerId, code: 'wrong-connection' })
         made.getPeers()[peerId]?.close()
       },
@@ -279,7 +296,12 @@ export const joinSwarm = (
       passed.delete(peerId)
       if (authenticated.get().has(peerId)) setAuthenticated((peers) => peers.delete(peerId))
       presence.left(peerId)
-      if (joined.delete(peerId) && joined.size === 0) scheduleRejoin(0)
+      missed.forget(peerId)
+      meeting.delete(peerId)
+      const was = joined.delete(peerId)
+      if (was && joined.size === 0) scheduleRejoin(0)
+      if (was) joinedChanged()
+      else checkMeetings()
     }
     for (const bind of binders.values()) bind(made)
     current.room = made
@@ -309,15 +331,24 @@ export const joinSwarm = (
     })
   }
   // Trystero caches a room per (appId, roomId) until its leave finishes, so the new one is joined only after.
-  const rejoin = async (): Promise<void> => {
+  // `forget`: leave our peers too (a missed meeting); Trystero's leave does not call onPeerLeave for them.
+  const rejoin = async (forget = false): Promise<void> => {
     // Its callers (the backoff timer, the online signal) are stopped by leave(), which may come during the await.
-    if (rejoining || joined.size > 0) return
+    if (rejoining || (joined.size > 0 && !forget)) return
     rejoining = true
+    if (forget) {
+      joined.clear()
+      meeting.clear()
+      missed.clear()
+      presence.clear()
+      authenticated.set(new Map())
+    }
     leaving.add(trystero)
     await trystero.leave().catch(() => undefined)
     rejoining = false
     if (left) return
     passed.clear()
+    meeting.clear()
     trystero = open()
   }
 
@@ -360,6 +391,45 @@ export const joinSwarm = (
     channels.set(name, made as SwarmChannel<never>)
     return made
   }
+
+  // A peer that one of ours met and we did not: the meeting failed, and neither side is lonely. Trystero tries
+  // again only at its next announce (60 s), so after the same spread backoff the room is joined again.
+  const met = channel<string[]>(MET_CHANNEL)
+  let cancelMeeting: (() => void) | undefined
+  let meetingAttempt = 0
+  // The peers a rejoin was for: the backoff goes on until one of them is met.
+  const sought = new Set<string>()
+  const checkMeetings = (): void => {
+    if (left) return
+    if (missed.missing(joined, meeting).length === 0) {
+      cancelMeeting?.()
+      cancelMeeting = undefined
+      return
+    }
+    if (cancelMeeting !== undefined || delays.length === 0) return
+    const base = delays[Math.min(meetingAttempt, delays.length - 1)] ?? 0
+    cancelMeeting = after(Math.round(base * (1 + REJOIN_JITTER * (2 * random() - 1))), () => {
+      cancelMeeting = undefined
+      const missing = missed.missing(joined, meeting)
+      if (left || missing.length === 0) return
+      for (const id of missing) sought.add(id)
+      meetingAttempt++
+      void rejoin(true).then(() => {
+        scheduleRejoin(0)
+      })
+    })
+  }
+  const endMeeting = (peerId: string): void => {
+    if (meeting.delete(peerId)) checkMeetings()
+  }
+  const joinedChanged = (): void => {
+    met.send([...joined]).catch(() => undefined)
+    checkMeetings()
+  }
+  met.subscribe((data, peerId) => {
+    missed.report(peerId, readMetList(data))
+    checkMeetings()
+  })
 
   const visibility = options.visibility ?? documentVisibility
   const heartbeat = channel<string>(PRESENCE_CHANNEL)
@@ -406,6 +476,7 @@ export const joinSwarm = (
     leave: async () => {
       left = true
       stopRejoining()
+      cancelMeeting?.()
       stopHearingOnline()
       stopBeating()
       stopWatching()
