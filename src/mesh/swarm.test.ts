@@ -237,6 +237,75 @@ describe('joinSwarm', () => {
       expect(ids(alice)).toEqual(['peer-1'])
     })
 
+    it('meets again a peer it missed while both stay connected through a third (device-sync: B and C never met)', async () => {
+      const { network, join, timers, fireRejoins } = setup()
+      const alice = join(undefined, { handshake: handshakeAs('alice') })
+      const bob = join(undefined, { handshake: handshakeAs('bob') })
+      await flush()
+      // Carol's meeting with Bob fails silently; both meet Alice, so neither is lonely.
+      network.missMeeting('peer-1', 'peer-2')
+      const carol = join(undefined, { handshake: handshakeAs('carol') })
+      await flush()
+      expect(ids(alice)).toEqual(['peer-1', 'peer-2'])
+      expect(ids(bob)).toEqual(['peer-0'])
+      expect(ids(carol)).toEqual(['peer-0'])
+      // Alice's list told each of them of the other: both rejoin after the first delay, spread.
+      expect([...timers].map((timer) => timer.ms)).toEqual([4_000, 4_000])
+      fireRejoins()
+      await flush()
+      expect(ids(bob)).toEqual(['peer-0', 'peer-2'])
+      expect(ids(carol)).toEqual(['peer-0', 'peer-1'])
+      expect(ids(alice)).toEqual(['peer-1', 'peer-2'])
+      // All met: nothing more is scheduled.
+      expect(timers.size).toBe(0)
+    })
+
+    it('backs off while the missed peer stays missed, and starts from 4 s again once it is met', async () => {
+      const { network, join, fireRejoins } = setup()
+      const alice = join(undefined, { handshake: handshakeAs('alice') })
+      const bob = join(undefined, { handshake: handshakeAs('bob') })
+      await flush()
+      network.missMeeting('peer-1', 'peer-2', 3)
+      join(undefined, { handshake: handshakeAs('carol') })
+      await flush()
+      const delays: number[] = []
+      for (let i = 0; i < 6 && ids(bob).length < 2; i++) {
+        delays.push(...fireRejoins())
+        await flush()
+      }
+      // Bob and Carol rejoin together, so each round makes one meeting of theirs: the first two rounds miss too.
+      expect(delays).toEqual([4_000, 4_000, 8_000, 8_000, 16_000, 16_000])
+      expect(ids(bob)).toEqual(['peer-0', 'peer-2'])
+      expect(ids(alice)).toEqual(['peer-1', 'peer-2'])
+      network.missMeeting('peer-0', 'peer-1')
+      alice.closePeer('peer-1')
+      await flush()
+      // Alice and Bob missed each other now; Carol's lists tell them so, from the first delay again.
+      expect(fireRejoins()).toEqual([4_000, 4_000])
+    })
+
+    it('does not rejoin for a peer it is meeting now, nor for a list that is not one', async () => {
+      const { join, timers } = setup()
+      const alice = join(undefined, { handshake: handshakeAs('alice') })
+      const bob = join(undefined, { handshake: handshakeAs('bob') })
+      await flush()
+      await alice.channel<string | string[]>('cp.met').send('peer-9')
+      await alice
+        .channel<string | string[]>('cp.met')
+        .send(Array.from({ length: 65 }, (_, i) => `peer-${String(i + 9)}`))
+      await alice.channel<string | string[]>('cp.met').send(['x'.repeat(65)])
+      await flush()
+      expect(timers.size).toBe(0)
+      await alice.channel<string | string[]>('cp.met').send(['peer-9'])
+      await flush()
+      expect([...timers].map((timer) => timer.ms)).toEqual([4_000])
+      // The same peer told a list without the stranger: nothing is missing any more.
+      await alice.channel<string | string[]>('cp.met').send(['peer-1'])
+      await flush()
+      expect(timers.size).toBe(0)
+      expect(ids(bob)).toEqual(['peer-0'])
+    })
+
     it('backs off 4, 8, 16, 32 s then every 60 s while alone, and keeps channels and presence across rejoins', async () => {
       const { network, join, fireRejoins, beat } = setup()
       network.missMeetings(5)

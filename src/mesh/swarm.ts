@@ -6,6 +6,7 @@ import { DEFAULT_HANDSHAKE_TIMEOUT_MS, sendRefusal, type AuthenticatedPeer } fro
 import { bindConnections } from './swarm-binding'
 import { PEER_RATE_LIMIT, PeerRate, type RateLimit } from './peer-rate'
 import { trustConnection } from './pending-cap'
+import { MissedMeetings, readMetList } from './missed-meetings'
 import { buildRoomConfig, type MeshSettings } from './mesh-config'
 import { PresenceTracker } from './presence'
 import { trysteroRelaySockets, type RelaySockets } from './relay-watch'
@@ -171,6 +172,8 @@ const oneShotTimer = (ms: number, run: () => void): (() => void) => {
 type Beat = 'here' | 'hidden'
 /** Trystero reserves names starting with `@_`; ours start with `cp.` so they cannot collide with it. */
 const PRESENCE_CHANNEL = 'cp.presence'
+/** Each peer's list of the peers it joined, sent to all of them whenever it changes (see `MissedMeetings`). */
+const MET_CHANNEL = 'cp.met'
 
 const intervalTimer = (ms: number, tick: () => void): (() => void) => {
   const timer = setInterval(tick, ms)
@@ -237,6 +240,7 @@ export const joinSwarm = (
             rate.forget(peerId)
             // Trystero replaces a connection under the same id without onPeerLeave: the old proof is void.
             if (authenticated.get().has(peerId)) setAuthenticated((peers) => peers.delete(peerId))
+            meeting.add(peerId)
             const outcome = await handshake(peerId, (data) => send(data), receive, isInitiator)
             if (outcome.ok && isBanned(outcome.value.device)) {
               reported.add(peerId)
@@ -244,6 +248,7 @@ export const joinSwarm = (
               throw new HandshakeRefusal('flooding')
             }
             if (!outcome.ok) {
+              endMeeting(peerId)
               reported.add(peerId)
               const { code, remoteCode, evidence } = outcome.error
               refuse({
@@ -258,6 +263,7 @@ export const joinSwarm = (
             passed.set(peerId, outcome.value)
           },
           onJoinError: ({ peerId }) => {
+            endMeeting(peerId)
             // Our own refusals were reported above; anything else is Trystero's (password check, its timeout).
             if (!reported.delete(peerId)) refuse({ peerId, code: 'join-error' })
           },
@@ -270,6 +276,9 @@ export const joinSwarm = (
   const presence = new PresenceTracker({ clock, timeoutMs: timeouts.here })
   // Peers Trystero joined (and, with a handshake, that passed it) in the current room: none means lonely.
   const joined = new Set<string>()
+  // Peers in a handshake with us, or past it and not yet admitted: not missed, whatever our peers say.
+  const meeting = new Set<string>()
+  const missed = new MissedMeetings(page.selfId)
   // Each channel's action on the current room, rebound on every rejoin so callers keep their channels.
   const binders = new Map<string, (room: Room) => void>()
   // The room being joined now, known before `trystero` is: Trystero replays a cached room's peers to
@@ -300,6 +309,12 @@ export const joinSwarm = (
         })
       }
       joined.add(peerId)
+      meeting.delete(peerId)
+      // A missed meeting made up: the next one missed starts the backoff from the start.
+      if (sought.has(peerId)) {
+        sought.clear()
+        meetingAttempt = 0
+      }
       presence.heard(peerId)
       stopRejoining()
       for (const id of superseded) {
@@ -307,6 +322,7 @@ export const joinSwarm = (
         presence.left(id)
         made.getPeers()[id]?.close()
       }
+      joinedChanged()
     }
     // With a handshake, a peer is admitted once its connection is bound to it (see swarm-binding.ts).
     const binding = bindConnections(
@@ -316,6 +332,7 @@ export const joinSwarm = (
         admit,
         refuse: (peerId) => {
           if (made !== current.room || left) return
+          endMeeting(peerId)
           refuse({ peerId, code: 'wrong-connection' })
           made.getPeers()[peerId]?.close()
         },
@@ -343,7 +360,12 @@ export const joinSwarm = (
       rate.forget(peerId)
       if (authenticated.get().has(peerId)) setAuthenticated((peers) => peers.delete(peerId))
       presence.left(peerId)
-      if (joined.delete(peerId) && joined.size === 0) scheduleRejoin(0)
+      missed.forget(peerId)
+      meeting.delete(peerId)
+      const was = joined.delete(peerId)
+      if (was && joined.size === 0) scheduleRejoin(0)
+      if (was) joinedChanged()
+      else checkMeetings()
     }
     for (const bind of binders.values()) bind(made)
     current.room = made
@@ -373,15 +395,24 @@ export const joinSwarm = (
     })
   }
   // Trystero caches a room per (appId, roomId) until its leave finishes, so the new one is joined only after.
-  const rejoin = async (): Promise<void> => {
+  // `forget`: leave our peers too (a missed meeting); Trystero's leave does not call onPeerLeave for them.
+  const rejoin = async (forget = false): Promise<void> => {
     // Its callers (the backoff timer, the online signal) are stopped by leave(), which may come during the await.
-    if (rejoining || joined.size > 0) return
+    if (rejoining || (joined.size > 0 && !forget)) return
     rejoining = true
+    if (forget) {
+      joined.clear()
+      meeting.clear()
+      missed.clear()
+      presence.clear()
+      authenticated.set(new Map())
+    }
     leaving.add(trystero)
     await trystero.leave().catch(() => undefined)
     rejoining = false
     if (left) return
     passed.clear()
+    meeting.clear()
     trystero = open()
   }
 
@@ -442,6 +473,45 @@ export const joinSwarm = (
     return made
   }
 
+  // A peer that one of ours met and we did not: the meeting failed, and neither side is lonely. Trystero tries
+  // again only at its next announce (60 s), so after the same spread backoff the room is joined again.
+  const met = channel<string[]>(MET_CHANNEL)
+  let cancelMeeting: (() => void) | undefined
+  let meetingAttempt = 0
+  // The peers a rejoin was for: the backoff goes on until one of them is met.
+  const sought = new Set<string>()
+  const checkMeetings = (): void => {
+    if (left) return
+    if (missed.missing(joined, meeting).length === 0) {
+      cancelMeeting?.()
+      cancelMeeting = undefined
+      return
+    }
+    if (cancelMeeting !== undefined || delays.length === 0) return
+    const base = delays[Math.min(meetingAttempt, delays.length - 1)] ?? 0
+    cancelMeeting = after(Math.round(base * (1 + REJOIN_JITTER * (2 * random() - 1))), () => {
+      cancelMeeting = undefined
+      const missing = missed.missing(joined, meeting)
+      if (left || missing.length === 0) return
+      for (const id of missing) sought.add(id)
+      meetingAttempt++
+      void rejoin(true).then(() => {
+        scheduleRejoin(0)
+      })
+    })
+  }
+  const endMeeting = (peerId: string): void => {
+    if (meeting.delete(peerId)) checkMeetings()
+  }
+  const joinedChanged = (): void => {
+    met.send([...joined]).catch(() => undefined)
+    checkMeetings()
+  }
+  met.subscribe((data, peerId) => {
+    missed.report(peerId, readMetList(data))
+    checkMeetings()
+  })
+
   const visibility = options.visibility ?? documentVisibility
   const heartbeat = channel<string>(PRESENCE_CHANNEL)
   heartbeat.subscribe((beat, peerId) => {
@@ -488,6 +558,7 @@ export const joinSwarm = (
     leave: async () => {
       left = true
       stopRejoining()
+      cancelMeeting?.()
       stopHearingOnline()
       stopBeating()
       stopWatching()

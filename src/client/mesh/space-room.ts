@@ -62,9 +62,9 @@ export interface SpaceRoom {
 
 /**
  * A member admitted a moment ago (a guest let in by another member) may knock before its entry reaches our log.
- * Refusing would last: Trystero tries two peers that stay connected through a third again only when one rejoins
- * (src/mesh/CONTEXT.md, Rejoin). So a `not-member` answer waits, within the handshake's 15 s, for the access to
- * change; anything else is final at once.
+ * Refusing would cost a meeting: two peers that stay connected through a third meet again only when the swarm
+ * rejoins for the missed meeting, 4 s or more later (src/mesh/CONTEXT.md, missed meeting). So a `not-member` answer
+ * waits, within the handshake's 15 s, for the access to change; anything else is final at once.
  */
 const MEMBERSHIP_WAIT_MS = 8_000
 

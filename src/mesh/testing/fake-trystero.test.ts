@@ -61,7 +61,7 @@ describe('FakeTrystero', () => {
     await a.channel<string>('cp.t').send('back', 'b')
     await flush()
     expect([atA, atB]).toEqual([[], ['back']])
-    expect(network.bytes({ from: 'b' })).toBe(0)
+    expect(network.bytes({ from: 'b', action: 'cp.t' })).toBe(0)
     network.release('b', 'a')
     await flush()
     expect(atA).toEqual(['one', 'two'])

@@ -65,6 +65,8 @@ export class FakeTrystero {
   #down = false
   readonly #reconnect: boolean
   #missed = 0
+  /** Pairs of pages (`a\0b`, sorted): how many of their next meetings fail silently. */
+  readonly #missedPairs = new Map<string, number>()
   /** Frames held back per direction (`from\0to`), delivered in order on release. */
   readonly #held = new Map<string, (() => void)[]>()
 
@@ -106,6 +108,12 @@ export class FakeTrystero {
   /** The next `count` meetings fail silently (a lost announce, a handshake timed out): nobody is told. */
   missMeetings(count: number): void {
     this.#missed += count
+  }
+
+  /** The next `count` meetings of pages `a` and `b` (selfIds) fail silently; their meetings with others go on. */
+  missMeeting(a: string, b: string, count = 1): void {
+    const pair = [a, b].sort().join('\u0000')
+    this.#missedPairs.set(pair, (this.#missedPairs.get(pair) ?? 0) + count)
   }
 
   /** After a closed connection: the two rooms meet again if both are still there and `reconnect` is on. */
@@ -218,6 +226,12 @@ export class FakeTrystero {
     if (this.#isDown()) return
     if (this.#missed > 0) {
       this.#missed--
+      return
+    }
+    const pair = [a.selfId, b.selfId].sort().join('\u0000')
+    const misses = this.#missedPairs.get(pair) ?? 0
+    if (misses > 0) {
+      this.#missedPairs.set(pair, misses - 1)
       return
     }
     if (a.password !== b.password) {
