@@ -239,12 +239,12 @@ describe('joinSwarm', () => {
 
     it('meets again a peer it missed while both stay connected through a third (device-sync: B and C never met)', async () => {
       const { network, join, timers, fireRejoins } = setup()
-      const alice = join(undefined, { handshake: handshakeAs('alice') })
-      const bob = join(undefined, { handshake: handshakeAs('bob') })
+      const alice = join(undefined, unbound('alice'))
+      const bob = join(undefined, unbound('bob'))
       await flush()
       // Carol's meeting with Bob fails silently; both meet Alice, so neither is lonely.
       network.missMeeting('peer-1', 'peer-2')
-      const carol = join(undefined, { handshake: handshakeAs('carol') })
+      const carol = join(undefined, unbound('carol'))
       await flush()
       expect(ids(alice)).toEqual(['peer-1', 'peer-2'])
       expect(ids(bob)).toEqual(['peer-0'])
@@ -262,11 +262,11 @@ describe('joinSwarm', () => {
 
     it('backs off while the missed peer stays missed, and starts from 4 s again once it is met', async () => {
       const { network, join, fireRejoins } = setup()
-      const alice = join(undefined, { handshake: handshakeAs('alice') })
-      const bob = join(undefined, { handshake: handshakeAs('bob') })
+      const alice = join(undefined, unbound('alice'))
+      const bob = join(undefined, unbound('bob'))
       await flush()
       network.missMeeting('peer-1', 'peer-2', 3)
-      join(undefined, { handshake: handshakeAs('carol') })
+      join(undefined, unbound('carol'))
       await flush()
       const delays: number[] = []
       for (let i = 0; i < 6 && ids(bob).length < 2; i++) {
@@ -286,8 +286,8 @@ describe('joinSwarm', () => {
 
     it('does not rejoin for a peer it is meeting now, nor for a list that is not one', async () => {
       const { join, timers } = setup()
-      const alice = join(undefined, { handshake: handshakeAs('alice') })
-      const bob = join(undefined, { handshake: handshakeAs('bob') })
+      const alice = join(undefined, unbound('alice'))
+      const bob = join(undefined, unbound('bob'))
       await flush()
       await alice.channel<string | string[]>('cp.met').send('peer-9')
       await alice
@@ -495,9 +495,9 @@ describe('joinSwarm', () => {
     })
     it("lets a device's new connection supersede its old one at once", async () => {
       const { network, pages, join } = setup()
-      const alice = join(undefined, { handshake: handshakeAs('alice') })
-      const bob = join(undefined, { handshake: handshakeAs('bob') })
-      join(undefined, { handshake: handshakeAs('carol') })
+      const alice = join(undefined, unbound('alice'))
+      const bob = join(undefined, unbound('bob'))
+      join(undefined, unbound('carol'))
       await flush()
       expect(ids(alice)).toEqual(['peer-1', 'peer-2'])
       // Bob's page goes without a word (a reload that could not leave, a crash): Alice is not told.
@@ -505,7 +505,7 @@ describe('joinSwarm', () => {
       await flush()
       expect(ids(alice)).toEqual(['peer-1', 'peer-2'])
       // The device opens again: a new page, a new Trystero id, the same device key.
-      const bobAgain = join(undefined, { handshake: handshakeAs('bob') })
+      const bobAgain = join(undefined, unbound('bob'))
       await flush()
       expect(ids(alice)).toEqual(['peer-2', 'peer-3'])
       expect(peersOf(alice)).toEqual(['peer-2', 'peer-3'])
