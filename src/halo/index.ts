@@ -8,6 +8,7 @@ export type { IdentityKey, KeyPair, PublicKey } from './keys/keys'
 export {
   invitationKey,
   invitationRoom,
+  inviteRendezvous,
   linkRoom,
   newLinkSecret,
   newSwarmSecret,

@@ -3,10 +3,19 @@ import { makeActor, openTestEcho, T0 } from '../../echo/testing/fixtures'
 import { describe, expect, it } from 'vitest'
 import { Cell, ok } from '../../base'
 import { ManualClock } from '../../base/testing/manual-clock'
-import { invitationKey, invitationRoom, linkRoom, newLinkSecret, type IdentityKey } from '../../halo'
+import {
+  generateKeyPair,
+  invitationKey,
+  invitationRoom,
+  inviteRendezvous,
+  linkRoom,
+  newLinkSecret,
+  type IdentityKey,
+} from '../../halo'
 import type { AuthenticatedPeer } from '../../mesh'
 import type { LinkEdges } from '../linking/ports'
 import { hostInvitations } from './host-invitations'
+import { invitationRoomEntry } from './invitation-rooms'
 
 const HOUR = 60 * 60_000
 
@@ -60,12 +69,11 @@ describe('hosting invitations', () => {
     const space = await echo.createSpace(ada, 'Garden plans')
     const secret = newLinkSecret()
     const until = T0 + HOUR
-    const issued = space.invite(ada, {
-      key: invitationKey(secret).publicKey,
-      role: 'editor',
-      uses: 1,
-      until,
-    })
+    const issued = space.invite(
+      ada,
+      { key: invitationKey(secret).publicKey, role: 'editor', uses: 1, until },
+      invitationRoomEntry(space.id, secret),
+    )
     expect(issued.ok).toBe(true)
     const { edges, rooms, advanceTo } = countingEdges(clock)
     const stop = hostInvitations({
@@ -95,7 +103,7 @@ describe('hosting invitations', () => {
     await echo.close()
   })
 
-  it('hosts from the log alone, in the room a guest derives from its link, and nothing for a member who may not share', async () => {
+  it("hosts from the root's signed rendezvous, in the room a guest derives from its link, and nothing for a member who may not share", async () => {
     const clock = new ManualClock(T0)
     const echo = openTestEcho({ clock })
     const ada = makeActor()
@@ -103,7 +111,20 @@ describe('hosting invitations', () => {
     const space = await echo.createSpace(ada, 'Garden plans')
     space.admit(ada, eve.identity, 'editor')
     const secret = newLinkSecret()
-    space.invite(ada, { key: invitationKey(secret).publicKey, role: 'editor', uses: 1, until: T0 + HOUR })
+    space.invite(
+      ada,
+      { key: invitationKey(secret).publicKey, role: 'editor', uses: 1, until: T0 + HOUR },
+      invitationRoomEntry(space.id, secret),
+    )
+    // Two invitations whose root entry the invite key did not sign: none (made before rooms came from R_K), and
+    // another K's rendezvous written under this key by a member; neither is hosted.
+    space.invite(ada, { key: invitationKey(newLinkSecret()).publicKey, role: 'viewer', uses: 1, until: T0 + HOUR })
+    const forged = generateKeyPair().publicKey
+    space.invite(
+      ada,
+      { key: forged, role: 'viewer', uses: 1, until: T0 + HOUR },
+      invitationRoomEntry(space.id, newLinkSecret()),
+    )
     const hosting = (who: typeof ada) => {
       const { edges, rooms, joined } = countingEdges(clock)
       const stop = hostInvitations({
@@ -125,8 +146,8 @@ describe('hosting invitations', () => {
       stop()
       return { open: rooms.open, joined }
     }
-    // The guest's room: from the invite key its link's K gives (join-invite.ts).
-    const guestRoom = invitationRoom(space.id, linkRoom(secret).inviteKey)
+    // The guest's room: from the rendezvous its link's K gives (join-invite.ts).
+    const guestRoom = invitationRoom(space.id, inviteRendezvous(secret))
     expect(hosting(ada)).toEqual({ open: 1, joined: [guestRoom] })
     expect(hosting(eve)).toEqual({ open: 0, joined: [] })
     await echo.close()

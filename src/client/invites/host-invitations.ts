@@ -1,7 +1,8 @@
 /**
  * Hosting invitations (issue 12): while its mesh runs, a member who may admit (`share`) joins the room of every
- * invitation of its spaces before its `until` (the room comes from the log's invite key, halo's `invitationRoom`: K is
- * never stored in the space), and admits the guest who proves K: hello -> offer,
+ * invitation of its spaces before its `until` (the room comes from the invitation's rendezvous secret R_K, which the
+ * inviter keeps in the root signed by the invite key: `invitation-rooms.ts`; K is never stored in the space, and the
+ * log names no room), and admits the guest who proves K: hello -> offer,
  * accept -> the guest's admission checked (`checkInvitationUse`, then the fold's preview) and appended ->
  * welcome with the space swarm's secret. Any such member hosts, not only the inviter.
  */
@@ -29,6 +30,7 @@ import {
 } from '../../mesh'
 import { roomParty, type LinkEdges, type LinkRoom } from '../linking/ports'
 import { GuestConnections } from './guest-connections'
+import { rendezvousOf } from './invitation-rooms'
 import { offerBudget } from './offer-budget'
 
 /** This device's identity as a host needs it. */
@@ -105,7 +107,12 @@ const namesKnownParents = (entry: Credential, state: MembershipState): boolean =
 }
 
 /** One invitation's room, hosted until `close`. */
-const hostOne = (options: HostInvitationsOptions, space: Space, opened: Invitation): { close(): void } => {
+const hostOne = (
+  options: HostInvitationsOptions,
+  space: Space,
+  opened: Invitation,
+  rendezvous: Uint8Array,
+): { close(): void } => {
   const { edges, host } = options
   const spaceId = space.id
   const invitationId = opened.id as string
@@ -123,7 +130,7 @@ const hostOne = (options: HostInvitationsOptions, space: Space, opened: Invitati
     return Promise.resolve(ok(undefined))
   }
   const room: LinkRoom = edges.openRoom(
-    edges.invitationRoom(spaceId, opened.key),
+    edges.invitationRoom(spaceId, rendezvous),
     async (peerId, send, receive, isInitiator) => {
       const outcome = await runHandshake({
         ctx,
@@ -268,19 +275,36 @@ export const hostInvitations = (options: HostInvitationsOptions): (() => void) =
   const hosted = new Map<string, { close(): void }>()
   const closing = new Map<string, () => void>()
   const watched = new Map<SpaceId, () => void>()
+  // Rendezvous secrets by their root entry: a signature is checked once, not at every change of the log.
+  const checked = new Map<string, Uint8Array | undefined>()
+  const rendezvous = (space: Space, invitation: Invitation): Uint8Array | undefined => {
+    const entry = space.invitationRooms.get().get(invitation.key)
+    if (entry === undefined) return undefined
+    const id = `${space.id}|${invitation.key}|${entry.rendezvous}|${entry.sig}`
+    if (!checked.has(id)) checked.set(id, rendezvousOf(space.id, invitation.key, entry))
+    return checked.get(id)
+  }
   let stopped = false
   const refresh = (): void => {
     if (stopped) return
-    const wanted = new Map<string, { space: Space; invitation: Invitation }>()
+    const wanted = new Map<string, { space: Space; invitation: Invitation; rendezvous: Uint8Array }>()
     const now = options.edges.clock.now()
     for (const space of options.spaces()) {
       if (space.personal) continue
-      if (!watched.has(space.id)) watched.set(space.id, space.membership.subscribe(refresh))
+      if (!watched.has(space.id)) {
+        // An invitation and its rendezvous come in separate changes of the root, in either order.
+        const stops = [space.membership.subscribe(refresh), space.invitationRooms.subscribe(refresh)]
+        watched.set(space.id, () => {
+          for (const stop of stops) stop()
+        })
+      }
       if (!can(space.roleOf(options.host.identityKey), 'share')) continue
       for (const invitation of space.membership.get().invitations) {
-        // An invitation whose inviter may no longer grant it admits nobody: its room is left.
-        if (hosting(invitation, now) && invitation.inviterMay) {
-          wanted.set(`${space.id}:${invitation.id}`, { space, invitation })
+        // An invitation whose inviter may no longer grant it admits nobody: its room is left. One without a
+        // rendezvous signed by its key (made before rooms came from R_K, or junk) has no room to host.
+        const secret = rendezvous(space, invitation)
+        if (hosting(invitation, now) && invitation.inviterMay && secret !== undefined) {
+          wanted.set(`${space.id}:${invitation.id}`, { space, invitation, rendezvous: secret })
         }
       }
     }
@@ -300,9 +324,9 @@ export const hostInvitations = (options: HostInvitationsOptions): (() => void) =
       closing.get(key)?.()
       closing.delete(key)
     }
-    for (const [key, { space, invitation }] of wanted) {
+    for (const [key, { space, invitation, rendezvous: secret }] of wanted) {
       if (hosted.has(key)) continue
-      hosted.set(key, hostOne(options, space, invitation))
+      hosted.set(key, hostOne(options, space, invitation, secret))
     }
   }
   const stopChange = options.onChange(refresh)

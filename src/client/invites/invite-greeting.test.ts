@@ -16,6 +16,7 @@ import { defaultMeshSettings, joinSwarm } from '../../mesh'
 import { FakeTrystero, type FakePage } from '../../mesh/testing/fake-trystero'
 import type { LinkEdges } from '../linking/ports'
 import { hostInvitations } from './host-invitations'
+import { invitationRoomEntry } from './invitation-rooms'
 import type { InviteJoinState } from './invites-api'
 import { joinInvite } from './join-invite'
 
@@ -49,12 +50,11 @@ const meet = async (first: 'host' | 'guest'): Promise<InviteJoinState> => {
   const adaDevice = generateKeyPair()
   const space = await echo.createSpace(ada, 'Garden plans')
   const secret = newLinkSecret()
-  space.invite(ada, {
-    key: invitationKey(secret).publicKey,
-    role: 'editor',
-    uses: 1,
-    until: T0 + 60 * 60_000,
-  })
+  space.invite(
+    ada,
+    { key: invitationKey(secret).publicKey, role: 'editor', uses: 1, until: T0 + 60 * 60_000 },
+    invitationRoomEntry(space.id, secret),
+  )
   const host = () =>
     hostInvitations({
       host: {

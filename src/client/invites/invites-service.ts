@@ -20,6 +20,7 @@ import type { IdentityService } from '../identity'
 import { DEFAULT_AVATAR, LIMITS } from '../limits'
 import { linkEdges } from '../linking/link-edges'
 import { attempt, problem, type Problem } from '../problem-words'
+import { invitationRoomEntry } from './invitation-rooms'
 import { joinInvite } from './join-invite'
 import type { Welcomes } from './welcomes'
 import type { InviteJoin, InviteJoinState, InvitesApi, OpenInvitation, ReadInvite } from './invites-api'
@@ -252,6 +253,7 @@ export const createInvitesService = (options: InvitesServiceOptions): InvitesApi
         const issued = space.invite(
           { identity: halo.identityKey, signer: halo.signer },
           { key: invitationKey(secret).publicKey, role: request.role, uses, until },
+          invitationRoomEntry(space.id, secret),
         )
         if (!issued.ok) return err(problem('not-allowed', 'role'))
         const payload = encodeSpaceLink({ spaceId: space.id as string as PublicKey, secret, expiresAt: until })

@@ -16,7 +16,14 @@ import {
   type MembershipState,
   type SpaceId,
 } from '../../echo'
-import { decodeCredential, fingerprint, invitationKey, type IdentityKey, type PublicKey } from '../../halo'
+import {
+  decodeCredential,
+  fingerprint,
+  invitationKey,
+  inviteRendezvous,
+  type IdentityKey,
+  type PublicKey,
+} from '../../halo'
 import {
   INVITE_CHANNEL,
   readInviteFrame,
@@ -150,7 +157,8 @@ export const joinInvite = (options: JoinInviteOptions): RunningJoin => {
     // A host proved its identity's chain; whether it may admit us its log proves in its offer (`proofOf`).
     Promise.resolve(peer.invited || peer.identity === null ? err({ code: 'wrong-role' }) : ok(undefined))
   const room = edges.openRoom(
-    edges.invitationRoom(spaceId, keys.inviteKey),
+    // From K (R_K): the log the guest is sent names no invitation's room (review 13 G4).
+    edges.invitationRoom(spaceId, inviteRendezvous(options.secret)),
     async (peerId, send, receive, isInitiator) => {
       const outcome = await runHandshake({
         ctx,

@@ -227,7 +227,10 @@ const edgesFor = (network: RoomNetwork, time: ManualTime): LinkEdges => ({
   after: time.after,
   openRoom: network.open,
   linkRoom: fakeLinkRoom,
-  invitationRoom: (spaceId, inviteKey) => ({ roomId: `invitation-${spaceId}-${inviteKey}`, password: inviteKey }),
+  invitationRoom: (spaceId, rendezvous) => ({
+    roomId: `invitation-${spaceId}-${toHex(rendezvous)}`,
+    password: toHex(rendezvous),
+  }),
   verifyPeerDevice: (chain, device) => {
     const c = chain as { identity?: string; device?: string } | null
     return Promise.resolve(

@@ -53,8 +53,8 @@ export interface LinkEdges {
   readonly after: (ms: number, fire: () => void) => () => void
   readonly openRoom: OpenLinkRoom
   readonly linkRoom: (secret: Uint8Array) => LinkRoomKeys
-  /** halo's `invitationRoom`: a space invitation's room, from its public invite key. */
-  readonly invitationRoom: (spaceId: string, inviteKey: PublicKey) => { roomId: string; password: string }
+  /** halo's `invitationRoom`: a space invitation's room, from its rendezvous secret R_K (`inviteRendezvous`). */
+  readonly invitationRoom: (spaceId: string, rendezvous: Uint8Array) => { roomId: string; password: string }
   /** halo's verifyPeerDevice with this device's clock and revocations. */
   readonly verifyPeerDevice: (chain: unknown, device: PublicKey) => Promise<Result<{ identity: IdentityKey }, Refused>>
   /** A fresh repo id `cp1.<device hex>.<random>` for a handshake. */

@@ -44,6 +44,8 @@ export interface SpaceDoc {
   spaces?: Record<string, { root: string }>
   /** Personal space only: "<space id>:<generation>:<recipient>:<sealer>:<commitment>" -> { box, commitment, sig }. */
   spaceKeys?: Record<string, { box: string; commitment: string; sig: string }>
+  /** Shared spaces: each invitation's rendezvous secret, invite key -> { rendezvous, sig } (invitation-rooms.ts). */
+  inviteRooms?: Record<string, { rendezvous: string; sig: string }>
 }
 
 export interface ObjectsDoc {

@@ -174,7 +174,7 @@ export const createLists = (root: DocHandle<SpaceDoc>): void => {
 /** A value read from the root now and again whenever a change touches `field` (here, another tab, a peer). */
 export const rootObservable = <T>(
   root: DocHandle<SpaceDoc>,
-  field: 'spaces' | 'spaceKeys' | 'invites',
+  field: 'spaces' | 'spaceKeys' | 'inviteRooms',
   read: (doc: SpaceDoc) => T,
 ): Observable<T> => ({
   get: () => read(root.doc()),

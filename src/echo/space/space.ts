@@ -26,6 +26,7 @@ import type { AutomergeUrl, DocumentId, ObjectsDoc, SpaceDoc } from './documents
 import { toPlain, toStored } from './documents'
 import type { EpochError } from './epoch'
 import { identityCredentialsIn, keepIdentityCredentials, onIdentityCredentials } from './identity-records'
+import { invitationRooms, keepInvitationRoom, type InvitationRoomEntry } from './invitation-rooms'
 import { ObjectDocuments } from './object-documents'
 import type { FieldPatch } from './object-writes'
 import type { SpaceContext } from './space-context'
@@ -337,14 +338,23 @@ export class Space {
 
   /**
    * Opens an invitation (halo's `invitationKey(K)` gives `key`); `NotAllowed` (nothing written) unless the actor may
-   * grant `role`. K itself is never stored in the space: members who may admit host it from `key` alone (halo's
-   * `invitationRoom`), and a member who could read K could redeem it for an identity of its own.
+   * grant `role`. K itself is never stored in the space (a member who could read K could redeem it for an identity
+   * of its own); `room`, its rendezvous secret signed by `key`, goes into the root (not the log), so members who may
+   * admit can host it (halo's `invitationRoom`).
    */
   invite(
     actor: Actor,
     invitation: { key: PublicKey; role: SpaceRole; uses: number; until: number },
+    room?: InvitationRoomEntry,
   ): Result<Credential, NotAllowed> {
-    return this.#members.invite(actor, invitation)
+    const issued = this.#members.invite(actor, invitation)
+    if (issued.ok && room !== undefined) keepInvitationRoom(this.#root, invitation.key, room)
+    return issued
+  }
+
+  /** Each invitation's rendezvous secret as the root keeps it (well-formed entries), by invite key, live. */
+  get invitationRooms(): Observable<ReadonlyMap<string, InvitationRoomEntry>> {
+    return invitationRooms(this.#root)
   }
 
   /** Cancels the invitation of invite key `key`; `NotAllowed` unless it takes effect. */

@@ -66,6 +66,8 @@ const ROOT_FIELDS: ReadonlySet<string> = new Set([
   // Builds before invitation rooms came from the invite key kept each invitation's K here; read by nothing now,
   // accepted so their files still import.
   'invites',
+  // Shared spaces: each invitation's rendezvous secret (space/invitation-rooms.ts).
+  'inviteRooms',
 ])
 
 /** The longest space name a file may carry: a name is shown in lists, not a place for data. */

@@ -6,6 +6,7 @@ import { publicKeyToBytes, signWith } from './keys'
 import {
   invitationKey,
   invitationRoom,
+  inviteRendezvous,
   linkRoom,
   newLinkSecret,
   newSwarmSecret,
@@ -49,27 +50,33 @@ describe('swarmRoom', () => {
 })
 
 describe('invitationRoom', () => {
-  const inviteKey = invitationKey(K).publicKey
+  const rendezvous = inviteRendezvous(K)
   // Cross-checked against Node's crypto.hkdfSync, as the swarm room's.
-  it('gives a pinned room and password for a fixed space and invite key', () => {
-    expect(invitationRoom('space-1', inviteKey)).toMatchInlineSnapshot(`
+  it('gives a pinned room and password for a fixed space and K', () => {
+    expect(invitationRoom('space-1', rendezvous)).toMatchInlineSnapshot(`
       {
-        "password": "ebL5Xg8_1KT4K6S-o571q3lpTeHpLcJnzQOfSqnzR9Q",
-        "roomId": "QOaZyc_u0fC3eKiZqc3le-qbeFWB-3_lAfBndYugE_s",
+        "password": "IWa3JK1sHn-3SxXiFaymnAJv6ctb8_t8Fn3RnU--Eic",
+        "roomId": "IaYH4GS2yVCckpDJK52rB1SsFYfK4piRuRa6mB3DA34",
       }
     `)
   })
 
-  it('differs by space and by key, and from the link room of K', () => {
+  it('differs by space and by K, from the link room of K, and from the room of the invite key in the log', () => {
     const rooms = [
-      invitationRoom('space-1', inviteKey),
-      invitationRoom('space-2', inviteKey),
-      invitationRoom('space-1', invitationKey(S).publicKey),
+      invitationRoom('space-1', rendezvous),
+      invitationRoom('space-2', rendezvous),
+      invitationRoom('space-1', inviteRendezvous(S)),
       linkRoom(K),
     ]
     const all = rooms.flatMap((room) => [room.roomId, room.password])
     expect(new Set(all).size).toBe(all.length)
     for (const value of all) expect(value).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    // Review 13 G4: the room came from I_K, which every copy of the log names (this was its pinned room).
+    expect(rooms[0]?.roomId).not.toBe('QOaZyc_u0fC3eKiZqc3le-qbeFWB-3_lAfBndYugE_s')
+  })
+
+  it('refuses a rendezvous that is not 32 bytes', () => {
+    expect(() => invitationRoom('space-1', new Uint8Array(31))).toThrow(SecretWrongLength)
   })
 })
 

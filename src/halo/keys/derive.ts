@@ -13,7 +13,7 @@ const SECRET_LENGTH = 32
 const SWARM_SALT = utf8('commonplace/swarm/v1')
 const INVITE_KEY_INFO = utf8('commonplace/invite/v1/key')
 const INVITE_ROOM_INFO = utf8('commonplace/invite/v1/room')
-const INVITATION_ROOM_INFO = 'commonplace/invitation/v1/room'
+const INVITATION_ROOM_INFO = 'commonplace/invitation/v2/room'
 
 /** A swarm or link secret of the wrong length: a caller bug or damaged input, never derived from. */
 export class SecretWrongLength extends AppError<'secret-wrong-length'> {
@@ -75,18 +75,24 @@ export const invitationKey = (secret: Uint8Array): KeyPair =>
   keyPairFromSeed(derive(checked(secret), undefined, INVITE_KEY_INFO))
 
 /**
- * The rendezvous of a space invitation, from its public invite key I_K: hosts find it in the space's log alone, so K
- * is never stored in the space, where any member could read it and redeem the invitation for an identity of its own
- * (review 12). The room is no secret from members (they could read K before); the relay never sees the log, and
- * entering is not admission: a guest proves K in the handshake, a host its right to admit by the log it offers.
+ * The rendezvous secret R_K of a link (sharing-protocol.md §4.0): HKDF(K, ".../room"). The guest derives it from the
+ * link; a space invitation's hosts read it in the space root, where the inviter keeps it signed by I_K. It gives the
+ * room, never K: whoever holds it can stand in the room but cannot sign as I_K, so it admits nobody.
  */
-export const invitationRoom = (spaceId: string, inviteKey: PublicKey): Room =>
-  roomFrom(derive(utf8(`${spaceId}|${inviteKey}`), SWARM_SALT, INVITATION_ROOM_INFO), '')
+export const inviteRendezvous = (secret: Uint8Array): Uint8Array => derive(checked(secret), undefined, INVITE_ROOM_INFO)
+
+/**
+ * The room of a space invitation, from its rendezvous secret R_K (`inviteRendezvous`). Nothing in the space's log
+ * gives it (review 13 G4: when it came from I_K, anyone who ever got the log, a refused guest too, could stand in
+ * every open invitation's room). Bound to the space, and not the device-link room of the same K.
+ */
+export const invitationRoom = (spaceId: string, rendezvous: Uint8Array): Room =>
+  roomFrom(derive(checked(rendezvous), SWARM_SALT, `${INVITATION_ROOM_INFO}|${spaceId}`), '')
 
 /** The rendezvous of a device link: room from R_K = HKDF(K, ".../room"), invite key from `invitationKey`. */
 export const linkRoom = (secret: Uint8Array): LinkRoom => {
   const pair = invitationKey(secret)
-  const room = roomFrom(derive(secret, undefined, INVITE_ROOM_INFO), '')
+  const room = roomFrom(inviteRendezvous(secret), '')
   return {
     ...room,
     inviteKey: pair.publicKey,

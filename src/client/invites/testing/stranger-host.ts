@@ -8,6 +8,7 @@ import {
   decodeJoinLinkOf,
   generateKeyPair,
   issueCredential,
+  inviteRendezvous,
   linkRoom,
   newSwarmSecret,
   signWith,
@@ -31,9 +32,16 @@ export type IdentityPair = ReturnType<typeof generateKeyPair<IdentityKey>>
 
 /**
  * Someone in `url`'s invitation room with an identity of its own: as a guest it proves the link's K (every host
- * answers it), else it only proves its identity. `peers` are the peers its handshake let in.
+ * answers it), else it only proves its identity. `peers` are the peers its handshake let in. `room` puts it in
+ * another room (one it derived from what it holds, for instance).
  */
-export const stranger = (page: TrysteroPage, url: string, guest: boolean, identity: IdentityPair) => {
+export const stranger = (
+  page: TrysteroPage,
+  url: string,
+  guest: boolean,
+  identity: IdentityPair,
+  room?: { readonly roomId: string; readonly password: string },
+) => {
   const link = decodeJoinLinkOf('space', url)
   if (!link.ok) throw new Error('not an invitation link')
   const { spaceId, secret } = link.value
@@ -52,10 +60,10 @@ export const stranger = (page: TrysteroPage, url: string, guest: boolean, identi
   const party = { identityKey: identity.publicKey, deviceKey: device.publicKey, chain }
   const sign = (bytes: Uint8Array) => Promise.resolve(toHex(signWith(device, bytes)))
   const peers: string[] = []
-  const room = edges.openRoom(
-    edges.invitationRoom(spaceId, keys.inviteKey),
+  const opened = edges.openRoom(
+    room ?? edges.invitationRoom(spaceId, inviteRendezvous(secret)),
     async (peerId, send, receive, isInitiator) => {
-      const base = roomParty(room.selfId, edges.repoId(device.publicKey), { ...party, sign })
+      const base = roomParty(opened.selfId, edges.repoId(device.publicKey), { ...party, sign })
       const outcome = await runHandshake({
         ctx: { kind: 'invite', spaceId, inviteKey: keys.inviteKey },
         local: guest ? { ...base, signInvite: (bytes) => keys.signInvite(bytes) } : base,
@@ -70,8 +78,17 @@ export const stranger = (page: TrysteroPage, url: string, guest: boolean, identi
       return outcome
     },
   )
-  const channel = room.channel(INVITE_CHANNEL)
-  return { spaceId, keys, identity, signer, peers, channel, leave: () => room.leave() }
+  const channel = opened.channel(INVITE_CHANNEL)
+  return {
+    spaceId,
+    keys,
+    identity,
+    signer,
+    peers,
+    channel,
+    authenticated: opened.authenticated,
+    leave: () => opened.leave(),
+  }
 }
 
 /**

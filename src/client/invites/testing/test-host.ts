@@ -18,6 +18,7 @@ import type { TrysteroPage } from '../../../mesh'
 import { linkEdges } from '../../linking/link-edges'
 import { createMeshSettings } from '../../mesh-settings'
 import { hostInvitations } from '../host-invitations'
+import { invitationRoomEntry } from '../invitation-rooms'
 
 const HOUR = 60 * 60_000
 const settings = createMeshSettings({ getItem: () => null, setItem: () => undefined, removeItem: () => undefined })
@@ -27,7 +28,7 @@ export const inviteLink = (space: Space, actor: Actor, { cancelled = false } = {
   const secret = newLinkSecret()
   const key = invitationKey(secret).publicKey
   const until = Date.now() + HOUR
-  const issued = space.invite(actor, { key, role: 'editor', uses: 1, until })
+  const issued = space.invite(actor, { key, role: 'editor', uses: 1, until }, invitationRoomEntry(space.id, secret))
   if (!issued.ok) throw issued.error
   if (cancelled) space.cancelInvitation(actor, key)
   return {
