@@ -2,7 +2,7 @@
 import { makeActor, openTestEcho, T0 } from '../testing/fixtures'
 import { describe, expect, it } from 'vitest'
 import { systemClock, toBase64Url, toHex } from '../../base'
-import { invitationKey, newLinkSecret } from '../../halo'
+import { invitationKey, inviteRendezvous, newLinkSecret } from '../../halo'
 import { issueInvitationUse } from '../membership/entries'
 import { checkInvitationUse } from '../membership/invitation-check'
 import { rootOf } from '../testing/internals'
@@ -57,6 +57,31 @@ describe('invitations of a space', () => {
 
     expect(space.cancelInvitation(ada, key.publicKey).ok).toBe(true)
     expect(space.membership.get().invitations[0]?.cancelled).toBe(true)
+    await echo.close()
+  })
+
+  it('keeps the rendezvous R_K in the root, outside the log; none for a refused invitation or a malformed entry', async () => {
+    const echo = openTestEcho()
+    const ada = makeActor()
+    const viewer = makeActor()
+    const space = await echo.createSpace(ada, 'Garden plans')
+    space.admit(ada, viewer.identity, 'viewer')
+    const secret = newLinkSecret()
+    const key = invitationKey(secret).publicKey
+    const room = { rendezvous: toBase64Url(inviteRendezvous(secret)), sig: 'ab'.repeat(64) }
+    const until = T0 + 60_000
+    expect(space.invite(ada, { key, role: 'editor', uses: 1, until }, room).ok).toBe(true)
+    expect(space.invitationRooms.get()).toEqual(new Map([[key, room]]))
+    // The log, which goes out to guests, names no room (review 13 G4); K is nowhere in the root.
+    expect(JSON.stringify(space.logValues())).not.toContain(room.rendezvous)
+    const root = JSON.stringify(rootOf(space).doc())
+    for (const form of [toBase64Url(secret), toHex(secret)]) expect(root).not.toContain(form)
+
+    const other = invitationKey(newLinkSecret()).publicKey
+    expect(space.invite(viewer, { key: other, role: 'editor', uses: 1, until }, room).ok).toBe(false)
+    const third = invitationKey(newLinkSecret()).publicKey
+    space.invite(ada, { key: third, role: 'viewer', uses: 1, until }, { rendezvous: 'short', sig: room.sig })
+    expect([...space.invitationRooms.get().keys()]).toEqual([key])
     await echo.close()
   })
 
