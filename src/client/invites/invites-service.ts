@@ -21,7 +21,7 @@ import { DEFAULT_AVATAR, LIMITS } from '../limits'
 import { linkEdges } from '../linking/link-edges'
 import { attempt, problem, type Problem } from '../problem-words'
 import { invitationRoomEntry } from './invitation-rooms'
-import { joinInvite } from './join-invite'
+import { joinInvite, type ProvedHost } from './join-invite'
 import type { Welcomes } from './welcomes'
 import type { InviteJoin, InviteJoinState, InvitesApi, OpenInvitation, ReadInvite } from './invites-api'
 
@@ -94,12 +94,15 @@ export const createInvitesService = (options: InvitesServiceOptions): InvitesApi
     return opened.ok ? opened.value : undefined
   }
 
-  /** Joins as `halo`, the identity of this browser. */
-  const joinAs = async (link: Link, halo: HaloIdentity): Promise<InviteJoin> => {
+  const isHere = async (link: Link, halo: HaloIdentity): Promise<boolean> =>
+    (await (await options.echo).listSpaces(halo.identityKey)).some((row) => row.id === link.spaceId)
+
+  /** Joins as `halo`, the identity of this browser, meeting only `only`, the host a peek proved. */
+  const joinAs = async (link: Link, halo: HaloIdentity, only: ProvedHost): Promise<InviteJoin> => {
     const echo = await options.echo
     const rows = echo.spaces(halo.identityKey)
     // Already a member here: nothing to join, the space opens.
-    if ((await echo.listSpaces(halo.identityKey)).some((row) => row.id === link.spaceId)) {
+    if (await isHere(link, halo)) {
       rows.close()
       return settledJoin({ kind: 'joined', spaceId: link.spaceId })
     }
@@ -114,6 +117,7 @@ export const createInvitesService = (options: InvitesServiceOptions): InvitesApi
       ),
       spaceId: link.spaceId,
       secret: link.secret,
+      only,
       guest: {
         identityKey: halo.identityKey,
         deviceKey: halo.deviceKey,
@@ -156,11 +160,13 @@ export const createInvitesService = (options: InvitesServiceOptions): InvitesApi
   }
 
   /**
-   * No identity here yet: a throwaway identity (in memory only) meets a host so the screen can show who invited
-   * whom to what; Join then makes the real identity with the name given and joins as it. A failed or abandoned
-   * join before Join stores nothing.
+   * A throwaway identity (in memory only) meets a host so the screen can show who invited whom to what; Join then
+   * joins as the real identity (`existing`, or one made with the name given when there is none) with the host the
+   * peek proved, and with nobody else. Review 13 G7: opening a link sent the real identity key, device key, chain and
+   * storage id to whoever stood in its room (anyone can make a link and wait in its room), before any check and
+   * with no click. A failed or abandoned join before Join stores nothing.
    */
-  const preview = (link: Link): InviteJoin => {
+  const preview = (link: Link, existing?: HaloIdentity): InviteJoin => {
     const identity = generateKeyPair<IdentityKey>()
     const device = generateKeyPair()
     const chain = issueCredential({
@@ -194,20 +200,24 @@ export const createInvitesService = (options: InvitesServiceOptions): InvitesApi
     let real: InviteJoin | undefined
     const accept = async (displayName: string | undefined): Promise<Result<void, Problem>> => {
       const shown = state.get()
-      if (shown.kind !== 'found' || real !== undefined) return err(problem('invitation-not-ready'))
-      const created = await options.identity.create(
-        { displayName: displayName ?? '', avatar: DEFAULT_AVATAR },
-        DEVICE_NAME,
-      )
-      if (!created.ok) return created
-      const halo = options.identity.current
+      const host = peek.chosen()
+      if (shown.kind !== 'found' || host === undefined || real !== undefined)
+        return err(problem('invitation-not-ready'))
+      if (existing === undefined) {
+        const created = await options.identity.create(
+          { displayName: displayName ?? '', avatar: DEFAULT_AVATAR },
+          DEVICE_NAME,
+        )
+        if (!created.ok) return created
+      }
+      const halo = existing ?? options.identity.current
       if (halo === undefined) return err(problem('no-identity'))
       stop()
       peek.cancel()
       state.set({ kind: 'joining', spaceName: shown.spaceName })
       // The same room is joined again as the real identity: only once the peek's room is gone.
       await peek.left()
-      const joining = await joinAs(link, halo)
+      const joining = await joinAs(link, halo, host)
       real = joining
       stop = joining.state.subscribe((next) => {
         if (next.kind === 'found') void joining.accept()
@@ -236,7 +246,8 @@ export const createInvitesService = (options: InvitesServiceOptions): InvitesApi
     if (options.identity.state.get().kind === 'none') return ok(preview(link))
     const halo = options.identity.current
     if (halo === undefined) return err(problem('no-identity'))
-    return ok(await joinAs(link, halo))
+    if (await isHere(link, halo)) return ok(settledJoin({ kind: 'joined', spaceId: link.spaceId }))
+    return ok(preview(link, halo))
   }
 
   return {

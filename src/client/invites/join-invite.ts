@@ -25,6 +25,7 @@ import {
   type PublicKey,
 } from '../../halo'
 import {
+  HandshakeRefusal,
   INVITE_CHANNEL,
   readInviteFrame,
   runHandshake,
@@ -77,11 +78,22 @@ interface InviteGuest {
   arrived(spaceId: SpaceId, signal: AbortSignal): Promise<boolean>
 }
 
+/** A host a peek proved (`proofOf`): its connection's Trystero id and its identity. */
+export interface ProvedHost {
+  readonly peerId: string
+  readonly identity: PublicKey
+}
+
 export interface JoinInviteOptions {
   readonly edges: LinkEdges
   readonly spaceId: SpaceId
   readonly secret: Uint8Array
   readonly guest: InviteGuest
+  /**
+   * Meet only this host (review 13 G7): the real identity joins after a throwaway one proved the host and the person
+   * clicked Join, and its Hello (identity, device, chain, storage id) goes to no other peer in the room.
+   */
+  readonly only?: ProvedHost
 }
 
 /** Host refusals as the guest's problem codes (their words are in problem-words.ts). */
@@ -130,8 +142,11 @@ const delegationOf = (offer: InviteOffer, invitation: Invitation): boolean => {
   return decoded.ok && decoded.value.id === invitation.id && offer.role === invitation.role
 }
 
-/** The join, and when its room has been left (a room joined again before that is Trystero's cached one). */
-export type RunningJoin = InviteJoin & { left(): Promise<void> }
+/**
+ * The join, when its room has been left (a room joined again before that is Trystero's cached one), and the host
+ * whose offer it shows (a peek's, for the real join to meet only that host).
+ */
+export type RunningJoin = InviteJoin & { left(): Promise<void>; chosen(): ProvedHost | undefined }
 
 export const joinInvite = (options: JoinInviteOptions): RunningJoin => {
   const { edges, guest, spaceId } = options
@@ -153,13 +168,19 @@ export const joinInvite = (options: JoinInviteOptions): RunningJoin => {
     gate.stop()
   })
 
-  const authorize = (_ctx: HandshakeContext, peer: AuthenticatedPeer): Promise<Result<void, Refused>> =>
+  const { only } = options
+  const authorize = (_ctx: HandshakeContext, peer: AuthenticatedPeer): Promise<Result<void, Refused>> => {
     // A host proved its identity's chain; whether it may admit us its log proves in its offer (`proofOf`).
-    Promise.resolve(peer.invited || peer.identity === null ? err({ code: 'wrong-role' }) : ok(undefined))
+    if (peer.invited || peer.identity === null) return Promise.resolve(err({ code: 'wrong-role' }))
+    if (only !== undefined && peer.identity !== only.identity) return Promise.resolve(err({ code: 'wrong-role' }))
+    return Promise.resolve(ok(undefined))
+  }
   const room = edges.openRoom(
     // From K (R_K): the log the guest is sent names no invitation's room (review 13 G4).
     edges.invitationRoom(spaceId, inviteRendezvous(options.secret)),
     async (peerId, send, receive, isInitiator) => {
+      // Not the proved host: no handshake, so nothing of ours is sent to it.
+      if (only !== undefined && peerId !== only.peerId) return err(new HandshakeRefusal('wrong-role'))
       const outcome = await runHandshake({
         ctx,
         local: {
@@ -360,5 +381,10 @@ export const joinInvite = (options: JoinInviteOptions): RunningJoin => {
       end(undefined)
     },
     left: () => leaving ?? Promise.resolve(),
+    chosen: () => {
+      const peerId = chosen.peerId
+      const identity = peerId === undefined ? undefined : hosts.get(peerId)?.identity
+      return peerId === undefined || identity == null ? undefined : { peerId, identity }
+    },
   }
 }

@@ -60,6 +60,8 @@ export const stranger = (
   const party = { identityKey: identity.publicKey, deviceKey: device.publicKey, chain }
   const sign = (bytes: Uint8Array) => Promise.resolve(toHex(signWith(device, bytes)))
   const peers: string[] = []
+  /** Every handshake frame it received, as text (what a peer in the room learns before any check). */
+  const heard: string[] = []
   const opened = edges.openRoom(
     room ?? edges.invitationRoom(spaceId, inviteRendezvous(secret)),
     async (peerId, send, receive, isInitiator) => {
@@ -69,7 +71,11 @@ export const stranger = (
         local: guest ? { ...base, signInvite: (bytes) => keys.signInvite(bytes) } : base,
         remotePeerId: peerId,
         send,
-        receive,
+        receive: async () => {
+          const frame = await receive()
+          heard.push(typeof frame.data === 'string' ? frame.data : JSON.stringify(frame.data))
+          return frame
+        },
         isInitiator,
         verifyChain: edges.verifyPeerDevice,
         authorize: () => Promise.resolve({ ok: true, value: undefined }),
@@ -85,6 +91,7 @@ export const stranger = (
     identity,
     signer,
     peers,
+    heard,
     channel,
     authenticated: opened.authenticated,
     leave: () => opened.leave(),
