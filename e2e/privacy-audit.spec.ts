@@ -9,7 +9,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import type { Page } from '@playwright/test'
-import { invitationKey, invitationRoom, linkRoom, swarmRoom } from '../src/halo/keys/derive.ts'
+import { invitationKey, invitationRoom, inviteRendezvous, linkRoom, swarmRoom } from '../src/halo/keys/derive.ts'
 import { decodeJoinLinkOf } from '../src/halo/links/join-link.ts'
 import { identityKeyPairOf, recoveryPhraseOf, recoverySecretFromBytes } from '../src/halo/recovery/recovery-phrase.ts'
 import { expect, test as base, type Device } from './fixtures.ts'
@@ -273,11 +273,11 @@ test('a whole journey leaves no secret and no content with the signal worker or 
     password: linkRendezvous.password,
   })
   const inviteKey = invitationKey(invite.value.secret)
-  const inviteRendezvous = invitationRoom(invite.value.spaceId, inviteKey.publicKey)
-  knownRooms.set(inviteRendezvous.roomId, {
+  const inviteRoom = invitationRoom(invite.value.spaceId, inviteRendezvous(invite.value.secret))
+  knownRooms.set(inviteRoom.roomId, {
     label: 'invitation',
     appId: 'commonplace/1/join',
-    password: inviteRendezvous.password,
+    password: inviteRoom.password,
   })
   needles.push(
     textNeedle('device link payload', deviceLink.split('#/join/')[1] ?? ''),
