@@ -53,6 +53,8 @@ const PACE_MS = 150
  * what that bound costs. All 5,000 at once slows down faster than linearly.
  */
 const PLAIN_CONCURRENCY = [4, 32] as const
+/** How long a page's client may take to close after the big space before the bench closes the page. */
+const CLOSE_LIMIT_MS = 20_000
 /** Fresh phones tried in turn until one links to the big space's laptop. */
 const BIG_LINK_TRIES = 3
 /** How long the phone may take to receive the big space before the bench reports what it reached. */
@@ -287,6 +289,13 @@ const timeSplitEdits = async (editor: Page, watcher: Page, side: 'app' | 'plain'
   return { times: latencies(edits), split: stages(edits, out.sent, into.received) }
 }
 
+/** Closes the page's client, or gives up after CLOSE_LIMIT_MS (the page's context is closed next either way). */
+const closeWithin = (page: Page): Promise<unknown> =>
+  Promise.race([
+    page.evaluate(() => (globalThis as unknown as Bench).syncBench.app.close()),
+    new Promise((resolve) => setTimeout(resolve, CLOSE_LIMIT_MS)),
+  ])
+
 /** 2: a laptop with the big space; a fresh phone receives it. Returns the space file for the baseline. */
 const bigSpace = async (browser: Browser, url: string, signalUrl: string) => {
   const laptop = await openDevice(browser, url, 'laptop')
@@ -346,10 +355,12 @@ const bigSpace = async (browser: Browser, url: string, signalUrl: string) => {
     })
     .catch(() => console.log(`the phone did not index every text within ${RECEIVE_LIMIT_MS / 1000} s`))
   const reached = await progress()
+  console.log(`big space on the phone so far (ms since link): ${JSON.stringify(roundAll(reached))}`)
   const tasks = await phone.evaluate(() => (globalThis as unknown as Bench).syncBench.app.longestTask())
-  await phone.evaluate(() => (globalThis as unknown as Bench).syncBench.app.close())
+  // A client still busy with the space may take long to close; the pages go anyway.
+  await closeWithin(phone)
   await phone.context().close()
-  await laptop.evaluate(() => (globalThis as unknown as Bench).syncBench.app.close())
+  await closeWithin(laptop)
   await laptop.context().close()
   return { file, personalVisibleMs: ms, failedLinks, linkSteps: roundAll(steps), progress: reached, ...tasks }
 }
