@@ -30,12 +30,6 @@ export const toStorageError = (error: unknown): StorageQuotaExceeded | StorageFa
 
 const isStorageId = (key: StorageKey): boolean => key.length === 1 && key[0] === STORAGE_ID_KEY
 
-interface PendingRead {
-  readonly prefix: StorageKey
-  readonly resolve: (chunks: Chunk[]) => void
-  readonly reject: (error: unknown) => void
-}
-
 interface PendingSave {
   readonly key: StorageKey
   readonly data: Uint8Array
@@ -50,8 +44,6 @@ export class DexieStorageAdapter implements StorageAdapterInterface {
   readonly #db: EchoDatabase
   readonly #status = new Cell<StorageStatus>('ok')
   #pending: PendingSave[] = []
-  #reads: PendingRead[] = []
-  #reading = false
   #startupOver: () => void = () => undefined
   readonly #started = new Promise<void>((resolve) => (this.#startupOver = resolve))
 
@@ -127,39 +119,10 @@ export class DexieStorageAdapter implements StorageAdapterInterface {
     await this.#write(() => this.#db.chunks.where('key').equals(key).delete())
   }
 
-  /**
-   * Range reads are read together: those asked for while a read transaction is under way go in the next one.
-   * A peer offering thousands of documents at once (a linked laptop with a big space loaded) makes the repo read
-   * two ranges of each; one transaction apiece queued each behind the saves and index writes, and the reads of
-   * the documents the person waits for (a space's object documents) waited behind them all.
-   */
-  loadRange(keyPrefix: StorageKey): Promise<Chunk[]> {
-    return new Promise((resolve, reject) => {
-      this.#reads.push({ prefix: keyPrefix, resolve, reject })
-      if (!this.#reading) queueMicrotask(() => void this.#readBatch())
-    })
-  }
-
-  async #readBatch(): Promise<void> {
-    if (this.#reading || this.#reads.length === 0) return
-    this.#reading = true
-    const batch = this.#reads
-    this.#reads = []
-    try {
-      const found = await this.#db.transaction('r', this.#db.chunks, () =>
-        Promise.all(batch.map(({ prefix }) => this.#range(prefix).toArray())),
-      )
-      batch.forEach(({ resolve }, n) => {
-        const rows = found[n] ?? []
-        rows.sort((a, b) => a.seq - b.seq)
-        resolve(rows.map((row) => ({ key: row.key, data: row.data })))
-      })
-    } catch (error) {
-      for (const { reject } of batch) reject(error)
-    } finally {
-      this.#reading = false
-      if (this.#reads.length > 0) void this.#readBatch()
-    }
+  async loadRange(keyPrefix: StorageKey): Promise<Chunk[]> {
+    const rows = await this.#range(keyPrefix).toArray()
+    rows.sort((a, b) => a.seq - b.seq)
+    return rows.map((row) => ({ key: row.key, data: row.data }))
   }
 
   async removeRange(keyPrefix: StorageKey): Promise<void> {
