@@ -218,7 +218,7 @@ export const app = {
   },
 }
 
-/** Times the big space's steps on the phone: listed, first list, every object searchable, every text indexed. */
+/** Times the big space's steps on the phone: listed, opened, first list, every object searchable, every text indexed. */
 const watch = async (opened: Client, name: string, objects: number): Promise<void> => {
   const since = (): number => performance.now() - linkStarted
   const listed = await until(opened.spaces.list, (spaces) => spaces?.some((space) => space.name === name) === true)
@@ -227,6 +227,7 @@ const watch = async (opened: Client, name: string, objects: number): Promise<voi
   if (id === undefined) return
   const session = await opened.spaces.open(id)
   if (!session.ok) throw new Error(session.error.code)
+  progress.opened = since()
   const notes = session.value.notes('')
   const tasks = session.value.tasks('')
   const texts = session.value.notes(TEXT_WORD)

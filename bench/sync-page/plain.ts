@@ -5,7 +5,7 @@
  */
 import wasmUrl from '@automerge/automerge/automerge.wasm?url'
 import { cbor, initializeWasm, NetworkAdapter, Repo } from '@automerge/automerge-repo/slim'
-import type { DocumentId, Message, PeerId, PeerMetadata } from '@automerge/automerge-repo/slim'
+import type { DocHandle, DocumentId, Message, PeerId, PeerMetadata } from '@automerge/automerge-repo/slim'
 import { joinSwarm, validateMeshSettings } from '../../src/mesh/index.ts'
 import type { Swarm } from '../../src/mesh/index.ts'
 import { fromBase64Url } from '../../src/base/index.ts'
@@ -64,6 +64,10 @@ class TrysteroAdapter extends NetworkAdapter {
 
 let swarm: Swarm | undefined
 let repo: Repo | undefined
+/** The edit baseline's document: the page that edits it holds it, the other watches it. */
+let editHandle: DocHandle<{ title: string }> | undefined
+const seenAt = new Map<string, number>()
+const now = (): number => performance.timeOrigin + performance.now()
 const pongs = new Map<number, () => void>()
 /** Whether this page holds the documents (`load`) rather than asks for them. */
 let holder = false
@@ -167,4 +171,34 @@ export const plain = {
     const allMs = performance.now() - started
     return { rootMs, objectsMs, allMs, ...tasks.stop() }
   },
+
+  /** The edit baseline, on the editing page: a document with a title; returns its URL for the other page. */
+  makeEditDoc(): string {
+    editHandle = joined().repo.create({ title: 'edit 0' })
+    return editHandle.url
+  },
+
+  /** On the watching page: records when each title first shows in its copy of the document (epoch ms). */
+  async watchEdits(url: string): Promise<void> {
+    const handle = await joined().repo.find<{ title: string }>(url as DocumentId)
+    const record = (): void => {
+      const title = handle.doc().title
+      if (!seenAt.has(title)) seenAt.set(title, now())
+    }
+    handle.on('change', record)
+    record()
+  },
+
+  /** On the editing page: sets the title, as the app's rename does; returns when (epoch ms) the edit started. */
+  edit(title: string): number {
+    if (editHandle === undefined) throw new Error('makeEditDoc first')
+    const at = now()
+    editHandle.change((doc) => {
+      doc.title = title
+    })
+    return at
+  },
+
+  /** On the watching page: when (epoch ms) the document first held `title`. */
+  seen: (title: string): number | null => seenAt.get(title) ?? null,
 }
