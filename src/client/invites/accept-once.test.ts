@@ -2,7 +2,7 @@
 import { makeActor, openTestEcho } from '../../echo/testing/fixtures'
 import { describe, expect, it } from 'vitest'
 import { systemClock } from '../../base'
-import { issueInvitationUse, type SpaceId } from '../../echo'
+import { issueInvitationUse } from '../../echo'
 import { decodeJoinLinkOf, generateKeyPair, invitationKey, type IdentityKey } from '../../halo'
 import { INVITE_CHANNEL, readInviteFrame, writeInviteFrame } from '../../mesh'
 import { FakeTrystero } from '../../mesh/testing/fake-trystero'
@@ -52,7 +52,7 @@ describe('a guest that sends accept after accept on one connection', () => {
         const use = (heads: readonly string[]) =>
           issueInvitationUse({
             invitationKey: invitationKey(link.value.secret),
-            space: space.id as SpaceId,
+            space: space.id,
             invitation: delegation.id,
             heads: heads as never,
             guest: party.identity.publicKey,
