@@ -1,10 +1,20 @@
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { toHex } from '../../base'
+import { err, ok, systemClock, toHex } from '../../base'
 import { broadcastChannelNetwork, parseObjectId, type Echo, type Space, type SpaceId } from '../../echo'
 import { repoOf } from '../../echo/testing/internals'
 import { typeText } from '../../echo/testing/text'
-import { generateKeyPair, IdentityStore, swarmRoom, type HaloIdentity, type IdentityKey } from '../../halo'
+import {
+  generateKeyPair,
+  IdentityStore,
+  issueCredential,
+  verifyPeerDevice,
+  swarmRoom,
+  type HaloIdentity,
+  type IdentityKey,
+  type KeyPair,
+} from '../../halo'
+import { ManualClock } from '../../base/testing/manual-clock'
 import { signWith, type DeviceKey } from '../../halo/testing'
 import { defaultMeshSettings, joinSwarm, newRepoId, runHandshake } from '../../mesh'
 import { FakeTrystero } from '../../mesh/testing/fake-trystero'
@@ -89,6 +99,52 @@ const personalSecretOf = async (client: Client) => {
   const held = await until(new Polled(() => clientInternals(client)?.personalSecret()), (value) => value !== undefined)
   if (held === undefined) throw new Error('no personal secret held')
   return held
+}
+
+/**
+ * A page built from the mesh's own code that holds the personal room's secret and shows `chain` for `device`,
+ * claiming `identity`; it lets in whoever shows a valid chain.
+ */
+const hostilePage = (
+  network: FakeTrystero,
+  name: string,
+  handover: Awaited<ReturnType<typeof personalSecretOf>>,
+  device: KeyPair<DeviceKey>,
+  chain: unknown,
+  identity = device.publicKey as string as IdentityKey,
+) => {
+  const page = network.page(name)
+  const refusals: string[] = []
+  const swarm = joinSwarm(defaultMeshSettings({}), swarmRoom(handover.secret, handover.spaceId, handover.generation), {
+    appId: 'commonplace/1',
+    page,
+    handshake: (remotePeerId, send, receive, isInitiator) =>
+      runHandshake({
+        ctx: { kind: 'space', spaceId: handover.spaceId, generation: handover.generation },
+        local: {
+          peerId: page.selfId,
+          repo: newRepoId(device.publicKey),
+          storage: null,
+          identity,
+          device: device.publicKey,
+          chain,
+          sign: (bytes) => Promise.resolve(toHex(signWith(device, bytes))),
+        },
+        remotePeerId,
+        send,
+        receive,
+        isInitiator,
+        // It checks the honest devices as the app does, so any refusal is theirs, not its own.
+        verifyChain: async (offered, remote) => {
+          const verified = await verifyPeerDevice(offered, remote, { clock: systemClock, isRevoked: () => false })
+          return verified.ok ? ok({ identity: verified.value.identity }) : err({ code: 'bad-chain' })
+        },
+        authorize: () => Promise.resolve({ ok: true, value: undefined }),
+      }),
+  })
+  // The honest side's code; a refusal of its own (none expected) is marked as such.
+  swarm.onRefused((refusal) => refusals.push(refusal.remoteCode ?? `own: ${refusal.code}`))
+  return { swarm, refusals }
 }
 
 describe('two devices of one identity', () => {
@@ -304,44 +360,59 @@ describe('two devices of one identity', () => {
   it('a page that knows the personal room secret but shows no valid chain gets zero document bytes', async () => {
     const { network, laptop, phone } = await twoDevices()
     const handover = await personalSecretOf(laptop)
-    const stranger = network.page('stranger')
     const device = generateKeyPair<DeviceKey>()
-    const refusals: string[] = []
-    const swarm = joinSwarm(
-      defaultMeshSettings({}),
-      swarmRoom(handover.secret, handover.spaceId, handover.generation),
-      {
-        appId: 'commonplace/1',
-        page: stranger,
-        handshake: (remotePeerId, send, receive, isInitiator) =>
-          runHandshake({
-            ctx: { kind: 'space', spaceId: handover.spaceId, generation: handover.generation },
-            local: {
-              peerId: stranger.selfId,
-              repo: newRepoId(device.publicKey),
-              storage: null,
-              identity: device.publicKey as string as IdentityKey,
-              device: device.publicKey,
-              chain: { forged: true },
-              sign: (bytes) => Promise.resolve(toHex(signWith(device, bytes))),
-            },
-            remotePeerId,
-            send,
-            receive,
-            isInitiator,
-            verifyChain: () =>
-              Promise.resolve({ ok: true, value: { identity: device.publicKey as string as IdentityKey } }),
-            authorize: () => Promise.resolve({ ok: true, value: undefined }),
-          }),
-      },
-    )
-    swarm.onRefused((refusal) => refusals.push(refusal.remoteCode ?? refusal.code))
+    const stranger = hostilePage(network, 'stranger', handover, device, { forged: true })
     // Both the laptop and the phone are in that room: each refuses the stranger's chain at once.
-    await until(new Polled(() => (refusals.length >= 2 ? refusals : undefined)), (value) => value !== undefined)
-    expect(refusals).toEqual(['bad-chain', 'bad-chain'])
+    await until(
+      new Polled(() => (stranger.refusals.length >= 2 ? stranger.refusals : undefined)),
+      (value) => value !== undefined,
+    )
+    expect(stranger.refusals).toEqual(['bad-chain', 'bad-chain'])
     expect(network.bytes({ to: 'stranger', action: 'cp.am' })).toBe(0)
-    expect(swarm.authenticated.get().size).toBe(0)
-    await swarm.leave()
+    expect(stranger.swarm.authenticated.get().size).toBe(0)
+    await stranger.swarm.leave()
+    expect(phone.identity.state.get().kind).toBe('ready')
+  }, 20_000)
+
+  it('a device whose chain to the identity expired is refused at the handshake, with zero document bytes (N2)', async () => {
+    const { network, laptop, laptopHalo, phone } = await twoDevices()
+    const handover = await personalSecretOf(laptop)
+    const device = generateKeyPair<DeviceKey>()
+    // The laptop once authorized this device until ten minutes ago (past the verifier's 2-minute skew).
+    const now = Date.now()
+    const authorize = (expiresAt?: number) =>
+      issueCredential({
+        issuer: laptopHalo.identityKey,
+        subject: device.publicKey,
+        assertion: { kind: 'AuthorizedDevice' },
+        signer: laptopHalo.signer,
+        clock: new ManualClock(now - 60 * 60_000),
+        ...(expiresAt === undefined ? {} : { expiresAt }),
+      })
+    const expired = hostilePage(
+      network,
+      'expired',
+      handover,
+      device,
+      authorize(now - 10 * 60_000),
+      laptopHalo.identityKey,
+    )
+    await until(
+      new Polled(() => (expired.refusals.length >= 2 ? expired.refusals : undefined)),
+      (value) => value !== undefined,
+    )
+    expect(expired.refusals).toEqual(['bad-chain', 'bad-chain'])
+    expect(network.bytes({ to: 'expired', action: 'cp.am' })).toBe(0)
+    expect(expired.swarm.authenticated.get().size).toBe(0)
+    await expired.swarm.leave()
+    // The same device with the same chain but no expiry gets in: the expiry alone was refused.
+    const live = hostilePage(network, 'live', handover, device, authorize(), laptopHalo.identityKey)
+    await until(
+      new Polled(() => (live.swarm.authenticated.get().size >= 2 ? true : undefined)),
+      (value) => value === true,
+    )
+    expect(live.refusals).toEqual([])
+    await live.swarm.leave()
     expect(phone.identity.state.get().kind).toBe('ready')
   }, 20_000)
 })

@@ -21,6 +21,8 @@ export type IgnoreReason =
   | 'stale-epoch'
   | 'after-ignored'
   | 'issuer-removed'
+  // An entry of a member who left, concurrent with her leave, that no other member saw first (rule 4c).
+  | 'issuer-left'
   | 'conflicting-removal'
   | 'has-expiry'
   | 'not-a-member'

@@ -42,6 +42,7 @@ import { Pass } from './pass'
 import { isTopRole, outranks } from './policy'
 import type { Reach } from './reach'
 import { cancelledUses } from './invitations'
+import { lateAround, leaveCounts, leavesBy, witnessed } from './after-leave'
 import { standingOf } from './seniority'
 
 /** The role a removal or demotion leaves its subject with (undefined: removed). */
@@ -59,8 +60,13 @@ export const foldPasses = (
   /** The demotions whose trial was kept (the caps they justify). */
   const kept = new Set<CredentialId>()
   const byKey = new Map<CredentialId, PublicKey>(entries.map((entry) => [entry.id, entry.issuer]))
-  const run = (without: ReadonlyMap<CredentialId, IgnoreReason>, capped: ReadonlyMap<CredentialId, SpaceRole>) =>
-    new Pass(space, reach, without, check, capped).run(entries)
+  /** Entries of members who left judged with the role they held before (rule 4c, after-leave.ts). */
+  const reprieved = new Set<CredentialId>()
+  const run = (
+    without: ReadonlyMap<CredentialId, IgnoreReason>,
+    capped: ReadonlyMap<CredentialId, SpaceRole>,
+    sparing: ReadonlySet<CredentialId> = reprieved,
+  ) => new Pass(space, reach, without, check, capped, sparing).run(entries)
   let result = run(excluded, caps)
   const standing = standingOf(entries, result.genesis, result.powerful, reach, check)
   const position = new Map(entries.map((entry, index) => [entry.id, index]))
@@ -71,7 +77,8 @@ export const foldPasses = (
     if (ids === undefined) byIssuer.set(entry.issuer, [entry.id])
     else ids.push(entry.id)
   }
-  // Removals by others (a member leaving does not cascade: see CONTEXT.md) and what may be demotions.
+  const ownLeaves = leavesBy(entries, check)
+  // Removals by others (a member leaving does not cascade: rule 4c instead, after-leave.ts) and what may be demotions.
   const removals = entries.filter((entry) => entry.assertion.kind === 'MemberRemoved' && entry.issuer !== entry.subject)
   const demotions = entries.filter(
     (entry) =>
@@ -177,7 +184,44 @@ export const foldPasses = (
     }
   }
 
+  // A member who left (rule 4c): her entries concurrent with her leave count only if another member saw them first.
+  // Judged before any removal is tried, so that a late removal of hers is never tried.
+  const judgeLate = (): boolean => {
+    const counted = new Map<PublicKey, CredentialId[]>()
+    const late = new Set<CredentialId>()
+    for (const ids of ownLeaves.values()) {
+      for (const id of ids) {
+        const leave = byId.get(id)
+        if (leave === undefined || excluded.has(id)) continue
+        const around = lateAround(leave, byIssuer, byId, reach, check, (other) => excluded.has(other))
+        if (around.length === 0) continue
+        const without = run(new Map([...excluded, ...around.map((other) => [other, 'issuer-left'] as const)]), caps)
+        if (!leaveCounts(id, without)) continue
+        counted.set(leave.issuer, [...(counted.get(leave.issuer) ?? []), id])
+        for (const other of around) late.add(other)
+      }
+    }
+    if (late.size === 0) return false
+    const trial = run(excluded, caps, new Set([...reprieved, ...late]))
+    let changed = false
+    for (const id of late) {
+      const seen = witnessed(id, counted, byId, reach, trial)
+      if (seen && reprieved.has(id)) continue
+      if (seen) reprieved.add(id)
+      else {
+        reprieved.delete(id)
+        excluded.set(id, 'issuer-left')
+      }
+      changed = true
+    }
+    return changed
+  }
+
   for (;;) {
+    if (judgeLate()) {
+      result = run(excluded, caps)
+      continue
+    }
     let changed = false
     // A removal is tried whenever X has entries concurrent with it, applied yet or not: one of them may only apply
     // once a junior's removal (tried later) voids what blocked it, and the senior's removal must have its turn first.
@@ -227,7 +271,10 @@ export const foldPasses = (
       excluded.set(id, 'invitation-cancelled')
       changed = true
     }
-    if (!changed) return { pass: result, excluded: excluded.size > 0 || caps.size > 0, eligible: standing.eligible }
+    if (!changed) {
+      const cascaded = excluded.size > 0 || caps.size > 0 || reprieved.size > 0
+      return { pass: result, excluded: cascaded, eligible: standing.eligible }
+    }
     result = run(excluded, caps)
   }
 }

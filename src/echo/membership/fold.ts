@@ -34,7 +34,10 @@
  *    demotion of X by another member, X's entries concurrent with it are
  *    judged with the lower role; mutual removals go to the senior member
  *    (cascade.ts, seniority.ts). A removal of X is tried before X's
- *    concurrent removals of others, X's answers to it excepted.
+ *    concurrent removals of others, X's answers to it excepted. (c) An entry
+ *    of X concurrent with a leave of X that takes effect counts only if another
+ *    member built on it without that leave, judged with X's role before it
+ *    (`issuer-left` otherwise; after-leave.ts).
  * 5. Epochs. An owner or admin may record an Epoch; only the next number (the
  *    current one + 1, or 1 for the first) takes effect (`stale-epoch` otherwise),
  *    so no Epoch can use up the numbers left.

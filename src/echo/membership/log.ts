@@ -15,6 +15,7 @@ import { VerifiedCache } from '../../halo'
 import type { SpaceId } from '../ids'
 import type { Ignored } from './canonical-order'
 import { addCopy, decodeEntries, orderCopies, proofKey, rank, verifyEntry } from './canonical-order'
+import { isLeave } from './after-leave'
 import { foldPasses } from './cascade'
 import type { Invitation } from './invitations'
 import type { Check, EpochRecord, Pass } from './pass'
@@ -74,6 +75,8 @@ export class MembershipLog {
   #newlyVerified: Credential[] = []
   /** Keys that a removal whose signature holds names (their entries may be in the cascade). */
   readonly #removed = new Set<PublicKey>()
+  /** Keys that signed a leave: their entries concurrent with it are judged by rule 4c (after-leave.ts). */
+  readonly #left = new Set<PublicKey>()
   /** Keys whose removals the cascade tries (seniority.ts), as of the last full fold. */
   #eligible: ReadonlySet<PublicKey> = new Set()
   #state: MembershipState | undefined
@@ -233,9 +236,14 @@ export class MembershipLog {
     }
     // Nothing the cascade looks at: no removal of its issuer it is concurrent with, and for a removal,
     // no applied entry of its subject concurrent with it.
-    if (this.#removed.has(entry.issuer)) return false
-    // A key raised to owner or admin may make the cascade try its removals.
+    if (this.#removed.has(entry.issuer) || this.#left.has(entry.issuer)) return false
     const { assertion } = entry
+    // A leave makes its issuer's entries that it has not seen late (rule 4c); the whole set judges them.
+    if (assertion.kind === 'MemberRemoved' && entry.issuer === entry.subject) {
+      const seen = new Set(entry.parents.flatMap((parent) => [parent, ...this.#reach.ancestorsOf(parent)]))
+      if (this.#order.some((other) => other.issuer === entry.issuer && !seen.has(other.id))) return false
+    }
+    // A key raised to owner or admin may make the cascade try its removals.
     const raises = assertion.kind === 'SpaceMember' && mayRemoveOthers(assertion.role)
     if (raises && !this.#eligible.has(entry.subject)) return false
     // A removal, or a demotion of a key that may have done what needs the higher role (cascade.ts).
@@ -268,6 +276,7 @@ export class MembershipLog {
       this.#updateMember(entry.assertion.kind === 'SpaceGenesis' ? entry.assertion.owner : entry.subject)
     }
     if (this.#counts(entry)) this.#removed.add(entry.subject)
+    if (isLeave(entry)) this.#left.add(entry.issuer)
     if (pass.accepted.at(-1) === entry.id) {
       for (const parent of entry.parents) this.#heads.delete(parent)
       this.#heads.add(entry.id)
@@ -294,7 +303,11 @@ export class MembershipLog {
     this.#cascaded = excluded
     this.#eligible = eligible
     this.#removed.clear()
-    for (const entry of entries) if (this.#counts(entry)) this.#removed.add(entry.subject)
+    this.#left.clear()
+    for (const entry of entries) {
+      if (this.#counts(entry)) this.#removed.add(entry.subject)
+      if (isLeave(entry)) this.#left.add(entry.issuer)
+    }
     this.#members = [...pass.roles].map(([key, role]) => ({ key, role })).sort((a, b) => (a.key < b.key ? -1 : 1))
     const cited = new Set(pass.accepted.flatMap((id) => pass.entry(id)?.parents ?? []))
     this.#heads = new Set(pass.accepted.filter((id) => !cited.has(id)))

@@ -99,6 +99,10 @@ export class Pass {
   readonly #caps: ReadonlyMap<CredentialId, SpaceRole>
   /** The least role each applied entry needed (cascade.ts: whether a demotion changes it). */
   readonly needed = new Map<CredentialId, SpaceRole>()
+  /** Entries of a member who left, concurrent with her leave, that another member saw first (rule 4c). */
+  readonly #reprieved: ReadonlySet<CredentialId>
+  /** The role and grant each member who left held just before her last leave took effect. */
+  readonly #left = new Map<PublicKey, { role: SpaceRole; grant: CredentialId }>()
 
   readonly #check: Check
   readonly #invitationContext: InvitationContext
@@ -114,6 +118,7 @@ export class Pass {
     excluded: ReadonlyMap<CredentialId, IgnoreReason>,
     check: Check,
     caps: ReadonlyMap<CredentialId, SpaceRole> = new Map(),
+    reprieved: ReadonlySet<CredentialId> = new Set(),
   ) {
     // A SpaceId is the space's public key.
     this.space = space as string as PublicKey
@@ -121,6 +126,7 @@ export class Pass {
     this.#excluded = excluded
     this.#check = check
     this.#caps = caps
+    this.#reprieved = reprieved
     this.#invitationContext = {
       reach,
       entry: (id) => this.#entries.get(id),
@@ -135,7 +141,15 @@ export class Pass {
 
   /** A copy to judge entries on without changing this pass (a preview). */
   fork(): Pass {
-    const copy = new Pass(this.space as string as SpaceId, this.#reach, this.#excluded, this.#check, this.#caps)
+    const copy = new Pass(
+      this.space as string as SpaceId,
+      this.#reach,
+      this.#excluded,
+      this.#check,
+      this.#caps,
+      this.#reprieved,
+    )
+    for (const [key, left] of this.#left) copy.#left.set(key, left)
     for (const [key, role] of this.roles) copy.roles.set(key, role)
     for (const [key, grant] of this.grants) copy.grants.set(key, grant)
     for (const [key, ids] of this.removals) copy.removals.set(key, [...ids])
@@ -205,14 +219,22 @@ export class Pass {
     return [...this.roles.values()].filter(isTopRole).length
   }
 
-  /** The issuer's role, if it holds one and the entry has seen the membership that gave it. */
+  /**
+   * The issuer's role, if it holds one and the entry has seen the membership that gave it; for an entry of a
+   * member who left that another member saw before her leave (rule 4c), the role she held before it.
+   */
   #authority(entry: Credential): SpaceRole | undefined {
-    const role = this.roles.get(entry.issuer)
-    const grant = this.grants.get(entry.issuer)
-    if (role === undefined || grant === undefined) return undefined
-    if (grant !== entry.id && !this.#reach.descends(entry.id, grant)) return undefined
+    const held = this.#heldAt(entry, this.roles.get(entry.issuer), this.grants.get(entry.issuer))
+    const left = this.#reprieved.has(entry.id) ? this.#left.get(entry.issuer) : undefined
+    const role = held ?? this.#heldAt(entry, left?.role, left?.grant)
+    if (role === undefined) return undefined
     const cap = this.#caps.get(entry.id)
     return cap === undefined ? role : lowerRole(role, cap)
+  }
+
+  #heldAt(entry: Credential, role: SpaceRole | undefined, grant: CredentialId | undefined): SpaceRole | undefined {
+    if (role === undefined || grant === undefined) return undefined
+    return grant === entry.id || this.#reach.descends(entry.id, grant) ? role : undefined
   }
 
   /** Records the least role an applied entry needed (the policy gives one for every allowed entry). */
@@ -288,6 +310,8 @@ export class Pass {
         // Removing a non-member changes nothing, and would block a later admission concurrent with it.
         if (from === undefined) return 'not-a-member'
         if (isTopRole(from) && this.owners() === 1) return 'last-owner'
+        const grant = this.grants.get(entry.subject)
+        if (entry.issuer === entry.subject && grant !== undefined) this.#left.set(entry.subject, { role: from, grant })
         this.roles.delete(entry.subject)
         this.grants.delete(entry.subject)
         this.removals.set(entry.subject, [...(this.removals.get(entry.subject) ?? []), entry.id])
