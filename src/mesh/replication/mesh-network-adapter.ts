@@ -1,3 +1,4 @@
+import { RepeatedSync } from './repeated-sync'
 import { NetworkAdapter } from '@automerge/automerge-repo/slim'
 import type { Message, PeerId, PeerMetadata, StorageId } from '@automerge/automerge-repo/slim'
 import { Cell, toHex, utf8, type Observable } from '../../base'
@@ -51,6 +52,8 @@ export interface MeshAdapterStats {
   readonly stalls: number
   /** Times we asked a peer to start our sync over (`restart`), and times a peer's request was followed. */
   readonly resyncs?: { readonly asked: number; readonly followed: number }
+  /** Sync loops broken: a peer and our Repo repeated one message until their sync was started over. */
+  readonly loops?: number
 }
 
 export interface MeshAdapterOptions {
@@ -144,6 +147,10 @@ export class MeshNetworkAdapter extends NetworkAdapter {
   readonly #stats = new Cell<MeshAdapterStats>({ dropped: {}, withheld: {}, stalls: 0 })
   /** Peers whose `resync` was followed lately: another one waits out `resyncEveryMs`. */
   readonly #resynced = new Set<PeerId>()
+  /** Identical sync messages in a row, per peer and document: a pair that answers itself for good. */
+  readonly #repeated = new RepeatedSync()
+  /** Peers whose looping sync we started over lately: another loop waits out `resyncEveryMs`. */
+  readonly #looping = new Set<PeerId>()
 
   constructor(options: MeshAdapterOptions) {
     super()
@@ -296,6 +303,25 @@ export class MeshNetworkAdapter extends NetworkAdapter {
     this.#stats.set({ ...stats, dropped: { ...stats.dropped, [reason]: (stats.dropped[reason] ?? 0) + 1 } })
   }
 
+  /**
+   * A peer and our Repo answer each other with one unchanged message for good (`repeated-sync.ts`): a lost message
+   * that neither side will send again. Their sync starts over on both sides, at most once per `resyncEveryMs`.
+   */
+  #unloop(peer: PeerId): void {
+    this.#repeated.forget(peer)
+    if (this.#looping.has(peer)) return
+    this.#looping.add(peer)
+    ;(this.#options.after ?? timeout)(this.#options.resyncEveryMs ?? DEFAULT_RESYNC_EVERY_MS, () => {
+      this.#looping.delete(peer)
+    })
+    // After this message's turn: the Repo is not told of a peer leaving from inside its own delivery.
+    queueMicrotask(() => {
+      if (!this.restart(peer)) return
+      const stats = this.#stats.get()
+      this.#stats.set({ ...stats, loops: (stats.loops ?? 0) + 1 })
+    })
+  }
+
   #withhold(reason: keyof MeshAdapterStats['withheld']): void {
     const stats = this.#stats.get()
     this.#stats.set({ ...stats, withheld: { ...stats.withheld, [reason]: (stats.withheld[reason] ?? 0) + 1 } })
@@ -335,6 +361,10 @@ export class MeshNetworkAdapter extends NetworkAdapter {
     if (!read.ok) {
       this.#drop(read.reason)
       return
+    }
+    const { message: inbound } = read
+    if (inbound.type === 'sync' && inbound.documentId !== undefined && inbound.data !== undefined) {
+      if (this.#repeated.seen(state.peer.peerId, inbound.documentId, inbound.data)) this.#unloop(state.peer.peerId)
     }
     const screen = this.#options.screen
     if (screen === undefined) {
