@@ -32,7 +32,11 @@ export class RepeatedSync {
     const count = last?.digest === digest ? last.count + 1 : 1
     documents.delete(documentId)
     documents.set(documentId, { digest, count })
-    if (documents.size > MAX_DOCUMENTS) documents.delete(documents.keys().next().value!)
+    // The oldest first: a Map keeps insertion order, and each message re-inserts its document.
+    for (const oldest of documents.keys()) {
+      if (documents.size <= MAX_DOCUMENTS) break
+      documents.delete(oldest)
+    }
     return count === REPEATS
   }
 
