@@ -46,6 +46,31 @@ describe('PeerSync', () => {
     sync.close()
   })
 
+  it("states the pending documents with both sides' heads: the same until either side's heads move", () => {
+    const { handles, sync } = setup(1)
+    const [first] = handles
+    if (first === undefined) throw new Error('no handle')
+    // Heads the peer may report that are not ours: another repo's document's.
+    const elsewhere = new Repo({}).create({ n: 0 })
+    const watch = sync.watch(PEER, () => undefined)
+    first.setSyncInfo(STORAGE, { lastHeads: elsewhere.heads(), lastSyncTimestamp: 1 })
+    const before = watch.state()
+    expect(before).toContain(first.documentId)
+    expect(watch.state()).toBe(before)
+    elsewhere.change((doc) => {
+      doc.n = 1
+    })
+    first.setSyncInfo(STORAGE, { lastHeads: elsewhere.heads(), lastSyncTimestamp: 2 })
+    const reported = watch.state()
+    expect(reported).not.toBe(before)
+    first.change((doc) => {
+      doc.n = 7
+    })
+    expect(watch.state()).not.toBe(reported)
+    watch.stop()
+    sync.close()
+  })
+
   it('compares once a peer is announced, even when the heads it reported at an earlier meeting still match', async () => {
     const repo = new Repo({})
     const handle = repo.create({ n: 1 })

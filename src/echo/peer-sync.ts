@@ -14,6 +14,8 @@ import type { SpaceId } from './ids'
 export interface PeerSyncWatch {
   /** Documents of `space` held here or reported by the peer whose heads differ from ours. */
   pending(space: SpaceId): number
+  /** The pending documents with our heads and the peer's: the same string while their sync has not moved. */
+  state(): string
   stop(): void
 }
 
@@ -85,6 +87,15 @@ export class PeerSync {
         for (const documentId of watch.pending) if (this.#spaceOf(documentId) === space) count++
         return count
       },
+      state: () =>
+        [...watch.pending]
+          .sort()
+          .map((documentId) => {
+            const handle = this.#repo.handles[documentId]
+            const theirs = watch.storageId === undefined ? undefined : handle?.getSyncInfo(watch.storageId)?.lastHeads
+            return `${documentId}:${handle?.isReady() === true ? handle.heads().join(',') : ''}:${theirs?.join(',') ?? ''}`
+          })
+          .join(';'),
       stop: () => {
         this.#watches.delete(watch)
       },

@@ -34,7 +34,8 @@ describe('readRelayFrame', () => {
     ['not a list', '{"a":1}'],
     ['a list without a type', '[1,2]'],
     ['binary', new Uint8Array([1, 2])],
-    ['over the size it reads, and no CLOSED or OK', `["EVENT","s","${'x'.repeat(MAX_READ_FRAME)}"]`],
+    ['over the size it reads, and no CLOSED, OK or EVENT', `["NOPE","s","${'x'.repeat(MAX_READ_FRAME)}"]`],
+    ['over the size it reads, an EVENT that is not JSON', `["EVENT","s","${'x'.repeat(MAX_READ_FRAME)}`],
     ['over the size it reads, a CLOSED that is not JSON', `["CLOSED","s","${'x'.repeat(MAX_READ_FRAME)}`],
     // Trystero's `startsWith` throws on these reasons before it drops or backs off the relay: nothing changes.
     ['OK false with a number as its reason', '["OK","id",false,5]'],
@@ -79,6 +80,12 @@ describe('readRelayFrame', () => {
     expect(readRelayFrame(`["OK","id",false,"rate-limited: ${long}"]`).kind).toBe('slowed')
   })
 
+  it('reads an EVENT over the size it reads as fine, as Trystero hands it to the room whatever its size (review 15)', () => {
+    const event = JSON.stringify(['EVENT', 'sub', { content: 'x'.repeat(MAX_READ_FRAME), tags: [] }])
+    expect(event.length).toBeGreaterThan(MAX_READ_FRAME)
+    expect(readRelayFrame(event)).toEqual({ kind: 'fine' })
+  })
+
   it('keeps a reason short, on one line, and free of anything that reorders or hides text', () => {
     const frame = readRelayFrame(JSON.stringify(['CLOSED', 's', `bad\n\u0007${'y'.repeat(500)}`]))
     expect(frame).toEqual({ kind: 'refused', reason: `bad ${'y'.repeat(MAX_REASON - 4)}` })
@@ -100,6 +107,17 @@ describe('cleanReason', () => {
     expect(cleanReason(kept)).toBe(kept)
     for (const raw of ['x\u202E y', ' '.repeat(1_000) + 'z', `${'\u200B'.repeat(700)}hidden`, 'a\u0000\u0085b'])
       expect(cleanReason(cleanReason(raw))).toBe(cleanReason(raw))
+  })
+
+  it('keeps at most 2 combining marks in a row, so none stack out of the line (review 15)', () => {
+    expect(cleanReason(`Z${'\u0301\u0316\u20DD'.repeat(70)}algo`)).toBe('Z\u0301\u0316algo')
+    // Two marks on one letter, as Vietnamese written decomposed, stay.
+    const vietnamese = 'Vie\u0323\u0302t'
+    expect(cleanReason(vietnamese)).toBe(vietnamese)
+    // A hidden character between two runs does not let them add up, and the result is stable.
+    const split = `a${'\u0301'.repeat(2)}\u200B${'\u0301'.repeat(2)}`
+    expect(cleanReason(split)).toBe('a\u0301\u0301')
+    expect(cleanReason(cleanReason(split))).toBe(cleanReason(split))
   })
 })
 

@@ -14,8 +14,8 @@ type RelayState = (typeof RELAY_STATES)[number]
 export const MAX_REASON = 200
 /**
  * Frames longer than this are parsed here only if they begin as a `CLOSED` or an `OK` (the frames that change what
- * Trystero does with the relay; it parses every frame whole, so this at most doubles its cost); the others count as
- * junk.
+ * Trystero does with the relay) or an `EVENT` (which Trystero hands to the room whatever its size, so it is no
+ * junk); Trystero parses every frame whole, so this at most doubles its cost. The others count as junk.
  */
 export const MAX_READ_FRAME = 256 * 1024
 
@@ -25,14 +25,22 @@ const SPACED = /[\p{Cc}\p{Zl}\p{Zp}]/gu
 const DROPPED = /[\p{Cf}\p{Cs}\p{Co}]/gu
 /** Raw text read for a reason: enough for `MAX_REASON` characters once a few dozen are dropped. */
 const MAX_RAW_REASON = 4 * MAX_REASON
+/** Combining marks past the second on one character: 200 of them stack out of the line ("zalgo"). */
+const STACKED = /(\p{Mn}|\p{Me})(\p{Mn}|\p{Me})[\p{Mn}\p{Me}]+/gu
 
 /**
  * A relay's words, safe to show as a quote inside the app's own sentence: nothing that reorders or hides text
- * (U+202E, U+2066-2069, U+200B and the like), no line breaks, runs of spaces as one, at most `MAX_REASON` code
- * units, cut between characters. `cleanReason(cleanReason(x)) === cleanReason(x)`.
+ * (U+202E, U+2066-2069, U+200B and the like), no line breaks, runs of spaces as one, at most 2 combining marks in
+ * a row, at most `MAX_REASON` code units, cut between characters. `cleanReason(cleanReason(x)) === cleanReason(x)`.
  */
 export const cleanReason = (raw: string): string => {
-  const text = raw.slice(0, MAX_RAW_REASON).replace(SPACED, ' ').replace(DROPPED, '').replace(/\s+/gu, ' ').trim()
+  const text = raw
+    .slice(0, MAX_RAW_REASON)
+    .replace(SPACED, ' ')
+    .replace(DROPPED, '')
+    .replace(STACKED, '$1$2')
+    .replace(/\s+/gu, ' ')
+    .trim()
   let kept = ''
   for (const char of text) {
     if (kept.length + char.length > MAX_REASON) break
@@ -53,7 +61,8 @@ export const relayStatusSchema = v.strictObject({
     ),
   ),
   /**
-   * Frames it sent that changed nothing: not JSON, not a list, over `MAX_READ_FRAME` and not a `CLOSED` or `OK`, or an
+   * Frames it sent that changed nothing: not JSON, not a list, over `MAX_READ_FRAME` and not a `CLOSED`, `OK` or
+   * `EVENT`, or an
    * `OK false` whose reason is neither text nor absent (Trystero throws on it).
    */
   junk: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
@@ -98,7 +107,7 @@ export const readRelayFrame = (data: unknown): RelayFrame => {
   if (typeof data !== 'string') return JUNK
   if (data.length > MAX_READ_FRAME) {
     const type = typeAtStart(data)
-    if (type !== 'CLOSED' && type !== 'OK') return JUNK
+    if (type !== 'CLOSED' && type !== 'OK' && type !== 'EVENT') return JUNK
   }
   let parsed: unknown
   try {

@@ -48,14 +48,25 @@ describe('the guest’s fold gate (review 14 H1)', () => {
     expect(folded).toEqual(['mallory', 'ada', 'ada'])
   })
 
-  it(`stops folding after ${String(MAX_REFUTED)} refuted identities`, () => {
+  it(`after ${String(MAX_REFUTED)} refuted identities still folds one never refuted, one waiting at a time (review 15)`, () => {
     const { fold, folded, resume } = setup()
     for (let at = 0; at < MAX_REFUTED; at++) {
       fold(`removed-${String(at)}`, 'refuted')
       resume()
     }
-    expect(fold('ada', 'proved')).toBe(false)
-    expect(folded).toHaveLength(MAX_REFUTED)
+    expect(fold('removed-0', 'refuted')).toBe(false)
+    // The removed admin's next identity comes first; the real host's offer still gets the fold after it.
+    expect(fold('removed-next', 'refuted')).toBe(true)
+    expect(fold('ada', 'proved')).toBe(true)
+    expect(folded).toHaveLength(MAX_REFUTED + 1)
+    // While one waits, no other is held (each may be 2 MiB).
+    expect(fold('removed-more', 'refuted')).toBe(false)
+    resume()
+    expect(folded).toEqual([
+      ...Array.from({ length: MAX_REFUTED }, (_, at) => `removed-${String(at)}`),
+      'removed-next',
+      'ada',
+    ])
   })
 
   it('holds one offer per identity, the latest, and at most four while it waits', () => {

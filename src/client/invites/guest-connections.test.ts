@@ -86,4 +86,17 @@ describe('an invitation room’s guest connections (review 14 H2)', () => {
     connections.admitted('p', peer)
     expect(connections.guest('p')).toBe(peer)
   })
+
+  it('tells when a connection is gone or replaced by a new handshake, so its place in the offer line goes', () => {
+    const left: string[] = []
+    const connections = new GuestConnections(
+      () => () => undefined,
+      (peerId) => left.push(peerId),
+    )
+    connections.passed('p', peerOf('p'))
+    connections.present(new Map([['p', peerOf('p')]]))
+    connections.passed('p', peerOf('p'))
+    connections.present(new Map())
+    expect(left).toEqual(['p', 'p', 'p'])
+  })
 })

@@ -24,6 +24,7 @@ interface Answer {
 
 export class GuestConnections {
   readonly #after: (ms: number, fire: () => void) => () => void
+  readonly #left: (peerId: string) => void
   readonly #guests = new Map<string, AuthenticatedPeer>()
   readonly #answers = new Map<string, Answer>()
   /** Connections told the host is busy (once each). */
@@ -31,8 +32,10 @@ export class GuestConnections {
   readonly #unseen = new Map<string, () => void>()
   #present: ReadonlyMap<string, AuthenticatedPeer> = new Map()
 
-  constructor(after: (ms: number, fire: () => void) => () => void) {
+  /** `left` hears of every connection forgotten, or replaced by a new handshake on its peer id (its offer's place). */
+  constructor(after: (ms: number, fire: () => void) => () => void, left: (peerId: string) => void = () => undefined) {
     this.#after = after
+    this.#left = left
   }
 
   /** A guest passed the handshake on `peerId` (a new connection: nothing it was answered before counts). */
@@ -81,7 +84,8 @@ export class GuestConnections {
 
   /**
    * The bytes to send `peerId` now: its connection's answer, built once by `build` (undefined while the host is
-   * busy: a busy notice is sent once, and a later hello tries again), at most `ANSWERS_PER_GUEST` times.
+   * busy: a busy notice is sent once, and the host answers it when its turn in the offer budget's line comes), at
+   * most `ANSWERS_PER_GUEST` times.
    */
   answer(peerId: string, build: () => string | undefined, busy: () => string): string | undefined {
     let answer = this.#answers.get(peerId)
@@ -108,5 +112,6 @@ export class GuestConnections {
   #forgetAnswer(peerId: string): void {
     this.#answers.delete(peerId)
     this.#busy.delete(peerId)
+    this.#left(peerId)
   }
 }

@@ -119,8 +119,11 @@ const hostOne = (
   const ctx: HandshakeContext = { kind: 'invite', spaceId, inviteKey: opened.key }
   // Per guest connection: its answer and how often it was sent. The guest says hello every second until a host
   // offers, and a frame sent before it let us in is lost, so a few repeats are answered; the rest get nothing.
-  const guests = new GuestConnections(edges.after)
-  const budget = offerBudget(() => edges.clock.now())
+  // A waiting connection's turn in the room's line: answered unasked (review 15 J5).
+  const budget = offerBudget({ now: () => edges.clock.now(), after: edges.after, turn: (peerId) => greet(peerId) })
+  const guests = new GuestConnections(edges.after, (peerId) => {
+    budget.leave(peerId)
+  })
   const invitation = (): Invitation | undefined =>
     space.membership.get().invitations.find((each) => each.id === invitationId)
   const authorize = (_ctx: HandshakeContext, peer: AuthenticatedPeer): Promise<Result<void, Refused>> => {
@@ -201,25 +204,26 @@ const hostOne = (
    * Trystero lets it in): the offer with the log, or for an invitation cancelled, used up or expired, a short
    * refusal without it (review 13 G3, G8: a dead link's K got the whole log, names and all, once per hello).
    */
-  const answerOf = (guest: PublicKey): string | undefined => {
+  const answerOf = (peerId: string, guest: PublicKey): string | undefined => {
     const checked = verdict(guest)
     if (!checked.ok) return writeInviteFrame({ v: 1, t: 'refused', code: checked.error.code })
     // The log only within the room's and this identity's offers (review 14 H2); a refusal is a few bytes.
-    if (!budget.take(guest)) return undefined
+    if (!budget.take(peerId, guest)) return undefined
     return offerBytes(checked.value.role, checked.value.inviter)
   }
   const busy = (): string => writeInviteFrame({ v: 1, t: 'refused', code: 'host-busy' })
   const offer = (peerId: string, guest: PublicKey): void => {
-    const bytes = guests.answer(peerId, () => answerOf(guest), busy)
+    const bytes = guests.answer(peerId, () => answerOf(peerId, guest), busy)
     if (bytes !== undefined) channel.send(bytes, peerId).catch(() => undefined)
   }
   // Trystero lets each side in at its own moment and a frame from a peer not let in yet is dropped: a hello sent
   // before we let the guest in is lost, so we offer as soon as we do rather than wait for its next, a second later.
+  const greet = (peerId: string): void => {
+    const guest = guests.guest(peerId)?.identity
+    if (guest != null) offer(peerId, guest)
+  }
   const stopGreeting = room.authenticated.subscribe((peers) => {
-    for (const peerId of guests.present(peers)) {
-      const guest = guests.guest(peerId)?.identity
-      if (guest != null) offer(peerId, guest)
-    }
+    for (const peerId of guests.present(peers)) greet(peerId)
   })
   const stopFrames = channel.subscribe((data, peerId) => {
     const guest = guests.guest(peerId)
@@ -265,6 +269,7 @@ const hostOne = (
     close: () => {
       stopGreeting()
       stopFrames()
+      budget.stop()
       room.leave().catch(() => undefined)
     },
   }

@@ -436,6 +436,29 @@ describe('swarm secrets: signed, committed entries, generations and rotation', (
       ).toBe(false)
       secrets.stop()
     })
+
+    it('a removal every 50 ms holds the draw back at most one wait from the first (review 15)', async () => {
+      const { shared, secrets } = await removedByTheLaptop(150)
+      // An admin keeps removing members, faster than the wait, and the laptop's box never comes.
+      const REMOVALS = 40
+      let removals = 0
+      const removing = setInterval(() => {
+        if (removals === REMOVALS) return
+        removals++
+        shared.exclusions++
+        shared.changed()
+      }, 50)
+      try {
+        await vi.waitFor(() => {
+          expect(current(secrets)?.generation).toBeGreaterThan(1)
+        }, WAIT)
+        // Drawn while removals were still coming (before, each one started the wait again).
+        expect(removals).toBeLessThan(REMOVALS)
+      } finally {
+        clearInterval(removing)
+        secrets.stop()
+      }
+    })
   })
 
   describe("an invitation's welcome (review 13 G5)", () => {

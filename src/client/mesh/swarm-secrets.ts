@@ -121,8 +121,8 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
   const writing = new Set<string>()
   // Welcomes whose secret the personal root now holds, forgotten once a refresh is done (it refreshes again).
   const forgetting: (() => void)[] = []
-  // Per space behind its floor: the wait for the box of the device that signed the exclusion.
-  const waits = new Map<SpaceId, { floor: number; over: boolean; cancel: () => void }>()
+  // Per space behind its floor: the wait for the box of the device that signed the exclusion, from the first one.
+  const waits = new Map<SpaceId, { over: boolean; cancel: () => void }>()
   let stopped = false
 
   const { shared } = options
@@ -203,17 +203,18 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
   }
 
   /**
-   * Whether this device may draw past `floor` now: at once unless the exclusion was signed by another device that
-   * draws and seals to us (one of ours, or a member's who may write), then once its box had time to come.
+   * Whether this device may draw past its floor now: at once unless the exclusion was signed by another device that
+   * draws and seals to us (one of ours, or a member's who may write), then once its box had time to come. The wait
+   * runs from the first exclusion the space fell behind at, and a later one does not start it again (review 15:
+   * removals 9 s apart with the remover's box missing held every other writer back for as long as they came).
    */
-  const mayDrawPast = (spaceId: SpaceId, floor: number, sharedHere: SharedSpaces): boolean => {
+  const mayDrawPast = (spaceId: SpaceId, sharedHere: SharedSpaces): boolean => {
     const drawer = sharedHere.excludedBy(spaceId)
     if (drawer === undefined || drawer === me) return true
     if (!options.devices.get().includes(drawer) && !sharedHere.isSealer(spaceId, drawer)) return true
     const known = waits.get(spaceId)
-    if (known?.floor === floor) return known.over
-    known?.cancel()
-    const wait: { floor: number; over: boolean; cancel: () => void } = { floor, over: false, cancel: () => undefined }
+    if (known !== undefined) return known.over
+    const wait: { over: boolean; cancel: () => void } = { over: false, cancel: () => undefined }
     const timer = setTimeout(() => {
       wait.over = true
       refresh()
@@ -243,11 +244,16 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
     const target = Math.max(read.next, floor)
     const pendingAhead = pending !== undefined && pending.generation >= target
     const behind = isShared && read.anySigned && (read.top ?? 0) < floor
+    if (!behind) {
+      // Caught up: the next exclusion waits for its own drawer again.
+      waits.get(spaceId)?.cancel()
+      waits.delete(spaceId)
+    }
     // A space we were welcomed into is never given a first secret of our own: its root's writers hold one.
     const welcomed = options.welcomed?.get().has(spaceId) === true
     if (own && mayDraw && !read.anySigned && pending === undefined && !welcomed) held.set(1, draw(spaceId, 1))
     // Behind the floor, the excluded member's boxes at the top also read as compromised: the wait applies to both.
-    else if (mayDraw && (behind ? mayDrawPast(spaceId, floor, sharedHere) : read.compromised) && !pendingAhead)
+    else if (mayDraw && (behind ? mayDrawPast(spaceId, sharedHere) : read.compromised) && !pendingAhead)
       held.set(target, draw(spaceId, target))
     const { current: now, previous } = roomsOf({ ...read, held })
     if (now === undefined) return []

@@ -11,7 +11,7 @@ describe('SyncTracker', () => {
       online: true,
       nameOf: () => undefined,
       publish: (status) => published.push(status),
-      watchPeer: () => ({ pending: () => 0, stop: () => undefined }),
+      watchPeer: () => ({ pending: () => 0, state: () => '', stop: () => undefined }),
     })
     tracker.space('work')
     expect(published.at(-1)).toEqual({ overall: 'alone', spaces: { work: { state: 'alone', peers: [] } } })
@@ -25,7 +25,8 @@ describe('SyncTracker', () => {
     expect(published.at(-1)).toMatchObject({ overall: 'offline', relays })
   })
 
-  it('restarts a peer that stays behind with no progress, each time later, and never one that is up to date', () => {
+  /** A tracker whose stall timers the test fires, over one peer whose pending documents and heads it sets. */
+  const stalling = () => {
     const timers: { ms: number; run: () => void; cancelled: boolean }[] = []
     const after = (run: () => void, ms: number) => {
       const timer = { ms, run, cancelled: false }
@@ -34,48 +35,80 @@ describe('SyncTracker', () => {
         timer.cancelled = true
       }
     }
-    const armed = () => timers.filter((timer) => !timer.cancelled)
+    const armed = () => timers.filter((timer) => !timer.cancelled).map((timer) => timer.ms)
     const fire = () => {
-      const [timer] = armed()
+      const timer = timers.find((each) => !each.cancelled)
       if (timer === undefined) throw new Error('no timer armed')
       timer.cancelled = true
       timer.run()
     }
-    let pending = 1
-    let changed = (): void => undefined
+    const peer = { pending: 1, heads: 'doc-1:ours:theirs', changed: (): void => undefined }
     const restarted: string[] = []
+    const clock = new ManualClock()
     const tracker = new SyncTracker({
-      clock: new ManualClock(),
+      clock,
       online: true,
       nameOf: () => undefined,
       publish: () => undefined,
       watchPeer: (_repo, onChange) => {
-        changed = onChange
-        return { pending: () => pending, stop: () => undefined }
+        peer.changed = onChange
+        return { pending: () => peer.pending, state: () => peer.heads, stop: () => undefined }
       },
       restart: (repo) => restarted.push(repo),
       after,
     })
+    return { tracker, peer, restarted, armed, fire, clock }
+  }
+
+  it('restarts a peer that stays behind with no progress, each time later, and never one that is up to date', () => {
+    const { tracker, peer, restarted, armed, fire, clock } = stalling()
     tracker.connected('work', 'peer-1', 'phone', 'repo-phone')
-    expect(armed().map((timer) => timer.ms)).toEqual([8_000])
+    expect(armed()).toEqual([8_000])
     // Progress (its pending documents changed) waits again from the start.
-    changed()
-    expect(armed().map((timer) => timer.ms)).toEqual([8_000])
+    peer.changed()
+    expect(armed()).toEqual([8_000])
+    // A lost message (CLIENT CONTEXT, "Syncing…" for good) is restarted at the first stall.
     fire()
     expect(restarted).toEqual(['repo-phone'])
-    expect(armed().map((timer) => timer.ms)).toEqual([16_000])
+    expect(armed()).toEqual([16_000])
     fire()
-    expect(armed().map((timer) => timer.ms)).toEqual([32_000])
-    // Up to date: no timer, and the next stall waits the first delay again.
-    pending = 0
-    changed()
+    expect(armed()).toEqual([32_000])
+    // Up to date: no timer. A brief match keeps the backoff (review 15); one that lasts resets it.
+    peer.pending = 0
+    peer.changed()
     expect(armed()).toEqual([])
-    pending = 1
-    changed()
-    expect(armed().map((timer) => timer.ms)).toEqual([8_000])
+    peer.pending = 1
+    peer.changed()
+    expect(armed()).toEqual([32_000])
+    peer.pending = 0
+    peer.changed()
+    clock.advance(128_000)
+    peer.pending = 1
+    peer.changed()
+    expect(armed()).toEqual([8_000])
     // Gone: nothing left to restart.
     tracker.disconnected('work', 'peer-1')
     expect(armed()).toEqual([])
     expect(restarted).toEqual(['repo-phone', 'repo-phone'])
+  })
+
+  it('gives up after 3 restarts for the same stuck heads, and restarts only heads that stopped moving (review 15)', () => {
+    const { tracker, peer, restarted, armed, fire } = stalling()
+    tracker.connected('work', 'peer-1', 'phone', 'repo-phone')
+    for (let at = 0; at < 10; at++) fire()
+    expect(restarted).toHaveLength(3)
+    // Still watched, in case its heads move.
+    expect(armed()).toEqual([64_000])
+    // Its heads moved (a document too large to go whole still goes change by change): no restart while they move.
+    peer.heads = 'doc-1:ours-2:theirs-2'
+    fire()
+    expect(restarted).toHaveLength(3)
+    peer.heads = 'doc-1:ours-3:theirs-3'
+    fire()
+    expect(restarted).toHaveLength(3)
+    // They stopped at new heads: restarted again, at most 3 times.
+    for (let at = 0; at < 10; at++) fire()
+    expect(restarted).toHaveLength(6)
+    tracker.disconnected('work', 'peer-1')
   })
 })

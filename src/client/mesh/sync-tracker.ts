@@ -20,8 +20,12 @@ interface Watched {
   users: number
   /** Cancels the stall timer, armed while the peer has a document behind ours. */
   cancelStall: (() => void) | undefined
-  /** How long the next stall timer waits: doubled at each restart, back to the start once up to date. */
+  /** How long the next stall timer waits: doubled at each restart, back to the start once up to date for long. */
   stallMs: number
+  /** The pending documents' heads (`PeerSyncWatch.state`) at the last stall, and the restarts made for them. */
+  stuck: { readonly state: string; readonly restarts: number } | undefined
+  /** Since when its heads have matched ours (undefined: behind). */
+  matchedAt: number | undefined
 }
 
 /**
@@ -31,6 +35,15 @@ interface Watched {
  */
 const FIRST_STALL_MS = 8_000
 const MAX_STALL_MS = 128_000
+/**
+ * Restarts for the same stuck heads (review 15). A restart sends everything again from a fresh start on both sides,
+ * so one lost message heals at the first (8 s); three cover two more losses in a row. A document that can never go
+ * through (one over the frame cap, review 15 J4) then costs three restarts, not one every 128 s for good, and the
+ * receiver, which counts each of its oversize frames against the honest sender, stays far from its 16 before a cut.
+ */
+const MAX_RESTARTS = 3
+/** The backoff goes back to the first delay only after the peer matched ours this long: a brief match keeps it. */
+const SETTLED_MS = MAX_STALL_MS
 
 const timer = (run: () => void, ms: number): (() => void) => {
   const handle = setTimeout(run, ms)
@@ -107,6 +120,8 @@ export class SyncTracker {
         users: 1,
         cancelStall: undefined,
         stallMs: FIRST_STALL_MS,
+        stuck: undefined,
+        matchedAt: undefined,
       }
       this.#watched.set(repo, added)
       this.#progressed(repo)
@@ -191,17 +206,37 @@ export class SyncTracker {
     if (watched === undefined) return
     watched.cancelStall?.()
     watched.cancelStall = undefined
+    const now = this.#clock.now()
     if (!this.#behind(repo)) {
-      watched.stallMs = FIRST_STALL_MS
+      watched.stuck = undefined
+      watched.matchedAt ??= now
       return
     }
+    if (watched.matchedAt !== undefined && now - watched.matchedAt >= SETTLED_MS) watched.stallMs = FIRST_STALL_MS
+    watched.matchedAt = undefined
     watched.cancelStall = this.#after(() => {
       watched.cancelStall = undefined
       if (this.#watched.get(repo) !== watched || !this.#behind(repo)) return
-      this.#restart(repo)
-      watched.stallMs = Math.min(watched.stallMs * 2, MAX_STALL_MS)
+      this.#stalled(watched, repo)
       this.#progressed(repo)
     }, watched.stallMs)
+  }
+
+  /**
+   * No change of the peer's pending documents for a stall's delay: restarted, unless their heads moved since the
+   * last restart (the sync goes on), or `MAX_RESTARTS` restarts did not move them (it is checked again later).
+   */
+  #stalled(watched: Watched, repo: string): void {
+    const state = watched.watch.state()
+    if (watched.stuck !== undefined && watched.stuck.state !== state) {
+      watched.stuck = { state, restarts: 0 }
+      return
+    }
+    const restarts = watched.stuck?.restarts ?? 0
+    if (restarts >= MAX_RESTARTS) return
+    this.#restart(repo)
+    watched.stuck = { state, restarts: restarts + 1 }
+    watched.stallMs = Math.min(watched.stallMs * 2, MAX_STALL_MS)
   }
 
   /** Whether a connected device of that repo has a document of a space we share with it that differs from ours. */
