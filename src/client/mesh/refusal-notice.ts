@@ -10,7 +10,7 @@
 export const NOTICE_CHANNEL = 'cp.refused'
 
 /** The refusals that carry evidence the refused side can verify itself (mesh-identity.ts). */
-export type NoticeCode = 'not-member' | 'revoked'
+type NoticeCode = 'not-member' | 'revoked'
 
 export interface RefusalNotice {
   readonly code: NoticeCode
@@ -18,7 +18,7 @@ export interface RefusalNotice {
 }
 
 /** A removal is one entry and a device's revocations a few; the receiving side looks at no more than this. */
-export const MAX_NOTICE_ENTRIES = 8
+const MAX_NOTICE_ENTRIES = 8
 /** Eight credentials with their device chains are under 12 KB: anything past 16 KiB is not a notice of ours. */
 const MAX_NOTICE_CHARS = 16 * 1024
 
