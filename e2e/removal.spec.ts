@@ -139,6 +139,13 @@ test('a removed member is cut off, gets no document byte afterwards, and the roo
   console.info(`remove -> Bea's connection closed: ${String(cutMs)} ms`)
   expect(cutMs).toBeLessThan(2_000)
 
+  // Bea's page, still open, is told as Ada cuts it off: the removal notice, which its own fold verifies.
+  await expect(bea.page.getByText('You were removed from Garden plans by Ada')).toBeVisible(LINKED)
+  const shownMs = Date.now() - removedAt
+  test.info().annotations.push({ type: 'remove -> sentence on Bea (ms)', description: String(shownMs) })
+  console.info(`remove -> "You were removed" on Bea's open page: ${String(shownMs)} ms`)
+  expect(shownMs).toBeLessThan(5_000)
+
   // Ada's space room moved to a new id: the rotated secret's.
   const adaBefore = await joinedBefore(ada.page, removedAt)
   await expect
@@ -156,8 +163,7 @@ test('a removed member is cut off, gets no document byte afterwards, and the roo
   await expect(onBea.tasks.getByText('Before the removal', { exact: true })).toBeVisible(LINKED)
   await expect(onBea.tasks.getByText('After the removal', { exact: true })).toHaveCount(0)
   await expect(onBea.tasks.getByText('Later still', { exact: true })).toHaveCount(0)
-  // Bea's mesh, reloaded, dials again: refused at the handshake with its removal as evidence, which its own fold
-  // verifies (Trystero tries a closed pair again only when one side joins anew). Its copy stays readable.
+  // After the reload the removal is still there (in Bea's own copy of the log), and the copy stays readable.
   await expect(bea.page.getByText('You were removed from Garden plans by Ada')).toBeVisible(LINKED)
   await expect(onBea.tasks.getByText('Written by Bea', { exact: true })).toBeVisible()
   const afterReload = await trafficOf(bea.page)

@@ -12,6 +12,7 @@ import {
   type TrysteroPage,
 } from '../../mesh'
 import { isRemote, PeerAccess } from './peer-access'
+import type { RefusalNotice } from './refusal-notice'
 import { joinSpaceRoom, type RoomWatcher, type SpaceRoom } from './space-room'
 import type { SyncTracker } from './sync-tracker'
 
@@ -50,6 +51,8 @@ export interface MeshServiceOptions {
   /** This device's storage (`deviceStorage`), shared by its tabs: peers keep our sync state under it; null when unknown. */
   readonly storage: string | null
   readonly onRefused?: (spaceId: SpaceId, refusal: SwarmRefusal) => void
+  /** A connected peer's notice of why it cuts us off (unverified); true when it took effect (see `space-room.ts`). */
+  readonly onNotice?: (spaceId: SpaceId, notice: RefusalNotice) => boolean
   /** Told who is connected in each room (the sync status compares their heads with ours). */
   readonly tracker?: SyncTracker
   /** Told of each peer let into a space's room: its device, and the identity its chain proved. */
@@ -160,6 +163,9 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
       ...(options.onRefused === undefined
         ? {}
         : { onRefused: (refusal: SwarmRefusal) => options.onRefused?.(entry.spaceId, refusal) }),
+      ...(options.onNotice === undefined
+        ? {}
+        : { onNotice: (notice: RefusalNotice) => options.onNotice?.(entry.spaceId, notice) === true }),
       ...(watch === undefined ? {} : { watch }),
     })
   }

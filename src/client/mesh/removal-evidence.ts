@@ -1,20 +1,40 @@
-import type { Space } from '../../echo'
-import { decodeCredential, type PublicKey } from '../../halo'
+import { mayChange, type Space } from '../../echo'
+import { decodeCredential, verifyCredential, type Credential, type PublicKey } from '../../halo'
 
-/** A refusal carries one removal; a few are read at most, whatever a peer sends. */
+/** A refusal or a notice carries one removal; a few are read at most, whatever a peer sends. */
 const MAX_EVIDENCE = 4
 
 /**
- * A peer that refused us as `not-member` may show our removal: the MemberRemoved entries of `identity` in what it
- * sent are kept in our copy of the space's log, whose fold verifies them (a forged one changes nothing), so this
- * device learns it was removed, and by whom, even though nothing of the space reaches it any more.
+ * Whether `entry` can be our removal in `space` as our copy of the log stands: of us, of this space, new here, from
+ * an issuer our fold lets remove us, built on entries we hold, and signed by the chain it shows. Cheap checks first,
+ * the signatures last. Only a filter: the fold still judges what is kept; it keeps junk out of our log, which
+ * syncs to the others while we are a member, and it keeps a removed page from storing what can never apply.
+ */
+const mayBeOurRemoval = (space: Space, identity: PublicKey, entry: Credential): boolean => {
+  const { assertion } = entry
+  if (assertion.kind !== 'MemberRemoved' || entry.subject !== identity || assertion.space !== (space.id as string)) {
+    return false
+  }
+  const known = (id: string): boolean => space.entry(id) !== undefined
+  if (known(entry.id) || !mayChange(space.roleOf(entry.issuer), space.roleOf(identity), 'removed')) return false
+  // As the fold checks an entry (canonical-order.ts): times at its own issuedAt, every parent held; revocations are
+  // the fold's (a removal stands even when its signer is revoked later).
+  return verifyCredential(entry, { clock: { now: () => entry.issuedAt }, hasCredential: known }).ok
+}
+
+/**
+ * A peer that refused us as `not-member`, or that tells us so as it cuts us off, may show our removal: an entry that
+ * can be it (`mayBeOurRemoval`) is kept in our copy of the space's log, whose fold verifies it, so this device learns
+ * it was removed, and by whom, even though nothing of the space reaches it any more. Anything else (another
+ * person's removal, another space's, a forged or replayed one, junk) is dropped and nothing is stored.
  */
 export const keepRemovalEvidence = (space: Space | undefined, identity: PublicKey, evidence: unknown): number => {
-  if (space === undefined || !Array.isArray(evidence)) return 0
+  // Only a member has a removal to learn: once removed (or gone by its own leave), nothing more is kept.
+  if (space === undefined || !Array.isArray(evidence) || space.roleOf(identity) === undefined) return 0
   let kept = 0
   for (const raw of evidence.slice(0, MAX_EVIDENCE)) {
     const entry = decodeCredential(raw)
-    if (!entry.ok || entry.value.assertion.kind !== 'MemberRemoved' || entry.value.subject !== identity) continue
+    if (!entry.ok || !mayBeOurRemoval(space, identity, entry.value)) continue
     space.append(entry.value)
     kept++
   }

@@ -15,6 +15,7 @@ import {
   type TrysteroPage,
 } from '../../mesh'
 import type { PeerAccess } from './peer-access'
+import { NOTICE_CHANNEL, readNotice, writeNotice, type RefusalNotice } from './refusal-notice'
 
 /** Space rooms; link and invitation rooms use another app id, so guests never see these tokens. */
 const SPACE_APP_ID = 'commonplace/1'
@@ -40,6 +41,13 @@ export interface SpaceRoomOptions {
   readonly adapter: MeshNetworkAdapter
   readonly access: PeerAccess
   readonly onRefused?: (refusal: SwarmRefusal) => void
+  /**
+   * A connected peer told us why it cuts us off (`refusal-notice.ts`; unverified: the handler verifies its evidence
+   * as a refused handshake's); true when it took effect, and our side then closes the connection.
+   */
+  readonly onNotice?: (notice: RefusalNotice) => boolean
+  /** How long a peer cut off with evidence has to read it before we close its connection (`NOTICE_GRACE_MS`). */
+  readonly noticeGraceMs?: number
   /** Who is connected, for the sync status. */
   readonly watch?: RoomWatcher
 }
@@ -68,9 +76,19 @@ export interface SpaceRoom {
  */
 const MEMBERSHIP_WAIT_MS = 8_000
 
+/**
+ * A peer cut off with evidence it can verify (its removal, its device's revocation) is told so before its connection
+ * closes; it closes the connection itself once the notice took effect, or we do after this long (a slow page, or one
+ * that never answers). Its documents stop before the notice: its adapter link and grant go at once.
+ */
+const NOTICE_GRACE_MS = 1_000
+
 const admitted = (options: SpaceRoomOptions, peer: AuthenticatedPeer): Promise<Refused | undefined> => {
   const first = options.admits(peer)
-  if (first?.code !== 'not-member') return Promise.resolve(first)
+  // A member removed by our log is refused at once with its removal: while the answer waited, its lonely room's
+  // rejoin (after 4 s, mesh's swarm.ts) cut the handshake, and the evidence never reached it. A re-admission not
+  // here yet is met at its next rejoin.
+  if (first?.code !== 'not-member' || first.evidence !== undefined) return Promise.resolve(first)
   return new Promise((resolve) => {
     const done = (answer: Refused | undefined): void => {
       stop()
@@ -109,8 +127,13 @@ export const joinSpaceRoom = (options: SpaceRoomOptions): SpaceRoom => {
       }),
   })
   const channel = swarm.channel<Uint8Array>(REPO_CHANNEL)
+  const notices = swarm.channel<string>(NOTICE_CHANNEL)
   // Per connected peer: what undoes its attachment and its grant.
   const attached = new Map<string, () => void>()
+  // Peers cut off and told why, until their connection goes: the timer that closes it.
+  const closing = new Map<string, ReturnType<typeof setTimeout>>()
+  // Peers whose notice we read on this connection: one each, whatever else they send.
+  const heard = new Set<string>()
   const watch = options.watch
   const release = (peerId: string): void => {
     const undo = attached.get(peerId)
@@ -141,13 +164,50 @@ export const joinSpaceRoom = (options: SpaceRoomOptions): SpaceRoom => {
     })
     watch?.connected(peer.peerId, peer.device, peer.repo, peer.identity ?? undefined)
   }
+  const close = (peerId: string): void => {
+    clearTimeout(closing.get(peerId))
+    closing.delete(peerId)
+    swarm.closePeer(peerId)
+  }
+  const cutOff = (peerId: string, refused: Refused): void => {
+    release(peerId)
+    if (closing.has(peerId)) return
+    const { code, evidence } = refused
+    if ((code !== 'not-member' && code !== 'revoked') || !Array.isArray(evidence) || evidence.length === 0) {
+      swarm.closePeer(peerId)
+      return
+    }
+    closing.set(
+      peerId,
+      setTimeout(() => {
+        close(peerId)
+      }, options.noticeGraceMs ?? NOTICE_GRACE_MS),
+    )
+    notices.send(writeNotice({ code, evidence }), peerId).catch(() => undefined)
+  }
+  const stopNotices = notices.subscribe((data, from) => {
+    if (heard.has(from)) return
+    heard.add(from)
+    const notice = readNotice(data)
+    if (notice === undefined || options.onNotice?.(notice) !== true) return
+    // Taken: we close, so the peer that told us need not wait for its timer.
+    release(from)
+    close(from)
+  })
   const stopFollowing = swarm.authenticated.subscribe((peers) => {
     for (const peerId of [...attached.keys()]) if (!peers.has(peerId)) release(peerId)
+    for (const peerId of [...heard]) if (!peers.has(peerId)) heard.delete(peerId)
+    for (const [peerId, timer] of [...closing]) {
+      if (peers.has(peerId)) continue
+      clearTimeout(timer)
+      closing.delete(peerId)
+    }
     for (const [peerId, peer] of peers) {
-      if (attached.has(peerId)) continue
+      if (attached.has(peerId) || closing.has(peerId)) continue
       // A change may have come between the handshake and the join: check again before any byte flows.
-      if (options.admits(peer) === undefined) attach(peer)
-      else swarm.closePeer(peerId)
+      const refused = options.admits(peer)
+      if (refused === undefined) attach(peer)
+      else cutOff(peerId, refused)
     }
   })
   const stopRefusals = options.onRefused === undefined ? () => undefined : swarm.onRefused(options.onRefused)
@@ -158,9 +218,10 @@ export const joinSpaceRoom = (options: SpaceRoomOptions): SpaceRoom => {
     recheck: () => {
       let cut = 0
       for (const [peerId, peer] of swarm.authenticated.get()) {
-        if (options.admits(peer) === undefined) continue
-        release(peerId)
-        swarm.closePeer(peerId)
+        if (closing.has(peerId)) continue
+        const refused = options.admits(peer)
+        if (refused === undefined) continue
+        cutOff(peerId, refused)
         cut++
       }
       return cut
@@ -168,6 +229,9 @@ export const joinSpaceRoom = (options: SpaceRoomOptions): SpaceRoom => {
     leave: async () => {
       stopFollowing()
       stopRefusals()
+      stopNotices()
+      for (const timer of closing.values()) clearTimeout(timer)
+      closing.clear()
       for (const peerId of [...attached.keys()]) release(peerId)
       await swarm.leave()
     },

@@ -153,6 +153,19 @@ const runFor = async (
     accessListeners.add(listener)
     return () => accessListeners.delete(listener)
   }
+  /**
+   * What a peer that refuses us shows (its handshake's reject, or its notice as it cuts us off): our removal, kept in
+   * our copy of the log once it checks out (its fold judges it); or this device's DeviceRevoked credentials, which
+   * HALO verifies itself before it holds this device revoked, turns the identity `removed` and stops this mesh.
+   * True when something was taken.
+   */
+  const learn = (spaceId: SpaceId, code: string, evidence: unknown): boolean => {
+    if (code === 'not-member') return keepRemovalEvidence(spaces.get(spaceId), halo.identityKey, evidence) > 0
+    if (code !== 'revoked') return false
+    const revocations = ofThisDevice(evidence)
+    if (revocations.length > 0) void halo.receive(revocations)
+    return revocations.length > 0
+  }
   // Other members' devices met in shared spaces' rooms: a rotation after a removal is sealed to them.
   const shared = sharedSpaces({ actor, spaceOf: (id) => spaces.get(id), onAccessChange })
   const service = startMeshService({
@@ -175,15 +188,11 @@ const runFor = async (
     page,
     storage,
     tracker,
-    // A device that refused us as revoked sends the DeviceRevoked credentials: HALO verifies them itself, and
-    // once it holds this device revoked the identity turns `removed` and this mesh stops.
     onRefused: (spaceId, refusal) => {
-      if (refusal.remoteCode === 'not-member')
-        keepRemovalEvidence(spaces.get(spaceId), halo.identityKey, refusal.evidence)
-      if (refusal.remoteCode !== 'revoked') return
-      const evidence = ofThisDevice(refusal.evidence)
-      if (evidence.length > 0) void halo.receive(evidence)
+      if (refusal.remoteCode !== undefined) learn(spaceId, refusal.remoteCode, refusal.evidence)
     },
+    // The same evidence, told by a peer that is cutting us off now, while this page stays open.
+    onNotice: (spaceId, notice) => learn(spaceId, notice.code, notice.evidence),
   })
   stops.push(leadPresence(deps.presence, { service, rooms, space: (id) => spaces.get(id), clock: systemClock }))
   /** `personal` only for the handed-over personal space: ECHO takes it from the caller, never from the root. */
