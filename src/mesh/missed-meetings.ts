@@ -5,14 +5,14 @@ const MAX_MET_IDS = 64
 /** A digest is 128 bits of SHA-256, in lowercase hex. */
 const DIGEST = /^[0-9a-f]{32}$/
 /** A digest sought by this many rejoins and never met is given up (review 15, J1): Trystero's 60 s announce is left. */
-export const ATTEMPTS_PER_PEER = 3
+const ATTEMPTS_PER_PEER = 3
 /** Given-up digests kept, oldest out; beyond, a digest may be sought again, within the room's budget below. */
 const MAX_GIVEN_UP = 256
 /** At most this many missed-meeting rejoins per `BUDGET_WINDOW_MS`, whoever asks and for whatever digests. */
-export const REJOINS_PER_WINDOW = 3
-export const BUDGET_WINDOW_MS = 10 * 60_000
+const REJOINS_PER_WINDOW = 3
+const BUDGET_WINDOW_MS = 10 * 60_000
 /** A peer refused with a final code, either way, is not missed for this long (review 15, J2). */
-export const REFUSED_FOR_MS = 10 * 60_000
+const REFUSED_FOR_MS = 10 * 60_000
 
 /**
  * What a peer sends on `cp.met`: `H(roomId | id)` for each peer it joined, so a list names no page id (a page's
