@@ -253,7 +253,7 @@ export const joinSwarm = (
   const page = options.page ?? trysteroPage
   const admitUnbound = options.admitUnboundTestPeers === true
   const trust = options.trust ?? trustConnection
-  const watchMeetings = (options.appId ?? config.appId) !== LINK_APP_ID
+  const watchMeetings = config.appId !== LINK_APP_ID
   // Rooms whose leave() runs. Trystero still lets peers in for the ~100 ms it takes, but never tells them it
   // left: such a peer would count this page as present until one of them reloads, and ignore its next join.
   const leaving = new WeakSet<Room>()
