@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { cappedPeerConnection, MAX_PENDING_BYTES, trustConnection } from './pending-cap'
+import { registerChannel } from './action-types'
+import { actionTypeOf, cappedPeerConnection, MAX_PENDING_BYTES, MAX_STRAY_BYTES, trustConnection } from './pending-cap'
 
 /** The part of a data channel Trystero uses: events, and `onmessage` (an attribute handler: after ours). */
 class FakeChannel extends EventTarget {}
@@ -80,5 +81,97 @@ describe('cappedPeerConnection', () => {
 
   it('holds 60 rooms’ handshakes at our largest Hello and Proof', () => {
     expect(MAX_PENDING_BYTES).toBeGreaterThanOrEqual(60 * (4 * 1024 + 64 * 1024))
+  })
+})
+
+/** A data-channel message as Trystero sends one: a room frame (version 1, token) around an action chunk. */
+const roomFrame = (type: string, nonce: number, payload: Uint8Array, token = 'a'.repeat(64)): ArrayBuffer => {
+  const tokenBytes = new TextEncoder().encode(token)
+  const chunk = new Uint8Array(36 + payload.length)
+  chunk.set(new TextEncoder().encode(type))
+  chunk.set([nonce >> 8, nonce & 255], 32)
+  chunk.set([1 | 4], 34) // the last chunk, binary
+  chunk.set([255], 35)
+  chunk.set(payload, 36)
+  const frame = new Uint8Array(3 + tokenBytes.length + chunk.length)
+  frame.set([1, tokenBytes.length >> 8, tokenBytes.length & 255])
+  frame.set(tokenBytes, 3)
+  frame.set(chunk, 3 + tokenBytes.length)
+  return frame.buffer
+}
+
+interface ActionWire {
+  makeInternalAction(type: string): { onMessage(f: (data: unknown, id: string) => void): void }
+  handleData(id: string, data: ArrayBuffer): void
+}
+
+/**
+ * Trystero's own action wire, behind the channel as its shared peer feeds it (the room header taken off). It is an
+ * internal file of `@trystero-p2p/core`, which `trystero` (the library this layer owns) bundles and exports no path
+ * to: it is read here by its file, as `action-types.test.ts` reads Trystero's source, not a dependency of ours.
+ */
+const wireFile = ['node_modules', '@trystero-p2p', 'core', 'dist', 'action-wire.mjs'].join('/')
+const { createActionWireManager } = (await import(new URL(`../../${wireFile}`, import.meta.url).href)) as {
+  createActionWireManager: (deps: object) => ActionWire
+}
+const trysteroWire = (channel: EventTarget): ActionWire => {
+  const wire = createActionWireManager({
+    getPeer: () => undefined,
+    getPeerIds: () => [],
+    canReceiveFromPeer: () => true,
+    throwIfAborted: () => undefined,
+  })
+  channel.addEventListener('message', (event) => {
+    const bytes = new Uint8Array((event as MessageEvent<ArrayBuffer>).data)
+    const header = 3 + ((bytes[1] ?? 0) << 8) + (bytes[2] ?? 0)
+    if (bytes[0] === 1) wire.handleData('mallory', bytes.slice(header).buffer)
+  })
+  return wire
+}
+
+describe('frames of an action type nobody here made (review 15, J6)', () => {
+  it('are stopped before Trystero keeps them, and the connection is closed past 1 MiB of them', () => {
+    const connection = new (cappedPeerConnection(FakeConnection as unknown as typeof RTCPeerConnection))()
+    const channel = connection.createDataChannel('data')
+    trustConnection(connection)
+    const wire = trysteroWire(channel)
+    const payload = new Uint8Array(16_000).fill(7)
+    let sent = 0
+    for (; sent < 2_000 && !(connection as unknown as FakeConnection).closed; sent++) {
+      channel.dispatchEvent(message(roomFrame(sent % 2 === 0 ? 'zz' : 'cp.zz', sent & 0xffff, payload)))
+    }
+    // Trystero hands an action made later whatever it kept of its type: nothing was.
+    const kept: unknown[] = []
+    wire.makeInternalAction('zz').onMessage((data) => kept.push(data))
+    wire.makeInternalAction('cp.zz').onMessage((data) => kept.push(data))
+    expect(kept).toEqual([])
+    expect(sent).toBe(Math.floor(MAX_STRAY_BYTES / (payload.length + 36 + 3 + 64)) + 1)
+    expect((connection as unknown as FakeConnection).closed).toBe(true)
+  })
+
+  it('lets through Trystero’s own types, the binding, every channel a swarm made, and room presence frames', () => {
+    registerChannel('cp.pending-cap-test')
+    const connection = new (cappedPeerConnection(FakeConnection as unknown as typeof RTCPeerConnection, 1_000, 0))()
+    const channel = connection.createDataChannel('data')
+    const wire = trysteroWire(channel)
+    const got: unknown[] = []
+    for (const type of ['@_ping', 'cp.bind', 'cp.pending-cap-test'])
+      wire.makeInternalAction(type).onMessage((d) => got.push(d))
+    trustConnection(connection)
+    channel.dispatchEvent(message(roomFrame('@_ping', 1, new Uint8Array([1]))))
+    channel.dispatchEvent(message(roomFrame('cp.bind', 1, new Uint8Array([2]))))
+    channel.dispatchEvent(message(roomFrame('cp.pending-cap-test', 1, new Uint8Array([3]))))
+    // A room presence frame (version 2) carries no action.
+    channel.dispatchEvent(message(new Uint8Array([2, 1, 0, 1, 97]).buffer))
+    expect(got).toEqual([new Uint8Array([1]), new Uint8Array([2]), new Uint8Array([3])])
+    expect((connection as unknown as FakeConnection).closed).toBe(false)
+  })
+
+  it('reads the action type as Trystero does', () => {
+    expect(actionTypeOf(roomFrame('cp.am', 0, new Uint8Array(4)))).toBe('cp.am')
+    expect(actionTypeOf(roomFrame('@_hsdata', 0, new Uint8Array()))).toBe('@_hsdata')
+    expect(actionTypeOf(new Uint8Array([1, 0, 0]).buffer)).toBeUndefined()
+    expect(actionTypeOf(new Uint8Array([2, 1, 0, 1, 97]).buffer)).toBeUndefined()
+    expect(actionTypeOf('text')).toBeUndefined()
   })
 })

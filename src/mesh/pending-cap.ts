@@ -1,10 +1,14 @@
+import { isKnownActionType } from './action-types'
+
 /**
  * A cap on what a connection may send us before any room of ours let its peer in (SECURITY.md P57). Trystero
  * reassembles a pending peer's handshake chunks with no size limit (`@trystero-p2p/core` action-wire.mjs
  * `handleData`) and hands our handshake only whole frames, so our size checks came after the bytes were held. It
  * takes its `RTCPeerConnection` from the config (`rtcPolyfill`), so we give it one that listens to its data channel
  * before Trystero does: past `MAX_PENDING_BYTES` received while untrusted, the chunk is stopped there and the
- * connection closed.
+ * connection closed. The same listener stops, trusted or not, every chunk of an action type nobody on this page made
+ * (`action-types.ts`; review 15, J6), which Trystero would keep for the life of the room, and closes the connection
+ * past `MAX_STRAY_BYTES` of them.
  */
 
 /**
@@ -12,6 +16,12 @@
  * Trystero's framing; honest ones are a few KB a room.
  */
 export const MAX_PENDING_BYTES = 4 * 1024 * 1024
+
+/**
+ * Stray chunks a connection may bring before it is closed: a build with a channel this one lacks sends some, an
+ * honest peer of this build none; 1 MiB is 64 of Trystero's full chunks.
+ */
+export const MAX_STRAY_BYTES = 1024 * 1024
 
 /** Connections whose peer passed a handshake of ours (`trustConnection`); past that, rooms' own limits apply. */
 const trusted = new WeakSet<object>()
@@ -29,10 +39,36 @@ const sizeOf = (data: unknown): number => {
   return Number.POSITIVE_INFINITY
 }
 
+const textOf = new TextDecoder()
+
+/**
+ * The action type of a chunk as Trystero reads it (shared-peer.mjs `unwrapFrame`: version 1, a two-byte token
+ * length, the room token; then action-wire.mjs `handleData`: the first 32 bytes, NULs removed), or undefined for
+ * anything else (a room presence frame, or bytes Trystero drops as unreadable).
+ */
+export const actionTypeOf = (data: unknown): string | undefined => {
+  const bytes =
+    data instanceof ArrayBuffer
+      ? new Uint8Array(data)
+      : ArrayBuffer.isView(data)
+        ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+        : undefined
+  if (bytes === undefined || bytes.byteLength < 3 || bytes[0] !== 1) return undefined
+  const tokenSize = ((bytes[1] ?? 0) << 8) | (bytes[2] ?? 0)
+  const header = 3 + tokenSize
+  if (tokenSize <= 0 || bytes.byteLength < header) return undefined
+  return textOf.decode(bytes.subarray(header, header + 32)).replaceAll('\0', '')
+}
+
 /** `Base` (the browser's RTCPeerConnection) whose data channels count what arrives until the connection is trusted. */
-export const cappedPeerConnection = (Base: typeof RTCPeerConnection, maxPendingBytes = MAX_PENDING_BYTES) =>
+export const cappedPeerConnection = (
+  Base: typeof RTCPeerConnection,
+  maxPendingBytes = MAX_PENDING_BYTES,
+  maxStrayBytes = MAX_STRAY_BYTES,
+) =>
   class CappedPeerConnection extends Base {
     #received = 0
+    #stray = 0
 
     constructor(configuration?: RTCConfiguration) {
       super(configuration)
@@ -51,11 +87,20 @@ export const cappedPeerConnection = (Base: typeof RTCPeerConnection, maxPendingB
     #watch(channel: RTCDataChannel): void {
       // Before Trystero's `onmessage`: a stopped event never reaches its reassembly.
       channel.addEventListener('message', (event: MessageEvent) => {
-        if (trusted.has(this)) return
-        this.#received += sizeOf(event.data)
-        if (this.#received <= maxPendingBytes) return
+        const size = sizeOf(event.data)
+        if (!trusted.has(this)) {
+          this.#received += size
+          if (this.#received > maxPendingBytes) {
+            event.stopImmediatePropagation()
+            this.close()
+            return
+          }
+        }
+        const type = actionTypeOf(event.data)
+        if (type === undefined || isKnownActionType(type)) return
         event.stopImmediatePropagation()
-        this.close()
+        this.#stray += size
+        if (this.#stray > maxStrayBytes) this.close()
       })
     }
   }

@@ -24,11 +24,16 @@ const flush = async (): Promise<void> => {
 /** A page of `device` in the space room, with the real handshake (chains and membership stubbed as passing). */
 const member = (page: FakePage, device: KeyPair) => {
   const refusals: SwarmRefusal[] = []
-  const swarm = joinSwarm(
+  // Each lift of the pending cap, with who was admitted at that moment.
+  const trusted: string[][] = []
+  const swarm: Swarm = joinSwarm(
     defaultMeshSettings({}),
     { roomId: 'room', password: 'secret' },
     {
       page,
+      trust: () => {
+        trusted.push(ids(swarm))
+      },
       every: () => () => undefined,
       after: () => () => undefined,
       online: { subscribe: () => () => undefined },
@@ -54,10 +59,12 @@ const member = (page: FakePage, device: KeyPair) => {
     },
   )
   swarm.onRefused((refusal) => refusals.push(refusal))
-  return { swarm, refusals }
+  return { swarm, refusals, trusted }
 }
 
-const ids = (swarm: Swarm): string[] => [...swarm.authenticated.get().keys()]
+function ids(swarm: Swarm): string[] {
+  return [...swarm.authenticated.get().keys()]
+}
 
 describe('binding the handshake to its connection (DTLS fingerprints)', () => {
   it('admits two honest pages once each has checked the other’s binding, and they talk', async () => {
@@ -75,6 +82,9 @@ describe('binding the handshake to its connection (DTLS fingerprints)', () => {
     await flush()
     expect(heard).toEqual(['bound'])
     expect([...a.refusals, ...b.refusals]).toEqual([])
+    // The pending cap is lifted once the binding admitted the peer, not when Trystero activated it (review 15, J7).
+    expect(a.trusted).toEqual([[pageB.selfId]])
+    expect(b.trusted).toEqual([[pageA.selfId]])
     await Promise.all([a.swarm.leave(), b.swarm.leave()])
   })
 
@@ -101,6 +111,8 @@ describe('binding the handshake to its connection (DTLS fingerprints)', () => {
     expect(heard).toEqual([])
     const documentFrames = network.deliveries.filter((delivery) => !['cp.bind'].includes(delivery.action))
     expect(documentFrames.filter((delivery) => delivery.action.startsWith('cp.'))).toEqual([])
+    // Its connection keeps the pending cap to the end: the relay that passed the handshake is never trusted (J7).
+    expect([...a.trusted, ...b.trusted]).toEqual([])
     await Promise.all([a.swarm.leave(), b.swarm.leave()])
   })
 })

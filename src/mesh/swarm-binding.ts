@@ -1,4 +1,5 @@
 import type { Room } from 'trystero'
+import { BIND_CHANNEL } from './action-types'
 import {
   canBind,
   checkBinding,
@@ -8,8 +9,6 @@ import {
 } from './handshake/connection-binding'
 import type { AuthenticatedPeer } from './handshake/run-handshake'
 
-/** Trystero reserves names starting with `@_`; ours start with `cp.`. */
-const BIND_CHANNEL = 'cp.bind'
 /** Both sides send their binding as Trystero activates the peer: one trip over an open channel. */
 const BIND_TIMEOUT_MS = 5_000
 

@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { err, ok } from '../base'
 import { ManualClock } from '../base/testing/manual-clock'
 import type { IdentityKey, PublicKey } from '../halo'
 import { HandshakeRefusal } from './handshake/refusal'
 import { defaultMeshSettings } from './mesh-config'
+import { metDigest } from './missed-meetings'
 import { FakeTrystero, type FakePage } from './testing/fake-trystero'
 import {
   joinSwarm,
@@ -100,7 +101,7 @@ const setup = () => {
   const goOnline = (): void => {
     for (const listener of [...online]) listener()
   }
-  return { network, pages, join, beat, timers, fireRejoins, goOnline }
+  return { network, pages, clock, join, beat, timers, fireRejoins, goOnline }
 }
 
 /** Lets every queued microtask run (the fake's handshakes and joins), with no timed wait. */
@@ -250,18 +251,21 @@ describe('joinSwarm', () => {
       expect(ids(bob)).toEqual(['peer-0'])
       expect(ids(carol)).toEqual(['peer-0'])
       // Alice's list told each of them of the other: both rejoin after the first delay, spread.
-      expect([...timers].map((timer) => timer.ms)).toEqual([4_000, 4_000])
+      await vi.waitFor(() => {
+        expect([...timers].map((timer) => timer.ms)).toEqual([4_000, 4_000])
+      })
       fireRejoins()
-      await flush()
-      expect(ids(bob)).toEqual(['peer-0', 'peer-2'])
+      await vi.waitFor(() => {
+        expect(ids(bob)).toEqual(['peer-0', 'peer-2'])
+      })
       expect(ids(carol)).toEqual(['peer-0', 'peer-1'])
       expect(ids(alice)).toEqual(['peer-1', 'peer-2'])
       // All met: nothing more is scheduled.
       expect(timers.size).toBe(0)
     })
 
-    it('backs off while the missed peer stays missed, and starts from 4 s again once it is met', async () => {
-      const { network, join, fireRejoins } = setup()
+    it('backs off while the missed peer stays missed, starts from 4 s again once it is met, within 3 rejoins in 10 min', async () => {
+      const { network, clock, join, timers, fireRejoins } = setup()
       const alice = join(undefined, unbound('alice'))
       const bob = join(undefined, unbound('bob'))
       await flush()
@@ -270,6 +274,9 @@ describe('joinSwarm', () => {
       await flush()
       const delays: number[] = []
       for (let i = 0; i < 6 && ids(bob).length < 2; i++) {
+        await vi.waitFor(() => {
+          expect(timers.size).toBe(2)
+        })
         delays.push(...fireRejoins())
         await flush()
       }
@@ -279,9 +286,26 @@ describe('joinSwarm', () => {
       expect(ids(alice)).toEqual(['peer-1', 'peer-2'])
       network.missMeeting('peer-0', 'peer-1')
       alice.closePeer('peer-1')
-      await flush()
-      // Alice and Bob missed each other now; Carol's lists tell them so, from the first delay again.
-      expect(fireRejoins()).toEqual([4_000, 4_000])
+      // Alice and Bob missed each other now; Carol's lists tell them so, from the first delay again. Bob has had his
+      // 3 rejoins of these 10 minutes (review 15, J1): he waits for the window, and Alice's rejoins meet him.
+      await vi.waitFor(() => {
+        expect([...timers].map((timer) => timer.ms).sort((a, b) => a - b)).toEqual([4_000, 600_000])
+      })
+      const alices: number[] = []
+      for (let i = 0; i < 3 && ids(bob).length < 2; i++) {
+        const [next] = [...timers].filter((timer) => timer.ms <= 60_000)
+        if (next === undefined) break
+        timers.delete(next)
+        alices.push(next.ms)
+        clock.advance(next.ms)
+        next.run()
+        await vi.waitFor(() => {
+          expect(ids(alice).length === 2 || [...timers].some((timer) => timer.ms <= 60_000)).toBe(true)
+        })
+      }
+      // Alice's first rejoin misses Bob once more (the network's one miss), her second meets him.
+      expect(alices).toEqual([4_000, 8_000])
+      expect(ids(bob)).toEqual(['peer-0', 'peer-2'])
     })
 
     it('does not rejoin for a peer it is meeting now, nor for a list that is not one', async () => {
@@ -289,20 +313,24 @@ describe('joinSwarm', () => {
       const alice = join(undefined, unbound('alice'))
       const bob = join(undefined, unbound('bob'))
       await flush()
-      await alice.channel<string | string[]>('cp.met').send('peer-9')
-      await alice
-        .channel<string | string[]>('cp.met')
-        .send(Array.from({ length: 65 }, (_, i) => `peer-${String(i + 9)}`))
-      await alice.channel<string | string[]>('cp.met').send(['x'.repeat(65)])
+      const met = alice.channel<string | string[]>('cp.met')
+      const stranger = await metDigest('room', 'peer-9')
+      // Not a list; too long; a raw id, not a digest; a digest in capitals.
+      await met.send(stranger)
+      await met.send(Array.from({ length: 65 }, (_, i) => i.toString(16).padStart(32, '0')))
+      await met.send(['peer-9'])
+      await met.send([stranger.toUpperCase()])
       await flush()
       expect(timers.size).toBe(0)
-      await alice.channel<string | string[]>('cp.met').send(['peer-9'])
-      await flush()
-      expect([...timers].map((timer) => timer.ms)).toEqual([4_000])
+      await met.send([stranger])
+      await vi.waitFor(() => {
+        expect([...timers].map((timer) => timer.ms)).toEqual([4_000])
+      })
       // The same peer told a list without the stranger: nothing is missing any more.
-      await alice.channel<string | string[]>('cp.met').send(['peer-1'])
-      await flush()
-      expect(timers.size).toBe(0)
+      await met.send([await metDigest('room', 'peer-1')])
+      await vi.waitFor(() => {
+        expect(timers.size).toBe(0)
+      })
       expect(ids(bob)).toEqual(['peer-0'])
     })
 

@@ -6,7 +6,8 @@ import { DEFAULT_HANDSHAKE_TIMEOUT_MS, sendRefusal, type AuthenticatedPeer } fro
 import { bindConnections } from './swarm-binding'
 import { PEER_RATE_LIMIT, PeerRate, type RateLimit } from './peer-rate'
 import { trustConnection } from './pending-cap'
-import { MissedMeetings, readMetList } from './missed-meetings'
+import { registerChannel, watchChannels } from './action-types'
+import { MetDigests, MissedMeetings, readMetList } from './missed-meetings'
 import { buildRoomConfig, type MeshSettings } from './mesh-config'
 import { PresenceTracker } from './presence'
 import { trysteroRelaySockets, type RelaySockets } from './relay-watch'
@@ -95,6 +96,11 @@ export interface SwarmOptions {
    * No production caller sets it: there a connection is bound or refused.
    */
   readonly admitUnboundTestPeers?: true
+  /**
+   * Lifts the pending cap off a peer's connection once the peer is admitted (`trustConnection` by default; tests
+   * pass a spy, as the fake connections have no data channels).
+   */
+  readonly trust?: (connection: object | undefined) => void
 }
 
 /** A way to hear that the network came back. */
@@ -174,6 +180,25 @@ type Beat = 'here' | 'hidden'
 const PRESENCE_CHANNEL = 'cp.presence'
 /** Each peer's list of the peers it joined, sent to all of them whenever it changes (see `MissedMeetings`). */
 const MET_CHANNEL = 'cp.met'
+/**
+ * Link rooms (device links, invitations) list nobody on `cp.met` and act on no list (review 15, J2, J8): their
+ * peers refuse each other by design (two guests, two hosts), a list would tell a guest the other guests' page ids,
+ * and a link is one host and its guests, whom Trystero's announce and the lonely rejoin already bring together.
+ */
+const LINK_APP_ID = 'commonplace/1/join'
+/**
+ * Refusals that will not change on a new meeting soon: such a peer is not missed (review 15, J2). Not among them:
+ * the codes a meeting fed stale frames ends with (`bad-hello`, `bad-proof`, `bad-signature`, Trystero's
+ * 'join-error'), which are what the missed-meeting rejoin heals, nor `timeout`, `disconnected`, `leaving`.
+ */
+const FINAL_REFUSALS: ReadonlySet<string> = new Set([
+  'wrong-role',
+  'not-invited',
+  'not-member',
+  'revoked',
+  'flooding',
+  'wrong-connection',
+])
 
 const intervalTimer = (ms: number, tick: () => void): (() => void) => {
   const timer = setInterval(tick, ms)
@@ -193,6 +218,12 @@ export const joinSwarm = (
 ): Swarm => {
   const refusedListeners = new Set<(refusal: SwarmRefusal) => void>()
   const refuse = (refusal: SwarmRefusal): void => {
+    if (FINAL_REFUSALS.has(refusal.code) || FINAL_REFUSALS.has(refusal.remoteCode ?? '')) {
+      void digests.ensure(refusal.peerId).then((digest) => {
+        missed.refused(digest, clock.now())
+        checkMeetings()
+      })
+    }
     for (const listener of [...refusedListeners]) listener(refusal)
   }
   // Peers whose handshake passed but that Trystero has not activated yet, then the active ones.
@@ -221,6 +252,8 @@ export const joinSwarm = (
   }
   const page = options.page ?? trysteroPage
   const admitUnbound = options.admitUnboundTestPeers === true
+  const trust = options.trust ?? trustConnection
+  const watchMeetings = config.appId !== LINK_APP_ID
   // Rooms whose leave() runs. Trystero still lets peers in for the ~100 ms it takes, but never tells them it
   // left: such a peer would count this page as present until one of them reloads, and ignore its next join.
   const leaving = new WeakSet<Room>()
@@ -241,6 +274,7 @@ export const joinSwarm = (
             // Trystero replaces a connection under the same id without onPeerLeave: the old proof is void.
             if (authenticated.get().has(peerId)) setAuthenticated((peers) => peers.delete(peerId))
             meeting.add(peerId)
+            void digests.ensure(peerId)
             const outcome = await handshake(peerId, (data) => send(data), receive, isInitiator)
             if (outcome.ok && isBanned(outcome.value.device)) {
               reported.add(peerId)
@@ -278,7 +312,9 @@ export const joinSwarm = (
   const joined = new Set<string>()
   // Peers in a handshake with us, or past it and not yet admitted: not missed, whatever our peers say.
   const meeting = new Set<string>()
-  const missed = new MissedMeetings(page.selfId)
+  const missed = new MissedMeetings()
+  const digests = new MetDigests(room.roomId)
+  void digests.ensure(page.selfId)
   // Each channel's action on the current room, rebound on every rejoin so callers keep their channels.
   const binders = new Map<string, (room: Room) => void>()
   // The room being joined now, known before `trystero` is: Trystero replays a cached room's peers to
@@ -310,11 +346,13 @@ export const joinSwarm = (
       }
       joined.add(peerId)
       meeting.delete(peerId)
+      // Its connection is no longer a pending peer's: the cap on what it may send (pending-cap.ts) is lifted now,
+      // once the binding admitted it, not when Trystero activated it (review 15, J7).
+      if (peer !== undefined) trust(made.getPeers()[peerId])
       // A missed meeting made up: the next one missed starts the backoff from the start.
-      if (sought.has(peerId)) {
-        sought.clear()
-        meetingAttempt = 0
-      }
+      void digests.ensure(peerId).then((digest) => {
+        missed.met(digest)
+      })
       presence.heard(peerId)
       stopRejoining()
       for (const id of superseded) {
@@ -349,8 +387,6 @@ export const joinSwarm = (
       // Trystero activates only peers whose predicate resolved; anything else is not let in.
       if (peer === undefined) return
       passed.delete(peerId)
-      // Its connection is no longer a pending peer's: the cap on what it may send before (pending-cap.ts) is lifted.
-      trustConnection(made.getPeers()[peerId])
       binding.joined(peerId, peer)
     }
     made.onPeerLeave = (peerId) => {
@@ -395,11 +431,13 @@ export const joinSwarm = (
     })
   }
   // Trystero caches a room per (appId, roomId) until its leave finishes, so the new one is joined only after.
-  // `forget`: leave our peers too (a missed meeting); Trystero's leave does not call onPeerLeave for them.
-  const rejoin = async (forget = false): Promise<void> => {
+  // `forget`: leave our peers too (a missed meeting, seeking `seek`); Trystero's leave does not call onPeerLeave for
+  // them.
+  const rejoin = async (forget = false, seek: readonly string[] = []): Promise<void> => {
     // Its callers (the backoff timer, the online signal) are stopped by leave(), which may come during the await.
     if (rejoining || (joined.size > 0 && !forget)) return
     rejoining = true
+    missed.rejoining(seek, clock.now())
     if (forget) {
       joined.clear()
       meeting.clear()
@@ -470,32 +508,58 @@ export const joinSwarm = (
     if (known !== undefined) return known
     const made = makeChannel<T>(name)
     channels.set(name, made as SwarmChannel<never>)
+    registerChannel(name)
     return made
   }
 
+  // Every channel any swarm of the page made is made here too, so Trystero keeps no frame of ours (action-types.ts).
+  const stopWatchingChannels = watchChannels((name) => {
+    channel(name)
+  })
+
   // A peer that one of ours met and we did not: the meeting failed, and neither side is lonely. Trystero tries
-  // again only at its next announce (60 s), so after the same spread backoff the room is joined again.
+  // again only at its next announce (60 s), so after the same spread backoff the room is joined again, within the
+  // bounds of `MissedMeetings`.
   const met = channel<string[]>(MET_CHANNEL)
   let cancelMeeting: (() => void) | undefined
-  let meetingAttempt = 0
-  // The peers a rejoin was for: the backoff goes on until one of them is met.
-  const sought = new Set<string>()
+  // Who a peer proved to be: two reports must come from two identities where our peers are of two or more.
+  const whoIs = (peerId: string): string =>
+    authenticated.get().get(peerId)?.identity ?? (handshake === undefined ? peerId : `peer:${peerId}`)
+  // The digests missed now, or undefined while one we must compare with is still being computed (then again).
+  const missingNow = (): string[] | undefined => {
+    const known = new Set<string>()
+    for (const id of [page.selfId, ...joined, ...meeting]) {
+      const digest = digests.of(id)
+      if (digest === undefined) {
+        void digests.ensure(id).then(checkMeetings)
+        return undefined
+      }
+      known.add(digest)
+    }
+    return missed.missing(known, new Set([...joined].map(whoIs)).size, clock.now())
+  }
   const checkMeetings = (): void => {
-    if (left) return
-    if (missed.missing(joined, meeting).length === 0) {
+    if (left || !watchMeetings) return
+    const missing = missingNow()
+    if (missing === undefined) return
+    if (missing.length === 0) {
       cancelMeeting?.()
       cancelMeeting = undefined
       return
     }
     if (cancelMeeting !== undefined || delays.length === 0) return
-    const base = delays[Math.min(meetingAttempt, delays.length - 1)] ?? 0
-    cancelMeeting = after(Math.round(base * (1 + REJOIN_JITTER * (2 * random() - 1))), () => {
+    const base = delays[Math.min(missed.failures, delays.length - 1)] ?? 0
+    const spread = Math.round(base * (1 + REJOIN_JITTER * (2 * random() - 1)))
+    cancelMeeting = after(Math.max(spread, missed.waitForBudget(clock.now())), () => {
       cancelMeeting = undefined
-      const missing = missed.missing(joined, meeting)
-      if (left || missing.length === 0) return
-      for (const id of missing) sought.add(id)
-      meetingAttempt++
-      void rejoin(true).then(() => {
+      const due = missingNow()
+      if (left || due === undefined || due.length === 0) return
+      // Out of budget (a timer fired early): wait for it.
+      if (missed.waitForBudget(clock.now()) > 0) {
+        checkMeetings()
+        return
+      }
+      void rejoin(true, due).then(() => {
         scheduleRejoin(0)
       })
     })
@@ -503,12 +567,20 @@ export const joinSwarm = (
   const endMeeting = (peerId: string): void => {
     if (meeting.delete(peerId)) checkMeetings()
   }
+  // Sent in order: a list whose digests came after a newer one's is not sent.
+  let metSent = 0
   const joinedChanged = (): void => {
-    met.send([...joined]).catch(() => undefined)
+    if (watchMeetings) {
+      const sending = ++metSent
+      void Promise.all([...joined].map((id) => digests.ensure(id))).then((list) => {
+        if (sending === metSent && !left) met.send(list).catch(() => undefined)
+      })
+    }
     checkMeetings()
   }
   met.subscribe((data, peerId) => {
-    missed.report(peerId, readMetList(data))
+    if (!watchMeetings) return
+    missed.report(peerId, whoIs(peerId), readMetList(data))
     checkMeetings()
   })
 
@@ -559,6 +631,7 @@ export const joinSwarm = (
       left = true
       stopRejoining()
       cancelMeeting?.()
+      stopWatchingChannels()
       stopHearingOnline()
       stopBeating()
       stopWatching()
