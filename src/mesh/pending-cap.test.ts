@@ -108,10 +108,10 @@ interface ActionWire {
 /**
  * Trystero's own action wire, behind the channel as its shared peer feeds it (the room header taken off). It is an
  * internal file of `@trystero-p2p/core`, which `trystero` (the library this layer owns) bundles and exports no path
- * to: it is read here by its file, as `action-types.test.ts` reads Trystero's source, not a dependency of ours.
+ * to: it is loaded here by its file, as `action-types.test.ts` reads Trystero's source (knip.jsonc says why).
  */
-const wireFile = ['node_modules', '@trystero-p2p', 'core', 'dist', 'action-wire.mjs'].join('/')
-const { createActionWireManager } = (await import(new URL(`../../${wireFile}`, import.meta.url).href)) as {
+const wireFile = new URL('../../node_modules/@trystero-p2p/core/dist/action-wire.mjs', import.meta.url)
+const { createActionWireManager } = (await import(wireFile.href)) as {
   createActionWireManager: (deps: object) => ActionWire
 }
 const trysteroWire = (channel: EventTarget): ActionWire => {
