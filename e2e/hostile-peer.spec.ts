@@ -162,7 +162,10 @@ const note = (type: string, description: string): void => {
 
 /**
  * Waits until the honest devices have closed every connection the hostile page had with them, though it never
- * hangs up itself; notes the longest time from a refusal to its connection's close.
+ * hangs up itself; notes the longest time from a refusal to its connection's close. That close is the honest page's
+ * own: its `RTCPeerConnection.close()` came 20.7 s after a refusal sent at once (wrapped and timed on both honest
+ * pages, 2026-11-27), and after its reject the hostile page received two more Trystero password challenges on that
+ * connection: a new handshake that a silent peer holds open until its 15 s timeout, then `UNUSED_CONNECTION_MS`.
  */
 const cutOff = async (hostile: HostilePeer, what: string): Promise<void> => {
   const open = async (): Promise<number> =>
