@@ -107,11 +107,8 @@ export class Indexer implements ChangeSource {
       this.#tell(space, handle, ids.map(String))
       this.#mark(handle.documentId, space, ids.map(String))
     })
-    if ((await indexedHeads(this.#db, handle.documentId)) === headsOf(handle)) return
-    // Arrived (from a peer, or moved since it was indexed): live lists show its objects from the document now,
-    // not after the index write of the whole document and the list read after it.
-    this.#tell(space, handle, Object.keys(handle.doc().objects))
-    this.#mark(handle.documentId, space, 'all')
+    if ((await indexedHeads(this.#db, handle.documentId)) !== headsOf(handle))
+      this.#mark(handle.documentId, space, 'all')
   }
 
   /** Hears each change to a space's objects as its document now says, before the index has it. */
