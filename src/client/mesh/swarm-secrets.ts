@@ -81,7 +81,10 @@ export interface SharedSpaces {
   isSealer(spaceId: SpaceId, device: PublicKey): boolean
   /** A known device of a member the fold removed, or a device the space holds revoked. */
   isExcluded(spaceId: SpaceId, device: PublicKey): boolean
-  /** The lowest generation drawn after every exclusion the fold applied: 1 + its removals and device revocations. */
+  /**
+   * The lowest generation drawn after every exclusion the fold shows: 1 + its applied removals and device
+   * revocations + the countersignatures it kept without effect (each host still welcomed its guest).
+   */
   floor(spaceId: SpaceId): number
   /** The device that signed the last exclusion the fold applied (it draws the next generation at once). */
   excludedBy(spaceId: SpaceId): PublicKey | undefined
