@@ -67,8 +67,9 @@ export interface MeshAdapterOptions {
   /** A peer's `resync` is followed at most once in this long; one sooner is dropped (`resync-too-soon`). */
   readonly resyncEveryMs?: number
   /**
-   * A device may ask for a document from the start (a sync message with no heads, or a `have` from the start) once
-   * in this long; sooner, the message is dropped (`resend-too-soon`) or loses its `have` (`have-too-soon`).
+   * A device may make us send a document from the start (it asked with no heads, or a `have` from the start, and
+   * our answer was 1 KiB or more) once in this long; an ask sooner is dropped (`resend-too-soon`) or loses its
+   * `have` (`have-too-soon`).
    */
   readonly resendEveryMs?: number
   /** The clock of the resend budget. */
@@ -93,6 +94,8 @@ const DEFAULT_STALL_MS = 9_000
 const DEFAULT_RESYNC_EVERY_MS = 10_000
 /** A document from the start costs its whole size; a device lawfully needs it once (new, or its data lost). */
 const DEFAULT_RESEND_EVERY_MS = 60_000
+/** An answer to such an ask this large counts against the budget; a smaller one (the peer held it all) does not. */
+const RESEND_CHARGE_BYTES = 1024
 /** Frames held while a hello is being identified; more is a flood. */
 const MAX_QUEUED_FRAMES = 1_024
 /** Two frames of the largest size: a hello is identified in one digest, so honest traffic never waits for more. */
@@ -160,7 +163,11 @@ export class MeshNetworkAdapter extends NetworkAdapter {
   constructor(options: MeshAdapterOptions) {
     super()
     this.#options = options
-    this.#resends = new ResendBudget(options.resendEveryMs ?? DEFAULT_RESEND_EVERY_MS, options.now ?? Date.now)
+    this.#resends = new ResendBudget({
+      everyMs: options.resendEveryMs ?? DEFAULT_RESEND_EVERY_MS,
+      chargeBytes: RESEND_CHARGE_BYTES,
+      now: options.now ?? Date.now,
+    })
     this.#ready = new Promise((resolve) => {
       this.#becomeReady = resolve
     })
@@ -265,6 +272,9 @@ export class MeshNetworkAdapter extends NetworkAdapter {
     if (state === undefined) {
       this.#withhold('no-link')
       return
+    }
+    if (message.type === 'sync' && documentId !== undefined && message.data !== undefined) {
+      this.#resends.sent(state.link.remote.device, documentId, message.data.length)
     }
     const wireId = this.#options.wireId
     this.#transmit(
@@ -377,7 +387,7 @@ export class MeshNetworkAdapter extends NetworkAdapter {
     if ((type !== 'sync' && type !== 'request') || data === undefined || documentId === undefined) return message
     const ask = readSyncAsk(data)
     if (ask === undefined || (!ask.noHeads && !ask.fromStart)) return message
-    if (this.#resends.take(remote.device, documentId)) return message
+    if (this.#resends.ask(remote.device, documentId)) return message
     this.#drop(ask.noHeads ? 'resend-too-soon' : 'have-too-soon')
     return ask.noHeads ? undefined : { ...message, data: withoutHave(data, ask) }
   }
