@@ -20,7 +20,7 @@ export { checkInvitationUse, InvitationRefused } from './membership/invitation-c
 export type { InvitationProblem } from './membership/invitation-check'
 export type { Invitation } from './membership/invitations'
 export type { MembershipState } from './membership/log'
-export { foldMembership } from './membership/fold'
+export { foldMembership, lostWelcomes } from './membership/fold'
 export { MAX_ENTRY_PARENTS } from './membership/parents'
 export { can, mayChange } from './membership/policy'
 export type { SpaceAction } from './membership/policy'

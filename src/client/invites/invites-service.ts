@@ -150,8 +150,9 @@ export const createInvitesService = (options: InvitesServiceOptions): InvitesApi
           )
           const row = here ? (await echo.listSpaces(halo.identityKey)).find((each) => each.id === spaceId) : undefined
           const personal = row === undefined ? undefined : await personalOf(echo, halo)
-          // Adopted from that root, which admits us: a listing naming another (an earlier welcome's) gives way.
-          if (row !== undefined) personal?.listSpace(actor, spaceId, row.rootUrl as never, { replace: true })
+          // Adopted from that root, which admits us. A listing already there stays: the mesh adopted the root it
+          // names, not the welcome's (review 14, H6).
+          if (row !== undefined) personal?.listSpace(actor, spaceId, row.rootUrl as never)
           return here
         },
       },

@@ -9,6 +9,7 @@ import {
   type SwarmHandshake,
   LINK_CHANNEL,
   type WelcomeFrame,
+  writeLinkFrame,
 } from '../../mesh'
 import type { LinkJoin, LinkOffer } from '../devices-api'
 import { joinLink, UNREACHABLE_AFTER_MS, type LinkGuest } from './join'
@@ -708,5 +709,109 @@ describe('device linking: a peer who only saw the link cannot end it', () => {
     const { join: b } = ctx.join(a)
     await until(() => b.state.get().kind !== 'looking')
     expect(stateOf(b.state).kind).toBe('found')
+  })
+})
+
+/**
+ * One connection between A's room and a guest device's room, run by hand. `hold` keeps the guest's done back until
+ * `release()`; `fail()` drops the connection as Trystero does. `hostDone` tells when A passed its own check.
+ */
+const connectByHand = (
+  ctx: ReturnType<typeof setup>,
+  guest: FakeRoom,
+  pair: ReturnType<typeof generateKeyPair>,
+  hold: boolean,
+) => {
+  const host = ctx.network.rooms[0]
+  if (host === undefined) throw new Error('no host room')
+  const keys = fakeLinkRoom(fromBase64Url(guest.password) ?? new Uint8Array())
+  const [toHost, toGuest] = [new Queue(), new Queue()]
+  const held: string[] = []
+  let hostDone = false
+  const hostOutcome = host.handshake(
+    guest.selfId,
+    (data) => {
+      if (data.includes('"done"')) hostDone = true
+      toGuest.push(data)
+      return Promise.resolve()
+    },
+    () => toHost.take(),
+    true,
+  )
+  const guestOutcome = runHandshake({
+    ctx: { kind: 'link', inviteKey: keys.inviteKey },
+    local: {
+      peerId: guest.selfId,
+      repo: newRepoId(pair.publicKey),
+      storage: null,
+      identity: null,
+      device: pair.publicKey,
+      chain: null,
+      sign: signer(pair),
+      signInvite: (bytes) => keys.signInvite(bytes),
+    },
+    remotePeerId: host.selfId,
+    send: (data) => {
+      if (hold && data.includes('"done"')) held.push(data)
+      else toHost.push(data)
+      return Promise.resolve()
+    },
+    receive: () => toGuest.take(),
+    isInitiator: false,
+    verifyChain: () => Promise.resolve(ok({ identity: ctx.identity.publicKey })),
+    authorize: () => Promise.resolve(ok(undefined)),
+  })
+  return {
+    hostOutcome,
+    guestOutcome,
+    hostDone: () => hostDone,
+    release: () => {
+      for (const data of held.splice(0)) toHost.push(data)
+    },
+    fail: () => {
+      toHost.fail()
+      toGuest.fail()
+    },
+  }
+}
+
+describe('device linking: two handshakes of one device at once (review 13, G9)', () => {
+  it('the first succeeds while the second is running, the second fails: the device still holds the link', async () => {
+    const ctx = setup()
+    const a = ctx.offer()
+    const host = ctx.network.rooms[0]
+    if (host === undefined) throw new Error('no host room')
+    const keys = fakeLinkRoom(secretOf(a))
+    const roomOf = (selfId: string): FakeRoom => {
+      const room = new FakeRoom(ctx.network, selfId, keys.roomId, keys.password, () =>
+        Promise.reject(new Error('unused')),
+      )
+      ctx.network.rooms.push(room)
+      return room
+    }
+    const b = generateKeyPair()
+    const [first, second] = [roomOf('b-first'), roomOf('b-second')]
+    // A lets B in over its first connection, then over its second, before either has ended.
+    const one = connectByHand(ctx, first, b, true)
+    await until(one.hostDone)
+    const two = connectByHand(ctx, second, b, true)
+    await until(two.hostDone)
+    one.release()
+    const [hostOne, guestOne] = await Promise.all([one.hostOutcome, one.guestOutcome])
+    if (!hostOne.ok || !guestOne.ok) throw new Error('the first connection did not pass')
+    host.add(hostOne.value)
+    first.add(guestOne.value)
+    two.fail()
+    expect((await two.hostOutcome).ok).toBe(false)
+
+    // B speaks over the connection that passed, and A answers it.
+    await first.channel(LINK_CHANNEL).send(writeLinkFrame({ v: 1, t: 'hello' }), host.selfId)
+    await settle()
+    const answers = ctx.network.frames.filter((frame) => frame.from === host.selfId && frame.to === 'b-first')
+    expect(answers.map((frame) => JSON.parse(frame.data) as { t: string }).map((frame) => frame.t)).toEqual(['profile'])
+    // And the link is still B's: another device is refused.
+    const other = connectByHand(ctx, roomOf('c'), generateKeyPair(), false)
+    const refused = await other.hostOutcome
+    expect(refused.ok ? 'passed' : refused.error.code).toBe('link-used')
   })
 })

@@ -60,8 +60,11 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
   const state = new Cell<OfferState>({ kind: 'waiting' })
   // Once a guest finished the handshake the link is spent on its device, whatever happens next; that device may
   // still come back over a new connection (Trystero replaces one that drops). A guest whose handshake is still
-  // running holds the link only until that handshake ends, so one that stops half way spends nothing.
-  const claim: { guest?: AuthenticatedPeer; pending?: { attempt: object; device: PublicKey } } = {}
+  // running holds the link only until that handshake ends, so one that stops half way spends nothing. One device
+  // may run several attempts at once (two connections): each is kept, the latest to succeed is the guest, and the
+  // link is free again only once none runs and none succeeded (review 13, G9).
+  const claim: { guest?: AuthenticatedPeer; running: Map<object, PublicKey> } = { running: new Map() }
+  const holder = (): PublicKey | undefined => claim.guest?.device ?? claim.running.values().next().value
   let ended = false
   // Read after an await: the session may have ended meanwhile.
   const over = (): boolean => ended
@@ -71,11 +74,11 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
     (attempt: object) =>
     (_ctx: HandshakeContext, peer: AuthenticatedPeer): Promise<Result<void, Refused>> => {
       if (edges.clock.now() >= expiresAt) return Promise.resolve(err({ code: 'link-expired' }))
-      const holder = claim.pending?.device ?? claim.guest?.device
-      if (ended || (holder !== undefined && holder !== peer.device)) {
+      const device = holder()
+      if (ended || (device !== undefined && device !== peer.device)) {
         return Promise.resolve(err({ code: 'link-used' }))
       }
-      claim.pending = { attempt, device: peer.device }
+      claim.running.set(attempt, peer.device)
       return Promise.resolve(ok(undefined))
     }
   const room = edges.openRoom(
@@ -92,10 +95,9 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
         verifyChain: edges.verifyPeerDevice,
         authorize: authorizeFor(attempt),
       })
-      if (claim.pending?.attempt === attempt) {
-        delete claim.pending
-        if (outcome.ok) claim.guest = outcome.value
-      }
+      const device = claim.running.get(attempt)
+      claim.running.delete(attempt)
+      if (outcome.ok && device !== undefined && device === outcome.value.device) claim.guest = outcome.value
       return outcome
     },
   )

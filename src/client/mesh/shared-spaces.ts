@@ -1,4 +1,4 @@
-import { can, type Actor, type Space, type SpaceId } from '../../echo'
+import { can, lostWelcomes, type Actor, type Space, type SpaceId } from '../../echo'
 import type { IdentityKey, PublicKey } from '../../halo'
 import type { SharedSpaces } from './swarm-secrets'
 
@@ -68,8 +68,10 @@ export const sharedSpaces = (
     floor: (spaceId) => {
       const space = sharedOf(spaceId)
       if (space === undefined) return 0
-      let exclusions = 0
-      for (const id of space.membership.get().applied) {
+      const state = space.membership.get()
+      // A host that lost its guest's admission (a race for the last use, a cancellation) still welcomed it.
+      let exclusions = lostWelcomes(state).length
+      for (const id of state.applied) {
         if (!kinds.has(id)) kinds.set(id, space.entry(id)?.assertion.kind)
         if (EXCLUSIONS.has(kinds.get(id) ?? '')) exclusions++
       }

@@ -463,7 +463,7 @@ describe('swarm secrets: signed, committed entries, generations and rotation', (
 
   describe("an invitation's welcome (review 13 G5)", () => {
     /** A device joining SPACE by invitation: its welcomes, and whether the space is here yet (its root arrived). */
-    const joining = () => {
+    const joining = (listedSpaces: readonly { spaceId: SpaceId; rootUrl: string }[] = []) => {
       const me = generateKeyPair()
       const store = new Store()
       const shared = new Shared()
@@ -478,7 +478,7 @@ describe('swarm secrets: signed, committed entries, generations and rotation', (
           swarmBoxes: () => store.entries,
           addSwarmBox: (_actor, _spaceId, entry) => ok(store.add(entry)),
           listSpace: () => ok(false),
-          listedSpaces: new Cell([]),
+          listedSpaces: new Cell(listedSpaces as never),
         },
         spaces,
         devices: new Devices([me]).live,
@@ -521,6 +521,17 @@ describe('swarm secrets: signed, committed entries, generations and rotation', (
       expect(store.entries.get().map((entry) => entry.generation)).toEqual([1])
       expect(current(secrets)).toEqual(roomOf(real))
       expect(secrets.toAdopt.get()).toEqual([])
+      secrets.stop()
+    })
+
+    it("never takes the place of a root the identity's personal root lists: its room is joined, the listed root adopted (review 14, H6)", () => {
+      // Another device of the identity joined the space and listed its root; this device does not hold it yet, and a
+      // host (one serving a fork, say) welcomes it with another root.
+      const { secrets, welcomes } = joining([{ spaceId: SPACE, rootUrl: 'automerge:listed' }])
+      const forked = newSwarmSecret()
+      welcomes.hold(SPACE, { rootUrl: 'automerge:fork', generation: 1, secret: forked })
+      expect(secrets.rooms.get()).toEqual([roomOf(forked)])
+      expect(secrets.toAdopt.get()).toEqual([{ spaceId: SPACE, rootUrl: 'automerge:listed' }])
       secrets.stop()
     })
 

@@ -81,7 +81,10 @@ export interface SharedSpaces {
   isSealer(spaceId: SpaceId, device: PublicKey): boolean
   /** A known device of a member the fold removed, or a device the space holds revoked. */
   isExcluded(spaceId: SpaceId, device: PublicKey): boolean
-  /** The lowest generation drawn after every exclusion the fold applied: 1 + its removals and device revocations. */
+  /**
+   * The lowest generation drawn after every exclusion the fold shows: 1 + its applied removals and device
+   * revocations + the countersignatures it kept without effect (each host still welcomed its guest).
+   */
   floor(spaceId: SpaceId): number
   /** The device that signed the last exclusion the fold applied (it draws the next generation at once). */
   excludedBy(spaceId: SpaceId): PublicKey | undefined
@@ -299,9 +302,12 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
       const spaceId = row.id as SpaceId
       if (row.personal === 0) personal.listSpace(actor, spaceId, row.rootUrl as never)
     }
-    // A space being joined is fetched from its welcome's room and root, not from a listing it may have.
+    // A space being joined is fetched from its welcome's room. Its root is the welcome's only while the personal
+    // root lists none: another device of ours wrote that listing from a root that admitted us, and a welcome (a
+    // fork's host may give one) never takes its place (review 14, H6).
     const arriving = [...(options.welcomed?.get() ?? [])].filter(([spaceId]) => !here.has(spaceId))
     const joining = new Set(arriving.map(([spaceId]) => spaceId))
+    const listedRoots = new Map(personal.listedSpaces.get().map((entry) => [entry.spaceId, entry.rootUrl]))
     const listed = personal.listedSpaces
       .get()
       .filter((entry) => !here.has(entry.spaceId) && !joining.has(entry.spaceId))
@@ -316,7 +322,7 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
     if (JSON.stringify(rooms.get()) !== JSON.stringify(entries)) rooms.set(entries)
     const adoptable: { spaceId: SpaceId; rootUrl: string }[] = [
       ...listed.filter((entry) => current.has(entry.spaceId)),
-      ...arriving.map(([spaceId, welcome]) => ({ spaceId, rootUrl: welcome.rootUrl })),
+      ...arriving.map(([spaceId, welcome]) => ({ spaceId, rootUrl: listedRoots.get(spaceId) ?? welcome.rootUrl })),
     ]
     if (JSON.stringify(adoptable) !== JSON.stringify(toAdopt.get())) toAdopt.set(adoptable)
     for (const forget of forgetting.splice(0)) forget()

@@ -66,8 +66,9 @@
  *    voids no use: its signer picks its parents, so "what it has not seen" would be what it chose to void (review
  *    13, G1). A removed member who kept an open link can come back under a new identity until it is cancelled.
  */
-import type { PublicKey, SpaceRole } from '../../halo'
+import type { CredentialId, PublicKey, SpaceRole } from '../../halo'
 import type { SpaceId } from '../ids'
+import type { IgnoreReason } from './canonical-order'
 import type { MembershipState } from './log'
 import { MembershipLog } from './log'
 
@@ -83,3 +84,18 @@ export const foldMembership = (space: SpaceId, log: readonly unknown[]): Members
 
 export const roleOf = (state: MembershipState, key: PublicKey): SpaceRole | undefined =>
   state.members.find((member) => member.key === key)?.role
+
+/** Verdicts on a host's countersignature that come after its signature held: the host had welcomed its guest. */
+const LOST_WELCOME: ReadonlySet<IgnoreReason> = new Set<IgnoreReason>([
+  'invitation-used',
+  'invitation-cancelled',
+  'invitation-expired',
+])
+
+/**
+ * Countersignatures the fold keeps without effect because they lost to another use, to a cancellation, or to the
+ * invitation's end. Each was signed by a member who may admit, whose host then welcomed the guest: handed it the
+ * space's swarm secret and root. That guest holds the secret and is no member, as a removed one (review 13, G6).
+ */
+export const lostWelcomes = (state: MembershipState): readonly CredentialId[] =>
+  state.ignored.filter((ignored) => LOST_WELCOME.has(ignored.reason)).map((ignored) => ignored.id as CredentialId)

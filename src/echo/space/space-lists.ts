@@ -2,8 +2,9 @@
  * The personal space lists the identity's spaces for its other devices: `spaces[spaceId] = { root }` (where a
  * device finds the space) and `spaceKeys["<spaceId>:<generation>:<recipient>:<sealer>:<commitment>"] = { box,
  * commitment, sig }` (the space's swarm secret sealed to a device by HALO, signed by the sealing device; the client
- * checks signature, sealer and commitment). Both only grow: our code adds entries and never replaces a box; a listing
- * is replaced only by the root its space was just adopted from. Both maps exist from
+ * checks signature, sealer and commitment). Both only grow: our code adds entries and never replaces one (a
+ * listing another device wrote names a root that admitted the identity there; a welcome's root never takes its
+ * place: review 14, H6). Both maps exist from
  * the personal root's creation and boxes are flat, so two devices adding at once never write the same key (two
  * fresh `{}` under one key would keep only one device's). A peer writes the root too, so every read is validated
  * here and a junk entry is skipped, never thrown.
@@ -120,22 +121,11 @@ const validEntry = (spaceId: SpaceId, entry: SwarmBoxEntry): boolean =>
 /** What an add did: a listing or box already there is never replaced. */
 export type Added = 'added' | 'present' | 'invalid'
 
-/**
- * Lists a space unless its id is already listed; with `replace`, a listing naming another root is replaced (the
- * caller just adopted the space from this root, which admitted the identity: the other one may never arrive).
- */
-export const listSpace = (
-  root: DocHandle<SpaceDoc>,
-  spaceId: SpaceId,
-  rootUrl: AutomergeUrl,
-  replace = false,
-): Added => {
+/** Lists a space unless its id is already listed. */
+export const listSpace = (root: DocHandle<SpaceDoc>, spaceId: SpaceId, rootUrl: AutomergeUrl): Added => {
   if (!v.is(spaceIdSchema, spaceId) || !isValidAutomergeUrl(rootUrl)) return 'invalid'
   const spaces = root.doc().spaces
-  if (isRecord(spaces) && Object.hasOwn(spaces, spaceId)) {
-    const listed = listedSpacesIn(root.doc()).find((each) => each.spaceId === spaceId)
-    if (!replace || listed?.rootUrl === rootUrl) return 'present'
-  }
+  if (isRecord(spaces) && Object.hasOwn(spaces, spaceId)) return 'present'
   root.change((doc) => {
     if (!isRecord(doc.spaces)) doc.spaces = {}
     ;(doc.spaces as Record<string, unknown>)[spaceId] = toStored({ root: rootUrl })

@@ -227,17 +227,9 @@ export class Space {
     if (this.personal && this.#members.permit(actor, 'write').ok) createLists(this.#root)
   }
 
-  /**
-   * Lists a space of the identity for its other devices; true when written. A listing is kept unless `replace`:
-   * then one naming another root gives way (this device just adopted the space from `rootUrl`, which admitted it).
-   */
-  listSpace(
-    actor: Actor,
-    spaceId: SpaceId,
-    rootUrl: AutomergeUrl,
-    options: { readonly replace?: boolean } = {},
-  ): Result<boolean, NotAllowed | InvalidSpaceListing> {
-    return this.#addToLists(actor, () => listSpace(this.#root, spaceId, rootUrl, options.replace))
+  /** Lists a space of the identity for its other devices; true when written. A listing already there is kept. */
+  listSpace(actor: Actor, spaceId: SpaceId, rootUrl: AutomergeUrl): Result<boolean, NotAllowed | InvalidSpaceListing> {
+    return this.#addToLists(actor, () => listSpace(this.#root, spaceId, rootUrl))
   }
 
   /**
