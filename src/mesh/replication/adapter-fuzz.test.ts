@@ -73,9 +73,6 @@ describe('the mesh adapter under mutated frames', () => {
         fc.asyncProperty(inputs, async ({ screened, garbage }) => {
           const adapter = new MeshNetworkAdapter({
             allowed: () => true,
-            // A mutated copy of the genuine message may ask for the document from the start first; the budget on
-            // that has its own test (resend-budget.test.ts), and here the genuine message must pass as sent.
-            resendEveryMs: 0,
             ...(screened ? { screen: (_remote, message: Message) => Promise.resolve(message) } : {}),
           })
           const messages: Message[] = []

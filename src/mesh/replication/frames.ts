@@ -27,10 +27,6 @@ export type DropReason =
   | 'overflow'
   | 'screened'
   | 'resync-too-soon'
-  // A sync message asking for a document from the start, sooner than the budget allows (resend-budget.ts): dropped
-  // when it says it holds nothing; else only its `have` list is (the rest, its changes too, goes on).
-  | 'resend-too-soon'
-  | 'have-too-soon'
 
 const MAX_ID_LENGTH = 256
 

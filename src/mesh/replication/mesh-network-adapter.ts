@@ -4,8 +4,6 @@ import type { Message, PeerId, PeerMetadata, StorageId } from '@automerge/autome
 import { Cell, toHex, utf8, type Observable } from '../../base'
 import { controlMetadata, decodeFrame, encodeControl, encodeMessage, readMessage } from './frames'
 import type { Control, DropReason } from './frames'
-import { ResendBudget } from './resend-budget'
-import { readSyncAsk, withoutHave } from './sync-ask'
 
 /** Who is at the other end of a link, as the handshake authenticated it. */
 export interface PeerRemote {
@@ -69,14 +67,6 @@ export interface MeshAdapterOptions {
   readonly after?: (ms: number, fire: () => void) => () => void
   /** A peer's `resync` is followed at most once in this long; one sooner is dropped (`resync-too-soon`). */
   readonly resyncEveryMs?: number
-  /**
-   * A device may make us send a document from the start (it asked with no heads, or a `have` from the start, and
-   * our answer was 1 KiB or more) once in this long; an ask sooner is dropped (`resend-too-soon`) or loses its
-   * `have` (`have-too-soon`).
-   */
-  readonly resendEveryMs?: number
-  /** The clock of the resend budget. */
-  readonly now?: () => number
   /** Bytes of frames held per link while a hello is identified; beyond it they are dropped as overflow. */
   readonly maxQueuedBytes?: number
   /** Maps a link and its hello to the Repo's peer; the default binds it to the authenticated remote. */
@@ -95,10 +85,6 @@ const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024
 const DEFAULT_STALL_MS = 9_000
 /** A restart costs one small sync message per shared document; a peer may ask for one this often at most. */
 const DEFAULT_RESYNC_EVERY_MS = 10_000
-/** A document from the start costs its whole size; a device lawfully needs it once (new, or its data lost). */
-const DEFAULT_RESEND_EVERY_MS = 60_000
-/** An answer to such an ask this large counts against the budget; a smaller one (the peer held it all) does not. */
-const RESEND_CHARGE_BYTES = 1024
 /** Frames held while a hello is being identified; more is a flood. */
 const MAX_QUEUED_FRAMES = 1_024
 /** Two frames of the largest size: a hello is identified in one digest, so honest traffic never waits for more. */
@@ -165,16 +151,10 @@ export class MeshNetworkAdapter extends NetworkAdapter {
   readonly #repeated = new RepeatedSync()
   /** Peers whose looping sync we started over lately: another loop waits out `resyncEveryMs`. */
   readonly #looping = new Set<PeerId>()
-  readonly #resends: ResendBudget
 
   constructor(options: MeshAdapterOptions) {
     super()
     this.#options = options
-    this.#resends = new ResendBudget({
-      everyMs: options.resendEveryMs ?? DEFAULT_RESEND_EVERY_MS,
-      chargeBytes: RESEND_CHARGE_BYTES,
-      now: options.now ?? Date.now,
-    })
     this.#ready = new Promise((resolve) => {
       this.#becomeReady = resolve
     })
@@ -279,9 +259,6 @@ export class MeshNetworkAdapter extends NetworkAdapter {
     if (state === undefined) {
       this.#withhold('no-link')
       return
-    }
-    if (message.type === 'sync' && documentId !== undefined && message.data !== undefined) {
-      this.#resends.sent(state.link.remote.device, documentId, message.data.length)
     }
     const wireId = this.#options.wireId
     this.#transmit(
@@ -389,14 +366,13 @@ export class MeshNetworkAdapter extends NetworkAdapter {
     if (inbound.type === 'sync' && inbound.documentId !== undefined && inbound.data !== undefined) {
       if (this.#repeated.seen(state.peer.peerId, inbound.documentId, inbound.data)) this.#unloop(state.peer.peerId)
     }
-    const message = this.#budgeted(state.link.remote, inbound)
-    if (message === undefined) return
     const screen = this.#options.screen
     if (screen === undefined) {
-      this.emit('message', { ...message, targetId: self })
+      this.emit('message', { ...read.message, targetId: self })
       return
     }
     const sender = state.peer.peerId
+    const message = read.message
     state.screening = state.screening.then(async () => {
       const passed = await screen(state.link.remote, message).catch(() => undefined)
       if (passed === undefined) this.#drop('screened')
@@ -405,21 +381,6 @@ export class MeshNetworkAdapter extends NetworkAdapter {
         this.emit('message', { ...passed, senderId: sender, targetId: self })
       } else this.#drop('not-connected')
     })
-  }
-
-  /**
-   * A sync message that asks for its document from the start, within the budget, or what is left of it past the
-   * budget: nothing when it says it holds nothing (Automerge would send the whole document), else the message
-   * without its `have` list (Automerge then sends only what it names in `need`; its own changes still count).
-   */
-  #budgeted(remote: PeerRemote, message: Message): Message | undefined {
-    const { type, data, documentId } = message
-    if ((type !== 'sync' && type !== 'request') || data === undefined || documentId === undefined) return message
-    const ask = readSyncAsk(data)
-    if (ask === undefined || (!ask.noHeads && !ask.fromStart)) return message
-    if (this.#resends.ask(remote.device, documentId)) return message
-    this.#drop(ask.noHeads ? 'resend-too-soon' : 'have-too-soon')
-    return ask.noHeads ? undefined : { ...message, data: withoutHave(data, ask) }
   }
 
   #control(state: LinkState, control: Control): void {
