@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest'
 import type { SpaceId } from '../../echo'
 import { generateKeyPair, swarmRoom, type IdentityKey } from '../../halo'
 import { FakeTrystero } from '../../mesh/testing/fake-trystero'
-import { clientInternals, type Client } from '../client'
-import { clientsClosedAfterEach, expectOk } from '../testing/client-harness'
+import { clientInternals } from '../client'
+import { clientsClosedAfterEach, echoOf, expectOk } from '../testing/client-harness'
 import { fakeBrowser, until } from '../testing/fake-edges'
 import { Polled } from '../testing/polled'
 import { haloOf } from '../testing/share-space'
@@ -12,12 +12,6 @@ import { storedOf } from './testing/stored-of'
 import { strangerHost } from './testing/stranger-host'
 
 const WAIT = { timeout: 90_000 }
-
-const echoOf = async (client: Client) => {
-  const echo = await clientInternals(client)?.echo()
-  if (echo === undefined) throw new Error('no client internals')
-  return echo
-}
 
 /**
  * Review 13 G5 (review 12 F1 items 2-4): a member who may admit by the log it shows (an admin, or a demoted one

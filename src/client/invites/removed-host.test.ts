@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest'
 import type { SpaceId } from '../../echo'
 import { generateKeyPair, type IdentityKey } from '../../halo'
 import { FakeTrystero } from '../../mesh/testing/fake-trystero'
-import { clientInternals, type Client } from '../client'
-import { clientsClosedAfterEach, expectOk } from '../testing/client-harness'
+import { clientInternals } from '../client'
+import { clientsClosedAfterEach, echoOf, expectOk } from '../testing/client-harness'
 import { fakeBrowser, until } from '../testing/fake-edges'
 import { Polled } from '../testing/polled'
 import { haloOf } from '../testing/share-space'
@@ -12,12 +12,6 @@ import { storedOf } from './testing/stored-of'
 import { strangerHost } from './testing/stranger-host'
 
 const WAIT = { timeout: 90_000 }
-
-const echoOf = async (client: Client) => {
-  const echo = await clientInternals(client)?.echo()
-  if (echo === undefined) throw new Error('no client internals')
-  return echo
-}
 
 /**
  * Issue 13, N10: Mallory, an admin Ada removed, kept the log from before her removal, which holds Ada's open

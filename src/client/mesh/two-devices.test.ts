@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { err, ok, systemClock, toHex } from '../../base'
-import { broadcastChannelNetwork, parseObjectId, type Echo, type Space, type SpaceId } from '../../echo'
+import { broadcastChannelNetwork, parseObjectId, type Space, type SpaceId } from '../../echo'
 import { repoOf } from '../../echo/testing/internals'
 import { typeText } from '../../echo/testing/text'
 import {
@@ -20,7 +20,7 @@ import { defaultMeshSettings, joinSwarm, newRepoId, runHandshake } from '../../m
 import { FakeTrystero } from '../../mesh/testing/fake-trystero'
 import { clientInternals, createClient, type Client } from '../client'
 import { automergeWasmUrl, fakeBrowser, until } from '../testing/fake-edges'
-import { expectOk, linkDevice, personalSpace } from '../testing/client-harness'
+import { echoOf, expectOk, linkDevice, personalSpace } from '../testing/client-harness'
 import { Polled } from '../testing/polled'
 
 const wasm = automergeWasmUrl()
@@ -72,12 +72,6 @@ const twoDevices = async (options: { tabs?: boolean } = {}) => {
 
 /** A note's writable text document, as ECHO hands it to an editor. */
 type NoteText = Extract<Awaited<ReturnType<Space['noteText']>>, { ok: true }>['value']
-
-const echoOf = async (client: Client): Promise<Echo> => {
-  const internal = clientInternals(client)
-  if (internal === undefined) throw new Error('no client internals')
-  return internal.echo()
-}
 
 /** The note's text document in `client`'s ECHO, writable by `halo`'s identity (an editor's handle, without CodeMirror). */
 const noteTextIn = async (client: Client, halo: HaloIdentity, spaceId: string, noteId: string): Promise<NoteText> => {

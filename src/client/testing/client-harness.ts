@@ -1,6 +1,6 @@
 // The real client in Node for tests: started on fake edges, closed after each test.
 import { afterEach } from 'vitest'
-import { createClient, type Client } from '../client'
+import { clientInternals, createClient, type Client } from '../client'
 import type { BrowserEdges } from '../edges'
 import type { LinkJoin } from '../devices-api'
 import type { SpaceSession } from '../spaces-api'
@@ -48,4 +48,11 @@ export const linkDevice = async (from: Client, to: Client, name: string): Promis
   offer.allow()
   await until(join.state, (state) => state.kind === 'linked' || state.kind === 'failed')
   return join
+}
+
+/** The client's ECHO (its spaces' documents and logs), for tests that read below the client's API. */
+export const echoOf = async (client: Client) => {
+  const echo = await clientInternals(client)?.echo()
+  if (echo === undefined) throw new Error('no client internals')
+  return echo
 }
