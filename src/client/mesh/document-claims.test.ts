@@ -29,11 +29,9 @@ afterEach(async () => {
 const WAIT = { timeout: 10_000 }
 const clock = new ManualClock(T0)
 
-const meshIdentityOf = (actor: Actor, spaces: Map<SpaceId, Space>): MeshIdentity => memberIdentity(actor, spaces, clock)
-
 /** Mallory runs her own code: it admits anyone and lets anyone write. */
-const hostileIdentity = (actor: Actor, spaces: Map<SpaceId, Space>): MeshIdentity => ({
-  ...meshIdentityOf(actor, spaces),
+const hostileIdentity = (actor: Actor, spaces: Map<SpaceId, Space>, echo: Echo): MeshIdentity => ({
+  ...memberIdentity(actor, spaces, clock, echo),
   admits: () => undefined,
   mayWrite: () => true,
 })
@@ -50,7 +48,8 @@ const setUp = async (options: { malloryWasInS: boolean }) => {
   const carol = makeDeviceActor(generateKeyPair(), clock)
   const ada = makeDeviceActor(generateKeyPair(), clock)
   const mallory = makeDeviceActor(generateKeyPair(), clock)
-  const start = async (name: string, identity: MeshIdentity, echo: Echo) => {
+  const start = async (name: string, identityOf: (echo: Echo) => MeshIdentity, echo: Echo) => {
+    const identity = identityOf(echo)
     const rooms = new Cell<readonly RoomEntry[]>([])
     const service = startMeshService({
       echo,
@@ -65,7 +64,7 @@ const setUp = async (options: { malloryWasInS: boolean }) => {
     return { echo, service, rooms }
   }
   const carolSpaces = new Map<SpaceId, Space>()
-  const c = await start('carol', meshIdentityOf(carol, carolSpaces), openTestEcho({ clock }))
+  const c = await start('carol', (echo) => memberIdentity(carol, carolSpaces, clock, echo), openTestEcho({ clock }))
   const secret = await c.echo.createSpace(carol, 'Secret')
   carolSpaces.set(secret.id, secret)
   const plan = await secret.createNote(carol, 'Plan', 'the secret plan')
@@ -78,7 +77,7 @@ const setUp = async (options: { malloryWasInS: boolean }) => {
   const sObjects = objectDocumentsOf(secret).map((handle) => handle.documentId)
   const mSpaces = new Map<SpaceId, Space>()
   const mEcho = openTestEcho({ clock })
-  const m = await start('mallory', hostileIdentity(mallory, mSpaces), mEcho)
+  const m = await start('mallory', (echo) => hostileIdentity(mallory, mSpaces, echo), mEcho)
   const theirs = await mEcho.createSpace(mallory, 'Recipes')
   mSpaces.set(theirs.id, theirs)
   if (!theirs.admit(mallory, ada.identity, 'editor').ok) throw new Error('admit ada in T')
@@ -90,7 +89,11 @@ const setUp = async (options: { malloryWasInS: boolean }) => {
   const adaDb = `claims-ada-${crypto.randomUUID()}`
   const adaDevice = async (name: string) => {
     const spaces = new Map<SpaceId, Space>()
-    const device = await start(name, meshIdentityOf(ada, spaces), openTestEcho({ clock, name: adaDb }))
+    const device = await start(
+      name,
+      (echo) => memberIdentity(ada, spaces, clock, echo),
+      openTestEcho({ clock, name: adaDb }),
+    )
     const adopt = async (space: Space) => {
       const forget = device.service.access.expect(rootOf(space).documentId, space.id)
       const adopted = await device.echo.adoptSpace({

@@ -11,7 +11,7 @@ import { generateKeyPair, invitationKey, newLinkSecret } from '../../halo'
 import { defaultMeshSettings } from '../../mesh'
 import { FakeTrystero } from '../../mesh/testing/fake-trystero'
 import { deviceStorage } from './device-storage'
-import { startMeshService, type MeshIdentity, type MeshService, type RoomEntry } from './mesh-service'
+import { startMeshService, type MeshService, type RoomEntry } from './mesh-service'
 import { memberIdentity } from './testing/member-identity'
 
 const opened: { echo: Echo; service: MeshService }[] = []
@@ -24,8 +24,6 @@ afterEach(async () => {
 
 const WAIT = { timeout: 10_000 }
 const clock = new ManualClock(T0)
-
-const meshIdentityOf = (actor: Actor, spaces: Map<SpaceId, Space>): MeshIdentity => memberIdentity(actor, spaces, clock)
 
 const roomOf = (spaceId: SpaceId): RoomEntry => ({
   spaceId,
@@ -43,7 +41,7 @@ const shared = async (role: 'viewer' | 'editor') => {
     const rooms = new Cell<readonly RoomEntry[]>([])
     const service = startMeshService({
       echo,
-      identity: meshIdentityOf(actor, spaces),
+      identity: memberIdentity(actor, spaces, clock, echo),
       rooms,
       onAccessChange: () => () => undefined,
       settings: defaultMeshSettings({}),
