@@ -13,6 +13,11 @@ const REJOINS_PER_WINDOW = 3
 const BUDGET_WINDOW_MS = 10 * 60_000
 /** A peer refused with a final code, either way, is not missed for this long (review 15, J2). */
 const REFUSED_FOR_MS = 10 * 60_000
+/**
+ * Refused digests kept, oldest out (review 16, K5): each refusal of a fresh page id is one more, and a room knocked on
+ * for days would keep them all. Beyond, a refused peer may be missed again, within the room's budget below.
+ */
+export const MAX_REFUSED = 1_024
 
 /**
  * What a peer sends on `cp.met`: `H(roomId | id)` for each peer it joined, so a list names no page id (a page's
@@ -117,7 +122,13 @@ export class MissedMeetings {
 
   /** The peer of `digest` was refused with a final code, by us or by it. */
   refused(digest: string, now: number): void {
+    this.#refused.delete(digest)
     this.#refused.set(digest, now + REFUSED_FOR_MS)
+    // In the order they were refused, so the oldest, and the first to expire, come first.
+    for (const [oldest, until] of this.#refused) {
+      if (until > now && this.#refused.size <= MAX_REFUSED) break
+      this.#refused.delete(oldest)
+    }
   }
 
   /**
