@@ -86,6 +86,8 @@ interface Report {
  * - a digest is missed only on the word of two reporters of different identities, when our peers are of two or
  *   more identities; when they are all one identity (one person's devices, or one other member) one report is
  *   enough, since nobody else could confirm it (the device-sync case: the laptop alone tells the phone of the tablet);
+ *   a member's second page, which an honest peer meets and we fail to, gets that peer's word (review 16, K4): a
+ *   digest does not say whose page it is, so the budget below is what bounds her;
  * - a digest sought by `ATTEMPTS_PER_PEER` rejoins and never met is given up;
  * - at most `REJOINS_PER_WINDOW` rejoins per `BUDGET_WINDOW_MS`, met or not, so no report, however many digests
  *   it names and however the reporters take turns, makes us drop our connections more often;
