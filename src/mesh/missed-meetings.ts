@@ -13,6 +13,11 @@ const REJOINS_PER_WINDOW = 3
 const BUDGET_WINDOW_MS = 10 * 60_000
 /** A peer refused with a final code, either way, is not missed for this long (review 15, J2). */
 const REFUSED_FOR_MS = 10 * 60_000
+/**
+ * Refused digests kept, oldest out (review 16, K5): each refusal of a fresh page id is one more, and a room knocked on
+ * for days would keep them all. Beyond, a refused peer may be missed again, within the room's budget below.
+ */
+export const MAX_REFUSED = 1_024
 
 /**
  * What a peer sends on `cp.met`: `H(roomId | id)` for each peer it joined, so a list names no page id (a page's
@@ -81,6 +86,8 @@ interface Report {
  * - a digest is missed only on the word of two reporters of different identities, when our peers are of two or
  *   more identities; when they are all one identity (one person's devices, or one other member) one report is
  *   enough, since nobody else could confirm it (the device-sync case: the laptop alone tells the phone of the tablet);
+ *   a member's second page, which an honest peer meets and we fail to, gets that peer's word (review 16, K4): a
+ *   digest does not say whose page it is, so the budget below is what bounds her;
  * - a digest sought by `ATTEMPTS_PER_PEER` rejoins and never met is given up;
  * - at most `REJOINS_PER_WINDOW` rejoins per `BUDGET_WINDOW_MS`, met or not, so no report, however many digests
  *   it names and however the reporters take turns, makes us drop our connections more often;
@@ -117,7 +124,13 @@ export class MissedMeetings {
 
   /** The peer of `digest` was refused with a final code, by us or by it. */
   refused(digest: string, now: number): void {
+    this.#refused.delete(digest)
     this.#refused.set(digest, now + REFUSED_FOR_MS)
+    // In the order they were refused, so the oldest, and the first to expire, come first.
+    for (const [oldest, until] of this.#refused) {
+      if (until > now && this.#refused.size <= MAX_REFUSED) break
+      this.#refused.delete(oldest)
+    }
   }
 
   /**

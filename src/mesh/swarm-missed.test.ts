@@ -187,6 +187,38 @@ describe('missed meetings under a hostile or refusing room (review 15)', () => {
     expect(rejoins.get('alice') ?? 0).toBe(0)
   }, 60_000)
 
+  it('K4: one member with two pages makes a peer among two identities rejoin, at most 3 times in 10 minutes', async () => {
+    // Review 16, K4. Her second page meets Bob and fails every meeting with Alice with a code that is not final (a
+    // stale frame, as it says); Bob lists it in good faith and she lists it too: two identities, so Alice rejoins.
+    // Alice cannot tell that page is hers: a digest says nothing of whose page it is. A reload is a new page id, so a
+    // new digest, never given up: the budget is what bounds her.
+    const { join, settle, run, drops } = world()
+    join({ name: 'alice', identity: 'a' }, 0.3)
+    join({ name: 'bob', identity: 'b' }, 0.7)
+    await settle()
+    join({ name: 'mallory', identity: 'm' })
+    await settle()
+    const secondPage = (): Swarm =>
+      join({ name: 'mallory2', identity: 'm', refuses: { names: new Set(['alice']), code: 'bad-hello' } })
+    let page = secondPage()
+    await settle()
+    // Her second page reloads every minute.
+    let ticks = 0
+    const reload = (): void => {
+      if (++ticks % 6 !== 0) return
+      void page.leave()
+      page = secondPage()
+    }
+    await run(TEN_MINUTES, reload)
+    const firstWindow = drops.get('alice') ?? 0
+    await run(2 * TEN_MINUTES, reload)
+    // The residual (SECURITY.md): she does move Alice, within the budget; Bob, who meets everyone, not at all.
+    expect(firstWindow).toBeGreaterThan(0)
+    expect(firstWindow).toBeLessThanOrEqual(3)
+    expect(drops.get('alice') ?? 0).toBeLessThanOrEqual(6)
+    expect(drops.get('bob') ?? 0).toBe(0)
+  }, 120_000)
+
   it('J2: a peer refused as not a member is not missed, however long another keeps it', async () => {
     const { join, settle, run, drops, ids } = world()
     join({ name: 'alice', identity: 'a' })

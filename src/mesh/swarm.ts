@@ -218,7 +218,8 @@ export const joinSwarm = (
 ): Swarm => {
   const refusedListeners = new Set<(refusal: SwarmRefusal) => void>()
   const refuse = (refusal: SwarmRefusal): void => {
-    if (FINAL_REFUSALS.has(refusal.code) || FINAL_REFUSALS.has(refusal.remoteCode ?? '')) {
+    // A link room acts on no list, so it keeps no refusal either (review 16, K5).
+    if (watchMeetings && (FINAL_REFUSALS.has(refusal.code) || FINAL_REFUSALS.has(refusal.remoteCode ?? ''))) {
       void digests.ensure(refusal.peerId).then((digest) => {
         missed.refused(digest, clock.now())
         checkMeetings()

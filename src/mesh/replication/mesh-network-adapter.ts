@@ -281,6 +281,8 @@ export class MeshNetworkAdapter extends NetworkAdapter {
   /** Tells the Repo about `peerId` as its usable links now say. */
   #reconcile(peerId: PeerId, bounce = false): void {
     const first = this.#connected ? this.#usableLinks(peerId)[0] : undefined
+    // No usable link: its repeats go (review 16, K2), or every Repo id that ever came would be kept for good.
+    if (first === undefined) this.#repeated.forget(peerId)
     const wasAnnounced = this.#announced.has(peerId)
     if (wasAnnounced && (first === undefined || bounce)) {
       this.#announced.delete(peerId)

@@ -1,11 +1,12 @@
 import '@automerge/automerge'
-import { Repo, cbor } from '@automerge/automerge-repo'
+import { Repo, cbor, generateAutomergeUrl, parseAutomergeUrl } from '@automerge/automerge-repo'
 import type { Message, PeerId } from '@automerge/automerge-repo'
 import { decodeSyncMessage } from '@automerge/automerge/slim'
 import { describe, expect, it, vi } from 'vitest'
+import { encodeControl, encodeMessage } from './frames'
 import { MeshNetworkAdapter } from './mesh-network-adapter'
-import { REPEATS, RepeatedSync } from './repeated-sync'
-import { pairedLinks, remoteOf } from './testing/paired-links'
+import { MAX_PEERS, REPEATS, RepeatedSync } from './repeated-sync'
+import { pairedLinks, remoteOf, type TestLink } from './testing/paired-links'
 
 const A = 'repo-a' as PeerId
 const B = 'repo-b' as PeerId
@@ -32,6 +33,52 @@ describe('a sync that answers itself for good', () => {
     for (let i = 1; i < REPEATS; i++) seen.seen('p', 'd', other)
     seen.forget('p')
     expect(seen.seen('p', 'd', other)).toBe(false)
+  })
+
+  it('remembers the peers heard from most lately, at most MAX_PEERS (review 16, K2)', () => {
+    const seen = new RepeatedSync()
+    const one = new Uint8Array([1, 2, 3])
+    for (let i = 2; i < REPEATS; i++) seen.seen('talking', 'd', one)
+    for (let i = 1; i < REPEATS; i++) seen.seen('quiet', 'd', one)
+    seen.seen('talking', 'd', one)
+    // Each a Repo id that came once (a page that reloaded, or one picking a fresh id at each connection).
+    for (let n = 1; n < MAX_PEERS; n++) seen.seen(`passing-${String(n)}`, 'd', one)
+    expect(seen.seen('talking', 'd', one)).toBe(true)
+    expect(seen.seen('quiet', 'd', one)).toBe(false)
+  })
+
+  it('forgets a peer whose links are gone: its repeats do not count when it comes back (review 16, K2)', async () => {
+    const adapter = new MeshNetworkAdapter({ allowed: () => true })
+    adapter.connect(A, { isEphemeral: false })
+    const announced: PeerId[] = []
+    adapter.on('peer-candidate', ({ peerId }) => announced.push(peerId))
+    const { documentId } = parseAutomergeUrl(generateAutomergeUrl())
+    const data = new Uint8Array([1, 2, 3])
+    const message = encodeMessage({ type: 'sync', senderId: B, targetId: A, documentId, data })
+    const arrive = async (): Promise<{ link: TestLink; detach: () => void }> => {
+      const [link] = pairedLinks(remoteOf(A), remoteOf(B))
+      const detach = adapter.attach(link)
+      const before = announced.length
+      link.inject(encodeControl({ kind: 'hello', peerId: B }))
+      await vi.waitFor(() => {
+        expect(announced).toHaveLength(before + 1)
+      })
+      return { link, detach }
+    }
+    const first = await arrive()
+    for (let i = 1; i < REPEATS; i++) first.link.inject(message)
+    first.detach()
+    const again = await arrive()
+    again.link.inject(message)
+    // The loop breaker restarts a sync on a microtask: a turn of the event loop is past it.
+    await new Promise((resolve) => {
+      setTimeout(resolve, 0)
+    })
+    expect(adapter.stats.get().loops ?? 0).toBe(0)
+    for (let i = 1; i < REPEATS; i++) again.link.inject(message)
+    await vi.waitFor(() => {
+      expect(adapter.stats.get().loops).toBe(1)
+    })
   })
 
   it('a lost change leaves two Repos asking and answering without end; the adapter starts their sync over', async () => {

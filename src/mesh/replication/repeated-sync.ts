@@ -12,6 +12,11 @@
 export const REPEATS = 8
 /** Documents remembered per peer: a loop is one document answering itself, so a few are enough. */
 const MAX_DOCUMENTS = 64
+/**
+ * Peers remembered, the least lately heard from out (review 16, K2): a peer that left is forgotten by the adapter, and
+ * this bounds the rest (a page meets far fewer Repos at once; each one's documents cost up to ~10 KB here).
+ */
+export const MAX_PEERS = 256
 
 /** FNV-1a over the bytes: a loop repeats one message exactly, so equal bytes are what is compared. */
 const digestOf = (data: Uint8Array): string => {
@@ -26,7 +31,13 @@ export class RepeatedSync {
   /** True when this message from `peer` for `documentId` is the `REPEATS`th identical one in a row. */
   seen(peer: string, documentId: string, data: Uint8Array): boolean {
     const documents = this.#byPeer.get(peer) ?? new Map<string, { digest: string; count: number }>()
+    // Re-inserted on each message, so the first key is the peer heard from least lately.
+    this.#byPeer.delete(peer)
     this.#byPeer.set(peer, documents)
+    for (const oldest of this.#byPeer.keys()) {
+      if (this.#byPeer.size <= MAX_PEERS) break
+      this.#byPeer.delete(oldest)
+    }
     const digest = digestOf(data)
     const last = documents.get(documentId)
     const count = last?.digest === digest ? last.count + 1 : 1
