@@ -1,6 +1,6 @@
 import { RepeatedSync } from './repeated-sync'
 import { NetworkAdapter } from '@automerge/automerge-repo/slim'
-import type { Message, PeerId, PeerMetadata, StorageId } from '@automerge/automerge-repo/slim'
+import type { DocumentId, Message, PeerId, PeerMetadata, StorageId } from '@automerge/automerge-repo/slim'
 import { Cell, toHex, utf8, type Observable } from '../../base'
 import { controlMetadata, decodeFrame, encodeControl, encodeMessage, readMessage } from './frames'
 import type { Control, DropReason } from './frames'
@@ -46,8 +46,10 @@ export type Identify = (remote: PeerRemote, claims: PeerClaims) => Promise<PeerI
 export interface MeshAdapterStats {
   /** Inbound frames dropped, by reason. */
   readonly dropped: Readonly<Partial<Record<DropReason, number>>>
-  /** Outbound messages not sent: no live link, not allowed, or a relayed ephemeral. */
-  readonly withheld: Readonly<Partial<Record<'no-link' | 'denied' | 'relayed' | 'disconnected', number>>>
+  /** Outbound messages not sent: no live link, not allowed, a relayed ephemeral, or a frame over the cap. */
+  readonly withheld: Readonly<Partial<Record<'no-link' | 'denied' | 'relayed' | 'disconnected' | 'too-large', number>>>
+  /** Documents whose sync message was over the frame cap, newest last (at most `MAX_TOO_LARGE`): they cannot sync. */
+  readonly tooLarge?: readonly DocumentId[]
   /** Times a peer was re-announced after a send stalled or failed. */
   readonly stalls: number
   /** Times we asked a peer to start our sync over (`restart`), and times a peer's request was followed. */
@@ -61,7 +63,7 @@ export interface MeshAdapterStats {
 export interface MeshAdapterOptions {
   /** Whether `remoteRepo` may receive messages about `documentId`; checked on every outbound message. */
   readonly allowed: (remoteRepo: PeerId, documentId: string) => boolean
-  /** Frames larger than this are dropped before decoding. */
+  /** Frames larger than this are dropped before decoding, and never sent. */
   readonly maxFrameBytes?: number
   /** A send still pending after this long means the link stalled (Trystero gives up silently at 10 s). */
   readonly stallMs?: number
@@ -102,6 +104,8 @@ export const MAX_BAD_FRAMES = 16
  * dropped hello would leave the peer away for good), so a bye/hello loop costs what a `resync` loop does.
  */
 const HELLO_BURST = 2
+/** Documents listed in `stats.tooLarge`; more are counted only. */
+const MAX_TOO_LARGE = 64
 
 const timeout = (ms: number, fire: () => void): (() => void) => {
   const timer = setTimeout(fire, ms)
@@ -279,11 +283,16 @@ export class MeshNetworkAdapter extends NetworkAdapter {
       return
     }
     const wireId = this.#options.wireId
-    this.#transmit(
-      state,
-      encodeMessage(wireId === undefined ? message : { ...message, senderId: wireId as PeerId }),
-      true,
-    )
+    const bytes = encodeMessage(wireId === undefined ? message : { ...message, senderId: wireId as PeerId })
+    // The receiver drops a frame over the cap as misbehaviour and cuts the link at MAX_BAD_FRAMES: never send one.
+    if (bytes.length > (this.#options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES)) {
+      this.#withhold('too-large')
+      if (documentId !== undefined && (message.type === 'sync' || message.type === 'request')) {
+        this.#tooLarge(documentId)
+      }
+      return
+    }
+    this.#transmit(state, bytes, true)
   }
 
   #hello(kind: 'hello' | 'welcome'): Control {
@@ -338,6 +347,12 @@ export class MeshNetworkAdapter extends NetworkAdapter {
       const stats = this.#stats.get()
       this.#stats.set({ ...stats, loops: (stats.loops ?? 0) + 1 })
     })
+  }
+
+  #tooLarge(documentId: DocumentId): void {
+    const stats = this.#stats.get()
+    const listed = (stats.tooLarge ?? []).filter((id) => id !== documentId)
+    this.#stats.set({ ...stats, tooLarge: [...listed, documentId].slice(-MAX_TOO_LARGE) })
   }
 
   #withhold(reason: keyof MeshAdapterStats['withheld']): void {
