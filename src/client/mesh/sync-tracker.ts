@@ -38,8 +38,8 @@ const MAX_STALL_MS = 128_000
 /**
  * Restarts for the same stuck heads (review 15). A restart sends everything again from a fresh start on both sides,
  * so one lost message heals at the first (8 s); three cover two more losses in a row. A document that can never go
- * through (one over the frame cap, review 15 J4) then costs three restarts, not one every 128 s for good, and the
- * receiver, which counts each of its oversize frames against the honest sender, stays far from its 16 before a cut.
+ * through (one over the frame cap, review 15 J4) then costs three restarts, not one every 128 s for good (the
+ * adapter no longer sends a frame over the cap, which the receiver counted against the honest sender, 16 a cut).
  */
 const MAX_RESTARTS = 3
 /** The backoff goes back to the first delay only after the peer matched ours this long: a brief match keeps it. */

@@ -1,6 +1,6 @@
 import { RepeatedSync } from './repeated-sync'
 import { NetworkAdapter } from '@automerge/automerge-repo/slim'
-import type { Message, PeerId, PeerMetadata, StorageId } from '@automerge/automerge-repo/slim'
+import type { DocumentId, Message, PeerId, PeerMetadata, StorageId } from '@automerge/automerge-repo/slim'
 import { Cell, toHex, utf8, type Observable } from '../../base'
 import { controlMetadata, decodeFrame, encodeControl, encodeMessage, readMessage } from './frames'
 import type { Control, DropReason } from './frames'
@@ -46,26 +46,33 @@ export type Identify = (remote: PeerRemote, claims: PeerClaims) => Promise<PeerI
 export interface MeshAdapterStats {
   /** Inbound frames dropped, by reason. */
   readonly dropped: Readonly<Partial<Record<DropReason, number>>>
-  /** Outbound messages not sent: no live link, not allowed, or a relayed ephemeral. */
-  readonly withheld: Readonly<Partial<Record<'no-link' | 'denied' | 'relayed' | 'disconnected', number>>>
+  /** Outbound messages not sent: no live link, not allowed, a relayed ephemeral, or a frame over the cap. */
+  readonly withheld: Readonly<Partial<Record<'no-link' | 'denied' | 'relayed' | 'disconnected' | 'too-large', number>>>
+  /** Documents whose sync message was over the frame cap, newest last (at most `MAX_TOO_LARGE`): they cannot sync. */
+  readonly tooLarge?: readonly DocumentId[]
   /** Times a peer was re-announced after a send stalled or failed. */
   readonly stalls: number
   /** Times we asked a peer to start our sync over (`restart`), and times a peer's request was followed. */
   readonly resyncs?: { readonly asked: number; readonly followed: number }
   /** Sync loops broken: a peer and our Repo repeated one message until their sync was started over. */
   readonly loops?: number
+  /** Hellos and welcomes held back until their peer's window allowed another announcement (`HELLO_BURST`). */
+  readonly deferredHellos?: number
 }
 
 export interface MeshAdapterOptions {
   /** Whether `remoteRepo` may receive messages about `documentId`; checked on every outbound message. */
   readonly allowed: (remoteRepo: PeerId, documentId: string) => boolean
-  /** Frames larger than this are dropped before decoding. */
+  /** Frames larger than this are dropped before decoding, and never sent. */
   readonly maxFrameBytes?: number
   /** A send still pending after this long means the link stalled (Trystero gives up silently at 10 s). */
   readonly stallMs?: number
   /** Runs `fire` after `ms` unless the returned cancel is called first. */
   readonly after?: (ms: number, fire: () => void) => () => void
-  /** A peer's `resync` is followed at most once in this long; one sooner is dropped (`resync-too-soon`). */
+  /**
+   * A peer's `resync` is followed at most once in this long; one sooner is dropped (`resync-too-soon`). Also the
+   * window of `HELLO_BURST`.
+   */
   readonly resyncEveryMs?: number
   /** Bytes of frames held per link while a hello is identified; beyond it they are dropped as overflow. */
   readonly maxQueuedBytes?: number
@@ -91,6 +98,14 @@ const MAX_QUEUED_FRAMES = 1_024
 const DEFAULT_MAX_QUEUED_BYTES = 2 * DEFAULT_MAX_FRAME_BYTES
 /** Oversize or undecodable frames a link may bring before it is cut off: an honest peer of this build sends none. */
 export const MAX_BAD_FRAMES = 16
+/**
+ * Announcements a peer's hellos and welcomes may cause within `resyncEveryMs`: a first meeting and one reconnect. Each
+ * restarts our Repo's sync of every shared document; beyond these, a hello waits for the window (never dropped: a
+ * dropped hello would leave the peer away for good), so a bye/hello loop costs what a `resync` loop does.
+ */
+const HELLO_BURST = 2
+/** Documents listed in `stats.tooLarge`; more are counted only. */
+const MAX_TOO_LARGE = 64
 
 const timeout = (ms: number, fire: () => void): (() => void) => {
   const timer = setTimeout(fire, ms)
@@ -130,6 +145,8 @@ interface LinkState {
   unsubscribe: () => void
   /** Oversize or undecodable frames so far. */
   bad: number
+  /** A hello or welcome identified while its peer had no announcement left in the window: honoured when one frees. */
+  deferred: { readonly kind: 'hello' | 'welcome'; readonly identity: PeerIdentity } | undefined
 }
 
 /**
@@ -151,6 +168,8 @@ export class MeshNetworkAdapter extends NetworkAdapter {
   readonly #repeated = new RepeatedSync()
   /** Peers whose looping sync we started over lately: another loop waits out `resyncEveryMs`. */
   readonly #looping = new Set<PeerId>()
+  /** Announcements hellos and welcomes caused per peer in the current windows (`HELLO_BURST`). */
+  readonly #greetings = new Map<PeerId, number>()
 
   constructor(options: MeshAdapterOptions) {
     super()
@@ -189,6 +208,8 @@ export class MeshNetworkAdapter extends NetworkAdapter {
     for (const state of this.#links) {
       this.#sendControl(state, { kind: 'bye' })
       state.peer = undefined
+      // Our hello on connect asks again.
+      state.deferred = undefined
     }
     this.#reconcileAll()
   }
@@ -206,6 +227,7 @@ export class MeshNetworkAdapter extends NetworkAdapter {
       screening: Promise.resolve(),
       unsubscribe: () => undefined,
       bad: 0,
+      deferred: undefined,
     }
     this.#links.add(state)
     state.unsubscribe = link.subscribe((bytes) => {
@@ -261,11 +283,16 @@ export class MeshNetworkAdapter extends NetworkAdapter {
       return
     }
     const wireId = this.#options.wireId
-    this.#transmit(
-      state,
-      encodeMessage(wireId === undefined ? message : { ...message, senderId: wireId as PeerId }),
-      true,
-    )
+    const bytes = encodeMessage(wireId === undefined ? message : { ...message, senderId: wireId as PeerId })
+    // The receiver drops a frame over the cap as misbehaviour and cuts the link at MAX_BAD_FRAMES: never send one.
+    if (bytes.length > (this.#options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES)) {
+      this.#withhold('too-large')
+      if (documentId !== undefined && (message.type === 'sync' || message.type === 'request')) {
+        this.#tooLarge(documentId)
+      }
+      return
+    }
+    this.#transmit(state, bytes, true)
   }
 
   #hello(kind: 'hello' | 'welcome'): Control {
@@ -322,6 +349,12 @@ export class MeshNetworkAdapter extends NetworkAdapter {
       const stats = this.#stats.get()
       this.#stats.set({ ...stats, loops: (stats.loops ?? 0) + 1 })
     })
+  }
+
+  #tooLarge(documentId: DocumentId): void {
+    const stats = this.#stats.get()
+    const listed = (stats.tooLarge ?? []).filter((id) => id !== documentId)
+    this.#stats.set({ ...stats, tooLarge: [...listed, documentId].slice(-MAX_TOO_LARGE) })
   }
 
   #withhold(reason: keyof MeshAdapterStats['withheld']): void {
@@ -393,6 +426,7 @@ export class MeshNetworkAdapter extends NetworkAdapter {
     if (control.kind === 'bye') {
       const peer = state.peer?.peerId
       state.peer = undefined
+      state.deferred = undefined
       if (peer !== undefined) this.#reconcile(peer)
       return
     }
@@ -409,6 +443,8 @@ export class MeshNetworkAdapter extends NetworkAdapter {
       return
     }
     if (control.kind === 'welcome' && known?.peerId === control.peerId) return
+    // This one supersedes a hello still waiting for its window.
+    state.deferred = undefined
     state.identifying = true
     const identify = this.#options.identify ?? bindToLink
     identify(state.link.remote, claims)
@@ -439,12 +475,39 @@ export class MeshNetworkAdapter extends NetworkAdapter {
       return
     }
     const before = state.peer
+    // A hello on a link that stalled or was not announced yet: the remote lost its side of the sync, start over.
+    const bounce = kind === 'hello' && before !== undefined
+    if ((bounce || !this.#announced.has(identity.peerId)) && !this.#greet(identity.peerId)) {
+      state.deferred = { kind, identity }
+      const stats = this.#stats.get()
+      this.#stats.set({ ...stats, deferredHellos: (stats.deferredHellos ?? 0) + 1 })
+      return
+    }
     // Answer first: the remote starts sending once it hears us, so our welcome must precede our messages.
     if (kind === 'hello') this.#sendControl(state, this.#hello('welcome'))
     state.peer = identity
     if (before !== undefined && before.peerId !== identity.peerId) this.#reconcile(before.peerId)
-    // A hello on a link that stalled or was not announced yet: the remote lost its side of the sync, start over.
-    this.#reconcile(identity.peerId, kind === 'hello' && before !== undefined)
+    this.#reconcile(identity.peerId, bounce)
+  }
+
+  /** Takes one of `peer`'s announcements in the window (`HELLO_BURST`); false when none is left. */
+  #greet(peer: PeerId): boolean {
+    const used = this.#greetings.get(peer) ?? 0
+    if (used >= HELLO_BURST) return false
+    this.#greetings.set(peer, used + 1)
+    ;(this.#options.after ?? timeout)(this.#options.resyncEveryMs ?? DEFAULT_RESYNC_EVERY_MS, () => {
+      const left = (this.#greetings.get(peer) ?? 1) - 1
+      if (left > 0) this.#greetings.set(peer, left)
+      else this.#greetings.delete(peer)
+      // The newest hello or welcome of each link that waited is honoured now.
+      for (const state of [...this.#links]) {
+        const deferred = state.deferred
+        if (deferred?.identity.peerId !== peer) continue
+        state.deferred = undefined
+        this.#identified(state, deferred.kind, deferred.identity)
+      }
+    })
+    return true
   }
 
   /** A remote's `resync`: our Repo meets it anew, at most once per `resyncEveryMs`, so it cannot make us loop. */
