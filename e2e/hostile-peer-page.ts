@@ -4,7 +4,8 @@
  * runs a scripted handshake (a foreign or revoked chain through the real `runHandshake`, a replayed transcript, or
  * junk), floods raw frames on its data channels, and counts every byte it receives. With a member device's stolen
  * key it also passes the handshake through the real swarm and then speaks document-channel frames of its own
- * (hellos and messages that claim any repo or sender), reading every frame it is sent. Bundled by
+ * (hellos and messages that claim any repo or sender), reading every frame it is sent, or holds the space's
+ * documents in a Repo of its own and writes what its role does not allow (`hostile-documents.ts`). Bundled by
  * `hostile-peer.ts`; never part of the app.
  */
 import { cbor } from '@automerge/automerge-repo/slim'
@@ -18,6 +19,16 @@ import {
   type PublicKey,
 } from '../src/halo'
 import { joinSwarm, newRepoId, runHandshake, trysteroPage } from '../src/mesh'
+import {
+  forceWrites,
+  forgeEntries,
+  heldHeads,
+  heldTitles,
+  holdSpace,
+  releaseSpace,
+  syncHeadsOf,
+  type Signing,
+} from './hostile-documents'
 
 /** A device the hostile peer signs as: its own, or one it stole (a revoked device's seed and chain). */
 export interface Party {
@@ -80,6 +91,8 @@ export interface HostileReport {
   readonly joinErrors: readonly string[]
   /** As a member: every frame the document channel brought, in order. */
   readonly received: readonly AmRecord[]
+  /** Every frame the Repo of `holdSpace` sent, in order (`from`: the connection it went on). */
+  readonly sent: readonly AmRecord[]
 }
 
 /** A frame a member page sends on the document channel, with whatever ids it likes to claim. */
@@ -104,6 +117,8 @@ export interface AmRecord {
   readonly documentId?: string
   readonly senderId?: string
   readonly targetId?: string
+  /** Of a sync message: the heads the sender has. */
+  readonly heads?: readonly string[]
 }
 
 /** A peer the member page passed the handshake and the connection binding with. */
@@ -131,6 +146,19 @@ export interface HostileApi {
   joinAsMember(options: RoomOptions & { party: Party }): string
   /** The peers it was let in by. */
   members(): Member[]
+  /**
+   * As a member: holds the space whose root is at `rootUrl` in a Repo of its own, synced with every peer it was
+   * let in by; returns the ids of the data documents the root lists.
+   */
+  holdSpace(rootUrl: string): Promise<string[]>
+  /** Adds `count` junk membership entries to the held root in one change; returns its new heads. */
+  forgeEntries(count: number): string[]
+  /** Retitles every object, renames the space and adds `entries` junk entries; returns every held heads. */
+  forceWrites(title: string, entries: number): Record<string, string[]>
+  /** The held documents' heads, by document id. */
+  heldHeads(): Record<string, string[]>
+  /** The object titles in the held documents. */
+  heldTitles(): string[]
   /** Sends `frames` on the document channel to `peerId`, in order. */
   sendAm(peerId: string, frames: readonly AmFrame[]): Promise<void>
   /**
@@ -234,6 +262,13 @@ const keyPairOf = (party: Party): KeyPair => ({
   secretKey: fromHex(party.seedHex) as KeyPair['secretKey'],
 })
 
+/** How the member page signs entries: as the party it joined as. */
+const signingOf = (): Signing => {
+  if (member === undefined) throw new Error('not joined as a member')
+  const { party } = member
+  return { identity: party.identity, key: keyPairOf(party), chain: party.chain }
+}
+
 const helloOf = (party: Party, ctx: string, peerId: string): string =>
   JSON.stringify({
     v: 1,
@@ -309,6 +344,7 @@ const readAm = (data: unknown, from: string): AmRecord => {
     return typeof value === 'string' ? value : undefined
   }
   const record = { from, bytes: data.length }
+  const heads = fields.type === 'sync' ? syncHeadsOf(fields.data) : undefined
   if (data[0] === 1) return { ...record, kind: text('kind') ?? 'junk', ...present('peerId', text('peerId')) }
   return {
     ...record,
@@ -317,6 +353,7 @@ const readAm = (data: unknown, from: string): AmRecord => {
     ...present('documentId', text('documentId')),
     ...present('senderId', text('senderId')),
     ...present('targetId', text('targetId')),
+    ...(heads === undefined ? {} : { heads }),
   }
 }
 
@@ -359,10 +396,11 @@ const drained = (channel: RTCDataChannel): Promise<void> =>
 let room: { leave(): Promise<void> } | undefined
 let retrying: ReturnType<typeof setTimeout> | undefined
 /** The swarm a member page joined, and the repo id it passed the handshake with. */
-let member: { readonly swarm: ReturnType<typeof joinSwarm>; readonly repo: string } | undefined
+let member: { readonly swarm: ReturnType<typeof joinSwarm>; readonly repo: string; readonly party: Party } | undefined
 const peers: PeerRecord[] = []
 const joinErrors: string[] = []
 const received: AmRecord[] = []
+const sentAm: AmRecord[] = []
 
 /** A frame as the report keeps it: text up to 8 KB, anything else by its size. */
 const shown = (data: unknown): string =>
@@ -603,7 +641,7 @@ window.hostilePeer = {
       swarm.channel<Uint8Array>(REPO_CHANNEL).subscribe((data, from) => {
         received.push(readAm(data, from))
       })
-      member = { swarm, repo }
+      member = { swarm, repo, party }
       return swarm
     }
     joinUntilMet(open, options.expectPeers)
@@ -615,6 +653,16 @@ window.hostilePeer = {
       repo,
       device,
     })),
+  holdSpace(rootUrl) {
+    if (member === undefined) throw new Error('not joined as a member')
+    return holdSpace(member.swarm, REPO_CHANNEL, member.repo, rootUrl, (bytes, to) => {
+      sentAm.push(readAm(bytes, to))
+    })
+  },
+  forgeEntries: (count) => forgeEntries(signingOf(), count),
+  forceWrites: (title, entries) => forceWrites(signingOf(), title, entries),
+  heldHeads,
+  heldTitles,
   async sendAm(peerId, frames) {
     const channel = member?.swarm.channel<Uint8Array>(REPO_CHANNEL)
     if (channel === undefined) throw new Error('not joined as a member')
@@ -676,9 +724,11 @@ window.hostilePeer = {
     documentBytes: connections.reduce((sum, record) => sum + record.documentBytes, 0),
     joinErrors: [...joinErrors],
     received: [...received],
+    sent: [...sentAm],
   }),
   async leave() {
     clearTimeout(retrying)
+    releaseSpace()
     const left = room
     room = undefined
     member = undefined

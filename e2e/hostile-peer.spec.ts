@@ -11,6 +11,7 @@ import { expect, test, type Device } from './fixtures.ts'
 import {
   HostilePeer,
   lootOf,
+  rootUrlOf,
   spaceIdOf,
   serveHostilePage,
   stealDevice,
@@ -232,6 +233,121 @@ const unharmed = async (
 ): Promise<void> => {
   expect(await Promise.all([storedDocuments(from.page), storedDocuments(to.page)])).toEqual(before)
   await editSyncs(from, to, title)
+}
+
+/** The members `page` lists for its open space, each as `name: role`. */
+const memberRoles = async (page: Page): Promise<string[]> =>
+  (await openMembers(page)).getByRole('listitem').evaluateAll((items) =>
+    items.map((item) => {
+      const role = item.querySelector('select')?.value ?? item.querySelector('.member-role')?.textContent
+      return `${item.querySelector('.member-name')?.textContent ?? ''}: ${role?.toLowerCase() ?? ''}`
+    }),
+  )
+
+/** Ada's and Bea's roles in Garden, as each of Ada's two devices lists them. */
+const withBea = (role: string): string[][] => [
+  ['Ada (you): owner', `Bea: ${role}`],
+  ['Ada (you): owner', `Bea: ${role}`],
+]
+
+/**
+ * The heads of `documentId` each of `honest` last sent the hostile page in a sync message, after frame `since` of
+ * those it received.
+ */
+const heardHeads = async (
+  hostile: HostilePeer,
+  honest: readonly { peerId: string }[],
+  documentId: string,
+  since = 0,
+): Promise<(readonly string[] | undefined)[]> => {
+  const got = (await hostile.report()).received.slice(since)
+  return honest.map(
+    (peer) =>
+      got.filter((frame) => frame.from === peer.peerId && frame.documentId === documentId && frame.heads).at(-1)?.heads,
+  )
+}
+
+/**
+ * Bea's stolen device holds Garden in a Repo of its own (issue 13, cases 8 and 6). As an editor, it writes 1,000
+ * junk membership entries into the log: both devices take the change, as a writer's, and fold every entry away;
+ * Ada then makes Bea a viewer, on a log that stays writable. As a viewer, it retitles the task, renames the space
+ * and adds junk entries: neither device applies any of it, nothing they store changes, and Ada's next task still
+ * reaches both devices and the viewer.
+ */
+const writesIgnored = async (
+  hostile: HostilePeer,
+  room: StolenRoom,
+  bea: Party,
+  [onA, onB]: readonly [SpacePage, SpacePage],
+): Promise<void> => {
+  const [a, b] = [onA.page, onB.page]
+  const began = Date.now()
+  const rootUrl = await rootUrlOf(a, 'Garden')
+  const rootId = rootUrl.replace(/^automerge:/, '')
+  const repo = await hostile.joinAsMember(room, bea)
+  await expect.poll(async () => (await hostile.members()).length, { timeout: 100_000 }).toBe(2)
+  const honest = await hostile.members()
+  const data = await hostile.holdSpace(rootUrl)
+  const roles = async (): Promise<string[][]> => Promise.all([memberRoles(a), memberRoles(b)])
+  expect(await roles()).toEqual(withBea('editor'))
+
+  // Case 8: 1,000 junk entries in one change, held by both devices once each names the heads it made.
+  const startedAt = Date.now()
+  const flooded = await hostile.forgeEntries(1000)
+  await expect.poll(() => heardHeads(hostile, honest, rootId), { timeout: 60_000 }).toEqual([flooded, flooded])
+  note('1,000 junk entries: signed, sent and held by both devices (ms)', String(Date.now() - startedAt))
+  expect(await roles()).toEqual(withBea('editor'))
+  // The log stays writable: Ada makes Bea a viewer, and both devices show it.
+  await (await openMembers(a)).getByLabel('Role of Bea').selectOption('viewer')
+  await expect.poll(roles, LINKED).toEqual(withBea('viewer'))
+
+  // Case 6: as a viewer. What the devices store once the demotion is saved; the writes must change none of it.
+  const before = await Promise.all([settledDocuments(a), settledDocuments(b)])
+  const held = await hostile.heldHeads()
+  const forced = await hostile.forceWrites('Taken over', 200)
+  const documents = [rootId, ...data].filter((id) => JSON.stringify(forced[id]) !== JSON.stringify(held[id]))
+  expect(documents.length).toBeGreaterThan(1)
+  // Once its Repo has sent every write to both devices, it asks each for each document again, on the same ordered
+  // channel: an answer comes after the writes were screened, and names heads without them.
+  await expect
+    .poll(async () => {
+      const { sent } = await hostile.report()
+      return honest.every((peer) =>
+        documents.every((id) =>
+          sent.some(
+            (frame) =>
+              frame.from === peer.peerId &&
+              frame.documentId === id &&
+              JSON.stringify(frame.heads) === JSON.stringify(forced[id]),
+          ),
+        ),
+      )
+    }, LINKED)
+    .toBe(true)
+  const asked = (await hostile.report()).received.length
+  for (const peer of honest) {
+    await hostile.sendAm(
+      peer.peerId,
+      documents.map((documentId) => ({ kind: 'request' as const, senderId: repo, targetId: peer.repo, documentId })),
+    )
+  }
+  for (const id of documents) {
+    await expect.poll(async () => (await heardHeads(hostile, honest, id, asked)).every(Boolean), LINKED).toBe(true)
+    for (const heads of await heardHeads(hostile, honest, id, asked)) {
+      expect(heads?.filter((hash) => forced[id]?.includes(hash))).toEqual([])
+    }
+  }
+  expect(await Promise.all([settledDocuments(a), settledDocuments(b)])).toEqual(before)
+  for (const space of [onA, onB]) {
+    await expect(space.name).toHaveText('Garden')
+    expect(await space.taskTitles()).toEqual(['In the garden'])
+  }
+  expect(await roles()).toEqual(withBea('viewer'))
+  // Ada's next task reaches her phone and the viewer, which keeps its own writes.
+  await editSyncs(onA, onB, 'After the viewer')
+  await expect.poll(() => hostile.heldTitles(), LINKED).toContain('After the viewer')
+  expect(await hostile.heldTitles()).toContain('Taken over')
+  note('cases 8 and 6, from joining as Bea to the last check (ms)', String(Date.now() - began))
 }
 
 const syncedWith = async (device: Device, count: number): Promise<void> => {
@@ -496,7 +612,7 @@ test('a member’s device that claims another peer’s repo or sender id is refu
   await unharmed(onA, onB, before, 'After the lying member')
 })
 
-test('a removed member’s device is never admitted again, in the new room nor in the room it held', async ({
+test('a member’s junk entries and a viewer’s writes are ignored; removed, its device is never admitted again, in the new room nor in the room it held', async ({
   openPersistentDevice,
   openDevices,
   signal,
@@ -507,9 +623,17 @@ test('a removed member’s device is never admitted again, in the new room nor i
   const removed = await hostilePage(openDevices, signal)
   const heldRoom = await stealRoom(removed, a, b, { space: 'Garden' })
   await x.context.close()
+  // Her stolen device writes what the policy does not let it, as an editor and then as a viewer.
+  const writer = await hostilePage(openDevices, signal)
+  await writesIgnored(writer, heldRoom, bea, [onA, onB])
   const members = await openMembers(a.page)
   await members.getByRole('listitem').filter({ hasText: 'Bea' }).getByRole('button', { name: 'Remove' }).click()
   await members.getByRole('button', { name: 'Remove Bea' }).click()
+  // The removal takes effect on both devices, after all that junk.
+  await expect
+    .poll(() => Promise.all([memberRoles(a.page), memberRoles(b.page)]), LINKED)
+    .toEqual([['Ada (you): owner'], ['Ada (you): owner']])
+  await writer.leave()
   // The removal moved Garden to its next generation; even its secret, read out of Ada's page, does not help.
   const newRoom = await stealRoom(removed, a, b, { space: 'Garden', generation: heldRoom.generation + 1 })
   const before = await Promise.all([settledDocuments(a.page), settledDocuments(b.page)])

@@ -103,6 +103,27 @@ export class HostilePeer {
     return this.page.evaluate(() => window.hostilePeer.members())
   }
 
+  /** Holds the space whose root is at `rootUrl` in a Repo of its own (after `joinAsMember`); its data documents. */
+  holdSpace(rootUrl: string): Promise<string[]> {
+    return this.page.evaluate((url) => window.hostilePeer.holdSpace(url), rootUrl)
+  }
+
+  forgeEntries(count: number): Promise<string[]> {
+    return this.page.evaluate((n) => window.hostilePeer.forgeEntries(n), count)
+  }
+
+  forceWrites(title: string, entries: number): Promise<Record<string, string[]>> {
+    return this.page.evaluate(([text, n]) => window.hostilePeer.forceWrites(text, n), [title, entries] as const)
+  }
+
+  heldHeads(): Promise<Record<string, string[]>> {
+    return this.page.evaluate(() => window.hostilePeer.heldHeads())
+  }
+
+  heldTitles(): Promise<string[]> {
+    return this.page.evaluate(() => window.hostilePeer.heldTitles())
+  }
+
   sendAm(peerId: string, frames: readonly AmFrame[]): Promise<void> {
     return this.page.evaluate(([to, sent]) => window.hostilePeer.sendAm(to, sent), [peerId, frames] as const)
   }
@@ -209,17 +230,23 @@ const storedRecords = (page: Page, name: string): Promise<Record<string, unknown
     return found
   }, name)
 
-/** The id of the space `page` lists as `name` (without a name, the personal space), from ECHO's registry. */
-export const spaceIdOf = async (page: Page, name?: string): Promise<string> => {
+/** The row of the space `page` lists as `name` (without a name, the personal space), from ECHO's registry. */
+const spaceRowOf = async (page: Page, name?: string): Promise<{ id: string; rootUrl: string }> => {
   const rows = (await storedRecords(page, 'commonplace-echo')).spaces as {
     id: string
+    rootUrl: string
     name?: string
     personal?: number
   }[]
   const found = rows.find((row) => (name === undefined ? row.personal === 1 : row.name === name))
   if (found === undefined) throw new Error(`no space ${name ?? 'personal'} stored`)
-  return found.id
+  return found
 }
+
+export const spaceIdOf = async (page: Page, name?: string): Promise<string> => (await spaceRowOf(page, name)).id
+
+/** The URL of the root document of the space `page` lists as `name`. */
+export const rootUrlOf = async (page: Page, name: string): Promise<string> => (await spaceRowOf(page, name)).rootUrl
 
 /** The ids of the documents `page` stores (a chunk's key starts with its document's id). */
 export const storedDocumentIds = async (page: Page): Promise<string[]> => {
