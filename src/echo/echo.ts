@@ -45,6 +45,7 @@ import { DexieStorageAdapter, toStorageError } from './storage/dexie-storage-ada
 import type { StorageStatus } from './storage/dexie-storage-adapter'
 import type { DatabaseOptions, EchoDatabase, SpaceRow } from './storage/echo-database'
 import { openEchoDatabase } from './storage/echo-database'
+import { InvitationRoomStore } from './storage/invitation-room-store'
 import { LogStore } from './storage/log-store'
 import { clearSpaceIndex } from './storage/object-index'
 import type { StorageHealth } from './storage/durability'
@@ -101,6 +102,7 @@ export class Echo {
   readonly #adapter: DexieStorageAdapter
   readonly #indexer: Indexer
   readonly #logs: LogStore
+  readonly #rooms: InvitationRoomStore
   readonly #placement: Placement
   readonly #locks: Locks
   readonly #open = new Map<SpaceId, Promise<Result<Space, SpaceNotFound>>>()
@@ -142,6 +144,7 @@ export class Echo {
     })
     this.#indexer = new Indexer(this.#db, this.#documents)
     this.#logs = new LogStore(this.#db)
+    this.#rooms = new InvitationRoomStore(this.#db)
     this.#syncStates = new SyncStates(this.#repo, options.saveDebounceMs ?? 100)
     this.#documentSpaces = new DocumentSpaces({
       listed: (space) => {
@@ -286,7 +289,7 @@ export class Echo {
       archived: 0,
       createdAt: this.clock.now(),
     })
-    const space = this.#space(id, root)
+    const space = this.#space(id, root, actor.identity)
     this.#open.set(id, Promise.resolve(ok(space)))
     if (options.personal !== true) await this.#listInPersonal(actor, [{ spaceId: id, rootUrl: root.url }])
     return space
@@ -364,7 +367,8 @@ export class Echo {
     try {
       if (row === undefined) throw new SpaceNotFound(id)
       await this.#documentSpaces.load()
-      const space = this.#space(id, await this.#documents.find<SpaceDoc>(row.rootUrl as AutomergeUrl))
+      const root = await this.#documents.find<SpaceDoc>(row.rootUrl as AutomergeUrl)
+      const space = this.#space(id, root, row.identity as PublicKey)
       await space.loadMembership()
       // Object documents load in the background (`space.loaded()`); a write loads its document first.
       // Then what earlier epochs replaced is collected (never in the session that replaced it).
@@ -453,9 +457,11 @@ export class Echo {
       // What the indexer and the log store still had under way is written first, then taken back with the rest.
       await this.#indexer.settled()
       await this.#logs.settled()
+      await this.#rooms.settled()
       await this.#db.spaces.delete(spaceId)
       await clearSpaceIndex(this.#db, spaceId)
       await this.#db.logEntries.where('spaceId').equals(spaceId).delete()
+      await this.#db.invitationRooms.where('spaceId').equals(spaceId).delete()
       await this.#documentSpaces.forget(spaceId)
     } catch (error) {
       return err(toStorageError(error))
@@ -570,7 +576,9 @@ export class Echo {
     const placeFailure = await this.#documentSpaces.flush()
     if (placeFailure !== undefined) return err(toStorageError(placeFailure))
     const logFailure = await this.#logs.settled()
+    const roomFailure = await this.#rooms.settled()
     if (logFailure !== undefined) return err(toStorageError(logFailure))
+    if (roomFailure !== undefined) return err(toStorageError(roomFailure))
     await this.#indexer.settled()
     const failure = this.#indexer.failure.get()
     return failure === undefined ? ok(undefined) : err(toStorageError(failure))
@@ -591,11 +599,13 @@ export class Echo {
     return flushed
   }
 
-  #space(id: SpaceId, root: DocHandle<SpaceDoc>): Space {
+  #space(id: SpaceId, root: DocHandle<SpaceDoc>, holder: PublicKey): Space {
     const context = {
       documents: this.#documents,
       db: this.#db,
       logs: this.#logs,
+      rooms: this.#rooms,
+      holder,
       indexer: this.#indexer,
       clock: this.clock,
       placement: this.#placement,

@@ -15,7 +15,8 @@ import {
 import type { AuthenticatedPeer } from '../../mesh'
 import type { LinkEdges } from '../linking/ports'
 import { hostInvitations } from './host-invitations'
-import { invitationRoomEntry } from './invitation-rooms'
+import { invitationRoomEntry } from '../../echo'
+import { rootOf } from '../../echo/testing/internals'
 
 const HOUR = 60 * 60_000
 
@@ -150,6 +151,51 @@ describe('hosting invitations', () => {
     const guestRoom = invitationRoom(space.id, inviteRendezvous(secret))
     expect(hosting(ada)).toEqual({ open: 1, joined: [guestRoom] })
     expect(hosting(eve)).toEqual({ open: 0, joined: [] })
+    await echo.close()
+  })
+
+  it('hosts the same room after an editor deletes, then overwrites, the root’s entry (review 16, K3)', async () => {
+    const clock = new ManualClock(T0)
+    const echo = openTestEcho({ clock })
+    const ada = makeActor()
+    const carl = makeActor()
+    const space = await echo.createSpace(ada, 'Garden plans')
+    space.admit(ada, carl.identity, 'admin')
+    const secret = newLinkSecret()
+    const key = invitationKey(secret).publicKey
+    space.invite(ada, { key, role: 'editor', uses: 1, until: T0 + HOUR }, invitationRoomEntry(space.id, secret))
+    const { edges, joined } = countingEdges(clock)
+    const stops = [ada, carl].map((who) =>
+      hostInvitations({
+        host: {
+          actor: who,
+          identityKey: who.identity as IdentityKey,
+          deviceKey: who.identity,
+          chain: null,
+          sign: () => Promise.resolve(''),
+          profile: () => null,
+        },
+        edges,
+        spaces: () => [space],
+        onChange: (listener) => space.membership.subscribe(listener),
+        rootUrlOf: () => undefined,
+        secret: () => undefined,
+        verifyChain: () => Promise.resolve(ok({ identity: 'x' as IdentityKey })),
+      }),
+    )
+    // Eve's synced changes as the mesh applies them to this device's root (an editor writes the root, P30).
+    const root = rootOf(space)
+    root.change((doc) => {
+      if (doc.inviteRooms !== undefined) Reflect.deleteProperty(doc.inviteRooms, key)
+    })
+    root.change((doc) => {
+      if (doc.inviteRooms !== undefined) doc.inviteRooms[key] = invitationRoomEntry(space.id, newLinkSecret())
+    })
+    for (const stop of stops) stop()
+    // Ada, who wiped K, and Carl each joined the room a guest derives from its link, once, and no other.
+    const guestRoom = invitationRoom(space.id, inviteRendezvous(secret))
+    expect(joined).toEqual([guestRoom, guestRoom])
+    expect(space.invitationRooms.get()).toEqual(new Map([[key, inviteRendezvous(secret)]]))
     await echo.close()
   })
 })

@@ -1,10 +1,10 @@
 /**
  * Hosting invitations (issue 12): while its mesh runs, a member who may admit (`share`) joins the room of every
  * invitation of its spaces before its `until` (the room comes from the invitation's rendezvous secret R_K, which the
- * inviter keeps in the root signed by the invite key: `invitation-rooms.ts`; K is never stored in the space, and the
- * log names no room), and admits the guest who proves K: hello -> offer,
- * accept -> the guest's admission checked (`checkInvitationUse`, then the fold's preview) and appended ->
- * welcome with the space swarm's secret. Any such member hosts, not only the inviter.
+ * inviter keeps in the root signed by the invite key, and each device keeps once verified, whatever the root later
+ * holds: echo's `kept-invitation-rooms.ts`; K is never stored in the space, and the log names no room), and admits
+ * the guest who proves K: hello -> offer, accept -> the guest's admission checked (`checkInvitationUse`, then the
+ * fold's preview) and appended -> welcome with the space swarm's secret. Any such member hosts, not only the inviter.
  */
 import { err, ok, toBase64Url, type Clock, type Result } from '../../base'
 import {
@@ -30,7 +30,6 @@ import {
 } from '../../mesh'
 import { roomParty, type LinkEdges, type LinkRoom } from '../linking/ports'
 import { GuestConnections } from './guest-connections'
-import { rendezvousOf } from './invitation-rooms'
 import { offerBudget } from './offer-budget'
 
 /** This device's identity as a host needs it. */
@@ -280,15 +279,6 @@ export const hostInvitations = (options: HostInvitationsOptions): (() => void) =
   const hosted = new Map<string, { close(): void }>()
   const closing = new Map<string, () => void>()
   const watched = new Map<SpaceId, () => void>()
-  // Rendezvous secrets by their root entry: a signature is checked once, not at every change of the log.
-  const checked = new Map<string, Uint8Array | undefined>()
-  const rendezvous = (space: Space, invitation: Invitation): Uint8Array | undefined => {
-    const entry = space.invitationRooms.get().get(invitation.key)
-    if (entry === undefined) return undefined
-    const id = `${space.id}|${invitation.key}|${entry.rendezvous}|${entry.sig}`
-    if (!checked.has(id)) checked.set(id, rendezvousOf(space.id, invitation.key, entry))
-    return checked.get(id)
-  }
   let stopped = false
   const refresh = (): void => {
     if (stopped) return
@@ -307,7 +297,7 @@ export const hostInvitations = (options: HostInvitationsOptions): (() => void) =
       for (const invitation of space.membership.get().invitations) {
         // An invitation whose inviter may no longer grant it admits nobody: its room is left. One without a
         // rendezvous signed by its key (made before rooms came from R_K, or junk) has no room to host.
-        const secret = rendezvous(space, invitation)
+        const secret = space.invitationRooms.get().get(invitation.key)
         if (hosting(invitation, now) && invitation.inviterMay && secret !== undefined) {
           wanted.set(`${space.id}:${invitation.id}`, { space, invitation, rendezvous: secret })
         }

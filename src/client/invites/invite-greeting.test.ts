@@ -16,7 +16,7 @@ import { defaultMeshSettings, joinSwarm } from '../../mesh'
 import { FakeTrystero, type FakePage } from '../../mesh/testing/fake-trystero'
 import type { LinkEdges } from '../linking/ports'
 import { hostInvitations } from './host-invitations'
-import { invitationRoomEntry } from './invitation-rooms'
+import { invitationRoomEntry } from '../../echo'
 import type { InviteJoinState } from './invites-api'
 import { joinInvite } from './join-invite'
 

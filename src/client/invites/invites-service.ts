@@ -1,6 +1,6 @@
 /** `client.invites`: invitations of a space (create, list, cancel) and joining a space from an invitation link. */
 import { Cell, err, fromBase64Url, ok, toHex, until, type Clock, type Result } from '../../base'
-import { can, type Echo, type Space, type SpaceId } from '../../echo'
+import { can, invitationRoomEntry, type Echo, type Space, type SpaceId } from '../../echo'
 import {
   decodeCredential,
   decodeJoinLinkOf,
@@ -20,7 +20,6 @@ import type { IdentityService } from '../identity'
 import { DEFAULT_AVATAR, LIMITS } from '../limits'
 import { linkEdges } from '../linking/link-edges'
 import { attempt, problem, type Problem } from '../problem-words'
-import { invitationRoomEntry } from './invitation-rooms'
 import { joinInvite, type ProvedHost } from './join-invite'
 import type { Welcomes } from './welcomes'
 import type { InviteJoin, InviteJoinState, InvitesApi, OpenInvitation, ReadInvite } from './invites-api'

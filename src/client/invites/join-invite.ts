@@ -78,10 +78,11 @@ interface InviteGuest {
   arrived(spaceId: SpaceId, signal: AbortSignal): Promise<boolean>
 }
 
-/** A host a peek proved (`proofOf`): its connection's Trystero id and its identity. */
+/** A host a peek proved (`proofOf`): its connection's Trystero id, its identity and the device it proved. */
 export interface ProvedHost {
   readonly peerId: string
   readonly identity: PublicKey
+  readonly device: PublicKey
 }
 
 export interface JoinInviteOptions {
@@ -91,7 +92,9 @@ export interface JoinInviteOptions {
   readonly guest: InviteGuest
   /**
    * Meet only this host (review 13 G7): the real identity joins after a throwaway one proved the host and the person
-   * clicked Join, and its Hello (identity, device, chain, storage id) goes to no other peer in the room.
+   * clicked Join, and its Hello (identity, device, chain, storage id) goes to no other peer in the room: not to
+   * another peer id, nor (review 16) to one answering under that id whose Hello names another identity or device,
+   * and its Proof (chain, invite signature) only once that device signed the handshake (`runHandshake`'s `expect`).
    */
   readonly only?: ProvedHost
 }
@@ -193,6 +196,7 @@ export const joinInvite = (options: JoinInviteOptions): RunningJoin => {
         isInitiator,
         verifyChain: edges.verifyPeerDevice,
         authorize,
+        ...(only === undefined ? {} : { expect: { identity: only.identity, device: only.device } }),
       })
       // Hello waits for Trystero to let the host in: a frame sent before that goes nowhere.
       if (outcome.ok) hosts.set(peerId, outcome.value)
@@ -383,8 +387,10 @@ export const joinInvite = (options: JoinInviteOptions): RunningJoin => {
     left: () => leaving ?? Promise.resolve(),
     chosen: () => {
       const peerId = chosen.peerId
-      const identity = peerId === undefined ? undefined : hosts.get(peerId)?.identity
-      return peerId === undefined || identity == null ? undefined : { peerId, identity }
+      const host = peerId === undefined ? undefined : hosts.get(peerId)
+      return peerId === undefined || host?.identity == null
+        ? undefined
+        : { peerId, identity: host.identity, device: host.device }
     },
   }
 }

@@ -14,7 +14,7 @@ import { readInviteFrame } from '../../mesh'
 import { FakeTrystero } from '../../mesh/testing/fake-trystero'
 import { until } from '../testing/fake-edges'
 import { Polled } from '../testing/polled'
-import { invitationRoomEntry } from './invitation-rooms'
+import { invitationRoomEntry } from '../../echo'
 import { stranger } from './testing/stranger-host'
 import { hostAs, inviteLink } from './testing/test-host'
 

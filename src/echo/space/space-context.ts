@@ -4,6 +4,8 @@ import type { DocumentStore } from '../document-store'
 import type { SpaceId } from '../ids'
 import type { Indexer } from '../indexer'
 import type { EchoDatabase } from '../storage/echo-database'
+import type { PublicKey } from '../../halo'
+import type { InvitationRoomStore } from '../storage/invitation-room-store'
 import type { LogStore } from '../storage/log-store'
 import type { DocumentId } from './documents'
 import type { Locks } from './object-lock'
@@ -14,6 +16,10 @@ export interface SpaceContext {
   readonly db: EchoDatabase
   /** Every verified membership entry this device has seen (the log only grows). */
   readonly logs: LogStore
+  /** Every invitation room entry this device verified (`kept-invitation-rooms.ts`). */
+  readonly rooms: InvitationRoomStore
+  /** The identity that holds this space on this device. */
+  readonly holder: PublicKey
   readonly indexer: Indexer
   readonly clock: Clock
   readonly placement: Placement

@@ -5,6 +5,8 @@ import { systemClock, toBase64Url, toHex } from '../../base'
 import { invitationKey, inviteRendezvous, newLinkSecret } from '../../halo'
 import { issueInvitationUse } from '../membership/entries'
 import { checkInvitationUse } from '../membership/invitation-check'
+import { toPlain } from './documents'
+import { invitationRoomEntry } from './invitation-rooms'
 import { rootOf } from '../testing/internals'
 
 describe('invitations of a space', () => {
@@ -68,10 +70,11 @@ describe('invitations of a space', () => {
     space.admit(ada, viewer.identity, 'viewer')
     const secret = newLinkSecret()
     const key = invitationKey(secret).publicKey
-    const room = { rendezvous: toBase64Url(inviteRendezvous(secret)), sig: 'ab'.repeat(64) }
+    const room = invitationRoomEntry(space.id, secret)
     const until = T0 + 60_000
     expect(space.invite(ada, { key, role: 'editor', uses: 1, until }, room).ok).toBe(true)
-    expect(space.invitationRooms.get()).toEqual(new Map([[key, room]]))
+    expect(space.invitationRooms.get()).toEqual(new Map([[key, inviteRendezvous(secret)]]))
+    expect(toPlain(rootOf(space).doc().inviteRooms)).toEqual({ [key]: room })
     // The log, which goes out to guests, names no room (review 13 G4); K is nowhere in the root.
     expect(JSON.stringify(space.logValues())).not.toContain(room.rendezvous)
     const root = JSON.stringify(rootOf(space).doc())
@@ -81,6 +84,9 @@ describe('invitations of a space', () => {
     expect(space.invite(viewer, { key: other, role: 'editor', uses: 1, until }, room).ok).toBe(false)
     const third = invitationKey(newLinkSecret()).publicKey
     space.invite(ada, { key: third, role: 'viewer', uses: 1, until }, { rendezvous: 'short', sig: room.sig })
+    // Well-formed, but signed by another key than the invitation's: not a room anybody hosts.
+    const fourth = invitationKey(newLinkSecret()).publicKey
+    space.invite(ada, { key: fourth, role: 'viewer', uses: 1, until }, room)
     expect([...space.invitationRooms.get().keys()]).toEqual([key])
     await echo.close()
   })

@@ -16,6 +16,7 @@ import { InvalidSpaceListing, NotAllowed } from '../errors'
 import type { StorageFailed, StorageQuotaExceeded } from '../errors'
 import type { ObjectId, SpaceId } from '../ids'
 import type { Actor } from '../membership/entries'
+import { can } from '../membership/policy'
 import type { EpochRecord, MembershipState } from '../membership/fold'
 import type { Query } from '../query/query'
 import type { EchoObject, EchoObjectOf } from '../schema/echo-object'
@@ -26,7 +27,8 @@ import type { AutomergeUrl, DocumentId, ObjectsDoc, SpaceDoc } from './documents
 import { toPlain, toStored } from './documents'
 import type { EpochError } from './epoch'
 import { identityCredentialsIn, keepIdentityCredentials, onIdentityCredentials } from './identity-records'
-import { invitationRooms, keepInvitationRoom, type InvitationRoomEntry } from './invitation-rooms'
+import { keepInvitationRooms, type InvitationRoomEntry } from './invitation-rooms'
+import { KeptInvitationRooms } from './kept-invitation-rooms'
 import { ObjectDocuments } from './object-documents'
 import type { FieldPatch } from './object-writes'
 import type { SpaceContext } from './space-context'
@@ -63,6 +65,7 @@ export class Space {
   readonly #objects: SpaceObjects
   readonly #notes: SpaceNotes
   readonly #epochs: SpaceEpochs
+  readonly #rooms: KeptInvitationRooms
   readonly #textProgress: Observable<Progress>
   #loading: Promise<void> | undefined
 
@@ -74,6 +77,8 @@ export class Space {
     this.id = id
     this.#root = root
     this.#members = new SpaceMembers(id, root, context)
+    const mayWrite = () => can(this.#members.roleOf(context.holder), 'write')
+    this.#rooms = new KeptInvitationRooms(id, root, { ...context, store: context.rooms, mayWrite }, this.#members.state)
     this.#documents = new ObjectDocuments(id, root, context)
     this.#textProgress = context.indexer.textProgress(id)
     this.#notes = new SpaceNotes(root, context.documents, (object) => this.get(object), context.owns)
@@ -106,9 +111,10 @@ export class Space {
     })
   }
 
-  /** Adds the membership entries this device kept earlier; roles are final once it resolves. */
-  loadMembership(): Promise<void> {
-    return this.#members.load()
+  /** Adds the membership entries and invitation rooms this device kept earlier; roles are final once it resolves. */
+  async loadMembership(): Promise<void> {
+    await this.#members.load()
+    await this.#rooms.load()
   }
 
   /**
@@ -340,13 +346,16 @@ export class Space {
     room?: InvitationRoomEntry,
   ): Result<Credential, NotAllowed> {
     const issued = this.#members.invite(actor, invitation)
-    if (issued.ok && room !== undefined) keepInvitationRoom(this.#root, invitation.key, room)
+    if (issued.ok && room !== undefined) keepInvitationRooms(this.#root, new Map([[invitation.key, room]]))
     return issued
   }
 
-  /** Each invitation's rendezvous secret as the root keeps it (well-formed entries), by invite key, live. */
-  get invitationRooms(): Observable<ReadonlyMap<string, InvitationRoomEntry>> {
-    return invitationRooms(this.#root)
+  /**
+   * R_K of each invitation in the log whose room entry this device verified (signed by its invite key), by invite
+   * key, live: kept on this device once seen, whatever the root later holds (`kept-invitation-rooms.ts`).
+   */
+  get invitationRooms(): Observable<ReadonlyMap<string, Uint8Array>> {
+    return this.#rooms.rooms
   }
 
   /** Cancels the invitation of invite key `key`; `NotAllowed` unless it takes effect. */

@@ -72,6 +72,16 @@ export interface LogEntryRow {
   readonly entry: unknown
 }
 
+/** An invitation's room entry of a space's root as this device verified it (`invitation-room-store.ts`). */
+export interface InvitationRoomRow {
+  /** `spaceId/inviteKey`. */
+  readonly key: string
+  readonly spaceId: string
+  readonly inviteKey: string
+  /** `{ rendezvous, sig }` as plain JSON. */
+  readonly entry: unknown
+}
+
 /** Which space a document belongs to on this device: written once, never moved (`document-space-store.ts`). */
 interface DocumentSpaceRow {
   readonly doc: string
@@ -86,6 +96,7 @@ export type EchoDatabase = Dexie & {
   indexedDocs: EntityTable<IndexedDocRow, 'doc'>
   logEntries: EntityTable<LogEntryRow, 'key'>
   documentSpaces: EntityTable<DocumentSpaceRow, 'doc'>
+  invitationRooms: EntityTable<InvitationRoomRow, 'key'>
 }
 
 export interface DatabaseOptions {
@@ -112,5 +123,6 @@ export const openEchoDatabase = (options: DatabaseOptions = {}): EchoDatabase =>
   })
   db.version(2).stores({ logEntries: 'key, spaceId' })
   db.version(3).stores({ documentSpaces: 'doc, spaceId' })
+  db.version(4).stores({ invitationRooms: 'key, spaceId' })
   return db
 }

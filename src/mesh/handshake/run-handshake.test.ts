@@ -611,4 +611,81 @@ describe('runHandshake in an invitation room', () => {
     expect(codeOf(results[0])).toBe('not-invited')
     expect(remoteCodeOf(results[1])).toBe('not-invited')
   })
+
+  /**
+   * Review 16: the guest that joins with its real identity (after a throwaway one proved the host) meets only that
+   * host's identity and device. Whoever answers under the host's peer id otherwise hears nothing of the guest.
+   */
+  const expecting = (remote: LocalParty, guestSide: LocalParty, isInitiator = false) => {
+    const [toRemote, toGuest] = [new Queue(), new Queue()]
+    const result = runHandshake({
+      ctx: invitation,
+      local: guestSide,
+      remotePeerId: remote.peerId,
+      send: (data) => {
+        toRemote.push(data)
+        return Promise.resolve()
+      },
+      receive: toGuest.receive,
+      isInitiator,
+      verifyChain: verifyChain(checks),
+      authorize: authorize(checks),
+      after: manualTimers().after,
+      expect: { identity: identity.publicKey, device: deviceA.publicKey },
+    })
+    return { result, toRemote, toGuest }
+  }
+  const guestBytes = (sent: readonly unknown[]): string[] => {
+    const joined = sent.map(String).join('\n')
+    const theGuest = guest()
+    return [
+      guestIdentity.publicKey,
+      deviceB.publicKey,
+      theGuest.repo,
+      String(theGuest.storage),
+      'inviteSig',
+      'chain',
+    ].filter((secret) => joined.includes(secret))
+  }
+
+  it('a guest expecting the proved host meets it, its Hello sent only after the host’s', async () => {
+    const { result, toRemote, toGuest } = expecting(host(), guest())
+    const onHost = side(host(), 'peer-b', toRemote, toGuest, true, invitation, checks)
+    const [fromHost, fromGuest] = await Promise.all([onHost, result])
+    if (!fromHost.ok || !fromGuest.ok) throw new Error(`refused: ${codeOf(fromHost)} ${codeOf(fromGuest)}`)
+    expect(fromHost.value).toMatchObject({ identity: guestIdentity.publicKey, invited: true })
+    expect(fromGuest.value).toMatchObject({ identity: identity.publicKey, device: deviceA.publicKey })
+    expect(fromHost.value.transcript).toEqual(fromGuest.value.transcript)
+  })
+
+  it.each([
+    ['another identity', () => party('peer-a', fixedKeyPair(8), true, { identity: outsider.publicKey as IdentityKey })],
+    ['the host’s identity on another device', () => party('peer-a', fixedKeyPair(8), true)],
+  ])('a host with %s under the proved peer id gets no byte of the guest’s identity', async (_name, make) => {
+    const other = make()
+    const { result, toRemote, toGuest } = expecting(other, guest())
+    const onOther = side(other, 'peer-b', toRemote, toGuest, true, invitation, checks)
+    const [fromOther, fromGuest] = await Promise.all([onOther, result])
+    expect(codeOf(fromGuest)).toBe('wrong-role')
+    expect(remoteCodeOf(fromOther)).toBe('wrong-role')
+    expect(toRemote.sent).toEqual([JSON.stringify({ v: 1, reject: 'wrong-role' })])
+    expect(guestBytes(toRemote.sent)).toEqual([])
+  })
+
+  it('a party naming the host’s identity and device but unable to sign gets the guest’s Hello, never its Proof', async () => {
+    const squatter = host()
+    const { result, toRemote, toGuest } = expecting(squatter, guest())
+    const hello = helloOf(squatter, invitation)
+    toGuest.push(JSON.stringify(hello))
+    const guestHello: unknown = JSON.parse((await toRemote.receive()).data as string)
+    const transcript = transcriptOf(invitation, hello, guestHello)
+    // Signed by a key that is not the host's device (which it named): it cannot sign as that device.
+    const sig = toHex(signWith(stranger, concatBytes(transcript, utf8('initiator'))))
+    toGuest.push(JSON.stringify({ v: 1, chain: squatter.chain, sig }))
+    expect(codeOf(await result)).toBe('bad-signature')
+    // It heard the Hello it asked for by naming the host (keys, repo, storage), no chain and no invite signature.
+    expect(toRemote.sent).toHaveLength(2)
+    expect(guestBytes(toRemote.sent.slice(1))).toEqual([])
+    expect(toRemote.sent[1]).toBe(JSON.stringify({ v: 1, reject: 'bad-signature' }))
+  })
 })

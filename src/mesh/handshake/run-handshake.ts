@@ -77,6 +77,13 @@ export interface HandshakeOptions {
   readonly verifyChain: (chain: unknown, device: PublicKey) => Promise<Result<{ identity: IdentityKey }, Refused>>
   /** Membership (space) or invitation state (link) of the proven peer, by the caller's own fold and clock. */
   readonly authorize: (ctx: HandshakeContext, peer: AuthenticatedPeer) => Promise<Result<void, Refused>>
+  /**
+   * The only remote we will meet (an invitation's guest joining with its real identity, after a throwaway one
+   * proved this host, review 16): our Hello goes only once the remote's Hello names this identity and device (any
+   * other is refused with nothing of ours sent but the reject), and our Proof only once the remote's Proof verified
+   * by that device key. The other side sends first as always, so only one side of a handshake may set it.
+   */
+  readonly expect?: { readonly identity: PublicKey; readonly device: PublicKey }
   /** Default 15 s. */
   readonly timeoutMs?: number
   /**
@@ -225,10 +232,16 @@ const exchange = async (options: HandshakeOptions, session: Session): Promise<Ou
       identity: local.identity,
       device: local.device,
     }
-    await send(JSON.stringify(hello))
+    const { expect } = options
+    if (expect === undefined) await send(JSON.stringify(hello))
     const theirs = await next(helloSchema, MAX_HELLO_BYTES, 'bad-hello')
     session.helloArrived()
     if (theirs.peer !== options.remotePeerId) return await fail({ code: 'wrong-peer' })
+    if (expect !== undefined) {
+      if (theirs.identity !== expect.identity || theirs.device !== expect.device)
+        return await fail({ code: 'wrong-role' })
+      await send(JSON.stringify(hello))
+    }
     if (theirs.ctx !== ctxText) return await fail({ code: 'wrong-context' })
     if (repoDevice(theirs.repo) !== theirs.device) return await fail({ code: 'bad-hello' })
     const localHost = local.identity !== null
@@ -252,13 +265,15 @@ const exchange = async (options: HandshakeOptions, session: Session): Promise<Ou
     const inviteSig = localGuest ? await local.signInvite?.(concatBytes(transcript, utf8('guest'))) : undefined
     const proof =
       inviteSig === undefined ? { v: 1, chain: local.chain, sig } : { v: 1, chain: local.chain, sig, inviteSig }
-    await send(JSON.stringify(proof))
+    if (expect === undefined) await send(JSON.stringify(proof))
     const theirProof = await next(proofSchema, MAX_PROOF_BYTES, 'bad-proof')
     session.proofArrived()
 
     if (!verifyBytes(theirProof.sig, concatBytes(transcript, utf8(theirRole)), theirs.device)) {
       return await fail({ code: 'bad-signature' })
     }
+    // The expected device signed this handshake: our chain and invite signature may go to it now.
+    if (expect !== undefined) await send(JSON.stringify(proof))
     const device = theirs.device as PublicKey
     // In a link room the side without an identity is the guest; in an invitation room it is the side that is
     // not us (one guest and one host: two guests, or two hosts, have nothing to say to each other).

@@ -3,7 +3,7 @@
  * hosting them with the real `hostInvitations` on a page of the fake Trystero (no mesh, so she never welcomes).
  */
 import { systemClock, toHex, type Clock } from '../../../base'
-import type { Actor, Space } from '../../../echo'
+import { invitationRoomEntry, type Actor, type Space } from '../../../echo'
 import {
   encodeSpaceLink,
   generateKeyPair,
@@ -18,7 +18,6 @@ import type { TrysteroPage } from '../../../mesh'
 import { linkEdges } from '../../linking/link-edges'
 import { createMeshSettings } from '../../mesh-settings'
 import { hostInvitations } from '../host-invitations'
-import { invitationRoomEntry } from '../invitation-rooms'
 
 const HOUR = 60 * 60_000
 const settings = createMeshSettings({ getItem: () => null, setItem: () => undefined, removeItem: () => undefined })
