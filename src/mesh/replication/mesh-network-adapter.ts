@@ -1,4 +1,5 @@
 import { RepeatedSync } from './repeated-sync'
+import { ResendBudget } from './resend-budget'
 import { NetworkAdapter } from '@automerge/automerge-repo/slim'
 import type { DocumentId, Message, PeerId, PeerMetadata, StorageId } from '@automerge/automerge-repo/slim'
 import { Cell, toHex, utf8, type Observable } from '../../base'
@@ -58,6 +59,8 @@ export interface MeshAdapterStats {
   readonly loops?: number
   /** Hellos and welcomes held back until their peer's window allowed another announcement (`HELLO_BURST`). */
   readonly deferredHellos?: number
+  /** Asks from the start that waited for the resend budget, and waiting messages merged into the next one. */
+  readonly resends?: { readonly held: number; readonly merged: number }
 }
 
 export interface MeshAdapterOptions {
@@ -74,6 +77,13 @@ export interface MeshAdapterOptions {
    * window of `HELLO_BURST`.
    */
   readonly resyncEveryMs?: number
+  /**
+   * A peer's ask for a document from the start waits while the last one let through is unanswered (at most 1 s), or
+   * within this long of an answer of 1 KiB or more (`resend-budget.ts`); it is delayed, never dropped.
+   */
+  readonly resendEveryMs?: number
+  /** The clock of the resend budget. */
+  readonly now?: () => number
   /** Bytes of frames held per link while a hello is identified; beyond it they are dropped as overflow. */
   readonly maxQueuedBytes?: number
   /** Maps a link and its hello to the Repo's peer; the default binds it to the authenticated remote. */
@@ -92,6 +102,15 @@ const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024
 const DEFAULT_STALL_MS = 9_000
 /** A restart costs one small sync message per shared document; a peer may ask for one this often at most. */
 const DEFAULT_RESYNC_EVERY_MS = 10_000
+/** An ask from the start costs the whole document; an honest peer asks again only after a lost answer. */
+const DEFAULT_RESEND_EVERY_MS = 10_000
+/** An answer this large counts against the budget; a smaller one (the peer held it all) does not. */
+const RESEND_CHARGE_BYTES = 1024
+/**
+ * How long an ask waits for our answer to the one before it: asks sent at once would each pass before the first
+ * answer. Short, since the Repo answers nothing where it does not share the document, or has nothing to say.
+ */
+const RESEND_ANSWER_WAIT_MS = 1_000
 /** Frames held while a hello is being identified; more is a flood. */
 const MAX_QUEUED_FRAMES = 1_024
 /** Two frames of the largest size: a hello is identified in one digest, so honest traffic never waits for more. */
@@ -170,10 +189,28 @@ export class MeshNetworkAdapter extends NetworkAdapter {
   readonly #looping = new Set<PeerId>()
   /** Announcements hellos and welcomes caused per peer in the current windows (`HELLO_BURST`). */
   readonly #greetings = new Map<PeerId, number>()
+  readonly #resends: ResendBudget
 
   constructor(options: MeshAdapterOptions) {
     super()
     this.#options = options
+    const everyMs = options.resendEveryMs ?? DEFAULT_RESEND_EVERY_MS
+    this.#resends = new ResendBudget({
+      everyMs,
+      // A budget of 0 (tests of other things) holds nothing.
+      answerWaitMs: Math.min(RESEND_ANSWER_WAIT_MS, everyMs),
+      chargeBytes: RESEND_CHARGE_BYTES,
+      now: options.now ?? Date.now,
+      after: options.after ?? timeout,
+      deliver: (peer, message) => {
+        this.#deliver(peer as PeerId, message)
+      },
+      count: (kind) => {
+        const stats = this.#stats.get()
+        const resends = stats.resends ?? { held: 0, merged: 0 }
+        this.#stats.set({ ...stats, resends: { ...resends, [kind]: resends[kind] + 1 } })
+      },
+    })
     this.#ready = new Promise((resolve) => {
       this.#becomeReady = resolve
     })
@@ -269,15 +306,20 @@ export class MeshNetworkAdapter extends NetworkAdapter {
       return
     }
     const documentId = message.documentId
-    if (
+    const denied =
       documentId !== undefined &&
       message.type !== 'doc-unavailable' &&
       !this.#options.allowed(message.targetId, documentId)
-    ) {
+    const state = denied ? undefined : this.#usableLinks(message.targetId)[0]
+    // Our answer to an ask let through: a large one counts against the peer's resend budget.
+    if (documentId !== undefined && message.type !== 'ephemeral') {
+      const sent = state === undefined ? 0 : (message.data?.length ?? 0)
+      this.#resends.answered(message.targetId, documentId, sent)
+    }
+    if (denied) {
       this.#withhold('denied')
       return
     }
-    const state = this.#usableLinks(message.targetId)[0]
     if (state === undefined) {
       this.#withhold('no-link')
       return
@@ -308,10 +350,16 @@ export class MeshNetworkAdapter extends NetworkAdapter {
   /** Tells the Repo about `peerId` as its usable links now say. */
   #reconcile(peerId: PeerId, bounce = false): void {
     const first = this.#connected ? this.#usableLinks(peerId)[0] : undefined
-    // No usable link: its repeats go (review 16, K2), or every Repo id that ever came would be kept for good.
-    if (first === undefined) this.#repeated.forget(peerId)
     const wasAnnounced = this.#announced.has(peerId)
-    if (wasAnnounced && (first === undefined || bounce)) {
+    const leaving = wasAnnounced && (first === undefined || bounce)
+    // What waits for the resend budget reaches the Repo before the peer leaves it: nothing is lost.
+    if (leaving) this.#resends.release(peerId)
+    // No usable link: its repeats and budget go (review 16, K2), or every Repo id that came would be kept for good.
+    if (first === undefined) {
+      this.#repeated.forget(peerId)
+      this.#resends.forget(peerId)
+    }
+    if (leaving) {
       this.#announced.delete(peerId)
       this.emit('peer-disconnected', { peerId })
     }
@@ -402,20 +450,30 @@ export class MeshNetworkAdapter extends NetworkAdapter {
       if (this.#repeated.seen(state.peer.peerId, inbound.documentId, inbound.data)) this.#unloop(state.peer.peerId)
     }
     const screen = this.#options.screen
+    const sender = state.peer.peerId
     if (screen === undefined) {
-      this.emit('message', { ...read.message, targetId: self })
+      this.#resends.offer(sender, read.message)
       return
     }
-    const sender = state.peer.peerId
     const message = read.message
     state.screening = state.screening.then(async () => {
       const passed = await screen(state.link.remote, message).catch(() => undefined)
       if (passed === undefined) this.#drop('screened')
       // The link may have gone, or the peer changed, while the check ran.
       else if (this.#connected && state.peer?.peerId === sender && this.#announced.has(sender)) {
-        this.emit('message', { ...passed, senderId: sender, targetId: self })
+        this.#resends.offer(sender, passed)
       } else this.#drop('not-connected')
     })
+  }
+
+  /** Hands the Repo a message of `sender`'s, now or after the resend budget held it (`resend-budget.ts`). */
+  #deliver(sender: PeerId, message: Message): void {
+    const self = this.peerId
+    if (!this.#connected || self === undefined || !this.#announced.has(sender)) {
+      this.#drop('not-connected')
+      return
+    }
+    this.emit('message', { ...message, senderId: sender, targetId: self })
   }
 
   #control(state: LinkState, control: Control): void {
