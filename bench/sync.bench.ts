@@ -29,7 +29,8 @@
  *
  * SYNC_BENCH_OBJECTS and SYNC_BENCH_EDITS make it smaller for a quick look. SYNC_BENCH_PROFILE writes a CPU
  * profile of the phone's main thread from the link read until the big space's first list (at most 120 s) to
- * bench/results/sync-phone.cpuprofile. SYNC_BENCH_PARTS=big runs only part 2 and prints it (no JSON).
+ * bench/results/sync-phone.cpuprofile. SYNC_BENCH_PARTS=big runs only part 2 and prints it (no JSON); big+plain
+ * also runs its plain automerge-repo baseline and prints both.
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus, loadavg } from 'node:os'
@@ -42,7 +43,8 @@ import type { SyncBenchApi } from './sync-page/main.ts'
 const OBJECTS = Number(process.env.SYNC_BENCH_OBJECTS ?? 10_000)
 const EDITS = Number(process.env.SYNC_BENCH_EDITS ?? 200)
 const PROFILE = process.env.SYNC_BENCH_PROFILE !== undefined
-const BIG_ONLY = process.env.SYNC_BENCH_PARTS === 'big'
+const PARTS = process.env.SYNC_BENCH_PARTS
+const BIG_ONLY = PARTS === 'big' || PARTS === 'big+plain'
 /** The longest CPU profile kept of the phone receiving the big space. */
 const PROFILE_LIMIT_MS = 120_000
 const LINKS = 5
@@ -522,6 +524,16 @@ try {
     console.log(
       `big space on the phone (ms since link): ${JSON.stringify(big.progress)}; longest task ${round(big.longestTaskMs)} ms; load ${JSON.stringify(started)} -> ${JSON.stringify(loadavg().map((load) => round(load, 2)))}`,
     )
+    for (const concurrency of PARTS === 'big+plain' ? PLAIN_CONCURRENCY : []) {
+      const plain = await plainTransfer(browser, url, app.relayUrl, big.file, concurrency).catch((error: unknown) => {
+        console.log(`plain automerge-repo, ${concurrency} texts at once: failed (${String(error).slice(0, 200)})`)
+        return undefined
+      })
+      if (plain === undefined) continue
+      console.log(
+        `plain automerge-repo, same ${plain.documents} documents, ${concurrency} texts at once: root ${round(plain.rootMs)} ms, objects ${round(plain.objectsMs)} ms, all ${round(plain.allMs)} ms; longest task ${round(plain.longestTaskMs)} ms; searchable / plain objects ${round((big.progress.searchable ?? Number.NaN) / plain.objectsMs, 2)}`,
+      )
+    }
   } else results = await fullRun()
 } finally {
   await app.close()

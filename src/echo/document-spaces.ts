@@ -9,7 +9,8 @@
 import type { DocHandle } from '@automerge/automerge-repo/slim'
 import type { SpaceId } from './ids'
 import type { DocumentId, SpaceDoc } from './space/documents'
-import { keysIn } from './space/root-fields'
+import type { OfferRank } from './offer-queue'
+import { recordIn } from './space/root-fields'
 import type { DocumentSpaceStore } from './storage/document-space-store'
 
 export interface DocumentSpacesOptions {
@@ -30,6 +31,9 @@ export class DocumentSpaces {
   /** Documents with no answer yet (not here): the spaces whose roots list them, the latest last. */
   readonly #claims = new Map<DocumentId, SpaceId[]>()
   readonly #listed = new Map<SpaceId, ReadonlySet<DocumentId>>()
+  /** Roots followed here, and each space's listed object documents: the documents a peer is offered first. */
+  readonly #roots = new Set<DocumentId>()
+  readonly #objects = new Map<SpaceId, ReadonlySet<DocumentId>>()
   readonly #unsaved = new Map<DocumentId, SpaceId>()
   #loading: Promise<void> | undefined
   #saving: Promise<Error | undefined> = Promise.resolve(undefined)
@@ -56,6 +60,7 @@ export class DocumentSpaces {
   /** Follows `root`'s list from now on (its space's own root is placed there); returns how to stop. */
   follow(space: SpaceId, root: DocHandle<SpaceDoc>): () => void {
     this.#place(root.documentId, space)
+    this.#roots.add(root.documentId)
     this.#update(space, root)
     const changed = ({ patches }: { patches: readonly { path: readonly unknown[] }[] }) => {
       if (patches.some((patch) => patch.path[0] === 'documents' || patch.path.length === 0)) this.#update(space, root)
@@ -72,6 +77,13 @@ export class DocumentSpaces {
     const placed = this.#placed.get(documentId) ?? this.#settle(documentId)
     if (placed !== undefined) return this.#listed.get(placed)?.has(documentId) === true ? placed : undefined
     return this.#claims.get(documentId)?.at(-1)
+  }
+
+  /** How soon a peer is offered the document: a root at once, then object documents, then the rest (texts). */
+  rank(documentId: DocumentId): OfferRank {
+    if (this.#roots.has(documentId)) return 0
+    for (const objects of this.#objects.values()) if (objects.has(documentId)) return 1
+    return 2
   }
 
   /** Whether `space` may take `documentId` as its own: no answer names another space. */
@@ -96,11 +108,17 @@ export class DocumentSpaces {
     for (const [doc, placed] of this.#placed) if (placed === space) this.#placed.delete(doc)
     for (const [doc, placed] of this.#unsaved) if (placed === space) this.#unsaved.delete(doc)
     this.#listed.delete(space)
+    this.#objects.delete(space)
     await this.#store?.forget(space)
   }
 
   #update(space: SpaceId, root: DocHandle<SpaceDoc>): void {
-    const now = new Set<DocumentId>([root.documentId, ...(keysIn(root.doc().documents) as DocumentId[])])
+    const documents = recordIn(root.doc().documents)
+    const now = new Set<DocumentId>([root.documentId, ...(Object.keys(documents) as DocumentId[])])
+    this.#objects.set(
+      space,
+      new Set(Object.keys(documents).filter((doc) => documents[doc] === 'objects') as DocumentId[]),
+    )
     const before = this.#listed.get(space) ?? new Set<DocumentId>()
     for (const doc of before) if (!now.has(doc)) this.#unclaim(doc, space)
     for (const doc of now) {

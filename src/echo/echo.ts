@@ -106,7 +106,8 @@ export class Echo {
   readonly #placement: Placement
   readonly #locks: Locks
   readonly #open = new Map<SpaceId, Promise<Result<Space, SpaceNotFound>>>()
-  readonly #replication = new Replication()
+  // Remote peers are offered roots first, then object documents, then the rest (offer-queue.ts).
+  readonly #replication = new Replication({ rank: (documentId) => this.#documentSpaces.rank(documentId) })
   readonly #syncStates: SyncStates
   readonly #peerSync: PeerSync
   // A document made before its root listed it was refused to peers then (no space yet): offer it once it is

@@ -9,9 +9,11 @@
  * A peer reached through an adapter given to `Echo.replicate` gets only what its
  * rules allow; a peer no adapter we know brought gets nothing. automerge-repo
  * checks `access` on every inbound message and `announce` before offering a
- * document, so both answer synchronously.
+ * document, so both answer synchronously. What a remote peer may be offered
+ * is offered in order, a few at a time (offer-queue.ts).
  */
-import type { NetworkAdapterInterface, PeerId, RepoConfig } from '@automerge/automerge-repo/slim'
+import type { Message, NetworkAdapterInterface, PeerId, RepoConfig } from '@automerge/automerge-repo/slim'
+import { OfferQueue, type OfferQueueOptions } from './offer-queue'
 import type { DocumentId } from './space/documents'
 
 /** A peer's rights, decided by the caller (the mesh: authenticated device, membership, revocations). */
@@ -27,18 +29,29 @@ interface Followed {
   readonly stop: () => void
 }
 
-/** Follows the peers each adapter brought, from its own events (heard before the repo hears them). */
-const follow = (adapter: NetworkAdapterInterface): Followed => {
+/**
+ * Follows the peers each adapter brought, from its own events (heard before the repo hears them); `offers`, for a
+ * remote adapter, hears each peer's messages and departures.
+ */
+const follow = (adapter: NetworkAdapterInterface, offers?: OfferQueue): Followed => {
   const peers = new Set<PeerId>()
   const candidate = ({ peerId }: { peerId: PeerId }) => void peers.add(peerId)
-  const gone = ({ peerId }: { peerId: PeerId }) => void peers.delete(peerId)
+  const gone = ({ peerId }: { peerId: PeerId }) => {
+    peers.delete(peerId)
+    offers?.gone(peerId)
+  }
+  const message = ({ senderId, documentId }: Message) => {
+    if (documentId !== undefined) offers?.heard(senderId, documentId)
+  }
   adapter.on('peer-candidate', candidate)
   adapter.on('peer-disconnected', gone)
+  if (offers !== undefined) adapter.on('message', message)
   return {
     peers,
     stop: () => {
       adapter.off('peer-candidate', candidate)
       adapter.off('peer-disconnected', gone)
+      adapter.off('message', message)
     },
   }
 }
@@ -46,12 +59,20 @@ const follow = (adapter: NetworkAdapterInterface): Followed => {
 export class Replication {
   readonly #tabs = new Map<NetworkAdapterInterface, Followed>()
   readonly #remote = new Map<NetworkAdapterInterface, Followed & { readonly rules: ReplicationRules }>()
+  readonly #offers: OfferQueue
+
+  /** `offers`: how documents are ranked for remote peers (and the queue's bounds, for tests). */
+  constructor(offers: OfferQueueOptions) {
+    this.#offers = new OfferQueue(offers)
+  }
 
   /** The repo's share config; it reads the adapters and rules in force at each call. */
   readonly shareConfig: ShareConfig = {
     access: (peer, documentId) => Promise.resolve(this.#allows(peer, documentId, 'access')),
-    announce: (peer, documentId) =>
-      Promise.resolve(documentId !== undefined && this.#allows(peer, documentId, 'announce')),
+    announce: (peer, documentId) => {
+      if (documentId === undefined || !this.#allows(peer, documentId, 'announce')) return Promise.resolve(false)
+      return this.#isRemote(peer) ? this.#offers.offer(peer, documentId) : Promise.resolve(true)
+    },
   }
 
   /** An adapter to the other tabs: its peers share every document. Call before the repo sees the adapter. */
@@ -62,7 +83,7 @@ export class Replication {
   /** Call before the repo sees the adapter, so its first peer is already known here. */
   addRemote(adapter: NetworkAdapterInterface, rules: ReplicationRules): void {
     this.#remote.get(adapter)?.stop()
-    this.#remote.set(adapter, { ...follow(adapter), rules })
+    this.#remote.set(adapter, { ...follow(adapter, this.#offers), rules })
   }
 
   /** False when the adapter was not replicating. */
@@ -71,12 +92,18 @@ export class Replication {
     if (followed === undefined) return false
     followed.stop()
     this.#remote.delete(adapter)
+    for (const peer of followed.peers) this.#offers.gone(peer)
     return true
   }
 
   /** True while an adapter of `Echo.replicate` is in use: this tab leads. */
   get replicating(): boolean {
     return this.#remote.size > 0
+  }
+
+  #isRemote(peer: PeerId): boolean {
+    for (const { peers } of this.#remote.values()) if (peers.has(peer)) return true
+    return false
   }
 
   #allows(peer: PeerId, documentId: DocumentId, question: keyof ReplicationRules): boolean {

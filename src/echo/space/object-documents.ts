@@ -18,7 +18,7 @@ import type { Progress } from '../text-queue'
 import { recordIn } from './root-fields'
 
 /** Object documents loaded at once: roots and objects come first, but a thousand finds at once slow each other. */
-const OBJECT_FETCHES = 8
+const OBJECT_FETCHES = 16
 
 export interface ObjectDocumentsContext {
   readonly documents: DocumentStore
