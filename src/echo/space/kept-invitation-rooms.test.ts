@@ -2,7 +2,8 @@
 import { makeActor, openTestEcho, T0, uniqueDatabaseName } from '../testing/fixtures'
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../../base/testing/manual-clock'
-import { invitationKey, inviteRendezvous, newLinkSecret } from '../../halo'
+import { toBase64Url, toHex, utf8 } from '../../base'
+import { invitationKey, inviteRendezvous, newLinkSecret, signWith } from '../../halo'
 import type { SpaceDoc } from './documents'
 import { toPlain } from './documents'
 import { invitationRoomEntry } from './invitation-rooms'
@@ -74,6 +75,40 @@ describe('an invitation room this device verified', () => {
     if (!reopened.ok) throw reopened.error
     expect(reopened.value.invitationRooms.get()).toEqual(new Map([[key, rendezvous]]))
     await expect.poll(() => entryIn(reopenedRoot.doc(), key)).toEqual(room)
+    await again.close()
+  })
+
+  it('stays the one this device kept when a holder of K put another signed entry in the root while it was closed', async () => {
+    const name = uniqueDatabaseName()
+    const clock = new ManualClock(T0)
+    const echo = openTestEcho({ clock, name })
+    const ada = makeActor()
+    const space = await echo.createSpace(ada, 'Garden plans')
+    const secret = newLinkSecret()
+    const pair = invitationKey(secret)
+    const key = pair.publicKey
+    const room = invitationRoomEntry(space.id, secret)
+    expect(space.invite(ada, { key, role: 'editor', uses: 5, until: T0 + HOUR }, room).ok).toBe(true)
+    const rendezvous = inviteRendezvous(secret)
+    expect(await echo.flush()).toEqual({ ok: true, value: undefined })
+    const url = rootOf(space).url
+    await echo.close()
+
+    // A guest the link admitted as an editor holds K: it signs a rendezvous of its choice, and its change reaches
+    // the root before Ada's device opens the space again.
+    const theirs = toBase64Url(crypto.getRandomValues(new Uint8Array(32)))
+    const signed = utf8(`commonplace/invitation-rendezvous/v1|${space.id}|${key}|${theirs}`)
+    const other = { rendezvous: theirs, sig: toHex(signWith(pair, signed)) }
+    const again = openTestEcho({ clock, name })
+    const reopenedRoot = await documentsOf(again).find<SpaceDoc>(url)
+    reopenedRoot.change((doc) => {
+      if (doc.inviteRooms !== undefined) doc.inviteRooms[key] = other
+    })
+    const reopened = await again.openSpace(space.id)
+    if (!reopened.ok) throw reopened.error
+    expect(reopened.value.invitationRooms.get()).toEqual(new Map([[key, rendezvous]]))
+    expect(await again.flush()).toEqual({ ok: true, value: undefined })
+    expect((await dbOf(again).invitationRooms.toArray()).map((row) => row.entry)).toEqual([room])
     await again.close()
   })
 })

@@ -64,13 +64,13 @@ export class KeptInvitationRooms {
   /** Adds the entries this device kept earlier; call once when the space is opened, after the membership. */
   async load(): Promise<void> {
     const stored = await this.#store.load(this.#space)
-    // Only verified entries are stored: their signatures are not checked again.
+    // Only verified entries are stored: their signatures are not checked again. A stored one was seen first, in an
+    // earlier session: it wins over what the root held when this one began (another entry its key signed, put there
+    // by a holder of K while the space was closed: review 17, M2), which the table, adding only, did not take.
     for (const [key, value] of stored) {
       const entry = entryOf(value)
       const rendezvous = entry === undefined ? undefined : fromBase64Url(entry.rendezvous)
-      if (entry !== undefined && rendezvous?.length === 32 && !this.#kept.has(key)) {
-        this.#kept.set(key, { entry, rendezvous })
-      }
+      if (entry !== undefined && rendezvous?.length === 32) this.#kept.set(key, { entry, rendezvous })
     }
     this.#look()
   }
