@@ -5,7 +5,7 @@ import type { Echo } from './echo'
 import { SpaceRefused } from './errors'
 import type { SpaceId } from './ids'
 import type { SpaceDoc } from './space/documents'
-import { makeActor, openTestEcho } from './testing/fixtures'
+import { makeActor, openTestEcho, uniqueDatabaseName } from './testing/fixtures'
 import { dbOf, documentsOf, repoOf, rootOf } from './testing/internals'
 import { pairedAdapters, whenPeer } from './testing/paired-network'
 
@@ -56,6 +56,26 @@ describe('Echo.adoptSpace', () => {
     expect(b.spaceOfDocument(rootOf(work).documentId)).toBe(work.id)
     const again = await b.adoptSpace({ identity: actor.identity, spaceId: work.id, rootUrl: rootOf(work).url })
     expect(again.ok && again.value).toBe(adopted.value)
+  })
+
+  it('stores the root before it registers the space: a page closed right after the adoption still opens it', async () => {
+    const name = uniqueDatabaseName()
+    const a = openTestEcho({ peerId: 'cp1.aa.1' })
+    // Saves wait far longer than the page lives: it closes (a reload) before any background save.
+    const b = openTestEcho({ peerId: 'cp1.bb.2', name, saveDebounceMs: 3_600_000 })
+    opened.push(a, b)
+    await connect(a, b)
+    const actor = makeActor()
+    const work = await a.createSpace(actor, 'Work')
+    const adopted = await b.adoptSpace({ identity: actor.identity, spaceId: work.id, rootUrl: rootOf(work).url })
+    if (!adopted.ok) throw adopted.error
+
+    // The next page, on the same storage, with no peer yet: the registry lists the space, and its root is here.
+    const next = openTestEcho({ name })
+    opened.push(next)
+    expect((await next.listSpaces(actor.identity)).map((row) => row.id)).toEqual([work.id])
+    const reopened = await next.openSpace(work.id)
+    expect(reopened.ok && reopened.value.name).toBe('Work')
   })
 
   it('forgetAdopted takes an adoption back: no row, no index or log rows, no stored chunk of its documents', async () => {

@@ -387,6 +387,7 @@ export class Echo {
    * (waiting until a peer sends it; `signal` stops the wait with `Aborted`) and checked like an imported file's root
    * before the space is registered or opened. A refused root is `SpaceRefused` and leaves nothing stored (a document
    * fetched for it is removed; one that was here before is left as it was). A space already here is opened as it is.
+   * The root is saved before the space is registered; a refused save is the adoption's error, and nothing registered.
    */
   async adoptSpace(
     {
@@ -396,7 +397,7 @@ export class Echo {
       personal = false,
     }: { identity: PublicKey; spaceId: SpaceId; rootUrl: AutomergeUrl; personal?: boolean },
     { signal }: { signal?: AbortSignal | undefined } = {},
-  ): Promise<Result<Space, SpaceRefused | Aborted>> {
+  ): Promise<Result<Space, SpaceRefused | Aborted | StorageQuotaExceeded | StorageFailed>> {
     if ((await getSpace(this.#db, spaceId)) !== undefined) {
       const opened = await this.openSpace(spaceId)
       if (opened.ok) return opened
@@ -429,6 +430,10 @@ export class Echo {
       if (!wasHere) this.#documents.remove(documentId)
       return err(refused)
     }
+    // The root is on disk before the row: a row without it (the page closed before the save's delay) names a space
+    // this device cannot open, and nothing fetches a registered space's root again.
+    const saved = await this.#documents.flush()
+    if (!saved.ok) return saved
     // Personal only when the caller says so (it learned the id over the authenticated link), never from the root.
     const isPersonal = personal && !(await spacesOf(this.#db, identity)).some((row) => row.personal === 1)
     const name = toPlain(root.doc().name)
