@@ -4,16 +4,16 @@
  * K3: an editor deleted an open invitation's entry and nobody could host it, its inviter neither, who wiped K);
  * this table is reached by no change, so the device hosts from its copy and writes it back (like `log-store.ts`).
  */
+import { AddOnlyWrites } from './add-only-writes'
 import type { EchoDatabase, InvitationRoomRow } from './echo-database'
 
 export class InvitationRoomStore {
   readonly #db: EchoDatabase
-  /** Writes under way, in order; `settled()` waits for them (flush, close). */
-  #writing: Promise<void> = Promise.resolve()
-  #failure: unknown
+  readonly #writes: AddOnlyWrites<InvitationRoomRow>
 
   constructor(db: EchoDatabase) {
     this.#db = db
+    this.#writes = new AddOnlyWrites(db.invitationRooms)
   }
 
   /** The stored entries of `space`, by invite key, as plain JSON (checked for shape again by the reader). */
@@ -31,23 +31,11 @@ export class InvitationRoomStore {
       inviteKey,
       entry,
     }))
-    this.#writing = this.#writing.then(async () => {
-      try {
-        // bulkAdd keeps the first copy: a stored entry is never replaced.
-        await this.#db.invitationRooms.bulkAdd(rows).catch((error: unknown) => {
-          if (!(error instanceof Error && error.name === 'BulkError')) throw error
-        })
-      } catch (error) {
-        this.#failure = error
-      }
-    })
+    this.#writes.add(rows)
   }
 
   /** Resolves when every entry given to `keep` is written; the last write failure, if any, is returned once. */
-  async settled(): Promise<unknown> {
-    await this.#writing
-    const failure = this.#failure
-    this.#failure = undefined
-    return failure
+  settled(): Promise<unknown> {
+    return this.#writes.settled()
   }
 }

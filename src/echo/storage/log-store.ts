@@ -4,18 +4,18 @@
  * this table only grows, so the fold always has the whole set and the entries
  * the document lost can be written back.
  */
+import { AddOnlyWrites } from './add-only-writes'
 import type { EchoDatabase, LogEntryRow } from './echo-database'
 
 const keyOf = (space: string, id: string): string => `${space}/${id}`
 
 export class LogStore {
   readonly #db: EchoDatabase
-  /** Writes under way, in order; `settled()` waits for them (flush, close). */
-  #writing: Promise<void> = Promise.resolve()
-  #failure: unknown
+  readonly #writes: AddOnlyWrites<LogEntryRow>
 
   constructor(db: EchoDatabase) {
     this.#db = db
+    this.#writes = new AddOnlyWrites(db.logEntries)
   }
 
   /** The stored entries of `space`, as plain JSON (checked again by the fold like any other input). */
@@ -28,23 +28,11 @@ export class LogStore {
   keep(space: string, entries: ReadonlyMap<string, unknown>): void {
     if (entries.size === 0) return
     const rows: LogEntryRow[] = [...entries].map(([id, entry]) => ({ key: keyOf(space, id), spaceId: space, entry }))
-    this.#writing = this.#writing.then(async () => {
-      try {
-        // bulkAdd keeps the first copy: a stored entry is never replaced.
-        await this.#db.logEntries.bulkAdd(rows).catch((error: unknown) => {
-          if (!(error instanceof Error && error.name === 'BulkError')) throw error
-        })
-      } catch (error) {
-        this.#failure = error
-      }
-    })
+    this.#writes.add(rows)
   }
 
   /** Resolves when every entry given to `keep` is written; the last write failure, if any, is returned once. */
-  async settled(): Promise<unknown> {
-    await this.#writing
-    const failure = this.#failure
-    this.#failure = undefined
-    return failure
+  settled(): Promise<unknown> {
+    return this.#writes.settled()
   }
 }
