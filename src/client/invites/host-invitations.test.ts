@@ -15,7 +15,7 @@ import {
 import type { AuthenticatedPeer } from '../../mesh'
 import type { LinkEdges } from '../linking/ports'
 import { hostInvitations } from './host-invitations'
-import { invitationRoomEntry } from '../../echo'
+import { invitationRoomEntry, type Actor, type Space } from '../../echo'
 import { rootOf } from '../../echo/testing/internals'
 
 const HOUR = 60 * 60_000
@@ -62,6 +62,25 @@ const countingEdges = (clock: ManualClock) => {
   return { edges, rooms, joined, advanceTo }
 }
 
+/** `who` hosts the invitations of `space` alone: no root URL, no swarm secret, every chain taken as valid. */
+const hostOnly = (who: Actor, space: Space, edges: LinkEdges): (() => void) =>
+  hostInvitations({
+    host: {
+      actor: who,
+      identityKey: who.identity as IdentityKey,
+      deviceKey: who.identity,
+      chain: null,
+      sign: () => Promise.resolve(''),
+      profile: () => null,
+    },
+    edges,
+    spaces: () => [space],
+    onChange: (listener) => space.membership.subscribe(listener),
+    rootUrlOf: () => undefined,
+    secret: () => undefined,
+    verifyChain: () => Promise.resolve(ok({ identity: 'x' as IdentityKey })),
+  })
+
 describe('hosting invitations', () => {
   it('joins the room of an invitation while it lasts, and leaves it once its until has passed, with no change to the log', async () => {
     const clock = new ManualClock(T0)
@@ -77,22 +96,7 @@ describe('hosting invitations', () => {
     )
     expect(issued.ok).toBe(true)
     const { edges, rooms, advanceTo } = countingEdges(clock)
-    const stop = hostInvitations({
-      host: {
-        actor: ada,
-        identityKey: ada.identity as IdentityKey,
-        deviceKey: ada.identity,
-        chain: null,
-        sign: () => Promise.resolve(''),
-        profile: () => null,
-      },
-      edges,
-      spaces: () => [space],
-      onChange: (listener) => space.membership.subscribe(listener),
-      rootUrlOf: () => undefined,
-      secret: () => undefined,
-      verifyChain: () => Promise.resolve(ok({ identity: 'x' as IdentityKey })),
-    })
+    const stop = hostOnly(ada, space, edges)
     expect(rooms).toEqual({ open: 1, left: 0 })
     advanceTo(until - 1)
     expect(rooms).toEqual({ open: 1, left: 0 })
@@ -165,24 +169,7 @@ describe('hosting invitations', () => {
     const key = invitationKey(secret).publicKey
     space.invite(ada, { key, role: 'editor', uses: 1, until: T0 + HOUR }, invitationRoomEntry(space.id, secret))
     const { edges, joined } = countingEdges(clock)
-    const stops = [ada, carl].map((who) =>
-      hostInvitations({
-        host: {
-          actor: who,
-          identityKey: who.identity as IdentityKey,
-          deviceKey: who.identity,
-          chain: null,
-          sign: () => Promise.resolve(''),
-          profile: () => null,
-        },
-        edges,
-        spaces: () => [space],
-        onChange: (listener) => space.membership.subscribe(listener),
-        rootUrlOf: () => undefined,
-        secret: () => undefined,
-        verifyChain: () => Promise.resolve(ok({ identity: 'x' as IdentityKey })),
-      }),
-    )
+    const stops = [ada, carl].map((who) => hostOnly(who, space, edges))
     // Eve's synced changes as the mesh applies them to this device's root (an editor writes the root, P30).
     const root = rootOf(space)
     root.change((doc) => {
