@@ -1,4 +1,5 @@
 import 'fake-indexeddb/auto'
+import Dexie from 'dexie'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { generateKeyPair } from '../halo'
 import type { Echo } from './echo'
@@ -76,6 +77,37 @@ describe('Echo.adoptSpace', () => {
     expect((await next.listSpaces(actor.identity)).map((row) => row.id)).toEqual([work.id])
     const reopened = await next.openSpace(work.id)
     expect(reopened.ok && reopened.value.name).toBe('Work')
+  })
+
+  it('a registered space whose root is not stored: lacksRoot says so, and adopting it again keeps its row', async () => {
+    const name = uniqueDatabaseName()
+    const a = openTestEcho({ peerId: 'cp1.aa.1' })
+    const b = openTestEcho({ peerId: 'cp1.bb.2', name })
+    opened.push(a, b)
+    await connect(a, b)
+    const actor = makeActor()
+    const work = await a.createSpace(actor, 'Work')
+    const adopted = await b.adoptSpace({ identity: actor.identity, spaceId: work.id, rootUrl: rootOf(work).url })
+    if (!adopted.ok) throw adopted.error
+    expect(await b.lacksRoot(work.id)).toBe(false)
+    await b.archive(work.id, true)
+    // The next page finds the row and no chunk of the root (as a page closed before an older adoption's save left it).
+    await b.close()
+    const root = rootOf(work).documentId as string
+    const next = openTestEcho({ peerId: 'cp1.bb.3', name })
+    opened.push(next)
+    await dbOf(next).chunks.where('key').between([root], [root, Dexie.maxKey], true, true).delete()
+    expect(await next.lacksRoot(work.id)).toBe(true)
+    expect((await next.openSpace(work.id)).ok).toBe(false)
+    expect(await next.lacksRoot(work.id)).toBe(true)
+
+    const [toNext, toA] = pairedAdapters()
+    a.replicate(toNext, everything)
+    next.replicate(toA, everything)
+    const again = await next.adoptSpace({ identity: actor.identity, spaceId: work.id, rootUrl: rootOf(work).url })
+    expect(again.ok && again.value.name).toBe('Work')
+    expect(await next.lacksRoot(work.id)).toBe(false)
+    expect(await next.listSpaces(actor.identity)).toEqual([expect.objectContaining({ id: work.id, archived: 1 })])
   })
 
   it('forgetAdopted takes an adoption back: no row, no index or log rows, no stored chunk of its documents', async () => {

@@ -383,6 +383,17 @@ export class Echo {
   }
 
   /**
+   * Whether `id` is registered here while its root document is neither stored nor loaded: a page closed between an
+   * older adoption's row and its root's save left it so, and only adopting it again (`adoptSpace`) brings the root.
+   */
+  async lacksRoot(id: SpaceId): Promise<boolean> {
+    const row = await getSpace(this.#db, id)
+    if (row === undefined) return false
+    const { documentId } = parseAutomergeUrl(row.rootUrl as AutomergeUrl)
+    return !(await localDocuments(this.#db, this.#documents).present([documentId])).has(documentId)
+  }
+
+  /**
    * Registers a space learned from a peer (a linked device reads it from the personal space): its root is fetched
    * (waiting until a peer sends it; `signal` stops the wait with `Aborted`) and checked like an imported file's root
    * before the space is registered or opened. A refused root is `SpaceRefused` and leaves nothing stored (a document
@@ -398,7 +409,8 @@ export class Echo {
     }: { identity: PublicKey; spaceId: SpaceId; rootUrl: AutomergeUrl; personal?: boolean },
     { signal }: { signal?: AbortSignal | undefined } = {},
   ): Promise<Result<Space, SpaceRefused | Aborted | StorageQuotaExceeded | StorageFailed>> {
-    if ((await getSpace(this.#db, spaceId)) !== undefined) {
+    const known = await getSpace(this.#db, spaceId)
+    if (known !== undefined) {
       const opened = await this.openSpace(spaceId)
       if (opened.ok) return opened
     }
@@ -431,14 +443,16 @@ export class Echo {
       return err(refused)
     }
     // The root is on disk before the row: a row without it (the page closed before the save's delay) names a space
-    // this device cannot open, and nothing fetches a registered space's root again.
+    // this device cannot open until the mesh sees its root missing and adopts it again.
     const saved = await this.#documents.flush()
     if (!saved.ok) return saved
     // Personal only when the caller says so (it learned the id over the authenticated link), never from the root.
     const isPersonal = personal && !(await spacesOf(this.#db, identity)).some((row) => row.personal === 1)
     const name = toPlain(root.doc().name)
     const row = { id: spaceId, rootUrl, identity, archived: 0 as const, createdAt: this.clock.now() }
-    await putSpace(this.#db, { ...row, name: typeof name === 'string' ? name : '', personal: isPersonal ? 1 : 0 })
+    const fresh: SpaceRow = { ...row, name: typeof name === 'string' ? name : '', personal: isPersonal ? 1 : 0 }
+    // A row that was here (its root was not) keeps what this device chose for it: its name, archive and kind.
+    await putSpace(this.#db, known === undefined ? fresh : { ...known, rootUrl, identity })
     this.#open.delete(spaceId)
     const opened = await this.openSpace(spaceId)
     if (!opened.ok) throw opened.error
