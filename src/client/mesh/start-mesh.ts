@@ -93,6 +93,24 @@ const runFor = async (
   }
   openAll()
   stops.push(rows.subscribe(openAll))
+  // Registered spaces whose root is not stored here: they are adopted again from their room (swarm-secrets).
+  const rootless = new Cell<ReadonlySet<SpaceId>>(new Set())
+  let rootCheck = 0
+  const checkRoots = (): void => {
+    const check = ++rootCheck
+    const ids = (rows.get() ?? []).filter((row) => row.personal === 0).map((row) => row.id as SpaceId)
+    void Promise.all(ids.map(async (id) => ((await echo.lacksRoot(id)) ? [id] : [])))
+      .then((found) => {
+        const next = new Set(found.flat())
+        // Only the latest check counts: an earlier one may have read a root that has arrived since.
+        if (check !== rootCheck || [...next].join() === [...rootless.get()].join()) return
+        rootless.set(next)
+      })
+      // The database closed under a check (the mesh stopping): the next start checks again.
+      .catch(() => undefined)
+  }
+  checkRoots()
+  stops.push(rows.subscribe(checkRoots))
   const devices = new Cell<readonly PublicKey[]>(liveDevices(halo))
   stops.push(
     halo.credentials.subscribe(() => {
@@ -246,6 +264,7 @@ const runFor = async (
     isRevoked: (device) => halo.isRevoked(device),
     shared,
     welcomed: deps.welcomed,
+    rootless,
     keys: {
       newSecret: newSwarmSecret,
       room: swarmRoom,
@@ -311,6 +330,11 @@ const runFor = async (
     for (const { spaceId, rootUrl } of listed) {
       adoptOne(spaceId, rootUrl, (ok) => {
         if (ok) adopted++
+        // A space adopted again keeps its row as it was: its root is looked for and the space opened here.
+        if (ok && rootless.get().has(spaceId)) {
+          checkRoots()
+          openAll()
+        }
         deps.receiving.set({ done: adopted, total: adopted + secrets.toAdopt.get().length })
       })
     }

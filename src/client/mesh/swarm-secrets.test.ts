@@ -553,4 +553,61 @@ describe('swarm secrets: signed, committed entries, generations and rotation', (
       secrets.stop()
     })
   })
+
+  describe('a registered space whose root is not stored here', () => {
+    /** A device with SPACE registered (root `automerge:x`) and its secret sealed to itself; the personal root lists `listedRoot`. */
+    const rootless = (listedRoot: string) => {
+      const me = generateKeyPair()
+      const store = new Store()
+      const secret = newSwarmSecret()
+      store.add(entryOf(me, me.publicKey, secret))
+      const missing = new Cell<ReadonlySet<SpaceId>>(new Set())
+      const secrets = followSwarmSecrets({
+        rootless: missing,
+        actor: { identity: me.publicKey } as never,
+        deviceKey: me.publicKey,
+        personal: {
+          swarmBoxes: () => store.entries,
+          addSwarmBox: (_actor, _spaceId, entry) => ok(store.add(entry)),
+          listSpace: () => ok(false),
+          listedSpaces: new Cell([{ spaceId: SPACE, rootUrl: listedRoot }] as never),
+        },
+        spaces: new Cell<readonly SpaceRow[] | undefined>([{ ...row, personal: 0 }]),
+        devices: new Devices([me]).live,
+        isRevoked: () => false,
+        keys: {
+          newSecret: newSwarmSecret,
+          room: swarmRoom,
+          commitment: swarmCommitment,
+          seal: sealFor,
+          open: (box, aad) => openSealedBox(me.secretKey, box, aad),
+          sign: (bytes) => Promise.resolve(toHex(signWith(me, bytes))),
+          verify: verifyBytes,
+        },
+      })
+      return { store, secret, missing, secrets }
+    }
+
+    it('is adopted again from its room, its secret as it was, nothing drawn', () => {
+      const { store, secret, missing, secrets } = rootless('automerge:x')
+      expect(secrets.rooms.get()).toEqual([roomOf(secret)])
+      expect(secrets.toAdopt.get()).toEqual([])
+      missing.set(new Set([SPACE]))
+      expect(secrets.rooms.get()).toEqual([roomOf(secret)])
+      expect(secrets.toAdopt.get()).toEqual([{ spaceId: SPACE, rootUrl: 'automerge:x' }])
+      expect(store.entries.get()).toHaveLength(1)
+      // Its root is here again: the space is here, nothing left to adopt.
+      missing.set(new Set())
+      expect(secrets.toAdopt.get()).toEqual([])
+      secrets.stop()
+    })
+
+    it('is left alone when the personal root lists it with another root', () => {
+      const { secret, missing, secrets } = rootless('automerge:other')
+      missing.set(new Set([SPACE]))
+      expect(secrets.rooms.get()).toEqual([roomOf(secret)])
+      expect(secrets.toAdopt.get()).toEqual([])
+      secrets.stop()
+    })
+  })
 })

@@ -32,6 +32,11 @@ export interface SwarmSecretsOptions {
   readonly keys: SwarmKeys
   /** Shared spaces open here: their own root's entries and members (absent: every space is the identity's alone). */
   readonly shared?: SharedSpaces
+  /**
+   * Registered spaces whose root is not stored here (`Echo.lacksRoot`): one the personal root lists with the same
+   * root counts as not here, so its room is joined and it is adopted again (absent: every registered root is here).
+   */
+  readonly rootless?: Observable<ReadonlySet<SpaceId>>
   /** Spaces this device was welcomed into by an invitation, in memory until their root is here. */
   readonly welcomed?: WelcomedSecrets
   /** How long to wait for the box of the device that signed an exclusion before drawing here; `DRAW_WAIT_MS`. */
@@ -296,8 +301,15 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
 
   const refresh = (): void => {
     if (stopped) return
+    const listedRoots = new Map(personal.listedSpaces.get().map((entry) => [entry.spaceId, entry.rootUrl]))
+    const rootless = options.rootless?.get()
+    // A row without its root (a page closed before an older adoption saved it) is fetched again, never dropped.
+    const lost = (row: SpaceRow): boolean =>
+      row.personal === 0 &&
+      rootless?.has(row.id as SpaceId) === true &&
+      listedRoots.get(row.id as SpaceId) === row.rootUrl
     const rows = options.spaces.get() ?? []
-    const here = new Set(rows.map((row) => row.id as SpaceId))
+    const here = new Set(rows.filter((row) => !lost(row)).map((row) => row.id as SpaceId))
     for (const row of rows) {
       const spaceId = row.id as SpaceId
       if (row.personal === 0) personal.listSpace(actor, spaceId, row.rootUrl as never)
@@ -307,7 +319,6 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
     // fork's host may give one) never takes its place (review 14, H6).
     const arriving = [...(options.welcomed?.get() ?? [])].filter(([spaceId]) => !here.has(spaceId))
     const joining = new Set(arriving.map(([spaceId]) => spaceId))
-    const listedRoots = new Map(personal.listedSpaces.get().map((entry) => [entry.spaceId, entry.rootUrl]))
     const listed = personal.listedSpaces
       .get()
       .filter((entry) => !here.has(entry.spaceId) && !joining.has(entry.spaceId))
@@ -341,6 +352,7 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
     options.spaces.subscribe(refresh),
     options.devices.subscribe(refresh),
     personal.listedSpaces.subscribe(refresh),
+    options.rootless?.subscribe(refresh) ?? (() => undefined),
     options.welcomed?.subscribe(refresh) ?? (() => undefined),
     shared?.onChange(() => {
       followShared()
