@@ -417,7 +417,7 @@ const fullRun = async (): Promise<Record<string, unknown>> => {
   const plains = []
   const failedPlains: { textsAtOnce: number; error: string }[] = []
   for (const concurrency of PLAIN_CONCURRENCY) {
-    // A baseline run that fails (a find answered unavailable on a loaded machine) is reported, not fatal.
+    // A baseline run that fails (a find answered unavailable) is reported, not fatal.
     const plain = await plainTransfer(browser, url, app.relayUrl, big.file, concurrency).catch((error: unknown) => {
       failedPlains.push({ textsAtOnce: concurrency, error: String(error).slice(0, 200) })
       return undefined
@@ -531,7 +531,7 @@ try {
       })
       if (plain === undefined) continue
       console.log(
-        `plain automerge-repo, same ${plain.documents} documents, ${concurrency} texts at once: root ${round(plain.rootMs)} ms, objects ${round(plain.objectsMs)} ms, all ${round(plain.allMs)} ms; longest task ${round(plain.longestTaskMs)} ms; searchable / plain objects ${round((big.progress.searchable ?? Number.NaN) / plain.objectsMs, 2)}`,
+        `plain automerge-repo, same ${plain.documents} documents, ${concurrency} texts at once: root ${round(plain.rootMs)} ms, objects ${round(plain.objectsMs)} ms, all ${round(plain.allMs)} ms (${round(plain.receivedBytes / 2 ** 20, 2)} MiB received); longest task ${round(plain.longestTaskMs)} ms; searchable / plain objects ${round((big.progress.searchable ?? Number.NaN) / plain.objectsMs, 2)}, texts / plain all ${round((big.progress.texts ?? Number.NaN) / plain.allMs, 2)}`,
       )
     }
   } else results = await fullRun()
