@@ -16,6 +16,7 @@ import { roomLeft } from './placement'
 import { textDocumentIn } from './text'
 import type { Progress } from '../text-queue'
 import { recordIn } from './root-fields'
+import { arrival } from './object-arrival'
 
 /** Object documents loaded at once: roots and objects come first, but a thousand finds at once slow each other. */
 const OBJECT_FETCHES = 16
@@ -56,6 +57,29 @@ export class ObjectDocuments {
   }
 
   /** The document, loading it first if it is listed but not loaded yet (a write soon after opening). */
+  /**
+   * Object `id` of document `doc` with its handle, once this tab holds both (at most `ms`, `object-arrival.ts`):
+   * another tab may have indexed it before this tab's root lists the document or its copy has the change.
+   */
+  objectOf(
+    doc: DocumentId,
+    id: string,
+    ms: number,
+  ): Promise<{ handle: DocHandle<ObjectsDoc>; raw: unknown } | undefined> {
+    return arrival(
+      async () => {
+        const handle = await this.ensure(doc)
+        const raw = handle?.doc().objects[id]
+        return handle === undefined || raw === undefined ? undefined : { handle, raw }
+      },
+      () => {
+        const handle = this.#handles.get(doc)
+        return handle === undefined ? [this.#root] : [this.#root, handle]
+      },
+      ms,
+    )
+  }
+
   async ensure(doc: DocumentId): Promise<DocHandle<ObjectsDoc> | undefined> {
     const loaded = this.#handles.get(doc)
     if (loaded !== undefined) return loaded

@@ -21,6 +21,7 @@ import { liveObjectQuery, runQuery } from '../storage/query-index'
 import type { DocumentId, ObjectsDoc } from './documents'
 import { toPlain } from './documents'
 import type { ObjectDocuments } from './object-documents'
+import { OBJECT_ARRIVAL_MS } from './object-arrival'
 import { withObjectsLock } from './object-lock'
 import type { FieldPatch } from './object-writes'
 import { insertObject, patchObject, setDeleted } from './object-writes'
@@ -210,11 +211,11 @@ export class SpaceObjects {
     if (!allowed.ok) return allowed
     await this.#context.indexer.settled()
     const row = await findObjectRow(this.#context.db, this.#id, id)
-    const handle = row === undefined ? undefined : await this.#documents.ensure(row.doc as DocumentId)
-    const raw = handle?.doc().objects[id]
-    const checked = raw === undefined ? undefined : validateObject(toPlain(raw))
-    if (handle === undefined || checked?.ok !== true) return err(new ObjectNotFound(id))
-    return ok({ handle, object: checked.value })
+    const found =
+      row === undefined ? undefined : await this.#documents.objectOf(row.doc as DocumentId, id, OBJECT_ARRIVAL_MS)
+    const checked = found === undefined ? undefined : validateObject(toPlain(found.raw))
+    if (found === undefined || checked?.ok !== true) return err(new ObjectNotFound(id))
+    return ok({ handle: found.handle, object: checked.value })
   }
 
   /** Object writes hold the space's objects lock shared: an epoch in any tab waits for them, and they for it. */
