@@ -15,10 +15,11 @@ import {
   space,
 } from '../../echo/testing/invitations'
 import type { PublicKey } from '../../halo'
-import { generateKeyPair, newSwarmSecret, sealFor, swarmCommitment, swarmRoom, verifyBytes } from '../../halo'
-import { openSealedBox, signWith } from '../../halo/testing'
+import { generateKeyPair, newSwarmSecret, sealFor, swarmCommitment, swarmRoom } from '../../halo'
+import { signWith } from '../../halo/testing'
 import { sharedSpaces } from './shared-spaces'
 import { aadOf, signedBytesOf } from './swarm-boxes'
+import { swarmKeysOf } from './testing/swarm-keys'
 import { followSwarmSecrets } from './swarm-secrets'
 
 const SPACE = space
@@ -106,15 +107,7 @@ describe("a lost welcome raises the rotation floor, and the space's secret rotat
       spaces: new Cell<readonly SpaceRow[] | undefined>([row]),
       devices: new Cell<readonly PublicKey[]>([laptop.publicKey]),
       isRevoked: () => false,
-      keys: {
-        newSecret: newSwarmSecret,
-        room: swarmRoom,
-        commitment: swarmCommitment,
-        seal: sealFor,
-        open: (box, aad) => openSealedBox(laptop.secretKey, box, aad),
-        sign: (bytes) => Promise.resolve(toHex(signWith(laptop, bytes))),
-        verify: verifyBytes,
-      },
+      keys: swarmKeysOf(laptop),
     })
     await vi.waitFor(() => {
       expect(secrets.rooms.get()[0]?.room).toEqual(swarmRoom(first, SPACE, 1))

@@ -1,19 +1,12 @@
 import { describe, expect, it, vi } from 'vitest'
 import { Cell, fromBase64Url, ok, toBase64Url, toHex } from '../../base'
 import type { SpaceId, SpaceRow, SwarmBoxEntry } from '../../echo'
-import {
-  generateKeyPair,
-  newSwarmSecret,
-  sealFor,
-  swarmCommitment,
-  swarmRoom,
-  verifyBytes,
-  type PublicKey,
-} from '../../halo'
+import { generateKeyPair, newSwarmSecret, sealFor, swarmCommitment, swarmRoom, type PublicKey } from '../../halo'
 import { openSealedBox, signWith } from '../../halo/testing'
 import type { RoomEntry } from './mesh-service'
 import { aadOf, signedBytesOf } from './swarm-boxes'
 import { createWelcomes } from '../invites/welcomes'
+import { swarmKeysOf } from './testing/swarm-keys'
 import { followSwarmSecrets, type SharedSpaces, type SwarmSecrets } from './swarm-secrets'
 
 type Pair = ReturnType<typeof generateKeyPair>
@@ -106,15 +99,7 @@ const follow = (pair: Pair, store: Store, devices: Devices, shared?: Shared, dra
     spaces: new Cell<readonly SpaceRow[] | undefined>([row]),
     devices: devices.live,
     isRevoked: (device) => devices.revoked.has(device),
-    keys: {
-      newSecret: newSwarmSecret,
-      room: swarmRoom,
-      commitment: swarmCommitment,
-      seal: sealFor,
-      open: (box, aad) => openSealedBox(pair.secretKey, box, aad),
-      sign: (bytes) => Promise.resolve(toHex(signWith(pair, bytes))),
-      verify: verifyBytes,
-    },
+    keys: swarmKeysOf(pair),
   })
 
 /** An entry `sealer` writes for `recipient`; `lie` changes what a forger would change. */
@@ -483,15 +468,7 @@ describe('swarm secrets: signed, committed entries, generations and rotation', (
         spaces,
         devices: new Devices([me]).live,
         isRevoked: () => false,
-        keys: {
-          newSecret: newSwarmSecret,
-          room: swarmRoom,
-          commitment: swarmCommitment,
-          seal: sealFor,
-          open: (box, aad) => openSealedBox(me.secretKey, box, aad),
-          sign: (bytes) => Promise.resolve(toHex(signWith(me, bytes))),
-          verify: verifyBytes,
-        },
+        keys: swarmKeysOf(me),
       })
       const arrived = () => {
         spaces.set([{ ...row, personal: 0 }])
@@ -575,15 +552,7 @@ describe('swarm secrets: signed, committed entries, generations and rotation', (
         spaces: new Cell<readonly SpaceRow[] | undefined>([{ ...row, personal: 0 }]),
         devices: new Devices([me]).live,
         isRevoked: () => false,
-        keys: {
-          newSecret: newSwarmSecret,
-          room: swarmRoom,
-          commitment: swarmCommitment,
-          seal: sealFor,
-          open: (box, aad) => openSealedBox(me.secretKey, box, aad),
-          sign: (bytes) => Promise.resolve(toHex(signWith(me, bytes))),
-          verify: verifyBytes,
-        },
+        keys: swarmKeysOf(me),
       })
       return { store, secret, missing, secrets }
     }
