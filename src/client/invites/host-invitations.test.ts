@@ -132,22 +132,7 @@ describe('hosting invitations', () => {
     )
     const hosting = (who: typeof ada) => {
       const { edges, rooms, joined } = countingEdges(clock)
-      const stop = hostInvitations({
-        host: {
-          actor: who,
-          identityKey: who.identity as IdentityKey,
-          deviceKey: who.identity,
-          chain: null,
-          sign: () => Promise.resolve(''),
-          profile: () => null,
-        },
-        edges,
-        spaces: () => [space],
-        onChange: (listener) => space.membership.subscribe(listener),
-        rootUrlOf: () => undefined,
-        secret: () => undefined,
-        verifyChain: () => Promise.resolve(ok({ identity: 'x' as IdentityKey })),
-      })
+      const stop = hostOnly(who, space, edges)
       stop()
       return { open: rooms.open, joined }
     }
