@@ -1,4 +1,4 @@
-import type { Locator, Page } from '@playwright/test'
+import { expect, type Locator, type Page } from '@playwright/test'
 
 /** A space as a person works in it: notes, tasks, search. */
 export class SpacePage {
@@ -39,10 +39,13 @@ export class SpacePage {
     await this.notes.waitFor()
   }
 
+  /** Returns once the task is saved: the field empties only then (the list shows it before). */
   async addTask(title: string): Promise<void> {
-    await this.page.getByPlaceholder('Add a task').fill(title)
+    const field = this.page.getByPlaceholder('Add a task')
+    await field.fill(title)
     await this.page.getByRole('button', { name: 'Add task' }).click()
     await this.tasks.getByText(title, { exact: true }).waitFor()
+    await expect(field).toHaveValue('')
   }
 
   taskTitles(): Promise<string[]> {
