@@ -69,6 +69,7 @@ const words: Readonly<Record<string, string>> = {
   'link-not-invited': 'This link is not valid any more: make a new one on your other device.',
   'link-needs-sync': 'Sync between your devices has not started on this device yet, so it cannot link another one.',
   'link-not-ready': 'The other device is not connected yet. Wait until it shows up here.',
+  'peer-gone': 'The other device went away before this reached it. Try again once it is back.',
   'link-ended': 'The link ended before the other device was linked, so it was not added. Make a new link to try again.',
   'link-ended-remove-device':
     'The link ended just after you allowed the other device. Remove it from your devices, then make a new link.',

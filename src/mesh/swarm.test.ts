@@ -506,6 +506,88 @@ describe('joinSwarm', () => {
       await leaving
     })
 
+    it('never admits a peer whose handshake ends while the room is left for a rejoin: it would stay a ghost', async () => {
+      const { join, network, timers } = setup()
+      let releaseLeave = (): void => undefined
+      const leaveHeld = new Promise<void>((resolve) => {
+        releaseLeave = resolve
+      })
+      let releaseHandshake = (): void => undefined
+      const handshakeHeld = new Promise<void>((resolve) => {
+        releaseHandshake = resolve
+      })
+      // Trystero's leave() takes about 100 ms; Carol's handshake began before it and ends within it.
+      const slow = network.page()
+      const page: TrysteroPage = {
+        selfId: slow.selfId,
+        join: (config, roomId, callbacks) => {
+          const room = slow.join(config, roomId, callbacks)
+          const leave = room.leave.bind(room)
+          room.leave = () => leaveHeld.then(leave)
+          return room
+        },
+      }
+      const asAlice = handshakeAs('alice')
+      let held = true
+      const alice = join(undefined, {
+        admitUnboundTestPeers: true,
+        page,
+        handshake: async (...args) => {
+          const outcome = await asAlice(...args)
+          if (held) await handshakeHeld
+          return outcome
+        },
+      })
+      // Alone, Alice joins the room again after the backoff; Carol, alone too, has a timer of her own, never run.
+      const alices = [...timers]
+      const carol = join(undefined, unbound('carol'))
+      await flush()
+      for (const timer of alices) {
+        timers.delete(timer)
+        timer.run()
+      }
+      await flush()
+      releaseHandshake()
+      held = false
+      await flush()
+      expect(ids(alice)).toEqual([])
+      releaseLeave()
+      // The new room meets Carol afresh: one live connection, over which a message arrives.
+      await vi.waitFor(() => {
+        expect(ids(alice)).toEqual([carol.selfId])
+      })
+      const heard: string[] = []
+      carol.channel<string>('cp.chat').subscribe((data) => heard.push(data))
+      await alice.channel<string>('cp.chat').send('hello', carol.selfId)
+      await flush()
+      expect(heard).toEqual(['hello'])
+    })
+
+    it('takes a send to a peer Trystero no longer has as that peer gone: the send fails, its proof is forgotten', async () => {
+      const { network, join } = setup()
+      // Trystero forgets a peer without onPeerLeave in some paths; a send to it only logs a warning and resolves.
+      const forgetting = network.page()
+      const forgotten = new Set<string>()
+      const page: TrysteroPage = {
+        selfId: forgetting.selfId,
+        join: (config, roomId, callbacks) => {
+          const room = forgetting.join(config, roomId, callbacks)
+          const getPeers = room.getPeers.bind(room)
+          room.getPeers = () => Object.fromEntries(Object.entries(getPeers()).filter(([id]) => !forgotten.has(id)))
+          return room
+        },
+      }
+      const alice = join(undefined, { ...unbound('alice'), page })
+      const bob = join(undefined, unbound('bob'))
+      await flush()
+      expect(ids(alice)).toEqual([bob.selfId])
+      forgotten.add(bob.selfId)
+      await expect(alice.channel<string>('cp.chat').send('lost', bob.selfId)).rejects.toMatchObject({
+        code: 'peer-gone',
+      })
+      expect(ids(alice)).toEqual([])
+    })
+
     it('closePeer closes the connection on both sides, and a peer that leaves is forgotten', async () => {
       const { join } = setup()
       const alice = join(undefined, { ...unbound('alice') })

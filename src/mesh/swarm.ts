@@ -1,5 +1,5 @@
 import { joinRoom, selfId, type DataPayload, type JoinRoomCallbacks, type MessageAction, type Room } from 'trystero'
-import { Cell, systemClock, type Clock, type Observable, type Result } from '../base'
+import { AppError, Cell, systemClock, type Clock, type Observable, type Result } from '../base'
 import type { RefusalCode } from './handshake/refusal'
 import { HandshakeRefusal } from './handshake/refusal'
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, sendRefusal, type AuthenticatedPeer } from './handshake/run-handshake'
@@ -210,6 +210,13 @@ const intervalTimer = (ms: number, tick: () => void): (() => void) => {
 const targets = (target: string | readonly string[] | undefined): string | string[] | null =>
   target === undefined ? null : typeof target === 'string' ? target : [...target]
 
+/** A send to a peer that left the room (Trystero no longer has it): nothing was sent to it. */
+class PeerGone extends AppError<'peer-gone'> {
+  constructor(peerId: string) {
+    super('peer-gone', `peer ${peerId} is no longer in the room`)
+  }
+}
+
 /** Joins the room `roomId` with the mesh settings and the room's password. */
 export const joinSwarm = (
   settings: MeshSettings,
@@ -335,6 +342,12 @@ export const joinSwarm = (
     // later, and meanwhile the adapter kept the old page's Repo as a peer (SECURITY.md R15).
     const admit = (peerId: string, peer?: AuthenticatedPeer): void => {
       if (made !== current.room) return
+      // A handshake that began before this room's leave and ended during it: Trystero never reports such a peer
+      // leaving, so admitted it would stay a ghost our sends go to and vanish (a linked phone waited for good).
+      if (leaving.has(made)) {
+        made.getPeers()[peerId]?.close()
+        return
+      }
       const superseded =
         peer === undefined
           ? []
@@ -496,7 +509,27 @@ export const joinSwarm = (
         const wanted = target === undefined ? null : typeof target === 'string' ? [target] : target
         // Trystero sends only to active peers, which passed; this keeps the rule in one place for tests and fakes.
         const peers = [...authenticated.get().keys()].filter((id) => wanted === null || wanted.includes(id))
-        return peers.length === 0 ? Promise.resolve() : action.send(data, { target: peers })
+        // One Trystero no longer has would get nothing (it warns and resolves): the send fails, so that what the
+        // caller sent is known lost, and its proof goes (after this call: subscribers detach links, which may be
+        // sending). `joined` and the rejoin are left to its leave: Trystero replacing a connection under the same
+        // id drops the old one this way too, and the new one may be in its handshake.
+        const present = trystero.getPeers()
+        const gone = peers.filter((id) => present[id] === undefined)
+        if (gone.length > 0) {
+          queueMicrotask(() => {
+            const now = trystero.getPeers()
+            const stale = gone.filter((id) => now[id] === undefined && authenticated.get().has(id))
+            if (stale.length === 0) return
+            setAuthenticated((all) => {
+              for (const id of stale) all.delete(id)
+            })
+          })
+        }
+        const live = peers.filter((id) => present[id] !== undefined)
+        const sent = live.length === 0 ? Promise.resolve() : action.send(data, { target: live })
+        return gone.length > 0 && typeof target === 'string'
+          ? sent.then(() => Promise.reject(new PeerGone(target)))
+          : sent
       },
       subscribe: (listener) => {
         listeners.add(listener)
