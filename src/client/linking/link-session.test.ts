@@ -135,6 +135,8 @@ class FakeRoom implements LinkRoom {
   readonly authenticated = new Cell<ReadonlyMap<string, AuthenticatedPeer>>(new Map())
   readonly #listeners = new Set<(data: string, peerId: string) => void>()
   left = false
+  /** Sends fail as the swarm's do for a peer that left without a word (`PeerGone`). */
+  peerGone = false
   isLeft(): boolean {
     return this.left
   }
@@ -166,6 +168,7 @@ class FakeRoom implements LinkRoom {
     expect(name).toBe(LINK_CHANNEL)
     return {
       send: (data: string, target?: string) => {
+        if (this.peerGone) return Promise.reject(Object.assign(new Error('peer gone'), { code: 'peer-gone' }))
         for (const peerId of this.authenticated.get().keys()) {
           if (target === undefined || target === peerId) this.network.deliver(this, peerId, data)
         }
@@ -557,6 +560,22 @@ describe('device linking: Allow racing the end of the link', () => {
     await until(() => ctx.revoked.length > 0)
     expect(stateOf(a.state)).toEqual({ kind: 'failed', problem: problem('link-ended') })
     expect(ctx.authorized.map((each) => each.device)).toEqual([guest.deviceKey])
+    expect(ctx.revoked).toEqual([guest.deviceKey])
+    expect(ctx.stored).toEqual([])
+  })
+
+  it('B is gone when its welcome is sent: the send fails, A says it failed and the device is revoked', async () => {
+    const ctx = setup()
+    const release = holdAuthorize(ctx.host)
+    const { a, guest } = await confirming(ctx)
+    a.allow()
+    await until(() => a.state.get().kind === 'linking')
+    const hostRoom = ctx.network.rooms[0]
+    if (hostRoom === undefined) throw new Error('A has no room')
+    hostRoom.peerGone = true
+    release()
+    await until(() => ctx.revoked.length > 0)
+    expect(stateOf(a.state)).toEqual({ kind: 'failed', problem: problem('link-ended') })
     expect(ctx.revoked).toEqual([guest.deviceKey])
     expect(ctx.stored).toEqual([])
   })

@@ -197,14 +197,22 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
       await takeBack(peer.device)
       return
     }
-    await send(peer.peerId, {
+    const welcomed = await send(peer.peerId, {
       v: 1,
       t: 'welcome',
       identityKey: host.identityKey,
       chain: authorized.value.chain,
       credentials: [...authorized.value.credentials],
       personal: personal.value,
-    })
+    }).then(
+      () => true,
+      () => false,
+    )
+    // The other device left before its welcome went (the send says so): authorized and never told, it is taken back.
+    if (!welcomed) {
+      await takeBack(peer.device)
+      return
+    }
     if (!over() && state.get().kind === 'linking') state.set({ kind: 'linked', deviceName: current.deviceName })
   }
 
