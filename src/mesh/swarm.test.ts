@@ -220,6 +220,29 @@ describe('joinSwarm', () => {
       admitUnboundTestPeers: true,
     })
     const ids = (swarm: Swarm): string[] => [...swarm.authenticated.get().keys()].sort()
+    /** A page whose rooms' leave() waits for `release`, as Trystero's takes about 100 ms. */
+    const slowLeaving = (network: FakeTrystero): { page: TrysteroPage; release: () => void } => {
+      let release = (): void => undefined
+      const held = new Promise<void>((resolve) => {
+        release = resolve
+      })
+      const slow = network.page()
+      const page: TrysteroPage = {
+        selfId: slow.selfId,
+        join: (config, roomId, callbacks) => {
+          const room = slow.join(config, roomId, callbacks)
+          const leave = room.leave.bind(room)
+          room.leave = () => held.then(leave)
+          return room
+        },
+      }
+      return {
+        page,
+        release: () => {
+          release()
+        },
+      }
+    }
 
     it('rejoins a room whose first meeting failed, so the two meet without waiting for the next announce', async () => {
       const { network, join, fireRejoins } = setup()
@@ -479,28 +502,15 @@ describe('joinSwarm', () => {
 
     it('refuses at once a peer that meets it while it leaves: Trystero would never tell that peer it left', async () => {
       const { network, join } = setup()
-      let release = (): void => undefined
-      const held = new Promise<void>((resolve) => {
-        release = resolve
-      })
       // Trystero's leave() takes about 100 ms, during which the room still meets peers.
-      const slow = network.page()
-      const page: TrysteroPage = {
-        selfId: slow.selfId,
-        join: (config, roomId, callbacks) => {
-          const room = slow.join(config, roomId, callbacks)
-          const leave = room.leave.bind(room)
-          room.leave = () => held.then(leave)
-          return room
-        },
-      }
+      const { page, release } = slowLeaving(network)
       const alice = join(undefined, { ...unbound('alice'), page })
       const leaving = alice.leave()
       const bob = join(undefined, { ...unbound('bob') })
       const refusals: SwarmRefusal[] = []
       bob.onRefused((refusal) => refusals.push(refusal))
       await flush()
-      expect(refusals).toEqual([{ peerId: slow.selfId, code: 'refused-by-peer', remoteCode: 'leaving' }])
+      expect(refusals).toEqual([{ peerId: page.selfId, code: 'refused-by-peer', remoteCode: 'leaving' }])
       expect(ids(bob)).toEqual([])
       release()
       await leaving
@@ -508,25 +518,12 @@ describe('joinSwarm', () => {
 
     it('never admits a peer whose handshake ends while the room is left for a rejoin: it would stay a ghost', async () => {
       const { join, network, timers } = setup()
-      let releaseLeave = (): void => undefined
-      const leaveHeld = new Promise<void>((resolve) => {
-        releaseLeave = resolve
-      })
       let releaseHandshake = (): void => undefined
       const handshakeHeld = new Promise<void>((resolve) => {
         releaseHandshake = resolve
       })
       // Trystero's leave() takes about 100 ms; Carol's handshake began before it and ends within it.
-      const slow = network.page()
-      const page: TrysteroPage = {
-        selfId: slow.selfId,
-        join: (config, roomId, callbacks) => {
-          const room = slow.join(config, roomId, callbacks)
-          const leave = room.leave.bind(room)
-          room.leave = () => leaveHeld.then(leave)
-          return room
-        },
-      }
+      const { page, release: releaseLeave } = slowLeaving(network)
       const asAlice = handshakeAs('alice')
       let held = true
       const alice = join(undefined, {
