@@ -103,7 +103,8 @@ export interface DevicesApi {
  * - `solo`: no other device to sync with;
  * - `offline`: "Offline: changes are kept on this device";
  * - `looking`: online, no other device connected yet and none synced before;
- * - `syncing`: connected, changes are moving;
+ * - `syncing`: connected, changes are moving; `tooLarge` documents (if any) are too large to send (over 16 MiB)
+ *   and stay on this device only;
  * - `up-to-date`: connected to `devices` other devices and nothing is pending;
  * - `idle`: online, none connected now; last synced with `deviceName` at `at` (unix ms).
  */
@@ -111,7 +112,7 @@ export type SyncStatus =
   | { readonly kind: 'solo' }
   | { readonly kind: 'offline' }
   | { readonly kind: 'looking' }
-  | { readonly kind: 'syncing' }
+  | { readonly kind: 'syncing'; readonly tooLarge?: number }
   | { readonly kind: 'up-to-date'; readonly devices: number }
   | { readonly kind: 'idle'; readonly deviceName: string; readonly at: number }
 

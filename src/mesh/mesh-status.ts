@@ -10,14 +10,17 @@ const SYNC_STATES = ['connecting', 'offline', 'alone', 'syncing', 'up-to-date'] 
 const device = v.pipe(v.string(), v.maxLength(128))
 const name = v.pipe(v.string(), v.maxLength(256))
 const time = v.pipe(v.number(), v.integer(), v.minValue(0))
+const count = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000_000))
 
 /** `identity`: the key the peer proved, so a space's members can be shown with their devices online. */
 const peer = v.strictObject({ device, name: v.optional(name), identity: v.optional(device) })
 const lastSynced = v.strictObject({ at: time, device, name: v.optional(name) })
+/** `tooLarge`: how many of the space's documents are too large to send (over the frame cap): they stay here. */
 const spaceStatus = v.strictObject({
   state: v.picklist(SYNC_STATES),
   peers: v.pipe(v.array(peer), v.maxLength(1000)),
   lastSynced: v.optional(lastSynced),
+  tooLarge: v.optional(count),
 })
 const meshStatus = v.strictObject({
   overall: v.picklist(SYNC_STATES),

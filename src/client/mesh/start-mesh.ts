@@ -213,6 +213,17 @@ const runFor = async (
     onNotice: (spaceId, notice) => learn(spaceId, notice.code, notice.evidence),
   })
   stops.push(leadPresence(deps.presence, { service, rooms, space: (id) => spaces.get(id), clock: systemClock }))
+  // Documents the adapter could not send, being over its frame cap, counted by the space that lists them now.
+  stops.push(
+    service.adapter.stats.subscribe(({ tooLarge = [] }) => {
+      const counts: Record<string, number> = {}
+      for (const documentId of tooLarge) {
+        const spaceId = echo.spaceOfDocument(documentId)
+        if (spaceId !== undefined) counts[spaceId] = (counts[spaceId] ?? 0) + 1
+      }
+      tracker.tooLarge(counts)
+    }),
+  )
   /** `personal` only for the handed-over personal space: ECHO takes it from the caller, never from the root. */
   const adoptOne = (spaceId: SpaceId, rootUrl: string, done: (ok: boolean) => void, personal = false): void => {
     if (adopting.has(spaceId)) return

@@ -28,6 +28,21 @@ describe('client.sync', () => {
     expect(sync.space('home').get()).toEqual({ kind: 'offline' })
   })
 
+  it('says how many documents are too large to send while syncing, per space and summed overall', () => {
+    const status = new Cell<MeshStatus>({
+      overall: 'syncing',
+      spaces: {
+        work: { state: 'syncing', peers: [phone], tooLarge: 2 },
+        home: { state: 'syncing', peers: [phone], tooLarge: 1 },
+        notes: { state: 'up-to-date', peers: [phone] },
+      },
+    })
+    const sync = createSyncApi(status, new Cell(1))
+    expect(sync.overall.get()).toEqual({ kind: 'syncing', tooLarge: 3 })
+    expect(sync.space('work').get()).toEqual({ kind: 'syncing', tooLarge: 2 })
+    expect(sync.space('notes').get()).toEqual({ kind: 'up-to-date', devices: 1 })
+  })
+
   it('gives each relay of the leader status, and tells only changes', () => {
     const status = new Cell<MeshStatus>({ overall: 'connecting', spaces: {} })
     const relays = createSyncApi(status, new Cell(0)).relays

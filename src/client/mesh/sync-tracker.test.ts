@@ -25,6 +25,27 @@ describe('SyncTracker', () => {
     expect(published.at(-1)).toMatchObject({ overall: 'offline', relays })
   })
 
+  it('counts per space the documents too large to send, only for spaces it follows, and publishes only changes', () => {
+    const published: MeshStatus[] = []
+    const tracker = new SyncTracker({
+      clock: new ManualClock(),
+      online: true,
+      nameOf: () => undefined,
+      publish: (status) => published.push(status),
+      watchPeer: () => ({ pending: () => 1, state: () => '', stop: () => undefined }),
+    })
+    tracker.connected('work', 'peer-1', 'p'.repeat(64), 'repo-1')
+    tracker.tooLarge({ work: 2, elsewhere: 1 })
+    expect(published.at(-1)?.spaces).toEqual({
+      work: { state: 'syncing', peers: [{ device: 'p'.repeat(64) }], tooLarge: 2 },
+    })
+    const told = published.length
+    tracker.tooLarge({ work: 2, elsewhere: 1 })
+    expect(published.length).toBe(told)
+    tracker.tooLarge({})
+    expect(published.at(-1)?.spaces.work).toEqual({ state: 'syncing', peers: [{ device: 'p'.repeat(64) }] })
+  })
+
   /** A tracker whose stall timers the test fires, over one peer whose pending documents and heads it sets. */
   const stalling = () => {
     const timers: { ms: number; run: () => void; cancelled: boolean }[] = []

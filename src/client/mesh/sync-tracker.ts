@@ -71,6 +71,7 @@ export class SyncTracker {
   readonly #after: (run: () => void, ms: number) => () => void
   #online: boolean
   #relays: readonly RelayStatus[] = []
+  #tooLarge: Readonly<Record<string, number>> = {}
 
   constructor(options: {
     clock: Clock
@@ -156,6 +157,13 @@ export class SyncTracker {
     this.#emit()
   }
 
+  /** How many documents of each space the mesh could not send, being over its frame cap (`stats.tooLarge`). */
+  tooLarge(counts: Readonly<Record<string, number>>): void {
+    if (JSON.stringify(counts) === JSON.stringify(this.#tooLarge)) return
+    this.#tooLarge = counts
+    this.#emit()
+  }
+
   status(): MeshStatus {
     const spaces: Record<string, SpaceState> = {}
     for (const [spaceId, peers] of this.#connections) {
@@ -168,6 +176,7 @@ export class SyncTracker {
       const devices = [...identities.keys()]
       const state = !this.#online ? 'offline' : peers.size === 0 ? 'alone' : busy ? 'syncing' : 'up-to-date'
       const lastSynced = this.#lastSynced.get(spaceId)
+      const tooLarge = this.#tooLarge[spaceId] ?? 0
       spaces[spaceId] = {
         state,
         peers: devices.map((device) => {
@@ -176,6 +185,7 @@ export class SyncTracker {
           return { device, ...(name === undefined ? {} : { name }), ...(identity === undefined ? {} : { identity }) }
         }),
         ...(lastSynced === undefined ? {} : { lastSynced }),
+        ...(tooLarge > 0 ? { tooLarge } : {}),
       }
     }
     const states = Object.values(spaces).map((space) => space.state)

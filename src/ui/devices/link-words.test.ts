@@ -58,6 +58,14 @@ describe('syncText', () => {
       [{ kind: 'up-to-date', devices: 2 }, 'Up to date with 2 devices'],
       [{ kind: 'up-to-date', devices: 1 }, 'Up to date with 1 device'],
       [{ kind: 'syncing' }, 'Syncing…'],
+      [
+        { kind: 'syncing', tooLarge: 1 },
+        'Syncing… 1 note or list is too large to send (over 16 MB) and stays on this device only',
+      ],
+      [
+        { kind: 'syncing', tooLarge: 3 },
+        'Syncing… 3 notes or lists are too large to send (over 16 MB) and stay on this device only',
+      ],
       [{ kind: 'offline' }, 'Offline: changes are kept on this device'],
       [{ kind: 'looking' }, 'Looking for your other devices…'],
       [{ kind: 'solo' }, 'Only on this device'],

@@ -58,6 +58,12 @@ export const joinText = (state: JoinState): string => {
 /** The step is over: the screen offers a way on instead of waiting. */
 export const joinEnded = (state: JoinState): boolean => ['denied', 'expired', 'used', 'failed'].includes(state.kind)
 
+/** Documents over the mesh's frame cap (16 MiB): Automerge sends a document whole to a device that lacks it. */
+const tooLargeText = (count: number): string =>
+  count === 1
+    ? '1 note or list is too large to send (over 16 MB) and stays on this device only'
+    : `${String(count)} notes or lists are too large to send (over 16 MB) and stay on this device only`
+
 /**
  * Sync status in words for the status bar. The time of "Last synced with Phone 5 min ago" is apart
  * (`syncAgo`): the words are announced when the status changes, the time is not, every minute.
@@ -71,7 +77,7 @@ export const syncText = (status: SyncStatus): string => {
     case 'looking':
       return 'Looking for your other devices…'
     case 'syncing':
-      return 'Syncing…'
+      return status.tooLarge === undefined ? 'Syncing…' : `Syncing… ${tooLargeText(status.tooLarge)}`
     case 'up-to-date':
       return status.devices === 1 ? 'Up to date with 1 device' : `Up to date with ${status.devices} devices`
     case 'idle':
