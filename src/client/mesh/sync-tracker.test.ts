@@ -4,15 +4,21 @@ import type { MeshStatus } from '../../mesh'
 import { SyncTracker } from './sync-tracker'
 
 describe('SyncTracker', () => {
-  it('publishes how each relay treats us beside the sync state, and nothing while there are none', () => {
+  /** A tracker that keeps what it publishes, over peers that each have `pending` documents to sync. */
+  const publishing = (pending: number) => {
     const published: MeshStatus[] = []
     const tracker = new SyncTracker({
       clock: new ManualClock(),
       online: true,
       nameOf: () => undefined,
       publish: (status) => published.push(status),
-      watchPeer: () => ({ pending: () => 0, state: () => '', stop: () => undefined }),
+      watchPeer: () => ({ pending: () => pending, state: () => '', stop: () => undefined }),
     })
+    return { tracker, published }
+  }
+
+  it('publishes how each relay treats us beside the sync state, and nothing while there are none', () => {
+    const { tracker, published } = publishing(0)
     tracker.space('work')
     expect(published.at(-1)).toEqual({ overall: 'alone', spaces: { work: { state: 'alone', peers: [] } } })
     const relays = [
@@ -26,14 +32,7 @@ describe('SyncTracker', () => {
   })
 
   it('counts per space the documents too large to send, only for spaces it follows, and publishes only changes', () => {
-    const published: MeshStatus[] = []
-    const tracker = new SyncTracker({
-      clock: new ManualClock(),
-      online: true,
-      nameOf: () => undefined,
-      publish: (status) => published.push(status),
-      watchPeer: () => ({ pending: () => 1, state: () => '', stop: () => undefined }),
-    })
+    const { tracker, published } = publishing(1)
     tracker.connected('work', 'peer-1', 'p'.repeat(64), 'repo-1')
     tracker.tooLarge({ work: 2, elsewhere: 1 })
     expect(published.at(-1)?.spaces).toEqual({
