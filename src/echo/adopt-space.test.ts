@@ -58,17 +58,23 @@ describe('Echo.adoptSpace', () => {
     expect(again.ok && again.value).toBe(adopted.value)
   })
 
-  it('stores the root before it registers the space: a page closed right after the adoption still opens it', async () => {
+  /** A's space "Work", adopted by B (its storage named `name`) over a connection between the two. */
+  const adoptedByB = async (options: { saveDebounceMs?: number } = {}) => {
     const name = uniqueDatabaseName()
     const a = openTestEcho({ peerId: 'cp1.aa.1' })
-    // Saves wait far longer than the page lives: it closes (a reload) before any background save.
-    const b = openTestEcho({ peerId: 'cp1.bb.2', name, saveDebounceMs: 3_600_000 })
+    const b = openTestEcho({ peerId: 'cp1.bb.2', name, ...options })
     opened.push(a, b)
     await connect(a, b)
     const actor = makeActor()
     const work = await a.createSpace(actor, 'Work')
     const adopted = await b.adoptSpace({ identity: actor.identity, spaceId: work.id, rootUrl: rootOf(work).url })
     if (!adopted.ok) throw adopted.error
+    return { name, a, b, actor, work }
+  }
+
+  it('stores the root before it registers the space: a page closed right after the adoption still opens it', async () => {
+    // Saves wait far longer than the page lives: it closes (a reload) before any background save.
+    const { name, actor, work } = await adoptedByB({ saveDebounceMs: 3_600_000 })
 
     // The next page, on the same storage, with no peer yet: the registry lists the space, and its root is here.
     const next = openTestEcho({ name })
@@ -79,15 +85,7 @@ describe('Echo.adoptSpace', () => {
   })
 
   it('a registered space whose root is not stored: lacksRoot says so, and adopting it again keeps its row', async () => {
-    const name = uniqueDatabaseName()
-    const a = openTestEcho({ peerId: 'cp1.aa.1' })
-    const b = openTestEcho({ peerId: 'cp1.bb.2', name })
-    opened.push(a, b)
-    await connect(a, b)
-    const actor = makeActor()
-    const work = await a.createSpace(actor, 'Work')
-    const adopted = await b.adoptSpace({ identity: actor.identity, spaceId: work.id, rootUrl: rootOf(work).url })
-    if (!adopted.ok) throw adopted.error
+    const { name, a, b, actor, work } = await adoptedByB()
     expect(await b.lacksRoot(work.id)).toBe(false)
     await b.archive(work.id, true)
     // The next page finds the row and no chunk of the root (as a page closed before an older adoption's save left it).

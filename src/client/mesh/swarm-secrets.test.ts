@@ -84,18 +84,21 @@ class Shared implements SharedSpaces {
   }
 }
 
+/** The personal space as swarm secrets use it: boxes kept in `store`, the spaces it lists. */
+const personalOf = (store: Store, listed: unknown = []) => ({
+  swarmBoxes: () => store.entries,
+  addSwarmBox: (_actor: unknown, _spaceId: unknown, entry: SwarmBoxEntry) => ok(store.add(entry)),
+  listSpace: () => ok(false),
+  listedSpaces: new Cell(listed as never),
+})
+
 const follow = (pair: Pair, store: Store, devices: Devices, shared?: Shared, drawWaitMs?: number): SwarmSecrets =>
   followSwarmSecrets({
     ...(shared === undefined ? {} : { shared }),
     ...(drawWaitMs === undefined ? {} : { drawWaitMs }),
     actor: { identity: pair.publicKey } as never,
     deviceKey: pair.publicKey,
-    personal: {
-      swarmBoxes: () => store.entries,
-      addSwarmBox: (_actor, _spaceId, entry) => ok(store.add(entry)),
-      listSpace: () => ok(false),
-      listedSpaces: new Cell([]),
-    },
+    personal: personalOf(store),
     spaces: new Cell<readonly SpaceRow[] | undefined>([row]),
     devices: devices.live,
     isRevoked: (device) => devices.revoked.has(device),
@@ -459,12 +462,7 @@ describe('swarm secrets: signed, committed entries, generations and rotation', (
         welcomed: welcomes,
         actor: { identity: me.publicKey } as never,
         deviceKey: me.publicKey,
-        personal: {
-          swarmBoxes: () => store.entries,
-          addSwarmBox: (_actor, _spaceId, entry) => ok(store.add(entry)),
-          listSpace: () => ok(false),
-          listedSpaces: new Cell(listedSpaces as never),
-        },
+        personal: personalOf(store, listedSpaces),
         spaces,
         devices: new Devices([me]).live,
         isRevoked: () => false,
@@ -543,12 +541,7 @@ describe('swarm secrets: signed, committed entries, generations and rotation', (
         rootless: missing,
         actor: { identity: me.publicKey } as never,
         deviceKey: me.publicKey,
-        personal: {
-          swarmBoxes: () => store.entries,
-          addSwarmBox: (_actor, _spaceId, entry) => ok(store.add(entry)),
-          listSpace: () => ok(false),
-          listedSpaces: new Cell([{ spaceId: SPACE, rootUrl: listedRoot }] as never),
-        },
+        personal: personalOf(store, [{ spaceId: SPACE, rootUrl: listedRoot }]),
         spaces: new Cell<readonly SpaceRow[] | undefined>([{ ...row, personal: 0 }]),
         devices: new Devices([me]).live,
         isRevoked: () => false,
