@@ -9,8 +9,8 @@
  * sync state, and reads it all again when a message for it comes while it is
  * requested (Repo.findWithProgress 2.5.6 reuses no load in the `requesting` state).
  * That was about 5 read transactions per document, 300 a second queued behind the
- * writes at 150 ms each. Here the reads of one document share one read of all its
- * chunks (see `#rowsUnder`).
+ * writes at 150 ms each. Here a range read of a document reads all its chunks, and
+ * that read answers the document's reads of the next second (see `#rowsUnder`).
  */
 import type { Chunk, StorageAdapterInterface, StorageKey } from '@automerge/automerge-repo/slim'
 import { Dexie } from 'dexie'
@@ -96,7 +96,13 @@ export class DexieStorageAdapter implements StorageAdapterInterface {
   async load(key: StorageKey): Promise<Uint8Array | undefined> {
     const startup = isStorageId(key)
     try {
-      const row = (await this.#rowsUnder(key)).find((each) => keyText(each.key) === keyText(key))
+      // A document read moments ago answers; else this key alone is read (a sync state of a document loaded long
+      // ago is small, its document's chunks need not come with it).
+      const shared = this.#fresh(key)
+      const row =
+        shared === undefined
+          ? await this.#db.chunks.where('key').equals(key).first()
+          : (await shared).find((each) => keyText(each.key) === keyText(key))
       // A stored id ends the startup; a missing one is written next (`save`).
       if (startup && row !== undefined) this.#startupOver()
       return row?.data
@@ -161,19 +167,24 @@ export class DexieStorageAdapter implements StorageAdapterInterface {
     await this.#write([keyPrefix], () => this.#range(keyPrefix).delete())
   }
 
-  /** Every chunk under `key`'s first part, from a read started less than `SHARED_READ_MS` ago or a new one. */
-  #rowsUnder(key: StorageKey): Promise<readonly ChunkRow[]> {
-    const first = key[0] ?? ''
+  /** The chunks under `key`'s first part from a read started less than `SHARED_READ_MS` ago, if there is one. */
+  #fresh(key: StorageKey): Promise<readonly ChunkRow[]> | undefined {
     const now = performance.now()
     // Oldest first: drop what has expired (a document's reads come close together, so few stay).
     for (const [each, read] of this.#reads) {
       if (now - read.at < SHARED_READ_MS) break
       this.#reads.delete(each)
     }
-    const shared = this.#reads.get(first)
-    if (shared !== undefined) return shared.rows
+    return this.#reads.get(key[0] ?? '')?.rows
+  }
+
+  /** Every chunk under `key`'s first part, from a fresh read (`#fresh`) or a new one the next reads share. */
+  #rowsUnder(key: StorageKey): Promise<readonly ChunkRow[]> {
+    const shared = this.#fresh(key)
+    if (shared !== undefined) return shared
+    const first = key[0] ?? ''
     const rows = this.#range([first]).toArray()
-    const read = { rows, at: now }
+    const read = { rows, at: performance.now() }
     this.#reads.set(first, read)
     // A failed read answers only the reads that shared it.
     rows.catch(() => {
