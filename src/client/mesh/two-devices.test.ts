@@ -292,9 +292,13 @@ describe('two devices of one identity', () => {
     const textId = phoneText.handle.documentId
     // The leader holds the phone's text...
     const leaderRepo = repoOf(await echoOf(laptop))
+    // Polled until the text is all there: the handle may be ready with the first part of the typing.
     await until(
-      new Polled(() => (leaderRepo.handles[textId]?.isReady() === true ? leaderRepo.handles[textId] : undefined)),
-      (handle) => handle?.doc().text === 'Hello',
+      new Polled(() => {
+        const handle = leaderRepo.handles[textId]
+        return handle?.isReady() === true && handle.doc().text === 'Hello' ? handle : undefined
+      }),
+      (handle) => handle !== undefined,
     )
     await (await echoOf(laptop)).settled()
     // ...but the follower, which has not opened the space, has not loaded it (the leader used to announce it).
