@@ -110,7 +110,9 @@ export class Indexer implements ChangeSource {
     if ((await indexedHeads(this.#db, handle.documentId)) !== headsOf(handle)) {
       // A document that arrived (from a peer, or moved while this device was away) shows in the live lists
       // from its own objects now, not after its whole index write and the lists' next read.
-      this.#tell(space, handle, Object.keys(handle.doc().objects))
+      // A peer may have written anything under `objects`: only a map's keys are objects.
+      const objects: unknown = handle.doc().objects
+      this.#tell(space, handle, typeof objects === 'object' && objects !== null ? Object.keys(objects) : [])
       this.#mark(handle.documentId, space, 'all')
     }
   }
