@@ -70,7 +70,7 @@ export class DexieStorageAdapter implements StorageAdapterInterface {
   readonly #db: EchoDatabase
   readonly #status = new Cell<StorageStatus>('ok')
   #pending: PendingSave[] = []
-  /** Reads by a key's first part (a document id), oldest first. */
+  /** Reads by a key's first part (a document id). */
   readonly #reads = new Map<string, SharedRead>()
   #startupOver: () => void = () => undefined
   readonly #started = new Promise<void>((resolve) => (this.#startupOver = resolve))
@@ -169,13 +169,8 @@ export class DexieStorageAdapter implements StorageAdapterInterface {
 
   /** The chunks under `key`'s first part from a read started less than `SHARED_READ_MS` ago, if there is one. */
   #fresh(key: StorageKey): Promise<readonly ChunkRow[]> | undefined {
-    const now = performance.now()
-    // Oldest first: drop what has expired (a document's reads come close together, so few stay).
-    for (const [each, read] of this.#reads) {
-      if (now - read.at < SHARED_READ_MS) break
-      this.#reads.delete(each)
-    }
-    return this.#reads.get(key[0] ?? '')?.rows
+    const read = this.#reads.get(key[0] ?? '')
+    return read !== undefined && performance.now() - read.at < SHARED_READ_MS ? read.rows : undefined
   }
 
   /** Every chunk under `key`'s first part, from a fresh read (`#fresh`) or a new one the next reads share. */
@@ -186,6 +181,10 @@ export class DexieStorageAdapter implements StorageAdapterInterface {
     const rows = this.#range([first]).toArray()
     const read = { rows, at: performance.now() }
     this.#reads.set(first, read)
+    // Its rows are let go when it is no longer shared, even if nothing reads again.
+    setTimeout(() => {
+      if (this.#reads.get(first) === read) this.#reads.delete(first)
+    }, SHARED_READ_MS)
     // A failed read answers only the reads that shared it.
     rows.catch(() => {
       if (this.#reads.get(first) === read) this.#reads.delete(first)
