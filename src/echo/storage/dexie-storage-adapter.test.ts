@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { StorageQuotaExceeded } from '../errors'
 import { DexieStorageAdapter } from './dexie-storage-adapter'
 import { openEchoDatabase } from './echo-database'
-import { quotaBudgetMiddleware } from './quota-budget'
+import { chunkTableMiddleware, quotaBudgetMiddleware } from './quota-budget'
 
 let counter = 0
 const freshDatabase = () => openEchoDatabase({ name: `adapter-test-${++counter}` })
@@ -45,24 +45,15 @@ describe('DexieStorageAdapter on a full disk', () => {
  */
 const countChunkRequests = (db: ReturnType<typeof freshDatabase>) => {
   const counts = { reads: 0 }
-  db.use({
-    stack: 'dbcore',
-    name: 'count-chunk-requests',
-    create: (down) => ({
-      ...down,
-      table: (name) => {
-        const table = down.table(name)
-        if (name !== 'chunks') return table
-        return {
-          ...table,
-          get: (request) => (counts.reads++, table.get(request)),
-          getMany: (request) => (counts.reads++, table.getMany(request)),
-          query: (request) => (counts.reads++, table.query(request)),
-          openCursor: (request) => (counts.reads++, table.openCursor(request)),
-        }
-      },
-    }),
-  })
+  db.use(
+    chunkTableMiddleware('count-chunk-requests', (table) => ({
+      ...table,
+      get: (request) => (counts.reads++, table.get(request)),
+      getMany: (request) => (counts.reads++, table.getMany(request)),
+      query: (request) => (counts.reads++, table.query(request)),
+      openCursor: (request) => (counts.reads++, table.openCursor(request)),
+    })),
+  )
   return counts
 }
 
@@ -127,24 +118,16 @@ describe('DexieStorageAdapter reads and writes few requests', () => {
   it('shares no failed read: the next one reads again', async () => {
     const db = freshDatabase()
     let failNext = false
-    db.use({
-      stack: 'dbcore',
-      name: 'fail-one-read',
-      create: (down) => ({
-        ...down,
-        table: (name) => {
-          const table = down.table(name)
-          return {
-            ...table,
-            query: (request) => {
-              if (!failNext) return table.query(request)
-              failNext = false
-              return Promise.reject(new Error('read failed'))
-            },
-          }
+    db.use(
+      chunkTableMiddleware('fail-one-read', (table) => ({
+        ...table,
+        query: (request) => {
+          if (!failNext) return table.query(request)
+          failNext = false
+          return Promise.reject(new Error('read failed'))
         },
-      }),
-    })
+      })),
+    )
     const adapter = new DexieStorageAdapter(db)
     await adapter.save(['doc', 'snapshot', 's1'], bytes(1))
     failNext = true

@@ -3,7 +3,7 @@
  * `QuotaExceededError` a full origin gives; tests and the bench use it to see
  * how ECHO behaves on a full disk without filling one.
  */
-import type { DBCore, Middleware } from 'dexie'
+import type { DBCore, DBCoreTable, Middleware } from 'dexie'
 
 export interface QuotaBudget {
   /** Bytes still allowed; below zero every write fails. */
@@ -45,26 +45,29 @@ export const quotaBudgetMiddleware = (budget: QuotaBudget): Middleware<DBCore> =
   }),
 })
 
+/** A Dexie middleware that wraps the requests of the chunks table (tests count, refuse or fail them). */
+export const chunkTableMiddleware = (name: string, wrap: (table: DBCoreTable) => DBCoreTable): Middleware<DBCore> => ({
+  stack: 'dbcore',
+  name,
+  create: (down) => ({
+    ...down,
+    table: (tableName) => {
+      const table = down.table(tableName)
+      return tableName === 'chunks' ? wrap(table) : table
+    },
+  }),
+})
+
 /**
  * Calls `before` ahead of every write of Automerge chunks; an error it returns
  * fails that write. Tests use it to fill the disk at an exact write, or to act
  * at an exact moment of a compaction.
  */
-export const chunkWriteHook = (before: () => Error | undefined): Middleware<DBCore> => ({
-  stack: 'dbcore',
-  name: 'chunk-write-hook',
-  create: (down) => ({
-    ...down,
-    table: (name) => {
-      const table = down.table(name)
-      if (name !== 'chunks') return table
-      return {
-        ...table,
-        mutate: (request) => {
-          const refusal = request.type === 'put' || request.type === 'add' ? before() : undefined
-          return refusal === undefined ? table.mutate(request) : Promise.reject(refusal)
-        },
-      }
+export const chunkWriteHook = (before: () => Error | undefined): Middleware<DBCore> =>
+  chunkTableMiddleware('chunk-write-hook', (table) => ({
+    ...table,
+    mutate: (request) => {
+      const refusal = request.type === 'put' || request.type === 'add' ? before() : undefined
+      return refusal === undefined ? table.mutate(request) : Promise.reject(refusal)
     },
-  }),
-})
+  }))
