@@ -107,14 +107,8 @@ export class Indexer implements ChangeSource {
       this.#tell(space, handle, ids.map(String))
       this.#mark(handle.documentId, space, ids.map(String))
     })
-    if ((await indexedHeads(this.#db, handle.documentId)) !== headsOf(handle)) {
-      // A document that arrived (from a peer, or moved while this device was away) shows in the live lists
-      // from its own objects now, not after its whole index write and the lists' next read.
-      // A peer may have written anything under `objects`: only a map's keys are objects.
-      const objects: unknown = handle.doc().objects
-      this.#tell(space, handle, typeof objects === 'object' && objects !== null ? Object.keys(objects) : [])
+    if ((await indexedHeads(this.#db, handle.documentId)) !== headsOf(handle))
       this.#mark(handle.documentId, space, 'all')
-    }
   }
 
   /** Hears each change to a space's objects as its document now says, before the index has it. */
