@@ -16,7 +16,7 @@ import type { EchoObject } from './schema/echo-object'
 import { validateObject } from './schema/echo-object'
 import { specOf } from './schema/object-type-specs'
 import type { DocumentId, ObjectsDoc, TextDoc } from './space/documents'
-import { toPlain } from './space/documents'
+import { objectsOf, toPlain } from './space/documents'
 import { textOf } from './space/text'
 import type { Progress } from './text-queue'
 import { TextQueue } from './text-queue'
@@ -132,7 +132,7 @@ export class Indexer implements ChangeSource {
   #tell(space: SpaceId, handle: DocHandle<ObjectsDoc>, ids: readonly string[]): void {
     const listeners = this.#watchers.get(space)
     if (listeners === undefined || ids.length === 0) return
-    const all = handle.doc().objects
+    const all = objectsOf(handle.doc()) ?? {}
     const objects = new Map<string, EchoObject | undefined>()
     for (const id of ids) {
       const raw = all[id]
@@ -237,7 +237,7 @@ export class Indexer implements ChangeSource {
       for (const [doc, { space, ids }] of work) {
         const handle = this.#objectDocs.get(doc)
         if (handle === undefined) continue
-        const objects = handle.doc().objects
+        const objects = objectsOf(handle.doc()) ?? {}
         // The heads of the very state read: a list drops what it shows from the document once the index has them.
         const heads = headsOf(handle)
         const wanted = ids === 'all' ? await this.#allIds(doc, space, objects) : ids

@@ -54,6 +54,17 @@ export interface ObjectsDoc {
   objects: Record<string, unknown>
 }
 
+/**
+ * An object document's objects by id, or undefined when `objects` is not a map: a member who may write can list a
+ * document of the objects kind holding anything there, and such a document is no object document.
+ */
+export const objectsOf = (doc: ObjectsDoc): Readonly<Record<string, unknown>> | undefined => {
+  const objects: unknown = doc.objects
+  return typeof objects === 'object' && objects !== null && !Array.isArray(objects)
+    ? (objects as Record<string, unknown>)
+    : undefined
+}
+
 /** A note's text: a plain Automerge text field the editor binds to. */
 export interface TextDoc {
   text: string

@@ -11,6 +11,7 @@ import type { DocumentStore } from '../document-store'
 import type { SpaceId } from '../ids'
 import type { Indexer } from '../indexer'
 import type { DocumentId, ObjectsDoc, SpaceDoc } from './documents'
+import { objectsOf } from './documents'
 import type { Placement } from './placement'
 import { roomLeft } from './placement'
 import { textDocumentIn } from './text'
@@ -69,7 +70,7 @@ export class ObjectDocuments {
     return arrival(
       async () => {
         const handle = await this.ensure(doc)
-        const raw = handle?.doc().objects[id]
+        const raw = handle === undefined ? undefined : objectsOf(handle.doc())?.[id]
         return handle === undefined || raw === undefined ? undefined : { handle, raw }
       },
       () => {
@@ -125,7 +126,9 @@ export class ObjectDocuments {
     const { placement } = this.#context
     if (this.#filling === undefined) {
       for (const handle of this.#handles.values()) {
-        const count = Object.keys(handle.doc().objects).length
+        const objects = objectsOf(handle.doc())
+        if (objects === undefined) continue
+        const count = Object.keys(objects).length
         if (roomLeft(placement, count) > 0) this.#filling = { handle, count }
       }
     }
@@ -189,8 +192,9 @@ export class ObjectDocuments {
       }
       throw error
     })
-    // It arrived under another space's claim: it is that space's, never read nor written as this one's.
-    if (!this.#context.owns(doc)) {
+    // It arrived under another space's claim: it is that space's, never read nor written as this one's. One whose
+    // `objects` is no map (a member wrote it so) is no object document.
+    if (!this.#context.owns(doc) || objectsOf(handle.doc()) === undefined) {
       this.#drop(doc)
       this.#count()
       return undefined

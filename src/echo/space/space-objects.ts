@@ -19,7 +19,7 @@ import { findObjectRow, quarantineOf } from '../storage/object-index'
 import type { LiveQuery } from '../storage/query-index'
 import { liveObjectQuery, runQuery } from '../storage/query-index'
 import type { DocumentId, ObjectsDoc } from './documents'
-import { toPlain } from './documents'
+import { objectsOf, toPlain } from './documents'
 import type { ObjectDocuments } from './object-documents'
 import { OBJECT_ARRIVAL_MS } from './object-arrival'
 import { withObjectsLock } from './object-lock'
@@ -236,6 +236,6 @@ const tracked = (
 }
 
 const storedVersion = (handle: DocHandle<ObjectsDoc>, id: ObjectId): unknown => {
-  const record = handle.doc().objects[id]
+  const record = objectsOf(handle.doc())?.[id]
   return typeof record === 'object' && record !== null && 'version' in record ? record.version : undefined
 }

@@ -7,7 +7,7 @@
 import type { DocHandle } from '@automerge/automerge-repo/slim'
 import type { ObjectId } from '../ids'
 import type { ObjectsDoc, SpaceDoc } from './documents'
-import { toPlain, toStored } from './documents'
+import { objectsOf, toPlain, toStored } from './documents'
 
 type Plain = Record<string, unknown>
 
@@ -41,7 +41,7 @@ export class UndoLog {
 
   /** Makes `change` to objects `ids` of `handle`, remembering them before and after it. */
   objects(handle: DocHandle<ObjectsDoc>, ids: readonly ObjectId[], change: () => void): void {
-    const read = (id: ObjectId) => plainRecord(handle.doc().objects[id])
+    const read = (id: ObjectId) => plainRecord(objectsOf(handle.doc())?.[id])
     const before = ids.map(read)
     change()
     const after = ids.map(read)
