@@ -5,6 +5,7 @@
  */
 import { ImmutableString, isImmutableString } from '@automerge/automerge/slim'
 import type { AutomergeUrl, DocumentId } from '@automerge/automerge-repo/slim'
+import { isRecord } from './root-fields'
 
 export const DOCUMENT_ROLES = ['objects', 'text'] as const
 export type DocumentRole = (typeof DOCUMENT_ROLES)[number]
@@ -60,9 +61,7 @@ export interface ObjectsDoc {
  */
 export const objectsOf = (doc: ObjectsDoc): Readonly<Record<string, unknown>> | undefined => {
   const objects: unknown = doc.objects
-  return typeof objects === 'object' && objects !== null && !Array.isArray(objects)
-    ? (objects as Record<string, unknown>)
-    : undefined
+  return isRecord(objects) ? objects : undefined
 }
 
 /** A note's text: a plain Automerge text field the editor binds to. */
