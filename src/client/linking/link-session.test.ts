@@ -548,13 +548,19 @@ const confirming = async (ctx: ReturnType<typeof setup>) => {
   return { a, b, guest }
 }
 
+/** A pressed Allow and is authorizing B's device, held until `release`. */
+const allowing = async (ctx: ReturnType<typeof setup>) => {
+  const release = holdAuthorize(ctx.host)
+  const { a, guest } = await confirming(ctx)
+  a.allow()
+  await until(() => a.state.get().kind === 'linking')
+  return { a, guest, release }
+}
+
 describe('device linking: Allow racing the end of the link', () => {
   it('the link expires while Allow authorizes: A says it failed, the device is revoked and B gets no welcome', async () => {
     const ctx = setup()
-    const release = holdAuthorize(ctx.host)
-    const { a, guest } = await confirming(ctx)
-    a.allow()
-    await until(() => a.state.get().kind === 'linking')
+    const { a, guest, release } = await allowing(ctx)
     ctx.time.advance(LINK_TTL_MS)
     release()
     await until(() => ctx.revoked.length > 0)
@@ -566,10 +572,7 @@ describe('device linking: Allow racing the end of the link', () => {
 
   it('B is gone when its welcome is sent: the send fails, A says it failed and the device is revoked', async () => {
     const ctx = setup()
-    const release = holdAuthorize(ctx.host)
-    const { a, guest } = await confirming(ctx)
-    a.allow()
-    await until(() => a.state.get().kind === 'linking')
+    const { a, guest, release } = await allowing(ctx)
     const hostRoom = ctx.network.rooms[0]
     if (hostRoom === undefined) throw new Error('A has no room')
     hostRoom.peerGone = true
@@ -582,11 +585,8 @@ describe('device linking: Allow racing the end of the link', () => {
 
   it('Cancel while Allow authorizes, and revoking needs the phrase: A says to remove the device', async () => {
     const ctx = setup()
-    const release = holdAuthorize(ctx.host)
     ctx.host.revokeDevice = () => Promise.resolve(err(problem('identity-unlock-needed')))
-    const { a } = await confirming(ctx)
-    a.allow()
-    await until(() => a.state.get().kind === 'linking')
+    const { a, release } = await allowing(ctx)
     a.cancel()
     expect(stateOf(a.state)).toEqual({ kind: 'failed', problem: problem('link-ended') })
     release()
