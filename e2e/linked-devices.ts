@@ -10,8 +10,12 @@ import { SpacePage } from './pages/space-page.ts'
 
 export const LINKED = { timeout: 30_000 }
 
-/** Trystero logs a closed connection (a link room left, a peer cut off) as a console error. */
-export const CLOSED_CONNECTION = /Trystero peer error: OperationError: User-Initiated Abort, reason=Close called/
+/**
+ * Trystero logs a closed connection as a console error, Chromium's OperationError of the data channel: "User-Initiated
+ * Abort, reason=Close called" on the side that sees the other close it (a link room left), and no words at all on
+ * a side whose connection is cut while it opens (a refused peer, a refused guest's join page).
+ */
+export const CLOSED_CONNECTION = /Trystero peer error: OperationError(?:: User-Initiated Abort, reason=Close called|$)/
 
 /** A page's WebRTC connections: when each was made, connected and closed (ms since the epoch). */
 interface PeerRecord {
