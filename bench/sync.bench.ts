@@ -38,6 +38,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from '@playwright/test'
 import { openBenchPage, startBenchApp } from './bench-app.ts'
+import type { TaskOver } from './sync-page/long-tasks.ts'
 import type { SyncBenchApi } from './sync-page/main.ts'
 
 const OBJECTS = Number(process.env.SYNC_BENCH_OBJECTS ?? 10_000)
@@ -298,6 +299,16 @@ const closeWithin = (page: Page): Promise<unknown> =>
     new Promise((resolve) => setTimeout(resolve, CLOSE_LIMIT_MS)),
   ])
 
+/** The tasks over the 200 ms target, longest first, each with its time since the link: when in the transfer they came. */
+const overTarget = (tasks: readonly TaskOver[]): string =>
+  tasks.length === 0
+    ? ''
+    : `; ${tasks.length} over 200 ms: ${[...tasks]
+        .sort((a, b) => b.ms - a.ms)
+        .slice(0, 8)
+        .map((task) => `${task.ms} ms at ${round(task.atMs / 1000, 1)} s`)
+        .join(', ')}`
+
 /** 2: a laptop with the big space; a fresh phone receives it. Returns the space file for the baseline. */
 const bigSpace = async (browser: Browser, url: string, signalUrl: string) => {
   const laptop = await openDevice(browser, url, 'laptop')
@@ -412,7 +423,7 @@ const fullRun = async (): Promise<Record<string, unknown>> => {
   const { links, failedLinks, linkSteps, edits, paced, pacedSplit } = await editsAndLinks(browser, url, app.relayUrl)
   const big = await bigSpace(browser, url, app.relayUrl)
   console.log(
-    `big space on the phone (ms since link): ${JSON.stringify(big.progress)}; longest task ${round(big.longestTaskMs)} ms`,
+    `big space on the phone (ms since link): ${JSON.stringify(big.progress)}; longest task ${round(big.longestTaskMs)} ms${overTarget(big.tasksOver200Ms)}`,
   )
   const plains = []
   const failedPlains: { textsAtOnce: number; error: string }[] = []
@@ -482,6 +493,7 @@ const fullRun = async (): Promise<Record<string, unknown>> => {
       linkSteps: big.linkSteps,
       longestTaskMs: round(big.longestTaskMs),
       longTasks: big.longTasks,
+      tasksOver200Ms: big.tasksOver200Ms,
       note: 'ms since the phone read the link (link room, handshake, Allow pressed at once, personal space received); linkSteps as far as they had got when the personal space was listed; listed = space in the list, opened = its session open, firstList = a note or task listed, searchable = every object in the lists, texts = every note found by a word only its text holds',
     },
     plainBaseline: {
@@ -522,7 +534,7 @@ try {
     const started = loadavg().map((load) => round(load, 2))
     const big = await bigSpace(browser, url, app.relayUrl)
     console.log(
-      `big space on the phone (ms since link): ${JSON.stringify(big.progress)}; longest task ${round(big.longestTaskMs)} ms; load ${JSON.stringify(started)} -> ${JSON.stringify(loadavg().map((load) => round(load, 2)))}`,
+      `big space on the phone (ms since link): ${JSON.stringify(big.progress)}; longest task ${round(big.longestTaskMs)} ms${overTarget(big.tasksOver200Ms)}; load ${JSON.stringify(started)} -> ${JSON.stringify(loadavg().map((load) => round(load, 2)))}`,
     )
     for (const concurrency of PARTS === 'big+plain' ? PLAIN_CONCURRENCY : []) {
       const plain = await plainTransfer(browser, url, app.relayUrl, big.file, concurrency).catch((error: unknown) => {

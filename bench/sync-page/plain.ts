@@ -10,7 +10,7 @@ import { joinSwarm, validateMeshSettings } from '../../src/mesh/index.ts'
 import type { Swarm } from '../../src/mesh/index.ts'
 import { trustConnection } from '../../src/mesh/pending-cap.ts'
 import { fromBase64Url } from '../../src/base/index.ts'
-import { LongTasks } from './long-tasks.ts'
+import { LongTasks, type TaskOver } from './long-tasks.ts'
 
 /** One automerge-repo adapter over one Trystero channel: every message to every peer, CBOR as the library does. */
 class TrysteroAdapter extends NetworkAdapter {
@@ -183,6 +183,7 @@ export const plain = {
     receivedBytes: number
     longestTaskMs: number
     longTasks: number
+    tasksOver200Ms: TaskOver[]
   }> {
     const tasks = new LongTasks()
     const started = performance.now()
