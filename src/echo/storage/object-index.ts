@@ -16,14 +16,25 @@ export interface IndexBatch {
 
 export const objectKey = (spaceId: string, id: string): string => `${spaceId}/${id}`
 
+/**
+ * Rows handed to IndexedDB in one go. Dexie makes a bulk call's requests in one task, each cloning its row there:
+ * a batch of ten object documents (10,000 rows) held the main thread 0.6 s (`npm run bench sync`, the phone's
+ * longest task); a slice waits for the one before it, so each is a task of its own, in the same transaction.
+ */
+const SLICE = 500
+
+const inSlices = async <T>(items: readonly T[], write: (slice: T[]) => Promise<unknown>): Promise<void> => {
+  for (let start = 0; start < items.length; start += SLICE) await write(items.slice(start, start + SLICE))
+}
+
 export const writeIndexBatch = async (db: EchoDatabase, batch: IndexBatch): Promise<void> => {
   await db.transaction('rw', [db.objects, db.quarantine, db.indexedDocs], async () => {
     const valid = new Set(batch.rows.map((row) => row.key))
     const invalid = new Set(batch.quarantined.map((row) => row.key))
-    await db.objects.bulkDelete([...batch.removedKeys, ...invalid])
-    await db.quarantine.bulkDelete([...batch.removedKeys, ...valid])
-    await db.objects.bulkPut([...batch.rows])
-    await db.quarantine.bulkPut([...batch.quarantined])
+    await inSlices([...batch.removedKeys, ...invalid], (keys) => db.objects.bulkDelete(keys))
+    await inSlices([...batch.removedKeys, ...valid], (keys) => db.quarantine.bulkDelete(keys))
+    await inSlices(batch.rows, (rows) => db.objects.bulkPut(rows))
+    await inSlices(batch.quarantined, (rows) => db.quarantine.bulkPut(rows))
     await db.indexedDocs.bulkPut([...batch.docs])
   })
 }
