@@ -1,0 +1,86 @@
+import 'fake-indexeddb/auto'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { ObjectId } from '../ids'
+import { openEchoDatabase, type EchoDatabase, type ObjectRow } from './echo-database'
+import { dumpSpaceIndex, objectKey, writeIndexBatch } from './object-index'
+
+const SPACE = 'space-1'
+let counter = 0
+const opened: EchoDatabase[] = []
+
+const freshDatabase = (): EchoDatabase => {
+  const db = openEchoDatabase({ name: `object-index-test-${String(++counter)}` })
+  opened.push(db)
+  return db
+}
+
+/** `count` task rows of one document, numbered from `first`. */
+const taskRows = (doc: string, count: number, first = 0): ObjectRow[] =>
+  Array.from({ length: count }, (_, i) => {
+    const id = (first + i).toString(16).padStart(32, '0') as ObjectId
+    const title = `task ${String(first + i)}`
+    return {
+      key: objectKey(SPACE, id),
+      spaceId: SPACE,
+      id,
+      type: 'task',
+      doc,
+      deleted: 0,
+      createdAt: 1,
+      updatedAt: 1,
+      title,
+      order: 'a0',
+      words: ['task'],
+      record: { id, type: 'task', version: 2, fields: { title, done: false, order: 'a0' }, createdAt: 1, updatedAt: 1 },
+    }
+  })
+
+const batchOf = (rows: readonly ObjectRow[], removedKeys: readonly string[] = []) => ({
+  rows,
+  quarantined: [],
+  removedKeys,
+  docs: [{ doc: 'doc-1', spaceId: SPACE, heads: String(rows.length) }],
+})
+
+describe('writing a batch to the index', () => {
+  afterEach(() => {
+    vi.restoreAllMocks()
+    for (const db of opened.splice(0)) db.close()
+  })
+
+  it('writes a batch of many slices whole (each slice its own task)', async () => {
+    const db = freshDatabase()
+    const rows = taskRows('doc-1', 1_201)
+    await writeIndexBatch(db, batchOf(rows))
+    expect((await dumpSpaceIndex(db, SPACE)).objects.map((row) => row.key)).toEqual(rows.map((row) => row.key).sort())
+
+    // Removing more keys than a slice holds, beside new rows.
+    const removed = rows.slice(0, 700).map((row) => row.key)
+    await writeIndexBatch(db, batchOf(taskRows('doc-1', 3, 5_000), removed))
+    const kept = (await dumpSpaceIndex(db, SPACE)).objects.map((row) => row.key)
+    expect(kept).toHaveLength(1_201 - 700 + 3)
+    expect(kept.some((key) => removed.includes(key))).toBe(false)
+  })
+
+  it('leaves the index as it was when a slice after the first fails', async () => {
+    const db = freshDatabase()
+    const before = taskRows('doc-1', 10)
+    await writeIndexBatch(db, batchOf(before))
+    const put = db.objects.bulkPut.bind(db.objects)
+    let slices = 0
+    // The third slice is refused inside the transaction, as a full disk refuses a write.
+    vi.spyOn(db.objects, 'bulkPut').mockImplementation((...args: Parameters<typeof put>) =>
+      ++slices === 3
+        ? put([]).then(() => {
+            throw new Error('disk full')
+          })
+        : put(...args),
+    )
+
+    const failed = writeIndexBatch(db, batchOf(taskRows('doc-1', 1_400, 100), [before[0]?.key ?? '']))
+    await expect(failed).rejects.toThrow('disk full')
+    expect(slices).toBe(3)
+    expect(await dumpSpaceIndex(db, SPACE)).toEqual({ objects: before, quarantine: [] })
+    expect(await db.indexedDocs.get('doc-1')).toEqual({ doc: 'doc-1', spaceId: SPACE, heads: '10' })
+  })
+})
