@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { generateKeyPair } from '../halo'
 import type { Echo } from './echo'
 import { SpaceRefused } from './errors'
-import type { SpaceId } from './ids'
+import type { ObjectId, SpaceId } from './ids'
 import type { SpaceDoc } from './space/documents'
 import { makeActor, openTestEcho, uniqueDatabaseName } from './testing/fixtures'
 import { dbOf, documentsOf, repoOf, rootOf } from './testing/internals'
@@ -206,12 +206,49 @@ describe('a space arriving from a peer', () => {
     const adopted = await b.adoptSpace({ identity: actor.identity, spaceId: work.id, rootUrl: rootOf(work).url })
     if (!adopted.ok) throw adopted.error
     await adopted.value.loaded()
-    await b.settled()
+    await b.textsSettled()
     const { objects, texts } = adopted.value.receiving.get()
     expect(objects.total).toBeGreaterThan(0)
     expect(objects).toEqual({ done: objects.total, total: objects.total })
     expect(texts).toEqual({ done: 9, total: 9 })
     expect(await adopted.value.find({ type: 'note', text: 'word7' })).toHaveLength(1)
+  })
+
+  it('writes, finds and closes while a note text is still on its way, from a peer that never sends it', async () => {
+    const { a, b } = two()
+    const actor = makeActor()
+    const work = await a.createSpace(actor, 'Work')
+    const created = await work.createMany(actor, [
+      { type: 'note', title: 'Kept', text: 'never sent' },
+      { type: 'task', fields: { title: 'Buy seeds', done: false, order: 'a0' } },
+    ])
+    if (!created.ok) throw created.error
+    const task = created.value.find((object) => object.type === 'task')
+    await a.flush()
+    const texts = new Set(
+      Object.keys(rootOf(work).doc().documents).filter((doc) => rootOf(work).doc().documents[doc] === 'text'),
+    )
+    // A answers B's request for the text with silence: every message of it is lost on the way.
+    const [toB, toA] = pairedAdapters()
+    const send = toB.send.bind(toB)
+    toB.send = (message) => {
+      if (!('documentId' in message && texts.has(message.documentId))) send(message)
+    }
+    a.replicate(toB, { access: () => true, announce: (_peer, doc) => !texts.has(doc) })
+    b.replicate(toA, everything)
+    await Promise.all([whenPeer(repoOf(a), 'cp1.bb.2'), whenPeer(repoOf(b), 'cp1.aa.1')])
+    const adopted = await b.adoptSpace({ identity: actor.identity, spaceId: work.id, rootUrl: rootOf(work).url })
+    if (!adopted.ok) throw adopted.error
+    await adopted.value.loaded()
+    await vi.waitFor(() => expect(adopted.value.receiving.get().texts).toEqual({ done: 0, total: 1 }))
+
+    // Before, each of these waited for every text asked for: here, for good.
+    const updated = await adopted.value.update(actor, task?.id ?? ('' as ObjectId), 'task', { done: true })
+    expect(updated.ok).toBe(true)
+    expect((await adopted.value.find({ type: 'task' })).map((object) => object.fields)).toMatchObject([{ done: true }])
+    expect((await adopted.value.find({ type: 'note' })).map((object) => object.fields.title)).toEqual(['Kept'])
+    expect(adopted.value.receiving.get().texts).toEqual({ done: 0, total: 1 })
+    expect((await b.close()).ok).toBe(true)
   })
 
   it('refuses a space whose membership gives the adopting identity no role: no row, the fetched root removed', async () => {

@@ -579,9 +579,17 @@ export class Echo {
     await this.#indexer.settled()
   }
 
-  /** Resolves when pending index updates are written. */
+  /** Resolves when pending index updates are written (not waiting for notes' texts still on their way). */
   settled(): Promise<void> {
     return this.#indexer.settled()
+  }
+
+  /**
+   * Resolves when every note text asked for so far is here (from storage or a peer, or unavailable for now) and
+   * indexed. A big space's texts may take minutes to arrive: nothing a person does waits for this.
+   */
+  textsSettled(): Promise<void> {
+    return this.#indexer.textsSettled()
   }
 
   /**

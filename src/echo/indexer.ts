@@ -160,16 +160,28 @@ export class Indexer implements ChangeSource {
     if (this.#dirty.size > 0 && !this.#scheduled) this.#schedule()
   }
 
-  /** Resolves when every change seen so far is in the index (or its batch failed: see `failure`). */
+  /**
+   * Resolves when every change seen so far is in the index (or its batch failed: see `failure`). Texts still on
+   * their way are not waited for: writes, queries and closing wait here, and a peer may take minutes to send a big
+   * space's texts, or never send one.
+   */
   async settled(): Promise<void> {
     for (;;) {
       const running = this.#running
       await running
-      // Texts fetched from storage or a peer re-index their notes: settled once those are written too.
-      await this.#textQueue.idle()
       // Texts held for a batch are written now: whoever waits here wants them.
       if (this.#textTimer !== undefined) this.#flushTexts()
       if (running === this.#running && !this.#scheduled) return
+    }
+  }
+
+  /** Resolves when every text asked for so far is here (or unavailable for now) and its note indexed again. */
+  async textsSettled(): Promise<void> {
+    for (;;) {
+      await this.#textQueue.idle()
+      await this.settled()
+      // Indexing may have asked for more texts.
+      if (this.#textQueue.pending === 0) return
     }
   }
 

@@ -55,9 +55,14 @@ export class TextQueue {
     return cell
   }
 
+  /** Texts queued or being fetched. */
+  get pending(): number {
+    return this.#active + this.#waiting.length
+  }
+
   /** Resolves when nothing is queued or being fetched. */
   idle(): Promise<void> {
-    if (this.#active === 0 && this.#waiting.length === 0) return Promise.resolve()
+    if (this.pending === 0) return Promise.resolve()
     return new Promise((resolve) => this.#idle.push(resolve))
   }
 
@@ -75,6 +80,6 @@ export class TextQueue {
           this.#pump()
         })
     }
-    if (this.#active === 0 && this.#waiting.length === 0) for (const resolve of this.#idle.splice(0)) resolve()
+    if (this.pending === 0) for (const resolve of this.#idle.splice(0)) resolve()
   }
 }
