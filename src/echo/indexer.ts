@@ -107,8 +107,12 @@ export class Indexer implements ChangeSource {
       this.#tell(space, handle, ids.map(String))
       this.#mark(handle.documentId, space, ids.map(String))
     })
-    if ((await indexedHeads(this.#db, handle.documentId)) !== headsOf(handle))
+    if ((await indexedHeads(this.#db, handle.documentId)) !== headsOf(handle)) {
+      // A document that arrived (from a peer, or moved while this device was away) shows in the live lists
+      // from its own objects now, not after its whole index write and the lists' next read.
+      this.#tell(space, handle, Object.keys(objectsOf(handle.doc()) ?? {}))
       this.#mark(handle.documentId, space, 'all')
+    }
   }
 
   /** Hears each change to a space's objects as its document now says, before the index has it. */

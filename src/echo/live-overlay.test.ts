@@ -11,7 +11,8 @@ import { patchObject, setDeleted } from './space/object-writes'
 import type { Space } from './space/space'
 import type { LiveQuery } from './storage/query-index'
 import { T0, makeActor, openTestEcho } from './testing/fixtures'
-import { dbOf, objectDocumentsOf } from './testing/internals'
+import { dbOf, objectDocumentsOf, repoOf, rootOf } from './testing/internals'
+import { pairedAdapters, whenPeer } from './testing/paired-network'
 
 const alice = makeActor()
 const byOrder: Query = { type: 'task', sort: { by: 'order' } }
@@ -122,6 +123,54 @@ describe('a live list shows a change from its document before the index is writt
     await vi.waitFor(() => expect(titles(search)).toEqual([]))
     search.close()
     whole.close()
+  })
+})
+
+describe('a live list shows a document that arrives from a peer before the index is written', () => {
+  const opened: Echo[] = []
+  afterEach(async () => {
+    await Promise.all(holds.splice(0).map((release) => release()))
+    await Promise.all(opened.splice(0).map((each) => each.close()))
+  })
+
+  it('lists the objects of a new object document from the document, then from the index', async () => {
+    // Two objects per document: the third task makes a document B has never seen.
+    const placement = { kind: 'grouped', objectsPerDocument: 2 } as const
+    const a = openTestEcho({ peerId: 'cp1.aa.1', placement })
+    const b = openTestEcho({ peerId: 'cp1.bb.2', placement })
+    opened.push(a, b)
+    const [toB, toA] = pairedAdapters()
+    const everything = { access: () => true, announce: () => true }
+    a.replicate(toB, everything)
+    b.replicate(toA, everything)
+    await Promise.all([whenPeer(repoOf(a), 'cp1.bb.2'), whenPeer(repoOf(b), 'cp1.aa.1')])
+    const space = await a.createSpace(alice, 'Arriving')
+    for (const [title, order] of [
+      ['first', 'a0'],
+      ['second', 'a1'],
+    ] as const)
+      await space.create(alice, 'task', { title, done: false, order })
+    const adopted = await b.adoptSpace({ identity: alice.identity, spaceId: space.id, rootUrl: rootOf(space).url })
+    if (!adopted.ok) throw adopted.error
+    const live = adopted.value.query(byOrder)
+    await vi.waitFor(() => expect(titles(live)).toEqual(['first', 'second']))
+    await b.settled()
+
+    // The index write and the list's reads both wait behind this transaction: what shows comes from the document.
+    const release = await holdIndex(b)
+    await space.create(alice, 'task', { title: 'third', done: false, order: 'a2' })
+    await vi.waitFor(() => expect(titles(live)).toEqual(['first', 'second', 'third']))
+    expect(objectDocumentsOf(adopted.value)).toHaveLength(2)
+
+    await release()
+    await b.settled()
+    expect((await adopted.value.find(byOrder)).map((object) => object.fields.title)).toEqual([
+      'first',
+      'second',
+      'third',
+    ])
+    expect(titles(live)).toEqual(['first', 'second', 'third'])
+    live.close()
   })
 })
 
