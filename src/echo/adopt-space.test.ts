@@ -145,6 +145,11 @@ describe('Echo.adoptSpace', () => {
     expect((await b.openSpace(work.id)).ok).toBe(false)
     // A has its copy still.
     expect(await a.find(work.id, { type: 'task' })).toHaveLength(2)
+    // Adopted again in the same session: followed and indexed anew, not shadowed by what was taken back.
+    const again = await b.adoptSpace({ identity: actor.identity, spaceId: work.id, rootUrl: rootOf(work).url })
+    if (!again.ok) throw again.error
+    await again.value.loaded()
+    expect(await again.value.find({ type: 'task' })).toHaveLength(2)
   })
 
   it('refuses a root without a genesis by the space key, or of another space, and stores nothing', async () => {

@@ -473,6 +473,8 @@ export class Echo {
     const documents = opened?.ok === true ? toPlain(spaceInternals(opened.value).root.doc().documents) : undefined
     const listed = typeof documents === 'object' && documents !== null ? Object.keys(documents) : []
     const ids = [parseAutomergeUrl(row.rootUrl as AutomergeUrl).documentId, ...listed.filter(isValidDocumentId)]
+    // Nothing more of it is indexed: not its documents' changes, nor its texts still on their way.
+    this.#indexer.forgetSpace(spaceId)
     try {
       // What the indexer and the log store still had under way is written first, then taken back with the rest.
       await this.#indexer.settled()

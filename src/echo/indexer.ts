@@ -58,6 +58,8 @@ export class Indexer implements ChangeSource {
   readonly #db: EchoDatabase
   readonly #documents: DocumentStore
   readonly #objectDocs = new Map<DocumentId, DocHandle<ObjectsDoc>>()
+  /** Each followed object document's space, and how to stop hearing its changes. */
+  readonly #followed = new Map<DocumentId, { readonly space: SpaceId; readonly stop: () => void }>()
   readonly #textOwners = new Map<DocumentId, TextOwner>()
   readonly #textWatched = new Set<DocumentId>()
   readonly #texts = new Map<SpaceId, TextResolver>()
@@ -100,14 +102,19 @@ export class Indexer implements ChangeSource {
     if (this.#objectDocs.has(handle.documentId)) return
     this.#objectDocs.set(handle.documentId, handle)
     this.#texts.set(space, textOf)
-    handle.on('change', ({ patches }: DocHandleChangePayload<ObjectsDoc>) => {
+    const changed = ({ patches }: DocHandleChangePayload<ObjectsDoc>): void => {
       const ids = patches.flatMap((patch) =>
         patch.path[0] === 'objects' && patch.path[1] !== undefined ? [patch.path[1]] : [],
       )
       this.#tell(space, handle, ids.map(String))
       this.#mark(handle.documentId, space, ids.map(String))
-    })
-    if ((await indexedHeads(this.#db, handle.documentId)) !== headsOf(handle)) {
+    }
+    handle.on('change', changed)
+    this.#followed.set(handle.documentId, { space, stop: () => handle.off('change', changed) })
+    const indexed = await indexedHeads(this.#db, handle.documentId)
+    // Dropped meanwhile (no longer this space's, or the space left this device): nothing of it shows.
+    if (this.#objectDocs.get(handle.documentId) !== handle) return
+    if (indexed !== headsOf(handle)) {
       // A document that arrived (from a peer, or moved while this device was away) shows in the live lists
       // from its own objects now, not after its whole index write and the lists' next read.
       this.#tell(space, handle, Object.keys(objectsOf(handle.doc()) ?? {}))
@@ -146,9 +153,24 @@ export class Indexer implements ChangeSource {
     for (const listener of [...listeners]) listener({ doc: handle.documentId, objects })
   }
 
+  /** Stops following an object document: its changes are no longer heard nor indexed. */
   forget(doc: DocumentId): void {
+    this.#followed.get(doc)?.stop()
+    this.#followed.delete(doc)
     this.#objectDocs.delete(doc)
     this.#dirty.delete(doc)
+  }
+
+  /**
+   * Stops following a space taken back off this device (`Echo.forgetAdopted`): its object documents, the work
+   * due for them and its texts still queued. A text of it that arrives later is indexed nowhere.
+   */
+  forgetSpace(space: SpaceId): void {
+    for (const [doc, followed] of this.#followed) if (followed.space === space) this.forget(doc)
+    this.#texts.delete(space)
+    this.#unlisted.delete(space)
+    for (const [text, owner] of this.#textOwners) if (owner.space === space) this.#textOwners.delete(text)
+    this.#textQueue.forget(space)
   }
 
   /** Re-indexes every watched document of a space (after its index rows were cleared). */
@@ -203,7 +225,7 @@ export class Indexer implements ChangeSource {
   }
 
   *#dirtyTargets(space: SpaceId): Generator<[DocumentId, SpaceId]> {
-    for (const [doc, handle] of this.#objectDocs) if (handle.doc().space === space) yield [doc, space]
+    for (const [doc, followed] of this.#followed) if (followed.space === space) yield [doc, space]
   }
 
   #mark(doc: DocumentId, space: SpaceId, ids: readonly string[] | 'all'): void {
@@ -253,6 +275,11 @@ export class Indexer implements ChangeSource {
       for (const [doc, { space, ids }] of work) {
         const handle = this.#objectDocs.get(doc)
         if (handle === undefined) continue
+        // Deleted from this device (a space taken back): reading it would throw, and fail every batch after.
+        if (!handle.isReady()) {
+          this.forget(doc)
+          continue
+        }
         const objects = objectsOf(handle.doc()) ?? {}
         // The heads of the very state read: a list drops what it shows from the document once the index has them.
         const heads = headsOf(handle)

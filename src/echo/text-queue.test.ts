@@ -35,4 +35,34 @@ describe('TextQueue', () => {
     expect(fetched).toHaveLength(10)
     expect(queue.progress(space).get()).toEqual({ done: 10, total: 10 })
   })
+
+  it('forgets the texts still waiting of a space that left, keeps the others, and goes idle', async () => {
+    const fetched: string[] = []
+    const release: (() => void)[] = []
+    const queue = new TextQueue(async (id) => {
+      fetched.push(id)
+      await new Promise<void>((resolve) => release.push(resolve))
+    }, 1)
+    const gone = 'a'.repeat(64) as SpaceId
+    const kept = 'b'.repeat(64) as SpaceId
+    for (const [space, id] of [
+      [gone, 'gone0'],
+      [gone, 'gone1'],
+      [kept, 'kept0'],
+      [gone, 'gone2'],
+    ] as const)
+      queue.enqueue(space, id as DocumentId)
+    expect(fetched).toEqual(['gone0'])
+    queue.forget(gone)
+    expect(queue.pending).toBe(2)
+    const idle = queue.idle()
+    while (release.length > 0) {
+      release.shift()?.()
+      await new Promise((resolve) => setTimeout(resolve, 0))
+    }
+    await idle
+    // The one under way finished; the others of the space that left were never fetched.
+    expect(fetched).toEqual(['gone0', 'kept0'])
+    expect(queue.pending).toBe(0)
+  })
 })

@@ -41,6 +41,14 @@ export class TextQueue {
     this.#pump()
   }
 
+  /** Drops a space's texts still waiting (it left this device); those being fetched finish on their own. */
+  forget(space: SpaceId): void {
+    const kept = this.#waiting.filter((entry) => entry.space !== space)
+    for (const entry of this.#waiting) if (entry.space === space) this.#seen.delete(entry.id)
+    this.#waiting.splice(0, this.#waiting.length, ...kept)
+    this.#pump()
+  }
+
   /** The space's texts fetched so far, of those queued. */
   progress(space: SpaceId): Observable<Progress> {
     return this.#cell(space)
