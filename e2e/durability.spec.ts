@@ -136,7 +136,7 @@ test('a space exports to one file that imports elsewhere exactly; a note exports
   await space.backToNotes()
   await space.addTask('Buy yeast')
   await space.addTask('Feed the starter')
-  await space.tasks.getByRole('checkbox', { name: 'Buy yeast' }).check()
+  await space.setDone('Buy yeast')
 
   const download = page.waitForEvent('download')
   await page.getByRole('button', { name: 'Export space' }).click()

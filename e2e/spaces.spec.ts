@@ -30,7 +30,7 @@ test('tasks complete, reorder by keyboard and pointer, and delete with undo', as
   await space.createSpace('Chores')
   for (const title of ['Laundry', 'Dishes', 'Groceries']) await space.addTask(title)
 
-  await space.tasks.getByRole('checkbox', { name: 'Dishes' }).check()
+  await space.setDone('Dishes')
   await expect(space.tasks.getByRole('checkbox', { name: 'Dishes' })).toBeChecked()
 
   // Keyboard: the move buttons, and Alt+ArrowUp on a focused task.
@@ -118,7 +118,7 @@ test('compacting history keeps every note and task the same after a reload', asy
   await page.keyboard.type(', second draft')
   await space.backToNotes()
   await space.addTask('Keep me')
-  await space.tasks.getByRole('checkbox', { name: 'Keep me' }).check()
+  await space.setDone('Keep me')
 
   await page.getByRole('button', { name: 'Compact history' }).click()
   await expect(page.getByText('History compacted: this space is now at epoch 1.')).toBeVisible()

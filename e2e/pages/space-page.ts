@@ -57,6 +57,16 @@ export class SpacePage {
   }
 
   /**
+   * Ticks or unticks a task and waits until that is stored or refused: the box shows the tick at once, and is
+   * busy while its save is under way (a reload before then may not find it).
+   */
+  async setDone(title: string, done = true): Promise<void> {
+    const box = this.taskCheckbox(title)
+    await box.setChecked(done)
+    await expect(box).not.toHaveAttribute('aria-busy', 'true')
+  }
+
+  /**
    * Marks the element behind `locator` with a JavaScript property: a later
    * `isMarked` tells whether the page still shows that very element, or a copy
    * rebuilt in its place with the same name.

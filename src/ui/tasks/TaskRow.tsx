@@ -1,4 +1,4 @@
-import { Show, type Component } from 'solid-js'
+import { createSignal, Show, type Component } from 'solid-js'
 import type { SpaceSession, TaskView } from '../../client'
 import { hrefOf } from '../router'
 import { dueText } from './due-text'
@@ -20,90 +20,99 @@ export const TaskRow: Component<{
   onDragStart: () => void
   onDrop: () => void
   onRemove: () => void
-}> = (props) => (
-  <li
-    class="task"
-    classList={{ done: props.task.done, dragging: props.dragging }}
-    draggable={props.canWrite}
-    onDragStart={(event) => {
-      event.dataTransfer?.setData('text/plain', props.task.id)
-      props.onDragStart()
-    }}
-    onDragOver={(event) => {
-      event.preventDefault()
-    }}
-    onDrop={(event) => {
-      event.preventDefault()
-      props.onDrop()
-    }}
-    onKeyDown={(event) => {
-      if (!event.altKey || !props.canWrite) return
-      if (event.key === 'ArrowUp' && !props.first) {
+}> = (props) => {
+  // Saves of this box under way: it says so (aria-busy) until the last is stored or refused.
+  const [saving, setSaving] = createSignal(0)
+  return (
+    <li
+      class="task"
+      classList={{ done: props.task.done, dragging: props.dragging }}
+      draggable={props.canWrite}
+      onDragStart={(event) => {
+        event.dataTransfer?.setData('text/plain', props.task.id)
+        props.onDragStart()
+      }}
+      onDragOver={(event) => {
         event.preventDefault()
-        props.onMove('up')
-      } else if (event.key === 'ArrowDown' && !props.last) {
+      }}
+      onDrop={(event) => {
         event.preventDefault()
-        props.onMove('down')
-      }
-    }}
-  >
-    <span class="drag-handle" aria-hidden="true">
-      ⠿
-    </span>
-    <label class="task-title">
-      <input
-        type="checkbox"
-        checked={props.task.done}
-        disabled={!props.canWrite}
-        onChange={(event) => {
-          const box = event.currentTarget
-          // A refused change puts the box back: it shows what is stored, not what was asked for.
-          const stored = props.task.done
-          void props.onToggle(box.checked).then((saved) => {
-            if (!saved) box.checked = stored
-          })
-        }}
-      />
-      <span>{props.task.title}</span>
-    </label>
-    <Show when={props.task.note !== undefined && props.noteTitle !== undefined}>
-      <a class="task-note" href={hrefOf({ view: 'space', spaceId: props.space.id, noteId: props.task.note ?? '' })}>
-        {props.noteTitle}
-      </a>
-    </Show>
-    <Show when={props.task.due}>{(due) => <small class="due">due {dueText(due())}</small>}</Show>
-    <Show when={props.canWrite}>
-      <span class="task-actions">
-        <button
-          type="button"
-          class="button small"
-          disabled={props.first}
-          onClick={() => {
-            props.onMove('up')
-          }}
-        >
-          ↑<span class="visually-hidden">Move “{props.task.title}” up</span>
-        </button>
-        <button
-          type="button"
-          class="button small"
-          disabled={props.last}
-          onClick={() => {
-            props.onMove('down')
-          }}
-        >
-          ↓<span class="visually-hidden">Move “{props.task.title}” down</span>
-        </button>
-        <button
-          type="button"
-          class="button small danger"
-          onClick={() => {
-            props.onRemove()
-          }}
-        >
-          Delete<span class="visually-hidden"> “{props.task.title}”</span>
-        </button>
+        props.onDrop()
+      }}
+      onKeyDown={(event) => {
+        if (!event.altKey || !props.canWrite) return
+        if (event.key === 'ArrowUp' && !props.first) {
+          event.preventDefault()
+          props.onMove('up')
+        } else if (event.key === 'ArrowDown' && !props.last) {
+          event.preventDefault()
+          props.onMove('down')
+        }
+      }}
+    >
+      <span class="drag-handle" aria-hidden="true">
+        ⠿
       </span>
-    </Show>
-  </li>
-)
+      <label class="task-title">
+        <input
+          type="checkbox"
+          checked={props.task.done}
+          disabled={!props.canWrite}
+          aria-busy={saving() > 0 ? 'true' : undefined}
+          onChange={(event) => {
+            const box = event.currentTarget
+            // A refused change puts the box back: it shows what is stored, not what was asked for.
+            const stored = props.task.done
+            setSaving((count) => count + 1)
+            void props
+              .onToggle(box.checked)
+              .then((saved) => {
+                if (!saved) box.checked = stored
+              })
+              .finally(() => setSaving((count) => count - 1))
+          }}
+        />
+        <span>{props.task.title}</span>
+      </label>
+      <Show when={props.task.note !== undefined && props.noteTitle !== undefined}>
+        <a class="task-note" href={hrefOf({ view: 'space', spaceId: props.space.id, noteId: props.task.note ?? '' })}>
+          {props.noteTitle}
+        </a>
+      </Show>
+      <Show when={props.task.due}>{(due) => <small class="due">due {dueText(due())}</small>}</Show>
+      <Show when={props.canWrite}>
+        <span class="task-actions">
+          <button
+            type="button"
+            class="button small"
+            disabled={props.first}
+            onClick={() => {
+              props.onMove('up')
+            }}
+          >
+            ↑<span class="visually-hidden">Move “{props.task.title}” up</span>
+          </button>
+          <button
+            type="button"
+            class="button small"
+            disabled={props.last}
+            onClick={() => {
+              props.onMove('down')
+            }}
+          >
+            ↓<span class="visually-hidden">Move “{props.task.title}” down</span>
+          </button>
+          <button
+            type="button"
+            class="button small danger"
+            onClick={() => {
+              props.onRemove()
+            }}
+          >
+            Delete<span class="visually-hidden"> “{props.task.title}”</span>
+          </button>
+        </span>
+      </Show>
+    </li>
+  )
+}
