@@ -23,7 +23,8 @@
  *    with a paragraph each): time to the space listed, the first list, every
  *    object searchable, every text indexed; the longest main-thread task.
  *    Baseline: plain automerge-repo moving the same documents (the space file
- *    the laptop exports) over the same transport, no auth.
+ *    the laptop exports) over the same transport, no auth; the receiver keeps
+ *    them in memory, or also in IndexedDB as the app does (what storing costs).
  * 3. Link -> spaces visible, median of 5 fresh phones, each linked through
  *    client.devices as a person does it (offer, read and join, Allow).
  *
@@ -52,10 +53,18 @@ const LINKS = 5
 /** Paced edits start at least this far apart: above automerge-repo's 100 ms sync throttle, a brisk typist's pace. */
 const PACE_MS = 150
 /**
- * Texts fetched at once by the plain baseline: 4 as the app's text queue (echo/text-queue.ts), and 32 to see
- * what that bound costs. All 5,000 at once slows down faster than linearly.
+ * The plain baseline's runs. Texts fetched at once: 4 as the app's text queue (echo/text-queue.ts), and 32 to see
+ * what that bound costs (all 5,000 at once slows down faster than linearly). Stored: the receiving Repo also keeps
+ * what it receives in IndexedDB through the app's storage adapter, to tell the library's storage cost from ours.
  */
-const PLAIN_CONCURRENCY = [4, 32] as const
+const PLAIN_RUNS = [
+  { textsAtOnce: 4, stored: false },
+  { textsAtOnce: 32, stored: false },
+  { textsAtOnce: 4, stored: true },
+] as const
+type PlainRun = (typeof PLAIN_RUNS)[number]
+const plainName = (run: PlainRun): string =>
+  `plain automerge-repo${run.stored ? ' storing in IndexedDB' : ''}, ${run.textsAtOnce} texts at once`
 /** How long a page's client may take to close after the big space before the bench closes the page. */
 const CLOSE_LIMIT_MS = 20_000
 /** Fresh phones tried in turn until one links to the big space's laptop. */
@@ -379,14 +388,16 @@ const bigSpace = async (browser: Browser, url: string, signalUrl: string) => {
 }
 
 /** Baseline 2: plain automerge-repo moves the same documents between two fresh pages. */
-const plainTransfer = async (browser: Browser, url: string, signalUrl: string, file: string, concurrency: number) => {
+const plainTransfer = async (browser: Browser, url: string, signalUrl: string, file: string, run: PlainRun) => {
   const pages = await Promise.all([openDevice(browser, url, 'plain A'), openDevice(browser, url, 'plain B')])
   const room = crypto.randomUUID()
+  // The second page receives: it stores what it receives when the run says so.
   await Promise.all(
-    pages.map((page) =>
-      page.evaluate(([s, r]) => (globalThis as unknown as Bench).syncBench.plain.join(s, r), [
+    pages.map((page, index) =>
+      page.evaluate(([s, r, stored]) => (globalThis as unknown as Bench).syncBench.plain.join(s, r, stored), [
         signalUrl,
         room,
+        run.stored && index === 1,
       ] as const),
     ),
   )
@@ -404,10 +415,34 @@ const plainTransfer = async (browser: Browser, url: string, signalUrl: string, f
   )
   const result = await to.evaluate(
     ([list, first, concurrency]) => (globalThis as unknown as Bench).syncBench.plain.fetch(list, first, concurrency),
-    [ids, beforeTexts, concurrency] as const,
+    [ids, beforeTexts, run.textsAtOnce] as const,
   )
   await Promise.all(pages.map((page) => page.context().close()))
-  return { documents: ids.length, objectDocuments: beforeTexts - 1, textsAtOnce: concurrency, ...result }
+  return { documents: ids.length, objectDocuments: beforeTexts - 1, ...run, ...result }
+}
+
+/**
+ * Baseline 2 in each of its runs, each printed when done beside ours; a run that fails (a find answered
+ * unavailable) is reported, not fatal.
+ */
+const plainBaselines = async (big: { file: string; progress: Record<string, number> }) => {
+  const runs = []
+  const failed: { run: PlainRun; error: string }[] = []
+  for (const run of PLAIN_RUNS) {
+    const plain = await plainTransfer(browser, url, app.relayUrl, big.file, run).catch((error: unknown) => {
+      failed.push({ run, error: String(error).slice(0, 200) })
+      return undefined
+    })
+    if (plain === undefined) {
+      console.log(`${plainName(run)}: failed (${failed.at(-1)?.error ?? ''})`)
+      continue
+    }
+    runs.push(plain)
+    console.log(
+      `${plainName(run)}, same ${plain.documents} documents: root ${round(plain.rootMs)} ms, objects ${round(plain.objectsMs)} ms, all ${round(plain.allMs)} ms (${round(plain.receivedBytes / 2 ** 20, 2)} MiB received); longest task ${round(plain.longestTaskMs)} ms${overTarget(plain.tasksOver200Ms)}; ours: searchable / plain objects ${round((big.progress.searchable ?? Number.NaN) / plain.objectsMs, 2)}, texts / plain all ${round((big.progress.texts ?? Number.NaN) / plain.allMs, 2)}`,
+    )
+  }
+  return { runs, failed }
 }
 
 /** Parts 1-3 with their baselines; the figures for bench/results/sync.json. */
@@ -425,27 +460,16 @@ const fullRun = async (): Promise<Record<string, unknown>> => {
   console.log(
     `big space on the phone (ms since link): ${JSON.stringify(big.progress)}; longest task ${round(big.longestTaskMs)} ms${overTarget(big.tasksOver200Ms)}`,
   )
-  const plains = []
-  const failedPlains: { textsAtOnce: number; error: string }[] = []
-  for (const concurrency of PLAIN_CONCURRENCY) {
-    // A baseline run that fails (a find answered unavailable) is reported, not fatal.
-    const plain = await plainTransfer(browser, url, app.relayUrl, big.file, concurrency).catch((error: unknown) => {
-      failedPlains.push({ textsAtOnce: concurrency, error: String(error).slice(0, 200) })
-      return undefined
-    })
-    if (plain === undefined) {
-      console.log(`plain automerge-repo, ${concurrency} texts at once: failed`)
-      continue
-    }
-    plains.push(plain)
-    console.log(
-      `plain automerge-repo, same ${plain.documents} documents, ${concurrency} texts at once: root ${round(plain.rootMs)} ms, objects ${round(plain.objectsMs)} ms, all ${round(plain.allMs)} ms; longest task ${round(plain.longestTaskMs)} ms`,
-    )
-  }
-  const plain = plains.reduce<(typeof plains)[number] | undefined>(
-    (best, next) => (best === undefined || next.allMs < best.allMs ? next : best),
-    undefined,
-  )
+  const { runs: plains, failed: failedPlains } = await plainBaselines(big)
+  const fastest = (stored: boolean) =>
+    plains
+      .filter((run) => run.stored === stored)
+      .reduce<(typeof plains)[number] | undefined>(
+        (best, next) => (best === undefined || next.allMs < best.allMs ? next : best),
+        undefined,
+      )
+  const plain = fastest(false)
+  const storedPlain = fastest(true)
   const rawHalf = raw.times.map((ms) => ms / 2)
   const editP50 = quantile(edits, 0.5)
   const pacedP50 = quantile(paced, 0.5)
@@ -499,11 +523,12 @@ const fullRun = async (): Promise<Record<string, unknown>> => {
     plainBaseline: {
       runs: plains,
       failed: failedPlains,
-      note: "plain automerge-repo Repo (no storage, nothing announced unasked) over a Trystero channel, no auth; the laptop's exported space file; the root, then every object document at once, then the texts a few at a time; ratios against the faster run",
+      note: "plain automerge-repo Repo (nothing announced unasked) over a Trystero channel, no auth; the laptop's exported space file; the root, then every object document at once, then the texts a few at a time; the receiving Repo keeps documents in memory only, or (stored) also in IndexedDB through the app's storage adapter; ratios against the faster run of each",
     },
     ratios: {
       searchableOverPlainObjects: round(at('searchable') / (plain?.objectsMs ?? Number.NaN), 2),
       textsOverPlainAll: round(at('texts') / (plain?.allMs ?? Number.NaN), 2),
+      textsOverStoredPlainAll: round(at('texts') / (storedPlain?.allMs ?? Number.NaN), 2),
     },
     linkToSpacesVisibleMs: {
       median: round(quantile(links, 0.5)),
@@ -536,16 +561,7 @@ try {
     console.log(
       `big space on the phone (ms since link): ${JSON.stringify(big.progress)}; longest task ${round(big.longestTaskMs)} ms${overTarget(big.tasksOver200Ms)}; load ${JSON.stringify(started)} -> ${JSON.stringify(loadavg().map((load) => round(load, 2)))}`,
     )
-    for (const concurrency of PARTS === 'big+plain' ? PLAIN_CONCURRENCY : []) {
-      const plain = await plainTransfer(browser, url, app.relayUrl, big.file, concurrency).catch((error: unknown) => {
-        console.log(`plain automerge-repo, ${concurrency} texts at once: failed (${String(error).slice(0, 200)})`)
-        return undefined
-      })
-      if (plain === undefined) continue
-      console.log(
-        `plain automerge-repo, same ${plain.documents} documents, ${concurrency} texts at once: root ${round(plain.rootMs)} ms, objects ${round(plain.objectsMs)} ms, all ${round(plain.allMs)} ms (${round(plain.receivedBytes / 2 ** 20, 2)} MiB received); longest task ${round(plain.longestTaskMs)} ms; searchable / plain objects ${round((big.progress.searchable ?? Number.NaN) / plain.objectsMs, 2)}, texts / plain all ${round((big.progress.texts ?? Number.NaN) / plain.allMs, 2)}`,
-      )
-    }
+    if (PARTS === 'big+plain') await plainBaselines(big)
   } else results = await fullRun()
 } finally {
   await app.close()

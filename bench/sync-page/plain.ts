@@ -10,6 +10,8 @@ import { joinSwarm, validateMeshSettings } from '../../src/mesh/index.ts'
 import type { Swarm } from '../../src/mesh/index.ts'
 import { trustConnection } from '../../src/mesh/pending-cap.ts'
 import { fromBase64Url } from '../../src/base/index.ts'
+import { DexieStorageAdapter } from '../../src/echo/storage/dexie-storage-adapter.ts'
+import { openEchoDatabase } from '../../src/echo/storage/echo-database.ts'
 import { LongTasks, type TaskOver } from './long-tasks.ts'
 
 /** One automerge-repo adapter over one Trystero channel: every message to every peer, CBOR as the library does. */
@@ -107,8 +109,12 @@ interface SpaceFileJson {
 }
 
 export const plain = {
-  /** Joins the room with a plain Repo (no storage) and a ping channel; returns this page's Trystero id. */
-  async join(signalUrl: string, roomId: string): Promise<string> {
+  /**
+   * Joins the room with a plain Repo and a ping channel; returns this page's Trystero id. The Repo keeps what it
+   * receives in memory only, or with `stored` also in IndexedDB, through the app's storage adapter in a database of
+   * its own, as the app's device does.
+   */
+  async join(signalUrl: string, roomId: string, stored = false): Promise<string> {
     await initializeWasm(wasmUrl)
     trustEveryConnection()
     const settings = validateMeshSettings({ signalUrls: [signalUrl], publicRelays: [], iceServers: [] })
@@ -123,6 +129,7 @@ export const plain = {
     // order the app wants it (a Repo sends its requests only to peers it announces to, so the receiver does).
     repo = new Repo({
       network: [new TrysteroAdapter(room)],
+      ...(stored ? { storage: new DexieStorageAdapter(openEchoDatabase({ name: `plain-${roomId}` })) } : {}),
       shareConfig: { announce: () => Promise.resolve(!holder), access: () => Promise.resolve(true) },
     })
     return room.selfId
