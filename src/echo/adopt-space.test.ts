@@ -253,6 +253,11 @@ describe('a space arriving from a peer', () => {
     expect((await adopted.value.find({ type: 'task' })).map((object) => object.fields)).toMatchObject([{ done: true }])
     expect((await adopted.value.find({ type: 'note' })).map((object) => object.fields.title)).toEqual(['Kept'])
     expect(adopted.value.receiving.get().texts).toEqual({ done: 0, total: 1 })
+    // An export holds what this device has: every document but the text still on its way.
+    const file = JSON.parse(await b.exportSpace(adopted.value)) as { documents: Record<string, string> }
+    expect(Object.keys(file.documents).sort()).toEqual(
+      [rootOf(work).documentId, ...Object.keys(rootOf(work).doc().documents).filter((doc) => !texts.has(doc))].sort(),
+    )
     expect((await b.close()).ok).toBe(true)
   })
 
