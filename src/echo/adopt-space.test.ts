@@ -261,6 +261,48 @@ describe('a space arriving from a peer', () => {
     expect((await b.close()).ok).toBe(true)
   })
 
+  it('asks again for a note text that had not come when the page closed, once the space opens again', async () => {
+    const name = uniqueDatabaseName()
+    const a = openTestEcho({ peerId: 'cp1.aa.1' })
+    const b = openTestEcho({ peerId: 'cp1.bb.2', name })
+    opened.push(a, b)
+    const actor = makeActor()
+    const work = await a.createSpace(actor, 'Work')
+    expect((await work.createNote(actor, 'Later', 'arrives nextsession')).ok).toBe(true)
+    await a.flush()
+    const listed = rootOf(work).doc().documents
+    const texts = new Set(Object.keys(listed).filter((doc) => listed[doc] === 'text'))
+    // This time A never sends the text.
+    const [toB, toA] = pairedAdapters()
+    const send = toB.send.bind(toB)
+    toB.send = (message) => {
+      if (!('documentId' in message && texts.has(message.documentId))) send(message)
+    }
+    a.replicate(toB, { access: () => true, announce: (_peer, doc) => !texts.has(doc) })
+    b.replicate(toA, everything)
+    await Promise.all([whenPeer(repoOf(a), 'cp1.bb.2'), whenPeer(repoOf(b), 'cp1.aa.1')])
+    const adopted = await b.adoptSpace({ identity: actor.identity, spaceId: work.id, rootUrl: rootOf(work).url })
+    if (!adopted.ok) throw adopted.error
+    await adopted.value.loaded()
+    await vi.waitFor(() => expect(adopted.value.receiving.get().texts).toEqual({ done: 0, total: 1 }))
+    expect((await b.close()).ok).toBe(true)
+
+    // The next page on the same storage meets A, which now sends everything: the text is asked for again.
+    const next = openTestEcho({ peerId: 'cp1.bb.3', name })
+    opened.push(next)
+    const [toNext, fromNext] = pairedAdapters()
+    a.replicate(toNext, everything)
+    next.replicate(fromNext, everything)
+    await Promise.all([whenPeer(repoOf(a), 'cp1.bb.3'), whenPeer(repoOf(next), 'cp1.aa.1')])
+    const reopened = await next.openSpace(work.id)
+    if (!reopened.ok) throw reopened.error
+    await reopened.value.loaded()
+    await vi.waitFor(
+      async () => expect(await reopened.value.find({ type: 'note', text: 'nextsession' })).toHaveLength(1),
+      { timeout: 10_000 },
+    )
+  })
+
   it('refuses a space whose membership gives the adopting identity no role: no row, the fetched root removed', async () => {
     const { a, b } = two()
     const mallory = makeActor()
