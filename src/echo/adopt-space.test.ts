@@ -1,10 +1,12 @@
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { generateKeyPair } from '../halo'
+import type { PublicKey } from '../halo'
 import type { Echo } from './echo'
 import { SpaceRefused } from './errors'
 import type { ObjectId, SpaceId } from './ids'
 import type { SpaceDoc } from './space/documents'
+import type { Space } from './space/space'
 import { makeActor, openTestEcho, uniqueDatabaseName } from './testing/fixtures'
 import { dbOf, documentsOf, repoOf, rootOf } from './testing/internals'
 import { pairedAdapters, whenPeer } from './testing/paired-network'
@@ -30,6 +32,28 @@ const connect = async (a: Echo, b: Echo, announce: (doc: string) => boolean = ()
   a.replicate(toB, { access: () => true, announce: (_peer, doc) => announce(doc) })
   b.replicate(toA, everything)
   await Promise.all([whenPeer(repoOf(a), 'cp1.bb.2'), whenPeer(repoOf(b), 'cp1.aa.1')])
+}
+
+/**
+ * B adopts A's space `work` over a connection that loses every message of its notes' texts (A answers B's requests
+ * for them with silence), and has asked for each of them. Returns the adopted space and the texts' ids.
+ */
+const adoptWithoutTexts = async (a: Echo, b: Echo, identity: PublicKey, work: Space) => {
+  const listed = rootOf(work).doc().documents
+  const texts = new Set(Object.keys(listed).filter((doc) => listed[doc] === 'text'))
+  const [toB, toA] = pairedAdapters()
+  const send = toB.send.bind(toB)
+  toB.send = (message) => {
+    if (!('documentId' in message && texts.has(message.documentId))) send(message)
+  }
+  a.replicate(toB, { access: () => true, announce: (_peer, doc) => !texts.has(doc) })
+  b.replicate(toA, everything)
+  await Promise.all([whenPeer(repoOf(a), repoOf(b).peerId), whenPeer(repoOf(b), repoOf(a).peerId)])
+  const adopted = await b.adoptSpace({ identity, spaceId: work.id, rootUrl: rootOf(work).url })
+  if (!adopted.ok) throw adopted.error
+  await adopted.value.loaded()
+  await vi.waitFor(() => expect(adopted.value.receiving.get().texts).toEqual({ done: 0, total: texts.size }))
+  return { adopted: adopted.value, texts }
 }
 
 /** Two devices replicating everything with each other. */
@@ -230,31 +254,16 @@ describe('a space arriving from a peer', () => {
     if (!created.ok) throw created.error
     const task = created.value.find((object) => object.type === 'task')
     await a.flush()
-    const texts = new Set(
-      Object.keys(rootOf(work).doc().documents).filter((doc) => rootOf(work).doc().documents[doc] === 'text'),
-    )
-    // A answers B's request for the text with silence: every message of it is lost on the way.
-    const [toB, toA] = pairedAdapters()
-    const send = toB.send.bind(toB)
-    toB.send = (message) => {
-      if (!('documentId' in message && texts.has(message.documentId))) send(message)
-    }
-    a.replicate(toB, { access: () => true, announce: (_peer, doc) => !texts.has(doc) })
-    b.replicate(toA, everything)
-    await Promise.all([whenPeer(repoOf(a), 'cp1.bb.2'), whenPeer(repoOf(b), 'cp1.aa.1')])
-    const adopted = await b.adoptSpace({ identity: actor.identity, spaceId: work.id, rootUrl: rootOf(work).url })
-    if (!adopted.ok) throw adopted.error
-    await adopted.value.loaded()
-    await vi.waitFor(() => expect(adopted.value.receiving.get().texts).toEqual({ done: 0, total: 1 }))
+    const { adopted, texts } = await adoptWithoutTexts(a, b, actor.identity, work)
 
     // Before, each of these waited for every text asked for: here, for good.
-    const updated = await adopted.value.update(actor, task?.id ?? ('' as ObjectId), 'task', { done: true })
+    const updated = await adopted.update(actor, task?.id ?? ('' as ObjectId), 'task', { done: true })
     expect(updated.ok).toBe(true)
-    expect((await adopted.value.find({ type: 'task' })).map((object) => object.fields)).toMatchObject([{ done: true }])
-    expect((await adopted.value.find({ type: 'note' })).map((object) => object.fields.title)).toEqual(['Kept'])
-    expect(adopted.value.receiving.get().texts).toEqual({ done: 0, total: 1 })
+    expect((await adopted.find({ type: 'task' })).map((object) => object.fields)).toMatchObject([{ done: true }])
+    expect((await adopted.find({ type: 'note' })).map((object) => object.fields.title)).toEqual(['Kept'])
+    expect(adopted.receiving.get().texts).toEqual({ done: 0, total: 1 })
     // An export holds what this device has: every document but the text still on its way.
-    const file = JSON.parse(await b.exportSpace(adopted.value)) as { documents: Record<string, string> }
+    const file = JSON.parse(await b.exportSpace(adopted)) as { documents: Record<string, string> }
     expect(Object.keys(file.documents).sort()).toEqual(
       [rootOf(work).documentId, ...Object.keys(rootOf(work).doc().documents).filter((doc) => !texts.has(doc))].sort(),
     )
@@ -270,21 +279,8 @@ describe('a space arriving from a peer', () => {
     const work = await a.createSpace(actor, 'Work')
     expect((await work.createNote(actor, 'Later', 'arrives nextsession')).ok).toBe(true)
     await a.flush()
-    const listed = rootOf(work).doc().documents
-    const texts = new Set(Object.keys(listed).filter((doc) => listed[doc] === 'text'))
     // This time A never sends the text.
-    const [toB, toA] = pairedAdapters()
-    const send = toB.send.bind(toB)
-    toB.send = (message) => {
-      if (!('documentId' in message && texts.has(message.documentId))) send(message)
-    }
-    a.replicate(toB, { access: () => true, announce: (_peer, doc) => !texts.has(doc) })
-    b.replicate(toA, everything)
-    await Promise.all([whenPeer(repoOf(a), 'cp1.bb.2'), whenPeer(repoOf(b), 'cp1.aa.1')])
-    const adopted = await b.adoptSpace({ identity: actor.identity, spaceId: work.id, rootUrl: rootOf(work).url })
-    if (!adopted.ok) throw adopted.error
-    await adopted.value.loaded()
-    await vi.waitFor(() => expect(adopted.value.receiving.get().texts).toEqual({ done: 0, total: 1 }))
+    await adoptWithoutTexts(a, b, actor.identity, work)
     expect((await b.close()).ok).toBe(true)
 
     // The next page on the same storage meets A, which now sends everything: the text is asked for again.
