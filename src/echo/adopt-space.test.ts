@@ -36,7 +36,7 @@ const connect = async (a: Echo, b: Echo, announce: (doc: string) => boolean = ()
 
 /**
  * B adopts A's space `work` over a connection that loses every message of its notes' texts (A answers B's requests
- * for them with silence), and has asked for each of them. Returns the adopted space and the texts' ids.
+ * for them with silence), and has asked for each of them. Returns the adopted space.
  */
 const adoptWithoutTexts = async (a: Echo, b: Echo, identity: PublicKey, work: Space) => {
   const listed = rootOf(work).doc().documents
@@ -53,7 +53,7 @@ const adoptWithoutTexts = async (a: Echo, b: Echo, identity: PublicKey, work: Sp
   if (!adopted.ok) throw adopted.error
   await adopted.value.loaded()
   await vi.waitFor(() => expect(adopted.value.receiving.get().texts).toEqual({ done: 0, total: texts.size }))
-  return { adopted: adopted.value, texts }
+  return adopted.value
 }
 
 /** Two devices replicating everything with each other. */
@@ -254,49 +254,15 @@ describe('a space arriving from a peer', () => {
     if (!created.ok) throw created.error
     const task = created.value.find((object) => object.type === 'task')
     await a.flush()
-    const { adopted, texts } = await adoptWithoutTexts(a, b, actor.identity, work)
+    const adopted = await adoptWithoutTexts(a, b, actor.identity, work)
 
-    // Before, each of these waited for every text asked for: here, for good.
+    // Before, each of these waited for every text asked for: here, 60 s (the repo's request timeout).
     const updated = await adopted.update(actor, task?.id ?? ('' as ObjectId), 'task', { done: true })
     expect(updated.ok).toBe(true)
     expect((await adopted.find({ type: 'task' })).map((object) => object.fields)).toMatchObject([{ done: true }])
     expect((await adopted.find({ type: 'note' })).map((object) => object.fields.title)).toEqual(['Kept'])
     expect(adopted.receiving.get().texts).toEqual({ done: 0, total: 1 })
-    // An export holds what this device has: every document but the text still on its way.
-    const file = JSON.parse(await b.exportSpace(adopted)) as { documents: Record<string, string> }
-    expect(Object.keys(file.documents).sort()).toEqual(
-      [rootOf(work).documentId, ...Object.keys(rootOf(work).doc().documents).filter((doc) => !texts.has(doc))].sort(),
-    )
     expect((await b.close()).ok).toBe(true)
-  })
-
-  it('asks again for a note text that had not come when the page closed, once the space opens again', async () => {
-    const name = uniqueDatabaseName()
-    const a = openTestEcho({ peerId: 'cp1.aa.1' })
-    const b = openTestEcho({ peerId: 'cp1.bb.2', name })
-    opened.push(a, b)
-    const actor = makeActor()
-    const work = await a.createSpace(actor, 'Work')
-    expect((await work.createNote(actor, 'Later', 'arrives nextsession')).ok).toBe(true)
-    await a.flush()
-    // This time A never sends the text.
-    await adoptWithoutTexts(a, b, actor.identity, work)
-    expect((await b.close()).ok).toBe(true)
-
-    // The next page on the same storage meets A, which now sends everything: the text is asked for again.
-    const next = openTestEcho({ peerId: 'cp1.bb.3', name })
-    opened.push(next)
-    const [toNext, fromNext] = pairedAdapters()
-    a.replicate(toNext, everything)
-    next.replicate(fromNext, everything)
-    await Promise.all([whenPeer(repoOf(a), 'cp1.bb.3'), whenPeer(repoOf(next), 'cp1.aa.1')])
-    const reopened = await next.openSpace(work.id)
-    if (!reopened.ok) throw reopened.error
-    await reopened.value.loaded()
-    await vi.waitFor(
-      async () => expect(await reopened.value.find({ type: 'note', text: 'nextsession' })).toHaveLength(1),
-      { timeout: 10_000 },
-    )
   })
 
   it('refuses a space whose membership gives the adopting identity no role: no row, the fetched root removed', async () => {

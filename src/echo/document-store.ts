@@ -8,7 +8,7 @@
  * or on its own after `retryMs` (a full disk may get room again while the page is open).
  */
 import type { PatchInfo } from '@automerge/automerge/slim'
-import { getHeads, hasHeads, load, merge, save } from '@automerge/automerge/slim'
+import { getHeads, hasHeads, load, merge } from '@automerge/automerge/slim'
 import type { AnyDocumentId, DocHandle, DocumentId, HandleState, Repo } from '@automerge/automerge-repo/slim'
 import type { Result } from '../base'
 import { err, ok } from '../base'
@@ -107,13 +107,9 @@ export class DocumentStore {
     return this.repo.handles[id]?.isReady() === true
   }
 
-  /**
-   * The document's bytes (its whole history), for export; undefined when this device does not hold it (a note's
-   * text still on its way from a peer, which may never send it: waiting for it held an export for good).
-   */
+  /** The document's bytes (its whole history), for export. */
   async exportDocument(id: DocumentId): Promise<Uint8Array | undefined> {
-    const handle = await this.repo.find(id, { allowableStates: ['ready', 'requesting', 'unavailable'] })
-    return handle.isReady() ? save(handle.doc()) : undefined
+    return this.repo.export(id)
   }
 
   /** Deletes a document here, from memory and storage (other peers keep their copies). */

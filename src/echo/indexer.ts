@@ -21,7 +21,7 @@ import { textOf } from './space/text'
 import type { Progress } from './text-queue'
 import { TextQueue } from './text-queue'
 import type { EchoDatabase, IndexedDocRow, ObjectRow, QuarantineRow } from './storage/echo-database'
-import { indexedDoc, keysFromDocument, objectKey, writeIndexBatch } from './storage/object-index'
+import { indexedHeads, keysFromDocument, objectKey, writeIndexBatch } from './storage/object-index'
 
 interface Dirty {
   readonly space: SpaceId
@@ -58,8 +58,6 @@ export class Indexer implements ChangeSource {
   readonly #db: EchoDatabase
   readonly #documents: DocumentStore
   readonly #objectDocs = new Map<DocumentId, DocHandle<ObjectsDoc>>()
-  /** Per object document, its notes indexed without their text (not here yet), as its index row keeps them. */
-  readonly #textsWaiting = new Map<DocumentId, Set<string>>()
   /** Each followed object document's space, and how to stop hearing its changes. */
   readonly #followed = new Map<DocumentId, { readonly space: SpaceId; readonly stop: () => void }>()
   readonly #textOwners = new Map<DocumentId, TextOwner>()
@@ -113,19 +111,14 @@ export class Indexer implements ChangeSource {
     }
     handle.on('change', changed)
     this.#followed.set(handle.documentId, { space, stop: () => handle.off('change', changed) })
-    const indexed = await indexedDoc(this.#db, handle.documentId)
+    const indexed = await indexedHeads(this.#db, handle.documentId)
     // Dropped meanwhile (no longer this space's, or the space left this device): nothing of it shows.
     if (this.#objectDocs.get(handle.documentId) !== handle) return
-    const waiting = new Set(indexed?.textsWaiting ?? [])
-    this.#textsWaiting.set(handle.documentId, waiting)
-    if (indexed?.heads !== headsOf(handle)) {
+    if (indexed !== headsOf(handle)) {
       // A document that arrived (from a peer, or moved while this device was away) shows in the live lists
       // from its own objects now, not after its whole index write and the lists' next read.
       this.#tell(space, handle, Object.keys(objectsOf(handle.doc()) ?? {}))
       this.#mark(handle.documentId, space, 'all')
-    } else if (waiting.size > 0) {
-      // Notes whose text had not come when this device last indexed them (the page closed meanwhile): asked for now.
-      this.#mark(handle.documentId, space, [...waiting])
     }
   }
 
@@ -164,7 +157,6 @@ export class Indexer implements ChangeSource {
   forget(doc: DocumentId): void {
     this.#followed.get(doc)?.stop()
     this.#followed.delete(doc)
-    this.#textsWaiting.delete(doc)
     this.#objectDocs.delete(doc)
     this.#dirty.delete(doc)
   }
@@ -292,26 +284,18 @@ export class Indexer implements ChangeSource {
         // The heads of the very state read: a list drops what it shows from the document once the index has them.
         const heads = headsOf(handle)
         const wanted = ids === 'all' ? await this.#allIds(doc, space, objects) : ids
-        const waiting = this.#textsWaiting.get(doc) ?? new Set<string>()
-        this.#textsWaiting.set(doc, waiting)
         for (const id of wanted) {
           const key = objectKey(space, id)
           const raw = objects[id]
-          waiting.delete(id)
           if (raw === undefined) {
             removedKeys.push(key)
             continue
           }
           const read = readObject(raw, id)
-          if (!read.ok) {
-            quarantined.push({ key, spaceId: space, id, doc, reason: read.reason })
-            continue
-          }
-          const { row, textHere } = await this.#row(space, doc, key, read.object)
-          rows.push(row)
-          if (!textHere) waiting.add(id)
+          if (read.ok) rows.push(await this.#row(space, doc, key, read.object))
+          else quarantined.push({ key, spaceId: space, id, doc, reason: read.reason })
         }
-        docs.push({ doc, spaceId: space, heads, ...(waiting.size > 0 ? { textsWaiting: [...waiting] } : {}) })
+        docs.push({ doc, spaceId: space, heads })
       }
       await writeIndexBatch(this.#db, { rows, quarantined, removedKeys, docs })
       this.#failure.set(undefined)
@@ -339,16 +323,10 @@ export class Indexer implements ChangeSource {
     return ids
   }
 
-  /** An object's index row, and whether its text (a note's) was here to index with it. */
-  async #row(
-    space: SpaceId,
-    doc: DocumentId,
-    key: string,
-    object: EchoObject,
-  ): Promise<{ row: ObjectRow; textHere: boolean }> {
+  async #row(space: SpaceId, doc: DocumentId, key: string, object: EchoObject): Promise<ObjectRow> {
     const { title, order = '', textDocument } = specOf(object.type).index(object.fields)
     const text = textDocument === undefined ? '' : await this.#text(space, doc, object.id, textDocument)
-    const row: ObjectRow = {
+    return {
       key,
       spaceId: space,
       id: object.id,
@@ -359,17 +337,13 @@ export class Indexer implements ChangeSource {
       updatedAt: object.updatedAt,
       title: title.toLowerCase(),
       order,
-      words: wordsOf(`${title} ${text ?? ''}`),
+      words: wordsOf(`${title} ${text}`),
       record: object,
     }
-    return { row, textHere: text !== undefined }
   }
 
-  /**
-   * An object's text (a note's), its document followed so that typing re-indexes the object; undefined when the
-   * text is not here yet (its root does not list it yet, or it is still to come from storage or a peer).
-   */
-  async #text(space: SpaceId, doc: DocumentId, object: ObjectId, url: string): Promise<string | undefined> {
+  /** An object's text document (a note's), followed so that typing re-indexes the object. */
+  async #text(space: SpaceId, doc: DocumentId, object: ObjectId, url: string): Promise<string> {
     // An object may name any URL; only its own space's text documents are read.
     const listed = this.#texts.get(space)?.(url)
     if (listed === undefined) {
@@ -377,14 +351,14 @@ export class Indexer implements ChangeSource {
       const pending = this.#unlisted.get(space) ?? new Map<string, { doc: DocumentId; object: ObjectId }>()
       pending.set(url, { doc, object })
       this.#unlisted.set(space, pending)
-      return undefined
+      return ''
     }
     const textDoc = listed
     this.#textOwners.set(textDoc, { space, object, doc })
     // Not loaded yet (on disk, or still to come from a peer): the queue brings it and the note is indexed again.
     if (!this.#documents.isLoaded(textDoc)) {
       this.#textQueue.enqueue(space, textDoc)
-      return undefined
+      return ''
     }
     const handle = await this.#documents.find<TextDoc>(textDoc)
     if (!this.#textWatched.has(textDoc)) {

@@ -57,8 +57,6 @@ export interface IndexedDocRow {
   readonly doc: string
   readonly spaceId: string
   readonly heads: string
-  /** Notes of the document indexed without their text, not here yet: asked for again when the space next opens. */
-  readonly textsWaiting?: readonly string[]
 }
 
 /**

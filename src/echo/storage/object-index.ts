@@ -48,8 +48,8 @@ export const keysFromDocument = async (db: EchoDatabase, doc: string): Promise<s
   return [...valid, ...invalid]
 }
 
-/** How a document was last indexed: at which heads, and which of its notes' texts were not here then. */
-export const indexedDoc = (db: EchoDatabase, doc: string): Promise<IndexedDocRow | undefined> => db.indexedDocs.get(doc)
+export const indexedHeads = async (db: EchoDatabase, doc: string): Promise<string | undefined> =>
+  (await db.indexedDocs.get(doc))?.heads
 
 export const clearSpaceIndex = async (db: EchoDatabase, spaceId: string): Promise<void> => {
   await db.transaction('rw', [db.objects, db.quarantine, db.indexedDocs], async () => {
