@@ -54,12 +54,17 @@ const readObject = (raw: unknown, id: string): { ok: true; object: EchoObject } 
   return { ok: false, reason: checked.ok ? 'id-mismatch' : `${checked.error.reason}: ${checked.error.detail}` }
 }
 
+interface FollowedDocument {
+  readonly handle: DocHandle<ObjectsDoc>
+  readonly space: SpaceId
+  readonly stop: () => void
+}
+
 export class Indexer implements ChangeSource {
   readonly #db: EchoDatabase
   readonly #documents: DocumentStore
-  readonly #objectDocs = new Map<DocumentId, DocHandle<ObjectsDoc>>()
-  /** Each followed object document's space, and how to stop hearing its changes. */
-  readonly #followed = new Map<DocumentId, { readonly space: SpaceId; readonly stop: () => void }>()
+  /** Each followed object document: its handle, its space, and how to stop hearing its changes. */
+  readonly #objectDocs = new Map<DocumentId, FollowedDocument>()
   readonly #textOwners = new Map<DocumentId, TextOwner>()
   readonly #textWatched = new Set<DocumentId>()
   readonly #texts = new Map<SpaceId, TextResolver>()
@@ -100,7 +105,6 @@ export class Indexer implements ChangeSource {
    */
   async watchObjects(space: SpaceId, handle: DocHandle<ObjectsDoc>, textOf: TextResolver): Promise<void> {
     if (this.#objectDocs.has(handle.documentId)) return
-    this.#objectDocs.set(handle.documentId, handle)
     this.#texts.set(space, textOf)
     const changed = ({ patches }: DocHandleChangePayload<ObjectsDoc>): void => {
       const ids = patches.flatMap((patch) =>
@@ -110,10 +114,10 @@ export class Indexer implements ChangeSource {
       this.#mark(handle.documentId, space, ids.map(String))
     }
     handle.on('change', changed)
-    this.#followed.set(handle.documentId, { space, stop: () => handle.off('change', changed) })
+    this.#objectDocs.set(handle.documentId, { handle, space, stop: () => handle.off('change', changed) })
     const indexed = await indexedHeads(this.#db, handle.documentId)
     // Dropped meanwhile (no longer this space's, or the space left this device): nothing of it shows.
-    if (this.#objectDocs.get(handle.documentId) !== handle) return
+    if (this.#objectDocs.get(handle.documentId)?.handle !== handle) return
     if (indexed !== headsOf(handle)) {
       // A document that arrived (from a peer, or moved while this device was away) shows in the live lists
       // from its own objects now, not after its whole index write and the lists' next read.
@@ -136,7 +140,7 @@ export class Indexer implements ChangeSource {
 
   /** A followed object document's heads now, as the index records them when it has caught up. */
   heads(doc: string): string | undefined {
-    const handle = this.#objectDocs.get(doc as DocumentId)
+    const handle = this.#objectDocs.get(doc as DocumentId)?.handle
     return handle === undefined ? undefined : headsOf(handle)
   }
 
@@ -155,8 +159,7 @@ export class Indexer implements ChangeSource {
 
   /** Stops following an object document: its changes are no longer heard nor indexed. */
   forget(doc: DocumentId): void {
-    this.#followed.get(doc)?.stop()
-    this.#followed.delete(doc)
+    this.#objectDocs.get(doc)?.stop()
     this.#objectDocs.delete(doc)
     this.#dirty.delete(doc)
   }
@@ -166,7 +169,7 @@ export class Indexer implements ChangeSource {
    * due for them and its texts still queued. A text of it that arrives later is indexed nowhere.
    */
   forgetSpace(space: SpaceId): void {
-    for (const [doc, followed] of this.#followed) if (followed.space === space) this.forget(doc)
+    for (const [doc, followed] of this.#objectDocs) if (followed.space === space) this.forget(doc)
     this.#texts.delete(space)
     this.#unlisted.delete(space)
     for (const [text, owner] of this.#textOwners) if (owner.space === space) this.#textOwners.delete(text)
@@ -225,7 +228,7 @@ export class Indexer implements ChangeSource {
   }
 
   *#dirtyTargets(space: SpaceId): Generator<[DocumentId, SpaceId]> {
-    for (const [doc, followed] of this.#followed) if (followed.space === space) yield [doc, space]
+    for (const [doc, followed] of this.#objectDocs) if (followed.space === space) yield [doc, space]
   }
 
   #mark(doc: DocumentId, space: SpaceId, ids: readonly string[] | 'all'): void {
@@ -273,7 +276,7 @@ export class Indexer implements ChangeSource {
     const docs: IndexedDocRow[] = []
     try {
       for (const [doc, { space, ids }] of work) {
-        const handle = this.#objectDocs.get(doc)
+        const handle = this.#objectDocs.get(doc)?.handle
         if (handle === undefined) continue
         // Deleted from this device (a space taken back): reading it would throw, and fail every batch after.
         if (!handle.isReady()) {

@@ -43,8 +43,11 @@ export class TextQueue {
 
   /** Drops a space's texts still waiting (it left this device); those being fetched finish on their own. */
   forget(space: SpaceId): void {
-    const kept = this.#waiting.filter((entry) => entry.space !== space)
-    for (const entry of this.#waiting) if (entry.space === space) this.#seen.delete(entry.id)
+    const kept: { readonly space: SpaceId; readonly id: DocumentId }[] = []
+    for (const entry of this.#waiting) {
+      if (entry.space === space) this.#seen.delete(entry.id)
+      else kept.push(entry)
+    }
     this.#waiting.splice(0, this.#waiting.length, ...kept)
     this.#pump()
   }
