@@ -53,6 +53,9 @@ export class DocumentStore {
   readonly #timing: SaveTiming
   readonly #tracked = new Set<DocumentId>()
   readonly #dirty = new Set<DocumentId>()
+  /** Told of each document handle once (see `onDocument`). */
+  readonly #heard = new Set<DocumentId>()
+  readonly #listeners = new Set<(handle: DocHandle<unknown>) => void>()
   #timer: ReturnType<typeof setTimeout> | undefined
   #closed = false
   #lastFailure: StorageQuotaExceeded | StorageFailed | undefined
@@ -62,6 +65,20 @@ export class DocumentStore {
   constructor(repo: Repo, timing: SaveTiming) {
     this.repo = repo
     this.#timing = timing
+    // The repo has no event for a new handle: the synchronizer's `open-doc` names every document synced with a
+    // peer, one a peer sent included (the repo makes its handle itself); `#track` covers those made or found here.
+    repo.synchronizer.on('open-doc', ({ documentId }) => {
+      const handle = repo.handles[documentId]
+      if (handle !== undefined) this.#hear(handle)
+    })
+  }
+
+  /**
+   * Calls `listener` once for each document handle this tab gets from now on: made, found, imported here, or
+   * opened by a peer's sync (a change a peer sent for a document no one here asked for).
+   */
+  onDocument(listener: (handle: DocHandle<unknown>) => void): void {
+    this.#listeners.add(listener)
   }
 
   create<T>(initial: T): DocHandle<T> {
@@ -116,6 +133,7 @@ export class DocumentStore {
   remove(id: DocumentId): void {
     this.#dirty.delete(id)
     this.#tracked.delete(id)
+    this.#heard.delete(id)
     this.repo.delete(id)
   }
 
@@ -176,6 +194,13 @@ export class DocumentStore {
     this.#tracked.add(handle.documentId)
     handle.on('heads-changed', () => this.#mark(handle.documentId))
     handle.on('change', ({ patchInfo }) => keepReplaced(handle, patchInfo))
+    this.#hear(handle)
+  }
+
+  #hear(handle: DocHandle<unknown>): void {
+    if (this.#heard.has(handle.documentId)) return
+    this.#heard.add(handle.documentId)
+    for (const listener of this.#listeners) listener(handle)
   }
 
   #mark(id: DocumentId): void {

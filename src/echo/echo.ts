@@ -143,7 +143,7 @@ export class Echo {
       // Index rows a full disk refused are written once documents could be.
       saved: () => this.#indexer.retry(),
     })
-    this.#indexer = new Indexer(this.#db, this.#documents)
+    this.#indexer = new Indexer(this.#db, this.#documents, () => this.#replication.replicating)
     this.#logs = new LogStore(this.#db)
     this.#rooms = new InvitationRoomStore(this.#db)
     this.#syncStates = new SyncStates(this.#repo, options.saveDebounceMs ?? 100)
@@ -199,8 +199,12 @@ export class Echo {
     const leading = this.#replication.replicating
     this.#replication.addRemote(adapter, rules)
     this.#repo.networkSubsystem.addNetworkAdapter(adapter)
-    // This tab now leads: it stops offering to the tabs what they did not ask for (replication.ts).
-    if (!leading) this.#repo.shareConfigChanged()
+    // This tab now leads: it stops offering to the tabs what they did not ask for (replication.ts), and asks for
+    // the texts of notes indexed without them.
+    if (!leading) {
+      this.#repo.shareConfigChanged()
+      void this.#indexer.askWaitingTexts()
+    }
   }
 
   /** Stops replicating over `adapter` (it is disconnected); with no adapter left, this tab announces to the tabs again. */

@@ -21,7 +21,7 @@ import { textOf } from './space/text'
 import type { Progress } from './text-queue'
 import { TextQueue } from './text-queue'
 import type { EchoDatabase, IndexedDocRow, ObjectRow, QuarantineRow } from './storage/echo-database'
-import { indexedHeads, keysFromDocument, objectKey, writeIndexBatch } from './storage/object-index'
+import { indexedHeads, keysFromDocument, objectKey, textsWaitingIn, writeIndexBatch } from './storage/object-index'
 
 interface Dirty {
   readonly space: SpaceId
@@ -33,7 +33,15 @@ interface TextOwner {
   readonly space: SpaceId
   readonly object: ObjectId
   readonly doc: DocumentId
+  /** Known from the note as indexed (checked), or only from the objects as stored (`#ownTexts`). */
+  readonly checked: boolean
 }
+
+/**
+ * At most this many objects are indexed again when one text changes. An honest space has one note per text; a
+ * member could name one text from thousands of objects, and make each keystroke in it rewrite thousands of rows.
+ */
+const MAX_TEXT_OWNERS = 8
 
 /** The text document a note's URL names, if the note's space lists it as one of its text documents. */
 export type TextResolver = (url: string) => DocumentId | undefined
@@ -44,6 +52,17 @@ export type TextResolver = (url: string) => DocumentId | undefined
  * of a 10k space indexed about 1.5 texts a second when each was its own write). One alone is written at once.
  */
 const TEXT_BATCH_MS = 250
+
+const AUTOMERGE_SCHEME = 'automerge:'
+
+/** The document an object's `text` field names as stored, unchecked: `automerge:<id>` gives `<id>`. */
+const namedText = (raw: unknown): DocumentId | undefined => {
+  const fields: unknown = typeof raw === 'object' && raw !== null ? (raw as { fields?: unknown }).fields : undefined
+  const text = typeof fields === 'object' && fields !== null ? toPlain((fields as { text?: unknown }).text) : undefined
+  return typeof text === 'string' && text.startsWith(AUTOMERGE_SCHEME)
+    ? (text.slice(AUTOMERGE_SCHEME.length) as DocumentId)
+    : undefined
+}
 
 const headsOf = (handle: DocHandle<unknown>): string => handle.heads().join(',')
 
@@ -65,8 +84,8 @@ export class Indexer implements ChangeSource {
   readonly #documents: DocumentStore
   /** Each followed object document: its handle, its space, and how to stop hearing its changes. */
   readonly #objectDocs = new Map<DocumentId, FollowedDocument>()
-  readonly #textOwners = new Map<DocumentId, TextOwner>()
-  readonly #textWatched = new Set<DocumentId>()
+  /** The notes naming each text document (by key): whose rows a change of it touches. */
+  readonly #textOwners = new Map<DocumentId, Map<string, TextOwner>>()
   readonly #texts = new Map<SpaceId, TextResolver>()
   /** Notes whose text URL their space's root did not list yet (a peer's object arrived before its root's list). */
   readonly #unlisted = new Map<SpaceId, Map<string, { readonly doc: DocumentId; readonly object: ObjectId }>>()
@@ -75,15 +94,26 @@ export class Indexer implements ChangeSource {
   /** Live lists of a space, told of each change to its objects before the index is written. */
   readonly #watchers = new Map<SpaceId, Set<(changes: ObjectChanges) => void>>()
   readonly #textQueue = new TextQueue((id) => this.#fetchText(id))
+  readonly #fetchesTexts: () => boolean
   #running: Promise<void> = Promise.resolve()
   #scheduled = false
   /** Texts that arrived within `TEXT_BATCH_MS` of the last write wait here for the next one (see `#markText`). */
   #textTimer: ReturnType<typeof setTimeout> | undefined
   #lastWrite = -Infinity
 
-  constructor(db: EchoDatabase, documents: DocumentStore) {
+  /**
+   * `fetchesTexts`: whether this tab asks for the texts its notes were indexed without when their space opens (the
+   * tab that talks to peers; another tab would load documents it never shows).
+   */
+  constructor(db: EchoDatabase, documents: DocumentStore, fetchesTexts: () => boolean) {
     this.#db = db
     this.#documents = documents
+    this.#fetchesTexts = fetchesTexts
+    // Every document this tab gets is heard, however it came (an editor opened it, a peer sent a change, the
+    // text queue fetched it): a note's text typed or received after a reload is searchable too.
+    documents.onDocument((handle) => {
+      handle.on('change', () => this.#markText(handle.documentId))
+    })
   }
 
   /** The space's root lists more documents: notes whose text was not listed before are indexed again. */
@@ -115,6 +145,7 @@ export class Indexer implements ChangeSource {
     }
     handle.on('change', changed)
     this.#objectDocs.set(handle.documentId, { handle, space, stop: () => handle.off('change', changed) })
+    this.#ownTexts(space, handle)
     const indexed = await indexedHeads(this.#db, handle.documentId)
     // Dropped meanwhile (no longer this space's, or the space left this device): nothing of it shows.
     if (this.#objectDocs.get(handle.documentId)?.handle !== handle) return
@@ -123,7 +154,27 @@ export class Indexer implements ChangeSource {
       // from its own objects now, not after its whole index write and the lists' next read.
       this.#tell(space, handle, Object.keys(objectsOf(handle.doc()) ?? {}))
       this.#mark(handle.documentId, space, 'all')
-    }
+    } else if (this.#fetchesTexts()) await this.#askWaiting(handle.documentId, space)
+  }
+
+  /**
+   * This tab now talks to peers: the notes of the documents it follows that were indexed without their text (a page
+   * closed while a space arrived, a text a peer could not give) are indexed again, which asks for their texts.
+   */
+  async askWaitingTexts(): Promise<void> {
+    await Promise.all([...this.#objectDocs].map(([doc, { space }]) => this.#askWaiting(doc, space)))
+  }
+
+  async #askWaiting(doc: DocumentId, space: SpaceId): Promise<void> {
+    // A read refused (the page closing) leaves them for the next time the space opens.
+    const keys = await textsWaitingIn(this.#db, doc).catch(() => [])
+    const prefix = `${space}/`
+    if (keys.length > 0 && this.#objectDocs.has(doc))
+      this.#mark(
+        doc,
+        space,
+        keys.map((key) => key.slice(prefix.length)),
+      )
   }
 
   /** Hears each change to a space's objects as its document now says, before the index has it. */
@@ -172,7 +223,10 @@ export class Indexer implements ChangeSource {
     for (const [doc, followed] of this.#objectDocs) if (followed.space === space) this.forget(doc)
     this.#texts.delete(space)
     this.#unlisted.delete(space)
-    for (const [text, owner] of this.#textOwners) if (owner.space === space) this.#textOwners.delete(text)
+    for (const [text, owners] of this.#textOwners) {
+      for (const [key, owner] of owners) if (owner.space === space) owners.delete(key)
+      if (owners.size === 0) this.#textOwners.delete(text)
+    }
     this.#textQueue.forget(space)
   }
 
@@ -219,12 +273,49 @@ export class Indexer implements ChangeSource {
     return this.#textQueue.progress(space)
   }
 
-  /** Fetches a queued text document; once here (now or later, from a peer) its note is indexed again. */
+  /**
+   * Fetches a queued text document; once here its note is indexed again. One unavailable for now is indexed when
+   * it arrives, however late: its change is heard like any other (see the constructor).
+   */
   async #fetchText(id: DocumentId): Promise<void> {
     const handle = await this.#documents.find<TextDoc>(id, { allowableStates: ['ready', 'unavailable'] })
-    const arrived = () => this.#markText(id)
-    if (handle.isReady()) arrived()
-    else void handle.whenReady(['ready']).then(arrived, () => undefined)
+    if (handle.isReady()) this.#markText(id)
+  }
+
+  /**
+   * Learns which notes of an object document name which text, from the objects as stored: a note indexed in an
+   * earlier session is indexed again when its text changes now. The URL is not checked here (`#row` checks it when
+   * the note is indexed), so a note naming any document only costs its own row being written again.
+   */
+  #ownTexts(space: SpaceId, handle: DocHandle<ObjectsDoc>): void {
+    for (const [id, raw] of Object.entries(objectsOf(handle.doc()) ?? {})) {
+      const text = namedText(raw)
+      if (text === undefined) continue
+      const owner = { space, object: id as ObjectId, doc: handle.documentId }
+      if ((this.#textOwners.get(text)?.size ?? 0) === 0) {
+        this.#own(text, { ...owner, checked: false })
+        continue
+      }
+      // Another object names a text already named: it counts only if it reads as an object whose text that is.
+      const read = readObject(raw, id)
+      if (read.ok && specOf(read.object.type).index(read.object.fields).textDocument === `${AUTOMERGE_SCHEME}${text}`)
+        this.#own(text, { ...owner, checked: true })
+    }
+  }
+
+  /** Past `MAX_TEXT_OWNERS`, a note as indexed takes the place of an object only seen as stored; nothing else does. */
+  #own(text: DocumentId, owner: TextOwner): void {
+    const owners = this.#textOwners.get(text) ?? new Map<string, TextOwner>()
+    const key = objectKey(owner.space, owner.object)
+    const known = owners.get(key)
+    if (known?.checked === true) return
+    if (known === undefined && owners.size >= MAX_TEXT_OWNERS) {
+      const unchecked = owner.checked ? [...owners].find(([, other]) => !other.checked) : undefined
+      if (unchecked === undefined) return
+      owners.delete(unchecked[0])
+    }
+    owners.set(key, owner)
+    this.#textOwners.set(text, owners)
   }
 
   *#dirtyTargets(space: SpaceId): Generator<[DocumentId, SpaceId]> {
@@ -242,9 +333,9 @@ export class Indexer implements ChangeSource {
    * write already due, whichever comes first).
    */
   #markText(text: DocumentId): void {
-    const owner = this.#textOwners.get(text)
-    if (owner === undefined) return
-    this.#requeue(owner.doc, owner.space, new Set([owner.object]))
+    const owners = this.#textOwners.get(text)
+    if (owners === undefined) return
+    for (const owner of owners.values()) this.#requeue(owner.doc, owner.space, new Set([owner.object]))
     if (this.#scheduled || this.#textTimer !== undefined) return
     const wait = this.#lastWrite + TEXT_BATCH_MS - performance.now()
     if (wait <= 0) this.#schedule()
@@ -329,7 +420,7 @@ export class Indexer implements ChangeSource {
   async #row(space: SpaceId, doc: DocumentId, key: string, object: EchoObject): Promise<ObjectRow> {
     const { title, order = '', textDocument } = specOf(object.type).index(object.fields)
     const text = textDocument === undefined ? '' : await this.#text(space, doc, object.id, textDocument)
-    return {
+    const row: ObjectRow = {
       key,
       spaceId: space,
       id: object.id,
@@ -340,13 +431,14 @@ export class Indexer implements ChangeSource {
       updatedAt: object.updatedAt,
       title: title.toLowerCase(),
       order,
-      words: wordsOf(`${title} ${text}`),
+      words: wordsOf(`${title} ${text ?? ''}`),
       record: object,
     }
+    return text === undefined ? { ...row, textWaiting: 1 } : row
   }
 
-  /** An object's text document (a note's), followed so that typing re-indexes the object. */
-  async #text(space: SpaceId, doc: DocumentId, object: ObjectId, url: string): Promise<string> {
+  /** An object's text (a note's), or undefined while its document is not here (it is on its way). */
+  async #text(space: SpaceId, doc: DocumentId, object: ObjectId, url: string): Promise<string | undefined> {
     // An object may name any URL; only its own space's text documents are read.
     const listed = this.#texts.get(space)?.(url)
     if (listed === undefined) {
@@ -354,20 +446,14 @@ export class Indexer implements ChangeSource {
       const pending = this.#unlisted.get(space) ?? new Map<string, { doc: DocumentId; object: ObjectId }>()
       pending.set(url, { doc, object })
       this.#unlisted.set(space, pending)
-      return ''
+      return undefined
     }
-    const textDoc = listed
-    this.#textOwners.set(textDoc, { space, object, doc })
+    this.#own(listed, { space, object, doc, checked: true })
     // Not loaded yet (on disk, or still to come from a peer): the queue brings it and the note is indexed again.
-    if (!this.#documents.isLoaded(textDoc)) {
-      this.#textQueue.enqueue(space, textDoc)
-      return ''
+    if (!this.#documents.isLoaded(listed)) {
+      this.#textQueue.enqueue(space, listed)
+      return undefined
     }
-    const handle = await this.#documents.find<TextDoc>(textDoc)
-    if (!this.#textWatched.has(textDoc)) {
-      this.#textWatched.add(textDoc)
-      handle.on('change', () => this.#markText(textDoc))
-    }
-    return textOf(handle)
+    return textOf(await this.#documents.find<TextDoc>(listed))
   }
 }

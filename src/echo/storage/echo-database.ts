@@ -41,6 +41,11 @@ export interface ObjectRow {
   readonly words: string[]
   /** The validated, migrated object. */
   readonly record: EchoObject
+  /**
+   * 1 when its text document was not here when it was indexed (`words` lack its text): asked for again when the
+   * space opens in the tab that talks to peers. Absent otherwise, so the index holds only these rows.
+   */
+  readonly textWaiting?: 1
 }
 
 /** An object that failed validation: kept for the report, never returned by queries. */
@@ -124,5 +129,9 @@ export const openEchoDatabase = (options: DatabaseOptions = {}): EchoDatabase =>
   db.version(2).stores({ logEntries: 'key, spaceId' })
   db.version(3).stores({ documentSpaces: 'doc, spaceId' })
   db.version(4).stores({ invitationRooms: 'key, spaceId' })
+  db.version(5).stores({
+    objects:
+      'key, spaceId, doc, [spaceId+type+updatedAt], [spaceId+type+order], [spaceId+type+title], [spaceId+updatedAt], *words, [doc+textWaiting]',
+  })
   return db
 }

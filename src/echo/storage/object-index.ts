@@ -48,6 +48,10 @@ export const keysFromDocument = async (db: EchoDatabase, doc: string): Promise<s
   return [...valid, ...invalid]
 }
 
+/** Keys of the rows of a document indexed without their text (`ObjectRow.textWaiting`). */
+export const textsWaitingIn = (db: EchoDatabase, doc: string): Promise<string[]> =>
+  db.objects.where('[doc+textWaiting]').equals([doc, 1]).primaryKeys()
+
 export const indexedHeads = async (db: EchoDatabase, doc: string): Promise<string | undefined> =>
   (await db.indexedDocs.get(doc))?.heads
 
