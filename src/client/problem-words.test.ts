@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { StorageFailed } from '../echo'
+import { SpaceNotAllHere, StorageFailed } from '../echo'
 import { InvalidSpaceFile, NotAllowed, ObjectNotFound } from '../echo/testing/errors'
 import { RecoveryPhraseInvalid } from '../halo'
 import {
@@ -28,6 +28,13 @@ describe('toProblem of a space refusal', () => {
       expect(problem.message).not.toMatch(/obj_|did:key|IDB|undefined/)
     }
     expect(toProblem(new ObjectNotFound('obj_7f3a9c')).message).toBe('This item is no longer in this space.')
+  })
+
+  it('says an export waits for the space to arrive, without the count of documents', () => {
+    const problem = toProblem(new SpaceNotAllHere(4_988))
+    expect(problem.code).toBe('space-not-all-here')
+    expect(problem.message).toMatch(/has not arrived on this device yet/)
+    expect(problem.message).not.toMatch(/4,?988|documents/)
   })
 
   it('has words for a code it does not know yet', () => {

@@ -29,6 +29,8 @@ const words: Readonly<Record<string, string>> = {
   'invalid-fields': 'This cannot be saved as it is; check what you entered and try again.',
   'invalid-space-file': 'This file is not a Commonplace space file, or it is damaged. Nothing was imported.',
   'space-file-too-large': 'This file is too large to import. Nothing was imported.',
+  'space-not-all-here':
+    'Part of this space has not arrived on this device yet, so it cannot be exported now. Keep the app open until the space says it is up to date, then try again.',
   'note-text-not-in-space': 'The text of this note is not part of this space, so it cannot be opened.',
   'name-required': 'A space needs a name.',
   'name-too-long': `A space name has at most ${LIMITS.spaceName} characters.`,

@@ -3,6 +3,7 @@ import type { SpaceRole } from '../halo'
 import {
   can,
   mayChange,
+  type SpaceNotAllHere,
   type StorageFailed,
   type StorageQuotaExceeded,
   noteEditorBinding,
@@ -57,6 +58,7 @@ export const checkSpaceName = (name: string): Problem | undefined => {
 
 /** Writes what is pending; a refusal (a full disk) is the action's failure. */
 export type Flush = () => Promise<Result<void, StorageQuotaExceeded | StorageFailed>>
+type ExportSpace = (space: Space) => Promise<Result<string, SpaceNotAllHere>>
 
 const noteView = (object: EchoObject): NoteView | undefined =>
   object.type === 'note' ? { id: object.id, title: object.fields.title, updatedAt: object.updatedAt } : undefined
@@ -216,7 +218,7 @@ export class OpenSpace implements SpaceSession {
   readonly personal: boolean
   readonly #space: Space
   readonly #actor: Actor
-  readonly #exportSpace: (space: Space) => Promise<string>
+  readonly #exportSpace: ExportSpace
   readonly #flush: Flush
   readonly #writable: Observable<boolean>
   readonly #stopName: () => void
@@ -232,7 +234,7 @@ export class OpenSpace implements SpaceSession {
     space: Space,
     actor: Actor,
     storage: {
-      exportSpace: (space: Space) => Promise<string>
+      exportSpace: ExportSpace
       flush: Flush
       writable?: Observable<boolean>
       members?: MemberSources
@@ -498,12 +500,13 @@ export class OpenSpace implements SpaceSession {
   exportFile(): Promise<Result<{ readonly fileName: string; readonly blob: Blob }, Problem>> {
     return attempt(async () => {
       const file = await this.#exportSpace(this.#space)
+      if (!file.ok) return outcome(file)
       const slug =
         this.#space.name
           .toLowerCase()
           .replace(/[^\p{L}\p{N}]+/gu, '-')
           .replace(/^-+|-+$/g, '') || 'space'
-      return ok({ fileName: `${slug}.commonplace.json`, blob: new Blob([file], { type: 'application/json' }) })
+      return ok({ fileName: `${slug}.commonplace.json`, blob: new Blob([file.value], { type: 'application/json' }) })
     })
   }
 

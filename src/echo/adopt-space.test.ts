@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { generateKeyPair } from '../halo'
 import type { PublicKey } from '../halo'
 import type { Echo } from './echo'
-import { SpaceRefused } from './errors'
+import { SpaceNotAllHere, SpaceRefused } from './errors'
 import type { ObjectId, SpaceId } from './ids'
 import type { SpaceDoc } from './space/documents'
 import type { Space } from './space/space'
@@ -263,6 +263,22 @@ describe('a space arriving from a peer', () => {
     expect((await adopted.find({ type: 'note' })).map((object) => object.fields.title)).toEqual(['Kept'])
     expect(adopted.receiving.get().texts).toEqual({ done: 0, total: 1 })
     expect((await b.close()).ok).toBe(true)
+  })
+
+  it('refuses to export a space while a note text is still on its way, at once, saying how many documents', async () => {
+    const { a, b } = two()
+    const actor = makeActor()
+    const work = await a.createSpace(actor, 'Work')
+    expect((await work.createMany(actor, [{ type: 'note', title: 'Kept', text: 'never sent' }])).ok).toBe(true)
+    await a.flush()
+    const adopted = await adoptWithoutTexts(a, b, actor.identity, work)
+
+    // Before, the export asked the peer for the text and waited 60 s (the repo's request timeout), then failed.
+    const file = await b.exportSpace(adopted)
+    expect(!file.ok && file.error).toBeInstanceOf(SpaceNotAllHere)
+    expect(!file.ok && file.error.missing).toBe(1)
+    // The device that has every document exports as before.
+    expect((await a.exportSpace(work)).ok).toBe(true)
   })
 
   it('refuses a space whose membership gives the adopting identity no role: no row, the fetched root removed', async () => {

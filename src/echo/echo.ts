@@ -18,7 +18,7 @@ import type { KeyPair, PublicKey } from '../halo'
 import { generateKeyPair } from '../halo'
 import { DocumentStore, REPO_SAVE_DELAY_NEVER } from './document-store'
 import { Aborted, NotAllowed, SpaceNotFound, SpaceRefused } from './errors'
-import type { DocumentCorrupt, InvalidSpaceFile, SpaceFileTooLarge } from './errors'
+import type { DocumentCorrupt, InvalidSpaceFile, SpaceFileTooLarge, SpaceNotAllHere } from './errors'
 import type { StorageFailed, StorageQuotaExceeded } from './errors'
 import type { SpaceId } from './ids'
 import { DocumentSpaces } from './document-spaces'
@@ -518,9 +518,13 @@ export class Echo {
     return ok(undefined)
   }
 
-  /** The space in one file (all its documents with their history), for `importSpace` here or elsewhere. */
-  exportSpace(space: Space): Promise<string> {
-    return exportSpaceFile(this.#documents, space.id, spaceInternals(space).root.documentId)
+  /**
+   * The space in one file (all its documents with their history), for `importSpace` here or elsewhere;
+   * `SpaceNotAllHere` while documents it lists have not arrived.
+   */
+  exportSpace(space: Space): Promise<Result<string, SpaceNotAllHere>> {
+    const here = localDocuments(this.#db, this.#documents)
+    return exportSpaceFile(this.#documents, (ids) => here.present(ids), space.id, spaceInternals(space).root.documentId)
   }
 
   /**

@@ -26,6 +26,18 @@ export class DocumentCorrupt extends AppError<'document-corrupt'> {
   }
 }
 
+/**
+ * Some documents the space's root lists are neither stored nor loaded here (a space still arriving from a peer, or
+ * a listing no peer can answer): a file without them would be refused by every other device's check.
+ */
+export class SpaceNotAllHere extends AppError<'space-not-all-here'> {
+  readonly missing: number
+  constructor(missing: number) {
+    super('space-not-all-here', `${missing} documents of the space are not on this device yet`)
+    this.missing = missing
+  }
+}
+
 /** The acting identity's role in the space does not allow the change. */
 export class NotAllowed extends AppError<'not-allowed'> {
   /** The fold's verdict when the membership log refused the entry (a host tells the guest why). */

@@ -13,7 +13,7 @@ export type { Placement } from './space/placement'
 export type { PeerSyncWatch } from './peer-sync'
 export type { ObjectId, SpaceId } from './ids'
 export { parseObjectId } from './ids'
-export { SpaceFileTooLarge, StorageFailed, StorageQuotaExceeded } from './errors'
+export { SpaceFileTooLarge, SpaceNotAllHere, StorageFailed, StorageQuotaExceeded } from './errors'
 export type { Actor } from './membership/entries'
 // Invitations (issue 12): the entries a host and a guest write, and the host's check before admitting.
 export { issueCountersign, issueInvitation, issueInvitationCancel, issueInvitationUse } from './membership/entries'

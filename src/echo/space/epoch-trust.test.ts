@@ -1,5 +1,5 @@
 // The fixtures install fake-indexeddb, which Dexie must find when it loads.
-import { makeActor, openTestEcho, uniqueDatabaseName } from '../testing/fixtures'
+import { exported, makeActor, openTestEcho, uniqueDatabaseName } from '../testing/fixtures'
 import { change, load, save } from '@automerge/automerge/slim'
 import { describe, expect, it } from 'vitest'
 import { fromBase64Url, toBase64Url } from '../../base'
@@ -37,7 +37,7 @@ const victimAndMallory = async () => {
   const own = await theirs.createSpace(mallory, 'Mallory')
   await own.create(mallory, 'task', { title: 'bait', done: false, order: 'a0' })
   const f = firstObjects(own)
-  const file = await theirs.exportSpace(own)
+  const file = await exported(theirs, own)
   await theirs.close()
   return { name, alice, echo, work, w, mallory, own: own.id, f, file }
 }

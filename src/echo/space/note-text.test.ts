@@ -1,5 +1,5 @@
 // The fixtures install fake-indexeddb, which Dexie must find when it loads.
-import { makeActor, openTestEcho } from '../testing/fixtures'
+import { exported, makeActor, openTestEcho } from '../testing/fixtures'
 import { change, ImmutableString, load, save } from '@automerge/automerge/slim'
 import { describe, expect, it } from 'vitest'
 import { fromBase64Url, toBase64Url } from '../../base'
@@ -28,7 +28,7 @@ describe("a note's text", { timeout: 30_000 }, () => {
     const note = await bait.createNote(mallory, 'Read me', 'harmless')
     if (!note.ok) throw note.error
     await theirs.settled()
-    const file = JSON.parse(await theirs.exportSpace(bait)) as FileJson
+    const file = JSON.parse(await exported(theirs, bait)) as FileJson
     const objectsDoc = objectDocumentsOf(bait)[0]?.documentId
     const bytes = objectsDoc === undefined ? undefined : fromBase64Url(file.documents[objectsDoc] ?? '')
     if (objectsDoc === undefined || bytes === undefined) throw new Error('no object document')

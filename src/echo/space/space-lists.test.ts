@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto'
 import { describe, expect, it, vi } from 'vitest'
 import { generateKeyPair } from '../../halo'
 import type { SpaceId } from '../ids'
-import { makeActor, openTestEcho } from '../testing/fixtures'
+import { exported, makeActor, openTestEcho } from '../testing/fixtures'
 import { repoOf, rootOf } from '../testing/internals'
 import { pairedAdapters, whenPeer } from '../testing/paired-network'
 import type { SwarmBoxes } from './space-lists'
@@ -152,7 +152,7 @@ describe('spaces made or imported here are listed in the personal space', () => 
 
     const elsewhere = openTestEcho()
     const shared = await elsewhere.createSpace(makeActor(), 'Shared')
-    const file = await elsewhere.exportSpace(shared)
+    const file = await exported(elsewhere, shared)
     const imported = await echo.importSpace(actor, file)
     expect(imported.ok).toBe(true)
     expect(ids()).toEqual([early.id, work.id, shared.id].sort())

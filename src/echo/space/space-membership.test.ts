@@ -1,5 +1,5 @@
 // The fixtures install fake-indexeddb, which Dexie must find when it loads.
-import { makeActor, openTestEcho, T0, uniqueDatabaseName } from '../testing/fixtures'
+import { exported, makeActor, openTestEcho, T0, uniqueDatabaseName } from '../testing/fixtures'
 import { Repo } from '@automerge/automerge-repo/slim'
 import { describe, expect, it } from 'vitest'
 import type { Result } from '../../base'
@@ -101,7 +101,7 @@ describe('the membership log only grows', () => {
 
 /** The space exported from `echo` with `ids` deleted from its log, as a hostile client would send it. */
 const exportWithout = async (echo: Echo, space: Space, ...ids: string[]): Promise<string> => {
-  const file = JSON.parse(await echo.exportSpace(space)) as { documents: Record<string, string> }
+  const file = JSON.parse(await exported(echo, space)) as { documents: Record<string, string> }
   const rootId = rootOf(space).documentId
   // Another device's repo: the deletion is a change in the document's history, merged on import.
   const elsewhere = new Repo({ network: [] })

@@ -5,6 +5,7 @@ import { ManualClock } from '../../base/testing/manual-clock'
 import type { KeyPair } from '../../halo'
 import { generateKeyPair } from '../../halo'
 import type { EchoOptions } from '../echo'
+import type { Space } from '../space/space'
 import { Echo } from '../echo'
 import type { Actor } from '../membership/entries'
 
@@ -17,3 +18,10 @@ export const uniqueDatabaseName = (): string => `echo-test-${++databases}-${cryp
 
 export const openTestEcho = (options: EchoOptions & { name?: string } = {}): Echo =>
   new Echo({ clock: new ManualClock(T0), database: { name: options.name ?? uniqueDatabaseName() }, ...options })
+
+/** The space's file, which tests expect to be exportable. */
+export const exported = async (echo: Echo, space: Space): Promise<string> => {
+  const file = await echo.exportSpace(space)
+  if (!file.ok) throw file.error
+  return file.value
+}

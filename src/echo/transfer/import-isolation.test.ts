@@ -1,5 +1,5 @@
 // The fixtures install fake-indexeddb, which Dexie must find when it loads.
-import { makeActor, openTestEcho, uniqueDatabaseName } from '../testing/fixtures'
+import { exported as exportedText, makeActor, openTestEcho, uniqueDatabaseName } from '../testing/fixtures'
 import { change, load, save } from '@automerge/automerge/slim'
 import { describe, expect, it } from 'vitest'
 import { fromBase64Url, toBase64Url } from '../../base'
@@ -33,7 +33,7 @@ const tamper = (data: string, edit: (doc: Record<string, unknown>) => void): str
 }
 
 const exported = async (echo: Echo, space: Space): Promise<FileJson> =>
-  JSON.parse(await echo.exportSpace(space)) as FileJson
+  JSON.parse(await exportedText(echo, space)) as FileJson
 
 /** Alice's "Work" space with one task, and Mallory's old export of it. */
 const aliceWork = async () => {
@@ -200,7 +200,7 @@ describe('a space file touches only its own space', { timeout: 30_000 }, () => {
     if (!copy.ok) throw copy.error
     await copy.value.create(alice, 'task', { title: 'From the laptop', done: false, order: 'a1' })
     await copy.value.createNote(alice, 'Laptop note', 'typed there')
-    const newer = await laptop.exportSpace(copy.value)
+    const newer = await exportedText(laptop, copy.value)
     const imported = await echo.importSpace(alice, newer)
     if (!imported.ok) throw imported.error
     expect(imported.value).toBe(work)

@@ -1,5 +1,5 @@
 // The fixtures install fake-indexeddb, which Dexie must find when it loads.
-import { makeActor, openTestEcho, uniqueDatabaseName } from '../testing/fixtures'
+import { exported, makeActor, openTestEcho, uniqueDatabaseName } from '../testing/fixtures'
 import { describe, expect, it, vi } from 'vitest'
 import { err } from '../../base'
 import { DocumentCorrupt } from '../errors'
@@ -16,7 +16,7 @@ describe('importing over a space here', { timeout: 30_000 }, () => {
     const echo = openTestEcho({ name })
     const work = await echo.createSpace(alice, 'Work')
     await work.create(alice, 'task', { title: 'Pay rent', done: false, order: 'a0' })
-    const backup = await echo.exportSpace(work)
+    const backup = await exported(echo, work)
     const lost = objectDocumentsOf(work)[0]?.documentId
     if (lost === undefined) throw new Error('no object document')
     expect((await echo.flush()).ok).toBe(true)
@@ -44,11 +44,11 @@ describe('importing over a space here', { timeout: 30_000 }, () => {
     const work = await echo.createSpace(alice, 'Work')
     await work.create(alice, 'task', { title: 'Pay rent', done: false, order: 'a0' })
     const laptop = openTestEcho()
-    const copy = await laptop.importSpace(alice, await echo.exportSpace(work))
+    const copy = await laptop.importSpace(alice, await exported(echo, work))
     if (!copy.ok) throw copy.error
     // A note adds a text document the root lists: the newer file holds a document new here.
     await copy.value.createNote(alice, 'Laptop note', 'typed there')
-    const newer = await laptop.exportSpace(copy.value)
+    const newer = await exported(laptop, copy.value)
     await laptop.close()
     expect((await echo.flush()).ok).toBe(true)
     const heads = [...rootOf(work).heads()]

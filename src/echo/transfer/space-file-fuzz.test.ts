@@ -5,7 +5,7 @@
  * (scripts/fuzz/files.ts).
  */
 // The fixtures install fake-indexeddb, which Dexie must find when it loads.
-import { makeActor, openTestEcho } from '../testing/fixtures'
+import { exported, makeActor, openTestEcho } from '../testing/fixtures'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fromBase64Url, toBase64Url } from '../../base'
@@ -72,9 +72,9 @@ describe('space files under mutation', { timeout: 30_000 }, () => {
     const actor = makeActor()
     const space = await echo.createSpace(actor, 'Garden plans')
     await space.create(actor, 'task', { title: 'Water the beans', done: false, order: 'a0' })
-    own = await echo.exportSpace(space)
+    own = await exported(echo, space)
     const theirs = openTestEcho()
-    foreign = await theirs.exportSpace(await theirs.createSpace(makeActor(), 'Mallory'))
+    foreign = await exported(theirs, await theirs.createSpace(makeActor(), 'Mallory'))
     await theirs.close()
     await repoOf(echo).storageId()
     expect((await echo.flush()).ok).toBe(true)

@@ -1,5 +1,5 @@
 // The fixtures install fake-indexeddb, which Dexie must find when it loads.
-import { makeActor, openTestEcho } from '../testing/fixtures'
+import { exported, makeActor, openTestEcho } from '../testing/fixtures'
 import { change, load, save, splice } from '@automerge/automerge/slim'
 import { describe, expect, it } from 'vitest'
 import { fromBase64Url, toBase64Url } from '../../base'
@@ -16,7 +16,7 @@ interface FileJson {
 const withRoot = async (edit: (root: Record<string, unknown>) => void): Promise<string> => {
   const theirs = openTestEcho()
   const space = await theirs.createSpace(makeActor(), 'Mallory')
-  const file = JSON.parse(await theirs.exportSpace(space)) as FileJson
+  const file = JSON.parse(await exported(theirs, space)) as FileJson
   await theirs.close()
   const bytes = fromBase64Url(file.documents[file.root] ?? '')
   if (bytes === undefined) throw new Error('root missing')

@@ -14,7 +14,7 @@ import * as v from 'valibot'
 import type { Result } from '../../base'
 import { err, fromBase64Url, ok, toBase64Url } from '../../base'
 import type { DocumentStore } from '../document-store'
-import { DocumentCorrupt, InvalidSpaceFile, SpaceFileTooLarge } from '../errors'
+import { DocumentCorrupt, InvalidSpaceFile, SpaceFileTooLarge, SpaceNotAllHere } from '../errors'
 import type { SpaceId } from '../ids'
 import type { DocumentId, SpaceDoc } from '../space/documents'
 
@@ -50,17 +50,29 @@ const SpaceFile = v.strictObject({
   documents: v.record(v.string(), v.string()),
 })
 
-/** Serializes the space whose root document is `root`, with every document it lists. */
-export const exportSpaceFile = async (documents: DocumentStore, space: SpaceId, root: DocumentId): Promise<string> => {
+/**
+ * Serializes the space whose root document is `root`, with every document it lists; refused at once while any of
+ * them is not here (`present`: stored or loaded), where the export would wait for each from peers (60 s apiece
+ * when none has it).
+ */
+export const exportSpaceFile = async (
+  documents: DocumentStore,
+  present: (ids: readonly DocumentId[]) => Promise<ReadonlySet<DocumentId>>,
+  space: SpaceId,
+  root: DocumentId,
+): Promise<Result<string, SpaceNotAllHere>> => {
   const rootHandle = await documents.find<SpaceDoc>(root)
   // Sorted, so the same space always gives the same file.
   const ids = [root, ...(Object.keys(rootHandle.doc().documents).sort() as DocumentId[])]
+  const here = await present(ids)
+  const missing = ids.filter((id) => !here.has(id)).length
+  if (missing > 0) return err(new SpaceNotAllHere(missing))
   const encoded: Record<string, string> = {}
   for (const id of ids) {
     const bytes = await documents.exportDocument(id)
     if (bytes !== undefined) encoded[id] = toBase64Url(bytes)
   }
-  return JSON.stringify({ format: SPACE_FILE_FORMAT, space, root, documents: encoded })
+  return ok(JSON.stringify({ format: SPACE_FILE_FORMAT, space, root, documents: encoded }))
 }
 
 /** One document of a file: its bytes, and the document they load to (loaded on its own, away from the repo). */

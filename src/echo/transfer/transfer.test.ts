@@ -1,4 +1,4 @@
-import { makeActor, openTestEcho } from '../testing/fixtures'
+import { exported, makeActor, openTestEcho } from '../testing/fixtures'
 import { describe, expect, it } from 'vitest'
 import { rootOf } from '../testing/internals'
 
@@ -11,7 +11,7 @@ describe('space files and Markdown', () => {
     await space.create(alice, 'task', { title: 'Book train', done: false, order: 'a0', due: '2027-01-02' })
     if (!note.ok) throw note.error
     await source.settled()
-    const file = await source.exportSpace(space)
+    const file = await exported(source, space)
 
     const target = openTestEcho()
     const imported = await target.importSpace(alice, file)
@@ -25,7 +25,7 @@ describe('space files and Markdown', () => {
       ok: true,
       value: { fileName: 'packing-list.md', markdown: '# Packing list\n\npassport\n' },
     })
-    expect(await target.exportSpace(copy)).toBe(file)
+    expect(await exported(target, copy)).toBe(file)
     await source.close()
     await target.close()
   })
@@ -40,7 +40,7 @@ describe('space files and Markdown', () => {
     expect(await codeOf('{')).toBe('invalid-space-file')
     expect(await codeOf('{"format":"other"}')).toBe('invalid-space-file')
     const space = await echo.createSpace(alice, 'Source')
-    const file = JSON.parse(await echo.exportSpace(space)) as { documents: Record<string, string> }
+    const file = JSON.parse(await exported(echo, space)) as { documents: Record<string, string> }
     const damaged = { ...file, documents: { ...file.documents, [Object.keys(file.documents)[0] ?? '']: 'AAAA' } }
     expect(await codeOf(JSON.stringify(damaged))).toBe('document-corrupt')
     await echo.close()
