@@ -108,6 +108,26 @@ describe('Echo.adoptSpace', () => {
     expect(reopened.ok && reopened.value.name).toBe('Work')
   })
 
+  it('lists the name a rename gave while the space was not open here, once it opens', async () => {
+    const { name, a, b, actor, work } = await adoptedByB()
+    await b.close()
+    const next = openTestEcho({ peerId: 'cp1.bb.3', name })
+    opened.push(next)
+    const [toNext, toA] = pairedAdapters()
+    a.replicate(toNext, everything)
+    next.replicate(toA, everything)
+    await Promise.all([whenPeer(repoOf(a), 'cp1.bb.3'), whenPeer(repoOf(next), 'cp1.aa.1')])
+    expect(work.rename(actor, 'Job').ok).toBe(true)
+    const root = rootOf(work).documentId
+    await vi.waitFor(() => expect(String(repoOf(next).handles[root]?.doc().name)).toBe('Job'))
+    expect((await next.listSpaces(actor.identity)).map((row) => row.name)).toEqual(['Work'])
+    const reopened = await next.openSpace(work.id)
+    expect(reopened.ok && reopened.value.name).toBe('Job')
+    await vi.waitFor(async () =>
+      expect((await next.listSpaces(actor.identity)).map((row) => row.name)).toEqual(['Job']),
+    )
+  })
+
   it('a registered space whose root is not stored: lacksRoot says so, and adopting it again keeps its row', async () => {
     const { name, a, b, actor, work } = await adoptedByB()
     expect(await b.lacksRoot(work.id)).toBe(false)

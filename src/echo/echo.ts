@@ -57,7 +57,7 @@ import { liveObjectQuery, runQuery } from './storage/query-index'
 import { exportSpaceFile, readSpaceFile } from './transfer/space-file'
 import { checkSpaceFile } from './transfer/space-file-check'
 import { localDocuments } from './transfer/local-documents'
-import { getSpace, liveSpaces, putSpace, spacesOf, updateSpace } from './storage/space-registry'
+import { getSpace, keepSpaceName, liveSpaces, putSpace, spacesOf, updateSpace } from './storage/space-registry'
 import { SyncStates } from './sync-states'
 
 export interface EchoOptions {
@@ -655,8 +655,11 @@ export class Echo {
     // time the space asks for it, or the request finds no peer to go to and the document is unavailable.
     this.#documentSpaces.follow(id, root)
     const space = new Space(id, root, context)
-    // The registry caches the name for the space list; a rename here or by a peer updates it.
-    space.liveName.subscribe((name) => void updateSpace(this.#db, id, { name }))
+    // The registry caches the name for the space list; a rename here or by a peer updates it, and so does opening
+    // the space (a rename that arrived while it was not open here). A refused write is made again at the next open.
+    const keepName = (name: string) => void keepSpaceName(this.#db, id, name).catch(() => undefined)
+    space.liveName.subscribe(keepName)
+    keepName(space.name)
     return space
   }
 }

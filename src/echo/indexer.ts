@@ -18,6 +18,7 @@ import { specOf } from './schema/object-type-specs'
 import type { DocumentId, ObjectsDoc, TextDoc } from './space/documents'
 import { objectsOf, toPlain } from './space/documents'
 import { textOf } from './space/text'
+import { TextOwners } from './text-owners'
 import type { Progress } from './text-queue'
 import { TextQueue } from './text-queue'
 import type { EchoDatabase, IndexedDocRow, ObjectRow, QuarantineRow } from './storage/echo-database'
@@ -29,22 +30,19 @@ interface Dirty {
   ids: Set<string> | 'all'
 }
 
-interface TextOwner {
-  readonly space: SpaceId
-  readonly object: ObjectId
-  readonly doc: DocumentId
-  /** Known from the note as indexed (checked), or only from the objects as stored (`#ownTexts`). */
-  readonly checked: boolean
+/** A space's text documents, as its root lists them (and that are its own). */
+export interface SpaceTexts {
+  /** The text document a note's URL names, if it is one of them. */
+  readonly of: (url: string) => DocumentId | undefined
+  readonly lists: (doc: DocumentId) => boolean
 }
 
 /**
- * At most this many objects are indexed again when one text changes. An honest space has one note per text; a
- * member could name one text from thousands of objects, and make each keystroke in it rewrite thousands of rows.
+ * A text named by more objects than this is indexed again at most once per `CONTESTED_TEXT_MS`. An honest space has
+ * one note per text; a member can name one text from thousands of objects, each of which a change of it rewrites.
  */
 const MAX_TEXT_OWNERS = 8
-
-/** The text document a note's URL names, if the note's space lists it as one of its text documents. */
-export type TextResolver = (url: string) => DocumentId | undefined
+const CONTESTED_TEXT_MS = 5_000
 
 /**
  * A text arriving less than this long after the last index write waits for the next one, so a burst of texts
@@ -84,9 +82,15 @@ export class Indexer implements ChangeSource {
   readonly #documents: DocumentStore
   /** Each followed object document: its handle, its space, and how to stop hearing its changes. */
   readonly #objectDocs = new Map<DocumentId, FollowedDocument>()
-  /** The notes naming each text document (by key): whose rows a change of it touches. */
-  readonly #textOwners = new Map<DocumentId, Map<string, TextOwner>>()
-  readonly #texts = new Map<SpaceId, TextResolver>()
+  readonly #textOwners = new TextOwners()
+  /**
+   * Documents that changed while no object was known to name them: a text a peer sent before its space's object
+   * documents were followed here is indexed once they are (`#ownTexts`). Roots and object documents land here too.
+   */
+  readonly #changedUnowned = new Set<DocumentId>()
+  /** When each text named by more than `MAX_TEXT_OWNERS` objects was last indexed again, and its next time. */
+  readonly #contested = new Map<DocumentId, { at: number; timer: ReturnType<typeof setTimeout> | undefined }>()
+  readonly #texts = new Map<SpaceId, SpaceTexts>()
   /** Notes whose text URL their space's root did not list yet (a peer's object arrived before its root's list). */
   readonly #unlisted = new Map<SpaceId, Map<string, { readonly doc: DocumentId; readonly object: ObjectId }>>()
   readonly #dirty = new Map<DocumentId, Dirty>()
@@ -131,11 +135,11 @@ export class Indexer implements ChangeSource {
 
   /**
    * Follows an object document; re-indexes it now if it moved since it was last
-   * indexed. `textOf` says which document a note's text URL may be read from.
+   * indexed. `texts` says which documents a note's text may be read from.
    */
-  async watchObjects(space: SpaceId, handle: DocHandle<ObjectsDoc>, textOf: TextResolver): Promise<void> {
+  async watchObjects(space: SpaceId, handle: DocHandle<ObjectsDoc>, texts: SpaceTexts): Promise<void> {
     if (this.#objectDocs.has(handle.documentId)) return
-    this.#texts.set(space, textOf)
+    this.#texts.set(space, texts)
     const changed = ({ patches }: DocHandleChangePayload<ObjectsDoc>): void => {
       const ids = patches.flatMap((patch) =>
         patch.path[0] === 'objects' && patch.path[1] !== undefined ? [patch.path[1]] : [],
@@ -145,7 +149,7 @@ export class Indexer implements ChangeSource {
     }
     handle.on('change', changed)
     this.#objectDocs.set(handle.documentId, { handle, space, stop: () => handle.off('change', changed) })
-    this.#ownTexts(space, handle)
+    this.#ownTexts(space, handle, texts)
     const indexed = await indexedHeads(this.#db, handle.documentId)
     // Dropped meanwhile (no longer this space's, or the space left this device): nothing of it shows.
     if (this.#objectDocs.get(handle.documentId)?.handle !== handle) return
@@ -168,13 +172,11 @@ export class Indexer implements ChangeSource {
   async #askWaiting(doc: DocumentId, space: SpaceId): Promise<void> {
     // A read refused (the page closing) leaves them for the next time the space opens.
     const keys = await textsWaitingIn(this.#db, doc).catch(() => [])
+    // Dropped meanwhile, or followed for another space since.
+    if (this.#objectDocs.get(doc)?.space !== space) return
     const prefix = `${space}/`
-    if (keys.length > 0 && this.#objectDocs.has(doc))
-      this.#mark(
-        doc,
-        space,
-        keys.map((key) => key.slice(prefix.length)),
-      )
+    const ids = keys.filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length))
+    if (ids.length > 0) this.#mark(doc, space, ids)
   }
 
   /** Hears each change to a space's objects as its document now says, before the index has it. */
@@ -213,6 +215,7 @@ export class Indexer implements ChangeSource {
     this.#objectDocs.get(doc)?.stop()
     this.#objectDocs.delete(doc)
     this.#dirty.delete(doc)
+    this.#textOwners.forget((owner) => owner.doc === doc)
   }
 
   /**
@@ -223,10 +226,7 @@ export class Indexer implements ChangeSource {
     for (const [doc, followed] of this.#objectDocs) if (followed.space === space) this.forget(doc)
     this.#texts.delete(space)
     this.#unlisted.delete(space)
-    for (const [text, owners] of this.#textOwners) {
-      for (const [key, owner] of owners) if (owner.space === space) owners.delete(key)
-      if (owners.size === 0) this.#textOwners.delete(text)
-    }
+    this.#textOwners.forget((owner) => owner.space === space)
     this.#textQueue.forget(space)
   }
 
@@ -283,39 +283,19 @@ export class Indexer implements ChangeSource {
   }
 
   /**
-   * Learns which notes of an object document name which text, from the objects as stored: a note indexed in an
-   * earlier session is indexed again when its text changes now. The URL is not checked here (`#row` checks it when
-   * the note is indexed), so a note naming any document only costs its own row being written again.
+   * Learns which objects of an object document name which of its space's texts, from the objects as stored: a note
+   * indexed in an earlier session is indexed again when its text changes now. Not validated here: `#row` does when
+   * it indexes one, and an object naming a text only costs its own row being written again (paced, see `#markText`).
    */
-  #ownTexts(space: SpaceId, handle: DocHandle<ObjectsDoc>): void {
+  #ownTexts(space: SpaceId, handle: DocHandle<ObjectsDoc>, texts: SpaceTexts): void {
+    const changedBefore: DocumentId[] = []
     for (const [id, raw] of Object.entries(objectsOf(handle.doc()) ?? {})) {
       const text = namedText(raw)
-      if (text === undefined) continue
-      const owner = { space, object: id as ObjectId, doc: handle.documentId }
-      if ((this.#textOwners.get(text)?.size ?? 0) === 0) {
-        this.#own(text, { ...owner, checked: false })
-        continue
-      }
-      // Another object names a text already named: it counts only if it reads as an object whose text that is.
-      const read = readObject(raw, id)
-      if (read.ok && specOf(read.object.type).index(read.object.fields).textDocument === `${AUTOMERGE_SCHEME}${text}`)
-        this.#own(text, { ...owner, checked: true })
+      if (text === undefined || !texts.lists(text)) continue
+      this.#textOwners.add(text, { space, object: id as ObjectId, doc: handle.documentId })
+      if (this.#changedUnowned.delete(text)) changedBefore.push(text)
     }
-  }
-
-  /** Past `MAX_TEXT_OWNERS`, a note as indexed takes the place of an object only seen as stored; nothing else does. */
-  #own(text: DocumentId, owner: TextOwner): void {
-    const owners = this.#textOwners.get(text) ?? new Map<string, TextOwner>()
-    const key = objectKey(owner.space, owner.object)
-    const known = owners.get(key)
-    if (known?.checked === true) return
-    if (known === undefined && owners.size >= MAX_TEXT_OWNERS) {
-      const unchecked = owner.checked ? [...owners].find(([, other]) => !other.checked) : undefined
-      if (unchecked === undefined) return
-      owners.delete(unchecked[0])
-    }
-    owners.set(key, owner)
-    this.#textOwners.set(text, owners)
+    for (const text of changedBefore) this.#markText(text)
   }
 
   *#dirtyTargets(space: SpaceId): Generator<[DocumentId, SpaceId]> {
@@ -333,13 +313,35 @@ export class Indexer implements ChangeSource {
    * write already due, whichever comes first).
    */
   #markText(text: DocumentId): void {
-    const owners = this.#textOwners.get(text)
-    if (owners === undefined) return
-    for (const owner of owners.values()) this.#requeue(owner.doc, owner.space, new Set([owner.object]))
+    const owners = this.#textOwners.of(text)
+    if (owners.length === 0) {
+      this.#changedUnowned.add(text)
+      return
+    }
+    if (this.#paced(text, owners.length)) return
+    for (const owner of owners) this.#requeue(owner.doc, owner.space, new Set([owner.object]))
     if (this.#scheduled || this.#textTimer !== undefined) return
     const wait = this.#lastWrite + TEXT_BATCH_MS - performance.now()
     if (wait <= 0) this.#schedule()
     else this.#textTimer = setTimeout(() => this.#flushTexts(), wait)
+  }
+
+  /** True when a text named by many objects was indexed again too recently: it is marked again when its time comes. */
+  #paced(text: DocumentId, owners: number): boolean {
+    if (owners <= MAX_TEXT_OWNERS) return false
+    const contested = this.#contested.get(text) ?? { at: -Infinity, timer: undefined }
+    this.#contested.set(text, contested)
+    if (contested.timer !== undefined) return true
+    const wait = contested.at + CONTESTED_TEXT_MS - performance.now()
+    if (wait <= 0) {
+      contested.at = performance.now()
+      return false
+    }
+    contested.timer = setTimeout(() => {
+      contested.timer = undefined
+      this.#markText(text)
+    }, wait)
+    return true
   }
 
   #flushTexts(): void {
@@ -367,8 +369,10 @@ export class Indexer implements ChangeSource {
     const docs: IndexedDocRow[] = []
     try {
       for (const [doc, { space, ids }] of work) {
-        const handle = this.#objectDocs.get(doc)?.handle
-        if (handle === undefined) continue
+        const followed = this.#objectDocs.get(doc)
+        // No longer followed, or followed for another space since this work was marked.
+        if (followed?.space !== space) continue
+        const { handle } = followed
         // Deleted from this device (a space taken back): reading it would throw, and fail every batch after.
         if (!handle.isReady()) {
           this.forget(doc)
@@ -434,21 +438,25 @@ export class Indexer implements ChangeSource {
       words: wordsOf(`${title} ${text ?? ''}`),
       record: object,
     }
-    return text === undefined ? { ...row, textWaiting: 1 } : row
+    // Flagged to be asked for again when the space next opens (a deleted note's text waits for its restore).
+    return text === undefined && object.deleted !== true ? { ...row, textWaiting: 1 } : row
   }
 
-  /** An object's text (a note's), or undefined while its document is not here (it is on its way). */
+  /**
+   * An object's text (a note's): undefined while its space's text document is not here (it is on its way), '' when
+   * the URL names none of the space's texts (yet: it is indexed again if the root lists it later this session).
+   */
   async #text(space: SpaceId, doc: DocumentId, object: ObjectId, url: string): Promise<string | undefined> {
     // An object may name any URL; only its own space's text documents are read.
-    const listed = this.#texts.get(space)?.(url)
+    const listed = this.#texts.get(space)?.of(url)
     if (listed === undefined) {
       // Indexed again once the root lists it (`textsListed`), so its text is fetched and searchable then.
       const pending = this.#unlisted.get(space) ?? new Map<string, { doc: DocumentId; object: ObjectId }>()
       pending.set(url, { doc, object })
       this.#unlisted.set(space, pending)
-      return undefined
+      return ''
     }
-    this.#own(listed, { space, object, doc, checked: true })
+    this.#textOwners.add(listed, { space, object, doc })
     // Not loaded yet (on disk, or still to come from a peer): the queue brings it and the note is indexed again.
     if (!this.#documents.isLoaded(listed)) {
       this.#textQueue.enqueue(space, listed)

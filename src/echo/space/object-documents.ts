@@ -202,7 +202,10 @@ export class ObjectDocuments {
     this.#handles.set(doc, handle)
     this.#count()
     // Notes' text is indexed only from the text documents this space's root lists (and that are its own).
-    await this.#context.indexer.watchObjects(this.#space, handle, (url) => this.#textIn(url))
+    await this.#context.indexer.watchObjects(this.#space, handle, {
+      of: (url) => this.#textIn(url),
+      lists: (text) => this.#root.doc().documents[text] === 'text' && this.#context.owns(text),
+    })
     return handle
   }
 

@@ -18,6 +18,15 @@ export const updateSpace = async (
   await db.spaces.update(id, changes)
 }
 
+/** Writes the space's name as its root now says, unless the row has it already. */
+export const keepSpaceName = async (db: EchoDatabase, id: string, name: string): Promise<void> => {
+  await db.spaces
+    .where('id')
+    .equals(id)
+    .filter((row) => row.name !== name)
+    .modify({ name })
+}
+
 export const spacesOf = (db: EchoDatabase, identity: string): Promise<SpaceRow[]> =>
   db.spaces.where('identity').equals(identity).sortBy('createdAt')
 
