@@ -23,6 +23,15 @@ test('a new identity has a personal space; notes and tasks survive a reload', as
   await expect.poll(() => space.taskTitles()).toEqual(['Dig the beds', 'Sow the beans'])
   await space.notes.getByRole('link', { name: 'Seeds to buy' }).click()
   await expect(space.noteText).toHaveText('Tomatoes, basil and beans.')
+
+  // Words typed after the reload are searchable too (they were not, until the note's title changed).
+  await space.noteText.click()
+  await page.keyboard.press('Control+End')
+  await page.keyboard.type(' And carrots.')
+  await expect(space.noteText).toHaveText('Tomatoes, basil and beans. And carrots.')
+  await space.backToNotes()
+  await space.search.fill('carrots')
+  await expect(space.notes.getByRole('link')).toHaveText(['Seeds to buy'])
 })
 
 test('tasks complete, reorder by keyboard and pointer, and delete with undo', async ({ page }) => {
