@@ -1,6 +1,7 @@
 // The public surface of src/mesh: other layers import only what is named here.
 export { allowedRelayOrigins, defaultMeshSettings, parseMeshSettings, validateMeshSettings } from './mesh-config'
 export type { MeshSettings, MeshSettingsInput, MeshSettingsProblem } from './mesh-config'
+export { MAX_KEPT_SPACES, parseKeptLastSynced } from './kept-last-synced'
 export { isMeshStatusMessage } from './mesh-status'
 export type { MeshStatus } from './mesh-status'
 export type { RelayStatus } from './relay-status'
