@@ -124,6 +124,7 @@ export const createClient = (options: ClientOptions): Client => {
       invited,
       welcomed,
       presence,
+      kept: edges.settings,
     }),
   )
   const stopPresence = identity.followPresence(meshTab.status)

@@ -16,7 +16,7 @@ export interface BrowserEdges {
   readonly storage: Pick<StorageManager, 'persist' | 'persisted' | 'estimate'>
   /** `navigator.locks`, shared with the other tabs. */
   readonly locks: Locks
-  /** `localStorage`, for the mesh settings of this device. */
+  /** `localStorage`, for the mesh settings of this device and the mesh's last sync times. */
   readonly settings: SettingsStorage
   /** Where `online` and `offline` are announced (the window), and whether the browser is online now. */
   readonly connectivity: ListenerTarget & { readonly onLine: boolean }

@@ -10,10 +10,12 @@ import {
   type PublicKey,
 } from '../../halo'
 import { watchRelays, type MeshSettings, type MeshStatus, type TrysteroPage } from '../../mesh'
+import type { SettingsStorage } from '../mesh-settings'
 import type { StartMesh } from '../mesh-tab'
 import { hostInvitations } from '../invites/host-invitations'
 import { latestProfile, linkEdges } from '../linking/link-edges'
 import { deviceStorage } from './device-storage'
+import { keepLastSynced } from './last-synced-keep'
 import { meshIdentityOf, type InvitedSpaces } from './mesh-identity'
 import { keepRemovalEvidence } from './removal-evidence'
 import { revocationEvidence } from './revocation-evidence'
@@ -43,6 +45,8 @@ export interface MeshDeps {
   readonly welcomed: WelcomedSecrets
   /** The tabs' presence channel: this leader hears their open notes and tells them who is here. */
   readonly presence?: { lead(): PresenceLead & { stepDown(): void } }
+  /** This device's small storage (`localStorage`): the last sync times outlive this leader there. */
+  readonly kept: SettingsStorage
 }
 
 /** The personal space's id and the secret (with its generation) this device's mesh is in the room of. */
@@ -124,6 +128,7 @@ const runFor = async (
     nameOf: (device) => halo.devices().find((info) => info.key === device)?.name,
     publish,
     watchPeer: (repo, changed) => echo.watchPeer(repo, changed),
+    keep: keepLastSynced(deps.kept, halo.identityKey, systemClock),
     // A stall is noticed seconds after the service below has started.
     restart: (repo) => {
       service.adapter.restart(repo)
@@ -248,6 +253,8 @@ const runFor = async (
     for (const { controller } of adopting.values()) controller.abort()
     for (const stop of stops.splice(0)) stop()
     await service.stop()
+    // Leaving the rooms ended each connection (a device in sync leaves synced): what the next leader starts from.
+    tracker.flush()
   }
   // The personal space is made on first run, or adopted by device linking before the identity is stored: once the
   // registry is read it is listed.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../../base/testing/manual-clock'
 import type { MeshStatus } from '../../mesh'
+import { keepLastSynced } from './last-synced-keep'
 import { SyncTracker } from './sync-tracker'
 
 describe('SyncTracker', () => {
@@ -130,5 +131,70 @@ describe('SyncTracker', () => {
     for (let at = 0; at < 10; at++) fire()
     expect(restarted).toHaveLength(6)
     tracker.disconnected('work', 'peer-1')
+  })
+
+  it('starts from the last syncs a leader before it kept, and keeps its own at most every 5 s and when it stops', () => {
+    const laptop = 'l'.repeat(64)
+    const stored = new Map([
+      ['commonplace.last-synced', JSON.stringify({ identity: 'ada', spaces: { work: { at: 500, device: laptop } } })],
+    ])
+    let writes = 0
+    const storage = {
+      getItem: (key: string) => stored.get(key) ?? null,
+      setItem: (key: string, value: string) => {
+        writes++
+        stored.set(key, value)
+      },
+      removeItem: (key: string) => void stored.delete(key),
+    }
+    const timers: { ms: number; run: () => void; cancelled: boolean }[] = []
+    const armed = () => timers.filter((timer) => !timer.cancelled)
+    const clock = new ManualClock(1_000)
+    const published: MeshStatus[] = []
+    const tracker = new SyncTracker({
+      clock,
+      online: true,
+      nameOf: (device) => (device === laptop ? 'Laptop' : undefined),
+      publish: (status) => published.push(status),
+      watchPeer: () => ({ pending: () => 0, state: () => '', stop: () => undefined }),
+      after: (run, ms) => {
+        const timer = { ms, run, cancelled: false }
+        timers.push(timer)
+        return () => {
+          timer.cancelled = true
+        }
+      },
+      keep: keepLastSynced(storage, 'ada', clock),
+    })
+    tracker.space('work')
+    // The kept time, with the name HALO gives the device now.
+    expect(published.at(-1)).toMatchObject({
+      overall: 'alone',
+      lastSynced: { at: 500, device: laptop, name: 'Laptop' },
+      spaces: { work: { state: 'alone', lastSynced: { at: 500, device: laptop, name: 'Laptop' } } },
+    })
+    expect(armed()).toEqual([])
+    // In sync with the phone: each status moves the time, and one write waits 5 s for all of them.
+    tracker.connected('work', 'peer-1', 'p'.repeat(64), 'repo-phone')
+    clock.advance(1_000)
+    tracker.online(true)
+    tracker.relays([])
+    expect(armed().map((timer) => timer.ms)).toEqual([5_000])
+    expect(writes).toBe(0)
+    const [write] = armed()
+    if (write === undefined) throw new Error('no write armed')
+    write.cancelled = true
+    write.run()
+    expect(writes).toBe(1)
+    expect(keepLastSynced(storage, 'ada', clock).read().get('work')).toEqual({ at: 2_000, device: 'p'.repeat(64) })
+    // It leaves in sync; the mesh stops and writes at once. Nothing changed since: a second flush writes nothing.
+    clock.advance(1_000)
+    tracker.disconnected('work', 'peer-1')
+    tracker.flush()
+    expect(armed()).toEqual([])
+    expect(writes).toBe(2)
+    tracker.flush()
+    expect(writes).toBe(2)
+    expect(keepLastSynced(storage, 'ada', clock).read().get('work')).toEqual({ at: 3_000, device: 'p'.repeat(64) })
   })
 })

@@ -1,6 +1,7 @@
 import type { Clock } from '../../base'
 import type { PeerSyncWatch, SpaceId } from '../../echo'
 import type { MeshStatus, RelayStatus } from '../../mesh'
+import type { LastSyncedKeep } from './last-synced-keep'
 
 type SpaceState = MeshStatus['spaces'][string]
 
@@ -44,6 +45,11 @@ const MAX_STALL_MS = 128_000
 const MAX_RESTARTS = 3
 /** The backoff goes back to the first delay only after the peer matched ours this long: a brief match keeps it. */
 const SETTLED_MS = MAX_STALL_MS
+/**
+ * The last sync times are written at most this often: they change at every status while a device matches ours
+ * (many a second during a sync). A tab closed without its stop (a crash) loses at most this much of them.
+ */
+const KEEP_EVERY_MS = 5_000
 
 const timer = (run: () => void, ms: number): (() => void) => {
   const handle = setTimeout(run, ms)
@@ -58,6 +64,8 @@ const timer = (run: () => void, ms: number): (() => void) => {
  * device has a document of it whose heads differ from ours (or not reported yet), `up-to-date` once none has;
  * with no device connected it is `alone`, and keeps the last time a device's heads matched ours (`lastSynced`,
  * updated at every status while they match and when it leaves); the whole mesh is `offline` without a network.
+ * With a `keep`, it starts from the times kept by the leader before it (a reload, another tab's lead) and keeps
+ * its own, at most every `KEEP_EVERY_MS` and at `flush()`.
  */
 export class SyncTracker {
   readonly #connections = new Map<string, Map<string, Connection>>()
@@ -69,6 +77,9 @@ export class SyncTracker {
   readonly #watchPeer: WatchPeer
   readonly #restart: (repo: string) => void
   readonly #after: (run: () => void, ms: number) => () => void
+  readonly #keep: LastSyncedKeep | undefined
+  /** Cancels the pending write of the last sync times (armed while they changed since the last one). */
+  #cancelKeep: (() => void) | undefined
   #online: boolean
   #relays: readonly RelayStatus[] = []
   #tooLarge: Readonly<Record<string, number>> = {}
@@ -83,6 +94,8 @@ export class SyncTracker {
     restart?: (repo: string) => void
     /** Runs `run` after `ms` unless the returned cancel is called first. */
     after?: (run: () => void, ms: number) => () => void
+    /** Where the last sync per space is kept across leaders. */
+    keep?: LastSyncedKeep
   }) {
     this.#clock = options.clock
     this.#online = options.online
@@ -91,6 +104,19 @@ export class SyncTracker {
     this.#watchPeer = options.watchPeer
     this.#restart = options.restart ?? (() => undefined)
     this.#after = options.after ?? timer
+    this.#keep = options.keep
+    for (const [spaceId, { at, device }] of this.#keep?.read() ?? []) {
+      const name = this.#nameOf(device)
+      this.#lastSynced.set(spaceId, { at, device, ...(name === undefined ? {} : { name }) })
+    }
+  }
+
+  /** Writes the last sync times now if they changed since the last write (the mesh is stopping). */
+  flush(): void {
+    if (this.#cancelKeep === undefined) return
+    this.#cancelKeep()
+    this.#cancelKeep = undefined
+    this.#keep?.write(this.#lastSynced)
   }
 
   /** A space whose room we are in (none connected yet). */
@@ -268,6 +294,11 @@ export class SyncTracker {
       device: connection.device,
       ...(name === undefined ? {} : { name }),
     })
+    if (this.#keep === undefined || this.#cancelKeep !== undefined) return
+    this.#cancelKeep = this.#after(() => {
+      this.#cancelKeep = undefined
+      this.#keep?.write(this.#lastSynced)
+    }, KEEP_EVERY_MS)
   }
 
   #emit(): void {
