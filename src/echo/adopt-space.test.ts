@@ -301,6 +301,24 @@ describe('a space arriving from a peer', () => {
     expect((await a.exportSpace(work)).ok).toBe(true)
   })
 
+  it('exports a space whose root lists a key that is no document id, and the file imports elsewhere', async () => {
+    const { a, b } = two()
+    const actor = makeActor()
+    const work = await a.createSpace(actor, 'Work')
+    expect((await work.createNote(actor, 'Kept', 'all here')).ok).toBe(true)
+    // What any editor can write: a string no document can have, as a listed text.
+    rootOf(work).change((doc) => {
+      doc.documents['not a document id'] = 'text'
+    })
+    const file = await a.exportSpace(work)
+    if (!file.ok) throw file.error
+    const imported = await b.importSpace(actor, file.value)
+    if (!imported.ok) throw imported.error
+    expect((await imported.value.find({ type: 'note', text: 'here' })).map((note) => note.fields.title)).toEqual([
+      'Kept',
+    ])
+  })
+
   it('refuses a space whose membership gives the adopting identity no role: no row, the fetched root removed', async () => {
     const { a, b } = two()
     const mallory = makeActor()

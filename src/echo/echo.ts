@@ -628,6 +628,7 @@ export class Echo {
    */
   async close(): Promise<Result<void, StorageQuotaExceeded | StorageFailed>> {
     const flushed = await this.flush()
+    this.#indexer.close()
     this.#documents.close()
     this.#syncStates.close()
     this.#peerSync.close()

@@ -11,7 +11,7 @@ import type { Observable } from '../base'
 import type { DocumentStore } from './document-store'
 import type { ObjectId, SpaceId } from './ids'
 import type { ChangeSource, ObjectChanges } from './query/overlay'
-import { wordsOf } from './query/query'
+import { joinWords, wordsOf } from './query/query'
 import type { EchoObject } from './schema/echo-object'
 import { validateObject } from './schema/echo-object'
 import { specOf } from './schema/object-type-specs'
@@ -43,6 +43,7 @@ export interface SpaceTexts {
  */
 const MAX_TEXT_OWNERS = 8
 const CONTESTED_TEXT_MS = 5_000
+const CONTESTED_MS_PER_OWNER = 2
 
 /**
  * A text arriving less than this long after the last index write waits for the next one, so a burst of texts
@@ -84,10 +85,11 @@ export class Indexer implements ChangeSource {
   readonly #objectDocs = new Map<DocumentId, FollowedDocument>()
   readonly #textOwners = new TextOwners()
   /**
-   * Documents that changed while no object was known to name them: a text a peer sent before its space's object
-   * documents were followed here is indexed once they are (`#ownTexts`). Roots and object documents land here too.
+   * Documents that changed in this session: an object learnt later to name one of them (a text a peer sent before
+   * the object document of its note was followed here) is indexed then (`#ownTexts`). Roots and object documents
+   * land here too; it holds at most the documents this tab has had.
    */
-  readonly #changedUnowned = new Set<DocumentId>()
+  readonly #changedTexts = new Set<DocumentId>()
   /** When each text named by more than `MAX_TEXT_OWNERS` objects was last indexed again, and its next time. */
   readonly #contested = new Map<DocumentId, { at: number; timer: ReturnType<typeof setTimeout> | undefined }>()
   readonly #texts = new Map<SpaceId, SpaceTexts>()
@@ -104,6 +106,7 @@ export class Indexer implements ChangeSource {
   /** Texts that arrived within `TEXT_BATCH_MS` of the last write wait here for the next one (see `#markText`). */
   #textTimer: ReturnType<typeof setTimeout> | undefined
   #lastWrite = -Infinity
+  #closed = false
 
   /**
    * `fetchesTexts`: whether this tab asks for the texts its notes were indexed without when their space opens (the
@@ -288,14 +291,14 @@ export class Indexer implements ChangeSource {
    * it indexes one, and an object naming a text only costs its own row being written again (paced, see `#markText`).
    */
   #ownTexts(space: SpaceId, handle: DocHandle<ObjectsDoc>, texts: SpaceTexts): void {
-    const changedBefore: DocumentId[] = []
+    const changedBefore: string[] = []
     for (const [id, raw] of Object.entries(objectsOf(handle.doc()) ?? {})) {
       const text = namedText(raw)
       if (text === undefined || !texts.lists(text)) continue
       this.#textOwners.add(text, { space, object: id as ObjectId, doc: handle.documentId })
-      if (this.#changedUnowned.delete(text)) changedBefore.push(text)
+      if (this.#changedTexts.has(text)) changedBefore.push(id)
     }
-    for (const text of changedBefore) this.#markText(text)
+    if (changedBefore.length > 0) this.#mark(handle.documentId, space, changedBefore)
   }
 
   *#dirtyTargets(space: SpaceId): Generator<[DocumentId, SpaceId]> {
@@ -313,12 +316,10 @@ export class Indexer implements ChangeSource {
    * write already due, whichever comes first).
    */
   #markText(text: DocumentId): void {
+    if (this.#closed) return
+    this.#changedTexts.add(text)
     const owners = this.#textOwners.of(text)
-    if (owners.length === 0) {
-      this.#changedUnowned.add(text)
-      return
-    }
-    if (this.#paced(text, owners.length)) return
+    if (owners.length === 0 || this.#paced(text, owners.length)) return
     for (const owner of owners) this.#requeue(owner.doc, owner.space, new Set([owner.object]))
     if (this.#scheduled || this.#textTimer !== undefined) return
     const wait = this.#lastWrite + TEXT_BATCH_MS - performance.now()
@@ -332,7 +333,8 @@ export class Indexer implements ChangeSource {
     const contested = this.#contested.get(text) ?? { at: -Infinity, timer: undefined }
     this.#contested.set(text, contested)
     if (contested.timer !== undefined) return true
-    const wait = contested.at + CONTESTED_TEXT_MS - performance.now()
+    // Past a few thousand owners, a pass may take longer than the pause itself: the pause grows with them.
+    const wait = contested.at + Math.max(CONTESTED_TEXT_MS, owners * CONTESTED_MS_PER_OWNER) - performance.now()
     if (wait <= 0) {
       contested.at = performance.now()
       return false
@@ -342,6 +344,15 @@ export class Indexer implements ChangeSource {
       this.#markText(text)
     }, wait)
     return true
+  }
+
+  /** No more timed work (ECHO is closing, after its last `settled()`). */
+  close(): void {
+    this.#closed = true
+    clearTimeout(this.#textTimer)
+    this.#textTimer = undefined
+    for (const contested of this.#contested.values()) clearTimeout(contested.timer)
+    this.#contested.clear()
   }
 
   #flushTexts(): void {
@@ -364,6 +375,7 @@ export class Indexer implements ChangeSource {
     const work = [...this.#dirty]
     this.#dirty.clear()
     const rows: ObjectRow[] = []
+    const textWords = new Map<DocumentId, readonly string[]>()
     const quarantined: QuarantineRow[] = []
     const removedKeys: string[] = []
     const docs: IndexedDocRow[] = []
@@ -390,7 +402,7 @@ export class Indexer implements ChangeSource {
             continue
           }
           const read = readObject(raw, id)
-          if (read.ok) rows.push(await this.#row(space, doc, key, read.object))
+          if (read.ok) rows.push(await this.#row(space, doc, key, read.object, textWords))
           else quarantined.push({ key, spaceId: space, id, doc, reason: read.reason })
         }
         docs.push({ doc, spaceId: space, heads })
@@ -421,9 +433,16 @@ export class Indexer implements ChangeSource {
     return ids
   }
 
-  async #row(space: SpaceId, doc: DocumentId, key: string, object: EchoObject): Promise<ObjectRow> {
+  /** `textWords`: the words of each text read in this batch, shared by every object naming it. */
+  async #row(
+    space: SpaceId,
+    doc: DocumentId,
+    key: string,
+    object: EchoObject,
+    textWords: Map<DocumentId, readonly string[]>,
+  ): Promise<ObjectRow> {
     const { title, order = '', textDocument } = specOf(object.type).index(object.fields)
-    const text = textDocument === undefined ? '' : await this.#text(space, doc, object.id, textDocument)
+    const text = textDocument === undefined ? [] : await this.#text(space, doc, object.id, textDocument, textWords)
     const row: ObjectRow = {
       key,
       spaceId: space,
@@ -435,18 +454,24 @@ export class Indexer implements ChangeSource {
       updatedAt: object.updatedAt,
       title: title.toLowerCase(),
       order,
-      words: wordsOf(`${title} ${text ?? ''}`),
+      words: joinWords(wordsOf(title), text ?? []),
       record: object,
     }
-    // Flagged to be asked for again when the space next opens (a deleted note's text waits for its restore).
+    // Flagged to be indexed again when the space next opens (a deleted note's text waits for its restore).
     return text === undefined && object.deleted !== true ? { ...row, textWaiting: 1 } : row
   }
 
   /**
-   * An object's text (a note's): undefined while its space's text document is not here (it is on its way), '' when
-   * the URL names none of the space's texts (yet: it is indexed again if the root lists it later this session).
+   * The words of an object's text (a note's), or undefined while it cannot be read: its document is not here (it
+   * is on its way), or the URL names none of the space's texts (yet: indexed again if the root lists it later).
    */
-  async #text(space: SpaceId, doc: DocumentId, object: ObjectId, url: string): Promise<string | undefined> {
+  async #text(
+    space: SpaceId,
+    doc: DocumentId,
+    object: ObjectId,
+    url: string,
+    textWords: Map<DocumentId, readonly string[]>,
+  ): Promise<readonly string[] | undefined> {
     // An object may name any URL; only its own space's text documents are read.
     const listed = this.#texts.get(space)?.of(url)
     if (listed === undefined) {
@@ -454,7 +479,7 @@ export class Indexer implements ChangeSource {
       const pending = this.#unlisted.get(space) ?? new Map<string, { doc: DocumentId; object: ObjectId }>()
       pending.set(url, { doc, object })
       this.#unlisted.set(space, pending)
-      return ''
+      return undefined
     }
     this.#textOwners.add(listed, { space, object, doc })
     // Not loaded yet (on disk, or still to come from a peer): the queue brings it and the note is indexed again.
@@ -462,6 +487,10 @@ export class Indexer implements ChangeSource {
       this.#textQueue.enqueue(space, listed)
       return undefined
     }
-    return textOf(await this.#documents.find<TextDoc>(listed))
+    const known = textWords.get(listed)
+    if (known !== undefined) return known
+    const words = wordsOf(textOf(await this.#documents.find<TextDoc>(listed)))
+    textWords.set(listed, words)
+    return words
   }
 }

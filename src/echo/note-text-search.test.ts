@@ -225,7 +225,7 @@ describe("a note's text is searchable however it comes", () => {
     expect(await titlesFound(next, theirs, 'basil')).toEqual([])
   })
 
-  it('flags a note whose text is on its way, not one naming no text of its space, nor a deleted one', async () => {
+  it('flags a note whose text is on its way or not listed (yet) by its space, not a deleted one', async () => {
     const echo = open()
     const garden = await echo.createSpace(actor, 'Garden')
     const made = await garden.createNote(actor, 'Plan', 'tomatoes')
@@ -246,6 +246,7 @@ describe("a note's text is searchable however it comes", () => {
     const flagged = async (id: string) => (await dbOf(echo).objects.get(`${garden.id}/${id}`))?.textWaiting
     expect(await flagged(made.value.id)).toBe(1)
     expect(await flagged(gone.value.id)).toBeUndefined()
-    expect(await flagged(stray)).toBeUndefined()
+    // Its root may list it later: a page closed before the root's change came would never look again.
+    expect(await flagged(stray)).toBe(1)
   })
 })

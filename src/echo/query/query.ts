@@ -21,6 +21,19 @@ export interface Query {
 const MAX_WORDS = 256
 const MAX_WORD = 32
 
+/**
+ * `wordsOf(a + ' ' + b)` from `wordsOf(a)` and `wordsOf(b)`: a text's words, read once, go with each title naming it.
+ * The same words in the same order: at most `MAX_WORDS` of `b` are needed, as at most `wordsOf(a)`'s count repeat.
+ */
+export const joinWords = (first: readonly string[], more: readonly string[]): string[] => {
+  const words = new Set(first)
+  for (const word of more) {
+    if (words.size >= MAX_WORDS) break
+    words.add(word)
+  }
+  return [...words]
+}
+
 /** Lower-case words of a text, for the search index and for queries. */
 export const wordsOf = (text: string): string[] => {
   const words = new Set<string>()

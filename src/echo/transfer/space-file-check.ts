@@ -12,6 +12,7 @@
  * The root's epochs name no document of another space here.
  */
 import { clone, merge } from '@automerge/automerge/slim'
+import { isValidDocumentId } from '@automerge/automerge-repo/slim'
 import type { Result } from '../../base'
 import { err, ok } from '../../base'
 import { InvalidSpaceFile } from '../errors'
@@ -85,11 +86,14 @@ export const isSpaceRoot = (doc: RawDoc, space: SpaceId): boolean => {
   )
 }
 
-/** The root's list of data documents, or undefined when an entry is not a known role. */
+/**
+ * The root's list of data documents, or undefined when an entry is not a known role. A key that is no document id
+ * is left out: a member may write any string there, no document can have it, and the export leaves it out too.
+ */
 export const listed = (doc: RawDoc | undefined): ReadonlyMap<DocumentId, DocumentRole> | undefined => {
   const entries = Object.entries(record(record(doc).documents))
   if (entries.some(([, role]) => !DOCUMENT_ROLES.includes(role as DocumentRole))) return undefined
-  return new Map(entries as [DocumentId, DocumentRole][])
+  return new Map(entries.filter(([id]) => isValidDocumentId(id)) as [DocumentId, DocumentRole][])
 }
 
 /** Only the genesis entries are folded: enough to learn that the space key signed this log, and cheap. */

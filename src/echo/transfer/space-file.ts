@@ -63,7 +63,8 @@ export const exportSpaceFile = async (
 ): Promise<Result<string, SpaceNotAllHere>> => {
   const rootHandle = await documents.find<SpaceDoc>(root)
   // Sorted, so the same space always gives the same file.
-  const ids = [root, ...(Object.keys(rootHandle.doc().documents).sort() as DocumentId[])]
+  // A key that is no document id (a member may write any string) names nothing to export.
+  const ids = [root, ...Object.keys(rootHandle.doc().documents).filter(isValidDocumentId).sort()]
   const here = await present(ids)
   const missing = ids.filter((id) => !here.has(id)).length
   if (missing > 0) return err(new SpaceNotAllHere(missing))
