@@ -65,6 +65,23 @@ const actor = makeActor()
 /** A text named by more than 8 objects is indexed again at most every 5 s (opening it counts as a change). */
 const CONTESTED = { timeout: 10_000 }
 
+/** A's space "Garden" with the note "Plan", adopted by B (storage `name`) and indexed with its text; B closed. */
+const adoptedThenClosed = async () => {
+  const name = uniqueDatabaseName()
+  const a = open({ peerId: 'cp1.aa.1' })
+  const b = open({ peerId: 'cp1.bb.2', name })
+  const garden = await a.createSpace(actor, 'Garden')
+  const made = await garden.createNote(actor, 'Plan', 'tomatoes')
+  if (!made.ok) throw made.error
+  await connect(a, b)
+  const adopted = await b.adoptSpace({ identity: actor.identity, spaceId: garden.id, rootUrl: rootOf(garden).url })
+  if (!adopted.ok) throw adopted.error
+  await adopted.value.loaded()
+  expect(await titlesFound(b, adopted.value, 'tomatoes')).toEqual(['Plan'])
+  await b.close()
+  return { name, a, garden, made: made.value }
+}
+
 describe("a note's text is searchable however it comes", () => {
   it('typed here after the page was reopened', async () => {
     const name = uniqueDatabaseName()
@@ -81,45 +98,23 @@ describe("a note's text is searchable however it comes", () => {
   })
 
   it('from a peer after the page was reopened, for a text no one here opened', async () => {
-    const name = uniqueDatabaseName()
-    const a = open({ peerId: 'cp1.aa.1' })
-    const b = open({ peerId: 'cp1.bb.2', name })
-    const garden = await a.createSpace(actor, 'Garden')
-    const made = await garden.createNote(actor, 'Plan', 'tomatoes')
-    if (!made.ok) throw made.error
-    await connect(a, b)
-    const adopted = await b.adoptSpace({ identity: actor.identity, spaceId: garden.id, rootUrl: rootOf(garden).url })
-    if (!adopted.ok) throw adopted.error
-    await adopted.value.loaded()
-    expect(await titlesFound(b, adopted.value, 'tomatoes')).toEqual(['Plan'])
-    await b.close()
+    const { name, a, garden, made } = await adoptedThenClosed()
 
     const next = open({ peerId: 'cp1.bb.3', name })
     const reopened = await opening(next, garden)
     await connect(a, next)
-    await typeInto(garden, actor, made.value.id, 'tomatoes and basil')
+    await typeInto(garden, actor, made.id, 'tomatoes and basil')
     await vi.waitFor(async () => expect(await titlesFound(next, reopened, 'basil')).toEqual(['Plan']))
   })
 
   it('from a peer before the space was opened here, after the page was reopened', async () => {
-    const name = uniqueDatabaseName()
-    const a = open({ peerId: 'cp1.aa.1' })
-    const b = open({ peerId: 'cp1.bb.2', name })
-    const garden = await a.createSpace(actor, 'Garden')
-    const made = await garden.createNote(actor, 'Plan', 'tomatoes')
-    if (!made.ok) throw made.error
-    await connect(a, b)
-    const adopted = await b.adoptSpace({ identity: actor.identity, spaceId: garden.id, rootUrl: rootOf(garden).url })
-    if (!adopted.ok) throw adopted.error
-    await adopted.value.loaded()
-    expect(await titlesFound(b, adopted.value, 'tomatoes')).toEqual(['Plan'])
-    await b.close()
+    const { name, a, garden, made } = await adoptedThenClosed()
 
     // Talking to A before it opens the space: A's edit of the text arrives first.
     const next = open({ peerId: 'cp1.bb.3', name })
     await connect(a, next)
-    await typeInto(garden, actor, made.value.id, 'tomatoes and basil')
-    const text = parseAutomergeUrl(made.value.fields.text as AutomergeUrl).documentId
+    await typeInto(garden, actor, made.id, 'tomatoes and basil')
+    const text = parseAutomergeUrl(made.fields.text as AutomergeUrl).documentId
     await vi.waitFor(() => expect(repoOf(next).handles[text]?.doc()).toEqual({ text: 'tomatoes and basil' }))
     const reopened = await opening(next, garden)
     await reopened.loaded()
