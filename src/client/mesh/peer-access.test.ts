@@ -55,4 +55,14 @@ describe('PeerAccess', () => {
     access.expect('placed-t', S)
     expect(access.allows('cp1.d.r', 'placed-t')).toBe(false)
   })
+
+  it('tells the remotes already in a space’s room when a root is expected there, so the Repo asks them for it', () => {
+    const gained: string[] = []
+    const access = new PeerAccess(spaceOf, undefined, (repo, space) => gained.push(`${repo} ${space.slice(0, 1)}`))
+    access.grant('cp1.d.r', S)
+    access.grant('cp1.e.r', T)
+    gained.length = 0
+    access.expect('new-root', S)
+    expect(gained).toEqual(['cp1.d.r s'])
+  })
 })

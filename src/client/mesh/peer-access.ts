@@ -22,7 +22,7 @@ export class PeerAccess {
   /**
    * `spaceOf` is ECHO's answer for a listed document; `placedIn` the space a document was stored under here, also
    * when no root lists it now (a root being adopted is never one placed in another space). `gained` is told when a
-   * remote may see a space it could not see just before (its first grant there).
+   * remote may see a space it could not see just before (its first grant there), or a root expected there.
    */
   constructor(
     spaceOf: (documentId: string) => SpaceId | undefined,
@@ -65,9 +65,13 @@ export class PeerAccess {
     return placed === undefined || placed === expected ? expected : undefined
   }
 
-  /** `documentId` is the root of `space`, being adopted here; the returned function forgets it. */
+  /**
+   * `documentId` is the root of `space`, being adopted here; the returned function forgets it. A remote already let
+   * into `space`'s room is told `gained`: the Repo met it while the root was refused to it, and asks it only now.
+   */
   expect(documentId: string, space: SpaceId): () => void {
     this.#expected.set(documentId, space)
+    for (const [repo, spaces] of this.#grants) if (spaces.has(space)) this.#gained(repo, space)
     return () => {
       if (this.#expected.get(documentId) === space) this.#expected.delete(documentId)
     }
