@@ -82,6 +82,26 @@ describe('Echo.adoptSpace', () => {
     expect(again.ok && again.value).toBe(adopted.value)
   })
 
+  it('keeps the opening a list began once the row was written: one Space, its documents followed once', async () => {
+    const { a, b } = await linked()
+    const actor = makeActor()
+    const work = await a.createSpace(actor, 'Work')
+    // The client opens every space its list shows, as soon as the list shows it.
+    const list = b.spaces(actor.identity)
+    const openings: Promise<Awaited<ReturnType<Echo['openSpace']>>>[] = []
+    list.subscribe((rows) => {
+      if (openings.length === 0 && rows?.some((row) => row.id === work.id) === true) openings.push(b.openSpace(work.id))
+    })
+    const adopted = await b.adoptSpace({ identity: actor.identity, spaceId: work.id, rootUrl: rootOf(work).url })
+    list.close()
+    if (!adopted.ok) throw adopted.error
+    await vi.waitFor(() => expect(openings).toHaveLength(1))
+    const listed = await openings[0]
+    expect(listed?.ok === true && listed.value).toBe(adopted.value)
+    const again = await b.openSpace(work.id)
+    expect(again.ok && again.value).toBe(adopted.value)
+  })
+
   /** A's space "Work", adopted by B (its storage named `name`) over a connection between the two. */
   const adoptedByB = async (options: { saveDebounceMs?: number } = {}) => {
     const name = uniqueDatabaseName()

@@ -361,8 +361,14 @@ export class Echo {
 
   /** Opens a space of this device: resolves once its root is here; its object documents keep loading (`loaded()`). */
   openSpace(id: SpaceId): Promise<Result<Space, SpaceNotFound>> {
-    // Remembered at once, so that two callers share one opening.
-    const opening = this.#open.get(id) ?? this.#opening(id)
+    const open = this.#open.get(id)
+    if (open !== undefined) return open
+    // Remembered at once, so that two callers share one opening; a failed one is forgotten, unless another took
+    // its place meanwhile (an adoption's).
+    const opening = this.#opening(id).then((opened) => {
+      if (!opened.ok && this.#open.get(id) === opening) this.#open.delete(id)
+      return opened
+    })
     this.#open.set(id, opening)
     return opening
   }
@@ -380,7 +386,6 @@ export class Echo {
       space.collectRetired().catch(() => undefined)
       return ok(space)
     } catch (error) {
-      this.#open.delete(id)
       // The registry knows the space but its root document is gone: as good as not here.
       return err(error instanceof SpaceNotFound ? error : new SpaceNotFound(id))
     }
@@ -456,8 +461,11 @@ export class Echo {
     const row = { id: spaceId, rootUrl, identity, archived: 0 as const, createdAt: this.clock.now() }
     const fresh: SpaceRow = { ...row, name: typeof name === 'string' ? name : '', personal: isPersonal ? 1 : 0 }
     // A row that was here (its root was not) keeps what this device chose for it: its name, archive and kind.
+    const begunBefore = this.#open.get(spaceId)
     await putSpace(this.#db, known === undefined ? fresh : { ...known, rootUrl, identity })
-    this.#open.delete(spaceId)
+    // An opening begun once the row was written (the client opens every space its list shows) is kept: a second
+    // Space would load, index and follow the same documents again. One begun before read no row, or the old one.
+    if (this.#open.get(spaceId) === begunBefore) this.#open.delete(spaceId)
     const opened = await this.openSpace(spaceId)
     if (!opened.ok) throw opened.error
     return opened
