@@ -220,6 +220,40 @@ describe("a note's text is searchable however it comes", () => {
     expect(await titlesFound(next, theirs, 'basil')).toEqual([])
   })
 
+  it('reaches a live search, while whole lists are not told to read the index again for it', async () => {
+    const echo = open()
+    const garden = await echo.createSpace(actor, 'Garden')
+    const made = await garden.createNote(actor, 'Plan', 'tomatoes')
+    if (!made.ok) throw made.error
+    await echo.textsSettled()
+    const titles = (list: ReturnType<Space['query']>) => {
+      const state = list.get()
+      return state.status === 'ready' ? state.objects.map((note) => note.fields.title) : undefined
+    }
+    const search = garden.query({ type: 'note', text: 'basil' })
+    const notes = garden.query({ type: 'note' })
+    await vi.waitFor(() => expect([titles(search), titles(notes)]).toEqual([[], ['Plan']]))
+    // Whole lists read the index again when a heads row of their space is written (query-index.ts).
+    let headsWritten = 0
+    const count = () => {
+      headsWritten += 1
+    }
+    dbOf(echo).indexedDocs.hook('creating', count)
+    dbOf(echo).indexedDocs.hook('updating', count)
+
+    await typeInto(garden, actor, made.value.id, 'tomatoes and basil')
+    await vi.waitFor(() => expect(titles(search)).toEqual(['Plan']))
+    expect(headsWritten).toBe(0)
+
+    // A change of the note itself is their business.
+    expect((await garden.update(actor, made.value.id, 'note', { title: 'Plan B' })).ok).toBe(true)
+    await echo.settled()
+    expect(headsWritten).toBe(1)
+    await vi.waitFor(() => expect([titles(search), titles(notes)]).toEqual([['Plan B'], ['Plan B']]))
+    search.close()
+    notes.close()
+  })
+
   it('flags a note whose text is on its way or not listed (yet) by its space, not a deleted one', async () => {
     const echo = open()
     const garden = await echo.createSpace(actor, 'Garden')

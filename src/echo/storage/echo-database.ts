@@ -65,6 +65,16 @@ export interface IndexedDocRow {
 }
 
 /**
+ * When a space's index rows last had their words written (epoch ms): what a search list listens to. A note text's
+ * words reaching the index change no document's indexed heads, so whole lists (which listen to `indexedDocs`) are
+ * not read again for them.
+ */
+export interface WordsWrittenRow {
+  readonly spaceId: string
+  readonly at: number
+}
+
+/**
  * A verified membership log entry of a space, kept apart from the space's root
  * document: a change to the document can delete entries, this copy cannot be
  * reached by one (see space/space-membership.ts).
@@ -99,6 +109,7 @@ export type EchoDatabase = Dexie & {
   objects: EntityTable<ObjectRow, 'key'>
   quarantine: EntityTable<QuarantineRow, 'key'>
   indexedDocs: EntityTable<IndexedDocRow, 'doc'>
+  wordsWritten: EntityTable<WordsWrittenRow, 'spaceId'>
   logEntries: EntityTable<LogEntryRow, 'key'>
   documentSpaces: EntityTable<DocumentSpaceRow, 'doc'>
   invitationRooms: EntityTable<InvitationRoomRow, 'key'>
@@ -133,5 +144,6 @@ export const openEchoDatabase = (options: DatabaseOptions = {}): EchoDatabase =>
     objects:
       'key, spaceId, doc, [spaceId+type+updatedAt], [spaceId+type+order], [spaceId+type+title], [spaceId+updatedAt], *words, [doc+textWaiting]',
   })
+  db.version(6).stores({ wordsWritten: 'spaceId' })
   return db
 }

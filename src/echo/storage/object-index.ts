@@ -27,15 +27,30 @@ const inSlices = async <T>(items: readonly T[], write: (slice: T[]) => Promise<u
   for (let start = 0; start < items.length; start += SLICE) await write(items.slice(start, start + SLICE))
 }
 
+/**
+ * Whole lists re-read when a space's `indexedDocs` rows are written, searches also when its `wordsWritten` row is.
+ * A document indexed again at the heads it had (its rows changed only by a note text's words, which arrive for
+ * thousands of notes after a space does) leaves its heads row alone: each whole list of 5,000 rows was read again
+ * about twice a second while texts arrived (`npm run bench sync`). Rows leaving the list (deleted, quarantined)
+ * always tell whole lists.
+ */
 export const writeIndexBatch = async (db: EchoDatabase, batch: IndexBatch): Promise<void> => {
-  await db.transaction('rw', [db.objects, db.quarantine, db.indexedDocs], async () => {
+  await db.transaction('rw', [db.objects, db.quarantine, db.indexedDocs, db.wordsWritten], async () => {
     const valid = new Set(batch.rows.map((row) => row.key))
     const invalid = new Set(batch.quarantined.map((row) => row.key))
     await inSlices([...batch.removedKeys, ...invalid], (keys) => db.objects.bulkDelete(keys))
     await inSlices([...batch.removedKeys, ...valid], (keys) => db.quarantine.bulkDelete(keys))
     await inSlices(batch.rows, (rows) => db.objects.bulkPut(rows))
     await inSlices(batch.quarantined, (rows) => db.quarantine.bulkPut(rows))
-    await db.indexedDocs.bulkPut([...batch.docs])
+    const leaving = batch.removedKeys.length > 0 || batch.quarantined.length > 0
+    const stored = leaving ? [] : await db.indexedDocs.bulkGet(batch.docs.map((row) => row.doc))
+    const moved = batch.docs.filter(
+      (row, at) => leaving || stored[at]?.heads !== row.heads || stored[at].spaceId !== row.spaceId,
+    )
+    if (moved.length > 0) await db.indexedDocs.bulkPut(moved)
+    const at = Date.now()
+    const spaces = new Set(batch.rows.map((row) => row.spaceId))
+    if (spaces.size > 0) await db.wordsWritten.bulkPut([...spaces].map((spaceId) => ({ spaceId, at })))
   })
 }
 
@@ -56,10 +71,11 @@ export const indexedHeads = async (db: EchoDatabase, doc: string): Promise<strin
   (await db.indexedDocs.get(doc))?.heads
 
 export const clearSpaceIndex = async (db: EchoDatabase, spaceId: string): Promise<void> => {
-  await db.transaction('rw', [db.objects, db.quarantine, db.indexedDocs], async () => {
+  await db.transaction('rw', [db.objects, db.quarantine, db.indexedDocs, db.wordsWritten], async () => {
     await db.objects.where('spaceId').equals(spaceId).delete()
     await db.quarantine.where('spaceId').equals(spaceId).delete()
     await db.indexedDocs.where('spaceId').equals(spaceId).delete()
+    await db.wordsWritten.delete(spaceId)
   })
 }
 

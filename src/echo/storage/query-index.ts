@@ -143,8 +143,14 @@ export const liveObjectQuery = (db: EchoDatabase, spaceId: string, query: Query,
     failed,
   )
   // Dexie tells of every index write of the space, from this tab or another, through the space's few heads rows
-  // (each write puts them: object-index.ts); the list itself is read outside Dexie's tracking, paced.
-  const subscription = liveQuery(() => db.indexedDocs.where('spaceId').equals(spaceId).toArray()).subscribe({
+  // (object-index.ts; a search also through its words row); the list itself is read outside Dexie's tracking, paced.
+  const searches = wordsOf(query.text ?? '').length > 0
+  const written = () =>
+    Promise.all([
+      db.indexedDocs.where('spaceId').equals(spaceId).toArray(),
+      searches ? db.wordsWritten.get(spaceId) : undefined,
+    ])
+  const subscription = liveQuery(written).subscribe({
     next: () => reads.changed(),
     error: failed,
   })
