@@ -69,7 +69,7 @@ export interface IndexedDocRow {
  * words reaching the index change no document's indexed heads, so whole lists (which listen to `indexedDocs`) are
  * not read again for them.
  */
-export interface WordsWrittenRow {
+interface WordsWrittenRow {
   readonly spaceId: string
   readonly at: number
 }
