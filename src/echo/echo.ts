@@ -3,7 +3,6 @@
  * storage (optionally shared with other tabs over BroadcastChannel), the query
  * indexer, and the spaces on this device.
  */
-import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel'
 import type { DocHandle, NetworkAdapterInterface, PeerId } from '@automerge/automerge-repo/slim'
 import {
   isValidAutomergeUrl,
@@ -22,6 +21,7 @@ import type { DocumentCorrupt, InvalidSpaceFile, SpaceFileTooLarge, SpaceNotAllH
 import type { StorageFailed, StorageQuotaExceeded } from './errors'
 import type { SpaceId } from './ids'
 import { DocumentSpaces } from './document-spaces'
+import { TabsNetwork } from './tabs-network'
 import { documentSpaceStore } from './storage/document-space-store'
 import { keysIn } from './space/root-fields'
 import { Indexer } from './indexer'
@@ -78,9 +78,14 @@ export interface EchoOptions {
   readonly locks?: Locks
 }
 
-/** Shares documents with the other tabs of this browser profile that use the same channel. */
-export const broadcastChannelNetwork = (channelName = 'commonplace-echo'): NetworkAdapterInterface =>
-  new BroadcastChannelNetworkAdapter({ channelName })
+/**
+ * Shares documents with the other tabs of this browser profile that use the same channel. `peerWaitMs`: how long a
+ * tab that does not replicate waits for another tab before asking for a document it lacks (tests make it long).
+ */
+export const broadcastChannelNetwork = (
+  channelName = 'commonplace-echo',
+  options: { readonly peerWaitMs?: number } = {},
+): NetworkAdapterInterface => new TabsNetwork({ channelName, ...options })
 
 /** What only ECHO's own code (and its tests, through `testing/`) may reach: storage and documents. */
 interface EchoInternals {
@@ -106,6 +111,7 @@ export class Echo {
   readonly #placement: Placement
   readonly #locks: Locks
   readonly #open = new Map<SpaceId, Promise<Result<Space, SpaceNotFound>>>()
+  readonly #tabs: readonly NetworkAdapterInterface[]
   // Remote peers are offered roots first, then object documents, then the rest (offer-queue.ts).
   readonly #replication = new Replication({ rank: (documentId) => this.#documentSpaces.rank(documentId) })
   readonly #syncStates: SyncStates
@@ -126,6 +132,7 @@ export class Echo {
     this.#locks = options.locks ?? navigator.locks
     this.#adapter = new DexieStorageAdapter(this.#db)
     const tabs = options.network ?? []
+    this.#tabs = tabs
     for (const adapter of tabs) this.#replication.addTabs(adapter)
     this.#repo = new Repo({
       storage: this.#adapter,
@@ -202,6 +209,7 @@ export class Echo {
     // This tab now leads: it stops offering to the tabs what they did not ask for (replication.ts), and asks for
     // the texts of notes indexed without them.
     if (!leading) {
+      for (const tab of this.#tabs) if (tab instanceof TabsNetwork) tab.lead()
       this.#repo.shareConfigChanged()
       void this.#indexer.askWaitingTexts()
     }

@@ -2,6 +2,8 @@
 import { makeActor, openTestEcho, uniqueDatabaseName } from './testing/fixtures'
 import { describe, expect, it } from 'vitest'
 import { broadcastChannelNetwork } from './echo'
+import { documentsOf, repoOf, rootOf } from './testing/internals'
+import { pairedAdapters, whenPeer } from './testing/paired-network'
 import { waitFor } from './testing/wait-for'
 
 describe('two tabs of one browser', () => {
@@ -32,5 +34,27 @@ describe('two tabs of one browser', () => {
     inA.close()
     await tabB.close()
     await tabA.close()
+  })
+
+  it('a tab that replicates asks its peers for what it lacks at once, without waiting for the other tabs', async () => {
+    const name = uniqueDatabaseName()
+    // No other tab answers, and the wait for one is longer than this test may run.
+    const leader = openTestEcho({
+      name,
+      peerId: 'cp1.aa.1',
+      network: [broadcastChannelNetwork(`channel-${name}`, { peerWaitMs: 600_000 })],
+    })
+    const peer = openTestEcho({ peerId: 'cp1.bb.2' })
+    const space = await peer.createSpace(makeActor(), 'Work')
+    const [toPeer, toLeader] = pairedAdapters()
+    const everything = { access: () => true, announce: () => true }
+    leader.replicate(toPeer, everything)
+    peer.replicate(toLeader, everything)
+    await Promise.all([whenPeer(repoOf(leader), 'cp1.bb.2'), whenPeer(repoOf(peer), 'cp1.aa.1')])
+
+    const root = await documentsOf(leader).find<{ name?: string }>(rootOf(space).url)
+    expect(String(root.doc().name)).toBe('Work')
+    await leader.close()
+    await peer.close()
   })
 })
