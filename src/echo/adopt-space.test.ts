@@ -8,6 +8,7 @@ import type { ObjectId, SpaceId } from './ids'
 import type { SpaceDoc } from './space/documents'
 import type { Space } from './space/space'
 import { makeActor, openTestEcho, uniqueDatabaseName } from './testing/fixtures'
+import { MAX_SPACE_NAME_LENGTH } from './transfer/space-file-check'
 import { dbOf, documentsOf, repoOf, rootOf } from './testing/internals'
 import { pairedAdapters, whenPeer } from './testing/paired-network'
 
@@ -145,6 +146,20 @@ describe('Echo.adoptSpace', () => {
     expect(reopened.ok && reopened.value.name).toBe('Job')
     await vi.waitFor(async () =>
       expect((await next.listSpaces(actor.identity)).map((row) => row.name)).toEqual(['Job']),
+    )
+  })
+
+  it('a rename a member wrote longer than a space file may carry is kept and shown cut to that length', async () => {
+    const echo = openTestEcho()
+    opened.push(echo)
+    const actor = makeActor()
+    const space = await echo.createSpace(actor, 'Work')
+    rootOf(space).change((doc) => {
+      doc.name = `Job ${'x'.repeat(1_000_000)}`
+    })
+    expect(space.name).toHaveLength(MAX_SPACE_NAME_LENGTH)
+    await vi.waitFor(async () =>
+      expect((await echo.listSpaces(actor.identity)).map((row) => row.name.length)).toEqual([MAX_SPACE_NAME_LENGTH]),
     )
   })
 

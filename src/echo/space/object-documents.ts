@@ -154,9 +154,12 @@ export class ObjectDocuments {
     return { handle, taken }
   }
 
-  /** An object document the root lists that is this space's (the root's listing alone is only a claim). */
+  /**
+   * An object document the root lists that is this space's (the root's listing alone is only a claim). A key that is
+   * no document id (a member may write any string) is none: never fetched, so never counted as one still to come.
+   */
   #listedHere(listed: Readonly<Record<string, unknown>>, doc: DocumentId): boolean {
-    return listed[doc] === 'objects' && this.#context.owns(doc)
+    return listed[doc] === 'objects' && isValidDocumentId(doc) && this.#context.owns(doc)
   }
 
   #drop(doc: DocumentId): void {

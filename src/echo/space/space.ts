@@ -23,6 +23,7 @@ import type { EchoObject, EchoObjectOf } from '../schema/echo-object'
 import type { FieldsOf, ObjectType } from '../schema/object-types'
 import type { LiveQuery } from '../storage/query-index'
 import type { MarkdownFile } from '../transfer/markdown'
+import { MAX_SPACE_NAME_LENGTH } from '../transfer/space-file-check'
 import type { AutomergeUrl, DocumentId, ObjectsDoc, SpaceDoc } from './documents'
 import { toPlain, toStored } from './documents'
 import type { EpochError } from './epoch'
@@ -163,8 +164,9 @@ export class Space {
 
   get name(): string {
     const name = toPlain(this.#root.doc().name)
-    // A peer may write anything here; a name is a string.
-    return typeof name === 'string' ? name : ''
+    // A peer may write anything here; a name is a string, and no longer than a space file may carry (it is kept in
+    // the space list and shown there).
+    return typeof name === 'string' ? name.slice(0, MAX_SPACE_NAME_LENGTH) : ''
   }
 
   /** The name now and after every rename (here, in another tab, by a peer). */
