@@ -163,6 +163,26 @@ describe('Echo.adoptSpace', () => {
     )
   })
 
+  it('a name a member wrote with characters that hide or reorder text is kept and shown without them', async () => {
+    const { a, b, actor, work } = await adoptedByB()
+    // "\u202E" shows what follows right to left: the name would read "Payroll exe.png".
+    rootOf(work).change((doc) => {
+      doc.name = 'Payroll \u202Egnp.exe\u0007\u2066'
+    })
+    const inB = await b.openSpace(work.id)
+    await vi.waitFor(() => expect(inB.ok && inB.value.name).toBe('Payroll gnp.exe'))
+    await vi.waitFor(async () =>
+      expect((await b.listSpaces(actor.identity)).map((row) => row.name)).toEqual(['Payroll gnp.exe']),
+    )
+    // A device adopting it now keeps the clean name from the start.
+    const c = openTestEcho({ peerId: 'cp1.cc.3' })
+    opened.push(c)
+    await connect(a, c)
+    const adopted = await c.adoptSpace({ identity: actor.identity, spaceId: work.id, rootUrl: rootOf(work).url })
+    expect(adopted.ok && adopted.value.name).toBe('Payroll gnp.exe')
+    expect((await c.listSpaces(actor.identity)).map((row) => row.name)).toEqual(['Payroll gnp.exe'])
+  })
+
   it('a registered space whose root is not stored: lacksRoot says so, and adopting it again keeps its row', async () => {
     const { name, a, b, actor, work } = await adoptedByB()
     expect(await b.lacksRoot(work.id)).toBe(false)

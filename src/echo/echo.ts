@@ -23,7 +23,7 @@ import type { SpaceId } from './ids'
 import { DocumentSpaces } from './document-spaces'
 import { TabsNetwork } from './tabs-network'
 import { documentSpaceStore } from './storage/document-space-store'
-import { keysIn } from './space/root-fields'
+import { keysIn, spaceNameIn } from './space/root-fields'
 import { Indexer } from './indexer'
 import { PeerSync, type PeerSyncWatch } from './peer-sync'
 import type { ReplicationRules } from './replication'
@@ -55,7 +55,7 @@ import type { EchoObject } from './schema/echo-object'
 import type { LiveQuery } from './storage/query-index'
 import { liveObjectQuery, runQuery } from './storage/query-index'
 import { exportSpaceFile, readSpaceFile } from './transfer/space-file'
-import { checkSpaceFile } from './transfer/space-file-check'
+import { checkSpaceFile, MAX_SPACE_NAME_LENGTH } from './transfer/space-file-check'
 import { localDocuments } from './transfer/local-documents'
 import { getSpace, keepSpaceName, liveSpaces, putSpace, spacesOf, updateSpace } from './storage/space-registry'
 import { SyncStates } from './sync-states'
@@ -465,9 +465,9 @@ export class Echo {
     if (!saved.ok) return saved
     // Personal only when the caller says so (it learned the id over the authenticated link), never from the root.
     const isPersonal = personal && !(await spacesOf(this.#db, identity)).some((row) => row.personal === 1)
-    const name = toPlain(root.doc().name)
+    const name = spaceNameIn(toPlain(root.doc().name), MAX_SPACE_NAME_LENGTH)
     const row = { id: spaceId, rootUrl, identity, archived: 0 as const, createdAt: this.clock.now() }
-    const fresh: SpaceRow = { ...row, name: typeof name === 'string' ? name : '', personal: isPersonal ? 1 : 0 }
+    const fresh: SpaceRow = { ...row, name, personal: isPersonal ? 1 : 0 }
     // A row that was here (its root was not) keeps what this device chose for it: its name, archive and kind.
     const begunBefore = this.#open.get(spaceId)
     await putSpace(this.#db, known === undefined ? fresh : { ...known, rootUrl, identity })

@@ -35,7 +35,7 @@ import type { FieldPatch } from './object-writes'
 import type { SpaceContext } from './space-context'
 import { SpaceEpochs } from './space-epochs'
 import type { Added, ListedSpace, SwarmBoxEntry, SwarmBoxes } from './space-lists'
-import { keysIn, recordIn } from './root-fields'
+import { keysIn, recordIn, spaceNameIn } from './root-fields'
 import { addSwarmBox, createLists, listedSpacesIn, listSpace, rootObservable, swarmBoxesIn } from './space-lists'
 import { SpaceMembers } from './space-members'
 import { SpaceNotes } from './space-notes'
@@ -163,10 +163,8 @@ export class Space {
   }
 
   get name(): string {
-    const name = toPlain(this.#root.doc().name)
-    // A peer may write anything here; a name is a string, and no longer than a space file may carry (it is kept in
-    // the space list and shown there).
-    return typeof name === 'string' ? name.slice(0, MAX_SPACE_NAME_LENGTH) : ''
+    // A peer may write anything here: kept in the space list and shown, so only a string, cut and cleaned.
+    return spaceNameIn(toPlain(this.#root.doc().name), MAX_SPACE_NAME_LENGTH)
   }
 
   /** The name now and after every rename (here, in another tab, by a peer). */
