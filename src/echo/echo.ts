@@ -28,7 +28,7 @@ import { Indexer } from './indexer'
 import { PeerSync, type PeerSyncWatch } from './peer-sync'
 import type { ReplicationRules } from './replication'
 import { Replication } from './replication'
-import { knownHeads, withoutChanges } from './sync-screen'
+import { AskedHeads, knownHeads, withoutChanges } from './sync-screen'
 import type { Actor } from './membership/entries'
 import { issueGenesis } from './membership/entries'
 import { can, isTopRole } from './membership/policy'
@@ -112,6 +112,7 @@ export class Echo {
   readonly #locks: Locks
   readonly #open = new Map<SpaceId, Promise<Result<Space, SpaceNotFound>>>()
   readonly #tabs: readonly NetworkAdapterInterface[]
+  readonly #askedHeads = new AskedHeads()
   // Remote peers are offered roots first, then object documents, then the rest (offer-queue.ts).
   readonly #replication = new Replication({ rank: (documentId) => this.#documentSpaces.rank(documentId) })
   readonly #syncStates: SyncStates
@@ -269,7 +270,10 @@ export class Echo {
       .find<Record<string, unknown>>(documentId, { allowableStates: ['ready', 'unavailable', 'requesting'] })
       .catch(() => undefined)
     const doc = handle?.isReady() === true ? handle.doc() : undefined
-    return withoutChanges(data, knownHeads(doc, { identity: sender, clock: this.clock }))
+    const ours = knownHeads(doc, { identity: sender, clock: this.clock })
+    return withoutChanges(data, ours, (heads) =>
+      this.#askedHeads.first(`${documentId} ${sender ?? ''} ${heads.join()}`),
+    )
   }
 
   /** Creates a space with a fresh space key; the actor becomes its owner. */

@@ -6,6 +6,7 @@ import {
   encodeSyncMessage,
   from,
   generateSyncMessage,
+  getHeads,
   init,
   initSyncState,
   receiveSyncMessage,
@@ -19,7 +20,7 @@ import { invitationKey } from '../halo'
 import { fixedKeyPair } from '../halo/testing'
 import type { SpaceId } from './ids'
 import { issueDeviceRevocation, issueInvitationUse, issueRemoval } from './membership/entries'
-import { knownHeads, withoutChanges } from './sync-screen'
+import { AskedHeads, knownHeads, withoutChanges } from './sync-screen'
 import { MAX_VIEWER_OWN_ENTRIES } from './viewer-log-entry'
 
 interface Note {
@@ -28,13 +29,15 @@ interface Note {
 }
 
 /** Two peers syncing, the viewer's messages passed through `screen`; counts the rounds until both are quiet. */
+type Screen<T> = (data: Uint8Array, owner: Doc<T>) => Uint8Array | undefined
+
 class Pair<T = Note> {
   states: [SyncState, SyncState] = [initSyncState(), initSyncState()]
   owner: Doc<T>
   viewer: Doc<T>
-  readonly screen: (data: Uint8Array, owner: Doc<T>) => Uint8Array | undefined
+  readonly screen: Screen<T>
 
-  constructor(owner: Doc<T>, viewer: Doc<T>, screen: (data: Uint8Array, owner: Doc<T>) => Uint8Array | undefined) {
+  constructor(owner: Doc<T>, viewer: Doc<T>, screen: Screen<T>) {
     this.owner = owner
     this.viewer = viewer
     this.screen = screen
@@ -56,7 +59,11 @@ class Pair<T = Note> {
   }
 }
 
-const ours = <T>(data: Uint8Array, owner: Doc<T>): Uint8Array | undefined => withoutChanges(data, knownHeads(owner))
+/** Each screen remembers the heads it let pass (`AskedHeads`), as ECHO's does for a peer. */
+const ours = <T>(): Screen<T> => {
+  const asked = new AskedHeads()
+  return (data, owner) => withoutChanges(data, knownHeads(owner), (heads) => asked.first(heads.join()))
+}
 
 /** Entries a viewer (fixed key 30) and another member (31) sign, as plain stored values. */
 const clock = new ManualClock(1_800_000_000_000)
@@ -97,8 +104,13 @@ const guestUse = issueInvitationUse({
 const stored = (entry: Credential): Record<string, unknown> & { proof: Record<string, unknown> } =>
   JSON.parse(JSON.stringify(entry)) as Record<string, unknown> & { proof: Record<string, unknown> }
 /** The viewer's messages, screened as from the viewer's identity. */
-const fromViewer = <T>(data: Uint8Array, owner: Doc<T>): Uint8Array | undefined =>
-  withoutChanges(data, knownHeads(owner, { identity: viewerKey.publicKey, clock }))
+const fromViewer = <T>(): Screen<T> => {
+  const asked = new AskedHeads()
+  return (data, owner) =>
+    withoutChanges(data, knownHeads(owner, { identity: viewerKey.publicKey, clock }), (heads) =>
+      asked.first(heads.join()),
+    )
+}
 /** The changes taken out, nothing else: what a naive check would do. */
 const changesOnly = (data: Uint8Array): Uint8Array => encodeSyncMessage({ ...decodeSyncMessage(data), changes: [] })
 
@@ -121,7 +133,7 @@ describe('withoutChanges', () => {
       change(clone(base), (doc) => {
         doc.title = 'Forced by the viewer'
       }),
-      ours,
+      ours(),
     )
     expect(pair.sync()).toBeLessThan(5)
     expect(pair.owner).toEqual({ title: 'Plan', owner: 'first' })
@@ -148,7 +160,7 @@ describe('withoutChanges', () => {
   })
 
   it('gives a viewer with nothing the whole document', () => {
-    const pair = new Pair(shared(), init<Note>(), ours)
+    const pair = new Pair(shared(), init<Note>(), ours())
     expect(pair.sync()).toBeLessThan(5)
     expect(pair.viewer).toEqual({ title: 'Plan' })
   })
@@ -171,7 +183,7 @@ describe('withoutChanges', () => {
 
   it('lets through a viewer’s own leave and device revocation added to a root’s log, and nothing else it does there', () => {
     const base = from<Root>({ kind: 'commonplace/space', name: 'Garden plans', log: { genesis: { by: 'owner' } } })
-    const pair = new Pair<Root>(clone(base), clone(base), fromViewer)
+    const pair = new Pair<Root>(clone(base), clone(base), fromViewer())
     pair.viewer = change(pair.viewer, (doc) => {
       doc.log[leave.id] = stored(leave)
       doc.log[revoke.id] = stored(revoke)
@@ -222,7 +234,7 @@ describe('withoutChanges', () => {
     ]
     for (const entries of adds) {
       const base = from<Root>({ kind: 'commonplace/space', name: 'Garden plans', log: { genesis: { by: 'owner' } } })
-      const pair = new Pair<Root>(clone(base), clone(base), fromViewer)
+      const pair = new Pair<Root>(clone(base), clone(base), fromViewer())
       pair.viewer = change(pair.viewer, (doc) => {
         for (const [key, value] of entries) doc.log[key] = value
       })
@@ -231,7 +243,7 @@ describe('withoutChanges', () => {
     }
     // Nobody known sends: nothing passes.
     const base = from<Root>({ kind: 'commonplace/space', name: 'Garden plans', log: {} })
-    const anonymous = new Pair<Root>(clone(base), clone(base), ours)
+    const anonymous = new Pair<Root>(clone(base), clone(base), ours())
     anonymous.viewer = change(anonymous.viewer, (doc) => {
       doc.log[leave.id] = stored(leave)
     })
@@ -248,7 +260,7 @@ describe('withoutChanges', () => {
     // Another identity's entries do not count against the viewer.
     log[otherRevoke.id] = stored(otherRevoke)
     const base = from<Root>({ kind: 'commonplace/space', name: 'Garden plans', log })
-    const pair = new Pair<Root>(clone(base), clone(base), fromViewer)
+    const pair = new Pair<Root>(clone(base), clone(base), fromViewer())
     const last = revocationOf(MAX_VIEWER_OWN_ENTRIES)
     const over = revocationOf(MAX_VIEWER_OWN_ENTRIES + 1)
     pair.viewer = change(pair.viewer, (doc) => {
@@ -262,7 +274,7 @@ describe('withoutChanges', () => {
     expect(pair.sync()).toBeLessThan(5)
     expect(Object.keys(pair.owner.log)).not.toContain(over.id)
     // Its leave still goes, from a copy without the refused add (which a later change would build on).
-    const fresh = new Pair<Root>(clone(pair.owner), clone(pair.owner), fromViewer)
+    const fresh = new Pair<Root>(clone(pair.owner), clone(pair.owner), fromViewer())
     fresh.viewer = change(fresh.viewer, (doc) => {
       doc.log[leave.id] = stored(leave)
     })
@@ -270,9 +282,33 @@ describe('withoutChanges', () => {
     expect(Object.keys(fresh.owner.log)).toContain(leave.id)
   })
 
+  it('lets a message that names heads we lack and carries no change pass once, so we ask for them', () => {
+    // A peer leaves out a change when our Bloom filter falsely says we have it: before, its heads were reported as
+    // ours and the session ended without the change (a viewer's leave, about 1 sync in 130 here).
+    const base = from<Root>({ kind: 'commonplace/space', name: 'Garden plans', log: { genesis: { by: 'owner' } } })
+    const owner = clone(base)
+    const viewer = change(clone(base), (doc) => {
+      doc.log[leave.id] = stored(leave)
+    })
+    const [, first] = generateSyncMessage(viewer, initSyncState())
+    if (first === null) throw new Error('no message')
+    const changeFree = encodeSyncMessage({ ...decodeSyncMessage(first), changes: [] })
+    const screen = fromViewer<Root>()
+
+    const passed = screen(changeFree, owner)
+    if (passed === undefined) throw new Error('not a sync message')
+    expect(decodeSyncMessage(passed).heads).toEqual(getHeads(viewer))
+    const [heardDoc, heardState] = receiveSyncMessage(owner, initSyncState(), passed)
+    const [, asking] = generateSyncMessage(heardDoc, heardState)
+    expect(asking === null ? [] : decodeSyncMessage(asking).need).toEqual(getHeads(viewer))
+    // The same heads again end the exchange: a change of its own that we refuse is not asked for without end.
+    const again = screen(changeFree, owner)
+    expect(again === undefined ? [] : decodeSyncMessage(again).heads).toEqual(getHeads(owner))
+  })
+
   it('lets nothing through in a document that is not a root', () => {
     const base = from<Note>({ title: 'Plan', log: {} })
-    const pair = new Pair(clone(base), clone(base), ours)
+    const pair = new Pair(clone(base), clone(base), ours())
     pair.viewer = change(pair.viewer, (doc) => {
       ;(doc.log as Record<string, unknown>).added = 'x'
     })
