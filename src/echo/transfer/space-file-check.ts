@@ -20,6 +20,7 @@ import type { SpaceId } from '../ids'
 import { foldMembership } from '../membership/fold'
 import type { DocumentId, DocumentRole } from '../space/documents'
 import { DOCUMENT_ROLES, toPlain } from '../space/documents'
+import { spaceNameIn } from '../space/root-fields'
 import type { FileDocument, RawDoc, SpaceFileContents } from './space-file'
 
 /** What the check needs to know about this device; read only. */
@@ -171,7 +172,8 @@ export const checkSpaceFile = async (
   return ok({
     space,
     root,
-    name: typeof plainRoot.name === 'string' ? plainRoot.name : '',
+    // Kept in the space list as the space itself shows it (root-fields.ts), from its first write.
+    name: spaceNameIn(plainRoot.name, MAX_SPACE_NAME_LENGTH),
     personal: plainRoot.personal === true,
     isNew: registered === undefined,
     imports: ids.flatMap((id) => {

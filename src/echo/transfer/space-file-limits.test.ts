@@ -60,3 +60,20 @@ describe('a small file cannot unpack into a huge space', { timeout: 30_000 }, ()
     await echo.close()
   })
 })
+
+describe('a space file cannot put a misleading name in the space list', { timeout: 30_000 }, () => {
+  it('keeps the name it carries without bidirectional overrides, from its first write', async () => {
+    const file = await withRoot((root) => {
+      root.name = '\u202Egnp.exe'
+    })
+    const echo = openTestEcho()
+    const written: string[] = []
+    dbOf(echo).spaces.hook('creating', (_key, row) => {
+      written.push(row.name)
+    })
+    const result = await echo.importSpace(makeActor(), file)
+    expect(result.ok).toBe(true)
+    expect(written).toEqual(['gnp.exe'])
+    await echo.close()
+  })
+})
