@@ -375,12 +375,21 @@ export class Echo {
   openSpace(id: SpaceId): Promise<Result<Space, SpaceNotFound>> {
     const open = this.#open.get(id)
     if (open !== undefined) return open
-    // Remembered at once, so that two callers share one opening; a failed one is forgotten, unless another took
-    // its place meanwhile (an adoption's).
-    const opening = this.#opening(id).then((opened) => {
-      if (!opened.ok && this.#open.get(id) === opening) this.#open.delete(id)
-      return opened
-    })
+    // Remembered at once, so that two callers share one opening; a failed one (or one whose registry read was
+    // refused) is forgotten, unless another took its place meanwhile (an adoption's).
+    const forget = () => {
+      if (this.#open.get(id) === opening) this.#open.delete(id)
+    }
+    const opening = this.#opening(id).then(
+      (opened) => {
+        if (!opened.ok) forget()
+        return opened
+      },
+      (error: unknown) => {
+        forget()
+        throw error
+      },
+    )
     this.#open.set(id, opening)
     return opening
   }
