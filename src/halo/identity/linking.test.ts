@@ -89,6 +89,38 @@ describe('authorizeDevice and createLinked', () => {
     expect((await other.receive([renamed])).accepted).toBe(0)
   })
 
+  it('keeps one of each credential however often the set comes back, so a welcome grows with the devices alone', async () => {
+    const laptop = await firstDevice()
+    ready(await laptop.confirmBackup())
+    const welcomes: number[] = []
+    for (const name of ['Phone', 'Tablet', 'Desk']) {
+      const { identity, handed } = await link(laptop, name)
+      welcomes.push(handed.credentials.length)
+      // What the personal space does on every change: each side is handed the other's whole set, again and again.
+      for (let round = 0; round < 3; round++) {
+        expect(await laptop.receive(identity.credentials.get())).toEqual({
+          accepted: 0,
+          ignored: identity.credentials.get().length,
+        })
+        await identity.receive(laptop.credentials.get())
+      }
+      const ids = laptop.credentials.get().map((credential) => credential.id)
+      expect(new Set(ids).size).toBe(ids.length)
+    }
+    // Profile, and each device's AuthorizedDevice and DeviceName: two more per device.
+    expect(welcomes).toEqual([5, 7, 9])
+    // A copy with the same id and a broken signature, arriving first, neither replaces nor joins the real one.
+    const real = laptop.credentials.get()
+    const [first] = real
+    if (first === undefined) throw new Error('no credential')
+    const forged = {
+      ...first,
+      proof: { ...first.proof, signature: first.proof.signature.replace(/^./, (c) => (c === '0' ? '1' : '0')) },
+    }
+    expect(await laptop.receive([forged, ...real])).toEqual({ accepted: 0, ignored: real.length + 1 })
+    expect(laptop.credentials.get()).toEqual(real)
+  })
+
   it('verifyPeerDevice refuses a chain for another device, a revoked device and junk', async () => {
     const laptop = await firstDevice()
     const { identity: phone } = await link(laptop, 'Phone')

@@ -13,7 +13,7 @@ export interface TrustedSet {
    * revocation of one of the identity's devices that verifies on its own:
    * whether one counts can change when its signer is revoked, so all of them
    * are kept and synced, except those signed through a device the identity key
-   * revoked (they can never count again).
+   * revoked (they can never count again). Each id once.
    */
   readonly accepted: readonly Credential[]
   /** Devices revoked under the rule of `resolveRevocations`. */
@@ -64,11 +64,16 @@ export const trustedSet = (
   )
   const { revoked } = resolveRevocations(identity, [...evidence])
   const verify = verifyWith(identity, revoked, clock, known, cache)
-  const accepted = decoded.filter(
-    (credential) =>
-      credential.issuer === identity &&
-      (isRevocationBy(identity, credential) ? evidence.has(credential) : verify(credential).ok),
-  )
+  // One of each id: what is held and what arrives overlap (every sync of the personal space hands back the whole
+  // set), and copies kept would pile up with each arrival and go out again in every welcome. Copies of one id share
+  // the signed content; the first whose proof holds is kept.
+  const seen = new Set<CredentialId>()
+  const accepted = decoded.filter((credential) => {
+    if (seen.has(credential.id) || credential.issuer !== identity) return false
+    const holds = isRevocationBy(identity, credential) ? evidence.has(credential) : verify(credential).ok
+    if (holds) seen.add(credential.id)
+    return holds
+  })
   return { accepted, revoked }
 }
 
