@@ -68,6 +68,8 @@ const words: Readonly<Record<string, string>> = {
   'link-expired': 'This link has expired: make a new one on your other device.',
   'link-peer-left': 'The other device went away before linking finished. Make a new link and try again.',
   'link-failed': 'The other device did not prove it holds this identity, so nothing was linked.',
+  'link-unreadable':
+    'The other device sent something this one cannot read, so nothing was linked. Update the app on both devices and make a new link.',
   'link-not-invited': 'This link is not valid any more: make a new one on your other device.',
   'link-needs-sync': 'Sync between your devices has not started on this device yet, so it cannot link another one.',
   'link-not-ready': 'The other device is not connected yet. Wait until it shows up here.',

@@ -213,7 +213,12 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
       const host = found.host
       if (ended || host?.peerId !== peerId) return
       const frame = readLinkFrame(data)
-      if (frame === undefined) return
+      if (frame === undefined) {
+        // The host proved itself and sent what this version cannot read (a newer app, or more than a frame holds):
+        // ignoring it would leave this screen at the code while the other device waits to hear it was stored.
+        end({ kind: 'failed', problem: problem('link-unreadable') })
+        return
+      }
       const kind = state.get().kind
       if (frame.t === 'profile' && (kind === 'looking' || kind === 'unreachable')) {
         const profile = guest.verifyProfile(frame.profile, invitation.identityKey)

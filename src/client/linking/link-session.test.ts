@@ -246,7 +246,14 @@ const edgesFor = (network: RoomNetwork, time: ManualTime): LinkEdges => ({
   repoId: (device) => newRepoId(device),
 })
 
-const setup = () => {
+const setup = (
+  options: {
+    /** What Allow hands the new device as the identity's credentials. */
+    credentials?: readonly unknown[]
+    /** The new device's store waits for this. */
+    storing?: Promise<void>
+  } = {},
+) => {
   const network = new RoomNetwork()
   const time = new ManualTime()
   const edges = edgesFor(network, time)
@@ -262,7 +269,9 @@ const setup = () => {
     profile: { name: 'Ada', signedBy: identity.publicKey },
     authorizeDevice: (device, name) => {
       authorized.push({ device, name })
-      return Promise.resolve(ok({ chain: { identity: identity.publicKey, device }, credentials: [{ c: 1 }] }))
+      return Promise.resolve(
+        ok({ chain: { identity: identity.publicKey, device }, credentials: options.credentials ?? [{ c: 1 }] }),
+      )
     },
     revokeDevice: (device) => {
       revoked.push(device)
@@ -305,10 +314,11 @@ const setup = () => {
           ? { name: p.name, avatar: { colour: '#123456' } }
           : undefined
       },
-      store: (welcome) => {
+      store: async (welcome) => {
+        await options.storing
         stored.push(welcome)
         // The personal space was the only one: everything is here once stored.
-        return Promise.resolve(ok({ progress: new Cell({ done: 1, total: 1 }), stop: () => undefined }))
+        return ok({ progress: new Cell({ done: 1, total: 1 }), stop: () => undefined })
       },
     }
   }
@@ -484,26 +494,92 @@ describe('device linking', () => {
     expect(stateOf(a.state)).toEqual({ kind: 'waiting' })
   })
 
-  it('malformed frames on cp.link are ignored on both sides', async () => {
+  it('A says linked only once B says it stored the identity, not when the welcome was sent', async () => {
+    let stored = (): void => undefined
+    const { offer, join } = setup({ storing: new Promise((resolve) => (stored = resolve)) })
+    const a = offer()
+    const { join: b } = join(a)
+    await until(() => b.state.get().kind === 'found')
+    await b.request('Phone')
+    await until(() => a.state.get().kind === 'confirm')
+    a.allow()
+    await until(() => b.state.get().kind === 'receiving')
+    await settle()
+    expect(stateOf(a.state).kind).toBe('linking')
+    stored()
+    await until(() => a.state.get().kind === 'linked')
+    expect(stateOf(a.state)).toEqual({ kind: 'linked', deviceName: 'Phone' })
+  })
+
+  it('a welcome B cannot read (over the frame cap): B says so, and A takes the device back instead of saying linked', async () => {
+    const { offer, join, authorized, revoked, stored } = setup({ credentials: [{ pad: 'x'.repeat(300_000) }] })
+    const a = offer()
+    const { join: b, guest } = join(a)
+    await until(() => b.state.get().kind === 'found')
+    await b.request('Phone')
+    await until(() => a.state.get().kind === 'confirm')
+    a.allow()
+    await until(() => b.state.get().kind === 'failed' && a.state.get().kind === 'failed')
+    expect(stateOf(b.state)).toEqual({ kind: 'failed', problem: problem('link-unreadable') })
+    expect(stored).toEqual([])
+    expect(authorized.map((each) => each.device)).toEqual([guest.deviceKey])
+    await until(() => revoked.length === 1)
+    expect(revoked).toEqual([guest.deviceKey])
+    expect(stateOf(a.state)).toEqual({ kind: 'failed', problem: problem('link-ended') })
+  })
+
+  const unreadable = [
+    'not json',
+    '{"v":1,"t":"request","deviceName":""}',
+    `{"v":1,"t":"request","deviceName":"${'x'.repeat(65)}"}`,
+    '{"v":1,"t":"welcome"}',
+    '{"v":2,"t":"denied"}',
+    `{"v":1,"t":"request","deviceName":"a","pad":"${'y'.repeat(300_000)}"}`,
+  ]
+
+  it('a frame from A that B cannot read ends the join with words, not a wait; A hears that B went', async () => {
+    for (const data of unreadable) {
+      const { offer, join, network } = setup()
+      const a = offer()
+      const { join: b } = join(a)
+      await until(() => b.state.get().kind === 'found')
+      const [roomA, roomB] = network.rooms
+      if (!roomA || !roomB) throw new Error('rooms')
+      roomB.receive(data, roomA.selfId)
+      expect(stateOf(b.state)).toEqual({ kind: 'failed', problem: problem('link-unreadable') })
+      expect(roomB.left).toBe(true)
+      expect(await b.request('Phone')).toEqual(err(expect.objectContaining({ code: 'link-not-ready' })))
+      expect(stateOf(a.state)).toEqual({ kind: 'failed', problem: problem('link-peer-left') })
+    }
+  })
+
+  it('a frame from B that A cannot read ends the offer with words; nothing is authorized', async () => {
+    for (const data of unreadable) {
+      const { offer, join, network, authorized } = setup()
+      const a = offer()
+      const { join: b } = join(a)
+      await until(() => b.state.get().kind === 'found')
+      const [roomA, roomB] = network.rooms
+      if (!roomA || !roomB) throw new Error('rooms')
+      roomA.receive(data, roomB.selfId)
+      expect(stateOf(a.state)).toEqual({ kind: 'failed', problem: problem('link-unreadable') })
+      expect(roomA.left).toBe(true)
+      expect(authorized).toEqual([])
+      expect(stateOf(b.state)).toEqual({ kind: 'failed', problem: problem('link-peer-left') })
+    }
+  })
+
+  it('frames from a peer of the room that is not the other device are ignored on both sides', async () => {
     const { offer, join, network } = setup()
     const a = offer()
     const { join: b } = join(a)
     await until(() => b.state.get().kind === 'found')
     const [roomA, roomB] = network.rooms
     if (!roomA || !roomB) throw new Error('rooms')
-    const junk = [
-      'not json',
-      '{"v":1,"t":"request","deviceName":""}',
-      `{"v":1,"t":"request","deviceName":"${'x'.repeat(65)}"}`,
-      '{"v":1,"t":"welcome"}',
-      '{"v":2,"t":"denied"}',
-      `{"v":1,"t":"request","deviceName":"a","pad":"${'y'.repeat(300_000)}"}`,
-    ]
-    for (const data of junk) {
-      roomA.receive(data, roomB.selfId)
-      roomB.receive(data, roomA.selfId)
+    for (const data of [...unreadable, JSON.stringify({ v: 1, t: 'denied' })]) {
+      roomA.receive(data, 'stranger')
+      roomB.receive(data, 'stranger')
     }
-    roomB.receive(JSON.stringify({ v: 1, t: 'denied' }), roomA.selfId)
     await settle()
     expect(stateOf(a.state)).toEqual({ kind: 'waiting' })
     expect(stateOf(b.state).kind).toBe('found')

@@ -124,13 +124,21 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
       end(kind === 'waiting' || kind === 'confirm' ? { kind: 'expired' } : undefined)
     }),
   )
+  // The device Allow authorized and welcomed, until it says it stored the identity.
+  let welcomed: PublicKey | undefined
+  /** The link cannot finish: a device welcomed and never heard from again is taken back, as nothing holds it. */
+  const abandon = (code: string): void => {
+    if (welcomed !== undefined && state.get().kind === 'linking') {
+      takeBack(welcomed).catch((error: unknown) => {
+        state.set({ kind: 'failed', problem: toProblem(error) })
+      })
+    } else end({ kind: 'failed', problem: problem(code) })
+  }
   stops.push(
     room.authenticated.subscribe((peers) => {
       if (claim.guest === undefined || ended || peers.has(claim.guest.peerId)) return
       // The new device left before the link was done.
-      if (['waiting', 'confirm', 'linking'].includes(state.get().kind) && heard) {
-        end({ kind: 'failed', problem: problem('link-peer-left') })
-      }
+      if (['waiting', 'confirm', 'linking'].includes(state.get().kind) && heard) abandon('link-peer-left')
     }),
   )
   let heard = false
@@ -138,7 +146,11 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
     channel.subscribe((data, peerId) => {
       if (ended || claim.guest?.peerId !== peerId) return
       const frame = readLinkFrame(data)
-      if (frame === undefined) return
+      if (frame === undefined) {
+        // The new device proved the link and sent what this version cannot read: waiting would never end.
+        abandon('link-unreadable')
+        return
+      }
       if (frame.t === 'hello' && state.get().kind === 'waiting') {
         heard = true
         send(peerId, { v: 1, t: 'profile', profile: host.profile }).catch((error: unknown) => {
@@ -164,6 +176,7 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
   const expired = (): boolean => edges.clock.now() >= expiresAt
   /** The link ended while Allow authorized the device: take the authorization back, or say what to do. */
   const takeBack = async (device: PublicKey): Promise<void> => {
+    welcomed = undefined
     end(undefined)
     const revoked = await host.revokeDevice(device)
     if (!revoked.ok) state.set({ kind: 'failed', problem: problem('link-ended-remove-device') })
@@ -197,7 +210,9 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
       await takeBack(peer.device)
       return
     }
-    const welcomed = await send(peer.peerId, {
+    // Linked once the new device says it stored the identity: a sent frame may still be lost, or refused there.
+    welcomed = peer.device
+    const sent = await send(peer.peerId, {
       v: 1,
       t: 'welcome',
       identityKey: host.identityKey,
@@ -208,12 +223,9 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
       () => true,
       () => false,
     )
-    // The other device left before its welcome went (the send says so): authorized and never told, it is taken back.
-    if (!welcomed) {
-      await takeBack(peer.device)
-      return
-    }
-    if (!over() && state.get().kind === 'linking') state.set({ kind: 'linked', deviceName: current.deviceName })
+    // The other device left before its welcome went (the send says so): authorized and never told, it is taken back
+    // (unless its leaving did so already).
+    if (!sent && welcomed === peer.device) await takeBack(peer.device)
   }
 
   return ok({
