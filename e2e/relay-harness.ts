@@ -85,12 +85,22 @@ export class RelayPeer {
     return this
   }
 
+  /** This page's peer id before it joins. */
+  selfId(): Promise<string> {
+    return this.page.evaluate(() => window.relayTest.selfId())
+  }
+
   async join(relayUrl: string, roomId: string, password = 'relay-test-password'): Promise<void> {
     this.id = await this.page.evaluate((options) => window.relayTest.join(options), {
       relayUrls: [relayUrl],
       roomId,
       password,
     })
+  }
+
+  /** Joins another room and stays in it. */
+  async hold(relayUrl: string, roomId: string, password = 'relay-test-password'): Promise<void> {
+    await this.page.evaluate((options) => window.relayTest.hold(options), { relayUrls: [relayUrl], roomId, password })
   }
 
   peers(): Promise<string[]> {

@@ -3,7 +3,7 @@
  * through `src/mesh` and exposes what the tests drive and read on
  * `window.relayTest`. Bundled by `relay-harness.ts`.
  */
-import { joinSwarm, validateMeshSettings, type Swarm } from '../src/mesh'
+import { joinSwarm, trysteroPage, validateMeshSettings, type Swarm } from '../src/mesh'
 
 export interface ReceivedBlob {
   readonly from: string
@@ -12,8 +12,12 @@ export interface ReceivedBlob {
 }
 
 export interface RelayTestApi {
+  /** This page's peer id (Trystero's, one per page), before any join. */
+  selfId(): string
   /** Joins `roomId` through `relayUrls` (no ICE servers); returns this peer's id. */
   join(options: { relayUrls: string[]; roomId: string; password: string }): string
+  /** Joins another room and stays in it, as the app's pages hold one room per space. */
+  hold(options: { relayUrls: string[]; roomId: string; password: string }): void
   peers(): string[]
   /** Milliseconds from `join` until the first peer was present, or null while alone. */
   firstPeerAfterMs(): number | null
@@ -60,12 +64,18 @@ const current = (): Swarm => {
   return swarm
 }
 
+const settingsFor = (relayUrls: string[]) => {
+  const settings = validateMeshSettings({ signalUrls: relayUrls, publicRelays: [], iceServers: [] })
+  if (!settings.ok) throw new Error(settings.error.map((problem) => problem.message).join('; '))
+  return settings.value
+}
+const held: Swarm[] = []
+
 window.relayTest = {
+  selfId: () => trysteroPage.selfId,
   join({ relayUrls, roomId, password }) {
-    const settings = validateMeshSettings({ signalUrls: relayUrls, publicRelays: [], iceServers: [] })
-    if (!settings.ok) throw new Error(settings.error.map((problem) => problem.message).join('; '))
     joinedAt = performance.now()
-    const joined = joinSwarm(settings.value, { roomId, password })
+    const joined = joinSwarm(settingsFor(relayUrls), { roomId, password })
     swarm = joined
     joined.peers.subscribe((peers) => {
       if (peers.size > 0 && firstPeerAt === null) firstPeerAt = performance.now()
@@ -76,6 +86,9 @@ window.relayTest = {
     })
     joined.channel<string>('cp.text').subscribe((text) => texts.push(text))
     return joined.selfId
+  },
+  hold({ relayUrls, roomId, password }) {
+    held.push(joinSwarm(settingsFor(relayUrls), { roomId, password }))
   },
   peers: () => (swarm === undefined ? [] : [...swarm.peers.get()].sort()),
   firstPeerAfterMs: () => (firstPeerAt === null ? null : firstPeerAt - joinedAt),

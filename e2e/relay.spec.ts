@@ -67,6 +67,31 @@ test('five peers all see each other; one that leaves or closes its page is gone 
   test.info().annotations.push({ type: 'closed page noticed after', description: `${Date.now() - closedAt} ms` })
 })
 
+test('a page open for over a minute still connects when its own ready offer is the one answered', async ({
+  openDevices,
+}) => {
+  const devices = await openDevices(2)
+  // A clock that runs at the real pace, so that a page's time can move a minute on at once (timers untouched).
+  await Promise.all(devices.map((device) => device.page.clock.install()))
+  const [first, second] = await Promise.all(
+    devices.map((device) => new RelayPeer(device.page).open(`${pageServer.url}/`)),
+  )
+  // Of two peers offering to each other, the one with the lower id keeps its own offer and the other answers it
+  // (Trystero's signal-handler.mjs `handleOffer`): that one is the page whose offers get old.
+  const [firstId, secondId] = await Promise.all([first.selfId(), second.selfId()])
+  const [old, fresh] = firstId < secondId ? [first, second] : [second, first]
+  const roomId = randomUUID()
+  // Joining makes the page's 20 ready offers, kept while any room is (the app holds one per space); a minute
+  // later Trystero makes each again before it sends it.
+  await old.hold(worker.relayUrl, randomUUID())
+  await old.join(worker.relayUrl, roomId)
+  await old.page.clock.setSystemTime((await old.page.evaluate(() => Date.now())) + 60_000)
+  await fresh.join(worker.relayUrl, roomId)
+  await waitForMesh([old, fresh])
+  const sent = await old.sendBlob(64 * 1024, 7)
+  expect(await fresh.waitForBlob(old.id)).toEqual({ from: old.id, size: 64 * 1024, sha256: sent })
+})
+
 test('with the worker killed, connected peers keep talking; after its restart a new peer joins', async ({
   openDevices,
   errors,

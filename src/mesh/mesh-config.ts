@@ -19,6 +19,7 @@ import * as v from 'valibot'
 import { AppError, err, ok, type Result } from '../base'
 import type { JoinRoomConfig } from 'trystero'
 import { buildRelayOrigins, buildSignalUrls, splitList, type BuildEnv } from './build-env'
+import { keptOfferPeerConnection } from './kept-offer'
 import { cappedPeerConnection } from './pending-cap'
 
 declare global {
@@ -299,11 +300,14 @@ export const allowedRelayOrigins = (env: BuildEnv = import.meta.env): readonly s
  */
 export const UNUSED_CONNECTION_MS = 5_000
 
-/** The browser's RTCPeerConnection with a cap on what a pending peer may send (pending-cap.ts); none in Node. */
+/**
+ * The browser's RTCPeerConnection with a cap on what a pending peer may send (pending-cap.ts), keeping an unanswered
+ * offer when Trystero makes it again (kept-offer.ts); none in Node.
+ */
 let capped: typeof RTCPeerConnection | undefined
 const rtcPolyfill = (): { rtcPolyfill?: typeof RTCPeerConnection } => {
   if (typeof RTCPeerConnection === 'undefined') return {}
-  capped ??= cappedPeerConnection(RTCPeerConnection)
+  capped ??= cappedPeerConnection(keptOfferPeerConnection(RTCPeerConnection))
   return { rtcPolyfill: capped }
 }
 
