@@ -684,6 +684,47 @@ describe('device linking: Allow racing the end of the link', () => {
     expect(ctx.stored).toEqual([])
   })
 
+  /** A allowed, the welcome went, and B is still storing it: A waits for `stored`. */
+  const welcomedNotStored = async () => {
+    const ctx = setup({ storing: new Promise(() => undefined) })
+    const { a, b, guest } = await confirming(ctx)
+    a.allow()
+    await until(() => b.state.get().kind === 'receiving')
+    await settle()
+    expect(stateOf(a.state).kind).toBe('linking')
+    return { ctx, a, guest }
+  }
+
+  it('Cancel after the welcome went and before B said stored: the device is taken back, as A says', async () => {
+    const { ctx, a, guest } = await welcomedNotStored()
+    a.cancel()
+    await until(() => ctx.revoked.length > 0)
+    expect(ctx.revoked).toEqual([guest.deviceKey])
+    expect(stateOf(a.state)).toEqual({ kind: 'failed', problem: problem('link-ended') })
+  })
+
+  it("the link's time runs out after the welcome went and before B said stored: the device is taken back", async () => {
+    const { ctx, a, guest } = await welcomedNotStored()
+    ctx.time.advance(LINK_TTL_MS)
+    await until(() => ctx.revoked.length > 0)
+    expect(ctx.revoked).toEqual([guest.deviceKey])
+    expect(stateOf(a.state)).toEqual({ kind: 'failed', problem: problem('link-ended') })
+  })
+
+  it('B says stored while Allow still authorizes: A is not linked by it, and a welcome that fails is taken back', async () => {
+    const ctx = setup()
+    const { a, guest, release } = await allowing(ctx)
+    const [roomA, roomB] = ctx.network.rooms
+    if (!roomA || !roomB) throw new Error('rooms')
+    roomA.receive(writeLinkFrame({ v: 1, t: 'stored' }), roomB.selfId)
+    expect(stateOf(a.state).kind).toBe('linking')
+    roomA.peerGone = true
+    release()
+    await until(() => ctx.revoked.length > 0)
+    expect(ctx.revoked).toEqual([guest.deviceKey])
+    expect(stateOf(a.state)).toEqual({ kind: 'failed', problem: problem('link-ended') })
+  })
+
   it("the link's time runs out while A shows the code: A says expired", async () => {
     const ctx = setup()
     const { a } = await confirming(ctx)

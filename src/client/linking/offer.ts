@@ -117,23 +117,26 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
   const send = (peerId: string, frame: Parameters<typeof writeLinkFrame>[0]): Promise<void> =>
     channel.send(writeLinkFrame(frame), peerId)
 
-  stops.push(
-    edges.after(expiresAt - edges.clock.now(), () => {
-      // After its time the room is left in any step; a link not yet allowed reads as expired.
-      const kind = state.get().kind
-      end(kind === 'waiting' || kind === 'confirm' ? { kind: 'expired' } : undefined)
-    }),
-  )
   // The device Allow authorized and welcomed, until it says it stored the identity.
   let welcomed: PublicKey | undefined
-  /** The link cannot finish: a device welcomed and never heard from again is taken back, as nothing holds it. */
-  const abandon = (code: string): void => {
+  /** Ends the link from any side: a device welcomed and never heard from is taken back, as nothing holds it. */
+  const close = (last: OfferState | undefined): void => {
     if (welcomed !== undefined && state.get().kind === 'linking') {
       takeBack(welcomed).catch((error: unknown) => {
         state.set({ kind: 'failed', problem: toProblem(error) })
       })
-    } else end({ kind: 'failed', problem: problem(code) })
+    } else end(last)
   }
+  const abandon = (code: string): void => {
+    close({ kind: 'failed', problem: problem(code) })
+  }
+  stops.push(
+    edges.after(expiresAt - edges.clock.now(), () => {
+      // After its time the room is left in any step; a link not yet allowed reads as expired.
+      const kind = state.get().kind
+      close(kind === 'waiting' || kind === 'confirm' ? { kind: 'expired' } : undefined)
+    }),
+  )
   stops.push(
     room.authenticated.subscribe((peers) => {
       if (claim.guest === undefined || ended || peers.has(claim.guest.peerId)) return
@@ -165,8 +168,10 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
             end({ kind: 'failed', problem: toProblem(error) })
           },
         )
-      } else if (frame.t === 'stored') {
-        // The new device may say so before our own send has resolved.
+      } else if (frame.t === 'stored' && welcomed !== undefined) {
+        // Only once the welcome is on its way (a word before it would hide a welcome that then fails); the new
+        // device may say so before our own send has resolved.
+        welcomed = undefined
         const now = state.get()
         if (now.kind === 'linking') state.set({ kind: 'linked', deviceName: now.deviceName })
       }
@@ -248,7 +253,7 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
       )
     },
     cancel: () => {
-      end(undefined)
+      close(undefined)
     },
   })
 }
