@@ -25,7 +25,7 @@ import { issueChecked, profileAssertion } from './new-identity'
 import type { Profile } from './profile'
 import { latestProfile } from './profile'
 import { revokedByIdentityKey, signingDevices } from './revocations'
-import { trustedSet, verifyWith } from './trust'
+import { copyKey, trustedSet, verifyWith } from './trust'
 import type { BackupState, Unlocked } from './unlock'
 import { backupStateOf, keptIdentitySecret } from './unlock'
 import { identityKeyPairOf } from '../recovery/recovery-phrase'
@@ -284,8 +284,9 @@ export class HaloIdentity {
   /** Publishes only a real change, so a refresh that finds nothing new wakes no one. */
   #apply(credentials: readonly Credential[], revoked: ReadonlySet<string>): void {
     this.#revoked = revoked
-    const current = new Set(this.#credentials.get().map((credential) => credential.id))
-    const same = current.size === credentials.length && credentials.every((credential) => current.has(credential.id))
+    const current = new Set(this.#credentials.get().map(copyKey))
+    const same =
+      current.size === credentials.length && credentials.every((credential) => current.has(copyKey(credential)))
     if (!same) this.#credentials.set(credentials)
   }
 

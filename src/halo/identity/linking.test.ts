@@ -121,6 +121,24 @@ describe('authorizeDevice and createLinked', () => {
     expect(laptop.credentials.get()).toEqual(real)
   })
 
+  it('keeps a copy signed through a thief beside the honest one, so revoking the thief leaves the honest one counting', async () => {
+    const laptop = await firstDevice()
+    const { identity: thief } = await link(laptop, 'Thief')
+    const { identity: phone } = await link(laptop, 'Phone')
+    // The thief authorizes the phone again through its own chain, and puts that chain under the phone's rename.
+    const rechain = ready(await thief.authorizeDevice(phone.deviceKey, 'Phone')).chain
+    const renamed = ready(await phone.renameDevice(phone.deviceKey, 'My phone'))
+    const rechained = { ...renamed, proof: { ...renamed.proof, chain: rechain } }
+    // The laptop hears the thief's copy first, then the honest one, then revokes the thief.
+    await laptop.receive([rechain, rechained])
+    await laptop.receive([renamed])
+    const nameOfPhone = () => laptop.devices().find((device) => device.key === phone.deviceKey)?.name
+    expect(nameOfPhone()).toBe('My phone')
+    ready(await laptop.revokeDevice(thief.deviceKey))
+    expect(nameOfPhone()).toBe('My phone')
+    expect(laptop.credentials.get().filter((credential) => credential.id === renamed.id)).toEqual([renamed])
+  })
+
   it('verifyPeerDevice refuses a chain for another device, a revoked device and junk', async () => {
     const laptop = await firstDevice()
     const { identity: phone } = await link(laptop, 'Phone')

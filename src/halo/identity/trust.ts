@@ -13,7 +13,7 @@ export interface TrustedSet {
    * revocation of one of the identity's devices that verifies on its own:
    * whether one counts can change when its signer is revoked, so all of them
    * are kept and synced, except those signed through a device the identity key
-   * revoked (they can never count again). Each id once.
+   * revoked (they can never count again). Each copy (id and proof) once.
    */
   readonly accepted: readonly Credential[]
   /** Devices revoked under the rule of `resolveRevocations`. */
@@ -64,17 +64,25 @@ export const trustedSet = (
   )
   const { revoked } = resolveRevocations(identity, [...evidence])
   const verify = verifyWith(identity, revoked, clock, known, cache)
-  // One of each id: what is held and what arrives overlap (every sync of the personal space hands back the whole
-  // set), and copies kept would pile up with each arrival and go out again in every welcome. Copies of one id share
-  // the signed content; the first whose proof holds is kept.
-  const seen = new Set<CredentialId>()
+  // One of each copy: what is held and what arrives overlap (every sync of the personal space hands back the whole
+  // set), and copies kept would pile up with each arrival and go out again in every welcome. Copies of one id with
+  // other proofs are all kept: the id does not cover the proof, so a device may sign the same content through
+  // another chain (a thief's), and which copy still holds depends on revocations yet to come.
+  const seen = new Set<string>()
   const accepted = decoded.filter((credential) => {
-    if (seen.has(credential.id) || credential.issuer !== identity) return false
+    const copy = copyKey(credential)
+    if (seen.has(copy) || credential.issuer !== identity) return false
     const holds = isRevocationBy(identity, credential) ? evidence.has(credential) : verify(credential).ok
-    if (holds) seen.add(credential.id)
+    if (holds) seen.add(copy)
     return holds
   })
   return { accepted, revoked }
+}
+
+/** A credential's id and its proof down its chain: two copies with one key are the same bytes that count. */
+export const copyKey = (credential: Credential): string => {
+  const { signer, signature, chain } = credential.proof
+  return `${credential.id}:${signer}:${signature}${chain === undefined ? '' : `<${copyKey(chain)}`}`
 }
 
 /** A verifier that applies `identity`'s revocations. */
