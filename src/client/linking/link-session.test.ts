@@ -537,14 +537,20 @@ describe('device linking', () => {
     `{"v":1,"t":"request","deviceName":"a","pad":"${'y'.repeat(300_000)}"}`,
   ]
 
+  /** A and B in their room, B having found A. */
+  const foundPair = async () => {
+    const { offer, join, network, authorized } = setup()
+    const a = offer()
+    const { join: b } = join(a)
+    await until(() => b.state.get().kind === 'found')
+    const [roomA, roomB] = network.rooms
+    if (!roomA || !roomB) throw new Error('rooms')
+    return { a, b, roomA, roomB, authorized }
+  }
+
   it('a frame from A that B cannot read ends the join with words, not a wait; A hears that B went', async () => {
     for (const data of unreadable) {
-      const { offer, join, network } = setup()
-      const a = offer()
-      const { join: b } = join(a)
-      await until(() => b.state.get().kind === 'found')
-      const [roomA, roomB] = network.rooms
-      if (!roomA || !roomB) throw new Error('rooms')
+      const { a, b, roomA, roomB } = await foundPair()
       roomB.receive(data, roomA.selfId)
       expect(stateOf(b.state)).toEqual({ kind: 'failed', problem: problem('link-unreadable') })
       expect(roomB.left).toBe(true)
@@ -555,12 +561,7 @@ describe('device linking', () => {
 
   it('a frame from B that A cannot read ends the offer with words; nothing is authorized', async () => {
     for (const data of unreadable) {
-      const { offer, join, network, authorized } = setup()
-      const a = offer()
-      const { join: b } = join(a)
-      await until(() => b.state.get().kind === 'found')
-      const [roomA, roomB] = network.rooms
-      if (!roomA || !roomB) throw new Error('rooms')
+      const { a, b, roomA, roomB, authorized } = await foundPair()
       roomA.receive(data, roomB.selfId)
       expect(stateOf(a.state)).toEqual({ kind: 'failed', problem: problem('link-unreadable') })
       expect(roomA.left).toBe(true)
@@ -570,12 +571,7 @@ describe('device linking', () => {
   })
 
   it('frames from a peer of the room that is not the other device are ignored on both sides', async () => {
-    const { offer, join, network } = setup()
-    const a = offer()
-    const { join: b } = join(a)
-    await until(() => b.state.get().kind === 'found')
-    const [roomA, roomB] = network.rooms
-    if (!roomA || !roomB) throw new Error('rooms')
+    const { a, b, roomA, roomB } = await foundPair()
     for (const data of [...unreadable, JSON.stringify({ v: 1, t: 'denied' })]) {
       roomA.receive(data, 'stranger')
       roomB.receive(data, 'stranger')
