@@ -73,9 +73,8 @@ test('a page open for over a minute still connects when its own ready offer is t
   const devices = await openDevices(2)
   // A clock that runs at the real pace, so that a page's time can move a minute on at once (timers untouched).
   await Promise.all(devices.map((device) => device.page.clock.install()))
-  const [first, second] = await Promise.all(
-    devices.map((device) => new RelayPeer(device.page).open(`${pageServer.url}/`)),
-  )
+  const peers = await Promise.all(devices.map((device) => new RelayPeer(device.page).open(`${pageServer.url}/`)))
+  const [first, second] = [at(peers, 0), at(peers, 1)]
   // Of two peers offering to each other, the one with the lower id keeps its own offer and the other answers it
   // (Trystero's signal-handler.mjs `handleOffer`): that one is the page whose offers get old.
   const [firstId, secondId] = await Promise.all([first.selfId(), second.selfId()])

@@ -127,6 +127,8 @@ describe('authorizeDevice and createLinked', () => {
     const { identity: phone } = await link(laptop, 'Phone')
     // The thief authorizes the phone again through its own chain, and puts that chain under the phone's rename.
     const rechain = ready(await thief.authorizeDevice(phone.deviceKey, 'Phone')).chain
+    // Later than every name given so far, so the rename is the name that counts.
+    clock.advance(1000)
     const renamed = ready(await phone.renameDevice(phone.deviceKey, 'My phone'))
     const rechained = { ...renamed, proof: { ...renamed.proof, chain: rechain } }
     // The laptop hears the thief's copy first, then the honest one, then revokes the thief.
