@@ -34,6 +34,7 @@ export type { Signer } from './credentials/issue'
 export { verifyCredential } from './credentials/verify'
 export { VerifiedCache } from './credentials/verified-cache'
 export { decodeCredential } from './credentials/decode'
+export { copyKey } from './credentials/copy-key'
 
 // Recovery.
 export { RECOVERY_PHRASE_WORDS, RecoveryPhraseInvalid } from './recovery/recovery-phrase'

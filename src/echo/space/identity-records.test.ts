@@ -39,6 +39,17 @@ describe('identity credentials in the personal space', () => {
     expect(identityCredentialsIn(root)).toHaveLength(2)
   })
 
+  it('keeps a copy of a kept id with another proof beside it, each copy once', () => {
+    const root = personalRoot()
+    const credential = profile('Ada', 1)
+    const resigned = { ...credential, proof: { ...credential.proof, signature: 'f'.repeat(128) } }
+    expect(keepIdentityCredentials(root, [credential])).toBe(1)
+    expect(keepIdentityCredentials(root, [resigned, credential])).toBe(1)
+    expect(keepIdentityCredentials(root, [resigned])).toBe(0)
+    expect(identityCredentialsIn(root)).toEqual(expect.arrayContaining([credential, resigned]))
+    expect(identityCredentialsIn(root)).toHaveLength(2)
+  })
+
   it('tells a listener when credentials arrive, and only then', () => {
     const root = personalRoot()
     const seen: unknown[][] = []

@@ -5,19 +5,31 @@
  * keeps them: HALO verifies what it reads back (`HaloIdentity.receive`).
  */
 import type { DocHandle } from '@automerge/automerge-repo/slim'
-import type { Credential } from '../../halo'
+import { copyKey, decodeCredential, type Credential } from '../../halo'
 import type { SpaceDoc } from './documents'
 import { toPlain, toStored } from './documents'
 import { recordIn } from './root-fields'
 
-/** Adds the credentials not yet kept; returns how many were new. A grow-only set, like the log. */
+/**
+ * Adds the credentials not yet kept; returns how many were new. A grow-only set, like the log, of copies: a copy of
+ * an id already kept with another proof (a device of the identity may sign one content through another chain of
+ * its own, and which copy counts depends on revocations to come) goes beside it, under its whole copy key.
+ */
 export const keepIdentityCredentials = (root: DocHandle<SpaceDoc>, credentials: readonly Credential[]): number => {
   const kept = recordIn(root.doc().identity)
-  const fresh = credentials.filter((credential) => !(credential.id in kept))
+  const held = new Set(
+    Object.values(kept).flatMap((value) => {
+      const decoded = decodeCredential(toPlain(value))
+      return decoded.ok ? [copyKey(decoded.value)] : []
+    }),
+  )
+  const fresh = credentials.filter((credential) => !held.has(copyKey(credential)))
   if (fresh.length === 0) return 0
   root.change((doc) => {
     doc.identity ??= {}
-    for (const credential of fresh) doc.identity[credential.id] = toStored(credential)
+    for (const credential of fresh) {
+      doc.identity[credential.id in doc.identity ? copyKey(credential) : credential.id] = toStored(credential)
+    }
   })
   return fresh.length
 }

@@ -25,7 +25,8 @@ import { issueChecked, profileAssertion } from './new-identity'
 import type { Profile } from './profile'
 import { latestProfile } from './profile'
 import { revokedByIdentityKey, signingDevices } from './revocations'
-import { copyKey, trustedSet, verifyWith } from './trust'
+import { trustedSet, verifyWith } from './trust'
+import { copyKey } from '../credentials/copy-key'
 import type { BackupState, Unlocked } from './unlock'
 import { backupStateOf, keptIdentitySecret } from './unlock'
 import { identityKeyPairOf } from '../recovery/recovery-phrase'
@@ -258,8 +259,8 @@ export class HaloIdentity {
   async receive(values: readonly unknown[]): Promise<{ readonly accepted: number; readonly ignored: number }> {
     const current = this.#credentials.get()
     const trusted = trustedSet(this.identityKey, [...current, ...values], this.#clock, this.#cache)
-    const known = new Set(current.map((credential) => credential.id))
-    const fresh = trusted.accepted.filter((credential) => !known.has(credential.id))
+    const known = new Set(current.map(copyKey))
+    const fresh = trusted.accepted.filter((credential) => !known.has(copyKey(credential)))
     await this.#storage.addCredentials(fresh)
     this.#apply(trusted.accepted, trusted.revoked)
     return { accepted: fresh.length, ignored: values.length - fresh.length }

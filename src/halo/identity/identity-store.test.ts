@@ -183,7 +183,7 @@ describe('a damaged identity', () => {
         if (record) await db.identity.put({ ...record, identityKey: record.deviceKey })
       },
     ],
-    ['missing-device-authorization', (db) => db.credentials.clear()],
+    ['missing-device-authorization', (db) => db.credentialCopies.clear()],
   ]
 
   it.each(cases)('%s: reported with its reason, never replaced by a new identity', async (reason, harm) => {

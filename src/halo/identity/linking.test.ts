@@ -121,25 +121,40 @@ describe('authorizeDevice and createLinked', () => {
     expect(laptop.credentials.get()).toEqual(real)
   })
 
-  it('keeps a copy signed through a thief beside the honest one, so revoking the thief leaves the honest one counting', async () => {
-    const laptop = await firstDevice()
-    const { identity: thief } = await link(laptop, 'Thief')
-    const { identity: phone } = await link(laptop, 'Phone')
-    // The thief authorizes the phone again through its own chain, and puts that chain under the phone's rename.
-    const rechain = ready(await thief.authorizeDevice(phone.deviceKey, 'Phone')).chain
-    // Later than every name given so far, so the rename is the name that counts.
-    clock.advance(1000)
-    const renamed = ready(await phone.renameDevice(phone.deviceKey, 'My phone'))
-    const rechained = { ...renamed, proof: { ...renamed.proof, chain: rechain } }
-    // The laptop hears the thief's copy first, then the honest one, then revokes the thief.
-    await laptop.receive([rechain, rechained])
-    await laptop.receive([renamed])
-    const nameOfPhone = () => laptop.devices().find((device) => device.key === phone.deviceKey)?.name
-    expect(nameOfPhone()).toBe('My phone')
-    ready(await laptop.revokeDevice(thief.deviceKey))
-    expect(nameOfPhone()).toBe('My phone')
-    expect(laptop.credentials.get().filter((credential) => credential.id === renamed.id)).toEqual([renamed])
-  })
+  it.each(['thief', 'honest'] as const)(
+    'keeps a copy signed through a thief beside the honest one (the %s one heard first), so revoking the thief leaves the honest one counting, after a reload too',
+    async (first) => {
+      const stored = open()
+      const laptop = ready(
+        await stored.store.create({
+          profile: { displayName: 'Sam', avatar: { colour: '#123456' } },
+          deviceName: 'Laptop',
+        }),
+      ).identity
+      const { identity: thief } = await link(laptop, 'Thief')
+      const { identity: phone } = await link(laptop, 'Phone')
+      // The thief authorizes the phone again through its own chain, and puts that chain under the phone's rename.
+      const rechain = ready(await thief.authorizeDevice(phone.deviceKey, 'Phone')).chain
+      // Later than every name given so far, so the rename is the name that counts.
+      clock.advance(1000)
+      const renamed = ready(await phone.renameDevice(phone.deviceKey, 'My phone'))
+      const rechained = { ...renamed, proof: { ...renamed.proof, chain: rechain } }
+      // In memory, the copy heard first hid the other (one per id); in storage, the one heard last replaced it.
+      const thiefs = [rechain, rechained]
+      for (const heard of first === 'thief' ? [thiefs, [renamed]] : [[renamed], thiefs]) await laptop.receive(heard)
+      const nameOn = (identity: HaloIdentity) =>
+        identity.devices().find((device) => device.key === phone.deviceKey)?.name
+      expect(nameOn(laptop)).toBe('My phone')
+      // Both copies were stored: revoking the thief on the laptop opened again leaves the honest one.
+      const reopened = await open(stored.databaseName).store.load()
+      if (reopened.status !== 'ready') throw new Error(`not opened: ${reopened.status}`)
+      for (const identity of [laptop, reopened.identity]) {
+        ready(await identity.revokeDevice(thief.deviceKey))
+        expect(nameOn(identity)).toBe('My phone')
+        expect(identity.credentials.get().filter((credential) => credential.id === renamed.id)).toEqual([renamed])
+      }
+    },
+  )
 
   it('verifyPeerDevice refuses a chain for another device, a revoked device and junk', async () => {
     const laptop = await firstDevice()
@@ -243,7 +258,7 @@ describe('a damaged linked record', () => {
     const laptop = await firstDevice()
     const { identity: phone, databaseName } = await link(laptop, 'Phone')
     const db = openHaloDatabase(databaseName)
-    await db.credentials.delete(phone.chain.id)
+    await db.credentialCopies.where('id').equals(phone.chain.id).delete()
     db.close()
     const state = await open(databaseName).store.load()
     expect(state.status === 'damaged' && state.error.reason).toBe('missing-linked-chain')

@@ -1,5 +1,6 @@
 import type { Clock, Result } from '../../base'
 import type { Credential, CredentialId } from '../credentials/credential'
+import { copyKey } from '../credentials/copy-key'
 import { decodeCredential } from '../credentials/decode'
 import type { Rejection } from '../credentials/verify'
 import { verifyCredential } from '../credentials/verify'
@@ -77,12 +78,6 @@ export const trustedSet = (
     return holds
   })
   return { accepted, revoked }
-}
-
-/** A credential's id and its proof down its chain: two copies with one key are the same bytes that count. */
-export const copyKey = (credential: Credential): string => {
-  const { signer, signature, chain } = credential.proof
-  return `${credential.id}:${signer}:${signature}${chain === undefined ? '' : `<${copyKey(chain)}`}`
 }
 
 /** A verifier that applies `identity`'s revocations. */

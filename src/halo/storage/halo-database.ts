@@ -9,7 +9,9 @@
  */
 import type { EntityTable, Table } from 'dexie'
 import Dexie from 'dexie'
+import { copyKey } from '../credentials/copy-key'
 import type { Credential } from '../credentials/credential'
+import { decodeCredential } from '../credentials/decode'
 import type { SealedSecret } from './key-wrapping'
 
 export const DEFAULT_DATABASE_NAME = 'commonplace-halo'
@@ -53,8 +55,13 @@ interface WrappingKeyRecord {
   readonly key: CryptoKey
 }
 
-/** A credential kept as plain JSON data, indexed for the queries HALO and the personal space need. */
+/**
+ * A credential kept as plain JSON data, indexed for the queries HALO and the personal space need. One record per
+ * copy (`copyKey`: the id and the proof): a device may sign one content through another chain, and which copy
+ * counts depends on revocations to come, so a later copy must not be lost to an earlier one with its id.
+ */
 interface CredentialRecord {
+  readonly copy: string
   readonly id: string
   readonly issuer: string
   readonly subject: string
@@ -62,11 +69,17 @@ interface CredentialRecord {
   readonly credential: Credential
 }
 
+/** A version 1 row whose credential did not decode, kept as it was. */
+interface UnreadRecord {
+  readonly copy: string
+  readonly credential: unknown
+}
+
 type HaloDatabase = Dexie & {
   identity: EntityTable<IdentityRecord, 'slot'>
   secrets: Table<SecretRecord | LockedSecretRecord, string>
   wrapping: EntityTable<WrappingKeyRecord, 'slot'>
-  credentials: EntityTable<CredentialRecord, 'id'>
+  credentialCopies: Table<CredentialRecord | UnreadRecord, string>
 }
 
 export const openHaloDatabase = (name: string): HaloDatabase => {
@@ -77,7 +90,24 @@ export const openHaloDatabase = (name: string): HaloDatabase => {
     wrapping: 'slot',
     credentials: 'id, issuer, subject, kind',
   })
+  // Keyed by copy from version 2 (a key cannot change in place): the rows move to a new table, then the old goes.
+  db.version(2)
+    .stores({ credentialCopies: 'copy, id, issuer, subject, kind' })
+    .upgrade(async (tx) => {
+      const rows = (await tx.table('credentials').toArray()) as { id?: unknown; credential?: unknown }[]
+      await tx.table('credentialCopies').bulkPut(rows.map(movedRecord))
+    })
+  db.version(3).stores({ credentials: null })
   return db
+}
+
+/**
+ * A version 1 row in the table of copies. What does not decode moves too, under a key of its own: nothing stored is
+ * dropped by an upgrade, and reading ignores it as before.
+ */
+const movedRecord = (row: { id?: unknown; credential?: unknown }, index: number): CredentialRecord | UnreadRecord => {
+  const decoded = decodeCredential(row.credential)
+  return decoded.ok ? recordOf(decoded.value) : { copy: `unreadable:${String(index)}`, credential: row.credential }
 }
 
 /** Everything stored, read in one transaction, not yet validated. */
@@ -97,6 +127,7 @@ export interface IdentityContents {
 }
 
 const recordOf = (credential: Credential): CredentialRecord => ({
+  copy: copyKey(credential),
   id: credential.id,
   issuer: credential.issuer,
   subject: credential.subject,
@@ -121,12 +152,12 @@ export class HaloStorage {
 
   read(): Promise<StoredSnapshot> {
     const db = this.#db
-    return db.transaction('r', [db.identity, db.secrets, db.wrapping, db.credentials], async () => {
+    return db.transaction('r', [db.identity, db.secrets, db.wrapping, db.credentialCopies], async () => {
       const [identity, wrapping, secrets, credentials] = await Promise.all([
         db.identity.get('self'),
         db.wrapping.get('wrapping'),
         db.secrets.toArray(),
-        db.credentials.toArray(),
+        db.credentialCopies.toArray(),
       ])
       return {
         identity,
@@ -144,13 +175,13 @@ export class HaloStorage {
    */
   writeIdentity(contents: IdentityContents, mode: 'fresh' | 'replace'): Promise<boolean> {
     const db = this.#db
-    return db.transaction('rw', [db.identity, db.secrets, db.wrapping, db.credentials], async () => {
+    return db.transaction('rw', [db.identity, db.secrets, db.wrapping, db.credentialCopies], async () => {
       if (mode === 'fresh' && !isEmptySnapshot(await this.read())) return false
-      await Promise.all([db.identity.clear(), db.secrets.clear(), db.wrapping.clear(), db.credentials.clear()])
+      await Promise.all([db.identity.clear(), db.secrets.clear(), db.wrapping.clear(), db.credentialCopies.clear()])
       await db.identity.put(contents.identity)
       await db.wrapping.put({ slot: 'wrapping', key: contents.wrappingKey })
       await db.secrets.bulkPut([...contents.secrets])
-      await db.credentials.bulkPut(contents.credentials.map(recordOf))
+      await db.credentialCopies.bulkPut(contents.credentials.map(recordOf))
       return true
     })
   }
@@ -182,10 +213,10 @@ export class HaloStorage {
     })
   }
 
-  /** Adds credentials (verified by the caller); an id is a content hash, so adding one twice changes nothing. */
+  /** Adds credentials (verified by the caller), one record per copy: adding a copy twice changes nothing. */
   async addCredentials(credentials: readonly Credential[]): Promise<void> {
     const db = this.#db
-    await db.transaction('rw', db.credentials, () => db.credentials.bulkPut(credentials.map(recordOf)))
+    await db.transaction('rw', db.credentialCopies, () => db.credentialCopies.bulkPut(credentials.map(recordOf)))
   }
 
   close(): void {

@@ -44,7 +44,7 @@ export const dumpHaloDatabase = async (databaseName: string) => {
   const [identity, secrets, credentials, wrapping] = await Promise.all([
     db.identity.toArray(),
     db.secrets.toArray(),
-    db.credentials.toArray(),
+    db.credentialCopies.toArray(),
     db.wrapping.count(),
   ])
   db.close()
