@@ -269,7 +269,7 @@ export const storedDocuments = async (page: Page): Promise<Record<string, string
     chunks: keys(echo.chunks, 'key').filter((key) => !key.includes('"sync-state"')),
     spaces: keys(echo.spaces, 'id'),
     log: keys(echo.logEntries, 'key'),
-    credentials: keys(halo.credentials, 'id'),
+    credentials: keys(halo.credentialCopies, 'copy'),
   }
 }
 
@@ -310,7 +310,7 @@ export const stealDevice = (page: Page): Promise<Party> =>
         sealed.ciphertext as BufferSource,
       ),
     )
-    const credentials = (await all('credentials')) as { kind: string; subject: string; credential: unknown }[]
+    const credentials = (await all('credentialCopies')) as { kind: string; subject: string; credential: unknown }[]
     db.close()
     const chain = credentials.find((row) => row.kind === 'AuthorizedDevice' && row.subject === self.deviceKey)
     if (chain === undefined) throw new Error('no chain stored for this device')
