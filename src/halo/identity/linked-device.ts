@@ -1,6 +1,7 @@
 /** What a device linked from another device of the identity writes: its own key, its chain, no identity secret. */
 import type { Clock, Result } from '../../base'
 import { err, ok } from '../../base'
+import { copyKey } from '../credentials/copy-key'
 import type { Credential } from '../credentials/credential'
 import { decodeCredential } from '../credentials/decode'
 import type { DeviceKey, IdentityKey, KeyPair } from '../keys/keys'
@@ -35,7 +36,9 @@ export const prepareLinkedDevice = async (
   if (chain.assertion.kind !== 'AuthorizedDevice')
     return err(new LinkedChainRefused('wrong-kind', chain.assertion.kind))
   const { accepted, revoked } = trustedSet(input.identityKey, [...input.credentials, chain], clock)
-  if (revoked.has(device) || !accepted.some((each) => each.id === chain.id)) {
+  // This very copy: another copy of its id, with another proof, is not what this device was handed.
+  const linkedChain = copyKey(chain)
+  if (revoked.has(device) || !accepted.some((each) => copyKey(each) === linkedChain)) {
     return err(new LinkedChainRefused('does-not-verify', 'expired, revoked or badly signed'))
   }
   const wrappingKey = await createWrappingKey()
@@ -48,6 +51,7 @@ export const prepareLinkedDevice = async (
       deviceKey: device,
       createdAt: now,
       linked: true,
+      linkedChain,
     },
     wrappingKey,
     secrets: [{ slot: 'device', ...(await sealSecret(wrappingKey, 'device', input.deviceKeyPair.secretKey)) }],

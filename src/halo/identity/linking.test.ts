@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ManualClock } from '../../base/testing/manual-clock'
 import { issueCredential } from '../credentials/issue'
+import type { Credential } from '../credentials/credential'
 import { verifyCredential } from '../credentials/verify'
 import type { DeviceKey, PublicKey } from '../keys/keys'
 import { verifySignature } from '../keys/ed25519'
@@ -51,6 +52,27 @@ const link = async (from: HaloIdentity, name: string) => {
 }
 
 const noRevocations = () => false
+
+/**
+ * An AuthorizedDevice for `device` that `thief` signs through its own chain, with an id below `below` (the thief
+ * grinds its time, backdated, which nothing forbids); a sort of ids then puts it first. After a few thousand tries,
+ * whatever id it has.
+ */
+const authorizedBelow = (thief: HaloIdentity, device: PublicKey, below: string) => {
+  let credential: Credential | undefined
+  for (let back = 0; back < 4000 && !(credential && credential.id < below); back++) {
+    const at = new ManualClock(clock.now() - back)
+    credential = issueCredential({
+      issuer: thief.identityKey,
+      subject: device,
+      assertion: { kind: 'AuthorizedDevice' },
+      signer: thief.signer,
+      clock: at,
+    })
+  }
+  if (credential === undefined) throw new Error('nothing issued')
+  return credential
+}
 
 describe('authorizeDevice and createLinked', () => {
   it('links through the identity key while the first device keeps the secret', async () => {
@@ -153,6 +175,49 @@ describe('authorizeDevice and createLinked', () => {
         expect(nameOn(identity)).toBe('My phone')
         expect(identity.credentials.get().filter((credential) => credential.id === renamed.id)).toEqual([renamed])
       }
+    },
+  )
+
+  it('a device opened again signs through the chain it was given, not an authorization a thief made for it', async () => {
+    const stored = open()
+    const laptop = ready(
+      await stored.store.create({
+        profile: { displayName: 'Sam', avatar: { colour: '#123456' } },
+        deviceName: 'Laptop',
+      }),
+    ).identity
+    const { identity: thief } = await link(laptop, 'Thief')
+    // The thief authorizes the laptop again through its own chain, under an id that sorts before the honest one.
+    await laptop.receive([authorizedBelow(thief, laptop.deviceKey, laptop.chain.id)])
+    const reopened = await open(stored.databaseName).store.load()
+    if (reopened.status !== 'ready') throw new Error(`not opened: ${reopened.status}`)
+    expect(reopened.identity.chain).toEqual(laptop.chain)
+    ready(await reopened.identity.revokeDevice(thief.deviceKey))
+    expect(reopened.identity.removed).toBe(false)
+  })
+
+  it.each(['a copy of its chain with the chain of the thief under it', "the thief's own authorization of it"] as const)(
+    'a linked device opened again signs through the chain it was given, not %s',
+    async (made) => {
+      const laptop = await firstDevice()
+      const words = ready(await laptop.recoveryPhrase())
+      // Linked by the identity key (a chain through the laptop could not pass through the laptop again).
+      const { identity: thief } = await link(laptop, 'Thief')
+      ready(await laptop.confirmBackup())
+      const { identity: phone, databaseName } = await link(laptop, 'Phone')
+      let heard: Credential[]
+      if (made.startsWith('a copy')) {
+        // The phone's chain (signed by the laptop) with a laptop authorization the thief signed under it: the same
+        // id and signature, another copy, first in the table of copies.
+        const rechain = authorizedBelow(thief, laptop.deviceKey, laptop.chain.id)
+        heard = [rechain, { ...phone.chain, proof: { ...phone.chain.proof, chain: rechain } }]
+      } else heard = [authorizedBelow(thief, phone.deviceKey, phone.chain.id)]
+      expect((await phone.receive(heard)).accepted).toBe(heard.length)
+      const reopened = await open(databaseName).store.load()
+      if (reopened.status !== 'ready') throw new Error(`not opened: ${reopened.status}`)
+      expect(reopened.identity.chain).toEqual(phone.chain)
+      await reopened.identity.receive([ready(await laptop.revokeDevice(thief.deviceKey, { recoveryPhrase: words }))])
+      expect(reopened.identity.removed).toBe(false)
     },
   )
 

@@ -18,6 +18,7 @@ import { isEmptySnapshot } from '../storage/halo-database'
 import { openSecret } from '../storage/key-wrapping'
 import type { DamageReason } from './errors'
 import { IdentityDamaged } from './errors'
+import { ownChain } from './own-chain'
 import { signingDevices } from './revocations'
 import { trustedSet } from './trust'
 
@@ -52,6 +53,7 @@ const identityRecord = v.object({
   createdAt: v.number(),
   backupSavedAt: v.optional(v.number()),
   linked: v.optional(v.literal(true)),
+  linkedChain: v.optional(v.string()),
 })
 const sealed = v.object({ iv: v.instance(Uint8Array), ciphertext: v.instance(Uint8Array) })
 
@@ -144,9 +146,7 @@ export const unlock = async (snapshot: StoredSnapshot, clock: Clock): Promise<Un
 
   const verified = new VerifiedCache()
   const { accepted, revoked } = trustedSet(identityKey, snapshot.credentials, clock, verified)
-  const chain = accepted.find(
-    (credential) => credential.assertion.kind === 'AuthorizedDevice' && credential.subject === device.publicKey,
-  )
+  const chain = ownChain(accepted, device.publicKey, record.output.linkedChain)
   const opened = { identityKey, device, backup, credentials: accepted, revoked, verified }
   if (revoked.has(device.publicKey) || (chain === undefined && linked)) {
     // Revoked, or cut off with the device that linked it: opened all the same, so the person can still read what is

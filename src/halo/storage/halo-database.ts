@@ -33,6 +33,11 @@ interface IdentityRecord {
    * its AuthorizedDevice came from that device.
    */
   readonly linked?: true
+  /**
+   * The copy key of the AuthorizedDevice this device was linked with: the chain it signs through while that holds,
+   * though a device of the identity can make others for it (`ownChain`). Absent on a device linked before it was kept.
+   */
+  readonly linkedChain?: string
 }
 
 type SecretSlot = 'identity' | 'device'
