@@ -50,6 +50,20 @@ describe('identity credentials in the personal space', () => {
     expect(identityCredentialsIn(root)).toHaveLength(2)
   })
 
+  it('keeps both copies of one id that two devices kept first at once, once their changes meet', () => {
+    const laptop = personalRoot()
+    // The map exists by then: the device that made the space kept the first credentials before any other had it.
+    keepIdentityCredentials(laptop, [profile('Sam', 0)])
+    const phone = new Repo().clone(laptop)
+    const credential = profile('Ada', 1)
+    const resigned = { ...credential, proof: { ...credential.proof, signature: 'f'.repeat(128) } }
+    keepIdentityCredentials(laptop, [credential])
+    keepIdentityCredentials(phone, [resigned])
+    laptop.merge(phone)
+    expect(identityCredentialsIn(laptop)).toEqual(expect.arrayContaining([credential, resigned]))
+    expect(identityCredentialsIn(laptop)).toHaveLength(3)
+  })
+
   it('tells a listener when credentials arrive, and only then', () => {
     const root = personalRoot()
     const seen: unknown[][] = []

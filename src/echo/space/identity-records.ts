@@ -13,7 +13,9 @@ import { recordIn } from './root-fields'
 /**
  * Adds the credentials not yet kept; returns how many were new. A grow-only set, like the log, of copies: a copy of
  * an id already kept with another proof (a device of the identity may sign one content through another chain of
- * its own, and which copy counts depends on revocations to come) goes beside it, under its whole copy key.
+ * its own, and which copy counts depends on revocations to come) goes beside it. Each goes under its whole copy key:
+ * two devices that each put another copy of one id under the id would leave one of them once their changes meet.
+ * Entries kept under their id before stay there.
  */
 export const keepIdentityCredentials = (root: DocHandle<SpaceDoc>, credentials: readonly Credential[]): number => {
   const kept = recordIn(root.doc().identity)
@@ -27,9 +29,7 @@ export const keepIdentityCredentials = (root: DocHandle<SpaceDoc>, credentials: 
   if (fresh.length === 0) return 0
   root.change((doc) => {
     doc.identity ??= {}
-    for (const credential of fresh) {
-      doc.identity[credential.id in doc.identity ? copyKey(credential) : credential.id] = toStored(credential)
-    }
+    for (const credential of fresh) doc.identity[copyKey(credential)] = toStored(credential)
   })
   return fresh.length
 }
