@@ -5,7 +5,7 @@
  */
 import type { Credential, CredentialId } from '../../halo'
 import type { VerifiedCache } from '../../halo'
-import { decodeCredential, idMatchesContent, verifyCredential } from '../../halo'
+import { copyKey, decodeCredential, idMatchesContent, verifyCredential } from '../../halo'
 
 export type IgnoreReason =
   | 'malformed'
@@ -45,8 +45,11 @@ export interface Ignored {
 const idOf = (value: unknown): string =>
   typeof value === 'object' && value !== null && 'id' in value && typeof value.id === 'string' ? value.id : '?'
 
-/** Two copies of one id differ only in their proof (another chain or signature); prefer one by a fixed rule. */
-export const proofKey = (c: Credential) => `${c.proof.chain?.id ?? ''}:${c.proof.signature}`
+/**
+ * Two copies of one id differ only in their proof (another signature, or another chain at any depth: a chain's id
+ * does not cover the chain under it, so copies that differ further down are two); prefer one by a fixed rule.
+ */
+export const proofKey: (c: Credential) => string = copyKey
 
 export const rank = (entry: Credential): string => `${entry.assertion.kind === 'MemberRemoved' ? 0 : 1}:${entry.id}`
 

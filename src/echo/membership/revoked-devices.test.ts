@@ -214,6 +214,35 @@ describe('revoked devices in the membership log', () => {
     expect(roleOf(fold([...genesis, revoked, reattached]), bob.publicKey)).toBeUndefined()
   })
 
+  it('keeps an entry whose chain someone re-attached further down, to a chain running through a revoked device', () => {
+    // The tablet was linked by the laptop: its chain is the laptop's authorization of it, on the laptop's own chain.
+    const tabletKey = generateKeyPair()
+    const tabletChain = issueCredential({
+      issuer: alice.publicKey,
+      subject: tabletKey.publicKey,
+      assertion: { kind: 'AuthorizedDevice' },
+      signer: laptop.signer,
+      clock,
+    })
+    const tablet: Actor = { identity: alice.publicKey, signer: { key: tabletKey, chain: tabletChain } }
+    const bobByTablet = member(tablet, bob, 'editor', genesisHead)
+    // The phone authorizes the laptop too, and that goes under the tablet's chain: the chain's id stays the same.
+    const laptopByPhone = issueCredential({
+      issuer: alice.publicKey,
+      subject: deviceOf(laptop),
+      assertion: { kind: 'AuthorizedDevice' },
+      signer: phone.signer,
+      clock,
+    })
+    const reattached = {
+      ...bobByTablet,
+      proof: { ...bobByTablet.proof, chain: { ...tabletChain, proof: { ...tabletChain.proof, chain: laptopByPhone } } },
+    }
+    const revoked = revocation(phrase, phone, genesisHead)
+    expect(roleOf(fold([...genesis, revoked, reattached, bobByTablet]), bob.publicKey)).toBe('editor')
+    expect(roleOf(fold([...genesis, revoked, reattached]), bob.publicKey)).toBeUndefined()
+  })
+
   it("keeps honest entries that were built on a thief's entries before the revocation reached their device", () => {
     const thiefAdmits = member(phone, mallory, 'owner', genesisHead)
     // Bob, an owner, saw the thief's entry and wrote on top of it.
