@@ -386,6 +386,21 @@ describe('createLinked refuses and stores nothing', () => {
     ).toBe('does-not-verify')
   })
 
+  it('a chain whose signature is broken, handed beside the real copy of it', async () => {
+    expect(
+      await refused(async (laptop) => {
+        const deviceKeyPair = generateKeyPair<DeviceKey>()
+        const handed = ready(await laptop.authorizeDevice(deviceKeyPair.publicKey, 'Phone'))
+        const { signature } = handed.chain.proof
+        const broken = {
+          ...handed.chain,
+          proof: { ...handed.chain.proof, signature: signature.replace(/^./, (c) => (c === '0' ? '1' : '0')) },
+        }
+        return { deviceKeyPair, identityKey: laptop.identityKey, chain: broken, credentials: handed.credentials }
+      }),
+    ).toBe('does-not-verify')
+  })
+
   it('a profile that already has an identity', async () => {
     const laptop = await firstDevice()
     const deviceKeyPair = generateKeyPair<DeviceKey>()
