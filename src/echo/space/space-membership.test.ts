@@ -10,6 +10,7 @@ import { generateKeyPair, issueCredential } from '../../halo'
 import type { Echo } from '../echo'
 import type { NotAllowed } from '../errors'
 import { makeDeviceActor } from '../testing/device-actor'
+import { issueDeviceRevocation } from '../membership/entries'
 import { foldMembership, roleOf } from '../membership/fold'
 import type { SpaceDoc } from './documents'
 import { toPlain, toStored } from './documents'
@@ -197,6 +198,56 @@ describe('two valid copies of one entry', () => {
     const kept = toPlain(rootOf(space).doc().log[removal.id]) as { proof?: { chain?: { id?: unknown } } }
     expect(kept.proof?.chain?.id).toBe(chain.id)
     expect(space.roleOf(bob.identity)).toBeUndefined()
+    await echo.close()
+  })
+})
+
+describe('a copy put over an entry', () => {
+  it('leaves in the document a copy of it that holds once the device of the other chain is revoked, and puts it back', async () => {
+    const aliceKey = generateKeyPair()
+    const clock = new ManualClock(T0)
+    const alice = makeDeviceActor(aliceKey, clock)
+    const thief = makeDeviceActor(aliceKey, clock)
+    const echo = openTestEcho()
+    const space = await echo.createSpace(alice, 'Work')
+    const bob = makeActor()
+    const admission = accepted(space.admit(alice, bob.identity, 'editor'))
+    // The thief authorizes Alice's device through its own chain and puts that under her admission of Bob.
+    const chain = issueCredential({
+      issuer: aliceKey.publicKey,
+      subject: alice.signer.key.publicKey,
+      assertion: { kind: 'AuthorizedDevice' },
+      signer: thief.signer,
+      clock,
+    })
+    rootOf(space).change((doc) => {
+      doc.log[admission.id] = toStored({ ...admission, proof: { ...admission.proof, chain } })
+    })
+    // The phrase revokes the thief's device, concurrently with the admission (from the genesis on).
+    const values = () => Object.values(rootOf(space).doc().log).map(toPlain)
+    const genesisHead = foldMembership(space.id, values()).applied.slice(1, 2)
+    const revocation = issueDeviceRevocation({
+      actor: { identity: aliceKey.publicKey, signer: { key: aliceKey } },
+      space: space.id,
+      device: thief.signer.key.publicKey,
+      parents: genesisHead,
+      clock,
+    })
+    rootOf(space).change((doc) => {
+      doc.log[revocation.id] = toStored(revocation)
+    })
+    /** What a device that has only the document (a fresh one, an import) makes of it. */
+    const fresh = () =>
+      roleOf(foldMembership(space.id, Object.values(rootOf(space).doc().log).map(toPlain)), bob.identity)
+    expect(space.roleOf(bob.identity)).toBe('editor')
+    await expect.poll(fresh).toBe('editor')
+    // Deleting the copy put beside it puts it back.
+    const beside = Object.keys(rootOf(space).doc().log).filter((key) => key.startsWith(`${admission.id}:`))
+    expect(beside).toHaveLength(1)
+    rootOf(space).change((doc) => {
+      for (const key of beside) Reflect.deleteProperty(doc.log, key)
+    })
+    await expect.poll(fresh).toBe('editor')
     await echo.close()
   })
 })

@@ -7,12 +7,14 @@
  * does not hold, under its id) is written back. A deletion in the document
  * never shrinks the set. A value that is a valid copy is left alone, so two
  * devices holding different valid copies of one entry do not overwrite each
- * other in turns.
+ * other in turns; the copy kept here goes beside it, under its copy key, since
+ * the other may be signed through a chain whose device is revoked later.
  */
 import type { DocHandle } from '@automerge/automerge-repo/slim'
 import type { Clock, Observable, Result } from '../../base'
 import { Cell, err, ok } from '../../base'
 import type { Credential, CredentialId, PublicKey, SpaceRole } from '../../halo'
+import { copyKey, decodeCredential } from '../../halo'
 import { NotAllowed } from '../errors'
 import type { SpaceId } from '../ids'
 import type { Actor } from '../membership/entries'
@@ -174,7 +176,11 @@ export class SpaceMembership {
    * Only `touched` keys are decoded and verified; every kept key is checked for presence.
    */
   #queueWriteBack(touched: readonly string[]): void {
-    for (const id of touched) if (this.#kept.has(id)) this.#suspect.add(id)
+    for (const key of touched) {
+      // A copy key starts with the id of its entry.
+      const id = this.#kept.has(key) ? key : key.split(':', 1)[0]
+      if (id !== undefined && this.#kept.has(id)) this.#suspect.add(id)
+    }
     if (this.#writeBackQueued) return
     if (this.#lost().length === 0) {
       this.#suspect.clear()
@@ -194,17 +200,40 @@ export class SpaceMembership {
     })
   }
 
-  /** Kept entries the document lacks, or holds no valid copy of under their id (of the suspect keys). */
+  /**
+   * Kept entries the document lacks, or holds no valid copy of under their id (of the suspect keys), by the key they
+   * go under: their id, or their copy key when the document holds another valid copy under the id and not this one.
+   * A thief's device can put a copy through its own chain over an entry: once it is revoked, a device that has only
+   * the document would lose the entry that every device which kept this copy still counts.
+   */
   #lost(): [string, unknown][] {
     const log = recordIn(this.#root.doc().log)
     const lost: [string, unknown][] = []
     for (const [id, entry] of this.#kept) {
       const value = log[id]
       if (value === undefined) lost.push([id, entry])
-      else if (this.#suspect.has(id) && !this.#log.holds(id, toPlain(value))) lost.push([id, entry])
+      else if (!this.#suspect.has(id)) continue
+      else if (!this.#log.holds(id, toPlain(value))) lost.push([id, entry])
+      else {
+        const copy = copyKeyOf(entry)
+        const beside = log[copy ?? '']
+        if (
+          copy !== undefined &&
+          copyKeyOf(toPlain(value)) !== copy &&
+          (beside === undefined || copyKeyOf(toPlain(beside)) !== copy)
+        ) {
+          lost.push([copy, entry])
+        }
+      }
     }
     return lost
   }
+}
+
+/** The copy key of a value that decodes as a credential. */
+const copyKeyOf = (value: unknown): string | undefined => {
+  const decoded = decodeCredential(value)
+  return decoded.ok ? copyKey(decoded.value) : undefined
 }
 
 /** Stored rows are this device's own writes; the shape check is the fold's (the id is what keys them here). */
