@@ -145,11 +145,11 @@ export class MembershipLog {
     return drained
   }
 
-  /** Whether `raw` is a copy of entry `id` whose signature and chain hold (what a document must keep under `id`). */
-  holds(id: string, raw: unknown): boolean {
+  /** `raw` decoded when it is a copy of entry `id` whose signature and chain hold (what a document must keep under `id`). */
+  holds(id: string, raw: unknown): Credential | undefined {
     const [entry] = decodeEntries([raw]).entries
-    if (entry?.id !== id) return false
-    return verifyEntry([entry], (known) => this.#copies.has(known), this.#cache) !== undefined
+    if (entry?.id !== id) return undefined
+    return verifyEntry([entry], (known) => this.#copies.has(known), this.#cache)
   }
 
   /** The entries of the log by id (one copy each), to choose parents. */

@@ -41,6 +41,8 @@ export class SpaceMembership {
   readonly #store: LogStore
   /** Every verified entry seen here (from the store or the document), by credential id. */
   readonly #kept = new Map<string, unknown>()
+  /** The copy key of each kept entry once asked for (`#copyOf`). */
+  readonly #keptCopies = new Map<string, string | undefined>()
   readonly #log: MembershipLog
   readonly #state: Cell<MembershipState>
   #writeBackQueued = false
@@ -211,22 +213,28 @@ export class SpaceMembership {
     const lost: [string, unknown][] = []
     for (const [id, entry] of this.#kept) {
       const value = log[id]
-      if (value === undefined) lost.push([id, entry])
-      else if (!this.#suspect.has(id)) continue
-      else if (!this.#log.holds(id, toPlain(value))) lost.push([id, entry])
-      else {
-        const copy = copyKeyOf(entry)
-        const beside = log[copy ?? '']
-        if (
-          copy !== undefined &&
-          copyKeyOf(toPlain(value)) !== copy &&
-          (beside === undefined || copyKeyOf(toPlain(beside)) !== copy)
-        ) {
-          lost.push([copy, entry])
-        }
+      if (value === undefined) {
+        lost.push([id, entry])
+        continue
       }
+      if (!this.#suspect.has(id)) continue
+      const held = this.#log.holds(id, toPlain(value))
+      if (held === undefined) {
+        lost.push([id, entry])
+        continue
+      }
+      const copy = this.#copyOf(id, entry)
+      if (copy === undefined || copyKey(held) === copy) continue
+      const beside = log[copy]
+      if (beside === undefined || copyKeyOf(toPlain(beside)) !== copy) lost.push([copy, entry])
     }
     return lost
+  }
+
+  /** The copy key of a kept entry, decoded once (a stored row is only shaped like a credential). */
+  #copyOf(id: string, entry: unknown): string | undefined {
+    if (!this.#keptCopies.has(id)) this.#keptCopies.set(id, copyKeyOf(entry))
+    return this.#keptCopies.get(id)
   }
 }
 
