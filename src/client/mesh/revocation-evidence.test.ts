@@ -45,11 +45,25 @@ describe('the evidence of a revoked refusal that reaches HALO', () => {
     expect(revocationEvidence(self)('not a list')).toEqual([])
   })
 
-  it('passes each credential id on once, however many refusals repeat it', () => {
+  it('passes each copy on once, however many refusals repeat it', () => {
     const pick = revocationEvidence(self)
     const revocation = revocationOf(device.publicKey)
     expect(pick([revocation, revocation])).toEqual([revocation])
     expect(pick([revocation])).toEqual([])
+  })
+
+  it('passes on the real copy after a copy of its id with another proof, which HALO refuses, came first', () => {
+    const pick = revocationEvidence(self)
+    const revocation = revocationOf(device.publicKey)
+    // A peer that read the revocation in a space's log sends it first with a signature of its own: same id.
+    const signature = revocation.proof.signature
+    const forged = {
+      ...revocation,
+      proof: { ...revocation.proof, signature: `${signature.slice(0, -1)}${signature.endsWith('0') ? '1' : '0'}` },
+    }
+    expect(pick([forged])).toEqual([forged])
+    expect(pick([revocation])).toEqual([revocation])
+    expect(pick([forged, revocation])).toEqual([])
   })
 
   it('keeps at most a few from one refusal, and looks only at the first entries of a long list', () => {
