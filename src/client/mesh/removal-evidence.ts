@@ -1,5 +1,5 @@
 import { mayChange, type Space } from '../../echo'
-import { decodeCredential, verifyCredential, type Credential, type PublicKey } from '../../halo'
+import { copyKey, decodeCredential, verifyCredential, type Credential, type PublicKey } from '../../halo'
 
 /** A refusal or a notice carries one removal; a few are read at most, whatever a peer sends. */
 const MAX_EVIDENCE = 4
@@ -9,14 +9,19 @@ const MAX_EVIDENCE = 4
  * an issuer our fold lets remove us, built on entries we hold, and signed by the chain it shows. Cheap checks first,
  * the signatures last. Only a filter: the fold still judges what is kept; it keeps junk out of our log, which
  * syncs to the others while we are a member, and it keeps a removed page from storing what can never apply.
+ * New here unless the log holds this very copy under its id: the id does not cover the proof, so a member could
+ * put a copy with a signature of its own there first and hide our removal from us (another copy there that holds
+ * is the same removal to the fold, which no revocation voids: ours changes nothing then).
  */
 const mayBeOurRemoval = (space: Space, identity: PublicKey, entry: Credential): boolean => {
   const { assertion } = entry
   if (assertion.kind !== 'MemberRemoved' || entry.subject !== identity || assertion.space !== (space.id as string)) {
     return false
   }
+  const held = space.entry(entry.id)
+  if (held !== undefined && copyKey(held) === copyKey(entry)) return false
+  if (!mayChange(space.roleOf(entry.issuer), space.roleOf(identity), 'removed')) return false
   const known = (id: string): boolean => space.entry(id) !== undefined
-  if (known(entry.id) || !mayChange(space.roleOf(entry.issuer), space.roleOf(identity), 'removed')) return false
   // As the fold checks an entry (canonical-order.ts): times at its own issuedAt, every parent held; revocations are
   // the fold's (a removal stands even when its signer is revoked later).
   return verifyCredential(entry, { clock: { now: () => entry.issuedAt }, hasCredential: known }).ok
