@@ -25,6 +25,21 @@ const haloRevocation = (identity: KeyPair, by: Actor | 'phrase', device: Actor, 
     clock,
   })
 
+/**
+ * A thief's copy of `revocation` (same id, its own proof): `thief`'s device authorizes the revocation's signer again
+ * and puts that authorization under it as its chain, so the copy counts only while the thief's device stands.
+ */
+const thiefsCopy = (identity: KeyPair, thief: Actor, revocation: Credential, clock: ManualClock): Credential => {
+  const chain = issueCredential({
+    issuer: identity.publicKey,
+    subject: revocation.proof.signer,
+    assertion: { kind: 'AuthorizedDevice' },
+    signer: thief.signer,
+    clock,
+  })
+  return { ...revocation, proof: { ...revocation.proof, chain } }
+}
+
 /** What `recordDeviceRevocations` is given: the devices HALO holds revoked, with the revocations that hold them. */
 const holdingOf = (identity: KeyPair, credentials: readonly Credential[]) =>
   resolveRevocations(identity.publicKey, credentials).holding
@@ -112,6 +127,46 @@ describe("recording an identity's device revocations in its spaces", () => {
     await echo.close()
   })
 
+  it.each(['the copy', 'the real one'])(
+    "writes a revocation and a thief's copy of it (its chain put through the thief's device) side by side, %s first",
+    async (first) => {
+      const clock = new ManualClock(T0)
+      const echo = openTestEcho({ clock })
+      const alice = generateKeyPair()
+      const [laptop, phone, tablet, desk] = [
+        deviceOf(alice, clock),
+        deviceOf(alice, clock),
+        deviceOf(alice, clock),
+        deviceOf(alice, clock),
+      ]
+      const names = new Map([
+        [laptop.signer.key.publicKey, 'laptop'],
+        [phone.signer.key.publicKey, 'phone'],
+        [tablet.signer.key.publicKey, 'tablet'],
+        [desk.signer.key.publicKey, 'desk'],
+      ])
+      const space = await echo.createSpace(desk, 'Work')
+      // The laptop revokes the thief's tablet; the thief's phone re-attaches that revocation through itself.
+      const byLaptop = haloRevocation(alice, laptop, tablet, clock)
+      const copy = thiefsCopy(alice, phone, byLaptop, clock)
+      // The desk carried one of them (heard first); in a later session HALO holds both, then the phrase revokes the
+      // phone.
+      await recordDeviceRevocations(echo, desk, holdingOf(alice, [first === 'the copy' ? copy : byLaptop]))
+      expect(revocationsIn(space, alice, names)).toEqual(['laptop->tablet'])
+      await recordDeviceRevocations(echo, desk, holdingOf(alice, [copy, byLaptop]))
+      expect(revocationsIn(space, alice, names)).toEqual(['laptop->tablet', 'laptop->tablet'])
+      await recordDeviceRevocations(
+        echo,
+        desk,
+        holdingOf(alice, [copy, byLaptop, haloRevocation(alice, 'phrase', phone, clock)]),
+      )
+      // The copy stops counting with the phone; the laptop's own still holds the tablet revoked.
+      const refused = space.admit(tablet, generateKeyPair().publicKey, 'editor')
+      expect(refused.ok ? 'written' : refused.error.message).toContain('revoked-device')
+      await echo.close()
+    },
+  )
+
   it("lets the phrase holder's revocation, carried as evidence, outrank a thief's device in a space", async () => {
     const clock = new ManualClock(T0)
     const echo = openTestEcho({ clock })
@@ -163,16 +218,17 @@ describe("carrying HALO's revocations into the spaces as they change", () => {
     const clock = new ManualClock(T0)
     const echo = openTestEcho({ clock })
     const alice = generateKeyPair()
-    const [laptop, phone] = [deviceOf(alice, clock), deviceOf(alice, clock)]
+    const [laptop, phone, tablet] = [deviceOf(alice, clock), deviceOf(alice, clock), deviceOf(alice, clock)]
     const names = new Map([
       [laptop.signer.key.publicKey, 'laptop'],
       [phone.signer.key.publicKey, 'phone'],
+      [tablet.signer.key.publicKey, 'tablet'],
     ])
     const work = await echo.createSpace(laptop, 'Work')
     const hidden = await echo.createSpace(laptop, 'Hidden')
     await echo.archive(hidden.id, true)
     const inSpaces = () => [revocationsIn(work, alice, names), revocationsIn(hidden, alice, names)]
-    return { clock, echo, alice, laptop, phone, inSpaces }
+    return { clock, echo, alice, laptop, phone, tablet, work, inSpaces }
   }
 
   it('carries a later, stronger revocation of a device already recorded, into archived spaces too', async () => {
@@ -190,6 +246,22 @@ describe("carrying HALO's revocations into the spaces as they change", () => {
     await carrier.settled()
     const all = ['laptop placed->phone', 'laptop->phone', 'phrase->phone']
     expect(inSpaces()).toEqual([all, all])
+    carrier.stop()
+    await echo.close()
+  })
+
+  it("carries a revocation heard after a thief's copy of it (its chain put through the thief's device)", async () => {
+    const { clock, echo, alice, laptop, phone, tablet, inSpaces } = await setUp()
+    const byPhone = haloRevocation(alice, phone, tablet, clock)
+    const copy = thiefsCopy(alice, deviceOf(alice, clock), byPhone, clock)
+    const halo = new Cell<readonly Credential[]>([copy])
+    const carrier = carryDeviceRevocations(echo, laptop, halo)
+    await carrier.settled()
+    halo.set([copy, byPhone])
+    await carrier.settled()
+    // Both copies, so the phone's stays once the thief's device is revoked.
+    const both = ['phone->tablet', 'phone->tablet']
+    expect(inSpaces()).toEqual([both, both])
     carrier.stop()
     await echo.close()
   })

@@ -1,7 +1,7 @@
 /** Carries an identity's device revocations into the membership logs of its spaces. */
 import type { Observable } from '../../base'
-import type { Credential, CredentialId, PublicKey } from '../../halo'
-import { resolveRevocations } from '../../halo'
+import type { Credential, PublicKey } from '../../halo'
+import { copyKey, resolveRevocations } from '../../halo'
 import type { Echo } from '../echo'
 import type { SpaceId } from '../ids'
 import type { Actor } from '../membership/entries'
@@ -59,26 +59,29 @@ export interface RevocationCarrier {
  * it carries all of them, since the logs skip what they hold: a write lost when
  * a tab closed is made again, and spaces that arrived since get them. Then it
  * carries each revocation credential new to it, with the others of that device.
- * Known by credential id, not by device, so a later, stronger revocation of a
- * device already recorded (the identity key's) is carried too.
+ * Known by copy key, not by device, so a later, stronger revocation of a device
+ * already recorded (the identity key's) is carried too; and not by id, which
+ * does not cover the chain: a thief's device can put a revocation another device
+ * signed through itself, and its copy, heard first, would stand for the real one
+ * and stop counting once the thief is revoked.
  */
 export const carryDeviceRevocations = (
   echo: Echo,
   actor: Actor,
   credentials: Observable<readonly Credential[]>,
 ): RevocationCarrier => {
-  const carried = new Set<CredentialId>()
+  const carried = new Set<string>()
   let queue = Promise.resolve()
   const carry = (values: readonly Credential[]) => {
     const holding = [...resolveRevocations(actor.identity, values).holding].filter(
       ([device]) => device !== actor.signer.key.publicKey,
     )
-    const fresh = new Map(holding.filter(([, evidence]) => evidence.some((each) => !carried.has(each.id))))
+    const fresh = new Map(holding.filter(([, evidence]) => evidence.some((each) => !carried.has(copyKey(each)))))
     if (fresh.size === 0) return
     queue = queue.then(async () => {
       try {
         await recordDeviceRevocations(echo, actor, fresh)
-        for (const evidence of fresh.values()) for (const each of evidence) carried.add(each.id)
+        for (const evidence of fresh.values()) for (const each of evidence) carried.add(copyKey(each))
       } catch {
         // Not marked as carried: the next change, or the next session, tries again.
       }

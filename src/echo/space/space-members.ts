@@ -7,7 +7,7 @@ import type { DocHandle } from '@automerge/automerge-repo/slim'
 import type { Clock, Observable, Result } from '../../base'
 import { err, ok } from '../../base'
 import type { Credential, Profile, PublicKey, SpaceRole } from '../../halo'
-import { decodeCredential, verifyCredential } from '../../halo'
+import { copyKey, decodeCredential, verifyCredential } from '../../halo'
 import { NotAllowed } from '../errors'
 import type { SpaceId } from '../ids'
 import type { Actor } from '../membership/entries'
@@ -192,9 +192,12 @@ export class SpaceMembers {
       const parents = this.#membership.state.get().heads
       written.push(issueDeviceRevocation({ actor, space: this.#id, device, parents, clock: this.#clock }))
     }
-    const present = new Set<string>(log.map((entry) => entry.id))
-    written.push(...evidence.filter((entry) => ofDevice(entry) && !present.has(entry.id)))
+    // By copy key, each beside what holds its id: a thief's copy of a revocation (its chain put through the thief's
+    // device) must neither keep out of the log, nor be put over, the copy that counts once the thief is revoked.
+    const present = new Set<string>(log.map(copyKey))
+    const copies = evidence.filter((entry) => ofDevice(entry) && !present.has(copyKey(entry)))
     for (const entry of written) this.#membership.append(entry)
-    return ok(written)
+    for (const entry of copies) this.#membership.appendCopy(entry)
+    return ok([...written, ...copies])
   }
 }

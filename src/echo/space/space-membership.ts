@@ -140,6 +140,16 @@ export class SpaceMembership {
     return entry
   }
 
+  /**
+   * Writes a copy of an entry, never over what the log holds under its id: there when nothing is, else beside it
+   * under its copy key (what is there may be another valid copy, which only devices that kept it would put back).
+   */
+  appendCopy(entry: Credential): void {
+    this.#root.change((doc) => {
+      doc.log[doc.log[entry.id] === undefined ? entry.id : copyKey(entry)] = toStored(entry)
+    })
+  }
+
   /** Appends the entry only if it takes effect, so a refused change leaves nothing behind. */
   #issue(entry: Credential): Result<Credential, NotAllowed> {
     const reason = this.#log.preview(entry)
