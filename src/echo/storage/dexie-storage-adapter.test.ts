@@ -38,3 +38,51 @@ describe('DexieStorageAdapter on a full disk', () => {
     await db.delete()
   })
 })
+
+describe('DexieStorageAdapter saves made in one tick', () => {
+  it('keeps the last data of a key saved twice, in the place of its first save, beside stored keys', async () => {
+    const db = freshDatabase()
+    const adapter = new DexieStorageAdapter(db)
+    await adapter.save(['doc', 'snapshot', 'a'], new Uint8Array([1]))
+    await Promise.all([
+      adapter.save(['doc', 'incremental', 'b'], new Uint8Array([2])),
+      adapter.save(['doc', 'snapshot', 'a'], new Uint8Array([3])),
+      adapter.save(['doc', 'incremental', 'c'], new Uint8Array([4])),
+      adapter.save(['doc', 'incremental', 'b'], new Uint8Array([5])),
+    ])
+    expect(await adapter.loadRange(['doc'])).toEqual([
+      { key: ['doc', 'snapshot', 'a'], data: new Uint8Array([3]) },
+      { key: ['doc', 'incremental', 'b'], data: new Uint8Array([5]) },
+      { key: ['doc', 'incremental', 'c'], data: new Uint8Array([4]) },
+    ])
+    expect(await db.chunks.count()).toBe(3)
+    await db.delete()
+  })
+
+  it('tells apart keys whose parts join to the same text (a storage id is a peer\u2019s string)', async () => {
+    const db = freshDatabase()
+    const adapter = new DexieStorageAdapter(db)
+    await Promise.all([
+      adapter.save(['doc', 'sync-state', 'x\u0000y'], new Uint8Array([1])),
+      adapter.save(['doc', 'sync-state', 'x', 'y'], new Uint8Array([2])),
+    ])
+    expect(await adapter.load(['doc', 'sync-state', 'x\u0000y'])).toEqual(new Uint8Array([1]))
+    expect(await adapter.load(['doc', 'sync-state', 'x', 'y'])).toEqual(new Uint8Array([2]))
+    await db.delete()
+  })
+
+  it('stores none of them when the disk refuses the batch, and keeps what was stored', async () => {
+    const db = freshDatabase()
+    const budget = { remaining: 1000 }
+    db.use(quotaBudgetMiddleware(budget))
+    const adapter = new DexieStorageAdapter(db)
+    await adapter.save(['doc', 'snapshot', 'a'], new Uint8Array([1]))
+    const saves = [
+      adapter.save(['doc', 'snapshot', 'a'], new Uint8Array([2])),
+      adapter.save(['doc', 'incremental', 'big'], new Uint8Array(5000)),
+    ]
+    for (const save of saves) await expect(save).rejects.toBeInstanceOf(StorageQuotaExceeded)
+    expect(await adapter.loadRange(['doc'])).toEqual([{ key: ['doc', 'snapshot', 'a'], data: new Uint8Array([1]) }])
+    await db.delete()
+  })
+})

@@ -7,7 +7,7 @@ import type { EntityTable } from 'dexie'
 import type { EchoObject } from '../schema/echo-object'
 
 /** One Automerge storage chunk; `key` is automerge-repo's StorageKey (an array). */
-interface ChunkRow {
+export interface ChunkRow {
   /** Insertion order: automerge-repo's adapter suite expects ranges in the order they were saved. */
   readonly seq: number
   readonly key: string[]
