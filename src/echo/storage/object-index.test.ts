@@ -83,4 +83,26 @@ describe('writing a batch to the index', () => {
     expect(await dumpSpaceIndex(db, SPACE)).toEqual({ objects: before, quarantine: [] })
     expect(await db.indexedDocs.get('doc-1')).toEqual({ doc: 'doc-1', spaceId: SPACE, heads: '10' })
   })
+
+  it('writes only the rows that changed, and tells searches only when one did', async () => {
+    const db = freshDatabase()
+    const rows = taskRows('doc-1', 3)
+    await writeIndexBatch(db, batchOf(rows))
+    const told = (await db.wordsWritten.get(SPACE))?.at
+    const put = vi.spyOn(db.objects, 'bulkPut')
+
+    // The same rows again (a note's text loaded to send it, its row computed as it was): nothing is written.
+    await writeIndexBatch(db, batchOf(structuredClone(rows)))
+    expect(put).not.toHaveBeenCalled()
+    expect((await db.wordsWritten.get(SPACE))?.at).toBe(told)
+
+    const [first, second, third] = rows
+    if (first === undefined || second === undefined || third === undefined) throw new Error('three rows')
+    const worded = { ...second, words: ['task', 'garden'] }
+    await db.wordsWritten.delete(SPACE)
+    await writeIndexBatch(db, batchOf([first, worded, third]))
+    expect(put.mock.calls.map(([written]) => written)).toEqual([[worded]])
+    expect((await dumpSpaceIndex(db, SPACE)).objects).toEqual([first, worded, third])
+    expect(await db.wordsWritten.get(SPACE)).toBeDefined()
+  })
 })

@@ -4,6 +4,7 @@
  * query never sees half a batch.
  */
 import type { EchoDatabase, IndexedDocRow, ObjectRow, QuarantineRow } from './echo-database'
+import { sameData } from './same-data'
 
 /** What one batch of indexing changes: rows to put, objects to drop, and the heads reached. */
 export interface IndexBatch {
@@ -28,6 +29,23 @@ const inSlices = async <T>(items: readonly T[], write: (slice: T[]) => Promise<u
 }
 
 /**
+ * The rows that differ from those stored under their keys. A device that serves a linked device a big space loads
+ * each of its 5,000 note texts from storage to send it, and hearing a text indexes its note again (`Indexer`): its
+ * row comes out as it was, and writing it again rewrote its words' multi-entry index too (the write alone was 3% of
+ * that page's busy time in `npm run bench sync`, besides the browser's own work on it). Reading a row costs less.
+ */
+const changedRows = async (db: EchoDatabase, rows: readonly ObjectRow[]): Promise<ObjectRow[]> => {
+  const changed: ObjectRow[] = []
+  await inSlices(rows, async (slice) => {
+    const stored = await db.objects.bulkGet(slice.map((row) => row.key))
+    slice.forEach((row, at) => {
+      if (!sameData(row, stored[at])) changed.push(row)
+    })
+  })
+  return changed
+}
+
+/**
  * Whole lists re-read when a space's `indexedDocs` rows are written, searches also when its `wordsWritten` row is.
  * A document indexed again at the heads it had (its rows changed only by a note text's words, which arrive for
  * thousands of notes after a space does) leaves its heads row alone: each whole list of 5,000 rows was read again
@@ -40,7 +58,8 @@ export const writeIndexBatch = async (db: EchoDatabase, batch: IndexBatch): Prom
     const invalid = new Set(batch.quarantined.map((row) => row.key))
     await inSlices([...batch.removedKeys, ...invalid], (keys) => db.objects.bulkDelete(keys))
     await inSlices([...batch.removedKeys, ...valid], (keys) => db.quarantine.bulkDelete(keys))
-    await inSlices(batch.rows, (rows) => db.objects.bulkPut(rows))
+    const changed = await changedRows(db, batch.rows)
+    await inSlices(changed, (rows) => db.objects.bulkPut(rows))
     await inSlices(batch.quarantined, (rows) => db.quarantine.bulkPut(rows))
     const leaving = batch.removedKeys.length > 0 || batch.quarantined.length > 0
     const stored = leaving ? [] : await db.indexedDocs.bulkGet(batch.docs.map((row) => row.doc))
@@ -49,7 +68,7 @@ export const writeIndexBatch = async (db: EchoDatabase, batch: IndexBatch): Prom
     )
     if (moved.length > 0) await db.indexedDocs.bulkPut(moved)
     const at = Date.now()
-    const spaces = new Set(batch.rows.map((row) => row.spaceId))
+    const spaces = new Set(changed.map((row) => row.spaceId))
     if (spaces.size > 0) await db.wordsWritten.bulkPut([...spaces].map((spaceId) => ({ spaceId, at })))
   })
 }

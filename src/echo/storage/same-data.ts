@@ -1,0 +1,20 @@
+/**
+ * Whether two values read or about to be written as index rows hold the same data: plain objects, arrays and
+ * primitives (what an index row is made of), compared field by field, numbers by `Object.is` (NaN is NaN, and
+ * 0 is not -0). Anything else (a Date, bytes, a Map) is never the same, so such a row is always written again.
+ */
+export const sameData = (a: unknown, b: unknown): boolean => {
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return Object.is(a, b)
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, at) => sameData(item, b[at]))
+  }
+  if (!isPlain(a) || !isPlain(b)) return false
+  const keys = Object.keys(a)
+  if (keys.length !== Object.keys(b).length) return false
+  return keys.every((key) => Object.hasOwn(b, key) && sameData(a[key], b[key]))
+}
+
+const isPlain = (value: object): value is Record<string, unknown> => {
+  const prototype: unknown = Object.getPrototypeOf(value)
+  return prototype === Object.prototype || prototype === null
+}
