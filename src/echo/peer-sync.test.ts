@@ -46,6 +46,25 @@ describe('PeerSync', () => {
     sync.close()
   })
 
+  it('counts a document under the space it is listed in by the next turn', async () => {
+    const repo = new Repo({})
+    repo.peerMetadataByPeerId[PEER] = { storageId: STORAGE, isEphemeral: false }
+    const handle = repo.create({ n: 0 })
+    const listed: { space?: SpaceId } = {}
+    const sync = new PeerSync(repo, () => listed.space, 0)
+    const watch = sync.watch(PEER, () => undefined)
+    expect(watch.pending(SPACE)).toBe(0)
+    listed.space = SPACE
+    await Promise.resolve()
+    expect(watch.pending(SPACE)).toBe(1)
+    handle.setSyncInfo(STORAGE, { lastHeads: handle.heads(), lastSyncTimestamp: 1 })
+    await vi.waitFor(() => {
+      expect(watch.pending(SPACE)).toBe(0)
+    })
+    watch.stop()
+    sync.close()
+  })
+
   it("states the pending documents with both sides' heads: the same until either side's heads move", () => {
     const { handles, sync } = setup(1)
     const [first] = handles

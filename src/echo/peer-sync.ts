@@ -23,6 +23,8 @@ interface Watch {
   readonly peer: PeerId
   storageId: StorageId | undefined
   readonly pending: Set<DocumentId>
+  /** The pending documents of each space, until the set changes or the turn ends (see `#counts`). */
+  counts: Map<SpaceId | undefined, number> | undefined
   readonly changed: () => void
 }
 
@@ -77,16 +79,12 @@ export class PeerSync {
 
   /** Watches `peer` (its automerge-repo peer id); `changed` is called after a batch changed its pending set. */
   watch(peer: string, changed: () => void): PeerSyncWatch {
-    const watch: Watch = { peer: peer as PeerId, storageId: undefined, pending: new Set(), changed }
+    const watch: Watch = { peer: peer as PeerId, storageId: undefined, pending: new Set(), counts: undefined, changed }
     this.#watches.add(watch)
     for (const documentId of Object.keys(this.#repo.handles) as DocumentId[]) this.follow(documentId)
     this.#sweep(watch, false)
     return {
-      pending: (space) => {
-        let count = 0
-        for (const documentId of watch.pending) if (this.#spaceOf(documentId) === space) count++
-        return count
-      },
+      pending: (space) => this.#counts(watch).get(space) ?? 0,
       state: () =>
         [...watch.pending]
           .sort()
@@ -142,9 +140,29 @@ export class PeerSync {
     return true
   }
 
+  /**
+   * Every space's pending count in one pass, kept until the set changes or the turn ends (a document's space can
+   * change between turns): a batch's listeners ask for each space and each connection of the peer, and counting
+   * each time walked the whole set (thousands of documents while a big space arrives) a dozen times a batch.
+   */
+  #counts(watch: Watch): Map<SpaceId | undefined, number> {
+    if (watch.counts !== undefined) return watch.counts
+    const counts = new Map<SpaceId | undefined, number>()
+    for (const documentId of watch.pending) {
+      const space = this.#spaceOf(documentId)
+      counts.set(space, (counts.get(space) ?? 0) + 1)
+    }
+    watch.counts = counts
+    queueMicrotask(() => {
+      if (watch.counts === counts) watch.counts = undefined
+    })
+    return counts
+  }
+
   #sweep(watch: Watch, notify: boolean): void {
     watch.storageId = this.#repo.getStorageIdOfPeer(watch.peer)
     watch.pending.clear()
+    watch.counts = undefined
     for (const documentId of this.#followed) this.#compare(watch, documentId)
     if (notify) watch.changed()
   }
@@ -155,6 +173,7 @@ export class PeerSync {
     // Kept whatever its space: a document listed later counts from then on (`pending` asks its space each time).
     const pending = handle !== undefined && this.#differs(watch, handle)
     if (pending === watch.pending.has(documentId)) return false
+    watch.counts = undefined
     if (pending) watch.pending.add(documentId)
     else watch.pending.delete(documentId)
     return true
