@@ -1,10 +1,20 @@
 /**
- * Runs a read again when told its data changed, but never two at once and, after a read, not before as much time
- * has passed as it took. A live list of 5,000 rows re-read on every index write while a big space arrived took
- * 1.3 s a read (three lists, one write every ~300 ms): the reads held IndexedDB and every write, storage read and
- * text fetch queued behind them. Paced, a costly read takes at most about half the time; a cheap one (a small
- * list, one edit) still runs at once.
+ * Runs a read again when told its data changed, but never two at once and, after a read, not before some time has
+ * passed: as much as it took for a cheap read (a small list, one edit: it still runs at once), up to four times as
+ * much for a costly one. A live list of 5,000 rows re-read on every index write while a big space arrived took 1.3 s
+ * a read (three lists, one write every ~300 ms): the reads held IndexedDB and every write, storage read and text
+ * fetch queued behind them. Paused as long as it took, a search list open while a big space's texts arrived still
+ * doubled the time to every text (106-115 s, and 51 s with the list read every 2 s instead; `npm run bench sync`):
+ * its reads cost the browser's IndexedDB as much again as they cost the page. A costly read now takes at most about
+ * a fifth of the time.
  */
+/** A read this long or shorter pauses as long as it took; the pause grows with the read, to `MAX_PAUSE_FACTOR` times. */
+const CHEAP_READ_MS = 25
+const MAX_PAUSE_FACTOR = 4
+
+/** How long to wait after a read of `cost` ms before the next. */
+export const pauseAfter = (cost: number): number => cost * Math.min(MAX_PAUSE_FACTOR, Math.max(1, cost / CHEAP_READ_MS))
+
 export interface PacedReadsOptions {
   readonly now?: () => number
   readonly after?: (run: () => void, ms: number) => unknown
@@ -47,7 +57,7 @@ export class PacedReads<T> {
       return
     }
     if (this.#timer !== undefined) return
-    const wait = this.#lastEnd + this.#lastCost - this.#now()
+    const wait = this.#lastEnd + pauseAfter(this.#lastCost) - this.#now()
     if (wait <= 0) this.#start()
     else this.#timer = this.#after(() => this.#start(), wait)
   }
