@@ -1,5 +1,6 @@
 export { assert, assertNever } from './assert'
 export type { Brand } from './brand'
+export { sameData } from './same-data'
 export { bytesEqual, concatBytes, fromBase64Url, fromHex, fromUtf8, toBase64Url, toHex, utf8 } from './bytes'
 export { systemClock } from './clock'
 export { Cell, until } from './observable'

@@ -82,4 +82,27 @@ describe('the mesh status every tab shows', () => {
     follower.close()
     raw.close()
   })
+
+  it('tells the tabs a status only when it differs from the one before', async () => {
+    const browser = fakeBrowser()
+    const leading = openMeshStatus(browser.edges.openChannel)
+    const follower = openMeshStatus(browser.openTab().edges.openChannel)
+    const heardHere: MeshStatus[] = []
+    const heardThere: MeshStatus[] = []
+    leading.status.subscribe((status) => heardHere.push(status))
+    follower.status.subscribe((status) => heardThere.push(status))
+    const publisher = leading.lead()
+    // The mesh tells of each batch of sync progress, mostly with nothing changed: a copy each time.
+    for (let batch = 0; batch < 5; batch++) publisher.publish(structuredClone(upToDate))
+    const syncing: MeshStatus = { ...upToDate, overall: 'syncing' }
+    publisher.publish(syncing)
+    publisher.publish(structuredClone(syncing))
+    await until(follower.status, (status) => status.overall === 'syncing')
+    await idle()
+    const overall = (heard: MeshStatus[]) => heard.map((status) => status.overall)
+    expect(overall(heardHere)).toEqual(['connecting', 'up-to-date', 'syncing'])
+    expect(overall(heardThere)).toEqual(['connecting', 'up-to-date', 'syncing'])
+    leading.close()
+    follower.close()
+  })
 })

@@ -1,4 +1,4 @@
-import { Cell, type Observable } from '../base'
+import { Cell, sameData, type Observable } from '../base'
 import { isMeshStatusMessage, type MeshStatus } from '../mesh'
 import { openTabChannel, type OpenChannel } from './tab-channel'
 
@@ -75,8 +75,12 @@ export const openMeshStatus = (open: OpenChannel): MeshStatusChannel => {
       leading = true
       leader = tabId
       let active = true
+      let last: MeshStatus | undefined
       const publish = (next: MeshStatus) => {
-        if (!active) return
+        // The mesh tells of every batch of sync progress (many a second while a space arrives), mostly with the
+        // status unchanged: every space's member list and every tab would work it out again for nothing.
+        if (!active || (last !== undefined && sameData(next, last))) return
+        last = next
         status.set(next)
         channel.post({ type: 'status', leader: tabId, status: next })
       }

@@ -4,7 +4,7 @@
  * query never sees half a batch.
  */
 import type { EchoDatabase, IndexedDocRow, ObjectRow, QuarantineRow } from './echo-database'
-import { sameData } from './same-data'
+import { sameData } from '../../base'
 
 /** What one batch of indexing changes: rows to put, objects to drop, and the heads reached. */
 export interface IndexBatch {

@@ -1,7 +1,7 @@
 /**
- * Whether two values read or about to be written as index rows hold the same data: plain objects, arrays and
- * primitives (what an index row is made of), compared field by field, numbers by `Object.is` (NaN is NaN, and
- * 0 is not -0). Anything else (a Date, bytes, a Map) is never the same, so such a row is always written again.
+ * Whether two values hold the same plain data (an index row, a sync status): plain objects, arrays and primitives,
+ * compared field by field, numbers by `Object.is` (NaN is NaN, and 0 is not -0). Anything else (a Date, bytes, a
+ * Map) is never the same, so a caller that skips what did not change does the work for it every time.
  */
 export const sameData = (a: unknown, b: unknown): boolean => {
   if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return Object.is(a, b)
