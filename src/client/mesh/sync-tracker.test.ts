@@ -187,8 +187,13 @@ describe('SyncTracker', () => {
     write.run()
     expect(writes).toBe(1)
     expect(keepLastSynced(storage, 'ada', clock).read().get('work')).toEqual({ at: 2_000, device: 'p'.repeat(64) })
+    // Moved less than a second, the time it shows has not: the status is the same.
+    const before = published.length
+    clock.advance(400)
+    tracker.relays([])
+    expect(published.slice(before).map((status) => status.lastSynced?.at)).toEqual([2_000])
     // It leaves in sync; the mesh stops and writes at once. Nothing changed since: a second flush writes nothing.
-    clock.advance(1_000)
+    clock.advance(600)
     tracker.disconnected('work', 'peer-1')
     tracker.flush()
     expect(armed()).toEqual([])

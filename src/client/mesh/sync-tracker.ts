@@ -290,7 +290,9 @@ export class SyncTracker {
   #synced(spaceId: string, connection: Connection): void {
     const name = this.#nameOf(connection.device)
     this.#lastSynced.set(spaceId, {
-      at: this.#clock.now(),
+      // To the second (the app says minutes): statuses that would differ only in the milliseconds of this time are
+      // the same status, and the leader tells the tabs none of them again (`mesh-status-channel.ts`).
+      at: Math.floor(this.#clock.now() / 1_000) * 1_000,
       device: connection.device,
       ...(name === undefined ? {} : { name }),
     })
