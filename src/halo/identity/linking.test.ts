@@ -53,6 +53,19 @@ const link = async (from: HaloIdentity, name: string) => {
 
 const noRevocations = () => false
 
+/** A first device stored in a database of its own (to open it again), and a thief's device it linked. */
+const laptopAndThief = async () => {
+  const stored = open()
+  const laptop = ready(
+    await stored.store.create({
+      profile: { displayName: 'Sam', avatar: { colour: '#123456' } },
+      deviceName: 'Laptop',
+    }),
+  ).identity
+  const { identity: thief } = await link(laptop, 'Thief')
+  return { stored, laptop, thief }
+}
+
 /**
  * An AuthorizedDevice for `device` that `thief` signs through its own chain, with an id below `below` (the thief
  * grinds its time, backdated, which nothing forbids); a sort of ids then puts it first. After a few thousand tries,
@@ -146,14 +159,7 @@ describe('authorizeDevice and createLinked', () => {
   it.each(['thief', 'honest'] as const)(
     'keeps a copy signed through a thief beside the honest one (the %s one heard first), so revoking the thief leaves the honest one counting, after a reload too',
     async (first) => {
-      const stored = open()
-      const laptop = ready(
-        await stored.store.create({
-          profile: { displayName: 'Sam', avatar: { colour: '#123456' } },
-          deviceName: 'Laptop',
-        }),
-      ).identity
-      const { identity: thief } = await link(laptop, 'Thief')
+      const { stored, laptop, thief } = await laptopAndThief()
       const { identity: phone } = await link(laptop, 'Phone')
       // The thief authorizes the phone again through its own chain, and puts that chain under the phone's rename.
       const rechain = ready(await thief.authorizeDevice(phone.deviceKey, 'Phone')).chain
@@ -179,14 +185,7 @@ describe('authorizeDevice and createLinked', () => {
   )
 
   it('a device opened again signs through the chain it was given, not an authorization a thief made for it', async () => {
-    const stored = open()
-    const laptop = ready(
-      await stored.store.create({
-        profile: { displayName: 'Sam', avatar: { colour: '#123456' } },
-        deviceName: 'Laptop',
-      }),
-    ).identity
-    const { identity: thief } = await link(laptop, 'Thief')
+    const { stored, laptop, thief } = await laptopAndThief()
     // The thief authorizes the laptop again through its own chain, under an id that sorts before the honest one.
     await laptop.receive([authorizedBelow(thief, laptop.deviceKey, laptop.chain.id)])
     const reopened = await open(stored.databaseName).store.load()
