@@ -86,3 +86,38 @@ describe('DexieStorageAdapter saves made in one tick', () => {
     await db.delete()
   })
 })
+
+describe('DexieStorageAdapter when a request of a bulk write is refused', () => {
+  it('reports a full disk the browser gives on one request (a Dexie BulkError) as StorageQuotaExceeded', async () => {
+    const db = freshDatabase()
+    // What Dexie's DBCore resolves with when IndexedDB fires QuotaExceededError on one request of a bulk write.
+    db.use({
+      stack: 'dbcore',
+      name: 'refuse-requests',
+      create: (down) => ({
+        ...down,
+        table: (name) => {
+          const table = down.table(name)
+          return {
+            ...table,
+            mutate: (request) =>
+              (request.type === 'add' || request.type === 'put') && request.values.length > 0
+                ? Promise.resolve({
+                    numFailures: 1,
+                    failures: { 0: new DOMException('quota exceeded (request)', 'QuotaExceededError') },
+                    results: [],
+                    lastResult: undefined,
+                  })
+                : table.mutate(request),
+          }
+        },
+      }),
+    })
+    const adapter = new DexieStorageAdapter(db)
+    await expect(adapter.save(['doc', 'snapshot', 'a'], new Uint8Array([1]))).rejects.toBeInstanceOf(
+      StorageQuotaExceeded,
+    )
+    expect(adapter.status.get()).toBe('quota-exceeded')
+    await db.delete()
+  })
+})

@@ -13,12 +13,14 @@ import type { ChunkRow, EchoDatabase } from './echo-database'
 
 export type StorageStatus = 'ok' | 'quota-exceeded' | 'failed'
 
-const isQuotaError = (error: unknown): boolean => {
-  for (let cause = error, depth = 0; cause instanceof Error && depth < 4; depth++) {
-    if (cause.name === 'QuotaExceededError') return true
-    cause = 'inner' in cause && cause.inner instanceof Error ? cause.inner : cause.cause
-  }
-  return false
+const isQuotaError = (error: unknown, depth = 0): boolean => {
+  if (!(error instanceof Error) || depth >= 4) return false
+  if (error.name === 'QuotaExceededError') return true
+  // A bulk write refused request by request rejects with Dexie's BulkError, which keeps each refusal in `failures`.
+  if (error instanceof Dexie.BulkError && error.failures.some((failure) => isQuotaError(failure, depth + 1)))
+    return true
+  const inner = 'inner' in error && error.inner instanceof Error ? error.inner : error.cause
+  return isQuotaError(inner, depth + 1)
 }
 
 /** Turns whatever IndexedDB threw into one of our two storage errors. */
