@@ -22,4 +22,18 @@ describe('sameData', () => {
     expect(sameData(new Date(0), new Date(0))).toBe(false)
     expect(sameData(new Uint8Array([1]), new Uint8Array([1]))).toBe(false)
   })
+
+  it('reads every place of a sparse array (Array.every skips its holes)', () => {
+    const holed: unknown[] = []
+    holed[1] = 1
+    expect(sameData(holed, [2, 1])).toBe(false)
+    expect(sameData([2, 1], holed)).toBe(false)
+    expect(sameData(holed, [undefined, 1])).toBe(true)
+  })
+
+  it('reads an own __proto__ field as data, not as the prototype', () => {
+    const parse = (text: string): unknown => JSON.parse(text)
+    expect(sameData(parse('{"__proto__":{"a":1}}'), parse('{"__proto__":{"a":2}}'))).toBe(false)
+    expect(sameData(parse('{"__proto__":{"a":1}}'), {})).toBe(false)
+  })
 })

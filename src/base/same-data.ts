@@ -6,7 +6,10 @@
 export const sameData = (a: unknown, b: unknown): boolean => {
   if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return Object.is(a, b)
   if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, at) => sameData(item, b[at]))
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false
+    // By index, not `every`: `every` skips the holes of a sparse array, and would call [, 1] the same as [2, 1].
+    for (let at = 0; at < a.length; at++) if (!sameData(a[at], b[at])) return false
+    return true
   }
   if (!isPlain(a) || !isPlain(b)) return false
   const keys = Object.keys(a)
