@@ -105,4 +105,23 @@ describe('the mesh status every tab shows', () => {
     leading.close()
     follower.close()
   })
+
+  it('tells a status again in a new term, and answers a tab opened while it was unchanged', async () => {
+    const browser = fakeBrowser()
+    const leading = openMeshStatus(browser.edges.openChannel)
+    const follower = openMeshStatus(browser.openTab().edges.openChannel)
+    const first = leading.lead()
+    first.publish(structuredClone(upToDate))
+    first.publish(structuredClone(upToDate))
+    await until(follower.status, (status) => status.overall === 'up-to-date')
+    const later = openMeshStatus(browser.openTab().edges.openChannel)
+    await until(later.status, (status) => status.overall === 'up-to-date')
+    first.stepDown()
+    await until(follower.status, (status) => status.overall === 'connecting')
+    // The same status as the last one told in the term before: the tabs show connecting, so it is told again.
+    leading.lead().publish(structuredClone(upToDate))
+    await until(follower.status, (status) => status.overall === 'up-to-date')
+    await until(later.status, (status) => status.overall === 'up-to-date')
+    for (const channel of [leading, follower, later]) channel.close()
+  })
 })
