@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { StorageQuotaExceeded } from '../errors'
 import { DexieStorageAdapter } from './dexie-storage-adapter'
 import { openEchoDatabase } from './echo-database'
-import { quotaBudgetMiddleware } from './quota-budget'
+import { chunkTableMiddleware, quotaBudgetMiddleware } from './quota-budget'
 
 let counter = 0
 const freshDatabase = () => openEchoDatabase({ name: `adapter-test-${++counter}` })
@@ -91,28 +91,20 @@ describe('DexieStorageAdapter when a request of a bulk write is refused', () => 
   it('reports a full disk the browser gives on one request (a Dexie BulkError) as StorageQuotaExceeded', async () => {
     const db = freshDatabase()
     // What Dexie's DBCore resolves with when IndexedDB fires QuotaExceededError on one request of a bulk write.
-    db.use({
-      stack: 'dbcore',
-      name: 'refuse-requests',
-      create: (down) => ({
-        ...down,
-        table: (name) => {
-          const table = down.table(name)
-          return {
-            ...table,
-            mutate: (request) =>
-              (request.type === 'add' || request.type === 'put') && request.values.length > 0
-                ? Promise.resolve({
-                    numFailures: 1,
-                    failures: { 0: new DOMException('quota exceeded (request)', 'QuotaExceededError') },
-                    results: [],
-                    lastResult: undefined,
-                  })
-                : table.mutate(request),
-          }
-        },
-      }),
-    })
+    db.use(
+      chunkTableMiddleware('refuse-requests', (table) => ({
+        ...table,
+        mutate: (request) =>
+          (request.type === 'add' || request.type === 'put') && request.values.length > 0
+            ? Promise.resolve({
+                numFailures: 1,
+                failures: { 0: new DOMException('quota exceeded (request)', 'QuotaExceededError') },
+                results: [],
+                lastResult: undefined,
+              })
+            : table.mutate(request),
+      })),
+    )
     const adapter = new DexieStorageAdapter(db)
     await expect(adapter.save(['doc', 'snapshot', 'a'], new Uint8Array([1]))).rejects.toBeInstanceOf(
       StorageQuotaExceeded,

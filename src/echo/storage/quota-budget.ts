@@ -46,7 +46,7 @@ export const quotaBudgetMiddleware = (budget: QuotaBudget): Middleware<DBCore> =
 })
 
 /** A Dexie middleware that wraps the requests of the chunks table (tests count, refuse or fail them). */
-const chunkTableMiddleware = (name: string, wrap: (table: DBCoreTable) => DBCoreTable): Middleware<DBCore> => ({
+export const chunkTableMiddleware = (name: string, wrap: (table: DBCoreTable) => DBCoreTable): Middleware<DBCore> => ({
   stack: 'dbcore',
   name,
   create: (down) => ({
