@@ -9,6 +9,7 @@ import { Dexie } from 'dexie'
 import { Cell } from '../../base'
 import type { Observable } from '../../base'
 import { StorageFailed, StorageQuotaExceeded } from '../errors'
+import { DocumentReads } from './document-reads'
 import type { ChunkRow, EchoDatabase } from './echo-database'
 
 export type StorageStatus = 'ok' | 'quota-exceeded' | 'failed'
@@ -32,6 +33,12 @@ export const toStorageError = (error: unknown): StorageQuotaExceeded | StorageFa
 
 const isStorageId = (key: StorageKey): boolean => key.length === 1 && key[0] === STORAGE_ID_KEY
 
+/** automerge-repo's keys of a document's chunks: `[documentId, 'snapshot' | 'incremental' | 'sync-state', name]`. */
+const CHUNK_KEY_LENGTH = 3
+
+const startsWith = (key: StorageKey, prefix: StorageKey): boolean =>
+  prefix.length <= key.length && prefix.every((part, index) => key[index] === part)
+
 interface PendingSave {
   readonly key: StorageKey
   readonly data: Uint8Array
@@ -45,12 +52,14 @@ const STORAGE_ID_KEY = 'storage-adapter-id'
 export class DexieStorageAdapter implements StorageAdapterInterface {
   readonly #db: EchoDatabase
   readonly #status = new Cell<StorageStatus>('ok')
+  readonly #reads: DocumentReads
   #pending: PendingSave[] = []
   #startupOver: () => void = () => undefined
   readonly #started = new Promise<void>((resolve) => (this.#startupOver = resolve))
 
   constructor(db: EchoDatabase) {
     this.#db = db
+    this.#reads = new DocumentReads((doc) => this.#range([doc]).toArray())
   }
 
   /** 'quota-exceeded' after a refused write, until a later write succeeds. */
@@ -68,6 +77,11 @@ export class DexieStorageAdapter implements StorageAdapterInterface {
   }
 
   async load(key: StorageKey): Promise<Uint8Array | undefined> {
+    const [doc] = key
+    if (key.length === CHUNK_KEY_LENGTH && doc !== undefined) {
+      const rows = await this.#reads.rows(doc)
+      return rows.find((row) => startsWith(row.key, key))?.data
+    }
     const startup = isStorageId(key)
     try {
       const row = await this.#db.chunks.where('key').equals(key).first()
@@ -88,6 +102,7 @@ export class DexieStorageAdapter implements StorageAdapterInterface {
    * texts). If the transaction fails, every save in it fails, and nothing of it is stored.
    */
   save(key: StorageKey, data: Uint8Array): Promise<void> {
+    this.#written([key])
     const saved = new Promise<void>((resolve, reject) => {
       this.#pending.push({ key, data, resolve, reject })
       if (this.#pending.length === 1) queueMicrotask(() => void this.#commit())
@@ -125,24 +140,46 @@ export class DexieStorageAdapter implements StorageAdapterInterface {
           await chunks.bulkAdd(added)
         }),
       )
+      this.#written(batch.map(({ key }) => key))
       for (const save of batch) save.resolve()
     } catch (error) {
+      this.#written(batch.map(({ key }) => key))
       for (const save of batch) save.reject(error)
     }
   }
 
   async remove(key: StorageKey): Promise<void> {
-    await this.#write(() => this.#db.chunks.where('key').equals(key).delete())
+    await this.#removing(key, () => this.#db.chunks.where('key').equals(key).delete())
   }
 
   async loadRange(keyPrefix: StorageKey): Promise<Chunk[]> {
-    const rows = await this.#range(keyPrefix).toArray()
-    rows.sort((a, b) => a.seq - b.seq)
-    return rows.map((row) => ({ key: row.key, data: row.data }))
+    const [doc] = keyPrefix
+    const rows =
+      keyPrefix.length === CHUNK_KEY_LENGTH - 1 && doc !== undefined
+        ? (await this.#reads.rows(doc)).filter((row) => startsWith(row.key, keyPrefix))
+        : await this.#range(keyPrefix).toArray()
+    return [...rows].sort((a, b) => a.seq - b.seq).map((row) => ({ key: row.key, data: row.data }))
   }
 
   async removeRange(keyPrefix: StorageKey): Promise<void> {
-    await this.#write(() => this.#range(keyPrefix).delete())
+    await this.#removing(keyPrefix, () => this.#range(keyPrefix).delete())
+  }
+
+  async #removing(key: StorageKey, operation: () => Promise<unknown>): Promise<void> {
+    this.#written([key])
+    try {
+      await this.#write(operation)
+    } finally {
+      this.#written([key])
+    }
+  }
+
+  /** Reads of the documents these keys are under, asked for from now on, read again (see `DocumentReads`). */
+  #written(keys: readonly StorageKey[]): void {
+    for (const [doc] of keys) {
+      if (doc === undefined) this.#reads.writtenAll()
+      else this.#reads.written(doc)
+    }
   }
 
   // Array keys compare element by element, so [...prefix, maxKey] bounds every key under the prefix.
