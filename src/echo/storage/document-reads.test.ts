@@ -54,6 +54,16 @@ describe('DocumentReads', () => {
     expect(asked).toEqual(['a', 'b', 'a', 'b'])
   })
 
+  it('tells a read kept for a document without starting one', () => {
+    const { reads, asked, later } = counted()
+    expect(reads.kept('a')).toBeUndefined()
+    const first = reads.rows('a')
+    expect(reads.kept('a')).toBe(first)
+    later(1_000)
+    expect(reads.kept('a')).toBeUndefined()
+    expect(asked).toEqual(['a'])
+  })
+
   it('does not share a refused read', async () => {
     const { reads, asked, refuseNext } = counted()
     refuseNext(true)
