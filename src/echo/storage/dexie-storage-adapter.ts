@@ -77,11 +77,12 @@ export class DexieStorageAdapter implements StorageAdapterInterface {
   }
 
   async load(key: StorageKey): Promise<Uint8Array | undefined> {
+    // A document read a moment ago answers (the repo loads a document, then the sync state of a peer it meets);
+    // else this row alone: a state asked for alone is of a document loaded before (a peer that connects asks for
+    // its state of every document the repo holds), whose chunks are not read again for it.
     const [doc] = key
-    if (key.length === CHUNK_KEY_LENGTH && doc !== undefined) {
-      const rows = await this.#reads.rows(doc)
-      return rows.find((row) => startsWith(row.key, key))?.data
-    }
+    const kept = key.length === CHUNK_KEY_LENGTH && doc !== undefined ? this.#reads.kept(doc) : undefined
+    if (kept !== undefined) return (await kept).find((row) => startsWith(row.key, key))?.data
     const startup = isStorageId(key)
     try {
       const row = await this.#db.chunks.where('key').equals(key).first()

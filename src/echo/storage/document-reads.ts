@@ -31,11 +31,17 @@ export class DocumentReads {
     this.#now = now
   }
 
+  /** Every chunk of `doc` from a read asked for a moment ago, if there is one; starts none. */
+  kept(doc: string): Promise<readonly ChunkRow[]> | undefined {
+    const kept = this.#kept.get(doc)
+    return kept !== undefined && kept.until > this.#now() ? kept.rows : undefined
+  }
+
   /** Every chunk of `doc`, read now or by a read asked for a moment ago. */
   rows(doc: string): Promise<readonly ChunkRow[]> {
+    const kept = this.kept(doc)
+    if (kept !== undefined) return kept
     const now = this.#now()
-    const kept = this.#kept.get(doc)
-    if (kept !== undefined && kept.until > now) return kept.rows
     this.#kept.delete(doc)
     const rows = this.#read(doc)
     const entry = { rows, until: now + KEEP_MS }
