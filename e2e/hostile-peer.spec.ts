@@ -100,6 +100,28 @@ const rejectOf = (peer: PeerRecord): string | undefined => {
 }
 
 /**
+ * Runs `wait`; if it fails, the failure says what the hostile page saw: each peer it met, how that ended and the
+ * refusal code it was sent, and its connections (a device that refused once is not sought again for minutes).
+ */
+const explained = async (hostile: HostilePeer, wait: () => Promise<unknown>): Promise<void> => {
+  try {
+    await wait()
+  } catch (error) {
+    const { peers, joinErrors, connections } = await hostile.report()
+    const seen = peers.map((peer) => ({
+      peerId: peer.peerId,
+      startedAt: peer.startedAt,
+      endedAt: peer.endedAt,
+      outcome: peer.outcome,
+      reject: rejectOf(peer),
+    }))
+    const connected = connections.filter((each) => each.connectedAt !== undefined).length
+    const tried = { joinErrors, connections: connections.length, connected }
+    throw new Error(`${String(error)}\n${JSON.stringify({ seen, ...tried })}`, { cause: error })
+  }
+}
+
+/**
  * The handshakes with the honest devices, once `count` of them have ended (the hostile page rejoins until it met
  * them): both, unless the page is busy flooding, which may keep it from meeting the second device in time.
  */
@@ -107,23 +129,11 @@ const metHonest = async (hostile: HostilePeer, count: 1 | 2 = 2): Promise<PeerRe
   // A handshake that decided nothing (see PeerRecord.undecided): the page meets that device again.
   const honest = (peers: readonly PeerRecord[]): PeerRecord[] =>
     peers.filter((peer) => peer.endedAt !== undefined && peer.undecided !== true)
-  try {
-    await expect
+  await explained(hostile, () =>
+    expect
       .poll(async () => honest((await hostile.report()).peers).length, { timeout: 100_000 })
-      .toBeGreaterThanOrEqual(count)
-  } catch (error) {
-    // What the hostile page saw, for the failure's message.
-    const seen = (await hostile.report()).peers.map(({ peerId, startedAt, endedAt, outcome }) => ({
-      peerId,
-      startedAt,
-      endedAt,
-      outcome,
-    }))
-    const { joinErrors, connections } = await hostile.report()
-    const connected = connections.filter((each) => each.connectedAt !== undefined).length
-    const tried = { joinErrors, connections: connections.length, connected }
-    throw new Error(`${String(error)}\n${JSON.stringify({ seen, ...tried })}`, { cause: error })
-  }
+      .toBeGreaterThanOrEqual(count),
+  )
   return honest((await hostile.report()).peers)
 }
 
@@ -273,7 +283,9 @@ const writesIgnored = async (
   const rootUrl = await rootUrlOf(a, 'Garden')
   const rootId = rootUrl.replace(/^automerge:/, '')
   const repo = await hostile.joinAsMember(room, bea)
-  await expect.poll(async () => (await hostile.members()).length, { timeout: 100_000 }).toBe(2)
+  await explained(hostile, () =>
+    expect.poll(async () => (await hostile.members()).length, { timeout: 100_000 }).toBe(2),
+  )
   const honest = await hostile.members()
   const data = await hostile.holdSpace(rootUrl)
   const roles = async (): Promise<string[][]> => Promise.all([memberRoles(a), memberRoles(b)])
@@ -530,7 +542,7 @@ test('a member’s device that claims another peer’s repo or sender id is refu
 
   // As Bea's device in Garden's room: the handshake and the connection binding pass on both of Ada's devices.
   const repo = await member.joinAsMember(garden, bea)
-  await expect.poll(async () => (await member.members()).length, { timeout: 100_000 }).toBe(2)
+  await explained(member, () => expect.poll(async () => (await member.members()).length, { timeout: 100_000 }).toBe(2))
   const honest = await member.members()
   const repos = honest.map((peer) => peer.repo)
   const received = async (): Promise<readonly AmRecord[]> => (await member.report()).received
