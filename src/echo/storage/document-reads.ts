@@ -2,7 +2,8 @@
  * One read of all of a document's chunks, shared by the reads automerge-repo makes of its parts one after the
  * other: loading a document reads its snapshots, then its incremental changes, and syncing it with a peer reads the
  * sync state kept for that peer, each in its own IndexedDB transaction. A linked device receiving a big space made
- * three reads per text on each side (most of them finding nothing); sharing one, it makes one.
+ * three reads per arriving text (all of them finding nothing); sharing one, it makes one. A sync state asked for
+ * with no read of its document kept is read by its key instead (`DexieStorageAdapter.load`).
  *
  * A read is shared only with reads asked for within `KEEP_MS` of it and before this adapter next writes or removes
  * one of the document's chunks. Another tab may write meanwhile; what it wrote is then read as if the read had
