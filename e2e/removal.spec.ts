@@ -10,6 +10,7 @@ import { expect, test, type Device } from './fixtures.ts'
 import { CLOSED_CONNECTION, LINKED } from './linked-devices.ts'
 import { IdentityPage } from './pages/identity-page.ts'
 import { SpacePage } from './pages/space-page.ts'
+import { createLink, joinWithName, openMembers } from './sharing.ts'
 
 test.describe.configure({ mode: 'default' })
 test.setTimeout(120_000)
@@ -31,6 +32,8 @@ declare global {
 
 const recordTraffic = async (context: BrowserContext): Promise<void> => {
   await context.addInitScript(() => {
+    // A new page starts on about:blank, which has no crypto.subtle to wrap.
+    if (!window.isSecureContext) return
     const traffic: Traffic = { rooms: [], documentBytes: [], connections: [] }
     window.e2eTraffic = traffic
     const decoder = new TextDecoder()
@@ -173,4 +176,59 @@ test('a removed member is cut off, gets no document byte afterwards, and the roo
   const beaRooms = [...beforeReload.rooms, ...afterReload.rooms].map((room) => room.roomId)
   expect(beaRooms.length).toBeGreaterThan(0)
   expect(beaRooms.some((roomId) => fresh.includes(roomId))).toBe(false)
+})
+
+test('a member whose device was closed through a removal catches up in the room it held, and moves on to the new one', async ({
+  openPersistentDevice,
+  errors,
+}) => {
+  errors.allow(CLOSED_CONNECTION)
+  const ada = await openPersistentDevice({ serviceWorkers: 'block' })
+  const bea = await openPersistentDevice({ serviceWorkers: 'block' })
+  const cy = await openPersistentDevice({ serviceWorkers: 'block' })
+  for (const device of [ada, bea, cy]) await recordTraffic(device.context)
+  const { onAda } = await gardenWithBea(ada, bea)
+  await joinWithName(cy, await createLink(ada.page), 'Cy', 'Written by Bea')
+  await onAda.tasks.getByText('Written by Bea', { exact: true }).waitFor(LINKED)
+  const members = await openMembers(ada.page)
+  await expect(members.getByRole('listitem').filter({ hasText: 'Cy' })).toBeVisible(LINKED)
+
+  // Cy's only page closes: its device holds the space's current secret and nothing after it.
+  const spaceUrl = cy.page.url()
+  await cy.page.close()
+  const removedAt = Date.now()
+  await members.getByRole('listitem').filter({ hasText: 'Bea' }).getByRole('button', { name: 'Remove' }).click()
+  await members.getByRole('button', { name: 'Remove Bea' }).click()
+  const adaBefore = await joinedBefore(ada.page, removedAt)
+  const freshRooms = async () =>
+    (await trafficOf(ada.page)).rooms.filter((room) => !adaBefore.has(room.roomId)).map((room) => room.roomId)
+  await expect.poll(async () => (await freshRooms()).length, LINKED).toBeGreaterThan(0)
+  await onAda.addTask('After the removal')
+
+  // Cy comes back: it meets Ada in the room it held, learns of the removal, opens the new secret and joins Ada's room.
+  const reopenedAt = Date.now()
+  const page = await cy.context.newPage()
+  await page.goto(spaceUrl)
+  const onCy = new SpacePage(page)
+  await onCy.tasks.getByText('After the removal', { exact: true }).waitFor(LINKED)
+  await expect(onCy.tasks.getByText('Written by Bea', { exact: true })).toBeVisible()
+  const onCyMembers = await openMembers(page)
+  await expect(onCyMembers.getByRole('listitem').filter({ hasText: 'Bea' })).toHaveCount(0, LINKED)
+  const fresh = await freshRooms()
+  await expect
+    .poll(async () => (await trafficOf(page)).rooms.some((room) => fresh.includes(room.roomId)), LINKED)
+    .toBe(true)
+  const caughtUpMs = Date.now() - reopenedAt
+  test.info().annotations.push({ type: 'reopened -> Cy in the new room (ms)', description: String(caughtUpMs) })
+  console.info(`Cy reopened -> in Ada's new room: ${String(caughtUpMs)} ms`)
+
+  // The two still edit live both ways, and Bea sees none of it.
+  await onCy.addTask('Cy is back')
+  await onAda.tasks.getByText('Cy is back', { exact: true }).waitFor(LINKED)
+  await onAda.addTask('Ada answers Cy')
+  await onCy.tasks.getByText('Ada answers Cy', { exact: true }).waitFor(LINKED)
+  const onBea = new SpacePage(bea.page)
+  await expect(bea.page.getByText('You were removed from Garden plans by Ada')).toBeVisible(LINKED)
+  for (const task of ['After the removal', 'Cy is back', 'Ada answers Cy'])
+    await expect(onBea.tasks.getByText(task, { exact: true })).toHaveCount(0)
 })
