@@ -74,7 +74,7 @@ export interface MeshService {
 const sameRoom = (a: RoomEntry['room'], b: RoomEntry['room']): boolean =>
   a.roomId === b.roomId && a.password === b.password
 
-/** A space may be in two rooms at once (its current generation and the one before). */
+/** A space may be in several rooms at once (its current generation and those kept below it, `KEPT_GENERATIONS`). */
 const keyOf = (entry: RoomEntry): string => `${entry.spaceId}|${String(entry.generation)}`
 
 /**

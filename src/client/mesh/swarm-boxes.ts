@@ -126,14 +126,18 @@ export const readSpaceKeys = (
 }
 
 /**
- * The secrets to be in the rooms of: the highest generation held, and the highest one below it (a rotation after
- * two exclusions at once may skip a number; a device that missed it holds only the one before).
+ * How many generations below the current one keep their rooms: a member's device that was closed through that many
+ * rotations still finds someone in the room of the newest secret it holds, and catches up there (a device that
+ * missed more holds no room the others are still in). Each kept room costs the relay a topic and each pair of met
+ * devices one handshake; rotations are rare (a removal, a leave, a device revoked).
  */
-export const roomsOf = (keys: SpaceKeys): { current: Held | undefined; previous: Held | undefined } => {
-  const generations = [...keys.held.keys()].sort((a, b) => b - a)
-  const at = (index: number) => {
-    const generation = generations[index]
-    return generation === undefined ? undefined : keys.held.get(generation)
-  }
-  return { current: at(0), previous: at(1) }
+const KEPT_GENERATIONS = 3
+
+/**
+ * The secrets to be in the rooms of: the highest generation held, and the `KEPT_GENERATIONS` highest below it (a
+ * rotation after two exclusions at once may skip a number, so these are generations held, not numbers).
+ */
+export const roomsOf = (keys: SpaceKeys): { current: Held | undefined; previous: readonly Held[] } => {
+  const [current, ...below] = [...keys.held.values()].sort((a, b) => b.generation - a.generation)
+  return { current, previous: below.slice(0, KEPT_GENERATIONS) }
 }

@@ -4,7 +4,7 @@ import type { SpaceId, SpaceRow, SwarmBoxEntry } from '../../echo'
 import { generateKeyPair, newSwarmSecret, sealFor, swarmCommitment, swarmRoom, type PublicKey } from '../../halo'
 import { openSealedBox, signWith } from '../../halo/testing'
 import type { RoomEntry } from './mesh-service'
-import { aadOf, signedBytesOf } from './swarm-boxes'
+import { aadOf, roomsOf, signedBytesOf, type SpaceKeys } from './swarm-boxes'
 import { createWelcomes } from '../invites/welcomes'
 import { swarmKeysOf } from './testing/swarm-keys'
 import { followSwarmSecrets, type SharedSpaces, type SwarmSecrets } from './swarm-secrets'
@@ -571,5 +571,28 @@ describe('swarm secrets: signed, committed entries, generations and rotation', (
       expect(secrets.toAdopt.get()).toEqual([])
       secrets.stop()
     })
+  })
+})
+
+describe('the rooms a space is in', () => {
+  it('are the current generation held and the three held below it, skipped numbers and all', () => {
+    const held = new Map(
+      [1, 2, 3, 5, 6, 7].map((generation) => [
+        generation,
+        { generation, secret: new Uint8Array([generation]), commitment: String(generation) },
+      ]),
+    )
+    const keys: SpaceKeys = {
+      top: 7,
+      anySigned: true,
+      held,
+      claimed: new Map(),
+      compromised: false,
+      exposed: undefined,
+      next: 8,
+    }
+    const { current, previous } = roomsOf(keys)
+    expect([current?.generation, ...previous.map((each) => each.generation)]).toEqual([7, 6, 5, 3])
+    expect(roomsOf({ ...keys, held: new Map() })).toEqual({ current: undefined, previous: [] })
   })
 })

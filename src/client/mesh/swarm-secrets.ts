@@ -98,7 +98,7 @@ export interface SharedSpaces {
 }
 
 export interface SwarmSecrets {
-  /** Per space whose secret this device holds: the room of its current generation and of the one before. */
+  /** Per space whose secret this device holds: the rooms of its current generation and of those kept below it. */
   readonly rooms: Observable<readonly RoomEntry[]>
   /** Spaces listed in the personal root that are not on this device yet, with their root. */
   readonly toAdopt: Observable<readonly { spaceId: SpaceId; rootUrl: string }[]>
@@ -285,11 +285,11 @@ export const followSwarmSecrets = (options: SwarmSecretsOptions): SwarmSecrets =
       const why = Math.max(floor, (read.exposed ?? 0) + 1)
       if (drawn.get(spaceId)?.commitment === now.commitment || now.generation <= why) sealToMembers(spaceId, now)
     }
-    return [now, previous].flatMap((each) =>
-      each === undefined
-        ? []
-        : [{ spaceId, generation: each.generation, room: keys.room(each.secret, spaceId, each.generation) }],
-    )
+    return [now, ...previous].map((each) => ({
+      spaceId,
+      generation: each.generation,
+      room: keys.room(each.secret, spaceId, each.generation),
+    }))
   }
 
   /** A welcome's room while its space is not here: nothing of it is sealed or listed before its root arrives. */

@@ -280,4 +280,41 @@ describe('two identities in one space', () => {
     expectOk(await adaSpace.createTask('While Bo is out'))
     await until(cySpace.tasks(''), (items) => items?.some((task) => task.title === 'While Bo is out') === true)
   }, 40_000)
+
+  it('a member closed through two rotations meets the others in the room it held when it reopens, and catches up', async () => {
+    const network = new FakeTrystero({ reconnect: true })
+    const { ada, spaceId, adaSpace, boIdentity } = await sharedGarden(network)
+    const [cy, dee] = [await person(network, 'Cy'), await person(network, 'Dee')]
+    const joined = async (guest: typeof cy) => {
+      await shareSpace(ada, guest, spaceId, 'editor')
+      await until(guest.client.spaces.list, (list) => list?.some((space) => space.id === spaceId) === true)
+      const identity = (await haloOf(guest.browser)).identityKey
+      await until(adaSpace.members, (list) => list.find((m) => m.identity === identity)?.devicesOnline.length === 1)
+      return identity
+    }
+    await joined(cy)
+    const deeIdentity = await joined(dee)
+    expect(secretOf(cy.client, spaceId)?.generation).toBe(1)
+    // Cy's only tab closes; Ada removes Bo, then Dee: two rotations, and her rooms move twice.
+    await cy.client.close()
+    for (const [removed, generation] of [
+      [boIdentity, 2],
+      [deeIdentity, 3],
+    ] as const) {
+      expectOk(await adaSpace.removeMember(removed))
+      await vi.waitFor(() => {
+        expect(secretOf(ada.client, spaceId)?.generation).toBe(generation)
+      }, WAIT)
+    }
+    expectOk(await adaSpace.createTask('After two removals'))
+    // Cy reopens holding only the first generation: Ada kept its room, so Cy meets her there and catches up.
+    const reopened = await open(cy.browser.openTab().edges)
+    await until(reopened.tabRole, (role) => role === 'leader')
+    const cySpace = expectOk(await reopened.spaces.open(spaceId))
+    await until(cySpace.tasks(''), (items) => items?.some((task) => task.title === 'After two removals') === true)
+    await vi.waitFor(() => {
+      expect(secretOf(reopened, spaceId)?.generation).toBe(3)
+      expect(secretOf(reopened, spaceId)?.secret).toEqual(secretOf(ada.client, spaceId)?.secret)
+    }, WAIT)
+  }, 60_000)
 })
