@@ -158,6 +158,31 @@ describe('a space’s members', { timeout: 30_000 }, () => {
     expect(theirs.removal.get()).toBeUndefined()
   })
 
+  it('cancels the open invitations it is asked to in the same change as a removal, and only those', async () => {
+    const invite = (role: 'editor' | 'viewer' | 'admin', uses: number) => {
+      const issued = space.invite(ada, { key: generateKeyPair().publicKey, role, uses, until: clock.now() + 60_000 })
+      if (!issued.ok) throw issued.error
+      return issued.value.id
+    }
+    const [group, forViewers, kept] = [invite('editor', 10), invite('viewer', 1), invite('admin', 1)]
+    const cancelledOf = () =>
+      Object.fromEntries(space.membership.get().invitations.map((each) => [each.id, each.cancelled]))
+    // Bo, an admin, removes Cy: an admin may cancel Ada's links too.
+    expect(codeOf(await mine.setRole(bo.identity, 'admin'))).toBe('ok')
+    const cy = actor()
+    space.admit(ada, cy.identity, 'editor')
+    expect(codeOf(await theirs.removeMember(cy.identity, { cancelInvitations: [group, forViewers, 'unknown'] }))).toBe(
+      'ok',
+    )
+    expect(space.roleOf(cy.identity)).toBeUndefined()
+    expect(cancelledOf()).toEqual({ [group]: true, [forViewers]: true, [kept]: false })
+    // A refused removal (Ada is the last owner) signs nothing, no cancellation either.
+    const heads = space.membership.get().heads
+    expect(codeOf(await theirs.removeMember(ada.identity, { cancelInvitations: [kept] }))).toBe('last-owner')
+    expect(cancelledOf()[kept]).toBe(false)
+    expect(space.membership.get().heads).toEqual(heads)
+  })
+
   it('leaves a member who leaves, and says nothing of a removal', async () => {
     expect(codeOf(await theirs.leave())).toBe('ok')
     expect(space.roleOf(bo.identity)).toBeUndefined()

@@ -133,16 +133,28 @@ export class SpaceMemberList {
     return this.#save()
   }
 
-  async removeMember(identity: string): Promise<Result<void, Problem>> {
+  /**
+   * Removes a member and, in the same save, cancels the invitations `cancelInvitations` names: a removal closes no
+   * invitation (echo, rule 8), so whoever holds an open link, the removed member too, could join with it again.
+   * One already cancelled, or unknown here, is skipped.
+   */
+  async removeMember(identity: string, cancelInvitations: readonly string[] = []): Promise<Result<void, Problem>> {
     const subject = identity as PublicKey
     if (subject === this.#actor.identity) return this.leave()
     const current = this.#space.roleOf(subject)
     if (current === undefined) return err(problem('not-a-member'))
     if (this.#lastOwner(subject)) return err(problem('last-owner'))
     if (!mayChange(this.#space.roleOf(this.#actor.identity), current, 'removed')) return err(problem('not-allowed'))
+    const open = this.#space.membership
+      .get()
+      .invitations.filter((each) => cancelInvitations.includes(each.id) && !each.cancelled)
     const removed = this.#space.remove(this.#actor, subject)
     if (!removed.ok) return err(problem('not-allowed'))
-    return this.#save()
+    // Whoever may remove may cancel any link (owners and admins grant every role a link gives; echo, rule 8), so a
+    // refusal here is not expected; the removal stands and is saved either way.
+    const refused = open.filter((each) => !this.#space.cancelInvitation(this.#actor, each.key).ok)
+    const saved = await this.#save()
+    return saved.ok && refused.length > 0 ? err(problem('not-allowed')) : saved
   }
 
   async leave(): Promise<Result<void, Problem>> {

@@ -32,6 +32,7 @@ import type {
   NoteEditor,
   NoteView,
   Removal,
+  RemoveOptions,
   SpaceSession,
   TaskPlace,
   TaskView,
@@ -293,8 +294,8 @@ export class OpenSpace implements SpaceSession {
     return this.#membersChange(() => this.#members.setRole(identity, role))
   }
 
-  removeMember(identity: string): Promise<Result<void, Problem>> {
-    return this.#membersChange(() => this.#members.removeMember(identity))
+  removeMember(identity: string, options: RemoveOptions = {}): Promise<Result<void, Problem>> {
+    return this.#membersChange(() => this.#members.removeMember(identity, options.cancelInvitations))
   }
 
   leave(): Promise<Result<void, Problem>> {

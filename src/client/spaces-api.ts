@@ -38,6 +38,12 @@ export interface PersonHere {
   readonly devices: number
 }
 
+/** What else a removal does. */
+export interface RemoveOptions {
+  /** Invitations (their ids) to cancel with the removal. */
+  readonly cancelInvitations?: readonly string[]
+}
+
 /** This identity was removed from the space by another member: the space stays readable, read-only. */
 export interface Removal {
   /** The remover's identity key. */
@@ -166,8 +172,12 @@ export interface SpaceSession {
    * `not-a-member`).
    */
   setRole(identity: string, role: MemberRole): Promise<Result<void, Problem>>
-  /** Removes a member (`not-allowed`, `last-owner`, `not-a-member`); their devices are cut off by the mesh. */
-  removeMember(identity: string): Promise<Result<void, Problem>>
+  /**
+   * Removes a member (`not-allowed`, `last-owner`, `not-a-member`); their devices are cut off by the mesh. With
+   * `cancelInvitations` (ids of `client.invites.open`), those invitations are cancelled in the same change: a removal
+   * closes none, so an open link still lets whoever holds it join, the removed member too.
+   */
+  removeMember(identity: string, options?: RemoveOptions): Promise<Result<void, Problem>>
   /** Leaves the space (`last-owner-leave` for its only owner). */
   leave(): Promise<Result<void, Problem>>
   /** Stops following the space; its lists are closed by whoever opened them. */
