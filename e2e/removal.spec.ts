@@ -2,8 +2,9 @@
  * Removal between two browser profiles over real WebRTC through the local signal worker: the owner removes a guest
  * who joined by an invite link; the guest's connection closes, nothing written afterwards reaches it (document bytes
  * counted on its data channels), the owner's space room moves to a new id (the swarm secret rotated) that the guest
- * never joins, and the guest's copy stays readable with who removed it. The rooms and bytes are read by an init
- * script of this spec only (the shipped app has no such hook).
+ * never joins, and the guest's copy stays readable with who removed it; the open group link is cancelled with the
+ * removal. A member whose device was closed through the removal catches up in the room it held. The rooms and bytes
+ * are read by an init script of this spec only (the shipped app has no such hook).
  */
 import type { BrowserContext, Page } from '@playwright/test'
 import { expect, test, type Device } from './fixtures.ts'
@@ -118,6 +119,7 @@ const gardenWithBea = async (ada: Device, bea: Device): Promise<{ onAda: SpacePa
 
 test('a removed member is cut off, gets no document byte afterwards, and the room moves where it cannot follow', async ({
   openPersistentDevice,
+  openDevices,
   errors,
 }) => {
   errors.allow(CLOSED_CONNECTION)
@@ -125,10 +127,17 @@ test('a removed member is cut off, gets no document byte afterwards, and the roo
   const bea = await openPersistentDevice({ serviceWorkers: 'block' })
   for (const device of [ada, bea]) await recordTraffic(device.context)
   const { onAda, onBea } = await gardenWithBea(ada, bea)
+  // A link for a group, which Bea may hold too: the removal offers to cancel it, checked.
+  const groupLink = await createLink(ada.page, { uses: 5 })
 
   await ada.page.getByRole('button', { name: /^Members/ }).click()
   const panel = ada.page.getByRole('region', { name: 'Members' })
   await panel.getByRole('listitem').filter({ hasText: 'Bea' }).getByRole('button', { name: 'Remove' }).click()
+  await expect(
+    panel.getByRole('checkbox', {
+      name: 'Also cancel the open invitation link: anyone who has it, Bea too, could join with it',
+    }),
+  ).toBeChecked()
   const removedAt = Date.now()
   await panel.getByRole('button', { name: 'Remove Bea' }).click()
   await onAda.addTask('After the removal')
@@ -176,6 +185,16 @@ test('a removed member is cut off, gets no document byte afterwards, and the roo
   const beaRooms = [...beforeReload.rooms, ...afterReload.rooms].map((room) => room.roomId)
   expect(beaRooms.length).toBeGreaterThan(0)
   expect(beaRooms.some((roomId) => fresh.includes(roomId))).toBe(false)
+
+  // The group link went with the removal: Bea cannot come back through it in a fresh browser, as someone new.
+  await expect(ada.page.getByTestId('share-panel').getByText('No open invitations.')).toBeVisible(LINKED)
+  const [asNew] = await openDevices(1)
+  if (asNew === undefined) throw new Error('no browser')
+  await asNew.page.goto(groupLink)
+  await expect(asNew.page.getByTestId('invite-state')).toHaveText(
+    'This invitation was cancelled. Ask the person who sent it for a new link.',
+    LINKED,
+  )
 })
 
 test('a member whose device was closed through a removal catches up in the room it held, and moves on to the new one', async ({

@@ -9,7 +9,7 @@ import { expectAccessible } from './a11y.ts'
 import { expect, test } from './fixtures.ts'
 import { CLOSED_CONNECTION, LINKED } from './linked-devices.ts'
 import { SpacePage } from './pages/space-page.ts'
-import { spaceWithTask } from './sharing.ts'
+import { createLink, spaceWithTask } from './sharing.ts'
 
 test.describe.configure({ mode: 'default', timeout: 180_000 })
 
@@ -97,6 +97,7 @@ test('an invite made and a space joined with the keyboard only, focus kept; axe 
 
   // Ada: Members from the keyboard; the list of two (with Bea's role and Remove) passes axe; Escape closes it.
   await expect(a.getByText('No open invitations.')).toBeVisible(LINKED)
+  await createLink(a, { uses: 5 })
   const members = a.getByRole('button', { name: 'Members (2)' })
   await tabTo(a, members)
   await a.keyboard.press('Enter')
@@ -104,6 +105,15 @@ test('an invite made and a space joined with the keyboard only, focus kept; axe 
   await expect(panel.getByRole('heading', { name: 'Members' })).toBeFocused()
   await expect(panel.getByLabel('Role of Bea')).toHaveValue('viewer', LINKED)
   await expectAccessible(a, 'the members list of two')
+  // Remove with a link open: the confirmation offers to cancel it, checked, and passes axe; Cancel gives focus back.
+  await tabTo(a, panel.getByRole('button', { name: 'Remove' }))
+  await a.keyboard.press('Enter')
+  await expect(panel.getByRole('button', { name: 'Remove Bea' })).toBeFocused()
+  await expect(panel.getByRole('checkbox', { name: /^Also cancel the open invitation link/ })).toBeChecked()
+  await expectAccessible(a, 'the removal’s confirmation with its offer to cancel the open link')
+  await tabTo(a, panel.getByRole('button', { name: 'Cancel', exact: true }))
+  await a.keyboard.press('Enter')
+  await expect(panel.getByRole('button', { name: 'Remove' })).toBeFocused()
   await tabTo(a, panel.getByLabel('Role of Bea'))
   await a.keyboard.press('Escape')
   await expect(panel).toBeHidden()

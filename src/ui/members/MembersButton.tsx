@@ -4,16 +4,37 @@ import { createAction } from '../action'
 import { FormError } from '../FormError'
 import { Avatar } from '../identity/Avatar'
 import { createObserved } from '../reactive'
-import { memberName, onlineWords, ROLE_NAMES } from './member-words'
+import { createOpenInvitations } from '../sharing/open-invitations'
+import { cancelLinksWords, memberName, onlineWords, ROLE_NAMES } from './member-words'
 
 /** One member's row: who, role (a labelled select where the rules allow), online, fingerprint, Remove or Leave. */
 const MemberRow: Component<{ space: SpaceSession; member: MemberView }> = (props) => {
   const [confirming, setConfirming] = createSignal(false)
+  // A removal closes no invitation: the confirmation offers to cancel the open links, checked, since the removed
+  // member may hold one (a link shared with a group) and could join again with it.
+  const links = createOpenInvitations(untrack(() => props.space.id))
+  const [cancelLinks, setCancelLinks] = createSignal(true)
   const name = () => memberName(props.member)
   const change = createAction((role: MemberRole) => props.space.setRole(props.member.identity, role))
   const remove = createAction(() =>
-    props.member.me ? props.space.leave() : props.space.removeMember(props.member.identity),
+    props.member.me
+      ? props.space.leave()
+      : props.space.removeMember(props.member.identity, {
+          cancelInvitations: cancelLinks() ? links.list().map((each) => each.id) : [],
+        }),
   )
+  const confirm = async () => {
+    setConfirming(true)
+    setCancelLinks(true)
+    if (!props.member.me) await links.follow()
+  }
+  // Cancel gives focus back to the Remove or Leave button it replaced.
+  let refocus = false
+  const stopConfirming = () => {
+    links.stop()
+    refocus = true
+    setConfirming(false)
+  }
   const selectId = () => `role-${props.member.identity}`
   return (
     <li class="member">
@@ -48,13 +69,31 @@ const MemberRow: Component<{ space: SpaceSession; member: MemberView }> = (props
         <Show
           when={confirming()}
           fallback={
-            <button type="button" class="button small" onClick={() => setConfirming(true)}>
+            <button
+              type="button"
+              class="button small"
+              ref={(button) => {
+                if (refocus) queueMicrotask(() => button.focus())
+                refocus = false
+              }}
+              onClick={() => void confirm()}
+            >
               {props.member.me ? 'Leave' : 'Remove'}
             </button>
           }
         >
           <span role="group" aria-label={props.member.me ? 'Confirm leaving' : `Confirm removing ${name()}`}>
             <span>{props.member.me ? 'Leave this space?' : `Remove ${name()} from this space?`}</span>{' '}
+            <Show when={!props.member.me && links.list().length > 0}>
+              <label class="cancel-links">
+                <input
+                  type="checkbox"
+                  checked={cancelLinks()}
+                  onChange={(event) => setCancelLinks(event.currentTarget.checked)}
+                />{' '}
+                {cancelLinksWords(links.list().length, name())}
+              </label>
+            </Show>
             <button
               type="button"
               class="button small danger"
@@ -64,7 +103,7 @@ const MemberRow: Component<{ space: SpaceSession; member: MemberView }> = (props
             >
               {props.member.me ? 'Leave space' : `Remove ${name()}`}
             </button>{' '}
-            <button type="button" class="button small link" onClick={() => setConfirming(false)}>
+            <button type="button" class="button small link" onClick={stopConfirming}>
               Cancel
             </button>
           </span>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { memberName, onlineWords, removalWords } from './member-words'
+import { cancelLinksWords, memberName, onlineWords, removalWords } from './member-words'
 
 describe('the Members panel’s words', () => {
   it('says who removed us, by name or else by fingerprint', () => {
@@ -7,6 +7,15 @@ describe('the Members panel’s words', () => {
     expect(removalWords('Garden plans', removal)).toBe('You were removed from Garden plans by Ada')
     expect(removalWords('Garden plans', { ...removal, byName: undefined })).toBe(
       'You were removed from Garden plans by someone with fingerprint AB12-CD34',
+    )
+  })
+
+  it('offers to cancel one open link or several with a removal, naming who could come back', () => {
+    expect(cancelLinksWords(1, 'Bea')).toBe(
+      'Also cancel the open invitation link: anyone who has it, Bea too, could join with it',
+    )
+    expect(cancelLinksWords(2, 'Bea')).toBe(
+      'Also cancel the 2 open invitation links: anyone who has one, Bea too, could join with it',
     )
   })
 

@@ -16,6 +16,12 @@ export const memberName = (member: Pick<MemberView, 'displayName' | 'fingerprint
 export const onlineWords = (devices: number): string =>
   devices === 0 ? 'Not online' : devices === 1 ? 'Online now' : `Online now on ${String(devices)} devices`
 
+/** The removal's offer to cancel open links: "Also cancel the 2 open invitation links: anyone who has one, Bea too, could join with it". */
+export const cancelLinksWords = (links: number, name: string): string =>
+  links === 1
+    ? `Also cancel the open invitation link: anyone who has it, ${name} too, could join with it`
+    : `Also cancel the ${String(links)} open invitation links: anyone who has one, ${name} too, could join with it`
+
 /** "You were removed from Garden plans by Ada". */
 export const removalWords = (spaceName: string, removal: Removal): string =>
   `You were removed from ${spaceName} by ${removal.byName ?? `someone with fingerprint ${removal.byFingerprint}`}`

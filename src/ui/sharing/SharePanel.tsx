@@ -1,4 +1,4 @@
-import { createSignal, For, onCleanup, Show, untrack, type Component } from 'solid-js'
+import { createSignal, For, Show, untrack, type Component } from 'solid-js'
 import type { OpenInvitation, SpaceSession } from '../../client'
 import { createAction } from '../action'
 import { useClient } from '../client-context'
@@ -9,6 +9,7 @@ import { CopyLink } from '../devices/CopyLink'
 import { createNow } from '../devices/now'
 import { QrCode } from '../devices/QrCode'
 import { EXPIRY_CHOICES, invitationText, roleText } from './invite-words'
+import { createOpenInvitations } from './open-invitations'
 
 const DEFAULT_EXPIRY = EXPIRY_CHOICES[1].ms
 
@@ -66,28 +67,17 @@ export const SharePanel: Component<{ space: SpaceSession }> = (props) => {
   const [uses, setUses] = createSignal(5)
   const [expiry, setExpiry] = createSignal<number>(DEFAULT_EXPIRY)
   const [link, setLink] = createSignal<{ url: string; expiresAt: number }>()
-  const [list, setList] = createSignal<readonly OpenInvitation[]>([])
+  const invitations = createOpenInvitations(space.id)
   let opener: HTMLButtonElement | undefined
   let heading: HTMLHeadingElement | undefined
   let linkHeading: HTMLHeadingElement | undefined
-  let stopList: (() => void) | undefined
-  onCleanup(() => stopList?.())
   const show = async () => {
     setOpen(true)
     heading?.focus()
-    const listed = await invites.open(space.id)
-    if (!listed.ok) return
-    stopList?.()
-    setList(listed.value.get())
-    const unsubscribe = listed.value.subscribe((next) => setList(next))
-    stopList = () => {
-      unsubscribe()
-      listed.value.close()
-    }
+    await invitations.follow()
   }
   const close = () => {
-    stopList?.()
-    stopList = undefined
+    invitations.stop()
     setOpen(false)
     setLink(undefined)
     opener?.focus()
@@ -212,7 +202,7 @@ export const SharePanel: Component<{ space: SpaceSession }> = (props) => {
               </div>
             )}
           </Show>
-          <OpenInvitations spaceId={space.id} list={list} />
+          <OpenInvitations spaceId={space.id} list={invitations.list} />
           <div class="actions">
             <button type="button" class="button link" onClick={close}>
               Close
