@@ -21,6 +21,7 @@ import type { JoinRoomConfig } from 'trystero'
 import { buildRelayOrigins, buildSignalUrls, splitList, type BuildEnv } from './build-env'
 import { keptOfferPeerConnection } from './kept-offer'
 import { cappedPeerConnection } from './pending-cap'
+import { closedWhenRefused } from './refused-close'
 
 declare global {
   /** The build-time vars this module reads; Vite fills `import.meta.env` from `VITE_*` variables. */
@@ -301,13 +302,14 @@ export const allowedRelayOrigins = (env: BuildEnv = import.meta.env): readonly s
 export const UNUSED_CONNECTION_MS = 5_000
 
 /**
- * The browser's RTCPeerConnection with a cap on what a pending peer may send (pending-cap.ts), keeping an unanswered
- * offer when Trystero makes it again (kept-offer.ts); none in Node.
+ * The browser's RTCPeerConnection with a cap on what a pending peer may send (pending-cap.ts), closed once every
+ * room that met its peer refused it (refused-close.ts), keeping an unanswered offer when Trystero makes it again
+ * (kept-offer.ts); none in Node.
  */
 let capped: typeof RTCPeerConnection | undefined
 const rtcPolyfill = (): { rtcPolyfill?: typeof RTCPeerConnection } => {
   if (typeof RTCPeerConnection === 'undefined') return {}
-  capped ??= cappedPeerConnection(keptOfferPeerConnection(RTCPeerConnection))
+  capped ??= cappedPeerConnection(closedWhenRefused(keptOfferPeerConnection(RTCPeerConnection)))
   return { rtcPolyfill: capped }
 }
 

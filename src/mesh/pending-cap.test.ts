@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { registerChannel } from './action-types'
 import { actionTypeOf, cappedPeerConnection, MAX_PENDING_BYTES, MAX_STRAY_BYTES, trustConnection } from './pending-cap'
+import { roomFrame } from './testing/room-frames'
 
 /** The part of a data channel Trystero uses: events, and `onmessage` (an attribute handler: after ours). */
 class FakeChannel extends EventTarget {}
@@ -83,22 +84,6 @@ describe('cappedPeerConnection', () => {
     expect(MAX_PENDING_BYTES).toBeGreaterThanOrEqual(60 * (4 * 1024 + 64 * 1024))
   })
 })
-
-/** A data-channel message as Trystero sends one: a room frame (version 1, token) around an action chunk. */
-const roomFrame = (type: string, nonce: number, payload: Uint8Array, token = 'a'.repeat(64)): ArrayBuffer => {
-  const tokenBytes = new TextEncoder().encode(token)
-  const chunk = new Uint8Array(36 + payload.length)
-  chunk.set(new TextEncoder().encode(type))
-  chunk.set([nonce >> 8, nonce & 255], 32)
-  chunk.set([1 | 4], 34) // the last chunk, binary
-  chunk.set([255], 35)
-  chunk.set(payload, 36)
-  const frame = new Uint8Array(3 + tokenBytes.length + chunk.length)
-  frame.set([1, tokenBytes.length >> 8, tokenBytes.length & 255])
-  frame.set(tokenBytes, 3)
-  frame.set(chunk, 3 + tokenBytes.length)
-  return frame.buffer
-}
 
 interface ActionWire {
   makeInternalAction(type: string): { onMessage(f: (data: unknown, id: string) => void): void }

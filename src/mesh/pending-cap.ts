@@ -1,4 +1,5 @@
 import { isKnownActionType } from './action-types'
+import { roomChunkOf } from './room-chunk'
 
 /**
  * A cap on what a connection may send us before any room of ours let its peer in (SECURITY.md P57). Trystero
@@ -26,6 +27,9 @@ export const MAX_STRAY_BYTES = 1024 * 1024
 /** Connections whose peer passed a handshake of ours (`trustConnection`); past that, rooms' own limits apply. */
 const trusted = new WeakSet<object>()
 
+/** Whether a peer passed a handshake of ours over `connection`. */
+export const isTrusted = (connection: object): boolean => trusted.has(connection)
+
 /** The connection's peer passed a handshake here: what it sends is no longer a pending peer's. */
 export const trustConnection = (connection: object | undefined): void => {
   if (connection !== undefined) trusted.add(connection)
@@ -39,26 +43,11 @@ const sizeOf = (data: unknown): number => {
   return Number.POSITIVE_INFINITY
 }
 
-const textOf = new TextDecoder()
-
 /**
- * The action type of a chunk as Trystero reads it (shared-peer.mjs `unwrapFrame`: version 1, a two-byte token
- * length, the room token; then action-wire.mjs `handleData`: the first 32 bytes, NULs removed), or undefined for
- * anything else (a room presence frame, or bytes Trystero drops as unreadable).
+ * The action type of a chunk as Trystero reads it (action-wire.mjs `handleData`: the first 32 bytes, NULs removed),
+ * or undefined for anything else (a room presence frame, or bytes Trystero drops as unreadable).
  */
-export const actionTypeOf = (data: unknown): string | undefined => {
-  const bytes =
-    data instanceof ArrayBuffer
-      ? new Uint8Array(data)
-      : ArrayBuffer.isView(data)
-        ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-        : undefined
-  if (bytes === undefined || bytes.byteLength < 3 || bytes[0] !== 1) return undefined
-  const tokenSize = ((bytes[1] ?? 0) << 8) | (bytes[2] ?? 0)
-  const header = 3 + tokenSize
-  if (tokenSize <= 0 || bytes.byteLength < header) return undefined
-  return textOf.decode(bytes.subarray(header, header + 32)).replaceAll('\0', '')
-}
+export const actionTypeOf = (data: unknown): string | undefined => roomChunkOf(data)?.type
 
 /** `Base` (the browser's RTCPeerConnection) whose data channels count what arrives until the connection is trusted. */
 export const cappedPeerConnection = (
