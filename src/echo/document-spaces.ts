@@ -79,9 +79,14 @@ export class DocumentSpaces {
     return this.#claims.get(documentId)?.at(-1)
   }
 
+  /** Whether `documentId` is the root of a space followed here. */
+  isRoot(documentId: DocumentId): boolean {
+    return this.#roots.has(documentId)
+  }
+
   /** How soon a peer is offered the document: a root at once, then object documents, then the rest (texts). */
   rank(documentId: DocumentId): OfferRank {
-    if (this.#roots.has(documentId)) return 0
+    if (this.isRoot(documentId)) return 0
     for (const objects of this.#objects.values()) if (objects.has(documentId)) return 1
     return 2
   }

@@ -247,6 +247,11 @@ export class Echo {
     return this.#documentSpaces.spaceOf(documentId)
   }
 
+  /** Whether `documentId` is the root of a space opened here (synchronous, for the access rule). */
+  isSpaceRoot(documentId: DocumentId): boolean {
+    return this.#documentSpaces.isRoot(documentId)
+  }
+
   /**
    * The space `documentId` was placed in on this device, stored once and never moved (document-spaces.ts), even
    * while that space does not list it; undefined for a document not here yet.

@@ -416,6 +416,25 @@ describe('joinSwarm', () => {
       expect(network.callbacks.length).toBe(2)
     })
 
+    it('waits, lonely, without rejoining where asked (a kept room), and still meets a peer that comes', async () => {
+      const { join, timers, fireRejoins } = setup()
+      let kept = false
+      const alice = join(undefined, { ...unbound('alice'), waitsWhileLonely: () => kept })
+      await flush()
+      expect([...timers].map((timer) => timer.ms)).toEqual([4_000])
+      // A new generation's room made it a kept one: the rejoin already scheduled runs, and no other follows.
+      kept = true
+      fireRejoins()
+      await flush()
+      expect(timers.size).toBe(0)
+      const bob = join(undefined, { ...unbound('bob') })
+      await flush()
+      expect(ids(alice)).toEqual(['peer-1'])
+      await bob.leave()
+      await flush()
+      expect(timers.size).toBe(0)
+    })
+
     it('rejoins at once when the browser comes back online', async () => {
       const { network, join, goOnline } = setup()
       network.missMeetings(1)

@@ -86,6 +86,12 @@ export interface SwarmOptions {
   readonly online?: OnlineSignal
   /** Waits before each rejoin while no peer is here; the last one repeats. Each is spread by `REJOIN_JITTER`. */
   readonly rejoinDelaysMs?: readonly number[]
+  /**
+   * Whether the room, with no peer here, waits for others to come instead of rejoining: a room kept below a space's
+   * current generation, where a member catching up rejoins its own current room and its announces reach us. Asked
+   * at each rejoin it would schedule; a rejoin already scheduled still runs.
+   */
+  readonly waitsWhileLonely?: () => boolean
   /** A number in [0, 1) that spreads each rejoin delay (`Math.random` by default; tests pass a fixed one). */
   readonly random?: () => number
   /** Channel frames an authenticated peer may send (`PEER_RATE_LIMIT` by default); beyond, dropped, then cut off. */
@@ -434,7 +440,7 @@ export const joinSwarm = (
   }
   const scheduleRejoin = (attempt: number): void => {
     stopRejoining()
-    if (left || joined.size > 0 || delays.length === 0) return
+    if (left || joined.size > 0 || delays.length === 0 || options.waitsWhileLonely?.() === true) return
     const base = delays[Math.min(attempt, delays.length - 1)] ?? 0
     const delay = Math.round(base * (1 + REJOIN_JITTER * (2 * random() - 1)))
     cancelRejoin = after(delay, () => {

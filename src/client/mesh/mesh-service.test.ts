@@ -5,7 +5,7 @@ import { ManualClock } from '../../base/testing/manual-clock'
 import type { Echo, Actor, SpaceId } from '../../echo'
 import { makeDeviceActor } from '../../echo/testing/device-actor'
 import { openTestEcho, T0 } from '../../echo/testing/fixtures'
-import { rootOf } from '../../echo/testing/internals'
+import { objectDocumentsOf, rootOf } from '../../echo/testing/internals'
 import { decodeCredential, generateKeyPair, verifyCredential, type KeyPair, type PublicKey } from '../../halo'
 import { signWith } from '../../halo/testing'
 import { defaultMeshSettings, type MeshStatus } from '../../mesh'
@@ -308,5 +308,47 @@ describe('the mesh service', () => {
     await vi.waitFor(() => {
       expect(work.name).toBe('Back from the phone')
     }, WAIT)
+  }, 30_000)
+
+  it('gives a peer met only in a room kept below the current one the root alone, and lists it while either room holds it', async () => {
+    const { me, start } = setup()
+    const [laptop, phone] = [me.device(), me.device()]
+    const a = await start('a', me.meshIdentity(laptop), [])
+    const work = await a.echo.createSpace(laptop, 'Work')
+    const note = await work.createNote(laptop, 'Written after the rotation', 'text')
+    if (!note.ok) throw note.error
+    const current: RoomEntry = {
+      spaceId: work.id,
+      generation: 2,
+      room: { roomId: `room-${work.id}-2`, password: 'pw' },
+    }
+    // The laptop rotated to generation 2 and keeps the room of 1; the phone, away through it, holds 1 only.
+    a.rooms.set([roomOf(work.id), current])
+    const b = await start('b', me.meshIdentity(phone), [roomOf(work.id)])
+    const theirs = await adopt(b.service, b.echo, me.identity.publicKey, work)
+    expect(theirs.name).toBe('Work')
+    const [objects] = objectDocumentsOf(work).map((handle) => handle.documentId as string)
+    if (objects === undefined) throw new Error('no object document')
+    expect(a.service.access.allows(b.service.wireId, rootOf(work).documentId)).toBe(true)
+    expect(a.service.access.allows(b.service.wireId, objects)).toBe(false)
+    // In the current room too (it read the new generation in the root): everything, the note with it.
+    b.rooms.set([roomOf(work.id), current])
+    await vi.waitFor(async () => {
+      expect((await theirs.get(note.value.id))?.fields).toMatchObject({ title: 'Written after the rotation' })
+    }, WAIT)
+    await vi.waitFor(() => {
+      expect(a.status.get()?.spaces[work.id]?.state).toBe('up-to-date')
+    }, WAIT)
+    // It leaves the kept room: still connected in the current one, so still listed, and still up to date.
+    const dropped = vi.spyOn(a.tracker, 'disconnected')
+    b.rooms.set([current])
+    await vi.waitFor(() => {
+      expect(dropped).toHaveBeenCalledTimes(1)
+    }, WAIT)
+    expect(a.status.get()?.spaces[work.id]).toMatchObject({
+      state: 'up-to-date',
+      peers: [{ device: phone.signer.key.publicKey }],
+    })
+    expect(a.service.access.allows(b.service.wireId, objects)).toBe(true)
   }, 30_000)
 })

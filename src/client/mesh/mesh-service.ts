@@ -89,10 +89,21 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
   // another room kept it connected was taken out of that space's documents when its grant went, and nothing would
   // start them again: the Repo re-reads who may see what, once per turn.
   let resharing = false
-  const access = new PeerAccess(
-    (documentId) => echo.spaceOfDocument(documentId as never),
-    (documentId) => echo.placementOfDocument(documentId as never),
-    () => {
+  const joined = new Map<string, { readonly entry: RoomEntry; readonly room: SpaceRoom }>()
+  // The generation of a space's current room: the highest joined; those below it are kept rooms.
+  const currentGeneration = (spaceId: SpaceId): number | undefined => {
+    let current: number | undefined
+    for (const { entry } of joined.values()) {
+      if (entry.spaceId === spaceId && (current === undefined || entry.generation > current)) current = entry.generation
+    }
+    return current
+  }
+  const access = new PeerAccess({
+    spaceOf: (documentId) => echo.spaceOfDocument(documentId as never),
+    placedIn: (documentId) => echo.placementOfDocument(documentId as never),
+    isRoot: (documentId) => echo.isSpaceRoot(documentId as never),
+    currentGeneration,
+    gained: () => {
       if (resharing) return
       resharing = true
       queueMicrotask(() => {
@@ -100,7 +111,7 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
         echo.shareConfigChanged()
       })
     },
-  )
+  })
   // A change from a peer that may not write is not applied: its sync messages lose their changes on receipt.
   const screen: Screen = async (sender, message) => {
     if (message.type !== 'sync' && message.type !== 'request') return message
@@ -123,23 +134,24 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
     // Remotes are offered what they may see. Tabs: ECHO's own rule (tabs share everything) answers for them.
     announce: (peer, documentId) => isRemote(peer) && access.allows(peer, documentId),
   })
-  const joined = new Map<string, { readonly entry: RoomEntry; readonly room: SpaceRoom }>()
   const { tracker, onPeer } = options
-  const watcher = (spaceId: SpaceId): RoomWatcher | undefined => {
+  const watcher = ({ spaceId, generation }: RoomEntry): RoomWatcher | undefined => {
     if (tracker === undefined && onPeer === undefined) return undefined
     tracker?.space(spaceId)
+    // A peer is a connection of each room of the space it is met in (the page id is the same in all of them).
+    const connection = (peerId: string): string => `${String(generation)} ${peerId}`
     return {
       connected: (peerId, device, repo, identity) => {
-        tracker?.connected(spaceId, peerId, device, repo, identity)
+        tracker?.connected(spaceId, connection(peerId), device, repo, identity)
         if (identity !== undefined) onPeer?.(spaceId, device as PublicKey, identity as IdentityKey)
       },
       disconnected: (peerId) => {
-        tracker?.disconnected(spaceId, peerId)
+        tracker?.disconnected(spaceId, connection(peerId))
       },
     }
   }
   const join = (entry: RoomEntry): SpaceRoom => {
-    const watch = watcher(entry.spaceId)
+    const watch = watcher(entry)
     return joinSpaceRoom({
       spaceId: entry.spaceId,
       generation: entry.generation,
@@ -167,6 +179,7 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
         ? {}
         : { onNotice: (notice: RefusalNotice) => options.onNotice?.(entry.spaceId, notice) === true }),
       ...(watch === undefined ? {} : { watch }),
+      kept: () => (currentGeneration(entry.spaceId) ?? entry.generation) > entry.generation,
     })
   }
   const leaving = new Set<Promise<void>>()
@@ -185,9 +198,11 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
       joined.delete(key)
       leave(room)
     }
-    for (const [key, entry] of wanted) {
-      if (!joined.has(key)) joined.set(key, { entry, room: join(entry) })
-    }
+    // The highest generation first: the rooms below it then know at once that they are kept.
+    const added = [...wanted].filter(([key]) => !joined.has(key)).sort(([, a], [, b]) => b.generation - a.generation)
+    for (const [key, entry] of added) joined.set(key, { entry, room: join(entry) })
+    // A new generation's room makes the one below it a kept room: its peers now see the root only.
+    if (added.length > 0) echo.shareConfigChanged()
   }
   const recheck = (): number => {
     let cut = 0

@@ -50,6 +50,11 @@ export interface SpaceRoomOptions {
   readonly noticeGraceMs?: number
   /** Who is connected, for the sync status. */
   readonly watch?: RoomWatcher
+  /**
+   * Whether the room is now one kept below the space's current generation: lonely, it waits for a member catching
+   * up to come (its own rejoins announce it) instead of rejoining (review of kept rooms, 6: relay load).
+   */
+  readonly kept?: () => boolean
 }
 
 export interface RoomWatcher {
@@ -111,6 +116,7 @@ export const joinSpaceRoom = (options: SpaceRoomOptions): SpaceRoom => {
   const swarm = joinSwarm(options.settings, options.room, {
     appId: SPACE_APP_ID,
     page: options.page,
+    ...(options.kept === undefined ? {} : { waitsWhileLonely: options.kept }),
     handshake: (remotePeerId, send, receive, isInitiator) =>
       runHandshake({
         ctx,
@@ -157,7 +163,7 @@ export const joinSpaceRoom = (options: SpaceRoomOptions): SpaceRoom => {
         swarm.closePeer(peer.peerId)
       },
     })
-    const ungrant = access.grant(peer.repo, spaceId)
+    const ungrant = access.grant(peer.repo, spaceId, options.generation)
     attached.set(peer.peerId, () => {
       ungrant()
       detach()

@@ -46,6 +46,18 @@ describe('SyncTracker', () => {
     expect(published.at(-1)?.spaces.work).toEqual({ state: 'syncing', peers: [{ device: 'p'.repeat(64) }] })
   })
 
+  it('keeps listing a device met in two rooms of a space while one of them drops it (review of kept rooms, 5)', () => {
+    const { tracker, published } = publishing(0)
+    const phone = { device: 'p'.repeat(64) }
+    tracker.connected('work', '3 peer-1', phone.device, 'repo-phone')
+    tracker.connected('work', '2 peer-1', phone.device, 'repo-phone')
+    expect(published.at(-1)?.spaces.work).toMatchObject({ state: 'up-to-date', peers: [phone] })
+    tracker.disconnected('work', '2 peer-1')
+    expect(published.at(-1)?.spaces.work).toMatchObject({ state: 'up-to-date', peers: [phone] })
+    tracker.disconnected('work', '3 peer-1')
+    expect(published.at(-1)?.spaces.work).toMatchObject({ state: 'alone', peers: [] })
+  })
+
   /** A tracker whose stall timers the test fires, over one peer whose pending documents and heads it sets. */
   const stalling = () => {
     const timers: { ms: number; run: () => void; cancelled: boolean }[] = []

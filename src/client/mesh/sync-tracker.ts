@@ -126,17 +126,22 @@ export class SyncTracker {
   }
 
   forget(spaceId: string): void {
-    for (const peerId of [...(this.#connections.get(spaceId)?.keys() ?? [])]) this.disconnected(spaceId, peerId)
+    for (const connection of [...(this.#connections.get(spaceId)?.keys() ?? [])]) this.disconnected(spaceId, connection)
     this.#connections.delete(spaceId)
     this.#emit()
   }
 
-  /** `repo` is the remote's automerge-repo peer id, whose heads are compared; `identity` the one it proved. */
-  connected(spaceId: string, peerId: string, device: string, repo: string, identity?: string): void {
+  /**
+   * A connection in one of `spaceId`'s rooms: `connection` names it in that room (a peer met in two rooms of the
+   * space, its current one and one kept below it, is two connections, and stays listed while either lasts; review of
+   * kept rooms, 5). `repo` is the remote's automerge-repo peer id, whose heads are compared; `identity` the one it
+   * proved.
+   */
+  connected(spaceId: string, connection: string, device: string, repo: string, identity?: string): void {
     const peers = this.#connections.get(spaceId) ?? new Map<string, Connection>()
     this.#connections.set(spaceId, peers)
-    if (peers.has(peerId)) this.disconnected(spaceId, peerId)
-    peers.set(peerId, identity === undefined ? { device, repo } : { device, repo, identity })
+    if (peers.has(connection)) this.disconnected(spaceId, connection)
+    peers.set(connection, identity === undefined ? { device, repo } : { device, repo, identity })
     const watched = this.#watched.get(repo)
     if (watched === undefined) {
       const added: Watched = {
@@ -156,18 +161,18 @@ export class SyncTracker {
     this.#emit()
   }
 
-  disconnected(spaceId: string, peerId: string): void {
+  disconnected(spaceId: string, connection: string): void {
     const peers = this.#connections.get(spaceId)
-    const connection = peers?.get(peerId)
-    if (peers === undefined || connection === undefined) return
+    const peer = peers?.get(connection)
+    if (peers === undefined || peer === undefined) return
     // Its heads matched ours until now: it leaves synced.
-    if (this.#pending(spaceId, connection) === 0) this.#synced(spaceId, connection)
-    peers.delete(peerId)
-    const watched = this.#watched.get(connection.repo)
+    if (this.#pending(spaceId, peer) === 0) this.#synced(spaceId, peer)
+    peers.delete(connection)
+    const watched = this.#watched.get(peer.repo)
     if (watched !== undefined && --watched.users === 0) {
       watched.cancelStall?.()
       watched.watch.stop()
-      this.#watched.delete(connection.repo)
+      this.#watched.delete(peer.repo)
     }
     this.#emit()
   }

@@ -281,10 +281,10 @@ describe('two identities in one space', () => {
     await until(cySpace.tasks(''), (items) => items?.some((task) => task.title === 'While Bo is out') === true)
   }, 40_000)
 
-  it('a member closed through two rotations meets the others in the room it held when it reopens, and catches up', async () => {
+  it('a member closed through three rotations, the most the kept rooms cover, meets the others in the room it held when it reopens, and catches up', async () => {
     const network = new FakeTrystero({ reconnect: true })
     const { ada, spaceId, adaSpace, boIdentity } = await sharedGarden(network)
-    const [cy, dee] = [await person(network, 'Cy'), await person(network, 'Dee')]
+    const [cy, dee, eve] = [await person(network, 'Cy'), await person(network, 'Dee'), await person(network, 'Eve')]
     const joined = async (guest: typeof cy) => {
       await shareSpace(ada, guest, spaceId, 'editor')
       await until(guest.client.spaces.list, (list) => list?.some((space) => space.id === spaceId) === true)
@@ -294,26 +294,29 @@ describe('two identities in one space', () => {
     }
     await joined(cy)
     const deeIdentity = await joined(dee)
+    const eveIdentity = await joined(eve)
     expect(secretOf(cy.client, spaceId)?.generation).toBe(1)
-    // Cy's only tab closes; Ada removes Bo, then Dee: two rotations, and her rooms move twice.
+    // Cy's only tab closes; Ada removes Bo, Dee, then Eve: three rotations, and her rooms move three times. She keeps
+    // the rooms of the three generations below her current one (`KEPT_GENERATIONS`): the first is the last of them.
     await cy.client.close()
     for (const [removed, generation] of [
       [boIdentity, 2],
       [deeIdentity, 3],
+      [eveIdentity, 4],
     ] as const) {
       expectOk(await adaSpace.removeMember(removed))
       await vi.waitFor(() => {
         expect(secretOf(ada.client, spaceId)?.generation).toBe(generation)
       }, WAIT)
     }
-    expectOk(await adaSpace.createTask('After two removals'))
+    expectOk(await adaSpace.createTask('After three removals'))
     // Cy reopens holding only the first generation: Ada kept its room, so Cy meets her there and catches up.
     const reopened = await open(cy.browser.openTab().edges)
     await until(reopened.tabRole, (role) => role === 'leader')
     const cySpace = expectOk(await reopened.spaces.open(spaceId))
-    await until(cySpace.tasks(''), (items) => items?.some((task) => task.title === 'After two removals') === true)
+    await until(cySpace.tasks(''), (items) => items?.some((task) => task.title === 'After three removals') === true)
     await vi.waitFor(() => {
-      expect(secretOf(reopened, spaceId)?.generation).toBe(3)
+      expect(secretOf(reopened, spaceId)?.generation).toBe(4)
       expect(secretOf(reopened, spaceId)?.secret).toEqual(secretOf(ada.client, spaceId)?.secret)
     }, WAIT)
   }, 60_000)
