@@ -60,6 +60,9 @@ test('tasks complete, reorder by keyboard and pointer, and delete with undo', as
   await expect.poll(() => space.taskTitles()).toEqual(['Dishes', 'Groceries'])
   await page.getByRole('button', { name: 'Undo' }).click()
   await expect.poll(() => space.taskTitles()).toEqual(['Dishes', 'Groceries', 'Laundry'])
+  // The list shows the task back from the document at once; the toast goes once the restore is saved. A reload
+  // before that lost it (a fresh-clone CI run, 2026-11-28: the reload came 56 ms after the list showed it).
+  await expect(page.getByRole('button', { name: 'Undo' })).toBeHidden()
 
   await page.reload()
   await expect.poll(() => space.taskTitles()).toEqual(['Dishes', 'Groceries', 'Laundry'])
