@@ -1,6 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { trustConnection } from './pending-cap'
-import { closedWhenRefused, REFUSED_CLOSE_MS } from './refused-close'
+import {
+  closedWhenRefused,
+  handshakeEnded,
+  handshakeTag,
+  PASSWORD_STEP_MS,
+  REFUSED_CLOSE_MS,
+  sendingAs,
+  type HandshakeEnd,
+} from './refused-close'
 import { roomFrame } from './testing/room-frames'
 
 /** The part of a data channel Trystero sends on: what went out, in order. */
@@ -31,14 +39,11 @@ const ROOM = 'r'.repeat(64)
 const OTHER = 'o'.repeat(64)
 const utf8 = (value: string): Uint8Array => new TextEncoder().encode(value)
 
-/** Our handshake's frames, as Trystero's handshake action sends them (strings; Trystero's password step as JSON). */
+/** Trystero's password step (its own JSON frames), and a frame of our handshake (a string). */
 const password = (token = ROOM): ArrayBuffer =>
   roomFrame('@_hsdata', 0, utf8(JSON.stringify({ __trystero_pw: 'challenge', c: 'x'.repeat(36) })), { token, tag: 8 })
-const hello = (token = ROOM): ArrayBuffer =>
+const ours = (token = ROOM): ArrayBuffer =>
   roomFrame('@_hsdata', 1, utf8(JSON.stringify({ v: 1, nonce: 'n'.repeat(43) })), { token, tag: 0 })
-const reject = (code: string, token = ROOM): ArrayBuffer =>
-  roomFrame('@_hsdata', 2, utf8(JSON.stringify({ v: 1, reject: code })), { token, tag: 0 })
-const ready = (token = ROOM): ArrayBuffer => roomFrame('@_hsready', 3, utf8('""'), { token, tag: 8 })
 
 const open = (): { connection: FakeConnection; channel: FakeChannel } => {
   const connection = new Closing() as unknown as FakeConnection
@@ -46,8 +51,16 @@ const open = (): { connection: FakeConnection; channel: FakeChannel } => {
   return { connection, channel }
 }
 
-const sendAll = (channel: FakeChannel, frames: readonly ArrayBuffer[]): void => {
-  for (const frame of frames) channel.send(frame)
+/** One handshake in `token`: Trystero's password step, then ours; returns how to end it. */
+const handshake = (channel: FakeChannel, token = ROOM): ((end: HandshakeEnd) => void) => {
+  const tag = handshakeTag()
+  channel.send(password(token))
+  sendingAs(tag, () => {
+    channel.send(ours(token))
+  })
+  return (end) => {
+    handshakeEnded(tag, end)
+  }
 }
 
 beforeEach(() => {
@@ -58,73 +71,106 @@ afterEach(() => {
 })
 
 describe('closedWhenRefused', () => {
-  it('closes a connection whose only room refused its peer, once the reject had time to reach it', () => {
+  it('closes a connection whose only room refused the peer, once a reject had time to reach it', () => {
     const { connection, channel } = open()
-    const frames = [password(), hello(), reject('not-member')]
-    sendAll(channel, frames)
-    // Every frame still goes out, the reject too.
-    expect(channel.sent).toEqual(frames)
+    const end = handshake(channel)
+    // Every frame still goes out.
+    expect(channel.sent).toEqual([password(), ours()])
+    vi.advanceTimersByTime(PASSWORD_STEP_MS * 3)
+    expect(connection.closed).toBe(false)
+    // Refused by us or by the peer (which then got no reject of ours): the same.
+    end('refused')
     vi.advanceTimersByTime(REFUSED_CLOSE_MS - 1)
     expect(connection.closed).toBe(false)
     vi.advanceTimersByTime(1)
     expect(connection.closed).toBe(true)
   })
 
-  it('is not held open by Trystero binding the refused peer to the room again (its password step)', () => {
+  it('is not held open by the peer bound to the room again, nor by our new handshake there unless it passes', () => {
     const { connection, channel } = open()
-    sendAll(channel, [password(), hello(), reject('revoked')])
+    handshake(channel)('refused')
     vi.advanceTimersByTime(REFUSED_CLOSE_MS / 2)
-    channel.send(password())
+    // Trystero binds the peer again (its presence frame): the password step, then a handshake of ours under way.
+    handshake(channel)
     vi.advanceTimersByTime(REFUSED_CLOSE_MS / 2)
     expect(connection.closed).toBe(true)
+
+    // One that passes in time keeps it: the room lets the peer in, and the connection is trusted.
+    const second = open()
+    handshake(second.channel)('refused')
+    handshake(second.channel)('passed')
+    trustConnection(second.connection)
+    vi.advanceTimersByTime(PASSWORD_STEP_MS * 3)
+    expect(second.connection.closed).toBe(false)
   })
 
-  it('keeps the connection while another room’s handshake is under way, and closes it once that one refuses too', () => {
+  it('keeps the connection while another room’s handshake is under way or passed, and closes it once none is', () => {
     const { connection, channel } = open()
-    sendAll(channel, [password(), password(OTHER), hello(), hello(OTHER), reject('not-member')])
-    vi.advanceTimersByTime(REFUSED_CLOSE_MS * 10)
+    const other = handshake(channel, OTHER)
+    handshake(channel)('refused')
+    vi.advanceTimersByTime(PASSWORD_STEP_MS * 3)
     expect(connection.closed).toBe(false)
-    channel.send(reject('bad-proof', OTHER))
+    other('passed')
+    vi.advanceTimersByTime(PASSWORD_STEP_MS * 3)
+    expect(connection.closed).toBe(false)
+    // The passed one then fails its binding, say: the swarm refuses it.
+    other('refused')
     vi.advanceTimersByTime(REFUSED_CLOSE_MS)
     expect(connection.closed).toBe(true)
   })
 
-  it('keeps a connection a room of ours let the peer in on, refused elsewhere before or after', () => {
-    const first = open()
-    sendAll(first.channel, [password(), password(OTHER), hello(OTHER), ready(OTHER), reject('not-member')])
-    vi.advanceTimersByTime(REFUSED_CLOSE_MS * 10)
-    expect(first.connection.closed).toBe(false)
+  it('gives a room stuck in Trystero’s password step a few seconds, and a refusal its second, then closes', () => {
+    // A peer that binds a room of ours it holds no password for and never answers our challenge.
+    const { connection, channel } = open()
+    channel.send(password(OTHER))
+    vi.advanceTimersByTime(PASSWORD_STEP_MS - 1)
+    expect(connection.closed).toBe(false)
+    vi.advanceTimersByTime(1)
+    expect(connection.closed).toBe(true)
 
-    // Trusted while the close waited: a room admitted the peer after another refused it.
+    // Stuck there, and refused in another room just before the step's time is up: the refusal's second counts.
     const second = open()
-    sendAll(second.channel, [password(), hello(), reject('not-member')])
-    trustConnection(second.connection)
-    second.channel.send(reject('not-member', OTHER))
-    vi.advanceTimersByTime(REFUSED_CLOSE_MS * 10)
+    second.channel.send(password(OTHER))
+    vi.advanceTimersByTime(PASSWORD_STEP_MS - 1)
+    handshake(second.channel)('refused')
+    vi.advanceTimersByTime(REFUSED_CLOSE_MS - 1)
     expect(second.connection.closed).toBe(false)
+    vi.advanceTimersByTime(1)
+    expect(second.connection.closed).toBe(true)
   })
 
-  it('keeps it when the refused room meets the peer again (our Hello after the reject)', () => {
+  it('takes a handshake cut by a room being left, or by the connection, as saying nothing: Trystero’s idle close is left to act', () => {
     const { connection, channel } = open()
-    sendAll(channel, [password(), hello(), reject('bad-hello'), password(), hello()])
-    vi.advanceTimersByTime(REFUSED_CLOSE_MS * 10)
+    handshake(channel)('void')
+    vi.advanceTimersByTime(PASSWORD_STEP_MS * 3)
     expect(connection.closed).toBe(false)
+    // The room joined again meets the peer on this connection, and our handshake there keeps it.
+    const end = handshake(channel)
+    vi.advanceTimersByTime(PASSWORD_STEP_MS * 3)
+    expect(connection.closed).toBe(false)
+    end('passed')
+    trustConnection(connection)
   })
 
-  it('does not count a room being left, nor frames that are no handshake’s', () => {
+  it('never closes a connection a room of ours trusts, and ignores frames that are no handshake’s', () => {
     const { connection, channel } = open()
-    sendAll(channel, [password(), hello(), reject('leaving')])
-    channel.send(roomFrame('cp.am', 0, utf8(JSON.stringify({ v: 1, reject: 'not-member' }))))
+    trustConnection(connection)
+    handshake(channel)('refused')
+    channel.send(roomFrame('cp.am', 0, utf8('{}')))
     channel.send(new Uint8Array([2, 1, 0, 1, 97]).buffer)
-    vi.advanceTimersByTime(REFUSED_CLOSE_MS * 10)
+    vi.advanceTimersByTime(PASSWORD_STEP_MS * 3)
     expect(connection.closed).toBe(false)
   })
 
-  it('watches the channel the remote opens too', () => {
+  it('watches the channel the remote opens too, and a tag that reached no channel changes nothing', () => {
     const connection = new Closing() as unknown as FakeConnection
     const channel = new FakeChannel()
     connection.dispatchEvent(Object.assign(new Event('datachannel'), { channel }))
-    sendAll(channel, [password(), hello(), reject('wrong-peer')])
+    const end = handshake(channel)
+    handshakeEnded(handshakeTag(), 'refused')
+    vi.advanceTimersByTime(PASSWORD_STEP_MS * 3)
+    expect(connection.closed).toBe(false)
+    end('refused')
     vi.advanceTimersByTime(REFUSED_CLOSE_MS)
     expect(connection.closed).toBe(true)
   })

@@ -2,52 +2,76 @@ import { isTrusted } from './pending-cap'
 import { roomChunkOf } from './room-chunk'
 
 /**
- * Closes a connection once every room of ours that met its peer refused it (SECURITY.md P89). Trystero keeps a
- * connection while any room binds it, and binds a refused peer to the room again at its next announce or presence
- * frame (`@trystero-p2p/core` strategy.mjs `attachSharedPeerToRoom`): the new handshake starts with Trystero's
- * password step, which a silent peer holds open until the 15 s handshake timeout, and only then does the idle close
+ * Closes a connection once no room of ours has a reason to keep it (SECURITY.md P89). Trystero keeps a connection
+ * while any room binds it, and binds a refused peer to the room again at its next announce or presence frame
+ * (`@trystero-p2p/core` strategy.mjs `attachSharedPeerToRoom`): the new handshake starts with Trystero's password
+ * step, which a silent peer holds open until the 15 s handshake timeout, and only then does the idle close
  * (`UNUSED_CONNECTION_MS`) begin. A peer refused at once thus kept its connection, and could send into it, for
  * 20.1-22.1 s (`e2e/hostile-peer.spec.ts`, fresh-clone CI run, 2026-11-28).
  *
- * What we send tells which rooms handshake over the connection (the room token of each handshake frame) and how
- * each ended (a reject of ours). Once each of them ended in our reject and the connection was never trusted (no room
- * of ours let its peer in, `pending-cap.ts`), it closes `REFUSED_CLOSE_MS` later, time for the reject to reach the
- * peer so it fails at once. A handshake of ours begun again in a room (our Hello after the reject) opens that room
- * again; Trystero's password frames, which a rebinding sends before our handshake runs, do not. A reject `leaving`
- * does not count: a room joined again under the same token meets the same peers.
+ * Trystero hides a pending peer's connection, so the connection learns from what it sends. The swarm sends each
+ * handshake's frames inside `sendingAs(tag, …)`; the first of them to reach a channel ties the tag to this connection
+ * and its room token, and the swarm says how the handshake ended (`handshakeEnded`). Frames sent outside a tag are
+ * Trystero's password step. Until a room of ours trusts the connection (`pending-cap.ts`), a room keeps it while:
+ * our handshake there is under way or passed; or only the password step was sent, for `PASSWORD_STEP_MS`. A room
+ * whose handshake we or the peer refused keeps it for nothing, for good on this connection (a new handshake there
+ * can keep it only by passing): once no room keeps it, and `REFUSED_CLOSE_MS` after the last refusal (for our reject
+ * to arrive), it closes. A handshake cut by a room being left (`leaving`, either side) or by the connection going
+ * counts for nothing either way.
  */
 export const REFUSED_CLOSE_MS = 1_000
+/** Trystero's password step is one round trip; a room stuck in it this long keeps nobody's connection. */
+export const PASSWORD_STEP_MS = 5_000
 
 const HANDSHAKE_TYPES: ReadonlySet<string> = new Set(['@_hsdata', '@_hsready'])
-/** Our largest reject with its evidence fits one of Trystero's 16 KiB chunks; a longer message is not one. */
-const MAX_READ_BYTES = 16 * 1024
-const LAST_CHUNK = 1
-const METADATA = 2
-const text = new TextDecoder()
 
-type Sent = 'refused' | 'password' | 'handshake'
+/** How a handshake ended, as the swarm tells it. */
+export type HandshakeEnd = 'passed' | 'refused' | 'void'
 
-/** What one of our handshake frames says about its room's handshake. */
-const sentFrame = (type: string, tag: number, payload: Uint8Array): Sent => {
-  if (type !== '@_hsdata' || (tag & LAST_CHUNK) === 0 || (tag & METADATA) !== 0) return 'handshake'
-  if (payload.byteLength > MAX_READ_BYTES) return 'handshake'
+interface Watched {
+  ended(token: string, end: HandshakeEnd): void
+}
+
+/** One handshake of ours, tied to a connection and room by its first frame that reached a channel. */
+export interface HandshakeTag {
+  bound?: { readonly connection: Watched; readonly token: string }
+}
+
+let sending: HandshakeTag | undefined
+
+/** A new handshake's tag. */
+export const handshakeTag = (): HandshakeTag => ({})
+
+/**
+ * Runs `send` (Trystero's handshake send, which reaches the data channel synchronously unless the channel is
+ * backed up) with its frames counted as `tag`'s handshake.
+ */
+export const sendingAs = <T>(tag: HandshakeTag, send: () => T): T => {
+  const before = sending
+  sending = tag
   try {
-    const value = JSON.parse(text.decode(payload)) as unknown
-    if (typeof value !== 'object' || value === null) return 'handshake'
-    if ('__trystero_pw' in value) return 'password'
-    if ('reject' in value && typeof value.reject === 'string' && value.reject !== 'leaving') return 'refused'
-    return 'handshake'
-  } catch {
-    // A chunk of a longer message: a handshake under way.
-    return 'handshake'
+    return send()
+  } finally {
+    sending = before
   }
 }
 
-/** `Base` (the browser's RTCPeerConnection) that closes itself once every room that met its peer refused it. */
-export const closedWhenRefused = (Base: typeof RTCPeerConnection, closeAfterMs = REFUSED_CLOSE_MS) =>
-  class ClosedWhenRefused extends Base {
-    /** Each room token we sent handshake frames on: refused by us, or a handshake under way or passed. */
-    readonly #rooms = new Map<string, 'refused' | 'open'>()
+/** The handshake of `tag` ended; nothing if none of its frames reached a watched connection. */
+export const handshakeEnded = (tag: HandshakeTag, end: HandshakeEnd): void => {
+  tag.bound?.connection.ended(tag.bound.token, end)
+}
+
+type Room =
+  { readonly state: 'password'; readonly since: number } | { readonly state: 'handshake' | 'passed' | 'refused' }
+
+/** `Base` (the browser's RTCPeerConnection) that closes itself once no room of ours keeps it. */
+export const closedWhenRefused = (
+  Base: typeof RTCPeerConnection,
+  timing: { readonly refusedMs?: number; readonly passwordMs?: number; readonly now?: () => number } = {},
+) =>
+  class ClosedWhenRefused extends Base implements Watched {
+    readonly #rooms = new Map<string, Room>()
+    #lastRefusal = 0
     #timer: ReturnType<typeof setTimeout> | undefined
 
     constructor(configuration?: RTCConfiguration) {
@@ -63,6 +87,17 @@ export const closedWhenRefused = (Base: typeof RTCPeerConnection, closeAfterMs =
       return channel
     }
 
+    ended(token: string, end: HandshakeEnd): void {
+      const room = this.#rooms.get(token)
+      if (room?.state === 'refused') return
+      if (end === 'refused') {
+        this.#rooms.set(token, { state: 'refused' })
+        this.#lastRefusal = this.#now()
+      } else if (end === 'passed') this.#rooms.set(token, { state: 'passed' })
+      else this.#rooms.delete(token)
+      this.#check()
+    }
+
     #watch(channel: RTCDataChannel): void {
       const send = channel.send.bind(channel) as (data: unknown) => void
       channel.send = (data: unknown) => {
@@ -71,22 +106,47 @@ export const closedWhenRefused = (Base: typeof RTCPeerConnection, closeAfterMs =
       }
     }
 
+    #now(): number {
+      return timing.now?.() ?? Date.now()
+    }
+
     #sent(data: unknown): void {
       if (isTrusted(this)) return
       const chunk = roomChunkOf(data)
       if (chunk === undefined || !HANDSHAKE_TYPES.has(chunk.type)) return
-      const sent = sentFrame(chunk.type, chunk.tag, chunk.payload)
-      if (sent === 'refused') this.#rooms.set(chunk.token, 'refused')
-      else if (sent === 'handshake' || !this.#rooms.has(chunk.token)) this.#rooms.set(chunk.token, 'open')
-      if (this.#allRefused() && this.#timer === undefined) this.#timer = setTimeout(this.#closeIfRefused, closeAfterMs)
+      const room = this.#rooms.get(chunk.token)
+      const tag = sending
+      if (tag !== undefined && tag.bound === undefined) {
+        tag.bound = { connection: this, token: chunk.token }
+        // A new handshake in a room that refused the peer on this connection keeps it only by passing.
+        if (room?.state !== 'refused') this.#rooms.set(chunk.token, { state: 'handshake' })
+      } else if (tag === undefined && room === undefined) {
+        this.#rooms.set(chunk.token, { state: 'password', since: this.#now() })
+      }
+      this.#check()
     }
 
-    readonly #closeIfRefused = (): void => {
+    /** When no room keeps the connection any more, if that time can be told now (none under way). */
+    #due(): number | undefined {
+      if (this.#rooms.size === 0) return undefined
+      let due = 0
+      let refused = false
+      for (const room of this.#rooms.values()) {
+        if (room.state === 'handshake' || room.state === 'passed') return undefined
+        if (room.state === 'password') due = Math.max(due, room.since + (timing.passwordMs ?? PASSWORD_STEP_MS))
+        else refused = true
+      }
+      return refused ? Math.max(due, this.#lastRefusal + (timing.refusedMs ?? REFUSED_CLOSE_MS)) : due
+    }
+
+    #check(): void {
+      clearTimeout(this.#timer)
       this.#timer = undefined
-      if (this.#allRefused() && !isTrusted(this) && this.connectionState !== 'closed') this.close()
-    }
-
-    #allRefused(): boolean {
-      return this.#rooms.size > 0 && [...this.#rooms.values()].every((room) => room === 'refused')
+      if (isTrusted(this) || this.connectionState === 'closed') return
+      const due = this.#due()
+      if (due === undefined) return
+      const wait = due - this.#now()
+      if (wait <= 0) this.close()
+      else this.#timer = setTimeout(() => this.#check(), wait)
     }
   }

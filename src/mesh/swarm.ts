@@ -6,6 +6,7 @@ import { DEFAULT_HANDSHAKE_TIMEOUT_MS, sendRefusal, type AuthenticatedPeer } fro
 import { bindConnections } from './swarm-binding'
 import { PEER_RATE_LIMIT, PeerRate, type RateLimit } from './peer-rate'
 import { trustConnection } from './pending-cap'
+import { handshakeEnded, handshakeTag, sendingAs, type HandshakeEnd } from './refused-close'
 import { registerChannel, watchChannels } from './action-types'
 import { MetDigests, MissedMeetings, readMetList } from './missed-meetings'
 import { buildRoomConfig, type MeshSettings } from './mesh-config'
@@ -206,6 +207,10 @@ const FINAL_REFUSALS: ReadonlySet<string> = new Set([
   'wrong-connection',
 ])
 
+/** A handshake cut by a room being left (either side) or by its connection going says nothing of the peer. */
+const endOf = (refusal: HandshakeRefusal): HandshakeEnd =>
+  refusal.code === 'disconnected' || refusal.code === 'leaving' || refusal.remoteCode === 'leaving' ? 'void' : 'refused'
+
 const intervalTimer = (ms: number, tick: () => void): (() => void) => {
   const timer = setInterval(tick, ms)
   return () => {
@@ -289,15 +294,19 @@ export const joinSwarm = (
             if (authenticated.get().has(peerId)) setAuthenticated((peers) => peers.delete(peerId))
             meeting.add(peerId)
             void digests.ensure(peerId)
-            const outcome = await handshake(peerId, (data) => send(data), receive, isInitiator)
+            // Tells the connection what became of this handshake (refused-close.ts): a refused peer's goes at once.
+            const tag = handshakeTag()
+            const outcome = await handshake(peerId, (data) => sendingAs(tag, () => send(data)), receive, isInitiator)
             if (outcome.ok && isBanned(outcome.value.device)) {
               reported.add(peerId)
+              handshakeEnded(tag, 'refused')
               refuse({ peerId, code: 'flooding' })
               throw new HandshakeRefusal('flooding')
             }
             if (!outcome.ok) {
               endMeeting(peerId)
               reported.add(peerId)
+              handshakeEnded(tag, endOf(outcome.error))
               const { code, remoteCode, evidence } = outcome.error
               refuse({
                 peerId,
@@ -308,6 +317,7 @@ export const joinSwarm = (
               // Trystero refuses the peer when the predicate throws.
               throw outcome.error
             }
+            handshakeEnded(tag, 'passed')
             passed.set(peerId, outcome.value)
           },
           onJoinError: ({ peerId }) => {

@@ -79,6 +79,10 @@ describe('PeerAccess', () => {
     const kept = access.grant('cp1.d.r', S, 3)
     expect(access.allows('cp1.d.r', 'root-s')).toBe(true)
     expect(access.allows('cp1.d.r', 'in-s')).toBe(false)
+    // A root being adopted for another space, which S's root lists: not S's root (review of the change, helper 125).
+    const forget = access.expect('in-s', T)
+    expect(access.allows('cp1.d.r', 'in-s')).toBe(false)
+    forget()
     // Met in the current room too: every document, and the Repo is told it may offer them.
     const now = access.grant('cp1.d.r', S, 5)
     expect(access.allows('cp1.d.r', 'in-s')).toBe(true)

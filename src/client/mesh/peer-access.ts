@@ -82,7 +82,7 @@ export class PeerAccess {
     const space = this.#spaceOf(documentId) ?? expected
     if (space === undefined) return false
     const sight = this.#sight(peer, space)
-    return sight === ALL || (sight === ROOT && (expected !== undefined || this.#isRoot(documentId)))
+    return sight === ALL || (sight === ROOT && (expected === space || this.#isRoot(documentId)))
   }
 
   #sight(repo: string, space: SpaceId): Sight {
