@@ -152,6 +152,15 @@ describe('closedWhenRefused', () => {
     trustConnection(connection)
   })
 
+  it('keeps a connection whose room has no handshake of ours once Trystero’s password step passed (its ready frame)', () => {
+    // A swarm joined without a handshake (the relay tests' pages): nothing is ever sent inside a tag.
+    const { connection, channel } = open()
+    channel.send(password())
+    channel.send(roomFrame('@_hsready', 2, utf8('""'), { tag: 8 }))
+    vi.advanceTimersByTime(PASSWORD_STEP_MS * 3)
+    expect(connection.closed).toBe(false)
+  })
+
   it('never closes a connection a room of ours trusts, and ignores frames that are no handshake’s', () => {
     const { connection, channel } = open()
     trustConnection(connection)

@@ -12,8 +12,10 @@ import { roomChunkOf } from './room-chunk'
  * Trystero hides a pending peer's connection, so the connection learns from what it sends. The swarm sends each
  * handshake's frames inside `sendingAs(tag, …)`; the first of them to reach a channel ties the tag to this connection
  * and its room token, and the swarm says how the handshake ended (`handshakeEnded`). Frames sent outside a tag are
- * Trystero's password step. Until a room of ours trusts the connection (`pending-cap.ts`), a room keeps it while:
- * our handshake there is under way or passed; or only the password step was sent, for `PASSWORD_STEP_MS`. A room
+ * Trystero's password step, and its ready frame says our side of the room's handshake passed (in a room with no
+ * handshake of ours, the password step alone). Until a room of ours trusts the connection (`pending-cap.ts`), a
+ * room keeps it while: our handshake there is under way or passed; or only the password step was sent, for
+ * `PASSWORD_STEP_MS`. A room
  * whose handshake we or the peer refused keeps it for nothing, for good on this connection (a new handshake there
  * can keep it only by passing): once no room keeps it, and `REFUSED_CLOSE_MS` after the last refusal (for our reject
  * to arrive), it closes. A handshake cut by a room being left (`leaving`, either side) or by the connection going
@@ -120,6 +122,10 @@ export const closedWhenRefused = (
         tag.bound = { connection: this, token: chunk.token }
         // A new handshake in a room that refused the peer on this connection keeps it only by passing.
         if (room?.state !== 'refused') this.#rooms.set(chunk.token, { state: 'handshake' })
+      } else if (chunk.type === '@_hsready') {
+        // Trystero tells the peer our side of the room's handshake passed (the password step alone, in a room with
+        // no handshake of ours): the room keeps the connection.
+        if (room?.state !== 'refused') this.#rooms.set(chunk.token, { state: 'passed' })
       } else if (tag === undefined && room === undefined) {
         this.#rooms.set(chunk.token, { state: 'password', since: this.#now() })
       }
