@@ -7,6 +7,7 @@ import {
   PASSWORD_STEP_MS,
   REFUSED_CLOSE_MS,
   sendingAs,
+  UNTRUSTED_MS,
   type HandshakeEnd,
 } from './refused-close'
 import { roomFrame } from './testing/room-frames'
@@ -86,7 +87,7 @@ describe('closedWhenRefused', () => {
     expect(connection.closed).toBe(true)
   })
 
-  it('is not held open by the peer bound to the room again, nor by our new handshake there unless it passes', () => {
+  it('is not held open by the peer bound to the room again, nor by our new handshake there unless a room trusts it', () => {
     const { connection, channel } = open()
     handshake(channel)('refused')
     vi.advanceTimersByTime(REFUSED_CLOSE_MS / 2)
@@ -108,10 +109,10 @@ describe('closedWhenRefused', () => {
     const { connection, channel } = open()
     const other = handshake(channel, OTHER)
     handshake(channel)('refused')
-    vi.advanceTimersByTime(PASSWORD_STEP_MS * 3)
+    vi.advanceTimersByTime(PASSWORD_STEP_MS * 2)
     expect(connection.closed).toBe(false)
     other('passed')
-    vi.advanceTimersByTime(PASSWORD_STEP_MS * 3)
+    vi.advanceTimersByTime(PASSWORD_STEP_MS * 2)
     expect(connection.closed).toBe(false)
     // The passed one then fails its binding, say: the swarm refuses it.
     other('refused')
@@ -139,17 +140,33 @@ describe('closedWhenRefused', () => {
     expect(second.connection.closed).toBe(true)
   })
 
-  it('takes a handshake cut by a room being left, or by the connection, as saying nothing: Trystero’s idle close is left to act', () => {
+  it('takes a handshake cut by a room being left, or by the connection, as saying nothing, within its time untrusted', () => {
     const { connection, channel } = open()
     handshake(channel)('void')
     vi.advanceTimersByTime(PASSWORD_STEP_MS * 3)
     expect(connection.closed).toBe(false)
     // The room joined again meets the peer on this connection, and our handshake there keeps it.
     const end = handshake(channel)
-    vi.advanceTimersByTime(PASSWORD_STEP_MS * 3)
+    vi.advanceTimersByTime(PASSWORD_STEP_MS * 2)
     expect(connection.closed).toBe(false)
     end('passed')
     trustConnection(connection)
+    vi.advanceTimersByTime(UNTRUSTED_MS)
+    expect(connection.closed).toBe(false)
+  })
+
+  it('closes a connection no room trusted within its time, however its handshakes end (review, helper 126)', () => {
+    // A peer that cuts each handshake short (a reject `leaving`, Trystero's leave) and binds the room again.
+    const { connection, channel } = open()
+    for (let at = 0; at < UNTRUSTED_MS - 1_000; at += 1_000) {
+      handshake(channel)('void')
+      vi.advanceTimersByTime(1_000)
+    }
+    expect(connection.closed).toBe(false)
+    // One that passed and was never let in (its binding never came) does not keep it either.
+    handshake(channel)('passed')
+    vi.advanceTimersByTime(1_000)
+    expect(connection.closed).toBe(true)
   })
 
   it('keeps a connection whose room has no handshake of ours once Trystero’s password step passed (its ready frame)', () => {

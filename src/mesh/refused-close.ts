@@ -14,14 +14,21 @@ import { roomChunkOf } from './room-chunk'
  * and its room token, and the swarm says how the handshake ended (`handshakeEnded`). Frames sent outside a tag are
  * Trystero's password step, and its ready frame says our side of the room's handshake passed (in a room with no
  * handshake of ours, the password step alone). Until a room of ours trusts the connection (`pending-cap.ts`), a
- * room keeps it while: our handshake there is under way or passed; or only the password step was sent, for
- * `PASSWORD_STEP_MS`. A room
- * whose handshake we or the peer refused keeps it for nothing, for good on this connection (a new handshake there
- * can keep it only by passing): once no room keeps it, and `REFUSED_CLOSE_MS` after the last refusal (for our reject
- * to arrive), it closes. A handshake cut by a room being left (`leaving`, either side) or by the connection going
- * counts for nothing either way.
+ * room keeps it while our handshake there is under way or passed, or for `PASSWORD_STEP_MS` while only the password
+ * step was sent. A room whose handshake we or the peer refused keeps it for nothing, for good on this connection (a
+ * new handshake there saves it only if a room lets the peer in, trusting the connection, before the close). Once no
+ * room keeps it, and `REFUSED_CLOSE_MS` after the last refusal (for our reject to arrive), it closes; and in any case
+ * `UNTRUSTED_MS` after our first handshake frame on it. A handshake cut by a room being left (`leaving`, either side)
+ * or by the connection going counts for nothing either way.
  */
 export const REFUSED_CLOSE_MS = 1_000
+/**
+ * However its rooms' handshakes go, a connection no room trusted this long after our first handshake frame on it is
+ * closed: a peer that keeps ending its handshakes as cut short (a reject `leaving`, Trystero's leave message) and
+ * binds the room again would otherwise keep it for good (review, helper 126). Twice Trystero's 15 s handshake
+ * timeout: an honest handshake, its membership wait included, passes well within it.
+ */
+export const UNTRUSTED_MS = 30_000
 /** Trystero's password step is one round trip; a room stuck in it this long keeps nobody's connection. */
 export const PASSWORD_STEP_MS = 5_000
 
@@ -69,11 +76,13 @@ type Room =
 /** `Base` (the browser's RTCPeerConnection) that closes itself once no room of ours keeps it. */
 export const closedWhenRefused = (
   Base: typeof RTCPeerConnection,
-  timing: { readonly refusedMs?: number; readonly passwordMs?: number; readonly now?: () => number } = {},
+  timing: { readonly refusedMs?: number; readonly passwordMs?: number; readonly untrustedMs?: number } = {},
 ) =>
   class ClosedWhenRefused extends Base implements Watched {
     readonly #rooms = new Map<string, Room>()
     #lastRefusal = 0
+    /** When our first handshake frame went out on this connection. */
+    #firstSent: number | undefined
     #timer: ReturnType<typeof setTimeout> | undefined
 
     constructor(configuration?: RTCConfiguration) {
@@ -109,13 +118,14 @@ export const closedWhenRefused = (
     }
 
     #now(): number {
-      return timing.now?.() ?? Date.now()
+      return Date.now()
     }
 
     #sent(data: unknown): void {
       if (isTrusted(this)) return
       const chunk = roomChunkOf(data)
       if (chunk === undefined || !HANDSHAKE_TYPES.has(chunk.type)) return
+      this.#firstSent ??= this.#now()
       const room = this.#rooms.get(chunk.token)
       const tag = sending
       if (tag !== undefined && tag.bound === undefined) {
@@ -132,17 +142,20 @@ export const closedWhenRefused = (
       this.#check()
     }
 
-    /** When no room keeps the connection any more, if that time can be told now (none under way). */
+    /** When no room keeps the connection any more, or its time untrusted is up. */
     #due(): number | undefined {
-      if (this.#rooms.size === 0) return undefined
+      if (this.#firstSent === undefined) return undefined
+      const cap = this.#firstSent + (timing.untrustedMs ?? UNTRUSTED_MS)
       let due = 0
       let refused = false
       for (const room of this.#rooms.values()) {
-        if (room.state === 'handshake' || room.state === 'passed') return undefined
+        if (room.state === 'handshake' || room.state === 'passed') return cap
         if (room.state === 'password') due = Math.max(due, room.since + (timing.passwordMs ?? PASSWORD_STEP_MS))
         else refused = true
       }
-      return refused ? Math.max(due, this.#lastRefusal + (timing.refusedMs ?? REFUSED_CLOSE_MS)) : due
+      // Every handshake cut short (or none left): nothing keeps it but the cap.
+      if (this.#rooms.size === 0) return cap
+      return Math.min(cap, refused ? Math.max(due, this.#lastRefusal + (timing.refusedMs ?? REFUSED_CLOSE_MS)) : due)
     }
 
     #check(): void {
