@@ -1,23 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { registerChannel } from './action-types'
 import { actionTypeOf, cappedPeerConnection, MAX_PENDING_BYTES, MAX_STRAY_BYTES, trustConnection } from './pending-cap'
+import { FakeChannel, FakeConnection } from './testing/fake-connection'
 import { roomFrame } from './testing/room-frames'
-
-/** The part of a data channel Trystero uses: events, and `onmessage` (an attribute handler: after ours). */
-class FakeChannel extends EventTarget {}
-
-/** The part of an RTCPeerConnection Trystero uses here, on Node's EventTarget. */
-class FakeConnection extends EventTarget {
-  closed = false
-
-  createDataChannel(): FakeChannel {
-    return new FakeChannel()
-  }
-
-  close(): void {
-    this.closed = true
-  }
-}
 
 const Capped = cappedPeerConnection(FakeConnection as unknown as typeof RTCPeerConnection, 1_000)
 

@@ -10,29 +10,8 @@ import {
   UNTRUSTED_MS,
   type HandshakeEnd,
 } from './refused-close'
+import { FakeChannel, FakeConnection } from './testing/fake-connection'
 import { roomFrame } from './testing/room-frames'
-
-/** The part of a data channel Trystero sends on: what went out, in order. */
-class FakeChannel extends EventTarget {
-  readonly sent: unknown[] = []
-
-  send(data: unknown): void {
-    this.sent.push(data)
-  }
-}
-
-/** The part of an RTCPeerConnection used here, on Node's EventTarget. */
-class FakeConnection extends EventTarget {
-  closed = false
-
-  createDataChannel(): FakeChannel {
-    return new FakeChannel()
-  }
-
-  close(): void {
-    this.closed = true
-  }
-}
 
 const Closing = closedWhenRefused(FakeConnection as unknown as typeof RTCPeerConnection)
 
