@@ -183,10 +183,11 @@ export class Echo {
 
   /**
    * How far a remote peer (its repo's peer id) is from us, by heads as automerge-repo reports them for it
-   * (peer-sync.ts): the count of documents of a space still to sync; `changed` after each batch that moved it.
+   * (peer-sync.ts): the count of documents of a space it `sees` (the mesh's access rule) still to sync; `changed`
+   * after each batch that moved it, and after each `shareConfigChanged`.
    */
-  watchPeer(peer: string, changed: () => void): PeerSyncWatch {
-    return this.#peerSync.watch(peer, changed)
+  watchPeer(peer: string, changed: () => void, sees?: (documentId: DocumentId) => boolean): PeerSyncWatch {
+    return this.#peerSync.watch(peer, changed, sees)
   }
 
   /** 'quota-exceeded' after the browser refused a write (nothing earlier is lost), until one succeeds. */
@@ -237,6 +238,7 @@ export class Echo {
   /** The rules' answers may have changed: documents now allowed are offered, those refused stop. */
   shareConfigChanged(): void {
     this.#repo.shareConfigChanged()
+    this.#peerSync.accessChanged()
   }
 
   /**

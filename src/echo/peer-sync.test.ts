@@ -65,6 +65,34 @@ describe('PeerSync', () => {
     sync.close()
   })
 
+  it('counts only the documents the peer sees, and asks again when access changed', async () => {
+    const { handles, sync } = setup(2)
+    const [root, other] = handles
+    if (root === undefined || other === undefined) throw new Error('no handles')
+    const seen = new Set([root.documentId])
+    let changes = 0
+    const watch = sync.watch(
+      PEER,
+      () => changes++,
+      (documentId) => seen.has(documentId),
+    )
+    expect(watch.pending(SPACE)).toBe(1)
+    expect(watch.state()).not.toContain(other.documentId)
+    root.setSyncInfo(STORAGE, { lastHeads: root.heads(), lastSyncTimestamp: 1 })
+    await vi.waitFor(() => {
+      expect(watch.pending(SPACE)).toBe(0)
+    })
+    // Given everything now (met in the current room): the other document counts, and the watcher hears of it.
+    const before = changes
+    seen.add(other.documentId)
+    sync.accessChanged()
+    expect(changes).toBe(before + 1)
+    expect(watch.pending(SPACE)).toBe(1)
+    expect(watch.state()).toContain(other.documentId)
+    watch.stop()
+    sync.close()
+  })
+
   it("states the pending documents with both sides' heads: the same until either side's heads move", () => {
     const { handles, sync } = setup(1)
     const [first] = handles

@@ -6,7 +6,8 @@
  * only while the peer reported heads for it. Event driven: each handle's `heads-changed` and `remote-heads` mark
  * it, and marked documents are compared in one batch `delayMs` later (a burst of 10,000 messages is one pass over
  * the documents it touched, never a poll over all of them). A full pass runs only when a peer starts being
- * watched or its storage id becomes known.
+ * watched or its storage id becomes known. Only documents the peer may see count (`sees`): a peer met only where it
+ * is given a space's root waits for nothing else, and would read "Syncing…" for good.
  */
 import type { DocHandle, DocumentId, PeerId, Repo, StorageId, UrlHeads } from '@automerge/automerge-repo/slim'
 import type { SpaceId } from './ids'
@@ -23,6 +24,7 @@ interface Watch {
   readonly peer: PeerId
   storageId: StorageId | undefined
   readonly pending: Set<DocumentId>
+  readonly sees: (documentId: DocumentId) => boolean
   /** The pending documents of each space, until the set changes or the turn ends (see `#counts`). */
   counts: Map<SpaceId | undefined, number> | undefined
   readonly changed: () => void
@@ -77,9 +79,19 @@ export class PeerSync {
     this.#mark(documentId)
   }
 
-  /** Watches `peer` (its automerge-repo peer id); `changed` is called after a batch changed its pending set. */
-  watch(peer: string, changed: () => void): PeerSyncWatch {
-    const watch: Watch = { peer: peer as PeerId, storageId: undefined, pending: new Set(), counts: undefined, changed }
+  /**
+   * Watches `peer` (its automerge-repo peer id) for the documents it `sees`; `changed` is called after a batch
+   * changed its pending set, and after `accessChanged`.
+   */
+  watch(peer: string, changed: () => void, sees: (documentId: DocumentId) => boolean = () => true): PeerSyncWatch {
+    const watch: Watch = {
+      peer: peer as PeerId,
+      storageId: undefined,
+      pending: new Set(),
+      sees,
+      counts: undefined,
+      changed,
+    }
     this.#watches.add(watch)
     for (const documentId of Object.keys(this.#repo.handles) as DocumentId[]) this.follow(documentId)
     this.#sweep(watch, false)
@@ -87,6 +99,7 @@ export class PeerSync {
       pending: (space) => this.#counts(watch).get(space) ?? 0,
       state: () =>
         [...watch.pending]
+          .filter(watch.sees)
           .sort()
           .map((documentId) => {
             const handle = this.#repo.handles[documentId]
@@ -97,6 +110,14 @@ export class PeerSync {
       stop: () => {
         this.#watches.delete(watch)
       },
+    }
+  }
+
+  /** What peers may see may have changed: each watch's counts are asked again. */
+  accessChanged(): void {
+    for (const watch of [...this.#watches]) {
+      watch.counts = undefined
+      watch.changed()
     }
   }
 
@@ -149,6 +170,7 @@ export class PeerSync {
     if (watch.counts !== undefined) return watch.counts
     const counts = new Map<SpaceId | undefined, number>()
     for (const documentId of watch.pending) {
+      if (!watch.sees(documentId)) continue
       const space = this.#spaceOf(documentId)
       counts.set(space, (counts.get(space) ?? 0) + 1)
     }

@@ -92,7 +92,9 @@ const setup = () => {
       publish: (next) => {
         status.set(next)
       },
-      watchPeer: (repo, changed) => echo.watchPeer(repo, changed),
+      // As start-mesh wires it: a peer's pending documents are those it is given.
+      watchPeer: (repo, changed) =>
+        echo.watchPeer(repo, changed, (documentId) => service.access.allows(repo, documentId)),
     })
     const service = startMeshService({
       tracker,
@@ -331,6 +333,10 @@ describe('the mesh service', () => {
     if (objects === undefined) throw new Error('no object document')
     expect(a.service.access.allows(b.service.wireId, rootOf(work).documentId)).toBe(true)
     expect(a.service.access.allows(b.service.wireId, objects)).toBe(false)
+    // What it is given, it holds: up to date (it read "Syncing…" for good, waiting for documents it is never sent).
+    await vi.waitFor(() => {
+      expect(a.status.get()?.spaces[work.id]?.state).toBe('up-to-date')
+    }, WAIT)
     // In the current room too (it read the new generation in the root): everything, the note with it.
     b.rooms.set([roomOf(work.id), current])
     await vi.waitFor(async () => {

@@ -127,7 +127,9 @@ const runFor = async (
     online: deps.online.get(),
     nameOf: (device) => halo.devices().find((info) => info.key === device)?.name,
     publish,
-    watchPeer: (repo, changed) => echo.watchPeer(repo, changed),
+    // Counts only what the peer is given (a peer met only in a kept room: the root), so it can read "Up to date".
+    watchPeer: (repo, changed) =>
+      echo.watchPeer(repo, changed, (documentId) => service.access.allows(repo, documentId)),
     keep: keepLastSynced(deps.kept, halo.identityKey, systemClock),
     // A stall is noticed seconds after the service below has started.
     restart: (repo) => {
