@@ -19,6 +19,7 @@ import {
   type PublicKey,
 } from '../src/halo'
 import { joinSwarm, newRepoId, runHandshake, trysteroPage } from '../src/mesh'
+import { roomKeyFrame } from '../src/mesh/handshake/run-handshake'
 import {
   forceWrites,
   forgeEntries,
@@ -46,7 +47,10 @@ export type Script =
    * (another peer's, say) instead of a repo of its own device when given.
    */
   | { readonly kind: 'handshake'; readonly party: Party; readonly repo?: string }
-  /** Sends these frames as they were recorded (with `asSelf`, its Hello's peer id made ours), then listens. */
+  /**
+   * Sends these frames as they were recorded, then listens; with `asSelf`, a room key proof of its own (it holds the
+   * password) instead of the recorded one, and its Hello's peer id made ours.
+   */
   | { readonly kind: 'replay'; readonly frames: readonly string[]; readonly asSelf: boolean }
   /** Sends `party`'s genuine Hello, then its own payloads on the handshake channel (strings or bytes). */
   | { readonly kind: 'after-hello'; readonly party: Party; readonly payloads: readonly ('binary' | 'oversize')[] }
@@ -464,6 +468,7 @@ const handshakeAs = (
       sign: (bytes) => Promise.resolve(hex(signWith(keyPairOf(party), bytes))),
     },
     remotePeerId: peer.peerId,
+    roomPassword: where.password,
     send: peer.send,
     receive: peer.receive,
     isInitiator: peer.isInitiator,
@@ -538,6 +543,8 @@ window.hostilePeer = {
   join(options) {
     const { relayUrl, roomId, password, spaceId, generation, script } = options
     const ctx = `space:${spaceId}:${String(generation)}`
+    // The first frame of a handshake: the proof that it holds the room's password, which it stole.
+    const keyFrame = (peerId: string): string => roomKeyFrame(password, ctx, trysteroPage.selfId, peerId)
     const open = () =>
       trysteroPage.join(
         {
@@ -582,13 +589,19 @@ window.hostilePeer = {
                 case 'replay':
                   for (const frame of script.frames) {
                     const hello = script.asSelf && frame.includes('"nonce"')
+                    const key = script.asSelf && frame.includes('"key"')
                     await sendText(
-                      hello ? JSON.stringify({ ...(JSON.parse(frame) as object), peer: trysteroPage.selfId }) : frame,
+                      key
+                        ? keyFrame(peerId)
+                        : hello
+                          ? JSON.stringify({ ...(JSON.parse(frame) as object), peer: trysteroPage.selfId })
+                          : frame,
                     )
                   }
                   await listenUntilEnd()
                   return
                 case 'after-hello':
+                  await sendText(keyFrame(peerId))
                   await sendText(helloOf(script.party, ctx, trysteroPage.selfId))
                   for (const payload of script.payloads) {
                     await sendText(
@@ -600,6 +613,7 @@ window.hostilePeer = {
                   await listenUntilEnd()
                   return
                 case 'hold':
+                  await sendText(keyFrame(peerId))
                   await sendText(helloOf(script.party, ctx, trysteroPage.selfId))
                   await listenUntilEnd()
                   return

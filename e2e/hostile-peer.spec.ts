@@ -70,7 +70,7 @@ const stealRoom = async (
 ): Promise<StolenRoom> => {
   const spaceId = await spaceIdOf(a.page, at.space)
   let room: StolenRoom | undefined
-  await expect
+  const waited = expect
     .poll(async () => {
       const [fromA, fromB] = await Promise.all([lootOf(a.page), lootOf(b.page)])
       const secrets = [...fromA.secrets, ...fromB.secrets]
@@ -82,6 +82,18 @@ const stealRoom = async (
       return room !== undefined && room.roomId === winner?.roomId ? room.generation : -1
     }, LINKED)
     .toBeGreaterThanOrEqual(at.generation ?? 0)
+  await waited.catch(async (error: unknown) => {
+    // Which generation each device joined, and what it says of its sync: which side did not move on.
+    const [fromA, fromB] = await Promise.all([lootOf(a.page), lootOf(b.page)])
+    const secrets = [...fromA.secrets, ...fromB.secrets]
+    const joined = await Promise.all(
+      [fromA, fromB].map(
+        async ({ rooms }) => (await hostile.stealRoom({ secrets, rooms }, spaceId).catch(() => undefined))?.generation,
+      ),
+    )
+    const status = await Promise.all([a, b].map((device) => device.page.getByTestId('sync-status').textContent()))
+    throw new Error(`${String(error)}\n${JSON.stringify({ joined, status })}`, { cause: error })
+  })
   if (room === undefined) throw new Error('no room')
   return room
 }
@@ -427,25 +439,33 @@ test('a handshake transcript recorded from a real device and replayed is refused
   const room = await stealRoom(recorder, a, b)
   const before = await Promise.all([settledDocuments(a.page), settledDocuments(b.page)])
 
-  // A device's genuine Hello and Proof, signed for a handshake with the recorder (which is then refused).
+  // A device's genuine room key proof, Hello and Proof, made for a handshake with the recorder (then refused).
   await recorder.join(room, { kind: 'handshake', party: await recorder.mintParty() })
   const [recorded] = await metHonest(recorder)
-  const transcript = recorded?.received.slice(0, 2) ?? []
-  expect(
-    transcript.map((frame) =>
-      Object.keys(JSON.parse(frame) as object)
-        .sort()
-        .join(),
-    ),
-  ).toEqual(['ctx,device,identity,nonce,peer,repo,storage,v', 'chain,sig,v'])
+  const transcript = recorded?.received.slice(0, 3) ?? []
+  const fieldsOf = (frame: string): string =>
+    Object.keys(JSON.parse(frame) as object)
+      .sort()
+      .join()
+  expect(transcript.map(fieldsOf)).toEqual(['key,v', 'ctx,device,identity,nonce,peer,repo,storage,v', 'chain,sig,v'])
   await recorder.leave()
 
-  // As recorded: its Hello names the device's own Trystero id, not this connection's.
+  // As recorded: its room key proof is bound to the recorder's connection, so the honest side says nothing more of
+  // itself than its own proof (no Hello: which space, identity and device it is stays unsaid).
   const replayer = await hostilePage(openDevices, signal)
   const replayerScript: Script = { kind: 'replay', frames: transcript, asSelf: false }
-  expect(await refused(replayer, room, replayerScript, 'a replayed transcript')).toEqual(['wrong-peer', 'wrong-peer'])
+  expect(await refused(replayer, room, replayerScript, 'a replayed transcript')).toEqual([
+    'bad-room-key',
+    'bad-room-key',
+  ])
+  // (Trystero's own password challenges may follow, when the honest side binds the connection to the room again.)
+  for (const peer of await metHonest(replayer)) {
+    const ours = peer.received.map(fieldsOf).filter((fields) => !fields.includes('__trystero_pw'))
+    expect(ours).toEqual(['key,v', 'reject,v'])
+  }
   await replayer.leave()
-  // With the peer id made the replayer's: the Proof signed another transcript (other nonces, other peer).
+  // With a room key proof and the peer id made the replayer's: the Proof signed another transcript (other nonces,
+  // other peer).
   const forger = await hostilePage(openDevices, signal)
   const forgerScript: Script = { kind: 'replay', frames: transcript, asSelf: true }
   expect(await refused(forger, room, forgerScript, 'a replayed transcript under its own peer id')).toEqual([

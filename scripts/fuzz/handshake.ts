@@ -1,4 +1,4 @@
-/** The handshake against a scripted peer whose Hello, Proof and done are genuine, mutated, replaced or left out. */
+/** The handshake against a scripted peer: its room key proof, Hello, Proof and done genuine, mutated, replaced, absent. */
 import type { FuzzTarget } from './target.ts'
 
 export const target: FuzzTarget = {

@@ -15,6 +15,7 @@ export {
   swarmCommitment,
   swarmRoom,
 } from './keys/derive'
+export { isRoomKeyProof, roomKeyProof } from './keys/room-key-proof'
 
 // Join links: device links and space invitations.
 export { decodeJoinLinkOf, encodeDeviceLink, encodeSpaceLink } from './links/join-link'

@@ -40,6 +40,7 @@ const member = (page: FakePage, device: KeyPair) => {
       handshake: (peerId, send, receive, isInitiator) =>
         runHandshake({
           ctx: { kind: 'space', spaceId: 'space-1', generation: 1 },
+          roomPassword: 'secret',
           local: {
             peerId: page.selfId,
             repo: newRepoId(device.publicKey),

@@ -131,23 +131,22 @@ const hostOne = (
     if (!can(space.roleOf(host.identityKey), 'share')) return Promise.resolve(err({ code: 'not-member' }))
     return Promise.resolve(ok(undefined))
   }
-  const room: LinkRoom = edges.openRoom(
-    edges.invitationRoom(spaceId, rendezvous),
-    async (peerId, send, receive, isInitiator) => {
-      const outcome = await runHandshake({
-        ctx,
-        local: roomParty(room.selfId, edges.repoId(host.deviceKey), host),
-        remotePeerId: peerId,
-        send,
-        receive,
-        isInitiator,
-        verifyChain: (chain, device) => options.verifyChain(spaceId, chain, device),
-        authorize,
-      })
-      if (outcome.ok) guests.passed(peerId, outcome.value)
-      return outcome
-    },
-  )
+  const { roomId, password } = edges.invitationRoom(spaceId, rendezvous)
+  const room: LinkRoom = edges.openRoom({ roomId, password }, async (peerId, send, receive, isInitiator) => {
+    const outcome = await runHandshake({
+      ctx,
+      roomPassword: password,
+      local: roomParty(room.selfId, edges.repoId(host.deviceKey), host),
+      remotePeerId: peerId,
+      send,
+      receive,
+      isInitiator,
+      verifyChain: (chain, device) => options.verifyChain(spaceId, chain, device),
+      authorize,
+    })
+    if (outcome.ok) guests.passed(peerId, outcome.value)
+    return outcome
+  })
   const channel = room.channel(INVITE_CHANNEL)
   const send = (peerId: string, frame: Parameters<typeof writeInviteFrame>[0]): void => {
     channel.send(writeInviteFrame(frame), peerId).catch(() => undefined)

@@ -178,31 +178,30 @@ export const joinInvite = (options: JoinInviteOptions): RunningJoin => {
     if (only !== undefined && peer.identity !== only.identity) return Promise.resolve(err({ code: 'wrong-role' }))
     return Promise.resolve(ok(undefined))
   }
-  const room = edges.openRoom(
-    // From K (R_K): the log the guest is sent names no invitation's room (review 13 G4).
-    edges.invitationRoom(spaceId, inviteRendezvous(options.secret)),
-    async (peerId, send, receive, isInitiator) => {
-      // Not the proved host: no handshake, so nothing of ours is sent to it.
-      if (only !== undefined && peerId !== only.peerId) return err(new HandshakeRefusal('wrong-role'))
-      const outcome = await runHandshake({
-        ctx,
-        local: {
-          ...roomParty(room.selfId, edges.repoId(guest.deviceKey), guest),
-          signInvite: (bytes) => keys.signInvite(bytes),
-        },
-        remotePeerId: peerId,
-        send,
-        receive,
-        isInitiator,
-        verifyChain: edges.verifyPeerDevice,
-        authorize,
-        ...(only === undefined ? {} : { expect: { identity: only.identity, device: only.device } }),
-      })
-      // Hello waits for Trystero to let the host in: a frame sent before that goes nowhere.
-      if (outcome.ok) hosts.set(peerId, outcome.value)
-      return outcome
-    },
-  )
+  // From K (R_K): the log the guest is sent names no invitation's room (review 13 G4).
+  const { roomId, password } = edges.invitationRoom(spaceId, inviteRendezvous(options.secret))
+  const room = edges.openRoom({ roomId, password }, async (peerId, send, receive, isInitiator) => {
+    // Not the proved host: no handshake, so nothing of ours is sent to it.
+    if (only !== undefined && peerId !== only.peerId) return err(new HandshakeRefusal('wrong-role'))
+    const outcome = await runHandshake({
+      ctx,
+      roomPassword: password,
+      local: {
+        ...roomParty(room.selfId, edges.repoId(guest.deviceKey), guest),
+        signInvite: (bytes) => keys.signInvite(bytes),
+      },
+      remotePeerId: peerId,
+      send,
+      receive,
+      isInitiator,
+      verifyChain: edges.verifyPeerDevice,
+      authorize,
+      ...(only === undefined ? {} : { expect: { identity: only.identity, device: only.device } }),
+    })
+    // Hello waits for Trystero to let the host in: a frame sent before that goes nowhere.
+    if (outcome.ok) hosts.set(peerId, outcome.value)
+    return outcome
+  })
   const channel = room.channel(INVITE_CHANNEL)
   let leaving: Promise<void> | undefined
   const end = (last: InviteJoinState | undefined): void => {

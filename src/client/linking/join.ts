@@ -100,6 +100,7 @@ export const joinLink = (options: JoinOptions): LinkJoin => {
     async (peerId, send, receive, isInitiator) => {
       const outcome = await runHandshake({
         ctx,
+        roomPassword: keys.password,
         local: {
           // Not linked yet: no identity and no chain; the invite key proves the link instead.
           ...roomParty(room.selfId, edges.repoId(guest.deviceKey), {

@@ -43,33 +43,31 @@ describe('a device being linked, in the personal room before it holds the identi
 
       // The old phone waits in the personal room and lets anyone in.
       const page = network.page('old-phone')
-      const swarm = joinSwarm(
-        defaultMeshSettings({}),
-        swarmRoom(handover.secret, handover.spaceId, handover.generation),
-        {
-          appId: 'commonplace/1',
-          page,
-          handshake: (remotePeerId, send, receive, isInitiator) =>
-            runHandshake({
-              ctx: { kind: 'space', spaceId: handover.spaceId, generation: handover.generation },
-              local: {
-                peerId: page.selfId,
-                repo: newRepoId(old.publicKey),
-                storage: null,
-                identity: halo.identityKey,
-                device: old.publicKey,
-                chain: authorized.value.chain,
-                sign: (bytes) => Promise.resolve(toHex(signWith(old, bytes))),
-              },
-              remotePeerId,
-              send,
-              receive,
-              isInitiator,
-              verifyChain: () => Promise.resolve(ok({ identity: halo.identityKey })),
-              authorize: () => Promise.resolve(ok(undefined)),
-            }),
-        },
-      )
+      const personalRoom = swarmRoom(handover.secret, handover.spaceId, handover.generation)
+      const swarm = joinSwarm(defaultMeshSettings({}), personalRoom, {
+        appId: 'commonplace/1',
+        page,
+        handshake: (remotePeerId, send, receive, isInitiator) =>
+          runHandshake({
+            ctx: { kind: 'space', spaceId: handover.spaceId, generation: handover.generation },
+            roomPassword: personalRoom.password,
+            local: {
+              peerId: page.selfId,
+              repo: newRepoId(old.publicKey),
+              storage: null,
+              identity: halo.identityKey,
+              device: old.publicKey,
+              chain: authorized.value.chain,
+              sign: (bytes) => Promise.resolve(toHex(signWith(old, bytes))),
+            },
+            remotePeerId,
+            send,
+            receive,
+            isInitiator,
+            verifyChain: () => Promise.resolve(ok({ identity: halo.identityKey })),
+            authorize: () => Promise.resolve(ok(undefined)),
+          }),
+      })
       const met: string[] = []
       swarm.authenticated.subscribe((peers) => met.push(...peers.keys()))
 

@@ -741,6 +741,7 @@ const halfwayGuest = (ctx: ReturnType<typeof setup>, offer: LinkOffer): void => 
     (peerId, send, receive, isInitiator) =>
       runHandshake({
         ctx: { kind: 'link', inviteKey: keys.inviteKey },
+        roomPassword: keys.password,
         local: {
           peerId: room.selfId,
           repo: newRepoId(pair.publicKey),
@@ -872,6 +873,7 @@ const connectByHand = (
   )
   const guestOutcome = runHandshake({
     ctx: { kind: 'link', inviteKey: keys.inviteKey },
+    roomPassword: keys.password,
     local: {
       peerId: guest.selfId,
       repo: newRepoId(pair.publicKey),

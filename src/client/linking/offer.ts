@@ -89,6 +89,7 @@ export const offerLink = (options: OfferOptions): Result<LinkOffer, Problem> => 
         ctx,
         local: roomParty(room.selfId, edges.repoId(host.deviceKey), host),
         remotePeerId: peerId,
+        roomPassword: keys.password,
         send,
         receive,
         isInitiator,

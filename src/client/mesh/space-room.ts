@@ -122,6 +122,7 @@ export const joinSpaceRoom = (options: SpaceRoomOptions): SpaceRoom => {
         ctx,
         local: { ...options.local, peerId: options.page.selfId },
         remotePeerId,
+        roomPassword: options.room.password,
         send,
         receive,
         isInitiator,

@@ -109,12 +109,14 @@ const hostilePage = (
 ) => {
   const page = network.page(name)
   const refusals: string[] = []
-  const swarm = joinSwarm(defaultMeshSettings({}), swarmRoom(handover.secret, handover.spaceId, handover.generation), {
+  const room = swarmRoom(handover.secret, handover.spaceId, handover.generation)
+  const swarm = joinSwarm(defaultMeshSettings({}), room, {
     appId: 'commonplace/1',
     page,
     handshake: (remotePeerId, send, receive, isInitiator) =>
       runHandshake({
         ctx: { kind: 'space', spaceId: handover.spaceId, generation: handover.generation },
+        roomPassword: room.password,
         local: {
           peerId: page.selfId,
           repo: newRepoId(device.publicKey),

@@ -1,5 +1,5 @@
 /**
- * Fuzz property of the handshake (issue 13): a scripted peer sends its Hello, Proof and done, each genuine,
+ * Fuzz property of the handshake (issue 13): a scripted peer sends its room key proof, Hello, Proof and done, each genuine,
  * mutated (as text or as JSON), replaced by anything else, or left out, with more frames after. The honest side,
  * running `runHandshake` with halo's real chain check, never throws and never hangs (its timers fire once it waits),
  * ends with a typed refusal, and when it accepts, it accepts exactly the scripted peer's device and identity.
@@ -15,7 +15,7 @@ import { canonicalJson, issueCredential, verifyPeerDevice, type IdentityKey, typ
 import { fixedKeyPair, signWith } from '../../halo/testing'
 import { newRepoId } from './messages'
 import { HandshakeRefusal } from './refusal'
-import { contextString, runHandshake, type HandshakeContext, type LocalParty } from './run-handshake'
+import { contextString, roomKeyFrame, runHandshake, type HandshakeContext, type LocalParty } from './run-handshake'
 
 const clock = new ManualClock(1_800_000_000_000)
 const identity = fixedKeyPair(1)
@@ -35,6 +35,7 @@ const contexts: Record<'space' | 'link', HandshakeContext> = {
   space: { kind: 'space', spaceId: 'space-1', generation: 1 },
   link: { kind: 'link', inviteKey: invite.publicKey },
 }
+const PASSWORD = 'the room password'
 const signer = (pair: KeyPair) => (bytes: Uint8Array) => Promise.resolve(toHex(signWith(pair, bytes)))
 const honest: LocalParty = {
   peerId: 'peer-b',
@@ -50,11 +51,17 @@ const honest: LocalParty = {
 class Queue {
   readonly #items: unknown[] = []
   readonly #waiting: ((frame: { data: unknown }) => void)[] = []
+  readonly sent: unknown[] = []
 
   push(data: unknown): void {
+    this.sent.push(data)
     const waiter = this.#waiting.shift()
     if (waiter === undefined) this.#items.push(data)
     else waiter({ data })
+  }
+
+  get holds(): boolean {
+    return this.#items.length > 0
   }
 
   /** The reader waits and nothing is left to read. */
@@ -96,6 +103,16 @@ const plan: fc.Arbitrary<Plan> = fc.oneof(
   { weight: 1, arbitrary: fc.constant<Plan>({ kind: 'none' }) },
 )
 
+/** Room key proofs of the right shape that prove nothing here: another room's, and one sent back to its sender. */
+const wrongKeys = [
+  roomKeyFrame('another room’s password', contextString(contexts.space), 'peer-a', 'peer-b'),
+  roomKeyFrame(PASSWORD, contextString(contexts.space), 'peer-b', 'peer-a'),
+]
+const keyPlan: fc.Arbitrary<Plan> = fc.oneof(
+  { weight: 4, arbitrary: plan },
+  { weight: 1, arbitrary: fc.constantFrom(...wrongKeys).map((value): Plan => ({ kind: 'other', value })) },
+)
+
 /** The frame to send for `message` under `step`, or nothing. */
 const framed = (message: unknown, step: Plan): unknown[] => {
   const text = JSON.stringify(message)
@@ -114,6 +131,7 @@ const framed = (message: unknown, step: Plan): unknown[] => {
 }
 
 const CODES = [
+  'bad-room-key',
   'bad-hello',
   'bad-proof',
   'wrong-peer',
@@ -133,13 +151,14 @@ describe('the handshake under a scripted peer', () => {
     async () => {
       const inputs = fc.record({
         room: fc.constantFrom<'space' | 'link'>('space', 'link'),
+        key: keyPlan,
         hello: plan,
         proof: plan,
         done: plan,
         extra: fc.array(anyInput, { maxLength: 2 }),
       })
       await checkAsyncProperty(
-        fc.asyncProperty(inputs, async ({ room, hello, proof, done, extra }) => {
+        fc.asyncProperty(inputs, async ({ room, key, hello, proof, done, extra }) => {
           const ctx = contexts[room]
           const guest = room === 'link'
           const [toA, toB] = [new Queue(), new Queue()]
@@ -150,6 +169,7 @@ describe('the handshake under a scripted peer', () => {
             ctx,
             local: honest,
             remotePeerId: 'peer-a',
+            roomPassword: PASSWORD,
             send: (data) => {
               toA.push(data)
               return Promise.resolve()
@@ -173,8 +193,15 @@ describe('the handshake under a scripted peer', () => {
           }).finally(() => {
             progress.settled = true
           })
-          // The scripted peer: its genuine Hello and Proof answer the honest side's Hello.
-          const theirs = JSON.parse((await toA.receive()).data as string) as unknown
+          // The scripted peer: its room key proof answers the honest side's; its genuine Hello and Proof answer the
+          // honest side's Hello, if one comes (the honest side says nothing of itself before a valid proof).
+          await toA.receive()
+          const genuineKey = JSON.parse(roomKeyFrame(PASSWORD, contextString(ctx), 'peer-a', 'peer-b')) as unknown
+          for (const frame of framed(genuineKey, key)) toB.push(frame)
+          while (!progress.settled && !toA.holds && !toB.starved && performance.now() - started < inputDeadlineMs()) {
+            await new Promise((resolve) => setImmediate(resolve))
+          }
+          const theirs = toA.holds ? (JSON.parse((await toA.receive()).data as string) as unknown) : null
           const ours = {
             v: 1,
             ctx: contextString(ctx),
@@ -211,8 +238,15 @@ describe('the handshake under a scripted peer', () => {
           for (const fire of timers) fire()
           const outcome = await result
           expectNoHang(started, 'runHandshake')
+          // Nothing of the honest side goes before a room key proof that is the genuine one, spelled as it is.
+          const [first] = toB.sent
+          if (first !== JSON.stringify(genuineKey)) {
+            expect(toA.sent.slice(1).every((frame) => typeof frame === 'string' && frame.includes('"reject"'))).toBe(
+              true,
+            )
+          }
           // The genuine script is accepted: the harness speaks the protocol, so refusals come from the mutations.
-          if ([hello, proof, done].every((step) => step.kind === 'genuine')) expect(outcome.ok).toBe(true)
+          if ([key, hello, proof, done].every((step) => step.kind === 'genuine')) expect(outcome.ok).toBe(true)
           if (!outcome.ok) {
             expect(outcome.error).toBeInstanceOf(HandshakeRefusal)
             expect(CODES).toContain(outcome.error.code)

@@ -2,6 +2,7 @@ import * as v from 'valibot'
 import { toBase64Url, utf8 } from '../../base'
 
 /** Limits checked on the raw text before any parsing. */
+export const MAX_ROOM_KEY_BYTES = 128
 export const MAX_HELLO_BYTES = 4 * 1024
 export const MAX_PROOF_BYTES = 64 * 1024
 /** A reject or a done message; evidence (verified credentials) may need room. */
@@ -9,18 +10,21 @@ export const MAX_CONTROL_BYTES = 64 * 1024
 
 const HEX_KEY = /^[0-9a-f]{64}$/
 const HEX_SIGNATURE = /^[0-9a-f]{128}$/
-/** 32 bytes in base64url without padding. */
-const NONCE = /^[A-Za-z0-9_-]{43}$/
+/** 32 bytes in base64url without padding: a nonce, a room key proof. */
+const BYTES_32 = /^[A-Za-z0-9_-]{43}$/
 const CODE = /^[a-z][a-z-]{0,31}$/
 
 const key = v.pipe(v.string(), v.regex(HEX_KEY))
 const bounded = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max))
 
+/** The first frame each way: the proof that the sender holds the room's password (halo's `roomKeyProof`). */
+export const roomKeySchema = v.strictObject({ v: v.literal(1), key: v.pipe(v.string(), v.regex(BYTES_32)) })
+
 export const helloSchema = v.strictObject({
   v: v.literal(1),
   ctx: bounded(256),
   peer: bounded(64),
-  nonce: v.pipe(v.string(), v.regex(NONCE)),
+  nonce: v.pipe(v.string(), v.regex(BYTES_32)),
   repo: bounded(256),
   /** The sender's storage (`hex(sha256(...))`, client's device-storage.ts): the key its sync state is kept under. */
   storage: v.nullable(key),

@@ -5,6 +5,8 @@ import { AppError } from '../../base'
  * See src/mesh/CONTEXT.md for what each one means.
  */
 export type RefusalCode =
+  /** The remote's first frame did not prove it holds the room's password (it may hold another room's). */
+  | 'bad-room-key'
   | 'bad-hello'
   | 'bad-proof'
   | 'wrong-peer'

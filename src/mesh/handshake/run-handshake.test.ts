@@ -6,6 +6,7 @@ import { confirmationCode } from './confirmation-code'
 import { newRepoId } from './messages'
 import {
   contextString,
+  roomKeyFrame,
   runHandshake,
   type HandshakeContext,
   type HandshakeOptions,
@@ -36,6 +37,7 @@ const deviceA = fixedKeyPair(2)
 const deviceB = fixedKeyPair(3)
 const invite = fixedKeyPair(4)
 const stranger = fixedKeyPair(5)
+const PASSWORD = 'the room password'
 const space: HandshakeContext = { kind: 'space', spaceId: 'space-1', generation: 1 }
 const link: HandshakeContext = { kind: 'link', inviteKey: invite.publicKey }
 
@@ -116,11 +118,13 @@ const side = (
   ctx: HandshakeContext,
   checks: Checks = {},
   timers = manualTimers(),
+  password = PASSWORD,
 ) =>
   runHandshake({
     ctx,
     local,
     remotePeerId,
+    roomPassword: password,
     send: (data) => {
       outbox.push(data)
       return Promise.resolve()
@@ -155,18 +159,26 @@ const codeOf = (result: Awaited<ReturnType<typeof runHandshake>>) => (result.ok 
 const remoteCodeOf = (result: Awaited<ReturnType<typeof runHandshake>>) =>
   result.ok ? undefined : result.error.remoteCode
 
-/** Drives one side by hand against B (the responder) running the real handshake. */
+/**
+ * Drives one side by hand against B (the responder) running the real handshake, past the room key step: A's genuine
+ * proof is sent and B's is read, so the script starts at the Hello.
+ */
 const scripted = (ctx: HandshakeContext, b: LocalParty, checks: Checks = {}) => {
   const [toA, toB] = [new Queue(), new Queue()]
   const timers = manualTimers()
   const result = side(b, 'peer-a', toB, toA, false, ctx, checks, timers)
+  toB.push(roomKeyFrame(PASSWORD, contextString(ctx), 'peer-a', b.peerId))
+  const theirKey = toA.receive()
   return {
     result,
     delays: () => timers.delays,
     send: (data: unknown) => {
       toB.push(data)
     },
-    receive: async () => (await toA.receive()).data,
+    receive: async () => {
+      await theirKey
+      return (await toA.receive()).data
+    },
   }
 }
 
@@ -227,7 +239,7 @@ describe('runHandshake', () => {
     const a = party('peer-a', deviceA, true)
     const b = party('peer-b', deviceB, true)
     const first = await pair(a, b)
-    const [recordedHello, recordedProof] = first.toB.sent
+    const [, recordedHello, recordedProof] = first.toB.sent
     const attack = scripted(space, b)
     attack.send(recordedHello)
     await attack.receive()
@@ -247,22 +259,76 @@ describe('runHandshake', () => {
     expect(codeOf(await attack.result)).toBe('bad-signature')
   })
 
-  it('refuses a Hello whose peer id is not the connection’s, and the other side hears it at once', async () => {
+  it('refuses room key proofs made for another connection, on both sides', async () => {
     const { results } = await pair(party('peer-a', deviceA, true), party('peer-b', deviceB, true), {
       aSeenByB: 'peer-x',
     })
-    expect(codeOf(results[1])).toBe('wrong-peer')
-    expect(codeOf(results[0])).toBe('refused-by-peer')
-    expect(remoteCodeOf(results[0])).toBe('wrong-peer')
+    expect(results.map(codeOf)).toEqual(['bad-room-key', 'bad-room-key'])
+  })
+
+  it('refuses a Hello whose peer id is not the connection’s, after a valid room key proof', async () => {
+    const attack = scripted(space, party('peer-b', deviceB, true))
+    attack.send(JSON.stringify(helloOf(party('peer-x', deviceA, true), space)))
+    await attack.receive()
+    expect(await attack.receive()).toBe(JSON.stringify({ v: 1, reject: 'wrong-peer' }))
+    expect(codeOf(await attack.result)).toBe('wrong-peer')
   })
 
   it.each([
     ['another space', { kind: 'space', spaceId: 'space-2', generation: 1 }],
     ['another generation', { kind: 'space', spaceId: 'space-1', generation: 2 }],
     ['a link room', link],
-  ] as const)('refuses a peer in %s', async (_name, ctxB) => {
+  ] as const)('refuses a peer in %s at its room key proof, and one whose Hello names it', async (_name, ctxB) => {
     const { results } = await pair(party('peer-a', deviceA, true), party('peer-b', deviceB, true), { ctxB })
-    expect(results.map(codeOf)).toEqual(['wrong-context', 'wrong-context'])
+    expect(results.map(codeOf)).toEqual(['bad-room-key', 'bad-room-key'])
+    const attack = scripted(space, party('peer-b', deviceB, true))
+    attack.send(JSON.stringify(helloOf(party('peer-a', deviceA, true), ctxB)))
+    await attack.receive()
+    expect(await attack.receive()).toBe(JSON.stringify({ v: 1, reject: 'wrong-context' }))
+  })
+
+  it('says nothing of itself to a peer holding another room’s password: its room key proof, then the reject', async () => {
+    const [toA, toB] = [new Queue(), new Queue()]
+    const a = party('peer-a', deviceA, true)
+    const b = party('peer-b', deviceB, true)
+    const results = await Promise.all([
+      side(a, 'peer-b', toA, toB, true, space, {}, manualTimers(), 'another room’s password'),
+      side(b, 'peer-a', toB, toA, false, space),
+    ])
+    expect(results.map(codeOf)).toEqual(['bad-room-key', 'bad-room-key'])
+    for (const sent of [toA.sent, toB.sent]) {
+      expect(sent.map((frame) => Object.keys(JSON.parse(frame as string) as object).join())).toEqual([
+        'v,key',
+        'v,reject',
+      ])
+      const said = sent.join('\n')
+      for (const secret of [identity.publicKey, deviceA.publicKey, deviceB.publicKey, a.repo, b.repo, 'space-1'])
+        expect(said).not.toContain(secret)
+    }
+  })
+
+  it('refuses its own room key proof sent back to it, sending nothing but the reject', async () => {
+    const [toA, toB] = [new Queue(), new Queue()]
+    const result = side(party('peer-b', deviceB, true), 'peer-a', toB, toA, false, space)
+    toB.push((await toA.receive()).data)
+    expect((await toA.receive()).data).toBe(JSON.stringify({ v: 1, reject: 'bad-room-key' }))
+    expect(codeOf(await result)).toBe('bad-room-key')
+  })
+
+  it('refuses a remote under its own peer id before it says anything but the reject', async () => {
+    const [toA, toB] = [new Queue(), new Queue()]
+    const result = side(party('peer-b', deviceB, true), 'peer-b', toB, toA, false, space)
+    expect(codeOf(await result)).toBe('wrong-peer')
+    expect(toA.sent).toEqual([JSON.stringify({ v: 1, reject: 'wrong-peer' })])
+  })
+
+  it('refuses a room key proof over its size before reading it', async () => {
+    const [toA, toB] = [new Queue(), new Queue()]
+    const result = side(party('peer-b', deviceB, true), 'peer-a', toB, toA, false, space)
+    const genuine = JSON.parse(roomKeyFrame(PASSWORD, contextString(space), 'peer-a', 'peer-b')) as object
+    // Genuine but for trailing blanks that JSON allows: only the size check refuses it.
+    toB.push(`${JSON.stringify(genuine)}${' '.repeat(128)}`)
+    expect(codeOf(await result)).toBe('bad-room-key')
   })
 
   it('refuses a chain for another device', async () => {
@@ -420,10 +486,11 @@ describe('runHandshake', () => {
     const timers = manualTimers()
     const [toA, toB] = [new Queue(), new Queue()]
     const result = side(party('peer-b', deviceB, true), 'peer-a', toB, toA, false, space, {}, timers)
+    toB.push(roomKeyFrame(PASSWORD, contextString(space), 'peer-a', 'peer-b'))
     toB.push(JSON.stringify(helloOf(party('peer-a', deviceA, true), space)))
-    // B's Hello and Proof are out: it waits for A's Proof, which a streaming peer never finishes.
+    // B's room key proof, Hello and Proof are out: it waits for A's Proof, which a streaming peer never finishes.
     await vi.waitFor(() => {
-      expect(toA.sent).toHaveLength(2)
+      expect(toA.sent).toHaveLength(3)
     })
     timers.fire(5_000)
     expect(codeOf(await result)).toBe('timeout')
@@ -438,6 +505,7 @@ describe('runHandshake', () => {
       ctx: space,
       local: party('peer-a', deviceA, true),
       remotePeerId: 'peer-b',
+      roomPassword: PASSWORD,
       send: () => Promise.resolve(),
       receive: () => Promise.reject(gone),
       isInitiator: true,
@@ -450,6 +518,7 @@ describe('runHandshake', () => {
       ctx: space,
       local: party('peer-a', deviceA, true),
       remotePeerId: 'peer-b',
+      roomPassword: PASSWORD,
       send: () => Promise.reject(gone),
       receive: () => new Promise(() => undefined),
       isInitiator: true,
@@ -499,7 +568,7 @@ describe('runHandshake in an invitation room', () => {
     expect(onHost.value.transcript).toEqual(onGuest.value.transcript)
     expect(contextString(invitation)).toBe(`invite:space-1:${invite.publicKey}`)
     // The guest's Proof carried its chain and the invite signature.
-    const proof = JSON.parse(toA.sent[1] as string) as { chain: unknown; inviteSig?: string }
+    const proof = JSON.parse(toA.sent[2] as string) as { chain: unknown; inviteSig?: string }
     expect(proof.chain).toEqual(chainFor(deviceB, guestIdentity))
     expect(proof.inviteSig).toMatch(/^[0-9a-f]{128}$/)
   })
@@ -521,9 +590,9 @@ describe('runHandshake in an invitation room', () => {
 
   it('refuses an invite signature made for another transcript (a replay of an earlier handshake)', async () => {
     const first = await pair(host(), guest(), { ctxA: invitation, checksA: checks, checksB: checks })
-    const recorded = JSON.parse(first.toA.sent[1] as string) as { inviteSig: string }
+    const recorded = JSON.parse(first.toA.sent[2] as string) as { inviteSig: string }
     // A thief holding the guest's device key but not K replays the invite signature it saw.
-    const attack = scripted(invitation, host(), checks)
+    const attack = scripted(invitation, { ...host(), peerId: 'peer-b' }, checks)
     const thief = guest({ peerId: 'peer-a' })
     const hello = helloOf(thief, invitation)
     attack.send(JSON.stringify(hello))
@@ -543,7 +612,7 @@ describe('runHandshake in an invitation room', () => {
     ['the space swarm', space],
   ] as const)('refuses a guest that came for %s', async (_name, ctxB) => {
     const { results } = await pair(host(), guest(), { ctxA: invitation, ctxB, checksA: checks, checksB: checks })
-    expect(results.map(codeOf)).toEqual(['wrong-context', 'wrong-context'])
+    expect(results.map(codeOf)).toEqual(['bad-room-key', 'bad-room-key'])
   })
 
   it('refuses a guest without an identity (a device link is another room)', async () => {
@@ -572,6 +641,7 @@ describe('runHandshake in an invitation room', () => {
     const seen: { ctx: HandshakeContext; invited: boolean }[] = []
     const [toHost, toGuest] = [new Queue(), new Queue()]
     const base = {
+      roomPassword: PASSWORD,
       verifyChain: verifyChain(checks),
       after: manualTimers().after,
     }
@@ -622,6 +692,7 @@ describe('runHandshake in an invitation room', () => {
       ctx: invitation,
       local: guestSide,
       remotePeerId: remote.peerId,
+      roomPassword: PASSWORD,
       send: (data) => {
         toRemote.push(data)
         return Promise.resolve()
@@ -668,7 +739,7 @@ describe('runHandshake in an invitation room', () => {
     const [fromOther, fromGuest] = await Promise.all([onOther, result])
     expect(codeOf(fromGuest)).toBe('wrong-role')
     expect(remoteCodeOf(fromOther)).toBe('wrong-role')
-    expect(toRemote.sent).toEqual([JSON.stringify({ v: 1, reject: 'wrong-role' })])
+    expect(toRemote.sent.slice(1)).toEqual([JSON.stringify({ v: 1, reject: 'wrong-role' })])
     expect(guestBytes(toRemote.sent)).toEqual([])
   })
 
@@ -676,6 +747,8 @@ describe('runHandshake in an invitation room', () => {
     const squatter = host()
     const { result, toRemote, toGuest } = expecting(squatter, guest())
     const hello = helloOf(squatter, invitation)
+    toGuest.push(roomKeyFrame(PASSWORD, contextString(invitation), squatter.peerId, 'peer-b'))
+    await toRemote.receive()
     toGuest.push(JSON.stringify(hello))
     const guestHello: unknown = JSON.parse((await toRemote.receive()).data as string)
     const transcript = transcriptOf(invitation, hello, guestHello)
@@ -684,8 +757,8 @@ describe('runHandshake in an invitation room', () => {
     toGuest.push(JSON.stringify({ v: 1, chain: squatter.chain, sig }))
     expect(codeOf(await result)).toBe('bad-signature')
     // It heard the Hello it asked for by naming the host (keys, repo, storage), no chain and no invite signature.
-    expect(toRemote.sent).toHaveLength(2)
-    expect(guestBytes(toRemote.sent.slice(1))).toEqual([])
-    expect(toRemote.sent[1]).toBe(JSON.stringify({ v: 1, reject: 'bad-signature' }))
+    expect(toRemote.sent).toHaveLength(3)
+    expect(guestBytes(toRemote.sent.slice(2))).toEqual([])
+    expect(toRemote.sent[2]).toBe(JSON.stringify({ v: 1, reject: 'bad-signature' }))
   })
 })

@@ -1,15 +1,17 @@
 import type { GenericSchema } from 'valibot'
 import { assert, concatBytes, err, ok, toBase64Url, utf8, type Result } from '../../base'
-import { canonicalJson, verifyBytes, type IdentityKey, type PublicKey } from '../../halo'
+import { canonicalJson, isRoomKeyProof, roomKeyProof, verifyBytes, type IdentityKey, type PublicKey } from '../../halo'
 import {
   doneMessage,
   helloSchema,
   MAX_CONTROL_BYTES,
   MAX_HELLO_BYTES,
   MAX_PROOF_BYTES,
+  MAX_ROOM_KEY_BYTES,
   proofSchema,
   readFrame,
   repoDevice,
+  roomKeySchema,
   type Hello,
 } from './messages'
 import { rememberSigner } from './connection-binding'
@@ -69,6 +71,14 @@ export interface HandshakeOptions {
   readonly local: LocalParty
   /** Trystero's id for the remote of this connection. */
   readonly remotePeerId: string
+  /**
+   * The room's password (from the same secret as its id). Each side proves it holds it, bound to this handshake's
+   * context and both peer ids, and says nothing of itself before the other's proof verified: Trystero's own
+   * password step is checked by its initiator only (the lower page id, which a hostile page picks), and Trystero
+   * tells a peer sharing our connection the tokens of all our rooms, so a peer holding one room's password could
+   * otherwise start a handshake in our others and read our Hello there (which spaces we are in, who we are).
+   */
+  readonly roomPassword: string
   /** Trystero's handshake `send`, `receive` and `isInitiator`; the role orders the transcript only. */
   readonly send: (data: string) => Promise<void>
   readonly receive: () => Promise<{ readonly data: unknown }>
@@ -100,6 +110,15 @@ export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 15_000
 /** Both sides send their Hello as the handshake starts, over an open data channel: one trip, not seconds. */
 const DEFAULT_HELLO_TIMEOUT_MS = 5_000
 const FORMAT = 'commonplace/mesh-handshake/v1'
+const ROOM_KEY_FORMAT = 'commonplace/room-key/v1'
+
+/** What a room key proof from `from` to `to` states (canonical JSON: no two statements read alike). */
+const roomKeyStatement = (ctx: string, from: string, to: string): string =>
+  canonicalJson({ format: ROOM_KEY_FORMAT, ctx, from, to })
+
+/** The first frame of a handshake from Trystero id `from` to `to` in the room of `password` (context `ctx`). */
+export const roomKeyFrame = (password: string, ctx: string, from: string, to: string): string =>
+  JSON.stringify({ v: 1, key: roomKeyProof(password, roomKeyStatement(ctx, from, to)) })
 
 type Outcome = Result<AuthenticatedPeer, HandshakeRefusal>
 type Role = 'initiator' | 'responder'
@@ -127,8 +146,8 @@ const timerAfter = (ms: number, fire: () => void): (() => void) => {
 }
 
 /**
- * Mutual challenge-response inside Trystero's `onPeerHandshake`; both sides run this same code. Hello, Proof
- * and done go each way; any failure sends `{v:1, reject}` first so the remote fails at once.
+ * Mutual challenge-response inside Trystero's `onPeerHandshake`; both sides run this same code. A room key proof,
+ * Hello, Proof and done go each way; any failure sends `{v:1, reject}` first so the remote fails at once.
  */
 export const runHandshake = async (options: HandshakeOptions): Promise<Outcome> => {
   const after = options.after ?? timerAfter
@@ -222,6 +241,14 @@ const exchange = async (options: HandshakeOptions, session: Session): Promise<Ou
 
   try {
     const ctxText = contextString(ctx)
+    const { roomPassword, remotePeerId } = options
+    // Our own id as the remote's would make our proof its own: sent back, it would verify (Trystero never connects a
+    // page to itself, but this check does not lean on that).
+    if (remotePeerId === local.peerId) return await fail({ code: 'wrong-peer' })
+    await send(roomKeyFrame(roomPassword, ctxText, local.peerId, remotePeerId))
+    const theirKey = await next(roomKeySchema, MAX_ROOM_KEY_BYTES, 'bad-room-key')
+    if (!isRoomKeyProof(roomPassword, roomKeyStatement(ctxText, remotePeerId, local.peerId), theirKey.key))
+      return await fail({ code: 'bad-room-key' })
     const hello: Hello = {
       v: 1,
       ctx: ctxText,
@@ -236,7 +263,7 @@ const exchange = async (options: HandshakeOptions, session: Session): Promise<Ou
     if (expect === undefined) await send(JSON.stringify(hello))
     const theirs = await next(helloSchema, MAX_HELLO_BYTES, 'bad-hello')
     session.helloArrived()
-    if (theirs.peer !== options.remotePeerId) return await fail({ code: 'wrong-peer' })
+    if (theirs.peer !== remotePeerId) return await fail({ code: 'wrong-peer' })
     if (expect !== undefined) {
       if (theirs.identity !== expect.identity || theirs.device !== expect.device)
         return await fail({ code: 'wrong-role' })
@@ -295,7 +322,7 @@ const exchange = async (options: HandshakeOptions, session: Session): Promise<Ou
       if (!invited) return await fail({ code: 'not-invited' })
     }
     const peer: AuthenticatedPeer = {
-      peerId: options.remotePeerId,
+      peerId: remotePeerId,
       repo: theirs.repo,
       storage: theirs.storage,
       identity: theirs.identity as IdentityKey | null,

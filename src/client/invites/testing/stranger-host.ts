@@ -62,28 +62,27 @@ export const stranger = (
   const peers: string[] = []
   /** Every handshake frame it received, as text (what a peer in the room learns before any check). */
   const heard: string[] = []
-  const opened = edges.openRoom(
-    room ?? edges.invitationRoom(spaceId, inviteRendezvous(secret)),
-    async (peerId, send, receive, isInitiator) => {
-      const base = roomParty(opened.selfId, edges.repoId(device.publicKey), { ...party, sign })
-      const outcome = await runHandshake({
-        ctx: { kind: 'invite', spaceId, inviteKey: keys.inviteKey },
-        local: guest ? { ...base, signInvite: (bytes) => keys.signInvite(bytes) } : base,
-        remotePeerId: peerId,
-        send,
-        receive: async () => {
-          const frame = await receive()
-          heard.push(typeof frame.data === 'string' ? frame.data : JSON.stringify(frame.data))
-          return frame
-        },
-        isInitiator,
-        verifyChain: edges.verifyPeerDevice,
-        authorize: () => Promise.resolve({ ok: true, value: undefined }),
-      })
-      if (outcome.ok) peers.push(peerId)
-      return outcome
-    },
-  )
+  const joined = room ?? edges.invitationRoom(spaceId, inviteRendezvous(secret))
+  const opened = edges.openRoom(joined, async (peerId, send, receive, isInitiator) => {
+    const base = roomParty(opened.selfId, edges.repoId(device.publicKey), { ...party, sign })
+    const outcome = await runHandshake({
+      ctx: { kind: 'invite', spaceId, inviteKey: keys.inviteKey },
+      local: guest ? { ...base, signInvite: (bytes) => keys.signInvite(bytes) } : base,
+      remotePeerId: peerId,
+      roomPassword: joined.password,
+      send,
+      receive: async () => {
+        const frame = await receive()
+        heard.push(typeof frame.data === 'string' ? frame.data : JSON.stringify(frame.data))
+        return frame
+      },
+      isInitiator,
+      verifyChain: edges.verifyPeerDevice,
+      authorize: () => Promise.resolve({ ok: true, value: undefined }),
+    })
+    if (outcome.ok) peers.push(peerId)
+    return outcome
+  })
   const channel = opened.channel(INVITE_CHANNEL)
   return {
     spaceId,
