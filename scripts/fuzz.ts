@@ -2,8 +2,8 @@
  * `npm run fuzz [target...] [--minutes N] [--seeds a,b] [--runs N]`: runs the properties of every target in
  * scripts/fuzz/ (one small file each, see target.ts) with random seeds and many runs, outside `npm test` (whose
  * properties run the same code with fixed seeds). Every target runs once, the slow ones last; then rounds go on
- * until the time is up (2.5 minutes by default). Targets: handshake (a scripted peer's room key proof, Hello, Proof and done,
- * genuine, mutated, replaced or left out, against `runHandshake`), room-frames (invitation and link room frames,
+ * until the time is up (2.5 minutes by default). Targets: handshake (a scripted peer's room key proof, Hello, Proof
+ * and done, genuine, mutated, replaced or left out, against `runHandshake`), room-frames (invitation and link room frames,
  * join links), credentials (mutated chains through decode, verify and `verifyPeerDevice`), adapter-frames (mutated
  * CBOR frames into the mesh adapter), sync-screen (a viewer's mutated sync messages through echo's screen), files
  * (space files read, checked and imported; identity file envelope and payload) and membership-fold. Each input
