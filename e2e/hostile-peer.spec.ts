@@ -205,7 +205,15 @@ const refused = async (hostile: HostilePeer, room: StolenRoom, script: Script, w
 /** An edit on one honest device reaches the other. */
 const editSyncs = async (from: SpacePage, to: SpacePage, title: string): Promise<void> => {
   await from.addTask(title)
-  await to.tasks.getByText(title, { exact: true }).waitFor(LINKED)
+  await to.tasks
+    .getByText(title, { exact: true })
+    .waitFor(LINKED)
+    .catch(async (error: unknown) => {
+      // What each side says of its sync: "Up to date" on both while the edit stays away means they meet only where
+      // one gives the other the root alone (a room kept below the current generation).
+      const status = await Promise.all([from, to].map((space) => space.page.getByTestId('sync-status').textContent()))
+      throw new Error(`${String(error)}\n${JSON.stringify({ status })}`, { cause: error })
+    })
 }
 
 /**
