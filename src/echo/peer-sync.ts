@@ -27,6 +27,8 @@ interface Watch {
   readonly sees: (documentId: DocumentId) => boolean
   /** The pending documents of each space, until the set changes or the turn ends (see `#counts`). */
   counts: Map<SpaceId | undefined, number> | undefined
+  /** The last counts made, as text: what `accessChanged` compares with. */
+  counted: string
   readonly changed: () => void
 }
 
@@ -90,6 +92,7 @@ export class PeerSync {
       pending: new Set(),
       sees,
       counts: undefined,
+      counted: '',
       changed,
     }
     this.#watches.add(watch)
@@ -113,11 +116,16 @@ export class PeerSync {
     }
   }
 
-  /** What peers may see may have changed: each watch's counts are asked again. */
+  /**
+   * What peers may see may have changed: a watch whose counts changed with it is told. Only then: a call tells the
+   * mesh the peer's sync moved, which puts off its stall restart, and access changes with every membership change.
+   */
   accessChanged(): void {
     for (const watch of [...this.#watches]) {
+      const before = watch.counted
       watch.counts = undefined
-      watch.changed()
+      this.#counts(watch)
+      if (watch.counted !== before) watch.changed()
     }
   }
 
@@ -175,6 +183,7 @@ export class PeerSync {
       counts.set(space, (counts.get(space) ?? 0) + 1)
     }
     watch.counts = counts
+    watch.counted = JSON.stringify([...counts].sort())
     queueMicrotask(() => {
       if (watch.counts === counts) watch.counts = undefined
     })

@@ -97,7 +97,8 @@ export interface HandshakeOptions {
   /** Default 15 s. */
   readonly timeoutMs?: number
   /**
-   * The remote's Hello must arrive within this (default 5 s), and then its Proof within as long again: Trystero
+   * The remote's room key proof must arrive within this (default 5 s), then its Hello within as long again, and
+   * then its Proof (each one trip under load, a deadline each rather than one for two trips): Trystero
    * buffers a pending peer's chunks with no size cap until the handshake ends, so a peer that streams and never
    * finishes a frame is cut off early. (Its `done` may take longer: the remote's authorize may wait for its log.)
    */
@@ -151,7 +152,7 @@ const timerAfter = (ms: number, fire: () => void): (() => void) => {
  */
 export const runHandshake = async (options: HandshakeOptions): Promise<Outcome> => {
   const after = options.after ?? timerAfter
-  const session: Session = { settled: false, helloArrived: () => undefined, proofArrived: () => undefined }
+  const session: Session = { settled: false, frameArrived: () => undefined }
   let cancel = (): void => undefined
   const timeout = new Promise<Outcome>((resolve) => {
     const expire = (): void => {
@@ -162,15 +163,15 @@ export const runHandshake = async (options: HandshakeOptions): Promise<Outcome> 
     }
     const frameMs = options.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS
     const cancelAll = after(options.timeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS, expire)
-    const cancelHello = after(frameMs, expire)
-    session.helloArrived = () => {
-      cancelHello()
-      if (!session.settled) session.proofArrived = after(frameMs, expire)
+    // One deadline at a time: the room key proof's from the start, then the Hello's, then the Proof's.
+    let cancelFrame = after(frameMs, expire)
+    session.frameArrived = (next) => {
+      cancelFrame()
+      cancelFrame = next && !session.settled ? after(frameMs, expire) : () => undefined
     }
     cancel = () => {
       cancelAll()
-      cancelHello()
-      session.proofArrived()
+      cancelFrame()
     }
   })
   try {
@@ -183,10 +184,8 @@ export const runHandshake = async (options: HandshakeOptions): Promise<Outcome> 
 
 interface Session {
   settled: boolean
-  /** Cancels the Hello deadline and starts the Proof's. */
-  helloArrived: () => void
-  /** Cancels the Proof deadline. */
-  proofArrived: () => void
+  /** Cancels the deadline of the frame that arrived and, with `next`, starts the next frame's. */
+  frameArrived: (next: boolean) => void
 }
 
 /** Thrown inside `exchange` to end it; turned into the outcome at its one catch. */
@@ -247,6 +246,7 @@ const exchange = async (options: HandshakeOptions, session: Session): Promise<Ou
     if (remotePeerId === local.peerId) return await fail({ code: 'wrong-peer' })
     await send(roomKeyFrame(roomPassword, ctxText, local.peerId, remotePeerId))
     const theirKey = await next(roomKeySchema, MAX_ROOM_KEY_BYTES, 'bad-room-key')
+    session.frameArrived(true)
     if (!isRoomKeyProof(roomPassword, roomKeyStatement(ctxText, remotePeerId, local.peerId), theirKey.key))
       return await fail({ code: 'bad-room-key' })
     const hello: Hello = {
@@ -262,7 +262,7 @@ const exchange = async (options: HandshakeOptions, session: Session): Promise<Ou
     const { expect } = options
     if (expect === undefined) await send(JSON.stringify(hello))
     const theirs = await next(helloSchema, MAX_HELLO_BYTES, 'bad-hello')
-    session.helloArrived()
+    session.frameArrived(true)
     if (theirs.peer !== remotePeerId) return await fail({ code: 'wrong-peer' })
     if (expect !== undefined) {
       if (theirs.identity !== expect.identity || theirs.device !== expect.device)
@@ -294,7 +294,7 @@ const exchange = async (options: HandshakeOptions, session: Session): Promise<Ou
       inviteSig === undefined ? { v: 1, chain: local.chain, sig } : { v: 1, chain: local.chain, sig, inviteSig }
     if (expect === undefined) await send(JSON.stringify(proof))
     const theirProof = await next(proofSchema, MAX_PROOF_BYTES, 'bad-proof')
-    session.proofArrived()
+    session.frameArrived(false)
 
     if (!verifyBytes(theirProof.sig, concatBytes(transcript, utf8(theirRole)), theirs.device)) {
       return await fail({ code: 'bad-signature' })
