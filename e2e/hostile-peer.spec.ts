@@ -26,7 +26,7 @@ import {
 } from './hostile-peer.ts'
 import { CLOSED_CONNECTION, LINKED, linkedPair, linkFrom, openPersonal } from './linked-devices.ts'
 import { SpacePage } from './pages/space-page.ts'
-import { createLink, joinWithName, openMembers } from './sharing.ts'
+import { createLink, joinWithName, memberNamed, openMembers } from './sharing.ts'
 import type { StaticServer } from '../scripts/static-server.ts'
 
 test.describe.configure({ mode: 'default' })
@@ -656,7 +656,7 @@ test('a member’s junk entries and a viewer’s writes are ignored; removed, it
   const writer = await hostilePage(openDevices, signal)
   await writesIgnored(writer, heldRoom, bea, [onA, onB])
   const members = await openMembers(a.page)
-  await members.getByRole('listitem').filter({ hasText: 'Bea' }).getByRole('button', { name: 'Remove' }).click()
+  await memberNamed(members, 'Bea').getByRole('button', { name: 'Remove' }).click()
   await members.getByRole('button', { name: 'Remove Bea' }).click()
   // The removal takes effect on both devices, after all that junk.
   await expect

@@ -11,7 +11,7 @@ import { expect, test, type Device } from './fixtures.ts'
 import { CLOSED_CONNECTION, LINKED } from './linked-devices.ts'
 import { IdentityPage } from './pages/identity-page.ts'
 import { SpacePage } from './pages/space-page.ts'
-import { createLink, joinWithName, openMembers } from './sharing.ts'
+import { createLink, joinWithName, memberNamed, openMembers } from './sharing.ts'
 
 test.describe.configure({ mode: 'default' })
 test.setTimeout(120_000)
@@ -132,7 +132,7 @@ test('a removed member is cut off, gets no document byte afterwards, and the roo
 
   await ada.page.getByRole('button', { name: /^Members/ }).click()
   const panel = ada.page.getByRole('region', { name: 'Members' })
-  await panel.getByRole('listitem').filter({ hasText: 'Bea' }).getByRole('button', { name: 'Remove' }).click()
+  await memberNamed(panel, 'Bea').getByRole('button', { name: 'Remove' }).click()
   await expect(
     panel.getByRole('checkbox', {
       name: 'Also cancel the open invitation link: anyone who has it, Bea too, could join with it',
@@ -210,13 +210,13 @@ test('a member whose device was closed through a removal catches up in the room 
   await joinWithName(cy, await createLink(ada.page), 'Cy', 'Written by Bea')
   await onAda.tasks.getByText('Written by Bea', { exact: true }).waitFor(LINKED)
   const members = await openMembers(ada.page)
-  await expect(members.getByRole('listitem').filter({ hasText: 'Cy' })).toBeVisible(LINKED)
+  await expect(memberNamed(members, 'Cy')).toBeVisible(LINKED)
 
   // Cy's only page closes: its device holds the space's current secret and nothing after it.
   const spaceUrl = cy.page.url()
   await cy.page.close()
   const removedAt = Date.now()
-  await members.getByRole('listitem').filter({ hasText: 'Bea' }).getByRole('button', { name: 'Remove' }).click()
+  await memberNamed(members, 'Bea').getByRole('button', { name: 'Remove' }).click()
   await members.getByRole('button', { name: 'Remove Bea' }).click()
   const adaBefore = await joinedBefore(ada.page, removedAt)
   const freshRooms = async () =>
@@ -232,7 +232,7 @@ test('a member whose device was closed through a removal catches up in the room 
   await onCy.tasks.getByText('After the removal', { exact: true }).waitFor(LINKED)
   await expect(onCy.tasks.getByText('Written by Bea', { exact: true })).toBeVisible()
   const onCyMembers = await openMembers(page)
-  await expect(onCyMembers.getByRole('listitem').filter({ hasText: 'Bea' })).toHaveCount(0, LINKED)
+  await expect(memberNamed(onCyMembers, 'Bea')).toHaveCount(0, LINKED)
   const fresh = await freshRooms()
   await expect
     .poll(async () => (await trafficOf(page)).rooms.some((room) => fresh.includes(room.roomId)), LINKED)

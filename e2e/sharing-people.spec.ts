@@ -10,7 +10,7 @@ import { expect, test, type Device } from './fixtures.ts'
 import { CLOSED_CONNECTION, LINKED } from './linked-devices.ts'
 import { IdentityPage } from './pages/identity-page.ts'
 import { SpacePage } from './pages/space-page.ts'
-import { createLink, joinWithName, openMembers, openShare, spaceWithTask, storedState } from './sharing.ts'
+import { createLink, joinWithName, memberNamed, openMembers, openShare, spaceWithTask, storedState } from './sharing.ts'
 
 test.describe.configure({ mode: 'default', timeout: 180_000 })
 
@@ -199,7 +199,7 @@ test('a guest who opens its link again is not admitted twice; a used or cancelle
   await expect(bea.page.getByRole('button', { name: 'Join' })).toHaveCount(0)
   const onAda = await openMembers(ada.page)
   await expect(onAda.getByRole('listitem')).toHaveCount(2, LINKED)
-  await expect(onAda.getByRole('listitem').filter({ hasText: 'Bea' })).toHaveCount(1)
+  await expect(memberNamed(onAda, 'Bea')).toHaveCount(1)
   await expect(ada.page.getByRole('button', { name: 'Members (2)' })).toBeVisible()
   expect((await storedState(bea.page)).spaces).toEqual(['Garden plans', 'Personal'])
 

@@ -65,6 +65,13 @@ export const openMembers = async (page: Page): Promise<Locator> => {
   return panel
 }
 
+/**
+ * The member named `name` in a Members panel, by its name alone: a text filter would also take a member whose
+ * fingerprint holds the name's letters in any case ("KH1T 0A1C YBEA …" is Ada's, and matched "Bea" in CI).
+ */
+export const memberNamed = (panel: Locator, name: string): Locator =>
+  panel.getByRole('listitem').filter({ has: panel.page().getByText(name, { exact: true }) })
+
 /** Every record of every object store of the databases of this origin whose name contains `part`. */
 const storedRecords = (page: Page, part: string): Promise<Record<string, unknown[]>> =>
   page.evaluate(async (part) => {
