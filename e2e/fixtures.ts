@@ -8,6 +8,8 @@
  *   with its own storage, each with a page;
  * - `openPersistentDevice()`: a non-incognito profile on disk, needed where
  *   installability is checked.
+ * Pages of both device kinds are watched by a `PageLog`: a failed test gets a
+ * report of what each still-open page showed and its mesh's last events.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -15,6 +17,7 @@ import { chromium, expect, test as base, type BrowserContext, type Page } from '
 import { chromiumLaunchOptions } from '../scripts/chromium.ts'
 import { e2eTmp, envKeys, fromSetup } from './env.ts'
 import { ErrorGuard } from './error-guard.ts'
+import { PageLog } from './page-log.ts'
 
 export interface Device {
   readonly context: BrowserContext
@@ -28,6 +31,7 @@ interface SignalUrls {
 
 interface Fixtures {
   errors: ErrorGuard
+  pageLog: PageLog
   signal: SignalUrls
   openDevices: (count: number) => Promise<Device[]>
   openPersistentDevice: (options?: { serviceWorkers?: 'allow' | 'block' }) => Promise<Device>
@@ -48,11 +52,14 @@ export const test = base.extend<Fixtures>({
     },
     { auto: true },
   ],
+  pageLog: async ({}, use) => {
+    await use(new PageLog())
+  },
   context: async ({ context, errors }, use) => {
     errors.watch(context)
     await use(context)
   },
-  openDevices: async ({ browser, baseURL, errors }, use) => {
+  openDevices: async ({ browser, baseURL, errors, pageLog }, use, testInfo) => {
     const contexts: BrowserContext[] = []
     await use(async (count) => {
       const devices: Device[] = []
@@ -60,13 +67,15 @@ export const test = base.extend<Fixtures>({
         const context = await browser.newContext({ baseURL: baseURL ?? '' })
         contexts.push(context)
         errors.watch(context)
+        pageLog.watch(context, `device ${String(contexts.length)}`)
         devices.push({ context, page: await context.newPage() })
       }
       return devices
     })
+    await pageLog.reportIfFailed(testInfo)
     await Promise.all(contexts.map((context) => context.close()))
   },
-  openPersistentDevice: async ({ baseURL, errors }, use) => {
+  openPersistentDevice: async ({ baseURL, errors, pageLog }, use, testInfo) => {
     const opened: { context: BrowserContext; dir: string }[] = []
     await use(async (options = {}) => {
       const dir = await mkdtemp(join(e2eTmp, 'profile-'))
@@ -77,9 +86,11 @@ export const test = base.extend<Fixtures>({
       })
       opened.push({ context, dir })
       errors.watch(context)
+      pageLog.watch(context, `profile ${String(opened.length)}`)
       const page = context.pages()[0] ?? (await context.newPage())
       return { context, page }
     })
+    await pageLog.reportIfFailed(testInfo)
     for (const { context, dir } of opened) {
       await context.close()
       await rm(dir, { recursive: true, force: true })

@@ -125,6 +125,7 @@ export const createClient = (options: ClientOptions): Client => {
       welcomed,
       presence,
       kept: edges.settings,
+      ...(edges.trace === undefined ? {} : { trace: edges.trace }),
     }),
   )
   const stopPresence = identity.followPresence(meshTab.status)

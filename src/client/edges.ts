@@ -1,3 +1,4 @@
+import type { Trace } from '../base'
 import { broadcastChannelNetwork } from '../echo'
 import { trysteroPage, type TrysteroPage } from '../mesh'
 import type { SettingsStorage } from './mesh-settings'
@@ -39,6 +40,8 @@ export interface BrowserEdges {
   readonly databases: { readonly halo: string; readonly echo: string } | undefined
   /** The version of this build (`__APP_VERSION__`). */
   readonly version: string
+  /** Where the mesh tells its rare events (the console at debug level); none in tests. */
+  readonly trace?: Trace
 }
 
 /** The Page Lifecycle events go to the document, `pagehide`/`pageshow` to the window. */
@@ -75,4 +78,7 @@ export const browserEdges = (): BrowserEdges => ({
   trystero: trysteroPage,
   databases: undefined,
   version: __APP_VERSION__,
+  trace: (event, fields) => {
+    console.debug(`mesh ${event}`, JSON.stringify(fields ?? {}))
+  },
 })

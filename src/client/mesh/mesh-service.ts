@@ -1,4 +1,4 @@
-import type { Observable, Result } from '../../base'
+import { noTrace, shortId, type Observable, type Result, type Trace } from '../../base'
 import type { Echo, SpaceId } from '../../echo'
 import type { IdentityKey, PublicKey } from '../../halo'
 import {
@@ -57,6 +57,8 @@ export interface MeshServiceOptions {
   readonly tracker?: SyncTracker
   /** Told of each peer let into a space's room: its device, and the identity its chain proved. */
   readonly onPeer?: (spaceId: SpaceId, device: PublicKey, identity: IdentityKey) => void
+  /** Told of rooms joined and left, handshakes refused, and the adapter's rare events. */
+  readonly trace?: Trace
 }
 
 export interface MeshService {
@@ -124,10 +126,12 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
     const screened = await echo.withoutChanges(documentId, data, sender.identity as PublicKey | null)
     return screened === undefined ? undefined : { ...message, data: screened }
   }
+  const trace = options.trace ?? noTrace
   const adapter = new MeshNetworkAdapter({
     allowed: (peer, documentId) => access.allows(peer, documentId),
     screen,
     wireId,
+    trace,
   })
   echo.replicate(adapter, {
     access: (peer, documentId) => access.allows(peer, documentId),
@@ -172,9 +176,15 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
       ...(options.membershipWaitMs === undefined ? {} : { membershipWaitMs: options.membershipWaitMs }),
       adapter,
       access,
-      ...(options.onRefused === undefined
-        ? {}
-        : { onRefused: (refusal: SwarmRefusal) => options.onRefused?.(entry.spaceId, refusal) }),
+      onRefused: (refusal: SwarmRefusal) => {
+        trace('refused', {
+          space: shortId(entry.spaceId),
+          generation: entry.generation,
+          peer: refusal.peerId,
+          code: refusal.remoteCode === undefined ? refusal.code : `${refusal.code} ${refusal.remoteCode}`,
+        })
+        options.onRefused?.(entry.spaceId, refusal)
+      },
       ...(options.onNotice === undefined
         ? {}
         : { onNotice: (notice: RefusalNotice) => options.onNotice?.(entry.spaceId, notice) === true }),
@@ -196,11 +206,15 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
       const next = wanted.get(key)
       if (next !== undefined && sameRoom(next.room, entry.room)) continue
       joined.delete(key)
+      trace('room-left', { space: shortId(entry.spaceId), generation: entry.generation })
       leave(room)
     }
     // The highest generation first: the rooms below it then know at once that they are kept.
     const added = [...wanted].filter(([key]) => !joined.has(key)).sort(([, a], [, b]) => b.generation - a.generation)
-    for (const [key, entry] of added) joined.set(key, { entry, room: join(entry) })
+    for (const [key, entry] of added) {
+      trace('room', { space: shortId(entry.spaceId), generation: entry.generation })
+      joined.set(key, { entry, room: join(entry) })
+    }
     // A new generation's room makes the one below it a kept room: its peers now see the root only.
     if (added.length > 0) echo.shareConfigChanged()
   }

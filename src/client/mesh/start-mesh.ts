@@ -1,4 +1,4 @@
-import { Cell, systemClock, type Observable } from '../../base'
+import { Cell, noTrace, systemClock, type Observable, type Trace } from '../../base'
 import type { Echo, Space, SpaceId, SpaceRow } from '../../echo'
 import {
   newSwarmSecret,
@@ -47,6 +47,8 @@ export interface MeshDeps {
   readonly presence?: { lead(): PresenceLead & { stepDown(): void } }
   /** This device's small storage (`localStorage`): the last sync times outlive this leader there. */
   readonly kept: SettingsStorage
+  /** Told of the mesh's rare events (`Trace`). */
+  readonly trace?: Trace
 }
 
 /** The personal space's id and the secret (with its generation) this device's mesh is in the room of. */
@@ -131,6 +133,7 @@ const runFor = async (
     watchPeer: (repo, changed) =>
       echo.watchPeer(repo, changed, (documentId) => service.access.allows(repo, documentId)),
     keep: keepLastSynced(deps.kept, halo.identityKey, systemClock),
+    trace: deps.trace ?? noTrace,
     // A stall is noticed seconds after the service below has started.
     restart: (repo) => {
       service.adapter.restart(repo)
@@ -213,6 +216,7 @@ const runFor = async (
     page,
     storage,
     tracker,
+    trace: deps.trace ?? noTrace,
     onRefused: (spaceId, refusal) => {
       if (refusal.remoteCode !== undefined) learn(spaceId, refusal.remoteCode, refusal.evidence)
     },

@@ -1,4 +1,4 @@
-import type { Clock } from '../../base'
+import { noTrace, shortId, type Clock, type Trace } from '../../base'
 import type { PeerSyncWatch, SpaceId } from '../../echo'
 import type { MeshStatus, RelayStatus } from '../../mesh'
 import type { LastSyncedKeep } from './last-synced-keep'
@@ -78,6 +78,7 @@ export class SyncTracker {
   readonly #restart: (repo: string) => void
   readonly #after: (run: () => void, ms: number) => () => void
   readonly #keep: LastSyncedKeep | undefined
+  readonly #trace: Trace
   /** Cancels the pending write of the last sync times (armed while they changed since the last one). */
   #cancelKeep: (() => void) | undefined
   #online: boolean
@@ -96,6 +97,8 @@ export class SyncTracker {
     after?: (run: () => void, ms: number) => () => void
     /** Where the last sync per space is kept across leaders. */
     keep?: LastSyncedKeep
+    /** Told of connections met and gone, and of each stall with what it did. */
+    trace?: Trace
   }) {
     this.#clock = options.clock
     this.#online = options.online
@@ -105,6 +108,7 @@ export class SyncTracker {
     this.#restart = options.restart ?? (() => undefined)
     this.#after = options.after ?? timer
     this.#keep = options.keep
+    this.#trace = options.trace ?? noTrace
     for (const [spaceId, { at, device }] of this.#keep?.read() ?? []) {
       const name = this.#nameOf(device)
       this.#lastSynced.set(spaceId, { at, device, ...(name === undefined ? {} : { name }) })
@@ -142,6 +146,7 @@ export class SyncTracker {
     this.#connections.set(spaceId, peers)
     if (peers.has(connection)) this.disconnected(spaceId, connection)
     peers.set(connection, identity === undefined ? { device, repo } : { device, repo, identity })
+    this.#trace('connected', { space: shortId(spaceId), connection, repo: shortId(repo) })
     const watched = this.#watched.get(repo)
     if (watched === undefined) {
       const added: Watched = {
@@ -167,6 +172,7 @@ export class SyncTracker {
     if (peers === undefined || peer === undefined) return
     // Its heads matched ours until now: it leaves synced.
     if (this.#pending(spaceId, peer) === 0) this.#synced(spaceId, peer)
+    this.#trace('disconnected', { space: shortId(spaceId), connection, repo: shortId(peer.repo) })
     peers.delete(connection)
     const watched = this.#watched.get(peer.repo)
     if (watched !== undefined && --watched.users === 0) {
@@ -269,11 +275,14 @@ export class SyncTracker {
    */
   #stalled(watched: Watched, repo: string): void {
     const state = watched.watch.state()
+    const documents = state === '' ? 0 : state.split(';').length
     if (watched.stuck !== undefined && watched.stuck.state !== state) {
+      this.#trace('stalled', { repo: shortId(repo), documents, moved: true })
       watched.stuck = { state, restarts: 0 }
       return
     }
     const restarts = watched.stuck?.restarts ?? 0
+    this.#trace('stalled', { repo: shortId(repo), documents, restarts })
     if (restarts >= MAX_RESTARTS) return
     this.#restart(repo)
     watched.stuck = { state, restarts: restarts + 1 }

@@ -2,7 +2,7 @@ import { RepeatedSync } from './repeated-sync'
 import { ResendBudget } from './resend-budget'
 import { NetworkAdapter } from '@automerge/automerge-repo/slim'
 import type { DocumentId, Message, PeerId, PeerMetadata, StorageId } from '@automerge/automerge-repo/slim'
-import { Cell, toHex, utf8, type Observable } from '../../base'
+import { Cell, noTrace, shortId, toHex, tracedCount, utf8, type Observable, type Trace } from '../../base'
 import { controlMetadata, decodeFrame, encodeControl, encodeMessage, readMessage } from './frames'
 import type { Control, DropReason } from './frames'
 
@@ -72,6 +72,8 @@ export interface MeshAdapterOptions {
   readonly stallMs?: number
   /** Runs `fire` after `ms` unless the returned cancel is called first. */
   readonly after?: (ms: number, fire: () => void) => () => void
+  /** Told of links, announcements, restarts and stalls, and of drops and withheld messages at counts 1, 2, 4… */
+  readonly trace?: Trace
   /**
    * A peer's `resync` is followed at most once in this long; one sooner is dropped (`resync-too-soon`). Also the
    * window of `HELLO_BURST`.
@@ -190,10 +192,16 @@ export class MeshNetworkAdapter extends NetworkAdapter {
   /** Announcements hellos and welcomes caused per peer in the current windows (`HELLO_BURST`). */
   readonly #greetings = new Map<PeerId, number>()
   readonly #resends: ResendBudget
+  readonly #trace: Trace
+  readonly #countDrop: (key: string) => void
+  readonly #countWithheld: (key: string) => void
 
   constructor(options: MeshAdapterOptions) {
     super()
     this.#options = options
+    this.#trace = options.trace ?? noTrace
+    this.#countDrop = tracedCount(this.#trace, 'dropped')
+    this.#countWithheld = tracedCount(this.#trace, 'withheld')
     const everyMs = options.resendEveryMs ?? DEFAULT_RESEND_EVERY_MS
     this.#resends = new ResendBudget({
       everyMs,
@@ -267,12 +275,14 @@ export class MeshNetworkAdapter extends NetworkAdapter {
       deferred: undefined,
     }
     this.#links.add(state)
+    this.#trace('link', { repo: shortId(link.remote.repo), links: this.#links.size })
     state.unsubscribe = link.subscribe((bytes) => {
       this.#receive(state, bytes)
     })
     if (this.#connected) this.#sendControl(state, this.#hello('hello'))
     return () => {
       if (!this.#links.delete(state)) return
+      this.#trace('link-gone', { repo: shortId(link.remote.repo), pending: state.pending, stalled: state.stalled })
       state.unsubscribe()
       const peer = state.peer?.peerId
       state.peer = undefined
@@ -290,6 +300,7 @@ export class MeshNetworkAdapter extends NetworkAdapter {
   restart(peerId: string): boolean {
     const state = this.#connected ? this.#usableLinks(peerId as PeerId)[0] : undefined
     if (state === undefined || !this.#announced.has(peerId as PeerId)) return false
+    this.#trace('restart', { repo: shortId(peerId) })
     this.#sendControl(state, { kind: 'resync' })
     this.#reconcile(peerId as PeerId, true)
     this.#countResync('asked')
@@ -317,18 +328,18 @@ export class MeshNetworkAdapter extends NetworkAdapter {
       this.#resends.answered(message.targetId, documentId, sent)
     }
     if (denied) {
-      this.#withhold('denied')
+      this.#withhold('denied', message.targetId)
       return
     }
     if (state === undefined) {
-      this.#withhold('no-link')
+      this.#withhold('no-link', message.targetId)
       return
     }
     const wireId = this.#options.wireId
     const bytes = encodeMessage(wireId === undefined ? message : { ...message, senderId: wireId as PeerId })
     // The receiver drops a frame over the cap as misbehaviour and cuts the link at MAX_BAD_FRAMES: never send one.
     if (bytes.length > (this.#options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES)) {
-      this.#withhold('too-large')
+      this.#withhold('too-large', message.targetId)
       if (documentId !== undefined && (message.type === 'sync' || message.type === 'request')) {
         this.#tooLarge(documentId)
       }
@@ -360,10 +371,12 @@ export class MeshNetworkAdapter extends NetworkAdapter {
       this.#resends.forget(peerId)
     }
     if (leaving) {
+      this.#trace('peer-gone', { repo: shortId(peerId), bounce })
       this.#announced.delete(peerId)
       this.emit('peer-disconnected', { peerId })
     }
     if (first?.peer !== undefined && !this.#announced.has(peerId)) {
+      this.#trace('peer', { repo: shortId(peerId) })
       this.#announced.set(peerId, first.peer.peerMetadata)
       this.emit('peer-candidate', { peerId, peerMetadata: first.peer.peerMetadata })
     }
@@ -376,6 +389,7 @@ export class MeshNetworkAdapter extends NetworkAdapter {
   }
 
   #drop(reason: DropReason): void {
+    this.#countDrop(reason)
     const stats = this.#stats.get()
     this.#stats.set({ ...stats, dropped: { ...stats.dropped, [reason]: (stats.dropped[reason] ?? 0) + 1 } })
   }
@@ -393,6 +407,7 @@ export class MeshNetworkAdapter extends NetworkAdapter {
     })
     // After this message's turn: the Repo is not told of a peer leaving from inside its own delivery.
     queueMicrotask(() => {
+      this.#trace('loop', { repo: shortId(peer) })
       if (!this.restart(peer)) return
       const stats = this.#stats.get()
       this.#stats.set({ ...stats, loops: (stats.loops ?? 0) + 1 })
@@ -405,7 +420,8 @@ export class MeshNetworkAdapter extends NetworkAdapter {
     this.#stats.set({ ...stats, tooLarge: [...listed, documentId].slice(-MAX_TOO_LARGE) })
   }
 
-  #withhold(reason: keyof MeshAdapterStats['withheld']): void {
+  #withhold(reason: keyof MeshAdapterStats['withheld'], target?: string): void {
+    this.#countWithheld(target === undefined ? reason : `${reason} ${shortId(target)}`)
     const stats = this.#stats.get()
     this.#stats.set({ ...stats, withheld: { ...stats.withheld, [reason]: (stats.withheld[reason] ?? 0) + 1 } })
   }
@@ -537,6 +553,7 @@ export class MeshNetworkAdapter extends NetworkAdapter {
     const bounce = kind === 'hello' && before !== undefined
     if ((bounce || !this.#announced.has(identity.peerId)) && !this.#greet(identity.peerId)) {
       state.deferred = { kind, identity }
+      this.#trace('hello-deferred', { repo: shortId(identity.peerId), kind })
       const stats = this.#stats.get()
       this.#stats.set({ ...stats, deferredHellos: (stats.deferredHellos ?? 0) + 1 })
       return
@@ -583,6 +600,7 @@ export class MeshNetworkAdapter extends NetworkAdapter {
     ;(this.#options.after ?? timeout)(this.#options.resyncEveryMs ?? DEFAULT_RESYNC_EVERY_MS, () => {
       this.#resynced.delete(peer)
     })
+    this.#trace('resync', { repo: shortId(peer) })
     this.#reconcile(peer, true)
     this.#countResync('followed')
   }
@@ -627,6 +645,7 @@ export class MeshNetworkAdapter extends NetworkAdapter {
   #stall(state: LinkState): void {
     if (state.stalled || !this.#links.has(state)) return
     state.stalled = true
+    this.#trace('stall', { repo: shortId(state.link.remote.repo), pending: state.pending })
     const stats = this.#stats.get()
     this.#stats.set({ ...stats, stalls: stats.stalls + 1 })
     // Taken out now; announced again once this link drains, or at once through another usable link.
@@ -637,6 +656,7 @@ export class MeshNetworkAdapter extends NetworkAdapter {
   #failed(state: LinkState, isMessage: boolean): void {
     const peer = state.peer?.peerId
     if (peer === undefined || !this.#links.has(state)) return
+    this.#trace('send-failed', { repo: shortId(peer), message: isMessage })
     state.peer = undefined
     this.#reconcile(peer, true)
     if (isMessage && this.#connected) this.#sendControl(state, this.#hello('hello'))

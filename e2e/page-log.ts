@@ -1,0 +1,62 @@
+import type { BrowserContext, Page, TestInfo } from '@playwright/test'
+
+/** Lines kept per page: the last events of a busy mesh; more would push an earlier failure out of a CI log. */
+const KEPT_LINES = 40
+
+interface Watched {
+  readonly label: string
+  readonly page: Page
+  readonly lines: string[]
+}
+
+/**
+ * What each page said before a test failed: a timeout names the element it waited for, never what the page showed
+ * instead (a join still looking for someone, a sync status) nor what its mesh did (the app's `mesh …` debug lines,
+ * `src/base/trace.ts`). Watches every page of the contexts it is given and, when the test failed, attaches a
+ * report of the pages still open, which the list reporter prints under the error.
+ */
+export class PageLog {
+  readonly #pages: Watched[] = []
+  readonly #started = Date.now()
+  #reported = false
+
+  watch(context: BrowserContext, label: string): void {
+    for (const page of context.pages()) this.#watchPage(page, label)
+    context.on('page', (page) => {
+      this.#watchPage(page, label)
+    })
+  }
+
+  /** Attaches the report once, if the test failed; call before the pages close. */
+  async reportIfFailed(testInfo: TestInfo): Promise<void> {
+    if (this.#reported || testInfo.status === testInfo.expectedStatus) return
+    this.#reported = true
+    const parts: string[] = []
+    for (const { label, page, lines } of this.#pages) {
+      if (page.isClosed()) continue
+      const shown = await page.evaluate(describeShown).catch((error: unknown) => `(not read: ${String(error)})`)
+      parts.push(`== ${label} ${new URL(page.url()).pathname}\n${shown}\n${lines.join('\n')}`)
+    }
+    await testInfo.attach('pages', { body: parts.join('\n\n'), contentType: 'text/plain' })
+  }
+
+  #watchPage(page: Page, context: string): void {
+    const watched: Watched = { label: `${context} page ${String(this.#pages.length + 1)}`, page, lines: [] }
+    this.#pages.push(watched)
+    page.on('console', (message) => {
+      const type = message.type()
+      if (type !== 'debug' && type !== 'warning') return
+      watched.lines.push(`${String(Date.now() - this.#started).padStart(6)} ${message.text()}`)
+      if (watched.lines.length > KEPT_LINES) watched.lines.shift()
+    })
+  }
+}
+
+/** Headings, the sync status, and every status and alert the page shows, one per line (runs in the page). */
+const describeShown = (): string => {
+  const texts = [...document.querySelectorAll('h1, h2, [data-testid="sync-status"], [role="status"], [role="alert"]')]
+    .filter((element) => element instanceof HTMLElement && element.offsetParent !== null)
+    .map((element) => `${element.tagName.toLowerCase()}: ${element.textContent.replace(/\s+/g, ' ').trim()}`)
+    .filter((text) => !text.endsWith(': '))
+  return texts.join('\n')
+}
