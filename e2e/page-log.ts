@@ -58,5 +58,10 @@ const describeShown = (): string => {
     .filter((element) => element instanceof HTMLElement && element.offsetParent !== null)
     .map((element) => `${element.tagName.toLowerCase()}: ${element.textContent.replace(/\s+/g, ' ').trim()}`)
     .filter((text) => !text.endsWith(': '))
-  return texts.join('\n')
+  // The lists a test waits in (Tasks, Notes): how many items, and the first few.
+  const lists = [...document.querySelectorAll('ul[aria-label], ol[aria-label]')].map((list) => {
+    const items = [...list.querySelectorAll(':scope > li')].map((item) => item.textContent.trim().slice(0, 40))
+    return `list ${list.getAttribute('aria-label') ?? ''}: ${String(items.length)}: ${items.slice(0, 5).join(' | ')}`
+  })
+  return [...texts, ...lists].join('\n')
 }

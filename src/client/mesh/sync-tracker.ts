@@ -51,6 +51,19 @@ const SETTLED_MS = MAX_STALL_MS
  */
 const KEEP_EVERY_MS = 5_000
 
+/** `PeerSyncWatch.state` for a trace: each pending document's short id with how many heads each side has. */
+const describePending = (state: string): string =>
+  state
+    .split(';')
+    .filter((entry) => entry !== '')
+    .slice(0, 8)
+    .map((entry) => {
+      const [documentId = '', ours = '', theirs = ''] = entry.split(':')
+      const heads = (list: string): number => (list === '' ? 0 : list.split(',').length)
+      return `${shortId(documentId)} ours ${String(heads(ours))} theirs ${String(heads(theirs))}`
+    })
+    .join(', ')
+
 const timer = (run: () => void, ms: number): (() => void) => {
   const handle = setTimeout(run, ms)
   return () => {
@@ -275,7 +288,7 @@ export class SyncTracker {
    */
   #stalled(watched: Watched, repo: string): void {
     const state = watched.watch.state()
-    const documents = state === '' ? 0 : state.split(';').length
+    const documents = describePending(state)
     if (watched.stuck !== undefined && watched.stuck.state !== state) {
       this.#trace('stalled', { repo: shortId(repo), documents, moved: true })
       watched.stuck = { state, restarts: 0 }

@@ -195,6 +195,7 @@ export class MeshNetworkAdapter extends NetworkAdapter {
   readonly #trace: Trace
   readonly #countDrop: (key: string) => void
   readonly #countWithheld: (key: string) => void
+  readonly #countUnavailable: (key: string, fields: Readonly<Record<string, string>>) => void
 
   constructor(options: MeshAdapterOptions) {
     super()
@@ -202,6 +203,7 @@ export class MeshNetworkAdapter extends NetworkAdapter {
     this.#trace = options.trace ?? noTrace
     this.#countDrop = tracedCount(this.#trace, 'dropped')
     this.#countWithheld = tracedCount(this.#trace, 'withheld')
+    this.#countUnavailable = tracedCount(this.#trace, 'unavailable')
     const everyMs = options.resendEveryMs ?? DEFAULT_RESEND_EVERY_MS
     this.#resends = new ResendBudget({
       everyMs,
@@ -344,6 +346,9 @@ export class MeshNetworkAdapter extends NetworkAdapter {
         this.#tooLarge(documentId)
       }
       return
+    }
+    if (message.type === 'doc-unavailable') {
+      this.#countUnavailable(`to ${shortId(message.targetId)}`, { document: shortId(message.documentId ?? '') })
     }
     this.#transmit(state, bytes, true)
   }
@@ -488,6 +493,9 @@ export class MeshNetworkAdapter extends NetworkAdapter {
     if (!this.#connected || self === undefined || !this.#announced.has(sender)) {
       this.#drop('not-connected')
       return
+    }
+    if (message.type === 'doc-unavailable') {
+      this.#countUnavailable(`from ${shortId(sender)}`, { document: shortId(message.documentId ?? '') })
     }
     this.emit('message', { ...message, senderId: sender, targetId: self })
   }
