@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ObjectId } from '../ids'
 import { openEchoDatabase, type EchoDatabase, type ObjectRow } from './echo-database'
 import { dumpSpaceIndex, objectKey, writeIndexBatch } from './object-index'
+import { liveObjectQuery } from './query-index'
+import { until } from '../../base'
 
 const SPACE = 'space-1'
 let counter = 0
@@ -104,5 +106,34 @@ describe('writing a batch to the index', () => {
     expect(put.mock.calls.map(([written]) => written)).toEqual([[worded]])
     expect((await dumpSpaceIndex(db, SPACE)).objects).toEqual([first, worded, third])
     expect(await db.wordsWritten.get(SPACE)).toBeDefined()
+  })
+
+  it('tells whole lists of a row new to the index at heads already written, not of words alone', async () => {
+    const db = freshDatabase()
+    const [first, second] = taskRows('doc-1', 2)
+    if (first === undefined || second === undefined) throw new Error('two rows')
+    const atHeads = (rows: readonly ObjectRow[]) => ({
+      ...batchOf(rows),
+      docs: [{ doc: 'doc-1', spaceId: SPACE, heads: 'h' }],
+    })
+    // A document's objects indexed in two batches at the same heads: one object (its note's text arrived first),
+    // then the whole document.
+    await writeIndexBatch(db, atHeads([first]))
+    const list = liveObjectQuery(db, SPACE, { type: 'task', sort: { by: 'order' } })
+    const ids = () => {
+      const state = list.get()
+      return state.status === 'ready' ? state.objects.map((object) => object.id) : undefined
+    }
+    const shows = (wanted: readonly string[]) =>
+      until(list, () => JSON.stringify(ids()) === JSON.stringify(wanted), AbortSignal.timeout(5_000))
+    expect(await shows([first.id])).toBe(true)
+    const put = vi.spyOn(db.indexedDocs, 'bulkPut')
+    await writeIndexBatch(db, atHeads([first, second]))
+    expect(await shows([first.id, second.id])).toBe(true)
+    expect(put).toHaveBeenCalledTimes(1)
+    // Words alone (a note's text) at the same heads: searches are told, whole lists are not read again.
+    await writeIndexBatch(db, atHeads([first, { ...second, words: ['task', 'garden'] }]))
+    expect(put).toHaveBeenCalledTimes(1)
+    list.close()
   })
 })
