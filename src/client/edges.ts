@@ -1,4 +1,4 @@
-import type { Trace } from '../base'
+import { traceFields, type Trace } from '../base'
 import { broadcastChannelNetwork } from '../echo'
 import { trysteroPage, type TrysteroPage } from '../mesh'
 import type { SettingsStorage } from './mesh-settings'
@@ -79,6 +79,6 @@ export const browserEdges = (): BrowserEdges => ({
   databases: undefined,
   version: __APP_VERSION__,
   trace: (event, fields) => {
-    console.debug(`mesh ${event}`, JSON.stringify(fields ?? {}))
+    console.debug(`mesh ${event}`, traceFields(fields))
   },
 })
