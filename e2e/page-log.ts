@@ -34,7 +34,11 @@ export class PageLog {
     const parts: string[] = []
     for (const { label, page, lines } of this.#pages) {
       if (page.isClosed()) continue
-      const shown = await page.evaluate(describeShown).catch((error: unknown) => `(not read: ${String(error)})`)
+      // A page stuck or flooded (a hostile-peer case) is not waited for: the report and the teardown go on.
+      const shown = await Promise.race([
+        page.evaluate(describeShown),
+        new Promise<string>((resolve) => setTimeout(() => resolve('(not read within 2 s)'), 2_000)),
+      ]).catch((error: unknown) => `(not read: ${String(error)})`)
       parts.push(`== ${label} ${new URL(page.url()).pathname}\n${shown}\n${lines.join('\n')}`)
     }
     await testInfo.attach('pages', { body: parts.join('\n\n'), contentType: 'text/plain' })

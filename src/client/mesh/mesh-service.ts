@@ -180,7 +180,7 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
         trace('refused', {
           space: shortId(entry.spaceId),
           generation: entry.generation,
-          peer: refusal.peerId,
+          peer: shortId(refusal.peerId),
           code: refusal.remoteCode === undefined ? refusal.code : `${refusal.code} ${refusal.remoteCode}`,
         })
         options.onRefused?.(entry.spaceId, refusal)

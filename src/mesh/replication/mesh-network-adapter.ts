@@ -196,6 +196,7 @@ export class MeshNetworkAdapter extends NetworkAdapter {
   readonly #countDrop: (key: string) => void
   readonly #countWithheld: (key: string) => void
   readonly #countUnavailable: (key: string, fields: Readonly<Record<string, string>>) => void
+  readonly #countDeferred: (key: string) => void
 
   constructor(options: MeshAdapterOptions) {
     super()
@@ -204,6 +205,7 @@ export class MeshNetworkAdapter extends NetworkAdapter {
     this.#countDrop = tracedCount(this.#trace, 'dropped')
     this.#countWithheld = tracedCount(this.#trace, 'withheld')
     this.#countUnavailable = tracedCount(this.#trace, 'unavailable')
+    this.#countDeferred = tracedCount(this.#trace, 'hello-deferred')
     const everyMs = options.resendEveryMs ?? DEFAULT_RESEND_EVERY_MS
     this.#resends = new ResendBudget({
       everyMs,
@@ -561,7 +563,7 @@ export class MeshNetworkAdapter extends NetworkAdapter {
     const bounce = kind === 'hello' && before !== undefined
     if ((bounce || !this.#announced.has(identity.peerId)) && !this.#greet(identity.peerId)) {
       state.deferred = { kind, identity }
-      this.#trace('hello-deferred', { repo: shortId(identity.peerId), kind })
+      this.#countDeferred(`${kind} ${shortId(identity.peerId)}`)
       const stats = this.#stats.get()
       this.#stats.set({ ...stats, deferredHellos: (stats.deferredHellos ?? 0) + 1 })
       return
