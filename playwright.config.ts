@@ -13,7 +13,8 @@ export default defineConfig({
   forbidOnly: true,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: [['list']],
+  // The pages reporter prints a failed test's page report whole, after the list's summary.
+  reporter: [['list'], ['./e2e/pages-reporter.ts']],
   use: {
     browserName: 'chromium',
     launchOptions: chromiumLaunchOptions(),

@@ -1,7 +1,12 @@
 import type { BrowserContext, Page, TestInfo } from '@playwright/test'
 
-/** Lines kept per page: the last events of a busy mesh; more would push an earlier failure out of a CI log. */
-const KEPT_LINES = 40
+/**
+ * Lines kept per page: the last events of a busy mesh. The whole report is printed at the end of the run
+ * (`pages-reporter.ts`), and a CI log is read from its last 120 lines or so.
+ */
+const KEPT_LINES = 30
+/** Characters kept of a line: a trace line is at most about 160. */
+const LINE_CHARS = 200
 
 interface Watched {
   readonly label: string
@@ -39,6 +44,8 @@ export class PageLog {
         page.evaluate(describeShown),
         new Promise<string>((resolve) => setTimeout(() => resolve('(not read within 2 s)'), 2_000)),
       ]).catch((error: unknown) => `(not read: ${String(error)})`)
+      // A page that shows nothing and said nothing (a hostile test page) is left out.
+      if (shown.trim() === '' && lines.length === 0) continue
       parts.push(`== ${label} ${new URL(page.url()).pathname}\n${shown}\n${lines.join('\n')}`)
     }
     await testInfo.attach('pages', { body: parts.join('\n\n'), contentType: 'text/plain' })
@@ -50,7 +57,9 @@ export class PageLog {
     page.on('console', (message) => {
       const type = message.type()
       if (type !== 'debug' && type !== 'warning') return
-      watched.lines.push(`${String(Date.now() - this.#started).padStart(6)} ${message.text()}`)
+      // A warning's first line only (its stack says nothing of the mesh), cut: the report is read in a CI log's tail.
+      const text = (message.text().split('\n', 1)[0] ?? '').slice(0, LINE_CHARS)
+      watched.lines.push(`${String(Date.now() - this.#started).padStart(6)} ${text}`)
       if (watched.lines.length > KEPT_LINES) watched.lines.shift()
     })
   }
