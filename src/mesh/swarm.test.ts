@@ -447,6 +447,83 @@ describe('joinSwarm', () => {
       expect(ids(alice)).toEqual(['peer-1'])
     })
 
+    it('closes the connection to a peer that still holds it joined after its own side failed alone, so the two meet again', async () => {
+      const { network, pages, join, fireRejoins } = setup()
+      // Trystero's handshake timeout, short: the side that forgot fails its handshakes by it.
+      const quick = { handshakeTimeoutMs: 5 }
+      const alice = join(undefined, { ...unbound('alice'), ...quick })
+      const bob = join(undefined, { ...unbound('bob'), ...quick })
+      const refusals: SwarmRefusal[] = []
+      bob.onRefused((refusal) => refusals.push(refusal))
+      await flush()
+      expect(ids(bob)).toEqual([alice.selfId])
+      // Bob's side alone drops Alice; hers keeps him joined and ignores his next handshake, which times out.
+      const bobPage = pages.get(bob.selfId)
+      if (bobPage === undefined) throw new Error('no page')
+      network.forget(bobPage, alice.selfId)
+      expect(ids(bob)).toEqual([])
+      expect(ids(alice)).toEqual([bob.selfId])
+      // His failure over the connection she was admitted on closes it: she hears him leave, and both are lonely.
+      await vi.waitFor(() => {
+        expect(refusals).toEqual([{ peerId: alice.selfId, code: 'join-error', restarted: true }])
+      })
+      expect(ids(alice)).toEqual([])
+      // Their next rejoin meets, as a new connection after a reload does.
+      fireRejoins()
+      await vi.waitFor(() => {
+        expect([ids(alice), ids(bob)]).toEqual([[bob.selfId], [alice.selfId]])
+      })
+      expect(refusals).toHaveLength(1)
+    })
+
+    it('closes the connection another room of the page admitted the peer over, when a handshake fails here', async () => {
+      const { network, pages, join } = setup()
+      const alice = join(undefined, unbound('alice'))
+      const bob = join(undefined, unbound('bob'))
+      await flush()
+      // Bob's page in a second room, where Trystero fails his handshake with Alice over their one connection (its
+      // password step read frames of an earlier handshake).
+      const bobPage = pages.get(bob.selfId)
+      if (bobPage === undefined) throw new Error('no page')
+      const second = joinSwarm(
+        defaultMeshSettings({}),
+        { roomId: 'second', password: 'secret' },
+        { page: bobPage, ...unbound('bob') },
+      )
+      const refusals: SwarmRefusal[] = []
+      second.onRefused((refusal) => refusals.push(refusal))
+      network.callbacks.at(-1)?.onJoinError?.({
+        error: 'incorrect password for overlapping room',
+        appId: 'commonplace/1',
+        roomId: 'second',
+        peerId: alice.selfId,
+      })
+      expect(refusals).toEqual([{ peerId: alice.selfId, code: 'join-error', restarted: true }])
+      // The connection is closed: the first room loses her too, and both ends meet again over a new one.
+      expect([ids(alice), ids(bob)]).toEqual([[], []])
+      await second.leave()
+    })
+
+    it('closes nothing for a failed handshake of a peer never admitted, nor for a refusal of who the peer is', async () => {
+      const { network, join } = setup()
+      const deny = new Set<string>()
+      const alice = join(undefined, { ...unbound('alice', deny) })
+      const bob = join(undefined, { ...unbound('bob') })
+      await flush()
+      const refusals: SwarmRefusal[] = []
+      alice.onRefused((refusal) => refusals.push(refusal))
+      // Trystero fails a stranger's handshake: no connection of ours to close.
+      network.callbacks[0]?.onJoinError?.({ error: 'password', appId: 'commonplace/1', roomId: 'room', peerId: 'p' })
+      // Bob, admitted, is revoked; his next handshake is refused for who he is, which a new connection does not change.
+      deny.add('bob')
+      network.replace(alice.selfId, bob.selfId)
+      await flush()
+      expect(refusals).toEqual([
+        { peerId: 'p', code: 'join-error' },
+        { peerId: bob.selfId, code: 'not-member' },
+      ])
+    })
+
     it('passes the app id and the handshake timeout to Trystero, and reports its join errors', () => {
       const { network, join } = setup()
       const swarm = join(undefined, { appId: 'commonplace/1/join', ...unbound('a') })

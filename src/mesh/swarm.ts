@@ -46,6 +46,8 @@ export interface SwarmRefusal {
   readonly remoteCode?: string
   /** For 'refused-by-peer', what the remote sent as evidence (e.g. DeviceRevoked credentials): unverified. */
   readonly evidence?: unknown
+  /** The connection the peer was admitted over was still open and is closed now, so both ends start over. */
+  readonly restarted?: true
 }
 
 interface SwarmRateStats {
@@ -207,6 +209,43 @@ const FINAL_REFUSALS: ReadonlySet<string> = new Set([
   'wrong-connection',
 ])
 
+/** Refusals that say nothing of the peer nor of the room: one side left, or the connection went. */
+const VOID_REFUSALS: ReadonlySet<string> = new Set(['leaving', 'disconnected'])
+
+/**
+ * A handshake that failed for a reason other than who the peer is (Trystero's password step or its timeout, our
+ * checks fed frames of another handshake), with a peer a room of this page admitted over a connection still open,
+ * means the two ends of that connection disagree about a room, and Trystero never heals it: one side still holds
+ * the peer as joined and ignores the other's new handshake, which failed its side alone (a timeout just after the
+ * other passed, under load), and which Trystero binds to the room again at every announce, each time to fail; or
+ * frames a room got while unbound to the connection (`pendingDataByToken`) are read by its next handshake, which
+ * fails and leaves its own frames for the one after (CI: a reloaded phone and its laptop, 20 failures in 80 s in
+ * their personal room while they met in a space's). Only the connection closing ends it; so it is closed at the
+ * first such failure, and both ends meet again over a new one in every room, as after a reload (about a second).
+ */
+const outOfStep = (refusal: SwarmRefusal): boolean =>
+  !FINAL_REFUSALS.has(refusal.code) &&
+  !FINAL_REFUSALS.has(refusal.remoteCode ?? '') &&
+  !VOID_REFUSALS.has(refusal.code) &&
+  !VOID_REFUSALS.has(refusal.remoteCode ?? '')
+
+/** Connections a page keeps as its peers' last admitted ones: far more than its rooms' peers. */
+const ADMITTED_KEPT = 256
+
+/**
+ * Per Trystero page, each peer's connection when a room of the page last admitted it, by app id and peer id:
+ * Trystero shares one connection per peer among a page's rooms of one app id, so a room may fail a handshake over
+ * a connection another room admitted (see `outOfStep`).
+ */
+const admittedConnections = new WeakMap<TrysteroPage, Map<string, RTCPeerConnection>>()
+const admittedOn = (page: TrysteroPage): Map<string, RTCPeerConnection> => {
+  const known = admittedConnections.get(page)
+  if (known !== undefined) return known
+  const made = new Map<string, RTCPeerConnection>()
+  admittedConnections.set(page, made)
+  return made
+}
+
 /** A handshake cut by a room being left (either side) or by its connection going says nothing of the peer. */
 const endOf = (refusal: HandshakeRefusal): HandshakeEnd =>
   refusal.code === 'disconnected' || refusal.code === 'leaving' || refusal.remoteCode === 'leaving' ? 'void' : 'refused'
@@ -235,6 +274,17 @@ export const joinSwarm = (
   options: SwarmOptions = {},
 ): Swarm => {
   const refusedListeners = new Set<(refusal: SwarmRefusal) => void>()
+  const restartIfOutOfStep = (refusal: SwarmRefusal): boolean => {
+    const key = `${config.appId}\0${refusal.peerId}`
+    const admitted = admittedOn(page)
+    const connection = admitted.get(key)
+    if (connection === undefined || !outOfStep(refusal)) return false
+    admitted.delete(key)
+    // Trystero replaced or closed it meanwhile: the failure was on another connection.
+    if (connection.connectionState === 'closed') return false
+    connection.close()
+    return true
+  }
   const refuse = (refusal: SwarmRefusal): void => {
     // A link room acts on no list, so it keeps no refusal either (review 16, K5).
     if (watchMeetings && (FINAL_REFUSALS.has(refusal.code) || FINAL_REFUSALS.has(refusal.remoteCode ?? ''))) {
@@ -243,7 +293,8 @@ export const joinSwarm = (
         checkMeetings()
       })
     }
-    for (const listener of [...refusedListeners]) listener(refusal)
+    const told = restartIfOutOfStep(refusal) ? { ...refusal, restarted: true as const } : refusal
+    for (const listener of [...refusedListeners]) listener(told)
   }
   // Peers whose handshake passed but that Trystero has not activated yet, then the active ones.
   const passed = new Map<string, AuthenticatedPeer>()
@@ -378,7 +429,19 @@ export const joinSwarm = (
       meeting.delete(peerId)
       // Its connection is no longer a pending peer's: the cap on what it may send (pending-cap.ts) is lifted now,
       // once the binding admitted it, not when Trystero activated it (review 15, J7).
-      if (peer !== undefined) trust(made.getPeers()[peerId])
+      if (peer !== undefined) {
+        const connection = made.getPeers()[peerId]
+        trust(connection)
+        if (connection !== undefined) {
+          const admittedHere = admittedOn(page)
+          const key = `${config.appId}\0${peerId}`
+          admittedHere.delete(key)
+          admittedHere.set(key, connection)
+          for (const oldest of [...admittedHere.keys()].slice(0, admittedHere.size - ADMITTED_KEPT)) {
+            admittedHere.delete(oldest)
+          }
+        }
+      }
       // A missed meeting made up: the next one missed starts the backoff from the start.
       void digests.ensure(peerId).then((digest) => {
         missed.met(digest)

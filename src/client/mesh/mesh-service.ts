@@ -182,6 +182,7 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
           generation: entry.generation,
           peer: shortId(refusal.peerId),
           code: refusal.remoteCode === undefined ? refusal.code : `${refusal.code} ${refusal.remoteCode}`,
+          ...(refusal.restarted === true ? { restarted: true } : {}),
         })
         options.onRefused?.(entry.spaceId, refusal)
       },

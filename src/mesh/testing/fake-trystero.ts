@@ -217,6 +217,41 @@ export class FakeTrystero {
     }
   }
 
+  /**
+   * One side forgets the other and the other is not told, as when one side's handshake failed (its timeout, under
+   * load) just after the other's passed: `page`'s rooms drop `remoteId` (their onPeerLeave runs), `remoteId` keeps
+   * them as joined. Then, as Trystero binds their shared connection to the room again at its next announce, they
+   * meet again, and the side still holding the other ignores that handshake (see `#meet`).
+   */
+  forget(page: FakePage, remoteId: string): void {
+    for (const room of this.roomsOf(page)) {
+      const remote = room.linked.get(remoteId)
+      if (remote === undefined) continue
+      room.linked.delete(remoteId)
+      room.onPeerLeave?.(remoteId)
+      queueMicrotask(() => {
+        void this.#meet(room, remote)
+      })
+    }
+  }
+
+  /**
+   * As Trystero: a side that holds the other as joined ignores a new handshake from it (its handshake frames go to a
+   * peer already active), so the other side's handshake fails when its timeout ends.
+   */
+  #ignoredBy(holder: FakeRoom, other: FakeRoom): boolean {
+    if (!holder.linked.has(other.selfId) || other.linked.has(holder.selfId)) return false
+    setTimeout(() => {
+      other.callbacks.onJoinError?.({
+        error: 'handshake timed out',
+        appId: other.appId,
+        roomId: other.roomId,
+        peerId: holder.selfId,
+      })
+    }, other.callbacks.handshakeTimeoutMs ?? 15_000)
+    return true
+  }
+
   /** As Trystero: both predicates run over a pending connection; only when both resolve do the peers join. */
   #isDown(): boolean {
     return this.#down
@@ -234,6 +269,7 @@ export class FakeTrystero {
       this.#missedPairs.set(pair, misses - 1)
       return
     }
+    if (this.#ignoredBy(a, b) || this.#ignoredBy(b, a)) return
     if (a.password !== b.password) {
       a.callbacks.onJoinError?.({ error: 'password', appId: a.appId, roomId: a.roomId, peerId: b.selfId })
       b.callbacks.onJoinError?.({ error: 'password', appId: b.appId, roomId: b.roomId, peerId: a.selfId })
@@ -345,10 +381,12 @@ export class FakeRoom {
     return peers
   }
 
+  /** Both sides lose each other, also where one had forgotten the other already (`FakeTrystero.forget`). */
   disconnect(other: FakeRoom): void {
-    if (!this.linked.delete(other.selfId)) return
-    other.linked.delete(this.selfId)
-    this.onPeerLeave?.(other.selfId)
+    const ours = this.linked.delete(other.selfId)
+    const theirs = other.linked.delete(this.selfId)
+    if (!ours && !theirs) return
+    if (ours) this.onPeerLeave?.(other.selfId)
     other.onPeerLeave?.(this.selfId)
     this.#network.closed(this, other)
   }
