@@ -6,6 +6,7 @@ import { DEFAULT_HANDSHAKE_TIMEOUT_MS, sendRefusal, type AuthenticatedPeer } fro
 import { bindConnections } from './swarm-binding'
 import { PEER_RATE_LIMIT, PeerRate, type RateLimit } from './peer-rate'
 import { trustConnection } from './pending-cap'
+import { heardFrom, roomToken } from './heard-rooms'
 import { handshakeEnded, handshakeTag, sendingAs, type HandshakeEnd } from './refused-close'
 import { registerChannel, watchChannels } from './action-types'
 import { MetDigests, MissedMeetings, readMetList } from './missed-meetings'
@@ -110,6 +111,11 @@ export interface SwarmOptions {
    * pass a spy, as the fake connections have no data channels).
    */
   readonly trust?: (connection: object | undefined) => void
+  /**
+   * When a connection's remote last sent a frame for a room token (`heardFrom` by default, on the `clock`'s scale;
+   * tests pass one, as fake connections carry no frames). See `outOfStep`.
+   */
+  readonly heard?: (connection: object, token: string) => number | undefined
 }
 
 /** A way to hear that the network came back. */
@@ -214,14 +220,17 @@ const VOID_REFUSALS: ReadonlySet<string> = new Set(['leaving', 'disconnected'])
 
 /**
  * A handshake that failed for a reason other than who the peer is (Trystero's password step or its timeout, our
- * checks fed frames of another handshake), with a peer a room of this page admitted over a connection still open,
- * means the two ends of that connection disagree about a room, and Trystero never heals it: one side still holds
- * the peer as joined and ignores the other's new handshake, which failed its side alone (a timeout just after the
- * other passed, under load), and which Trystero binds to the room again at every announce, each time to fail; or
- * frames a room got while unbound to the connection (`pendingDataByToken`) are read by its next handshake, which
- * fails and leaves its own frames for the one after (CI: a reloaded phone and its laptop, 20 failures in 80 s in
- * their personal room while they met in a space's). Only the connection closing ends it; so it is closed at the
- * first such failure, and both ends meet again over a new one in every room, as after a reload (about a second).
+ * checks fed frames of another handshake) can mean the two ends of a shared connection disagree about a room, which
+ * Trystero never heals: one side still holds the peer as joined there and ignores the other's new handshake, which
+ * failed its side alone (a timeout just after the other passed, under load), and which Trystero binds to the room
+ * again at every announce, each time to fail; or frames a room got while unbound to the connection
+ * (`pendingDataByToken`) are read by its next handshake, which fails and leaves its own frames for the one after (CI:
+ * a reloaded phone and its laptop, 20 failures in 80 s in their personal room while they met in a space's). Only the
+ * connection closing ends it. So when such failures come twice in a row with a peer in a room, a room of this page
+ * admitted that peer over a connection still open, and the peer sent a frame of this room over it within a handshake
+ * timeout (it is here: a relay or password holder can announce any page id in any room, but only the peer sends on
+ * its connection), that connection is closed, at most once a minute per peer, and both ends meet again over a new
+ * one in every room, as after a reload.
  */
 const outOfStep = (refusal: SwarmRefusal): boolean =>
   !FINAL_REFUSALS.has(refusal.code) &&
@@ -229,21 +238,39 @@ const outOfStep = (refusal: SwarmRefusal): boolean =>
   !VOID_REFUSALS.has(refusal.code) &&
   !VOID_REFUSALS.has(refusal.remoteCode ?? '')
 
-/** Connections a page keeps as its peers' last admitted ones: far more than its rooms' peers. */
-const ADMITTED_KEPT = 256
+/** Peers a page keeps track of for `outOfStep`: far more than its rooms' peers. */
+const PAGE_PEERS_KEPT = 256
+/** Out-of-step failures in a row with one peer in one room that close its connection: one may be load, or stale. */
+const OUT_OF_STEP_FAILURES = 2
+/** A page closes one peer's connection as out of step at most this often: a new one that fails as well waits. */
+const OUT_OF_STEP_EVERY_MS = 60_000
 
 /**
- * Per Trystero page, each peer's connection when a room of the page last admitted it, by app id and peer id:
- * Trystero shares one connection per peer among a page's rooms of one app id, so a room may fail a handshake over
- * a connection another room admitted (see `outOfStep`).
+ * What a Trystero page knows of its peers for `outOfStep`, by app id and peer id (Trystero shares one connection
+ * per peer among a page's rooms of one app id, so a room may fail a handshake over a connection another admitted):
+ * each peer's connection when a room of the page last admitted it, and when the page last closed one as out of step.
  */
-const admittedConnections = new WeakMap<TrysteroPage, Map<string, RTCPeerConnection>>()
-const admittedOn = (page: TrysteroPage): Map<string, RTCPeerConnection> => {
-  const known = admittedConnections.get(page)
+interface PagePeers {
+  readonly admitted: Map<string, RTCPeerConnection>
+  readonly closedAt: Map<string, number>
+}
+const pagePeers = new WeakMap<TrysteroPage, PagePeers>()
+const pagePeersOf = (page: TrysteroPage): PagePeers => {
+  const known = pagePeers.get(page)
   if (known !== undefined) return known
-  const made = new Map<string, RTCPeerConnection>()
-  admittedConnections.set(page, made)
+  const made: PagePeers = { admitted: new Map(), closedAt: new Map() }
+  pagePeers.set(page, made)
   return made
+}
+
+/** Sets `key` as the newest entry of `map`, and lets go of the oldest past `PAGE_PEERS_KEPT`. */
+const keepNewest = <V>(map: Map<string, V>, key: string, value: V): void => {
+  map.delete(key)
+  map.set(key, value)
+  for (const oldest of map.keys()) {
+    if (map.size <= PAGE_PEERS_KEPT) break
+    map.delete(oldest)
+  }
 }
 
 /** A handshake cut by a room being left (either side) or by its connection going says nothing of the peer. */
@@ -274,14 +301,33 @@ export const joinSwarm = (
   options: SwarmOptions = {},
 ): Swarm => {
   const refusedListeners = new Set<(refusal: SwarmRefusal) => void>()
+  // Out-of-step failures in a row per peer in this room, counted only for a peer admitted over a live connection.
+  const outOfStepFailures = new Map<string, number>()
   const restartIfOutOfStep = (refusal: SwarmRefusal): boolean => {
+    if (left || !outOfStep(refusal)) return false
     const key = `${config.appId}\0${refusal.peerId}`
-    const admitted = admittedOn(page)
-    const connection = admitted.get(key)
-    if (connection === undefined || !outOfStep(refusal)) return false
-    admitted.delete(key)
-    // Trystero replaced or closed it meanwhile: the failure was on another connection.
-    if (connection.connectionState === 'closed') return false
+    const peers = pagePeersOf(page)
+    const connection = peers.admitted.get(key)
+    // Trystero dropped it meanwhile: a new connection is being made, or was.
+    if (
+      connection === undefined ||
+      connection.connectionState === 'closed' ||
+      connection.connectionState === 'failed'
+    ) {
+      return false
+    }
+    // Only the remote sends on its connection: a frame of this room from it says it is here with us. Without one, a
+    // relay or a password holder announcing its page id in a room it is not in would have us close its connection.
+    const now = clock.now()
+    const heardAt = token === undefined ? undefined : heard(connection, token)
+    if (heardAt === undefined || now - heardAt > handshakeTimeoutMs) return false
+    const failures = (outOfStepFailures.get(refusal.peerId) ?? 0) + 1
+    keepNewest(outOfStepFailures, refusal.peerId, failures)
+    if (failures < OUT_OF_STEP_FAILURES) return false
+    if (now - (peers.closedAt.get(key) ?? Number.NEGATIVE_INFINITY) < OUT_OF_STEP_EVERY_MS) return false
+    outOfStepFailures.delete(refusal.peerId)
+    peers.admitted.delete(key)
+    keepNewest(peers.closedAt, key, now)
     connection.close()
     return true
   }
@@ -321,6 +367,13 @@ export const joinSwarm = (
     ...(options.appId === undefined ? {} : { appId: options.appId }),
   }
   const page = options.page ?? trysteroPage
+  const handshakeTimeoutMs = options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS
+  const heard = options.heard ?? heardFrom
+  // This room's token on a shared connection, for `heard`; a failure before it is known closes nothing.
+  let token: string | undefined
+  void roomToken(config.appId, room.roomId).then((value) => {
+    token = value
+  })
   const admitUnbound = options.admitUnboundTestPeers === true
   const trust = options.trust ?? trustConnection
   const watchMeetings = config.appId !== LINK_APP_ID
@@ -331,7 +384,7 @@ export const joinSwarm = (
     handshake === undefined
       ? {}
       : {
-          handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
+          handshakeTimeoutMs,
           onPeerHandshake: async (peerId, send, receive, isInitiator) => {
             const current = self()
             if (current !== undefined && leaving.has(current)) {
@@ -432,15 +485,8 @@ export const joinSwarm = (
       if (peer !== undefined) {
         const connection = made.getPeers()[peerId]
         trust(connection)
-        if (connection !== undefined) {
-          const admittedHere = admittedOn(page)
-          const key = `${config.appId}\0${peerId}`
-          admittedHere.delete(key)
-          admittedHere.set(key, connection)
-          for (const oldest of [...admittedHere.keys()].slice(0, admittedHere.size - ADMITTED_KEPT)) {
-            admittedHere.delete(oldest)
-          }
-        }
+        if (connection !== undefined) keepNewest(pagePeersOf(page).admitted, `${config.appId}\0${peerId}`, connection)
+        outOfStepFailures.delete(peerId)
       }
       // A missed meeting made up: the next one missed starts the backoff from the start.
       void digests.ensure(peerId).then((digest) => {

@@ -387,7 +387,7 @@ export class FakeRoom {
     const theirs = other.linked.delete(this.selfId)
     if (!ours && !theirs) return
     if (ours) this.onPeerLeave?.(other.selfId)
-    other.onPeerLeave?.(this.selfId)
+    if (theirs) other.onPeerLeave?.(this.selfId)
     this.#network.closed(this, other)
   }
 
