@@ -11,6 +11,7 @@ import {
   type SwarmRefusal,
   type TrysteroPage,
 } from '../../mesh'
+import { OWN_DEVICES_CHECK_MS, OwnDevicesWatch } from './own-devices-watch'
 import { isRemote, PeerAccess } from './peer-access'
 import type { RefusalNotice } from './refusal-notice'
 import { joinSpaceRoom, type RoomWatcher, type SpaceRoom } from './space-room'
@@ -59,6 +60,10 @@ export interface MeshServiceOptions {
   readonly onPeer?: (spaceId: SpaceId, device: PublicKey, identity: IdentityKey) => void
   /** Told of rooms joined and left, handshakes refused, and the adapter's rare events. */
   readonly trace?: Trace
+  /** Our personal space, once known: a device of ours met elsewhere but long missing from its room is out of step. */
+  readonly personalSpace?: () => SpaceId | undefined
+  /** Runs `tick` every `ms` until the returned function is called (`setInterval` by default). */
+  readonly every?: (ms: number, tick: () => void) => () => void
 }
 
 export interface MeshService {
@@ -71,6 +76,13 @@ export interface MeshService {
   /** Re-checks every connected peer now; returns how many were cut off. */
   recheck(): number
   stop(): Promise<void>
+}
+
+const everyInterval = (ms: number, tick: () => void): (() => void) => {
+  const timer = setInterval(tick, ms)
+  return () => {
+    clearInterval(timer)
+  }
 }
 
 const sameRoom = (a: RoomEntry['room'], b: RoomEntry['room']): boolean =>
@@ -228,6 +240,19 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
   }
   follow(options.rooms.get())
   const stopRooms = options.rooms.subscribe(follow)
+  // A device of ours met in a space's room but long missing from our personal room: see `OwnDevicesWatch`.
+  const ownDevices = new OwnDevicesWatch()
+  const stopWatchingOwn = (options.every ?? everyInterval)(OWN_DEVICES_CHECK_MS, () => {
+    const rooms = [...joined.values()].map(({ room }) => ({
+      spaceId: room.spaceId,
+      peers: room.swarm.authenticated.get(),
+    }))
+    for (const peerId of ownDevices.check(Date.now(), rooms, options.personalSpace?.(), identity.identityKey)) {
+      trace('own-device-missing', { peer: shortId(peerId) })
+      // One connection per peer, shared by the rooms: closing it in any room it is in closes it in all.
+      for (const { room } of joined.values()) room.swarm.closePeer(peerId)
+    }
+  })
   const stopAccess = options.onAccessChange(() => {
     recheck()
   })
@@ -235,6 +260,7 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
   const stop = async (): Promise<void> => {
     stopRooms()
     stopAccess()
+    stopWatchingOwn()
     const rooms = [...joined.values()]
     joined.clear()
     for (const { room } of rooms) leave(room)

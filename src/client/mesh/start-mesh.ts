@@ -217,6 +217,7 @@ const runFor = async (
     storage,
     tracker,
     trace: deps.trace ?? noTrace,
+    personalSpace: () => personalRow()?.id as SpaceId | undefined,
     onRefused: (spaceId, refusal) => {
       if (refusal.remoteCode !== undefined) learn(spaceId, refusal.remoteCode, refusal.evidence)
     },

@@ -1,0 +1,62 @@
+import type { IdentityKey } from '../../halo'
+import type { SpaceId } from '../../echo'
+
+/**
+ * How long a device of our own identity may be met in a space's room while missing from our personal space's rooms
+ * before its connection is closed: longer than a handshake (15 s) and a lonely rejoin (4 s) together.
+ */
+export const MISSING_FOR_MS = 20_000
+/** One device's connection is closed this way at most once a minute, so a new one that misses too does not loop. */
+export const CLOSE_EVERY_MS = 60_000
+/** How often the mesh looks. */
+export const OWN_DEVICES_CHECK_MS = 5_000
+
+/** A room's admitted peers: by Trystero page id, the identity each proved. */
+export interface RoomPeers {
+  readonly spaceId: SpaceId
+  readonly peers: ReadonlyMap<string, { readonly identity: IdentityKey | null }>
+}
+
+/**
+ * Every device of an identity is in its personal space's room whenever its mesh runs, so one of ours met in another
+ * room and missing from the personal room's for long is out of step with us on the connection Trystero shares among
+ * the rooms: it binds a room to that connection only on a presence frame or an announce (one a minute), and a
+ * meeting cut there (a reload during a handshake, two connections crossing) was not tried again for 46 s and more
+ * (`e2e/hostile-peer.spec.ts`, the member case: Ada's laptop and phone met in Garden only, so the phone never got
+ * the laptop's new Garden secret from the personal space, and the two sat in rooms of their own). Closing that
+ * connection makes both ends meet again over a new one in every room, as after a reload. Only our own identity's
+ * devices count: a member of a space is in no personal room of ours.
+ */
+export class OwnDevicesWatch {
+  readonly #missingSince = new Map<string, number>()
+  readonly #closedAt = new Map<string, number>()
+
+  /** The page ids of our devices whose connection to close now. */
+  check(now: number, rooms: readonly RoomPeers[], personal: SpaceId | undefined, own: IdentityKey): string[] {
+    for (const [id, at] of this.#closedAt) if (now - at >= CLOSE_EVERY_MS) this.#closedAt.delete(id)
+    const inPersonal = new Set<string>()
+    const ownElsewhere = new Set<string>()
+    for (const room of rooms) {
+      for (const [id, peer] of room.peers) {
+        if (room.spaceId === personal) inPersonal.add(id)
+        else if (peer.identity === own) ownElsewhere.add(id)
+      }
+    }
+    // Without our personal room joined (not known yet, or left while stopping), nobody is missing from it.
+    if (personal === undefined || !rooms.some((room) => room.spaceId === personal)) ownElsewhere.clear()
+    for (const id of [...this.#missingSince.keys()]) {
+      if (!ownElsewhere.has(id) || inPersonal.has(id)) this.#missingSince.delete(id)
+    }
+    const due: string[] = []
+    for (const id of ownElsewhere) {
+      if (inPersonal.has(id)) continue
+      const since = this.#missingSince.get(id) ?? now
+      this.#missingSince.set(id, since)
+      if (now - since < MISSING_FOR_MS || this.#closedAt.has(id)) continue
+      this.#missingSince.delete(id)
+      this.#closedAt.set(id, now)
+      due.push(id)
+    }
+    return due
+  }
+}
