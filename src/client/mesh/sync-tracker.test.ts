@@ -78,6 +78,7 @@ describe('SyncTracker', () => {
     const peer = { pending: 1, heads: 'doc-1:ours:theirs', changed: (): void => undefined }
     const restarted: string[] = []
     const clock = new ManualClock()
+    const traced: [string, Readonly<Record<string, string | number | boolean>>][] = []
     const tracker = new SyncTracker({
       clock,
       online: true,
@@ -89,9 +90,30 @@ describe('SyncTracker', () => {
       },
       restart: (repo) => restarted.push(repo),
       after,
+      trace: (event, fields = {}) => traced.push([event, fields]),
     })
-    return { tracker, peer, restarted, armed, fire, clock }
+    return { tracker, peer, restarted, armed, fire, clock, traced }
   }
+
+  it('traces a stall with each side’s heads of its first two pending documents, cut short', () => {
+    const { tracker, peer, fire, traced } = stalling()
+    const hash = (letter: string): string => letter.repeat(64)
+    peer.heads = `doc-aaaaaa:${hash('1')}:${hash('2')},${hash('3')};doc-bbbbbb:${hash('4')}:;doc-cccccc:${hash('5')}:`
+    tracker.connected('work', 'peer-1', 'phone', 'repo-phone')
+    fire()
+    expect(traced.filter(([event]) => event === 'stalled')).toEqual([
+      [
+        'stalled',
+        {
+          repo: '-phone',
+          documents: 'aaaaaa ours 1 theirs 2, bbbbbb ours 1 theirs 0, cccccc ours 1 theirs 0',
+          heads1: 'aaaaaa ours 111111 theirs 222222 333333',
+          heads2: 'bbbbbb ours 444444 theirs ',
+          restarts: 0,
+        },
+      ],
+    ])
+  })
 
   it('restarts a peer that stays behind with no progress, each time later, and never one that is up to date', () => {
     const { tracker, peer, restarted, armed, fire, clock } = stalling()

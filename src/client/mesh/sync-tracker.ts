@@ -64,6 +64,29 @@ const describePending = (state: string): string =>
     })
     .join(', ')
 
+/**
+ * The first two pending documents' heads, one field each (a trace cuts a field to 64 characters): `id ours … theirs
+ * …` with three heads a side at most, each cut to 6 characters. A stall where both sides hold one head says nothing
+ * without which ones.
+ */
+const pendingHeads = (state: string): Record<string, string> => {
+  const short = (list: string): string =>
+    (list === '' ? [] : list.split(','))
+      .slice(0, 3)
+      .map((hash) => hash.slice(0, 6))
+      .join(' ')
+  const fields: Record<string, string> = {}
+  for (const [at, entry] of state
+    .split(';')
+    .filter((each) => each !== '')
+    .slice(0, 2)
+    .entries()) {
+    const [documentId = '', ours = '', theirs = ''] = entry.split(':')
+    fields[`heads${String(at + 1)}`] = `${shortId(documentId)} ours ${short(ours)} theirs ${short(theirs)}`
+  }
+  return fields
+}
+
 const timer = (run: () => void, ms: number): (() => void) => {
   const handle = setTimeout(run, ms)
   return () => {
@@ -290,12 +313,12 @@ export class SyncTracker {
     const state = watched.watch.state()
     const documents = describePending(state)
     if (watched.stuck !== undefined && watched.stuck.state !== state) {
-      this.#trace('stalled', { repo: shortId(repo), documents, moved: true })
+      this.#trace('stalled', { repo: shortId(repo), documents, ...pendingHeads(state), moved: true })
       watched.stuck = { state, restarts: 0 }
       return
     }
     const restarts = watched.stuck?.restarts ?? 0
-    this.#trace('stalled', { repo: shortId(repo), documents, restarts })
+    this.#trace('stalled', { repo: shortId(repo), documents, ...pendingHeads(state), restarts })
     if (restarts >= MAX_RESTARTS) return
     this.#restart(repo)
     watched.stuck = { state, restarts: restarts + 1 }
