@@ -21,6 +21,7 @@ import type { JoinRoomConfig } from 'trystero'
 import { buildRelayOrigins, buildSignalUrls, splitList, type BuildEnv } from './build-env'
 import { keptOfferPeerConnection } from './kept-offer'
 import { cappedPeerConnection } from './pending-cap'
+import { closedWhenDropped } from './dropped-close'
 import { roomsHeardPeerConnection } from './heard-rooms'
 import { closedWhenRefused } from './refused-close'
 
@@ -305,13 +306,14 @@ export const UNUSED_CONNECTION_MS = 5_000
 /**
  * The browser's RTCPeerConnection with a cap on what a pending peer may send (pending-cap.ts), closed once every
  * room that met its peer refused it (refused-close.ts), keeping an unanswered offer when Trystero makes it again
- * (kept-offer.ts), and telling which rooms its remote sends frames for (heard-rooms.ts); none in Node.
+ * (kept-offer.ts), telling which rooms its remote sends frames for (heard-rooms.ts), and closed before Trystero
+ * can drop it half-open (dropped-close.ts); none in Node.
  */
 let capped: typeof RTCPeerConnection | undefined
 const rtcPolyfill = (): { rtcPolyfill?: typeof RTCPeerConnection } => {
   if (typeof RTCPeerConnection === 'undefined') return {}
   capped ??= roomsHeardPeerConnection(
-    cappedPeerConnection(closedWhenRefused(keptOfferPeerConnection(RTCPeerConnection))),
+    cappedPeerConnection(closedWhenRefused(closedWhenDropped(keptOfferPeerConnection(RTCPeerConnection)))),
   )
   return { rtcPolyfill: capped }
 }

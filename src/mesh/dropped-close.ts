@@ -1,0 +1,84 @@
+/**
+ * Closes a connection that Trystero is about to drop without closing it. Its peer (`@trystero-p2p/core` peer.mjs)
+ * gives up a connection whose state stays `disconnected` for 5 s (`disconnectedCloseDelayMs`), and the shared peer
+ * then forgets it without closing it (shared-peer.mjs `register`: `close` clears it with `destroyPeer: false`). The
+ * RTCPeerConnection lives on: when ICE comes back (a starved consent check on a loaded machine), the other side keeps
+ * the connection and every room on it as joined, ignores our new offers for that peer (signal-handler.mjs, a live
+ * connected peer), and the two never meet again (CI, 2026-11-29: a laptop forgot its phone in every room at once and
+ * the phone kept it joined for the last 50 s of the test). Closed a little before Trystero gives up, the connection
+ * ends on both sides: each room drops the peer, and the two meet again over a new one.
+ */
+
+/** How long a connection may stay `disconnected` before it is closed: just under Trystero's 5 s. */
+export const DISCONNECTED_CLOSE_MS = 4_500
+
+type State = 'gone' | 'live' | 'disconnected' | 'other'
+
+/** The connection's state as Trystero's peer reads it (peer.mjs `handleConnectionStateChange`), in its order. */
+const stateOf = (connection: RTCPeerConnection): State => {
+  const { connectionState: state, iceConnectionState: ice } = connection
+  if (state === 'failed' || state === 'closed' || ice === 'failed' || ice === 'closed') return 'gone'
+  if (
+    state === 'connected' ||
+    state === 'connecting' ||
+    ice === 'connected' ||
+    ice === 'completed' ||
+    ice === 'checking'
+  )
+    return 'live'
+  if (state === 'disconnected' || ice === 'disconnected') return 'disconnected'
+  return 'other'
+}
+
+/** `Base` (the browser's RTCPeerConnection) that closes itself before Trystero can drop it half-open. */
+export const closedWhenDropped = (
+  Base: typeof RTCPeerConnection,
+  after: (ms: number, run: () => void) => () => void = (ms, run) => {
+    const timer = setTimeout(run, ms)
+    return () => {
+      clearTimeout(timer)
+    }
+  },
+) =>
+  class ClosedWhenDropped extends Base {
+    #cancel: (() => void) | undefined
+
+    constructor(configuration?: RTCConfiguration) {
+      super(configuration)
+      const check = (): void => {
+        this.#check()
+      }
+      this.addEventListener('connectionstatechange', check)
+      this.addEventListener('iceconnectionstatechange', check)
+      this.addEventListener('datachannel', (event) => {
+        this.#watch(event.channel)
+      })
+    }
+
+    override createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel {
+      const channel = super.createDataChannel(label, init)
+      this.#watch(channel)
+      return channel
+    }
+
+    #watch(channel: RTCDataChannel): void {
+      // Trystero forgets the connection when its channel closes or errs, and keeps it open: it is closed here.
+      const close = (): void => {
+        if (this.connectionState !== 'closed') this.close()
+      }
+      channel.addEventListener('close', close)
+      channel.addEventListener('error', close)
+    }
+
+    #check(): void {
+      if (stateOf(this) !== 'disconnected') {
+        this.#cancel?.()
+        this.#cancel = undefined
+        return
+      }
+      this.#cancel ??= after(DISCONNECTED_CLOSE_MS, () => {
+        this.#cancel = undefined
+        if (stateOf(this) === 'disconnected') this.close()
+      })
+    }
+  }
