@@ -1,3 +1,5 @@
+import { onEveryChannel } from './every-channel'
+
 /**
  * Closes a connection that Trystero is about to drop without closing it. Its peer (`@trystero-p2p/core` peer.mjs)
  * gives up a connection whose state stays `disconnected` for 5 s (`disconnectedCloseDelayMs`), and the shared peer
@@ -50,15 +52,9 @@ export const closedWhenDropped = (
       }
       this.addEventListener('connectionstatechange', check)
       this.addEventListener('iceconnectionstatechange', check)
-      this.addEventListener('datachannel', (event) => {
-        this.#watch(event.channel)
+      onEveryChannel(this, (channel) => {
+        this.#watch(channel)
       })
-    }
-
-    override createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel {
-      const channel = super.createDataChannel(label, init)
-      this.#watch(channel)
-      return channel
     }
 
     #watch(channel: RTCDataChannel): void {

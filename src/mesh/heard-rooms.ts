@@ -1,3 +1,4 @@
+import { onEveryChannel } from './every-channel'
 import { roomChunkOf } from './room-chunk'
 
 /**
@@ -28,15 +29,9 @@ export const roomsHeardPeerConnection = (Base: typeof RTCPeerConnection, now: ()
   class RoomsHeardPeerConnection extends Base {
     constructor(configuration?: RTCConfiguration) {
       super(configuration)
-      this.addEventListener('datachannel', (event) => {
-        this.#watch(event.channel)
+      onEveryChannel(this, (channel) => {
+        this.#watch(channel)
       })
-    }
-
-    override createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel {
-      const channel = super.createDataChannel(label, init)
-      this.#watch(channel)
-      return channel
     }
 
     #watch(channel: RTCDataChannel): void {

@@ -1,3 +1,4 @@
+import { onEveryChannel } from './every-channel'
 import { isKnownActionType } from './action-types'
 import { roomChunkOf } from './room-chunk'
 
@@ -61,16 +62,9 @@ export const cappedPeerConnection = (
 
     constructor(configuration?: RTCConfiguration) {
       super(configuration)
-      // Registered before Trystero sets `ondatachannel`, so this runs first and the channel is watched first.
-      this.addEventListener('datachannel', (event) => {
-        this.#watch(event.channel)
+      onEveryChannel(this, (channel) => {
+        this.#watch(channel)
       })
-    }
-
-    override createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel {
-      const channel = super.createDataChannel(label, init)
-      this.#watch(channel)
-      return channel
     }
 
     #watch(channel: RTCDataChannel): void {

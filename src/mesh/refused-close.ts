@@ -1,3 +1,4 @@
+import { onEveryChannel } from './every-channel'
 import { isTrusted } from './pending-cap'
 import { roomChunkOf } from './room-chunk'
 
@@ -87,15 +88,9 @@ export const closedWhenRefused = (
 
     constructor(configuration?: RTCConfiguration) {
       super(configuration)
-      this.addEventListener('datachannel', (event) => {
-        this.#watch(event.channel)
+      onEveryChannel(this, (channel) => {
+        this.#watch(channel)
       })
-    }
-
-    override createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel {
-      const channel = super.createDataChannel(label, init)
-      this.#watch(channel)
-      return channel
     }
 
     ended(token: string, end: HandshakeEnd): void {
