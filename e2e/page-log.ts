@@ -56,8 +56,10 @@ export class PageLog {
     this.#pages.push(watched)
     page.on('console', (message) => {
       const type = message.type()
-      if (type !== 'debug' && type !== 'warning') return
-      // A warning's first line only (its stack says nothing of the mesh), cut: the report is read in a CI log's tail.
+      // Errors too: Trystero logs there a connection that failed or that the remote closed (its "peer error").
+      if (type !== 'debug' && type !== 'warning' && type !== 'error') return
+      // A warning's or error's first line only (a stack says nothing of the mesh), cut: the report is read in a CI
+      // log's tail.
       const text = (message.text().split('\n', 1)[0] ?? '').slice(0, LINE_CHARS)
       watched.lines.push(`${String(Date.now() - this.#started).padStart(6)} ${text}`)
       if (watched.lines.length > KEPT_LINES) watched.lines.shift()

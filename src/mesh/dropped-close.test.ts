@@ -60,6 +60,18 @@ describe('closedWhenDropped', () => {
     expect(half.connection.closed).toBe(false)
   })
 
+  it('closes a connection that fails, either state, at once: Trystero forgets it then, and ICE may come back', () => {
+    for (const [state, ice] of [
+      ['failed', 'disconnected'],
+      ['connecting', 'failed'],
+    ] as const) {
+      const { connection, timers } = open()
+      connection.set(state, ice)
+      expect(connection.closed).toBe(true)
+      expect(timers).toEqual([])
+    }
+  })
+
   it('closes the connection when its data channel closes or errs (Trystero forgets it then, and keeps it open)', () => {
     for (const event of ['close', 'error']) {
       const { connection } = open()

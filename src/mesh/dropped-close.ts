@@ -2,8 +2,8 @@ import { onEveryChannel } from './every-channel'
 
 /**
  * Closes a connection that Trystero is about to drop without closing it. Its peer (`@trystero-p2p/core` peer.mjs)
- * gives up a connection whose state stays `disconnected` for 5 s (`disconnectedCloseDelayMs`), and the shared peer
- * then forgets it without closing it (shared-peer.mjs `register`: `close` clears it with `destroyPeer: false`). The
+ * gives up a connection that fails, or whose state stays `disconnected` for 5 s (`disconnectedCloseDelayMs`), and
+ * the shared peer then forgets it without closing it (shared-peer.mjs `register`: `close` clears it with `destroyPeer: false`). The
  * RTCPeerConnection lives on: when ICE comes back (a starved consent check on a loaded machine), the other side keeps
  * the connection and every room on it as joined, ignores our new offers for that peer (signal-handler.mjs, a live
  * connected peer), and the two never meet again (CI, 2026-11-29: a laptop forgot its phone in every room at once and
@@ -67,7 +67,13 @@ export const closedWhenDropped = (
     }
 
     #check(): void {
-      if (stateOf(this) !== 'disconnected') {
+      const state = stateOf(this)
+      // Trystero gives up a failed connection at once and leaves it open too; Chromium's ICE may come back from it.
+      if (state === 'gone') {
+        if (this.connectionState !== 'closed') this.close()
+        return
+      }
+      if (state !== 'disconnected') {
         this.#cancel?.()
         this.#cancel = undefined
         return

@@ -44,17 +44,18 @@ export class PresenceTracker {
     if (this.#heard.delete(peerId)) this.#publish()
   }
 
-  /** Drops every peer not heard from within its timeout. */
-  sweep(): void {
+  /** Drops every peer not heard from within its timeout, and says which. */
+  sweep(): string[] {
     const now = this.#clock.now()
-    let changed = false
+    const dropped: string[] = []
     for (const [peerId, { at, timeoutMs }] of this.#heard) {
       if (now - at > timeoutMs) {
         this.#heard.delete(peerId)
-        changed = true
+        dropped.push(peerId)
       }
     }
-    if (changed) this.#publish()
+    if (dropped.length > 0) this.#publish()
+    return dropped
   }
 
   clear(): void {

@@ -5,6 +5,7 @@ import type { IdentityKey, PublicKey } from '../halo'
 import { HandshakeRefusal } from './handshake/refusal'
 import { defaultMeshSettings } from './mesh-config'
 import { metDigest } from './missed-meetings'
+import { SILENT_CLOSE_MS } from './silent-peers'
 import { FakeTrystero, type FakePage } from './testing/fake-trystero'
 import {
   joinSwarm,
@@ -480,6 +481,50 @@ describe('joinSwarm', () => {
         expect([ids(alice), ids(bob)]).toEqual([[bob.selfId], [alice.selfId]])
       })
       expect(refusals).toHaveLength(2)
+    })
+
+    it('closes the connection to an admitted peer that sent nothing for 30 s (its side forgot the connection), so the two meet again', async () => {
+      const { network, pages, join, beat, fireRejoins } = setup()
+      const traced: string[] = []
+      const alice = join(undefined, {
+        ...unbound('alice'),
+        trace: (event, fields) => traced.push(`${event} ${String(fields?.peer)}`),
+      })
+      const bob = join(undefined, { ...unbound('bob'), handshakeTimeoutMs: 5 })
+      await flush()
+      // Bob's side alone drops Alice and never beats to her again; she keeps him joined.
+      const bobPage = pages.get(bob.selfId)
+      if (bobPage === undefined) throw new Error('no page')
+      network.forget(bobPage, alice.selfId)
+      for (let second = 0; second < SILENT_CLOSE_MS / 1_000; second++) await beat([alice, bob])
+      // Gone from her presence long ago, and still admitted: 30 s is not past the wait yet.
+      expect([[...alice.peers.get()], ids(alice), ids(bob)]).toEqual([[], [bob.selfId], []])
+      expect(traced).toEqual([])
+      await beat([alice, bob])
+      expect([ids(alice), ids(bob)]).toEqual([[], []])
+      expect(traced).toEqual([`silent-closed ${bob.selfId.slice(-6)}`])
+      // Both alone now: their next rejoin meets over a new connection.
+      fireRejoins()
+      await vi.waitFor(() => {
+        expect([ids(alice), ids(bob)]).toEqual([[bob.selfId], [alice.selfId]])
+      })
+    })
+
+    it('keeps a peer that beats, and waits as long as a hidden one asked before closing', async () => {
+      const { join, beat } = setup()
+      const hidden = new FakeVisibility()
+      const alice = join(undefined, unbound('alice'))
+      const bob = join(hidden, unbound('bob'))
+      await flush()
+      for (let second = 0; second < 40; second++) await beat([alice, bob])
+      expect(ids(alice)).toEqual([bob.selfId])
+      // Bob's page goes hidden and its timers stop (a browser runs them once a minute at most): Alice waits 75 s.
+      hidden.set(true)
+      await beat([alice, bob])
+      for (let second = 0; second < 75; second++) await beat([alice])
+      expect(ids(alice)).toEqual([bob.selfId])
+      await beat([alice])
+      expect(ids(alice)).toEqual([])
     })
 
     it('closes the connection another room of the page admitted the peer over, only if the peer sends frames of the room that fails, at most once a minute', async () => {

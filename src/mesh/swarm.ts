@@ -1,5 +1,15 @@
 import { joinRoom, selfId, type DataPayload, type JoinRoomCallbacks, type MessageAction, type Room } from 'trystero'
-import { AppError, Cell, systemClock, type Clock, type Observable, type Result } from '../base'
+import {
+  AppError,
+  Cell,
+  noTrace,
+  shortId,
+  systemClock,
+  type Clock,
+  type Observable,
+  type Result,
+  type Trace,
+} from '../base'
 import type { RefusalCode } from './handshake/refusal'
 import { HandshakeRefusal } from './handshake/refusal'
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, sendRefusal, type AuthenticatedPeer } from './handshake/run-handshake'
@@ -12,6 +22,7 @@ import { registerChannel, watchChannels } from './action-types'
 import { MetDigests, MissedMeetings, readMetList } from './missed-meetings'
 import { buildRoomConfig, type MeshSettings } from './mesh-config'
 import { PresenceTracker } from './presence'
+import { SilentPeers } from './silent-peers'
 import { trysteroRelaySockets, type RelaySockets } from './relay-watch'
 
 /** A named message channel between the peers of a swarm. */
@@ -116,6 +127,8 @@ export interface SwarmOptions {
    * tests pass one, as fake connections carry no frames). See `outOfStep`.
    */
   readonly heard?: (connection: object, token: string) => number | undefined
+  /** Where the room tells its rare events (a silent peer's connection closed). */
+  readonly trace?: Trace
 }
 
 /** A way to hear that the network came back. */
@@ -353,6 +366,7 @@ export const joinSwarm = (
   const handshake = options.handshake
   const reported = new Set<string>()
   const clock = options.clock ?? systemClock
+  const trace = options.trace ?? noTrace
   const rate = new PeerRate(options.rateLimit ?? PEER_RATE_LIMIT, clock)
   const rateStats = new Cell<SwarmRateStats>({ dropped: 0, cut: 0 })
   // Devices cut off for flooding, until when their handshakes are refused.
@@ -436,6 +450,11 @@ export const joinSwarm = (
     hidden: options.hiddenPresenceTimeoutMs ?? DEFAULT_HIDDEN_PRESENCE_TIMEOUT_MS,
   }
   const presence = new PresenceTracker({ clock, timeoutMs: timeouts.here })
+  const silent = new SilentPeers(clock)
+  const hear = (peerId: string, askedMs?: number): void => {
+    presence.heard(peerId, askedMs)
+    silent.heard(peerId, askedMs)
+  }
   // Peers Trystero joined (and, with a handshake, that passed it) in the current room: none means lonely.
   const joined = new Set<string>()
   // Peers in a handshake with us, or past it and not yet admitted: not missed, whatever our peers say.
@@ -492,7 +511,7 @@ export const joinSwarm = (
       void digests.ensure(peerId).then((digest) => {
         missed.met(digest)
       })
-      presence.heard(peerId)
+      hear(peerId)
       stopRejoining()
       for (const id of superseded) {
         joined.delete(id)
@@ -620,7 +639,7 @@ export const joinSwarm = (
       target.makeAction<T>(name, {
         onMessage: (data, { peerId }) => {
           if (target !== trystero || !admitted(peerId) || !withinRate(peerId)) return
-          presence.heard(peerId)
+          hear(peerId)
           for (const listener of [...listeners]) listener(data, peerId)
         },
       })
@@ -746,7 +765,7 @@ export const joinSwarm = (
   const visibility = options.visibility ?? documentVisibility
   const heartbeat = channel<string>(PRESENCE_CHANNEL)
   heartbeat.subscribe((beat, peerId) => {
-    presence.heard(peerId, beat === 'hidden' ? timeouts.hidden : timeouts.here)
+    hear(peerId, beat === 'hidden' ? timeouts.hidden : timeouts.here)
   })
   const beat = (): void => {
     const message: Beat = visibility.isHidden() ? 'hidden' : 'here'
@@ -756,6 +775,11 @@ export const joinSwarm = (
   const stopBeating = (options.every ?? intervalTimer)(options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, () => {
     beat()
     presence.sweep()
+    for (const peerId of silent.sweep()) {
+      if (!authenticated.get().has(peerId)) continue
+      trace('silent-closed', { peer: shortId(peerId) })
+      trystero.getPeers()[peerId]?.close()
+    }
   })
   // A page coming back tells the others at once, so they stop waiting long for it. A page going hidden
   // says so with its next beat: a closing page turns hidden too, and must not ask to be waited for.

@@ -203,6 +203,9 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
         : { onNotice: (notice: RefusalNotice) => options.onNotice?.(entry.spaceId, notice) === true }),
       ...(watch === undefined ? {} : { watch }),
       kept: () => (currentGeneration(entry.spaceId) ?? entry.generation) > entry.generation,
+      trace: (event, fields) => {
+        trace(event, { space: shortId(entry.spaceId), generation: entry.generation, ...fields })
+      },
     })
   }
   const leaving = new Set<Promise<void>>()

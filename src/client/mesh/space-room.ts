@@ -1,4 +1,4 @@
-import type { Result } from '../../base'
+import type { Result, Trace } from '../../base'
 import type { SpaceId } from '../../echo'
 import type { IdentityKey, PublicKey } from '../../halo'
 import {
@@ -55,6 +55,8 @@ export interface SpaceRoomOptions {
    * up to come (its own rejoins announce it) instead of rejoining (review of kept rooms, 6: relay load).
    */
   readonly kept?: () => boolean
+  /** Where the room's swarm tells its rare events. */
+  readonly trace?: Trace
 }
 
 export interface RoomWatcher {
@@ -117,6 +119,7 @@ export const joinSpaceRoom = (options: SpaceRoomOptions): SpaceRoom => {
     appId: SPACE_APP_ID,
     page: options.page,
     ...(options.kept === undefined ? {} : { waitsWhileLonely: options.kept }),
+    ...(options.trace === undefined ? {} : { trace: options.trace }),
     handshake: (remotePeerId, send, receive, isInitiator) =>
       runHandshake({
         ctx,
