@@ -11,7 +11,7 @@ import { decodeCredential, idMatchesContent, verifyCredential } from '../halo'
 import { toPlain } from './space/documents'
 
 /** A log entry with a device chain is about 1.5 KB as JSON; this leaves room and bounds a viewer's write. */
-const MAX_VIEWER_ENTRY_BYTES = 4096
+export const MAX_VIEWER_ENTRY_BYTES = 4096
 
 /** A leave and a few revocations come in one sync message at most; more is somebody filling the log. */
 export const MAX_VIEWER_ENTRIES = 8
