@@ -510,6 +510,18 @@ describe('joinSwarm', () => {
       })
     })
 
+    it('keeps a silent peer whose frames of the room still arrive (a long message over a slow link)', async () => {
+      const { network, pages, clock, join, beat } = setup()
+      const alice = join(undefined, { ...unbound('alice'), heard: () => clock.now() })
+      const bob = join(undefined, { ...unbound('bob'), handshakeTimeoutMs: 5 })
+      await flush()
+      const bobPage = pages.get(bob.selfId)
+      if (bobPage === undefined) throw new Error('no page')
+      network.forget(bobPage, alice.selfId)
+      for (let second = 0; second < 2 * (SILENT_CLOSE_MS / 1_000); second++) await beat([alice, bob])
+      expect(ids(alice)).toEqual([bob.selfId])
+    })
+
     it('keeps a peer that beats, and waits as long as a hidden one asked before closing', async () => {
       const { join, beat } = setup()
       const hidden = new FakeVisibility()

@@ -22,7 +22,7 @@ import { registerChannel, watchChannels } from './action-types'
 import { MetDigests, MissedMeetings, readMetList } from './missed-meetings'
 import { buildRoomConfig, type MeshSettings } from './mesh-config'
 import { PresenceTracker } from './presence'
-import { SilentPeers } from './silent-peers'
+import { SILENT_CLOSE_MS, SilentPeers } from './silent-peers'
 import { trysteroRelaySockets, type RelaySockets } from './relay-watch'
 
 /** A named message channel between the peers of a swarm. */
@@ -776,9 +776,16 @@ export const joinSwarm = (
     beat()
     presence.sweep()
     for (const peerId of silent.sweep()) {
-      if (!authenticated.get().has(peerId)) continue
+      const connection = trystero.getPeers()[peerId]
+      if (!authenticated.get().has(peerId) || connection === undefined) continue
+      // A long message still arriving over a slow link (Trystero hands it over whole): its frames say the peer is here.
+      const heardAt = token === undefined ? undefined : heard(connection, token)
+      if (heardAt !== undefined && clock.now() - heardAt <= SILENT_CLOSE_MS) {
+        silent.heard(peerId)
+        continue
+      }
       trace('silent-closed', { peer: shortId(peerId) })
-      trystero.getPeers()[peerId]?.close()
+      connection.close()
     }
   })
   // A page coming back tells the others at once, so they stop waiting long for it. A page going hidden
