@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { HEARD_ROOMS_KEPT, heardFrom, roomsHeardPeerConnection, roomToken } from './heard-rooms'
+import { ANY_ROOM, HEARD_ROOMS_KEPT, heardFrom, roomsHeardPeerConnection, roomToken } from './heard-rooms'
 import { FakeConnection, type FakeChannel } from './testing/fake-connection'
 import { roomFrame } from './testing/room-frames'
 
@@ -32,11 +32,13 @@ describe('roomsHeardPeerConnection', () => {
     receive('text')
     receive(new Uint8Array([1, 0]).buffer)
     expect([heardFrom(connection, a), heardFrom(connection, b)]).toEqual([1_000, 2_000])
+    expect(heardFrom(connection, ANY_ROOM)).toBe(2_000)
     time.now = 3_000
     receive(roomFrame('cp.presence', 2, new Uint8Array([3]), { token: a }))
-    expect(heardFrom(connection, a)).toBe(3_000)
+    expect([heardFrom(connection, a), heardFrom(connection, ANY_ROOM)]).toEqual([3_000, 3_000])
     // Another connection heard nothing.
     expect(heardFrom(open().connection, a)).toBeUndefined()
+    expect(heardFrom(open().connection, ANY_ROOM)).toBeUndefined()
   })
 
   it(`keeps the ${String(HEARD_ROOMS_KEPT)} rooms heard last: a remote naming more pushes its oldest out`, () => {

@@ -12,8 +12,17 @@ export const HEARD_ROOMS_KEPT = 64
 
 const heard = new WeakMap<object, Map<string, number>>()
 
-/** When `connection`'s remote last sent a frame for the room `token` (ms since the epoch), if it did. */
-export const heardFrom = (connection: object, token: string): number | undefined => heard.get(connection)?.get(token)
+/** Stands for every room in `heardFrom`: all rooms of a page share the connection, and its one data channel. */
+export const ANY_ROOM = '*'
+
+const heardAny = new WeakMap<object, number>()
+
+/**
+ * When `connection`'s remote last sent a frame for the room `token`, or for any room with `ANY_ROOM` (ms since the
+ * epoch), if it did.
+ */
+export const heardFrom = (connection: object, token: string): number | undefined =>
+  token === ANY_ROOM ? heardAny.get(connection) : heard.get(connection)?.get(token)
 
 /**
  * The token Trystero names a room by on a shared connection (`@trystero-p2p/core` crypto.mjs
@@ -38,10 +47,12 @@ export const roomsHeardPeerConnection = (Base: typeof RTCPeerConnection, now: ()
       channel.addEventListener('message', (event: MessageEvent) => {
         const token = roomChunkOf(event.data)?.token
         if (token === undefined) return
+        const at = now()
+        heardAny.set(this, at)
         const rooms = heard.get(this) ?? new Map<string, number>()
         heard.set(this, rooms)
         rooms.delete(token)
-        rooms.set(token, now())
+        rooms.set(token, at)
         if (rooms.size > HEARD_ROOMS_KEPT) {
           const oldest = rooms.keys().next().value
           if (oldest !== undefined) rooms.delete(oldest)

@@ -86,9 +86,9 @@ const setup = () => {
     })
     return swarm
   }
-  /** Moves time by one heartbeat, runs every swarm's timer, and lets the beats arrive. */
-  const beat = async (swarms: readonly Swarm[]): Promise<void> => {
-    clock.advance(1_000)
+  /** Moves time by one heartbeat (or `ms`), runs every swarm's timer, and lets the beats arrive. */
+  const beat = async (swarms: readonly Swarm[], ms = 1_000): Promise<void> => {
+    clock.advance(ms)
     for (const swarm of swarms) ticks.get(swarm)?.()
     await flush()
   }
@@ -510,7 +510,24 @@ describe('joinSwarm', () => {
       })
     })
 
-    it('keeps a silent peer whose frames of the room still arrive (a long message over a slow link)', async () => {
+    it('closes nothing at a beat that comes late (this page was stalled: what it was sent is still to be read)', async () => {
+      const { network, pages, join, beat } = setup()
+      const alice = join(undefined, unbound('alice'))
+      const bob = join(undefined, { ...unbound('bob'), handshakeTimeoutMs: 5 })
+      await flush()
+      const bobPage = pages.get(bob.selfId)
+      if (bobPage === undefined) throw new Error('no page')
+      network.forget(bobPage, alice.selfId)
+      await beat([alice, bob], 2 * SILENT_CLOSE_MS)
+      expect(ids(alice)).toEqual([bob.selfId])
+      // Its wait starts again from that beat.
+      for (let second = 0; second < SILENT_CLOSE_MS / 1_000; second++) await beat([alice, bob])
+      expect(ids(alice)).toEqual([bob.selfId])
+      await beat([alice, bob])
+      expect(ids(alice)).toEqual([])
+    })
+
+    it('keeps a silent peer whose frames of any room still arrive (a long message over a slow link)', async () => {
       const { network, pages, clock, join, beat } = setup()
       const alice = join(undefined, { ...unbound('alice'), heard: () => clock.now() })
       const bob = join(undefined, { ...unbound('bob'), handshakeTimeoutMs: 5 })

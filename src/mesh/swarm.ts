@@ -16,7 +16,7 @@ import { DEFAULT_HANDSHAKE_TIMEOUT_MS, sendRefusal, type AuthenticatedPeer } fro
 import { bindConnections } from './swarm-binding'
 import { PEER_RATE_LIMIT, PeerRate, type RateLimit } from './peer-rate'
 import { trustConnection } from './pending-cap'
-import { heardFrom, roomToken } from './heard-rooms'
+import { ANY_ROOM, heardFrom, roomToken } from './heard-rooms'
 import { handshakeEnded, handshakeTag, sendingAs, type HandshakeEnd } from './refused-close'
 import { registerChannel, watchChannels } from './action-types'
 import { MetDigests, MissedMeetings, readMetList } from './missed-meetings'
@@ -156,6 +156,8 @@ export interface Visibility {
 const DEFAULT_HEARTBEAT_MS = 1_000
 const DEFAULT_PRESENCE_TIMEOUT_MS = 3_500
 const DEFAULT_HIDDEN_PRESENCE_TIMEOUT_MS = 75_000
+/** Heartbeats' worth of delay after which this page's own beat counts as late (see `closeSilent`). */
+const LATE_BEATS = 5
 
 const documentVisibility: Visibility = {
   isHidden: () => typeof document !== 'undefined' && document.visibilityState === 'hidden',
@@ -772,21 +774,31 @@ export const joinSwarm = (
     // A peer that vanishes while this is in flight rejects it; noticing such peers is the point of the beat.
     heartbeat.send(message).catch(() => undefined)
   }
-  const stopBeating = (options.every ?? intervalTimer)(options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, () => {
-    beat()
-    presence.sweep()
+  // A beat this late means this page was stalled (a long task, a frozen tab): what its peers sent is still to be read.
+  const lateTickMs = LATE_BEATS * (options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS)
+  let lastTick = clock.now()
+  const closeSilent = (): void => {
+    const now = clock.now()
+    const late = now - lastTick > lateTickMs
+    lastTick = now
     for (const peerId of silent.sweep()) {
       const connection = trystero.getPeers()[peerId]
       if (!authenticated.get().has(peerId) || connection === undefined) continue
-      // A long message still arriving over a slow link (Trystero hands it over whole): its frames say the peer is here.
-      const heardAt = token === undefined ? undefined : heard(connection, token)
-      if (heardAt !== undefined && clock.now() - heardAt <= SILENT_CLOSE_MS) {
+      // Frames of any room on the connection (they share its one channel) say the peer is here: a long message over a
+      // slow link, or a first sync in another room ahead of this one's beats, is handed over whole and late.
+      const heardAt = heard(connection, ANY_ROOM)
+      if (late || (heardAt !== undefined && now - heardAt <= SILENT_CLOSE_MS)) {
         silent.heard(peerId)
         continue
       }
       trace('silent-closed', { peer: shortId(peerId) })
       connection.close()
     }
+  }
+  const stopBeating = (options.every ?? intervalTimer)(options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, () => {
+    beat()
+    presence.sweep()
+    closeSilent()
   })
   // A page coming back tells the others at once, so they stop waiting long for it. A page going hidden
   // says so with its next beat: a closing page turns hidden too, and must not ask to be waited for.
