@@ -197,6 +197,7 @@ export class MeshNetworkAdapter extends NetworkAdapter {
   readonly #countWithheld: (key: string) => void
   readonly #countUnavailable: (key: string, fields: Readonly<Record<string, string>>) => void
   readonly #countDeferred: (key: string) => void
+  readonly #countResend: (key: string) => void
 
   constructor(options: MeshAdapterOptions) {
     super()
@@ -206,6 +207,7 @@ export class MeshNetworkAdapter extends NetworkAdapter {
     this.#countWithheld = tracedCount(this.#trace, 'withheld')
     this.#countUnavailable = tracedCount(this.#trace, 'unavailable')
     this.#countDeferred = tracedCount(this.#trace, 'hello-deferred')
+    this.#countResend = tracedCount(this.#trace, 'resend')
     const everyMs = options.resendEveryMs ?? DEFAULT_RESEND_EVERY_MS
     this.#resends = new ResendBudget({
       everyMs,
@@ -221,6 +223,7 @@ export class MeshNetworkAdapter extends NetworkAdapter {
         const stats = this.#stats.get()
         const resends = stats.resends ?? { held: 0, merged: 0 }
         this.#stats.set({ ...stats, resends: { ...resends, [kind]: resends[kind] + 1 } })
+        this.#countResend(kind)
       },
     })
     this.#ready = new Promise((resolve) => {
