@@ -3,12 +3,12 @@ import { onEveryChannel } from './every-channel'
 /**
  * Closes a connection that Trystero is about to drop without closing it. Its peer (`@trystero-p2p/core` peer.mjs)
  * gives up a connection that fails, or whose state stays `disconnected` for 5 s (`disconnectedCloseDelayMs`), and
- * the shared peer then forgets it without closing it (shared-peer.mjs `register`: `close` clears it with `destroyPeer: false`). The
- * RTCPeerConnection lives on: when ICE comes back (a starved consent check on a loaded machine), the other side keeps
- * the connection and every room on it as joined, ignores our new offers for that peer (signal-handler.mjs, a live
- * connected peer), and the two never meet again (CI, 2026-11-29: a laptop forgot its phone in every room at once and
- * the phone kept it joined for the last 50 s of the test). Closed a little before Trystero gives up, the connection
- * ends on both sides: each room drops the peer, and the two meet again over a new one.
+ * the shared peer then forgets it without closing it (shared-peer.mjs `register`: `close` clears it with
+ * `destroyPeer: false`). The RTCPeerConnection lives on: when ICE comes back (a starved consent check on a loaded
+ * machine), the other side keeps the connection and every room on it as joined, ignores our new offers for that peer
+ * (signal-handler.mjs, a live connected peer), and the two never meet again. Read in Trystero's source, not seen in a
+ * test (the CI drop of 2026-11-29 had this shape but came another way: `silent-peers.ts`). Closed by us, the
+ * connection ends on both sides: each room drops the peer, and the two meet again over a new one.
  */
 
 /** How long a connection may stay `disconnected` before it is closed: just under Trystero's 5 s. */

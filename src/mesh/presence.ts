@@ -44,18 +44,17 @@ export class PresenceTracker {
     if (this.#heard.delete(peerId)) this.#publish()
   }
 
-  /** Drops every peer not heard from within its timeout, and says which. */
-  sweep(): string[] {
+  /** Drops every peer not heard from within its timeout. */
+  sweep(): void {
     const now = this.#clock.now()
-    const dropped: string[] = []
+    let changed = false
     for (const [peerId, { at, timeoutMs }] of this.#heard) {
       if (now - at > timeoutMs) {
         this.#heard.delete(peerId)
-        dropped.push(peerId)
+        changed = true
       }
     }
-    if (dropped.length > 0) this.#publish()
-    return dropped
+    if (changed) this.#publish()
   }
 
   clear(): void {

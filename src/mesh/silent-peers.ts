@@ -1,5 +1,4 @@
 import type { Clock } from '../base'
-import { PresenceTracker } from './presence'
 
 /**
  * How long an admitted peer may send nothing in a room before its connection is closed. Presence lets a peer go
@@ -7,6 +6,11 @@ import { PresenceTracker } from './presence'
  * busy a while (a big space arriving).
  */
 export const SILENT_CLOSE_MS = 30_000
+
+interface Heard {
+  readonly at: number
+  readonly waitMs: number
+}
 
 /**
  * Admitted peers that stopped sending in a room while their connection stays open. Trystero can forget a connection
@@ -17,22 +21,30 @@ export const SILENT_CLOSE_MS = 30_000
  * whatever Trystero thinks; its connection is closed, and both ends meet again over a new one.
  */
 export class SilentPeers {
-  readonly #heard: PresenceTracker
+  readonly #clock: Clock
+  readonly #heard = new Map<string, Heard>()
 
   constructor(clock: Clock) {
-    this.#heard = new PresenceTracker({ clock, timeoutMs: SILENT_CLOSE_MS })
-  }
-
-  /** The peer sent anything; `askedMs` is the presence wait it asked for (a hidden page's is longer). */
-  heard(peerId: string, askedMs?: number): void {
-    this.#heard.heard(peerId, askedMs === undefined ? undefined : Math.max(SILENT_CLOSE_MS, askedMs))
+    this.#clock = clock
   }
 
   /**
-   * The peers silent past their wait, forgotten as they are told: each silence is told once. A peer that left is told
-   * too, at most once: the caller acts only on peers still admitted.
+   * The peer sent anything, or is to be waited for again from now. `askedMs` is the presence wait it asked for (a
+   * hidden page's is longer); without it, the wait it asked for last.
    */
-  sweep(): string[] {
-    return this.#heard.sweep()
+  heard(peerId: string, askedMs?: number): void {
+    const waitMs =
+      askedMs === undefined ? (this.#heard.get(peerId)?.waitMs ?? SILENT_CLOSE_MS) : Math.max(SILENT_CLOSE_MS, askedMs)
+    this.#heard.set(peerId, { at: this.#clock.now(), waitMs })
+  }
+
+  /** The peers silent past their wait, until each is heard again or forgotten. */
+  silent(): string[] {
+    const now = this.#clock.now()
+    return [...this.#heard].flatMap(([peerId, { at, waitMs }]) => (now - at > waitMs ? [peerId] : []))
+  }
+
+  forget(peerId: string): void {
+    this.#heard.delete(peerId)
   }
 }

@@ -527,6 +527,22 @@ describe('joinSwarm', () => {
       expect(ids(alice)).toEqual([])
     })
 
+    it('waits for a hidden peer as long as it asked again after a late beat', async () => {
+      const { join, beat } = setup()
+      const hidden = new FakeVisibility()
+      const alice = join(undefined, unbound('alice'))
+      const bob = join(hidden, unbound('bob'))
+      await flush()
+      hidden.set(true)
+      await beat([alice, bob])
+      // Alice's page stalls past Bob's 75 s; then her beats come every second again, and Bob's timers are still off.
+      await beat([alice], 80_000)
+      for (let second = 0; second < 75; second++) await beat([alice])
+      expect(ids(alice)).toEqual([bob.selfId])
+      await beat([alice])
+      expect(ids(alice)).toEqual([])
+    })
+
     it('keeps a silent peer whose frames of any room still arrive (a long message over a slow link)', async () => {
       const { network, pages, clock, join, beat } = setup()
       const alice = join(undefined, { ...unbound('alice'), heard: () => clock.now() })

@@ -781,9 +781,12 @@ export const joinSwarm = (
     const now = clock.now()
     const late = now - lastTick > lateTickMs
     lastTick = now
-    for (const peerId of silent.sweep()) {
+    for (const peerId of silent.silent()) {
       const connection = trystero.getPeers()[peerId]
-      if (!authenticated.get().has(peerId) || connection === undefined) continue
+      if (!authenticated.get().has(peerId) || connection === undefined) {
+        silent.forget(peerId)
+        continue
+      }
       // Frames of any room on the connection (they share its one channel) say the peer is here: a long message over a
       // slow link, or a first sync in another room ahead of this one's beats, is handed over whole and late.
       const heardAt = heard(connection, ANY_ROOM)
@@ -791,6 +794,7 @@ export const joinSwarm = (
         silent.heard(peerId)
         continue
       }
+      silent.forget(peerId)
       trace('silent-closed', { peer: shortId(peerId) })
       connection.close()
     }
