@@ -248,6 +248,7 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
   const stopWatchingOwn = (options.every ?? everyInterval)(OWN_DEVICES_CHECK_MS, () => {
     const rooms = [...joined.values()].map(({ room }) => ({
       spaceId: room.spaceId,
+      kept: (currentGeneration(room.spaceId) ?? room.generation) > room.generation,
       peers: room.swarm.authenticated.get(),
     }))
     for (const peerId of ownDevices.check(Date.now(), rooms, options.personalSpace?.(), identity.identityKey)) {

@@ -8,8 +8,9 @@ const bea = 'bea' as IdentityKey
 const personal = 'personal' as SpaceId
 const garden = 'garden' as SpaceId
 
-const room = (spaceId: SpaceId, peers: Record<string, IdentityKey | null>): RoomPeers => ({
+const room = (spaceId: SpaceId, peers: Record<string, IdentityKey | null>, kept = false): RoomPeers => ({
   spaceId,
+  kept,
   peers: new Map(Object.entries(peers).map(([id, identity]) => [id, { identity }])),
 })
 
@@ -27,9 +28,22 @@ describe('OwnDevicesWatch', () => {
     expect(watch.check(MISSING_FOR_MS + CLOSE_EVERY_MS, rooms, personal, ada)).toEqual(['phone'])
   })
 
-  it('leaves a device that is in a personal room of ours (a kept generation too), or came there in time', () => {
+  it('closes the connection of a device of ours met only in a kept room of our personal space', () => {
     const watch = new OwnDevicesWatch()
-    const met = [room(personal, {}), room(personal, { phone: ada }), room(garden, { phone: ada })]
+    // The first generation's room is kept for devices catching up; the two never met in the current one.
+    const rooms = [room(personal, {}), room(personal, { phone: ada }, true)]
+    expect(watch.check(0, rooms, personal, ada)).toEqual([])
+    expect(watch.check(MISSING_FOR_MS - 1, rooms, personal, ada)).toEqual([])
+    expect(watch.check(MISSING_FOR_MS, rooms, personal, ada)).toEqual(['phone'])
+    // Without the current room joined (a kept one alone), nobody is missing.
+    const keptOnly = [room(personal, { tablet: ada }, true)]
+    expect(watch.check(0, keptOnly, personal, ada)).toEqual([])
+    expect(watch.check(MISSING_FOR_MS * 2, keptOnly, personal, ada)).toEqual([])
+  })
+
+  it('leaves a device that is in our personal room, a kept one beside it too, or came there in time', () => {
+    const watch = new OwnDevicesWatch()
+    const met = [room(personal, { phone: ada }), room(personal, { phone: ada }, true), room(garden, { phone: ada })]
     expect(watch.check(0, met, personal, ada)).toEqual([])
     expect(watch.check(MISSING_FOR_MS * 3, met, personal, ada)).toEqual([])
     // Missing for a while, then met there: the wait starts over when it goes missing again.
