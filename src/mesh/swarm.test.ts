@@ -483,19 +483,33 @@ describe('joinSwarm', () => {
       expect(refusals).toHaveLength(2)
     })
 
+    /** Alice and Bob admitted, then Bob's side alone drops Alice and never beats to her again; she keeps him joined. */
+    const forgotten = async (alice: SwarmOptions = {}) => {
+      const context = setup()
+      const pair = {
+        alice: context.join(undefined, { ...unbound('alice'), ...alice }),
+        bob: context.join(undefined, { ...unbound('bob'), handshakeTimeoutMs: 5 }),
+      }
+      await flush()
+      const bobPage = context.pages.get(pair.bob.selfId)
+      if (bobPage === undefined) throw new Error('no page')
+      context.network.forget(bobPage, pair.alice.selfId)
+      return { ...context, ...pair }
+    }
+    /** Alice and Bob admitted, Bob's page as visible or hidden as `hidden` says. */
+    const withHidden = async () => {
+      const context = setup()
+      const hidden = new FakeVisibility()
+      const pair = { alice: context.join(undefined, unbound('alice')), bob: context.join(hidden, unbound('bob')) }
+      await flush()
+      return { ...context, ...pair, hidden }
+    }
+
     it('closes the connection to an admitted peer that sent nothing for 30 s (its side forgot the connection), so the two meet again', async () => {
-      const { network, pages, join, beat, fireRejoins } = setup()
       const traced: string[] = []
-      const alice = join(undefined, {
-        ...unbound('alice'),
+      const { alice, bob, beat, fireRejoins } = await forgotten({
         trace: (event, fields) => traced.push(`${event} ${String(fields?.peer)}`),
       })
-      const bob = join(undefined, { ...unbound('bob'), handshakeTimeoutMs: 5 })
-      await flush()
-      // Bob's side alone drops Alice and never beats to her again; she keeps him joined.
-      const bobPage = pages.get(bob.selfId)
-      if (bobPage === undefined) throw new Error('no page')
-      network.forget(bobPage, alice.selfId)
       for (let second = 0; second < SILENT_CLOSE_MS / 1_000; second++) await beat([alice, bob])
       // Gone from her presence long ago, and still admitted: 30 s is not past the wait yet.
       expect([[...alice.peers.get()], ids(alice), ids(bob)]).toEqual([[], [bob.selfId], []])
@@ -511,13 +525,7 @@ describe('joinSwarm', () => {
     })
 
     it('closes nothing at a beat that comes late (this page was stalled: what it was sent is still to be read)', async () => {
-      const { network, pages, join, beat } = setup()
-      const alice = join(undefined, unbound('alice'))
-      const bob = join(undefined, { ...unbound('bob'), handshakeTimeoutMs: 5 })
-      await flush()
-      const bobPage = pages.get(bob.selfId)
-      if (bobPage === undefined) throw new Error('no page')
-      network.forget(bobPage, alice.selfId)
+      const { alice, bob, beat } = await forgotten()
       await beat([alice, bob], 2 * SILENT_CLOSE_MS)
       expect(ids(alice)).toEqual([bob.selfId])
       // Its wait starts again from that beat.
@@ -528,11 +536,7 @@ describe('joinSwarm', () => {
     })
 
     it('waits for a hidden peer as long as it asked again after a late beat', async () => {
-      const { join, beat } = setup()
-      const hidden = new FakeVisibility()
-      const alice = join(undefined, unbound('alice'))
-      const bob = join(hidden, unbound('bob'))
-      await flush()
+      const { alice, bob, hidden, beat } = await withHidden()
       hidden.set(true)
       await beat([alice, bob])
       // Alice's page stalls past Bob's 75 s; then her beats come every second again, and Bob's timers are still off.
@@ -544,23 +548,17 @@ describe('joinSwarm', () => {
     })
 
     it('keeps a silent peer whose frames of any room still arrive (a long message over a slow link)', async () => {
-      const { network, pages, clock, join, beat } = setup()
-      const alice = join(undefined, { ...unbound('alice'), heard: () => clock.now() })
-      const bob = join(undefined, { ...unbound('bob'), handshakeTimeoutMs: 5 })
-      await flush()
-      const bobPage = pages.get(bob.selfId)
-      if (bobPage === undefined) throw new Error('no page')
-      network.forget(bobPage, alice.selfId)
-      for (let second = 0; second < 2 * (SILENT_CLOSE_MS / 1_000); second++) await beat([alice, bob])
+      const heardAt = { now: 0 }
+      const { alice, bob, clock, beat } = await forgotten({ heard: () => heardAt.now })
+      for (let second = 0; second < 2 * (SILENT_CLOSE_MS / 1_000); second++) {
+        heardAt.now = clock.now()
+        await beat([alice, bob])
+      }
       expect(ids(alice)).toEqual([bob.selfId])
     })
 
     it('keeps a peer that beats, and waits as long as a hidden one asked before closing', async () => {
-      const { join, beat } = setup()
-      const hidden = new FakeVisibility()
-      const alice = join(undefined, unbound('alice'))
-      const bob = join(hidden, unbound('bob'))
-      await flush()
+      const { alice, bob, hidden, beat } = await withHidden()
       for (let second = 0; second < 40; second++) await beat([alice, bob])
       expect(ids(alice)).toEqual([bob.selfId])
       // Bob's page goes hidden and its timers stop (a browser runs them once a minute at most): Alice waits 75 s.
