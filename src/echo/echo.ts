@@ -29,6 +29,7 @@ import { PeerSync, type PeerSyncWatch } from './peer-sync'
 import type { ReplicationRules } from './replication'
 import { Replication } from './replication'
 import { AskedHeads, knownHeads, withoutChanges } from './sync-screen'
+import { isSpaceRoot, viewerChangesPass } from './viewer-check/viewer-changes'
 import type { Actor } from './membership/entries'
 import { issueGenesis } from './membership/entries'
 import { can, isTopRole } from './membership/policy'
@@ -277,7 +278,11 @@ export class Echo {
       .find<Record<string, unknown>>(documentId, { allowableStates: ['ready', 'unavailable', 'requesting'] })
       .catch(() => undefined)
     const doc = handle?.isReady() === true ? handle.doc() : undefined
-    const ours = knownHeads(doc, { identity: sender, clock: this.clock })
+    const ours = knownHeads(
+      doc,
+      (changes) =>
+        sender !== null && isSpaceRoot(doc) && viewerChangesPass(doc, changes, { identity: sender, clock: this.clock }),
+    )
     return withoutChanges(data, ours, (heads) =>
       this.#askedHeads.first(`${documentId} ${sender ?? ''} ${heads.join()}`),
     )

@@ -4,31 +4,10 @@
  * still receives what it asks for. If the peer's heads name a change we do not have (its own, refused), they
  * are reported as ours: otherwise each side would answer the other forever, as measured in sync-screen.test.ts.
  * One exception: changes that only add entries to a root's membership log pass whole when each is the sender's
- * own leave or device revocation, signed and small (viewer-log-entry.ts); the fold then judges it. Any other
- * value under `log` would stay in every member's root for good, so such changes are taken out like the rest.
+ * own leave or device revocation, signed and small (viewer-check/viewer-changes.ts); the fold then judges it. Any
+ * other value under `log` would stay in every member's root for good, so such changes are taken out like the rest.
  */
-import {
-  clone,
-  decodeSyncMessage,
-  diff,
-  encodeSyncMessage,
-  getHeads,
-  getMissingDeps,
-  hasHeads,
-  loadIncremental,
-  type Doc,
-} from '@automerge/automerge/slim'
-import type { Clock } from '../base'
-import type { PublicKey } from '../halo'
-import {
-  MAX_VIEWER_ENTRIES,
-  MAX_VIEWER_ENTRY_BYTES,
-  MAX_VIEWER_OWN_ENTRIES,
-  repeatableEntriesOf,
-  viewerEntryKind,
-} from './viewer-log-entry'
-
-type Root = Doc<Record<string, unknown>>
+import { decodeSyncMessage, encodeSyncMessage, getHeads, hasHeads, type Doc } from '@automerge/automerge/slim'
 
 /** What a document here says of itself: its heads, whether it holds a change, and which changes it lets pass. */
 export interface KnownHeads {
@@ -87,64 +66,15 @@ export class AskedHeads {
   }
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-
-/** Who sent the message (its identity, null when unknown) and this device's clock (to verify entries). */
-export interface Sender {
-  readonly identity: PublicKey | null
-  readonly clock: Clock
-}
-
 /**
- * What a viewer's log adds weigh at most in one message: its most entries at their largest, twice over for the
- * encoding. Heavier changes are refused before they are loaded, which costs about 3 ms a KB (12 ms here under load
- * for 4 KB; 120 KB of junk took 0.4 s alone and 2.8 s under a parallel e2e run, and once timed out a unit test).
+ * A document's heads as `withoutChanges` asks; an empty one (not here yet) when `doc` is undefined. Changes pass
+ * only where `passes` says so (a viewer's own log entries, judged by viewer-check/).
  */
-const MAX_VIEWER_CHANGE_BYTES = 2 * MAX_VIEWER_ENTRIES * MAX_VIEWER_ENTRY_BYTES
-
-/**
- * Whether `changes`, applied to `root`, only add new keys under `log`, each an entry `sender` may add. A change
- * whose dependencies we lack would wait and apply later unchecked, so it does not pass; nor does one that touches
- * an entry already there.
- */
-const onlyAddsLogEntries = (root: Root, changes: readonly Uint8Array[], sender: Sender): boolean => {
-  if (changes.reduce((sum, chunk) => sum + chunk.byteLength, 0) > MAX_VIEWER_CHANGE_BYTES) return false
-  const before = getHeads(root)
-  // A sync message's chunks may be changes or a compressed bundle of them, which `applyChanges` refuses.
-  let after = clone(root)
-  try {
-    for (const chunk of changes) after = loadIncremental(after, chunk)
-  } catch {
-    return false
-  }
-  if (getMissingDeps(after, []).length > 0) return false
-  const log = root.log
-  const existing = new Set(isRecord(log) ? Object.keys(log) : [])
-  const added = new Set<string>()
-  for (const { path } of diff(after, before, getHeads(after))) {
-    const [field, key] = path
-    if (field !== 'log' || typeof key !== 'string' || existing.has(key)) return false
-    added.add(key)
-  }
-  if (added.size > MAX_VIEWER_ENTRIES) return false
-  const grown = after.log
-  const { identity } = sender
-  if (!isRecord(grown) || identity === null) return false
-  const kinds = [...added].map((key) => viewerEntryKind(key, grown[key], identity, sender.clock))
-  if (kinds.includes(undefined)) return false
-  const repeats = kinds.filter((kind) => kind === 'repeatable').length
-  return repeats === 0 || repeatableEntriesOf(isRecord(log) ? log : {}, identity) + repeats <= MAX_VIEWER_OWN_ENTRIES
-}
-
-/**
- * A document's heads as `withoutChanges` asks; an empty one (not here yet) when `doc` is undefined. Log entries
- * pass only with a `sender` whose own entries they are.
- */
-export const knownHeads = (doc: Root | undefined, sender?: Sender): KnownHeads => ({
+export const knownHeads = (
+  doc: Doc<Record<string, unknown>> | undefined,
+  passes: (changes: readonly Uint8Array[]) => boolean = () => false,
+): KnownHeads => ({
   heads: doc === undefined ? [] : getHeads(doc),
   has: (hash) => doc !== undefined && hasHeads(doc, [hash]),
-  // Only a space's root has a membership log.
-  passes: (changes) =>
-    doc?.kind === 'commonplace/space' && sender !== undefined && onlyAddsLogEntries(doc, changes, sender),
+  passes,
 })

@@ -66,7 +66,8 @@ export const viewerEntryKind = (
 export const repeatableEntriesOf = (log: Readonly<Record<string, unknown>>, sender: PublicKey): number => {
   let count = 0
   for (const value of Object.values(log)) {
-    const entry = value as { issuer?: unknown; assertion?: { kind?: unknown } } | null
+    // The app stores an entry's strings whole (immutable strings): read as plain, or none would count.
+    const entry = toPlain(value) as { issuer?: unknown; assertion?: { kind?: unknown } } | null
     const kind = entry?.assertion?.kind
     if (entry?.issuer === sender && (kind === 'Profile' || kind === 'DeviceRevoked')) count++
   }
