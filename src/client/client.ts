@@ -1,5 +1,5 @@
 import { Cell, err, systemClock, type Observable } from '../base'
-import { browserStorageEdge, Echo, initEcho, type SpaceId } from '../echo'
+import { browserStorageEdge, Echo, initEcho, WorkerViewerCheck, type SpaceId } from '../echo'
 import { decodeJoinLinkOf, encodeDeviceLink, IdentityStore, type HaloIdentity } from '../halo'
 import { startAppUpdate, type AppUpdate } from './app-update'
 import { watchConnectivity } from './connectivity'
@@ -77,12 +77,20 @@ export const createClient = (options: ClientOptions): Client => {
   // Tabs of this browser share documents over a BroadcastChannel; storage is shared anyway.
   // Edits are saved on the next turn of the event loop rather than after a pause, so a reload or a
   // closed tab right after typing loses nothing; the storage adapter batches them into one transaction.
-  const echo = (options.automergeWasmUrl === undefined ? Promise.resolve() : initEcho(options.automergeWasmUrl)).then(
+  const { automergeWasmUrl: wasmUrl } = options
+  const spawn = edges.viewerCheckWorker
+  // A viewer's changes are judged in a worker where the browser has one: a crafted change cannot hold the page.
+  const viewerCheck =
+    spawn && wasmUrl !== undefined
+      ? { viewerCheck: new WorkerViewerCheck({ spawn, wasmUrl, ...(edges.trace ? { trace: edges.trace } : {}) }) }
+      : {}
+  const echo = (wasmUrl === undefined ? Promise.resolve() : initEcho(wasmUrl)).then(
     () =>
       new Echo({
         network: edges.tabsNetwork(),
         saveDebounceMs: 0,
         locks: edges.locks,
+        ...viewerCheck,
         ...(edges.databases ? { database: { name: edges.databases.echo } } : {}),
       }),
   )

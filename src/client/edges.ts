@@ -1,5 +1,5 @@
 import { traceFields, type Trace } from '../base'
-import { broadcastChannelNetwork } from '../echo'
+import { broadcastChannelNetwork, spawnViewerCheckWorker, type ViewerCheckWorker } from '../echo'
 import { trysteroPage, type TrysteroPage } from '../mesh'
 import type { SettingsStorage } from './mesh-settings'
 import type { Locks } from './spaces'
@@ -32,6 +32,8 @@ export interface BrowserEdges {
   readonly serviceWorker: ServiceWorkerContainer | undefined
   /** `name => new BroadcastChannel(name)`: the tabs of this profile tell each other of changes. */
   readonly openChannel: OpenChannel
+  /** A worker that judges a viewer's changes off the page's thread; none in Node, where they are judged in place. */
+  readonly viewerCheckWorker: (() => ViewerCheckWorker) | undefined
   /** automerge-repo adapters that share documents with the other tabs; none in a test of one tab. */
   readonly tabsNetwork: () => readonly ReturnType<typeof broadcastChannelNetwork>[]
   /** Trystero of this page (its `selfId` and `joinRoom`): the leader tab's rooms; tests pass a fake page. */
@@ -40,7 +42,7 @@ export interface BrowserEdges {
   readonly databases: { readonly halo: string; readonly echo: string } | undefined
   /** The version of this build (`__APP_VERSION__`). */
   readonly version: string
-  /** Where the mesh tells its rare events (the console at debug level); none in tests. */
+  /** Where the mesh and the viewer checks tell their rare events (the console at debug level); none in tests. */
   readonly trace?: Trace
 }
 
@@ -74,6 +76,7 @@ export const browserEdges = (): BrowserEdges => ({
   visibility: document,
   serviceWorker: 'serviceWorker' in navigator ? navigator.serviceWorker : undefined,
   openChannel: (name) => new BroadcastChannel(name),
+  viewerCheckWorker: spawnViewerCheckWorker,
   tabsNetwork: () => [broadcastChannelNetwork()],
   trystero: trysteroPage,
   databases: undefined,

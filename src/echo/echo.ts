@@ -28,8 +28,9 @@ import { Indexer } from './indexer'
 import { PeerSync, type PeerSyncWatch } from './peer-sync'
 import type { ReplicationRules } from './replication'
 import { Replication } from './replication'
-import { AskedHeads, knownHeads, withoutChanges } from './sync-screen'
-import { isSpaceRoot, viewerChangesPass } from './viewer-check/viewer-changes'
+import { AskedHeads, changesIn, knownHeads, withoutChanges } from './sync-screen'
+import { isSpaceRoot } from './viewer-check/viewer-changes'
+import { inPlaceViewerCheck, type ViewerChangeCheck } from './viewer-check/viewer-check'
 import type { Actor } from './membership/entries'
 import { issueGenesis } from './membership/entries'
 import { can, isTopRole } from './membership/policy'
@@ -77,6 +78,8 @@ export interface EchoOptions {
   readonly saveRetryMs?: number
   /** Web Locks shared with the other tabs (default `navigator.locks`): epochs exclude object writes. */
   readonly locks?: Locks
+  /** Where a viewer's changes are judged (the browser: `WorkerViewerCheck`); in place when absent. */
+  readonly viewerCheck?: ViewerChangeCheck
 }
 
 /**
@@ -114,6 +117,7 @@ export class Echo {
   readonly #open = new Map<SpaceId, Promise<Result<Space, SpaceNotFound>>>()
   readonly #tabs: readonly NetworkAdapterInterface[]
   readonly #askedHeads = new AskedHeads()
+  readonly #viewerCheck: ViewerChangeCheck
   // Remote peers are offered roots first, then object documents, then the rest (offer-queue.ts).
   readonly #replication = new Replication({ rank: (documentId) => this.#documentSpaces.rank(documentId) })
   readonly #syncStates: SyncStates
@@ -132,6 +136,7 @@ export class Echo {
     this.clock = options.clock ?? systemClock
     this.#placement = options.placement ?? DEFAULT_PLACEMENT
     this.#locks = options.locks ?? navigator.locks
+    this.#viewerCheck = options.viewerCheck ?? inPlaceViewerCheck()
     this.#adapter = new DexieStorageAdapter(this.#db)
     const tabs = options.network ?? []
     this.#tabs = tabs
@@ -278,11 +283,13 @@ export class Echo {
       .find<Record<string, unknown>>(documentId, { allowableStates: ['ready', 'unavailable', 'requesting'] })
       .catch(() => undefined)
     const doc = handle?.isReady() === true ? handle.doc() : undefined
-    const ours = knownHeads(
-      doc,
-      (changes) =>
-        sender !== null && isSpaceRoot(doc) && viewerChangesPass(doc, changes, { identity: sender, clock: this.clock }),
-    )
+    const changes = changesIn(data)
+    const passes =
+      changes.length > 0 &&
+      sender !== null &&
+      isSpaceRoot(doc) &&
+      (await this.#viewerCheck.passes(documentId, doc, changes, { identity: sender, clock: this.clock }))
+    const ours = knownHeads(doc, () => passes)
     return withoutChanges(data, ours, (heads) =>
       this.#askedHeads.first(`${documentId} ${sender ?? ''} ${heads.join()}`),
     )
@@ -670,6 +677,7 @@ export class Echo {
   async close(): Promise<Result<void, StorageQuotaExceeded | StorageFailed>> {
     const flushed = await this.flush()
     this.#indexer.close()
+    this.#viewerCheck.close()
     this.#documents.close()
     this.#syncStates.close()
     this.#peerSync.close()

@@ -1,6 +1,10 @@
 // The public surface of src/echo: other layers import only what is named here, and only what they use (knip).
 export { initEcho } from './runtime'
 export { broadcastChannelNetwork, Echo } from './echo'
+// A viewer's changes are judged in a worker in the browser, so a crafted one cannot hold the page.
+export { spawnViewerCheckWorker } from './viewer-check/spawn-viewer-check-worker'
+export { WorkerViewerCheck } from './viewer-check/worker-viewer-check'
+export type { ViewerCheckWorker } from './viewer-check/worker-viewer-check'
 export { Space } from './space/space'
 export type { Draft } from './space/space'
 export type { SwarmBoxEntry } from './space/space-lists'

@@ -78,3 +78,12 @@ export const knownHeads = (
   has: (hash) => doc !== undefined && hasHeads(doc, [hash]),
   passes,
 })
+
+/** The changes a sync message carries; none when `data` is not one. */
+export const changesIn = (data: Uint8Array): readonly Uint8Array[] => {
+  try {
+    return decodeSyncMessage(data).changes
+  } catch {
+    return []
+  }
+}

@@ -113,6 +113,7 @@ const fakeTab = (profile: Profile) => {
     visibility,
     serviceWorker: undefined,
     openChannel: channels.openChannel,
+    viewerCheckWorker: undefined,
     tabsNetwork: () => [],
     trystero,
     databases,

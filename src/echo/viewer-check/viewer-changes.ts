@@ -1,6 +1,7 @@
 /**
  * Whether a viewer's changes to a space's root may pass: they only add the sender's own log entries
- * (viewer-log-entry.ts).
+ * (viewer-log-entry.ts). Loading them is what costs, and it cannot be stopped part way, so the browser runs this
+ * in a worker under a deadline (worker-viewer-check.ts); tests and Node run it in place.
  */
 import { clone, diff, getHeads, getMissingDeps, loadIncremental, stats, type Doc } from '@automerge/automerge/slim'
 import type { Clock } from '../../base'

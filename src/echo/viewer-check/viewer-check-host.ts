@@ -1,0 +1,71 @@
+/**
+ * The worker's side of the viewer check: keeps a copy of the roots it was sent and judges changes against them
+ * (viewer-changes.ts). Messages are handled one after another, once the wasm is loaded.
+ */
+import { getHeads, load, loadIncremental } from '@automerge/automerge/slim'
+import { initEcho } from '../runtime'
+import { viewerChangesPass, type Root } from './viewer-changes'
+import { sameHeads, type FromViewerCheck, type ToViewerCheck } from './viewer-check'
+
+/** Roots kept at once: a member is in few spaces with viewers that write. The page sends one again when asked. */
+const KEPT_ROOTS = 8
+
+export class ViewerCheckHost {
+  readonly #post: (message: FromViewerCheck) => void
+  readonly #roots = new Map<string, Root>()
+  #ready: Promise<boolean> = Promise.resolve(true)
+  #turn: Promise<void> = Promise.resolve()
+
+  constructor(post: (message: FromViewerCheck) => void) {
+    this.#post = post
+  }
+
+  receive(message: ToViewerCheck): void {
+    if (message.type === 'init') {
+      this.#ready = initEcho(message.wasmUrl).then(
+        () => true,
+        () => false,
+      )
+      return
+    }
+    const ready = this.#ready
+    this.#turn = this.#turn.then(async () => {
+      if (await ready) this.#handle(message)
+      else if (message.type === 'check') this.#post({ type: 'result', id: message.id, verdict: 'refused' })
+    })
+  }
+
+  #handle(message: Exclude<ToViewerCheck, { type: 'init' }>): void {
+    const { documentId } = message
+    const held = this.#roots.get(documentId)
+    if (message.type === 'root') {
+      this.#roots.delete(documentId)
+      try {
+        const root: Root =
+          message.whole || held === undefined ? load(message.bytes) : loadIncremental(held, message.bytes)
+        this.#roots.set(documentId, root)
+      } catch {
+        // The page's own root; were it unreadable, the next check answers `stale` and it is sent whole.
+      }
+      for (const oldest of this.#roots.keys()) {
+        if (this.#roots.size <= KEPT_ROOTS) break
+        this.#roots.delete(oldest)
+      }
+      return
+    }
+    const { id } = message
+    if (held === undefined || !sameHeads(getHeads(held), message.heads)) {
+      this.#post({ type: 'result', id, verdict: 'stale' })
+      return
+    }
+    this.#post({ type: 'started', id })
+    const sender = { identity: message.sender, clock: { now: () => message.now } }
+    let passes = false
+    try {
+      passes = viewerChangesPass(held, message.changes, sender)
+    } catch {
+      // Bytes from a peer that Automerge chokes on in a way not foreseen: refused like any other.
+    }
+    this.#post({ type: 'result', id, verdict: passes ? 'passes' : 'refused' })
+  }
+}
