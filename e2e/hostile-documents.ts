@@ -228,6 +228,10 @@ export const syncHeadsOf = (data: unknown): string[] | undefined => {
   }
 }
 
+/** A sync message that carries `chunk` as its changes and asks for nothing (Automerge loaded by `holdSpace`). */
+export const syncCarrying = (chunk: Uint8Array): Uint8Array =>
+  Automerge.encodeSyncMessage({ heads: [], need: [], have: [], changes: [chunk] })
+
 export const releaseSpace = (): void => {
   held?.stop()
   held = undefined

@@ -27,6 +27,7 @@ import {
   heldTitles,
   holdSpace,
   releaseSpace,
+  syncCarrying,
   syncHeadsOf,
   type Signing,
 } from './hostile-documents'
@@ -107,6 +108,14 @@ export type AmFrame =
       readonly senderId: string
       readonly targetId: string
       readonly documentId: string
+    }
+  /** A sync message carrying one chunk of changes (hex) it made or crafted. */
+  | {
+      readonly kind: 'sync'
+      readonly senderId: string
+      readonly targetId: string
+      readonly documentId: string
+      readonly changesHex: string
     }
 
 /** A document-channel frame a member page received: a control (`hello`, `welcome`, `bye`) or a message. */
@@ -681,12 +690,20 @@ window.hostilePeer = {
     const channel = member?.swarm.channel<Uint8Array>(REPO_CHANNEL)
     if (channel === undefined) throw new Error('not joined as a member')
     for (const frame of frames) {
-      await channel.send(
-        frame.kind === 'hello'
-          ? adapterFrame(1, { kind: 'hello', peerId: frame.peerId })
-          : adapterFrame(2, { ...frame, type: 'request', data: EMPTY_SYNC }),
-        peerId,
-      )
+      const { kind } = frame
+      const bytes =
+        kind === 'hello'
+          ? adapterFrame(1, { kind, peerId: frame.peerId })
+          : kind === 'request'
+            ? adapterFrame(2, { ...frame, type: kind, data: EMPTY_SYNC })
+            : adapterFrame(2, {
+                type: kind,
+                senderId: frame.senderId,
+                targetId: frame.targetId,
+                documentId: frame.documentId,
+                data: syncCarrying(fromHex(frame.changesHex)),
+              })
+      await channel.send(bytes, peerId)
     }
   },
   async flood({ kinds, count, perSecond }) {
