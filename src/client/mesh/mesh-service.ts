@@ -112,6 +112,9 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
     }
     return current
   }
+  /** A room below its space's newest joined generation: kept for members catching up. */
+  const isKept = ({ spaceId, generation }: { spaceId: SpaceId; generation: number }): boolean =>
+    (currentGeneration(spaceId) ?? generation) > generation
   const access = new PeerAccess({
     spaceOf: (documentId) => echo.spaceOfDocument(documentId as never),
     placedIn: (documentId) => echo.placementOfDocument(documentId as never),
@@ -202,7 +205,7 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
         ? {}
         : { onNotice: (notice: RefusalNotice) => options.onNotice?.(entry.spaceId, notice) === true }),
       ...(watch === undefined ? {} : { watch }),
-      kept: () => (currentGeneration(entry.spaceId) ?? entry.generation) > entry.generation,
+      kept: () => isKept(entry),
       trace: (event, fields) => {
         trace(event, { space: shortId(entry.spaceId), generation: entry.generation, ...fields })
       },
@@ -248,7 +251,7 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
   const stopWatchingOwn = (options.every ?? everyInterval)(OWN_DEVICES_CHECK_MS, () => {
     const rooms = [...joined.values()].map(({ room }) => ({
       spaceId: room.spaceId,
-      kept: (currentGeneration(room.spaceId) ?? room.generation) > room.generation,
+      kept: isKept(room),
       peers: room.swarm.authenticated.get(),
     }))
     for (const peerId of ownDevices.check(Date.now(), rooms, options.personalSpace?.(), identity.identityKey)) {

@@ -7,8 +7,16 @@ import type { SpaceId } from '../../echo'
  * (15 s) and a lonely rejoin (4 s) together, and than a device catching up through a kept room takes to move on.
  */
 export const MISSING_FOR_MS = 20_000
-/** One device's connection is closed this way at most once a minute, so a new one that misses too does not loop. */
+/**
+ * One device's connection is closed this way at most once a minute, so a new one that misses too does not loop; and
+ * each close doubles the wait before the next, up to `MAX_CLOSE_EVERY_MS`, until the device is met in our personal
+ * room: one that cannot move on (it stays in a kept room, catching up) was cut once a minute for good (review).
+ */
 export const CLOSE_EVERY_MS = 60_000
+export const MAX_CLOSE_EVERY_MS = 16 * CLOSE_EVERY_MS
+
+/** How long after its `count`th close a device's connection may be closed again. */
+const waitAfter = (count: number): number => Math.min(CLOSE_EVERY_MS * 2 ** (count - 1), MAX_CLOSE_EVERY_MS)
 /** How often the mesh looks. */
 export const OWN_DEVICES_CHECK_MS = 5_000
 
@@ -32,11 +40,11 @@ export interface RoomPeers {
  */
 export class OwnDevicesWatch {
   readonly #missingSince = new Map<string, number>()
-  readonly #closedAt = new Map<string, number>()
+  /** Each device whose connection was closed: when last, and how many times since it was last in step. */
+  readonly #closed = new Map<string, { readonly at: number; readonly count: number }>()
 
   /** The page ids of our devices whose connection to close now. */
   check(now: number, rooms: readonly RoomPeers[], personal: SpaceId | undefined, own: IdentityKey): string[] {
-    for (const [id, at] of this.#closedAt) if (now - at >= CLOSE_EVERY_MS) this.#closedAt.delete(id)
     const inPersonal = new Set<string>()
     const ownElsewhere = new Set<string>()
     // Our personal space's current room: a device met only in a kept one (CI, 2026-11-29: a laptop and phone met in
@@ -53,14 +61,21 @@ export class OwnDevicesWatch {
     for (const id of [...this.#missingSince.keys()]) {
       if (!ownElsewhere.has(id) || inPersonal.has(id)) this.#missingSince.delete(id)
     }
+    // Met in our personal room, a device is in step again; met nowhere past its wait, it is forgotten.
+    for (const [id, closed] of [...this.#closed]) {
+      if (inPersonal.has(id) || (!ownElsewhere.has(id) && now - closed.at >= waitAfter(closed.count))) {
+        this.#closed.delete(id)
+      }
+    }
     const due: string[] = []
     for (const id of ownElsewhere) {
       if (inPersonal.has(id)) continue
       const since = this.#missingSince.get(id) ?? now
       this.#missingSince.set(id, since)
-      if (now - since < MISSING_FOR_MS || this.#closedAt.has(id)) continue
+      const closed = this.#closed.get(id)
+      if (now - since < MISSING_FOR_MS || (closed !== undefined && now - closed.at < waitAfter(closed.count))) continue
       this.#missingSince.delete(id)
-      this.#closedAt.set(id, now)
+      this.#closed.set(id, { at: now, count: (closed?.count ?? 0) + 1 })
       due.push(id)
     }
     return due
