@@ -10,21 +10,33 @@ import type { PublicKey } from '../halo'
 import { decodeCredential, idMatchesContent, verifyCredential } from '../halo'
 import { toPlain } from './space/documents'
 
-/** A log entry with a device chain is about 1.5 KB as JSON; this leaves room and bounds a viewer's write. */
-export const MAX_VIEWER_ENTRY_BYTES = 4096
+/**
+ * A log entry signed through a device chain is about 1.2 KB as JSON, and 5.5 KB naming the most parents an entry may
+ * (64: every head of a busy log); this leaves room and bounds a viewer's write. At 4 KB a viewer's leave naming more
+ * than about 40 parents was refused (review).
+ */
+export const MAX_VIEWER_ENTRY_BYTES = 6144
 
 /** A leave and a few revocations come in one sync message at most; more is somebody filling the log. */
 export const MAX_VIEWER_ENTRIES = 8
 
 /**
- * The Profiles and device revocations one viewer identity may have in a space's log, over its whole life there: a
- * name changed or a device revoked a few dozen times. Beyond it a viewer could still grow every member's root by up
- * to 8 entries of 4 KB per message, for good. A leave is never capped (a viewer may always go).
+ * The entries of each kind one viewer identity may have in a space's log, over its whole life there: a name changed
+ * or a device revoked a few dozen times, a leave each time it was let in again. Beyond it a viewer could still grow
+ * every member's root by up to 8 entries of 4 KB per message, for good (a leave too: each new one has its own id).
  */
 export const MAX_VIEWER_OWN_ENTRIES = 32
 
-/** The kinds of entry a viewer adds: its leave, and the ones `MAX_VIEWER_OWN_ENTRIES` bounds. */
+/** The kinds of entry a viewer adds, each capped on its own: its leave, its Profiles and device revocations. */
 export type ViewerEntryKind = 'leave' | 'repeatable'
+
+/** The kind of viewer entry an assertion `kind` about `subject`, issued by `sender`, is; undefined if none. */
+const kindOf = (kind: unknown, subject: unknown, sender: PublicKey): ViewerEntryKind | undefined =>
+  kind === 'MemberRemoved' && subject === sender
+    ? 'leave'
+    : kind === 'DeviceRevoked' || (kind === 'Profile' && subject === sender)
+      ? 'repeatable'
+      : undefined
 
 const byteLength = (value: unknown): number => {
   try {
@@ -51,25 +63,22 @@ export const viewerEntryKind = (
   if (!decoded.ok) return undefined
   const entry = decoded.value
   if (entry.id !== key || entry.issuer !== sender || !idMatchesContent(entry)) return undefined
-  const { kind } = entry.assertion
-  const found: ViewerEntryKind | undefined =
-    kind === 'MemberRemoved' && entry.subject === sender
-      ? 'leave'
-      : kind === 'DeviceRevoked' || (kind === 'Profile' && entry.subject === sender)
-        ? 'repeatable'
-        : undefined
+  const found = kindOf(entry.assertion.kind, entry.subject, sender)
   // Parents are the fold's to judge; the signature and the device chain are checked here.
   return found !== undefined && verifyCredential(entry, { clock, hasCredential: () => true }).ok ? found : undefined
 }
 
-/** How many Profiles and device revocations issued by `sender` a root's `log` holds already. */
-export const repeatableEntriesOf = (log: Readonly<Record<string, unknown>>, sender: PublicKey): number => {
+/** How many entries of `kind` issued by `sender` a root's `log` holds already. */
+export const ownEntriesOf = (
+  log: Readonly<Record<string, unknown>>,
+  sender: PublicKey,
+  kind: ViewerEntryKind,
+): number => {
   let count = 0
   for (const value of Object.values(log)) {
     // The app stores an entry's strings whole (immutable strings): read as plain, or none would count.
-    const entry = toPlain(value) as { issuer?: unknown; assertion?: { kind?: unknown } } | null
-    const kind = entry?.assertion?.kind
-    if (entry?.issuer === sender && (kind === 'Profile' || kind === 'DeviceRevoked')) count++
+    const entry = toPlain(value) as { issuer?: unknown; subject?: unknown; assertion?: { kind?: unknown } } | null
+    if (entry?.issuer === sender && kindOf(entry.assertion?.kind, entry.subject, sender) === kind) count++
   }
   return count
 }

@@ -3,14 +3,22 @@
  * (viewer-log-entry.ts). Loading them is what costs, and it cannot be stopped part way, so the browser runs this
  * in a worker under a deadline (worker-viewer-check.ts); tests and Node run it in place.
  */
-import { clone, diff, getHeads, getMissingDeps, loadIncremental, stats, type Doc } from '@automerge/automerge/slim'
+import {
+  clone,
+  diff,
+  getChangesMetaSince,
+  getHeads,
+  getMissingDeps,
+  loadIncremental,
+  type Doc,
+} from '@automerge/automerge/slim'
 import type { Clock } from '../../base'
 import type { PublicKey } from '../../halo'
 import {
   MAX_VIEWER_ENTRIES,
   MAX_VIEWER_ENTRY_BYTES,
   MAX_VIEWER_OWN_ENTRIES,
-  repeatableEntriesOf,
+  ownEntriesOf,
   viewerEntryKind,
 } from '../viewer-log-entry'
 
@@ -30,11 +38,13 @@ export interface Sender {
 const MAX_VIEWER_CHANGE_BYTES = 2 * MAX_VIEWER_ENTRIES * MAX_VIEWER_ENTRY_BYTES
 
 /**
- * Operations one added entry may cost. The app writes an entry's strings whole: a leave is 12 operations, a
- * revocation 11. Without a bound, a change could overwrite one new entry 300,000 times in a few hundred bytes (the
- * diff shows only the last value) and every member would then load those operations with the root, for good.
+ * Operations one added entry may cost, deletions included: one per 16 bytes of the largest entry. The app writes
+ * an entry's strings whole: a leave signed through a device chain is 23 operations and one per parent (up to 64), a
+ * Profile 26 and one per parent. Without a bound, a change could rewrite one new entry again and again, or delete
+ * one field a million times in 806 bytes (review: 1.06 s to check, and as long for every member to load the root,
+ * for good): the diff shows only what is there at the end.
  */
-const MAX_VIEWER_OPS_PER_ENTRY = 64
+const MAX_VIEWER_OPS_PER_ENTRY = MAX_VIEWER_ENTRY_BYTES / 16
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -69,13 +79,16 @@ export const viewerChangesPass = (root: Root, changes: readonly Uint8Array[], se
     added.add(key)
   }
   if (added.size > MAX_VIEWER_ENTRIES) return false
-  if (stats(after).numOps - stats(root).numOps > added.size * MAX_VIEWER_OPS_PER_ENTRY) return false
+  // Each change's operations are numbered from its start to its max, deletions too (`stats` counts no deletion).
+  const operations = getChangesMetaSince(after, before).reduce((sum, meta) => sum + meta.maxOp - meta.startOp + 1, 0)
+  if (operations > added.size * MAX_VIEWER_OPS_PER_ENTRY) return false
   const grown = after.log
   if (!isRecord(grown)) return false
   const kinds = [...added].map((key) => viewerEntryKind(key, grown[key], sender.identity, sender.clock))
   if (kinds.includes(undefined)) return false
-  const repeats = kinds.filter((kind) => kind === 'repeatable').length
-  return (
-    repeats === 0 || repeatableEntriesOf(isRecord(log) ? log : {}, sender.identity) + repeats <= MAX_VIEWER_OWN_ENTRIES
-  )
+  const held = isRecord(log) ? log : {}
+  return (['leave', 'repeatable'] as const).every((kind) => {
+    const adds = kinds.filter((each) => each === kind).length
+    return adds === 0 || ownEntriesOf(held, sender.identity, kind) + adds <= MAX_VIEWER_OWN_ENTRIES
+  })
 }
