@@ -316,7 +316,7 @@ const heavyChangesRefused = async (
 ): Promise<void> => {
   const heavy = readFileSync(new URL('../test-vectors/commonplace/list-of-three-million.automerge', import.meta.url))
   const late = pages.map((page) =>
-    page.waitForEvent('console', { predicate: (line) => line.text().includes('viewer-check-late'), ...LINKED }),
+    page.waitForEvent('console', { predicate: (line) => line.text().includes('viewer-check-costly'), ...LINKED }),
   )
   await Promise.all(pages.map(watchLongTasks))
   for (const peer of honest) {
@@ -330,7 +330,7 @@ const heavyChangesRefused = async (
     longest.join(', '),
   )
   // Judged on the page, the load alone would hold it for seconds; what is left is the page's own work.
-  for (const ms of longest) expect(ms).toBeLessThan(1_500)
+  for (const ms of longest) expect(ms).toBeLessThan(2_000)
 }
 
 /**

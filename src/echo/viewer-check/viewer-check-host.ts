@@ -30,8 +30,15 @@ export class ViewerCheckHost {
     }
     const ready = this.#ready
     this.#turn = this.#turn.then(async () => {
-      if (await ready) this.#handle(message)
-      else if (message.type === 'check') this.#post({ type: 'result', id: message.id, verdict: 'refused' })
+      try {
+        if (await ready) {
+          this.#handle(message)
+          return
+        }
+      } catch {
+        // Our own root unreadable, or a post that failed: the check is refused, the next ones still run.
+      }
+      if (message.type === 'check') this.#post({ type: 'result', id: message.id, verdict: 'refused', ms: 0 })
     })
   }
 
@@ -55,10 +62,11 @@ export class ViewerCheckHost {
     }
     const { id } = message
     if (held === undefined || !sameHeads(getHeads(held), message.heads)) {
-      this.#post({ type: 'result', id, verdict: 'stale' })
+      this.#post({ type: 'result', id, verdict: 'stale', ms: 0 })
       return
     }
     this.#post({ type: 'started', id })
+    const started = performance.now()
     const sender = { identity: message.sender, clock: { now: () => message.now } }
     let passes = false
     try {
@@ -66,6 +74,7 @@ export class ViewerCheckHost {
     } catch {
       // Bytes from a peer that Automerge chokes on in a way not foreseen: refused like any other.
     }
-    this.#post({ type: 'result', id, verdict: passes ? 'passes' : 'refused' })
+    const ms = performance.now() - started
+    this.#post({ type: 'result', id, verdict: passes ? 'passes' : 'refused', ms })
   }
 }

@@ -41,7 +41,7 @@ export const sameHeads = (a: readonly string[], b: readonly string[]): boolean =
 
 export type ViewerCheckVerdict = 'passes' | 'refused' | 'stale'
 
-/** What the worker answers: a check started (the deadline runs from here), and its verdict. */
+/** What the worker answers: a check started (the deadline runs from here), and its verdict with its time (ms). */
 export type FromViewerCheck =
   | { readonly type: 'started'; readonly id: number }
-  | { readonly type: 'result'; readonly id: number; readonly verdict: ViewerCheckVerdict }
+  | { readonly type: 'result'; readonly id: number; readonly verdict: ViewerCheckVerdict; readonly ms: number }

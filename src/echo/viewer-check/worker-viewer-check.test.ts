@@ -1,6 +1,6 @@
 import '../testing/node-runtime'
 import { change, clone, from, getLastLocalChange, type Doc } from '@automerge/automerge/slim'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ManualClock } from '../../base/testing/manual-clock'
 import { fixedKeyPair } from '../../halo/testing'
 import type { SpaceId } from '../ids'
@@ -52,11 +52,16 @@ interface Spawned {
 
 /**
  * A worker in this thread: the real host over a MessageChannel (structured clones, as to a worker). `hang(message)`
- * makes it start a check and never answer, as a worker stuck loading would; `lose` drops a root it is sent.
+ * makes it start a check and never answer, as a worker stuck loading would; `mute` makes it not even start one (its
+ * script never ran); `lose` drops a root it is sent.
  */
 const inThread = (
   spawned: Spawned,
-  options: { hang?: (check: ToViewerCheck) => boolean; lose?: (root: ToViewerCheck) => boolean } = {},
+  options: {
+    hang?: (check: ToViewerCheck) => boolean
+    lose?: (root: ToViewerCheck) => boolean
+    mute?: (check: ToViewerCheck) => boolean
+  } = {},
 ): ViewerCheckWorker => {
   const channel = new MessageChannel()
   const host = new ViewerCheckHost((message) => {
@@ -64,6 +69,7 @@ const inThread = (
   })
   channel.port2.onmessage = (event: MessageEvent<ToViewerCheck>) => {
     const message = event.data
+    if (message.type === 'check' && options.mute?.(message) === true) return
     if (message.type === 'check' && options.hang?.(message) === true) {
       channel.port2.postMessage({ type: 'started', id: message.id } satisfies FromViewerCheck)
       return
@@ -118,32 +124,96 @@ describe('WorkerViewerCheck', () => {
     expect(spawned.stopped).toBe(1)
   })
 
-  it('refuses a check that runs past its deadline, stops that worker, and refuses that sender unchecked from then on', async () => {
+  it('refuses a check that runs past its deadline, stops that worker, and refuses that sender unchecked for 10 minutes', async () => {
     const spawned = fresh()
     const traced: string[] = []
-    const hangFor = (key: typeof viewer) => (message: ToViewerCheck) =>
-      message.type === 'check' && message.sender === key.publicKey
+    const senderClock = new ManualClock(clock.now())
+    let hangs = 1
     const check = new WorkerViewerCheck({
-      spawn: () => inThread(spawned, { hang: hangFor(viewer) }),
+      spawn: () =>
+        inThread(spawned, {
+          hang: (message) => message.type === 'check' && message.sender === viewer.publicKey && hangs-- > 0,
+        }),
       wasmUrl: 'loaded already',
       deadlineMs: 50,
-      trace: (event, fields) => traced.push(`${event} ${String(fields?.sender)}`),
+      trace: (event, fields) => traced.push(`${event} ${String(fields?.sender)} ${String(fields?.why)}`),
     })
     const root = rootNamed('Garden plans')
+    const asViewer = { identity: viewer.publicKey, clock: senderClock }
     // Checks wait their turn: the other viewer's comes after the one that runs out of time, in a new worker.
     const [late, afterIt] = [
-      check.passes('root-1', root, [leaveBy(root, viewer)], senderOf(viewer)),
+      check.passes('root-1', root, [leaveBy(root, viewer)], asViewer),
       check.passes('root-1', root, [leaveBy(root, other)], senderOf(other)),
     ]
     expect(await late).toBe(false)
     expect(await afterIt).toBe(true)
-    expect(traced).toEqual([`viewer-check-late ${viewer.publicKey}`])
+    expect(traced).toEqual([`viewer-check-costly ${viewer.publicKey} late`])
     expect(spawned).toMatchObject({ started: 2, stopped: 1 })
     // The new worker had no copy of the root: it went whole again.
     expect(roots(spawned)).toEqual(['whole', 'whole'])
-    const checks = spawned.sent.filter((message) => message.type === 'check').length
+    const checks = (): number => spawned.sent.filter((message) => message.type === 'check').length
+    const before = checks()
+    senderClock.advance(10 * 60_000 - 1)
+    expect(await check.passes('root-1', root, [leaveBy(root, viewer)], asViewer)).toBe(false)
+    expect(checks()).toBe(before)
+    // Ten minutes on, its changes are judged again.
+    senderClock.advance(1)
+    expect(await check.passes('root-1', root, [leaveBy(root, viewer)], asViewer)).toBe(true)
+    expect(checks()).toBe(before + 1)
+    check.close()
+  })
+
+  it('blames nobody when the page itself was held past the deadline', async () => {
+    const spawned = fresh()
+    const traced: string[] = []
+    let stalls = 1
+    const check = new WorkerViewerCheck({
+      spawn: () => {
+        const worker = inThread(spawned, { hang: () => stalls > 0 })
+        return {
+          ...worker,
+          addEventListener: (type: 'message' | 'error', listener: (event: MessageEvent<FromViewerCheck>) => void) => {
+            if (type === 'error') return
+            worker.addEventListener(type, (event: MessageEvent<FromViewerCheck>) => {
+              listener(event)
+              // The page is busy (or was frozen) for well past the deadline, right after the check started.
+              if (event.data.type !== 'started' || stalls-- <= 0) return
+              const until = performance.now() + 1_200
+              while (performance.now() < until);
+            })
+          },
+        }
+      },
+      wasmUrl: 'loaded already',
+      deadlineMs: 50,
+      trace: (event) => traced.push(event),
+    })
+    const root = rootNamed('Garden plans')
     expect(await check.passes('root-1', root, [leaveBy(root, viewer)], senderOf(viewer))).toBe(false)
-    expect(spawned.sent.filter((message) => message.type === 'check')).toHaveLength(checks)
+    expect(traced).toEqual([])
+    expect(await check.passes('root-1', root, [leaveBy(root, viewer)], senderOf(viewer))).toBe(true)
+    check.close()
+  })
+
+  it('finds a sender costly whose changes took long to refuse', async () => {
+    const spawned = fresh()
+    const traced: string[] = []
+    const check = new WorkerViewerCheck({
+      spawn: () => inThread(spawned),
+      wasmUrl: 'loaded already',
+      slowRefusalMs: 0,
+      trace: (event, fields) => traced.push(`${event} ${String(fields?.why)}`),
+    })
+    const root = rootNamed('Garden plans')
+    const rename = changeTo(root, (doc) => {
+      doc.name = 'Taken over'
+    })
+    expect(await check.passes('root-1', root, [rename], senderOf(viewer))).toBe(false)
+    expect(traced).toEqual(['viewer-check-costly slow'])
+    // Refused unchecked, its own leave too (for 10 minutes); a passing check of another is never slow.
+    expect(await check.passes('root-1', root, [leaveBy(root, viewer)], senderOf(viewer))).toBe(false)
+    expect(await check.passes('root-1', root, [leaveBy(root, other)], senderOf(other))).toBe(true)
+    expect(traced).toHaveLength(1)
     check.close()
   })
 
@@ -160,33 +230,77 @@ describe('WorkerViewerCheck', () => {
     check.close()
   })
 
-  it('refuses while a worker cannot start, and starts a new one for the next check', async () => {
+  it('refuses when the worker breaks, blaming the sender only if its check had started', async () => {
     const spawned = fresh()
-    const listeners: (() => void)[] = []
-    let broken = true
+    const traced: string[] = []
+    const errors: (() => void)[] = []
+    let mode: 'silent' | 'hang' | 'well' = 'silent'
+    let started = 0
     const check = new WorkerViewerCheck({
       spawn: () => {
-        const worker = inThread(spawned, { hang: () => broken })
+        const worker = inThread(spawned, {
+          hang: () => mode === 'hang',
+          lose: () => false,
+          mute: () => mode === 'silent',
+        })
         return {
           ...worker,
           addEventListener: (type: 'message' | 'error', listener: (event: MessageEvent<FromViewerCheck>) => void) => {
-            if (type === 'error') listeners.push(listener as () => void)
-            else worker.addEventListener(type, listener)
+            if (type === 'error') errors.push(listener as () => void)
+            else
+              worker.addEventListener(type, (event: MessageEvent<FromViewerCheck>) => {
+                listener(event)
+                if (event.data.type === 'started') started++
+              })
           },
         }
       },
       wasmUrl: 'loaded already',
       deadlineMs: 60_000,
+      trace: (event, fields) => traced.push(`${event} ${String(fields?.why)}`),
     })
     const root = rootNamed('Garden plans')
+    const checks = (): number => spawned.sent.filter((message) => message.type === 'check').length
+    // Its script did not load: the browser reports an error before any check started. Nobody is blamed.
     const first = check.passes('root-1', root, [leaveBy(root, viewer)], senderOf(viewer))
-    // The worker's script failed to load: the browser reports an error on it.
-    await expect.poll(() => spawned.sent.some((message) => message.type === 'check')).toBe(true)
-    for (const listener of listeners) listener()
+    await expect.poll(checks).toBe(1)
+    errors.at(-1)?.()
     expect(await first).toBe(false)
-    broken = false
-    expect(await check.passes('root-1', root, [leaveBy(root, viewer)], senderOf(viewer))).toBe(true)
-    expect(spawned).toMatchObject({ started: 2, stopped: 1 })
+    expect(traced).toEqual([])
+    // A check that started and broke the worker: its sender is costly.
+    mode = 'hang'
+    const second = check.passes('root-1', root, [leaveBy(root, viewer)], senderOf(viewer))
+    await expect.poll(() => started).toBe(1)
+    errors.at(-1)?.()
+    expect(await second).toBe(false)
+    expect(traced).toEqual(['viewer-check-costly broke'])
+    mode = 'well'
+    expect(await check.passes('root-1', root, [leaveBy(root, other)], senderOf(other))).toBe(true)
+    expect(spawned).toMatchObject({ started: 3, stopped: 2 })
     check.close()
+  })
+
+  it('lets an idle worker go after a minute, and refuses what waits when closed', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const spawned = fresh()
+      const check = new WorkerViewerCheck({ spawn: () => inThread(spawned), wasmUrl: 'loaded already' })
+      const root = rootNamed('Garden plans')
+      expect(await check.passes('root-1', root, [leaveBy(root, viewer)], senderOf(viewer))).toBe(true)
+      vi.advanceTimersByTime(59_999)
+      expect(spawned.stopped).toBe(0)
+      vi.advanceTimersByTime(1)
+      expect(spawned.stopped).toBe(1)
+      // The next check starts a new worker, which is sent the root whole.
+      expect(await check.passes('root-1', root, [leaveBy(root, viewer)], senderOf(viewer))).toBe(true)
+      expect(roots(spawned)).toEqual(['whole', 'whole'])
+      const pending = check.passes('root-1', root, [leaveBy(root, other)], senderOf(other))
+      check.close()
+      expect(await pending).toBe(false)
+      expect(await check.passes('root-1', root, [leaveBy(root, other)], senderOf(other))).toBe(false)
+      expect(spawned).toMatchObject({ started: 2, stopped: 2 })
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

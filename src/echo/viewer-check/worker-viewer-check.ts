@@ -1,9 +1,10 @@
 /**
  * Viewer checks in a worker (viewer-check-host.ts), one at a time. Loading a viewer's changes cannot be stopped
- * part way, and a few hundred bytes can hold 300,000 operations (1.2 s to load here, 12.8 s for 1,234 bytes in a
- * review): a check that runs past `deadlineMs` is refused, the worker is stopped (a new one starts for the next
- * check), and that sender's changes are refused unchecked from then on. The worker keeps copies of the roots it
- * judged against; each is sent again only as what changed since.
+ * part way, and 3 KB can hold three million operations (seconds to load): a check that runs past `deadlineMs` is
+ * refused and the worker stopped (a new one starts for the next check). A sender whose check ran out of time, took
+ * long to be refused, or broke the worker is costly: its changes are refused unchecked for the next 10 minutes, so it
+ * cannot keep the worker busy while honest viewers' checks wait behind it. The worker keeps copies of the roots it
+ * judged against; each is sent again only as what changed since, and the worker is let go when idle for a minute.
  */
 import { getHeads, save, saveSince } from '@automerge/automerge/slim'
 import type { Trace } from '../../base'
@@ -31,37 +32,55 @@ export interface WorkerViewerCheckOptions {
   /** Where the Automerge wasm is served, from the page (the worker loads its own). */
   readonly wasmUrl: string
   /**
-   * How long one check may run (ms): an honest one adds at most 8 small entries (a few ms); the crafted 300,000
-   * operations take over a second.
+   * How long one check may run (ms): an honest one adds at most 8 entries of a few hundred operations (a few ms);
+   * three million crafted operations take seconds.
    */
   readonly deadlineMs?: number
-  /** Where a check that ran out of time is told (`viewer-check-late`, with its sender). */
+  /** A refusal that took this long (ms, in the worker) makes its sender costly (default 250; tests use 0). */
+  readonly slowRefusalMs?: number
+  /** Where a costly sender is told (`viewer-check-costly`, with the sender and why). */
   readonly trace?: Trace
 }
 
-/** Roots whose copy in the worker is tracked; the worker keeps as many (viewer-check-host.ts). */
+/** Roots whose copy in the worker is tracked; the worker keeps as many, in the same order (viewer-check-host.ts). */
 const TRACKED_ROOTS = 8
-/** Senders whose changes ran out of time, remembered at once; the oldest forgotten. */
-const REMEMBERED_LATE = 256
-
+/** Costly senders remembered at once (the oldest forgotten), and for how long (ms). */
+const REMEMBERED_COSTLY = 256
+const COSTLY_FOR_MS = 10 * 60_000
+/** A refusal that took this long (ms, in the worker) is costly: an honest viewer's changes take a few ms to judge. */
+const SLOW_REFUSAL_MS = 250
 /** How long a check may take to start (ms): the worker's wasm, and a root it has not seen, loaded first. */
 const START_MS = 30_000
+/** A deadline timer this late (ms) means the page itself was held (frozen, or busy): nobody is blamed. */
+const STALLED_MS = 1_000
+/** A worker with nothing to judge for this long (ms) is let go, with the memory its loads took. */
+const IDLE_MS = 60_000
 
-type Answer = ViewerCheckVerdict | 'late'
+/** Why a sender is costly, or what the worker said. */
+type Answer = ViewerCheckVerdict | 'late' | 'slow' | 'broke'
+
+interface Waiting {
+  readonly id: number
+  readonly answer: (answer: Answer) => void
+  timer: ReturnType<typeof setTimeout>
+  /** When the check started in the worker (`performance.now()`); undefined before. */
+  startedAt?: number
+}
 
 interface Running {
   readonly worker: ViewerCheckWorker
-  /** The answer to the check `id`, and its timer: to start, then the deadline once it started. */
-  waiting?:
-    { readonly id: number; readonly answer: (answer: Answer) => void; timer: ReturnType<typeof setTimeout> } | undefined
+  waiting?: Waiting | undefined
+  idle?: ReturnType<typeof setTimeout> | undefined
 }
 
 export class WorkerViewerCheck implements ViewerChangeCheck {
   readonly #options: WorkerViewerCheckOptions
   readonly #deadlineMs: number
-  /** What the worker holds of each root: the heads last sent. */
+  readonly #slowRefusalMs: number
+  /** What the worker holds of each root: the heads last sent, in the order they were sent. */
   readonly #sent = new Map<string, readonly string[]>()
-  readonly #late = new Set<PublicKey>()
+  /** Costly senders, and when they were found so (the sender's clock). */
+  readonly #costly = new Map<PublicKey, number>()
   #running: Running | undefined
   #turn: Promise<unknown> = Promise.resolve()
   #nextId = 0
@@ -70,6 +89,7 @@ export class WorkerViewerCheck implements ViewerChangeCheck {
   constructor(options: WorkerViewerCheckOptions) {
     this.#options = options
     this.#deadlineMs = options.deadlineMs ?? 2_000
+    this.#slowRefusalMs = options.slowRefusalMs ?? SLOW_REFUSAL_MS
   }
 
   passes(documentId: string, root: Root, changes: readonly Uint8Array[], sender: Sender): Promise<boolean> {
@@ -84,26 +104,31 @@ export class WorkerViewerCheck implements ViewerChangeCheck {
   }
 
   async #check(documentId: string, root: Root, changes: readonly Uint8Array[], sender: Sender): Promise<boolean> {
-    if (this.#closed || this.#late.has(sender.identity)) return false
+    const now = sender.clock.now()
+    const found = this.#costly.get(sender.identity)
+    if (found !== undefined && now - found < COSTLY_FOR_MS) return false
+    this.#costly.delete(sender.identity)
     let answer = await this.#ask(documentId, root, changes, sender)
     // The worker lost its copy (a new worker, or one it let go): sent whole, once more.
     if (answer === 'stale') {
       this.#sent.delete(documentId)
       answer = await this.#ask(documentId, root, changes, sender)
     }
-    if (answer === 'late') {
-      this.#late.add(sender.identity)
-      for (const oldest of this.#late) {
-        if (this.#late.size <= REMEMBERED_LATE) break
-        this.#late.delete(oldest)
+    if (answer === 'late' || answer === 'slow' || answer === 'broke') {
+      this.#costly.set(sender.identity, now)
+      for (const oldest of this.#costly.keys()) {
+        if (this.#costly.size <= REMEMBERED_COSTLY) break
+        this.#costly.delete(oldest)
       }
-      this.#options.trace?.('viewer-check-late', { sender: sender.identity })
+      this.#options.trace?.('viewer-check-costly', { sender: sender.identity, why: answer })
     }
     return answer === 'passes'
   }
 
   #ask(documentId: string, root: Root, changes: readonly Uint8Array[], sender: Sender): Promise<Answer> {
+    if (this.#closed) return Promise.resolve('refused')
     const running = (this.#running ??= this.#start())
+    clearTimeout(running.idle)
     const heads = getHeads(root)
     this.#sendRoot(running.worker, documentId, root, heads)
     const id = ++this.#nextId
@@ -121,12 +146,6 @@ export class WorkerViewerCheck implements ViewerChangeCheck {
 
   #sendRoot(worker: ViewerCheckWorker, documentId: string, root: Root, heads: readonly string[]): void {
     const known = this.#sent.get(documentId)
-    this.#sent.delete(documentId)
-    this.#sent.set(documentId, heads)
-    for (const oldest of this.#sent.keys()) {
-      if (this.#sent.size <= TRACKED_ROOTS) break
-      this.#sent.delete(oldest)
-    }
     if (known !== undefined && sameHeads(known, heads)) return
     let since: Uint8Array | undefined
     try {
@@ -136,6 +155,13 @@ export class WorkerViewerCheck implements ViewerChangeCheck {
     }
     const bytes = since ?? save(root)
     worker.postMessage({ type: 'root', documentId, bytes, whole: since === undefined })
+    // Kept in the order the worker receives them, so both let the same root go first.
+    this.#sent.delete(documentId)
+    this.#sent.set(documentId, heads)
+    for (const oldest of this.#sent.keys()) {
+      if (this.#sent.size <= TRACKED_ROOTS) break
+      this.#sent.delete(oldest)
+    }
   }
 
   #start(): Running {
@@ -146,17 +172,23 @@ export class WorkerViewerCheck implements ViewerChangeCheck {
       if (waiting?.id !== data.id) return
       clearTimeout(waiting.timer)
       if (data.type === 'started') {
+        const startedAt = performance.now()
+        waiting.startedAt = startedAt
         waiting.timer = setTimeout(() => {
-          this.#stop('late')
+          this.#stop(performance.now() - startedAt > this.#deadlineMs + STALLED_MS ? 'refused' : 'late')
         }, this.#deadlineMs)
         return
       }
       running.waiting = undefined
-      waiting.answer(data.verdict)
+      waiting.answer(data.verdict === 'refused' && data.ms >= this.#slowRefusalMs ? 'slow' : data.verdict)
+      running.idle = setTimeout(() => {
+        if (this.#running === running && running.waiting === undefined) this.#stop('refused')
+      }, IDLE_MS)
     })
-    // A worker that cannot start or breaks answers nothing more: refused, and the next check starts a new one.
+    // A worker that breaks answers nothing more: the next check starts a new one. Broken by a check, its sender is
+    // costly; before one started (its script or wasm did not load), nobody is.
     worker.addEventListener('error', () => {
-      if (this.#running === running) this.#stop('refused')
+      if (this.#running === running) this.#stop(running.waiting?.startedAt === undefined ? 'refused' : 'broke')
     })
     worker.postMessage({ type: 'init', wasmUrl: this.#options.wasmUrl })
     this.#sent.clear()
@@ -168,6 +200,7 @@ export class WorkerViewerCheck implements ViewerChangeCheck {
     if (running === undefined) return
     this.#running = undefined
     running.worker.terminate()
+    clearTimeout(running.idle)
     clearTimeout(running.waiting?.timer)
     running.waiting?.answer(answer)
     running.waiting = undefined
