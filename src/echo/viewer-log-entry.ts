@@ -46,6 +46,9 @@ const byteLength = (value: unknown): number => {
   }
 }
 
+/** An entry's size as JSON (bytes), read from a document. */
+export const entryBytes = (value: unknown): number => byteLength(toPlain(value))
+
 /**
  * The kind of entry `value` is, added under `key` of a root's log by `sender` (its identity), if it is one the
  * sender may add as a viewer; undefined otherwise.

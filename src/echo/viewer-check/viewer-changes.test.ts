@@ -83,6 +83,34 @@ describe('viewerChangesPass', () => {
     expect(viewerChangesPass(root, [crafted], sender)).toBe(false)
   })
 
+  it('refuses a leave whose change carries a message, or that comes in many small changes: every root keeps their bytes', () => {
+    const root = rootWith()
+    const leave = leaveAt(clock.now())
+    const made = changeTo(root, (log) => {
+      log[leave.id] = stored(leave)
+    })
+    const decoded = decodeChange(made)
+    const withMessage = encodeChange({ ...decoded, message: 'y'.repeat(10_000) })
+    expect(viewerChangesPass(root, [made], sender)).toBe(true)
+    expect(viewerChangesPass(root, [withMessage], sender)).toBe(false)
+    // The leave, then 60 changes that each add a field to it and take it away (2 operations each, under the bound).
+    let grown = change(clone(root), (doc) => {
+      ;(doc.log as Log)[leave.id] = stored(leave)
+    })
+    const chunks = [getLastLocalChange(grown)]
+    for (let n = 0; n < 60; n++) {
+      grown = change(grown, (doc) => {
+        const entry = (doc.log as Log)[leave.id] as Log
+        entry.pad = n
+        delete entry.pad
+      })
+      chunks.push(getLastLocalChange(grown))
+    }
+    const many = chunks.filter((chunk): chunk is Uint8Array => chunk !== undefined)
+    expect(many).toHaveLength(61)
+    expect(viewerChangesPass(root, many, sender)).toBe(false)
+  })
+
   it('caps a viewer’s leaves in the log over its life, as its other entries', () => {
     const held: Log = {}
     for (let n = 0; n < MAX_VIEWER_OWN_ENTRIES - 1; n++) {

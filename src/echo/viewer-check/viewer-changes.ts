@@ -6,6 +6,7 @@
 import {
   clone,
   diff,
+  getChanges,
   getChangesMetaSince,
   getHeads,
   getMissingDeps,
@@ -18,6 +19,7 @@ import {
   MAX_VIEWER_ENTRIES,
   MAX_VIEWER_ENTRY_BYTES,
   MAX_VIEWER_OWN_ENTRIES,
+  entryBytes,
   ownEntriesOf,
   viewerEntryKind,
 } from '../viewer-log-entry'
@@ -45,6 +47,10 @@ const MAX_VIEWER_CHANGE_BYTES = 2 * MAX_VIEWER_ENTRIES * MAX_VIEWER_ENTRY_BYTES
  * for good): the diff shows only what is there at the end.
  */
 const MAX_VIEWER_OPS_PER_ENTRY = MAX_VIEWER_ENTRY_BYTES / 16
+
+/** The changes' bytes kept in the root, at most this many per byte of the entries they add, plus the slack. */
+const KEPT_BYTES_PER_ENTRY_BYTE = 2
+const KEPT_BYTES_SLACK = 1024
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -79,13 +85,21 @@ export const viewerChangesPass = (root: Root, changes: readonly Uint8Array[], se
     added.add(key)
   }
   if (added.size > MAX_VIEWER_ENTRIES) return false
+  const metas = getChangesMetaSince(after, before)
+  // A change carries a free message and spare bytes that no diff shows; an honest viewer's carry neither.
+  if (metas.some((meta) => (meta.message ?? '') !== '' || (meta.extraBytes ?? '') !== '')) return false
   // Each change's operations are numbered from its start to its max, deletions too (`stats` counts no deletion).
-  const operations = getChangesMetaSince(after, before).reduce((sum, meta) => sum + meta.maxOp - meta.startOp + 1, 0)
+  const operations = metas.reduce((sum, meta) => sum + meta.maxOp - meta.startOp + 1, 0)
   if (operations > added.size * MAX_VIEWER_OPS_PER_ENTRY) return false
   const grown = after.log
   if (!isRecord(grown)) return false
   const kinds = [...added].map((key) => viewerEntryKind(key, grown[key], sender.identity, sender.clock))
   if (kinds.includes(undefined)) return false
+  // What every root keeps of the changes weighs about what they add (the app's: 1.1 times its entries as JSON), so
+  // nothing else rides along in their bytes (many changes, dependencies, actors) for good.
+  const kept = getChanges(root, after).reduce((sum, chunk) => sum + chunk.byteLength, 0)
+  const entries = [...added].reduce((sum, key) => sum + entryBytes(grown[key]), 0)
+  if (kept > KEPT_BYTES_PER_ENTRY_BYTE * entries + KEPT_BYTES_SLACK) return false
   const held = isRecord(log) ? log : {}
   return (['leave', 'repeatable'] as const).every((kind) => {
     const adds = kinds.filter((each) => each === kind).length
