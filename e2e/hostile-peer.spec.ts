@@ -330,7 +330,7 @@ const heavyChangesRefused = async (
     longest.join(', '),
   )
   // Judged on the page, the load alone would hold it for seconds; what is left is the page's own work.
-  for (const ms of longest) expect(ms).toBeLessThan(2_000)
+  for (const ms of longest) expect(ms).toBeLessThan(1_000)
 }
 
 /**

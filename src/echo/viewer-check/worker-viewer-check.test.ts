@@ -195,13 +195,13 @@ describe('WorkerViewerCheck', () => {
     check.close()
   })
 
-  it('finds a sender costly whose changes took long to refuse', async () => {
+  it('finds a sender costly whose refused changes spent its share of the worker', async () => {
     const spawned = fresh()
     const traced: string[] = []
     const check = new WorkerViewerCheck({
       spawn: () => inThread(spawned),
       wasmUrl: 'loaded already',
-      slowRefusalMs: 0,
+      refusalBudgetMs: 0,
       trace: (event, fields) => traced.push(`${event} ${String(fields?.why)}`),
     })
     const root = rootNamed('Garden plans')

@@ -1,10 +1,11 @@
 /**
  * Viewer checks in a worker (viewer-check-host.ts), one at a time. Loading a viewer's changes cannot be stopped
  * part way, and 3 KB can hold three million operations (seconds to load): a check that runs past `deadlineMs` is
- * refused and the worker stopped (a new one starts for the next check). A sender whose check ran out of time, took
- * long to be refused, or broke the worker is costly: its changes are refused unchecked for the next 10 minutes, so it
- * cannot keep the worker busy while honest viewers' checks wait behind it. The worker keeps copies of the roots it
- * judged against; each is sent again only as what changed since, and the worker is let go when idle for a minute.
+ * refused and the worker stopped (a new one starts for the next check). A sender whose check ran out of time, whose
+ * refusals took over a second of a minute, or that broke the worker is costly: its changes are refused unchecked for
+ * the next 10 minutes, so it cannot keep the worker busy while honest viewers' checks wait behind it. The worker
+ * keeps copies of the roots it judged against; each is sent again only as what changed since, and the worker is let
+ * go when idle for a minute.
  */
 import { getHeads, save, saveSince } from '@automerge/automerge/slim'
 import type { Trace } from '../../base'
@@ -36,19 +37,23 @@ export interface WorkerViewerCheckOptions {
    * three million crafted operations take seconds.
    */
   readonly deadlineMs?: number
-  /** A refusal that took this long (ms, in the worker) makes its sender costly (default 250; tests use 0). */
-  readonly slowRefusalMs?: number
+  /** The worker time (ms) one sender's refused changes may cost per minute before it is costly (tests use 0). */
+  readonly refusalBudgetMs?: number
   /** Where a costly sender is told (`viewer-check-costly`, with the sender and why). */
   readonly trace?: Trace
 }
 
 /** Roots whose copy in the worker is tracked; the worker keeps as many, in the same order (viewer-check-host.ts). */
 const TRACKED_ROOTS = 8
-/** Costly senders remembered at once (the oldest forgotten), and for how long (ms). */
+/** Senders remembered at once, costly or spending (the oldest forgotten), and how long one stays costly (ms). */
 const REMEMBERED_COSTLY = 256
 const COSTLY_FOR_MS = 10 * 60_000
-/** A refusal that took this long (ms, in the worker) is costly: an honest viewer's changes take a few ms to judge. */
-const SLOW_REFUSAL_MS = 250
+/**
+ * What one sender's refused changes may cost the worker per minute (ms): an honest viewer's changes take a few ms to
+ * judge, and a former editor's edits, refused, a few hundred (131 ms for 23 KB in a review).
+ */
+const REFUSAL_BUDGET_MS = 1_000
+const REFUSAL_WINDOW_MS = 60_000
 /** How long a check may take to start (ms): the worker's wasm, and a root it has not seen, loaded first. */
 const START_MS = 30_000
 /** A deadline timer this late (ms) means the page itself was held (frozen, or busy): nobody is blamed. */
@@ -59,9 +64,15 @@ const IDLE_MS = 60_000
 /** Why a sender is costly, or what the worker said. */
 type Answer = ViewerCheckVerdict | 'late' | 'slow' | 'broke'
 
+interface Answered {
+  readonly answer: Answer
+  /** How long the worker took to judge (ms). */
+  readonly ms: number
+}
+
 interface Waiting {
   readonly id: number
-  readonly answer: (answer: Answer) => void
+  readonly answer: (answer: Answer, ms?: number) => void
   timer: ReturnType<typeof setTimeout>
   /** When the check started in the worker (`performance.now()`); undefined before. */
   startedAt?: number
@@ -73,14 +84,26 @@ interface Running {
   idle?: ReturnType<typeof setTimeout> | undefined
 }
 
+/** Sets `key` as the newest of `map`, whose oldest are forgotten past `REMEMBERED_COSTLY`. */
+const remember = <V>(map: Map<PublicKey, V>, key: PublicKey, value: V): void => {
+  map.delete(key)
+  map.set(key, value)
+  for (const oldest of map.keys()) {
+    if (map.size <= REMEMBERED_COSTLY) break
+    map.delete(oldest)
+  }
+}
+
 export class WorkerViewerCheck implements ViewerChangeCheck {
   readonly #options: WorkerViewerCheckOptions
   readonly #deadlineMs: number
-  readonly #slowRefusalMs: number
+  readonly #refusalBudgetMs: number
   /** What the worker holds of each root: the heads last sent, in the order they were sent. */
   readonly #sent = new Map<string, readonly string[]>()
   /** Costly senders, and when they were found so (the sender's clock). */
   readonly #costly = new Map<PublicKey, number>()
+  /** What each sender's refused changes cost the worker (ms) since a time (the sender's clock). */
+  readonly #refusals = new Map<PublicKey, { readonly since: number; ms: number }>()
   #running: Running | undefined
   #turn: Promise<unknown> = Promise.resolve()
   #nextId = 0
@@ -89,7 +112,7 @@ export class WorkerViewerCheck implements ViewerChangeCheck {
   constructor(options: WorkerViewerCheckOptions) {
     this.#options = options
     this.#deadlineMs = options.deadlineMs ?? 2_000
-    this.#slowRefusalMs = options.slowRefusalMs ?? SLOW_REFUSAL_MS
+    this.#refusalBudgetMs = options.refusalBudgetMs ?? REFUSAL_BUDGET_MS
   }
 
   passes(documentId: string, root: Root, changes: readonly Uint8Array[], sender: Sender): Promise<boolean> {
@@ -106,38 +129,46 @@ export class WorkerViewerCheck implements ViewerChangeCheck {
   async #check(documentId: string, root: Root, changes: readonly Uint8Array[], sender: Sender): Promise<boolean> {
     const now = sender.clock.now()
     const found = this.#costly.get(sender.identity)
-    if (found !== undefined && now - found < COSTLY_FOR_MS) return false
+    // A clock set back does not make the wait longer.
+    if (found !== undefined && now >= found && now - found < COSTLY_FOR_MS) return false
     this.#costly.delete(sender.identity)
-    let answer = await this.#ask(documentId, root, changes, sender)
+    let { answer, ms } = await this.#ask(documentId, root, changes, sender)
     // The worker lost its copy (a new worker, or one it let go): sent whole, once more.
     if (answer === 'stale') {
       this.#sent.delete(documentId)
-      answer = await this.#ask(documentId, root, changes, sender)
+      ;({ answer, ms } = await this.#ask(documentId, root, changes, sender))
     }
+    if (answer === 'refused' && this.#spend(sender.identity, now, ms)) answer = 'slow'
     if (answer === 'late' || answer === 'slow' || answer === 'broke') {
-      this.#costly.set(sender.identity, now)
-      for (const oldest of this.#costly.keys()) {
-        if (this.#costly.size <= REMEMBERED_COSTLY) break
-        this.#costly.delete(oldest)
-      }
+      remember(this.#costly, sender.identity, now)
       this.#options.trace?.('viewer-check-costly', { sender: sender.identity, why: answer })
     }
     return answer === 'passes'
   }
 
-  #ask(documentId: string, root: Root, changes: readonly Uint8Array[], sender: Sender): Promise<Answer> {
-    if (this.#closed) return Promise.resolve('refused')
+  /** Counts `ms` of refusal against `sender`'s minute: true once it spent its budget. */
+  #spend(sender: PublicKey, now: number, ms: number): boolean {
+    const last = this.#refusals.get(sender)
+    const fresh = last === undefined || now < last.since || now - last.since >= REFUSAL_WINDOW_MS
+    const spent = fresh ? { since: now, ms: 0 } : last
+    spent.ms += ms
+    remember(this.#refusals, sender, spent)
+    return spent.ms >= this.#refusalBudgetMs
+  }
+
+  #ask(documentId: string, root: Root, changes: readonly Uint8Array[], sender: Sender): Promise<Answered> {
+    if (this.#closed) return Promise.resolve({ answer: 'refused', ms: 0 })
     const running = (this.#running ??= this.#start())
     clearTimeout(running.idle)
     const heads = getHeads(root)
     this.#sendRoot(running.worker, documentId, root, heads)
     const id = ++this.#nextId
-    const answered = new Promise<Answer>((answer) => {
+    const answered = new Promise<Answered>((resolve) => {
       // Loading a root the worker has not seen is our own work, not the sender's: waited for longer.
       const timer = setTimeout(() => {
         this.#stop('refused')
       }, START_MS)
-      running.waiting = { id, answer, timer }
+      running.waiting = { id, answer: (answer, ms = 0) => resolve({ answer, ms }), timer }
     })
     const now = sender.clock.now()
     running.worker.postMessage({ type: 'check', id, documentId, heads, changes, sender: sender.identity, now })
@@ -180,7 +211,7 @@ export class WorkerViewerCheck implements ViewerChangeCheck {
         return
       }
       running.waiting = undefined
-      waiting.answer(data.verdict === 'refused' && data.ms >= this.#slowRefusalMs ? 'slow' : data.verdict)
+      waiting.answer(data.verdict, data.ms)
       running.idle = setTimeout(() => {
         if (this.#running === running && running.waiting === undefined) this.#stop('refused')
       }, IDLE_MS)
