@@ -464,7 +464,7 @@ describe('joinSwarm', () => {
       if (bobPage === undefined) throw new Error('no page')
       network.forget(bobPage, alice.selfId)
       expect([ids(alice), ids(bob)]).toEqual([[bob.selfId], []])
-      const failed = { peerId: alice.selfId, code: 'join-error' }
+      const failed = { peerId: alice.selfId, code: 'join-error', detail: 'handshake timed out' }
       await vi.waitFor(() => {
         expect(refusals).toEqual([failed])
       })
@@ -659,8 +659,8 @@ describe('joinSwarm', () => {
       network.replace(alice.selfId, bob.selfId)
       await flush()
       expect(refusals).toEqual([
-        { peerId: 'p', code: 'join-error' },
-        { peerId: 'p', code: 'join-error' },
+        { peerId: 'p', code: 'join-error', detail: 'password' },
+        { peerId: 'p', code: 'join-error', detail: 'password' },
         { peerId: bob.selfId, code: 'not-member' },
         { peerId: bob.selfId, code: 'not-member' },
       ])
@@ -673,14 +673,14 @@ describe('joinSwarm', () => {
       expect(network.callbacks[0]?.handshakeTimeoutMs).toBe(15_000)
       const refusals: SwarmRefusal[] = []
       swarm.onRefused((refusal) => refusals.push(refusal))
-      // Trystero's own refusal (its password check or its timeout) reaches the same events.
+      // Trystero's own refusal (its password check or its timeout) reaches the same events, with what it said.
       network.callbacks[0]?.onJoinError?.({
         error: 'password',
         appId: 'commonplace/1/join',
         roomId: 'room',
         peerId: 'p',
       })
-      expect(refusals).toEqual([{ peerId: 'p', code: 'join-error' }])
+      expect(refusals).toEqual([{ peerId: 'p', code: 'join-error', detail: 'password' }])
     })
 
     it('lets in only peers that passed: a refused one is never authenticated or present and gets no message', async () => {

@@ -60,6 +60,8 @@ export interface SwarmRefusal {
   readonly evidence?: unknown
   /** The connection the peer was admitted over was still open and is closed now, so both ends start over. */
   readonly restarted?: true
+  /** For 'join-error', what Trystero said (a password that does not decrypt, no connection after the SDP, a timeout). */
+  readonly detail?: string
 }
 
 interface SwarmRateStats {
@@ -440,10 +442,10 @@ export const joinSwarm = (
             handshakeEnded(tag, 'passed')
             passed.set(peerId, outcome.value)
           },
-          onJoinError: ({ peerId }) => {
+          onJoinError: ({ peerId, error }) => {
             endMeeting(peerId)
             // Our own refusals were reported above; anything else is Trystero's (password check, its timeout).
-            if (!reported.delete(peerId)) refuse({ peerId, code: 'join-error' })
+            if (!reported.delete(peerId)) refuse({ peerId, code: 'join-error', detail: error })
           },
         }
   const admitted = (peerId: string): boolean => handshake === undefined || authenticated.get().has(peerId)

@@ -198,6 +198,7 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
           peer: shortId(refusal.peerId),
           code: refusal.remoteCode === undefined ? refusal.code : `${refusal.code} ${refusal.remoteCode}`,
           ...(refusal.restarted === true ? { restarted: true } : {}),
+          ...(refusal.detail === undefined ? {} : { detail: refusal.detail }),
         })
         options.onRefused?.(entry.spaceId, refusal)
       },
