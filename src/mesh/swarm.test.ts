@@ -483,6 +483,74 @@ describe('joinSwarm', () => {
       expect(refusals).toHaveLength(2)
     })
 
+    it('closes it without a frame of the room heard only for a device of our own identity admitted elsewhere', async () => {
+      for (const own of [false, true]) {
+        const { network, pages, join, fireRejoins } = setup()
+        // Alice sends nothing of this room (its offers crossed another room's): only that she is ours counts.
+        const options = { ...unbound('bob'), handshakeTimeoutMs: 5, heard: () => undefined, ownDevice: () => own }
+        const alice = join(undefined, { ...unbound('alice'), handshakeTimeoutMs: 5 })
+        const bob = join(undefined, options)
+        const refusals: SwarmRefusal[] = []
+        bob.onRefused((refusal) => refusals.push(refusal))
+        await flush()
+        const bobPage = pages.get(bob.selfId)
+        if (bobPage === undefined) throw new Error('no page')
+        network.forget(bobPage, alice.selfId)
+        await vi.waitFor(() => {
+          expect(refusals).toHaveLength(1)
+        })
+        fireRejoins()
+        await vi.waitFor(() => {
+          expect(refusals).toHaveLength(2)
+        })
+        expect([refusals[1]?.restarted, ids(alice)]).toEqual(own ? [true, []] : [undefined, [bob.selfId]])
+      }
+    })
+
+    it('waits twice as long before each next close of our own device’s connection with no frame of the room heard', async () => {
+      const { network, pages, clock, join, fireRejoins } = setup()
+      const options = { ...unbound('bob'), handshakeTimeoutMs: 5, heard: () => undefined, ownDevice: () => true }
+      const alice = join(undefined, { ...unbound('alice'), handshakeTimeoutMs: 5 })
+      const bob = join(undefined, options)
+      const refusals: SwarmRefusal[] = []
+      bob.onRefused((refusal) => refusals.push(refusal))
+      await flush()
+      const bobPage = pages.get(bob.selfId)
+      if (bobPage === undefined) throw new Error('no page')
+      /** Bob's side drops Alice, then fails twice: whether the second closed the connection (and they met again). */
+      const outOfStep = async (): Promise<boolean | undefined> => {
+        network.forget(bobPage, alice.selfId)
+        const before = refusals.length
+        await vi.waitFor(() => {
+          expect(refusals).toHaveLength(before + 1)
+        })
+        fireRejoins()
+        await vi.waitFor(() => {
+          expect(refusals).toHaveLength(before + 2)
+        })
+        return refusals.at(-1)?.restarted
+      }
+      const meet = async (): Promise<void> => {
+        fireRejoins()
+        await vi.waitFor(() => {
+          expect([ids(alice), ids(bob)]).toEqual([[bob.selfId], [alice.selfId]])
+        })
+      }
+      expect(await outOfStep()).toBe(true)
+      await meet()
+      clock.advance(60_000)
+      expect(await outOfStep()).toBe(true)
+      await meet()
+      // Two minutes must pass now: one is not enough.
+      clock.advance(60_000)
+      expect(await outOfStep()).toBeUndefined()
+      clock.advance(60_000)
+      fireRejoins()
+      await vi.waitFor(() => {
+        expect(refusals.at(-1)?.restarted).toBe(true)
+      })
+    })
+
     /** Alice and Bob admitted, then Bob's side alone drops Alice and never beats to her again; she keeps him joined. */
     const forgotten = async (alice: SwarmOptions = {}) => {
       const context = setup()
