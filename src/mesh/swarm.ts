@@ -129,14 +129,6 @@ export interface SwarmOptions {
    * tests pass one, as fake connections carry no frames). See `outOfStep`.
    */
   readonly heard?: (connection: object, token: string) => number | undefined
-  /**
-   * Whether a peer is a device of our own identity admitted in another room of this page. Its failures here close the
-   * connection as out of step without a frame of this room heard from it: when two rooms' offers to a new page cross,
-   * one room can be left unbound on both sides for good (CI: a reloaded phone met its laptop in their personal room
-   * and never in a space's, every handshake there a join error). A password holder announcing its page id here can
-   * at most make us restart our own device's connection, once a minute.
-   */
-  readonly ownDevice?: (peerId: string) => boolean
   /** Where the room tells its rare events (a silent peer's connection closed). */
   readonly trace?: Trace
 }
@@ -269,12 +261,6 @@ const PAGE_PEERS_KEPT = 256
 const OUT_OF_STEP_FAILURES = 2
 /** A page closes one peer's connection as out of step at most this often: a new one that fails as well waits. */
 const OUT_OF_STEP_EVERY_MS = 60_000
-/**
- * Closed with no frame of the room heard (our own device: `SwarmOptions.ownDevice`), each close doubles the wait
- * before the next, up to this: a password holder announcing the page id of one of our devices gets its connection
- * restarted 1, 2, 4, 8 minutes apart, then every 16, not every minute for good.
- */
-const UNHEARD_EVERY_MAX_MS = 16 * OUT_OF_STEP_EVERY_MS
 
 /**
  * What a Trystero page knows of its peers for `outOfStep`, by app id and peer id (Trystero shares one connection
@@ -284,14 +270,12 @@ const UNHEARD_EVERY_MAX_MS = 16 * OUT_OF_STEP_EVERY_MS
 interface PagePeers {
   readonly admitted: Map<string, RTCPeerConnection>
   readonly closedAt: Map<string, number>
-  /** Closes with no frame of the room heard: the last, and how many in the page's life. */
-  readonly unheard: Map<string, { readonly at: number; readonly count: number }>
 }
 const pagePeers = new WeakMap<TrysteroPage, PagePeers>()
 const pagePeersOf = (page: TrysteroPage): PagePeers => {
   const known = pagePeers.get(page)
   if (known !== undefined) return known
-  const made: PagePeers = { admitted: new Map(), closedAt: new Map(), unheard: new Map() }
+  const made: PagePeers = { admitted: new Map(), closedAt: new Map() }
   pagePeers.set(page, made)
   return made
 }
@@ -353,18 +337,11 @@ export const joinSwarm = (
     // relay or a password holder announcing its page id in a room it is not in would have us close its connection.
     const now = clock.now()
     const heardAt = token === undefined ? undefined : heard(connection, token)
-    const here = heardAt !== undefined && now - heardAt <= handshakeTimeoutMs
-    if (!here && options.ownDevice?.(refusal.peerId) !== true) return false
+    if (heardAt === undefined || now - heardAt > handshakeTimeoutMs) return false
     const failures = (outOfStepFailures.get(refusal.peerId) ?? 0) + 1
     keepNewest(outOfStepFailures, refusal.peerId, failures)
     if (failures < OUT_OF_STEP_FAILURES) return false
     if (now - (peers.closedAt.get(key) ?? Number.NEGATIVE_INFINITY) < OUT_OF_STEP_EVERY_MS) return false
-    const unheard = peers.unheard.get(key)
-    if (!here && unheard !== undefined) {
-      const wait = Math.min(OUT_OF_STEP_EVERY_MS * 2 ** (unheard.count - 1), UNHEARD_EVERY_MAX_MS)
-      if (now - unheard.at < wait) return false
-    }
-    if (!here) keepNewest(peers.unheard, key, { at: now, count: (unheard?.count ?? 0) + 1 })
     outOfStepFailures.delete(refusal.peerId)
     peers.admitted.delete(key)
     keepNewest(peers.closedAt, key, now)

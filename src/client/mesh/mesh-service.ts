@@ -207,10 +207,6 @@ export const startMeshService = (options: MeshServiceOptions): MeshService => {
         : { onNotice: (notice: RefusalNotice) => options.onNotice?.(entry.spaceId, notice) === true }),
       ...(watch === undefined ? {} : { watch }),
       kept: () => isKept(entry),
-      ownDevice: (peerId) =>
-        [...joined.values()].some(
-          ({ room }) => room.swarm.authenticated.get().get(peerId)?.identity === identity.identityKey,
-        ),
       trace: (event, fields) => {
         trace(event, { space: shortId(entry.spaceId), generation: entry.generation, ...fields })
       },

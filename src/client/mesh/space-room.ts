@@ -55,8 +55,6 @@ export interface SpaceRoomOptions {
    * up to come (its own rejoins announce it) instead of rejoining (review of kept rooms, 6: relay load).
    */
   readonly kept?: () => boolean
-  /** Whether a peer is a device of our own identity admitted in another room (`SwarmOptions.ownDevice`). */
-  readonly ownDevice?: (peerId: string) => boolean
   /** Where the room's swarm tells its rare events. */
   readonly trace?: Trace
 }
@@ -122,7 +120,6 @@ export const joinSpaceRoom = (options: SpaceRoomOptions): SpaceRoom => {
     page: options.page,
     ...(options.kept === undefined ? {} : { waitsWhileLonely: options.kept }),
     ...(options.trace === undefined ? {} : { trace: options.trace }),
-    ...(options.ownDevice === undefined ? {} : { ownDevice: options.ownDevice }),
     handshake: (remotePeerId, send, receive, isInitiator) =>
       runHandshake({
         ctx,
