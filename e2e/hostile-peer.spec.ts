@@ -256,6 +256,28 @@ const unharmed = async (
   await editSyncs(from, to, title)
 }
 
+/**
+ * `hostile` knocks as `script` in a room the two devices keep below the current generation for a device that missed
+ * a rotation (src/client CONTEXT.md, Rotation), while an edit syncs between them: returns how each handshake that
+ * decided something was refused (a dropped connection, or one the leave ended, is left out); no document byte came.
+ */
+const knocksInKeptRoom = async (
+  hostile: HostilePeer,
+  room: StolenRoom,
+  script: Script,
+  [from, to]: readonly [SpacePage, SpacePage],
+  before: readonly Record<string, string[]>[],
+  who: string,
+): Promise<(string | undefined)[]> => {
+  await hostile.join(room, script)
+  await unharmed(from, to, before, `While ${who} knocks`)
+  const knocked = (await metHonest(hostile)).map(rejectOf)
+  await hostile.leave()
+  note(`handshakes of ${who} in the room it held`, knocked.join(', '))
+  expect((await hostile.report()).documentBytes).toBe(0)
+  return knocked
+}
+
 /** The members `page` lists for its open space, each as `name: role`. */
 const memberRoles = async (page: Page): Promise<string[]> =>
   (await openMembers(page)).getByRole('listitem').evaluateAll((items) =>
@@ -478,17 +500,10 @@ test('holding the room secret with a chain to another identity, or a revoked dev
     })
   }
 
-  // A and B keep generation 0's room for a device that missed the rotation (src/client CONTEXT.md, Rotation). The
-  // tablet knocks there while an edit syncs between them: both refuse it, and no document byte comes.
+  // A and B keep generation 0's room for a device that missed the rotation: the tablet knocks there too.
   const inHeld = await hostilePage(openDevices, signal)
-  await inHeld.join(heldRoom, asTablet)
-  await unharmed(spaceA, spaceB, before, 'While the revoked tablet knocks')
-  // Attempts that decided nothing (a dropped connection, one the leave ended) are left out.
-  const knocked = await metHonest(inHeld)
-  await inHeld.leave()
-  note('handshakes of the revoked device in the room it held', knocked.map(rejectOf).join(', '))
-  expect(new Set(knocked.map(rejectOf))).toEqual(new Set(['revoked']))
-  expect((await inHeld.report()).documentBytes).toBe(0)
+  const knocked = await knocksInKeptRoom(inHeld, heldRoom, asTablet, [spaceA, spaceB], before, 'the revoked device')
+  expect(new Set(knocked)).toEqual(new Set(['revoked']))
 })
 
 test('a handshake transcript recorded from a real device and replayed is refused, as is, or with its peer id made the replayer’s', async ({
@@ -731,14 +746,8 @@ test('a member’s junk entries and a viewer’s writes are ignored; removed, it
   const asBea: Script = { kind: 'handshake', party: bea }
   expect(await refused(again, newRoom, asBea, 'a removed member in the new room')).toEqual(['not-member', 'not-member'])
   await again.leave()
-  // Ada's devices keep the room she held for a device that missed the rotation (src/client CONTEXT.md, Rotation).
-  // Bea knocks there while an edit syncs between them: both devices refuse her, and no document byte comes.
-  await removed.join(heldRoom, asBea)
-  await unharmed(onA, onB, before, 'While the removed member knocks')
-  // Attempts that decided nothing (a dropped connection, one the leave ended) are left out.
-  const knocked = await metHonest(removed)
-  await removed.leave()
-  note('handshakes of the removed member in the room it held', knocked.map(rejectOf).join(', '))
-  expect(new Set(knocked.map(rejectOf))).toEqual(new Set(['not-member']))
-  for (const hostile of [removed, again]) expect((await hostile.report()).documentBytes).toBe(0)
+  // Ada's devices keep the room she held for a device that missed the rotation: Bea knocks there too.
+  const knocked = await knocksInKeptRoom(removed, heldRoom, asBea, [onA, onB], before, 'the removed member')
+  expect(new Set(knocked)).toEqual(new Set(['not-member']))
+  expect((await again.report()).documentBytes).toBe(0)
 })
