@@ -1,6 +1,7 @@
 export { assert, assertNever } from './assert'
 export type { Brand } from './brand'
 export { sameData } from './same-data'
+export { keepNewest } from './newest-map'
 export { bytesEqual, concatBytes, fromBase64Url, fromHex, fromUtf8, toBase64Url, toHex, utf8 } from './bytes'
 export { systemClock } from './clock'
 export { Cell, until } from './observable'

@@ -2,6 +2,7 @@ import { joinRoom, selfId, type DataPayload, type JoinRoomCallbacks, type Messag
 import {
   AppError,
   Cell,
+  keepNewest,
   noTrace,
   shortId,
   systemClock,
@@ -280,16 +281,6 @@ const pagePeersOf = (page: TrysteroPage): PagePeers => {
   return made
 }
 
-/** Sets `key` as the newest entry of `map`, and lets go of the oldest past `PAGE_PEERS_KEPT`. */
-const keepNewest = <V>(map: Map<string, V>, key: string, value: V): void => {
-  map.delete(key)
-  map.set(key, value)
-  for (const oldest of map.keys()) {
-    if (map.size <= PAGE_PEERS_KEPT) break
-    map.delete(oldest)
-  }
-}
-
 /** A handshake cut by a room being left (either side) or by its connection going says nothing of the peer. */
 const endOf = (refusal: HandshakeRefusal): HandshakeEnd =>
   refusal.code === 'disconnected' || refusal.code === 'leaving' || refusal.remoteCode === 'leaving' ? 'void' : 'refused'
@@ -339,12 +330,12 @@ export const joinSwarm = (
     const heardAt = token === undefined ? undefined : heard(connection, token)
     if (heardAt === undefined || now - heardAt > handshakeTimeoutMs) return false
     const failures = (outOfStepFailures.get(refusal.peerId) ?? 0) + 1
-    keepNewest(outOfStepFailures, refusal.peerId, failures)
+    keepNewest(outOfStepFailures, refusal.peerId, failures, PAGE_PEERS_KEPT)
     if (failures < OUT_OF_STEP_FAILURES) return false
     if (now - (peers.closedAt.get(key) ?? Number.NEGATIVE_INFINITY) < OUT_OF_STEP_EVERY_MS) return false
     outOfStepFailures.delete(refusal.peerId)
     peers.admitted.delete(key)
-    keepNewest(peers.closedAt, key, now)
+    keepNewest(peers.closedAt, key, now, PAGE_PEERS_KEPT)
     connection.close()
     return true
   }
@@ -508,7 +499,8 @@ export const joinSwarm = (
       if (peer !== undefined) {
         const connection = made.getPeers()[peerId]
         trust(connection)
-        if (connection !== undefined) keepNewest(pagePeersOf(page).admitted, `${config.appId}\0${peerId}`, connection)
+        if (connection !== undefined)
+          keepNewest(pagePeersOf(page).admitted, `${config.appId}\0${peerId}`, connection, PAGE_PEERS_KEPT)
         outOfStepFailures.delete(peerId)
       }
       // A missed meeting made up: the next one missed starts the backoff from the start.

@@ -3,6 +3,7 @@
  * (viewer-changes.ts). Messages are handled one after another, once the wasm is loaded.
  */
 import { getHeads, load, loadIncremental } from '@automerge/automerge/slim'
+import { keepNewest } from '../../base'
 import { initEcho } from '../runtime'
 import { viewerChangesPass, type Root } from './viewer-changes'
 import { sameHeads, type FromViewerCheck, type ToViewerCheck } from './viewer-check'
@@ -50,13 +51,9 @@ export class ViewerCheckHost {
       try {
         const root: Root =
           message.whole || held === undefined ? load(message.bytes) : loadIncremental(held, message.bytes)
-        this.#roots.set(documentId, root)
+        keepNewest(this.#roots, documentId, root, KEPT_ROOTS)
       } catch {
         // The page's own root; were it unreadable, the next check answers `stale` and it is sent whole.
-      }
-      for (const oldest of this.#roots.keys()) {
-        if (this.#roots.size <= KEPT_ROOTS) break
-        this.#roots.delete(oldest)
       }
       return
     }

@@ -8,7 +8,7 @@
  * go when idle for a minute.
  */
 import { getHeads, save, saveSince } from '@automerge/automerge/slim'
-import type { Trace } from '../../base'
+import { keepNewest, type Trace } from '../../base'
 import type { PublicKey } from '../../halo'
 import type { Root, Sender } from './viewer-changes'
 import {
@@ -84,16 +84,6 @@ interface Running {
   idle?: ReturnType<typeof setTimeout> | undefined
 }
 
-/** Sets `key` as the newest of `map`, whose oldest are forgotten past `REMEMBERED_COSTLY`. */
-const remember = <V>(map: Map<PublicKey, V>, key: PublicKey, value: V): void => {
-  map.delete(key)
-  map.set(key, value)
-  for (const oldest of map.keys()) {
-    if (map.size <= REMEMBERED_COSTLY) break
-    map.delete(oldest)
-  }
-}
-
 export class WorkerViewerCheck implements ViewerChangeCheck {
   readonly #options: WorkerViewerCheckOptions
   readonly #deadlineMs: number
@@ -140,7 +130,7 @@ export class WorkerViewerCheck implements ViewerChangeCheck {
     }
     if (answer === 'refused' && this.#spend(sender.identity, now, ms)) answer = 'slow'
     if (answer === 'late' || answer === 'slow' || answer === 'broke') {
-      remember(this.#costly, sender.identity, now)
+      keepNewest(this.#costly, sender.identity, now, REMEMBERED_COSTLY)
       this.#options.trace?.('viewer-check-costly', { sender: sender.identity, why: answer })
     }
     return answer === 'passes'
@@ -152,7 +142,7 @@ export class WorkerViewerCheck implements ViewerChangeCheck {
     const fresh = last === undefined || now < last.since || now - last.since >= REFUSAL_WINDOW_MS
     const spent = fresh ? { since: now, ms: 0 } : last
     spent.ms += ms
-    remember(this.#refusals, sender, spent)
+    keepNewest(this.#refusals, sender, spent, REMEMBERED_COSTLY)
     return spent.ms >= this.#refusalBudgetMs
   }
 
@@ -187,12 +177,7 @@ export class WorkerViewerCheck implements ViewerChangeCheck {
     const bytes = since ?? save(root)
     worker.postMessage({ type: 'root', documentId, bytes, whole: since === undefined })
     // Kept in the order the worker receives them, so both let the same root go first.
-    this.#sent.delete(documentId)
-    this.#sent.set(documentId, heads)
-    for (const oldest of this.#sent.keys()) {
-      if (this.#sent.size <= TRACKED_ROOTS) break
-      this.#sent.delete(oldest)
-    }
+    keepNewest(this.#sent, documentId, heads, TRACKED_ROOTS)
   }
 
   #start(): Running {

@@ -7,6 +7,7 @@
  * its heads, its need or its have. Past `REPEATS` identical messages in a row from one peer for one document, that
  * peer's sync is started over (`MeshNetworkAdapter.restart`), which clears what both sides count as sent.
  */
+import { keepNewest } from '../../base'
 
 /** Identical sync messages in a row (one peer, one document) that mean the pair loops. */
 export const REPEATS = 8
@@ -32,22 +33,12 @@ export class RepeatedSync {
   seen(peer: string, documentId: string, data: Uint8Array): boolean {
     const documents = this.#byPeer.get(peer) ?? new Map<string, { digest: string; count: number }>()
     // Re-inserted on each message, so the first key is the peer heard from least lately.
-    this.#byPeer.delete(peer)
-    this.#byPeer.set(peer, documents)
-    for (const oldest of this.#byPeer.keys()) {
-      if (this.#byPeer.size <= MAX_PEERS) break
-      this.#byPeer.delete(oldest)
-    }
+    keepNewest(this.#byPeer, peer, documents, MAX_PEERS)
     const digest = digestOf(data)
     const last = documents.get(documentId)
     const count = last?.digest === digest ? last.count + 1 : 1
-    documents.delete(documentId)
-    documents.set(documentId, { digest, count })
-    // The oldest first: a Map keeps insertion order, and each message re-inserts its document.
-    for (const oldest of documents.keys()) {
-      if (documents.size <= MAX_DOCUMENTS) break
-      documents.delete(oldest)
-    }
+    // The oldest first: each message re-inserts its document.
+    keepNewest(documents, documentId, { digest, count }, MAX_DOCUMENTS)
     return count === REPEATS
   }
 
